@@ -1,0 +1,223 @@
+import { basename } from 'node:path';
+import type { Model, ModelStatic, Sequelize, Transaction } from 'sequelize';
+import { EventType, GovernanceItem, Grid, Unit } from '../models/index.js';
+import { readCsv, type CsvRow, type ImportProblem } from './csv-file.js';
+import {
+  EVENT_TYPE_COLUMNS, GRID_COLUMNS, ITEM_COLUMNS, UNIT_COLUMNS, parseExtraStages, parsePolygon, type ColumnSpec,
+} from './columns.js';
+
+export type { ImportProblem };
+
+/** Paths of the files to import; any subset, imported in the order units → grids → event types → items. */
+export interface ImportFiles {
+  units?: string;
+  grids?: string;
+  eventTypes?: string;
+  items?: string;
+}
+
+export interface ImportSummary {
+  units: { created: number; updated: number };
+  grids: { created: number; updated: number };
+  eventTypes: { created: number; updated: number };
+  items: { created: number; updated: number };
+}
+
+export class ImportError extends Error {
+  constructor(readonly problems: ImportProblem[]) {
+    const shown = problems.slice(0, 50).map((p) => `${p.file} row ${p.row}${p.column ? ` column ${p.column}` : ''}: ${p.message}`);
+    const more = problems.length > 50 ? `\n  … and ${problems.length - 50} more` : '';
+    super(`import refused, nothing was imported (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  ${shown.join('\n  ')}${more}`);
+    this.name = 'ImportError';
+  }
+}
+
+interface Parsed {
+  label: string;
+  rows: CsvRow[];
+}
+
+/** Reads one file and checks each cell against its column spec and codes for uniqueness. */
+function parseFile(path: string | undefined, specs: ColumnSpec[], problems: ImportProblem[]): Parsed | null {
+  if (!path) return null;
+  const label = basename(path);
+  const rows = readCsv(path, label, specs.map((s) => s.name), problems);
+  const seen = new Map<string, number>();
+  for (const { row, values } of rows) {
+    for (const spec of specs) {
+      const value = values[spec.name] ?? '';
+      if (value === '') {
+        if (spec.required) problems.push({ file: label, row, column: spec.name, message: 'is required' });
+        continue;
+      }
+      const message = spec.check?.(value);
+      if (message) problems.push({ file: label, row, column: spec.name, message: `${JSON.stringify(value)} ${message}` });
+    }
+    const code = values['code'] ?? '';
+    if (code && seen.has(code)) {
+      problems.push({ file: label, row, column: 'code', message: `duplicate code ${code} (first on row ${seen.get(code)})` });
+    } else if (code) seen.set(code, row);
+  }
+  return { label, rows };
+}
+
+/** Code → kind and parent for every unit the import can refer to: the database's, overlaid by the file's. */
+async function knownUnits(units: Parsed | null, transaction: Transaction): Promise<Map<string, { kind: string; parent: string | null }>> {
+  const known = new Map<string, { kind: string; parent: string | null }>();
+  const rows = await Unit.findAll({ transaction, include: [{ association: 'parent', attributes: ['code'] }] });
+  for (const u of rows) {
+    const parent = (u as unknown as { parent?: Unit | null }).parent;
+    known.set(u.code, { kind: u.kind, parent: parent?.code ?? null });
+  }
+  for (const { values } of units?.rows ?? []) known.set(values['code']!, { kind: values['kind']!, parent: values['parent_code'] || null });
+  return known;
+}
+
+function checkReferences(
+  files: { units: Parsed | null; grids: Parsed | null; eventTypes: Parsed | null; items: Parsed | null },
+  units: Map<string, { kind: string; parent: string | null }>,
+  eventTypeCodes: Set<string>,
+  problems: ImportProblem[],
+): void {
+  const refer = (p: Parsed, row: number, column: string, value: string, ok: boolean, what: string) => {
+    if (value && !ok) problems.push({ file: p.label, row, column, message: `${value} is not ${what}` });
+  };
+  const unitExists = (c: string) => units.has(c);
+  if (files.units) {
+    for (const { row, values } of files.units.rows) {
+      const parent = values['parent_code'] ?? '';
+      refer(files.units, row, 'parent_code', parent, unitExists(parent) && parent !== values['code'], 'another known unit');
+      if (values['kind'] === 'community') {
+        refer(files.units, row, 'parent_code', parent || '(empty)', units.get(parent)?.kind === 'township', 'a township (a community belongs to one)');
+      }
+    }
+  }
+  if (files.grids) {
+    for (const { row, values } of files.grids.rows) {
+      const township = values['township_code'] ?? '';
+      const community = values['community_code'] ?? '';
+      refer(files.grids, row, 'township_code', township, units.get(township)?.kind === 'township', 'a known township');
+      refer(files.grids, row, 'community_code', community,
+        units.get(community)?.kind === 'community' && units.get(community)?.parent === township, `a known community of ${township}`);
+    }
+  }
+  if (files.eventTypes) {
+    for (const { row, values } of files.eventTypes.rows) {
+      refer(files.eventTypes, row, 'owner_unit_code', values['owner_unit_code'] ?? '', unitExists(values['owner_unit_code'] ?? ''), 'a known unit');
+    }
+  }
+  if (files.items) {
+    for (const { row, values } of files.items.rows) {
+      const et = values['event_type_code'] ?? '';
+      refer(files.items, row, 'event_type_code', et, eventTypeCodes.has(et), 'a known event type');
+      refer(files.items, row, 'responsible_unit_code', values['responsible_unit_code'] ?? '', unitExists(values['responsible_unit_code'] ?? ''), 'a known unit');
+      for (const c of (values['assisting_unit_codes'] ?? '').split('|').map((s) => s.trim()).filter(Boolean)) {
+        refer(files.items, row, 'assisting_unit_codes', c, unitExists(c), 'a known unit');
+      }
+    }
+  }
+}
+
+/** Creates rows whose code is new and updates the others; returns the counts. */
+async function upsertByCode<M extends Model>(
+  model: ModelStatic<M>,
+  records: Array<Record<string, unknown> & { code: string }>,
+  transaction: Transaction,
+): Promise<{ created: number; updated: number }> {
+  const existing = new Map<string, M>();
+  const all = await model.findAll({ transaction });
+  for (const m of all) existing.set(String(m.get('code')), m);
+  const fresh = records.filter((r) => !existing.has(r.code));
+  if (fresh.length) await model.bulkCreate(fresh as never, { transaction });
+  let updated = 0;
+  for (const r of records) {
+    const m = existing.get(r.code);
+    if (!m) continue;
+    m.set(r as never);
+    if (m.changed()) {
+      await m.save({ transaction });
+      updated++;
+    }
+  }
+  return { created: fresh.length, updated };
+}
+
+async function idsByCode(model: ModelStatic<Model>, transaction: Transaction): Promise<Map<string, number>> {
+  const rows = await model.findAll({ attributes: ['id', 'code'], transaction });
+  return new Map(rows.map((r) => [String(r.get('code')), Number(r.get('id'))]));
+}
+
+/**
+ * Validates every row of every given file, then imports them all in one transaction.
+ * Any problem anywhere → ImportError listing every problem, and the database is untouched.
+ * Rows are matched by code: a new code is inserted, a known one updated.
+ */
+export async function importCsvFiles(sequelize: Sequelize, paths: ImportFiles): Promise<ImportSummary> {
+  const problems: ImportProblem[] = [];
+  const files = {
+    units: parseFile(paths.units, UNIT_COLUMNS, problems),
+    grids: parseFile(paths.grids, GRID_COLUMNS, problems),
+    eventTypes: parseFile(paths.eventTypes, EVENT_TYPE_COLUMNS, problems),
+    items: parseFile(paths.items, ITEM_COLUMNS, problems),
+  };
+  const summary: ImportSummary = {
+    units: { created: 0, updated: 0 },
+    grids: { created: 0, updated: 0 },
+    eventTypes: { created: 0, updated: 0 },
+    items: { created: 0, updated: 0 },
+  };
+
+  await sequelize.transaction(async (transaction) => {
+    const units = await knownUnits(files.units, transaction);
+    const eventTypeCodes = new Set((await EventType.findAll({ attributes: ['code'], transaction })).map((e) => e.code));
+    for (const { values } of files.eventTypes?.rows ?? []) eventTypeCodes.add(values['code']!);
+    checkReferences(files, units, eventTypeCodes, problems);
+    if (problems.length) throw new ImportError(problems);
+
+    if (files.units) {
+      const rows = files.units.rows.map(({ values: v }) => ({
+        code: v['code']!, name: v['name']!, shortName: v['short_name'] || null, kind: v['kind'] as Unit['kind'],
+        parentId: null, contactPerson: v['contact_person'] || null, contactPhone: v['contact_phone'] || null,
+      }));
+      // Parents may come later in the file: create every unit first, then link parents.
+      const existingParents = new Map((await Unit.findAll({ transaction })).map((u) => [u.code, u.parentId]));
+      summary.units = await upsertByCode(Unit, rows.map((r) => ({ ...r, parentId: existingParents.get(r.code) ?? null })), transaction);
+      const ids = await idsByCode(Unit, transaction);
+      for (const { values: v } of files.units.rows) {
+        const parentId = v['parent_code'] ? ids.get(v['parent_code'])! : null;
+        await Unit.update({ parentId }, { where: { code: v['code']! }, transaction });
+      }
+    }
+    const unitIds = await idsByCode(Unit, transaction);
+    if (files.grids) {
+      summary.grids = await upsertByCode(Grid, files.grids.rows.map(({ values: v }) => ({
+        code: v['code']!, name: v['name']!,
+        townshipId: unitIds.get(v['township_code']!)!, communityId: unitIds.get(v['community_code']!)!,
+        centroidLng: Number(v['centroid_lng']), centroidLat: Number(v['centroid_lat']),
+        polygon: v['polygon'] ? parsePolygon(v['polygon']) : null, gridKind: v['grid_kind'] || '综合',
+      })), transaction);
+    }
+    if (files.eventTypes) {
+      summary.eventTypes = await upsertByCode(EventType, files.eventTypes.rows.map(({ values: v }) => ({
+        code: v['code']!, name: v['name']!, kind: v['kind'], major: v['major']!, category: v['category'],
+        filingCondition: v['filing_condition']!, closingCondition: v['closing_condition']!,
+        routingRule: v['routing_rule'], ownerUnitId: unitIds.get(v['owner_unit_code']!)!, clock: v['clock'],
+        acceptLimit: v['accept_limit']!, dispatchLimit: v['dispatch_limit']!, handleLimit: v['handle_limit']!,
+        verifyLimit: v['verify_limit']!, extraStages: v['extra_stages'] ? parseExtraStages(v['extra_stages']) : null,
+        emergency: v['emergency'] === '1',
+        keywords: v['keywords'] ? v['keywords'].split('|').map((k) => k.trim()).filter(Boolean) : null,
+      })), transaction);
+    }
+    if (files.items) {
+      const eventTypeIds = await idsByCode(EventType, transaction);
+      summary.items = await upsertByCode(GovernanceItem, files.items.rows.map(({ values: v }) => ({
+        code: v['code']!, name: v['name']!, category: v['category'],
+        eventTypeId: v['event_type_code'] ? eventTypeIds.get(v['event_type_code'])! : null,
+        responsibleUnitId: unitIds.get(v['responsible_unit_code']!)!,
+        assistingUnitCodes: v['assisting_unit_codes'] ? v['assisting_unit_codes'].split('|').map((c) => c.trim()) : null,
+        basis: v['basis'] || null,
+      })), transaction);
+    }
+  });
+  return summary;
+}

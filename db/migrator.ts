@@ -1,0 +1,37 @@
+import { SequelizeStorage, Umzug, type MigrationFn as UmzugMigrationFn } from 'umzug';
+import type { QueryInterface, Sequelize } from 'sequelize';
+import * as foundation from './migrations/0001-foundation.js';
+
+export type MigrationFn = UmzugMigrationFn<QueryInterface>;
+
+/**
+ * Migrations are listed here, in order, rather than globbed from disk: the list is
+ * type-checked and works the same under tsx and a bundler.
+ */
+const migrations = [{ name: '0001-foundation', ...foundation }];
+
+export function createMigrator(sequelize: Sequelize): Umzug<QueryInterface> {
+  return new Umzug({
+    migrations,
+    context: sequelize.getQueryInterface(),
+    storage: new SequelizeStorage({ sequelize, tableName: 'schema_migrations' }),
+    logger: undefined,
+  });
+}
+
+/** Applies pending migrations; returns the names applied (none on a second run). */
+export async function migrate(sequelize: Sequelize): Promise<string[]> {
+  const run = async () => (await createMigrator(sequelize).up()).map((m) => m.name);
+  if (sequelize.getDialect() !== 'mysql') return run(); // SQLite: one file, one process
+  // The app and separate worker processes may start together against one MySQL:
+  // a named lock, held on the transaction's pinned connection, lets one of them migrate.
+  return sequelize.transaction(async (transaction) => {
+    const [rows] = await sequelize.query("SELECT GET_LOCK('ywtg_migrate', 120) AS got", { transaction });
+    if (Number((rows as Array<{ got: unknown }>)[0]?.got) !== 1) throw new Error('could not take the migration lock');
+    try {
+      return await run();
+    } finally {
+      await sequelize.query("SELECT RELEASE_LOCK('ywtg_migrate')", { transaction });
+    }
+  });
+}

@@ -1,0 +1,60 @@
+import {
+  DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize,
+} from 'sequelize';
+import { asKey, type WarningLight } from './cases.js';
+import { jsonText } from './json-text.js';
+
+export type InboxTaskState = 'created' | 'completed' | 'cancelled';
+
+/**
+ * The application's copy of an engine user task, fed by user-task lifecycle events,
+ * so the task list filters by unit, light and due time with plain indexed SQL.
+ */
+export class InboxTask extends Model<InferAttributes<InboxTask>, InferCreationAttributes<InboxTask>> {
+  declare id: CreationOptional<string>;
+  declare userTaskKey: string;
+  declare caseId: string | null;
+  declare processInstanceKey: string | null;
+  declare elementId: string;
+  declare name: string;
+  declare formId: string | null;
+  declare unitId: number | null;
+  declare assignee: string | null;
+  declare candidateGroups: string[] | null;
+  declare state: InboxTaskState;
+  declare priority: CreationOptional<number>;
+  declare dueAt: Date | null;
+  declare followUpAt: Date | null;
+  declare warningLight: CreationOptional<WarningLight>;
+  declare completedAt: Date | null;
+  declare completedBy: string | null;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+
+  static initModel(sequelize: Sequelize): void {
+    InboxTask.init(
+      {
+        id: { type: DataTypes.BIGINT, primaryKey: true, autoIncrement: true, get() { return asKey(this.getDataValue('id')); } },
+        userTaskKey: { type: DataTypes.STRING(32), allowNull: false, unique: true },
+        caseId: { type: DataTypes.BIGINT, get() { return asKey(this.getDataValue('caseId')); } },
+        processInstanceKey: DataTypes.STRING(32),
+        elementId: { type: DataTypes.STRING(64), allowNull: false },
+        name: { type: DataTypes.STRING(100), allowNull: false },
+        formId: DataTypes.STRING(64),
+        unitId: DataTypes.INTEGER,
+        assignee: DataTypes.STRING(64),
+        candidateGroups: jsonText<string[]>('candidateGroups'),
+        state: { type: DataTypes.STRING(16), allowNull: false },
+        priority: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 50 },
+        dueAt: DataTypes.DATE,
+        followUpAt: DataTypes.DATE,
+        warningLight: { type: DataTypes.STRING(8), allowNull: false, defaultValue: 'green' },
+        completedAt: DataTypes.DATE,
+        completedBy: DataTypes.STRING(64),
+        createdAt: DataTypes.DATE,
+        updatedAt: DataTypes.DATE,
+      },
+      { sequelize, tableName: 'inbox_tasks', underscored: true },
+    );
+  }
+}

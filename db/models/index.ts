@@ -1,0 +1,35 @@
+import type { Sequelize } from 'sequelize';
+import { Attachment } from './attachments.js';
+import { AuditRecord } from './audit.js';
+import { CalendarDay } from './calendar-days.js';
+import { Case } from './cases.js';
+import { EventType, GovernanceItem } from './catalogue.js';
+import { Evaluation } from './evaluations.js';
+import { Grid } from './grids.js';
+import { InboxTask } from './inbox.js';
+import { OutboxMessage } from './outbox.js';
+import { Unit } from './units.js';
+import { User, UserGrid } from './users.js';
+
+export { Attachment, AuditRecord, CalendarDay, Case, EventType, Evaluation, GovernanceItem, Grid, InboxTask, OutboxMessage, Unit, User, UserGrid };
+
+/**
+ * Binds every model to one connection. Sequelize models are classes bound to a single
+ * Sequelize instance, so a process uses one database at a time (tests re-bind per suite).
+ */
+export function initModels(sequelize: Sequelize): void {
+  for (const model of [Unit, Grid, User, UserGrid, EventType, GovernanceItem, Case, Attachment, InboxTask, AuditRecord, Evaluation, OutboxMessage, CalendarDay]) {
+    model.initModel(sequelize);
+  }
+  Unit.belongsTo(Unit, { as: 'parent', foreignKey: 'parentId' });
+  Grid.belongsTo(Unit, { as: 'township', foreignKey: 'townshipId' });
+  Grid.belongsTo(Unit, { as: 'community', foreignKey: 'communityId' });
+  User.belongsTo(Unit, { as: 'unit', foreignKey: 'unitId' });
+  EventType.belongsTo(Unit, { as: 'ownerUnit', foreignKey: 'ownerUnitId' });
+  GovernanceItem.belongsTo(EventType, { as: 'eventType', foreignKey: 'eventTypeId' });
+  GovernanceItem.belongsTo(Unit, { as: 'responsibleUnit', foreignKey: 'responsibleUnitId' });
+  Case.belongsTo(EventType, { as: 'eventType', foreignKey: 'eventTypeId' });
+  Case.belongsTo(Unit, { as: 'unit', foreignKey: 'unitId' });
+  Case.belongsTo(Grid, { as: 'grid', foreignKey: 'gridId' });
+  Case.hasMany(Attachment, { as: 'attachments', foreignKey: 'caseId' });
+}
