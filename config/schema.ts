@@ -6,7 +6,7 @@ export const configSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    PORT: { type: 'integer', minimum: 1, maximum: 65535, default: 3000, description: 'HTTP port' },
+    PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 3000, description: 'HTTP port (0: any free port)' },
     HOST: { type: 'string', minLength: 1, default: '0.0.0.0', description: 'interface to listen on' },
     DATABASE_URL: {
       type: 'string',

@@ -1,0 +1,37 @@
+/** Business calendar (工作日历): working hours, working days, deadline arithmetic. */
+export {
+  BusinessCalendar,
+  DEFAULT_MARK_FRACTIONS,
+  MAX_IDLE_DAYS,
+  MAX_SCAN_DAYS,
+  type BusinessCalendarOptions,
+  type Clock,
+  type DeadlineMark,
+} from './business-calendar.js';
+export {
+  parseDuration,
+  formatDuration,
+  requireDuration,
+  durationToMillis,
+  type Duration,
+  type DurationUnit,
+} from './duration.js';
+export {
+  CHINESE_DAYS,
+  WorkingDays,
+  statutoryCalendarFromTables,
+  type DayInfo,
+  type DayOverride,
+  type DaySource,
+  type StatutoryCalendar,
+  type StatutoryDay,
+} from './holidays.js';
+export { parseIsoDate, formatEpochDay, weekdayOf, type EpochDay } from './local-date.js';
+export {
+  DEFAULT_WORKING_HOURS,
+  parseWorkingHours,
+  formatWorkingHours,
+  type WorkingHours,
+  type WorkingPeriod,
+} from './working-hours.js';
+export { loadBusinessCalendar, type CalendarSettings } from './load-calendar.js';
