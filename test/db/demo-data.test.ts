@@ -1,0 +1,53 @@
+import { expect } from 'chai';
+import { loadDemoData } from '../../db/demo/load-demo.js';
+import { EventType, GovernanceItem, Grid, Unit, User, UserGrid } from '../../db/models/index.js';
+import { ROLES } from '../../db/models/users.js';
+import { CATEGORIES } from '../../db/models/catalogue.js';
+import { verifyPassword } from '../../domain/auth/password.js';
+import { freshDatabase } from '../support/database.js';
+
+type Db = Awaited<ReturnType<typeof freshDatabase>>;
+
+describe('demo district', () => {
+  let db: Db;
+  before(async () => {
+    db = await freshDatabase();
+  });
+  after(() => db.close());
+
+  it('given an empty database, when the demo is loaded, then it looks like a real district', async () => {
+    const result = await loadDemoData(db.sequelize, 'Demo@2026');
+    expect(result.loaded).to.equal(true);
+    expect(await Unit.count()).to.be.within(90, 110);
+    for (const kind of ['centre', 'department', 'township', 'community']) {
+      expect(await Unit.count({ where: { kind } }), kind).to.be.greaterThan(0);
+    }
+    expect(await Grid.count()).to.be.greaterThan(100);
+    expect(await EventType.count()).to.equal(59);
+    expect(await GovernanceItem.count()).to.equal(456);
+    const categories = new Set((await EventType.findAll()).map((e) => e.category));
+    for (const c of CATEGORIES.filter((c) => c !== '其他')) expect(categories, c).to.include(c);
+    const emergency = await EventType.findAll({ where: { emergency: true } });
+    expect(emergency.length).to.be.greaterThan(0);
+    expect(emergency.every((e) => e.clock === 'natural')).to.equal(true);
+  });
+
+  it('given the loaded demo, when accounts are listed, then there is one per role with a working password', async () => {
+    const users = await User.findAll();
+    expect(users.map((u) => u.role).sort()).to.deep.equal([...ROLES].sort());
+    expect(await verifyPassword('Demo@2026', users[0]!.passwordHash)).to.equal(true);
+    expect(await verifyPassword('wrong-password', users[0]!.passwordHash)).to.equal(false);
+    const clerk = users.find((u) => u.role === 'dept_staff')!;
+    expect((await Unit.findByPk(clerk.unitId!))!.name).to.contain('城市管理');
+    const gridWorker = users.find((u) => u.role === 'grid_worker')!;
+    expect(await UserGrid.count({ where: { userId: gridWorker.id } })).to.be.greaterThan(0);
+  });
+
+  it('given the demo already loaded, when loaded again, then nothing changes', async () => {
+    const before = [await Unit.count(), await User.count(), await GovernanceItem.count()];
+    const again = await loadDemoData(db.sequelize, 'Demo@2026');
+    expect(again.loaded).to.equal(false);
+    expect(again.accounts).to.have.length(ROLES.length);
+    expect([await Unit.count(), await User.count(), await GovernanceItem.count()]).to.deep.equal(before);
+  });
+});
