@@ -1,0 +1,8 @@
+/** The embedded BPMN engine: Zeebe semantics, state in SQL. See engine/README.md. */
+export { Engine, type ActivatedJob, type DeployResource, type DeployedProcess, type EngineOptions, type Variables } from './engine.js';
+export { JobWorker, type JobResult, type JobWorkerOptions } from './worker.js';
+export { SystemClock, TestClock, type Clock } from './clock.js';
+export { EngineError, type EngineErrorCode } from './errors.js';
+export type { HistoryEvent, IncidentView, Job, ProcessInstance, UserTask } from './queries.js';
+export { parseBpmn } from './model/parse.js';
+export { ENGINE_TABLES } from './store/schema.js';

@@ -1,0 +1,395 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- moddle trees are untyped at this boundary */
+import { BpmnModdle } from 'bpmn-moddle';
+import zeebeSchema from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'json' };
+import { feelSyntaxError, valueSpec } from '../feel/feel.js';
+import { checkTimerSyntax } from '../runtime/timer-spec.js';
+import type {
+  CallSpec, DeployProblem, ElementType, EventDefinition, FlowNode, JobSpec, Mapping, MultiInstanceSpec,
+  ProcessModel, SequenceFlow, UserTaskSpec, ValueSpec,
+} from './types.js';
+import { computeInclusiveReachers } from './reachability.js';
+
+type M = any;
+
+const createModdle = BpmnModdle as unknown as (p: object) => { fromXML(xml: string): Promise<{ rootElement: M; warnings: Array<{ message: string }> }> };
+
+const TYPES: Record<string, ElementType> = {
+  'bpmn:StartEvent': 'startEvent', 'bpmn:EndEvent': 'endEvent',
+  'bpmn:IntermediateCatchEvent': 'intermediateCatchEvent', 'bpmn:IntermediateThrowEvent': 'intermediateThrowEvent',
+  'bpmn:BoundaryEvent': 'boundaryEvent', 'bpmn:ServiceTask': 'serviceTask', 'bpmn:SendTask': 'sendTask',
+  'bpmn:BusinessRuleTask': 'businessRuleTask', 'bpmn:ScriptTask': 'scriptTask', 'bpmn:UserTask': 'userTask',
+  'bpmn:ReceiveTask': 'receiveTask', 'bpmn:ManualTask': 'manualTask', 'bpmn:Task': 'task',
+  'bpmn:ExclusiveGateway': 'exclusiveGateway', 'bpmn:ParallelGateway': 'parallelGateway',
+  'bpmn:InclusiveGateway': 'inclusiveGateway', 'bpmn:EventBasedGateway': 'eventBasedGateway',
+  'bpmn:SubProcess': 'subProcess', 'bpmn:CallActivity': 'callActivity',
+};
+
+/** Elements that carry no behaviour and may appear anywhere. */
+const IGNORED = new Set(['bpmn:SequenceFlow', 'bpmn:TextAnnotation', 'bpmn:Association', 'bpmn:Group', 'bpmn:DataObjectReference', 'bpmn:DataStoreReference', 'bpmn:DataObject']);
+
+export interface ParseResult {
+  processes: ProcessModel[];
+  problems: DeployProblem[];
+}
+
+class Collector {
+  problems: DeployProblem[] = [];
+  constructor(readonly resource: string) {}
+  add(elementId: string | null, message: string): void {
+    this.problems.push({ resource: this.resource, elementId, message });
+  }
+  /** Parses `=expr` or static text, checking FEEL syntax. */
+  value(elementId: string, what: string, text: string | undefined | null): ValueSpec | null {
+    const spec = valueSpec(text);
+    if (spec?.feel) {
+      const error = feelSyntaxError(spec.text);
+      if (error) this.add(elementId, `${what}: ${error}`);
+    }
+    return spec;
+  }
+  expression(elementId: string, what: string, text: string | undefined | null): ValueSpec | null {
+    if (text === undefined || text === null || text === '') return null;
+    const spec: ValueSpec = { feel: true, text: text.trim().replace(/^=/, '').trim() };
+    const error = feelSyntaxError(spec.text);
+    if (error) this.add(elementId, `${what}: ${error}`);
+    return spec;
+  }
+}
+
+function ext(element: M, type: string): M | undefined {
+  return element.extensionElements?.values?.find((v: M) => v.$type === type);
+}
+
+function mappings(c: Collector, id: string, params: M[] | undefined, what: string): Mapping[] {
+  return (params ?? []).map((p: M) => {
+    if (!p.target) c.add(id, `${what} mapping without a target`);
+    const source = c.value(id, `${what} mapping '${p.target}'`, p.source) ?? { feel: true, text: 'null' };
+    return { source, target: String(p.target ?? '') };
+  });
+}
+
+function eventDefinition(c: Collector, el: M, messages: Map<string, M>): EventDefinition {
+  const defs: M[] = el.eventDefinitions ?? [];
+  if (defs.length === 0) return { kind: 'none' };
+  if (defs.length > 1) c.add(el.id, 'an event with more than one event definition (multiple event) is not supported');
+  const d = defs[0];
+  switch (d.$type) {
+    case 'bpmn:TimerEventDefinition': {
+      const [type, expr] = d.timeDuration ? ['duration', d.timeDuration] : d.timeDate ? ['date', d.timeDate] : d.timeCycle ? ['cycle', d.timeCycle] : [null, null];
+      if (!type) {
+        c.add(el.id, 'timer event without timeDuration, timeDate or timeCycle');
+        return { kind: 'none' };
+      }
+      const value = c.value(el.id, `timer ${type}`, expr.body) ?? { feel: false, text: '' };
+      if (!value.feel) {
+        const error = checkTimerSyntax(type as 'duration' | 'date' | 'cycle', value.text);
+        if (error) c.add(el.id, error);
+      }
+      return { kind: 'timer', timer: { type: type as 'duration' | 'date' | 'cycle', value } };
+    }
+    case 'bpmn:MessageEventDefinition': {
+      const message = d.messageRef ? messages.get(d.messageRef.id) ?? d.messageRef : null;
+      if (!message?.name) {
+        if (!ext(el, 'zeebe:TaskDefinition')) c.add(el.id, 'message event without a message name');
+        return { kind: 'message', messageName: { feel: false, text: '' }, correlationKey: null };
+      }
+      const sub = ext(message, 'zeebe:Subscription');
+      const messageName = c.value(el.id, 'message name', message.name)!;
+      const correlationKey = c.value(el.id, 'correlation key', sub?.correlationKey);
+      return { kind: 'message', messageName, correlationKey };
+    }
+    case 'bpmn:SignalEventDefinition': {
+      if (!d.signalRef?.name) c.add(el.id, 'signal event without a signal name');
+      return { kind: 'signal', signalName: c.value(el.id, 'signal name', d.signalRef?.name) ?? { feel: false, text: '' } };
+    }
+    case 'bpmn:ErrorEventDefinition':
+      return { kind: 'error', errorCode: d.errorRef?.errorCode ?? null };
+    case 'bpmn:EscalationEventDefinition':
+      return { kind: 'escalation', escalationCode: d.escalationRef?.escalationCode ?? null };
+    case 'bpmn:TerminateEventDefinition':
+      return { kind: 'terminate' };
+    case 'bpmn:LinkEventDefinition':
+      if (!d.name) c.add(el.id, 'link event without a link name');
+      return { kind: 'link', linkName: d.name ?? '' };
+    default:
+      c.add(el.id, `${d.$type.replace('bpmn:', '')} is not supported`);
+      return { kind: 'none' };
+  }
+}
+
+function jobSpec(c: Collector, el: M): JobSpec | null {
+  const td = ext(el, 'zeebe:TaskDefinition');
+  if (!td) return null;
+  if (!td.type) c.add(el.id, 'zeebe:taskDefinition without a job type');
+  const headers: Record<string, string> = {};
+  for (const h of ext(el, 'zeebe:TaskHeaders')?.values ?? []) headers[h.key] = h.value ?? '';
+  return {
+    type: c.value(el.id, 'job type', td.type) ?? { feel: false, text: '' },
+    retries: c.value(el.id, 'job retries', td.retries) ?? { feel: false, text: '3' },
+    headers,
+  };
+}
+
+function userTaskSpec(c: Collector, el: M): UserTaskSpec {
+  const a = ext(el, 'zeebe:AssignmentDefinition');
+  const s = ext(el, 'zeebe:TaskSchedule');
+  const f = ext(el, 'zeebe:FormDefinition');
+  const p = ext(el, 'zeebe:PriorityDefinition');
+  return {
+    assignee: c.value(el.id, 'assignee', a?.assignee),
+    candidateGroups: c.value(el.id, 'candidate groups', a?.candidateGroups),
+    candidateUsers: c.value(el.id, 'candidate users', a?.candidateUsers),
+    dueDate: c.value(el.id, 'due date', s?.dueDate),
+    followUpDate: c.value(el.id, 'follow-up date', s?.followUpDate),
+    priority: c.value(el.id, 'priority', p?.priority),
+    formId: f?.formId ?? null,
+    formKey: f?.formKey ?? null,
+  };
+}
+
+function multiInstance(c: Collector, el: M): MultiInstanceSpec | null {
+  const lc = el.loopCharacteristics;
+  if (!lc) return null;
+  if (lc.$type !== 'bpmn:MultiInstanceLoopCharacteristics') {
+    c.add(el.id, 'standard loop characteristics are not supported; use multi-instance');
+    return null;
+  }
+  const z = ext(lc, 'zeebe:LoopCharacteristics');
+  if (!z?.inputCollection) c.add(el.id, 'multi-instance without zeebe:loopCharacteristics inputCollection');
+  return {
+    sequential: Boolean(lc.isSequential),
+    inputCollection: c.expression(el.id, 'input collection', z?.inputCollection) ?? { feel: true, text: '[]' },
+    inputElement: z?.inputElement ?? null,
+    outputCollection: z?.outputCollection ?? null,
+    outputElement: c.expression(el.id, 'output element', z?.outputElement),
+    completionCondition: c.expression(el.id, 'completion condition', lc.completionCondition?.body),
+  };
+}
+
+function callSpec(c: Collector, el: M): CallSpec {
+  const ce = ext(el, 'zeebe:CalledElement');
+  if (!ce?.processId) c.add(el.id, 'call activity without zeebe:calledElement processId');
+  return {
+    processId: c.value(el.id, 'called process id', ce?.processId) ?? { feel: false, text: '' },
+    propagateAllChildVariables: ce?.propagateAllChildVariables !== false,
+    propagateAllParentVariables: ce?.propagateAllParentVariables !== false,
+  };
+}
+
+function buildNode(c: Collector, el: M, scopeId: string, messages: Map<string, M>): FlowNode {
+  let type = TYPES[el.$type]!;
+  if (type === 'subProcess' && el.triggeredByEvent) type = 'eventSubProcess';
+  const io = ext(el, 'zeebe:IoMapping');
+  const node: FlowNode = {
+    id: el.id, name: el.name ?? null, type, scopeId,
+    incoming: (el.incoming ?? []).map((f: M) => f.id), outgoing: (el.outgoing ?? []).map((f: M) => f.id),
+    defaultFlow: el.default?.id ?? null, event: null,
+    interrupting: type === 'boundaryEvent' ? el.cancelActivity !== false : el.isInterrupting !== false,
+    attachedTo: el.attachedToRef?.id ?? null, boundaryEvents: [],
+    job: null, userTask: null, script: null, call: null, multiInstance: multiInstance(c, el),
+    inputs: mappings(c, el.id, io?.inputParameters, 'input'), outputs: mappings(c, el.id, io?.outputParameters, 'output'),
+    children: [], startEvents: [], eventSubProcesses: [],
+  };
+  if (type.endsWith('Event')) node.event = eventDefinition(c, el, messages);
+  switch (type) {
+    case 'serviceTask': case 'sendTask': case 'businessRuleTask':
+      node.job = jobSpec(c, el);
+      if (!node.job) c.add(el.id, `${type} needs a zeebe:taskDefinition with a job type`);
+      break;
+    case 'scriptTask': {
+      const script = ext(el, 'zeebe:Script');
+      node.job = jobSpec(c, el);
+      if (script) {
+        if (!script.resultVariable) c.add(el.id, 'script task without a result variable');
+        node.script = { expression: c.expression(el.id, 'script', script.expression) ?? { feel: true, text: 'null' }, resultVariable: script.resultVariable ?? '' };
+      } else if (!node.job) c.add(el.id, 'script task needs a zeebe:script expression or a zeebe:taskDefinition');
+      break;
+    }
+    case 'userTask':
+      if (!ext(el, 'zeebe:UserTask')) c.add(el.id, 'job-based user tasks are not supported; mark the task as a Camunda user task (zeebe:userTask)');
+      node.userTask = userTaskSpec(c, el);
+      break;
+    case 'receiveTask': {
+      const message = el.messageRef ? messages.get(el.messageRef.id) ?? el.messageRef : null;
+      if (!message?.name) c.add(el.id, 'receive task without a message');
+      node.event = {
+        kind: 'message', messageName: c.value(el.id, 'message name', message?.name) ?? { feel: false, text: '' },
+        correlationKey: c.value(el.id, 'correlation key', ext(message ?? {}, 'zeebe:Subscription')?.correlationKey),
+      };
+      break;
+    }
+    case 'intermediateThrowEvent': case 'endEvent':
+      if (node.event?.kind === 'message') {
+        node.job = jobSpec(c, el);
+        if (!node.job) c.add(el.id, 'message throw events are job-based: add a zeebe:taskDefinition');
+      }
+      break;
+    case 'callActivity':
+      node.call = callSpec(c, el);
+      break;
+    default:
+      break;
+  }
+  return node;
+}
+
+/** Walks a process or sub-process, adding its nodes and flows to the model. */
+function walkScope(c: Collector, container: M, scopeId: string, model: ProcessModel, messages: Map<string, M>): void {
+  const scope = model.nodes[scopeId]!;
+  for (const el of container.flowElements ?? []) {
+    if (el.$type === 'bpmn:SequenceFlow') {
+      const flow: SequenceFlow = {
+        id: el.id, sourceId: el.sourceRef?.id ?? '', targetId: el.targetRef?.id ?? '',
+        condition: c.expression(el.id, 'condition', el.conditionExpression?.body),
+      };
+      if (!flow.sourceId || !flow.targetId) c.add(el.id, 'sequence flow without a source or a target');
+      model.flows[el.id] = flow;
+      continue;
+    }
+    if (IGNORED.has(el.$type)) continue;
+    if (!TYPES[el.$type]) {
+      c.add(el.id, `${String(el.$type).replace('bpmn:', '')} is not supported by the embedded engine`);
+      continue;
+    }
+    if (model.nodes[el.id]) {
+      c.add(el.id, 'duplicate element id');
+      continue;
+    }
+    const node = buildNode(c, el, scopeId, messages);
+    model.nodes[el.id] = node;
+    scope.children.push(node.id);
+    if (node.type === 'startEvent') scope.startEvents.push(node.id);
+    if (node.type === 'eventSubProcess') scope.eventSubProcesses.push(node.id);
+    if (node.type === 'subProcess' || node.type === 'eventSubProcess') walkScope(c, el, node.id, model, messages);
+  }
+}
+
+function checkScopes(c: Collector, model: ProcessModel): void {
+  for (const node of Object.values(model.nodes)) {
+    if (node.type === 'boundaryEvent') {
+      const host = node.attachedTo ? model.nodes[node.attachedTo] : undefined;
+      if (!host) c.add(node.id, 'boundary event not attached to an activity');
+      else host.boundaryEvents.push(node.id);
+      const kind = node.event?.kind;
+      if (kind && !['timer', 'message', 'signal', 'error', 'escalation'].includes(kind)) c.add(node.id, `${kind} boundary events are not supported`);
+    }
+    if (node.type === 'subProcess') {
+      const starts = node.startEvents.map((s) => model.nodes[s]!);
+      if (starts.length !== 1 || starts[0]!.event?.kind !== 'none') c.add(node.id, 'an embedded sub-process needs exactly one none start event');
+    }
+    if (node.type === 'eventSubProcess') {
+      const starts = node.startEvents.map((s) => model.nodes[s]!);
+      if (starts.length !== 1) c.add(node.id, 'an event sub-process needs exactly one start event');
+      const kind = starts[0]?.event?.kind;
+      if (kind && !['timer', 'message', 'error', 'escalation', 'signal'].includes(kind)) c.add(node.id, `event sub-process start events must be timer, message, error, escalation or signal (found ${kind})`);
+      if (kind === 'error' && starts[0] && !starts[0].interrupting) c.add(starts[0].id, 'error start events must be interrupting');
+    }
+    if ((node.type === 'intermediateCatchEvent' || node.type === 'boundaryEvent' || node.type === 'receiveTask') && node.event?.kind === 'message' && !node.event.correlationKey) {
+      c.add(node.id, 'message catch events need a correlation key (zeebe:subscription correlationKey)');
+    }
+    if (node.type === 'intermediateCatchEvent' && !['timer', 'message', 'signal', 'link'].includes(node.event?.kind ?? '')) {
+      c.add(node.id, `intermediate catch events must be timer, message, signal or link (found ${node.event?.kind})`);
+    }
+    if (node.type === 'intermediateThrowEvent' && !['none', 'escalation', 'signal', 'link', 'message'].includes(node.event?.kind ?? '')) {
+      c.add(node.id, `intermediate throw events must be none, escalation, signal, link or message (found ${node.event?.kind})`);
+    }
+    if (node.type === 'endEvent' && node.event?.kind === 'error' && !node.event.errorCode) c.add(node.id, 'error end event without an error code');
+    if (node.type === 'endEvent' && node.event?.kind === 'escalation' && !node.event.escalationCode) c.add(node.id, 'escalation end event without an escalation code');
+    if (node.type === 'intermediateThrowEvent' && node.event?.kind === 'escalation' && !node.event.escalationCode) c.add(node.id, 'escalation throw event without an escalation code');
+    if (node.type === 'startEvent') {
+      const scope = model.nodes[node.scopeId]!;
+      if (scope.type === 'process' && !['none', 'timer', 'message', 'signal'].includes(node.event?.kind ?? '')) c.add(node.id, `process start events must be none, timer, message or signal (found ${node.event?.kind})`);
+    }
+    if (node.type === 'eventBasedGateway') {
+      for (const fid of node.outgoing) {
+        const target = model.nodes[model.flows[fid]?.targetId ?? ''];
+        if (!target || !((target.type === 'intermediateCatchEvent' && ['timer', 'message', 'signal'].includes(target.event?.kind ?? '')) || target.type === 'receiveTask')) {
+          c.add(node.id, 'an event-based gateway must lead only to timer, message or signal catch events or receive tasks');
+        }
+      }
+      if (node.outgoing.length < 2) c.add(node.id, 'an event-based gateway needs at least two outgoing flows');
+    }
+    if ((node.type === 'exclusiveGateway' || node.type === 'inclusiveGateway') && node.outgoing.length > 1) {
+      for (const fid of node.outgoing) {
+        const flow = model.flows[fid];
+        if (flow && fid !== node.defaultFlow && !flow.condition) c.add(fid, `outgoing flow of ${node.id} needs a condition (or be the default flow)`);
+      }
+    }
+  }
+  for (const flow of Object.values(model.flows)) {
+    const source = model.nodes[flow.sourceId];
+    const target = model.nodes[flow.targetId];
+    if (!source || !target) c.add(flow.id, `sequence flow points at an unknown element (${!source ? flow.sourceId : flow.targetId})`);
+    else if (source.scopeId !== target.scopeId) c.add(flow.id, 'sequence flow crosses a sub-process boundary');
+    else if (target.type === 'startEvent' || target.type === 'boundaryEvent') c.add(flow.id, `a sequence flow cannot enter a ${target.type}`);
+  }
+  // link catch events: one per name per scope
+  for (const node of Object.values(model.nodes)) {
+    if (node.type === 'intermediateCatchEvent' && node.event?.kind === 'link') {
+      const key = `${node.scopeId}/${node.event.linkName}`;
+      if (model.linkCatches[key]) c.add(node.id, `duplicate link catch event '${node.event.linkName}' in one scope`);
+      model.linkCatches[key] = node.id;
+    }
+  }
+  for (const node of Object.values(model.nodes)) {
+    if (node.type === 'intermediateThrowEvent' && node.event?.kind === 'link' && !model.linkCatches[`${node.scopeId}/${node.event.linkName}`]) {
+      c.add(node.id, `no link catch event '${node.event.linkName}' in the same scope`);
+    }
+  }
+}
+
+function buildProcess(c: Collector, proc: M, messages: Map<string, M>): ProcessModel {
+  const root: FlowNode = {
+    id: proc.id, name: proc.name ?? null, type: 'process', scopeId: '', incoming: [], outgoing: [], defaultFlow: null,
+    event: null, interrupting: true, attachedTo: null, boundaryEvents: [], job: null, userTask: null, script: null,
+    call: null, multiInstance: null, inputs: [], outputs: [], children: [], startEvents: [], eventSubProcesses: [],
+  };
+  const model: ProcessModel = {
+    processId: proc.id, name: proc.name ?? null, nodes: { [proc.id]: root }, flows: {}, noneStart: null,
+    messageStarts: [], signalStarts: [], timerStarts: [], linkCatches: {},
+  };
+  if (proc.isExecutable === false) c.add(proc.id, 'process is not executable (isExecutable=false)');
+  walkScope(c, proc, proc.id, model, messages);
+  checkScopes(c, model);
+  for (const id of root.startEvents) {
+    const kind = model.nodes[id]!.event?.kind;
+    if (kind === 'none') {
+      if (model.noneStart) c.add(id, 'a process can have only one none start event');
+      model.noneStart = id;
+    } else if (kind === 'message') model.messageStarts.push(id);
+    else if (kind === 'signal') model.signalStarts.push(id);
+    else if (kind === 'timer') model.timerStarts.push(id);
+  }
+  if (!root.startEvents.length) c.add(proc.id, 'process without a start event');
+  computeInclusiveReachers(model);
+  return model;
+}
+
+/** Parses one BPMN XML resource into executable process models, collecting every problem. */
+export async function parseBpmn(resource: string, xml: string): Promise<ParseResult> {
+  const c = new Collector(resource);
+  let root: M;
+  try {
+    const moddle = createModdle({ zeebe: zeebeSchema });
+    const result = await moddle.fromXML(xml);
+    root = result.rootElement;
+    for (const w of result.warnings) {
+      // unknown elements / attributes outside BPMN + zeebe: reject rather than guess
+      if (/unparsable content|unknown type/.test(w.message)) c.add(null, w.message);
+    }
+  } catch (err) {
+    c.add(null, `not a BPMN 2.0 XML document: ${(err as Error).message}`);
+    return { processes: [], problems: c.problems };
+  }
+  const messages = new Map<string, M>();
+  for (const el of root.rootElements ?? []) if (el.$type === 'bpmn:Message') messages.set(el.id, el);
+  const processes: ProcessModel[] = [];
+  for (const el of root.rootElements ?? []) {
+    if (el.$type === 'bpmn:Process') processes.push(buildProcess(c, el, messages));
+    if (el.$type === 'bpmn:Collaboration') {
+      for (const p of el.participants ?? []) if (p.processRef && !(root.rootElements ?? []).includes(p.processRef)) processes.push(buildProcess(c, p.processRef, messages));
+    }
+  }
+  if (!processes.length) c.add(null, 'no process in the resource');
+  return { processes, problems: c.problems };
+}

@@ -1,0 +1,127 @@
+/**
+ * The executable model: what the engine needs of a BPMN process, resolved once at deploy.
+ * Plain data (no moddle objects), so a definition can be cached and shared by every instance.
+ */
+
+export type Expr = string; // a FEEL expression without its leading '=' or a static value (see ValueSpec)
+
+/** A value that is either static text or a FEEL expression (written `=...` in the XML). */
+export interface ValueSpec {
+  feel: boolean;
+  text: string;
+}
+
+export interface Mapping {
+  source: ValueSpec;
+  target: string;
+}
+
+export type EventDefinition =
+  | { kind: 'none' }
+  | { kind: 'timer'; timer: TimerSpec }
+  | { kind: 'message'; messageName: ValueSpec; correlationKey: ValueSpec | null }
+  | { kind: 'signal'; signalName: ValueSpec }
+  | { kind: 'error'; errorCode: string | null }
+  | { kind: 'escalation'; escalationCode: string | null }
+  | { kind: 'terminate' }
+  | { kind: 'link'; linkName: string };
+
+export interface TimerSpec {
+  type: 'duration' | 'date' | 'cycle';
+  value: ValueSpec;
+}
+
+export interface JobSpec {
+  type: ValueSpec;
+  retries: ValueSpec;
+  headers: Record<string, string>;
+}
+
+export interface UserTaskSpec {
+  assignee: ValueSpec | null;
+  candidateGroups: ValueSpec | null;
+  candidateUsers: ValueSpec | null;
+  dueDate: ValueSpec | null;
+  followUpDate: ValueSpec | null;
+  priority: ValueSpec | null;
+  formId: string | null;
+  formKey: string | null;
+}
+
+export interface MultiInstanceSpec {
+  sequential: boolean;
+  inputCollection: ValueSpec;
+  inputElement: string | null;
+  outputCollection: string | null;
+  outputElement: ValueSpec | null;
+  completionCondition: ValueSpec | null;
+}
+
+export interface CallSpec {
+  processId: ValueSpec;
+  propagateAllChildVariables: boolean;
+  propagateAllParentVariables: boolean;
+}
+
+export type ElementType =
+  | 'startEvent' | 'endEvent' | 'intermediateCatchEvent' | 'intermediateThrowEvent' | 'boundaryEvent'
+  | 'serviceTask' | 'sendTask' | 'businessRuleTask' | 'scriptTask' | 'userTask' | 'receiveTask' | 'manualTask' | 'task'
+  | 'exclusiveGateway' | 'parallelGateway' | 'inclusiveGateway' | 'eventBasedGateway'
+  | 'subProcess' | 'eventSubProcess' | 'callActivity' | 'process';
+
+export interface FlowNode {
+  id: string;
+  name: string | null;
+  type: ElementType;
+  /** id of the enclosing process / sub-process (the flow scope in the model) */
+  scopeId: string;
+  incoming: string[];
+  outgoing: string[];
+  defaultFlow: string | null;
+  event: EventDefinition | null;
+  /** event sub-process start events and boundary events */
+  interrupting: boolean;
+  attachedTo: string | null;
+  boundaryEvents: string[];
+  job: JobSpec | null;
+  userTask: UserTaskSpec | null;
+  script: { expression: ValueSpec; resultVariable: string } | null;
+  call: CallSpec | null;
+  multiInstance: MultiInstanceSpec | null;
+  inputs: Mapping[];
+  outputs: Mapping[];
+  /** for scopes (process, sub-processes): their children */
+  children: string[];
+  startEvents: string[];
+  eventSubProcesses: string[];
+  /** converging inclusive gateway: for each incoming flow, the nodes (in this scope) that can still reach it */
+  reachers?: Record<string, string[]>;
+}
+
+export interface SequenceFlow {
+  id: string;
+  sourceId: string;
+  targetId: string;
+  condition: ValueSpec | null;
+}
+
+export interface ProcessModel {
+  processId: string;
+  name: string | null;
+  nodes: Record<string, FlowNode>;
+  flows: Record<string, SequenceFlow>;
+  /** the none start event of the process, if any */
+  noneStart: string | null;
+  /** message / signal / timer start events of the process itself */
+  messageStarts: string[];
+  signalStarts: string[];
+  timerStarts: string[];
+  /** link catch events by scope and link name */
+  linkCatches: Record<string, string>;
+}
+
+export interface DeployProblem {
+  resource: string;
+  elementId: string | null;
+  message: string;
+}

@@ -1,0 +1,137 @@
+/** Row shapes of the engine tables, as the runtime reads and writes them. */
+
+export interface ElementData {
+  /** converging gateways: tokens waiting per gateway and incoming flow */
+  joins?: Record<string, Record<string, number>>;
+  /** multi-instance body */
+  mi?: { items: unknown[]; next: number; completed: number; terminated: number; active: number };
+  /** multi-instance inner instance */
+  loopCounter?: number;
+  /** a step that raised an incident and is re-run on resolve */
+  pending?: 'activate' | 'complete';
+  /** event sub-process / boundary / event: variables of the trigger, applied on activation */
+  triggerVariables?: Record<string, unknown>;
+  /** the interrupting event sub-process that took over this scope */
+  interrupted?: boolean;
+}
+
+export interface ElementRow {
+  key: string;
+  instanceKey: string;
+  elementId: string;
+  type: string; // a model ElementType, or 'multiInstanceBody'
+  scopeKey: string | null;
+  state: 'ACTIVATING' | 'ACTIVE' | 'COMPLETING';
+  data: ElementData;
+}
+
+export interface InstanceRow {
+  instance_key: string;
+  def_key: string;
+  process_id: string;
+  version: number;
+  state: 'ACTIVE' | 'COMPLETED' | 'TERMINATED';
+  parent_instance_key: string | null;
+  parent_element_key: string | null;
+  start_correlation_key: string | null;
+  started_at: number;
+  ended_at: number | null;
+}
+
+export interface JobRow {
+  job_key: string;
+  type: string;
+  state: 'ACTIVATABLE' | 'ACTIVATED' | 'FAILED' | 'ERROR_THROWN';
+  instance_key: string;
+  element_key: string;
+  element_id: string;
+  process_id: string;
+  def_key: string;
+  retries: number;
+  retry_at: number;
+  deadline: number | null;
+  worker: string | null;
+  headers: string;
+  error_message: string | null;
+  created_at: number;
+}
+
+export interface UserTaskRow {
+  task_key: string;
+  state: 'CREATED' | 'COMPLETED' | 'CANCELED';
+  instance_key: string;
+  element_key: string;
+  element_id: string;
+  process_id: string;
+  def_key: string;
+  name: string | null;
+  assignee: string | null;
+  candidate_groups: string;
+  candidate_users: string;
+  due_date: string | null;
+  follow_up_date: string | null;
+  form_id: string | null;
+  form_key: string | null;
+  priority: number;
+  created_at: number;
+  ended_at: number | null;
+}
+
+export interface TimerRow {
+  timer_key: string;
+  due_at: number;
+  instance_key: string | null;
+  element_key: string | null;
+  element_id: string;
+  def_key: string;
+  repetitions: number;
+  spec: string | null;
+}
+
+export interface SubscriptionRow {
+  sub_key: string;
+  kind: 'message' | 'signal';
+  name: string;
+  correlation_key: string | null;
+  instance_key: string;
+  element_key: string;
+  element_id: string;
+  process_id: string;
+  created_at: number;
+}
+
+export interface MessageRow {
+  message_key: string;
+  name: string;
+  correlation_key: string;
+  message_id: string | null;
+  variables: string;
+  expires_at: number;
+  published_at: number;
+}
+
+export interface IncidentRow {
+  incident_key: string;
+  state: 'ACTIVE' | 'RESOLVED';
+  instance_key: string;
+  element_key: string;
+  element_id: string;
+  process_id: string;
+  job_key: string | null;
+  error_type: string;
+  error_message: string;
+  created_at: number;
+  resolved_at: number | null;
+}
+
+export interface HistoryRow {
+  position: number;
+  instance_key: string | null;
+  process_id: string | null;
+  element_key: string | null;
+  element_id: string | null;
+  element_type: string | null;
+  intent: string;
+  at: number;
+  payload: string | null;
+}

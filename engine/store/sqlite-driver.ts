@@ -1,0 +1,55 @@
+import Database, { type Statement } from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { DriverOptions, SqlDriver, SqlValue } from './driver.js';
+
+/** better-sqlite3: synchronous and fast; one connection serves the writer and committed reads alike. */
+export class SqliteDriver implements SqlDriver {
+  readonly dialect = 'sqlite' as const;
+  private readonly db: Database.Database;
+  private readonly statements = new Map<string, Statement>();
+
+  constructor(path: string, options: DriverOptions) {
+    const file = path === ':memory:' ? path : resolve(path);
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${options.sqliteSynchronous ?? 'FULL'}`);
+    this.db.pragma('busy_timeout = 5000');
+  }
+
+  private prepare(sql: string): Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  async run(sql: string, params: readonly SqlValue[] = []): Promise<number> {
+    return this.prepare(sql).run(...params).changes;
+  }
+
+  async all<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    return this.prepare(sql).all(...params) as T[];
+  }
+
+  async get<T>(sql: string, params: readonly SqlValue[] = []): Promise<T | undefined> {
+    return this.prepare(sql).get(...params) as T | undefined;
+  }
+
+  async exec(sql: string): Promise<void> {
+    this.db.exec(sql);
+  }
+
+  /** Reads run between the writer's transactions (the writer never yields to the event loop mid-transaction). */
+  async read<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    return this.all<T>(sql, params);
+  }
+
+  async close(): Promise<void> {
+    this.statements.clear();
+    this.db.close();
+  }
+}
