@@ -596,7 +596,9 @@ export class Engine extends EventEmitter {
           }
         }).catch((err) => this.emit('error', err)));
       }
-      const backedOff = await this.driver.read<{ type: string }>("SELECT DISTINCT type FROM eng_job WHERE state = 'ACTIVATABLE' AND retry_at > ? AND retry_at <= ?", [this.lastBackoffCheck, now]);
+      // only jobs in back-off have retry_at > 0: the retry_at index finds them without scanning waiting jobs
+      const backedOff = (await this.driver.read<{ type: string; state: string }>('SELECT type, state FROM eng_job WHERE retry_at > ? AND retry_at <= ?', [this.lastBackoffCheck, now]))
+        .filter((j, i, all) => j.state === 'ACTIVATABLE' && all.findIndex((o) => o.type === j.type && o.state === 'ACTIVATABLE') === i);
       this.lastBackoffCheck = now;
       for (const b of backedOff) this.emit('jobs', b.type);
       const expired = await this.driver.read<MessageRow>('SELECT message_key FROM eng_message WHERE expires_at <= ? LIMIT 1000', [now]);
@@ -620,7 +622,7 @@ export class Engine extends EventEmitter {
       `SELECT MIN(at) AS at FROM (
          SELECT MIN(due_at) AS at FROM eng_timer
          UNION ALL SELECT MIN(deadline) FROM eng_job WHERE state = 'ACTIVATED'
-         UNION ALL SELECT MIN(retry_at) FROM eng_job WHERE state = 'ACTIVATABLE' AND retry_at > ?
+         UNION ALL SELECT MIN(retry_at) FROM eng_job WHERE retry_at > ?
          UNION ALL SELECT MIN(expires_at) FROM eng_message) t`,
       [this.clock.now()],
     );

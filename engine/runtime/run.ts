@@ -866,7 +866,8 @@ export class Run {
       await this.db.run('DELETE FROM eng_job WHERE job_key = ?', [j.job_key]);
       await this.history(el, 'JOB_CANCELED', { jobKey: j.job_key });
     }
-    const tasks = await this.db.all<{ task_key: string }>("SELECT task_key FROM eng_user_task WHERE element_key = ? AND state = 'CREATED'", [el.key]);
+    // filter the state here: on the element's own index the lookup stays O(1) whatever the table size
+    const tasks = (await this.db.all<{ task_key: string; state: string }>('SELECT task_key, state FROM eng_user_task WHERE element_key = ?', [el.key])).filter((t) => t.state === 'CREATED');
     for (const t of tasks) {
       await this.db.run("UPDATE eng_user_task SET state = 'CANCELED', ended_at = ? WHERE task_key = ?", [this.now, t.task_key]);
       await this.history(el, 'USER_TASK_CANCELED', { userTaskKey: t.task_key });
@@ -874,7 +875,7 @@ export class Run {
     }
     await this.resolveIncidentsOf(el);
     if (el.type === 'callActivity') {
-      const child = await this.db.get<{ instance_key: string }>("SELECT instance_key FROM eng_instance WHERE parent_element_key = ? AND state = 'ACTIVE'", [el.key]);
+      const child = (await this.db.all<{ instance_key: string; state: string }>('SELECT instance_key, state FROM eng_instance WHERE parent_element_key = ?', [el.key])).find((i) => i.state === 'ACTIVE');
       if (child) {
         const root = await this.element(child.instance_key);
         if (root) await this.terminate(root);
@@ -891,7 +892,7 @@ export class Run {
   }
 
   private async resolveIncidentsOf(el: ElementRow): Promise<void> {
-    const incidents = await this.db.all<{ incident_key: string }>("SELECT incident_key FROM eng_incident WHERE element_key = ? AND state = 'ACTIVE'", [el.key]);
+    const incidents = (await this.db.all<{ incident_key: string; state: string }>('SELECT incident_key, state FROM eng_incident WHERE element_key = ?', [el.key])).filter((i) => i.state === 'ACTIVE');
     for (const i of incidents) {
       await this.db.run("UPDATE eng_incident SET state = 'RESOLVED', resolved_at = ? WHERE incident_key = ?", [this.now, i.incident_key]);
       await this.history(el, 'INCIDENT_RESOLVED', { incidentKey: i.incident_key, reason: 'element terminated' });

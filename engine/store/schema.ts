@@ -31,7 +31,7 @@ const TABLES: Table[] = [
       ['started_at', 'ms'], ['ended_at', 'ms', 'null'],
     ],
     primaryKey: ['instance_key'],
-    indexes: [['eng_instance_state', ['state', 'process_id']], ['eng_instance_start_ck', ['process_id', 'start_correlation_key', 'state']]],
+    indexes: [['eng_instance_state', ['state', 'process_id']], ['eng_instance_start_ck', ['process_id', 'start_correlation_key', 'state']], ['eng_instance_parent', ['parent_element_key']]],
   },
   {
     name: 'eng_element',
@@ -56,7 +56,7 @@ const TABLES: Table[] = [
       ['headers', 'text'], ['error_message', 'text', 'null'], ['created_at', 'ms'],
     ],
     primaryKey: ['job_key'],
-    indexes: [['eng_job_activatable', ['type', 'state', 'retry_at']], ['eng_job_deadline', ['state', 'deadline']], ['eng_job_element', ['element_key']]],
+    indexes: [['eng_job_activatable', ['type', 'state', 'retry_at']], ['eng_job_deadline', ['state', 'deadline']], ['eng_job_element', ['element_key']], ['eng_job_retry', ['retry_at']]],
   },
   {
     name: 'eng_user_task',
