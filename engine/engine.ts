@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { SystemClock, type Clock } from './clock.js';
 import { EngineError } from './errors.js';
+import { evaluateFeelRaw } from './feel/feel.js';
 import { parseBpmn } from './model/parse.js';
 import type { DeployProblem, ProcessModel } from './model/types.js';
 import { openDriver, type SqlDriver } from './store/driver.js';
@@ -289,7 +290,10 @@ export class Engine extends EventEmitter {
         for (const id of model.timerStarts) {
           const ev = model.nodes[id]!.event!;
           if (ev.kind !== 'timer') continue;
-          const plan = firstDueTime(ev.timer.type, ev.timer.value.feel ? null : ev.timer.value.text, this.clock.now());
+          // a start timer has no instance yet: its FEEL sees no variables (Zeebe evaluates it at deploy too)
+          const value = ev.timer.value.feel ? evaluateFeelRaw(ev.timer.value.text, {}) : { ok: true as const, value: ev.timer.value.text };
+          if (!value.ok) throw new EngineError('DEPLOY_REJECTED', `${resource.name} [${id}]: start timer ${value.message}`);
+          const plan = firstDueTime(ev.timer.type, value.value, this.clock.now());
           if (typeof plan === 'string') throw new EngineError('DEPLOY_REJECTED', `${resource.name} [${id}]: start timer ${plan}`);
           await run.insertTimer(null, id, plan, def.defKey);
         }

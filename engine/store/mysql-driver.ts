@@ -16,6 +16,13 @@ export class MysqlDriver implements SqlDriver {
   static async connect(url: string): Promise<MysqlDriver> {
     const options = { uri: url, charset: 'utf8mb4', supportBigNumbers: true, bigNumberStrings: false, dateStrings: true } as const;
     const writer = await mysql.createConnection(options);
+    // One engine per database: commands are serialised by the process that holds this lock,
+    // which the server releases by itself when that process dies.
+    const [rows] = await writer.query("SELECT GET_LOCK(CONCAT('ywtg_engine_', DATABASE()), 0) AS got");
+    if (Number((rows as Array<{ got: unknown }>)[0]?.got) !== 1) {
+      await writer.end();
+      throw new Error('another engine process already runs on this database');
+    }
     const readers = mysql.createPool({ ...options, connectionLimit: 4 });
     return new MysqlDriver(writer, readers);
   }

@@ -106,7 +106,7 @@ describe('engine / events: signal throw and end events broadcast to other proces
       (await t.engine.createInstance({ bpmnProcessId: 'ev-signal-catch' })).processInstanceKey,
       (await t.engine.createInstance({ bpmnProcessId: 'ev-signal-catch' })).processInstanceKey,
     ];
-    const { processInstanceKey: thrower } = await t.engine.createInstance({ bpmnProcessId: 'ev-signal-throw' });
+    const { processInstanceKey: thrower } = await t.engine.createInstance({ bpmnProcessId: 'ev-signal-throw', variables: { severity: 'high' } });
     expect(await activeElements(t.engine, thrower)).to.deep.equal(['handleAlarm']);
     expect(await completedPath(t.engine, thrower)).to.deep.equal(['start', 'raiseAlarm']);
     for (const k of catchers) expect(await activeElements(t.engine, k)).to.deep.equal(['allClear']);
@@ -118,5 +118,12 @@ describe('engine / events: signal throw and end events broadcast to other proces
       expect(await activeElements(t.engine, k)).to.deep.equal(['report']);
       expect(await completedPath(t.engine, k)).to.deep.equal(['start', 'alarm', 'allClear']);
     }
+  });
+
+  it('given a signal throw event with an input mapping level = severity, when it broadcasts, then its local variables travel with the signal into the catching instances', async () => {
+    const catcher = (await t.engine.createInstance({ bpmnProcessId: 'ev-signal-catch' })).processInstanceKey;
+    await t.engine.createInstance({ bpmnProcessId: 'ev-signal-throw', variables: { severity: 'high' } });
+    expect(await activeElements(t.engine, catcher)).to.deep.equal(['allClear']);
+    expect(await t.engine.getVariables(catcher)).to.deep.equal({ level: 'high' });
   });
 });

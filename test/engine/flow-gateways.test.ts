@@ -234,6 +234,19 @@ describe('engine / gateways', () => {
       expect((await t.engine.getInstance(processInstanceKey))!.state).to.equal('COMPLETED');
     });
 
+    it('given the message was published (with a time to live) before the gateway is reached, then it correlates at once and no timer is left behind', async () => {
+      await t.engine.publishMessage({ name: 'approval', correlationKey: 'r-3', variables: { approvedBy: 'early' }, timeToLiveMs: HOUR });
+      const { processInstanceKey } = await t.engine.createInstance({ bpmnProcessId: 'fl-event-gateway', variables: { requestId: 'r-3' } });
+
+      expect(await completedPath(t.engine, processInstanceKey)).to.deep.equal(['start', 'ebg', 'approved']);
+      expect(await t.engine.listSubscriptions(processInstanceKey)).to.deep.equal([]);
+      expect(await t.engine.listTimers({ processInstanceKey })).to.deep.equal([]);
+      const job = await oneJob(t.engine, 'process-approval');
+      expect(job.variables).to.deep.equal({ requestId: 'r-3', approvedBy: 'early' });
+      await t.clock.advance(2 * HOUR);
+      expect(await t.engine.listJobs({ processInstanceKey, type: 'handle-timeout' })).to.have.length(0);
+    });
+
     it('given the timer is due before any message, then the timer path is taken and the message subscription is gone', async () => {
       const { processInstanceKey } = await t.engine.createInstance({ bpmnProcessId: 'fl-event-gateway', variables: { requestId: 'r-2' } });
       await t.clock.advance(HOUR - 1);

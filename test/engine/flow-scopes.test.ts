@@ -101,6 +101,17 @@ describe('engine / scopes: embedded and event sub-processes', () => {
       );
     });
 
+    it('given a timer event sub-process, when the main flow finishes before the timer, then the instance completes and its timer is removed', async () => {
+      await deploy(t.engine, 'fl-esp-timer.bpmn');
+      const { processInstanceKey } = await t.engine.createInstance({ bpmnProcessId: 'fl-esp-timer' });
+      const work = await oneJob(t.engine, 'slow-work');
+      await t.engine.completeJob(work.key);
+      expect((await t.engine.getInstance(processInstanceKey))!.state).to.equal('COMPLETED');
+      expect(await t.engine.listTimers({ processInstanceKey })).to.deep.equal([]);
+      await t.clock.advance(2 * HOUR);
+      expect(await t.engine.listJobs({ type: 'remind' })).to.deep.equal([]);
+    });
+
     it('given an error event sub-process, when the job throws the matching BPMN error, then the task is terminated and the handler sees the error variables', async () => {
       await deploy(t.engine, 'fl-esp-error.bpmn');
       const { processInstanceKey } = await t.engine.createInstance({ bpmnProcessId: 'fl-esp-error', variables: { orderId: 'o-7' } });
