@@ -459,7 +459,7 @@ export class Engine extends EventEmitter {
       const job = await this.jobFor(key, 'throw an error for');
       const el = await run.element(job.element_key);
       if (!el) return;
-      const caught = await run.throwError(el, e.errorCode, e.errorMessage ?? '', e.variables ?? {});
+      const caught = await run.throwError(el, e.errorCode, e.errorMessage ?? '', e.variables ?? {}, key);
       if (!caught) {
         await this.driver.run("UPDATE eng_job SET state = 'ERROR_THROWN', deadline = NULL, worker = NULL, error_message = ? WHERE job_key = ?", [e.errorMessage ?? null, key]);
         await run.raiseIncident(el, 'activate', new Incident('UNHANDLED_ERROR_EVENT', `error '${e.errorCode}' thrown by job ${key} was not caught${e.errorMessage ? `: ${e.errorMessage}` : ''}`), key);
@@ -469,9 +469,11 @@ export class Engine extends EventEmitter {
 
   async updateJobRetries(key: string, retries: number): Promise<void> {
     if (!Number.isInteger(retries) || retries < 1) throw new EngineError('INVALID_ARGUMENT', 'retries must be a whole number, one or more');
-    await this.command(async () => {
-      const n = await this.driver.run('UPDATE eng_job SET retries = ? WHERE job_key = ?', [retries, key]);
-      if (!n) throw new EngineError('NOT_FOUND', `job ${key} not found`);
+    await this.command(async (run) => {
+      const job = await this.driver.get<JobRow>('SELECT * FROM eng_job WHERE job_key = ?', [key]);
+      if (!job) throw new EngineError('NOT_FOUND', `job ${key} not found`);
+      await this.driver.run('UPDATE eng_job SET retries = ? WHERE job_key = ?', [retries, key]);
+      await run.history(await run.element(job.element_key), 'JOB_RETRIES_UPDATED', { jobKey: key, retries }, job.instance_key);
     });
   }
 

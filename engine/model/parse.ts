@@ -102,10 +102,17 @@ function eventDefinition(c: Collector, el: M, messages: Map<string, M>): EventDe
       if (!d.signalRef?.name) c.add(el.id, 'signal event without a signal name');
       return { kind: 'signal', signalName: c.value(el.id, 'signal name', d.signalRef?.name) ?? { feel: false, text: '' } };
     }
-    case 'bpmn:ErrorEventDefinition':
-      return { kind: 'error', errorCode: d.errorRef?.errorCode ?? null };
-    case 'bpmn:EscalationEventDefinition':
-      return { kind: 'escalation', escalationCode: d.escalationRef?.escalationCode ?? null };
+    case 'bpmn:ErrorEventDefinition': {
+      // a throwing event may compute its code with FEEL (`=code`); catching events match static codes
+      const code: string | null = d.errorRef?.errorCode ?? null;
+      const codeExpr = code?.trim().startsWith('=') ? c.value(el.id, 'error code', code) : null;
+      return { kind: 'error', errorCode: code, codeExpr };
+    }
+    case 'bpmn:EscalationEventDefinition': {
+      const code: string | null = d.escalationRef?.escalationCode ?? null;
+      const codeExpr = code?.trim().startsWith('=') ? c.value(el.id, 'escalation code', code) : null;
+      return { kind: 'escalation', escalationCode: code, codeExpr };
+    }
     case 'bpmn:TerminateEventDefinition':
       return { kind: 'terminate' };
     case 'bpmn:LinkEventDefinition':
@@ -191,10 +198,15 @@ function buildNode(c: Collector, el: M, scopeId: string, messages: Map<string, M
     children: [], startEvents: [], eventSubProcesses: [],
   };
   if (type.endsWith('Event')) node.event = eventDefinition(c, el, messages);
+  // listeners are jobs the engine would have to wait for: refuse rather than silently skip them
+  if (ext(el, 'zeebe:ExecutionListeners')?.listeners?.length) c.add(el.id, 'execution listeners are not supported by the embedded engine');
+  if (ext(el, 'zeebe:TaskListeners')?.listeners?.length) c.add(el.id, 'task listeners are not supported by the embedded engine');
   switch (type) {
     case 'serviceTask': case 'sendTask': case 'businessRuleTask':
       node.job = jobSpec(c, el);
-      if (!node.job) c.add(el.id, `${type} needs a zeebe:taskDefinition with a job type`);
+      if (type === 'businessRuleTask' && ext(el, 'zeebe:CalledDecision')) {
+        c.add(el.id, 'DMN decisions (zeebe:calledDecision) are not supported by the embedded engine; implement the rule as a job (zeebe:taskDefinition)');
+      } else if (!node.job) c.add(el.id, `${type} needs a zeebe:taskDefinition with a job type`);
       break;
     case 'scriptTask': {
       const script = ext(el, 'zeebe:Script');
@@ -316,6 +328,7 @@ function checkScopes(c: Collector, model: ProcessModel): void {
       }
     }
   }
+  checkUniqueCatches(c, model);
   for (const flow of Object.values(model.flows)) {
     const source = model.nodes[flow.sourceId];
     const target = model.nodes[flow.targetId];
@@ -335,6 +348,27 @@ function checkScopes(c: Collector, model: ProcessModel): void {
     if (node.type === 'intermediateThrowEvent' && node.event?.kind === 'link' && !model.linkCatches[`${node.scopeId}/${node.event.linkName}`]) {
       c.add(node.id, `no link catch event '${node.event.linkName}' in the same scope`);
     }
+  }
+}
+
+/** Zeebe rejects two error (or escalation) catch events with the same code, or two catch-alls, on one activity or in one scope. */
+function checkUniqueCatches(c: Collector, model: ProcessModel): void {
+  const check = (ownerId: string, events: FlowNode[]) => {
+    for (const kind of ['error', 'escalation'] as const) {
+      const seen = new Map<string, string>();
+      for (const e of events) {
+        if (e.event?.kind !== kind) continue;
+        const code = (kind === 'error' ? (e.event as { errorCode: string | null }).errorCode : (e.event as { escalationCode: string | null }).escalationCode) ?? '(catch-all)';
+        if (e.event && (e.event as { codeExpr: unknown }).codeExpr) c.add(e.id, `a catching ${kind} event needs a static ${kind} code, not an expression`);
+        const first = seen.get(code);
+        if (first) c.add(e.id, `${kind} code ${code} is caught twice in ${ownerId} (also by ${first})`);
+        else seen.set(code, e.id);
+      }
+    }
+  };
+  for (const node of Object.values(model.nodes)) {
+    if (node.boundaryEvents.length) check(node.id, node.boundaryEvents.map((id) => model.nodes[id]!));
+    if (node.eventSubProcesses.length) check(node.id, node.eventSubProcesses.map((id) => model.nodes[model.nodes[id]!.startEvents[0] ?? '']).filter((n): n is FlowNode => !!n));
   }
 }
 

@@ -21,8 +21,8 @@ export type EventDefinition =
   | { kind: 'timer'; timer: TimerSpec }
   | { kind: 'message'; messageName: ValueSpec; correlationKey: ValueSpec | null }
   | { kind: 'signal'; signalName: ValueSpec }
-  | { kind: 'error'; errorCode: string | null }
-  | { kind: 'escalation'; escalationCode: string | null }
+  | { kind: 'error'; errorCode: string | null; codeExpr: ValueSpec | null }
+  | { kind: 'escalation'; escalationCode: string | null; codeExpr: ValueSpec | null }
   | { kind: 'terminate' }
   | { kind: 'link'; linkName: string };
 

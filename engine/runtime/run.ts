@@ -71,6 +71,8 @@ function json(value: unknown): string {
  */
 export class Run {
   private readonly queue: Step[] = [];
+  /** work that must wait until the current step has finished (e.g. correlating a buffered message) */
+  private followUps: Array<() => Promise<void>> = [];
   private readonly cache = new Map<string, ElementRow | null>();
   private readonly instances = new Map<string, InstanceRow>();
   readonly effects: RunEffects = { jobTypes: new Set(), userTaskEvents: [], incidents: [], earliestDue: null };
@@ -198,8 +200,10 @@ export class Run {
   async setLocal(scopeKey: string, instanceKey: string, name: string, value: unknown, exists?: boolean): Promise<void> {
     const text = json(value);
     let present = exists;
-    if (present === undefined) {
-      present = (await this.db.get('SELECT 1 AS x FROM eng_variable WHERE scope_key = ? AND name = ?', [scopeKey, name])) !== undefined;
+    if (present !== false) {
+      const current = await this.db.get<{ value: string }>('SELECT value FROM eng_variable WHERE scope_key = ? AND name = ?', [scopeKey, name]);
+      present = current !== undefined;
+      if (current?.value === text) return; // unchanged: Zeebe records no update either
     }
     if (present) await this.db.run('UPDATE eng_variable SET value = ? WHERE scope_key = ? AND name = ?', [text, scopeKey, name]);
     else await this.db.run('INSERT INTO eng_variable (scope_key, name, instance_key, value) VALUES (?, ?, ?, ?)', [scopeKey, name, instanceKey, text]);
@@ -268,7 +272,11 @@ export class Run {
 
   /** Runs queued steps until the instance reaches its next wait state. */
   async drain(): Promise<void> {
-    while (this.queue.length) {
+    while (this.queue.length || this.followUps.length) {
+      if (this.followUps.length) {
+        await this.runFollowUps();
+        continue;
+      }
       const step = this.queue.shift()!;
       const el = await this.element(step.key);
       if (!el) continue; // terminated meanwhile
@@ -277,8 +285,17 @@ export class Run {
         else await this.complete(el);
       } catch (err) {
         if (!(err instanceof Incident)) throw err;
+        this.followUps = [];
         await this.raiseIncident(el, step.kind, err);
       }
+    }
+  }
+
+  private async runFollowUps(): Promise<void> {
+    while (this.followUps.length) {
+      const work = this.followUps;
+      this.followUps = [];
+      for (const fn of work) await fn();
     }
   }
 
@@ -349,9 +366,10 @@ export class Run {
     if (el.data.pending) delete el.data.pending;
     el.state = 'ACTIVE';
     await this.saveElement(el);
-    await this.history(el, 'ELEMENT_ACTIVATED');
     for (const b of boundaries) await b();
     await prepared();
+    // Zeebe writes the job / user task first, then the element's ACTIVATED record
+    await this.history(el, 'ELEMENT_ACTIVATED');
   }
 
   /** Boundary-event subscriptions of an activity, evaluated now and opened by the returned thunks. */
@@ -427,8 +445,11 @@ export class Run {
     const subKey = await this.insertSubscription(owner, elementId, 'message', name, correlationKey);
     if (buffered) {
       await this.db.run('INSERT INTO eng_message_correlation (message_key, process_id) VALUES (?, ?)', [buffered.message_key, processId]);
-      const sub = (await this.db.get<SubscriptionRow>('SELECT * FROM eng_subscription WHERE sub_key = ?', [subKey]))!;
-      await this.triggerSubscription(sub, JSON.parse(buffered.variables) as Vars, buffered.message_key);
+      // correlate once the activation has finished, as a follow-up (the element may have other subscriptions to open)
+      this.followUps.push(async () => {
+        const sub = await this.db.get<SubscriptionRow>('SELECT * FROM eng_subscription WHERE sub_key = ?', [subKey]);
+        if (sub) await this.triggerSubscription(sub, JSON.parse(buffered.variables) as Vars, buffered.message_key);
+      });
     }
   }
 
@@ -473,20 +494,14 @@ export class Run {
           for (const open of opens) await open();
         };
       }
-      case 'startEvent':
-        return async () => {
-          if (el.data.triggerVariables) {
-            const vars = el.data.triggerVariables;
-            delete el.data.triggerVariables;
-            await this.applyResultVariables(el, node, vars);
-          }
-          this.enqueue('complete', el.key);
-        };
-      case 'boundaryEvent':
+      case 'startEvent': case 'boundaryEvent':
         return async () => {
           const vars = el.data.triggerVariables;
           delete el.data.triggerVariables;
-          await this.applyResultVariables(el, node, vars);
+          if (vars && node.event?.kind === 'error') {
+            // Zeebe: error variables are local to the catch event; only output mappings carry them on
+            for (const [name, value] of Object.entries(vars)) await this.setLocal(el.key, el.instanceKey, name, value, false);
+          } else await this.applyResultVariables(el, node, vars);
           this.enqueue('complete', el.key);
         };
       case 'intermediateThrowEvent': case 'endEvent':
@@ -570,8 +585,13 @@ export class Run {
         [key, 'CREATED', el.instanceKey, el.key, el.elementId, inst.process_id, inst.def_key, node.name, assignee || null, json(candidateGroups),
           json(candidateUsers), dueDate, followUpDate, spec.formId, spec.formKey, priority, this.now],
       );
-      await this.history(el, 'USER_TASK_CREATED', { userTaskKey: key, assignee: assignee || null, candidateGroups, dueDate, formId: spec.formId });
+      await this.history(el, 'USER_TASK_CREATED', { userTaskKey: key, assignee: null, candidateGroups, candidateUsers, dueDate, followUpDate, formId: spec.formId, priority });
       this.effects.userTaskEvents.push({ intent: 'CREATED', taskKey: key });
+      if (assignee) {
+        // Zeebe 8.8 creates the task first and assigns it in a second step
+        await this.history(el, 'USER_TASK_ASSIGNED', { userTaskKey: key, assignee });
+        this.effects.userTaskEvents.push({ intent: 'ASSIGNED', taskKey: key });
+      }
     };
   }
 
@@ -581,20 +601,23 @@ export class Run {
     if (ev.kind === 'signal') {
       const name = await this.evaluateString(el, ev.signalName, `signal name of ${node.id}`, context);
       return async () => {
+        const vars = await this.localVariables(el.key); // Zeebe: the throw event's input mappings travel with the signal
         await this.history(el, 'SIGNAL_THROWN', { name });
-        await this.broadcastSignal(name, {});
+        await this.broadcastSignal(name, vars);
         if (await this.element(el.key)) this.enqueue('complete', el.key);
       };
     }
     if (ev.kind === 'error') {
+      const code = ev.codeExpr ? await this.evaluateString(el, ev.codeExpr, `error code of ${node.id}`, context) : ev.errorCode!;
       return async () => {
-        const caught = await this.throwError(el, ev.errorCode!, '', {});
-        if (!caught) throw new Incident('UNHANDLED_ERROR_EVENT', `error '${ev.errorCode}' thrown by ${node.id} was not caught`);
+        const caught = await this.throwError(el, code, '', {});
+        if (!caught) throw new Incident('UNHANDLED_ERROR_EVENT', `error '${code}' thrown by ${node.id} was not caught`);
       };
     }
     if (ev.kind === 'escalation') {
+      const code = ev.codeExpr ? await this.evaluateString(el, ev.codeExpr, `escalation code of ${node.id}`, context) : ev.escalationCode!;
       return async () => {
-        await this.throwEscalation(el, ev.escalationCode!);
+        await this.throwEscalation(el, code);
         if (await this.element(el.key)) this.enqueue('complete', el.key);
       };
     }
@@ -846,6 +869,7 @@ export class Run {
     await this.db.run("UPDATE eng_instance SET state = 'COMPLETED', ended_at = ? WHERE instance_key = ?", [this.now, root.instanceKey]);
     inst.state = 'COMPLETED';
     await this.history(root, 'ELEMENT_COMPLETED');
+    await this.startFromBuffer(inst);
     if (inst.parent_element_key) {
       const caller = await this.element(inst.parent_element_key);
       if (!caller) return;
@@ -887,7 +911,33 @@ export class Run {
     if (el.type === 'process') {
       await this.db.run('DELETE FROM eng_variable WHERE instance_key = ?', [el.instanceKey]);
       await this.db.run("UPDATE eng_instance SET state = 'TERMINATED', ended_at = ? WHERE instance_key = ?", [this.now, el.instanceKey]);
-      (await this.instance(el.instanceKey)).state = 'TERMINATED';
+      const inst = await this.instance(el.instanceKey);
+      inst.state = 'TERMINATED';
+      await this.startFromBuffer(inst);
+    }
+  }
+
+  /**
+   * Zeebe: a message refused by a message start event because an instance with its correlation key was
+   * active stays buffered, and starts a new instance once that instance has ended.
+   */
+  private async startFromBuffer(ended: InstanceRow): Promise<void> {
+    const key = ended.start_correlation_key;
+    if (!key) return;
+    const starts = await this.db.all<{ def_key: string; element_id: string; name: string }>(
+      "SELECT def_key, element_id, name FROM eng_start_subscription WHERE kind = 'message' AND process_id = ?", [ended.process_id]);
+    for (const s of starts) {
+      const m = await this.db.get<{ message_key: string; variables: string }>(
+        `SELECT m.message_key, m.variables FROM eng_message m WHERE m.name = ? AND m.correlation_key = ? AND m.expires_at > ?
+           AND NOT EXISTS (SELECT 1 FROM eng_message_correlation c WHERE c.message_key = m.message_key AND c.process_id = ?)
+         ORDER BY m.message_key LIMIT 1`,
+        [s.name, key, this.now, ended.process_id],
+      );
+      if (!m) continue;
+      await this.db.run('INSERT INTO eng_message_correlation (message_key, process_id) VALUES (?, ?)', [m.message_key, ended.process_id]);
+      const started = await this.createInstance(this.ctx.definition(s.def_key), {}, s.element_id, { start_correlation_key: key }, JSON.parse(m.variables) as Vars);
+      await this.history(null, 'MESSAGE_CORRELATED', { name: s.name, correlationKey: key, messageKey: m.message_key, startEvent: s.element_id }, started);
+      return;
     }
   }
 
@@ -1002,12 +1052,11 @@ export class Run {
   // ─────────────────────── errors, escalations, signals ───────────────────────
 
   /** Finds the catching boundary or event sub-process, walking up scopes and call activities. */
-  async throwError(from: ElementRow, code: string, message: string, vars: Vars): Promise<boolean> {
+  async throwError(from: ElementRow, code: string, message: string, vars: Vars, jobKey: string | null = null): Promise<boolean> {
     const found = await this.findCatch(from, (e) => e?.kind === 'error' && (e.errorCode === null || e.errorCode === code), (e) => e?.kind === 'error' && e.errorCode === code);
+    await this.history(from, 'ERROR_THROWN', { errorCode: code, errorMessage: message, jobKey, caughtBy: found?.eventId ?? null });
     if (!found) return false;
-    const payload = { ...vars };
-    await this.history(from, 'ERROR_THROWN', { errorCode: code, errorMessage: message, caughtBy: found.eventId });
-    await this.trigger(found.owner.key, found.eventId, payload);
+    await this.trigger(found.owner.key, found.eventId, { ...vars });
     return true;
   }
 

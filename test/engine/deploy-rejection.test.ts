@@ -67,6 +67,12 @@ describe('engine / deployment: rejection', () => {
     expect((await t.engine.listDefinitions()).map((d) => d.bpmnProcessId)).to.deep.equal(['jt-deploy-extra']);
   });
 
+  it('given two resources with the same process id in one deployment, when deployed, then it is rejected and neither is deployed', async () => {
+    const { problems } = await rejection(t.engine.deploy([fixture('jt-versioned-v1.bpmn'), fixture('jt-versioned-v2.bpmn')]));
+    expect(problems.map((p) => p.elementId)).to.include('jt-versioned');
+    expect(await t.engine.listDefinitions()).to.deep.equal([]);
+  });
+
   describe('given a valid process with one problem introduced, when it is deployed, then exactly that element is blamed', () => {
     const cases: Array<[string, (xml: string) => string, string, RegExp]> = [
       ['a service task without a job type', (x) => x.replace('type="jt-archive" ', ''), 'archive', /job type/i],

@@ -54,6 +54,14 @@ describe('engine / events: message intermediate catch event', () => {
     expect(await completedPath(t.engine, pik)).to.deep.equal(['start', 'awaitPayment']);
   });
 
+  it('given a buffered message, when the engine restarts within its TTL, then a subscription opened afterwards still receives it', async () => {
+    await pay('A-9', { timeToLiveMs: HOUR, variables: { amount: 9 } });
+    await t.restart();
+    const pik = await start('A-9');
+    expect(await activeElements(t.engine, pik)).to.deep.equal(['ship']);
+    expect(await t.engine.getVariables(pik)).to.deep.equal({ orderId: 'A-9', amount: 9 });
+  });
+
   it('given a message published with TTL 0 before anyone waits, when an instance opens the subscription, then the message was discarded and the instance waits', async () => {
     await pay('A-3', { variables: { amount: 5 } });
     const pik = await start('A-3');
@@ -88,6 +96,20 @@ describe('engine / events: message intermediate catch event', () => {
     await pay('A-6', { timeToLiveMs: HOUR, messageId: 'pay-1', variables: { amount: 3 } });
     const next = await start('A-6');
     expect(await t.engine.getVariables(next)).to.deep.equal({ orderId: 'A-6', amount: 3 });
+  });
+
+  it('given orderId is the number 12345, when a message with correlation key "12345" is published, then it correlates (numbers become strings)', async () => {
+    const { processInstanceKey: pik } = await t.engine.createInstance({ bpmnProcessId: 'ev-message-catch', variables: { orderId: 12345 } });
+    expect((await t.engine.listSubscriptions(pik)).map((s) => s.correlationKey)).to.deep.equal(['12345']);
+    await pay('12345');
+    expect(await activeElements(t.engine, pik)).to.deep.equal(['ship']);
+  });
+
+  it('given no orderId variable, when the catch event is entered, then an EXTRACT_VALUE_ERROR incident is raised on it and no subscription is opened', async () => {
+    const { processInstanceKey: pik } = await t.engine.createInstance({ bpmnProcessId: 'ev-message-catch' });
+    const incidents = await t.engine.listIncidents({ processInstanceKey: pik });
+    expect(incidents.map((i) => [i.elementId, i.errorType])).to.deep.equal([['awaitPayment', 'EXTRACT_VALUE_ERROR']]);
+    expect(await t.engine.listSubscriptions(pik)).to.deep.equal([]);
   });
 
   it('given a waiting instance, when the message carries nested variables, then they land in the process instance as they were sent', async () => {
@@ -274,6 +296,15 @@ describe('engine / events: message start event', () => {
     const all = await instances();
     expect(all.map((i) => i.state)).to.deep.equal(['COMPLETED', 'ACTIVE']);
     expect(await t.engine.getVariables(all[1]!.processInstanceKey)).to.deep.equal({ n: 2 });
+  });
+
+  it('given version 2 of a message-started process is deployed, when the message is published, then only one instance starts, of version 2', async () => {
+    await deploy(t.engine, 'ev-message-start.bpmn');
+    await deploy(t.engine, 'ev-message-start-v2.bpmn');
+    await report(undefined, { district: '南城' });
+    const all = await instances();
+    expect(all.map((i) => i.version)).to.deep.equal([2]);
+    expect((await t.engine.listJobs({ processInstanceKey: all[0]!.processInstanceKey })).map((j) => j.type)).to.deep.equal(['triage-v2']);
   });
 
   it('given a message buffered before the process was deployed, when the process is deployed, then no instance is created from it', async () => {

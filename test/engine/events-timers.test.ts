@@ -44,6 +44,17 @@ describe('engine / events: interrupting timer boundary with a duration (PT4H)', 
     expect(instance.endedAt).to.equal(t0 + 4 * HOUR);
   });
 
+  it('given a review waiting on its timer, when the engine restarts before the due time, then the timer still fires at 4 hours', async () => {
+    const t0 = t.clock.now();
+    const { processInstanceKey: pik } = await t.engine.createInstance({ bpmnProcessId: 'ev-timer-boundary' });
+    await t.clock.advance(2 * HOUR);
+    await t.restart();
+    expect((await t.engine.listTimers({ processInstanceKey: pik })).map((x) => x.dueAt)).to.deep.equal([t0 + 4 * HOUR]);
+    await t.clock.advance(2 * HOUR);
+    expect(await terminated(t.engine, pik)).to.deep.equal(['review']);
+    expect((await t.engine.getInstance(pik))!.state).to.equal('COMPLETED');
+  });
+
   it('given a worker holds the review job, when the timer fires, then completing that job afterwards is refused with NOT_FOUND', async () => {
     const { processInstanceKey: pik } = await t.engine.createInstance({ bpmnProcessId: 'ev-timer-boundary' });
     const job = await oneJob(t.engine, 'review');
@@ -171,6 +182,32 @@ describe('engine / events: timer boundary with a FEEL timeDate (= dueAt)', () =>
   });
 });
 
+describe('engine / events: deadline on a sub-process from FEEL date arithmetic', () => {
+  let t: TestEngine;
+  beforeEach(async () => {
+    t = await openTestEngine(Date.parse('2026-03-02T01:00:00Z'));
+    await deploy(t.engine, 'ev-timer-subprocess-deadline.bpmn');
+  });
+  afterEach(() => t.close());
+
+  it('given a deadline = date and time(reportedAt) + duration("PT48H") on the sub-process, when 48 hours pass, then the user task inside and the sub-process are terminated and the case is escalated', async () => {
+    const { processInstanceKey: pik } = await t.engine.createInstance({
+      bpmnProcessId: 'ev-timer-sub-deadline', variables: { reportedAt: '2026-03-02T09:00:00+08:00' },
+    });
+    const due = Date.parse('2026-03-04T01:00:00Z');
+    expect((await t.engine.listTimers({ processInstanceKey: pik })).map((x) => [x.elementId, x.dueAt])).to.deep.equal([['deadline', due]]);
+    const task = await openTask(t.engine, pik, 'handle');
+    await t.clock.advance(47 * HOUR + 59 * MINUTE);
+    expect(await activeElements(t.engine, pik)).to.deep.equal(['handle', 'handling']);
+    await t.clock.advance(MINUTE);
+    expect((await t.engine.getUserTask(task.userTaskKey))!.state).to.equal('CANCELED');
+    expect(await terminated(t.engine, pik)).to.deep.equal(['handle', 'handling']);
+    expect(await activeElements(t.engine, pik)).to.deep.equal(['escalate']);
+    expect(await completedPath(t.engine, pik)).to.deep.equal(['start', 'subStart', 'deadline']);
+    expect(await takenFlows(t.engine, pik)).to.deep.equal(['f1', 's1', 'fOverdue']);
+  });
+});
+
 describe('engine / events: intermediate timer catch event (PT30M)', () => {
   let t: TestEngine;
   beforeEach(async () => {
@@ -244,6 +281,14 @@ describe('engine / events: timer start events', () => {
     const created = await instancesOf('ev-timer-start');
     expect(created.map((i) => [i.version, i.processDefinitionKey, i.startedAt])).to.deep.equal([[2, v2!.processDefinitionKey, t0 + 30 * MINUTE + 2 * HOUR]]);
     expect((await t.engine.listTimers()).map((x) => [x.processDefinitionKey, x.dueAt])).to.deep.equal([[v2!.processDefinitionKey, t0 + 30 * MINUTE + 4 * HOUR]]);
+  });
+
+  it('given a timer start whose timeDate is a FEEL expression, when it is deployed, then it is accepted (evaluated at deployment) and fires at that instant', async () => {
+    await deploy(t.engine, 'ev-timer-start-expression.bpmn');
+    const due = Date.parse('2026-03-03T01:00:00Z');
+    expect((await t.engine.listTimers()).map((x) => [x.elementId, x.dueAt])).to.deep.equal([['timerStart', due]]);
+    await t.clock.set(due);
+    expect(await instancesOf('ev-timer-start-expr')).to.have.length(1);
   });
 
   it('given a timer start with a timeDate (+08:00), when the clock passes that instant (even across a restart), then exactly one instance is created', async () => {

@@ -84,6 +84,18 @@ describe('engine / history', () => {
     expect(labels).to.deep.equal(ZEEBE_ORDER);
   });
 
+  it('given variables set again, when the value is unchanged no VARIABLE_UPDATED is recorded, and when it changes exactly one is (Zeebe only records real changes)', async () => {
+    const { processInstanceKey } = await t.engine.createInstance({ bpmnProcessId: 'jt-history', variables: { caseNo: 'C-1', level: 2 } });
+    await t.engine.completeJob((await oneJob(t.engine, 'jt-prepare')).key, { caseNo: 'C-1', level: 2 });
+    await t.engine.completeUserTask((await openTask(t.engine, processInstanceKey, 'approve')).userTaskKey, { caseNo: 'C-1', level: 3 });
+    const variableEvents = (await t.engine.history(processInstanceKey)).filter((h) => h.intent.startsWith('VARIABLE_')).map((h) => [h.intent, h.payload]);
+    expect(variableEvents).to.deep.equal([
+      ['VARIABLE_CREATED', { name: 'caseNo', value: 'C-1' }],
+      ['VARIABLE_CREATED', { name: 'level', value: 2 }],
+      ['VARIABLE_UPDATED', { name: 'level', value: 3 }],
+    ]);
+  });
+
   it('given two instances and a deployment, when readHistory pages through the stream, then pages join up in position order to the whole stream', async () => {
     const a = (await t.engine.createInstance({ bpmnProcessId: 'jt-history', variables: { caseNo: 'A' } })).processInstanceKey;
     const b = (await t.engine.createInstance({ bpmnProcessId: 'jt-history', variables: { caseNo: 'B' } })).processInstanceKey;

@@ -10,7 +10,7 @@ describe('engine / jobs: BPMN errors thrown by a worker', () => {
   });
   afterEach(() => t.close());
 
-  it('given an error boundary for NOT_FOUND and a catch-all, when the job throws NOT_FOUND with variables, then the NOT_FOUND boundary is taken and its path sees the error variables', async () => {
+  it('given an error boundary for NOT_FOUND and a catch-all, when the job throws NOT_FOUND with variables, then the NOT_FOUND boundary is taken and its output mapping carries the error variable on', async () => {
     const { processInstanceKey } = await t.engine.createInstance({ bpmnProcessId: 'jt-job-errors', variables: { address: '幸福路 8 号' } });
     const job = await oneJob(t.engine, 'jt-lookup');
     await t.engine.throwError(job.key, { errorCode: 'NOT_FOUND', errorMessage: 'no such address', variables: { lookupFailure: { status: 404, reason: 'unknown street' } } });
@@ -28,13 +28,13 @@ describe('engine / jobs: BPMN errors thrown by a worker', () => {
     expect(await t.engine.listIncidents({ processInstanceKey })).to.deep.equal([]);
   });
 
-  it('given a catch-all error boundary, when the job throws a code no boundary names, then the catch-all path is taken', async () => {
+  it('given a catch-all error boundary without output mappings, when the job throws a code no boundary names, then the catch-all path is taken and the error variables stay local to the boundary (Zeebe)', async () => {
     const { processInstanceKey } = await t.engine.createInstance({ bpmnProcessId: 'jt-job-errors', variables: { address: '幸福路 9 号' } });
     const job = await oneJob(t.engine, 'jt-lookup');
     await t.engine.throwError(job.key, { errorCode: 'SERVICE_DOWN', variables: { cause: 'maintenance' } });
 
     const review = await oneJob(t.engine, 'jt-review-failure');
-    expect(review.variables).to.deep.equal({ address: '幸福路 9 号', cause: 'maintenance' });
+    expect(review.variables).to.deep.equal({ address: '幸福路 9 号' });
     expect(await jobsOf(t.engine, 'jt-register')).to.deep.equal([]);
     await t.engine.completeJob(review.key, {});
     expect(await completedPath(t.engine, processInstanceKey)).to.deep.equal(['start', 'anyError', 'reviewFailure', 'endReviewed']);
@@ -54,5 +54,30 @@ describe('engine / jobs: BPMN errors thrown by a worker', () => {
     expect(await activeElements(t.engine, processInstanceKey)).to.deep.equal(['sendNotice']);
     expect(await jobsOf(t.engine, 'jt-send-notice')).to.deep.equal([]);
     expect(await completedPath(t.engine, processInstanceKey)).to.deep.equal(['start']);
+  });
+
+  it('given an error thrown by a job, whether caught or not, then the history records ERROR_THROWN with its code and message on the task', async () => {
+    const caught = (await t.engine.createInstance({ bpmnProcessId: 'jt-job-errors' })).processInstanceKey;
+    await t.engine.throwError((await oneJob(t.engine, 'jt-lookup')).key, { errorCode: 'NOT_FOUND', errorMessage: 'no such address' });
+    const uncaught = (await t.engine.createInstance({ bpmnProcessId: 'jt-job-uncaught' })).processInstanceKey;
+    await t.engine.throwError((await oneJob(t.engine, 'jt-send-notice')).key, { errorCode: 'NOT_FOUND', errorMessage: 'recipient unknown' });
+
+    const thrown = async (key: string) => (await t.engine.history(key)).filter((h) => h.intent === 'ERROR_THROWN').map((h) => [h.elementId, h.payload?.['errorCode'], h.payload?.['errorMessage']]);
+    expect(await thrown(caught)).to.deep.equal([['lookup', 'NOT_FOUND', 'no such address']]);
+    expect(await thrown(uncaught)).to.deep.equal([['sendNotice', 'NOT_FOUND', 'recipient unknown']]);
+  });
+
+  it('given an UNHANDLED_ERROR_EVENT incident, when it is resolved, then the same job is activatable again with its retries and completing it continues the instance', async () => {
+    const { processInstanceKey } = await t.engine.createInstance({ bpmnProcessId: 'jt-job-uncaught' });
+    const job = await oneJob(t.engine, 'jt-send-notice');
+    await t.engine.throwError(job.key, { errorCode: 'NOT_FOUND' });
+    const [incident] = await t.engine.listIncidents({ processInstanceKey });
+
+    await t.engine.resolveIncident(incident!.incidentKey);
+    const again = await oneJob(t.engine, 'jt-send-notice');
+    expect([again.key, again.retries]).to.deep.equal([job.key, 3]);
+    await t.engine.completeJob(again.key, {});
+    expect((await t.engine.getInstance(processInstanceKey))!.state).to.equal('COMPLETED');
+    expect(await completedPath(t.engine, processInstanceKey)).to.deep.equal(['start', 'sendNotice', 'end']);
   });
 });

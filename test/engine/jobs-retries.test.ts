@@ -49,6 +49,19 @@ describe('engine / jobs: failures, retries and incidents', () => {
     expect([again.key, again.retries]).to.deep.equal([job.key, 1]);
   });
 
+  it('given a job failed with variables, when it is activated again, then the variables are local to the task: the retry sees them, the process does not', async () => {
+    const { processInstanceKey } = await t.engine.createInstance({ bpmnProcessId: 'jt-job-retry', variables: { orderId: 'O-7' } });
+    const job = await oneJob(t.engine, 'jt-charge');
+    await t.engine.failJob(job.key, { retries: 2, errorMessage: 'try later', variables: { attempt: 1 } });
+
+    expect(await t.engine.getVariables(job.elementInstanceKey)).to.deep.equal({ attempt: 1 });
+    expect(await t.engine.getVariables(processInstanceKey)).to.deep.equal({ orderId: 'O-7' });
+    const retry = await oneJob(t.engine, 'jt-charge');
+    expect(retry.variables).to.deep.equal({ orderId: 'O-7', attempt: 1 });
+    await t.engine.completeJob(retry.key, {});
+    expect((await oneJob(t.engine, 'jt-ship')).variables).to.deep.equal({ orderId: 'O-7' });
+  });
+
   it('given a job failed with no retries left, when the incident is resolved before the retries are updated, then resolving is refused; after updateJobRetries and resolve the job is activatable and completing it continues the instance', async () => {
     const { processInstanceKey } = await t.engine.createInstance({ bpmnProcessId: 'jt-job-retry' });
     const job = await oneJob(t.engine, 'jt-charge');
@@ -79,7 +92,7 @@ describe('engine / jobs: failures, retries and incidents', () => {
     expect((await t.engine.getInstance(processInstanceKey))!.state).to.equal('COMPLETED');
     expect(await completedPath(t.engine, processInstanceKey)).to.deep.equal(['start', 'charge', 'ship', 'end']);
     const intents = (await t.engine.history(processInstanceKey)).map((h) => h.intent).filter((i) => /^(JOB|INCIDENT)_/.test(i));
-    expect(intents).to.deep.equal(['JOB_CREATED', 'JOB_FAILED', 'INCIDENT_CREATED', 'INCIDENT_RESOLVED', 'JOB_COMPLETED', 'JOB_CREATED', 'JOB_COMPLETED']);
+    expect(intents).to.deep.equal(['JOB_CREATED', 'JOB_FAILED', 'INCIDENT_CREATED', 'JOB_RETRIES_UPDATED', 'INCIDENT_RESOLVED', 'JOB_COMPLETED', 'JOB_CREATED', 'JOB_COMPLETED']);
   });
 
   it('given a failed job, when its retries are updated, then the history records JOB_RETRIES_UPDATED as Zeebe does', async () => {

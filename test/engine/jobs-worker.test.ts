@@ -101,6 +101,35 @@ describe('engine / jobs: the in-process worker', () => {
     expect(await terminated(t.engine, processInstanceKey)).to.deep.equal(['enrich']);
   });
 
+  it('given a worker with maxJobsActive 2, when five jobs wait, then it never holds more than two at once and still finishes all five', async () => {
+    let active = 0;
+    let most = 0;
+    let calls = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    worker = t.engine.createWorker({
+      type: 'jt-enrich', pollIntervalMs: 60_000, maxJobsActive: 2,
+      handler: async () => {
+        calls++;
+        most = Math.max(most, ++active);
+        await gate;
+        active--;
+        return { outcome: 'complete' };
+      },
+    });
+    const keys: string[] = [];
+    for (let i = 0; i < 5; i++) keys.push((await t.engine.createInstance({ bpmnProcessId: 'jt-worker' })).processInstanceKey);
+    await waitFor('two jobs in hand', async () => calls === 2);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await t.engine.idle();
+    expect(calls).to.equal(2);
+    expect(await t.engine.listJobs({ type: 'jt-enrich', state: 'ACTIVATED' })).to.have.length(2);
+
+    release();
+    await waitFor('all five instances to complete', async () => (await t.engine.listInstances({ bpmnProcessId: 'jt-worker', state: 'COMPLETED' })).length === 5);
+    expect([calls, most]).to.deep.equal([5, 2]);
+  });
+
   it('given a closed worker, when a new instance starts, then its handler is not called and the job waits', async () => {
     let calls = 0;
     worker = t.engine.createWorker({

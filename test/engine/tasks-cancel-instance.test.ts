@@ -24,6 +24,9 @@ describe('engine / cancelling a process instance', () => {
   it('given an instance waiting at a job, a user task with a boundary timer and a timer event, when it is cancelled, then everything is terminated', async () => {
     const { processInstanceKey } = await t.engine.createInstance({ bpmnProcessId: 'jt-cancel', variables: { caseNo: 'C-3' } });
     const sign = await openTask(t.engine, processInstanceKey, 'sign');
+    const work = await oneJob(t.engine, 'jt-cancel-work');
+    await t.engine.failJob(work.key, { retries: 0, errorMessage: 'stuck' });
+    expect(await t.engine.listIncidents({ processInstanceKey, state: 'ACTIVE' })).to.have.length(1);
     expect(await activeElements(t.engine, processInstanceKey)).to.deep.equal(['cooldown', 'sign', 'work']);
     expect(await t.engine.listJobs({ processInstanceKey })).to.have.length(1);
     expect((await t.engine.listTimers({ processInstanceKey })).map((x) => x.elementId).sort()).to.deep.equal(['cooldown', 'signTimeout']);
@@ -39,6 +42,7 @@ describe('engine / cancelling a process instance', () => {
     expect(await t.engine.listTimers({ processInstanceKey })).to.deep.equal([]);
     expect(await activeElements(t.engine, processInstanceKey)).to.deep.equal([]);
     expect(await t.engine.getVariables(processInstanceKey)).to.deep.equal({});
+    expect(await t.engine.listIncidents({ processInstanceKey, state: 'ACTIVE' }), 'the incident of a terminated element is resolved').to.deep.equal([]);
     expect(await terminated(t.engine, processInstanceKey)).to.deep.equal(['work', 'sign', 'cooldown', 'jt-cancel']);
     const intents = (await t.engine.history(processInstanceKey)).map((h) => h.intent);
     expect(intents.filter((i) => i === 'JOB_CANCELED')).to.have.length(1);

@@ -87,14 +87,18 @@ describe('engine / user tasks', () => {
     expect(updated).to.include({ priority: 70, assignee: 'wang.fang', state: 'CREATED' });
     expect((await t.engine.listUserTasks({ dueAfter: '2026-03-08T00:00:00+08:00' })).map((x) => x.userTaskKey)).to.deep.equal([approve.userTaskKey]);
 
+    await t.engine.updateUserTask(approve.userTaskKey, { candidateGroups: ['street-office', 'district-supervision'] });
+    expect((await t.engine.listUserTasks({ candidateGroup: 'district-supervision' })).map((x) => x.userTaskKey)).to.deep.equal([approve.userTaskKey]);
+    expect(await t.engine.listUserTasks({ candidateGroup: 'grid-G7' })).to.deep.equal([]);
+
     await t.engine.assignUserTask(approve.userTaskKey, null);
     expect((await t.engine.getUserTask(approve.userTaskKey))!.assignee).to.equal(null);
 
     const events = (await t.engine.history(processInstanceKey)).filter((h) => h.elementId === 'approve' && /^USER_TASK_(ASSIGNED|UPDATED)$/.test(h.intent));
     expect(events.map((h) => [h.intent, h.payload?.['userTaskKey']])).to.deep.equal([
-      ['USER_TASK_ASSIGNED', approve.userTaskKey], ['USER_TASK_UPDATED', approve.userTaskKey], ['USER_TASK_ASSIGNED', approve.userTaskKey],
+      ['USER_TASK_ASSIGNED', approve.userTaskKey], ['USER_TASK_UPDATED', approve.userTaskKey], ['USER_TASK_UPDATED', approve.userTaskKey], ['USER_TASK_ASSIGNED', approve.userTaskKey],
     ]);
-    expect(events.map((h) => h.payload?.['assignee'] ?? null)).to.deep.equal(['wang.fang', null, null]);
+    expect(events.map((h) => h.payload?.['assignee'] ?? null)).to.deep.equal(['wang.fang', null, null, null]);
   });
 
   it('given a task completed with variables, then the variables reach the process, completing it again is refused, and the instance finishes after the last task', async () => {
