@@ -234,7 +234,8 @@ export class Run {
       const local = await this.localVariables(el.key);
       for (const [name, value] of Object.entries(vars)) await this.setLocal(el.key, el.instanceKey, name, value, name in local);
     } else {
-      await this.propagate(el.scopeKey ?? el.key, vars);
+      // Zeebe merges from the element itself: a variable it holds locally (input mapping, MI output element) stays there
+      await this.propagate(el.key, vars);
     }
   }
 
@@ -498,8 +499,8 @@ export class Run {
         return async () => {
           const vars = el.data.triggerVariables;
           delete el.data.triggerVariables;
-          if (vars && node.event?.kind === 'error') {
-            // Zeebe: error variables are local to the catch event; only output mappings carry them on
+          if (vars && node.type === 'boundaryEvent' && node.event?.kind === 'error') {
+            // Zeebe: an error boundary keeps the error variables to itself; only output mappings carry them on
             for (const [name, value] of Object.entries(vars)) await this.setLocal(el.key, el.instanceKey, name, value, false);
           } else await this.applyResultVariables(el, node, vars);
           this.enqueue('complete', el.key);
@@ -687,6 +688,9 @@ export class Run {
     const inner = await this.newElement(body, node.id, node.type, { loopCounter: index + 1 });
     await this.setLocal(inner.key, inner.instanceKey, 'loopCounter', index + 1, false);
     if (node.multiInstance!.inputElement) await this.setLocal(inner.key, inner.instanceKey, node.multiInstance!.inputElement, state.items[index] ?? null, false);
+    // Zeebe creates the output element's variable locally in each inner instance, so results never mix
+    const out = node.multiInstance!.outputElement?.text.trim();
+    if (out && /^[A-Za-z_][A-Za-z0-9_]*$/.test(out) && out !== node.multiInstance!.inputElement) await this.setLocal(inner.key, inner.instanceKey, out, null, false);
     this.enqueue('activate', inner.key);
   }
 
@@ -874,7 +878,8 @@ export class Run {
       const caller = await this.element(inst.parent_element_key);
       if (!caller) return;
       const node = await this.nodeOf(caller);
-      const vars = node.call!.propagateAllChildVariables ? rootVars : {};
+      // with output mappings the child's variables are there for the mappings to read; only mapped ones go on
+      const vars = node.call!.propagateAllChildVariables || node.outputs.length ? rootVars : {};
       await this.applyResultVariables(caller, node, vars);
       this.enqueue('complete', caller.key);
     }
