@@ -26,6 +26,8 @@ export interface EngineOptions {
   maxBatch?: number;
   /** Longest sleep of the scheduler between checks, in ms (it also wakes on every new timer). */
   schedulerMaxSleepMs?: number;
+  /** Background failures (scheduler, workers); default: written to stderr. */
+  onError?: (err: unknown) => void;
 }
 
 export interface DeployResource {
@@ -90,6 +92,8 @@ export class Engine extends EventEmitter {
   private constructor(readonly driver: SqlDriver, options: EngineOptions) {
     super();
     this.setMaxListeners(0);
+    // background work reports here instead of crashing the process
+    this.on('error', options.onError ?? ((err: unknown) => console.error('[engine]', err)));
     this.clock = options.clock ?? new SystemClock();
     this.keys = new KeyGenerator(driver);
     this.maxBatch = options.maxBatch ?? 200;
@@ -228,8 +232,16 @@ export class Engine extends EventEmitter {
   async deploy(resources: DeployResource[]): Promise<DeployedProcess[]> {
     const problems: DeployProblem[] = [];
     const parsed: Array<{ resource: DeployResource; model: ProcessModel }> = [];
+    const forms: Array<{ resource: DeployResource; formId: string }> = [];
     const seen = new Set<string>();
     for (const resource of resources) {
+      if (resource.name.endsWith('.form')) {
+        const formId = formIdOf(resource);
+        if (typeof formId !== 'string') problems.push({ resource: resource.name, elementId: null, message: formId.problem });
+        else if (forms.some((f) => f.formId === formId)) problems.push({ resource: resource.name, elementId: formId, message: 'the same form id is deployed twice in one deployment' });
+        else forms.push({ resource, formId });
+        continue;
+      }
       const result = await parseBpmn(resource.name, resource.xml);
       problems.push(...result.problems);
       for (const model of result.processes) {
@@ -299,6 +311,15 @@ export class Engine extends EventEmitter {
         }
         await run.history(null, 'PROCESS_DEPLOYED', { processDefinitionKey: def.defKey, bpmnProcessId: def.processId, version: def.version, resource: resource.name });
         out.push({ processDefinitionKey: def.defKey, bpmnProcessId: def.processId, version: def.version, resourceName: resource.name, isNew: true });
+      }
+      for (const { resource, formId } of forms) {
+        const checksum = createHash('sha256').update(resource.xml).digest('hex');
+        const latest = await this.driver.get<{ form_key: string; version: number; checksum: string }>(
+          'SELECT form_key, version, checksum FROM eng_form WHERE form_id = ? ORDER BY version DESC LIMIT 1', [formId]);
+        if (latest?.checksum === checksum) continue;
+        const formKey = this.keys.nextKey();
+        await this.driver.run('INSERT INTO eng_form (form_key, form_id, version, resource, checksum, content, deployed_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          [formKey, formId, Number(latest?.version ?? 0) + 1, resource.name, checksum, resource.xml, this.clock.now()]);
       }
       return out;
     }, { exclusive: true, afterCommit: () => added.forEach((d) => this.addDefinition(d)) }).catch((err) => {
@@ -652,6 +673,21 @@ export class Engine extends EventEmitter {
   readHistory(afterPosition: number, limit = 500) { return q.readHistory(this.driver, afterPosition, limit); }
   listDefinitions() { return q.listDefinitions(this.driver); }
   getDefinitionXml(defKey: string) { return q.getDefinitionXml(this.driver, defKey); }
+  listForms() { return q.listForms(this.driver); }
+  getForm(formId: string, version?: number) { return q.getForm(this.driver, formId, version); }
+
+  /** Where a named reader of the history stream (an exporter) stopped; 0 before its first event. */
+  async exporterPosition(name: string): Promise<number> {
+    const [row] = await this.driver.read<{ value: string }>('SELECT value FROM eng_meta WHERE name = ?', [`exporter:${name}`]);
+    return row ? Number(row.value) : 0;
+  }
+
+  async saveExporterPosition(name: string, position: number): Promise<void> {
+    await this.command(async () => {
+      const n = await this.driver.run('UPDATE eng_meta SET value = ? WHERE name = ?', [String(position), `exporter:${name}`]);
+      if (!n) await this.driver.run('INSERT INTO eng_meta (name, value) VALUES (?, ?)', [`exporter:${name}`, String(position)]);
+    });
+  }
 
   // ──────────────────────────── closing ────────────────────────────
 
@@ -663,6 +699,20 @@ export class Engine extends EventEmitter {
     if (this.schedulerTimer) clearTimeout(this.schedulerTimer);
     await this.driver.close();
   }
+}
+
+/** A form-js form is JSON with a string `id` (the formId user tasks refer to) and a `components` list. */
+function formIdOf(resource: DeployResource): string | { problem: string } {
+  let form: unknown;
+  try {
+    form = JSON.parse(resource.xml);
+  } catch (err) {
+    return { problem: `not valid JSON: ${(err as Error).message}` };
+  }
+  const f = form as { id?: unknown; components?: unknown };
+  if (typeof f.id !== 'string' || !f.id) return { problem: 'a form needs a string "id"' };
+  if (!Array.isArray(f.components)) return { problem: 'a form needs a "components" list' };
+  return f.id;
 }
 
 function checkVariables(vars: unknown): void {

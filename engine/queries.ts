@@ -193,3 +193,22 @@ export async function getDefinitionXml(db: SqlDriver, defKey: string): Promise<s
   const [r] = await db.read<{ xml: string }>('SELECT xml FROM eng_definition WHERE def_key = ?', [defKey]);
   return r?.xml ?? null;
 }
+
+export interface FormView { formKey: string; formId: string; version: number; resourceName: string; deployedAt: number }
+
+export async function listForms(db: SqlDriver): Promise<FormView[]> {
+  const rows = await db.read<{ form_key: string; form_id: string; version: number; resource: string; deployed_at: number }>(
+    'SELECT form_key, form_id, version, resource, deployed_at FROM eng_form ORDER BY form_id, version');
+  return rows.map((r) => ({ formKey: r.form_key, formId: r.form_id, version: Number(r.version), resourceName: r.resource, deployedAt: Number(r.deployed_at) }));
+}
+
+/** The latest version of a form (or the given version), with its JSON. */
+export async function getForm(db: SqlDriver, formId: string, version?: number): Promise<(FormView & { content: unknown }) | null> {
+  const rows = version === undefined
+    ? await db.read<{ form_key: string; form_id: string; version: number; resource: string; deployed_at: number; content: string }>(
+      'SELECT * FROM eng_form WHERE form_id = ? ORDER BY version DESC LIMIT 1', [formId])
+    : await db.read<{ form_key: string; form_id: string; version: number; resource: string; deployed_at: number; content: string }>(
+      'SELECT * FROM eng_form WHERE form_id = ? AND version = ?', [formId, version]);
+  const r = rows[0];
+  return r ? { formKey: r.form_key, formId: r.form_id, version: Number(r.version), resourceName: r.resource, deployedAt: Number(r.deployed_at), content: JSON.parse(r.content) } : null;
+}

@@ -24,6 +24,12 @@ const TABLES: Table[] = [
     indexes: [['eng_definition_pid_ver', ['process_id', 'version'], 'unique']],
   },
   {
+    name: 'eng_form',
+    columns: [['form_key', 'key'], ['form_id', 'name'], ['version', 'int'], ['resource', 'name'], ['checksum', 'name'], ['content', 'text'], ['deployed_at', 'ms']],
+    primaryKey: ['form_key'],
+    indexes: [['eng_form_id_ver', ['form_id', 'version'], 'unique']],
+  },
+  {
     name: 'eng_instance',
     columns: [
       ['instance_key', 'key'], ['def_key', 'key'], ['process_id', 'name'], ['version', 'int'], ['state', 'name'],

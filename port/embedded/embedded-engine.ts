@@ -1,0 +1,186 @@
+import { Engine, EngineError, type HistoryEvent, type UserTask as EngineUserTask } from '../../engine/index.js';
+import {
+  PortError, type DeployResource, type DeployResult, type EngineEvent, type EngineEventListener, type JobHandlerSpec,
+  type RunningWorkers, type UserTask, type Variables, type WorkflowEngine,
+} from '../workflow-engine.js';
+
+const ELEMENT_INTENTS: Record<string, 'ACTIVATED' | 'COMPLETED' | 'TERMINATED' | 'INCIDENT_CREATED' | 'INCIDENT_RESOLVED' | 'FLOW_TAKEN'> = {
+  ELEMENT_ACTIVATED: 'ACTIVATED', ELEMENT_COMPLETED: 'COMPLETED', ELEMENT_TERMINATED: 'TERMINATED',
+  INCIDENT_CREATED: 'INCIDENT_CREATED', INCIDENT_RESOLVED: 'INCIDENT_RESOLVED', SEQUENCE_FLOW_TAKEN: 'FLOW_TAKEN',
+};
+const TASK_INTENTS: Record<string, 'CREATED' | 'ASSIGNED' | 'UPDATED' | 'COMPLETED' | 'CANCELED'> = {
+  USER_TASK_CREATED: 'CREATED', USER_TASK_ASSIGNED: 'ASSIGNED', USER_TASK_UPDATED: 'UPDATED',
+  USER_TASK_COMPLETED: 'COMPLETED', USER_TASK_CANCELED: 'CANCELED',
+};
+
+export function toPortTask(t: EngineUserTask): UserTask {
+  return {
+    userTaskKey: t.userTaskKey, state: t.state, processInstanceKey: t.processInstanceKey, bpmnProcessId: t.bpmnProcessId,
+    elementId: t.elementId, elementInstanceKey: t.elementInstanceKey, name: t.name, assignee: t.assignee,
+    candidateGroups: t.candidateGroups, candidateUsers: t.candidateUsers, dueDate: t.dueDate, followUpDate: t.followUpDate,
+    formId: t.formId, priority: t.priority,
+  };
+}
+
+/** Engine errors become port errors with the same codes. */
+async function port<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof EngineError) throw new PortError(err.code === 'CLOSED' ? 'UNAVAILABLE' : err.code, err.message, err.details);
+    throw err;
+  }
+}
+
+/** The port over the embedded engine: everything in this process, workers woken at commit. */
+export class EmbeddedWorkflowEngine implements WorkflowEngine {
+  readonly kind = 'embedded' as const;
+
+  constructor(readonly engine: Engine) {}
+
+  static async open(databaseUrl: string): Promise<EmbeddedWorkflowEngine> {
+    return new EmbeddedWorkflowEngine(await Engine.open({ databaseUrl }));
+  }
+
+  deploy(resources: DeployResource[]): Promise<DeployResult> {
+    return port(async () => {
+      const deployed = await this.engine.deploy(resources.map((r) => ({ name: r.name, xml: r.content })));
+      const formIds = new Set(resources.filter((r) => r.name.endsWith('.form')).map((r) => (JSON.parse(r.content) as { id: string }).id));
+      const forms = (await this.engine.listForms()).filter((f) => formIds.has(f.formId));
+      const latest = new Map<string, (typeof forms)[number]>();
+      for (const f of forms) if ((latest.get(f.formId)?.version ?? 0) < f.version) latest.set(f.formId, f);
+      return {
+        processes: deployed.map((d) => ({ processDefinitionKey: d.processDefinitionKey, bpmnProcessId: d.bpmnProcessId, version: d.version, resourceName: d.resourceName })),
+        forms: [...latest.values()].map((f) => ({ formKey: f.formKey, formId: f.formId, version: f.version, resourceName: f.resourceName })),
+      };
+    });
+  }
+
+  createInstance(request: { bpmnProcessId: string; variables?: Variables }) {
+    return port(async () => {
+      const r = await this.engine.createInstance(request);
+      return { processInstanceKey: r.processInstanceKey, processDefinitionKey: r.processDefinitionKey, version: r.version };
+    });
+  }
+
+  cancelInstance(key: string) {
+    return port(() => this.engine.cancelInstance(key));
+  }
+
+  publishMessage(m: { name: string; correlationKey: string; variables?: Variables; timeToLiveMs?: number; messageId?: string }) {
+    return port(() => this.engine.publishMessage(m));
+  }
+
+  broadcastSignal(s: { name: string; variables?: Variables }) {
+    return port(() => this.engine.broadcastSignal(s));
+  }
+
+  setVariables(key: string, variables: Variables, options: { local?: boolean } = {}) {
+    return port(() => this.engine.setVariables(key, variables, options));
+  }
+
+  resolveIncident(incidentKey: string) {
+    return port(async () => {
+      const incident = (await this.engine.listIncidents({ state: 'ACTIVE' })).find((i) => i.incidentKey === incidentKey);
+      if (incident?.jobKey) {
+        const job = (await this.engine.listJobs({ processInstanceKey: incident.processInstanceKey })).find((j) => j.jobKey === incident.jobKey);
+        if (job && job.retries < 1) await this.engine.updateJobRetries(job.jobKey, 1);
+      }
+      await this.engine.resolveIncident(incidentKey);
+    });
+  }
+
+  assignUserTask(key: string, assignee: string | null) {
+    return port(() => this.engine.assignUserTask(key, assignee));
+  }
+
+  updateUserTask(key: string, changes: { dueDate?: string | null; followUpDate?: string | null; candidateGroups?: string[]; priority?: number }) {
+    return port(() => this.engine.updateUserTask(key, changes));
+  }
+
+  completeUserTask(key: string, variables: Variables = {}) {
+    return port(() => this.engine.completeUserTask(key, variables));
+  }
+
+  async startWorkers(handlers: JobHandlerSpec[]): Promise<RunningWorkers> {
+    const workers = handlers.map((spec) =>
+      this.engine.createWorker({
+        type: spec.type,
+        ...(spec.maxJobsActive ? { maxJobsActive: spec.maxJobsActive } : {}),
+        timeoutMs: spec.timeoutMs ?? 60_000,
+        ...(spec.fetchVariables ? { fetchVariables: spec.fetchVariables } : {}),
+        name: `embedded:${spec.type}`,
+        handler: (job) => spec.handler({
+          key: job.key, type: job.type, processInstanceKey: job.processInstanceKey, bpmnProcessId: job.bpmnProcessId,
+          processDefinitionKey: job.processDefinitionKey, elementId: job.elementId, elementInstanceKey: job.elementInstanceKey,
+          customHeaders: job.customHeaders, retries: job.retries, variables: job.variables,
+        }),
+      }));
+    return { types: handlers.map((h) => h.type), close: async () => void (await Promise.all(workers.map((w) => w.close()))) };
+  }
+
+  /**
+   * Reads the engine's history stream from the subscriber's saved position, hands each event to the
+   * listener and saves the position after it: delivery is at least once, in commit order.
+   */
+  async subscribe(name: string, listener: EngineEventListener): Promise<{ close(): Promise<void> }> {
+    let position = await this.engine.exporterPosition(name);
+    let running: Promise<void> | null = null;
+    let again = false;
+    let closed = false;
+    const pump = async () => {
+      do {
+        again = false;
+        for (;;) {
+          const batch = await this.engine.readHistory(position, 200);
+          if (!batch.length || closed) break;
+          for (const h of batch) {
+            const event = await this.toEvent(h);
+            if (event) await listener(event);
+            position = h.position;
+          }
+          await this.engine.saveExporterPosition(name, position);
+        }
+      } while (again && !closed);
+    };
+    const kick = () => {
+      if (closed) return;
+      if (running) {
+        again = true;
+        return;
+      }
+      running = pump().catch((err) => void this.engine.emit('error', err)).finally(() => (running = null));
+    };
+    this.engine.on('committed', kick);
+    const poll = setInterval(kick, 1000);
+    poll.unref?.();
+    kick();
+    return {
+      close: async () => {
+        closed = true;
+        clearInterval(poll);
+        this.engine.off('committed', kick);
+        if (running) await running;
+      },
+    };
+  }
+
+  private async toEvent(h: HistoryEvent): Promise<EngineEvent | null> {
+    const at = new Date(h.at).toISOString();
+    const taskIntent = TASK_INTENTS[h.intent];
+    if (taskIntent) {
+      const task = await this.engine.getUserTask(String(h.payload?.['userTaskKey']));
+      return task ? { kind: 'userTask', intent: taskIntent, task: toPortTask(task), at } : null;
+    }
+    const intent = ELEMENT_INTENTS[h.intent];
+    if (!intent || !h.processInstanceKey || !h.elementId) return null;
+    return {
+      kind: 'element', intent, processInstanceKey: h.processInstanceKey, bpmnProcessId: h.bpmnProcessId, elementId: h.elementId,
+      elementInstanceKey: intent === 'FLOW_TAKEN' ? null : h.elementInstanceKey, elementType: h.elementType, at, detail: h.payload,
+    };
+  }
+
+  close(): Promise<void> {
+    return this.engine.close();
+  }
+}
