@@ -1,0 +1,32 @@
+/** User-task forms (form-js `.form` files): definitions, server-side submission schemas, photo ids. */
+export {
+  allComponents,
+  inputComponents,
+  parseFormDefinition,
+  INPUT_TYPES,
+  PRESENTATION_TYPES,
+  CONTAINER_TYPES,
+  type FormComponent,
+  type FormDefinition,
+  type FormOption,
+  type FormValidate,
+  type InputComponent,
+} from './form-definition.js';
+export {
+  compileForm,
+  deriveSchema,
+  validateSubmission,
+  FormSchemaError,
+  type DerivedField,
+  type DerivedFormSchema,
+  type FieldError,
+  type SubmissionResult,
+} from './derive-schema.js';
+export {
+  translateHideCondition,
+  UntranslatableConditionError,
+  type ConditionField,
+  type JsonSchema,
+} from './feel-condition.js';
+export { ATTACHMENT_IDS_PATTERN, parseAttachmentIds } from './attachment-ids.js';
+export { FORMS_DIR, loadFormDirectory, type LoadedForm } from './load-forms.js';
