@@ -15,7 +15,7 @@ export const configSchema = {
       description: 'sqlite:<file> (default) or mysql://user:pass@host:3306/db',
     },
     DATA_DIR: { type: 'string', minLength: 1, default: './data', description: 'uploads and the SQLite file' },
-    ENGINE: { type: 'string', enum: ['embedded'], default: 'embedded', description: 'workflow engine' },
+    ENGINE: { type: 'string', enum: ['embedded', 'camunda'], default: 'embedded', description: 'workflow engine: embedded or camunda (a Camunda 8.8 cluster)' },
     LOG_LEVEL: {
       type: 'string',
       enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
@@ -36,7 +36,36 @@ export const configSchema = {
       default: 480,
       description: 'UTC offset of the local calendar (China: 480)',
     },
+    // ── ENGINE=camunda: the names are the ones @camunda8/orchestration-cluster-api reads ──
+    CAMUNDA_REST_ADDRESS: {
+      type: 'string',
+      pattern: '^https?://[^\\s]+$',
+      description: 'Orchestration Cluster REST address, e.g. http://camunda:8080',
+    },
+    CAMUNDA_AUTH_STRATEGY: { type: 'string', enum: ['NONE', 'OAUTH', 'BASIC'], default: 'NONE', description: 'how the client authenticates to the cluster' },
+    CAMUNDA_CLIENT_ID: { type: 'string', minLength: 1, description: 'OAuth client id (CAMUNDA_AUTH_STRATEGY=OAUTH)' },
+    CAMUNDA_CLIENT_SECRET: { type: 'string', minLength: 1, description: 'OAuth client secret (CAMUNDA_AUTH_STRATEGY=OAUTH)' },
+    CAMUNDA_OAUTH_URL: { type: 'string', pattern: '^https?://[^\\s]+$', description: 'OAuth token endpoint (the client defaults to Camunda SaaS)' },
+    CAMUNDA_TOKEN_AUDIENCE: { type: 'string', minLength: 1, description: 'OAuth token audience (the client defaults to zeebe.camunda.io)' },
+    CAMUNDA_BASIC_AUTH_USERNAME: { type: 'string', minLength: 1, description: 'basic-auth user (CAMUNDA_AUTH_STRATEGY=BASIC)' },
+    CAMUNDA_BASIC_AUTH_PASSWORD: { type: 'string', minLength: 1, description: 'basic-auth password (CAMUNDA_AUTH_STRATEGY=BASIC)' },
+    CAMUNDA_HISTORY_LISTENERS: {
+      type: 'boolean',
+      default: true,
+      description: 'deploy with execution and user-task listeners that feed history and the task inbox (false: workers and polling only)',
+    },
   },
+  allOf: [
+    { if: { properties: { ENGINE: { const: 'camunda' } }, required: ['ENGINE'] }, then: { required: ['CAMUNDA_REST_ADDRESS'] } },
+    {
+      if: { properties: { ENGINE: { const: 'camunda' }, CAMUNDA_AUTH_STRATEGY: { const: 'OAUTH' } }, required: ['ENGINE', 'CAMUNDA_AUTH_STRATEGY'] },
+      then: { required: ['CAMUNDA_CLIENT_ID', 'CAMUNDA_CLIENT_SECRET'] },
+    },
+    {
+      if: { properties: { ENGINE: { const: 'camunda' }, CAMUNDA_AUTH_STRATEGY: { const: 'BASIC' } }, required: ['ENGINE', 'CAMUNDA_AUTH_STRATEGY'] },
+      then: { required: ['CAMUNDA_BASIC_AUTH_USERNAME', 'CAMUNDA_BASIC_AUTH_PASSWORD'] },
+    },
+  ],
 } as const;
 
 export interface AppConfig {
@@ -44,10 +73,19 @@ export interface AppConfig {
   HOST: string;
   DATABASE_URL: string;
   DATA_DIR: string;
-  ENGINE: 'embedded';
+  ENGINE: 'embedded' | 'camunda';
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   DEMO_DATA: boolean;
   DEMO_PASSWORD: string;
   WORKING_HOURS: string;
   CALENDAR_UTC_OFFSET_MINUTES: number;
+  CAMUNDA_REST_ADDRESS?: string;
+  CAMUNDA_AUTH_STRATEGY: 'NONE' | 'OAUTH' | 'BASIC';
+  CAMUNDA_CLIENT_ID?: string;
+  CAMUNDA_CLIENT_SECRET?: string;
+  CAMUNDA_OAUTH_URL?: string;
+  CAMUNDA_TOKEN_AUDIENCE?: string;
+  CAMUNDA_BASIC_AUTH_USERNAME?: string;
+  CAMUNDA_BASIC_AUTH_PASSWORD?: string;
+  CAMUNDA_HISTORY_LISTENERS: boolean;
 }

@@ -15,7 +15,15 @@ describe('configuration from the environment', () => {
       DEMO_PASSWORD: 'Demo@2026',
       WORKING_HOURS: '08:30-12:00,14:30-18:00',
       CALENDAR_UTC_OFFSET_MINUTES: 480,
+      CAMUNDA_AUTH_STRATEGY: 'NONE',
+      CAMUNDA_HISTORY_LISTENERS: true,
     });
+  });
+
+  it('given ENGINE=camunda with a cluster address, when loaded, then the camunda settings are there and listeners are on by default', () => {
+    const config = loadConfig({ ENGINE: 'camunda', CAMUNDA_REST_ADDRESS: 'http://camunda:8080', CAMUNDA_AUTH_STRATEGY: 'BASIC', CAMUNDA_BASIC_AUTH_USERNAME: 'demo', CAMUNDA_BASIC_AUTH_PASSWORD: 'demo' });
+    expect(config).to.include({ ENGINE: 'camunda', CAMUNDA_REST_ADDRESS: 'http://camunda:8080', CAMUNDA_AUTH_STRATEGY: 'BASIC', CAMUNDA_HISTORY_LISTENERS: true });
+    expect(loadConfig({ ENGINE: 'camunda', CAMUNDA_REST_ADDRESS: 'http://camunda:8080', CAMUNDA_HISTORY_LISTENERS: 'false' }).CAMUNDA_HISTORY_LISTENERS).to.equal(false);
   });
 
   it('given strings for numbers and booleans, when loaded, then they are coerced', () => {
@@ -32,6 +40,12 @@ describe('configuration from the environment', () => {
     ['an unknown engine', { ENGINE: 'zeebe-broker' }, 'ENGINE="zeebe-broker"'],
     ['a malformed working-hours string', { WORKING_HOURS: '8:30-12' }, 'WORKING_HOURS="8:30-12"'],
     ['an unknown log level', { LOG_LEVEL: 'loud' }, 'LOG_LEVEL="loud"'],
+    ['ENGINE=camunda without a cluster address', { ENGINE: 'camunda' }, 'CAMUNDA_REST_ADDRESS is required with ENGINE=camunda'],
+    ['a cluster address that is not a URL', { ENGINE: 'camunda', CAMUNDA_REST_ADDRESS: 'camunda:8080' }, 'CAMUNDA_REST_ADDRESS="camunda:8080"'],
+    ['OAuth without a client id', { ENGINE: 'camunda', CAMUNDA_REST_ADDRESS: 'https://c.example', CAMUNDA_AUTH_STRATEGY: 'OAUTH', CAMUNDA_CLIENT_SECRET: 's' }, 'CAMUNDA_CLIENT_ID is required'],
+    ['basic auth without a password', { ENGINE: 'camunda', CAMUNDA_REST_ADDRESS: 'https://c.example', CAMUNDA_AUTH_STRATEGY: 'BASIC', CAMUNDA_BASIC_AUTH_USERNAME: 'u' }, 'CAMUNDA_BASIC_AUTH_PASSWORD is required'],
+    ['an unknown auth strategy', { CAMUNDA_AUTH_STRATEGY: 'KERBEROS' }, 'CAMUNDA_AUTH_STRATEGY="KERBEROS"'],
+    ['a listener switch that is not a boolean', { CAMUNDA_HISTORY_LISTENERS: 'sometimes' }, 'CAMUNDA_HISTORY_LISTENERS="sometimes"'],
   ];
   for (const [what, env, named] of bad) {
     it(`given ${what}, when loaded, then it stops with a message naming the variable`, () => {
