@@ -1,6 +1,7 @@
 import { SequelizeStorage, Umzug, type MigrationFn as UmzugMigrationFn } from 'umzug';
 import type { QueryInterface, Sequelize } from 'sequelize';
 import * as foundation from './migrations/0001-foundation.js';
+import * as auditChain from './migrations/0002-audit-chain.js';
 
 export type MigrationFn = UmzugMigrationFn<QueryInterface>;
 
@@ -8,7 +9,10 @@ export type MigrationFn = UmzugMigrationFn<QueryInterface>;
  * Migrations are listed here, in order, rather than globbed from disk: the list is
  * type-checked and works the same under tsx and a bundler.
  */
-const migrations = [{ name: '0001-foundation', ...foundation }];
+const migrations = [
+  { name: '0001-foundation', ...foundation },
+  { name: '0002-audit-chain', ...auditChain },
+];
 
 export function createMigrator(sequelize: Sequelize): Umzug<QueryInterface> {
   return new Umzug({

@@ -15,6 +15,8 @@ export class AuditRecord extends Model<InferAttributes<AuditRecord>, InferCreati
   declare actorRole: string | null;
   declare action: string;
   declare detail: Record<string, unknown> | null;
+  /** who-did-it-once key (a job key, a request id): unique, so a repeated delivery finds its first record */
+  declare dedupKey: CreationOptional<string | null>;
   declare prevHash: string;
   declare hash: string;
   declare createdAt: CreationOptional<Date>;
@@ -28,6 +30,7 @@ export class AuditRecord extends Model<InferAttributes<AuditRecord>, InferCreati
         actorRole: DataTypes.STRING(24),
         action: { type: DataTypes.STRING(64), allowNull: false },
         detail: jsonText<Record<string, unknown>>('detail'),
+        dedupKey: { type: DataTypes.STRING(128), allowNull: true, unique: true },
         prevHash: { type: DataTypes.STRING(64), allowNull: false },
         hash: { type: DataTypes.STRING(64), allowNull: false, unique: true },
         createdAt: DataTypes.DATE,

@@ -67,7 +67,9 @@ export class Case extends Model<InferAttributes<Case>, InferCreationAttributes<C
   declare updatedAt: CreationOptional<Date>;
 
   static initModel(sequelize: Sequelize): void {
-    const counter = { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 };
+    // A fresh object per column: Sequelize writes `field`/`fieldName` into the attribute object it is
+    // given, so one shared object made all five counters read and write `escalation_level`.
+    const counter = () => ({ type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 });
     Case.init(
       {
         id: { type: DataTypes.BIGINT, primaryKey: true, autoIncrement: true, get() { return asKey(this.getDataValue('id')); } },
@@ -93,15 +95,15 @@ export class Case extends Model<InferAttributes<Case>, InferCreationAttributes<C
         handleDueAt: DataTypes.DATE,
         verifyDueAt: DataTypes.DATE,
         dueAt: DataTypes.DATE,
-        escalationLevel: counter,
+        escalationLevel: counter(),
         warningLight: { type: DataTypes.STRING(8), allowNull: false, defaultValue: 'green' },
         processInstanceKey: DataTypes.STRING(32),
         processId: DataTypes.STRING(64),
         mergedIntoId: { type: DataTypes.BIGINT, get() { return asKey(this.getDataValue('mergedIntoId')); } },
-        duplicateCount: counter,
-        reworkCount: counter,
-        extensionCount: counter,
-        returnCount: counter,
+        duplicateCount: counter(),
+        reworkCount: counter(),
+        extensionCount: counter(),
+        returnCount: counter(),
         satisfaction: DataTypes.STRING(16),
         acceptedAt: DataTypes.DATE,
         dispatchedAt: DataTypes.DATE,

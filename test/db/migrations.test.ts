@@ -18,7 +18,7 @@ describe('migrations', () => {
   after(() => db.close());
 
   it('given an empty database, when started, then every foundation table exists', async () => {
-    expect(db.appliedMigrations).to.deep.equal(['0001-foundation']);
+    expect(db.appliedMigrations).to.deep.equal(['0001-foundation', '0002-audit-chain']);
     const tables = (await db.sequelize.getQueryInterface().showAllTables()).map((t) =>
       typeof t === 'string' ? t : (t as { tableName: string }).tableName);
     expect(tables).to.include.members(TABLES);

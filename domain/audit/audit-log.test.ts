@@ -1,0 +1,131 @@
+import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Op } from 'sequelize';
+import { AuditRecord } from '../../db/models/index.js';
+import { freshDatabase } from '../../test/support/database.js';
+import { AUDIT_GENESIS_HASH, appendAudit, caseAuditTrail, verifyAuditChain, withAuditChain } from './index.js';
+
+type Db = Awaited<ReturnType<typeof freshDatabase>>;
+const writerScript = fileURLToPath(new URL('../../test/support/audit-writer.ts', import.meta.url));
+
+function runWriter(url: string, count: number, actor: string, pauseMs = 0): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', writerScript, url, String(count), actor, String(pauseMs)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => { stderr += String(d); });
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`writer exited ${code}: ${stderr}`))));
+  });
+}
+
+describe('audit log (domain/audit)', () => {
+  let db: Db;
+  before(async () => { db = await freshDatabase(); });
+  after(() => db.close());
+
+  it('given an empty log, when three records are appended, then they form a chain from the genesis hash', async () => {
+    const a = await appendAudit({ caseId: '1', actor: 'operator', actorRole: 'operator', action: 'accepted', detail: { b: 2, a: 1 } });
+    const b = await appendAudit({ caseId: '1', actor: 'worker:case-route', action: 'routed', detail: { unitCode: 'T-XP' } });
+    const c = await appendAudit({ caseId: '2', actor: 'clerk', action: 'handled', detail: null });
+    expect(a.prevHash).to.equal(AUDIT_GENESIS_HASH);
+    expect(b.prevHash).to.equal(a.hash);
+    expect(c.prevHash).to.equal(b.hash);
+    expect(a.detail).to.deep.equal({ a: 1, b: 2 });
+    expect(await verifyAuditChain()).to.deep.equal({ ok: true, checked: 3, firstBroken: null });
+  });
+
+  it('given a dedup key already used, when appended again, then the first record comes back and nothing is added', async () => {
+    const first = await appendAudit({ caseId: '3', actor: 'worker:case-close', action: 'closed', dedupKey: 'job:case-close:42' });
+    const count = await AuditRecord.count();
+    const again = await appendAudit({ caseId: '3', actor: 'worker:case-close', action: 'closed', dedupKey: 'job:case-close:42', detail: { other: true } });
+    expect(again.id).to.equal(first.id);
+    expect(again.hash).to.equal(first.hash);
+    expect(await AuditRecord.count()).to.equal(count);
+  });
+
+  it('given 40 appends at once in one process, when verified, then the chain is one unbroken line', async () => {
+    const before = await AuditRecord.count();
+    await Promise.all(Array.from({ length: 40 }, (_, i) => appendAudit({ caseId: String(100 + (i % 4)), actor: 'load', action: 'concurrent', detail: { i } })));
+    const result = await verifyAuditChain();
+    expect(result).to.deep.include({ ok: true, checked: before + 40 });
+  });
+
+  it('given a second process appending at the same time, when verified, then the chain still has no fork', async function () {
+    this.timeout(60_000);
+    const before = await AuditRecord.count();
+    let childDone = false;
+    // paced, so this process gets the lock in between
+    const child = runWriter(db.url, 30, 'other-process', 5).finally(() => { childDone = true; });
+    let mine = 0;
+    while (!childDone) { // keep writing for as long as the other process does, so the two really interleave
+      await appendAudit({ caseId: null, actor: 'this-process', action: 'writer-test', detail: { i: mine++ } });
+    }
+    await child;
+    expect(await verifyAuditChain()).to.deep.include({ ok: true, checked: before + 30 + mine });
+    const theirs = await AuditRecord.findAll({ where: { actor: 'other-process' }, order: [['id', 'ASC']] });
+    expect(theirs).to.have.length(30);
+    const interleaved = await AuditRecord.count({ where: { actor: 'this-process', id: { [Op.between]: [theirs[0]!.id, theirs[29]!.id] } } });
+    expect(interleaved, 'records of this process between the other\'s first and last').to.be.greaterThan(0);
+  });
+
+  it('given a transaction that fails after appending, when it rolls back, then neither the record nor the head moved', async () => {
+    const before = await AuditRecord.count();
+    let caught: unknown;
+    try {
+      await withAuditChain(async (chain) => {
+        await chain.append({ caseId: '9', actor: 'x', action: 'doomed' });
+        throw new Error('boom');
+      });
+    } catch (err) { caught = err; }
+    expect((caught as Error).message).to.equal('boom');
+    expect(await AuditRecord.count()).to.equal(before);
+    await appendAudit({ caseId: '9', actor: 'x', action: 'after-rollback' });
+    expect((await verifyAuditChain()).ok).to.equal(true);
+  });
+
+  it('given records of several cases, when one case is traced, then only its records come back, oldest first', async () => {
+    const trail = await caseAuditTrail('1');
+    expect(trail.map((r) => r.action)).to.deep.equal(['accepted', 'routed']);
+  });
+
+  describe('tampering', () => {
+    const raw = (sql: string, replacements: unknown[]) => db.sequelize.query(sql, { replacements });
+
+    it('given an edited record, when verified, then that record is named', async () => {
+      const target = (await AuditRecord.findOne({ where: { action: 'routed' } }))!;
+      const original = target.getDataValue('detail') as unknown as string;
+      await raw('UPDATE audit_log SET detail = ? WHERE id = ?', [JSON.stringify({ unitCode: 'D-CGJ' }), target.id]);
+      const result = await verifyAuditChain();
+      expect(result.ok).to.equal(false);
+      expect(result.firstBroken).to.deep.include({ id: target.id });
+      expect(result.firstBroken!.reason).to.contain('changed');
+      await raw('UPDATE audit_log SET detail = ? WHERE id = ?', [original, target.id]);
+      expect((await verifyAuditChain()).ok).to.equal(true);
+    });
+
+    it('given a record deleted from the middle, when verified, then the record after the gap is named', async () => {
+      const rows = await AuditRecord.findAll({ order: [['id', 'ASC']], limit: 3 });
+      const victim = rows[1]!;
+      const next = rows[2]!;
+      await raw('DELETE FROM audit_log WHERE id = ?', [victim.id]);
+      const result = await verifyAuditChain();
+      expect(result.ok).to.equal(false);
+      expect(result.firstBroken!.id).to.equal(next.id);
+      expect(result.firstBroken!.reason).to.contain('prevHash');
+    });
+
+    it('given the newest record deleted, when verified, then the cut-off tail is reported', async () => {
+      // a fresh chain for this case: the middle deletion above stays broken otherwise
+      await raw('DELETE FROM audit_log', []);
+      await raw('UPDATE audit_chain_head SET last_id = NULL, last_hash = ?, records = 0 WHERE id = 1', [AUDIT_GENESIS_HASH]);
+      await appendAudit({ caseId: '5', actor: 'a', action: 'one' });
+      const last = await appendAudit({ caseId: '5', actor: 'a', action: 'two' });
+      expect((await verifyAuditChain()).ok).to.equal(true);
+      await raw('DELETE FROM audit_log WHERE id = ?', [last.id]);
+      const result = await verifyAuditChain();
+      expect(result.ok).to.equal(false);
+      expect(result.checked).to.equal(1);
+      expect(result.firstBroken!.reason).to.contain('removed from the end');
+    });
+  });
+});

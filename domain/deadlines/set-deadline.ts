@@ -1,0 +1,46 @@
+import { AuditRecord, EventType } from '../../db/models/index.js';
+import type { Case } from '../../db/models/cases.js';
+import type { BusinessCalendar } from '../calendar/index.js';
+import { changeCase, type CaseChange, type ChangeContext } from '../cases/change-case.js';
+import { DomainError } from '../shared/errors.js';
+import { extendDeadline, lightAt, stageDeadline, stageLimit, type Stage, type StageDeadline } from './stage-deadlines.js';
+
+const COLUMN: Record<Stage, 'acceptDueAt' | 'dispatchDueAt' | 'handleDueAt' | 'verifyDueAt'> = {
+  accept: 'acceptDueAt', dispatch: 'dispatchDueAt', handle: 'handleDueAt', verify: 'verifyDueAt',
+};
+
+export const DEADLINE_ACTION = 'deadline-set';
+
+function apply(c: Case, deadline: StageDeadline, now: Date): void {
+  c[COLUMN[deadline.stage]] = new Date(deadline.dueAt);
+  c.dueAt = new Date(deadline.dueAt); // the running stage's due time: what the screen sorts by
+  c.warningLight = lightAt(deadline, now); // a new stage clock starts green
+}
+
+/**
+ * Computes a stage's deadline for a case from its event type's limit, starting `ctx.at`, stores
+ * it on the case, and records it (with its start and limit) in the audit log.
+ */
+export function setStageDeadline(caseId: string, stage: Stage, calendar: BusinessCalendar, ctx: ChangeContext & { at: Date }): Promise<CaseChange & { deadline: StageDeadline }> {
+  return changeCase(caseId, DEADLINE_ACTION, ctx, async (c, { transaction }) => {
+    const eventType = c.eventTypeId ? await EventType.findByPk(c.eventTypeId, { transaction }) : null;
+    const deadline = stageDeadline(calendar, { stage, limit: stageLimit(eventType, stage), clock: eventType?.clock ?? 'working', start: ctx.at });
+    apply(c, deadline, ctx.at);
+    return { ...deadline, fallbackLimit: eventType === null };
+  }).then((change) => ({ ...change, deadline: change.detail as unknown as StageDeadline }));
+}
+
+/**
+ * 延期: moves the handling deadline by `hours`, from the handling deadline last set (or extended)
+ * for the case — so a second extension adds to the first.
+ */
+export function extendHandleDeadline(caseId: string, hours: number, calendar: BusinessCalendar, ctx: ChangeContext & { at: Date }): Promise<CaseChange & { deadline: StageDeadline }> {
+  return changeCase(caseId, DEADLINE_ACTION, ctx, async (c, { transaction }) => {
+    const records = await AuditRecord.findAll({ where: { caseId, action: DEADLINE_ACTION }, order: [['id', 'DESC']], transaction });
+    const base = records.map((r) => r.detail as unknown as StageDeadline | null).find((d) => d?.stage === 'handle');
+    if (!base) throw new DomainError('INVALID_TRANSITION', `case ${caseId} has no handling deadline to extend (run the handle deadline first)`, { caseId });
+    const deadline = extendDeadline(calendar, base, hours);
+    apply(c, deadline, ctx.at);
+    return { ...deadline, extensionHours: hours, previousDueAt: base.dueAt };
+  }).then((change) => ({ ...change, deadline: change.detail as unknown as StageDeadline }));
+}

@@ -1,0 +1,66 @@
+import type { WarningLight } from '../../db/models/cases.js';
+import type { EventType } from '../../db/models/catalogue.js';
+import type { BusinessCalendar, Clock } from '../calendar/index.js';
+import { DomainError } from '../shared/errors.js';
+
+export const STAGES = ['accept', 'dispatch', 'handle', 'verify'] as const;
+export type Stage = (typeof STAGES)[number];
+
+/** 80 % yellow (催办), 100 % due (红灯/督办), 150 % 挂牌督办. */
+export const MARK_FRACTIONS = { warn: 0.8, due: 1, supervise: 1.5 } as const;
+
+/** Used while a case has no event type yet (受理 of an unclassified report): the common working-time limits. */
+export const FALLBACK_LIMITS: Readonly<Record<Stage, string>> = { accept: '1h', dispatch: '1h', handle: '5d', verify: '1d' };
+
+/** One stage's deadline marks, as recorded in the audit log and handed to the process. */
+export interface StageDeadline {
+  stage: Stage;
+  clock: Clock;
+  startAt: string;
+  /** the limit as written (`4h`, `2d`, `60m`), plus any extensions, e.g. `4h+8h` */
+  limit: string;
+  /** the limit's length on its clock, ms */
+  limitMillis: number;
+  warnAt: string;
+  dueAt: string;
+  superviseAt: string;
+}
+
+export function isStage(value: unknown): value is Stage {
+  return typeof value === 'string' && (STAGES as readonly string[]).includes(value);
+}
+
+export function stageLimit(eventType: Pick<EventType, 'acceptLimit' | 'dispatchLimit' | 'handleLimit' | 'verifyLimit'> | null, stage: Stage): string {
+  if (!eventType) return FALLBACK_LIMITS[stage];
+  return { accept: eventType.acceptLimit, dispatch: eventType.dispatchLimit, handle: eventType.handleLimit, verify: eventType.verifyLimit }[stage];
+}
+
+function marks(calendar: BusinessCalendar, start: Date, limitMillis: number, clock: Clock): { warnAt: string; dueAt: string; superviseAt: string } {
+  const [warn, due, supervise] = calendar.deadlineMarks(start, { amount: limitMillis / 60_000, unit: 'm' }, clock, [MARK_FRACTIONS.warn, MARK_FRACTIONS.due, MARK_FRACTIONS.supervise]);
+  return { warnAt: warn!.at.toISOString(), dueAt: due!.at.toISOString(), superviseAt: supervise!.at.toISOString() };
+}
+
+/** A stage's marks from its start, on the event type's clock (working time, or 24×7 for emergencies). */
+export function stageDeadline(calendar: BusinessCalendar, input: { stage: Stage; limit: string; clock: Clock; start: Date }): StageDeadline {
+  const limitMillis = calendar.durationMillis(input.limit, input.clock);
+  return { stage: input.stage, clock: input.clock, startAt: input.start.toISOString(), limit: input.limit, limitMillis, ...marks(calendar, input.start, limitMillis, input.clock) };
+}
+
+/**
+ * 延期: the handling limit grows by `hours` on the same clock (working hours on the working-day
+ * calendar), counted from the same start, so all three marks move and stay at 80/100/150 %.
+ */
+export function extendDeadline(calendar: BusinessCalendar, base: StageDeadline, hours: number): StageDeadline {
+  if (typeof hours !== 'number' || !Number.isFinite(hours) || hours <= 0) {
+    throw new DomainError('INVALID_ARGUMENT', `extensionHours must be a positive number of hours (got ${JSON.stringify(hours)})`);
+  }
+  const limitMillis = base.limitMillis + Math.round(hours * 3_600_000);
+  return { ...base, stage: 'handle', limit: `${base.limit}+${hours}h`, limitMillis, ...marks(calendar, new Date(base.startAt), limitMillis, base.clock) };
+}
+
+/** The light a stage shows at `now`: green before the warning mark, yellow to the due time, red after. */
+export function lightAt(deadline: Pick<StageDeadline, 'warnAt' | 'dueAt'>, now: Date): WarningLight {
+  if (now.getTime() >= Date.parse(deadline.dueAt)) return 'red';
+  if (now.getTime() >= Date.parse(deadline.warnAt)) return 'yellow';
+  return 'green';
+}

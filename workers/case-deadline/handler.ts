@@ -1,0 +1,31 @@
+import { extendHandleDeadline, isStage, setStageDeadline, type StageDeadline } from '../../domain/deadlines/index.js';
+import { complete, type JobHandler, type Variables } from '../../port/workflow-engine.js';
+import type { WorkerDeps } from '../deps.js';
+import { caseJob, header, incident } from '../support/case-job.js';
+
+export const JOB_TYPE = 'case-deadline';
+
+const marks = (prefix: string, d: StageDeadline): Variables => ({
+  [`${prefix}DueAt`]: d.dueAt, [`${prefix}WarnAt`]: d.warnAt, [`${prefix}SuperviseAt`]: d.superviseAt,
+});
+
+/**
+ * Due times of a stage (header `stage`) from the event type's limit on the business calendar
+ * (natural minutes for emergencies), from now: `<stage>WarnAt` 80 %, `<stage>DueAt` 100 %,
+ * `<stage>SuperviseAt` 150 %. `extend` adds `extensionHours` to the handling limit and moves the
+ * handle marks (written as both `handle*` and `extend*`, so timers on either name move).
+ */
+export function caseDeadlineHandler(deps: WorkerDeps): JobHandler {
+  return caseJob(deps, async (job, { caseId, ctx }) => {
+    const stage = header(job, 'stage');
+    if (stage === 'extend') {
+      const hours = Number(job.variables['extensionHours']);
+      if (!Number.isFinite(hours) || hours <= 0) return incident(job, `variable extensionHours must be a positive number (got ${JSON.stringify(job.variables['extensionHours'] ?? null)})`);
+      const { deadline } = await extendHandleDeadline(caseId, hours, deps.calendar, ctx);
+      return complete({ ...marks('handle', deadline), ...marks('extend', deadline) });
+    }
+    if (!isStage(stage)) return incident(job, `header stage must be accept, dispatch, handle, verify or extend (got ${JSON.stringify(stage)})`);
+    const { deadline } = await setStageDeadline(caseId, stage, deps.calendar, ctx);
+    return complete(marks(stage, deadline));
+  });
+}

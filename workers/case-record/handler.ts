@@ -1,0 +1,43 @@
+import { acceptCase, dispatchCase, extendCase, rejectCase, returnCase, shelveCase } from '../../domain/cases/case-actions.js';
+import type { CaseChange, ChangeContext } from '../../domain/cases/change-case.js';
+import { complete, type Job, type JobHandler } from '../../port/workflow-engine.js';
+import type { WorkerDeps } from '../deps.js';
+import { caseJob, header, incident, stringVar } from '../support/case-job.js';
+
+export const JOB_TYPE = 'case-record';
+
+type Recorder = (job: Job, caseId: string, ctx: ChangeContext) => Promise<CaseChange> | string;
+
+/** One recorder per `action` header; a string return is a problem with the job's input. */
+const RECORDERS: Record<string, Recorder> = {
+  // 立案; the operator may have corrected the event type in 受理
+  accepted: (job, caseId, ctx) => acceptCase(caseId, ctx, { eventTypeCode: stringVar(job, 'eventTypeCode'), note: stringVar(job, 'acceptNote') }),
+  rejected: (job, caseId, ctx) => rejectCase(caseId, ctx, { reason: stringVar(job, 'rejectReason') }),
+  // 派遣 / 改派 to the unit chosen in the dispatch form (or proposed by case-route)
+  dispatched: (job, caseId, ctx) => {
+    const unitCode = stringVar(job, 'unitCode');
+    return unitCode ? dispatchCase(caseId, ctx, { unitCode, note: stringVar(job, 'dispatchNote') }) : 'variable unitCode is missing: nowhere to dispatch to';
+  },
+  returned: (job, caseId, ctx) => returnCase(caseId, ctx, { reason: stringVar(job, 'returnReason') }),
+  extended: (job, caseId, ctx) => {
+    const hours = Number(job.variables['extensionHours']);
+    return extendCase(caseId, ctx, { hours: Number.isFinite(hours) ? hours : null, reason: stringVar(job, 'extensionReason') });
+  },
+  shelved: (job, caseId, ctx) => shelveCase(caseId, ctx, { reason: stringVar(job, 'shelveReason') }),
+};
+
+/**
+ * Records a step of the process on the case (header `action`): status through the transitions
+ * table, unit, counters and times, each with an audit record. A step the case's status does not
+ * allow is an incident: the process and the case disagree and a person must look.
+ */
+export function caseRecordHandler(deps: WorkerDeps): JobHandler {
+  return caseJob(deps, async (job, { caseId, ctx }) => {
+    const action = header(job, 'action');
+    const record = action ? RECORDERS[action] : undefined;
+    if (!record) return incident(job, `header action must be one of ${Object.keys(RECORDERS).join(', ')} (got ${JSON.stringify(action)})`);
+    const result = await record(job, caseId, ctx);
+    if (typeof result === 'string') return incident(job, result);
+    return complete();
+  });
+}
