@@ -1,0 +1,112 @@
+import { expect } from 'chai';
+import { Evaluation, OutboxMessage } from '../../db/models/index.js';
+import { verifyAuditChain } from '../../domain/audit/index.js';
+import { BusinessCalendar } from '../../domain/calendar/index.js';
+import {
+  completeTask, eventually, instanceTree, openProcessWorld, reload, reportCase, type ProcessWorld,
+} from './support/process-harness.js';
+
+const at = (local: string) => new Date(`${local}+08:00`);
+const iso = (local: string) => at(local).toISOString();
+
+/**
+ * The generic case loop end to end through the port, on the test clock: 暴露垃圾 in 文昌社区 reported on
+ * the afternoon before the 2026 National Day week, so every deadline has to jump the holiday.
+ */
+describe('process / case-generic: the closed loop on the working-day calendar', function () {
+  this.timeout(60_000);
+  let world: ProcessWorld;
+  beforeEach(async () => {
+    world = await openProcessWorld(at('2026-09-30T16:00:00'));
+  });
+  afterEach(() => world.close());
+
+  it('given a report before the National Day week, when it is accepted, handled late, fails verification once and is rated, then deadlines, lights, escalation, rework and evaluation are right', async () => {
+    const { caseRow, instanceKey } = await reportCase(world, { eventTypeCode: 'SJ-0101', gridCode: 'G-XP-01-01', description: '文昌社区路边有暴露垃圾' });
+    const tree = () => instanceTree(world, instanceKey);
+
+    // 受理: 0.5 working hours from 16:00 Wednesday
+    const accept = await completeTask(world, tree, 'accept', { filed: true, eventTypeCode: 'SJ-0101' });
+    expect(accept.candidateGroups).to.deep.equal(['operator']);
+    expect(accept.dueDate).to.equal(iso('2026-09-30T16:30:00'));
+
+    // routed by 属地 to the township, handled there: 4 working hours = 2 h on Wednesday + 2 h after the holiday
+    const handle = await eventually('the handle task', async () => (await world.engine.listUserTasks({ state: 'CREATED', elementId: 'handle' }))[0]);
+    expect(handle.candidateGroups).to.deep.equal(['T-XP']);
+    expect(handle.dueDate).to.equal(iso('2026-10-08T10:30:00'));
+    let c = await reload(caseRow);
+    expect(c.status).to.equal('dispatched');
+    expect(c.warningLight).to.equal('green');
+
+    // 80 % of the limit (3.2 h): yellow light and a 催办 reminder
+    await world.clock.set(at('2026-10-08T09:45:00'));
+    c = await eventually('the yellow light', async () => ((await reload(caseRow)).warningLight === 'yellow' ? reload(caseRow) : null));
+    expect(await OutboxMessage.count({ where: { caseId: caseRow.id, kind: 'remind' } })).to.be.greaterThan(0);
+
+    // 100 %: red light and 督办 (level 1)
+    await world.clock.set(at('2026-10-08T10:31:00'));
+    c = await eventually('督办', async () => ((await reload(caseRow)).escalationLevel >= 1 ? reload(caseRow) : null));
+    expect(c.warningLight).to.equal('red');
+    expect(c.escalationLevel).to.equal(1);
+
+    // handled; verification fails once (返工), handled again, verified
+    await completeTask(world, tree, 'handle', { handleOutcome: 'done', handleResult: '已清运' });
+    await completeTask(world, tree, 'verify', { verified: false, verifyComment: '仍有残留' });
+    await eventually('返工 recorded', async () => (await reload(caseRow)).reworkCount === 1);
+    await completeTask(world, tree, 'handle', { handleOutcome: 'done', handleResult: '已彻底清理' });
+    await completeTask(world, tree, 'verify', { verified: true });
+    c = await eventually('结案', async () => ((await reload(caseRow)).status === 'closed' ? reload(caseRow) : null));
+    expect(c.closedAt).to.be.instanceOf(Date);
+
+    // 回访: the reporter is satisfied
+    // the rating may arrive before the process opens 回访: buffered for a week, as the API publishes it
+    await world.port.publishMessage({ name: 'case-rating', correlationKey: caseRow.id, variables: { satisfied: true, rating: 5 }, timeToLiveMs: 7 * 86_400_000 });
+    await eventually('the instance to complete', async () => (await world.engine.getInstance(instanceKey))?.state === 'COMPLETED');
+
+    c = await reload(caseRow);
+    expect(c.reworkCount).to.equal(1);
+    expect(c.escalationLevel).to.equal(1);
+    // reporter told three times; one 催办 to the unit; 督办 to the unit leader and the centre
+    const kinds = (await OutboxMessage.findAll({ where: { caseId: caseRow.id } })).map((m) => m.kind).sort();
+    expect(kinds).to.deep.equal(['escalate-1', 'escalate-1', 'remind', 'reporter-accepted', 'reporter-closed', 'reporter-dispatched']);
+    const evaluation = await Evaluation.findOne({ where: { caseId: caseRow.id, scope: 'case' } });
+    expect(evaluation, 'the case evaluation').to.not.equal(null);
+    expect(evaluation!.metrics['reworkCount'] ?? evaluation!.metrics['rework']).to.equal(1);
+    expect((await verifyAuditChain()).ok).to.equal(true);
+  });
+
+  it('given a report that is not a matter for the centre, when the operator refuses to file it, then the reporter is told and the case is rejected', async () => {
+    const { caseRow, instanceKey } = await reportCase(world, { eventTypeCode: 'SJ-0101', gridCode: 'G-XP-01-01', description: '咨询公交线路' });
+    await completeTask(world, () => instanceTree(world, instanceKey), 'accept', { filed: false, rejectReason: '非城市管理问题，已告知拨打交通热线' });
+    await eventually('the instance to complete', async () => (await world.engine.getInstance(instanceKey))?.state === 'COMPLETED');
+    expect((await reload(caseRow)).status).to.equal('rejected');
+    expect(await OutboxMessage.count({ where: { caseId: caseRow.id } })).to.be.greaterThan(0);
+  });
+
+  it('given a unit that returns the case and later asks for more time, when the centre approves both, then the case is re-dispatched and the deadline moves', async () => {
+    const { caseRow, instanceKey } = await reportCase(world, { eventTypeCode: 'SJ-0101', gridCode: 'G-XP-01-01', description: '垃圾桶旁堆放建筑垃圾' });
+    const tree = () => instanceTree(world, instanceKey);
+    await completeTask(world, tree, 'accept', { filed: true, eventTypeCode: 'SJ-0101' });
+
+    // 退单: the township says this is construction waste, the centre agrees and re-dispatches (改派) by hand
+    await completeTask(world, tree, 'handle', { handleOutcome: 'return', returnReason: '属建筑垃圾，应由城管局处理' });
+    await completeTask(world, tree, 'returnReview', { returnApproved: true, reviewComment: '同意改派' });
+    await completeTask(world, tree, 'dispatch', { unitCode: 'D-CGJ', dispatchNote: '改派城管局' });
+    let c = await eventually('改派', async () => ((await reload(caseRow)).returnCount === 1 ? reload(caseRow) : null));
+
+    // 延期: the bureau asks for 7 more working hours; approved, the handle deadline moves by one working day
+    const before = await eventually('the handle task of the new unit', async () =>
+      (await world.engine.listUserTasks({ state: 'CREATED', elementId: 'handle' })).find((t) => t.candidateGroups.includes('D-CGJ')));
+    await completeTask(world, tree, 'handle', { handleOutcome: 'extend', extensionHours: 7, extensionReason: '需调派清运车辆' });
+    await completeTask(world, tree, 'extensionReview', { extensionApproved: true, extensionHours: 7 });
+    const after = await eventually('the handle task after the extension', async () =>
+      (await world.engine.listUserTasks({ state: 'CREATED', elementId: 'handle' })).find((t) => t.userTaskKey !== before.userTaskKey));
+    expect(after.candidateGroups).to.deep.equal(['D-CGJ']);
+    expect(after.dueDate).to.equal(new BusinessCalendar().addWorkingHours(new Date(before.dueDate!), 7).toISOString());
+    const dueTimers = (await world.engine.listTimers({})).filter((t) => t.elementId === 'handleDue');
+    expect(dueTimers.map((t) => new Date(t.dueAt).toISOString())).to.deep.equal([after.dueDate]);
+    c = await reload(caseRow);
+    expect(c.extensionCount).to.equal(1);
+    expect(c.status).to.equal('dispatched');
+  });
+});

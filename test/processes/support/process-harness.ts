@@ -1,0 +1,100 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { Case } from '../../../db/models/index.js';
+import { BusinessCalendar } from '../../../domain/calendar/index.js';
+import { memoryLog } from '../../../domain/shared/log.js';
+import { Engine, TestClock } from '../../../engine/index.js';
+import { EmbeddedWorkflowEngine } from '../../../port/embedded/embedded-engine.js';
+import type { RunningWorkers, UserTask, Variables } from '../../../port/workflow-engine.js';
+import { createJobHandlers } from '../../../workers/registry.js';
+import { createCase, demoDatabase, type CaseSpec, type Db } from '../../support/case-fixtures.js';
+import { engineTestUrl } from '../../engine/support/harness.js';
+import { isMysql } from '../../support/database.js';
+
+const ROOT = new URL('../../../', import.meta.url);
+
+/** Every process and form of the product, as the deploy step reads them. */
+export function productResources(): Array<{ name: string; content: string }> {
+  const read = (dir: string, ext: string) =>
+    readdirSync(new URL(dir, ROOT)).filter((f) => f.endsWith(ext)).map((f) => ({ name: f, content: readFileSync(new URL(`${dir}${f}`, ROOT), 'utf8') }));
+  return [...read('processes/', '.bpmn'), ...read('forms/', '.form')];
+}
+
+/**
+ * The whole one-machine system on a test clock: the demo district in the app database, the embedded
+ * engine behind the port, every job worker of the registry running in process.
+ */
+export interface ProcessWorld {
+  db: Db;
+  engine: Engine;
+  port: EmbeddedWorkflowEngine;
+  clock: TestClock;
+  workers: RunningWorkers;
+  close(): Promise<void>;
+}
+
+export async function openProcessWorld(start: Date): Promise<ProcessWorld> {
+  const db = await demoDatabase();
+  const engineUrl = isMysql(db.url) ? { url: db.url, cleanup: () => undefined } : engineTestUrl();
+  const clock = new TestClock(start.getTime());
+  const engine = await Engine.open({ databaseUrl: engineUrl.url, clock });
+  const port = new EmbeddedWorkflowEngine(engine);
+  await port.deploy(productResources());
+  const deps = { calendar: new BusinessCalendar(), now: () => new Date(clock.now()), log: memoryLog() };
+  const workers = await port.startWorkers(createJobHandlers(deps));
+  return {
+    db, engine, port, clock, workers,
+    async close() {
+      await workers.close();
+      await port.close();
+      await db.close();
+      engineUrl.cleanup();
+    },
+  };
+}
+
+/** Files a case as the API does (row first) and starts its process. */
+export async function reportCase(world: ProcessWorld, spec: CaseSpec, processId = 'case-generic'): Promise<{ caseRow: Case; instanceKey: string }> {
+  const caseRow = await createCase(spec);
+  const { processInstanceKey } = await world.port.createInstance({
+    bpmnProcessId: processId,
+    variables: {
+      caseId: caseRow.id, caseNo: caseRow.caseNo, channel: caseRow.channel, eventTypeCode: spec.eventTypeCode ?? null,
+      description: caseRow.description, gridCode: spec.gridCode ?? null, priority: caseRow.priority,
+    },
+  });
+  await caseRow.update({ processInstanceKey, processId });
+  return { caseRow, instanceKey: processInstanceKey };
+}
+
+/** Waits (in real time: workers run asynchronously) until `probe` returns a value. */
+export async function eventually<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Completes the open task of `elementId` in the case's process tree with the form's variables. */
+export async function completeTask(world: ProcessWorld, instanceKeys: () => Promise<string[]>, elementId: string, variables: Variables): Promise<UserTask> {
+  const task = await eventually(`the ${elementId} task`, async () => {
+    const keys = new Set(await instanceKeys());
+    return (await world.engine.listUserTasks({ state: 'CREATED', elementId })).find((t) => keys.has(t.processInstanceKey)) ?? null;
+  });
+  await world.port.completeUserTask(task.userTaskKey, variables);
+  return task as unknown as UserTask;
+}
+
+/** The case's root instance and every instance it called (the handling sub-process). */
+export async function instanceTree(world: ProcessWorld, rootKey: string): Promise<string[]> {
+  const all = await world.engine.listInstances({ limit: 1000 });
+  const keys = [rootKey];
+  for (let i = 0; i < keys.length; i++) for (const inst of all) if (inst.parentProcessInstanceKey === keys[i]) keys.push(inst.processInstanceKey);
+  return keys;
+}
+
+export async function reload(caseRow: Case): Promise<Case> {
+  return (await Case.findByPk(caseRow.id))!;
+}
