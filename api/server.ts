@@ -5,7 +5,12 @@ import { createLogger, type Logger } from '../config/logger.js';
 import type { AppConfig } from '../config/schema.js';
 import { loadDemoData, type DemoLoadResult } from '../db/demo/load-demo.js';
 import { startDatabase, type Database } from '../db/index.js';
+import { openWorkflowEngine } from '../port/open-workflow-engine.js';
+import { deployProduct } from '../port/product-resources.js';
+import type { RunningWorkers, WorkflowEngine } from '../port/workflow-engine.js';
+import { startJobWorkers } from '../workers/start-workers.js';
 import { createApp } from './app.js';
+import { notificationSenders, startOutboxDelivery } from './notifications.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -14,17 +19,28 @@ export interface RunningSystem {
   url: string;
   db: Database;
   demo: DemoLoadResult | null;
+  workflow: WorkflowEngine;
+  workers: RunningWorkers;
   log: Logger;
   stop(): Promise<void>;
 }
 
-/** Starts the whole one-machine system: database + migrations, demo data on first run, HTTP server. */
+/**
+ * Starts the whole system in one process: database + migrations, demo data on first run, the workflow
+ * engine with the product's processes and forms deployed, every job worker, notification delivery and
+ * the HTTP server.
+ */
 export async function startSystem(config: AppConfig): Promise<RunningSystem> {
   const log = createLogger(config.LOG_LEVEL);
   const db = await startDatabase(config.DATABASE_URL);
   if (db.appliedMigrations.length) log.info({ migrations: db.appliedMigrations }, 'database migrated');
   const demo = config.DEMO_DATA ? await loadDemoData(db.sequelize, config.DEMO_PASSWORD) : null;
   if (demo?.loaded) log.info({ imported: demo.summary }, 'demo district loaded');
+  const workflow = await openWorkflowEngine(config);
+  const deployed = await deployProduct(workflow);
+  log.info({ processes: deployed.processes.map((p) => `${p.bpmnProcessId}@${p.version}`), forms: deployed.forms.map((f) => `${f.formId}@${f.version}`) }, 'processes and forms deployed');
+  const workers = await startJobWorkers(workflow, config, log);
+  const stopOutbox = startOutboxDelivery(notificationSenders(config, log), log);
   const app = createApp({ config, log, sequelize: db.sequelize, version: pkg.version });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
@@ -34,9 +50,12 @@ export async function startSystem(config: AppConfig): Promise<RunningSystem> {
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
   const url = `http://${host}:${port}`;
   return {
-    server, url, db, demo, log,
+    server, url, db, demo, workflow, workers, log,
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await workers.close();
+      await stopOutbox();
+      await workflow.close();
       await db.close();
     },
   };

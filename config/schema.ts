@@ -23,6 +23,11 @@ export const configSchema = {
     },
     DEMO_DATA: { type: 'boolean', default: true, description: 'load the demo district on first start' },
     DEMO_PASSWORD: { type: 'string', minLength: 8, default: 'Demo@2026', description: 'password of the demo accounts' },
+    NOTIFY_WEBHOOK_URL: {
+      type: 'string',
+      pattern: '^https?://.+',
+      description: 'SMS / WeChat gateway webhook for notifications; unset: notifications are written to the log',
+    },
     WORKING_HOURS: {
       type: 'string',
       pattern: '^\\d{2}:\\d{2}-\\d{2}:\\d{2}(,\\d{2}:\\d{2}-\\d{2}:\\d{2})*$',
@@ -77,6 +82,7 @@ export interface AppConfig {
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   DEMO_DATA: boolean;
   DEMO_PASSWORD: string;
+  NOTIFY_WEBHOOK_URL?: string;
   WORKING_HOURS: string;
   CALENDAR_UTC_OFFSET_MINUTES: number;
   CAMUNDA_REST_ADDRESS?: string;

@@ -40,8 +40,9 @@ describe('process / case-generic: the closed loop on the working-day calendar', 
 
     // 80 % of the limit (3.2 h): yellow light and a 催办 reminder
     await world.clock.set(at('2026-10-08T09:45:00'));
-    c = await eventually('the yellow light', async () => ((await reload(caseRow)).warningLight === 'yellow' ? reload(caseRow) : null));
-    expect(await OutboxMessage.count({ where: { caseId: caseRow.id, kind: 'remind' } })).to.be.greaterThan(0);
+    // the worker turns the light yellow, then queues the reminder: wait for both
+    await eventually('the yellow light and the 催办 reminder', async () =>
+      (await reload(caseRow)).warningLight === 'yellow' && (await OutboxMessage.count({ where: { caseId: caseRow.id, kind: 'remind' } })) > 0);
 
     // 100 %: red light and 督办 (level 1)
     await world.clock.set(at('2026-10-08T10:31:00'));

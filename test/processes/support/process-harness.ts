@@ -1,23 +1,14 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { Case } from '../../../db/models/index.js';
 import { BusinessCalendar } from '../../../domain/calendar/index.js';
 import { memoryLog } from '../../../domain/shared/log.js';
 import { Engine, TestClock } from '../../../engine/index.js';
 import { EmbeddedWorkflowEngine } from '../../../port/embedded/embedded-engine.js';
+import { deployProduct } from '../../../port/product-resources.js';
 import type { RunningWorkers, UserTask, Variables } from '../../../port/workflow-engine.js';
 import { createJobHandlers } from '../../../workers/registry.js';
 import { createCase, demoDatabase, type CaseSpec, type Db } from '../../support/case-fixtures.js';
 import { engineTestUrl } from '../../engine/support/harness.js';
 import { isMysql } from '../../support/database.js';
-
-const ROOT = new URL('../../../', import.meta.url);
-
-/** Every process and form of the product, as the deploy step reads them. */
-export function productResources(): Array<{ name: string; content: string }> {
-  const read = (dir: string, ext: string) =>
-    readdirSync(new URL(dir, ROOT)).filter((f) => f.endsWith(ext)).map((f) => ({ name: f, content: readFileSync(new URL(`${dir}${f}`, ROOT), 'utf8') }));
-  return [...read('processes/', '.bpmn'), ...read('forms/', '.form')];
-}
 
 /**
  * The whole one-machine system on a test clock: the demo district in the app database, the embedded
@@ -38,7 +29,7 @@ export async function openProcessWorld(start: Date): Promise<ProcessWorld> {
   const clock = new TestClock(start.getTime());
   const engine = await Engine.open({ databaseUrl: engineUrl.url, clock });
   const port = new EmbeddedWorkflowEngine(engine);
-  await port.deploy(productResources());
+  await deployProduct(port);
   const deps = { calendar: new BusinessCalendar(), now: () => new Date(clock.now()), log: memoryLog() };
   const workers = await port.startWorkers(createJobHandlers(deps));
   return {

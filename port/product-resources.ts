@@ -1,0 +1,19 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import type { DeployResult, DeployResource, WorkflowEngine } from './workflow-engine.js';
+
+const ROOT = new URL('../', import.meta.url);
+
+/** Every process (processes/*.bpmn) and form (forms/*.form) of the product, read as the files are. */
+export function readProductResources(root: URL = ROOT): DeployResource[] {
+  const read = (dir: string, ext: string) =>
+    readdirSync(new URL(dir, root))
+      .filter((f) => f.endsWith(ext))
+      .sort()
+      .map((f) => ({ name: f, content: readFileSync(new URL(`${dir}${f}`, root), 'utf8') }));
+  return [...read('processes/', '.bpmn'), ...read('forms/', '.form')];
+}
+
+/** Deploys the product's processes and forms; unchanged files create no new version, so this runs at every start. */
+export function deployProduct(engine: WorkflowEngine, root?: URL): Promise<DeployResult> {
+  return engine.deploy(readProductResources(root));
+}

@@ -1,0 +1,13 @@
+import type { Log } from '../domain/shared/log.js';
+import { loadBusinessCalendar, type CalendarSettings } from '../domain/calendar/index.js';
+import type { RunningWorkers, WorkflowEngine } from '../port/workflow-engine.js';
+import { createJobHandlers } from './registry.js';
+
+/**
+ * Starts every job worker of the registry against a workflow engine: in the app's own process
+ * (`npm start`) or in a process of its own (`npm run workers`, scaled out on Camunda 8).
+ */
+export async function startJobWorkers(engine: WorkflowEngine, settings: CalendarSettings, log: Log): Promise<RunningWorkers> {
+  const calendar = await loadBusinessCalendar(settings);
+  return engine.startWorkers(createJobHandlers({ calendar, now: () => new Date(), log }));
+}
