@@ -3,7 +3,7 @@ import { Evaluation, OutboxMessage } from '../../db/models/index.js';
 import { verifyAuditChain } from '../../domain/audit/index.js';
 import { BusinessCalendar } from '../../domain/calendar/index.js';
 import {
-  completeTask, eventually, instanceTree, openProcessWorld, reload, reportCase, type ProcessWorld,
+  ADAPTERS, completeTask, eventually, instanceTree, openProcessWorld, reload, reportCase, type ProcessWorld,
 } from './support/process-harness.js';
 
 const at = (local: string) => new Date(`${local}+08:00`);
@@ -13,11 +13,11 @@ const iso = (local: string) => at(local).toISOString();
  * The generic case loop end to end through the port, on the test clock: 暴露垃圾 in 文昌社区 reported on
  * the afternoon before the 2026 National Day week, so every deadline has to jump the holiday.
  */
-describe('process / case-generic: the closed loop on the working-day calendar', function () {
+for (const { adapter, name } of ADAPTERS) describe(`process / case-generic on ${name}: the closed loop on the working-day calendar`, function () {
   this.timeout(60_000);
   let world: ProcessWorld;
   beforeEach(async () => {
-    world = await openProcessWorld(at('2026-09-30T16:00:00'));
+    world = await openProcessWorld(at('2026-09-30T16:00:00'), adapter);
   });
   afterEach(() => world.close());
 

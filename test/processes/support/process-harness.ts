@@ -4,7 +4,9 @@ import { memoryLog } from '../../../domain/shared/log.js';
 import { Engine, TestClock } from '../../../engine/index.js';
 import { EmbeddedWorkflowEngine } from '../../../port/embedded/embedded-engine.js';
 import { deployProduct } from '../../../port/product-resources.js';
-import type { RunningWorkers, UserTask, Variables } from '../../../port/workflow-engine.js';
+import type { RunningWorkers, UserTask, Variables, WorkflowEngine } from '../../../port/workflow-engine.js';
+import { CamundaWorkflowEngine } from '../../../port/camunda/camunda-engine.js';
+import { startCamundaSim } from '../../support/camunda-sim/sim-server.js';
 import { createJobHandlers } from '../../../workers/registry.js';
 import { createCase, demoDatabase, type CaseSpec, type Db } from '../../support/case-fixtures.js';
 import { engineTestUrl } from '../../engine/support/harness.js';
@@ -16,19 +18,43 @@ import { isMysql } from '../../support/database.js';
  */
 export interface ProcessWorld {
   db: Db;
+  /** the engine behind the port, for reading state beside it (on the Camunda path: the simulation's engine) */
   engine: Engine;
-  port: EmbeddedWorkflowEngine;
+  port: WorkflowEngine;
   clock: TestClock;
   workers: RunningWorkers;
   close(): Promise<void>;
 }
 
-export async function openProcessWorld(start: Date): Promise<ProcessWorld> {
+export type Adapter = 'embedded' | 'camunda';
+
+/** Both adapters, the same processes and the same workers: the port's promise. */
+export const ADAPTERS: Array<{ adapter: Adapter; name: string }> = [
+  { adapter: 'embedded', name: 'the embedded engine' },
+  { adapter: 'camunda', name: 'the Camunda 8 adapter against the simulation' },
+];
+
+async function openPort(adapter: Adapter, clock: TestClock, appDbUrl: string) {
+  if (adapter === 'embedded') {
+    const engineUrl = isMysql(appDbUrl) ? { url: appDbUrl, cleanup: () => undefined } : engineTestUrl();
+    const engine = await Engine.open({ databaseUrl: engineUrl.url, clock });
+    const port = new EmbeddedWorkflowEngine(engine);
+    return { engine, port, stop: async () => { await port.close(); engineUrl.cleanup(); } };
+  }
+  const quiet = () => undefined;
+  const sim = await startCamundaSim({ clock, onError: quiet });
+  const port = new CamundaWorkflowEngine({
+    restAddress: sim.url, authStrategy: 'NONE', historyListeners: true, longPollMs: 2_000, taskPollIntervalMs: 100, eventualWaitMs: 1_000, onError: quiet,
+  });
+  // with listeners on, someone must take the listener jobs or the cluster waits: the app's subscriber does
+  const subscription = await port.subscribe('process-scenarios', async () => undefined);
+  return { engine: sim.engine, port, stop: async () => { await subscription.close(); await port.close(); await sim.close(); } };
+}
+
+export async function openProcessWorld(start: Date, adapter: Adapter = 'embedded'): Promise<ProcessWorld> {
   const db = await demoDatabase();
-  const engineUrl = isMysql(db.url) ? { url: db.url, cleanup: () => undefined } : engineTestUrl();
   const clock = new TestClock(start.getTime());
-  const engine = await Engine.open({ databaseUrl: engineUrl.url, clock });
-  const port = new EmbeddedWorkflowEngine(engine);
+  const { engine, port, stop } = await openPort(adapter, clock, db.url);
   await deployProduct(port);
   const deps = { calendar: new BusinessCalendar(), now: () => new Date(clock.now()), log: memoryLog() };
   const workers = await port.startWorkers(createJobHandlers(deps));
@@ -36,9 +62,8 @@ export async function openProcessWorld(start: Date): Promise<ProcessWorld> {
     db, engine, port, clock, workers,
     async close() {
       await workers.close();
-      await port.close();
+      await stop();
       await db.close();
-      engineUrl.cleanup();
     },
   };
 }

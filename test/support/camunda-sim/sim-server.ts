@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Engine, type UserTask } from '../../../engine/index.js';
+import { Engine, type Clock, type UserTask } from '../../../engine/index.js';
 import { Problem, rejection, Router, type SimRequest } from './http.js';
 import { JobActivation } from './job-activation.js';
 import { stripListeners, type ElementListeners } from './listener-catalogue.js';
@@ -28,13 +28,15 @@ export interface CamundaSimOptions {
   onError?: (err: unknown) => void;
   /** how long a user-task command waits for its task listener before the gateway gives up (default 15 s) */
   taskListenerWaitMs?: number;
+  /** the engine's clock: a TestClock lets process scenarios jump days on the "cluster" too */
+  clock?: Clock;
 }
 
 export async function startCamundaSim(options: CamundaSimOptions = {}): Promise<CamundaSim> {
   const taskListenerWaitMs = options.taskListenerWaitMs ?? 15_000;
   const onError = options.onError ?? ((err: unknown) => console.error('[camunda-sim]', err));
   const dir = mkdtempSync(join(tmpdir(), 'ywtg-camunda-sim-'));
-  const engine = await Engine.open({ databaseUrl: `sqlite:${join(dir, 'engine.sqlite')}`, sqliteSynchronous: 'NORMAL', onError });
+  const engine = await Engine.open({ databaseUrl: `sqlite:${join(dir, 'engine.sqlite')}`, sqliteSynchronous: 'NORMAL', onError, ...(options.clock ? { clock: options.clock } : {}) });
   const listeners = new Map<string, Map<string, ElementListeners>>();
   const originals = new Map<string, string>();
   const versions = new Map<string, number>();
