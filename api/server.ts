@@ -9,8 +9,10 @@ import { openWorkflowEngine } from '../port/open-workflow-engine.js';
 import { deployProduct } from '../port/product-resources.js';
 import type { RunningWorkers, WorkflowEngine } from '../port/workflow-engine.js';
 import { startJobWorkers } from '../workers/start-workers.js';
+import { startInboxSync } from '../domain/inbox/sync.js';
 import { createApp } from './app.js';
 import { notificationSenders, startOutboxDelivery } from './notifications.js';
+import { startScheduledWork } from '../domain/schedule/index.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -41,7 +43,10 @@ export async function startSystem(config: AppConfig): Promise<RunningSystem> {
   log.info({ processes: deployed.processes.map((p) => `${p.bpmnProcessId}@${p.version}`), forms: deployed.forms.map((f) => `${f.formId}@${f.version}`) }, 'processes and forms deployed');
   const workers = await startJobWorkers(workflow, config, log);
   const stopOutbox = startOutboxDelivery(notificationSenders(config, log), log);
-  const app = createApp({ config, log, sequelize: db.sequelize, version: pkg.version });
+  // daily overdue digest 08:00 and monthly evaluation 01:00 on the 1st, Asia/Shanghai
+  const stopScheduledWork = startScheduledWork({ now: () => new Date(), log });
+  const inbox = await startInboxSync(workflow);
+  const app = createApp({ config, log, sequelize: db.sequelize, version: pkg.version, workflow });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
     s.once('error', reject);
@@ -54,7 +59,9 @@ export async function startSystem(config: AppConfig): Promise<RunningSystem> {
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await workers.close();
+      await inbox.close();
       await stopOutbox();
+      await stopScheduledWork();
       await workflow.close();
       await db.close();
     },

@@ -2,6 +2,7 @@ import { SequelizeStorage, Umzug, type MigrationFn as UmzugMigrationFn } from 'u
 import type { QueryInterface, Sequelize } from 'sequelize';
 import * as foundation from './migrations/0001-foundation.js';
 import * as auditChain from './migrations/0002-audit-chain.js';
+import * as sessions from './migrations/0005-sessions.js';
 
 export type MigrationFn = UmzugMigrationFn<QueryInterface>;
 
@@ -12,6 +13,7 @@ export type MigrationFn = UmzugMigrationFn<QueryInterface>;
 const migrations = [
   { name: '0001-foundation', ...foundation },
   { name: '0002-audit-chain', ...auditChain },
+  { name: '0005-sessions', ...sessions },
 ];
 
 export function createMigrator(sequelize: Sequelize): Umzug<QueryInterface> {

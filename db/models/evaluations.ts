@@ -4,9 +4,18 @@ import {
 import { asKey } from './cases.js';
 import { jsonText } from './json-text.js';
 
-export type EvaluationScope = 'case' | 'unit' | 'township';
+export type EvaluationScope = 'case' | 'unit' | 'township' | 'category';
 
-/** Metrics of one case, or of one unit/township over a period, with the composite score. */
+/**
+ * Counts and rates by name. A `category` row also carries its category name under the key
+ * `category` (there is no column for it), which is why a value may be a string.
+ */
+export type EvaluationMetrics = Record<string, number | string | null>;
+
+/**
+ * Metrics of one case, or of one unit/township/category over a period, with the composite score.
+ * Unit and township rows name their unit in `unitId`; category rows have no unit.
+ */
 export class Evaluation extends Model<InferAttributes<Evaluation>, InferCreationAttributes<Evaluation>> {
   declare id: CreationOptional<string>;
   declare scope: EvaluationScope;
@@ -14,7 +23,7 @@ export class Evaluation extends Model<InferAttributes<Evaluation>, InferCreation
   declare unitId: number | null;
   declare periodStart: Date | null;
   declare periodEnd: Date | null;
-  declare metrics: Record<string, number | null>;
+  declare metrics: EvaluationMetrics;
   declare score: number | null;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
@@ -28,7 +37,7 @@ export class Evaluation extends Model<InferAttributes<Evaluation>, InferCreation
         unitId: DataTypes.INTEGER,
         periodStart: DataTypes.DATE,
         periodEnd: DataTypes.DATE,
-        metrics: jsonText<Record<string, number | null>>('metrics', false),
+        metrics: jsonText<EvaluationMetrics>('metrics', false),
         score: DataTypes.DOUBLE,
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,

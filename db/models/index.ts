@@ -1,4 +1,5 @@
 import type { Sequelize } from 'sequelize';
+import { CaseInstance, IdempotencyRecord, Session } from './api-state.js';
 import { Attachment } from './attachments.js';
 import { AuditRecord } from './audit.js';
 import { CalendarDay } from './calendar-days.js';
@@ -11,6 +12,7 @@ import { OutboxMessage } from './outbox.js';
 import { Unit } from './units.js';
 import { User, UserGrid } from './users.js';
 
+export { CaseInstance, IdempotencyRecord, Session };
 export { Attachment, AuditRecord, CalendarDay, Case, EventType, Evaluation, GovernanceItem, Grid, InboxTask, OutboxMessage, Unit, User, UserGrid };
 
 /**
@@ -18,7 +20,7 @@ export { Attachment, AuditRecord, CalendarDay, Case, EventType, Evaluation, Gove
  * Sequelize instance, so a process uses one database at a time (tests re-bind per suite).
  */
 export function initModels(sequelize: Sequelize): void {
-  for (const model of [Unit, Grid, User, UserGrid, EventType, GovernanceItem, Case, Attachment, InboxTask, AuditRecord, Evaluation, OutboxMessage, CalendarDay]) {
+  for (const model of [Unit, Grid, User, UserGrid, EventType, GovernanceItem, Case, Attachment, InboxTask, AuditRecord, Evaluation, OutboxMessage, CalendarDay, Session, IdempotencyRecord, CaseInstance]) {
     model.initModel(sequelize);
   }
   Unit.belongsTo(Unit, { as: 'parent', foreignKey: 'parentId' });

@@ -3,7 +3,7 @@ import { Case } from '../../db/models/index.js';
 import { createCase, demoDatabase, type Db } from '../../test/support/case-fixtures.js';
 import { BusinessCalendar } from '../calendar/index.js';
 import { isDomainError } from '../shared/errors.js';
-import { extendDeadline, extendHandleDeadline, lightAt, setStageDeadline, stageDeadline } from './index.js';
+import { extendDeadline, extendHandleDeadline, extraStageLimit, lightAt, setExtraStageDeadline, setStageDeadline, stageDeadline } from './index.js';
 
 const calendar = new BusinessCalendar(); // 08:30-12:00, 14:30-18:00 Beijing time, chinese-days holidays
 const MONDAY_0900 = new Date('2026-03-02T01:00:00Z');
@@ -44,6 +44,14 @@ describe('stage deadlines (domain/deadlines)', () => {
     expect(lightAt(d, new Date('2026-03-02T07:30:00Z'))).to.equal('red');
   });
 
+  it('given the extra stages of 违法建设 (停工=4h;处罚=7d;拆除=20d), when a stage is looked up by name, then its limit, or null for an unknown one', () => {
+    const illegal = { extraStages: [{ name: '停工', limit: '4h' }, { name: '处罚', limit: '7d' }, { name: '拆除', limit: '20d' }] };
+    expect(extraStageLimit(illegal, '处罚')).to.equal('7d');
+    expect(extraStageLimit(illegal, '复耕')).to.equal(null);
+    expect(extraStageLimit({ extraStages: null }, '停工')).to.equal(null);
+    expect(extraStageLimit(null, '停工')).to.equal(null);
+  });
+
   describe('on cases', () => {
     let db: Db;
     before(async () => { db = await demoDatabase(); });
@@ -75,6 +83,26 @@ describe('stage deadlines (domain/deadlines)', () => {
       let err: unknown;
       try { await extendHandleDeadline(c.id, 4, calendar, ctx(MONDAY_0900)); } catch (e) { err = e; }
       expect(isDomainError(err, 'INVALID_TRANSITION')).to.equal(true);
+    });
+
+    it('given a 违法建设 case, when the extra stage 停工 (4 working hours) is set from Monday 09:00, then 14:42 / 15:30 / 17:30 and the case is due then', async () => {
+      const c = await createCase({ eventTypeCode: 'SJ-0501', status: 'dispatched' });
+      const { deadline } = await setExtraStageDeadline(c.id, '停工', calendar, ctx(MONDAY_0900));
+      expect(deadline).to.deep.include({ stage: 'extra', extraStage: '停工', limit: '4h', clock: 'working' });
+      expect([deadline.warnAt, deadline.dueAt, deadline.superviseAt]).to.deep.equal(['2026-03-02T06:42:00.000Z', '2026-03-02T07:30:00.000Z', '2026-03-02T09:30:00.000Z']);
+      const after = (await Case.findByPk(c.id))!;
+      expect(after.dueAt!.toISOString()).to.equal('2026-03-02T07:30:00.000Z');
+      expect(after.handleDueAt).to.equal(null); // an extra stage has no column of its own
+      const penalty = await setExtraStageDeadline(c.id, '处罚', calendar, ctx(MONDAY_0900));
+      expect(penalty.deadline.dueAt).to.equal(stageDeadline(calendar, { stage: 'extra', limit: '7d', clock: 'working', start: MONDAY_0900 }).dueAt);
+    });
+
+    it('given a case whose event type has no such extra stage, when it is set, then it is refused naming the stages there are', async () => {
+      const c = await createCase({ eventTypeCode: 'SJ-0501', status: 'dispatched' });
+      let err: unknown;
+      try { await setExtraStageDeadline(c.id, '复耕', calendar, ctx(MONDAY_0900)); } catch (e) { err = e; }
+      expect(isDomainError(err, 'INVALID_ARGUMENT')).to.equal(true);
+      expect((err as Error).message).to.contain('停工, 处罚, 拆除');
     });
 
     it('given an unclassified case, when the accept deadline is set, then the fallback limit of 1 working hour applies', async () => {

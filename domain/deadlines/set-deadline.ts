@@ -3,7 +3,7 @@ import type { Case } from '../../db/models/cases.js';
 import type { BusinessCalendar } from '../calendar/index.js';
 import { changeCase, type CaseChange, type ChangeContext } from '../cases/change-case.js';
 import { DomainError } from '../shared/errors.js';
-import { extendDeadline, lightAt, stageDeadline, stageLimit, type Stage, type StageDeadline } from './stage-deadlines.js';
+import { extendDeadline, extraStageLimit, lightAt, stageDeadline, stageLimit, type Stage, type StageDeadline } from './stage-deadlines.js';
 
 const COLUMN: Record<Stage, 'acceptDueAt' | 'dispatchDueAt' | 'handleDueAt' | 'verifyDueAt'> = {
   accept: 'acceptDueAt', dispatch: 'dispatchDueAt', handle: 'handleDueAt', verify: 'verifyDueAt',
@@ -12,7 +12,7 @@ const COLUMN: Record<Stage, 'acceptDueAt' | 'dispatchDueAt' | 'handleDueAt' | 'v
 export const DEADLINE_ACTION = 'deadline-set';
 
 function apply(c: Case, deadline: StageDeadline, now: Date): void {
-  c[COLUMN[deadline.stage]] = new Date(deadline.dueAt);
+  if (deadline.stage !== 'extra') c[COLUMN[deadline.stage]] = new Date(deadline.dueAt);
   c.dueAt = new Date(deadline.dueAt); // the running stage's due time: what the screen sorts by
   c.warningLight = lightAt(deadline, now); // a new stage clock starts green
 }
@@ -42,5 +42,24 @@ export function extendHandleDeadline(caseId: string, hours: number, calendar: Bu
     const deadline = extendDeadline(calendar, base, hours);
     apply(c, deadline, ctx.at);
     return { ...deadline, extensionHours: hours, previousDueAt: base.dueAt };
+  }).then((change) => ({ ...change, deadline: change.detail as unknown as StageDeadline }));
+}
+
+/**
+ * An extra stage (`extra_stages` of the event type, e.g. 违法建设 停工=4h;处罚=7d;拆除=20d) starting
+ * `ctx.at`, on the event type's clock: stored as the case's running due time and audited. An event
+ * type without that stage is refused (the process names a stage the catalogue does not have).
+ */
+export function setExtraStageDeadline(caseId: string, name: string, calendar: BusinessCalendar, ctx: ChangeContext & { at: Date }): Promise<CaseChange & { deadline: StageDeadline }> {
+  return changeCase(caseId, DEADLINE_ACTION, ctx, async (c, { transaction }) => {
+    const eventType = c.eventTypeId ? await EventType.findByPk(c.eventTypeId, { transaction }) : null;
+    const limit = extraStageLimit(eventType, name);
+    if (!limit) {
+      const known = eventType?.extraStages?.map((s) => s.name).join(', ') || 'none';
+      throw new DomainError('INVALID_ARGUMENT', `event type ${eventType?.code ?? '(none)'} of case ${caseId} has no extra stage ${JSON.stringify(name)} (it has: ${known})`, { caseId, extraStage: name });
+    }
+    const deadline = stageDeadline(calendar, { stage: 'extra', extraStage: name, limit, clock: eventType!.clock, start: ctx.at });
+    apply(c, deadline, ctx.at);
+    return { ...deadline };
   }).then((change) => ({ ...change, deadline: change.detail as unknown as StageDeadline }));
 }

@@ -12,9 +12,14 @@ export const MARK_FRACTIONS = { warn: 0.8, due: 1, supervise: 1.5 } as const;
 /** Used while a case has no event type yet (受理 of an unclassified report): the common working-time limits. */
 export const FALLBACK_LIMITS: Readonly<Record<Stage, string>> = { accept: '1h', dispatch: '1h', handle: '5d', verify: '1d' };
 
+/** `extra`: a named extra stage of the event type (`extra_stages`, e.g. 违法建设 停工/处罚/拆除). */
+export type DeadlineStage = Stage | 'extra';
+
 /** One stage's deadline marks, as recorded in the audit log and handed to the process. */
 export interface StageDeadline {
-  stage: Stage;
+  stage: DeadlineStage;
+  /** the extra stage's name (only for stage `extra`) */
+  extraStage?: string;
   clock: Clock;
   startAt: string;
   /** the limit as written (`4h`, `2d`, `60m`), plus any extensions, e.g. `4h+8h` */
@@ -41,9 +46,20 @@ function marks(calendar: BusinessCalendar, start: Date, limitMillis: number, clo
 }
 
 /** A stage's marks from its start, on the event type's clock (working time, or 24×7 for emergencies). */
-export function stageDeadline(calendar: BusinessCalendar, input: { stage: Stage; limit: string; clock: Clock; start: Date }): StageDeadline {
+export function stageDeadline(calendar: BusinessCalendar, input: { stage: DeadlineStage; extraStage?: string; limit: string; clock: Clock; start: Date }): StageDeadline {
   const limitMillis = calendar.durationMillis(input.limit, input.clock);
-  return { stage: input.stage, clock: input.clock, startAt: input.start.toISOString(), limit: input.limit, limitMillis, ...marks(calendar, input.start, limitMillis, input.clock) };
+  return {
+    stage: input.stage, ...(input.extraStage !== undefined ? { extraStage: input.extraStage } : {}),
+    clock: input.clock, startAt: input.start.toISOString(), limit: input.limit, limitMillis, ...marks(calendar, input.start, limitMillis, input.clock),
+  };
+}
+
+/**
+ * The limit of an extra stage by name (`停工` of `停工=4h;处罚=7d;拆除=20d`), or null when the event
+ * type has no such stage.
+ */
+export function extraStageLimit(eventType: Pick<EventType, 'extraStages'> | null, name: string): string | null {
+  return eventType?.extraStages?.find((s) => s.name === name)?.limit ?? null;
 }
 
 /**

@@ -7,7 +7,7 @@ type Db = Awaited<ReturnType<typeof freshDatabase>>;
 
 const TABLES = [
   'units', 'grids', 'users', 'user_grids', 'event_types', 'governance_items', 'cases', 'attachments',
-  'inbox_tasks', 'audit_log', 'evaluations', 'notification_outbox', 'calendar_days',
+  'inbox_tasks', 'audit_log', 'evaluations', 'notification_outbox', 'calendar_days', 'sessions', 'idempotency_keys', 'case_instances',
 ];
 
 describe('migrations', () => {
@@ -18,7 +18,7 @@ describe('migrations', () => {
   after(() => db.close());
 
   it('given an empty database, when started, then every foundation table exists', async () => {
-    expect(db.appliedMigrations).to.deep.equal(['0001-foundation', '0002-audit-chain']);
+    expect(db.appliedMigrations).to.include.members(['0001-foundation', '0002-audit-chain', '0005-sessions']);
     const tables = (await db.sequelize.getQueryInterface().showAllTables()).map((t) =>
       typeof t === 'string' ? t : (t as { tableName: string }).tableName);
     expect(tables).to.include.members(TABLES);

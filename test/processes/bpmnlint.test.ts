@@ -39,7 +39,9 @@ const config: LintConfig = {
 };
 
 // resolve rules from this test's location, not from the working directory mocha runs in
-const linter = new Linter({ resolver: new NodeResolver({ require }) });
+// a fresh linter per file: some rules (no-duplicate-sequence-flows) keep state in the rule instance, which the
+// linter caches, so one linter shared across files reports flows of one file as duplicates of another's
+const newLinter = () => new Linter({ resolver: new NodeResolver({ require }) });
 const moddle = BpmnModdle({ zeebe: zeebeSchema });
 
 interface Problem { file: string; id: string; rule: string; category: LintReport['category'] | 'moddle'; message: string }
@@ -47,7 +49,7 @@ interface Problem { file: string; id: string; rule: string; category: LintReport
 async function lint(xml: string, file: string): Promise<{ problems: Problem[]; root: { $attrs?: Record<string, string> } }> {
   const { rootElement, warnings } = await moddle.fromXML(xml);
   const problems: Problem[] = warnings.map((w) => ({ file, id: '-', rule: 'moddle-import', category: 'moddle', message: w.message }));
-  const results = await linter.lint(rootElement, config);
+  const results = await newLinter().lint(rootElement, config);
   for (const [rule, reports] of Object.entries(results)) {
     for (const r of reports) problems.push({ file, id: r.id ?? '-', rule, category: r.category, message: r.message });
   }

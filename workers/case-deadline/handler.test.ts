@@ -41,6 +41,31 @@ describe('worker case-deadline', () => {
     } });
   });
 
+  it('given 违法建设 with extra stages, when computed with stage extra and extraStage 停工, then stage* marks of 4 working hours', async () => {
+    const c = await createCase({ eventTypeCode: 'SJ-0501', status: 'dispatched' });
+    const outcome = await handler(makeJob('case-deadline', { caseId: c.id }, { stage: 'extra', extraStage: '停工' }));
+    expect(outcome).to.deep.equal({ outcome: 'complete', variables: {
+      stageWarnAt: '2026-03-02T06:42:00.000Z', stageDueAt: '2026-03-02T07:30:00.000Z', stageSuperviseAt: '2026-03-02T09:30:00.000Z', extraStage: '停工',
+    } });
+    expect((await Case.findByPk(c.id))!.dueAt!.toISOString()).to.equal('2026-03-02T07:30:00.000Z');
+  });
+
+  it('given a dispute (首次调解=3d;再次调解=7d), when 再次调解 is computed, then its due time is 7 working days later', async () => {
+    const c = await createCase({ eventTypeCode: 'SJ-0301', status: 'dispatched' });
+    const outcome = await handler(makeJob('case-deadline', { caseId: c.id }, { stage: 'extra', extraStage: '再次调解' }));
+    expect((outcome as { variables: Record<string, string> }).variables['stageDueAt']).to.equal(deps.calendar.addWorkingHours(MONDAY_0900, 7 * 7).toISOString());
+  });
+
+  it('given stage extra without extraStage, or naming a stage the event type lacks, when handled, then an incident says what is wrong', async () => {
+    const c = await createCase({ eventTypeCode: 'SJ-0501', status: 'dispatched' });
+    const noName = await handler(makeJob('case-deadline', { caseId: c.id }, { stage: 'extra' }));
+    expect(noName).to.deep.include({ outcome: 'fail', retries: 0 });
+    expect((noName as { errorMessage: string }).errorMessage).to.contain('header extraStage');
+    const unknown = await handler(makeJob('case-deadline', { caseId: c.id }, { stage: 'extra', extraStage: '复耕' }));
+    expect(unknown).to.deep.include({ outcome: 'fail', retries: 0 });
+    expect((unknown as { errorMessage: string }).errorMessage).to.contain('复耕');
+  });
+
   it('given a bad stage header or a missing extensionHours, when handled, then the job raises an incident saying what is wrong', async () => {
     const c = await createCase({ eventTypeCode: 'SJ-0101', status: 'dispatched' });
     const bad = await handler(makeJob('case-deadline', { caseId: c.id }, { stage: 'lunch' }));

@@ -1,4 +1,4 @@
-import { extendHandleDeadline, isStage, setStageDeadline, type StageDeadline } from '../../domain/deadlines/index.js';
+import { extendHandleDeadline, isStage, setExtraStageDeadline, setStageDeadline, type StageDeadline } from '../../domain/deadlines/index.js';
 import { complete, type JobHandler, type Variables } from '../../port/workflow-engine.js';
 import type { WorkerDeps } from '../deps.js';
 import { caseJob, header, incident } from '../support/case-job.js';
@@ -14,6 +14,8 @@ const marks = (prefix: string, d: StageDeadline): Variables => ({
  * (natural minutes for emergencies), from now: `<stage>WarnAt` 80 %, `<stage>DueAt` 100 %,
  * `<stage>SuperviseAt` 150 %. `extend` adds `extensionHours` to the handling limit and moves the
  * handle marks (written as both `handle*` and `extend*`, so timers on either name move).
+ * `extra` with header `extraStage` (e.g. `停工`) times a named extra stage of the event type's
+ * `extra_stages` and writes `stageDueAt`, `stageWarnAt`, `stageSuperviseAt` (plus `extraStage`).
  */
 export function caseDeadlineHandler(deps: WorkerDeps): JobHandler {
   return caseJob(deps, async (job, { caseId, ctx }) => {
@@ -24,7 +26,13 @@ export function caseDeadlineHandler(deps: WorkerDeps): JobHandler {
       const { deadline } = await extendHandleDeadline(caseId, hours, deps.calendar, ctx);
       return complete({ ...marks('handle', deadline), ...marks('extend', deadline) });
     }
-    if (!isStage(stage)) return incident(job, `header stage must be accept, dispatch, handle, verify or extend (got ${JSON.stringify(stage)})`);
+    if (stage === 'extra') {
+      const name = header(job, 'extraStage');
+      if (!name) return incident(job, 'header extraStage is missing: stage extra needs the name of an extra stage of the event type (e.g. 停工)');
+      const { deadline } = await setExtraStageDeadline(caseId, name, deps.calendar, ctx);
+      return complete({ ...marks('stage', deadline), extraStage: name });
+    }
+    if (!isStage(stage)) return incident(job, `header stage must be accept, dispatch, handle, verify, extend or extra (got ${JSON.stringify(stage)})`);
     const { deadline } = await setStageDeadline(caseId, stage, deps.calendar, ctx);
     return complete(marks(stage, deadline));
   });

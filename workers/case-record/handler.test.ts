@@ -49,6 +49,16 @@ describe('worker case-record', () => {
     expect([after.extensionCount, after.status]).to.deep.equal([1, 'shelved']);
   });
 
+  it('given a dispute whose mediations failed, when the hand-over to 司法 is recorded, then the audit log says where it went; a bad handOverTo is an incident', async () => {
+    const c = await createCase({ eventTypeCode: 'SJ-0301', status: 'dispatched' });
+    expect(await record(c.id, 'handedOver', { handOverTo: 'judicial', handOverNote: '已引导当事人向人民法院起诉' })).to.deep.equal({ outcome: 'complete' });
+    expect((await caseAuditTrail(c.id))[0]).to.deep.include({ action: 'handed-over' });
+    expect((await caseAuditTrail(c.id))[0]!.detail).to.deep.equal({ handOverTo: 'judicial', note: '已引导当事人向人民法院起诉' });
+    const bad = await record(c.id, 'handedOver', { handOverTo: 'moon' });
+    expect(bad).to.deep.include({ outcome: 'fail', retries: 0 });
+    expect((bad as { errorMessage: string }).errorMessage).to.contain('handOverTo');
+  });
+
   it('given a dispatch without unitCode, an unknown unit, an unknown action or a step the status forbids, when handled, then each is an incident with a clear message', async () => {
     const c = await createCase({ eventTypeCode: 'SJ-0101', status: 'accepted' });
     const msg = async (p: ReturnType<typeof record>) => { const o = await p; expect(o).to.deep.include({ outcome: 'fail', retries: 0 }); return (o as { errorMessage: string }).errorMessage; };

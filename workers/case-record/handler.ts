@@ -1,4 +1,4 @@
-import { acceptCase, dispatchCase, extendCase, rejectCase, returnCase, shelveCase } from '../../domain/cases/case-actions.js';
+import { acceptCase, dispatchCase, extendCase, noteOnCase, rejectCase, returnCase, shelveCase } from '../../domain/cases/case-actions.js';
 import type { CaseChange, ChangeContext } from '../../domain/cases/change-case.js';
 import { complete, type Job, type JobHandler } from '../../port/workflow-engine.js';
 import type { WorkerDeps } from '../deps.js';
@@ -24,6 +24,12 @@ const RECORDERS: Record<string, Recorder> = {
     return extendCase(caseId, ctx, { hours: Number.isFinite(hours) ? hours : null, reason: stringVar(job, 'extensionReason') });
   },
   shelved: (job, caseId, ctx) => shelveCase(caseId, ctx, { reason: stringVar(job, 'shelveReason') }),
+  // 调解不成 → 移交司法/信访: where it went, in the audit log (the process closes the case next)
+  handedOver: (job, caseId, ctx) => {
+    const to = stringVar(job, 'handOverTo');
+    if (to !== 'judicial' && to !== 'petition') return `variable handOverTo must be judicial or petition (got ${JSON.stringify(job.variables['handOverTo'] ?? null)})`;
+    return noteOnCase(caseId, 'handed-over', ctx, { handOverTo: to, note: stringVar(job, 'handOverNote') });
+  },
 };
 
 /**

@@ -27,6 +27,14 @@ describe('worker case-route', () => {
     expect((await handler(makeJob('case-route', { caseId: c.id })) as { variables: Record<string, unknown> }).variables).to.deep.include({ unitCode: 'D-CGJ', routeSure: false });
   });
 
+  it('given an emergency started with 协办 units, or without, when routed, then assistUnits comes back as given (cleaned) or empty', async () => {
+    const c = await createCase({ eventTypeCode: 'SJ-0403', gridCode: 'G-XP-01-01', status: 'accepted' });
+    const vars = async (variables: Record<string, unknown>) => ((await handler(makeJob('case-route', { caseId: c.id, ...variables }))) as { variables: Record<string, unknown> }).variables;
+    expect(await vars({ assistUnits: ['D-XFDD', ' T-XP ', 'D-XFDD', 7, ''] })).to.deep.include({ unitCode: 'E-RQ', assistUnits: ['D-XFDD', 'T-XP'] });
+    expect((await vars({}))['assistUnits']).to.deep.equal([]);
+    expect((await vars({ assistUnits: null }))['assistUnits']).to.deep.equal([]);
+  });
+
   it('given the same job delivered twice, when handled again, then nothing changes and the same answer comes back', async () => {
     const c = await createCase({ eventTypeCode: 'SJ-0202', gridCode: 'G-XP-01-02', status: 'accepted' });
     const job = makeJob('case-route', { caseId: c.id });

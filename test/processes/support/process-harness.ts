@@ -68,14 +68,14 @@ export async function openProcessWorld(start: Date, adapter: Adapter = 'embedded
   };
 }
 
-/** Files a case as the API does (row first) and starts its process. */
-export async function reportCase(world: ProcessWorld, spec: CaseSpec, processId = 'case-generic'): Promise<{ caseRow: Case; instanceKey: string }> {
+/** Files a case as the API does (row first) and starts its process (`variables`: more start variables, e.g. `assistUnits`). */
+export async function reportCase(world: ProcessWorld, spec: CaseSpec, processId = 'case-generic', variables: Variables = {}): Promise<{ caseRow: Case; instanceKey: string }> {
   const caseRow = await createCase(spec);
   const { processInstanceKey } = await world.port.createInstance({
     bpmnProcessId: processId,
     variables: {
       caseId: caseRow.id, caseNo: caseRow.caseNo, channel: caseRow.channel, eventTypeCode: spec.eventTypeCode ?? null,
-      description: caseRow.description, gridCode: spec.gridCode ?? null, priority: caseRow.priority,
+      description: caseRow.description, gridCode: spec.gridCode ?? null, priority: caseRow.priority, ...variables,
     },
   });
   await caseRow.update({ processInstanceKey, processId });

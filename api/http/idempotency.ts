@@ -1,0 +1,41 @@
+import type { Request, RequestHandler } from 'express';
+import { beginIdempotent } from '../../domain/intake/idempotency.js';
+import { HttpError } from './errors.js';
+
+export interface Reply {
+  status: number;
+  body: unknown;
+}
+
+/**
+ * Runs a POST handler under `Idempotency-Key` (optional header, 1–128 visible ASCII characters):
+ * a retry with the same key and body gets the stored first answer (`Idempotent-Replayed: true`),
+ * another body under the same key 409. `scope` keeps different routes and callers apart.
+ */
+export function idempotent(scope: (req: Request) => string, handler: (req: Request) => Promise<Reply>): RequestHandler {
+  return async (req, res) => {
+    const key = req.get('idempotency-key');
+    if (key === undefined) {
+      const reply = await handler(req);
+      res.status(reply.status).json(reply.body);
+      return;
+    }
+    if (!/^[\x21-\x7e]{1,128}$/.test(key)) throw new HttpError(400, 'invalid_input', 'bad Idempotency-Key', { errors: [{ path: 'Idempotency-Key', message: '1-128 visible ASCII characters' }] });
+    const begun = await beginIdempotent(`${scope(req)}:${key}`, req.body);
+    if (begun.replay) {
+      res.setHeader('Idempotent-Replayed', 'true');
+      res.status(begun.status).json(begun.body);
+      return;
+    }
+    let reply: Reply;
+    try {
+      reply = await handler(req);
+    } catch (err) {
+      await begun.abandon();
+      throw err;
+    }
+    if (reply.status < 400) await begun.finish(reply.status, reply.body);
+    else await begun.abandon();
+    res.status(reply.status).json(reply.body);
+  };
+}

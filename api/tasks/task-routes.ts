@@ -1,0 +1,53 @@
+import { Router, type Request } from 'express';
+import { readCase } from '../../domain/cases/case-detail.js';
+import { claimTask, completeTask, getTask, listTasks, unclaimTask, type TaskFilter } from '../../domain/inbox/tasks.js';
+import type { WorkflowEngine } from '../../port/workflow-engine.js';
+import { actorOf, requireAuth } from '../auth/middleware.js';
+import { idempotent } from '../http/idempotency.js';
+import { validate } from '../http/validate.js';
+
+export const taskListQuery = {
+  type: 'object', additionalProperties: false,
+  properties: {
+    status: { enum: ['created', 'completed', 'cancelled'] },
+    unit: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,32}$' },
+    dueSoon: { type: 'boolean' },
+    overdue: { type: 'boolean' },
+    light: { enum: ['green', 'yellow', 'red'] },
+    limit: { type: 'integer', minimum: 1, maximum: 200 },
+    offset: { type: 'integer', minimum: 0, maximum: 100000 },
+  },
+};
+export const taskKeyParams = { type: 'object', required: ['key'], properties: { key: { type: 'string', pattern: '^[0-9]{1,20}$' } } };
+export const completeBody = {
+  type: 'object', additionalProperties: false, required: ['data'],
+  properties: { data: { type: 'object' } },
+};
+
+/** The task inbox: list (unit-scoped), read with form and case, claim, unclaim, complete with form data. */
+export function taskRoutes(port: WorkflowEngine): Router {
+  const r = Router();
+  r.use('/tasks', requireAuth);
+  r.get('/tasks', validate({ query: taskListQuery }), async (req, res) => {
+    res.json(await listTasks(actorOf(req), req.query as TaskFilter));
+  });
+  r.get('/tasks/:key', validate({ params: taskKeyParams }), async (req, res) => {
+    const actor = actorOf(req);
+    const found = await getTask(actor, String(req.params['key']));
+    const caseDetail = found.caseId ? await readCase(actor, found.caseId).catch(() => null) : null;
+    res.json({ task: found.task, form: found.form, case: caseDetail });
+  });
+  const key = (req: Request) => String(req.params['key']);
+  r.post('/tasks/:key/claim', validate({ params: taskKeyParams }), async (req, res) => {
+    res.json(await claimTask(port, actorOf(req), key(req)));
+  });
+  r.post('/tasks/:key/unclaim', validate({ params: taskKeyParams }), async (req, res) => {
+    res.json(await unclaimTask(port, actorOf(req), key(req)));
+  });
+  r.post('/tasks/:key/complete', validate({ params: taskKeyParams, body: completeBody }),
+    idempotent((req) => `POST /tasks/${key(req)}/complete:${actorOf(req).userId}`, async (req: Request) => {
+      const done = await completeTask(port, actorOf(req), key(req), (req.body as { data: Record<string, unknown> }).data);
+      return { status: 200, body: done };
+    }));
+  return r;
+}

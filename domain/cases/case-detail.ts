@@ -1,0 +1,58 @@
+import { Case, EventType, Grid, InboxTask, Unit } from '../../db/models/index.js';
+import { phoneFor, seesAllUnits, isUnitScoped } from '../auth/access.js';
+import type { Actor } from '../auth/sessions.js';
+import { DomainError } from '../shared/errors.js';
+
+/** A case as staff see it: the reporter's phone masked for roles that do not call reporters back. */
+export interface CaseDetail {
+  id: string;
+  caseNo: string;
+  channel: string;
+  status: string;
+  priority: number;
+  description: string;
+  reporterName: string | null;
+  reporterPhone: string | null;
+  lat: number | null;
+  lng: number | null;
+  address: string | null;
+  gridCode: string | null;
+  eventTypeCode: string | null;
+  category: string | null;
+  unitCode: string | null;
+  warningLight: string;
+  escalationLevel: number;
+  dueAt: string | null;
+  createdAt: string;
+  closedAt: string | null;
+}
+
+/** Unit staff see the cases sent to their unit and the ones they hold a task of; grid workers the ones they reported or patrol. */
+async function mayRead(actor: Actor, c: Case): Promise<boolean> {
+  if (seesAllUnits(actor)) return true;
+  if (c.reporterUserId !== null && c.reporterUserId === actor.userId) return true;
+  if (isUnitScoped(actor)) {
+    if (actor.unitId === null) return false;
+    if (c.unitId === actor.unitId) return true;
+    return (await InboxTask.count({ where: { caseId: c.id, unitId: actor.unitId } })) > 0;
+  }
+  if (actor.role === 'grid_worker') return (await InboxTask.count({ where: { caseId: c.id } })) > 0 && c.status === 'verifying';
+  return false;
+}
+
+export async function readCase(actor: Actor, caseId: string): Promise<CaseDetail> {
+  const c = /^\d{1,19}$/.test(caseId) ? await Case.findByPk(caseId) : null;
+  if (!c || !(await mayRead(actor, c))) throw new DomainError('NOT_FOUND', 'no such case', { apiCode: 'case_not_found' });
+  const [eventType, grid, unit] = await Promise.all([
+    c.eventTypeId ? EventType.findByPk(c.eventTypeId) : null,
+    c.gridId ? Grid.findByPk(c.gridId) : null,
+    c.unitId ? Unit.findByPk(c.unitId) : null,
+  ]);
+  return {
+    id: c.id, caseNo: c.caseNo, channel: c.channel, status: c.status, priority: c.priority, description: c.description,
+    reporterName: c.reporterName, reporterPhone: phoneFor(actor, c.reporterPhone), lat: c.lat, lng: c.lng, address: c.address,
+    gridCode: grid?.code ?? null, eventTypeCode: eventType?.code ?? null, category: c.category, unitCode: unit?.code ?? null,
+    warningLight: c.warningLight, escalationLevel: c.escalationLevel, dueAt: c.dueAt ? c.dueAt.toISOString() : null,
+    createdAt: c.createdAt.toISOString(), closedAt: c.closedAt ? c.closedAt.toISOString() : null,
+  };
+}

@@ -1,0 +1,61 @@
+import { Case, CaseInstance, InboxTask, Unit } from '../../db/models/index.js';
+import type { InboxTaskState } from '../../db/models/inbox.js';
+import type { EngineEvent, UserTask, WorkflowEngine } from '../../port/workflow-engine.js';
+import { rememberInstance } from '../intake/file-case.js';
+
+export const INBOX_SUBSCRIBER = 'inbox-tasks';
+
+const STATE: Record<string, InboxTaskState> = { CREATED: 'created', ASSIGNED: 'created', UPDATED: 'created', COMPLETED: 'completed', CANCELED: 'cancelled' };
+
+/** The case of a process instance: the mapping kept here, else the case's own instance key. */
+export async function caseOfInstance(processInstanceKey: string): Promise<string | null> {
+  const mapped = await CaseInstance.findByPk(processInstanceKey);
+  if (mapped) return mapped.caseId;
+  const c = await Case.findOne({ where: { processInstanceKey }, attributes: ['id'] });
+  return c ? c.id : null;
+}
+
+/** Candidate group = unit code: the first group that names a unit is the task's unit. */
+async function unitOf(task: UserTask): Promise<number | null> {
+  const codes = task.candidateGroups.filter((g) => g && !/^[a-z_]+$/.test(g));
+  const candidates = codes.length ? codes : task.candidateGroups;
+  if (!candidates.length) return null;
+  const unit = await Unit.findOne({ where: { code: candidates } });
+  return unit?.id ?? null;
+}
+
+/**
+ * Applies one engine event to `inbox_tasks` (idempotent: events come at least once).
+ * - a called instance (its root element activated with a parent) inherits its parent's case;
+ * - a user-task event inserts or updates the task's row.
+ */
+export async function applyEngineEvent(event: EngineEvent): Promise<void> {
+  if (event.kind === 'element') {
+    const parent = event.detail?.['parentInstanceKey'] ?? event.detail?.['parentProcessInstanceKey'];
+    if (event.intent === 'ACTIVATED' && typeof parent === 'string' && parent) {
+      const caseId = await caseOfInstance(parent);
+      if (caseId) await rememberInstance(event.processInstanceKey, caseId);
+    }
+    return;
+  }
+  const { task, intent } = event;
+  const state = STATE[intent] ?? 'created';
+  const fields = {
+    processInstanceKey: task.processInstanceKey, elementId: task.elementId, name: (task.name ?? task.elementId).slice(0, 100), formId: task.formId,
+    unitId: await unitOf(task), assignee: task.assignee, candidateGroups: task.candidateGroups, state, priority: task.priority,
+    dueAt: task.dueDate ? new Date(task.dueDate) : null, followUpAt: task.followUpDate ? new Date(task.followUpDate) : null,
+  };
+  const existing = await InboxTask.findOne({ where: { userTaskKey: task.userTaskKey } });
+  const caseId = existing?.caseId ?? (await caseOfInstance(task.processInstanceKey));
+  if (existing) {
+    // a task finished through the API keeps who finished it and when
+    await existing.update({ ...fields, caseId, ...(existing.state !== 'created' ? { state: existing.state } : {}), ...(state !== 'created' && !existing.completedAt ? { completedAt: new Date(event.at) } : {}) });
+  } else {
+    await InboxTask.create({ userTaskKey: task.userTaskKey, caseId, ...fields, completedAt: state === 'created' ? null : new Date(event.at), completedBy: null });
+  }
+}
+
+/** Keeps the inbox in step with the engine for as long as the subscription is open. */
+export function startInboxSync(port: WorkflowEngine): Promise<{ close(): Promise<void> }> {
+  return port.subscribe(INBOX_SUBSCRIBER, applyEngineEvent);
+}

@@ -1,0 +1,89 @@
+import type { CreationAttributes } from 'sequelize';
+import { Evaluation, Unit } from '../../db/models/index.js';
+import { DEFAULT_WEIGHTS, evaluatePeriod, type Weights } from '../evaluation/index.js';
+import { monthBefore, monthPeriod, type MonthPeriod } from './local-time.js';
+
+/** The period scopes the monthly run stores (per-case rows are written when a case is evaluated). */
+export const PERIOD_SCOPES = ['unit', 'township', 'category'] as const;
+export type PeriodScope = (typeof PERIOD_SCOPES)[number];
+
+export interface MonthlyEvaluationResult extends MonthPeriod {
+  /** rows stored per scope */
+  stored: Record<PeriodScope, number>;
+}
+
+/**
+ * 月度综合评价: the period aggregates (domain/evaluation's counts, rates and weighted score) per
+ * unit, per township and per category for one local month, stored in `evaluations`.
+ * `month` is the month to evaluate (`YYYY-MM`), or an instant — then the month before the one it
+ * falls in, which is what the 1st-of-month schedule wants.
+ * Idempotent: the month's unit/township/category rows are deleted and written again in one
+ * transaction, so a re-run replaces them and a reader never sees half a month.
+ * Cases without a unit (never dispatched), township or category count in the other scopes only.
+ */
+export async function monthlyEvaluation(month: string | Date, options: { weights?: Weights } = {}): Promise<MonthlyEvaluationResult> {
+  const period = monthPeriod(typeof month === 'string' ? month : monthBefore(month));
+  const weights = options.weights ?? DEFAULT_WEIGHTS;
+  const rows: Array<CreationAttributes<Evaluation>> = [];
+  const stored: Record<PeriodScope, number> = { unit: 0, township: 0, category: 0 };
+  for (const scope of PERIOD_SCOPES) {
+    for (const r of await evaluatePeriod({ groupBy: scope, from: period.from, to: period.to, weights })) {
+      if (r.group === 'none') continue;
+      rows.push({
+        scope, caseId: null, unitId: scope === 'category' ? null : Number(r.group), periodStart: period.from, periodEnd: period.to,
+        metrics: { ...(scope === 'category' ? { category: r.group } : {}), ...r.counts, ...r.rates }, score: r.score,
+      });
+      stored[scope]++;
+    }
+  }
+  await Evaluation.sequelize!.transaction(async (transaction) => {
+    await Evaluation.destroy({ where: { scope: [...PERIOD_SCOPES], periodStart: period.from, periodEnd: period.to }, transaction });
+    if (rows.length) await Evaluation.bulkCreate(rows, { transaction });
+  });
+  return { ...period, stored };
+}
+
+export interface RankedEvaluation {
+  /** 1 for the best score; equal scores share a rank (1, 2, 2, 4); rows without a score come last, unranked */
+  rank: number | null;
+  scope: PeriodScope;
+  /** unit id (unit, township) or category name */
+  group: string;
+  unitId: number | null;
+  unitCode: string | null;
+  /** the unit's short name, or the category */
+  name: string;
+  category: string | null;
+  periodStart: Date;
+  periodEnd: Date;
+  score: number | null;
+  metrics: Record<string, number | null>;
+}
+
+/**
+ * The stored evaluations of one scope and month (`YYYY-MM`, or an explicit [from, to) as stored),
+ * best score first — what the dashboard's 排名 and the API read.
+ */
+export async function evaluationsFor(query: { scope: PeriodScope; period: string | { from: Date; to: Date } }): Promise<RankedEvaluation[]> {
+  const { from, to } = typeof query.period === 'string' ? monthPeriod(query.period) : query.period;
+  const rows = await Evaluation.findAll({ where: { scope: query.scope, periodStart: from, periodEnd: to } });
+  const unitIds = [...new Set(rows.map((r) => r.unitId).filter((u): u is number => u !== null))];
+  const units = new Map((unitIds.length ? await Unit.findAll({ where: { id: unitIds } }) : []).map((u) => [u.id, u]));
+  const ranked = rows.map((r): RankedEvaluation => {
+    const { category, ...rest } = r.metrics;
+    const unit = r.unitId !== null ? units.get(r.unitId) : undefined;
+    const label = typeof category === 'string' ? category : null;
+    return {
+      rank: null, scope: query.scope, group: label ?? String(r.unitId), unitId: r.unitId, unitCode: unit?.code ?? null,
+      name: label ?? unit?.shortName ?? unit?.name ?? String(r.unitId), category: label, periodStart: r.periodStart!, periodEnd: r.periodEnd!,
+      score: r.score, metrics: rest as Record<string, number | null>,
+    };
+  });
+  ranked.sort((a, b) => (b.score ?? -Infinity) - (a.score ?? -Infinity) || a.group.localeCompare(b.group, 'en', { numeric: true }));
+  ranked.forEach((r, i) => {
+    if (r.score === null) return;
+    const previous = ranked[i - 1];
+    r.rank = previous && previous.score === r.score ? previous.rank : i + 1;
+  });
+  return ranked;
+}
