@@ -69,6 +69,14 @@ const table: Record<string, Case[]> = {
     ['photos that are not ids', { handleOutcome: 'done', handleResult: 'x', photosAfter: 'a.jpg' }, ['photosAfter:pattern']],
     ['photos as a list', { handleOutcome: 'done', handleResult: 'x', photosAfter: ['1'] }, ['photosAfter:type']],
     ['an unknown key', { handleOutcome: 'done', handleResult: 'x', unitCode: 'E-GPS' }, ['unitCode:unknown_field']],
+    ['shelve with a reason', { handleOutcome: 'shelve', shelveReason: '需纳入明年市政工程计划' }, []],
+    ['shelve without a reason', { handleOutcome: 'shelve' }, ['shelveReason:required']],
+    ['done with a shelve reason', { handleOutcome: 'done', handleResult: 'x', shelveReason: 'r' }, ['shelveReason:not_allowed']],
+  ],
+  'case-shelve-review': [
+    ['approved', { shelveApproved: true }, []],
+    ['refused with a comment', { shelveApproved: false, reviewComment: '应在本季度内解决' }, []],
+    ['no decision', { reviewComment: 'x' }, ['shelveApproved:required']],
   ],
   'case-return-review': [
     ['approved', { returnApproved: true }, []],

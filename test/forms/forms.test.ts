@@ -25,7 +25,7 @@ const contract = userTaskForms();
 describe('forms / the .form files', () => {
   it('given the contract, when its table is read, then it lists the case forms of every category process', () => {
     expect(contract.map((r) => r.formId)).to.have.members([
-      'case-accept', 'case-dispatch', 'case-handle', 'case-return-review', 'case-extension-review', 'case-verify',
+      'case-accept', 'case-dispatch', 'case-handle', 'case-return-review', 'case-shelve-review', 'case-extension-review', 'case-verify',
       'case-emergency-handle', 'case-assist', 'case-stage', 'case-mediate', 'case-hand-over',
     ]);
   });

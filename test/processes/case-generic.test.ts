@@ -110,4 +110,21 @@ for (const { adapter, name } of ADAPTERS) describe(`process / case-generic on ${
     expect(c.extensionCount).to.equal(1);
     expect(c.status).to.equal('dispatched');
   });
+
+  it('given a problem that needs next year\'s works programme, when the unit asks to shelve it and the centre agrees, then the case is 挂账 and leaves the loop', async () => {
+    const { caseRow, instanceKey } = await reportCase(world, { eventTypeCode: 'SJ-0101', gridCode: 'G-XP-01-01', description: '背街小巷长期积存垃圾，需新建垃圾房' });
+    const tree = () => instanceTree(world, instanceKey);
+    await completeTask(world, tree, 'accept', { filed: true, eventTypeCode: 'SJ-0101' });
+
+    // a first request is refused: the unit keeps handling it
+    await completeTask(world, tree, 'handle', { handleOutcome: 'shelve', shelveReason: '需新建垃圾房' });
+    await completeTask(world, tree, 'shelveReview', { shelveApproved: false, reviewComment: '先行清运，垃圾房另行申报' });
+    await completeTask(world, tree, 'handle', { handleOutcome: 'shelve', shelveReason: '清运后仍反复堆积，需纳入明年工程计划' });
+    await completeTask(world, tree, 'shelveReview', { shelveApproved: true });
+    await eventually('the instance to end', async () => (await world.engine.getInstance(instanceKey))?.state === 'COMPLETED');
+    const c = await reload(caseRow);
+    expect(c.status).to.equal('shelved');
+    expect(await world.engine.listUserTasks({ state: 'CREATED' })).to.deep.equal([]);
+  });
 });
+
