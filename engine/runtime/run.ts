@@ -197,14 +197,18 @@ export class Run {
     return Object.fromEntries((await this.variablesOf([scopeKey])).get(scopeKey) ?? []);
   }
 
-  async setLocal(scopeKey: string, instanceKey: string, name: string, value: unknown, exists?: boolean): Promise<void> {
+  /**
+   * Sets one variable in one scope. `known` saves the lookup when the caller already read the scope:
+   * `false` = not there, `{ value }` = there with that value; left out, the row is looked up.
+   */
+  async setLocal(scopeKey: string, instanceKey: string, name: string, value: unknown, known?: false | { value: unknown }): Promise<void> {
     const text = json(value);
-    let present = exists;
-    if (present !== false) {
-      const current = await this.db.get<{ value: string }>('SELECT value FROM eng_variable WHERE scope_key = ? AND name = ?', [scopeKey, name]);
-      present = current !== undefined;
-      if (current?.value === text) return; // unchanged: Zeebe records no update either
-    }
+    let current: string | undefined;
+    if (known === undefined) {
+      current = (await this.db.get<{ value: string }>('SELECT value FROM eng_variable WHERE scope_key = ? AND name = ?', [scopeKey, name]))?.value;
+    } else if (known) current = json(known.value);
+    if (current === text) return; // unchanged: Zeebe records no update either
+    const present = current !== undefined;
     if (present) await this.db.run('UPDATE eng_variable SET value = ? WHERE scope_key = ? AND name = ?', [text, scopeKey, name]);
     else await this.db.run('INSERT INTO eng_variable (scope_key, name, instance_key, value) VALUES (?, ?, ?, ?)', [scopeKey, name, instanceKey, text]);
     await this.db.run(
@@ -223,16 +227,22 @@ export class Run {
     const instanceKey = (await this.element(root))!.instanceKey;
     for (const name of names) {
       const owner = chain.find((s) => byScope.get(s)?.has(name)) ?? root;
-      await this.setLocal(owner, instanceKey, name, vars[name], byScope.get(owner)?.has(name) ?? false);
+      const held = byScope.get(owner);
+      await this.setLocal(owner, instanceKey, name, vars[name], held?.has(name) ? { value: held.get(name) } : false);
     }
+  }
+
+  /** Sets every variable locally on the element, reading its scope once. */
+  private async setLocals(el: ElementRow, vars: Vars): Promise<void> {
+    const existing = await this.localVariables(el.key);
+    for (const [name, value] of Object.entries(vars)) await this.setLocal(el.key, el.instanceKey, name, value, name in existing ? { value: existing[name] } : false);
   }
 
   /** Variables arriving with a job completion, a message or a user task: local when output mappings follow, else propagated. */
   async applyResultVariables(el: ElementRow, node: FlowNode, vars: Vars | undefined): Promise<void> {
     if (!vars || !Object.keys(vars).length) return;
     if (node.outputs.length) {
-      const local = await this.localVariables(el.key);
-      for (const [name, value] of Object.entries(vars)) await this.setLocal(el.key, el.instanceKey, name, value, name in local);
+      await this.setLocals(el, vars);
     } else {
       // Zeebe merges from the element itself: a variable it holds locally (input mapping, MI output element) stays there
       await this.propagate(el.key, vars);
@@ -703,7 +713,7 @@ export class Run {
     if (mi.outputCollection && outputValue) {
       const list = ((await this.localVariables(body.key))[mi.outputCollection] as unknown[] | undefined) ?? [];
       list[loopCounter - 1] = outputValue.value;
-      await this.setLocal(body.key, body.instanceKey, mi.outputCollection, list, true);
+      await this.setLocal(body.key, body.instanceKey, mi.outputCollection, list);
     }
     let done = state.completed + state.terminated >= state.items.length;
     if (!done && mi.completionCondition) {
@@ -741,20 +751,23 @@ export class Run {
     // Evaluate outputs and the outgoing choice before changing anything.
     const isMiInner = el.data.loopCounter !== undefined;
     const isMiBody = el.type === MI_BODY;
+    // nothing is written before the last evaluation below, so one read of the variables serves them all
+    let visible: Vars | null = null;
+    const context = async () => (visible ??= await this.visible(el.key));
     const applyOutputs = !isMiInner && node.outputs.length > 0;
-    const outputs = applyOutputs ? this.evaluateMappings(node.outputs, await this.visible(el.key), 'output') : null;
+    const outputs = applyOutputs ? this.evaluateMappings(node.outputs, await context(), 'output') : null;
     let miOutput: { value: unknown } | null = null;
     if (isMiInner && node.multiInstance!.outputElement) {
-      const r = evaluateFeel(node.multiInstance!.outputElement.text, await this.visible(el.key));
+      const r = evaluateFeel(node.multiInstance!.outputElement.text, await context());
       if (!r.ok) throw new Incident('EXTRACT_VALUE_ERROR', `output element of ${node.id}: ${r.message}`);
       miOutput = { value: r.value };
     }
     if (isMiInner && node.outputs.length) {
       // inner instances apply the activity's own output mappings into the body
-      const innerOut = this.evaluateMappings(node.outputs, await this.visible(el.key), 'output');
+      const innerOut = this.evaluateMappings(node.outputs, await context(), 'output');
       await this.propagate(el.scopeKey!, innerOut);
     }
-    const flows = isMiInner ? [] : await this.chooseOutgoing(el, node, def.model);
+    const flows = isMiInner ? [] : await this.chooseOutgoing(node, def.model, context);
     if (isMiBody && node.multiInstance!.outputCollection) {
       const local = await this.localVariables(el.key);
       const collection = { [node.multiInstance!.outputCollection]: local[node.multiInstance!.outputCollection] ?? [] };
@@ -777,10 +790,10 @@ export class Run {
     await this.afterChildLeft(scope);
   }
 
-  private async chooseOutgoing(el: ElementRow, node: FlowNode, model: ProcessModel): Promise<string[]> {
+  private async chooseOutgoing(node: FlowNode, model: ProcessModel, variables: () => Promise<Vars>): Promise<string[]> {
     if (node.type === 'exclusiveGateway' || node.type === 'inclusiveGateway') {
       if (node.outgoing.length <= 1) return node.outgoing;
-      const context = await this.visible(el.key);
+      const context = await variables();
       const chosen: string[] = [];
       for (const fid of node.outgoing) {
         if (fid === node.defaultFlow) continue;
@@ -1138,10 +1151,8 @@ export class Run {
   async setVariables(scopeKey: string, vars: Vars, local: boolean): Promise<void> {
     const el = await this.element(scopeKey);
     if (!el) throw new EngineError('NOT_FOUND', `no active element instance or process instance with key ${scopeKey}`);
-    if (local) {
-      const existing = await this.localVariables(el.key);
-      for (const [name, value] of Object.entries(vars)) await this.setLocal(el.key, el.instanceKey, name, value, name in existing);
-    } else await this.propagate(el.key, vars);
+    if (local) await this.setLocals(el, vars);
+    else await this.propagate(el.key, vars);
   }
 
 }

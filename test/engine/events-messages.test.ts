@@ -1,17 +1,7 @@
 import { expect } from 'chai';
 import {
-  activeElements, completedPath, deploy, HOUR, jobsOf, MINUTE, oneJob, openTestEngine, takenFlows, terminated, type TestEngine,
+  activeElements, completedPath, deploy, HOUR, jobsOf, MINUTE, oneJob, openTestEngine, takenFlows, terminated, refusalCode, type TestEngine,
 } from './support/harness.js';
-
-/** The error code of a refused command (fails the test when the command succeeds). */
-async function refusal(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    return (err as { code?: string }).code ?? String(err);
-  }
-  return expect.fail('the command was expected to be refused');
-}
 
 describe('engine / events: message intermediate catch event', () => {
   let t: TestEngine;
@@ -84,13 +74,13 @@ describe('engine / events: message intermediate catch event', () => {
 
   it('given a buffered message with a messageId, when the same name, key and id is published again while buffered, then it is refused with ALREADY_EXISTS; another key or a later publish after expiry is accepted', async () => {
     await pay('A-6', { timeToLiveMs: HOUR, messageId: 'pay-1', variables: { amount: 1 } });
-    expect(await refusal(pay('A-6', { timeToLiveMs: HOUR, messageId: 'pay-1', variables: { amount: 2 } }))).to.equal('ALREADY_EXISTS');
+    expect(await refusalCode(pay('A-6', { timeToLiveMs: HOUR, messageId: 'pay-1', variables: { amount: 2 } }))).to.equal('ALREADY_EXISTS');
     await pay('A-7', { timeToLiveMs: HOUR, messageId: 'pay-1', variables: { amount: 7 } });
 
     const pik = await start('A-6');
     expect(await t.engine.getVariables(pik)).to.deep.equal({ orderId: 'A-6', amount: 1 });
     // still buffered after correlating: still a duplicate
-    expect(await refusal(pay('A-6', { timeToLiveMs: HOUR, messageId: 'pay-1' }))).to.equal('ALREADY_EXISTS');
+    expect(await refusalCode(pay('A-6', { timeToLiveMs: HOUR, messageId: 'pay-1' }))).to.equal('ALREADY_EXISTS');
 
     await t.clock.advance(HOUR + MINUTE);
     await pay('A-6', { timeToLiveMs: HOUR, messageId: 'pay-1', variables: { amount: 3 } });
@@ -177,7 +167,7 @@ describe('engine / events: message boundary events', () => {
     const job = await oneJob(t.engine, 'work');
     await t.engine.publishMessage({ name: 'caseWithdrawn', correlationKey: 'C-1', variables: { reason: 'duplicate report' } });
     expect(await t.engine.listJobs({ processInstanceKey: pik })).to.deep.equal([]);
-    expect(await refusal(t.engine.completeJob(job.key, {}))).to.equal('NOT_FOUND');
+    expect(await refusalCode(t.engine.completeJob(job.key, {}))).to.equal('NOT_FOUND');
     expect(await terminated(t.engine, pik)).to.deep.equal(['work']);
     expect(await completedPath(t.engine, pik)).to.deep.equal(['start', 'withdrawn', 'withdrawnEnd']);
     expect(await takenFlows(t.engine, pik)).to.deep.equal(['f1', 'fWithdrawn']);

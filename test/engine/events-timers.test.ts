@@ -1,17 +1,7 @@
 import { expect } from 'chai';
 import {
-  activeElements, completedPath, DAY, deploy, fixture, HOUR, jobsOf, MINUTE, oneJob, openTask, openTestEngine, takenFlows, terminated, type TestEngine,
+  activeElements, completedPath, DAY, deploy, fixture, HOUR, jobsOf, MINUTE, oneJob, openTask, openTestEngine, takenFlows, terminated, refusalCode, type TestEngine,
 } from './support/harness.js';
-
-/** The error code of a refused command (fails the test when the command succeeds). */
-async function refusal(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    return (err as { code?: string }).code ?? String(err);
-  }
-  return expect.fail('the command was expected to be refused');
-}
 
 describe('engine / events: interrupting timer boundary with a duration (PT4H)', () => {
   let t: TestEngine;
@@ -59,7 +49,7 @@ describe('engine / events: interrupting timer boundary with a duration (PT4H)', 
     const { processInstanceKey: pik } = await t.engine.createInstance({ bpmnProcessId: 'ev-timer-boundary' });
     const job = await oneJob(t.engine, 'review');
     await t.clock.advance(4 * HOUR);
-    expect(await refusal(t.engine.completeJob(job.key, { verdict: 'late' }))).to.equal('NOT_FOUND');
+    expect(await refusalCode(t.engine.completeJob(job.key, { verdict: 'late' }))).to.equal('NOT_FOUND');
     expect(await completedPath(t.engine, pik)).to.deep.equal(['start', 'reviewTimeout', 'timedOut']);
   });
 
@@ -248,7 +238,7 @@ describe('engine / events: timer start events', () => {
     const [deployed] = await t.engine.deploy([fixture('ev-timer-start-cycle.bpmn')]);
     const startTimers = (await t.engine.listTimers()).map((x) => ({ elementId: x.elementId, instance: x.processInstanceKey, def: x.processDefinitionKey, dueAt: x.dueAt }));
     expect(startTimers).to.deep.equal([{ elementId: 'timerStart', instance: null, def: deployed!.processDefinitionKey, dueAt: t0 + HOUR }]);
-    expect(await refusal(t.engine.createInstance({ bpmnProcessId: 'ev-timer-start' }))).to.equal('INVALID_STATE');
+    expect(await refusalCode(t.engine.createInstance({ bpmnProcessId: 'ev-timer-start' }))).to.equal('INVALID_STATE');
 
     await t.clock.advance(59 * MINUTE);
     expect(await instancesOf('ev-timer-start')).to.deep.equal([]);

@@ -1,18 +1,7 @@
 import { expect } from 'chai';
-import { EngineError } from '../../engine/index.js';
-import { completedPath, deploy, jobsOf, MINUTE, oneJob, openTestEngine, type TestEngine } from './support/harness.js';
+import { completedPath, deploy, jobsOf, MINUTE, oneJob, openTestEngine, refusal, type TestEngine } from './support/harness.js';
 
 const SECOND = 1000;
-
-async function refusal(p: Promise<unknown>): Promise<EngineError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).to.be.instanceOf(EngineError);
-    return err as EngineError;
-  }
-  return expect.fail('the command was accepted');
-}
 
 /** failJob, retry back-off, JOB_NO_RETRIES incidents, updateJobRetries + resolveIncident. */
 describe('engine / jobs: failures, retries and incidents', () => {

@@ -1,16 +1,5 @@
 import { expect } from 'chai';
-import { EngineError } from '../../engine/index.js';
-import { activeElements, completedPath, DAY, deploy, HOUR, jobsOf, oneJob, openTask, openTestEngine, terminated, type TestEngine } from './support/harness.js';
-
-async function refusal(p: Promise<unknown>): Promise<EngineError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).to.be.instanceOf(EngineError);
-    return err as EngineError;
-  }
-  return expect.fail('the command was accepted');
-}
+import { activeElements, completedPath, DAY, deploy, HOUR, jobsOf, oneJob, openTask, openTestEngine, terminated, refusal, type TestEngine } from './support/harness.js';
 
 /** cancelInstance: jobs, user tasks, timers and element instances all end; finished instances cannot be cancelled. */
 describe('engine / cancelling a process instance', () => {

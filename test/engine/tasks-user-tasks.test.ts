@@ -1,16 +1,5 @@
 import { expect } from 'chai';
-import { EngineError } from '../../engine/index.js';
-import { completedPath, deploy, HOUR, MINUTE, openTask, openTestEngine, terminated, type TestEngine } from './support/harness.js';
-
-async function refusal(p: Promise<unknown>): Promise<EngineError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).to.be.instanceOf(EngineError);
-    return err as EngineError;
-  }
-  return expect.fail('the command was accepted');
-}
+import { completedPath, deploy, HOUR, MINUTE, openTask, openTestEngine, terminated, refusal, type TestEngine } from './support/harness.js';
 
 /** Camunda user tasks (zeebe:userTask): properties from static values and FEEL, queries, commands, lifecycle events. */
 describe('engine / user tasks', () => {

@@ -2,10 +2,8 @@ import { expect } from 'chai';
 import { OutboxMessage } from '../../db/models/index.js';
 import { processIdForCategory } from '../../domain/cases/process-for-category.js';
 import {
-  ADAPTERS, completeTask, eventually, instanceTree, openProcessWorld, reload, reportCase, type ProcessWorld,
+  ADAPTERS, at, completeTask, eventually, instanceTree, openProcessWorld, reload, reportCase, type ProcessWorld,
 } from './support/process-harness.js';
-
-const at = (local: string) => new Date(`${local}+08:00`);
 
 /** 市容环境, 生态环境 and 食品安全 run the generic loop under their own process ids. */
 const LOOPS = [

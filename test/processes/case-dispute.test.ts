@@ -3,15 +3,10 @@ import { AuditRecord, Evaluation, OutboxMessage } from '../../db/models/index.js
 import { BusinessCalendar } from '../../domain/calendar/index.js';
 import { stageDeadline } from '../../domain/deadlines/index.js';
 import {
-  ADAPTERS, completeTask, eventually, instanceTree, openProcessWorld, reload, reportCase, type ProcessWorld,
+  ADAPTERS, at, completeTask, eventually, firedTimers, instanceTree, openProcessWorld, reload, reportCase, type ProcessWorld,
 } from './support/process-harness.js';
 
-const at = (local: string) => new Date(`${local}+08:00`);
 const calendar = new BusinessCalendar();
-
-async function firedTimers(world: ProcessWorld, instanceKey: string): Promise<string[]> {
-  return (await world.engine.history(instanceKey)).filter((h) => h.intent === 'TIMER_TRIGGERED').map((h) => String(h.payload?.['eventId'] ?? h.elementId));
-}
 
 /** 邻里纠纷 (SJ-0301, 首次调解=3d;再次调解=7d) in 文昌社区: mediated by the township (属地). */
 for (const { adapter, name } of ADAPTERS) describe(`process / case-dispute on ${name}: mediation and hand-over`, function () {

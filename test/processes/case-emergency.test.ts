@@ -3,16 +3,10 @@ import { OutboxMessage } from '../../db/models/index.js';
 import { BusinessCalendar } from '../../domain/calendar/index.js';
 import { stageDeadline } from '../../domain/deadlines/index.js';
 import {
-  ADAPTERS, completeTask, eventually, instanceTree, openProcessWorld, reload, reportCase, type ProcessWorld,
+  ADAPTERS, at, completeTask, eventually, firedTimers, instanceTree, iso, openProcessWorld, reload, reportCase, type ProcessWorld,
 } from './support/process-harness.js';
 
-const at = (local: string) => new Date(`${local}+08:00`);
-const iso = (local: string) => at(local).toISOString();
 const calendar = new BusinessCalendar();
-
-async function firedTimers(world: ProcessWorld, instanceKey: string): Promise<string[]> {
-  return (await world.engine.history(instanceKey)).filter((h) => h.intent === 'TIMER_TRIGGERED').map((h) => String(h.payload?.['eventId'] ?? h.elementId));
-}
 
 /** 火灾 (SJ-0401: natural minutes, 受理 10 min, 处置 60 min), 属主: the fire brigade D-XFDD leads. */
 for (const { adapter, name } of ADAPTERS) describe(`process / case-emergency on ${name}: 24×7 minutes, 主办 and 协办`, function () {

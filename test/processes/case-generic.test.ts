@@ -3,11 +3,8 @@ import { Evaluation, OutboxMessage } from '../../db/models/index.js';
 import { verifyAuditChain } from '../../domain/audit/index.js';
 import { BusinessCalendar } from '../../domain/calendar/index.js';
 import {
-  ADAPTERS, completeTask, eventually, instanceTree, openProcessWorld, reload, reportCase, type ProcessWorld,
+  ADAPTERS, at, completeTask, eventually, instanceTree, iso, openProcessWorld, reload, reportCase, type ProcessWorld,
 } from './support/process-harness.js';
-
-const at = (local: string) => new Date(`${local}+08:00`);
-const iso = (local: string) => at(local).toISOString();
 
 /**
  * The generic case loop end to end through the port, on the test clock: 暴露垃圾 in 文昌社区 reported on

@@ -3,17 +3,10 @@ import { AuditRecord, OutboxMessage } from '../../db/models/index.js';
 import { BusinessCalendar } from '../../domain/calendar/index.js';
 import { stageDeadline } from '../../domain/deadlines/index.js';
 import {
-  ADAPTERS, completeTask, eventually, instanceTree, openProcessWorld, reload, reportCase, type ProcessWorld,
+  ADAPTERS, at, completeTask, eventually, firedTimers, instanceTree, iso, openProcessWorld, reload, reportCase, type ProcessWorld,
 } from './support/process-harness.js';
 
-const at = (local: string) => new Date(`${local}+08:00`);
-const iso = (local: string) => at(local).toISOString();
 const calendar = new BusinessCalendar();
-
-/** The ids of the timer events that fired in an instance (the engine's history, on either adapter). */
-async function firedTimers(world: ProcessWorld, instanceKey: string): Promise<string[]> {
-  return (await world.engine.history(instanceKey)).filter((h) => h.intent === 'TIMER_TRIGGERED').map((h) => String(h.payload?.['eventId'] ?? h.elementId));
-}
 
 /**
  * 违法建设 (SJ-0501, extra stages 停工=4h;处罚=7d;拆除=20d) in 文昌社区 on a plain March week: three

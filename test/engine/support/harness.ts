@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
-import { Engine, ENGINE_TABLES, TestClock, type ActivatedJob, type UserTask } from '../../../engine/index.js';
+import { expect } from 'chai';
+import { Engine, ENGINE_TABLES, EngineError, TestClock, type ActivatedJob, type UserTask } from '../../../engine/index.js';
 
 const FIXTURES = new URL('../bpmn/', import.meta.url);
 
@@ -103,3 +104,24 @@ export async function openTask(engine: Engine, instanceKey: string, elementId: s
 export const HOUR = 3_600_000;
 export const MINUTE = 60_000;
 export const DAY = 86_400_000;
+
+/** The EngineError of a command that must be refused (fails the test when the command is accepted). */
+export async function refusal(p: Promise<unknown>): Promise<EngineError> {
+  try {
+    await p;
+  } catch (err) {
+    expect(err).to.be.instanceOf(EngineError);
+    return err as EngineError;
+  }
+  return expect.fail('the command was accepted');
+}
+
+/** The error code of a refused command, whatever threw it (fails the test when the command succeeds). */
+export async function refusalCode(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (err) {
+    return (err as { code?: string }).code ?? String(err);
+  }
+  return expect.fail('the command was expected to be refused');
+}

@@ -114,3 +114,12 @@ export async function instanceTree(world: ProcessWorld, rootKey: string): Promis
 export async function reload(caseRow: Case): Promise<Case> {
   return (await Case.findByPk(caseRow.id))!;
 }
+
+/** A Beijing wall-clock time (`2026-09-30T16:00:00`) as an instant, and as the ISO string tasks carry. */
+export const at = (local: string): Date => new Date(`${local}+08:00`);
+export const iso = (local: string): string => at(local).toISOString();
+
+/** The ids of the timer events that fired in an instance (the engine's history, on either adapter). */
+export async function firedTimers(world: ProcessWorld, instanceKey: string): Promise<string[]> {
+  return (await world.engine.history(instanceKey)).filter((h) => h.intent === 'TIMER_TRIGGERED').map((h) => String(h.payload?.['eventId'] ?? h.elementId));
+}
