@@ -1,9 +1,9 @@
 # The app image for docker-compose.yml. Native addons build from source, as on a bare machine.
 FROM node:20-bookworm
 WORKDIR /app
-COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --include=optional && npm cache clean --force
+# The whole tree before `npm ci`: its postinstall bundles the web pages (web/build.ts) from web/ and modeler-ui/.
 COPY . .
+RUN npm ci --omit=dev --include=optional && npm cache clean --force
 ENV PORT=3000 DATA_DIR=/app/data
 EXPOSE 3000
 CMD ["npx", "tsx", "api/main.ts"]

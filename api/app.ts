@@ -3,14 +3,26 @@ import type { Sequelize } from 'sequelize';
 import type { AppConfig } from '../config/schema.js';
 import type { Logger } from '../config/logger.js';
 import type { WorkflowEngine } from '../port/workflow-engine.js';
+import { registryRoutes } from './admin/registry/registry-routes.js';
+import { auditRoutes } from './audit/audit-routes.js';
 import { authRoutes } from './auth/auth-routes.js';
+import { cameraRoutes, ingestBodyParser } from './camera/camera-routes.js';
 import { caseRoutes } from './cases/case-routes.js';
+import { caseSearchRoutes } from './cases/case-search.js';
+import { historyRoutes } from './cases/history-routes.js';
+import { dashboardRoutes } from './dashboard/dashboard-routes.js';
+import { ADMIN_JSON_LIMIT, ADMIN_LARGE_BODY_PATHS, processRoutes } from './admin/process-routes.js';
+import { formRoutes } from './admin/form-routes.js';
 import { docsRoute } from './docs/openapi.js';
 import { healthRoute } from './health/health-route.js';
 import { errorHandler, notFound } from './http/errors.js';
-import { securityHeaders } from './http/security.js';
+import { rateLimit, securityHeaders } from './http/security.js';
+import { open311ClientRoutes } from './open311/open311-client-routes.js';
+import { open311Routes } from './open311/open311-routes.js';
 import { publicRoutes } from './public/public-routes.js';
 import { taskRoutes } from './tasks/task-routes.js';
+import { publicReportUploadRoutes, uploadRoutes } from './uploads/upload-routes.js';
+import { staticRoutes } from './web/static-routes.js';
 
 export interface AppDeps {
   config: AppConfig;
@@ -20,7 +32,7 @@ export interface AppDeps {
   /** the workflow engine port; without it only health, auth and docs are served */
   workflow?: WorkflowEngine;
   /** requests per minute and address on the public routes (default 30) and on login (default 20) */
-  rateLimits?: { publicPerMinute?: number; loginPerMinute?: number };
+  rateLimits?: { publicPerMinute?: number; loginPerMinute?: number; open311PerMinute?: number };
 }
 
 /** Builds the Express application: routes under /api, JSON errors everywhere. */
@@ -28,18 +40,44 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(securityHeaders);
+  app.use(securityHeaders({ mapTileUrl: deps.config.MAP_TILE_URL ?? null }));
+  if (deps.workflow) {
+    // Open311 GeoReport v2 at the root, before the JSON parser: it parses its own bodies (form-encoded
+    // or JSON) and answers every error, a malformed body included, in the spec's format
+    app.use('/open311/v2', open311Routes({
+      port: deps.workflow, log: deps.log, jurisdictionId: deps.config.OPEN311_JURISDICTION_ID,
+      perMinute: deps.rateLimits?.open311PerMinute ?? deps.rateLimits?.publicPerMinute ?? 60,
+    }));
+  }
+  // diagrams and forms exceed the general limit: parsed first here, so the general parser leaves them be
+  app.use(ADMIN_LARGE_BODY_PATHS, express.json({ limit: ADMIN_JSON_LIMIT, strict: true }));
+  app.use('/api/ingest', ingestBodyParser);
   app.use(express.json({ limit: '256kb', strict: true }));
   const api = express.Router();
   api.use(healthRoute({ sequelize: deps.sequelize, engine: deps.config.ENGINE, version: deps.version, startedAt: new Date() }));
   api.use(docsRoute(deps.version));
   api.use(authRoutes({ loginLimit: deps.rateLimits?.loginPerMinute ?? 20 }));
+  api.use(open311ClientRoutes());
+  api.use(registryRoutes());
+  api.use(auditRoutes(deps.config));
+  api.use(dashboardRoutes(deps.config));
+  api.use(caseSearchRoutes(deps.config));
   if (deps.workflow) {
-    api.use(publicRoutes(deps.workflow, { perMinute: deps.rateLimits?.publicPerMinute ?? 30 }));
+    // one budget per address for the public routes, whichever body type a report comes in
+    const publicLimiter = rateLimit({ windowMs: 60_000, max: deps.rateLimits?.publicPerMinute ?? 30 });
+    // multipart 随手拍 (photos) before the JSON route, which answers every other content type
+    api.use(publicReportUploadRoutes(deps.workflow, { dataDir: deps.config.DATA_DIR, limiter: publicLimiter }));
+    api.use(publicRoutes(deps.workflow, { limiter: publicLimiter }));
     api.use(caseRoutes(deps.workflow));
+    api.use(historyRoutes(deps.workflow));
     api.use(taskRoutes(deps.workflow));
+    api.use(processRoutes(deps.workflow));
+    api.use(formRoutes(deps.workflow));
+    api.use(uploadRoutes({ dataDir: deps.config.DATA_DIR }));
+    api.use(cameraRoutes(deps.workflow, { minConfidence: deps.config.AI_MIN_CONFIDENCE ?? 0.6 }));
   }
   app.use('/api', api);
+  app.use(staticRoutes());
   app.use(notFound);
   app.use(errorHandler(deps.log));
   return app;

@@ -10,7 +10,9 @@ import { deployProduct } from '../port/product-resources.js';
 import type { RunningWorkers, WorkflowEngine } from '../port/workflow-engine.js';
 import { startJobWorkers } from '../workers/start-workers.js';
 import { startInboxSync } from '../domain/inbox/sync.js';
+import { startCaseHistory } from '../domain/history/record-events.js';
 import { createApp } from './app.js';
+import { endDashboardStreams } from './dashboard/dashboard-routes.js';
 import { notificationSenders, startOutboxDelivery } from './notifications.js';
 import { startScheduledWork } from '../domain/schedule/index.js';
 
@@ -46,6 +48,7 @@ export async function startSystem(config: AppConfig): Promise<RunningSystem> {
   // daily overdue digest 08:00 and monthly evaluation 01:00 on the 1st, Asia/Shanghai
   const stopScheduledWork = startScheduledWork({ now: () => new Date(), log });
   const inbox = await startInboxSync(workflow);
+  const history = await startCaseHistory(workflow);
   const app = createApp({ config, log, sequelize: db.sequelize, version: pkg.version, workflow });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
@@ -57,9 +60,11 @@ export async function startSystem(config: AppConfig): Promise<RunningSystem> {
   return {
     server, url, db, demo, workflow, workers, log,
     async stop() {
+      endDashboardStreams(); // SSE responses never end by themselves: close() would wait for them
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await workers.close();
       await inbox.close();
+      await history.close();
       await stopOutbox();
       await stopScheduledWork();
       await workflow.close();

@@ -28,6 +28,23 @@ export const configSchema = {
       pattern: '^https?://.+',
       description: 'SMS / WeChat gateway webhook for notifications; unset: notifications are written to the log',
     },
+    OPEN311_JURISDICTION_ID: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9._-]{1,64}$',
+      description: 'Open311 jurisdiction_id of this server (e.g. zhanyi.qujing.gov.cn); set, a request naming another jurisdiction_id is refused',
+    },
+    MAP_TILE_URL: {
+      type: 'string',
+      pattern: '^https?://[^\\s]+\\{z\\}[^\\s]*$',
+      description: 'map tile URL template with {z}/{x}/{y} for the command-centre map; unset: the map draws the grid polygons only (works offline)',
+    },
+    AI_MIN_CONFIDENCE: {
+      type: 'number',
+      minimum: 0,
+      maximum: 1,
+      default: 0.6,
+      description: 'AI-camera events below this confidence are refused (low_confidence)',
+    },
     WORKING_HOURS: {
       type: 'string',
       pattern: '^\\d{2}:\\d{2}-\\d{2}:\\d{2}(,\\d{2}:\\d{2}-\\d{2}:\\d{2})*$',
@@ -83,6 +100,9 @@ export interface AppConfig {
   DEMO_DATA: boolean;
   DEMO_PASSWORD: string;
   NOTIFY_WEBHOOK_URL?: string;
+  OPEN311_JURISDICTION_ID?: string;
+  MAP_TILE_URL?: string;
+  AI_MIN_CONFIDENCE: number;
   WORKING_HOURS: string;
   CALENDAR_UTC_OFFSET_MINUTES: number;
   CAMUNDA_REST_ADDRESS?: string;

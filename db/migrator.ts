@@ -3,6 +3,12 @@ import type { QueryInterface, Sequelize } from 'sequelize';
 import * as foundation from './migrations/0001-foundation.js';
 import * as auditChain from './migrations/0002-audit-chain.js';
 import * as sessions from './migrations/0005-sessions.js';
+import * as cameraDevices from './migrations/0006-camera-devices.js';
+import * as open311Clients from './migrations/0007-open311-clients.js';
+import * as processFormVersions from './migrations/0008-process-form-versions.js';
+import * as caseHistory from './migrations/0009-case-history.js';
+import * as adminRegistry from './migrations/0010-admin-registry.js';
+import * as evaluationCategory from './migrations/0011-evaluation-category.js';
 
 export type MigrationFn = UmzugMigrationFn<QueryInterface>;
 
@@ -14,6 +20,12 @@ const migrations = [
   { name: '0001-foundation', ...foundation },
   { name: '0002-audit-chain', ...auditChain },
   { name: '0005-sessions', ...sessions },
+  { name: '0006-camera-devices', ...cameraDevices },
+  { name: '0007-open311-clients', ...open311Clients },
+  { name: '0008-process-form-versions', ...processFormVersions },
+  { name: '0009-case-history', ...caseHistory },
+  { name: '0010-admin-registry', ...adminRegistry },
+  { name: '0011-evaluation-category', ...evaluationCategory },
 ];
 
 export function createMigrator(sequelize: Sequelize): Umzug<QueryInterface> {

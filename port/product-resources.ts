@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { recordDeployment } from '../domain/processes/versions.js';
 import type { DeployResult, DeployResource, WorkflowEngine } from './workflow-engine.js';
 
 const ROOT = new URL('../', import.meta.url);
@@ -13,7 +14,15 @@ export function readProductResources(root: URL = ROOT): DeployResource[] {
   return [...read('processes/', '.bpmn'), ...read('forms/', '.form')];
 }
 
-/** Deploys the product's processes and forms; unchanged files create no new version, so this runs at every start. */
-export function deployProduct(engine: WorkflowEngine, root?: URL): Promise<DeployResult> {
-  return engine.deploy(readProductResources(root));
+/**
+ * Deploys the product's processes and forms; unchanged files create no new version, so this runs at every start.
+ * Every version it creates is recorded (process_versions, form_versions, audit by `system`) like an
+ * administrator's deploy, so the administration lists and diffs the product's versions too; the engine's
+ * answer for an unchanged file is its existing version, which is recorded once.
+ */
+export async function deployProduct(engine: WorkflowEngine, root?: URL): Promise<DeployResult> {
+  const resources = readProductResources(root);
+  const result = await engine.deploy(resources);
+  await recordDeployment(resources, result);
+  return result;
 }

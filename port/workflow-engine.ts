@@ -131,6 +131,11 @@ export interface WorkflowEngine {
   assignUserTask(userTaskKey: string, assignee: string | null): Promise<void>;
   updateUserTask(userTaskKey: string, changes: { dueDate?: string | null; followUpDate?: string | null; candidateGroups?: string[]; priority?: number }): Promise<void>;
   completeUserTask(userTaskKey: string, variables?: Variables): Promise<void>;
+  /**
+   * The variables a user task sees, as Zeebe resolves them for its form: the task element's own scope and
+   * every enclosing scope up to the process instance, the innermost scope winning a name. NOT_FOUND for no such task.
+   */
+  userTaskVariables(userTaskKey: string): Promise<Variables>;
   /** runs the handlers as job workers: in this process (embedded) or against the cluster (camunda) */
   startWorkers(handlers: JobHandlerSpec[]): Promise<RunningWorkers>;
   /** engine events from the last acknowledged one on; the listener's promise acknowledges */

@@ -1,8 +1,14 @@
 import { Router } from 'express';
+import { formApiPaths } from '../admin/form-routes.js';
+import { processApiPaths } from '../admin/process-routes.js';
+import { registryApiPaths } from '../admin/registry/registry-openapi.js';
 import { actorSchema, loginBody } from '../auth/auth-routes.js';
 import { caseIdParams, newCaseBody } from '../cases/case-routes.js';
-import { publicReportBody, ratingBody, tokenParams } from '../public/public-routes.js';
+import { caseSearchOperation, reportingApiPaths } from '../dashboard/reporting-openapi.js';
+import { open311ApiPaths } from '../open311/open311-docs.js';
+import { ratingBody, tokenParams } from '../public/public-routes.js';
 import { completeBody, taskKeyParams, taskListQuery } from '../tasks/task-routes.js';
+import { publicReportRequestBody, publicReportUploadResponses, uploadApiPaths } from '../uploads/upload-openapi.js';
 
 type Schema = Record<string, unknown>;
 const errorRef = { $ref: '#/components/schemas/Error' };
@@ -33,16 +39,22 @@ export function openApiDocument(version: string): Schema {
       '/auth/login': { post: { summary: 'log in, get a bearer token', requestBody: body(loginBody), responses: { '200': json({ type: 'object', properties: { token: { type: 'string' }, tokenType: { type: 'string' }, expiresAt: { type: 'string', format: 'date-time' }, user: actorSchema } }), '400': err('invalid input'), '401': err('bad credentials'), '429': err('rate limited') } } },
       '/auth/me': { get: { summary: 'the caller', security: auth, responses: { '200': json({ type: 'object', properties: { user: actorSchema } }), '401': err('not logged in') } } },
       '/auth/logout': { post: { summary: 'end the session', security: auth, responses: { '204': { description: 'logged out' }, '401': err('not logged in') } } },
-      '/cases': { post: { summary: 'file a case: hotline (operator), grid worker report, leader 交办 (high priority)', security: auth, parameters: [idemHeader], requestBody: body(newCaseBody), responses: { '201': json(anyObject, 'filed'), '400': err('invalid input'), ...guarded, '409': err('Idempotency-Key conflict') } } },
+      '/cases': { get: caseSearchOperation, post: { summary: 'file a case: hotline (operator), grid worker report, leader 交办 (high priority)', security: auth, parameters: [idemHeader], requestBody: body(newCaseBody), responses: { '201': json(anyObject, 'filed'), '400': err('invalid input'), ...guarded, '409': err('Idempotency-Key conflict') } } },
       '/cases/{id}': { get: { summary: 'a case (unit-scoped; reporter phone masked unless operator/admin)', security: auth, parameters: pathParams(caseIdParams), responses: { '200': json(anyObject), ...guarded, '404': err('no such case or not yours') } } },
-      '/public/reports': { post: { summary: '随手拍: public report, no login, rate-limited', parameters: [idemHeader], requestBody: body(publicReportBody), responses: { '201': json({ type: 'object', properties: { caseNo: { type: 'string' }, status: { type: 'string' }, trackingToken: { type: 'string' } } }), '400': err('invalid input'), '409': err('Idempotency-Key conflict'), '429': err('rate limited') } } },
+      '/public/reports': { post: { summary: '随手拍: public report, no login, rate-limited; JSON, or multipart with photos', parameters: [idemHeader], requestBody: publicReportRequestBody, responses: { ...publicReportUploadResponses, '201': json({ type: 'object', properties: { caseNo: { type: 'string' }, status: { type: 'string' }, trackingToken: { type: 'string' } } }), '400': err('invalid input'), '409': err('Idempotency-Key conflict'), '429': err('rate limited') } } },
       '/public/reports/{token}': { get: { summary: 'follow a case by its tracking token', parameters: pathParams(tokenParams), responses: { '200': json(anyObject), '404': err('unknown token'), '429': err('rate limited') } } },
       '/public/reports/{token}/rating': { post: { summary: '回访: rate the handling (publishes case-rating with a TTL)', parameters: [...pathParams(tokenParams), idemHeader], requestBody: body(ratingBody), responses: { '202': json(anyObject, 'accepted'), '400': err('invalid input'), '404': err('unknown token'), '409': err('already rated or not rateable'), '429': err('rate limited') } } },
-      '/tasks': { get: { summary: 'the task inbox (unit-scoped) with filters', security: auth, parameters: queryParams(taskListQuery), responses: { '200': json(anyObject), '400': err('invalid filter'), '401': err('not logged in') } } },
-      '/tasks/{key}': { get: { summary: 'a task with its form (form-js JSON) and case', security: auth, parameters: pathParams(taskKeyParams), responses: { '200': json(anyObject), '401': err('not logged in'), '404': err('no such task or not yours') } } },
+      '/tasks': { get: { summary: 'the task inbox (unit-scoped) with filters (status, unit, dueSoon, overdue, light, category); each task carries its case\'s category', security: auth, parameters: queryParams(taskListQuery), responses: { '200': json(anyObject), '400': err('invalid filter'), '401': err('not logged in') } } },
+      '/tasks/{key}': { get: { summary: 'a task with its form (form-js JSON), its case and `variables`: the process variables the form reads (reporter phone masked by role)', security: auth, parameters: pathParams(taskKeyParams), responses: { '200': json(anyObject), '401': err('not logged in'), '404': err('no such task or not yours') } } },
       '/tasks/{key}/claim': { post: { summary: 'claim (签收)', security: auth, parameters: pathParams(taskKeyParams), responses: { '200': json(anyObject), ...guarded, '404': err('no such task'), '409': err('claimed by someone else or finished') } } },
       '/tasks/{key}/unclaim': { post: { summary: 'give back', security: auth, parameters: pathParams(taskKeyParams), responses: { '200': json(anyObject), ...guarded, '404': err('no such task'), '409': err('claimed by someone else or finished') } } },
       '/tasks/{key}/complete': { post: { summary: 'complete with form data, checked against the schema derived from the form (unknown keys refused)', security: auth, parameters: [...pathParams(taskKeyParams), idemHeader], requestBody: body(completeBody), responses: { '200': json(anyObject), '400': err('form data invalid'), ...guarded, '404': err('no such task'), '409': err('finished or claimed by someone else') } } },
+      ...processApiPaths(),
+      ...formApiPaths(),
+      ...open311ApiPaths(),
+      ...registryApiPaths(),
+      ...reportingApiPaths(),
+      ...uploadApiPaths(),
       '/docs': { get: { summary: 'this document', responses: { '200': json(anyObject) } } },
     },
   };

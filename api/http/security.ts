@@ -1,50 +1,76 @@
 import type { Request, RequestHandler } from 'express';
+import { ipKeyGenerator, rateLimit as expressRateLimit } from 'express-rate-limit';
+import helmet from 'helmet';
 import { HttpError } from './errors.js';
 
-/**
- * The response headers helmet sets by default (helmet itself is not a dependency yet): an API that
- * serves JSON only, so the content security policy forbids everything.
- */
-export const securityHeaders: RequestHandler = (_req, res, next) => {
-  res.setHeader('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
-  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-  res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
-  res.setHeader('Origin-Agent-Cluster', '?1');
-  res.setHeader('Referrer-Policy', 'no-referrer');
-  res.setHeader('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('X-DNS-Prefetch-Control', 'off');
-  res.setHeader('X-Download-Options', 'noopen');
-  res.setHeader('X-Frame-Options', 'SAMEORIGIN');
-  res.setHeader('X-Permitted-Cross-Domain-Policies', 'none');
-  res.setHeader('X-XSS-Protection', '0');
-  res.setHeader('Cache-Control', 'no-store');
-  next();
-};
+/** Paths that answer with data, never with a page. */
+const isDataPath = (path: string) => path.startsWith('/api/') || path === '/api' || path.startsWith('/open311/');
 
 /**
- * A fixed-window rate limit per client address (in memory: one process). Over the limit: 429
+ * API responses: JSON only, so the content security policy forbids everything and nothing is cached
+ * (answers carry personal data).
+ */
+const apiHelmet = helmet({
+  contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] } },
+  crossOriginResourcePolicy: { policy: 'same-origin' },
+});
+
+/**
+ * Pages: our own bundles only (no inline script, no CDN). Inline styles stay allowed because bpmn-js,
+ * form-js and echarts set style attributes; images may come from blob:/data: (photo previews, canvas
+ * exports) and from the configured map tile host.
+ */
+function pageHelmet(tileOrigin: string | null): RequestHandler {
+  const img = ["'self'", 'data:', 'blob:', ...(tileOrigin ? [tileOrigin] : [])];
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: img, fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"], workerSrc: ["'self'", 'blob:'], objectSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'self'"],
+      },
+    },
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+  });
+}
+
+/** The origin of a tile URL template such as `https://tiles.example.cn/{z}/{x}/{y}.png`, or null. */
+export function tileOrigin(tileUrl: string | undefined | null): string | null {
+  if (!tileUrl) return null;
+  try {
+    const url = new URL(tileUrl.replace(/\{[a-z]+\}/g, '0'));
+    // a rotating sub-domain (`https://{s}.tiles.cn/...`): allow the parent domain's sub-domains
+    const host = /^[a-z]+:\/\/([^/]+)/i.exec(tileUrl)?.[1] ?? '';
+    if (host.includes('{')) return `${url.protocol}//*.${url.host.split('.').slice(1).join('.')}`;
+    return url.origin;
+  } catch {
+    return null;
+  }
+}
+
+/** helmet's headers: the strict policy on data paths, the page policy elsewhere. */
+export function securityHeaders(options: { mapTileUrl?: string | null } = {}): RequestHandler {
+  const page = pageHelmet(tileOrigin(options.mapTileUrl));
+  return (req, res, next) => {
+    if (!isDataPath(req.path)) return page(req, res, next);
+    res.setHeader('Cache-Control', 'no-store');
+    apiHelmet(req, res, next);
+  };
+}
+
+/**
+ * A fixed-window rate limit per client address (express-rate-limit, memory store: one process, which is
+ * the one-machine deployment; several app processes each count their own). Over the limit: 429
  * `rate_limited` with `Retry-After`.
  */
 export function rateLimit(options: { windowMs: number; max: number; key?: (req: Request) => string }): RequestHandler {
-  const hits = new Map<string, { count: number; resetAt: number }>();
-  let lastSweep = Date.now();
-  return (req, res, next) => {
-    const now = Date.now();
-    if (now - lastSweep > options.windowMs) {
-      for (const [k, v] of hits) if (v.resetAt <= now) hits.delete(k);
-      lastSweep = now;
-    }
-    const key = options.key ? options.key(req) : req.ip ?? 'unknown';
-    let entry = hits.get(key);
-    if (!entry || entry.resetAt <= now) hits.set(key, (entry = { count: 0, resetAt: now + options.windowMs }));
-    entry.count++;
-    res.setHeader('RateLimit-Limit', String(options.max));
-    res.setHeader('RateLimit-Remaining', String(Math.max(0, options.max - entry.count)));
-    if (entry.count > options.max) {
-      res.setHeader('Retry-After', String(Math.ceil((entry.resetAt - now) / 1000)));
-      return next(new HttpError(429, 'rate_limited'));
-    }
-    next();
-  };
+  return expressRateLimit({
+    windowMs: options.windowMs,
+    limit: options.max,
+    standardHeaders: 'draft-6',
+    legacyHeaders: false,
+    // IPv6 clients are counted per /56, so one host cannot dodge the limit by rotating addresses
+    keyGenerator: options.key ?? ((req) => ipKeyGenerator(req.ip ?? 'unknown')),
+    handler: (_req, _res, next) => next(new HttpError(429, 'rate_limited')),
+  });
 }

@@ -1,10 +1,9 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type RequestHandler } from 'express';
 import { fileCase } from '../../domain/intake/file-case.js';
 import { followCase, rateCase } from '../../domain/intake/tracking.js';
 import type { WorkflowEngine } from '../../port/workflow-engine.js';
 import { location, phone } from '../cases/case-routes.js';
 import { idempotent } from '../http/idempotency.js';
-import { rateLimit } from '../http/security.js';
 import { text, validate } from '../http/validate.js';
 
 export const publicReportBody = {
@@ -18,9 +17,9 @@ export const ratingBody = {
 };
 
 /** 随手拍 without login: report, follow by tracking token, rate. Rate-limited per address. */
-export function publicRoutes(port: WorkflowEngine, options: { perMinute: number }): Router {
+export function publicRoutes(port: WorkflowEngine, options: { limiter: RequestHandler }): Router {
   const r = Router();
-  r.use('/public', rateLimit({ windowMs: 60_000, max: options.perMinute }));
+  r.use('/public', options.limiter);
   r.post('/public/reports', validate({ body: publicReportBody }),
     idempotent(() => 'POST /public/reports', async (req: Request) => {
       const filed = await fileCase(port, { ...(req.body as { description: string }), channel: 'photo' });

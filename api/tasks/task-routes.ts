@@ -1,5 +1,6 @@
 import { Router, type Request } from 'express';
 import { readCase } from '../../domain/cases/case-detail.js';
+import { checkTaskAttachments } from '../../domain/attachments/index.js';
 import { claimTask, completeTask, getTask, listTasks, unclaimTask, type TaskFilter } from '../../domain/inbox/tasks.js';
 import type { WorkflowEngine } from '../../port/workflow-engine.js';
 import { actorOf, requireAuth } from '../auth/middleware.js';
@@ -14,6 +15,7 @@ export const taskListQuery = {
     dueSoon: { type: 'boolean' },
     overdue: { type: 'boolean' },
     light: { enum: ['green', 'yellow', 'red'] },
+    category: { type: 'string', minLength: 1, maxLength: 16 },
     limit: { type: 'integer', minimum: 1, maximum: 200 },
     offset: { type: 'integer', minimum: 0, maximum: 100000 },
   },
@@ -33,9 +35,9 @@ export function taskRoutes(port: WorkflowEngine): Router {
   });
   r.get('/tasks/:key', validate({ params: taskKeyParams }), async (req, res) => {
     const actor = actorOf(req);
-    const found = await getTask(actor, String(req.params['key']));
+    const found = await getTask(actor, String(req.params['key']), new Date(), port);
     const caseDetail = found.caseId ? await readCase(actor, found.caseId).catch(() => null) : null;
-    res.json({ task: found.task, form: found.form, case: caseDetail });
+    res.json({ task: found.task, form: found.form, case: caseDetail, variables: found.variables });
   });
   const key = (req: Request) => String(req.params['key']);
   r.post('/tasks/:key/claim', validate({ params: taskKeyParams }), async (req, res) => {
@@ -46,7 +48,9 @@ export function taskRoutes(port: WorkflowEngine): Router {
   });
   r.post('/tasks/:key/complete', validate({ params: taskKeyParams, body: completeBody }),
     idempotent((req) => `POST /tasks/${key(req)}/complete:${actorOf(req).userId}`, async (req: Request) => {
-      const done = await completeTask(port, actorOf(req), key(req), (req.body as { data: Record<string, unknown> }).data);
+      const data = (req.body as { data: Record<string, unknown> }).data;
+      await checkTaskAttachments(actorOf(req), key(req), data);
+      const done = await completeTask(port, actorOf(req), key(req), data);
       return { status: 200, body: done };
     }));
   return r;

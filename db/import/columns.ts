@@ -33,6 +33,25 @@ export function parsePolygon(v: string): Array<[number, number]> | null {
   return points as Array<[number, number]>;
 }
 
+/** Twice the signed area of a ring (shoelace); 0 for a ring that encloses nothing. */
+function ringArea2(points: Array<[number, number]>): number {
+  let sum = 0;
+  for (let i = 0; i + 1 < points.length; i++) sum += points[i]![0] * points[i + 1]![1] - points[i + 1]![0] * points[i]![1];
+  return sum;
+}
+
+/**
+ * Why a grid outline is impossible, or null: a closed ring of at least 4 points, every point inside
+ * the longitude/latitude range of the centroid columns, enclosing some area (not all on one line).
+ */
+export function polygonProblem(v: string): string | null {
+  const points = parsePolygon(v);
+  if (!points) return 'must be a closed ring "lng lat, lng lat, ..." of at least 4 points';
+  if (points.some(([lng, lat]) => lng < 73 || lng > 136 || lat < 3 || lat > 54)) return 'has a point outside longitude 73–136 / latitude 3–54';
+  if (Math.abs(ringArea2(points)) < 1e-12) return 'encloses no area';
+  return null;
+}
+
 export function parseExtraStages(v: string): Array<{ name: string; limit: string }> | null {
   const stages = v.split(';').map((s) => s.split('='));
   if (stages.some((s) => s.length !== 2 || !s[0]!.trim() || !parseDuration(s[1]!))) return null;
@@ -56,7 +75,7 @@ export const GRID_COLUMNS: ColumnSpec[] = [
   { name: 'community_code', required: true, check: code },
   { name: 'centroid_lng', required: true, check: numberIn(73, 136) },
   { name: 'centroid_lat', required: true, check: numberIn(3, 54) },
-  { name: 'polygon', required: false, check: (v) => (parsePolygon(v) ? null : 'must be a closed ring "lng lat, lng lat, ..." of at least 4 points') },
+  { name: 'polygon', required: false, check: polygonProblem },
   { name: 'grid_kind', required: false, check: oneOf(['综合', '专属']) },
 ];
 

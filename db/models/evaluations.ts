@@ -6,21 +6,20 @@ import { jsonText } from './json-text.js';
 
 export type EvaluationScope = 'case' | 'unit' | 'township' | 'category';
 
-/**
- * Counts and rates by name. A `category` row also carries its category name under the key
- * `category` (there is no column for it), which is why a value may be a string.
- */
+/** Counts and rates by name (the category of a category row is in the `category` column). */
 export type EvaluationMetrics = Record<string, number | string | null>;
 
 /**
  * Metrics of one case, or of one unit/township/category over a period, with the composite score.
- * Unit and township rows name their unit in `unitId`; category rows have no unit.
+ * Unit and township rows name their unit in `unitId`; category rows have no unit and name their
+ * category in `category` (case rows carry the case's category there too).
  */
 export class Evaluation extends Model<InferAttributes<Evaluation>, InferCreationAttributes<Evaluation>> {
   declare id: CreationOptional<string>;
   declare scope: EvaluationScope;
   declare caseId: string | null;
   declare unitId: number | null;
+  declare category: CreationOptional<string | null>;
   declare periodStart: Date | null;
   declare periodEnd: Date | null;
   declare metrics: EvaluationMetrics;
@@ -35,6 +34,7 @@ export class Evaluation extends Model<InferAttributes<Evaluation>, InferCreation
         scope: { type: DataTypes.STRING(16), allowNull: false },
         caseId: { type: DataTypes.BIGINT, get() { return asKey(this.getDataValue('caseId')); } },
         unitId: DataTypes.INTEGER,
+        category: DataTypes.STRING(16),
         periodStart: DataTypes.DATE,
         periodEnd: DataTypes.DATE,
         metrics: jsonText<EvaluationMetrics>('metrics', false),

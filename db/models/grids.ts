@@ -17,6 +17,8 @@ export class Grid extends Model<InferAttributes<Grid>, InferCreationAttributes<G
   declare centroidLat: number;
   declare polygon: Polygon | null;
   declare gridKind: CreationOptional<string>;
+  /** false: switched off in the registry (migration 0010); intake places no new case in it */
+  declare active: CreationOptional<boolean>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -32,6 +34,7 @@ export class Grid extends Model<InferAttributes<Grid>, InferCreationAttributes<G
         centroidLat: { type: DataTypes.DOUBLE, allowNull: false },
         polygon: jsonText<Polygon>('polygon'),
         gridKind: { type: DataTypes.STRING(8), allowNull: false, defaultValue: '综合' },
+        active: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
       },

@@ -3,16 +3,24 @@ import { CaseInstance, IdempotencyRecord, Session } from './api-state.js';
 import { Attachment } from './attachments.js';
 import { AuditRecord } from './audit.js';
 import { CalendarDay } from './calendar-days.js';
+import { CameraCase, CameraDevice, CameraEvent } from './cameras.js';
+import { CaseEvent } from './case-events.js';
 import { Case } from './cases.js';
 import { EventType, GovernanceItem } from './catalogue.js';
 import { Evaluation } from './evaluations.js';
 import { Grid } from './grids.js';
 import { InboxTask } from './inbox.js';
 import { OutboxMessage } from './outbox.js';
+import { Open311Client, Open311Request } from './open311.js';
+import { FormVersion, ProcessDraft, ProcessVersion } from './process-versions.js';
 import { Unit } from './units.js';
 import { User, UserGrid } from './users.js';
 
 export { CaseInstance, IdempotencyRecord, Session };
+export { Open311Client, Open311Request };
+export { CameraCase, CameraDevice, CameraEvent };
+export { FormVersion, ProcessDraft, ProcessVersion };
+export { CaseEvent };
 export { Attachment, AuditRecord, CalendarDay, Case, EventType, Evaluation, GovernanceItem, Grid, InboxTask, OutboxMessage, Unit, User, UserGrid };
 
 /**
@@ -20,7 +28,7 @@ export { Attachment, AuditRecord, CalendarDay, Case, EventType, Evaluation, Gove
  * Sequelize instance, so a process uses one database at a time (tests re-bind per suite).
  */
 export function initModels(sequelize: Sequelize): void {
-  for (const model of [Unit, Grid, User, UserGrid, EventType, GovernanceItem, Case, Attachment, InboxTask, AuditRecord, Evaluation, OutboxMessage, CalendarDay, Session, IdempotencyRecord, CaseInstance]) {
+  for (const model of [Unit, Grid, User, UserGrid, EventType, GovernanceItem, Case, Attachment, InboxTask, AuditRecord, Evaluation, OutboxMessage, CalendarDay, Session, IdempotencyRecord, CaseInstance, Open311Client, Open311Request, CameraDevice, CameraCase, CameraEvent, ProcessVersion, ProcessDraft, FormVersion, CaseEvent]) {
     model.initModel(sequelize);
   }
   Unit.belongsTo(Unit, { as: 'parent', foreignKey: 'parentId' });

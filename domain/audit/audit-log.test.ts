@@ -83,6 +83,19 @@ describe('audit log (domain/audit)', () => {
     expect((await verifyAuditChain()).ok).to.equal(true);
   });
 
+  it('given jobs committed together, when one of them fails, then only its writes roll back and the chain stays whole', async () => {
+    const before = await AuditRecord.count();
+    const settled = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => withAuditChain(async (chain) => {
+      await chain.append({ caseId: '11', actor: 'group', action: 'grouped', detail: { i } });
+      if (i === 5) throw new Error(`job ${i} fails`);
+      return i;
+    })));
+    expect(settled.filter((s) => s.status === 'rejected').map((s) => (s as PromiseRejectedResult).reason.message)).to.deep.equal(['job 5 fails']);
+    const written = await AuditRecord.findAll({ where: { action: 'grouped' }, order: [['id', 'ASC']] });
+    expect(written.map((r) => (r.detail as { i: number }).i)).to.deep.equal([0, 1, 2, 3, 4, 6, 7, 8, 9, 10, 11]);
+    expect(await verifyAuditChain()).to.deep.include({ ok: true, checked: before + 11 });
+  });
+
   it('given records of several cases, when one case is traced, then only its records come back, oldest first', async () => {
     const trail = await caseAuditTrail('1');
     expect(trail.map((r) => r.action)).to.deep.equal(['accepted', 'routed']);

@@ -2,7 +2,6 @@ import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import { AUDIT_GENESIS_HASH } from '../../db/migrations/0002-audit-chain.js';
 import { AuditRecord } from '../../db/models/index.js';
 import { canonicalValue } from '../shared/canonical-json.js';
-import { SerialQueue } from '../shared/serial-queue.js';
 import { auditHash } from './hash.js';
 
 export { AUDIT_GENESIS_HASH };
@@ -41,8 +40,6 @@ export interface AuditChain {
   find(dedupKey: string): Promise<AuditEntry | null>;
 }
 
-const queue = new SerialQueue();
-
 function db(): Sequelize {
   const sequelize = AuditRecord.sequelize;
   if (!sequelize) throw new Error('audit log: models are not bound to a database (call initModels first)');
@@ -61,66 +58,155 @@ function wholeSecond(at: Date): Date {
   return new Date(Math.floor(at.getTime() / 1000) * 1000);
 }
 
+interface ChainJob {
+  fn: (chain: AuditChain) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/** chain jobs waiting for the next group commit, oldest first */
+const waiting: ChainJob[] = [];
+let committing = false;
 /**
- * Runs `fn` in one transaction that holds the audit chain. Appends are serialised twice: by a
- * queue in this process, and across processes by locking the `audit_chain_head` row first thing
- * (row lock on MySQL, the database write lock on SQLite). Whoever holds the head reads the last
- * hash, appends, and moves the head; the next writer waits and then sees the new head, so the
- * chain stays one line however many processes write. Do not call withAuditChain inside `fn`:
- * use the chain it hands you.
+ * Most jobs in one group commit: enough to amortise the transaction (and its fsync) under load, few
+ * enough that a job does not wait long behind the others of its group.
+ */
+const MAX_GROUP = 32;
+
+/**
+ * Runs `fn` in a transaction that holds the audit chain; what `fn` writes with `chain.transaction` and
+ * appends commits together or not at all, and the promise settles only after that commit.
+ *
+ * Group commit: jobs that arrive while a transaction is committing wait and then share the next one,
+ * each inside a savepoint of its own (a job that throws rolls back to its savepoint only; its promise
+ * rejects, the others commit). Under load this turns N transactions — each a BEGIN, a chain-head
+ * read and write, a COMMIT with its fsync, and on SQLite a fresh connection — into one, which is
+ * what limited intake and the workers (every case change appends here). A lone job runs without a
+ * savepoint, exactly as before. Should the group's transaction itself fail (the COMMIT, a lost
+ * connection), every job of the group rejects: nothing of it was written, and nothing acknowledged.
+ *
+ * Appends are serialised across processes by locking the `audit_chain_head` row first thing (row
+ * lock on MySQL, the database write lock on SQLite): whoever holds the head reads the last hash,
+ * appends, and moves the head; the next writer waits and then sees the new head, so the chain stays
+ * one line however many processes write. Do not call withAuditChain inside `fn`: use the chain it
+ * hands you (the inner call would wait for the group the outer one is in).
  */
 export function withAuditChain<T>(fn: (chain: AuditChain) => Promise<T>): Promise<T> {
-  return queue.run(() => db().transaction(async (transaction) => {
-    const sequelize = db();
-    // Sequelize opens a fresh SQLite connection per transaction, without the default one's pragmas.
-    if (sequelize.getDialect() === 'sqlite') await sequelize.query('PRAGMA busy_timeout = 5000', { transaction });
-    await sequelize.query('UPDATE audit_chain_head SET updated_at = ? WHERE id = 1', { replacements: [new Date()], transaction });
-    const heads = await sequelize.query<{ last_hash: string }>('SELECT last_hash FROM audit_chain_head WHERE id = 1', { type: QueryTypes.SELECT, transaction });
-    if (!heads[0]) throw new Error('audit log: audit_chain_head row missing (migration 0002 not applied?)');
-    let prevHash = heads[0].last_hash;
-    let lastId: string | null = null;
-    let appended = 0;
+  return new Promise<T>((resolve, reject) => {
+    waiting.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+    if (!committing) void commitWaiting();
+  });
+}
 
-    const find = async (dedupKey: string): Promise<AuditEntry | null> => {
-      const row = await AuditRecord.findOne({ where: { dedupKey }, transaction });
-      return row ? toAuditEntry(row) : null;
-    };
+async function commitWaiting(): Promise<void> {
+  committing = true;
+  try {
+    while (waiting.length) await commitGroup(waiting.splice(0, MAX_GROUP));
+  } finally {
+    committing = false;
+  }
+}
 
-    const chain: AuditChain = {
-      transaction,
-      find,
-      async append(input) {
-        if (input.dedupKey) {
-          const existing = await find(input.dedupKey);
-          if (existing) return existing;
-        }
-        const content = {
-          caseId: input.caseId === null || input.caseId === undefined ? null : String(input.caseId),
-          actor: input.actor,
-          actorRole: input.actorRole ?? null,
-          action: input.action,
-          // stored exactly as hashed: the canonical JSON value
-          detail: input.detail ? (canonicalValue(input.detail) as Record<string, unknown>) : null,
-          dedupKey: input.dedupKey ?? null,
-          createdAt: wholeSecond(input.at ?? new Date()),
+type Outcome = { ok: true; value: unknown; caseTouched: boolean } | { ok: false; error: unknown };
+
+async function commitGroup(group: ChainJob[]): Promise<void> {
+  const outcomes: Outcome[] = [];
+  try {
+    await db().transaction(async (transaction) => {
+      const sequelize = db();
+      // Sequelize opens a fresh SQLite connection per transaction, without the default one's pragmas.
+      if (sequelize.getDialect() === 'sqlite') await sequelize.query('PRAGMA busy_timeout = 5000', { transaction });
+      await sequelize.query('UPDATE audit_chain_head SET updated_at = ? WHERE id = 1', { replacements: [new Date()], transaction });
+      const heads = await sequelize.query<{ last_hash: string }>('SELECT last_hash FROM audit_chain_head WHERE id = 1', { type: QueryTypes.SELECT, transaction });
+      if (!heads[0]) throw new Error('audit log: audit_chain_head row missing (migration 0002 not applied?)');
+      const head = { prevHash: heads[0].last_hash, lastId: null as string | null, appended: 0 };
+
+      for (const job of group) {
+        const before = { ...head };
+        let caseTouched = false;
+        const chainIn = (tx: Transaction): AuditChain => {
+          const find = async (dedupKey: string): Promise<AuditEntry | null> => {
+            const row = await AuditRecord.findOne({ where: { dedupKey }, transaction: tx });
+            return row ? toAuditEntry(row) : null;
+          };
+          return {
+            transaction: tx,
+            find,
+            async append(input) {
+              if (input.dedupKey) {
+                const existing = await find(input.dedupKey);
+                if (existing) return existing;
+              }
+              const content = {
+                caseId: input.caseId === null || input.caseId === undefined ? null : String(input.caseId),
+                actor: input.actor,
+                actorRole: input.actorRole ?? null,
+                action: input.action,
+                // stored exactly as hashed: the canonical JSON value
+                detail: input.detail ? (canonicalValue(input.detail) as Record<string, unknown>) : null,
+                dedupKey: input.dedupKey ?? null,
+                createdAt: wholeSecond(input.at ?? new Date()),
+              };
+              const hash = auditHash(head.prevHash, content);
+              const row = await AuditRecord.create({ ...content, prevHash: head.prevHash, hash }, { transaction: tx });
+              head.prevHash = hash;
+              head.lastId = row.id;
+              head.appended++;
+              if (content.caseId !== null) caseTouched = true;
+              return toAuditEntry(row);
+            },
+          };
         };
-        const hash = auditHash(prevHash, content);
-        const row = await AuditRecord.create({ ...content, prevHash, hash }, { transaction });
-        prevHash = hash;
-        lastId = row.id;
-        appended++;
-        return toAuditEntry(row);
-      },
-    };
+        if (group.length === 1) {
+          // alone: no savepoint; a failure rolls the whole transaction back, as it always did
+          outcomes.push({ ok: true, value: await job.fn(chainIn(transaction)), caseTouched });
+          continue;
+        }
+        try {
+          const value = await sequelize.transaction({ transaction }, (savepoint) => job.fn(chainIn(savepoint)));
+          outcomes.push({ ok: true, value, caseTouched });
+        } catch (error) {
+          // rolled back to the job's savepoint: the chain continues from where it was before the job
+          Object.assign(head, before);
+          outcomes.push({ ok: false, error });
+        }
+      }
 
-    const result = await fn(chain);
-    if (appended > 0) {
-      await sequelize.query('UPDATE audit_chain_head SET last_id = ?, last_hash = ?, records = records + ? WHERE id = 1', {
-        replacements: [lastId, prevHash, appended], transaction,
-      });
-    }
-    return result;
-  }));
+      if (head.appended > 0) {
+        await sequelize.query('UPDATE audit_chain_head SET last_id = ?, last_hash = ?, records = records + ? WHERE id = 1', {
+          replacements: [head.lastId, head.prevHash, head.appended], transaction,
+        });
+      }
+    });
+  } catch (err) {
+    // the group's transaction did not commit: nothing of any job was written
+    group.forEach((job, i) => {
+      const outcome = outcomes[i];
+      job.reject(outcome && !outcome.ok ? outcome.error : err);
+    });
+    return;
+  }
+  let caseTouched = false;
+  group.forEach((job, i) => {
+    const outcome = outcomes[i]!;
+    if (outcome.ok) {
+      caseTouched ||= outcome.caseTouched;
+      job.resolve(outcome.value);
+    } else job.reject(outcome.error);
+  });
+  if (caseTouched) for (const listener of caseAuditListeners) listener();
+}
+
+const caseAuditListeners = new Set<() => void>();
+
+/**
+ * Called after a commit that appended a record about a case — every case change goes through the
+ * chain, so this is the cheap "a case changed" signal (the dashboard's live updates). Returns the
+ * unsubscribe function. Listeners must be quick and must not throw.
+ */
+export function onCaseAudited(listener: () => void): () => void {
+  caseAuditListeners.add(listener);
+  return () => void caseAuditListeners.delete(listener);
 }
 
 /** Appends one record (or returns the earlier one with the same dedup key). */

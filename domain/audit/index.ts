@@ -1,6 +1,6 @@
 /** Append-only, hash-chained audit log of every human and machine action on a case. */
 export {
-  AUDIT_GENESIS_HASH, appendAudit, caseAuditTrail, findAuditByDedupKey, lastCaseAudit, toAuditEntry, withAuditChain,
+  AUDIT_GENESIS_HASH, appendAudit, caseAuditTrail, onCaseAudited, findAuditByDedupKey, lastCaseAudit, toAuditEntry, withAuditChain,
   type AuditChain, type AuditEntry, type AuditInput,
 } from './audit-log.js';
 export { verifyAuditChain, type ChainVerification } from './verify-chain.js';

@@ -86,6 +86,15 @@ export class BusinessCalendar {
     this.workingDayMillis = this.workingHours.minutesPerDay * MS_PER_MINUTE;
   }
 
+  /**
+   * Swaps the local day-off / working-day declarations, keeping hours and statutory days: a calendar
+   * loaded from the database follows later edits of `calendar_days` (see reloadCalendarOverrides).
+   * Invalid overrides throw and leave the calendar as it was.
+   */
+  replaceOverrides(overrides: readonly DayOverride[]): void {
+    (this as { days: WorkingDays }).days = new WorkingDays(overrides, this.days.statutory);
+  }
+
   // ── days ──────────────────────────────────────────────────────────────
 
   /** Local calendar date (YYYY-MM-DD) of an instant. */

@@ -34,4 +34,4 @@ export {
   type WorkingHours,
   type WorkingPeriod,
 } from './working-hours.js';
-export { loadBusinessCalendar, type CalendarSettings } from './load-calendar.js';
+export { loadBusinessCalendar, reloadCalendarOverrides, type CalendarSettings } from './load-calendar.js';

@@ -1,5 +1,6 @@
 import { CalendarDay } from '../../db/models/index.js';
 import { BusinessCalendar } from './business-calendar.js';
+import type { DayOverride } from './holidays.js';
 
 export interface CalendarSettings {
   WORKING_HOURS: string;
@@ -7,15 +8,44 @@ export interface CalendarSettings {
 }
 
 /**
+ * Calendars built from the database. The job workers hold theirs for the life of the process, so a
+ * change of `calendar_days` (registry administration) must reach them: reloadCalendarOverrides()
+ * refreshes every one still in use. Weak references: a dropped calendar is not kept alive by this.
+ */
+const loaded = new Set<WeakRef<BusinessCalendar>>();
+
+async function overridesFromDatabase(): Promise<DayOverride[]> {
+  const rows = await CalendarDay.findAll({ order: [['date', 'ASC']] });
+  return rows.map((r) => ({ date: r.date, working: r.working, ...(r.note ? { note: r.note } : {}) }));
+}
+
+/**
  * The calendar as configured: working hours from the settings, national holidays from
  * chinese-days, and the district's own declared days off / working days from `calendar_days`.
- * Build a new one after the overrides change; a calendar is immutable.
+ * Its overrides follow the table when reloadCalendarOverrides() is called after a change.
  */
 export async function loadBusinessCalendar(settings: CalendarSettings): Promise<BusinessCalendar> {
-  const rows = await CalendarDay.findAll({ order: [['date', 'ASC']] });
-  return new BusinessCalendar({
+  const calendar = new BusinessCalendar({
     workingHours: settings.WORKING_HOURS,
     utcOffsetMinutes: settings.CALENDAR_UTC_OFFSET_MINUTES,
-    overrides: rows.map((r) => ({ date: r.date, working: r.working, ...(r.note ? { note: r.note } : {}) })),
+    overrides: await overridesFromDatabase(),
   });
+  loaded.add(new WeakRef(calendar));
+  return calendar;
+}
+
+/** Re-reads `calendar_days` into every loaded calendar of this process: new deadlines use the change. */
+export async function reloadCalendarOverrides(): Promise<number> {
+  const overrides = await overridesFromDatabase();
+  let refreshed = 0;
+  for (const ref of loaded) {
+    const calendar = ref.deref();
+    if (!calendar) {
+      loaded.delete(ref);
+      continue;
+    }
+    calendar.replaceOverrides(overrides);
+    refreshed++;
+  }
+  return refreshed;
 }

@@ -140,7 +140,10 @@ export function reopenCase(caseId: string, ctx: ChangeContext, input: { reason?:
     const move = moveTo(c, 'handling');
     const closedAt = c.closedAt;
     c.closedAt = null;
-    return { ...move, previousClosedAt: closedAt ? closedAt.toISOString() : null, reason: input.reason ?? null };
+    // the next 回访 rates the new handling; the unsatisfied answer stays in this audit record
+    const previousSatisfaction = c.satisfaction;
+    c.satisfaction = null;
+    return { ...move, previousClosedAt: closedAt ? closedAt.toISOString() : null, previousSatisfaction, reason: input.reason ?? null };
   });
 }
 

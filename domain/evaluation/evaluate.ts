@@ -7,7 +7,7 @@ import { DEFAULT_WEIGHTS, caseMetrics, evaluateCohort, type CohortEvaluation, ty
 /** Keeps one evaluation row per (scope, case) or (scope, unit, period): recomputing overwrites it. */
 async function upsertEvaluation(
   key: { scope: EvaluationScope; caseId: string | null; unitId: number | null; periodStart: Date | null; periodEnd: Date | null },
-  values: { metrics: Record<string, number | null>; score: number | null },
+  values: { metrics: Record<string, number | null>; score: number | null; category?: string | null },
   transaction?: Transaction,
 ): Promise<Evaluation> {
   const t = transaction ? { transaction } : {};
@@ -15,6 +15,7 @@ async function upsertEvaluation(
   if (existing) {
     existing.metrics = values.metrics;
     existing.score = values.score;
+    if (values.category !== undefined) existing.category = values.category;
     return existing.save(t);
   }
   return Evaluation.create({ ...key, ...values }, t);
@@ -27,7 +28,7 @@ async function upsertEvaluation(
 export function evaluateCase(caseId: string, ctx: ChangeContext, weights: Weights = DEFAULT_WEIGHTS): Promise<CaseChange & { evaluation: { metrics: Record<string, number | null>; score: number | null } }> {
   return changeCase(caseId, 'evaluated', ctx, async (c, { transaction }) => {
     const { metrics, score } = caseMetrics(c, weights);
-    await upsertEvaluation({ scope: 'case', caseId: c.id, unitId: c.unitId, periodStart: null, periodEnd: null }, { metrics, score }, transaction);
+    await upsertEvaluation({ scope: 'case', caseId: c.id, unitId: c.unitId, periodStart: null, periodEnd: null }, { metrics, score, category: c.category }, transaction);
     return { metrics, score };
   }).then((change) => ({ ...change, evaluation: change.detail as { metrics: Record<string, number | null>; score: number | null } }));
 }

@@ -139,6 +139,7 @@ describe('evaluation (domain/evaluation)', () => {
       expect(second.applied).to.equal(false);
       expect(second.evaluation).to.deep.equal(first.evaluation);
       expect(await Evaluation.count({ where: { scope: 'case', caseId: c.id } })).to.equal(1);
+      expect((await Evaluation.findOne({ where: { scope: 'case', caseId: c.id } }))!.category).to.equal('市容环境');
     });
   });
 });

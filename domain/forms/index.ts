@@ -30,3 +30,4 @@ export {
 } from './feel-condition.js';
 export { ATTACHMENT_IDS_PATTERN, parseAttachmentIds } from './attachment-ids.js';
 export { FORMS_DIR, loadFormDirectory, type LoadedForm } from './load-forms.js';
+export { taskForm } from './deployed-forms.js';

@@ -31,10 +31,12 @@ async function unitOf(task: UserTask): Promise<number | null> {
  */
 export async function applyEngineEvent(event: EngineEvent): Promise<void> {
   if (event.kind === 'element') {
+    if (event.intent !== 'ACTIVATED' || event.elementType !== 'process') return;
     const parent = event.detail?.['parentInstanceKey'] ?? event.detail?.['parentProcessInstanceKey'];
-    if (event.intent === 'ACTIVATED' && typeof parent === 'string' && parent) {
-      const caseId = await caseOfInstance(parent);
-      if (caseId) await rememberInstance(event.processInstanceKey, caseId);
+    // the embedded engine names the parent instance; Camunda's listeners carry the `caseId` variable instead
+    const caseId = typeof parent === 'string' && parent ? await caseOfInstance(parent) : event.detail?.['caseId'];
+    if (typeof caseId === 'string' && caseId && !(await Case.findOne({ where: { processInstanceKey: event.processInstanceKey }, attributes: ['id'] }))) {
+      await rememberInstance(event.processInstanceKey, caseId);
     }
     return;
   }

@@ -1,13 +1,14 @@
-import { Op, type WhereOptions } from 'sequelize';
+import { literal, Op, type WhereOptions } from 'sequelize';
 import { Case, EventType, InboxTask, Unit } from '../../db/models/index.js';
 import type { InboxTaskState } from '../../db/models/inbox.js';
 import type { WarningLight } from '../../db/models/cases.js';
 import { PortError, type WorkflowEngine } from '../../port/workflow-engine.js';
 import { seesAllUnits, isUnitScoped, WRITER_ROLES } from '../auth/access.js';
 import type { Actor } from '../auth/sessions.js';
-import { loadFormDirectory, validateSubmission, type FieldError, type LoadedForm } from '../forms/index.js';
+import { loadFormDirectory, taskForm, validateSubmission, type FieldError, type LoadedForm } from '../forms/index.js';
 import { noteOnCase } from '../cases/case-actions.js';
 import { DomainError } from '../shared/errors.js';
+import { formVariables } from './task-variables.js';
 
 export interface TaskFilter {
   status?: InboxTaskState;
@@ -15,6 +16,8 @@ export interface TaskFilter {
   dueSoon?: boolean;
   overdue?: boolean;
   light?: WarningLight;
+  /** the case's event-type category (cases.category) */
+  category?: string;
   limit?: number;
   offset?: number;
 }
@@ -55,6 +58,8 @@ export interface TaskSummary {
   state: InboxTaskState;
   caseId: string | null;
   caseNo: string | null;
+  /** the case's event-type category */
+  category: string | null;
   unitId: number | null;
   unitCode: string | null;
   assignee: string | null;
@@ -67,13 +72,13 @@ export interface TaskSummary {
 
 async function summaries(rows: InboxTask[], now: Date): Promise<TaskSummary[]> {
   const caseIds = [...new Set(rows.map((r) => r.caseId).filter((x): x is string => !!x))];
-  const cases = new Map((await Case.findAll({ where: { id: caseIds }, attributes: ['id', 'caseNo', 'warningLight'] })).map((c) => [c.id, c]));
+  const cases = new Map((await Case.findAll({ where: { id: caseIds }, attributes: ['id', 'caseNo', 'warningLight', 'category'] })).map((c) => [c.id, c]));
   const unitIds = [...new Set(rows.map((r) => r.unitId).filter((x): x is number => x !== null))];
   const units = new Map((await Unit.findAll({ where: { id: unitIds }, attributes: ['id', 'code'] })).map((u) => [u.id, u.code]));
   return rows.map((r) => {
     const c = r.caseId ? cases.get(r.caseId) : undefined;
     return {
-      userTaskKey: r.userTaskKey, name: r.name, elementId: r.elementId, formId: r.formId, state: r.state, caseId: r.caseId, caseNo: c?.caseNo ?? null,
+      userTaskKey: r.userTaskKey, name: r.name, elementId: r.elementId, formId: r.formId, state: r.state, caseId: r.caseId, caseNo: c?.caseNo ?? null, category: c?.category ?? null,
       unitId: r.unitId, unitCode: r.unitId !== null ? units.get(r.unitId) ?? null : null, assignee: r.assignee, candidateGroups: r.candidateGroups ?? [],
       priority: r.priority, dueAt: r.dueAt ? r.dueAt.toISOString() : null, light: lightOf(r, c?.warningLight ?? null, now), createdAt: r.createdAt.toISOString(),
     };
@@ -91,6 +96,11 @@ export async function listTasks(actor: Actor, filter: TaskFilter, now = new Date
   if (isUnitScoped(actor)) {
     if (where['unitId'] !== undefined && where['unitId'] !== actor.unitId) return { tasks: [], total: 0 };
     where['unitId'] = actor.unitId ?? -1;
+  }
+  if (filter.category) {
+    // a subquery on cases.category keeps it one indexed query; the value is bound by Sequelize's escaping
+    const category = InboxTask.sequelize!.escape(filter.category);
+    where['caseId'] = { [Op.in]: literal(`(SELECT id FROM cases WHERE category = ${category})`) };
   }
   if (filter.overdue) where['dueAt'] = { [Op.lt]: now };
   else if (filter.dueSoon) where['dueAt'] = { [Op.gte]: now, [Op.lte]: new Date(now.getTime() + DUE_SOON_HOURS * 3600_000) };
@@ -116,11 +126,16 @@ async function actionableTask(actor: Actor, key: string): Promise<InboxTask> {
   return row;
 }
 
-export async function getTask(actor: Actor, key: string, now = new Date()): Promise<{ task: TaskSummary; form: unknown; caseId: string | null }> {
+/**
+ * A task with its form and, given the engine, the variables the form reads (see task-variables.ts) —
+ * what form-js fills the form's texts and fields from.
+ */
+export async function getTask(actor: Actor, key: string, now = new Date(), port?: WorkflowEngine): Promise<{ task: TaskSummary; form: unknown; caseId: string | null; variables: Record<string, unknown> }> {
   const row = await visibleTask(actor, key);
   const [task] = await summaries([row], now);
-  const form = row.formId ? formsById().get(row.formId)?.definition ?? null : null;
-  return { task: task!, form, caseId: row.caseId };
+  const form = row.formId ? (await taskForm(row.formId))?.definition ?? null : null;
+  const variables = port ? await formVariables(port, actor, key, form) : {};
+  return { task: task!, form, caseId: row.caseId, variables };
 }
 
 function portFailure(err: unknown): never {
@@ -164,7 +179,7 @@ async function checkReferences(data: Record<string, unknown>): Promise<FieldErro
 export async function completeTask(port: WorkflowEngine, actor: Actor, key: string, data: Record<string, unknown>): Promise<TaskSummary> {
   const row = await actionableTask(actor, key);
   if (row.assignee && row.assignee !== actor.username) throw new DomainError('CONFLICT', 'claimed by someone else', { apiCode: 'task_claimed' });
-  const form = row.formId ? formsById().get(row.formId) : undefined;
+  const form = row.formId ? await taskForm(row.formId) : undefined;
   if (row.formId && !form) throw new DomainError('CONFLICT', `form ${row.formId} unknown`, { apiCode: 'form_unknown' });
   if (form) {
     const result = validateSubmission(form.definition, data);

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { Op } from 'sequelize';
+import { Op, type Transaction } from 'sequelize';
 import { Case, CaseInstance, EventType, Grid, InboxTask } from '../../db/models/index.js';
 import type { Channel } from '../../db/models/cases.js';
 import { PortError, type WorkflowEngine } from '../../port/workflow-engine.js';
 import { boundingBox, haversineMetres } from '../dedup/haversine.js';
-import { noteOnCase } from '../cases/case-actions.js';
+import { withAuditChain } from '../audit/index.js';
+import { changeCase } from '../cases/change-case.js';
 import { processIdForCategory } from '../cases/process-for-category.js';
 import { DomainError } from '../shared/errors.js';
 
@@ -41,21 +42,40 @@ const GRID_RADIUS_M = 5_000;
 /** The nearest grid centre within 5 km of the point, or null. */
 export async function gridNear(lat: number, lng: number): Promise<Grid | null> {
   const box = boundingBox({ lat, lng }, GRID_RADIUS_M);
-  const grids = await Grid.findAll({ where: { centroidLat: { [Op.between]: [box.minLat, box.maxLat] }, centroidLng: { [Op.between]: [box.minLng, box.maxLng] } } });
-  let best: Grid | null = null;
+  // only the centres, as plain rows: a town's box holds a couple of hundred grids, and building a model
+  // (with its polygon) for each was a good part of every intake's CPU; the nearest is then loaded whole
+  const centres = await Grid.findAll({
+    where: { active: true, centroidLat: { [Op.between]: [box.minLat, box.maxLat] }, centroidLng: { [Op.between]: [box.minLng, box.maxLng] } },
+    attributes: ['id', 'centroidLat', 'centroidLng'], raw: true,
+  });
+  let best: number | null = null;
   let bestD = Infinity;
-  for (const g of grids) {
-    const d = haversineMetres({ lat, lng }, { lat: g.centroidLat, lng: g.centroidLng });
-    if (d < bestD && d <= GRID_RADIUS_M) [best, bestD] = [g, d];
+  for (const g of centres) {
+    const d = haversineMetres({ lat, lng }, { lat: Number(g.centroidLat), lng: Number(g.centroidLng) });
+    if (d < bestD && d <= GRID_RADIUS_M) [best, bestD] = [g.id, d];
   }
-  return best;
+  return best === null ? null : Grid.findByPk(best);
 }
 
-async function nextCaseNo(now: Date): Promise<string> {
+/**
+ * Case numbers per local day: the last one is read once (through the unique index) and then counted on
+ * in memory, so concurrent filings in this process never take the same number (counting rows gave 50
+ * concurrent filings one number, and most failed after five retries); a collision with another process
+ * makes the retry re-read.
+ */
+const lastNumber = new Map<string, number>();
+async function nextCaseNo(now: Date, reread = false): Promise<string> {
   const local = new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
   const prefix = `ZY${local}-`;
-  const n = await Case.count({ where: { caseNo: { [Op.like]: `${prefix}%` } } });
-  return `${prefix}${String(n + 1).padStart(4, '0')}`;
+  if (reread || !lastNumber.has(prefix)) {
+    const last = await Case.findOne({ where: { caseNo: { [Op.like]: `${prefix}%` } }, order: [['caseNo', 'DESC']], attributes: ['caseNo'] });
+    const n = last ? Number(last.caseNo.slice(prefix.length)) || 0 : 0;
+    lastNumber.clear(); // only today's counter is kept
+    lastNumber.set(prefix, Math.max(n, lastNumber.get(prefix) ?? 0));
+  }
+  const next = lastNumber.get(prefix)! + 1;
+  lastNumber.set(prefix, next);
+  return `${prefix}${String(next).padStart(4, '0')}`;
 }
 
 /**
@@ -66,8 +86,10 @@ export async function fileCase(port: WorkflowEngine, report: CaseReport, now = n
   if ((report.lat == null) !== (report.lng == null)) throw new DomainError('INVALID_ARGUMENT', 'lat and lng go together', { apiCode: 'bad_location' });
   if (report.lat == null && !report.address?.trim() && !report.gridCode) throw new DomainError('INVALID_ARGUMENT', 'coordinates, address or grid needed', { apiCode: 'location_required' });
   const eventType = report.eventTypeCode ? await EventType.findOne({ where: { code: report.eventTypeCode } }) : null;
-  if (report.eventTypeCode && !eventType) throw new DomainError('INVALID_ARGUMENT', `unknown event type ${report.eventTypeCode}`, { apiCode: 'unknown_event_type' });
-  let grid = report.gridCode ? await Grid.findOne({ where: { code: report.gridCode } }) : null;
+  // a retired type (enabled: false in the catalogue) takes no new cases, whichever channel names it
+  if (report.eventTypeCode && (!eventType || !eventType.active)) throw new DomainError('INVALID_ARGUMENT', `unknown event type ${report.eventTypeCode}`, { apiCode: 'unknown_event_type' });
+  // a grid switched off in the registry takes no new cases (it stays on the old ones)
+  let grid = report.gridCode ? await Grid.findOne({ where: { code: report.gridCode, active: true } }) : null;
   if (report.gridCode && !grid) throw new DomainError('INVALID_ARGUMENT', `unknown grid ${report.gridCode}`, { apiCode: 'unknown_grid' });
   if (!grid && report.lat != null && report.lng != null) grid = await gridNear(report.lat, report.lng);
 
@@ -76,8 +98,10 @@ export async function fileCase(port: WorkflowEngine, report: CaseReport, now = n
   let row: Case | null = null;
   for (let attempt = 0; !row; attempt++) {
     try {
-      row = await Case.create({
-        caseNo: await nextCaseNo(now), channel: report.channel, reporterName: report.reporterName ?? null, reporterPhone: report.reporterPhone ?? null,
+      // written in the audit chain's group commit rather than on its own: on SQLite a lone write
+      // waits (busy handler) for the chain's transaction anyway, and a commit of its own costs more
+      row = await withAuditChain(async ({ transaction }) => Case.create({
+        caseNo: await nextCaseNo(now, attempt > 0), channel: report.channel, reporterName: report.reporterName ?? null, reporterPhone: report.reporterPhone ?? null,
         reporterUserId: report.reporterUserId ?? null, trackingToken: randomBytes(18).toString('base64url'), description: report.description,
         eventTypeId: eventType?.id ?? null, category: eventType?.category ?? null, lng: report.lng ?? null, lat: report.lat ?? null,
         address: report.address ?? null, gridId: grid?.id ?? null, townshipId: grid?.townshipId ?? null, status: 'reported',
@@ -85,7 +109,7 @@ export async function fileCase(port: WorkflowEngine, report: CaseReport, now = n
         acceptDueAt: null, dispatchDueAt: null, handleDueAt: null, verifyDueAt: null, dueAt: null,
         processInstanceKey: null, processId, mergedIntoId: null, satisfaction: null,
         acceptedAt: null, dispatchedAt: null, handledAt: null, closedAt: null,
-      });
+      }, { transaction }));
     } catch (err) {
       // two filings took the same number: take the next one
       if ((err as Error).name !== 'SequelizeUniqueConstraintError' || attempt >= 5) throw err;
@@ -106,22 +130,28 @@ export async function fileCase(port: WorkflowEngine, report: CaseReport, now = n
     if (err instanceof PortError && err.code === 'NOT_FOUND') throw new PortError('UNAVAILABLE', err.message);
     throw err;
   }
-  await rememberInstance(processInstanceKey, row.id);
-  await row.update({ processInstanceKey });
-  await noteOnCase(row.id, 'reported', { actor: report.filedBy?.actor ?? 'public', actorRole: report.filedBy?.role ?? null, dedupKey: `case-reported:${row.id}`, at: now },
-    { channel: row.channel, processId, processInstanceKey, priority: row.priority });
+  // the instance key, the instance → case mapping and the 'reported' record in one transaction (they
+  // were four commits, each waiting its turn for the SQLite writer)
+  await changeCase(row.id, 'reported', { actor: report.filedBy?.actor ?? 'public', actorRole: report.filedBy?.role ?? null, dedupKey: `case-reported:${row.id}`, at: now },
+    async (current, { transaction }) => {
+      await rememberInstance(processInstanceKey, current.id, transaction);
+      current.processInstanceKey = processInstanceKey;
+      return { channel: current.channel, processId, processInstanceKey, priority: current.priority };
+    });
   return { caseId: row.id, caseNo: row.caseNo, trackingToken: row.trackingToken, status: row.status, processInstanceKey };
 }
 
 /** Records instance → case and gives tasks that arrived before the mapping their case. */
-export async function rememberInstance(processInstanceKey: string, caseId: string): Promise<void> {
+export async function rememberInstance(processInstanceKey: string, caseId: string, transaction?: Transaction): Promise<void> {
+  const tx = transaction ? { transaction } : {};
   // no findOrCreate: its transaction holds SQLite's write lock while the workers write
-  if (!(await CaseInstance.findByPk(processInstanceKey))) {
+  if (!(await CaseInstance.findByPk(processInstanceKey, tx))) {
     try {
-      await CaseInstance.create({ processInstanceKey, caseId });
+      await CaseInstance.create({ processInstanceKey, caseId }, tx);
     } catch (err) {
+      // someone else recorded it first (a failed INSERT fails alone, also inside a transaction, on SQLite and MySQL)
       if ((err as Error).name !== 'SequelizeUniqueConstraintError') throw err;
     }
   }
-  await InboxTask.update({ caseId }, { where: { processInstanceKey, caseId: null } });
+  await InboxTask.update({ caseId }, { where: { processInstanceKey, caseId: null }, ...tx });
 }

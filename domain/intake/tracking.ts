@@ -1,4 +1,4 @@
-import { Case } from '../../db/models/index.js';
+import { AuditRecord, Case } from '../../db/models/index.js';
 import type { WorkflowEngine } from '../../port/workflow-engine.js';
 import { DomainError } from '../shared/errors.js';
 
@@ -40,15 +40,15 @@ export async function followCase(token: string): Promise<PublicCaseView> {
 
 /**
  * The reporter's 回访: publishes `case-rating` (correlation key = caseId) with a TTL, so a rating given
- * before the process waits for it is kept; the message id makes a second rating of one case a no-op
- * on the engine, and the API refuses it.
+ * before the process waits for it is kept; the message id (one per round: each 重办 starts a new one) makes a
+ * second rating of one round a no-op on the engine, and the API refuses it.
  */
 export async function rateCase(port: WorkflowEngine, token: string, rating: { satisfied: boolean; rating: number; comment?: string | null }): Promise<{ caseNo: string }> {
   const c = await byToken(token);
   if (c.satisfaction) throw new DomainError('CONFLICT', 'already rated', { apiCode: 'already_rated' });
   if (!RATEABLE.has(c.status)) throw new DomainError('CONFLICT', `a ${c.status} case cannot be rated`, { apiCode: 'not_rateable' });
   await port.publishMessage({
-    name: 'case-rating', correlationKey: c.id, timeToLiveMs: RATING_TTL_MS, messageId: `case-rating-${c.id}`,
+    name: 'case-rating', correlationKey: c.id, timeToLiveMs: RATING_TTL_MS, messageId: `case-rating-${c.id}-${await AuditRecord.count({ where: { caseId: c.id, action: 'reopened' } })}`,
     variables: { satisfied: rating.satisfied, rating: rating.rating, ratingComment: rating.comment ?? null },
   });
   return { caseNo: c.caseNo };

@@ -8,8 +8,8 @@ export interface Recipient {
   label: string;
 }
 
-export type ReporterEvent = 'accepted' | 'rejected' | 'dispatched' | 'closed';
-export const REPORTER_EVENTS: readonly ReporterEvent[] = ['accepted', 'rejected', 'dispatched', 'closed'];
+export type ReporterEvent = 'accepted' | 'rejected' | 'dispatched' | 'closed' | 'handedOver';
+export const REPORTER_EVENTS: readonly ReporterEvent[] = ['accepted', 'rejected', 'dispatched', 'closed', 'handedOver'];
 
 /** The reporter's contact: phone first, else their account; AI cameras and anonymous reports have none. */
 export function reporterRecipient(c: Pick<Case, 'reporterPhone' | 'reporterUserId' | 'reporterName'>): Recipient | null {
@@ -29,7 +29,7 @@ function userRecipient(user: User): Recipient {
 }
 
 /** The text the reporter gets for each step. */
-export function reporterMessage(event: ReporterEvent, c: Pick<Case, 'caseNo' | 'trackingToken'>, extra: { unitName?: string | null; reason?: string | null } = {}): { subject: string; body: string } {
+export function reporterMessage(event: ReporterEvent, c: Pick<Case, 'caseNo' | 'trackingToken'>, extra: { unitName?: string | null; reason?: string | null; handOverTo?: string | null } = {}): { subject: string; body: string } {
   const no = `案卷号 ${c.caseNo}`;
   switch (event) {
     case 'accepted':
@@ -40,12 +40,20 @@ export function reporterMessage(event: ReporterEvent, c: Pick<Case, 'caseNo' | '
       return { subject: '已派遣', body: `您反映的问题（${no}）已派遣至${extra.unitName ?? '责任单位'}处置。查询码：${c.trackingToken}` };
     case 'closed':
       return { subject: '已办结', body: `您反映的问题（${no}）已办结，请通过查询码 ${c.trackingToken} 对处置结果进行评价。` };
+    case 'handedOver': {
+      // 调解不成: nothing was 办结 and there is nothing to rate; the reporter learns where the matter went
+      const to = extra.handOverTo === 'petition' ? '信访部门' : extra.handOverTo === 'judicial' ? '司法部门' : '有关部门';
+      return { subject: '已移交', body: `您反映的纠纷（${no}）经调解未能达成协议，已移交${to}依法处理${extra.reason ? `：${extra.reason}` : ''}。查询码：${c.trackingToken}` };
+    }
   }
 }
 
-/** Who is told at 催办: the unit handling the case (its duty contact). */
-export async function reminderRecipients(c: Case): Promise<Recipient[]> {
-  const unit = c.unitId ? await Unit.findByPk(c.unitId) : null;
+/**
+ * Who is told at 催办: the unit handling the case (its duty contact), or — for a 协办 task — the
+ * assisting unit named by `unitCode`.
+ */
+export async function reminderRecipients(c: Case, options: { unitCode?: string | null } = {}): Promise<Recipient[]> {
+  const unit = options.unitCode ? await Unit.findOne({ where: { code: options.unitCode } }) : c.unitId ? await Unit.findByPk(c.unitId) : null;
   return unit ? [unitRecipient(unit)] : await centreRecipients();
 }
 
@@ -90,7 +98,7 @@ export function escalationMessage(c: Pick<Case, 'caseNo' | 'description'>, level
 }
 
 export function stageName(stage: string): string {
-  return ({ accept: '受理', dispatch: '派遣', handle: '处置', verify: '核查', extend: '延期处置' } as Record<string, string>)[stage] ?? stage;
+  return ({ accept: '受理', dispatch: '派遣', handle: '处置', verify: '核查', extend: '延期处置', assist: '协办' } as Record<string, string>)[stage] ?? stage;
 }
 
 /** Beijing time for people (the stored instants stay UTC). */

@@ -7,7 +7,7 @@
  */
 import {
   createCamundaClient, type CamundaClient, type ElementInstanceKey, type IncidentKey, type JobKey, type ProcessDefinitionId,
-  type ProcessDefinitionKey, type ProcessInstanceKey, type UserTaskKey,
+  type ProcessDefinitionKey, type ProcessInstanceKey, type UserTaskKey, type VariableKey,
 } from '@camunda8/orchestration-cluster-api';
 import {
   PortError, type DeployResource, type DeployResult, type EngineEventListener, type JobHandlerSpec, type RunningWorkers,
@@ -163,6 +163,37 @@ export class CamundaWorkflowEngine implements WorkflowEngine {
 
   async completeUserTask(userTaskKey: string, variables: Variables = {}): Promise<void> {
     await this.userTaskCommand(userTaskKey, 'complete', () => this.client.completeUserTask({ userTaskKey: asKey<UserTaskKey>(userTaskKey), variables }));
+  }
+
+  /**
+   * The user-task variable search (`POST /v2/user-tasks/{key}/variables/search`) answers the variables of
+   * the task's element instance and of its enclosing scopes, from secondary storage, values as JSON text.
+   * Full values are asked for; one still marked truncated is read on its own. A name held in several scopes
+   * keeps the innermost one: keys grow along a partition's log, and an instance's scopes share a partition
+   * and are created outside in, so the larger scope key is the inner scope.
+   */
+  async userTaskVariables(userTaskKey: string): Promise<Variables> {
+    const limit = 1000;
+    const items: Array<{ name: string; value: string; isTruncated: boolean; scopeKey: string; variableKey: string }> = [];
+    for (let from = 0; ; from += limit) {
+      const page = await mapped(`read variables of user task ${userTaskKey}`, () => this.client.searchUserTaskVariables(
+        { userTaskKey: asKey<UserTaskKey>(userTaskKey), truncateValues: false, page: { from, limit } },
+        // a task without variables is an answer too: wait only for the task itself (404 until it is exported)
+        { consistency: { waitUpToMs: this.eventualWaitMs, predicate: () => true } }));
+      for (const v of page.items ?? []) {
+        items.push({ name: v.name, value: v.value, isTruncated: !!v.isTruncated, scopeKey: String(v.scopeKey), variableKey: String(v.variableKey) });
+      }
+      if (!page.items?.length || items.length >= Number(page.page?.totalItems ?? 0)) break;
+    }
+    items.sort((a, b) => (BigInt(a.scopeKey) < BigInt(b.scopeKey) ? -1 : BigInt(a.scopeKey) > BigInt(b.scopeKey) ? 1 : 0));
+    const variables = new Map<string, unknown>();
+    for (const v of items) {
+      const text = v.isTruncated
+        ? (await mapped(`read variable ${v.variableKey}`, () => this.client.getVariable({ variableKey: asKey<VariableKey>(v.variableKey) }, { consistency: { waitUpToMs: this.eventualWaitMs } }))).value
+        : v.value;
+      variables.set(v.name, JSON.parse(text) as unknown);
+    }
+    return Object.fromEntries(variables);
   }
 
   async startWorkers(handlers: JobHandlerSpec[]): Promise<RunningWorkers> {

@@ -83,6 +83,9 @@ export class EventHub implements WorkerRecords {
         jobTimeoutMs: 30_000,
         pollTimeoutMs: this.o.longPollMs,
         pollIntervalMs: 100,
+        // the case a called instance belongs to: Camunda's listener jobs name no parent instance, but
+        // every process of ours carries `caseId` (call activities propagate it)
+        fetchVariables: ['caseId'],
         jobHandler: (job: ListenerJob) => this.handleListenerJob(job),
       });
     const workers = [worker(this.o.historyJobType), worker(this.o.userTaskJobType)];
@@ -118,7 +121,7 @@ export class EventHub implements WorkerRecords {
       return {
         kind: 'element', intent: job.listenerEventType === 'START' ? 'ACTIVATED' : 'COMPLETED',
         processInstanceKey: String(job.processInstanceKey), bpmnProcessId, elementId, elementInstanceKey: String(job.elementInstanceKey),
-        elementType: info?.type ?? (elementId === bpmnProcessId ? 'process' : null), at, detail: null,
+        elementType: info?.type ?? (elementId === bpmnProcessId ? 'process' : null), at, detail: elementDetail(job),
       };
     }
     const intent = TASK_INTENTS[job.listenerEventType];
@@ -167,4 +170,13 @@ export class EventHub implements WorkerRecords {
       }))
       .catch(this.o.onError);
   }
+}
+
+/** What an execution-listener job tells beyond the element: the instance's case and definition. */
+function elementDetail(job: ListenerJob): Record<string, unknown> | null {
+  const caseId = (job.variables as Record<string, unknown> | undefined)?.['caseId'];
+  const detail: Record<string, unknown> = {};
+  if (typeof caseId === 'string' && caseId) detail['caseId'] = caseId;
+  if (String(job.elementId) === String(job.processDefinitionId) && job.processDefinitionKey) detail['processDefinitionKey'] = String(job.processDefinitionKey);
+  return Object.keys(detail).length ? detail : null;
 }

@@ -8,6 +8,8 @@ const ELEMENT_INTENTS: Record<string, 'ACTIVATED' | 'COMPLETED' | 'TERMINATED' |
   ELEMENT_ACTIVATED: 'ACTIVATED', ELEMENT_COMPLETED: 'COMPLETED', ELEMENT_TERMINATED: 'TERMINATED',
   INCIDENT_CREATED: 'INCIDENT_CREATED', INCIDENT_RESOLVED: 'INCIDENT_RESOLVED', SEQUENCE_FLOW_TAKEN: 'FLOW_TAKEN',
 };
+/** element types whose completion follows a JOB_COMPLETED or USER_TASK_COMPLETED record carrying the variables */
+const TASK_ELEMENT_TYPES = new Set(['serviceTask', 'userTask', 'sendTask', 'businessRuleTask', 'scriptTask']);
 const TASK_INTENTS: Record<string, 'CREATED' | 'ASSIGNED' | 'UPDATED' | 'COMPLETED' | 'CANCELED'> = {
   USER_TASK_CREATED: 'CREATED', USER_TASK_ASSIGNED: 'ASSIGNED', USER_TASK_UPDATED: 'UPDATED',
   USER_TASK_COMPLETED: 'COMPLETED', USER_TASK_CANCELED: 'CANCELED',
@@ -102,6 +104,27 @@ export class EmbeddedWorkflowEngine implements WorkflowEngine {
     return port(() => this.engine.completeUserTask(key, variables));
   }
 
+  /**
+   * Read-only: the task's element instance, then its flow scopes up to the process instance (the engine's
+   * own scope chain), each scope's variables laid over the outer ones. A finished task's scopes may be
+   * gone: what is left of the chain (at least the instance, while it runs) is what it sees.
+   */
+  userTaskVariables(userTaskKey: string): Promise<Variables> {
+    return port(async () => {
+      const task = await this.engine.getUserTask(userTaskKey);
+      if (!task) throw new PortError('NOT_FOUND', `no user task with key ${userTaskKey}`);
+      const scopeOf = new Map((await this.engine.listElementInstances(task.processInstanceKey)).map((e) => [e.elementInstanceKey, e.flowScopeKey]));
+      const chain: string[] = [];
+      for (let key: string | null | undefined = task.elementInstanceKey; key && !chain.includes(key); key = scopeOf.get(key)) {
+        if (scopeOf.has(key) || key === task.processInstanceKey) chain.push(key);
+      }
+      if (!chain.includes(task.processInstanceKey)) chain.push(task.processInstanceKey);
+      const variables = new Map<string, unknown>();
+      for (const scope of chain.reverse()) for (const [name, value] of Object.entries(await this.engine.getVariables(scope))) variables.set(name, value);
+      return Object.fromEntries(variables);
+    });
+  }
+
   async startWorkers(handlers: JobHandlerSpec[]): Promise<RunningWorkers> {
     const workers = handlers.map((spec) =>
       this.engine.createWorker({
@@ -128,6 +151,8 @@ export class EmbeddedWorkflowEngine implements WorkflowEngine {
     let running: Promise<void> | null = null;
     let again = false;
     let closed = false;
+    // variables a job or user task completed with, until its element's COMPLETED event carries them
+    const completedWith = new Map<string, unknown>();
     const pump = async () => {
       do {
         again = false;
@@ -135,7 +160,12 @@ export class EmbeddedWorkflowEngine implements WorkflowEngine {
           const batch = await this.engine.readHistory(position, 200);
           if (!batch.length || closed) break;
           for (const h of batch) {
-            const event = await this.toEvent(h);
+            if ((h.intent === 'JOB_COMPLETED' || h.intent === 'USER_TASK_COMPLETED') && h.elementInstanceKey) {
+              completedWith.set(h.elementInstanceKey, h.payload?.['variables'] ?? {});
+              // an element interrupted after its job completed never claims its entry: keep the map bounded
+              if (completedWith.size > 10_000) completedWith.delete(completedWith.keys().next().value!);
+            }
+            const event = await this.toEvent(h, completedWith);
             if (event) await listener(event);
             position = h.position;
           }
@@ -165,7 +195,23 @@ export class EmbeddedWorkflowEngine implements WorkflowEngine {
     };
   }
 
-  private async toEvent(h: HistoryEvent): Promise<EngineEvent | null> {
+  /**
+   * The variables a task element completed with (its JOB_COMPLETED / USER_TASK_COMPLETED record), for
+   * the case history: from the records just read, else (a restart between the two) from the instance's history.
+   */
+  private async completionVariables(h: HistoryEvent, completedWith: Map<string, unknown>): Promise<unknown> {
+    if (!h.elementInstanceKey || !TASK_ELEMENT_TYPES.has(h.elementType ?? '')) return undefined;
+    if (completedWith.has(h.elementInstanceKey)) {
+      const vars = completedWith.get(h.elementInstanceKey);
+      completedWith.delete(h.elementInstanceKey);
+      return vars;
+    }
+    const earlier = (await this.engine.history(h.processInstanceKey!))
+      .findLast((e) => e.elementInstanceKey === h.elementInstanceKey && e.position < h.position && (e.intent === 'JOB_COMPLETED' || e.intent === 'USER_TASK_COMPLETED'));
+    return earlier ? earlier.payload?.['variables'] ?? {} : undefined;
+  }
+
+  private async toEvent(h: HistoryEvent, completedWith: Map<string, unknown>): Promise<EngineEvent | null> {
     const at = new Date(h.at).toISOString();
     const taskIntent = TASK_INTENTS[h.intent];
     if (taskIntent) {
@@ -174,9 +220,18 @@ export class EmbeddedWorkflowEngine implements WorkflowEngine {
     }
     const intent = ELEMENT_INTENTS[h.intent];
     if (!intent || !h.processInstanceKey || !h.elementId) return null;
+    let detail = h.payload;
+    if (intent === 'COMPLETED') {
+      const variables = await this.completionVariables(h, completedWith);
+      if (variables !== undefined) detail = { ...(detail ?? {}), variables };
+    } else if (intent === 'ACTIVATED' && h.elementType === 'process') {
+      // the definition the instance runs: what the case history's diagram shows
+      const instance = await this.engine.getInstance(h.processInstanceKey);
+      if (instance) detail = { ...(detail ?? {}), processDefinitionKey: instance.processDefinitionKey };
+    }
     return {
       kind: 'element', intent, processInstanceKey: h.processInstanceKey, bpmnProcessId: h.bpmnProcessId, elementId: h.elementId,
-      elementInstanceKey: intent === 'FLOW_TAKEN' ? null : h.elementInstanceKey, elementType: h.elementType, at, detail: h.payload,
+      elementInstanceKey: intent === 'FLOW_TAKEN' ? null : h.elementInstanceKey, elementType: h.elementType, at, detail,
     };
   }
 

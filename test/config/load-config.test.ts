@@ -17,6 +17,7 @@ describe('configuration from the environment', () => {
       CALENDAR_UTC_OFFSET_MINUTES: 480,
       CAMUNDA_AUTH_STRATEGY: 'NONE',
       CAMUNDA_HISTORY_LISTENERS: true,
+      AI_MIN_CONFIDENCE: 0.6,
     });
   });
 

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { migrate } from '../../db/index.js';
+import { createMigrator } from '../../db/migrator.js';
 import { Case } from '../../db/models/index.js';
 import { freshDatabase } from '../support/database.js';
 
@@ -55,5 +56,22 @@ describe('migrations', () => {
     expect(read!.id).to.be.a('string');
     expect(read!.processInstanceKey).to.equal(key);
     expect(read!.mergedIntoId).to.equal(null);
+  });
+
+  it('given category evaluations stored before 0011, when it runs up and down, then the category moves from the metrics JSON to its column and back', async () => {
+    const migrator = createMigrator(db.sequelize);
+    await migrator.down({ to: '0011-evaluation-category' });
+    await db.sequelize.query(
+      "INSERT INTO evaluations (scope, period_start, period_end, metrics, score, created_at, updated_at) VALUES ('category', '2026-02-28 16:00:00', '2026-03-31 16:00:00', ?, 91.25, '2026-04-01', '2026-04-01')",
+      { replacements: [JSON.stringify({ category: '市容环境', closed: 14 })] },
+    );
+    const read = async () => ((await db.sequelize.query("SELECT * FROM evaluations WHERE scope = 'category'"))[0] as Array<{ category?: string | null; metrics: string }>)
+      .map((r) => [r.category ?? null, JSON.parse(r.metrics)]);
+    await migrator.up();
+    expect(await read()).to.deep.equal([['市容环境', { closed: 14 }]]);
+    await migrator.down({ to: '0011-evaluation-category' });
+    expect(await read()).to.deep.equal([[null, { category: '市容环境', closed: 14 }]]);
+    await migrator.up();
+    await db.sequelize.query('DELETE FROM evaluations');
   });
 });

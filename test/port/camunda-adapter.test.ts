@@ -94,6 +94,23 @@ describe('camunda adapter against the simulation', function () {
     expect((caught as PortError).code).to.equal('UNAVAILABLE');
   });
 
+  it('given a gateway that truncates long variable values, when a user task\'s variables are read, then the truncated ones are read in full one by one', async () => {
+    await sim.close();
+    sim = await startCamundaSim({ onError: () => undefined, taskListenerWaitMs: 300, honourTruncateValues: false, variableSizeThreshold: 100 });
+    const a = adapter({ historyListeners: false });
+    await a.deploy(fixtures().filter((f) => f.name === 'port-nested-task.bpmn'));
+    const long = '长'.repeat(500);
+    const { processInstanceKey } = await a.createInstance({ bpmnProcessId: 'port-nested-task', variables: { caseNo: 'C-T1', long, list: Array.from({ length: 50 }, (_, i) => i) } });
+    const [task] = await eventually('the user task', async () => {
+      const found = await sim.engine.listUserTasks({ processInstanceKey });
+      return found.length ? found : null;
+    });
+    const variables = await a.userTaskVariables(task!.userTaskKey);
+    expect(variables).to.deep.equal({ caseNo: 'C-T1', long, list: Array.from({ length: 50 }, (_, i) => i), level: 'sub-process', subOnly: 'C-T1/sub', note: 'task-local' });
+    const fullReads = sim.calls.filter((c) => c.method === 'GET' && c.path.startsWith('/v2/variables/') && c.status === 200);
+    expect(fullReads, 'one read per truncated value (long, list)').to.have.length(2);
+  });
+
   it('given listeners switched off, when deployed, then the file reaches the cluster unchanged', async () => {
     const review = fixtures().find((f) => f.name === 'port-review.bpmn')!;
     const { processes } = await adapter({ historyListeners: false }).deploy([review]);

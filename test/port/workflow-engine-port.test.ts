@@ -79,7 +79,7 @@ for (const target of portTargets()) {
 
     it('given BPMN files and a form, when deployed, then each process and the form come back with key, id and version, and the same files again give the same versions', async () => {
       const ids = deployed.processes.map((p) => p.bpmnProcessId).sort();
-      expect(ids).to.deep.equal(['port-error-boundary', 'port-flaky', 'port-incident', 'port-message', 'port-review', 'port-service-chain', 'port-shapes', 'port-signal']);
+      expect(ids).to.deep.equal(['port-call-task', 'port-error-boundary', 'port-flaky', 'port-incident', 'port-message', 'port-nested-task', 'port-review', 'port-service-chain', 'port-shapes', 'port-signal']);
       for (const p of deployed.processes) {
         expect(p.processDefinitionKey).to.match(/^\d+$/);
         expect(p.version).to.be.a('number').and.to.be.at.least(1);
@@ -289,10 +289,42 @@ for (const target of portTargets()) {
       await rejectsWith(t.engine.resolveIncident(incidentKey), cap.eventualReads ? ['INVALID_STATE', 'NOT_FOUND'] : ['INVALID_STATE']);
     });
 
+    it('given a user task inside a sub-process, when its variables are read, then it sees the instance\'s variables and the inner scopes win', async () => {
+      const caseNo = `C-${run}-5`;
+      const { processInstanceKey: pik } = await t.engine.createInstance({ bpmnProcessId: 'port-nested-task', variables: { caseNo, level: 'process', note: 'process', big: 'x'.repeat(10_000) } });
+      const { task } = await taskEvent(pik, 'CREATED');
+      // a cluster exports the task before or after its variables: read until the innermost one is there
+      const seen = await eventually('the task variables', async () => {
+        const v = await t.engine.userTaskVariables(task.userTaskKey);
+        return v['note'] === 'task-local' && v['level'] === 'sub-process' ? v : null;
+      });
+      expect(seen).to.deep.equal({ caseNo, level: 'sub-process', note: 'task-local', subOnly: `${caseNo}/sub`, big: 'x'.repeat(10_000) });
+      await t.engine.completeUserTask(task.userTaskKey, {});
+      await processEnded(pik);
+    });
+
+    it('given a user task in a called process, when its variables are read, then it sees what the parent passed down, the call\'s own input over the parent\'s', async () => {
+      const caseNo = `C-${run}-6`;
+      const { processInstanceKey: parent } = await t.engine.createInstance({ bpmnProcessId: 'port-call-task', variables: { caseNo, level: 'process', via: 'parent' } });
+      // the called instance's key is not known here: its task is the nested-process task that sees this case
+      const { key, seen } = await eventually('the called process\'s task and its variables', async () => {
+        for (const e of t.events) {
+          if (e.kind !== 'userTask' || e.intent !== 'CREATED' || e.task.bpmnProcessId !== 'port-nested-task') continue;
+          const v = await t.engine.userTaskVariables(e.task.userTaskKey);
+          if (v['caseNo'] === caseNo && v['note'] === 'task-local') return { key: e.task.userTaskKey, seen: v };
+        }
+        return null;
+      }, 30_000);
+      expect(seen).to.deep.equal({ caseNo, level: 'sub-process', via: 'call', note: 'task-local', subOnly: `${caseNo}/sub` });
+      await t.engine.completeUserTask(key, {});
+      await processEnded(parent);
+    });
+
     it('given requests the engine cannot serve, when made, then they fail with the same port error codes', async () => {
       await rejectsWith(t.engine.createInstance({ bpmnProcessId: `no-such-process-${run}` }), ['NOT_FOUND']);
       await rejectsWith(t.engine.assignUserTask('2251799813999999', 'li.lei'), ['NOT_FOUND']);
       await rejectsWith(t.engine.completeUserTask('2251799813999999', {}), ['NOT_FOUND']);
+      await rejectsWith(t.engine.userTaskVariables('2251799813999999'), ['NOT_FOUND']);
       await rejectsWith(t.engine.resolveIncident('2251799813999998'), ['NOT_FOUND']);
       await rejectsWith(t.engine.publishMessage({ name: '', correlationKey: 'x' }), ['INVALID_ARGUMENT']);
     });

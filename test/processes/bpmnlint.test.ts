@@ -1,63 +1,32 @@
 import { expect } from 'chai';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { BpmnModdle } from 'bpmn-moddle';
-import zeebeSchema from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'json' };
+import { configuredRules, lintBpmnDetailed, RULES_OFF, type LintProblem } from '../../domain/lint/index.js';
 
 /**
- * Lints every processes/*.bpmn the way Camunda Modeler lints a Camunda 8.8 diagram, plus bpmnlint's
- * recommended rules where they fit Zeebe:
+ * Lints every processes/*.bpmn with domain/lint — the lint the administration API runs before a deploy and the
+ * modeler shows — the way Camunda Modeler lints a Camunda 8.8 diagram, plus bpmnlint's recommended rules where
+ * they fit Zeebe, plus the embedded engine's supported set:
  *
  * - `plugin:camunda-compat/camunda-cloud-8-8` (bpmnlint-plugin-camunda-compat 2.61.0): what Zeebe 8.8 executes
  *   (element types, zeebe:* extensions, FEEL syntax, timers, user tasks, listeners …);
  * - `bpmnlint:recommended` (bpmnlint 11.15.0) without `no-inclusive-gateway`: Zeebe runs inclusive gateways
- *   (fork 8.1, join 8.6), and so does the embedded engine.
+ *   (fork 8.1, join 8.6), and so does the embedded engine;
+ * - the engine's parser (what deploy runs), each problem it lists an error of source `engine`.
  *
- * bpmnlint is pinned to 11.15.0, the newest 11.x: bpmnlint 12 needs `@bpmn-io/lint-core`, which the package
- * registry used here does not carry. Any `error` fails (and so does a rule that crashes, or a moddle warning:
- * an unknown zeebe:* element or attribute); `warn` findings are printed and do not fail.
+ * Any `error` fails (and so does a rule that crashes, or a moddle warning: an unknown zeebe:* element or
+ * attribute); `warning` findings are printed and do not fail.
  */
 
-const require = createRequire(import.meta.url);
-
-interface LintReport { id?: string; message: string; category: 'error' | 'warn' | 'info' | 'rule-error' }
-interface LinterInstance { lint(root: unknown, config: LintConfig): Promise<Record<string, LintReport[]>> }
-interface LintConfig { extends?: string | string[]; rules?: Record<string, string | number> }
-
-const { Linter } = require('bpmnlint') as { Linter: new (options: { resolver: unknown }) => LinterInstance };
-const NodeResolver = require('bpmnlint/lib/resolver/node-resolver') as new (options: { require: NodeJS.Require }) => unknown;
-
-/** The compat config of the Camunda version the processes target (modeler:executionPlatformVersion 8.8.x). */
-const CAMUNDA_COMPAT = 'plugin:camunda-compat/camunda-cloud-8-8';
-
-const config: LintConfig = {
-  extends: ['bpmnlint:recommended', CAMUNDA_COMPAT],
-  rules: {
-    'no-inclusive-gateway': 'off',
-  },
-};
-
-// resolve rules from this test's location, not from the working directory mocha runs in
-// a fresh linter per file: some rules (no-duplicate-sequence-flows) keep state in the rule instance, which the
-// linter caches, so one linter shared across files reports flows of one file as duplicates of another's
-const newLinter = () => new Linter({ resolver: new NodeResolver({ require }) });
-const moddle = BpmnModdle({ zeebe: zeebeSchema });
-
-interface Problem { file: string; id: string; rule: string; category: LintReport['category'] | 'moddle'; message: string }
+interface Problem extends LintProblem { file: string }
 
 async function lint(xml: string, file: string): Promise<{ problems: Problem[]; root: { $attrs?: Record<string, string> } }> {
-  const { rootElement, warnings } = await moddle.fromXML(xml);
-  const problems: Problem[] = warnings.map((w) => ({ file, id: '-', rule: 'moddle-import', category: 'moddle', message: w.message }));
-  const results = await newLinter().lint(rootElement, config);
-  for (const [rule, reports] of Object.entries(results)) {
-    for (const r of reports) problems.push({ file, id: r.id ?? '-', rule, category: r.category, message: r.message });
-  }
-  return { problems, root: rootElement as { $attrs?: Record<string, string> } };
+  const { problems, definitions } = await lintBpmnDetailed(xml);
+  return { problems: problems.map((p) => ({ ...p, file })), root: definitions ?? {} };
 }
 
-const failing = (p: Problem) => p.category === 'error' || p.category === 'rule-error' || p.category === 'moddle';
-const line = (p: Problem) => `${p.file}  ${p.id}  ${p.rule} (${p.category}): ${p.message}`;
+const failing = (p: Problem) => p.severity === 'error';
+const line = (p: Problem) => `${p.file}  ${p.elementId ?? '-'}  ${p.rule} (${p.source} ${p.severity}): ${p.message}`;
 
 const PROCESSES_DIR = fileURLToPath(new URL('../../processes/', import.meta.url));
 const files = readdirSync(PROCESSES_DIR).filter((f) => f.endsWith('.bpmn')).sort();
@@ -122,12 +91,42 @@ describe('processes / bpmnlint: the linter applies both rule sets', function () 
       + '<zeebe:ioMapping><zeebe:input source="= caseId +" target="x" /></zeebe:ioMapping></bpmn:extensionElements>'), 'camunda-compat/feel'],
     ['a user task without a name', diagram('').replace('name="task"', '').replace('<bpmn:serviceTask', '<bpmn:userTask').replace('</bpmn:serviceTask>', '</bpmn:userTask>'), 'label-required'],
     ['a complex gateway (not executable on Zeebe)', diagram('', 'bpmn:complexGateway'), 'no-complex-gateway'],
+    ['a complex gateway, for the embedded engine', diagram('', 'bpmn:complexGateway'), 'engine/supported'],
   ];
   for (const [what, xml, rule] of cases) {
     it(`given ${what}, when linted, then ${rule ? `${rule} reports an error on it` : 'nothing is reported'}`, async () => {
       const { problems } = await lint(xml, 'probe.bpmn');
       if (rule === null) expect(problems.map(line)).to.deep.equal([]);
-      else expect(problems.filter((p) => p.rule === rule && p.category === 'error').map((p) => p.id)).to.include('task');
+      else expect(problems.filter((p) => p.rule === rule && p.severity === 'error').map((p) => p.elementId)).to.include('task');
     });
   }
+});
+
+describe('processes / bpmnlint: sources, severities and the rules switched off', function () {
+  this.timeout(20_000);
+
+  it('given the lint configuration, when its rules are resolved, then only the rules listed as off (with a reason) are off', async () => {
+    const rules = await configuredRules();
+    const off = Object.entries(rules).filter(([, v]) => v === 'off' || (Array.isArray(v) && v[0] === 'off')).map(([k]) => k).sort();
+    expect(off).to.deep.equal(RULES_OFF.map((r) => r.rule).sort());
+    for (const r of RULES_OFF) expect(r.reason, r.rule).to.have.length.greaterThan(10);
+    expect(Object.keys(rules).filter((k) => k.startsWith('camunda-compat/')).length, 'camunda-compat rules').to.be.greaterThan(20);
+    expect(rules['label-required'], 'a recommended rule keeps its severity').to.equal('error');
+    expect(rules['superfluous-gateway'], 'a recommended warning stays a warning').to.equal('warn');
+  });
+
+  it('given a diagram with a problem from each rule set, when linted, then every problem names its source, rule and element', async () => {
+    const xml = diagram('').replace('<bpmn:serviceTask id="task" name="task">', '<bpmn:serviceTask id="task">');
+    const { problems } = await lint(xml.replace(/<bpmn:serviceTask/g, '<bpmn:complexGateway').replace(/<\/bpmn:serviceTask>/g, '</bpmn:complexGateway>'), 'probe.bpmn');
+    const sources = new Set(problems.map((p) => p.source));
+    expect([...sources].sort()).to.deep.equal(['camunda-compat', 'engine', 'recommended']);
+    const engine = problems.filter((p) => p.source === 'engine');
+    expect(engine.map((p) => [p.elementId, p.severity, p.rule])).to.deep.include(['task', 'error', 'engine/supported']);
+  });
+
+  it('given a diagram with a superfluous gateway, when linted, then the recommended warning is a warning, not an error', async () => {
+    const xml = diagram('', 'bpmn:exclusiveGateway');
+    const { problems } = await lint(xml, 'probe.bpmn');
+    expect(problems.filter((p) => p.rule === 'superfluous-gateway').map((p) => [p.elementId, p.severity, p.source])).to.deep.equal([['task', 'warning', 'recommended']]);
+  });
 });

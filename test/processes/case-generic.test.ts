@@ -2,8 +2,9 @@ import { expect } from 'chai';
 import { Evaluation, OutboxMessage } from '../../db/models/index.js';
 import { verifyAuditChain } from '../../domain/audit/index.js';
 import { BusinessCalendar } from '../../domain/calendar/index.js';
+import { rateCase } from '../../domain/intake/tracking.js';
 import {
-  ADAPTERS, at, completeTask, eventually, instanceTree, iso, openProcessWorld, reload, reportCase, type ProcessWorld,
+  ADAPTERS, at, completedElements, completeTask, eventually, instanceTree, iso, openProcessWorld, reload, reportCase, thrownEscalations, type ProcessWorld,
 } from './support/process-harness.js';
 
 /**
@@ -46,6 +47,10 @@ for (const { adapter, name } of ADAPTERS) describe(`process / case-generic on ${
     c = await eventually('督办', async () => ((await reload(caseRow)).escalationLevel >= 1 ? reload(caseRow) : null));
     expect(c.warningLight).to.equal('red');
     expect(c.escalationLevel).to.equal(1);
+    // case-handling hands 督办 up as an escalation; the caller's boundary on the call activity takes it to the centre's 督办 job
+    expect(await thrownEscalations(world, instanceKey)).to.deep.equal([{ code: 'supervise', caughtBy: 'handlingSupervise' }]);
+    await eventually('the caller\'s 督办 path to end', async () => (await completedElements(world, instanceKey)).includes('escalate1End'));
+    expect(await completedElements(world, instanceKey)).to.include.members(['handlingSupervise', 'escalate1']);
 
     // handled; verification fails once (返工), handled again, verified
     await completeTask(world, tree, 'handle', { handleOutcome: 'done', handleResult: '已清运' });
@@ -123,5 +128,73 @@ for (const { adapter, name } of ADAPTERS) describe(`process / case-generic on ${
     expect(c.status).to.equal('shelved');
     expect(await world.engine.listUserTasks({ state: 'CREATED' })).to.deep.equal([]);
   });
-});
 
+  it('given a reporter unsatisfied at 回访, when the rating arrives, then case-followup hands it back, the case is reopened (重办) and handled, verified, closed and rated again', async () => {
+    const { caseRow, instanceKey } = await reportCase(world, { eventTypeCode: 'SJ-0101', gridCode: 'G-XP-01-01', description: '小区门口垃圾满溢' });
+    const tree = () => instanceTree(world, instanceKey);
+    await completeTask(world, tree, 'accept', { filed: true, eventTypeCode: 'SJ-0101' });
+    const first = await completeTask(world, tree, 'handle', { handleOutcome: 'done', handleResult: '已清运' });
+    await completeTask(world, tree, 'verify', { verified: true });
+    await eventually('结案 and the 回访 wait', async () => (await reload(caseRow)).status === 'closed'
+      && (await world.engine.listSubscriptions()).some((s) => s.name === 'case-rating' && s.correlationKey === caseRow.id));
+    // the reporter's own path (the public page): rateCase publishes the rating
+    await rateCase(world.port, caseRow.trackingToken, { satisfied: false, rating: 2, comment: '垃圾又堆起来了' });
+
+    // 重办: handled again by the same unit, then verified and closed a second time
+    const again = await eventually('the reopened handle task', async () =>
+      (await world.engine.listUserTasks({ state: 'CREATED', elementId: 'handle' })).find((t) => t.userTaskKey !== first.userTaskKey));
+    expect(again.candidateGroups).to.deep.equal(['T-XP']);
+    let c = await reload(caseRow);
+    expect([c.status, c.closedAt]).to.deep.equal(['handling', null]);
+    await completeTask(world, tree, 'handle', { handleOutcome: 'done', handleResult: '已清运并增设垃圾桶' });
+    await completeTask(world, tree, 'verify', { verified: true });
+    await eventually('the second 回访 wait', async () => (await world.engine.listSubscriptions()).some((s) => s.name === 'case-rating' && s.correlationKey === caseRow.id));
+    // a new round: the reporter may rate again (the first answer stays in the 重办 audit record)
+    await rateCase(world.port, caseRow.trackingToken, { satisfied: true, rating: 5 });
+    await eventually('the instance to complete', async () => (await world.engine.getInstance(instanceKey))?.state === 'COMPLETED');
+    c = await reload(caseRow);
+    expect([c.status, c.satisfaction]).to.deep.equal(['closed', 'satisfied']);
+    const path = await completedElements(world, instanceKey);
+    expect(path.filter((e) => e === 'followup')).to.have.length(1); // the first call ended in the error, caught by the boundary
+    expect(path).to.include.members(['followupUnsatisfied', 'reopen', 'evaluate']);
+    expect((await OutboxMessage.findAll({ where: { caseId: caseRow.id, kind: 'reporter-closed' } }))).to.have.length(2);
+  });
+
+  it('given a reporter who never rates, when three days pass after 结案, then 回访 times out and the case is evaluated', async () => {
+    const { caseRow, instanceKey } = await reportCase(world, { eventTypeCode: 'SJ-0101', gridCode: 'G-XP-01-01', description: '路边垃圾桶破损' });
+    const tree = () => instanceTree(world, instanceKey);
+    await completeTask(world, tree, 'accept', { filed: true, eventTypeCode: 'SJ-0101' });
+    await completeTask(world, tree, 'handle', { handleOutcome: 'done', handleResult: '已更换' });
+    await completeTask(world, tree, 'verify', { verified: true });
+    await eventually('the 回访 wait', async () => (await world.engine.listSubscriptions()).some((s) => s.name === 'case-rating' && s.correlationKey === caseRow.id));
+    await world.clock.advance(3 * 86_400_000 + 60_000);
+    await eventually('the instance to complete', async () => (await world.engine.getInstance(instanceKey))?.state === 'COMPLETED');
+    expect(await Evaluation.count({ where: { caseId: caseRow.id, scope: 'case' } })).to.equal(1);
+    expect((await reload(caseRow)).satisfaction).to.equal(null);
+  });
+
+  it('given a unit that lets the case run to 150 % of its limit, when 挂牌督办 falls due, then case-handling hands it up as supervise-listed and the category process escalates to level 2', async () => {
+    const { caseRow, instanceKey } = await reportCase(world, { eventTypeCode: 'SJ-0101', gridCode: 'G-XP-01-01', description: '商铺门前长期堆放杂物' }, 'case-city-appearance');
+    const tree = () => instanceTree(world, instanceKey);
+    await completeTask(world, tree, 'accept', { filed: true, eventTypeCode: 'SJ-0101' });
+    const handle = await eventually('the handle task', async () => (await world.engine.listUserTasks({ state: 'CREATED', elementId: 'handle' }))[0]);
+    const marks = await world.engine.getVariables(handle.processInstanceKey);
+    await world.clock.set(new Date(Date.parse(String(marks['handleSuperviseAt'])) + 60_000));
+    await eventually('挂牌督办 on the case', async () => (await reload(caseRow)).escalationLevel === 2);
+    // the 督办 and 挂牌督办 jobs run side by side: wait for both paths of the caller to end
+    await eventually('the caller\'s 督办 and 挂牌督办 paths to end', async () => {
+      const done = await completedElements(world, instanceKey);
+      return done.includes('escalate1End') && done.includes('escalate2End');
+    });
+    expect(await thrownEscalations(world, instanceKey)).to.deep.equal([
+      { code: 'supervise', caughtBy: 'handlingSupervise' }, { code: 'supervise-listed', caughtBy: 'handlingSuperviseListed' },
+    ]);
+    expect(await completedElements(world, instanceKey)).to.include.members(['handlingSupervise', 'escalate1', 'handlingSuperviseListed', 'escalate2']);
+    const c = await reload(caseRow);
+    expect([c.warningLight, c.status]).to.deep.equal(['red', 'dispatched']);
+    const kinds = new Set((await OutboxMessage.findAll({ where: { caseId: caseRow.id } })).map((m) => m.kind));
+    expect([...kinds].sort()).to.deep.equal(['escalate-1', 'escalate-2', 'remind', 'reporter-accepted', 'reporter-dispatched']);
+    // the unit is still at work: the escalations did not interrupt 处置
+    expect((await world.engine.listUserTasks({ state: 'CREATED', elementId: 'handle' })).map((t) => t.userTaskKey)).to.deep.equal([handle.userTaskKey]);
+  });
+});

@@ -3,7 +3,7 @@ import { AuditRecord, OutboxMessage } from '../../db/models/index.js';
 import { BusinessCalendar } from '../../domain/calendar/index.js';
 import { stageDeadline } from '../../domain/deadlines/index.js';
 import {
-  ADAPTERS, at, completeTask, eventually, firedTimers, instanceTree, iso, openProcessWorld, reload, reportCase, type ProcessWorld,
+  ADAPTERS, at, completedElements, completeTask, eventually, firedTimers, instanceTree, iso, openProcessWorld, reload, reportCase, type ProcessWorld,
 } from './support/process-harness.js';
 
 const calendar = new BusinessCalendar();
@@ -57,6 +57,8 @@ for (const { adapter, name } of ADAPTERS) describe(`process / case-illegal-build
     expect(demolish.dueDate).to.equal(stageDeadline(calendar, { stage: 'extra', limit: '20d', clock: 'working', start: demolishStart }).dueAt);
     await completeTask(world, tree, 'demolish', { stageResult: '违建已拆除，现场恢复原状' });
     await completeTask(world, tree, 'verify', { verified: true, verifyComment: '核查拆除到位' });
+    // 回访 (case-followup): the reporter is satisfied
+    await world.port.publishMessage({ name: 'case-rating', correlationKey: caseRow.id, variables: { satisfied: true, rating: 5 }, timeToLiveMs: 7 * 86_400_000 });
     await eventually('the instance to complete', async () => (await world.engine.getInstance(instanceKey))?.state === 'COMPLETED');
 
     c = await reload(caseRow);
@@ -70,5 +72,34 @@ for (const { adapter, name } of ADAPTERS) describe(`process / case-illegal-build
     expect(stages).to.deep.equal(['accept', '停工', '处罚', '拆除']);
     const kinds = (await OutboxMessage.findAll({ where: { caseId: caseRow.id } })).map((m) => m.kind).sort();
     expect(kinds).to.deep.equal(['escalate-1', 'escalate-1', 'remind', 'reporter-accepted', 'reporter-closed', 'reporter-dispatched']);
+  });
+
+  it('given a reporter unsatisfied that the structure is only half removed, when 回访 says so, then the case is reopened (重办) at 拆除 with a fresh deadline and closes after a second 回访', async () => {
+    const { caseRow, instanceKey } = await reportCase(world, { eventTypeCode: 'SJ-0501', gridCode: 'G-XP-01-01', description: '文昌社区院内违建棚房' }, 'case-illegal-building');
+    const tree = () => instanceTree(world, instanceKey);
+    await completeTask(world, tree, 'accept', { filed: true, eventTypeCode: 'SJ-0501' });
+    await completeTask(world, tree, 'stopWork', { stageResult: '已停工' });
+    await completeTask(world, tree, 'penalty', { stageResult: '已处罚' });
+    const firstDemolish = await completeTask(world, tree, 'demolish', { stageResult: '已拆除' });
+    await completeTask(world, tree, 'verify', { verified: true });
+    await eventually('结案 and the 回访 wait', async () => (await reload(caseRow)).status === 'closed'
+      && (await world.engine.listSubscriptions()).some((s) => s.name === 'case-rating' && s.correlationKey === caseRow.id));
+    await world.clock.set(at('2026-03-04T10:00:00'));
+    await world.port.publishMessage({ name: 'case-rating', correlationKey: caseRow.id, variables: { satisfied: false, rating: 1, ratingComment: '只拆了一半' }, timeToLiveMs: 0 });
+
+    const again = await eventually('拆除 again', async () =>
+      (await world.engine.listUserTasks({ state: 'CREATED', elementId: 'demolish' })).find((t) => t.userTaskKey !== firstDemolish.userTaskKey));
+    expect(again.candidateGroups).to.deep.equal(['T-XP']);
+    expect(again.dueDate).to.equal(stageDeadline(calendar, { stage: 'extra', limit: '20d', clock: 'working', start: at('2026-03-04T10:00:00') }).dueAt);
+    expect((await reload(caseRow)).status).to.equal('handling');
+    await completeTask(world, tree, 'demolish', { stageResult: '残余部分已全部拆除' });
+    await completeTask(world, tree, 'verify', { verified: true });
+    await eventually('the second 回访 wait', async () => (await world.engine.listSubscriptions()).some((s) => s.name === 'case-rating' && s.correlationKey === caseRow.id));
+    await world.port.publishMessage({ name: 'case-rating', correlationKey: caseRow.id, variables: { satisfied: true, rating: 4 }, timeToLiveMs: 0 });
+    await eventually('the instance to complete', async () => (await world.engine.getInstance(instanceKey))?.state === 'COMPLETED');
+    expect((await reload(caseRow)).status).to.equal('closed');
+    expect(await completedElements(world, instanceKey)).to.include.members(['followupUnsatisfied', 'reopen', 'followup', 'evaluate']);
+    const audit = (await AuditRecord.findAll({ where: { caseId: caseRow.id }, order: [['id', 'ASC']] })).map((r) => r.action);
+    expect(audit).to.include('reopened');
   });
 });

@@ -135,14 +135,14 @@ describe('monthly evaluation (domain/schedule)', () => {
     }
   });
 
-  it('given the stored category rows, then every metric and score equals the hand count and the row names its category', async () => {
+  it('given the stored category rows, then every metric and score equals the hand count and the row names its category in its column', async () => {
     const rows = await stored('category', {});
-    const byCategory = new Map(rows.map((r) => [r.metrics['category'], r]));
+    const byCategory = new Map(rows.map((r) => [r.category, r]));
     expect([...byCategory.keys()]).to.have.members(['市容环境', '矛盾纠纷', '生态环境']);
     for (const [category, metrics, score] of [['市容环境', SRHJ, SCORE.SRHJ], ['矛盾纠纷', MDJF, SCORE.MDJF], ['生态环境', SHJ, SCORE.SHJ]] as const) {
       const row = byCategory.get(category)!;
       expect(row.unitId).to.equal(null);
-      expect(row.metrics).to.deep.equal({ category, ...metrics });
+      expect(row.metrics).to.deep.equal({ ...metrics });
       expect(row.score, category).to.equal(score);
     }
   });
@@ -156,6 +156,11 @@ describe('monthly evaluation (domain/schedule)', () => {
     const categories = await evaluationsFor({ scope: 'category', period: '2026-03' });
     expect(categories.map((r) => [r.rank, r.group, r.category, r.unitId, r.score])).to.deep.equal([[1, '市容环境', '市容环境', null, 91.25], [2, '矛盾纠纷', '矛盾纠纷', null, 68.24], [3, '生态环境', '生态环境', null, 59]]);
     expect(categories[0]!.metrics).to.not.have.property('category');
+    // one category's row, found by the column (and nothing for a category without cases that month)
+    const disputes = await evaluationsFor({ scope: 'category', period: '2026-03', category: '矛盾纠纷' });
+    expect(disputes.map((r) => [r.rank, r.group, r.score])).to.deep.equal([[1, '矛盾纠纷', 68.24]]);
+    expect(await evaluationsFor({ scope: 'category', period: '2026-03', category: '食品安全' })).to.deep.equal([]);
+    expect(await Evaluation.count({ where: { scope: 'category', category: '市容环境', periodStart: MARCH.from } })).to.equal(1);
     expect(await evaluationsFor({ scope: 'unit', period: '2026-05' })).to.deep.equal([]);
   });
 

@@ -33,6 +33,14 @@ describe('worker case-notify-reporter', () => {
     expect((await OutboxMessage.findOne({ where: { caseId: c.id } }))!.body).to.contain('不属于受理范围');
   });
 
+  it('given a dispute handed over to 信访 after failed mediation, when the reporter is told, then the message says where it went and asks for no rating', async () => {
+    const c = await createCase({ status: 'closed' });
+    await handler(makeJob('case-notify-reporter', { caseId: c.id, handOverTo: 'petition', handOverNote: '请至区信访局登记' }, { event: 'handedOver' }));
+    const m = (await OutboxMessage.findOne({ where: { caseId: c.id } }))!;
+    expect(m.kind).to.equal('reporter-handedOver');
+    expect(m.body).to.contain('信访部门').and.contain('请至区信访局登记').and.not.contain('评价');
+  });
+
   it('given an AI camera capture (no reporter), when told, then nothing is queued and the audit log says why', async () => {
     const c = await createCase({ channel: 'ai_camera', reporterPhone: null, status: 'closed' });
     expect(await handler(makeJob('case-notify-reporter', { caseId: c.id }, { event: 'closed' }))).to.deep.equal({ outcome: 'complete' });

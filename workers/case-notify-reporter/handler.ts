@@ -8,7 +8,7 @@ import { caseJob, header, incident, jobDedupKey, stringVar } from '../support/ca
 export const JOB_TYPE = 'case-notify-reporter';
 
 /**
- * Tells the reporter about a step (header `event`: accepted, rejected, dispatched, closed) through
+ * Tells the reporter about a step (header `event`: accepted, rejected, dispatched, closed, handedOver) through
  * the outbox; reports without a contact (AI cameras, anonymous) are noted and left alone.
  */
 export function caseNotifyReporterHandler(deps: WorkerDeps): JobHandler {
@@ -21,7 +21,7 @@ export function caseNotifyReporterHandler(deps: WorkerDeps): JobHandler {
       await noteOnCase(caseId, 'reporter-notified', ctx, { event, sent: false, reason: 'no reporter contact' });
       return complete();
     }
-    const { subject, body } = reporterMessage(event as ReporterEvent, view.case, { unitName: view.unit?.name ?? null, reason: stringVar(job, 'rejectReason') });
+    const { subject, body } = reporterMessage(event as ReporterEvent, view.case, { unitName: view.unit?.name ?? null, reason: stringVar(job, event === 'handedOver' ? 'handOverNote' : 'rejectReason'), handOverTo: stringVar(job, 'handOverTo') });
     const { message } = await enqueueNotification(
       { dedupKey: jobDedupKey(job), kind: `reporter-${event}`, channel: to.channel, recipient: to.recipient, caseId, subject, body },
       { now },

@@ -31,6 +31,17 @@ describe('worker case-remind', () => {
     expect(m!.body).to.contain('催办').and.contain('处置').and.contain('2026-03-02 15:30');
   });
 
+  it('given an emergency with a 协办 unit at its 80 % mark, when reminded at stage assist, then the assisting unit (not the lead) gets a reminder with its own due time', async () => {
+    const fire = (await Unit.findOne({ where: { code: 'D-XFDD' } }))!;
+    const c = await createCase({ eventTypeCode: 'SJ-0403', status: 'dispatched', unitId: fire.id });
+    const job = makeJob('case-remind', { caseId: c.id, assistUnit: 'T-XP', assistDueAt: '2026-03-02T16:32:00.000Z' }, { stage: 'assist' });
+    expect(await handler(job)).to.deep.equal({ outcome: 'complete' });
+    const messages = await OutboxMessage.findAll({ where: { caseId: c.id } });
+    expect(messages.map((m) => m.recipient)).to.deep.equal([txp.contactPhone]);
+    expect(messages[0]!.body).to.contain('协办').and.contain('2026-03-03 00:32');
+    expect(await handler(makeJob('case-remind', { caseId: c.id }, { stage: 'assist' }))).to.deep.include({ outcome: 'fail', retries: 0 });
+  });
+
   it('given a case already red, when a reminder comes late, then it stays red', async () => {
     const c = await createCase({ eventTypeCode: 'SJ-0101', status: 'dispatched', unitId: txp.id, fields: { warningLight: 'red' } });
     await handler(makeJob('case-remind', { caseId: c.id }, { stage: 'handle' }));

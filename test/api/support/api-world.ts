@@ -5,6 +5,7 @@ import { createLogger } from '../../../config/logger.js';
 import { loadConfig } from '../../../config/load.js';
 import { AuditRecord, Case, IdempotencyRecord, InboxTask, Session } from '../../../db/models/index.js';
 import { startInboxSync } from '../../../domain/inbox/sync.js';
+import { startCaseHistory } from '../../../domain/history/record-events.js';
 import { openProcessWorld, type ProcessWorld } from '../../processes/support/process-harness.js';
 
 export const PASSWORD = 'Demo@2026';
@@ -27,11 +28,12 @@ export interface ApiWorld {
  * The real HTTP server over the whole one-machine system: the demo district in SQLite, the embedded
  * engine with the product processes, every worker, and the inbox kept in sync from the port.
  */
-export async function openApiWorld(options: { publicPerMinute?: number } = {}): Promise<ApiWorld> {
+export async function openApiWorld(options: { publicPerMinute?: number; /** uploads go here (default ./data) */ dataDir?: string } = {}): Promise<ApiWorld> {
   const world = await openProcessWorld(new Date());
   const inbox = await startInboxSync(world.port);
+  const history = await startCaseHistory(world.port);
   const app = createApp({
-    config: loadConfig({}), log: createLogger('silent'), sequelize: world.db.sequelize, version: '0.0.0-test', workflow: world.port,
+    config: loadConfig(options.dataDir ? { DATA_DIR: options.dataDir } : {}), log: createLogger('silent'), sequelize: world.db.sequelize, version: '0.0.0-test', workflow: world.port,
     rateLimits: { publicPerMinute: options.publicPerMinute ?? 10_000, loginPerMinute: 10_000 },
   });
   const server: Server = app.listen(0, '127.0.0.1');
@@ -49,7 +51,7 @@ export async function openApiWorld(options: { publicPerMinute?: number } = {}): 
       if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';
       const res = await fetch(`${base}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
       const text = await res.text();
-      return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : null) as never };
+      return { status: res.status, headers: res.headers, body: (text ? (/json/.test(res.headers.get('content-type') ?? '') ? JSON.parse(text) : text) : null) as never };
     },
     async login(username, password = PASSWORD) {
       const cached = password === PASSWORD ? tokens.get(username) : undefined;
@@ -62,6 +64,7 @@ export async function openApiWorld(options: { publicPerMinute?: number } = {}): 
     async close() {
       await new Promise((resolve) => server.close(resolve));
       await inbox.close();
+      await history.close();
       await world.close();
     },
   };

@@ -123,3 +123,19 @@ export const iso = (local: string): string => at(local).toISOString();
 export async function firedTimers(world: ProcessWorld, instanceKey: string): Promise<string[]> {
   return (await world.engine.history(instanceKey)).filter((h) => h.intent === 'TIMER_TRIGGERED').map((h) => String(h.payload?.['eventId'] ?? h.elementId));
 }
+
+/** The escalations thrown in the case's process tree: code and the catch event that caught it (null: nobody). */
+export async function thrownEscalations(world: ProcessWorld, rootKey: string): Promise<Array<{ code: string; caughtBy: string | null }>> {
+  const out: Array<{ code: string; caughtBy: string | null }> = [];
+  for (const key of await instanceTree(world, rootKey)) {
+    for (const h of await world.engine.history(key)) {
+      if (h.intent === 'ESCALATION_THROWN') out.push({ code: String(h.payload?.['escalationCode']), caughtBy: (h.payload?.['caughtBy'] as string | null) ?? null });
+    }
+  }
+  return out;
+}
+
+/** The ids of the elements that completed in one instance (not its called instances), in order. */
+export async function completedElements(world: ProcessWorld, instanceKey: string): Promise<string[]> {
+  return (await world.engine.history(instanceKey)).filter((h) => h.intent === 'ELEMENT_COMPLETED').map((h) => String(h.elementId));
+}

@@ -12,6 +12,8 @@ export interface SimRequest {
   method: string;
   path: string;
   params: Record<string, string>;
+  /** the query string's parameters (`?truncateValues=false`) */
+  query: URLSearchParams;
   /** parsed JSON, or for multipart the form fields and files */
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- request bodies are checked field by field
   headers: IncomingMessage['headers'];
@@ -90,7 +92,7 @@ export class Router {
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
-    const path = (req.url ?? '/').split('?')[0]!;
+    const [path, search] = (req.url ?? '/').split('?') as [string, string | undefined];
     let closed = false;
     const closers: Array<() => void> = [];
     res.on('close', () => {
@@ -103,7 +105,7 @@ export class Router {
       if (!found) throw new Problem(404, 'Not Found', `the simulation does not implement ${method} ${path}`);
       const body = await readBody(req);
       out = await found.route.handler({
-        method, path, params: found.params, body, headers: req.headers,
+        method, path, params: found.params, query: new URLSearchParams(search ?? ''), body, headers: req.headers,
         closed: () => closed, onClose: (cb) => closers.push(cb),
       });
     } catch (err) {

@@ -30,6 +30,10 @@ export interface CamundaSimOptions {
   taskListenerWaitMs?: number;
   /** the engine's clock: a TestClock lets process scenarios jump days on the "cluster" too */
   clock?: Clock;
+  /** variable values longer than this (JSON characters) come back truncated from searches unless `truncateValues=false` (default 8191) */
+  variableSizeThreshold?: number;
+  /** false: answer as a gateway that ignores `truncateValues` and always truncates (the adapter must read such values one by one) */
+  honourTruncateValues?: boolean;
 }
 
 export async function startCamundaSim(options: CamundaSimOptions = {}): Promise<CamundaSim> {
@@ -60,6 +64,27 @@ export async function startCamundaSim(options: CamundaSimOptions = {}): Promise<
   const notFound = (what: string, key: string, command: string) =>
     new Problem(404, 'NOT_FOUND', `Command '${command}' rejected with code 'NOT_FOUND': Expected to ${command.toLowerCase()} ${what} with key '${key}', but no such ${what} was found`);
   const noContent = { status: 204 };
+  const variableSizeThreshold = options.variableSizeThreshold ?? 8191;
+  // the engine keys variables by scope and name; the REST API by a variable key: hand out one per pair
+  const variableKeys = new Map<string, string>();
+  const variableByKey = new Map<string, { scopeKey: string; name: string; processInstanceKey: string }>();
+  const variableKey = (scopeKey: string, name: string, processInstanceKey: string) => {
+    const id = `${scopeKey}\u0000${name}`;
+    let key = variableKeys.get(id);
+    if (!key) {
+      variableKeys.set(id, (key = nextKey()));
+      variableByKey.set(key, { scopeKey, name, processInstanceKey });
+    }
+    return key;
+  };
+  /** The scopes a user task sees: its element instance and the flow scopes around it, innermost first. */
+  const taskScopes = async (task: UserTask): Promise<string[]> => {
+    const scopeOf = new Map((await engine.listElementInstances(task.processInstanceKey)).map((e) => [e.elementInstanceKey, e.flowScopeKey]));
+    const chain: string[] = [];
+    for (let key: string | null | undefined = task.elementInstanceKey; key && scopeOf.has(key) && !chain.includes(key); key = scopeOf.get(key)) chain.push(key);
+    if (!chain.includes(task.processInstanceKey)) chain.push(task.processInstanceKey);
+    return chain;
+  };
 
   /** Zeebe keeps only live tasks in its runtime state: a finished task is "not found" for commands. */
   const liveTask = async (key: string, command: string): Promise<UserTask> => {
@@ -273,6 +298,37 @@ export async function startCamundaSim(options: CamundaSimOptions = {}): Promise<
         limit: 1000,
       })).filter((t) => !states || states.includes(t.state)).filter((t) => typeof f['userTaskKey'] !== 'string' || t.userTaskKey === f['userTaskKey']);
       return { status: 200, json: page(await Promise.all(all.map(taskView)), req.body) };
+    })
+
+    // every variable of every scope the task sees (a name may come once per scope); values as JSON text
+    .add('POST', '/v2/user-tasks/:key/variables/search', async (req) => {
+      const task = await engine.getUserTask(req.params['key']!);
+      if (!task) throw new Problem(404, 'NOT_FOUND', `User task with key '${req.params['key']}' not found`);
+      const truncate = options.honourTruncateValues === false || req.query.get('truncateValues') !== 'false';
+      const name = (req.body as { filter?: { name?: unknown } }).filter?.name;
+      const items: unknown[] = [];
+      for (const scopeKey of await taskScopes(task)) {
+        for (const [n, value] of Object.entries(await engine.getVariables(scopeKey))) {
+          if (typeof name === 'string' && n !== name) continue;
+          const text = JSON.stringify(value);
+          const cut = truncate && text.length > variableSizeThreshold;
+          items.push({
+            name: n, value: cut ? text.slice(0, variableSizeThreshold) : text, isTruncated: cut, tenantId: TENANT,
+            variableKey: variableKey(scopeKey, n, task.processInstanceKey), scopeKey, processInstanceKey: task.processInstanceKey,
+          });
+        }
+      }
+      return { status: 200, json: page(items, req.body) };
+    })
+
+    .add('GET', '/v2/variables/:key', async (req) => {
+      const found = variableByKey.get(req.params['key']!);
+      const values = found ? await engine.getVariables(found.scopeKey) : {};
+      if (!found || !Object.hasOwn(values, found.name)) throw new Problem(404, 'NOT_FOUND', `Variable with key '${req.params['key']}' not found`);
+      return {
+        status: 200,
+        json: { name: found.name, value: JSON.stringify(values[found.name]), tenantId: TENANT, variableKey: req.params['key'], scopeKey: found.scopeKey, processInstanceKey: found.processInstanceKey },
+      };
     })
 
     .add('POST', '/v2/user-tasks/:key/assignment', async (req) => {

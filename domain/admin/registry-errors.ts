@@ -1,0 +1,37 @@
+import { DomainError } from '../shared/errors.js';
+
+/** One problem with a field of a registry request: the JSON pointer of the field and what is wrong. */
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+/** 400 invalid_input: values the CSV importer would refuse too. */
+export const invalidInput = (errors: FieldProblem[]) =>
+  new DomainError('INVALID_ARGUMENT', 'invalid registry input', { apiCode: 'invalid_input', status: 400, errors });
+
+/** 400 unknown_reference: a code that names no unit / grid / event type (or one of the wrong kind). */
+export const unknownReference = (errors: FieldProblem[]) =>
+  new DomainError('INVALID_ARGUMENT', 'unknown reference', { apiCode: 'unknown_reference', status: 400, errors });
+
+/** 409 duplicate: the code (or username, date) is taken. */
+export const duplicate = (path: string, value: string) =>
+  new DomainError('CONFLICT', `${value} exists`, { apiCode: 'duplicate', status: 409, errors: [{ path, message: `${value} is already taken` }] });
+
+/** 409 in_use: other records still refer to it; switch it off (`enabled: false`) where that exists. */
+export const inUse = (references: Record<string, number>, hint: string) =>
+  new DomainError('CONFLICT', 'in use', {
+    apiCode: 'in_use', status: 409,
+    errors: Object.entries(references).filter(([, n]) => n > 0).map(([what, n]) => ({ path: '/', message: `referenced by ${n} ${what}; ${hint}` })),
+  });
+
+export const notFound = (what: string, key: string) =>
+  new DomainError('NOT_FOUND', `no ${what} ${key}`, { apiCode: 'not_found', status: 404 });
+
+/** 409 self_lockout: an administrator may not disable, demote or delete their own account. */
+export const selfLockout = () =>
+  new DomainError('CONFLICT', 'own account', { apiCode: 'self_lockout', status: 409, errors: [{ path: '/', message: 'you cannot disable, demote or delete your own account' }] });
+
+export function throwIf(problems: FieldProblem[], make: (p: FieldProblem[]) => DomainError = invalidInput): void {
+  if (problems.length) throw make(problems);
+}

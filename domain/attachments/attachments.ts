@@ -1,0 +1,109 @@
+import { Attachment, Case } from '../../db/models/index.js';
+import type { AttachmentKind } from '../../db/models/attachments.js';
+import { changeCase, type ChangeContext } from '../cases/change-case.js';
+import { DomainError } from '../shared/errors.js';
+import { checkFileType, cleanFileName, type UploadClass } from './file-types.js';
+import { readStored, removeStored, sha256Hex, storagePathFor, storeBytes } from './file-store.js';
+
+/** An upload that passed the checks, not yet stored. */
+export interface CheckedFile {
+  buffer: Buffer;
+  fileName: string;
+  mimeType: string;
+  sizeBytes: number;
+  sha256: string;
+  storagePath: string;
+}
+
+export interface AttachmentView {
+  id: string;
+  caseId: string;
+  kind: AttachmentKind;
+  fileName: string;
+  mimeType: string;
+  sizeBytes: number;
+  sha256: string;
+  createdAt: string;
+}
+
+export const toAttachmentView = (a: Attachment): AttachmentView => ({
+  id: a.id, caseId: a.caseId, kind: a.kind, fileName: a.fileName, mimeType: a.mimeType, sizeBytes: a.sizeBytes, sha256: a.sha256,
+  createdAt: a.createdAt.toISOString(),
+});
+
+/** Type (by magic bytes), name and hash of one upload; refuses with 415 before anything is written. */
+export function checkUpload(file: { buffer: Buffer; originalname: string; mimetype: string }, allowed: UploadClass): CheckedFile {
+  const type = checkFileType(file.buffer, file.originalname, file.mimetype, allowed);
+  const sha256 = sha256Hex(file.buffer);
+  return {
+    buffer: file.buffer, fileName: cleanFileName(file.originalname, type.ext), mimeType: type.mimeType, sizeBytes: file.buffer.length,
+    sha256, storagePath: storagePathFor(sha256, type.ext),
+  };
+}
+
+/**
+ * Stores checked files and attaches them to a case: the bytes first (content-addressed), then the rows
+ * and one audit record in one transaction. If the transaction fails, files this call created and no
+ * row refers to are removed again.
+ */
+export async function attachToCase(
+  dataDir: string, caseId: string, kind: AttachmentKind, files: CheckedFile[], ctx: ChangeContext & { uploadedBy: number | null; detail?: Record<string, unknown> },
+): Promise<Attachment[]> {
+  const created: string[] = [];
+  try {
+    for (const f of files) if (await storeBytes(dataDir, f.storagePath, f.buffer)) created.push(f.storagePath);
+    let rows: Attachment[] = [];
+    await changeCase(caseId, 'attachments_added', ctx, async (_c, { transaction }) => {
+      rows = [];
+      // one by one: bulkCreate does not return BIGINT ids on MySQL
+      for (const f of files) {
+        rows.push(await Attachment.create({
+          caseId, kind, fileName: f.fileName, mimeType: f.mimeType, sizeBytes: f.sizeBytes, sha256: f.sha256, storagePath: f.storagePath, uploadedBy: ctx.uploadedBy,
+        }, { transaction }));
+      }
+      return { ...(ctx.detail ?? {}), kind, attachments: rows.map((r) => ({ id: r.id, fileName: r.fileName, mimeType: r.mimeType, sizeBytes: r.sizeBytes, sha256: r.sha256 })) };
+    });
+    return rows;
+  } catch (err) {
+    const unused: string[] = [];
+    for (const p of created) if ((await Attachment.count({ where: { storagePath: p } })) === 0) unused.push(p);
+    await removeStored(dataDir, unused);
+    throw err;
+  }
+}
+
+export async function caseAttachments(caseId: string): Promise<AttachmentView[]> {
+  return (await Attachment.findAll({ where: { caseId }, order: [['id', 'ASC']] })).map(toAttachmentView);
+}
+
+const notFound = () => new DomainError('NOT_FOUND', 'no such attachment', { apiCode: 'attachment_not_found' });
+
+export async function findAttachment(id: string): Promise<Attachment> {
+  const row = /^\d{1,19}$/.test(id) ? await Attachment.findByPk(id) : null;
+  if (!row) throw notFound();
+  return row;
+}
+
+/** A reporter's own photos, by the tracking token: only `photo` attachments of that case. */
+export async function publicPhoto(token: string, id: string): Promise<Attachment> {
+  const c = token.length <= 64 ? await Case.findOne({ where: { trackingToken: token }, attributes: ['id'] }) : null;
+  const row = c && /^\d{1,19}$/.test(id) ? await Attachment.findOne({ where: { id, caseId: c.id, kind: 'photo' } }) : null;
+  if (!row) throw notFound();
+  return row;
+}
+
+/** The list a reporter sees by tracking token: their photos, without hashes or who uploaded. */
+export async function publicPhotos(token: string): Promise<Array<Pick<AttachmentView, 'id' | 'fileName' | 'mimeType' | 'sizeBytes' | 'createdAt'>>> {
+  const c = token.length <= 64 ? await Case.findOne({ where: { trackingToken: token }, attributes: ['id'] }) : null;
+  if (!c) throw new DomainError('NOT_FOUND', 'no case with this tracking token', { apiCode: 'not_found' });
+  const rows = await Attachment.findAll({ where: { caseId: c.id, kind: 'photo' }, order: [['id', 'ASC']] });
+  return rows.map((a) => ({ id: a.id, fileName: a.fileName, mimeType: a.mimeType, sizeBytes: a.sizeBytes, createdAt: a.createdAt.toISOString() }));
+}
+
+export async function attachmentBytes(dataDir: string, row: Attachment): Promise<Buffer> {
+  try {
+    return await readStored(dataDir, row.storagePath);
+  } catch {
+    throw new DomainError('NOT_FOUND', `attachment ${row.id}: file missing`, { apiCode: 'attachment_not_found' });
+  }
+}

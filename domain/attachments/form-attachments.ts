@@ -1,0 +1,60 @@
+import { Attachment, InboxTask } from '../../db/models/index.js';
+import type { Actor } from '../auth/sessions.js';
+import { canSeeTask } from '../inbox/tasks.js';
+import { DomainError } from '../shared/errors.js';
+import { ATTACHMENT_IDS_PATTERN, parseAttachmentIds, taskForm, type FieldError } from '../forms/index.js';
+
+interface FormComponent {
+  key?: string;
+  validate?: { pattern?: string };
+  components?: FormComponent[];
+}
+
+/** The keys of a form's fields that carry attachment ids: the textfields with the attachment-ids pattern. */
+export function attachmentFieldKeys(definition: unknown): string[] {
+  const keys: string[] = [];
+  const walk = (components: FormComponent[] | undefined) => {
+    for (const c of components ?? []) {
+      if (c.key && c.validate?.pattern === ATTACHMENT_IDS_PATTERN) keys.push(c.key);
+      walk(c.components);
+    }
+  };
+  walk((definition as FormComponent | null)?.components);
+  return keys;
+}
+
+/**
+ * Every attachment id a task form names must be an attachment of the task's own case: ids of another
+ * case's photos (or of none) would put someone else's evidence in this case's record.
+ */
+export async function checkFormAttachments(definition: unknown, data: Record<string, unknown>, caseId: string | null): Promise<FieldError[]> {
+  const errors: FieldError[] = [];
+  for (const key of attachmentFieldKeys(definition)) {
+    const value = data[key];
+    if (typeof value !== 'string') continue; // type errors are the form validation's to report
+    let ids: string[];
+    try {
+      ids = parseAttachmentIds(value);
+    } catch {
+      continue; // the pattern check reports it
+    }
+    if (!ids.length) continue;
+    const found = caseId ? await Attachment.count({ where: { id: ids, caseId } }) : 0;
+    if (found !== ids.length) errors.push({ field: key, code: 'attachment', message: '附件编号须为本案卷的附件' });
+  }
+  return errors;
+}
+
+/**
+ * Before a task is completed: its form's attachment-id fields must name attachments of the task's case
+ * (400 `form_invalid` with the field errors, nothing handed to the engine). Tasks the actor cannot
+ * see are left to `completeTask`, which reports them as it always does.
+ */
+export async function checkTaskAttachments(actor: Actor, key: string, data: Record<string, unknown>): Promise<void> {
+  const row = key.length <= 32 ? await InboxTask.findOne({ where: { userTaskKey: key } }) : null;
+  if (!row || !canSeeTask(actor, row) || !row.formId) return;
+  const form = await taskForm(row.formId);
+  if (!form) return;
+  const errors = await checkFormAttachments(form.definition, data, row.caseId);
+  if (errors.length) throw new DomainError('INVALID_ARGUMENT', 'attachment ids of another case', { apiCode: 'form_invalid', errors });
+}

@@ -1,0 +1,77 @@
+import { Unit } from '../../db/models/index.js';
+import { evaluatePeriod } from '../evaluation/index.js';
+import { evaluationsFor } from '../schedule/monthly-evaluation.js';
+import { monthPeriod } from '../schedule/local-time.js';
+
+export interface UnitRanking {
+  rank: number | null;
+  unitId: number;
+  unitCode: string | null;
+  unitName: string;
+  score: number | null;
+  按期办结率: number | null;
+  接办率: number | null;
+  满意率: number | null;
+  响应率: number | null;
+  解决率: number | null;
+  结案率: number | null;
+  按期处置率: number | null;
+  退单率: number | null;
+  返工率: number | null;
+  延期率: number | null;
+  /** 派遣数: cases sent to the unit */
+  received: number;
+  /** 接办数: of those, taken up rather than returned (退单) */
+  accepted: number;
+  /** `stored`: the monthly evaluation's rows; `live`: computed now (a month not evaluated yet, e.g. the running one) */
+  source: 'stored' | 'live';
+}
+
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/** 接办率 = 接办数 / 派遣数 (accepted / received): the share of dispatched cases the unit took up without 退单. */
+export function acceptanceRate(received: number, returned: number): number | null {
+  return received > 0 ? (received - returned) / received : null;
+}
+
+/**
+ * 单位排名 for a local month: the stored monthly evaluation (scope `unit`) when the month has been
+ * evaluated, else the same formulas (domain/evaluation) over the month's cases now. Best score first;
+ * equal scores share a rank. `unitId` limits the list to one unit (department roles).
+ */
+export async function unitRankings(month: string, unitId: number | null): Promise<UnitRanking[]> {
+  type Row = { unitId: number; score: number | null; metrics: Record<string, unknown> };
+  let rows: Row[];
+  let source: UnitRanking['source'] = 'stored';
+  const stored = await evaluationsFor({ scope: 'unit', period: month });
+  if (stored.length) {
+    rows = stored.filter((r) => r.unitId !== null).map((r) => ({ unitId: r.unitId!, score: r.score, metrics: r.metrics }));
+  } else {
+    source = 'live';
+    const { from, to } = monthPeriod(month);
+    rows = (await evaluatePeriod({ groupBy: 'unit', from, to }))
+      .filter((g) => g.group !== 'none')
+      .map((g) => ({ unitId: Number(g.group), score: g.score, metrics: { ...g.counts, ...g.rates } }));
+  }
+  const units = new Map((rows.length ? await Unit.findAll({ where: { id: rows.map((r) => r.unitId) } }) : []).map((u) => [u.id, u]));
+  const ranked = rows.map((r): UnitRanking => {
+    const m = r.metrics;
+    const received = num(m['dispatched']) ?? 0;
+    const returned = num(m['returned']) ?? 0;
+    const unit = units.get(r.unitId);
+    return {
+      rank: null, unitId: r.unitId, unitCode: unit?.code ?? null, unitName: unit?.name ?? String(r.unitId), score: r.score,
+      按期办结率: num(m['onTimeCloseRate']), 接办率: acceptanceRate(received, returned), 满意率: num(m['satisfactionRate']),
+      响应率: num(m['responseRate']), 解决率: num(m['resolveRate']), 结案率: num(m['closeRate']), 按期处置率: num(m['onTimeHandleRate']),
+      退单率: num(m['returnRate']), 返工率: num(m['reworkRate']), 延期率: num(m['extensionRate']),
+      received, accepted: received - returned, source,
+    };
+  });
+  ranked.sort((a, b) => (b.score ?? -Infinity) - (a.score ?? -Infinity) || a.unitId - b.unitId);
+  ranked.forEach((r, i) => {
+    if (r.score === null) return;
+    const previous = ranked[i - 1];
+    r.rank = previous && previous.score === r.score ? previous.rank : i + 1;
+  });
+  return unitId === null ? ranked : ranked.filter((r) => r.unitId === unitId);
+}

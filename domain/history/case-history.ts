@@ -1,0 +1,124 @@
+import { Op } from 'sequelize';
+import { AuditRecord, Case, CaseEvent, CaseInstance, OutboxMessage } from '../../db/models/index.js';
+import { PHONE_ROLES, maskPhone } from '../auth/access.js';
+import type { Actor } from '../auth/sessions.js';
+import { readCase, type CaseDetail } from '../cases/case-detail.js';
+
+export type TimelineEntry =
+  | { at: string; kind: 'element'; intent: string; elementId: string; elementType: string | null; elementInstanceKey: string | null; processInstanceKey: string; bpmnProcessId: string | null; detail: Record<string, unknown> | null }
+  | { at: string; kind: 'variables'; elementId: string; elementInstanceKey: string | null; processInstanceKey: string; variables: Record<string, unknown> }
+  | { at: string; kind: 'action'; auditId: string; action: string; actor: string; actorRole: string | null; detail: Record<string, unknown> | null }
+  | { at: string; kind: 'notification'; id: string; channel: string; recipient: string; subject: string | null; body: string; status: string; sentAt: string | null };
+
+export interface Highlights { completed: string[]; active: string[]; incidents: string[]; takenFlows: string[] }
+
+export interface CaseHistory {
+  case: CaseDetail;
+  timeline: TimelineEntry[];
+  diagram: { bpmnProcessId: string | null; version: number | null; processDefinitionKey: string | null };
+  highlights: Highlights;
+  variablesByElement: Record<string, Record<string, unknown>>;
+}
+
+/**
+ * Every instance of a case: its own, the ones intake and the inbox mapped to it, and — following the
+ * parent links stored with each called instance's root activation — the ones they called. Events
+ * stored before their case was known get it now.
+ */
+async function instancesOf(c: Case): Promise<string[]> {
+  const keys = new Set<string>();
+  if (c.processInstanceKey) keys.add(c.processInstanceKey);
+  for (const m of await CaseInstance.findAll({ where: { caseId: c.id }, attributes: ['processInstanceKey'] })) keys.add(m.processInstanceKey);
+  for (const e of await CaseEvent.findAll({ where: { caseId: c.id }, attributes: ['processInstanceKey'], group: ['processInstanceKey'] })) keys.add(e.processInstanceKey);
+  let frontier = [...keys];
+  for (let depth = 0; frontier.length && depth < 10; depth++) {
+    const children = await CaseEvent.findAll({ where: { parentInstanceKey: frontier }, attributes: ['processInstanceKey'] });
+    frontier = children.map((ch) => ch.processInstanceKey).filter((k) => !keys.has(k));
+    for (const k of frontier) keys.add(k);
+  }
+  if (keys.size) await CaseEvent.update({ caseId: c.id }, { where: { processInstanceKey: [...keys], caseId: null } });
+  return [...keys];
+}
+
+/** What the diagram viewer marks on the case's own process: done, running, failing, and the flows taken. */
+export function highlightsOf(events: CaseEvent[]): Highlights {
+  const completed = new Set<string>();
+  const takenFlows = new Set<string>();
+  const running = new Map<string, string>(); // element instance → element id
+  const incidents = new Map<string, string>(); // incident key → element id
+  for (const e of events) {
+    if (e.elementType === 'process') continue;
+    const instance = e.elementInstanceKey ?? '';
+    switch (e.intent) {
+      case 'ACTIVATED': running.set(instance, e.elementId); break;
+      case 'COMPLETED': completed.add(e.elementId); running.delete(instance); break;
+      case 'TERMINATED': running.delete(instance); break;
+      case 'FLOW_TAKEN': takenFlows.add(e.elementId); break;
+      case 'INCIDENT_CREATED': incidents.set(String(e.detail?.['incidentKey'] ?? instance), e.elementId); break;
+      case 'INCIDENT_RESOLVED': incidents.delete(String(e.detail?.['incidentKey'] ?? instance)); break;
+    }
+  }
+  return { completed: [...completed], active: [...new Set(running.values())], incidents: [...new Set(incidents.values())], takenFlows: [...takenFlows] };
+}
+
+const KIND_ORDER: Record<TimelineEntry['kind'], number> = { element: 0, variables: 1, action: 2, notification: 3 };
+
+/** A recipient that is a phone number is masked like the reporter's phone. */
+const recipientFor = (actor: Actor, recipient: string) => (/^\+?[0-9 -]{7,20}$/.test(recipient) && !PHONE_ROLES.includes(actor.role) ? maskPhone(recipient)! : recipient);
+
+/**
+ * The full history of a case for the actor (the case's visibility rule applies): engine element events
+ * of all its instances, the variables each task completed with, every audit record (human and machine
+ * actions) and every notification, in one timeline; with what the diagram viewer highlights.
+ */
+export async function caseHistory(actor: Actor, caseId: string): Promise<CaseHistory> {
+  const detail = await readCase(actor, caseId);
+  const c = (await Case.findByPk(detail.id))!;
+  const instances = await instancesOf(c);
+  const [events, audits, messages] = await Promise.all([
+    instances.length ? CaseEvent.findAll({ where: { processInstanceKey: { [Op.in]: instances } }, order: [['at', 'ASC'], ['id', 'ASC']] }) : [],
+    AuditRecord.findAll({ where: { caseId: c.id }, order: [['id', 'ASC']] }),
+    OutboxMessage.findAll({ where: { caseId: c.id }, order: [['id', 'ASC']] }),
+  ]);
+  const timeline: TimelineEntry[] = [];
+  const variablesByElement: Record<string, Record<string, unknown>> = {};
+  for (const e of events) {
+    const { variables, ...rest } = e.detail ?? {};
+    const at = e.at.toISOString();
+    timeline.push({
+      at, kind: 'element', intent: e.intent, elementId: e.elementId, elementType: e.elementType, elementInstanceKey: e.elementInstanceKey,
+      processInstanceKey: e.processInstanceKey, bpmnProcessId: e.bpmnProcessId, detail: Object.keys(rest).length ? rest : null,
+    });
+    if (variables && typeof variables === 'object' && Object.keys(variables).length) {
+      const vars = variables as Record<string, unknown>;
+      timeline.push({ at, kind: 'variables', elementId: e.elementId, elementInstanceKey: e.elementInstanceKey, processInstanceKey: e.processInstanceKey, variables: vars });
+      if (e.elementInstanceKey) variablesByElement[e.elementInstanceKey] = { ...(variablesByElement[e.elementInstanceKey] ?? {}), ...vars };
+    }
+  }
+  for (const a of audits) {
+    timeline.push({ at: a.createdAt.toISOString(), kind: 'action', auditId: a.id, action: a.action, actor: a.actor, actorRole: a.actorRole ?? null, detail: a.detail ?? null });
+  }
+  for (const m of messages) {
+    timeline.push({
+      at: m.createdAt.toISOString(), kind: 'notification', id: m.id, channel: m.channel, recipient: recipientFor(actor, m.recipient),
+      subject: m.subject, body: m.body, status: m.status, sentAt: m.sentAt ? m.sentAt.toISOString() : null,
+    });
+  }
+  // stable: within one instant, engine events first (in delivery order), then what people and workers recorded
+  const indexed = timeline.map((entry, i) => ({ entry, i }));
+  indexed.sort((x, y) => x.entry.at.localeCompare(y.entry.at) || KIND_ORDER[x.entry.kind] - KIND_ORDER[y.entry.kind] || x.i - y.i);
+  const own = events.filter((e) => e.processInstanceKey === c.processInstanceKey);
+  const root = own.find((e) => e.elementType === 'process' && e.intent === 'ACTIVATED');
+  const version = root?.detail?.['version'];
+  const definitionKey = root?.detail?.['processDefinitionKey'];
+  return {
+    case: detail,
+    timeline: indexed.map((x) => x.entry),
+    diagram: {
+      bpmnProcessId: root?.bpmnProcessId ?? c.processId, version: typeof version === 'number' ? version : null,
+      processDefinitionKey: typeof definitionKey === 'string' || typeof definitionKey === 'number' ? String(definitionKey) : null,
+    },
+    highlights: highlightsOf(own),
+    variablesByElement,
+  };
+}

@@ -1,0 +1,85 @@
+import { createHash } from 'node:crypto';
+import { Op } from 'sequelize';
+import { CaseEvent } from '../../db/models/index.js';
+import type { EngineEvent, WorkflowEngine } from '../../port/workflow-engine.js';
+import { caseOfInstance } from '../inbox/sync.js';
+import { rememberInstance } from '../intake/file-case.js';
+import { canonicalJson } from '../shared/canonical-json.js';
+
+export const CASE_HISTORY_SUBSCRIBER = 'case-history';
+
+type ElementEvent = Extract<EngineEvent, { kind: 'element' }>;
+
+/**
+ * The identity of an element event: everything the engine said about it. A redelivery hashes the
+ * same and is dropped by the unique `event_key`; a flow taken again later (返工 loops) differs in `at`.
+ */
+export function eventKeyOf(e: ElementEvent): string {
+  return createHash('sha256')
+    .update(canonicalJson([e.processInstanceKey, e.elementInstanceKey, e.elementId, e.intent, e.at, e.detail]))
+    .digest('hex');
+}
+
+/** The instance that called this one, as the engine reports it on the called instance's root activation. */
+export function parentOf(e: ElementEvent): string | null {
+  const parent = e.detail?.['parentInstanceKey'] ?? e.detail?.['parentProcessInstanceKey'];
+  return typeof parent === 'string' && parent ? parent : typeof parent === 'number' ? String(parent) : null;
+}
+
+/** instance → case, for the instances seen lately (most events of an instance come in a row) */
+const known = new Map<string, string>();
+function remember(instanceKey: string, caseId: string): void {
+  known.set(instanceKey, caseId);
+  if (known.size > 5_000) known.delete(known.keys().next().value!);
+}
+
+/**
+ * The case of an instance: the mapping the inbox sync and intake keep; for a called instance whose
+ * mapping is not there yet (this subscriber may see the child's events before the inbox sync does),
+ * its parent's case — from the event itself or from a stored root activation — recorded for everyone.
+ * null when not known yet (the case's own first events can come before intake stored its key): the
+ * history reader fills those in later.
+ */
+async function caseOf(e: ElementEvent, parent: string | null): Promise<string | null> {
+  const cached = known.get(e.processInstanceKey);
+  if (cached) return cached;
+  let caseId = await caseOfInstance(e.processInstanceKey);
+  if (!caseId) {
+    const parentKey = parent
+      ?? (await CaseEvent.findOne({ where: { processInstanceKey: e.processInstanceKey, parentInstanceKey: { [Op.ne]: null } }, attributes: ['parentInstanceKey'] }))?.parentInstanceKey
+      ?? null;
+    if (parentKey) {
+      caseId = known.get(parentKey) ?? (await caseOfInstance(parentKey));
+      if (caseId) await rememberInstance(e.processInstanceKey, caseId);
+    }
+  }
+  if (caseId) remember(e.processInstanceKey, caseId);
+  return caseId;
+}
+
+/** Stores one element event (idempotent). User-task events are the inbox's business and are skipped. */
+export async function recordEngineEvent(event: EngineEvent): Promise<void> {
+  if (event.kind !== 'element') return;
+  const parent = event.intent === 'ACTIVATED' ? parentOf(event) : null;
+  const eventKey = eventKeyOf(event);
+  if (await CaseEvent.findOne({ where: { eventKey }, attributes: ['id'] })) return;
+  const caseId = await caseOf(event, parent);
+  try {
+    await CaseEvent.create({
+      eventKey, caseId, processInstanceKey: event.processInstanceKey, parentInstanceKey: parent, elementInstanceKey: event.elementInstanceKey,
+      elementId: event.elementId.slice(0, 128), elementType: event.elementType?.slice(0, 48) ?? null, bpmnProcessId: event.bpmnProcessId?.slice(0, 128) ?? null,
+      intent: event.intent, at: new Date(event.at), detail: event.detail ?? null,
+    });
+  } catch (err) {
+    // delivered twice at once: the other delivery stored it
+    if ((err as Error).name !== 'SequelizeUniqueConstraintError') throw err;
+  }
+}
+
+/** Keeps `case_events` filled from the port for as long as the subscription is open. */
+export function startCaseHistory(port: WorkflowEngine): Promise<{ close(): Promise<void> }> {
+  // instance keys are only unique within one engine: a new subscription (another engine, another
+  // database, as in the tests) must not reuse what the last one learnt
+  known.clear();
+  return port.subscribe(CASE_HISTORY_SUBSCRIBER, recordEngineEvent);
+}

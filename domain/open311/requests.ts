@@ -1,0 +1,201 @@
+import { randomBytes } from 'node:crypto';
+import { Op, type WhereOptions } from 'sequelize';
+import { Case, EventType, Grid, Open311Request, Unit } from '../../db/models/index.js';
+import type { CaseStatus } from '../../db/models/cases.js';
+import type { Open311Client } from '../../db/models/open311.js';
+import type { WorkflowEngine } from '../../port/workflow-engine.js';
+import { withAuditChain } from '../audit/index.js';
+import { fileCase } from '../intake/file-case.js';
+import { DomainError } from '../shared/errors.js';
+import { activeServiceType, checkAttributes, serviceNotice } from './services.js';
+
+/** The spec's two states: everything still in the loop is open; 结案, 不予立案, 挂账 and 并单 are closed. */
+const OPEN: readonly CaseStatus[] = ['reported', 'accepted', 'dispatched', 'handling', 'returned', 'verifying'];
+const CLOSED: readonly CaseStatus[] = ['closed', 'rejected', 'shelved', 'merged'];
+/** status_notes: what the state means to the reporter. */
+const NOTES: Record<CaseStatus, string> = {
+  reported: '已上报，待受理', accepted: '已立案，待派遣', dispatched: '已派遣至责任单位', handling: '责任单位处置中',
+  returned: '责任单位申请退单，指挥中心审核中', verifying: '已处置，核查中', closed: '已结案', rejected: '不予立案',
+  shelved: '挂账（暂不具备处置条件）', merged: '与其他案卷重复，已并单处理',
+};
+
+export const MAX_RESULTS = 1000;
+export const MAX_RANGE_DAYS = 90;
+const DAY_MS = 86_400_000;
+
+/** One service request as GeoReport v2 lists it; never the reporter's name, phone, email or account. */
+export interface Open311ServiceRequest {
+  service_request_id: string;
+  status: 'open' | 'closed';
+  status_notes: string;
+  service_name: string | null;
+  service_code: string | null;
+  description: string;
+  agency_responsible: string | null;
+  service_notice: string | null;
+  requested_datetime: string;
+  updated_datetime: string;
+  expected_datetime: string | null;
+  address: string | null;
+  address_id: string | null;
+  zipcode: string | null;
+  lat: number | null;
+  long: number | null;
+  media_url: string | null;
+}
+
+export interface SubmittedRequest {
+  service_request_id: string;
+  token: string;
+  service_notice: string;
+  account_id: string | null;
+}
+
+export interface Open311Submission {
+  service_code: string;
+  lat?: number;
+  long?: number;
+  address_string?: string;
+  address_id?: string;
+  attributes: Record<string, string | string[]>;
+  email?: string;
+  device_id?: string;
+  account_id?: string;
+  first_name?: string;
+  last_name?: string;
+  phone?: string;
+  description?: string;
+  media_url?: string;
+}
+
+/** W3C date-time in UTC, whole seconds. */
+export const w3c = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/** Mobile numbers typed into a description (hotline notes) are masked: 13812345678 → 138****5678. */
+const maskPhones = (text: string) => text.replace(/(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)/g, '$1****$2');
+
+/**
+ * Files an Open311 request as a case (channel `open311`) through the one intake path, then records the
+ * Open311 side (client, token, media_url, attribute answers) with its audit record. Everything the
+ * caller can get wrong is checked before anything is written.
+ */
+export async function submitOpen311Request(port: WorkflowEngine, client: Open311Client, input: Open311Submission): Promise<SubmittedRequest> {
+  const type = await activeServiceType(input.service_code);
+  if (!type) throw new DomainError('INVALID_ARGUMENT', `unknown service_code ${input.service_code}`, { apiCode: 'open311_unknown_service', status: 400 });
+  const attributes = checkAttributes(type, input.attributes);
+  if ((input.lat === undefined) !== (input.long === undefined)) throw new DomainError('INVALID_ARGUMENT', 'lat and long go together', { apiCode: 'bad_location' });
+  if (input.lat === undefined && !input.address_string && !input.address_id) throw new DomainError('INVALID_ARGUMENT', 'lat/long, address_string or address_id required', { apiCode: 'location_required' });
+  // address_id names an address in our addressing system: the grid (网格) code
+  if (input.address_id && !(await Grid.findOne({ where: { code: input.address_id } }))) {
+    throw new DomainError('INVALID_ARGUMENT', `unknown address_id ${input.address_id}`, { apiCode: 'unknown_grid' });
+  }
+  const name = [input.last_name, input.first_name].filter(Boolean).join('');
+  const filed = await fileCase(port, {
+    channel: 'open311', description: input.description?.trim() ? input.description : type.name,
+    reporterName: name ? name.slice(0, 64) : null, reporterPhone: input.phone ?? null,
+    filedBy: { actor: `open311:${client.name}`.slice(0, 64), role: null },
+    lat: input.lat ?? null, lng: input.long ?? null, address: input.address_string ?? null, gridCode: input.address_id ?? null,
+    eventTypeCode: type.code,
+  });
+  const token = randomBytes(18).toString('base64url');
+  await withAuditChain(async (chain) => {
+    await Open311Request.create({
+      caseId: filed.caseId, clientId: client.id, token, mediaUrl: input.media_url ?? null, attributes,
+      email: input.email ?? null, deviceId: input.device_id ?? null, accountId: input.account_id ?? null,
+    }, { transaction: chain.transaction });
+    await chain.append({
+      caseId: filed.caseId, actor: `open311:${client.name}`.slice(0, 64), actorRole: null, action: 'open311.received',
+      detail: { clientId: client.id, serviceCode: type.code, attributes, mediaUrl: input.media_url ?? null, deviceId: input.device_id ?? null },
+      dedupKey: `open311-received:${filed.caseId}`,
+    });
+  });
+  return { service_request_id: filed.caseNo, token, service_notice: serviceNotice(type), account_id: input.account_id ?? null };
+}
+
+export interface RequestFilter {
+  ids?: string[];
+  serviceCodes?: string[];
+  start?: Date;
+  end?: Date;
+  statuses?: Array<'open' | 'closed'>;
+}
+
+/** Without dates: the last 90 days; a range may not span more than 90 days (the caller checks). */
+export function dateWindow(start: Date | undefined, end: Date | undefined, now = new Date()): { start: Date; end: Date } {
+  if (start && end) return { start, end };
+  if (start) return { start, end: new Date(start.getTime() + MAX_RANGE_DAYS * DAY_MS) };
+  if (end) return { start: new Date(end.getTime() - MAX_RANGE_DAYS * DAY_MS), end };
+  return { start: new Date(now.getTime() - MAX_RANGE_DAYS * DAY_MS), end: now };
+}
+
+/**
+ * GET requests: by ids (then the other filters are ignored, as the spec says), or by service codes,
+ * date window and status; newest first, at most 1000.
+ */
+export async function findOpen311Requests(filter: RequestFilter, now = new Date()): Promise<Open311ServiceRequest[]> {
+  const where: WhereOptions = {};
+  const and: WhereOptions[] = [];
+  if (filter.ids) {
+    and.push({ caseNo: filter.ids });
+  } else {
+    const { start, end } = dateWindow(filter.start, filter.end, now);
+    and.push({ createdAt: { [Op.between]: [start, end] } });
+    if (filter.serviceCodes) {
+      const types = await EventType.findAll({ where: { code: filter.serviceCodes }, attributes: ['id'] });
+      and.push({ eventTypeId: types.map((t) => t.id) });
+    }
+    if (filter.statuses && filter.statuses.length === 1) and.push({ status: filter.statuses[0] === 'open' ? [...OPEN] : [...CLOSED] });
+  }
+  Object.assign(where, { [Op.and]: and });
+  const rows = await Case.findAll({ where, order: [['createdAt', 'DESC'], ['id', 'DESC']], limit: MAX_RESULTS });
+  return present(rows);
+}
+
+export async function findOpen311Request(caseNo: string): Promise<Open311ServiceRequest | null> {
+  const row = await Case.findOne({ where: { caseNo } });
+  return row ? (await present([row]))[0]! : null;
+}
+
+/** tokens/{token}: the request filed with this token (synchronous filing: the id is known at once). */
+export async function requestIdForToken(token: string): Promise<{ service_request_id: string; token: string } | null> {
+  const req = await Open311Request.findOne({ where: { token } });
+  const row = req ? await Case.findByPk(req.caseId, { attributes: ['id', 'caseNo'] }) : null;
+  return row ? { service_request_id: row.caseNo, token } : null;
+}
+
+async function present(rows: Case[]): Promise<Open311ServiceRequest[]> {
+  if (rows.length === 0) return [];
+  const ids = (key: 'eventTypeId' | 'unitId' | 'gridId') => [...new Set(rows.map((r) => r[key]).filter((v): v is number => v != null))];
+  const [types, units, grids, extras] = await Promise.all([
+    EventType.findAll({ where: { id: ids('eventTypeId') } }),
+    Unit.findAll({ where: { id: ids('unitId') }, attributes: ['id', 'name'] }),
+    Grid.findAll({ where: { id: ids('gridId') }, attributes: ['id', 'code'] }),
+    Open311Request.findAll({ where: { caseId: rows.map((r) => r.id) }, attributes: ['caseId', 'mediaUrl'] }),
+  ]);
+  const typeOf = new Map(types.map((t) => [t.id, t]));
+  const unitName = new Map(units.map((u) => [u.id, u.name]));
+  const gridCode = new Map(grids.map((g) => [g.id, g.code]));
+  const media = new Map(extras.map((e) => [String(e.caseId), e.mediaUrl]));
+  return rows.map((c) => {
+    const t = c.eventTypeId != null ? typeOf.get(c.eventTypeId) : undefined;
+    return {
+      service_request_id: c.caseNo,
+      status: OPEN.includes(c.status) ? 'open' : 'closed',
+      status_notes: NOTES[c.status] ?? c.status,
+      service_name: t?.name ?? null,
+      service_code: t?.code ?? null,
+      description: maskPhones(c.description),
+      agency_responsible: c.unitId != null ? unitName.get(c.unitId) ?? null : null,
+      service_notice: t ? serviceNotice(t) : null,
+      requested_datetime: w3c(c.createdAt),
+      updated_datetime: w3c(c.updatedAt),
+      expected_datetime: c.dueAt ? w3c(c.dueAt) : null,
+      address: c.address,
+      address_id: c.gridId != null ? gridCode.get(c.gridId) ?? null : null,
+      zipcode: null,
+      lat: c.lat,
+      long: c.lng,
+      media_url: media.get(String(c.id)) ?? null,
+    };
+  });
+}

@@ -1,0 +1,52 @@
+import { ProcessDraft } from '../../db/models/index.js';
+import { PortError, type DeployResource, type WorkflowEngine } from '../../port/workflow-engine.js';
+import { withAuditChain } from '../audit/index.js';
+import { hasErrors, lintBpmn, type LintProblem } from '../lint/index.js';
+import { deployedProcessIds, recordDeploymentIn, type Deployer } from './versions.js';
+import { singleProcessOf } from './xml-input.js';
+
+export type ProcessDeployOutcome =
+  | { kind: 'deployed'; processId: string; version: number; processDefinitionKey: string; isNew: boolean }
+  | { kind: 'lint_failed'; problems: LintProblem[] };
+
+/** The engine's own refusal (DEPLOY_REJECTED) as lint problems, so the caller sees one kind of answer. */
+export function engineRejection(err: unknown): LintProblem[] | null {
+  if (!(err instanceof PortError) || err.code !== 'DEPLOY_REJECTED') return null;
+  const listed = Array.isArray(err.details) ? (err.details as Array<{ elementId?: string | null; message?: string }>) : [];
+  const problems = listed.map((p) => ({ elementId: p.elementId ?? null, message: String(p.message ?? err.message), severity: 'error' as const, rule: 'engine/deploy', source: 'engine' as const }));
+  return problems.length ? problems : [{ elementId: null, message: err.message, severity: 'error', rule: 'engine/deploy', source: 'engine' }];
+}
+
+/**
+ * Deploys one BPMN document as a new version of its process: lint first (any error → nothing deployed),
+ * then the engine, then the version row, the audit record and — when the draft is exactly what was
+ * deployed — the draft's removal, in one transaction. Identical XML gets the existing version back.
+ */
+export async function deployProcess(engine: WorkflowEngine, xml: string, by: Deployer): Promise<ProcessDeployOutcome> {
+  const process = await singleProcessOf(xml);
+  const problems = await lintBpmn(xml, { deployedProcessIds: await deployedProcessIds() });
+  if (hasErrors(problems)) return { kind: 'lint_failed', problems };
+  const resources: DeployResource[] = [{ name: `${process.id}.bpmn`, content: xml }];
+  let result;
+  try {
+    result = await engine.deploy(resources);
+  } catch (err) {
+    const rejected = engineRejection(err);
+    if (rejected) return { kind: 'lint_failed', problems: rejected };
+    throw err;
+  }
+  const deployed = result.processes.find((p) => p.bpmnProcessId === process.id);
+  if (!deployed) throw new Error(`the engine deployed no process '${process.id}'`);
+  const recorded = await withAuditChain(async (chain) => {
+    const r = await recordDeploymentIn(chain, resources, result, by);
+    const isNew = r.processes.find((p) => p.processId === process.id)?.isNew ?? false;
+    if (!isNew) {
+      // the engine kept the existing version: the deploy is still an administrator's act on the record
+      await chain.append({ caseId: null, actor: by.username, actorRole: by.role, action: 'process.deploy_unchanged', detail: { processId: process.id, version: deployed.version, processDefinitionKey: deployed.processDefinitionKey } });
+    }
+    const draft = await ProcessDraft.findByPk(process.id, { transaction: chain.transaction });
+    if (draft && draft.xml === xml) await draft.destroy({ transaction: chain.transaction });
+    return isNew;
+  });
+  return { kind: 'deployed', processId: process.id, version: deployed.version, processDefinitionKey: deployed.processDefinitionKey, isNew: recorded };
+}

@@ -1,0 +1,57 @@
+import { expect } from 'chai';
+import { CaseInstance, InboxTask } from '../../db/models/index.js';
+import { applyEngineEvent } from '../../domain/inbox/sync.js';
+import type { EngineEvent, UserTask } from '../../port/workflow-engine.js';
+import { createCase, demoDatabase, type Db } from '../support/case-fixtures.js';
+
+/** The inbox sync maps a called instance (case-handling under a category process) to its case. */
+describe('inbox sync: called instances find their case', function () {
+  this.timeout(60_000);
+  let db: Db;
+  before(async () => {
+    db = await demoDatabase();
+  });
+  after(() => db.close());
+
+  type ElementEvent = Extract<EngineEvent, { kind: 'element' }>;
+  const rootActivated = (processInstanceKey: string, detail: Record<string, unknown> | null): ElementEvent => ({
+    kind: 'element', intent: 'ACTIVATED', processInstanceKey, bpmnProcessId: 'case-handling', elementId: 'case-handling',
+    elementInstanceKey: processInstanceKey, elementType: 'process', at: new Date().toISOString(), detail,
+  });
+  const taskCreated = (processInstanceKey: string, userTaskKey: string): EngineEvent => {
+    const task: UserTask = {
+      userTaskKey, state: 'CREATED', processInstanceKey, bpmnProcessId: 'case-handling', elementId: 'handle', elementInstanceKey: `${userTaskKey}1`,
+      name: '处置', assignee: null, candidateGroups: [], candidateUsers: [], dueDate: null, followUpDate: null, formId: 'case-handle', priority: 50,
+    };
+    return { kind: 'userTask', intent: 'CREATED', task, at: new Date().toISOString() };
+  };
+
+  const cases = [
+    { adapter: 'embedded (names the parent instance)', detail: (parentKey: string) => ({ parentInstanceKey: parentKey }) },
+    { adapter: 'Camunda (listener job carries the caseId variable)', detail: (_parentKey: string, caseId: string) => ({ caseId }) },
+  ];
+  cases.forEach(({ adapter, detail }, i) => {
+    it(`given a called instance from the ${adapter}, when its root activates and then a task is created, then both belong to the case`, async () => {
+      const parentKey = `22517998136${i}00001`;
+      const childKey = `22517998136${i}00002`;
+      const c = await createCase({ fields: { processInstanceKey: parentKey } });
+      await applyEngineEvent(rootActivated(childKey, detail(parentKey, c.id)));
+      await applyEngineEvent(taskCreated(childKey, `22517998136${i}00003`));
+      expect((await CaseInstance.findByPk(childKey))?.caseId).to.equal(c.id);
+      expect((await InboxTask.findOne({ where: { userTaskKey: `22517998136${i}00003` } }))?.caseId).to.equal(c.id);
+    });
+  });
+
+  it('given the root of the case\'s own instance, when it activates with its caseId, then no extra mapping is written (the case row already names it)', async () => {
+    const ownKey = '2251799813690001';
+    const c = await createCase({ fields: { processInstanceKey: ownKey } });
+    await applyEngineEvent({ ...rootActivated(ownKey, { caseId: c.id }), bpmnProcessId: 'case-generic', elementId: 'case-generic' });
+    expect(await CaseInstance.findByPk(ownKey)).to.equal(null);
+  });
+
+  it('given an element event that is not a process root, when applied, then nothing is mapped', async () => {
+    const c = await createCase({ fields: { processInstanceKey: '2251799813690101' } });
+    await applyEngineEvent({ ...rootActivated('2251799813690102', { caseId: c.id }), elementType: 'userTask', elementId: 'handle' });
+    expect(await CaseInstance.findByPk('2251799813690102')).to.equal(null);
+  });
+});

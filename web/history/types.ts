@@ -1,0 +1,60 @@
+/** The API shapes the history page reads (GET /api/cases, /api/cases/:id/history, /api/audit/verify). */
+export type Light = 'green' | 'yellow' | 'red';
+
+export interface CaseRow {
+  id: string;
+  caseNo: string;
+  status: string;
+  category: string | null;
+  eventTypeCode: string | null;
+  eventTypeName: string | null;
+  unitId: number | null;
+  unitName: string | null;
+  township: string | null;
+  channel: string;
+  light: Light;
+  escalationLevel: number;
+  createdAt: string;
+  dueAt: string | null;
+  description: string;
+}
+
+export interface CasePage { items: CaseRow[]; total: number; page: number; pageSize: number }
+
+export interface CaseDetail {
+  id: string;
+  caseNo: string;
+  channel: string;
+  status: string;
+  description: string;
+  address: string | null;
+  eventTypeCode: string | null;
+  category: string | null;
+  unitCode: string | null;
+  warningLight: string;
+  escalationLevel: number;
+  dueAt: string | null;
+  createdAt: string;
+  closedAt: string | null;
+}
+
+export type TimelineEntry =
+  | { at: string; kind: 'element'; intent: string; elementId: string; elementType: string | null; elementInstanceKey: string | null; processInstanceKey: string; bpmnProcessId: string | null; detail: Record<string, unknown> | null }
+  | { at: string; kind: 'variables'; elementId: string; elementInstanceKey: string | null; processInstanceKey: string; variables: Record<string, unknown> }
+  | { at: string; kind: 'action'; auditId: string; action: string; actor: string; actorRole: string | null; detail: Record<string, unknown> | null }
+  | { at: string; kind: 'notification'; id: string; channel: string; recipient: string; subject: string | null; body: string; status: string; sentAt: string | null };
+
+export type ElementEntry = Extract<TimelineEntry, { kind: 'element' }>;
+export type VariablesEntry = Extract<TimelineEntry, { kind: 'variables' }>;
+
+export interface Highlights { completed: string[]; active: string[]; incidents: string[]; takenFlows: string[] }
+
+export interface CaseHistory {
+  case: CaseDetail;
+  timeline: TimelineEntry[];
+  diagram: { bpmnProcessId: string | null; version: number | null; processDefinitionKey: string | null };
+  highlights: Highlights;
+  variablesByElement: Record<string, Record<string, unknown>>;
+}
+
+export interface ChainStatus { ok: boolean; checked: number; firstBroken?: { id: string; reason: string } }

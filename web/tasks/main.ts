@@ -1,0 +1,202 @@
+/**
+ * 待办任务: the unit's inbox (GET /api/tasks, unit-scoped by the server) with filters and the 督办 lights;
+ * a task opens beside the list with claim/release, its form (form-js) and the case (location, timeline).
+ * The filters live in the query string and the open task in the hash, so a reload keeps both.
+ */
+import './messages.js';
+import './tasks.css';
+import { api, errorText, type Role, type User } from '../shared/api.js';
+import { h, replace } from '../shared/dom.js';
+import { formatDateTime, t } from '../shared/i18n.js';
+import { errorBox, lightBadge, loadInto, startPage } from '../shared/layout.js';
+import { casePanel } from './case-panel.js';
+import { taskForm } from './task-form.js';
+import type { TaskDetail, TaskSummary } from './types.js';
+
+const PAGE_SIZE = 20;
+const WRITERS: readonly Role[] = ['admin', 'operator', 'dept_staff', 'dept_leader', 'grid_worker'];
+/** who may release a task someone else claimed (the server decides; this only shows the button) */
+const RELEASERS: readonly Role[] = ['admin', 'dept_leader', 'operator'];
+
+interface Filters { status: string; light: string; dueSoon: boolean; overdue: boolean; unit: string; category: string; page: number }
+
+function readFilters(): Filters {
+  const q = new URLSearchParams(location.search);
+  return {
+    status: q.get('status') ?? 'created', light: q.get('light') ?? '', dueSoon: q.get('dueSoon') === '1', overdue: q.get('overdue') === '1',
+    unit: q.get('unit') ?? '', category: q.get('category') ?? '', page: Math.max(1, Number(q.get('page') ?? '1') || 1),
+  };
+}
+
+function writeFilters(f: Filters): void {
+  const q = new URLSearchParams();
+  if (f.status !== 'created') q.set('status', f.status);
+  if (f.light) q.set('light', f.light);
+  if (f.dueSoon) q.set('dueSoon', '1');
+  if (f.overdue) q.set('overdue', '1');
+  if (f.unit) q.set('unit', f.unit);
+  if (f.category) q.set('category', f.category);
+  if (f.page > 1) q.set('page', String(f.page));
+  const search = q.toString();
+  history.replaceState(null, '', `${location.pathname}${search ? `?${search}` : ''}${location.hash}`);
+}
+
+function apiQuery(f: Filters): string {
+  const q = new URLSearchParams({ status: f.status, limit: String(PAGE_SIZE), offset: String((f.page - 1) * PAGE_SIZE) });
+  if (f.light) q.set('light', f.light);
+  if (f.overdue) q.set('overdue', 'true');
+  else if (f.dueSoon) q.set('dueSoon', 'true');
+  if (f.unit) q.set('unit', f.unit);
+  if (f.category) q.set('category', f.category);
+  return q.toString();
+}
+
+/** Fills the category filter with the catalogue's categories (in catalogue order), keeping the chosen one. */
+async function loadCategories(select: HTMLSelectElement, chosen: string): Promise<void> {
+  let categories: string[];
+  try {
+    const page = await api<{ items: { category: string }[] }>('/admin/event-types?pageSize=1000');
+    categories = [...new Set(page.items.map((i) => i.category).filter(Boolean))];
+  } catch {
+    return;
+  }
+  if (chosen && !categories.includes(chosen)) categories.push(chosen);
+  replace(select, h('option', { value: '' }, t('tk.any')), categories.map((c) => h('option', { value: c, selected: c === chosen }, c)));
+}
+
+const openKey = () => /^#task=(\d{1,20})$/.exec(location.hash)?.[1] ?? null;
+
+const frame = startPage('tasks', { wide: true });
+if (frame) start(frame.main, frame.user!);
+
+function start(main: HTMLElement, user: User): void {
+  let filters = readFilters();
+  const flash = h('div', { 'aria-live': 'polite', 'data-testid': 'flash' });
+  const listBox = h('div', { 'data-testid': 'task-list' });
+  const detailBox = h('div', { class: 'task-detail', 'data-testid': 'task-detail' });
+
+  const status = h('select', { id: 'f-status' }, ['created', 'completed', 'cancelled'].map((s) => h('option', { value: s, selected: s === filters.status }, t(`tk.status.${s}`))));
+  const light = h('select', { id: 'f-light' }, h('option', { value: '' }, t('tk.any')), ['red', 'yellow', 'green'].map((l) => h('option', { value: l, selected: l === filters.light }, t(`light.${l}`))));
+  const dueSoon = h('input', { type: 'checkbox', id: 'f-dueSoon', checked: filters.dueSoon });
+  const overdue = h('input', { type: 'checkbox', id: 'f-overdue', checked: filters.overdue });
+  // the categories come from the catalogue (event types carry theirs); the current one stays selectable if that fails
+  const category = h('select', { id: 'f-category', 'data-testid': 'f-category' }, h('option', { value: '' }, t('tk.any')),
+    filters.category ? h('option', { value: filters.category, selected: true }, filters.category) : null);
+  void loadCategories(category, filters.category);
+  const unit = h('input', { type: 'text', id: 'f-unit', value: filters.unit, maxlength: 32, size: 10, pattern: '[A-Za-z0-9_-]{1,32}' });
+  const filterForm = h('form', { class: 'filters', 'data-testid': 'filters' },
+    h('label', null, t('tk.status'), status),
+    h('label', null, t('tk.light'), light),
+    h('label', null, t('tk.category'), category),
+    h('label', { class: 'check' }, dueSoon, t('tk.dueSoon')),
+    h('label', { class: 'check' }, overdue, t('tk.overdue')),
+    // unit-scoped roles only ever see their own unit: the server ignores other units for them
+    user.role === 'dept_staff' || user.role === 'dept_leader' ? null : h('label', null, t('tk.unit'), unit),
+    h('button', { type: 'submit', class: 'primary' }, t('tk.apply')));
+  filterForm.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    filters = { status: status.value, light: light.value, dueSoon: dueSoon.checked, overdue: overdue.checked, unit: unit.value.trim(), category: category.value, page: 1 };
+    writeFilters(filters);
+    void loadList();
+  });
+  for (const input of [status, light, category, dueSoon, overdue]) input.addEventListener('change', () => filterForm.requestSubmit());
+
+  replace(main,
+    h('div', { class: 'tasks-head' }, h('h1', null, t('tk.title')), h('button', { type: 'button', onclick: () => void loadList() }, t('tk.refresh'))),
+    filterForm, flash,
+    h('div', { class: 'tasks-layout' }, h('section', { class: 'task-list-col' }, listBox), h('section', { class: 'task-detail-col' }, detailBox)));
+
+  async function loadList(): Promise<void> {
+    await loadInto(listBox, async () => {
+      const res = await api<{ tasks: TaskSummary[]; total: number }>(`/tasks?${apiQuery(filters)}`);
+      renderList(res.tasks, res.total);
+    });
+  }
+
+  function renderList(tasks: TaskSummary[], total: number): void {
+    const current = openKey();
+    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+    const go = (page: number) => { filters = { ...filters, page }; writeFilters(filters); void loadList(); };
+    replace(listBox,
+      h('p', { class: 'muted', 'data-testid': 'task-count' }, t('tk.count', { n: total })),
+      tasks.length === 0 ? h('p', { class: 'notice' }, t('tk.none')) : h('table', { class: 'tasks' },
+        h('thead', null, h('tr', null, ['tk.col.light', 'tk.col.task', 'tk.col.case', 'tk.col.category', 'tk.col.unit', 'tk.col.due', 'tk.col.assignee'].map((k) => h('th', null, t(k))))),
+        h('tbody', null, tasks.map((task) => h('tr', {
+          class: task.userTaskKey === current ? 'selected' : null, 'data-task': task.userTaskKey, 'data-case': task.caseNo ?? '', tabindex: 0,
+          onclick: () => { location.hash = `task=${task.userTaskKey}`; },
+          onkeydown: (ev: Event) => { if ((ev as KeyboardEvent).key === 'Enter') location.hash = `task=${task.userTaskKey}`; },
+        },
+        h('td', null, lightBadge(task.light)),
+        h('td', null, task.name),
+        h('td', null, task.caseNo ?? '—'),
+        h('td', { 'data-testid': 'task-category' }, task.category ?? '—'),
+        h('td', null, task.unitCode ?? '—'),
+        h('td', { class: task.light === 'red' ? 'overdue' : null }, formatDateTime(task.dueAt)),
+        h('td', null, task.assignee ?? h('span', { class: 'muted' }, t('tk.unclaimed'))))))),
+      pages > 1 ? h('div', { class: 'pager' },
+        h('button', { type: 'button', disabled: filters.page <= 1, onclick: () => go(filters.page - 1) }, t('tk.prev')),
+        h('span', null, `${filters.page} / ${pages}`),
+        h('button', { type: 'button', disabled: filters.page >= pages, onclick: () => go(filters.page + 1) }, t('tk.next'))) : null);
+  }
+
+  async function loadDetail(): Promise<void> {
+    const key = openKey();
+    for (const row of listBox.querySelectorAll('tr[data-task]')) row.classList.toggle('selected', row.getAttribute('data-task') === key);
+    if (!key) return replace(detailBox, h('p', { class: 'muted' }, t('tk.select')));
+    await loadInto(detailBox, async () => {
+      const detail = await api<TaskDetail>(`/tasks/${key}`);
+      if (openKey() === key) await renderDetail(detail);
+    });
+  }
+
+  async function act(key: string, action: 'claim' | 'unclaim'): Promise<void> {
+    try {
+      await api(`/tasks/${key}/${action}`, { method: 'POST' });
+      replace(flash, h('p', { class: 'notice ok' }, t(action === 'claim' ? 'tk.claimed' : 'tk.released')));
+    } catch (err) {
+      replace(flash, errorBox(err));
+    }
+    await Promise.all([loadList(), loadDetail()]);
+  }
+
+  async function renderDetail(detail: TaskDetail): Promise<void> {
+    const task = detail.task;
+    const open = task.state === 'created';
+    const writer = WRITERS.includes(user.role);
+    const mine = task.assignee === user.username;
+    const takenByOther = !!task.assignee && !mine;
+    const canAct = open && writer && !takenByOther;
+    const formBox = h('div', { class: 'panel' });
+    const notes = [
+      !open ? h('p', { class: 'notice' }, t('tk.finished')) : null,
+      open && !writer ? h('p', { class: 'notice' }, t('tk.readonly')) : null,
+    ];
+    replace(detailBox,
+      h('section', { class: 'panel task-head', 'data-testid': 'task-head' },
+        h('h2', null, lightBadge(task.light), ' ', task.name, ' · ', task.caseNo ?? ''),
+        h('p', { class: 'muted' },
+          t('tk.due', { at: formatDateTime(task.dueAt) }), ' · ',
+          h('span', { 'data-testid': 'task-assignee' }, task.assignee ? t('tk.assignee', { name: task.assignee }) : t('tk.unclaimed'))),
+        notes,
+        open && writer ? h('div', { class: 'actions' },
+          !task.assignee ? h('button', { type: 'button', class: 'primary', 'data-testid': 'claim', onclick: () => void act(task.userTaskKey, 'claim') }, t('tk.claim')) : null,
+          task.assignee && (mine || RELEASERS.includes(user.role)) ? h('button', { type: 'button', 'data-testid': 'unclaim', onclick: () => void act(task.userTaskKey, 'unclaim') }, t('tk.unclaim')) : null) : null),
+      h('div', { class: 'detail-grid' }, formBox, detail.case ? casePanel(detail.case) : null));
+    try {
+      await taskForm(formBox, {
+        detail, canAct,
+        onCompleted: (message) => {
+          replace(flash, h('p', { class: 'notice ok', 'data-testid': 'completed' }, message));
+          history.replaceState(null, '', `${location.pathname}${location.search}`);
+          replace(detailBox, h('p', { class: 'muted' }, t('tk.select')));
+          void loadList();
+        },
+      });
+    } catch (err) {
+      replace(formBox, h('p', { class: 'notice error', role: 'alert' }, errorText(err)));
+    }
+  }
+
+  window.addEventListener('hashchange', () => void loadDetail());
+  void loadList().then(() => loadDetail());
+}

@@ -1,0 +1,94 @@
+/** The API shapes this page reads (GET /api/tasks, /api/tasks/:key, /api/cases/:id/history, /api/dashboard/map). */
+export type Light = 'green' | 'yellow' | 'red';
+
+export interface TaskSummary {
+  userTaskKey: string;
+  name: string;
+  elementId: string;
+  formId: string | null;
+  state: 'created' | 'completed' | 'cancelled';
+  caseId: string | null;
+  caseNo: string | null;
+  /** the case's event-type category */
+  category: string | null;
+  unitId: number | null;
+  unitCode: string | null;
+  assignee: string | null;
+  candidateGroups: string[];
+  priority: number;
+  dueAt: string | null;
+  light: Light;
+  createdAt: string;
+}
+
+export interface CaseDetail {
+  id: string;
+  caseNo: string;
+  channel: string;
+  status: string;
+  priority: number;
+  description: string;
+  reporterName: string | null;
+  reporterPhone: string | null;
+  lat: number | null;
+  lng: number | null;
+  address: string | null;
+  gridCode: string | null;
+  eventTypeCode: string | null;
+  category: string | null;
+  unitCode: string | null;
+  warningLight: string;
+  escalationLevel: number;
+  dueAt: string | null;
+  createdAt: string;
+  closedAt: string | null;
+}
+
+export interface FormComponent {
+  type: string;
+  id?: string;
+  key?: string;
+  label?: string;
+  values?: { label: string; value: unknown }[];
+  validate?: { pattern?: string };
+  components?: FormComponent[];
+}
+
+export interface FormSchema {
+  id: string;
+  components: FormComponent[];
+  [k: string]: unknown;
+}
+
+export interface TaskDetail {
+  task: TaskSummary;
+  form: FormSchema | null;
+  case: CaseDetail | null;
+  /** the process variables the task's form reads (GET /api/tasks/:key resolves them at the task, inner scopes first) */
+  variables?: Record<string, unknown>;
+}
+
+export type TimelineEntry =
+  | { at: string; kind: 'element'; intent: string; elementId: string; elementType: string | null }
+  | { at: string; kind: 'variables'; elementId: string }
+  | { at: string; kind: 'action'; action: string; actor: string; actorRole: string | null; detail: Record<string, unknown> | null }
+  | { at: string; kind: 'notification'; channel: string; subject: string | null; status: string };
+
+export interface Attachment {
+  id: string;
+  kind: string;
+  fileName: string;
+  mimeType: string;
+  sizeBytes: number;
+}
+
+export type Position = [number, number];
+export interface GridFeature {
+  id: string;
+  properties: { code: string; name: string };
+  geometry: { type: 'Polygon'; coordinates: Position[][] } | { type: 'Point'; coordinates: Position };
+}
+export interface CaseMap {
+  cases: { id: string; caseNo: string; lat: number; lng: number; light: Light }[];
+  grids: { features: GridFeature[] };
+}
