@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from '../config/load.js';
 import { createLogger } from '../config/logger.js';
 import { startDatabase } from '../db/index.js';
+import { reloadCalendarOverrides } from '../domain/calendar/index.js';
 import { openWorkflowEngine } from '../port/open-workflow-engine.js';
 import { startJobWorkers } from './start-workers.js';
 
@@ -8,6 +9,9 @@ import { startJobWorkers } from './start-workers.js';
  * `npm run workers`: only the job workers, for scaling out on a Camunda 8 cluster
  * (`docker compose up --scale workers=N`). The embedded engine runs its workers inside `npm start`.
  */
+/** How often a separate workers process re-reads the calendar overrides (the API process reloads on each change). */
+const CALENDAR_RELOAD_MS = 5 * 60_000;
+
 async function main(): Promise<void> {
   let config;
   try {
@@ -25,8 +29,14 @@ async function main(): Promise<void> {
   const engine = await openWorkflowEngine(config);
   const workers = await startJobWorkers(engine, config, log);
   log.info({ types: workers.types }, 'job workers running');
+  // holidays and working days changed in the administration reach this process (not the API's) here:
+  // deadlines computed after the next reload use them
+  const calendarReload = setInterval(() => {
+    reloadCalendarOverrides().catch((err: unknown) => log.warn({ err }, 'calendar reload failed'));
+  }, CALENDAR_RELOAD_MS);
   const stop = async (signal: string) => {
     log.info({ signal }, 'stopping job workers');
+    clearInterval(calendarReload);
     await workers.close();
     await engine.close();
     await db.close();

@@ -16,6 +16,7 @@ export const taskListQuery = {
     overdue: { type: 'boolean' },
     light: { enum: ['green', 'yellow', 'red'] },
     category: { type: 'string', minLength: 1, maxLength: 16 },
+    township: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,32}$' },
     limit: { type: 'integer', minimum: 1, maximum: 200 },
     offset: { type: 'integer', minimum: 0, maximum: 100000 },
   },

@@ -18,6 +18,8 @@ export interface TaskFilter {
   light?: WarningLight;
   /** the case's event-type category (cases.category) */
   category?: string;
+  /** the township (unit code) the case lies in (cases.township_id) */
+  township?: string;
   limit?: number;
   offset?: number;
 }
@@ -97,11 +99,15 @@ export async function listTasks(actor: Actor, filter: TaskFilter, now = new Date
     if (where['unitId'] !== undefined && where['unitId'] !== actor.unitId) return { tasks: [], total: 0 };
     where['unitId'] = actor.unitId ?? -1;
   }
-  if (filter.category) {
-    // a subquery on cases.category keeps it one indexed query; the value is bound by Sequelize's escaping
-    const category = InboxTask.sequelize!.escape(filter.category);
-    where['caseId'] = { [Op.in]: literal(`(SELECT id FROM cases WHERE category = ${category})`) };
+  // subqueries on cases keep it one indexed query; values are bound by Sequelize's escaping
+  const caseConditions: string[] = [];
+  if (filter.category) caseConditions.push(`category = ${InboxTask.sequelize!.escape(filter.category)}`);
+  if (filter.township) {
+    const township = await Unit.findOne({ where: { code: filter.township, kind: 'township' }, attributes: ['id'] });
+    if (!township) return { tasks: [], total: 0 };
+    caseConditions.push(`township_id = ${Number(township.id)}`);
   }
+  if (caseConditions.length) where['caseId'] = { [Op.in]: literal(`(SELECT id FROM cases WHERE ${caseConditions.join(' AND ')})`) };
   if (filter.overdue) where['dueAt'] = { [Op.lt]: now };
   else if (filter.dueSoon) where['dueAt'] = { [Op.gte]: now, [Op.lte]: new Date(now.getTime() + DUE_SOON_HOURS * 3600_000) };
   const rows = (await InboxTask.findAll({ where: where as WhereOptions<InboxTask>, order: [['priority', 'DESC'], ['dueAt', 'ASC'], ['id', 'ASC']], limit: 2000 }))

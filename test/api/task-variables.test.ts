@@ -132,6 +132,20 @@ describe('REST API: a task\'s form variables and the category filter', function 
     expect(unfiltered.body.tasks.find((t) => t.userTaskKey === handle.userTaskKey)?.category).to.equal(caseRow.category);
   });
 
+  it('given the handle task of a case in a township, when the list is filtered by ?township=, then that township shows it and another does not; an unknown code matches nothing', async () => {
+    const c = (await Case.findByPk(caseRow.id))!;
+    expect(c.townshipId, 'the case lies in a township').to.be.a('number');
+    const own = (await Unit.findByPk(c.townshipId!))!;
+    const other = (await Unit.findOne({ where: { kind: 'township', id: { [Op.ne]: own.id } } }))!;
+    const inOwn = await api.call<{ tasks: TaskRow[] }>('GET', `/tasks?township=${own.code}`, { token: operator });
+    expect(inOwn.body.tasks.map((t) => t.userTaskKey)).to.include(handle.userTaskKey);
+    const inOther = await api.call<{ tasks: TaskRow[] }>('GET', `/tasks?township=${other.code}`, { token: operator });
+    expect(inOther.body.tasks.map((t) => t.userTaskKey)).not.to.include(handle.userTaskKey);
+    const unknown = await api.call<{ total: number }>('GET', '/tasks?township=T-NOPE', { token: operator });
+    expect([unknown.status, unknown.body.total]).to.deep.equal([200, 0]);
+    expect((await api.call('GET', `/tasks?township=${encodeURIComponent("x' OR 1=1")}`, { token: operator })).status).to.equal(400);
+  });
+
   it('given bad or missing credentials and bad input, when the task or the list is asked for, then 401 / 404 / 400 with a code and nothing changes', async () => {
     const otherUnit = (await Unit.findOne({ where: { code: 'D-ZFW' } }))!;
     const outsider = otherUnit.id === handle.unitId ? (await Unit.findOne({ where: { code: 'D-CGJ' } }))! : otherUnit;
