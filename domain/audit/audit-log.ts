@@ -35,7 +35,11 @@ export interface AuditEntry {
 /** A writer holding the chain inside one transaction; what it appends commits with the caller's other writes. */
 export interface AuditChain {
   readonly transaction: Transaction;
-  append(input: AuditInput): Promise<AuditEntry>;
+  /**
+   * `dedupChecked`: the caller looked the dedup key up with `find` in this same transaction a moment
+   * ago and it was not there (skips a second lookup; nothing else can have written it since).
+   */
+  append(input: AuditInput, options?: { dedupChecked?: boolean }): Promise<AuditEntry>;
   /** the record written earlier with this dedup key, if any */
   find(dedupKey: string): Promise<AuditEntry | null>;
 }
@@ -64,14 +68,29 @@ interface ChainJob {
   reject: (error: unknown) => void;
 }
 
-/** chain jobs waiting for the next group commit, oldest first */
-const waiting: ChainJob[] = [];
+/** chain jobs waiting for the next group commit, oldest first: people's requests, and background work (job workers) */
+const waiting = { interactive: [] as ChainJob[], background: [] as ChainJob[] };
 let committing = false;
 /**
  * Most jobs in one group commit: enough to amortise the transaction (and its fsync) under load, few
  * enough that a job does not wait long behind the others of its group.
  */
 const MAX_GROUP = 32;
+/**
+ * Seats of a group kept for background jobs (the job workers' changes) while they wait. Requests
+ * (intake, task completion, camera events) take the rest first — the workers, in this same process,
+ * would otherwise fill every group, and a report would wait behind the processing of the reports
+ * before it — but the workers are never starved: they get at least this share, and every seat the
+ * requests leave free. (Measured: capping background groups at this share as well made them many
+ * and small, and camera ingest during a backlog slower; full groups it is.)
+ */
+const BACKGROUND_SEATS = 8;
+
+function nextGroup(): ChainJob[] {
+  const { interactive, background } = waiting;
+  const seats = Math.min(background.length, Math.max(BACKGROUND_SEATS, MAX_GROUP - interactive.length));
+  return [...interactive.splice(0, MAX_GROUP - seats), ...background.splice(0, seats)];
+}
 
 /**
  * Runs `fn` in a transaction that holds the audit chain; what `fn` writes with `chain.transaction` and
@@ -79,8 +98,9 @@ const MAX_GROUP = 32;
  *
  * Group commit: jobs that arrive while a transaction is committing wait and then share the next one,
  * each inside a savepoint of its own (a job that throws rolls back to its savepoint only; its promise
- * rejects, the others commit). Under load this turns N transactions — each a BEGIN, a chain-head
- * read and write, a COMMIT with its fsync, and on SQLite a fresh connection — into one, which is
+ * rejects, the others commit); requests go before background work (see BACKGROUND_SEATS). Under
+ * load this turns N transactions — each a BEGIN, a chain-head read and write, a COMMIT with its
+ * fsync, and on SQLite a fresh connection — into one, which is
  * what limited intake and the workers (every case change appends here). A lone job runs without a
  * savepoint, exactly as before. Should the group's transaction itself fail (the COMMIT, a lost
  * connection), every job of the group rejects: nothing of it was written, and nothing acknowledged.
@@ -91,9 +111,9 @@ const MAX_GROUP = 32;
  * one line however many processes write. Do not call withAuditChain inside `fn`: use the chain it
  * hands you (the inner call would wait for the group the outer one is in).
  */
-export function withAuditChain<T>(fn: (chain: AuditChain) => Promise<T>): Promise<T> {
+export function withAuditChain<T>(fn: (chain: AuditChain) => Promise<T>, options: { background?: boolean } = {}): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    waiting.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+    waiting[options.background ? 'background' : 'interactive'].push({ fn, resolve: resolve as (value: unknown) => void, reject });
     if (!committing) void commitWaiting();
   });
 }
@@ -101,7 +121,7 @@ export function withAuditChain<T>(fn: (chain: AuditChain) => Promise<T>): Promis
 async function commitWaiting(): Promise<void> {
   committing = true;
   try {
-    while (waiting.length) await commitGroup(waiting.splice(0, MAX_GROUP));
+    while (waiting.interactive.length || waiting.background.length) await commitGroup(nextGroup());
   } finally {
     committing = false;
   }
@@ -114,8 +134,7 @@ async function commitGroup(group: ChainJob[]): Promise<void> {
   try {
     await db().transaction(async (transaction) => {
       const sequelize = db();
-      // Sequelize opens a fresh SQLite connection per transaction, without the default one's pragmas.
-      if (sequelize.getDialect() === 'sqlite') await sequelize.query('PRAGMA busy_timeout = 5000', { transaction });
+      // (SQLite: the transaction's connection has busy_timeout set once, where db/connection.ts opens it)
       await sequelize.query('UPDATE audit_chain_head SET updated_at = ? WHERE id = 1', { replacements: [new Date()], transaction });
       const heads = await sequelize.query<{ last_hash: string }>('SELECT last_hash FROM audit_chain_head WHERE id = 1', { type: QueryTypes.SELECT, transaction });
       if (!heads[0]) throw new Error('audit log: audit_chain_head row missing (migration 0002 not applied?)');
@@ -132,8 +151,8 @@ async function commitGroup(group: ChainJob[]): Promise<void> {
           return {
             transaction: tx,
             find,
-            async append(input) {
-              if (input.dedupKey) {
+            async append(input, options) {
+              if (input.dedupKey && !options?.dedupChecked) {
                 const existing = await find(input.dedupKey);
                 if (existing) return existing;
               }

@@ -53,7 +53,7 @@ export function changeCase(
     await current.save({ transaction });
     const audit = await chain.append({
       caseId, actor: ctx.actor, actorRole: ctx.actorRole ?? null, action, detail, dedupKey: ctx.dedupKey ?? null, at: changedAt(ctx),
-    });
+    }, { dedupChecked: true });
     return { case: current, applied: true, audit, detail: audit.detail ?? {} };
-  });
+  }, { background: ctx.actor.startsWith('worker:') }); // job workers' changes wait behind people's requests (up to a share)
 }

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import {
   AuditRecord, CalendarDay, Case, EventType, GovernanceItem, Grid, IdempotencyRecord, InboxTask, Session, Unit, User,
 } from '../../db/models/index.js';
+import { eventually } from '../processes/support/process-harness.js';
 import { openApiWorld, type ApiWorld } from './support/api-world.js';
 
 /**
@@ -114,6 +115,9 @@ describe('REST API: the role × endpoint matrix', function () {
     expect(client.status, JSON.stringify(client.body)).to.equal(201);
     const filed = await api.call<{ id: string }>('POST', '/cases', { token: tokens.operator, body: { description: '矩阵：井盖缺失', gridCode: 'G-XP-01-01' } });
     expect(filed.status, JSON.stringify(filed.body)).to.equal(201);
+    // the workers process the case in the background after the 201: let it come to rest at its first
+    // task, or the inbox row appearing later would read as a change made by a refused request
+    await eventually('the filed case\'s first task in the inbox', () => InboxTask.findOne({ where: { caseId: filed.body.id } }));
     rows = matrix({ item: String(item.id), camera: 'CAM-M-1', client: String(client.body.id), caseId: filed.body.id, attachment: '1' });
   });
   after(() => api.close());
