@@ -62,18 +62,14 @@ export async function recordEngineEvent(event: EngineEvent): Promise<void> {
   if (event.kind !== 'element') return;
   const parent = event.intent === 'ACTIVATED' ? parentOf(event) : null;
   const eventKey = eventKeyOf(event);
-  if (await CaseEvent.findOne({ where: { eventKey }, attributes: ['id'] })) return;
   const caseId = await caseOf(event, parent);
-  try {
-    await CaseEvent.create({
-      eventKey, caseId, processInstanceKey: event.processInstanceKey, parentInstanceKey: parent, elementInstanceKey: event.elementInstanceKey,
-      elementId: event.elementId.slice(0, 128), elementType: event.elementType?.slice(0, 48) ?? null, bpmnProcessId: event.bpmnProcessId?.slice(0, 128) ?? null,
-      intent: event.intent, at: new Date(event.at), detail: event.detail ?? null,
-    });
-  } catch (err) {
-    // delivered twice at once: the other delivery stored it
-    if ((err as Error).name !== 'SequelizeUniqueConstraintError') throw err;
-  }
+  // one statement: a redelivery (same event key) is ignored by the unique index instead of being looked
+  // up first — about a dozen events per case pass here, so the saved read counts under intake load
+  await CaseEvent.bulkCreate([{
+    eventKey, caseId, processInstanceKey: event.processInstanceKey, parentInstanceKey: parent, elementInstanceKey: event.elementInstanceKey,
+    elementId: event.elementId.slice(0, 128), elementType: event.elementType?.slice(0, 48) ?? null, bpmnProcessId: event.bpmnProcessId?.slice(0, 128) ?? null,
+    intent: event.intent, at: new Date(event.at), detail: event.detail ?? null,
+  }], { ignoreDuplicates: true });
 }
 
 /** Keeps `case_events` filled from the port for as long as the subscription is open. */
