@@ -1,6 +1,5 @@
 import { Router, type Request } from 'express';
 import { readCase } from '../../domain/cases/case-detail.js';
-import { checkTaskAttachments } from '../../domain/attachments/index.js';
 import { claimTask, completeTask, getTask, listTasks, unclaimTask, type TaskFilter } from '../../domain/inbox/tasks.js';
 import type { WorkflowEngine } from '../../port/workflow-engine.js';
 import { actorOf, requireAuth } from '../auth/middleware.js';
@@ -50,7 +49,6 @@ export function taskRoutes(port: WorkflowEngine): Router {
   r.post('/tasks/:key/complete', validate({ params: taskKeyParams, body: completeBody }),
     idempotent((req) => `POST /tasks/${key(req)}/complete:${actorOf(req).userId}`, async (req: Request) => {
       const data = (req.body as { data: Record<string, unknown> }).data;
-      await checkTaskAttachments(actorOf(req), key(req), data);
       const done = await completeTask(port, actorOf(req), key(req), data);
       return { status: 200, body: done };
     }));

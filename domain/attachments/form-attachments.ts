@@ -1,8 +1,5 @@
-import { Attachment, InboxTask } from '../../db/models/index.js';
-import type { Actor } from '../auth/sessions.js';
-import { canSeeTask } from '../inbox/tasks.js';
-import { DomainError } from '../shared/errors.js';
-import { ATTACHMENT_IDS_PATTERN, parseAttachmentIds, taskForm, type FieldError } from '../forms/index.js';
+import { Attachment } from '../../db/models/index.js';
+import { ATTACHMENT_IDS_PATTERN, parseAttachmentIds, type FieldError } from '../forms/index.js';
 
 interface FormComponent {
   key?: string;
@@ -43,18 +40,4 @@ export async function checkFormAttachments(definition: unknown, data: Record<str
     if (found !== ids.length) errors.push({ field: key, code: 'attachment', message: '附件编号须为本案卷的附件' });
   }
   return errors;
-}
-
-/**
- * Before a task is completed: its form's attachment-id fields must name attachments of the task's case
- * (400 `form_invalid` with the field errors, nothing handed to the engine). Tasks the actor cannot
- * see are left to `completeTask`, which reports them as it always does.
- */
-export async function checkTaskAttachments(actor: Actor, key: string, data: Record<string, unknown>): Promise<void> {
-  const row = key.length <= 32 ? await InboxTask.findOne({ where: { userTaskKey: key } }) : null;
-  if (!row || !canSeeTask(actor, row) || !row.formId) return;
-  const form = await taskForm(row.formId);
-  if (!form) return;
-  const errors = await checkFormAttachments(form.definition, data, row.caseId);
-  if (errors.length) throw new DomainError('INVALID_ARGUMENT', 'attachment ids of another case', { apiCode: 'form_invalid', errors });
 }

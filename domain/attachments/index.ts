@@ -4,5 +4,5 @@ export {
   type AttachmentView, type CheckedFile,
 } from './attachments.js';
 export { checkFileType, cleanFileName, sniffFileType, type SniffedType, type UploadClass } from './file-types.js';
-export { attachmentFieldKeys, checkFormAttachments, checkTaskAttachments } from './form-attachments.js';
+export { attachmentFieldKeys, checkFormAttachments } from './form-attachments.js';
 export { taskForAttachment } from './task-scope.js';

@@ -3,14 +3,13 @@ import { AuditRecord, Case, CaseEvent, CaseInstance, OutboxMessage } from '../..
 import { PHONE_ROLES, maskPhone } from '../auth/access.js';
 import type { Actor } from '../auth/sessions.js';
 import { readCase, type CaseDetail } from '../cases/case-detail.js';
+import { highlightsOf, type Highlights } from './highlights.js';
 
 export type TimelineEntry =
   | { at: string; kind: 'element'; intent: string; elementId: string; elementType: string | null; elementInstanceKey: string | null; processInstanceKey: string; bpmnProcessId: string | null; detail: Record<string, unknown> | null }
   | { at: string; kind: 'variables'; elementId: string; elementInstanceKey: string | null; processInstanceKey: string; variables: Record<string, unknown> }
   | { at: string; kind: 'action'; auditId: string; action: string; actor: string; actorRole: string | null; detail: Record<string, unknown> | null }
   | { at: string; kind: 'notification'; id: string; channel: string; recipient: string; subject: string | null; body: string; status: string; sentAt: string | null };
-
-export interface Highlights { completed: string[]; active: string[]; incidents: string[]; takenFlows: string[] }
 
 export interface CaseHistory {
   case: CaseDetail;
@@ -38,27 +37,6 @@ async function instancesOf(c: Case): Promise<string[]> {
   }
   if (keys.size) await CaseEvent.update({ caseId: c.id }, { where: { processInstanceKey: [...keys], caseId: null } });
   return [...keys];
-}
-
-/** What the diagram viewer marks on the case's own process: done, running, failing, and the flows taken. */
-export function highlightsOf(events: CaseEvent[]): Highlights {
-  const completed = new Set<string>();
-  const takenFlows = new Set<string>();
-  const running = new Map<string, string>(); // element instance → element id
-  const incidents = new Map<string, string>(); // incident key → element id
-  for (const e of events) {
-    if (e.elementType === 'process') continue;
-    const instance = e.elementInstanceKey ?? '';
-    switch (e.intent) {
-      case 'ACTIVATED': running.set(instance, e.elementId); break;
-      case 'COMPLETED': completed.add(e.elementId); running.delete(instance); break;
-      case 'TERMINATED': running.delete(instance); break;
-      case 'FLOW_TAKEN': takenFlows.add(e.elementId); break;
-      case 'INCIDENT_CREATED': incidents.set(String(e.detail?.['incidentKey'] ?? instance), e.elementId); break;
-      case 'INCIDENT_RESOLVED': incidents.delete(String(e.detail?.['incidentKey'] ?? instance)); break;
-    }
-  }
-  return { completed: [...completed], active: [...new Set(running.values())], incidents: [...new Set(incidents.values())], takenFlows: [...takenFlows] };
 }
 
 const KIND_ORDER: Record<TimelineEntry['kind'], number> = { element: 0, variables: 1, action: 2, notification: 3 };

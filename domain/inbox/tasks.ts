@@ -8,6 +8,7 @@ import type { Actor } from '../auth/sessions.js';
 import { loadFormDirectory, taskForm, validateSubmission, type FieldError, type LoadedForm } from '../forms/index.js';
 import { noteOnCase } from '../cases/case-actions.js';
 import { DomainError } from '../shared/errors.js';
+import { checkFormAttachments } from '../attachments/form-attachments.js';
 import { formVariables } from './task-variables.js';
 
 export interface TaskFilter {
@@ -189,7 +190,8 @@ export async function completeTask(port: WorkflowEngine, actor: Actor, key: stri
   if (row.formId && !form) throw new DomainError('CONFLICT', `form ${row.formId} unknown`, { apiCode: 'form_unknown' });
   if (form) {
     const result = validateSubmission(form.definition, data);
-    const errors = result.ok ? await checkReferences(data) : result.errors;
+    // references the schema cannot check: catalogue options, and photos that must be this case's attachments
+    const errors = result.ok ? [...await checkReferences(data), ...await checkFormAttachments(form.definition, data, row.caseId)] : result.errors;
     if (errors.length) throw new DomainError('INVALID_ARGUMENT', 'form data invalid', { apiCode: 'form_invalid', errors });
   } else if (Object.keys(data).length) {
     throw new DomainError('INVALID_ARGUMENT', 'this task takes no data', { apiCode: 'form_invalid', errors: [] });

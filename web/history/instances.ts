@@ -3,7 +3,8 @@
  * (案件处置 runs as a called process). Each carries the definition it ran (process id, version, key) and
  * what the diagram marks for it, computed the same way the server computes the case's own highlights.
  */
-import type { CaseHistory, ElementEntry, Highlights } from './types.js';
+import { highlightsOf, type Highlights } from '../../domain/history/highlights.js';
+import type { CaseHistory, ElementEntry } from './types.js';
 
 export interface InstanceInfo {
   processInstanceKey: string;
@@ -17,27 +18,6 @@ export interface InstanceInfo {
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v ? v : typeof v === 'number' ? String(v) : null);
-
-/** Done, running, failing elements and the flows taken, from one instance's element events (in order). */
-export function highlightsOf(events: ElementEntry[]): Highlights {
-  const completed = new Set<string>();
-  const taken = new Set<string>();
-  const running = new Map<string, string>();
-  const incidents = new Map<string, string>();
-  for (const e of events) {
-    if (e.elementType === 'process') continue;
-    const instance = e.elementInstanceKey ?? '';
-    switch (e.intent) {
-      case 'ACTIVATED': running.set(instance, e.elementId); break;
-      case 'COMPLETED': completed.add(e.elementId); running.delete(instance); break;
-      case 'TERMINATED': running.delete(instance); break;
-      case 'FLOW_TAKEN': taken.add(e.elementId); break;
-      case 'INCIDENT_CREATED': incidents.set(String(e.detail?.['incidentKey'] ?? instance), e.elementId); break;
-      case 'INCIDENT_RESOLVED': incidents.delete(String(e.detail?.['incidentKey'] ?? instance)); break;
-    }
-  }
-  return { completed: [...completed], active: [...new Set(running.values())], incidents: [...new Set(incidents.values())], takenFlows: [...taken] };
-}
 
 /** The instances in the order they started; the case's own first (with the server's highlights). */
 export function instancesOf(history: CaseHistory): InstanceInfo[] {

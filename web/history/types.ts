@@ -21,22 +21,8 @@ export interface CaseRow {
 
 export interface CasePage { items: CaseRow[]; total: number; page: number; pageSize: number }
 
-export interface CaseDetail {
-  id: string;
-  caseNo: string;
-  channel: string;
-  status: string;
-  description: string;
-  address: string | null;
-  eventTypeCode: string | null;
-  category: string | null;
-  unitCode: string | null;
-  warningLight: string;
-  escalationLevel: number;
-  dueAt: string | null;
-  createdAt: string;
-  closedAt: string | null;
-}
+export type { CaseDetail } from '../shared/case-detail.js';
+import type { CaseDetail } from '../shared/case-detail.js';
 
 export type TimelineEntry =
   | { at: string; kind: 'element'; intent: string; elementId: string; elementType: string | null; elementInstanceKey: string | null; processInstanceKey: string; bpmnProcessId: string | null; detail: Record<string, unknown> | null }
@@ -47,7 +33,8 @@ export type TimelineEntry =
 export type ElementEntry = Extract<TimelineEntry, { kind: 'element' }>;
 export type VariablesEntry = Extract<TimelineEntry, { kind: 'variables' }>;
 
-export interface Highlights { completed: string[]; active: string[]; incidents: string[]; takenFlows: string[] }
+export type { Highlights } from '../../domain/history/highlights.js';
+import type { Highlights } from '../../domain/history/highlights.js';
 
 export interface CaseHistory {
   case: CaseDetail;

@@ -21,28 +21,8 @@ export interface TaskSummary {
   createdAt: string;
 }
 
-export interface CaseDetail {
-  id: string;
-  caseNo: string;
-  channel: string;
-  status: string;
-  priority: number;
-  description: string;
-  reporterName: string | null;
-  reporterPhone: string | null;
-  lat: number | null;
-  lng: number | null;
-  address: string | null;
-  gridCode: string | null;
-  eventTypeCode: string | null;
-  category: string | null;
-  unitCode: string | null;
-  warningLight: string;
-  escalationLevel: number;
-  dueAt: string | null;
-  createdAt: string;
-  closedAt: string | null;
-}
+export type { CaseDetail } from '../shared/case-detail.js';
+import type { CaseDetail } from '../shared/case-detail.js';
 
 export interface FormComponent {
   type: string;
