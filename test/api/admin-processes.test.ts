@@ -11,38 +11,23 @@ import { deployProduct } from '../../port/product-resources.js';
 import { createJobHandlers } from '../../workers/registry.js';
 import { testDeps } from '../support/case-fixtures.js';
 import { openProcessWorld } from '../processes/support/process-harness.js';
+import { BPMN_NS, probeProcess } from '../support/probe-process.js';
 import { openApiWorld, snapshot, type ApiWorld } from './support/api-world.js';
+
 
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
 const GENERIC_XML = readFileSync(new URL('../../processes/case-generic.bpmn', import.meta.url), 'utf8');
 
-const NS = 'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" '
-  + 'xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" xmlns:di="http://www.omg.org/spec/DD/20100524/DI" '
-  + 'xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" xmlns:modeler="http://camunda.org/schema/modeler/1.0"';
 
 /**
  * A small process that passes every lint: start → `task` → end, with a diagram. `task` is a manual task (the
  * engine completes it at once), so an instance of it runs to its end without any worker.
  */
 function probe(processId: string, options: { taskName?: string; taskXml?: string; taskType?: string; extra?: string } = {}): string {
-  const taskType = options.taskType ?? 'bpmn:manualTask';
-  const shape = (id: string, x: number, w: number, h: number) =>
-    `<bpmndi:BPMNShape id="${id}_di" bpmnElement="${id}"><dc:Bounds x="${x}" y="100" width="${w}" height="${h}" /></bpmndi:BPMNShape>`;
-  const edge = (id: string, x1: number, x2: number) =>
-    `<bpmndi:BPMNEdge id="${id}_di" bpmnElement="${id}"><di:waypoint x="${x1}" y="118" /><di:waypoint x="${x2}" y="118" /></bpmndi:BPMNEdge>`;
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions ${NS} id="d" targetNamespace="http://bpmn.io/schema/bpmn" modeler:executionPlatform="Camunda Cloud" modeler:executionPlatformVersion="8.8.0">
-  <bpmn:process id="${processId}" name="探针流程" isExecutable="true">
-    <bpmn:startEvent id="start" name="开始"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
-    <${taskType} id="task" name="${options.taskName ?? '处理'}">${options.taskXml ?? ''}<bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing></${taskType}>
-    <bpmn:endEvent id="end" name="结束"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>
-    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="task" />
-    <bpmn:sequenceFlow id="f2" sourceRef="task" targetRef="end" />${options.extra ?? ''}
-  </bpmn:process>
-  <bpmndi:BPMNDiagram id="dia"><bpmndi:BPMNPlane id="plane" bpmnElement="${processId}">
-    ${shape('start', 100, 36, 36)}${shape('task', 200, 100, 80)}${shape('end', 400, 36, 36)}${edge('f1', 136, 200)}${edge('f2', 300, 400)}
-  </bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
-</bpmn:definitions>`;
+  return probeProcess({
+    processId, processName: '探针流程', names: { start: '开始', task: options.taskName ?? '处理', end: '结束' },
+    taskType: options.taskType ?? 'bpmn:manualTask', ...(options.taskXml !== undefined ? { taskXml: options.taskXml } : {}), ...(options.extra !== undefined ? { extra: options.extra } : {}),
+  });
 }
 
 /**
@@ -339,7 +324,7 @@ describe('api / admin: process definitions (versions, drafts, lint, deploy, diff
         ['truncated XML', { body: { xml: probe('h3-bad').slice(0, 400) } }, 400, 'not_bpmn'],
         ['a DOCTYPE', { body: { xml: `<!DOCTYPE bpmn>${probe('h3-bad')}` } }, 400, 'xml_doctype'],
         ['two processes', { body: { xml: two } }, 400, 'one_process'],
-        ['no process', { body: { xml: `<bpmn:definitions ${NS} id="d" targetNamespace="x"></bpmn:definitions>` } }, 400, 'one_process'],
+        ['no process', { body: { xml: `<bpmn:definitions ${BPMN_NS} id="d" targetNamespace="x"></bpmn:definitions>` } }, 400, 'one_process'],
         ['a process id that is no XML name', { body: { xml: probe('h3 bad id') } }, 400, 'bad_process_id'],
         ['a process without an id', { body: { xml: probe('h3-noid').replace('<bpmn:process id="h3-noid"', '<bpmn:process') } }, 400, 'bad_process_id'],
         ['a process id over 191 characters', { body: { xml: probe(`h3${'a'.repeat(200)}`) } }, 400, 'bad_process_id'],

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { configuredRules, lintBpmnDetailed, RULES_OFF, type LintProblem } from '../../domain/lint/index.js';
+import { probeProcess } from '../support/probe-process.js';
 
 /**
  * Lints every processes/*.bpmn with domain/lint — the lint the administration API runs before a deploy and the
@@ -53,30 +54,10 @@ describe('processes / bpmnlint (camunda-compat 8.8 + recommended)', function () 
 
 // ── the linter itself: both rule sets are really applied (a resolver that finds nothing would pass every file) ──
 
-const NS = 'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" '
-  + 'xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" xmlns:di="http://www.omg.org/spec/DD/20100524/DI" '
-  + 'xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" xmlns:modeler="http://camunda.org/schema/modeler/1.0"';
 
 /** start → `task` → end with names and a diagram, so only what `task` brings in can be reported. */
-function diagram(task: string, taskType = 'bpmn:serviceTask'): string {
-  const shape = (id: string, x: number, w: number, h: number) =>
-    `<bpmndi:BPMNShape id="${id}_di" bpmnElement="${id}"><dc:Bounds x="${x}" y="100" width="${w}" height="${h}" /></bpmndi:BPMNShape>`;
-  const edge = (id: string, x1: number, x2: number) =>
-    `<bpmndi:BPMNEdge id="${id}_di" bpmnElement="${id}"><di:waypoint x="${x1}" y="118" /><di:waypoint x="${x2}" y="118" /></bpmndi:BPMNEdge>`;
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions ${NS} id="d" targetNamespace="http://bpmn.io/schema/bpmn" modeler:executionPlatform="Camunda Cloud" modeler:executionPlatformVersion="8.8.0">
-  <bpmn:process id="p" name="probe" isExecutable="true">
-    <bpmn:startEvent id="start" name="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
-    <${taskType} id="task" name="task">${task}<bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing></${taskType}>
-    <bpmn:endEvent id="end" name="end"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>
-    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="task" />
-    <bpmn:sequenceFlow id="f2" sourceRef="task" targetRef="end" />
-  </bpmn:process>
-  <bpmndi:BPMNDiagram id="dia"><bpmndi:BPMNPlane id="plane" bpmnElement="p">
-    ${shape('start', 100, 36, 36)}${shape('task', 200, 100, 80)}${shape('end', 400, 36, 36)}${edge('f1', 136, 200)}${edge('f2', 300, 400)}
-  </bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
-</bpmn:definitions>`;
-}
+const diagram = (task: string, taskType = 'bpmn:serviceTask'): string =>
+  probeProcess({ processId: 'p', processName: 'probe', names: { start: 'start', task: 'task', end: 'end' }, taskType, taskXml: task });
 
 const JOB = '<bpmn:extensionElements><zeebe:taskDefinition type="case-classify" /></bpmn:extensionElements>';
 
