@@ -30,6 +30,8 @@ export interface OpenTarget {
   findIncident(processInstanceKey: string): Promise<string>;
   /** element ids completed in an instance, read beside the port where we can (the engine behind it); null on a real cluster */
   completedElements(processInstanceKey: string): Promise<string[] | null>;
+  /** whether the instance has ended, read beside the port where we can; null on a real cluster */
+  instanceEnded(processInstanceKey: string): Promise<boolean | null>;
   close(): Promise<void>;
 }
 
@@ -97,6 +99,9 @@ async function collect(engine: WorkflowEngine, extra: Omit<OpenTarget, 'engine' 
 const completedIn = async (engine: Engine, key: string) =>
   (await engine.history(key)).filter((h) => h.intent === 'ELEMENT_COMPLETED' && h.elementType !== 'process').map((h) => h.elementId!);
 
+const endedIn = async (engine: Engine, key: string) =>
+  (await engine.history(key)).some((h) => h.elementType === 'process' && (h.intent === 'ELEMENT_COMPLETED' || h.intent === 'ELEMENT_TERMINATED'));
+
 const quiet = (err: unknown) => {
   // a cancelled job the worker still tried to complete, … : expected noise in these scenarios
   if (process.env['PORT_TEST_VERBOSE']) console.error(err);
@@ -113,6 +118,7 @@ function embedded(): PortTarget {
       return collect(port, {
         findIncident: (key) => eventually(`an incident in ${key}`, async () => (await port.engine.listIncidents({ processInstanceKey: key, state: 'ACTIVE' }))[0]?.incidentKey),
         completedElements: (key) => completedIn(port.engine, key),
+        instanceEnded: (key) => endedIn(port.engine, key),
       }, async () => cleanup());
     },
   };
@@ -137,6 +143,7 @@ function simulated(historyListeners: boolean): PortTarget {
       return collect(port, {
         findIncident: camundaIncidentFinder(port),
         completedElements: (key) => completedIn(sim.engine, key),
+        instanceEnded: (key) => endedIn(sim.engine, key),
       }, async () => {
         // PORT_TEST_CALLS=1 lists the REST calls the adapter made: the surface the simulation has to cover
         if (process.env['PORT_TEST_CALLS']) {
@@ -162,7 +169,7 @@ function realCluster(address: string): PortTarget {
     async open() {
       const settings: CamundaSettings = { ...settingsFrom(loadConfig({ ...process.env, ENGINE: 'camunda', CAMUNDA_REST_ADDRESS: address })), onError: quiet };
       const port = await CamundaWorkflowEngine.open(settings);
-      return collect(port, { findIncident: camundaIncidentFinder(port), completedElements: async () => null }, async () => undefined);
+      return collect(port, { findIncident: camundaIncidentFinder(port), completedElements: async () => null, instanceEnded: async () => null }, async () => undefined);
     },
   };
 }
