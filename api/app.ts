@@ -23,6 +23,7 @@ import { publicRoutes } from './public/public-routes.js';
 import { taskRoutes } from './tasks/task-routes.js';
 import { publicReportUploadRoutes, uploadRoutes } from './uploads/upload-routes.js';
 import { staticRoutes } from './web/static-routes.js';
+import { countInFlight } from './http/in-flight.js';
 
 export interface AppDeps {
   config: AppConfig;
@@ -40,6 +41,7 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(countInFlight());
   app.use(securityHeaders({ mapTileUrl: deps.config.MAP_TILE_URL ?? null }));
   if (deps.workflow) {
     // Open311 GeoReport v2 at the root, before the JSON parser: it parses its own bodies (form-encoded

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Sequelize, type Options } from 'sequelize';
+import { sqlite3OnBetterSqlite3 } from './sqlite3-on-better-sqlite3.js';
 
 export type Dialect = 'sqlite' | 'mysql';
 
@@ -26,13 +27,13 @@ export async function openDatabase(url: string, log?: (sql: string) => void): Pr
   if (dialectOf(url) === 'sqlite') {
     const storage = sqlitePath(url);
     if (storage !== ':memory:') mkdirSync(dirname(storage), { recursive: true });
-    sequelize = new Sequelize({ ...common, dialect: 'sqlite', storage });
+    sequelize = new Sequelize({ ...common, dialect: 'sqlite', storage, dialectModule: sqlite3OnBetterSqlite3 });
     // WAL lets readers run beside the writer; foreign keys are off by default in SQLite.
     await sequelize.query('PRAGMA journal_mode = WAL');
     await sequelize.query('PRAGMA foreign_keys = ON');
     await sequelize.query('PRAGMA busy_timeout = 5000');
     if (storage !== ':memory:') {
-      const writer = new WriterTurn();
+      const writer = writerTurnOf(storage);
       reuseTransactionConnections(sequelize, writer);
       const schemaChanged = rememberColumnTypes(sequelize);
       queueAutocommitWrites(sequelize, writer, schemaChanged);
@@ -104,6 +105,18 @@ class WriterTurn {
       else this.busy = false;
     };
   }
+}
+
+/**
+ * One turn per database file for the whole process: two Sequelize instances on one file (a second
+ * handle in a test, a CLI command run in-process) must not write at once either — with a synchronous
+ * driver the second would sleep in SQLite's busy handler on the thread the first needs to commit.
+ */
+const turns = new Map<string, WriterTurn>();
+function writerTurnOf(file: string): WriterTurn {
+  let turn = turns.get(file);
+  if (!turn) turns.set(file, (turn = new WriterTurn()));
+  return turn;
 }
 
 const WRITE_TYPES = new Set(['INSERT', 'UPDATE', 'BULKUPDATE', 'DELETE', 'BULKDELETE', 'UPSERT']);

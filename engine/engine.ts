@@ -169,6 +169,8 @@ export class Engine extends EventEmitter {
       if (this.queue[0]!.exclusive) batch.push(this.queue.shift()!);
       else while (batch.length < this.maxBatch && this.queue.length && !this.queue[0]!.exclusive) batch.push(this.queue.shift()!);
       await this.runBatch(batch);
+      // the SQLite driver never waits on I/O: without this a busy queue kept the event loop to itself
+      if (this.queue.length) await new Promise((resolve) => setImmediate(resolve));
     }
   }
 

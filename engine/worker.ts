@@ -10,8 +10,8 @@ export type JobResult =
 export interface JobWorkerOptions<V extends Variables = Variables> {
   type: string;
   handler: (job: ActivatedJob & { variables: V }) => Promise<JobResult>;
-  /** most jobs in hand at once */
-  maxJobsActive?: number;
+  /** most jobs in hand at once; a function is asked each time (the app lowers it while requests wait) */
+  maxJobsActive?: number | (() => number);
   timeoutMs?: number;
   name?: string;
   fetchVariables?: string[];
@@ -43,7 +43,8 @@ export class JobWorker extends EventEmitter {
   }
 
   private get capacity(): number {
-    return (this.options.maxJobsActive ?? 32) - this.active;
+    const max = this.options.maxJobsActive;
+    return (typeof max === 'function' ? max() : max ?? 32) - this.active;
   }
 
   wake(): void {

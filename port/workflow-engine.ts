@@ -61,8 +61,8 @@ export type JobHandler = (job: Job) => Promise<JobOutcome>;
 export interface JobHandlerSpec {
   type: string;
   handler: JobHandler;
-  /** most jobs of this type in hand at once (default 32) */
-  maxJobsActive?: number;
+  /** most jobs of this type in hand at once (default 32); a function is asked each time by the embedded engine */
+  maxJobsActive?: number | (() => number);
   /** job lock in ms (default 60 s) */
   timeoutMs?: number;
   fetchVariables?: string[];
@@ -116,6 +116,8 @@ export type EngineEvent =
     };
 
 export type EngineEventListener = (event: EngineEvent) => Promise<void>;
+/** events in commit order, as many as the engine has at hand; the promise acknowledges them all */
+export type EngineEventBatchListener = (events: EngineEvent[]) => Promise<void>;
 
 export interface WorkflowEngine {
   readonly kind: 'embedded' | 'camunda';
@@ -140,6 +142,8 @@ export interface WorkflowEngine {
   startWorkers(handlers: JobHandlerSpec[]): Promise<RunningWorkers>;
   /** engine events from the last acknowledged one on; the listener's promise acknowledges */
   subscribe(name: string, listener: EngineEventListener): Promise<{ close(): Promise<void> }>;
+  /** the same stream handed over in batches, for a subscriber that writes a batch at once (the case history) */
+  subscribeBatches(name: string, listener: EngineEventBatchListener): Promise<{ close(): Promise<void> }>;
   close(): Promise<void>;
 }
 

@@ -2,6 +2,7 @@ import type { Log } from '../domain/shared/log.js';
 import { loadBusinessCalendar, type CalendarSettings } from '../domain/calendar/index.js';
 import type { RunningWorkers, WorkflowEngine } from '../port/workflow-engine.js';
 import { createJobHandlers } from './registry.js';
+import { backgroundJobs } from '../domain/shared/foreground-load.js';
 
 /**
  * Starts every job worker of the registry against a workflow engine: in the app's own process
@@ -9,5 +10,6 @@ import { createJobHandlers } from './registry.js';
  */
 export async function startJobWorkers(engine: WorkflowEngine, settings: CalendarSettings, log: Log): Promise<RunningWorkers> {
   const calendar = await loadBusinessCalendar(settings);
-  return engine.startWorkers(createJobHandlers({ calendar, now: () => new Date(), log }));
+  // while requests wait, each job type takes one job at a time (see foreground-load)
+  return engine.startWorkers(createJobHandlers({ calendar, now: () => new Date(), log }).map((spec) => ({ ...spec, maxJobsActive: backgroundJobs(typeof spec.maxJobsActive === 'number' ? spec.maxJobsActive : 32) })));
 }

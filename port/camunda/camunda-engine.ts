@@ -10,7 +10,7 @@ import {
   type ProcessDefinitionKey, type ProcessInstanceKey, type UserTaskKey, type VariableKey,
 } from '@camunda8/orchestration-cluster-api';
 import {
-  PortError, type DeployResource, type DeployResult, type EngineEventListener, type JobHandlerSpec, type RunningWorkers,
+  PortError, type DeployResource, type DeployResult, type EngineEventBatchListener, type EngineEventListener, type JobHandlerSpec, type RunningWorkers,
   type Variables, type WorkflowEngine,
 } from '../workflow-engine.js';
 import { MetadataCache, readMetadata, type ElementInfo } from './bpmn-metadata.js';
@@ -215,6 +215,11 @@ export class CamundaWorkflowEngine implements WorkflowEngine {
    */
   subscribe(name: string, listener: EngineEventListener): Promise<{ close(): Promise<void> }> {
     return this.hub.subscribe(name, listener);
+  }
+
+  /** each listener job is acknowledged on its own, so a batch here is one event */
+  subscribeBatches(name: string, listener: EngineEventBatchListener): Promise<{ close(): Promise<void> }> {
+    return this.hub.subscribe(name, (event) => listener([event]));
   }
 
   async close(): Promise<void> {

@@ -62,7 +62,8 @@ export function startJobWorkers(
     client.createJobWorker({
       jobType: spec.type,
       workerName: `ywtg:${spec.type}`,
-      maxParallelJobs: spec.maxJobsActive ?? 32,
+      // the client takes a fixed number: a function (the app's load-aware limit) gives its busy-free value
+      maxParallelJobs: (typeof spec.maxJobsActive === 'function' ? spec.maxJobsActive() : spec.maxJobsActive) ?? 32,
       jobTimeoutMs: spec.timeoutMs ?? 60_000,
       pollTimeoutMs: options.longPollMs,
       pollIntervalMs: 100,

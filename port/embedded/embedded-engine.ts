@@ -1,6 +1,6 @@
 import { Engine, EngineError, type HistoryEvent, type UserTask as EngineUserTask } from '../../engine/index.js';
 import {
-  PortError, type DeployResource, type DeployResult, type EngineEvent, type EngineEventListener, type JobHandlerSpec,
+  PortError, type DeployResource, type DeployResult, type EngineEvent, type EngineEventBatchListener, type EngineEventListener, type JobHandlerSpec,
   type RunningWorkers, type UserTask, type Variables, type WorkflowEngine,
 } from '../workflow-engine.js';
 
@@ -146,7 +146,14 @@ export class EmbeddedWorkflowEngine implements WorkflowEngine {
    * Reads the engine's history stream from the subscriber's saved position, hands each event to the
    * listener and saves the position after it: delivery is at least once, in commit order.
    */
-  async subscribe(name: string, listener: EngineEventListener): Promise<{ close(): Promise<void> }> {
+  subscribe(name: string, listener: EngineEventListener): Promise<{ close(): Promise<void> }> {
+    return this.subscribeBatches(name, async (events) => {
+      for (const e of events) await listener(e);
+    });
+  }
+
+  /** As subscribe, with each read of up to 200 records handed over at once and acknowledged after it. */
+  async subscribeBatches(name: string, listener: EngineEventBatchListener): Promise<{ close(): Promise<void> }> {
     let position = await this.engine.exporterPosition(name);
     let running: Promise<void> | null = null;
     let again = false;
@@ -159,6 +166,7 @@ export class EmbeddedWorkflowEngine implements WorkflowEngine {
         for (;;) {
           const batch = await this.engine.readHistory(position, 200);
           if (!batch.length || closed) break;
+          const events: EngineEvent[] = [];
           for (const h of batch) {
             if ((h.intent === 'JOB_COMPLETED' || h.intent === 'USER_TASK_COMPLETED') && h.elementInstanceKey) {
               completedWith.set(h.elementInstanceKey, h.payload?.['variables'] ?? {});
@@ -166,9 +174,10 @@ export class EmbeddedWorkflowEngine implements WorkflowEngine {
               if (completedWith.size > 10_000) completedWith.delete(completedWith.keys().next().value!);
             }
             const event = await this.toEvent(h, completedWith);
-            if (event) await listener(event);
-            position = h.position;
+            if (event) events.push(event);
           }
+          if (events.length) await listener(events);
+          position = batch[batch.length - 1]!.position;
           await this.engine.saveExporterPosition(name, position);
         }
       } while (again && !closed);

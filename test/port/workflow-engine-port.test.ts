@@ -125,6 +125,30 @@ for (const target of portTargets()) {
       if (path) expect(path).to.deep.equal(['Start', 'Add', 'Check', 'End']);
     });
 
+    it('given a subscriber that takes batches, when an instance runs, then it gets the same events in the same order as one that takes them singly', async () => {
+      const batches: EngineEvent[][] = [];
+      const batched = await t.engine.subscribeBatches(`port-batches-${run}`, async (events) => { batches.push(events); });
+      try {
+        const add = recorder('port-add', async (job) => complete({ sum: (job.variables['a'] as number) + (job.variables['b'] as number) }));
+        const check = recorder('port-check', async () => complete({ checked: true }));
+        await startWorkers(add.spec, check.spec);
+        const { processInstanceKey: pik } = await t.engine.createInstance({ bpmnProcessId: 'port-service-chain', variables: { a: 1, b: 1, run } });
+        await check.waitFor(1, pik);
+        await processEnded(pik);
+        const key = (e: EngineEvent) => JSON.stringify(e);
+        const ofPik = (e: EngineEvent) => (e.kind === 'element' ? e.processInstanceKey : e.task.processInstanceKey) === pik;
+        const single = await eventually('the single-event subscriber to have them all', async () => {
+          const got = mine(pik);
+          const inBatches = batches.flat().filter(ofPik);
+          return got.length && inBatches.length === got.length ? got : null;
+        });
+        expect(batches.every((b) => b.length > 0), 'no empty batch').to.equal(true);
+        expect(batches.flat().filter(ofPik).map(key)).to.deep.equal(single.map(key));
+      } finally {
+        await batched.close();
+      }
+    });
+
     it('given a worker that fails once, when the job comes back, then it has one retry fewer and completing it ends the instance', async () => {
       const flaky = recorder('port-flaky',
         async () => fail('directory unavailable', { retries: 2, retryBackOffMs: 100 }),

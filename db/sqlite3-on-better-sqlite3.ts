@@ -1,0 +1,199 @@
+import { EventEmitter } from 'node:events';
+import BetterSqlite3 from 'better-sqlite3';
+
+/**
+ * The part of node-sqlite3's callback API that Sequelize's SQLite dialect uses, served by better-sqlite3
+ * (handed to Sequelize as its `dialectModule`).
+ *
+ * Why: with node-sqlite3 every statement hops to libuv's thread pool and back, and a transaction holds
+ * the one writer's turn (see WriterTurn in connection.ts) across all those hops, interleaved with every
+ * other request on the event loop; under intake load the writer sat idle between statements and the
+ * server topped out with a third of its main thread idle. better-sqlite3 runs a statement in a few
+ * microseconds on the calling thread, so a transaction's statements follow one another without
+ * waiting. The callbacks still come asynchronously (process.nextTick), as Sequelize expects.
+ *
+ * A lock held by another process is waited for by SQLite's busy handler on this thread (busy_timeout);
+ * writers of this process never meet each other there because they take turns first.
+ */
+
+type Callback = (this: unknown, err: Error | null, rows?: unknown) => void;
+type Param = string | number | bigint | Buffer | null;
+
+/** what node-sqlite3 passes as `this` to a run callback; Sequelize checks the constructor's name */
+class Statement {
+  constructor(readonly lastID: number, readonly changes: number) {}
+}
+
+/** node-sqlite3's errors: `code` is the primary result code and the message starts with it */
+function asSqlite3Error(err: unknown): Error {
+  if (!(err instanceof Error)) return new Error(String(err));
+  const extended = (err as Error & { code?: string }).code;
+  if (typeof extended !== 'string' || !extended.startsWith('SQLITE_')) return err;
+  const code = extended.split('_').slice(0, 2).join('_');
+  const converted = new Error(`${code}: ${err.message}`) as Error & { code: string; extendedCode: string };
+  converted.code = code;
+  converted.extendedCode = extended;
+  return converted;
+}
+
+/** node-sqlite3 binds booleans as 1/0, undefined as NULL and dates as epoch milliseconds; better-sqlite3 refuses them */
+function bindable(value: unknown): Param {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (value instanceof Date) return value.getTime();
+  return value as Param;
+}
+
+/** `$1`, `$2` … (Sequelize's bind parameters) are named parameters to better-sqlite3: bound by number */
+function bindings(statement: BetterSqlite3.Statement, params: unknown): Param[] | Record<string, Param> {
+  if (params === undefined || params === null) return [];
+  if (Array.isArray(params)) {
+    if (!params.length) return [];
+    // only statements with `$n` parameters take an object; `?` placeholders take the array as it is
+    if (!/\$\d/.test(statement.source)) return params.map(bindable);
+    const named: Record<string, Param> = {};
+    params.forEach((v, i) => { named[String(i + 1)] = bindable(v); });
+    return named;
+  }
+  const named: Record<string, Param> = {};
+  for (const [k, v] of Object.entries(params as Record<string, unknown>)) named[k.replace(/^[$:@]/, '')] = bindable(v);
+  return named;
+}
+
+/** a statement text seen this many times is not worth keeping prepared (Sequelize inlines most values) */
+const PREPARED_KEPT = 500;
+const MULTIPLE_STATEMENTS = /more than one statement/i;
+const TRANSACTION_END = /^\s*(COMMIT|ROLLBACK|END)\b/i;
+
+class Database extends EventEmitter {
+  readonly filename: string;
+  private readonly db: BetterSqlite3.Database;
+  private readonly prepared = new Map<string, BetterSqlite3.Statement>();
+
+  constructor(filename: string, mode?: number | Callback, callback?: Callback) {
+    super();
+    const cb = typeof mode === 'function' ? mode : callback;
+    const flags = typeof mode === 'number' ? mode : OPEN_READWRITE | OPEN_CREATE;
+    this.filename = filename;
+    let opened: BetterSqlite3.Database | null = null;
+    let failure: Error | null = null;
+    try {
+      opened = new BetterSqlite3(filename, {
+        readonly: (flags & OPEN_READWRITE) === 0,
+        fileMustExist: (flags & OPEN_CREATE) === 0 && filename !== ':memory:',
+      });
+    } catch (err) {
+      failure = asSqlite3Error(err);
+    }
+    this.db = opened!;
+    process.nextTick(() => {
+      if (cb) cb.call(this, failure);
+      else if (failure) this.emit('error', failure);
+      else this.emit('open');
+    });
+  }
+
+  serialize(callback?: () => void): void {
+    // better-sqlite3 runs every statement to its end before the next: serialised already
+    callback?.();
+  }
+
+  run(sql: string, ...rest: unknown[]): this {
+    return this.execute(sql, rest, (statement, params) => {
+      const result = statement.run(params);
+      return { self: new Statement(Number(result.lastInsertRowid), result.changes), rows: undefined };
+    });
+  }
+
+  all(sql: string, ...rest: unknown[]): this {
+    return this.execute(sql, rest, (statement, params) => {
+      if (statement.reader) return { self: statement, rows: statement.all(params) };
+      // BEGIN, COMMIT, PRAGMA x = y … come here too: they return no rows
+      const result = statement.run(params);
+      return { self: new Statement(Number(result.lastInsertRowid), result.changes), rows: [] };
+    });
+  }
+
+  exec(sql: string, callback?: Callback): this {
+    let failure: Error | null = null;
+    try {
+      this.db.exec(sql);
+    } catch (err) {
+      failure = asSqlite3Error(err);
+    }
+    this.answer(callback, this, failure);
+    return this;
+  }
+
+  close(callback?: Callback): void {
+    let failure: Error | null = null;
+    try {
+      this.prepared.clear();
+      if (this.db?.open) this.db.close();
+    } catch (err) {
+      failure = asSqlite3Error(err);
+    }
+    this.answer(callback, this, failure);
+  }
+
+  private execute(sql: string, rest: unknown[], work: (statement: BetterSqlite3.Statement, params: Param[] | Record<string, Param>) => { self: unknown; rows: unknown }): this {
+    const callback = typeof rest[rest.length - 1] === 'function' ? (rest.pop() as Callback) : undefined;
+    const params = rest.length > 1 ? rest : rest[0];
+    let outcome: { self: unknown; rows: unknown } = { self: this, rows: undefined };
+    let failure: Error | null = null;
+    try {
+      const statement = this.statement(sql);
+      if (statement) outcome = work(statement, bindings(statement, params));
+      else {
+        // several statements in one text (no parameters possible): run them all
+        this.db.exec(sql);
+        outcome = { self: new Statement(0, 0), rows: [] };
+      }
+    } catch (err) {
+      failure = asSqlite3Error(err);
+    }
+    this.answer(callback, outcome.self, failure, outcome.rows, sql);
+    return this;
+  }
+
+  /** the prepared statement for a text, or null when the text holds several statements */
+  private statement(sql: string): BetterSqlite3.Statement | null {
+    const known = this.prepared.get(sql);
+    if (known) return known;
+    let statement: BetterSqlite3.Statement;
+    try {
+      statement = this.db.prepare(sql);
+    } catch (err) {
+      if (err instanceof RangeError && MULTIPLE_STATEMENTS.test(err.message)) return null;
+      throw err;
+    }
+    if (this.prepared.size >= PREPARED_KEPT) this.prepared.delete(this.prepared.keys().next().value!);
+    this.prepared.set(sql, statement);
+    return statement;
+  }
+
+  /**
+   * Inside a transaction (Sequelize names the connection after it) the answer comes at once: the
+   * statements run through while the transaction holds the writer's turn. Every other answer, and the
+   * end of a transaction, waits for the event loop's next turn (setImmediate): with only nextTick a
+   * long run of awaited statements — a worker's batch, the history pump's 200 events, a loop of
+   * transactions — never let an HTTP request or a child process's exit in (the loop stalled 600 ms).
+   */
+  private answer(callback: Callback | undefined, self: unknown, failure: Error | null, rows?: unknown, sql = ''): void {
+    const later = this.inTransaction() && !TRANSACTION_END.test(sql) ? process.nextTick : setImmediate;
+    if (callback) later(() => callback.call(self, failure, rows));
+    else if (failure) later(() => this.emit('error', failure));
+  }
+
+  private inTransaction(): boolean {
+    const uuid = (this as { uuid?: unknown }).uuid;
+    return typeof uuid === 'string' && uuid !== 'default';
+  }
+}
+
+export const OPEN_READONLY = 0x1;
+export const OPEN_READWRITE = 0x2;
+export const OPEN_CREATE = 0x4;
+
+/** the module object Sequelize loads in place of `sqlite3` */
+export const sqlite3OnBetterSqlite3 = { Database, OPEN_READONLY, OPEN_READWRITE, OPEN_CREATE };
