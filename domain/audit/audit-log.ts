@@ -114,14 +114,25 @@ function nextGroup(): ChainJob[] {
 export function withAuditChain<T>(fn: (chain: AuditChain) => Promise<T>, options: { background?: boolean } = {}): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     waiting[options.background ? 'background' : 'interactive'].push({ fn, resolve: resolve as (value: unknown) => void, reject });
-    if (!committing) void commitWaiting();
+    if (!committing) {
+      committing = true;
+      setImmediate(() => void commitWaiting());
+    }
   });
 }
 
+/**
+ * Each group starts on the event loop's next turn, so that the jobs of every request read in this turn
+ * join it: on SQLite a transaction runs through without waiting on I/O (db/sqlite3-on-better-sqlite3.ts),
+ * nothing arrives while it commits, and without the pause every group was a group of one — a COMMIT
+ * and its fsync per change.
+ */
 async function commitWaiting(): Promise<void> {
-  committing = true;
   try {
-    while (waiting.interactive.length || waiting.background.length) await commitGroup(nextGroup());
+    while (waiting.interactive.length || waiting.background.length) {
+      await commitGroup(nextGroup());
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   } finally {
     committing = false;
   }

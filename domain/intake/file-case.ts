@@ -5,7 +5,6 @@ import type { Channel } from '../../db/models/cases.js';
 import { PortError, type WorkflowEngine } from '../../port/workflow-engine.js';
 import { boundingBox, haversineMetres } from '../dedup/haversine.js';
 import { withAuditChain } from '../audit/index.js';
-import { changeCase } from '../cases/change-case.js';
 import { processIdForCategory } from '../cases/process-for-category.js';
 import { DomainError } from '../shared/errors.js';
 
@@ -130,14 +129,21 @@ export async function fileCase(port: WorkflowEngine, report: CaseReport, now = n
     if (err instanceof PortError && err.code === 'NOT_FOUND') throw new PortError('UNAVAILABLE', err.message);
     throw err;
   }
-  // the instance key, the instance → case mapping and the 'reported' record in one transaction (they
-  // were four commits, each waiting its turn for the SQLite writer)
-  await changeCase(row.id, 'reported', { actor: report.filedBy?.actor ?? 'public', actorRole: report.filedBy?.role ?? null, dedupKey: `case-reported:${row.id}`, at: now },
-    async (current, { transaction }) => {
-      await rememberInstance(processInstanceKey, current.id, transaction);
-      current.processInstanceKey = processInstanceKey;
-      return { channel: current.channel, processId, processInstanceKey, priority: current.priority };
-    });
+  // the instance key, the instance → case mapping and the 'reported' record in one transaction. Not through
+  // changeCase: the case was created a moment ago by this call and only this call knows its instance, so
+  // there is nothing to reload, lock or look up (the dedup key is new); that saved a third of the intake's
+  // statements. Tasks that arrived before the mapping get their case here too.
+  const filed = row;
+  await withAuditChain(async (chain) => {
+    const { transaction } = chain;
+    await CaseInstance.create({ processInstanceKey, caseId: filed.id }, { transaction });
+    await InboxTask.update({ caseId: filed.id }, { where: { processInstanceKey, caseId: null }, transaction });
+    await Case.update({ processInstanceKey }, { where: { id: filed.id }, transaction });
+    await chain.append({
+      caseId: filed.id, actor: report.filedBy?.actor ?? 'public', actorRole: report.filedBy?.role ?? null, action: 'reported',
+      detail: { channel: filed.channel, processId, processInstanceKey, priority: filed.priority }, dedupKey: `case-reported:${filed.id}`, at: now,
+    }, { dedupChecked: true });
+  });
   return { caseId: row.id, caseNo: row.caseNo, trackingToken: row.trackingToken, status: row.status, processInstanceKey };
 }
 
