@@ -4,6 +4,7 @@ import { Session, User } from '../../db/models/index.js';
 import type { Role } from '../../db/models/users.js';
 import { DomainError } from '../shared/errors.js';
 import { hashPassword, verifyPassword } from './password.js';
+import { recentActor, rememberActor } from './recent-sessions.js';
 
 /** Who is calling: what the API's role and unit checks need. */
 export interface Actor {
@@ -41,10 +42,16 @@ export async function login(username: string, password: string, now = new Date()
 /** The actor behind a bearer token, or null when unknown, expired or the account is disabled. */
 export async function authenticate(token: string, now = new Date()): Promise<Actor | null> {
   if (!token || token.length > 200) return null;
-  const session = await Session.findOne({ where: { tokenHash: sha256(token) } });
+  const tokenHash = sha256(token);
+  const remembered = recentActor(tokenHash, now.getTime());
+  if (remembered) return remembered;
+  const session = await Session.findOne({ where: { tokenHash } });
   if (!session || session.expiresAt.getTime() <= now.getTime()) return null;
   const user = await User.findByPk(session.userId);
-  return user && user.active ? actorOf(user) : null;
+  if (!user || !user.active) return null;
+  const actor = actorOf(user);
+  rememberActor(tokenHash, actor, session.expiresAt.getTime(), now.getTime());
+  return actor;
 }
 
 export async function logout(token: string): Promise<void> {

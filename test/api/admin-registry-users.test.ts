@@ -94,6 +94,22 @@ describe('REST API: registry administration — users', function () {
     expect(await api.login('leaver', 'Leaver#123')).to.be.a('string');
   });
 
+  it('given a token in use (its caller remembered for a moment), when logged out, given a new role or disabled, then the very next request sees it', async () => {
+    await api.call('POST', '/admin/users', { token: t['admin']!, body: { username: 'busy.user', displayName: '忙碌用户', role: 'leader', password: 'Busy#1234' } });
+    const token = await api.login('busy.user', 'Busy#1234');
+    const me = () => api.call<{ user: { role: string } }>('GET', '/auth/me', { token });
+    expect((await me()).body.user.role).to.equal('leader');
+    expect((await api.call('PATCH', '/admin/users/busy.user', { token: t['admin']!, body: { role: 'auditor' } })).status).to.equal(200);
+    expect((await me()).body.user.role, 'the new role at once').to.equal('auditor');
+    expect((await api.call('PATCH', '/admin/users/busy.user', { token: t['admin']!, body: { enabled: false } })).status).to.equal(200);
+    expect((await me()).status, 'disabled: refused at once').to.equal(401);
+    await api.call('PATCH', '/admin/users/busy.user', { token: t['admin']!, body: { enabled: true } });
+    const again = await api.login('busy.user', 'Busy#1234');
+    expect((await api.call('GET', '/auth/me', { token: again })).status).to.equal(200);
+    expect((await api.call('POST', '/auth/logout', { token: again })).status).to.equal(204);
+    expect((await api.call('GET', '/auth/me', { token: again })).status, 'logged out: refused at once').to.equal(401);
+  });
+
   it('given a role change away from grid worker, when patched, then the grids go with it; department roles need a unit', async () => {
     const res = await api.call('PATCH', '/admin/users/gw.test', { token: t['admin']!, body: { role: 'operator' } });
     expect(res.status, JSON.stringify(res.body)).to.equal(200);

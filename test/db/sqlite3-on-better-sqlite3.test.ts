@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataTypes, QueryTypes, type Sequelize } from 'sequelize';
+import { DataTypes, Op, QueryTypes, type Sequelize } from 'sequelize';
 import { openDatabase } from '../../db/connection.js';
 
 /**
@@ -77,6 +77,31 @@ describe('SQLite through better-sqlite3 (the dialect module Sequelize uses)', ()
     expect(bound).to.deep.equal({ a: '甲', b: 2 });
     const [replaced] = await sequelize.query('SELECT ? AS a', { replacements: ["o'k"], type: QueryTypes.SELECT }) as Array<Record<string, unknown>>;
     expect(replaced).to.deep.equal({ a: "o'k" });
+  });
+
+  // SELECTs with their values written into the text have the string literals lifted out as parameters
+  const selects: Array<[string, string, Record<string, unknown>]> = [
+    ['a doubled quote', "SELECT 'it''s' AS a", { a: "it's" }],
+    ['what looks like parameters inside a literal', "SELECT '?' AS a, '$1' AS b, ':x' AS c", { a: '?', b: '$1', c: ':x' }],
+    ['Chinese and an empty string', "SELECT '路灯不亮' AS a, '' AS b", { a: '路灯不亮', b: '' }],
+    ['a blob literal (left as it is)', "SELECT hex(X'4142') AS a, 'z' AS b", { a: '4142', b: 'z' }],
+    ['a quoted identifier holding a quote', "SELECT 'v' AS `it's`", { "it's": 'v' }],
+    ['a comment (left as it is)', "SELECT 'a' AS a -- 'b'", { a: 'a' }],
+  ];
+  for (const [what, sql, expected] of selects) {
+    it(`given a SELECT with ${what}, when queried, then the values come back as written`, async () => {
+      const [row] = await sequelize.query(sql, { type: QueryTypes.SELECT }) as Array<Record<string, unknown>>;
+      expect(row).to.deep.equal(expected);
+    });
+  }
+
+  it('given rows found by conditions written into the text, when read again with other values, then each read finds its own rows', async () => {
+    await Probe().bulkCreate([{ name: 'lift-a' }, { name: "lift-'b'" }]);
+    for (const name of ['lift-a', "lift-'b'", 'lift-none']) {
+      const rows = await Probe().findAll({ where: { name }, raw: true });
+      expect(rows.map((r) => (r as unknown as { name: string }).name)).to.deep.equal(name === 'lift-none' ? [] : [name]);
+    }
+    expect(await Probe().count({ where: { name: { [Op.like]: 'lift-%' } } })).to.equal(2);
   });
 
   it('given several statements in one text, when run, then all of them run', async () => {

@@ -1,0 +1,51 @@
+import type { Transaction } from 'sequelize';
+import { Session, User } from '../../db/models/index.js';
+import type { Actor } from './sessions.js';
+
+/**
+ * The callers of the last moments, by token hash: every API request authenticates, and under intake load
+ * the two reads (session, user) were a tenth of a request's work. An answer is kept for at most
+ * REMEMBER_MS and never past the session's end; any write to users or sessions through the models in
+ * this process (logout, a disabled account, a new role, a password reset) forgets them all at once,
+ * again when its transaction commits. Another server process sees such a change within REMEMBER_MS.
+ */
+export const REMEMBER_MS = 2_000;
+
+const recent = new Map<string, { actor: Actor; until: number }>();
+let hookedTo: unknown = null;
+
+function forgetAll(options?: { transaction?: Transaction | null }): void {
+  recent.clear();
+  options?.transaction?.afterCommit(() => recent.clear());
+}
+
+/** Hooks the models once per database they are bound to (tests bind them afresh). */
+function watchWrites(): void {
+  if (hookedTo === User.sequelize) return;
+  hookedTo = User.sequelize;
+  recent.clear();
+  type WriteOptions = { transaction?: Transaction | null };
+  const hook = (model: { addHook(name: string, id: string, fn: (...args: never[]) => void): unknown }) => {
+    model.addHook('afterSave', 'forget-recent-sessions', (_row: unknown, options: WriteOptions) => forgetAll(options));
+    model.addHook('afterDestroy', 'forget-recent-sessions', (_row: unknown, options: WriteOptions) => forgetAll(options));
+    model.addHook('afterBulkUpdate', 'forget-recent-sessions', (options: WriteOptions) => forgetAll(options));
+    model.addHook('afterBulkDestroy', 'forget-recent-sessions', (options: WriteOptions) => forgetAll(options));
+  };
+  hook(User as never);
+  hook(Session as never);
+}
+
+export function recentActor(tokenHash: string, now: number): Actor | null {
+  watchWrites();
+  const hit = recent.get(tokenHash);
+  if (!hit) return null;
+  if (hit.until > now) return hit.actor;
+  recent.delete(tokenHash);
+  return null;
+}
+
+export function rememberActor(tokenHash: string, actor: Actor, sessionEnds: number, now: number): void {
+  watchWrites();
+  if (recent.size >= 10_000) recent.clear(); // many distinct callers at once: start again rather than grow
+  recent.set(tokenHash, { actor, until: Math.min(now + REMEMBER_MS, sessionEnds) });
+}
