@@ -1,6 +1,6 @@
-import type { Transaction } from 'sequelize';
 import { Session, User } from '../../db/models/index.js';
 import type { Actor } from './sessions.js';
+import { onModelWrites } from '../shared/on-model-writes.js';
 
 /**
  * The callers of the last moments, by token hash: every API request authenticates, and under intake load
@@ -12,27 +12,10 @@ import type { Actor } from './sessions.js';
 export const REMEMBER_MS = 2_000;
 
 const recent = new Map<string, { actor: Actor; until: number }>();
-let hookedTo: unknown = null;
+const writes = onModelWrites('forget-recent-sessions', [User as never, Session as never], () => recent.clear());
 
-function forgetAll(options?: { transaction?: Transaction | null }): void {
-  recent.clear();
-  options?.transaction?.afterCommit(() => recent.clear());
-}
-
-/** Hooks the models once per database they are bound to (tests bind them afresh). */
 function watchWrites(): void {
-  if (hookedTo === User.sequelize) return;
-  hookedTo = User.sequelize;
-  recent.clear();
-  type WriteOptions = { transaction?: Transaction | null };
-  const hook = (model: { addHook(name: string, id: string, fn: (...args: never[]) => void): unknown }) => {
-    model.addHook('afterSave', 'forget-recent-sessions', (_row: unknown, options: WriteOptions) => forgetAll(options));
-    model.addHook('afterDestroy', 'forget-recent-sessions', (_row: unknown, options: WriteOptions) => forgetAll(options));
-    model.addHook('afterBulkUpdate', 'forget-recent-sessions', (options: WriteOptions) => forgetAll(options));
-    model.addHook('afterBulkDestroy', 'forget-recent-sessions', (options: WriteOptions) => forgetAll(options));
-  };
-  hook(User as never);
-  hook(Session as never);
+  if (writes.ensure()) recent.clear();
 }
 
 export function recentActor(tokenHash: string, now: number): Actor | null {

@@ -3,7 +3,7 @@ import { Op } from 'sequelize';
 import { CameraCase, CameraDevice, EventType, Grid } from '../../db/models/index.js';
 import { withAuditChain } from '../audit/index.js';
 import type { Actor } from '../auth/sessions.js';
-import { gridNear } from '../intake/file-case.js';
+import { gridNear } from '../intake/nearest-grid.js';
 import { DomainError } from '../shared/errors.js';
 
 export interface CameraInput {

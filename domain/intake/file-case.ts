@@ -3,7 +3,7 @@ import { Op, type Transaction } from 'sequelize';
 import { Case, CaseInstance, EventType, Grid, InboxTask } from '../../db/models/index.js';
 import type { Channel } from '../../db/models/cases.js';
 import { PortError, type WorkflowEngine } from '../../port/workflow-engine.js';
-import { boundingBox, haversineMetres } from '../dedup/haversine.js';
+import { gridNear, type PlacedGrid } from './nearest-grid.js';
 import { withAuditChain } from '../audit/index.js';
 import { processIdForCategory } from '../cases/process-for-category.js';
 import { DomainError } from '../shared/errors.js';
@@ -35,27 +35,6 @@ export interface FiledCase {
 
 /** Leaders' 交办 start high. */
 export const LEADER_PRIORITY = 90;
-/** a point further than this from every grid centre is not placed in a grid */
-const GRID_RADIUS_M = 5_000;
-
-/** The nearest grid centre within 5 km of the point, or null. */
-export async function gridNear(lat: number, lng: number): Promise<Grid | null> {
-  const box = boundingBox({ lat, lng }, GRID_RADIUS_M);
-  // only the centres, as plain rows: a town's box holds a couple of hundred grids, and building a model
-  // (with its polygon) for each was a good part of every intake's CPU; the nearest is then loaded whole
-  const centres = await Grid.findAll({
-    where: { active: true, centroidLat: { [Op.between]: [box.minLat, box.maxLat] }, centroidLng: { [Op.between]: [box.minLng, box.maxLng] } },
-    attributes: ['id', 'centroidLat', 'centroidLng'], raw: true,
-  });
-  let best: number | null = null;
-  let bestD = Infinity;
-  for (const g of centres) {
-    const d = haversineMetres({ lat, lng }, { lat: Number(g.centroidLat), lng: Number(g.centroidLng) });
-    if (d < bestD && d <= GRID_RADIUS_M) [best, bestD] = [g.id, d];
-  }
-  return best === null ? null : Grid.findByPk(best);
-}
-
 /**
  * Case numbers per local day: the last one is read once (through the unique index) and then counted on
  * in memory, so concurrent filings in this process never take the same number (counting rows gave 50
@@ -88,7 +67,7 @@ export async function fileCase(port: WorkflowEngine, report: CaseReport, now = n
   // a retired type (enabled: false in the catalogue) takes no new cases, whichever channel names it
   if (report.eventTypeCode && (!eventType || !eventType.active)) throw new DomainError('INVALID_ARGUMENT', `unknown event type ${report.eventTypeCode}`, { apiCode: 'unknown_event_type' });
   // a grid switched off in the registry takes no new cases (it stays on the old ones)
-  let grid = report.gridCode ? await Grid.findOne({ where: { code: report.gridCode, active: true } }) : null;
+  let grid: PlacedGrid | null = report.gridCode ? await Grid.findOne({ where: { code: report.gridCode, active: true } }) : null;
   if (report.gridCode && !grid) throw new DomainError('INVALID_ARGUMENT', `unknown grid ${report.gridCode}`, { apiCode: 'unknown_grid' });
   if (!grid && report.lat != null && report.lng != null) grid = await gridNear(report.lat, report.lng);
 

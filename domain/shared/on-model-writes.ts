@@ -1,0 +1,37 @@
+import type { Transaction } from 'sequelize';
+
+type WriteOptions = { transaction?: Transaction | null };
+interface Hookable {
+  readonly sequelize?: unknown;
+  addHook(name: string, id: string, fn: (...args: never[]) => void): unknown;
+}
+
+/**
+ * Calls `changed` after every write through these models (save, destroy, bulk update and destroy), and
+ * again when the write's transaction commits — for the in-memory copies of rarely written tables. The
+ * hooks are added once per database the models are bound to (the tests bind them afresh); `ensure`
+ * must be called before each use of the copy, and returns true when the models were bound anew (the
+ * copy is then from another database: drop it).
+ */
+export function onModelWrites(name: string, models: Hookable[], changed: () => void): { ensure(): boolean } {
+  let boundTo: unknown = null;
+  const fire = (options?: WriteOptions) => {
+    changed();
+    options?.transaction?.afterCommit(() => changed());
+  };
+  return {
+    ensure() {
+      const now = models[0]?.sequelize ?? null;
+      if (now === boundTo) return false;
+      boundTo = now;
+      for (const model of models) {
+        model.addHook('afterSave', name, (_row: unknown, options: WriteOptions) => fire(options));
+        model.addHook('afterDestroy', name, (_row: unknown, options: WriteOptions) => fire(options));
+        model.addHook('afterBulkUpdate', name, (options: WriteOptions) => fire(options));
+        model.addHook('afterBulkDestroy', name, (options: WriteOptions) => fire(options));
+        model.addHook('afterBulkCreate', name, (_rows: unknown, options: WriteOptions) => fire(options));
+      }
+      return true;
+    },
+  };
+}
