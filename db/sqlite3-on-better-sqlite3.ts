@@ -63,6 +63,9 @@ function bindings(statement: BetterSqlite3.Statement, params: unknown): Param[] 
 const noParameters = (params: unknown) =>
   params === undefined || params === null || (Array.isArray(params) && params.length === 0) || (typeof params === 'object' && Object.keys(params).length === 0);
 
+/** what the lifting stops at: identifiers, string literals, parameters and comments */
+const SPECIAL = /[`"'?$:@]|--|\/\*/g;
+
 /**
  * Sequelize writes the values of a SELECT's conditions into its text ('…' WHERE `id` = '42'), so nearly
  * every read was a text never seen before and SQLite compiled it afresh — a quarter of the statements'
@@ -74,39 +77,37 @@ function liftStringLiterals(sql: string): { text: string; values: string[] } | n
   if (!/^\s*SELECT\b/i.test(sql)) return null;
   let text = '';
   const values: string[] = [];
-  let i = 0;
-  while (i < sql.length) {
-    const c = sql[i]!;
+  let from = 0; // copied up to here
+  SPECIAL.lastIndex = 0;
+  for (let m = SPECIAL.exec(sql); m; m = SPECIAL.exec(sql)) {
+    const at = m.index;
+    const c = m[0];
     if (c === '`' || c === '"') {
       // an identifier: copied as it is
-      const end = sql.indexOf(c, i + 1);
+      const end = sql.indexOf(c, at + 1);
       if (end < 0) return null;
-      text += sql.slice(i, end + 1);
-      i = end + 1;
-    } else if (c === "'") {
-      if (/[xX]/.test(sql[i - 1] ?? '')) return null; // a blob literal X'…'
-      let value = '';
-      let j = i + 1;
-      for (;;) {
-        const end = sql.indexOf("'", j);
-        if (end < 0) return null;
-        value += sql.slice(j, end);
-        if (sql[end + 1] === "'") { value += "'"; j = end + 2; } else { j = end + 1; break; }
-      }
-      values.push(value);
-      text += '?';
-      i = j;
-    } else if (c === '?' || c === '$' || c === ':' || c === '@' || (c === '-' && sql[i + 1] === '-') || (c === '/' && sql[i + 1] === '*')) {
-      return null; // parameters or comments of its own: not ours to rewrite
-    } else {
-      text += c;
-      i++;
+      SPECIAL.lastIndex = end + 1;
+      continue;
     }
+    if (c !== "'") return null; // parameters or comments of its own: not ours to rewrite
+    if (/[xX]/.test(sql[at - 1] ?? '')) return null; // a blob literal X'…'
+    let value = '';
+    let j = at + 1;
+    for (;;) {
+      const end = sql.indexOf("'", j);
+      if (end < 0) return null;
+      value += sql.slice(j, end);
+      if (sql[end + 1] === "'") { value += "'"; j = end + 2; } else { j = end + 1; break; }
+    }
+    values.push(value);
+    text += `${sql.slice(from, at)}?`;
+    from = j;
+    SPECIAL.lastIndex = j;
   }
-  return values.length ? { text, values } : null;
+  return values.length ? { text: text + sql.slice(from), values } : null;
 }
 
-/** a statement text seen this many times is not worth keeping prepared (Sequelize inlines most values) */
+/** most statements kept prepared per connection; the oldest goes first (texts with values written in are rarely seen twice) */
 const PREPARED_KEPT = 500;
 const MULTIPLE_STATEMENTS = /more than one statement/i;
 const TRANSACTION_END = /^\s*(COMMIT|ROLLBACK|END)\b/i;

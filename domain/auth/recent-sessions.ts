@@ -14,12 +14,8 @@ export const REMEMBER_MS = 2_000;
 const recent = new Map<string, { actor: Actor; until: number }>();
 const writes = onModelWrites('forget-recent-sessions', [User as never, Session as never], () => recent.clear());
 
-function watchWrites(): void {
-  if (writes.ensure()) recent.clear();
-}
-
 export function recentActor(tokenHash: string, now: number): Actor | null {
-  watchWrites();
+  writes.ensure();
   const hit = recent.get(tokenHash);
   if (!hit) return null;
   if (hit.until > now) return hit.actor;
@@ -28,7 +24,7 @@ export function recentActor(tokenHash: string, now: number): Actor | null {
 }
 
 export function rememberActor(tokenHash: string, actor: Actor, sessionEnds: number, now: number): void {
-  watchWrites();
+  writes.ensure();
   if (recent.size >= 10_000) recent.clear(); // many distinct callers at once: start again rather than grow
   recent.set(tokenHash, { actor, until: Math.min(now + REMEMBER_MS, sessionEnds) });
 }

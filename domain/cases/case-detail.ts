@@ -2,30 +2,9 @@ import { Case, EventType, Grid, InboxTask, Unit } from '../../db/models/index.js
 import { phoneFor, seesAllUnits, isUnitScoped } from '../auth/access.js';
 import type { Actor } from '../auth/sessions.js';
 import { DomainError } from '../shared/errors.js';
+import type { CaseDetail } from './case-detail-type.js';
 
-/** A case as staff see it: the reporter's phone masked for roles that do not call reporters back. */
-export interface CaseDetail {
-  id: string;
-  caseNo: string;
-  channel: string;
-  status: string;
-  priority: number;
-  description: string;
-  reporterName: string | null;
-  reporterPhone: string | null;
-  lat: number | null;
-  lng: number | null;
-  address: string | null;
-  gridCode: string | null;
-  eventTypeCode: string | null;
-  category: string | null;
-  unitCode: string | null;
-  warningLight: string;
-  escalationLevel: number;
-  dueAt: string | null;
-  createdAt: string;
-  closedAt: string | null;
-}
+export type { CaseDetail } from './case-detail-type.js';
 
 /** Unit staff see the cases sent to their unit and the ones they hold a task of; grid workers the ones they reported or patrol. */
 async function mayRead(actor: Actor, c: Case): Promise<boolean> {

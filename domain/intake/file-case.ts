@@ -115,8 +115,7 @@ export async function fileCase(port: WorkflowEngine, report: CaseReport, now = n
   const filed = row;
   await withAuditChain(async (chain) => {
     const { transaction } = chain;
-    await CaseInstance.create({ processInstanceKey, caseId: filed.id }, { transaction });
-    await InboxTask.update({ caseId: filed.id }, { where: { processInstanceKey, caseId: null }, transaction });
+    await rememberInstance(processInstanceKey, filed.id, transaction);
     await Case.update({ processInstanceKey }, { where: { id: filed.id }, transaction });
     await chain.append({
       caseId: filed.id, actor: report.filedBy?.actor ?? 'public', actorRole: report.filedBy?.role ?? null, action: 'reported',
@@ -129,14 +128,13 @@ export async function fileCase(port: WorkflowEngine, report: CaseReport, now = n
 /** Records instance → case and gives tasks that arrived before the mapping their case. */
 export async function rememberInstance(processInstanceKey: string, caseId: string, transaction?: Transaction): Promise<void> {
   const tx = transaction ? { transaction } : {};
-  // no findOrCreate: its transaction holds SQLite's write lock while the workers write
-  if (!(await CaseInstance.findByPk(processInstanceKey, tx))) {
-    try {
-      await CaseInstance.create({ processInstanceKey, caseId }, tx);
-    } catch (err) {
-      // someone else recorded it first (a failed INSERT fails alone, also inside a transaction, on SQLite and MySQL)
-      if ((err as Error).name !== 'SequelizeUniqueConstraintError') throw err;
-    }
+  // the insert first, no look-up: the mapping is nearly always new (intake's own instance always is).
+  // No findOrCreate: its transaction holds SQLite's write lock while the workers write
+  try {
+    await CaseInstance.create({ processInstanceKey, caseId }, tx);
+  } catch (err) {
+    // someone else recorded it first (a failed INSERT fails alone, also inside a transaction, on SQLite and MySQL)
+    if ((err as Error).name !== 'SequelizeUniqueConstraintError') throw err;
   }
   await InboxTask.update({ caseId }, { where: { processInstanceKey, caseId: null }, ...tx });
 }

@@ -30,7 +30,8 @@ let readAt = 0;
 const writes = onModelWrites('forget-grid-centres', [Grid as never], () => { centres = null; });
 
 async function activeCentres(): Promise<Centre[]> {
-  if (writes.ensure() || Date.now() - readAt > KEEP_MS) centres = null;
+  writes.ensure();
+  if (Date.now() - readAt > KEEP_MS) centres = null;
   if (!centres) {
     readAt = Date.now();
     const reading = Grid.findAll({ where: { active: true }, attributes: ['id', 'code', 'townshipId', 'centroidLat', 'centroidLng'], raw: true })

@@ -10,10 +10,10 @@ interface Hookable {
  * Calls `changed` after every write through these models (save, destroy, bulk update and destroy), and
  * again when the write's transaction commits — for the in-memory copies of rarely written tables. The
  * hooks are added once per database the models are bound to (the tests bind them afresh); `ensure`
- * must be called before each use of the copy, and returns true when the models were bound anew (the
- * copy is then from another database: drop it).
+ * must be called before each use of the copy: when the models were bound anew, the copy is from another
+ * database and `changed` is called for that too.
  */
-export function onModelWrites(name: string, models: Hookable[], changed: () => void): { ensure(): boolean } {
+export function onModelWrites(name: string, models: Hookable[], changed: () => void): { ensure(): void } {
   let boundTo: unknown = null;
   const fire = (options?: WriteOptions) => {
     changed();
@@ -22,8 +22,9 @@ export function onModelWrites(name: string, models: Hookable[], changed: () => v
   return {
     ensure() {
       const now = models[0]?.sequelize ?? null;
-      if (now === boundTo) return false;
+      if (now === boundTo) return;
       boundTo = now;
+      changed();
       for (const model of models) {
         model.addHook('afterSave', name, (_row: unknown, options: WriteOptions) => fire(options));
         model.addHook('afterDestroy', name, (_row: unknown, options: WriteOptions) => fire(options));
@@ -31,7 +32,6 @@ export function onModelWrites(name: string, models: Hookable[], changed: () => v
         model.addHook('afterBulkDestroy', name, (options: WriteOptions) => fire(options));
         model.addHook('afterBulkCreate', name, (_rows: unknown, options: WriteOptions) => fire(options));
       }
-      return true;
     },
   };
 }

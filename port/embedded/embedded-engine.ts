@@ -144,7 +144,8 @@ export class EmbeddedWorkflowEngine implements WorkflowEngine {
 
   /**
    * Reads the engine's history stream from the subscriber's saved position, hands each event to the
-   * listener and saves the position after it: delivery is at least once, in commit order.
+   * listener and saves the position after each read of up to 200: delivery is at least once, in commit
+   * order (a crash mid-read hands that read's events over again).
    */
   subscribe(name: string, listener: EngineEventListener): Promise<{ close(): Promise<void> }> {
     return this.subscribeBatches(name, async (events) => {

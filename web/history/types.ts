@@ -21,8 +21,8 @@ export interface CaseRow {
 
 export interface CasePage { items: CaseRow[]; total: number; page: number; pageSize: number }
 
-export type { CaseDetail } from '../shared/case-detail.js';
-import type { CaseDetail } from '../shared/case-detail.js';
+export type { CaseDetail } from '../../domain/cases/case-detail-type.js';
+import type { CaseDetail } from '../../domain/cases/case-detail-type.js';
 
 export type TimelineEntry =
   | { at: string; kind: 'element'; intent: string; elementId: string; elementType: string | null; elementInstanceKey: string | null; processInstanceKey: string; bpmnProcessId: string | null; detail: Record<string, unknown> | null }

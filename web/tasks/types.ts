@@ -21,8 +21,8 @@ export interface TaskSummary {
   createdAt: string;
 }
 
-export type { CaseDetail } from '../shared/case-detail.js';
-import type { CaseDetail } from '../shared/case-detail.js';
+export type { CaseDetail } from '../../domain/cases/case-detail-type.js';
+import type { CaseDetail } from '../../domain/cases/case-detail-type.js';
 
 export interface FormComponent {
   type: string;

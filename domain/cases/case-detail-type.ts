@@ -1,4 +1,8 @@
-/** A case as `GET /api/cases/:id` returns it (and as the history and task endpoints embed it). */
+/**
+ * A case as `GET /api/cases/:id` returns it (and the history and task endpoints embed it): staff see it with
+ * the reporter's phone masked for roles that do not call reporters back. No imports, so the web pages use
+ * the same type.
+ */
 export interface CaseDetail {
   id: string;
   caseNo: string;
