@@ -1,6 +1,7 @@
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import { AUDIT_GENESIS_HASH } from '../../db/migrations/0002-audit-chain.js';
 import { AuditRecord } from '../../db/models/index.js';
+import { insertRow } from '../../db/rows.js';
 import { canonicalValue } from '../shared/canonical-json.js';
 import { auditHash } from './hash.js';
 
@@ -178,12 +179,18 @@ async function commitGroup(group: ChainJob[]): Promise<void> {
                 createdAt: wholeSecond(input.at ?? new Date()),
               };
               const hash = auditHash(head.prevHash, content);
-              const row = await AuditRecord.create({ ...content, prevHash: head.prevHash, hash }, { transaction: tx });
+              // a plain INSERT, not AuditRecord.create: every case change of every worker comes here (db/rows.ts)
+              const id = await insertRow(sequelize, 'audit_log', {
+                case_id: content.caseId, actor: content.actor, action: content.action, actor_role: content.actorRole,
+                detail: content.detail === null ? null : JSON.stringify(content.detail), dedup_key: content.dedupKey,
+                prev_hash: head.prevHash, hash, created_at: content.createdAt,
+              }, { transaction: tx });
+              const entry: AuditEntry = { id, ...content, prevHash: head.prevHash, hash, createdAt: content.createdAt.toISOString() };
               head.prevHash = hash;
-              head.lastId = row.id;
+              head.lastId = id;
               head.appended++;
               if (content.caseId !== null) caseTouched = true;
-              return toAuditEntry(row);
+              return entry;
             },
           };
         };

@@ -1,5 +1,6 @@
 import type { Transaction } from 'sequelize';
 import { CameraCase, CameraDevice, CameraEvent, Case, EventType, Grid } from '../../db/models/index.js';
+import { insertRows } from '../../db/rows.js';
 import type { CaseStatus } from '../../db/models/cases.js';
 import type { WorkflowEngine } from '../../port/workflow-engine.js';
 import { withAuditChain, type AuditChain } from '../audit/index.js';
@@ -230,28 +231,16 @@ async function flush(): Promise<void> {
   }
 }
 
-/** Sequelize's DATE text for the dialect (UTC, as the connection is set up), so rows need no model instances. */
-function dbDate(d: Date): string {
-  const iso = d.toISOString();
-  const text = `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
-  return CameraEvent.sequelize!.getDialect() === 'sqlite' ? `${text} +00:00` : text;
-}
-
 /**
  * The accepted events of a batch in multi-row INSERTs: the repeat path's main cost is this write, and
  * `bulkCreate` builds and validates a model instance per row (a third of a batch's CPU when measured).
  */
 async function insertEvents(rows: ReturnType<typeof eventRow>[], transaction: Transaction): Promise<void> {
-  const created = dbDate(new Date());
-  for (let i = 0; i < rows.length; i += 250) {
-    const chunk = rows.slice(i, i + 250);
-    const values: unknown[] = [];
-    for (const r of chunk) values.push(r.deviceId, r.eventId, r.eventTypeId, r.caseId, r.outcome, r.confidence, dbDate(r.capturedAt), r.snapshotUrl, created);
-    await CameraEvent.sequelize!.query(
-      `INSERT INTO camera_events (device_id, event_id, event_type_id, case_id, outcome, confidence, captured_at, snapshot_url, created_at) VALUES ${chunk.map(() => '(?,?,?,?,?,?,?,?,?)').join(',')}`,
-      { replacements: values, transaction },
-    );
-  }
+  const created = new Date();
+  await insertRows(CameraEvent.sequelize!, 'camera_events', rows.map((r) => ({
+    device_id: r.deviceId, event_id: r.eventId, event_type_id: r.eventTypeId, case_id: r.caseId, outcome: r.outcome,
+    confidence: r.confidence, captured_at: r.capturedAt, snapshot_url: r.snapshotUrl, created_at: created,
+  })), { transaction });
 }
 
 function eventRow(deviceId: number, eventTypeId: number, caseId: string, outcome: 'created' | 'merged', e: CameraEventInput) {

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { EventType } from '../../db/models/index.js';
 import { demoDatabase, type Db } from '../../test/support/case-fixtures.js';
 import { KeywordClassifier, confidenceOf, loadCatalogueClassifier } from './index.js';
 
@@ -52,6 +53,22 @@ describe('keyword classifier (domain/classify)', () => {
         ['隔壁邻居天天吵架，邻里纠纷', 'SJ-0301'],
       ];
       for (const [text, code] of cases) expect(classifier.classify(text).eventTypeCode, text).to.equal(code);
+    });
+
+    it('given the catalogue changed through the model, when classified again at once, then the change is used (the kept classifier is dropped)', async () => {
+      const text = '小区门口污水井盖冒水，臭味很大';
+      expect((await loadCatalogueClassifier()).classify(text).eventTypeCode).to.equal('BJ-0102');
+      await EventType.update({ active: false }, { where: { code: 'BJ-0102' } });
+      try {
+        expect((await loadCatalogueClassifier()).classify(text).eventTypeCode).to.not.equal('BJ-0102');
+        const type = (await EventType.findOne({ where: { code: 'SJ-0301' } }))!;
+        type.keywords = [...(type.keywords ?? []), '污水井盖冒水'];
+        await type.save();
+        expect((await loadCatalogueClassifier()).classify(text).eventTypeCode).to.equal('SJ-0301');
+      } finally {
+        await EventType.update({ active: true }, { where: { code: 'BJ-0102' } });
+      }
+      expect((await loadCatalogueClassifier()).classify('路边有人焚烧秸秆').eventTypeCode).to.equal('SJ-0205');
     });
   });
 });

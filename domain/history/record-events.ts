@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Op } from 'sequelize';
 import { CaseEvent } from '../../db/models/index.js';
+import { insertRows, type Row } from '../../db/rows.js';
 import type { EngineEvent, WorkflowEngine } from '../../port/workflow-engine.js';
 import { caseOfInstance } from '../inbox/sync.js';
 import { rememberInstance } from '../intake/file-case.js';
@@ -68,19 +69,22 @@ export async function recordEngineEvent(event: EngineEvent): Promise<void> {
  * here; one INSERT per event was a dozen commits per case for SQLite's one writer under intake load.
  */
 export async function recordEngineEvents(events: EngineEvent[]): Promise<void> {
-  const rows = [];
+  const rows: Row[] = [];
+  const createdAt = new Date();
   for (const event of events) {
     if (event.kind !== 'element') continue;
     const parent = event.intent === 'ACTIVATED' ? parentOf(event) : null;
     // in order: a called instance's case comes from its parent, seen earlier in the same batch
     const caseId = await caseOf(event, parent);
     rows.push({
-      eventKey: eventKeyOf(event), caseId, processInstanceKey: event.processInstanceKey, parentInstanceKey: parent, elementInstanceKey: event.elementInstanceKey,
-      elementId: event.elementId.slice(0, 128), elementType: event.elementType?.slice(0, 48) ?? null, bpmnProcessId: event.bpmnProcessId?.slice(0, 128) ?? null,
-      intent: event.intent, at: new Date(event.at), detail: event.detail ?? null,
+      event_key: eventKeyOf(event), case_id: caseId, process_instance_key: event.processInstanceKey, parent_instance_key: parent,
+      element_instance_key: event.elementInstanceKey, element_id: event.elementId.slice(0, 128), element_type: event.elementType?.slice(0, 48) ?? null,
+      bpmn_process_id: event.bpmnProcessId?.slice(0, 128) ?? null, intent: event.intent, at: new Date(event.at),
+      detail: event.detail ? JSON.stringify(event.detail) : null, created_at: createdAt,
     });
   }
-  if (rows.length) await CaseEvent.bulkCreate(rows, { ignoreDuplicates: true });
+  // plain multi-row INSERTs rather than bulkCreate, which builds and validates a model per event (db/rows.ts)
+  await insertRows(CaseEvent.sequelize!, 'case_events', rows, { ignoreDuplicates: true });
 }
 
 /** Keeps `case_events` filled from the port for as long as the subscription is open. */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { Op, type Transaction } from 'sequelize';
-import { Case, CaseInstance, EventType, Grid, InboxTask } from '../../db/models/index.js';
+import { Op, type Sequelize, type Transaction } from 'sequelize';
+import { Case, EventType, Grid } from '../../db/models/index.js';
+import { deleteRows, insertRow, updateRows } from '../../db/rows.js';
 import type { Channel } from '../../db/models/cases.js';
 import { PortError, type WorkflowEngine } from '../../port/workflow-engine.js';
 import { gridNear, type PlacedGrid } from './nearest-grid.js';
@@ -73,37 +74,44 @@ export async function fileCase(port: WorkflowEngine, report: CaseReport, now = n
 
   // the category's process when the type is known (grid workers, AI cameras); unclassified reports run the generic loop
   const processId = processIdForCategory(eventType?.category ?? null, { extraStages: eventType?.extraStages?.map((stage) => stage.name) ?? null });
-  let row: Case | null = null;
-  for (let attempt = 0; !row; attempt++) {
+  const sequelize = db();
+  const row = {
+    channel: report.channel, description: report.description, trackingToken: randomBytes(18).toString('base64url'), status: 'reported' as const,
+    priority: report.priority ?? (report.channel === 'leader' ? LEADER_PRIORITY : 50),
+  };
+  let filed: { id: string; caseNo: string } | null = null;
+  for (let attempt = 0; !filed; attempt++) {
     try {
       // written in the audit chain's group commit rather than on its own: on SQLite a lone write
       // waits (busy handler) for the chain's transaction anyway, and a commit of its own costs more
-      row = await withAuditChain(async ({ transaction }) => Case.create({
-        caseNo: await nextCaseNo(now, attempt > 0), channel: report.channel, reporterName: report.reporterName ?? null, reporterPhone: report.reporterPhone ?? null,
-        reporterUserId: report.reporterUserId ?? null, trackingToken: randomBytes(18).toString('base64url'), description: report.description,
-        eventTypeId: eventType?.id ?? null, category: eventType?.category ?? null, lng: report.lng ?? null, lat: report.lat ?? null,
-        address: report.address ?? null, gridId: grid?.id ?? null, townshipId: grid?.townshipId ?? null, status: 'reported',
-        priority: report.priority ?? (report.channel === 'leader' ? LEADER_PRIORITY : 50), unitId: null,
-        acceptDueAt: null, dispatchDueAt: null, handleDueAt: null, verifyDueAt: null, dueAt: null,
-        processInstanceKey: null, processId, mergedIntoId: null, satisfaction: null,
-        acceptedAt: null, dispatchedAt: null, handledAt: null, closedAt: null,
-      }, { transaction }));
+      filed = await withAuditChain(async ({ transaction }) => {
+        const caseNo = await nextCaseNo(now, attempt > 0);
+        const id = await insertRow(sequelize, 'cases', {
+          case_no: caseNo, channel: row.channel, reporter_name: report.reporterName ?? null, reporter_phone: report.reporterPhone ?? null,
+          reporter_user_id: report.reporterUserId ?? null, tracking_token: row.trackingToken, description: row.description,
+          event_type_id: eventType?.id ?? null, category: eventType?.category ?? null, lng: report.lng ?? null, lat: report.lat ?? null,
+          address: report.address ?? null, grid_id: grid?.id ?? null, township_id: grid?.townshipId ?? null, status: row.status,
+          priority: row.priority, process_id: processId, created_at: new Date(), updated_at: new Date(),
+        }, { transaction });
+        return { id, caseNo };
+      });
     } catch (err) {
       // two filings took the same number: take the next one
       if ((err as Error).name !== 'SequelizeUniqueConstraintError' || attempt >= 5) throw err;
     }
   }
+  const caseId = filed.id;
   let processInstanceKey: string;
   try {
     ({ processInstanceKey } = await port.createInstance({
       bpmnProcessId: processId,
       variables: {
-        caseId: row.id, caseNo: row.caseNo, channel: row.channel, eventTypeCode: eventType?.code ?? null,
+        caseId, caseNo: filed.caseNo, channel: row.channel, eventTypeCode: eventType?.code ?? null,
         description: row.description, gridCode: grid?.code ?? null, priority: row.priority,
       },
     }));
   } catch (err) {
-    await row.destroy();
+    await deleteRows(sequelize, 'cases', { id: caseId });
     // a process that is not deployed is the server's problem, not the reporter's
     if (err instanceof PortError && err.code === 'NOT_FOUND') throw new PortError('UNAVAILABLE', err.message);
     throw err;
@@ -112,17 +120,22 @@ export async function fileCase(port: WorkflowEngine, report: CaseReport, now = n
   // changeCase: the case was created a moment ago by this call and only this call knows its instance, so
   // there is nothing to reload, lock or look up (the dedup key is new); that saved a third of the intake's
   // statements. Tasks that arrived before the mapping get their case here too.
-  const filed = row;
   await withAuditChain(async (chain) => {
     const { transaction } = chain;
-    await rememberInstance(processInstanceKey, filed.id, transaction);
-    await Case.update({ processInstanceKey }, { where: { id: filed.id }, transaction });
+    await rememberInstance(processInstanceKey, caseId, transaction);
+    await updateRows(sequelize, 'cases', { process_instance_key: processInstanceKey, updated_at: new Date() }, { id: caseId }, { transaction });
     await chain.append({
-      caseId: filed.id, actor: report.filedBy?.actor ?? 'public', actorRole: report.filedBy?.role ?? null, action: 'reported',
-      detail: { channel: filed.channel, processId, processInstanceKey, priority: filed.priority }, dedupKey: `case-reported:${filed.id}`, at: now,
+      caseId, actor: report.filedBy?.actor ?? 'public', actorRole: report.filedBy?.role ?? null, action: 'reported',
+      detail: { channel: row.channel, processId, processInstanceKey, priority: row.priority }, dedupKey: `case-reported:${caseId}`, at: now,
     }, { dedupChecked: true });
   });
-  return { caseId: row.id, caseNo: row.caseNo, trackingToken: row.trackingToken, status: row.status, processInstanceKey };
+  return { caseId, caseNo: filed.caseNo, trackingToken: row.trackingToken, status: row.status, processInstanceKey };
+}
+
+function db(): Sequelize {
+  const sequelize = Case.sequelize;
+  if (!sequelize) throw new Error('intake: models are not bound to a database (call initModels first)');
+  return sequelize;
 }
 
 /** Records instance → case and gives tasks that arrived before the mapping their case. */
@@ -130,11 +143,13 @@ export async function rememberInstance(processInstanceKey: string, caseId: strin
   const tx = transaction ? { transaction } : {};
   // the insert first, no look-up: the mapping is nearly always new (intake's own instance always is).
   // No findOrCreate: its transaction holds SQLite's write lock while the workers write
+  const sequelize = db();
+  const now = new Date();
   try {
-    await CaseInstance.create({ processInstanceKey, caseId }, tx);
+    await insertRow(sequelize, 'case_instances', { process_instance_key: processInstanceKey, case_id: caseId, created_at: now, updated_at: now }, tx);
   } catch (err) {
     // someone else recorded it first (a failed INSERT fails alone, also inside a transaction, on SQLite and MySQL)
     if ((err as Error).name !== 'SequelizeUniqueConstraintError') throw err;
   }
-  await InboxTask.update({ caseId }, { where: { processInstanceKey, caseId: null }, ...tx });
+  await updateRows(sequelize, 'inbox_tasks', { case_id: caseId, updated_at: now }, { process_instance_key: processInstanceKey, case_id: null }, tx);
 }

@@ -1,6 +1,6 @@
 import { Grid } from '../../db/models/index.js';
 import { boundingBox, haversineMetres } from '../dedup/haversine.js';
-import { onModelWrites } from '../shared/on-model-writes.js';
+import { keptCopy } from '../shared/on-model-writes.js';
 
 /** What placing a report needs of its grid. */
 export interface PlacedGrid {
@@ -25,22 +25,10 @@ interface Centre extends PlacedGrid {
  * time. Read again after KEEP_MS, and at once after any write to grids through the model in this
  * process (the registry pages: a grid switched off takes no new case).
  */
-let centres: Promise<Centre[]> | null = null;
-let readAt = 0;
-const writes = onModelWrites('forget-grid-centres', [Grid as never], () => { centres = null; });
-
-async function activeCentres(): Promise<Centre[]> {
-  writes.ensure();
-  if (Date.now() - readAt > KEEP_MS) centres = null;
-  if (!centres) {
-    readAt = Date.now();
-    const reading = Grid.findAll({ where: { active: true }, attributes: ['id', 'code', 'townshipId', 'centroidLat', 'centroidLng'], raw: true })
-      .then((rows) => rows.map((g) => ({ id: g.id, code: g.code, townshipId: g.townshipId, lat: Number(g.centroidLat), lng: Number(g.centroidLng) })));
-    centres = reading;
-    reading.catch(() => { if (centres === reading) centres = null; });
-  }
-  return centres;
-}
+const activeCentres = keptCopy('forget-grid-centres', [Grid as never], KEEP_MS, async (): Promise<Centre[]> => {
+  const rows = await Grid.findAll({ where: { active: true }, attributes: ['id', 'code', 'townshipId', 'centroidLat', 'centroidLng'], raw: true });
+  return rows.map((g) => ({ id: g.id, code: g.code, townshipId: g.townshipId, lat: Number(g.centroidLat), lng: Number(g.centroidLng) }));
+});
 
 /** The active grid whose centre is nearest the point, within GRID_RADIUS_M, or null. */
 export async function gridNear(lat: number, lng: number): Promise<PlacedGrid | null> {

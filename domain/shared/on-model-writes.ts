@@ -35,3 +35,25 @@ export function onModelWrites(name: string, models: Hookable[], changed: () => v
     },
   };
 }
+
+/**
+ * A copy of what `read` returns, kept in memory: read again after `keepMs` (the time another process's
+ * change may take to show here) and at once after any write to `models` in this process. A failed read
+ * is not kept.
+ */
+export function keptCopy<T>(name: string, models: Hookable[], keepMs: number, read: () => Promise<T>): () => Promise<T> {
+  let copy: Promise<T> | null = null;
+  let readAt = 0;
+  const writes = onModelWrites(name, models, () => { copy = null; });
+  return () => {
+    writes.ensure();
+    if (Date.now() - readAt > keepMs) copy = null;
+    if (!copy) {
+      readAt = Date.now();
+      const reading = read();
+      copy = reading;
+      reading.catch(() => { if (copy === reading) copy = null; });
+    }
+    return copy;
+  };
+}
