@@ -199,11 +199,19 @@ async function commitGroup(group: ChainJob[]): Promise<void> {
           outcomes.push({ ok: true, value: await job.fn(chainIn(transaction)), caseTouched });
           continue;
         }
+        // a plain SAVEPOINT on the group's transaction rather than a Sequelize savepoint transaction (an
+        // object, a uuid and its bookkeeping per job: two per report at intake); the job writes with the
+        // group's transaction, so what it registers for after the commit runs after the real COMMIT
+        const savepoint = `chain_job_${outcomes.length}`;
+        await sequelize.query(`SAVEPOINT ${savepoint}`, { transaction });
         try {
-          const value = await sequelize.transaction({ transaction }, (savepoint) => job.fn(chainIn(savepoint)));
+          const value = await job.fn(chainIn(transaction));
+          await sequelize.query(`RELEASE SAVEPOINT ${savepoint}`, { transaction });
           outcomes.push({ ok: true, value, caseTouched });
         } catch (error) {
-          // rolled back to the job's savepoint: the chain continues from where it was before the job
+          // back to the job's savepoint: the chain continues from where it was before the job
+          await sequelize.query(`ROLLBACK TO SAVEPOINT ${savepoint}`, { transaction });
+          await sequelize.query(`RELEASE SAVEPOINT ${savepoint}`, { transaction });
           Object.assign(head, before);
           outcomes.push({ ok: false, error });
         }
