@@ -209,11 +209,13 @@ async function commitGroup(group: ChainJob[]): Promise<void> {
           await sequelize.query(`RELEASE SAVEPOINT ${savepoint}`, { transaction });
           outcomes.push({ ok: true, value, caseTouched });
         } catch (error) {
+          // the job's own error first: should going back fail too (the whole transaction lost), the job
+          // still hears why it failed
+          outcomes.push({ ok: false, error });
           // back to the job's savepoint: the chain continues from where it was before the job
           await sequelize.query(`ROLLBACK TO SAVEPOINT ${savepoint}`, { transaction });
           await sequelize.query(`RELEASE SAVEPOINT ${savepoint}`, { transaction });
           Object.assign(head, before);
-          outcomes.push({ ok: false, error });
         }
       }
 

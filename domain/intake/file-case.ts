@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Op, type Sequelize, type Transaction } from 'sequelize';
+import { Op, type Transaction } from 'sequelize';
 import { Case, EventType, Grid } from '../../db/models/index.js';
 import { deleteRows, insertRow, updateRows } from '../../db/rows.js';
 import type { Channel } from '../../db/models/cases.js';
@@ -74,7 +74,7 @@ export async function fileCase(port: WorkflowEngine, report: CaseReport, now = n
 
   // the category's process when the type is known (grid workers, AI cameras); unclassified reports run the generic loop
   const processId = processIdForCategory(eventType?.category ?? null, { extraStages: eventType?.extraStages?.map((stage) => stage.name) ?? null });
-  const sequelize = db();
+  const sequelize = Case.sequelize!;
   const row = {
     channel: report.channel, description: report.description, trackingToken: randomBytes(18).toString('base64url'), status: 'reported' as const,
     priority: report.priority ?? (report.channel === 'leader' ? LEADER_PRIORITY : 50),
@@ -86,12 +86,13 @@ export async function fileCase(port: WorkflowEngine, report: CaseReport, now = n
       // waits (busy handler) for the chain's transaction anyway, and a commit of its own costs more
       filed = await withAuditChain(async ({ transaction }) => {
         const caseNo = await nextCaseNo(now, attempt > 0);
+        const at = new Date();
         const id = await insertRow(sequelize, 'cases', {
           case_no: caseNo, channel: row.channel, reporter_name: report.reporterName ?? null, reporter_phone: report.reporterPhone ?? null,
           reporter_user_id: report.reporterUserId ?? null, tracking_token: row.trackingToken, description: row.description,
           event_type_id: eventType?.id ?? null, category: eventType?.category ?? null, lng: report.lng ?? null, lat: report.lat ?? null,
           address: report.address ?? null, grid_id: grid?.id ?? null, township_id: grid?.townshipId ?? null, status: row.status,
-          priority: row.priority, process_id: processId, created_at: new Date(), updated_at: new Date(),
+          priority: row.priority, process_id: processId, created_at: at, updated_at: at,
         }, { transaction });
         return { id, caseNo };
       });
@@ -132,18 +133,12 @@ export async function fileCase(port: WorkflowEngine, report: CaseReport, now = n
   return { caseId, caseNo: filed.caseNo, trackingToken: row.trackingToken, status: row.status, processInstanceKey };
 }
 
-function db(): Sequelize {
-  const sequelize = Case.sequelize;
-  if (!sequelize) throw new Error('intake: models are not bound to a database (call initModels first)');
-  return sequelize;
-}
-
 /** Records instance → case and gives tasks that arrived before the mapping their case. */
 export async function rememberInstance(processInstanceKey: string, caseId: string, transaction?: Transaction): Promise<void> {
   const tx = transaction ? { transaction } : {};
   // the insert first, no look-up: the mapping is nearly always new (intake's own instance always is).
   // No findOrCreate: its transaction holds SQLite's write lock while the workers write
-  const sequelize = db();
+  const sequelize = Case.sequelize!;
   const now = new Date();
   try {
     await insertRow(sequelize, 'case_instances', { process_instance_key: processInstanceKey, case_id: caseId, created_at: now, updated_at: now }, tx);
