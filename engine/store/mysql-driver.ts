@@ -51,6 +51,9 @@ export class MysqlDriver implements SqlDriver {
   }
 
   async close(): Promise<void> {
+    // released here rather than left to the disconnect: the server drops a quitting session's locks a
+    // moment after end() resolves, and an engine opened at once on the same database (a restart) was refused
+    await this.writer.query("SELECT RELEASE_LOCK(CONCAT('ywtg_engine_', DATABASE()))").catch(() => undefined);
     await this.writer.end();
     await this.readers.end();
   }
