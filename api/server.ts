@@ -5,6 +5,7 @@ import { createLogger, type Logger } from '../config/logger.js';
 import type { AppConfig } from '../config/schema.js';
 import { loadDemoData, type DemoLoadResult } from '../db/demo/load-demo.js';
 import { startDatabase, type Database } from '../db/index.js';
+import { ensureRollups } from '../db/rollups/index.js';
 import { openWorkflowEngine } from '../port/open-workflow-engine.js';
 import { deployProduct } from '../port/product-resources.js';
 import type { RunningWorkers, WorkflowEngine } from '../port/workflow-engine.js';
@@ -38,6 +39,8 @@ export async function startSystem(config: AppConfig): Promise<RunningSystem> {
   const log = createLogger(config.LOG_LEVEL);
   const db = await startDatabase(config.DATABASE_URL);
   if (db.appliedMigrations.length) log.info({ migrations: db.appliedMigrations }, 'database migrated');
+  // the rollups cut days at the configured offset: another offset (or a new definition) rebuilds them once
+  if ((await ensureRollups(db.sequelize, config.CALENDAR_UTC_OFFSET_MINUTES)) === 'rebuilt') log.info({ offsetMinutes: config.CALENDAR_UTC_OFFSET_MINUTES }, 'case rollups rebuilt');
   const demo = config.DEMO_DATA ? await loadDemoData(db.sequelize, config.DEMO_PASSWORD) : null;
   if (demo?.loaded) log.info({ imported: demo.summary }, 'demo district loaded');
   const workflow = await openWorkflowEngine(config);

@@ -9,6 +9,7 @@ import * as processFormVersions from './migrations/0008-process-form-versions.js
 import * as caseHistory from './migrations/0009-case-history.js';
 import * as adminRegistry from './migrations/0010-admin-registry.js';
 import * as evaluationCategory from './migrations/0011-evaluation-category.js';
+import * as caseRollups from './migrations/0012-case-rollups.js';
 
 export type MigrationFn = UmzugMigrationFn<QueryInterface>;
 
@@ -26,6 +27,7 @@ const migrations = [
   { name: '0009-case-history', ...caseHistory },
   { name: '0010-admin-registry', ...adminRegistry },
   { name: '0011-evaluation-category', ...evaluationCategory },
+  { name: '0012-case-rollups', ...caseRollups },
 ];
 
 export function createMigrator(sequelize: Sequelize): Umzug<QueryInterface> {

@@ -3,7 +3,7 @@ import type { AppConfig } from '../../config/schema.js';
 import type { Role } from '../../db/models/users.js';
 import { authenticate, type Actor } from '../../domain/auth/sessions.js';
 import { onCasesChanged } from '../../domain/dashboard/case-changes.js';
-import { caseMap } from '../../domain/dashboard/case-map.js';
+import { caseMap, type Bbox } from '../../domain/dashboard/case-map.js';
 import { dashboardUnitScope } from '../../domain/dashboard/case-scope.js';
 import { hotspots } from '../../domain/dashboard/hotspots.js';
 import { localDay } from '../../domain/dashboard/local-day.js';
@@ -21,6 +21,9 @@ export const HEARTBEAT_MS = 15_000;
 
 export const trendsQuery = { type: 'object', additionalProperties: false, properties: { days: { type: 'integer', minimum: 1, maximum: 366, default: 30 } } };
 export const rankingsQuery = { type: 'object', additionalProperties: false, properties: { month: { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])$' } } };
+/** `west,south,east,north` in degrees, as GeoJSON orders a bbox */
+const NUMBER = '-?\\d{1,3}(\\.\\d{1,12})?';
+export const mapQuery = { type: 'object', additionalProperties: false, properties: { bbox: { type: 'string', pattern: `^${NUMBER},${NUMBER},${NUMBER},${NUMBER}$` } } };
 export const streamQuery = { type: 'object', additionalProperties: false, properties: { access_token: { type: 'string', pattern: '^[A-Za-z0-9_-]{10,200}$' } } };
 
 /** every open stream's way to end itself, so a server stopping is not kept waiting by screens */
@@ -56,11 +59,15 @@ export function dashboardRoutes(config: Pick<AppConfig, 'CALENDAR_UTC_OFFSET_MIN
     res.json(await unitRankings(month, scope(req)));
   });
   r.get('/dashboard/hotspots', ...guard, validate({}), async (req, res) => {
-    res.json(await hotspots(scope(req), new Date()));
+    res.json(await hotspots(scope(req), new Date(), offset));
   });
-  r.get('/dashboard/map', ...guard, validate({}), async (req, res) => {
+  r.get('/dashboard/map', ...guard, validate({ query: mapQuery }), async (req, res) => {
+    const bbox = typeof req.query['bbox'] === 'string' ? req.query['bbox'].split(',').map(Number) as Bbox : undefined;
+    if (bbox && !(bbox[0] <= bbox[2] && bbox[1] <= bbox[3] && Math.abs(bbox[1]) <= 90 && Math.abs(bbox[3]) <= 90 && Math.abs(bbox[0]) <= 180 && Math.abs(bbox[2]) <= 180)) {
+      throw new HttpError(400, 'invalid_input', 'bbox is west,south,east,north in degrees with west ≤ east and south ≤ north');
+    }
     // the tile template rides along so the screen needs no config of its own (null: grid outlines only, offline)
-    res.json({ ...(await caseMap(scope(req), new Date())), tileUrl: config.MAP_TILE_URL ?? null });
+    res.json({ ...(await caseMap(scope(req), new Date(), bbox)), tileUrl: config.MAP_TILE_URL ?? null });
   });
 
   // one summary per scope and change, however many screens watch

@@ -1,8 +1,9 @@
 import { Op, type WhereOptions } from 'sequelize';
 import type { Case, CaseStatus, WarningLight } from '../../db/models/cases.js';
+import { OPEN_CASE_STATUSES } from '../../db/rollups/index.js';
 
 /** Statuses of a case still in the loop (its deadlines run); the others are finished one way or another. */
-export const OPEN_STATUSES: readonly CaseStatus[] = ['reported', 'accepted', 'dispatched', 'handling', 'returned', 'verifying'];
+export const OPEN_STATUSES: readonly CaseStatus[] = OPEN_CASE_STATUSES;
 export const FINISHED_STATUSES: readonly CaseStatus[] = ['rejected', 'closed', 'shelved', 'merged'];
 
 export type LightFacts = Pick<Case, 'status' | 'warningLight' | 'escalationLevel' | 'dueAt'>;

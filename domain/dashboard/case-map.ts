@@ -1,39 +1,61 @@
 import { Op } from 'sequelize';
 import { Grid } from '../../db/models/index.js';
 import type { WarningLight } from '../../db/models/cases.js';
-import { OPEN_STATUSES, caseLight } from './case-light.js';
-import { caseFacts } from './summary.js';
+import { caseLight } from './case-light.js';
+import { num, selectRows, unitKey } from './rollup-reads.js';
 
-/** The most case markers the map gets (the screen clusters them; more would only slow it down). */
-export const MAP_CASE_LIMIT = 5000;
+/** The most case markers one answer carries (the screen clusters them; zoom in with a bbox for the rest). */
+export const MAP_CASE_LIMIT = 2000;
 
 interface Feature { type: 'Feature'; id: string; properties: Record<string, unknown>; geometry: { type: 'Polygon'; coordinates: Array<Array<[number, number]>> } | { type: 'Point'; coordinates: [number, number] } }
 
+/** [west, south, east, north] in degrees (GeoJSON's bbox order). */
+export type Bbox = [number, number, number, number];
+
 export interface CaseMap {
   cases: Array<{ id: string; caseNo: string; lat: number; lng: number; light: WarningLight; category: string | null; status: string }>;
+  /** true when more open cases lie in the bounds than MAP_CASE_LIMIT: the newest are shown */
+  truncated: boolean;
   grids: { type: 'FeatureCollection'; features: Feature[] };
 }
 
+interface OpenRow { case_id: unknown; case_no: string; lat: unknown; lng: unknown; status: string; category: string | null; warning_light: WarningLight; escalation_level: unknown; due_at: unknown }
+
 /**
- * The command-centre map: open cases with coordinates (their light and category), and the grids as
- * GeoJSON — the grid polygon ([lng, lat] rings, as GeoJSON wants them), or its centre point when it has
- * no polygon — with the number of open cases in each.
+ * The command-centre map: open cases with coordinates (their light and category) within `bbox` when
+ * given, newest first and at most MAP_CASE_LIMIT; and the grids as GeoJSON — the grid polygon ([lng,
+ * lat] rings, as GeoJSON wants them), or its centre point when it has no polygon — with the number of
+ * open cases in each. Everything is read from the open cases, so the answer does not grow with history.
  */
-export async function caseMap(unitId: number | null, now: Date): Promise<CaseMap> {
-  const open = await caseFacts(unitId, { status: [...OPEN_STATUSES] });
-  const located = open.filter((c) => c.lat !== null && c.lng !== null).slice(0, MAP_CASE_LIMIT);
-  const perGrid = new Map<number, number>();
-  for (const c of open) if (c.gridId !== null) perGrid.set(c.gridId, (perGrid.get(c.gridId) ?? 0) + 1);
-  const grids = await Grid.findAll({ order: [['code', 'ASC']], ...(unitId !== null ? { where: { id: { [Op.in]: [...perGrid.keys()] } } } : {}) });
+export async function caseMap(unitId: number | null, now: Date, bbox?: Bbox): Promise<CaseMap> {
+  const key = unitKey(unitId);
+  const scoped = unitId !== null;
+  const where: string[] = ['lat IS NOT NULL', 'lng IS NOT NULL'];
+  const args: unknown[] = [];
+  if (scoped) { where.push('unit_id = ?'); args.push(key ?? 0); }
+  if (bbox) { where.push('lng >= ? AND lat >= ? AND lng <= ? AND lat <= ?'); args.push(...bbox); }
+  const [located, perGridRows] = await Promise.all([
+    selectRows<OpenRow>(`SELECT case_id, case_no, lat, lng, status, category, warning_light, escalation_level, due_at FROM open_cases WHERE ${where.join(' AND ')} ORDER BY case_id DESC LIMIT ${MAP_CASE_LIMIT + 1}`, args),
+    selectRows<{ grid_id: unknown; n: unknown }>(`SELECT grid_id, COUNT(*) AS n FROM open_cases WHERE grid_id IS NOT NULL${scoped ? ' AND unit_id = ?' : ''} GROUP BY grid_id`, scoped ? [key ?? 0] : []),
+  ]);
+  const perGrid = new Map(perGridRows.map((r) => [num(r.grid_id), num(r.n)]));
+  const grids = await Grid.findAll({ order: [['code', 'ASC']], ...(scoped ? { where: { id: { [Op.in]: [...perGrid.keys()] } } } : {}) });
+  const inBox = (lng: number, lat: number) => !bbox || (lng >= bbox[0] && lat >= bbox[1] && lng <= bbox[2] && lat <= bbox[3]);
   return {
-    cases: located.map((c) => ({ id: c.id, caseNo: c.caseNo, lat: c.lat!, lng: c.lng!, light: caseLight(c, now), category: c.category, status: c.status })),
+    cases: located.slice(0, MAP_CASE_LIMIT).map((c) => ({
+      id: String(c.case_id), caseNo: c.case_no, lat: num(c.lat), lng: num(c.lng), category: c.category, status: c.status,
+      light: caseLight({ status: c.status as never, warningLight: c.warning_light, escalationLevel: num(c.escalation_level), dueAt: c.due_at ? new Date(c.due_at as string) : null }, now),
+    })),
+    truncated: located.length > MAP_CASE_LIMIT,
     grids: {
       type: 'FeatureCollection',
-      features: grids.map((g): Feature => ({
-        type: 'Feature', id: g.code,
-        properties: { code: g.code, name: g.name, townshipId: g.townshipId, gridKind: g.gridKind, openCases: perGrid.get(g.id) ?? 0 },
-        geometry: g.polygon && g.polygon.length >= 4 ? { type: 'Polygon', coordinates: [g.polygon] } : { type: 'Point', coordinates: [g.centroidLng, g.centroidLat] },
-      })),
+      features: grids
+        .filter((g) => inBox(g.centroidLng, g.centroidLat) || (g.polygon ?? []).some(([lng, lat]) => inBox(lng, lat)))
+        .map((g): Feature => ({
+          type: 'Feature', id: g.code,
+          properties: { code: g.code, name: g.name, townshipId: g.townshipId, gridKind: g.gridKind, openCases: perGrid.get(g.id) ?? 0 },
+          geometry: g.polygon && g.polygon.length >= 4 ? { type: 'Polygon', coordinates: [g.polygon] } : { type: 'Point', coordinates: [g.centroidLng, g.centroidLat] },
+        })),
     },
   };
 }

@@ -1,36 +1,42 @@
-import { Op } from 'sequelize';
-import { caseFacts } from './summary.js';
-import { OPEN_STATUSES } from './case-light.js';
+import { rollupSql } from '../../db/rollups/sql-dialect.js';
+import { Case } from '../../db/models/index.js';
 import { addDays, localDay, startOfLocalDay } from './local-day.js';
+import { num, selectRows, unitKey } from './rollup-reads.js';
 
 export interface TrendDay { date: string; created: number; closed: number; overdue: number }
 
 /**
  * Per local day for the last `days` days (today last): cases reported, cases closed (结案), and
  * deadlines missed — cases whose running due time fell on that day, has passed, and was not met
- * (still open then, or closed after it).
+ * (still open now, or finished after it). Reported, closed and the finished cases' misses come from
+ * the day counts; the open cases past their due time are counted live (they depend on the clock).
  */
 export async function dashboardTrends(unitId: number | null, days: number, now: Date, offsetMinutes: number): Promise<{ days: TrendDay[] }> {
   const today = localDay(now, offsetMinutes);
   const first = addDays(today, -(days - 1));
-  const from = startOfLocalDay(first, offsetMinutes);
-  const cases = await caseFacts(unitId, { [Op.or]: [{ createdAt: { [Op.gte]: from } }, { closedAt: { [Op.gte]: from } }, { dueAt: { [Op.gte]: from } }] });
   const out = new Map<string, TrendDay>();
   for (let i = 0; i < days; i++) {
     const date = addDays(first, i);
     out.set(date, { date, created: 0, closed: 0, overdue: 0 });
   }
-  const add = (at: Date | null, key: 'created' | 'closed' | 'overdue') => {
-    if (!at) return;
-    const day = out.get(localDay(at, offsetMinutes));
-    if (day) day[key]++;
-  };
-  for (const c of cases) {
-    add(c.createdAt, 'created');
-    if (c.status === 'closed') add(c.closedAt, 'closed');
-    const missed = c.dueAt !== null && c.dueAt.getTime() <= now.getTime()
-      && (OPEN_STATUSES.includes(c.status) || (c.closedAt !== null && c.closedAt.getTime() > c.dueAt.getTime()));
-    if (missed) add(c.dueAt, 'overdue');
+  const key = unitKey(unitId);
+  if (key === null) return { days: [...out.values()] };
+  const sql = rollupSql(Case.sequelize!.getDialect() === 'sqlite' ? 'sqlite' : 'mysql', offsetMinutes);
+  const [counted, openMissed] = await Promise.all([
+    selectRows<{ day: string; measure: 'created' | 'closed' | 'missed'; n: unknown }>(
+      "SELECT day, measure, SUM(n) AS n FROM case_day_counts WHERE unit_id = ? AND measure IN ('created', 'closed', 'missed') AND day >= ? AND day <= ? GROUP BY day, measure",
+      [key, first, today]),
+    selectRows<{ day: string; n: unknown }>(
+      `SELECT ${sql.localDay('due_at')} AS day, COUNT(*) AS n FROM open_cases WHERE due_at >= ? AND due_at <= ?${unitId !== null ? ' AND unit_id = ?' : ''} GROUP BY 1`,
+      [startOfLocalDay(first, offsetMinutes), now, ...(unitId !== null ? [key] : [])]),
+  ]);
+  for (const row of counted) {
+    const day = out.get(row.day);
+    if (day) day[row.measure === 'missed' ? 'overdue' : row.measure] += num(row.n);
+  }
+  for (const row of openMissed) {
+    const day = out.get(row.day);
+    if (day) day.overdue += num(row.n);
   }
   return { days: [...out.values()] };
 }

@@ -1,8 +1,10 @@
-import { Op, type Transaction } from 'sequelize';
-import { Case, Evaluation, Grid } from '../../db/models/index.js';
+import { QueryTypes, type Transaction } from 'sequelize';
+import { Case, Evaluation } from '../../db/models/index.js';
 import type { EvaluationScope } from '../../db/models/evaluations.js';
 import { changeCase, type CaseChange, type ChangeContext } from '../cases/change-case.js';
-import { DEFAULT_WEIGHTS, caseMetrics, evaluateCohort, type CohortEvaluation, type Weights } from './metrics.js';
+import { localDate, monthPeriod } from '../schedule/local-time.js';
+import { DomainError } from '../shared/errors.js';
+import { DEFAULT_WEIGHTS, caseMetrics, evaluateCounts, type CohortCounts, type CohortEvaluation, type Weights } from './metrics.js';
 
 /** Keeps one evaluation row per (scope, case) or (scope, unit, period): recomputing overwrites it. */
 async function upsertEvaluation(
@@ -40,30 +42,45 @@ export interface GroupEvaluation extends CohortEvaluation {
   group: string;
 }
 
+/** The counters of CohortCounts as the evaluation rollup names its columns. */
+const COUNTER_COLUMNS: Record<keyof CohortCounts, string> = {
+  reported: 'reported', filed: 'filed', dispatched: 'dispatched', dispatchedOnTime: 'dispatched_on_time', handled: 'handled',
+  handledOnTime: 'handled_on_time', shelved: 'shelved', closed: 'closed', closedOnTime: 'closed_on_time', reworked: 'reworked',
+  reworkTimes: 'rework_times', extended: 'extended', returned: 'returned', responded: 'responded', rated: 'rated',
+  resolved: 'resolved', satisfied: 'satisfied',
+};
+const GROUP_COLUMN: Record<GroupBy, string> = { unit: 'unit_id', township: 'township_id', category: 'category', district: "'all'" };
+
+/** The local month `[from, to)` is, or an error: the evaluation rollup counts whole months. */
+function monthOf(from: Date, to: Date): string {
+  const month = localDate(from).slice(0, 7);
+  const period = monthPeriod(month);
+  if (period.from.getTime() !== from.getTime() || period.to.getTime() !== to.getTime()) {
+    throw new DomainError('INVALID_ARGUMENT', `an evaluation period is one local month (got ${from.toISOString()} – ${to.toISOString()})`);
+  }
+  return month;
+}
+
 /**
- * Per unit / township / category (or the whole district) over cases reported in [from, to).
- * With `store`, unit and township results are kept in `evaluations` for the screen and reports.
+ * Per unit / township / category (or the whole district) over the cases reported in one local month
+ * [from, to), read from the evaluation rollup (db/rollups: the counters of countCohort, kept current as
+ * cases change), so a month costs the same in year five as on day one. The township is the one the
+ * case was filed in. With `store`, unit and township results are kept in `evaluations` for the screen
+ * and reports.
  */
 export async function evaluatePeriod(options: { groupBy: GroupBy; from: Date; to: Date; weights?: Weights; store?: boolean }): Promise<GroupEvaluation[]> {
-  const cases = await Case.findAll({ where: { createdAt: { [Op.gte]: options.from, [Op.lt]: options.to } }, order: [['id', 'ASC']] });
-  const gridIds = [...new Set(cases.map((c) => c.gridId).filter((g): g is number => g !== null))];
-  const grids = new Map((gridIds.length ? await Grid.findAll({ where: { id: gridIds } }) : []).map((g) => [g.id, g]));
-  const keyOf = (c: Case): string => {
-    switch (options.groupBy) {
-      case 'unit': return c.unitId === null ? 'none' : String(c.unitId);
-      case 'township': {
-        const township = (c.gridId !== null ? grids.get(c.gridId)?.townshipId : undefined) ?? c.townshipId;
-        return township === null || township === undefined ? 'none' : String(township);
-      }
-      case 'category': return c.category ?? 'none';
-      default: return 'all';
-    }
-  };
-  const groups = new Map<string, Case[]>();
-  for (const c of cases) groups.set(keyOf(c), [...(groups.get(keyOf(c)) ?? []), c]);
-  const results = [...groups.entries()]
-    .sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))
-    .map(([group, members]) => ({ group, ...evaluateCohort(members, options.weights ?? DEFAULT_WEIGHTS) }));
+  const month = monthOf(options.from, options.to);
+  const columns = Object.entries(COUNTER_COLUMNS);
+  const rows = await Case.sequelize!.query<Record<string, unknown>>(
+    `SELECT ${GROUP_COLUMN[options.groupBy]} AS grp, ${columns.map(([, c]) => `SUM(${c}) AS ${c}`).join(', ')} FROM case_month_counts WHERE month = ? GROUP BY 1`,
+    { type: QueryTypes.SELECT, replacements: [month] },
+  );
+  const groupOf = (v: unknown) => (v === null || v === '' || v === 0 || v === '0' ? 'none' : String(v));
+  const results = rows
+    .filter((r) => Number(r['reported']) > 0)
+    .map((r) => ({ group: groupOf(r['grp']), counts: Object.fromEntries(columns.map(([k, c]) => [k, Number(r[c])])) as unknown as CohortCounts }))
+    .sort((a, b) => a.group.localeCompare(b.group, 'en', { numeric: true }))
+    .map(({ group, counts }) => ({ group, ...evaluateCounts(counts, options.weights ?? DEFAULT_WEIGHTS) }));
   if (options.store && (options.groupBy === 'unit' || options.groupBy === 'township')) {
     for (const r of results) {
       if (r.group === 'none') continue;

@@ -146,7 +146,11 @@ export interface CohortEvaluation {
 }
 
 export function evaluateCohort(cases: readonly CaseFacts[], weights: Weights = DEFAULT_WEIGHTS): CohortEvaluation {
-  const counts = countCohort(cases);
+  return evaluateCounts(countCohort(cases), weights);
+}
+
+/** The rates and score of a cohort already counted (the evaluation rollup holds the counts). */
+export function evaluateCounts(counts: CohortCounts, weights: Weights = DEFAULT_WEIGHTS): CohortEvaluation {
   const rates = cohortRates(counts);
   return { counts, rates, score: compositeScore(rates as unknown as Record<string, number | null>, weights) };
 }

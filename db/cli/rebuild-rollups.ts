@@ -1,0 +1,24 @@
+import { ConfigError, loadConfig } from '../../config/load.js';
+import { startDatabase } from '../index.js';
+import { ROLLUP_TABLES, rebuildRollups } from '../rollups/index.js';
+
+/**
+ * `npm run rollups:rebuild`: recomputes the case rollups (dashboard, trends, hotspots, evaluation) from
+ * the cases and recreates the triggers that keep them current. Safe while the server runs; needed only
+ * after writing `cases` behind the triggers' back (e.g. restoring a table from a dump).
+ */
+try {
+  const config = loadConfig();
+  const db = await startDatabase(config.DATABASE_URL);
+  const { ms } = await rebuildRollups(db.sequelize, config.CALENDAR_UTC_OFFSET_MINUTES);
+  const counts: Record<string, number> = {};
+  for (const table of ROLLUP_TABLES) {
+    const [rows] = await db.sequelize.query(`SELECT COUNT(*) AS n FROM ${table}`);
+    counts[table] = Number((rows as Array<{ n: unknown }>)[0]?.n ?? 0);
+  }
+  console.log(`rollups rebuilt in ${ms} ms at UTC${config.CALENDAR_UTC_OFFSET_MINUTES >= 0 ? '+' : ''}${config.CALENDAR_UTC_OFFSET_MINUTES / 60} h: ${JSON.stringify(counts)}`);
+  await db.close();
+} catch (err) {
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(1);
+}
