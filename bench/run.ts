@@ -1,7 +1,7 @@
 /** npm run bench -- <engine|timers>: runs one benchmark in a child node with the flags it needs. */
 import { spawnSync } from 'node:child_process';
 
-const scripts: Record<string, string> = { engine: 'bench:engine', timers: 'bench:timers' };
+const scripts: Record<string, string> = { engine: 'bench:engine', timers: 'bench:timers', api: 'bench:api', scale: 'bench:scale' };
 const name = process.argv[2] ?? '';
 const script = scripts[name];
 if (!script) {

@@ -16,7 +16,10 @@ const key = (n: number) => ({ type: DataTypes.STRING(n), allowNull: false, prima
 
 async function createTables(qi: QueryInterface): Promise<void> {
   await qi.createTable('rollup_state', { name: key(32), value: { type: DataTypes.STRING(64), allowNull: false } });
-  await qi.createTable('case_tally', { unit_id: int(true), township_id: int(true), category: key(16), status: key(16), n: count });
+  await qi.createTable('case_tally_status', { unit_id: int(true), status: key(16), n: count });
+  await qi.createTable('case_tally_category', { unit_id: int(true), category: key(16), n: count });
+  // light: the standing light of an open case (red, yellow, green), '' for a finished one
+  await qi.createTable('case_tally_place', { unit_id: int(true), township_id: int(true), light: key(8), n: count });
   // key order: every read names the unit (or ALL_UNITS) and the measure, then a range of days
   await qi.createTable('case_day_counts', { unit_id: int(true), measure: key(8), day: key(10), ref_id: int(true), n: count });
   const counters = ['reported', 'filed', 'dispatched', 'dispatched_on_time', 'handled', 'handled_on_time', 'shelved', 'closed', 'closed_on_time',
@@ -51,5 +54,5 @@ export const up: MigrationFn = async ({ context: qi }) => {
 
 export const down: MigrationFn = async ({ context: qi }) => {
   for (const name of TRIGGER_NAMES) await qi.sequelize.query(`DROP TRIGGER IF EXISTS ${name}`);
-  for (const table of ['open_cases', 'case_month_counts', 'case_day_counts', 'case_tally', 'rollup_state']) await qi.dropTable(table);
+  for (const table of ['open_cases', 'case_month_counts', 'case_day_counts', 'case_tally_place', 'case_tally_category', 'case_tally_status', 'rollup_state']) await qi.dropTable(table);
 };

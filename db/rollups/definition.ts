@@ -6,7 +6,8 @@ import type { RollupSql } from './sql-dialect.js';
  * the write that moves them, whichever code path writes) and the rebuild (GROUP BY over all cases),
  * so the two cannot drift apart.
  *
- * - `case_tally`: every case by unit × township × category × status — the dashboard's totals.
+ * - `case_tally_status`, `case_tally_category`, `case_tally_place`: every case by unit and status, by unit
+ *   and category, by unit, township and standing light (open cases) — the dashboard's totals.
  * - `case_day_counts`: per local day and unit: cases reported, closed (结案), deadlines missed by a
  *   finished case (on the day the deadline fell), and reports per grid and per event type (热点).
  *   Each is counted for the case's unit and again under ALL_UNITS, so the district's figures read
@@ -52,12 +53,15 @@ const OPEN = inList(OPEN_CASE_STATUSES);
 /** done at all, and by its deadline when there is one (metrics.ts: `within`) */
 const within = (at: string, due: string): Expr => (r, sql) => `(${r}.${at} IS NOT NULL AND (${r}.${due} IS NULL OR ${sql.atOrBefore(`${r}.${at}`, `${r}.${due}`)}))`;
 
-const tally: Additive = {
-  table: 'case_tally',
-  keys: { unit_id: orZero('unit_id'), township_id: orZero('township_id'), category: (r) => `COALESCE(${r}.category, '')`, status: col('status') },
-  values: { n: literal(1) },
-  when: always,
-};
+/** The light a case carries by itself (催办 yellow; 督办/red), before the clock is asked; '' once it is finished. */
+const standingLight: Expr = (r) => `CASE WHEN ${r}.status NOT IN (${OPEN}) THEN '' WHEN ${r}.escalation_level > 0 OR ${r}.warning_light = 'red' THEN 'red' WHEN ${r}.warning_light = 'yellow' THEN 'yellow' ELSE 'green' END`;
+
+/** Small tallies shaped for the summary's reads: each a few rows per unit, whatever the history. */
+const tallies: Additive[] = [
+  { table: 'case_tally_status', keys: { unit_id: orZero('unit_id'), status: col('status') }, values: { n: literal(1) }, when: always },
+  { table: 'case_tally_category', keys: { unit_id: orZero('unit_id'), category: (r) => `COALESCE(${r}.category, '')` }, values: { n: literal(1) }, when: always },
+  { table: 'case_tally_place', keys: { unit_id: orZero('unit_id'), township_id: orZero('township_id'), light: standingLight }, values: { n: literal(1) }, when: always },
+];
 
 function dayCount(measure: string, dayOf: string, when: Expr, ref: Expr, allUnits: boolean): Additive {
   return {
@@ -108,7 +112,7 @@ const monthCounts: Additive = {
   when: (r) => `${r}.status <> 'merged'`,
 };
 
-export const ADDITIVE_ROLLUPS: readonly Additive[] = [tally, ...dayCounts, monthCounts];
+export const ADDITIVE_ROLLUPS: readonly Additive[] = [...tallies, ...dayCounts, monthCounts];
 
 /** `open_cases` columns, copied from the `cases` column of the same name (`case_id` from `id`). */
 export const OPEN_CASE_COLUMNS = ['case_no', 'status', 'category', 'unit_id', 'township_id', 'grid_id', 'due_at', 'warning_light', 'escalation_level', 'lat', 'lng', 'created_at'] as const;
@@ -123,4 +127,4 @@ export const WATCHED_COLUMNS = [
 ] as const;
 
 /** The tables the rollups are kept in (all of them emptied by a rebuild). */
-export const ROLLUP_TABLES = ['case_tally', 'case_day_counts', 'case_month_counts', 'open_cases'] as const;
+export const ROLLUP_TABLES = ['case_tally_status', 'case_tally_category', 'case_tally_place', 'case_day_counts', 'case_month_counts', 'open_cases'] as const;

@@ -1,6 +1,6 @@
-import { Op } from 'sequelize';
 import { Grid } from '../../db/models/index.js';
 import type { WarningLight } from '../../db/models/cases.js';
+import { keptCopy } from '../shared/on-model-writes.js';
 import { caseLight } from './case-light.js';
 import { num, selectRows, unitKey } from './rollup-reads.js';
 
@@ -18,6 +18,13 @@ export interface CaseMap {
   truncated: boolean;
   grids: { type: 'FeatureCollection'; features: Feature[] };
 }
+
+/** The grids as the map draws them, kept in memory: they change in the registry, not with every case. */
+const mapGrids = keptCopy('forget-map-grids', [Grid as never], 30_000, async () =>
+  (await Grid.findAll({ order: [['code', 'ASC']] })).map((g) => ({
+    id: g.id, code: g.code, name: g.name, townshipId: g.townshipId, gridKind: g.gridKind, centroidLng: g.centroidLng, centroidLat: g.centroidLat,
+    polygon: g.polygon && g.polygon.length >= 4 ? g.polygon : null,
+  })));
 
 interface OpenRow { case_id: unknown; case_no: string; lat: unknown; lng: unknown; status: string; category: string | null; warning_light: WarningLight; escalation_level: unknown; due_at: unknown }
 
@@ -39,7 +46,7 @@ export async function caseMap(unitId: number | null, now: Date, bbox?: Bbox): Pr
     selectRows<{ grid_id: unknown; n: unknown }>(`SELECT grid_id, COUNT(*) AS n FROM open_cases WHERE grid_id IS NOT NULL${scoped ? ' AND unit_id = ?' : ''} GROUP BY grid_id`, scoped ? [key ?? 0] : []),
   ]);
   const perGrid = new Map(perGridRows.map((r) => [num(r.grid_id), num(r.n)]));
-  const grids = await Grid.findAll({ order: [['code', 'ASC']], ...(scoped ? { where: { id: { [Op.in]: [...perGrid.keys()] } } } : {}) });
+  const grids = (await mapGrids()).filter((g) => !scoped || perGrid.has(g.id));
   const inBox = (lng: number, lat: number) => !bbox || (lng >= bbox[0] && lat >= bbox[1] && lng <= bbox[2] && lat <= bbox[3]);
   return {
     cases: located.slice(0, MAP_CASE_LIMIT).map((c) => ({
@@ -54,7 +61,7 @@ export async function caseMap(unitId: number | null, now: Date, bbox?: Bbox): Pr
         .map((g): Feature => ({
           type: 'Feature', id: g.code,
           properties: { code: g.code, name: g.name, townshipId: g.townshipId, gridKind: g.gridKind, openCases: perGrid.get(g.id) ?? 0 },
-          geometry: g.polygon && g.polygon.length >= 4 ? { type: 'Polygon', coordinates: [g.polygon] } : { type: 'Point', coordinates: [g.centroidLng, g.centroidLat] },
+          geometry: g.polygon ? { type: 'Polygon', coordinates: [g.polygon] } : { type: 'Point', coordinates: [g.centroidLng, g.centroidLat] },
         })),
     },
   };
