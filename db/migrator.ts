@@ -10,6 +10,7 @@ import * as caseHistory from './migrations/0009-case-history.js';
 import * as adminRegistry from './migrations/0010-admin-registry.js';
 import * as evaluationCategory from './migrations/0011-evaluation-category.js';
 import * as caseRollups from './migrations/0012-case-rollups.js';
+import * as outboxCaseIndex from './migrations/0016-outbox-case-index.js';
 
 export type MigrationFn = UmzugMigrationFn<QueryInterface>;
 
@@ -28,6 +29,7 @@ const migrations = [
   { name: '0010-admin-registry', ...adminRegistry },
   { name: '0011-evaluation-category', ...evaluationCategory },
   { name: '0012-case-rollups', ...caseRollups },
+  { name: '0016-outbox-case-index', ...outboxCaseIndex },
 ];
 
 export function createMigrator(sequelize: Sequelize): Umzug<QueryInterface> {
