@@ -4,8 +4,10 @@ import type { AppConfig } from '../config/schema.js';
 import type { Logger } from '../config/logger.js';
 import type { WorkflowEngine } from '../port/workflow-engine.js';
 import { registryRoutes } from './admin/registry/registry-routes.js';
+import { auditRecordsRoutes } from './audit/audit-records-routes.js';
 import { auditRoutes } from './audit/audit-routes.js';
 import { authRoutes } from './auth/auth-routes.js';
+import { cameraEventRoutes } from './camera/camera-event-routes.js';
 import { cameraRoutes, ingestBodyParser } from './camera/camera-routes.js';
 import { caseRoutes } from './cases/case-routes.js';
 import { caseSearchRoutes } from './cases/case-search.js';
@@ -62,8 +64,10 @@ export function createApp(deps: AppDeps): Express {
   api.use(open311ClientRoutes());
   api.use(registryRoutes());
   api.use(auditRoutes(deps.config));
+  api.use(auditRecordsRoutes(deps.config));
   api.use(dashboardRoutes(deps.config));
   api.use(caseSearchRoutes(deps.config));
+  api.use(cameraEventRoutes(deps.config));
   if (deps.workflow) {
     // one budget per address for the public routes, whichever body type a report comes in
     const publicLimiter = rateLimit({ windowMs: 60_000, max: deps.rateLimits?.publicPerMinute ?? 30 });

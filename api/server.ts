@@ -16,6 +16,7 @@ import { createApp } from './app.js';
 import { endDashboardStreams } from './dashboard/dashboard-routes.js';
 import { notificationSenders, startOutboxDelivery } from './notifications.js';
 import { startScheduledWork } from '../domain/schedule/index.js';
+import { prunableEngine } from '../domain/history/retention.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -48,8 +49,9 @@ export async function startSystem(config: AppConfig): Promise<RunningSystem> {
   log.info({ processes: deployed.processes.map((p) => `${p.bpmnProcessId}@${p.version}`), forms: deployed.forms.map((f) => `${f.formId}@${f.version}`) }, 'processes and forms deployed');
   const workers = await startJobWorkers(workflow, config, log);
   const stopOutbox = startOutboxDelivery(notificationSenders(config, log), log);
-  // daily overdue digest 08:00 and monthly evaluation 01:00 on the 1st, Asia/Shanghai
-  const stopScheduledWork = startScheduledWork({ now: () => new Date(), log });
+  // daily overdue digest 08:00, monthly evaluation 01:00 on the 1st and the embedded engine's prune 02:30, Asia/Shanghai
+  const prunable = config.HISTORY_RETENTION_DAYS > 0 ? prunableEngine(workflow) : null;
+  const stopScheduledWork = startScheduledWork({ now: () => new Date(), log, ...(prunable ? { history: { engine: prunable, retentionDays: config.HISTORY_RETENTION_DAYS } } : {}) });
   const inbox = await startInboxSync(workflow);
   const history = await startCaseHistory(workflow);
   const app = createApp({ config, log, sequelize: db.sequelize, version: pkg.version, workflow });

@@ -58,6 +58,13 @@ export const configSchema = {
       default: 480,
       description: 'UTC offset of the local calendar (China: 480)',
     },
+    HISTORY_RETENTION_DAYS: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 3650,
+      default: 30,
+      description: 'days the embedded engine keeps a finished case\'s instances before the nightly prune deletes them (the case history and audit log stay); 0: keep for ever',
+    },
     // ── ENGINE=camunda: the names are the ones @camunda8/orchestration-cluster-api reads ──
     CAMUNDA_REST_ADDRESS: {
       type: 'string',
@@ -105,6 +112,7 @@ export interface AppConfig {
   AI_MIN_CONFIDENCE: number;
   WORKING_HOURS: string;
   CALENDAR_UTC_OFFSET_MINUTES: number;
+  HISTORY_RETENTION_DAYS: number;
   CAMUNDA_REST_ADDRESS?: string;
   CAMUNDA_AUTH_STRATEGY: 'NONE' | 'OAUTH' | 'BASIC';
   CAMUNDA_CLIENT_ID?: string;

@@ -10,6 +10,8 @@ import * as caseHistory from './migrations/0009-case-history.js';
 import * as adminRegistry from './migrations/0010-admin-registry.js';
 import * as evaluationCategory from './migrations/0011-evaluation-category.js';
 import * as caseRollups from './migrations/0012-case-rollups.js';
+import * as keysetIndexes from './migrations/0013-keyset-indexes.js';
+import * as auditCheckpoints from './migrations/0014-audit-checkpoints.js';
 import * as outboxCaseIndex from './migrations/0016-outbox-case-index.js';
 
 export type MigrationFn = UmzugMigrationFn<QueryInterface>;
@@ -29,6 +31,8 @@ const migrations = [
   { name: '0010-admin-registry', ...adminRegistry },
   { name: '0011-evaluation-category', ...evaluationCategory },
   { name: '0012-case-rollups', ...caseRollups },
+  { name: '0013-keyset-indexes', ...keysetIndexes },
+  { name: '0014-audit-checkpoints', ...auditCheckpoints },
   { name: '0016-outbox-case-index', ...outboxCaseIndex },
 ];
 

@@ -7,6 +7,7 @@ import { parseBpmn } from './model/parse.js';
 import type { DeployProblem, ProcessModel } from './model/types.js';
 import { openDriver, type SqlDriver } from './store/driver.js';
 import { ensureSchema } from './store/schema.js';
+import { pruneFinishedInstances, type PruneOptions, type PruneResult } from './retention/prune-finished.js';
 import { KeyGenerator } from './runtime/keys.js';
 import type { IncidentRow, JobRow, MessageRow, SubscriptionRow, TimerRow, UserTaskRow } from './runtime/rows.js';
 import { Incident, Run, type Definition, type RunContext, type RunEffects } from './runtime/run.js';
@@ -505,6 +506,9 @@ export class Engine extends EventEmitter {
   /** An in-process worker for one job type; notified of new jobs at once, no polling delay. */
   createWorker<V extends Variables = Variables>(options: JobWorkerOptions<V>): JobWorker {
     const worker = new JobWorker(this, options as JobWorkerOptions);
+    // a failed activation or completion (a job cancelled meanwhile, a lock wait on MySQL) is reported like the
+    // engine's own errors: an 'error' event nobody listened to would take the whole process down
+    worker.on('error', (err: unknown) => this.emit('error', err));
     this.workers.add(worker);
     worker.once('closed', () => this.workers.delete(worker));
     return worker;
@@ -691,6 +695,17 @@ export class Engine extends EventEmitter {
       const n = await this.driver.run('UPDATE eng_meta SET value = ? WHERE name = ?', [String(position), `exporter:${name}`]);
       if (!n) await this.driver.run('INSERT INTO eng_meta (name, value) VALUES (?, ?)', [`exporter:${name}`, String(position)]);
     });
+  }
+
+  // ─────────────────────────── retention ───────────────────────────
+
+  /**
+   * Deletes the rows of finished call trees whose root ended before `endedBefore` and whose records every
+   * exporter has read, a batch of roots per transaction, each batch queued as a command of its own
+   * (retention/prune-finished.ts).
+   */
+  pruneFinishedInstances(options: PruneOptions): Promise<PruneResult> {
+    return pruneFinishedInstances(this.driver, (work) => this.command(() => work(), { exclusive: true }), options);
   }
 
   // ──────────────────────────── closing ────────────────────────────

@@ -6,3 +6,5 @@ export { EngineError, type EngineErrorCode } from './errors.js';
 export type { HistoryEvent, IncidentView, Job, ProcessInstance, UserTask } from './queries.js';
 export { parseBpmn } from './model/parse.js';
 export { ENGINE_TABLES } from './store/schema.js';
+export { pruneEngineDatabase } from './retention/prune-database.js';
+export type { PruneOptions, PruneResult, PrunedTable } from './retention/prune-finished.js';

@@ -1,27 +1,78 @@
-import { Router } from 'express';
-import { Op, type WhereOptions } from 'sequelize';
+import { Router, type Request, type Response } from 'express';
 import type { AppConfig } from '../../config/schema.js';
-import { AuditRecord } from '../../db/models/index.js';
-import { verifyAuditChain } from '../../domain/audit/index.js';
+import { recordBatches, verifyAuditChain, type ChainVerification, type StoredAuditRecord, type VerifyOptions } from '../../domain/audit/index.js';
 import { rangeOf } from '../../domain/dashboard/case-search.js';
-import { CSV_BOM, csvRow } from '../../domain/history/csv.js';
+import { AuditRecord } from '../../db/models/index.js';
 import { requireAuth, requireRole } from '../auth/middleware.js';
 import { HttpError } from '../http/errors.js';
+import { ndjson, sendCsv } from '../http/streaming.js';
 import { validate } from '../http/validate.js';
 
 const dayOrInstant = { type: 'string', anyOf: [{ format: 'date' }, { format: 'date-time' }] };
 export const auditLogQuery = { type: 'object', additionalProperties: false, properties: { from: dayOrInstant, to: dayOrInstant } };
+export const auditVerifyQuery = {
+  type: 'object', additionalProperties: false,
+  properties: { from: { enum: ['checkpoint', 'start'], description: 'checkpoint (default): resume after the latest verified checkpoint; start: recompute every hash from the first record' } },
+};
+export const NDJSON = 'application/x-ndjson';
 
 const HEADER = ['id', 'createdAt', 'caseId', 'actor', 'actorRole', 'action', 'detail', 'dedupKey', 'prevHash', 'hash'];
-const PAGE = 1000;
+/** rows per read of the CSV export: one read and its formatting stay within a few ms */
+const CSV_BATCH = 1_000;
 
-/** The audit log for auditors: verify the hash chain, export a period as CSV. Read-only; admin and auditor. */
+const csvLine = (a: StoredAuditRecord): unknown[] => [
+  // created_at as stored when it is no date at all (a tampered row is exported as it is, not dropped)
+  a.id, a.createdAt ?? a.createdAtStored, a.caseId, a.actor, a.actorRole, a.action, a.detailText, a.dedupKey, a.prevHash, a.hash,
+];
+
+const answer = (r: ChainVerification) => ({
+  ok: r.ok, checked: r.checked, from: r.from, resumedAfter: r.resumedAfter, checkedThisRun: r.checkedThisRun, verifiedThrough: r.verifiedThrough,
+  ...(r.firstBroken ? { firstBroken: r.firstBroken } : {}),
+});
+
+/** Aborted when the client goes away before the answer is complete: a long verification stops between two batches. */
+function abortOnClose(req: Request, res: Response): AbortSignal {
+  const controller = new AbortController();
+  res.once('close', () => { if (!res.writableFinished) controller.abort(new Error(`client closed ${req.path}`)); });
+  return controller.signal;
+}
+
+/**
+ * The audit log for auditors: verify the hash chain (`?from=start` for a full run; progress as NDJSON
+ * with `Accept: application/x-ndjson`), export the log or a period as CSV. Both stream: nothing waits
+ * for the whole log, and neither holds the event loop. Read-only but for the verification's checkpoint;
+ * admin and auditor.
+ */
 export function auditRoutes(config: Pick<AppConfig, 'CALENDAR_UTC_OFFSET_MINUTES'>): Router {
   const r = Router();
   r.use('/audit', requireAuth, requireRole('admin', 'auditor'));
-  r.get('/audit/verify', validate({}), async (_req, res) => {
-    const result = await verifyAuditChain();
-    res.json({ ok: result.ok, checked: result.checked, ...(result.firstBroken ? { firstBroken: result.firstBroken } : {}) });
+  r.get('/audit/verify', validate({ query: auditVerifyQuery }), async (req, res) => {
+    const options: VerifyOptions = { from: (req.query as { from?: 'checkpoint' | 'start' }).from ?? 'checkpoint', signal: abortOnClose(req, res) };
+    if (req.accepts(['application/json', NDJSON]) !== NDJSON) {
+      // one answer at the end: for small logs and the callers that read JSON
+      try {
+        res.json(answer(await verifyAuditChain(options)));
+      } catch (err) {
+        if (!options.signal?.aborted) throw err;
+      }
+      return;
+    }
+    const out = ndjson(res);
+    try {
+      const result = await verifyAuditChain({
+        ...options,
+        onStart: async (s) => { await out.send({ type: 'start', from: s.from, resumedAfter: s.resumedAfter, checked: s.checked }); },
+        onProgress: async (p) => { await out.send({ type: 'progress', checked: p.checked, checkedThisRun: p.checkedThisRun, currentId: p.currentId }); },
+      });
+      await out.send({ type: 'result', ...answer(result) });
+    } catch (err) {
+      if (options.signal?.aborted) return; // nobody is listening any more
+      // the status line is long gone: the failure is the stream's last line, and logged by the error handler
+      await out.send({ type: 'error', code: 'internal', message: 'verification failed' });
+      res.end();
+      throw err;
+    }
+    res.end();
   });
   r.get('/audit/log.csv', validate({ query: auditLogQuery }), async (req, res) => {
     const q = req.query as { from?: string; to?: string };
@@ -29,23 +80,11 @@ export function auditRoutes(config: Pick<AppConfig, 'CALENDAR_UTC_OFFSET_MINUTES
     if (range.from && range.to && range.from.getTime() >= range.to.getTime()) {
       throw new HttpError(400, 'invalid_input', undefined, { errors: [{ path: '/from', message: 'from must be before to' }] });
     }
-    const period: WhereOptions<AuditRecord> = {
-      ...(range.from || range.to ? { createdAt: { ...(range.from ? { [Op.gte]: range.from } : {}), ...(range.to ? { [Op.lt]: range.to } : {}) } } : {}),
-    };
-    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-    res.setHeader('Content-Disposition', 'attachment; filename="audit-log.csv"');
-    res.write(CSV_BOM + csvRow(HEADER));
-    // page by id, so a long log is never in memory at once
-    let lastId = '0';
-    for (;;) {
-      const rows = await AuditRecord.findAll({ where: { ...period, id: { [Op.gt]: lastId } }, order: [['id', 'ASC']], limit: PAGE });
-      let chunk = '';
-      for (const a of rows) chunk += csvRow([a.id, a.createdAt, a.caseId, a.actor, a.actorRole, a.action, a.detail, a.dedupKey, a.prevHash, a.hash]);
-      if (chunk) res.write(chunk);
-      if (rows.length < PAGE) break;
-      lastId = rows[rows.length - 1]!.id;
-    }
-    res.end();
+    const sequelize = AuditRecord.sequelize!;
+    const rows = (async function* () {
+      for await (const batch of recordBatches(sequelize, range, CSV_BATCH)) yield batch.map(csvLine);
+    })();
+    await sendCsv(res, 'audit-log.csv', HEADER, rows);
   });
   return r;
 }

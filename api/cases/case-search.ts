@@ -3,6 +3,7 @@ import { CASE_STATUSES, CHANNELS } from '../../db/models/cases.js';
 import type { AppConfig } from '../../config/schema.js';
 import { searchCases, type CaseSearch } from '../../domain/dashboard/case-search.js';
 import { actorOf, requireAuth } from '../auth/middleware.js';
+import { afterParam, keysetPageSize, offsetNote } from '../http/paging-schema.js';
 import { validate } from '../http/validate.js';
 
 const dayOrInstant = { type: 'string', anyOf: [{ format: 'date' }, { format: 'date-time' }] };
@@ -19,12 +20,14 @@ export const caseSearchQuery = {
     light: { enum: ['green', 'yellow', 'red'] },
     from: dayOrInstant,
     to: dayOrInstant,
-    page: { type: 'integer', minimum: 1, maximum: 100000, default: 1 },
-    pageSize: { type: 'integer', minimum: 1, maximum: 200, default: 20 },
+    after: afterParam,
+    page: { type: 'integer', minimum: 1, maximum: 100000, description: offsetNote },
+    pageSize: keysetPageSize(20),
   },
+  not: { required: ['after', 'page'], properties: { after: {}, page: {} } },
 };
 
-/** GET /cases: the case search, scoped to what the caller may read (the same rule as GET /cases/:id). */
+/** GET /cases: the case search, scoped to what the caller may read (the same rule as GET /cases/:id), paged by `after` (README, Paging). */
 export function caseSearchRoutes(config: Pick<AppConfig, 'CALENDAR_UTC_OFFSET_MINUTES'>): Router {
   const r = Router();
   r.get('/cases', requireAuth, validate({ query: caseSearchQuery }), async (req, res) => {

@@ -1,16 +1,18 @@
 import { Router } from 'express';
 import { caseHistory, type TimelineEntry } from '../../domain/history/case-history.js';
-import { csvDocument } from '../../domain/history/csv.js';
 import { diagramXml } from '../../domain/history/process-diagram.js';
+import { caseTimelineStream } from '../../domain/history/timeline-stream.js';
 import type { WorkflowEngine } from '../../port/workflow-engine.js';
 import { actorOf, requireAuth } from '../auth/middleware.js';
 import { HttpError } from '../http/errors.js';
+import { sendCsv } from '../http/streaming.js';
 import { validate } from '../http/validate.js';
 import { caseIdParams } from './case-routes.js';
 
-const CSV_HEADER = ['时间 at', '类型 kind', '环节/动作 what', '执行人 who', '流程实例 instance', '详情 detail'];
+export const HISTORY_CSV_HEADER = ['时间 at', '类型 kind', '环节/动作 what', '执行人 who', '流程实例 instance', '详情 detail'];
 
-function csvLine(e: TimelineEntry): unknown[] {
+/** One timeline entry as a row of the history CSV. */
+export function historyCsvLine(e: TimelineEntry): unknown[] {
   switch (e.kind) {
     case 'element': return [e.at, e.kind, `${e.elementId} ${e.intent}`, e.elementType, e.processInstanceKey, e.detail];
     case 'variables': return [e.at, e.kind, e.elementId, '', e.processInstanceKey, e.variables];
@@ -27,10 +29,12 @@ export function historyRoutes(port: WorkflowEngine): Router {
     res.json(await caseHistory(actorOf(req), id(req.params as Record<string, string>)));
   });
   r.get('/cases/:id/history.csv', requireAuth, validate({ params: caseIdParams }), async (req, res) => {
-    const history = await caseHistory(actorOf(req), id(req.params as Record<string, string>));
-    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-    res.setHeader('Content-Disposition', `attachment; filename="case-${history.case.caseNo.replace(/[^A-Za-z0-9_-]/g, '')}-history.csv"`);
-    res.send(csvDocument(CSV_HEADER, history.timeline.map(csvLine)));
+    // written as it is read, a batch of the merged timeline at a time
+    const timeline = await caseTimelineStream(actorOf(req), id(req.params as Record<string, string>));
+    const rows = (async function* () {
+      for await (const batch of timeline.batches) yield batch.map(historyCsvLine);
+    })();
+    await sendCsv(res, `case-${timeline.caseNo.replace(/[^A-Za-z0-9_-]/g, '')}-history.csv`, HISTORY_CSV_HEADER, rows);
   });
   r.get('/cases/:id/diagram', requireAuth, validate({ params: caseIdParams }), async (req, res) => {
     const history = await caseHistory(actorOf(req), id(req.params as Record<string, string>));

@@ -1,6 +1,7 @@
-import { auditLogQuery } from '../audit/audit-routes.js';
+import { NDJSON, auditLogQuery, auditVerifyQuery } from '../audit/audit-routes.js';
 import { caseIdParams } from '../cases/case-routes.js';
 import { caseSearchQuery } from '../cases/case-search.js';
+import { pagingErrors, pagingFields } from '../http/paging-schema.js';
 import { rankingsQuery, streamQuery, trendsQuery } from './dashboard-routes.js';
 
 type Schema = Record<string, unknown>;
@@ -29,7 +30,8 @@ const caseItem = {
 export const caseSearchOperation = {
   summary: 'case search, scoped like GET /cases/{id}; light = red (escalated, overdue or finished red) / yellow (reminded) / green',
   security, parameters: query(caseSearchQuery),
-  responses: { '200': json({ type: 'object', properties: { items: { type: 'array', items: caseItem }, total: { type: 'integer' }, page: { type: 'integer' }, pageSize: { type: 'integer' } } }), '400': err('invalid filter'), '401': err('not logged in') },
+  description: 'Newest first (createdAt, id). Follow `next` with `after`; `page` works within the first 10,000 rows. Each role\'s scope and each filter read an index in that order (migration 0013).',
+  responses: { '200': json({ type: 'object', required: ['items', 'next', 'pageSize'], properties: { items: { type: 'array', items: caseItem }, ...pagingFields, page: { type: 'integer', description: 'offset paging only' }, pageSize: { type: 'integer' } } }), '400': err(pagingErrors), '401': err('not logged in') },
 };
 
 /** Case history, audit and dashboard paths for the OpenAPI document, from the schemas the routes validate with. */
@@ -38,7 +40,21 @@ export function reportingApiPaths(): Record<string, unknown> {
     '/cases/{id}/history': { get: { summary: 'the case history: engine element events of all its instances, variables, audited actions, notifications; diagram highlights', security, parameters: path(caseIdParams), responses: { '200': json({ type: 'object', properties: { case: obj, timeline: arr, diagram: obj, highlights: obj, variablesByElement: obj } }), '400': err('bad id'), '401': err('not logged in'), '404': err('no such case or not yours') } } },
     '/cases/{id}/history.csv': { get: { summary: 'the case history timeline as CSV', security, parameters: path(caseIdParams), responses: { '200': csv('timeline'), '400': err('bad id'), '401': err('not logged in'), '404': err('no such case or not yours') } } },
     '/cases/{id}/diagram': { get: { summary: 'BPMN XML of the process version the case runs', security, parameters: path(caseIdParams), responses: { '200': { description: 'BPMN XML', content: { 'application/xml': { schema: { type: 'string' } } } }, '401': err('not logged in'), '404': err('no such case, not yours, or diagram_not_found') } } },
-    '/audit/verify': { get: { summary: 'verify the audit hash chain; reports the first broken link (admin, auditor)', security, responses: { '200': json({ type: 'object', properties: { ok: { type: 'boolean' }, checked: { type: 'integer' }, firstBroken: { type: 'object', properties: { id: { type: 'string' }, reason: { type: 'string' } } } } }), ...guarded } } },
+    '/audit/verify': { get: {
+      summary: 'verify the audit hash chain from the latest checkpoint (default) or from the first record (?from=start); names the first broken link (admin, auditor)',
+      description: 'With `Accept: application/x-ndjson` the answer streams: a `start` line, a `progress` line per batch of 2,000 records, then the `result` line (the JSON answer plus `type`), or an `error` line. `checked` counts the records found whole from the first through `verifiedThrough` (those before the checkpoint by earlier runs); `checkedThisRun` those this run read.',
+      security, parameters: query(auditVerifyQuery),
+      responses: {
+        '200': {
+          description: 'the verdict',
+          content: {
+            'application/json': { schema: { type: 'object', properties: { ok: { type: 'boolean' }, checked: { type: 'integer' }, from: { enum: ['checkpoint', 'start'] }, resumedAfter: { type: 'string', nullable: true }, checkedThisRun: { type: 'integer' }, verifiedThrough: { type: 'string', nullable: true }, firstBroken: { type: 'object', properties: { id: { type: 'string' }, reason: { type: 'string' } } } } } },
+            [NDJSON]: { schema: { type: 'string', description: 'one JSON object per line: {type: start|progress|result|error, …}' } },
+          },
+        },
+        '400': err('bad from'), ...guarded,
+      },
+    } },
     '/audit/log.csv': { get: { summary: 'the audit log as CSV; from/to as local days (inclusive) or instants (admin, auditor)', security, parameters: query(auditLogQuery), responses: { '200': csv('audit records'), '400': err('bad dates'), ...guarded } } },
     '/dashboard/summary': { get: { summary: 'totals (open, closed, overdue, today), by status, category, unit, township; lights of the open cases (dept roles: their unit)', security, responses: { '200': json(obj), ...guarded } } },
     '/dashboard/trends': { get: { summary: 'per local day: created, closed, deadlines missed', security, parameters: query(trendsQuery), responses: { '200': json({ type: 'object', properties: { days: arr } }), '400': err('bad days'), ...guarded } } },

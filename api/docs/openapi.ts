@@ -3,8 +3,11 @@ import { formApiPaths } from '../admin/form-routes.js';
 import { processApiPaths } from '../admin/process-routes.js';
 import { registryApiPaths } from '../admin/registry/registry-openapi.js';
 import { actorSchema, loginBody } from '../auth/auth-routes.js';
+import { auditRecordsApiPaths } from '../audit/audit-records-routes.js';
+import { cameraEventsApiPaths } from '../camera/camera-event-routes.js';
 import { caseIdParams, newCaseBody } from '../cases/case-routes.js';
 import { caseSearchOperation, reportingApiPaths } from '../dashboard/reporting-openapi.js';
+import { pagingErrors, pagingFields } from '../http/paging-schema.js';
 import { open311ApiPaths } from '../open311/open311-docs.js';
 import { ratingBody, tokenParams } from '../public/public-routes.js';
 import { completeBody, taskKeyParams, taskListQuery } from '../tasks/task-routes.js';
@@ -44,7 +47,7 @@ export function openApiDocument(version: string): Schema {
       '/public/reports': { post: { summary: '随手拍: public report, no login, rate-limited; JSON, or multipart with photos', parameters: [idemHeader], requestBody: publicReportRequestBody, responses: { ...publicReportUploadResponses, '201': json({ type: 'object', properties: { caseNo: { type: 'string' }, status: { type: 'string' }, trackingToken: { type: 'string' } } }), '400': err('invalid input'), '409': err('Idempotency-Key conflict'), '429': err('rate limited') } } },
       '/public/reports/{token}': { get: { summary: 'follow a case by its tracking token', parameters: pathParams(tokenParams), responses: { '200': json(anyObject), '404': err('unknown token'), '429': err('rate limited') } } },
       '/public/reports/{token}/rating': { post: { summary: '回访: rate the handling (publishes case-rating with a TTL)', parameters: [...pathParams(tokenParams), idemHeader], requestBody: body(ratingBody), responses: { '202': json(anyObject, 'accepted'), '400': err('invalid input'), '404': err('unknown token'), '409': err('already rated or not rateable'), '429': err('rate limited') } } },
-      '/tasks': { get: { summary: 'the task inbox (unit-scoped) with filters (status, unit, dueSoon, overdue, light, category); each task carries its case\'s category', security: auth, parameters: queryParams(taskListQuery), responses: { '200': json(anyObject), '400': err('invalid filter'), '401': err('not logged in') } } },
+      '/tasks': { get: { summary: 'the task inbox (unit-scoped) with filters (status, unit, dueSoon, overdue, light, category); each task carries its case\'s category', description: 'Open tasks most urgent first (priority, then due time, then id); completed and cancelled ones newest first. Follow `next` with `after`; `offset` works within the first 10,000 rows.', security: auth, parameters: queryParams(taskListQuery), responses: { '200': json({ type: 'object', required: ['tasks', 'next'], properties: { tasks: { type: 'array', items: anyObject }, ...pagingFields } }), '400': err(pagingErrors), '401': err('not logged in') } } },
       '/tasks/{key}': { get: { summary: 'a task with its form (form-js JSON), its case and `variables`: the process variables the form reads (reporter phone masked by role)', security: auth, parameters: pathParams(taskKeyParams), responses: { '200': json(anyObject), '401': err('not logged in'), '404': err('no such task or not yours') } } },
       '/tasks/{key}/claim': { post: { summary: 'claim (签收)', security: auth, parameters: pathParams(taskKeyParams), responses: { '200': json(anyObject), ...guarded, '404': err('no such task'), '409': err('claimed by someone else or finished') } } },
       '/tasks/{key}/unclaim': { post: { summary: 'give back', security: auth, parameters: pathParams(taskKeyParams), responses: { '200': json(anyObject), ...guarded, '404': err('no such task'), '409': err('claimed by someone else or finished') } } },
@@ -55,6 +58,8 @@ export function openApiDocument(version: string): Schema {
       ...registryApiPaths(),
       ...reportingApiPaths(),
       ...uploadApiPaths(),
+      ...auditRecordsApiPaths(),
+      ...cameraEventsApiPaths(),
       '/docs': { get: { summary: 'this document', responses: { '200': json(anyObject) } } },
     },
   };

@@ -12,6 +12,8 @@ const MESSAGES: Record<string, { zh: string; en: string }> = {
   unavailable: { zh: '服务暂不可用', en: 'Service unavailable' },
   bad_request: { zh: '请求有误', en: 'Bad request' },
   invalid_input: { zh: '请求数据不符合要求', en: 'The request data is invalid' },
+  bad_cursor: { zh: '分页游标（after）无效，请使用上一页应答中的 next', en: 'The paging cursor (after) is malformed: pass `next` from the previous page' },
+  page_too_deep: { zh: '页码过深：按页码翻页仅限前 10000 条，请改用 after 游标', en: 'The page is too deep: page numbers reach the first 10,000 rows only, follow `next` with `after` instead' },
   unsupported_media_type: { zh: '请求体须为 JSON', en: 'The request body must be JSON' },
   unauthenticated: { zh: '请先登录', en: 'Please log in first' },
   bad_credentials: { zh: '用户名或密码错误', en: 'Wrong username or password' },
@@ -117,6 +119,13 @@ export const notFound: RequestHandler = (req, _res, next) => {
 
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (raw, req, res, _next) => {
+    if (res.headersSent) {
+      // a streamed answer (CSV export, progress) failed half-way: no status to send any more; cut the
+      // transfer short so the client sees it incomplete, unless the stream already ended with its own error line
+      log.error({ err: raw, path: req.path }, 'streamed answer failed');
+      if (!res.writableEnded) res.destroy();
+      return;
+    }
     const err = fromDomain(raw) ?? raw;
     const e = err as { status?: number; type?: string; expose?: boolean };
     let status = 500;

@@ -64,7 +64,12 @@ export function open311ApiPaths(): Record<string, Schema> {
     '/services/{service_code}.{format}': { servers, get: { tags, summary: 'a service definition with its attributes', parameters: [pathParam('service_code', { type: 'string' }), formatParam, ...query(open311CommonQuery)], responses: { '200': ok(definition), '404': fail('service_code or jurisdiction_id not found') } } },
     '/requests.{format}': {
       servers,
-      get: { tags, summary: 'service requests: by ids, or by service_code, dates (default the last 90 days, at most 90 days) and status; newest first, at most 1000', parameters: [formatParam, ...query(open311ListQuery)], responses: { '200': ok({ type: 'array', items: request }), '400': fail('bad filter or date'), '404': fail('jurisdiction_id not found') } },
+      get: {
+        tags, summary: 'service requests: by ids, or by service_code, dates (default the last 90 days, at most 90 days) and status; newest first, at most 1000',
+        description: 'Paging extension: when more requests match than one page holds, the answer carries `Link: </open311/v2/requests.{format}?…&after=…>; rel="next"`; the body keeps the GeoReport v2 schema. `page_size` (1–1000) sets the page size.',
+        parameters: [formatParam, ...query(open311ListQuery)],
+        responses: { '200': { ...ok({ type: 'array', items: request }), headers: { Link: { description: 'RFC 8288 link to the next page (rel="next"), absent on the last page', schema: { type: 'string' } } } }, '400': fail('bad filter, date or cursor (after)'), '404': fail('jurisdiction_id not found') },
+      },
       post: {
         tags, summary: 'file a service request (a case on the open311 channel); api_key required; rate-limited', parameters: [formatParam, ...query(open311CommonQuery)],
         requestBody: { required: true, content: { 'application/x-www-form-urlencoded': { schema: open311PostBody }, 'application/json': { schema: open311PostBody } }, description: 'form fields as in the spec; attribute answers as attribute[code]=value (attribute[code][]=value for multi-value lists), or in JSON as attribute: {code: value}' },

@@ -3,7 +3,7 @@ import type { Logger } from '../../config/logger.js';
 import type { Open311Client } from '../../db/models/open311.js';
 import { clientForApiKey } from '../../domain/open311/clients.js';
 import {
-  findOpen311Request, findOpen311Requests, MAX_RANGE_DAYS, requestIdForToken, submitOpen311Request, type Open311Submission, type RequestFilter,
+  findOpen311Request, findOpen311Requests, MAX_RANGE_DAYS, MAX_RESULTS, requestIdForToken, submitOpen311Request, type Open311Submission, type RequestFilter,
 } from '../../domain/open311/requests.js';
 import { listServices, parseW3cDate, serviceDefinition } from '../../domain/open311/services.js';
 import { DomainError } from '../../domain/shared/errors.js';
@@ -45,6 +45,9 @@ export const open311ListQuery = {
     start_date: { type: 'string', maxLength: 40 },
     end_date: { type: 'string', maxLength: 40 },
     status: csv('(open|closed)'),
+    // extensions (not in GeoReport v2): keyset paging, the next page's URL in a `Link: <…>; rel="next"` header
+    after: { type: 'string', description: 'extension: the page after this cursor; follow the Link header with rel="next". A malformed one is 400.' },
+    page_size: { type: 'integer', minimum: 1, maximum: MAX_RESULTS, description: `extension: requests per page (default and at most ${MAX_RESULTS})` },
   },
 };
 export const open311FileParams = { type: 'object', required: ['file'], properties: { file: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' } } };
@@ -158,16 +161,24 @@ function dateParam(req: Request, name: 'start_date' | 'end_date'): Date | undefi
 
 function listFilter(req: Request): RequestFilter {
   const q = req.query as Record<string, string | undefined>;
-  if (q['service_request_id']) return { ids: [...new Set(q['service_request_id'].split(','))].slice(0, 1000) };
+  const paging = { ...(q['after'] !== undefined ? { after: q['after'] } : {}), ...(q['page_size'] !== undefined ? { pageSize: Number(q['page_size']) } : {}) };
+  if (q['service_request_id']) return { ids: [...new Set(q['service_request_id'].split(','))].slice(0, 1000), ...paging };
   const start = dateParam(req, 'start_date');
   const end = dateParam(req, 'end_date');
   if (start && end && start.getTime() > end.getTime()) throw new HttpError(400, 'open311_bad_date', undefined, { errors: [{ path: 'end_date', message: 'is before start_date' }] });
   if (start && end && end.getTime() - start.getTime() > MAX_RANGE_DAYS * 86_400_000) throw new HttpError(400, 'open311_bad_date', undefined, { errors: [{ path: 'end_date', message: `the range may not span more than ${MAX_RANGE_DAYS} days` }] });
   return {
-    ...(start ? { start } : {}), ...(end ? { end } : {}),
+    ...paging, ...(start ? { start } : {}), ...(end ? { end } : {}),
     ...(q['service_code'] ? { serviceCodes: [...new Set(q['service_code'].split(','))] } : {}),
     ...(q['status'] ? { statuses: [...new Set(q['status'].split(','))] as Array<'open' | 'closed'> } : {}),
   };
+}
+
+/** The same list request with `after` set to the next page's cursor (an absolute path, as the request came). */
+function nextPageUrl(req: Request, next: string): string {
+  const url = new URL(req.originalUrl, 'http://localhost');
+  url.searchParams.set('after', next);
+  return `${url.pathname}${url.search}`;
 }
 
 /** Domain refusals → HTTP; body-parser failures keep their status. */
@@ -220,7 +231,9 @@ export function open311Routes(options: Open311Options): Router {
       send(res, formatOf(req), 201, 'service_requests', [{ service_request_id: submitted.service_request_id, token: submitted.token, service_notice: submitted.service_notice, account_id: submitted.account_id }]);
     });
   r.get(paths('requests'), validate({ query: open311ListQuery }), inJurisdiction, async (req, res) => {
-    send(res, formatOf(req), 200, 'service_requests', await findOpen311Requests(listFilter(req)));
+    const { requests, next } = await findOpen311Requests(listFilter(req));
+    if (next) res.setHeader('Link', `<${nextPageUrl(req, next)}>; rel="next"`);
+    send(res, formatOf(req), 200, 'service_requests', requests);
   });
   r.get('/requests/:file', fileFormat, validate({ params: open311FileParams, query: open311CommonQuery }), inJurisdiction, async (req, res) => {
     const found = await findOpen311Request(idOf(req));

@@ -4,6 +4,7 @@ import { claimTask, completeTask, getTask, listTasks, unclaimTask, type TaskFilt
 import type { WorkflowEngine } from '../../port/workflow-engine.js';
 import { actorOf, requireAuth } from '../auth/middleware.js';
 import { idempotent } from '../http/idempotency.js';
+import { afterParam, keysetPageSize, offsetNote } from '../http/paging-schema.js';
 import { validate } from '../http/validate.js';
 
 export const taskListQuery = {
@@ -16,9 +17,11 @@ export const taskListQuery = {
     light: { enum: ['green', 'yellow', 'red'] },
     category: { type: 'string', minLength: 1, maxLength: 16 },
     township: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,32}$' },
-    limit: { type: 'integer', minimum: 1, maximum: 200 },
-    offset: { type: 'integer', minimum: 0, maximum: 100000 },
+    after: afterParam,
+    limit: keysetPageSize(50),
+    offset: { type: 'integer', minimum: 0, maximum: 100000, description: offsetNote },
   },
+  not: { required: ['after', 'offset'], properties: { after: {}, offset: {} } },
 };
 export const taskKeyParams = { type: 'object', required: ['key'], properties: { key: { type: 'string', pattern: '^[0-9]{1,20}$' } } };
 export const completeBody = {

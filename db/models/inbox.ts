@@ -1,7 +1,7 @@
 import {
   DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize,
 } from 'sequelize';
-import { asKey, type WarningLight } from './cases.js';
+import { asKey, Case, type WarningLight } from './cases.js';
 import { jsonText } from './json-text.js';
 
 export type InboxTaskState = 'created' | 'completed' | 'cancelled';
@@ -14,6 +14,8 @@ export class InboxTask extends Model<InferAttributes<InboxTask>, InferCreationAt
   declare id: CreationOptional<string>;
   declare userTaskKey: string;
   declare caseId: string | null;
+  /** the case's created_at, kept by the model (see the hook): the cases of a unit's tasks page in the cases' order */
+  declare caseCreatedAt: CreationOptional<Date | null>;
   declare processInstanceKey: string | null;
   declare elementId: string;
   declare name: string;
@@ -37,6 +39,7 @@ export class InboxTask extends Model<InferAttributes<InboxTask>, InferCreationAt
         id: { type: DataTypes.BIGINT, primaryKey: true, autoIncrement: true, get() { return asKey(this.getDataValue('id')); } },
         userTaskKey: { type: DataTypes.STRING(32), allowNull: false, unique: true },
         caseId: { type: DataTypes.BIGINT, get() { return asKey(this.getDataValue('caseId')); } },
+        caseCreatedAt: { type: DataTypes.DATE, allowNull: true },
         processInstanceKey: DataTypes.STRING(32),
         elementId: { type: DataTypes.STRING(64), allowNull: false },
         name: { type: DataTypes.STRING(100), allowNull: false },
@@ -54,7 +57,19 @@ export class InboxTask extends Model<InferAttributes<InboxTask>, InferCreationAt
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
       },
-      { sequelize, tableName: 'inbox_tasks', underscored: true },
+      {
+        sequelize, tableName: 'inbox_tasks', underscored: true,
+        hooks: {
+          // every writer goes through the model (the inbox sync, completions, tests), so the copy is made here once
+          async beforeSave(task, options) {
+            if (task.caseId === null) task.caseCreatedAt = null;
+            else if (!task.caseCreatedAt || task.changed('caseId')) {
+              const c = await Case.findByPk(task.caseId, { attributes: ['id', 'createdAt'], transaction: options.transaction ?? null });
+              task.caseCreatedAt = c?.createdAt ?? null;
+            }
+          },
+        },
+      },
     );
   }
 }

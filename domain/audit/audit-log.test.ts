@@ -31,7 +31,7 @@ describe('audit log (domain/audit)', () => {
     expect(b.prevHash).to.equal(a.hash);
     expect(c.prevHash).to.equal(b.hash);
     expect(a.detail).to.deep.equal({ a: 1, b: 2 });
-    expect(await verifyAuditChain()).to.deep.equal({ ok: true, checked: 3, firstBroken: null });
+    expect(await verifyAuditChain()).to.deep.include({ ok: true, checked: 3, checkedThisRun: 3, from: 'start', firstBroken: null });
   });
 
   it('given a dedup key already used, when appended again, then the first record comes back and nothing is added', async () => {
@@ -101,19 +101,21 @@ describe('audit log (domain/audit)', () => {
     expect(trail.map((r) => r.action)).to.deep.equal(['accepted', 'routed']);
   });
 
+  // a change before the latest checkpoint is for a full run to find (verify-chain.test.ts covers the incremental ones)
   describe('tampering', () => {
     const raw = (sql: string, replacements: unknown[]) => db.sequelize.query(sql, { replacements });
+    const fullRun = () => verifyAuditChain({ from: 'start' });
 
     it('given an edited record, when verified, then that record is named', async () => {
       const target = (await AuditRecord.findOne({ where: { action: 'routed' } }))!;
       const original = target.getDataValue('detail') as unknown as string;
       await raw('UPDATE audit_log SET detail = ? WHERE id = ?', [JSON.stringify({ unitCode: 'D-CGJ' }), target.id]);
-      const result = await verifyAuditChain();
+      const result = await fullRun();
       expect(result.ok).to.equal(false);
       expect(result.firstBroken).to.deep.include({ id: target.id });
       expect(result.firstBroken!.reason).to.contain('changed');
       await raw('UPDATE audit_log SET detail = ? WHERE id = ?', [original, target.id]);
-      expect((await verifyAuditChain()).ok).to.equal(true);
+      expect((await fullRun()).ok).to.equal(true);
     });
 
     it('given a record deleted from the middle, when verified, then the record after the gap is named', async () => {
@@ -121,7 +123,7 @@ describe('audit log (domain/audit)', () => {
       const victim = rows[1]!;
       const next = rows[2]!;
       await raw('DELETE FROM audit_log WHERE id = ?', [victim.id]);
-      const result = await verifyAuditChain();
+      const result = await fullRun();
       expect(result.ok).to.equal(false);
       expect(result.firstBroken!.id).to.equal(next.id);
       expect(result.firstBroken!.reason).to.contain('prevHash');
@@ -131,11 +133,12 @@ describe('audit log (domain/audit)', () => {
       // a fresh chain for this case: the middle deletion above stays broken otherwise
       await raw('DELETE FROM audit_log', []);
       await raw('UPDATE audit_chain_head SET last_id = NULL, last_hash = ?, records = 0 WHERE id = 1', [AUDIT_GENESIS_HASH]);
+      await raw('DELETE FROM audit_checkpoints', []);
       await appendAudit({ caseId: '5', actor: 'a', action: 'one' });
       const last = await appendAudit({ caseId: '5', actor: 'a', action: 'two' });
-      expect((await verifyAuditChain()).ok).to.equal(true);
+      expect((await fullRun()).ok).to.equal(true);
       await raw('DELETE FROM audit_log WHERE id = ?', [last.id]);
-      const result = await verifyAuditChain();
+      const result = await fullRun();
       expect(result.ok).to.equal(false);
       expect(result.checked).to.equal(1);
       expect(result.firstBroken!.reason).to.contain('removed from the end');

@@ -3,9 +3,12 @@ import { Case, EventType, Unit } from '../../db/models/index.js';
 import type { CaseStatus, Channel, WarningLight } from '../../db/models/cases.js';
 import { PHONE_ROLES, phoneFor } from '../auth/access.js';
 import type { Actor } from '../auth/sessions.js';
+import { decodeTimeKey, encodeTimeKey, type TimeKey } from '../shared/cursor.js';
+import { allOf, checkOffset, NEWEST_FIRST, olderThan, through } from '../shared/paging.js';
 import { caseLight, lightWhere } from './case-light.js';
-import { caseScopeWhere } from './case-scope.js';
+import { CASE_INDEX, caseScopeBranches, type CaseIndex } from './case-scope.js';
 import { addDays, startOfLocalDay } from './local-day.js';
+import { countScopedCases, scopedCaseKeys } from './scoped-case-keys.js';
 
 export interface CaseSearch {
   q?: string;
@@ -21,6 +24,8 @@ export interface CaseSearch {
   to?: string;
   page?: number;
   pageSize?: number;
+  /** cursor: the page after this position (excludes `page`) */
+  after?: string;
 }
 
 export interface CaseListItem {
@@ -41,23 +46,55 @@ export function rangeOf(from: string | undefined, to: string | undefined, offset
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-/** Case search (案卷查询) for the actor: the filters, the actor's scope, newest first, one page. */
-export async function searchCases(actor: Actor, s: CaseSearch, options: { now?: Date; offsetMinutes?: number } = {}): Promise<{ items: CaseListItem[]; total: number; page: number; pageSize: number }> {
-  const now = options.now ?? new Date();
-  const page = s.page ?? 1;
-  const pageSize = s.pageSize ?? 20;
-  const and: WhereOptions<Case>[] = [caseScopeWhere(actor)];
+export interface CasePage {
+  items: CaseListItem[];
+  /** cursor of the following page (`after`), null on the last */
+  next: string | null;
+  pageSize: number;
+  /** offset paging only: the page asked for */
+  page?: number;
+  /** first pages only (no `after`): see domain/shared/paging.ts */
+  total?: number;
+  totalCapped?: boolean;
+}
+
+export const CASE_CURSOR = 'cases';
+
+/**
+ * How many of the newest cases (after the cursor) one page of a text search or a light filter looks at.
+ * Neither has an index, so without a window a search for a rare word read every case ever filed — over a
+ * second at a million cases, with intake and the engine's timers waiting on SQLite. A page may come back
+ * short, with `next` where its window ended (the paging contract allows that).
+ */
+export const CASE_SCAN = { window: 5_000 };
+
+/** The key CASE_SCAN.window cases on from `after` (newest first), read from the created_at index alone; null when fewer follow. */
+async function scanWindowEnd(after: TimeKey | null): Promise<TimeKey | null> {
+  const [row] = await Case.findAll({
+    where: after ? olderThan(after) : {}, attributes: ['id', 'createdAt'], order: NEWEST_FIRST, offset: CASE_SCAN.window - 1, limit: 1, ...through(CASE_INDEX.all),
+  });
+  return row ? { at: row.createdAt, id: row.id } : null;
+}
+
+/** Rows at or before `key` in newest-first order: the window up to and including it. */
+function notOlderThan(key: TimeKey): WhereOptions {
+  return { [Op.and]: [{ createdAt: { [Op.gte]: key.at } }, { [Op.or]: [{ createdAt: { [Op.gt]: key.at } }, { id: { [Op.gte]: key.id } }] }] };
+}
+
+/** The filters as a condition on `cases` (the actor's scope comes on top); null: nothing can match. */
+async function filterWhere(actor: Actor, s: CaseSearch, now: Date, offsetMinutes: number): Promise<WhereOptions<Case> | null> {
+  const and: WhereOptions<Case>[] = [];
   if (s.status) and.push({ status: s.status });
   if (s.category) and.push({ category: s.category });
   if (s.unitId !== undefined) and.push({ unitId: s.unitId });
   if (s.channel) and.push({ channel: s.channel });
   if (s.township) {
     const township = /^\d+$/.test(s.township) ? await Unit.findByPk(Number(s.township)) : await Unit.findOne({ where: { code: s.township } });
-    if (!township) return { items: [], total: 0, page, pageSize };
+    if (!township) return null;
     and.push({ townshipId: township.id });
   }
   if (s.light) and.push(lightWhere(s.light, now));
-  const range = rangeOf(s.from, s.to, options.offsetMinutes ?? 480);
+  const range = rangeOf(s.from, s.to, offsetMinutes);
   if (range.from) and.push({ createdAt: { [Op.gte]: range.from } });
   if (range.to) and.push({ createdAt: { [Op.lt]: range.to } });
   if (s.q) {
@@ -67,9 +104,53 @@ export async function searchCases(actor: Actor, s: CaseSearch, options: { now?: 
     if (PHONE_ROLES.includes(actor.role)) fields.push({ reporterPhone: { [Op.like]: like } });
     and.push({ [Op.or]: fields });
   }
-  const { rows, count } = await Case.findAndCountAll({
-    where: { [Op.and]: and }, order: [['createdAt', 'DESC'], ['id', 'DESC']], limit: pageSize, offset: (page - 1) * pageSize,
-  });
+  return allOf(...and) as WhereOptions<Case>;
+}
+
+/**
+ * The index a branch is read through: its scope's own (the unit's narrowed to the status when one is
+ * asked), else the filter's with an index of its own — one that comes first here; the other filters are
+ * checked along it.
+ */
+function drivingIndex(scope: CaseIndex | undefined, s: CaseSearch): CaseIndex {
+  if (scope === CASE_INDEX.unit && s.status) return CASE_INDEX.unitStatus;
+  if (scope) return scope;
+  if (s.unitId !== undefined) return s.status ? CASE_INDEX.unitStatus : CASE_INDEX.unit;
+  if (s.township) return CASE_INDEX.township;
+  if (s.category) return CASE_INDEX.category;
+  if (s.channel) return CASE_INDEX.channel;
+  if (s.status) return CASE_INDEX.status;
+  return CASE_INDEX.all;
+}
+
+/**
+ * Case search (案卷查询) for the actor: the filters, the actor's scope, newest first (created_at, id), one
+ * page — after the `after` cursor, or by `page` within the first MAX_OFFSET rows. The total is counted
+ * (up to COUNT_CAP) for first pages only.
+ */
+export async function searchCases(actor: Actor, s: CaseSearch, options: { now?: Date; offsetMinutes?: number } = {}): Promise<CasePage> {
+  const now = options.now ?? new Date();
+  const pageSize = s.pageSize ?? 20;
+  const after = s.after !== undefined ? decodeTimeKey(CASE_CURSOR, s.after) : null;
+  const page = after ? undefined : s.page ?? 1;
+  const offset = page ? (page - 1) * pageSize : 0;
+  checkOffset(offset, pageSize);
+  let filters = await filterWhere(actor, s, now, options.offsetMinutes ?? 480);
+  const paging = { pageSize, ...(page ? { page } : {}) };
+  if (!filters) return { items: [], next: null, ...paging, ...(after ? {} : { total: 0, totalCapped: false }) };
+  // no index serves a text search or a light: look at one window of the newest cases per page, not at all of them
+  const windowEnd = s.q || s.light ? await scanWindowEnd(after) : null;
+  if (windowEnd) filters = allOf(filters, notOlderThan(windowEnd)) as WhereOptions<Case>;
+  const branches = caseScopeBranches(actor).map((b) => (b.kind === 'cases' ? { ...b, index: drivingIndex(b.index, s) } : b));
+  const [found, counted] = await Promise.all([
+    scopedCaseKeys(branches, filters, after, pageSize, offset),
+    after ? null : countScopedCases(branches, filters),
+  ]);
+  // a short page ends where the window ended: the next one looks at the window after it
+  if (windowEnd && !found.next) found.next = windowEnd;
+  const total = counted && windowEnd ? { total: counted.total, totalCapped: true } : counted;
+  const byId = new Map((await Case.findAll({ where: { id: found.keys.map((k) => k.id) } })).map((c) => [c.id, c]));
+  const rows = found.keys.map((k) => byId.get(k.id)).filter((c): c is Case => c !== undefined);
   const ids = <T>(pick: (c: Case) => T | null) => [...new Set(rows.map(pick).filter((x): x is T => x !== null))];
   const [types, units] = await Promise.all([
     EventType.findAll({ where: { id: ids((c) => c.eventTypeId) }, attributes: ['id', 'code', 'name'] }),
@@ -88,6 +169,6 @@ export async function searchCases(actor: Actor, s: CaseSearch, options: { now?: 
       description: c.description, address: c.address, reporterName: c.reporterName, reporterPhone: phoneFor(actor, c.reporterPhone),
     };
   });
-  return { items, total: count, page, pageSize };
+  return { items, next: found.next ? encodeTimeKey(CASE_CURSOR, found.next) : null, ...paging, ...(total ?? {}) };
 }
 

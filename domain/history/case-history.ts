@@ -24,7 +24,7 @@ export interface CaseHistory {
  * parent links stored with each called instance's root activation — the ones they called. Events
  * stored before their case was known get it now.
  */
-async function instancesOf(c: Case): Promise<string[]> {
+export async function instancesOf(c: Case): Promise<string[]> {
   const keys = new Set<string>();
   if (c.processInstanceKey) keys.add(c.processInstanceKey);
   for (const m of await CaseInstance.findAll({ where: { caseId: c.id }, attributes: ['processInstanceKey'] })) keys.add(m.processInstanceKey);
@@ -35,14 +35,45 @@ async function instancesOf(c: Case): Promise<string[]> {
     frontier = children.map((ch) => ch.processInstanceKey).filter((k) => !keys.has(k));
     for (const k of frontier) keys.add(k);
   }
-  if (keys.size) await CaseEvent.update({ caseId: c.id }, { where: { processInstanceKey: [...keys], caseId: null } });
+  // events that arrived before their case was known get it now; looked for first, so a read writes only when needed
+  // (on SQLite a write waits for the one writer's turn, behind intake)
+  if (keys.size && (await CaseEvent.findOne({ where: { processInstanceKey: [...keys], caseId: null }, attributes: ['id'] }))) {
+    await CaseEvent.update({ caseId: c.id }, { where: { processInstanceKey: [...keys], caseId: null } });
+  }
   return [...keys];
 }
 
-const KIND_ORDER: Record<TimelineEntry['kind'], number> = { element: 0, variables: 1, action: 2, notification: 3 };
+/** Within one instant: engine events first (in delivery order), then what people and workers recorded. */
+export const KIND_ORDER: Record<TimelineEntry['kind'], number> = { element: 0, variables: 1, action: 2, notification: 3 };
 
 /** A recipient that is a phone number is masked like the reporter's phone. */
 const recipientFor = (actor: Actor, recipient: string) => (/^\+?[0-9 -]{7,20}$/.test(recipient) && !PHONE_ROLES.includes(actor.role) ? maskPhone(recipient)! : recipient);
+
+/** An engine event's element entry, and the entry of the variables it completed with (if any). */
+export function eventEntries(e: CaseEvent): { element: TimelineEntry; variables: (TimelineEntry & { kind: 'variables' }) | null } {
+  const { variables, ...rest } = e.detail ?? {};
+  const at = e.at.toISOString();
+  const element: TimelineEntry = {
+    at, kind: 'element', intent: e.intent, elementId: e.elementId, elementType: e.elementType, elementInstanceKey: e.elementInstanceKey,
+    processInstanceKey: e.processInstanceKey, bpmnProcessId: e.bpmnProcessId, detail: Object.keys(rest).length ? rest : null,
+  };
+  const vars = variables && typeof variables === 'object' && Object.keys(variables).length ? variables as Record<string, unknown> : null;
+  return {
+    element,
+    variables: vars ? { at, kind: 'variables', elementId: e.elementId, elementInstanceKey: e.elementInstanceKey, processInstanceKey: e.processInstanceKey, variables: vars } : null,
+  };
+}
+
+export function actionEntry(a: AuditRecord): TimelineEntry {
+  return { at: a.createdAt.toISOString(), kind: 'action', auditId: a.id, action: a.action, actor: a.actor, actorRole: a.actorRole ?? null, detail: a.detail ?? null };
+}
+
+export function notificationEntry(actor: Actor, m: OutboxMessage): TimelineEntry {
+  return {
+    at: m.createdAt.toISOString(), kind: 'notification', id: m.id, channel: m.channel, recipient: recipientFor(actor, m.recipient),
+    subject: m.subject, body: m.body, status: m.status, sentAt: m.sentAt ? m.sentAt.toISOString() : null,
+  };
+}
 
 /**
  * The full history of a case for the actor (the case's visibility rule applies): engine element events
@@ -61,28 +92,17 @@ export async function caseHistory(actor: Actor, caseId: string): Promise<CaseHis
   const timeline: TimelineEntry[] = [];
   const variablesByElement: Record<string, Record<string, unknown>> = {};
   for (const e of events) {
-    const { variables, ...rest } = e.detail ?? {};
-    const at = e.at.toISOString();
-    timeline.push({
-      at, kind: 'element', intent: e.intent, elementId: e.elementId, elementType: e.elementType, elementInstanceKey: e.elementInstanceKey,
-      processInstanceKey: e.processInstanceKey, bpmnProcessId: e.bpmnProcessId, detail: Object.keys(rest).length ? rest : null,
-    });
-    if (variables && typeof variables === 'object' && Object.keys(variables).length) {
-      const vars = variables as Record<string, unknown>;
-      timeline.push({ at, kind: 'variables', elementId: e.elementId, elementInstanceKey: e.elementInstanceKey, processInstanceKey: e.processInstanceKey, variables: vars });
-      if (e.elementInstanceKey) variablesByElement[e.elementInstanceKey] = { ...(variablesByElement[e.elementInstanceKey] ?? {}), ...vars };
+    const { element, variables } = eventEntries(e);
+    timeline.push(element);
+    if (variables) {
+      timeline.push(variables);
+      if (e.elementInstanceKey) variablesByElement[e.elementInstanceKey] = { ...(variablesByElement[e.elementInstanceKey] ?? {}), ...variables.variables };
     }
   }
-  for (const a of audits) {
-    timeline.push({ at: a.createdAt.toISOString(), kind: 'action', auditId: a.id, action: a.action, actor: a.actor, actorRole: a.actorRole ?? null, detail: a.detail ?? null });
-  }
-  for (const m of messages) {
-    timeline.push({
-      at: m.createdAt.toISOString(), kind: 'notification', id: m.id, channel: m.channel, recipient: recipientFor(actor, m.recipient),
-      subject: m.subject, body: m.body, status: m.status, sentAt: m.sentAt ? m.sentAt.toISOString() : null,
-    });
-  }
+  for (const a of audits) timeline.push(actionEntry(a));
+  for (const m of messages) timeline.push(notificationEntry(actor, m));
   // stable: within one instant, engine events first (in delivery order), then what people and workers recorded
+  // (timeline-stream.ts reads the same order a batch at a time, for the CSV)
   const indexed = timeline.map((entry, i) => ({ entry, i }));
   indexed.sort((x, y) => x.entry.at.localeCompare(y.entry.at) || KIND_ORDER[x.entry.kind] - KIND_ORDER[y.entry.kind] || x.i - y.i);
   const own = events.filter((e) => e.processInstanceKey === c.processInstanceKey);

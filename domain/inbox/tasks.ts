@@ -1,4 +1,4 @@
-import { literal, Op, type WhereOptions } from 'sequelize';
+import { literal, Op, Sequelize, type WhereOptions } from 'sequelize';
 import { Case, EventType, InboxTask, Unit } from '../../db/models/index.js';
 import type { InboxTaskState } from '../../db/models/inbox.js';
 import type { WarningLight } from '../../db/models/cases.js';
@@ -7,7 +7,9 @@ import { seesAllUnits, isUnitScoped, WRITER_ROLES } from '../auth/access.js';
 import type { Actor } from '../auth/sessions.js';
 import { loadFormDirectory, taskForm, validateSubmission, type FieldError, type LoadedForm } from '../forms/index.js';
 import { noteOnCase } from '../cases/case-actions.js';
+import { badCursor, decodeCursor, encodeCursor } from '../shared/cursor.js';
 import { DomainError } from '../shared/errors.js';
+import { allOf, cappedTotal, checkOffset, COUNT_CAP, through } from '../shared/paging.js';
 import { checkFormAttachments } from '../attachments/form-attachments.js';
 import { formVariables } from './task-variables.js';
 
@@ -23,6 +25,8 @@ export interface TaskFilter {
   township?: string;
   limit?: number;
   offset?: number;
+  /** cursor: the page after this position (excludes `offset`) */
+  after?: string;
 }
 
 /** "due soon": due within this many hours and not yet overdue */
@@ -88,35 +92,113 @@ async function summaries(rows: InboxTask[], now: Date): Promise<TaskSummary[]> {
   });
 }
 
-/** The inbox: the actor's visible tasks with the filters, most urgent first. */
-export async function listTasks(actor: Actor, filter: TaskFilter, now = new Date()): Promise<{ tasks: TaskSummary[]; total: number }> {
-  const where: Record<string | symbol, unknown> = { state: filter.status ?? 'created' };
+export interface TaskPage {
+  tasks: TaskSummary[];
+  /** cursor of the following page (`after`), null on the last */
+  next: string | null;
+  /** first pages only (no `after`): see domain/shared/paging.ts */
+  total?: number;
+  totalCapped?: boolean;
+}
+
+const OPEN_CURSOR = 'tasks.open';
+const DONE_CURSOR = 'tasks.done';
+
+/** An open task's place in the urgency order: priority high first, then due time (none first, as both databases sort NULL), then id. */
+interface UrgencyKey { priority: number; dueAt: Date | null; id: string }
+
+function decodeUrgencyKey(raw: string): UrgencyKey {
+  const [priority, dueAt, id] = decodeCursor(OPEN_CURSOR, raw, 3);
+  if (typeof priority !== 'number' || !Number.isInteger(priority)) throw badCursor('bad priority');
+  if (dueAt !== null && (typeof dueAt !== 'string' || Number.isNaN(Date.parse(dueAt)) || new Date(dueAt).toISOString() !== dueAt)) throw badCursor('bad due time');
+  if (typeof id !== 'string' || !/^[1-9]\d{0,18}$/.test(id)) throw badCursor('bad id');
+  return { priority, dueAt: dueAt === null ? null : new Date(dueAt), id };
+}
+
+function decodeIdKey(raw: string): string {
+  const [id] = decodeCursor(DONE_CURSOR, raw, 1);
+  if (typeof id !== 'string' || !/^[1-9]\d{0,18}$/.test(id)) throw badCursor('bad id');
+  return id;
+}
+
+/** Open tasks after `k` in the urgency order; `priority <= p` is the range the (state, priority DESC, due_at) index seeks to. */
+function afterUrgency(k: UrgencyKey): WhereOptions<InboxTask> {
+  const sameDue = k.dueAt === null
+    ? { [Op.or]: [{ dueAt: { [Op.ne]: null } }, { dueAt: null, id: { [Op.gt]: k.id } }] }
+    : { [Op.or]: [{ dueAt: { [Op.gt]: k.dueAt } }, { dueAt: k.dueAt, id: { [Op.gt]: k.id } }] };
+  return { priority: { [Op.lte]: k.priority }, [Op.or]: [{ priority: { [Op.lt]: k.priority } }, { priority: k.priority, ...sameDue }] };
+}
+
+/** The case's 督办 light as SQL, '' without a case: the task light (lightOf) in a query, so the filter pages in SQL. */
+const CASE_LIGHT = "COALESCE((SELECT c.warning_light FROM cases c WHERE c.id = `InboxTask`.`case_id`), '')";
+
+function taskLightWhere(light: WarningLight, now: Date): WhereOptions<InboxTask> {
+  const caseLight = (op: symbol, value: string) => Sequelize.where(literal(CASE_LIGHT), { [op]: value });
+  const overdue = { state: 'created', dueAt: { [Op.lt]: now } };
+  const notOverdue = { [Op.or]: [{ state: { [Op.ne]: 'created' } }, { dueAt: null }, { dueAt: { [Op.gte]: now } }] };
+  if (light === 'red') return { [Op.or]: [caseLight(Op.eq, 'red'), overdue, { [Op.and]: [{ warningLight: 'red' }, caseLight(Op.ne, 'yellow')] }] };
+  if (light === 'yellow') return { [Op.and]: [caseLight(Op.ne, 'red'), notOverdue, { [Op.or]: [caseLight(Op.eq, 'yellow'), { warningLight: 'yellow' }] }] };
+  return { [Op.and]: [caseLight(Op.ne, 'red'), caseLight(Op.ne, 'yellow'), notOverdue, { warningLight: { [Op.notIn]: ['yellow', 'red'] } }] };
+}
+
+/** The conditions of the filter and the actor's scope on inbox_tasks, and the unit they keep to; null: nothing can match. */
+async function taskWhere(actor: Actor, filter: TaskFilter, now: Date): Promise<{ where: WhereOptions<InboxTask>; unitId: number | undefined } | null> {
+  const and: WhereOptions<InboxTask>[] = [{ state: filter.status ?? 'created' }];
+  let unitId: number | undefined;
   if (filter.unit) {
     const unit = await Unit.findOne({ where: { code: filter.unit } });
-    if (!unit) return { tasks: [], total: 0 };
-    where['unitId'] = unit.id;
+    if (!unit) return null;
+    unitId = unit.id;
   }
   if (isUnitScoped(actor)) {
-    if (where['unitId'] !== undefined && where['unitId'] !== actor.unitId) return { tasks: [], total: 0 };
-    where['unitId'] = actor.unitId ?? -1;
+    if (unitId !== undefined && unitId !== actor.unitId) return null;
+    unitId = actor.unitId ?? -1;
   }
-  // subqueries on cases keep it one indexed query; values are bound by Sequelize's escaping
+  if (unitId !== undefined) and.push({ unitId });
+  // grid workers and other pool roles: the tasks offered to their role (canSeeTask still checks each row)
+  if (!seesAllUnits(actor) && !isUnitScoped(actor)) and.push({ candidateGroups: { [Op.like]: `%${JSON.stringify(actor.role)}%` } } as WhereOptions<InboxTask>);
+  // conditions on the task's case as EXISTS: one primary-key probe per task, never a list of every case of a category
   const caseConditions: string[] = [];
-  if (filter.category) caseConditions.push(`category = ${InboxTask.sequelize!.escape(filter.category)}`);
+  if (filter.category) caseConditions.push(`c.category = ${InboxTask.sequelize!.escape(filter.category)}`);
   if (filter.township) {
     const township = await Unit.findOne({ where: { code: filter.township, kind: 'township' }, attributes: ['id'] });
-    if (!township) return { tasks: [], total: 0 };
-    caseConditions.push(`township_id = ${Number(township.id)}`);
+    if (!township) return null;
+    caseConditions.push(`c.township_id = ${Number(township.id)}`);
   }
-  if (caseConditions.length) where['caseId'] = { [Op.in]: literal(`(SELECT id FROM cases WHERE ${caseConditions.join(' AND ')})`) };
-  if (filter.overdue) where['dueAt'] = { [Op.lt]: now };
-  else if (filter.dueSoon) where['dueAt'] = { [Op.gte]: now, [Op.lte]: new Date(now.getTime() + DUE_SOON_HOURS * 3600_000) };
-  const rows = (await InboxTask.findAll({ where: where as WhereOptions<InboxTask>, order: [['priority', 'DESC'], ['dueAt', 'ASC'], ['id', 'ASC']], limit: 2000 }))
-    .filter((r) => canSeeTask(actor, r));
-  let all = await summaries(rows, now);
-  if (filter.light) all = all.filter((t) => t.light === filter.light);
-  const offset = filter.offset ?? 0;
-  return { tasks: all.slice(offset, offset + (filter.limit ?? 50)), total: all.length };
+  if (caseConditions.length) and.push(literal(`EXISTS (SELECT 1 FROM cases c WHERE c.id = \`InboxTask\`.\`case_id\` AND ${caseConditions.join(' AND ')})`));
+  if (filter.overdue) and.push({ dueAt: { [Op.lt]: now } });
+  else if (filter.dueSoon) and.push({ dueAt: { [Op.gte]: now, [Op.lte]: new Date(now.getTime() + DUE_SOON_HOURS * 3600_000) } });
+  if (filter.light) and.push(taskLightWhere(filter.light, now));
+  return { where: allOf(...and) as WhereOptions<InboxTask>, unitId };
+}
+
+/**
+ * The inbox: the actor's visible tasks with the filters. Open tasks most urgent first (priority, then
+ * due time); completed and cancelled ones — the part that grows with history — newest first. Paged by
+ * `after`, or by `limit`/`offset` within the first MAX_OFFSET rows; the total on first pages only.
+ */
+export async function listTasks(actor: Actor, filter: TaskFilter, now = new Date()): Promise<TaskPage> {
+  const open = (filter.status ?? 'created') === 'created';
+  const limit = filter.limit ?? 50;
+  const afterOpen = open && filter.after !== undefined ? decodeUrgencyKey(filter.after) : null;
+  const afterDone = !open && filter.after !== undefined ? decodeIdKey(filter.after) : null;
+  const first = filter.after === undefined;
+  const offset = first ? filter.offset ?? 0 : 0;
+  checkOffset(offset, limit);
+  const found = await taskWhere(actor, filter, now);
+  if (!found) return { tasks: [], next: null, ...(first ? { total: 0, totalCapped: false } : {}) };
+  const { where, unitId } = found;
+  const paged = allOf(where, afterOpen ? afterUrgency(afterOpen) : null, afterDone ? { id: { [Op.lt]: afterDone } } : null) as WhereOptions<InboxTask>;
+  const order: Array<[string, 'ASC' | 'DESC']> = open ? [['priority', 'DESC'], ['dueAt', 'ASC'], ['id', 'ASC']] : [['id', 'DESC']];
+  const index = `inbox_tasks${unitId !== undefined ? '_unit_id' : ''}_state_${open ? 'urgency' : 'id'}_idx`; // 0013
+  const [rows, counted] = await Promise.all([
+    InboxTask.findAll({ where: paged, order, limit: limit + 1, ...(offset ? { offset } : {}), ...through(index) }),
+    first ? InboxTask.findAll({ where, attributes: ['id'], limit: COUNT_CAP + 1, raw: true }) : null,
+  ]);
+  const last = rows.length > limit ? rows[limit - 1]! : null;
+  const next = !last ? null : open ? encodeCursor(OPEN_CURSOR, [last.priority, last.dueAt ? last.dueAt.toISOString() : null, last.id]) : encodeCursor(DONE_CURSOR, [last.id]);
+  const tasks = await summaries(rows.slice(0, limit).filter((r) => canSeeTask(actor, r)), now);
+  return { tasks, next, ...(counted ? cappedTotal(counted.length) : {}) };
 }
 
 async function visibleTask(actor: Actor, key: string): Promise<InboxTask> {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { Op, type Transaction } from 'sequelize';
+import { Op, QueryTypes, type Transaction } from 'sequelize';
 import { Case, EventType, Grid } from '../../db/models/index.js';
-import { deleteRows, insertRow, updateRows } from '../../db/rows.js';
+import { deleteRows, insertRow, sqlDate, updateRows } from '../../db/rows.js';
 import type { Channel } from '../../db/models/cases.js';
 import { PortError, type WorkflowEngine } from '../../port/workflow-engine.js';
 import { gridNear, type PlacedGrid } from './nearest-grid.js';
@@ -146,5 +146,9 @@ export async function rememberInstance(processInstanceKey: string, caseId: strin
     // someone else recorded it first (a failed INSERT fails alone, also inside a transaction, on SQLite and MySQL)
     if ((err as Error).name !== 'SequelizeUniqueConstraintError') throw err;
   }
-  await updateRows(sequelize, 'inbox_tasks', { case_id: caseId, updated_at: now }, { process_instance_key: processInstanceKey, case_id: null }, tx);
+  // with the case's created_at, as the model's hook gives every task it writes (migration 0013)
+  await sequelize.query(
+    'UPDATE inbox_tasks SET case_id = $1, case_created_at = (SELECT c.created_at FROM cases c WHERE c.id = $1), updated_at = $2 WHERE process_instance_key = $3 AND case_id IS NULL',
+    { bind: [caseId, sqlDate(sequelize, now), processInstanceKey], type: QueryTypes.UPDATE, transaction: transaction ?? null },
+  );
 }

@@ -6,7 +6,9 @@ import type { Open311Client } from '../../db/models/open311.js';
 import type { WorkflowEngine } from '../../port/workflow-engine.js';
 import { withAuditChain } from '../audit/index.js';
 import { fileCase } from '../intake/file-case.js';
+import { decodeTimeKey, encodeTimeKey } from '../shared/cursor.js';
 import { DomainError } from '../shared/errors.js';
+import { NEWEST_FIRST, olderThan, through } from '../shared/paging.js';
 import { activeServiceType, checkAttributes, serviceNotice } from './services.js';
 
 /** The spec's two states: everything still in the loop is open; 结案, 不予立案, 挂账 and 并单 are closed. */
@@ -118,6 +120,10 @@ export interface RequestFilter {
   start?: Date;
   end?: Date;
   statuses?: Array<'open' | 'closed'>;
+  /** extension: the page after this cursor (the `next` of the previous answer) */
+  after?: string;
+  /** extension: requests per page, at most MAX_RESULTS */
+  pageSize?: number;
 }
 
 /** Without dates: the last 90 days; a range may not span more than 90 days (the caller checks). */
@@ -128,27 +134,35 @@ export function dateWindow(start: Date | undefined, end: Date | undefined, now =
   return { start: new Date(now.getTime() - MAX_RANGE_DAYS * DAY_MS), end: now };
 }
 
+const CURSOR = 'open311';
+
 /**
- * GET requests: by ids (then the other filters are ignored, as the spec says), or by service codes,
- * date window and status; newest first, at most 1000.
+ * GET requests: by ids (then the other filters are ignored, as the spec says, and there is one page),
+ * or by service codes, date window and status; newest first (created_at, id), at most 1000 per page.
+ * `next` is the cursor of the following page (the routes send it in a Link header, so the body keeps
+ * the spec's schema), or null.
  */
-export async function findOpen311Requests(filter: RequestFilter, now = new Date()): Promise<Open311ServiceRequest[]> {
-  const where: WhereOptions = {};
-  const and: WhereOptions[] = [];
+export async function findOpen311Requests(filter: RequestFilter, now = new Date()): Promise<{ requests: Open311ServiceRequest[]; next: string | null }> {
+  const after = filter.after !== undefined ? decodeTimeKey(CURSOR, filter.after) : null;
   if (filter.ids) {
-    and.push({ caseNo: filter.ids });
-  } else {
-    const { start, end } = dateWindow(filter.start, filter.end, now);
-    and.push({ createdAt: { [Op.between]: [start, end] } });
-    if (filter.serviceCodes) {
-      const types = await EventType.findAll({ where: { code: filter.serviceCodes }, attributes: ['id'] });
-      and.push({ eventTypeId: types.map((t) => t.id) });
-    }
-    if (filter.statuses && filter.statuses.length === 1) and.push({ status: filter.statuses[0] === 'open' ? [...OPEN] : [...CLOSED] });
+    const rows = await Case.findAll({ where: { caseNo: filter.ids }, order: NEWEST_FIRST, limit: MAX_RESULTS });
+    return { requests: await present(rows), next: null };
   }
-  Object.assign(where, { [Op.and]: and });
-  const rows = await Case.findAll({ where, order: [['createdAt', 'DESC'], ['id', 'DESC']], limit: MAX_RESULTS });
-  return present(rows);
+  const pageSize = Math.min(filter.pageSize ?? MAX_RESULTS, MAX_RESULTS);
+  const { start, end } = dateWindow(filter.start, filter.end, now);
+  const and: WhereOptions[] = [{ createdAt: { [Op.between]: [start, end] } }];
+  let typeIds: number[] | null = null;
+  if (filter.serviceCodes) {
+    typeIds = (await EventType.findAll({ where: { code: filter.serviceCodes }, attributes: ['id'] })).map((t) => t.id);
+    and.push({ eventTypeId: typeIds });
+  }
+  if (filter.statuses && filter.statuses.length === 1) and.push({ status: filter.statuses[0] === 'open' ? [...OPEN] : [...CLOSED] });
+  if (after) and.push(olderThan(after));
+  // newest first along an index: one service's, or the window's (a status is a list of states: read along, not sorted)
+  const index = typeIds?.length === 1 ? 'cases_event_type_id_created_at_idx' : 'cases_created_at_idx';
+  const rows = await Case.findAll({ where: { [Op.and]: and }, order: NEWEST_FIRST, limit: pageSize + 1, ...through(index) });
+  const last = rows.length > pageSize ? rows[pageSize - 1]! : null;
+  return { requests: await present(rows.slice(0, pageSize)), next: last ? encodeTimeKey(CURSOR, { at: last.createdAt, id: last.id }) : null };
 }
 
 export async function findOpen311Request(caseNo: string): Promise<Open311ServiceRequest | null> {

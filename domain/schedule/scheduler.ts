@@ -1,6 +1,8 @@
 import nodeCron from 'node-cron';
 import type { Weights } from '../evaluation/index.js';
+import { pruneEngineHistory, type PrunesFinished } from '../history/retention.js';
 import type { Log } from '../shared/log.js';
+import { scheduledAuditVerification } from './audit-verification.js';
 import { TIMEZONE } from './local-time.js';
 import { monthlyEvaluation } from './monthly-evaluation.js';
 import { dailyOverdueDigest } from './overdue-digest.js';
@@ -11,6 +13,12 @@ export const SCHEDULES = {
   overdueDigest: { cron: '0 8 * * *', timezone: TIMEZONE },
   /** 01:00 on the 1st: 月度综合评价 of the month just ended */
   monthlyEvaluation: { cron: '0 1 1 * *', timezone: TIMEZONE },
+  /** 02:30 every day, the quietest hour: the engine forgets cases finished more than HISTORY_RETENTION_DAYS ago */
+  historyPrune: { cron: '30 2 * * *', timezone: TIMEZONE },
+  /** 03:30 every day: the audit chain verified from its last checkpoint (what was appended since) */
+  auditVerify: { cron: '30 3 * * *', timezone: TIMEZONE },
+  /** 04:00 on Sundays: the whole audit chain verified again from its first record */
+  auditVerifyFull: { cron: '0 4 * * 0', timezone: TIMEZONE },
 } as const;
 
 export type ScheduleName = keyof typeof SCHEDULES;
@@ -26,17 +34,19 @@ export interface ScheduledWorkOptions {
   /** 三率 weights for the monthly score; domain/evaluation's DEFAULT_WEIGHTS (30/35/35) when absent */
   weights?: Weights;
   cron?: CronScheduler;
+  /** the engine to prune and how long it keeps finished cases; absent (Camunda, or retention off): no prune is scheduled */
+  history?: { engine: PrunesFinished; retentionDays: number };
 }
 
 /**
- * Schedules the daily overdue digest and the monthly evaluation; returns a function that stops
- * both. A failing run is logged and the schedule goes on; both jobs are idempotent, so a run
- * repeated by hand (or by a second process) changes nothing.
+ * Schedules the daily overdue digest, the monthly evaluation, the audit chain's nightly (incremental) and
+ * weekly (full) verification and (with `history`) the nightly prune of finished instances; returns a function that stops them. A failing run is logged and the schedule goes
+ * on; every job is idempotent, so a run repeated by hand (or by a second process) changes nothing.
  */
 export function startScheduledWork(options: ScheduledWorkOptions): () => Promise<void> {
   const cron: CronScheduler = options.cron ?? nodeCron;
-  const { now, log } = options;
-  const jobs: Record<ScheduleName, () => Promise<Record<string, unknown>>> = {
+  const { now, log, history } = options;
+  const jobs: Partial<Record<ScheduleName, () => Promise<Record<string, unknown>>>> = {
     overdueDigest: async () => {
       const run = await dailyOverdueDigest(now());
       return { date: run.date, units: run.units.length, queued: run.units.filter((u) => u.queued).length, summaries: run.summaries };
@@ -45,18 +55,25 @@ export function startScheduledWork(options: ScheduledWorkOptions): () => Promise
       const run = await monthlyEvaluation(now(), options.weights ? { weights: options.weights } : {});
       return { month: run.month, stored: run.stored };
     },
+    auditVerify: () => scheduledAuditVerification(log, 'checkpoint'),
+    auditVerifyFull: () => scheduledAuditVerification(log, 'start'),
+    ...(history ? {
+      historyPrune: async () => ({ ...(await pruneEngineHistory(history.engine, { now: now(), retentionDays: history.retentionDays })) }),
+    } : {}),
   };
-  const tasks = (Object.keys(SCHEDULES) as ScheduleName[]).map((name) => {
+  const scheduled = (Object.keys(SCHEDULES) as ScheduleName[]).filter((name) => jobs[name]);
+  const tasks = scheduled.map((name) => {
     const { cron: expression, timezone } = SCHEDULES[name];
+    const job = jobs[name]!;
     return cron.schedule(expression, async () => {
       try {
-        log.info({ job: name, ...(await jobs[name]()) }, 'scheduled job done');
+        log.info({ job: name, ...(await job()) }, 'scheduled job done');
       } catch (err) {
         log.error({ job: name, err }, 'scheduled job failed');
       }
     }, { timezone, name: `ywtg-${name}`, noOverlap: true });
   });
-  log.info({ schedules: SCHEDULES }, 'scheduled work started');
+  log.info({ schedules: Object.fromEntries(scheduled.map((name) => [name, SCHEDULES[name]])) }, 'scheduled work started');
   return async () => {
     for (const task of tasks) await task.stop();
   };

@@ -37,7 +37,11 @@ const TABLES: Table[] = [
       ['started_at', 'ms'], ['ended_at', 'ms', 'null'],
     ],
     primaryKey: ['instance_key'],
-    indexes: [['eng_instance_state', ['state', 'process_id']], ['eng_instance_start_ck', ['process_id', 'start_correlation_key', 'state']], ['eng_instance_parent', ['parent_element_key']]],
+    indexes: [
+      ['eng_instance_state', ['state', 'process_id']], ['eng_instance_start_ck', ['process_id', 'start_correlation_key', 'state']], ['eng_instance_parent', ['parent_element_key']],
+      // retention: finished root instances by end time (parent NULL), and an instance's called instances
+      ['eng_instance_parent_ended', ['parent_instance_key', 'ended_at', 'instance_key']],
+    ],
   },
   {
     name: 'eng_element',
@@ -73,7 +77,10 @@ const TABLES: Table[] = [
       ['priority', 'int'], ['created_at', 'ms'], ['ended_at', 'ms', 'null'],
     ],
     primaryKey: ['task_key'],
-    indexes: [['eng_user_task_state', ['state', 'created_at']], ['eng_user_task_assignee', ['assignee', 'state']], ['eng_user_task_element', ['element_key']], ['eng_user_task_due', ['state', 'due_date']]],
+    indexes: [
+      ['eng_user_task_state', ['state', 'created_at']], ['eng_user_task_assignee', ['assignee', 'state']], ['eng_user_task_element', ['element_key']], ['eng_user_task_due', ['state', 'due_date']],
+      ['eng_user_task_instance', ['instance_key']],
+    ],
   },
   {
     name: 'eng_timer',
@@ -166,9 +173,26 @@ export function schemaStatements(dialect: Dialect): string[] {
 
 export const ENGINE_TABLES = TABLES.map((t) => t.name);
 
-/** Creates the tables if missing and records the schema version; refuses a newer schema it does not know. */
+/**
+ * MySQL declares indexes inside CREATE TABLE IF NOT EXISTS, so a table made by an older engine lacks
+ * the ones added since: create those (SQLite's CREATE INDEX IF NOT EXISTS already runs at every open).
+ */
+async function addMissingMysqlIndexes(driver: SqlDriver): Promise<void> {
+  const present = new Set((await driver.all<{ t: string; i: string }>(
+    `SELECT DISTINCT TABLE_NAME AS t, INDEX_NAME AS i FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN (${TABLES.map(() => '?').join(', ')})`,
+    TABLES.map((t) => t.name),
+  )).map((r) => `${r.t}.${r.i}`));
+  for (const t of TABLES) {
+    for (const [name, columns, unique] of t.indexes) {
+      if (!present.has(`${t.name}.${name}`)) await driver.exec(`CREATE ${unique ? 'UNIQUE ' : ''}INDEX ${name} ON ${t.name} (${columns.join(', ')})`);
+    }
+  }
+}
+
+/** Creates the tables (and indexes) if missing and records the schema version; refuses a newer schema it does not know. */
 export async function ensureSchema(driver: SqlDriver): Promise<void> {
   for (const statement of schemaStatements(driver.dialect)) await driver.exec(statement);
+  if (driver.dialect === 'mysql') await addMissingMysqlIndexes(driver);
   const row = await driver.get<{ value: string }>("SELECT value FROM eng_meta WHERE name = 'schema_version'");
   if (!row) await driver.run("INSERT INTO eng_meta (name, value) VALUES ('schema_version', ?)", [String(SCHEMA_VERSION)]);
   else if (Number(row.value) > SCHEMA_VERSION) throw new Error(`engine schema version ${row.value} is newer than this engine (${SCHEMA_VERSION})`);

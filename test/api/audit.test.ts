@@ -5,7 +5,7 @@ import { appendAudit } from '../../domain/audit/index.js';
 import { openApiWorld, snapshot, type ApiWorld } from './support/api-world.js';
 
 type Row = Record<string, unknown>;
-interface Verify { ok: boolean; checked: number; firstBroken?: { id: string; reason: string } }
+interface Verify { ok: boolean; checked: number; from: string; resumedAfter: string | null; checkedThisRun: number; verifiedThrough: string | null; firstBroken?: { id: string; reason: string } }
 
 describe('REST API: audit log verify and CSV export', function () {
   this.timeout(60_000);
@@ -14,7 +14,8 @@ describe('REST API: audit log verify and CSV export', function () {
   let ids: string[];
   const q = (sql: string, replacements: unknown[] = []) => api.world.db.sequelize.query(sql, { replacements });
   const select = (sql: string, replacements: unknown[] = []) => api.world.db.sequelize.query<Row>(sql, { replacements, type: QueryTypes.SELECT });
-  const verify = async () => (await api.call<Verify>('GET', '/audit/verify', { token: auditor })).body;
+  /** a full run: the tampering below is before the checkpoint the first verification left (incremental runs: audit-verify-stream.test.ts) */
+  const verify = async () => (await api.call<Verify>('GET', '/audit/verify?from=start', { token: auditor })).body;
   const rowOf = async (id: string) => (await select('SELECT * FROM audit_log WHERE id = ?', [id]))[0]!;
   const COLUMNS = ['case_id', 'actor', 'actor_role', 'action', 'detail', 'dedup_key', 'prev_hash', 'hash', 'created_at'];
   /** puts a row back exactly as it was read */
@@ -37,7 +38,7 @@ describe('REST API: audit log verify and CSV export', function () {
     it('given an untouched log, when the auditor and the admin verify it, then every record checks out', async () => {
       const res = await api.call<Verify>('GET', '/audit/verify', { token: auditor });
       expect(res.status).to.equal(200);
-      expect(res.body).to.deep.equal({ ok: true, checked: ids.length });
+      expect(res.body).to.deep.equal({ ok: true, checked: ids.length, from: 'start', resumedAfter: null, checkedThisRun: ids.length, verifiedThrough: ids[ids.length - 1] });
       expect((await api.call<Verify>('GET', '/audit/verify', { token: await api.login('admin') })).body.ok).to.equal(true);
     });
 

@@ -1,5 +1,8 @@
 import { expect } from 'chai';
+import { HISTORY_CSV_HEADER, historyCsvLine } from '../../api/cases/history-routes.js';
 import { Case, CaseEvent, CaseInstance, EventType, Grid, InboxTask, OutboxMessage, Unit, User } from '../../db/models/index.js';
+import type { TimelineEntry } from '../../domain/history/case-history.js';
+import { CSV_BOM, csvDocument } from '../../domain/history/csv.js';
 import { recordEngineEvent } from '../../domain/history/record-events.js';
 import type { EngineEvent } from '../../port/workflow-engine.js';
 import { createCase } from '../support/case-fixtures.js';
@@ -107,6 +110,8 @@ describe('REST API: case history, diagram and CSV', function () {
     expect(rows[0]).to.equal('时间 at,类型 kind,环节/动作 what,执行人 who,流程实例 instance,详情 detail');
     // quoted cells may hold line breaks; count rows by their leading timestamp
     expect(text.split('\r\n').filter((l) => /^\d{4}-\d{2}-\d{2}T/.test(l))).to.have.length(h.timeline.length);
+    // streamed a batch at a time, yet row for row the JSON timeline
+    expect(CSV_BOM + text).to.equal(csvDocument(HISTORY_CSV_HEADER, (h.timeline as unknown as TimelineEntry[]).map(historyCsvLine)));
   });
 
   it('given a department clerk of another unit or no token, when the history is asked for, then 404/401 and nothing changes; a bad id is 400', async () => {

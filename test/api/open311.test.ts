@@ -30,6 +30,8 @@ const xml = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimVa
 
 interface Reply {
   status: number;
+  /** the Link header (the paging extension's rel="next"), if any */
+  link: string | null;
   type: string;
   text: string;
   json: unknown;
@@ -88,7 +90,7 @@ describe('Open311 GeoReport v2', function () {
     const res = await fetch(`${root}/open311/v2${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
     const text = await res.text();
     const type = res.headers.get('content-type') ?? '';
-    return { status: res.status, type, text, json: type.startsWith('application/json') ? JSON.parse(text) : null, xml: type.startsWith('text/xml') ? xml.parse(text) as Record<string, unknown> : null };
+    return { status: res.status, link: res.headers.get('link'), type, text, json: type.startsWith('application/json') ? JSON.parse(text) : null, xml: type.startsWith('text/xml') ? xml.parse(text) as Record<string, unknown> : null };
   }
 
   const goodForm = (over: Record<string, string | string[]> = {}) => ({
@@ -571,6 +573,50 @@ describe('Open311 GeoReport v2', function () {
       });
     }
 
+    it('given page_size (extension), when every page is followed by its Link rel="next" (JSON and XML), then each request comes once, newest first, in the spec\'s schema', async () => {
+      const whole = ((await call('GET', '/requests.json')).json as Row[]).map((r) => r['service_request_id']);
+      expect(whole.length).to.be.greaterThan(4);
+      for (const format of ['json', 'xml'] as const) {
+        const seen: unknown[] = [];
+        let path: string | null = `/requests.${format}?page_size=2`;
+        let pages = 0;
+        while (path) {
+          const page = await call('GET', path);
+          expect(page.status, page.text).to.equal(200);
+          const list = format === 'json' ? page.json as Row[] : [(page.xml!['service_requests'] as Row)['request'] ?? []].flat() as Row[];
+          for (const item of list) expect(Object.keys(item)).to.deep.equal(REQUEST_FIELDS);
+          seen.push(...list.map((r) => r['service_request_id']));
+          const next = page.link ? /^<\/open311\/v2(\/requests\.(?:json|xml)\?[^>]*)>; rel="next"$/.exec(page.link) : null;
+          if (page.link) expect(next, page.link).to.not.equal(null);
+          path = next ? next[1]! : null;
+          if (path) expect(path).to.contain('page_size=2').and.contain('after=');
+          expect(++pages).to.be.below(100);
+        }
+        expect(seen, format).to.deep.equal(whole);
+        expect(pages).to.equal(Math.ceil(whole.length / 2));
+      }
+      // the filters ride along: a status-filtered walk lists exactly the status-filtered whole
+      const open = ((await call('GET', '/requests.json?status=open')).json as Row[]).map((r) => r['service_request_id']);
+      const walked: unknown[] = [];
+      for (let path: string | null = '/requests.json?status=open&page_size=1'; path;) {
+        const page = await call('GET', path);
+        walked.push(...(page.json as Row[]).map((r) => r['service_request_id']));
+        path = page.link ? /^<\/open311\/v2([^>]*)>/.exec(page.link)![1]! : null;
+      }
+      expect(walked).to.deep.equal(open);
+    });
+
+    it('given a malformed after, when listed, then 400 in the spec format naming the cursor, and nothing changes', async () => {
+      const before = await counts();
+      for (const after of ['!!!', 'AAAA', Buffer.from(JSON.stringify(['cases', '2026-01-01T00:00:00.000Z', '1'])).toString('base64url'), Buffer.from(JSON.stringify(['open311', 'yesterday', '1'])).toString('base64url')]) {
+        expect(expectErrors(await call('GET', `/requests.json?after=${encodeURIComponent(after)}`, { lang: 'en' }), 400)).to.match(/cursor/);
+        expectErrors(await call('GET', `/requests.xml?after=${encodeURIComponent(after)}`), 400, 'xml');
+      }
+      expectErrors(await call('GET', '/requests.json?page_size=1001'), 400);
+      expectErrors(await call('GET', '/requests.json?page_size=0'), 400);
+      expect(await counts()).to.equal(before);
+    });
+
     it('given an unknown request id, when read, then 404; a malformed id 400', async () => {
       expectErrors(await call('GET', '/requests/ZY20000101-9999.json'), 404);
       expectErrors(await call('GET', '/requests/ZY20000101-9999.xml'), 404, 'xml');
@@ -647,6 +693,9 @@ describe('Open311 GeoReport v2', function () {
         expect(res.body.paths[p]!['servers']).to.deep.equal([{ url: '/open311/v2', description: 'Open311 GeoReport v2 (https://wiki.open311.org/GeoReport_v2)' }]);
       }
       expect(Object.keys(res.body.paths['/requests.{format}']!).sort()).to.deep.equal(['get', 'post', 'servers']);
+      const list = (res.body.paths['/requests.{format}']!['get'] as { parameters: Array<{ name: string }>; responses: Record<string, { headers?: Record<string, unknown> }> });
+      expect(list.parameters.map((p) => p.name)).to.include.members(['start_date', 'end_date', 'status', 'service_code', 'after', 'page_size']);
+      expect(list.responses['200']!.headers).to.have.key('Link');
       expect(res.body.paths).to.include.keys('/admin/open311-clients', '/admin/open311-clients/{id}/disable');
     });
   });
@@ -658,10 +707,19 @@ describe('Open311 GeoReport v2', function () {
         ...template, id: undefined, caseNo: `ZY19990101-${String(i).padStart(4, '0')}`, trackingToken: `bulk-${i}-${Date.now()}`, processInstanceKey: null,
       }));
       await Case.bulkCreate(rows as never[]);
-      const list = (await call('GET', '/requests.json')).json as Row[];
+      const first = await call('GET', '/requests.json');
+      const list = first.json as Row[];
       expect(list).to.have.length(1000);
       const xml1000 = (await call('GET', '/requests.xml')).xml!;
       expect(((xml1000['service_requests'] as Row)['request'] as Row[]).length).to.equal(1000);
+      // the rest is one Link away (paging extension): every request of the window once
+      expect(first.link).to.match(/^<\/open311\/v2\/requests\.json\?after=[A-Za-z0-9_-]+>; rel="next"$/);
+      const second = await call('GET', /^<\/open311\/v2([^>]*)>/.exec(first.link!)![1]!);
+      const rest = second.json as Row[];
+      expect(rest.length).to.be.greaterThan(0);
+      const all = [...list, ...rest].map((r) => r['service_request_id']);
+      expect(new Set(all).size).to.equal(all.length);
+      expect(all.length).to.equal(await Case.count({ where: { createdAt: { [Op.gte]: new Date(Date.now() - 90 * 86_400_000) } } }));
     });
   });
 });

@@ -3,6 +3,7 @@ import nodeCron from 'node-cron';
 import { Evaluation, OutboxMessage, Unit } from '../../db/models/index.js';
 import { SCHEDULES, startScheduledWork, type CronScheduler } from '../../domain/schedule/index.js';
 import { memoryLog } from '../../domain/shared/log.js';
+import type { PruneOptions, PruneResult } from '../../engine/index.js';
 import { createCase, demoDatabase, type Db } from '../support/case-fixtures.js';
 
 /** Records what would be scheduled; the test fires the jobs itself. */
@@ -19,10 +20,13 @@ function fakeCron() {
 }
 
 describe('scheduled work (domain/schedule)', () => {
-  it('given the documented schedule, then the digest runs daily at 08:00 and the evaluation at 01:00 on the 1st, Beijing time', () => {
+  it('given the documented schedule, then the digest runs daily at 08:00, the evaluation at 01:00 on the 1st, the engine\'s prune daily at 02:30 and the audit chain\'s verification daily at 03:30 (from its checkpoint) and on Sundays at 04:00 (in full), Beijing time', () => {
     expect(SCHEDULES).to.deep.equal({
       overdueDigest: { cron: '0 8 * * *', timezone: 'Asia/Shanghai' },
       monthlyEvaluation: { cron: '0 1 1 * *', timezone: 'Asia/Shanghai' },
+      historyPrune: { cron: '30 2 * * *', timezone: 'Asia/Shanghai' },
+      auditVerify: { cron: '30 3 * * *', timezone: 'Asia/Shanghai' },
+      auditVerifyFull: { cron: '0 4 * * 0', timezone: 'Asia/Shanghai' },
     });
     for (const { cron } of Object.values(SCHEDULES)) expect(nodeCron.validate(cron), cron).to.equal(true);
   });
@@ -59,6 +63,8 @@ describe('scheduled work (domain/schedule)', () => {
       expect(tasks.map((t) => [t.expression, t.timezone, t.name, t.noOverlap])).to.deep.equal([
         ['0 8 * * *', 'Asia/Shanghai', 'ywtg-overdueDigest', true],
         ['0 1 1 * *', 'Asia/Shanghai', 'ywtg-monthlyEvaluation', true],
+        ['30 3 * * *', 'Asia/Shanghai', 'ywtg-auditVerify', true],
+        ['0 4 * * 0', 'Asia/Shanghai', 'ywtg-auditVerifyFull', true],
       ]);
 
       await tasks[0]!.job();
@@ -69,7 +75,34 @@ describe('scheduled work (domain/schedule)', () => {
       expect(row.periodStart!.toISOString()).to.equal('2026-02-28T16:00:00.000Z');
       expect(row.score).to.equal(0); // the configured weights: 结案率 alone, 0/1 (the default 三率 would give 100: it is taken up)
       expect(log.lines.filter((l) => l.msg === 'scheduled job done').map((l) => l.obj['job'])).to.deep.equal(['overdueDigest', 'monthlyEvaluation']);
+      await tasks[2]!.job();
+      await tasks[3]!.job();
+      const verified = log.lines.filter((l) => l.msg === 'scheduled job done').slice(2).map((l) => [l.obj['job'], l.obj['ok']]);
+      expect(verified).to.deep.equal([['auditVerify', true], ['auditVerifyFull', true]]);
 
+      await stop();
+      expect(tasks.every((t) => t.stopped)).to.equal(true);
+    });
+
+    it('given an engine to prune, when started and the prune fires, then it runs daily at 02:30 and asks for cases ended before the retention, behind both history readers', async () => {
+      const asked: PruneOptions[] = [];
+      const engine = {
+        async pruneFinishedInstances(options: PruneOptions): Promise<PruneResult> {
+          asked.push(options);
+          return { roots: 3, instances: 7, rows: { eng_history: 90, eng_variable: 0, eng_element: 0, eng_user_task: 6, eng_incident: 0, eng_instance: 7 }, batches: 1, kept: 0, slowestExporter: { name: 'inbox-tasks', position: 99 }, longestBatchMs: 12 };
+        },
+      };
+      const { cron, tasks } = fakeCron();
+      const log = memoryLog();
+      const stop = startScheduledWork({ now: () => new Date('2026-05-01T18:30:00Z'), log, cron, history: { engine, retentionDays: 30 } });
+      expect(tasks.map((t) => [t.expression, t.timezone, t.name])).to.deep.equal([
+        ['0 8 * * *', 'Asia/Shanghai', 'ywtg-overdueDigest'], ['0 1 1 * *', 'Asia/Shanghai', 'ywtg-monthlyEvaluation'], ['30 2 * * *', 'Asia/Shanghai', 'ywtg-historyPrune'],
+        ['30 3 * * *', 'Asia/Shanghai', 'ywtg-auditVerify'], ['0 4 * * 0', 'Asia/Shanghai', 'ywtg-auditVerifyFull'],
+      ]);
+      await tasks[2]!.job();
+      expect(asked).to.deep.equal([{ endedBefore: Date.parse('2026-04-01T18:30:00Z'), exporters: ['case-history', 'inbox-tasks'] }]);
+      const done = log.lines.find((l) => l.msg === 'scheduled job done')!.obj;
+      expect(done).to.deep.include({ job: 'historyPrune', endedBefore: '2026-04-01T18:30:00.000Z', roots: 3, instances: 7, kept: 0 });
       await stop();
       expect(tasks.every((t) => t.stopped)).to.equal(true);
     });

@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { Op } from 'sequelize';
 import { Case, Grid } from '../../db/models/index.js';
+import { createCase } from '../support/case-fixtures.js';
 import { driveToHandle } from './support/fixtures.js';
 import { RESULTS_DIR, openWebWorld, type WebWorld } from './support/web-world.js';
 
@@ -104,6 +106,30 @@ describe('web: the case history page (an auditor reviews a case)', function () {
     // the CSV export downloads this case's timeline
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-case]')]);
     expect(download.suggestedFilename()).to.equal(`case-${row.caseNo}-history.csv`);
+    web.expectNoErrors(page);
+  });
+  it('given more matching cases than a page holds, when the auditor searches, then the first page and the count show, and "more" appends the rest by cursor until none is left', async () => {
+    // given: 25 cases with a word of their own, three to a timestamp (the cursor's tie-break is the id)
+    const base = Date.now() - 5 * 86_400_000;
+    for (let i = 0; i < 25; i++) await createCase({ status: 'closed', description: `分页核对 第 ${i} 件`, createdAt: new Date(base + Math.floor(i / 3) * 60_000) });
+    const expected = (await Case.findAll({ where: { description: { [Op.like]: '分页核对%' } } }))
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || Number(BigInt(b.id) - BigInt(a.id))).map((c) => c.caseNo);
+    const page = await web.newPage();
+    await web.login(page, 'auditor');
+
+    // when
+    await page.goto(web.url(`/history/?q=${encodeURIComponent('分页核对')}`));
+    await page.waitForSelector('[data-testid=case-count]:has-text("25")');
+
+    // then: 20 rows, newest first, and "more" for the rest
+    const rows = () => page.$$eval('[data-testid=case-results] tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-case')));
+    expect(await rows()).to.deep.equal(expected.slice(0, 20));
+    expect(await page.isVisible('[data-testid=case-more]')).to.equal(true);
+    await page.click('[data-testid=case-more]');
+    await page.locator('[data-testid=case-results] tbody tr').nth(24).waitFor();
+    expect(await rows()).to.deep.equal(expected);
+    expect(await page.isVisible('[data-testid=case-more]')).to.equal(false);
+    await web.screenshot(page, 'history-more');
     web.expectNoErrors(page);
   });
 });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { Op } from 'sequelize';
-import { Attachment, AuditRecord, Case, EventType, Grid, InboxTask } from '../../db/models/index.js';
+import { Attachment, AuditRecord, Case, EventType, Grid, InboxTask, User } from '../../db/models/index.js';
 import { eventually } from '../processes/support/process-harness.js';
 import { driveToHandle, naturalWidth, openTaskOf, pngImage } from './support/fixtures.js';
 import { openWebWorld, type WebWorld } from './support/web-world.js';
@@ -263,5 +263,45 @@ describe('web: the task page (a department clerk handles a case)', function () {
     await eventually('the case accepted', async () => (await Case.findByPk(row.id))!.status !== 'reported', 20_000);
     expect((await Case.findByPk(row.id))!.eventTypeId).to.equal(eventType.id);
     web.expectNoErrors(page);
+  });
+  it('given more open tasks than a page holds, when the clerk opens the inbox, then "more" appends the following tasks by cursor, each once, until none is left', async () => {
+    // given: 25 low-priority tasks of the clerk's unit (after every real one), sharing due times
+    const clerk = (await User.findOne({ where: { username: 'clerk' } }))!;
+    const due = new Date(Date.now() + 3 * 86_400_000);
+    for (let i = 0; i < 25; i++) {
+      await InboxTask.create({ userTaskKey: String(770000 + i), caseId: null, processInstanceKey: null, elementId: 'paging', name: `分页任务 ${i}`, formId: null, unitId: clerk.unitId, assignee: null, candidateGroups: [], state: 'created', priority: 1, dueAt: new Date(due.getTime() + Math.floor(i / 4) * 60_000), followUpAt: null, completedAt: null, completedBy: null });
+    }
+    try {
+      const all: string[] = [];
+      const token = await web.api.login('clerk');
+      let total = 0;
+      for (let after: string | null = null, first = true; first || after; first = false) {
+        const res: { status: number; body: { tasks: Array<{ userTaskKey: string }>; next: string | null; total?: number } } = await web.api.call('GET', `/tasks?limit=20${after ? `&after=${encodeURIComponent(after)}` : ''}`, { token });
+        if (first) total = res.body.total!;
+        all.push(...res.body.tasks.map((t) => t.userTaskKey));
+        after = res.body.next;
+      }
+      expect(all.length).to.equal(total).and.be.greaterThan(20);
+      const page = await web.newPage();
+      await web.login(page, 'clerk');
+
+      // when
+      await page.goto(web.url('/tasks/'));
+      await page.waitForSelector(`[data-testid=task-count]:has-text("${total}")`);
+      const rows = () => page.$$eval('[data-testid=task-list] tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-task')));
+      expect(await rows()).to.deep.equal(all.slice(0, 20));
+
+      // then
+      for (let shown = 20; shown < total; shown = Math.min(total, shown + 20)) {
+        await page.click('[data-testid=task-more]');
+        await page.locator('[data-testid=task-list] tbody tr').nth(Math.min(total, shown + 20) - 1).waitFor();
+      }
+      expect(await rows()).to.deep.equal(all);
+      expect(await page.isVisible('[data-testid=task-more]')).to.equal(false);
+      await web.screenshot(page, 'tasks-more');
+      web.expectNoErrors(page);
+    } finally {
+      await InboxTask.destroy({ where: { elementId: 'paging' } });
+    }
   });
 });

@@ -5,7 +5,7 @@ addMessages({
   zh: {
     'hi.title': '案卷历史', 'hi.search': '查询案件', 'hi.q': '关键词', 'hi.q.hint': '案件编号或诉求内容', 'hi.status': '状态', 'hi.category': '类别',
     'hi.light': '灯色', 'hi.channel': '来源', 'hi.township': '街道', 'hi.from': '上报起', 'hi.to': '上报止', 'hi.any': '全部', 'hi.apply': '查询', 'hi.reset': '清空',
-    'hi.count': '共 {n} 件', 'hi.none': '没有符合条件的案件', 'hi.page': '第 {page} / {pages} 页', 'hi.prev': '上一页', 'hi.next': '下一页',
+    'hi.count': '共 {n} 件', 'hi.count.capped': '至少 {n} 件', 'hi.none': '没有符合条件的案件', 'hi.more': '加载更多',
     'hi.col.caseNo': '案件编号', 'hi.col.status': '状态', 'hi.col.type': '事件类型', 'hi.col.unit': '责任单位', 'hi.col.channel': '来源',
     'hi.col.created': '上报时间', 'hi.col.due': '时限', 'hi.col.light': '灯',
     'hi.back': '返回列表', 'hi.case': '案件 {caseNo}', 'hi.description': '诉求内容', 'hi.address': '地址', 'hi.unit': '责任单位', 'hi.eventType': '事件类型',
@@ -26,7 +26,7 @@ addMessages({
   en: {
     'hi.title': 'Case history', 'hi.search': 'Find cases', 'hi.q': 'Keywords', 'hi.q.hint': 'case number or description', 'hi.status': 'Status', 'hi.category': 'Category',
     'hi.light': 'Light', 'hi.channel': 'Channel', 'hi.township': 'Township', 'hi.from': 'Reported from', 'hi.to': 'Reported to', 'hi.any': 'Any', 'hi.apply': 'Search', 'hi.reset': 'Clear',
-    'hi.count': '{n} cases', 'hi.none': 'No case matches', 'hi.page': 'Page {page} of {pages}', 'hi.prev': 'Previous', 'hi.next': 'Next',
+    'hi.count': '{n} cases', 'hi.count.capped': 'At least {n} cases', 'hi.none': 'No case matches', 'hi.more': 'More',
     'hi.col.caseNo': 'Case no.', 'hi.col.status': 'Status', 'hi.col.type': 'Event type', 'hi.col.unit': 'Unit', 'hi.col.channel': 'Channel',
     'hi.col.created': 'Reported', 'hi.col.due': 'Due', 'hi.col.light': 'Light',
     'hi.back': 'Back to the list', 'hi.case': 'Case {caseNo}', 'hi.description': 'Description', 'hi.address': 'Address', 'hi.unit': 'Unit', 'hi.eventType': 'Event type',

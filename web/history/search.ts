@@ -1,12 +1,14 @@
 /**
  * The case search (GET /api/cases): filters in the query string (a reload or a shared link keeps them),
- * a page of results, each row opening the case's history.
+ * the newest cases first, "more" appending the following page by its cursor (`after`, the answer's
+ * `next`), each row opening the case's history.
  */
+import { moreButton } from '../shared/more-button.js';
 import { api } from '../shared/api.js';
 import { h, replace } from '../shared/dom.js';
 import { formatDateTime, t } from '../shared/i18n.js';
 import { lightBadge, loadInto, statusBadge } from '../shared/layout.js';
-import type { CasePage } from './types.js';
+import type { CasePage, CaseRow } from './types.js';
 
 const STATUSES = ['reported', 'accepted', 'dispatched', 'handling', 'returned', 'verifying', 'closed', 'rejected', 'shelved', 'merged'];
 const CATEGORIES = ['市容环境', '生态环境', '矛盾纠纷', '应急指挥', '住房建设', '食品安全', '其他'];
@@ -14,21 +16,25 @@ const CHANNELS = ['hotline', 'photo', 'ai_camera', 'grid_worker', 'leader', 'ope
 const FILTERS = ['q', 'status', 'category', 'light', 'channel', 'unitId', 'township', 'from', 'to'] as const;
 const PAGE_SIZE = 20;
 
-type Filters = Record<(typeof FILTERS)[number], string> & { page: number };
+type Filters = Record<(typeof FILTERS)[number], string>;
 
 function readFilters(): Filters {
   const q = new URLSearchParams(location.search);
-  const f = Object.fromEntries(FILTERS.map((k) => [k, q.get(k) ?? ''])) as unknown as Filters;
-  f.page = Math.max(1, Number(q.get('page') ?? '1') || 1);
-  return f;
+  return Object.fromEntries(FILTERS.map((k) => [k, q.get(k) ?? ''])) as unknown as Filters;
 }
 
-function toQuery(f: Filters, withPaging: boolean): URLSearchParams {
+function toQuery(f: Filters): URLSearchParams {
   const q = new URLSearchParams();
   for (const k of FILTERS) if (f[k].trim()) q.set(k, f[k].trim());
-  if (withPaging || f.page > 1) q.set('page', String(f.page));
-  if (withPaging) q.set('pageSize', String(PAGE_SIZE));
   return q;
+}
+
+/** GET /api/cases for the filters: the first page, or the one after `after`. */
+function pageQuery(f: Filters, after: string | null): string {
+  const q = toQuery(f);
+  q.set('pageSize', String(PAGE_SIZE));
+  if (after) q.set('after', after);
+  return q.toString();
 }
 
 const select = (id: string, values: string[], current: string, label: (v: string) => string) =>
@@ -74,37 +80,46 @@ export function searchView(container: HTMLElement, open: (caseId: string) => voi
       h('button', { type: 'button', onclick: () => { form.reset(); for (const el of [q, from, to]) el.value = ''; for (const s of [status, category, light, channel, unit, township]) s.value = ''; form.requestSubmit(); } }, t('hi.reset'))));
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
-    filters = { q: q.value, status: status.value, category: category.value, light: light.value, channel: channel.value, unitId: unit.value, township: township.value, from: from.value, to: to.value, page: 1 };
+    filters = { q: q.value, status: status.value, category: category.value, light: light.value, channel: channel.value, unitId: unit.value, township: township.value, from: from.value, to: to.value };
     go();
   });
   const go = () => {
-    const search = toQuery(filters, false).toString();
+    const search = toQuery(filters).toString();
     history.replaceState(null, '', `${location.pathname}${search ? `?${search}` : ''}${location.hash}`);
     void loadInto(results, load);
   };
+  const row = (c: CaseRow) =>
+    h('tr', { 'data-case': c.caseNo, tabindex: 0, onclick: () => open(c.id), onkeydown: (e: Event) => { if ((e as KeyboardEvent).key === 'Enter') open(c.id); } },
+      h('td', null, lightBadge(c.light)),
+      h('td', null, h('a', { href: `#case=${encodeURIComponent(c.id)}` }, c.caseNo), h('div', { class: 'muted small-text' }, c.description.slice(0, 40))),
+      h('td', null, statusBadge(c.status)),
+      h('td', null, c.eventTypeName ?? c.category ?? '—'),
+      h('td', null, c.unitName ?? '—'),
+      h('td', null, t(`hi.ch.${c.channel}`)),
+      h('td', null, formatDateTime(c.createdAt)),
+      h('td', null, formatDateTime(c.dueAt)));
   const load = async () => {
-    const page = await api<CasePage>(`/cases?${toQuery(filters, true).toString()}`);
-    const pages = Math.max(1, Math.ceil(page.total / page.pageSize));
+    const first = await api<CasePage>(`/cases?${pageQuery(filters, null)}`);
+    const tbody = h('tbody', null, first.items.map(row));
     const table = h('table', { class: 'cases' },
       h('thead', null, h('tr', null, ['light', 'caseNo', 'status', 'type', 'unit', 'channel', 'created', 'due'].map((c) => h('th', null, t(`hi.col.${c}`))))),
-      h('tbody', null, page.items.map((c) =>
-        h('tr', { 'data-case': c.caseNo, tabindex: 0, onclick: () => open(c.id), onkeydown: (e: Event) => { if ((e as KeyboardEvent).key === 'Enter') open(c.id); } },
-          h('td', null, lightBadge(c.light)),
-          h('td', null, h('a', { href: `#case=${encodeURIComponent(c.id)}` }, c.caseNo), h('div', { class: 'muted small-text' }, c.description.slice(0, 40))),
-          h('td', null, statusBadge(c.status)),
-          h('td', null, c.eventTypeName ?? c.category ?? '—'),
-          h('td', null, c.unitName ?? '—'),
-          h('td', null, t(`hi.ch.${c.channel}`)),
-          h('td', null, formatDateTime(c.createdAt)),
-          h('td', null, formatDateTime(c.dueAt))))));
-    const pager = h('div', { class: 'pager' },
-      h('button', { type: 'button', disabled: filters.page <= 1, onclick: () => { filters.page--; go(); } }, t('hi.prev')),
-      h('span', { 'data-testid': 'case-page' }, t('hi.page', { page: page.page, pages })),
-      h('button', { type: 'button', disabled: filters.page >= pages, onclick: () => { filters.page++; go(); } }, t('hi.next')));
+      tbody);
+    // "more" appends the page after the last one shown, by the cursor the server gave with it
+    const next = first.next;
+    const { box: moreBox, failed: moreFailed } = moreButton({
+      next, label: t('hi.more'), testId: 'case-more',
+      loadAfter: async (cursor) => {
+        const page = await api<CasePage>(`/cases?${pageQuery(filters, cursor)}`);
+        tbody.append(...page.items.map(row));
+        return page.next;
+      },
+    });
+    const total = first.total ?? first.items.length;
     replace(results,
-      h('p', { class: 'muted', 'data-testid': 'case-count' }, t('hi.count', { n: page.total })),
-      page.items.length ? table : h('p', { class: 'notice' }, t('hi.none')),
-      page.total > page.pageSize ? pager : null);
+      h('p', { class: 'muted', 'data-testid': 'case-count' }, t(first.totalCapped ? 'hi.count.capped' : 'hi.count', { n: total })),
+      // a page may come back short with more to follow (README, Paging): the table stays for "more" to fill
+      first.items.length || next ? table : h('p', { class: 'notice' }, t('hi.none')),
+      moreBox, moreFailed);
   };
   replace(container, h('h1', null, t('hi.title')), form, results);
   void loadInto(results, load);

@@ -19,7 +19,8 @@ export interface CaseRow {
   description: string;
 }
 
-export interface CasePage { items: CaseRow[]; total: number; page: number; pageSize: number }
+/** One page of GET /api/cases: `next` is the cursor of the following page; the total comes with the first page only, counted up to 10,000 (`totalCapped`: at least that many). */
+export interface CasePage { items: CaseRow[]; next: string | null; pageSize: number; total?: number; totalCapped?: boolean }
 
 export type { CaseDetail } from '../../domain/cases/case-detail-type.js';
 import type { CaseDetail } from '../../domain/cases/case-detail-type.js';

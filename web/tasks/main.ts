@@ -3,6 +3,7 @@
  * a task opens beside the list with claim/release, its form (form-js) and the case (location, timeline).
  * The filters live in the query string and the open task in the hash, so a reload keeps both.
  */
+import { moreButton } from '../shared/more-button.js';
 import './messages.js';
 import './tasks.css';
 import { api, errorText, type Role, type User } from '../shared/api.js';
@@ -18,13 +19,15 @@ const WRITERS: readonly Role[] = ['admin', 'operator', 'dept_staff', 'dept_leade
 /** who may release a task someone else claimed (the server decides; this only shows the button) */
 const RELEASERS: readonly Role[] = ['admin', 'dept_leader', 'operator'];
 
-interface Filters { status: string; light: string; dueSoon: boolean; overdue: boolean; unit: string; category: string; page: number }
+interface Filters { status: string; light: string; dueSoon: boolean; overdue: boolean; unit: string; category: string }
+/** One page of GET /api/tasks: `next` is the cursor of the following page; the total comes with the first page only (capped: at least). */
+interface TaskPage { tasks: TaskSummary[]; next: string | null; total?: number; totalCapped?: boolean }
 
 function readFilters(): Filters {
   const q = new URLSearchParams(location.search);
   return {
     status: q.get('status') ?? 'created', light: q.get('light') ?? '', dueSoon: q.get('dueSoon') === '1', overdue: q.get('overdue') === '1',
-    unit: q.get('unit') ?? '', category: q.get('category') ?? '', page: Math.max(1, Number(q.get('page') ?? '1') || 1),
+    unit: q.get('unit') ?? '', category: q.get('category') ?? '',
   };
 }
 
@@ -36,13 +39,14 @@ function writeFilters(f: Filters): void {
   if (f.overdue) q.set('overdue', '1');
   if (f.unit) q.set('unit', f.unit);
   if (f.category) q.set('category', f.category);
-  if (f.page > 1) q.set('page', String(f.page));
   const search = q.toString();
   history.replaceState(null, '', `${location.pathname}${search ? `?${search}` : ''}${location.hash}`);
 }
 
-function apiQuery(f: Filters): string {
-  const q = new URLSearchParams({ status: f.status, limit: String(PAGE_SIZE), offset: String((f.page - 1) * PAGE_SIZE) });
+/** GET /api/tasks for the filters: the first page, or the one after the cursor `after`. */
+function apiQuery(f: Filters, after: string | null = null): string {
+  const q = new URLSearchParams({ status: f.status, limit: String(PAGE_SIZE) });
+  if (after) q.set('after', after);
   if (f.light) q.set('light', f.light);
   if (f.overdue) q.set('overdue', 'true');
   else if (f.dueSoon) q.set('dueSoon', 'true');
@@ -95,7 +99,7 @@ function start(main: HTMLElement, user: User): void {
     h('button', { type: 'submit', class: 'primary' }, t('tk.apply')));
   filterForm.addEventListener('submit', (ev) => {
     ev.preventDefault();
-    filters = { status: status.value, light: light.value, dueSoon: dueSoon.checked, overdue: overdue.checked, unit: unit.value.trim(), category: category.value, page: 1 };
+    filters = { status: status.value, light: light.value, dueSoon: dueSoon.checked, overdue: overdue.checked, unit: unit.value.trim(), category: category.value };
     writeFilters(filters);
     void loadList();
   });
@@ -108,35 +112,43 @@ function start(main: HTMLElement, user: User): void {
 
   async function loadList(): Promise<void> {
     await loadInto(listBox, async () => {
-      const res = await api<{ tasks: TaskSummary[]; total: number }>(`/tasks?${apiQuery(filters)}`);
-      renderList(res.tasks, res.total);
+      renderList(await api<TaskPage>(`/tasks?${apiQuery(filters)}`));
     });
   }
 
-  function renderList(tasks: TaskSummary[], total: number): void {
+  const taskRow = (task: TaskSummary, current: string | null) => h('tr', {
+    class: task.userTaskKey === current ? 'selected' : null, 'data-task': task.userTaskKey, 'data-case': task.caseNo ?? '', tabindex: 0,
+    onclick: () => { location.hash = `task=${task.userTaskKey}`; },
+    onkeydown: (ev: Event) => { if ((ev as KeyboardEvent).key === 'Enter') location.hash = `task=${task.userTaskKey}`; },
+  },
+  h('td', null, lightBadge(task.light)),
+  h('td', null, task.name),
+  h('td', null, task.caseNo ?? '—'),
+  h('td', { 'data-testid': 'task-category' }, task.category ?? '—'),
+  h('td', null, task.unitCode ?? '—'),
+  h('td', { class: task.light === 'red' ? 'overdue' : null }, formatDateTime(task.dueAt)),
+  h('td', null, task.assignee ?? h('span', { class: 'muted' }, t('tk.unclaimed'))));
+
+  function renderList(first: TaskPage): void {
     const current = openKey();
-    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-    const go = (page: number) => { filters = { ...filters, page }; writeFilters(filters); void loadList(); };
+    const tbody = h('tbody', null, first.tasks.map((task) => taskRow(task, current)));
+    // "more" appends the page after the last one shown, by the cursor the server gave with it
+    const next = first.next;
+    const { box: moreBox, failed: moreFailed } = moreButton({
+      next, label: t('tk.more'), testId: 'task-more',
+      loadAfter: async (cursor) => {
+        const page = await api<TaskPage>(`/tasks?${apiQuery(filters, cursor)}`);
+        tbody.append(...page.tasks.map((task) => taskRow(task, openKey())));
+        return page.next;
+      },
+    });
+    const total = first.total ?? first.tasks.length;
     replace(listBox,
-      h('p', { class: 'muted', 'data-testid': 'task-count' }, t('tk.count', { n: total })),
-      tasks.length === 0 ? h('p', { class: 'notice' }, t('tk.none')) : h('table', { class: 'tasks' },
+      h('p', { class: 'muted', 'data-testid': 'task-count' }, t(first.totalCapped ? 'tk.count.capped' : 'tk.count', { n: total })),
+      first.tasks.length === 0 && !next ? h('p', { class: 'notice' }, t('tk.none')) : h('table', { class: 'tasks' },
         h('thead', null, h('tr', null, ['tk.col.light', 'tk.col.task', 'tk.col.case', 'tk.col.category', 'tk.col.unit', 'tk.col.due', 'tk.col.assignee'].map((k) => h('th', null, t(k))))),
-        h('tbody', null, tasks.map((task) => h('tr', {
-          class: task.userTaskKey === current ? 'selected' : null, 'data-task': task.userTaskKey, 'data-case': task.caseNo ?? '', tabindex: 0,
-          onclick: () => { location.hash = `task=${task.userTaskKey}`; },
-          onkeydown: (ev: Event) => { if ((ev as KeyboardEvent).key === 'Enter') location.hash = `task=${task.userTaskKey}`; },
-        },
-        h('td', null, lightBadge(task.light)),
-        h('td', null, task.name),
-        h('td', null, task.caseNo ?? '—'),
-        h('td', { 'data-testid': 'task-category' }, task.category ?? '—'),
-        h('td', null, task.unitCode ?? '—'),
-        h('td', { class: task.light === 'red' ? 'overdue' : null }, formatDateTime(task.dueAt)),
-        h('td', null, task.assignee ?? h('span', { class: 'muted' }, t('tk.unclaimed'))))))),
-      pages > 1 ? h('div', { class: 'pager' },
-        h('button', { type: 'button', disabled: filters.page <= 1, onclick: () => go(filters.page - 1) }, t('tk.prev')),
-        h('span', null, `${filters.page} / ${pages}`),
-        h('button', { type: 'button', disabled: filters.page >= pages, onclick: () => go(filters.page + 1) }, t('tk.next'))) : null);
+        tbody),
+      moreBox, moreFailed);
   }
 
   async function loadDetail(): Promise<void> {
