@@ -187,7 +187,8 @@ export class Engine extends EventEmitter {
       return;
     }
     for (const cmd of batch) {
-      await this.driver.exec('SAVEPOINT cmd');
+      // held by the MySQL driver until the command's first statement: no round trip of its own
+      await this.driver.write('SAVEPOINT cmd');
       const run = new Run(this.runContext);
       try {
         const value = await cmd.fn(run);
@@ -401,11 +402,11 @@ export class Engine extends EventEmitter {
         correlated.add(s.process_id);
       }
       if (ttl > 0) {
-        await this.driver.run(
+        await this.driver.write(
           'INSERT INTO eng_message (message_key, name, correlation_key, message_id, variables, expires_at, published_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
           [messageKey, m.name, correlationKey, m.messageId ?? null, JSON.stringify(vars), now + ttl, now],
         );
-        for (const p of correlated) await this.driver.run('INSERT INTO eng_message_correlation (message_key, process_id) VALUES (?, ?)', [messageKey, p]);
+        for (const p of correlated) await this.driver.write('INSERT INTO eng_message_correlation (message_key, process_id) VALUES (?, ?)', [messageKey, p]);
         if (run.effects.earliestDue === null || now + ttl < run.effects.earliestDue) run.effects.earliestDue = now + ttl;
       }
       return { messageKey };
@@ -431,7 +432,7 @@ export class Engine extends EventEmitter {
       const jobs: ActivatedJob[] = [];
       const deadline = now + r.timeoutMs;
       for (const job of rows) {
-        await this.driver.run("UPDATE eng_job SET state = 'ACTIVATED', deadline = ?, worker = ? WHERE job_key = ?", [deadline, r.worker, job.job_key]);
+        await this.driver.write("UPDATE eng_job SET state = 'ACTIVATED', deadline = ?, worker = ? WHERE job_key = ?", [deadline, r.worker, job.job_key]);
         let variables = await run.visible(job.element_key);
         if (r.fetchVariables) variables = Object.fromEntries(r.fetchVariables.filter((n) => n in variables).map((n) => [n, variables[n]]));
         jobs.push({
@@ -466,12 +467,12 @@ export class Engine extends EventEmitter {
       if (f.variables && el) await run.setVariables(el.key, f.variables, true);
       if (f.retries > 0) {
         const retryAt = this.clock.now() + (f.retryBackOffMs ?? 0);
-        await this.driver.run("UPDATE eng_job SET state = 'ACTIVATABLE', retries = ?, retry_at = ?, deadline = NULL, worker = NULL, error_message = ? WHERE job_key = ?", [f.retries, retryAt, f.errorMessage ?? null, key]);
+        await this.driver.write("UPDATE eng_job SET state = 'ACTIVATABLE', retries = ?, retry_at = ?, deadline = NULL, worker = NULL, error_message = ? WHERE job_key = ?", [f.retries, retryAt, f.errorMessage ?? null, key]);
         await run.history(el, 'JOB_FAILED', { jobKey: key, retries: f.retries, errorMessage: f.errorMessage ?? null, retryBackOffMs: f.retryBackOffMs ?? 0 });
         if (f.retryBackOffMs) run.effects.earliestDue = retryAt;
         else run.effects.jobTypes.add(job.type);
       } else {
-        await this.driver.run("UPDATE eng_job SET state = 'FAILED', retries = 0, deadline = NULL, worker = NULL, error_message = ? WHERE job_key = ?", [f.errorMessage ?? null, key]);
+        await this.driver.write("UPDATE eng_job SET state = 'FAILED', retries = 0, deadline = NULL, worker = NULL, error_message = ? WHERE job_key = ?", [f.errorMessage ?? null, key]);
         await run.history(el, 'JOB_FAILED', { jobKey: key, retries: 0, errorMessage: f.errorMessage ?? null });
         if (el) await run.raiseIncident(el, 'activate', new Incident('JOB_NO_RETRIES', f.errorMessage || 'no more retries left'), key);
       }
@@ -487,7 +488,7 @@ export class Engine extends EventEmitter {
       if (!el) return;
       const caught = await run.throwError(el, e.errorCode, e.errorMessage ?? '', e.variables ?? {}, key);
       if (!caught) {
-        await this.driver.run("UPDATE eng_job SET state = 'ERROR_THROWN', deadline = NULL, worker = NULL, error_message = ? WHERE job_key = ?", [e.errorMessage ?? null, key]);
+        await this.driver.write("UPDATE eng_job SET state = 'ERROR_THROWN', deadline = NULL, worker = NULL, error_message = ? WHERE job_key = ?", [e.errorMessage ?? null, key]);
         await run.raiseIncident(el, 'activate', new Incident('UNHANDLED_ERROR_EVENT', `error '${e.errorCode}' thrown by job ${key} was not caught${e.errorMessage ? `: ${e.errorMessage}` : ''}`), key);
       }
     });
@@ -498,7 +499,7 @@ export class Engine extends EventEmitter {
     await this.command(async (run) => {
       const job = await this.driver.get<JobRow>('SELECT * FROM eng_job WHERE job_key = ?', [key]);
       if (!job) throw new EngineError('NOT_FOUND', `job ${key} not found`);
-      await this.driver.run('UPDATE eng_job SET retries = ? WHERE job_key = ?', [retries, key]);
+      await this.driver.write('UPDATE eng_job SET retries = ? WHERE job_key = ?', [retries, key]);
       await run.history(await run.element(job.element_key), 'JOB_RETRIES_UPDATED', { jobKey: key, retries }, job.instance_key);
     });
   }
@@ -531,7 +532,7 @@ export class Engine extends EventEmitter {
   async assignUserTask(key: string, assignee: string | null): Promise<void> {
     await this.command(async (run) => {
       const task = await this.openTask(key);
-      await this.driver.run('UPDATE eng_user_task SET assignee = ? WHERE task_key = ?', [assignee, key]);
+      await this.driver.write('UPDATE eng_user_task SET assignee = ? WHERE task_key = ?', [assignee, key]);
       await run.history(await run.element(task.element_key), 'USER_TASK_ASSIGNED', { userTaskKey: key, assignee });
       run.effects.userTaskEvents.push({ intent: 'ASSIGNED', taskKey: key });
     });
@@ -558,7 +559,7 @@ export class Engine extends EventEmitter {
       if (changes.candidateUsers) sets.push('candidate_users = ?') && values.push(JSON.stringify(changes.candidateUsers));
       if (changes.priority !== undefined) sets.push('priority = ?') && values.push(changes.priority);
       if (!sets.length) return;
-      await this.driver.run(`UPDATE eng_user_task SET ${sets.join(', ')} WHERE task_key = ?`, [...values, key]);
+      await this.driver.write(`UPDATE eng_user_task SET ${sets.join(', ')} WHERE task_key = ?`, [...values, key]);
       await run.history(await run.element(task.element_key), 'USER_TASK_UPDATED', { userTaskKey: key, ...changes });
       run.effects.userTaskEvents.push({ intent: 'UPDATED', taskKey: key });
     });
@@ -579,11 +580,11 @@ export class Engine extends EventEmitter {
           throw new EngineError('INVALID_STATE', `job ${inc.job_key} has no retries left: update its retries before resolving incident ${incidentKey}`);
         }
         if (job) {
-          await this.driver.run("UPDATE eng_job SET state = 'ACTIVATABLE', retry_at = 0, retries = ? WHERE job_key = ?", [Math.max(1, Number(job.retries)), job.job_key]);
+          await this.driver.write("UPDATE eng_job SET state = 'ACTIVATABLE', retry_at = 0, retries = ? WHERE job_key = ?", [Math.max(1, Number(job.retries)), job.job_key]);
           run.effects.jobTypes.add(job.type);
         }
       }
-      await this.driver.run("UPDATE eng_incident SET state = 'RESOLVED', resolved_at = ? WHERE incident_key = ?", [this.clock.now(), incidentKey]);
+      await this.driver.write("UPDATE eng_incident SET state = 'RESOLVED', resolved_at = ? WHERE incident_key = ?", [this.clock.now(), incidentKey]);
       await run.history(el, 'INCIDENT_RESOLVED', { incidentKey }, inc.instance_key);
       if (!inc.job_key && el?.data.pending) run.enqueue(el.data.pending, el.key);
     });
@@ -625,7 +626,7 @@ export class Engine extends EventEmitter {
           for (const j of expiredJobs) {
             const job = await this.driver.get<JobRow>("SELECT * FROM eng_job WHERE job_key = ? AND state = 'ACTIVATED' AND deadline <= ?", [j.job_key, now]);
             if (!job) continue;
-            await this.driver.run("UPDATE eng_job SET state = 'ACTIVATABLE', deadline = NULL, worker = NULL WHERE job_key = ?", [job.job_key]);
+            await this.driver.write("UPDATE eng_job SET state = 'ACTIVATABLE', deadline = NULL, worker = NULL WHERE job_key = ?", [job.job_key]);
             await run.history(await run.element(job.element_key), 'JOB_TIMED_OUT', { jobKey: job.job_key, worker: job.worker });
             run.effects.jobTypes.add(job.type);
           }
@@ -640,8 +641,8 @@ export class Engine extends EventEmitter {
       if (expired.length) {
         work.push(this.command(async () => {
           for (const m of expired) {
-            await this.driver.run('DELETE FROM eng_message WHERE message_key = ?', [m.message_key]);
-            await this.driver.run('DELETE FROM eng_message_correlation WHERE message_key = ?', [m.message_key]);
+            await this.driver.write('DELETE FROM eng_message WHERE message_key = ?', [m.message_key]);
+            await this.driver.write('DELETE FROM eng_message_correlation WHERE message_key = ?', [m.message_key]);
           }
         }));
       }

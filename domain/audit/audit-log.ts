@@ -1,7 +1,7 @@
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import { AUDIT_GENESIS_HASH } from '../../db/migrations/0002-audit-chain.js';
 import { AuditRecord } from '../../db/models/index.js';
-import { insertRow } from '../../db/rows.js';
+import { insertRow, insertRows } from '../../db/rows.js';
 import { canonicalValue } from '../shared/canonical-json.js';
 import { auditHash } from './hash.js';
 
@@ -41,6 +41,11 @@ export interface AuditChain {
    * ago and it was not there (skips a second lookup; nothing else can have written it since).
    */
   append(input: AuditInput, options?: { dedupChecked?: boolean }): Promise<AuditEntry>;
+  /**
+   * Appends several records in order, with `dedupChecked` in one INSERT (and one read of their ids)
+   * instead of one per record: for writers that append a batch (intake).
+   */
+  appendMany(inputs: AuditInput[], options?: { dedupChecked?: boolean }): Promise<AuditEntry[]>;
   /** the record written earlier with this dedup key, if any */
   find(dedupKey: string): Promise<AuditEntry | null>;
 }
@@ -61,6 +66,44 @@ export function toAuditEntry(row: AuditRecord): AuditEntry {
 
 function wholeSecond(at: Date): Date {
   return new Date(Math.floor(at.getTime() / 1000) * 1000);
+}
+
+/** A record's content as it is hashed and stored. */
+function contentOf(input: AuditInput) {
+  return {
+    caseId: input.caseId === null || input.caseId === undefined ? null : String(input.caseId),
+    actor: input.actor,
+    actorRole: input.actorRole ?? null,
+    action: input.action,
+    // stored exactly as hashed: the canonical JSON value
+    detail: input.detail ? (canonicalValue(input.detail) as Record<string, unknown>) : null,
+    dedupKey: input.dedupKey ?? null,
+    createdAt: wholeSecond(input.at ?? new Date()),
+  };
+}
+type AuditContent = ReturnType<typeof contentOf>;
+
+/** The `audit_log` row of a record (plain INSERTs, not AuditRecord.create: every case change of every worker comes here, db/rows.ts). */
+function rowOf(content: AuditContent, prevHash: string, hash: string) {
+  return {
+    case_id: content.caseId, actor: content.actor, action: content.action, actor_role: content.actorRole,
+    detail: content.detail === null ? null : JSON.stringify(content.detail), dedup_key: content.dedupKey,
+    prev_hash: prevHash, hash, created_at: content.createdAt,
+  };
+}
+
+/**
+ * Takes the chain head for this transaction and reads the last hash. MySQL: one locking read. SQLite:
+ * a write first, so that the transaction holds the database's write lock from here on (a read first
+ * takes a shared lock, which may fail to upgrade); the connection has busy_timeout set where
+ * db/connection.ts opens it.
+ */
+async function lockHead(sequelize: Sequelize, transaction: Transaction): Promise<Array<{ last_hash: string }>> {
+  if (sequelize.getDialect() !== 'sqlite') {
+    return sequelize.query<{ last_hash: string }>('SELECT last_hash FROM audit_chain_head WHERE id = 1 FOR UPDATE', { type: QueryTypes.SELECT, transaction });
+  }
+  await sequelize.query('UPDATE audit_chain_head SET updated_at = ? WHERE id = 1', { replacements: [new Date()], transaction });
+  return sequelize.query<{ last_hash: string }>('SELECT last_hash FROM audit_chain_head WHERE id = 1', { type: QueryTypes.SELECT, transaction });
 }
 
 interface ChainJob {
@@ -146,9 +189,7 @@ async function commitGroup(group: ChainJob[]): Promise<void> {
   try {
     await db().transaction(async (transaction) => {
       const sequelize = db();
-      // (SQLite: the transaction's connection has busy_timeout set once, where db/connection.ts opens it)
-      await sequelize.query('UPDATE audit_chain_head SET updated_at = ? WHERE id = 1', { replacements: [new Date()], transaction });
-      const heads = await sequelize.query<{ last_hash: string }>('SELECT last_hash FROM audit_chain_head WHERE id = 1', { type: QueryTypes.SELECT, transaction });
+      const heads = await lockHead(sequelize, transaction);
       if (!heads[0]) throw new Error('audit log: audit_chain_head row missing (migration 0002 not applied?)');
       const head = { prevHash: heads[0].last_hash, lastId: null as string | null, appended: 0 };
 
@@ -160,39 +201,54 @@ async function commitGroup(group: ChainJob[]): Promise<void> {
             const row = await AuditRecord.findOne({ where: { dedupKey }, transaction: tx });
             return row ? toAuditEntry(row) : null;
           };
-          return {
-            transaction: tx,
-            find,
-            async append(input, options) {
-              if (input.dedupKey && !options?.dedupChecked) {
-                const existing = await find(input.dedupKey);
-                if (existing) return existing;
-              }
-              const content = {
-                caseId: input.caseId === null || input.caseId === undefined ? null : String(input.caseId),
-                actor: input.actor,
-                actorRole: input.actorRole ?? null,
-                action: input.action,
-                // stored exactly as hashed: the canonical JSON value
-                detail: input.detail ? (canonicalValue(input.detail) as Record<string, unknown>) : null,
-                dedupKey: input.dedupKey ?? null,
-                createdAt: wholeSecond(input.at ?? new Date()),
-              };
-              const hash = auditHash(head.prevHash, content);
-              // a plain INSERT, not AuditRecord.create: every case change of every worker comes here (db/rows.ts)
-              const id = await insertRow(sequelize, 'audit_log', {
-                case_id: content.caseId, actor: content.actor, action: content.action, actor_role: content.actorRole,
-                detail: content.detail === null ? null : JSON.stringify(content.detail), dedup_key: content.dedupKey,
-                prev_hash: head.prevHash, hash, created_at: content.createdAt,
-              }, { transaction: tx });
-              const entry: AuditEntry = { id, ...content, prevHash: head.prevHash, hash, createdAt: content.createdAt.toISOString() };
-              head.prevHash = hash;
-              head.lastId = id;
-              head.appended++;
-              if (content.caseId !== null) caseTouched = true;
-              return entry;
-            },
+          const append = async (input: AuditInput, options?: { dedupChecked?: boolean }): Promise<AuditEntry> => {
+            if (input.dedupKey && !options?.dedupChecked) {
+              const existing = await find(input.dedupKey);
+              if (existing) return existing;
+            }
+            const content = contentOf(input);
+            const hash = auditHash(head.prevHash, content);
+            const id = await insertRow(sequelize, 'audit_log', rowOf(content, head.prevHash, hash), { transaction: tx });
+            const entry: AuditEntry = { id, ...content, prevHash: head.prevHash, hash, createdAt: content.createdAt.toISOString() };
+            head.prevHash = hash;
+            head.lastId = id;
+            head.appended++;
+            if (content.caseId !== null) caseTouched = true;
+            return entry;
           };
+          const appendMany = async (inputs: AuditInput[], options?: { dedupChecked?: boolean }): Promise<AuditEntry[]> => {
+            if (inputs.length < 2 || !options?.dedupChecked) {
+              const entries: AuditEntry[] = [];
+              for (const input of inputs) entries.push(await append(input, options));
+              return entries;
+            }
+            const linked: Array<{ content: AuditContent; prevHash: string; hash: string }> = [];
+            let prevHash = head.prevHash;
+            for (const input of inputs) {
+              const content = contentOf(input);
+              const hash = auditHash(prevHash, content);
+              linked.push({ content, prevHash, hash });
+              prevHash = hash;
+            }
+            await insertRows(sequelize, 'audit_log', linked.map((r) => rowOf(r.content, r.prevHash, r.hash)), { transaction: tx });
+            // the ids back through the unique hash: a multi-row INSERT reports one id, and MySQL's interleaved
+            // auto-increment mode does not promise consecutive ones (they do rise in row order, the chain's order)
+            const ids = new Map((await sequelize.query<{ id: string | number; hash: string }>(
+              `SELECT id, hash FROM audit_log WHERE hash IN (${linked.map((_, i) => `$${i + 1}`).join(', ')})`,
+              { bind: linked.map((r) => r.hash), type: QueryTypes.SELECT, transaction: tx },
+            )).map((r) => [r.hash, String(r.id)]));
+            const entries = linked.map(({ content, prevHash: prev, hash }): AuditEntry => {
+              const id = ids.get(hash);
+              if (id === undefined) throw new Error(`audit log: record ${hash} not found right after its INSERT`);
+              return { id, ...content, prevHash: prev, hash, createdAt: content.createdAt.toISOString() };
+            });
+            head.prevHash = prevHash;
+            head.lastId = entries[entries.length - 1]!.id;
+            head.appended += entries.length;
+            if (entries.some((e) => e.caseId !== null)) caseTouched = true;
+            return entries;
+          };
+          return { transaction: tx, find, append, appendMany };
         };
         if (group.length === 1) {
           // alone: no savepoint; a failure rolls the whole transaction back, as it always did
@@ -201,12 +257,13 @@ async function commitGroup(group: ChainJob[]): Promise<void> {
         }
         // a plain SAVEPOINT on the group's transaction rather than a Sequelize savepoint transaction (an
         // object, a uuid and its bookkeeping per job: two per report at intake); the job writes with the
-        // group's transaction, so what it registers for after the commit runs after the real COMMIT
+        // group's transaction, so what it registers for after the commit runs after the real COMMIT.
+        // Never released: the COMMIT releases them all (the names are unique within the group), and a
+        // RELEASE was one more round trip per job while the chain is held
         const savepoint = `chain_job_${outcomes.length}`;
         await sequelize.query(`SAVEPOINT ${savepoint}`, { transaction });
         try {
           const value = await job.fn(chainIn(transaction));
-          await sequelize.query(`RELEASE SAVEPOINT ${savepoint}`, { transaction });
           outcomes.push({ ok: true, value, caseTouched });
         } catch (error) {
           // the job's own error first: should going back fail too (the whole transaction lost), the job
@@ -214,7 +271,6 @@ async function commitGroup(group: ChainJob[]): Promise<void> {
           outcomes.push({ ok: false, error });
           // back to the job's savepoint: the chain continues from where it was before the job
           await sequelize.query(`ROLLBACK TO SAVEPOINT ${savepoint}`, { transaction });
-          await sequelize.query(`RELEASE SAVEPOINT ${savepoint}`, { transaction });
           Object.assign(head, before);
         }
       }

@@ -67,13 +67,21 @@ function json(value: unknown): string {
 /**
  * Executes one command's worth of BPMN semantics inside the caller's transaction: activates and
  * completes elements, takes flows, opens and closes subscriptions, records history. Everything it
- * changes is written through to SQL at once; nothing survives the command in memory.
+ * changes is written through to SQL at once (as `write`s, which the MySQL driver sends together with
+ * the next read); nothing survives the command in memory.
  */
 export class Run {
   private readonly queue: Step[] = [];
   /** work that must wait until the current step has finished (e.g. correlating a buffered message) */
   private followUps: Array<() => Promise<void>> = [];
   private readonly cache = new Map<string, ElementRow | null>();
+  /**
+   * Scopes whose every variable this command knows, name → JSON text as stored: the scopes it created and
+   * the scopes it read whole. Its own writes go through, so a scope is read at most once per command
+   * rather than at every evaluation (on MySQL each read is a round trip of the engine's only writer).
+   * Text rather than values: callers may change the values they are handed.
+   */
+  private readonly knownVariables = new Map<string, Map<string, string>>();
   private readonly instances = new Map<string, InstanceRow>();
   readonly effects: RunEffects = { jobTypes: new Set(), userTaskEvents: [], incidents: [], earliestDue: null };
 
@@ -109,23 +117,25 @@ export class Run {
   }
 
   private async insertElement(row: ElementRow): Promise<void> {
-    await this.db.run(
+    await this.db.write(
       'INSERT INTO eng_element (element_key, instance_key, element_id, element_type, scope_key, state, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
       [row.key, row.instanceKey, row.elementId, row.type, row.scopeKey, row.state, Object.keys(row.data).length ? json(row.data) : null],
     );
     this.cache.set(row.key, row);
+    this.knownVariables.set(row.key, new Map()); // a new key: no variables yet
   }
 
   async saveElement(row: ElementRow): Promise<void> {
-    await this.db.run('UPDATE eng_element SET state = ?, data = ? WHERE element_key = ?', [
+    await this.db.write('UPDATE eng_element SET state = ?, data = ? WHERE element_key = ?', [
       row.state, Object.keys(row.data).length ? json(row.data) : null, row.key,
     ]);
   }
 
   private async deleteElement(row: ElementRow): Promise<void> {
-    await this.db.run('DELETE FROM eng_element WHERE element_key = ?', [row.key]);
-    await this.db.run('DELETE FROM eng_variable WHERE scope_key = ?', [row.key]);
+    await this.db.write('DELETE FROM eng_element WHERE element_key = ?', [row.key]);
+    await this.db.write('DELETE FROM eng_variable WHERE scope_key = ?', [row.key]);
     this.cache.set(row.key, null);
+    this.knownVariables.delete(row.key);
   }
 
   async instance(key: string): Promise<InstanceRow> {
@@ -150,7 +160,7 @@ export class Run {
 
   async history(el: ElementRow | null, intent: string, payload?: unknown, instanceKey?: string): Promise<void> {
     const inst = el ? await this.instance(el.instanceKey) : instanceKey ? await this.instance(instanceKey) : null;
-    await this.db.run(
+    await this.db.write(
       'INSERT INTO eng_history (instance_key, process_id, element_key, element_id, element_type, intent, at, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       [inst?.instance_key ?? instanceKey ?? null, inst?.process_id ?? null, el?.key ?? null, el?.elementId ?? null, el?.type ?? null, intent, this.now, payload === undefined ? null : json(payload)],
     );
@@ -170,16 +180,19 @@ export class Run {
   }
 
   async variablesOf(scopeKeys: string[]): Promise<Map<string, Map<string, unknown>>> {
+    const unknown = scopeKeys.filter((k) => !this.knownVariables.has(k));
+    if (unknown.length) {
+      const rows = await this.db.all<{ scope_key: string; name: string; value: string }>(
+        `SELECT scope_key, name, value FROM eng_variable WHERE scope_key IN (${unknown.map(() => '?').join(', ')})`,
+        unknown,
+      );
+      for (const k of unknown) this.knownVariables.set(k, new Map());
+      for (const r of rows) this.knownVariables.get(r.scope_key)!.set(r.name, r.value);
+    }
     const result = new Map<string, Map<string, unknown>>();
-    if (!scopeKeys.length) return result;
-    const rows = await this.db.all<{ scope_key: string; name: string; value: string }>(
-      `SELECT scope_key, name, value FROM eng_variable WHERE scope_key IN (${scopeKeys.map(() => '?').join(', ')})`,
-      scopeKeys,
-    );
-    for (const r of rows) {
-      let m = result.get(r.scope_key);
-      if (!m) result.set(r.scope_key, (m = new Map()));
-      m.set(r.name, JSON.parse(r.value));
+    for (const k of scopeKeys) {
+      const known = this.knownVariables.get(k)!;
+      if (known.size) result.set(k, new Map([...known].map(([name, text]) => [name, JSON.parse(text) as unknown])));
     }
     return result;
   }
@@ -204,14 +217,16 @@ export class Run {
   async setLocal(scopeKey: string, instanceKey: string, name: string, value: unknown, known?: false | { value: unknown }): Promise<void> {
     const text = json(value);
     let current: string | undefined;
+    const scope = this.knownVariables.get(scopeKey);
     if (known === undefined) {
-      current = (await this.db.get<{ value: string }>('SELECT value FROM eng_variable WHERE scope_key = ? AND name = ?', [scopeKey, name]))?.value;
+      current = scope ? scope.get(name) : (await this.db.get<{ value: string }>('SELECT value FROM eng_variable WHERE scope_key = ? AND name = ?', [scopeKey, name]))?.value;
     } else if (known) current = json(known.value);
     if (current === text) return; // unchanged: Zeebe records no update either
     const present = current !== undefined;
-    if (present) await this.db.run('UPDATE eng_variable SET value = ? WHERE scope_key = ? AND name = ?', [text, scopeKey, name]);
-    else await this.db.run('INSERT INTO eng_variable (scope_key, name, instance_key, value) VALUES (?, ?, ?, ?)', [scopeKey, name, instanceKey, text]);
-    await this.db.run(
+    if (present) await this.db.write('UPDATE eng_variable SET value = ? WHERE scope_key = ? AND name = ?', [text, scopeKey, name]);
+    else await this.db.write('INSERT INTO eng_variable (scope_key, name, instance_key, value) VALUES (?, ?, ?, ?)', [scopeKey, name, instanceKey, text]);
+    scope?.set(name, text);
+    await this.db.write(
       'INSERT INTO eng_history (instance_key, process_id, element_key, element_id, element_type, intent, at, payload) VALUES (?, ?, ?, NULL, NULL, ?, ?, ?)',
       [instanceKey, (await this.instance(instanceKey)).process_id, scopeKey, present ? 'VARIABLE_UPDATED' : 'VARIABLE_CREATED', this.now, json({ name, value })],
     );
@@ -318,7 +333,7 @@ export class Run {
     }
     const key = this.ctx.keys.nextKey();
     const inst = await this.instance(el.instanceKey);
-    await this.db.run(
+    await this.db.write(
       'INSERT INTO eng_incident (incident_key, state, instance_key, element_key, element_id, process_id, job_key, error_type, error_message, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       [key, 'ACTIVE', el.instanceKey, el.key, el.elementId, inst.process_id, jobKey, incident.errorType, incident.message, this.now],
     );
@@ -336,7 +351,7 @@ export class Run {
       parent_instance_key: extra.parent_instance_key ?? null, parent_element_key: extra.parent_element_key ?? null,
       start_correlation_key: extra.start_correlation_key ?? null, started_at: this.now, ended_at: null,
     };
-    await this.db.run(
+    await this.db.write(
       'INSERT INTO eng_instance (instance_key, def_key, process_id, version, state, parent_instance_key, parent_element_key, start_correlation_key, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       [key, def.defKey, def.processId, def.version, 'ACTIVE', row.parent_instance_key, row.parent_element_key, row.start_correlation_key, this.now],
     );
@@ -427,7 +442,7 @@ export class Run {
 
   async insertTimer(owner: ElementRow | null, elementId: string, plan: TimerPlan, defKey?: string): Promise<void> {
     const def = owner ? (await this.definitionOf(owner)).defKey : defKey!;
-    await this.db.run(
+    await this.db.write(
       'INSERT INTO eng_timer (timer_key, due_at, instance_key, element_key, element_id, def_key, repetitions, spec) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       [this.ctx.keys.nextKey(), plan.dueAt, owner?.instanceKey ?? null, owner?.key ?? null, elementId, def, plan.repetitions, plan.interval ? json(plan.interval) : null],
     );
@@ -436,7 +451,7 @@ export class Run {
 
   private async insertSubscription(owner: ElementRow, elementId: string, kind: 'message' | 'signal', name: string, correlationKey: string | null): Promise<string> {
     const key = this.ctx.keys.nextKey();
-    await this.db.run(
+    await this.db.write(
       'INSERT INTO eng_subscription (sub_key, kind, name, correlation_key, instance_key, element_key, element_id, process_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       [key, kind, name, correlationKey, owner.instanceKey, owner.key, elementId, (await this.instance(owner.instanceKey)).process_id, this.now],
     );
@@ -455,7 +470,7 @@ export class Run {
     );
     const subKey = await this.insertSubscription(owner, elementId, 'message', name, correlationKey);
     if (buffered) {
-      await this.db.run('INSERT INTO eng_message_correlation (message_key, process_id) VALUES (?, ?)', [buffered.message_key, processId]);
+      await this.db.write('INSERT INTO eng_message_correlation (message_key, process_id) VALUES (?, ?)', [buffered.message_key, processId]);
       // correlate once the activation has finished, as a follow-up (the element may have other subscriptions to open)
       this.followUps.push(async () => {
         const sub = await this.db.get<SubscriptionRow>('SELECT * FROM eng_subscription WHERE sub_key = ?', [subKey]);
@@ -551,7 +566,7 @@ export class Run {
     return async () => {
       const inst = await this.instance(el.instanceKey);
       const key = this.ctx.keys.nextKey();
-      await this.db.run(
+      await this.db.write(
         'INSERT INTO eng_job (job_key, type, state, instance_key, element_key, element_id, process_id, def_key, retries, retry_at, headers, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
         [key, type, 'ACTIVATABLE', el.instanceKey, el.key, el.elementId, inst.process_id, inst.def_key, retries, 0, json(node.job!.headers), this.now],
       );
@@ -590,7 +605,7 @@ export class Run {
     return async () => {
       const inst = await this.instance(el.instanceKey);
       const key = this.ctx.keys.nextKey();
-      await this.db.run(
+      await this.db.write(
         `INSERT INTO eng_user_task (task_key, state, instance_key, element_key, element_id, process_id, def_key, name, assignee, candidate_groups,
            candidate_users, due_date, follow_up_date, form_id, form_key, priority, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [key, 'CREATED', el.instanceKey, el.key, el.elementId, inst.process_id, inst.def_key, node.name, assignee || null, json(candidateGroups),
@@ -819,7 +834,7 @@ export class Run {
   async takeFlow(scope: ElementRow, flowId: string, model: ProcessModel): Promise<void> {
     const flow = model.flows[flowId]!;
     const target = model.nodes[flow.targetId]!;
-    await this.db.run(
+    await this.db.write(
       'INSERT INTO eng_history (instance_key, process_id, element_key, element_id, element_type, intent, at, payload) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)',
       [scope.instanceKey, (await this.instance(scope.instanceKey)).process_id, scope.key, flowId, 'sequenceFlow', 'SEQUENCE_FLOW_TAKEN', this.now],
     );
@@ -873,6 +888,8 @@ export class Run {
     const pendingTokens = Object.values(scope.data.joins ?? {}).some((t) => Object.values(t).some((n) => n > 0));
     if (pendingTokens) return;
     if (scope.state !== 'ACTIVE') return;
+    // a child this command created or read, and has not deleted, is still there: nothing to count
+    for (const row of this.cache.values()) if (row?.scopeKey === scope.key) return;
     const remaining = await this.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM eng_element WHERE scope_key = ?', [scope.key]);
     if (Number(remaining?.n ?? 0) === 0) this.enqueue('complete', scope.key);
   }
@@ -882,8 +899,9 @@ export class Run {
     const rootVars = inst.parent_element_key ? await this.localVariables(root.key) : {};
     await this.closeSubscriptions(root);
     await this.deleteElement(root);
-    await this.db.run('DELETE FROM eng_variable WHERE instance_key = ?', [root.instanceKey]);
-    await this.db.run("UPDATE eng_instance SET state = 'COMPLETED', ended_at = ? WHERE instance_key = ?", [this.now, root.instanceKey]);
+    await this.db.write('DELETE FROM eng_variable WHERE instance_key = ?', [root.instanceKey]);
+    this.knownVariables.clear(); // which known scopes were this instance's is not kept: forget them all
+    await this.db.write("UPDATE eng_instance SET state = 'COMPLETED', ended_at = ? WHERE instance_key = ?", [this.now, root.instanceKey]);
     inst.state = 'COMPLETED';
     await this.history(root, 'ELEMENT_COMPLETED');
     await this.startFromBuffer(inst);
@@ -905,13 +923,13 @@ export class Run {
     for (const child of await this.children(el.key)) await this.terminate(child);
     const jobs = await this.db.all<{ job_key: string }>('SELECT job_key FROM eng_job WHERE element_key = ?', [el.key]);
     for (const j of jobs) {
-      await this.db.run('DELETE FROM eng_job WHERE job_key = ?', [j.job_key]);
+      await this.db.write('DELETE FROM eng_job WHERE job_key = ?', [j.job_key]);
       await this.history(el, 'JOB_CANCELED', { jobKey: j.job_key });
     }
     // filter the state here: on the element's own index the lookup stays O(1) whatever the table size
     const tasks = (await this.db.all<{ task_key: string; state: string }>('SELECT task_key, state FROM eng_user_task WHERE element_key = ?', [el.key])).filter((t) => t.state === 'CREATED');
     for (const t of tasks) {
-      await this.db.run("UPDATE eng_user_task SET state = 'CANCELED', ended_at = ? WHERE task_key = ?", [this.now, t.task_key]);
+      await this.db.write("UPDATE eng_user_task SET state = 'CANCELED', ended_at = ? WHERE task_key = ?", [this.now, t.task_key]);
       await this.history(el, 'USER_TASK_CANCELED', { userTaskKey: t.task_key });
       this.effects.userTaskEvents.push({ intent: 'CANCELED', taskKey: t.task_key });
     }
@@ -927,8 +945,9 @@ export class Run {
     await this.deleteElement(el);
     await this.history(el, 'ELEMENT_TERMINATED');
     if (el.type === 'process') {
-      await this.db.run('DELETE FROM eng_variable WHERE instance_key = ?', [el.instanceKey]);
-      await this.db.run("UPDATE eng_instance SET state = 'TERMINATED', ended_at = ? WHERE instance_key = ?", [this.now, el.instanceKey]);
+      await this.db.write('DELETE FROM eng_variable WHERE instance_key = ?', [el.instanceKey]);
+      this.knownVariables.clear();
+      await this.db.write("UPDATE eng_instance SET state = 'TERMINATED', ended_at = ? WHERE instance_key = ?", [this.now, el.instanceKey]);
       const inst = await this.instance(el.instanceKey);
       inst.state = 'TERMINATED';
       await this.startFromBuffer(inst);
@@ -952,7 +971,7 @@ export class Run {
         [s.name, key, this.now, ended.process_id],
       );
       if (!m) continue;
-      await this.db.run('INSERT INTO eng_message_correlation (message_key, process_id) VALUES (?, ?)', [m.message_key, ended.process_id]);
+      await this.db.write('INSERT INTO eng_message_correlation (message_key, process_id) VALUES (?, ?)', [m.message_key, ended.process_id]);
       const started = await this.createInstance(this.ctx.definition(s.def_key), {}, s.element_id, { start_correlation_key: key }, JSON.parse(m.variables) as Vars);
       await this.history(null, 'MESSAGE_CORRELATED', { name: s.name, correlationKey: key, messageKey: m.message_key, startEvent: s.element_id }, started);
       return;
@@ -962,14 +981,14 @@ export class Run {
   private async resolveIncidentsOf(el: ElementRow): Promise<void> {
     const incidents = (await this.db.all<{ incident_key: string; state: string }>('SELECT incident_key, state FROM eng_incident WHERE element_key = ?', [el.key])).filter((i) => i.state === 'ACTIVE');
     for (const i of incidents) {
-      await this.db.run("UPDATE eng_incident SET state = 'RESOLVED', resolved_at = ? WHERE incident_key = ?", [this.now, i.incident_key]);
+      await this.db.write("UPDATE eng_incident SET state = 'RESOLVED', resolved_at = ? WHERE incident_key = ?", [this.now, i.incident_key]);
       await this.history(el, 'INCIDENT_RESOLVED', { incidentKey: i.incident_key, reason: 'element terminated' });
     }
   }
 
   async closeSubscriptions(el: ElementRow): Promise<void> {
-    await this.db.run('DELETE FROM eng_timer WHERE element_key = ?', [el.key]);
-    await this.db.run('DELETE FROM eng_subscription WHERE element_key = ?', [el.key]);
+    await this.db.write('DELETE FROM eng_timer WHERE element_key = ?', [el.key]);
+    await this.db.write('DELETE FROM eng_subscription WHERE element_key = ?', [el.key]);
   }
 
   // ─────────────────────────── triggers ────────────────────────────
@@ -1026,8 +1045,8 @@ export class Run {
   /** An interrupting event sub-process takes over: everything else in the scope ends. */
   private async interruptScope(scope: ElementRow): Promise<void> {
     for (const child of await this.children(scope.key)) await this.terminate(child);
-    await this.db.run('DELETE FROM eng_timer WHERE element_key = ?', [scope.key]);
-    await this.db.run('DELETE FROM eng_subscription WHERE element_key = ?', [scope.key]);
+    await this.db.write('DELETE FROM eng_timer WHERE element_key = ?', [scope.key]);
+    await this.db.write('DELETE FROM eng_subscription WHERE element_key = ?', [scope.key]);
     scope.data.joins = {};
     scope.data.interrupted = true;
     await this.saveElement(scope);
@@ -1039,7 +1058,7 @@ export class Run {
     const model = (await this.definitionOf(owner)).model;
     const event = model.nodes[sub.element_id]!;
     const keepOpen = !event.interrupting && (event.type === 'boundaryEvent' || event.type === 'startEvent');
-    if (!keepOpen) await this.db.run('DELETE FROM eng_subscription WHERE sub_key = ?', [sub.sub_key]);
+    if (!keepOpen) await this.db.write('DELETE FROM eng_subscription WHERE sub_key = ?', [sub.sub_key]);
     await this.history(owner, sub.kind === 'message' ? 'MESSAGE_CORRELATED' : 'SIGNAL_RECEIVED', {
       name: sub.name, correlationKey: sub.correlation_key, messageKey: messageKey ?? null, eventId: sub.element_id,
     });
@@ -1052,14 +1071,14 @@ export class Run {
     if (timer.element_key === null) {
       // a process start timer
       const def = this.ctx.definition(timer.def_key);
-      await this.db.run('DELETE FROM eng_timer WHERE timer_key = ?', [timer.timer_key]);
+      await this.db.write('DELETE FROM eng_timer WHERE timer_key = ?', [timer.timer_key]);
       if (again) await this.insertTimer(null, timer.element_id, nextRepetition(timer, interval!), timer.def_key);
       const key = await this.createInstance(def, {}, timer.element_id);
       await this.history(null, 'TIMER_TRIGGERED', { timerKey: timer.timer_key, elementId: timer.element_id }, key);
       return;
     }
     const owner = await this.element(timer.element_key);
-    await this.db.run('DELETE FROM eng_timer WHERE timer_key = ?', [timer.timer_key]);
+    await this.db.write('DELETE FROM eng_timer WHERE timer_key = ?', [timer.timer_key]);
     if (!owner) return;
     await this.history(owner, 'TIMER_TRIGGERED', { timerKey: timer.timer_key, eventId: timer.element_id, dueAt: timer.due_at });
     const event = (await this.definitionOf(owner)).model.nodes[timer.element_id]!;
@@ -1131,7 +1150,7 @@ export class Run {
 
   async completeJob(job: JobRow, vars: Vars): Promise<void> {
     const el = await this.element(job.element_key);
-    await this.db.run('DELETE FROM eng_job WHERE job_key = ?', [job.job_key]);
+    await this.db.write('DELETE FROM eng_job WHERE job_key = ?', [job.job_key]);
     if (!el) return;
     await this.history(el, 'JOB_COMPLETED', { jobKey: job.job_key, worker: job.worker, variables: vars });
     await this.applyResultVariables(el, await this.nodeOf(el), vars);
@@ -1139,7 +1158,7 @@ export class Run {
   }
 
   async completeUserTask(task: UserTaskRow, vars: Vars, completedBy: string | null): Promise<void> {
-    await this.db.run("UPDATE eng_user_task SET state = 'COMPLETED', ended_at = ? WHERE task_key = ?", [this.now, task.task_key]);
+    await this.db.write("UPDATE eng_user_task SET state = 'COMPLETED', ended_at = ? WHERE task_key = ?", [this.now, task.task_key]);
     const el = await this.element(task.element_key);
     if (!el) return;
     await this.history(el, 'USER_TASK_COMPLETED', { userTaskKey: task.task_key, completedBy, variables: vars });

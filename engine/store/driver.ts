@@ -9,6 +9,13 @@ export interface SqlDriver {
   readonly dialect: Dialect;
   /** Runs a statement on the writer connection; returns the number of affected rows. */
   run(sql: string, params?: readonly SqlValue[]): Promise<number>;
+  /**
+   * A write on the writer connection whose outcome the caller does not look at. A driver may hold it and
+   * send it with the next statement (MySQL: the writes between two reads in one round trip); a failure
+   * then rejects that next statement instead, still inside the same transaction. A ROLLBACK (to a
+   * savepoint) drops held writes that it would undo anyway.
+   */
+  write(sql: string, params?: readonly SqlValue[]): Promise<void>;
   all<T>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
   get<T>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined>;
   /** Runs DDL or several statements without parameters. */

@@ -31,6 +31,10 @@ export class SqliteDriver implements SqlDriver {
     return this.prepare(sql).run(...params).changes;
   }
 
+  async write(sql: string, params: readonly SqlValue[] = []): Promise<void> {
+    this.prepare(sql).run(...params);
+  }
+
   async all<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
     return this.prepare(sql).all(...params) as T[];
   }
