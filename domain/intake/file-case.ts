@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Op, QueryTypes, type Transaction } from 'sequelize';
+import { QueryTypes, type Transaction } from 'sequelize';
 import { Case, EventType, Grid } from '../../db/models/index.js';
 import { deleteRows, insertRow, sqlDate, updateRows } from '../../db/rows.js';
 import type { Channel } from '../../db/models/cases.js';
@@ -47,8 +47,13 @@ async function nextCaseNo(now: Date, reread = false): Promise<string> {
   const local = new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
   const prefix = `ZY${local}-`;
   if (reread || !lastNumber.has(prefix)) {
-    const last = await Case.findOne({ where: { caseNo: { [Op.like]: `${prefix}%` } }, order: [['caseNo', 'DESC']], attributes: ['caseNo'] });
-    const n = last ? Number(last.caseNo.slice(prefix.length)) || 0 : 0;
+    // the day's highest number as a number (past 9999 the numbers grow a digit, and '…-9999' sorts after
+    // '…-10000' as text), over the day's range of the case_no index ('.' is the character after '-')
+    const [row] = await Case.sequelize!.query<{ n: unknown }>(
+      'SELECT MAX(CAST(SUBSTR(case_no, ?) AS UNSIGNED)) AS n FROM cases WHERE case_no >= ? AND case_no < ?'.replace('UNSIGNED', Case.sequelize!.getDialect() === 'sqlite' ? 'INTEGER' : 'UNSIGNED'),
+      { type: QueryTypes.SELECT, replacements: [prefix.length + 1, prefix, `${prefix.slice(0, -1)}.`] },
+    );
+    const n = Number(row?.n ?? 0) || 0;
     lastNumber.clear(); // only today's counter is kept
     lastNumber.set(prefix, Math.max(n, lastNumber.get(prefix) ?? 0));
   }

@@ -21,6 +21,17 @@ describe('REST API: from a public report to the unit\'s handling, followed by th
       return res.body.tasks.find((t) => t.caseId === caseId && elementIds.includes(t.elementId)) ?? null;
     }, 20_000);
 
+  it('given a day past case number 9999 (…-9999 sorts after …-10012 as text), when a report is filed, then it takes the number after the highest', async () => {
+    const local = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10).replaceAll('-', '');
+    const grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
+    for (const n of ['9999', '10012', '10011']) {
+      await Case.create({ caseNo: `ZY${local}-${n}`, channel: 'hotline', trackingToken: `numbering-${n}`, description: '编号测试', status: 'closed', reporterName: null, reporterPhone: null, reporterUserId: null, eventTypeId: null, category: null, lng: null, lat: null, address: null, gridId: null, townshipId: null, unitId: null, acceptDueAt: null, dispatchDueAt: null, handleDueAt: null, verifyDueAt: null, dueAt: null, processInstanceKey: null, processId: null, mergedIntoId: null, satisfaction: null, acceptedAt: null, dispatchedAt: null, handledAt: null, closedAt: null });
+    }
+    const filed = await api.call<{ caseNo: string }>('POST', '/public/reports', { body: { description: '编号测试：路边垃圾', lat: grid.centroidLat, lng: grid.centroidLng }, headers: { 'Idempotency-Key': 'numbering-1' } });
+    expect(filed.status, JSON.stringify(filed.body)).to.equal(201);
+    expect(filed.body.caseNo).to.equal(`ZY${local}-10013`);
+  });
+
   it('given a 随手拍 report, when the centre accepts it and the unit handles it through /api/tasks, then the reporter follows the progress by token', async () => {
     const grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
     const report = { description: '小区门口垃圾堆放多日无人清运，气味很大', lat: grid.centroidLat, lng: grid.centroidLng, reporterPhone: '13812345678', reporterName: '李女士' };
