@@ -22,6 +22,8 @@ const NOTES: Record<CaseStatus, string> = {
 };
 
 export const MAX_RESULTS = 1000;
+/** The columns an answer shows: a page of 1,000 full case models cost ~80 ms of the one thread to build. */
+const LISTED = ['id', 'caseNo', 'status', 'eventTypeId', 'unitId', 'gridId', 'description', 'createdAt', 'updatedAt', 'dueAt', 'address', 'lat', 'lng'] as const;
 export const MAX_RANGE_DAYS = 90;
 const DAY_MS = 86_400_000;
 
@@ -145,7 +147,7 @@ const CURSOR = 'open311';
 export async function findOpen311Requests(filter: RequestFilter, now = new Date()): Promise<{ requests: Open311ServiceRequest[]; next: string | null }> {
   const after = filter.after !== undefined ? decodeTimeKey(CURSOR, filter.after) : null;
   if (filter.ids) {
-    const rows = await Case.findAll({ where: { caseNo: filter.ids }, order: NEWEST_FIRST, limit: MAX_RESULTS });
+    const rows = await Case.findAll({ where: { caseNo: filter.ids }, attributes: [...LISTED], order: NEWEST_FIRST, limit: MAX_RESULTS });
     return { requests: await present(rows), next: null };
   }
   const pageSize = Math.min(filter.pageSize ?? MAX_RESULTS, MAX_RESULTS);
@@ -160,7 +162,7 @@ export async function findOpen311Requests(filter: RequestFilter, now = new Date(
   if (after) and.push(olderThan(after));
   // newest first along an index: one service's, or the window's (a status is a list of states: read along, not sorted)
   const index = typeIds?.length === 1 ? 'cases_event_type_id_created_at_idx' : 'cases_created_at_idx';
-  const rows = await Case.findAll({ where: { [Op.and]: and }, order: NEWEST_FIRST, limit: pageSize + 1, ...through(index) });
+  const rows = await Case.findAll({ where: { [Op.and]: and }, attributes: [...LISTED], order: NEWEST_FIRST, limit: pageSize + 1, ...through(index) });
   const last = rows.length > pageSize ? rows[pageSize - 1]! : null;
   return { requests: await present(rows.slice(0, pageSize)), next: last ? encodeTimeKey(CURSOR, { at: last.createdAt, id: last.id }) : null };
 }
