@@ -314,7 +314,7 @@ describe('Open311 GeoReport v2', function () {
       expect(list).to.have.length(1);
       const posted = list[0]!;
       expect(Object.keys(posted)).to.deep.equal(POSTED_FIELDS);
-      expect(posted['service_request_id']).to.match(/^ZY\d{8}-\d{4}$/);
+      expect(posted['service_request_id']).to.match(/^ZY\d{8}-\d{4,}$/);
       expect(posted['token']).to.match(/^[A-Za-z0-9_-]{24}$/);
       expect(posted['service_notice']).to.match(/^受理 .+，派遣 .+，处置 .+（按工作时间计）$/);
       expect(posted['account_id']).to.equal('acct-77');
