@@ -148,6 +148,10 @@ class Database extends EventEmitter {
         readonly: (flags & OPEN_READWRITE) === 0,
         fileMustExist: (flags & OPEN_CREATE) === 0 && filename !== ':memory:',
       });
+      // better-sqlite3 is built to open WAL databases with synchronous=NORMAL (survives a process crash,
+      // may lose the last commits in a power cut); node-sqlite3, which Sequelize expects, keeps SQLite's
+      // FULL, and an acknowledged report must survive a power cut, so every connection commits with FULL
+      if (!opened.readonly) opened.pragma('synchronous = FULL');
     } catch (err) {
       failure = asSqlite3Error(err);
     }

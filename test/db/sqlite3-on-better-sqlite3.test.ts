@@ -49,6 +49,15 @@ describe('SQLite through better-sqlite3 (the dialect module Sequelize uses)', ()
     });
   }
 
+  it('given the default connection and a transaction connection, when asked, then both commit with synchronous=FULL (an acknowledged write survives a power cut, as the README says)', async () => {
+    const [outside] = await sequelize.query('PRAGMA synchronous', { type: QueryTypes.SELECT }) as Array<{ synchronous: number }>;
+    const inside = await sequelize.transaction(async (transaction) =>
+      (await sequelize.query('PRAGMA synchronous', { type: QueryTypes.SELECT, transaction }) as Array<{ synchronous: number }>)[0]);
+    // 2 = FULL; better-sqlite3 opens WAL files with 1 = NORMAL (which survives a process crash, not a power cut)
+    expect(outside!.synchronous).to.equal(2);
+    expect(inside!.synchronous).to.equal(2);
+  });
+
   it('given a bulk insert, when done, then every row gets its own id in order', async () => {
     const rows = await Probe().bulkCreate([{ name: 'bulk-1' }, { name: 'bulk-2' }, { name: 'bulk-3' }]);
     const ids = rows.map((r) => r.get('id') as number);
