@@ -9,7 +9,8 @@ import { parseBpmn } from '../../engine/index.js';
  *
  * - `plugin:camunda-compat/camunda-cloud-8-8` (bpmnlint-plugin-camunda-compat 2.61.0): what Zeebe 8.8 executes,
  *   the rules Camunda Modeler applies to an 8.8 diagram (element types, zeebe:* extensions, FEEL, timers …);
- * - `bpmnlint:recommended` (bpmnlint 11.15.0), severities kept, with the rules in {@link RULES_OFF} off;
+ * - `bpmnlint:recommended` (bpmnlint 11.15.0), with the rules in {@link RULES_OFF} off, every report a warning
+ *   (style advice: an unnamed start event must not block a deploy, as it does not in Camunda Modeler's deploy);
  * - the embedded engine's supported set: the engine's own parser (the one deploy runs) over the same XML,
  *   without deploying, each problem it lists becoming an error of source `engine`.
  *
@@ -99,7 +100,12 @@ export async function lintBpmnDetailed(xml: string, options: LintOptions = {}): 
     const results = await newLinter().lint(rootElement, CONFIG);
     for (const [rule, reports] of Object.entries(results)) {
       const source: LintSource = rule.startsWith('camunda-compat/') ? 'camunda-compat' : 'recommended';
-      for (const r of reports) problems.push({ elementId: r.id ?? null, message: r.message, severity: severityOf(r.category), rule, source });
+      // the recommended set is style (a missing label, an implicit split): it advises and never blocks a deploy;
+      // only what Zeebe 8.8 or the embedded engine cannot execute is an error
+      for (const r of reports) {
+        const severity = source === 'recommended' ? 'warning' : severityOf(r.category);
+        problems.push({ elementId: r.id ?? null, message: r.message, severity, rule, source });
+      }
     }
   } catch (err) {
     problems.push({ elementId: null, message: `not a BPMN 2.0 XML document: ${(err as Error).message}`, severity: 'error', rule: 'xml', source: 'engine' });

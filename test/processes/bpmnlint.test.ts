@@ -64,23 +64,31 @@ const JOB = '<bpmn:extensionElements><zeebe:taskDefinition type="case-classify" 
 describe('processes / bpmnlint: the linter applies both rule sets', function () {
   this.timeout(20_000);
 
-  const cases: Array<[string, string, string | null]> = [
-    ['a service task with a job type', diagram(JOB), null],
-    ['a service task without zeebe:taskDefinition', diagram(''), 'camunda-compat/implementation'],
+  const cases: Array<[string, string, string | null, 'error' | 'warning' | null]> = [
+    ['a service task with a job type', diagram(JOB), null, null],
+    ['a service task without zeebe:taskDefinition', diagram(''), 'camunda-compat/implementation', 'error'],
     ['a FEEL input mapping that does not parse', diagram(
       '<bpmn:extensionElements><zeebe:taskDefinition type="case-classify" />'
-      + '<zeebe:ioMapping><zeebe:input source="= caseId +" target="x" /></zeebe:ioMapping></bpmn:extensionElements>'), 'camunda-compat/feel'],
-    ['a user task without a name', diagram('').replace('name="task"', '').replace('<bpmn:serviceTask', '<bpmn:userTask').replace('</bpmn:serviceTask>', '</bpmn:userTask>'), 'label-required'],
-    ['a complex gateway (not executable on Zeebe)', diagram('', 'bpmn:complexGateway'), 'no-complex-gateway'],
-    ['a complex gateway, for the embedded engine', diagram('', 'bpmn:complexGateway'), 'engine/supported'],
+      + '<zeebe:ioMapping><zeebe:input source="= caseId +" target="x" /></zeebe:ioMapping></bpmn:extensionElements>'), 'camunda-compat/feel', 'error'],
+    ['a user task without a name (style)', diagram('').replace('name="task"', '').replace('<bpmn:serviceTask', '<bpmn:userTask').replace('</bpmn:serviceTask>', '</bpmn:userTask>'), 'label-required', 'warning'],
+    ['a complex gateway (recommended set: style advice)', diagram('', 'bpmn:complexGateway'), 'no-complex-gateway', 'warning'],
+    ['a complex gateway, for the embedded engine', diagram('', 'bpmn:complexGateway'), 'engine/supported', 'error'],
   ];
-  for (const [what, xml, rule] of cases) {
-    it(`given ${what}, when linted, then ${rule ? `${rule} reports an error on it` : 'nothing is reported'}`, async () => {
+  for (const [what, xml, rule, severity] of cases) {
+    it(`given ${what}, when linted, then ${rule ? `${rule} reports a${severity === 'error' ? 'n error' : ' warning'} on it` : 'nothing is reported'}`, async () => {
       const { problems } = await lint(xml, 'probe.bpmn');
       if (rule === null) expect(problems.map(line)).to.deep.equal([]);
-      else expect(problems.filter((p) => p.rule === rule && p.severity === 'error').map((p) => p.elementId)).to.include('task');
+      else expect(problems.filter((p) => p.rule === rule && p.severity === severity).map((p) => p.elementId)).to.include('task');
     });
   }
+
+  it('given a diagram whose only problem is an unnamed start event, when linted, then it has no error (nothing blocks its deploy)', async () => {
+    const xml = diagram(JOB).replace(/<bpmn:startEvent id="([^"]+)" name="[^"]*"/, '<bpmn:startEvent id="$1"');
+    expect(xml).to.not.match(/<bpmn:startEvent[^>]*name=/);
+    const { problems } = await lint(xml, 'probe.bpmn');
+    expect(problems.map((p) => [p.rule, p.severity])).to.deep.include(['label-required', 'warning']);
+    expect(problems.filter(failing).map(line)).to.deep.equal([]);
+  });
 });
 
 describe('processes / bpmnlint: sources, severities and the rules switched off', function () {
@@ -92,7 +100,7 @@ describe('processes / bpmnlint: sources, severities and the rules switched off',
     expect(off).to.deep.equal(RULES_OFF.map((r) => r.rule).sort());
     for (const r of RULES_OFF) expect(r.reason, r.rule).to.have.length.greaterThan(10);
     expect(Object.keys(rules).filter((k) => k.startsWith('camunda-compat/')).length, 'camunda-compat rules').to.be.greaterThan(20);
-    expect(rules['label-required'], 'a recommended rule keeps its severity').to.equal('error');
+    expect(rules['label-required'], 'bpmnlint itself configures it as an error; lintBpmn reports it as a warning').to.equal('error');
     expect(rules['superfluous-gateway'], 'a recommended warning stays a warning').to.equal('warn');
   });
 
