@@ -66,7 +66,8 @@ export function createApp(deps: AppDeps): Express {
   api.use(registryRoutes());
   api.use(auditRoutes(deps.config));
   api.use(auditRecordsRoutes(deps.config));
-  api.use(dashboardRoutes(deps.config));
+  const workflow = deps.workflow;
+  api.use(dashboardRoutes(deps.config, workflow ? { openIncidents: () => workflow.countOpenIncidents() } : {}));
   api.use(caseSearchRoutes(deps.config));
   api.use(cameraEventRoutes(deps.config));
   if (deps.workflow) {

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { AuditRecord, Case } from '../../db/models/index.js';
+import { AuditRecord, Case, OutboxMessage } from '../../db/models/index.js';
+import { dailyOverdueDigest } from '../../domain/schedule/index.js';
 import { eventually } from '../processes/support/process-harness.js';
 import { openApiWorld, snapshot, type ApiWorld } from './support/api-world.js';
 import { deployProbes, GATEWAY_PROBE, JOB_PROBE, probeCase, type Probes } from './support/operations-probes.js';
@@ -178,6 +179,21 @@ describe('REST API: operations — see and repair what is stuck (issue 18)', fun
     }
     expect(await snapshot()).to.equal(before);
     expect((await get<Incident[]>(`/operations/instances/${processInstanceKey}/incidents`))[0]!.jobRetries).to.equal(0);
+  });
+
+  it('given open incidents, when the command centre reads its summary and the daily digest runs, then both count them (the centre only, not a unit)', async () => {
+    probes.fixed.value = false;
+    await incidentsOf((await probeCase(api.world.port, JOB_PROBE)).processInstanceKey);
+    const open = await api.world.port.countOpenIncidents();
+    expect(open).to.be.at.least(1);
+    expect(open, 'the engine\'s own count').to.equal((await api.world.engine.listIncidents({ state: 'ACTIVE' })).length);
+    expect((await get<Json>('/dashboard/summary', 'leader'))['openIncidents']).to.equal(open);
+    expect((await get<Json>('/dashboard/summary', 'clerk'))['openIncidents'], 'a unit\'s view').to.equal(null);
+
+    const run = await dailyOverdueDigest(new Date(), { openIncidents: () => api.world.port.countOpenIncidents() });
+    expect(run.openIncidents).to.equal(open);
+    const summary = (await OutboxMessage.findOne({ where: { kind: 'overdue-summary' } }))!;
+    expect(summary.body).to.contain(`流程故障待处理${open}件`);
   });
 
   it('given more instances than a page, when the list is followed by `next`, then every instance comes once, newest first', async () => {
