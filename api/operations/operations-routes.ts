@@ -138,3 +138,29 @@ export function operationsRoutes(port: WorkflowEngine): Router {
   return r;
 }
 
+
+// ── OpenAPI (api/docs/openapi.ts spreads these paths in) ──
+
+const security = [{ bearer: [] }];
+const err = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
+const json = (description = 'OK') => ({ description, content: { 'application/json': { schema: { type: 'object' } } } });
+const body = (schema: Record<string, unknown>) => ({ required: true, content: { 'application/json': { schema } } });
+const path = (name: string) => [{ name, in: 'path', required: true, schema: KEY }];
+const guarded = { '401': err('no or bad bearer token'), '403': err('role not allowed (admin acts; admin and auditor read)') };
+const actionErrors = { '400': err('invalid_input'), ...guarded, '404': err('incident_not_found / instance_not_found'), '409': err('incident_resolved / instance_not_active / not_root_instance') };
+
+export function operationsApiPaths(): Record<string, unknown> {
+  return {
+    '/operations/processes': { get: { summary: 'processes with their versions; running instances and open incidents per version and process', security, responses: { '200': json(), ...guarded } } },
+    '/operations/definitions/{processDefinitionKey}/statistics': { get: { summary: 'per element of a version: element instances active now and open incidents (the diagram badges)', security, parameters: path('processDefinitionKey'), responses: { '200': json(), ...guarded } } },
+    '/operations/definitions/{processDefinitionKey}/xml': { get: { summary: 'the BPMN XML of a deployed version', security, parameters: path('processDefinitionKey'), responses: { '200': { description: 'BPMN XML', content: { 'application/xml': { schema: { type: 'string' } } } }, ...guarded, '404': err('no such definition') } } },
+    '/operations/instances': { get: { summary: 'instances newest first, filtered by process, version, state (INCIDENT: with an open incident), element, incident type, case number, start time; paged by `after`', security, parameters: Object.entries(instancesQuery.properties).map(([name, schema]) => ({ name, in: 'query', required: false, schema })), responses: { '200': json(), '400': err('invalid_input / bad_cursor'), ...guarded } } },
+    '/operations/instances/{processInstanceKey}': { get: { summary: 'an instance with its case and its open incidents (error, element, job, retries)', security, parameters: path('processInstanceKey'), responses: { '200': json(), ...guarded, '404': err('instance_not_found') } } },
+    '/operations/instances/{processInstanceKey}/incidents': { get: { summary: 'the open incidents of an instance', security, parameters: path('processInstanceKey'), responses: { '200': json(), ...guarded, '404': err('instance_not_found') } } },
+    '/operations/incidents/{incidentKey}/retry': { post: { summary: 'give the job retries (default 1) and resolve the incident; audited `ops_incident_retried` with the reason', security, parameters: path('incidentKey'), requestBody: body(retryBody), responses: { '200': json(), ...actionErrors } } },
+    '/operations/incidents/{incidentKey}/variables': { post: { summary: 'set variables on the instance (or locally on the incident’s element) then resolve; audited `ops_variables_set`', security, parameters: path('incidentKey'), requestBody: body(variablesBody), responses: { '200': json(), ...actionErrors } } },
+    '/operations/instances/{processInstanceKey}/cancel': { post: { summary: 'cancel a root instance; its case is closed with the reason (`ops_instance_cancelled`)', security, parameters: path('processInstanceKey'), requestBody: body(cancelBody), responses: { '200': json(), ...actionErrors } } },
+    '/operations/batches': { post: { summary: 'retry every open incident of, or cancel, the instances a filter matches (at most 500); 202 with the batch', security, requestBody: body(batchBody), responses: { '202': json('started'), '400': err('invalid_input'), ...guarded, '422': err('batch_empty / batch_too_large') } } },
+    '/operations/batches/{batchId}': { get: { summary: 'a batch’s progress and its result per instance', security, parameters: [{ name: 'batchId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }], responses: { '200': json(), ...guarded, '404': err('batch_not_found') } } },
+  };
+}
