@@ -48,6 +48,8 @@ describe('web: the operations page (an administrator finds a stuck case and repa
     await page.click('[data-testid=incidents] [data-testid=retry]');
     await page.locator('[data-testid=action-done]').waitFor();
     await eventually('the first instance completed', async () => (await web.api.world.port.getInstance(first.processInstanceKey))?.state === 'COMPLETED');
+    // the page reloads the list and the instance after an action: shown as completed, its incident gone
+    await page.locator('[data-testid=instance-detail] [data-testid=no-incidents]').waitFor();
 
     // cancel the other one with a reason
     probes.fixed.value = false;

@@ -25,6 +25,8 @@ function start(main: HTMLElement, user: User): void {
   const mayAct = user.role === 'admin';
   const filter: Record<string, string> = {};
   let diagram: { destroy(): void } | null = null;
+  /** the instance the detail shows: a refresh or a slow answer for another one must not replace it */
+  let current: string | null = null;
 
   const processList = h('ul', { class: 'op-processes', 'data-testid': 'processes' });
   const diagramBox = h('div', { class: 'op-diagram', 'data-testid': 'diagram' });
@@ -119,10 +121,12 @@ function start(main: HTMLElement, user: User): void {
   }
 
   async function openInstance(key: string): Promise<void> {
+    current = key;
     for (const tr of tbody.querySelectorAll('tr')) tr.classList.toggle('selected', tr.dataset['instance'] === key);
     detail.hidden = false;
     await loadInto(detail, async () => {
       const inst = await api<Instance & { incidents: Incident[] }>(`/operations/instances/${key}`);
+      if (current !== key) return;
       const note = h('div');
       const incidents = inst.incidents.map((inc) => {
         const reason = reasonBox();
@@ -166,9 +170,10 @@ function start(main: HTMLElement, user: User): void {
   async function refresh(key: string): Promise<void> {
     await new Promise((r) => setTimeout(r, 300));
     await Promise.all([search(), loadProcesses(false)]);
+    if (current !== key) return; // the user opened another instance meanwhile
     const note = detail.querySelector('[data-testid=action-done]')?.cloneNode(true);
     await openInstance(key);
-    if (note) detail.append(note);
+    if (note && current === key) detail.append(note);
   }
 
   function batchControls(): void {
