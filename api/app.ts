@@ -15,6 +15,7 @@ import { historyRoutes } from './cases/history-routes.js';
 import { dashboardRoutes } from './dashboard/dashboard-routes.js';
 import { ADMIN_JSON_LIMIT, ADMIN_LARGE_BODY_PATHS, processRoutes } from './admin/process-routes.js';
 import { formRoutes } from './admin/form-routes.js';
+import { operationsRoutes } from './operations/operations-routes.js';
 import { docsRoute } from './docs/openapi.js';
 import { healthRoute } from './health/health-route.js';
 import { errorHandler, notFound } from './http/errors.js';
@@ -65,7 +66,8 @@ export function createApp(deps: AppDeps): Express {
   api.use(registryRoutes());
   api.use(auditRoutes(deps.config));
   api.use(auditRecordsRoutes(deps.config));
-  api.use(dashboardRoutes(deps.config));
+  const workflow = deps.workflow;
+  api.use(dashboardRoutes(deps.config, workflow ? { openIncidents: () => workflow.countOpenIncidents() } : {}));
   api.use(caseSearchRoutes(deps.config));
   api.use(cameraEventRoutes(deps.config));
   if (deps.workflow) {
@@ -79,6 +81,7 @@ export function createApp(deps: AppDeps): Express {
     api.use(taskRoutes(deps.workflow));
     api.use(processRoutes(deps.workflow));
     api.use(formRoutes(deps.workflow));
+    api.use(operationsRoutes(deps.workflow));
     api.use(uploadRoutes({ dataDir: deps.config.DATA_DIR }));
     api.use(cameraRoutes(deps.workflow, { minConfidence: deps.config.AI_MIN_CONFIDENCE ?? 0.6 }));
   }

@@ -51,7 +51,7 @@ export async function startSystem(config: AppConfig): Promise<RunningSystem> {
   const stopOutbox = startOutboxDelivery(notificationSenders(config, log), log);
   // daily overdue digest 08:00, monthly evaluation 01:00 on the 1st and the embedded engine's prune 02:30, Asia/Shanghai
   const prunable = config.HISTORY_RETENTION_DAYS > 0 ? prunableEngine(workflow) : null;
-  const stopScheduledWork = startScheduledWork({ now: () => new Date(), log, ...(prunable ? { history: { engine: prunable, retentionDays: config.HISTORY_RETENTION_DAYS } } : {}) });
+  const stopScheduledWork = startScheduledWork({ now: () => new Date(), log, openIncidents: () => workflow.countOpenIncidents(), ...(prunable ? { history: { engine: prunable, retentionDays: config.HISTORY_RETENTION_DAYS } } : {}) });
   const inbox = await startInboxSync(workflow);
   const history = await startCaseHistory(workflow);
   const app = createApp({ config, log, sequelize: db.sequelize, version: pkg.version, workflow });

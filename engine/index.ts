@@ -8,3 +8,5 @@ export { parseBpmn } from './model/parse.js';
 export { ENGINE_TABLES } from './store/schema.js';
 export { pruneEngineDatabase } from './retention/prune-database.js';
 export type { PruneOptions, PruneResult, PrunedTable } from './retention/prune-finished.js';
+// operations views (issue 18), read straight from the engine's driver by the port's embedded adapter
+export { countOpenIncidents, definitionSummaries, elementStatistics, incidentsWithJobs, searchInstances, type IncidentWithJob } from './queries.js';

@@ -212,3 +212,103 @@ export async function getForm(db: SqlDriver, formId: string, version?: number): 
   const r = rows[0];
   return r ? { formKey: r.form_key, formId: r.form_id, version: Number(r.version), resourceName: r.resource, deployedAt: Number(r.deployed_at), content: JSON.parse(r.content) } : null;
 }
+
+// ─────────────── operations (issue 18): Operate-style views ───────────────
+
+export interface DefinitionSummary { processDefinitionKey: string; bpmnProcessId: string; version: number; runningInstances: number; openIncidents: number }
+
+/** Every deployed version with its ACTIVE instances and the ACTIVE incidents in them. */
+export async function definitionSummaries(db: SqlDriver): Promise<DefinitionSummary[]> {
+  const defs = await db.read<{ def_key: string; process_id: string; version: number }>('SELECT def_key, process_id, version FROM eng_definition ORDER BY process_id, version');
+  const running = await db.read<{ def_key: string; n: number }>("SELECT def_key, COUNT(*) AS n FROM eng_instance WHERE state = 'ACTIVE' GROUP BY def_key");
+  const incidents = await db.read<{ def_key: string; n: number }>(
+    "SELECT i.def_key AS def_key, COUNT(*) AS n FROM eng_incident x JOIN eng_instance i ON i.instance_key = x.instance_key WHERE x.state = 'ACTIVE' GROUP BY i.def_key");
+  const runningOf = new Map(running.map((r) => [r.def_key, Number(r.n)]));
+  const incidentsOf = new Map(incidents.map((r) => [r.def_key, Number(r.n)]));
+  return defs.map((d) => ({
+    processDefinitionKey: d.def_key, bpmnProcessId: d.process_id, version: Number(d.version),
+    runningInstances: runningOf.get(d.def_key) ?? 0, openIncidents: incidentsOf.get(d.def_key) ?? 0,
+  }));
+}
+
+/** Per element of one definition: live element instances (the process itself left out) and ACTIVE incidents. */
+export async function elementStatistics(db: SqlDriver, defKey: string): Promise<Array<{ elementId: string; active: number; incidents: number }>> {
+  const active = await db.read<{ element_id: string; n: number }>(
+    "SELECT e.element_id AS element_id, COUNT(*) AS n FROM eng_element e JOIN eng_instance i ON i.instance_key = e.instance_key WHERE i.def_key = ? AND i.state = 'ACTIVE' AND e.element_type <> 'process' GROUP BY e.element_id",
+    [defKey]);
+  const incidents = await db.read<{ element_id: string; n: number }>(
+    "SELECT x.element_id AS element_id, COUNT(*) AS n FROM eng_incident x JOIN eng_instance i ON i.instance_key = x.instance_key WHERE i.def_key = ? AND x.state = 'ACTIVE' GROUP BY x.element_id",
+    [defKey]);
+  const stats = new Map<string, { elementId: string; active: number; incidents: number }>();
+  const of = (id: string) => stats.get(id) ?? stats.set(id, { elementId: id, active: 0, incidents: 0 }).get(id)!;
+  for (const r of active) of(r.element_id).active = Number(r.n);
+  for (const r of incidents) of(r.element_id).incidents = Number(r.n);
+  return [...stats.values()].sort((a, b) => a.elementId.localeCompare(b.elementId));
+}
+
+export interface InstanceSearchFilter {
+  bpmnProcessId?: string; version?: number; state?: ProcessInstance['state']; elementId?: string; withIncident?: boolean; incidentType?: string;
+  instanceKeys?: string[]; startedFrom?: number; startedTo?: number;
+  /** keyset: instances with a smaller key than this one (newest first) */
+  beforeKey?: string; limit: number;
+}
+
+/**
+ * Instances newest first (keys grow with time; every key has 16 digits, so they order as text too),
+ * each with its count of ACTIVE incidents. One row more than `limit` tells whether a next page exists.
+ */
+export async function searchInstances(db: SqlDriver, f: InstanceSearchFilter): Promise<Array<ProcessInstance & { openIncidents: number }>> {
+  const conditions: string[] = [];
+  const params: SqlValue[] = [];
+  const add = (sql: string, ...values: SqlValue[]) => { conditions.push(sql); params.push(...values); };
+  if (f.bpmnProcessId !== undefined) add('i.process_id = ?', f.bpmnProcessId);
+  if (f.version !== undefined) add('i.version = ?', f.version);
+  if (f.state !== undefined) add('i.state = ?', f.state);
+  if (f.startedFrom !== undefined) add('i.started_at >= ?', f.startedFrom);
+  if (f.startedTo !== undefined) add('i.started_at < ?', f.startedTo);
+  if (f.beforeKey !== undefined) add('i.instance_key < ?', f.beforeKey);
+  if (f.instanceKeys !== undefined) {
+    if (!f.instanceKeys.length) return [];
+    add(`i.instance_key IN (${f.instanceKeys.map(() => '?').join(', ')})`, ...f.instanceKeys);
+  }
+  if (f.elementId !== undefined) add('EXISTS (SELECT 1 FROM eng_element e WHERE e.instance_key = i.instance_key AND e.element_id = ?)', f.elementId);
+  if (f.incidentType !== undefined) add("EXISTS (SELECT 1 FROM eng_incident x WHERE x.instance_key = i.instance_key AND x.state = 'ACTIVE' AND x.error_type = ?)", f.incidentType);
+  else if (f.withIncident) add("EXISTS (SELECT 1 FROM eng_incident x WHERE x.instance_key = i.instance_key AND x.state = 'ACTIVE')");
+  const limit = Math.min(Math.max(1, Math.floor(f.limit)), 1001);
+  const rows = await db.read<InstanceRow>(
+    `SELECT i.* FROM eng_instance i${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''} ORDER BY i.instance_key DESC LIMIT ${limit}`, params);
+  if (!rows.length) return [];
+  const keys = rows.map((r) => r.instance_key);
+  const counts = await db.read<{ instance_key: string; n: number }>(
+    `SELECT instance_key, COUNT(*) AS n FROM eng_incident WHERE state = 'ACTIVE' AND instance_key IN (${keys.map(() => '?').join(', ')}) GROUP BY instance_key`, keys);
+  const countOf = new Map(counts.map((c) => [c.instance_key, Number(c.n)]));
+  return rows.map((r) => ({ ...instanceView(r), openIncidents: countOf.get(r.instance_key) ?? 0 }));
+}
+
+export interface IncidentWithJob extends IncidentView { jobRetries: number | null }
+
+/** ACTIVE incidents (or one incident in any state, by key) with their job's retries now. */
+export async function incidentsWithJobs(db: SqlDriver, f: { instanceKeys?: string[]; incidentType?: string; incidentKey?: string }): Promise<IncidentWithJob[]> {
+  const conditions: string[] = [];
+  const params: SqlValue[] = [];
+  if (f.incidentKey !== undefined) { conditions.push('x.incident_key = ?'); params.push(f.incidentKey); } else conditions.push("x.state = 'ACTIVE'");
+  if (f.incidentType !== undefined) { conditions.push('x.error_type = ?'); params.push(f.incidentType); }
+  if (f.instanceKeys !== undefined) {
+    if (!f.instanceKeys.length) return [];
+    conditions.push(`x.instance_key IN (${f.instanceKeys.map(() => '?').join(', ')})`);
+    params.push(...f.instanceKeys);
+  }
+  const rows = await db.read<IncidentRow & { job_retries: number | null }>(
+    `SELECT x.*, j.retries AS job_retries FROM eng_incident x LEFT JOIN eng_job j ON j.job_key = x.job_key WHERE ${conditions.join(' AND ')} ORDER BY x.incident_key LIMIT 1000`, params);
+  return rows.map((r) => ({
+    incidentKey: r.incident_key, state: r.state, processInstanceKey: r.instance_key, elementInstanceKey: r.element_key,
+    elementId: r.element_id, bpmnProcessId: r.process_id, jobKey: r.job_key, errorType: r.error_type, errorMessage: r.error_message,
+    createdAt: Number(r.created_at), resolvedAt: r.resolved_at === null ? null : Number(r.resolved_at),
+    jobRetries: r.job_retries === null || r.job_retries === undefined ? null : Number(r.job_retries),
+  }));
+}
+
+export async function countOpenIncidents(db: SqlDriver): Promise<number> {
+  const [r] = await db.read<{ n: number }>("SELECT COUNT(*) AS n FROM eng_incident WHERE state = 'ACTIVE'");
+  return Number(r?.n ?? 0);
+}

@@ -119,6 +119,70 @@ export type EngineEventListener = (event: EngineEvent) => Promise<void>;
 /** events in commit order, as many as the engine has at hand; the promise acknowledges them all */
 export type EngineEventBatchListener = (events: EngineEvent[]) => Promise<void>;
 
+/** Operations (issue 18): what an administrator sees of running instances and their incidents, Operate-style. */
+export type InstanceState = 'ACTIVE' | 'COMPLETED' | 'TERMINATED';
+
+export interface ProcessDefinitionSummary {
+  processDefinitionKey: string;
+  bpmnProcessId: string;
+  version: number;
+  /** ACTIVE instances of this version */
+  runningInstances: number;
+  /** ACTIVE incidents in instances of this version */
+  openIncidents: number;
+}
+
+/** Per element of one definition: element instances active now and open incidents on it (Operate's diagram badges). */
+export interface ElementStatistics { elementId: string; active: number; incidents: number }
+
+export interface InstanceSearch {
+  bpmnProcessId?: string;
+  version?: number;
+  state?: InstanceState;
+  /** an element instance of this element is active in the instance */
+  elementId?: string;
+  /** the instance has an open incident (of this type when given) */
+  withIncident?: boolean;
+  incidentType?: string;
+  /** only these instances (e.g. the instances of one case) */
+  processInstanceKeys?: string[];
+  /** start time, ISO date-times, from inclusive, to exclusive */
+  startedFrom?: string;
+  startedTo?: string;
+  /** an adapter's own cursor from a previous answer's `next` */
+  after?: string;
+  limit: number;
+}
+
+export interface InstanceSummary {
+  processInstanceKey: string;
+  processDefinitionKey: string;
+  bpmnProcessId: string;
+  version: number;
+  state: InstanceState;
+  parentProcessInstanceKey: string | null;
+  startedAt: string;
+  endedAt: string | null;
+  /** open incidents in this instance */
+  openIncidents: number;
+}
+
+export interface IncidentDetail {
+  incidentKey: string;
+  state: 'ACTIVE' | 'RESOLVED';
+  processInstanceKey: string;
+  bpmnProcessId: string;
+  elementId: string;
+  elementInstanceKey: string;
+  /** Zeebe's error types: JOB_NO_RETRIES, CONDITION_ERROR, EXTRACT_VALUE_ERROR, IO_MAPPING_ERROR, CALLED_ELEMENT_ERROR, UNHANDLED_ERROR_EVENT … */
+  errorType: string;
+  errorMessage: string;
+  jobKey: string | null;
+  /** the job's retries now (null without a job, or when the engine no longer has it) */
+  jobRetries: number | null;
+  createdAt: string;
+}
+
 export interface WorkflowEngine {
   readonly kind: 'embedded' | 'camunda';
   deploy(resources: DeployResource[]): Promise<DeployResult>;
@@ -144,6 +208,22 @@ export interface WorkflowEngine {
   subscribe(name: string, listener: EngineEventListener): Promise<{ close(): Promise<void> }>;
   /** the same stream handed over in batches, for a subscriber that writes a batch at once (the case history) */
   subscribeBatches(name: string, listener: EngineEventBatchListener): Promise<{ close(): Promise<void> }>;
+  // ── operations (issue 18) ──
+  /** every deployed version with its running instances and open incidents */
+  listProcessDefinitions(): Promise<ProcessDefinitionSummary[]>;
+  /** the definition's XML as deployed; NOT_FOUND for no such definition */
+  processDefinitionXml(processDefinitionKey: string): Promise<string>;
+  /** active element instances and open incidents per element of one definition */
+  elementStatistics(processDefinitionKey: string): Promise<ElementStatistics[]>;
+  /** instances newest first; `next` is this adapter's cursor (INVALID_ARGUMENT for one it did not write) */
+  searchInstances(search: InstanceSearch): Promise<{ items: InstanceSummary[]; next: string | null }>;
+  getInstance(processInstanceKey: string): Promise<InstanceSummary | null>;
+  /** open incidents of the given instances (at most 1,000) */
+  listIncidents(filter: { processInstanceKeys?: string[]; incidentType?: string }): Promise<IncidentDetail[]>;
+  getIncident(incidentKey: string): Promise<IncidentDetail | null>;
+  updateJobRetries(jobKey: string, retries: number): Promise<void>;
+  /** open incidents in the whole engine */
+  countOpenIncidents(): Promise<number>;
   close(): Promise<void>;
 }
 

@@ -43,13 +43,24 @@ const streamAuth: RequestHandler = async (req, _res, next) => {
   next();
 };
 
-export function dashboardRoutes(config: Pick<AppConfig, 'CALENDAR_UTC_OFFSET_MINUTES' | 'MAP_TILE_URL'>, options: { heartbeatMs?: number } = {}): Router {
+export function dashboardRoutes(
+  config: Pick<AppConfig, 'CALENDAR_UTC_OFFSET_MINUTES' | 'MAP_TILE_URL'>,
+  options: { heartbeatMs?: number; /** open incidents in the workflow engine (the port's count) */ openIncidents?: () => Promise<number> } = {},
+): Router {
   const offset = config.CALENDAR_UTC_OFFSET_MINUTES;
+  /**
+   * The engine's open incidents ride along with the summary for the centre's whole-district view (null for a
+   * unit's view: incidents are not per unit). Counted at each send, not cached with the case figures: an
+   * incident changes no case row, so it raises no "cases changed" signal of its own.
+   */
+  const withIncidents = async (unitId: number | null, summary: DashboardSummary) =>
+    ({ ...summary, openIncidents: unitId === null && options.openIncidents ? await options.openIncidents().catch(() => null) : null });
   const r = Router();
   const scope = (req: Request) => dashboardUnitScope(actorOf(req));
   const guard = [requireAuth, requireRole(...DASHBOARD_ROLES)];
   r.get('/dashboard/summary', ...guard, validate({}), async (req, res) => {
-    res.json(await dashboardSummary(scope(req), new Date(), offset));
+    const unitId = scope(req);
+    res.json(await withIncidents(unitId, await dashboardSummary(unitId, new Date(), offset)));
   });
   r.get('/dashboard/trends', ...guard, validate({ query: trendsQuery }), async (req, res) => {
     res.json(await dashboardTrends(scope(req), Number(req.query['days']), new Date(), offset));
@@ -94,7 +105,7 @@ export function dashboardRoutes(config: Pick<AppConfig, 'CALENDAR_UTC_OFFSET_MIN
     };
     // listening for changes before the first summary is read, so none falls in between
     const unsubscribe = onCasesChanged((generation) => {
-      summaryFor(unitId, generation).then((s) => send('changed', s), () => undefined);
+      summaryFor(unitId, generation).then((s) => withIncidents(unitId, s)).then((s) => send('changed', s), () => undefined);
     });
     const heartbeat = setInterval(() => { if (open) res.write(': heartbeat\n\n'); }, options.heartbeatMs ?? HEARTBEAT_MS);
     heartbeat.unref?.();
@@ -109,7 +120,7 @@ export function dashboardRoutes(config: Pick<AppConfig, 'CALENDAR_UTC_OFFSET_MIN
     openStreams.add(end);
     req.on('close', end);
     // the current figures first, so a screen needs no separate request to start
-    send('summary', await dashboardSummary(unitId, new Date(), offset));
+    send('summary', await withIncidents(unitId, await dashboardSummary(unitId, new Date(), offset)));
   });
   return r;
 }

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { formApiPaths } from '../admin/form-routes.js';
 import { processApiPaths } from '../admin/process-routes.js';
+import { operationsApiPaths } from '../operations/operations-routes.js';
 import { registryApiPaths } from '../admin/registry/registry-openapi.js';
 import { actorSchema, loginBody } from '../auth/auth-routes.js';
 import { auditRecordsApiPaths } from '../audit/audit-records-routes.js';
@@ -53,6 +54,7 @@ export function openApiDocument(version: string): Schema {
       '/tasks/{key}/unclaim': { post: { summary: 'give back', security: auth, parameters: pathParams(taskKeyParams), responses: { '200': json(anyObject), ...guarded, '404': err('no such task'), '409': err('claimed by someone else or finished') } } },
       '/tasks/{key}/complete': { post: { summary: 'complete with form data, checked against the schema derived from the form (unknown keys refused)', security: auth, parameters: [...pathParams(taskKeyParams), idemHeader], requestBody: body(completeBody), responses: { '200': json(anyObject), '400': err('form data invalid'), ...guarded, '404': err('no such task'), '409': err('finished or claimed by someone else') } } },
       ...processApiPaths(),
+      ...operationsApiPaths(),
       ...formApiPaths(),
       ...open311ApiPaths(),
       ...registryApiPaths(),

@@ -71,6 +71,14 @@ const MESSAGES: Record<string, { zh: string; en: string }> = {
   camera_exists: { zh: '摄像头编号已存在', en: 'A camera with this code already exists' },
   device_unauthorized: { zh: '设备未登记或密钥错误', en: 'Unknown device or wrong device key' },
   device_disabled: { zh: '设备已停用', en: 'The device is disabled' },
+  instance_not_found: { zh: '流程实例不存在', en: 'No such process instance' },
+  instance_not_active: { zh: '流程实例已结束', en: 'The process instance has already ended' },
+  not_root_instance: { zh: '该实例由上级流程调用，请撤销其根实例', en: 'The instance was called by another one: cancel its root instance' },
+  incident_not_found: { zh: '故障不存在', en: 'No such incident' },
+  incident_resolved: { zh: '故障已处理', en: 'The incident is already resolved' },
+  batch_not_found: { zh: '批量操作不存在', en: 'No such batch operation' },
+  batch_empty: { zh: '筛选条件下没有可操作的流程实例', en: 'The filter matches no instance to act on' },
+  batch_too_large: { zh: '筛选出的流程实例过多（上限 500），请缩小范围', en: 'The filter matches too many instances (at most 500): narrow it' },
 };
 
 /** Domain and port errors → HTTP: the domain names its API code in `details.apiCode`. */
@@ -85,6 +93,7 @@ function fromDomain(err: unknown): HttpError | null {
   if (err instanceof PortError) {
     if (err.code === 'UNAVAILABLE') return new HttpError(503, 'unavailable');
     if (err.code === 'NOT_FOUND') return new HttpError(404, 'not_found');
+    if (err.code === 'INVALID_ARGUMENT') return new HttpError(400, 'invalid_input', err.message);
     if (err.code === 'INVALID_STATE' || err.code === 'ALREADY_EXISTS') return new HttpError(409, 'conflict');
   }
   return null;

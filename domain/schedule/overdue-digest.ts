@@ -30,6 +30,8 @@ export interface DigestRun {
   units: UnitDigest[];
   /** the command-centre summaries queued now (0 when already sent today or nothing is overdue) */
   summaries: number;
+  /** open incidents in the workflow engine (stuck cases for the administrators); null when not asked */
+  openIncidents: number | null;
 }
 
 const STAGE_OF: Partial<Record<CaseStatus, string>> = { accepted: 'dispatch', dispatched: 'handle', handling: 'handle', returned: 'dispatch', verifying: 'verify' };
@@ -57,8 +59,9 @@ function addressOf(unit: Unit): { channel: string; recipient: string } {
  * `digest:<unitCode>:<local date>` and `digest-summary:<centreCode>:<local date>` make a second
  * run on the same day queue nothing. Units without overdue cases get nothing.
  */
-export async function dailyOverdueDigest(now: Date): Promise<DigestRun> {
+export async function dailyOverdueDigest(now: Date, options: { openIncidents?: () => Promise<number> } = {}): Promise<DigestRun> {
   const date = localDate(now);
+  const openIncidents = options.openIncidents ? await options.openIncidents() : null;
   const overdue = await Case.findAll({
     where: {
       status: [...OPEN_STATUSES],
@@ -93,11 +96,15 @@ export async function dailyOverdueDigest(now: Date): Promise<DigestRun> {
   digests.sort((a, b) => b.overdue - a.overdue || a.unitCode.localeCompare(b.unitCode));
 
   let summaries = 0;
-  if (digests.length) {
+  // the centre hears of stuck processes too: a case held by an incident moves no stage and is chased by no timer
+  const incidentsLine = openIncidents ? `流程故障待处理${openIncidents}件（案卷停滞，请管理员在“流程运维”页处理）。` : '';
+  if (digests.length || incidentsLine) {
     const total = digests.reduce((s, d) => s + d.overdue, 0);
     const red = digests.reduce((s, d) => s + d.red, 0);
-    const body = `【超期日报汇总】${date}：${digests.length}个单位共有超期未办结案卷${total}件（红灯${red}件）。` +
-      digests.map((d) => `${d.unitName}${d.overdue}件${d.worst[0] ? `（最久 ${d.worst[0]}）` : ''}`).join('；') + '。';
+    const body = (digests.length
+      ? `【超期日报汇总】${date}：${digests.length}个单位共有超期未办结案卷${total}件（红灯${red}件）。` +
+        digests.map((d) => `${d.unitName}${d.overdue}件${d.worst[0] ? `（最久 ${d.worst[0]}）` : ''}`).join('；') + '。'
+      : `【超期日报汇总】${date}：无超期未办结案卷。`) + incidentsLine;
     for (const centre of await Unit.findAll({ where: { kind: 'centre', active: true }, order: [['id', 'ASC']] })) {
       const { created } = await enqueueNotification({
         dedupKey: `digest-summary:${centre.code}:${date}`, kind: 'overdue-summary', ...addressOf(centre), caseId: null,
@@ -106,5 +113,5 @@ export async function dailyOverdueDigest(now: Date): Promise<DigestRun> {
       if (created) summaries++;
     }
   }
-  return { date, units: digests, summaries };
+  return { date, units: digests, summaries, openIncidents };
 }

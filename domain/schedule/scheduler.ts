@@ -36,6 +36,8 @@ export interface ScheduledWorkOptions {
   cron?: CronScheduler;
   /** the engine to prune and how long it keeps finished cases; absent (Camunda, or retention off): no prune is scheduled */
   history?: { engine: PrunesFinished; retentionDays: number };
+  /** open incidents in the workflow engine, counted into the digest's summary for the centre */
+  openIncidents?: () => Promise<number>;
 }
 
 /**
@@ -48,8 +50,8 @@ export function startScheduledWork(options: ScheduledWorkOptions): () => Promise
   const { now, log, history } = options;
   const jobs: Partial<Record<ScheduleName, () => Promise<Record<string, unknown>>>> = {
     overdueDigest: async () => {
-      const run = await dailyOverdueDigest(now());
-      return { date: run.date, units: run.units.length, queued: run.units.filter((u) => u.queued).length, summaries: run.summaries };
+      const run = await dailyOverdueDigest(now(), options.openIncidents ? { openIncidents: options.openIncidents } : {});
+      return { date: run.date, units: run.units.length, queued: run.units.filter((u) => u.queued).length, summaries: run.summaries, openIncidents: run.openIncidents };
     },
     monthlyEvaluation: async () => {
       const run = await monthlyEvaluation(now(), options.weights ? { weights: options.weights } : {});

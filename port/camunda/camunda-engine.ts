@@ -10,7 +10,7 @@ import {
   type ProcessDefinitionKey, type ProcessInstanceKey, type UserTaskKey, type VariableKey,
 } from '@camunda8/orchestration-cluster-api';
 import {
-  PortError, type DeployResource, type DeployResult, type EngineEventBatchListener, type EngineEventListener, type JobHandlerSpec, type RunningWorkers,
+  PortError, type DeployResource, type DeployResult, type EngineEventBatchListener, type EngineEventListener, type InstanceSearch, type JobHandlerSpec, type RunningWorkers,
   type Variables, type WorkflowEngine,
 } from '../workflow-engine.js';
 import { MetadataCache, readMetadata, type ElementInfo } from './bpmn-metadata.js';
@@ -19,6 +19,7 @@ import { addListeners, HISTORY_JOB_TYPE, ListenerRewriteError, USER_TASK_JOB_TYP
 import { mapped, toPortError } from './errors.js';
 import { EventHub } from './events.js';
 import { startJobWorkers } from './job-workers.js';
+import { CamundaOperations } from './operations.js';
 
 const isForm = (name: string) => name.endsWith('.form');
 /** The client brands its 64-bit key strings per kind; ours are plain decimal strings. */
@@ -33,12 +34,14 @@ export class CamundaWorkflowEngine implements WorkflowEngine {
   private readonly onError: (err: unknown) => void;
   private readonly eventualWaitMs: number;
   private readonly longPollMs: number;
+  private readonly operations: CamundaOperations;
 
   constructor(readonly settings: CamundaSettings, client?: CamundaClient) {
     this.client = client ?? createCamundaClient({ config: clientConfig(settings) as never });
     this.onError = settings.onError ?? ((err: unknown) => console.error('[camunda]', err));
     this.eventualWaitMs = settings.eventualWaitMs ?? 10_000;
     this.longPollMs = settings.longPollMs ?? 10_000;
+    this.operations = new CamundaOperations(this.client);
     this.metadata = new MetadataCache(
       async (key) => String(await this.client.getProcessDefinitionXml({ processDefinitionKey: asKey<ProcessDefinitionKey>(key) }, { consistency: { waitUpToMs: this.eventualWaitMs } })),
       this.onError,
@@ -221,6 +224,17 @@ export class CamundaWorkflowEngine implements WorkflowEngine {
   subscribeBatches(name: string, listener: EngineEventBatchListener): Promise<{ close(): Promise<void> }> {
     return this.hub.subscribe(name, (event) => listener([event]));
   }
+
+  // ── operations (issue 18): the cluster's searches and statistics, see operations.ts ──
+  listProcessDefinitions() { return this.operations.listProcessDefinitions(); }
+  processDefinitionXml(processDefinitionKey: string) { return this.operations.processDefinitionXml(processDefinitionKey); }
+  elementStatistics(processDefinitionKey: string) { return this.operations.elementStatistics(processDefinitionKey); }
+  searchInstances(search: InstanceSearch) { return this.operations.searchInstances(search); }
+  getInstance(processInstanceKey: string) { return this.operations.getInstance(processInstanceKey); }
+  listIncidents(filter: { processInstanceKeys?: string[]; incidentType?: string }) { return this.operations.listIncidents(filter); }
+  getIncident(incidentKey: string) { return this.operations.getIncident(incidentKey); }
+  updateJobRetries(jobKey: string, retries: number) { return this.operations.updateJobRetries(jobKey, retries); }
+  countOpenIncidents() { return this.operations.countOpenIncidents(); }
 
   async close(): Promise<void> {
     await Promise.all([...this.running].map((r) => r.close()));

@@ -1,6 +1,9 @@
-import { Engine, EngineError, type HistoryEvent, type UserTask as EngineUserTask } from '../../engine/index.js';
 import {
-  PortError, type DeployResource, type DeployResult, type EngineEvent, type EngineEventBatchListener, type EngineEventListener, type JobHandlerSpec,
+  countOpenIncidents, definitionSummaries, elementStatistics, Engine, EngineError, incidentsWithJobs, searchInstances,
+  type HistoryEvent, type IncidentWithJob, type ProcessInstance, type UserTask as EngineUserTask,
+} from '../../engine/index.js';
+import {
+  PortError, type DeployResource, type DeployResult, type EngineEvent, type IncidentDetail, type InstanceSearch, type InstanceSummary, type EngineEventBatchListener, type EngineEventListener, type JobHandlerSpec,
   type RunningWorkers, type UserTask, type Variables, type WorkflowEngine,
 } from '../workflow-engine.js';
 
@@ -21,6 +24,24 @@ export function toPortTask(t: EngineUserTask): UserTask {
     elementId: t.elementId, elementInstanceKey: t.elementInstanceKey, name: t.name, assignee: t.assignee,
     candidateGroups: t.candidateGroups, candidateUsers: t.candidateUsers, dueDate: t.dueDate, followUpDate: t.followUpDate,
     formId: t.formId, priority: t.priority,
+  };
+}
+
+const KEY = /^[1-9]\d{0,18}$/;
+
+function instanceSummary(i: ProcessInstance & { openIncidents: number }): InstanceSummary {
+  return {
+    processInstanceKey: i.processInstanceKey, processDefinitionKey: i.processDefinitionKey, bpmnProcessId: i.bpmnProcessId, version: i.version,
+    state: i.state, parentProcessInstanceKey: i.parentProcessInstanceKey, startedAt: new Date(i.startedAt).toISOString(),
+    endedAt: i.endedAt === null ? null : new Date(i.endedAt).toISOString(), openIncidents: i.openIncidents,
+  };
+}
+
+function incidentDetail(i: IncidentWithJob): IncidentDetail {
+  return {
+    incidentKey: i.incidentKey, state: i.state, processInstanceKey: i.processInstanceKey, bpmnProcessId: i.bpmnProcessId, elementId: i.elementId,
+    elementInstanceKey: i.elementInstanceKey, errorType: i.errorType, errorMessage: i.errorMessage, jobKey: i.jobKey, jobRetries: i.jobRetries,
+    createdAt: new Date(i.createdAt).toISOString(),
   };
 }
 
@@ -243,6 +264,71 @@ export class EmbeddedWorkflowEngine implements WorkflowEngine {
       kind: 'element', intent, processInstanceKey: h.processInstanceKey, bpmnProcessId: h.bpmnProcessId, elementId: h.elementId,
       elementInstanceKey: intent === 'FLOW_TAKEN' ? null : h.elementInstanceKey, elementType: h.elementType, at, detail,
     };
+  }
+
+  // ── operations (issue 18): read from the engine's tables through engine/queries.ts ──
+
+  listProcessDefinitions() {
+    return port(() => definitionSummaries(this.engine.driver));
+  }
+
+  processDefinitionXml(processDefinitionKey: string) {
+    return port(async () => {
+      const xml = KEY.test(processDefinitionKey) ? await this.engine.getDefinitionXml(processDefinitionKey) : null;
+      if (xml === null) throw new PortError('NOT_FOUND', `no process definition with key ${processDefinitionKey}`);
+      return xml;
+    });
+  }
+
+  elementStatistics(processDefinitionKey: string) {
+    return port(() => elementStatistics(this.engine.driver, processDefinitionKey));
+  }
+
+  /** the cursor is the last instance key of the page: the next page holds the smaller keys */
+  searchInstances(s: InstanceSearch) {
+    return port(async () => {
+      if (s.after !== undefined && !KEY.test(s.after)) throw new PortError('INVALID_ARGUMENT', 'not a cursor of this engine');
+      const rows = await searchInstances(this.engine.driver, {
+        ...(s.bpmnProcessId !== undefined ? { bpmnProcessId: s.bpmnProcessId } : {}), ...(s.version !== undefined ? { version: s.version } : {}),
+        ...(s.state !== undefined ? { state: s.state } : {}), ...(s.elementId !== undefined ? { elementId: s.elementId } : {}),
+        ...(s.withIncident ? { withIncident: true } : {}), ...(s.incidentType !== undefined ? { incidentType: s.incidentType } : {}),
+        ...(s.processInstanceKeys !== undefined ? { instanceKeys: s.processInstanceKeys } : {}),
+        ...(s.startedFrom !== undefined ? { startedFrom: Date.parse(s.startedFrom) } : {}), ...(s.startedTo !== undefined ? { startedTo: Date.parse(s.startedTo) } : {}),
+        ...(s.after !== undefined ? { beforeKey: s.after } : {}), limit: s.limit + 1,
+      });
+      const items = rows.slice(0, s.limit).map(instanceSummary);
+      return { items, next: rows.length > s.limit ? items[items.length - 1]!.processInstanceKey : null };
+    });
+  }
+
+  getInstance(processInstanceKey: string) {
+    return port(async () => {
+      if (!KEY.test(processInstanceKey)) return null;
+      const [row] = await searchInstances(this.engine.driver, { instanceKeys: [processInstanceKey], limit: 1 });
+      return row ? instanceSummary(row) : null;
+    });
+  }
+
+  listIncidents(filter: { processInstanceKeys?: string[]; incidentType?: string }) {
+    return port(async () => (await incidentsWithJobs(this.engine.driver, {
+      ...(filter.processInstanceKeys ? { instanceKeys: filter.processInstanceKeys } : {}), ...(filter.incidentType ? { incidentType: filter.incidentType } : {}),
+    })).map(incidentDetail));
+  }
+
+  getIncident(incidentKey: string) {
+    return port(async () => {
+      if (!KEY.test(incidentKey)) return null;
+      const [row] = await incidentsWithJobs(this.engine.driver, { incidentKey });
+      return row ? incidentDetail(row) : null;
+    });
+  }
+
+  updateJobRetries(jobKey: string, retries: number) {
+    return port(() => this.engine.updateJobRetries(jobKey, retries));
+  }
+
+  countOpenIncidents() {
+    return port(() => countOpenIncidents(this.engine.driver));
   }
 
   close(): Promise<void> {

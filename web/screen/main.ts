@@ -36,6 +36,9 @@ function start(main: HTMLElement): void {
   document.body.classList.add('screen-dark');
   const kpis = ['open', 'today', 'overdue', 'closed', 'total'] as const;
   const kpiValue = Object.fromEntries(kpis.map((k) => [k, h('strong', { 'data-testid': `total-${k}` }, '—')])) as Record<(typeof kpis)[number], HTMLElement>;
+  // the engine's open incidents: cases stuck where no stage moves and no timer chases them (centre view only)
+  const incidentValue = h('strong', { 'data-testid': 'total-incidents' }, '—');
+  const incidentTile = h('div', { class: 'sc-kpi kpi-incidents', hidden: true }, h('span', null, t('sc.incidents')), incidentValue);
   const lightValue = Object.fromEntries((['red', 'yellow', 'green'] as const).map((l) => [l, h('strong', { 'data-testid': `light-${l}` }, '—')])) as Record<'red' | 'yellow' | 'green', HTMLElement>;
   const streamState = h('span', { class: 'sc-stream', 'data-testid': 'stream-state', 'data-state': 'connecting' }, t('sc.connecting'));
   const updated = h('span', { class: 'sc-updated', 'data-testid': 'updated' });
@@ -58,6 +61,7 @@ function start(main: HTMLElement): void {
     problems,
     h('div', { class: 'sc-kpis' },
       kpis.map((k) => h('div', { class: `sc-kpi kpi-${k}` }, h('span', null, t(`sc.${k}`)), kpiValue[k])),
+      incidentTile,
       h('div', { class: 'sc-kpi sc-lights' }, h('span', null, t('sc.lights')),
         h('div', { class: 'sc-light-row' }, (['red', 'yellow', 'green'] as const).map((l) => h('span', { class: `sc-light sc-light-${l}` }, t(`light.${l}`), lightValue[l]))))),
     h('div', { class: 'sc-grid' },
@@ -74,6 +78,9 @@ function start(main: HTMLElement): void {
   const showSummary = (s: DashboardSummary) => {
     for (const k of kpis) kpiValue[k].textContent = String(s.totals[k]);
     for (const l of ['red', 'yellow', 'green'] as const) lightValue[l].textContent = String(s.lights[l]);
+    incidentTile.hidden = s.openIncidents === null || s.openIncidents === undefined;
+    incidentValue.textContent = String(s.openIncidents ?? '—');
+    incidentTile.classList.toggle('has-incidents', (s.openIncidents ?? 0) > 0);
     main.dataset['summaryAt'] = s.at;
     updated.textContent = t('sc.updated', { at: formatDateTime(s.at) });
     const cats = Object.entries(s.byCategory).sort((a, b) => b[1] - a[1]);

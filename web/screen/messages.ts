@@ -3,7 +3,7 @@ import { addMessages } from '../shared/i18n.js';
 
 addMessages({
   zh: {
-    'sc.title': '一屏全域 · 城市运行指挥大屏', 'sc.open': '在办案件', 'sc.closed': '已结案', 'sc.overdue': '超期案件', 'sc.today': '今日上报', 'sc.total': '案件总数',
+    'sc.title': '一屏全域 · 城市运行指挥大屏', 'sc.open': '在办案件', 'sc.closed': '已结案', 'sc.overdue': '超期案件', 'sc.today': '今日上报', 'sc.total': '案件总数', 'sc.incidents': '流程故障',
     'sc.lights': '督办灯色', 'sc.byCategory': '按类别', 'sc.byStatus': '按状态', 'sc.map': '在办案件分布', 'sc.ranking': '单位考评排名 · {month}',
     'sc.trend': '近 {days} 日趋势', 'sc.trend.created': '上报', 'sc.trend.closed': '结案', 'sc.trend.overdue': '超期', 'sc.hotspots': '未诉先办 · 热点预警',
     'sc.hotspots.none': '本周暂无异常升高的网格或事件类型', 'sc.hotspot.grid': '网格', 'sc.hotspot.eventType': '事件类型',
@@ -13,7 +13,7 @@ addMessages({
     'sc.col.received': '派遣数', 'sc.noranking': '本月尚无考评数据', 'sc.grid.open': '在办 {n} 件', 'sc.none': '未分类', 'sc.tiles': '底图',
   },
   en: {
-    'sc.title': 'Command centre · the whole district on one screen', 'sc.open': 'Open cases', 'sc.closed': 'Closed', 'sc.overdue': 'Overdue', 'sc.today': 'Reported today', 'sc.total': 'All cases',
+    'sc.title': 'Command centre · the whole district on one screen', 'sc.open': 'Open cases', 'sc.closed': 'Closed', 'sc.overdue': 'Overdue', 'sc.today': 'Reported today', 'sc.total': 'All cases', 'sc.incidents': 'Process incidents',
     'sc.lights': 'Warning lights', 'sc.byCategory': 'By category', 'sc.byStatus': 'By status', 'sc.map': 'Open cases on the map', 'sc.ranking': 'Unit ranking · {month}',
     'sc.trend': 'Last {days} days', 'sc.trend.created': 'Reported', 'sc.trend.closed': 'Closed', 'sc.trend.overdue': 'Overdue', 'sc.hotspots': 'Hotspots (act before complaints)',
     'sc.hotspots.none': 'No grid or event type is rising unusually this week', 'sc.hotspot.grid': 'Grid', 'sc.hotspot.eventType': 'Event type',

@@ -9,6 +9,8 @@ export interface DashboardSummary {
   byUnit: Array<{ unitId: number | null; unitName: string | null } & GroupCount>;
   byTownship: Array<{ townshipId: number | null; township: string | null } & GroupCount>;
   lights: Record<Light, number>;
+  /** open incidents in the workflow engine (null for a unit's own view) */
+  openIncidents?: number | null;
   at: string;
 }
 

@@ -8,7 +8,7 @@ import { currentUser, errorText, logout, redirectToLogin, type Role, type User }
 import { h, replace } from './dom.js';
 import { lang, setLang, t } from './i18n.js';
 
-export type PageId = 'home' | 'report' | 'tasks' | 'history' | 'screen' | 'admin' | 'modeler' | 'forms';
+export type PageId = 'home' | 'report' | 'tasks' | 'history' | 'screen' | 'admin' | 'operations' | 'modeler' | 'forms';
 
 export interface PageLink {
   id: PageId;
@@ -26,6 +26,7 @@ export const PAGES: readonly PageLink[] = [
   { id: 'history', href: '/history/', roles: ALL },
   { id: 'screen', href: '/screen/', roles: ['admin', 'operator', 'leader', 'auditor', 'dept_leader', 'dept_staff'] },
   { id: 'admin', href: '/admin/', roles: ['admin', 'auditor', 'operator'] },
+  { id: 'operations', href: '/operations/', roles: ['admin', 'auditor'] },
   { id: 'modeler', href: '/modeler/', roles: ['admin', 'auditor'] },
   { id: 'forms', href: '/modeler/forms.html', roles: ['admin', 'auditor'] },
   { id: 'report', href: '/report/', roles: 'public' },

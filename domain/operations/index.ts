@@ -1,0 +1,5 @@
+/** Operations (issue 18): find what is stuck and repair it — instances, incidents, retry, variables, cancel, batches. */
+export { caseOfInstance, casesOf, casesOfPage, instancesOfCaseNo, type CaseRef } from './instance-cases.js';
+export { listInstances, type InstanceFilter, type InstanceListItem } from './instance-list.js';
+export { cancelInstance, openIncident, retryIncident, setVariablesAndResolve, type Operator } from './repair.js';
+export { BATCH_MAX, getBatch, startBatch, type Batch, type BatchAction, type BatchItem } from './batches.js';

@@ -1,0 +1,93 @@
+import { Case } from '../../db/models/index.js';
+import { appendAudit, type AuditEntry } from '../audit/index.js';
+import { changeCase } from '../cases/index.js';
+import { DomainError } from '../shared/errors.js';
+import type { IncidentDetail, Variables, WorkflowEngine } from '../../port/workflow-engine.js';
+import { caseOfInstance } from './instance-cases.js';
+
+/** Who repairs, and why: both go into the audit record. */
+export interface Operator { username: string; role: string; reason: string; batchId?: string }
+
+const refuse = (status: number, apiCode: string, message: string, details: Record<string, unknown> = {}) =>
+  new DomainError(status === 404 ? 'NOT_FOUND' : 'CONFLICT', message, { apiCode, status, ...details });
+
+/** The open incident, or 404 `incident_not_found` / 409 `incident_resolved`. */
+export async function openIncident(port: WorkflowEngine, incidentKey: string): Promise<IncidentDetail> {
+  const incident = await port.getIncident(incidentKey);
+  if (!incident) throw refuse(404, 'incident_not_found', `no incident ${incidentKey}`);
+  if (incident.state !== 'ACTIVE') throw refuse(409, 'incident_resolved', `incident ${incidentKey} is already resolved`);
+  return incident;
+}
+
+async function audit(port: WorkflowEngine, who: Operator, action: string, processInstanceKey: string, detail: Record<string, unknown>): Promise<AuditEntry> {
+  const c = await caseOfInstance(port, processInstanceKey);
+  return appendAudit({
+    caseId: c?.id ?? null, actor: who.username, actorRole: who.role, action,
+    detail: { reason: who.reason, processInstanceKey, ...(c ? { caseNo: c.caseNo } : {}), ...(who.batchId ? { batchId: who.batchId } : {}), ...detail },
+  });
+}
+
+/**
+ * 重试: the incident's job gets `retries` (a job incident means it ran out), then the incident is resolved,
+ * which re-runs the job or the element's failed step. Audited as `ops_incident_retried`.
+ */
+export async function retryIncident(port: WorkflowEngine, incidentKey: string, retries: number, who: Operator): Promise<{ incident: IncidentDetail; audit: AuditEntry }> {
+  const incident = await openIncident(port, incidentKey);
+  if (incident.jobKey && (incident.jobRetries ?? 0) < retries) await port.updateJobRetries(incident.jobKey, retries);
+  await port.resolveIncident(incidentKey);
+  const entry = await audit(port, who, 'ops_incident_retried', incident.processInstanceKey, {
+    incidentKey, elementId: incident.elementId, errorType: incident.errorType, errorMessage: incident.errorMessage,
+    ...(incident.jobKey ? { jobKey: incident.jobKey, retries } : {}),
+  });
+  return { incident, audit: entry };
+}
+
+/**
+ * 修正变量后重试: the variables are set on the instance (propagated by Zeebe's rule: to the scope that holds
+ * the name, else the instance) or locally on the incident's element, then the incident is resolved.
+ * Audited as `ops_variables_set` with the names and values set.
+ */
+export async function setVariablesAndResolve(
+  port: WorkflowEngine, incidentKey: string, change: { variables: Variables; scope: 'instance' | 'element' }, who: Operator,
+): Promise<{ incident: IncidentDetail; audit: AuditEntry }> {
+  const incident = await openIncident(port, incidentKey);
+  const scopeKey = change.scope === 'element' ? incident.elementInstanceKey : incident.processInstanceKey;
+  await port.setVariables(scopeKey, change.variables, { local: change.scope === 'element' });
+  if (incident.jobKey && (incident.jobRetries ?? 0) < 1) await port.updateJobRetries(incident.jobKey, 1);
+  await port.resolveIncident(incidentKey);
+  const entry = await audit(port, who, 'ops_variables_set', incident.processInstanceKey, {
+    incidentKey, elementId: incident.elementId, errorType: incident.errorType, scope: change.scope, scopeKey, variables: change.variables,
+  });
+  return { incident, audit: entry };
+}
+
+/** Statuses after which a case needs no more work: a cancelled instance leaves them as they are. */
+const FINISHED = new Set(['closed', 'rejected', 'merged']);
+
+/**
+ * 撤销流程: cancels a root instance (a called one is cancelled through its root, as on both engines). The
+ * case it worked for is then 结案 with the reason recorded (`ops_instance_cancelled`, in the same
+ * transaction as the status), so no case shows 处置中 with no process behind it; an instance without a
+ * case gets the audit record alone. The engine goes first: if it refuses, nothing is recorded.
+ */
+export async function cancelInstance(port: WorkflowEngine, processInstanceKey: string, who: Operator): Promise<{ caseId: string | null; audit: AuditEntry }> {
+  const instance = await port.getInstance(processInstanceKey);
+  if (!instance) throw refuse(404, 'instance_not_found', `no process instance ${processInstanceKey}`);
+  if (instance.state !== 'ACTIVE') throw refuse(409, 'instance_not_active', `process instance ${processInstanceKey} is ${instance.state.toLowerCase()}`);
+  if (instance.parentProcessInstanceKey) {
+    throw refuse(409, 'not_root_instance', `process instance ${processInstanceKey} was called by ${instance.parentProcessInstanceKey}: cancel the root instance`, { rootKey: instance.parentProcessInstanceKey });
+  }
+  const c = await caseOfInstance(port, processInstanceKey);
+  await port.cancelInstance(processInstanceKey);
+  const detail = { reason: who.reason, processInstanceKey, bpmnProcessId: instance.bpmnProcessId, version: instance.version, ...(who.batchId ? { batchId: who.batchId } : {}) };
+  if (!c) return { caseId: null, audit: await appendAudit({ caseId: null, actor: who.username, actorRole: who.role, action: 'ops_instance_cancelled', detail }) };
+  const changed = await changeCase(c.id, 'ops_instance_cancelled', { actor: who.username, actorRole: who.role }, async (current: Case) => {
+    const from = current.status;
+    if (!FINISHED.has(from)) {
+      current.status = 'closed';
+      current.closedAt = new Date();
+    }
+    return { ...detail, caseNo: current.caseNo, from, to: current.status };
+  });
+  return { caseId: c.id, audit: changed.audit };
+}

@@ -1,0 +1,77 @@
+import { expect } from 'chai';
+import { AuditRecord, Case } from '../../db/models/index.js';
+import { eventually } from '../processes/support/process-harness.js';
+import { deployProbes, JOB_PROBE, probeCase, type Probes } from '../api/support/operations-probes.js';
+import { openWebWorld, type WebWorld } from './support/web-world.js';
+
+describe('web: the operations page (an administrator finds a stuck case and repairs it)', function () {
+  this.timeout(180_000);
+  let web: WebWorld;
+  let probes: Probes;
+  before(async () => {
+    web = await openWebWorld();
+    probes = await deployProbes(web.api.world.port);
+  });
+  after(async () => {
+    await probes?.workers.close();
+    await web?.close();
+  });
+
+  it('given two cases stuck on a failing job, when the administrator opens the page, then the diagram counts the incidents on the element, the list filters to them, a retry with a reason moves one on and a cancel closes the other; the auditor sees the page without actions', async () => {
+    probes.fixed.value = false;
+    const first = await probeCase(web.api.world.port, JOB_PROBE);
+    const second = await probeCase(web.api.world.port, JOB_PROBE);
+    for (const s of [first, second]) await eventually('the incident', async () => (await web.api.world.port.listIncidents({ processInstanceKeys: [s.processInstanceKey] })).length > 0);
+
+    const page = await web.newPage();
+    await web.login(page, 'admin');
+    await page.goto(web.url('/operations/'));
+    expect(await page.locator(`[data-testid=incidents-of-${JOB_PROBE}]`).textContent()).to.equal('2');
+    await page.click(`li[data-process="${JOB_PROBE}"] > button`);
+    // Operate's badge on the failing element: two open incidents there
+    const badge = page.locator('[data-testid=diagram] .op-badge-incidents');
+    await badge.waitFor();
+    expect(await badge.textContent()).to.equal('2');
+    await page.selectOption('#state', 'INCIDENT');
+    await page.click('[data-testid=instance-filter] button[type=submit]');
+    await page.locator(`tr[data-instance="${first.processInstanceKey}"]`).waitFor();
+    expect(await page.locator('[data-testid=instances] tbody tr').count()).to.equal(2);
+
+    // retry after the fix: the reason is required
+    await page.click(`tr[data-instance="${first.processInstanceKey}"]`);
+    await page.locator('[data-testid=incidents] [data-testid=error-message]').waitFor();
+    expect(await page.locator('[data-testid=error-message]').textContent()).to.equal('接口 503：服务不可用');
+    probes.fixed.value = true;
+    await page.click('[data-testid=incidents] [data-testid=retry]');
+    expect(await AuditRecord.count({ where: { action: 'ops_incident_retried' } }), 'no reason, no retry').to.equal(0);
+    await page.fill('[data-testid=incidents] [data-testid=reason]', '接口已恢复');
+    await page.click('[data-testid=incidents] [data-testid=retry]');
+    await page.locator('[data-testid=action-done]').waitFor();
+    await eventually('the first instance completed', async () => (await web.api.world.port.getInstance(first.processInstanceKey))?.state === 'COMPLETED');
+    // the page reloads the list and the instance after an action: shown as completed, its incident gone
+    await page.locator('[data-testid=instance-detail] [data-testid=no-incidents]').waitFor();
+
+    // cancel the other one with a reason
+    probes.fixed.value = false;
+    await page.click(`tr[data-instance="${second.processInstanceKey}"]`);
+    await page.locator('[data-testid=cancel]').waitFor();
+    page.once('dialog', (d) => void d.accept());
+    await page.fill('[data-testid=instance-detail] > .op-actions [data-testid=reason]', '重复案件，撤销');
+    await page.click('[data-testid=cancel]');
+    await eventually('the second case closed', async () => (await Case.findByPk(second.caseRow.id))?.status === 'closed');
+    const record = (await AuditRecord.findOne({ where: { action: 'ops_instance_cancelled', caseId: second.caseRow.id } }))!;
+    expect(record.detail).to.include({ reason: '重复案件，撤销' });
+    await web.screenshot(page, 'operations-admin');
+    web.expectNoErrors(page);
+
+    // the auditor reads, and is offered no action
+    const auditorPage = await web.newPage();
+    await web.login(auditorPage, 'auditor');
+    await auditorPage.goto(web.url('/operations/'));
+    await auditorPage.click(`li[data-process="${JOB_PROBE}"] > button`);
+    await auditorPage.locator(`tr[data-instance="${second.processInstanceKey}"]`).click();
+    await auditorPage.locator('[data-testid=instance-detail] h3').waitFor();
+    expect(await auditorPage.locator('[data-testid=retry], [data-testid=cancel], [data-testid=batch-retry]').count()).to.equal(0);
+    web.expectNoErrors(auditorPage);
+  });
+});
