@@ -62,8 +62,14 @@ export async function buildServer(): Promise<number> {
   const stamp = join(next, '.build-stamp');
   utimesSync(stamp, started, started);
   const old = `${serverDistDir}.old-${process.pid}`;
-  if (existsSync(serverDistDir)) renameSync(serverDistDir, old);
-  renameSync(next, serverDistDir);
+  try {
+    if (existsSync(serverDistDir)) renameSync(serverDistDir, old);
+    renameSync(next, serverDistDir);
+  } catch (err) {
+    // two starts built at once and the other one's build is in place: it is as new as ours, keep it
+    if (!existsSync(serverDistDir)) throw err;
+    rmSync(next, { recursive: true, force: true });
+  }
   rmSync(old, { recursive: true, force: true });
   return entryPoints.length;
 }
