@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger, type Logger } from '../config/logger.js';
+import { productPath } from '../config/product-root.js';
 import type { AppConfig } from '../config/schema.js';
 import { loadDemoData, type DemoLoadResult } from '../db/demo/load-demo.js';
 import { startDatabase, type Database } from '../db/index.js';
@@ -18,7 +19,7 @@ import { notificationSenders, startOutboxDelivery } from './notifications.js';
 import { startScheduledWork } from '../domain/schedule/index.js';
 import { prunableEngine } from '../domain/history/retention.js';
 
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+const pkg = JSON.parse(readFileSync(productPath('package.json'), 'utf8')) as { version: string };
 
 export interface RunningSystem {
   server: Server;

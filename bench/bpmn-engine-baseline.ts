@@ -1,7 +1,7 @@
 /**
  * Peer baseline for the engine benchmark: the same reference case process executed on
  * bpmn-engine@25.0.1 (+ bpmn-elements 17, zeebe-bpmn-moddle, feelin, better-sqlite3) the way
- * /work/shared/research/engine.md §3/§5 recommends running it embedded:
+ * its durability model suggests for an embedded store (docs/architecture.md, "Why an own engine"):
  *
  *   the instance state is saved at every wait state and nothing is kept in memory between commands.
  *

@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { PRODUCT_ROOT } from '../config/product-root.js';
 import { recordDeployment } from '../domain/processes/versions.js';
 import type { DeployResult, DeployResource, WorkflowEngine } from './workflow-engine.js';
 
-const ROOT = new URL('../', import.meta.url);
+const ROOT = PRODUCT_ROOT;
 
 /** Every process (processes/*.bpmn) and form (forms/*.form) of the product, read as the files are. */
 export function readProductResources(root: URL = ROOT): DeployResource[] {

@@ -7,7 +7,7 @@ import { emptyDatabase, isMysql, testDatabaseUrl } from './support/database.js';
 
 /** Runs `npm start` as a newcomer would and waits for the printed URL. */
 function start(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  // Its own process group, so stopping it stops npm, tsx and node together.
+  // Its own process group, so stopping it stops npm, its prestart build and node together.
   const child = spawn('npm', ['start', '--silent'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));

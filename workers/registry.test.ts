@@ -1,14 +1,7 @@
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
+import { JOB_TYPE_NAMES } from '../processes/contract.js';
 import { demoDatabase, makeJob, testDeps, type Db } from '../test/support/case-fixtures.js';
 import { createJobHandlers } from './registry.js';
-
-/** The job types of the contract, read from its table in processes/README.md. */
-function contractJobTypes(): string[] {
-  const readme = readFileSync(new URL('../processes/README.md', import.meta.url), 'utf8');
-  const section = readme.slice(readme.indexOf('### Job types'), readme.indexOf('### User tasks'));
-  return [...section.matchAll(/^\| `([a-z-]+)` \|/gm)].map((m) => m[1]!);
-}
 
 describe('worker registry', () => {
   let db: Db;
@@ -16,10 +9,9 @@ describe('worker registry', () => {
   before(async () => { db = await demoDatabase(); });
   after(() => db.close());
 
-  it('given the contract in processes/README.md, when the registry is built, then it has exactly one handler per job type', () => {
-    const contract = contractJobTypes();
-    expect(contract).to.have.length(12);
-    expect(specs.map((s) => s.type).sort()).to.deep.equal([...contract].sort());
+  it('given the contract in processes/contract.ts, when the registry is built, then it has exactly one handler per job type', () => {
+    expect(JOB_TYPE_NAMES).to.have.length(12);
+    expect(specs.map((s) => s.type).sort()).to.deep.equal([...JOB_TYPE_NAMES].sort());
   });
 
   it('given a case that does not exist, when any worker gets a job for it, then it fails with retries 0 and says which case', async () => {

@@ -1,4 +1,5 @@
-import type { JobHandlerSpec } from '../port/workflow-engine.js';
+import { JOB_TYPES, type JobType } from '../processes/contract.js';
+import type { JobHandler, JobHandlerSpec } from '../port/workflow-engine.js';
 import { caseClassifyHandler } from './case-classify/handler.js';
 import { caseCloseHandler } from './case-close/handler.js';
 import { caseDeadlineHandler } from './case-deadline/handler.js';
@@ -13,20 +14,26 @@ import { caseReworkHandler } from './case-rework/handler.js';
 import { caseRouteHandler } from './case-route/handler.js';
 import type { WorkerDeps } from './deps.js';
 
-/** Every job type of the contract (processes/README.md) with its handler; the engine runs them all. */
+/**
+ * One handler factory per job type of the contract (processes/contract.ts): the mapped type makes a job type
+ * without a handler, or a handler for a type the contract lacks, a compile error.
+ */
+const HANDLERS: { readonly [T in JobType]: (deps: WorkerDeps) => JobHandler } = {
+  'case-classify': caseClassifyHandler,
+  'case-dedup': caseDedupHandler,
+  'case-deadline': caseDeadlineHandler,
+  'case-route': caseRouteHandler,
+  'case-notify-reporter': caseNotifyReporterHandler,
+  'case-remind': caseRemindHandler,
+  'case-escalate': caseEscalateHandler,
+  'case-record': caseRecordHandler,
+  'case-rework': caseReworkHandler,
+  'case-close': caseCloseHandler,
+  'case-reopen': caseReopenHandler,
+  'case-evaluate': caseEvaluateHandler,
+};
+
+/** Every job type of the contract with its handler, in the contract's order; the engine runs them all. */
 export function createJobHandlers(deps: WorkerDeps): JobHandlerSpec[] {
-  return [
-    { type: 'case-classify', handler: caseClassifyHandler(deps) },
-    { type: 'case-dedup', handler: caseDedupHandler(deps) },
-    { type: 'case-deadline', handler: caseDeadlineHandler(deps) },
-    { type: 'case-route', handler: caseRouteHandler(deps) },
-    { type: 'case-notify-reporter', handler: caseNotifyReporterHandler(deps) },
-    { type: 'case-remind', handler: caseRemindHandler(deps) },
-    { type: 'case-escalate', handler: caseEscalateHandler(deps) },
-    { type: 'case-record', handler: caseRecordHandler(deps) },
-    { type: 'case-rework', handler: caseReworkHandler(deps) },
-    { type: 'case-close', handler: caseCloseHandler(deps) },
-    { type: 'case-reopen', handler: caseReopenHandler(deps) },
-    { type: 'case-evaluate', handler: caseEvaluateHandler(deps) },
-  ];
+  return JOB_TYPES.map(({ type }) => ({ type, handler: HANDLERS[type](deps) }));
 }

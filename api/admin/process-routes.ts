@@ -1,13 +1,10 @@
 import { Router } from 'express';
-import { BusinessCalendar } from '../../domain/calendar/index.js';
 import { lintBpmn, RULES_OFF } from '../../domain/lint/index.js';
 import {
   deleteDraft, deployProcess, deployedProcessIds, diffProcessXml, elementTemplates, listProcesses, processVersion, processVersions,
   readBpmn, readDraft, saveDraft, PROCESS_ID_PATTERN,
 } from '../../domain/processes/index.js';
-import { silentLog } from '../../domain/shared/log.js';
 import type { WorkflowEngine } from '../../port/workflow-engine.js';
-import { createJobHandlers } from '../../workers/registry.js';
 import { actorOf, requireAuth, requireRole } from '../auth/middleware.js';
 import { HttpError } from '../http/errors.js';
 import { validate, type Schema } from '../http/validate.js';
@@ -55,13 +52,6 @@ export const diffResponse = {
     layoutChanged: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' } } } },
   },
 };
-
-/** The worker registry's job types: its handlers are built once (with inert dependencies) only to read them. */
-let jobTypes: string[] | null = null;
-function registryJobTypes(): string[] {
-  jobTypes ??= createJobHandlers({ calendar: new BusinessCalendar(), now: () => new Date(), log: silentLog }).map((s) => s.type);
-  return jobTypes;
-}
 
 const byOf = (req: Parameters<typeof actorOf>[0]) => {
   const a = actorOf(req);
@@ -133,8 +123,9 @@ export function processRoutes(port: WorkflowEngine): Router {
     res.json({ problems: await lintBpmn(xml, { deployedProcessIds: await deployedProcessIds() }), rulesOff: RULES_OFF });
   });
 
+  // the job types and what they read and write come from the process contract (processes/contract.ts)
   r.get('/admin/element-templates', requireAuth, readers, validate({}), (_req, res) => {
-    res.json(elementTemplates(registryJobTypes()));
+    res.json(elementTemplates());
   });
 
   return r;

@@ -6,7 +6,7 @@ import { onCasesChanged } from '../../domain/dashboard/case-changes.js';
 import { caseMap, type Bbox } from '../../domain/dashboard/case-map.js';
 import { dashboardUnitScope } from '../../domain/dashboard/case-scope.js';
 import { hotspots } from '../../domain/dashboard/hotspots.js';
-import { localDay } from '../../domain/dashboard/local-day.js';
+import { localDay } from '../../domain/shared/local-time.js';
 import { unitRankings } from '../../domain/dashboard/rankings.js';
 import { dashboardSummary, type DashboardSummary } from '../../domain/dashboard/summary.js';
 import { dashboardTrends } from '../../domain/dashboard/trends.js';

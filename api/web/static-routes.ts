@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import express, { Router, type RequestHandler, type Response } from 'express';
+import { productPath } from '../../config/product-root.js';
 
 /** Where web/build.ts puts the bundled pages. */
-export const DIST_WEB = fileURLToPath(new URL('../../dist/web/', import.meta.url));
+export const DIST_WEB = fileURLToPath(productPath('dist/web/'));
 
 /** Bundles and assets carry an esbuild content hash in their name (`main-35Y3U62J.js`): they never change. */
 const HASHED = /-[A-Z0-9]{8}\.(js|css|map|woff2?|ttf|eot|png|jpe?g|gif|svg|webp)$/;

@@ -1,20 +1,19 @@
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Sequelize, Transaction } from 'sequelize';
 import { Op } from 'sequelize';
+import { productPath } from '../../config/product-root.js';
 import { hashPassword } from '../../domain/auth/password.js';
 import { importCsvFiles, type ImportSummary } from '../import/importer.js';
 import { Grid, Unit, User, UserGrid } from '../models/index.js';
 import type { Role } from '../models/users.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
 
 /** The demo district's CSV files, shipped in this folder in the import format. */
 export const DEMO_FILES = {
-  units: join(here, 'units.csv'),
-  grids: join(here, 'grids.csv'),
-  eventTypes: join(here, 'event_types.csv'),
-  items: join(here, 'items.csv'),
+  units: fileURLToPath(productPath('db/demo/units.csv')),
+  grids: fileURLToPath(productPath('db/demo/grids.csv')),
+  eventTypes: fileURLToPath(productPath('db/demo/event_types.csv')),
+  items: fileURLToPath(productPath('db/demo/items.csv')),
 };
 
 export interface DemoAccount {

@@ -1,7 +1,7 @@
 import { Op, type Transaction } from 'sequelize';
 import { CalendarDay } from '../../db/models/index.js';
 import { reloadCalendarOverrides } from '../calendar/index.js';
-import { parseIsoDate } from '../calendar/local-date.js';
+import { parseIsoDate } from '../shared/local-time.js';
 import { auditedChange, type RegistryActor } from './audited-change.js';
 import { allOf, pageWindow, textFilter, type PageQuery, type Paged } from './paging.js';
 import { duplicate, invalidInput, notFound } from './registry-errors.js';

@@ -26,7 +26,7 @@ import {
   requireIsoDate,
   toLocal,
   type EpochDay,
-} from './local-date.js';
+} from '../shared/local-time.js';
 import { DEFAULT_WORKING_HOURS, parseWorkingHours, periodsInMs, type WorkingHours } from './working-hours.js';
 
 /** 'natural' = plain 24×7 elapsed time (emergency categories); 'working' = working time only. */

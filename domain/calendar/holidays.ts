@@ -12,7 +12,7 @@
  * plain date → label table and keeps this module TZ-independent.
  */
 import chineseDaysJson from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
-import { formatEpochDay, requireIsoDate, weekdayOf, yearOf, type EpochDay } from './local-date.js';
+import { formatEpochDay, requireIsoDate, weekdayOf, yearOf, type EpochDay } from '../shared/local-time.js';
 
 /** A local decision that beats the statutory calendar (e.g. a district's extra day off, or a working Sunday). */
 export interface DayOverride {

@@ -26,7 +26,7 @@ export {
   type StatutoryCalendar,
   type StatutoryDay,
 } from './holidays.js';
-export { parseIsoDate, formatEpochDay, weekdayOf, type EpochDay } from './local-date.js';
+export { parseIsoDate, formatEpochDay, weekdayOf, type EpochDay } from '../shared/local-time.js';
 export {
   DEFAULT_WORKING_HOURS,
   parseWorkingHours,

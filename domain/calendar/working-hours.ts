@@ -3,7 +3,7 @@
  * Parsed once and validated strictly: a typo in WORKING_HOURS would silently
  * shift every case deadline, so a bad value must fail at start-up instead.
  */
-import { MS_PER_MINUTE } from './local-date.js';
+import { MS_PER_MINUTE } from '../shared/local-time.js';
 
 export const DEFAULT_WORKING_HOURS = '08:30-12:00,14:30-18:00';
 

@@ -7,7 +7,7 @@ import { decodeTimeKey, encodeTimeKey, type TimeKey } from '../shared/cursor.js'
 import { allOf, checkOffset, NEWEST_FIRST, olderThan, through } from '../shared/paging.js';
 import { caseLight, lightWhere, OPEN_STATUSES } from './case-light.js';
 import { CASE_INDEX, caseScopeBranches, type CaseIndex } from './case-scope.js';
-import { addDays, startOfLocalDay } from './local-day.js';
+import { addDays, startOfLocalDay } from '../shared/local-time.js';
 import { countScopedCases, scopedCaseKeys } from './scoped-case-keys.js';
 
 export interface CaseSearch {

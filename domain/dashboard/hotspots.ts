@@ -1,5 +1,5 @@
 import { EventType, Grid } from '../../db/models/index.js';
-import { addDays, localDay } from './local-day.js';
+import { addDays, localDay } from '../shared/local-time.js';
 import { num, selectRows, unitKey } from './rollup-reads.js';
 
 /**

@@ -1,7 +1,7 @@
 import { Unit } from '../../db/models/index.js';
 import { evaluatePeriod } from '../evaluation/index.js';
 import { evaluationsFor } from '../schedule/monthly-evaluation.js';
-import { monthPeriod } from '../schedule/local-time.js';
+import { monthPeriod } from '../shared/local-time.js';
 
 export interface UnitRanking {
   rank: number | null;

@@ -1,7 +1,7 @@
 import { Op } from 'sequelize';
 import { Unit } from '../../db/models/index.js';
 import type { WarningLight } from '../../db/models/cases.js';
-import { localDay } from './local-day.js';
+import { localDay } from '../shared/local-time.js';
 import { idOrNull, num, selectRows, unitKey } from './rollup-reads.js';
 
 export interface GroupCount { total: number; open: number; overdue: number }

@@ -1,6 +1,6 @@
 import { rollupSql } from '../../db/rollups/sql-dialect.js';
 import { Case } from '../../db/models/index.js';
-import { addDays, localDay, startOfLocalDay } from './local-day.js';
+import { addDays, localDay, startOfLocalDay } from '../shared/local-time.js';
 import { num, selectRows, unitKey } from './rollup-reads.js';
 
 export interface TrendDay { date: string; created: number; closed: number; overdue: number }

@@ -2,7 +2,7 @@ import { QueryTypes, type Transaction } from 'sequelize';
 import { Case, Evaluation } from '../../db/models/index.js';
 import type { EvaluationScope } from '../../db/models/evaluations.js';
 import { changeCase, type CaseChange, type ChangeContext } from '../cases/change-case.js';
-import { localDate, monthPeriod } from '../schedule/local-time.js';
+import { localDay, monthPeriod } from '../shared/local-time.js';
 import { DomainError } from '../shared/errors.js';
 import { DEFAULT_WEIGHTS, caseMetrics, evaluateCounts, type CohortCounts, type CohortEvaluation, type Weights } from './metrics.js';
 
@@ -53,7 +53,7 @@ const GROUP_COLUMN: Record<GroupBy, string> = { unit: 'unit_id', township: 'town
 
 /** The local month `[from, to)` is, or an error: the evaluation rollup counts whole months. */
 function monthOf(from: Date, to: Date): string {
-  const month = localDate(from).slice(0, 7);
+  const month = localDay(from).slice(0, 7);
   const period = monthPeriod(month);
   if (period.from.getTime() !== from.getTime() || period.to.getTime() !== to.getTime()) {
     throw new DomainError('INVALID_ARGUMENT', `an evaluation period is one local month (got ${from.toISOString()} – ${to.toISOString()})`);

@@ -1,5 +1,5 @@
 /**
- * Evaluation formulas (综合评价), after research/domain.md §2.5 and §3.4. A cohort is the cases
+ * Evaluation formulas (综合评价); their published sources are in docs/domain.md ("Evaluation"). A cohort is the cases
  * reported in a period; merged duplicates (并单) are left out — they live on in the absorbing
  * case's duplicate count. Counts follow the eGova counters; where the standard's denominators are
  * unverified the choice is written next to the formula. A rate whose denominator is 0 is null.

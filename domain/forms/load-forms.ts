@@ -1,11 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { productPath } from '../../config/product-root.js';
 import { compileForm, type DerivedFormSchema } from './derive-schema.js';
 import { parseFormDefinition, type FormDefinition } from './form-definition.js';
 
 /** The repository's `forms/` folder. */
-export const FORMS_DIR = fileURLToPath(new URL('../../forms/', import.meta.url));
+export const FORMS_DIR = fileURLToPath(productPath('forms/'));
 
 export interface LoadedForm {
   formId: string;

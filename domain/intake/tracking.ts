@@ -1,5 +1,6 @@
 import { AuditRecord, Case } from '../../db/models/index.js';
 import type { WorkflowEngine } from '../../port/workflow-engine.js';
+import { MESSAGES } from '../../processes/contract.js';
 import { DomainError } from '../shared/errors.js';
 
 /** What a reporter sees through the tracking token: progress, never other people's data. */
@@ -48,7 +49,7 @@ export async function rateCase(port: WorkflowEngine, token: string, rating: { sa
   if (c.satisfaction) throw new DomainError('CONFLICT', 'already rated', { apiCode: 'already_rated' });
   if (!RATEABLE.has(c.status)) throw new DomainError('CONFLICT', `a ${c.status} case cannot be rated`, { apiCode: 'not_rateable' });
   await port.publishMessage({
-    name: 'case-rating', correlationKey: c.id, timeToLiveMs: RATING_TTL_MS, messageId: `case-rating-${c.id}-${await AuditRecord.count({ where: { caseId: c.id, action: 'reopened' } })}`,
+    name: MESSAGES.caseRating.name, correlationKey: c.id, timeToLiveMs: RATING_TTL_MS, messageId: `${MESSAGES.caseRating.name}-${c.id}-${await AuditRecord.count({ where: { caseId: c.id, action: 'reopened' } })}`,
     variables: { satisfied: rating.satisfied, rating: rating.rating, ratingComment: rating.comment ?? null },
   });
   return { caseNo: c.caseNo };

@@ -1,5 +1,6 @@
 import { Case, Unit, User } from '../../db/models/index.js';
 import type { NotificationRequest } from './enqueue.js';
+import { localMinute } from '../shared/local-time.js';
 
 /** Where a notification goes: a phone gets an SMS, an account an in-app message. */
 export interface Recipient {
@@ -85,7 +86,7 @@ export async function escalationRecipients(c: Case, level: number): Promise<Reci
 export function reminderMessage(c: Pick<Case, 'caseNo' | 'description'>, stage: string, dueAt: Date | null): { subject: string; body: string } {
   return {
     subject: `催办：${c.caseNo}`,
-    body: `【催办】案卷 ${c.caseNo}（${stageName(stage)}）即将超期${dueAt ? `，办理时限 ${formatLocal(dueAt)}` : ''}，请抓紧办理。问题：${c.description.slice(0, 60)}`,
+    body: `【催办】案卷 ${c.caseNo}（${stageName(stage)}）即将超期${dueAt ? `，办理时限 ${localMinute(dueAt)}` : ''}，请抓紧办理。问题：${c.description.slice(0, 60)}`,
   };
 }
 
@@ -99,11 +100,6 @@ export function escalationMessage(c: Pick<Case, 'caseNo' | 'description'>, level
 
 export function stageName(stage: string): string {
   return ({ accept: '受理', dispatch: '派遣', handle: '处置', verify: '核查', extend: '延期处置', assist: '协办' } as Record<string, string>)[stage] ?? stage;
-}
-
-/** Beijing time for people (the stored instants stay UTC). */
-function formatLocal(at: Date): string {
-  return new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
 }
 
 /** A request for each recipient, keyed so the same job never queues the same message twice. */

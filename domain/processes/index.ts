@@ -8,5 +8,5 @@ export { deleteDraft, readDraft, saveDraft, type DraftView } from './drafts.js';
 export { deployProcess, engineRejection, type ProcessDeployOutcome } from './deploy-process.js';
 export { FORM_ID_PATTERN, MAX_FORM_BYTES, checkFormDefinition, deployForm, type FormProblem } from './deploy-form.js';
 export { diffProcessXml, type DiffElement, type ProcessDiff } from './diff.js';
-export { ELEMENT_TEMPLATE_SCHEMA, JOB_TYPE_SPECS, elementTemplates, type ElementTemplate } from './element-templates.js';
+export { ELEMENT_TEMPLATE_SCHEMA, elementTemplates, type ElementTemplate } from './element-templates.js';
 export { MAX_XML_BYTES, PROCESS_ID_PATTERN, checkXmlInput, readBpmn, singleProcessOf, type BpmnSummary } from './xml-input.js';

@@ -1,7 +1,7 @@
 import type { CreationAttributes } from 'sequelize';
 import { Evaluation, Unit } from '../../db/models/index.js';
 import { DEFAULT_WEIGHTS, evaluatePeriod, type Weights } from '../evaluation/index.js';
-import { monthBefore, monthPeriod, type MonthPeriod } from './local-time.js';
+import { monthBefore, monthPeriod, type MonthPeriod } from '../shared/local-time.js';
 
 /** The period scopes the monthly run stores (per-case rows are written when a case is evaluated). */
 export const PERIOD_SCOPES = ['unit', 'township', 'category'] as const;

@@ -2,7 +2,7 @@ import { Op } from 'sequelize';
 import { Case, Unit } from '../../db/models/index.js';
 import type { CaseStatus } from '../../db/models/cases.js';
 import { enqueueNotification, stageName } from '../outbox/index.js';
-import { localDate, localMinute } from './local-time.js';
+import { localDay, localMinute } from '../shared/local-time.js';
 
 /** Cases still being worked on: 立案 through 核查 (挂账 and finished cases are not chased). */
 export const OPEN_STATUSES: readonly CaseStatus[] = ['accepted', 'dispatched', 'handling', 'returned', 'verifying'];
@@ -60,7 +60,7 @@ function addressOf(unit: Unit): { channel: string; recipient: string } {
  * run on the same day queue nothing. Units without overdue cases get nothing.
  */
 export async function dailyOverdueDigest(now: Date, options: { openIncidents?: () => Promise<number> } = {}): Promise<DigestRun> {
-  const date = localDate(now);
+  const date = localDay(now);
   const openIncidents = options.openIncidents ? await options.openIncidents() : null;
   const overdue = await Case.findAll({
     where: {

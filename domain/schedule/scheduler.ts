@@ -3,7 +3,7 @@ import type { Weights } from '../evaluation/index.js';
 import { pruneEngineHistory, type PrunesFinished } from '../history/retention.js';
 import type { Log } from '../shared/log.js';
 import { scheduledAuditVerification } from './audit-verification.js';
-import { TIMEZONE } from './local-time.js';
+import { TIMEZONE } from '../shared/local-time.js';
 import { monthlyEvaluation } from './monthly-evaluation.js';
 import { dailyOverdueDigest } from './overdue-digest.js';
 

@@ -3,7 +3,7 @@
  * `@camunda8/orchestration-cluster-api` 8.8.x (Apache-2.0, REST `/v2`, runs on Node 20). Not the
  * `zeebe-node` package: it is deprecated and its repository archived since 2024-04-08 (last release
  * 8.3.2), it speaks only gRPC and cannot reach Camunda user tasks, which exist only in the REST API.
- * See ../../../shared/research/zeebe.md §1.
+ * Why this client and not `@camunda8/sdk` or `zeebe-node`: docs/domain.md, "The Camunda 8 client".
  */
 import {
   createCamundaClient, type CamundaClient, type ElementInstanceKey, type IncidentKey, type JobKey, type ProcessDefinitionId,

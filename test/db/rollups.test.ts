@@ -6,11 +6,10 @@ import { updateRows } from '../../db/rows.js';
 import { ROLLUP_TABLES, rebuildRollups, readRollupState, ensureRollups } from '../../db/rollups/index.js';
 import { caseLight, isOpen, isOverdue } from '../../domain/dashboard/case-light.js';
 import { hotspots } from '../../domain/dashboard/hotspots.js';
-import { addDays, localDay } from '../../domain/dashboard/local-day.js';
+import { addDays, localDay, monthPeriod } from '../../domain/shared/local-time.js';
 import { dashboardSummary } from '../../domain/dashboard/summary.js';
 import { dashboardTrends } from '../../domain/dashboard/trends.js';
 import { evaluateCohort, evaluatePeriod } from '../../domain/evaluation/index.js';
-import { monthPeriod } from '../../domain/schedule/local-time.js';
 import { createCase, demoDatabase, type Db } from '../support/case-fixtures.js';
 
 /** A small deterministic generator, so a failure can be replayed. */

@@ -1,3 +1,4 @@
+import type { JobType } from '../../processes/contract.js';
 import { getCaseView } from '../../domain/cases/case-view.js';
 import { noteOnCase, setCaseEventType } from '../../domain/cases/case-actions.js';
 import { findActiveEventType, loadCatalogueClassifier } from '../../domain/classify/index.js';
@@ -5,7 +6,7 @@ import { complete, type JobHandler } from '../../port/workflow-engine.js';
 import { settingsOf, type WorkerDeps } from '../deps.js';
 import { caseJob, stringVar } from '../support/case-job.js';
 
-export const JOB_TYPE = 'case-classify';
+export const JOB_TYPE = 'case-classify' satisfies JobType;
 
 /**
  * Picks the event type: the one the channel already knew (AI camera, grid worker) when it is in

@@ -1,9 +1,10 @@
+import type { JobType } from '../../processes/contract.js';
 import { extendHandleDeadline, isStage, setExtraStageDeadline, setStageDeadline, type StageDeadline } from '../../domain/deadlines/index.js';
 import { complete, type JobHandler, type Variables } from '../../port/workflow-engine.js';
 import type { WorkerDeps } from '../deps.js';
 import { caseJob, header, incident } from '../support/case-job.js';
 
-export const JOB_TYPE = 'case-deadline';
+export const JOB_TYPE = 'case-deadline' satisfies JobType;
 
 const marks = (prefix: string, d: StageDeadline): Variables => ({
   [`${prefix}DueAt`]: d.dueAt, [`${prefix}WarnAt`]: d.warnAt, [`${prefix}SuperviseAt`]: d.superviseAt,

@@ -1,3 +1,4 @@
+import type { JobType } from '../../processes/contract.js';
 import { getCaseView } from '../../domain/cases/case-view.js';
 import { mergeCase, noteOnCase } from '../../domain/cases/case-actions.js';
 import { canTransition } from '../../domain/cases/transitions.js';
@@ -6,7 +7,7 @@ import { complete, type JobHandler } from '../../port/workflow-engine.js';
 import { settingsOf, type WorkerDeps } from '../deps.js';
 import { caseJob } from '../support/case-job.js';
 
-export const JOB_TYPE = 'case-dedup';
+export const JOB_TYPE = 'case-dedup' satisfies JobType;
 
 /**
  * 并单: when an earlier open case of the same type is close enough (or is the same AI camera's

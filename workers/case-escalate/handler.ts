@@ -1,3 +1,4 @@
+import type { JobType } from '../../processes/contract.js';
 import { getCaseView } from '../../domain/cases/case-view.js';
 import { raiseEscalation } from '../../domain/cases/case-actions.js';
 import { enqueueNotification, escalationMessage, escalationRecipients, notificationsFor } from '../../domain/outbox/index.js';
@@ -5,7 +6,7 @@ import { complete, type JobHandler } from '../../port/workflow-engine.js';
 import type { WorkerDeps } from '../deps.js';
 import { caseJob, header, incident, jobDedupKey } from '../support/case-job.js';
 
-export const JOB_TYPE = 'case-escalate';
+export const JOB_TYPE = 'case-escalate' satisfies JobType;
 
 /**
  * 督办 (header level 1: red light, the unit's leaders and the centre told) and 挂牌督办 (level 2:

@@ -1,10 +1,11 @@
+import type { JobType } from '../../processes/contract.js';
 import { recordSatisfaction, satisfactionOf } from '../../domain/cases/case-actions.js';
 import { evaluateCase } from '../../domain/evaluation/index.js';
 import { complete, type JobHandler } from '../../port/workflow-engine.js';
 import { settingsOf, type WorkerDeps } from '../deps.js';
 import { caseJob, stringVar } from '../support/case-job.js';
 
-export const JOB_TYPE = 'case-evaluate';
+export const JOB_TYPE = 'case-evaluate' satisfies JobType;
 
 /**
  * The case's metrics (按期派遣/处置/结案, 返工, 延期, 退单, 响应/解决/满意) into `evaluations`, after

@@ -1,3 +1,4 @@
+import type { JobType } from '../../processes/contract.js';
 import { getCaseView } from '../../domain/cases/case-view.js';
 import { noteOnCase } from '../../domain/cases/case-actions.js';
 import { REPORTER_EVENTS, enqueueNotification, reporterMessage, reporterRecipient, type ReporterEvent } from '../../domain/outbox/index.js';
@@ -5,7 +6,7 @@ import { complete, type JobHandler } from '../../port/workflow-engine.js';
 import type { WorkerDeps } from '../deps.js';
 import { caseJob, header, incident, jobDedupKey, stringVar } from '../support/case-job.js';
 
-export const JOB_TYPE = 'case-notify-reporter';
+export const JOB_TYPE = 'case-notify-reporter' satisfies JobType;
 
 /**
  * Tells the reporter about a step (header `event`: accepted, rejected, dispatched, closed, handedOver) through

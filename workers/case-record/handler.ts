@@ -1,10 +1,11 @@
+import type { JobType } from '../../processes/contract.js';
 import { acceptCase, dispatchCase, extendCase, noteOnCase, rejectCase, returnCase, shelveCase } from '../../domain/cases/case-actions.js';
 import type { CaseChange, ChangeContext } from '../../domain/cases/change-case.js';
 import { complete, type Job, type JobHandler } from '../../port/workflow-engine.js';
 import type { WorkerDeps } from '../deps.js';
 import { caseJob, header, incident, stringVar } from '../support/case-job.js';
 
-export const JOB_TYPE = 'case-record';
+export const JOB_TYPE = 'case-record' satisfies JobType;
 
 type Recorder = (job: Job, caseId: string, ctx: ChangeContext) => Promise<CaseChange> | string;
 

@@ -1,3 +1,4 @@
+import type { JobType } from '../../processes/contract.js';
 import { getCaseView } from '../../domain/cases/case-view.js';
 import { markReminded } from '../../domain/cases/case-actions.js';
 import { enqueueNotification, notificationsFor, reminderMessage, reminderRecipients } from '../../domain/outbox/index.js';
@@ -5,7 +6,7 @@ import { complete, type JobHandler } from '../../port/workflow-engine.js';
 import type { WorkerDeps } from '../deps.js';
 import { caseJob, header, incident, jobDedupKey, stringVar } from '../support/case-job.js';
 
-export const JOB_TYPE = 'case-remind';
+export const JOB_TYPE = 'case-remind' satisfies JobType;
 
 const DUE_COLUMN = { accept: 'acceptDueAt', dispatch: 'dispatchDueAt', handle: 'handleDueAt', extend: 'handleDueAt', verify: 'verifyDueAt' } as const;
 

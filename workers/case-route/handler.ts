@@ -1,3 +1,4 @@
+import type { JobType } from '../../processes/contract.js';
 import { getCaseView } from '../../domain/cases/case-view.js';
 import { noteOnCase } from '../../domain/cases/case-actions.js';
 import { routeCase } from '../../domain/routing/index.js';
@@ -5,7 +6,7 @@ import { complete, type JobHandler } from '../../port/workflow-engine.js';
 import type { WorkerDeps } from '../deps.js';
 import { caseJob } from '../support/case-job.js';
 
-export const JOB_TYPE = 'case-route';
+export const JOB_TYPE = 'case-route' satisfies JobType;
 
 /**
  * Proposes the responsible unit (事件先属地后属主, 部件先属主后属地). It only advises: the unit is
