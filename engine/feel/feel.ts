@@ -1,12 +1,18 @@
 import { evaluate, parseExpression, FeelDate, FeelDateTime, FeelDuration, FeelTime, type Warning } from 'feelin';
 import type { ValueSpec } from '../model/types.js';
+import { CAMUNDA_BUILTINS, FeelAssertionError } from './camunda-builtins.js';
+import { rewriteFeel } from './rewrite.js';
 
-export type FeelResult = { ok: true; value: unknown } | { ok: false; message: string };
-
-/** Warnings that mean the expression could not be evaluated as written: strict mode turns them into failures. */
-const FATAL: ReadonlySet<Warning['type']> = new Set([
-  'NO_VARIABLE_FOUND', 'NO_FUNCTION_FOUND', 'FUNCTION_INVOCATION_FAILURE', 'INVALID_ARGUMENTS', 'UNSUPPORTED',
-]);
+/**
+ * FEEL as Camunda 8.8 evaluates it (feel-scala 1.19): "if something goes wrong, return null". A missing
+ * variable, a missing context entry, a failed call or a type mismatch give `null` and a warning; only
+ * a syntax error or an `assert` fails the evaluation. Whether a null is acceptable is decided by the
+ * caller, as Zeebe does (a gateway condition must be a boolean, a job type a string…): see
+ * `evaluateCondition` and `expectedTypeFailure`, whose messages carry the warnings as Zeebe's incidents do.
+ */
+export type FeelResult =
+  | { ok: true; value: unknown; warnings: string[] }
+  | { ok: false; message: string };
 
 /** Reads `=expr` as FEEL, anything else as static text. */
 export function valueSpec(text: string | undefined | null): ValueSpec | null {
@@ -20,12 +26,13 @@ export function feelSyntaxError(expression: string): string | null {
   if (!expression.trim()) return 'empty FEEL expression';
   let message: string | null = null;
   try {
-    const tree = parseExpression(expression, {}, undefined);
+    const { text } = rewriteFeel(expression);
+    const tree = parseExpression(text, CAMUNDA_BUILTINS as Record<string, unknown>, undefined);
     tree.iterate({
       enter(node) {
         if (message) return false;
         if (node.type.isError) {
-          message = `FEEL syntax error at position ${node.from + 1} in '${expression}'`;
+          message = `FEEL syntax error at position ${Math.min(node.from + 1, expression.length)} in '${expression}'`;
           return false;
         }
         return undefined;
@@ -48,27 +55,83 @@ export function toJsonValue(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toJsonValue(v)]));
   }
   if (typeof value === 'function') return null;
+  if (value === undefined) return null;
   return value;
 }
 
-/** Evaluates strictly: a missing variable or a failed call is an error, not a silent null. Result stays FEEL-typed. */
-export function evaluateFeelRaw(expression: string, context: Record<string, unknown>): FeelResult {
+/** Zeebe writes a warning as `[TYPE] message`. */
+const formatWarning = (w: Warning): string => `[${w.type}] ${w.message}`;
+
+/** Whether a path of names exists in the variables (for `is defined`, which must tell missing from null). */
+function pathExists(root: Record<string, unknown>, path: unknown): boolean | null {
+  if (!Array.isArray(path) || !path.length) return null;
+  const [head, ...rest] = path as string[];
+  if (!(head! in root)) return false;
+  let cur: unknown = root[head!];
+  for (const k of rest) {
+    if (cur === null || typeof cur !== 'object' || Array.isArray(cur) || !(k in (cur as object))) return false;
+    cur = (cur as Record<string, unknown>)[k];
+  }
+  return true;
+}
+
+/** Evaluates with Camunda's null rule. The result stays FEEL-typed (dates as feelin values). */
+export function evaluateFeelRaw(expression: string, variables: Record<string, unknown>): FeelResult {
   try {
-    const { value, warnings } = evaluate(expression, context);
-    const fatal = warnings.find((w) => FATAL.has(w.type));
-    if (fatal) return { ok: false, message: `failed to evaluate expression '${expression}': ${fatal.message}` };
-    return { ok: true, value };
+    const names = Object.keys(variables);
+    const rewritten = rewriteFeel(expression, names);
+    const context: Record<string, unknown> = { ...CAMUNDA_BUILTINS, ...variables };
+    for (const [alias, name] of Object.entries(rewritten.aliases)) context[alias] = variables[name] ?? null;
+    if (rewritten.needsFound) context.__feel_found = (path: unknown) => pathExists(variables, path);
+    const { value, warnings } = evaluate(rewritten.text, context);
+    return { ok: true, value: value === undefined ? null : value, warnings: warnings.map(formatWarning) };
   } catch (err) {
+    if (err instanceof FeelAssertionError) return { ok: false, message: `Assertion failure on evaluate the expression '${expression}': ${err.message}` };
     return { ok: false, message: `failed to evaluate expression '${expression}': ${(err as Error).message}` };
   }
 }
 
 export function evaluateFeel(expression: string, context: Record<string, unknown>): FeelResult {
   const r = evaluateFeelRaw(expression, context);
-  return r.ok ? { ok: true, value: toJsonValue(r.value) } : r;
+  return r.ok ? { ok: true, value: toJsonValue(r.value), warnings: r.warnings } : r;
 }
 
 /** Static text as is, FEEL evaluated. */
 export function resolveValue(spec: ValueSpec, context: Record<string, unknown>): FeelResult {
-  return spec.feel ? evaluateFeel(spec.text, context) : { ok: true, value: spec.text };
+  return spec.feel ? evaluateFeel(spec.text, context) : { ok: true, value: spec.text, warnings: [] };
+}
+
+/** The FEEL type name Zeebe reports for a value. */
+export function feelTypeName(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'boolean') return 'BOOLEAN';
+  if (typeof value === 'number' || typeof value === 'bigint') return 'NUMBER';
+  if (typeof value === 'string') return 'STRING';
+  if (Array.isArray(value)) return 'ARRAY';
+  if (value instanceof FeelDuration) return 'DURATION';
+  if (value instanceof FeelDateTime) return 'DATE_TIME';
+  if (value instanceof FeelDate || value instanceof FeelTime) return 'STRING';
+  return 'OBJECT';
+}
+
+/**
+ * Zeebe's message when a result is not of the type the element needs, with the evaluation's warnings:
+ * "Expected result of the expression 'x > 10' to be 'BOOLEAN', but was 'NULL'. The evaluation reported
+ * the following warnings: [NO_VARIABLE_FOUND] …".
+ */
+export function expectedTypeFailure(expression: string, expected: string, value: unknown, warnings: readonly string[]): string {
+  const base = `Expected result of the expression '${expression}' to be '${expected}', but was '${feelTypeName(value)}'.`;
+  return warnings.length ? `${base} The evaluation reported the following warnings:\n${warnings.join('\n')}` : base;
+}
+
+/**
+ * A gateway / completion condition as Zeebe evaluates it: the result must be a boolean; `null` (e.g. a
+ * comparison with a missing variable) is a failure whose message carries FEEL's warnings, not "false".
+ * `a != null and a > 10` and `is defined(a)` are false, not null, when `a` is missing: no incident.
+ */
+export function evaluateCondition(expression: string, context: Record<string, unknown>): FeelResult {
+  const r = evaluateFeel(expression, context);
+  if (!r.ok) return r;
+  if (typeof r.value !== 'boolean') return { ok: false, message: expectedTypeFailure(expression, 'BOOLEAN', r.value, r.warnings) };
+  return r;
 }
