@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { activeElements, completedPath, deploy, oneJob, openTestEngine, type TestEngine } from './support/harness.js';
+import { completedPath, deploy, oneJob, openTestEngine, type TestEngine } from './support/harness.js';
 
 /** zeebe:ioMapping on a service task: inputs are local to the task, outputs decide what reaches the process. */
 describe('engine / jobs: input and output mappings', () => {
