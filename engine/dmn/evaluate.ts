@@ -1,6 +1,5 @@
 import { unaryTest } from 'feelin';
-import { CAMUNDA_BUILTINS } from '../feel/camunda-builtins.js';
-import { evaluateFeel, evaluateFeelRaw, toJsonValue } from '../feel/feel.js';
+import { contextFor, evaluateFeel, evaluateFeelRaw, toJsonValue } from '../feel/feel.js';
 import type { DecisionResult, DecisionTable, DeployedDrg, EvaluatedDecision, MatchedRule } from './types.js';
 
 /**
@@ -51,12 +50,12 @@ function evaluateTable(
     if (!r.ok) fail(`input '${input.label ?? input.id}': ${r.message}`);
     return { inputId: input.id, inputName: input.label, value: (r as { value: unknown }).value };
   });
-  const testContext = { ...CAMUNDA_BUILTINS, ...context };
   const matches = (entry: string, value: unknown): boolean => {
     if (entry === '' || entry === '-') return true;
     try {
       // `?` is the input value (DMN 1.3): `< 10`, `"a","b"`, `[1..5]`, `not("x")`, `? > 3`
-      return unaryTest(entry, { ...testContext, '?': value }).value === true;
+      // only the added built-ins the entry names: all of them in every test's context would cost each rule
+      return unaryTest(entry, { ...contextFor(entry, context), '?': value }).value === true;
     } catch (err) {
       return fail(`input entry '${entry}': ${(err as Error).message}`);
     }

@@ -1,7 +1,7 @@
 import { evaluate, parseExpression, FeelDate, FeelDateTime, FeelDuration, FeelTime, type Warning } from 'feelin';
 import type { ValueSpec } from '../model/types.js';
 import { CAMUNDA_BUILTINS, FeelAssertionError } from './camunda-builtins.js';
-import { rewriteFeel } from './rewrite.js';
+import { needsRewrite, rewriteFeel } from './rewrite.js';
 
 /**
  * FEEL as Camunda 8.8 evaluates it (feel-scala 1.19): "if something goes wrong, return null". A missing
@@ -76,34 +76,75 @@ function pathExists(root: Record<string, unknown>, path: unknown): boolean | nul
 }
 
 /**
- * The added built-ins an expression names. Only those go into the context: feelin copies the whole context
- * and its parser tracks every key, so handing it all ~40 functions per evaluation halved the engine's throughput.
+ * What an expression needs beyond feelin, worked out once per expression text (a process runs the same few
+ * expressions over and over): whether Camunda-only syntax must be rewritten, and which added built-ins it
+ * names. Only those built-ins go into the context: feelin copies the whole context and its parser tracks
+ * every key, so handing it all ~40 functions per evaluation halved the engine's throughput.
  */
-const usedCache = new Map<string, string[]>();
+type Plan = { rewrite: boolean; builtins: readonly string[] };
+const plans = new Map<string, Plan>();
+const PLANS_MAX = 2000;
 const BUILTIN_KEYS = Object.keys(CAMUNDA_BUILTINS);
-function builtinsUsedBy(text: string): string[] {
-  let used = usedCache.get(text);
-  if (!used) {
-    const squashed = text.replace(/\s+/g, ' ');
-    used = BUILTIN_KEYS.filter((k) => squashed.includes(k));
-    if (usedCache.size >= 2000) usedCache.delete(usedCache.keys().next().value as string);
-    usedCache.set(text, used);
-  }
-  return used;
+
+/** The added built-ins a (rewritten) text names; a name may span line breaks or several spaces. */
+function builtinsIn(text: string): string[] {
+  const squashed = text.replace(/\s+/g, ' ');
+  return BUILTIN_KEYS.filter((k) => squashed.includes(k));
 }
+
+function planOf(expression: string): Plan {
+  let plan = plans.get(expression);
+  if (!plan) {
+    const rewrite = needsRewrite(expression);
+    plan = { rewrite, builtins: builtinsIn(rewrite ? rewriteFeel(expression).text : expression) };
+    if (plans.size >= PLANS_MAX) plans.delete(plans.keys().next().value as string);
+    plans.set(expression, plan);
+  }
+  return plan;
+}
+
+/** The variables' names with a space: the rewrite's parser must know them (rare, so no array of all names). */
+function spacedNames(variables: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const name in variables) if (name.includes(' ')) out.push(name);
+  return out;
+}
+
+/**
+ * The context feelin needs for `text`: the added built-ins it names, then the variables (a variable of the same
+ * name wins). Without built-ins it is the variables object itself: feelin copies its context, never changes it.
+ */
+export function contextFor(text: string, variables: Record<string, unknown>): Record<string, unknown> {
+  return withBuiltins(planOf(text).builtins, variables);
+}
+
+function withBuiltins(builtins: readonly string[], variables: Record<string, unknown>): Record<string, unknown> {
+  if (!builtins.length) return variables;
+  const context: Record<string, unknown> = {};
+  for (const name of builtins) context[name] = CAMUNDA_BUILTINS[name];
+  return Object.assign(context, variables);
+}
+
+const finish = ({ value, warnings }: { value: unknown; warnings: Warning[] }): FeelResult =>
+  ({ ok: true, value: value === undefined ? null : value, warnings: warnings.map(formatWarning) });
 
 /** Evaluates with Camunda's null rule. The result stays FEEL-typed (dates as feelin values). */
 export function evaluateFeelRaw(expression: string, variables: Record<string, unknown>): FeelResult {
   try {
-    const names = Object.keys(variables);
-    const rewritten = rewriteFeel(expression, names);
-    const context: Record<string, unknown> = {};
-    for (const name of builtinsUsedBy(rewritten.text)) context[name] = CAMUNDA_BUILTINS[name];
-    Object.assign(context, variables);
-    for (const [alias, name] of Object.entries(rewritten.aliases)) context[alias] = variables[name] ?? null;
+    const plan = planOf(expression);
+    if (!plan.rewrite) {
+      // the fast path (nearly every expression of a process): feelin reads it as written, handed the variables
+      // themselves unless the text names an added built-in
+      return finish(evaluate(expression, withBuiltins(plan.builtins, variables)));
+    }
+    // a variable name with a space changes how the text parses, so the rewrite (and what it calls) may differ
+    const spaced = spacedNames(variables);
+    const rewritten = rewriteFeel(expression, spaced);
+    const base = withBuiltins(spaced.length ? builtinsIn(rewritten.text) : plan.builtins, variables);
+    const context = base === variables ? { ...variables } : base; // entries are added below: never to the caller's object
+    for (const alias in rewritten.aliases) context[alias] = variables[rewritten.aliases[alias]!] ?? null;
     if (rewritten.needsFound) context.__feel_found = (path: unknown) => pathExists(variables, path);
-    const { value, warnings } = evaluate(rewritten.text, context);
-    return { ok: true, value: value === undefined ? null : value, warnings: warnings.map(formatWarning) };
+    return finish(evaluate(rewritten.text, context));
   } catch (err) {
     if (err instanceof FeelAssertionError) return { ok: false, message: `Assertion failure on evaluate the expression '${expression}': ${err.message}` };
     return { ok: false, message: `failed to evaluate expression '${expression}': ${(err as Error).message}` };

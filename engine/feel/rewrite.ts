@@ -32,9 +32,14 @@ const cache = new Map<string, Rewritten>();
 const CACHE_MAX = 2000;
 const BUILTIN_CONTEXT: Record<string, null> = Object.fromEntries(BUILTIN_NAMES.map((n) => [n, null]));
 
+/** Whether the text may hold a construct to rewrite; when not, feelin evaluates it as written. */
+export function needsRewrite(expression: string): boolean {
+  return TRIGGER.test(expression);
+}
+
 /** `contextNames`: the variables' names, needed only when one has a space (the parser must know it). */
 export function rewriteFeel(expression: string, contextNames?: readonly string[]): Rewritten {
-  if (!TRIGGER.test(expression)) return { text: expression, aliases: {}, needsFound: false };
+  if (!needsRewrite(expression)) return { text: expression, aliases: {}, needsFound: false };
   const spaced = contextNames?.filter((n) => n.includes(' ')) ?? [];
   const key = spaced.length ? null : expression;
   if (key !== null) {

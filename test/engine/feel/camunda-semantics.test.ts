@@ -59,4 +59,21 @@ describe('FEEL: Camunda 8.8 semantics (null instead of failure, failures where Z
   it('given variables named like nothing special, when builtins are shadowed by a variable of the same name, then the variable wins (as in feelin)', () => {
     expect(ok('trim', { trim: 'x' }).value).to.equal('x');
   });
+
+  it('given an expression that needs a rewrite (a backtick name, an is defined path), when evaluated, then the caller\'s variables object is left as it was', () => {
+    const vars = { 'first name': 'Li', a: { b: 1 } };
+    expect(ok('`first name` + " " + string(is defined(a.b))', vars).value).to.equal('Li true');
+    expect(vars).to.deep.equal({ 'first name': 'Li', a: { b: 1 } });
+  });
+
+  it('given a variable whose name has a space, when an expression multiplies a duration by it, then the product is a duration (the rewrite runs with the name known)', () => {
+    expect(ok('duration("P1D") * day count', { 'day count': 3 }).value).to.equal('P3D');
+    expect(ok('duration("P1D") * day count', { 'day count': 2 }).value).to.equal('P2D');
+  });
+
+  it('given the same expression with and without a shadowing variable, then each evaluation sees its own variables (the per-expression cache holds no values)', () => {
+    expect(ok('trim(" x ")').value).to.equal('x');
+    expect(ok('is blank(s)', { s: ' ' }).value).to.equal(true);
+    expect(ok('is blank(s)', { s: 'y' }).value).to.equal(false);
+  });
 });
