@@ -116,12 +116,21 @@ describe('engine / variables: propagation, output mappings, setVariables, script
       });
     });
 
-    it('given the script refers to a missing variable, when the task is reached, then an incident is raised instead of a null result; after setting it and resolving, the instance continues', async () => {
+    it('given the script refers to a missing variable, when the task is reached, then the result is null and the instance goes on (Camunda 8.8: "if something goes wrong, return null")', async () => {
       const { processInstanceKey } = await t.engine.createInstance({ bpmnProcessId: 'fl-script', variables: { price: 5, lines: [] } });
+      expect(await t.engine.listIncidents({ processInstanceKey })).to.deep.equal([]);
+      expect(await completedPath(t.engine, processInstanceKey)).to.deep.equal(['start', 'compute_total', 'summarize']);
+      const check = await oneJob(t.engine, 'check-total');
+      expect(check.variables).to.include({ total: null });
+    });
+
+    it('given the script asserts a missing variable, when the task is reached, then an incident carries the assertion; after setting it and resolving, the instance continues', async () => {
+      await deploy(t.engine, 'fl-script-assert.bpmn');
+      const { processInstanceKey } = await t.engine.createInstance({ bpmnProcessId: 'fl-script-assert', variables: { price: 5, lines: [] } });
       const incidents = await t.engine.listIncidents({ processInstanceKey });
       expect(incidents).to.have.length(1);
       expect(incidents[0]!).to.include({ errorType: 'EXTRACT_VALUE_ERROR', elementId: 'compute_total', state: 'ACTIVE' });
-      expect(incidents[0]!.errorMessage).to.contain('quantity');
+      expect(incidents[0]!.errorMessage).to.contain('quantity is required');
       expect(await t.engine.getVariables(processInstanceKey)).to.deep.equal({ price: 5, lines: [] });
       expect(await activeElements(t.engine, processInstanceKey)).to.deep.equal(['compute_total']);
 
@@ -138,7 +147,8 @@ describe('engine / variables: propagation, output mappings, setVariables, script
     });
 
     it('given an incident that is resolved without fixing the cause, then a new incident is raised and the instance stays put', async () => {
-      const { processInstanceKey } = await t.engine.createInstance({ bpmnProcessId: 'fl-script', variables: { price: 5, lines: [] } });
+      await deploy(t.engine, 'fl-script-assert.bpmn');
+      const { processInstanceKey } = await t.engine.createInstance({ bpmnProcessId: 'fl-script-assert', variables: { price: 5, lines: [] } });
       const [first] = await t.engine.listIncidents({ processInstanceKey });
       await t.engine.resolveIncident(first!.incidentKey);
       const all = await t.engine.listIncidents({ processInstanceKey });
