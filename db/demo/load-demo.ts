@@ -15,6 +15,7 @@ export const DEMO_FILES = {
   grids: join(here, 'grids.csv'),
   eventTypes: join(here, 'event_types.csv'),
   items: join(here, 'items.csv'),
+  classifyExamples: join(here, 'classify_examples.csv'),
 };
 
 export interface DemoAccount {
