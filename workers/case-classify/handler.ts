@@ -37,7 +37,7 @@ export function caseClassifyHandler(deps: WorkerDeps): JobHandler {
         place: result.place ? { gridCode: result.place.gridCode, matched: result.place.matched, confidence: result.place.confidence } : null,
         modelVersion: result.modelVersion,
       };
-      if (!result.dispatchable) confidence = 0;
+      if (!result.dispatchable) [code, confidence] = [null, 0];
     }
     const detail = {
       classifyConfidence: confidence, needsManualAccept: code === null || confidence < classifyThreshold, method, matched, ...extra,
