@@ -4,11 +4,12 @@ import { FeatureExtractor } from './features.js';
 import type { ClassifierEntry } from './keyword-classifier.js';
 import { isNotDispatchable, labelOfRejection } from './labels.js';
 import type { PlaceGrid } from './place-extractor.js';
-import { trainModel, TextModel, type Algorithm, type ModelState } from './text-classifier.js';
+import { TextModel, type Algorithm, type ModelState } from './text-classifier.js';
+import { trainOffThread } from './train-off-thread.js';
 
 /**
  * Naive Bayes by default: on the shipped corpus and the held-out set it read as well as logistic
- * regression (README, "Smart intake"), trains ~7× faster (a retrain holds this process ~2 s, not ~14 s)
+ * regression (README, "Smart intake"), trains ~7× faster (~2 s of a worker thread's CPU, not ~14 s)
  * and stores ~30× smaller. CLASSIFY_ALGORITHM=logistic picks the other.
  */
 export const ALGORITHM: Algorithm = process.env['CLASSIFY_ALGORITHM'] === 'logistic' ? 'logistic' : 'naive-bayes';
@@ -62,14 +63,16 @@ export function retrain(reason: string): Promise<ModelSummary | null> {
       const catalogue = await activeCatalogue();
       const known = new Set(catalogue.map((c) => c.code));
       const usable = examples.filter((e) => known.has(e.label) || isNotDispatchable(e.label));
-      const features = new FeatureExtractor(catalogue, placeNamesOf(await placeGrids()));
-      const { state, metrics } = trainModel(usable, features, catalogue, ALGORITHM);
+      // off the main thread: intake, the job workers and the engine's timers keep running meanwhile
+      const { state, algorithm, metrics } = await trainOffThread({
+        examples: usable.map((e) => ({ text: e.text, label: e.label })), catalogue, placeNames: placeNamesOf(await placeGrids()), algorithm: ALGORITHM,
+      });
       const current = await ClassifyModel.findOne({ where: { active: true }, attributes: { exclude: ['state'] } });
       const better = !current || metrics.typeTop1 >= current.typeTop1 - WORSE_TOLERANCE;
       const row = await ClassifyModel.sequelize!.transaction(async (transaction) => {
         if (better) await ClassifyModel.update({ active: false }, { where: { active: true }, transaction });
         return ClassifyModel.create({
-          algorithm: state.algorithm, state: JSON.stringify(state), examples: usable.length,
+          algorithm, state, examples: usable.length,
           operatorExamples: usable.filter((e) => e.source === 'operator').length, lastExampleId: examples[examples.length - 1]!.id,
           typeTop1: metrics.typeTop1, typeTop3: metrics.typeTop3, categoryAccuracy: metrics.category,
           notDispatchableRecall: metrics.notDispatchableRecall, active: better,
@@ -118,7 +121,24 @@ export async function recordDecision(input: { caseId: string; text: string; even
   const existing = await ClassifyExample.findOne({ where: { code } });
   if (existing) await existing.update({ label, text: input.text.slice(0, 2000) });
   else await ClassifyExample.create({ code, text: input.text.slice(0, 2000), label, channel: 'other', source: 'operator', caseId: input.caseId });
-  const last = await ClassifyModel.max<number, ClassifyModel>('lastExampleId');
-  const fresh = await ClassifyExample.count({ where: { source: 'operator', id: { [Op.gt]: last ?? 0 } } });
+  const fresh = await freshDecisions();
   if (fresh >= RETRAIN_EVERY && !training) void retrain(`${fresh} new operator decisions`).catch(() => undefined);
+}
+
+/** Operators' decisions recorded since the newest model version was trained. */
+async function freshDecisions(): Promise<number> {
+  const last = await ClassifyModel.max<number, ClassifyModel>('lastExampleId');
+  return ClassifyExample.count({ where: { source: 'operator', id: { [Op.gt]: last ?? 0 } } });
+}
+
+/**
+ * The scheduled retrain (domain/schedule): a quiet district may take days to reach RETRAIN_EVERY
+ * decisions, so on the schedule a new version is trained when there is at least one decision the
+ * newest version has not seen; otherwise nothing is done (no version that would be the same).
+ */
+export async function retrainIfNewDecisions(): Promise<{ fresh: number; version: number | null; active: boolean | null }> {
+  const fresh = await freshDecisions();
+  if (!fresh) return { fresh, version: null, active: null };
+  const made = await retrain(`scheduled: ${fresh} new operator decisions`);
+  return { fresh, version: made?.version ?? null, active: made?.active ?? null };
 }
