@@ -233,7 +233,8 @@ export async function importCsvFiles(sequelize: Sequelize, paths: ImportFiles): 
     if (files.classifyExamples) {
       summary.classifyExamples = await upsertByCode(ClassifyExample, files.classifyExamples.rows.map(({ values: v }) => ({
         code: v['code']!, text: v['text']!, label: v['label']!, channel: v['channel'] || 'other',
-        source: (v['source'] || 'admin') as ClassifyExample['source'], caseId: null,
+        // caseId is left as it is: an edited or re-imported operator decision keeps the case it came from
+        source: (v['source'] || 'admin') as ClassifyExample['source'],
       })), transaction);
     }
   });
