@@ -176,7 +176,8 @@ export class TextModel {
   private decidingWords(feats: readonly string[], label: number): string[] {
     const weighed = feats
       .map((f) => ({ f, word: featureWord(f), w: this.scorer.weight(f, label) + (f.startsWith('w:') ? 0.01 : 0) }))
-      .filter((x) => x.word && x.w > 0)
+      // a single character (也, 里) explains nothing to the operator, though it may weigh
+      .filter((x) => x.word && x.word.length >= 2 && x.w > 0)
       .sort((a, b) => b.w - a.w);
     const words: string[] = [];
     for (const { word } of weighed) {
