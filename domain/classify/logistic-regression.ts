@@ -97,6 +97,10 @@ export class Logistic {
     return softmax(s);
   }
 
+  knows(feature: string): boolean {
+    return this.rows.has(feature);
+  }
+
   weight(feature: string, label: number): number {
     return this.rows.get(feature)?.find(([c]) => c === label)?.[1] ?? 0;
   }

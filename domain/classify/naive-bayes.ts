@@ -74,6 +74,11 @@ export class NaiveBayes {
     return softmax(s);
   }
 
+  /** Whether the model learned anything about this feature. */
+  knows(feature: string): boolean {
+    return this.rows.has(feature);
+  }
+
   /** How much a feature speaks for a label (log-likelihood gain over unseen), for explanations. */
   weight(feature: string, label: number): number {
     const row = this.rows.get(feature);

@@ -46,7 +46,16 @@ export interface ModelVerdict {
   confidence: number;
 }
 
-interface Scorer { labels: string[]; scores(f: readonly string[]): Float64Array; weight(f: string, label: number): number }
+interface Scorer { labels: string[]; scores(f: readonly string[]): Float64Array; weight(f: string, label: number): number; knows(f: string): boolean }
+
+/**
+ * A report none of whose features the model has learned anything about (「嗯」, 「1111111」, a silent
+ * call) says nothing about what happened: the model's answer would be its prior alone. Such a report
+ * is 信息不全 (NONE-VAGUE), never a guessed type.
+ */
+function evidenceFree(scorer: Scorer, features: readonly string[]): boolean {
+  return !features.some((f) => scorer.knows(f));
+}
 
 function scorerOf(state: NaiveBayesState | LogisticState): Scorer {
   return state.kind === 'naive-bayes' ? new NaiveBayes(state) : new Logistic(state);
@@ -110,7 +119,7 @@ export function trainModel(
         if (foldOf(i, k) !== fold) return;
         const p = scorer.scores(r.features);
         const ranked = [...p.keys()].sort((a, b) => p[b]! - p[a]!);
-        const top = scorer.labels[ranked[0]!]!;
+        const top = evidenceFree(scorer, r.features) ? 'NONE-VAGUE' : scorer.labels[ranked[0]!]!;
         points.push({ score: p[ranked[0]!]!, right: top === r.label });
         if (isNotDispatchable(r.label)) {
           tally.nd++;
@@ -149,8 +158,9 @@ export class TextModel {
     const feats = this.features.extract(text);
     const p = this.scorer.scores(feats);
     const ranked = [...p.keys()].sort((a, b) => p[b]! - p[a]!);
-    const topLabel = this.scorer.labels[ranked[0]!]!;
-    const confidence = calibrate(this.state.calibration, p[ranked[0]!]!);
+    const blank = evidenceFree(this.scorer, feats);
+    const topLabel = blank ? 'NONE-VAGUE' : this.scorer.labels[ranked[0]!]!;
+    const confidence = blank ? 1 : calibrate(this.state.calibration, p[ranked[0]!]!);
     const round = (v: number) => Math.round(v * 1000) / 1000;
     const candidates: Candidate[] = [];
     for (const li of ranked) {
