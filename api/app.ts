@@ -11,6 +11,7 @@ import { cameraEventRoutes } from './camera/camera-event-routes.js';
 import { cameraRoutes, ingestBodyParser } from './camera/camera-routes.js';
 import { caseRoutes } from './cases/case-routes.js';
 import { caseSearchRoutes } from './cases/case-search.js';
+import { classifyRoutes } from './classify/classify-routes.js';
 import { historyRoutes } from './cases/history-routes.js';
 import { dashboardRoutes } from './dashboard/dashboard-routes.js';
 import { ADMIN_JSON_LIMIT, ADMIN_LARGE_BODY_PATHS, processRoutes } from './admin/process-routes.js';
@@ -69,6 +70,7 @@ export function createApp(deps: AppDeps): Express {
   const workflow = deps.workflow;
   api.use(dashboardRoutes(deps.config, workflow ? { openIncidents: () => workflow.countOpenIncidents() } : {}));
   api.use(caseSearchRoutes(deps.config));
+  api.use(classifyRoutes(deps.config));
   api.use(cameraEventRoutes(deps.config));
   if (deps.workflow) {
     // one budget per address for the public routes, whichever body type a report comes in

@@ -45,6 +45,13 @@ export const configSchema = {
       default: 0.6,
       description: 'AI-camera events below this confidence are refused (low_confidence)',
     },
+    CLASSIFY_MIN_CONFIDENCE: {
+      type: 'number',
+      minimum: 0,
+      maximum: 1,
+      default: 0.6,
+      description: 'a report whose calibrated classification confidence is below this goes to a person in 受理; at or above it is filed by itself',
+    },
     WORKING_HOURS: {
       type: 'string',
       pattern: '^\\d{2}:\\d{2}-\\d{2}:\\d{2}(,\\d{2}:\\d{2}-\\d{2}:\\d{2})*$',
@@ -110,6 +117,7 @@ export interface AppConfig {
   OPEN311_JURISDICTION_ID?: string;
   MAP_TILE_URL?: string;
   AI_MIN_CONFIDENCE: number;
+  CLASSIFY_MIN_CONFIDENCE: number;
   WORKING_HOURS: string;
   CALENDAR_UTC_OFFSET_MINUTES: number;
   HISTORY_RETENTION_DAYS: number;

@@ -7,14 +7,14 @@ import { startDatabase } from '../index.js';
 
 const USAGE = `usage: npm run import -- [--dir <folder>] [--units f.csv] [--grids f.csv] [--event-types f.csv] [--items f.csv]
 
---dir takes units.csv, grids.csv, event_types.csv and items.csv from a folder (those present).
+--dir takes units.csv, grids.csv, event_types.csv, items.csv and classify_examples.csv from a folder (those present).
 Formats: db/csv-formats.md. Every row is validated first; any problem → nothing is imported.`;
 
 function filesFromArgs(): ImportFiles {
   const { values } = parseArgs({
     options: {
       dir: { type: 'string' }, units: { type: 'string' }, grids: { type: 'string' },
-      'event-types': { type: 'string' }, items: { type: 'string' }, help: { type: 'boolean' },
+      'event-types': { type: 'string' }, items: { type: 'string' }, 'classify-examples': { type: 'string' }, help: { type: 'boolean' },
     },
   });
   if (values.help) {
@@ -32,6 +32,8 @@ function filesFromArgs(): ImportFiles {
   if (grids) files.grids = grids;
   if (eventTypes) files.eventTypes = eventTypes;
   if (items) files.items = items;
+  const examples = pick(values['classify-examples'], 'classify_examples.csv');
+  if (examples) files.classifyExamples = examples;
   if (!Object.keys(files).length) {
     console.error(`no CSV file given or found\n${USAGE}`);
     process.exit(2);

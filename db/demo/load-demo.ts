@@ -14,6 +14,7 @@ export const DEMO_FILES = {
   grids: fileURLToPath(productPath('db/demo/grids.csv')),
   eventTypes: fileURLToPath(productPath('db/demo/event_types.csv')),
   items: fileURLToPath(productPath('db/demo/items.csv')),
+  classifyExamples: fileURLToPath(productPath('db/demo/classify_examples.csv')),
 };
 
 export interface DemoAccount {

@@ -1,5 +1,6 @@
 import { parseDuration } from '../../domain/calendar/duration.js';
 import { CATEGORIES } from '../models/catalogue.js';
+import { EXAMPLE_CHANNELS, EXAMPLE_SOURCES } from '../models/classify.js';
 import { UNIT_KINDS } from '../models/units.js';
 
 /**
@@ -107,4 +108,13 @@ export const ITEM_COLUMNS: ColumnSpec[] = [
   { name: 'responsible_unit_code', required: true, check: code },
   { name: 'assisting_unit_codes', required: false, check: codeList },
   { name: 'basis', required: false },
+];
+
+/** Labelled reports for the classifier; `label` is checked against the catalogue with the references. */
+export const CLASSIFY_EXAMPLE_COLUMNS: ColumnSpec[] = [
+  { name: 'code', required: true, check: code },
+  { name: 'text', required: true, check: maxLen(2000) },
+  { name: 'label', required: true, check: code },
+  { name: 'channel', required: false, check: oneOf(EXAMPLE_CHANNELS) },
+  { name: 'source', required: false, check: oneOf(EXAMPLE_SOURCES) },
 ];

@@ -1,9 +1,10 @@
 import { basename } from 'node:path';
 import type { Model, ModelStatic, Sequelize, Transaction } from 'sequelize';
-import { EventType, GovernanceItem, Grid, Unit } from '../models/index.js';
+import { isNotDispatchable } from '../../domain/classify/labels.js';
+import { ClassifyExample, EventType, GovernanceItem, Grid, Unit } from '../models/index.js';
 import { readCsv, type CsvRow, type ImportProblem } from './csv-file.js';
 import {
-  EVENT_TYPE_COLUMNS, GRID_COLUMNS, ITEM_COLUMNS, UNIT_COLUMNS, parseExtraStages, parsePolygon, type ColumnSpec,
+  CLASSIFY_EXAMPLE_COLUMNS, EVENT_TYPE_COLUMNS, GRID_COLUMNS, ITEM_COLUMNS, UNIT_COLUMNS, parseExtraStages, parsePolygon, type ColumnSpec,
 } from './columns.js';
 
 export type { ImportProblem };
@@ -14,6 +15,8 @@ export interface ImportFiles {
   grids?: string;
   eventTypes?: string;
   items?: string;
+  /** labelled reports for the classifier (classify_examples.csv), imported last */
+  classifyExamples?: string;
 }
 
 export interface ImportSummary {
@@ -21,6 +24,7 @@ export interface ImportSummary {
   grids: { created: number; updated: number };
   eventTypes: { created: number; updated: number };
   items: { created: number; updated: number };
+  classifyExamples: { created: number; updated: number };
 }
 
 export class ImportError extends Error {
@@ -74,7 +78,7 @@ async function knownUnits(units: Parsed | null, transaction: Transaction): Promi
 }
 
 function checkReferences(
-  files: { units: Parsed | null; grids: Parsed | null; eventTypes: Parsed | null; items: Parsed | null },
+  files: { units: Parsed | null; grids: Parsed | null; eventTypes: Parsed | null; items: Parsed | null; classifyExamples: Parsed | null },
   units: Map<string, { kind: string; parent: string | null }>,
   eventTypeCodes: Set<string>,
   problems: ImportProblem[],
@@ -114,6 +118,12 @@ function checkReferences(
       for (const c of (values['assisting_unit_codes'] ?? '').split('|').map((s) => s.trim()).filter(Boolean)) {
         refer(files.items, row, 'assisting_unit_codes', c, unitExists(c), 'a known unit');
       }
+    }
+  }
+  if (files.classifyExamples) {
+    for (const { row, values } of files.classifyExamples.rows) {
+      const label = values['label'] ?? '';
+      refer(files.classifyExamples, row, 'label', label, eventTypeCodes.has(label) || isNotDispatchable(label), 'a known event type or NONE-CONSULT, NONE-PRAISE, NONE-VAGUE, NONE-SPAM');
     }
   }
 }
@@ -159,12 +169,14 @@ export async function importCsvFiles(sequelize: Sequelize, paths: ImportFiles): 
     grids: parseFile(paths.grids, GRID_COLUMNS, problems),
     eventTypes: parseFile(paths.eventTypes, EVENT_TYPE_COLUMNS, problems),
     items: parseFile(paths.items, ITEM_COLUMNS, problems),
+    classifyExamples: parseFile(paths.classifyExamples, CLASSIFY_EXAMPLE_COLUMNS, problems),
   };
   const summary: ImportSummary = {
     units: { created: 0, updated: 0 },
     grids: { created: 0, updated: 0 },
     eventTypes: { created: 0, updated: 0 },
     items: { created: 0, updated: 0 },
+    classifyExamples: { created: 0, updated: 0 },
   };
 
   await sequelize.transaction(async (transaction) => {
@@ -216,6 +228,13 @@ export async function importCsvFiles(sequelize: Sequelize, paths: ImportFiles): 
         responsibleUnitId: unitIds.get(v['responsible_unit_code']!)!,
         assistingUnitCodes: v['assisting_unit_codes'] ? v['assisting_unit_codes'].split('|').map((c) => c.trim()) : null,
         basis: v['basis'] || null,
+      })), transaction);
+    }
+    if (files.classifyExamples) {
+      summary.classifyExamples = await upsertByCode(ClassifyExample, files.classifyExamples.rows.map(({ values: v }) => ({
+        code: v['code']!, text: v['text']!, label: v['label']!, channel: v['channel'] || 'other',
+        // caseId is left as it is: an edited or re-imported operator decision keeps the case it came from
+        source: (v['source'] || 'admin') as ClassifyExample['source'],
       })), transaction);
     }
   });

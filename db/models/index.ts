@@ -6,6 +6,7 @@ import { CalendarDay } from './calendar-days.js';
 import { CameraCase, CameraDevice, CameraEvent } from './cameras.js';
 import { CaseEvent } from './case-events.js';
 import { Case } from './cases.js';
+import { ClassifyExample, ClassifyModel } from './classify.js';
 import { EventType, GovernanceItem } from './catalogue.js';
 import { Evaluation } from './evaluations.js';
 import { Grid } from './grids.js';
@@ -21,6 +22,7 @@ export { Open311Client, Open311Request };
 export { CameraCase, CameraDevice, CameraEvent };
 export { FormVersion, ProcessDraft, ProcessVersion };
 export { CaseEvent };
+export { ClassifyExample, ClassifyModel };
 export { Attachment, AuditRecord, CalendarDay, Case, EventType, Evaluation, GovernanceItem, Grid, InboxTask, OutboxMessage, Unit, User, UserGrid };
 
 /**
@@ -28,7 +30,7 @@ export { Attachment, AuditRecord, CalendarDay, Case, EventType, Evaluation, Gove
  * Sequelize instance, so a process uses one database at a time (tests re-bind per suite).
  */
 export function initModels(sequelize: Sequelize): void {
-  for (const model of [Unit, Grid, User, UserGrid, EventType, GovernanceItem, Case, Attachment, InboxTask, AuditRecord, Evaluation, OutboxMessage, CalendarDay, Session, IdempotencyRecord, CaseInstance, Open311Client, Open311Request, CameraDevice, CameraCase, CameraEvent, ProcessVersion, ProcessDraft, FormVersion, CaseEvent]) {
+  for (const model of [Unit, Grid, User, UserGrid, EventType, GovernanceItem, Case, Attachment, InboxTask, AuditRecord, Evaluation, OutboxMessage, CalendarDay, Session, IdempotencyRecord, CaseInstance, Open311Client, Open311Request, CameraDevice, CameraCase, CameraEvent, ProcessVersion, ProcessDraft, FormVersion, CaseEvent, ClassifyExample, ClassifyModel]) {
     model.initModel(sequelize);
   }
   Unit.belongsTo(Unit, { as: 'parent', foreignKey: 'parentId' });

@@ -1,19 +1,26 @@
-import { EventType } from '../../db/models/index.js';
+import { ClassifyModel, EventType, Grid } from '../../db/models/index.js';
 import { keptCopy } from '../shared/on-model-writes.js';
-import { KeywordClassifier } from './keyword-classifier.js';
+import { FeatureExtractor } from './features.js';
+import { activeCatalogue, activeModel, placeGrids, placeNamesOf, retrain } from './model-store.js';
+import { PlaceExtractor } from './place-extractor.js';
+import { SmartClassifier } from './smart-classifier.js';
 
-/** how long another process's change to the catalogue may take to show here */
+/** how long another process's change to the catalogue or the active model may take to show here */
 const KEEP_MS = 30_000;
 
 /**
- * A classifier over the active event types. Every new case is classified, and reading the whole
- * catalogue each time was the workers' largest read under an intake burst; the classifier is built
- * once and kept until the catalogue changes through the model in this process (the admin pages), or
- * KEEP_MS has passed.
+ * The classifier over the active event types: the active trained model (trained at once from the
+ * examples when there is none yet), the keyword rules as fallback, and the place extractor. Every new
+ * case is classified, so it is built once and kept until the catalogue, the grids or the model versions
+ * change through the models in this process (the admin pages, a retrain, a rollback), or KEEP_MS has passed.
  */
-export const loadCatalogueClassifier = keptCopy('forget-catalogue-classifier', [EventType as never], KEEP_MS, async () => {
-  const types = await EventType.findAll({ where: { active: true }, order: [['code', 'ASC']] });
-  return new KeywordClassifier(types.map((t) => ({ code: t.code, name: t.name, category: t.category, keywords: t.keywords ?? [] })));
+export const loadCatalogueClassifier = keptCopy('forget-catalogue-classifier', [EventType as never, ClassifyModel as never, Grid as never], KEEP_MS, async () => {
+  const catalogue = await activeCatalogue();
+  const grids = await placeGrids();
+  const features = new FeatureExtractor(catalogue, placeNamesOf(grids));
+  let active = await activeModel(catalogue, features);
+  if (!active && (await ClassifyModel.count()) === 0 && (await retrain('first model, from the examples'))) active = await activeModel(catalogue, features);
+  return new SmartClassifier(catalogue, active?.model ?? null, new PlaceExtractor(grids), active?.version ?? null);
 });
 
 /** The active catalogue entry with this code, if any (to trust a type a channel already knew). */

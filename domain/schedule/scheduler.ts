@@ -1,4 +1,5 @@
 import nodeCron from 'node-cron';
+import { retrainIfNewDecisions } from '../classify/index.js';
 import type { Weights } from '../evaluation/index.js';
 import { pruneEngineHistory, type PrunesFinished } from '../history/retention.js';
 import type { Log } from '../shared/log.js';
@@ -19,6 +20,8 @@ export const SCHEDULES = {
   auditVerify: { cron: '30 3 * * *', timezone: TIMEZONE },
   /** 04:00 on Sundays: the whole audit chain verified again from its first record */
   auditVerifyFull: { cron: '0 4 * * 0', timezone: TIMEZONE },
+  /** hourly at :40: the intake classifier retrained when operators filed decisions since its newest version (beside the every-N-decisions trigger) */
+  classifyRetrain: { cron: '40 * * * *', timezone: TIMEZONE },
 } as const;
 
 export type ScheduleName = keyof typeof SCHEDULES;
@@ -42,7 +45,7 @@ export interface ScheduledWorkOptions {
 
 /**
  * Schedules the daily overdue digest, the monthly evaluation, the audit chain's nightly (incremental) and
- * weekly (full) verification and (with `history`) the nightly prune of finished instances; returns a function that stops them. A failing run is logged and the schedule goes
+ * weekly (full) verification, the hourly classifier retrain (when there are new 受理 decisions) and (with `history`) the nightly prune of finished instances; returns a function that stops them. A failing run is logged and the schedule goes
  * on; every job is idempotent, so a run repeated by hand (or by a second process) changes nothing.
  */
 export function startScheduledWork(options: ScheduledWorkOptions): () => Promise<void> {
@@ -59,6 +62,7 @@ export function startScheduledWork(options: ScheduledWorkOptions): () => Promise
     },
     auditVerify: () => scheduledAuditVerification(log, 'checkpoint'),
     auditVerifyFull: () => scheduledAuditVerification(log, 'start'),
+    classifyRetrain: async () => ({ ...(await retrainIfNewDecisions()) }),
     ...(history ? {
       historyPrune: async () => ({ ...(await pruneEngineHistory(history.engine, { now: now(), retentionDays: history.retentionDays })) }),
     } : {}),

@@ -18,6 +18,7 @@ describe('configuration from the environment', () => {
       HISTORY_RETENTION_DAYS: 30,
       CAMUNDA_AUTH_STRATEGY: 'NONE',
       CAMUNDA_HISTORY_LISTENERS: true,
+      CLASSIFY_MIN_CONFIDENCE: 0.6,
       AI_MIN_CONFIDENCE: 0.6,
     });
   });

@@ -20,13 +20,14 @@ function fakeCron() {
 }
 
 describe('scheduled work (domain/schedule)', () => {
-  it('given the documented schedule, then the digest runs daily at 08:00, the evaluation at 01:00 on the 1st, the engine\'s prune daily at 02:30 and the audit chain\'s verification daily at 03:30 (from its checkpoint) and on Sundays at 04:00 (in full), Beijing time', () => {
+  it('given the documented schedule, then the digest runs daily at 08:00, the evaluation at 01:00 on the 1st, the engine\'s prune daily at 02:30 and the audit chain\'s verification daily at 03:30 (from its checkpoint) and on Sundays at 04:00 (in full), and the classifier\'s retrain check hourly at :40, Beijing time', () => {
     expect(SCHEDULES).to.deep.equal({
       overdueDigest: { cron: '0 8 * * *', timezone: 'Asia/Shanghai' },
       monthlyEvaluation: { cron: '0 1 1 * *', timezone: 'Asia/Shanghai' },
       historyPrune: { cron: '30 2 * * *', timezone: 'Asia/Shanghai' },
       auditVerify: { cron: '30 3 * * *', timezone: 'Asia/Shanghai' },
       auditVerifyFull: { cron: '0 4 * * 0', timezone: 'Asia/Shanghai' },
+      classifyRetrain: { cron: '40 * * * *', timezone: 'Asia/Shanghai' },
     });
     for (const { cron } of Object.values(SCHEDULES)) expect(nodeCron.validate(cron), cron).to.equal(true);
   });
@@ -65,6 +66,7 @@ describe('scheduled work (domain/schedule)', () => {
         ['0 1 1 * *', 'Asia/Shanghai', 'ywtg-monthlyEvaluation', true],
         ['30 3 * * *', 'Asia/Shanghai', 'ywtg-auditVerify', true],
         ['0 4 * * 0', 'Asia/Shanghai', 'ywtg-auditVerifyFull', true],
+        ['40 * * * *', 'Asia/Shanghai', 'ywtg-classifyRetrain', true],
       ]);
 
       await tasks[0]!.job();
@@ -98,6 +100,7 @@ describe('scheduled work (domain/schedule)', () => {
       expect(tasks.map((t) => [t.expression, t.timezone, t.name])).to.deep.equal([
         ['0 8 * * *', 'Asia/Shanghai', 'ywtg-overdueDigest'], ['0 1 1 * *', 'Asia/Shanghai', 'ywtg-monthlyEvaluation'], ['30 2 * * *', 'Asia/Shanghai', 'ywtg-historyPrune'],
         ['30 3 * * *', 'Asia/Shanghai', 'ywtg-auditVerify'], ['0 4 * * 0', 'Asia/Shanghai', 'ywtg-auditVerifyFull'],
+        ['40 * * * *', 'Asia/Shanghai', 'ywtg-classifyRetrain'],
       ]);
       await tasks[2]!.job();
       expect(asked).to.deep.equal([{ endedBefore: Date.parse('2026-04-01T18:30:00Z'), exporters: ['case-history', 'inbox-tasks'] }]);

@@ -11,10 +11,15 @@ import { ApiError, api, type User } from '../shared/api.js';
 import { h, replace } from '../shared/dom.js';
 import { formatDateTime, t } from '../shared/i18n.js';
 import { errorBox, loadInto, startPage } from '../shared/layout.js';
+import { classifierSection } from './classifier-section.js';
 import { recordForm, type RecordData } from './record-form.js';
 import { RESOURCES, type Column, type Resource } from './resources.js';
 
 const PAGE_SIZE = 20;
+/** The classifier's section (model versions, training examples) is a tab of its own beside the registry's resources. */
+const CLASSIFIER_TAB = 'classifier';
+const CLASSIFIER_READERS = ['admin', 'auditor'];
+
 
 const frame = startPage('admin', { wide: true });
 if (frame) start(frame.main, frame.user!);
@@ -78,7 +83,9 @@ function start(main: HTMLElement, user: User): void {
   const ok = (text: string) => say(h('p', { class: 'notice ok' }, text));
 
   const drawTabs = () => replace(tabs, RESOURCES.map((r) =>
-    h('a', { href: `#${r.id}`, class: r.id === resource.id ? 'active' : null, 'aria-current': r.id === resource.id ? 'page' : null, 'data-tab': r.id }, t(`ad.tab.${r.id}`))));
+    h('a', { href: `#${r.id}`, class: r.id === resource.id && !onClassifier() ? 'active' : null, 'aria-current': r.id === resource.id && !onClassifier() ? 'page' : null, 'data-tab': r.id }, t(`ad.tab.${r.id}`))),
+    h('a', { href: `#${CLASSIFIER_TAB}`, class: onClassifier() ? 'active' : null, 'aria-current': onClassifier() ? 'page' : null, 'data-tab': CLASSIFIER_TAB }, t(`ad.tab.${CLASSIFIER_TAB}`)));
+  const onClassifier = () => location.hash === `#${CLASSIFIER_TAB}`;
 
   const closeForm = () => replace(formBox);
   const openForm = (record: RecordData | null) => {
@@ -182,6 +189,12 @@ function start(main: HTMLElement, user: User): void {
     drawTabs();
     closeForm();
     replace(flash);
+    searchForm.style.display = onClassifier() ? 'none' : ''; // .ad-search's display: flex would outrank [hidden]
+    if (onClassifier()) {
+      if (CLASSIFIER_READERS.includes(user.role)) classifierSection(listBox, flash, user);
+      else replace(listBox, h('p', { class: 'notice error' }, t('forbidden.page')));
+      return;
+    }
     if (resource.readers && !resource.readers.includes(user.role)) {
       replace(listBox, h('p', { class: 'notice error' }, t('forbidden.page')));
       return;

@@ -71,6 +71,8 @@ export interface CallOptions {
   body?: unknown;
   /** multipart body (photos); the browser sets the boundary */
   form?: FormData;
+  /** a text body of its own type (an uploaded CSV) */
+  text?: { body: string; type: string };
   headers?: Record<string, string>;
   /** on 401 throw instead of going to the login form (the login form itself, public pages) */
   noLoginRedirect?: boolean;
@@ -82,7 +84,10 @@ async function send(path: string, o: CallOptions): Promise<Response> {
   if (t) headers['Authorization'] = `Bearer ${t}`;
   let body: BodyInit | undefined;
   if (o.form) body = o.form;
-  else if (o.body !== undefined) {
+  else if (o.text) {
+    body = o.text.body;
+    headers['Content-Type'] = o.text.type;
+  } else if (o.body !== undefined) {
     body = JSON.stringify(o.body);
     headers['Content-Type'] = 'application/json';
   }

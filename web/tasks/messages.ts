@@ -29,6 +29,11 @@ addMessages({
     'act.dedup-checked': '查重', 'act.deadline-set': '设定时限', 'act.reporter-notified': '通知反映人', 'act.handed-over': '移交',
     'el.accept': '受理', 'el.dispatch': '派遣', 'el.handle': '处置', 'el.verify': '核查', 'el.extensionReview': '延期审批', 'el.returnReview': '退单审核',
     'ch.hotline': '热线', 'ch.photo': '随手拍', 'ch.ai_camera': '智能摄像头', 'ch.grid_worker': '网格员', 'ch.leader': '领导交办', 'ch.open311': 'Open311',
+    'sg.title': '智能分类建议', 'sg.model': '（模型 v{v}）', 'sg.keywords': '（关键词规则）', 'sg.confidence': '置信度 {p}', 'sg.words': '依据：',
+    'sg.accept': '采用', 'sg.chosen': '已选：立案，{name}', 'sg.chosen.reject': '已选：不予立案，请填写理由', 'sg.none': '没有候选类型',
+    'sg.notDispatchable': '系统判断这不是需要派遣的案件：{name}（置信度 {p}），可直接答复。', 'sg.reject': '按不予立案处理',
+    'sg.place': '提取地点：', 'sg.place.found': '「{matched}」→ {grid}，{where}（置信度 {p}）', 'sg.place.none': '文中没有可识别的地名',
+    'sg.other': '都不对？在下方「事件类型」中改选。',
   },
   en: {
     'tk.title': 'Tasks', 'tk.filters': 'Filters', 'tk.status': 'Status', 'tk.status.created': 'Open', 'tk.status.completed': 'Done', 'tk.status.cancelled': 'Cancelled',
@@ -57,5 +62,10 @@ addMessages({
     'act.dedup-checked': 'Duplicate check', 'act.deadline-set': 'Deadline set', 'act.reporter-notified': 'Reporter notified', 'act.handed-over': 'Handed over',
     'el.accept': 'Accept', 'el.dispatch': 'Dispatch', 'el.handle': 'Handle', 'el.verify': 'Verify', 'el.extensionReview': 'Extension review', 'el.returnReview': 'Return review',
     'ch.hotline': 'Hotline', 'ch.photo': 'Photo report', 'ch.ai_camera': 'AI camera', 'ch.grid_worker': 'Grid worker', 'ch.leader': 'Leader', 'ch.open311': 'Open311',
+    'sg.title': 'Suggested by the classifier', 'sg.model': '(model v{v})', 'sg.keywords': '(keyword rules)', 'sg.confidence': 'confidence {p}', 'sg.words': 'because of: ',
+    'sg.accept': 'Accept', 'sg.chosen': 'Chosen: file under {name}', 'sg.chosen.reject': 'Chosen: do not file; give the reason', 'sg.none': 'No candidate type',
+    'sg.notDispatchable': 'This does not look like a case to dispatch: {name} (confidence {p}); answer it directly.', 'sg.reject': 'Do not file',
+    'sg.place': 'Place in the text: ', 'sg.place.found': '"{matched}" → {grid}, {where} (confidence {p})', 'sg.place.none': 'no place name recognised',
+    'sg.other': 'None right? Pick another under 事件类型 below.',
   },
 });

@@ -8,6 +8,7 @@ import '@bpmn-io/form-js-viewer/dist/assets/form-js.css';
 import { api, apiObjectUrl, errorText, idempotencyKey } from '../shared/api.js';
 import { h, replace } from '../shared/dom.js';
 import { formatDateTime, t } from '../shared/i18n.js';
+import { classifySuggestions } from './classify-suggestions.js';
 import type { FormComponent, FormSchema, TaskDetail } from './types.js';
 
 /** Attachment-id fields carry the contract's pattern (forms/README.md: "101, 102", ids of up to 19 digits). */
@@ -88,7 +89,8 @@ export async function taskForm(container: HTMLElement, o: TaskFormOptions): Prom
   const outcomeBar = h('div', { class: 'outcomes', role: 'group', 'aria-label': t('tk.outcome'), 'data-testid': 'outcomes' });
   const outcomeHelp = h('p', { class: 'muted outcome-help' });
   const photos = h('div', { class: 'photo-uploads', 'data-testid': 'photo-uploads' });
-  replace(container, h('h3', null, t('tk.form')), outcomeBar, outcomeHelp, formHost, photos, h('div', { class: 'actions' }, submit), message);
+  const suggestions = h('div', { class: 'suggestions', 'data-testid': 'suggestions', hidden: true });
+  replace(container, h('h3', null, t('tk.form')), suggestions, outcomeBar, outcomeHelp, formHost, photos, h('div', { class: 'actions' }, submit), message);
 
   // 办结 / 退单 / 延期 / 挂账 as buttons: the radio stays in the form, the buttons make the choice explicit
   const outcome = fields(schema.components).find((f) => f.key === OUTCOME_KEY && f.values?.length);
@@ -167,6 +169,9 @@ export async function taskForm(container: HTMLElement, o: TaskFormOptions): Prom
       return h('div', { class: 'photo-row' }, h('label', null, f.label ?? f.key!), h('div', { class: 'inline' }, input, upload, note), thumbs);
     }));
   syncOutcome();
+  // 受理 (a form that files the case under an event type): the classifier's suggestions, one click to take one
+  const keys = new Set(fields(schema.components).map((f) => f.key));
+  if (keys.has('filed') && keys.has('eventTypeCode')) void classifySuggestions(suggestions, String(data['description'] ?? ''), o.canAct, setValues);
 
   submit.addEventListener('click', () => {
     const result = form.submit();

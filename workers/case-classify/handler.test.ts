@@ -14,7 +14,11 @@ describe('worker case-classify', () => {
   it('given a hotline report without a type, when classified, then the keywords pick 污水井盖 with high confidence and the case gets it', async () => {
     const c = await createCase({ description: '小区门口污水井盖冒水，臭味很大' });
     const outcome = await handler(makeJob('case-classify', { caseId: c.id, description: c.description, eventTypeCode: null }));
-    expect(outcome).to.deep.equal({ outcome: 'complete', variables: { eventTypeCode: 'BJ-0102', category: '市容环境', classifyConfidence: 1, needsManualAccept: false } });
+    // the trained model's calibrated confidence (the keyword rules alone said 1 here)
+    expect(outcome).to.deep.include({ outcome: 'complete' });
+    const v = (outcome as { variables: Record<string, unknown> }).variables;
+    expect(v).to.deep.include({ eventTypeCode: 'BJ-0102', category: '市容环境', needsManualAccept: false });
+    expect(v['classifyConfidence']).to.be.within(0.6, 1);
     const after = (await Case.findByPk(c.id))!;
     expect(after.eventTypeId).to.equal((await EventType.findOne({ where: { code: 'BJ-0102' } }))!.id);
     expect(after.category).to.equal('市容环境');

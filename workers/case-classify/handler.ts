@@ -23,16 +23,25 @@ export function caseClassifyHandler(deps: WorkerDeps): JobHandler {
     let confidence = 0;
     let method: string;
     let matched: string[] = [];
+    let extra: Record<string, unknown> = {};
     if (known) {
       [code, confidence, method] = [known.code, 1, 'given'];
     } else if (view.eventType) {
       [code, confidence, method] = [view.eventType.code, 1, 'case'];
     } else {
       const result = (await loadCatalogueClassifier()).classify(stringVar(job, 'description') ?? view.case.description);
-      [code, confidence, method, matched] = [result.eventTypeCode, result.confidence, 'keywords', result.matched];
+      [code, confidence, method, matched] = [result.eventTypeCode, result.confidence, result.method, result.matched];
+      // not every call is a case: 咨询/表扬/骚扰 go to a person in 受理 (不予立案, answered directly), never filed by themselves
+      extra = {
+        dispatchable: result.dispatchable, notDispatchable: result.notDispatchable?.label ?? null,
+        candidates: result.candidates.map((c) => ({ code: c.code, confidence: c.confidence, words: c.words })),
+        place: result.place ? { gridCode: result.place.gridCode, matched: result.place.matched, confidence: result.place.confidence } : null,
+        modelVersion: result.modelVersion,
+      };
+      if (!result.dispatchable) [code, confidence] = [null, 0];
     }
     const detail = {
-      classifyConfidence: confidence, needsManualAccept: code === null || confidence < classifyThreshold, method, matched,
+      classifyConfidence: confidence, needsManualAccept: code === null || confidence < classifyThreshold, method, matched, ...extra,
       ...(given && !known ? { unknownGivenCode: given } : {}),
     };
     const change = code

@@ -1,6 +1,8 @@
 import type { JobType } from '../../processes/contract.js';
 import { acceptCase, dispatchCase, extendCase, noteOnCase, rejectCase, returnCase, shelveCase } from '../../domain/cases/case-actions.js';
 import type { CaseChange, ChangeContext } from '../../domain/cases/change-case.js';
+import { Case, EventType } from '../../db/models/index.js';
+import { recordDecision } from '../../domain/classify/index.js';
 import { complete, type Job, type JobHandler } from '../../port/workflow-engine.js';
 import type { WorkerDeps } from '../deps.js';
 import { caseJob, header, incident, stringVar } from '../support/case-job.js';
@@ -12,8 +14,16 @@ type Recorder = (job: Job, caseId: string, ctx: ChangeContext) => Promise<CaseCh
 /** One recorder per `action` header; a string return is a problem with the job's input. */
 const RECORDERS: Record<string, Recorder> = {
   // 立案; the operator may have corrected the event type in 受理
-  accepted: (job, caseId, ctx) => acceptCase(caseId, ctx, { eventTypeCode: stringVar(job, 'eventTypeCode'), note: stringVar(job, 'acceptNote') }),
-  rejected: (job, caseId, ctx) => rejectCase(caseId, ctx, { reason: stringVar(job, 'rejectReason') }),
+  accepted: async (job, caseId, ctx) => {
+    const change = await acceptCase(caseId, ctx, { eventTypeCode: stringVar(job, 'eventTypeCode'), note: stringVar(job, 'acceptNote') });
+    if (job.variables['needsManualAccept'] === true) await learnFrom(caseId, true, null);
+    return change;
+  },
+  rejected: async (job, caseId, ctx) => {
+    const change = await rejectCase(caseId, ctx, { reason: stringVar(job, 'rejectReason') });
+    await learnFrom(caseId, false, stringVar(job, 'rejectReason'));
+    return change;
+  },
   // 派遣 / 改派 to the unit chosen in the dispatch form (or proposed by case-route)
   dispatched: (job, caseId, ctx) => {
     const unitCode = stringVar(job, 'unitCode');
@@ -32,6 +42,20 @@ const RECORDERS: Record<string, Recorder> = {
     return noteOnCase(caseId, 'handed-over', ctx, { handOverTo: to, note: stringVar(job, 'handOverNote') });
   },
 };
+
+/**
+ * A person's 受理 decision (the type filed, or 不予立案) teaches the classifier (domain/classify);
+ * filings the classifier made by itself do not, or it would learn its own mistakes. Learning is
+ * never a reason for the step to fail: a problem is left to the next decision.
+ */
+async function learnFrom(caseId: string, filed: boolean, rejectReason: string | null): Promise<void> {
+  try {
+    const c = await Case.findByPk(caseId, { attributes: ['id', 'description', 'eventTypeId'] });
+    if (!c?.description) return;
+    const type = filed && c.eventTypeId ? await EventType.findByPk(c.eventTypeId, { attributes: ['code'] }) : null;
+    await recordDecision({ caseId, text: c.description, filed, eventTypeCode: type?.code ?? null, rejectReason });
+  } catch { /* see above */ }
+}
 
 /**
  * Records a step of the process on the case (header `action`): status through the transitions
