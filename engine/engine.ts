@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { SystemClock, type Clock } from './clock.js';
 import { EngineError } from './errors.js';
+import { GroupCommit } from './group-commit.js';
 import { evaluateFeelRaw } from './feel/feel.js';
 import { parseBpmn } from './model/parse.js';
 import type { DeployProblem, ProcessModel } from './model/types.js';
@@ -79,8 +80,8 @@ export class Engine extends EventEmitter {
   private readonly keys: KeyGenerator;
   private readonly definitions = new Map<string, Definition>();
   private readonly latestByProcess = new Map<string, Definition>();
-  private readonly queue: Array<Command<unknown>> = [];
-  private pumping: Promise<void> | null = null;
+  /** commands waiting for the next transaction (group commit) */
+  private readonly commands: GroupCommit<Command<unknown>>;
   private closed = false;
   private schedulerTimer: NodeJS.Timeout | null = null;
   private nextWake = Infinity;
@@ -99,6 +100,12 @@ export class Engine extends EventEmitter {
     this.keys = new KeyGenerator(driver);
     this.maxBatch = options.maxBatch ?? 200;
     this.maxSleep = options.schedulerMaxSleepMs ?? 30_000;
+    this.commands = new GroupCommit<Command<unknown>>({
+      commit: (batch) => this.runBatch(batch),
+      // deploy runs alone (it changes the definition cache); the others share a transaction
+      take: ([queue]) => takeBatch(queue!, this.maxBatch),
+      onError: (err) => this.emit('error', err),
+    });
   }
 
   static async open(options: EngineOptions): Promise<Engine> {
@@ -151,30 +158,8 @@ export class Engine extends EventEmitter {
   private command<T>(fn: (run: Run) => Promise<T>, extra: Partial<Command<T>> = {}): Promise<T> {
     if (this.closed) return Promise.reject(new EngineError('CLOSED', 'the engine is closed'));
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ fn, resolve, reject, ...extra } as Command<unknown>);
-      this.kick();
+      this.commands.submit({ fn, resolve, reject, ...extra } as Command<unknown>);
     });
-  }
-
-  private kick(): void {
-    if (this.pumping) return;
-    // from the event loop's next turn: the commands of every request read in this turn share one
-    // transaction (one COMMIT and fsync) instead of one each
-    this.pumping = new Promise((resolve) => setImmediate(resolve)).then(() => this.pump()).finally(() => {
-      this.pumping = null;
-      if (this.queue.length) this.kick(); // a command queued while the pump was winding down
-    });
-  }
-
-  private async pump(): Promise<void> {
-    while (this.queue.length) {
-      const batch: Array<Command<unknown>> = [];
-      if (this.queue[0]!.exclusive) batch.push(this.queue.shift()!);
-      else while (batch.length < this.maxBatch && this.queue.length && !this.queue[0]!.exclusive) batch.push(this.queue.shift()!);
-      await this.runBatch(batch);
-      // the SQLite driver never waits on I/O: without this a busy queue kept the event loop to itself
-      if (this.queue.length) await new Promise((resolve) => setImmediate(resolve));
-    }
   }
 
   private async runBatch(batch: Array<Command<unknown>>): Promise<void> {
@@ -226,7 +211,7 @@ export class Engine extends EventEmitter {
 
   /** Resolves once every queued command has been committed. */
   async idle(): Promise<void> {
-    while (this.pumping) await this.pumping;
+    await this.commands.idle();
   }
 
   // ─────────────────────────── deploy ──────────────────────────────
@@ -719,6 +704,14 @@ export class Engine extends EventEmitter {
     if (this.schedulerTimer) clearTimeout(this.schedulerTimer);
     await this.driver.close();
   }
+}
+
+/** Deploy runs alone (it changes the definition cache); other commands share a transaction, up to `max`. */
+function takeBatch(queue: Array<Command<unknown>>, max: number): Array<Command<unknown>> {
+  if (queue[0]!.exclusive) return queue.splice(0, 1);
+  let n = 0;
+  while (n < max && n < queue.length && !queue[n]!.exclusive) n++;
+  return queue.splice(0, n);
 }
 
 /** A form-js form is JSON with a string `id` (the formId user tasks refer to) and a `components` list. */
