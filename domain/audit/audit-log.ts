@@ -1,6 +1,7 @@
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import { AUDIT_GENESIS_HASH } from '../../db/migrations/0002-audit-chain.js';
 import { AuditRecord } from '../../db/models/index.js';
+import { GroupCommit } from '../../engine/index.js';
 import { insertRow, insertRows } from '../../db/rows.js';
 import { canonicalValue } from '../shared/canonical-json.js';
 import { auditHash } from './hash.js';
@@ -112,9 +113,6 @@ interface ChainJob {
   reject: (error: unknown) => void;
 }
 
-/** chain jobs waiting for the next group commit, oldest first: people's requests, and background work (job workers) */
-const waiting = { interactive: [] as ChainJob[], background: [] as ChainJob[] };
-let committing = false;
 /**
  * Most jobs in one group commit: enough to amortise the transaction (and its fsync) under load, few
  * enough that a job does not wait long behind the others of its group.
@@ -130,8 +128,12 @@ const MAX_GROUP = 32;
  */
 const BACKGROUND_SEATS = 8;
 
-function nextGroup(): ChainJob[] {
-  const { interactive, background } = waiting;
+const INTERACTIVE = 0;
+const BACKGROUND = 1;
+
+function nextGroup(lanes: ChainJob[][]): ChainJob[] {
+  const interactive = lanes[INTERACTIVE]!;
+  const background = lanes[BACKGROUND]!;
   const seats = Math.min(background.length, Math.max(BACKGROUND_SEATS, MAX_GROUP - interactive.length));
   return [...interactive.splice(0, MAX_GROUP - seats), ...background.splice(0, seats)];
 }
@@ -157,30 +159,18 @@ function nextGroup(): ChainJob[] {
  */
 export function withAuditChain<T>(fn: (chain: AuditChain) => Promise<T>, options: { background?: boolean } = {}): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    waiting[options.background ? 'background' : 'interactive'].push({ fn, resolve: resolve as (value: unknown) => void, reject });
-    if (!committing) {
-      committing = true;
-      setImmediate(() => void commitWaiting());
-    }
+    chainJobs.submit({ fn, resolve: resolve as (value: unknown) => void, reject }, options.background ? BACKGROUND : INTERACTIVE);
   });
 }
 
 /**
- * Each group starts on the event loop's next turn, so that the jobs of every request read in this turn
- * join it: on SQLite a transaction runs through without waiting on I/O (db/sqlite3-on-better-sqlite3.ts),
- * nothing arrives while it commits, and without the pause every group was a group of one — a COMMIT
- * and its fsync per change.
+ * Chain jobs waiting for the next group commit, oldest first, in two lanes: people's requests and
+ * background work (job workers). The engine's group-commit utility starts each group on the event
+ * loop's next turn, so that the jobs of every request read in this turn join it: on SQLite a transaction
+ * runs through without waiting on I/O (db/sqlite3-on-better-sqlite3.ts), nothing arrives while it
+ * commits, and without the pause every group was a group of one — a COMMIT and its fsync per change.
  */
-async function commitWaiting(): Promise<void> {
-  try {
-    while (waiting.interactive.length || waiting.background.length) {
-      await commitGroup(nextGroup());
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-  } finally {
-    committing = false;
-  }
-}
+const chainJobs = new GroupCommit<ChainJob>({ lanes: 2, take: nextGroup, commit: commitGroup });
 
 type Outcome = { ok: true; value: unknown; caseTouched: boolean } | { ok: false; error: unknown };
 

@@ -1,4 +1,5 @@
 import type { SqlDriver } from '../store/driver.js';
+import { getMeta, insertMeta, updateMeta } from '../store/meta.js';
 
 /**
  * Zeebe-style 64-bit keys as decimal strings: partition 1 occupies the top bits, so keys look
@@ -18,11 +19,11 @@ export class KeyGenerator {
   /** Called outside any transaction, before a batch: makes sure plenty of keys are reserved. */
   async reserve(): Promise<void> {
     if (this.limit - this.next > LOW_WATER) return;
-    const row = await this.driver.get<{ value: string }>("SELECT value FROM eng_meta WHERE name = 'next_key_block'");
-    const start = row ? BigInt(row.value) : BASE + 1n;
+    const stored = await getMeta(this.driver, 'next_key_block');
+    const start = stored !== undefined ? BigInt(stored) : BASE + 1n;
     const end = start + BLOCK;
-    if (row) await this.driver.run("UPDATE eng_meta SET value = ? WHERE name = 'next_key_block'", [end.toString()]);
-    else await this.driver.run("INSERT INTO eng_meta (name, value) VALUES ('next_key_block', ?)", [end.toString()]);
+    if (stored !== undefined) await updateMeta(this.driver, 'next_key_block', end.toString());
+    else await insertMeta(this.driver, 'next_key_block', end.toString());
     // keys left in the old block are skipped: harmless, and keeps ordering monotonic
     this.next = start;
     this.limit = end;

@@ -1,0 +1,137 @@
+import { createHash } from 'node:crypto';
+import { EngineError } from '../errors.js';
+import { evaluateFeelRaw } from '../feel/feel.js';
+import { parseBpmn } from '../model/parse.js';
+import type { DeployProblem, ProcessModel } from '../model/types.js';
+import * as store from '../store/definitions.js';
+import { deleteStartSubscriptions, insertStartSubscription } from '../store/subscriptions.js';
+import { deleteStartTimers } from '../store/timers.js';
+import type { Definition } from '../runtime/run.js';
+import { firstDueTime } from '../runtime/timer-plan.js';
+import { insertTimer } from '../runtime/timers.js';
+import type { CommandContext } from './context.js';
+
+export interface DeployResource {
+  name: string;
+  xml: string;
+}
+
+export interface DeployedProcess {
+  processDefinitionKey: string;
+  bpmnProcessId: string;
+  version: number;
+  resourceName: string;
+  /** false when identical XML was already deployed: the existing version is returned */
+  isNew: boolean;
+}
+
+/**
+ * Deploys BPMN resources (and form-js `.form` resources) all or nothing: any problem in any resource
+ * rejects the whole deployment with every problem listed. Identical XML for a process creates no new
+ * version. The newest version owns the message, signal and timer start events.
+ */
+export async function deploy(ctx: CommandContext, resources: DeployResource[]): Promise<DeployedProcess[]> {
+  const problems: DeployProblem[] = [];
+  const parsed: Array<{ resource: DeployResource; model: ProcessModel }> = [];
+  const forms: Array<{ resource: DeployResource; formId: string }> = [];
+  const seen = new Set<string>();
+  for (const resource of resources) {
+    if (resource.name.endsWith('.form')) {
+      const formId = formIdOf(resource);
+      if (typeof formId !== 'string') problems.push({ resource: resource.name, elementId: null, message: formId.problem });
+      else if (forms.some((f) => f.formId === formId)) problems.push({ resource: resource.name, elementId: formId, message: 'the same form id is deployed twice in one deployment' });
+      else forms.push({ resource, formId });
+      continue;
+    }
+    const result = await parseBpmn(resource.name, resource.xml);
+    problems.push(...result.problems);
+    for (const model of result.processes) {
+      if (seen.has(model.processId)) problems.push({ resource: resource.name, elementId: model.processId, message: 'the same process id is deployed twice in one deployment' });
+      seen.add(model.processId);
+      parsed.push({ resource, model });
+    }
+  }
+  for (const { resource, model } of parsed) {
+    for (const node of Object.values(model.nodes)) {
+      if (node.type === 'callActivity' && !node.call!.processId.feel) {
+        const target = node.call!.processId.text;
+        if (!seen.has(target) && !ctx.definitions.latest(target)) {
+          problems.push({ resource: resource.name, elementId: node.id, message: `called process '${target}' is not deployed` });
+        }
+      }
+    }
+  }
+  if (problems.length) {
+    const lines = problems.map((p) => `${p.resource}${p.elementId ? ` [${p.elementId}]` : ''}: ${p.message}`);
+    throw new EngineError('DEPLOY_REJECTED', `deployment rejected:\n  ${lines.join('\n  ')}`, problems);
+  }
+  const added: Definition[] = [];
+  const db = ctx.driver;
+  return ctx.command(async (run) => {
+    const out: DeployedProcess[] = [];
+    for (const { resource, model } of parsed) {
+      const checksum = createHash('sha256').update(model.processId).update('\0').update(resource.xml).digest('hex');
+      const latest = ctx.definitions.latest(model.processId);
+      const latestChecksum = latest ? await store.definitionChecksum(db, latest.defKey) : undefined;
+      if (latest && latestChecksum === checksum) {
+        out.push({ processDefinitionKey: latest.defKey, bpmnProcessId: model.processId, version: latest.version, resourceName: resource.name, isNew: false });
+        continue;
+      }
+      const def: Definition = { defKey: ctx.keys.nextKey(), processId: model.processId, version: (latest?.version ?? 0) + 1, model };
+      await store.insertDefinition(db, { defKey: def.defKey, processId: def.processId, version: def.version, resource: resource.name, checksum, xml: resource.xml, deployedAt: ctx.clock.now() });
+      if (latest) {
+        // the newest version owns the start events: retire the previous version's
+        await deleteStartSubscriptions(db, latest.defKey);
+        await deleteStartTimers(db, latest.defKey);
+      }
+      for (const id of model.messageStarts) {
+        const ev = model.nodes[id]!.event!;
+        if (ev.kind === 'message') await insertStartSubscription(db, def.defKey, id, 'message', ev.messageName.text, def.processId);
+      }
+      for (const id of model.signalStarts) {
+        const ev = model.nodes[id]!.event!;
+        if (ev.kind === 'signal') await insertStartSubscription(db, def.defKey, id, 'signal', ev.signalName.text, def.processId);
+      }
+      added.push(def);
+      ctx.definitions.addPending(def); // visible to this transaction's own start timers
+      for (const id of model.timerStarts) {
+        const ev = model.nodes[id]!.event!;
+        if (ev.kind !== 'timer') continue;
+        // a start timer has no instance yet: its FEEL sees no variables (Zeebe evaluates it at deploy too)
+        const value = ev.timer.value.feel ? evaluateFeelRaw(ev.timer.value.text, {}) : { ok: true as const, value: ev.timer.value.text };
+        if (!value.ok) throw new EngineError('DEPLOY_REJECTED', `${resource.name} [${id}]: start timer ${value.message}`);
+        const plan = firstDueTime(ev.timer.type, value.value, ctx.clock.now());
+        if (typeof plan === 'string') throw new EngineError('DEPLOY_REJECTED', `${resource.name} [${id}]: start timer ${plan}`);
+        await insertTimer(run, null, id, plan, def.defKey);
+      }
+      await run.history(null, 'PROCESS_DEPLOYED', { processDefinitionKey: def.defKey, bpmnProcessId: def.processId, version: def.version, resource: resource.name });
+      out.push({ processDefinitionKey: def.defKey, bpmnProcessId: def.processId, version: def.version, resourceName: resource.name, isNew: true });
+    }
+    for (const { resource, formId } of forms) {
+      const checksum = createHash('sha256').update(resource.xml).digest('hex');
+      const latest = await store.latestForm(db, formId);
+      if (latest?.checksum === checksum) continue;
+      await store.insertForm(db, {
+        formKey: ctx.keys.nextKey(), formId, version: Number(latest?.version ?? 0) + 1, resource: resource.name, checksum, content: resource.xml, deployedAt: ctx.clock.now(),
+      });
+    }
+    return out;
+  }, { exclusive: true, afterCommit: () => added.forEach((d) => ctx.definitions.add(d)) }).catch((err: unknown) => {
+    for (const d of added) ctx.definitions.forget(d.defKey);
+    throw err;
+  });
+}
+
+/** A form-js form is JSON with a string `id` (the formId user tasks refer to) and a `components` list. */
+function formIdOf(resource: DeployResource): string | { problem: string } {
+  let form: unknown;
+  try {
+    form = JSON.parse(resource.xml);
+  } catch (err) {
+    return { problem: `not valid JSON: ${(err as Error).message}` };
+  }
+  const f = form as { id?: unknown; components?: unknown };
+  if (typeof f.id !== 'string' || !f.id) return { problem: 'a form needs a string "id"' };
+  if (!Array.isArray(f.components)) return { problem: 'a form needs a "components" list' };
+  return f.id;
+}

@@ -1,0 +1,111 @@
+import { EngineError } from '../errors.js';
+import { throwError as propagateError } from '../behaviours/errors-and-escalations.js';
+import { completeJob as completeJobElement } from '../behaviours/service-task.js';
+import { raiseIncident } from '../runtime/incidents.js';
+import type { JobRow } from '../runtime/rows.js';
+import { Incident } from '../runtime/run.js';
+import { setVariables, visible } from '../runtime/variables.js';
+import * as store from '../store/jobs.js';
+import { checkVariables, type CommandContext, type Variables } from './context.js';
+
+/**
+ * The job lifecycle as workers drive it: activate (with a deadline), complete, fail (retry with back-off,
+ * or an incident when no retries are left), throw a BPMN error, update retries. The job's creation and
+ * its element's completion are behaviours/service-task.ts.
+ */
+
+export interface ActivatedJob {
+  key: string;
+  type: string;
+  processInstanceKey: string;
+  bpmnProcessId: string;
+  processDefinitionKey: string;
+  elementId: string;
+  elementInstanceKey: string;
+  customHeaders: Record<string, string>;
+  worker: string;
+  retries: number;
+  deadline: number;
+  variables: Variables;
+}
+
+export async function activateJobs(ctx: CommandContext, r: { type: string; maxJobsToActivate: number; timeoutMs: number; worker: string; fetchVariables?: string[] }): Promise<ActivatedJob[]> {
+  if (!(r.maxJobsToActivate > 0) || !(r.timeoutMs > 0)) throw new EngineError('INVALID_ARGUMENT', 'maxJobsToActivate and timeoutMs must be positive');
+  return ctx.command(async (run) => {
+    const now = ctx.clock.now();
+    const rows = await store.selectActivatable(ctx.driver, r.type, now, Math.floor(r.maxJobsToActivate));
+    const jobs: ActivatedJob[] = [];
+    const deadline = now + r.timeoutMs;
+    for (const job of rows) {
+      await store.markActivated(ctx.driver, job.job_key, deadline, r.worker);
+      let variables = await visible(run, job.element_key);
+      if (r.fetchVariables) variables = Object.fromEntries(r.fetchVariables.filter((n) => n in variables).map((n) => [n, variables[n]]));
+      jobs.push({
+        key: job.job_key, type: job.type, processInstanceKey: job.instance_key, bpmnProcessId: job.process_id,
+        processDefinitionKey: job.def_key, elementId: job.element_id, elementInstanceKey: job.element_key,
+        customHeaders: JSON.parse(job.headers) as Record<string, string>, worker: r.worker, retries: Number(job.retries), deadline, variables,
+      });
+    }
+    if (rows.length) ctx.scheduleWake(r.timeoutMs);
+    return jobs;
+  });
+}
+
+async function jobFor(ctx: CommandContext, key: string, action: string): Promise<JobRow> {
+  const job = await store.selectJob(ctx.driver, key);
+  if (!job) throw new EngineError('NOT_FOUND', `job ${key} not found (already completed, cancelled or never created)`);
+  if (job.state === 'FAILED' || job.state === 'ERROR_THROWN') throw new EngineError('INVALID_STATE', `cannot ${action} job ${key}: it has an open incident`);
+  return job;
+}
+
+export async function completeJob(ctx: CommandContext, key: string, variables: Variables = {}): Promise<void> {
+  checkVariables(variables);
+  await ctx.command(async (run) => completeJobElement(run, await jobFor(ctx, key, 'complete'), variables));
+}
+
+export async function failJob(ctx: CommandContext, key: string, f: { retries: number; errorMessage?: string; retryBackOffMs?: number; variables?: Variables }): Promise<void> {
+  if (!Number.isInteger(f.retries) || f.retries < 0) throw new EngineError('INVALID_ARGUMENT', 'retries must be a whole number, zero or more');
+  checkVariables(f.variables);
+  await ctx.command(async (run) => {
+    const job = await jobFor(ctx, key, 'fail');
+    const el = await run.element(job.element_key);
+    if (f.variables && el) await setVariables(run, el.key, f.variables, true);
+    if (f.retries > 0) {
+      const retryAt = ctx.clock.now() + (f.retryBackOffMs ?? 0);
+      await store.markRetry(ctx.driver, key, f.retries, retryAt, f.errorMessage ?? null);
+      await run.history(el, 'JOB_FAILED', { jobKey: key, retries: f.retries, errorMessage: f.errorMessage ?? null, retryBackOffMs: f.retryBackOffMs ?? 0 });
+      if (f.retryBackOffMs) run.effects.earliestDue = retryAt;
+      else run.effects.jobTypes.add(job.type);
+    } else {
+      await store.markFailed(ctx.driver, key, f.errorMessage ?? null);
+      await run.history(el, 'JOB_FAILED', { jobKey: key, retries: 0, errorMessage: f.errorMessage ?? null });
+      if (el) await raiseIncident(run, el, 'activate', new Incident('JOB_NO_RETRIES', f.errorMessage || 'no more retries left'), key);
+    }
+  });
+}
+
+/** A worker threw a BPMN error: caught by a boundary or event sub-process, else an UNHANDLED_ERROR_EVENT incident. */
+export async function throwError(ctx: CommandContext, key: string, e: { errorCode: string; errorMessage?: string; variables?: Variables }): Promise<void> {
+  if (!e.errorCode) throw new EngineError('INVALID_ARGUMENT', 'a BPMN error needs an error code');
+  checkVariables(e.variables);
+  await ctx.command(async (run) => {
+    const job = await jobFor(ctx, key, 'throw an error for');
+    const el = await run.element(job.element_key);
+    if (!el) return;
+    const caught = await propagateError(run, el, e.errorCode, e.errorMessage ?? '', e.variables ?? {}, key);
+    if (!caught) {
+      await store.markErrorThrown(ctx.driver, key, e.errorMessage ?? null);
+      await raiseIncident(run, el, 'activate', new Incident('UNHANDLED_ERROR_EVENT', `error '${e.errorCode}' thrown by job ${key} was not caught${e.errorMessage ? `: ${e.errorMessage}` : ''}`), key);
+    }
+  });
+}
+
+export async function updateJobRetries(ctx: CommandContext, key: string, retries: number): Promise<void> {
+  if (!Number.isInteger(retries) || retries < 1) throw new EngineError('INVALID_ARGUMENT', 'retries must be a whole number, one or more');
+  await ctx.command(async (run) => {
+    const job = await store.selectJob(ctx.driver, key);
+    if (!job) throw new EngineError('NOT_FOUND', `job ${key} not found`);
+    await store.setRetries(ctx.driver, key, retries);
+    await run.history(await run.element(job.element_key), 'JOB_RETRIES_UPDATED', { jobKey: key, retries }, job.instance_key);
+  });
+}
