@@ -1,4 +1,4 @@
-import { evaluateFeel } from '../feel/feel.js';
+import { evaluateCondition, evaluateFeel } from '../feel/feel.js';
 import type { FlowNode } from '../model/types.js';
 import { planBoundaryEvents } from './boundary-events.js';
 import { evaluate, evaluateMappings } from '../runtime/expressions.js';
@@ -94,9 +94,8 @@ export async function innerInstanceCompleted(run: Run, body: ElementRow, node: F
       numberOfInstances: state.items.length, numberOfActiveInstances: state.active,
       numberOfCompletedInstances: state.completed, numberOfTerminatedInstances: state.terminated,
     };
-    const r = evaluateFeel(mi.completionCondition.text, context);
+    const r = evaluateCondition(mi.completionCondition.text, context);
     if (!r.ok) throw new Incident('EXTRACT_VALUE_ERROR', `completion condition of ${node.id}: ${r.message}`);
-    if (r.value !== true && r.value !== false) throw new Incident('EXTRACT_VALUE_ERROR', `completion condition of ${node.id}: expected a boolean but got ${json(r.value)}`);
     if (r.value) {
       for (const child of await run.children(body.key)) {
         await terminate(run, child);

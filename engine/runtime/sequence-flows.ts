@@ -1,9 +1,9 @@
-import { evaluateFeel } from '../feel/feel.js';
+import { evaluateCondition } from '../feel/feel.js';
 import type { ProcessModel } from '../model/types.js';
 import { arriveAtJoin, isJoin } from '../behaviours/gateway-joins.js';
 import { appendHistory } from '../store/history.js';
 import type { ElementRow } from './rows.js';
-import { Incident, json, MI_BODY, type Run, type Vars } from './run.js';
+import { Incident, MI_BODY, type Run, type Vars } from './run.js';
 
 /** Takes a sequence flow: its target is activated, or a converging gateway counts the token. */
 export async function takeFlow(run: Run, scope: ElementRow, flowId: string, model: ProcessModel): Promise<void> {
@@ -19,15 +19,14 @@ export async function takeFlow(run: Run, scope: ElementRow, flowId: string, mode
 }
 
 /**
- * The condition of an outgoing flow of an exclusive or inclusive gateway: true or false (null counts as
- * false, as in Zeebe); anything else, or a failed evaluation, is a CONDITION_ERROR incident.
+ * The condition of an outgoing flow of an exclusive or inclusive gateway, as Zeebe evaluates it: the result
+ * must be a boolean. Anything else — null from a comparison with a missing variable included — or a failed
+ * evaluation is a CONDITION_ERROR incident whose message carries FEEL's warnings (`a != null and a > 10`
+ * and `is defined(a)` are false, not null, so they take no incident).
  */
 export function conditionHolds(model: ProcessModel, flowId: string, context: Vars): boolean {
   const flow = model.flows[flowId]!;
-  const r = evaluateFeel(flow.condition!.text, context);
+  const r = evaluateCondition(flow.condition!.text, context);
   if (!r.ok) throw new Incident('CONDITION_ERROR', `condition of ${flowId}: ${r.message}`);
-  if (r.value !== true && r.value !== false && r.value !== null) {
-    throw new Incident('CONDITION_ERROR', `condition of ${flowId}: expected a boolean but '${flow.condition!.text}' gave ${json(r.value)}`);
-  }
   return r.value === true;
 }

@@ -48,6 +48,17 @@ describe('engine / gateways', () => {
       expect(await t.engine.listIncidents({ processInstanceKey })).to.deep.equal([]);
     });
 
+    it('given the variable a condition compares is missing, when the gateway is reached, then (as in Camunda 8.8) the null result is a CONDITION_ERROR incident naming the type and FEEL\'s warning, not a silent false', async () => {
+      const { processInstanceKey } = await t.engine.createInstance({ bpmnProcessId: 'fl-exclusive', variables: {} });
+      const incidents = await t.engine.listIncidents({ processInstanceKey });
+      expect(incidents.map((i) => [i.errorType, i.elementId])).to.deep.equal([['CONDITION_ERROR', 'xor']]);
+      expect(incidents[0]!.errorMessage).to.contain("Expected result of the expression 'amount > 100' to be 'BOOLEAN', but was 'NULL'.");
+      expect(incidents[0]!.errorMessage).to.contain('amount');
+      await t.engine.setVariables(processInstanceKey, { amount: 70 });
+      await t.engine.resolveIncident(incidents[0]!.incidentKey);
+      expect(await completedPath(t.engine, processInstanceKey)).to.deep.equal(['start', 'xor', 'end_medium']);
+    });
+
     it('given no true condition and no default flow, when the gateway is reached, then a CONDITION_ERROR incident holds the instance; after fixing the variable and resolving, it continues', async () => {
       const { processInstanceKey } = await t.engine.createInstance({ bpmnProcessId: 'fl-exclusive-incident', variables: { priority: 'medium' } });
       const incidents = await t.engine.listIncidents({ processInstanceKey });
