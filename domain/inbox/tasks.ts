@@ -5,7 +5,7 @@ import type { WarningLight } from '../../db/models/cases.js';
 import { PortError, type WorkflowEngine } from '../../port/workflow-engine.js';
 import { seesAllUnits, isUnitScoped, WRITER_ROLES } from '../auth/access.js';
 import type { Actor } from '../auth/sessions.js';
-import { loadFormDirectory, taskForm, validateSubmission, type FieldError, type LoadedForm } from '../forms/index.js';
+import { loadFormDirectory, roundVariables, taskForm, validateSubmission, type FieldError, type LoadedForm } from '../forms/index.js';
 import { noteOnCase } from '../cases/case-actions.js';
 import { badCursor, decodeCursor, encodeCursor } from '../shared/cursor.js';
 import { DomainError } from '../shared/errors.js';
@@ -278,7 +278,8 @@ export async function completeTask(port: WorkflowEngine, actor: Actor, key: stri
   } else if (Object.keys(data).length) {
     throw new DomainError('INVALID_ARGUMENT', 'this task takes no data', { apiCode: 'form_invalid', errors: [] });
   }
-  await port.completeUserTask(key, data).catch(portFailure);
+  // decisions left out are cleared, so the next round (and the next step's texts) never read an earlier round's
+  await port.completeUserTask(key, form ? roundVariables(form.definition, data) : data).catch(portFailure);
   await row.update({ state: 'completed', completedAt: new Date(), completedBy: actor.username, assignee: row.assignee ?? actor.username });
   if (row.caseId) {
     await noteOnCase(row.caseId, 'task_completed', { actor: actor.username, actorRole: actor.role, dedupKey: `task-completed:${key}` },
