@@ -10,6 +10,7 @@ import { authRoutes } from './auth/auth-routes.js';
 import { cameraEventRoutes } from './camera/camera-event-routes.js';
 import { cameraRoutes, ingestBodyParser } from './camera/camera-routes.js';
 import { caseRoutes } from './cases/case-routes.js';
+import { hotlineRoutes } from './hotline/hotline-routes.js';
 import { caseSearchRoutes } from './cases/case-search.js';
 import { historyRoutes } from './cases/history-routes.js';
 import { dashboardRoutes } from './dashboard/dashboard-routes.js';
@@ -75,6 +76,7 @@ export function createApp(deps: AppDeps): Express {
     api.use(publicReportUploadRoutes(deps.workflow, { dataDir: deps.config.DATA_DIR, limiter: publicLimiter }));
     api.use(publicRoutes(deps.workflow, { limiter: publicLimiter }));
     api.use(caseRoutes(deps.workflow));
+    api.use(hotlineRoutes());
     api.use(historyRoutes(deps.workflow));
     api.use(taskRoutes(deps.workflow));
     api.use(processRoutes(deps.workflow));

@@ -71,6 +71,7 @@ const MESSAGES: Record<string, { zh: string; en: string }> = {
   camera_exists: { zh: '摄像头编号已存在', en: 'A camera with this code already exists' },
   device_unauthorized: { zh: '设备未登记或密钥错误', en: 'Unknown device or wrong device key' },
   device_disabled: { zh: '设备已停用', en: 'The device is disabled' },
+  case_not_open: { zh: '该案卷已办结或已并单，不能再并入来电，请新建案卷', en: 'The case is no longer open: file a new case for this call' },
 };
 
 /** Domain and port errors → HTTP: the domain names its API code in `details.apiCode`. */
