@@ -53,7 +53,7 @@ function draw(main: HTMLElement): void {
     h('fieldset', null, h('legend', null, t('hl.what')), field(t('hl.content'), content)),
     answerBox,
     h('fieldset', { 'data-testid': 'where' }, h('legend', null, t('hl.where')),
-      field(t('hl.address'), address),
+      h('div', { class: 'row' }, field(t('hl.address'), address)),
       h('div', { class: 'row' }, field(t('hl.gridSearch'), gridSearch), field(t('hl.grid'), gridSelect)),
       h('div', { class: 'row' }, field(t('hl.lat'), lat), field(t('hl.lng'), lng)),
       placed),
