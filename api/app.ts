@@ -11,6 +11,7 @@ import { cameraEventRoutes } from './camera/camera-event-routes.js';
 import { cameraRoutes, ingestBodyParser } from './camera/camera-routes.js';
 import { caseRoutes } from './cases/case-routes.js';
 import { hotlineRoutes } from './hotline/hotline-routes.js';
+import { revisitRoutes } from './followup/revisit-routes.js';
 import { caseSearchRoutes } from './cases/case-search.js';
 import { historyRoutes } from './cases/history-routes.js';
 import { dashboardRoutes } from './dashboard/dashboard-routes.js';
@@ -77,6 +78,7 @@ export function createApp(deps: AppDeps): Express {
     api.use(publicRoutes(deps.workflow, { limiter: publicLimiter }));
     api.use(caseRoutes(deps.workflow));
     api.use(hotlineRoutes());
+    api.use(revisitRoutes(deps.workflow));
     api.use(historyRoutes(deps.workflow));
     api.use(taskRoutes(deps.workflow));
     api.use(processRoutes(deps.workflow));
