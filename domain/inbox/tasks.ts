@@ -72,6 +72,8 @@ export interface TaskSummary {
   assignee: string | null;
   candidateGroups: string[];
   priority: number;
+  /** the case's priority (0–100; a leader's 交办 is high), which the inbox shows: the task's own is the engine's default */
+  casePriority: number | null;
   dueAt: string | null;
   light: WarningLight;
   createdAt: string;
@@ -79,7 +81,7 @@ export interface TaskSummary {
 
 async function summaries(rows: InboxTask[], now: Date): Promise<TaskSummary[]> {
   const caseIds = [...new Set(rows.map((r) => r.caseId).filter((x): x is string => !!x))];
-  const cases = new Map((await Case.findAll({ where: { id: caseIds }, attributes: ['id', 'caseNo', 'warningLight', 'category'] })).map((c) => [c.id, c]));
+  const cases = new Map((await Case.findAll({ where: { id: caseIds }, attributes: ['id', 'caseNo', 'warningLight', 'category', 'priority'] })).map((c) => [c.id, c]));
   const unitIds = [...new Set(rows.map((r) => r.unitId).filter((x): x is number => x !== null))];
   const units = new Map((await Unit.findAll({ where: { id: unitIds }, attributes: ['id', 'code'] })).map((u) => [u.id, u.code]));
   return rows.map((r) => {
@@ -87,7 +89,7 @@ async function summaries(rows: InboxTask[], now: Date): Promise<TaskSummary[]> {
     return {
       userTaskKey: r.userTaskKey, name: r.name, elementId: r.elementId, formId: r.formId, state: r.state, caseId: r.caseId, caseNo: c?.caseNo ?? null, category: c?.category ?? null,
       unitId: r.unitId, unitCode: r.unitId !== null ? units.get(r.unitId) ?? null : null, assignee: r.assignee, candidateGroups: r.candidateGroups ?? [],
-      priority: r.priority, dueAt: r.dueAt ? r.dueAt.toISOString() : null, light: lightOf(r, c?.warningLight ?? null, now), createdAt: r.createdAt.toISOString(),
+      priority: r.priority, casePriority: c?.priority ?? null, dueAt: r.dueAt ? r.dueAt.toISOString() : null, light: lightOf(r, c?.warningLight ?? null, now), createdAt: r.createdAt.toISOString(),
     };
   });
 }

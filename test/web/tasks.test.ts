@@ -180,6 +180,25 @@ describe('web: the task page (a department clerk handles a case)', function () {
     web.expectNoErrors(operatorPage);
   });
 
+  it('given a leader\'s 交办 with a high priority and an ordinary report, when the operator opens the inbox, then the priority column tells them apart', async () => {
+    const grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
+    const leader = await web.api.login('leader');
+    const urgent = await web.api.call<{ id: string; caseNo: string }>('POST', '/cases', { token: leader, body: { description: '区领导交办：学校门口占道经营', priority: 90, lat: grid.centroidLat, lng: grid.centroidLng } });
+    expect(urgent.status, JSON.stringify(urgent.body)).to.equal(201);
+    const usual = await web.api.call<{ caseNo: string }>('POST', '/public/reports', { body: { description: '人行道地砖松动', lat: grid.centroidLat, lng: grid.centroidLng } });
+    expect(usual.status).to.equal(201);
+    await openTaskOf(web.api, 'operator', urgent.body.id, ['accept']);
+    const page = await web.newPage();
+    await web.login(page, 'operator');
+    await page.goto(web.url('/tasks/'));
+    const cell = (caseNo: string) => page.locator(`tr[data-case="${caseNo}"] [data-testid=task-priority]`);
+    await cell(urgent.body.caseNo).waitFor();
+    await cell(usual.body.caseNo).waitFor();
+    expect(await cell(urgent.body.caseNo).textContent()).to.equal('高');
+    expect(await cell(usual.body.caseNo).textContent()).to.equal('普通');
+    web.expectNoErrors(page);
+  });
+
   it('given the overdue filter, when the clerk turns it on, then a task not yet due is not listed; once past its due time it is, with a red light', async () => {
     // given
     const c = await caseAtHandle('井盖松动存在安全隐患');
