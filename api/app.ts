@@ -10,6 +10,8 @@ import { authRoutes } from './auth/auth-routes.js';
 import { cameraEventRoutes } from './camera/camera-event-routes.js';
 import { cameraRoutes, ingestBodyParser } from './camera/camera-routes.js';
 import { caseRoutes } from './cases/case-routes.js';
+import { hotlineRoutes } from './hotline/hotline-routes.js';
+import { revisitRoutes } from './followup/revisit-routes.js';
 import { caseSearchRoutes } from './cases/case-search.js';
 import { classifyRoutes } from './classify/classify-routes.js';
 import { historyRoutes } from './cases/history-routes.js';
@@ -79,6 +81,8 @@ export function createApp(deps: AppDeps): Express {
     api.use(publicReportUploadRoutes(deps.workflow, { dataDir: deps.config.DATA_DIR, limiter: publicLimiter }));
     api.use(publicRoutes(deps.workflow, { limiter: publicLimiter }));
     api.use(caseRoutes(deps.workflow));
+    api.use(hotlineRoutes());
+    api.use(revisitRoutes(deps.workflow));
     api.use(historyRoutes(deps.workflow));
     api.use(taskRoutes(deps.workflow));
     api.use(processRoutes(deps.workflow));

@@ -15,6 +15,7 @@ import * as auditCheckpoints from './migrations/0014-audit-checkpoints.js';
 import * as outboxCaseIndex from './migrations/0016-outbox-case-index.js';
 import * as classifyExamples from './migrations/0021-classify-examples.js';
 import * as classifyModels from './migrations/0022-classify-models.js';
+import * as hotlineCalls from './migrations/0024-hotline-calls.js';
 
 export type MigrationFn = UmzugMigrationFn<QueryInterface>;
 
@@ -38,6 +39,7 @@ const migrations = [
   { name: '0016-outbox-case-index', ...outboxCaseIndex },
   { name: '0021-classify-examples', ...classifyExamples },
   { name: '0022-classify-models', ...classifyModels },
+  { name: '0024-hotline-calls', ...hotlineCalls },
 ];
 
 export function createMigrator(sequelize: Sequelize): Umzug<QueryInterface> {

@@ -84,6 +84,7 @@ const MESSAGES: Record<string, { zh: string; en: string }> = {
   batch_not_found: { zh: '批量操作不存在', en: 'No such batch operation' },
   batch_empty: { zh: '筛选条件下没有可操作的流程实例', en: 'The filter matches no instance to act on' },
   batch_too_large: { zh: '筛选出的流程实例过多（上限 500），请缩小范围', en: 'The filter matches too many instances (at most 500): narrow it' },
+  case_not_open: { zh: '该案卷已办结或已并单，不能再并入来电，请新建案卷', en: 'The case is no longer open: file a new case for this call' },
 };
 
 /** Domain and port errors → HTTP: the domain names its API code in `details.apiCode`. */

@@ -33,17 +33,24 @@ async function findUnit(transaction: Transaction, kind: string, nameLike?: strin
   });
 }
 
-/** One account per role; department accounts work in the city-management bureau (城管局). */
+/**
+ * One account per role; department accounts work in the city-management bureau (城管局), and two more staff
+ * accounts work where 属地 cases go: the first grid's township (街道) and its community (社区).
+ */
 async function createDemoUsers(password: string, transaction: Transaction): Promise<DemoAccount[]> {
   const centre = await findUnit(transaction, 'centre');
   const cgj = (await findUnit(transaction, 'department', '城市管理')) ?? (await findUnit(transaction, 'department'));
   const firstGrid = await Grid.findOne({ order: [['id', 'ASC']], transaction });
   const township = firstGrid ? await Unit.findByPk(firstGrid.townshipId, { transaction }) : await findUnit(transaction, 'township');
+  const community = firstGrid?.communityId ? await Unit.findByPk(firstGrid.communityId, { transaction }) : await findUnit(transaction, 'community');
   const plan: Array<{ username: string; role: Role; displayName: string; unit: Unit | null; phone: string }> = [
     { username: 'admin', role: 'admin', displayName: '系统管理员', unit: centre, phone: '0874-3100001' },
     { username: 'operator', role: 'operator', displayName: '指挥中心值班员 李娟', unit: centre, phone: '0874-3100002' },
     { username: 'clerk', role: 'dept_staff', displayName: `${cgj?.shortName ?? '城管局'}办事员 张伟`, unit: cgj, phone: '0874-3100003' },
     { username: 'dept_leader', role: 'dept_leader', displayName: `${cgj?.shortName ?? '城管局'}分管领导 王强`, unit: cgj, phone: '0874-3100004' },
+    // 属地 cases go to the grid's township (and the township may pass them to a community): both have someone to act
+    { username: 'township', role: 'dept_staff', displayName: `${township?.shortName ?? '街道'}办事员 杨帆`, unit: township, phone: '0874-3100008' },
+    { username: 'community', role: 'dept_staff', displayName: `${community?.shortName ?? '社区'}工作人员 周洁`, unit: community, phone: '0874-3100009' },
     { username: 'gridworker', role: 'grid_worker', displayName: '网格员 赵敏', unit: township, phone: '13908740005' },
     { username: 'leader', role: 'leader', displayName: '区领导 陈刚', unit: null, phone: '0874-3100006' },
     { username: 'auditor', role: 'auditor', displayName: '审计员 刘芳', unit: null, phone: '0874-3100007' },
@@ -80,7 +87,7 @@ export async function loadDemoData(sequelize: Sequelize, password: string): Prom
   return { loaded: true, ...(summary ? { summary } : {}), accounts };
 }
 
-const DEMO_USERNAMES = ['admin', 'operator', 'clerk', 'dept_leader', 'gridworker', 'leader', 'auditor'];
+const DEMO_USERNAMES = ['admin', 'operator', 'clerk', 'dept_leader', 'township', 'community', 'gridworker', 'leader', 'auditor'];
 
 export async function listDemoAccounts(): Promise<DemoAccount[]> {
   const users = await User.findAll({ where: { username: DEMO_USERNAMES }, include: [{ association: 'unit' }], order: [['id', 'ASC']] });

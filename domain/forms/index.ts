@@ -31,3 +31,4 @@ export {
 export { ATTACHMENT_IDS_PATTERN, parseAttachmentIds } from './attachment-ids.js';
 export { FORMS_DIR, loadFormDirectory, type LoadedForm } from './load-forms.js';
 export { taskForm } from './deployed-forms.js';
+export { decisionKeys, isPrefilled, roundVariables, PREFILL_PROPERTY } from './decision-fields.js';

@@ -2,9 +2,10 @@
  * The process variables a task's form shows: what the engine resolves at the user task (its scope and
  * every enclosing one), cut down to the names the form reads. A task never hands the page the whole
  * instance: only what its texts, expressions and fields reference, plus a few case basics, and the
- * reporter's phone only in the form each role may see it.
+ * reporter's phone only in the form each role may see it. The form's decision fields (decision-fields.ts)
+ * are left out: they open empty, whatever an earlier round of the same task answered.
  */
-import { allComponents, type FormDefinition } from '../forms/index.js';
+import { allComponents, decisionKeys, type FormDefinition } from '../forms/index.js';
 import { phoneFor } from '../auth/access.js';
 import type { Actor } from '../auth/sessions.js';
 import { PortError, type Variables, type WorkflowEngine } from '../../port/workflow-engine.js';
@@ -74,6 +75,8 @@ export async function formVariables(port: WorkflowEngine, actor: Actor, userTask
     throw err;
   }
   const wanted = new Set<string>([...ALWAYS_SHOWN, ...(form ? referencedNames(form) : [])]);
+  // the form's own decisions start empty each round: an earlier round's answer is not offered as this one's
+  for (const name of form ? decisionKeys(form) : []) wanted.delete(name);
   const out: Variables = {};
   for (const name of wanted) {
     if (name === '__proto__' || !Object.hasOwn(all, name)) continue;

@@ -5,7 +5,7 @@ import type { WarningLight } from '../../db/models/cases.js';
 import { PortError, type WorkflowEngine } from '../../port/workflow-engine.js';
 import { seesAllUnits, isUnitScoped, WRITER_ROLES } from '../auth/access.js';
 import type { Actor } from '../auth/sessions.js';
-import { loadFormDirectory, taskForm, validateSubmission, type FieldError, type LoadedForm } from '../forms/index.js';
+import { loadFormDirectory, roundVariables, taskForm, validateSubmission, type FieldError, type LoadedForm } from '../forms/index.js';
 import { noteOnCase } from '../cases/case-actions.js';
 import { badCursor, decodeCursor, encodeCursor } from '../shared/cursor.js';
 import { DomainError } from '../shared/errors.js';
@@ -72,6 +72,8 @@ export interface TaskSummary {
   assignee: string | null;
   candidateGroups: string[];
   priority: number;
+  /** the case's priority (0–100; a leader's 交办 is high), which the inbox shows: the task's own is the engine's default */
+  casePriority: number | null;
   dueAt: string | null;
   light: WarningLight;
   createdAt: string;
@@ -79,7 +81,7 @@ export interface TaskSummary {
 
 async function summaries(rows: InboxTask[], now: Date): Promise<TaskSummary[]> {
   const caseIds = [...new Set(rows.map((r) => r.caseId).filter((x): x is string => !!x))];
-  const cases = new Map((await Case.findAll({ where: { id: caseIds }, attributes: ['id', 'caseNo', 'warningLight', 'category'] })).map((c) => [c.id, c]));
+  const cases = new Map((await Case.findAll({ where: { id: caseIds }, attributes: ['id', 'caseNo', 'warningLight', 'category', 'priority'] })).map((c) => [c.id, c]));
   const unitIds = [...new Set(rows.map((r) => r.unitId).filter((x): x is number => x !== null))];
   const units = new Map((await Unit.findAll({ where: { id: unitIds }, attributes: ['id', 'code'] })).map((u) => [u.id, u.code]));
   return rows.map((r) => {
@@ -87,7 +89,7 @@ async function summaries(rows: InboxTask[], now: Date): Promise<TaskSummary[]> {
     return {
       userTaskKey: r.userTaskKey, name: r.name, elementId: r.elementId, formId: r.formId, state: r.state, caseId: r.caseId, caseNo: c?.caseNo ?? null, category: c?.category ?? null,
       unitId: r.unitId, unitCode: r.unitId !== null ? units.get(r.unitId) ?? null : null, assignee: r.assignee, candidateGroups: r.candidateGroups ?? [],
-      priority: r.priority, dueAt: r.dueAt ? r.dueAt.toISOString() : null, light: lightOf(r, c?.warningLight ?? null, now), createdAt: r.createdAt.toISOString(),
+      priority: r.priority, casePriority: c?.priority ?? null, dueAt: r.dueAt ? r.dueAt.toISOString() : null, light: lightOf(r, c?.warningLight ?? null, now), createdAt: r.createdAt.toISOString(),
     };
   });
 }
@@ -278,7 +280,8 @@ export async function completeTask(port: WorkflowEngine, actor: Actor, key: stri
   } else if (Object.keys(data).length) {
     throw new DomainError('INVALID_ARGUMENT', 'this task takes no data', { apiCode: 'form_invalid', errors: [] });
   }
-  await port.completeUserTask(key, data).catch(portFailure);
+  // decisions left out are cleared, so the next round (and the next step's texts) never read an earlier round's
+  await port.completeUserTask(key, form ? roundVariables(form.definition, data) : data).catch(portFailure);
   await row.update({ state: 'completed', completedAt: new Date(), completedBy: actor.username, assignee: row.assignee ?? actor.username });
   if (row.caseId) {
     await noteOnCase(row.caseId, 'task_completed', { actor: actor.username, actorRole: actor.role, dedupKey: `task-completed:${key}` },

@@ -32,12 +32,17 @@ describe('demo district', () => {
     expect(emergency.every((e) => e.clock === 'natural')).to.equal(true);
   });
 
-  it('given the loaded demo, when accounts are listed, then there is one per role with a working password', async () => {
+  it('given the loaded demo, when accounts are listed, then there is one per role with a working password, and staff of a township and a community', async () => {
     const users = await User.findAll();
-    expect(users.map((u) => u.role).sort()).to.deep.equal([...ROLES].sort());
+    expect([...new Set(users.map((u) => u.role))].sort()).to.deep.equal([...ROLES].sort());
+    const kinds = await Promise.all(users.filter((u) => u.role === 'dept_staff').map(async (u) => (await Unit.findByPk(u.unitId!))!.kind));
+    expect(kinds.sort()).to.deep.equal(['community', 'department', 'township']);
+    const township = users.find((u) => u.username === 'township')!;
+    const community = (await Unit.findByPk(users.find((u) => u.username === 'community')!.unitId!))!;
+    expect(community.parentId, 'the community lies in the township').to.equal(township.unitId);
     expect(await verifyPassword('Demo@2026', users[0]!.passwordHash)).to.equal(true);
     expect(await verifyPassword('wrong-password', users[0]!.passwordHash)).to.equal(false);
-    const clerk = users.find((u) => u.role === 'dept_staff')!;
+    const clerk = users.find((u) => u.username === 'clerk')!;
     expect((await Unit.findByPk(clerk.unitId!))!.name).to.contain('城市管理');
     const gridWorker = users.find((u) => u.role === 'grid_worker')!;
     expect(await UserGrid.count({ where: { userId: gridWorker.id } })).to.be.greaterThan(0);
@@ -47,7 +52,7 @@ describe('demo district', () => {
     const before = [await Unit.count(), await User.count(), await GovernanceItem.count()];
     const again = await loadDemoData(db.sequelize, 'Demo@2026');
     expect(again.loaded).to.equal(false);
-    expect(again.accounts).to.have.length(ROLES.length);
+    expect(again.accounts).to.have.length(ROLES.length + 2);
     expect([await Unit.count(), await User.count(), await GovernanceItem.count()]).to.deep.equal(before);
   });
 });

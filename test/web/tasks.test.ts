@@ -137,6 +137,69 @@ describe('web: the task page (a department clerk handles a case)', function () {
     web.expectNoErrors(page);
   });
 
+  it('given a 退单 the centre refused with a comment, when the clerk and then the operator open the next round in the browser, then nothing is pre-selected or pre-filled and the clerk reads the comment', async () => {
+    // given: round one, 退单 asked through the API and refused by the operator in the browser
+    const c = await caseAtHandle('路灯不亮，晚上出行不便');
+    const clerkToken = await web.api.login(c.staff);
+    const asked = await web.api.call('POST', `/tasks/${c.handleKey}/complete`, { token: clerkToken, body: { data: { handleOutcome: 'return', returnReason: '第一轮：路灯归供电所管' } } });
+    expect(asked.status, JSON.stringify(asked.body)).to.equal(200);
+    const operatorPage = await web.newPage();
+    await web.login(operatorPage, 'operator');
+    await openTaskOf(web.api, 'operator', c.caseId, ['returnReview']);
+    await openTask(operatorPage, c.caseNo);
+    expect(await operatorPage.textContent('[data-testid=task-form]')).to.contain('第一轮：路灯归供电所管');
+    await operatorPage.getByLabel('不同意，退回原单位处置').check();
+    await operatorPage.getByLabel('审核说明').fill('路灯由城管局照明所维护，请处理');
+    await submitTask(operatorPage);
+
+    // when: the clerk opens 处置 again
+    const clerkPage = await web.newPage();
+    await web.login(clerkPage, c.staff);
+    await openTaskOf(web.api, c.staff, c.caseId, ['handle']);
+    await openTask(clerkPage, c.caseNo);
+
+    // then: no outcome chosen, no old reason, the comment in the form's text
+    const form = clerkPage.locator('[data-testid=task-form]');
+    expect(await form.textContent()).to.contain('中心审核意见').and.contain('路灯由城管局照明所维护，请处理');
+    expect(await clerkPage.locator('[data-testid=outcomes] button.active').count(), 'no outcome button active').to.equal(0);
+    expect(await form.locator('input[type=radio]:checked').count(), 'no outcome radio checked').to.equal(0);
+    await clerkPage.click('[data-outcome=return]');
+    expect(await clerkPage.getByLabel('退单理由').inputValue(), 'the old reason is not offered').to.equal('');
+    await clerkPage.getByLabel('退单理由').fill('第二轮：照明所无此路段台账');
+    await submitTask(clerkPage);
+
+    // and the operator's second 退单审核 opens with no decision and no comment
+    await openTaskOf(web.api, 'operator', c.caseId, ['returnReview']);
+    await openTask(operatorPage, c.caseNo);
+    const review = operatorPage.locator('[data-testid=task-form]');
+    expect(await review.textContent()).to.contain('第二轮：照明所无此路段台账');
+    expect(await review.locator('input[type=radio]:checked').count(), '审核意见 not pre-selected').to.equal(0);
+    expect(await operatorPage.getByLabel('审核说明').inputValue(), '审核说明 empty').to.equal('');
+    await web.screenshot(operatorPage, 'tasks-return-review-round-2');
+    web.expectNoErrors(clerkPage);
+    web.expectNoErrors(operatorPage);
+  });
+
+  it('given a leader\'s 交办 with a high priority and an ordinary report, when the operator opens the inbox, then the priority column tells them apart', async () => {
+    // a grid the other tests do not use: a report of the same type nearby would be merged into this one (并单)
+    const grid = (await Grid.findOne({ order: [['id', 'DESC']] }))!;
+    const leader = await web.api.login('leader');
+    const urgent = await web.api.call<{ id: string; caseNo: string }>('POST', '/cases', { token: leader, body: { description: '区领导交办：河道有大量漂浮物', priority: 90, lat: grid.centroidLat, lng: grid.centroidLng } });
+    expect(urgent.status, JSON.stringify(urgent.body)).to.equal(201);
+    const usual = await web.api.call<{ caseNo: string }>('POST', '/public/reports', { body: { description: '人行道地砖松动', lat: grid.centroidLat, lng: grid.centroidLng } });
+    expect(usual.status).to.equal(201);
+    await openTaskOf(web.api, 'operator', urgent.body.id, ['accept']);
+    const page = await web.newPage();
+    await web.login(page, 'operator');
+    await page.goto(web.url('/tasks/'));
+    const cell = (caseNo: string) => page.locator(`tr[data-case="${caseNo}"] [data-testid=task-priority]`);
+    await cell(urgent.body.caseNo).waitFor();
+    await cell(usual.body.caseNo).waitFor();
+    expect(await cell(urgent.body.caseNo).textContent()).to.equal('高');
+    expect(await cell(usual.body.caseNo).textContent()).to.equal('普通');
+    web.expectNoErrors(page);
+  });
+
   it('given the overdue filter, when the clerk turns it on, then a task not yet due is not listed; once past its due time it is, with a red light', async () => {
     // given
     const c = await caseAtHandle('井盖松动存在安全隐患');

@@ -8,7 +8,7 @@ import { currentUser, errorText, logout, redirectToLogin, type Role, type User }
 import { h, replace } from './dom.js';
 import { lang, setLang, t } from './i18n.js';
 
-export type PageId = 'home' | 'report' | 'tasks' | 'history' | 'screen' | 'admin' | 'operations' | 'modeler' | 'forms';
+export type PageId = 'home' | 'report' | 'hotline' | 'revisit' | 'tasks' | 'history' | 'screen' | 'admin' | 'operations' | 'modeler' | 'forms';
 
 export interface PageLink {
   id: PageId;
@@ -22,6 +22,8 @@ const ALL: readonly Role[] = ['admin', 'operator', 'dept_staff', 'dept_leader', 
 /** The pages and the roles that use them (the API checks every call again; this only tidies the menu). */
 export const PAGES: readonly PageLink[] = [
   { id: 'home', href: '/', roles: 'public' },
+  { id: 'hotline', href: '/hotline/', roles: ['admin', 'operator'] },
+  { id: 'revisit', href: '/revisit/', roles: ['admin', 'operator'] },
   { id: 'tasks', href: '/tasks/', roles: ['admin', 'operator', 'dept_staff', 'dept_leader', 'grid_worker', 'leader', 'auditor'] },
   { id: 'history', href: '/history/', roles: ALL },
   { id: 'screen', href: '/screen/', roles: ['admin', 'operator', 'leader', 'auditor', 'dept_leader', 'dept_staff'] },

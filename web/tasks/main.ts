@@ -16,6 +16,11 @@ import type { TaskDetail, TaskSummary } from './types.js';
 
 const PAGE_SIZE = 20;
 const WRITERS: readonly Role[] = ['admin', 'operator', 'dept_staff', 'dept_leader', 'grid_worker'];
+/** 0–100 (processes/README.md): a leader's 交办 is high; the demo's and the intake's default is 50 */
+const HIGH_PRIORITY = 80;
+const LOW_PRIORITY = 20;
+const priorityLabel = (p: number) => t(p >= HIGH_PRIORITY ? 'tk.priority.high' : p <= LOW_PRIORITY ? 'tk.priority.low' : 'tk.priority.normal');
+
 /** who may release a task someone else claimed (the server decides; this only shows the button) */
 const RELEASERS: readonly Role[] = ['admin', 'dept_leader', 'operator'];
 
@@ -122,6 +127,7 @@ function start(main: HTMLElement, user: User): void {
     onkeydown: (ev: Event) => { if ((ev as KeyboardEvent).key === 'Enter') location.hash = `task=${task.userTaskKey}`; },
   },
   h('td', null, lightBadge(task.light)),
+  h('td', { 'data-testid': 'task-priority', 'data-priority': task.casePriority ?? task.priority, class: (task.casePriority ?? task.priority) >= HIGH_PRIORITY ? 'priority-high' : null }, priorityLabel(task.casePriority ?? task.priority)),
   h('td', null, task.name),
   h('td', null, task.caseNo ?? '—'),
   h('td', { 'data-testid': 'task-category' }, task.category ?? '—'),
@@ -146,7 +152,7 @@ function start(main: HTMLElement, user: User): void {
     replace(listBox,
       h('p', { class: 'muted', 'data-testid': 'task-count' }, t(first.totalCapped ? 'tk.count.capped' : 'tk.count', { n: total })),
       first.tasks.length === 0 && !next ? h('p', { class: 'notice' }, t('tk.none')) : h('table', { class: 'tasks' },
-        h('thead', null, h('tr', null, ['tk.col.light', 'tk.col.task', 'tk.col.case', 'tk.col.category', 'tk.col.unit', 'tk.col.due', 'tk.col.assignee'].map((k) => h('th', null, t(k))))),
+        h('thead', null, h('tr', null, ['tk.col.light', 'tk.col.priority', 'tk.col.task', 'tk.col.case', 'tk.col.category', 'tk.col.unit', 'tk.col.due', 'tk.col.assignee'].map((k) => h('th', null, t(k))))),
         tbody),
       moreBox, moreFailed);
   }

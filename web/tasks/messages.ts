@@ -5,7 +5,7 @@ addMessages({
   zh: {
     'tk.title': '待办任务', 'tk.filters': '筛选', 'tk.status': '状态', 'tk.status.created': '待办', 'tk.status.completed': '已办', 'tk.status.cancelled': '已取消',
     'tk.light': '灯色', 'tk.any': '全部', 'tk.dueSoon': '即将到期（24 小时内）', 'tk.overdue': '已超期', 'tk.unit': '单位编码', 'tk.apply': '查询',
-    'tk.count': '共 {n} 条', 'tk.count.capped': '至少 {n} 条', 'tk.none': '没有符合条件的任务', 'tk.col.light': '灯', 'tk.col.task': '任务', 'tk.col.case': '案件编号', 'tk.col.category': '类别', 'tk.col.unit': '单位',
+    'tk.count': '共 {n} 条', 'tk.count.capped': '至少 {n} 条', 'tk.none': '没有符合条件的任务', 'tk.col.light': '灯', 'tk.col.priority': '优先级', 'tk.priority.high': '高', 'tk.priority.normal': '普通', 'tk.priority.low': '低', 'tk.col.task': '任务', 'tk.col.case': '案件编号', 'tk.col.category': '类别', 'tk.col.unit': '单位',
     'tk.col.due': '办理时限', 'tk.col.assignee': '签收人', 'tk.unclaimed': '未签收', 'tk.more': '加载更多', 'tk.refresh': '刷新',
     'tk.claim': '签收', 'tk.unclaim': '退回签收', 'tk.claimed': '已签收', 'tk.released': '已退回签收', 'tk.readonly': '您的角色只能查看此任务。',
     'tk.finished': '此任务已办结。', 'tk.assignee': '签收人：{name}', 'tk.due': '时限：{at}', 'tk.select': '请在左侧选择一个任务。',
@@ -38,7 +38,7 @@ addMessages({
   en: {
     'tk.title': 'Tasks', 'tk.filters': 'Filters', 'tk.status': 'Status', 'tk.status.created': 'Open', 'tk.status.completed': 'Done', 'tk.status.cancelled': 'Cancelled',
     'tk.light': 'Light', 'tk.any': 'Any', 'tk.dueSoon': 'Due within 24 h', 'tk.overdue': 'Overdue', 'tk.unit': 'Unit code', 'tk.apply': 'Search',
-    'tk.count': '{n} tasks', 'tk.count.capped': 'At least {n} tasks', 'tk.none': 'No task matches', 'tk.col.light': 'Light', 'tk.col.task': 'Task', 'tk.col.case': 'Case', 'tk.col.category': 'Category', 'tk.col.unit': 'Unit',
+    'tk.count': '{n} tasks', 'tk.count.capped': 'At least {n} tasks', 'tk.none': 'No task matches', 'tk.col.light': 'Light', 'tk.col.priority': 'Priority', 'tk.priority.high': 'High', 'tk.priority.normal': 'Normal', 'tk.priority.low': 'Low', 'tk.col.task': 'Task', 'tk.col.case': 'Case', 'tk.col.category': 'Category', 'tk.col.unit': 'Unit',
     'tk.col.due': 'Due', 'tk.col.assignee': 'Claimed by', 'tk.unclaimed': 'Unclaimed', 'tk.more': 'More', 'tk.refresh': 'Refresh',
     'tk.claim': 'Claim', 'tk.unclaim': 'Release', 'tk.claimed': 'Claimed', 'tk.released': 'Released', 'tk.readonly': 'Your role can only view this task.',
     'tk.finished': 'This task is finished.', 'tk.assignee': 'Claimed by {name}', 'tk.due': 'Due {at}', 'tk.select': 'Pick a task from the list.',

@@ -16,6 +16,8 @@ export interface TaskSummary {
   assignee: string | null;
   candidateGroups: string[];
   priority: number;
+  /** the case's priority (a leader's 交办 is high) */
+  casePriority: number | null;
   dueAt: string | null;
   light: Light;
   createdAt: string;

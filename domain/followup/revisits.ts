@@ -1,0 +1,53 @@
+/**
+ * 回访 by the centre: reporters who called the hotline have no web page, so the operators call them back
+ * once the case is closed and record what they said. The answer goes the same way as a citizen's own
+ * rating (`rateCase`: the `case-rating` message the 回访 step waits for); a call that reached nobody is
+ * noted on the case and the case stays on the list.
+ */
+import { Op } from 'sequelize';
+import { AuditRecord, Case } from '../../db/models/index.js';
+import type { WorkflowEngine } from '../../port/workflow-engine.js';
+import type { Actor } from '../auth/sessions.js';
+import { noteOnCase } from '../cases/case-actions.js';
+import { rateCase } from '../intake/tracking.js';
+import { DomainError } from '../shared/errors.js';
+
+export interface RevisitItem {
+  id: string; caseNo: string; description: string; reporterName: string | null; reporterPhone: string;
+  channel: string; closedAt: string | null; attempts: number;
+}
+
+/** Closed cases with a reporter's number and no rating yet, oldest closing first (they wait longest). */
+export async function revisitList(limit = 50): Promise<RevisitItem[]> {
+  const rows = await Case.findAll({
+    where: { status: 'closed', satisfaction: null, reporterPhone: { [Op.ne]: null } },
+    order: [['closedAt', 'ASC'], ['id', 'ASC']], limit,
+    attributes: ['id', 'caseNo', 'description', 'reporterName', 'reporterPhone', 'channel', 'closedAt'],
+  });
+  const attempts = new Map<string, number>();
+  if (rows.length) {
+    const notes = await AuditRecord.findAll({ where: { caseId: rows.map((r) => r.id), action: 'revisit_unreached' }, attributes: ['caseId'] });
+    for (const n of notes) attempts.set(String(n.caseId), (attempts.get(String(n.caseId)) ?? 0) + 1);
+  }
+  return rows.map((c) => ({
+    id: String(c.id), caseNo: c.caseNo, description: c.description, reporterName: c.reporterName, reporterPhone: c.reporterPhone!,
+    channel: c.channel, closedAt: c.closedAt ? c.closedAt.toISOString() : null, attempts: attempts.get(String(c.id)) ?? 0,
+  }));
+}
+
+export type RevisitAnswer = { reached: false; note?: string } | { reached: true; satisfied: boolean; rating: number; comment?: string };
+
+/** Records one call-back: the reporter's rating (as their own would be), or that nobody answered. */
+export async function recordRevisit(port: WorkflowEngine, actor: Actor, caseId: string, answer: RevisitAnswer): Promise<{ caseNo: string; rated: boolean }> {
+  const c = await Case.findByPk(caseId);
+  if (!c) throw new DomainError('NOT_FOUND', `case ${caseId} not found`, { apiCode: 'case_not_found' });
+  if (c.status !== 'closed') throw new DomainError('CONFLICT', `case ${c.caseNo} is ${c.status}`, { apiCode: 'not_rateable' });
+  const ctx = { actor: actor.username, actorRole: actor.role };
+  if (!answer.reached) {
+    await noteOnCase(c.id, 'revisit_unreached', ctx, { note: answer.note ?? null });
+    return { caseNo: c.caseNo, rated: false };
+  }
+  const rated = await rateCase(port, c.trackingToken, { satisfied: answer.satisfied, rating: answer.rating, comment: answer.comment ?? null });
+  await noteOnCase(c.id, 'revisit_called', ctx, { satisfied: answer.satisfied, rating: answer.rating });
+  return { caseNo: rated.caseNo, rated: true };
+}
