@@ -70,6 +70,7 @@ const MESSAGES: Record<string, { zh: string; en: string }> = {
   camera_not_found: { zh: '摄像头不存在', en: 'No such camera' },
   camera_exists: { zh: '摄像头编号已存在', en: 'A camera with this code already exists' },
   device_unauthorized: { zh: '设备未登记或密钥错误', en: 'Unknown device or wrong device key' },
+  bad_path: { zh: '请求路径的百分号编码有误', en: 'The request path has a malformed %-encoding' },
   device_disabled: { zh: '设备已停用', en: 'The device is disabled' },
 };
 
@@ -88,6 +89,14 @@ function fromDomain(err: unknown): HttpError | null {
     if (err.code === 'INVALID_STATE' || err.code === 'ALREADY_EXISTS') return new HttpError(409, 'conflict');
   }
   return null;
+}
+
+/**
+ * A path the router cannot decode (`/cases/%E0%A4%A`: decodeURIComponent throws URIError while matching
+ * parameters) is the client's error, on every router.
+ */
+export function badPath(err: unknown): HttpError | null {
+  return err instanceof URIError ? new HttpError(400, 'bad_path', undefined, { errors: [{ path: '/', message: 'malformed %-encoding' }] }) : null;
 }
 
 export function wantsEnglish(req: Request): boolean {
@@ -126,7 +135,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       if (!res.writableEnded) res.destroy();
       return;
     }
-    const err = fromDomain(raw) ?? raw;
+    const err = fromDomain(raw) ?? badPath(raw) ?? raw;
     const e = err as { status?: number; type?: string; expose?: boolean };
     let status = 500;
     let code = 'internal';

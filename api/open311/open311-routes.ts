@@ -9,7 +9,7 @@ import { listServices, parseW3cDate, serviceDefinition } from '../../domain/open
 import { DomainError } from '../../domain/shared/errors.js';
 import { PortError, type WorkflowEngine } from '../../port/workflow-engine.js';
 import { phone } from '../cases/case-routes.js';
-import { HttpError, messageFor } from '../http/errors.js';
+import { badPath, HttpError, messageFor } from '../http/errors.js';
 import { rateLimit } from '../http/security.js';
 import { text, validate, type Schema } from '../http/validate.js';
 import { xmlDocument } from './xml.js';
@@ -184,6 +184,8 @@ function nextPageUrl(req: Request, next: string): string {
 /** Domain refusals → HTTP; body-parser failures keep their status. */
 function toHttp(raw: unknown): HttpError | null {
   if (raw instanceof HttpError) return raw;
+  const path = badPath(raw);
+  if (path) return path;
   if (raw instanceof DomainError) {
     const apiCode = typeof raw.details?.['apiCode'] === 'string' ? raw.details['apiCode'] : 'invalid_input';
     const status = typeof raw.details?.['status'] === 'number' ? raw.details['status'] : raw.code === 'NOT_FOUND' ? 404 : raw.code === 'INVALID_ARGUMENT' ? 400 : 409;
