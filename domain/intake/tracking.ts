@@ -2,6 +2,7 @@ import { AuditRecord, Case } from '../../db/models/index.js';
 import { appendAudit, findAuditByDedupKey } from '../audit/audit-log.js';
 import type { WorkflowEngine } from '../../port/workflow-engine.js';
 import { DomainError } from '../shared/errors.js';
+import { maskPersonalNumbers } from '../shared/mask-personal.js';
 
 /** What a reporter sees through the tracking token: progress, never other people's data. */
 export interface PublicCaseView {
@@ -44,7 +45,8 @@ export async function followCase(token: string): Promise<PublicCaseView> {
   const c = await byToken(token);
   const canRate = RATEABLE.has(c.status) && !(await ratingOfRound(c)).given;
   return {
-    caseNo: c.caseNo, status: c.status, description: c.description, address: c.address, reportedAt: c.createdAt.toISOString(),
+    // a public answer (whoever holds the token): personal numbers masked as everywhere in public
+    caseNo: c.caseNo, status: c.status, description: maskPersonalNumbers(c.description), address: c.address === null ? null : maskPersonalNumbers(c.address), reportedAt: c.createdAt.toISOString(),
     acceptedAt: iso(c.acceptedAt), dispatchedAt: iso(c.dispatchedAt), handledAt: iso(c.handledAt), closedAt: iso(c.closedAt),
     satisfaction: c.satisfaction, canRate,
   };
