@@ -18,6 +18,7 @@ const MESSAGES: Record<string, { zh: string; en: string }> = {
   unauthenticated: { zh: '请先登录', en: 'Please log in first' },
   bad_credentials: { zh: '用户名或密码错误', en: 'Wrong username or password' },
   forbidden: { zh: '无权进行此操作', en: 'You are not allowed to do this' },
+  login_throttled: { zh: '该账号密码错误次数过多，请稍后再试', en: 'Too many wrong passwords for this account, try again later' },
   rate_limited: { zh: '请求过于频繁，请稍后再试', en: 'Too many requests, try again later' },
   case_not_found: { zh: '案卷不存在', en: 'No such case' },
   task_not_found: { zh: '任务不存在', en: 'No such task' },
