@@ -71,6 +71,7 @@ const MESSAGES: Record<string, { zh: string; en: string }> = {
   camera_not_found: { zh: '摄像头不存在', en: 'No such camera' },
   camera_exists: { zh: '摄像头编号已存在', en: 'A camera with this code already exists' },
   device_unauthorized: { zh: '设备未登记或密钥错误', en: 'Unknown device or wrong device key' },
+  implausible_location: { zh: '位置不合理：坐标为 (0,0) 或远在本辖区之外', en: 'Implausible position: (0, 0) or far outside the district' },
   bad_path: { zh: '请求路径的百分号编码有误', en: 'The request path has a malformed %-encoding' },
   device_disabled: { zh: '设备已停用', en: 'The device is disabled' },
 };

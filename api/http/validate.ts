@@ -25,6 +25,9 @@ function compile(ajv: InstanceType<AjvClass>, schema: Schema): ValidateFunction 
   return v;
 }
 
+/** In a `u` regexp a surrogate range matches only the unpaired ones (pairs are read as one code point). */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
 /** Deeper JSON than this is no request of ours (a form nests a few groups): refused before anything recurses over it. */
 export const MAX_BODY_DEPTH = 64;
 
@@ -37,12 +40,18 @@ function unusableValue(root: unknown): { path: string; message: string } | null 
   const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value: root, path: '', depth: 0 }];
   while (stack.length) {
     const { value, path, depth } = stack.pop()!;
-    if (typeof value === 'number') {
+    if (typeof value === 'string') {
+      // a lone UTF-16 surrogate (JSON "\ud800") is no text: stored, it breaks every UTF-8 reader after us
+      if (LONE_SURROGATE.test(value)) return { path: path || '/', message: 'must be well-formed Unicode (a lone surrogate)' };
+    } else if (typeof value === 'number') {
       if (!Number.isFinite(value)) return { path: path || '/', message: 'must be a finite number' };
       if (Number.isInteger(value) && !Number.isSafeInteger(value)) return { path: path || '/', message: 'must be at most 2^53 - 1 in magnitude' };
     } else if (typeof value === 'object' && value !== null) {
       if (depth >= MAX_BODY_DEPTH) return { path: path || '/', message: `must be nested at most ${MAX_BODY_DEPTH} levels deep` };
-      for (const [k, v] of Object.entries(value)) stack.push({ value: v, path: `${path}/${k}`, depth: depth + 1 });
+      for (const [k, v] of Object.entries(value)) {
+        if (LONE_SURROGATE.test(k)) return { path: path || '/', message: 'a property name must be well-formed Unicode' };
+        stack.push({ value: v, path: `${path}/${k}`, depth: depth + 1 });
+      }
     }
   }
   return null;

@@ -1,4 +1,5 @@
 import { Router, type Request, type RequestHandler } from 'express';
+import { requirePlausibleLocation } from '../../domain/intake/plausible-location.js';
 import { fileCase } from '../../domain/intake/file-case.js';
 import { followCase, rateCase } from '../../domain/intake/tracking.js';
 import type { WorkflowEngine } from '../../port/workflow-engine.js';
@@ -22,7 +23,9 @@ export function publicRoutes(port: WorkflowEngine, options: { limiter: RequestHa
   r.use('/public', options.limiter);
   r.post('/public/reports', validate({ body: publicReportBody }),
     idempotent(anonymousScope(() => 'POST /public/reports'), async (req: Request) => {
-      const filed = await fileCase(port, { ...(req.body as { description: string }), channel: 'photo' });
+      const body = req.body as { description: string; lat?: number; lng?: number };
+      await requirePlausibleLocation(body.lat, body.lng);
+      const filed = await fileCase(port, { ...body, channel: 'photo' });
       return { status: 201, body: { caseNo: filed.caseNo, status: filed.status, trackingToken: filed.trackingToken } };
     }));
   r.get('/public/reports/:token', validate({ params: tokenParams }), async (req, res) => {

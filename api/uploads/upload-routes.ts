@@ -1,4 +1,5 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { requirePlausibleLocation } from '../../domain/intake/plausible-location.js';
 import type { Attachment } from '../../db/models/index.js';
 import type { AttachmentKind } from '../../db/models/attachments.js';
 import {
@@ -70,6 +71,7 @@ export function publicReportUploadRoutes(port: WorkflowEngine, options: { dataDi
     idempotent(anonymousScope(() => 'POST /public/reports'), async (req: Request) => {
       const { photoSha256: _hashes, ...fields } = req.body as { description: string; photoSha256?: string[] };
       const photos = (req as Request & { photos?: ReturnType<typeof checkUpload>[] }).photos ?? [];
+      await requirePlausibleLocation((fields as { lat?: number }).lat, (fields as { lng?: number }).lng);
       const filed = await fileCase(port, { ...fields, channel: 'photo' });
       const rows = photos.length
         ? await attachToCase(options.dataDir, filed.caseId, 'photo', photos, { actor: 'public', actorRole: null, uploadedBy: null, dedupKey: `case-photos:${filed.caseId}` })
