@@ -15,6 +15,7 @@ const MESSAGES: Record<string, { zh: string; en: string }> = {
   bad_cursor: { zh: '分页游标（after）无效，请使用上一页应答中的 next', en: 'The paging cursor (after) is malformed: pass `next` from the previous page' },
   page_too_deep: { zh: '页码过深：按页码翻页仅限前 10000 条，请改用 after 游标', en: 'The page is too deep: page numbers reach the first 10,000 rows only, follow `next` with `after` instead' },
   unsupported_media_type: { zh: '请求体须为 JSON', en: 'The request body must be JSON' },
+  multipart_required: { zh: '请求体须为 multipart/form-data（表单上传文件）', en: 'The request body must be multipart/form-data (a file upload form)' },
   unauthenticated: { zh: '请先登录', en: 'Please log in first' },
   bad_credentials: { zh: '用户名或密码错误', en: 'Wrong username or password' },
   forbidden: { zh: '无权进行此操作', en: 'You are not allowed to do this' },
@@ -63,7 +64,7 @@ const MESSAGES: Record<string, { zh: string; en: string }> = {
   open311_media_type: { zh: '请求体须为 application/x-www-form-urlencoded 或 JSON', en: 'The request body must be application/x-www-form-urlencoded or JSON' },
   unsupported_file_type: { zh: '文件类型不支持，仅限 JPEG、PNG、WebP 图片（文档另可 PDF），且扩展名须与内容一致', en: 'Unsupported file type: JPEG, PNG or WebP images only (documents may also be PDF), and the name must match the content' },
   file_too_large: { zh: '文件过大，每个文件不超过 5 MB', en: 'File too large: at most 5 MB per file' },
-  too_many_files: { zh: '文件过多，最多 6 个', en: 'Too many files: at most 6' },
+  too_many_files: { zh: '文件过多，最多 {max} 个', en: 'Too many files: at most {max}' },
   bad_multipart: { zh: '上传内容格式有误', en: 'The multipart upload is malformed' },
   file_required: { zh: '请选择要上传的文件', en: 'A file is required' },
   attachment_not_found: { zh: '附件不存在', en: 'No such attachment' },
@@ -118,11 +119,15 @@ export class HttpError extends Error {
   }
 }
 
-export function messageFor(code: string, req: Request, fallback?: string): string {
+/** The catalogue's message in the caller's language; `{name}` placeholders filled from `params` (details.params of the error). */
+export function messageFor(code: string, req: Request, fallback?: string, params?: Record<string, unknown>): string {
   const m = MESSAGES[code];
   if (!m) return fallback ?? code;
-  return wantsEnglish(req) ? m.en : m.zh;
+  const text = wantsEnglish(req) ? m.en : m.zh;
+  return text.replace(/\{(\w+)\}/g, (all, name: string) => (params && params[name] !== undefined ? String(params[name]) : all));
 }
+
+const paramsOf = (details: unknown) => (details as { params?: Record<string, unknown> } | undefined)?.params;
 
 export const notFound: RequestHandler = (req, _res, next) => {
   next(new HttpError(404, 'not_found', undefined, { path: req.path }));
@@ -154,6 +159,6 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       [status, code, message] = [e.status, 'bad_request', (err as Error).message];
     }
     if (status >= 500) log.error({ err, path: req.path }, 'request failed');
-    res.status(status).json({ code, message: message ?? messageFor(code, req), ...(details ? { details } : {}) });
+    res.status(status).json({ code, message: message ?? messageFor(code, req, undefined, paramsOf(details)), ...(details ? { details } : {}) });
   };
 }

@@ -212,8 +212,27 @@ function errorsHandler(log: Logger): ErrorRequestHandler {
 
 const paths = (name: string) => [`/${name}.json`, `/${name}.xml`];
 
+/**
+ * CORS: GeoReport v2 is a public API for other sites' apps (issue #16, item 10): any origin may read its
+ * answers and POST with an api_key in the body (no cookies, no credentials: `*` is enough, and safe).
+ * A preflight is answered here, with the methods the resource has; so is a plain OPTIONS (Allow).
+ */
+const cors: RequestHandler = (req, res, next) => {
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+  res.setHeader('Access-Control-Expose-Headers', 'Link');
+  if (req.method !== 'OPTIONS') return next();
+  const methods = /^\/requests\.(json|xml)$/.test(req.path) ? 'GET, HEAD, POST, OPTIONS' : 'GET, HEAD, OPTIONS';
+  res.setHeader('Allow', methods);
+  res.setHeader('Access-Control-Allow-Methods', methods);
+  res.setHeader('Access-Control-Allow-Headers', 'Content-Type, Accept-Language');
+  res.setHeader('Access-Control-Max-Age', '600');
+  res.status(204).end();
+};
+
 export function open311Routes(options: Open311Options): Router {
   const r = Router();
+  r.use(cors);
   const inJurisdiction = jurisdiction(options.jurisdictionId);
   const parseBody = [express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }), express.json({ limit: '64kb', strict: true })];
 
