@@ -71,7 +71,7 @@ describe('Open311 GeoReport v2: every answer against the spec\'s schemas', funct
     expect(plain).to.have.property('service_request_id');
     expect(plain).to.not.have.property('account_id');
     const [withAccount] = await answer('POST', '/requests.json', postAnswerSchema, 201, form({ account_id: 'acct-1' })) as Array<Record<string, unknown>>;
-    expect(withAccount['account_id']).to.equal('acct-1');
+    expect(withAccount!['account_id']).to.equal('acct-1');
   });
 
   it('given an unknown service_code, when posted, then 404 (the spec\'s "service_code … not found"); a body we cannot read is 400, not 413/415', async () => {

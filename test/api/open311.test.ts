@@ -629,7 +629,7 @@ describe('Open311 GeoReport v2', function () {
     it('given the token of a filed request, when read (JSON and XML), then it names the request', async () => {
       const filed = ((await call('POST', '/requests.json', { form: goodForm() })).json as Row[])[0]!;
       const row = (await Case.findOne({ where: { caseNo: filed['service_request_id'] as string } }))!;
-      const posted = { ...filed, token: (await Open311Request.findByPk(row.id))!.token };
+      const posted: Row = { ...filed, token: (await Open311Request.findByPk(row.id))!.token };
       const j = await call('GET', `/tokens/${posted['token'] as string}.json`);
       expect(j.status).to.equal(200);
       expect(j.json).to.deep.equal([{ service_request_id: posted['service_request_id'], token: posted['token'] }]);
