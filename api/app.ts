@@ -19,7 +19,8 @@ import { dashboardRoutes } from './dashboard/dashboard-routes.js';
 import { ADMIN_JSON_LIMIT, ADMIN_LARGE_BODY_PATHS, processRoutes } from './admin/process-routes.js';
 import { formRoutes } from './admin/form-routes.js';
 import { operationsRoutes } from './operations/operations-routes.js';
-import { docsRoute } from './docs/openapi.js';
+import { docsRoute, openApiDocument } from './docs/openapi.js';
+import { optionsFromDocument } from './http/options.js';
 import { healthRoute } from './health/health-route.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { rateLimit, securityHeaders } from './http/security.js';
@@ -62,6 +63,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/ingest', ingestBodyParser);
   app.use(express.json({ limit: '256kb', strict: true }));
   const api = express.Router();
+  api.use(optionsFromDocument((openApiDocument(deps.version) as { paths: Record<string, Record<string, unknown>> }).paths));
   api.use(healthRoute({ sequelize: deps.sequelize, engine: deps.config.ENGINE, version: deps.version, startedAt: new Date() }));
   api.use(docsRoute(deps.version));
   api.use(authRoutes({ loginLimit: deps.rateLimits?.loginPerMinute ?? 20 }));

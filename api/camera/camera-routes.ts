@@ -63,7 +63,7 @@ export const cameraEventsReply = {
         type: 'object', required: ['eventId', 'outcome'],
         properties: {
           eventId: { type: 'string' }, outcome: { enum: ['created', 'merged', 'duplicate', 'refused'] }, caseId: { type: 'string' }, caseNo: { type: 'string' },
-          code: { enum: ['type_not_detected', 'unknown_event_type', 'low_confidence'] },
+          code: { enum: ['type_not_detected', 'unknown_event_type', 'low_confidence', 'implausible_time'] },
         },
       },
     },

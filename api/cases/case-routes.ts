@@ -1,4 +1,5 @@
 import { Router, type Request } from 'express';
+import { requirePlausibleLocation } from '../../domain/intake/plausible-location.js';
 import { CHANNELS, type Channel } from '../../db/models/cases.js';
 import type { Role } from '../../db/models/users.js';
 import { readCase } from '../../domain/cases/case-detail.js';
@@ -44,6 +45,7 @@ export function caseRoutes(port: WorkflowEngine): Router {
       if (!channel) throw new HttpError(400, 'invalid_input', undefined, { errors: [{ path: '/channel', message: 'required for this role' }] });
       if (body.channel && body.channel !== channel) throw new HttpError(400, 'invalid_input', undefined, { errors: [{ path: '/channel', message: `your role files ${channel}` }] });
       if (body.priority !== undefined && actor.role !== 'leader' && actor.role !== 'admin') throw new HttpError(403, 'forbidden');
+      await requirePlausibleLocation(body.lat, body.lng);
       const filed = await fileCase(port, { ...body, channel, filedBy: { actor: actor.username, role: actor.role }, reporterUserId: actor.role === 'grid_worker' || actor.role === 'leader' ? actor.userId : null });
       return { status: 201, body: { id: filed.caseId, caseNo: filed.caseNo, status: filed.status, trackingToken: filed.trackingToken } };
     }));

@@ -1,5 +1,7 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import type { Sequelize } from 'sequelize';
+import { authenticate } from '../../domain/auth/sessions.js';
+import { bearerToken } from '../auth/middleware.js';
 
 export interface HealthDeps {
   sequelize: Sequelize;
@@ -8,23 +10,34 @@ export interface HealthDeps {
   startedAt: Date;
 }
 
-/** GET /api/health: 200 when the database answers, 503 when it does not (for load balancers and compose). */
+/** Who may read the details (version, uptime, engine, database, the failure's text): the people who run it. */
+const OPERATIONS_ROLES = new Set(['admin', 'auditor']);
+
+async function mayReadDetails(req: Request): Promise<boolean> {
+  const token = bearerToken(req);
+  const actor = token ? await authenticate(token).catch(() => null) : null;
+  return !!actor && OPERATIONS_ROLES.has(actor.role);
+}
+
+/**
+ * GET /api/health: 200 when the database answers, 503 when it does not (for load balancers and compose).
+ * Anonymous callers get the status only: the version and uptime tell an attacker which release runs and
+ * when it was patched (issue #16, item 10); an admin's or auditor's bearer token shows them.
+ */
 export function healthRoute(deps: HealthDeps): Router {
   const router = Router();
-  router.get('/health', async (_req, res) => {
-    const body = {
-      status: 'ok',
-      version: deps.version,
-      engine: deps.engine,
-      database: deps.sequelize.getDialect(),
-      uptimeSeconds: Math.round((Date.now() - deps.startedAt.getTime()) / 1000),
-    };
+  router.get('/health', async (req, res) => {
+    let failure: Error | null = null;
     try {
       await deps.sequelize.query('SELECT 1');
-      res.json(body);
     } catch (err) {
-      res.status(503).json({ ...body, status: 'unavailable', code: 'unavailable', message: (err as Error).message });
+      failure = err as Error;
     }
+    const details = !failure && (await mayReadDetails(req))
+      ? { version: deps.version, engine: deps.engine, database: deps.sequelize.getDialect(), uptimeSeconds: Math.round((Date.now() - deps.startedAt.getTime()) / 1000) }
+      : {};
+    if (failure) res.status(503).json({ status: 'unavailable', code: 'unavailable', message: 'database unavailable' });
+    else res.json({ status: 'ok', ...details });
   });
   return router;
 }

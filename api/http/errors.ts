@@ -15,9 +15,11 @@ const MESSAGES: Record<string, { zh: string; en: string }> = {
   bad_cursor: { zh: '分页游标（after）无效，请使用上一页应答中的 next', en: 'The paging cursor (after) is malformed: pass `next` from the previous page' },
   page_too_deep: { zh: '页码过深：按页码翻页仅限前 10000 条，请改用 after 游标', en: 'The page is too deep: page numbers reach the first 10,000 rows only, follow `next` with `after` instead' },
   unsupported_media_type: { zh: '请求体须为 JSON', en: 'The request body must be JSON' },
+  multipart_required: { zh: '请求体须为 multipart/form-data（表单上传文件）', en: 'The request body must be multipart/form-data (a file upload form)' },
   unauthenticated: { zh: '请先登录', en: 'Please log in first' },
   bad_credentials: { zh: '用户名或密码错误', en: 'Wrong username or password' },
   forbidden: { zh: '无权进行此操作', en: 'You are not allowed to do this' },
+  login_throttled: { zh: '该账号密码错误次数过多，请稍后再试', en: 'Too many wrong passwords for this account, try again later' },
   rate_limited: { zh: '请求过于频繁，请稍后再试', en: 'Too many requests, try again later' },
   case_not_found: { zh: '案卷不存在', en: 'No such case' },
   task_not_found: { zh: '任务不存在', en: 'No such task' },
@@ -67,7 +69,7 @@ const MESSAGES: Record<string, { zh: string; en: string }> = {
   open311_media_type: { zh: '请求体须为 application/x-www-form-urlencoded 或 JSON', en: 'The request body must be application/x-www-form-urlencoded or JSON' },
   unsupported_file_type: { zh: '文件类型不支持，仅限 JPEG、PNG、WebP 图片（文档另可 PDF），且扩展名须与内容一致', en: 'Unsupported file type: JPEG, PNG or WebP images only (documents may also be PDF), and the name must match the content' },
   file_too_large: { zh: '文件过大，每个文件不超过 5 MB', en: 'File too large: at most 5 MB per file' },
-  too_many_files: { zh: '文件过多，最多 6 个', en: 'Too many files: at most 6' },
+  too_many_files: { zh: '文件过多，最多 {max} 个', en: 'Too many files: at most {max}' },
   bad_multipart: { zh: '上传内容格式有误', en: 'The multipart upload is malformed' },
   file_required: { zh: '请选择要上传的文件', en: 'A file is required' },
   attachment_not_found: { zh: '附件不存在', en: 'No such attachment' },
@@ -75,6 +77,8 @@ const MESSAGES: Record<string, { zh: string; en: string }> = {
   camera_not_found: { zh: '摄像头不存在', en: 'No such camera' },
   camera_exists: { zh: '摄像头编号已存在', en: 'A camera with this code already exists' },
   device_unauthorized: { zh: '设备未登记或密钥错误', en: 'Unknown device or wrong device key' },
+  implausible_location: { zh: '位置不合理：坐标为 (0,0) 或远在本辖区之外', en: 'Implausible position: (0, 0) or far outside the district' },
+  bad_path: { zh: '请求路径的百分号编码有误', en: 'The request path has a malformed %-encoding' },
   device_disabled: { zh: '设备已停用', en: 'The device is disabled' },
   instance_not_found: { zh: '流程实例不存在', en: 'No such process instance' },
   instance_not_active: { zh: '流程实例已结束', en: 'The process instance has already ended' },
@@ -105,6 +109,14 @@ function fromDomain(err: unknown): HttpError | null {
   return null;
 }
 
+/**
+ * A path the router cannot decode (`/cases/%E0%A4%A`: decodeURIComponent throws URIError while matching
+ * parameters) is the client's error, on every router.
+ */
+export function badPath(err: unknown): HttpError | null {
+  return err instanceof URIError ? new HttpError(400, 'bad_path', undefined, { errors: [{ path: '/', message: 'malformed %-encoding' }] }) : null;
+}
+
 export function wantsEnglish(req: Request): boolean {
   const lang = req.acceptsLanguages('zh', 'zh-CN', 'en');
   return lang === 'en';
@@ -122,11 +134,15 @@ export class HttpError extends Error {
   }
 }
 
-export function messageFor(code: string, req: Request, fallback?: string): string {
+/** The catalogue's message in the caller's language; `{name}` placeholders filled from `params` (details.params of the error). */
+export function messageFor(code: string, req: Request, fallback?: string, params?: Record<string, unknown>): string {
   const m = MESSAGES[code];
   if (!m) return fallback ?? code;
-  return wantsEnglish(req) ? m.en : m.zh;
+  const text = wantsEnglish(req) ? m.en : m.zh;
+  return text.replace(/\{(\w+)\}/g, (all, name: string) => (params && params[name] !== undefined ? String(params[name]) : all));
 }
+
+const paramsOf = (details: unknown) => (details as { params?: Record<string, unknown> } | undefined)?.params;
 
 export const notFound: RequestHandler = (req, _res, next) => {
   next(new HttpError(404, 'not_found', undefined, { path: req.path }));
@@ -141,7 +157,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       if (!res.writableEnded) res.destroy();
       return;
     }
-    const err = fromDomain(raw) ?? raw;
+    const err = fromDomain(raw) ?? badPath(raw) ?? raw;
     const e = err as { status?: number; type?: string; expose?: boolean };
     let status = 500;
     let code = 'internal';
@@ -158,6 +174,6 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       [status, code, message] = [e.status, 'bad_request', (err as Error).message];
     }
     if (status >= 500) log.error({ err, path: req.path }, 'request failed');
-    res.status(status).json({ code, message: message ?? messageFor(code, req), ...(details ? { details } : {}) });
+    res.status(status).json({ code, message: message ?? messageFor(code, req, undefined, paramsOf(details)), ...(details ? { details } : {}) });
   };
 }

@@ -39,3 +39,11 @@ export function idempotent(scope: (req: Request) => string, handler: (req: Reque
     res.status(reply.status).json(reply.body);
   };
 }
+
+/**
+ * The scope of an anonymous route: the route and the caller's address. Without a user to tell callers apart,
+ * a key under the route alone was shared: a second caller sending the same key and body got the first one's
+ * answer (its tracking token). A retry comes from the same address; behind one NAT, callers share it and
+ * still need distinct keys (as the header's spec asks of every client: a unique key per request).
+ */
+export const anonymousScope = (route: (req: Request) => string) => (req: Request): string => `${route(req)} from ${req.ip ?? 'unknown'}`;

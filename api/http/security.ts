@@ -13,6 +13,7 @@ const isDataPath = (path: string) => path.startsWith('/api/') || path === '/api'
 const apiHelmet = helmet({
   contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] } },
   crossOriginResourcePolicy: { policy: 'same-origin' },
+  strictTransportSecurity: false, // only over HTTPS: see securityHeaders
 });
 
 /**
@@ -31,6 +32,7 @@ function pageHelmet(tileOrigin: string | null): RequestHandler {
       },
     },
     crossOriginResourcePolicy: { policy: 'same-origin' },
+    strictTransportSecurity: false, // only over HTTPS: see securityHeaders
   });
 }
 
@@ -48,10 +50,23 @@ export function tileOrigin(tileUrl: string | undefined | null): string | null {
   }
 }
 
-/** helmet's headers: the strict policy on data paths, the page policy elsewhere. */
+/**
+ * Browser features a page may use: the 随手拍 page locates the report (geolocation, our own origin only);
+ * nothing here uses the camera API (a photo comes through a file input), the microphone, payment or USB.
+ * Data answers allow nothing. https://www.w3.org/TR/permissions-policy/
+ */
+const PAGE_PERMISSIONS = 'geolocation=(self), camera=(), microphone=(), payment=(), usb=(), serial=(), bluetooth=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=(), display-capture=()';
+const DATA_PERMISSIONS = 'geolocation=(), camera=(), microphone=(), payment=(), usb=()';
+/** HSTS is only meaningful, and only sent, over HTTPS (RFC 6797 §7.2: a UA ignores it over plain HTTP, and over HTTP it announces a promise this server may not keep). */
+const HSTS = 'max-age=31536000; includeSubDomains';
+
+/** helmet's headers: the strict policy on data paths, the page policy elsewhere; Permissions-Policy; HSTS over HTTPS only. */
 export function securityHeaders(options: { mapTileUrl?: string | null } = {}): RequestHandler {
   const page = pageHelmet(tileOrigin(options.mapTileUrl));
   return (req, res, next) => {
+    // req.secure: TLS here, or X-Forwarded-Proto https from a trusted proxy (app's 'trust proxy')
+    if (req.secure) res.setHeader('Strict-Transport-Security', HSTS);
+    res.setHeader('Permissions-Policy', isDataPath(req.path) ? DATA_PERMISSIONS : PAGE_PERMISSIONS);
     if (!isDataPath(req.path)) return page(req, res, next);
     res.setHeader('Cache-Control', 'no-store');
     apiHelmet(req, res, next);

@@ -25,6 +25,58 @@ function compile(ajv: InstanceType<AjvClass>, schema: Schema): ValidateFunction 
   return v;
 }
 
+/** In a `u` regexp a surrogate range matches only the unpaired ones (pairs are read as one code point). */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+/** Deeper JSON than this is no request of ours (a form nests a few groups): refused before anything recurses over it. */
+export const MAX_BODY_DEPTH = 64;
+
+/**
+ * What ajv lets through and our code cannot use: a body nested past MAX_BODY_DEPTH (ajv and the domain
+ * recurse over it: a stack overflow), and numbers that are not finite (JSON `1e309` parses to Infinity) or,
+ * for whole numbers, past 2^53 (they are no longer the number sent). Iterative, so depth costs no stack.
+ */
+function unusableValue(root: unknown): { path: string; message: string } | null {
+  const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value: root, path: '', depth: 0 }];
+  while (stack.length) {
+    const { value, path, depth } = stack.pop()!;
+    if (typeof value === 'string') {
+      // a lone UTF-16 surrogate (JSON "\ud800") is no text: stored, it breaks every UTF-8 reader after us
+      if (LONE_SURROGATE.test(value)) return { path: path || '/', message: 'must be well-formed Unicode (a lone surrogate)' };
+    } else if (typeof value === 'number') {
+      if (!Number.isFinite(value)) return { path: path || '/', message: 'must be a finite number' };
+      if (Number.isInteger(value) && !Number.isSafeInteger(value)) return { path: path || '/', message: 'must be at most 2^53 - 1 in magnitude' };
+    } else if (typeof value === 'object' && value !== null) {
+      if (depth >= MAX_BODY_DEPTH) return { path: path || '/', message: `must be nested at most ${MAX_BODY_DEPTH} levels deep` };
+      for (const [k, v] of Object.entries(value)) {
+        if (LONE_SURROGATE.test(k)) return { path: path || '/', message: 'a property name must be well-formed Unicode' };
+        stack.push({ value: v, path: `${path}/${k}`, depth: depth + 1 });
+      }
+    }
+  }
+  return null;
+}
+
+/**
+ * Query strings and path parameters: a value ajv coerced to a number must have been written as a decimal
+ * number (`Infinity`, `1e309` and `0x10` coerce too, and reached SQL as "Infinity") and be usable (above).
+ */
+function unusableCoercion(raw: Record<string, unknown>, coerced: Record<string, unknown>): { path: string; message: string } | null {
+  for (const [name, value] of Object.entries(coerced)) {
+    const values = Array.isArray(value) ? value : [value];
+    const sent = Array.isArray(raw[name]) ? raw[name] as unknown[] : [raw[name]];
+    for (const [i, v] of values.entries()) {
+      if (typeof v !== 'number' || typeof sent[i] !== 'string') continue;
+      if (!/^\s*-?\d+(\.\d+)?([eE][+-]?\d+)?\s*$/.test(sent[i] as string)) return { path: `/${name}`, message: 'must be a decimal number' };
+      const bad = unusableValue(v);
+      if (bad) return { path: `/${name}`, message: bad.message };
+    }
+  }
+  return null;
+}
+
+const refusal = (problem: { path: string; message: string }) => new HttpError(400, 'invalid_input', undefined, { errors: [{ ...problem, keyword: 'format' }] });
+
 /** ajv on every route: body, query and params each checked against their JSON Schema (400 invalid_input otherwise). */
 export function validate(schemas: { body?: Schema; query?: Schema; params?: Schema }): RequestHandler {
   const body = schemas.body ? compile(bodyAjv, schemas.body) : null;
@@ -33,13 +85,23 @@ export function validate(schemas: { body?: Schema; query?: Schema; params?: Sche
   return (req, _res, next) => {
     if (body) {
       if (req.body === undefined && !req.is('application/json')) return next(new HttpError(415, 'unsupported_media_type'));
+      const unusable = unusableValue(req.body);
+      if (unusable) return next(refusal(unusable));
       if (!body(req.body ?? null)) return next(new HttpError(400, 'invalid_input', undefined, details(body.errors)));
     }
     // Express 5's req.query is a getter: validate (and coerce) a copy and keep it on res.locals
-    const q = { ...(req.query as Record<string, unknown>) };
+    const sent = req.query as Record<string, unknown>;
+    const q = { ...sent };
     if (!query(q)) return next(new HttpError(400, 'invalid_input', undefined, details(query.errors)));
+    const badNumber = unusableCoercion(sent, q);
+    if (badNumber) return next(refusal(badNumber));
     Object.defineProperty(req, 'query', { value: q, writable: true, configurable: true });
-    if (params && !params(req.params)) return next(new HttpError(400, 'invalid_input', undefined, details(params.errors)));
+    if (params) {
+      const sentParams = { ...req.params };
+      if (!params(req.params)) return next(new HttpError(400, 'invalid_input', undefined, details(params.errors)));
+      const badParam = unusableCoercion(sentParams, req.params);
+      if (badParam) return next(refusal(badParam));
+    }
     next();
   };
 }

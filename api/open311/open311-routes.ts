@@ -9,7 +9,7 @@ import { listServices, parseW3cDate, serviceDefinition } from '../../domain/open
 import { DomainError } from '../../domain/shared/errors.js';
 import { PortError, type WorkflowEngine } from '../../port/workflow-engine.js';
 import { phone } from '../cases/case-routes.js';
-import { HttpError, messageFor } from '../http/errors.js';
+import { badPath, HttpError, messageFor } from '../http/errors.js';
 import { rateLimit } from '../http/security.js';
 import { text, validate, type Schema } from '../http/validate.js';
 import { xmlDocument } from './xml.js';
@@ -115,7 +115,7 @@ const normalizeBody: RequestHandler = (req, _res, next) => {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return next(new HttpError(400, 'invalid_input', undefined, { errors: [{ path: '/', message: 'must be an object' }] }));
   const out: Record<string, unknown> = {};
   const attribute: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
+  for (const [key, value] of Object.entries(withoutEmpty(raw as Record<string, unknown>))) {
     const m = FIELD.exec(key);
     if (m) {
       attribute[m[1]!] = m[2] && !Array.isArray(value) ? [value] : value;
@@ -132,6 +132,16 @@ const normalizeBody: RequestHandler = (req, _res, next) => {
   next();
 };
 
+/**
+ * GeoReport v2 treats an empty optional parameter (`service_code=`, `start_date=&end_date=`, a blank form
+ * input) as one not given: dropped from the query and from a form or JSON body before anything reads them.
+ */
+const withoutEmpty = (values: Record<string, unknown>) => Object.fromEntries(Object.entries(values).filter(([, v]) => v !== '' && !(Array.isArray(v) && v.every((x) => x === ''))));
+const emptyMeansAbsent: RequestHandler = (req, _res, next) => {
+  Object.defineProperty(req, 'query', { value: withoutEmpty(req.query as Record<string, unknown>), writable: true, configurable: true });
+  next();
+};
+
 /** The api_key from the body (the spec) or the query string. */
 const apiKeyOf = (req: Request): unknown => (req.body as Record<string, unknown> | undefined)?.['api_key'] ?? (req.query as Record<string, unknown>)['api_key'];
 
@@ -145,7 +155,13 @@ const requireApiKey: RequestHandler = async (req, _res, next) => {
 
 function jurisdiction(expected: string | undefined): RequestHandler {
   return (req, _res, next) => {
-    const given = (req.body as Record<string, unknown> | undefined)?.['jurisdiction_id'] ?? (req.query as Record<string, unknown>)['jurisdiction_id'];
+    const inBody = (req.body as Record<string, unknown> | undefined)?.['jurisdiction_id'];
+    const inQuery = (req.query as Record<string, unknown>)['jurisdiction_id'];
+    // a request naming two jurisdictions is not one we can answer for either
+    if (inBody !== undefined && inQuery !== undefined && inBody !== inQuery) {
+      return next(new HttpError(400, 'invalid_input', undefined, { errors: [{ path: 'jurisdiction_id', message: 'the query and the body name different jurisdictions' }] }));
+    }
+    const given = inBody ?? inQuery;
     if (expected !== undefined && given !== undefined && given !== expected) return next(new HttpError(404, 'open311_jurisdiction'));
     next();
   };
@@ -184,6 +200,8 @@ function nextPageUrl(req: Request, next: string): string {
 /** Domain refusals → HTTP; body-parser failures keep their status. */
 function toHttp(raw: unknown): HttpError | null {
   if (raw instanceof HttpError) return raw;
+  const path = badPath(raw);
+  if (path) return path;
   if (raw instanceof DomainError) {
     const apiCode = typeof raw.details?.['apiCode'] === 'string' ? raw.details['apiCode'] : 'invalid_input';
     const status = typeof raw.details?.['status'] === 'number' ? raw.details['status'] : raw.code === 'NOT_FOUND' ? 404 : raw.code === 'INVALID_ARGUMENT' ? 400 : 409;
@@ -197,9 +215,13 @@ function toHttp(raw: unknown): HttpError | null {
   return null;
 }
 
+/** The statuses GeoReport v2 names (400, 403, 404) and the operational ones; other refusals are its 400 "general service error". */
+const SPEC_STATUSES = new Set([400, 403, 404, 429, 500, 503]);
+
 function errorsHandler(log: Logger): ErrorRequestHandler {
   return (raw, req, res, _next) => {
-    const err = toHttp(raw) ?? new HttpError(500, 'internal');
+    const mapped = toHttp(raw) ?? new HttpError(500, 'internal');
+    const err = SPEC_STATUSES.has(mapped.status) ? mapped : new HttpError(400, mapped.code, mapped.message, mapped.details);
     if (err.status >= 500) log.error({ err: raw, path: req.path }, 'open311 request failed');
     const problems = (err.details as { errors?: Array<{ path?: string; message?: string }> } | undefined)?.errors ?? [];
     const extra = problems.map((p) => `${(p.path ?? '').replace(/^\//, '').replaceAll('/', '.') || 'request'}: ${p.message ?? ''}`).join('; ');
@@ -208,10 +230,45 @@ function errorsHandler(log: Logger): ErrorRequestHandler {
   };
 }
 
+/**
+ * Service discovery (https://wiki.open311.org/Service_discovery): where the endpoint is, which spec and
+ * formats it speaks. `changeset` moves when this document's content changes.
+ */
+const DISCOVERY_CHANGESET = '2026-12-07T00:00:00Z';
+const discovery = (url: string) => ({
+  changeset: DISCOVERY_CHANGESET,
+  contact: '沾益区城市运行管理中心（12345 热线）',
+  key_service: '向城市运行管理中心申请 api_key（管理员在 /admin 的开放接口客户端中签发）',
+  endpoints: [{ specification: 'http://wiki.open311.org/GeoReport_v2', url, changeset: DISCOVERY_CHANGESET, type: 'production', formats: ['text/xml', 'application/json'] }],
+});
+
 const paths = (name: string) => [`/${name}.json`, `/${name}.xml`];
+
+/**
+ * CORS: GeoReport v2 is a public API for other sites' apps (issue #16, item 10): any origin may read its
+ * answers and POST with an api_key in the body (no cookies, no credentials: `*` is enough, and safe).
+ * A preflight is answered here, with the methods the resource has; so is a plain OPTIONS (Allow).
+ */
+const cors: RequestHandler = (req, res, next) => {
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+  res.setHeader('Access-Control-Expose-Headers', 'Link');
+  if (req.method !== 'OPTIONS') return next();
+  const methods = /^\/requests\.(json|xml)$/.test(req.path) ? 'GET, HEAD, POST, OPTIONS' : 'GET, HEAD, OPTIONS';
+  res.setHeader('Allow', methods);
+  res.setHeader('Access-Control-Allow-Methods', methods);
+  res.setHeader('Access-Control-Allow-Headers', 'Content-Type, Accept-Language');
+  res.setHeader('Access-Control-Max-Age', '600');
+  res.status(204).end();
+};
 
 export function open311Routes(options: Open311Options): Router {
   const r = Router();
+  r.use(cors);
+  r.use(emptyMeansAbsent);
+  r.get(paths('discovery'), validate({}), (req, res) => {
+    send(res, formatOf(req), 200, 'discovery', discovery(`${req.protocol}://${req.get('host') ?? 'localhost'}${req.baseUrl}/`));
+  });
   const inJurisdiction = jurisdiction(options.jurisdictionId);
   const parseBody = [express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }), express.json({ limit: '64kb', strict: true })];
 
@@ -228,7 +285,12 @@ export function open311Routes(options: Open311Options): Router {
       const { attribute, api_key: _k, jurisdiction_id: _j, ...fields } = req.body as Omit<Open311Submission, 'attributes'> & { attribute?: Record<string, string | string[]>; api_key?: string; jurisdiction_id?: string };
       const client = (req as Request & { open311Client?: Open311Client }).open311Client!;
       const submitted = await submitOpen311Request(options.port, client, { ...fields, attributes: attribute ?? {} });
-      send(res, formatOf(req), 201, 'service_requests', [{ service_request_id: submitted.service_request_id, token: submitted.token, service_notice: submitted.service_notice, account_id: submitted.account_id }]);
+      // the spec returns service_request_id or token: the case is filed at once, so its id; account_id
+      // only when the client sent one (the schema's type is a string, never null)
+      send(res, formatOf(req), 201, 'service_requests', [{
+        service_request_id: submitted.service_request_id, service_notice: submitted.service_notice,
+        ...(submitted.account_id != null ? { account_id: submitted.account_id } : {}),
+      }]);
     });
   r.get(paths('requests'), validate({ query: open311ListQuery }), inJurisdiction, async (req, res) => {
     const { requests, next } = await findOpen311Requests(listFilter(req));

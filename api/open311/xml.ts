@@ -2,7 +2,7 @@
  * The small XML writer GeoReport v2 needs: elements only, UTF-8 declaration, text escaped. Arrays
  * repeat a child element named by {@link ITEM_TAG} (`attributes` → `attribute`, …).
  */
-const ITEM_TAG: Record<string, string> = { services: 'service', service_requests: 'request', errors: 'error', attributes: 'attribute', values: 'value' };
+const ITEM_TAG: Record<string, string> = { services: 'service', service_requests: 'request', errors: 'error', attributes: 'attribute', values: 'value', endpoints: 'endpoint', formats: 'format' };
 
 /** Characters XML 1.0 cannot carry at all are dropped; markup characters are escaped. */
 export function escapeXml(text: string): string {

@@ -1,9 +1,10 @@
 import { Router, type Request, type RequestHandler } from 'express';
+import { requirePlausibleLocation } from '../../domain/intake/plausible-location.js';
 import { fileCase } from '../../domain/intake/file-case.js';
 import { followCase, rateCase } from '../../domain/intake/tracking.js';
 import type { WorkflowEngine } from '../../port/workflow-engine.js';
 import { location, phone } from '../cases/case-routes.js';
-import { idempotent } from '../http/idempotency.js';
+import { anonymousScope, idempotent } from '../http/idempotency.js';
 import { text, validate } from '../http/validate.js';
 
 export const publicReportBody = {
@@ -21,15 +22,17 @@ export function publicRoutes(port: WorkflowEngine, options: { limiter: RequestHa
   const r = Router();
   r.use('/public', options.limiter);
   r.post('/public/reports', validate({ body: publicReportBody }),
-    idempotent(() => 'POST /public/reports', async (req: Request) => {
-      const filed = await fileCase(port, { ...(req.body as { description: string }), channel: 'photo' });
+    idempotent(anonymousScope(() => 'POST /public/reports'), async (req: Request) => {
+      const body = req.body as { description: string; lat?: number; lng?: number };
+      await requirePlausibleLocation(body.lat, body.lng);
+      const filed = await fileCase(port, { ...body, channel: 'photo' });
       return { status: 201, body: { caseNo: filed.caseNo, status: filed.status, trackingToken: filed.trackingToken } };
     }));
   r.get('/public/reports/:token', validate({ params: tokenParams }), async (req, res) => {
     res.json(await followCase(String(req.params['token'])));
   });
   r.post('/public/reports/:token/rating', validate({ params: tokenParams, body: ratingBody }),
-    idempotent((req) => `POST /public/reports/${String(req.params['token'])}/rating`, async (req: Request) => {
+    idempotent(anonymousScope((req) => `POST /public/reports/${String(req.params['token'])}/rating`), async (req: Request) => {
       const body = req.body as { satisfied: boolean; rating: number; comment?: string };
       const rated = await rateCase(port, String(req.params['token']), body);
       return { status: 202, body: { caseNo: rated.caseNo, accepted: true } };

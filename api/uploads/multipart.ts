@@ -19,13 +19,14 @@ function uploader(maxFiles: number) {
   });
 }
 
-function mapMulterError(err: unknown, fileField: string): unknown {
+function mapMulterError(err: unknown, fileField: string, maxFiles: number): unknown {
+  const tooMany = () => new HttpError(413, 'too_many_files', undefined, { params: { max: maxFiles } });
   if (err instanceof MulterError) {
     switch (err.code) {
       case 'LIMIT_FILE_SIZE': return new HttpError(413, 'file_too_large', undefined, { field: err.field });
-      case 'LIMIT_FILE_COUNT': return new HttpError(413, 'too_many_files');
+      case 'LIMIT_FILE_COUNT': return tooMany();
       case 'LIMIT_UNEXPECTED_FILE':
-        return err.field === fileField ? new HttpError(413, 'too_many_files') : new HttpError(400, 'invalid_input', undefined, { errors: [{ path: err.field ?? '/', message: `files go in the field "${fileField}"` }] });
+        return err.field === fileField ? tooMany() : new HttpError(400, 'invalid_input', undefined, { errors: [{ path: err.field ?? '/', message: `files go in the field "${fileField}"` }] });
       case 'LIMIT_PART_COUNT': case 'LIMIT_FIELD_COUNT': case 'LIMIT_FIELD_VALUE': case 'LIMIT_FIELD_KEY':
         return new HttpError(413, 'payload_too_large', undefined, { reason: err.code });
       default: return new HttpError(400, 'bad_multipart', undefined, { reason: err.code });
@@ -40,8 +41,8 @@ function mapMulterError(err: unknown, fileField: string): unknown {
 export function multipartFiles(field: string, maxFiles: number): RequestHandler {
   const parse = maxFiles === 1 ? uploader(1).single(field) : uploader(maxFiles).array(field, maxFiles);
   return (req, res, next) => {
-    if (!req.is('multipart/form-data')) return next(new HttpError(415, 'unsupported_media_type', 'multipart/form-data expected'));
-    parse(req, res, (err?: unknown) => next(err ? mapMulterError(err, field) : undefined));
+    if (!req.is('multipart/form-data')) return next(new HttpError(415, 'multipart_required'));
+    parse(req, res, (err?: unknown) => next(err ? mapMulterError(err, field, maxFiles) : undefined));
   };
 }
 

@@ -1,4 +1,5 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { requirePlausibleLocation } from '../../domain/intake/plausible-location.js';
 import type { Attachment } from '../../db/models/index.js';
 import type { AttachmentKind } from '../../db/models/attachments.js';
 import {
@@ -11,7 +12,7 @@ import type { WorkflowEngine } from '../../port/workflow-engine.js';
 import { actorOf, requireAuth } from '../auth/middleware.js';
 import { caseIdParams } from '../cases/case-routes.js';
 import { HttpError } from '../http/errors.js';
-import { idempotent } from '../http/idempotency.js';
+import { anonymousScope, idempotent } from '../http/idempotency.js';
 import { validate } from '../http/validate.js';
 import { publicReportBody, tokenParams } from '../public/public-routes.js';
 import { taskKeyParams } from '../tasks/task-routes.js';
@@ -67,9 +68,10 @@ export function publicReportUploadRoutes(port: WorkflowEngine, options: { dataDi
       (req.body as Record<string, unknown>)['photoSha256'] = checked.map((f) => f.sha256);
       next();
     },
-    idempotent(() => 'POST /public/reports', async (req: Request) => {
+    idempotent(anonymousScope(() => 'POST /public/reports'), async (req: Request) => {
       const { photoSha256: _hashes, ...fields } = req.body as { description: string; photoSha256?: string[] };
       const photos = (req as Request & { photos?: ReturnType<typeof checkUpload>[] }).photos ?? [];
+      await requirePlausibleLocation((fields as { lat?: number }).lat, (fields as { lng?: number }).lng);
       const filed = await fileCase(port, { ...fields, channel: 'photo' });
       const rows = photos.length
         ? await attachToCase(options.dataDir, filed.caseId, 'photo', photos, { actor: 'public', actorRole: null, uploadedBy: null, dedupKey: `case-photos:${filed.caseId}` })

@@ -1,6 +1,6 @@
 import { InboxTask } from '../../db/models/index.js';
 import type { Actor } from '../auth/sessions.js';
-import { canActOnTask, canSeeTask } from '../inbox/tasks.js';
+import { canActOnTask, mayReachTask } from '../inbox/tasks.js';
 import { DomainError } from '../shared/errors.js';
 
 /**
@@ -9,7 +9,7 @@ import { DomainError } from '../shared/errors.js';
  */
 export async function taskForAttachment(actor: Actor, key: string): Promise<InboxTask & { caseId: string }> {
   const row = key.length <= 32 ? await InboxTask.findOne({ where: { userTaskKey: key } }) : null;
-  if (!row || !canSeeTask(actor, row)) throw new DomainError('NOT_FOUND', 'no such task', { apiCode: 'task_not_found' });
+  if (!row || !(await mayReachTask(actor, row))) throw new DomainError('NOT_FOUND', 'no such task', { apiCode: 'task_not_found' });
   if (!canActOnTask(actor, row)) throw new DomainError('INVALID_ARGUMENT', 'not allowed', { apiCode: 'forbidden', status: 403 });
   if (row.state !== 'created') throw new DomainError('CONFLICT', 'task finished', { apiCode: 'task_finished' });
   if (row.assignee && row.assignee !== actor.username) throw new DomainError('CONFLICT', 'claimed by someone else', { apiCode: 'task_claimed' });

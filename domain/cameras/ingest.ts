@@ -19,7 +19,19 @@ export interface CameraEventInput {
 }
 
 export type EventOutcome = 'created' | 'merged' | 'duplicate' | 'refused';
-export type RefusalCode = 'type_not_detected' | 'unknown_event_type' | 'low_confidence';
+export type RefusalCode = 'type_not_detected' | 'unknown_event_type' | 'low_confidence' | 'implausible_time';
+
+/**
+ * A capture time a camera can have given: at most CAPTURE_MAX_AGE_MS old (a device buffers events while
+ * offline, for days, not years) and at most CAPTURE_MAX_AHEAD_MS ahead of our clock (skew). 1970 (an unset
+ * clock) and 9999 are refused: a deadline or a statistic would count from them.
+ */
+export const CAPTURE_MAX_AGE_MS = 30 * 86_400_000;
+export const CAPTURE_MAX_AHEAD_MS = 10 * 60_000;
+const plausibleCapture = (capturedAt: string, now: Date) => {
+  const t = Date.parse(capturedAt);
+  return Number.isFinite(t) && t >= now.getTime() - CAPTURE_MAX_AGE_MS && t <= now.getTime() + CAPTURE_MAX_AHEAD_MS;
+};
 
 export interface EventResult {
   eventId: string;
@@ -123,6 +135,7 @@ async function ingest(port: WorkflowEngine, device: CameraDevice, events: Camera
     if (!detects.has(e.eventTypeCode)) results[i] = { eventId: e.eventId, outcome: 'refused', code: 'type_not_detected' };
     else if (!type) results[i] = { eventId: e.eventId, outcome: 'refused', code: 'unknown_event_type' };
     else if (!(e.confidence >= minConfidence)) results[i] = { eventId: e.eventId, outcome: 'refused', code: 'low_confidence' };
+    else if (!plausibleCapture(e.capturedAt, now)) results[i] = { eventId: e.eventId, outcome: 'refused', code: 'implausible_time' };
     else {
       const g = groups.get(type.id);
       if (g) g.push(i);

@@ -1,6 +1,7 @@
 import { Op, literal, type WhereOptions } from 'sequelize';
 import type { Case } from '../../db/models/cases.js';
 import { isUnitScoped, seesAllUnits } from '../auth/access.js';
+import { inPatrolSql } from '../auth/patrol.js';
 import type { Actor } from '../auth/sessions.js';
 
 /**
@@ -38,7 +39,7 @@ export function caseScopeBranches(actor: Actor): ScopeBranch[] {
   if (actor.role === 'grid_worker') {
     // EXISTS per verifying case (few: the cases being checked now), not IN over every task ever created
     const hasTask = literal('EXISTS (SELECT 1 FROM inbox_tasks t WHERE t.case_id = `Case`.`id`)');
-    return [own, { kind: 'cases', where: { [Op.and]: [{ status: 'verifying' }, hasTask] }, index: CASE_INDEX.status }];
+    return [own, { kind: 'cases', where: { [Op.and]: [{ status: 'verifying' }, hasTask, literal(inPatrolSql(actor, '`Case`.`id`'))] }, index: CASE_INDEX.status }];
   }
   return [own];
 }

@@ -4,6 +4,7 @@ import type { InboxTaskState } from '../../db/models/inbox.js';
 import type { WarningLight } from '../../db/models/cases.js';
 import { PortError, type WorkflowEngine } from '../../port/workflow-engine.js';
 import { seesAllUnits, isUnitScoped, WRITER_ROLES } from '../auth/access.js';
+import { caseInPatrol, inPatrolSql, patrols } from '../auth/patrol.js';
 import type { Actor } from '../auth/sessions.js';
 import { loadFormDirectory, roundVariables, taskForm, validateSubmission, type FieldError, type LoadedForm } from '../forms/index.js';
 import { noteOnCase } from '../cases/case-actions.js';
@@ -159,6 +160,8 @@ async function taskWhere(actor: Actor, filter: TaskFilter, now: Date): Promise<{
   if (unitId !== undefined) and.push({ unitId });
   // grid workers and other pool roles: the tasks offered to their role (canSeeTask still checks each row)
   if (!seesAllUnits(actor) && !isUnitScoped(actor)) and.push({ candidateGroups: { [Op.like]: `%${JSON.stringify(actor.role)}%` } } as WhereOptions<InboxTask>);
+  // and a grid worker's pool holds the cases of the grids they patrol
+  if (patrols(actor)) and.push(literal(inPatrolSql(actor, '`InboxTask`.`case_id`')));
   // conditions on the task's case as EXISTS: one primary-key probe per task, never a list of every case of a category
   const caseConditions: string[] = [];
   if (filter.category) caseConditions.push(`c.category = ${InboxTask.sequelize!.escape(filter.category)}`);
@@ -206,8 +209,14 @@ export async function listTasks(actor: Actor, filter: TaskFilter, now = new Date
 async function visibleTask(actor: Actor, key: string): Promise<InboxTask> {
   const row = key.length <= 32 ? await InboxTask.findOne({ where: { userTaskKey: key } }) : null;
   // a task of another unit is reported as missing: its existence is not the caller's business
-  if (!row || !canSeeTask(actor, row)) throw new DomainError('NOT_FOUND', 'no such task', { apiCode: 'task_not_found' });
+  if (!row || !(await mayReachTask(actor, row))) throw new DomainError('NOT_FOUND', 'no such task', { apiCode: 'task_not_found' });
   return row;
+}
+
+/** canSeeTask, and for a grid worker the task's case in a grid they patrol (patrol.ts). */
+export async function mayReachTask(actor: Actor, row: InboxTask): Promise<boolean> {
+  if (!canSeeTask(actor, row)) return false;
+  return !patrols(actor) || caseInPatrol(actor, row.caseId);
 }
 
 async function actionableTask(actor: Actor, key: string): Promise<InboxTask> {

@@ -1,7 +1,9 @@
 import { AuditRecord, Case } from '../../db/models/index.js';
+import { appendAudit, findAuditByDedupKey } from '../audit/audit-log.js';
 import type { WorkflowEngine } from '../../port/workflow-engine.js';
 import { MESSAGES } from '../../processes/contract.js';
 import { DomainError } from '../shared/errors.js';
+import { maskPersonalNumbers } from '../shared/mask-personal.js';
 
 /** What a reporter sees through the tracking token: progress, never other people's data. */
 export interface PublicCaseView {
@@ -20,7 +22,8 @@ export interface PublicCaseView {
 
 /** How long a rating waits for the 回访 step to be reached (the process may still be busy). */
 export const RATING_TTL_MS = 7 * 24 * 3600_000;
-const RATEABLE = new Set(['dispatched', 'handling', 'verifying', 'closed']);
+/** 回访 is of a finished case: a case still being handled has nothing to rate yet. */
+const RATEABLE = new Set(['closed']);
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -30,12 +33,23 @@ async function byToken(token: string): Promise<Case> {
   return row;
 }
 
+/**
+ * The round's rating: one per round (each 重办 starts a new one). It is recorded in the audit log when the
+ * reporter gives it, since the process records the satisfaction on the case only when it takes the message.
+ */
+async function ratingOfRound(c: Case): Promise<{ messageId: string; given: boolean }> {
+  const messageId = `case-rating-${c.id}-${await AuditRecord.count({ where: { caseId: c.id, action: 'reopened' } })}`;
+  return { messageId, given: !!c.satisfaction || !!(await findAuditByDedupKey(messageId)) };
+}
+
 export async function followCase(token: string): Promise<PublicCaseView> {
   const c = await byToken(token);
+  const canRate = RATEABLE.has(c.status) && !(await ratingOfRound(c)).given;
   return {
-    caseNo: c.caseNo, status: c.status, description: c.description, address: c.address, reportedAt: c.createdAt.toISOString(),
+    // a public answer (whoever holds the token): personal numbers masked as everywhere in public
+    caseNo: c.caseNo, status: c.status, description: maskPersonalNumbers(c.description), address: c.address === null ? null : maskPersonalNumbers(c.address), reportedAt: c.createdAt.toISOString(),
     acceptedAt: iso(c.acceptedAt), dispatchedAt: iso(c.dispatchedAt), handledAt: iso(c.handledAt), closedAt: iso(c.closedAt),
-    satisfaction: c.satisfaction, canRate: RATEABLE.has(c.status) && !c.satisfaction,
+    satisfaction: c.satisfaction, canRate,
   };
 }
 
@@ -46,11 +60,14 @@ export async function followCase(token: string): Promise<PublicCaseView> {
  */
 export async function rateCase(port: WorkflowEngine, token: string, rating: { satisfied: boolean; rating: number; comment?: string | null }): Promise<{ caseNo: string }> {
   const c = await byToken(token);
-  if (c.satisfaction) throw new DomainError('CONFLICT', 'already rated', { apiCode: 'already_rated' });
+  const round = await ratingOfRound(c);
+  if (round.given) throw new DomainError('CONFLICT', 'already rated', { apiCode: 'already_rated' });
   if (!RATEABLE.has(c.status)) throw new DomainError('CONFLICT', `a ${c.status} case cannot be rated`, { apiCode: 'not_rateable' });
+  // a second rating racing this one is refused by the engine (same message id: ALREADY_EXISTS → 409)
   await port.publishMessage({
-    name: MESSAGES.caseRating.name, correlationKey: c.id, timeToLiveMs: RATING_TTL_MS, messageId: `${MESSAGES.caseRating.name}-${c.id}-${await AuditRecord.count({ where: { caseId: c.id, action: 'reopened' } })}`,
+    name: MESSAGES.caseRating.name, correlationKey: c.id, timeToLiveMs: RATING_TTL_MS, messageId: round.messageId,
     variables: { satisfied: rating.satisfied, rating: rating.rating, ratingComment: rating.comment ?? null },
   });
+  await appendAudit({ caseId: c.id, actor: 'public', action: 'rating_given', detail: { rating: rating.rating, satisfied: rating.satisfied }, dedupKey: round.messageId });
   return { caseNo: c.caseNo };
 }

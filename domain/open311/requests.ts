@@ -7,6 +7,8 @@ import type { WorkflowEngine } from '../../port/workflow-engine.js';
 import { withAuditChain } from '../audit/index.js';
 import { fileCase } from '../intake/file-case.js';
 import { decodeTimeKey, encodeTimeKey } from '../shared/cursor.js';
+import { requirePlausibleLocation } from '../intake/plausible-location.js';
+import { maskPersonalNumbers } from '../shared/mask-personal.js';
 import { DomainError } from '../shared/errors.js';
 import { NEWEST_FIRST, olderThan, through } from '../shared/paging.js';
 import { activeServiceType, checkAttributes, serviceNotice } from './services.js';
@@ -75,8 +77,6 @@ export interface Open311Submission {
 /** W3C date-time in UTC, whole seconds. */
 export const w3c = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-/** Mobile numbers typed into a description (hotline notes) are masked: 13812345678 → 138****5678. */
-const maskPhones = (text: string) => text.replace(/(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)/g, '$1****$2');
 
 /**
  * Files an Open311 request as a case (channel `open311`) through the one intake path, then records the
@@ -85,10 +85,12 @@ const maskPhones = (text: string) => text.replace(/(?<!\d)(1[3-9]\d)\d{4}(\d{4})
  */
 export async function submitOpen311Request(port: WorkflowEngine, client: Open311Client, input: Open311Submission): Promise<SubmittedRequest> {
   const type = await activeServiceType(input.service_code);
-  if (!type) throw new DomainError('INVALID_ARGUMENT', `unknown service_code ${input.service_code}`, { apiCode: 'open311_unknown_service', status: 400 });
+  // GeoReport v2: "404 - service_code or jurisdiction_id provided were not found"
+  if (!type) throw new DomainError('NOT_FOUND', `unknown service_code ${input.service_code}`, { apiCode: 'open311_unknown_service', status: 404 });
   const attributes = checkAttributes(type, input.attributes);
   if ((input.lat === undefined) !== (input.long === undefined)) throw new DomainError('INVALID_ARGUMENT', 'lat and long go together', { apiCode: 'bad_location' });
   if (input.lat === undefined && !input.address_string && !input.address_id) throw new DomainError('INVALID_ARGUMENT', 'lat/long, address_string or address_id required', { apiCode: 'location_required' });
+  await requirePlausibleLocation(input.lat, input.long);
   // address_id names an address in our addressing system: the grid (网格) code
   if (input.address_id && !(await Grid.findOne({ where: { code: input.address_id } }))) {
     throw new DomainError('INVALID_ARGUMENT', `unknown address_id ${input.address_id}`, { apiCode: 'unknown_grid' });
@@ -200,13 +202,13 @@ async function present(rows: Case[]): Promise<Open311ServiceRequest[]> {
       status_notes: NOTES[c.status] ?? c.status,
       service_name: t?.name ?? null,
       service_code: t?.code ?? null,
-      description: maskPhones(c.description),
+      description: maskPersonalNumbers(c.description),
       agency_responsible: c.unitId != null ? unitName.get(c.unitId) ?? null : null,
       service_notice: t ? serviceNotice(t) : null,
       requested_datetime: w3c(c.createdAt),
       updated_datetime: w3c(c.updatedAt),
       expected_datetime: c.dueAt ? w3c(c.dueAt) : null,
-      address: c.address,
+      address: c.address === null ? null : maskPersonalNumbers(c.address),
       address_id: c.gridId != null ? gridCode.get(c.gridId) ?? null : null,
       zipcode: null,
       lat: c.lat,

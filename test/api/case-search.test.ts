@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Op } from 'sequelize';
-import { Grid, InboxTask, Unit, User } from '../../db/models/index.js';
+import { Case, Grid, InboxTask, Unit, User } from '../../db/models/index.js';
 import { createCase } from '../support/case-fixtures.js';
 import { openApiWorld, snapshot, type ApiWorld } from './support/api-world.js';
 
@@ -28,7 +28,8 @@ describe('REST API: case search GET /cases', function () {
       c1: await createCase({ status: 'handling', unitId: cgj.id, eventTypeCode: 'BJ-0101', gridCode: grid1.code, description: '垃圾桶满溢无人清理', reporterPhone: '13812345678', createdAt: hoursAgo(7), fields: { dueAt: new Date(Date.now() + 2 * 86_400_000) } }),
       c2: await createCase({ status: 'dispatched', unitId: cgj.id, createdAt: hoursAgo(6), fields: { dueAt: hoursAgo(1) } }),
       c3: await createCase({ status: 'handling', unitId: other.id, eventTypeCode: 'BJ-0107', gridCode: grid2.code, createdAt: hoursAgo(5), fields: { warningLight: 'yellow' } }),
-      c4: await createCase({ status: 'verifying', unitId: other.id, createdAt: hoursAgo(4), fields: { escalationLevel: 1 } }),
+      // in a grid the demo grid worker patrols (a grid worker's 核查 pool is their grids' cases), township left unset
+      c4: await createCase({ status: 'verifying', unitId: other.id, createdAt: hoursAgo(4), fields: { escalationLevel: 1, gridId: grid1.id } }),
       c5: await createCase({ status: 'reported', channel: 'grid_worker', createdAt: hoursAgo(3), fields: { reporterUserId: gridworker.id } }),
       c6: await createCase({ status: 'closed', unitId: cgj.id, createdAt: new Date('2026-01-01T02:00:00Z'), fields: { dueAt: new Date('2026-01-02T02:00:00Z'), closedAt: new Date('2026-01-01T08:00:00Z') } }),
       c7: await createCase({ status: 'closed', unitId: other.id, createdAt: hoursAgo(1), fields: { warningLight: 'red', closedAt: hoursAgo(0.5) } }),
@@ -64,8 +65,11 @@ describe('REST API: case search GET /cases', function () {
     expect(keysOf(await search('dept_leader'))).to.deep.equal(['c1', 'c2', 'c4', 'c6']);
   });
 
-  it('given a grid worker, when searching, then the cases they reported and the 核查 pool come back', async () => {
+  it('given a grid worker, when searching, then the cases they reported and the 核查 pool of their grids come back', async () => {
     expect(keysOf(await search('gridworker'))).to.deep.equal(['c4', 'c5']);
+    await Case.update({ gridId: null }, { where: { id: c['c4']! } });
+    expect(keysOf(await search('gridworker')), 'a case in no grid they patrol').to.deep.equal(['c5']);
+    await Case.update({ gridId: grid1.id }, { where: { id: c['c4']! } });
   });
 
   it('given the light filter, when searching, then red = escalated, overdue or finished red; yellow = reminded; green = the rest', async () => {

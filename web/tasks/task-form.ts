@@ -9,6 +9,7 @@ import { api, apiObjectUrl, errorText, idempotencyKey } from '../shared/api.js';
 import { h, replace } from '../shared/dom.js';
 import { formatDateTime, t } from '../shared/i18n.js';
 import { classifySuggestions } from './classify-suggestions.js';
+import { markdownLiteral } from './plain-text.js';
 import type { FormComponent, FormSchema, TaskDetail } from './types.js';
 
 /** Attachment-id fields carry the contract's pattern (forms/README.md: "101, 102", ids of up to 19 digits). */
@@ -29,13 +30,17 @@ function photoFields(schema: FormSchema): FormComponent[] {
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 
 /**
- * The task's process variables as the form's texts show them: times (`…At` names holding ISO strings, such
- * as handleDueAt) in local wording, unless a field edits that name and needs the raw value.
+ * The values as the form's texts show them: times (`…At` names holding ISO strings, such as handleDueAt) in
+ * local wording, and every other text as plain text (not Markdown, not HTML: see plain-text.ts), unless a field
+ * edits that name and needs the raw value (an input shows its value as text anyway).
  */
-function shownVariables(variables: Data, schema: FormSchema): Data {
+function shownValues(values: Data, schema: FormSchema): Data {
   const fieldKeys = new Set(fields(schema.components).map((f) => f.key).filter(Boolean));
-  return Object.fromEntries(Object.entries(variables).map(([name, value]) =>
-    [name, /At$/.test(name) && !fieldKeys.has(name) && typeof value === 'string' && ISO_TIME.test(value) ? formatDateTime(value) : value]));
+  const shown = (name: string, value: unknown): unknown => {
+    if (fieldKeys.has(name) || typeof value !== 'string') return value;
+    return markdownLiteral(/At$/.test(name) && ISO_TIME.test(value) ? formatDateTime(value) : value);
+  };
+  return Object.fromEntries(Object.entries(values).map(([name, value]) => [name, shown(name, value)]));
 }
 
 /**
@@ -45,12 +50,12 @@ function shownVariables(variables: Data, schema: FormSchema): Data {
  */
 async function initialData(detail: TaskDetail, schema: FormSchema): Promise<Data> {
   const c = detail.case;
-  const data: Data = {
+  const data: Data = shownValues({
     caseId: c?.id ?? detail.task.caseId, caseNo: c?.caseNo ?? detail.task.caseNo, description: c?.description ?? null,
     eventTypeCode: c?.eventTypeCode ?? null, gridCode: c?.gridCode ?? null, address: c?.address ?? null, category: c?.category ?? null,
-    handleDueAt: detail.task.dueAt ? formatDateTime(detail.task.dueAt) : null, dispatchNote: null,
-    ...shownVariables(detail.variables ?? {}, schema),
-  };
+    handleDueAt: detail.task.dueAt ?? null, dispatchNote: null,
+    ...(detail.variables ?? {}),
+  }, schema);
   const wants = new Set(fields(schema.components).map((f) => (f as { valuesKey?: string }).valuesKey).filter(Boolean));
   const load = async (key: string, path: string) => {
     if (!wants.has(key) || Array.isArray(data[key])) return;

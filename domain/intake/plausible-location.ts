@@ -1,0 +1,34 @@
+import { Grid } from '../../db/models/index.js';
+import { DomainError } from '../shared/errors.js';
+
+/**
+ * Coordinates a report of this district can have (issue #16, item 9): not (0, 0), the "null island" of an
+ * unset GPS fix, and within MARGIN_DEGREES of the box around the district's grids (0.3° ≈ 30 km: a report
+ * made from just across the border still comes in; one from another province does not). Without grids
+ * (an empty registry) only (0, 0) is refused.
+ */
+export const MARGIN_DEGREES = 0.3;
+
+let cached: { at: number; box: { minLat: number; maxLat: number; minLng: number; maxLng: number } | null } | null = null;
+const CACHE_MS = 60_000;
+
+async function districtBox(now: number) {
+  if (cached && now - cached.at < CACHE_MS) return cached.box;
+  const grids = await Grid.findAll({ attributes: ['centroidLat', 'centroidLng'], raw: true });
+  const box = grids.length
+    ? { minLat: Math.min(...grids.map((g) => g.centroidLat)), maxLat: Math.max(...grids.map((g) => g.centroidLat)), minLng: Math.min(...grids.map((g) => g.centroidLng)), maxLng: Math.max(...grids.map((g) => g.centroidLng)) }
+    : null;
+  cached = { at: now, box };
+  return box;
+}
+
+/** Refuses implausible coordinates with 400 `implausible_location`; no coordinates pass (the address or grid locates the report). */
+export async function requirePlausibleLocation(lat: number | null | undefined, lng: number | null | undefined, now = Date.now()): Promise<void> {
+  if (lat == null || lng == null) return;
+  const refuse = (message: string) => new DomainError('INVALID_ARGUMENT', message, { apiCode: 'implausible_location', errors: [{ path: '/lat', message }] });
+  if (lat === 0 && lng === 0) throw refuse('(0, 0) is no place in the district: the position was not fixed');
+  const box = await districtBox(now);
+  if (box && (lat < box.minLat - MARGIN_DEGREES || lat > box.maxLat + MARGIN_DEGREES || lng < box.minLng - MARGIN_DEGREES || lng > box.maxLng + MARGIN_DEGREES)) {
+    throw refuse('the position lies far outside the district');
+  }
+}
