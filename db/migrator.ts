@@ -13,6 +13,7 @@ import * as caseRollups from './migrations/0012-case-rollups.js';
 import * as keysetIndexes from './migrations/0013-keyset-indexes.js';
 import * as auditCheckpoints from './migrations/0014-audit-checkpoints.js';
 import * as outboxCaseIndex from './migrations/0016-outbox-case-index.js';
+import * as intakeIntent from './migrations/0017-intake-intent.js';
 
 export type MigrationFn = UmzugMigrationFn<QueryInterface>;
 
@@ -34,6 +35,7 @@ const migrations = [
   { name: '0013-keyset-indexes', ...keysetIndexes },
   { name: '0014-audit-checkpoints', ...auditCheckpoints },
   { name: '0016-outbox-case-index', ...outboxCaseIndex },
+  { name: '0017-intake-intent', ...intakeIntent },
 ];
 
 export function createMigrator(sequelize: Sequelize): Umzug<QueryInterface> {

@@ -337,14 +337,21 @@ export class Engine extends EventEmitter {
 
   // ────────────────────────── instances ────────────────────────────
 
-  async createInstance(request: { bpmnProcessId: string; variables?: Variables; version?: number }): Promise<{ processInstanceKey: string; processDefinitionKey: string; bpmnProcessId: string; version: number }> {
+  async createInstance(request: { bpmnProcessId: string; variables?: Variables; version?: number; startReference?: string; reuseStarted?: boolean }): Promise<{ processInstanceKey: string; processDefinitionKey: string; bpmnProcessId: string; version: number }> {
     checkVariables(request.variables);
     const def = request.version === undefined
       ? this.latestByProcess.get(request.bpmnProcessId)
       : [...this.definitions.values()].find((d) => d.processId === request.bpmnProcessId && d.version === request.version);
     if (!def) throw new EngineError('NOT_FOUND', `no deployed process '${request.bpmnProcessId}'${request.version ? ` version ${request.version}` : ''}`);
     if (!def.model.noneStart) throw new EngineError('INVALID_STATE', `process '${def.processId}' has no none start event; start it with a message, signal or timer`);
-    const key = await this.command((run) => run.createInstance(def, request.variables ?? {}, null));
+    // ── idempotent start (intake's crash recovery): the caller's reference is kept as the instance's start
+    // correlation key; with reuseStarted the instance already started under it is answered instead of a second
+    const { startReference: ref, reuseStarted } = request;
+    const key = await this.command(async (run) => {
+      const started = ref && reuseStarted ? await this.driver.get<{ instance_key: string }>('SELECT instance_key FROM eng_instance WHERE process_id = ? AND start_correlation_key = ? AND parent_instance_key IS NULL', [def.processId, ref]) : undefined;
+      return started ? String(started.instance_key) : run.createInstance(def, request.variables ?? {}, null, ref ? { start_correlation_key: ref } : {});
+    });
+    // ── end idempotent start
     return { processInstanceKey: key, processDefinitionKey: def.defKey, bpmnProcessId: def.processId, version: def.version };
   }
 

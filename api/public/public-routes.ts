@@ -21,10 +21,10 @@ export function publicRoutes(port: WorkflowEngine, options: { limiter: RequestHa
   const r = Router();
   r.use('/public', options.limiter);
   r.post('/public/reports', validate({ body: publicReportBody }),
-    idempotent(() => 'POST /public/reports', async (req: Request) => {
-      const filed = await fileCase(port, { ...(req.body as { description: string }), channel: 'photo' });
+    idempotent(() => 'POST /public/reports', async (req: Request, { keyHash }) => {
+      const filed = await fileCase(port, { ...(req.body as { description: string }), channel: 'photo' }, new Date(), { intakeKey: keyHash });
       return { status: 201, body: { caseNo: filed.caseNo, status: filed.status, trackingToken: filed.trackingToken } };
-    }));
+    }, { resumable: true }));
   r.get('/public/reports/:token', validate({ params: tokenParams }), async (req, res) => {
     res.json(await followCase(String(req.params['token'])));
   });
