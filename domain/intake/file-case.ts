@@ -184,7 +184,8 @@ const newCaseRows = new ChainBatch<NewCase, { id: string; caseNo: string }>(
   async (item) => {
     for (let attempt = 0; ; attempt++) {
       try {
-        return (await withAuditChain(({ transaction }) => insertCases([item], transaction, attempt > 0)))[0]!;
+        // its batch failed, most likely on a number another process took: the day's numbers are read again
+        return (await withAuditChain(({ transaction }) => insertCases([item], transaction, true)))[0]!;
       } catch (err) {
         // two filings took the same number (another process files too): take the next one
         if ((err as Error).name !== 'SequelizeUniqueConstraintError' || attempt >= 5 || (err as { fields?: unknown }).fields && JSON.stringify((err as { fields?: unknown }).fields).includes('intake_key')) throw err;
