@@ -6,6 +6,7 @@ import type { Channel } from '../../db/models/cases.js';
 import { PortError, type WorkflowEngine } from '../../port/workflow-engine.js';
 import { gridNear, type PlacedGrid } from './nearest-grid.js';
 import { withAuditChain, type AuditChain, type AuditInput } from '../audit/index.js';
+import { rememberCaseOf } from '../history/known-instances.js';
 import { ChainBatch } from './chain-batch.js';
 import { intakeCrashPoint } from './crash-points.js';
 import { processIdForCategory } from '../cases/process-for-category.js';
@@ -137,6 +138,7 @@ export async function fileCase(port: WorkflowEngine, report: CaseReport, now = n
     if (err instanceof PortError && err.code === 'NOT_FOUND') throw new PortError('UNAVAILABLE', err.message);
     throw err;
   }
+  rememberCaseOf(processInstanceKey, caseId);
   intakeCrashPoint('instance-started');
   await filingRecords.run({
     caseId, processInstanceKey,
