@@ -18,6 +18,7 @@ import { endDashboardStreams } from './dashboard/dashboard-routes.js';
 import { notificationSenders, startOutboxDelivery } from './notifications.js';
 import { startScheduledWork } from '../domain/schedule/index.js';
 import { prunableEngine } from '../domain/history/retention.js';
+import { resumeInterruptedFilings } from '../domain/intake/resume-filings.js';
 
 const pkg = JSON.parse(readFileSync(productPath('package.json'), 'utf8')) as { version: string };
 
@@ -55,6 +56,10 @@ export async function startSystem(config: AppConfig): Promise<RunningSystem> {
   const stopScheduledWork = startScheduledWork({ now: () => new Date(), log, openIncidents: () => workflow.countOpenIncidents(), ...(prunable ? { history: { engine: prunable, retentionDays: config.HISTORY_RETENTION_DAYS } } : {}) });
   const inbox = await startInboxSync(workflow);
   const history = await startCaseHistory(workflow);
+  // filings a crash interrupted are finished before anyone can file again (and retry them)
+  const resumed = await resumeInterruptedFilings(workflow, { graceMs: config.ENGINE === 'embedded' ? 0 : 5 * 60_000 });
+  if (resumed.finished.length) log.warn({ cases: resumed.finished }, 'interrupted filings finished');
+  if (resumed.failed.length) log.error({ failed: resumed.failed }, 'interrupted filings could not be finished; retried at the next start');
   const app = createApp({ config, log, sequelize: db.sequelize, version: pkg.version, workflow });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));

@@ -5,7 +5,7 @@ import type { CommandContext, CommandOptions, Variables } from './commands/conte
 import { deploy, type DeployResource, type DeployedProcess } from './commands/deploy.js';
 import { exporterPosition, saveExporterPosition } from './commands/exporters.js';
 import { resolveIncident } from './commands/incidents.js';
-import { cancelInstance, createInstance, setVariables } from './commands/instances.js';
+import { cancelInstance, createInstance, setVariables, type CreateInstanceRequest } from './commands/instances.js';
 import { activateJobs, completeJob, failJob, throwError, updateJobRetries, type ActivatedJob } from './commands/jobs.js';
 import { broadcastSignal, publishMessage } from './commands/messages.js';
 import { assignUserTask, completeUserTask, updateUserTask } from './commands/user-tasks.js';
@@ -127,7 +127,7 @@ export class Engine extends EventEmitter {
    */
   deploy(resources: DeployResource[]): Promise<DeployedProcess[]> { return deploy(this.ctx, resources); }
 
-  createInstance(request: { bpmnProcessId: string; variables?: Variables; version?: number }): Promise<{ processInstanceKey: string; processDefinitionKey: string; bpmnProcessId: string; version: number }> {
+  createInstance(request: CreateInstanceRequest): Promise<{ processInstanceKey: string; processDefinitionKey: string; bpmnProcessId: string; version: number }> {
     return createInstance(this.ctx, request);
   }
 

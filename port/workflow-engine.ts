@@ -186,7 +186,13 @@ export interface IncidentDetail {
 export interface WorkflowEngine {
   readonly kind: 'embedded' | 'camunda';
   deploy(resources: DeployResource[]): Promise<DeployResult>;
-  createInstance(request: { bpmnProcessId: string; variables?: Variables }): Promise<{ processInstanceKey: string; processDefinitionKey: string; version: number }>;
+  /**
+   * `startReference`: the caller's own name for this start, unique per intended instance; with `reuseStarted`
+   * an instance already started under the same reference is answered instead of starting a second (intake's
+   * recovery after a crash between starting the instance and recording it). The embedded engine honours both;
+   * Camunda 8.8 has no such lookup and always starts a new instance (docs/crash-consistency.md).
+   */
+  createInstance(request: { bpmnProcessId: string; variables?: Variables; startReference?: string; reuseStarted?: boolean }): Promise<{ processInstanceKey: string; processDefinitionKey: string; version: number }>;
   cancelInstance(processInstanceKey: string): Promise<void>;
   publishMessage(message: { name: string; correlationKey: string; variables?: Variables; timeToLiveMs?: number; messageId?: string }): Promise<{ messageKey: string }>;
   broadcastSignal(signal: { name: string; variables?: Variables }): Promise<void>;

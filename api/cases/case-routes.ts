@@ -38,7 +38,7 @@ const CHANNEL_OF_ROLE: Partial<Record<Role, Channel>> = { operator: 'hotline', g
 export function caseRoutes(port: WorkflowEngine): Router {
   const r = Router();
   r.post('/cases', requireAuth, requireRole('admin', 'operator', 'grid_worker', 'leader'), validate({ body: newCaseBody }),
-    idempotent((req) => `POST /cases:${actorOf(req).userId}`, async (req: Request) => {
+    idempotent((req) => `POST /cases:${actorOf(req).userId}`, async (req: Request, { keyHash }) => {
       const actor = actorOf(req);
       const body = req.body as Omit<CaseReport, 'channel'> & { channel?: Channel };
       const channel = CHANNEL_OF_ROLE[actor.role] ?? body.channel;
@@ -46,9 +46,9 @@ export function caseRoutes(port: WorkflowEngine): Router {
       if (body.channel && body.channel !== channel) throw new HttpError(400, 'invalid_input', undefined, { errors: [{ path: '/channel', message: `your role files ${channel}` }] });
       if (body.priority !== undefined && actor.role !== 'leader' && actor.role !== 'admin') throw new HttpError(403, 'forbidden');
       await requirePlausibleLocation(body.lat, body.lng);
-      const filed = await fileCase(port, { ...body, channel, filedBy: { actor: actor.username, role: actor.role }, reporterUserId: actor.role === 'grid_worker' || actor.role === 'leader' ? actor.userId : null });
+      const filed = await fileCase(port, { ...body, channel, filedBy: { actor: actor.username, role: actor.role }, reporterUserId: actor.role === 'grid_worker' || actor.role === 'leader' ? actor.userId : null }, new Date(), { intakeKey: keyHash });
       return { status: 201, body: { id: filed.caseId, caseNo: filed.caseNo, status: filed.status, trackingToken: filed.trackingToken } };
-    }));
+    }, { resumable: true }));
   r.get('/cases/:id', requireAuth, validate({ params: caseIdParams }), async (req, res) => {
     res.json(await readCase(actorOf(req), String(req.params['id'])));
   });

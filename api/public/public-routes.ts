@@ -22,12 +22,12 @@ export function publicRoutes(port: WorkflowEngine, options: { limiter: RequestHa
   const r = Router();
   r.use('/public', options.limiter);
   r.post('/public/reports', validate({ body: publicReportBody }),
-    idempotent(anonymousScope(() => 'POST /public/reports'), async (req: Request) => {
+    idempotent(anonymousScope(() => 'POST /public/reports'), async (req: Request, { keyHash }) => {
       const body = req.body as { description: string; lat?: number; lng?: number };
       await requirePlausibleLocation(body.lat, body.lng);
-      const filed = await fileCase(port, { ...body, channel: 'photo' });
+      const filed = await fileCase(port, { ...body, channel: 'photo' }, new Date(), { intakeKey: keyHash });
       return { status: 201, body: { caseNo: filed.caseNo, status: filed.status, trackingToken: filed.trackingToken } };
-    }));
+    }, { resumable: true }));
   r.get('/public/reports/:token', validate({ params: tokenParams }), async (req, res) => {
     res.json(await followCase(String(req.params['token'])));
   });

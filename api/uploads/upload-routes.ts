@@ -68,11 +68,11 @@ export function publicReportUploadRoutes(port: WorkflowEngine, options: { dataDi
       (req.body as Record<string, unknown>)['photoSha256'] = checked.map((f) => f.sha256);
       next();
     },
-    idempotent(anonymousScope(() => 'POST /public/reports'), async (req: Request) => {
+    idempotent(anonymousScope(() => 'POST /public/reports'), async (req: Request, { keyHash }) => {
       const { photoSha256: _hashes, ...fields } = req.body as { description: string; photoSha256?: string[] };
       const photos = (req as Request & { photos?: ReturnType<typeof checkUpload>[] }).photos ?? [];
       await requirePlausibleLocation((fields as { lat?: number }).lat, (fields as { lng?: number }).lng);
-      const filed = await fileCase(port, { ...fields, channel: 'photo' });
+      const filed = await fileCase(port, { ...fields, channel: 'photo' }, new Date(), { intakeKey: keyHash });
       const rows = photos.length
         ? await attachToCase(options.dataDir, filed.caseId, 'photo', photos, { actor: 'public', actorRole: null, uploadedBy: null, dedupKey: `case-photos:${filed.caseId}` })
         : [];

@@ -6,6 +6,7 @@ import type { EngineEvent, WorkflowEngine } from '../../port/workflow-engine.js'
 import { caseOfInstance } from '../inbox/sync.js';
 import { rememberInstance } from '../intake/file-case.js';
 import { canonicalJson } from '../shared/canonical-json.js';
+import { forgetKnownInstances, knownCaseOf, rememberCaseOf } from './known-instances.js';
 
 export const CASE_HISTORY_SUBSCRIBER = 'case-history';
 
@@ -27,13 +28,6 @@ export function parentOf(e: ElementEvent): string | null {
   return typeof parent === 'string' && parent ? parent : typeof parent === 'number' ? String(parent) : null;
 }
 
-/** instance → case, for the instances seen lately (most events of an instance come in a row) */
-const known = new Map<string, string>();
-function remember(instanceKey: string, caseId: string): void {
-  known.set(instanceKey, caseId);
-  if (known.size > 5_000) known.delete(known.keys().next().value!);
-}
-
 /**
  * The case of an instance: the mapping the inbox sync and intake keep; for a called instance whose
  * mapping is not there yet (this subscriber may see the child's events before the inbox sync does),
@@ -42,7 +36,7 @@ function remember(instanceKey: string, caseId: string): void {
  * history reader fills those in later.
  */
 async function caseOf(e: ElementEvent, parent: string | null): Promise<string | null> {
-  const cached = known.get(e.processInstanceKey);
+  const cached = knownCaseOf(e.processInstanceKey);
   if (cached) return cached;
   let caseId = await caseOfInstance(e.processInstanceKey);
   if (!caseId) {
@@ -50,11 +44,11 @@ async function caseOf(e: ElementEvent, parent: string | null): Promise<string | 
       ?? (await CaseEvent.findOne({ where: { processInstanceKey: e.processInstanceKey, parentInstanceKey: { [Op.ne]: null } }, attributes: ['parentInstanceKey'] }))?.parentInstanceKey
       ?? null;
     if (parentKey) {
-      caseId = known.get(parentKey) ?? (await caseOfInstance(parentKey));
+      caseId = knownCaseOf(parentKey) ?? (await caseOfInstance(parentKey));
       if (caseId) await rememberInstance(e.processInstanceKey, caseId);
     }
   }
-  if (caseId) remember(e.processInstanceKey, caseId);
+  if (caseId) rememberCaseOf(e.processInstanceKey, caseId);
   return caseId;
 }
 
@@ -91,6 +85,6 @@ export async function recordEngineEvents(events: EngineEvent[]): Promise<void> {
 export function startCaseHistory(port: WorkflowEngine): Promise<{ close(): Promise<void> }> {
   // instance keys are only unique within one engine: a new subscription (another engine, another
   // database, as in the tests) must not reuse what the last one learnt
-  known.clear();
+  forgetKnownInstances();
   return port.subscribeBatches(CASE_HISTORY_SUBSCRIBER, recordEngineEvents);
 }

@@ -10,7 +10,18 @@ export type IdempotentOutcome = { replay: true; status: number; body: unknown } 
  * and the same body gets that answer again; the same key with another body is a conflict, as is a retry
  * while the first is still running. A first request that fails with a 4xx/5xx leaves no record.
  */
-export async function beginIdempotent(scope: string, request: unknown): Promise<IdempotentOutcome> {
+/** when this process started: a request still "in progress" from before then was cut off by a crash */
+const STARTED_AT = Date.now();
+/** a request "in progress" this long is taken as cut off too (another process, on a shared MySQL, that died) */
+const ABANDONED_AFTER_MS = 5 * 60_000;
+
+/**
+ * `resumable`: a retry may take over a first request that a crash cut off (still "in progress" from before
+ * this process started, or for ABANDONED_AFTER_MS) and run the handler again — for handlers that find their
+ * own earlier half-done work instead of doing it twice (intake, by the key's hash on the case). Otherwise
+ * such a retry stays a conflict.
+ */
+export async function beginIdempotent(scope: string, request: unknown, options: { resumable?: boolean } = {}): Promise<IdempotentOutcome> {
   const requestHash = createHash('sha256').update(canonicalJson(request ?? null)).digest('hex');
   const existing = await IdempotencyRecord.findOne({ where: { scope } });
   if (!existing) {
@@ -28,6 +39,15 @@ export async function beginIdempotent(scope: string, request: unknown): Promise<
     };
   }
   if (existing.requestHash !== requestHash) throw new DomainError('CONFLICT', 'key reused with another body', { apiCode: 'idempotency_mismatch' });
-  if (existing.statusCode === null) throw new DomainError('CONFLICT', 'request in progress', { apiCode: 'idempotency_in_progress' });
+  if (existing.statusCode === null) {
+    const cutOff = existing.createdAt.getTime() < STARTED_AT || Date.now() - existing.createdAt.getTime() > ABANDONED_AFTER_MS;
+    if (!options.resumable || !cutOff) throw new DomainError('CONFLICT', 'request in progress', { apiCode: 'idempotency_in_progress' });
+    // taken over by this retry: the record is its own from here (finish stores its answer, abandon drops it)
+    return {
+      replay: false,
+      finish: async (status, body) => { await existing.update({ statusCode: status, responseBody: JSON.stringify(body) }); },
+      abandon: async () => { await existing.destroy(); },
+    };
+  }
   return { replay: true, status: existing.statusCode, body: JSON.parse(existing.responseBody ?? 'null') };
 }

@@ -28,3 +28,10 @@ export async function activeCalledInstance(db: SqlDriver, callerElementKey: stri
 export async function hasActiveInstanceWithStartKey(db: SqlDriver, processId: string, correlationKey: string): Promise<boolean> {
   return Boolean(await db.get("SELECT 1 AS x FROM eng_instance WHERE process_id = ? AND start_correlation_key = ? AND state = 'ACTIVE'", [processId, correlationKey]));
 }
+
+/** The root instance a caller started under `reference` (intake's `intake:<case id>`), in any state. */
+export async function rootInstanceStartedAs(db: SqlDriver, processId: string, reference: string): Promise<string | undefined> {
+  const row = await db.get<{ instance_key: string }>(
+    'SELECT instance_key FROM eng_instance WHERE process_id = ? AND start_correlation_key = ? AND parent_instance_key IS NULL', [processId, reference]);
+  return row ? String(row.instance_key) : undefined;
+}

@@ -74,7 +74,10 @@ export class MysqlDriver implements SqlDriver {
     for (const statement of sql.split(/;\s*\n/).map((s) => s.trim()).filter(Boolean)) {
       const rollback = /^ROLLBACK(?:\s+WORK)?(?:\s+TO\s+(?:SAVEPOINT\s+)?(\w+))?$/i.exec(statement);
       if (rollback) this.dropHeld(rollback[1] ?? null);
-      await this.send(statement);
+      // a RELEASE changes nothing anyone waits for (the engine releases each command's savepoint, a round
+      // trip per command while the engine's only writer waited): held, it rides with the next statement
+      if (/^RELEASE\s+SAVEPOINT\s+\w+$/i.test(statement)) await this.write(statement);
+      else await this.send(statement);
     }
   }
 

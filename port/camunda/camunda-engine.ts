@@ -100,7 +100,8 @@ export class CamundaWorkflowEngine implements WorkflowEngine {
     return out;
   }
 
-  async createInstance(request: { bpmnProcessId: string; variables?: Variables }) {
+  async createInstance(request: { bpmnProcessId: string; variables?: Variables; startReference?: string; reuseStarted?: boolean }) {
+    // no start reference on Camunda 8.8 (see the port): a recovered filing may start a second instance there
     const r = await mapped('create instance', () => this.client.createProcessInstance({ processDefinitionId: asKey<ProcessDefinitionId>(request.bpmnProcessId), variables: request.variables ?? {} }));
     return { processInstanceKey: String(r.processInstanceKey), processDefinitionKey: String(r.processDefinitionKey), version: r.processDefinitionVersion };
   }

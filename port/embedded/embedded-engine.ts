@@ -79,7 +79,7 @@ export class EmbeddedWorkflowEngine implements WorkflowEngine {
     });
   }
 
-  createInstance(request: { bpmnProcessId: string; variables?: Variables }) {
+  createInstance(request: { bpmnProcessId: string; variables?: Variables; startReference?: string; reuseStarted?: boolean }) {
     return port(async () => {
       const r = await this.engine.createInstance(request);
       return { processInstanceKey: r.processInstanceKey, processDefinitionKey: r.processDefinitionKey, version: r.version };
