@@ -26,7 +26,7 @@ export async function prepareBusinessRuleTask(run: Run, el: ElementRow, node: Fl
     result = evaluateDecision(decision.drg, decision.decisionId, context);
   } catch (err) {
     if (!(err instanceof DecisionEvaluationError)) throw err;
-    throw new Incident('DECISION_EVALUATION_ERROR', `Expected to evaluate decision '${decisionId}' (version ${decision.version}), but ${err.message}`);
+    throw new Incident('DECISION_EVALUATION_ERROR', `Expected to evaluate decision '${decisionId}', but ${err.message}`);
   }
   return async () => {
     await run.history(el, 'DECISION_EVALUATED', {
@@ -39,20 +39,24 @@ export async function prepareBusinessRuleTask(run: Run, el: ElementRow, node: Fl
   };
 }
 
-/** The decision version the task's binding names (Camunda 8 docs, *Choose the resource binding type*). */
+/** The decision version the task's binding names (Camunda 8 docs, *Choose the resource binding type*); incident messages in Zeebe's wording. */
 async function boundDecision(run: Run, el: ElementRow, node: FlowNode, decisionId: string): Promise<DeployedDecision> {
   const spec = node.decision!;
   const decisions = run.ctx.decisions;
   const expected = `Expected to evaluate decision '${decisionId}'`;
   if (spec.bindingType === 'versionTag') {
     const found = decisions.withVersionTag(decisionId, spec.versionTag ?? '');
-    if (!found) throw new Incident('CALLED_DECISION_ERROR', `${expected}, but no decision found for id '${decisionId}' and version tag '${spec.versionTag}'`);
+    if (!found) {
+      throw new Incident('CALLED_DECISION_ERROR', `Expected to evaluate decision with id '${decisionId}' and version tag '${spec.versionTag}', but no such decision found. To resolve this incident, deploy a decision with the given id and version tag.`);
+    }
     return found;
   }
   if (spec.bindingType === 'deployment') {
     const key = (await run.definitionOf(el)).decisionKeys?.[decisionId];
     const found = key ? decisions.get(key) : undefined;
-    if (!found) throw new Incident('CALLED_DECISION_ERROR', `${expected}, but no decision with id '${decisionId}' was deployed together with the process (bindingType "deployment")`);
+    if (!found) {
+      throw new Incident('CALLED_DECISION_ERROR', `${expected} with binding type 'deployment', but no such decision found in the deployment which contained the current process. To resolve this incident, deploy the process together with the intended decision and start a new instance.`);
+    }
     return found;
   }
   const found = decisions.latest(decisionId);

@@ -89,7 +89,7 @@ describe('engine / business-rule task: DMN decisions', () => {
     const { processInstanceKey: pik } = await t.engine.createInstance({ bpmnProcessId: 'dmn-routing', variables: { ruleSet: 'town', category: 'noise', urgent: true } });
     const [incident] = await t.engine.listIncidents({ processInstanceKey: pik });
     expect(incident).to.include({ elementId: 'route', errorType: 'DECISION_EVALUATION_ERROR' });
-    expect(incident!.errorMessage).to.match(/^Expected to evaluate decision 'routing_town' \(version 1\), but .+/);
+    expect(incident!.errorMessage).to.match(/^Expected to evaluate decision 'routing_town', but .*hit policy UNIQUE.*routing_town_r1, routing_town_r2/);
     expect(await decisionRecords(t.engine, pik)).to.deep.equal([]);
 
     await t.engine.setVariables(pik, { urgent: false });
@@ -124,6 +124,19 @@ describe('engine / business-rule task: DMN decisions', () => {
     const expected = { latest: [3, 2, 3], deployment: [5, 1, 5], versionTag: [5, 1, 5] };
     expect(await check(t.engine)).to.deep.equal(expected);
     expect(await check(await t.restart())).to.deep.equal(expected);
+  });
+
+  it('given bindingType versionTag and no version carrying the tag, when the task runs, then a CALLED_DECISION_ERROR incident names id and tag; a tagged version deployed and the incident resolved, it evaluates that one', async () => {
+    await t.engine.deploy([fixture('dmn-binding-versionTag.bpmn'), timeLimitDmn(5)]);
+    const { processInstanceKey: pik } = await t.engine.createInstance({ bpmnProcessId: 'dmn-binding-versionTag' });
+    const [incident] = await t.engine.listIncidents({ processInstanceKey: pik });
+    expect(incident).to.include({ elementId: 'limit', errorType: 'CALLED_DECISION_ERROR' });
+    expect(incident!.errorMessage).to.include("decision with id 'time_limit' and version tag 'stable', but no such decision found");
+
+    await t.engine.deploy([timeLimitDmn(4, 'stable')]);
+    await t.engine.resolveIncident(incident!.incidentKey);
+    expect((await t.engine.getInstance(pik))!.state).to.equal('COMPLETED');
+    expect((await decisionRecords(t.engine, pik)).map((r) => [r['decisionVersion'], r['versionTag'], r['result']])).to.deep.equal([[2, 'stable', 4]]);
   });
 
   it('given a broken .dmn beside a valid process, when they are deployed, then DEPLOY_REJECTED names each broken element and nothing is deployed', async () => {
