@@ -1,6 +1,6 @@
 import { parseBpmn } from './model/parse.js';
 import type { SqlDriver } from './store/driver.js';
-import { readDefinitions } from './store/definitions.js';
+import { readDefinitionDecisions, readDefinitions } from './store/definitions.js';
 import type { Definition } from './runtime/run.js';
 
 /** The deployed process versions, parsed once and held in memory: by key, and the latest per process id. */
@@ -10,11 +10,18 @@ export class Definitions {
 
   /** Parses every stored version (at open). */
   async load(driver: SqlDriver): Promise<void> {
+    const decisionKeys = new Map<string, Record<string, string>>();
+    for (const l of await readDefinitionDecisions(driver)) {
+      const keys = decisionKeys.get(l.def_key) ?? {};
+      keys[l.decision_id] = l.decision_key;
+      decisionKeys.set(l.def_key, keys);
+    }
     for (const r of await readDefinitions(driver)) {
       const parsed = await parseBpmn(r.resource, r.xml);
       const model = parsed.processes.find((p) => p.processId === r.process_id);
       if (!model) throw new Error(`stored definition ${r.def_key} (${r.process_id}) no longer parses`);
-      this.add({ defKey: r.def_key, processId: r.process_id, version: Number(r.version), model });
+      const keys = decisionKeys.get(r.def_key);
+      this.add({ defKey: r.def_key, processId: r.process_id, version: Number(r.version), model, ...(keys ? { decisionKeys: keys } : {}) });
     }
   }
 

@@ -9,6 +9,7 @@ import { cancelInstance, createInstance, setVariables, type CreateInstanceReques
 import { activateJobs, completeJob, failJob, throwError, updateJobRetries, type ActivatedJob } from './commands/jobs.js';
 import { broadcastSignal, publishMessage } from './commands/messages.js';
 import { assignUserTask, completeUserTask, updateUserTask } from './commands/user-tasks.js';
+import { Decisions } from './decisions.js';
 import { Definitions } from './definitions.js';
 import { EngineError } from './errors.js';
 import * as q from './queries.js';
@@ -49,6 +50,7 @@ export class Engine extends EventEmitter {
   readonly clock: Clock;
   private readonly keys: KeyGenerator;
   private readonly definitions = new Definitions();
+  private readonly decisions = new Decisions();
   private readonly queue: CommandQueue;
   private readonly scheduler: Scheduler;
   private closed = false;
@@ -67,6 +69,7 @@ export class Engine extends EventEmitter {
       driver, clock: this.clock, keys: this.keys,
       definition: (key) => this.definitions.get(key),
       latest: (processId) => this.definitions.latest(processId),
+      decisions: this.decisions,
     };
     this.queue = new CommandQueue({
       driver, keys: this.keys, runContext, maxBatch: options.maxBatch ?? 200,
@@ -84,7 +87,7 @@ export class Engine extends EventEmitter {
       error: (err) => this.emit('error', err),
     });
     this.ctx = {
-      driver, clock: this.clock, keys: this.keys, definitions: this.definitions,
+      driver, clock: this.clock, keys: this.keys, definitions: this.definitions, decisions: this.decisions,
       command: (fn, extra) => this.command(fn, extra),
       scheduleWake: (delayMs) => this.scheduler.wakeIn(delayMs),
     };
@@ -95,6 +98,7 @@ export class Engine extends EventEmitter {
     await ensureSchema(driver);
     const engine = new Engine(driver, options);
     await engine.definitions.load(driver);
+    await engine.decisions.load(driver);
     engine.clock.onAdvance?.(() => engine.processDue());
     // whatever came due while the engine was down fires now
     if (!engine.clock.onAdvance) engine.scheduler.wakeIn(0);
@@ -202,6 +206,8 @@ export class Engine extends EventEmitter {
   history(instanceKey: string) { return q.history(this.driver, instanceKey); }
   readHistory(afterPosition: number, limit = 500) { return q.readHistory(this.driver, afterPosition, limit); }
   listDefinitions() { return q.listDefinitions(this.driver); }
+  /** deployed DMN decisions, every version */
+  listDecisions() { return q.listDecisions(this.driver); }
   getDefinitionXml(defKey: string) { return q.getDefinitionXml(this.driver, defKey); }
   listForms() { return q.listForms(this.driver); }
   getForm(formId: string, version?: number) { return q.getForm(this.driver, formId, version); }

@@ -4,7 +4,7 @@ export { JobWorker, type JobResult, type JobWorkerOptions } from './worker.js';
 export { SystemClock, TestClock, type Clock } from './clock.js';
 export { EngineError, type EngineErrorCode } from './errors.js';
 export { GroupCommit, type GroupCommitOptions } from './group-commit.js';
-export type { HistoryEvent, IncidentView, Job, ProcessInstance, UserTask } from './queries.js';
+export type { DecisionView, HistoryEvent, IncidentView, Job, ProcessInstance, UserTask } from './queries.js';
 export { parseBpmn } from './model/parse.js';
 export { ENGINE_TABLES } from './store/schema.js';
 export { pruneEngineDatabase } from './retention/prune-database.js';

@@ -189,6 +189,22 @@ export async function listDefinitions(db: SqlDriver) {
   return rows.map((r) => ({ processDefinitionKey: r.def_key, bpmnProcessId: r.process_id, version: Number(r.version), resourceName: r.resource, deployedAt: Number(r.deployed_at) }));
 }
 
+export interface DecisionView {
+  decisionKey: string; decisionId: string; decisionName: string | null; version: number; versionTag: string | null;
+  decisionRequirementsKey: string; decisionRequirementsId: string; resourceName: string; deployedAt: number;
+}
+
+/** Every deployed decision version, by decision id then version. */
+export async function listDecisions(db: SqlDriver): Promise<DecisionView[]> {
+  const rows = await db.read<{ decision_key: string; decision_id: string; name: string | null; version: number; version_tag: string | null; drg_key: string; drg_id: string; resource: string; deployed_at: number }>(
+    `SELECT d.decision_key, d.decision_id, d.name, d.version, d.version_tag, d.drg_key, g.drg_id, g.resource, d.deployed_at
+       FROM eng_decision d JOIN eng_drg g ON g.drg_key = d.drg_key ORDER BY d.decision_id, d.version`);
+  return rows.map((r) => ({
+    decisionKey: r.decision_key, decisionId: r.decision_id, decisionName: r.name, version: Number(r.version), versionTag: r.version_tag,
+    decisionRequirementsKey: r.drg_key, decisionRequirementsId: r.drg_id, resourceName: r.resource, deployedAt: Number(r.deployed_at),
+  }));
+}
+
 export async function getDefinitionXml(db: SqlDriver, defKey: string): Promise<string | null> {
   const [r] = await db.read<{ xml: string }>('SELECT xml FROM eng_definition WHERE def_key = ?', [defKey]);
   return r?.xml ?? null;

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import type { Decisions } from '../decisions.js';
 import type { Definitions } from '../definitions.js';
 import { EngineError } from '../errors.js';
 import type { SqlDriver } from '../store/driver.js';
@@ -20,6 +21,7 @@ export interface CommandContext {
   readonly clock: Clock;
   readonly keys: KeyGenerator;
   readonly definitions: Definitions;
+  readonly decisions: Decisions;
   /** Queues `fn` for the next transaction (group commit); resolves after COMMIT. */
   command<T>(fn: (run: Run) => Promise<T>, options?: CommandOptions): Promise<T>;
   /** Wake the scheduler in `delayMs` at the latest (a job's deadline). */

@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import type { DeployedDecision, DeployedDrgVersion } from '../decisions.js';
+import { parseDrg } from '../dmn/parse.js';
+import type { DeployedDrg } from '../dmn/types.js';
 import { EngineError } from '../errors.js';
 import { evaluateFeelRaw } from '../feel/feel.js';
 import { parseBpmn } from '../model/parse.js';
@@ -26,7 +29,7 @@ export interface DeployedProcess {
 }
 
 /**
- * Deploys BPMN resources (and form-js `.form` resources) all or nothing: any problem in any resource
+ * Deploys BPMN resources (and form-js `.form` and DMN `.dmn` resources) all or nothing: any problem in any resource
  * rejects the whole deployment with every problem listed. Identical XML for a process creates no new
  * version. The newest version owns the message, signal and timer start events.
  */
@@ -34,8 +37,16 @@ export async function deploy(ctx: CommandContext, resources: DeployResource[]): 
   const problems: DeployProblem[] = [];
   const parsed: Array<{ resource: DeployResource; model: ProcessModel }> = [];
   const forms: Array<{ resource: DeployResource; formId: string }> = [];
+  const drgs: Array<{ resource: DeployResource; drg: DeployedDrg }> = [];
   const seen = new Set<string>();
   for (const resource of resources) {
+    if (resource.name.endsWith('.dmn')) {
+      const result = await parseDrg(resource.xml);
+      problems.push(...result.problems.map((p) => ({ resource: resource.name, elementId: p.elementId || null, message: p.message })));
+      if (result.drg && !result.drg.id) problems.push({ resource: resource.name, elementId: null, message: 'the DMN definitions element needs an id' });
+      else if (result.drg) drgs.push({ resource, drg: result.drg });
+      continue;
+    }
     if (resource.name.endsWith('.form')) {
       const formId = formIdOf(resource);
       if (typeof formId !== 'string') problems.push({ resource: resource.name, elementId: null, message: formId.problem });
@@ -51,8 +62,13 @@ export async function deploy(ctx: CommandContext, resources: DeployResource[]): 
       parsed.push({ resource, model });
     }
   }
+  const deployedDecisionIds = decisionIdsOnce(drgs, problems);
   for (const { resource, model } of parsed) {
     for (const node of Object.values(model.nodes)) {
+      // Zeebe checks a static decision id at deploy only when it must come from the same deployment
+      if (node.decision?.bindingType === 'deployment' && !node.decision.decisionId.feel && !deployedDecisionIds.has(node.decision.decisionId.text)) {
+        problems.push({ resource: resource.name, elementId: node.id, message: `called decision '${node.decision.decisionId.text}' is not in this deployment (bindingType "deployment")` });
+      }
       if (node.type === 'callActivity' && !node.call!.processId.feel) {
         const target = node.call!.processId.text;
         if (!seen.has(target) && !ctx.definitions.latest(target)) {
@@ -66,9 +82,35 @@ export async function deploy(ctx: CommandContext, resources: DeployResource[]): 
     throw new EngineError('DEPLOY_REJECTED', `deployment rejected:\n  ${lines.join('\n  ')}`, problems);
   }
   const added: Definition[] = [];
+  const addedDrgs: DeployedDrgVersion[] = [];
+  const addedDecisions: DeployedDecision[] = [];
   const db = ctx.driver;
   return ctx.command(async (run) => {
     const out: DeployedProcess[] = [];
+    // decision id → key of the version this deployment holds (new or identical to the latest)
+    const deploymentDecisions: Record<string, string> = {};
+    for (const { resource, drg } of drgs) {
+      const checksum = createHash('sha256').update(resource.xml).digest('hex');
+      const latest = ctx.decisions.latestDrg(drg.id);
+      if (latest && (await store.drgChecksum(db, latest.drgKey)) === checksum) {
+        for (const d of ctx.decisions.list()) if (d.drgKey === latest.drgKey) deploymentDecisions[d.decisionId] = d.decisionKey;
+        continue;
+      }
+      const version: DeployedDrgVersion = { drgKey: ctx.keys.nextKey(), drgId: drg.id, version: (latest?.version ?? 0) + 1, drg };
+      await store.insertDrg(db, { drgKey: version.drgKey, drgId: drg.id, version: version.version, resource: resource.name, checksum, xml: resource.xml, deployedAt: ctx.clock.now() });
+      addedDrgs.push(version);
+      // every decision of a changed file gets a new version, each counted per decision id
+      for (const d of Object.values(drg.decisions)) {
+        const decision: DeployedDecision = {
+          decisionKey: ctx.keys.nextKey(), decisionId: d.id, version: (ctx.decisions.latest(d.id)?.version ?? 0) + 1, versionTag: d.versionTag,
+          drgKey: version.drgKey, drgId: drg.id, drgVersion: version.version, drg,
+        };
+        await store.insertDecision(db, { decisionKey: decision.decisionKey, decisionId: d.id, version: decision.version, versionTag: d.versionTag, name: d.name, drgKey: version.drgKey, deployedAt: ctx.clock.now() });
+        await run.history(null, 'DECISION_DEPLOYED', { decisionKey: decision.decisionKey, decisionId: d.id, version: decision.version, versionTag: d.versionTag, drgKey: version.drgKey, drgId: drg.id, resource: resource.name });
+        addedDecisions.push(decision);
+        deploymentDecisions[d.id] = decision.decisionKey;
+      }
+    }
     for (const { resource, model } of parsed) {
       const checksum = createHash('sha256').update(model.processId).update('\0').update(resource.xml).digest('hex');
       const latest = ctx.definitions.latest(model.processId);
@@ -79,6 +121,10 @@ export async function deploy(ctx: CommandContext, resources: DeployResource[]): 
       }
       const def: Definition = { defKey: ctx.keys.nextKey(), processId: model.processId, version: (latest?.version ?? 0) + 1, model };
       await store.insertDefinition(db, { defKey: def.defKey, processId: def.processId, version: def.version, resource: resource.name, checksum, xml: resource.xml, deployedAt: ctx.clock.now() });
+      if (Object.values(model.nodes).some((n) => n.decision?.bindingType === 'deployment')) {
+        def.decisionKeys = { ...deploymentDecisions };
+        for (const [decisionId, decisionKey] of Object.entries(deploymentDecisions)) await store.insertDefinitionDecision(db, def.defKey, decisionId, decisionKey);
+      }
       if (latest) {
         // the newest version owns the start events: retire the previous version's
         await deleteStartSubscriptions(db, latest.defKey);
@@ -116,10 +162,32 @@ export async function deploy(ctx: CommandContext, resources: DeployResource[]): 
       });
     }
     return out;
-  }, { exclusive: true, afterCommit: () => added.forEach((d) => ctx.definitions.add(d)) }).catch((err: unknown) => {
+  }, {
+    exclusive: true,
+    afterCommit: () => {
+      added.forEach((d) => ctx.definitions.add(d));
+      addedDrgs.forEach((d) => ctx.decisions.addDrg(d));
+      addedDecisions.forEach((d) => ctx.decisions.add(d));
+    },
+  }).catch((err: unknown) => {
     for (const d of added) ctx.definitions.forget(d.defKey);
     throw err;
   });
+}
+
+/** Decision ids of the deployment's DMN files; a DRG id or decision id twice in one deployment is a problem. */
+function decisionIdsOnce(drgs: Array<{ resource: DeployResource; drg: DeployedDrg }>, problems: DeployProblem[]): Set<string> {
+  const ids = new Set<string>();
+  const drgIds = new Set<string>();
+  for (const { resource, drg } of drgs) {
+    if (drgIds.has(drg.id)) problems.push({ resource: resource.name, elementId: drg.id, message: 'the same decision requirements graph id is deployed twice in one deployment' });
+    drgIds.add(drg.id);
+    for (const id of Object.keys(drg.decisions)) {
+      if (ids.has(id)) problems.push({ resource: resource.name, elementId: id, message: 'the same decision id is deployed twice in one deployment' });
+      ids.add(id);
+    }
+  }
+  return ids;
 }
 
 /** A form-js form is JSON with a string `id` (the formId user tasks refer to) and a `components` list. */

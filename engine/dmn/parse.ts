@@ -63,7 +63,8 @@ export async function parseDrg(xml: string): Promise<{ drg: DeployedDrg | null; 
       problems.push({ elementId: id, message: `decision logic ${logic?.$type ?? '(none)'} is not supported: a decision table or a literal expression is` });
     }
     if (parsed) {
-      decisions[id] = { id, name: el.name ?? null, variableName: el.variable?.name ?? id, requires, logic: parsed };
+      const versionTag = ((el.extensionElements?.values ?? []) as any[]).find((v) => v.$type === 'zeebe:versionTag')?.value;
+      decisions[id] = { id, name: el.name ?? null, variableName: el.variable?.name ?? id, requires, versionTag: typeof versionTag === 'string' && versionTag ? versionTag : null, logic: parsed };
     }
   }
   if (!Object.keys(decisions).length && !problems.length) problems.push({ elementId: definitions.id ?? '', message: 'the file has no decision' });

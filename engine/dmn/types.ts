@@ -19,6 +19,8 @@ export type Decision = {
   /** the name of the result (a required decision's result is visible under its decision id, as in Camunda) */
   variableName: string;
   requires: string[];
+  /** `zeebe:versionTag` of the decision (bindingType="versionTag" picks the version carrying it) */
+  versionTag: string | null;
   logic: DecisionTable | LiteralExpression;
 };
 

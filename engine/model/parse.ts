@@ -4,7 +4,7 @@ import zeebeSchema from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'j
 import { feelSyntaxError, valueSpec } from '../feel/feel.js';
 import { checkTimerSyntax } from '../runtime/timer-spec.js';
 import type {
-  CallSpec, DeployProblem, ElementType, EventDefinition, FlowNode, JobSpec, Mapping, MultiInstanceSpec,
+  CallSpec, CalledDecisionSpec, DeployProblem, ElementType, EventDefinition, FlowNode, JobSpec, Mapping, MultiInstanceSpec,
   ProcessModel, SequenceFlow, UserTaskSpec, ValueSpec,
 } from './types.js';
 import { computeInclusiveReachers } from './reachability.js';
@@ -183,6 +183,22 @@ function callSpec(c: Collector, el: M): CallSpec {
   };
 }
 
+/** `zeebe:calledDecision` (Camunda 8 docs, *Business rule tasks*): decision id (static or FEEL), result variable, binding. */
+function calledDecisionSpec(c: Collector, el: M): CalledDecisionSpec {
+  const cd = ext(el, 'zeebe:CalledDecision');
+  if (!cd.decisionId) c.add(el.id, 'zeebe:calledDecision without a decisionId');
+  if (!cd.resultVariable) c.add(el.id, 'zeebe:calledDecision without a resultVariable');
+  const bindingType = cd.bindingType ?? 'latest';
+  if (!['latest', 'deployment', 'versionTag'].includes(bindingType)) c.add(el.id, `zeebe:calledDecision bindingType '${bindingType}' is not one of latest, deployment, versionTag`);
+  if (bindingType === 'versionTag' && !cd.versionTag) c.add(el.id, 'zeebe:calledDecision with bindingType="versionTag" needs a versionTag');
+  return {
+    decisionId: c.value(el.id, 'called decision id', cd.decisionId) ?? { feel: false, text: '' },
+    resultVariable: cd.resultVariable ?? '',
+    bindingType: bindingType as CalledDecisionSpec['bindingType'],
+    versionTag: cd.versionTag ?? null,
+  };
+}
+
 function buildNode(c: Collector, el: M, scopeId: string, messages: Map<string, M>): FlowNode {
   let type = TYPES[el.$type]!;
   if (type === 'subProcess' && el.triggeredByEvent) type = 'eventSubProcess';
@@ -193,7 +209,7 @@ function buildNode(c: Collector, el: M, scopeId: string, messages: Map<string, M
     defaultFlow: el.default?.id ?? null, event: null,
     interrupting: type === 'boundaryEvent' ? el.cancelActivity !== false : el.isInterrupting !== false,
     attachedTo: el.attachedToRef?.id ?? null, boundaryEvents: [],
-    job: null, userTask: null, script: null, call: null, multiInstance: multiInstance(c, el),
+    job: null, userTask: null, script: null, call: null, decision: null, multiInstance: multiInstance(c, el),
     inputs: mappings(c, el.id, io?.inputParameters, 'input'), outputs: mappings(c, el.id, io?.outputParameters, 'output'),
     children: [], startEvents: [], eventSubProcesses: [],
   };
@@ -204,9 +220,8 @@ function buildNode(c: Collector, el: M, scopeId: string, messages: Map<string, M
   switch (type) {
     case 'serviceTask': case 'sendTask': case 'businessRuleTask':
       node.job = jobSpec(c, el);
-      if (type === 'businessRuleTask' && ext(el, 'zeebe:CalledDecision')) {
-        c.add(el.id, 'DMN decisions (zeebe:calledDecision) are not supported by the embedded engine; implement the rule as a job (zeebe:taskDefinition)');
-      } else if (!node.job) c.add(el.id, `${type} needs a zeebe:taskDefinition with a job type`);
+      if (type === 'businessRuleTask' && !node.job && ext(el, 'zeebe:CalledDecision')) node.decision = calledDecisionSpec(c, el);
+      else if (!node.job) c.add(el.id, `${type} needs a zeebe:taskDefinition with a job type`);
       break;
     case 'scriptTask': {
       const script = ext(el, 'zeebe:Script');
@@ -376,7 +391,7 @@ function buildProcess(c: Collector, proc: M, messages: Map<string, M>): ProcessM
   const root: FlowNode = {
     id: proc.id, name: proc.name ?? null, type: 'process', scopeId: '', incoming: [], outgoing: [], defaultFlow: null,
     event: null, interrupting: true, attachedTo: null, boundaryEvents: [], job: null, userTask: null, script: null,
-    call: null, multiInstance: null, inputs: [], outputs: [], children: [], startEvents: [], eventSubProcesses: [],
+    call: null, decision: null, multiInstance: null, inputs: [], outputs: [], children: [], startEvents: [], eventSubProcesses: [],
   };
   const model: ProcessModel = {
     processId: proc.id, name: proc.name ?? null, nodes: { [proc.id]: root }, flows: {}, noneStart: null,

@@ -63,6 +63,15 @@ export interface CallSpec {
   propagateAllParentVariables: boolean;
 }
 
+/** A business-rule task's `zeebe:calledDecision`: the decision evaluated in the engine (no job). */
+export interface CalledDecisionSpec {
+  decisionId: ValueSpec;
+  resultVariable: string;
+  /** which version: the latest, the one deployed with this process version, or the one with `versionTag` */
+  bindingType: 'latest' | 'deployment' | 'versionTag';
+  versionTag: string | null;
+}
+
 export type ElementType =
   | 'startEvent' | 'endEvent' | 'intermediateCatchEvent' | 'intermediateThrowEvent' | 'boundaryEvent'
   | 'serviceTask' | 'sendTask' | 'businessRuleTask' | 'scriptTask' | 'userTask' | 'receiveTask' | 'manualTask' | 'task'
@@ -87,6 +96,7 @@ export interface FlowNode {
   userTask: UserTaskSpec | null;
   script: { expression: ValueSpec; resultVariable: string } | null;
   call: CallSpec | null;
+  decision: CalledDecisionSpec | null;
   multiInstance: MultiInstanceSpec | null;
   inputs: Mapping[];
   outputs: Mapping[];

@@ -1,3 +1,4 @@
+import { prepareBusinessRuleTask } from '../behaviours/business-rule-task.js';
 import { prepareBoundaryEvent, planBoundaryEvents } from '../behaviours/boundary-events.js';
 import { prepareCallActivity } from '../behaviours/call-activity.js';
 import { prepareCatchEvent } from '../behaviours/catch-events.js';
@@ -46,8 +47,10 @@ export async function activate(run: Run, el: ElementRow): Promise<void> {
 /** Element type → behaviour (behaviours/*.ts): what the element does or waits for once active. */
 function prepareBehaviour(run: Run, el: ElementRow, node: FlowNode, context: Vars): Promise<Prepared> {
   switch (node.type) {
-    case 'serviceTask': case 'sendTask': case 'businessRuleTask':
+    case 'serviceTask': case 'sendTask':
       return prepareJob(run, el, node, context);
+    case 'businessRuleTask':
+      return prepareBusinessRuleTask(run, el, node, context);
     case 'scriptTask':
       return prepareScriptTask(run, el, node, context);
     case 'userTask':

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import type { Decisions } from '../decisions.js';
 import { EngineError } from '../errors.js';
 import type { FlowNode, ProcessModel } from '../model/types.js';
 import type { SqlDriver } from '../store/driver.js';
@@ -24,6 +25,8 @@ export interface Definition {
   processId: string;
   version: number;
   model: ProcessModel;
+  /** bindingType="deployment": decision id → key of the decision deployed with this version */
+  decisionKeys?: Record<string, string>;
 }
 
 /** What the engine needs from its surroundings while it runs one command. */
@@ -33,6 +36,8 @@ export interface RunContext {
   keys: KeyGenerator;
   definition(defKey: string): Definition;
   latest(processId: string): Definition | undefined;
+  /** the deployed decisions (business-rule tasks with zeebe:calledDecision) */
+  decisions: Decisions;
 }
 
 /** Things to tell the outside world once the command's transaction has committed. */

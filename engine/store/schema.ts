@@ -13,7 +13,12 @@ interface Table {
   indexes: Array<[string, string[], 'unique'?]>;
 }
 
-export const SCHEMA_VERSION = 1;
+/**
+ * Bumped when tables are added. Tables are created with CREATE TABLE IF NOT EXISTS at every open, so an
+ * older database gains the new (empty) tables and its recorded version is raised; an engine older than
+ * the database refuses to open it. 2: DMN (eng_drg, eng_decision, eng_definition_decision).
+ */
+export const SCHEMA_VERSION = 2;
 
 const TABLES: Table[] = [
   { name: 'eng_meta', columns: [['name', 'name'], ['value', 'text']], primaryKey: ['name'], indexes: [] },
@@ -28,6 +33,30 @@ const TABLES: Table[] = [
     columns: [['form_key', 'key'], ['form_id', 'name'], ['version', 'int'], ['resource', 'name'], ['checksum', 'name'], ['content', 'text'], ['deployed_at', 'ms']],
     primaryKey: ['form_key'],
     indexes: [['eng_form_id_ver', ['form_id', 'version'], 'unique']],
+  },
+  {
+    // one deployed `.dmn` file (decision requirements graph), versioned per DRG id
+    name: 'eng_drg',
+    columns: [['drg_key', 'key'], ['drg_id', 'name'], ['version', 'int'], ['resource', 'name'], ['checksum', 'name'], ['xml', 'text'], ['deployed_at', 'ms']],
+    primaryKey: ['drg_key'],
+    indexes: [['eng_drg_id_ver', ['drg_id', 'version'], 'unique']],
+  },
+  {
+    // each decision of a deployed DRG, versioned per decision id (what a business-rule task binds to)
+    name: 'eng_decision',
+    columns: [
+      ['decision_key', 'key'], ['decision_id', 'name'], ['version', 'int'], ['version_tag', 'name', 'null'], ['name', 'name', 'null'],
+      ['drg_key', 'key'], ['deployed_at', 'ms'],
+    ],
+    primaryKey: ['decision_key'],
+    indexes: [['eng_decision_id_ver', ['decision_id', 'version'], 'unique']],
+  },
+  {
+    // bindingType="deployment": the decisions deployed together with a process version
+    name: 'eng_definition_decision',
+    columns: [['def_key', 'key'], ['decision_id', 'name'], ['decision_key', 'key']],
+    primaryKey: ['def_key', 'decision_id'],
+    indexes: [],
   },
   {
     name: 'eng_instance',
@@ -196,4 +225,6 @@ export async function ensureSchema(driver: SqlDriver): Promise<void> {
   const row = await driver.get<{ value: string }>("SELECT value FROM eng_meta WHERE name = 'schema_version'");
   if (!row) await driver.run("INSERT INTO eng_meta (name, value) VALUES ('schema_version', ?)", [String(SCHEMA_VERSION)]);
   else if (Number(row.value) > SCHEMA_VERSION) throw new Error(`engine schema version ${row.value} is newer than this engine (${SCHEMA_VERSION})`);
+  // the statements above added what the newer version has (new tables only, so far): record it
+  else if (Number(row.value) < SCHEMA_VERSION) await driver.run("UPDATE eng_meta SET value = ? WHERE name = 'schema_version'", [String(SCHEMA_VERSION)]);
 }
