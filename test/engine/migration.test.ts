@@ -1,0 +1,147 @@
+import { expect } from 'chai';
+import { activeElements, completedPath, HOUR, oneJob, openTask, openTestEngine, refusal, type TestEngine } from './support/harness.js';
+
+/**
+ * Process instance migration (Camunda 8 docs, "Process instance migration"): a running instance moves to
+ * another deployed version by element mappings, keeping its element instances, variables, job and user-task
+ * keys and subscriptions, and then follows the target's flow; a plan that cannot be carried out changes nothing.
+ */
+const head = (id: string) => `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d_${id}" targetNamespace="http://bpmn.io/schema/bpmn">
+<bpmn:process id="${id}" isExecutable="true">`;
+const tail = '</bpmn:process><bpmn:message id="m_paid" name="paid"><bpmn:extensionElements><zeebe:subscription correlationKey="= orderId" /></bpmn:extensionElements></bpmn:message></bpmn:definitions>';
+const userTask = (id: string, inc: string, out: string) =>
+  `<bpmn:userTask id="${id}"><bpmn:extensionElements><zeebe:userTask /><zeebe:assignmentDefinition assignee="= officer" /></bpmn:extensionElements><bpmn:incoming>${inc}</bpmn:incoming><bpmn:outgoing>${out}</bpmn:outgoing></bpmn:userTask>`;
+const serviceTask = (id: string, type: string, inc: string, out: string) =>
+  `<bpmn:serviceTask id="${id}"><bpmn:extensionElements><zeebe:taskDefinition type="${type}" /></bpmn:extensionElements><bpmn:incoming>${inc}</bpmn:incoming><bpmn:outgoing>${out}</bpmn:outgoing></bpmn:serviceTask>`;
+const flow = (id: string, from: string, to: string) => `<bpmn:sequenceFlow id="${id}" sourceRef="${from}" targetRef="${to}" />`;
+const start = '<bpmn:startEvent id="start"><bpmn:outgoing>f0</bpmn:outgoing></bpmn:startEvent>';
+const end = (inc: string, id = 'end') => `<bpmn:endEvent id="${id}"><bpmn:incoming>${inc}</bpmn:incoming></bpmn:endEvent>`;
+const bpmn = (id: string, body: string) => ({ name: `${id}.bpmn`, xml: head(id) + body + tail });
+
+/** v1: review → end */
+const reviewV1 = bpmn('mig', start + flow('f0', 'start', 'review') + userTask('review', 'f0', 'f1') + flow('f1', 'review', 'end') + end('f1'));
+/** v2: review (48 h deadline) → notify → end */
+const reviewV2 = bpmn('mig', start + flow('f0', 'start', 'review') + userTask('review', 'f0', 'f1') + flow('f1', 'review', 'notify')
+  + serviceTask('notify', 'notify', 'f1', 'f2') + flow('f2', 'notify', 'end') + end('f2')
+  + '<bpmn:boundaryEvent id="deadline" attachedToRef="review"><bpmn:outgoing>f9</bpmn:outgoing><bpmn:timerEventDefinition><bpmn:timeDuration>PT48H</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>'
+  + flow('f9', 'deadline', 'late') + end('f9', 'late'));
+/** v3: review became a service task */
+const reviewV3 = bpmn('mig', start + flow('f0', 'start', 'review') + serviceTask('review', 'auto-review', 'f0', 'f1') + flow('f1', 'review', 'end') + end('f1'));
+
+describe('engine / process instance migration', () => {
+  let t: TestEngine;
+  beforeEach(async () => { t = await openTestEngine(); });
+  afterEach(() => t.close());
+
+  const defKey = async (processId: string, version: number) =>
+    (await t.engine.listDefinitions()).find((d) => d.bpmnProcessId === processId && d.version === version)!.processDefinitionKey;
+
+  it('given a user task waiting on v1, when it is migrated to v2, then the task keeps its key, assignee and variables and completing it follows v2 (deadline timer opened from v2)', async () => {
+    await t.engine.deploy([reviewV1]);
+    const { processInstanceKey: pi } = await t.engine.createInstance({ bpmnProcessId: 'mig', variables: { officer: 'li.lei', caseNo: 'C-1' } });
+    const before = await openTask(t.engine, pi, 'review');
+    await t.engine.deploy([reviewV2]);
+    const v2 = await defKey('mig', 2);
+
+    const result = await t.engine.migrateInstance(pi, { targetProcessDefinitionKey: v2, mappingInstructions: [{ sourceElementId: 'review', targetElementId: 'review' }] });
+
+    expect(result.moves.find((m) => m.sourceElementId === 'review')).to.include({ userTaskKey: before.userTaskKey, targetElementId: 'review' });
+    expect(await t.engine.getInstance(pi)).to.include({ processDefinitionKey: v2, version: 2 });
+    const after = await openTask(t.engine, pi, 'review');
+    expect(after).to.include({ userTaskKey: before.userTaskKey, assignee: 'li.lei', elementInstanceKey: before.elementInstanceKey });
+    expect(await t.engine.getVariables(pi)).to.deep.equal({ officer: 'li.lei', caseNo: 'C-1' });
+    const timers = await t.engine.listTimers({ processInstanceKey: pi });
+    expect(timers.map((x) => [x.elementId, x.dueAt])).to.deep.equal([['deadline', t.clock.now() + 48 * HOUR]]);
+    expect((await t.engine.history(pi)).filter((h) => h.intent === 'ELEMENT_MIGRATED').map((h) => h.elementId).sort()).to.deep.equal(['mig', 'review']);
+
+    await t.engine.completeUserTask(after.userTaskKey, { decision: 'ok' });
+    const notify = await oneJob(t.engine, 'notify');
+    expect(notify).to.include({ processInstanceKey: pi, elementId: 'notify', processDefinitionKey: v2 });
+    expect(await t.engine.listTimers({ processInstanceKey: pi })).to.deep.equal([]);
+    await t.engine.completeJob(notify.key);
+    expect(await completedPath(t.engine, pi)).to.deep.equal(['start', 'review', 'notify', 'end']);
+  });
+
+  it('given a job activated by a worker on v1, when the service task is migrated, then the job keeps its key, retries and lock and its completion continues on v2', async () => {
+    await t.engine.deploy([bpmn('mig-job', start + flow('f0', 'start', 'work') + serviceTask('work', 'work', 'f0', 'f1') + flow('f1', 'work', 'end') + end('f1'))]);
+    const { processInstanceKey: pi } = await t.engine.createInstance({ bpmnProcessId: 'mig-job', variables: { officer: 'wang.fang' } });
+    const job = await oneJob(t.engine, 'work');
+    await t.engine.deploy([bpmn('mig-job', start + flow('f0', 'start', 'work2') + serviceTask('work2', 'work-v2', 'f0', 'f1') + flow('f1', 'work2', 'check') + userTask('check', 'f1', 'f2') + flow('f2', 'check', 'end') + end('f2'))]);
+
+    const result = await t.engine.migrateInstance(pi, { targetProcessDefinitionKey: await defKey('mig-job', 2), mappingInstructions: [{ sourceElementId: 'work', targetElementId: 'work2' }] });
+
+    expect(result.moves.find((m) => m.targetElementId === 'work2')!.jobKey).to.equal(job.key);
+    const [row] = await t.engine.listJobs({ processInstanceKey: pi });
+    expect(row).to.include({ jobKey: job.key, elementId: 'work2', type: 'work', retries: job.retries, state: 'ACTIVATED' });
+    await t.engine.completeJob(job.key, { done: true });
+    expect((await openTask(t.engine, pi, 'check')).assignee).to.equal('wang.fang');
+  });
+
+  it('given a message catch event waiting on v1, when migrated, then the subscription is kept (same name and correlation key) and the message continues the instance on v2', async () => {
+    const catchEvent = (id: string, inc: string, out: string) => `<bpmn:intermediateCatchEvent id="${id}"><bpmn:incoming>${inc}</bpmn:incoming><bpmn:outgoing>${out}</bpmn:outgoing><bpmn:messageEventDefinition messageRef="m_paid" /></bpmn:intermediateCatchEvent>`;
+    await t.engine.deploy([bpmn('mig-msg', start + flow('f0', 'start', 'paid') + catchEvent('paid', 'f0', 'f1') + flow('f1', 'paid', 'end') + end('f1'))]);
+    const { processInstanceKey: pi } = await t.engine.createInstance({ bpmnProcessId: 'mig-msg', variables: { orderId: 'O-7', officer: 'zhao.min' } });
+    await t.engine.deploy([bpmn('mig-msg', start + flow('f0', 'start', 'paid') + catchEvent('paid', 'f0', 'f1') + flow('f1', 'paid', 'book') + userTask('book', 'f1', 'f2') + flow('f2', 'book', 'end') + end('f2'))]);
+    const [sub] = await t.engine.listSubscriptions(pi);
+
+    await t.engine.migrateInstance(pi, { targetProcessDefinitionKey: await defKey('mig-msg', 2), mappingInstructions: [{ sourceElementId: 'paid', targetElementId: 'paid' }] });
+
+    const [kept] = await t.engine.listSubscriptions(pi);
+    expect(kept).to.deep.equal(sub);
+    await t.engine.publishMessage({ name: 'paid', correlationKey: 'O-7' });
+    expect((await openTask(t.engine, pi, 'book')).assignee).to.equal('zhao.min');
+  });
+
+  it('given an active element missing from the mapping or changing its type, when migrating, then it is refused naming each element and nothing changes', async () => {
+    await t.engine.deploy([reviewV1]);
+    const { processInstanceKey: pi } = await t.engine.createInstance({ bpmnProcessId: 'mig', variables: { officer: 'li.lei' } });
+    const task = await openTask(t.engine, pi, 'review');
+    const v1 = await defKey('mig', 1);
+    await t.engine.deploy([reviewV2]);
+    await t.engine.deploy([reviewV3]);
+    const historyBefore = (await t.engine.history(pi)).length;
+
+    const missing = await refusal(t.engine.migrateInstance(pi, { targetProcessDefinitionKey: await defKey('mig', 2), mappingInstructions: [] }));
+    expect(missing.code).to.equal('INVALID_STATE');
+    expect(missing.message).to.contain('active element review has no mapping instruction');
+    const typeChange = await refusal(t.engine.migrateInstance(pi, { targetProcessDefinitionKey: await defKey('mig', 3), mappingInstructions: [{ sourceElementId: 'review', targetElementId: 'review' }] }));
+    expect(typeChange.code).to.equal('INVALID_STATE');
+    expect(typeChange.message).to.contain('is a userTask and cannot become review, a serviceTask');
+    const unknown = await refusal(t.engine.migrateInstance(pi, { targetProcessDefinitionKey: await defKey('mig', 2), mappingInstructions: [{ sourceElementId: 'review', targetElementId: 'nope' }] }));
+    expect(unknown.code).to.equal('INVALID_ARGUMENT');
+    expect((unknown.details as { refusals: Array<{ elementId: string }> }).refusals.map((r) => r.elementId)).to.deep.equal(['nope']);
+
+    expect(await t.engine.getInstance(pi)).to.include({ processDefinitionKey: v1, version: 1 });
+    expect(await openTask(t.engine, pi, 'review')).to.deep.equal(task);
+    expect(await t.engine.listTimers({ processInstanceKey: pi })).to.deep.equal([]);
+    expect((await t.engine.history(pi)).length).to.equal(historyBefore);
+    await t.engine.completeUserTask(task.userTaskKey);
+    expect(await completedPath(t.engine, pi)).to.deep.equal(['start', 'review', 'end']);
+  });
+
+  it('given two active branches, when previewing a plan that maps only one, then the preview lists what moves and what cannot and why, and writes nothing', async () => {
+    const fork = '<bpmn:parallelGateway id="fork"><bpmn:incoming>f0</bpmn:incoming><bpmn:outgoing>a0</bpmn:outgoing><bpmn:outgoing>b0</bpmn:outgoing></bpmn:parallelGateway>';
+    const body = start + flow('f0', 'start', 'fork') + fork + flow('a0', 'fork', 'review') + userTask('review', 'a0', 'a1') + flow('a1', 'review', 'endA') + end('a1', 'endA')
+      + flow('b0', 'fork', 'work') + serviceTask('work', 'work', 'b0', 'b1') + flow('b1', 'work', 'endB') + end('b1', 'endB');
+    await t.engine.deploy([bpmn('mig-par', body)]);
+    const { processInstanceKey: pi } = await t.engine.createInstance({ bpmnProcessId: 'mig-par', variables: { officer: 'li.lei' } });
+    await t.engine.deploy([bpmn('mig-par', body.replace('type="work"', 'type="work-2"'))]);
+    const plan = { targetProcessDefinitionKey: await defKey('mig-par', 2), mappingInstructions: [{ sourceElementId: 'review', targetElementId: 'review' }] };
+
+    const preview = await t.engine.previewMigration(pi, plan);
+
+    expect(preview.migratable).to.equal(false);
+    expect(preview.target).to.include({ bpmnProcessId: 'mig-par', version: 2 });
+    expect(preview.moves.map((m) => m.sourceElementId).sort()).to.deep.equal(['mig-par', 'review']);
+    expect(preview.refusals).to.have.length(1);
+    expect(preview.refusals[0]).to.include({ code: 'INVALID_STATE', elementId: 'work' });
+    expect(preview.refusals[0]!.reason).to.contain('no mapping instruction');
+    expect((await t.engine.getInstance(pi))!.version).to.equal(1);
+
+    const full = await t.engine.previewMigration(pi, { ...plan, mappingInstructions: [...plan.mappingInstructions, { sourceElementId: 'work', targetElementId: 'work' }] });
+    expect(full.migratable).to.equal(true);
+    expect(full.moves.find((m) => m.sourceElementId === 'work')!.notes).to.deep.equal([`job ${full.moves.find((m) => m.sourceElementId === 'work')!.jobKey} keeps its type 'work' (the target defines 'work-2')`]);
+    expect(await activeElements(t.engine, pi)).to.deep.equal(['review', 'work']);
+  });
+});
