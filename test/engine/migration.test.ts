@@ -144,4 +144,47 @@ describe('engine / process instance migration', () => {
     expect(full.moves.find((m) => m.sourceElementId === 'work')!.notes).to.deep.equal([`job ${full.moves.find((m) => m.sourceElementId === 'work')!.jobKey} keeps its type 'work' (the target defines 'work-2')`]);
     expect(await activeElements(t.engine, pi)).to.deep.equal(['review', 'work']);
   });
+  it('given a timer catch event waiting on v1, when migrated, then the timer keeps its key and due time and firing it continues on v2', async () => {
+    const timer = (id: string, inc: string, out: string) => `<bpmn:intermediateCatchEvent id="${id}"><bpmn:incoming>${inc}</bpmn:incoming><bpmn:outgoing>${out}</bpmn:outgoing><bpmn:timerEventDefinition><bpmn:timeDuration>PT2H</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>`;
+    await t.engine.deploy([bpmn('mig-timer', start + flow('f0', 'start', 'wait') + timer('wait', 'f0', 'f1') + flow('f1', 'wait', 'end') + end('f1'))]);
+    const { processInstanceKey: pi } = await t.engine.createInstance({ bpmnProcessId: 'mig-timer', variables: { officer: 'li.lei' } });
+    const [before] = await t.engine.listTimers({ processInstanceKey: pi });
+    await t.clock.advance(HOUR);
+    await t.engine.deploy([bpmn('mig-timer', start + flow('f0', 'start', 'wait2') + timer('wait2', 'f0', 'f1') + flow('f1', 'wait2', 'call') + userTask('call', 'f1', 'f2') + flow('f2', 'call', 'end') + end('f2'))]);
+
+    await t.engine.migrateInstance(pi, { targetProcessDefinitionKey: await defKey('mig-timer', 2), mappingInstructions: [{ sourceElementId: 'wait', targetElementId: 'wait2' }] });
+
+    const [after] = await t.engine.listTimers({ processInstanceKey: pi });
+    expect(after).to.deep.include({ timerKey: before!.timerKey, dueAt: before!.dueAt, elementId: 'wait2', processDefinitionKey: await defKey('mig-timer', 2) });
+    await t.clock.advance(HOUR);
+    expect((await openTask(t.engine, pi, 'call')).assignee).to.equal('li.lei');
+  });
+
+  it('given elements inside a sub-process, when a mapping would move an active element out of its scope, or drop a multi-instance body, then both are refused with their reasons', async () => {
+    const sub = (id: string, inner: string, inc: string, out: string) => `<bpmn:subProcess id="${id}"><bpmn:incoming>${inc}</bpmn:incoming><bpmn:outgoing>${out}</bpmn:outgoing><bpmn:startEvent id="${id}_s"><bpmn:outgoing>${id}_a</bpmn:outgoing></bpmn:startEvent>${flow(`${id}_a`, `${id}_s`, inner)}${userTask(inner, `${id}_a`, `${id}_b`)}${flow(`${id}_b`, inner, `${id}_e`)}${end(`${id}_b`, `${id}_e`)}</bpmn:subProcess>`;
+    await t.engine.deploy([bpmn('mig-scope', start + flow('f0', 'start', 'sub') + sub('sub', 'inner', 'f0', 'f1') + flow('f1', 'sub', 'end') + end('f1'))]);
+    const { processInstanceKey: pi } = await t.engine.createInstance({ bpmnProcessId: 'mig-scope', variables: { officer: 'li.lei' } });
+    // v2: the sub-process is there, and a top-level user task `outer`
+    await t.engine.deploy([bpmn('mig-scope', start + flow('f0', 'start', 'sub') + sub('sub', 'inner', 'f0', 'f1') + flow('f1', 'sub', 'outer') + userTask('outer', 'f1', 'f2') + flow('f2', 'outer', 'end') + end('f2'))]);
+    const v2 = await defKey('mig-scope', 2);
+
+    const out = await refusal(t.engine.migrateInstance(pi, { targetProcessDefinitionKey: v2, mappingInstructions: [{ sourceElementId: 'sub', targetElementId: 'sub' }, { sourceElementId: 'inner', targetElementId: 'outer' }] }));
+    expect(out.code).to.equal('INVALID_STATE');
+    expect(out.message).to.contain('element inner would move from flow scope sub (mapped to sub) into flow scope mig-scope');
+    const ok = await t.engine.migrateInstance(pi, { targetProcessDefinitionKey: v2, mappingInstructions: [{ sourceElementId: 'sub', targetElementId: 'sub' }, { sourceElementId: 'inner', targetElementId: 'inner' }] });
+    expect(ok.moves.map((m) => m.targetElementId).sort()).to.deep.equal(['inner', 'mig-scope', 'sub']);
+    await t.engine.completeUserTask((await openTask(t.engine, pi, 'inner')).userTaskKey);
+    expect((await openTask(t.engine, pi, 'outer')).assignee).to.equal('li.lei');
+
+    const mi = (seq: boolean | null) => bpmn('mig-mi', start + flow('f0', 'start', 'vote') + userTask('vote', 'f0', 'f1').replace('</bpmn:userTask>', seq === null ? '</bpmn:userTask>' : `<bpmn:multiInstanceLoopCharacteristics isSequential="${seq}"><bpmn:extensionElements><zeebe:loopCharacteristics inputCollection="= officers" inputElement="officer" /></bpmn:extensionElements></bpmn:multiInstanceLoopCharacteristics></bpmn:userTask>`) + flow('f1', 'vote', 'end') + end('f1'));
+    await t.engine.deploy([mi(false)]);
+    const votes = await t.engine.createInstance({ bpmnProcessId: 'mig-mi', variables: { officers: ['a', 'b'] } });
+    await t.engine.deploy([mi(null)]);
+    const dropped = await refusal(t.engine.migrateInstance(votes.processInstanceKey, { targetProcessDefinitionKey: await defKey('mig-mi', 2), mappingInstructions: [{ sourceElementId: 'vote', targetElementId: 'vote' }] }));
+    expect(dropped.message).to.contain('a multi-instance body cannot be added or removed by migration');
+    await t.engine.deploy([mi(true)]);
+    const changed = await refusal(t.engine.migrateInstance(votes.processInstanceKey, { targetProcessDefinitionKey: await defKey('mig-mi', 3), mappingInstructions: [{ sourceElementId: 'vote', targetElementId: 'vote' }] }));
+    expect(changed.message).to.contain('multi-instance vote is parallel and vote is sequential');
+    expect((await t.engine.listUserTasks({ processInstanceKey: votes.processInstanceKey, state: 'CREATED' })).map((x) => x.assignee)).to.have.length(2);
+  });
 });
