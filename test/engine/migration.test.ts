@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { activeElements, completedPath, HOUR, oneJob, openTask, openTestEngine, refusal, type TestEngine } from './support/harness.js';
 
@@ -186,5 +187,31 @@ describe('engine / process instance migration', () => {
     const changed = await refusal(t.engine.migrateInstance(votes.processInstanceKey, { targetProcessDefinitionKey: await defKey('mig-mi', 3), mappingInstructions: [{ sourceElementId: 'vote', targetElementId: 'vote' }] }));
     expect(changed.message).to.contain('multi-instance vote is parallel and vote is sequential');
     expect((await t.engine.listUserTasks({ processInstanceKey: votes.processInstanceKey, state: 'CREATED' })).map((x) => x.assignee)).to.have.length(2);
+  });
+  it('given a case in 处置 on the shipped case-handling process, when it moves to a version whose 督办 mark is a new element, then the task, its due date and every deadline timer keep their keys and due times', async () => {
+    const v1Xml = readFileSync(new URL('../../processes/case-handling.bpmn', import.meta.url), 'utf8');
+    await t.engine.deploy([{ name: 'case-handling.bpmn', xml: v1Xml }]);
+    const due = { handleWarnAt: '2026-03-04T09:00:00+08:00', handleDueAt: '2026-03-05T09:00:00+08:00', handleSuperviseAt: '2026-03-06T09:00:00+08:00' };
+    const { processInstanceKey: pi } = await t.engine.createInstance({ bpmnProcessId: 'case-handling', variables: { caseId: '42', unitCode: 'D-CGJ' } });
+    await t.engine.completeJob((await oneJob(t.engine, 'case-deadline')).key, due);
+    const task = await openTask(t.engine, pi, 'handle');
+    const timers = await t.engine.listTimers({ processInstanceKey: pi });
+    expect(timers.map((x) => x.elementId).sort()).to.deep.equal(['handleDue', 'handleSupervise', 'handleWarn']);
+    // v2: the 督办 boundary becomes 红牌督办 with an id of its own
+    const v2Xml = v1Xml.replace('id="handleDue" name="督办"', 'id="handleDueRed" name="红牌督办"').replace('sourceRef="handleDue"', 'sourceRef="handleDueRed"').replace('bpmnElement="handleDue"', 'bpmnElement="handleDueRed"');
+    const [v2] = await t.engine.deploy([{ name: 'case-handling.bpmn', xml: v2Xml }]);
+    expect(v2!.version).to.equal(2);
+
+    const same = ['handle', 'handleWarn', 'handleSupervise'].map((id) => ({ sourceElementId: id, targetElementId: id }));
+    const result = await t.engine.migrateInstance(pi, { targetProcessDefinitionKey: v2!.processDefinitionKey, mappingInstructions: [...same, { sourceElementId: 'handleDue', targetElementId: 'handleDueRed' }] });
+
+    expect(result.moves.find((m) => m.sourceElementId === 'handle')!.kept!.sort()).to.deep.equal(['timer:handleDue→handleDueRed', 'timer:handleSupervise→handleSupervise', 'timer:handleWarn→handleWarn']);
+    const after = await t.engine.listTimers({ processInstanceKey: pi });
+    const byKey = new Map(after.map((x) => [x.timerKey, x]));
+    for (const before of timers) {
+      expect(byKey.get(before.timerKey)).to.include({ dueAt: before.dueAt, elementId: before.elementId === 'handleDue' ? 'handleDueRed' : before.elementId });
+    }
+    expect(await openTask(t.engine, pi, 'handle')).to.deep.include({ userTaskKey: task.userTaskKey, dueDate: task.dueDate, candidateGroups: ['D-CGJ'] });
+    expect((await t.engine.getInstance(pi))!.version).to.equal(2);
   });
 });
