@@ -308,6 +308,15 @@ export async function migrateInstance(ctx: CommandContext, instanceKey: string, 
         payload: json({ sourceElementId: m.sourceElementId, sourceProcessDefinitionKey: sourceRef.processDefinitionKey, sourceVersion: sourceRef.version, targetProcessDefinitionKey: target.defKey, targetVersion: target.version }),
       });
     }
+    // the task's readers (the inbox) learn its new element and definition, as Zeebe's user task MIGRATED record tells them
+    for (const m of w.preview.moves) {
+      if (!m.userTaskKey) continue;
+      await appendHistory(db, {
+        instanceKey, processId: target.processId, elementKey: m.elementInstanceKey, elementId: m.targetElementId, elementType: m.elementType,
+        intent: 'USER_TASK_MIGRATED', at: ctx.clock.now(), payload: json({ userTaskKey: m.userTaskKey }),
+      });
+      run.effects.userTaskEvents.push({ intent: 'MIGRATED', taskKey: m.userTaskKey });
+    }
     // a buffered message matching a newly opened subscription correlates now
     await run.drain();
     return w.preview;

@@ -16,6 +16,8 @@ const TASK_ELEMENT_TYPES = new Set(['serviceTask', 'userTask', 'sendTask', 'busi
 const TASK_INTENTS: Record<string, 'CREATED' | 'ASSIGNED' | 'UPDATED' | 'COMPLETED' | 'CANCELED'> = {
   USER_TASK_CREATED: 'CREATED', USER_TASK_ASSIGNED: 'ASSIGNED', USER_TASK_UPDATED: 'UPDATED',
   USER_TASK_COMPLETED: 'COMPLETED', USER_TASK_CANCELED: 'CANCELED',
+  // a migrated task (new element, new definition): readers refresh it as after an update
+  USER_TASK_MIGRATED: 'UPDATED',
 };
 
 export function toPortTask(t: EngineUserTask): UserTask {

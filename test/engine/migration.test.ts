@@ -55,6 +55,7 @@ describe('engine / process instance migration', () => {
     const timers = await t.engine.listTimers({ processInstanceKey: pi });
     expect(timers.map((x) => [x.elementId, x.dueAt])).to.deep.equal([['deadline', t.clock.now() + 48 * HOUR]]);
     expect((await t.engine.history(pi)).filter((h) => h.intent === 'ELEMENT_MIGRATED').map((h) => h.elementId).sort()).to.deep.equal(['mig', 'review']);
+    expect((await t.engine.history(pi)).filter((h) => h.intent === 'USER_TASK_MIGRATED').map((h) => h.payload)).to.deep.equal([{ userTaskKey: before.userTaskKey }]);
 
     await t.engine.completeUserTask(after.userTaskKey, { decision: 'ok' });
     const notify = await oneJob(t.engine, 'notify');
