@@ -18,6 +18,7 @@ import { historyRoutes } from './cases/history-routes.js';
 import { dashboardRoutes } from './dashboard/dashboard-routes.js';
 import { ADMIN_JSON_LIMIT, ADMIN_LARGE_BODY_PATHS, processRoutes } from './admin/process-routes.js';
 import { formRoutes } from './admin/form-routes.js';
+import { migrationRoutes } from './operations/migration-routes.js';
 import { operationsRoutes } from './operations/operations-routes.js';
 import { docsRoute, openApiDocument } from './docs/openapi.js';
 import { optionsFromDocument } from './http/options.js';
@@ -90,6 +91,7 @@ export function createApp(deps: AppDeps): Express {
     api.use(processRoutes(deps.workflow));
     api.use(formRoutes(deps.workflow));
     api.use(operationsRoutes(deps.workflow));
+    api.use(migrationRoutes(deps.workflow));
     api.use(uploadRoutes({ dataDir: deps.config.DATA_DIR }));
     api.use(cameraRoutes(deps.workflow, { minConfidence: deps.config.AI_MIN_CONFIDENCE ?? 0.6 }));
   }

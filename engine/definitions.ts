@@ -48,6 +48,11 @@ export class Definitions {
     return d;
   }
 
+  /** A version by key, or undefined (a caller's key, not one the engine stored). */
+  find(defKey: string): Definition | undefined {
+    return this.byKey.get(defKey);
+  }
+
   latest(processId: string): Definition | undefined {
     return this.latestByProcess.get(processId);
   }

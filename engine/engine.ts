@@ -6,6 +6,7 @@ import { deploy, type DeployResource, type DeployedProcess } from './commands/de
 import { exporterPosition, saveExporterPosition } from './commands/exporters.js';
 import { resolveIncident } from './commands/incidents.js';
 import { cancelInstance, createInstance, setVariables, type CreateInstanceRequest } from './commands/instances.js';
+import { migrateInstance, previewMigration, type MigrationPlan, type MigrationPreview } from './commands/migrate.js';
 import { activateJobs, completeJob, failJob, throwError, updateJobRetries, type ActivatedJob } from './commands/jobs.js';
 import { broadcastSignal, publishMessage } from './commands/messages.js';
 import { assignUserTask, completeUserTask, updateUserTask } from './commands/user-tasks.js';
@@ -184,6 +185,15 @@ export class Engine extends EventEmitter {
 
   /** Resolves an incident and retries what failed: the element's step, or the job (give it retries first). */
   resolveIncident(incidentKey: string): Promise<void> { return resolveIncident(this.ctx, incidentKey); }
+
+  /**
+   * Process instance migration (Camunda 8 semantics, commands/migrate.ts): moves a running instance to another
+   * deployed definition by element mappings, all or nothing; refused with every element that cannot move and why.
+   */
+  migrateInstance(instanceKey: string, plan: MigrationPlan): Promise<MigrationPreview> { return migrateInstance(this.ctx, instanceKey, plan); }
+
+  /** What `migrateInstance` would do with the same plan, writing nothing: what moves, what cannot and why. */
+  previewMigration(instanceKey: string, plan: MigrationPlan): Promise<MigrationPreview> { return previewMigration(this.ctx, instanceKey, plan); }
 
   /** Fires due timers, returns timed-out jobs, wakes workers for jobs whose back-off ended, drops expired messages. */
   processDue(): Promise<void> {

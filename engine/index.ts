@@ -11,3 +11,4 @@ export { pruneEngineDatabase } from './retention/prune-database.js';
 export type { PruneOptions, PruneResult, PrunedTable } from './retention/prune-finished.js';
 // operations views (issue 18), read straight from the engine's driver by the port's embedded adapter
 export { countOpenIncidents, definitionSummaries, elementStatistics, incidentsWithJobs, searchInstances, type IncidentWithJob } from './queries.js';
+export type { MappingInstruction, MigrationMove, MigrationPlan, MigrationPreview, MigrationRefusal } from './commands/migrate.js';

@@ -183,6 +183,25 @@ export interface IncidentDetail {
   createdAt: string;
 }
 
+/** Process instance migration (issue 18), Camunda 8's: element mappings from the instance's version to a target version. */
+export interface MigrationPlan {
+  targetProcessDefinitionKey: string;
+  mappingInstructions: Array<{ sourceElementId: string; targetElementId: string }>;
+}
+
+/** What a migration does or would do: element instances moving (with the job, user task, incidents and waits they take along), and every refusal. */
+export interface MigrationPreview {
+  processInstanceKey: string;
+  source: { processDefinitionKey: string; bpmnProcessId: string; version: number };
+  target: { processDefinitionKey: string; bpmnProcessId: string; version: number } | null;
+  migratable: boolean;
+  moves: Array<{
+    elementInstanceKey: string; elementType: string; sourceElementId: string; targetElementId: string;
+    jobKey?: string; userTaskKey?: string; incidentKeys?: string[]; kept?: string[]; closed?: string[]; opened?: string[]; notes?: string[];
+  }>;
+  refusals: Array<{ code: 'INVALID_ARGUMENT' | 'INVALID_STATE'; elementId: string | null; elementInstanceKey: string | null; reason: string }>;
+}
+
 export interface WorkflowEngine {
   readonly kind: 'embedded' | 'camunda';
   deploy(resources: DeployResource[]): Promise<DeployResult>;
@@ -228,6 +247,13 @@ export interface WorkflowEngine {
   listIncidents(filter: { processInstanceKeys?: string[]; incidentType?: string }): Promise<IncidentDetail[]>;
   getIncident(incidentKey: string): Promise<IncidentDetail | null>;
   updateJobRetries(jobKey: string, retries: number): Promise<void>;
+  /**
+   * Moves a running instance to another version by element mappings, all or nothing; refused as INVALID_ARGUMENT /
+   * INVALID_STATE with `details.refusals` naming each element that cannot move and why (embedded), or the cluster's rejection.
+   */
+  migrateInstance(processInstanceKey: string, plan: MigrationPlan): Promise<void>;
+  /** dry run of `migrateInstance`: what moves, what cannot and why; UNAVAILABLE where the engine has no dry run (Camunda) */
+  previewMigration(processInstanceKey: string, plan: MigrationPlan): Promise<MigrationPreview>;
   /** open incidents in the whole engine */
   countOpenIncidents(): Promise<number>;
   close(): Promise<void>;

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { formApiPaths } from '../admin/form-routes.js';
 import { processApiPaths } from '../admin/process-routes.js';
+import { migrationApiPaths } from '../operations/migration-routes.js';
 import { operationsApiPaths } from '../operations/operations-routes.js';
 import { registryApiPaths } from '../admin/registry/registry-openapi.js';
 import { actorSchema, loginBody } from '../auth/auth-routes.js';
@@ -55,6 +56,7 @@ export function openApiDocument(version: string): Schema {
       '/tasks/{key}/complete': { post: { summary: 'complete with form data, checked against the schema derived from the form (unknown keys refused)', security: auth, parameters: [...pathParams(taskKeyParams), idemHeader], requestBody: body(completeBody), responses: { '200': json(anyObject), '400': err('form data invalid'), ...guarded, '404': err('no such task'), '409': err('finished or claimed by someone else') } } },
       ...processApiPaths(),
       ...operationsApiPaths(),
+      ...migrationApiPaths(),
       ...formApiPaths(),
       ...open311ApiPaths(),
       ...registryApiPaths(),

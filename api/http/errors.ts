@@ -98,7 +98,9 @@ function fromDomain(err: unknown): HttpError | null {
     const status = typeof err.details?.['status'] === 'number' ? err.details['status'] : { NOT_FOUND: 404, INVALID_ARGUMENT: 400, INVALID_TRANSITION: 409, CONFLICT: 409 }[err.code];
     const fallback = { NOT_FOUND: 'not_found', INVALID_ARGUMENT: 'invalid_input', INVALID_TRANSITION: 'conflict', CONFLICT: 'conflict' }[err.code];
     const errors = err.details?.['errors'];
-    return new HttpError(status, apiCode ?? fallback, err.message, errors ? { errors } : undefined);
+    // a refused process migration names each element that cannot move and why
+    const refusals = err.details?.['refusals'];
+    return new HttpError(status, apiCode ?? fallback, err.message, errors ? { errors } : refusals ? { refusals } : undefined);
   }
   if (err instanceof PortError) {
     if (err.code === 'UNAVAILABLE') return new HttpError(503, 'unavailable');

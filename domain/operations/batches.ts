@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { PortError, type InstanceSummary, type WorkflowEngine } from '../../port/workflow-engine.js';
+import { PortError, type InstanceSummary, type MigrationPlan, type WorkflowEngine } from '../../port/workflow-engine.js';
 import { DomainError } from '../shared/errors.js';
 import { casesOfPage } from './instance-cases.js';
 import { portSearch, type InstanceFilter } from './instance-list.js';
+import { migrateInstance } from './migration.js';
 import { cancelInstance, retryIncident, type Operator } from './repair.js';
 
 /** How many instances one batch takes on; more must be narrowed by the filter (or run again after this one). */
@@ -10,13 +11,13 @@ export const BATCH_MAX = 500;
 /** Finished batches kept for reading their results, newest last. */
 const KEPT = 100;
 
-export type BatchAction = 'retry' | 'cancel';
+export type BatchAction = 'retry' | 'cancel' | 'migrate';
 
 export interface BatchItem {
   processInstanceKey: string;
   caseNo: string | null;
   state: 'pending' | 'done' | 'failed';
-  /** retry: the incidents retried; cancel: 1 */
+  /** retry: the incidents retried; cancel, migrate: 1 */
   done: number;
   code?: string;
   message?: string;
@@ -26,6 +27,8 @@ export interface Batch {
   id: string;
   action: BatchAction;
   filter: InstanceFilter;
+  /** migrate: the target version and the element mappings */
+  plan?: MigrationPlan;
   reason: string;
   actor: string;
   state: 'running' | 'finished';
@@ -48,7 +51,7 @@ export function getBatch(id: string): Batch | null {
   return batches.get(id) ?? null;
 }
 
-/** The instances a filter matches now, up to BATCH_MAX (retry: only those with an open incident; cancel: only running ones). */
+/** The instances a filter matches now, up to BATCH_MAX (retry: only those with an open incident; cancel, migrate: only running ones). */
 async function targets(port: WorkflowEngine, action: BatchAction, filter: InstanceFilter): Promise<InstanceSummary[]> {
   const f: InstanceFilter = action === 'retry' ? { ...filter, state: 'INCIDENT' } : { ...filter, state: 'ACTIVE' };
   const out: InstanceSummary[] = [];
@@ -70,7 +73,7 @@ function codeOf(err: unknown): { code: string; message: string } {
 }
 
 /** Starts a batch over the instances the filter matches now and answers at once; `run` is its progress to await (tests, shutdown). */
-export async function startBatch(port: WorkflowEngine, action: BatchAction, filter: InstanceFilter, who: Operator): Promise<{ batch: Batch; run: Promise<void> }> {
+export async function startBatch(port: WorkflowEngine, action: BatchAction, filter: InstanceFilter, who: Operator, plan?: MigrationPlan): Promise<{ batch: Batch; run: Promise<void> }> {
   const found = await targets(port, action, filter);
   if (found.length > BATCH_MAX) {
     throw new DomainError('INVALID_ARGUMENT', `the filter matches more than ${BATCH_MAX} instances: narrow it`, { apiCode: 'batch_too_large', status: 422, max: BATCH_MAX });
@@ -78,7 +81,7 @@ export async function startBatch(port: WorkflowEngine, action: BatchAction, filt
   if (!found.length) throw new DomainError('INVALID_ARGUMENT', 'the filter matches no instance to act on', { apiCode: 'batch_empty', status: 422 });
   const cases = await casesOfPage(found);
   const batch: Batch = {
-    id: randomUUID(), action, filter, reason: who.reason, actor: who.username, state: 'running', total: found.length, processed: 0, failed: 0,
+    id: randomUUID(), action, filter, ...(plan ? { plan } : {}), reason: who.reason, actor: who.username, state: 'running', total: found.length, processed: 0, failed: 0,
     createdAt: new Date().toISOString(), finishedAt: null,
     items: found.map((i) => ({ processInstanceKey: i.processInstanceKey, caseNo: cases.get(i.processInstanceKey)?.caseNo ?? null, state: 'pending', done: 0 })),
   };
@@ -88,7 +91,10 @@ export async function startBatch(port: WorkflowEngine, action: BatchAction, filt
   const run = (async () => {
     for (const item of batch.items) {
       try {
-        if (action === 'cancel') {
+        if (action === 'migrate') {
+          await migrateInstance(port, item.processInstanceKey, plan!, operator);
+          item.done = 1;
+        } else if (action === 'cancel') {
           await cancelInstance(port, item.processInstanceKey, operator);
           item.done = 1;
         } else {

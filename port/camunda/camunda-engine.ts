@@ -10,7 +10,7 @@ import {
   type ProcessDefinitionKey, type ProcessInstanceKey, type UserTaskKey, type VariableKey,
 } from '@camunda8/orchestration-cluster-api';
 import {
-  PortError, type DeployResource, type DeployResult, type EngineEventBatchListener, type EngineEventListener, type InstanceSearch, type JobHandlerSpec, type RunningWorkers,
+  PortError, type DeployResource, type DeployResult, type EngineEventBatchListener, type EngineEventListener, type InstanceSearch, type JobHandlerSpec, type MigrationPlan, type MigrationPreview, type RunningWorkers,
   type Variables, type WorkflowEngine,
 } from '../workflow-engine.js';
 import { MetadataCache, readMetadata, type ElementInfo } from './bpmn-metadata.js';
@@ -234,6 +234,8 @@ export class CamundaWorkflowEngine implements WorkflowEngine {
   getInstance(processInstanceKey: string) { return this.operations.getInstance(processInstanceKey); }
   listIncidents(filter: { processInstanceKeys?: string[]; incidentType?: string }) { return this.operations.listIncidents(filter); }
   getIncident(incidentKey: string) { return this.operations.getIncident(incidentKey); }
+  migrateInstance(processInstanceKey: string, plan: MigrationPlan) { return this.operations.migrateInstance(processInstanceKey, plan); }
+  async previewMigration(_processInstanceKey: string, _plan: MigrationPlan): Promise<MigrationPreview> { return this.operations.previewMigration(); }
   updateJobRetries(jobKey: string, retries: number) { return this.operations.updateJobRetries(jobKey, retries); }
   countOpenIncidents() { return this.operations.countOpenIncidents(); }
 

@@ -7,7 +7,7 @@
 import type {
   CamundaClient, IncidentKey, JobKey, ProcessDefinitionKey, ProcessInstanceKey,
 } from '@camunda8/orchestration-cluster-api';
-import { PortError, type ElementStatistics, type IncidentDetail, type InstanceSearch, type InstanceSummary, type ProcessDefinitionSummary } from '../workflow-engine.js';
+import { PortError, type ElementStatistics, type MigrationPlan, type IncidentDetail, type InstanceSearch, type InstanceSummary, type ProcessDefinitionSummary } from '../workflow-engine.js';
 import { mapped } from './errors.js';
 
 const asKey = <K>(value: string): K => value as unknown as K;
@@ -108,6 +108,20 @@ export class CamundaOperations {
       if (err instanceof PortError && err.code === 'NOT_FOUND') return null;
       throw err;
     }
+  }
+
+  /** The cluster's own migration (POST /process-instances/{key}/migration); its rejection names what cannot move. */
+  async migrateInstance(processInstanceKey: string, plan: MigrationPlan): Promise<void> {
+    await mapped(`migrate process instance ${processInstanceKey}`, () => this.client.migrateProcessInstance({
+      processInstanceKey: asKey<ProcessInstanceKey>(processInstanceKey),
+      targetProcessDefinitionKey: asKey<ProcessDefinitionKey>(plan.targetProcessDefinitionKey),
+      mappingInstructions: plan.mappingInstructions.map((m) => ({ sourceElementId: asKey<never>(m.sourceElementId), targetElementId: asKey<never>(m.targetElementId) })),
+    }));
+  }
+
+  /** Camunda 8 has no dry run of a migration (Operate previews in its UI only): refused rather than guessed. */
+  previewMigration(): never {
+    throw new PortError('UNAVAILABLE', 'a Camunda 8 cluster offers no migration preview (dry run) through its API: use Operate\'s migration view, or migrate and read the rejection');
   }
 
   async updateJobRetries(jobKey: string, retries: number): Promise<void> {

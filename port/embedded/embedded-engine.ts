@@ -3,7 +3,7 @@ import {
   type HistoryEvent, type IncidentWithJob, type ProcessInstance, type UserTask as EngineUserTask,
 } from '../../engine/index.js';
 import {
-  PortError, type DeployResource, type DeployResult, type EngineEvent, type IncidentDetail, type InstanceSearch, type InstanceSummary, type EngineEventBatchListener, type EngineEventListener, type JobHandlerSpec,
+  PortError, type DeployResource, type DeployResult, type EngineEvent, type IncidentDetail, type InstanceSearch, type MigrationPlan, type MigrationPreview, type InstanceSummary, type EngineEventBatchListener, type EngineEventListener, type JobHandlerSpec,
   type RunningWorkers, type UserTask, type Variables, type WorkflowEngine,
 } from '../workflow-engine.js';
 
@@ -16,6 +16,8 @@ const TASK_ELEMENT_TYPES = new Set(['serviceTask', 'userTask', 'sendTask', 'busi
 const TASK_INTENTS: Record<string, 'CREATED' | 'ASSIGNED' | 'UPDATED' | 'COMPLETED' | 'CANCELED'> = {
   USER_TASK_CREATED: 'CREATED', USER_TASK_ASSIGNED: 'ASSIGNED', USER_TASK_UPDATED: 'UPDATED',
   USER_TASK_COMPLETED: 'COMPLETED', USER_TASK_CANCELED: 'CANCELED',
+  // a migrated task (new element, new definition): readers refresh it as after an update
+  USER_TASK_MIGRATED: 'UPDATED',
 };
 
 export function toPortTask(t: EngineUserTask): UserTask {
@@ -321,6 +323,14 @@ export class EmbeddedWorkflowEngine implements WorkflowEngine {
       const [row] = await incidentsWithJobs(this.engine.driver, { incidentKey });
       return row ? incidentDetail(row) : null;
     });
+  }
+
+  migrateInstance(processInstanceKey: string, plan: MigrationPlan) {
+    return port(async () => void (await this.engine.migrateInstance(processInstanceKey, plan)));
+  }
+
+  previewMigration(processInstanceKey: string, plan: MigrationPlan): Promise<MigrationPreview> {
+    return port(() => this.engine.previewMigration(processInstanceKey, plan));
   }
 
   updateJobRetries(jobKey: string, retries: number) {

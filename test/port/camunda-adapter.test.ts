@@ -118,6 +118,29 @@ describe('camunda adapter against the simulation', function () {
     expect(served).to.equal(review.content);
   });
 
+  it('given a waiting user task, when the adapter migrates the instance, then the cluster\'s migration runs (the instance is on v2, its task keeps its key); a refused plan is INVALID_STATE and a preview UNAVAILABLE', async () => {
+    const a = adapter();
+    const files = fixtures();
+    await a.deploy(files);
+    const { processInstanceKey } = await a.createInstance({ bpmnProcessId: 'port-review', variables: { caseId: 'C-7' } });
+    const task = await eventually('the review task', async () => (await sim.engine.listUserTasks({ processInstanceKey, state: 'CREATED' }))[0]);
+    const review = files.find((f) => f.name === 'port-review.bpmn')!;
+    const { processes } = await a.deploy([{ name: review.name, content: review.content.replace('name="Review case"', 'name="Review case (v2)"') }]);
+    const target = processes[0]!.processDefinitionKey;
+
+    const refused = await a.migrateInstance(processInstanceKey, { targetProcessDefinitionKey: target, mappingInstructions: [] }).catch((e: unknown) => e);
+    expect(refused).to.be.instanceOf(PortError);
+    expect((refused as PortError).code).to.equal('INVALID_STATE');
+    expect((await sim.engine.getInstance(processInstanceKey))!.version).to.equal(1);
+    const preview = await a.previewMigration(processInstanceKey, { targetProcessDefinitionKey: target, mappingInstructions: [] }).catch((e: unknown) => e);
+    expect((preview as PortError).code).to.equal('UNAVAILABLE');
+
+    await a.migrateInstance(processInstanceKey, { targetProcessDefinitionKey: target, mappingInstructions: [{ sourceElementId: 'Review', targetElementId: 'Review' }] });
+    expect(sim.calls.some((c) => c.method === 'POST' && c.path === `/v2/process-instances/${processInstanceKey}/migration` && c.status === 204)).to.equal(true);
+    expect(await sim.engine.getInstance(processInstanceKey)).to.include({ processDefinitionKey: target, version: 2 });
+    expect((await sim.engine.listUserTasks({ processInstanceKey, state: 'CREATED' })).map((t) => t.userTaskKey)).to.deep.equal([task!.userTaskKey]);
+  });
+
   it('given an address where no cluster answers, when the adapter opens, then it stops with UNAVAILABLE', async () => {
     let caught: unknown;
     try {

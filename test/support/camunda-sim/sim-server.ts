@@ -172,6 +172,14 @@ export async function startCamundaSim(options: CamundaSimOptions = {}): Promise<
       return { status: 200, json: processInstanceView(p, incidents.length > 0) };
     })
 
+    .add('POST', '/v2/process-instances/:key/migration', async (req) => {
+      const key = req.params['key']!;
+      const b = req.body as { targetProcessDefinitionKey?: string; mappingInstructions?: Array<{ sourceElementId: string; targetElementId: string }> };
+      if (!(await engine.getInstance(key))) throw notFound('process instance', key, 'MIGRATE');
+      await run('MIGRATE', () => engine.migrateInstance(key, { targetProcessDefinitionKey: String(b.targetProcessDefinitionKey ?? ''), mappingInstructions: b.mappingInstructions ?? [] }));
+      return noContent;
+    })
+
     .add('POST', '/v2/process-instances/:key/cancellation', async (req) => {
       const key = req.params['key']!;
       const p = await engine.getInstance(key);
