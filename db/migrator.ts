@@ -16,6 +16,7 @@ import * as outboxCaseIndex from './migrations/0016-outbox-case-index.js';
 import * as classifyExamples from './migrations/0021-classify-examples.js';
 import * as classifyModels from './migrations/0022-classify-models.js';
 import * as hotlineCalls from './migrations/0024-hotline-calls.js';
+import * as caseAssignments from './migrations/0025-case-assignments.js';
 
 export type MigrationFn = UmzugMigrationFn<QueryInterface>;
 
@@ -40,6 +41,7 @@ const migrations = [
   { name: '0021-classify-examples', ...classifyExamples },
   { name: '0022-classify-models', ...classifyModels },
   { name: '0024-hotline-calls', ...hotlineCalls },
+  { name: '0025-case-assignments', ...caseAssignments },
 ];
 
 export function createMigrator(sequelize: Sequelize): Umzug<QueryInterface> {
