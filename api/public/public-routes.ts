@@ -2,6 +2,7 @@ import { Router, type Request, type RequestHandler } from 'express';
 import { fileCase } from '../../domain/intake/file-case.js';
 import { followCase, rateCase } from '../../domain/intake/tracking.js';
 import type { WorkflowEngine } from '../../port/workflow-engine.js';
+import { refuseStaffSession } from '../auth/middleware.js';
 import { location, phone } from '../cases/case-routes.js';
 import { idempotent } from '../http/idempotency.js';
 import { text, validate } from '../http/validate.js';
@@ -20,7 +21,7 @@ export const ratingBody = {
 export function publicRoutes(port: WorkflowEngine, options: { limiter: RequestHandler }): Router {
   const r = Router();
   r.use('/public', options.limiter);
-  r.post('/public/reports', validate({ body: publicReportBody }),
+  r.post('/public/reports', refuseStaffSession, validate({ body: publicReportBody }),
     idempotent(() => 'POST /public/reports', async (req: Request) => {
       const filed = await fileCase(port, { ...(req.body as { description: string }), channel: 'photo' });
       return { status: 201, body: { caseNo: filed.caseNo, status: filed.status, trackingToken: filed.trackingToken } };
