@@ -55,7 +55,7 @@ describe('web: 领导交办, the district leader assigns a case', function () {
     await page.getByRole('button', { name: '交办' }).click();
     await page.locator('[data-testid=assign-message] [role=alert]').waitFor();
     expect(await page.locator('[data-testid=assign-message]').textContent()).to.contain('请填写领导批示');
-    expect(await page.evaluate(() => document.activeElement?.id)).to.equal('assign-instruction');
+    expect(await page.locator(':focus').evaluate((el) => (el as unknown as { id: string }).id)).to.equal('assign-instruction');
     expect(await Case.count()).to.equal(cases);
   });
 
