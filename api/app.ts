@@ -11,6 +11,8 @@ import { cameraEventRoutes } from './camera/camera-event-routes.js';
 import { cameraRoutes, ingestBodyParser } from './camera/camera-routes.js';
 import { caseRoutes } from './cases/case-routes.js';
 import { hotlineRoutes } from './hotline/hotline-routes.js';
+import { assignmentRoutes } from './assignments/assignment-routes.js';
+import { fieldReportRoutes } from './field/field-report-routes.js';
 import { revisitRoutes } from './followup/revisit-routes.js';
 import { caseSearchRoutes } from './cases/case-search.js';
 import { classifyRoutes } from './classify/classify-routes.js';
@@ -85,6 +87,8 @@ export function createApp(deps: AppDeps): Express {
     api.use(publicRoutes(deps.workflow, { limiter: publicLimiter }));
     api.use(caseRoutes(deps.workflow));
     api.use(hotlineRoutes());
+    api.use(assignmentRoutes(deps.workflow));
+    api.use(fieldReportRoutes(deps.workflow, { dataDir: deps.config.DATA_DIR }));
     api.use(revisitRoutes(deps.workflow));
     api.use(historyRoutes(deps.workflow));
     api.use(taskRoutes(deps.workflow));

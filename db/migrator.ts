@@ -17,6 +17,7 @@ import * as intakeIntent from './migrations/0017-intake-intent.js';
 import * as classifyExamples from './migrations/0021-classify-examples.js';
 import * as classifyModels from './migrations/0022-classify-models.js';
 import * as hotlineCalls from './migrations/0024-hotline-calls.js';
+import * as caseAssignments from './migrations/0025-case-assignments.js';
 
 export type MigrationFn = UmzugMigrationFn<QueryInterface>;
 
@@ -42,6 +43,7 @@ const migrations = [
   { name: '0021-classify-examples', ...classifyExamples },
   { name: '0022-classify-models', ...classifyModels },
   { name: '0024-hotline-calls', ...hotlineCalls },
+  { name: '0025-case-assignments', ...caseAssignments },
 ];
 
 export function createMigrator(sequelize: Sequelize): Umzug<QueryInterface> {

@@ -31,3 +31,20 @@ export function requireRole(...roles: Role[]): RequestHandler {
     next();
   };
 }
+
+/** Where each role files what it sees: its own page, under its own name. */
+export const FILING_PAGE: Partial<Record<Role, string>> = { grid_worker: '/field/', leader: '/assign/', operator: '/hotline/' };
+
+/**
+ * 随手拍 is the anonymous citizen's channel. A report sent with a staff session (the page sends the token
+ * whenever someone is signed in) would file a case nobody owns while the sender believes it is theirs, so it is
+ * refused (403 `staff_report_elsewhere`, naming the role's own page when it has one). An expired or unknown
+ * token is no session: the report goes on as anonymous.
+ */
+export const refuseStaffSession: RequestHandler = async (req, _res, next) => {
+  const token = bearerToken(req);
+  const actor = token ? await authenticate(token) : null;
+  if (!actor) return next();
+  const page = FILING_PAGE[actor.role] ?? null;
+  next(new HttpError(403, 'staff_report_elsewhere', undefined, { page }));
+};

@@ -7,7 +7,9 @@ import { registryApiPaths } from '../admin/registry/registry-openapi.js';
 import { actorSchema, loginBody } from '../auth/auth-routes.js';
 import { auditRecordsApiPaths } from '../audit/audit-records-routes.js';
 import { cameraEventsApiPaths } from '../camera/camera-event-routes.js';
+import { assignmentBody } from '../assignments/assignment-routes.js';
 import { caseIdParams, newCaseBody } from '../cases/case-routes.js';
+import { fieldReportBody } from '../field/field-report-routes.js';
 import { caseSearchOperation, reportingApiPaths } from '../dashboard/reporting-openapi.js';
 import { pagingErrors, pagingFields } from '../http/paging-schema.js';
 import { open311ApiPaths } from '../open311/open311-docs.js';
@@ -46,7 +48,15 @@ export function openApiDocument(version: string): Schema {
       '/auth/logout': { post: { summary: 'end the session', security: auth, responses: { '204': { description: 'logged out' }, '401': err('not logged in') } } },
       '/cases': { get: caseSearchOperation, post: { summary: 'file a case: hotline (operator), grid worker report, leader 交办 (high priority)', security: auth, parameters: [idemHeader], requestBody: body(newCaseBody), responses: { '201': json(anyObject, 'filed'), '400': err('invalid input'), ...guarded, '409': err('Idempotency-Key conflict') } } },
       '/cases/{id}': { get: { summary: 'a case (unit-scoped; reporter phone masked unless operator/admin)', security: auth, parameters: pathParams(caseIdParams), responses: { '200': json(anyObject), ...guarded, '404': err('no such case or not yours') } } },
-      '/public/reports': { post: { summary: '随手拍: public report, no login, rate-limited; JSON, or multipart with photos', parameters: [idemHeader], requestBody: publicReportRequestBody, responses: { ...publicReportUploadResponses, '201': json({ type: 'object', properties: { caseNo: { type: 'string' }, status: { type: 'string' }, trackingToken: { type: 'string' } } }), '400': err('invalid input'), '409': err('Idempotency-Key conflict'), '429': err('rate limited') } } },
+      '/assignments': {
+        post: { summary: 'leader 交办: a case with priority, the unit named, a deadline and the instruction (leader, admin); routed to that unit, due at that time', security: auth, parameters: [idemHeader], requestBody: body(assignmentBody), responses: { '201': json(anyObject, 'filed'), '400': err('invalid input, unknown_unit, due_in_past, location_required'), ...guarded, '409': err('Idempotency-Key conflict') } },
+        get: { summary: 'the leader\'s own 交办 with their status, newest first', security: auth, responses: { '200': json(anyObject), ...guarded } },
+      },
+      '/field-reports': {
+        post: { summary: 'grid worker 巡查上报: multipart (fields as text, photos in `photos`); selfHandled=true with result = 自处置, filed and closed at once', security: auth, parameters: [idemHeader], requestBody: { required: true, content: { 'multipart/form-data': { schema: fieldReportBody } } }, responses: { '201': json(anyObject, 'filed'), '400': err('invalid input, result_required, unknown_event_type, location_required'), ...guarded, '409': err('Idempotency-Key conflict; not_self_handled'), '413': err('file too large'), '415': err('multipart_required, unsupported_file_type') } },
+        get: { summary: 'the grid worker\'s own recent reports', security: auth, responses: { '200': json(anyObject), ...guarded } },
+      },
+      '/public/reports': { post: { summary: '随手拍: public report, no login, rate-limited; JSON, or multipart with photos. Sent with a staff session it is refused (403 staff_report_elsewhere, details.page = the role\'s own page)', parameters: [idemHeader], requestBody: publicReportRequestBody, responses: { ...publicReportUploadResponses, '403': err('staff_report_elsewhere'), '201': json({ type: 'object', properties: { caseNo: { type: 'string' }, status: { type: 'string' }, trackingToken: { type: 'string' } } }), '400': err('invalid input'), '409': err('Idempotency-Key conflict'), '429': err('rate limited') } } },
       '/public/reports/{token}': { get: { summary: 'follow a case by its tracking token', parameters: pathParams(tokenParams), responses: { '200': json(anyObject), '404': err('unknown token'), '429': err('rate limited') } } },
       '/public/reports/{token}/rating': { post: { summary: '回访: rate the handling (publishes case-rating with a TTL)', parameters: [...pathParams(tokenParams), idemHeader], requestBody: body(ratingBody), responses: { '202': json(anyObject, 'accepted'), '400': err('invalid input'), '404': err('unknown token'), '409': err('already rated or not rateable'), '429': err('rate limited') } } },
       '/tasks': { get: { summary: 'the task inbox (unit-scoped) with filters (status, unit, dueSoon, overdue, light, category); each task carries its case\'s category', description: 'Open tasks most urgent first (priority, then due time, then id); completed and cancelled ones newest first. Follow `next` with `after`; `offset` works within the first 10,000 rows.', security: auth, parameters: queryParams(taskListQuery), responses: { '200': json({ type: 'object', required: ['tasks', 'next'], properties: { tasks: { type: 'array', items: anyObject }, ...pagingFields } }), '400': err(pagingErrors), '401': err('not logged in') } } },

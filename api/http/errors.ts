@@ -89,6 +89,11 @@ const MESSAGES: Record<string, { zh: string; en: string }> = {
   batch_empty: { zh: '筛选条件下没有可操作的流程实例', en: 'The filter matches no instance to act on' },
   batch_too_large: { zh: '筛选出的流程实例过多（上限 500），请缩小范围', en: 'The filter matches too many instances (at most 500): narrow it' },
   case_not_open: { zh: '该案卷已办结或已并单，不能再并入来电，请新建案卷', en: 'The case is no longer open: file a new case for this call' },
+  unknown_unit: { zh: '指定的承办单位不存在或已停用', en: 'The unit named does not exist or is disabled' },
+  due_in_past: { zh: '办理时限须晚于当前时间', en: 'The deadline must lie in the future' },
+  result_required: { zh: '自处置须填写现场处置情况', en: 'A self-handled report needs what was done on the spot' },
+  not_self_handled: { zh: '该案卷已被受理或并单，不能再按自处置办结', en: 'The case was taken up or merged before it could be closed as self-handled' },
+  staff_report_elsewhere: { zh: '您已登录工作账号，请在本岗位页面上报', en: 'You are signed in with a staff account: report from your own page' },
 };
 
 /** Domain and port errors → HTTP: the domain names its API code in `details.apiCode`. */

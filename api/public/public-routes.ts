@@ -3,6 +3,7 @@ import { requirePlausibleLocation } from '../../domain/intake/plausible-location
 import { fileCase } from '../../domain/intake/file-case.js';
 import { followCase, rateCase } from '../../domain/intake/tracking.js';
 import type { WorkflowEngine } from '../../port/workflow-engine.js';
+import { refuseStaffSession } from '../auth/middleware.js';
 import { location, phone } from '../cases/case-routes.js';
 import { anonymousScope, idempotent } from '../http/idempotency.js';
 import { text, validate } from '../http/validate.js';
@@ -21,7 +22,7 @@ export const ratingBody = {
 export function publicRoutes(port: WorkflowEngine, options: { limiter: RequestHandler }): Router {
   const r = Router();
   r.use('/public', options.limiter);
-  r.post('/public/reports', validate({ body: publicReportBody }),
+  r.post('/public/reports', refuseStaffSession, validate({ body: publicReportBody }),
     idempotent(anonymousScope(() => 'POST /public/reports'), async (req: Request, { keyHash }) => {
       const body = req.body as { description: string; lat?: number; lng?: number };
       await requirePlausibleLocation(body.lat, body.lng);

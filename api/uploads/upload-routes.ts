@@ -9,7 +9,7 @@ import { readCase } from '../../domain/cases/case-detail.js';
 import { fileCase } from '../../domain/intake/file-case.js';
 import { isDomainError } from '../../domain/shared/errors.js';
 import type { WorkflowEngine } from '../../port/workflow-engine.js';
-import { actorOf, requireAuth } from '../auth/middleware.js';
+import { actorOf, refuseStaffSession, requireAuth } from '../auth/middleware.js';
 import { caseIdParams } from '../cases/case-routes.js';
 import { HttpError } from '../http/errors.js';
 import { anonymousScope, idempotent } from '../http/idempotency.js';
@@ -59,7 +59,7 @@ async function sendAttachment(res: Response, dataDir: string, row: Attachment): 
 export function publicReportUploadRoutes(port: WorkflowEngine, options: { dataDir: string; limiter: RequestHandler }): Router {
   const r = Router();
   const limiter = options.limiter;
-  r.post('/public/reports', (req, _res, next) => next(req.is('multipart/form-data') ? undefined : 'router'), limiter,
+  r.post('/public/reports', (req, _res, next) => next(req.is('multipart/form-data') ? undefined : 'router'), limiter, refuseStaffSession,
     multipartFiles('photos', MAX_PHOTOS), textFieldsAsBody(['lat', 'lng']), validate({ body: publicReportBody }),
     (req, _res, next) => {
       const checked = uploadedFiles(req).map((f) => checkUpload(f, 'image'));

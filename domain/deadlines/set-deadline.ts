@@ -2,6 +2,7 @@ import { AuditRecord, EventType } from '../../db/models/index.js';
 import type { Case } from '../../db/models/cases.js';
 import type { BusinessCalendar } from '../calendar/index.js';
 import { changeCase, type CaseChange, type ChangeContext } from '../cases/change-case.js';
+import { assignmentOf } from '../intake/assign-case.js';
 import { DomainError } from '../shared/errors.js';
 import { extendDeadline, extraStageLimit, lightAt, stageDeadline, stageLimit, type Stage, type StageDeadline } from './stage-deadlines.js';
 
@@ -24,6 +25,15 @@ function apply(c: Case, deadline: StageDeadline, now: Date): void {
 export function setStageDeadline(caseId: string, stage: Stage, calendar: BusinessCalendar, ctx: ChangeContext & { at: Date }): Promise<CaseChange & { deadline: StageDeadline }> {
   return changeCase(caseId, DEADLINE_ACTION, ctx, async (c, { transaction }) => {
     const eventType = c.eventTypeId ? await EventType.findByPk(c.eventTypeId, { transaction }) : null;
+    // a leader's 交办 sets the 处置 deadline itself: due at the leader's time, on the natural clock (the
+    // leader named a moment, not an amount of working time); warn and 督办 marks keep their fractions
+    const assigned = stage === 'handle' ? await assignmentOf(c.id, transaction) : null;
+    const leaderMinutes = assigned ? Math.ceil((assigned.dueAt.getTime() - ctx.at.getTime()) / 60_000) : 0;
+    if (assigned && leaderMinutes > 0) {
+      const deadline = stageDeadline(calendar, { stage, limit: `${leaderMinutes}m`, clock: 'natural', start: ctx.at });
+      apply(c, deadline, ctx.at);
+      return { ...deadline, leaderDueAt: assigned.dueAt.toISOString() };
+    }
     const deadline = stageDeadline(calendar, { stage, limit: stageLimit(eventType, stage), clock: eventType?.clock ?? 'working', start: ctx.at });
     apply(c, deadline, ctx.at);
     return { ...deadline, fallbackLimit: eventType === null };

@@ -29,6 +29,8 @@ export const DEFAULT_DEDUP: Required<DedupOptions> = { distanceMetres: 50, windo
 export async function findDuplicate(subject: Case, options: DedupOptions = {}): Promise<DuplicateMatch | null> {
   const { distanceMetres, windowMs } = { ...DEFAULT_DEDUP, ...options };
   if (!subject.eventTypeId) return null;
+  // a leader's 交办 names its own unit, deadline and instruction: merged into another case they would be lost
+  if (subject.channel === 'leader') return null;
   const reportedAt = subject.createdAt ?? new Date();
   const base = {
     id: { [Op.lt]: subject.id },

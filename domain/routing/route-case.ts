@@ -2,6 +2,7 @@ import type { EventType } from '../../db/models/catalogue.js';
 import type { Unit } from '../../db/models/units.js';
 import { Unit as UnitModel } from '../../db/models/index.js';
 import type { CaseView } from '../cases/case-view.js';
+import { assignmentOf } from '../intake/assign-case.js';
 
 export interface RouteDecision {
   unitId: number | null;
@@ -48,8 +49,16 @@ export function decideRoute(input: RouteInput): RouteDecision {
   return { unitId: null, unitCode: null, unitName: null, routeSure: false, routeReason: `${what}既无可用主管单位也无所属乡镇街道，需人工派遣` };
 }
 
-/** Routes a loaded case (see getCaseView), looking up the owner unit of its event type. */
+/**
+ * Routes a loaded case (see getCaseView), looking up the owner unit of its event type. A leader's 交办
+ * names its unit: that unit, sure, whatever the catalogue's rule says (a unit switched off since goes by the rule).
+ */
 export async function routeCase(view: CaseView): Promise<RouteDecision> {
+  const assigned = await assignmentOf(view.case.id);
+  if (assigned) {
+    const unit = await UnitModel.findByPk(assigned.unitId);
+    if (usable(unit)) return pick(unit, true, `领导交办：派往指定单位${unit.name}`);
+  }
   const owner = view.eventType ? await UnitModel.findByPk(view.eventType.ownerUnitId) : null;
   return decideRoute({ eventType: view.eventType, owner, township: view.township });
 }

@@ -11,14 +11,14 @@ addMessages({
   zh: {
     'home.welcome': '欢迎，{name}', 'home.pages': '您可以使用的功能',
     'home.public': '市民随手拍', 'home.public.text': '发现问题？拍照上报，并用查询码跟踪办理进度。',
-    'desc.report': '上报问题、查询进度、评价办理', 'desc.hotline': '热线来电：登记立案、并单、咨询直办', 'desc.revisit': '结案后电话回访反映人，登记满意度', 'desc.tasks': '本单位待办、签收、处置、退单与延期',
+    'desc.report': '上报问题、查询进度、评价办理', 'desc.hotline': '热线来电：登记立案、并单、咨询直办', 'desc.assign': '交办事项：指定承办单位、时限与批示', 'desc.field': '手机巡查上报：拍照、定位、选类型，小问题自处置', 'desc.revisit': '结案后电话回访反映人，登记满意度', 'desc.tasks': '本单位待办、签收、处置、退单与延期',
     'desc.history': '案卷检索、办理轨迹与流程图', 'desc.screen': '全域态势、排名、趋势与地图',
     'desc.admin': '单位、网格、用户、事项与路由', 'desc.modeler': '流程设计、检查、部署与版本对比', 'desc.forms': '任务表单设计与部署',
   },
   en: {
     'home.welcome': 'Welcome, {name}', 'home.pages': 'Your pages',
     'home.public': 'Report a problem', 'home.public.text': 'Seen a problem? Report it with photos and follow it with the tracking code.',
-    'desc.report': 'Report, follow and rate', 'desc.hotline': 'Hotline calls: file, join, answer', 'desc.revisit': 'Call reporters back, record satisfaction', 'desc.tasks': 'Your unit\'s tasks: claim, handle, return, extend',
+    'desc.report': 'Report, follow and rate', 'desc.hotline': 'Hotline calls: file, join, answer', 'desc.assign': 'Hand a matter to a unit with a deadline and instruction', 'desc.field': 'Report from the street: photo, position, type, fix on the spot', 'desc.revisit': 'Call reporters back, record satisfaction', 'desc.tasks': 'Your unit\'s tasks: claim, handle, return, extend',
     'desc.history': 'Search cases, timelines and diagrams', 'desc.screen': 'Totals, rankings, trends and map',
     'desc.admin': 'Units, grids, users, catalogue and routing', 'desc.modeler': 'Design, lint, deploy and compare processes', 'desc.forms': 'Design and deploy task forms',
   },

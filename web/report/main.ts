@@ -4,7 +4,7 @@
  * the case is closed. Works on a phone (one column, big touch targets, camera capture).
  */
 import './report.css';
-import { api, errorText, idempotencyKey } from '../shared/api.js';
+import { api, currentUser, errorText, idempotencyKey, logout, type Role } from '../shared/api.js';
 import { h, replace } from '../shared/dom.js';
 import { addMessages, formatDateTime, t } from '../shared/i18n.js';
 import { errorBox, startPage, statusBadge } from '../shared/layout.js';
@@ -12,6 +12,7 @@ import { errorBox, startPage, statusBadge } from '../shared/layout.js';
 addMessages({
   zh: {
     'r.tab.new': '我要上报', 'r.tab.follow': '查询进度',
+    'r.staff': '您已以工作账号（{role}）登录。随手拍是群众的匿名上报：在这里提交的问题不会记在您名下，您也无法在工作台跟进。', 'r.staff.own': '到「{page}」上报', 'r.staff.anonymous': '退出登录，以群众身份匿名上报',
     'r.description': '问题描述', 'r.description.hint': '发生了什么、在哪里、持续多久', 'r.photos': '照片', 'r.photos.hint': '最多 6 张，每张不超过 5 MB（JPEG、PNG、WebP）',
     'r.location': '位置', 'r.locate': '使用我的当前位置', 'r.locating': '正在定位…', 'r.located': '已定位：{lat}, {lng}', 'r.locate.failed': '无法获取位置：{reason}。请填写地址或坐标。',
     'r.lat': '纬度', 'r.lng': '经度', 'r.address': '地址', 'r.address.hint': '例如：西平街道龙华路 12 号门口',
@@ -29,6 +30,7 @@ addMessages({
   },
   en: {
     'r.tab.new': 'Report', 'r.tab.follow': 'Follow a report',
+    'r.staff': 'You are signed in with a staff account ({role}). This page is for anonymous citizen reports: a report filed here would not be yours and you could not follow it at work.', 'r.staff.own': 'Report on “{page}”', 'r.staff.anonymous': 'Sign out and report anonymously as a citizen',
     'r.description': 'What is the problem?', 'r.description.hint': 'What happened, where, for how long', 'r.photos': 'Photos', 'r.photos.hint': 'Up to 6, at most 5 MB each (JPEG, PNG, WebP)',
     'r.location': 'Location', 'r.locate': 'Use my location', 'r.locating': 'Locating…', 'r.located': 'Located: {lat}, {lng}', 'r.locate.failed': 'Could not get the location: {reason}. Enter an address or coordinates.',
     'r.lat': 'Latitude', 'r.lng': 'Longitude', 'r.address': 'Address', 'r.address.hint': 'e.g. in front of 12 Longhua Road',
@@ -92,7 +94,35 @@ if (frame) {
   route();
 }
 
+/** Where a signed-in role files what it sees, under its own name (the API refuses a staff session here). */
+function ownPage(role: Role): { id: string; href: string } | null {
+  // a function, not a table: the page's top-level code runs above and calls this before a const here would exist
+  const pages: Partial<Record<Role, { id: string; href: string }>> = {
+    grid_worker: { id: 'field', href: '/field/' }, leader: { id: 'assign', href: '/assign/' }, operator: { id: 'hotline', href: '/hotline/' },
+  };
+  return pages[role] ?? null;
+}
+
+/**
+ * Signed in, the anonymous form would file a case nobody owns while the user believes it is theirs. So staff
+ * are told, and offered their own page (grid workers 巡查上报, leaders 交办, operators 来电登记) or signing out to
+ * report as a citizen. No automatic redirect: the follow tab stays usable and nobody lands somewhere unexplained.
+ */
+function showStaffNotice(container: HTMLElement, role: Role): void {
+  const own = ownPage(role);
+  const out = h('button', { type: 'button', 'data-testid': 'report-sign-out' }, t('r.staff.anonymous'));
+  out.addEventListener('click', async () => {
+    await logout().catch(() => undefined);
+    location.reload(); // the header and the form drawn again for an anonymous visitor
+  });
+  replace(container, h('div', { class: 'notice', role: 'status', 'data-testid': 'report-staff' },
+    h('p', null, t('r.staff', { role: t(`role.${role}`) })),
+    h('p', { class: 'inline' }, own ? h('a', { href: own.href, class: 'button primary', 'data-testid': 'report-own-page' }, t('r.staff.own', { page: t(`nav.${own.id}`) })) : null, out)));
+}
+
 function showReportForm(container: HTMLElement): void {
+  const user = currentUser();
+  if (user) return showStaffNotice(container, user.role);
   const description = h('textarea', { id: 'description', name: 'description', required: true, maxlength: 2000, rows: 5 });
   const photos = h('input', { type: 'file', id: 'photos', name: 'photos', accept: PHOTO_TYPES.join(','), multiple: true, capture: 'environment' });
   const previews = h('div', { class: 'previews', 'data-testid': 'photo-previews' });

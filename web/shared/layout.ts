@@ -8,7 +8,7 @@ import { currentUser, errorText, logout, redirectToLogin, type Role, type User }
 import { h, replace } from './dom.js';
 import { lang, setLang, t } from './i18n.js';
 
-export type PageId = 'home' | 'report' | 'hotline' | 'revisit' | 'tasks' | 'history' | 'screen' | 'admin' | 'operations' | 'modeler' | 'forms';
+export type PageId = 'home' | 'report' | 'hotline' | 'assign' | 'field' | 'revisit' | 'tasks' | 'history' | 'screen' | 'admin' | 'operations' | 'modeler' | 'forms';
 
 export interface PageLink {
   id: PageId;
@@ -24,6 +24,8 @@ export const PAGES: readonly PageLink[] = [
   { id: 'home', href: '/', roles: 'public' },
   { id: 'hotline', href: '/hotline/', roles: ['admin', 'operator'] },
   { id: 'revisit', href: '/revisit/', roles: ['admin', 'operator'] },
+  { id: 'assign', href: '/assign/', roles: ['admin', 'leader'] },
+  { id: 'field', href: '/field/', roles: ['grid_worker'] },
   { id: 'tasks', href: '/tasks/', roles: ['admin', 'operator', 'dept_staff', 'dept_leader', 'grid_worker', 'leader', 'auditor'] },
   { id: 'history', href: '/history/', roles: ALL },
   { id: 'screen', href: '/screen/', roles: ['admin', 'operator', 'leader', 'auditor', 'dept_leader', 'dept_staff'] },
