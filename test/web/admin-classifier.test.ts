@@ -64,6 +64,8 @@ describe('web: the administration page\'s 智能分类 section', function () {
     await page.press('#cl-q', 'Enter');
     const row = page.locator(`[data-testid=cl-example-table] tr[data-code="${added.code}"]`);
     await row.waitFor();
+    // the new example is already on the unfiltered first page: wait for the search's answer to replace it
+    await page.waitForFunction("document.querySelectorAll('[data-testid=cl-example-table] tbody tr').length <= 1", undefined, { timeout: 10_000 }).catch(() => undefined);
     expect(await page.locator('[data-testid=cl-example-table] tbody tr').count()).to.equal(1);
     await row.locator('[data-action=edit]').click();
     await page.fill('#cl-f-label', 'NONE-VAGUE');
