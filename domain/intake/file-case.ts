@@ -11,6 +11,7 @@ import { ChainBatch } from './chain-batch.js';
 import { intakeCrashPoint } from './crash-points.js';
 import { processIdForCategory } from '../cases/process-for-category.js';
 import { DomainError } from '../shared/errors.js';
+import { localDay } from '../shared/local-time.js';
 
 /** Every channel files the same case; the API decides the channel from the route and the caller's role. */
 export interface CaseReport {
@@ -47,7 +48,7 @@ export const LEADER_PRIORITY = 90;
  */
 const lastNumber = new Map<string, number>();
 async function nextCaseNo(now: Date, reread = false): Promise<string> {
-  const local = new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
+  const local = localDay(now).replaceAll('-', '');
   const prefix = `ZY${local}-`;
   if (reread || !lastNumber.has(prefix)) {
     // the day's highest number as a number (past 9999 the numbers grow a digit, and '…-9999' sorts after
