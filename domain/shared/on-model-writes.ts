@@ -1,8 +1,11 @@
 import type { Transaction } from 'sequelize';
+import { onTableWrites } from '../../db/sql/table-writes.js';
+import type { Tables } from '../../db/sql/schema.js';
 
 type WriteOptions = { transaction?: Transaction | null };
 interface Hookable {
   readonly sequelize?: unknown;
+  readonly tableName: string;
   addHook(name: string, id: string, fn: (...args: never[]) => void): unknown;
 }
 
@@ -11,10 +14,12 @@ interface Hookable {
  * again when the write's transaction commits — for the in-memory copies of rarely written tables. The
  * hooks are added once per database the models are bound to (the tests bind them afresh); `ensure`
  * must be called before each use of the copy: when the models were bound anew, the copy is from another
- * database and `changed` is called for that too.
+ * database and `changed` is called for that too. Writes through Kysely to the models' tables are heard
+ * too (db/sql/table-writes.ts: the writer calls `tableWritten`).
  */
 export function onModelWrites(name: string, models: Hookable[], changed: () => void): { ensure(): void } {
   let boundTo: unknown = null;
+  let listening = false;
   const fire = (options?: WriteOptions) => {
     changed();
     options?.transaction?.afterCommit(() => changed());
@@ -25,6 +30,9 @@ export function onModelWrites(name: string, models: Hookable[], changed: () => v
       if (now === boundTo) return;
       boundTo = now;
       changed();
+      // the table names are known once the models are bound
+      if (!listening) onTableWrites(models.map((m) => m.tableName as keyof Tables), changed);
+      listening = true;
       for (const model of models) {
         model.addHook('afterSave', name, (_row: unknown, options: WriteOptions) => fire(options));
         model.addHook('afterDestroy', name, (_row: unknown, options: WriteOptions) => fire(options));
