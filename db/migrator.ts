@@ -1,5 +1,7 @@
-import { SequelizeStorage, Umzug, type MigrationFn as UmzugMigrationFn } from 'umzug';
-import type { QueryInterface, Sequelize } from 'sequelize';
+import { sql } from 'kysely';
+import { Umzug, type MigrationFn as UmzugMigrationFn, type UmzugStorage } from 'umzug';
+import type { Sequelize } from 'sequelize';
+import { sqlDialect, sqlOn, type Sql } from './sql/index.js';
 import * as foundation from './migrations/0001-foundation.js';
 import * as auditChain from './migrations/0002-audit-chain.js';
 import * as sessions from './migrations/0005-sessions.js';
@@ -19,7 +21,21 @@ import * as classifyModels from './migrations/0022-classify-models.js';
 import * as hotlineCalls from './migrations/0024-hotline-calls.js';
 import * as caseAssignments from './migrations/0025-case-assignments.js';
 
-export type MigrationFn = UmzugMigrationFn<QueryInterface>;
+/** Statements for each database: a migration says the same change in the SQL each of them takes. */
+export type Statements = Readonly<Record<'sqlite' | 'mysql', readonly string[]>>;
+
+/**
+ * What a migration works with: the DDL of its change per database (`run`), and the application's SQL
+ * (`sql`, Kysely) for the rows a change must carry over. The DDL texts are the ones the Sequelize
+ * migrations of earlier releases sent, kept word for word, so a database made by either is the same.
+ */
+export interface MigrationContext {
+  readonly sql: Sql;
+  readonly dialect: 'sqlite' | 'mysql';
+  run(statements: Statements): Promise<void>;
+}
+
+export type MigrationFn = UmzugMigrationFn<MigrationContext>;
 
 /**
  * Migrations are listed here, in order, rather than globbed from disk: the list is
@@ -46,13 +62,45 @@ const migrations = [
   { name: '0025-case-assignments', ...caseAssignments },
 ];
 
-export function createMigrator(sequelize: Sequelize): Umzug<QueryInterface> {
-  return new Umzug({
-    migrations,
-    context: sequelize.getQueryInterface(),
-    storage: new SequelizeStorage({ sequelize, tableName: 'schema_migrations' }),
-    logger: undefined,
-  });
+/**
+ * Which migrations ran, in the `schema_migrations` table (one `name` per migration, as earlier releases
+ * kept it): read and written through the application's SQL.
+ */
+class SchemaMigrationsTable implements UmzugStorage<MigrationContext> {
+  constructor(private readonly db: Sql) {}
+
+  private async ensure(): Promise<void> {
+    await sql`CREATE TABLE IF NOT EXISTS schema_migrations (name VARCHAR(255) NOT NULL PRIMARY KEY)`.execute(this.db);
+  }
+
+  async executed(): Promise<string[]> {
+    await this.ensure();
+    const { rows } = await sql<{ name: string }>`SELECT name FROM schema_migrations ORDER BY name`.execute(this.db);
+    return rows.map((r) => r.name);
+  }
+
+  async logMigration({ name }: { name: string }): Promise<void> {
+    await this.ensure();
+    await sql`INSERT INTO schema_migrations (name) VALUES (${name})`.execute(this.db);
+  }
+
+  async unlogMigration({ name }: { name: string }): Promise<void> {
+    await this.ensure();
+    await sql`DELETE FROM schema_migrations WHERE name = ${name}`.execute(this.db);
+  }
+}
+
+export function createMigrator(sequelize: Sequelize): Umzug<MigrationContext> {
+  const db = sqlOn(sequelize);
+  const dialect = sqlDialect(db);
+  const context: MigrationContext = {
+    sql: db,
+    dialect,
+    async run(statements) {
+      for (const statement of statements[dialect]) await sql.raw(statement).execute(db);
+    },
+  };
+  return new Umzug({ migrations, context, storage: new SchemaMigrationsTable(db), logger: undefined });
 }
 
 /** Applies pending migrations; returns the names applied (none on a second run). */
@@ -62,12 +110,13 @@ export async function migrate(sequelize: Sequelize): Promise<string[]> {
   // The app and separate worker processes may start together against one MySQL:
   // a named lock, held on the transaction's pinned connection, lets one of them migrate.
   return sequelize.transaction(async (transaction) => {
-    const [rows] = await sequelize.query("SELECT GET_LOCK('ywtg_migrate', 120) AS got", { transaction });
-    if (Number((rows as Array<{ got: unknown }>)[0]?.got) !== 1) throw new Error('could not take the migration lock');
+    const locked = sqlOn(sequelize, transaction);
+    const { rows } = await sql<{ got: unknown }>`SELECT GET_LOCK('ywtg_migrate', 120) AS got`.execute(locked);
+    if (Number(rows[0]?.got) !== 1) throw new Error('could not take the migration lock');
     try {
       return await run();
     } finally {
-      await sequelize.query("SELECT RELEASE_LOCK('ywtg_migrate')", { transaction });
+      await sql`SELECT RELEASE_LOCK('ywtg_migrate')`.execute(locked);
     }
   });
 }

@@ -12,6 +12,7 @@ import type { Sequelize } from 'sequelize';
 import { QueryTypes } from 'sequelize';
 import { AUDIT_GENESIS_HASH } from '../../db/migrations/0002-audit-chain.js';
 import { auditHash } from '../../domain/audit/hash.js';
+import { sqlOn } from '../../db/sql/index.js';
 import { withoutRollupTriggers } from '../../db/rollups/index.js';
 
 export interface SeedOptions {
@@ -140,7 +141,7 @@ export async function seedCases(sequelize: Sequelize, url: string, options: Seed
   const openChance = Math.min(1, (OPEN_SHARE * 365) / OPEN_WINDOW_DAYS);
   const BATCH = 2000;
   try {
-    await withoutRollupTriggers(sequelize, options.offsetMinutes, async () => {
+    await withoutRollupTriggers(sqlOn(sequelize), options.offsetMinutes, async () => {
       for (let from = 0; from < options.cases; from += BATCH) {
         const caseRows: unknown[][] = [];
         const eventRows: unknown[][] = [];

@@ -10,7 +10,7 @@ import { ROLLUP_TABLES, rebuildRollups } from '../rollups/index.js';
 try {
   const config = loadConfig();
   const db = await startDatabase(config.DATABASE_URL);
-  const { ms } = await rebuildRollups(db.sequelize, config.CALENDAR_UTC_OFFSET_MINUTES);
+  const { ms } = await rebuildRollups(db.sql, config.CALENDAR_UTC_OFFSET_MINUTES);
   const counts: Record<string, number> = {};
   for (const table of ROLLUP_TABLES) {
     const [rows] = await db.sequelize.query(`SELECT COUNT(*) AS n FROM ${table}`);

@@ -1,284 +1,151 @@
-import { DataTypes, type QueryInterface } from 'sequelize';
 import type { MigrationFn } from '../migrator.js';
 
 /**
  * The foundation tables. Frozen once released: later changes go into new migrations.
  * Engine keys (64-bit in Zeebe) are strings, never numbers.
  */
-const id = { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true, allowNull: false };
-const bigId = { type: DataTypes.BIGINT, primaryKey: true, autoIncrement: true, allowNull: false };
-const ref = (table: string, allowNull = true, onDelete = 'RESTRICT') => ({
-  type: DataTypes.INTEGER,
-  allowNull,
-  references: { model: table, key: 'id' },
-  onDelete,
-  onUpdate: 'CASCADE',
-});
-const bigRef = (table: string, onDelete = 'CASCADE') => ({
-  type: DataTypes.BIGINT,
-  allowNull: true,
-  references: { model: table, key: 'id' },
-  onDelete,
-  onUpdate: 'CASCADE',
-});
-const engineKey = { type: DataTypes.STRING(32), allowNull: true };
-const timestamps = {
-  created_at: { type: DataTypes.DATE, allowNull: false },
-  updated_at: { type: DataTypes.DATE, allowNull: false },
-};
-const str = (n: number, allowNull = false) => ({ type: DataTypes.STRING(n), allowNull });
-const text = (allowNull = true) => ({ type: DataTypes.TEXT, allowNull });
-
-async function index(qi: QueryInterface, table: string, fields: string[], unique = false): Promise<void> {
-  await qi.addIndex(table, fields, { name: `${table}_${fields.join('_')}${unique ? '_uq' : '_idx'}`, unique });
-}
-
-export const up: MigrationFn = async ({ context: qi }) => {
-  await qi.createTable('units', {
-    id,
-    code: str(32),
-    name: str(100),
-    short_name: str(50, true),
-    kind: str(16),
-    parent_id: ref('units'),
-    contact_person: str(50, true),
-    contact_phone: str(20, true),
-    active: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
-    ...timestamps,
-  });
-  await index(qi, 'units', ['code'], true);
-  await index(qi, 'units', ['kind']);
-  await index(qi, 'units', ['parent_id']);
-
-  await qi.createTable('grids', {
-    id,
-    code: str(32),
-    name: str(100),
-    township_id: ref('units', false),
-    community_id: ref('units', false),
-    centroid_lng: { type: DataTypes.DOUBLE, allowNull: false },
-    centroid_lat: { type: DataTypes.DOUBLE, allowNull: false },
-    polygon: text(),
-    grid_kind: { type: DataTypes.STRING(8), allowNull: false, defaultValue: '综合' },
-    ...timestamps,
-  });
-  await index(qi, 'grids', ['code'], true);
-  await index(qi, 'grids', ['township_id']);
-  await index(qi, 'grids', ['community_id']);
-
-  await qi.createTable('users', {
-    id,
-    username: str(64),
-    display_name: str(64),
-    role: str(24),
-    unit_id: ref('units'),
-    phone: str(20, true),
-    password_hash: str(255),
-    active: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
-    ...timestamps,
-  });
-  await index(qi, 'users', ['username'], true);
-  await index(qi, 'users', ['unit_id']);
-
-  await qi.createTable('user_grids', {
-    user_id: { ...ref('users', false, 'CASCADE'), primaryKey: true },
-    grid_id: { ...ref('grids', false, 'CASCADE'), primaryKey: true },
-  });
-
-  await qi.createTable('event_types', {
-    id,
-    code: str(32),
-    name: str(64),
-    kind: str(4),
-    major: str(64),
-    category: str(16),
-    filing_condition: text(false),
-    closing_condition: text(false),
-    routing_rule: str(4),
-    owner_unit_id: ref('units', false),
-    clock: str(8),
-    accept_limit: str(16),
-    dispatch_limit: str(16),
-    handle_limit: str(16),
-    verify_limit: str(16),
-    extra_stages: text(),
-    emergency: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
-    keywords: text(),
-    active: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
-    ...timestamps,
-  });
-  await index(qi, 'event_types', ['code'], true);
-  await index(qi, 'event_types', ['category']);
-
-  await qi.createTable('governance_items', {
-    id,
-    code: str(32),
-    name: str(200),
-    category: str(16),
-    event_type_id: ref('event_types'),
-    responsible_unit_id: ref('units', false),
-    assisting_unit_codes: text(),
-    basis: text(),
-    ...timestamps,
-  });
-  await index(qi, 'governance_items', ['code'], true);
-  await index(qi, 'governance_items', ['event_type_id']);
-  await index(qi, 'governance_items', ['responsible_unit_id']);
-
-  await qi.createTable('cases', {
-    id: bigId,
-    case_no: str(32),
-    channel: str(16),
-    reporter_name: str(64, true),
-    reporter_phone: str(20, true),
-    reporter_user_id: ref('users'),
-    tracking_token: str(64),
-    description: text(false),
-    event_type_id: ref('event_types'),
-    category: str(16, true),
-    lng: { type: DataTypes.DOUBLE, allowNull: true },
-    lat: { type: DataTypes.DOUBLE, allowNull: true },
-    address: str(255, true),
-    grid_id: ref('grids'),
-    township_id: ref('units'),
-    status: str(16),
-    priority: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 50 },
-    unit_id: ref('units'),
-    accept_due_at: { type: DataTypes.DATE, allowNull: true },
-    dispatch_due_at: { type: DataTypes.DATE, allowNull: true },
-    handle_due_at: { type: DataTypes.DATE, allowNull: true },
-    verify_due_at: { type: DataTypes.DATE, allowNull: true },
-    due_at: { type: DataTypes.DATE, allowNull: true },
-    escalation_level: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
-    warning_light: { type: DataTypes.STRING(8), allowNull: false, defaultValue: 'green' },
-    process_instance_key: engineKey,
-    process_id: str(64, true),
-    merged_into_id: bigRef('cases', 'SET NULL'),
-    duplicate_count: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
-    rework_count: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
-    extension_count: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
-    return_count: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
-    satisfaction: str(16, true),
-    accepted_at: { type: DataTypes.DATE, allowNull: true },
-    dispatched_at: { type: DataTypes.DATE, allowNull: true },
-    handled_at: { type: DataTypes.DATE, allowNull: true },
-    closed_at: { type: DataTypes.DATE, allowNull: true },
-    ...timestamps,
-  });
-  await index(qi, 'cases', ['case_no'], true);
-  await index(qi, 'cases', ['tracking_token'], true);
-  await index(qi, 'cases', ['status', 'created_at']);
-  await index(qi, 'cases', ['unit_id', 'status']);
-  await index(qi, 'cases', ['due_at']);
-  await index(qi, 'cases', ['category', 'created_at']);
-  await index(qi, 'cases', ['created_at']);
-  await index(qi, 'cases', ['township_id', 'created_at']);
-  await index(qi, 'cases', ['grid_id', 'event_type_id', 'created_at']);
-  await index(qi, 'cases', ['process_instance_key']);
-  await index(qi, 'cases', ['merged_into_id']);
-
-  await qi.createTable('attachments', {
-    id: bigId,
-    case_id: bigRef('cases'),
-    kind: str(16),
-    file_name: str(255),
-    mime_type: str(100),
-    size_bytes: { type: DataTypes.INTEGER, allowNull: false },
-    sha256: str(64),
-    storage_path: str(255),
-    uploaded_by: ref('users', true, 'SET NULL'),
-    created_at: { type: DataTypes.DATE, allowNull: false },
-  });
-  await index(qi, 'attachments', ['case_id']);
-
-  await qi.createTable('inbox_tasks', {
-    id: bigId,
-    user_task_key: str(32),
-    case_id: bigRef('cases'),
-    process_instance_key: engineKey,
-    element_id: str(64),
-    name: str(100),
-    form_id: str(64, true),
-    unit_id: ref('units'),
-    assignee: str(64, true),
-    candidate_groups: text(),
-    state: str(16),
-    priority: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 50 },
-    due_at: { type: DataTypes.DATE, allowNull: true },
-    follow_up_at: { type: DataTypes.DATE, allowNull: true },
-    warning_light: { type: DataTypes.STRING(8), allowNull: false, defaultValue: 'green' },
-    completed_at: { type: DataTypes.DATE, allowNull: true },
-    completed_by: str(64, true),
-    ...timestamps,
-  });
-  await index(qi, 'inbox_tasks', ['user_task_key'], true);
-  await index(qi, 'inbox_tasks', ['unit_id', 'state', 'due_at']);
-  await index(qi, 'inbox_tasks', ['assignee', 'state']);
-  await index(qi, 'inbox_tasks', ['state', 'due_at']);
-  await index(qi, 'inbox_tasks', ['case_id']);
-
-  await qi.createTable('audit_log', {
-    id: bigId,
-    case_id: { type: DataTypes.BIGINT, allowNull: true },
-    actor: str(64),
-    actor_role: str(24, true),
-    action: str(64),
-    detail: text(),
-    prev_hash: str(64),
-    hash: str(64),
-    created_at: { type: DataTypes.DATE, allowNull: false },
-  });
-  await index(qi, 'audit_log', ['case_id', 'id']);
-  await index(qi, 'audit_log', ['created_at']);
-  await index(qi, 'audit_log', ['hash'], true);
-
-  await qi.createTable('evaluations', {
-    id: bigId,
-    scope: str(16),
-    case_id: bigRef('cases'),
-    unit_id: ref('units'),
-    period_start: { type: DataTypes.DATE, allowNull: true },
-    period_end: { type: DataTypes.DATE, allowNull: true },
-    metrics: text(false),
-    score: { type: DataTypes.DOUBLE, allowNull: true },
-    ...timestamps,
-  });
-  await index(qi, 'evaluations', ['scope', 'period_start']);
-  await index(qi, 'evaluations', ['unit_id', 'period_start']);
-  await index(qi, 'evaluations', ['case_id']);
-
-  await qi.createTable('notification_outbox', {
-    id: bigId,
-    dedup_key: str(128),
-    kind: str(24),
-    channel: str(16),
-    recipient: str(128),
-    case_id: bigRef('cases'),
-    subject: str(200, true),
-    body: text(false),
-    status: str(16),
-    attempts: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
-    next_attempt_at: { type: DataTypes.DATE, allowNull: false },
-    last_error: text(),
-    sent_at: { type: DataTypes.DATE, allowNull: true },
-    ...timestamps,
-  });
-  await index(qi, 'notification_outbox', ['dedup_key'], true);
-  await index(qi, 'notification_outbox', ['status', 'next_attempt_at']);
-
-  await qi.createTable('calendar_days', {
-    date: { type: DataTypes.STRING(10), primaryKey: true, allowNull: false },
-    working: { type: DataTypes.BOOLEAN, allowNull: false },
-    note: str(100, true),
-    ...timestamps,
+export const up: MigrationFn = async ({ context: db }) => {
+  await db.run({
+    sqlite: [
+      'CREATE TABLE IF NOT EXISTS `units` (`id` INTEGER PRIMARY KEY AUTOINCREMENT, `code` VARCHAR(32) NOT NULL, `name` VARCHAR(100) NOT NULL, `short_name` VARCHAR(50), `kind` VARCHAR(16) NOT NULL, `parent_id` INTEGER REFERENCES `units` (`id`) ON DELETE RESTRICT ON UPDATE CASCADE, `contact_person` VARCHAR(50), `contact_phone` VARCHAR(20), `active` TINYINT(1) NOT NULL DEFAULT 1, `created_at` DATETIME NOT NULL, `updated_at` DATETIME NOT NULL)',
+      'CREATE UNIQUE INDEX `units_code_uq` ON `units` (`code`)',
+      'CREATE INDEX `units_kind_idx` ON `units` (`kind`)',
+      'CREATE INDEX `units_parent_id_idx` ON `units` (`parent_id`)',
+      'CREATE TABLE IF NOT EXISTS `grids` (`id` INTEGER PRIMARY KEY AUTOINCREMENT, `code` VARCHAR(32) NOT NULL, `name` VARCHAR(100) NOT NULL, `township_id` INTEGER NOT NULL REFERENCES `units` (`id`) ON DELETE RESTRICT ON UPDATE CASCADE, `community_id` INTEGER NOT NULL REFERENCES `units` (`id`) ON DELETE RESTRICT ON UPDATE CASCADE, `centroid_lng` DOUBLE PRECISION NOT NULL, `centroid_lat` DOUBLE PRECISION NOT NULL, `polygon` TEXT, `grid_kind` VARCHAR(8) NOT NULL DEFAULT \'综合\', `created_at` DATETIME NOT NULL, `updated_at` DATETIME NOT NULL)',
+      'CREATE UNIQUE INDEX `grids_code_uq` ON `grids` (`code`)',
+      'CREATE INDEX `grids_township_id_idx` ON `grids` (`township_id`)',
+      'CREATE INDEX `grids_community_id_idx` ON `grids` (`community_id`)',
+      'CREATE TABLE IF NOT EXISTS `users` (`id` INTEGER PRIMARY KEY AUTOINCREMENT, `username` VARCHAR(64) NOT NULL, `display_name` VARCHAR(64) NOT NULL, `role` VARCHAR(24) NOT NULL, `unit_id` INTEGER REFERENCES `units` (`id`) ON DELETE RESTRICT ON UPDATE CASCADE, `phone` VARCHAR(20), `password_hash` VARCHAR(255) NOT NULL, `active` TINYINT(1) NOT NULL DEFAULT 1, `created_at` DATETIME NOT NULL, `updated_at` DATETIME NOT NULL)',
+      'CREATE UNIQUE INDEX `users_username_uq` ON `users` (`username`)',
+      'CREATE INDEX `users_unit_id_idx` ON `users` (`unit_id`)',
+      'CREATE TABLE IF NOT EXISTS `user_grids` (`user_id` INTEGER NOT NULL REFERENCES `users` (`id`) ON DELETE CASCADE ON UPDATE CASCADE, `grid_id` INTEGER NOT NULL REFERENCES `grids` (`id`) ON DELETE CASCADE ON UPDATE CASCADE, PRIMARY KEY (`user_id`, `grid_id`))',
+      'CREATE TABLE IF NOT EXISTS `event_types` (`id` INTEGER PRIMARY KEY AUTOINCREMENT, `code` VARCHAR(32) NOT NULL, `name` VARCHAR(64) NOT NULL, `kind` VARCHAR(4) NOT NULL, `major` VARCHAR(64) NOT NULL, `category` VARCHAR(16) NOT NULL, `filing_condition` TEXT NOT NULL, `closing_condition` TEXT NOT NULL, `routing_rule` VARCHAR(4) NOT NULL, `owner_unit_id` INTEGER NOT NULL REFERENCES `units` (`id`) ON DELETE RESTRICT ON UPDATE CASCADE, `clock` VARCHAR(8) NOT NULL, `accept_limit` VARCHAR(16) NOT NULL, `dispatch_limit` VARCHAR(16) NOT NULL, `handle_limit` VARCHAR(16) NOT NULL, `verify_limit` VARCHAR(16) NOT NULL, `extra_stages` TEXT, `emergency` TINYINT(1) NOT NULL DEFAULT 0, `keywords` TEXT, `active` TINYINT(1) NOT NULL DEFAULT 1, `created_at` DATETIME NOT NULL, `updated_at` DATETIME NOT NULL)',
+      'CREATE UNIQUE INDEX `event_types_code_uq` ON `event_types` (`code`)',
+      'CREATE INDEX `event_types_category_idx` ON `event_types` (`category`)',
+      'CREATE TABLE IF NOT EXISTS `governance_items` (`id` INTEGER PRIMARY KEY AUTOINCREMENT, `code` VARCHAR(32) NOT NULL, `name` VARCHAR(200) NOT NULL, `category` VARCHAR(16) NOT NULL, `event_type_id` INTEGER REFERENCES `event_types` (`id`) ON DELETE RESTRICT ON UPDATE CASCADE, `responsible_unit_id` INTEGER NOT NULL REFERENCES `units` (`id`) ON DELETE RESTRICT ON UPDATE CASCADE, `assisting_unit_codes` TEXT, `basis` TEXT, `created_at` DATETIME NOT NULL, `updated_at` DATETIME NOT NULL)',
+      'CREATE UNIQUE INDEX `governance_items_code_uq` ON `governance_items` (`code`)',
+      'CREATE INDEX `governance_items_event_type_id_idx` ON `governance_items` (`event_type_id`)',
+      'CREATE INDEX `governance_items_responsible_unit_id_idx` ON `governance_items` (`responsible_unit_id`)',
+      'CREATE TABLE IF NOT EXISTS `cases` (`id` INTEGER PRIMARY KEY AUTOINCREMENT, `case_no` VARCHAR(32) NOT NULL, `channel` VARCHAR(16) NOT NULL, `reporter_name` VARCHAR(64), `reporter_phone` VARCHAR(20), `reporter_user_id` INTEGER REFERENCES `users` (`id`) ON DELETE RESTRICT ON UPDATE CASCADE, `tracking_token` VARCHAR(64) NOT NULL, `description` TEXT NOT NULL, `event_type_id` INTEGER REFERENCES `event_types` (`id`) ON DELETE RESTRICT ON UPDATE CASCADE, `category` VARCHAR(16), `lng` DOUBLE PRECISION, `lat` DOUBLE PRECISION, `address` VARCHAR(255), `grid_id` INTEGER REFERENCES `grids` (`id`) ON DELETE RESTRICT ON UPDATE CASCADE, `township_id` INTEGER REFERENCES `units` (`id`) ON DELETE RESTRICT ON UPDATE CASCADE, `status` VARCHAR(16) NOT NULL, `priority` INTEGER NOT NULL DEFAULT 50, `unit_id` INTEGER REFERENCES `units` (`id`) ON DELETE RESTRICT ON UPDATE CASCADE, `accept_due_at` DATETIME, `dispatch_due_at` DATETIME, `handle_due_at` DATETIME, `verify_due_at` DATETIME, `due_at` DATETIME, `escalation_level` INTEGER NOT NULL DEFAULT 0, `warning_light` VARCHAR(8) NOT NULL DEFAULT \'green\', `process_instance_key` VARCHAR(32), `process_id` VARCHAR(64), `merged_into_id` BIGINT REFERENCES `cases` (`id`) ON DELETE SET NULL ON UPDATE CASCADE, `duplicate_count` INTEGER NOT NULL DEFAULT 0, `rework_count` INTEGER NOT NULL DEFAULT 0, `extension_count` INTEGER NOT NULL DEFAULT 0, `return_count` INTEGER NOT NULL DEFAULT 0, `satisfaction` VARCHAR(16), `accepted_at` DATETIME, `dispatched_at` DATETIME, `handled_at` DATETIME, `closed_at` DATETIME, `created_at` DATETIME NOT NULL, `updated_at` DATETIME NOT NULL)',
+      'CREATE UNIQUE INDEX `cases_case_no_uq` ON `cases` (`case_no`)',
+      'CREATE UNIQUE INDEX `cases_tracking_token_uq` ON `cases` (`tracking_token`)',
+      'CREATE INDEX `cases_status_created_at_idx` ON `cases` (`status`, `created_at`)',
+      'CREATE INDEX `cases_unit_id_status_idx` ON `cases` (`unit_id`, `status`)',
+      'CREATE INDEX `cases_due_at_idx` ON `cases` (`due_at`)',
+      'CREATE INDEX `cases_category_created_at_idx` ON `cases` (`category`, `created_at`)',
+      'CREATE INDEX `cases_created_at_idx` ON `cases` (`created_at`)',
+      'CREATE INDEX `cases_township_id_created_at_idx` ON `cases` (`township_id`, `created_at`)',
+      'CREATE INDEX `cases_grid_id_event_type_id_created_at_idx` ON `cases` (`grid_id`, `event_type_id`, `created_at`)',
+      'CREATE INDEX `cases_process_instance_key_idx` ON `cases` (`process_instance_key`)',
+      'CREATE INDEX `cases_merged_into_id_idx` ON `cases` (`merged_into_id`)',
+      'CREATE TABLE IF NOT EXISTS `attachments` (`id` INTEGER PRIMARY KEY AUTOINCREMENT, `case_id` BIGINT REFERENCES `cases` (`id`) ON DELETE CASCADE ON UPDATE CASCADE, `kind` VARCHAR(16) NOT NULL, `file_name` VARCHAR(255) NOT NULL, `mime_type` VARCHAR(100) NOT NULL, `size_bytes` INTEGER NOT NULL, `sha256` VARCHAR(64) NOT NULL, `storage_path` VARCHAR(255) NOT NULL, `uploaded_by` INTEGER REFERENCES `users` (`id`) ON DELETE SET NULL ON UPDATE CASCADE, `created_at` DATETIME NOT NULL)',
+      'CREATE INDEX `attachments_case_id_idx` ON `attachments` (`case_id`)',
+      'CREATE TABLE IF NOT EXISTS `inbox_tasks` (`id` INTEGER PRIMARY KEY AUTOINCREMENT, `user_task_key` VARCHAR(32) NOT NULL, `case_id` BIGINT REFERENCES `cases` (`id`) ON DELETE CASCADE ON UPDATE CASCADE, `process_instance_key` VARCHAR(32), `element_id` VARCHAR(64) NOT NULL, `name` VARCHAR(100) NOT NULL, `form_id` VARCHAR(64), `unit_id` INTEGER REFERENCES `units` (`id`) ON DELETE RESTRICT ON UPDATE CASCADE, `assignee` VARCHAR(64), `candidate_groups` TEXT, `state` VARCHAR(16) NOT NULL, `priority` INTEGER NOT NULL DEFAULT 50, `due_at` DATETIME, `follow_up_at` DATETIME, `warning_light` VARCHAR(8) NOT NULL DEFAULT \'green\', `completed_at` DATETIME, `completed_by` VARCHAR(64), `created_at` DATETIME NOT NULL, `updated_at` DATETIME NOT NULL)',
+      'CREATE UNIQUE INDEX `inbox_tasks_user_task_key_uq` ON `inbox_tasks` (`user_task_key`)',
+      'CREATE INDEX `inbox_tasks_unit_id_state_due_at_idx` ON `inbox_tasks` (`unit_id`, `state`, `due_at`)',
+      'CREATE INDEX `inbox_tasks_assignee_state_idx` ON `inbox_tasks` (`assignee`, `state`)',
+      'CREATE INDEX `inbox_tasks_state_due_at_idx` ON `inbox_tasks` (`state`, `due_at`)',
+      'CREATE INDEX `inbox_tasks_case_id_idx` ON `inbox_tasks` (`case_id`)',
+      'CREATE TABLE IF NOT EXISTS `audit_log` (`id` INTEGER PRIMARY KEY AUTOINCREMENT, `case_id` BIGINT, `actor` VARCHAR(64) NOT NULL, `actor_role` VARCHAR(24), `action` VARCHAR(64) NOT NULL, `detail` TEXT, `prev_hash` VARCHAR(64) NOT NULL, `hash` VARCHAR(64) NOT NULL, `created_at` DATETIME NOT NULL)',
+      'CREATE INDEX `audit_log_case_id_id_idx` ON `audit_log` (`case_id`, `id`)',
+      'CREATE INDEX `audit_log_created_at_idx` ON `audit_log` (`created_at`)',
+      'CREATE UNIQUE INDEX `audit_log_hash_uq` ON `audit_log` (`hash`)',
+      'CREATE TABLE IF NOT EXISTS `evaluations` (`id` INTEGER PRIMARY KEY AUTOINCREMENT, `scope` VARCHAR(16) NOT NULL, `case_id` BIGINT REFERENCES `cases` (`id`) ON DELETE CASCADE ON UPDATE CASCADE, `unit_id` INTEGER REFERENCES `units` (`id`) ON DELETE RESTRICT ON UPDATE CASCADE, `period_start` DATETIME, `period_end` DATETIME, `metrics` TEXT NOT NULL, `score` DOUBLE PRECISION, `created_at` DATETIME NOT NULL, `updated_at` DATETIME NOT NULL)',
+      'CREATE INDEX `evaluations_scope_period_start_idx` ON `evaluations` (`scope`, `period_start`)',
+      'CREATE INDEX `evaluations_unit_id_period_start_idx` ON `evaluations` (`unit_id`, `period_start`)',
+      'CREATE INDEX `evaluations_case_id_idx` ON `evaluations` (`case_id`)',
+      'CREATE TABLE IF NOT EXISTS `notification_outbox` (`id` INTEGER PRIMARY KEY AUTOINCREMENT, `dedup_key` VARCHAR(128) NOT NULL, `kind` VARCHAR(24) NOT NULL, `channel` VARCHAR(16) NOT NULL, `recipient` VARCHAR(128) NOT NULL, `case_id` BIGINT REFERENCES `cases` (`id`) ON DELETE CASCADE ON UPDATE CASCADE, `subject` VARCHAR(200), `body` TEXT NOT NULL, `status` VARCHAR(16) NOT NULL, `attempts` INTEGER NOT NULL DEFAULT 0, `next_attempt_at` DATETIME NOT NULL, `last_error` TEXT, `sent_at` DATETIME, `created_at` DATETIME NOT NULL, `updated_at` DATETIME NOT NULL)',
+      'CREATE UNIQUE INDEX `notification_outbox_dedup_key_uq` ON `notification_outbox` (`dedup_key`)',
+      'CREATE INDEX `notification_outbox_status_next_attempt_at_idx` ON `notification_outbox` (`status`, `next_attempt_at`)',
+      'CREATE TABLE IF NOT EXISTS `calendar_days` (`date` VARCHAR(10) NOT NULL PRIMARY KEY, `working` TINYINT(1) NOT NULL, `note` VARCHAR(100), `created_at` DATETIME NOT NULL, `updated_at` DATETIME NOT NULL)',
+    ],
+    mysql: [
+      'CREATE TABLE IF NOT EXISTS `units` (`id` INTEGER NOT NULL auto_increment , `code` VARCHAR(32) NOT NULL, `name` VARCHAR(100) NOT NULL, `short_name` VARCHAR(50), `kind` VARCHAR(16) NOT NULL, `parent_id` INTEGER, `contact_person` VARCHAR(50), `contact_phone` VARCHAR(20), `active` TINYINT(1) NOT NULL DEFAULT true, `created_at` DATETIME NOT NULL, `updated_at` DATETIME NOT NULL, PRIMARY KEY (`id`), FOREIGN KEY (`parent_id`) REFERENCES `units` (`id`) ON DELETE RESTRICT ON UPDATE CASCADE) ENGINE=InnoDB',
+      'ALTER TABLE `units` ADD UNIQUE INDEX `units_code_uq` (`code`)',
+      'ALTER TABLE `units` ADD INDEX `units_kind_idx` (`kind`)',
+      'ALTER TABLE `units` ADD INDEX `units_parent_id_idx` (`parent_id`)',
+      'CREATE TABLE IF NOT EXISTS `grids` (`id` INTEGER NOT NULL auto_increment , `code` VARCHAR(32) NOT NULL, `name` VARCHAR(100) NOT NULL, `township_id` INTEGER NOT NULL, `community_id` INTEGER NOT NULL, `centroid_lng` DOUBLE PRECISION NOT NULL, `centroid_lat` DOUBLE PRECISION NOT NULL, `polygon` TEXT, `grid_kind` VARCHAR(8) NOT NULL DEFAULT \'综合\', `created_at` DATETIME NOT NULL, `updated_at` DATETIME NOT NULL, PRIMARY KEY (`id`), FOREIGN KEY (`township_id`) REFERENCES `units` (`id`) ON DELETE RESTRICT ON UPDATE CASCADE, FOREIGN KEY (`community_id`) REFERENCES `units` (`id`) ON DELETE RESTRICT ON UPDATE CASCADE) ENGINE=InnoDB',
+      'ALTER TABLE `grids` ADD UNIQUE INDEX `grids_code_uq` (`code`)',
+      'ALTER TABLE `grids` ADD INDEX `grids_township_id_idx` (`township_id`)',
+      'ALTER TABLE `grids` ADD INDEX `grids_community_id_idx` (`community_id`)',
+      'CREATE TABLE IF NOT EXISTS `users` (`id` INTEGER NOT NULL auto_increment , `username` VARCHAR(64) NOT NULL, `display_name` VARCHAR(64) NOT NULL, `role` VARCHAR(24) NOT NULL, `unit_id` INTEGER, `phone` VARCHAR(20), `password_hash` VARCHAR(255) NOT NULL, `active` TINYINT(1) NOT NULL DEFAULT true, `created_at` DATETIME NOT NULL, `updated_at` DATETIME NOT NULL, PRIMARY KEY (`id`), FOREIGN KEY (`unit_id`) REFERENCES `units` (`id`) ON DELETE RESTRICT ON UPDATE CASCADE) ENGINE=InnoDB',
+      'ALTER TABLE `users` ADD UNIQUE INDEX `users_username_uq` (`username`)',
+      'ALTER TABLE `users` ADD INDEX `users_unit_id_idx` (`unit_id`)',
+      'CREATE TABLE IF NOT EXISTS `user_grids` (`user_id` INTEGER NOT NULL , `grid_id` INTEGER NOT NULL , PRIMARY KEY (`user_id`, `grid_id`), FOREIGN KEY (`user_id`) REFERENCES `users` (`id`) ON DELETE CASCADE ON UPDATE CASCADE, FOREIGN KEY (`grid_id`) REFERENCES `grids` (`id`) ON DELETE CASCADE ON UPDATE CASCADE) ENGINE=InnoDB',
+      'CREATE TABLE IF NOT EXISTS `event_types` (`id` INTEGER NOT NULL auto_increment , `code` VARCHAR(32) NOT NULL, `name` VARCHAR(64) NOT NULL, `kind` VARCHAR(4) NOT NULL, `major` VARCHAR(64) NOT NULL, `category` VARCHAR(16) NOT NULL, `filing_condition` TEXT NOT NULL, `closing_condition` TEXT NOT NULL, `routing_rule` VARCHAR(4) NOT NULL, `owner_unit_id` INTEGER NOT NULL, `clock` VARCHAR(8) NOT NULL, `accept_limit` VARCHAR(16) NOT NULL, `dispatch_limit` VARCHAR(16) NOT NULL, `handle_limit` VARCHAR(16) NOT NULL, `verify_limit` VARCHAR(16) NOT NULL, `extra_stages` TEXT, `emergency` TINYINT(1) NOT NULL DEFAULT false, `keywords` TEXT, `active` TINYINT(1) NOT NULL DEFAULT true, `created_at` DATETIME NOT NULL, `updated_at` DATETIME NOT NULL, PRIMARY KEY (`id`), FOREIGN KEY (`owner_unit_id`) REFERENCES `units` (`id`) ON DELETE RESTRICT ON UPDATE CASCADE) ENGINE=InnoDB',
+      'ALTER TABLE `event_types` ADD UNIQUE INDEX `event_types_code_uq` (`code`)',
+      'ALTER TABLE `event_types` ADD INDEX `event_types_category_idx` (`category`)',
+      'CREATE TABLE IF NOT EXISTS `governance_items` (`id` INTEGER NOT NULL auto_increment , `code` VARCHAR(32) NOT NULL, `name` VARCHAR(200) NOT NULL, `category` VARCHAR(16) NOT NULL, `event_type_id` INTEGER, `responsible_unit_id` INTEGER NOT NULL, `assisting_unit_codes` TEXT, `basis` TEXT, `created_at` DATETIME NOT NULL, `updated_at` DATETIME NOT NULL, PRIMARY KEY (`id`), FOREIGN KEY (`event_type_id`) REFERENCES `event_types` (`id`) ON DELETE RESTRICT ON UPDATE CASCADE, FOREIGN KEY (`responsible_unit_id`) REFERENCES `units` (`id`) ON DELETE RESTRICT ON UPDATE CASCADE) ENGINE=InnoDB',
+      'ALTER TABLE `governance_items` ADD UNIQUE INDEX `governance_items_code_uq` (`code`)',
+      'ALTER TABLE `governance_items` ADD INDEX `governance_items_event_type_id_idx` (`event_type_id`)',
+      'ALTER TABLE `governance_items` ADD INDEX `governance_items_responsible_unit_id_idx` (`responsible_unit_id`)',
+      'CREATE TABLE IF NOT EXISTS `cases` (`id` BIGINT NOT NULL auto_increment , `case_no` VARCHAR(32) NOT NULL, `channel` VARCHAR(16) NOT NULL, `reporter_name` VARCHAR(64), `reporter_phone` VARCHAR(20), `reporter_user_id` INTEGER, `tracking_token` VARCHAR(64) NOT NULL, `description` TEXT NOT NULL, `event_type_id` INTEGER, `category` VARCHAR(16), `lng` DOUBLE PRECISION, `lat` DOUBLE PRECISION, `address` VARCHAR(255), `grid_id` INTEGER, `township_id` INTEGER, `status` VARCHAR(16) NOT NULL, `priority` INTEGER NOT NULL DEFAULT 50, `unit_id` INTEGER, `accept_due_at` DATETIME, `dispatch_due_at` DATETIME, `handle_due_at` DATETIME, `verify_due_at` DATETIME, `due_at` DATETIME, `escalation_level` INTEGER NOT NULL DEFAULT 0, `warning_light` VARCHAR(8) NOT NULL DEFAULT \'green\', `process_instance_key` VARCHAR(32), `process_id` VARCHAR(64), `merged_into_id` BIGINT, `duplicate_count` INTEGER NOT NULL DEFAULT 0, `rework_count` INTEGER NOT NULL DEFAULT 0, `extension_count` INTEGER NOT NULL DEFAULT 0, `return_count` INTEGER NOT NULL DEFAULT 0, `satisfaction` VARCHAR(16), `accepted_at` DATETIME, `dispatched_at` DATETIME, `handled_at` DATETIME, `closed_at` DATETIME, `created_at` DATETIME NOT NULL, `updated_at` DATETIME NOT NULL, PRIMARY KEY (`id`), FOREIGN KEY (`reporter_user_id`) REFERENCES `users` (`id`) ON DELETE RESTRICT ON UPDATE CASCADE, FOREIGN KEY (`event_type_id`) REFERENCES `event_types` (`id`) ON DELETE RESTRICT ON UPDATE CASCADE, FOREIGN KEY (`grid_id`) REFERENCES `grids` (`id`) ON DELETE RESTRICT ON UPDATE CASCADE, FOREIGN KEY (`township_id`) REFERENCES `units` (`id`) ON DELETE RESTRICT ON UPDATE CASCADE, FOREIGN KEY (`unit_id`) REFERENCES `units` (`id`) ON DELETE RESTRICT ON UPDATE CASCADE, FOREIGN KEY (`merged_into_id`) REFERENCES `cases` (`id`) ON DELETE SET NULL ON UPDATE CASCADE) ENGINE=InnoDB',
+      'ALTER TABLE `cases` ADD UNIQUE INDEX `cases_case_no_uq` (`case_no`)',
+      'ALTER TABLE `cases` ADD UNIQUE INDEX `cases_tracking_token_uq` (`tracking_token`)',
+      'ALTER TABLE `cases` ADD INDEX `cases_status_created_at_idx` (`status`, `created_at`)',
+      'ALTER TABLE `cases` ADD INDEX `cases_unit_id_status_idx` (`unit_id`, `status`)',
+      'ALTER TABLE `cases` ADD INDEX `cases_due_at_idx` (`due_at`)',
+      'ALTER TABLE `cases` ADD INDEX `cases_category_created_at_idx` (`category`, `created_at`)',
+      'ALTER TABLE `cases` ADD INDEX `cases_created_at_idx` (`created_at`)',
+      'ALTER TABLE `cases` ADD INDEX `cases_township_id_created_at_idx` (`township_id`, `created_at`)',
+      'ALTER TABLE `cases` ADD INDEX `cases_grid_id_event_type_id_created_at_idx` (`grid_id`, `event_type_id`, `created_at`)',
+      'ALTER TABLE `cases` ADD INDEX `cases_process_instance_key_idx` (`process_instance_key`)',
+      'ALTER TABLE `cases` ADD INDEX `cases_merged_into_id_idx` (`merged_into_id`)',
+      'CREATE TABLE IF NOT EXISTS `attachments` (`id` BIGINT NOT NULL auto_increment , `case_id` BIGINT, `kind` VARCHAR(16) NOT NULL, `file_name` VARCHAR(255) NOT NULL, `mime_type` VARCHAR(100) NOT NULL, `size_bytes` INTEGER NOT NULL, `sha256` VARCHAR(64) NOT NULL, `storage_path` VARCHAR(255) NOT NULL, `uploaded_by` INTEGER, `created_at` DATETIME NOT NULL, PRIMARY KEY (`id`), FOREIGN KEY (`case_id`) REFERENCES `cases` (`id`) ON DELETE CASCADE ON UPDATE CASCADE, FOREIGN KEY (`uploaded_by`) REFERENCES `users` (`id`) ON DELETE SET NULL ON UPDATE CASCADE) ENGINE=InnoDB',
+      'ALTER TABLE `attachments` ADD INDEX `attachments_case_id_idx` (`case_id`)',
+      'CREATE TABLE IF NOT EXISTS `inbox_tasks` (`id` BIGINT NOT NULL auto_increment , `user_task_key` VARCHAR(32) NOT NULL, `case_id` BIGINT, `process_instance_key` VARCHAR(32), `element_id` VARCHAR(64) NOT NULL, `name` VARCHAR(100) NOT NULL, `form_id` VARCHAR(64), `unit_id` INTEGER, `assignee` VARCHAR(64), `candidate_groups` TEXT, `state` VARCHAR(16) NOT NULL, `priority` INTEGER NOT NULL DEFAULT 50, `due_at` DATETIME, `follow_up_at` DATETIME, `warning_light` VARCHAR(8) NOT NULL DEFAULT \'green\', `completed_at` DATETIME, `completed_by` VARCHAR(64), `created_at` DATETIME NOT NULL, `updated_at` DATETIME NOT NULL, PRIMARY KEY (`id`), FOREIGN KEY (`case_id`) REFERENCES `cases` (`id`) ON DELETE CASCADE ON UPDATE CASCADE, FOREIGN KEY (`unit_id`) REFERENCES `units` (`id`) ON DELETE RESTRICT ON UPDATE CASCADE) ENGINE=InnoDB',
+      'ALTER TABLE `inbox_tasks` ADD UNIQUE INDEX `inbox_tasks_user_task_key_uq` (`user_task_key`)',
+      'ALTER TABLE `inbox_tasks` ADD INDEX `inbox_tasks_unit_id_state_due_at_idx` (`unit_id`, `state`, `due_at`)',
+      'ALTER TABLE `inbox_tasks` ADD INDEX `inbox_tasks_assignee_state_idx` (`assignee`, `state`)',
+      'ALTER TABLE `inbox_tasks` ADD INDEX `inbox_tasks_state_due_at_idx` (`state`, `due_at`)',
+      'ALTER TABLE `inbox_tasks` ADD INDEX `inbox_tasks_case_id_idx` (`case_id`)',
+      'CREATE TABLE IF NOT EXISTS `audit_log` (`id` BIGINT NOT NULL auto_increment , `case_id` BIGINT, `actor` VARCHAR(64) NOT NULL, `actor_role` VARCHAR(24), `action` VARCHAR(64) NOT NULL, `detail` TEXT, `prev_hash` VARCHAR(64) NOT NULL, `hash` VARCHAR(64) NOT NULL, `created_at` DATETIME NOT NULL, PRIMARY KEY (`id`)) ENGINE=InnoDB',
+      'ALTER TABLE `audit_log` ADD INDEX `audit_log_case_id_id_idx` (`case_id`, `id`)',
+      'ALTER TABLE `audit_log` ADD INDEX `audit_log_created_at_idx` (`created_at`)',
+      'ALTER TABLE `audit_log` ADD UNIQUE INDEX `audit_log_hash_uq` (`hash`)',
+      'CREATE TABLE IF NOT EXISTS `evaluations` (`id` BIGINT NOT NULL auto_increment , `scope` VARCHAR(16) NOT NULL, `case_id` BIGINT, `unit_id` INTEGER, `period_start` DATETIME, `period_end` DATETIME, `metrics` TEXT NOT NULL, `score` DOUBLE PRECISION, `created_at` DATETIME NOT NULL, `updated_at` DATETIME NOT NULL, PRIMARY KEY (`id`), FOREIGN KEY (`case_id`) REFERENCES `cases` (`id`) ON DELETE CASCADE ON UPDATE CASCADE, FOREIGN KEY (`unit_id`) REFERENCES `units` (`id`) ON DELETE RESTRICT ON UPDATE CASCADE) ENGINE=InnoDB',
+      'ALTER TABLE `evaluations` ADD INDEX `evaluations_scope_period_start_idx` (`scope`, `period_start`)',
+      'ALTER TABLE `evaluations` ADD INDEX `evaluations_unit_id_period_start_idx` (`unit_id`, `period_start`)',
+      'ALTER TABLE `evaluations` ADD INDEX `evaluations_case_id_idx` (`case_id`)',
+      'CREATE TABLE IF NOT EXISTS `notification_outbox` (`id` BIGINT NOT NULL auto_increment , `dedup_key` VARCHAR(128) NOT NULL, `kind` VARCHAR(24) NOT NULL, `channel` VARCHAR(16) NOT NULL, `recipient` VARCHAR(128) NOT NULL, `case_id` BIGINT, `subject` VARCHAR(200), `body` TEXT NOT NULL, `status` VARCHAR(16) NOT NULL, `attempts` INTEGER NOT NULL DEFAULT 0, `next_attempt_at` DATETIME NOT NULL, `last_error` TEXT, `sent_at` DATETIME, `created_at` DATETIME NOT NULL, `updated_at` DATETIME NOT NULL, PRIMARY KEY (`id`), FOREIGN KEY (`case_id`) REFERENCES `cases` (`id`) ON DELETE CASCADE ON UPDATE CASCADE) ENGINE=InnoDB',
+      'ALTER TABLE `notification_outbox` ADD UNIQUE INDEX `notification_outbox_dedup_key_uq` (`dedup_key`)',
+      'ALTER TABLE `notification_outbox` ADD INDEX `notification_outbox_status_next_attempt_at_idx` (`status`, `next_attempt_at`)',
+      'CREATE TABLE IF NOT EXISTS `calendar_days` (`date` VARCHAR(10) NOT NULL , `working` TINYINT(1) NOT NULL, `note` VARCHAR(100), `created_at` DATETIME NOT NULL, `updated_at` DATETIME NOT NULL, PRIMARY KEY (`date`)) ENGINE=InnoDB',
+    ],
   });
 };
 
-export const down: MigrationFn = async ({ context: qi }) => {
-  for (const table of [
-    'calendar_days', 'notification_outbox', 'evaluations', 'audit_log', 'inbox_tasks', 'attachments',
-    'cases', 'governance_items', 'event_types', 'user_grids', 'users', 'grids', 'units',
-  ]) {
-    await qi.dropTable(table);
-  }
+export const down: MigrationFn = async ({ context: db }) => {
+  await db.run({
+    sqlite: [
+      'DROP TABLE IF EXISTS `calendar_days`',
+      'DROP TABLE IF EXISTS `notification_outbox`',
+      'DROP TABLE IF EXISTS `evaluations`',
+      'DROP TABLE IF EXISTS `audit_log`',
+      'DROP TABLE IF EXISTS `inbox_tasks`',
+      'DROP TABLE IF EXISTS `attachments`',
+      'DROP TABLE IF EXISTS `cases`',
+      'DROP TABLE IF EXISTS `governance_items`',
+      'DROP TABLE IF EXISTS `event_types`',
+      'DROP TABLE IF EXISTS `user_grids`',
+      'DROP TABLE IF EXISTS `users`',
+      'DROP TABLE IF EXISTS `grids`',
+      'DROP TABLE IF EXISTS `units`',
+    ],
+    mysql: [
+      'DROP TABLE IF EXISTS `calendar_days`',
+      'DROP TABLE IF EXISTS `notification_outbox`',
+      'DROP TABLE IF EXISTS `evaluations`',
+      'DROP TABLE IF EXISTS `audit_log`',
+      'DROP TABLE IF EXISTS `inbox_tasks`',
+      'DROP TABLE IF EXISTS `attachments`',
+      'DROP TABLE IF EXISTS `cases`',
+      'DROP TABLE IF EXISTS `governance_items`',
+      'DROP TABLE IF EXISTS `event_types`',
+      'DROP TABLE IF EXISTS `user_grids`',
+      'DROP TABLE IF EXISTS `users`',
+      'DROP TABLE IF EXISTS `grids`',
+      'DROP TABLE IF EXISTS `units`',
+    ],
+  });
 };

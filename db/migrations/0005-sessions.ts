@@ -1,4 +1,3 @@
-import { DataTypes } from 'sequelize';
 import type { MigrationFn } from '../migrator.js';
 
 /**
@@ -8,37 +7,38 @@ import type { MigrationFn } from '../migrator.js';
  * - `case_instances`: process instance → case, for the case's own instance and every instance it calls,
  *   so user tasks (which carry only their instance key) find their case.
  */
-export const up: MigrationFn = async ({ context: qi }) => {
-  await qi.createTable('sessions', {
-    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true, allowNull: false },
-    token_hash: { type: DataTypes.STRING(64), allowNull: false },
-    user_id: { type: DataTypes.INTEGER, allowNull: false, references: { model: 'users', key: 'id' }, onDelete: 'CASCADE', onUpdate: 'CASCADE' },
-    expires_at: { type: DataTypes.DATE, allowNull: false },
-    created_at: { type: DataTypes.DATE, allowNull: false },
-    updated_at: { type: DataTypes.DATE, allowNull: false },
+export const up: MigrationFn = async ({ context: db }) => {
+  await db.run({
+    sqlite: [
+      'CREATE TABLE IF NOT EXISTS `sessions` (`id` INTEGER PRIMARY KEY AUTOINCREMENT, `token_hash` VARCHAR(64) NOT NULL, `user_id` INTEGER NOT NULL REFERENCES `users` (`id`) ON DELETE CASCADE ON UPDATE CASCADE, `expires_at` DATETIME NOT NULL, `created_at` DATETIME NOT NULL, `updated_at` DATETIME NOT NULL)',
+      'CREATE UNIQUE INDEX `sessions_token_hash_uq` ON `sessions` (`token_hash`)',
+      'CREATE TABLE IF NOT EXISTS `idempotency_keys` (`id` INTEGER PRIMARY KEY AUTOINCREMENT, `scope` VARCHAR(191) NOT NULL, `request_hash` VARCHAR(64) NOT NULL, `status_code` INTEGER, `response_body` TEXT, `created_at` DATETIME NOT NULL, `updated_at` DATETIME NOT NULL)',
+      'CREATE UNIQUE INDEX `idempotency_keys_scope_uq` ON `idempotency_keys` (`scope`)',
+      'CREATE TABLE IF NOT EXISTS `case_instances` (`process_instance_key` VARCHAR(32) NOT NULL PRIMARY KEY, `case_id` BIGINT NOT NULL, `created_at` DATETIME NOT NULL, `updated_at` DATETIME NOT NULL)',
+      'CREATE INDEX `case_instances_case_id_idx` ON `case_instances` (`case_id`)',
+    ],
+    mysql: [
+      'CREATE TABLE IF NOT EXISTS `sessions` (`id` INTEGER NOT NULL auto_increment , `token_hash` VARCHAR(64) NOT NULL, `user_id` INTEGER NOT NULL, `expires_at` DATETIME NOT NULL, `created_at` DATETIME NOT NULL, `updated_at` DATETIME NOT NULL, PRIMARY KEY (`id`), FOREIGN KEY (`user_id`) REFERENCES `users` (`id`) ON DELETE CASCADE ON UPDATE CASCADE) ENGINE=InnoDB',
+      'ALTER TABLE `sessions` ADD UNIQUE INDEX `sessions_token_hash_uq` (`token_hash`)',
+      'CREATE TABLE IF NOT EXISTS `idempotency_keys` (`id` INTEGER NOT NULL auto_increment , `scope` VARCHAR(191) NOT NULL, `request_hash` VARCHAR(64) NOT NULL, `status_code` INTEGER, `response_body` TEXT, `created_at` DATETIME NOT NULL, `updated_at` DATETIME NOT NULL, PRIMARY KEY (`id`)) ENGINE=InnoDB',
+      'ALTER TABLE `idempotency_keys` ADD UNIQUE INDEX `idempotency_keys_scope_uq` (`scope`)',
+      'CREATE TABLE IF NOT EXISTS `case_instances` (`process_instance_key` VARCHAR(32) NOT NULL , `case_id` BIGINT NOT NULL, `created_at` DATETIME NOT NULL, `updated_at` DATETIME NOT NULL, PRIMARY KEY (`process_instance_key`)) ENGINE=InnoDB',
+      'ALTER TABLE `case_instances` ADD INDEX `case_instances_case_id_idx` (`case_id`)',
+    ],
   });
-  await qi.addIndex('sessions', ['token_hash'], { name: 'sessions_token_hash_uq', unique: true });
-  await qi.createTable('idempotency_keys', {
-    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true, allowNull: false },
-    scope: { type: DataTypes.STRING(191), allowNull: false },
-    request_hash: { type: DataTypes.STRING(64), allowNull: false },
-    status_code: { type: DataTypes.INTEGER, allowNull: true },
-    response_body: { type: DataTypes.TEXT, allowNull: true },
-    created_at: { type: DataTypes.DATE, allowNull: false },
-    updated_at: { type: DataTypes.DATE, allowNull: false },
-  });
-  await qi.addIndex('idempotency_keys', ['scope'], { name: 'idempotency_keys_scope_uq', unique: true });
-  await qi.createTable('case_instances', {
-    process_instance_key: { type: DataTypes.STRING(32), primaryKey: true, allowNull: false },
-    case_id: { type: DataTypes.BIGINT, allowNull: false },
-    created_at: { type: DataTypes.DATE, allowNull: false },
-    updated_at: { type: DataTypes.DATE, allowNull: false },
-  });
-  await qi.addIndex('case_instances', ['case_id'], { name: 'case_instances_case_id_idx' });
 };
 
-export const down: MigrationFn = async ({ context: qi }) => {
-  await qi.dropTable('case_instances');
-  await qi.dropTable('idempotency_keys');
-  await qi.dropTable('sessions');
+export const down: MigrationFn = async ({ context: db }) => {
+  await db.run({
+    sqlite: [
+      'DROP TABLE IF EXISTS `case_instances`',
+      'DROP TABLE IF EXISTS `idempotency_keys`',
+      'DROP TABLE IF EXISTS `sessions`',
+    ],
+    mysql: [
+      'DROP TABLE IF EXISTS `case_instances`',
+      'DROP TABLE IF EXISTS `idempotency_keys`',
+      'DROP TABLE IF EXISTS `sessions`',
+    ],
+  });
 };

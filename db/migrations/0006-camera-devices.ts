@@ -1,4 +1,3 @@
-import { DataTypes } from 'sequelize';
 import type { MigrationFn } from '../migrator.js';
 
 /**
@@ -10,56 +9,42 @@ import type { MigrationFn } from '../migrator.js';
  * - `camera_cases`: device + event type → the case its events feed, with the repeat count; the repeat
  *   path looks the open case up here by (device_id, event_type_id) instead of searching `cases`.
  */
-export const up: MigrationFn = async ({ context: qi }) => {
-  await qi.createTable('camera_devices', {
-    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true, allowNull: false },
-    code: { type: DataTypes.STRING(32), allowNull: false },
-    name: { type: DataTypes.STRING(100), allowNull: false },
-    lat: { type: DataTypes.DOUBLE, allowNull: false },
-    lng: { type: DataTypes.DOUBLE, allowNull: false },
-    address: { type: DataTypes.STRING(255), allowNull: true },
-    grid_id: { type: DataTypes.INTEGER, allowNull: true, references: { model: 'grids', key: 'id' }, onDelete: 'RESTRICT', onUpdate: 'CASCADE' },
-    event_type_codes: { type: DataTypes.TEXT, allowNull: false },
-    enabled: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
-    api_key_hash: { type: DataTypes.STRING(64), allowNull: true },
-    key_rotated_at: { type: DataTypes.DATE, allowNull: true },
-    last_seen_at: { type: DataTypes.DATE, allowNull: true },
-    created_at: { type: DataTypes.DATE, allowNull: false },
-    updated_at: { type: DataTypes.DATE, allowNull: false },
+export const up: MigrationFn = async ({ context: db }) => {
+  await db.run({
+    sqlite: [
+      'CREATE TABLE IF NOT EXISTS `camera_devices` (`id` INTEGER PRIMARY KEY AUTOINCREMENT, `code` VARCHAR(32) NOT NULL, `name` VARCHAR(100) NOT NULL, `lat` DOUBLE PRECISION NOT NULL, `lng` DOUBLE PRECISION NOT NULL, `address` VARCHAR(255), `grid_id` INTEGER REFERENCES `grids` (`id`) ON DELETE RESTRICT ON UPDATE CASCADE, `event_type_codes` TEXT NOT NULL, `enabled` TINYINT(1) NOT NULL DEFAULT 1, `api_key_hash` VARCHAR(64), `key_rotated_at` DATETIME, `last_seen_at` DATETIME, `created_at` DATETIME NOT NULL, `updated_at` DATETIME NOT NULL)',
+      'CREATE UNIQUE INDEX `camera_devices_code_uq` ON `camera_devices` (`code`)',
+      'CREATE TABLE IF NOT EXISTS `camera_cases` (`id` INTEGER PRIMARY KEY AUTOINCREMENT, `device_id` INTEGER NOT NULL REFERENCES `camera_devices` (`id`) ON DELETE CASCADE ON UPDATE CASCADE, `event_type_id` INTEGER NOT NULL REFERENCES `event_types` (`id`) ON DELETE RESTRICT ON UPDATE CASCADE, `case_id` BIGINT NOT NULL REFERENCES `cases` (`id`) ON DELETE CASCADE ON UPDATE CASCADE, `repeat_count` INTEGER NOT NULL DEFAULT 0, `last_event_at` DATETIME NOT NULL, `created_at` DATETIME NOT NULL, `updated_at` DATETIME NOT NULL)',
+      'CREATE INDEX `camera_cases_device_type_idx` ON `camera_cases` (`device_id`, `event_type_id`, `id`)',
+      'CREATE INDEX `camera_cases_case_id_idx` ON `camera_cases` (`case_id`)',
+      'CREATE TABLE IF NOT EXISTS `camera_events` (`id` INTEGER PRIMARY KEY AUTOINCREMENT, `device_id` INTEGER NOT NULL REFERENCES `camera_devices` (`id`) ON DELETE CASCADE ON UPDATE CASCADE, `event_id` VARCHAR(64) NOT NULL, `event_type_id` INTEGER NOT NULL, `case_id` BIGINT NOT NULL REFERENCES `cases` (`id`) ON DELETE CASCADE ON UPDATE CASCADE, `outcome` VARCHAR(16) NOT NULL, `confidence` DOUBLE PRECISION NOT NULL, `captured_at` DATETIME NOT NULL, `snapshot_url` VARCHAR(1024), `created_at` DATETIME NOT NULL)',
+      'CREATE UNIQUE INDEX `camera_events_device_event_uq` ON `camera_events` (`device_id`, `event_id`)',
+      'CREATE INDEX `camera_events_case_id_idx` ON `camera_events` (`case_id`)',
+    ],
+    mysql: [
+      'CREATE TABLE IF NOT EXISTS `camera_devices` (`id` INTEGER NOT NULL auto_increment , `code` VARCHAR(32) NOT NULL, `name` VARCHAR(100) NOT NULL, `lat` DOUBLE PRECISION NOT NULL, `lng` DOUBLE PRECISION NOT NULL, `address` VARCHAR(255), `grid_id` INTEGER, `event_type_codes` TEXT NOT NULL, `enabled` TINYINT(1) NOT NULL DEFAULT true, `api_key_hash` VARCHAR(64), `key_rotated_at` DATETIME, `last_seen_at` DATETIME, `created_at` DATETIME NOT NULL, `updated_at` DATETIME NOT NULL, PRIMARY KEY (`id`), FOREIGN KEY (`grid_id`) REFERENCES `grids` (`id`) ON DELETE RESTRICT ON UPDATE CASCADE) ENGINE=InnoDB',
+      'ALTER TABLE `camera_devices` ADD UNIQUE INDEX `camera_devices_code_uq` (`code`)',
+      'CREATE TABLE IF NOT EXISTS `camera_cases` (`id` BIGINT NOT NULL auto_increment , `device_id` INTEGER NOT NULL, `event_type_id` INTEGER NOT NULL, `case_id` BIGINT NOT NULL, `repeat_count` INTEGER NOT NULL DEFAULT 0, `last_event_at` DATETIME NOT NULL, `created_at` DATETIME NOT NULL, `updated_at` DATETIME NOT NULL, PRIMARY KEY (`id`), FOREIGN KEY (`device_id`) REFERENCES `camera_devices` (`id`) ON DELETE CASCADE ON UPDATE CASCADE, FOREIGN KEY (`event_type_id`) REFERENCES `event_types` (`id`) ON DELETE RESTRICT ON UPDATE CASCADE, FOREIGN KEY (`case_id`) REFERENCES `cases` (`id`) ON DELETE CASCADE ON UPDATE CASCADE) ENGINE=InnoDB',
+      'ALTER TABLE `camera_cases` ADD INDEX `camera_cases_device_type_idx` (`device_id`, `event_type_id`, `id`)',
+      'ALTER TABLE `camera_cases` ADD INDEX `camera_cases_case_id_idx` (`case_id`)',
+      'CREATE TABLE IF NOT EXISTS `camera_events` (`id` BIGINT NOT NULL auto_increment , `device_id` INTEGER NOT NULL, `event_id` VARCHAR(64) NOT NULL, `event_type_id` INTEGER NOT NULL, `case_id` BIGINT NOT NULL, `outcome` VARCHAR(16) NOT NULL, `confidence` DOUBLE PRECISION NOT NULL, `captured_at` DATETIME NOT NULL, `snapshot_url` VARCHAR(1024), `created_at` DATETIME NOT NULL, PRIMARY KEY (`id`), FOREIGN KEY (`device_id`) REFERENCES `camera_devices` (`id`) ON DELETE CASCADE ON UPDATE CASCADE, FOREIGN KEY (`case_id`) REFERENCES `cases` (`id`) ON DELETE CASCADE ON UPDATE CASCADE) ENGINE=InnoDB',
+      'ALTER TABLE `camera_events` ADD UNIQUE INDEX `camera_events_device_event_uq` (`device_id`, `event_id`)',
+      'ALTER TABLE `camera_events` ADD INDEX `camera_events_case_id_idx` (`case_id`)',
+    ],
   });
-  await qi.addIndex('camera_devices', ['code'], { name: 'camera_devices_code_uq', unique: true });
-
-  await qi.createTable('camera_cases', {
-    id: { type: DataTypes.BIGINT, primaryKey: true, autoIncrement: true, allowNull: false },
-    device_id: { type: DataTypes.INTEGER, allowNull: false, references: { model: 'camera_devices', key: 'id' }, onDelete: 'CASCADE', onUpdate: 'CASCADE' },
-    event_type_id: { type: DataTypes.INTEGER, allowNull: false, references: { model: 'event_types', key: 'id' }, onDelete: 'RESTRICT', onUpdate: 'CASCADE' },
-    case_id: { type: DataTypes.BIGINT, allowNull: false, references: { model: 'cases', key: 'id' }, onDelete: 'CASCADE', onUpdate: 'CASCADE' },
-    repeat_count: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
-    last_event_at: { type: DataTypes.DATE, allowNull: false },
-    created_at: { type: DataTypes.DATE, allowNull: false },
-    updated_at: { type: DataTypes.DATE, allowNull: false },
-  });
-  await qi.addIndex('camera_cases', ['device_id', 'event_type_id', 'id'], { name: 'camera_cases_device_type_idx' });
-  await qi.addIndex('camera_cases', ['case_id'], { name: 'camera_cases_case_id_idx' });
-
-  await qi.createTable('camera_events', {
-    id: { type: DataTypes.BIGINT, primaryKey: true, autoIncrement: true, allowNull: false },
-    device_id: { type: DataTypes.INTEGER, allowNull: false, references: { model: 'camera_devices', key: 'id' }, onDelete: 'CASCADE', onUpdate: 'CASCADE' },
-    event_id: { type: DataTypes.STRING(64), allowNull: false },
-    event_type_id: { type: DataTypes.INTEGER, allowNull: false },
-    case_id: { type: DataTypes.BIGINT, allowNull: false, references: { model: 'cases', key: 'id' }, onDelete: 'CASCADE', onUpdate: 'CASCADE' },
-    outcome: { type: DataTypes.STRING(16), allowNull: false },
-    confidence: { type: DataTypes.DOUBLE, allowNull: false },
-    captured_at: { type: DataTypes.DATE, allowNull: false },
-    snapshot_url: { type: DataTypes.STRING(1024), allowNull: true },
-    created_at: { type: DataTypes.DATE, allowNull: false },
-  });
-  await qi.addIndex('camera_events', ['device_id', 'event_id'], { name: 'camera_events_device_event_uq', unique: true });
-  await qi.addIndex('camera_events', ['case_id'], { name: 'camera_events_case_id_idx' });
 };
 
-export const down: MigrationFn = async ({ context: qi }) => {
-  await qi.dropTable('camera_events');
-  await qi.dropTable('camera_cases');
-  await qi.dropTable('camera_devices');
+export const down: MigrationFn = async ({ context: db }) => {
+  await db.run({
+    sqlite: [
+      'DROP TABLE IF EXISTS `camera_events`',
+      'DROP TABLE IF EXISTS `camera_cases`',
+      'DROP TABLE IF EXISTS `camera_devices`',
+    ],
+    mysql: [
+      'DROP TABLE IF EXISTS `camera_events`',
+      'DROP TABLE IF EXISTS `camera_cases`',
+      'DROP TABLE IF EXISTS `camera_devices`',
+    ],
+  });
 };

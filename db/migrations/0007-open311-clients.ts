@@ -1,4 +1,3 @@
-import { DataTypes } from 'sequelize';
 import type { MigrationFn } from '../migrator.js';
 
 /**
@@ -9,35 +8,34 @@ import type { MigrationFn } from '../migrator.js';
  *   request token, media_url, the answers to the service attributes and the submitter's contact fields
  *   (kept for the centre, never returned by the Open311 read endpoints).
  */
-export const up: MigrationFn = async ({ context: qi }) => {
-  await qi.createTable('open311_clients', {
-    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true, allowNull: false },
-    name: { type: DataTypes.STRING(100), allowNull: false },
-    key_hash: { type: DataTypes.STRING(64), allowNull: false },
-    enabled: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
-    created_by: { type: DataTypes.STRING(64), allowNull: true },
-    disabled_at: { type: DataTypes.DATE, allowNull: true },
-    created_at: { type: DataTypes.DATE, allowNull: false },
-    updated_at: { type: DataTypes.DATE, allowNull: false },
+export const up: MigrationFn = async ({ context: db }) => {
+  await db.run({
+    sqlite: [
+      'CREATE TABLE IF NOT EXISTS `open311_clients` (`id` INTEGER PRIMARY KEY AUTOINCREMENT, `name` VARCHAR(100) NOT NULL, `key_hash` VARCHAR(64) NOT NULL, `enabled` TINYINT(1) NOT NULL DEFAULT 1, `created_by` VARCHAR(64), `disabled_at` DATETIME, `created_at` DATETIME NOT NULL, `updated_at` DATETIME NOT NULL)',
+      'CREATE UNIQUE INDEX `open311_clients_key_hash_uq` ON `open311_clients` (`key_hash`)',
+      'CREATE TABLE IF NOT EXISTS `open311_requests` (`case_id` INTEGER PRIMARY KEY, `client_id` INTEGER NOT NULL REFERENCES `open311_clients` (`id`) ON DELETE RESTRICT ON UPDATE CASCADE, `token` VARCHAR(64) NOT NULL, `media_url` VARCHAR(1000), `attributes` TEXT, `email` VARCHAR(254), `device_id` VARCHAR(128), `account_id` VARCHAR(128), `created_at` DATETIME NOT NULL, `updated_at` DATETIME NOT NULL)',
+      'CREATE UNIQUE INDEX `open311_requests_token_uq` ON `open311_requests` (`token`)',
+      'CREATE INDEX `open311_requests_client_id_idx` ON `open311_requests` (`client_id`)',
+    ],
+    mysql: [
+      'CREATE TABLE IF NOT EXISTS `open311_clients` (`id` INTEGER NOT NULL auto_increment , `name` VARCHAR(100) NOT NULL, `key_hash` VARCHAR(64) NOT NULL, `enabled` TINYINT(1) NOT NULL DEFAULT true, `created_by` VARCHAR(64), `disabled_at` DATETIME, `created_at` DATETIME NOT NULL, `updated_at` DATETIME NOT NULL, PRIMARY KEY (`id`)) ENGINE=InnoDB',
+      'ALTER TABLE `open311_clients` ADD UNIQUE INDEX `open311_clients_key_hash_uq` (`key_hash`)',
+      'CREATE TABLE IF NOT EXISTS `open311_requests` (`case_id` BIGINT NOT NULL , `client_id` INTEGER NOT NULL, `token` VARCHAR(64) NOT NULL, `media_url` VARCHAR(1000), `attributes` TEXT, `email` VARCHAR(254), `device_id` VARCHAR(128), `account_id` VARCHAR(128), `created_at` DATETIME NOT NULL, `updated_at` DATETIME NOT NULL, PRIMARY KEY (`case_id`), FOREIGN KEY (`client_id`) REFERENCES `open311_clients` (`id`) ON DELETE RESTRICT ON UPDATE CASCADE) ENGINE=InnoDB',
+      'ALTER TABLE `open311_requests` ADD UNIQUE INDEX `open311_requests_token_uq` (`token`)',
+      'ALTER TABLE `open311_requests` ADD INDEX `open311_requests_client_id_idx` (`client_id`)',
+    ],
   });
-  await qi.addIndex('open311_clients', ['key_hash'], { name: 'open311_clients_key_hash_uq', unique: true });
-  await qi.createTable('open311_requests', {
-    case_id: { type: DataTypes.BIGINT, primaryKey: true, allowNull: false },
-    client_id: { type: DataTypes.INTEGER, allowNull: false, references: { model: 'open311_clients', key: 'id' }, onDelete: 'RESTRICT', onUpdate: 'CASCADE' },
-    token: { type: DataTypes.STRING(64), allowNull: false },
-    media_url: { type: DataTypes.STRING(1000), allowNull: true },
-    attributes: { type: DataTypes.TEXT, allowNull: true },
-    email: { type: DataTypes.STRING(254), allowNull: true },
-    device_id: { type: DataTypes.STRING(128), allowNull: true },
-    account_id: { type: DataTypes.STRING(128), allowNull: true },
-    created_at: { type: DataTypes.DATE, allowNull: false },
-    updated_at: { type: DataTypes.DATE, allowNull: false },
-  });
-  await qi.addIndex('open311_requests', ['token'], { name: 'open311_requests_token_uq', unique: true });
-  await qi.addIndex('open311_requests', ['client_id'], { name: 'open311_requests_client_id_idx' });
 };
 
-export const down: MigrationFn = async ({ context: qi }) => {
-  await qi.dropTable('open311_requests');
-  await qi.dropTable('open311_clients');
+export const down: MigrationFn = async ({ context: db }) => {
+  await db.run({
+    sqlite: [
+      'DROP TABLE IF EXISTS `open311_requests`',
+      'DROP TABLE IF EXISTS `open311_clients`',
+    ],
+    mysql: [
+      'DROP TABLE IF EXISTS `open311_requests`',
+      'DROP TABLE IF EXISTS `open311_clients`',
+    ],
+  });
 };

@@ -1,4 +1,3 @@
-import { DataTypes } from 'sequelize';
 import type { MigrationFn } from '../migrator.js';
 
 /**
@@ -9,44 +8,38 @@ import type { MigrationFn } from '../migrator.js';
  * - `form_versions`: every version of a form-js form a deployment created.
  * XML and form JSON are MEDIUMTEXT on MySQL (TEXT stops at 64 KB; the API accepts up to 2 MB).
  */
-export const up: MigrationFn = async ({ context: qi }) => {
-  // SQLite's TEXT has no size classes (and sequelize warns when given one)
-  const mediumText = qi.sequelize.getDialect() === 'mysql' ? DataTypes.TEXT('medium') : DataTypes.TEXT;
-  await qi.createTable('process_versions', {
-    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true, allowNull: false },
-    process_id: { type: DataTypes.STRING(191), allowNull: false },
-    version: { type: DataTypes.INTEGER, allowNull: false },
-    process_definition_key: { type: DataTypes.STRING(32), allowNull: false },
-    name: { type: DataTypes.STRING(255), allowNull: true },
-    resource_name: { type: DataTypes.STRING(255), allowNull: false },
-    xml: { type: mediumText, allowNull: false },
-    checksum: { type: DataTypes.STRING(64), allowNull: false },
-    deployed_by: { type: DataTypes.STRING(64), allowNull: false },
-    deployed_at: { type: DataTypes.DATE, allowNull: false },
+export const up: MigrationFn = async ({ context: db }) => {
+  await db.run({
+    sqlite: [
+      'CREATE TABLE IF NOT EXISTS `process_versions` (`id` INTEGER PRIMARY KEY AUTOINCREMENT, `process_id` VARCHAR(191) NOT NULL, `version` INTEGER NOT NULL, `process_definition_key` VARCHAR(32) NOT NULL, `name` VARCHAR(255), `resource_name` VARCHAR(255) NOT NULL, `xml` TEXT NOT NULL, `checksum` VARCHAR(64) NOT NULL, `deployed_by` VARCHAR(64) NOT NULL, `deployed_at` DATETIME NOT NULL)',
+      'CREATE UNIQUE INDEX `process_versions_id_version_uq` ON `process_versions` (`process_id`, `version`)',
+      'CREATE INDEX `process_versions_key_idx` ON `process_versions` (`process_definition_key`)',
+      'CREATE TABLE IF NOT EXISTS `process_drafts` (`process_id` VARCHAR(191) NOT NULL PRIMARY KEY, `xml` TEXT NOT NULL, `saved_by` VARCHAR(64) NOT NULL, `saved_at` DATETIME NOT NULL)',
+      'CREATE TABLE IF NOT EXISTS `form_versions` (`id` INTEGER PRIMARY KEY AUTOINCREMENT, `form_id` VARCHAR(191) NOT NULL, `version` INTEGER NOT NULL, `form_key` VARCHAR(32) NOT NULL, `schema` TEXT NOT NULL, `checksum` VARCHAR(64) NOT NULL, `deployed_by` VARCHAR(64) NOT NULL, `deployed_at` DATETIME NOT NULL)',
+      'CREATE UNIQUE INDEX `form_versions_id_version_uq` ON `form_versions` (`form_id`, `version`)',
+    ],
+    mysql: [
+      'CREATE TABLE IF NOT EXISTS `process_versions` (`id` INTEGER NOT NULL auto_increment , `process_id` VARCHAR(191) NOT NULL, `version` INTEGER NOT NULL, `process_definition_key` VARCHAR(32) NOT NULL, `name` VARCHAR(255), `resource_name` VARCHAR(255) NOT NULL, `xml` MEDIUMTEXT NOT NULL, `checksum` VARCHAR(64) NOT NULL, `deployed_by` VARCHAR(64) NOT NULL, `deployed_at` DATETIME NOT NULL, PRIMARY KEY (`id`)) ENGINE=InnoDB',
+      'ALTER TABLE `process_versions` ADD UNIQUE INDEX `process_versions_id_version_uq` (`process_id`, `version`)',
+      'ALTER TABLE `process_versions` ADD INDEX `process_versions_key_idx` (`process_definition_key`)',
+      'CREATE TABLE IF NOT EXISTS `process_drafts` (`process_id` VARCHAR(191) NOT NULL , `xml` MEDIUMTEXT NOT NULL, `saved_by` VARCHAR(64) NOT NULL, `saved_at` DATETIME NOT NULL, PRIMARY KEY (`process_id`)) ENGINE=InnoDB',
+      'CREATE TABLE IF NOT EXISTS `form_versions` (`id` INTEGER NOT NULL auto_increment , `form_id` VARCHAR(191) NOT NULL, `version` INTEGER NOT NULL, `form_key` VARCHAR(32) NOT NULL, `schema` MEDIUMTEXT NOT NULL, `checksum` VARCHAR(64) NOT NULL, `deployed_by` VARCHAR(64) NOT NULL, `deployed_at` DATETIME NOT NULL, PRIMARY KEY (`id`)) ENGINE=InnoDB',
+      'ALTER TABLE `form_versions` ADD UNIQUE INDEX `form_versions_id_version_uq` (`form_id`, `version`)',
+    ],
   });
-  await qi.addIndex('process_versions', ['process_id', 'version'], { name: 'process_versions_id_version_uq', unique: true });
-  await qi.addIndex('process_versions', ['process_definition_key'], { name: 'process_versions_key_idx' });
-  await qi.createTable('process_drafts', {
-    process_id: { type: DataTypes.STRING(191), primaryKey: true, allowNull: false },
-    xml: { type: mediumText, allowNull: false },
-    saved_by: { type: DataTypes.STRING(64), allowNull: false },
-    saved_at: { type: DataTypes.DATE, allowNull: false },
-  });
-  await qi.createTable('form_versions', {
-    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true, allowNull: false },
-    form_id: { type: DataTypes.STRING(191), allowNull: false },
-    version: { type: DataTypes.INTEGER, allowNull: false },
-    form_key: { type: DataTypes.STRING(32), allowNull: false },
-    schema: { type: mediumText, allowNull: false },
-    checksum: { type: DataTypes.STRING(64), allowNull: false },
-    deployed_by: { type: DataTypes.STRING(64), allowNull: false },
-    deployed_at: { type: DataTypes.DATE, allowNull: false },
-  });
-  await qi.addIndex('form_versions', ['form_id', 'version'], { name: 'form_versions_id_version_uq', unique: true });
 };
 
-export const down: MigrationFn = async ({ context: qi }) => {
-  await qi.dropTable('form_versions');
-  await qi.dropTable('process_drafts');
-  await qi.dropTable('process_versions');
+export const down: MigrationFn = async ({ context: db }) => {
+  await db.run({
+    sqlite: [
+      'DROP TABLE IF EXISTS `form_versions`',
+      'DROP TABLE IF EXISTS `process_drafts`',
+      'DROP TABLE IF EXISTS `process_versions`',
+    ],
+    mysql: [
+      'DROP TABLE IF EXISTS `form_versions`',
+      'DROP TABLE IF EXISTS `process_drafts`',
+      'DROP TABLE IF EXISTS `process_versions`',
+    ],
+  });
 };

@@ -1,4 +1,3 @@
-import { DataTypes } from 'sequelize';
 import type { MigrationFn } from '../migrator.js';
 
 /**
@@ -9,28 +8,32 @@ import type { MigrationFn } from '../migrator.js';
  * case is known at arrival and otherwise when the history is first read; `parent_instance_key` links
  * a called instance to its caller so it finds its case either way.
  */
-export const up: MigrationFn = async ({ context: qi }) => {
-  await qi.createTable('case_events', {
-    id: { type: DataTypes.BIGINT, primaryKey: true, autoIncrement: true, allowNull: false },
-    event_key: { type: DataTypes.STRING(64), allowNull: false },
-    case_id: { type: DataTypes.BIGINT, allowNull: true },
-    process_instance_key: { type: DataTypes.STRING(32), allowNull: false },
-    parent_instance_key: { type: DataTypes.STRING(32), allowNull: true },
-    element_instance_key: { type: DataTypes.STRING(32), allowNull: true },
-    element_id: { type: DataTypes.STRING(128), allowNull: false },
-    element_type: { type: DataTypes.STRING(48), allowNull: true },
-    bpmn_process_id: { type: DataTypes.STRING(128), allowNull: true },
-    intent: { type: DataTypes.STRING(24), allowNull: false },
-    at: { type: DataTypes.DATE(3), allowNull: false },
-    detail: { type: DataTypes.TEXT, allowNull: true },
-    created_at: { type: DataTypes.DATE, allowNull: false },
+export const up: MigrationFn = async ({ context: db }) => {
+  await db.run({
+    sqlite: [
+      'CREATE TABLE IF NOT EXISTS `case_events` (`id` INTEGER PRIMARY KEY AUTOINCREMENT, `event_key` VARCHAR(64) NOT NULL, `case_id` BIGINT, `process_instance_key` VARCHAR(32) NOT NULL, `parent_instance_key` VARCHAR(32), `element_instance_key` VARCHAR(32), `element_id` VARCHAR(128) NOT NULL, `element_type` VARCHAR(48), `bpmn_process_id` VARCHAR(128), `intent` VARCHAR(24) NOT NULL, `at` DATETIME NOT NULL, `detail` TEXT, `created_at` DATETIME NOT NULL)',
+      'CREATE UNIQUE INDEX `case_events_event_key_uq` ON `case_events` (`event_key`)',
+      'CREATE INDEX `case_events_case_idx` ON `case_events` (`case_id`, `id`)',
+      'CREATE INDEX `case_events_instance_idx` ON `case_events` (`process_instance_key`, `id`)',
+      'CREATE INDEX `case_events_parent_idx` ON `case_events` (`parent_instance_key`)',
+    ],
+    mysql: [
+      'CREATE TABLE IF NOT EXISTS `case_events` (`id` BIGINT NOT NULL auto_increment , `event_key` VARCHAR(64) NOT NULL, `case_id` BIGINT, `process_instance_key` VARCHAR(32) NOT NULL, `parent_instance_key` VARCHAR(32), `element_instance_key` VARCHAR(32), `element_id` VARCHAR(128) NOT NULL, `element_type` VARCHAR(48), `bpmn_process_id` VARCHAR(128), `intent` VARCHAR(24) NOT NULL, `at` DATETIME(3) NOT NULL, `detail` TEXT, `created_at` DATETIME NOT NULL, PRIMARY KEY (`id`)) ENGINE=InnoDB',
+      'ALTER TABLE `case_events` ADD UNIQUE INDEX `case_events_event_key_uq` (`event_key`)',
+      'ALTER TABLE `case_events` ADD INDEX `case_events_case_idx` (`case_id`, `id`)',
+      'ALTER TABLE `case_events` ADD INDEX `case_events_instance_idx` (`process_instance_key`, `id`)',
+      'ALTER TABLE `case_events` ADD INDEX `case_events_parent_idx` (`parent_instance_key`)',
+    ],
   });
-  await qi.addIndex('case_events', ['event_key'], { name: 'case_events_event_key_uq', unique: true });
-  await qi.addIndex('case_events', ['case_id', 'id'], { name: 'case_events_case_idx' });
-  await qi.addIndex('case_events', ['process_instance_key', 'id'], { name: 'case_events_instance_idx' });
-  await qi.addIndex('case_events', ['parent_instance_key'], { name: 'case_events_parent_idx' });
 };
 
-export const down: MigrationFn = async ({ context: qi }) => {
-  await qi.dropTable('case_events');
+export const down: MigrationFn = async ({ context: db }) => {
+  await db.run({
+    sqlite: [
+      'DROP TABLE IF EXISTS `case_events`',
+    ],
+    mysql: [
+      'DROP TABLE IF EXISTS `case_events`',
+    ],
+  });
 };

@@ -1,4 +1,3 @@
-import { DataTypes } from 'sequelize';
 import type { MigrationFn } from '../migrator.js';
 
 /**
@@ -6,10 +5,21 @@ import type { MigrationFn } from '../migrator.js';
  * be switched off instead — `grids.active`; intake no longer places new cases in a disabled grid.
  * (Units, users and event types already have `active`.)
  */
-export const up: MigrationFn = async ({ context: qi }) => {
-  await qi.addColumn('grids', 'active', { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true });
+export const up: MigrationFn = async ({ context: db }) => {
+  await db.run({
+    sqlite: [
+      'ALTER TABLE `grids` ADD `active` TINYINT(1) NOT NULL DEFAULT 1',
+    ],
+    mysql: [
+      'ALTER TABLE `grids` ADD `active` TINYINT(1) NOT NULL DEFAULT true',
+    ],
+  });
 };
 
-export const down: MigrationFn = async ({ context: qi }) => {
-  await qi.removeColumn('grids', 'active');
+export const down: MigrationFn = async ({ context: db }) => {
+  await db.run({
+    // a plain DROP COLUMN (SQLite ≥ 3.35): a copy of the table would lose its indexes
+    sqlite: ['ALTER TABLE `grids` DROP COLUMN `active`'],
+    mysql: ['ALTER TABLE `grids` DROP `active`'],
+  });
 };

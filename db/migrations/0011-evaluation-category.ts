@@ -1,4 +1,3 @@
-import { DataTypes } from 'sequelize';
 import type { MigrationFn } from '../migrator.js';
 
 /**
@@ -7,25 +6,41 @@ import type { MigrationFn } from '../migrator.js';
  * column now (category rows, and case rows — the case's category when it was evaluated), indexed with
  * the scope and period the monthly rankings read by. Existing category rows get theirs from the JSON.
  */
-export const up: MigrationFn = async ({ context: qi }) => {
-  await qi.addColumn('evaluations', 'category', { type: DataTypes.STRING(16), allowNull: true });
-  await qi.addIndex('evaluations', ['scope', 'category', 'period_start'], { name: 'evaluations_scope_category_period_idx' });
-  const rows = (await qi.sequelize.query("SELECT id, metrics FROM evaluations WHERE scope = 'category'"))[0] as Array<{ id: number | string; metrics: string | null }>;
+export const up: MigrationFn = async ({ context: db }) => {
+  await db.run({
+    sqlite: [
+      'ALTER TABLE `evaluations` ADD `category` VARCHAR(16)',
+      'CREATE INDEX `evaluations_scope_category_period_idx` ON `evaluations` (`scope`, `category`, `period_start`)',
+    ],
+    mysql: [
+      'ALTER TABLE `evaluations` ADD `category` VARCHAR(16)',
+      'ALTER TABLE `evaluations` ADD INDEX `evaluations_scope_category_period_idx` (`scope`, `category`, `period_start`)',
+    ],
+  });
+  const rows = await db.sql.selectFrom('evaluations').select(['id', 'metrics']).where('scope', '=', 'category').execute();
   for (const row of rows) {
     let metrics: Record<string, unknown>;
     try { metrics = JSON.parse(row.metrics ?? '{}') as Record<string, unknown>; } catch { continue; }
     const { category, ...rest } = metrics;
     if (typeof category !== 'string') continue;
-    await qi.sequelize.query('UPDATE evaluations SET category = ?, metrics = ? WHERE id = ?', { replacements: [category.slice(0, 16), JSON.stringify(rest), row.id] });
+    await db.sql.updateTable('evaluations').set({ category: category.slice(0, 16), metrics: JSON.stringify(rest) }).where('id', '=', row.id).execute();
   }
 };
 
-export const down: MigrationFn = async ({ context: qi }) => {
-  const rows = (await qi.sequelize.query("SELECT id, category, metrics FROM evaluations WHERE scope = 'category' AND category IS NOT NULL"))[0] as Array<{ id: number | string; category: string; metrics: string | null }>;
+export const down: MigrationFn = async ({ context: db }) => {
+  const rows = await db.sql.selectFrom('evaluations').select(['id', 'category', 'metrics']).where('scope', '=', 'category').where('category', 'is not', null).execute();
   for (const row of rows) {
     const metrics = JSON.parse(row.metrics ?? '{}') as Record<string, unknown>;
-    await qi.sequelize.query('UPDATE evaluations SET metrics = ? WHERE id = ?', { replacements: [JSON.stringify({ category: row.category, ...metrics }), row.id] });
+    await db.sql.updateTable('evaluations').set({ metrics: JSON.stringify({ category: row.category, ...metrics }) }).where('id', '=', row.id).execute();
   }
-  await qi.removeIndex('evaluations', 'evaluations_scope_category_period_idx');
-  await qi.removeColumn('evaluations', 'category');
+  await db.run({
+    sqlite: [
+      'DROP INDEX IF EXISTS `evaluations_scope_category_period_idx`',
+      'ALTER TABLE `evaluations` DROP COLUMN `category`', // a copy of the table would lose its indexes
+    ],
+    mysql: [
+      'DROP INDEX `evaluations_scope_category_period_idx` ON `evaluations`',
+      'ALTER TABLE `evaluations` DROP `category`',
+    ],
+  });
 };

@@ -1,8 +1,6 @@
-import { DataTypes, type QueryInterface } from 'sequelize';
 import type { MigrationFn } from '../migrator.js';
 import { DEFAULT_ROLLUP_OFFSET_MINUTES } from '../rollups/index.js';
 import { rebuildRollups } from '../rollups/maintain.js';
-import { TRIGGER_NAMES } from '../rollups/statements.js';
 
 /**
  * Case rollups (issue 12): the dashboard, trends, hotspots and evaluation read counts kept current by
@@ -10,50 +8,59 @@ import { TRIGGER_NAMES } from '../rollups/statements.js';
  * each table counts). Built here from the cases already stored, cut at UTC+08:00; a server configured
  * with another CALENDAR_UTC_OFFSET_MINUTES rebuilds them at start.
  */
-const int = (primaryKey = false) => ({ type: DataTypes.INTEGER, allowNull: false, ...(primaryKey ? { primaryKey: true } : {}) });
-const count = { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 };
-const key = (n: number) => ({ type: DataTypes.STRING(n), allowNull: false, primaryKey: true });
-
-async function createTables(qi: QueryInterface): Promise<void> {
-  await qi.createTable('rollup_state', { name: key(32), value: { type: DataTypes.STRING(64), allowNull: false } });
-  await qi.createTable('case_tally_status', { unit_id: int(true), status: key(16), n: count });
-  await qi.createTable('case_tally_category', { unit_id: int(true), category: key(16), n: count });
-  // light: the standing light of an open case (red, yellow, green), '' for a finished one
-  await qi.createTable('case_tally_place', { unit_id: int(true), township_id: int(true), light: key(8), n: count });
-  // key order: every read names the unit (or ALL_UNITS) and the measure, then a range of days
-  await qi.createTable('case_day_counts', { unit_id: int(true), measure: key(8), day: key(10), ref_id: int(true), n: count });
-  const counters = ['reported', 'filed', 'dispatched', 'dispatched_on_time', 'handled', 'handled_on_time', 'shelved', 'closed', 'closed_on_time',
-    'reworked', 'rework_times', 'extended', 'returned', 'responded', 'rated', 'resolved', 'satisfied'];
-  await qi.createTable('case_month_counts', {
-    month: key(7), unit_id: int(true), township_id: int(true), category: key(16),
-    ...Object.fromEntries(counters.map((c) => [c, count])),
+export const up: MigrationFn = async ({ context: db }) => {
+  await db.run({
+    sqlite: [
+      'CREATE TABLE IF NOT EXISTS `rollup_state` (`name` VARCHAR(32) NOT NULL PRIMARY KEY, `value` VARCHAR(64) NOT NULL)',
+      'CREATE TABLE IF NOT EXISTS `case_tally_status` (`unit_id` INTEGER NOT NULL, `status` VARCHAR(16) NOT NULL, `n` INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (`unit_id`, `status`))',
+      'CREATE TABLE IF NOT EXISTS `case_tally_category` (`unit_id` INTEGER NOT NULL, `category` VARCHAR(16) NOT NULL, `n` INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (`unit_id`, `category`))',
+      'CREATE TABLE IF NOT EXISTS `case_tally_place` (`unit_id` INTEGER NOT NULL, `township_id` INTEGER NOT NULL, `light` VARCHAR(8) NOT NULL, `n` INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (`unit_id`, `township_id`, `light`))',
+      'CREATE TABLE IF NOT EXISTS `case_day_counts` (`unit_id` INTEGER NOT NULL, `measure` VARCHAR(8) NOT NULL, `day` VARCHAR(10) NOT NULL, `ref_id` INTEGER NOT NULL, `n` INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (`unit_id`, `measure`, `day`, `ref_id`))',
+      'CREATE TABLE IF NOT EXISTS `case_month_counts` (`month` VARCHAR(7) NOT NULL, `unit_id` INTEGER NOT NULL, `township_id` INTEGER NOT NULL, `category` VARCHAR(16) NOT NULL, `reported` INTEGER NOT NULL DEFAULT 0, `filed` INTEGER NOT NULL DEFAULT 0, `dispatched` INTEGER NOT NULL DEFAULT 0, `dispatched_on_time` INTEGER NOT NULL DEFAULT 0, `handled` INTEGER NOT NULL DEFAULT 0, `handled_on_time` INTEGER NOT NULL DEFAULT 0, `shelved` INTEGER NOT NULL DEFAULT 0, `closed` INTEGER NOT NULL DEFAULT 0, `closed_on_time` INTEGER NOT NULL DEFAULT 0, `reworked` INTEGER NOT NULL DEFAULT 0, `rework_times` INTEGER NOT NULL DEFAULT 0, `extended` INTEGER NOT NULL DEFAULT 0, `returned` INTEGER NOT NULL DEFAULT 0, `responded` INTEGER NOT NULL DEFAULT 0, `rated` INTEGER NOT NULL DEFAULT 0, `resolved` INTEGER NOT NULL DEFAULT 0, `satisfied` INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (`month`, `unit_id`, `township_id`, `category`))',
+      'CREATE TABLE IF NOT EXISTS `open_cases` (`case_id` INTEGER PRIMARY KEY, `case_no` VARCHAR(32) NOT NULL, `status` VARCHAR(16) NOT NULL, `category` VARCHAR(16), `unit_id` INTEGER, `township_id` INTEGER, `grid_id` INTEGER, `due_at` DATETIME, `warning_light` VARCHAR(8) NOT NULL, `escalation_level` INTEGER NOT NULL, `lat` DOUBLE PRECISION, `lng` DOUBLE PRECISION, `created_at` DATETIME NOT NULL)',
+      'CREATE INDEX `open_cases_unit_idx` ON `open_cases` (`unit_id`)',
+      'CREATE INDEX `open_cases_due_idx` ON `open_cases` (`due_at`, `unit_id`, `township_id`, `escalation_level`, `warning_light`)',
+    ],
+    mysql: [
+      'CREATE TABLE IF NOT EXISTS `rollup_state` (`name` VARCHAR(32) NOT NULL , `value` VARCHAR(64) NOT NULL, PRIMARY KEY (`name`)) ENGINE=InnoDB',
+      'CREATE TABLE IF NOT EXISTS `case_tally_status` (`unit_id` INTEGER NOT NULL , `status` VARCHAR(16) NOT NULL , `n` INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (`unit_id`, `status`)) ENGINE=InnoDB',
+      'CREATE TABLE IF NOT EXISTS `case_tally_category` (`unit_id` INTEGER NOT NULL , `category` VARCHAR(16) NOT NULL , `n` INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (`unit_id`, `category`)) ENGINE=InnoDB',
+      'CREATE TABLE IF NOT EXISTS `case_tally_place` (`unit_id` INTEGER NOT NULL , `township_id` INTEGER NOT NULL , `light` VARCHAR(8) NOT NULL , `n` INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (`unit_id`, `township_id`, `light`)) ENGINE=InnoDB',
+      'CREATE TABLE IF NOT EXISTS `case_day_counts` (`unit_id` INTEGER NOT NULL , `measure` VARCHAR(8) NOT NULL , `day` VARCHAR(10) NOT NULL , `ref_id` INTEGER NOT NULL , `n` INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (`unit_id`, `measure`, `day`, `ref_id`)) ENGINE=InnoDB',
+      'CREATE TABLE IF NOT EXISTS `case_month_counts` (`month` VARCHAR(7) NOT NULL , `unit_id` INTEGER NOT NULL , `township_id` INTEGER NOT NULL , `category` VARCHAR(16) NOT NULL , `reported` INTEGER NOT NULL DEFAULT 0, `filed` INTEGER NOT NULL DEFAULT 0, `dispatched` INTEGER NOT NULL DEFAULT 0, `dispatched_on_time` INTEGER NOT NULL DEFAULT 0, `handled` INTEGER NOT NULL DEFAULT 0, `handled_on_time` INTEGER NOT NULL DEFAULT 0, `shelved` INTEGER NOT NULL DEFAULT 0, `closed` INTEGER NOT NULL DEFAULT 0, `closed_on_time` INTEGER NOT NULL DEFAULT 0, `reworked` INTEGER NOT NULL DEFAULT 0, `rework_times` INTEGER NOT NULL DEFAULT 0, `extended` INTEGER NOT NULL DEFAULT 0, `returned` INTEGER NOT NULL DEFAULT 0, `responded` INTEGER NOT NULL DEFAULT 0, `rated` INTEGER NOT NULL DEFAULT 0, `resolved` INTEGER NOT NULL DEFAULT 0, `satisfied` INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (`month`, `unit_id`, `township_id`, `category`)) ENGINE=InnoDB',
+      'CREATE TABLE IF NOT EXISTS `open_cases` (`case_id` BIGINT NOT NULL , `case_no` VARCHAR(32) NOT NULL, `status` VARCHAR(16) NOT NULL, `category` VARCHAR(16), `unit_id` INTEGER, `township_id` INTEGER, `grid_id` INTEGER, `due_at` DATETIME, `warning_light` VARCHAR(8) NOT NULL, `escalation_level` INTEGER NOT NULL, `lat` DOUBLE PRECISION, `lng` DOUBLE PRECISION, `created_at` DATETIME NOT NULL, PRIMARY KEY (`case_id`)) ENGINE=InnoDB',
+      'ALTER TABLE `open_cases` ADD INDEX `open_cases_unit_idx` (`unit_id`)',
+      'ALTER TABLE `open_cases` ADD INDEX `open_cases_due_idx` (`due_at`, `unit_id`, `township_id`, `escalation_level`, `warning_light`)',
+    ],
   });
-  await qi.createTable('open_cases', {
-    case_id: { type: DataTypes.BIGINT, allowNull: false, primaryKey: true },
-    case_no: { type: DataTypes.STRING(32), allowNull: false },
-    status: { type: DataTypes.STRING(16), allowNull: false },
-    category: { type: DataTypes.STRING(16), allowNull: true },
-    unit_id: { type: DataTypes.INTEGER, allowNull: true },
-    township_id: { type: DataTypes.INTEGER, allowNull: true },
-    grid_id: { type: DataTypes.INTEGER, allowNull: true },
-    due_at: { type: DataTypes.DATE, allowNull: true },
-    warning_light: { type: DataTypes.STRING(8), allowNull: false },
-    escalation_level: { type: DataTypes.INTEGER, allowNull: false },
-    lat: { type: DataTypes.DOUBLE, allowNull: true },
-    lng: { type: DataTypes.DOUBLE, allowNull: true },
-    created_at: { type: DataTypes.DATE, allowNull: false },
-  });
-  await qi.addIndex('open_cases', ['unit_id'], { name: 'open_cases_unit_idx' });
-  // covering what the summary counts of the cases past due, so that read is a range of this index alone
-  await qi.addIndex('open_cases', ['due_at', 'unit_id', 'township_id', 'escalation_level', 'warning_light'], { name: 'open_cases_due_idx' });
-}
-
-export const up: MigrationFn = async ({ context: qi }) => {
-  await createTables(qi);
-  await rebuildRollups(qi.sequelize, DEFAULT_ROLLUP_OFFSET_MINUTES);
+  await rebuildRollups(db.sql, DEFAULT_ROLLUP_OFFSET_MINUTES);
 };
 
-export const down: MigrationFn = async ({ context: qi }) => {
-  for (const name of TRIGGER_NAMES) await qi.sequelize.query(`DROP TRIGGER IF EXISTS ${name}`);
-  for (const table of ['open_cases', 'case_month_counts', 'case_day_counts', 'case_tally_place', 'case_tally_category', 'case_tally_status', 'rollup_state']) await qi.dropTable(table);
+export const down: MigrationFn = async ({ context: db }) => {
+  await db.run({
+    sqlite: [
+      'DROP TRIGGER IF EXISTS cases_rollups_insert',
+      'DROP TRIGGER IF EXISTS cases_rollups_update',
+      'DROP TRIGGER IF EXISTS cases_rollups_delete',
+      'DROP TABLE IF EXISTS `open_cases`',
+      'DROP TABLE IF EXISTS `case_month_counts`',
+      'DROP TABLE IF EXISTS `case_day_counts`',
+      'DROP TABLE IF EXISTS `case_tally_place`',
+      'DROP TABLE IF EXISTS `case_tally_category`',
+      'DROP TABLE IF EXISTS `case_tally_status`',
+      'DROP TABLE IF EXISTS `rollup_state`',
+    ],
+    mysql: [
+      'DROP TRIGGER IF EXISTS cases_rollups_insert',
+      'DROP TRIGGER IF EXISTS cases_rollups_update',
+      'DROP TRIGGER IF EXISTS cases_rollups_delete',
+      'DROP TABLE IF EXISTS `open_cases`',
+      'DROP TABLE IF EXISTS `case_month_counts`',
+      'DROP TABLE IF EXISTS `case_day_counts`',
+      'DROP TABLE IF EXISTS `case_tally_place`',
+      'DROP TABLE IF EXISTS `case_tally_category`',
+      'DROP TABLE IF EXISTS `case_tally_status`',
+      'DROP TABLE IF EXISTS `rollup_state`',
+    ],
+  });
 };

@@ -1,5 +1,5 @@
-import { DataTypes, type QueryInterface } from 'sequelize';
-import type { MigrationFn } from '../migrator.js';
+import { sql } from 'kysely';
+import type { MigrationContext, MigrationFn } from '../migrator.js';
 
 /**
  * Keyset paging (issue 12, "bounded answers"): every list that grows with history pages newest first
@@ -36,32 +36,52 @@ const INDEXES: Array<{ table: string; fields: Array<string | { name: string; ord
   { table: 'camera_events', fields: ['device_id', 'created_at'], name: 'camera_events_device_created_at_idx' },
 ];
 
-const indexNames = async (qi: QueryInterface, table: string) => new Set(((await qi.showIndex(table)) as Array<{ name: string }>).map((i) => i.name));
+const column = (f: string | { name: string; order: 'DESC' }) => (typeof f === 'string' ? `\`${f}\`` : `\`${f.name}\` ${f.order}`);
 
-/** Adds the indexes not there yet: a down migration may have kept some (below). */
-async function addIndexes(qi: QueryInterface): Promise<void> {
-  for (const { table, fields, name } of INDEXES) if (!(await indexNames(qi, table)).has(name)) await qi.addIndex(table, { fields, name });
+async function indexNames(db: MigrationContext, table: string): Promise<Set<string>> {
+  const { rows } = db.dialect === 'sqlite'
+    ? await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ${table}`.execute(db.sql)
+    : await sql<{ name: string }>`SELECT DISTINCT index_name AS name FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = ${table}`.execute(db.sql);
+  return new Set(rows.map((r) => r.name));
 }
 
-export const up: MigrationFn = async ({ context: qi }) => {
-  await qi.addColumn('inbox_tasks', 'case_created_at', { type: DataTypes.DATE, allowNull: true });
-  await qi.sequelize.query('UPDATE inbox_tasks SET case_created_at = (SELECT c.created_at FROM cases c WHERE c.id = inbox_tasks.case_id) WHERE case_id IS NOT NULL');
-  await addIndexes(qi);
+const dropIndex = (db: MigrationContext, table: string, name: string) =>
+  db.run({ sqlite: [`DROP INDEX IF EXISTS \`${name}\``], mysql: [`DROP INDEX \`${name}\` ON \`${table}\``] });
+
+/** Adds the indexes not there yet: a down migration may have kept some (below). */
+async function addIndexes(db: MigrationContext): Promise<void> {
+  for (const { table, fields, name } of INDEXES) {
+    if ((await indexNames(db, table)).has(name)) continue;
+    const statement = `CREATE INDEX \`${name}\` ON \`${table}\` (${fields.map(column).join(', ')})`;
+    await db.run({ sqlite: [statement], mysql: [statement] });
+  }
+}
+
+export const up: MigrationFn = async ({ context: db }) => {
+  const add = 'ALTER TABLE `inbox_tasks` ADD `case_created_at` DATETIME';
+  await db.run({ sqlite: [add], mysql: [add] });
+  const copy = 'UPDATE inbox_tasks SET case_created_at = (SELECT c.created_at FROM cases c WHERE c.id = inbox_tasks.case_id) WHERE case_id IS NOT NULL';
+  await db.run({ sqlite: [copy], mysql: [copy] });
+  await addIndexes(db);
   // after its successors exist: InnoDB keeps an index that starts with unit_id for the foreign key
-  if ((await indexNames(qi, 'cases')).has('cases_unit_id_status_idx')) await qi.removeIndex('cases', 'cases_unit_id_status_idx');
+  if ((await indexNames(db, 'cases')).has('cases_unit_id_status_idx')) await dropIndex(db, 'cases', 'cases_unit_id_status_idx');
 };
 
-export const down: MigrationFn = async ({ context: qi }) => {
-  if (!(await indexNames(qi, 'cases')).has('cases_unit_id_status_idx')) await qi.addIndex('cases', ['unit_id', 'status'], { name: 'cases_unit_id_status_idx' });
+export const down: MigrationFn = async ({ context: db }) => {
+  if (!(await indexNames(db, 'cases')).has('cases_unit_id_status_idx')) {
+    const statement = 'CREATE INDEX `cases_unit_id_status_idx` ON `cases` (`unit_id`, `status`)';
+    await db.run({ sqlite: [statement], mysql: [statement] });
+  }
   for (const { table, name } of [...INDEXES].reverse()) {
     try {
-      await qi.removeIndex(table, name);
+      await dropIndex(db, table, name);
     } catch (err) {
       // InnoDB dropped the index it had made for a foreign key (event_type_id, reporter_user_id) when this one
       // could serve it instead: this one stays in its place, and `up` finds it there
       if (!/needed in a foreign key constraint/i.test((err as Error).message)) throw err;
     }
   }
-  // a plain DROP COLUMN (SQLite ≥ 3.35 and MySQL alike): Sequelize's SQLite removeColumn copies the table and loses its indexes
-  await qi.sequelize.query('ALTER TABLE inbox_tasks DROP COLUMN case_created_at');
+  // a plain DROP COLUMN (SQLite ≥ 3.35 and MySQL alike): a copy of the table would lose its indexes
+  const drop = 'ALTER TABLE inbox_tasks DROP COLUMN case_created_at';
+  await db.run({ sqlite: [drop], mysql: [drop] });
 };

@@ -1,4 +1,3 @@
-import { DataTypes } from 'sequelize';
 import type { MigrationFn } from '../migrator.js';
 
 /**
@@ -14,21 +13,26 @@ import type { MigrationFn } from '../migrator.js';
  *   is never resumed from, but its hash is still compared (it was the record's hash when verified).
  * The latest checkpoint is read by `last_id`, hence the index.
  */
-export const up: MigrationFn = async ({ context: qi }) => {
-  await qi.createTable('audit_checkpoints', {
-    id: { type: DataTypes.BIGINT, primaryKey: true, autoIncrement: true, allowNull: false },
-    mode: { type: DataTypes.STRING(16), allowNull: false },
-    resumed_after: { type: DataTypes.BIGINT, allowNull: true },
-    last_id: { type: DataTypes.BIGINT, allowNull: false },
-    last_hash: { type: DataTypes.STRING(64), allowNull: false },
-    records: { type: DataTypes.BIGINT, allowNull: false },
-    started_at: { type: DataTypes.DATE, allowNull: false },
-    verified_at: { type: DataTypes.DATE, allowNull: false },
-    invalidated_at: { type: DataTypes.DATE, allowNull: true },
+export const up: MigrationFn = async ({ context: db }) => {
+  await db.run({
+    sqlite: [
+      'CREATE TABLE IF NOT EXISTS `audit_checkpoints` (`id` INTEGER PRIMARY KEY AUTOINCREMENT, `mode` VARCHAR(16) NOT NULL, `resumed_after` BIGINT, `last_id` BIGINT NOT NULL, `last_hash` VARCHAR(64) NOT NULL, `records` BIGINT NOT NULL, `started_at` DATETIME NOT NULL, `verified_at` DATETIME NOT NULL, `invalidated_at` DATETIME)',
+      'CREATE INDEX `audit_checkpoints_last_id_idx` ON `audit_checkpoints` (`last_id`)',
+    ],
+    mysql: [
+      'CREATE TABLE IF NOT EXISTS `audit_checkpoints` (`id` BIGINT NOT NULL auto_increment , `mode` VARCHAR(16) NOT NULL, `resumed_after` BIGINT, `last_id` BIGINT NOT NULL, `last_hash` VARCHAR(64) NOT NULL, `records` BIGINT NOT NULL, `started_at` DATETIME NOT NULL, `verified_at` DATETIME NOT NULL, `invalidated_at` DATETIME, PRIMARY KEY (`id`)) ENGINE=InnoDB',
+      'ALTER TABLE `audit_checkpoints` ADD INDEX `audit_checkpoints_last_id_idx` (`last_id`)',
+    ],
   });
-  await qi.addIndex('audit_checkpoints', ['last_id'], { name: 'audit_checkpoints_last_id_idx' });
 };
 
-export const down: MigrationFn = async ({ context: qi }) => {
-  await qi.dropTable('audit_checkpoints');
+export const down: MigrationFn = async ({ context: db }) => {
+  await db.run({
+    sqlite: [
+      'DROP TABLE IF EXISTS `audit_checkpoints`',
+    ],
+    mysql: [
+      'DROP TABLE IF EXISTS `audit_checkpoints`',
+    ],
+  });
 };

@@ -1,4 +1,3 @@
-import { DataTypes } from 'sequelize';
 import type { MigrationFn } from '../migrator.js';
 
 /**
@@ -10,19 +9,36 @@ import type { MigrationFn } from '../migrator.js';
  * `intake_key` is a hash of the reporter's Idempotency-Key (with its scope): a retry after a crash finds
  * the first case by it instead of filing a second one.
  */
-export const up: MigrationFn = async ({ context: qi }) => {
-  await qi.addColumn('cases', 'intake_intent', { type: DataTypes.STRING(255), allowNull: true });
-  await qi.addColumn('cases', 'intake_key', { type: DataTypes.STRING(64), allowNull: true });
-  await qi.addIndex('cases', ['intake_key'], { name: 'cases_intake_key', unique: true });
-  // nearly every row has none: on SQLite a partial index holds only the unfinished filings
-  if (qi.sequelize.getDialect() === 'sqlite') await qi.sequelize.query('CREATE INDEX cases_intake_intent ON cases (intake_intent) WHERE intake_intent IS NOT NULL');
-  else await qi.addIndex('cases', ['intake_intent'], { name: 'cases_intake_intent' });
+export const up: MigrationFn = async ({ context: db }) => {
+  await db.run({
+    sqlite: [
+      'ALTER TABLE `cases` ADD `intake_intent` VARCHAR(255)',
+      'ALTER TABLE `cases` ADD `intake_key` VARCHAR(64)',
+      'CREATE UNIQUE INDEX `cases_intake_key` ON `cases` (`intake_key`)',
+      'CREATE INDEX cases_intake_intent ON cases (intake_intent) WHERE intake_intent IS NOT NULL',
+    ],
+    mysql: [
+      'ALTER TABLE `cases` ADD `intake_intent` VARCHAR(255)',
+      'ALTER TABLE `cases` ADD `intake_key` VARCHAR(64)',
+      'ALTER TABLE `cases` ADD UNIQUE INDEX `cases_intake_key` (`intake_key`)',
+      'ALTER TABLE `cases` ADD INDEX `cases_intake_intent` (`intake_intent`)',
+    ],
+  });
 };
 
-export const down: MigrationFn = async ({ context: qi }) => {
-  await qi.removeIndex('cases', 'cases_intake_intent');
-  await qi.removeIndex('cases', 'cases_intake_key');
-  // a plain DROP COLUMN: Sequelize's SQLite removeColumn copies the table and loses its indexes and triggers
-  await qi.sequelize.query('ALTER TABLE cases DROP COLUMN intake_key');
-  await qi.sequelize.query('ALTER TABLE cases DROP COLUMN intake_intent');
+export const down: MigrationFn = async ({ context: db }) => {
+  await db.run({
+    sqlite: [
+      'DROP INDEX IF EXISTS `cases_intake_intent`',
+      'DROP INDEX IF EXISTS `cases_intake_key`',
+      'ALTER TABLE cases DROP COLUMN intake_key',
+      'ALTER TABLE cases DROP COLUMN intake_intent',
+    ],
+    mysql: [
+      'DROP INDEX `cases_intake_intent` ON `cases`',
+      'DROP INDEX `cases_intake_key` ON `cases`',
+      'ALTER TABLE cases DROP COLUMN intake_key',
+      'ALTER TABLE cases DROP COLUMN intake_intent',
+    ],
+  });
 };

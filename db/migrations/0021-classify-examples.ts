@@ -1,4 +1,3 @@
-import { DataTypes } from 'sequelize';
 import type { MigrationFn } from '../migrator.js';
 
 /**
@@ -6,21 +5,26 @@ import type { MigrationFn } from '../migrator.js';
  * rows an administrator adds or imports (`admin`) and every operator's 受理 decision (`operator`,
  * one per case, `case_id` set). `label` is an event-type code or a NONE-* not-dispatchable label.
  */
-export const up: MigrationFn = async ({ context: qi }) => {
-  await qi.createTable('classify_examples', {
-    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true, allowNull: false },
-    code: { type: DataTypes.STRING(32), allowNull: false, unique: true },
-    text: { type: DataTypes.TEXT, allowNull: false },
-    label: { type: DataTypes.STRING(32), allowNull: false },
-    channel: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'other' },
-    source: { type: DataTypes.STRING(16), allowNull: false },
-    case_id: { type: DataTypes.BIGINT, allowNull: true },
-    created_at: { type: DataTypes.DATE, allowNull: false },
-    updated_at: { type: DataTypes.DATE, allowNull: false },
+export const up: MigrationFn = async ({ context: db }) => {
+  await db.run({
+    sqlite: [
+      'CREATE TABLE IF NOT EXISTS `classify_examples` (`id` INTEGER PRIMARY KEY AUTOINCREMENT, `code` VARCHAR(32) NOT NULL UNIQUE, `text` TEXT NOT NULL, `label` VARCHAR(32) NOT NULL, `channel` VARCHAR(16) NOT NULL DEFAULT \'other\', `source` VARCHAR(16) NOT NULL, `case_id` BIGINT, `created_at` DATETIME NOT NULL, `updated_at` DATETIME NOT NULL)',
+      'CREATE INDEX `classify_examples_source_idx` ON `classify_examples` (`source`, `id`)',
+    ],
+    mysql: [
+      'CREATE TABLE IF NOT EXISTS `classify_examples` (`id` INTEGER NOT NULL auto_increment , `code` VARCHAR(32) NOT NULL UNIQUE, `text` TEXT NOT NULL, `label` VARCHAR(32) NOT NULL, `channel` VARCHAR(16) NOT NULL DEFAULT \'other\', `source` VARCHAR(16) NOT NULL, `case_id` BIGINT, `created_at` DATETIME NOT NULL, `updated_at` DATETIME NOT NULL, PRIMARY KEY (`id`)) ENGINE=InnoDB',
+      'ALTER TABLE `classify_examples` ADD INDEX `classify_examples_source_idx` (`source`, `id`)',
+    ],
   });
-  await qi.addIndex('classify_examples', ['source', 'id'], { name: 'classify_examples_source_idx' });
 };
 
-export const down: MigrationFn = async ({ context: qi }) => {
-  await qi.dropTable('classify_examples');
+export const down: MigrationFn = async ({ context: db }) => {
+  await db.run({
+    sqlite: [
+      'DROP TABLE IF EXISTS `classify_examples`',
+    ],
+    mysql: [
+      'DROP TABLE IF EXISTS `classify_examples`',
+    ],
+  });
 };

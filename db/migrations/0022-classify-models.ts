@@ -1,4 +1,3 @@
-import { DataTypes } from 'sequelize';
 import type { MigrationFn } from '../migrator.js';
 
 /**
@@ -6,26 +5,26 @@ import type { MigrationFn } from '../migrator.js';
  * measured on examples it had not seen; exactly one is `active` (the one the server uses), and an
  * administrator can make an earlier one active again (rollback).
  */
-export const up: MigrationFn = async ({ context: qi }) => {
-  const longText = qi.sequelize.getDialect() === 'mysql' ? DataTypes.TEXT('long') : DataTypes.TEXT;
-  await qi.createTable('classify_models', {
-    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true, allowNull: false },
-    algorithm: { type: DataTypes.STRING(16), allowNull: false },
-    state: { type: longText, allowNull: false },
-    examples: { type: DataTypes.INTEGER, allowNull: false },
-    operator_examples: { type: DataTypes.INTEGER, allowNull: false },
-    last_example_id: { type: DataTypes.INTEGER, allowNull: false },
-    type_top1: { type: DataTypes.FLOAT, allowNull: false },
-    type_top3: { type: DataTypes.FLOAT, allowNull: false },
-    category_accuracy: { type: DataTypes.FLOAT, allowNull: false },
-    not_dispatchable_recall: { type: DataTypes.FLOAT, allowNull: false },
-    active: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
-    reason: { type: DataTypes.STRING(200), allowNull: false },
-    created_at: { type: DataTypes.DATE, allowNull: false },
+export const up: MigrationFn = async ({ context: db }) => {
+  await db.run({
+    sqlite: [
+      'CREATE TABLE IF NOT EXISTS `classify_models` (`id` INTEGER PRIMARY KEY AUTOINCREMENT, `algorithm` VARCHAR(16) NOT NULL, `state` TEXT NOT NULL, `examples` INTEGER NOT NULL, `operator_examples` INTEGER NOT NULL, `last_example_id` INTEGER NOT NULL, `type_top1` FLOAT NOT NULL, `type_top3` FLOAT NOT NULL, `category_accuracy` FLOAT NOT NULL, `not_dispatchable_recall` FLOAT NOT NULL, `active` TINYINT(1) NOT NULL DEFAULT 0, `reason` VARCHAR(200) NOT NULL, `created_at` DATETIME NOT NULL)',
+      'CREATE INDEX `classify_models_active_idx` ON `classify_models` (`active`)',
+    ],
+    mysql: [
+      'CREATE TABLE IF NOT EXISTS `classify_models` (`id` INTEGER NOT NULL auto_increment , `algorithm` VARCHAR(16) NOT NULL, `state` LONGTEXT NOT NULL, `examples` INTEGER NOT NULL, `operator_examples` INTEGER NOT NULL, `last_example_id` INTEGER NOT NULL, `type_top1` FLOAT NOT NULL, `type_top3` FLOAT NOT NULL, `category_accuracy` FLOAT NOT NULL, `not_dispatchable_recall` FLOAT NOT NULL, `active` TINYINT(1) NOT NULL DEFAULT false, `reason` VARCHAR(200) NOT NULL, `created_at` DATETIME NOT NULL, PRIMARY KEY (`id`)) ENGINE=InnoDB',
+      'ALTER TABLE `classify_models` ADD INDEX `classify_models_active_idx` (`active`)',
+    ],
   });
-  await qi.addIndex('classify_models', ['active'], { name: 'classify_models_active_idx' });
 };
 
-export const down: MigrationFn = async ({ context: qi }) => {
-  await qi.dropTable('classify_models');
+export const down: MigrationFn = async ({ context: db }) => {
+  await db.run({
+    sqlite: [
+      'DROP TABLE IF EXISTS `classify_models`',
+    ],
+    mysql: [
+      'DROP TABLE IF EXISTS `classify_models`',
+    ],
+  });
 };

@@ -1,4 +1,3 @@
-import { DataTypes } from 'sequelize';
 import type { MigrationFn } from '../migrator.js';
 
 /**
@@ -10,23 +9,30 @@ import type { MigrationFn } from '../migrator.js';
  * A call that files a case needs no row: the case holds the caller. The operator's page reads a caller's
  * earlier cases by phone, hence the index on `cases.reporter_phone` (newest first by id).
  */
-export const up: MigrationFn = async ({ context: qi }) => {
-  await qi.createTable('hotline_calls', {
-    id: { type: DataTypes.BIGINT, primaryKey: true, autoIncrement: true, allowNull: false },
-    kind: { type: DataTypes.STRING(16), allowNull: false },
-    caller_name: { type: DataTypes.STRING(64), allowNull: true },
-    caller_phone: { type: DataTypes.STRING(20), allowNull: true },
-    content: { type: DataTypes.TEXT, allowNull: false },
-    answer: { type: DataTypes.TEXT, allowNull: true },
-    case_id: { type: DataTypes.BIGINT, allowNull: true },
-    operator: { type: DataTypes.STRING(64), allowNull: false },
-    created_at: { type: DataTypes.DATE, allowNull: false },
+export const up: MigrationFn = async ({ context: db }) => {
+  await db.run({
+    sqlite: [
+      'CREATE TABLE IF NOT EXISTS `hotline_calls` (`id` INTEGER PRIMARY KEY AUTOINCREMENT, `kind` VARCHAR(16) NOT NULL, `caller_name` VARCHAR(64), `caller_phone` VARCHAR(20), `content` TEXT NOT NULL, `answer` TEXT, `case_id` BIGINT, `operator` VARCHAR(64) NOT NULL, `created_at` DATETIME NOT NULL)',
+      'CREATE INDEX `hotline_calls_phone_idx` ON `hotline_calls` (`caller_phone`, `id`)',
+      'CREATE INDEX `cases_reporter_phone_idx` ON `cases` (`reporter_phone`, `id`)',
+    ],
+    mysql: [
+      'CREATE TABLE IF NOT EXISTS `hotline_calls` (`id` BIGINT NOT NULL auto_increment , `kind` VARCHAR(16) NOT NULL, `caller_name` VARCHAR(64), `caller_phone` VARCHAR(20), `content` TEXT NOT NULL, `answer` TEXT, `case_id` BIGINT, `operator` VARCHAR(64) NOT NULL, `created_at` DATETIME NOT NULL, PRIMARY KEY (`id`)) ENGINE=InnoDB',
+      'ALTER TABLE `hotline_calls` ADD INDEX `hotline_calls_phone_idx` (`caller_phone`, `id`)',
+      'ALTER TABLE `cases` ADD INDEX `cases_reporter_phone_idx` (`reporter_phone`, `id`)',
+    ],
   });
-  await qi.addIndex('hotline_calls', ['caller_phone', 'id'], { name: 'hotline_calls_phone_idx' });
-  await qi.addIndex('cases', ['reporter_phone', 'id'], { name: 'cases_reporter_phone_idx' });
 };
 
-export const down: MigrationFn = async ({ context: qi }) => {
-  await qi.removeIndex('cases', 'cases_reporter_phone_idx');
-  await qi.dropTable('hotline_calls');
+export const down: MigrationFn = async ({ context: db }) => {
+  await db.run({
+    sqlite: [
+      'DROP INDEX IF EXISTS `cases_reporter_phone_idx`',
+      'DROP TABLE IF EXISTS `hotline_calls`',
+    ],
+    mysql: [
+      'DROP INDEX `cases_reporter_phone_idx` ON `cases`',
+      'DROP TABLE IF EXISTS `hotline_calls`',
+    ],
+  });
 };

@@ -1,4 +1,3 @@
-import { DataTypes } from 'sequelize';
 import type { MigrationFn } from '../migrator.js';
 
 /**
@@ -6,18 +5,26 @@ import type { MigrationFn } from '../migrator.js';
  * leader's instruction (批示), one row per case filed through 交办. Routing proposes the named unit instead of
  * the catalogue's rule, and the 处置 deadline is the leader's, not the event type's limit.
  */
-export const up: MigrationFn = async ({ context: qi }) => {
-  await qi.createTable('case_assignments', {
-    case_id: { type: DataTypes.BIGINT, primaryKey: true, allowNull: false },
-    unit_id: { type: DataTypes.INTEGER, allowNull: false },
-    due_at: { type: DataTypes.DATE, allowNull: false },
-    instruction: { type: DataTypes.TEXT, allowNull: false },
-    leader_user_id: { type: DataTypes.INTEGER, allowNull: false },
-    created_at: { type: DataTypes.DATE, allowNull: false },
+export const up: MigrationFn = async ({ context: db }) => {
+  await db.run({
+    sqlite: [
+      'CREATE TABLE IF NOT EXISTS `case_assignments` (`case_id` INTEGER PRIMARY KEY, `unit_id` INTEGER NOT NULL, `due_at` DATETIME NOT NULL, `instruction` TEXT NOT NULL, `leader_user_id` INTEGER NOT NULL, `created_at` DATETIME NOT NULL)',
+      'CREATE INDEX `case_assignments_leader_idx` ON `case_assignments` (`leader_user_id`, `case_id`)',
+    ],
+    mysql: [
+      'CREATE TABLE IF NOT EXISTS `case_assignments` (`case_id` BIGINT NOT NULL , `unit_id` INTEGER NOT NULL, `due_at` DATETIME NOT NULL, `instruction` TEXT NOT NULL, `leader_user_id` INTEGER NOT NULL, `created_at` DATETIME NOT NULL, PRIMARY KEY (`case_id`)) ENGINE=InnoDB',
+      'ALTER TABLE `case_assignments` ADD INDEX `case_assignments_leader_idx` (`leader_user_id`, `case_id`)',
+    ],
   });
-  await qi.addIndex('case_assignments', ['leader_user_id', 'case_id'], { name: 'case_assignments_leader_idx' });
 };
 
-export const down: MigrationFn = async ({ context: qi }) => {
-  await qi.dropTable('case_assignments');
+export const down: MigrationFn = async ({ context: db }) => {
+  await db.run({
+    sqlite: [
+      'DROP TABLE IF EXISTS `case_assignments`',
+    ],
+    mysql: [
+      'DROP TABLE IF EXISTS `case_assignments`',
+    ],
+  });
 };

@@ -1,5 +1,5 @@
-import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
-import type { Dialect } from '../connection.js';
+import { sql } from 'kysely';
+import { sqlDialect as dialectOf, type Sql } from '../sql/index.js';
 import { ROLLUP_TABLES, ROLLUP_VERSION } from './definition.js';
 import { rollupSql } from './sql-dialect.js';
 import { TRIGGER_NAMES, createTriggers, rebuildStatements } from './statements.js';
@@ -12,31 +12,29 @@ import { TRIGGER_NAMES, createTriggers, rebuildStatements } from './statements.j
 
 export interface RollupState { version: number; offsetMinutes: number }
 
-const dialectOf = (sequelize: Sequelize): Dialect => (sequelize.getDialect() === 'sqlite' ? 'sqlite' : 'mysql');
+const run = (db: Sql, statement: string) => sql.raw(statement).execute(db);
 
-export async function readRollupState(sequelize: Sequelize, transaction?: Transaction): Promise<RollupState | null> {
-  const rows = await sequelize.query<{ name: string; value: string }>('SELECT name, value FROM rollup_state', { type: QueryTypes.SELECT, transaction: transaction ?? null });
+export async function readRollupState(db: Sql): Promise<RollupState | null> {
+  const rows = await db.selectFrom('rollup_state').select(['name', 'value']).execute();
   const get = (name: string) => rows.find((r) => r.name === name)?.value;
   const version = get('version');
   const offset = get('offset_minutes');
   return version === undefined || offset === undefined ? null : { version: Number(version), offsetMinutes: Number(offset) };
 }
 
-async function writeState(sequelize: Sequelize, state: RollupState, transaction: Transaction): Promise<void> {
-  await sequelize.query('DELETE FROM rollup_state', { transaction });
-  await sequelize.query('INSERT INTO rollup_state (name, value) VALUES (?, ?), (?, ?)', {
-    replacements: ['version', String(state.version), 'offset_minutes', String(state.offsetMinutes)], transaction,
-  });
+async function writeState(db: Sql, state: RollupState): Promise<void> {
+  await db.deleteFrom('rollup_state').execute();
+  await db.insertInto('rollup_state').values([{ name: 'version', value: String(state.version) }, { name: 'offset_minutes', value: String(state.offsetMinutes) }]).execute();
 }
 
-async function dropTriggers(sequelize: Sequelize, transaction?: Transaction): Promise<void> {
-  for (const name of TRIGGER_NAMES) await sequelize.query(`DROP TRIGGER IF EXISTS ${name}`, { transaction: transaction ?? null });
+async function dropTriggers(db: Sql): Promise<void> {
+  for (const name of TRIGGER_NAMES) await run(db, `DROP TRIGGER IF EXISTS ${name}`);
 }
 
-async function fill(sequelize: Sequelize, offsetMinutes: number, transaction: Transaction): Promise<void> {
-  for (const table of ROLLUP_TABLES) await sequelize.query(`DELETE FROM ${table}`, { transaction });
-  for (const statement of rebuildStatements(rollupSql(dialectOf(sequelize), offsetMinutes))) await sequelize.query(statement, { transaction });
-  await writeState(sequelize, { version: ROLLUP_VERSION, offsetMinutes }, transaction);
+async function fill(db: Sql, offsetMinutes: number): Promise<void> {
+  for (const table of ROLLUP_TABLES) await run(db, `DELETE FROM ${table}`);
+  for (const statement of rebuildStatements(rollupSql(dialectOf(db), offsetMinutes))) await run(db, statement);
+  await writeState(db, { version: ROLLUP_VERSION, offsetMinutes });
 }
 
 /**
@@ -46,28 +44,28 @@ async function fill(sequelize: Sequelize, offsetMinutes: number, transaction: Tr
  * meanwhile by another process is either read after its commit or waits for the rebuild to commit
  * and then applies its change through the trigger; none is counted twice or lost.
  */
-export async function rebuildRollups(sequelize: Sequelize, offsetMinutes: number): Promise<{ ms: number }> {
+export async function rebuildRollups(db: Sql, offsetMinutes: number): Promise<{ ms: number }> {
   const started = Date.now();
-  const sql = rollupSql(dialectOf(sequelize), offsetMinutes);
-  if (sql.dialect === 'sqlite') {
-    await sequelize.transaction(async (transaction) => {
-      await dropTriggers(sequelize, transaction);
-      for (const statement of createTriggers(sql)) await sequelize.query(statement, { transaction });
-      await fill(sequelize, offsetMinutes, transaction);
+  const statements = rollupSql(dialectOf(db), offsetMinutes);
+  if (statements.dialect === 'sqlite') {
+    await db.transaction().execute(async (trx) => {
+      await dropTriggers(trx);
+      for (const statement of createTriggers(statements)) await run(trx, statement);
+      await fill(trx, offsetMinutes);
     });
   } else {
-    await dropTriggers(sequelize);
-    for (const statement of createTriggers(sql)) await sequelize.query(statement);
-    await sequelize.transaction((transaction) => fill(sequelize, offsetMinutes, transaction));
+    await dropTriggers(db);
+    for (const statement of createTriggers(statements)) await run(db, statement);
+    await db.transaction().execute((trx) => fill(trx, offsetMinutes));
   }
   return { ms: Date.now() - started };
 }
 
 /** At start: rebuilds when the rollups were made with another offset or definition version (or never). */
-export async function ensureRollups(sequelize: Sequelize, offsetMinutes: number): Promise<'current' | 'rebuilt'> {
-  const state = await readRollupState(sequelize);
+export async function ensureRollups(db: Sql, offsetMinutes: number): Promise<'current' | 'rebuilt'> {
+  const state = await readRollupState(db);
   if (state && state.version === ROLLUP_VERSION && state.offsetMinutes === offsetMinutes) return 'current';
-  await rebuildRollups(sequelize, offsetMinutes);
+  await rebuildRollups(db, offsetMinutes);
   return 'rebuilt';
 }
 
@@ -76,11 +74,11 @@ export async function ensureRollups(sequelize: Sequelize, offsetMinutes: number)
  * the triggers are dropped while `load` writes, then the rollups are rebuilt once from all cases.
  * Nothing else may write cases meanwhile (run it with the server stopped).
  */
-export async function withoutRollupTriggers<T>(sequelize: Sequelize, offsetMinutes: number, load: () => Promise<T>): Promise<T> {
-  await dropTriggers(sequelize);
+export async function withoutRollupTriggers<T>(db: Sql, offsetMinutes: number, load: () => Promise<T>): Promise<T> {
+  await dropTriggers(db);
   try {
     return await load();
   } finally {
-    await rebuildRollups(sequelize, offsetMinutes);
+    await rebuildRollups(db, offsetMinutes);
   }
 }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { SqliteAdapter, type Kysely } from 'kysely';
 import type { Sequelize, Transaction } from 'sequelize';
 import { bridgeKysely } from './sequelize-bridge.js';
 import type { Tables } from './schema.js';
@@ -27,4 +27,9 @@ export function sqlOn(sequelize: Sequelize, transaction?: Transaction | null): S
   let sql = roots.get(sequelize);
   if (!sql) roots.set(sequelize, (sql = bridgeKysely(sequelize, null)));
   return sql;
+}
+
+/** Which database `db` speaks to (for the few statements the two write differently). */
+export function sqlDialect(db: Kysely<Tables>): 'sqlite' | 'mysql' {
+  return db.getExecutor().adapter instanceof SqliteAdapter ? 'sqlite' : 'mysql';
 }

@@ -101,7 +101,7 @@ for (const [name, seed] of [['first', 7], ['second', 20261207]] as const) {
 
     it('given a month of activity kept by the triggers, when the rollups are rebuilt from the cases, then every rollup table is equal', async () => {
       for (const table of ROLLUP_TABLES) expect(maintained[table]!.length, `${table} has rows`).to.be.greaterThan(0);
-      await rebuildRollups(db.sequelize, 480);
+      await rebuildRollups(db.sql, 480);
       const rebuilt = await snapshot(db);
       for (const table of ROLLUP_TABLES) expect(maintained[table], table).to.deep.equal(rebuilt[table]);
     });
@@ -178,13 +178,13 @@ describe('case rollups (db/rollups): offset and version', function () {
     await createCase({ createdAt: new Date('2026-03-01T23:30:00Z') });
     const days = async () => (await db.sequelize.query<{ day: string }>("SELECT day FROM case_day_counts WHERE unit_id = -1 AND measure = 'created' AND n > 0", { type: QueryTypes.SELECT })).map((r) => r.day);
     expect(await days()).to.deep.equal(['2026-03-02']);
-    expect(await ensureRollups(db.sequelize, 480)).to.equal('current');
-    expect(await ensureRollups(db.sequelize, 0)).to.equal('rebuilt');
-    expect(await readRollupState(db.sequelize)).to.deep.include({ offsetMinutes: 0 });
+    expect(await ensureRollups(db.sql, 480)).to.equal('current');
+    expect(await ensureRollups(db.sql, 0)).to.equal('rebuilt');
+    expect(await readRollupState(db.sql)).to.deep.include({ offsetMinutes: 0 });
     expect(await days()).to.deep.equal(['2026-03-01']);
     // and the triggers now cut at the new offset too
     await createCase({ createdAt: new Date('2026-03-05T23:30:00Z') });
     expect(await days()).to.deep.equal(['2026-03-01', '2026-03-05']);
-    await ensureRollups(db.sequelize, 480);
+    await ensureRollups(db.sql, 480);
   });
 });
