@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Sequelize, type Options } from 'sequelize';
 import { sqlite3OnBetterSqlite3 } from './sqlite3-on-better-sqlite3.js';
+import { writerTurnOf, type WriterTurn } from './sql/writer-turn.js';
 
 export type Dialect = 'sqlite' | 'mysql';
 
@@ -63,60 +64,6 @@ interface SqliteConnectionManager {
   getConnection(options?: { uuid?: string }): Promise<SqliteConnection>;
   releaseConnection(connection: SqliteConnection, force?: boolean): void;
   destroyConnection(connection: SqliteConnection): Promise<void>;
-}
-
-/** as long as SQLite's busy_timeout: past it the write goes ahead and SQLite's own locking decides, as before */
-const WRITER_TURN_TIMEOUT_MS = 5_000;
-
-/**
- * SQLite has one writer at a time. Left to SQLite, a write that finds the database locked sleeps in
- * its busy handler (1, 2, 5 … 100 ms, polling) — and an autocommit write sleeps on Sequelize's one
- * default connection, so every read queued behind it on that connection waits too: under intake load
- * reads of a few ms took hundreds. Instead the writers of this process take turns here, first come
- * first served: a transaction from the moment it gets its connection until it is released, an
- * autocommit write for its one statement. Readers never queue here (WAL lets them read beside the
- * writer). Other processes (the CLI, a second server) still meet SQLite's busy_timeout.
- */
-class WriterTurn {
-  private busy = false;
-  private readonly waiting: Array<() => void> = [];
-
-  /** Waits for the turn; the function returned ends it (once). After the timeout it goes ahead without. */
-  async take(): Promise<() => void> {
-    if (this.busy) {
-      const granted = await new Promise<boolean>((resolve) => {
-        const grant = () => { clearTimeout(timer); resolve(true); };
-        const timer = setTimeout(() => {
-          const i = this.waiting.indexOf(grant);
-          if (i >= 0) this.waiting.splice(i, 1);
-          resolve(false);
-        }, WRITER_TURN_TIMEOUT_MS);
-        this.waiting.push(grant);
-      });
-      // e.g. an autocommit write issued inside a transaction of this process: do not wait forever
-      if (!granted) return () => undefined;
-    } else this.busy = true;
-    let ended = false;
-    return () => {
-      if (ended) return;
-      ended = true;
-      const next = this.waiting.shift();
-      if (next) next(); // the turn passes straight on: busy stays true
-      else this.busy = false;
-    };
-  }
-}
-
-/**
- * One turn per database file for the whole process: two Sequelize instances on one file (a second
- * handle in a test, a CLI command run in-process) must not write at once either — with a synchronous
- * driver the second would sleep in SQLite's busy handler on the thread the first needs to commit.
- */
-const turns = new Map<string, WriterTurn>();
-function writerTurnOf(file: string): WriterTurn {
-  let turn = turns.get(file);
-  if (!turn) turns.set(file, (turn = new WriterTurn()));
-  return turn;
 }
 
 const WRITE_TYPES = new Set(['INSERT', 'UPDATE', 'BULKUPDATE', 'DELETE', 'BULKDELETE', 'UPSERT']);

@@ -33,3 +33,20 @@ export function sqlOn(sequelize: Sequelize, transaction?: Transaction | null): S
 export function sqlDialect(db: Kysely<Tables>): 'sqlite' | 'mysql' {
   return db.getExecutor().adapter instanceof SqliteAdapter ? 'sqlite' : 'mysql';
 }
+
+/**
+ * The application's SQL on its own connections (better-sqlite3 or mysql2), without Sequelize: what every
+ * process opens once the last model is gone (docs/architecture.md, "Data layer"). Close it with `destroy()`.
+ */
+export async function openSql(url: string): Promise<Sql> {
+  if (url.startsWith('sqlite:')) {
+    const { sqliteSql } = await import('./sqlite-driver.js');
+    const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    return sqliteSql(path);
+  }
+  if (/^(mysql|mariadb):\/\//.test(url)) {
+    const { mysqlSql } = await import('./mysql-driver.js');
+    return mysqlSql(url);
+  }
+  throw new Error(`DATABASE_URL must start with sqlite: or mysql:// (got ${url})`);
+}

@@ -1,19 +1,28 @@
 import { expect } from 'chai';
 import { sql } from 'kysely';
 import { Case, Unit } from '../../db/models/index.js';
-import { sqlOn, type Sql } from '../../db/sql/index.js';
+import { openSql, sqlOn, type Sql } from '../../db/sql/index.js';
 import { freshDatabase, isMysql } from '../support/database.js';
 
 /**
- * The application's SQL (db/sql: Kysely over the open connection) on the suite's database (SQLite, or
- * MariaDB with DATABASE_URL): values cross the same way on both, rows read back as the models wrote
- * them and the other way round, and queries run inside a transaction the model code opened.
+ * The application's SQL (db/sql: Kysely) on the suite's database (SQLite, or MariaDB with DATABASE_URL),
+ * both through the open Sequelize connection (the bridge while models remain) and on its own drivers
+ * (better-sqlite3, mysql2): values cross the same way, rows read back as the models wrote them and the
+ * other way round, and (bridge) queries run inside a transaction the model code opened.
  */
-describe('application SQL (db/sql)', () => {
+for (const via of ['the Sequelize bridge', 'its own driver'] as const) describe(`application SQL (db/sql) through ${via}`, () => {
   let db: Awaited<ReturnType<typeof freshDatabase>>;
   let q: Sql;
-  before(async () => { db = await freshDatabase(); q = sqlOn(db.sequelize); });
-  after(() => db.close());
+  const bridge = via === 'the Sequelize bridge';
+  before(async function () {
+    this.timeout(120_000); // MariaDB: every table dropped and migrated afresh
+    db = await freshDatabase();
+    q = bridge ? sqlOn(db.sequelize) : await openSql(db.url);
+  });
+  after(async () => {
+    if (!bridge) await q?.destroy();
+    await db.close();
+  });
 
   const at = new Date('2026-11-28T04:05:06.000Z');
   const newCase = (n: number) => ({
@@ -62,7 +71,8 @@ describe('application SQL (db/sql)', () => {
     expect(Number(deleted.numDeletedRows)).to.equal(1);
   });
 
-  it('given a Sequelize transaction, when Kysely writes in it and it rolls back, then nothing stays; when it commits, the write stays', async () => {
+  it('given a Sequelize transaction, when Kysely writes in it and it rolls back, then nothing stays; when it commits, the write stays', async function () {
+    if (!bridge) this.skip(); // only the bridge shares the models' transactions
     await db.sequelize.transaction(async (t) => {
       await sqlOn(db.sequelize, t).insertInto('cases').values(newCase(5)).execute();
       expect(await Case.count({ where: { caseNo: 'ZY-SQL-5' }, transaction: t })).to.equal(1);
@@ -73,13 +83,14 @@ describe('application SQL (db/sql)', () => {
     expect(await Case.count({ where: { caseNo: 'ZY-SQL-6' } })).to.equal(1);
   });
 
-  it('given a Kysely transaction that throws, when it ends, then its writes are rolled back; nesting inside a model transaction is refused', async () => {
+  it('given a Kysely transaction that throws, when it ends, then its writes are rolled back; (bridge) nesting inside a model transaction is refused', async () => {
     const err = await q.transaction().execute(async (trx) => {
       await trx.insertInto('cases').values(newCase(7)).execute();
       throw new Error('stop');
     }).catch((e: unknown) => e);
     expect((err as Error).message).to.equal('stop');
     expect(await Case.count({ where: { caseNo: 'ZY-SQL-7' } })).to.equal(0);
+    if (!bridge) return;
     await db.sequelize.transaction(async (t) => {
       const nested = await sqlOn(db.sequelize, t).transaction().execute(async () => undefined).catch((e: unknown) => e);
       expect((nested as Error).message).to.match(/already inside a transaction/);
@@ -93,9 +104,9 @@ describe('application SQL (db/sql)', () => {
   });
 
   it('given a 64-bit count beyond 2^53, when written and read, then it keeps every digit as a string', async function () {
-    // SQLite reads through the better-sqlite3 adapter that Sequelize needs, which reads integers as JS
-    // numbers; the direct driver that replaces it reads them as BigInt (docs/architecture.md, "Data layer")
-    if (!isMysql(db.url)) this.skip();
+    // through the bridge SQLite reads with the adapter Sequelize needs, which reads integers as JS numbers;
+    // the own driver reads them as BigInt
+    if (bridge && !isMysql(db.url)) this.skip();
     const big = '9007199254740993';
     await q.insertInto('audit_checkpoints').values({ mode: 'full', lastId: big, lastHash: 'h', records: big, startedAt: at, verifiedAt: at }).execute();
     const row = await q.selectFrom('audit_checkpoints').select(['lastId', 'records']).where('lastId', '=', big).executeTakeFirstOrThrow();

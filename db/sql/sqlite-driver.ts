@@ -1,0 +1,196 @@
+import Database, { type Statement } from 'better-sqlite3';
+import {
+  CamelCasePlugin, CompiledQuery, Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler,
+  type DatabaseConnection, type Dialect as KyselyDialect, type Driver, type QueryResult,
+} from 'kysely';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { kindsOf } from './column-kinds.js';
+import type { ColumnKind, Tables } from './schema.js';
+import { convertRow, toParameter } from './values.js';
+import { writerTurnOf, type WriterTurn } from './writer-turn.js';
+
+/**
+ * The application's SQLite, straight on better-sqlite3 (its public API): one writer handle, whose
+ * writers take turns (db/sql/writer-turn.ts), and one reader handle for reads outside a transaction, which
+ * WAL lets run beside the writer and which see only committed rows. Integers are read as BigInt
+ * (`safeIntegers`), so a BIGINT key keeps every digit; other integers come back as numbers.
+ */
+const PREPARED_KEPT = 500;
+
+class Handle {
+  private readonly prepared = new Map<string, Statement>();
+  constructor(readonly db: Database.Database) {}
+
+  statement(sql: string): Statement {
+    let s = this.prepared.get(sql);
+    if (s) {
+      // most recently used last: the oldest goes first when the cache is full
+      this.prepared.delete(sql);
+      this.prepared.set(sql, s);
+      return s;
+    }
+    s = this.db.prepare(sql);
+    if (s.reader) s.safeIntegers(true);
+    if (this.prepared.size >= PREPARED_KEPT) this.prepared.delete(this.prepared.keys().next().value!);
+    this.prepared.set(sql, s);
+    return s;
+  }
+
+  close(): void {
+    this.prepared.clear();
+    this.db.close();
+  }
+}
+
+function open(file: string, readonly: boolean): Handle {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  // FULL: an acknowledged write survives a power cut, not only a process crash
+  db.pragma('synchronous = FULL');
+  if (readonly) db.pragma('query_only = ON');
+  return new Handle(db);
+}
+
+/** integers as read (BigInt): a BIGINT column's as a string, any other's as a number */
+function integers(row: Record<string, unknown>, kinds: Readonly<Record<string, ColumnKind>>): Record<string, unknown> {
+  for (const name in row) {
+    const v = row[name];
+    if (typeof v !== 'bigint') continue;
+    row[name] = kinds[name] === 'bigint' || v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER) ? v.toString() : Number(v);
+  }
+  return row;
+}
+
+/** a statement that may read on the reader (better-sqlite3 confirms it is read-only once prepared) */
+const READS = /^\s*(select|with)\b/i;
+
+class SqliteConnection implements DatabaseConnection {
+  /** set while this connection holds a transaction: its statements go to the writer */
+  endTurn: (() => void) | null = null;
+
+  constructor(private readonly writer: Handle, private readonly reader: Handle | null, private readonly turn: WriterTurn) {}
+
+  async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    const params = compiled.parameters.map((p) => toParameter('sqlite', p));
+    const inTransaction = this.endTurn !== null;
+    if (!inTransaction && this.reader && READS.test(compiled.sql)) {
+      const statement = this.reader.statement(compiled.sql);
+      if (statement.readonly) return { rows: this.read<R>(statement, params, compiled) };
+    }
+    const statement = this.writer.statement(compiled.sql);
+    const write = () => {
+      if (statement.reader) return { rows: this.read<R>(statement, params, compiled) };
+      const { changes, lastInsertRowid } = statement.run(params);
+      return { rows: [], numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid) };
+    };
+    if (inTransaction) return write();
+    const done = await this.turn.take();
+    try {
+      return write();
+    } finally {
+      done();
+    }
+  }
+
+  private read<R>(statement: Statement, params: unknown[], compiled: CompiledQuery): R[] {
+    const kinds = kindsOf(compiled.query);
+    return (statement.all(params) as Array<Record<string, unknown>>).map((row) => convertRow(integers(row, kinds), kinds) as R);
+  }
+
+  async *streamQuery<R>(compiled: CompiledQuery, chunkSize = 100): AsyncIterableIterator<QueryResult<R>> {
+    const handle = this.endTurn === null && this.reader ? this.reader : this.writer;
+    const statement = handle.statement(compiled.sql);
+    const kinds = kindsOf(compiled.query);
+    let chunk: R[] = [];
+    for (const row of statement.iterate(compiled.parameters.map((p) => toParameter('sqlite', p)))) {
+      chunk.push(convertRow(integers(row as Record<string, unknown>, kinds), kinds) as R);
+      if (chunk.length >= chunkSize) {
+        yield { rows: chunk };
+        chunk = [];
+      }
+    }
+    if (chunk.length) yield { rows: chunk };
+  }
+
+  exec(text: string): void {
+    this.writer.db.exec(text);
+  }
+}
+
+class SqliteDriver implements Driver {
+  private writer: Handle | null = null;
+  private reader: Handle | null = null;
+  private readonly turn: WriterTurn;
+
+  constructor(private readonly file: string) {
+    this.turn = writerTurnOf(file);
+  }
+
+  async init(): Promise<void> {
+    if (this.file !== ':memory:') mkdirSync(dirname(this.file), { recursive: true });
+    this.writer = open(this.file, false);
+    // an in-memory database is one handle's own: it has no second reader
+    this.reader = this.file === ':memory:' ? null : open(this.file, true);
+  }
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    return new SqliteConnection(this.writer!, this.reader, this.turn);
+  }
+
+  async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    const c = connection as SqliteConnection;
+    const done = await this.turn.take();
+    try {
+      c.exec('BEGIN IMMEDIATE');
+    } catch (err) {
+      done();
+      throw err;
+    }
+    c.endTurn = done;
+  }
+
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    this.end(connection as SqliteConnection, 'COMMIT');
+  }
+
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    this.end(connection as SqliteConnection, 'ROLLBACK');
+  }
+
+  private end(c: SqliteConnection, verb: 'COMMIT' | 'ROLLBACK'): void {
+    const done = c.endTurn;
+    try {
+      c.exec(verb);
+    } finally {
+      c.endTurn = null;
+      done?.();
+    }
+  }
+
+  async savepoint(connection: DatabaseConnection, name: string): Promise<void> { (connection as SqliteConnection).exec(`SAVEPOINT ${name}`); }
+  async rollbackToSavepoint(connection: DatabaseConnection, name: string): Promise<void> { (connection as SqliteConnection).exec(`ROLLBACK TO SAVEPOINT ${name}`); }
+  async releaseSavepoint(connection: DatabaseConnection, name: string): Promise<void> { (connection as SqliteConnection).exec(`RELEASE SAVEPOINT ${name}`); }
+
+  async releaseConnection(): Promise<void> {}
+
+  async destroy(): Promise<void> {
+    this.reader?.close();
+    this.writer?.close();
+    this.reader = this.writer = null;
+  }
+}
+
+/** The application's SQL on the SQLite file at `path` (`:memory:` for a private in-memory database). */
+export function sqliteSql(path: string): Kysely<Tables> {
+  const file = path === ':memory:' ? path : resolve(path);
+  const dialect: KyselyDialect = {
+    createAdapter: () => new SqliteAdapter(),
+    createDriver: () => new SqliteDriver(file),
+    createQueryCompiler: () => new SqliteQueryCompiler(),
+    createIntrospector: (db) => new SqliteIntrospector(db),
+  };
+  return new Kysely<Tables>({ dialect, plugins: [new CamelCasePlugin()] });
+}
