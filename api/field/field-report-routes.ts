@@ -1,6 +1,5 @@
 import { Router, type Request } from 'express';
-import { QueryTypes } from 'sequelize';
-import { Case } from '../../db/models/index.js';
+import { appSql } from '../../db/sql/current.js';
 import { attachToCase, checkUpload } from '../../domain/attachments/index.js';
 import { fileCase } from '../../domain/intake/file-case.js';
 import { requirePlausibleLocation } from '../../domain/intake/plausible-location.js';
@@ -61,11 +60,9 @@ export function fieldReportRoutes(port: WorkflowEngine, options: { dataDir: stri
     }));
   r.get('/field-reports', async (req, res) => {
     // the grid worker's own reports of the last days, newest first: what they filed and where it stands
-    const rows = await Case.sequelize!.query<{ id: unknown; case_no: string; description: string; status: string; created_at: unknown }>(
-      'SELECT id, case_no, description, status, created_at FROM cases WHERE reporter_user_id = $1 AND channel = $2 ORDER BY id DESC LIMIT 20',
-      { bind: [actorOf(req).userId, 'grid_worker'], type: QueryTypes.SELECT },
-    );
-    res.json({ items: rows.map((c) => ({ id: String(c.id), caseNo: c.case_no, description: c.description, status: c.status, createdAt: new Date(c.created_at as string).toISOString() })) });
+    const rows = await appSql().selectFrom('cases').select(['id', 'caseNo', 'description', 'status', 'createdAt'])
+      .where('reporterUserId', '=', actorOf(req).userId).where('channel', '=', 'grid_worker').orderBy('id', 'desc').limit(20).execute();
+    res.json({ items: rows.map((c) => ({ ...c, createdAt: c.createdAt.toISOString() })) });
   });
   return r;
 }

@@ -1,7 +1,8 @@
 import { basename } from 'node:path';
-import type { Model, ModelStatic, Sequelize, Transaction } from 'sequelize';
+import type { Sequelize } from 'sequelize';
 import { isNotDispatchable } from '../../domain/classify/labels.js';
-import { ClassifyExample, EventType, GovernanceItem, Grid, Unit } from '../models/index.js';
+import { sqlOn, type Sql, type Tables } from '../sql/index.js';
+import { tableWritten } from '../sql/table-writes.js';
 import { readCsv, type CsvRow, type ImportProblem } from './csv-file.js';
 import {
   CLASSIFY_EXAMPLE_COLUMNS, EVENT_TYPE_COLUMNS, GRID_COLUMNS, ITEM_COLUMNS, UNIT_COLUMNS, parseExtraStages, parsePolygon, type ColumnSpec,
@@ -66,13 +67,10 @@ function parseFile(path: string | undefined, specs: ColumnSpec[], problems: Impo
 }
 
 /** Code → kind and parent for every unit the import can refer to: the database's, overlaid by the file's. */
-async function knownUnits(units: Parsed | null, transaction: Transaction): Promise<Map<string, { kind: string; parent: string | null }>> {
+async function knownUnits(units: Parsed | null, db: Sql): Promise<Map<string, { kind: string; parent: string | null }>> {
   const known = new Map<string, { kind: string; parent: string | null }>();
-  const rows = await Unit.findAll({ transaction, include: [{ association: 'parent', attributes: ['code'] }] });
-  for (const u of rows) {
-    const parent = (u as unknown as { parent?: Unit | null }).parent;
-    known.set(u.code, { kind: u.kind, parent: parent?.code ?? null });
-  }
+  const rows = await db.selectFrom('units as u').leftJoin('units as p', 'p.id', 'u.parentId').select(['u.code', 'u.kind', 'p.code as parentCode']).execute();
+  for (const u of rows) known.set(u.code, { kind: u.kind, parent: u.parentCode ?? null });
   for (const { values } of units?.rows ?? []) known.set(values['code']!, { kind: values['kind']!, parent: values['parent_code'] || null });
   return known;
 }
@@ -128,33 +126,45 @@ function checkReferences(
   }
 }
 
-/** Creates rows whose code is new and updates the others; returns the counts. */
-async function upsertByCode<M extends Model>(
-  model: ModelStatic<M>,
+type CodedTable = 'units' | 'grids' | 'event_types' | 'governance_items' | 'classify_examples';
+
+/** a value as its column keeps it: lists and objects as JSON text, as the readers parse them */
+const stored = (v: unknown) => (v !== null && typeof v === 'object' && !(v instanceof Date) ? JSON.stringify(v) : v);
+const same = (a: unknown, b: unknown) => (a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b);
+
+/**
+ * Creates rows whose code is new and updates the others where a value differs; returns the counts. The
+ * tables' in-memory copies (grids, the catalogue) hear of the change (db/sql/table-writes.ts).
+ */
+async function upsertByCode(
+  db: Sql,
+  table: CodedTable,
   records: Array<Record<string, unknown> & { code: string }>,
-  transaction: Transaction,
 ): Promise<{ created: number; updated: number }> {
-  const existing = new Map<string, M>();
-  const all = await model.findAll({ transaction });
-  for (const m of all) existing.set(String(m.get('code')), m);
-  const fresh = records.filter((r) => !existing.has(r.code));
-  if (fresh.length) await model.bulkCreate(fresh as never, { transaction });
+  const existing = new Map<string, Record<string, unknown>>();
+  for (const row of await db.selectFrom(table).selectAll().execute()) existing.set(String(row.code), row as Record<string, unknown>);
+  const now = new Date();
+  const fresh = records.filter((r) => !existing.has(r.code))
+    .map((r) => ({ ...Object.fromEntries(Object.entries(r).map(([k, v]) => [k, stored(v)])), createdAt: now, updatedAt: now }));
+  for (let from = 0; from < fresh.length; from += 200) {
+    await db.insertInto(table).values(fresh.slice(from, from + 200) as never).execute();
+  }
   let updated = 0;
   for (const r of records) {
-    const m = existing.get(r.code);
-    if (!m) continue;
-    m.set(r as never);
-    if (m.changed()) {
-      await m.save({ transaction });
-      updated++;
-    }
+    const before = existing.get(r.code);
+    if (!before) continue;
+    const changed = Object.fromEntries(Object.entries(r).map(([k, v]) => [k, stored(v)]).filter(([k, v]) => !same(before[k as string], v)));
+    if (!Object.keys(changed).length) continue;
+    await db.updateTable(table).set({ ...changed, updatedAt: now } as never).where('code', '=', r.code).execute();
+    updated++;
   }
+  if (fresh.length || updated) tableWritten(table as keyof Tables);
   return { created: fresh.length, updated };
 }
 
-async function idsByCode(model: ModelStatic<Model>, transaction: Transaction): Promise<Map<string, number>> {
-  const rows = await model.findAll({ attributes: ['id', 'code'], transaction });
-  return new Map(rows.map((r) => [String(r.get('code')), Number(r.get('id'))]));
+async function idsByCode(db: Sql, table: 'units' | 'event_types'): Promise<Map<string, number>> {
+  const rows = await db.selectFrom(table).select(['id', 'code']).execute();
+  return new Map(rows.map((r) => [r.code, r.id]));
 }
 
 /**
@@ -179,38 +189,39 @@ export async function importCsvFiles(sequelize: Sequelize, paths: ImportFiles): 
     classifyExamples: { created: 0, updated: 0 },
   };
 
-  await sequelize.transaction(async (transaction) => {
-    const units = await knownUnits(files.units, transaction);
-    const eventTypeCodes = new Set((await EventType.findAll({ attributes: ['code'], transaction })).map((e) => e.code));
+  await sqlOn(sequelize).transaction().execute(async (db) => {
+    const units = await knownUnits(files.units, db);
+    const eventTypeCodes = new Set((await db.selectFrom('event_types').select('code').execute()).map((e) => e.code));
     for (const { values } of files.eventTypes?.rows ?? []) eventTypeCodes.add(values['code']!);
     checkReferences(files, units, eventTypeCodes, problems);
     if (problems.length) throw new ImportError(problems);
 
     if (files.units) {
       const rows = files.units.rows.map(({ values: v }) => ({
-        code: v['code']!, name: v['name']!, shortName: v['short_name'] || null, kind: v['kind'] as Unit['kind'],
+        code: v['code']!, name: v['name']!, shortName: v['short_name'] || null, kind: v['kind']!,
         parentId: null, contactPerson: v['contact_person'] || null, contactPhone: v['contact_phone'] || null,
       }));
       // Parents may come later in the file: create every unit first, then link parents.
-      const existingParents = new Map((await Unit.findAll({ transaction })).map((u) => [u.code, u.parentId]));
-      summary.units = await upsertByCode(Unit, rows.map((r) => ({ ...r, parentId: existingParents.get(r.code) ?? null })), transaction);
-      const ids = await idsByCode(Unit, transaction);
+      const existingParents = new Map((await db.selectFrom('units').select(['code', 'parentId']).execute()).map((u) => [u.code, u.parentId]));
+      summary.units = await upsertByCode(db, 'units', rows.map((r) => ({ ...r, parentId: existingParents.get(r.code) ?? null })));
+      const ids = await idsByCode(db, 'units');
       for (const { values: v } of files.units.rows) {
         const parentId = v['parent_code'] ? ids.get(v['parent_code'])! : null;
-        await Unit.update({ parentId }, { where: { code: v['code']! }, transaction });
+        if (parentId === (existingParents.get(v['code']!) ?? null)) continue;
+        await db.updateTable('units').set({ parentId, updatedAt: new Date() }).where('code', '=', v['code']!).execute();
       }
     }
-    const unitIds = await idsByCode(Unit, transaction);
+    const unitIds = await idsByCode(db, 'units');
     if (files.grids) {
-      summary.grids = await upsertByCode(Grid, files.grids.rows.map(({ values: v }) => ({
+      summary.grids = await upsertByCode(db, 'grids', files.grids.rows.map(({ values: v }) => ({
         code: v['code']!, name: v['name']!,
         townshipId: unitIds.get(v['township_code']!)!, communityId: unitIds.get(v['community_code']!)!,
         centroidLng: Number(v['centroid_lng']), centroidLat: Number(v['centroid_lat']),
         polygon: v['polygon'] ? parsePolygon(v['polygon']) : null, gridKind: v['grid_kind'] || '综合',
-      })), transaction);
+      })));
     }
     if (files.eventTypes) {
-      summary.eventTypes = await upsertByCode(EventType, files.eventTypes.rows.map(({ values: v }) => ({
+      summary.eventTypes = await upsertByCode(db, 'event_types', files.eventTypes.rows.map(({ values: v }) => ({
         code: v['code']!, name: v['name']!, kind: v['kind'], major: v['major']!, category: v['category'],
         filingCondition: v['filing_condition']!, closingCondition: v['closing_condition']!,
         routingRule: v['routing_rule'], ownerUnitId: unitIds.get(v['owner_unit_code']!)!, clock: v['clock'],
@@ -218,24 +229,24 @@ export async function importCsvFiles(sequelize: Sequelize, paths: ImportFiles): 
         verifyLimit: v['verify_limit']!, extraStages: v['extra_stages'] ? parseExtraStages(v['extra_stages']) : null,
         emergency: v['emergency'] === '1',
         keywords: v['keywords'] ? v['keywords'].split('|').map((k) => k.trim()).filter(Boolean) : null,
-      })), transaction);
+      })));
     }
     if (files.items) {
-      const eventTypeIds = await idsByCode(EventType, transaction);
-      summary.items = await upsertByCode(GovernanceItem, files.items.rows.map(({ values: v }) => ({
+      const eventTypeIds = await idsByCode(db, 'event_types');
+      summary.items = await upsertByCode(db, 'governance_items', files.items.rows.map(({ values: v }) => ({
         code: v['code']!, name: v['name']!, category: v['category'],
         eventTypeId: v['event_type_code'] ? eventTypeIds.get(v['event_type_code'])! : null,
         responsibleUnitId: unitIds.get(v['responsible_unit_code']!)!,
         assistingUnitCodes: v['assisting_unit_codes'] ? v['assisting_unit_codes'].split('|').map((c) => c.trim()) : null,
         basis: v['basis'] || null,
-      })), transaction);
+      })));
     }
     if (files.classifyExamples) {
-      summary.classifyExamples = await upsertByCode(ClassifyExample, files.classifyExamples.rows.map(({ values: v }) => ({
+      summary.classifyExamples = await upsertByCode(db, 'classify_examples', files.classifyExamples.rows.map(({ values: v }) => ({
         code: v['code']!, text: v['text']!, label: v['label']!, channel: v['channel'] || 'other',
         // caseId is left as it is: an edited or re-imported operator decision keeps the case it came from
-        source: (v['source'] || 'admin') as ClassifyExample['source'],
-      })), transaction);
+        source: v['source'] || 'admin',
+      })));
     }
   });
   return summary;
