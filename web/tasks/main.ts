@@ -11,7 +11,6 @@ import { h, replace } from '../shared/dom.js';
 import { formatDateTime, t } from '../shared/i18n.js';
 import { errorBox, lightBadge, loadInto, startPage } from '../shared/layout.js';
 import { casePanel } from './case-panel.js';
-import { taskForm } from './task-form.js';
 import type { TaskDetail, TaskSummary } from './types.js';
 
 const PAGE_SIZE = 20;
@@ -201,6 +200,8 @@ function start(main: HTMLElement, user: User): void {
           task.assignee && (mine || RELEASERS.includes(user.role)) ? h('button', { type: 'button', 'data-testid': 'unclaim', onclick: () => void act(task.userTaskKey, 'unclaim') }, t('tk.unclaim')) : null) : null),
       h('div', { class: 'detail-grid' }, formBox, detail.case ? casePanel(detail.case) : null));
     try {
+      // form-js (most of the page's weight) loads when a task opens, not at the inbox's first paint
+      const { taskForm } = await import('./task-form.js');
       await taskForm(formBox, {
         detail, canAct,
         onCompleted: (message) => {
