@@ -92,7 +92,7 @@ export function createApp(deps: AppDeps): Express {
     api.use(assignmentRoutes(deps.workflow));
     api.use(fieldReportRoutes(deps.workflow, { dataDir: deps.config.DATA_DIR }));
     api.use(revisitRoutes(deps.workflow));
-    api.use(historyRoutes(deps.workflow));
+    api.use(historyRoutes(deps.workflow, { utcOffsetMinutes: deps.config.CALENDAR_UTC_OFFSET_MINUTES }));
     api.use(taskRoutes(deps.workflow));
     api.use(processRoutes(deps.workflow));
     api.use(formRoutes(deps.workflow));
