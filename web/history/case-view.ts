@@ -56,7 +56,9 @@ function chainBox(user: User): HTMLElement {
 function exportsBox(user: User, history: CaseHistory): HTMLElement {
   const caseButton = h('button', { type: 'button', 'data-testid': 'export-case' }, t('hi.export.case'));
   caseButton.addEventListener('click', () => void download(`/cases/${encodeURIComponent(history.case.id)}/history.csv`, `case-${history.case.caseNo}-history.csv`, caseButton));
-  const day = history.case.createdAt.slice(0, 10);
+  // the local day the case was reported (the date inputs are local days, as the page's times are)
+  const created = new Date(history.case.createdAt);
+  const day = `${created.getFullYear()}-${String(created.getMonth() + 1).padStart(2, '0')}-${String(created.getDate()).padStart(2, '0')}`;
   const from = h('input', { type: 'date', id: 'audit-from', value: day });
   const to = h('input', { type: 'date', id: 'audit-to' });
   const auditButton = h('button', { type: 'button', 'data-testid': 'export-audit' }, t('hi.export.audit'));
@@ -67,7 +69,7 @@ function exportsBox(user: User, history: CaseHistory): HTMLElement {
     void download(`/audit/log.csv${q.size ? `?${q.toString()}` : ''}`, 'audit-log.csv', auditButton);
   });
   return h('div', { class: 'exports' }, h('strong', null, t('hi.export')), caseButton,
-    CHAIN_READERS.includes(user.role) ? h('span', { class: 'audit-export' }, t('hi.export.from'), from, t('hi.export.to'), to, auditButton) : null);
+    CHAIN_READERS.includes(user.role) ? h('span', { class: 'audit-export' }, h('label', { for: 'audit-from' }, t('hi.export.from')), from, h('label', { for: 'audit-to' }, t('hi.export.to')), to, auditButton) : null);
 }
 
 function caseFacts(history: CaseHistory): HTMLElement {
@@ -245,7 +247,7 @@ export async function caseView(container: HTMLElement, user: User, caseId: strin
   };
 
   const switcher = instances.length > 1
-    ? h('select', { id: 'instance', 'data-testid': 'instance-switch' }, instances.map((i) =>
+    ? h('select', { id: 'instance', 'data-testid': 'instance-switch', 'aria-label': t('hi.diagram.switch') }, instances.map((i) =>
       h('option', { value: i.processInstanceKey }, `${i.main ? t('hi.diagram.main') : t('hi.diagram.called')}: ${(i.bpmnProcessId ? history.names.elements[i.bpmnProcessId]?.[i.bpmnProcessId] : null) ?? i.bpmnProcessId ?? '?'} · ${formatDateTime(i.startedAt)}`)))
     : null;
   switcher?.addEventListener('change', () => {
