@@ -46,7 +46,7 @@ async function ratingOfRound(c: Case): Promise<{ messageId: string; given: boole
 
 /** The result the unit gave with its last 办结 (the 处置 task completed as done), if the case got that far. */
 async function handleResultOf(c: Case): Promise<string | null> {
-  if (!c.handledAt && c.status !== 'closed') return null;
+  if (c.status === 'reported' || c.status === 'accepted' || c.status === 'rejected' || c.status === 'merged') return null;
   const done = await AuditRecord.findAll({ where: { caseId: c.id, action: 'task_completed' }, order: [['id', 'DESC']], limit: 50 });
   for (const a of done) {
     const data = (a.detail?.['data'] ?? {}) as Record<string, unknown>;

@@ -18,8 +18,13 @@ describe('web: the case history tells the story first (issue 14 item 8)', functi
   after(() => web?.close());
 
   it('given a case taken from report to rating, when the auditor opens its history, then the story reads 上报 → 受理 → 派遣 → 处置 → 核查 → 结案 with names and local times, and the engine detail waits collapsed', async () => {
-    // given: each step at real time (the engine's clock brought up to it), so the records of people and workers agree
-    const { caseId } = await caseToEnd(web.api, '人行道井盖缺失，夜间有行人险些踩空', { timeoutMs: 120_000, beforeStep: () => web.api.world.clock.set(Date.now()) });
+    // given: each step a second apart, the engine's clock (which the workers' records read) brought to just after the
+    // person's action, so people's and workers' records (kept to the second) fall in the order they happened
+    const beforeStep = async () => {
+      await new Promise((r) => setTimeout(r, 1100));
+      await web.api.world.clock.set(Date.now() + 500);
+    };
+    const { caseId } = await caseToEnd(web.api, '人行道井盖缺失，夜间有行人险些踩空', { timeoutMs: 120_000, beforeStep });
     const auditor = await web.api.login('auditor');
     const history = (await web.api.call<History>('GET', `/cases/${caseId}/history`, { token: auditor })).body;
     const kinds = history.story.steps.map((s) => s.kind);

@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { Case, Grid } from '../../db/models/index.js';
 import { eventually } from '../processes/support/process-harness.js';
 import { createCase } from '../support/case-fixtures.js';
-import { driveToHandle, naturalWidth, pngImage } from './support/fixtures.js';
+import { driveToHandle, naturalWidth, openTaskOf, pngImage } from './support/fixtures.js';
 import { openWebWorld, type WebWorld } from './support/web-world.js';
 
 /** The `pattern` attributes on the page the browser cannot compile (it compiles them with the v flag, then ignores them). */
@@ -50,7 +50,10 @@ describe('web: the smaller findings of issue 14 item 9', function () {
     const page = await web.newPage();
     await page.goto(web.url('/report/'));
     await page.waitForSelector('#reporterPhone');
-    expect(await page.locator('[pattern]').count()).to.be.at.least(2);
+    expect(await page.locator('[pattern]').count()).to.be.at.least(1);
+    expect(await badPatterns(page)).to.deep.equal([]);
+    await page.goto(web.url('/report/#follow=abcdefgh12'));
+    await page.waitForSelector('#token');
     expect(await badPatterns(page)).to.deep.equal([]);
     await web.login(page, 'operator');
     for (const path of ['/hotline/', '/tasks/']) {
@@ -73,8 +76,11 @@ describe('web: the smaller findings of issue 14 item 9', function () {
   });
 
   it('given an open task at 1440 px, then the inbox table shows every column without cutting one off', async () => {
-    const filed = await web.api.call<{ caseNo: string }>('POST', '/public/reports', { body: { description: '宽度检查：小区门口路灯不亮，已经三天了', lat: 25.6, lng: 103.83, address: '西平街道文昌路 18 号' } });
+    const grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
+    const filed = await web.api.call<{ caseNo: string }>('POST', '/public/reports', { body: { description: '宽度检查：小区门口路灯不亮，已经三天了', lat: grid.centroidLat, lng: grid.centroidLng, address: '西平街道文昌路 18 号' } });
     expect(filed.status).to.equal(201);
+    const c = (await Case.findOne({ where: { caseNo: filed.body.caseNo } }))!;
+    await openTaskOf(web.api, 'operator', c.id, ['accept']);
     const page = await web.newPage();
     await page.setViewportSize({ width: 1440, height: 900 });
     await web.login(page, 'operator');
@@ -145,7 +151,6 @@ describe('web: the smaller findings of issue 14 item 9', function () {
     await web.api.call('POST', `/tasks/${handleKey}/claim`, { token });
     const done = await web.api.call('POST', `/tasks/${handleKey}/complete`, { token, body: { data: { handleOutcome: 'done', handleResult: '已更换长椅，联系电话 13912345678', photosAfter: photoId } } });
     expect(done.status, JSON.stringify(done.body)).to.equal(200);
-    await eventually('the case handled', async () => (await Case.findByPk(row.id))!.handledAt !== null, 20_000);
 
     // when
     const page = await web.newPage();
@@ -166,8 +171,8 @@ describe('web: the smaller findings of issue 14 item 9', function () {
     expect(card).to.contain('只读');
     expect(card).not.to.match(/签收|处置/);
     // a clerk's card still says what the clerk does
-    await page.click('[data-testid=logout]');
-    await web.login(page, 'clerk');
-    expect(await page.locator('[data-testid=page-links] [data-page=tasks]').innerText()).to.contain('签收');
+    const clerk = await web.newPage();
+    await web.login(clerk, 'clerk');
+    expect(await clerk.locator('[data-testid=page-links] [data-page=tasks]').innerText()).to.contain('签收');
   });
 });
