@@ -125,7 +125,8 @@ function elementPanel(box: HTMLElement, history: CaseHistory, instance: Instance
     run.vars.push(v);
     runs.set(key, run);
   }
-  replace(box, h('h3', null, t('hi.element'), ' ', h('code', { 'data-testid': 'element-id' }, elementId)),
+  const name = instance.bpmnProcessId ? history.names.elements[instance.bpmnProcessId]?.[elementId] : null;
+  replace(box, h('h3', null, t('hi.element'), ' ', name ? `${name} ` : null, h('code', { 'data-testid': 'element-id' }, elementId)),
     runs.size === 0 ? h('p', { class: 'muted' }, t('hi.element.none')) : [...runs].map(([key, run]) =>
       h('section', { class: 'element-run', 'data-element-instance': key },
         h('h4', null, t('hi.element.instance', { key })),
