@@ -33,6 +33,7 @@ import { publicRoutes } from './public/public-routes.js';
 import { taskRoutes } from './tasks/task-routes.js';
 import { publicReportUploadRoutes, uploadRoutes } from './uploads/upload-routes.js';
 import { staticRoutes } from './web/static-routes.js';
+import { compressJson } from './http/compress-json.js';
 import { countInFlight } from './http/in-flight.js';
 
 export interface AppDeps {
@@ -53,6 +54,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', 'loopback');
   app.use(countInFlight());
   app.use(securityHeaders({ mapTileUrl: deps.config.MAP_TILE_URL ?? null }));
+  app.use(compressJson());
   if (deps.workflow) {
     // Open311 GeoReport v2 at the root, before the JSON parser: it parses its own bodies (form-encoded
     // or JSON) and answers every error, a malformed body included, in the spec's format
@@ -90,7 +92,7 @@ export function createApp(deps: AppDeps): Express {
     api.use(assignmentRoutes(deps.workflow));
     api.use(fieldReportRoutes(deps.workflow, { dataDir: deps.config.DATA_DIR }));
     api.use(revisitRoutes(deps.workflow));
-    api.use(historyRoutes(deps.workflow));
+    api.use(historyRoutes(deps.workflow, { utcOffsetMinutes: deps.config.CALENDAR_UTC_OFFSET_MINUTES }));
     api.use(taskRoutes(deps.workflow));
     api.use(processRoutes(deps.workflow));
     api.use(formRoutes(deps.workflow));

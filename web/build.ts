@@ -4,7 +4,8 @@
  * Every web/<page>/*.html (except web/shared) and modeler-ui/*.html is a page. Each `<script src="./x.js">`
  * in it names the entry x.ts next to it; CSS imported from TypeScript becomes x.css beside the bundle, and
  * the HTML's `<link href="./x.css">` points at it. Output names carry a content hash, and the copied HTML is
- * rewritten to them, so the server can cache bundles for a year and the HTML not at all.
+ * rewritten to them, so the server can cache bundles for a year and the HTML not at all. Dynamic `import()`s
+ * become chunks under <page>/chunks/, and every text file gets a brotli (.br) and a gzip (.gz) copy beside it.
  *
  * Where pages land: web/home/ is the site root (/), web/<page>/ goes to /<page>/, modeler-ui/ to /modeler/.
  *
@@ -15,6 +16,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameS
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { precompressTree } from '../build/precompress.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const distDir = join(root, 'dist', 'web');
@@ -99,11 +101,15 @@ export interface BuildResult {
   failed: { page: string; error: string }[];
 }
 
-const esbuildOptions = (outDir: string): esbuild.BuildOptions => ({
+const esbuildOptions = (outDir: string, pageDir: string): esbuild.BuildOptions => ({
   absWorkingDir: root,
   outdir: outDir,
   bundle: true,
   format: 'esm',
+  // a page loads at first paint only what its entry imports statically; `import()` (a task's form-js) is a chunk
+  // fetched when needed, kept in the page's own folder
+  splitting: true,
+  chunkNames: `${pageDir ? `${pageDir}/` : ''}chunks/[name]-[hash]`,
   platform: 'browser',
   target: 'es2020',
   minify: true,
@@ -134,7 +140,7 @@ async function buildPage(page: Page, outDir: string): Promise<{ entries: number;
       if (!entryPoints.some((e) => e.out === out)) entryPoints.push({ in: src, out });
     }
   }
-  const result = entryPoints.length ? await esbuild.build({ ...esbuildOptions(outDir), entryPoints }) : null;
+  const result = entryPoints.length ? await esbuild.build({ ...esbuildOptions(outDir, page.outDir), entryPoints }) : null;
   // entry → its hashed JS and CSS, to rewrite the HTML
   const outputs = new Map<string, { js: string; css: string | null }>();
   let bytes = 0;
@@ -189,6 +195,8 @@ export async function buildWeb(options: { log?: (line: string) => void } = {}): 
     });
     // the site icon, which browsers ask for as /favicon.ico (the server answers that path with it)
     copyFileSync(join(root, 'web', 'shared', 'favicon.svg'), join(outDir, 'favicon.svg'));
+    // .br and .gz beside every text file, so the server sends them as they are (build/precompress.ts; served by api/web/precompressed.ts)
+    await precompressTree(outDir);
     if (!failed.length) {
       // dated at the start: a source saved while this build ran is newer, and the next --if-stale builds it
       const stamp = join(outDir, '.build-stamp');

@@ -41,8 +41,8 @@ export const publicReportUploadResponses = uploadRefusals;
 /** The uploads, attachments and AI-camera paths for the OpenAPI document (spread into its `paths`). */
 export function uploadApiPaths(): Record<string, unknown> {
   return {
-    '/public/reports/{token}/photos': { get: { summary: 'the reporter\'s photos of the case (by tracking token)', parameters: params('path', { properties: { token: (photoParams.properties as Record<string, unknown>)['token'] } }), responses: { '200': json({ type: 'array', items: attachmentSchema }), '404': err('unknown token') } } },
-    '/public/reports/{token}/photos/{attachmentId}': { get: { summary: 'one photo of the case, its bytes (only this case\'s photos)', parameters: params('path', photoParams), responses: { '200': bytes('the image'), '404': err('attachment_not_found') } } },
+    '/public/reports/{token}/photos': { get: { summary: 'the reporter\'s photos of the case and the unit\'s after-photos (`kind` photo / photo_after), by tracking token', parameters: params('path', { properties: { token: (photoParams.properties as Record<string, unknown>)['token'] } }), responses: { '200': json({ type: 'array', items: attachmentSchema }), '404': err('unknown token') } } },
+    '/public/reports/{token}/photos/{attachmentId}': { get: { summary: 'one photo of the case, its bytes (only this case\'s photos and after-photos)', parameters: params('path', photoParams), responses: { '200': bytes('the image'), '404': err('attachment_not_found') } } },
     '/tasks/{key}/attachments': {
       post: {
         summary: 'attach a file to the task\'s case (same scope as completing the task); the id goes into the form\'s photo fields',

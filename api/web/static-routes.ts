@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import express, { Router, type RequestHandler, type Response } from 'express';
 import { productPath } from '../../config/product-root.js';
+import { precompressedFiles } from './precompressed.js';
 
 /** Where web/build.ts puts the bundled pages. */
 export const DIST_WEB = fileURLToPath(productPath('dist/web/'));
@@ -19,7 +20,8 @@ function cacheHeaders(res: Response, path: string): void {
 
 /**
  * Serves dist/web (built by web/build.ts): `/` is the home page, `/tasks/` a page folder's index.html
- * (`/tasks` redirects there), bundles cached for a year, HTML revalidated every time. An unknown page is a
+ * (`/tasks` redirects there), bundles cached for a year, HTML revalidated every time, text files as their
+ * precompressed brotli / gzip copy when the client takes one (precompressed.ts). An unknown page is a
  * small HTML 404; API paths are left to the API's JSON errors.
  */
 export function staticRoutes(options: { root?: string } = {}): Router {
@@ -33,9 +35,11 @@ export function staticRoutes(options: { root?: string } = {}): Router {
     lastModified: true,
     setHeaders: (res, path) => cacheHeaders(res, path),
   });
+  // the build's .br / .gz copies first, for clients that take them; the file as it is otherwise
+  const compressed = precompressedFiles(root, cacheHeaders);
   const pagesOnly: RequestHandler = (req, res, next) => {
     if (API_PATH.test(req.path)) return next();
-    return files(req, res, next);
+    return compressed(req, res, () => files(req, res, next));
   };
   // browsers ask for /favicon.ico whatever the page says; the icon is an SVG
   r.get('/favicon.ico', (_req, res, next) => {

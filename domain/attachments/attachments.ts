@@ -84,20 +84,23 @@ export async function findAttachment(id: string): Promise<Attachment> {
   return row;
 }
 
-/** A reporter's own photos, by the tracking token: only `photo` attachments of that case. */
+/** What a reporter sees by tracking token: their own photos and the unit's after-photos (the problem fixed), never before-photos or documents. */
+const PUBLIC_KINDS: AttachmentKind[] = ['photo', 'photo_after'];
+
+/** One photo of the case by the tracking token: the reporter's own or an after-photo of the handling. */
 export async function publicPhoto(token: string, id: string): Promise<Attachment> {
   const c = token.length <= 64 ? await Case.findOne({ where: { trackingToken: token }, attributes: ['id'] }) : null;
-  const row = c && /^\d{1,19}$/.test(id) ? await Attachment.findOne({ where: { id, caseId: c.id, kind: 'photo' } }) : null;
+  const row = c && /^\d{1,19}$/.test(id) ? await Attachment.findOne({ where: { id, caseId: c.id, kind: PUBLIC_KINDS } }) : null;
   if (!row) throw notFound();
   return row;
 }
 
-/** The list a reporter sees by tracking token: their photos, without hashes or who uploaded. */
-export async function publicPhotos(token: string): Promise<Array<Pick<AttachmentView, 'id' | 'fileName' | 'mimeType' | 'sizeBytes' | 'createdAt'>>> {
+/** The list a reporter sees by tracking token: their photos and the after-photos (`kind` tells which), without hashes or who uploaded. */
+export async function publicPhotos(token: string): Promise<Array<Pick<AttachmentView, 'id' | 'fileName' | 'mimeType' | 'sizeBytes' | 'createdAt' | 'kind'>>> {
   const c = token.length <= 64 ? await Case.findOne({ where: { trackingToken: token }, attributes: ['id'] }) : null;
   if (!c) throw new DomainError('NOT_FOUND', 'no case with this tracking token', { apiCode: 'not_found' });
-  const rows = await Attachment.findAll({ where: { caseId: c.id, kind: 'photo' }, order: [['id', 'ASC']] });
-  return rows.map((a) => ({ id: a.id, fileName: a.fileName, mimeType: a.mimeType, sizeBytes: a.sizeBytes, createdAt: a.createdAt.toISOString() }));
+  const rows = await Attachment.findAll({ where: { caseId: c.id, kind: PUBLIC_KINDS }, order: [['id', 'ASC']] });
+  return rows.map((a) => ({ id: a.id, kind: a.kind, fileName: a.fileName, mimeType: a.mimeType, sizeBytes: a.sizeBytes, createdAt: a.createdAt.toISOString() }));
 }
 
 export async function attachmentBytes(dataDir: string, row: Attachment): Promise<Buffer> {

@@ -3,7 +3,10 @@ import { AuditRecord, Case, CaseEvent, CaseInstance, OutboxMessage } from '../..
 import { PHONE_ROLES, maskPhone } from '../auth/access.js';
 import type { Actor } from '../auth/sessions.js';
 import { readCase, type CaseDetail } from '../cases/case-detail.js';
+import type { WorkflowEngine } from '../../port/workflow-engine.js';
+import { caseStory, type CaseStory } from './case-story.js';
 import { highlightsOf, type Highlights } from './highlights.js';
+import { historyNames, type HistoryNames } from './history-names.js';
 
 export type TimelineEntry =
   | { at: string; kind: 'element'; intent: string; elementId: string; elementType: string | null; elementInstanceKey: string | null; processInstanceKey: string; bpmnProcessId: string | null; detail: Record<string, unknown> | null }
@@ -17,6 +20,10 @@ export interface CaseHistory {
   diagram: { bpmnProcessId: string | null; version: number | null; processDefinitionKey: string | null };
   highlights: Highlights;
   variablesByElement: Record<string, Record<string, unknown>>;
+  /** the case told step by step (case-story.ts): what an auditor reads first */
+  story: CaseStory;
+  /** names for the ids in the timeline: people, units, process elements */
+  names: HistoryNames;
 }
 
 /**
@@ -78,9 +85,10 @@ export function notificationEntry(actor: Actor, m: OutboxMessage): TimelineEntry
 /**
  * The full history of a case for the actor (the case's visibility rule applies): engine element events
  * of all its instances, the variables each task completed with, every audit record (human and machine
- * actions) and every notification, in one timeline; with what the diagram viewer highlights.
+ * actions) and every notification, in one timeline; with what the diagram viewer highlights, the case's
+ * story and the names of the ids (element names need the `port`, for the definitions' XML).
  */
-export async function caseHistory(actor: Actor, caseId: string): Promise<CaseHistory> {
+export async function caseHistory(actor: Actor, caseId: string, port: WorkflowEngine | null = null): Promise<CaseHistory> {
   const detail = await readCase(actor, caseId);
   const c = (await Case.findByPk(detail.id))!;
   const instances = await instancesOf(c);
@@ -109,14 +117,17 @@ export async function caseHistory(actor: Actor, caseId: string): Promise<CaseHis
   const root = own.find((e) => e.elementType === 'process' && e.intent === 'ACTIVATED');
   const version = root?.detail?.['version'];
   const definitionKey = root?.detail?.['processDefinitionKey'];
+  const sorted = indexed.map((x) => x.entry);
   return {
     case: detail,
-    timeline: indexed.map((x) => x.entry),
+    timeline: sorted,
     diagram: {
       bpmnProcessId: root?.bpmnProcessId ?? c.processId, version: typeof version === 'number' ? version : null,
       processDefinitionKey: typeof definitionKey === 'string' || typeof definitionKey === 'number' ? String(definitionKey) : null,
     },
     highlights: highlightsOf(own),
     variablesByElement,
+    story: caseStory(sorted, { createdAt: detail.createdAt, closedAt: detail.closedAt }),
+    names: await historyNames(sorted, [detail.unitCode], port),
   };
 }

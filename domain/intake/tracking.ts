@@ -18,6 +18,8 @@ export interface PublicCaseView {
   closedAt: string | null;
   satisfaction: string | null;
   canRate: boolean;
+  /** what the unit wrote when it finished (办结), once the case is handled; personal numbers masked */
+  handleResult: string | null;
 }
 
 /** How long a rating waits for the 回访 step to be reached (the process may still be busy). */
@@ -42,6 +44,17 @@ async function ratingOfRound(c: Case): Promise<{ messageId: string; given: boole
   return { messageId, given: !!c.satisfaction || !!(await findAuditByDedupKey(messageId)) };
 }
 
+/** The result the unit gave with its last 办结 (the 处置 task completed as done), if the case got that far. */
+async function handleResultOf(c: Case): Promise<string | null> {
+  if (c.status === 'reported' || c.status === 'accepted' || c.status === 'rejected' || c.status === 'merged') return null;
+  const done = await AuditRecord.findAll({ where: { caseId: c.id, action: 'task_completed' }, order: [['id', 'DESC']], limit: 50 });
+  for (const a of done) {
+    const data = (a.detail?.['data'] ?? {}) as Record<string, unknown>;
+    if (a.detail?.['elementId'] === 'handle' && data['handleOutcome'] === 'done' && typeof data['handleResult'] === 'string') return maskPersonalNumbers(data['handleResult']);
+  }
+  return null;
+}
+
 export async function followCase(token: string): Promise<PublicCaseView> {
   const c = await byToken(token);
   const canRate = RATEABLE.has(c.status) && !(await ratingOfRound(c)).given;
@@ -49,7 +62,7 @@ export async function followCase(token: string): Promise<PublicCaseView> {
     // a public answer (whoever holds the token): personal numbers masked as everywhere in public
     caseNo: c.caseNo, status: c.status, description: maskPersonalNumbers(c.description), address: c.address === null ? null : maskPersonalNumbers(c.address), reportedAt: c.createdAt.toISOString(),
     acceptedAt: iso(c.acceptedAt), dispatchedAt: iso(c.dispatchedAt), handledAt: iso(c.handledAt), closedAt: iso(c.closedAt),
-    satisfaction: c.satisfaction, canRate,
+    satisfaction: c.satisfaction, canRate, handleResult: await handleResultOf(c),
   };
 }
 

@@ -98,6 +98,17 @@ export function localMinute(at: Date, offsetMinutes = DEFAULT_OFFSET_MINUTES): s
   return shifted(at, offsetMinutes).toISOString().slice(0, 16).replace('T', ' ');
 }
 
+/** `±HH:MM` of an offset in minutes. */
+export function offsetText(offsetMinutes = DEFAULT_OFFSET_MINUTES): string {
+  const a = Math.abs(offsetMinutes);
+  return `${offsetMinutes < 0 ? '-' : '+'}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
+}
+
+/** `YYYY-MM-DD HH:mm:ss.SSS +08:00`: the instant in local time with its offset stated (exports people read). */
+export function localTimestamp(at: Date, offsetMinutes = DEFAULT_OFFSET_MINUTES): string {
+  return `${shifted(at, offsetMinutes).toISOString().slice(0, 23).replace('T', ' ')} ${offsetText(offsetMinutes)}`;
+}
+
 /** The instant local midnight starts the day `YYYY-MM-DD`. */
 export function startOfLocalDay(day: string, offsetMinutes = DEFAULT_OFFSET_MINUTES): Date {
   return new Date(Date.parse(`${day}T00:00:00Z`) - offsetMinutes * MS_PER_MINUTE);

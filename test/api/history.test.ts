@@ -97,7 +97,7 @@ describe('REST API: case history, diagram and CSV', function () {
     for (const id of [...h.highlights.completed, ...h.highlights.takenFlows]) expect(xml, id).to.contain(`id="${id}"`);
   });
 
-  it('given the case, when its history is exported as CSV, then Excel gets a BOM, a header and one row per timeline entry', async () => {
+  it('given the case, when its history is exported as CSV, then Excel gets a BOM, a header naming the offset and one row per timeline entry, in local time', async () => {
     const res = await fetch(`${api.base}/cases/${caseRow.id}/history.csv`, { headers: { Authorization: `Bearer ${operator}` } });
     expect(res.status).to.equal(200);
     expect(res.headers.get('content-type')).to.match(/^text\/csv/);
@@ -107,9 +107,13 @@ describe('REST API: case history, diagram and CSV', function () {
     const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes).slice(1);
     const h = await history('operator');
     const rows = text.split('\r\n').filter(Boolean);
-    expect(rows[0]).to.equal('时间 at,类型 kind,环节/动作 what,执行人 who,流程实例 instance,详情 detail');
-    // quoted cells may hold line breaks; count rows by their leading timestamp
-    expect(text.split('\r\n').filter((l) => /^\d{4}-\d{2}-\d{2}T/.test(l))).to.have.length(h.timeline.length);
+    expect(rows[0]).to.equal('时间 at (UTC+08:00),类型 kind,环节/动作 what,执行人 who,流程实例 instance,详情 detail');
+    // quoted cells may hold line breaks; count rows by their leading timestamp, local with the offset written (not UTC's Z)
+    const stamped = text.split('\r\n').filter((l) => /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3} \+08:00,/.test(l));
+    expect(stamped).to.have.length(h.timeline.length);
+    const first = h.timeline[0]!.at;
+    const local = new Date(Date.parse(first) + 8 * 3_600_000).toISOString().slice(0, 23).replace('T', ' ');
+    expect(stamped[0]!.startsWith(`${local} +08:00,`)).to.equal(true);
     // streamed a batch at a time, yet row for row the JSON timeline
     expect(CSV_BOM + text).to.equal(csvDocument(HISTORY_CSV_HEADER, (h.timeline as unknown as TimelineEntry[]).map(historyCsvLine)));
   });

@@ -64,7 +64,9 @@ describe('web: the case history page (an auditor reviews a case)', function () {
     // the bpmn.io watermark stays visible
     expect(await page.isVisible('[data-testid=diagram] .bjs-powered-by')).to.equal(true);
 
-    // the timeline lists engine events, actions and variable changes in one list
+    // the timeline (engine detail, collapsed until asked for) lists engine events, actions and variable changes in one list
+    await page.click('[data-testid=engine-detail] > summary');
+    await page.locator('[data-testid=timeline] li').first().waitFor();
     const elementRows = history.timeline.filter((e) => e.kind === 'element').length;
     expect(await page.locator('[data-testid=timeline] li[data-kind=element]').count()).to.equal(elementRows);
     expect(await page.locator('[data-testid=timeline] li').count()).to.equal(history.timeline.length);

@@ -1,8 +1,10 @@
 /**
- * One case's history for auditors: the case, the audit chain's state, CSV exports, the process diagram
- * with the executed path (switchable to the processes it called), the element panel (every run of the
- * clicked element with its variables) and the full timeline of engine events, actions, variable changes
- * and notifications.
+ * One case's history for auditors: the story first (案件经过: who did what when, durations, deadlines met
+ * or missed), then the case, the audit chain's state, CSV exports, what people and the system did (处理记录,
+ * in words), the process diagram with the executed path (switchable to the processes it called), the
+ * element panel (every run of the clicked element with its variables) and — collapsed, on demand — the
+ * engine's full timeline of element events, variable changes and notifications. Names stand where the
+ * records hold ids (people, units, process elements); times are local.
  */
 import { ApiError, api, apiObjectUrl, apiText, type User } from '../shared/api.js';
 import { h, replace } from '../shared/dom.js';
@@ -10,7 +12,8 @@ import { formatDateTime, t } from '../shared/i18n.js';
 import { errorBox, lightBadge, statusBadge } from '../shared/layout.js';
 import { showDiagram, type DiagramView } from './diagram.js';
 import { instancesOf, type InstanceInfo } from './instances.js';
-import type { CaseHistory, ChainStatus, ElementEntry, TimelineEntry, VariablesEntry } from './types.js';
+import { storyView, whoText } from './story.js';
+import type { CaseHistory, ChainStatus, ElementEntry, HistoryNames, TimelineEntry, VariablesEntry } from './types.js';
 
 const CHAIN_READERS = ['admin', 'auditor'];
 
@@ -53,7 +56,9 @@ function chainBox(user: User): HTMLElement {
 function exportsBox(user: User, history: CaseHistory): HTMLElement {
   const caseButton = h('button', { type: 'button', 'data-testid': 'export-case' }, t('hi.export.case'));
   caseButton.addEventListener('click', () => void download(`/cases/${encodeURIComponent(history.case.id)}/history.csv`, `case-${history.case.caseNo}-history.csv`, caseButton));
-  const day = history.case.createdAt.slice(0, 10);
+  // the local day the case was reported (the date inputs are local days, as the page's times are)
+  const created = new Date(history.case.createdAt);
+  const day = `${created.getFullYear()}-${String(created.getMonth() + 1).padStart(2, '0')}-${String(created.getDate()).padStart(2, '0')}`;
   const from = h('input', { type: 'date', id: 'audit-from', value: day });
   const to = h('input', { type: 'date', id: 'audit-to' });
   const auditButton = h('button', { type: 'button', 'data-testid': 'export-audit' }, t('hi.export.audit'));
@@ -64,7 +69,7 @@ function exportsBox(user: User, history: CaseHistory): HTMLElement {
     void download(`/audit/log.csv${q.size ? `?${q.toString()}` : ''}`, 'audit-log.csv', auditButton);
   });
   return h('div', { class: 'exports' }, h('strong', null, t('hi.export')), caseButton,
-    CHAIN_READERS.includes(user.role) ? h('span', { class: 'audit-export' }, t('hi.export.from'), from, t('hi.export.to'), to, auditButton) : null);
+    CHAIN_READERS.includes(user.role) ? h('span', { class: 'audit-export' }, h('label', { for: 'audit-from' }, t('hi.export.from')), from, h('label', { for: 'audit-to' }, t('hi.export.to')), to, auditButton) : null);
 }
 
 function caseFacts(history: CaseHistory): HTMLElement {
@@ -72,17 +77,36 @@ function caseFacts(history: CaseHistory): HTMLElement {
   const row = (label: string, value: Node | string) => [h('dt', null, label), h('dd', null, value)];
   return h('dl', { class: 'fields' },
     row(t('hi.description'), c.description), row(t('hi.address'), c.address ?? '—'),
-    row(t('hi.eventType'), [c.eventTypeCode, c.category].filter(Boolean).join(' · ') || '—'), row(t('hi.unit'), c.unitCode ?? '—'),
+    row(t('hi.eventType'), [c.eventTypeCode, c.category].filter(Boolean).join(' · ') || '—'),
+    row(t('hi.unit'), c.unitCode ? history.names.units[c.unitCode] ?? c.unitCode : '—'),
     row(t('hi.created'), formatDateTime(c.createdAt)), row(t('hi.due'), formatDateTime(c.dueAt)),
     row(t('hi.closed'), formatDateTime(c.closedAt)), row(t('hi.escalation'), String(c.escalationLevel)));
 }
 
 const json = (v: unknown) => JSON.stringify(v, null, 2);
+/** an instant as the engine and the records keep it (UTC); shown in local time like every other time on the page */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+function variableValue(v: unknown): HTMLElement {
+  if (typeof v === 'string' && ISO_INSTANT.test(v)) return h('time', { datetime: v, title: v }, formatDateTime(v));
+  return h('code', null, typeof v === 'string' ? v : json(v));
+}
 
 function variablesTable(vars: Record<string, unknown>): HTMLElement {
   return h('table', { class: 'vars' }, h('tbody', null, Object.entries(vars).map(([k, v]) =>
-    h('tr', null, h('th', null, k), h('td', null, h('code', null, typeof v === 'string' ? v : json(v)))))));
+    h('tr', null, h('th', null, k), h('td', null, variableValue(v))))));
 }
+
+/** An element by its name in the diagram, its id beside it for those who look it up. */
+function elementLabel(names: HistoryNames, processId: string | null, elementId: string): Node[] {
+  const name = (processId ? names.elements[processId]?.[elementId] : null) ?? null;
+  return name ? [document.createTextNode(name), h('span', { class: 'id-hint' }, elementId)] : [document.createTextNode(elementId)];
+}
+
+const actionLabel = (code: string) => {
+  const text = t(`hi.action.${code}`);
+  return text === `hi.action.${code}` ? code : text;
+};
 
 /** Every run of one element in one instance: when it started and ended, and the variables it set. */
 function elementPanel(box: HTMLElement, history: CaseHistory, instance: InstanceInfo, elementId: string): void {
@@ -101,7 +125,8 @@ function elementPanel(box: HTMLElement, history: CaseHistory, instance: Instance
     run.vars.push(v);
     runs.set(key, run);
   }
-  replace(box, h('h3', null, t('hi.element'), ' ', h('code', { 'data-testid': 'element-id' }, elementId)),
+  const name = instance.bpmnProcessId ? history.names.elements[instance.bpmnProcessId]?.[elementId] : null;
+  replace(box, h('h3', null, t('hi.element'), ' ', name ? `${name} ` : null, h('code', { 'data-testid': 'element-id' }, elementId)),
     runs.size === 0 ? h('p', { class: 'muted' }, t('hi.element.none')) : [...runs].map(([key, run]) =>
       h('section', { class: 'element-run', 'data-element-instance': key },
         h('h4', null, t('hi.element.instance', { key })),
@@ -111,22 +136,56 @@ function elementPanel(box: HTMLElement, history: CaseHistory, instance: Instance
           : h('p', { class: 'muted' }, t('hi.element.novars')))));
 }
 
-function describe(e: TimelineEntry): { what: string; who: string | null; detail: unknown } {
+function describe(e: TimelineEntry, history: CaseHistory): { what: Node[] | string; who: string | null; detail: unknown } {
+  const names = history.names;
+  const processOf = (instanceKey: string) => history.timeline.find((x): x is ElementEntry => x.kind === 'element' && x.processInstanceKey === instanceKey)?.bpmnProcessId ?? null;
   switch (e.kind) {
-    case 'element': return { what: `${e.elementId} · ${t(`hi.intent.${e.intent}`)}${e.elementType ? ` (${e.elementType})` : ''}`, who: e.bpmnProcessId, detail: e.detail };
-    case 'variables': return { what: e.elementId, who: null, detail: e.variables };
-    case 'action': return { what: e.action, who: e.actorRole ? `${e.actor} (${t(`role.${e.actorRole}`)})` : e.actor, detail: e.detail };
-    case 'notification': return { what: t('hi.notify', { channel: e.channel, recipient: e.recipient }), who: e.status, detail: { subject: e.subject, body: e.body, sentAt: e.sentAt } };
+    case 'element': {
+      const type = e.elementType ? t(`hi.type.${e.elementType}`) : '';
+      return { what: [...elementLabel(names, e.bpmnProcessId, e.elementId), document.createTextNode(` · ${t(`hi.intent.${e.intent}`)}${type && !type.startsWith('hi.type.') ? `（${type}）` : ''}`)], who: e.bpmnProcessId ? names.elements[e.bpmnProcessId]?.[e.bpmnProcessId] ?? e.bpmnProcessId : null, detail: e.detail };
+    }
+    case 'variables': return { what: elementLabel(names, processOf(e.processInstanceKey), e.elementId), who: null, detail: e.variables };
+    case 'action': return { what: actionLabel(e.action), who: whoText(names, e.actor, e.actorRole), detail: e.detail };
+    case 'notification': return { what: t('hi.notify', { channel: t(`hi.channel.${e.channel}`), recipient: e.recipient }), who: t(`hi.sent.${e.status}`), detail: { subject: e.subject, body: e.body, sentAt: e.sentAt } };
   }
+}
+
+/** 处理记录: what people and the system did, in words, oldest first; each record's detail on demand. */
+function actionsView(history: CaseHistory): HTMLElement {
+  const actions = history.timeline.filter((e): e is Extract<TimelineEntry, { kind: 'action' }> => e.kind === 'action');
+  return h('section', { class: 'panel' }, h('h2', null, t('hi.actions'), ' ', h('span', { class: 'muted' }, t('hi.count.records', { n: actions.length }))),
+    h('ol', { class: 'timeline actions-list', 'data-testid': 'actions' }, actions.map((a) => {
+      const elementId = typeof a.detail?.['elementId'] === 'string' ? a.detail['elementId'] : null;
+      const mainProcess = history.diagram.bpmnProcessId;
+      const element = elementId ? Object.values(history.names.elements).map((m) => m[elementId]).find(Boolean) ?? (mainProcess ? history.names.elements[mainProcess]?.[elementId] : null) ?? elementId : null;
+      return h('li', { class: 'done', 'data-action': a.action },
+        h('div', null, h('strong', null, actionLabel(a.action)), element ? ` · ${element}` : null, h('span', { class: 'who' }, ` · ${whoText(history.names, a.actor, a.actorRole)}`)),
+        h('div', { class: 'when' }, formatDateTime(a.at)),
+        a.detail && Object.keys(a.detail).length ? h('details', null, h('summary', null, t('hi.detail')), variablesTable(a.detail)) : null);
+    })));
 }
 
 /** `locate(instanceKey, elementId)`: shows an element of the timeline on the diagram. */
 function timelineView(history: CaseHistory, locate: (instanceKey: string, elementId: string) => void): HTMLElement {
+  const list = fullTimeline(history, locate);
+  // collapsed: engine detail is for those who look for it, drawn only when opened (a long case has hundreds of rows)
+  const box = h('details', { class: 'panel engine-detail', 'data-testid': 'engine-detail' },
+    h('summary', null, t('hi.timeline'), ' ', h('span', { class: 'muted' }, t('hi.count.records', { n: history.timeline.length }))));
+  let drawn = false;
+  box.addEventListener('toggle', () => {
+    if (!box.open || drawn) return;
+    drawn = true;
+    box.append(...list());
+  });
+  return box;
+}
+
+function fullTimeline(history: CaseHistory, locate: (instanceKey: string, elementId: string) => void): () => HTMLElement[] {
   const kinds = ['element', 'action', 'variables', 'notification'] as const;
   const shown = new Set<string>(kinds);
   const list = h('ol', { class: 'timeline full', 'data-testid': 'timeline' });
   const draw = () => replace(list, history.timeline.filter((e) => shown.has(e.kind)).map((e) => {
-    const d = describe(e);
+    const d = describe(e, history);
     const hasDetail = d.detail !== null && d.detail !== undefined && !(typeof d.detail === 'object' && Object.keys(d.detail as object).length === 0);
     return h('li', { class: `done kind-${e.kind}`, 'data-kind': e.kind, 'data-element': e.kind === 'element' || e.kind === 'variables' ? e.elementId : null, 'data-action': e.kind === 'action' ? e.action : null },
       h('div', null, h('span', { class: 'kind' }, t(`hi.kind.${e.kind}`)), ' ', h('strong', null, d.what), d.who ? h('span', { class: 'muted' }, ` · ${d.who}`) : null,
@@ -140,8 +199,10 @@ function timelineView(history: CaseHistory, locate: (instanceKey: string, elemen
     box.addEventListener('change', () => { if (box.checked) shown.add(k); else shown.delete(k); draw(); });
     return h('label', { class: 'check' }, box, t(`hi.kind.${k}`));
   }));
-  draw();
-  return h('section', { class: 'panel' }, h('h2', null, t('hi.timeline')), toggles, list);
+  return () => {
+    draw();
+    return [toggles, list];
+  };
 }
 
 /** Shows the case's history in `container`. */
@@ -168,7 +229,8 @@ export async function caseView(container: HTMLElement, user: User, caseId: strin
     delete canvas.dataset['ready'];
     replace(canvas);
     replace(elementBox, h('p', { class: 'muted' }, t('hi.element.pick')));
-    diagramTitle.textContent = `${i.bpmnProcessId ?? '?'}${i.version !== null ? ` · ${t('hi.diagram.version', { v: i.version })}` : ''}`;
+    const processName = i.bpmnProcessId ? history.names.elements[i.bpmnProcessId]?.[i.bpmnProcessId] ?? i.bpmnProcessId : '?';
+    diagramTitle.textContent = `${processName}${i.version !== null ? ` · ${t('hi.diagram.version', { v: i.version })}` : ''}`;
     let xml: string | null;
     try {
       xml = await xmlOf(i);
@@ -186,27 +248,37 @@ export async function caseView(container: HTMLElement, user: User, caseId: strin
   };
 
   const switcher = instances.length > 1
-    ? h('select', { id: 'instance', 'data-testid': 'instance-switch' }, instances.map((i) =>
-      h('option', { value: i.processInstanceKey }, `${i.main ? t('hi.diagram.main') : t('hi.diagram.called')}: ${i.bpmnProcessId ?? '?'} · ${formatDateTime(i.startedAt)}`)))
+    ? h('select', { id: 'instance', 'data-testid': 'instance-switch', 'aria-label': t('hi.diagram.switch') }, instances.map((i) =>
+      h('option', { value: i.processInstanceKey }, `${i.main ? t('hi.diagram.main') : t('hi.diagram.called')}: ${(i.bpmnProcessId ? history.names.elements[i.bpmnProcessId]?.[i.bpmnProcessId] : null) ?? i.bpmnProcessId ?? '?'} · ${formatDateTime(i.startedAt)}`)))
     : null;
   switcher?.addEventListener('change', () => {
     const next = instances.find((i) => i.processInstanceKey === switcher.value);
     if (next && next !== current) void show(next);
   });
+  const expand = h('button', { type: 'button', 'data-testid': 'diagram-expand', 'aria-pressed': 'false' }, t('hi.diagram.expand'));
   const legend = h('div', { class: 'legend' },
     h('span', { class: 'lg lg-completed' }, t('hi.legend.completed')), h('span', { class: 'lg lg-active' }, t('hi.legend.active')),
     h('span', { class: 'lg lg-incident' }, t('hi.legend.incident')), h('span', { class: 'lg lg-flow' }, t('hi.legend.flow')));
 
+  const diagramPanel = h('section', { class: 'panel diagram-panel' },
+    h('div', { class: 'diagram-head' }, h('h2', null, t('hi.diagram')), diagramTitle, switcher, legend, expand),
+    h('div', { class: 'diagram-layout' }, canvas, elementBox));
+  expand.addEventListener('click', () => {
+    const on = diagramPanel.classList.toggle('expanded');
+    expand.setAttribute('aria-pressed', String(on));
+    expand.textContent = t(on ? 'hi.diagram.shrink' : 'hi.diagram.expand');
+    if (current) void show(current);
+  });
   replace(container,
     h('p', null, h('button', { type: 'button', class: 'link', 'data-testid': 'back', onclick: back }, `← ${t('hi.back')}`)),
     h('div', { class: 'case-head' },
       h('h1', { 'data-testid': 'case-no' }, t('hi.case', { caseNo: c.caseNo })), statusBadge(c.status), lightBadge(c.warningLight)),
+    storyView(history),
+    h('section', { class: 'panel' }, caseFacts(history)),
     chainBox(user),
     exportsBox(user, history),
-    h('section', { class: 'panel' }, caseFacts(history)),
-    h('section', { class: 'panel diagram-panel' },
-      h('div', { class: 'diagram-head' }, h('h2', null, t('hi.diagram')), diagramTitle, switcher, legend),
-      h('div', { class: 'diagram-layout' }, canvas, elementBox)),
+    actionsView(history),
+    diagramPanel,
     timelineView(history, (instanceKey, elementId) => void locate(instanceKey, elementId)));
   const locate = async (instanceKey: string, elementId: string) => {
     const target = instances.find((i) => i.processInstanceKey === instanceKey);

@@ -12,11 +12,19 @@ import type { Highlights } from './types.js';
 export const MARKER = { completed: 'hist-completed', active: 'hist-active', incident: 'hist-incident', taken: 'hist-taken', selected: 'hist-selected' } as const;
 const TAKEN_STROKE = '#2e7d32';
 
+interface Box { x: number; y: number; width: number; height: number }
 interface Canvas {
   addMarker(id: string, cls: string): void;
   removeMarker(id: string, cls: string): void;
-  zoom(level: string, center?: string): void;
+  zoom(level?: string | number, center?: string): number;
+  viewbox(box?: Box): Box & { scale: number; inner: Box };
 }
+
+/**
+ * Below this scale the labels are too small to read: a long process fitted into the canvas is shown at
+ * this scale from its start instead, and the reader pans (drag) or zooms (Ctrl + wheel) to the rest.
+ */
+export const MIN_READABLE_SCALE = 0.7;
 interface DiElement { id: string; type: string; di?: { set(name: string, value: unknown): void }; waypoints?: unknown; labelTarget?: DiElement }
 interface ElementRegistry { get(id: string): DiElement | undefined; getGraphics(el: DiElement): SVGElement }
 interface Overlays { add(id: string, type: string, o: { position: Record<string, number>; html: HTMLElement }): void }
@@ -39,6 +47,13 @@ export async function showDiagram(container: HTMLElement, xml: string, highlight
   const overlays = viewer.get('overlays') as Overlays;
   const graphics = viewer.get('graphicsFactory') as GraphicsFactory;
   canvas.zoom('fit-viewport', 'auto');
+  const fitted = canvas.viewbox();
+  if (fitted.scale < MIN_READABLE_SCALE) {
+    const width = container.clientWidth / MIN_READABLE_SCALE;
+    const height = container.clientHeight / MIN_READABLE_SCALE;
+    canvas.viewbox({ x: fitted.inner.x - 20, y: fitted.inner.y + fitted.inner.height / 2 - height / 2, width, height });
+  }
+  container.dataset['scale'] = canvas.viewbox().scale.toFixed(2);
   // a definition that drifted from the events (an id no longer in it) is skipped rather than failing the page
   const present = (ids: string[]) => ids.filter((id) => registry.get(id));
   const marked: DiagramView['marked'] = {

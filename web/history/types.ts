@@ -37,12 +37,29 @@ export type VariablesEntry = Extract<TimelineEntry, { kind: 'variables' }>;
 export type { Highlights } from '../../domain/history/highlights.js';
 import type { Highlights } from '../../domain/history/highlights.js';
 
+/** domain/history/case-story.ts */
+export type StoryKind =
+  | 'reported' | 'accepted' | 'rejected' | 'dispatched' | 'handled' | 'returned' | 'extended' | 'shelved'
+  | 'verified' | 'verify_failed' | 'closed' | 'rated' | 'reopened' | 'task';
+export interface StoryStep {
+  kind: StoryKind; at: string; actor: string | null; actorRole: string | null; unitCode: string | null; unitName: string | null;
+  note: string | null; elementId: string | null; dueAt: string | null; onTime: boolean | null; sinceMs: number | null; rating: number | null;
+}
+/** domain/history/history-names.ts */
+export interface HistoryNames {
+  people: Record<string, { name: string; role: string }>;
+  units: Record<string, string>;
+  elements: Record<string, Record<string, string>>;
+}
+
 export interface CaseHistory {
   case: CaseDetail;
   timeline: TimelineEntry[];
   diagram: { bpmnProcessId: string | null; version: number | null; processDefinitionKey: string | null };
   highlights: Highlights;
   variablesByElement: Record<string, Record<string, unknown>>;
+  story: { steps: StoryStep[]; totalMs: number | null };
+  names: HistoryNames;
 }
 
 export interface ChainStatus { ok: boolean; checked: number; firstBroken?: { id: string; reason: string } }

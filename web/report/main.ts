@@ -24,6 +24,7 @@ addMessages({
     'r.token': '查询码', 'r.follow': '查询', 'r.mine': '本机上报过的', 'r.not.found': '没有找到该查询码对应的案件',
     'r.timeline': '办理进度', 'r.step.reported': '已上报', 'r.step.accepted': '已受理立案', 'r.step.dispatched': '已派遣至责任单位',
     'r.step.handled': '责任单位已处置', 'r.step.closed': '已结案', 'r.your.photos': '您上传的照片',
+    'r.result': '办理结果', 'r.after.photos': '处置后照片',
     'r.rate.title': '评价办理结果', 'r.satisfied': '是否满意', 'r.yes': '满意', 'r.no': '不满意', 'r.stars': '评分（1–5）',
     'r.comment': '意见（选填）', 'r.rate.submit': '提交评价', 'r.rated': '感谢您的评价！', 'r.satisfaction': '您的评价',
     'sat.satisfied': '满意', 'sat.unsatisfied': '不满意', 'sat.basically_satisfied': '基本满意',
@@ -42,6 +43,7 @@ addMessages({
     'r.token': 'Tracking code', 'r.follow': 'Look up', 'r.mine': 'Reported from this device', 'r.not.found': 'No case has this tracking code',
     'r.timeline': 'Progress', 'r.step.reported': 'Reported', 'r.step.accepted': 'Accepted', 'r.step.dispatched': 'Sent to the responsible unit',
     'r.step.handled': 'Handled by the unit', 'r.step.closed': 'Closed', 'r.your.photos': 'Your photos',
+    'r.result': 'What was done', 'r.after.photos': 'After the work',
     'r.rate.title': 'Rate the handling', 'r.satisfied': 'Are you satisfied?', 'r.yes': 'Satisfied', 'r.no': 'Not satisfied', 'r.stars': 'Score (1–5)',
     'r.comment': 'Comment (optional)', 'r.rate.submit': 'Send rating', 'r.rated': 'Thank you for your rating!', 'r.satisfaction': 'Your rating',
     'sat.satisfied': 'Satisfied', 'sat.unsatisfied': 'Not satisfied', 'sat.basically_satisfied': 'Mostly satisfied',
@@ -56,7 +58,7 @@ const MINE_KEY = 'ywtg.myReports';
 interface Filed { caseNo: string; status: string; trackingToken: string }
 interface Followed {
   caseNo: string; status: string; description: string; address: string | null; reportedAt: string; acceptedAt: string | null;
-  dispatchedAt: string | null; handledAt: string | null; closedAt: string | null; satisfaction: string | null; canRate: boolean;
+  dispatchedAt: string | null; handledAt: string | null; closedAt: string | null; satisfaction: string | null; canRate: boolean; handleResult: string | null;
 }
 
 /** Tracking codes filed from this browser, newest first, so a reporter need not copy them by hand. */
@@ -237,7 +239,7 @@ function showFiled(container: HTMLElement, filed: Filed): void {
 }
 
 function showFollow(container: HTMLElement, token: string): void {
-  const input = h('input', { type: 'text', id: 'token', value: token, autocomplete: 'off', spellcheck: false, pattern: '[A-Za-z0-9_-]{8,64}' });
+  const input = h('input', { type: 'text', id: 'token', value: token, autocomplete: 'off', spellcheck: false, pattern: '[A-Za-z0-9_\\-]{8,64}' });
   const result = h('div', { 'data-testid': 'follow-result' });
   const form = h('form', { class: 'panel follow-form' },
     h('label', { for: 'token' }, t('r.token')),
@@ -266,7 +268,7 @@ async function follow(result: HTMLElement, token: string): Promise<void> {
     ['r.step.reported', c.reportedAt], ['r.step.accepted', c.acceptedAt], ['r.step.dispatched', c.dispatchedAt],
     ['r.step.handled', c.handledAt], ['r.step.closed', c.closedAt],
   ];
-  const photos = h('div', { class: 'previews' });
+  const photos = h('div');
   const rating = h('div');
   replace(result,
     h('section', { class: 'panel', 'data-testid': 'followed-case' },
@@ -276,6 +278,7 @@ async function follow(result: HTMLElement, token: string): Promise<void> {
       h('h3', null, t('r.timeline')),
       h('ol', { class: 'timeline', 'data-testid': 'timeline' }, steps.map(([key, at]) =>
         h('li', { class: at ? 'done' : 'pending' }, h('div', null, t(key)), h('div', { class: 'when' }, at ? formatDateTime(at) : '—')))),
+      c.handleResult ? h('div', { 'data-testid': 'handle-result' }, h('h3', null, t('r.result')), h('p', null, c.handleResult)) : null,
       photos,
       c.satisfaction ? h('p', null, `${t('r.satisfaction')}：`, h('strong', null, t(`sat.${c.satisfaction}`))) : null),
     rating);
@@ -283,13 +286,16 @@ async function follow(result: HTMLElement, token: string): Promise<void> {
   if (c.canRate && c.status === 'closed') showRating(rating, token, () => void follow(result, token));
 }
 
-/** The photos the reporter sent (public by token; the page's img-src allows this server). */
+/** The photos the reporter sent and the unit's after-photos (public by token; the page's img-src allows this server). */
 async function showPhotos(container: HTMLElement, token: string): Promise<void> {
   try {
-    const list = await api<{ id: string; fileName: string }[]>(`/public/reports/${encodeURIComponent(token)}/photos`, { noLoginRedirect: true });
-    if (!list.length) return;
-    replace(container, h('h3', null, t('r.your.photos')),
-      list.map((p) => h('img', { src: `/api/public/reports/${encodeURIComponent(token)}/photos/${p.id}`, alt: p.fileName, loading: 'lazy' })));
+    const list = await api<{ id: string; fileName: string; kind: string }[]>(`/public/reports/${encodeURIComponent(token)}/photos`, { noLoginRedirect: true });
+    const img = (p: { id: string; fileName: string }) => h('img', { src: `/api/public/reports/${encodeURIComponent(token)}/photos/${p.id}`, alt: p.fileName, loading: 'lazy' });
+    const own = list.filter((p) => p.kind !== 'photo_after');
+    const after = list.filter((p) => p.kind === 'photo_after');
+    replace(container,
+      own.length ? [h('h3', null, t('r.your.photos')), h('div', { class: 'previews' }, own.map(img))] : null,
+      after.length ? h('div', { 'data-testid': 'after-photos' }, h('h3', null, t('r.after.photos')), h('div', { class: 'previews' }, after.map(img))) : null);
   } catch {
     // photos are a nicety: the case's progress is shown without them
   }

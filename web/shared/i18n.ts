@@ -53,7 +53,7 @@ addMessages({
   zh: {
     'app.name': '一网统管',
     'nav.home': '首页', 'nav.report': '随手拍', 'nav.hotline': '来电登记', 'nav.assign': '领导交办', 'nav.field': '巡查上报', 'nav.revisit': '回访', 'nav.tasks': '待办任务', 'nav.history': '案卷历史', 'nav.operations': '流程运维', 'nav.screen': '指挥大屏',
-    'nav.admin': '基础数据', 'nav.modeler': '流程建模', 'nav.forms': '表单设计',
+    'nav.admin': '基础数据', 'nav.modeler': '流程建模', 'nav.forms': '表单设计', 'nav.label': '主导航', 'skip.main': '跳到正文',
     'lang.switch': 'English', 'logout': '退出登录', 'login': '登录', 'username': '用户名', 'password': '密码',
     'login.title': '工作人员登录', 'login.failed': '登录失败', 'loading': '加载中…', 'error': '出错了', 'retry': '重试',
     'role.admin': '系统管理员', 'role.operator': '受理员', 'role.dept_staff': '部门办事员', 'role.dept_leader': '部门负责人',
@@ -67,7 +67,7 @@ addMessages({
   en: {
     'app.name': 'City Governance',
     'nav.home': 'Home', 'nav.report': 'Report', 'nav.hotline': 'Hotline call', 'nav.assign': 'Assign a case', 'nav.field': 'Field report', 'nav.revisit': 'Call-backs', 'nav.tasks': 'Tasks', 'nav.history': 'Case history', 'nav.operations': 'Operations', 'nav.screen': 'Command centre',
-    'nav.admin': 'Registry', 'nav.modeler': 'Process modeler', 'nav.forms': 'Form editor',
+    'nav.admin': 'Registry', 'nav.modeler': 'Process modeler', 'nav.forms': 'Form editor', 'nav.label': 'Main', 'skip.main': 'Skip to content',
     'lang.switch': '中文', 'logout': 'Log out', 'login': 'Log in', 'username': 'Username', 'password': 'Password',
     'login.title': 'Staff login', 'login.failed': 'Login failed', 'loading': 'Loading…', 'error': 'Something went wrong', 'retry': 'Retry',
     'role.admin': 'Administrator', 'role.operator': 'Operator', 'role.dept_staff': 'Department staff', 'role.dept_leader': 'Department leader',

@@ -63,8 +63,10 @@ export function startPage(id: PageId, options: { wide?: boolean } = {}): PageFra
   }
   document.documentElement.lang = lang();
   document.title = `${t(`nav.${id}`)} · ${t('app.name')}`;
-  const main = h('main', { id: 'main', class: options.wide ? 'wide' : null });
-  document.body.replaceChildren(header(id, user), main);
+  // tabindex -1: the skip link moves the keyboard focus into <main>, not only the scroll position
+  const main = h('main', { id: 'main', class: options.wide ? 'wide' : null, tabindex: '-1' });
+  const skip = h('a', { href: '#main', class: 'skip-link', 'data-testid': 'skip-link' }, t('skip.main'));
+  document.body.replaceChildren(skip, header(id, user), main);
   if (!mayOpen(page, user)) {
     replace(main, h('p', { class: 'notice error', role: 'alert' }, t('forbidden.page')));
     return null;
@@ -73,7 +75,7 @@ export function startPage(id: PageId, options: { wide?: boolean } = {}): PageFra
 }
 
 function header(active: PageId, user: User | null): HTMLElement {
-  const nav = h('nav', { class: 'site-nav', 'aria-label': 'main' },
+  const nav = h('nav', { class: 'site-nav', 'aria-label': t('nav.label') },
     pagesFor(user).map((p) => h('a', { href: p.href, class: p.id === active ? 'active' : null, 'aria-current': p.id === active ? 'page' : null }, t(`nav.${p.id}`))));
   const langButton = h('button', { type: 'button', class: 'link', 'data-testid': 'lang-switch', onclick: () => setLang(lang() === 'en' ? 'zh-CN' : 'en') }, t('lang.switch'));
   const account = user

@@ -11,7 +11,6 @@ import { h, replace } from '../shared/dom.js';
 import { formatDateTime, t } from '../shared/i18n.js';
 import { errorBox, lightBadge, loadInto, startPage } from '../shared/layout.js';
 import { casePanel } from './case-panel.js';
-import { taskForm } from './task-form.js';
 import type { TaskDetail, TaskSummary } from './types.js';
 
 const PAGE_SIZE = 20;
@@ -73,6 +72,21 @@ async function loadCategories(select: HTMLSelectElement, chosen: string): Promis
   replace(select, h('option', { value: '' }, t('tk.any')), categories.map((c) => h('option', { value: c, selected: c === chosen }, c)));
 }
 
+/**
+ * The units to filter by, named (the registry's enabled units; the filter sends the code). Typing a code
+ * was the only way before, and 城管局 typed in gave a validation error.
+ */
+async function loadUnits(select: HTMLSelectElement, chosen: string): Promise<void> {
+  let units: { code: string; name: string; shortName: string | null }[];
+  try {
+    units = (await api<{ items: { code: string; name: string; shortName: string | null }[] }>('/admin/units?pageSize=1000&enabled=true')).items;
+  } catch {
+    return;
+  }
+  replace(select, h('option', { value: '' }, t('tk.any')), units.map((u) => h('option', { value: u.code, selected: u.code === chosen }, u.shortName ?? u.name)),
+    chosen && !units.some((u) => u.code === chosen) ? h('option', { value: chosen, selected: true }, chosen) : null);
+}
+
 const openKey = () => /^#task=(\d{1,20})$/.exec(location.hash)?.[1] ?? null;
 
 const frame = startPage('tasks', { wide: true });
@@ -92,7 +106,8 @@ function start(main: HTMLElement, user: User): void {
   const category = h('select', { id: 'f-category', 'data-testid': 'f-category' }, h('option', { value: '' }, t('tk.any')),
     filters.category ? h('option', { value: filters.category, selected: true }, filters.category) : null);
   void loadCategories(category, filters.category);
-  const unit = h('input', { type: 'text', id: 'f-unit', value: filters.unit, maxlength: 32, size: 10, pattern: '[A-Za-z0-9_-]{1,32}' });
+  const unit = h('select', { id: 'f-unit', 'data-testid': 'f-unit' }, h('option', { value: '' }, t('tk.any')),
+    filters.unit ? h('option', { value: filters.unit, selected: true }, filters.unit) : null);
   const filterForm = h('form', { class: 'filters', 'data-testid': 'filters' },
     h('label', null, t('tk.status'), status),
     h('label', null, t('tk.light'), light),
@@ -104,11 +119,12 @@ function start(main: HTMLElement, user: User): void {
     h('button', { type: 'submit', class: 'primary' }, t('tk.apply')));
   filterForm.addEventListener('submit', (ev) => {
     ev.preventDefault();
-    filters = { status: status.value, light: light.value, dueSoon: dueSoon.checked, overdue: overdue.checked, unit: unit.value.trim(), category: category.value };
+    filters = { status: status.value, light: light.value, dueSoon: dueSoon.checked, overdue: overdue.checked, unit: unit.value, category: category.value };
     writeFilters(filters);
     void loadList();
   });
-  for (const input of [status, light, category, dueSoon, overdue]) input.addEventListener('change', () => filterForm.requestSubmit());
+  if (user.role !== 'dept_staff' && user.role !== 'dept_leader') void loadUnits(unit, filters.unit);
+  for (const input of [status, light, category, unit, dueSoon, overdue]) input.addEventListener('change', () => filterForm.requestSubmit());
 
   replace(main,
     h('div', { class: 'tasks-head' }, h('h1', null, t('tk.title')), h('button', { type: 'button', onclick: () => void loadList() }, t('tk.refresh'))),
@@ -201,6 +217,8 @@ function start(main: HTMLElement, user: User): void {
           task.assignee && (mine || RELEASERS.includes(user.role)) ? h('button', { type: 'button', 'data-testid': 'unclaim', onclick: () => void act(task.userTaskKey, 'unclaim') }, t('tk.unclaim')) : null) : null),
       h('div', { class: 'detail-grid' }, formBox, detail.case ? casePanel(detail.case) : null));
     try {
+      // form-js (most of the page's weight) loads when a task opens, not at the inbox's first paint
+      const { taskForm } = await import('./task-form.js');
       await taskForm(formBox, {
         detail, canAct,
         onCompleted: (message) => {

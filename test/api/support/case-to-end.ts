@@ -28,11 +28,12 @@ export async function treeOf(api: ApiWorld, rootKey: string): Promise<string[]> 
  * the closed case on the public page (回访), and the process ends. Resolves once the case history and the
  * inbox have read the last record of its instances.
  */
-export async function caseToEnd(api: ApiWorld, description: string, options: { unitCode?: string; timeoutMs?: number } = {}): Promise<{ caseId: string; rootKey: string }> {
+export async function caseToEnd(api: ApiWorld, description: string, options: { unitCode?: string; timeoutMs?: number; /** runs before each step (e.g. to bring the test clock up to real time) */ beforeStep?: () => Promise<void> } = {}): Promise<{ caseId: string; rootKey: string }> {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const operator = await api.login('operator');
   const admin = await api.login('admin');
   const grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
+  await options.beforeStep?.();
   const filed = await api.call<{ id: string; trackingToken: string }>('POST', '/cases', { token: operator, body: { description, lat: grid.centroidLat, lng: grid.centroidLng, reporterPhone: '13900002222' } });
   if (filed.status !== 201) throw new Error(`filing failed: ${filed.status} ${JSON.stringify(filed.body)}`);
   const caseId = filed.body.id;
@@ -44,6 +45,7 @@ export async function caseToEnd(api: ApiWorld, description: string, options: { u
     if (root && root.state !== 'ACTIVE') break;
     const task = await InboxTask.findOne({ where: { caseId, state: 'created' }, order: [['id', 'ASC']] });
     if (task) {
+      await options.beforeStep?.();
       const data = FORM_DATA[task.elementId];
       if (!data) throw new Error(`no form data for task ${task.elementId}`);
       await api.call('POST', `/tasks/${task.userTaskKey}/claim`, { token: admin });
@@ -51,6 +53,7 @@ export async function caseToEnd(api: ApiWorld, description: string, options: { u
       // a task the engine already moved past (the inbox lags a moment) answers 409: look again
       if (done.status !== 200 && done.status !== 409) throw new Error(`completing ${task.elementId}: ${done.status} ${JSON.stringify(done.body)}`);
     } else if (c.status === 'closed' && !rated) {
+      await options.beforeStep?.();
       const rating = await api.call('POST', `/public/reports/${filed.body.trackingToken}/rating`, { body: { satisfied: true, rating: 5 } });
       if (rating.status !== 202) throw new Error(`rating: ${rating.status} ${JSON.stringify(rating.body)}`);
       rated = true;
