@@ -18,6 +18,7 @@ import * as classifyExamples from './migrations/0021-classify-examples.js';
 import * as classifyModels from './migrations/0022-classify-models.js';
 import * as hotlineCalls from './migrations/0024-hotline-calls.js';
 import * as caseAssignments from './migrations/0025-case-assignments.js';
+import * as operationBatches from './migrations/0027-operation-batches.js';
 
 export type MigrationFn = UmzugMigrationFn<QueryInterface>;
 
@@ -44,6 +45,7 @@ const migrations = [
   { name: '0022-classify-models', ...classifyModels },
   { name: '0024-hotline-calls', ...hotlineCalls },
   { name: '0025-case-assignments', ...caseAssignments },
+  { name: '0027-operation-batches', ...operationBatches },
 ];
 
 export function createMigrator(sequelize: Sequelize): Umzug<QueryInterface> {
