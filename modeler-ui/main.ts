@@ -10,6 +10,7 @@ import { addMessages, formatDateTime, lang, t } from '../web/shared/i18n.js';
 import { startPage } from '../web/shared/layout.js';
 import { adminApi, type LintProblem, type ProcessSummary, type ProcessVersion } from './lib/admin-api.js';
 import { DiffView } from './lib/diff-view.js';
+import { downloadFile } from './lib/download.js';
 import { acceptDrops, NotADiagram, readDiagramFile } from './lib/file-import.js';
 import { LintPanel } from './lib/lint-panel.js';
 import { messages } from './lib/messages.js';
@@ -266,12 +267,7 @@ class ModelerPage {
 
   /** Export: the diagram as it is now in the editor (unsaved edits included), as `<process id>.bpmn`. */
   private async download(): Promise<void> {
-    const xml = await this.editor.xml();
-    const a = h('a', { href: URL.createObjectURL(new Blob([xml], { type: 'application/xml' })), download: `${this.editor.processId() ?? 'diagram'}.bpmn` });
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+    downloadFile(`${this.editor.processId() ?? 'diagram'}.bpmn`, await this.editor.xml(), 'application/xml');
   }
 
   private newProcess(): void {

@@ -80,8 +80,8 @@ export class DiffView {
         h('thead', null, h('tr', null, h('th', null, t('modeler.diff.property')), h('th', null, t('modeler.diff.old')), h('th', null, t('modeler.diff.new')))),
         h('tbody', null, ...changes.map((c) => h('tr', { class: 'diff-prop', 'data-property': c.property },
           h('td', null, c.property),
-          h('td', { class: 'old' }, c.oldValue ?? t('modeler.diff.nothing')),
-          h('td', { class: 'new' }, c.newValue ?? t('modeler.diff.nothing')))))) : null);
+          h('td', { class: c.oldValue === null ? 'none' : 'old' }, c.oldValue === null ? t('modeler.diff.nothing') : nameOf(from, c.oldValue)),
+          h('td', { class: c.newValue === null ? 'none' : 'new' }, c.newValue === null ? t('modeler.diff.nothing') : nameOf(to, c.newValue)))))) : null);
     };
     const moved = diff.layoutChanged;
     replace(list,
@@ -122,6 +122,12 @@ function labelOf(viewer: Viewer, entry: DiffEntry): string {
   if (bo?.name) return bo.name;
   if (bo?.sourceRef && bo.targetRef) return `「${bo.sourceRef.name ?? bo.sourceRef.id}」→「${bo.targetRef.name ?? bo.targetRef.id}」`;
   return entry.id;
+}
+
+/** A value that is an element's id (a flow's ends, a default flow, a boundary event's host) shown by the element's name. */
+function nameOf(viewer: Viewer, value: string): string {
+  const name = (viewer.get('elementRegistry').get(value) as { businessObject?: { name?: string } } | undefined)?.businessObject?.name;
+  return name ? `${name}（${value}）` : value;
 }
 
 function typeOf(viewer: Viewer, id: string): string {

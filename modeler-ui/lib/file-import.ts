@@ -46,3 +46,23 @@ export function acceptDrops(target: HTMLElement, onFile: (file: File) => void): 
     onFile(file);
   });
 }
+
+export interface FormFile { id: string | null; schema: { id?: unknown; components: unknown[] } & Record<string, unknown> }
+
+/** The file's form-js schema when it is one (a Camunda Modeler .form, or one exported here); otherwise {@link NotADiagram}. */
+export async function readFormFile(file: File): Promise<FormFile> {
+  if (file.size > MAX_DIAGRAM_BYTES) throw new NotADiagram(t('modeler.file.tooLarge', { name: file.name }));
+  const text = await file.text();
+  if (text.trimStart().startsWith('<')) throw new NotADiagram(t('forms.file.isXml', { name: file.name }));
+  let schema: unknown;
+  try {
+    schema = JSON.parse(text);
+  } catch {
+    throw new NotADiagram(t('forms.file.notJson', { name: file.name }));
+  }
+  const s = schema as FormFile['schema'] | null;
+  if (!s || typeof s !== 'object' || !Array.isArray(s.components) || (s['type'] !== undefined && s['type'] !== 'default')) {
+    throw new NotADiagram(t('forms.file.notForm', { name: file.name }));
+  }
+  return { id: typeof s.id === 'string' ? s.id : null, schema: s };
+}

@@ -3,7 +3,8 @@
  * administrator opens a diagram made in Camunda Modeler by the file button, is told plainly when a file is
  * not BPMN, drops the next version on the canvas, exports it, deploys it and moves the running cases of the
  * older version to it (preview: what moves, what cannot and why; then the batch with its progress); the
- * version diff reads as words; the shipped processes open with an empty problem list.
+ * version diff reads as words; the shipped processes open with an empty problem list. The form page opens and
+ * exports Camunda Modeler's .form files the same way.
  */
 import { expect } from 'chai';
 import { readFile } from 'node:fs/promises';
@@ -156,6 +157,29 @@ describe('modeler-ui: files, version diff and migrating running cases in a brows
     expect(text).to.not.match(/[{}]|\$type|oldValue/);
     await web.screenshot(page, 'modeler-diff-words');
     await page.click('[data-testid=diff-back]');
+  });
+
+  it('given a form saved by Camunda Modeler, when the form page opens it by the button, then it is in the editor under its own id, a diagram dropped there is refused in Chinese, and the export is the form', async () => {
+    const forms = await web.newPage();
+    await web.login(forms, 'admin');
+    await forms.goto(web.url('/modeler/forms.html'));
+    await forms.waitForSelector('[data-testid=form-list] li');
+    await forms.setInputFiles('[data-testid=file-input]', `${FIXTURES}camunda-modeler-review.form`);
+    await forms.waitForSelector('[data-testid=form-editor] .fjs-form-field:has-text("复核意见")');
+    expect(await forms.textContent('[data-testid=editing-title]')).to.contain('review-demo-form').and.contain('来自文件');
+    const dataTransfer = await forms.evaluateHandle((content) => {
+      const dt = new (globalThis as unknown as { DataTransfer: new () => { items: { add(f: File): void } } }).DataTransfer();
+      dt.items.add(new File([content], 'review.bpmn', { type: 'application/xml' }));
+      return dt;
+    }, v2Xml);
+    await forms.dispatchEvent('[data-testid=form-editor]', 'drop', { dataTransfer });
+    await forms.waitForSelector('[data-testid=message][data-kind=error]:not([hidden])');
+    expect(await forms.textContent('[data-testid=message]')).to.equal('文件 review.bpmn 是 XML（可能是 BPMN 流程图），不是表单；流程请在“流程建模”中打开。');
+    const [download] = await Promise.all([forms.waitForEvent('download'), forms.click('[data-testid=export]')]);
+    expect(download.suggestedFilename()).to.equal('review-demo-form.form');
+    const exported = JSON.parse(await readFile((await download.path())!, 'utf8')) as { id: string; components: Array<{ key: string }> };
+    expect([exported.id, exported.components.map((c) => c.key)]).to.deep.equal(['review-demo-form', ['reviewComment', 'approved']]);
+    web.expectNoErrors(forms);
   });
 
   it('given the shipped processes, when each is opened in the modeler, then the problem list is empty and the diagram is not changed by opening it', async () => {
