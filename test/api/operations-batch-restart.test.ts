@@ -1,21 +1,19 @@
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { QueryTypes } from 'sequelize';
 import { startDatabase, type Database } from '../../db/index.js';
 import { verifyAuditChain } from '../../domain/audit/index.js';
 import { parseBpmn } from '../../engine/index.js';
+import { eventually } from '../processes/support/process-harness.js';
 import { emptyDatabase, testDatabaseUrl } from '../support/database.js';
+import { killChildServer, startChildServer, type ChildServer } from './support/child-server.js';
 
-const CHILD = new URL('./support/serve-child.ts', import.meta.url).pathname;
 const GENERIC = readFileSync(new URL('../../processes/case-generic.bpmn', import.meta.url), 'utf8');
 const PASSWORD = 'Demo@2026';
 
-interface Server { base: string; child: ChildProcess; exited: Promise<unknown> }
 interface BatchBody { id: string; state: string; total: number; processed: number; failed: number; resumed: number; items: Array<{ processInstanceKey: string; state: string }> }
 
 /**
@@ -40,18 +38,7 @@ describe('REST API: operations — a batch survives a restart (issue 18)', funct
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function start(env: Record<string, string> = {}): Promise<Server> {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
-      env: { ...process.env, DATABASE_URL: url, DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'fatal', DEMO_DATA: 'true', ENGINE: 'embedded', ...env },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    const base = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stdout! }).on('line', (line) => { const m = /^READY (\S+)/.exec(line); if (m) resolve(`${m[1]}/api`); });
-      child.once('exit', (code) => reject(new Error(`server exited (${code}) before it was ready`)));
-    });
-    return { base, child, exited };
-  }
+  const start = (env: Record<string, string> = {}): Promise<ChildServer> => startChildServer(url, dir, env);
   async function call<T>(base: string, method: string, path: string, token: string | null, body?: unknown): Promise<{ status: number; body: T }> {
     const res = await fetch(`${base}${path}`, {
       method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
@@ -60,15 +47,6 @@ describe('REST API: operations — a batch survives a restart (issue 18)', funct
     return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
   }
   const login = async (base: string, username: string) => (await call<{ token: string }>(base, 'POST', '/auth/login', null, { username, password: PASSWORD })).body.token;
-  async function until<T>(what: string, probe: () => Promise<T | null | false>, ms = 120_000): Promise<T> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const v = await probe();
-      if (v) return v;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
   async function rows<T extends object>(sql: string, replacements: unknown[] = []): Promise<T[]> {
     db ??= await startDatabase(url);
     return db.sequelize.query<T>(sql, { type: QueryTypes.SELECT, replacements });
@@ -86,7 +64,7 @@ describe('REST API: operations — a batch survives a restart (issue 18)', funct
       cases.push(res.body.id);
     }
     type Listed = { items: Array<{ processInstanceKey: string; version: number }> };
-    const running = await until('five running instances', async () => {
+    const running = await eventually('five running instances', async () => {
       const r = await call<Listed>(first.base, 'GET', '/operations/instances?bpmnProcessId=case-generic&state=ACTIVE&pageSize=50', admin);
       return r.body.items.length === 5 ? r.body.items : null;
     });
@@ -113,10 +91,10 @@ describe('REST API: operations — a batch survives a restart (issue 18)', funct
     const second = await start();
     try {
       const token = await login(second.base, 'admin');
-      const done = await until('the batch carried on to its end', async () => {
+      const done = await eventually('the batch carried on to its end', async () => {
         const r = await call<BatchBody>(second.base, 'GET', `/operations/batches/${started.body.id}`, token);
         return r.body.state === 'finished' ? r.body : null;
-      });
+      }, 120_000);
       expect(done).to.include({ total: 5, processed: 5, failed: 0, resumed: 1 });
       expect(done.items.map((i) => i.state)).to.deep.equal(['done', 'done', 'done', 'done', 'done']);
       for (const { processInstanceKey } of running) {
@@ -129,8 +107,7 @@ describe('REST API: operations — a batch survives a restart (issue 18)', funct
         expect(history.body.diagram, `case ${id}`).to.deep.equal({ bpmnProcessId: 'case-generic', version: 2, processDefinitionKey: v2.body.processDefinitionKey });
       }
     } finally {
-      second.child.kill('SIGKILL');
-      await second.exited;
+      await killChildServer(second);
     }
     const audits = await rows<{ case_id: string | number; detail: string }>("SELECT case_id, detail FROM audit_log WHERE action = 'ops_instance_migrated'");
     expect(audits.map((a) => String(a.case_id)).sort(), 'one record per case').to.deep.equal([...cases].sort());
