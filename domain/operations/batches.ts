@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Op } from 'sequelize';
 import { OperationBatch, OperationBatchItem } from '../../db/models/index.js';
 import { PortError, type InstanceSummary, type MigrationPlan, type WorkflowEngine } from '../../port/workflow-engine.js';
 import { DomainError } from '../shared/errors.js';
@@ -161,7 +162,6 @@ async function carryOn(port: WorkflowEngine, id: string, resumed = false): Promi
  */
 export async function resumeBatches(port: WorkflowEngine, options: { graceMs: number }): Promise<{ ids: string[]; runs: Promise<void> }> {
   const before = new Date(Date.now() - options.graceMs);
-  const { Op } = await import('sequelize');
   const stale = await OperationBatch.findAll({ where: { state: 'running', updatedAt: { [Op.lte]: before } }, order: [['createdAt', 'ASC']] });
   for (const b of stale) await b.increment({ resumed: 1 });
   const ids = stale.map((b) => b.id);
