@@ -12,13 +12,15 @@ import { h, replace } from '../web/shared/dom.js';
 import { addMessages, formatDateTime, t } from '../web/shared/i18n.js';
 import { startPage } from '../web/shared/layout.js';
 import { adminApi, type FormSchema, type FormSummary, type FormVersion } from './lib/admin-api.js';
+import { downloadFile } from './lib/download.js';
+import { acceptDrops, NotADiagram, readFormFile } from './lib/file-import.js';
 import { messages } from './lib/messages.js';
 
 addMessages({ zh: messages['zh-CN'], en: messages.en });
 
 const FORM_ID = /^[A-Za-z][A-Za-z0-9_-]{0,127}$/;
 
-interface Opened { formId: string; version: number | null }
+interface Opened { formId: string; version: number | null; fileName?: string }
 
 class FormsPage {
   private readonly list = h('ul', { class: 'process-list', 'data-testid': 'form-list' });
@@ -36,6 +38,8 @@ class FormsPage {
   private readonly tabEdit = h('button', { type: 'button', role: 'tab', 'aria-selected': 'true', 'data-testid': 'tab-edit', onclick: () => this.showTab('edit') }, t('forms.edit'));
   private readonly tabPreview = h('button', { type: 'button', role: 'tab', 'aria-selected': 'false', 'data-testid': 'tab-preview', disabled: true, onclick: () => this.showTab('preview') }, t('forms.preview'));
   private readonly deployButton = h('button', { type: 'button', class: 'primary', 'data-testid': 'deploy', disabled: true, onclick: () => void this.deploy() }, t('forms.deploy'));
+  private readonly exportButton = h('button', { type: 'button', 'data-testid': 'export', disabled: true, onclick: () => this.exportFile() }, t('forms.file.export'));
+  private readonly fileInput = h('input', { type: 'file', accept: '.form,.json,application/json', hidden: true, 'data-testid': 'file-input' });
   private readonly editor = new FormEditor({ container: this.editorHost });
   private preview: Form | null = null;
   private opened: Opened | null = null;
@@ -57,8 +61,16 @@ class FormsPage {
       h('section', { class: 'workspace' },
         h('div', { class: 'toolbar' }, this.title, this.dirtyMark, h('span', { class: 'spacer' }),
           h('span', { class: 'tabs', role: 'tablist' }, this.tabEdit, this.tabPreview),
+          h('button', { type: 'button', 'data-testid': 'open-file', onclick: () => this.fileInput.click() }, t('forms.file.open')), this.fileInput,
+          this.exportButton,
           this.canWrite ? this.deployButton : null),
-        this.message, this.editorHost, this.previewPane)));
+        this.message, h('p', { class: 'muted small' }, t('forms.file.dropHint')), this.editorHost, this.previewPane)));
+    this.fileInput.addEventListener('change', () => {
+      const file = this.fileInput.files?.[0];
+      this.fileInput.value = '';
+      if (file) void this.openFile(file);
+    });
+    acceptDrops(this.main.querySelector<HTMLElement>('.workspace')!, (file) => void this.openFile(file));
     this.editor.on('changed', () => { if (this.opened) this.setDirty(true); });
     window.addEventListener('beforeunload', (e) => { if (this.dirty) e.preventDefault(); });
     await this.refresh();
@@ -107,7 +119,7 @@ class FormsPage {
       h('button', { type: 'button', 'data-testid': 'open-version', onclick: () => void this.open(f.formId, v.version) }, t('forms.open'))))));
   }
 
-  private async open(formId: string, version: number | null, schema?: FormSchema): Promise<void> {
+  private async open(formId: string, version: number | null, schema?: FormSchema, fileName?: string): Promise<void> {
     if (this.dirty && !confirm(t('forms.confirmDiscard'))) return;
     try {
       const source = schema ?? await adminApi.formSchema(formId, version ?? 'latest');
@@ -117,14 +129,35 @@ class FormsPage {
       this.say(t('forms.importFailed', { message: errorText(err) }), 'error');
       return;
     }
-    this.opened = { formId, version };
+    this.opened = { formId, version, ...(fileName ? { fileName } : {}) };
     this.setDirty(version === null);
-    this.title.textContent = version === null ? t('forms.editingNew', { formId }) : t('forms.editing', { formId, version });
+    this.title.textContent = fileName ? t('forms.editingFile', { formId, file: fileName }) : version === null ? t('forms.editingNew', { formId }) : t('forms.editing', { formId, version });
+    this.exportButton.disabled = false;
     this.title.dataset['formId'] = formId;
     this.deployButton.disabled = false;
     this.tabPreview.disabled = false;
     this.showTab('edit');
     this.say('', 'info');
+  }
+
+  /** A form from the file button or a drop: checked, then opened unsaved under the form id it declares. */
+  private async openFile(file: File): Promise<void> {
+    let read: Awaited<ReturnType<typeof readFormFile>>;
+    try {
+      read = await readFormFile(file);
+    } catch (err) {
+      this.say(err instanceof NotADiagram ? err.message : errorText(err), 'error');
+      return;
+    }
+    const formId = read.id && FORM_ID.test(read.id) ? read.id : file.name.replace(/\.(form|json)$/i, '').replace(/[^A-Za-z0-9_-]/g, '-').replace(/^[^A-Za-z]+/, '') || 'form';
+    await this.open(formId, null, { ...read.schema, id: formId } as FormSchema, file.name);
+    if (this.opened?.fileName === file.name) this.say(t(read.id && FORM_ID.test(read.id) ? 'forms.file.opened' : 'forms.file.badId', { name: file.name, formId }), 'ok');
+  }
+
+  /** Export: the schema as edited now, as `<form id>.form` (what Camunda Modeler opens). */
+  private exportFile(): void {
+    const schema = this.editor.saveSchema() as FormSchema;
+    downloadFile(`${this.opened?.formId ?? schema.id}.form`, JSON.stringify(schema, null, 2), 'application/json');
   }
 
   private setDirty(dirty: boolean): void {

@@ -10,15 +10,18 @@ import { addMessages, formatDateTime, lang, t } from '../web/shared/i18n.js';
 import { startPage } from '../web/shared/layout.js';
 import { adminApi, type LintProblem, type ProcessSummary, type ProcessVersion } from './lib/admin-api.js';
 import { DiffView } from './lib/diff-view.js';
+import { downloadFile } from './lib/download.js';
+import { acceptDrops, NotADiagram, readDiagramFile } from './lib/file-import.js';
 import { LintPanel } from './lib/lint-panel.js';
 import { messages } from './lib/messages.js';
+import { MigratePanel } from './lib/migrate-panel.js';
 import { newProcessXml, ProcessEditor } from './lib/process-editor.js';
 
 addMessages({ zh: messages['zh-CN'], en: messages.en });
 
 const PROCESS_ID = /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/;
 
-interface Opened { processId: string; origin: 'draft' | 'version' | 'new'; version?: number }
+interface Opened { processId: string; origin: 'draft' | 'version' | 'new' | 'file'; version?: number; fileName?: string }
 
 class ModelerPage {
   private readonly list = h('ul', { class: 'process-list', 'data-testid': 'process-list' });
@@ -37,6 +40,11 @@ class ModelerPage {
   private editor!: ProcessEditor;
   private lint!: LintPanel;
   private readonly diff = new DiffView(this.diffRoot);
+  private readonly migrateRoot = h('section', { class: 'migrate-panel', 'data-testid': 'migrate-panel', hidden: true });
+  private readonly migrate = new MigratePanel(this.migrateRoot);
+  private readonly fileInput = h('input', { type: 'file', accept: '.bpmn,.xml,application/xml,text/xml', hidden: true, 'data-testid': 'file-input' });
+  /** what the workspace shows while nothing is open: where a file can be dropped */
+  private readonly dropHint = h('div', { class: 'drop-hint', 'data-testid': 'drop-zone' }, t('modeler.file.dropHint'));
   private opened: Opened | null = null;
   private dirty = false;
   private processes: ProcessSummary[] = [];
@@ -58,15 +66,22 @@ class ModelerPage {
           h('button', { type: 'button', 'data-testid': 'refresh', onclick: () => void this.refresh() }, t('modeler.refresh'))),
         this.list,
         h('p', null, h('a', { href: './forms.html' }, t('modeler.formsLink')))),
-      h('section', { class: 'workspace' },
+      h('section', { class: 'workspace', 'data-testid': 'workspace' },
         h('div', { class: 'toolbar' }, this.title, this.dirtyMark, h('span', { class: 'spacer' }),
+          h('button', { type: 'button', 'data-testid': 'open-file', onclick: () => this.fileInput.click() }, t('modeler.file.open')), this.fileInput,
           this.canWrite ? [
             button('save-draft', t('modeler.saveDraft'), () => void this.saveDraft()),
             button('delete-draft', t('modeler.deleteDraft'), () => void this.deleteDraft(), 'danger'),
             button('deploy', t('modeler.deploy'), () => void this.deploy(), 'primary'),
           ] : null,
           button('download', t('modeler.downloadXml'), () => void this.download())),
-        this.message, this.editorView, this.diffView)));
+        this.message, this.dropHint, this.editorView, this.diffView, this.migrateRoot)));
+    this.fileInput.addEventListener('change', () => {
+      const file = this.fileInput.files?.[0];
+      this.fileInput.value = ''; // the same file again is a new choice
+      if (file) void this.openFile(file);
+    });
+    acceptDrops(this.main.querySelector<HTMLElement>('.workspace')!, (file) => void this.openFile(file));
     const templates = await adminApi.elementTemplates().catch((err: unknown) => { this.say(errorText(err), 'error'); return []; });
     this.editor = new ProcessEditor(this.canvas, this.properties, templates, lang() === 'zh-CN');
     this.lint = new LintPanel(this.lintRoot, this.editor);
@@ -125,7 +140,10 @@ class ModelerPage {
         h('span', { class: 'version-label' }, t('modeler.version', { version: v.version }),
           v.version === p.latestVersion ? h('span', { class: 'tag' }, t('modeler.latest')) : null),
         h('span', { class: 'version-meta' }, `${formatDateTime(v.deployedAt)}${v.deployedBy ? ` · ${v.deployedBy}` : ''}`),
-        h('button', { type: 'button', 'data-testid': 'open-version', onclick: () => void this.open({ processId: p.processId, origin: 'version', version: v.version }) }, t('modeler.open'))))),
+        h('button', { type: 'button', 'data-testid': 'open-version', onclick: () => void this.open({ processId: p.processId, origin: 'version', version: v.version }) }, t('modeler.open')),
+        this.canWrite && v.version === p.latestVersion && versions.length > 1
+          ? h('button', { type: 'button', class: 'link', 'data-testid': 'migrate-to-latest', onclick: () => void this.migrate.show({ processId: p.processId, version: v.version, processDefinitionKey: v.processDefinitionKey }) }, t('migrate.open'))
+          : null))),
       versions.length > 1
         ? h('div', { class: 'diff-controls' }, h('span', null, t('modeler.diff.title')), from, '→', to,
           h('button', { type: 'button', 'data-testid': 'diff-button', onclick: () => void this.showDiff(p.processId, Number(from.value), Number(to.value)) }, t('modeler.diff.show')))
@@ -140,16 +158,19 @@ class ModelerPage {
     if (!this.confirmDiscard()) return;
     this.closeDiff();
     this.editorView.hidden = false;
+    this.dropHint.hidden = true;
     try {
       const source = xml ?? (target.origin === 'draft' ? await adminApi.draft(target.processId) : await adminApi.versionXml(target.processId, target.version ?? 'latest'));
       await this.editor.open(source);
     } catch (err) {
       this.say(t('modeler.importFailed', { message: errorText(err) }), 'error');
       this.editorView.hidden = !this.opened;
+      this.dropHint.hidden = !!this.opened;
       return;
     }
+    if (target.origin === 'file') target.processId = this.editor.processId() ?? '';
     this.opened = target;
-    this.setDirty(target.origin === 'new');
+    this.setDirty(target.origin === 'new' || target.origin === 'file');
     this.showTitle();
     for (const b of this.actions) b.disabled = false;
     this.updateActions();
@@ -160,8 +181,8 @@ class ModelerPage {
   private showTitle(): void {
     const o = this.opened;
     if (!o) return;
-    const key = o.origin === 'draft' ? 'modeler.editingDraft' : o.origin === 'new' ? 'modeler.editingNew' : 'modeler.editingVersion';
-    this.title.textContent = t(key, { processId: o.processId, version: o.version ?? '' });
+    const key = o.origin === 'draft' ? 'modeler.editingDraft' : o.origin === 'new' ? 'modeler.editingNew' : o.origin === 'file' ? 'modeler.editingFile' : 'modeler.editingVersion';
+    this.title.textContent = t(key, { processId: o.processId, version: o.version ?? '', file: o.fileName ?? '' });
     this.title.dataset['processId'] = o.processId;
   }
 
@@ -220,6 +241,8 @@ class ModelerPage {
         this.expanded.add(deployed.processId);
         await this.refresh();
         this.updateActions();
+        // a new version: the running cases of the older ones may move to it
+        if (deployed.isNew !== false && deployed.version > 1) await this.migrate.show({ processId: deployed.processId, version: deployed.version, processDefinitionKey: deployed.processDefinitionKey });
       } catch (err) {
         const problems = (err instanceof ApiError && err.code === 'lint_failed' ? (err.details as { problems?: LintProblem[] } | undefined)?.problems : undefined);
         if (!problems) throw err;
@@ -229,11 +252,22 @@ class ModelerPage {
     });
   }
 
+  /** A .bpmn from the file button or a drop: checked first, then opened as an unsaved diagram under its own process id. */
+  private async openFile(file: File): Promise<void> {
+    let xml: string;
+    try {
+      xml = await readDiagramFile(file);
+    } catch (err) {
+      this.say(err instanceof NotADiagram ? err.message : t('modeler.file.unreadable', { name: file.name }), 'error');
+      return;
+    }
+    await this.open({ processId: '', origin: 'file', fileName: file.name }, xml);
+    if (this.opened?.origin === 'file' && this.opened.fileName === file.name) this.say(t('modeler.file.opened', { name: file.name, processId: this.opened.processId }), 'ok');
+  }
+
+  /** Export: the diagram as it is now in the editor (unsaved edits included), as `<process id>.bpmn`. */
   private async download(): Promise<void> {
-    const xml = await this.editor.xml();
-    const a = h('a', { href: URL.createObjectURL(new Blob([xml], { type: 'application/xml' })), download: `${this.editor.processId() ?? 'diagram'}.bpmn` });
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+    downloadFile(`${this.editor.processId() ?? 'diagram'}.bpmn`, await this.editor.xml(), 'application/xml');
   }
 
   private newProcess(): void {

@@ -129,8 +129,8 @@ export function operationsRoutes(port: WorkflowEngine): Router {
     res.status(202).location(`/api/operations/batches/${batch.id}`).json(batch);
   });
 
-  r.get('/operations/batches/:batchId', requireAuth, readers, validate({ params: batchParams }), (req, res) => {
-    const batch = getBatch(String(req.params['batchId']));
+  r.get('/operations/batches/:batchId', requireAuth, readers, validate({ params: batchParams }), async (req, res) => {
+    const batch = await getBatch(String(req.params['batchId']));
     if (!batch) throw new HttpError(404, 'batch_not_found');
     res.json(batch);
   });

@@ -11,6 +11,7 @@ import { EventType, GovernanceItem } from './catalogue.js';
 import { Evaluation } from './evaluations.js';
 import { Grid } from './grids.js';
 import { InboxTask } from './inbox.js';
+import { OperationBatch, OperationBatchItem } from './operation-batches.js';
 import { OutboxMessage } from './outbox.js';
 import { Open311Client, Open311Request } from './open311.js';
 import { FormVersion, ProcessDraft, ProcessVersion } from './process-versions.js';
@@ -23,6 +24,7 @@ export { CameraCase, CameraDevice, CameraEvent };
 export { FormVersion, ProcessDraft, ProcessVersion };
 export { CaseEvent };
 export { ClassifyExample, ClassifyModel };
+export { OperationBatch, OperationBatchItem };
 export { Attachment, AuditRecord, CalendarDay, Case, EventType, Evaluation, GovernanceItem, Grid, InboxTask, OutboxMessage, Unit, User, UserGrid };
 
 /**
@@ -30,7 +32,7 @@ export { Attachment, AuditRecord, CalendarDay, Case, EventType, Evaluation, Gove
  * Sequelize instance, so a process uses one database at a time (tests re-bind per suite).
  */
 export function initModels(sequelize: Sequelize): void {
-  for (const model of [Unit, Grid, User, UserGrid, EventType, GovernanceItem, Case, Attachment, InboxTask, AuditRecord, Evaluation, OutboxMessage, CalendarDay, Session, IdempotencyRecord, CaseInstance, Open311Client, Open311Request, CameraDevice, CameraCase, CameraEvent, ProcessVersion, ProcessDraft, FormVersion, CaseEvent, ClassifyExample, ClassifyModel]) {
+  for (const model of [Unit, Grid, User, UserGrid, EventType, GovernanceItem, Case, Attachment, InboxTask, AuditRecord, Evaluation, OutboxMessage, CalendarDay, Session, IdempotencyRecord, CaseInstance, Open311Client, Open311Request, CameraDevice, CameraCase, CameraEvent, ProcessVersion, ProcessDraft, FormVersion, CaseEvent, ClassifyExample, ClassifyModel, OperationBatch, OperationBatchItem]) {
     model.initModel(sequelize);
   }
   Unit.belongsTo(Unit, { as: 'parent', foreignKey: 'parentId' });

@@ -433,6 +433,35 @@ export interface OpenCasesTable {
   createdAt: Date;
 }
 
+export interface OperationBatchItemsTable {
+  batchId: string;
+  position: number;
+  processInstanceKey: string;
+  caseNo: string | null;
+  state: string;
+  done: Generated<number>;
+  code: string | null;
+  message: string | null;
+}
+
+export interface OperationBatchesTable {
+  id: string;
+  action: string;
+  filter: string;
+  plan: string | null;
+  reason: string;
+  actor: string;
+  actorRole: string;
+  state: string;
+  total: number;
+  processed: Generated<number>;
+  failed: Generated<number>;
+  resumed: Generated<number>;
+  createdAt: Date;
+  updatedAt: Date;
+  finishedAt: Date | null;
+}
+
 export interface ProcessDraftsTable {
   processId: string;
   xml: string;
@@ -532,6 +561,8 @@ export interface Tables {
   open311_clients: Open311ClientsTable;
   open311_requests: Open311RequestsTable;
   open_cases: OpenCasesTable;
+  operation_batch_items: OperationBatchItemsTable;
+  operation_batches: OperationBatchesTable;
   process_drafts: ProcessDraftsTable;
   process_versions: ProcessVersionsTable;
   rollup_state: RollupStateTable;
@@ -569,6 +600,7 @@ export const COLUMN_KINDS: Readonly<Record<string, Readonly<Record<string, Colum
   open311_clients: { enabled: 'boolean', disabled_at: 'date', created_at: 'date', updated_at: 'date' },
   open311_requests: { case_id: 'bigint', created_at: 'date', updated_at: 'date' },
   open_cases: { case_id: 'bigint', due_at: 'date', created_at: 'date' },
+  operation_batches: { created_at: 'date', updated_at: 'date', finished_at: 'date' },
   process_drafts: { saved_at: 'date' },
   process_versions: { deployed_at: 'date' },
   sessions: { expires_at: 'date', created_at: 'date', updated_at: 'date' },
@@ -596,6 +628,7 @@ export const AGREED_COLUMN_KINDS: Readonly<Record<string, ColumnKind>> = {
   emergency: 'boolean',
   enabled: 'boolean',
   expires_at: 'date',
+  finished_at: 'date',
   follow_up_at: 'date',
   handle_due_at: 'date',
   handled_at: 'date',

@@ -115,14 +115,17 @@ export async function caseHistory(actor: Actor, caseId: string, port: WorkflowEn
   indexed.sort((x, y) => x.entry.at.localeCompare(y.entry.at) || KIND_ORDER[x.entry.kind] - KIND_ORDER[y.entry.kind] || x.i - y.i);
   const own = events.filter((e) => e.processInstanceKey === c.processInstanceKey);
   const root = own.find((e) => e.elementType === 'process' && e.intent === 'ACTIVATED');
-  const version = root?.detail?.['version'];
-  const definitionKey = root?.detail?.['processDefinitionKey'];
+  // a case whose instance was migrated (流程迁移) runs the target version now: its diagram is that one
+  const migrated = [...audits].reverse().find((a) => a.action === 'ops_instance_migrated' && a.detail?.['processInstanceKey'] === c.processInstanceKey)?.detail;
+  const version = migrated?.['toVersion'] ?? root?.detail?.['version'];
+  const definitionKey = migrated?.['toProcessDefinitionKey'] ?? root?.detail?.['processDefinitionKey'];
+  const processId = migrated?.['toBpmnProcessId'] ?? root?.bpmnProcessId;
   const sorted = indexed.map((x) => x.entry);
   return {
     case: detail,
     timeline: sorted,
     diagram: {
-      bpmnProcessId: root?.bpmnProcessId ?? c.processId, version: typeof version === 'number' ? version : null,
+      bpmnProcessId: typeof processId === 'string' ? processId : c.processId, version: typeof version === 'number' ? version : null,
       processDefinitionKey: typeof definitionKey === 'string' || typeof definitionKey === 'number' ? String(definitionKey) : null,
     },
     highlights: highlightsOf(own),

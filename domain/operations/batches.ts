@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import { Op } from 'sequelize';
+import { OperationBatch, OperationBatchItem } from '../../db/models/index.js';
 import { PortError, type InstanceSummary, type MigrationPlan, type WorkflowEngine } from '../../port/workflow-engine.js';
 import { DomainError } from '../shared/errors.js';
+import { batchCrashPoint } from './batch-crash-point.js';
 import { casesOfPage } from './instance-cases.js';
 import { portSearch, type InstanceFilter } from './instance-list.js';
-import { migrateInstance } from './migration.js';
+import { migrateInstance, recordMigration } from './migration.js';
 import { cancelInstance, retryIncident, type Operator } from './repair.js';
 
 /** How many instances one batch takes on; more must be narrowed by the filter (or run again after this one). */
 export const BATCH_MAX = 500;
-/** Finished batches kept for reading their results, newest last. */
-const KEPT = 100;
 
 export type BatchAction = 'retry' | 'cancel' | 'migrate';
 
@@ -35,20 +36,32 @@ export interface Batch {
   total: number;
   processed: number;
   failed: number;
+  /** how often a restart carried the batch on from its first pending instance */
+  resumed: number;
   createdAt: string;
   finishedAt: string | null;
   items: BatchItem[];
 }
 
 /**
- * Batches run in the process that started them, one instance after another (the engine's own work goes
- * on meanwhile), and are kept in memory for their progress and results: every action a batch takes is
- * an audit record of its own with the batch id, which is what stays after a restart.
+ * Batches run in the process that started them, one instance after another (the engine's own work goes on
+ * meanwhile). The batch and each instance's result are rows (operation_batches, operation_batch_items), written
+ * as each instance is done: a restart loses nothing, and {@link resumeBatches} carries an interrupted batch on.
+ * Every action a batch takes is also an audit record of its own with the batch id.
  */
-const batches = new Map<string, Batch>();
-
-export function getBatch(id: string): Batch | null {
-  return batches.get(id) ?? null;
+export async function getBatch(id: string): Promise<Batch | null> {
+  const row = await OperationBatch.findByPk(id);
+  if (!row) return null;
+  const items = await OperationBatchItem.findAll({ where: { batchId: id }, order: [['position', 'ASC']] });
+  return {
+    id: row.id, action: row.action as BatchAction, filter: row.filter as InstanceFilter, ...(row.plan ? { plan: row.plan as unknown as MigrationPlan } : {}),
+    reason: row.reason, actor: row.actor, state: row.state as Batch['state'], total: row.total, processed: row.processed, failed: row.failed,
+    resumed: row.resumed, createdAt: row.createdAt.toISOString(), finishedAt: row.finishedAt?.toISOString() ?? null,
+    items: items.map((i) => ({
+      processInstanceKey: i.processInstanceKey, caseNo: i.caseNo, state: i.state, done: i.done,
+      ...(i.code ? { code: i.code } : {}), ...(i.message ? { message: i.message } : {}),
+    })),
+  };
 }
 
 /** The instances a filter matches now, up to BATCH_MAX (retry: only those with an open incident; cancel, migrate: only running ones). */
@@ -80,41 +93,79 @@ export async function startBatch(port: WorkflowEngine, action: BatchAction, filt
   }
   if (!found.length) throw new DomainError('INVALID_ARGUMENT', 'the filter matches no instance to act on', { apiCode: 'batch_empty', status: 422 });
   const cases = await casesOfPage(found);
-  const batch: Batch = {
-    id: randomUUID(), action, filter, ...(plan ? { plan } : {}), reason: who.reason, actor: who.username, state: 'running', total: found.length, processed: 0, failed: 0,
-    createdAt: new Date().toISOString(), finishedAt: null,
-    items: found.map((i) => ({ processInstanceKey: i.processInstanceKey, caseNo: cases.get(i.processInstanceKey)?.caseNo ?? null, state: 'pending', done: 0 })),
-  };
-  batches.set(batch.id, batch);
-  while (batches.size > KEPT) batches.delete(batches.keys().next().value!);
-  const operator = { ...who, batchId: batch.id };
-  const run = (async () => {
-    for (const item of batch.items) {
-      try {
-        if (action === 'migrate') {
-          await migrateInstance(port, item.processInstanceKey, plan!, operator);
-          item.done = 1;
-        } else if (action === 'cancel') {
-          await cancelInstance(port, item.processInstanceKey, operator);
-          item.done = 1;
-        } else {
-          const open = await port.listIncidents({ processInstanceKeys: [item.processInstanceKey], ...(filter.incidentType ? { incidentType: filter.incidentType } : {}) });
-          if (!open.length) throw new DomainError('CONFLICT', 'no open incident left', { apiCode: 'incident_resolved', status: 409 });
-          for (const incident of open) {
-            await retryIncident(port, incident.incidentKey, 1, operator);
-            item.done++;
-          }
-        }
-        item.state = 'done';
-      } catch (err) {
-        item.state = 'failed';
-        batch.failed++;
-        Object.assign(item, codeOf(err));
-      }
-      batch.processed++;
+  const id = randomUUID();
+  await OperationBatch.sequelize!.transaction(async (transaction) => {
+    await OperationBatch.create({
+      id, action, filter: filter as Record<string, unknown>, plan: (plan ?? null) as Record<string, unknown> | null, reason: who.reason,
+      actor: who.username, actorRole: who.role, state: 'running', total: found.length, finishedAt: null,
+    }, { transaction });
+    await OperationBatchItem.bulkCreate(found.map((i, position) => ({
+      batchId: id, position, processInstanceKey: i.processInstanceKey, caseNo: cases.get(i.processInstanceKey)?.caseNo ?? null, state: 'pending' as const, code: null, message: null,
+    })), { transaction });
+  });
+  const batch = (await getBatch(id))!;
+  // a run cut off by a failing database (a stop under way) leaves the batch running: the next start carries it on
+  return { batch, run: carryOn(port, id).catch(() => undefined) };
+}
+
+/** Does one instance's part of a batch; answers how many things it did (incidents retried, or 1). */
+async function act(port: WorkflowEngine, batch: OperationBatch, processInstanceKey: string, operator: Operator, resumed: boolean): Promise<number> {
+  if (batch.action === 'migrate') {
+    const plan = batch.plan as unknown as MigrationPlan;
+    // an instance the interrupted run had moved already (killed before its result was written) is done: its
+    // record is written now unless it was then (once-only key per batch and instance)
+    if (resumed && (await port.getInstance(processInstanceKey))?.processDefinitionKey === plan.targetProcessDefinitionKey) {
+      await recordMigration(port, processInstanceKey, plan, operator, null);
+      return 1;
     }
-    batch.state = 'finished';
-    batch.finishedAt = new Date().toISOString();
-  })();
-  return { batch, run };
+    await migrateInstance(port, processInstanceKey, plan, operator);
+    return 1;
+  }
+  if (batch.action === 'cancel') {
+    await cancelInstance(port, processInstanceKey, operator);
+    return 1;
+  }
+  const incidentType = (batch.filter as InstanceFilter).incidentType;
+  const open = await port.listIncidents({ processInstanceKeys: [processInstanceKey], ...(incidentType ? { incidentType } : {}) });
+  if (!open.length) throw new DomainError('CONFLICT', 'no open incident left', { apiCode: 'incident_resolved', status: 409 });
+  for (const incident of open) await retryIncident(port, incident.incidentKey, 1, operator);
+  return open.length;
+}
+
+/** Runs the batch's pending instances in order, writing each result (and the batch's counts) as it goes. */
+async function carryOn(port: WorkflowEngine, id: string, resumed = false): Promise<void> {
+  const batch = await OperationBatch.findByPk(id);
+  if (!batch || batch.state !== 'running') return;
+  const operator: Operator = { username: batch.actor, role: batch.actorRole, reason: batch.reason, batchId: id };
+  const pending = await OperationBatchItem.findAll({ where: { batchId: id, state: 'pending' }, order: [['position', 'ASC']] });
+  for (const item of pending) {
+    let result: Pick<OperationBatchItem, 'state' | 'done' | 'code' | 'message'>;
+    try {
+      result = { state: 'done', done: await act(port, batch, item.processInstanceKey, operator, resumed), code: null, message: null };
+    } catch (err) {
+      result = { state: 'failed', done: 0, ...codeOf(err) };
+    }
+    await OperationBatch.sequelize!.transaction(async (transaction) => {
+      await item.update(result, { transaction });
+      await batch.increment({ processed: 1, failed: result.state === 'failed' ? 1 : 0 }, { transaction });
+    });
+    batchCrashPoint(await OperationBatchItem.count({ where: { batchId: id, state: ['done', 'failed'] } }));
+  }
+  await batch.update({ state: 'finished', finishedAt: new Date() });
+}
+
+/**
+ * At start: carries on every batch a stop or crash left running, from its first pending instance, in the
+ * background (answers the batches taken up and their runs). `graceMs`: only batches untouched that long, so
+ * that batches another live process runs (several app processes on one MySQL database with Camunda) are left
+ * to it; the embedded engine runs in one process only, and passes 0.
+ */
+export async function resumeBatches(port: WorkflowEngine, options: { graceMs: number }): Promise<{ ids: string[]; runs: Promise<void> }> {
+  const before = new Date(Date.now() - options.graceMs);
+  const stale = await OperationBatch.findAll({ where: { state: 'running', updatedAt: { [Op.lte]: before } }, order: [['createdAt', 'ASC']] });
+  for (const b of stale) await b.increment({ resumed: 1 });
+  const ids = stale.map((b) => b.id);
+  // one after another, as a single batch runs its instances
+  const runs = (async () => { for (const id of ids) await carryOn(port, id, true); })();
+  return { ids, runs };
 }

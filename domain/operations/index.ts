@@ -2,5 +2,5 @@
 export { caseOfInstance, casesOf, casesOfPage, instancesOfCaseNo, type CaseRef } from './instance-cases.js';
 export { listInstances, type InstanceFilter, type InstanceListItem } from './instance-list.js';
 export { cancelInstance, openIncident, retryIncident, setVariablesAndResolve, type Operator } from './repair.js';
-export { BATCH_MAX, getBatch, startBatch, type Batch, type BatchAction, type BatchItem } from './batches.js';
-export { migrateInstance, previewBatchMigration, previewInstanceMigration, MIGRATION_BATCH_MAX } from './migration.js';
+export { BATCH_MAX, getBatch, resumeBatches, startBatch, type Batch, type BatchAction, type BatchItem } from './batches.js';
+export { migrateInstance, recordMigration, previewBatchMigration, previewInstanceMigration, MIGRATION_BATCH_MAX } from './migration.js';

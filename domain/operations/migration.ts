@@ -1,4 +1,5 @@
 import { appendAudit, type AuditEntry } from '../audit/index.js';
+import { changeCase } from '../cases/index.js';
 import { DomainError } from '../shared/errors.js';
 import { PortError, type MigrationPlan, type InstanceSummary, type MigrationPreview, type WorkflowEngine } from '../../port/workflow-engine.js';
 import { caseOfInstance, casesOfPage } from './instance-cases.js';
@@ -48,17 +49,36 @@ export async function migrateInstance(port: WorkflowEngine, key: string, plan: M
   } catch (err) {
     refused(err);
   }
+  return recordMigration(port, key, plan, who, before);
+}
+
+/**
+ * The record of a migration the engine has made: the audit entry and, when the instance is the case's own
+ * (`cases.process_instance_key`), the case's process (`cases.process_id`) set to the target's, both in one
+ * transaction. A batch's record carries a once-only key: a batch carried on after a crash that had moved the
+ * instance but not recorded it records it once (`before` unknown then).
+ */
+export async function recordMigration(
+  port: WorkflowEngine, key: string, plan: MigrationPlan, who: Operator, before: InstanceSummary | null,
+): Promise<{ audit: AuditEntry; version: number }> {
   const after = await port.getInstance(key);
   const c = await caseOfInstance(port, key);
-  const audit = await appendAudit({
-    caseId: c?.id ?? null, actor: who.username, actorRole: who.role, action: 'ops_instance_migrated',
-    detail: {
-      reason: who.reason, processInstanceKey: key, ...(c ? { caseNo: c.caseNo } : {}), ...(who.batchId ? { batchId: who.batchId } : {}),
-      bpmnProcessId: before.bpmnProcessId, fromVersion: before.version, fromProcessDefinitionKey: before.processDefinitionKey,
-      toProcessDefinitionKey: plan.targetProcessDefinitionKey, toVersion: after?.version ?? null, mappingInstructions: plan.mappingInstructions,
-    },
+  const detail = {
+    reason: who.reason, processInstanceKey: key, ...(c ? { caseNo: c.caseNo } : {}), ...(who.batchId ? { batchId: who.batchId } : {}),
+    bpmnProcessId: before?.bpmnProcessId ?? null, fromVersion: before?.version ?? null, fromProcessDefinitionKey: before?.processDefinitionKey ?? null,
+    toBpmnProcessId: after?.bpmnProcessId ?? null, toProcessDefinitionKey: plan.targetProcessDefinitionKey, toVersion: after?.version ?? null,
+    mappingInstructions: plan.mappingInstructions,
+  };
+  const dedupKey = who.batchId ? `migrate:${who.batchId}:${key}` : null;
+  const version = after?.version ?? before?.version ?? 0;
+  if (!c) return { audit: await appendAudit({ caseId: null, actor: who.username, actorRole: who.role, action: 'ops_instance_migrated', detail, dedupKey }), version };
+  const changed = await changeCase(c.id, 'ops_instance_migrated', { actor: who.username, actorRole: who.role, dedupKey }, async (current) => {
+    const own = current.processInstanceKey === key;
+    const fromProcessId = current.processId;
+    if (own && after) current.processId = after.bpmnProcessId;
+    return { ...detail, ...(own ? { caseProcessId: { from: fromProcessId, to: current.processId } } : {}) };
   });
-  return { audit, version: after?.version ?? before.version };
+  return { audit: changed.audit, version };
 }
 
 /** The running instances a filter matches now (at most MIGRATION_BATCH_MAX, else 422). */

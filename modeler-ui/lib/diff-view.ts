@@ -7,6 +7,7 @@ import 'camunda-bpmn-js/dist/assets/camunda-cloud-navigated-viewer.css';
 import { h, replace } from '../../web/shared/dom.js';
 import { t } from '../../web/shared/i18n.js';
 import type { DiffEntry, ProcessDiff } from './admin-api.js';
+import { describeChanges, typeName } from './diff-describe.js';
 
 type Kind = 'added' | 'removed' | 'changed' | 'layoutChanged';
 const KINDS: Kind[] = ['added', 'removed', 'changed', 'layoutChanged'];
@@ -52,23 +53,42 @@ export class DiffView {
     this.renderList(list, input.diff, from, to);
   }
 
+  /**
+   * The changes in words, element by element: what was added and removed by name and type, and for each
+   * changed element the properties that differ (old → new); elements only moved are counted, listed on demand.
+   */
   private renderList(list: HTMLElement, diff: ProcessDiff, from: Viewer, to: Viewer): void {
     const rows = KINDS.flatMap((kind) => diff[kind].map((entry) => ({ kind, entry })));
     if (!rows.length) {
       replace(list, h('p', { class: 'empty' }, t('modeler.diff.none')));
       return;
     }
-    replace(list, h('table', { class: 'diff-table' },
-      h('thead', null, h('tr', null, ...['kind', 'id', 'type', 'name', 'details'].map((c) => h('th', null, t(`modeler.diff.${c}`))))),
-      h('tbody', null, ...rows.map(({ kind, entry }) => h('tr', {
-        class: `diff-row diff-row-${kind}`, 'data-kind': kind, 'data-element-id': entry.id,
-        onclick: () => reveal(kind === 'removed' ? from : to, entry.id),
+    const counts = KINDS.map((k) => (diff[k].length ? t(`modeler.diff.count.${k}`, { n: diff[k].length }) : null)).filter(Boolean).join('，');
+    const row = (kind: Kind, entry: DiffEntry) => {
+      const viewer = kind === 'removed' ? from : to;
+      const changes = kind === 'changed' ? describeChanges(entry.attrs) : [];
+      return h('li', {
+        class: `diff-row diff-row-${kind}`, 'data-kind': kind, 'data-element-id': entry.id, tabindex: 0,
+        onclick: () => reveal(viewer, entry.id),
+        onkeydown: (e: Event) => { if ((e as KeyboardEvent).key === 'Enter') reveal(viewer, entry.id); },
       },
-      h('td', null, h('span', { class: `legend legend-${kind}` }, `${SIGN[kind]} ${t(`modeler.diff.${kind}`)}`)),
-      h('td', null, entry.id),
-      h('td', null, (entry.type ?? '').replace(/^bpmn:/, '')),
-      h('td', null, entry.name ?? ''),
-      h('td', { class: 'attrs' }, describeAttrs(entry)))))));
+      h('span', { class: `legend legend-${kind}` }, `${SIGN[kind]} ${t(`modeler.diff.${kind}`)}`), ' ',
+      h('span', { class: 'diff-type' }, typeName(entry.type ?? typeOf(viewer, entry.id))), ' ',
+      h('strong', { class: 'diff-name', 'data-testid': 'diff-element-name' }, labelOf(viewer, entry)),
+      h('span', { class: 'diff-id' }, ` (${entry.id})`),
+      changes.length ? h('table', { class: 'diff-props' },
+        h('thead', null, h('tr', null, h('th', null, t('modeler.diff.property')), h('th', null, t('modeler.diff.old')), h('th', null, t('modeler.diff.new')))),
+        h('tbody', null, ...changes.map((c) => h('tr', { class: 'diff-prop', 'data-property': c.property },
+          h('td', null, c.property),
+          h('td', { class: c.oldValue === null ? 'none' : 'old' }, c.oldValue === null ? t('modeler.diff.nothing') : nameOf(from, c.oldValue)),
+          h('td', { class: c.newValue === null ? 'none' : 'new' }, c.newValue === null ? t('modeler.diff.nothing') : nameOf(to, c.newValue)))))) : null);
+    };
+    const moved = diff.layoutChanged;
+    replace(list,
+      h('p', { class: 'diff-summary', 'data-testid': 'diff-summary' }, counts),
+      h('ul', { class: 'diff-changes' }, ...rows.filter((r) => r.kind !== 'layoutChanged').map((r) => row(r.kind, r.entry))),
+      moved.length ? h('details', { class: 'diff-moved' }, h('summary', null, t('modeler.diff.count.layoutChanged', { n: moved.length })),
+        h('ul', { class: 'diff-changes' }, ...moved.map((e) => row('layoutChanged', e)))) : null);
   }
 
   clear(): void {
@@ -95,8 +115,21 @@ function reveal(viewer: Viewer, id: string): void {
   if (el && id !== viewer.get('canvas').getRootElement().id) viewer.get('canvas').scrollToElement(el);
 }
 
-function describeAttrs(entry: DiffEntry): string {
-  if (!entry.attrs) return '';
-  const show = (v: unknown) => (v === undefined || v === null ? '∅' : typeof v === 'string' ? v : JSON.stringify(v));
-  return Object.entries(entry.attrs).map(([k, v]) => `${k}: ${show(v.oldValue)} → ${show(v.newValue)}`).join('; ');
+/** An element's name as the diagram shows it; a nameless flow by its ends (「受理」→「派遣」), else its id. */
+function labelOf(viewer: Viewer, entry: DiffEntry): string {
+  if (entry.name) return entry.name;
+  const bo = (viewer.get('elementRegistry').get(entry.id) as { businessObject?: { name?: string; sourceRef?: { name?: string; id: string }; targetRef?: { name?: string; id: string } } } | undefined)?.businessObject;
+  if (bo?.name) return bo.name;
+  if (bo?.sourceRef && bo.targetRef) return `「${bo.sourceRef.name ?? bo.sourceRef.id}」→「${bo.targetRef.name ?? bo.targetRef.id}」`;
+  return entry.id;
+}
+
+/** A value that is an element's id (a flow's ends, a default flow, a boundary event's host) shown by the element's name. */
+function nameOf(viewer: Viewer, value: string): string {
+  const name = (viewer.get('elementRegistry').get(value) as { businessObject?: { name?: string } } | undefined)?.businessObject?.name;
+  return name ? `${name}（${value}）` : value;
+}
+
+function typeOf(viewer: Viewer, id: string): string {
+  return (viewer.get('elementRegistry').get(id) as { businessObject?: { $type?: string } } | undefined)?.businessObject?.$type ?? '';
 }

@@ -1,20 +1,18 @@
 import { expect } from 'chai';
 import Sqlite from 'better-sqlite3';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { QueryTypes } from 'sequelize';
 import { startDatabase, type Database } from '../../db/index.js';
 import { verifyAuditChain } from '../../domain/audit/index.js';
 import type { IntakeStep } from '../../domain/intake/crash-points.js';
 import { emptyDatabase, isMysql, testDatabaseUrl } from '../support/database.js';
+import { killChildServer, startChildServer, type ChildServer } from './support/child-server.js';
 
-const CHILD = new URL('./support/serve-child.ts', import.meta.url).pathname;
 const PASSWORD = 'Demo@2026';
 
-interface Server { base: string; child: ChildProcess; exited: Promise<unknown> }
+type Server = ChildServer;
 
 /**
  * Filing is three transactions (the case row with its intent, the engine's instance, the instance key with the
@@ -38,22 +36,8 @@ describe('intake / killed server', function () {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function start(env: Record<string, string> = {}): Promise<Server> {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
-      env: { ...process.env, DATABASE_URL: url, DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'fatal', DEMO_DATA: 'true', ENGINE: 'embedded', ...env },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    const base = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stdout! }).on('line', (line) => { const m = /^READY (\S+)/.exec(line); if (m) resolve(`${m[1]}/api`); });
-      child.once('exit', (code) => reject(new Error(`server exited (${code}) before it was ready`)));
-    });
-    return { base, child, exited };
-  }
-  async function kill(server: Server): Promise<void> {
-    server.child.kill('SIGKILL');
-    await server.exited;
-  }
+  const start = (env: Record<string, string> = {}): Promise<Server> => startChildServer(url, dir, env);
+  const kill = killChildServer;
   async function login(base: string): Promise<string> {
     const res = await fetch(`${base}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'operator', password: PASSWORD }) });
     return ((await res.json()) as { token: string }).token;

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { AuditRecord, InboxTask } from '../../db/models/index.js';
+import { AuditRecord, Case, InboxTask } from '../../db/models/index.js';
 import type { MigrationPreview } from '../../port/workflow-engine.js';
 import { eventually } from '../processes/support/process-harness.js';
 import { probeProcess } from '../support/probe-process.js';
@@ -30,7 +30,7 @@ describe('REST API: operations — migrate running instances to a new version (i
     admin = await api.login('admin');
     const port = api.world.port;
     // instances start on the latest version: each test makes its instances before it deploys the target
-    for (const id of ['ops-mig', 'ops-mig-refused', 'ops-mig-batch']) await port.deploy([version(id, 1)]);
+    for (const id of ['ops-mig', 'ops-mig-refused', 'ops-mig-batch', 'ops-mig-from']) await port.deploy([version(id, 1)]);
   });
   after(() => api.close());
 
@@ -61,6 +61,19 @@ describe('REST API: operations — migrate running instances to a new version (i
     expect(record.actor).to.equal('admin');
     expect(record.detail).to.deep.include({ reason: '新版本增加48小时复核时限', processInstanceKey, caseNo: caseRow.caseNo, fromVersion: 1, toVersion: 2, toProcessDefinitionKey: v2 });
     expect((await engine.listUserTasks({ processInstanceKey, state: 'CREATED' })).map((t) => t.userTaskKey)).to.deep.equal([task.userTaskKey]);
+  });
+
+  it('given a case on one process, when its instance is migrated to another process, then the case record names the new process (in the same audit record) and its history draws the target', async () => {
+    const { caseRow, processInstanceKey } = await probeCase(api.world.port, 'ops-mig-from');
+    const target = await deployAs('ops-mig-to', 2);
+    await eventually('the task in the inbox', async () => (await InboxTask.count({ where: { processInstanceKey } })) === 1);
+    const res = await api.call<Json>('POST', `/operations/instances/${processInstanceKey}/migration`, { token: admin, body: { plan: mapTask(target), reason: '并入新流程' } });
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    expect((await Case.findByPk(caseRow.id))!.processId).to.equal('ops-mig-to');
+    const record = (await AuditRecord.findOne({ where: { action: 'ops_instance_migrated', caseId: caseRow.id } }))!;
+    expect(record.detail).to.deep.include({ bpmnProcessId: 'ops-mig-from', toBpmnProcessId: 'ops-mig-to', caseProcessId: { from: 'ops-mig-from', to: 'ops-mig-to' } });
+    const history = await api.call<{ diagram: Json }>('GET', `/cases/${caseRow.id}/history`, { token: admin });
+    expect(history.body.diagram).to.deep.equal({ bpmnProcessId: 'ops-mig-to', version: 1, processDefinitionKey: target });
   });
 
   it('given a plan that changes the task into a service task or leaves it unmapped, when migrating, then 409 migration_refused names the element and why, and nothing changes', async () => {
