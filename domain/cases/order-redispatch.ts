@@ -13,10 +13,15 @@ import { DomainError } from '../shared/errors.js';
 import { noteOnCase, REDISPATCHABLE_STATUSES } from './case-actions.js';
 
 /** The user tasks of `case-handling`: one of them is open while the unit has the case (处置, or a review of its request). */
-const HANDLING_TASKS = ['handle', 'returnReview', 'extensionReview', 'shelveReview'];
+export const HANDLING_TASKS: readonly string[] = ['handle', 'returnReview', 'extensionReview', 'shelveReview'];
 
 export interface RedispatchOrder { unitCode: string; reason: string }
 export interface RedispatchOrdered { caseNo: string; unitCode: string; unitName: string; previousUnitCode: string | null }
+
+/** May the centre offer 改派 on this case now (its status and its process; the open task is checked on ordering)? */
+export function offersRedispatch(c: Pick<Case, 'status' | 'processId'>): boolean {
+  return REDISPATCHABLE_STATUSES.includes(c.status) && !!c.processId && (REDISPATCH_PROCESSES as readonly string[]).includes(c.processId);
+}
 
 export async function orderRedispatch(port: WorkflowEngine, actor: Actor, caseId: string, order: RedispatchOrder): Promise<RedispatchOrdered> {
   const c = await Case.findByPk(caseId);
@@ -31,7 +36,7 @@ export async function orderRedispatch(port: WorkflowEngine, actor: Actor, caseId
   }
   if (c.unitId === unit.id) throw new DomainError('CONFLICT', `case ${c.caseNo} is already with ${unit.name}`, { apiCode: 'same_unit' });
   // the handling must be waiting on a person: between two steps (a job running) the message would find no one
-  const open = await InboxTask.findOne({ where: { caseId: c.id, state: 'created', elementId: { [Op.in]: HANDLING_TASKS } } });
+  const open = await InboxTask.findOne({ where: { caseId: c.id, state: 'created', elementId: { [Op.in]: [...HANDLING_TASKS] } } });
   if (!open) throw new DomainError('CONFLICT', `case ${c.caseNo} has no open handling task right now`, { apiCode: 'not_redispatchable' });
   const previous = c.unitId ? await Unit.findByPk(c.unitId, { attributes: ['id', 'code', 'name'] }) : null;
   // no buffering: a message that finds no handling must not move a later one
