@@ -13,8 +13,8 @@ interface UnitRow { code: string; name: string; kind: string }
 const KINDS = ['township', 'community', 'department', 'enterprise'];
 
 export function redispatchPanel(c: CaseDetail, onDone: (message: string) => void): HTMLElement {
-  const unit = h('select', { id: 'rd-unit', 'data-testid': 'redispatch-unit', required: true }, h('option', { value: '' }, t('rd.pick')));
-  const reason = h('textarea', { id: 'rd-reason', 'data-testid': 'redispatch-reason', rows: 2, maxlength: 500, required: true });
+  const unit = h('select', { id: 'rd-unit', 'data-testid': 'redispatch-unit', 'aria-required': 'true' }, h('option', { value: '' }, t('rd.pick')));
+  const reason = h('textarea', { id: 'rd-reason', 'data-testid': 'redispatch-reason', rows: 2, maxlength: 500, 'aria-required': 'true' });
   const message = h('div', { 'aria-live': 'polite', 'data-testid': 'redispatch-message' });
   const help = h('p', { class: 'muted', 'data-testid': 'redispatch-help' }, t('rd.help', { unit: c.unitCode ?? '—' }));
   const submit = h('button', { type: 'submit', class: 'primary', 'data-testid': 'redispatch-submit' }, t('rd.submit'));
