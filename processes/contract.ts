@@ -87,7 +87,7 @@ export const JOB_TYPES = [
     does: '事件先属地后属主, 部件先属主后属地: the grid\'s township or the owner department; `assistUnits` back as given at start (cleaned) or `[]`, so `case-emergency`\'s multi-instance always has a list',
     headers: [],
     reads: [caseId, { name: 'assistUnits' }],
-    writes: [{ name: 'unitCode' }, { name: 'routeSure' }, { name: 'routeReason' }, { name: 'assistUnits' }],
+    writes: [{ name: 'unitCode' }, { name: 'routeSure' }, { name: 'routeReason' }, { name: 'routeBasis', note: '`territory` `owner` `assigned` `none`: the rule that chose' }, { name: 'assistUnits' }],
   },
   {
     type: 'case-notify-reporter', title: '通知报告人', summary: '向报告人发送进度消息（发件箱）',
@@ -128,6 +128,7 @@ export const JOB_TYPES = [
       key: 'action', label: '动作 action', description: '记录的环节', choices: [
         { value: 'accepted', name: '受理 accepted' }, { value: 'rejected', name: '不予受理 rejected' }, { value: 'dispatched', name: '派遣 dispatched' },
         { value: 'returned', name: '退单 returned' }, { value: 'extended', name: '延期 extended' }, { value: 'shelved', name: '挂账 shelved' }, { value: 'handedOver', name: '移交 handedOver' },
+        { value: 'redispatched', name: '改派 redispatched' },
       ],
     }],
     reads: [
@@ -135,6 +136,7 @@ export const JOB_TYPES = [
       { name: 'unitCode', note: 'for `dispatched`' }, { name: 'dispatchNote', note: 'for `dispatched`' }, { name: 'returnReason', note: 'for `returned`' },
       { name: 'extensionHours', note: 'for `extended`' }, { name: 'extensionReason', note: 'for `extended`' }, { name: 'shelveReason', note: 'for `shelved`' },
       { name: 'handOverTo', note: 'for `handedOver`' }, { name: 'handOverNote', note: 'for `handedOver`' },
+      { name: 'unitCode', note: 'for `redispatched`: the new unit' }, { name: 'redispatchReason', note: 'for `redispatched`' }, { name: 'redispatchBy', note: 'for `redispatched`: the operator' },
     ],
     writes: [],
   },
@@ -184,7 +186,19 @@ export const JOB_TYPE_NAMES: readonly JobType[] = JOB_TYPES.map((j) => j.type);
 export const MESSAGES = {
   /** 回访: the reporter's rating, correlated by the case id; received by `revisit` in case-followup */
   caseRating: { name: 'case-rating', correlationKey: '= caseId', variables: ['satisfied', 'rating', 'ratingComment'] },
+  /**
+   * 改派 by the centre while a unit handles the case: caught by the interrupting boundary `redispatchOrdered` on the
+   * `handling` call activity (the unit's open task ends), recorded, then handling starts again at the new unit
+   */
+  caseRedispatch: { name: 'case-redispatch', correlationKey: '= caseId', variables: ['unitCode', 'redispatchReason', 'redispatchBy'] },
 } as const;
+
+/**
+ * The processes whose `handling` call activity carries the interrupting message boundary `redispatchOrdered`
+ * (`case-redispatch`): the centre may 改派 while a unit handles. The others (专项 stages, mediation, 应急) have no
+ * such boundary yet: the API refuses 改派 there (test/processes/contract.test.ts checks the diagrams agree).
+ */
+export const REDISPATCH_PROCESSES = ['case-generic', 'case-city-appearance', 'case-ecology', 'case-food-safety'] as const;
 
 /** Escalation codes a called process throws for its caller to catch (an uncaught one is dropped, as in Zeebe). */
 export const ESCALATIONS = {

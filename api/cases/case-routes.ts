@@ -3,6 +3,7 @@ import { requirePlausibleLocation } from '../../domain/intake/plausible-location
 import { CHANNELS, type Channel } from '../../db/models/cases.js';
 import type { Role } from '../../db/models/users.js';
 import { readCase } from '../../domain/cases/case-detail.js';
+import { orderRedispatch, type RedispatchOrder } from '../../domain/cases/order-redispatch.js';
 import { fileCase, type CaseReport } from '../../domain/intake/file-case.js';
 import type { WorkflowEngine } from '../../port/workflow-engine.js';
 import { actorOf, requireAuth, requireRole } from '../auth/middleware.js';
@@ -30,6 +31,10 @@ export const newCaseBody = {
     channel: { enum: CHANNELS.filter((c) => c !== 'photo' && c !== 'open311') },
   },
 };
+export const redispatchBody = {
+  type: 'object', additionalProperties: false, required: ['unitCode', 'reason'],
+  properties: { unitCode: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,32}$' }, reason: text(500) },
+};
 export const caseIdParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[0-9]{1,19}$' } } };
 
 /** The channel follows from who files: hotline operators, grid workers, leaders' 交办; admins name it. */
@@ -49,6 +54,12 @@ export function caseRoutes(port: WorkflowEngine): Router {
       const filed = await fileCase(port, { ...body, channel, filedBy: { actor: actor.username, role: actor.role }, reporterUserId: actor.role === 'grid_worker' || actor.role === 'leader' ? actor.userId : null }, new Date(), { intakeKey: keyHash });
       return { status: 201, body: { id: filed.caseId, caseNo: filed.caseNo, status: filed.status, trackingToken: filed.trackingToken } };
     }, { resumable: true }));
+  // 改派 by the centre while a unit handles the case: accepted here, carried out by the process (202)
+  r.post('/cases/:id/redispatch', requireAuth, requireRole('operator', 'admin'), validate({ params: caseIdParams, body: redispatchBody }),
+    idempotent((req) => `POST /cases/${String(req.params['id'])}/redispatch:${actorOf(req).userId}`, async (req: Request) => {
+      const ordered = await orderRedispatch(port, actorOf(req), String(req.params['id']), req.body as RedispatchOrder);
+      return { status: 202, body: ordered };
+    }));
   r.get('/cases/:id', requireAuth, validate({ params: caseIdParams }), async (req, res) => {
     res.json(await readCase(actorOf(req), String(req.params['id'])));
   });

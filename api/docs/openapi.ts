@@ -8,7 +8,7 @@ import { actorSchema, loginBody } from '../auth/auth-routes.js';
 import { auditRecordsApiPaths } from '../audit/audit-records-routes.js';
 import { cameraEventsApiPaths } from '../camera/camera-event-routes.js';
 import { assignmentBody } from '../assignments/assignment-routes.js';
-import { caseIdParams, newCaseBody } from '../cases/case-routes.js';
+import { caseIdParams, newCaseBody, redispatchBody } from '../cases/case-routes.js';
 import { fieldReportBody } from '../field/field-report-routes.js';
 import { caseSearchOperation, reportingApiPaths } from '../dashboard/reporting-openapi.js';
 import { pagingErrors, pagingFields } from '../http/paging-schema.js';
@@ -47,6 +47,7 @@ export function openApiDocument(version: string): Schema {
       '/auth/me': { get: { summary: 'the caller', security: auth, responses: { '200': json({ type: 'object', properties: { user: actorSchema } }), '401': err('not logged in') } } },
       '/auth/logout': { post: { summary: 'end the session', security: auth, responses: { '204': { description: 'logged out' }, '401': err('not logged in') } } },
       '/cases': { get: caseSearchOperation, post: { summary: 'file a case: hotline (operator), grid worker report, leader 交办 (high priority)', security: auth, parameters: [idemHeader], requestBody: body(newCaseBody), responses: { '201': json(anyObject, 'filed'), '400': err('invalid input'), ...guarded, '409': err('Idempotency-Key conflict') } } },
+      '/cases/{id}/redispatch': { post: { summary: '改派 by the centre (operator, admin) while a unit handles the case: the unit\'s open task ends, the new unit handles it with a fresh deadline, audited with the reason', security: auth, parameters: [...pathParams(caseIdParams), idemHeader], requestBody: body(redispatchBody), responses: { '202': json(anyObject, 'ordered; the process moves the case'), '400': err('invalid input, unknown_unit'), ...guarded, '404': err('case_not_found'), '409': err('not_redispatchable (closed, in 核查, between steps), redispatch_unsupported, same_unit, Idempotency-Key conflict') } } },
       '/cases/{id}': { get: { summary: 'a case (unit-scoped; reporter phone masked unless operator/admin)', security: auth, parameters: pathParams(caseIdParams), responses: { '200': json(anyObject), ...guarded, '404': err('no such case or not yours') } } },
       '/assignments': {
         post: { summary: 'leader 交办: a case with priority, the unit named, a deadline and the instruction (leader, admin); routed to that unit, due at that time', security: auth, parameters: [idemHeader], requestBody: body(assignmentBody), responses: { '201': json(anyObject, 'filed'), '400': err('invalid input, unknown_unit, due_in_past, location_required'), ...guarded, '409': err('Idempotency-Key conflict') } },

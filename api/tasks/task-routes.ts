@@ -1,5 +1,7 @@
 import { Router, type Request } from 'express';
 import { readCase } from '../../domain/cases/case-detail.js';
+import { HANDLING_TASKS, offersRedispatch } from '../../domain/cases/order-redispatch.js';
+import { Case } from '../../db/models/index.js';
 import { claimTask, completeTask, getTask, listTasks, unclaimTask, type TaskFilter } from '../../domain/inbox/tasks.js';
 import type { WorkflowEngine } from '../../port/workflow-engine.js';
 import { actorOf, requireAuth } from '../auth/middleware.js';
@@ -40,7 +42,11 @@ export function taskRoutes(port: WorkflowEngine): Router {
     const actor = actorOf(req);
     const found = await getTask(actor, String(req.params['key']), new Date(), port);
     const caseDetail = found.caseId ? await readCase(actor, found.caseId).catch(() => null) : null;
-    res.json({ task: found.task, form: found.form, case: caseDetail, variables: found.variables });
+    // the centre's 改派 is offered beside a unit's open task of a case whose process has it
+    const centre = actor.role === 'operator' || actor.role === 'admin';
+    const row = centre && caseDetail && found.task.state === 'created' ? await Case.findByPk(caseDetail.id, { attributes: ['id', 'status', 'processId'] }) : null;
+    const redispatchable = !!row && offersRedispatch(row) && HANDLING_TASKS.includes(found.task.elementId);
+    res.json({ task: found.task, form: found.form, case: caseDetail, variables: found.variables, redispatchable });
   });
   const key = (req: Request) => String(req.params['key']);
   r.post('/tasks/:key/claim', validate({ params: taskKeyParams }), async (req, res) => {

@@ -75,6 +75,31 @@ export function dispatchCase(caseId: string, ctx: ChangeContext, input: { unitCo
   });
 }
 
+/** Where a case may be moved to another unit by the centre (改派): a unit has it and has not finished. */
+export const REDISPATCHABLE_STATUSES: readonly CaseStatus[] = ['dispatched', 'handling', 'returned'];
+
+/**
+ * 改派 ordered by the centre while a unit has the case: to another unit, with the reason and who ordered it in
+ * the audit record. Not a 退单 (the first unit did not return it, so nothing counts against it); the new unit's
+ * stage starts with a green light and, in the process, a fresh handling deadline (docs/domain.md).
+ */
+export function redispatchCase(caseId: string, ctx: ChangeContext, input: { unitCode: string; reason: string | null; orderedBy: string | null }): Promise<CaseChange> {
+  return changeCase(caseId, 'redispatched', ctx, async (c, { transaction }) => {
+    requireStatus(c, REDISPATCHABLE_STATUSES, '改派 (redispatch)');
+    const unit = await Unit.findOne({ where: { code: input.unitCode }, transaction });
+    if (!unit || !unit.active) throw new DomainError('INVALID_ARGUMENT', `unknown or inactive unit ${input.unitCode}`, { unitCode: input.unitCode, apiCode: 'unknown_unit' });
+    const previous = c.unitId ? await Unit.findByPk(c.unitId, { attributes: ['id', 'code', 'name'], transaction }) : null;
+    const move = moveTo(c, 'dispatched');
+    c.unitId = unit.id;
+    c.dispatchedAt = changedAt(ctx);
+    c.warningLight = 'green';
+    return {
+      ...move, unitCode: unit.code, unitName: unit.name, previousUnitCode: previous?.code ?? null, previousUnitName: previous?.name ?? null,
+      reason: input.reason, orderedBy: input.orderedBy,
+    };
+  });
+}
+
 /** 退单: the unit says the case is not theirs; counted against the dispatch. */
 export function returnCase(caseId: string, ctx: ChangeContext, input: { reason?: string | null } = {}): Promise<CaseChange> {
   return changeCase(caseId, 'returned', ctx, async (c) => {

@@ -11,7 +11,15 @@ export interface RouteDecision {
   /** false: a fallback was used or nothing fit — a person should look at it in 派遣 */
   routeSure: boolean;
   routeReason: string;
+  /**
+   * Which rule chose the unit: `territory` (属地: the grid's township), `owner` (属主: the department that owns
+   * the type), `assigned` (a leader's 交办 named it), `none`. The processes send `territory` to the centre's
+   * 派遣 even when sure: the township may hand it to a community or a department (docs/domain.md).
+   */
+  routeBasis: RouteBasis;
 }
+
+export type RouteBasis = 'territory' | 'owner' | 'assigned' | 'none';
 
 /** What routing looks at: the event type's rule and owner, and where the case is. */
 export interface RouteInput {
@@ -22,8 +30,10 @@ export interface RouteInput {
 
 type Candidate = Pick<Unit, 'id' | 'code' | 'name' | 'active'>;
 const usable = (u: Candidate | null): u is Candidate => !!u && u.active !== false;
-const pick = (u: Candidate, routeSure: boolean, routeReason: string): RouteDecision =>
-  ({ unitId: u.id, unitCode: u.code, unitName: u.name, routeSure, routeReason });
+const pick = (u: Candidate, routeSure: boolean, routeReason: string, routeBasis: RouteBasis): RouteDecision =>
+  ({ unitId: u.id, unitCode: u.code, unitName: u.name, routeSure, routeReason, routeBasis });
+const nowhere = (routeReason: string): RouteDecision =>
+  ({ unitId: null, unitCode: null, unitName: null, routeSure: false, routeReason, routeBasis: 'none' });
 
 /**
  * 事件先属地后属主, 部件先属主后属地 — by the event type's `routing_rule` (which the catalogue sets
@@ -35,18 +45,18 @@ export function decideRoute(input: RouteInput): RouteDecision {
   const { eventType, owner, township } = input;
   if (!eventType) {
     return usable(township)
-      ? pick(township, false, `事件类型未定，暂按属地建议派往${township.name}`)
-      : { unitId: null, unitCode: null, unitName: null, routeSure: false, routeReason: '事件类型与位置均未知，需人工派遣' };
+      ? pick(township, false, `事件类型未定，暂按属地建议派往${township.name}`, 'territory')
+      : nowhere('事件类型与位置均未知，需人工派遣');
   }
   const what = `${eventType.kind}「${eventType.name}」`;
   if (eventType.routingRule === '属地') {
-    if (usable(township)) return pick(township, true, `${what}先属地：派往所在网格的${township.name}`);
-    if (usable(owner)) return pick(owner, false, `${what}先属地，但位置或网格未知：改按属主派往${owner.name}`);
+    if (usable(township)) return pick(township, true, `${what}先属地：派往所在网格的${township.name}`, 'territory');
+    if (usable(owner)) return pick(owner, false, `${what}先属地，但位置或网格未知：改按属主派往${owner.name}`, 'owner');
   } else {
-    if (usable(owner)) return pick(owner, true, `${what}先属主：派往主管单位${owner.name}`);
-    if (usable(township)) return pick(township, false, `${what}先属主，但主管单位缺失或停用：改按属地派往${township.name}`);
+    if (usable(owner)) return pick(owner, true, `${what}先属主：派往主管单位${owner.name}`, 'owner');
+    if (usable(township)) return pick(township, false, `${what}先属主，但主管单位缺失或停用：改按属地派往${township.name}`, 'territory');
   }
-  return { unitId: null, unitCode: null, unitName: null, routeSure: false, routeReason: `${what}既无可用主管单位也无所属乡镇街道，需人工派遣` };
+  return nowhere(`${what}既无可用主管单位也无所属乡镇街道，需人工派遣`);
 }
 
 /**
@@ -57,7 +67,7 @@ export async function routeCase(view: CaseView): Promise<RouteDecision> {
   const assigned = await assignmentOf(view.case.id);
   if (assigned) {
     const unit = await UnitModel.findByPk(assigned.unitId);
-    if (usable(unit)) return pick(unit, true, `领导交办：派往指定单位${unit.name}`);
+    if (usable(unit)) return pick(unit, true, `领导交办：派往指定单位${unit.name}`, 'assigned');
   }
   const owner = view.eventType ? await UnitModel.findByPk(view.eventType.ownerUnitId) : null;
   return decideRoute({ eventType: view.eventType, owner, township: view.township });

@@ -14,17 +14,17 @@ describe('routing (domain/routing)', () => {
 
   it('given an 事件 with rule 属地 in a grid of 西平街道, when routed, then it goes to the township, sure', async () => {
     const r = await route('SJ-0101', 'G-XP-01-01'); // 暴露垃圾
-    expect(r).to.deep.include({ unitCode: 'T-XP', routeSure: true });
+    expect(r).to.deep.include({ unitCode: 'T-XP', routeSure: true, routeBasis: 'territory' });
     expect(r.routeReason).to.contain('先属地');
   });
 
   it('given an 事件 with rule 属地 but no grid, when routed, then it falls back to the owner department, unsure', async () => {
     const r = await route('SJ-0101', null);
-    expect(r).to.deep.include({ unitCode: 'D-CGJ', routeSure: false });
+    expect(r).to.deep.include({ unitCode: 'D-CGJ', routeSure: false, routeBasis: 'owner' });
   });
 
   it('given a 部件 with rule 属主, when routed, then it goes to the owner (供排水公司 for 上水井盖), sure, wherever it is', async () => {
-    expect(await route('BJ-0101', 'G-XP-01-01')).to.deep.include({ unitCode: 'E-GPS', routeSure: true });
+    expect(await route('BJ-0101', 'G-XP-01-01')).to.deep.include({ unitCode: 'E-GPS', routeSure: true, routeBasis: 'owner' });
     expect(await route('BJ-0101', null)).to.deep.include({ unitCode: 'E-GPS', routeSure: true });
   });
 
@@ -45,7 +45,7 @@ describe('routing (domain/routing)', () => {
 
   it('given no event type yet, when routed, then the township is only a suggestion, and without a place nothing is proposed', async () => {
     expect(await route(null, 'G-XP-01-01')).to.deep.include({ unitCode: 'T-XP', routeSure: false });
-    expect(await route(null, null)).to.deep.include({ unitCode: null, routeSure: false });
+    expect(await route(null, null)).to.deep.include({ unitCode: null, routeSure: false, routeBasis: 'none' });
   });
 
   it('given every type of the demo catalogue in a known grid, when routed, then each gets a unit and a sure route', async () => {

@@ -78,6 +78,8 @@ function matrix(ids: { item: string; camera: string; client: string; caseId: str
     // reading cases: everyone logged in gets past the guard (scope is checked per case: 404 elsewhere)
     { method: 'GET', path: '/cases', allowed: ALL },
     { method: 'GET', path: `/cases/${ids.caseId}/history`, allowed: ALL },
+    // 改派 is the centre's
+    { method: 'POST', path: `/cases/${ids.caseId}/redispatch`, allowed: ['admin', 'operator'], body: { unitCode: 'D-CGJ', reason: '矩阵：改派' } },
     { method: 'GET', path: `/cases/${ids.caseId}/attachments`, allowed: ALL },
     { method: 'GET', path: `/attachments/${ids.attachment}`, allowed: ALL },
     { method: 'GET', path: '/tasks', allowed: ALL },

@@ -25,6 +25,8 @@ for (const { adapter, name } of ADAPTERS) describe(`process / the generic loop o
       expect((await world.engine.getInstance(instanceKey))!.bpmnProcessId).to.equal(loop.processId);
       const tree = () => instanceTree(world, instanceKey);
       await completeTask(world, tree, 'accept', { filed: true, eventTypeCode: loop.eventTypeCode });
+      // 属地 (the township) stops at the centre's 派遣 to be confirmed; 属主 (食品安全 → 市场监管局) goes straight on
+      if (loop.unit.startsWith('T-')) await completeTask(world, tree, 'dispatch', { unitCode: loop.unit });
       const handle = await completeTask(world, tree, 'handle', { handleOutcome: 'done', handleResult: '已处置' });
       expect(handle.candidateGroups).to.deep.equal([loop.unit]);
       await completeTask(world, tree, 'verify', { verified: true });

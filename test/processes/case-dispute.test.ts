@@ -19,6 +19,8 @@ for (const { adapter, name } of ADAPTERS) describe(`process / case-dispute on ${
     const { caseRow, instanceKey } = await reportCase(world, { eventTypeCode: 'SJ-0301', gridCode: 'G-XP-01-01', description: '楼上漏水，邻居协商不成' }, 'case-dispute');
     const tree = () => instanceTree(world, instanceKey);
     await completeTask(world, tree, 'accept', { filed: true, eventTypeCode: 'SJ-0301' });
+    // 属地: the centre confirms the township at 派遣
+    await completeTask(world, tree, 'dispatch', { unitCode: 'T-XP' });
     const first = await completeTask(world, tree, 'mediate1', { mediationOutcome: 'agreed', mediationResult: '双方达成维修和赔偿协议' });
     expect(first.candidateGroups).to.deep.equal(['T-XP']);
     expect(first.dueDate).to.equal(stageDeadline(calendar, { stage: 'extra', limit: '3d', clock: 'working', start: at('2026-03-02T09:00:00') }).dueAt);
@@ -45,6 +47,8 @@ for (const { adapter, name } of ADAPTERS) describe(`process / case-dispute on ${
     const { caseRow, instanceKey } = await reportCase(world, { eventTypeCode: 'SJ-0301', gridCode: 'G-XP-01-01', description: '相邻通行权纠纷' }, 'case-dispute');
     const tree = () => instanceTree(world, instanceKey);
     await completeTask(world, tree, 'accept', { filed: true, eventTypeCode: 'SJ-0301' });
+    // 属地: the centre confirms the township at 派遣
+    await completeTask(world, tree, 'dispatch', { unitCode: 'T-XP' });
     await completeTask(world, tree, 'mediate1', { mediationOutcome: 'failed', mediationResult: '一方拒绝调解' });
 
     // 再次调解: 7 working days from now; it runs past its due time

@@ -25,6 +25,8 @@ for (const { adapter, name } of ADAPTERS) describe(`process / case-generic on ${
 
     // 受理: 0.5 working hours from 16:00 Wednesday
     const accept = await completeTask(world, tree, 'accept', { filed: true, eventTypeCode: 'SJ-0101' });
+    // 属地: the centre confirms the township at 派遣
+    await completeTask(world, tree, 'dispatch', { unitCode: 'T-XP' });
     expect(accept.candidateGroups).to.deep.equal(['operator']);
     expect(accept.dueDate).to.equal(iso('2026-09-30T16:30:00'));
 
@@ -90,6 +92,8 @@ for (const { adapter, name } of ADAPTERS) describe(`process / case-generic on ${
     const { caseRow, instanceKey } = await reportCase(world, { eventTypeCode: 'SJ-0101', gridCode: 'G-XP-01-01', description: '垃圾桶旁堆放建筑垃圾' });
     const tree = () => instanceTree(world, instanceKey);
     await completeTask(world, tree, 'accept', { filed: true, eventTypeCode: 'SJ-0101' });
+    // 属地: the centre confirms the township at 派遣
+    await completeTask(world, tree, 'dispatch', { unitCode: 'T-XP' });
 
     // 退单: the township says this is construction waste, the centre agrees and re-dispatches (改派) by hand
     await completeTask(world, tree, 'handle', { handleOutcome: 'return', returnReason: '属建筑垃圾，应由城管局处理' });
@@ -117,6 +121,8 @@ for (const { adapter, name } of ADAPTERS) describe(`process / case-generic on ${
     const { caseRow, instanceKey } = await reportCase(world, { eventTypeCode: 'SJ-0101', gridCode: 'G-XP-01-01', description: '背街小巷长期积存垃圾，需新建垃圾房' });
     const tree = () => instanceTree(world, instanceKey);
     await completeTask(world, tree, 'accept', { filed: true, eventTypeCode: 'SJ-0101' });
+    // 属地: the centre confirms the township at 派遣
+    await completeTask(world, tree, 'dispatch', { unitCode: 'T-XP' });
 
     // a first request is refused: the unit keeps handling it
     await completeTask(world, tree, 'handle', { handleOutcome: 'shelve', shelveReason: '需新建垃圾房' });
@@ -133,6 +139,8 @@ for (const { adapter, name } of ADAPTERS) describe(`process / case-generic on ${
     const { caseRow, instanceKey } = await reportCase(world, { eventTypeCode: 'SJ-0101', gridCode: 'G-XP-01-01', description: '小区门口垃圾满溢' });
     const tree = () => instanceTree(world, instanceKey);
     await completeTask(world, tree, 'accept', { filed: true, eventTypeCode: 'SJ-0101' });
+    // 属地: the centre confirms the township at 派遣
+    await completeTask(world, tree, 'dispatch', { unitCode: 'T-XP' });
     const first = await completeTask(world, tree, 'handle', { handleOutcome: 'done', handleResult: '已清运' });
     await completeTask(world, tree, 'verify', { verified: true });
     await eventually('结案 and the 回访 wait', async () => (await reload(caseRow)).status === 'closed'
@@ -164,6 +172,8 @@ for (const { adapter, name } of ADAPTERS) describe(`process / case-generic on ${
     const { caseRow, instanceKey } = await reportCase(world, { eventTypeCode: 'SJ-0101', gridCode: 'G-XP-01-01', description: '路边垃圾桶破损' });
     const tree = () => instanceTree(world, instanceKey);
     await completeTask(world, tree, 'accept', { filed: true, eventTypeCode: 'SJ-0101' });
+    // 属地: the centre confirms the township at 派遣
+    await completeTask(world, tree, 'dispatch', { unitCode: 'T-XP' });
     await completeTask(world, tree, 'handle', { handleOutcome: 'done', handleResult: '已更换' });
     await completeTask(world, tree, 'verify', { verified: true });
     await eventually('the 回访 wait', async () => (await world.engine.listSubscriptions()).some((s) => s.name === 'case-rating' && s.correlationKey === caseRow.id));
@@ -177,6 +187,8 @@ for (const { adapter, name } of ADAPTERS) describe(`process / case-generic on ${
     const { caseRow, instanceKey } = await reportCase(world, { eventTypeCode: 'SJ-0101', gridCode: 'G-XP-01-01', description: '商铺门前长期堆放杂物' }, 'case-city-appearance');
     const tree = () => instanceTree(world, instanceKey);
     await completeTask(world, tree, 'accept', { filed: true, eventTypeCode: 'SJ-0101' });
+    // 属地: the centre confirms the township at 派遣
+    await completeTask(world, tree, 'dispatch', { unitCode: 'T-XP' });
     const handle = await eventually('the handle task', async () => (await world.engine.listUserTasks({ state: 'CREATED', elementId: 'handle' }))[0]);
     const marks = await world.engine.getVariables(handle.processInstanceKey);
     await world.clock.set(new Date(Date.parse(String(marks['handleSuperviseAt'])) + 60_000));

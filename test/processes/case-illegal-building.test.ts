@@ -22,6 +22,8 @@ for (const { adapter, name } of ADAPTERS) describe(`process / case-illegal-build
     const { caseRow, instanceKey } = await reportCase(world, { eventTypeCode: 'SJ-0501', gridCode: 'G-XP-01-01', description: '文昌社区某楼顶违法加盖彩钢房' }, 'case-illegal-building');
     const tree = () => instanceTree(world, instanceKey);
     await completeTask(world, tree, 'accept', { filed: true, eventTypeCode: 'SJ-0501' });
+    // 属地: the centre confirms the township at 派遣
+    await completeTask(world, tree, 'dispatch', { unitCode: 'T-XP' });
 
     // 停工: 4 working hours from dispatch at 09:00 → 15:30, for the township (属地)
     const stopWork = await completeTask(world, tree, 'stopWork', { stageResult: '已送达责令停止建设通知书，现场已停工' });
@@ -78,6 +80,8 @@ for (const { adapter, name } of ADAPTERS) describe(`process / case-illegal-build
     const { caseRow, instanceKey } = await reportCase(world, { eventTypeCode: 'SJ-0501', gridCode: 'G-XP-01-01', description: '文昌社区院内违建棚房' }, 'case-illegal-building');
     const tree = () => instanceTree(world, instanceKey);
     await completeTask(world, tree, 'accept', { filed: true, eventTypeCode: 'SJ-0501' });
+    // 属地: the centre confirms the township at 派遣
+    await completeTask(world, tree, 'dispatch', { unitCode: 'T-XP' });
     await completeTask(world, tree, 'stopWork', { stageResult: '已停工' });
     await completeTask(world, tree, 'penalty', { stageResult: '已处罚' });
     const firstDemolish = await completeTask(world, tree, 'demolish', { stageResult: '已拆除' });

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { BpmnModdle } from 'bpmn-moddle';
 import zeebeSchema from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'json' };
-import { ERRORS, ESCALATIONS, FORMS, JOB_TYPES, MESSAGES, jobTypeContract, renderJobTypeTable, type FormContract } from '../../processes/contract.js';
+import { ERRORS, ESCALATIONS, FORMS, JOB_TYPES, MESSAGES, REDISPATCH_PROCESSES, jobTypeContract, renderJobTypeTable, type FormContract } from '../../processes/contract.js';
 import { readmeJobTypeTable } from '../../processes/readme-table.js';
 
 /**
@@ -152,6 +152,22 @@ describe('process contract (processes/contract.ts)', () => {
     // row by row, so a failure names the row that differs (npm run contract:readme rewrites the table)
     for (const [i, row] of expected.entries()) expect(actual[i], `README row ${i}`).to.equal(row);
     expect(actual).to.have.length(expected.length);
+  });
+
+  it('given the diagrams, when their 改派 boundaries are read, then exactly the REDISPATCH_PROCESSES catch case-redispatch, interrupting, on the handling call', async () => {
+    const catching: string[] = [];
+    for (const file of files) {
+      const { rootElement } = await moddle.fromXML(readFileSync(PROCESSES_DIR + file, 'utf8'));
+      const all = elements(rootElement);
+      const boundary = all.filter((el) => el.$type === 'bpmn:BoundaryEvent' && ((el['eventDefinitions'] as Node[] | undefined) ?? [])
+        .some((d) => d.$type === 'bpmn:MessageEventDefinition' && (d['messageRef'] as Node | undefined)?.['name'] === MESSAGES.caseRedispatch.name));
+      if (!boundary.length) continue;
+      const process = all.find((el) => el.$type === 'bpmn:Process')!;
+      catching.push(String(process.id));
+      expect(boundary.map((b) => [(b['attachedToRef'] as Node).id, (b['attachedToRef'] as Node).$type, b['cancelActivity'] !== false]), file)
+        .to.deep.equal([['handling', 'bpmn:CallActivity', true]]);
+    }
+    expect(catching.sort()).to.deep.equal([...REDISPATCH_PROCESSES].sort());
   });
 
   it('given the README mentions every message, escalation and error code, when read, then none of the contract is missing from it', () => {

@@ -11,6 +11,7 @@ import { h, replace } from '../shared/dom.js';
 import { formatDateTime, t } from '../shared/i18n.js';
 import { errorBox, lightBadge, loadInto, startPage } from '../shared/layout.js';
 import { casePanel } from './case-panel.js';
+import { redispatchPanel } from './redispatch-panel.js';
 import type { TaskDetail, TaskSummary } from './types.js';
 
 const PAGE_SIZE = 20;
@@ -215,7 +216,12 @@ function start(main: HTMLElement, user: User): void {
         open && writer ? h('div', { class: 'actions' },
           !task.assignee ? h('button', { type: 'button', class: 'primary', 'data-testid': 'claim', onclick: () => void act(task.userTaskKey, 'claim') }, t('tk.claim')) : null,
           task.assignee && (mine || RELEASERS.includes(user.role)) ? h('button', { type: 'button', 'data-testid': 'unclaim', onclick: () => void act(task.userTaskKey, 'unclaim') }, t('tk.unclaim')) : null) : null),
-      h('div', { class: 'detail-grid' }, formBox, detail.case ? casePanel(detail.case) : null));
+      h('div', { class: 'detail-grid' }, h('div', null, formBox, detail.redispatchable && detail.case ? redispatchPanel(detail.case, (message) => {
+        replace(flash, h('p', { class: 'notice ok', 'data-testid': 'redispatched' }, message));
+        history.replaceState(null, '', `${location.pathname}${location.search}`);
+        replace(detailBox, h('p', { class: 'muted' }, t('tk.select')));
+        void loadList();
+      }) : null), detail.case ? casePanel(detail.case) : null));
     try {
       // form-js (most of the page's weight) loads when a task opens, not at the inbox's first paint
       const { taskForm } = await import('./task-form.js');

@@ -34,6 +34,11 @@ addMessages({
     'sg.notDispatchable': '系统判断这不是需要派遣的案件：{name}（置信度 {p}），可直接答复。', 'sg.reject': '按不予立案处理',
     'sg.place': '提取地点：', 'sg.place.found': '「{matched}」→ {grid}，{where}（置信度 {p}）', 'sg.place.none': '文中没有可识别的地名',
     'sg.other': '都不对？在下方「事件类型」中改选。',
+    'act.redispatched': '改派', 'act.redispatch_ordered': '指挥中心下达改派',
+    'rd.title': '改派', 'rd.help': '当前承办单位：{unit}。改派后该单位的待办任务随即结束，新承办单位重新计算处置时限。', 'rd.unit': '改派至',
+    'rd.pick': '请选择承办单位', 'rd.reason': '改派理由', 'rd.submit': '确认改派', 'rd.missing': '请选择承办单位并填写改派理由。',
+    'rd.done': '已改派：{caseNo} → {unit}', 'rd.kind.township': '乡镇（街道）', 'rd.kind.community': '社区（村）', 'rd.kind.department': '职能部门',
+    'rd.kind.enterprise': '企事业单位',
   },
   en: {
     'tk.title': 'Tasks', 'tk.filters': 'Filters', 'tk.status': 'Status', 'tk.status.created': 'Open', 'tk.status.completed': 'Done', 'tk.status.cancelled': 'Cancelled',
@@ -67,5 +72,10 @@ addMessages({
     'sg.notDispatchable': 'This does not look like a case to dispatch: {name} (confidence {p}); answer it directly.', 'sg.reject': 'Do not file',
     'sg.place': 'Place in the text: ', 'sg.place.found': '"{matched}" → {grid}, {where} (confidence {p})', 'sg.place.none': 'no place name recognised',
     'sg.other': 'None right? Pick another under 事件类型 below.',
+    'act.redispatched': 'Re-dispatched', 'act.redispatch_ordered': 'Re-dispatch ordered by the centre',
+    'rd.title': 'Re-dispatch', 'rd.help': 'Handled by {unit}. Re-dispatching ends that unit\'s open task; the new unit gets a fresh handling limit.', 'rd.unit': 'Re-dispatch to',
+    'rd.pick': 'Choose a unit', 'rd.reason': 'Reason', 'rd.submit': 'Re-dispatch', 'rd.missing': 'Choose a unit and give the reason.',
+    'rd.done': 'Re-dispatched: {caseNo} → {unit}', 'rd.kind.township': 'Townships (streets)', 'rd.kind.community': 'Communities (villages)', 'rd.kind.department': 'Departments',
+    'rd.kind.enterprise': 'Enterprises and utilities',
   },
 });

@@ -66,7 +66,7 @@ async function initialData(detail: TaskDetail, schema: FormSchema): Promise<Data
       data[key] = [];
     }
   };
-  await Promise.all([load('eventTypeOptions', '/admin/event-types?pageSize=1000&enabled=true'), load('unitOptions', '/admin/units?pageSize=1000')]);
+  await Promise.all([load('eventTypeOptions', '/admin/event-types?pageSize=1000&enabled=true'), load('unitOptions', '/admin/units?pageSize=1000&enabled=true')]);
   return data;
 }
 

@@ -48,6 +48,8 @@ export interface TaskDetail {
   case: CaseDetail | null;
   /** the process variables the task's form reads (GET /api/tasks/:key resolves them at the task, inner scopes first) */
   variables?: Record<string, unknown>;
+  /** the centre may 改派 the case from here (an operator or admin on a unit's open task of a process that has it) */
+  redispatchable?: boolean;
 }
 
 export type TimelineEntry =

@@ -41,6 +41,19 @@ describe('worker case-record', () => {
     expect(after.dispatchedAt!.getTime()).to.equal(MONDAY_0900.getTime());
   });
 
+  it('given a case the township is handling, when the centre\'s 改派 is recorded, then it is at 城管局 with a green light, no 退单 counted, the reason and who ordered it audited; without a unit it is an incident', async () => {
+    const township = (await Unit.findOne({ where: { code: 'T-XP' } }))!;
+    const c = await createCase({ eventTypeCode: 'SJ-0101', status: 'handling', unitId: township.id, fields: { warningLight: 'yellow' } });
+    expect(await record(c.id, 'redispatched', { unitCode: 'D-CGJ', redispatchReason: '建筑垃圾', redispatchBy: 'operator' })).to.deep.equal({ outcome: 'complete' });
+    const after = (await Case.findByPk(c.id))!;
+    expect([after.status, after.returnCount, after.warningLight, after.unitId]).to.deep.equal(['dispatched', 0, 'green', (await Unit.findOne({ where: { code: 'D-CGJ' } }))!.id]);
+    expect((await caseAuditTrail(c.id))[0]).to.deep.include({ action: 'redispatched', actor: 'worker:case-record' });
+    expect((await caseAuditTrail(c.id))[0]!.detail).to.deep.include({ from: 'handling', to: 'dispatched', unitCode: 'D-CGJ', previousUnitCode: 'T-XP', reason: '建筑垃圾', orderedBy: 'operator' });
+    const bad = await record(c.id, 'redispatched', { redispatchReason: '无单位' });
+    expect(bad).to.deep.include({ outcome: 'fail', retries: 0 });
+    expect((bad as { errorMessage: string }).errorMessage).to.contain('unitCode');
+  });
+
   it('given a case being handled, when an extension and then 挂账 are recorded, then the count goes up and it is shelved', async () => {
     const c = await createCase({ eventTypeCode: 'SJ-0101', status: 'handling' });
     await record(c.id, 'extended', { extensionHours: 8, extensionReason: '等待材料' });

@@ -1,5 +1,5 @@
 import type { JobType } from '../../processes/contract.js';
-import { acceptCase, dispatchCase, extendCase, noteOnCase, rejectCase, returnCase, shelveCase } from '../../domain/cases/case-actions.js';
+import { acceptCase, dispatchCase, extendCase, noteOnCase, redispatchCase, rejectCase, returnCase, shelveCase } from '../../domain/cases/case-actions.js';
 import type { CaseChange, ChangeContext } from '../../domain/cases/change-case.js';
 import { Case, EventType } from '../../db/models/index.js';
 import { recordDecision } from '../../domain/classify/index.js';
@@ -28,6 +28,13 @@ const RECORDERS: Record<string, Recorder> = {
   dispatched: (job, caseId, ctx) => {
     const unitCode = stringVar(job, 'unitCode');
     return unitCode ? dispatchCase(caseId, ctx, { unitCode, note: stringVar(job, 'dispatchNote') }) : 'variable unitCode is missing: nowhere to dispatch to';
+  },
+  // 改派 ordered by the centre while the unit had it (message case-redispatch): the reason and who ordered it
+  redispatched: (job, caseId, ctx) => {
+    const unitCode = stringVar(job, 'unitCode');
+    return unitCode
+      ? redispatchCase(caseId, ctx, { unitCode, reason: stringVar(job, 'redispatchReason'), orderedBy: stringVar(job, 'redispatchBy') })
+      : 'variable unitCode is missing: nowhere to re-dispatch to';
   },
   returned: (job, caseId, ctx) => returnCase(caseId, ctx, { reason: stringVar(job, 'returnReason') }),
   extended: (job, caseId, ctx) => {

@@ -13,13 +13,14 @@ describe('worker case-route', () => {
     const outcome = await handler(makeJob('case-route', { caseId: c.id }));
     expect(outcome).to.deep.include({ outcome: 'complete' });
     const v = (outcome as { variables: Record<string, unknown> }).variables;
-    expect(v).to.deep.include({ unitCode: 'T-XP', routeSure: true });
+    // sure, but 属地: the process stops at the centre's 派遣 to confirm it (routeBasis)
+    expect(v).to.deep.include({ unitCode: 'T-XP', routeSure: true, routeBasis: 'territory' });
     expect(v['routeReason']).to.contain('西平街道');
   });
 
   it('given a 燃气井盖 (部件, 属主), when routed, then the gas company, sure', async () => {
     const c = await createCase({ eventTypeCode: 'BJ-0105', gridCode: 'G-XP-01-01', status: 'accepted' });
-    expect((await handler(makeJob('case-route', { caseId: c.id })) as { variables: Record<string, unknown> }).variables).to.deep.include({ unitCode: 'E-RQ', routeSure: true });
+    expect((await handler(makeJob('case-route', { caseId: c.id })) as { variables: Record<string, unknown> }).variables).to.deep.include({ unitCode: 'E-RQ', routeSure: true, routeBasis: 'owner' });
   });
 
   it('given 暴露垃圾 with no grid, when routed, then the owner department is proposed but the route is unsure', async () => {
