@@ -27,6 +27,8 @@ export interface Definition {
   model: ProcessModel;
   /** bindingType="deployment": decision id → key of the decision deployed with this version */
   decisionKeys?: Record<string, string>;
+  /** call activities with bindingType="deployment": process id → key of the version deployed with this one */
+  processKeys?: Record<string, string>;
 }
 
 /** What the engine needs from its surroundings while it runs one command. */
@@ -36,6 +38,10 @@ export interface RunContext {
   keys: KeyGenerator;
   definition(defKey: string): Definition;
   latest(processId: string): Definition | undefined;
+  /** the latest version of the process whose `zeebe:versionTag` is `tag` */
+  withVersionTag(processId: string, tag: string): Definition | undefined;
+  /** deepest call-activity nesting (Zeebe's maxProcessDepth, 1000 by default); a deeper call is an incident */
+  maxProcessDepth: number;
   /** the deployed decisions (business-rule tasks with zeebe:calledDecision) */
   decisions: Decisions;
 }
