@@ -1,6 +1,6 @@
 import { parseBpmn } from './model/parse.js';
 import type { SqlDriver } from './store/driver.js';
-import { readDefinitionDecisions, readDefinitions } from './store/definitions.js';
+import { readDefinitionDecisions, readDefinitionProcesses, readDefinitions } from './store/definitions.js';
 import type { Definition } from './runtime/run.js';
 
 /** The deployed process versions, parsed once and held in memory: by key, and the latest per process id. */
@@ -16,12 +16,19 @@ export class Definitions {
       keys[l.decision_id] = l.decision_key;
       decisionKeys.set(l.def_key, keys);
     }
+    const processKeys = new Map<string, Record<string, string>>();
+    for (const l of await readDefinitionProcesses(driver)) {
+      const keys = processKeys.get(l.def_key) ?? {};
+      keys[l.process_id] = l.called_def_key;
+      processKeys.set(l.def_key, keys);
+    }
     for (const r of await readDefinitions(driver)) {
       const parsed = await parseBpmn(r.resource, r.xml);
       const model = parsed.processes.find((p) => p.processId === r.process_id);
       if (!model) throw new Error(`stored definition ${r.def_key} (${r.process_id}) no longer parses`);
       const keys = decisionKeys.get(r.def_key);
-      this.add({ defKey: r.def_key, processId: r.process_id, version: Number(r.version), model, ...(keys ? { decisionKeys: keys } : {}) });
+      const called = processKeys.get(r.def_key);
+      this.add({ defKey: r.def_key, processId: r.process_id, version: Number(r.version), model, ...(keys ? { decisionKeys: keys } : {}), ...(called ? { processKeys: called } : {}) });
     }
   }
 
@@ -55,6 +62,15 @@ export class Definitions {
 
   latest(processId: string): Definition | undefined {
     return this.latestByProcess.get(processId);
+  }
+
+  /** Zeebe's versionTag binding: the latest version of the process carrying that `zeebe:versionTag`. */
+  withVersionTag(processId: string, tag: string): Definition | undefined {
+    let found: Definition | undefined;
+    for (const d of this.byKey.values()) {
+      if (d.processId === processId && d.model.versionTag === tag && (!found || d.version > found.version)) found = d;
+    }
+    return found;
   }
 
   version(processId: string, version: number): Definition | undefined {

@@ -34,6 +34,11 @@ export interface EngineOptions {
   maxBatch?: number;
   /** Longest sleep of the scheduler between checks, in ms (it also wakes on every new timer). */
   schedulerMaxSleepMs?: number;
+  /**
+   * Deepest nesting of called instances (Zeebe's `maxProcessDepth`, default 1000): a call activity that would start an
+   * instance deeper raises a CALLED_ELEMENT_ERROR incident, so a process that calls itself stops there.
+   */
+  maxProcessDepth?: number;
   /** Background failures (scheduler, workers); default: written to stderr. */
   onError?: (err: unknown) => void;
 }
@@ -70,6 +75,8 @@ export class Engine extends EventEmitter {
       driver, clock: this.clock, keys: this.keys,
       definition: (key) => this.definitions.get(key),
       latest: (processId) => this.definitions.latest(processId),
+      withVersionTag: (processId, tag) => this.definitions.withVersionTag(processId, tag),
+      maxProcessDepth: options.maxProcessDepth ?? 1000,
       decisions: this.decisions,
     };
     this.queue = new CommandQueue({

@@ -71,8 +71,8 @@ export function configuredRules(): Promise<Record<string, unknown>> {
 export interface LintOptions {
   /**
    * Process ids already deployed: a call activity naming one of them, or a process of the same XML, is fine;
-   * any other static called process is an engine error, as the engine refuses it at deploy. Without the
-   * option the check is skipped.
+   * any other static called process is a warning (an incident when it runs), or an error with bindingType
+   * "deployment" unless the same XML holds it (the engine refuses that at deploy). Without the option the check is skipped.
    */
   deployedProcessIds?: ReadonlySet<string>;
 }
@@ -123,8 +123,13 @@ export async function lintBpmnDetailed(xml: string, options: LintOptions = {}): 
       for (const node of Object.values(model.nodes)) {
         if (node.type !== 'callActivity' || !node.call || node.call.processId.feel) continue;
         const target = node.call.processId.text;
-        if (!own.has(target) && !options.deployedProcessIds.has(target)) {
-          problems.push({ elementId: node.id, message: `called process '${target}' is not deployed`, severity: 'error', rule: 'engine/called-process', source: 'engine' });
+        if (own.has(target)) continue;
+        // bindingType="deployment" needs the callee in the same deployment (refused at deploy); otherwise Zeebe and the
+        // engine look it up when the call activity runs, so a missing one is an incident then, not a deploy error
+        if (node.call.bindingType === 'deployment') {
+          problems.push({ elementId: node.id, message: `called process '${target}' must be deployed together with this diagram (bindingType "deployment")`, severity: 'error', rule: 'engine/called-process', source: 'engine' });
+        } else if (!options.deployedProcessIds.has(target)) {
+          problems.push({ elementId: node.id, message: `called process '${target}' is not deployed: the call activity will raise an incident until it is`, severity: 'warning', rule: 'engine/called-process', source: 'engine' });
         }
       }
     }

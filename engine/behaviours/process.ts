@@ -14,7 +14,8 @@ import { startFromBufferedMessage } from './start-events.js';
  * outermost scope. Created by a command, a start timer, message or signal, or a call activity.
  */
 
-export async function createInstance(run: Run, def: Definition, vars: Vars, startId: string | null, extra: Partial<InstanceRow> = {}, triggerVars?: Vars): Promise<string> {
+/** `depth`: how many call activities above this instance (a called instance's; 0 for a root instance). */
+export async function createInstance(run: Run, def: Definition, vars: Vars, startId: string | null, extra: Partial<InstanceRow> = {}, triggerVars?: Vars, depth = 0): Promise<string> {
   const key = run.nextKey();
   const row: InstanceRow = {
     instance_key: key, def_key: def.defKey, process_id: def.processId, version: def.version, state: 'ACTIVE',
@@ -23,7 +24,7 @@ export async function createInstance(run: Run, def: Definition, vars: Vars, star
   };
   await instances.insertInstance(run.db, row);
   run.rememberInstance(row);
-  const root: ElementRow = { key, instanceKey: key, elementId: def.processId, type: 'process', scopeKey: null, state: 'ACTIVE', data: {} };
+  const root: ElementRow = { key, instanceKey: key, elementId: def.processId, type: 'process', scopeKey: null, state: 'ACTIVE', data: depth ? { depth } : {} };
   await run.insertElement(root);
   for (const [name, value] of Object.entries(vars)) await setLocal(run, key, key, name, value, false);
   await run.history(root, 'ELEMENT_ACTIVATED', { version: def.version, parentInstanceKey: row.parent_instance_key });

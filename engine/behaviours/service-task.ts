@@ -11,7 +11,7 @@ import { applyResultVariables } from '../runtime/variables.js';
  * message throw and end events. Activation creates a job of the evaluated type for a worker; the job's
  * completion completes the element. Failures, retries and BPMN errors are commands/jobs.ts.
  */
-export async function prepareJob(run: Run, el: ElementRow, node: FlowNode, context: Vars): Promise<Prepared> {
+export async function prepareJob(run: Run, el: ElementRow, node: FlowNode, context: Vars, extraHeaders?: Record<string, string>): Promise<Prepared> {
   const type = await evaluateString(run, el, node.job!.type, `job type of ${node.id}`, context);
   const retriesRaw = await evaluate(run, el, node.job!.retries, `job retries of ${node.id}`, context);
   const retries = Number(retriesRaw);
@@ -21,7 +21,7 @@ export async function prepareJob(run: Run, el: ElementRow, node: FlowNode, conte
     const key = run.nextKey();
     await insertJob(run.db, {
       jobKey: key, type, instanceKey: el.instanceKey, elementKey: el.key, elementId: el.elementId, processId: inst.process_id,
-      defKey: inst.def_key, retries, headers: json(node.job!.headers), createdAt: run.now,
+      defKey: inst.def_key, retries, headers: json(extraHeaders ? { ...node.job!.headers, ...extraHeaders } : node.job!.headers), createdAt: run.now,
     });
     await run.history(el, 'JOB_CREATED', { jobKey: key, type, retries });
     run.effects.jobTypes.add(type);

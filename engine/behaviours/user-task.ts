@@ -13,25 +13,7 @@ import { applyResultVariables } from '../runtime/variables.js';
  */
 export async function prepareUserTask(run: Run, el: ElementRow, node: FlowNode, context: Vars): Promise<Prepared> {
   const spec = node.userTask!;
-  const str = async (v: ValueSpec | null, what: string) => (v ? await evaluateString(run, el, v, `${what} of ${node.id}`, context) : null);
-  const list = async (v: ValueSpec | null, what: string): Promise<string[]> => {
-    if (!v) return [];
-    const value = await evaluate(run, el, v, `${what} of ${node.id}`, context);
-    if (typeof value === 'string') return value.split(',').map((s) => s.trim()).filter(Boolean);
-    if (Array.isArray(value) && value.every((s) => typeof s === 'string')) return value as string[];
-    throw new Incident('EXTRACT_VALUE_ERROR', `${what} of ${node.id}: expected a list of strings but got ${json(value)}`);
-  };
-  const date = async (v: ValueSpec | null, what: string): Promise<string | null> => {
-    const s = await str(v, what);
-    if (s === null || s === '') return null;
-    if (Number.isNaN(Date.parse(s))) throw new Incident('EXTRACT_VALUE_ERROR', `${what} of ${node.id}: '${s}' is not a date-time`);
-    return new Date(Date.parse(s)).toISOString();
-  };
-  const assignee = await str(spec.assignee, 'assignee');
-  const candidateGroups = await list(spec.candidateGroups, 'candidate groups');
-  const candidateUsers = await list(spec.candidateUsers, 'candidate users');
-  const dueDate = await date(spec.dueDate, 'due date');
-  const followUpDate = await date(spec.followUpDate, 'follow-up date');
+  const { assignee, candidateGroups, candidateUsers, dueDate, followUpDate } = await evaluateAssignment(run, el, node, context);
   let priority = 50;
   if (spec.priority) {
     const p = Number(await evaluate(run, el, spec.priority, `priority of ${node.id}`, context));
@@ -53,6 +35,40 @@ export async function prepareUserTask(run: Run, el: ElementRow, node: FlowNode, 
       await run.history(el, 'USER_TASK_ASSIGNED', { userTaskKey: key, assignee });
       run.effects.userTaskEvents.push({ intent: 'ASSIGNED', taskKey: key });
     }
+  };
+}
+
+export interface TaskAssignment {
+  assignee: string | null;
+  candidateGroups: string[];
+  candidateUsers: string[];
+  dueDate: string | null;
+  followUpDate: string | null;
+}
+
+/** A user task's assignee, candidates and dates (zeebe:assignmentDefinition, zeebe:taskSchedule), static or FEEL; shared with job-worker user tasks. */
+export async function evaluateAssignment(run: Run, el: ElementRow, node: FlowNode, context: Vars): Promise<TaskAssignment> {
+  const spec = node.userTask!;
+  const str = async (v: ValueSpec | null, what: string) => (v ? await evaluateString(run, el, v, `${what} of ${node.id}`, context) : null);
+  const list = async (v: ValueSpec | null, what: string): Promise<string[]> => {
+    if (!v) return [];
+    const value = await evaluate(run, el, v, `${what} of ${node.id}`, context);
+    if (typeof value === 'string') return value.split(',').map((s) => s.trim()).filter(Boolean);
+    if (Array.isArray(value) && value.every((s) => typeof s === 'string')) return value as string[];
+    throw new Incident('EXTRACT_VALUE_ERROR', `${what} of ${node.id}: expected a list of strings but got ${json(value)}`);
+  };
+  const date = async (v: ValueSpec | null, what: string): Promise<string | null> => {
+    const s = await str(v, what);
+    if (s === null || s === '') return null;
+    if (Number.isNaN(Date.parse(s))) throw new Incident('EXTRACT_VALUE_ERROR', `${what} of ${node.id}: '${s}' is not a date-time`);
+    return new Date(Date.parse(s)).toISOString();
+  };
+  return {
+    assignee: (await str(spec.assignee, 'assignee')) || null,
+    candidateGroups: await list(spec.candidateGroups, 'candidate groups'),
+    candidateUsers: await list(spec.candidateUsers, 'candidate users'),
+    dueDate: await date(spec.dueDate, 'due date'),
+    followUpDate: await date(spec.followUpDate, 'follow-up date'),
   };
 }
 

@@ -69,11 +69,10 @@ export async function deploy(ctx: CommandContext, resources: DeployResource[]): 
       if (node.decision?.bindingType === 'deployment' && !node.decision.decisionId.feel && !deployedDecisionIds.has(node.decision.decisionId.text)) {
         problems.push({ resource: resource.name, elementId: node.id, message: `called decision '${node.decision.decisionId.text}' is not in this deployment (bindingType "deployment")` });
       }
-      if (node.type === 'callActivity' && !node.call!.processId.feel) {
-        const target = node.call!.processId.text;
-        if (!seen.has(target) && !ctx.definitions.latest(target)) {
-          problems.push({ resource: resource.name, elementId: node.id, message: `called process '${target}' is not deployed` });
-        }
+      // a called process is looked up when the call activity runs (CALLED_ELEMENT_ERROR if missing), except that
+      // bindingType="deployment" must find a static one in this deployment, as Zeebe checks
+      if (node.call?.bindingType === 'deployment' && !node.call.processId.feel && !seen.has(node.call.processId.text)) {
+        problems.push({ resource: resource.name, elementId: node.id, message: `Expected to find process with id '${node.call.processId.text}' in this deployment (bindingType "deployment"), but not found` });
       }
     }
   }
@@ -111,16 +110,20 @@ export async function deploy(ctx: CommandContext, resources: DeployResource[]): 
         deploymentDecisions[d.id] = decision.decisionKey;
       }
     }
+    // process id → key of the version this deployment holds (new or identical to the latest), for bindingType="deployment"
+    const deploymentProcesses: Record<string, string> = {};
     for (const { resource, model } of parsed) {
       const checksum = createHash('sha256').update(model.processId).update('\0').update(resource.xml).digest('hex');
       const latest = ctx.definitions.latest(model.processId);
       const latestChecksum = latest ? await store.definitionChecksum(db, latest.defKey) : undefined;
       if (latest && latestChecksum === checksum) {
+        deploymentProcesses[model.processId] = latest.defKey;
         out.push({ processDefinitionKey: latest.defKey, bpmnProcessId: model.processId, version: latest.version, resourceName: resource.name, isNew: false });
         continue;
       }
       const def: Definition = { defKey: ctx.keys.nextKey(), processId: model.processId, version: (latest?.version ?? 0) + 1, model };
       await store.insertDefinition(db, { defKey: def.defKey, processId: def.processId, version: def.version, resource: resource.name, checksum, xml: resource.xml, deployedAt: ctx.clock.now() });
+      deploymentProcesses[def.processId] = def.defKey;
       if (Object.values(model.nodes).some((n) => n.decision?.bindingType === 'deployment')) {
         def.decisionKeys = { ...deploymentDecisions };
         for (const [decisionId, decisionKey] of Object.entries(deploymentDecisions)) await store.insertDefinitionDecision(db, def.defKey, decisionId, decisionKey);
@@ -152,6 +155,11 @@ export async function deploy(ctx: CommandContext, resources: DeployResource[]): 
       }
       await run.history(null, 'PROCESS_DEPLOYED', { processDefinitionKey: def.defKey, bpmnProcessId: def.processId, version: def.version, resource: resource.name });
       out.push({ processDefinitionKey: def.defKey, bpmnProcessId: def.processId, version: def.version, resourceName: resource.name, isNew: true });
+    }
+    for (const def of added) {
+      if (!Object.values(def.model.nodes).some((n) => n.call?.bindingType === 'deployment')) continue;
+      def.processKeys = { ...deploymentProcesses };
+      for (const [processId, calledKey] of Object.entries(deploymentProcesses)) await store.insertDefinitionProcess(db, def.defKey, processId, calledKey);
     }
     for (const { resource, formId } of forms) {
       const checksum = createHash('sha256').update(resource.xml).digest('hex');

@@ -8,6 +8,7 @@ import type {
   ProcessModel, SequenceFlow, UserTaskSpec, ValueSpec,
 } from './types.js';
 import { computeInclusiveReachers } from './reachability.js';
+import { USER_TASK_JOB_TYPE } from './types.js';
 
 type M = any;
 
@@ -124,17 +125,39 @@ function eventDefinition(c: Collector, el: M, messages: Map<string, M>): EventDe
   }
 }
 
+/** Headers Zeebe sets itself on a job-worker user task's job: a model may not use them (ZeebeTaskHeadersValidator). */
+const RESTRICTED_HEADERS = ['io.camunda.zeebe:assignee', 'io.camunda.zeebe:candidateGroups', 'io.camunda.zeebe:formKey'];
+
+function taskHeaders(c: Collector, el: M): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const h of ext(el, 'zeebe:TaskHeaders')?.values ?? []) {
+    if (RESTRICTED_HEADERS.includes(h.key)) c.add(el.id, `task header '${h.key}' is restricted: Zeebe sets it itself`);
+    headers[h.key] = h.value ?? '';
+  }
+  return headers;
+}
+
 function jobSpec(c: Collector, el: M): JobSpec | null {
   const td = ext(el, 'zeebe:TaskDefinition');
   if (!td) return null;
   if (!td.type) c.add(el.id, 'zeebe:taskDefinition without a job type');
-  const headers: Record<string, string> = {};
-  for (const h of ext(el, 'zeebe:TaskHeaders')?.values ?? []) headers[h.key] = h.value ?? '';
   return {
     type: c.value(el.id, 'job type', td.type) ?? { feel: false, text: '' },
     retries: c.value(el.id, 'job retries', td.retries) ?? { feel: false, text: '3' },
-    headers,
+    headers: taskHeaders(c, el),
   };
+}
+
+/**
+ * A user task without `zeebe:userTask` (deprecated since 8.6, still executed by 8.8): a job of Zeebe's type
+ * `io.camunda.zeebe:userTask` with one retry, the model's headers and a static form key; assignment, dates and a
+ * linked form go into headers when the job is created (behaviours/job-worker-user-task.ts).
+ */
+function userTaskJobSpec(c: Collector, el: M): JobSpec {
+  const headers = taskHeaders(c, el);
+  const formKey = ext(el, 'zeebe:FormDefinition')?.formKey;
+  if (formKey) headers['io.camunda.zeebe:formKey'] = formKey;
+  return { type: { feel: false, text: USER_TASK_JOB_TYPE }, retries: { feel: false, text: '1' }, headers };
 }
 
 function userTaskSpec(c: Collector, el: M): UserTaskSpec {
@@ -176,8 +199,13 @@ function multiInstance(c: Collector, el: M): MultiInstanceSpec | null {
 function callSpec(c: Collector, el: M): CallSpec {
   const ce = ext(el, 'zeebe:CalledElement');
   if (!ce?.processId) c.add(el.id, 'call activity without zeebe:calledElement processId');
+  const bindingType = ce?.bindingType ?? 'latest';
+  if (!['latest', 'deployment', 'versionTag'].includes(bindingType)) c.add(el.id, `zeebe:calledElement bindingType '${bindingType}' is not one of latest, deployment, versionTag`);
+  if (bindingType === 'versionTag' && !ce?.versionTag) c.add(el.id, 'zeebe:calledElement with bindingType="versionTag" needs a versionTag');
   return {
     processId: c.value(el.id, 'called process id', ce?.processId) ?? { feel: false, text: '' },
+    bindingType: bindingType as CallSpec['bindingType'],
+    versionTag: ce?.versionTag ?? null,
     propagateAllChildVariables: ce?.propagateAllChildVariables !== false,
     propagateAllParentVariables: ce?.propagateAllParentVariables !== false,
   };
@@ -233,8 +261,8 @@ function buildNode(c: Collector, el: M, scopeId: string, messages: Map<string, M
       break;
     }
     case 'userTask':
-      if (!ext(el, 'zeebe:UserTask')) c.add(el.id, 'job-based user tasks are not supported; mark the task as a Camunda user task (zeebe:userTask)');
       node.userTask = userTaskSpec(c, el);
+      if (!ext(el, 'zeebe:UserTask')) node.job = userTaskJobSpec(c, el);
       break;
     case 'receiveTask': {
       const message = el.messageRef ? messages.get(el.messageRef.id) ?? el.messageRef : null;
@@ -394,10 +422,9 @@ function buildProcess(c: Collector, proc: M, messages: Map<string, M>): ProcessM
     call: null, decision: null, multiInstance: null, inputs: [], outputs: [], children: [], startEvents: [], eventSubProcesses: [],
   };
   const model: ProcessModel = {
-    processId: proc.id, name: proc.name ?? null, nodes: { [proc.id]: root }, flows: {}, noneStart: null,
+    processId: proc.id, name: proc.name ?? null, versionTag: ext(proc, 'zeebe:VersionTag')?.value ?? null, nodes: { [proc.id]: root }, flows: {}, noneStart: null,
     messageStarts: [], signalStarts: [], timerStarts: [], linkCatches: {},
   };
-  if (proc.isExecutable === false) c.add(proc.id, 'process is not executable (isExecutable=false)');
   walkScope(c, proc, proc.id, model, messages);
   checkScopes(c, model);
   for (const id of root.startEvents) {
@@ -432,13 +459,17 @@ export async function parseBpmn(resource: string, xml: string): Promise<ParseRes
   }
   const messages = new Map<string, M>();
   for (const el of root.rootElements ?? []) if (el.$type === 'bpmn:Message') messages.set(el.id, el);
-  const processes: ProcessModel[] = [];
+  const all: M[] = [];
   for (const el of root.rootElements ?? []) {
-    if (el.$type === 'bpmn:Process') processes.push(buildProcess(c, el, messages));
+    if (el.$type === 'bpmn:Process') all.push(el);
     if (el.$type === 'bpmn:Collaboration') {
-      for (const p of el.participants ?? []) if (p.processRef && !(root.rootElements ?? []).includes(p.processRef)) processes.push(buildProcess(c, p.processRef, messages));
+      for (const p of el.participants ?? []) if (p.processRef && !(root.rootElements ?? []).includes(p.processRef)) all.push(p.processRef);
     }
   }
-  if (!processes.length) c.add(null, 'no process in the resource');
+  // a pool whose process is not executable (another party, documentation) is ignored, as by Zeebe since 8.2;
+  // a resource with none executable is refused, as by Zeebe
+  const processes = all.filter((p) => p.isExecutable !== false).map((p) => buildProcess(c, p, messages));
+  if (!all.length) c.add(null, 'no process in the resource');
+  else if (!processes.length) c.add(all[0].id, 'no executable process in the resource: every process has isExecutable="false"');
   return { processes, problems: c.problems };
 }

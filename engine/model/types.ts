@@ -31,6 +31,9 @@ export interface TimerSpec {
   value: ValueSpec;
 }
 
+/** The job type of a user task without `zeebe:userTask` (Zeebe's `Protocol.USER_TASK_JOB_TYPE`). */
+export const USER_TASK_JOB_TYPE = 'io.camunda.zeebe:userTask';
+
 export interface JobSpec {
   type: ValueSpec;
   retries: ValueSpec;
@@ -59,6 +62,9 @@ export interface MultiInstanceSpec {
 
 export interface CallSpec {
   processId: ValueSpec;
+  /** which version: the latest, the one deployed with this process version, or the latest with `versionTag` */
+  bindingType: 'latest' | 'deployment' | 'versionTag';
+  versionTag: string | null;
   propagateAllChildVariables: boolean;
   propagateAllParentVariables: boolean;
 }
@@ -118,6 +124,8 @@ export interface SequenceFlow {
 export interface ProcessModel {
   processId: string;
   name: string | null;
+  /** `zeebe:versionTag` of the process (call activities with bindingType="versionTag") */
+  versionTag: string | null;
   nodes: Record<string, FlowNode>;
   flows: Record<string, SequenceFlow>;
   /** the none start event of the process, if any */

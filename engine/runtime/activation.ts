@@ -6,6 +6,7 @@ import { prepareEventBasedGateway } from '../behaviours/event-based-gateway.js';
 import { prepareEventSubProcess } from '../behaviours/event-sub-process.js';
 import { activateMultiInstanceBody } from '../behaviours/multi-instance.js';
 import { prepareScriptTask } from '../behaviours/script-task.js';
+import { prepareJobWorkerUserTask } from '../behaviours/job-worker-user-task.js';
 import { prepareJob } from '../behaviours/service-task.js';
 import { prepareStartEvent } from '../behaviours/start-events.js';
 import { prepareSubProcess } from '../behaviours/sub-process.js';
@@ -54,7 +55,7 @@ function prepareBehaviour(run: Run, el: ElementRow, node: FlowNode, context: Var
     case 'scriptTask':
       return prepareScriptTask(run, el, node, context);
     case 'userTask':
-      return prepareUserTask(run, el, node, context);
+      return node.job ? prepareJobWorkerUserTask(run, el, node, context) : prepareUserTask(run, el, node, context);
     case 'receiveTask': case 'intermediateCatchEvent':
       return prepareCatchEvent(run, el, node, context);
     case 'eventBasedGateway':

@@ -59,6 +59,6 @@ export async function afterChildLeft(run: Run, scope: ElementRow): Promise<void>
   if (pendingTokens) return;
   if (scope.state !== 'ACTIVE') return;
   // a child this command created or read, and has not deleted, is still there: nothing to count
-  for (const row of run.cache.values()) if (row?.scopeKey === scope.key) return;
+  if (run.hasCachedChild(scope.key)) return;
   if ((await countChildren(run.db, scope.key)) === 0) run.enqueue('complete', scope.key);
 }

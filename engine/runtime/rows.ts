@@ -13,6 +13,8 @@ export interface ElementData {
   triggerVariables?: Record<string, unknown>;
   /** the interrupting event sub-process that took over this scope */
   interrupted?: boolean;
+  /** a called instance's root: how many call activities above it (absent: 0, a root instance) */
+  depth?: number;
 }
 
 export interface ElementRow {

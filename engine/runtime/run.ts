@@ -27,6 +27,8 @@ export interface Definition {
   model: ProcessModel;
   /** bindingType="deployment": decision id → key of the decision deployed with this version */
   decisionKeys?: Record<string, string>;
+  /** call activities with bindingType="deployment": process id → key of the version deployed with this one */
+  processKeys?: Record<string, string>;
 }
 
 /** What the engine needs from its surroundings while it runs one command. */
@@ -36,6 +38,10 @@ export interface RunContext {
   keys: KeyGenerator;
   definition(defKey: string): Definition;
   latest(processId: string): Definition | undefined;
+  /** the latest version of the process whose `zeebe:versionTag` is `tag` */
+  withVersionTag(processId: string, tag: string): Definition | undefined;
+  /** deepest call-activity nesting (Zeebe's maxProcessDepth, 1000 by default); a deeper call is an incident */
+  maxProcessDepth: number;
   /** the deployed decisions (business-rule tasks with zeebe:calledDecision) */
   decisions: Decisions;
 }
@@ -70,8 +76,11 @@ export class Run {
   private readonly queue: Step[] = [];
   /** work that must wait until the current step has finished (e.g. correlating a buffered message) */
   private followUps: Array<() => Promise<void>> = [];
-  /** element rows this command read or created; null: deleted (or known not to exist) */
+  /** element rows this command read or created; null: deleted (or known not to exist). Written through `remember`. */
   readonly cache = new Map<string, ElementRow | null>();
+  /** per scope key, how many rows of `cache` (not deleted) are its children: a scope's completion check asks this
+   * instead of scanning the whole cache, which made a command creating thousands of elements quadratic */
+  private readonly cachedChildren = new Map<string, number>();
   /**
    * Scopes whose every variable this command knows, name → JSON text as stored: the scopes it created and
    * the scopes it read whole. Its own writes go through, so a scope is read at most once per command
@@ -101,19 +110,19 @@ export class Run {
   async element(key: string): Promise<ElementRow | null> {
     if (this.cache.has(key)) return this.cache.get(key)!;
     const row = await elements.selectElement(this.db, key);
-    this.cache.set(key, row);
+    this.remember(key, row);
     return row;
   }
 
   async children(scopeKey: string): Promise<ElementRow[]> {
     const rows = await elements.selectChildren(this.db, scopeKey, (key) => this.cache.get(key));
-    for (const row of rows) this.cache.set(row.key, row);
+    for (const row of rows) this.remember(row.key, row);
     return rows;
   }
 
   async insertElement(row: ElementRow): Promise<void> {
     await elements.insertElement(this.db, row);
-    this.cache.set(row.key, row);
+    this.remember(row.key, row);
     this.knownVariables.set(row.key, new Map()); // a new key: no variables yet
   }
 
@@ -124,6 +133,18 @@ export class Run {
     return row;
   }
 
+  private remember(key: string, row: ElementRow | null): void {
+    const before = this.cache.get(key);
+    if (before?.scopeKey) this.cachedChildren.set(before.scopeKey, (this.cachedChildren.get(before.scopeKey) ?? 1) - 1);
+    if (row?.scopeKey) this.cachedChildren.set(row.scopeKey, (this.cachedChildren.get(row.scopeKey) ?? 0) + 1);
+    this.cache.set(key, row);
+  }
+
+  /** Whether this command holds a (not deleted) child of the scope. */
+  hasCachedChild(scopeKey: string): boolean {
+    return (this.cachedChildren.get(scopeKey) ?? 0) > 0;
+  }
+
   async saveElement(row: ElementRow): Promise<void> {
     await elements.updateElement(this.db, row);
   }
@@ -132,7 +153,7 @@ export class Run {
   async deleteElement(row: ElementRow): Promise<void> {
     await elements.deleteElement(this.db, row.key);
     await deleteScopeVariables(this.db, row.key);
-    this.cache.set(row.key, null);
+    this.remember(row.key, null);
     this.knownVariables.delete(row.key);
   }
 

@@ -1,10 +1,11 @@
+import { looksLikeCron, nextCronTime, parseCron } from './cron.js';
 import { addIsoDuration, parseIsoCycle, parseIsoDateTime, parseIsoDuration, type IsoDuration } from './timer-spec.js';
 
-/** When a timer first fires, how often it repeats (-1 = forever) and by how much. */
+/** When a timer first fires, how often it repeats (-1 = forever) and by how much, or by which cron expression. */
 export interface TimerPlan {
   dueAt: number;
   repetitions: number;
-  interval: { months: number; millis: number } | null;
+  interval: { months: number; millis: number } | { cron: string } | null;
 }
 
 function toText(value: unknown): string | null {
@@ -29,8 +30,16 @@ export function firstDueTime(type: 'duration' | 'date' | 'cycle', value: unknown
     const at = parseIsoDateTime(text);
     return at === null ? `'${text}' is not an ISO 8601 date-time with an offset` : { dueAt: at, repetitions: 1, interval: null };
   }
+  if (looksLikeCron(text)) {
+    // a cron cycle repeats without end, each time at the expression's next match
+    const schedule = parseCron(text);
+    if (!schedule) return `'${text}' is not a valid cron expression`;
+    const dueAt = nextCronTime(schedule, now);
+    if (dueAt === null) return `cron expression '${text}' matches no time in the next five years`;
+    return { dueAt, repetitions: -1, interval: { cron: schedule.text } };
+  }
   const cycle = parseIsoCycle(text);
-  if (!cycle) return `'${text}' is not an ISO 8601 repeating interval`;
+  if (!cycle) return `'${text}' is not an ISO 8601 repeating interval or a cron expression`;
   if (cycle.repetitions === 0) return `'${text}' repeats zero times`;
   const iv = interval(cycle.interval);
   const dueAt = cycle.start ?? addIsoDuration(now, cycle.interval);

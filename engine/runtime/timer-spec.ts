@@ -1,3 +1,5 @@
+import { looksLikeCron, parseCron } from './cron.js';
+
 /**
  * ISO 8601 timer values as Zeebe reads them: durations (`PT4H`, `P1DT2H`, `P2W`), date-times with an
  * offset (`2026-10-01T09:00:00+08:00`) and repeating intervals (`R3/PT10M`, `R/P1D`, `R2/2026-10-01T09:00:00Z/PT1H`).
@@ -54,5 +56,6 @@ export function parseIsoCycle(text: string): IsoCycle | null {
 export function checkTimerSyntax(type: 'duration' | 'date' | 'cycle', text: string): string | null {
   if (type === 'duration') return parseIsoDuration(text) ? null : `timer duration '${text}' is not an ISO 8601 duration (e.g. PT4H)`;
   if (type === 'date') return parseIsoDateTime(text) !== null ? null : `timer date '${text}' is not an ISO 8601 date-time with an offset (e.g. 2026-10-01T09:00:00+08:00)`;
-  return parseIsoCycle(text) ? null : `timer cycle '${text}' is not an ISO 8601 repeating interval (e.g. R3/PT10M); cron cycles are not supported`;
+  if (looksLikeCron(text)) return parseCron(text) ? null : `timer cycle '${text}' is not a valid cron expression (six fields: second minute hour day-of-month month day-of-week, e.g. 0 0 9-17 * * MON-FRI)`;
+  return parseIsoCycle(text) ? null : `timer cycle '${text}' is not an ISO 8601 repeating interval (e.g. R3/PT10M) or a cron expression (e.g. 0 0 9-17 * * MON-FRI)`;
 }

@@ -4,6 +4,7 @@ import { createInstance } from '../behaviours/process.js';
 import type { ElementRow, TimerRow } from './rows.js';
 import { json, type Run } from './run.js';
 import type { TimerPlan } from './timer-plan.js';
+import { nextCronTime, parseCron } from './cron.js';
 import { trigger } from './triggers.js';
 
 /**
@@ -29,7 +30,8 @@ export async function fireTimer(run: Run, timer: TimerRow): Promise<void> {
     // a process start timer
     const def = run.ctx.definition(timer.def_key);
     await store.deleteTimer(run.db, timer.timer_key);
-    if (again) await insertTimer(run, null, timer.element_id, nextRepetition(timer, interval!), timer.def_key);
+    const next = again ? nextRepetition(timer, interval!) : null;
+    if (next) await insertTimer(run, null, timer.element_id, next, timer.def_key);
     const key = await createInstance(run, def, {}, timer.element_id);
     await run.history(null, 'TIMER_TRIGGERED', { timerKey: timer.timer_key, elementId: timer.element_id }, key);
     return;
@@ -39,19 +41,23 @@ export async function fireTimer(run: Run, timer: TimerRow): Promise<void> {
   if (!owner) return;
   await run.history(owner, 'TIMER_TRIGGERED', { timerKey: timer.timer_key, eventId: timer.element_id, dueAt: timer.due_at });
   const event: FlowNode = (await run.definitionOf(owner)).model.nodes[timer.element_id]!;
-  if (again && !event.interrupting) await insertTimer(run, owner, timer.element_id, nextRepetition(timer, interval!));
+  const next = again && !event.interrupting ? nextRepetition(timer, interval!) : null;
+  if (next) await insertTimer(run, owner, timer.element_id, next);
   await trigger(run, owner.key, timer.element_id, {});
 }
 
-function nextRepetition(timer: TimerRow, interval: NonNullable<TimerPlan['interval']>): TimerPlan {
-  return {
-    dueAt: addInterval(timer.due_at, interval),
-    repetitions: timer.repetitions === -1 ? -1 : timer.repetitions - 1,
-    interval,
-  };
+function nextRepetition(timer: TimerRow, interval: NonNullable<TimerPlan['interval']>): TimerPlan | null {
+  const dueAt = addInterval(timer.due_at, interval);
+  if (dueAt === null) return null;
+  return { dueAt, repetitions: timer.repetitions === -1 ? -1 : timer.repetitions - 1, interval };
 }
 
-function addInterval(from: number, interval: NonNullable<TimerPlan['interval']>): number {
+/** The next repetition after `from`: an ISO interval added, or the cron expression's next match (null: none left). */
+function addInterval(from: number, interval: NonNullable<TimerPlan['interval']>): number | null {
+  if ('cron' in interval) {
+    const schedule = parseCron(interval.cron);
+    return schedule ? nextCronTime(schedule, from) : null;
+  }
   const d = new Date(from);
   if (interval.months) d.setUTCMonth(d.getUTCMonth() + interval.months);
   return d.getTime() + interval.millis;

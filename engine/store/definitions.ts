@@ -3,7 +3,8 @@ import type { SqlDriver } from './driver.js';
 /**
  * SQL of `eng_definition` (versioned BPMN processes), `eng_form` (versioned form-js forms), and DMN: `eng_drg`
  * (versioned `.dmn` files), `eng_decision` (their decisions, versioned per decision id) and
- * `eng_definition_decision` (the decisions deployed with a process version, for bindingType="deployment").
+ * `eng_definition_decision` (the decisions deployed with a process version, for bindingType="deployment"), and
+ * `eng_definition_process` (the processes deployed with a process version, for call activities bound by deployment).
  */
 
 export interface DefinitionDbRow {
@@ -81,6 +82,16 @@ export async function insertDecision(db: SqlDriver, d: { decisionKey: string; de
 
 export async function insertDefinitionDecision(db: SqlDriver, defKey: string, decisionId: string, decisionKey: string): Promise<void> {
   await db.run('INSERT INTO eng_definition_decision (def_key, decision_id, decision_key) VALUES (?, ?, ?)', [defKey, decisionId, decisionKey]);
+}
+
+/** Call activities with bindingType="deployment": the process versions deployed together with a process version. */
+export async function insertDefinitionProcess(db: SqlDriver, defKey: string, processId: string, calledDefKey: string): Promise<void> {
+  await db.run('INSERT INTO eng_definition_process (def_key, process_id, called_def_key) VALUES (?, ?, ?)', [defKey, processId, calledDefKey]);
+}
+
+/** def key → process id → key of the version deployed with it. */
+export async function readDefinitionProcesses(db: SqlDriver): Promise<Array<{ def_key: string; process_id: string; called_def_key: string }>> {
+  return db.read('SELECT def_key, process_id, called_def_key FROM eng_definition_process');
 }
 
 /** def key → decision id → decision key, for process versions deployed with decisions they bind to by deployment. */

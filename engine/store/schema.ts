@@ -16,9 +16,10 @@ interface Table {
 /**
  * Bumped when tables are added. Tables are created with CREATE TABLE IF NOT EXISTS at every open, so an
  * older database gains the new (empty) tables and its recorded version is raised; an engine older than
- * the database refuses to open it. 2: DMN (eng_drg, eng_decision, eng_definition_decision).
+ * the database refuses to open it. 2: DMN (eng_drg, eng_decision, eng_definition_decision). 3: call activities
+ * bound by deployment (eng_definition_process).
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 const TABLES: Table[] = [
   { name: 'eng_meta', columns: [['name', 'name'], ['value', 'text']], primaryKey: ['name'], indexes: [] },
@@ -56,6 +57,13 @@ const TABLES: Table[] = [
     name: 'eng_definition_decision',
     columns: [['def_key', 'key'], ['decision_id', 'name'], ['decision_key', 'key']],
     primaryKey: ['def_key', 'decision_id'],
+    indexes: [],
+  },
+  {
+    // call activities with bindingType="deployment": the process versions deployed together with a process version
+    name: 'eng_definition_process',
+    columns: [['def_key', 'key'], ['process_id', 'name'], ['called_def_key', 'key']],
+    primaryKey: ['def_key', 'process_id'],
     indexes: [],
   },
   {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { DeployResource, Engine } from '../../engine/index.js';
 import { dmnFile, tableDecision } from './dmn/dmn-xml.js';
 import { completedPath, fixture, oneJob, openTestEngine, refusal, type TestEngine } from './support/harness.js';
+import { SCHEMA_VERSION } from '../../engine/index.js';
 
 const rocketDmn: DeployResource = { name: 'rocket-launch.dmn', xml: readFileSync(new URL('./dmn/rocket-launch.dmn', import.meta.url), 'utf8') };
 
@@ -164,12 +165,12 @@ describe('engine / business-rule task: DMN decisions', () => {
     expect(error.details).to.deep.equal([{ resource: 'dmn-binding-deployment.bpmn', elementId: 'limit', message: 'called decision \'time_limit\' is not in this deployment (bindingType "deployment")' }]);
   });
 
-  it('given a database of engine schema version 1 (before DMN), when the engine opens it, then the DMN tables are added, the version recorded as 2, and a decision deploys and runs', async () => {
+  it('given a database of engine schema version 1 (before DMN), when the engine opens it, then the DMN tables are added, the current version recorded, and a decision deploys and runs', async () => {
     await t.engine.deploy([fixture('dmn-rocket-launch.bpmn')]);
     for (const table of ['eng_definition_decision', 'eng_decision', 'eng_drg']) await t.engine.driver.exec(`DROP TABLE ${table}`);
     await t.engine.driver.run("UPDATE eng_meta SET value = '1' WHERE name = 'schema_version'");
     const engine = await t.restart();
-    expect(await engine.driver.get<{ value: string }>("SELECT value FROM eng_meta WHERE name = 'schema_version'")).to.deep.equal({ value: '2' });
+    expect(await engine.driver.get<{ value: string }>("SELECT value FROM eng_meta WHERE name = 'schema_version'")).to.deep.equal({ value: String(SCHEMA_VERSION) });
     await engine.deploy([rocketDmn]);
     const { processInstanceKey } = await engine.createInstance({ bpmnProcessId: 'dmn-rocket-launch', variables: { weather: 'cloudy', fuelLevel: 40 } });
     expect(await variable(engine, processInstanceKey, 'decision')).to.deep.equal({ launch: false, reason: 'refuel first' });

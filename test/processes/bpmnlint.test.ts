@@ -118,3 +118,22 @@ describe('processes / bpmnlint: sources, severities and the rules switched off',
     expect(problems.filter((p) => p.rule === 'superfluous-gateway').map((p) => [p.elementId, p.severity, p.source])).to.deep.equal([['task', 'warning', 'recommended']]);
   });
 });
+
+describe('processes / bpmnlint: what the embedded engine now runs as Camunda 8.8 does (#15)', function () {
+  this.timeout(20_000);
+  const call = (attrs: string) => diagram('<bpmn:extensionElements><zeebe:calledElement processId="nowhere-process" ' + attrs + ' /></bpmn:extensionElements>', 'bpmn:callActivity');
+  const engineProblems = async (xml: string) => (await lintBpmnDetailed(xml, { deployedProcessIds: new Set(['case-handling']) })).problems
+    .filter((p) => p.source === 'engine').map((p) => [p.elementId, p.rule, p.severity]);
+
+  it('given a call activity to a process not deployed, when linted, then it is a warning (an incident when it runs), not an error', async () => {
+    expect(await engineProblems(call(''))).to.deep.equal([['task', 'engine/called-process', 'warning']]);
+  });
+
+  it('given bindingType="deployment" and the called process not in the same XML, when linted, then it is an error (refused at deploy)', async () => {
+    expect(await engineProblems(call('bindingType="deployment"'))).to.deep.equal([['task', 'engine/called-process', 'error']]);
+  });
+
+  it('given a user task without zeebe:userTask (a job-worker user task), when linted, then the engine reports nothing', async () => {
+    expect(await engineProblems(diagram('', 'bpmn:userTask'))).to.deep.equal([]);
+  });
+});

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { expect } from 'chai';
-import { Engine, ENGINE_TABLES, EngineError, TestClock, type ActivatedJob, type UserTask } from '../../../engine/index.js';
+import { Engine, ENGINE_TABLES, EngineError, TestClock, type ActivatedJob, type EngineOptions, type UserTask } from '../../../engine/index.js';
 
 const FIXTURES = new URL('../bpmn/', import.meta.url);
 
@@ -36,12 +36,13 @@ export interface TestEngine {
   restart(): Promise<Engine>;
 }
 
-export async function openTestEngine(start = Date.parse('2026-03-02T01:00:00Z')): Promise<TestEngine> {
+/** `options`: engine options beyond the database and clock (e.g. `maxProcessDepth`). */
+export async function openTestEngine(start = Date.parse('2026-03-02T01:00:00Z'), options: Omit<EngineOptions, 'databaseUrl' | 'clock'> = {}): Promise<TestEngine> {
   const { url, cleanup } = engineTestUrl();
   await dropEngineTables(url);
   const clock = new TestClock(start);
   const t: TestEngine = {
-    engine: await Engine.open({ databaseUrl: url, clock }),
+    engine: await Engine.open({ databaseUrl: url, clock, ...options }),
     clock,
     url,
     async close() {
@@ -50,7 +51,7 @@ export async function openTestEngine(start = Date.parse('2026-03-02T01:00:00Z'))
     },
     async restart() {
       await t.engine.close();
-      t.engine = await Engine.open({ databaseUrl: url, clock });
+      t.engine = await Engine.open({ databaseUrl: url, clock, ...options });
       return t.engine;
     },
   };
