@@ -7,6 +7,7 @@ import { exporterPosition, saveExporterPosition } from './commands/exporters.js'
 import { resolveIncident } from './commands/incidents.js';
 import { cancelInstance, createInstance, setVariables, type CreateInstanceRequest } from './commands/instances.js';
 import { migrateInstance, previewMigration, type MigrationPlan, type MigrationPreview } from './commands/migrate.js';
+import type { JobResultOfListener } from './behaviours/user-task-listeners.js';
 import { activateJobs, completeJob, failJob, throwError, updateJobRetries, type ActivatedJob } from './commands/jobs.js';
 import { broadcastSignal, publishMessage } from './commands/messages.js';
 import { assignUserTask, completeUserTask, updateUserTask } from './commands/user-tasks.js';
@@ -152,7 +153,8 @@ export class Engine extends EventEmitter {
     return activateJobs(this.ctx, r);
   }
 
-  completeJob(key: string, variables: Variables = {}): Promise<void> { return completeJob(this.ctx, key, variables); }
+  /** `result`: a user task listener's job denies the transition or corrects the task (Camunda 8.8 job result) */
+  completeJob(key: string, variables: Variables = {}, result?: JobResultOfListener): Promise<void> { return completeJob(this.ctx, key, variables, result); }
 
   failJob(key: string, f: { retries: number; errorMessage?: string; retryBackOffMs?: number; variables?: Variables }): Promise<void> {
     return failJob(this.ctx, key, f);

@@ -4,7 +4,7 @@ import zeebeSchema from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'j
 import { feelSyntaxError, valueSpec } from '../feel/feel.js';
 import { checkTimerSyntax } from '../runtime/timer-spec.js';
 import type {
-  CallSpec, CalledDecisionSpec, DeployProblem, ElementType, EventDefinition, FlowNode, JobSpec, Mapping, MultiInstanceSpec,
+  CallSpec, CalledDecisionSpec, DeployProblem, ElementType, EventDefinition, FlowNode, JobSpec, ListenerSpec, Mapping, MultiInstanceSpec,
   ProcessModel, SequenceFlow, UserTaskSpec, ValueSpec,
 } from './types.js';
 import { computeInclusiveReachers } from './reachability.js';
@@ -199,6 +199,65 @@ function calledDecisionSpec(c: Collector, el: M): CalledDecisionSpec {
   };
 }
 
+const TASK_LISTENER_EVENTS: Record<string, string> = {
+  creating: 'creating', assigning: 'assigning', updating: 'updating', completing: 'completing', canceling: 'canceling',
+  // the names of Camunda 8.7 (still read by 8.8)
+  create: 'creating', assignment: 'assigning', update: 'updating', complete: 'completing', cancel: 'canceling',
+};
+
+function listenerSpecs(c: Collector, el: M, listeners: M[], what: string): ListenerSpec[] {
+  const elementHeaders: Record<string, string> = {};
+  for (const h of ext(el, 'zeebe:TaskHeaders')?.values ?? []) elementHeaders[h.key] = h.value ?? '';
+  const seen = new Set<string>();
+  return listeners.map((l: M) => {
+    const eventType = String(l.eventType ?? '');
+    if (!l.type) c.add(el.id, `${what} without a job type`);
+    const key = `${eventType}/${String(l.type ?? '')}`;
+    if (seen.has(key)) c.add(el.id, `${what}s must have unique combinations of eventType and type: '${eventType}' and '${String(l.type)}' appear twice`);
+    seen.add(key);
+    const headers = { ...elementHeaders };
+    for (const h of l.headers?.values ?? []) headers[h.key] = h.value ?? '';
+    return {
+      eventType, headers,
+      type: c.value(el.id, `${what} job type`, l.type) ?? { feel: false, text: '' },
+      retries: c.value(el.id, `${what} retries`, l.retries) ?? { feel: false, text: '3' },
+    };
+  });
+}
+
+/**
+ * Execution listeners (any element, the process) and user task listeners, with the deploy-time rules of Camunda 8.8
+ * (docs, *Execution listeners*, Limitations): no start listeners on start and boundary events, no end listeners on
+ * gateways and error end events.
+ */
+function addListeners(c: Collector, el: M, node: FlowNode): void {
+  const exec: M[] = ext(el, 'zeebe:ExecutionListeners')?.listeners ?? [];
+  if (exec.length) {
+    const specs = listenerSpecs(c, el, exec, 'execution listener');
+    for (const s of specs) if (s.eventType !== 'start' && s.eventType !== 'end') c.add(el.id, `execution listener event type '${s.eventType}' is not one of start, end`);
+    const start = specs.filter((s) => s.eventType === 'start');
+    const end = specs.filter((s) => s.eventType === 'end');
+    const label = node.type.replace(/([A-Z])/g, ' $1').toLowerCase();
+    if (start.length && (node.type === 'startEvent' || node.type === 'boundaryEvent')) c.add(el.id, `Execution listeners of type 'start' are not supported by ${label}s`);
+    if (end.length && node.type.endsWith('Gateway')) c.add(el.id, `Execution listeners of type 'end' are not supported by ${label}s`);
+    if (end.length && node.type === 'endEvent' && (el.eventDefinitions ?? [])[0]?.$type === 'bpmn:ErrorEventDefinition') c.add(el.id, "Execution listeners of type 'end' are not supported by error end events");
+    node.listeners = { start, end };
+  }
+  const task: M[] = ext(el, 'zeebe:TaskListeners')?.listeners ?? [];
+  if (task.length) {
+    if (node.type !== 'userTask' || !ext(el, 'zeebe:UserTask')) c.add(el.id, 'task listeners are only supported on Camunda user tasks (zeebe:userTask)');
+    const specs = listenerSpecs(c, el, task, 'task listener');
+    for (const s of specs) {
+      const event = TASK_LISTENER_EVENTS[s.eventType];
+      if (!event) c.add(el.id, `task listener event type '${s.eventType}' is not one of creating, assigning, updating, completing, canceling`);
+      // Camunda holds the termination until canceling listeners completed; this engine ends an element in one step
+      else if (event === 'canceling') c.add(el.id, "task listeners of event type 'canceling' are not supported by the embedded engine");
+      else s.eventType = event;
+    }
+    node.taskListeners = specs;
+  }
+}
+
 function buildNode(c: Collector, el: M, scopeId: string, messages: Map<string, M>): FlowNode {
   let type = TYPES[el.$type]!;
   if (type === 'subProcess' && el.triggeredByEvent) type = 'eventSubProcess';
@@ -214,9 +273,7 @@ function buildNode(c: Collector, el: M, scopeId: string, messages: Map<string, M
     children: [], startEvents: [], eventSubProcesses: [],
   };
   if (type.endsWith('Event')) node.event = eventDefinition(c, el, messages);
-  // listeners are jobs the engine would have to wait for: refuse rather than silently skip them
-  if (ext(el, 'zeebe:ExecutionListeners')?.listeners?.length) c.add(el.id, 'execution listeners are not supported by the embedded engine');
-  if (ext(el, 'zeebe:TaskListeners')?.listeners?.length) c.add(el.id, 'task listeners are not supported by the embedded engine');
+  addListeners(c, el, node);
   switch (type) {
     case 'serviceTask': case 'sendTask': case 'businessRuleTask':
       node.job = jobSpec(c, el);
@@ -393,6 +450,7 @@ function buildProcess(c: Collector, proc: M, messages: Map<string, M>): ProcessM
     event: null, interrupting: true, attachedTo: null, boundaryEvents: [], job: null, userTask: null, script: null,
     call: null, decision: null, multiInstance: null, inputs: [], outputs: [], children: [], startEvents: [], eventSubProcesses: [],
   };
+  addListeners(c, proc, root);
   const model: ProcessModel = {
     processId: proc.id, name: proc.name ?? null, nodes: { [proc.id]: root }, flows: {}, noneStart: null,
     messageStarts: [], signalStarts: [], timerStarts: [], linkCatches: {},

@@ -37,6 +37,18 @@ export interface JobSpec {
   headers: Record<string, string>;
 }
 
+/**
+ * A `zeebe:executionListener` (start / end) or `zeebe:taskListener` (creating, assigning, updating, completing):
+ * a job of `type` the element waits for (Camunda 8.8 docs, *Execution listeners*, *User task listeners*).
+ */
+export interface ListenerSpec {
+  eventType: string;
+  type: ValueSpec;
+  retries: ValueSpec;
+  /** the element's task headers, overridden by the listener's own */
+  headers: Record<string, string>;
+}
+
 export interface UserTaskSpec {
   assignee: ValueSpec | null;
   candidateGroups: ValueSpec | null;
@@ -98,6 +110,10 @@ export interface FlowNode {
   call: CallSpec | null;
   decision: CalledDecisionSpec | null;
   multiInstance: MultiInstanceSpec | null;
+  /** execution listeners by event type (start, end); absent when the element has none */
+  listeners?: { start: ListenerSpec[]; end: ListenerSpec[] };
+  /** user task listeners, in model order; absent when the task has none */
+  taskListeners?: ListenerSpec[];
   inputs: Mapping[];
   outputs: Mapping[];
   /** for scopes (process, sub-processes): their children */

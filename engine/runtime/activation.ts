@@ -4,7 +4,9 @@ import { prepareCallActivity } from '../behaviours/call-activity.js';
 import { prepareCatchEvent } from '../behaviours/catch-events.js';
 import { prepareEventBasedGateway } from '../behaviours/event-based-gateway.js';
 import { prepareEventSubProcess } from '../behaviours/event-sub-process.js';
+import { nextExecutionListener } from '../behaviours/execution-listeners.js';
 import { activateMultiInstanceBody } from '../behaviours/multi-instance.js';
+import { continueProcessStart } from '../behaviours/process.js';
 import { prepareScriptTask } from '../behaviours/script-task.js';
 import { prepareJob } from '../behaviours/service-task.js';
 import { prepareStartEvent } from '../behaviours/start-events.js';
@@ -28,14 +30,28 @@ export async function activate(run: Run, el: ElementRow): Promise<void> {
   const node = await run.nodeOf(el);
   if (el.type === MI_BODY) return activateMultiInstanceBody(run, el, node);
   const context = await visible(run, el.key);
-  const inputs = node.inputs.length ? evaluateMappings(node.inputs, context, 'input') : null;
+  // start listeners run after the input mappings: once they ran, the inputs are not applied again
+  const listenersRan = el.data.listener?.event === 'start';
+  const inputs = node.inputs.length && !listenersRan ? evaluateMappings(node.inputs, context, 'input') : null;
   const innerOfMi = el.data.loopCounter !== undefined;
   const ctxWithInputs = inputs ? { ...context, ...inputs } : context;
+  if (node.listeners?.start.length) {
+    const listener = await nextExecutionListener(run, el, node, 'start', ctxWithInputs);
+    if (listener) {
+      if (inputs) for (const [name, value] of Object.entries(inputs)) await setLocal(run, el.key, el.instanceKey, name, value);
+      delete el.data.pending;
+      await listener();
+      await run.saveElement(el);
+      return;
+    }
+  }
+  if (el.type === 'process') return continueProcessStart(run, el, node);
   // an inner instance of a multi-instance has its boundary events on the body
   const boundaries = innerOfMi ? [] : await planBoundaryEvents(run, el, node, ctxWithInputs);
   const prepared = await prepareBehaviour(run, el, node, ctxWithInputs);
   if (inputs) for (const [name, value] of Object.entries(inputs)) await setLocal(run, el.key, el.instanceKey, name, value);
   if (el.data.pending) delete el.data.pending;
+  if (el.data.listener) delete el.data.listener;
   el.state = 'ACTIVE';
   await run.saveElement(el);
   for (const b of boundaries) await b();

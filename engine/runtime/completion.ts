@@ -2,6 +2,7 @@ import { chooseExclusiveFlow } from '../behaviours/exclusive-gateway.js';
 import { chooseInclusiveFlows } from '../behaviours/inclusive-gateway.js';
 import { retryInclusiveJoins } from '../behaviours/gateway-joins.js';
 import { innerInstanceCompleted, innerOutput, propagateOutputCollection } from '../behaviours/multi-instance.js';
+import { nextExecutionListener } from '../behaviours/execution-listeners.js';
 import { completeProcess } from '../behaviours/process.js';
 import { isLinkThrow, jumpToLinkCatch } from '../behaviours/throw-events.js';
 import type { FlowNode, ProcessModel } from '../model/types.js';
@@ -20,14 +21,17 @@ import { propagate, visible } from './variables.js';
 export async function complete(run: Run, el: ElementRow): Promise<void> {
   const def = await run.definitionOf(el);
   const node = def.model.nodes[el.elementId]!;
-  if (el.type === 'process') return completeProcess(run, el);
   const isMiInner = el.data.loopCounter !== undefined;
   const isMiBody = el.type === MI_BODY;
   // nothing is written before the last evaluation below, so one read of the variables serves them all
   let visibleVars: Vars | null = null;
   const context = async () => (visibleVars ??= await visible(run, el.key));
-  const applyOutputs = !isMiInner && node.outputs.length > 0;
+  // end listeners run after the output mappings: once they ran, the outputs are not applied again
+  const listenersRan = el.data.listener?.event === 'end';
+  const applyOutputs = !isMiInner && node.outputs.length > 0 && !listenersRan;
   const outputs = applyOutputs ? evaluateMappings(node.outputs, await context(), 'output') : null;
+  if (node.listeners?.end.length && !isMiBody && await awaitEndListener(run, el, node, outputs, context)) return;
+  if (el.type === 'process') return completeProcess(run, el);
   const miOutput = isMiInner ? await innerOutput(run, el, node, context) : null;
   const flows = isMiInner ? [] : await chooseOutgoing(node, def.model, context);
   if (isMiBody) await propagateOutputCollection(run, el, node);
@@ -41,6 +45,20 @@ export async function complete(run: Run, el: ElementRow): Promise<void> {
   if (isLinkThrow(node)) return jumpToLinkCatch(run, scope, node, def.model);
   for (const flowId of flows) await takeFlow(run, scope, flowId, def.model);
   await afterChildLeft(run, scope);
+}
+
+/** Starts the element's next end listener (after writing the outputs): true while the element waits for it. */
+async function awaitEndListener(run: Run, el: ElementRow, node: FlowNode, outputs: Vars | null, context: () => Promise<Vars>): Promise<boolean> {
+  const listener = await nextExecutionListener(run, el, node, 'end', outputs ? { ...await context(), ...outputs } : await context());
+  if (!listener) return false;
+  if (outputs) await propagate(run, el.scopeKey!, outputs);
+  // the element is completing: nothing may trigger it any more
+  if (el.state === 'ACTIVE') await closeSubscriptions(run, el);
+  el.state = 'COMPLETING';
+  delete el.data.pending;
+  await listener();
+  await run.saveElement(el);
+  return true;
 }
 
 /** The outgoing flows to take: a gateway chooses (its behaviour), everything else takes them all. */

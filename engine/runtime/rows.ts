@@ -1,5 +1,8 @@
 /** Row shapes of the engine tables, as the runtime reads and writes them. */
 
+/** What a step of a command does to an element instance (runtime/run.ts). */
+export type StepKind = 'activate' | 'complete' | 'taskListener';
+
 export interface ElementData {
   /** converging gateways: tokens waiting per gateway and incoming flow */
   joins?: Record<string, Record<string, number>>;
@@ -8,11 +11,28 @@ export interface ElementData {
   /** multi-instance inner instance */
   loopCounter?: number;
   /** a step that raised an incident and is re-run on resolve */
-  pending?: 'activate' | 'complete';
+  pending?: StepKind;
   /** event sub-process / boundary / event: variables of the trigger, applied on activation */
   triggerVariables?: Record<string, unknown>;
   /** the interrupting event sub-process that took over this scope */
   interrupted?: boolean;
+  /**
+   * Listeners in progress (behaviours/execution-listeners.ts, user-task-listeners.ts): the event, the next
+   * listener to run (`index`) and the job of the one running; for a task listener also the task and the transition.
+   */
+  listener?: ListenerState;
+  /** a process with start listeners: how it started, applied once they completed */
+  processStart?: { startId: string; triggerVariables?: Record<string, unknown> };
+}
+
+export interface ListenerState {
+  event: string;
+  index: number;
+  jobKey?: string;
+  /** task listeners: the user task, what the transition carries (variables, assignee, changes) and the corrections so far */
+  taskKey?: string;
+  transition?: Record<string, unknown>;
+  corrections?: Record<string, unknown>;
 }
 
 export interface ElementRow {
@@ -58,7 +78,8 @@ export interface JobRow {
 
 export interface UserTaskRow {
   task_key: string;
-  state: 'CREATED' | 'COMPLETED' | 'CANCELED';
+  /** CREATING, ASSIGNING, UPDATING, COMPLETING: a transition waits for its task listeners (Camunda 8.8) */
+  state: 'CREATING' | 'CREATED' | 'ASSIGNING' | 'UPDATING' | 'COMPLETING' | 'COMPLETED' | 'CANCELED';
   instance_key: string;
   element_key: string;
   element_id: string;
