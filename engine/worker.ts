@@ -1,10 +1,10 @@
 import { EventEmitter } from 'node:events';
 import type { ActivatedJob, Engine, Variables } from './engine.js';
-import type { JobResultOfListener } from './behaviours/user-task-listeners.js';
+import type { JobCompletionResult } from './commands/jobs.js';
 
 /** What a job handler decides: every handler must say it explicitly. */
 export type JobResult =
-  | { outcome: 'complete'; variables?: Variables; result?: JobResultOfListener }
+  | { outcome: 'complete'; variables?: Variables; result?: JobCompletionResult }
   | { outcome: 'fail'; errorMessage: string; retries?: number; retryBackOffMs?: number }
   | { outcome: 'error'; errorCode: string; errorMessage?: string; variables?: Variables };
 

@@ -2,6 +2,7 @@ import { EngineError } from '../errors.js';
 import { throwError as propagateError } from '../behaviours/errors-and-escalations.js';
 import { completeJob as completeJobElement } from '../behaviours/service-task.js';
 import { raiseIncident } from '../runtime/incidents.js';
+import { adHocJobCompleted, type AdHocJobResult } from '../behaviours/ad-hoc-sub-process.js';
 import { executionListenerCompleted } from '../behaviours/execution-listeners.js';
 import { listenerUserTask, taskListenerCompleted, type JobResultOfListener, type ListenerUserTask } from '../behaviours/user-task-listeners.js';
 import type { ElementRow, JobRow, ListenerState } from '../runtime/rows.js';
@@ -78,7 +79,10 @@ function listenerJob(el: ElementRow | null, jobKey: string): { kind: JobKind; ev
   return { kind: state.event === 'start' || state.event === 'end' ? 'EXECUTION_LISTENER' : 'TASK_LISTENER', event: state.event, state };
 }
 
-export async function completeJob(ctx: CommandContext, key: string, variables: Variables = {}, result?: JobResultOfListener): Promise<void> {
+/** What a worker may complete a job with beyond variables: a task listener's decision, or an ad-hoc sub-process's. */
+export type JobCompletionResult = JobResultOfListener & AdHocJobResult;
+
+export async function completeJob(ctx: CommandContext, key: string, variables: Variables = {}, result?: JobCompletionResult): Promise<void> {
   checkVariables(variables);
   await ctx.command(async (run) => {
     const job = await jobFor(ctx, key, 'complete');
@@ -86,7 +90,8 @@ export async function completeJob(ctx: CommandContext, key: string, variables: V
     const listener = listenerJob(el, key);
     if (listener?.kind === 'EXECUTION_LISTENER') return executionListenerCompleted(run, el!, job, variables);
     if (listener?.kind === 'TASK_LISTENER') return taskListenerCompleted(run, el!, job, variables, result);
-    if (result) throw new EngineError('INVALID_ARGUMENT', `job ${key} is not a user task listener's job: a job result (deny, corrections) is for task listeners only`);
+    if (el?.type === 'adHocSubProcess') return adHocJobCompleted(run, el, await run.nodeOf(el), job, variables, result);
+    if (result) throw new EngineError('INVALID_ARGUMENT', `job ${key} is not a user task listener's job: a job result is for task listeners and ad-hoc sub-processes only`);
     return completeJobElement(run, job, variables);
   });
 }

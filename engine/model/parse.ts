@@ -4,7 +4,7 @@ import zeebeSchema from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'j
 import { feelSyntaxError, valueSpec } from '../feel/feel.js';
 import { checkTimerSyntax } from '../runtime/timer-spec.js';
 import type {
-  CallSpec, CalledDecisionSpec, DeployProblem, ElementType, EventDefinition, FlowNode, JobSpec, ListenerSpec, Mapping, MultiInstanceSpec,
+  AdHocElement, AdHocSpec, CallSpec, CalledDecisionSpec, DeployProblem, ElementType, EventDefinition, FlowNode, JobSpec, ListenerSpec, Mapping, MultiInstanceSpec,
   ProcessModel, SequenceFlow, UserTaskSpec, ValueSpec,
 } from './types.js';
 import { computeInclusiveReachers } from './reachability.js';
@@ -21,7 +21,7 @@ const TYPES: Record<string, ElementType> = {
   'bpmn:ReceiveTask': 'receiveTask', 'bpmn:ManualTask': 'manualTask', 'bpmn:Task': 'task',
   'bpmn:ExclusiveGateway': 'exclusiveGateway', 'bpmn:ParallelGateway': 'parallelGateway',
   'bpmn:InclusiveGateway': 'inclusiveGateway', 'bpmn:EventBasedGateway': 'eventBasedGateway',
-  'bpmn:SubProcess': 'subProcess', 'bpmn:CallActivity': 'callActivity',
+  'bpmn:SubProcess': 'subProcess', 'bpmn:AdHocSubProcess': 'adHocSubProcess', 'bpmn:CallActivity': 'callActivity',
 };
 
 /** Elements that carry no behaviour and may appear anywhere. */
@@ -258,6 +258,82 @@ function addListeners(c: Collector, el: M, node: FlowNode): void {
   }
 }
 
+function adHocSpec(c: Collector, el: M): AdHocSpec {
+  const z = ext(el, 'zeebe:AdHoc');
+  return {
+    activeElementsCollection: c.expression(el.id, 'active elements collection', z?.activeElementsCollection),
+    completionCondition: c.expression(el.id, 'completion condition', el.completionCondition?.body),
+    cancelRemainingInstances: el.cancelRemainingInstances !== false,
+    outputCollection: z?.outputCollection || null,
+    outputElement: c.expression(el.id, 'output element', z?.outputElement),
+  } as AdHocSpec;
+}
+
+/**
+ * The ad-hoc sub-process's activatable elements (no incoming flow, not a boundary event or an event sub-process)
+ * with what Camunda 8.8 puts in `adHocSubProcessElements`; and its constraints: no start or end events, one activity at least.
+ */
+function describeAdHocElements(c: Collector, el: M, node: FlowNode, model: ProcessModel): void {
+  const inner: M[] = (el.flowElements ?? []).filter((f: M) => TYPES[f.$type]);
+  if (inner.some((f) => f.$type === 'bpmn:StartEvent' || f.$type === 'bpmn:EndEvent')) c.add(el.id, 'an ad-hoc sub-process must not have start or end events');
+  const activities = inner.filter((f) => /Task$|SubProcess$|CallActivity$/.test(f.$type) && !f.triggeredByEvent);
+  if (!activities.length) c.add(el.id, 'an ad-hoc sub-process must have at least one activity');
+  if (node.adHoc!.outputCollection && !node.adHoc!.outputElement) c.add(el.id, 'an ad-hoc sub-process with an output collection needs an output element');
+  node.adHoc!.elements = inner
+    .filter((f) => !(f.incoming ?? []).length && f.$type !== 'bpmn:BoundaryEvent' && !f.triggeredByEvent && model.nodes[f.id])
+    .map((f) => {
+      const properties: Record<string, string> = {};
+      for (const p of ext(f, 'zeebe:Properties')?.properties ?? []) properties[p.name] = p.value ?? '';
+      const io = ext(f, 'zeebe:IoMapping');
+      const sources = [...(io?.inputParameters ?? []), ...(io?.outputParameters ?? [])].map((p: M) => String(p.source ?? ''));
+      return {
+        elementId: f.id, elementName: f.name ?? null, documentation: (f.documentation ?? []).map((d: M) => d.text).join('\n') || null,
+        properties, parameters: sources.flatMap(fromAiParameters),
+      };
+    });
+}
+
+/** The `fromAi(value, description, type, schema, options)` calls of an expression (positional or named arguments). */
+function fromAiParameters(expression: string): AdHocElement['parameters'] {
+  const found: AdHocElement['parameters'] = [];
+  const re = /fromAi\s*\(/g;
+  for (let m = re.exec(expression); m; m = re.exec(expression)) {
+    let depth = 1;
+    let i = re.lastIndex;
+    let inString = false;
+    const args: string[] = [''];
+    for (; i < expression.length && depth > 0; i++) {
+      const ch = expression[i]!;
+      if (inString) {
+        if (ch === '\\') { args[args.length - 1] += ch + (expression[++i] ?? ''); continue; }
+        if (ch === '"') inString = false;
+      } else if (ch === '"') inString = true;
+      else if (ch === '(' || ch === '[' || ch === '{') depth++;
+      else if (ch === ')' || ch === ']' || ch === '}') { depth--; if (depth === 0) break; }
+      else if (ch === ',' && depth === 1) { args.push(''); continue; }
+      args[args.length - 1] += ch;
+    }
+    const named = new Map<string, string>();
+    const positional: string[] = [];
+    for (const a of args.map((x) => x.trim())) {
+      const n = /^(value|description|type|schema|options)\s*:\s*([\s\S]*)$/.exec(a);
+      if (n) named.set(n[1]!, n[2]!.trim());
+      else positional.push(a);
+    }
+    const arg = (name: string, index: number) => named.get(name) ?? positional[index];
+    const text = (v: string | undefined) => (v && /^".*"$/s.test(v) ? JSON.parse(v) as string : null);
+    const json = (v: string | undefined) => { try { return v ? JSON.parse(v.replace(/(\w+)\s*:/g, '"$1":')) as unknown : undefined; } catch { return undefined; } };
+    const value = arg('value', 0) ?? '';
+    const parameter: AdHocElement['parameters'][number] = { name: value.split('.').pop()!.trim(), description: text(arg('description', 1)), type: text(arg('type', 2)) };
+    const schema = json(arg('schema', 3));
+    const options = json(arg('options', 4));
+    if (schema !== undefined) parameter.schema = schema;
+    if (options !== undefined) parameter.options = options;
+    found.push(parameter);
+  }
+  return found;
+}
+
 function buildNode(c: Collector, el: M, scopeId: string, messages: Map<string, M>): FlowNode {
   let type = TYPES[el.$type]!;
   if (type === 'subProcess' && el.triggeredByEvent) type = 'eventSubProcess';
@@ -311,6 +387,10 @@ function buildNode(c: Collector, el: M, scopeId: string, messages: Map<string, M
     case 'callActivity':
       node.call = callSpec(c, el);
       break;
+    case 'adHocSubProcess':
+      node.adHoc = adHocSpec(c, el);
+      node.job = jobSpec(c, el);
+      break;
     default:
       break;
   }
@@ -344,7 +424,8 @@ function walkScope(c: Collector, container: M, scopeId: string, model: ProcessMo
     scope.children.push(node.id);
     if (node.type === 'startEvent') scope.startEvents.push(node.id);
     if (node.type === 'eventSubProcess') scope.eventSubProcesses.push(node.id);
-    if (node.type === 'subProcess' || node.type === 'eventSubProcess') walkScope(c, el, node.id, model, messages);
+    if (node.type === 'subProcess' || node.type === 'eventSubProcess' || node.type === 'adHocSubProcess') walkScope(c, el, node.id, model, messages);
+    if (node.type === 'adHocSubProcess') describeAdHocElements(c, el, node, model);
   }
 }
 

@@ -84,11 +84,32 @@ export interface CalledDecisionSpec {
   versionTag: string | null;
 }
 
+/** One element an ad-hoc sub-process can activate, as `adHocSubProcessElements` describes it (Camunda 8.8). */
+export interface AdHocElement {
+  elementId: string;
+  elementName: string | null;
+  documentation: string | null;
+  properties: Record<string, string>;
+  /** the `fromAi(…)` calls of the element's input mappings: what an AI agent must provide */
+  parameters: Array<{ name: string; description: string | null; type: string | null; schema?: unknown; options?: unknown }>;
+}
+
+/** `bpmn:adHocSubProcess` with `zeebe:adHoc` (Camunda 8.8 docs, *Ad-hoc sub-processes*). */
+export interface AdHocSpec {
+  activeElementsCollection: ValueSpec | null;
+  completionCondition: ValueSpec | null;
+  cancelRemainingInstances: boolean;
+  outputCollection: string | null;
+  outputElement: ValueSpec | null;
+  /** inner elements without incoming flows: what may be activated */
+  elements: AdHocElement[];
+}
+
 export type ElementType =
   | 'startEvent' | 'endEvent' | 'intermediateCatchEvent' | 'intermediateThrowEvent' | 'boundaryEvent'
   | 'serviceTask' | 'sendTask' | 'businessRuleTask' | 'scriptTask' | 'userTask' | 'receiveTask' | 'manualTask' | 'task'
   | 'exclusiveGateway' | 'parallelGateway' | 'inclusiveGateway' | 'eventBasedGateway'
-  | 'subProcess' | 'eventSubProcess' | 'callActivity' | 'process';
+  | 'subProcess' | 'eventSubProcess' | 'adHocSubProcess' | 'callActivity' | 'process';
 
 export interface FlowNode {
   id: string;
@@ -109,6 +130,8 @@ export interface FlowNode {
   script: { expression: ValueSpec; resultVariable: string } | null;
   call: CallSpec | null;
   decision: CalledDecisionSpec | null;
+  /** ad-hoc sub-process (a `job` too when a job worker drives it) */
+  adHoc?: AdHocSpec;
   multiInstance: MultiInstanceSpec | null;
   /** execution listeners by event type (start, end); absent when the element has none */
   listeners?: { start: ListenerSpec[]; end: ListenerSpec[] };

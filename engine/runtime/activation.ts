@@ -1,3 +1,4 @@
+import { prepareAdHocSubProcess } from '../behaviours/ad-hoc-sub-process.js';
 import { prepareBusinessRuleTask } from '../behaviours/business-rule-task.js';
 import { prepareBoundaryEvent, planBoundaryEvents } from '../behaviours/boundary-events.js';
 import { prepareCallActivity } from '../behaviours/call-activity.js';
@@ -83,6 +84,8 @@ function prepareBehaviour(run: Run, el: ElementRow, node: FlowNode, context: Var
       return prepareThrowEvent(run, el, node, context);
     case 'subProcess':
       return prepareSubProcess(run, el, node);
+    case 'adHocSubProcess':
+      return prepareAdHocSubProcess(run, el, node, context);
     case 'eventSubProcess':
       return prepareEventSubProcess(run, el, node);
     case 'callActivity':

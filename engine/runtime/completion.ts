@@ -1,3 +1,4 @@
+import { adHocMayComplete, prepareAdHocPathEnd } from '../behaviours/ad-hoc-sub-process.js';
 import { chooseExclusiveFlow } from '../behaviours/exclusive-gateway.js';
 import { chooseInclusiveFlows } from '../behaviours/inclusive-gateway.js';
 import { retryInclusiveJoins } from '../behaviours/gateway-joins.js';
@@ -34,11 +35,15 @@ export async function complete(run: Run, el: ElementRow): Promise<void> {
   if (el.type === 'process') return completeProcess(run, el);
   const miOutput = isMiInner ? await innerOutput(run, el, node, context) : null;
   const flows = isMiInner ? [] : await chooseOutgoing(node, def.model, context);
+  // the end of a path inside an ad-hoc sub-process: its output element and completion condition
+  const adHocScope = !isMiInner && !flows.length ? def.model.nodes[node.scopeId] : undefined;
+  const adHocEnd = adHocScope?.type === 'adHocSubProcess' ? await prepareAdHocPathEnd(run, el, adHocScope, context) : null;
   if (isMiBody) await propagateOutputCollection(run, el, node);
   if (outputs) await propagate(run, el.scopeKey!, outputs);
   await closeSubscriptions(run, el);
   await run.deleteElement(el);
   await run.history(el, 'ELEMENT_COMPLETED');
+  if (adHocEnd) await adHocEnd();
   const scope = el.scopeKey ? await run.element(el.scopeKey) : null;
   if (!scope) return;
   if (isMiInner) return innerInstanceCompleted(run, scope, node, miOutput, el.data.loopCounter!);
@@ -76,6 +81,7 @@ export async function afterChildLeft(run: Run, scope: ElementRow): Promise<void>
   const pendingTokens = Object.values(scope.data.joins ?? {}).some((t) => Object.values(t).some((n) => n > 0));
   if (pendingTokens) return;
   if (scope.state !== 'ACTIVE') return;
+  if (scope.type === 'adHocSubProcess' && !adHocMayComplete(scope, await run.nodeOf(scope))) return;
   // a child this command created or read, and has not deleted, is still there: nothing to count
   for (const row of run.cache.values()) if (row?.scopeKey === scope.key) return;
   if ((await countChildren(run.db, scope.key)) === 0) run.enqueue('complete', scope.key);

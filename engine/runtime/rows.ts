@@ -21,6 +21,8 @@ export interface ElementData {
    * listener to run (`index`) and the job of the one running; for a task listener also the task and the transition.
    */
   listener?: ListenerState;
+  /** ad-hoc sub-process: its completion condition held (or its job worker said so) */
+  adHoc?: { fulfilled: boolean };
   /** a process with start listeners: how it started, applied once they completed */
   processStart?: { startId: string; triggerVariables?: Record<string, unknown> };
 }

@@ -61,9 +61,9 @@ describe('engine / execution listeners', () => {
     // the gateway's start listener may decide the way (docs: "calculate and set variables that determine the outgoing path")
     await complete('route-start');
     await complete('endA-start');
-    expect((await t.engine.getInstance(pi)).state, 'the process end listener still runs').to.equal('ACTIVE');
+    expect((await t.engine.getInstance(pi))!.state, 'the process end listener still runs').to.equal('ACTIVE');
     await complete('proc-end', { closed: true });
-    expect((await t.engine.getInstance(pi)).state).to.equal('COMPLETED');
+    expect((await t.engine.getInstance(pi))!.state).to.equal('COMPLETED');
     expect(await completedPath(t.engine, pi)).to.deep.equal(['start', 'check', 'route', 'endA']);
 
     const history = await t.engine.history(pi);

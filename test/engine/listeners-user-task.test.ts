@@ -124,7 +124,7 @@ describe('engine / user task listeners', () => {
     await t.engine.resolveIncident(incident!.incidentKey);
     expect(await jobsOf(t.engine, 'tl-complete-1')).to.have.length(0);
     await t.engine.completeJob((await oneJob(t.engine, 'tl-complete-2')).key);
-    expect((await t.engine.getInstance(pi)).state).to.equal('COMPLETED');
+    expect((await t.engine.getInstance(pi))!.state).to.equal('COMPLETED');
   });
 
   it('given a completing transition waiting for its listener, when the instance is cancelled, then the task is CANCELED and the listener job is gone', async () => {
