@@ -30,7 +30,7 @@ export interface ActivatedJob {
   retries: number;
   deadline: number;
   variables: Variables;
-  /** Zeebe's job kind: the element's own job, or the job of an execution or user task listener */
+  /** Zeebe's job kind: the element's own job, an ad-hoc sub-process's job worker, or the job of an execution or user task listener */
   kind: JobKind;
   /** for listener jobs: START, END (execution) or CREATING, ASSIGNING, UPDATING, COMPLETING (user task) */
   listenerEventType: string | null;
@@ -38,7 +38,7 @@ export interface ActivatedJob {
   userTask?: ListenerUserTask;
 }
 
-export type JobKind = 'BPMN_ELEMENT' | 'EXECUTION_LISTENER' | 'TASK_LISTENER';
+export type JobKind = 'BPMN_ELEMENT' | 'EXECUTION_LISTENER' | 'TASK_LISTENER' | 'AD_HOC_SUB_PROCESS';
 
 export async function activateJobs(ctx: CommandContext, r: { type: string; maxJobsToActivate: number; timeoutMs: number; worker: string; fetchVariables?: string[] }): Promise<ActivatedJob[]> {
   if (!(r.maxJobsToActivate > 0) || !(r.timeoutMs > 0)) throw new EngineError('INVALID_ARGUMENT', 'maxJobsToActivate and timeoutMs must be positive');
@@ -50,13 +50,14 @@ export async function activateJobs(ctx: CommandContext, r: { type: string; maxJo
     for (const job of rows) {
       await store.markActivated(ctx.driver, job.job_key, deadline, r.worker);
       let variables = await visible(run, job.element_key);
-      const listener = listenerJob(await run.element(job.element_key), job.job_key);
+      const owner = await run.element(job.element_key);
+      const listener = listenerJob(owner, job.job_key);
       if (r.fetchVariables) variables = Object.fromEntries(r.fetchVariables.filter((n) => n in variables).map((n) => [n, variables[n]]));
       jobs.push({
         key: job.job_key, type: job.type, processInstanceKey: job.instance_key, bpmnProcessId: job.process_id,
         processDefinitionKey: job.def_key, elementId: job.element_id, elementInstanceKey: job.element_key,
         customHeaders: JSON.parse(job.headers) as Record<string, string>, worker: r.worker, retries: Number(job.retries), deadline, variables,
-        kind: listener?.kind ?? 'BPMN_ELEMENT', listenerEventType: listener?.event.toUpperCase() ?? null,
+        kind: listener?.kind ?? (owner?.type === 'adHocSubProcess' ? 'AD_HOC_SUB_PROCESS' : 'BPMN_ELEMENT'), listenerEventType: listener?.event.toUpperCase() ?? null,
         ...(listener?.kind === 'TASK_LISTENER' ? { userTask: await listenerUserTask(run, listener.state) } : {}),
       });
     }

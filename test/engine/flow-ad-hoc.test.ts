@@ -150,7 +150,7 @@ describe('engine / ad-hoc sub-processes', () => {
     })]);
     const pi = await start(t.engine, 'ah-agent-job', { question: 'weather?' });
     const first = await oneJob(t.engine, 'ai-agent');
-    expect(first.elementId).to.equal('tools');
+    expect(first).to.include({ elementId: 'tools', kind: 'AD_HOC_SUB_PROCESS' });
     expect((first.variables['adHocSubProcessElements'] as Array<{ elementId: string }>).map((e) => e.elementId)).to.deep.equal(['getWeather', 'getTime']);
     expect((await refusal(t.engine.completeJob(first.key, {}, { activateElements: [{ elementId: 'nope' }] }))).code).to.equal('INVALID_ARGUMENT');
     await t.engine.completeJob(first.key, { agentContext: { turn: 1 } }, { activateElements: [{ elementId: 'getWeather', variables: { toolCall: { city: 'Hangzhou' } } }] });
