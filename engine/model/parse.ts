@@ -115,6 +115,8 @@ function eventDefinition(c: Collector, el: M, messages: Map<string, M>): EventDe
     }
     case 'bpmn:TerminateEventDefinition':
       return { kind: 'terminate' };
+    case 'bpmn:CompensateEventDefinition':
+      return { kind: 'compensation', activityRef: d.activityRef?.id ?? null };
     case 'bpmn:LinkEventDefinition':
       if (!d.name) c.add(el.id, 'link event without a link name');
       return { kind: 'link', linkName: d.name ?? '' };
@@ -280,7 +282,7 @@ function describeAdHocElements(c: Collector, el: M, node: FlowNode, model: Proce
   if (!activities.length) c.add(el.id, 'an ad-hoc sub-process must have at least one activity');
   if (node.adHoc!.outputCollection && !node.adHoc!.outputElement) c.add(el.id, 'an ad-hoc sub-process with an output collection needs an output element');
   node.adHoc!.elements = inner
-    .filter((f) => !(f.incoming ?? []).length && f.$type !== 'bpmn:BoundaryEvent' && !f.triggeredByEvent && model.nodes[f.id])
+    .filter((f) => !(f.incoming ?? []).length && f.$type !== 'bpmn:BoundaryEvent' && !f.triggeredByEvent && !f.isForCompensation && model.nodes[f.id])
     .map((f) => {
       const properties: Record<string, string> = {};
       for (const p of ext(f, 'zeebe:Properties')?.properties ?? []) properties[p.name] = p.value ?? '';
@@ -349,6 +351,7 @@ function buildNode(c: Collector, el: M, scopeId: string, messages: Map<string, M
     children: [], startEvents: [], eventSubProcesses: [],
   };
   if (type.endsWith('Event')) node.event = eventDefinition(c, el, messages);
+  if (el.isForCompensation) node.isForCompensation = true;
   addListeners(c, el, node);
   switch (type) {
     case 'serviceTask': case 'sendTask': case 'businessRuleTask':
@@ -436,7 +439,7 @@ function checkScopes(c: Collector, model: ProcessModel): void {
       if (!host) c.add(node.id, 'boundary event not attached to an activity');
       else host.boundaryEvents.push(node.id);
       const kind = node.event?.kind;
-      if (kind && !['timer', 'message', 'signal', 'error', 'escalation'].includes(kind)) c.add(node.id, `${kind} boundary events are not supported`);
+      if (kind && !['timer', 'message', 'signal', 'error', 'escalation', 'compensation'].includes(kind)) c.add(node.id, `${kind} boundary events are not supported`);
     }
     if (node.type === 'subProcess') {
       const starts = node.startEvents.map((s) => model.nodes[s]!);
@@ -455,8 +458,8 @@ function checkScopes(c: Collector, model: ProcessModel): void {
     if (node.type === 'intermediateCatchEvent' && !['timer', 'message', 'signal', 'link'].includes(node.event?.kind ?? '')) {
       c.add(node.id, `intermediate catch events must be timer, message, signal or link (found ${node.event?.kind})`);
     }
-    if (node.type === 'intermediateThrowEvent' && !['none', 'escalation', 'signal', 'link', 'message'].includes(node.event?.kind ?? '')) {
-      c.add(node.id, `intermediate throw events must be none, escalation, signal, link or message (found ${node.event?.kind})`);
+    if (node.type === 'intermediateThrowEvent' && !['none', 'escalation', 'signal', 'link', 'message', 'compensation'].includes(node.event?.kind ?? '')) {
+      c.add(node.id, `intermediate throw events must be none, escalation, signal, link, message or compensation (found ${node.event?.kind})`);
     }
     if (node.type === 'endEvent' && node.event?.kind === 'error' && !node.event.errorCode) c.add(node.id, 'error end event without an error code');
     if (node.type === 'endEvent' && node.event?.kind === 'escalation' && !node.event.escalationCode) c.add(node.id, 'escalation end event without an escalation code');
@@ -525,6 +528,47 @@ function checkUniqueCatches(c: Collector, model: ProcessModel): void {
   }
 }
 
+/** Associations (source id → target ids) of the process and its sub-processes: how a compensation boundary names its handler. */
+function associations(container: M, found = new Map<string, string[]>()): Map<string, string[]> {
+  for (const a of container.artifacts ?? []) {
+    if (a.$type === 'bpmn:Association' && a.sourceRef?.id && a.targetRef?.id) found.set(a.sourceRef.id, [...(found.get(a.sourceRef.id) ?? []), a.targetRef.id]);
+  }
+  for (const f of container.flowElements ?? []) if (f.flowElements || f.artifacts) associations(f, found);
+  return found;
+}
+
+/**
+ * Compensation as Camunda 8.8 executes it (docs, *Compensation events*, *Compensation handler*): a compensation boundary
+ * event names its handler by an association; the handler (`isForCompensation`) has no sequence flows; a throw event's
+ * `activityRef` names an activity of its own scope (or, inside an event sub-process, of the scope around it) that has a
+ * compensation boundary event.
+ */
+function linkCompensation(c: Collector, model: ProcessModel, assoc: Map<string, string[]>): void {
+  for (const node of Object.values(model.nodes)) {
+    if (node.isForCompensation && (node.incoming.length || node.outgoing.length)) c.add(node.id, 'a compensation handler must not have incoming or outgoing sequence flows');
+    if (node.type === 'boundaryEvent' && node.event?.kind === 'compensation') {
+      const handler = (assoc.get(node.id) ?? []).map((id) => model.nodes[id]).find((n) => n?.isForCompensation);
+      if (!handler) c.add(node.id, 'a compensation boundary event needs an association to a compensation handler (an activity marked isForCompensation)');
+      if (node.outgoing.length) c.add(node.id, 'a compensation boundary event must not have outgoing sequence flows');
+      const host = node.attachedTo ? model.nodes[node.attachedTo] : undefined;
+      if (host && handler) {
+        if (host.compensation) c.add(node.id, `activity ${host.id} has more than one compensation boundary event`);
+        host.compensation = { handlerId: handler.id };
+      }
+    }
+    if (node.event?.kind === 'compensation' && node.type === 'startEvent') c.add(node.id, 'compensation start events are not supported by Camunda 8.8');
+  }
+  for (const node of Object.values(model.nodes)) {
+    if ((node.type !== 'intermediateThrowEvent' && node.type !== 'endEvent') || node.event?.kind !== 'compensation' || !node.event.activityRef) continue;
+    const target = model.nodes[node.event.activityRef];
+    const scope = model.nodes[node.scopeId];
+    const scopeId = scope?.type === 'eventSubProcess' ? scope.scopeId : node.scopeId;
+    if (!target || !target.compensation || (target.scopeId !== scopeId && target.scopeId !== node.scopeId)) {
+      c.add(node.id, `the compensation activityRef '${node.event.activityRef}' must name an activity of the same scope with a compensation boundary event`);
+    }
+  }
+}
+
 function buildProcess(c: Collector, proc: M, messages: Map<string, M>): ProcessModel {
   const root: FlowNode = {
     id: proc.id, name: proc.name ?? null, type: 'process', scopeId: '', incoming: [], outgoing: [], defaultFlow: null,
@@ -549,6 +593,7 @@ function buildProcess(c: Collector, proc: M, messages: Map<string, M>): ProcessM
     else if (kind === 'timer') model.timerStarts.push(id);
   }
   if (!root.startEvents.length) c.add(proc.id, 'process without a start event');
+  linkCompensation(c, model, associations(proc));
   computeInclusiveReachers(model);
   return model;
 }

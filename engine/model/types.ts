@@ -24,7 +24,9 @@ export type EventDefinition =
   | { kind: 'error'; errorCode: string | null; codeExpr: ValueSpec | null }
   | { kind: 'escalation'; escalationCode: string | null; codeExpr: ValueSpec | null }
   | { kind: 'terminate' }
-  | { kind: 'link'; linkName: string };
+  | { kind: 'link'; linkName: string }
+  /** compensation throw (all completed activities of the scope, or `activityRef`) or boundary event */
+  | { kind: 'compensation'; activityRef: string | null };
 
 export interface TimerSpec {
   type: 'duration' | 'date' | 'cycle';
@@ -130,6 +132,10 @@ export interface FlowNode {
   script: { expression: ValueSpec; resultVariable: string } | null;
   call: CallSpec | null;
   decision: CalledDecisionSpec | null;
+  /** an activity with a compensation boundary event: its compensation handler (an activity with `isForCompensation`) */
+  compensation?: { handlerId: string };
+  /** a compensation handler: never reached by a sequence flow, only by a compensation throw event */
+  isForCompensation?: boolean;
   /** ad-hoc sub-process (a `job` too when a job worker drives it) */
   adHoc?: AdHocSpec;
   multiInstance: MultiInstanceSpec | null;

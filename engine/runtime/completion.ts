@@ -1,4 +1,5 @@
 import { adHocMayComplete, prepareAdHocPathEnd } from '../behaviours/ad-hoc-sub-process.js';
+import { compensationHandlerCompleted, recordCompensable } from '../behaviours/compensation.js';
 import { chooseExclusiveFlow } from '../behaviours/exclusive-gateway.js';
 import { chooseInclusiveFlows } from '../behaviours/inclusive-gateway.js';
 import { retryInclusiveJoins } from '../behaviours/gateway-joins.js';
@@ -46,6 +47,8 @@ export async function complete(run: Run, el: ElementRow): Promise<void> {
   if (adHocEnd) await adHocEnd();
   const scope = el.scopeKey ? await run.element(el.scopeKey) : null;
   if (!scope) return;
+  if (node.compensation || el.data.compensable) await recordCompensable(run, scope, node, el);
+  if (el.data.compensationFor) await compensationHandlerCompleted(run, el.data.compensationFor);
   if (isMiInner) return innerInstanceCompleted(run, scope, node, miOutput, el.data.loopCounter!);
   if (isLinkThrow(node)) return jumpToLinkCatch(run, scope, node, def.model);
   for (const flowId of flows) await takeFlow(run, scope, flowId, def.model);

@@ -21,6 +21,12 @@ export interface ElementData {
    * listener to run (`index`) and the job of the one running; for a task listener also the task and the transition.
    */
   listener?: ListenerState;
+  /** a scope: the completed activities whose compensation handlers a compensation throw event may invoke */
+  compensable?: Array<{ activityId: string; handlerId: string; nested?: boolean }>;
+  /** a compensation handler: the throw event waiting for it */
+  compensationFor?: string;
+  /** a compensation throw event: how many of its handlers are still running */
+  compensating?: number;
   /** ad-hoc sub-process: its completion condition held (or its job worker said so) */
   adHoc?: { fulfilled: boolean };
   /** a process with start listeners: how it started, applied once they completed */
