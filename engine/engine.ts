@@ -7,6 +7,8 @@ import { exporterPosition, saveExporterPosition } from './commands/exporters.js'
 import { resolveIncident } from './commands/incidents.js';
 import { cancelInstance, createInstance, setVariables, type CreateInstanceRequest } from './commands/instances.js';
 import { migrateInstance, previewMigration, type MigrationPlan, type MigrationPreview } from './commands/migrate.js';
+import type { JobCompletionResult } from './commands/jobs.js';
+import { activateAdHocSubProcessActivities } from './commands/ad-hoc.js';
 import { activateJobs, completeJob, failJob, throwError, updateJobRetries, type ActivatedJob } from './commands/jobs.js';
 import { broadcastSignal, publishMessage } from './commands/messages.js';
 import { assignUserTask, completeUserTask, updateUserTask } from './commands/user-tasks.js';
@@ -149,6 +151,11 @@ export class Engine extends EventEmitter {
     return setVariables(this.ctx, scopeKey, variables, options);
   }
 
+  /** Activates inner elements of an active ad-hoc sub-process instance, each with optional local variables. */
+  activateAdHocSubProcessActivities(adHocSubProcessInstanceKey: string, elements: Array<{ elementId: string; variables?: Variables }>): Promise<void> {
+    return activateAdHocSubProcessActivities(this.ctx, adHocSubProcessInstanceKey, elements);
+  }
+
   publishMessage(m: { name: string; correlationKey?: string; variables?: Variables; timeToLiveMs?: number; messageId?: string }): Promise<{ messageKey: string }> {
     return publishMessage(this.ctx, m);
   }
@@ -159,7 +166,11 @@ export class Engine extends EventEmitter {
     return activateJobs(this.ctx, r);
   }
 
-  completeJob(key: string, variables: Variables = {}): Promise<void> { return completeJob(this.ctx, key, variables); }
+  /**
+   * `result` (Camunda 8.8 job results): a user task listener's job denies the transition or corrects the task; an ad-hoc
+   * sub-process's job activates inner elements or declares the completion condition fulfilled
+   */
+  completeJob(key: string, variables: Variables = {}, result?: JobCompletionResult): Promise<void> { return completeJob(this.ctx, key, variables, result); }
 
   failJob(key: string, f: { retries: number; errorMessage?: string; retryBackOffMs?: number; variables?: Variables }): Promise<void> {
     return failJob(this.ctx, key, f);

@@ -1,6 +1,7 @@
 /** The embedded BPMN engine: Zeebe semantics, state in SQL. See engine/README.md. */
 export { Engine, type ActivatedJob, type DeployResource, type DeployedProcess, type EngineOptions, type Variables } from './engine.js';
 export { JobWorker, type JobResult, type JobWorkerOptions } from './worker.js';
+export type { Corrections, JobResultOfListener, ListenerUserTask } from './behaviours/user-task-listeners.js';
 export { SystemClock, TestClock, type Clock } from './clock.js';
 export { EngineError, type EngineErrorCode } from './errors.js';
 export { GroupCommit, type GroupCommitOptions } from './group-commit.js';

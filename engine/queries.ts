@@ -26,7 +26,7 @@ export interface TimerFilter { processInstanceKey?: string; limit?: number }
 
 export interface UserTask {
   userTaskKey: string;
-  state: 'CREATED' | 'COMPLETED' | 'CANCELED';
+  state: UserTaskRow['state'];
   processInstanceKey: string;
   elementInstanceKey: string;
   elementId: string;

@@ -1,9 +1,10 @@
 import { EventEmitter } from 'node:events';
 import type { ActivatedJob, Engine, Variables } from './engine.js';
+import type { JobCompletionResult } from './commands/jobs.js';
 
 /** What a job handler decides: every handler must say it explicitly. */
 export type JobResult =
-  | { outcome: 'complete'; variables?: Variables }
+  | { outcome: 'complete'; variables?: Variables; result?: JobCompletionResult }
   | { outcome: 'fail'; errorMessage: string; retries?: number; retryBackOffMs?: number }
   | { outcome: 'error'; errorCode: string; errorMessage?: string; variables?: Variables };
 
@@ -92,7 +93,7 @@ export class JobWorker extends EventEmitter {
       result = { outcome: 'fail', errorMessage: (err as Error)?.message ?? String(err), retries: job.retries - 1 };
     }
     try {
-      if (result.outcome === 'complete') await this.engine.completeJob(job.key, result.variables ?? {});
+      if (result.outcome === 'complete') await this.engine.completeJob(job.key, result.variables ?? {}, result.result);
       else if (result.outcome === 'fail') {
         await this.engine.failJob(job.key, {
           retries: result.retries ?? job.retries - 1, errorMessage: result.errorMessage,

@@ -2,6 +2,7 @@ import { EngineError } from '../errors.js';
 import * as instances from '../store/instances.js';
 import { deleteInstanceVariables } from '../store/variables.js';
 import { closeSubscriptions } from '../runtime/event-subscriptions.js';
+import type { FlowNode } from '../model/types.js';
 import type { ElementRow, InstanceRow } from '../runtime/rows.js';
 import type { Definition, Run, Vars } from '../runtime/run.js';
 import { localVariables, setLocal } from '../runtime/variables.js';
@@ -27,15 +28,39 @@ export async function createInstance(run: Run, def: Definition, vars: Vars, star
   const root: ElementRow = { key, instanceKey: key, elementId: def.processId, type: 'process', scopeKey: null, state: 'ACTIVE', data: depth ? { depth } : {} };
   await run.insertElement(root);
   for (const [name, value] of Object.entries(vars)) await setLocal(run, key, key, name, value, false);
-  await run.history(root, 'ELEMENT_ACTIVATED', { version: def.version, parentInstanceKey: row.parent_instance_key });
-  const processNode = def.model.nodes[def.processId]!;
-  await openEventSubProcessSubscriptions(run, root, processNode);
   const start = startId ?? def.model.noneStart;
   if (!start) throw new EngineError('INVALID_STATE', `process ${def.processId} has no none start event`);
+  const processNode = def.model.nodes[def.processId]!;
+  if (processNode.listeners?.start.length) {
+    // the process's start listeners run first (activation.ts); the start event waits for them
+    root.state = 'ACTIVATING';
+    root.data.processStart = triggerVars ? { startId: start, triggerVariables: triggerVars } : { startId: start };
+    await run.saveElement(root);
+    run.enqueue('activate', root.key);
+    return key;
+  }
+  await startProcess(run, root, processNode, start, triggerVars);
+  return key;
+}
+
+/** The process's start listeners completed: it starts at the start event it was created for. */
+export async function continueProcessStart(run: Run, root: ElementRow, processNode: FlowNode): Promise<void> {
+  const { startId, triggerVariables } = root.data.processStart!;
+  delete root.data.processStart;
+  delete root.data.listener;
+  delete root.data.pending;
+  root.state = 'ACTIVE';
+  await run.saveElement(root);
+  await startProcess(run, root, processNode, startId, triggerVariables);
+}
+
+async function startProcess(run: Run, root: ElementRow, processNode: FlowNode, start: string, triggerVars: Vars | undefined): Promise<void> {
+  const inst = await run.instance(root.instanceKey);
+  await run.history(root, 'ELEMENT_ACTIVATED', { version: inst.version, parentInstanceKey: inst.parent_instance_key });
+  await openEventSubProcessSubscriptions(run, root, processNode);
   const startEl = await run.newElement(root, start, 'startEvent');
   if (triggerVars) startEl.data.triggerVariables = triggerVars;
   run.enqueue('activate', startEl.key);
-  return key;
 }
 
 /** Nothing is left in the process: it completes, and a caller (call activity) goes on. */

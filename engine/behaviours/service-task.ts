@@ -1,4 +1,4 @@
-import type { FlowNode } from '../model/types.js';
+import type { FlowNode, JobSpec } from '../model/types.js';
 import { deleteJob, insertJob } from '../store/jobs.js';
 import type { Prepared } from '../runtime/activation.js';
 import { evaluate, evaluateString } from '../runtime/expressions.js';
@@ -12,19 +12,30 @@ import { applyResultVariables } from '../runtime/variables.js';
  * completion completes the element. Failures, retries and BPMN errors are commands/jobs.ts.
  */
 export async function prepareJob(run: Run, el: ElementRow, node: FlowNode, context: Vars, extraHeaders?: Record<string, string>): Promise<Prepared> {
-  const type = await evaluateString(run, el, node.job!.type, `job type of ${node.id}`, context);
-  const retriesRaw = await evaluate(run, el, node.job!.retries, `job retries of ${node.id}`, context);
+  const spec = extraHeaders ? { ...node.job!, headers: { ...node.job!.headers, ...extraHeaders } } : node.job!;
+  const create = await prepareJobRow(run, el, spec, node.id, context);
+  return async () => void (await create());
+}
+
+/**
+ * Evaluates a job's type and retries (a failure is an incident before anything is written) and returns the
+ * write that creates it, giving its key. Also the jobs of execution and task listeners (`listener` in the history).
+ */
+export async function prepareJobRow(run: Run, el: ElementRow, spec: Pick<JobSpec, 'type' | 'retries' | 'headers'>, of: string, context: Vars, listener?: Record<string, string>): Promise<() => Promise<string>> {
+  const type = await evaluateString(run, el, spec.type, `job type of ${of}`, context);
+  const retriesRaw = await evaluate(run, el, spec.retries, `job retries of ${of}`, context);
   const retries = Number(retriesRaw);
-  if (!Number.isInteger(retries) || retries < 0) throw new Incident('EXTRACT_VALUE_ERROR', `job retries of ${node.id}: expected a whole number but got ${json(retriesRaw)}`);
+  if (!Number.isInteger(retries) || retries < 0) throw new Incident('EXTRACT_VALUE_ERROR', `job retries of ${of}: expected a whole number but got ${json(retriesRaw)}`);
   return async () => {
     const inst = await run.instance(el.instanceKey);
     const key = run.nextKey();
     await insertJob(run.db, {
       jobKey: key, type, instanceKey: el.instanceKey, elementKey: el.key, elementId: el.elementId, processId: inst.process_id,
-      defKey: inst.def_key, retries, headers: json(extraHeaders ? { ...node.job!.headers, ...extraHeaders } : node.job!.headers), createdAt: run.now,
+      defKey: inst.def_key, retries, headers: json(spec.headers), createdAt: run.now,
     });
-    await run.history(el, 'JOB_CREATED', { jobKey: key, type, retries });
+    await run.history(el, 'JOB_CREATED', listener ? { jobKey: key, type, retries, ...listener } : { jobKey: key, type, retries });
     run.effects.jobTypes.add(type);
+    return key;
   };
 }
 

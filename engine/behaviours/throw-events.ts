@@ -5,13 +5,14 @@ import type { ElementRow } from '../runtime/rows.js';
 import { Incident, type Run, type Vars } from '../runtime/run.js';
 import { terminate } from '../runtime/termination.js';
 import { localVariables } from '../runtime/variables.js';
+import { prepareCompensationThrow } from './compensation.js';
 import { throwError, throwEscalation } from './errors-and-escalations.js';
 import { prepareJob } from './service-task.js';
 import { broadcastSignal } from './signals.js';
 
 /**
  * Intermediate throw and end events: none, message (a job, like a send task), signal, error,
- * escalation, terminate, link. An end event's scope completes when nothing else is left in it.
+ * escalation, terminate, link, compensation (compensation.ts). An end event's scope completes when nothing else is left in it.
  */
 export async function prepareThrowEvent(run: Run, el: ElementRow, node: FlowNode, context: Vars): Promise<Prepared> {
   const ev = node.event!;
@@ -39,6 +40,7 @@ export async function prepareThrowEvent(run: Run, el: ElementRow, node: FlowNode
       if (await run.element(el.key)) run.enqueue('complete', el.key);
     };
   }
+  if (ev.kind === 'compensation') return prepareCompensationThrow(run, el, node);
   if (ev.kind === 'terminate') {
     return async () => {
       const scope = (await run.element(el.scopeKey!))!;

@@ -1,5 +1,6 @@
 import type { FlowNode, ValueSpec } from '../model/types.js';
-import { insertUserTask, markTaskEnded } from '../store/user-tasks.js';
+import { insertUserTask, markTaskEnded, setAssignee, type NewUserTask } from '../store/user-tasks.js';
+import { hasTaskListeners, startTaskTransition } from './user-task-listeners.js';
 import type { Prepared } from '../runtime/activation.js';
 import { evaluate, evaluateString } from '../runtime/expressions.js';
 import type { ElementRow, UserTaskRow } from '../runtime/rows.js';
@@ -23,18 +24,15 @@ export async function prepareUserTask(run: Run, el: ElementRow, node: FlowNode, 
   return async () => {
     const inst = await run.instance(el.instanceKey);
     const key = run.nextKey();
-    await insertUserTask(run.db, {
+    const listened = hasTaskListeners(node, 'creating') || (!!assignee && hasTaskListeners(node, 'assigning'));
+    const task: NewUserTask = {
       taskKey: key, instanceKey: el.instanceKey, elementKey: el.key, elementId: el.elementId, processId: inst.process_id, defKey: inst.def_key,
-      name: node.name, assignee: assignee || null, candidateGroups, candidateUsers, dueDate, followUpDate, formId: spec.formId, formKey: spec.formKey,
-      priority, createdAt: run.now,
-    });
-    await run.history(el, 'USER_TASK_CREATED', { userTaskKey: key, assignee: null, candidateGroups, candidateUsers, dueDate, followUpDate, formId: spec.formId, priority });
-    run.effects.userTaskEvents.push({ intent: 'CREATED', taskKey: key });
-    if (assignee) {
-      // Zeebe 8.8 creates the task first and assigns it in a second step
-      await run.history(el, 'USER_TASK_ASSIGNED', { userTaskKey: key, assignee });
-      run.effects.userTaskEvents.push({ intent: 'ASSIGNED', taskKey: key });
-    }
+      name: node.name, assignee: listened ? null : assignee || null, candidateGroups, candidateUsers, dueDate, followUpDate, formId: spec.formId,
+      formKey: spec.formKey, priority, createdAt: run.now, state: hasTaskListeners(node, 'creating') ? 'CREATING' : 'CREATED',
+    };
+    await insertUserTask(run.db, task);
+    if (await startTaskTransition(run, el, node, key, 'creating', { assignee: assignee || null })) return;
+    await taskCreated(run, el, node, task, assignee || null);
   };
 }
 
@@ -70,6 +68,23 @@ export async function evaluateAssignment(run: Run, el: ElementRow, node: FlowNod
     dueDate: await date(spec.dueDate, 'due date'),
     followUpDate: await date(spec.followUpDate, 'follow-up date'),
   };
+}
+
+/** The task exists (after its creating listeners): its CREATED record, then the assignment the process specifies. */
+export async function taskCreated(run: Run, el: ElementRow, node: FlowNode, task: Omit<NewUserTask, 'instanceKey' | 'elementKey' | 'elementId' | 'processId' | 'defKey' | 'name' | 'createdAt'>, assignee: string | null): Promise<void> {
+  const { taskKey: key, candidateGroups, candidateUsers, dueDate, followUpDate, formId, priority } = task;
+  await run.history(el, 'USER_TASK_CREATED', { userTaskKey: key, assignee: null, candidateGroups, candidateUsers, dueDate, followUpDate, formId, priority });
+  run.effects.userTaskEvents.push({ intent: 'CREATED', taskKey: key });
+  if (!assignee) return;
+  // Zeebe 8.8 creates the task first and assigns it in a second step (which assigning listeners see)
+  if (await startTaskTransition(run, el, node, key, 'assigning', { assignee })) return;
+  if (task.assignee !== assignee) await setAssignee(run.db, key, assignee);
+  await taskAssigned(run, el, key, assignee);
+}
+
+export async function taskAssigned(run: Run, el: ElementRow | null, key: string, assignee: string | null): Promise<void> {
+  await run.history(el, 'USER_TASK_ASSIGNED', { userTaskKey: key, assignee });
+  run.effects.userTaskEvents.push({ intent: 'ASSIGNED', taskKey: key });
 }
 
 /** Someone completed the task: its variables are applied and the element completes. */

@@ -2,7 +2,10 @@ import { EngineError } from '../errors.js';
 import { throwError as propagateError } from '../behaviours/errors-and-escalations.js';
 import { completeJob as completeJobElement } from '../behaviours/service-task.js';
 import { raiseIncident } from '../runtime/incidents.js';
-import type { JobRow } from '../runtime/rows.js';
+import { adHocJobCompleted, type AdHocJobResult } from '../behaviours/ad-hoc-sub-process.js';
+import { executionListenerCompleted } from '../behaviours/execution-listeners.js';
+import { listenerUserTask, taskListenerCompleted, type JobResultOfListener, type ListenerUserTask } from '../behaviours/user-task-listeners.js';
+import type { ElementRow, JobRow, ListenerState } from '../runtime/rows.js';
 import { Incident } from '../runtime/run.js';
 import { setVariables, visible } from '../runtime/variables.js';
 import * as store from '../store/jobs.js';
@@ -27,7 +30,15 @@ export interface ActivatedJob {
   retries: number;
   deadline: number;
   variables: Variables;
+  /** Zeebe's job kind: the element's own job, an ad-hoc sub-process's job worker, or the job of an execution or user task listener */
+  kind: JobKind;
+  /** for listener jobs: START, END (execution) or CREATING, ASSIGNING, UPDATING, COMPLETING (user task) */
+  listenerEventType: string | null;
+  /** task listener jobs: the user task as the transition sees it (Camunda 8.8's `job.userTask`) */
+  userTask?: ListenerUserTask;
 }
+
+export type JobKind = 'BPMN_ELEMENT' | 'EXECUTION_LISTENER' | 'TASK_LISTENER' | 'AD_HOC_SUB_PROCESS';
 
 export async function activateJobs(ctx: CommandContext, r: { type: string; maxJobsToActivate: number; timeoutMs: number; worker: string; fetchVariables?: string[] }): Promise<ActivatedJob[]> {
   if (!(r.maxJobsToActivate > 0) || !(r.timeoutMs > 0)) throw new EngineError('INVALID_ARGUMENT', 'maxJobsToActivate and timeoutMs must be positive');
@@ -39,11 +50,15 @@ export async function activateJobs(ctx: CommandContext, r: { type: string; maxJo
     for (const job of rows) {
       await store.markActivated(ctx.driver, job.job_key, deadline, r.worker);
       let variables = await visible(run, job.element_key);
+      const owner = await run.element(job.element_key);
+      const listener = listenerJob(owner, job.job_key);
       if (r.fetchVariables) variables = Object.fromEntries(r.fetchVariables.filter((n) => n in variables).map((n) => [n, variables[n]]));
       jobs.push({
         key: job.job_key, type: job.type, processInstanceKey: job.instance_key, bpmnProcessId: job.process_id,
         processDefinitionKey: job.def_key, elementId: job.element_id, elementInstanceKey: job.element_key,
         customHeaders: JSON.parse(job.headers) as Record<string, string>, worker: r.worker, retries: Number(job.retries), deadline, variables,
+        kind: listener?.kind ?? (owner?.type === 'adHocSubProcess' ? 'AD_HOC_SUB_PROCESS' : 'BPMN_ELEMENT'), listenerEventType: listener?.event.toUpperCase() ?? null,
+        ...(listener?.kind === 'TASK_LISTENER' ? { userTask: await listenerUserTask(run, listener.state) } : {}),
       });
     }
     if (rows.length) ctx.scheduleWake(r.timeoutMs);
@@ -58,9 +73,28 @@ async function jobFor(ctx: CommandContext, key: string, action: string): Promise
   return job;
 }
 
-export async function completeJob(ctx: CommandContext, key: string, variables: Variables = {}): Promise<void> {
+/** Which listener (if any) a job runs: the element's `data.listener` names its job. */
+function listenerJob(el: ElementRow | null, jobKey: string): { kind: JobKind; event: string; state: ListenerState } | null {
+  const state = el?.data.listener;
+  if (!state || state.jobKey !== jobKey) return null;
+  return { kind: state.event === 'start' || state.event === 'end' ? 'EXECUTION_LISTENER' : 'TASK_LISTENER', event: state.event, state };
+}
+
+/** What a worker may complete a job with beyond variables: a task listener's decision, or an ad-hoc sub-process's. */
+export type JobCompletionResult = JobResultOfListener & AdHocJobResult;
+
+export async function completeJob(ctx: CommandContext, key: string, variables: Variables = {}, result?: JobCompletionResult): Promise<void> {
   checkVariables(variables);
-  await ctx.command(async (run) => completeJobElement(run, await jobFor(ctx, key, 'complete'), variables));
+  await ctx.command(async (run) => {
+    const job = await jobFor(ctx, key, 'complete');
+    const el = await run.element(job.element_key);
+    const listener = listenerJob(el, key);
+    if (listener?.kind === 'EXECUTION_LISTENER') return executionListenerCompleted(run, el!, job, variables);
+    if (listener?.kind === 'TASK_LISTENER') return taskListenerCompleted(run, el!, job, variables, result);
+    if (el?.type === 'adHocSubProcess') return adHocJobCompleted(run, el, await run.nodeOf(el), job, variables, result);
+    if (result) throw new EngineError('INVALID_ARGUMENT', `job ${key} is not a user task listener's job: a job result is for task listeners and ad-hoc sub-processes only`);
+    return completeJobElement(run, job, variables);
+  });
 }
 
 export async function failJob(ctx: CommandContext, key: string, f: { retries: number; errorMessage?: string; retryBackOffMs?: number; variables?: Variables }): Promise<void> {
@@ -79,7 +113,10 @@ export async function failJob(ctx: CommandContext, key: string, f: { retries: nu
     } else {
       await store.markFailed(ctx.driver, key, f.errorMessage ?? null);
       await run.history(el, 'JOB_FAILED', { jobKey: key, retries: 0, errorMessage: f.errorMessage ?? null });
-      if (el) await raiseIncident(run, el, 'activate', new Incident('JOB_NO_RETRIES', f.errorMessage || 'no more retries left'), key);
+      // Zeebe's incident types for listener jobs: EXECUTION_LISTENER_NO_RETRIES, TASK_LISTENER_NO_RETRIES
+      const kind = listenerJob(el, key)?.kind;
+      const errorType = kind === 'EXECUTION_LISTENER' ? 'EXECUTION_LISTENER_NO_RETRIES' : kind === 'TASK_LISTENER' ? 'TASK_LISTENER_NO_RETRIES' : 'JOB_NO_RETRIES';
+      if (el) await raiseIncident(run, el, 'activate', new Incident(errorType, f.errorMessage || 'no more retries left'), key);
     }
   });
 }
@@ -92,6 +129,8 @@ export async function throwError(ctx: CommandContext, key: string, e: { errorCod
     const job = await jobFor(ctx, key, 'throw an error for');
     const el = await run.element(job.element_key);
     if (!el) return;
+    // Camunda 8.8: "Throwing a BPMN error is not supported for execution listener jobs" (nor for task listeners)
+    if (listenerJob(el, key)) throw new EngineError('INVALID_STATE', `cannot throw a BPMN error for job ${key}: it is a listener's job`);
     const caught = await propagateError(run, el, e.errorCode, e.errorMessage ?? '', e.variables ?? {}, key);
     if (!caught) {
       await store.markErrorThrown(ctx.driver, key, e.errorMessage ?? null);

@@ -1,6 +1,8 @@
 import { EngineError } from '../errors.js';
-import { completeUserTask as completeTaskElement } from '../behaviours/user-task.js';
+import { completeUserTask as completeTaskElement, taskAssigned } from '../behaviours/user-task.js';
+import { startTaskTransition, type TaskEvent } from '../behaviours/user-task-listeners.js';
 import type { UserTaskRow } from '../runtime/rows.js';
+import type { Run } from '../runtime/run.js';
 import * as store from '../store/user-tasks.js';
 import { checkVariables, type CommandContext, type Variables } from './context.js';
 
@@ -13,17 +15,27 @@ async function openTask(ctx: CommandContext, key: string): Promise<UserTaskRow> 
   return task;
 }
 
+/** Task listeners of the transition, if any: true when the transition now waits for them. */
+async function listened(run: Run, task: UserTaskRow, event: TaskEvent, transition: Record<string, unknown>): Promise<boolean> {
+  const el = await run.element(task.element_key);
+  return !!el && startTaskTransition(run, el, await run.nodeOf(el), task.task_key, event, transition);
+}
+
 export async function completeUserTask(ctx: CommandContext, key: string, variables: Variables = {}, options: { completedBy?: string } = {}): Promise<void> {
   checkVariables(variables);
-  await ctx.command(async (run) => completeTaskElement(run, await openTask(ctx, key), variables, options.completedBy ?? null));
+  await ctx.command(async (run) => {
+    const task = await openTask(ctx, key);
+    if (await listened(run, task, 'completing', { variables, completedBy: options.completedBy ?? null })) return;
+    await completeTaskElement(run, task, variables, options.completedBy ?? null);
+  });
 }
 
 export async function assignUserTask(ctx: CommandContext, key: string, assignee: string | null): Promise<void> {
   await ctx.command(async (run) => {
     const task = await openTask(ctx, key);
+    if (await listened(run, task, 'assigning', { assignee })) return;
     await store.setAssignee(ctx.driver, key, assignee);
-    await run.history(await run.element(task.element_key), 'USER_TASK_ASSIGNED', { userTaskKey: key, assignee });
-    run.effects.userTaskEvents.push({ intent: 'ASSIGNED', taskKey: key });
+    await taskAssigned(run, await run.element(task.element_key), key, assignee);
   });
 }
 
@@ -40,9 +52,10 @@ export async function updateUserTask(ctx: CommandContext, key: string, changes: 
   }
   await ctx.command(async (run) => {
     const task = await openTask(ctx, key);
-    const written = await store.updateUserTask(ctx.driver, key, {
-      dueDate, followUpDate, candidateGroups: changes.candidateGroups, candidateUsers: changes.candidateUsers, priority: changes.priority,
-    });
+    const checked = { dueDate, followUpDate, candidateGroups: changes.candidateGroups, candidateUsers: changes.candidateUsers, priority: changes.priority };
+    const given = Object.fromEntries(Object.entries(checked).filter(([, v]) => v !== undefined));
+    if (Object.keys(given).length && await listened(run, task, 'updating', { changes: given })) return;
+    const written = await store.updateUserTask(ctx.driver, key, checked);
     if (!written) return;
     await run.history(await run.element(task.element_key), 'USER_TASK_UPDATED', { userTaskKey: key, ...changes });
     run.effects.userTaskEvents.push({ intent: 'UPDATED', taskKey: key });

@@ -4,7 +4,7 @@ import zeebeSchema from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'j
 import { feelSyntaxError, valueSpec } from '../feel/feel.js';
 import { checkTimerSyntax } from '../runtime/timer-spec.js';
 import type {
-  CallSpec, CalledDecisionSpec, DeployProblem, ElementType, EventDefinition, FlowNode, JobSpec, Mapping, MultiInstanceSpec,
+  AdHocElement, AdHocSpec, CallSpec, CalledDecisionSpec, DeployProblem, ElementType, EventDefinition, FlowNode, JobSpec, ListenerSpec, Mapping, MultiInstanceSpec,
   ProcessModel, SequenceFlow, UserTaskSpec, ValueSpec,
 } from './types.js';
 import { computeInclusiveReachers } from './reachability.js';
@@ -22,7 +22,7 @@ const TYPES: Record<string, ElementType> = {
   'bpmn:ReceiveTask': 'receiveTask', 'bpmn:ManualTask': 'manualTask', 'bpmn:Task': 'task',
   'bpmn:ExclusiveGateway': 'exclusiveGateway', 'bpmn:ParallelGateway': 'parallelGateway',
   'bpmn:InclusiveGateway': 'inclusiveGateway', 'bpmn:EventBasedGateway': 'eventBasedGateway',
-  'bpmn:SubProcess': 'subProcess', 'bpmn:CallActivity': 'callActivity',
+  'bpmn:SubProcess': 'subProcess', 'bpmn:AdHocSubProcess': 'adHocSubProcess', 'bpmn:CallActivity': 'callActivity',
 };
 
 /** Elements that carry no behaviour and may appear anywhere. */
@@ -116,6 +116,8 @@ function eventDefinition(c: Collector, el: M, messages: Map<string, M>): EventDe
     }
     case 'bpmn:TerminateEventDefinition':
       return { kind: 'terminate' };
+    case 'bpmn:CompensateEventDefinition':
+      return { kind: 'compensation', activityRef: d.activityRef?.id ?? null };
     case 'bpmn:LinkEventDefinition':
       if (!d.name) c.add(el.id, 'link event without a link name');
       return { kind: 'link', linkName: d.name ?? '' };
@@ -227,6 +229,141 @@ function calledDecisionSpec(c: Collector, el: M): CalledDecisionSpec {
   };
 }
 
+const TASK_LISTENER_EVENTS: Record<string, string> = {
+  creating: 'creating', assigning: 'assigning', updating: 'updating', completing: 'completing', canceling: 'canceling',
+  // the names of Camunda 8.7 (still read by 8.8)
+  create: 'creating', assignment: 'assigning', update: 'updating', complete: 'completing', cancel: 'canceling',
+};
+
+function listenerSpecs(c: Collector, el: M, listeners: M[], what: string): ListenerSpec[] {
+  const elementHeaders: Record<string, string> = {};
+  for (const h of ext(el, 'zeebe:TaskHeaders')?.values ?? []) elementHeaders[h.key] = h.value ?? '';
+  const seen = new Set<string>();
+  return listeners.map((l: M) => {
+    const eventType = String(l.eventType ?? '');
+    if (!l.type) c.add(el.id, `${what} without a job type`);
+    const key = `${eventType}/${String(l.type ?? '')}`;
+    if (seen.has(key)) c.add(el.id, `${what}s must have unique combinations of eventType and type: '${eventType}' and '${String(l.type)}' appear twice`);
+    seen.add(key);
+    const headers = { ...elementHeaders };
+    for (const h of l.headers?.values ?? []) headers[h.key] = h.value ?? '';
+    return {
+      eventType, headers,
+      type: c.value(el.id, `${what} job type`, l.type) ?? { feel: false, text: '' },
+      retries: c.value(el.id, `${what} retries`, l.retries) ?? { feel: false, text: '3' },
+    };
+  });
+}
+
+/**
+ * Execution listeners (any element, the process) and user task listeners, with the deploy-time rules of Camunda 8.8
+ * (docs, *Execution listeners*, Limitations): no start listeners on start and boundary events, no end listeners on
+ * gateways and error end events.
+ */
+function addListeners(c: Collector, el: M, node: FlowNode): void {
+  const exec: M[] = ext(el, 'zeebe:ExecutionListeners')?.listeners ?? [];
+  if (exec.length) {
+    const specs = listenerSpecs(c, el, exec, 'execution listener');
+    for (const s of specs) if (s.eventType !== 'start' && s.eventType !== 'end') c.add(el.id, `execution listener event type '${s.eventType}' is not one of start, end`);
+    const start = specs.filter((s) => s.eventType === 'start');
+    const end = specs.filter((s) => s.eventType === 'end');
+    const label = node.type.replace(/([A-Z])/g, ' $1').toLowerCase();
+    if (start.length && (node.type === 'startEvent' || node.type === 'boundaryEvent')) c.add(el.id, `Execution listeners of type 'start' are not supported by ${label}s`);
+    if (end.length && node.type.endsWith('Gateway')) c.add(el.id, `Execution listeners of type 'end' are not supported by ${label}s`);
+    if (end.length && node.type === 'endEvent' && (el.eventDefinitions ?? [])[0]?.$type === 'bpmn:ErrorEventDefinition') c.add(el.id, "Execution listeners of type 'end' are not supported by error end events");
+    node.listeners = { start, end };
+  }
+  const task: M[] = ext(el, 'zeebe:TaskListeners')?.listeners ?? [];
+  if (task.length) {
+    if (node.type !== 'userTask' || !ext(el, 'zeebe:UserTask')) c.add(el.id, 'task listeners are only supported on Camunda user tasks (zeebe:userTask)');
+    const specs = listenerSpecs(c, el, task, 'task listener');
+    for (const s of specs) {
+      const event = TASK_LISTENER_EVENTS[s.eventType];
+      if (!event) c.add(el.id, `task listener event type '${s.eventType}' is not one of creating, assigning, updating, completing, canceling`);
+      // Camunda holds the termination until canceling listeners completed; this engine ends an element in one step
+      else if (event === 'canceling') c.add(el.id, "task listeners of event type 'canceling' are not supported by the embedded engine");
+      else s.eventType = event;
+    }
+    node.taskListeners = specs;
+  }
+}
+
+function adHocSpec(c: Collector, el: M): AdHocSpec {
+  const z = ext(el, 'zeebe:AdHoc');
+  return {
+    activeElementsCollection: c.expression(el.id, 'active elements collection', z?.activeElementsCollection),
+    completionCondition: c.expression(el.id, 'completion condition', el.completionCondition?.body),
+    cancelRemainingInstances: el.cancelRemainingInstances !== false,
+    outputCollection: z?.outputCollection || null,
+    outputElement: c.expression(el.id, 'output element', z?.outputElement),
+  } as AdHocSpec;
+}
+
+/**
+ * The ad-hoc sub-process's activatable elements (no incoming flow, not a boundary event or an event sub-process)
+ * with what Camunda 8.8 puts in `adHocSubProcessElements`; and its constraints: no start or end events, one activity at least.
+ */
+function describeAdHocElements(c: Collector, el: M, node: FlowNode, model: ProcessModel): void {
+  const inner: M[] = (el.flowElements ?? []).filter((f: M) => TYPES[f.$type]);
+  if (inner.some((f) => f.$type === 'bpmn:StartEvent' || f.$type === 'bpmn:EndEvent')) c.add(el.id, 'an ad-hoc sub-process must not have start or end events');
+  const activities = inner.filter((f) => /Task$|SubProcess$|CallActivity$/.test(f.$type) && !f.triggeredByEvent);
+  if (!activities.length) c.add(el.id, 'an ad-hoc sub-process must have at least one activity');
+  if (node.adHoc!.outputCollection && !node.adHoc!.outputElement) c.add(el.id, 'an ad-hoc sub-process with an output collection needs an output element');
+  node.adHoc!.elements = inner
+    .filter((f) => !(f.incoming ?? []).length && f.$type !== 'bpmn:BoundaryEvent' && !f.triggeredByEvent && !f.isForCompensation && model.nodes[f.id])
+    .map((f) => {
+      const properties: Record<string, string> = {};
+      for (const p of ext(f, 'zeebe:Properties')?.properties ?? []) properties[p.name] = p.value ?? '';
+      const io = ext(f, 'zeebe:IoMapping');
+      const sources = [...(io?.inputParameters ?? []), ...(io?.outputParameters ?? [])].map((p: M) => String(p.source ?? ''));
+      return {
+        elementId: f.id, elementName: f.name ?? null, documentation: (f.documentation ?? []).map((d: M) => d.text).join('\n') || null,
+        properties, parameters: sources.flatMap(fromAiParameters),
+      };
+    });
+}
+
+/** The `fromAi(value, description, type, schema, options)` calls of an expression (positional or named arguments). */
+function fromAiParameters(expression: string): AdHocElement['parameters'] {
+  const found: AdHocElement['parameters'] = [];
+  const re = /fromAi\s*\(/g;
+  for (let m = re.exec(expression); m; m = re.exec(expression)) {
+    let depth = 1;
+    let i = re.lastIndex;
+    let inString = false;
+    const args: string[] = [''];
+    for (; i < expression.length && depth > 0; i++) {
+      const ch = expression[i]!;
+      if (inString) {
+        if (ch === '\\') { args[args.length - 1] += ch + (expression[++i] ?? ''); continue; }
+        if (ch === '"') inString = false;
+      } else if (ch === '"') inString = true;
+      else if (ch === '(' || ch === '[' || ch === '{') depth++;
+      else if (ch === ')' || ch === ']' || ch === '}') { depth--; if (depth === 0) break; }
+      else if (ch === ',' && depth === 1) { args.push(''); continue; }
+      args[args.length - 1] += ch;
+    }
+    const named = new Map<string, string>();
+    const positional: string[] = [];
+    for (const a of args.map((x) => x.trim())) {
+      const n = /^(value|description|type|schema|options)\s*:\s*([\s\S]*)$/.exec(a);
+      if (n) named.set(n[1]!, n[2]!.trim());
+      else positional.push(a);
+    }
+    const arg = (name: string, index: number) => named.get(name) ?? positional[index];
+    const text = (v: string | undefined) => (v && /^".*"$/s.test(v) ? JSON.parse(v) as string : null);
+    const json = (v: string | undefined) => { try { return v ? JSON.parse(v.replace(/(\w+)\s*:/g, '"$1":')) as unknown : undefined; } catch { return undefined; } };
+    const value = arg('value', 0) ?? '';
+    const parameter: AdHocElement['parameters'][number] = { name: value.split('.').pop()!.trim(), description: text(arg('description', 1)), type: text(arg('type', 2)) };
+    const schema = json(arg('schema', 3));
+    const options = json(arg('options', 4));
+    if (schema !== undefined) parameter.schema = schema;
+    if (options !== undefined) parameter.options = options;
+    found.push(parameter);
+  }
+  return found;
+}
+
 function buildNode(c: Collector, el: M, scopeId: string, messages: Map<string, M>): FlowNode {
   let type = TYPES[el.$type]!;
   if (type === 'subProcess' && el.triggeredByEvent) type = 'eventSubProcess';
@@ -242,9 +379,8 @@ function buildNode(c: Collector, el: M, scopeId: string, messages: Map<string, M
     children: [], startEvents: [], eventSubProcesses: [],
   };
   if (type.endsWith('Event')) node.event = eventDefinition(c, el, messages);
-  // listeners are jobs the engine would have to wait for: refuse rather than silently skip them
-  if (ext(el, 'zeebe:ExecutionListeners')?.listeners?.length) c.add(el.id, 'execution listeners are not supported by the embedded engine');
-  if (ext(el, 'zeebe:TaskListeners')?.listeners?.length) c.add(el.id, 'task listeners are not supported by the embedded engine');
+  if (el.isForCompensation) node.isForCompensation = true;
+  addListeners(c, el, node);
   switch (type) {
     case 'serviceTask': case 'sendTask': case 'businessRuleTask':
       node.job = jobSpec(c, el);
@@ -282,6 +418,10 @@ function buildNode(c: Collector, el: M, scopeId: string, messages: Map<string, M
     case 'callActivity':
       node.call = callSpec(c, el);
       break;
+    case 'adHocSubProcess':
+      node.adHoc = adHocSpec(c, el);
+      node.job = jobSpec(c, el);
+      break;
     default:
       break;
   }
@@ -315,7 +455,8 @@ function walkScope(c: Collector, container: M, scopeId: string, model: ProcessMo
     scope.children.push(node.id);
     if (node.type === 'startEvent') scope.startEvents.push(node.id);
     if (node.type === 'eventSubProcess') scope.eventSubProcesses.push(node.id);
-    if (node.type === 'subProcess' || node.type === 'eventSubProcess') walkScope(c, el, node.id, model, messages);
+    if (node.type === 'subProcess' || node.type === 'eventSubProcess' || node.type === 'adHocSubProcess') walkScope(c, el, node.id, model, messages);
+    if (node.type === 'adHocSubProcess') describeAdHocElements(c, el, node, model);
   }
 }
 
@@ -326,7 +467,7 @@ function checkScopes(c: Collector, model: ProcessModel): void {
       if (!host) c.add(node.id, 'boundary event not attached to an activity');
       else host.boundaryEvents.push(node.id);
       const kind = node.event?.kind;
-      if (kind && !['timer', 'message', 'signal', 'error', 'escalation'].includes(kind)) c.add(node.id, `${kind} boundary events are not supported`);
+      if (kind && !['timer', 'message', 'signal', 'error', 'escalation', 'compensation'].includes(kind)) c.add(node.id, `${kind} boundary events are not supported`);
     }
     if (node.type === 'subProcess') {
       const starts = node.startEvents.map((s) => model.nodes[s]!);
@@ -345,8 +486,8 @@ function checkScopes(c: Collector, model: ProcessModel): void {
     if (node.type === 'intermediateCatchEvent' && !['timer', 'message', 'signal', 'link'].includes(node.event?.kind ?? '')) {
       c.add(node.id, `intermediate catch events must be timer, message, signal or link (found ${node.event?.kind})`);
     }
-    if (node.type === 'intermediateThrowEvent' && !['none', 'escalation', 'signal', 'link', 'message'].includes(node.event?.kind ?? '')) {
-      c.add(node.id, `intermediate throw events must be none, escalation, signal, link or message (found ${node.event?.kind})`);
+    if (node.type === 'intermediateThrowEvent' && !['none', 'escalation', 'signal', 'link', 'message', 'compensation'].includes(node.event?.kind ?? '')) {
+      c.add(node.id, `intermediate throw events must be none, escalation, signal, link, message or compensation (found ${node.event?.kind})`);
     }
     if (node.type === 'endEvent' && node.event?.kind === 'error' && !node.event.errorCode) c.add(node.id, 'error end event without an error code');
     if (node.type === 'endEvent' && node.event?.kind === 'escalation' && !node.event.escalationCode) c.add(node.id, 'escalation end event without an escalation code');
@@ -415,12 +556,54 @@ function checkUniqueCatches(c: Collector, model: ProcessModel): void {
   }
 }
 
+/** Associations (source id → target ids) of the process and its sub-processes: how a compensation boundary names its handler. */
+function associations(container: M, found = new Map<string, string[]>()): Map<string, string[]> {
+  for (const a of container.artifacts ?? []) {
+    if (a.$type === 'bpmn:Association' && a.sourceRef?.id && a.targetRef?.id) found.set(a.sourceRef.id, [...(found.get(a.sourceRef.id) ?? []), a.targetRef.id]);
+  }
+  for (const f of container.flowElements ?? []) if (f.flowElements || f.artifacts) associations(f, found);
+  return found;
+}
+
+/**
+ * Compensation as Camunda 8.8 executes it (docs, *Compensation events*, *Compensation handler*): a compensation boundary
+ * event names its handler by an association; the handler (`isForCompensation`) has no sequence flows; a throw event's
+ * `activityRef` names an activity of its own scope (or, inside an event sub-process, of the scope around it) that has a
+ * compensation boundary event.
+ */
+function linkCompensation(c: Collector, model: ProcessModel, assoc: Map<string, string[]>): void {
+  for (const node of Object.values(model.nodes)) {
+    if (node.isForCompensation && (node.incoming.length || node.outgoing.length)) c.add(node.id, 'a compensation handler must not have incoming or outgoing sequence flows');
+    if (node.type === 'boundaryEvent' && node.event?.kind === 'compensation') {
+      const handler = (assoc.get(node.id) ?? []).map((id) => model.nodes[id]).find((n) => n?.isForCompensation);
+      if (!handler) c.add(node.id, 'a compensation boundary event needs an association to a compensation handler (an activity marked isForCompensation)');
+      if (node.outgoing.length) c.add(node.id, 'a compensation boundary event must not have outgoing sequence flows');
+      const host = node.attachedTo ? model.nodes[node.attachedTo] : undefined;
+      if (host && handler) {
+        if (host.compensation) c.add(node.id, `activity ${host.id} has more than one compensation boundary event`);
+        host.compensation = { handlerId: handler.id };
+      }
+    }
+    if (node.event?.kind === 'compensation' && node.type === 'startEvent') c.add(node.id, 'compensation start events are not supported by Camunda 8.8');
+  }
+  for (const node of Object.values(model.nodes)) {
+    if ((node.type !== 'intermediateThrowEvent' && node.type !== 'endEvent') || node.event?.kind !== 'compensation' || !node.event.activityRef) continue;
+    const target = model.nodes[node.event.activityRef];
+    const scope = model.nodes[node.scopeId];
+    const scopeId = scope?.type === 'eventSubProcess' ? scope.scopeId : node.scopeId;
+    if (!target || !target.compensation || (target.scopeId !== scopeId && target.scopeId !== node.scopeId)) {
+      c.add(node.id, `the compensation activityRef '${node.event.activityRef}' must name an activity of the same scope with a compensation boundary event`);
+    }
+  }
+}
+
 function buildProcess(c: Collector, proc: M, messages: Map<string, M>): ProcessModel {
   const root: FlowNode = {
     id: proc.id, name: proc.name ?? null, type: 'process', scopeId: '', incoming: [], outgoing: [], defaultFlow: null,
     event: null, interrupting: true, attachedTo: null, boundaryEvents: [], job: null, userTask: null, script: null,
     call: null, decision: null, multiInstance: null, inputs: [], outputs: [], children: [], startEvents: [], eventSubProcesses: [],
   };
+  addListeners(c, proc, root);
   const model: ProcessModel = {
     processId: proc.id, name: proc.name ?? null, versionTag: ext(proc, 'zeebe:VersionTag')?.value ?? null, nodes: { [proc.id]: root }, flows: {}, noneStart: null,
     messageStarts: [], signalStarts: [], timerStarts: [], linkCatches: {},
@@ -437,6 +620,7 @@ function buildProcess(c: Collector, proc: M, messages: Map<string, M>): ProcessM
     else if (kind === 'timer') model.timerStarts.push(id);
   }
   if (!root.startEvents.length) c.add(proc.id, 'process without a start event');
+  linkCompensation(c, model, associations(proc));
   computeInclusiveReachers(model);
   return model;
 }

@@ -24,7 +24,9 @@ export type EventDefinition =
   | { kind: 'error'; errorCode: string | null; codeExpr: ValueSpec | null }
   | { kind: 'escalation'; escalationCode: string | null; codeExpr: ValueSpec | null }
   | { kind: 'terminate' }
-  | { kind: 'link'; linkName: string };
+  | { kind: 'link'; linkName: string }
+  /** compensation throw (all completed activities of the scope, or `activityRef`) or boundary event */
+  | { kind: 'compensation'; activityRef: string | null };
 
 export interface TimerSpec {
   type: 'duration' | 'date' | 'cycle';
@@ -37,6 +39,18 @@ export const USER_TASK_JOB_TYPE = 'io.camunda.zeebe:userTask';
 export interface JobSpec {
   type: ValueSpec;
   retries: ValueSpec;
+  headers: Record<string, string>;
+}
+
+/**
+ * A `zeebe:executionListener` (start / end) or `zeebe:taskListener` (creating, assigning, updating, completing):
+ * a job of `type` the element waits for (Camunda 8.8 docs, *Execution listeners*, *User task listeners*).
+ */
+export interface ListenerSpec {
+  eventType: string;
+  type: ValueSpec;
+  retries: ValueSpec;
+  /** the element's task headers, overridden by the listener's own */
   headers: Record<string, string>;
 }
 
@@ -78,11 +92,32 @@ export interface CalledDecisionSpec {
   versionTag: string | null;
 }
 
+/** One element an ad-hoc sub-process can activate, as `adHocSubProcessElements` describes it (Camunda 8.8). */
+export interface AdHocElement {
+  elementId: string;
+  elementName: string | null;
+  documentation: string | null;
+  properties: Record<string, string>;
+  /** the `fromAi(…)` calls of the element's input mappings: what an AI agent must provide */
+  parameters: Array<{ name: string; description: string | null; type: string | null; schema?: unknown; options?: unknown }>;
+}
+
+/** `bpmn:adHocSubProcess` with `zeebe:adHoc` (Camunda 8.8 docs, *Ad-hoc sub-processes*). */
+export interface AdHocSpec {
+  activeElementsCollection: ValueSpec | null;
+  completionCondition: ValueSpec | null;
+  cancelRemainingInstances: boolean;
+  outputCollection: string | null;
+  outputElement: ValueSpec | null;
+  /** inner elements without incoming flows: what may be activated */
+  elements: AdHocElement[];
+}
+
 export type ElementType =
   | 'startEvent' | 'endEvent' | 'intermediateCatchEvent' | 'intermediateThrowEvent' | 'boundaryEvent'
   | 'serviceTask' | 'sendTask' | 'businessRuleTask' | 'scriptTask' | 'userTask' | 'receiveTask' | 'manualTask' | 'task'
   | 'exclusiveGateway' | 'parallelGateway' | 'inclusiveGateway' | 'eventBasedGateway'
-  | 'subProcess' | 'eventSubProcess' | 'callActivity' | 'process';
+  | 'subProcess' | 'eventSubProcess' | 'adHocSubProcess' | 'callActivity' | 'process';
 
 export interface FlowNode {
   id: string;
@@ -103,7 +138,17 @@ export interface FlowNode {
   script: { expression: ValueSpec; resultVariable: string } | null;
   call: CallSpec | null;
   decision: CalledDecisionSpec | null;
+  /** an activity with a compensation boundary event: its compensation handler (an activity with `isForCompensation`) */
+  compensation?: { handlerId: string };
+  /** a compensation handler: never reached by a sequence flow, only by a compensation throw event */
+  isForCompensation?: boolean;
+  /** ad-hoc sub-process (a `job` too when a job worker drives it) */
+  adHoc?: AdHocSpec;
   multiInstance: MultiInstanceSpec | null;
+  /** execution listeners by event type (start, end); absent when the element has none */
+  listeners?: { start: ListenerSpec[]; end: ListenerSpec[] };
+  /** user task listeners, in model order; absent when the task has none */
+  taskListeners?: ListenerSpec[];
   inputs: Mapping[];
   outputs: Mapping[];
   /** for scopes (process, sub-processes): their children */

@@ -1,10 +1,13 @@
+import { prepareAdHocSubProcess } from '../behaviours/ad-hoc-sub-process.js';
 import { prepareBusinessRuleTask } from '../behaviours/business-rule-task.js';
 import { prepareBoundaryEvent, planBoundaryEvents } from '../behaviours/boundary-events.js';
 import { prepareCallActivity } from '../behaviours/call-activity.js';
 import { prepareCatchEvent } from '../behaviours/catch-events.js';
 import { prepareEventBasedGateway } from '../behaviours/event-based-gateway.js';
 import { prepareEventSubProcess } from '../behaviours/event-sub-process.js';
+import { nextExecutionListener } from '../behaviours/execution-listeners.js';
 import { activateMultiInstanceBody } from '../behaviours/multi-instance.js';
+import { continueProcessStart } from '../behaviours/process.js';
 import { prepareScriptTask } from '../behaviours/script-task.js';
 import { prepareJobWorkerUserTask } from '../behaviours/job-worker-user-task.js';
 import { prepareJob } from '../behaviours/service-task.js';
@@ -29,14 +32,28 @@ export async function activate(run: Run, el: ElementRow): Promise<void> {
   const node = await run.nodeOf(el);
   if (el.type === MI_BODY) return activateMultiInstanceBody(run, el, node);
   const context = await visible(run, el.key);
-  const inputs = node.inputs.length ? evaluateMappings(node.inputs, context, 'input') : null;
+  // start listeners run after the input mappings: once they ran, the inputs are not applied again
+  const listenersRan = el.data.listener?.event === 'start';
+  const inputs = node.inputs.length && !listenersRan ? evaluateMappings(node.inputs, context, 'input') : null;
   const innerOfMi = el.data.loopCounter !== undefined;
   const ctxWithInputs = inputs ? { ...context, ...inputs } : context;
+  if (node.listeners?.start.length) {
+    const listener = await nextExecutionListener(run, el, node, 'start', ctxWithInputs);
+    if (listener) {
+      if (inputs) for (const [name, value] of Object.entries(inputs)) await setLocal(run, el.key, el.instanceKey, name, value);
+      delete el.data.pending;
+      await listener();
+      await run.saveElement(el);
+      return;
+    }
+  }
+  if (el.type === 'process') return continueProcessStart(run, el, node);
   // an inner instance of a multi-instance has its boundary events on the body
   const boundaries = innerOfMi ? [] : await planBoundaryEvents(run, el, node, ctxWithInputs);
   const prepared = await prepareBehaviour(run, el, node, ctxWithInputs);
   if (inputs) for (const [name, value] of Object.entries(inputs)) await setLocal(run, el.key, el.instanceKey, name, value);
   if (el.data.pending) delete el.data.pending;
+  if (el.data.listener) delete el.data.listener;
   el.state = 'ACTIVE';
   await run.saveElement(el);
   for (const b of boundaries) await b();
@@ -68,6 +85,8 @@ function prepareBehaviour(run: Run, el: ElementRow, node: FlowNode, context: Var
       return prepareThrowEvent(run, el, node, context);
     case 'subProcess':
       return prepareSubProcess(run, el, node);
+    case 'adHocSubProcess':
+      return prepareAdHocSubProcess(run, el, node, context);
     case 'eventSubProcess':
       return prepareEventSubProcess(run, el, node);
     case 'callActivity':

@@ -1,14 +1,15 @@
 import * as store from '../store/incidents.js';
-import type { ElementRow } from './rows.js';
+import type { ElementRow, StepKind } from './rows.js';
 import type { Incident, Run } from './run.js';
 
 /**
  * Raises an incident on the element. Without a job the failed step is remembered (`data.pending`) and
  * re-run when the incident is resolved; with a job, resolving makes the job activatable again.
  */
-export async function raiseIncident(run: Run, el: ElementRow, step: 'activate' | 'complete', incident: Incident, jobKey: string | null = null): Promise<string> {
+export async function raiseIncident(run: Run, el: ElementRow, step: StepKind, incident: Incident, jobKey: string | null = null): Promise<string> {
   if (!jobKey) {
-    el.state = step === 'activate' ? 'ACTIVATING' : 'COMPLETING';
+    // a task listener's step leaves the (active) element as it is
+    if (step !== 'taskListener') el.state = step === 'activate' ? 'ACTIVATING' : 'COMPLETING';
     el.data.pending = step;
     await run.saveElement(el);
   }

@@ -1,5 +1,8 @@
 /** Row shapes of the engine tables, as the runtime reads and writes them. */
 
+/** What a step of a command does to an element instance (runtime/run.ts). */
+export type StepKind = 'activate' | 'complete' | 'taskListener';
+
 export interface ElementData {
   /** converging gateways: tokens waiting per gateway and incoming flow */
   joins?: Record<string, Record<string, number>>;
@@ -8,13 +11,38 @@ export interface ElementData {
   /** multi-instance inner instance */
   loopCounter?: number;
   /** a step that raised an incident and is re-run on resolve */
-  pending?: 'activate' | 'complete';
+  pending?: StepKind;
   /** event sub-process / boundary / event: variables of the trigger, applied on activation */
   triggerVariables?: Record<string, unknown>;
   /** the interrupting event sub-process that took over this scope */
   interrupted?: boolean;
   /** a called instance's root: how many call activities above it (absent: 0, a root instance) */
   depth?: number;
+  /**
+   * Listeners in progress (behaviours/execution-listeners.ts, user-task-listeners.ts): the event, the next
+   * listener to run (`index`) and the job of the one running; for a task listener also the task and the transition.
+   */
+  listener?: ListenerState;
+  /** a scope: the completed activities whose compensation handlers a compensation throw event may invoke */
+  compensable?: Array<{ activityId: string; handlerId: string; nested?: boolean }>;
+  /** a compensation handler: the throw event waiting for it */
+  compensationFor?: string;
+  /** a compensation throw event: how many of its handlers are still running */
+  compensating?: number;
+  /** ad-hoc sub-process: its completion condition held (or its job worker said so) */
+  adHoc?: { fulfilled: boolean };
+  /** a process with start listeners: how it started, applied once they completed */
+  processStart?: { startId: string; triggerVariables?: Record<string, unknown> };
+}
+
+export interface ListenerState {
+  event: string;
+  index: number;
+  jobKey?: string;
+  /** task listeners: the user task, what the transition carries (variables, assignee, changes) and the corrections so far */
+  taskKey?: string;
+  transition?: Record<string, unknown>;
+  corrections?: Record<string, unknown>;
 }
 
 export interface ElementRow {
@@ -60,7 +88,8 @@ export interface JobRow {
 
 export interface UserTaskRow {
   task_key: string;
-  state: 'CREATED' | 'COMPLETED' | 'CANCELED';
+  /** CREATING, ASSIGNING, UPDATING, COMPLETING: a transition waits for its task listeners (Camunda 8.8) */
+  state: 'CREATING' | 'CREATED' | 'ASSIGNING' | 'UPDATING' | 'COMPLETING' | 'COMPLETED' | 'CANCELED';
   instance_key: string;
   element_key: string;
   element_id: string;

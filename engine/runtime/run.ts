@@ -11,7 +11,8 @@ import { activate } from './activation.js';
 import { complete } from './completion.js';
 import { raiseIncident } from './incidents.js';
 import type { KeyGenerator } from './keys.js';
-import type { ElementData, ElementRow, InstanceRow } from './rows.js';
+import type { ElementData, ElementRow, InstanceRow, StepKind } from './rows.js';
+import { runTaskListeners } from '../behaviours/user-task-listeners.js';
 
 /** A failed evaluation inside a step: becomes an incident on the element instead of an exception. */
 export class Incident extends Error {
@@ -55,7 +56,7 @@ export interface RunEffects {
 }
 
 export type Vars = Record<string, unknown>;
-type Step = { kind: 'activate' | 'complete'; key: string };
+type Step = { kind: StepKind; key: string };
 
 /** The element type of the body that holds the inner instances of a multi-instance activity. */
 export const MI_BODY = 'multiInstanceBody';
@@ -213,7 +214,8 @@ export class Run {
       if (!el) continue; // terminated meanwhile
       try {
         if (step.kind === 'activate') await activate(this, el);
-        else await complete(this, el);
+        else if (step.kind === 'complete') await complete(this, el);
+        else await runTaskListeners(this, el);
       } catch (err) {
         if (!(err instanceof Incident)) throw err;
         this.followUps = [];

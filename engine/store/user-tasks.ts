@@ -20,13 +20,15 @@ export interface NewUserTask {
   formKey: string | null;
   priority: number;
   createdAt: number;
+  /** CREATING while creating task listeners run */
+  state?: 'CREATING' | 'CREATED';
 }
 
 export async function insertUserTask(db: SqlDriver, t: NewUserTask): Promise<void> {
   await db.write(
     `INSERT INTO eng_user_task (task_key, state, instance_key, element_key, element_id, process_id, def_key, name, assignee, candidate_groups,
        candidate_users, due_date, follow_up_date, form_id, form_key, priority, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [t.taskKey, 'CREATED', t.instanceKey, t.elementKey, t.elementId, t.processId, t.defKey, t.name, t.assignee, JSON.stringify(t.candidateGroups),
+    [t.taskKey, t.state ?? 'CREATED', t.instanceKey, t.elementKey, t.elementId, t.processId, t.defKey, t.name, t.assignee, JSON.stringify(t.candidateGroups),
       JSON.stringify(t.candidateUsers), t.dueDate, t.followUpDate, t.formId, t.formKey, t.priority, t.createdAt],
   );
 }
@@ -35,11 +37,16 @@ export async function selectUserTask(db: SqlDriver, key: string): Promise<UserTa
   return db.get<UserTaskRow>('SELECT * FROM eng_user_task WHERE task_key = ?', [key]);
 }
 
-/** The open (CREATED) tasks of an element. */
+/** The open tasks of an element (created, or in a transition waiting for task listeners). */
 export async function openTaskKeysOfElement(db: SqlDriver, elementKey: string): Promise<string[]> {
   // filter the state here: on the element's own index the lookup stays O(1) whatever the table size
   const rows = await db.all<{ task_key: string; state: string }>('SELECT task_key, state FROM eng_user_task WHERE element_key = ?', [elementKey]);
-  return rows.filter((t) => t.state === 'CREATED').map((t) => t.task_key);
+  return rows.filter((t) => t.state !== 'COMPLETED' && t.state !== 'CANCELED').map((t) => t.task_key);
+}
+
+/** A transition of an open task begins (waiting for task listeners) or ends (CREATED). */
+export async function setTaskState(db: SqlDriver, key: string, state: UserTaskRow['state']): Promise<void> {
+  await db.write('UPDATE eng_user_task SET state = ? WHERE task_key = ?', [state, key]);
 }
 
 export async function markTaskEnded(db: SqlDriver, key: string, state: 'COMPLETED' | 'CANCELED', at: number): Promise<void> {

@@ -22,7 +22,8 @@ const TASK_INTENTS: Record<string, 'CREATED' | 'ASSIGNED' | 'UPDATED' | 'COMPLET
 
 export function toPortTask(t: EngineUserTask): UserTask {
   return {
-    userTaskKey: t.userTaskKey, state: t.state, processInstanceKey: t.processInstanceKey, bpmnProcessId: t.bpmnProcessId,
+    // a transition waiting for task listeners (CREATING, ASSIGNING, …) leaves the task open
+    userTaskKey: t.userTaskKey, state: t.state === 'COMPLETED' || t.state === 'CANCELED' ? t.state : 'CREATED', processInstanceKey: t.processInstanceKey, bpmnProcessId: t.bpmnProcessId,
     elementId: t.elementId, elementInstanceKey: t.elementInstanceKey, name: t.name, assignee: t.assignee,
     candidateGroups: t.candidateGroups, candidateUsers: t.candidateUsers, dueDate: t.dueDate, followUpDate: t.followUpDate,
     formId: t.formId, priority: t.priority,
