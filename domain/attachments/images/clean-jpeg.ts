@@ -61,7 +61,7 @@ export function cleanJpeg(input: Buffer): Buffer {
   const out = kept.length === 0 ? input : Buffer.concat(kept);
   try {
     // tolerantDecoding off: a damaged scan is an error, not grey blocks
-    jpeg.decode(out, { useTArray: true, formatAsRGBA: false, tolerantDecoding: false, maxResolutionInMP: 25, maxMemoryUsageInMB: 400 });
+    jpeg.decode(out, { useTArray: true, formatAsRGBA: false, tolerantDecoding: false, maxResolutionInMP: 25, maxMemoryUsageInMB: 640 });
   } catch (err) {
     throw bad(err instanceof Error ? err.message.slice(0, 120) : 'decode failed');
   }

@@ -1,6 +1,6 @@
 import { DomainError } from '../../shared/errors.js';
 
-/** The most pixels a photo may have: a 24 MP camera frame fits; decoding takes ~10 bytes a pixel. */
+/** The most pixels a photo may have: a 24 MP camera frame fits; a JPEG decode takes up to ~20 bytes a pixel (~500 MB here), one at a time. */
 export const MAX_IMAGE_PIXELS = 25_000_000;
 
 /** A file that claims an image type and does not decode as one (forged header, truncated, corrupt). */
