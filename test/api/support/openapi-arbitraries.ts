@@ -69,10 +69,10 @@ function objectFor(s: Schema, depth: number): fc.Arbitrary<unknown> {
   const props = (s['properties'] ?? {}) as Record<string, Schema>;
   const required = new Set((s['required'] as string[] | undefined) ?? []);
   const model: Record<string, fc.Arbitrary<unknown>> = {};
-  for (const [k, v] of Object.entries(props)) model[k] = valueFor(v, depth + 1, 8);
+  for (const [k, v] of Object.entries(props)) model[k] = valueFor(v, depth + 1, 16);
   const base = fc.record(model, { requiredKeys: Object.keys(props).filter((k) => required.has(k)) });
   // now and then a key the schema does not know, or a required one left out
-  return fc.tuple(base, fc.option(fc.tuple(fc.constantFrom('status', 'id', '__proto__', 'x'), hostileValue()), { freq: 6 }), fc.option(fc.constantFrom(...[...required, '_']), { freq: 8 }))
+  return fc.tuple(base, fc.option(fc.tuple(fc.constantFrom('status', 'id', '__proto__', 'x'), hostileValue()), { freq: 12 }), fc.option(fc.constantFrom(...[...required, '_']), { freq: 12 }))
     .map(([obj, extra, drop]) => {
       const out: Record<string, unknown> = { ...(obj as Record<string, unknown>) };
       if (extra) Object.defineProperty(out, extra[0], { value: extra[1], enumerable: true, writable: true, configurable: true });
