@@ -53,7 +53,7 @@ function operations(doc: { servers?: Array<{ url: string }>; paths: Record<strin
 }
 
 describe('OpenAPI fuzz: every route with generated input as every role: no 5xx, refusals change nothing (#16)', function () {
-  this.timeout(240_000);
+  this.timeout(Math.max(240_000, RUNS * 120_000));
   let api: ApiWorld;
   let dataDir: string;
   let origin: string;

@@ -17,6 +17,7 @@ export async function tableNames(sequelize: Sequelize): Promise<string[]> {
  */
 export async function databaseDigest(sequelize: Sequelize, tables: string[], ignore: Record<string, string[]> = {}): Promise<Record<string, TableDigest>> {
   const out: Record<string, TableDigest> = {};
+  if (sequelize.getDialect() !== 'sqlite' && Object.keys(ignore).length === 0) return mariadbDigest(sequelize, tables);
   const sqlite = sqliteReader(sequelize);
   for (const table of tables) {
     const rows = sqlite
@@ -63,4 +64,17 @@ export function closeDigestReader(sequelize: Sequelize): void {
 export function commitCounter(sequelize: Sequelize): number | null {
   const db = sqliteReader(sequelize);
   return db ? (db.pragma('data_version', { simple: true }) as number) : null;
+}
+
+/** MariaDB/MySQL: the server's own CHECKSUM TABLE over every row and column, and exact counts, in two statements. */
+async function mariadbDigest(sequelize: Sequelize, tables: string[]): Promise<Record<string, TableDigest>> {
+  const q = (t: string) => `\`${t}\``;
+  const sums = await sequelize.query<{ Table: string; Checksum: string | number | null }>(`CHECKSUM TABLE ${tables.map(q).join(', ')} EXTENDED`, { type: QueryTypes.SELECT });
+  const [counts] = await sequelize.query<Record<string, number>>(`SELECT ${tables.map((t, i) => `(SELECT COUNT(*) FROM ${q(t)}) AS c${i}`).join(', ')}`, { type: QueryTypes.SELECT });
+  const out: Record<string, TableDigest> = {};
+  tables.forEach((t, i) => {
+    const sum = sums.find((r) => r.Table.split('.').pop() === t)?.Checksum;
+    out[t] = { rows: Number(counts?.[`c${i}`] ?? -1), sha256: String(sum) };
+  });
+  return out;
 }
