@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import { appSql } from '../../db/sql/current.js';
-import { attachToCase, checkUpload } from '../../domain/attachments/index.js';
+import { attachToCase, checkUploads, type CheckedFile } from '../../domain/attachments/index.js';
 import { fileCase } from '../../domain/intake/file-case.js';
 import { requirePlausibleLocation } from '../../domain/intake/plausible-location.js';
 import { closeSelfHandled } from '../../domain/intake/self-handled.js';
@@ -37,10 +37,10 @@ export function fieldReportRoutes(port: WorkflowEngine, options: { dataDir: stri
   r.use('/field-reports', requireAuth, requireRole('grid_worker'));
   r.post('/field-reports', (req, _res, next) => next(req.is('multipart/form-data') ? undefined : new HttpError(415, 'multipart_required')),
     multipartFiles('photos', MAX_PHOTOS), textFieldsAsBody(['lat', 'lng']), validate({ body: fieldReportBody }),
-    (req, _res, next) => {
+    async (req, _res, next) => {
       const body = req.body as FieldReport;
       if (body.selfHandled === 'true' && !body.result) return next(new HttpError(400, 'result_required', undefined, { errors: [{ path: '/result', message: 'say what was done on the spot' }] }));
-      const checked = uploadedFiles(req).map((f) => checkUpload(f, 'image'));
+      const checked = await checkUploads(uploadedFiles(req), 'image');
       (req as Request & { photos?: typeof checked }).photos = checked;
       (req.body as Record<string, unknown>)['photoSha256'] = checked.map((f) => f.sha256);
       next();
@@ -48,7 +48,7 @@ export function fieldReportRoutes(port: WorkflowEngine, options: { dataDir: stri
     idempotent((req) => `POST /field-reports:${actorOf(req).userId}`, async (req: Request, { keyHash }) => {
       const actor = actorOf(req);
       const { photoSha256: _hashes, selfHandled, result, ...fields } = req.body as FieldReport & { photoSha256?: string[] };
-      const photos = (req as Request & { photos?: ReturnType<typeof checkUpload>[] }).photos ?? [];
+      const photos = (req as Request & { photos?: CheckedFile[] }).photos ?? [];
       const who = { actor: actor.username, role: actor.role };
       await requirePlausibleLocation(fields.lat, fields.lng);
       const filed = await fileCase(port, { ...fields, channel: 'grid_worker', reporterUserId: actor.userId, filedBy: who }, new Date(), { intakeKey: keyHash });

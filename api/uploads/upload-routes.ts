@@ -3,7 +3,7 @@ import { requirePlausibleLocation } from '../../domain/intake/plausible-location
 import type { Attachment } from '../../db/models/index.js';
 import type { AttachmentKind } from '../../db/models/attachments.js';
 import {
-  attachToCase, attachmentBytes, caseAttachments, checkUpload, findAttachment, publicPhoto, publicPhotos, taskForAttachment,
+  attachToCase, attachmentBytes, caseAttachments, checkUploads, findAttachment, publicPhoto, publicPhotos, taskForAttachment, type CheckedFile,
 } from '../../domain/attachments/index.js';
 import { readCase } from '../../domain/cases/case-detail.js';
 import { fileCase } from '../../domain/intake/file-case.js';
@@ -53,7 +53,7 @@ async function sendAttachment(res: Response, dataDir: string, row: Attachment): 
  * 随手拍 with photos: `POST /public/reports` as `multipart/form-data` (the JSON fields as text fields,
  * files in `photos`). Mounted before the JSON route, which gets every other content type. It keeps its
  * own per-address limit, since the JSON route's limiter sits in that route's router.
- * Every check (fields, count, size, type by magic bytes) runs before the case is filed, so a refusal
+ * Every check (fields, count, size, type by magic bytes, a full decode of each image) runs before the case is filed, so a refusal
  * writes nothing: no case, no file, no row.
  */
 export function publicReportUploadRoutes(port: WorkflowEngine, options: { dataDir: string; limiter: RequestHandler }): Router {
@@ -61,8 +61,8 @@ export function publicReportUploadRoutes(port: WorkflowEngine, options: { dataDi
   const limiter = options.limiter;
   r.post('/public/reports', (req, _res, next) => next(req.is('multipart/form-data') ? undefined : 'router'), limiter, refuseStaffSession,
     multipartFiles('photos', MAX_PHOTOS), textFieldsAsBody(['lat', 'lng']), validate({ body: publicReportBody }),
-    (req, _res, next) => {
-      const checked = uploadedFiles(req).map((f) => checkUpload(f, 'image'));
+    async (req, _res, next) => {
+      const checked = await checkUploads(uploadedFiles(req), 'image');
       (req as Request & { photos?: typeof checked }).photos = checked;
       // the idempotency hash covers the photos too: the same key with other photos is another request
       (req.body as Record<string, unknown>)['photoSha256'] = checked.map((f) => f.sha256);
@@ -70,7 +70,7 @@ export function publicReportUploadRoutes(port: WorkflowEngine, options: { dataDi
     },
     idempotent(anonymousScope(() => 'POST /public/reports'), async (req: Request, { keyHash }) => {
       const { photoSha256: _hashes, ...fields } = req.body as { description: string; photoSha256?: string[] };
-      const photos = (req as Request & { photos?: ReturnType<typeof checkUpload>[] }).photos ?? [];
+      const photos = (req as Request & { photos?: CheckedFile[] }).photos ?? [];
       await requirePlausibleLocation((fields as { lat?: number }).lat, (fields as { lng?: number }).lng);
       const filed = await fileCase(port, { ...fields, channel: 'photo' }, new Date(), { intakeKey: keyHash });
       const rows = photos.length
@@ -104,10 +104,10 @@ export function uploadRoutes(options: { dataDir: string }): Router {
       const [file] = uploadedFiles(req);
       if (!file) throw new HttpError(400, 'file_required');
       const kind = (req.body as { kind: AttachmentKind }).kind;
-      const checked = checkUpload(file, kind === 'document' ? 'document' : 'image');
+      const [checked] = await checkUploads([file], kind === 'document' ? 'document' : 'image');
       // re-read: the task may have been completed while the file was arriving
       const task = await taskForAttachment(actor, String(req.params['key']));
-      const [row] = await attachToCase(dataDir, task.caseId, kind, [checked], {
+      const [row] = await attachToCase(dataDir, task.caseId, kind, [checked!], {
         actor: actor.username, actorRole: actor.role, uploadedBy: actor.userId, detail: { userTaskKey: task.userTaskKey, elementId: task.elementId },
       });
       res.status(201).json({ id: row!.id, caseId: row!.caseId, kind: row!.kind, fileName: row!.fileName, mimeType: row!.mimeType, sizeBytes: row!.sizeBytes });

@@ -4,6 +4,7 @@ import { changeCase, type ChangeContext } from '../cases/change-case.js';
 import { DomainError } from '../shared/errors.js';
 import { checkFileType, cleanFileName, type UploadClass } from './file-types.js';
 import { readStored, removeStored, sha256Hex, storagePathFor, storeBytes } from './file-store.js';
+import { cleanImageOffThread } from './images/image-cleaner.js';
 
 /** An upload that passed the checks, not yet stored. */
 export interface CheckedFile {
@@ -31,14 +32,26 @@ export const toAttachmentView = (a: Attachment): AttachmentView => ({
   createdAt: a.createdAt.toISOString(),
 });
 
-/** Type (by magic bytes), name and hash of one upload; refuses with 415 before anything is written. */
-export function checkUpload(file: { buffer: Buffer; originalname: string; mimetype: string }, allowed: UploadClass): CheckedFile {
-  const type = checkFileType(file.buffer, file.originalname, file.mimetype, allowed);
-  const sha256 = sha256Hex(file.buffer);
-  return {
-    buffer: file.buffer, fileName: cleanFileName(file.originalname, type.ext), mimeType: type.mimeType, sizeBytes: file.buffer.length,
-    sha256, storagePath: storagePathFor(sha256, type.ext),
-  };
+/**
+ * Type (by magic bytes), name and hash of uploads; refuses with 415 before anything is written. Every
+ * file's type is checked before any is decoded (a bad last file costs no decoding). An image is then
+ * decoded in full as the type it claims (415 image_invalid otherwise, 413 image_too_many_pixels past the
+ * pixel budget), one at a time, and what is kept is the image without its metadata (EXIF with GPS, XMP,
+ * text chunks): the hash and size are those of the cleaned bytes.
+ */
+export async function checkUploads(files: ReadonlyArray<{ buffer: Buffer; originalname: string; mimetype: string }>, allowed: UploadClass): Promise<CheckedFile[]> {
+  const types = files.map((f) => checkFileType(f.buffer, f.originalname, f.mimetype, allowed));
+  const out: CheckedFile[] = [];
+  for (const [i, file] of files.entries()) {
+    const type = types[i]!;
+    const buffer = type.mimeType === 'application/pdf' ? file.buffer : await cleanImageOffThread(type.mimeType, file.buffer);
+    const sha256 = sha256Hex(buffer);
+    out.push({
+      buffer, fileName: cleanFileName(file.originalname, type.ext), mimeType: type.mimeType, sizeBytes: buffer.length,
+      sha256, storagePath: storagePathFor(sha256, type.ext),
+    });
+  }
+  return out;
 }
 
 /**

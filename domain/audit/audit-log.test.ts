@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Op } from 'sequelize';
+import { Op, QueryTypes } from 'sequelize';
 import { AuditRecord } from '../../db/models/index.js';
 import { freshDatabase } from '../../test/support/database.js';
 import { AUDIT_GENESIS_HASH, appendAudit, caseAuditTrail, verifyAuditChain, withAuditChain } from './index.js';
@@ -32,6 +32,16 @@ describe('audit log (domain/audit)', () => {
     expect(c.prevHash).to.equal(b.hash);
     expect(a.detail).to.deep.equal({ a: 1, b: 2 });
     expect(await verifyAuditChain()).to.deep.include({ ok: true, checked: 3, checkedThisRun: 3, from: 'start', firstBroken: null });
+  });
+
+  it('given a chain job that appends nothing (a refused request), when it commits, then the chain head row is unchanged (found by the OpenAPI fuzz)', async () => {
+    const head = () => db.sequelize.query('SELECT * FROM audit_chain_head', { type: QueryTypes.SELECT });
+    const before = JSON.stringify(await head());
+    await new Promise((r) => setTimeout(r, 5)); // a new time would show
+    expect(await withAuditChain(async () => false)).to.equal(false);
+    expect(JSON.stringify(await head())).to.equal(before);
+    await appendAudit({ caseId: null, actor: 'admin', action: 'probe' });
+    expect(JSON.stringify(await head())).to.not.equal(before);
   });
 
   it('given a dedup key already used, when appended again, then the first record comes back and nothing is added', async () => {

@@ -103,7 +103,9 @@ async function lockHead(sequelize: Sequelize, transaction: Transaction): Promise
   if (sequelize.getDialect() !== 'sqlite') {
     return sequelize.query<{ last_hash: string }>('SELECT last_hash FROM audit_chain_head WHERE id = 1 FOR UPDATE', { type: QueryTypes.SELECT, transaction });
   }
-  await sequelize.query('UPDATE audit_chain_head SET updated_at = ? WHERE id = 1', { replacements: [new Date()], transaction });
+  // a no-op write takes the write lock; writing a time here would make a chain job that appends nothing
+  // (a refused request: a draft that was not there) change the database
+  await sequelize.query('UPDATE audit_chain_head SET updated_at = updated_at WHERE id = 1', { transaction });
   return sequelize.query<{ last_hash: string }>('SELECT last_hash FROM audit_chain_head WHERE id = 1', { type: QueryTypes.SELECT, transaction });
 }
 
@@ -266,8 +268,8 @@ async function commitGroup(group: ChainJob[]): Promise<void> {
       }
 
       if (head.appended > 0) {
-        await sequelize.query('UPDATE audit_chain_head SET last_id = ?, last_hash = ?, records = records + ? WHERE id = 1', {
-          replacements: [head.lastId, head.prevHash, head.appended], transaction,
+        await sequelize.query('UPDATE audit_chain_head SET last_id = ?, last_hash = ?, records = records + ?, updated_at = ? WHERE id = 1', {
+          replacements: [head.lastId, head.prevHash, head.appended, new Date()], transaction,
         });
       }
     });

@@ -1,12 +1,12 @@
 import { expect } from 'chai';
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Attachment, AuditRecord, Case, Grid } from '../../db/models/index.js';
+import { testJpeg } from '../support/test-images.js';
 import { openApiWorld, snapshot, type ApiWorld } from './support/api-world.js';
 
-const jpeg = (size = 2048) => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46]), randomBytes(size)]);
+const jpeg = () => testJpeg();
 
 function form(fields: Record<string, string>, photos: Buffer[] = []): FormData {
   const fd = new FormData();

@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import { Case } from '../../db/models/index.js';
+import { testPng } from '../support/test-images.js';
 import { openApiWorld, type ApiWorld } from './support/api-world.js';
 
-const png = () => Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(512)]);
+const png = () => testPng();
 
 describe('REST API: one public rate budget per address, JSON and multipart alike', function () {
   this.timeout(60_000);

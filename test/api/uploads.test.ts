@@ -6,12 +6,13 @@ import { join } from 'node:path';
 import { Attachment, Case, EventType, Grid, InboxTask, Unit, User } from '../../db/models/index.js';
 import { caseAuditTrail } from '../../domain/audit/index.js';
 import { eventually } from '../processes/support/process-harness.js';
+import { testJpeg, testPng, testWebp } from '../support/test-images.js';
 import { openApiWorld, snapshot, type ApiWorld } from './support/api-world.js';
 
-/** Bytes that start like the real thing: the server checks magic numbers, not pixels. */
-const jpeg = (size = 2048) => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46]), randomBytes(size)]);
-const png = (size = 2048) => Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(size)]);
-const webp = (size = 2048) => Buffer.concat([Buffer.from('RIFF'), Buffer.from([0x24, 0x08, 0, 0]), Buffer.from('WEBPVP8 '), randomBytes(size)]);
+/** Real images (the server decodes them); `big` pads a JPEG past 5 MB with a comment segment the size check meets first. */
+const jpeg = () => testJpeg();
+const png = () => testPng();
+const bigJpeg = () => Buffer.concat([testJpeg(), randomBytes(5 * 1024 * 1024)]);
 const pdf = () => Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(512)]);
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
@@ -81,7 +82,7 @@ describe('REST API: photo uploads on 随手拍 and task attachments', function (
 
   describe('随手拍 with photos', () => {
     it('given a multipart report with a JPEG, a PNG and a WebP, when it is posted, then the case is filed with three photo attachments stored by hash under DATA_DIR, and the reporter gets them back by token', async () => {
-      const photos = [jpeg(), png(), webp()];
+      const photos = [jpeg(), png(), await testWebp()];
       const res = await send('POST', '/public/reports', form([...reportFields(),
         { name: 'photos', file: photos[0], fileName: '井盖.jpg', type: 'image/jpeg' },
         { name: 'photos', file: photos[1], fileName: 'close-up.png', type: 'image/png' },
@@ -121,8 +122,8 @@ describe('REST API: photo uploads on 随手拍 and task attachments', function (
     });
 
     const refusals: Array<[string, () => Part[], number, string]> = [
-      ['a file over 5 MB', () => [...reportFields(), { name: 'photos', file: jpeg(5 * 1024 * 1024), fileName: 'big.jpg', type: 'image/jpeg' }], 413, 'file_too_large'],
-      ['seven photos', () => [...reportFields(), ...Array.from({ length: 7 }, (_, i) => ({ name: 'photos', file: jpeg(64), fileName: `p${i}.jpg`, type: 'image/jpeg' }))], 413, 'too_many_files'],
+      ['a file over 5 MB', () => [...reportFields(), { name: 'photos', file: bigJpeg(), fileName: 'big.jpg', type: 'image/jpeg' }], 413, 'file_too_large'],
+      ['seven photos', () => [...reportFields(), ...Array.from({ length: 7 }, (_, i) => ({ name: 'photos', file: jpeg(), fileName: `p${i}.jpg`, type: 'image/jpeg' }))], 413, 'too_many_files'],
       ['a text file called .txt', () => [...reportFields(), { name: 'photos', file: Buffer.from('hello, not an image'), fileName: 'notes.txt', type: 'text/plain' }], 415, 'unsupported_file_type'],
       ['a PNG renamed .jpg', () => [...reportFields(), { name: 'photos', file: png(), fileName: 'holiday.jpg', type: 'image/jpeg' }], 415, 'unsupported_file_type'],
       ['a .png whose bytes are not PNG (GIF magic)', () => [...reportFields(), { name: 'photos', file: Buffer.concat([Buffer.from('GIF89a'), randomBytes(100)]), fileName: 'x.png', type: 'image/png' }], 415, 'unsupported_file_type'],
