@@ -35,6 +35,7 @@ import { publicReportUploadRoutes, uploadRoutes } from './uploads/upload-routes.
 import { staticRoutes } from './web/static-routes.js';
 import { compressJson } from './http/compress-json.js';
 import { countInFlight } from './http/in-flight.js';
+import { sqlOn } from '../db/sql/index.js';
 
 export interface AppDeps {
   config: AppConfig;
@@ -69,7 +70,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: '256kb', strict: true }));
   const api = express.Router();
   api.use(optionsFromDocument((openApiDocument(deps.version) as { paths: Record<string, Record<string, unknown>> }).paths));
-  api.use(healthRoute({ sequelize: deps.sequelize, engine: deps.config.ENGINE, version: deps.version, startedAt: new Date() }));
+  api.use(healthRoute({ sql: sqlOn(deps.sequelize), database: deps.sequelize.getDialect(), engine: deps.config.ENGINE, version: deps.version, startedAt: new Date() }));
   api.use(docsRoute(deps.version));
   api.use(authRoutes({ loginLimit: deps.rateLimits?.loginPerMinute ?? 20 }));
   api.use(open311ClientRoutes());

@@ -1,10 +1,13 @@
 import { Router, type Request } from 'express';
-import type { Sequelize } from 'sequelize';
+import { sql } from 'kysely';
+import type { Sql } from '../../db/sql/index.js';
 import { authenticate } from '../../domain/auth/sessions.js';
 import { bearerToken } from '../auth/middleware.js';
 
 export interface HealthDeps {
-  sequelize: Sequelize;
+  /** the application's database, and its dialect's name for the details */
+  sql: Sql;
+  database: string;
   engine: string;
   version: string;
   startedAt: Date;
@@ -29,12 +32,12 @@ export function healthRoute(deps: HealthDeps): Router {
   router.get('/health', async (req, res) => {
     let failure: Error | null = null;
     try {
-      await deps.sequelize.query('SELECT 1');
+      await sql`SELECT 1`.execute(deps.sql);
     } catch (err) {
       failure = err as Error;
     }
     const details = !failure && (await mayReadDetails(req))
-      ? { version: deps.version, engine: deps.engine, database: deps.sequelize.getDialect(), uptimeSeconds: Math.round((Date.now() - deps.startedAt.getTime()) / 1000) }
+      ? { version: deps.version, engine: deps.engine, database: deps.database, uptimeSeconds: Math.round((Date.now() - deps.startedAt.getTime()) / 1000) }
       : {};
     if (failure) res.status(503).json({ status: 'unavailable', code: 'unavailable', message: 'database unavailable' });
     else res.json({ status: 'ok', ...details });

@@ -1,7 +1,6 @@
 import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import type { Logger } from '../../config/logger.js';
-import type { Open311Client } from '../../db/models/open311.js';
-import { clientForApiKey } from '../../domain/open311/clients.js';
+import { clientForApiKey, type Open311Client } from '../../domain/open311/clients.js';
 import {
   findOpen311Request, findOpen311Requests, MAX_RANGE_DAYS, MAX_RESULTS, requestIdForToken, submitOpen311Request, type Open311Submission, type RequestFilter,
 } from '../../domain/open311/requests.js';

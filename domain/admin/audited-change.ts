@@ -1,4 +1,5 @@
-import { ForeignKeyConstraintError, UniqueConstraintError, type Transaction } from 'sequelize';
+import { foreignKeyViolation, uniqueViolation } from '../../db/sql/constraint-errors.js';
+import type { Tx } from '../../db/sql/current.js';
 import { duplicate, inUse } from './registry-errors.js';
 import { withAuditChain } from '../audit/index.js';
 
@@ -23,19 +24,21 @@ export interface Change<T> {
  * naming the actor and the before/after): both commit or neither does. `fn` must pass the
  * transaction to every query.
  */
-export async function auditedChange<T>(actor: RegistryActor, verb: 'create' | 'update' | 'delete' | 'reset_password', fn: (t: Transaction) => Promise<Change<T>>): Promise<T> {
+export async function auditedChange<T>(actor: RegistryActor, verb: 'create' | 'update' | 'delete' | 'reset_password', fn: (t: Tx) => Promise<Change<T>>): Promise<T> {
   try {
     return await change(actor, verb, fn);
   } catch (err) {
     // the checks before the write saw no clash; a concurrent writer or a reference from a table the
     // checks do not know still ends as the same answers, not as a 500
-    if (err instanceof UniqueConstraintError) throw duplicate(`/${err.errors[0]?.path ?? 'code'}`, String(err.errors[0]?.value ?? ''));
-    if (err instanceof ForeignKeyConstraintError) throw inUse({ [`rows of ${err.table ?? 'another table'}`]: 1 }, 'switch it off with enabled: false instead');
+    const taken = uniqueViolation(err);
+    if (taken) throw duplicate(`/${taken.column ?? 'code'}`, taken.value ?? '');
+    const referred = foreignKeyViolation(err);
+    if (referred) throw inUse({ [`rows of ${referred.table ?? 'another table'}`]: 1 }, 'switch it off with enabled: false instead');
     throw err;
   }
 }
 
-function change<T>(actor: RegistryActor, verb: string, fn: (t: Transaction) => Promise<Change<T>>): Promise<T> {
+function change<T>(actor: RegistryActor, verb: string, fn: (t: Tx) => Promise<Change<T>>): Promise<T> {
   return withAuditChain(async (chain) => {
     const change = await fn(chain.transaction);
     await chain.append({

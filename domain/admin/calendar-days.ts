@@ -1,9 +1,11 @@
-import { Op, type Transaction } from 'sequelize';
-import { CalendarDay } from '../../db/models/index.js';
+import type { Selectable } from 'kysely';
+import { appSql, type Tx } from '../../db/sql/current.js';
+import type { CalendarDaysTable } from '../../db/sql/schema.js';
 import { reloadCalendarOverrides } from '../calendar/index.js';
 import { parseIsoDate } from '../shared/local-time.js';
 import { auditedChange, type RegistryActor } from './audited-change.js';
-import { allOf, pageWindow, textFilter, type PageQuery, type Paged } from './paging.js';
+import { pageWindow, textFilter, type PageQuery, type Paged } from './paging.js';
+import { changedValues, hasChanges } from './row-changes.js';
 import { duplicate, invalidInput, notFound } from './registry-errors.js';
 
 /** A local override of the national calendar: a declared day off (working: false) or working day. */
@@ -27,6 +29,8 @@ export interface CalendarDayQuery extends PageQuery {
   working?: boolean;
 }
 
+type CalendarDay = Selectable<CalendarDaysTable>;
+
 const view = (d: CalendarDay): CalendarDayView => ({ date: d.date, working: !!d.working, note: d.note ?? null, createdAt: d.createdAt.toISOString(), updatedAt: d.updatedAt.toISOString() });
 
 /** A real calendar date (2026-02-30 is not), as the business calendar itself checks it. */
@@ -40,22 +44,27 @@ function checkDate(path: string, date: string): void {
   if (!ok) throw invalidInput([{ path, message: `${JSON.stringify(date)} is not a calendar date YYYY-MM-DD` }]);
 }
 
-async function findDay(date: string, transaction?: Transaction): Promise<CalendarDay> {
-  const d = await CalendarDay.findByPk(date, transaction ? { transaction } : {});
+const dayRow = (date: string, transaction?: Tx) => appSql(transaction).selectFrom('calendar_days').selectAll().where('date', '=', date).executeTakeFirst();
+
+async function findDay(date: string, transaction?: Tx): Promise<CalendarDay> {
+  const d = await dayRow(date, transaction);
   if (!d) throw notFound('calendar day', date);
   return d;
 }
 
 export async function listCalendarDays(query: CalendarDayQuery): Promise<Paged<CalendarDayView>> {
   const { page, pageSize, limit, offset } = pageWindow(query);
-  const where = allOf(
-    textFilter(query.q, ['date', 'note']),
-    query.from ? { date: { [Op.gte]: query.from } } : null,
-    query.to ? { date: { [Op.lte]: query.to } } : null,
-    query.working !== undefined ? { working: query.working } : null,
-  );
-  const { rows, count } = await CalendarDay.findAndCountAll({ where, order: [['date', 'ASC']], limit, offset });
-  return { items: rows.map(view), total: count, page, pageSize };
+  const text = textFilter(query.q, ['date', 'note']);
+  const matching = appSql().selectFrom('calendar_days')
+    .$if(!!text, (b) => b.where(text!))
+    .$if(!!query.from, (b) => b.where('date', '>=', query.from!))
+    .$if(!!query.to, (b) => b.where('date', '<=', query.to!))
+    .$if(query.working !== undefined, (b) => b.where('working', '=', query.working!));
+  const [counted, rows] = await Promise.all([
+    matching.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
+    matching.selectAll().orderBy('date', 'asc').limit(limit).offset(offset).execute(),
+  ]);
+  return { items: rows.map(view), total: Number(counted.n), page, pageSize };
 }
 
 export async function getCalendarDay(date: string): Promise<CalendarDayView> {
@@ -72,8 +81,10 @@ async function committed<T>(change: Promise<T>): Promise<T> {
 export function createCalendarDay(actor: RegistryActor, input: CalendarDayInput & { date: string; working: boolean }): Promise<CalendarDayView> {
   checkDate('/date', input.date);
   return committed(auditedChange(actor, 'create', async (transaction) => {
-    if (await CalendarDay.findByPk(input.date, { transaction })) throw duplicate('/date', input.date);
-    const d = await CalendarDay.create({ date: input.date, working: input.working, note: input.note ?? null }, { transaction });
+    if (await dayRow(input.date, transaction)) throw duplicate('/date', input.date);
+    const now = new Date();
+    const d: CalendarDay = { date: input.date, working: input.working, note: input.note ?? null, createdAt: now, updatedAt: now };
+    await appSql(transaction).insertInto('calendar_days').values(d).execute();
     return { result: view(d), entity: 'calendar_day', key: d.date, before: null, after: view(d) };
   }));
 }
@@ -82,9 +93,13 @@ export function updateCalendarDay(actor: RegistryActor, date: string, input: Cal
   return committed(auditedChange(actor, 'update', async (transaction) => {
     const d = await findDay(date, transaction);
     const before = view(d);
-    d.set({ ...(input.working !== undefined ? { working: input.working } : {}), ...(input.note !== undefined ? { note: input.note } : {}) });
-    await d.save({ transaction });
-    return { result: view(d), entity: 'calendar_day', key: d.date, before, after: view(d) };
+    const changes = changedValues(d, { working: input.working, note: input.note });
+    let after = d;
+    if (hasChanges(changes)) {
+      after = { ...d, ...changes, updatedAt: new Date() };
+      await appSql(transaction).updateTable('calendar_days').set({ ...changes, updatedAt: after.updatedAt }).where('date', '=', d.date).execute();
+    }
+    return { result: view(after), entity: 'calendar_day', key: d.date, before, after: view(after) };
   }));
 }
 
@@ -92,7 +107,7 @@ export function deleteCalendarDay(actor: RegistryActor, date: string): Promise<v
   return committed(auditedChange(actor, 'delete', async (transaction) => {
     const d = await findDay(date, transaction);
     const before = view(d);
-    await d.destroy({ transaction });
+    await appSql(transaction).deleteFrom('calendar_days').where('date', '=', d.date).execute();
     return { result: undefined, entity: 'calendar_day', key: d.date, before, after: null };
   }));
 }

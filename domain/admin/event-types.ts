@@ -1,10 +1,14 @@
-import type { Transaction } from 'sequelize';
+import type { Insertable } from 'kysely';
 import { EVENT_TYPE_COLUMNS, parseExtraStages } from '../../db/import/columns.js';
-import { CameraCase, CameraDevice, Case, EventType, GovernanceItem, Unit } from '../../db/models/index.js';
 import type { Category, Clock, ExtraStage, RoutingRule } from '../../db/models/catalogue.js';
+import { appSql, type Tx } from '../../db/sql/current.js';
+import type { EventTypesTable } from '../../db/sql/schema.js';
+import { tableWritten } from '../../db/sql/table-writes.js';
 import { auditedChange, type RegistryActor } from './audited-change.js';
 import { cellOf, checkCells } from './column-checks.js';
-import { allOf, pageWindow, textFilter, type PageQuery, type Paged } from './paging.js';
+import { eventTypeRecord, type EventTypeRecord } from './event-type-record.js';
+import { pageWindow, textFilter, type PageQuery, type Paged } from './paging.js';
+import { changedValues, hasChanges, jsonText, parseJson } from './row-changes.js';
 import { duplicate, inUse, notFound, throwIf, unknownReference } from './registry-errors.js';
 
 export interface EventTypeView {
@@ -59,10 +63,12 @@ export interface EventTypeQuery extends PageQuery {
   enabled?: boolean;
 }
 
-export async function unitCodeMap(ids: number[], transaction?: Transaction): Promise<Map<number, string>> {
+type EventType = EventTypeRecord;
+
+export async function unitCodeMap(ids: number[], transaction?: Tx): Promise<Map<number, string>> {
   const wanted = [...new Set(ids)];
   if (!wanted.length) return new Map();
-  const rows = await Unit.findAll({ where: { id: wanted }, attributes: ['id', 'code'], ...(transaction ? { transaction } : {}) });
+  const rows = await appSql(transaction).selectFrom('units').select(['id', 'code']).where('id', 'in', wanted).execute();
   return new Map(rows.map((u) => [u.id, u.code]));
 }
 
@@ -76,18 +82,20 @@ export function eventTypeView(e: EventType, codes: Map<number, string>): EventTy
   };
 }
 
-const viewOne = async (e: EventType, transaction?: Transaction) => eventTypeView(e, await unitCodeMap([e.ownerUnitId], transaction));
+const viewOne = async (e: EventType, transaction?: Tx) => eventTypeView(e, await unitCodeMap([e.ownerUnitId], transaction));
 
-export async function findEventType(key: string, transaction?: Transaction): Promise<EventType | null> {
-  const t = transaction ? { transaction } : {};
+const eventTypes = (transaction?: Tx) => appSql(transaction).selectFrom('event_types');
+
+export async function findEventType(key: string, transaction?: Tx): Promise<EventType | null> {
   if (/^\d{1,10}$/.test(key)) {
-    const byId = await EventType.findByPk(Number(key), t);
-    if (byId) return byId;
+    const byId = await eventTypes(transaction).selectAll().where('id', '=', Number(key)).executeTakeFirst();
+    if (byId) return eventTypeRecord(byId);
   }
-  return EventType.findOne({ where: { code: key }, ...t });
+  const byCode = await eventTypes(transaction).selectAll().where('code', '=', key).executeTakeFirst();
+  return byCode ? eventTypeRecord(byCode) : null;
 }
 
-export async function requireEventType(key: string, transaction?: Transaction): Promise<EventType> {
+export async function requireEventType(key: string, transaction?: Tx): Promise<EventType> {
   const e = await findEventType(key, transaction);
   if (!e) throw notFound('event type', key);
   return e;
@@ -95,13 +103,18 @@ export async function requireEventType(key: string, transaction?: Transaction): 
 
 export async function listEventTypes(query: EventTypeQuery): Promise<Paged<EventTypeView>> {
   const { page, pageSize, limit, offset } = pageWindow(query);
-  const where = allOf(
-    textFilter(query.q, ['code', 'name', 'major']),
-    query.category ? { category: query.category } : null,
-    query.kind ? { kind: query.kind } : null,
-    query.enabled !== undefined ? { active: query.enabled } : null,
-  );
-  const { rows, count } = await EventType.findAndCountAll({ where, order: [['code', 'ASC']], limit, offset });
+  const text = textFilter(query.q, ['code', 'name', 'major']);
+  const matching = eventTypes()
+    .$if(!!text, (b) => b.where(text!))
+    .$if(!!query.category, (b) => b.where('category', '=', query.category!))
+    .$if(!!query.kind, (b) => b.where('kind', '=', query.kind!))
+    .$if(query.enabled !== undefined, (b) => b.where('active', '=', query.enabled!));
+  const [counted, found] = await Promise.all([
+    matching.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
+    matching.selectAll().orderBy('code', 'asc').limit(limit).offset(offset).execute(),
+  ]);
+  const rows = found.map(eventTypeRecord);
+  const count = Number(counted.n);
   const codes = await unitCodeMap(rows.map((e) => e.ownerUnitId));
   return { items: rows.map((e) => eventTypeView(e, codes)), total: count, page, pageSize };
 }
@@ -141,31 +154,40 @@ export function checkEventTypeColumns(input: EventTypeInput, creating: boolean):
   throwIf(problems);
 }
 
-async function ownerId(code: string | undefined, transaction: Transaction): Promise<number | undefined> {
+async function ownerId(code: string | undefined, transaction: Tx): Promise<number | undefined> {
   if (code === undefined) return undefined;
-  const owner = await Unit.findOne({ where: { code }, transaction });
+  const owner = await appSql(transaction).selectFrom('units').select('id').where('code', '=', code).executeTakeFirst();
   if (!owner) throw unknownReference([{ path: '/ownerUnitCode', message: `${code} is not a known unit` }]);
   return owner.id;
 }
 
-function changes(input: EventTypeInput, owner: number | undefined): Partial<EventType> {
+/** The columns the input sets, as the table holds them (JSON as text). */
+function changes(input: EventTypeInput, owner: number | undefined): Partial<Insertable<EventTypesTable>> {
   const out: Record<string, unknown> = {};
   for (const f of ['name', 'kind', 'major', 'category', 'filingCondition', 'closingCondition', 'routingRule', 'clock', 'acceptLimit', 'dispatchLimit', 'handleLimit', 'verifyLimit', 'emergency'] as const) {
     if (input[f] !== undefined) out[f] = input[f];
   }
-  if (input.extraStages !== undefined) out['extraStages'] = input.extraStages?.length ? parseExtraStages(stagesText(input.extraStages)) : null;
-  if (input.keywords !== undefined) out['keywords'] = input.keywords?.length ? input.keywords.map((k) => k.trim()) : null;
+  if (input.extraStages !== undefined) out['extraStages'] = jsonText(input.extraStages?.length ? parseExtraStages(stagesText(input.extraStages)) : null);
+  if (input.keywords !== undefined) out['keywords'] = jsonText(input.keywords?.length ? input.keywords.map((k) => k.trim()) : null);
   if (input.enabled !== undefined) out['active'] = input.enabled;
   if (owner !== undefined) out['ownerUnitId'] = owner;
-  return out as Partial<EventType>;
+  return out as Partial<Insertable<EventTypesTable>>;
 }
+
+/** The stored row's columns again, to compare with `changes`. */
+const stored = (e: EventType) => ({ ...e, extraStages: jsonText(e.extraStages), keywords: jsonText(e.keywords) });
 
 export function createEventType(actor: RegistryActor, input: EventTypeInput & { code: string }): Promise<EventTypeView> {
   return auditedChange(actor, 'create', async (transaction) => {
     checkEventTypeColumns(input, true);
     const owner = await ownerId(input.ownerUnitCode, transaction);
-    if (await EventType.findOne({ where: { code: input.code }, transaction })) throw duplicate('/code', input.code);
-    const e = await EventType.create({ code: input.code, active: true, ...changes(input, owner) } as never, { transaction });
+    if (await eventTypes(transaction).select('id').where('code', '=', input.code).executeTakeFirst()) throw duplicate('/code', input.code);
+    const now = new Date();
+    // the API and the column checks require every NOT NULL column on create; emergency defaults to false as the model did
+    const values = { code: input.code, active: true, emergency: false, extraStages: null, keywords: null, ...changes(input, owner), createdAt: now, updatedAt: now } as Insertable<EventTypesTable>;
+    const inserted = await appSql(transaction).insertInto('event_types').values(values).executeTakeFirstOrThrow();
+    tableWritten('event_types', transaction);
+    const e = eventTypeRecord({ ...values, id: Number(inserted.insertId) } as Parameters<typeof eventTypeRecord>[0]);
     const after = await viewOne(e, transaction);
     return { result: after, entity: 'event_type', key: e.code, before: null, after };
   });
@@ -176,9 +198,16 @@ export function updateEventType(actor: RegistryActor, key: string, input: EventT
     const e = await requireEventType(key, transaction);
     const before = await viewOne(e, transaction);
     checkEventTypeColumns(input, false);
-    e.set(changes(input, await ownerId(input.ownerUnitCode, transaction)));
-    await e.save({ transaction });
-    const after = await viewOne(e, transaction);
+    const current = stored(e);
+    const changed = changedValues(current, changes(input, await ownerId(input.ownerUnitCode, transaction)) as Partial<typeof current>);
+    let now = e;
+    if (hasChanges(changed)) {
+      const updatedAt = new Date();
+      await appSql(transaction).updateTable('event_types').set({ ...changed, updatedAt }).where('id', '=', e.id).execute();
+      tableWritten('event_types', transaction);
+      now = eventTypeRecord({ ...current, ...changed, updatedAt });
+    }
+    const after = await viewOne(now, transaction);
     return { result: after, entity, key: e.code, before, after };
   });
 }
@@ -188,15 +217,17 @@ export function deleteEventType(actor: RegistryActor, key: string): Promise<void
     const e = await requireEventType(key, transaction);
     const before = await viewOne(e, transaction);
     // cameras name the types they detect by code, in a JSON list
-    const cameras = await CameraDevice.findAll({ attributes: ['id', 'eventTypeCodes'], transaction });
+    const q = appSql(transaction);
+    const cameras = await q.selectFrom('camera_devices').select(['id', 'eventTypeCodes']).execute();
     const refs = {
-      cases: await Case.count({ where: { eventTypeId: e.id }, transaction }),
-      'governance items': await GovernanceItem.count({ where: { eventTypeId: e.id }, transaction }),
-      'camera devices': cameras.filter((c) => (c.eventTypeCodes ?? []).includes(e.code)).length,
-      'camera cases': await CameraCase.count({ where: { eventTypeId: e.id }, transaction }),
+      cases: Number((await q.selectFrom('cases').select((eb) => eb.fn.countAll().as('n')).where('eventTypeId', '=', e.id).executeTakeFirstOrThrow()).n),
+      'governance items': Number((await q.selectFrom('governance_items').select((eb) => eb.fn.countAll().as('n')).where('eventTypeId', '=', e.id).executeTakeFirstOrThrow()).n),
+      'camera devices': cameras.filter((c) => (parseJson<string[]>(c.eventTypeCodes) ?? []).includes(e.code)).length,
+      'camera cases': Number((await q.selectFrom('camera_cases').select((eb) => eb.fn.countAll().as('n')).where('eventTypeId', '=', e.id).executeTakeFirstOrThrow()).n),
     };
     if (Object.values(refs).some((n) => n > 0)) throw inUse(refs, 'switch it off with enabled: false instead');
-    await e.destroy({ transaction });
+    await q.deleteFrom('event_types').where('id', '=', e.id).execute();
+    tableWritten('event_types', transaction);
     return { result: undefined, entity: 'event_type', key: e.code, before, after: null };
   });
 }

@@ -1,10 +1,12 @@
-import type { Transaction } from 'sequelize';
+import type { Insertable, Selectable } from 'kysely';
 import { ITEM_COLUMNS } from '../../db/import/columns.js';
-import { EventType, GovernanceItem, Unit } from '../../db/models/index.js';
 import type { Category } from '../../db/models/catalogue.js';
+import { appSql, type Tx } from '../../db/sql/current.js';
+import type { GovernanceItemsTable } from '../../db/sql/schema.js';
 import { auditedChange, type RegistryActor } from './audited-change.js';
 import { cellOf, checkCells } from './column-checks.js';
-import { allOf, pageWindow, textFilter, type PageQuery, type Paged } from './paging.js';
+import { pageWindow, textFilter, type PageQuery, type Paged } from './paging.js';
+import { changedValues, hasChanges, jsonText, parseJson } from './row-changes.js';
 import { duplicate, notFound, throwIf, unknownReference, type FieldProblem } from './registry-errors.js';
 
 export interface GovernanceItemView {
@@ -37,34 +39,46 @@ export interface GovernanceItemQuery extends PageQuery {
   eventTypeCode?: string;
 }
 
-async function views(items: GovernanceItem[], transaction?: Transaction): Promise<GovernanceItemView[]> {
-  const t = transaction ? { transaction } : {};
-  const unitIds = [...new Set(items.map((i) => i.responsibleUnitId))];
-  const typeIds = [...new Set(items.map((i) => i.eventTypeId).filter((i): i is number => i !== null))];
-  const units = new Map((unitIds.length ? await Unit.findAll({ where: { id: unitIds }, attributes: ['id', 'code'], ...t }) : []).map((u) => [u.id, u.code]));
-  const types = new Map((typeIds.length ? await EventType.findAll({ where: { id: typeIds }, attributes: ['id', 'code'], ...t }) : []).map((e) => [e.id, e.code]));
-  return items.map((i) => ({
-    id: i.id, code: i.code, name: i.name, category: i.category, eventTypeId: i.eventTypeId ?? null,
+/** A governance item as the table holds it (assisting units as JSON text). */
+type GovernanceItem = Selectable<GovernanceItemsTable>;
+
+const items = (transaction?: Tx) => appSql(transaction).selectFrom('governance_items');
+
+async function views(rows: GovernanceItem[], transaction?: Tx): Promise<GovernanceItemView[]> {
+  const q = appSql(transaction);
+  const unitIds = [...new Set(rows.map((i) => i.responsibleUnitId))];
+  const typeIds = [...new Set(rows.map((i) => i.eventTypeId).filter((i): i is number => i !== null))];
+  const units = new Map((unitIds.length ? await q.selectFrom('units').select(['id', 'code']).where('id', 'in', unitIds).execute() : []).map((u) => [u.id, u.code]));
+  const types = new Map((typeIds.length ? await q.selectFrom('event_types').select(['id', 'code']).where('id', 'in', typeIds).execute() : []).map((e) => [e.id, e.code]));
+  return rows.map((i) => ({
+    id: i.id, code: i.code, name: i.name, category: i.category as Category, eventTypeId: i.eventTypeId ?? null,
     eventTypeCode: i.eventTypeId ? types.get(i.eventTypeId) ?? null : null, responsibleUnitId: i.responsibleUnitId,
-    responsibleUnitCode: units.get(i.responsibleUnitId) ?? null, assistingUnitCodes: i.assistingUnitCodes ?? [], basis: i.basis ?? null,
+    responsibleUnitCode: units.get(i.responsibleUnitId) ?? null, assistingUnitCodes: parseJson<string[]>(i.assistingUnitCodes) ?? [], basis: i.basis ?? null,
     createdAt: i.createdAt.toISOString(), updatedAt: i.updatedAt.toISOString(),
   }));
 }
 
-async function findItem(key: string, transaction?: Transaction): Promise<GovernanceItem> {
-  const t = transaction ? { transaction } : {};
-  const found = (/^\d{1,10}$/.test(key) ? await GovernanceItem.findByPk(Number(key), t) : null) ?? await GovernanceItem.findOne({ where: { code: key }, ...t });
+async function findItem(key: string, transaction?: Tx): Promise<GovernanceItem> {
+  const found = (/^\d{1,10}$/.test(key) ? await items(transaction).selectAll().where('id', '=', Number(key)).executeTakeFirst() : undefined)
+    ?? await items(transaction).selectAll().where('code', '=', key).executeTakeFirst();
   if (!found) throw notFound('governance item', key);
   return found;
 }
 
 export async function listGovernanceItems(query: GovernanceItemQuery): Promise<Paged<GovernanceItemView>> {
   const { page, pageSize, limit, offset } = pageWindow(query);
-  let typeFilter = null;
-  if (query.eventTypeCode !== undefined) typeFilter = { eventTypeId: (await EventType.findOne({ where: { code: query.eventTypeCode } }))?.id ?? -1 };
-  const where = allOf(textFilter(query.q, ['code', 'name', 'basis']), query.category ? { category: query.category } : null, typeFilter);
-  const { rows, count } = await GovernanceItem.findAndCountAll({ where, order: [['code', 'ASC']], limit, offset });
-  return { items: await views(rows), total: count, page, pageSize };
+  let eventTypeId: number | undefined;
+  if (query.eventTypeCode !== undefined) eventTypeId = (await appSql().selectFrom('event_types').select('id').where('code', '=', query.eventTypeCode).executeTakeFirst())?.id ?? -1;
+  const text = textFilter(query.q, ['code', 'name', 'basis']);
+  const matching = items()
+    .$if(!!text, (b) => b.where(text!))
+    .$if(!!query.category, (b) => b.where('category', '=', query.category!))
+    .$if(eventTypeId !== undefined, (b) => b.where('eventTypeId', '=', eventTypeId!));
+  const [counted, rows] = await Promise.all([
+    matching.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
+    matching.selectAll().orderBy('code', 'asc').limit(limit).offset(offset).execute(),
+  ]);
+  return { items: await views(rows), total: Number(counted.n), page, pageSize };
 }
 
 export async function getGovernanceItem(key: string): Promise<GovernanceItemView> {
@@ -72,7 +86,7 @@ export async function getGovernanceItem(key: string): Promise<GovernanceItemView
 }
 
 /** The importer's checks, then every code must name a known event type / unit. */
-async function check(input: GovernanceItemInput, creating: boolean, transaction: Transaction): Promise<Partial<GovernanceItem>> {
+async function check(input: GovernanceItemInput, creating: boolean, transaction: Tx): Promise<Partial<Insertable<GovernanceItemsTable>>> {
   throwIf(checkCells(ITEM_COLUMNS, {
     code: creating ? cellOf('/code', input.code) : undefined,
     name: cellOf('/name', input.name),
@@ -84,31 +98,35 @@ async function check(input: GovernanceItemInput, creating: boolean, transaction:
   const out: Record<string, unknown> = {};
   const problems: FieldProblem[] = [];
   if (input.eventTypeCode !== undefined) {
-    const type = input.eventTypeCode === null ? null : await EventType.findOne({ where: { code: input.eventTypeCode }, transaction });
+    const type = input.eventTypeCode === null ? null : await appSql(transaction).selectFrom('event_types').select('id').where('code', '=', input.eventTypeCode).executeTakeFirst();
     if (input.eventTypeCode !== null && !type) problems.push({ path: '/eventTypeCode', message: `${input.eventTypeCode} is not a known event type` });
     out['eventTypeId'] = type?.id ?? null;
   }
   if (input.responsibleUnitCode !== undefined) {
-    const unit = await Unit.findOne({ where: { code: input.responsibleUnitCode }, transaction });
+    const unit = await appSql(transaction).selectFrom('units').select('id').where('code', '=', input.responsibleUnitCode).executeTakeFirst();
     if (!unit) problems.push({ path: '/responsibleUnitCode', message: `${input.responsibleUnitCode} is not a known unit` });
     out['responsibleUnitId'] = unit?.id;
   }
   if (input.assistingUnitCodes !== undefined) {
     const codes = [...new Set(input.assistingUnitCodes ?? [])];
-    const known = new Set(codes.length ? (await Unit.findAll({ where: { code: codes }, attributes: ['code'], transaction })).map((u) => u.code) : []);
+    const known = new Set(codes.length ? (await appSql(transaction).selectFrom('units').select('code').where('code', 'in', codes).execute()).map((u) => u.code) : []);
     codes.forEach((c) => { if (!known.has(c)) problems.push({ path: '/assistingUnitCodes', message: `${c} is not a known unit` }); });
-    out['assistingUnitCodes'] = codes.length ? codes : null;
+    out['assistingUnitCodes'] = jsonText(codes.length ? codes : null);
   }
   throwIf(problems, unknownReference);
   for (const f of ['name', 'category', 'basis'] as const) if (input[f] !== undefined) out[f] = input[f];
-  return out as Partial<GovernanceItem>;
+  return out as Partial<Insertable<GovernanceItemsTable>>;
 }
 
 export function createGovernanceItem(actor: RegistryActor, input: GovernanceItemInput & { code: string }): Promise<GovernanceItemView> {
   return auditedChange(actor, 'create', async (transaction) => {
     const values = await check(input, true, transaction);
-    if (await GovernanceItem.findOne({ where: { code: input.code }, transaction })) throw duplicate('/code', input.code);
-    const item = await GovernanceItem.create({ code: input.code, ...values } as never, { transaction });
+    if (await items(transaction).select('id').where('code', '=', input.code).executeTakeFirst()) throw duplicate('/code', input.code);
+    const now = new Date();
+    // the column checks require every NOT NULL column on create
+    const row = { code: input.code, eventTypeId: null, assistingUnitCodes: null, basis: null, ...values, createdAt: now, updatedAt: now } as Insertable<GovernanceItemsTable>;
+    const inserted = await appSql(transaction).insertInto('governance_items').values(row).executeTakeFirstOrThrow();
+    const item = { ...row, id: Number(inserted.insertId) } as GovernanceItem;
     const [after] = await views([item], transaction);
     return { result: after!, entity: 'governance_item', key: item.code, before: null, after };
   });
@@ -118,9 +136,13 @@ export function updateGovernanceItem(actor: RegistryActor, key: string, input: G
   return auditedChange(actor, 'update', async (transaction) => {
     const item = await findItem(key, transaction);
     const [before] = await views([item], transaction);
-    item.set(await check(input, false, transaction));
-    await item.save({ transaction });
-    const [after] = await views([item], transaction);
+    const changes = changedValues(item, await check(input, false, transaction) as Partial<GovernanceItem>);
+    let changed = item;
+    if (hasChanges(changes)) {
+      changed = { ...item, ...changes, updatedAt: new Date() };
+      await appSql(transaction).updateTable('governance_items').set({ ...changes, updatedAt: changed.updatedAt }).where('id', '=', item.id).execute();
+    }
+    const [after] = await views([changed], transaction);
     return { result: after!, entity: 'governance_item', key: item.code, before, after };
   });
 }
@@ -130,7 +152,7 @@ export function deleteGovernanceItem(actor: RegistryActor, key: string): Promise
   return auditedChange(actor, 'delete', async (transaction) => {
     const item = await findItem(key, transaction);
     const [before] = await views([item], transaction);
-    await item.destroy({ transaction });
+    await appSql(transaction).deleteFrom('governance_items').where('id', '=', item.id).execute();
     return { result: undefined, entity: 'governance_item', key: item.code, before, after: null };
   });
 }

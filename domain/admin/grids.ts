@@ -1,10 +1,13 @@
-import type { Transaction } from 'sequelize';
+import type { Selectable } from 'kysely';
 import { GRID_COLUMNS, parsePolygon } from '../../db/import/columns.js';
-import { CameraDevice, Case, Grid, Unit, UserGrid } from '../../db/models/index.js';
 import type { Polygon } from '../../db/models/grids.js';
+import { appSql, type Tx } from '../../db/sql/current.js';
+import type { GridsTable } from '../../db/sql/schema.js';
+import { tableWritten } from '../../db/sql/table-writes.js';
 import { auditedChange, type RegistryActor } from './audited-change.js';
 import { cellOf, checkCells } from './column-checks.js';
-import { allOf, pageWindow, textFilter, type PageQuery, type Paged } from './paging.js';
+import { pageWindow, textFilter, type PageQuery, type Paged } from './paging.js';
+import { changedValues, hasChanges, jsonText, parseJson } from './row-changes.js';
 import { duplicate, inUse, notFound, throwIf, unknownReference, type FieldProblem } from './registry-errors.js';
 
 export interface GridView {
@@ -42,34 +45,41 @@ export interface GridQuery extends PageQuery {
   enabled?: boolean;
 }
 
-async function unitCodes(ids: number[], transaction?: Transaction): Promise<Map<number, string>> {
+/** A grid as the table holds it (the polygon as its JSON text). */
+export type Grid = Selectable<GridsTable>;
+
+const grids = (transaction?: Tx) => appSql(transaction).selectFrom('grids');
+
+async function unitCodes(ids: number[], transaction?: Tx): Promise<Map<number, string>> {
   const wanted = [...new Set(ids)];
   if (!wanted.length) return new Map();
-  const rows = await Unit.findAll({ where: { id: wanted }, attributes: ['id', 'code'], ...(transaction ? { transaction } : {}) });
+  const rows = await appSql(transaction).selectFrom('units').select(['id', 'code']).where('id', 'in', wanted).execute();
   return new Map(rows.map((u) => [u.id, u.code]));
 }
+
+const unitBy = (column: 'id' | 'code', value: number | string, transaction: Tx) =>
+  appSql(transaction).selectFrom('units').select(['id', 'code', 'kind', 'parentId']).where(column, '=', value as never).executeTakeFirst();
 
 function view(g: Grid, codes: Map<number, string>): GridView {
   return {
     id: g.id, code: g.code, name: g.name, townshipId: g.townshipId, townshipCode: codes.get(g.townshipId) ?? null,
     communityId: g.communityId, communityCode: codes.get(g.communityId) ?? null, centroidLng: g.centroidLng, centroidLat: g.centroidLat,
-    polygon: g.polygon ?? null, gridKind: g.gridKind, enabled: g.active !== false,
+    polygon: parseJson<Polygon>(g.polygon), gridKind: g.gridKind, enabled: g.active !== false,
     createdAt: g.createdAt.toISOString(), updatedAt: g.updatedAt.toISOString(),
   };
 }
 
-const viewOne = async (g: Grid, transaction?: Transaction) => view(g, await unitCodes([g.townshipId, g.communityId], transaction));
+const viewOne = async (g: Grid, transaction?: Tx) => view(g, await unitCodes([g.townshipId, g.communityId], transaction));
 
-export async function findGrid(key: string, transaction?: Transaction): Promise<Grid | null> {
-  const t = transaction ? { transaction } : {};
+export async function findGrid(key: string, transaction?: Tx): Promise<Grid | null> {
   if (/^\d{1,10}$/.test(key)) {
-    const byId = await Grid.findByPk(Number(key), t);
+    const byId = await grids(transaction).selectAll().where('id', '=', Number(key)).executeTakeFirst();
     if (byId) return byId;
   }
-  return Grid.findOne({ where: { code: key }, ...t });
+  return (await grids(transaction).selectAll().where('code', '=', key).executeTakeFirst()) ?? null;
 }
 
-async function requireGrid(key: string, transaction?: Transaction): Promise<Grid> {
+async function requireGrid(key: string, transaction?: Tx): Promise<Grid> {
   const g = await findGrid(key, transaction);
   if (!g) throw notFound('grid', key);
   return g;
@@ -77,16 +87,20 @@ async function requireGrid(key: string, transaction?: Transaction): Promise<Grid
 
 export async function listGrids(query: GridQuery): Promise<Paged<GridView>> {
   const { page, pageSize, limit, offset } = pageWindow(query);
-  const byCode = async (code: string | undefined) => (code === undefined ? undefined : (await Unit.findOne({ where: { code } }))?.id ?? -1);
+  const byCode = async (code: string | undefined) => (code === undefined ? undefined : (await appSql().selectFrom('units').select('id').where('code', '=', code).executeTakeFirst())?.id ?? -1);
   const township = await byCode(query.townshipCode);
   const community = await byCode(query.communityCode);
-  const where = allOf(
-    textFilter(query.q, ['code', 'name']),
-    township !== undefined ? { townshipId: township } : null,
-    community !== undefined ? { communityId: community } : null,
-    query.enabled !== undefined ? { active: query.enabled } : null,
-  );
-  const { rows, count } = await Grid.findAndCountAll({ where, order: [['code', 'ASC']], limit, offset });
+  const text = textFilter(query.q, ['code', 'name']);
+  const matching = grids()
+    .$if(!!text, (b) => b.where(text!))
+    .$if(township !== undefined, (b) => b.where('townshipId', '=', township!))
+    .$if(community !== undefined, (b) => b.where('communityId', '=', community!))
+    .$if(query.enabled !== undefined, (b) => b.where('active', '=', query.enabled!));
+  const [counted, rows] = await Promise.all([
+    matching.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
+    matching.selectAll().orderBy('code', 'asc').limit(limit).offset(offset).execute(),
+  ]);
+  const count = Number(counted.n);
   const codes = await unitCodes(rows.flatMap((g) => [g.townshipId, g.communityId]));
   return { items: rows.map((g) => view(g, codes)), total: count, page, pageSize };
 }
@@ -98,7 +112,7 @@ export async function getGrid(key: string): Promise<GridView> {
 const polygonText = (p: Polygon) => p.map(([lng, lat]) => `${lng} ${lat}`).join(', ');
 
 /** The importer's checks: formats (coordinates, closed polygon), then a township and a community of it. */
-async function checkGrid(input: GridInput, current: Grid | null, transaction: Transaction): Promise<{ townshipId: number; communityId: number }> {
+async function checkGrid(input: GridInput, current: Grid | null, transaction: Tx): Promise<{ townshipId: number; communityId: number }> {
   throwIf(checkCells(GRID_COLUMNS, {
     code: current ? undefined : cellOf('/code', input.code),
     name: cellOf('/name', input.name),
@@ -109,12 +123,8 @@ async function checkGrid(input: GridInput, current: Grid | null, transaction: Tr
     polygon: cellOf('/polygon', input.polygon, polygonText),
     grid_kind: cellOf('/gridKind', input.gridKind),
   }, !current));
-  const township = input.townshipCode !== undefined
-    ? await Unit.findOne({ where: { code: input.townshipCode }, transaction })
-    : await Unit.findByPk(current!.townshipId, { transaction });
-  const community = input.communityCode !== undefined
-    ? await Unit.findOne({ where: { code: input.communityCode }, transaction })
-    : await Unit.findByPk(current!.communityId, { transaction });
+  const township = input.townshipCode !== undefined ? await unitBy('code', input.townshipCode, transaction) : await unitBy('id', current!.townshipId, transaction);
+  const community = input.communityCode !== undefined ? await unitBy('code', input.communityCode, transaction) : await unitBy('id', current!.communityId, transaction);
   const problems: FieldProblem[] = [];
   if (township?.kind !== 'township') problems.push({ path: '/townshipCode', message: `${input.townshipCode ?? township?.code} is not a known township` });
   if (community?.kind !== 'community' || !township || community.parentId !== township.id) {
@@ -127,11 +137,16 @@ async function checkGrid(input: GridInput, current: Grid | null, transaction: Tr
 export function createGrid(actor: RegistryActor, input: GridInput & { code: string; name: string; townshipCode: string; communityCode: string; centroidLng: number; centroidLat: number }): Promise<GridView> {
   return auditedChange(actor, 'create', async (transaction) => {
     const { townshipId, communityId } = await checkGrid(input, null, transaction);
-    if (await Grid.findOne({ where: { code: input.code }, transaction })) throw duplicate('/code', input.code);
-    const g = await Grid.create({
+    if (await grids(transaction).select('id').where('code', '=', input.code).executeTakeFirst()) throw duplicate('/code', input.code);
+    const now = new Date();
+    const values = {
       code: input.code, name: input.name, townshipId, communityId, centroidLng: input.centroidLng, centroidLat: input.centroidLat,
-      polygon: input.polygon ? parsePolygon(polygonText(input.polygon)) : null, gridKind: input.gridKind ?? '综合', active: input.enabled ?? true,
-    }, { transaction });
+      polygon: jsonText(input.polygon ? parsePolygon(polygonText(input.polygon)) : null), gridKind: input.gridKind ?? '综合', active: input.enabled ?? true,
+      createdAt: now, updatedAt: now,
+    };
+    const inserted = await appSql(transaction).insertInto('grids').values(values).executeTakeFirstOrThrow();
+    tableWritten('grids', transaction);
+    const g: Grid = { id: Number(inserted.insertId), ...values };
     const after = await viewOne(g, transaction);
     return { result: after, entity: 'grid', key: g.code, before: null, after };
   });
@@ -142,17 +157,18 @@ export function updateGrid(actor: RegistryActor, key: string, input: GridInput):
     const g = await requireGrid(key, transaction);
     const before = await viewOne(g, transaction);
     const { townshipId, communityId } = await checkGrid(input, g, transaction);
-    g.set({
-      townshipId, communityId,
-      ...(input.name !== undefined ? { name: input.name } : {}),
-      ...(input.centroidLng !== undefined ? { centroidLng: input.centroidLng } : {}),
-      ...(input.centroidLat !== undefined ? { centroidLat: input.centroidLat } : {}),
-      ...(input.polygon !== undefined ? { polygon: input.polygon ? parsePolygon(polygonText(input.polygon)) : null } : {}),
-      ...(input.gridKind !== undefined ? { gridKind: input.gridKind } : {}),
-      ...(input.enabled !== undefined ? { active: input.enabled } : {}),
+    const changes = changedValues(g, {
+      townshipId, communityId, name: input.name, centroidLng: input.centroidLng, centroidLat: input.centroidLat,
+      polygon: input.polygon !== undefined ? jsonText(input.polygon ? parsePolygon(polygonText(input.polygon)) : null) : undefined,
+      gridKind: input.gridKind, active: input.enabled,
     });
-    await g.save({ transaction });
-    const after = await viewOne(g, transaction);
+    let changed = g;
+    if (hasChanges(changes)) {
+      changed = { ...g, ...changes, updatedAt: new Date() };
+      await appSql(transaction).updateTable('grids').set({ ...changes, updatedAt: changed.updatedAt }).where('id', '=', g.id).execute();
+      tableWritten('grids', transaction);
+    }
+    const after = await viewOne(changed, transaction);
     return { result: after, entity: 'grid', key: g.code, before, after };
   });
 }
@@ -161,13 +177,15 @@ export function deleteGrid(actor: RegistryActor, key: string): Promise<void> {
   return auditedChange(actor, 'delete', async (transaction) => {
     const g = await requireGrid(key, transaction);
     const before = await viewOne(g, transaction);
+    const q = appSql(transaction);
     const refs = {
-      cases: await Case.count({ where: { gridId: g.id }, transaction }),
-      'grid workers': await UserGrid.count({ where: { gridId: g.id }, transaction }),
-      'camera devices': await CameraDevice.count({ where: { gridId: g.id }, transaction }),
+      cases: Number((await q.selectFrom('cases').select((eb) => eb.fn.countAll().as('n')).where('gridId', '=', g.id).executeTakeFirstOrThrow()).n),
+      'grid workers': Number((await q.selectFrom('user_grids').select((eb) => eb.fn.countAll().as('n')).where('gridId', '=', g.id).executeTakeFirstOrThrow()).n),
+      'camera devices': Number((await q.selectFrom('camera_devices').select((eb) => eb.fn.countAll().as('n')).where('gridId', '=', g.id).executeTakeFirstOrThrow()).n),
     };
     if (Object.values(refs).some((n) => n > 0)) throw inUse(refs, 'switch it off with enabled: false instead');
-    await g.destroy({ transaction });
+    await q.deleteFrom('grids').where('id', '=', g.id).execute();
+    tableWritten('grids', transaction);
     return { result: undefined, entity: 'grid', key: g.code, before, after: null };
   });
 }

@@ -1,4 +1,4 @@
-import { Op, Sequelize, type WhereOptions } from 'sequelize';
+import { sql, type Expression, type SqlBool } from 'kysely';
 
 export interface PageQuery {
   q?: string;
@@ -23,17 +23,11 @@ export function pageWindow(query: PageQuery): { page: number; pageSize: number; 
 }
 
 /**
- * `?q` as a case-insensitive substring of any of the columns. INSTR rather than LIKE: the text is
- * taken literally (a `%` or `_` in q matches itself) the same way on SQLite and MySQL.
+ * `?q` as a case-insensitive substring of any of the columns (camelCase names). INSTR rather than LIKE:
+ * the text is taken literally (a `%` or `_` in q matches itself) the same way on SQLite and MySQL.
  */
-export function textFilter(q: string | undefined, columns: string[]): WhereOptions | null {
+export function textFilter(q: string | undefined, columns: string[]): Expression<SqlBool> | null {
   const needle = q?.trim().toLowerCase();
   if (!needle) return null;
-  return { [Op.or]: columns.map((c) => Sequelize.where(Sequelize.fn('instr', Sequelize.fn('lower', Sequelize.col(c)), needle), Op.gt, 0)) };
-}
-
-/** AND of the filters that apply. */
-export function allOf(...filters: Array<WhereOptions | null | undefined>): WhereOptions {
-  const used = filters.filter((f): f is WhereOptions => !!f);
-  return used.length === 0 ? {} : used.length === 1 ? used[0]! : { [Op.and]: used };
+  return sql<SqlBool>`(${sql.join(columns.map((c) => sql`instr(lower(${sql.ref(c)}), ${needle}) > 0`), sql` or `)})`;
 }

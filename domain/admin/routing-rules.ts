@@ -1,8 +1,9 @@
-import { EventType, Unit } from '../../db/models/index.js';
 import type { Category, RoutingRule } from '../../db/models/catalogue.js';
+import { appSql } from '../../db/sql/current.js';
+import { eventTypeRecord, type EventTypeRecord } from './event-type-record.js';
 import { requireEventType, updateEventType } from './event-types.js';
 import type { RegistryActor } from './audited-change.js';
-import { allOf, pageWindow, textFilter, type PageQuery, type Paged } from './paging.js';
+import { pageWindow, textFilter, type PageQuery, type Paged } from './paging.js';
 
 /**
  * Routing (domain/routing) reads two columns of each event type: `routing_rule` (属地: the township
@@ -34,9 +35,9 @@ export interface RoutingRuleQuery extends PageQuery {
   ownerUnitCode?: string;
 }
 
-async function views(types: EventType[]): Promise<RoutingRuleView[]> {
+async function views(types: EventTypeRecord[]): Promise<RoutingRuleView[]> {
   const ids = [...new Set(types.map((t) => t.ownerUnitId))];
-  const units = new Map((ids.length ? await Unit.findAll({ where: { id: ids }, attributes: ['id', 'code', 'name'] }) : []).map((u) => [u.id, u]));
+  const units = new Map((ids.length ? await appSql().selectFrom('units').select(['id', 'code', 'name']).where('id', 'in', ids).execute() : []).map((u) => [u.id, u]));
   return types.map((t) => ({
     id: t.id, eventTypeCode: t.code, eventTypeName: t.name, kind: t.kind, category: t.category, routingRule: t.routingRule,
     ownerUnitId: t.ownerUnitId, ownerUnitCode: units.get(t.ownerUnitId)?.code ?? null, ownerUnitName: units.get(t.ownerUnitId)?.name ?? null,
@@ -46,11 +47,18 @@ async function views(types: EventType[]): Promise<RoutingRuleView[]> {
 
 export async function listRoutingRules(query: RoutingRuleQuery): Promise<Paged<RoutingRuleView>> {
   const { page, pageSize, limit, offset } = pageWindow(query);
-  let ownerFilter = null;
-  if (query.ownerUnitCode !== undefined) ownerFilter = { ownerUnitId: (await Unit.findOne({ where: { code: query.ownerUnitCode } }))?.id ?? -1 };
-  const where = allOf(textFilter(query.q, ['code', 'name']), query.routingRule ? { routingRule: query.routingRule } : null, ownerFilter);
-  const { rows, count } = await EventType.findAndCountAll({ where, order: [['code', 'ASC']], limit, offset });
-  return { items: await views(rows), total: count, page, pageSize };
+  let ownerUnitId: number | undefined;
+  if (query.ownerUnitCode !== undefined) ownerUnitId = (await appSql().selectFrom('units').select('id').where('code', '=', query.ownerUnitCode).executeTakeFirst())?.id ?? -1;
+  const text = textFilter(query.q, ['code', 'name']);
+  const matching = appSql().selectFrom('event_types')
+    .$if(!!text, (b) => b.where(text!))
+    .$if(!!query.routingRule, (b) => b.where('routingRule', '=', query.routingRule!))
+    .$if(ownerUnitId !== undefined, (b) => b.where('ownerUnitId', '=', ownerUnitId!));
+  const [counted, rows] = await Promise.all([
+    matching.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
+    matching.selectAll().orderBy('code', 'asc').limit(limit).offset(offset).execute(),
+  ]);
+  return { items: await views(rows.map(eventTypeRecord)), total: Number(counted.n), page, pageSize };
 }
 
 export async function getRoutingRule(key: string): Promise<RoutingRuleView> {

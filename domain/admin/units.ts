@@ -1,10 +1,12 @@
-import { Op, type Transaction } from 'sequelize';
+import type { Selectable } from 'kysely';
 import { UNIT_COLUMNS } from '../../db/import/columns.js';
-import { Case, Evaluation, EventType, GovernanceItem, Grid, InboxTask, Unit, User } from '../../db/models/index.js';
 import type { UnitKind } from '../../db/models/units.js';
+import { appSql, type Tx } from '../../db/sql/current.js';
+import type { UnitsTable } from '../../db/sql/schema.js';
 import { auditedChange, type RegistryActor } from './audited-change.js';
 import { cellOf, checkCells } from './column-checks.js';
-import { allOf, pageWindow, textFilter, type PageQuery, type Paged } from './paging.js';
+import { pageWindow, textFilter, type PageQuery, type Paged } from './paging.js';
+import { changedValues, hasChanges, parseJson } from './row-changes.js';
 import { duplicate, inUse, notFound, throwIf, unknownReference, type FieldProblem } from './registry-errors.js';
 
 export interface UnitView {
@@ -39,10 +41,17 @@ export interface UnitQuery extends PageQuery {
   enabled?: boolean;
 }
 
-async function codesOf(ids: Array<number | null>, transaction?: Transaction): Promise<Map<number, string>> {
+/** A unit as the table holds it. */
+export type Unit = Selectable<UnitsTable> & { kind: UnitKind };
+
+const units = (transaction?: Tx) => appSql(transaction).selectFrom('units');
+const unitWhere = (column: 'id' | 'code', value: number | string, transaction?: Tx) =>
+  units(transaction).selectAll().where(column, '=', value as never).executeTakeFirst() as Promise<Unit | undefined>;
+
+async function codesOf(ids: Array<number | null>, transaction?: Tx): Promise<Map<number, string>> {
   const wanted = [...new Set(ids.filter((i): i is number => i !== null))];
   if (!wanted.length) return new Map();
-  const rows = await Unit.findAll({ where: { id: wanted }, attributes: ['id', 'code'], ...(transaction ? { transaction } : {}) });
+  const rows = await units(transaction).select(['id', 'code']).where('id', 'in', wanted).execute();
   return new Map(rows.map((u) => [u.id, u.code]));
 }
 
@@ -54,21 +63,20 @@ function view(u: Unit, parentCode: string | null): UnitView {
   };
 }
 
-async function viewOne(u: Unit, transaction?: Transaction): Promise<UnitView> {
+async function viewOne(u: Unit, transaction?: Tx): Promise<UnitView> {
   return view(u, (await codesOf([u.parentId], transaction)).get(u.parentId ?? -1) ?? null);
 }
 
 /** A unit by numeric id or by code. */
-export async function findUnit(key: string, transaction?: Transaction): Promise<Unit | null> {
-  const t = transaction ? { transaction } : {};
+export async function findUnit(key: string, transaction?: Tx): Promise<Unit | null> {
   if (/^\d{1,10}$/.test(key)) {
-    const byId = await Unit.findByPk(Number(key), t);
+    const byId = await unitWhere('id', Number(key), transaction);
     if (byId) return byId;
   }
-  return Unit.findOne({ where: { code: key }, ...t });
+  return (await unitWhere('code', key, transaction)) ?? null;
 }
 
-async function requireUnit(key: string, transaction?: Transaction): Promise<Unit> {
+async function requireUnit(key: string, transaction?: Tx): Promise<Unit> {
   const u = await findUnit(key, transaction);
   if (!u) throw notFound('unit', key);
   return u;
@@ -76,18 +84,19 @@ async function requireUnit(key: string, transaction?: Transaction): Promise<Unit
 
 export async function listUnits(query: UnitQuery): Promise<Paged<UnitView>> {
   const { page, pageSize, limit, offset } = pageWindow(query);
-  let parentFilter = null;
-  if (query.parentCode !== undefined) {
-    const parent = await Unit.findOne({ where: { code: query.parentCode } });
-    parentFilter = { parentId: parent ? parent.id : -1 };
-  }
-  const where = allOf(
-    textFilter(query.q, ['code', 'name', 'short_name']),
-    query.kind ? { kind: query.kind } : null,
-    query.enabled !== undefined ? { active: query.enabled } : null,
-    parentFilter,
-  );
-  const { rows, count } = await Unit.findAndCountAll({ where, order: [['code', 'ASC']], limit, offset });
+  let parentId: number | undefined;
+  if (query.parentCode !== undefined) parentId = (await unitWhere('code', query.parentCode))?.id ?? -1;
+  const text = textFilter(query.q, ['code', 'name', 'shortName']);
+  const matching = units()
+    .$if(!!text, (b) => b.where(text!))
+    .$if(!!query.kind, (b) => b.where('kind', '=', query.kind!))
+    .$if(query.enabled !== undefined, (b) => b.where('active', '=', query.enabled!))
+    .$if(parentId !== undefined, (b) => b.where('parentId', '=', parentId!));
+  const [counted, rows] = await Promise.all([
+    matching.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
+    matching.selectAll().orderBy('code', 'asc').limit(limit).offset(offset).execute() as Promise<Unit[]>,
+  ]);
+  const count = Number(counted.n);
   const parents = await codesOf(rows.map((u) => u.parentId));
   return { items: rows.map((u) => view(u, parents.get(u.parentId ?? -1) ?? null)), total: count, page, pageSize };
 }
@@ -99,15 +108,15 @@ export async function getUnit(key: string): Promise<UnitView> {
 const FIELDS = { name: 'name', shortName: 'short_name', kind: 'kind', parentCode: 'parent_code', contactPerson: 'contact_person', contactPhone: 'contact_phone' } as const;
 
 /** The importer's checks: column formats, then the parent (another known unit; a community's is a township; no cycles). */
-async function checkUnit(input: UnitInput, current: Unit | null, transaction: Transaction): Promise<{ parentId: number | null | undefined }> {
+async function checkUnit(input: UnitInput, current: Unit | null, transaction: Tx): Promise<{ parentId: number | null | undefined }> {
   const cells: Record<string, ReturnType<typeof cellOf>> = { code: current ? undefined : cellOf('/code', input.code) };
   for (const [field, column] of Object.entries(FIELDS)) cells[column] = cellOf(`/${field}`, input[field as keyof typeof FIELDS]);
   throwIf(checkCells(UNIT_COLUMNS, cells, !current));
 
   const kind = input.kind ?? current?.kind;
   let parent: Unit | null | undefined;
-  if (input.parentCode !== undefined) parent = input.parentCode === null ? null : await Unit.findOne({ where: { code: input.parentCode }, transaction });
-  else parent = current?.parentId ? await Unit.findByPk(current.parentId, { transaction }) : null;
+  if (input.parentCode !== undefined) parent = input.parentCode === null ? null : await unitWhere('code', input.parentCode, transaction);
+  else parent = current?.parentId ? await unitWhere('id', current.parentId, transaction) : null;
   if (input.parentCode && !parent) throw unknownReference([{ path: '/parentCode', message: `${input.parentCode} is not a known unit` }]);
   const problems: FieldProblem[] = [];
   if (parent && current && parent.id === current.id) problems.push({ path: '/parentCode', message: 'a unit cannot be its own parent' });
@@ -115,7 +124,7 @@ async function checkUnit(input: UnitInput, current: Unit | null, transaction: Tr
   if (parent && current && !problems.length) {
     // walk up from the new parent: meeting this unit would make a cycle
     const seen = new Set<number>();
-    for (let p: Unit | null = parent; p; p = p.parentId ? await Unit.findByPk(p.parentId, { transaction }) : null) {
+    for (let p: Unit | null | undefined = parent; p; p = p.parentId ? await unitWhere('id', p.parentId, transaction) : null) {
       if (p.id === current.id || seen.has(p.id)) {
         problems.push({ path: '/parentCode', message: `${parent.code} is below this unit` });
         break;
@@ -128,29 +137,33 @@ async function checkUnit(input: UnitInput, current: Unit | null, transaction: Tr
 }
 
 /** Who refers to a unit, by what. */
-async function referencesTo(u: Unit, transaction: Transaction): Promise<Record<string, number>> {
-  const t = { transaction };
-  const items = await GovernanceItem.findAll({ attributes: ['responsibleUnitId', 'assistingUnitCodes'], ...t });
+async function referencesTo(u: Unit, transaction: Tx): Promise<Record<string, number>> {
+  const q = appSql(transaction);
+  const n = async (counted: Promise<{ n: number | string | bigint }>) => Number((await counted).n);
+  const items = await q.selectFrom('governance_items').select(['responsibleUnitId', 'assistingUnitCodes']).execute();
   return {
-    'child units': await Unit.count({ where: { parentId: u.id }, ...t }),
-    grids: await Grid.count({ where: { [Op.or]: [{ townshipId: u.id }, { communityId: u.id }] }, ...t }),
-    users: await User.count({ where: { unitId: u.id }, ...t }),
-    'event types': await EventType.count({ where: { ownerUnitId: u.id }, ...t }),
-    'governance items': items.filter((i) => i.responsibleUnitId === u.id || (i.assistingUnitCodes ?? []).includes(u.code)).length,
-    cases: await Case.count({ where: { [Op.or]: [{ unitId: u.id }, { townshipId: u.id }] }, ...t }),
-    evaluations: await Evaluation.count({ where: { unitId: u.id }, ...t }),
-    tasks: await InboxTask.count({ where: { unitId: u.id }, ...t }),
+    'child units': await n(q.selectFrom('units').select((eb) => eb.fn.countAll().as('n')).where('parentId', '=', u.id).executeTakeFirstOrThrow()),
+    grids: await n(q.selectFrom('grids').select((eb) => eb.fn.countAll().as('n')).where((eb) => eb.or([eb('townshipId', '=', u.id), eb('communityId', '=', u.id)])).executeTakeFirstOrThrow()),
+    users: await n(q.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).where('unitId', '=', u.id).executeTakeFirstOrThrow()),
+    'event types': await n(q.selectFrom('event_types').select((eb) => eb.fn.countAll().as('n')).where('ownerUnitId', '=', u.id).executeTakeFirstOrThrow()),
+    'governance items': items.filter((i) => i.responsibleUnitId === u.id || (parseJson<string[]>(i.assistingUnitCodes) ?? []).includes(u.code)).length,
+    cases: await n(q.selectFrom('cases').select((eb) => eb.fn.countAll().as('n')).where((eb) => eb.or([eb('unitId', '=', u.id), eb('townshipId', '=', u.id)])).executeTakeFirstOrThrow()),
+    evaluations: await n(q.selectFrom('evaluations').select((eb) => eb.fn.countAll().as('n')).where('unitId', '=', u.id).executeTakeFirstOrThrow()),
+    tasks: await n(q.selectFrom('inbox_tasks').select((eb) => eb.fn.countAll().as('n')).where('unitId', '=', u.id).executeTakeFirstOrThrow()),
   };
 }
 
 export function createUnit(actor: RegistryActor, input: UnitInput & { code: string; name: string; kind: UnitKind }): Promise<UnitView> {
   return auditedChange(actor, 'create', async (transaction) => {
     const { parentId } = await checkUnit(input, null, transaction);
-    if (await Unit.findOne({ where: { code: input.code }, transaction })) throw duplicate('/code', input.code);
-    const u = await Unit.create({
+    if (await unitWhere('code', input.code, transaction)) throw duplicate('/code', input.code);
+    const now = new Date();
+    const values = {
       code: input.code, name: input.name, shortName: input.shortName ?? null, kind: input.kind, parentId: parentId ?? null,
-      contactPerson: input.contactPerson ?? null, contactPhone: input.contactPhone ?? null, active: input.enabled ?? true,
-    }, { transaction });
+      contactPerson: input.contactPerson ?? null, contactPhone: input.contactPhone ?? null, active: input.enabled ?? true, createdAt: now, updatedAt: now,
+    };
+    const inserted = await appSql(transaction).insertInto('units').values(values).executeTakeFirstOrThrow();
+    const u: Unit = { id: Number(inserted.insertId), ...values };
     const after = await viewOne(u, transaction);
     return { result: after, entity: 'unit', key: u.code, before: null, after };
   });
@@ -164,22 +177,23 @@ export function updateUnit(actor: RegistryActor, key: string, input: UnitInput):
     if (input.kind !== undefined && input.kind !== u.kind) {
       // grids and communities rely on the kind of what they point at
       const dependants = {
-        grids: await Grid.count({ where: { [Op.or]: [{ townshipId: u.id }, { communityId: u.id }] }, transaction }),
-        'child communities': await Unit.count({ where: { parentId: u.id, kind: 'community' }, transaction }),
+        grids: Number((await appSql(transaction).selectFrom('grids').select((eb) => eb.fn.countAll().as('n'))
+          .where((eb) => eb.or([eb('townshipId', '=', u.id), eb('communityId', '=', u.id)])).executeTakeFirstOrThrow()).n),
+        'child communities': Number((await units(transaction).select((eb) => eb.fn.countAll().as('n'))
+          .where('parentId', '=', u.id).where('kind', '=', 'community').executeTakeFirstOrThrow()).n),
       };
       if (Object.values(dependants).some((n) => n > 0)) throw inUse(dependants, 'the kind cannot change while they do');
     }
-    u.set({
-      ...(input.name !== undefined ? { name: input.name } : {}),
-      ...(input.shortName !== undefined ? { shortName: input.shortName } : {}),
-      ...(input.kind !== undefined ? { kind: input.kind } : {}),
-      ...(parentId !== undefined ? { parentId } : {}),
-      ...(input.contactPerson !== undefined ? { contactPerson: input.contactPerson } : {}),
-      ...(input.contactPhone !== undefined ? { contactPhone: input.contactPhone } : {}),
-      ...(input.enabled !== undefined ? { active: input.enabled } : {}),
+    const changes = changedValues(u, {
+      name: input.name, shortName: input.shortName, kind: input.kind, parentId,
+      contactPerson: input.contactPerson, contactPhone: input.contactPhone, active: input.enabled,
     });
-    await u.save({ transaction });
-    const after = await viewOne(u, transaction);
+    let changed = u;
+    if (hasChanges(changes)) {
+      changed = { ...u, ...changes, updatedAt: new Date() };
+      await appSql(transaction).updateTable('units').set({ ...changes, updatedAt: changed.updatedAt }).where('id', '=', u.id).execute();
+    }
+    const after = await viewOne(changed, transaction);
     return { result: after, entity: 'unit', key: u.code, before, after };
   });
 }
@@ -190,7 +204,7 @@ export function deleteUnit(actor: RegistryActor, key: string): Promise<void> {
     const before = await viewOne(u, transaction);
     const refs = await referencesTo(u, transaction);
     if (Object.values(refs).some((n) => n > 0)) throw inUse(refs, 'switch it off with enabled: false instead');
-    await u.destroy({ transaction });
+    await appSql(transaction).deleteFrom('units').where('id', '=', u.id).execute();
     return { result: undefined, entity: 'unit', key: u.code, before, after: null };
   });
 }

@@ -1,7 +1,7 @@
-import { Op, type WhereOptions } from 'sequelize';
-import { CameraDevice, CameraEvent, Case, EventType } from '../../db/models/index.js';
+import { appDialect, appSql } from '../../db/sql/current.js';
+import { through } from '../../db/sql/index-hint.js';
 import { decodeTimeKey, encodeTimeKey } from '../shared/cursor.js';
-import { allOf, cappedTotal, COUNT_CAP, NEWEST_FIRST, olderThan, through, type TotalCount } from '../shared/paging.js';
+import { cappedTotal, COUNT_CAP, type TotalCount } from '../shared/paging.js';
 
 /** Camera events by when they were received; by camera through (device_id, created_at), all through (created_at) (0013). */
 export interface CameraEventFilter {
@@ -41,29 +41,32 @@ export async function listCameraEvents(filter: CameraEventFilter): Promise<Camer
   const pageSize = filter.pageSize ?? 50;
   let deviceId: number | undefined;
   if (filter.camera) {
-    const device = await CameraDevice.findOne({ where: { code: filter.camera }, attributes: ['id'] });
+    const device = await appSql().selectFrom('camera_devices').select('id').where('code', '=', filter.camera).executeTakeFirst();
     if (!device) return { items: [], next: null, ...(after ? {} : cappedTotal(0)) };
     deviceId = device.id;
   }
-  const where = allOf(
-    deviceId !== undefined ? { deviceId } : null,
-    filter.caseId ? { caseId: filter.caseId } : null,
-    filter.from ? { createdAt: { [Op.gte]: filter.from } } : null,
-    filter.to ? { createdAt: { [Op.lt]: filter.to } } : null,
-  ) as WhereOptions<CameraEvent>;
   // a case's events are few: its (case_id) index and a small sort; otherwise the camera's or the global newest-first index
   const index = filter.caseId ? null : deviceId !== undefined ? 'camera_events_device_created_at_idx' : 'camera_events_created_at_idx';
+  const matching = (table: 'camera_events') => appSql().selectFrom(table)
+    .$if(deviceId !== undefined, (b) => b.where('deviceId', '=', deviceId!))
+    .$if(!!filter.caseId, (b) => b.where('caseId', '=', filter.caseId!))
+    .$if(!!filter.from, (b) => b.where('createdAt', '>=', filter.from!))
+    .$if(!!filter.to, (b) => b.where('createdAt', '<', filter.to!));
   const [rows, counted] = await Promise.all([
-    CameraEvent.findAll({ where: allOf(where, after ? olderThan(after) : null) as WhereOptions<CameraEvent>, order: NEWEST_FIRST, limit: pageSize + 1, ...(index ? through(index) : {}) }),
-    after ? null : CameraEvent.findAll({ where, attributes: ['id'], limit: COUNT_CAP + 1, raw: true }),
+    matching(index ? through(appDialect(), 'camera_events', index) : 'camera_events').selectAll()
+      // after the cursor: the redundant <= bound gives both databases a range to seek to (domain/shared/paging.ts, olderThan)
+      .$if(after !== null, (b) => b.where('createdAt', '<=', after!.at).where((eb) => eb.or([eb('createdAt', '<', after!.at), eb('id', '<', after!.id)])))
+      .orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(pageSize + 1).execute(),
+    after ? null : matching('camera_events').select('id').limit(COUNT_CAP + 1).execute(),
   ]);
   const page = rows.slice(0, pageSize);
   const distinct = <T>(values: T[]) => [...new Set(values)];
-  const [devices, types, cases] = await Promise.all([
-    CameraDevice.findAll({ where: { id: distinct(page.map((e) => e.deviceId)) }, attributes: ['id', 'code'] }),
-    EventType.findAll({ where: { id: distinct(page.map((e) => e.eventTypeId)) }, attributes: ['id', 'code'] }),
-    Case.findAll({ where: { id: distinct(page.map((e) => e.caseId)) }, attributes: ['id', 'caseNo'] }),
-  ]);
+  const q = appSql();
+  const [devices, types, cases] = page.length ? await Promise.all([
+    q.selectFrom('camera_devices').select(['id', 'code']).where('id', 'in', distinct(page.map((e) => e.deviceId))).execute(),
+    q.selectFrom('event_types').select(['id', 'code']).where('id', 'in', distinct(page.map((e) => e.eventTypeId))).execute(),
+    q.selectFrom('cases').select(['id', 'caseNo']).where('id', 'in', distinct(page.map((e) => e.caseId))).execute(),
+  ]) : [[], [], []];
   const deviceCode = new Map(devices.map((d) => [d.id, d.code]));
   const typeCode = new Map(types.map((t) => [t.id, t.code]));
   const caseNo = new Map(cases.map((c) => [c.id, c.caseNo]));

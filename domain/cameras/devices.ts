@@ -1,6 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { Op } from 'sequelize';
-import { CameraCase, CameraDevice, EventType, Grid } from '../../db/models/index.js';
+import type { Selectable } from 'kysely';
+import { uniqueViolation } from '../../db/sql/constraint-errors.js';
+import { appSql } from '../../db/sql/current.js';
+import type { CameraDevicesTable } from '../../db/sql/schema.js';
 import { withAuditChain } from '../audit/index.js';
 import type { Actor } from '../auth/sessions.js';
 import { gridNear } from '../intake/nearest-grid.js';
@@ -38,6 +40,11 @@ export interface CameraView {
  * guess that a slow hash (scrypt) would protect, and the check stays cheap on a path that takes
  * thousands of events a second.
  */
+/** A camera as the code uses it: its event types parsed from their JSON text. */
+export type CameraDevice = Omit<Selectable<CameraDevicesTable>, 'eventTypeCodes'> & { eventTypeCodes: string[] };
+
+const deviceOf = (row: Selectable<CameraDevicesTable>): CameraDevice => ({ ...row, eventTypeCodes: JSON.parse(row.eventTypeCodes) as string[] });
+
 export const hashDeviceKey = (key: string) => createHash('sha256').update(key, 'utf8').digest('hex');
 const newDeviceKey = () => `cam_${randomBytes(32).toString('base64url')}`;
 
@@ -52,7 +59,7 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 async function gridCodes(ids: number[]): Promise<Map<number, string>> {
   if (!ids.length) return new Map();
-  return new Map((await Grid.findAll({ where: { id: ids }, attributes: ['id', 'code'] })).map((g) => [g.id, g.code]));
+  return new Map((await appSql().selectFrom('grids').select(['id', 'code']).where('id', 'in', ids).execute()).map((g) => [g.id, g.code]));
 }
 
 async function views(rows: CameraDevice[]): Promise<CameraView[]> {
@@ -66,19 +73,28 @@ async function views(rows: CameraDevice[]): Promise<CameraView[]> {
 
 const notFound = (code: string) => new DomainError('NOT_FOUND', `no camera ${code}`, { apiCode: 'camera_not_found' });
 
+/** The camera with this code, or null. */
+export async function findDevice(code: string): Promise<CameraDevice | null> {
+  const row = code.length <= 32 ? await appSql().selectFrom('camera_devices').selectAll().where('code', '=', code).executeTakeFirst() : undefined;
+  return row ? deviceOf(row) : null;
+}
+
 async function deviceByCode(code: string): Promise<CameraDevice> {
-  const row = code.length <= 32 ? await CameraDevice.findOne({ where: { code } }) : null;
+  const row = await findDevice(code);
   if (!row) throw notFound(code);
   return row;
 }
 
 export async function listCameras(filter: { q?: string; enabled?: boolean; page?: number; pageSize?: number }): Promise<{ items: CameraView[]; total: number }> {
-  const where: Record<string | symbol, unknown> = {};
-  if (filter.q) where[Op.or] = [{ code: { [Op.like]: `%${filter.q}%` } }, { name: { [Op.like]: `%${filter.q}%` } }];
-  if (filter.enabled !== undefined) where['enabled'] = filter.enabled;
   const pageSize = filter.pageSize ?? 50;
-  const { rows, count } = await CameraDevice.findAndCountAll({ where, order: [['code', 'ASC']], limit: pageSize, offset: ((filter.page ?? 1) - 1) * pageSize });
-  return { items: await views(rows), total: count };
+  const matching = appSql().selectFrom('camera_devices')
+    .$if(!!filter.q, (b) => b.where((eb) => eb.or([eb('code', 'like', `%${filter.q}%`), eb('name', 'like', `%${filter.q}%`)])))
+    .$if(filter.enabled !== undefined, (b) => b.where('enabled', '=', filter.enabled!));
+  const [counted, rows] = await Promise.all([
+    matching.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
+    matching.selectAll().orderBy('code', 'asc').limit(pageSize).offset(((filter.page ?? 1) - 1) * pageSize).execute(),
+  ]);
+  return { items: await views(rows.map(deviceOf)), total: Number(counted.n) };
 }
 
 export async function getCamera(code: string): Promise<CameraView> {
@@ -89,7 +105,7 @@ export async function getCamera(code: string): Promise<CameraView> {
 async function placeAndTypes(input: Partial<CameraInput>, current?: CameraDevice): Promise<{ gridId?: number | null; eventTypeCodes?: string[] }> {
   const out: { gridId?: number | null; eventTypeCodes?: string[] } = {};
   if (input.gridCode !== undefined && input.gridCode !== null) {
-    const grid = await Grid.findOne({ where: { code: input.gridCode } });
+    const grid = await appSql().selectFrom('grids').select('id').where('code', '=', input.gridCode).executeTakeFirst();
     if (!grid) throw new DomainError('INVALID_ARGUMENT', `unknown grid ${input.gridCode}`, { apiCode: 'unknown_grid' });
     out.gridId = grid.id;
   } else if (!current || input.gridCode === null || input.lat !== undefined || input.lng !== undefined) {
@@ -100,7 +116,7 @@ async function placeAndTypes(input: Partial<CameraInput>, current?: CameraDevice
   }
   if (input.eventTypeCodes) {
     const codes = [...new Set(input.eventTypeCodes)];
-    const found = await EventType.findAll({ where: { code: codes }, attributes: ['code'] });
+    const found = codes.length ? await appSql().selectFrom('event_types').select('code').where('code', 'in', codes).execute() : [];
     const missing = codes.filter((c) => !found.some((f) => f.code === c));
     if (missing.length) throw new DomainError('INVALID_ARGUMENT', `unknown event types ${missing.join(', ')}`, { apiCode: 'unknown_event_type', errors: missing.map((m) => ({ path: '/eventTypeCodes', message: m })) });
     out.eventTypeCodes = codes;
@@ -112,18 +128,22 @@ const auditOf = (actor: Actor, action: string, detail: Record<string, unknown>) 
 
 /** Registers a camera and issues its first key (returned once, stored hashed). */
 export async function createCamera(actor: Actor, input: CameraInput): Promise<{ camera: CameraView; apiKey: string }> {
-  if (await CameraDevice.findOne({ where: { code: input.code }, attributes: ['id'] })) throw new DomainError('CONFLICT', `camera ${input.code} exists`, { apiCode: 'camera_exists' });
+  if (await appSql().selectFrom('camera_devices').select('id').where('code', '=', input.code).executeTakeFirst()) throw new DomainError('CONFLICT', `camera ${input.code} exists`, { apiCode: 'camera_exists' });
   const placed = await placeAndTypes(input);
   const apiKey = newDeviceKey();
   const row = await withAuditChain(async (chain) => {
-    const created = await CameraDevice.create({
+    const now = new Date();
+    const values = {
       code: input.code, name: input.name, lat: input.lat, lng: input.lng, address: input.address ?? null, gridId: placed.gridId ?? null,
-      eventTypeCodes: placed.eventTypeCodes ?? [], enabled: input.enabled ?? true, apiKeyHash: hashDeviceKey(apiKey), keyRotatedAt: new Date(), lastSeenAt: null,
-    }, { transaction: chain.transaction });
+      eventTypeCodes: placed.eventTypeCodes ?? [], enabled: input.enabled ?? true, apiKeyHash: hashDeviceKey(apiKey), keyRotatedAt: now, lastSeenAt: null,
+      createdAt: now, updatedAt: now,
+    };
+    const inserted = await appSql(chain.transaction).insertInto('camera_devices').values({ ...values, eventTypeCodes: JSON.stringify(values.eventTypeCodes) }).executeTakeFirstOrThrow();
+    const created: CameraDevice = { id: Number(inserted.insertId), ...values };
     await chain.append(auditOf(actor, 'camera_created', { code: input.code, name: input.name, lat: input.lat, lng: input.lng, gridId: created.gridId, eventTypeCodes: created.eventTypeCodes, enabled: created.enabled }));
     return created;
   }).catch((err: unknown) => {
-    if ((err as Error).name === 'SequelizeUniqueConstraintError') throw new DomainError('CONFLICT', `camera ${input.code} exists`, { apiCode: 'camera_exists' });
+    if (uniqueViolation(err)) throw new DomainError('CONFLICT', `camera ${input.code} exists`, { apiCode: 'camera_exists' });
     throw err;
   });
   return { camera: (await views([row]))[0]!, apiKey };
@@ -134,14 +154,22 @@ export async function updateCamera(actor: Actor, code: string, patch: Partial<Om
   const placed = await placeAndTypes(patch, row);
   await withAuditChain(async (chain) => {
     const before = { name: row.name, lat: row.lat, lng: row.lng, address: row.address, gridId: row.gridId, eventTypeCodes: row.eventTypeCodes, enabled: row.enabled };
-    if (patch.name !== undefined) row.name = patch.name;
-    if (patch.lat !== undefined) row.lat = patch.lat;
-    if (patch.lng !== undefined) row.lng = patch.lng;
-    if (patch.address !== undefined) row.address = patch.address;
-    if (patch.enabled !== undefined) row.enabled = patch.enabled;
-    if (placed.gridId !== undefined) row.gridId = placed.gridId;
-    if (placed.eventTypeCodes) row.eventTypeCodes = placed.eventTypeCodes;
-    await row.save({ transaction: chain.transaction });
+    const stored = { ...row, eventTypeCodes: JSON.stringify(row.eventTypeCodes) };
+    const next: Partial<typeof stored> = {};
+    if (patch.name !== undefined) next.name = patch.name;
+    if (patch.lat !== undefined) next.lat = patch.lat;
+    if (patch.lng !== undefined) next.lng = patch.lng;
+    if (patch.address !== undefined) next.address = patch.address;
+    if (patch.enabled !== undefined) next.enabled = patch.enabled;
+    if (placed.gridId !== undefined) next.gridId = placed.gridId;
+    if (placed.eventTypeCodes) next.eventTypeCodes = JSON.stringify(placed.eventTypeCodes);
+    // as the model's save: only what changed is written, and updated_at only then
+    const changes = Object.fromEntries(Object.entries(next).filter(([k, v]) => stored[k as keyof typeof stored] !== v)) as Partial<typeof stored>;
+    if (Object.keys(changes).length) {
+      const updatedAt = new Date();
+      await appSql(chain.transaction).updateTable('camera_devices').set({ ...changes, updatedAt }).where('id', '=', row.id).execute();
+      Object.assign(row, { ...changes, updatedAt }, changes.eventTypeCodes !== undefined ? { eventTypeCodes: placed.eventTypeCodes } : {});
+    }
     const after = { name: row.name, lat: row.lat, lng: row.lng, address: row.address, gridId: row.gridId, eventTypeCodes: row.eventTypeCodes, enabled: row.enabled };
     await chain.append(auditOf(actor, 'camera_updated', { code, before, after }));
   });
@@ -151,11 +179,11 @@ export async function updateCamera(actor: Actor, code: string, patch: Partial<Om
 /** A camera whose events made cases keeps its record: 409 `in_use` (disable it instead). */
 export async function deleteCamera(actor: Actor, code: string): Promise<void> {
   const row = await deviceByCode(code);
-  if (await CameraCase.findOne({ where: { deviceId: row.id }, attributes: ['id'] })) {
+  if (await appSql().selectFrom('camera_cases').select('id').where('deviceId', '=', row.id).limit(1).executeTakeFirst()) {
     throw new DomainError('CONFLICT', `camera ${code} has cases; disable it instead`, { apiCode: 'in_use' });
   }
   await withAuditChain(async (chain) => {
-    await row.destroy({ transaction: chain.transaction });
+    await appSql(chain.transaction).deleteFrom('camera_devices').where('id', '=', row.id).execute();
     await chain.append(auditOf(actor, 'camera_deleted', { code, name: row.name }));
   });
 }
@@ -165,7 +193,8 @@ export async function rotateCameraKey(actor: Actor, code: string): Promise<{ api
   const row = await deviceByCode(code);
   const apiKey = newDeviceKey();
   await withAuditChain(async (chain) => {
-    await row.update({ apiKeyHash: hashDeviceKey(apiKey), keyRotatedAt: new Date() }, { transaction: chain.transaction });
+    const now = new Date();
+    await appSql(chain.transaction).updateTable('camera_devices').set({ apiKeyHash: hashDeviceKey(apiKey), keyRotatedAt: now, updatedAt: now }).where('id', '=', row.id).execute();
     await chain.append(auditOf(actor, 'camera_key_rotated', { code }));
   });
   return { apiKey };

@@ -1,14 +1,13 @@
-import type { Transaction } from 'sequelize';
-import { CameraCase, CameraDevice, CameraEvent, Case, EventType, Grid } from '../../db/models/index.js';
-import { insertRows } from '../../db/rows.js';
+import { sql } from 'kysely';
 import type { CaseStatus } from '../../db/models/cases.js';
+import { appSql, type Tx } from '../../db/sql/current.js';
 import type { WorkflowEngine } from '../../port/workflow-engine.js';
 import { withAuditChain, type AuditChain } from '../audit/index.js';
 import { OPEN_STATUSES } from '../cases/transitions.js';
 import { fileCase } from '../intake/file-case.js';
 import { DomainError } from '../shared/errors.js';
 import { SerialQueue } from '../shared/serial-queue.js';
-import { keyMatches } from './devices.js';
+import { findDevice, keyMatches, type CameraDevice } from './devices.js';
 
 export interface CameraEventInput {
   eventId: string;
@@ -43,7 +42,7 @@ export interface EventResult {
 
 /** Unknown device or wrong key look the same (401); a known, keyed but disabled device is told so (403). */
 export async function authenticateDevice(deviceCode: string, apiKey: string | undefined): Promise<CameraDevice> {
-  const device = deviceCode.length <= 32 ? await CameraDevice.findOne({ where: { code: deviceCode } }) : null;
+  const device = await findDevice(deviceCode);
   if (!device || !apiKey || !keyMatches(apiKey, device.apiKeyHash)) throw new DomainError('INVALID_ARGUMENT', 'unknown device or bad key', { apiCode: 'device_unauthorized', status: 401 });
   if (!device.enabled) throw new DomainError('INVALID_ARGUMENT', `device ${deviceCode} is disabled`, { apiCode: 'device_disabled', status: 403 });
   return device;
@@ -68,16 +67,22 @@ interface Target {
  * A case merged into another (并单) is followed to the case that absorbed it, and the link moves there.
  */
 async function openCase(deviceId: number, eventTypeId: number, now: Date): Promise<Target | null> {
-  const link = await CameraCase.findOne({ where: { deviceId, eventTypeId }, order: [['id', 'DESC']], attributes: ['id', 'caseId'] });
+  const q = appSql();
+  const link = await q.selectFrom('camera_cases').select(['id', 'caseId']).where('deviceId', '=', deviceId).where('eventTypeId', '=', eventTypeId).orderBy('id', 'desc').limit(1).executeTakeFirst();
   if (!link) return null;
-  let c = await Case.findByPk(link.caseId, { attributes: ['id', 'caseNo', 'status', 'mergedIntoId'] });
-  for (let hops = 0; c && c.status === 'merged' && c.mergedIntoId && hops < 5; hops++) {
-    c = await Case.findByPk(c.mergedIntoId, { attributes: ['id', 'caseNo', 'status', 'mergedIntoId'] });
-  }
-  if (!c || !OPEN.has(c.status)) return null;
+  const caseById = (id: string) => q.selectFrom('cases').select(['id', 'caseNo', 'status', 'mergedIntoId']).where('id', '=', id).executeTakeFirst();
+  let c = await caseById(link.caseId);
+  for (let hops = 0; c && c.status === 'merged' && c.mergedIntoId && hops < 5; hops++) c = await caseById(c.mergedIntoId);
+  if (!c || !OPEN.has(c.status as CaseStatus)) return null;
   if (c.id === link.caseId) return { caseId: c.id, caseNo: c.caseNo, linkId: link.id, created: false };
-  const moved = await CameraCase.create({ deviceId, eventTypeId, caseId: c.id, repeatCount: 0, lastEventAt: now });
-  return { caseId: c.id, caseNo: c.caseNo, linkId: moved.id, created: false };
+  const moved = await insertLink(deviceId, eventTypeId, c.id, now);
+  return { caseId: c.id, caseNo: c.caseNo, linkId: moved, created: false };
+}
+
+async function insertLink(deviceId: number, eventTypeId: number, caseId: string, now: Date): Promise<string> {
+  const at = new Date();
+  const inserted = await appSql().insertInto('camera_cases').values({ deviceId, eventTypeId, caseId, repeatCount: 0, lastEventAt: now, createdAt: at, updatedAt: at }).executeTakeFirstOrThrow();
+  return String(inserted.insertId);
 }
 
 /**
@@ -110,15 +115,16 @@ export function ingestCameraEvents(port: WorkflowEngine, device: CameraDevice, e
 async function ingest(port: WorkflowEngine, device: CameraDevice, events: CameraEventInput[], minConfidence: number, now: Date): Promise<EventResult[]> {
   const results: Array<EventResult | undefined> = new Array(events.length);
   const ids = [...new Set(events.map((e) => e.eventId))];
-  const stored = await CameraEvent.findAll({ where: { deviceId: device.id, eventId: ids }, attributes: ['eventId', 'caseId'] });
+  const q = appSql();
+  const stored = ids.length ? await q.selectFrom('camera_events').select(['eventId', 'caseId']).where('deviceId', '=', device.id).where('eventId', 'in', ids).execute() : [];
   const storedCase = new Map(stored.map((s) => [s.eventId, s.caseId]));
   const caseNos = new Map<string, string>();
   if (stored.length) {
-    for (const c of await Case.findAll({ where: { id: [...new Set(stored.map((s) => s.caseId))] }, attributes: ['id', 'caseNo'] })) caseNos.set(c.id, c.caseNo);
+    for (const c of await q.selectFrom('cases').select(['id', 'caseNo']).where('id', 'in', [...new Set(stored.map((s) => s.caseId))]).execute()) caseNos.set(c.id, c.caseNo);
   }
   const detects = new Set(device.eventTypeCodes ?? []);
   const wanted = [...new Set(events.map((e) => e.eventTypeCode).filter((c) => detects.has(c)))];
-  const types = new Map((wanted.length ? await EventType.findAll({ where: { code: wanted }, attributes: ['id', 'code', 'name'] }) : []).map((t) => [t.code, t]));
+  const types = new Map((wanted.length ? await q.selectFrom('event_types').select(['id', 'code', 'name']).where('code', 'in', wanted).execute() : []).map((t) => [t.code, t]));
 
   const firstIndex = new Map<string, number>();
   const groups = new Map<number, number[]>();
@@ -150,7 +156,7 @@ async function ingest(port: WorkflowEngine, device: CameraDevice, events: Camera
     if (!target) {
       const first = events[indices[0]!]!;
       const type = types.get(first.eventTypeCode)!;
-      if (gridCode === undefined) gridCode = device.gridId !== null ? (await Grid.findByPk(device.gridId, { attributes: ['code'] }))?.code ?? null : null;
+      if (gridCode === undefined) gridCode = device.gridId !== null ? (await q.selectFrom('grids').select('code').where('id', '=', device.gridId).executeTakeFirst())?.code ?? null : null;
       const filed = await filing.run(() => fileCase(port, {
         channel: 'ai_camera',
         description: `AI 摄像头「${device.name}」(${device.code}) 识别到「${type.name}」，置信度 ${first.confidence.toFixed(2)}`,
@@ -158,9 +164,9 @@ async function ingest(port: WorkflowEngine, device: CameraDevice, events: Camera
         filedBy: { actor: `camera:${device.code}`, role: null },
       }, now));
       // the link and the first event at once: a batch that fails later is retried into this case, not a second one
-      const link = await CameraCase.create({ deviceId: device.id, eventTypeId: typeId, caseId: filed.caseId, repeatCount: 0, lastEventAt: now });
-      await CameraEvent.create(eventRow(device.id, typeId, filed.caseId, 'created', first));
-      target = { caseId: filed.caseId, caseNo: filed.caseNo, linkId: link.id, created: true };
+      const link = await insertLink(device.id, typeId, filed.caseId, now);
+      await insertEvents([eventRow(device.id, typeId, filed.caseId, 'created', first)]);
+      target = { caseId: filed.caseId, caseNo: filed.caseNo, linkId: link, created: true };
     }
     targets.set(typeId, target);
     indices.forEach((i, n) => {
@@ -170,7 +176,7 @@ async function ingest(port: WorkflowEngine, device: CameraDevice, events: Camera
 
   await commitTogether(async (chain) => {
     const { transaction } = chain;
-    const sequelize = CameraEvent.sequelize!;
+    const q = appSql(transaction);
     const rows = [...groups].flatMap(([typeId, indices]) => indices
       .filter((i) => results[i]!.outcome === 'merged')
       .map((i) => eventRow(device.id, typeId, targets.get(typeId)!.caseId, 'merged', events[i]!)));
@@ -179,8 +185,8 @@ async function ingest(port: WorkflowEngine, device: CameraDevice, events: Camera
       const target = targets.get(typeId)!;
       const repeats = indices.filter((i) => results[i]!.outcome === 'merged');
       if (repeats.length) {
-        await sequelize.query('UPDATE cases SET duplicate_count = duplicate_count + ?, updated_at = ? WHERE id = ?', { replacements: [repeats.length, now, target.caseId], transaction });
-        await sequelize.query('UPDATE camera_cases SET repeat_count = repeat_count + ?, last_event_at = ?, updated_at = ? WHERE id = ?', { replacements: [repeats.length, now, now, target.linkId], transaction });
+        await q.updateTable('cases').set({ duplicateCount: sql`duplicate_count + ${repeats.length}`, updatedAt: now }).where('id', '=', target.caseId).execute();
+        await q.updateTable('camera_cases').set({ repeatCount: sql`repeat_count + ${repeats.length}`, lastEventAt: now, updatedAt: now }).where('id', '=', target.linkId).execute();
       }
       const last = events[indices[indices.length - 1]!]!;
       await chain.append({
@@ -192,7 +198,7 @@ async function ingest(port: WorkflowEngine, device: CameraDevice, events: Camera
         },
       });
     }
-    await sequelize.query('UPDATE camera_devices SET last_seen_at = ? WHERE id = ?', { replacements: [now, device.id], transaction });
+    await q.updateTable('camera_devices').set({ lastSeenAt: now }).where('id', '=', device.id).execute();
   });
 
   // repeats of an eventId within the batch answer like their first occurrence
@@ -248,12 +254,12 @@ async function flush(): Promise<void> {
  * The accepted events of a batch in multi-row INSERTs: the repeat path's main cost is this write, and
  * `bulkCreate` builds and validates a model instance per row (a third of a batch's CPU when measured).
  */
-async function insertEvents(rows: ReturnType<typeof eventRow>[], transaction: Transaction): Promise<void> {
+async function insertEvents(rows: ReturnType<typeof eventRow>[], transaction?: Tx): Promise<void> {
   const created = new Date();
-  await insertRows(CameraEvent.sequelize!, 'camera_events', rows.map((r) => ({
-    device_id: r.deviceId, event_id: r.eventId, event_type_id: r.eventTypeId, case_id: r.caseId, outcome: r.outcome,
-    confidence: r.confidence, captured_at: r.capturedAt, snapshot_url: r.snapshotUrl, created_at: created,
-  })), { transaction });
+  // as db/rows.ts insertRows did: at most 250 rows a statement, well under both databases' bound-value limits
+  for (let from = 0; from < rows.length; from += 250) {
+    await appSql(transaction).insertInto('camera_events').values(rows.slice(from, from + 250).map((r) => ({ ...r, createdAt: created }))).execute();
+  }
 }
 
 function eventRow(deviceId: number, eventTypeId: number, caseId: string, outcome: 'created' | 'merged', e: CameraEventInput) {

@@ -1,5 +1,7 @@
-import { Op } from 'sequelize';
-import { ClassifyExample, ClassifyModel, EventType, Grid, Unit } from '../../db/models/index.js';
+import { appSql, withTransaction } from '../../db/sql/current.js';
+import { tableWritten } from '../../db/sql/table-writes.js';
+import type { Selectable } from 'kysely';
+import type { ClassifyModelsTable } from '../../db/sql/schema.js';
 import { FeatureExtractor } from './features.js';
 import type { ClassifierEntry } from './keyword-classifier.js';
 import { isNotDispatchable, labelOfRejection } from './labels.js';
@@ -19,12 +21,15 @@ export const RETRAIN_EVERY = Number(process.env['CLASSIFY_RETRAIN_EVERY'] ?? 25)
 const WORSE_TOLERANCE = 0.02;
 
 export async function activeCatalogue(): Promise<ClassifierEntry[]> {
-  const types = await EventType.findAll({ where: { active: true }, order: [['code', 'ASC']] });
-  return types.map((t) => ({ code: t.code, name: t.name, category: t.category, keywords: t.keywords ?? [] }));
+  const types = await appSql().selectFrom('event_types').select(['code', 'name', 'category', 'keywords']).where('active', '=', true).orderBy('code', 'asc').execute();
+  return types.map((t) => ({ code: t.code, name: t.name, category: t.category, keywords: t.keywords === null ? [] : (JSON.parse(t.keywords) as string[]) }));
 }
 
 export async function placeGrids(): Promise<PlaceGrid[]> {
-  const [grids, units] = await Promise.all([Grid.findAll({ where: { active: true } }), Unit.findAll({ attributes: ['id', 'name', 'shortName'] })]);
+  const [grids, units] = await Promise.all([
+    appSql().selectFrom('grids').selectAll().where('active', '=', true).execute(),
+    appSql().selectFrom('units').select(['id', 'name', 'shortName']).execute(),
+  ]);
   const nameOf = new Map(units.map((u) => [u.id, u.shortName || u.name]));
   return grids.map((g) => ({
     code: g.code, name: g.name, township: nameOf.get(g.townshipId) ?? '', community: nameOf.get(g.communityId) ?? '',
@@ -38,6 +43,9 @@ export interface ModelSummary {
   version: number; algorithm: string; active: boolean; reason: string; createdAt: Date;
   examples: number; operatorExamples: number; typeTop1: number; typeTop3: number; category: number; notDispatchableRecall: number;
 }
+/** a model version's row without its (large) state */
+const SUMMARY = ['id', 'algorithm', 'active', 'reason', 'createdAt', 'examples', 'operatorExamples', 'typeTop1', 'typeTop3', 'categoryAccuracy', 'notDispatchableRecall'] as const;
+type ClassifyModel = Omit<Selectable<ClassifyModelsTable>, 'state' | 'lastExampleId'>;
 const summaryOf = (m: ClassifyModel): ModelSummary => ({
   version: m.id, algorithm: m.algorithm, active: m.active, reason: m.reason, createdAt: m.createdAt,
   examples: m.examples, operatorExamples: m.operatorExamples, typeTop1: m.typeTop1, typeTop3: m.typeTop3,
@@ -45,7 +53,7 @@ const summaryOf = (m: ClassifyModel): ModelSummary => ({
 });
 
 export async function listModels(): Promise<ModelSummary[]> {
-  return (await ClassifyModel.findAll({ attributes: { exclude: ['state'] }, order: [['id', 'DESC']], limit: 50 })).map(summaryOf);
+  return (await appSql().selectFrom('classify_models').select([...SUMMARY]).orderBy('id', 'desc').limit(50).execute()).map(summaryOf);
 }
 
 let training: Promise<ModelSummary | null> | null = null;
@@ -58,7 +66,7 @@ let training: Promise<ModelSummary | null> | null = null;
 export function retrain(reason: string): Promise<ModelSummary | null> {
   training ??= (async () => {
     try {
-      const examples = await ClassifyExample.findAll({ attributes: ['id', 'text', 'label', 'source'], order: [['id', 'ASC']] });
+      const examples = await appSql().selectFrom('classify_examples').select(['id', 'text', 'label', 'source']).orderBy('id', 'asc').execute();
       if (!examples.length) return null;
       const catalogue = await activeCatalogue();
       const known = new Set(catalogue.map((c) => c.code));
@@ -67,17 +75,21 @@ export function retrain(reason: string): Promise<ModelSummary | null> {
       const { state, algorithm, metrics } = await trainOffThread({
         examples: usable.map((e) => ({ text: e.text, label: e.label })), catalogue, placeNames: placeNamesOf(await placeGrids()), algorithm: ALGORITHM,
       });
-      const current = await ClassifyModel.findOne({ where: { active: true }, attributes: { exclude: ['state'] } });
+      const current = await appSql().selectFrom('classify_models').select([...SUMMARY]).where('active', '=', true).executeTakeFirst();
       const better = !current || metrics.typeTop1 >= current.typeTop1 - WORSE_TOLERANCE;
-      const row = await ClassifyModel.sequelize!.transaction(async (transaction) => {
-        if (better) await ClassifyModel.update({ active: false }, { where: { active: true }, transaction });
-        return ClassifyModel.create({
+      const row = await withTransaction(async (transaction) => {
+        const q = appSql(transaction);
+        if (better) await q.updateTable('classify_models').set({ active: false }).where('active', '=', true).execute();
+        const values = {
           algorithm, state, examples: usable.length,
           operatorExamples: usable.filter((e) => e.source === 'operator').length, lastExampleId: examples[examples.length - 1]!.id,
           typeTop1: metrics.typeTop1, typeTop3: metrics.typeTop3, categoryAccuracy: metrics.category,
           notDispatchableRecall: metrics.notDispatchableRecall, active: better,
-          reason: `${reason}${better ? '' : ' (not activated: reads worse than the active version)'}`.slice(0, 200),
-        }, { transaction });
+          reason: `${reason}${better ? '' : ' (not activated: reads worse than the active version)'}`.slice(0, 200), createdAt: new Date(),
+        };
+        const inserted = await q.insertInto('classify_models').values(values).executeTakeFirstOrThrow();
+        tableWritten('classify_models', transaction);
+        return { ...values, id: Number(inserted.insertId) };
       });
       return summaryOf(row);
     } finally {
@@ -91,20 +103,22 @@ export class RollbackError extends Error {}
 
 /** Makes the version before the active one active again. */
 export async function rollback(): Promise<ModelSummary> {
-  const current = await ClassifyModel.findOne({ where: { active: true }, attributes: ['id'] });
+  const models = () => appSql().selectFrom('classify_models');
+  const current = await models().select('id').where('active', '=', true).executeTakeFirst();
   if (!current) throw new RollbackError('no active model version');
-  const previous = await ClassifyModel.findOne({ where: { id: { [Op.lt]: current.id } }, attributes: { exclude: ['state'] }, order: [['id', 'DESC']] });
+  const previous = await models().select('id').where('id', '<', current.id).orderBy('id', 'desc').limit(1).executeTakeFirst();
   if (!previous) throw new RollbackError('no earlier model version to roll back to');
-  await ClassifyModel.sequelize!.transaction(async (transaction) => {
-    await ClassifyModel.update({ active: false }, { where: { id: current.id }, transaction });
-    await ClassifyModel.update({ active: true }, { where: { id: previous.id }, transaction });
+  await withTransaction(async (transaction) => {
+    await appSql(transaction).updateTable('classify_models').set({ active: false }).where('id', '=', current.id).execute();
+    await appSql(transaction).updateTable('classify_models').set({ active: true }).where('id', '=', previous.id).execute();
+    tableWritten('classify_models', transaction);
   });
-  return summaryOf((await ClassifyModel.findByPk(previous.id, { attributes: { exclude: ['state'] } }))!);
+  return summaryOf((await models().select([...SUMMARY]).where('id', '=', previous.id).executeTakeFirstOrThrow()));
 }
 
 /** The active version's model, ready to score, or null when none has been trained. */
 export async function activeModel(catalogue: readonly ClassifierEntry[], features: FeatureExtractor): Promise<{ model: TextModel; version: number } | null> {
-  const row = await ClassifyModel.findOne({ where: { active: true } });
+  const row = await appSql().selectFrom('classify_models').select(['id', 'state']).where('active', '=', true).executeTakeFirst();
   if (!row) return null;
   return { model: new TextModel(JSON.parse(row.state) as ModelState, features, catalogue), version: row.id };
 }
@@ -118,17 +132,22 @@ export async function recordDecision(input: { caseId: string; text: string; even
   const label = input.filed ? input.eventTypeCode ?? null : labelOfRejection(input.rejectReason);
   if (!label || !input.text.trim()) return;
   const code = `OP-${input.caseId}`.slice(0, 32);
-  const existing = await ClassifyExample.findOne({ where: { code } });
-  if (existing) await existing.update({ label, text: input.text.slice(0, 2000) });
-  else await ClassifyExample.create({ code, text: input.text.slice(0, 2000), label, channel: 'other', source: 'operator', caseId: input.caseId });
+  const text = input.text.slice(0, 2000);
+  const existing = await appSql().selectFrom('classify_examples').select(['id', 'label', 'text']).where('code', '=', code).executeTakeFirst();
+  const now = new Date();
+  // as the model's update: written (and updated_at stamped) only when something changed
+  if (existing && (existing.label !== label || existing.text !== text)) await appSql().updateTable('classify_examples').set({ label, text, updatedAt: now }).where('id', '=', existing.id).execute();
+  else if (!existing) await appSql().insertInto('classify_examples').values({ code, text, label, channel: 'other', source: 'operator', caseId: input.caseId, createdAt: now, updatedAt: now }).execute();
   const fresh = await freshDecisions();
   if (fresh >= RETRAIN_EVERY && !training) void retrain(`${fresh} new operator decisions`).catch(() => undefined);
 }
 
 /** Operators' decisions recorded since the newest model version was trained. */
 async function freshDecisions(): Promise<number> {
-  const last = await ClassifyModel.max<number, ClassifyModel>('lastExampleId');
-  return ClassifyExample.count({ where: { source: 'operator', id: { [Op.gt]: last ?? 0 } } });
+  const last = await appSql().selectFrom('classify_models').select((eb) => eb.fn.max('lastExampleId').as('last')).executeTakeFirst();
+  const counted = await appSql().selectFrom('classify_examples').select((eb) => eb.fn.countAll().as('n'))
+    .where('source', '=', 'operator').where('id', '>', Number(last?.last ?? 0)).executeTakeFirstOrThrow();
+  return Number(counted.n);
 }
 
 /**

@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { Op, type WhereOptions } from 'sequelize';
-import { Case, EventType, Grid, Open311Request, Unit } from '../../db/models/index.js';
+import type { Selectable } from 'kysely';
 import type { CaseStatus } from '../../db/models/cases.js';
-import type { Open311Client } from '../../db/models/open311.js';
+import { appDialect, appSql } from '../../db/sql/current.js';
+import { through } from '../../db/sql/index-hint.js';
+import type { CasesTable } from '../../db/sql/schema.js';
+import { eventTypeRecord } from '../admin/event-type-record.js';
+import type { Open311Client } from './clients.js';
 import type { WorkflowEngine } from '../../port/workflow-engine.js';
 import { withAuditChain } from '../audit/index.js';
 import { fileCase } from '../intake/file-case.js';
@@ -10,7 +13,6 @@ import { decodeTimeKey, encodeTimeKey } from '../shared/cursor.js';
 import { requirePlausibleLocation } from '../intake/plausible-location.js';
 import { maskPersonalNumbers } from '../shared/mask-personal.js';
 import { DomainError } from '../shared/errors.js';
-import { NEWEST_FIRST, olderThan, through } from '../shared/paging.js';
 import { activeServiceType, checkAttributes, serviceNotice } from './services.js';
 
 /** The spec's two states: everything still in the loop is open; 结案, 不予立案, 挂账 and 并单 are closed. */
@@ -26,6 +28,7 @@ const NOTES: Record<CaseStatus, string> = {
 export const MAX_RESULTS = 1000;
 /** The columns an answer shows: a page of 1,000 full case models cost ~80 ms of the one thread to build. */
 const LISTED = ['id', 'caseNo', 'status', 'eventTypeId', 'unitId', 'gridId', 'description', 'createdAt', 'updatedAt', 'dueAt', 'address', 'lat', 'lng'] as const;
+type ListedCase = Pick<Selectable<CasesTable>, (typeof LISTED)[number]>;
 export const MAX_RANGE_DAYS = 90;
 const DAY_MS = 86_400_000;
 
@@ -92,7 +95,7 @@ export async function submitOpen311Request(port: WorkflowEngine, client: Open311
   if (input.lat === undefined && !input.address_string && !input.address_id) throw new DomainError('INVALID_ARGUMENT', 'lat/long, address_string or address_id required', { apiCode: 'location_required' });
   await requirePlausibleLocation(input.lat, input.long);
   // address_id names an address in our addressing system: the grid (网格) code
-  if (input.address_id && !(await Grid.findOne({ where: { code: input.address_id } }))) {
+  if (input.address_id && !(await appSql().selectFrom('grids').select('id').where('code', '=', input.address_id).executeTakeFirst())) {
     throw new DomainError('INVALID_ARGUMENT', `unknown address_id ${input.address_id}`, { apiCode: 'unknown_grid' });
   }
   const name = [input.last_name, input.first_name].filter(Boolean).join('');
@@ -105,10 +108,11 @@ export async function submitOpen311Request(port: WorkflowEngine, client: Open311
   });
   const token = randomBytes(18).toString('base64url');
   await withAuditChain(async (chain) => {
-    await Open311Request.create({
-      caseId: filed.caseId, clientId: client.id, token, mediaUrl: input.media_url ?? null, attributes,
-      email: input.email ?? null, deviceId: input.device_id ?? null, accountId: input.account_id ?? null,
-    }, { transaction: chain.transaction });
+    const now = new Date();
+    await appSql(chain.transaction).insertInto('open311_requests').values({
+      caseId: filed.caseId, clientId: client.id, token, mediaUrl: input.media_url ?? null, attributes: JSON.stringify(attributes),
+      email: input.email ?? null, deviceId: input.device_id ?? null, accountId: input.account_id ?? null, createdAt: now, updatedAt: now,
+    }).execute();
     await chain.append({
       caseId: filed.caseId, actor: `open311:${client.name}`.slice(0, 64), actorRole: null, action: 'open311.received',
       detail: { clientId: client.id, serviceCode: type.code, attributes, mediaUrl: input.media_url ?? null, deviceId: input.device_id ?? null },
@@ -149,48 +153,56 @@ const CURSOR = 'open311';
 export async function findOpen311Requests(filter: RequestFilter, now = new Date()): Promise<{ requests: Open311ServiceRequest[]; next: string | null }> {
   const after = filter.after !== undefined ? decodeTimeKey(CURSOR, filter.after) : null;
   if (filter.ids) {
-    const rows = await Case.findAll({ where: { caseNo: filter.ids }, attributes: [...LISTED], order: NEWEST_FIRST, limit: MAX_RESULTS });
+    const rows = filter.ids.length
+      ? await appSql().selectFrom('cases').select([...LISTED]).where('caseNo', 'in', filter.ids).orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(MAX_RESULTS).execute()
+      : [];
     return { requests: await present(rows), next: null };
   }
   const pageSize = Math.min(filter.pageSize ?? MAX_RESULTS, MAX_RESULTS);
   const { start, end } = dateWindow(filter.start, filter.end, now);
-  const and: WhereOptions[] = [{ createdAt: { [Op.between]: [start, end] } }];
   let typeIds: number[] | null = null;
   if (filter.serviceCodes) {
-    typeIds = (await EventType.findAll({ where: { code: filter.serviceCodes }, attributes: ['id'] })).map((t) => t.id);
-    and.push({ eventTypeId: typeIds });
+    typeIds = filter.serviceCodes.length ? (await appSql().selectFrom('event_types').select('id').where('code', 'in', filter.serviceCodes).execute()).map((t) => t.id) : [];
+    if (!typeIds.length) return { requests: [], next: null }; // no such service: nothing is filed under it
   }
-  if (filter.statuses && filter.statuses.length === 1) and.push({ status: filter.statuses[0] === 'open' ? [...OPEN] : [...CLOSED] });
-  if (after) and.push(olderThan(after));
+  const statuses = filter.statuses && filter.statuses.length === 1 ? (filter.statuses[0] === 'open' ? [...OPEN] : [...CLOSED]) : null;
   // newest first along an index: one service's, or the window's (a status is a list of states: read along, not sorted)
   const index = typeIds?.length === 1 ? 'cases_event_type_id_created_at_idx' : 'cases_created_at_idx';
-  const rows = await Case.findAll({ where: { [Op.and]: and }, attributes: [...LISTED], order: NEWEST_FIRST, limit: pageSize + 1, ...through(index) });
+  const rows = await appSql().selectFrom(through(appDialect(), 'cases', index)).select([...LISTED])
+    .where((eb) => eb.between('createdAt', start, end))
+    .$if(typeIds !== null, (b) => b.where('eventTypeId', 'in', typeIds!))
+    .$if(statuses !== null, (b) => b.where('status', 'in', statuses!))
+    // after the cursor: the redundant <= bound gives both databases a range to seek to (domain/shared/paging.ts, olderThan)
+    .$if(after !== null, (b) => b.where('createdAt', '<=', after!.at).where((eb) => eb.or([eb('createdAt', '<', after!.at), eb('id', '<', after!.id)])))
+    .orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(pageSize + 1).execute();
   const last = rows.length > pageSize ? rows[pageSize - 1]! : null;
   return { requests: await present(rows.slice(0, pageSize)), next: last ? encodeTimeKey(CURSOR, { at: last.createdAt, id: last.id }) : null };
 }
 
 export async function findOpen311Request(caseNo: string): Promise<Open311ServiceRequest | null> {
-  const row = await Case.findOne({ where: { caseNo } });
+  const row = await appSql().selectFrom('cases').select([...LISTED]).where('caseNo', '=', caseNo).executeTakeFirst();
   return row ? (await present([row]))[0]! : null;
 }
 
 /** tokens/{token}: the request filed with this token (synchronous filing: the id is known at once). */
 export async function requestIdForToken(token: string): Promise<{ service_request_id: string; token: string } | null> {
-  const req = await Open311Request.findOne({ where: { token } });
-  const row = req ? await Case.findByPk(req.caseId, { attributes: ['id', 'caseNo'] }) : null;
+  const req = await appSql().selectFrom('open311_requests').select('caseId').where('token', '=', token).executeTakeFirst();
+  const row = req ? await appSql().selectFrom('cases').select(['id', 'caseNo']).where('id', '=', req.caseId).executeTakeFirst() : null;
   return row ? { service_request_id: row.caseNo, token } : null;
 }
 
-async function present(rows: Case[]): Promise<Open311ServiceRequest[]> {
+async function present(rows: ListedCase[]): Promise<Open311ServiceRequest[]> {
   if (rows.length === 0) return [];
   const ids = (key: 'eventTypeId' | 'unitId' | 'gridId') => [...new Set(rows.map((r) => r[key]).filter((v): v is number => v != null))];
+  const q = appSql();
+  const [typeIds, unitIds, gridIds] = [ids('eventTypeId'), ids('unitId'), ids('gridId')];
   const [types, units, grids, extras] = await Promise.all([
-    EventType.findAll({ where: { id: ids('eventTypeId') } }),
-    Unit.findAll({ where: { id: ids('unitId') }, attributes: ['id', 'name'] }),
-    Grid.findAll({ where: { id: ids('gridId') }, attributes: ['id', 'code'] }),
-    Open311Request.findAll({ where: { caseId: rows.map((r) => r.id) }, attributes: ['caseId', 'mediaUrl'] }),
+    typeIds.length ? q.selectFrom('event_types').selectAll().where('id', 'in', typeIds).execute() : [],
+    unitIds.length ? q.selectFrom('units').select(['id', 'name']).where('id', 'in', unitIds).execute() : [],
+    gridIds.length ? q.selectFrom('grids').select(['id', 'code']).where('id', 'in', gridIds).execute() : [],
+    q.selectFrom('open311_requests').select(['caseId', 'mediaUrl']).where('caseId', 'in', rows.map((r) => r.id)).execute(),
   ]);
-  const typeOf = new Map(types.map((t) => [t.id, t]));
+  const typeOf = new Map(types.map((t) => [t.id, eventTypeRecord(t)]));
   const unitName = new Map(units.map((u) => [u.id, u.name]));
   const gridCode = new Map(grids.map((g) => [g.id, g.code]));
   const media = new Map(extras.map((e) => [String(e.caseId), e.mediaUrl]));
@@ -198,8 +210,8 @@ async function present(rows: Case[]): Promise<Open311ServiceRequest[]> {
     const t = c.eventTypeId != null ? typeOf.get(c.eventTypeId) : undefined;
     return {
       service_request_id: c.caseNo,
-      status: OPEN.includes(c.status) ? 'open' : 'closed',
-      status_notes: NOTES[c.status] ?? c.status,
+      status: OPEN.includes(c.status as CaseStatus) ? 'open' : 'closed',
+      status_notes: NOTES[c.status as CaseStatus] ?? c.status,
       service_name: t?.name ?? null,
       service_code: t?.code ?? null,
       description: maskPersonalNumbers(c.description),

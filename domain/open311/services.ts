@@ -1,4 +1,5 @@
-import { EventType } from '../../db/models/index.js';
+import { appSql } from '../../db/sql/current.js';
+import { eventTypeByCode, eventTypeRecord, type EventTypeRecord } from '../admin/event-type-record.js';
 import { DomainError } from '../shared/errors.js';
 
 /**
@@ -33,6 +34,8 @@ export interface Open311ServiceDefinition {
   service_code: string;
   attributes: Open311Attribute[];
 }
+
+type EventType = EventTypeRecord;
 
 const UNIT_WORDS: Record<string, string> = { m: '分钟', h: '小时', d: '个工作日' };
 
@@ -79,11 +82,11 @@ export function attributesOf(t: EventType): Open311Attribute[] {
 }
 
 export async function listServices(): Promise<Open311Service[]> {
-  return (await EventType.findAll({ where: { active: true }, order: [['code', 'ASC']] })).map(toService);
+  return (await appSql().selectFrom('event_types').selectAll().where('active', '=', true).orderBy('code', 'asc').execute()).map((t) => toService(eventTypeRecord(t)));
 }
 
 export async function activeServiceType(code: string): Promise<EventType | null> {
-  const t = await EventType.findOne({ where: { code } });
+  const t = await eventTypeByCode(code);
   return t && t.active ? t : null;
 }
 

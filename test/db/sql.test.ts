@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { sql } from 'kysely';
 import { Case, Unit } from '../../db/models/index.js';
+import { foreignKeyViolation, uniqueViolation } from '../../db/sql/constraint-errors.js';
+import { through } from '../../db/sql/index-hint.js';
 import { openSql, sqlOn, type Sql } from '../../db/sql/index.js';
 import { freshDatabase, isMysql } from '../support/database.js';
 
@@ -116,5 +118,32 @@ for (const via of ['the Sequelize bridge', 'its own driver'] as const) describe(
   it('given a value that cannot be stored, when bound, then it is refused before the database sees it', async () => {
     const err = await q.updateTable('cases').set({ createdAt: new Date(Number.NaN) }).where('caseNo', '=', 'ZY-SQL-1').execute().catch((e: unknown) => e);
     expect((err as Error).message).to.match(/invalid Date/);
+  });
+  it('given a write that breaks a unique key or a reference, when it fails, then the error says which, and other errors say nothing', async () => {
+    const taken = await q.insertInto('units').values({ code: 'SQL-U1', name: '重复', kind: 'department', createdAt: at, updatedAt: at }).execute().catch((e: unknown) => e);
+    // SQLite names the column, MySQL the key; only MySQL tells the value
+    expect(uniqueViolation(taken)!.column).to.match(/code/);
+    expect(uniqueViolation(taken)!.value).to.be.oneOf([null, 'SQL-U1']);
+    expect(foreignKeyViolation(taken)).to.equal(null);
+    const parent = await q.selectFrom('units').select('id').where('code', '=', 'SQL-U1').executeTakeFirstOrThrow();
+    await q.insertInto('units').values({ code: 'SQL-U2', name: '下级', kind: 'department', parentId: parent.id, createdAt: at, updatedAt: at }).execute();
+    const referred = await q.deleteFrom('units').where('id', '=', parent.id).execute().catch((e: unknown) => e);
+    expect(foreignKeyViolation(referred)).to.not.equal(null);
+    expect(uniqueViolation(referred)).to.equal(null);
+    expect(uniqueViolation(new Error('other'))).to.equal(null);
+  });
+
+  it('given a read through a named index, when run, then MySQL is told to use it, the rows are the same and its columns convert', async () => {
+    const dialect = isMysql(db.url) ? 'mysql' : 'sqlite';
+    const query = q.selectFrom(through(dialect, 'cases', 'cases_created_at_idx')).select(['id', 'createdAt']).where('createdAt', '<=', at)
+      .orderBy('createdAt', 'desc').orderBy('id', 'desc');
+    const text = query.compile().sql;
+    if (dialect === 'mysql') expect(text).to.match(/from `cases` as `cases` FORCE INDEX \(`cases_created_at_idx`\)/);
+    else expect(text).to.not.match(/INDEX/);
+    const rows = await query.execute();
+    const plain = await q.selectFrom('cases').select(['id', 'createdAt']).where('createdAt', '<=', at).orderBy('createdAt', 'desc').orderBy('id', 'desc').execute();
+    expect(rows).to.deep.equal(plain);
+    expect(rows[0]!.id).to.be.a('string');
+    expect(rows[0]!.createdAt).to.be.instanceOf(Date);
   });
 });
