@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { sql } from 'kysely';
 import { Case, Unit } from '../../db/models/index.js';
+import { forceIndex } from '../../db/sql/index-hints.js';
 import { sqlOn, type Sql } from '../../db/sql/index.js';
 import { freshDatabase, isMysql } from '../support/database.js';
 
@@ -105,5 +106,16 @@ describe('application SQL (db/sql)', () => {
   it('given a value that cannot be stored, when bound, then it is refused before the database sees it', async () => {
     const err = await q.updateTable('cases').set({ createdAt: new Date(Number.NaN) }).where('caseNo', '=', 'ZY-SQL-1').execute().catch((e: unknown) => e);
     expect((err as Error).message).to.match(/invalid Date/);
+  });
+
+  it('given an index hint, when the query runs, then MySQL is told to read through that index and SQLite is not, with the same rows either way', async () => {
+    const dialect = isMysql(db.url) ? 'mysql' : 'sqlite';
+    const query = q.selectFrom('cases').select(['id', 'createdAt']).where('caseNo', 'like', 'ZY-SQL-%').orderBy('createdAt', 'desc').orderBy('id', 'desc')
+      .withPlugin(forceIndex(dialect, 'cases_created_at_idx'));
+    expect(query.compile().sql).to.satisfy((text: string) => (dialect === 'mysql' ? /from `cases` as `cases` FORCE INDEX \(`cases_created_at_idx`\) where/.test(text) : !/FORCE/.test(text)));
+    const hinted = await query.execute();
+    const plain = await q.selectFrom('cases').select(['id', 'createdAt']).where('caseNo', 'like', 'ZY-SQL-%').orderBy('createdAt', 'desc').orderBy('id', 'desc').execute();
+    expect(hinted).to.deep.equal(plain);
+    expect(hinted[0]!.createdAt).to.be.instanceOf(Date);
   });
 });
