@@ -1,5 +1,7 @@
 import type { Transaction } from 'sequelize';
 import { Case } from '../models/index.js';
+import type { KyselyPlugin } from 'kysely';
+import { forceIndex } from './index-hints.js';
 import { sqlOn, type Sql } from './index.js';
 
 /**
@@ -26,4 +28,9 @@ export function withTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
 /** The application database's dialect, for the few statements the two write differently. */
 export function appDialect(): 'sqlite' | 'mysql' {
   return Case.sequelize?.getDialect() === 'sqlite' ? 'sqlite' : 'mysql';
+}
+
+/** `FORCE INDEX` on MySQL/MariaDB for the SELECT's first table (db/sql/index-hints.ts); nothing on SQLite. */
+export function throughIndex(index: string): KyselyPlugin {
+  return forceIndex(appDialect(), index);
 }

@@ -1,4 +1,4 @@
-import { Case, UserGrid } from '../../db/models/index.js';
+import { appSql } from '../../db/sql/current.js';
 import type { Actor } from './sessions.js';
 
 /**
@@ -16,7 +16,9 @@ export function inPatrolSql(actor: Actor, caseIdColumn: string): string {
 /** Does the case lie in a grid the actor patrols? */
 export async function caseInPatrol(actor: Actor, caseId: string | null, gridId?: number | null): Promise<boolean> {
   if (!caseId) return false;
-  const grid = gridId !== undefined ? gridId : (await Case.findByPk(caseId, { attributes: ['gridId'] }))?.gridId ?? null;
+  const q = appSql();
+  const grid = gridId !== undefined ? gridId : (await q.selectFrom('cases').select('gridId').where('id', '=', caseId).executeTakeFirst())?.gridId ?? null;
   if (grid === null) return false;
-  return (await UserGrid.count({ where: { userId: actor.userId, gridId: grid } })) > 0;
+  const n = await q.selectFrom('user_grids').select((e) => e.fn.countAll<number | string>().as('n')).where('userId', '=', actor.userId).where('gridId', '=', grid).executeTakeFirstOrThrow();
+  return Number(n.n) > 0;
 }

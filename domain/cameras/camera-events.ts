@@ -1,5 +1,4 @@
-import { appDialect, appSql } from '../../db/sql/current.js';
-import { through } from '../../db/sql/index-hint.js';
+import { appSql, throughIndex } from '../../db/sql/current.js';
 import { decodeTimeKey, encodeTimeKey } from '../shared/cursor.js';
 import { cappedTotal, COUNT_CAP, type TotalCount } from '../shared/paging.js';
 
@@ -53,7 +52,7 @@ export async function listCameraEvents(filter: CameraEventFilter): Promise<Camer
     .$if(!!filter.from, (b) => b.where('createdAt', '>=', filter.from!))
     .$if(!!filter.to, (b) => b.where('createdAt', '<', filter.to!));
   const [rows, counted] = await Promise.all([
-    matching(index ? through(appDialect(), 'camera_events', index) : 'camera_events').selectAll()
+    matching('camera_events').selectAll().$if(index !== null && index !== undefined, (b) => b.withPlugin(throughIndex(index!)))
       // after the cursor: the redundant <= bound gives both databases a range to seek to (domain/shared/paging.ts, olderThan)
       .$if(after !== null, (b) => b.where('createdAt', '<=', after!.at).where((eb) => eb.or([eb('createdAt', '<', after!.at), eb('id', '<', after!.id)])))
       .orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(pageSize + 1).execute(),

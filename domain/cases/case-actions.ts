@@ -1,12 +1,12 @@
-import { Op, type Transaction } from 'sequelize';
-import { Case, EventType, InboxTask, Unit } from '../../db/models/index.js';
 import type { CaseStatus, WarningLight } from '../../db/models/cases.js';
+import { appSql, type Tx } from '../../db/sql/current.js';
 import { DomainError } from '../shared/errors.js';
-import { changeCase, changedAt, type CaseChange, type ChangeContext } from './change-case.js';
+import { readCaseRecord, readEventTypeRecord, type EventTypeRecord } from './case-records.js';
+import { changeCase, changedAt, saveCase, type CaseChange, type CaseFields, type ChangeContext } from './change-case.js';
 import { OPEN_STATUSES, assertTransition } from './transitions.js';
 
 /** Moves the case to `to` after checking the transitions table; returns the from/to pair for the record. */
-function moveTo(current: Case, to: CaseStatus): { from: CaseStatus; to: CaseStatus } {
+function moveTo(current: CaseFields, to: CaseStatus): { from: CaseStatus; to: CaseStatus } {
   const from = current.status;
   assertTransition(current.id, from, to);
   current.status = to;
@@ -17,14 +17,14 @@ function moveTo(current: Case, to: CaseStatus): { from: CaseStatus; to: CaseStat
  * Some steps are narrower than the table's edge they use: 重办 (closed → handling) is only for a
  * closed case, and 返工 only for one being handled or verified (a closed case is reopened instead).
  */
-function requireStatus(current: Case, allowed: readonly CaseStatus[], what: string): void {
+function requireStatus(current: CaseFields, allowed: readonly CaseStatus[], what: string): void {
   if (!allowed.includes(current.status)) {
     throw new DomainError('INVALID_TRANSITION', `case ${current.id} is ${current.status}: ${what} needs it ${allowed.join(' or ')}`, { caseId: current.id, status: current.status });
   }
 }
 
-async function eventTypeByCode(code: string, transaction: Transaction): Promise<EventType> {
-  const eventType = await EventType.findOne({ where: { code }, transaction });
+async function eventTypeByCode(code: string, transaction: Tx): Promise<EventTypeRecord> {
+  const eventType = await readEventTypeRecord({ code }, transaction);
   if (!eventType) throw new DomainError('INVALID_ARGUMENT', `unknown event type ${code}`, { eventTypeCode: code });
   return eventType;
 }
@@ -37,9 +37,11 @@ function brighter(current: WarningLight, wanted: WarningLight): WarningLight {
 }
 
 /** The open tasks of the case carry the light too, so the task list shows it without a join. */
-async function lightOpenTasks(caseId: string, light: WarningLight, transaction: Transaction): Promise<void> {
+async function lightOpenTasks(caseId: string, light: WarningLight, transaction: Tx): Promise<void> {
   const dimmer = (Object.keys(LIGHT_RANK) as WarningLight[]).filter((l) => LIGHT_RANK[l] < LIGHT_RANK[light]);
-  await InboxTask.update({ warningLight: light }, { where: { caseId, state: 'created', warningLight: { [Op.in]: dimmer } }, transaction });
+  if (!dimmer.length) return; // nothing is dimmer than green (the model's IN () matched no task either)
+  await appSql(transaction).updateTable('inbox_tasks').set({ warningLight: light, updatedAt: new Date() })
+    .where('caseId', '=', caseId).where('state', '=', 'created').where('warningLight', 'in', dimmer).execute();
 }
 
 /** 立案 (optionally with the event type the operator chose in 受理). */
@@ -64,7 +66,7 @@ export function rejectCase(caseId: string, ctx: ChangeContext, input: { reason?:
 /** 派遣 to a unit, or 改派 to another one; the new stage starts with a green light. */
 export function dispatchCase(caseId: string, ctx: ChangeContext, input: { unitCode: string; note?: string | null }): Promise<CaseChange> {
   return changeCase(caseId, 'dispatched', ctx, async (c, { transaction }) => {
-    const unit = await Unit.findOne({ where: { code: input.unitCode }, transaction });
+    const unit = await appSql(transaction).selectFrom('units').select(['id', 'code', 'name', 'active']).where('code', '=', input.unitCode).executeTakeFirst();
     if (!unit || !unit.active) throw new DomainError('INVALID_ARGUMENT', `unknown or inactive unit ${input.unitCode}`, { unitCode: input.unitCode });
     const previousUnitId = c.unitId;
     const move = moveTo(c, 'dispatched');
@@ -86,9 +88,9 @@ export const REDISPATCHABLE_STATUSES: readonly CaseStatus[] = ['dispatched', 'ha
 export function redispatchCase(caseId: string, ctx: ChangeContext, input: { unitCode: string; reason: string | null; orderedBy: string | null }): Promise<CaseChange> {
   return changeCase(caseId, 'redispatched', ctx, async (c, { transaction }) => {
     requireStatus(c, REDISPATCHABLE_STATUSES, '改派 (redispatch)');
-    const unit = await Unit.findOne({ where: { code: input.unitCode }, transaction });
+    const unit = await appSql(transaction).selectFrom('units').select(['id', 'code', 'name', 'active']).where('code', '=', input.unitCode).executeTakeFirst();
     if (!unit || !unit.active) throw new DomainError('INVALID_ARGUMENT', `unknown or inactive unit ${input.unitCode}`, { unitCode: input.unitCode, apiCode: 'unknown_unit' });
-    const previous = c.unitId ? await Unit.findByPk(c.unitId, { attributes: ['id', 'code', 'name'], transaction }) : null;
+    const previous = c.unitId ? await appSql(transaction).selectFrom('units').select(['id', 'code', 'name']).where('id', '=', c.unitId).executeTakeFirst() : null;
     const move = moveTo(c, 'dispatched');
     c.unitId = unit.id;
     c.dispatchedAt = changedAt(ctx);
@@ -180,15 +182,16 @@ export function mergeCase(caseId: string, intoCaseId: string, ctx: ChangeContext
   return changeCase(caseId, 'merged', ctx, async (c, chain) => {
     const { transaction } = chain;
     if (intoCaseId === c.id) throw new DomainError('INVALID_ARGUMENT', `case ${c.id} cannot be merged into itself`);
-    const target = await Case.findByPk(intoCaseId, { transaction, lock: transaction.LOCK.UPDATE });
+    const target = await readCaseRecord(intoCaseId, transaction, true);
     if (!target) throw new DomainError('NOT_FOUND', `case ${intoCaseId} (merge target) not found`, { caseId: intoCaseId });
     if (!OPEN_STATUSES.includes(target.status)) {
       throw new DomainError('INVALID_TRANSITION', `case ${intoCaseId} is ${target.status} and cannot absorb case ${c.id}`, { caseId: intoCaseId });
     }
     const move = moveTo(c, 'merged');
     c.mergedIntoId = target.id;
+    const before = { ...target };
     target.duplicateCount += 1;
-    await target.save({ transaction });
+    await saveCase(before, target, transaction);
     await chain.append({
       caseId: target.id, actor: ctx.actor, actorRole: ctx.actorRole ?? null, action: 'absorbed', at: changedAt(ctx),
       detail: { absorbedCaseId: c.id, absorbedCaseNo: c.caseNo, duplicateCount: target.duplicateCount },

@@ -1,15 +1,17 @@
-import type { Transaction } from 'sequelize';
-import { Case, EventType, Grid, Unit } from '../../db/models/index.js';
+import { appSql, type Tx } from '../../db/sql/current.js';
 import { DomainError } from '../shared/errors.js';
+import {
+  readCaseRecord, readEventTypeRecord, readGridRecord, readUnitRecord, type CaseRecord, type EventTypeRecord, type GridRecord, type UnitRecord,
+} from './case-records.js';
 
 /** A case with what most decisions about it need: its event type, unit, grid and township. */
 export interface CaseView {
-  case: Case;
-  eventType: EventType | null;
-  unit: Unit | null;
-  grid: Grid | null;
+  case: CaseRecord;
+  eventType: EventTypeRecord | null;
+  unit: UnitRecord | null;
+  grid: GridRecord | null;
   /** the grid's township, else the case's own townshipId */
-  township: Unit | null;
+  township: UnitRecord | null;
 }
 
 /** Case ids travel as decimal strings (BIGINT); anything else is not an id. */
@@ -19,21 +21,20 @@ export function parseCaseId(value: unknown): string | null {
   return null;
 }
 
-export async function findCaseView(caseId: string, transaction?: Transaction): Promise<CaseView | null> {
-  const t = transaction ? { transaction } : {};
-  const found = await Case.findByPk(caseId, t);
+export async function findCaseView(caseId: string, transaction?: Tx): Promise<CaseView | null> {
+  const found = await readCaseRecord(caseId, transaction);
   if (!found) return null;
   const [eventType, unit, grid] = await Promise.all([
-    found.eventTypeId ? EventType.findByPk(found.eventTypeId, t) : null,
-    found.unitId ? Unit.findByPk(found.unitId, t) : null,
-    found.gridId ? Grid.findByPk(found.gridId, t) : null,
+    found.eventTypeId ? readEventTypeRecord({ id: found.eventTypeId }, transaction) : null,
+    found.unitId ? readUnitRecord(found.unitId, transaction) : null,
+    found.gridId ? readGridRecord(found.gridId, transaction) : null,
   ]);
   const townshipId = grid?.townshipId ?? found.townshipId;
-  const township = townshipId ? await Unit.findByPk(townshipId, t) : null;
+  const township = townshipId ? await readUnitRecord(townshipId, transaction) : null;
   return { case: found, eventType, unit, grid, township };
 }
 
-export async function getCaseView(caseId: string, transaction?: Transaction): Promise<CaseView> {
+export async function getCaseView(caseId: string, transaction?: Tx): Promise<CaseView> {
   const view = await findCaseView(caseId, transaction);
   if (!view) throw new DomainError('NOT_FOUND', `case ${caseId} not found`, { caseId });
   return view;
@@ -41,5 +42,5 @@ export async function getCaseView(caseId: string, transaction?: Transaction): Pr
 
 /** Whether a case with this id exists (a cheap primary-key look-up). */
 export async function caseExists(caseId: string): Promise<boolean> {
-  return (await Case.findByPk(caseId, { attributes: ['id'] })) !== null;
+  return (await appSql().selectFrom('cases').select('id').where('id', '=', caseId).executeTakeFirst()) !== undefined;
 }

@@ -1,16 +1,17 @@
-import { Op, type WhereOptions } from 'sequelize';
-import type { Case, CaseStatus, WarningLight } from '../../db/models/cases.js';
+import type { CaseStatus, WarningLight } from '../../db/models/cases.js';
 import { OPEN_CASE_STATUSES } from '../../db/rollups/index.js';
+import type { CaseCondition } from './case-conditions.js';
 
 /** Statuses of a case still in the loop (its deadlines run); the others are finished one way or another. */
 export const OPEN_STATUSES: readonly CaseStatus[] = OPEN_CASE_STATUSES;
 export const FINISHED_STATUSES: readonly CaseStatus[] = ['rejected', 'closed', 'shelved', 'merged'];
 
-export type LightFacts = Pick<Case, 'status' | 'warningLight' | 'escalationLevel' | 'dueAt'>;
+/** What the light depends on (a case row, read by the model or by db/sql) */
+export interface LightFacts { status: string; warningLight: string; escalationLevel: number; dueAt: Date | null }
 
-export const isOpen = (c: Pick<Case, 'status'>): boolean => OPEN_STATUSES.includes(c.status);
+export const isOpen = (c: Pick<LightFacts, 'status'>): boolean => OPEN_STATUSES.includes(c.status as CaseStatus);
 /** Open and past the running stage's due time. */
-export const isOverdue = (c: Pick<Case, 'status' | 'dueAt'>, now: Date): boolean => isOpen(c) && c.dueAt !== null && c.dueAt.getTime() <= now.getTime();
+export const isOverdue = (c: Pick<LightFacts, 'status' | 'dueAt'>, now: Date): boolean => isOpen(c) && c.dueAt !== null && c.dueAt.getTime() <= now.getTime();
 
 /**
  * The light of a case (红黄绿灯), one rule for the case search, the dashboard and the map:
@@ -26,18 +27,14 @@ export function caseLight(c: LightFacts, now: Date): WarningLight {
 }
 
 /** The same rule as a query condition on `cases`, so filtering by light pages in SQL. */
-export function lightWhere(light: WarningLight, now: Date): WhereOptions<Case> {
-  const red: WhereOptions<Case> = {
-    [Op.or]: [
-      { escalationLevel: { [Op.gt]: 0 } },
-      { warningLight: 'red' },
-      { status: [...OPEN_STATUSES], dueAt: { [Op.lte]: now } },
-    ],
+export function lightWhere(light: WarningLight, now: Date): CaseCondition {
+  return (eb) => {
+    const red = eb.or([eb('escalationLevel', '>', 0), eb('warningLight', '=', 'red'), eb.and([eb('status', 'in', [...OPEN_STATUSES]), eb('dueAt', '<=', now)])]);
+    if (light === 'red') return red;
+    const notRed = eb.and([
+      eb('escalationLevel', '<=', 0), eb('warningLight', '!=', 'red'),
+      eb.or([eb('status', 'not in', [...OPEN_STATUSES]), eb('dueAt', 'is', null), eb('dueAt', '>', now)]),
+    ]);
+    return eb.and([notRed, light === 'yellow' ? eb('warningLight', '=', 'yellow') : eb('warningLight', '!=', 'yellow')]);
   };
-  if (light === 'red') return red;
-  const notRed: WhereOptions<Case> = {
-    escalationLevel: { [Op.lte]: 0 }, warningLight: { [Op.ne]: 'red' },
-    [Op.or]: [{ status: { [Op.notIn]: [...OPEN_STATUSES] } }, { dueAt: null }, { dueAt: { [Op.gt]: now } }],
-  };
-  return light === 'yellow' ? { [Op.and]: [notRed, { warningLight: 'yellow' }] } : { [Op.and]: [notRed, { warningLight: { [Op.ne]: 'yellow' } }] };
 }

@@ -1,8 +1,10 @@
+// the model only for the kept copy's write hooks: the grid registry still writes through it
 import { Grid } from '../../db/models/index.js';
-import type { WarningLight } from '../../db/models/cases.js';
+import type { CaseStatus, WarningLight } from '../../db/models/cases.js';
+import { appSql } from '../../db/sql/current.js';
 import { keptCopy } from '../shared/on-model-writes.js';
 import { caseLight } from './case-light.js';
-import { num, selectRows, unitKey } from './rollup-reads.js';
+import { num, unitKey } from './rollup-reads.js';
 
 /** The most case markers one answer carries (the screen clusters them; zoom in with a bbox for the rest). */
 export const MAP_CASE_LIMIT = 2000;
@@ -21,12 +23,11 @@ export interface CaseMap {
 
 /** The grids as the map draws them, kept in memory: they change in the registry, not with every case. */
 const mapGrids = keptCopy('forget-map-grids', [Grid as never], 30_000, async () =>
-  (await Grid.findAll({ order: [['code', 'ASC']] })).map((g) => ({
-    id: g.id, code: g.code, name: g.name, townshipId: g.townshipId, gridKind: g.gridKind, centroidLng: g.centroidLng, centroidLat: g.centroidLat,
-    polygon: g.polygon && g.polygon.length >= 4 ? g.polygon : null,
-  })));
-
-interface OpenRow { case_id: unknown; case_no: string; lat: unknown; lng: unknown; status: string; category: string | null; warning_light: WarningLight; escalation_level: unknown; due_at: unknown }
+  (await appSql().selectFrom('grids').select(['id', 'code', 'name', 'townshipId', 'gridKind', 'centroidLng', 'centroidLat', 'polygon']).orderBy('code', 'asc').execute())
+    .map(({ polygon, ...g }) => {
+      const ring = polygon === null ? null : (JSON.parse(polygon) as Array<[number, number]> | null);
+      return { ...g, polygon: ring && ring.length >= 4 ? ring : null };
+    }));
 
 /**
  * The command-centre map: open cases with coordinates (their light and category) within `bbox` when
@@ -37,21 +38,24 @@ interface OpenRow { case_id: unknown; case_no: string; lat: unknown; lng: unknow
 export async function caseMap(unitId: number | null, now: Date, bbox?: Bbox): Promise<CaseMap> {
   const key = unitKey(unitId);
   const scoped = unitId !== null;
-  const where: string[] = ['lat IS NOT NULL', 'lng IS NOT NULL'];
-  const args: unknown[] = [];
-  if (scoped) { where.push('unit_id = ?'); args.push(key ?? 0); }
-  if (bbox) { where.push('lng >= ? AND lat >= ? AND lng <= ? AND lat <= ?'); args.push(...bbox); }
+  const q = appSql();
+  const unit = key ?? 0;
   const [located, perGridRows] = await Promise.all([
-    selectRows<OpenRow>(`SELECT case_id, case_no, lat, lng, status, category, warning_light, escalation_level, due_at FROM open_cases WHERE ${where.join(' AND ')} ORDER BY case_id DESC LIMIT ${MAP_CASE_LIMIT + 1}`, args),
-    selectRows<{ grid_id: unknown; n: unknown }>(`SELECT grid_id, COUNT(*) AS n FROM open_cases WHERE grid_id IS NOT NULL${scoped ? ' AND unit_id = ?' : ''} GROUP BY grid_id`, scoped ? [key ?? 0] : []),
+    q.selectFrom('open_cases').select(['caseId', 'caseNo', 'lat', 'lng', 'status', 'category', 'warningLight', 'escalationLevel', 'dueAt'])
+      .where('lat', 'is not', null).where('lng', 'is not', null)
+      .$if(scoped, (w) => w.where('unitId', '=', unit))
+      .$if(bbox !== undefined, (w) => w.where('lng', '>=', bbox![0]).where('lat', '>=', bbox![1]).where('lng', '<=', bbox![2]).where('lat', '<=', bbox![3]))
+      .orderBy('caseId', 'desc').limit(MAP_CASE_LIMIT + 1).execute(),
+    q.selectFrom('open_cases').select(['gridId', (e) => e.fn.countAll<number | string>().as('n')]).where('gridId', 'is not', null)
+      .$if(scoped, (w) => w.where('unitId', '=', unit)).groupBy('gridId').execute(),
   ]);
-  const perGrid = new Map(perGridRows.map((r) => [num(r.grid_id), num(r.n)]));
+  const perGrid = new Map(perGridRows.map((r) => [num(r.gridId), num(r.n)]));
   const grids = (await mapGrids()).filter((g) => !scoped || perGrid.has(g.id));
   const inBox = (lng: number, lat: number) => !bbox || (lng >= bbox[0] && lat >= bbox[1] && lng <= bbox[2] && lat <= bbox[3]);
   return {
     cases: located.slice(0, MAP_CASE_LIMIT).map((c) => ({
-      id: String(c.case_id), caseNo: c.case_no, lat: num(c.lat), lng: num(c.lng), category: c.category, status: c.status,
-      light: caseLight({ status: c.status as never, warningLight: c.warning_light, escalationLevel: num(c.escalation_level), dueAt: c.due_at ? new Date(c.due_at as string) : null }, now),
+      id: c.caseId, caseNo: c.caseNo, lat: num(c.lat), lng: num(c.lng), category: c.category, status: c.status,
+      light: caseLight({ status: c.status as CaseStatus, warningLight: c.warningLight as WarningLight, escalationLevel: num(c.escalationLevel), dueAt: c.dueAt }, now),
     })),
     truncated: located.length > MAP_CASE_LIMIT,
     grids: {

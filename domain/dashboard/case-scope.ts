@@ -1,8 +1,8 @@
-import { Op, literal, type WhereOptions } from 'sequelize';
-import type { Case } from '../../db/models/cases.js';
+import { sql, type SqlBool } from 'kysely';
 import { isUnitScoped, seesAllUnits } from '../auth/access.js';
 import { inPatrolSql } from '../auth/patrol.js';
 import type { Actor } from '../auth/sessions.js';
+import type { CaseCondition } from './case-conditions.js';
 
 /**
  * One part of what an actor may see: cases matching a condition, read newest first through `index`
@@ -10,7 +10,7 @@ import type { Actor } from '../auth/sessions.js';
  * holding a task of a unit (read from `inbox_tasks` in the cases' order, see scoped-case-keys.ts).
  */
 export type ScopeBranch =
-  | { kind: 'cases'; where: WhereOptions<Case>; index?: CaseIndex }
+  | { kind: 'cases'; where: CaseCondition; index?: CaseIndex }
   | { kind: 'unit-tasks'; unitId: number };
 
 /** The indexes on `cases` that yield a filter's or a scope's cases newest first (created_at, then id). */
@@ -38,8 +38,9 @@ export function caseScopeBranches(actor: Actor): ScopeBranch[] {
   }
   if (actor.role === 'grid_worker') {
     // EXISTS per verifying case (few: the cases being checked now), not IN over every task ever created
-    const hasTask = literal('EXISTS (SELECT 1 FROM inbox_tasks t WHERE t.case_id = `Case`.`id`)');
-    return [own, { kind: 'cases', where: { [Op.and]: [{ status: 'verifying' }, hasTask, literal(inPatrolSql(actor, '`Case`.`id`'))] }, index: CASE_INDEX.status }];
+    const hasTask = sql<SqlBool>`EXISTS (SELECT 1 FROM inbox_tasks t WHERE t.case_id = \`cases\`.\`id\`)`;
+    const inPatrol = sql<SqlBool>`${sql.raw(inPatrolSql(actor, '`cases`.`id`'))}`;
+    return [own, { kind: 'cases', where: (eb) => eb.and([eb('status', '=', 'verifying'), hasTask, inPatrol]), index: CASE_INDEX.status }];
   }
   return [own];
 }

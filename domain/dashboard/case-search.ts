@@ -1,10 +1,12 @@
-import { col, fn, Op, where, type WhereOptions } from 'sequelize';
-import { Case, EventType, Unit } from '../../db/models/index.js';
+import { sql, type SqlBool } from 'kysely';
 import type { CaseStatus, Channel, WarningLight } from '../../db/models/cases.js';
+import { appSql, throughIndex } from '../../db/sql/current.js';
 import { PHONE_ROLES, phoneFor } from '../auth/access.js';
 import type { Actor } from '../auth/sessions.js';
 import { decodeTimeKey, encodeTimeKey, type TimeKey } from '../shared/cursor.js';
-import { allOf, checkOffset, NEWEST_FIRST, olderThan, through } from '../shared/paging.js';
+import { notOlderThanKey, olderThanKey } from '../shared/keyset.js';
+import { checkOffset } from '../shared/paging.js';
+import { allCaseConditions, type CaseCondition } from './case-conditions.js';
 import { caseLight, lightWhere, OPEN_STATUSES } from './case-light.js';
 import { CASE_INDEX, caseScopeBranches, type CaseIndex } from './case-scope.js';
 import { addDays, startOfLocalDay } from '../shared/local-time.js';
@@ -70,47 +72,49 @@ export const CASE_SCAN = { window: 5_000 };
 
 /** The key CASE_SCAN.window cases on from `after` (newest first), read from the created_at index alone; null when fewer follow. */
 async function scanWindowEnd(after: TimeKey | null): Promise<TimeKey | null> {
-  const [row] = await Case.findAll({
-    where: after ? olderThan(after) : {}, attributes: ['id', 'createdAt'], order: NEWEST_FIRST, offset: CASE_SCAN.window - 1, limit: 1, ...through(CASE_INDEX.all),
-  });
+  const row = await appSql().selectFrom('cases').select(['id', 'createdAt']).$if(after !== null, (w) => w.where((eb) => olderThanKey(eb, after!)))
+    .orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(1).offset(CASE_SCAN.window - 1).withPlugin(throughIndex(CASE_INDEX.all)).executeTakeFirst();
   return row ? { at: row.createdAt, id: row.id } : null;
 }
 
 /** Rows at or before `key` in newest-first order: the window up to and including it. */
-function notOlderThan(key: TimeKey): WhereOptions {
-  return { [Op.and]: [{ createdAt: { [Op.gte]: key.at } }, { [Op.or]: [{ createdAt: { [Op.gt]: key.at } }, { id: { [Op.gte]: key.id } }] }] };
+function notOlderThan(key: TimeKey): CaseCondition {
+  return (eb) => notOlderThanKey(eb, key);
 }
 
 /** The filters as a condition on `cases` (the actor's scope comes on top); null: nothing can match. */
-async function filterWhere(actor: Actor, s: CaseSearch, now: Date, offsetMinutes: number): Promise<WhereOptions<Case> | null> {
-  const and: WhereOptions<Case>[] = [];
+async function filterWhere(actor: Actor, s: CaseSearch, now: Date, offsetMinutes: number): Promise<CaseCondition | null> {
+  const and: CaseCondition[] = [];
   // walking an open status (see drivingIndex), the other columns are checked along it, never used as an index:
   // wrapped in COALESCE, which neither planner looks through (SQLite has no statistics to know that the open
   // status is the narrower one, and took the category's index: the category's whole history read for a count)
   const byOpenStatus = Boolean(s.status && OPEN_STATUSES.includes(s.status) && s.unitId === undefined);
-  const checked = (column: string, value: string | number): WhereOptions<Case> =>
-    (byOpenStatus ? where(fn('COALESCE', col(column), typeof value === 'number' ? 0 : ''), value) : { [column]: value }) as WhereOptions<Case>;
+  const checked = (column: 'category' | 'channel' | 'townshipId', value: string | number): CaseCondition => (byOpenStatus
+    ? () => sql<SqlBool>`COALESCE(${sql.ref(column)}, ${sql.lit(typeof value === 'number' ? 0 : '')}) = ${value}`
+    : (eb) => eb(column, '=', value));
   if (s.status) and.push({ status: s.status });
   if (s.category) and.push(checked('category', s.category));
   if (s.unitId !== undefined) and.push({ unitId: s.unitId });
   if (s.channel) and.push(checked('channel', s.channel));
   if (s.township) {
-    const township = /^\d+$/.test(s.township) ? await Unit.findByPk(Number(s.township)) : await Unit.findOne({ where: { code: s.township } });
+    const units = appSql().selectFrom('units').select('id');
+    const township = await (/^\d+$/.test(s.township) ? units.where('id', '=', Number(s.township)) : units.where('code', '=', s.township)).executeTakeFirst();
     if (!township) return null;
-    and.push(checked('township_id', township.id));
+    and.push(checked('townshipId', township.id));
   }
   if (s.light) and.push(lightWhere(s.light, now));
   const range = rangeOf(s.from, s.to, offsetMinutes);
-  if (range.from) and.push({ createdAt: { [Op.gte]: range.from } });
-  if (range.to) and.push({ createdAt: { [Op.lt]: range.to } });
+  if (range.from) { const from = range.from; and.push((eb) => eb('createdAt', '>=', from)); }
+  if (range.to) { const to = range.to; and.push((eb) => eb('createdAt', '<', to)); }
   if (s.q) {
     const like = `%${likeEscape(s.q)}%`;
-    const fields: WhereOptions<Case>[] = [{ caseNo: { [Op.like]: like } }, { description: { [Op.like]: like } }, { address: { [Op.like]: like } }];
     // only the roles that see full numbers may search by one (a masked role could otherwise probe digits)
-    if (PHONE_ROLES.includes(actor.role)) fields.push({ reporterPhone: { [Op.like]: like } });
-    and.push({ [Op.or]: fields });
+    const byPhone = PHONE_ROLES.includes(actor.role);
+    and.push((eb) => eb.or([
+      eb('caseNo', 'like', like), eb('description', 'like', like), eb('address', 'like', like), ...(byPhone ? [eb('reporterPhone', 'like', like)] : []),
+    ]));
   }
-  return allOf(...and) as WhereOptions<Case>;
+  return allCaseConditions(...and);
 }
 
 /**
@@ -149,7 +153,7 @@ export async function searchCases(actor: Actor, s: CaseSearch, options: { now?: 
   if (!filters) return { items: [], next: null, ...paging, ...(after ? {} : { total: 0, totalCapped: false }) };
   // no index serves a text search or a light: look at one window of the newest cases per page, not at all of them
   const windowEnd = s.q || s.light ? await scanWindowEnd(after) : null;
-  if (windowEnd) filters = allOf(filters, notOlderThan(windowEnd)) as WhereOptions<Case>;
+  if (windowEnd) filters = allCaseConditions(filters, notOlderThan(windowEnd));
   const branches = caseScopeBranches(actor).map((b) => (b.kind === 'cases' ? { ...b, index: drivingIndex(b.index, s) } : b));
   const [found, counted] = await Promise.all([
     scopedCaseKeys(branches, filters, after, pageSize, offset),
@@ -158,12 +162,16 @@ export async function searchCases(actor: Actor, s: CaseSearch, options: { now?: 
   // a short page ends where the window ended: the next one looks at the window after it
   if (windowEnd && !found.next) found.next = windowEnd;
   const total = counted && windowEnd ? { total: counted.total, totalCapped: true } : counted;
-  const byId = new Map((await Case.findAll({ where: { id: found.keys.map((k) => k.id) } })).map((c) => [c.id, c]));
-  const rows = found.keys.map((k) => byId.get(k.id)).filter((c): c is Case => c !== undefined);
-  const ids = <T>(pick: (c: Case) => T | null) => [...new Set(rows.map(pick).filter((x): x is T => x !== null))];
+  const q = appSql();
+  const foundIds = found.keys.map((k) => k.id);
+  const byId = new Map((foundIds.length ? await q.selectFrom('cases').selectAll().where('id', 'in', foundIds).execute() : []).map((c) => [c.id, c]));
+  const rows = found.keys.map((k) => byId.get(k.id)).filter((c): c is NonNullable<typeof c> => c !== undefined);
+  const ids = <T>(pick: (c: (typeof rows)[number]) => T | null) => [...new Set(rows.map(pick).filter((x): x is T => x !== null))];
+  const typeIds = ids((c) => c.eventTypeId);
+  const unitIds = [...ids((c) => c.unitId), ...ids((c) => c.townshipId)];
   const [types, units] = await Promise.all([
-    EventType.findAll({ where: { id: ids((c) => c.eventTypeId) }, attributes: ['id', 'code', 'name'] }),
-    Unit.findAll({ where: { id: [...ids((c) => c.unitId), ...ids((c) => c.townshipId)] }, attributes: ['id', 'name', 'shortName'] }),
+    typeIds.length ? q.selectFrom('event_types').select(['id', 'code', 'name']).where('id', 'in', typeIds).execute() : [],
+    unitIds.length ? q.selectFrom('units').select(['id', 'name', 'shortName']).where('id', 'in', unitIds).execute() : [],
   ]);
   const typeById = new Map(types.map((t) => [t.id, t]));
   const unitById = new Map(units.map((u) => [u.id, u]));

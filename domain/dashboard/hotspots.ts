@@ -1,6 +1,7 @@
-import { EventType, Grid } from '../../db/models/index.js';
+import { sql } from 'kysely';
+import { appSql } from '../../db/sql/current.js';
 import { addDays, localDay } from '../shared/local-time.js';
-import { num, selectRows, unitKey } from './rollup-reads.js';
+import { num, unitKey } from './rollup-reads.js';
 
 /**
  * 未诉先办 thresholds. A grid or event type is a hotspot when, over the last 7 local days (today
@@ -25,17 +26,18 @@ export async function hotspots(unitId: number | null, now: Date, offsetMinutes: 
   if (key === null) return [];
   const today = localDay(now, offsetMinutes);
   const weekFirst = addDays(today, -6);
-  const rows = await selectRows<{ measure: 'grid' | 'type'; ref_id: unknown; this_week: unknown; n: unknown }>(
-    `SELECT measure, ref_id, CASE WHEN day >= ? THEN 1 ELSE 0 END AS this_week, SUM(n) AS n FROM case_day_counts
-     WHERE unit_id = ? AND measure IN ('grid', 'type') AND day >= ? AND day <= ? GROUP BY measure, ref_id, this_week`,
-    [weekFirst, key, addDays(weekFirst, -7 * HOTSPOT_BASELINE_WEEKS), today]);
+  const q = appSql();
+  const rows = await q.selectFrom('case_day_counts')
+    .select(['measure', 'refId', sql<number | string>`CASE WHEN day >= ${weekFirst} THEN 1 ELSE 0 END`.as('thisWeek'), (e) => e.fn.sum<number | string>('n').as('n')])
+    .where('unitId', '=', key).where('measure', 'in', ['grid', 'type']).where('day', '>=', addDays(weekFirst, -7 * HOTSPOT_BASELINE_WEEKS)).where('day', '<=', today)
+    .groupBy(['measure', 'refId', sql`this_week`]).execute();
   const tally = (measure: 'grid' | 'type') => {
     const counts = new Map<number, { thisWeek: number; before: number }>();
     for (const r of rows) {
       if (r.measure !== measure) continue;
-      const id = num(r.ref_id);
+      const id = num(r.refId);
       const c = counts.get(id) ?? { thisWeek: 0, before: 0 };
-      if (num(r.this_week) === 1) c.thisWeek += num(r.n);
+      if (num(r.thisWeek) === 1) c.thisWeek += num(r.n);
       else c.before += num(r.n);
       counts.set(id, c);
     }
@@ -48,8 +50,8 @@ export async function hotspots(unitId: number | null, now: Date, offsetMinutes: 
   const grids = tally('grid');
   const types = tally('type');
   const [gridRows, typeRows] = await Promise.all([
-    grids.length ? Grid.findAll({ where: { id: grids.map((g) => g.id) }, attributes: ['id', 'code', 'name'] }) : [],
-    types.length ? EventType.findAll({ where: { id: types.map((t) => t.id) }, attributes: ['id', 'code', 'name'] }) : [],
+    grids.length ? q.selectFrom('grids').select(['id', 'code', 'name']).where('id', 'in', grids.map((g) => g.id)).execute() : [],
+    types.length ? q.selectFrom('event_types').select(['id', 'code', 'name']).where('id', 'in', types.map((t) => t.id)).execute() : [],
   ]);
   const gridById = new Map(gridRows.map((g) => [g.id, g]));
   const typeById = new Map(typeRows.map((t) => [t.id, t]));

@@ -1,4 +1,4 @@
-import { Unit } from '../../db/models/index.js';
+import { appSql } from '../../db/sql/current.js';
 import { evaluatePeriod } from '../evaluation/index.js';
 import { evaluationsFor } from '../schedule/monthly-evaluation.js';
 import { monthPeriod } from '../shared/local-time.js';
@@ -53,7 +53,7 @@ export async function unitRankings(month: string, unitId: number | null): Promis
       .filter((g) => g.group !== 'none')
       .map((g) => ({ unitId: Number(g.group), score: g.score, metrics: { ...g.counts, ...g.rates } }));
   }
-  const units = new Map((rows.length ? await Unit.findAll({ where: { id: rows.map((r) => r.unitId) } }) : []).map((u) => [u.id, u]));
+  const units = new Map((rows.length ? await appSql().selectFrom('units').select(['id', 'code', 'name']).where('id', 'in', rows.map((r) => r.unitId)).execute() : []).map((u) => [u.id, u]));
   const ranked = rows.map((r): UnitRanking => {
     const m = r.metrics;
     const received = num(m['dispatched']) ?? 0;

@@ -1,14 +1,9 @@
-import { QueryTypes } from 'sequelize';
-import { Case } from '../../db/models/index.js';
 import { ALL_UNITS } from '../../db/rollups/index.js';
 
 /**
- * Reading the case rollups (db/rollups): plain SELECTs over tables whose size follows the district's
+ * Reading the case rollups (db/rollups): SELECTs over tables whose size follows the district's
  * units, days and open cases, never the number of cases ever filed.
  */
-export async function selectRows<T extends object>(sql: string, replacements: unknown[] = []): Promise<T[]> {
-  return Case.sequelize!.query<T>(sql, { type: QueryTypes.SELECT, replacements });
-}
 
 /** SUM and COUNT come back as numbers from SQLite and as decimal strings from MySQL. */
 export const num = (v: unknown): number => Number(v ?? 0);

@@ -1,7 +1,9 @@
-import { literal, Op, type WhereOptions } from 'sequelize';
-import { Case, InboxTask } from '../../db/models/index.js';
+import { sql } from 'kysely';
+import { appSql, throughIndex } from '../../db/sql/current.js';
 import type { TimeKey } from '../shared/cursor.js';
-import { allOf, cappedTotal, compareNewestFirst, COUNT_CAP, NEWEST_FIRST, olderThan, through, type TotalCount } from '../shared/paging.js';
+import { olderThanKey } from '../shared/keyset.js';
+import { cappedTotal, compareNewestFirst, COUNT_CAP, type TotalCount } from '../shared/paging.js';
+import { caseWhere, type CaseCondition } from './case-conditions.js';
 import { CASE_INDEX, type ScopeBranch } from './case-scope.js';
 
 type CasesBranch = Extract<ScopeBranch, { kind: 'cases' }>;
@@ -27,7 +29,8 @@ export interface ScopedKeys {
   next: TimeKey | null;
 }
 
-const keyOf = (c: Case): TimeKey => ({ at: c.createdAt, id: c.id });
+const keyOf = (c: { id: string; createdAt: Date }): TimeKey => ({ at: c.createdAt, id: c.id });
+const olderThanAfter = (after: TimeKey | null): CaseCondition | null => (after ? (eb) => olderThanKey(eb, after) : null);
 
 function mergeNewestFirst(lists: TimeKey[][]): TimeKey[] {
   const byId = new Map<string, TimeKey>();
@@ -36,11 +39,10 @@ function mergeNewestFirst(lists: TimeKey[][]): TimeKey[] {
 }
 
 /** The first `need` keys of a plain branch after `after` (or after skipping `offset` of them). */
-async function branchKeys(b: CasesBranch, filters: WhereOptions<Case>, after: TimeKey | null, need: number, offset = 0): Promise<TimeKey[]> {
-  const rows = await Case.findAll({
-    where: allOf(b.where, filters, after ? olderThan(after) : null), attributes: ['id', 'createdAt'], order: NEWEST_FIRST, limit: need,
-    ...(offset ? { offset } : {}), ...through(b.index ?? CASE_INDEX.all),
-  });
+async function branchKeys(b: CasesBranch, filters: CaseCondition, after: TimeKey | null, need: number, offset = 0): Promise<TimeKey[]> {
+  const rows = await appSql().selectFrom('cases').select(['id', 'createdAt']).where((eb) => caseWhere(eb, b.where, filters, olderThanAfter(after)))
+    .orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(need).$if(offset > 0, (w) => w.offset(offset))
+    .withPlugin(throughIndex(b.index ?? CASE_INDEX.all)).execute();
   return rows.map(keyOf);
 }
 
@@ -50,23 +52,22 @@ async function branchKeys(b: CasesBranch, filters: WhereOptions<Case>, after: Ti
  * once it has `need` of them, or has passed `horizon` (older rows cannot make the page), or has read
  * the scan's budget of tasks: then `coveredTo` says how far it got, and the page ends there.
  */
-async function unitTaskKeys(unitId: number, filters: WhereOptions<Case>, after: TimeKey | null, need: number, horizon: TimeKey | null, scan: TaskScan): Promise<{ keys: TimeKey[]; coveredTo: TimeKey | null }> {
+async function unitTaskKeys(unitId: number, filters: CaseCondition, after: TimeKey | null, need: number, horizon: TimeKey | null, scan: TaskScan): Promise<{ keys: TimeKey[]; coveredTo: TimeKey | null }> {
   const keys: TimeKey[] = [];
+  const q = appSql();
   let position = after;
   for (let read = 0; ;) {
-    const tasks = await InboxTask.findAll({
-      where: allOf(
-        { unitId, caseId: { [Op.ne]: null }, caseCreatedAt: { [Op.ne]: null } },
-        position ? olderThan(position, 'caseCreatedAt', 'caseId') : null,
-        horizon ? { caseCreatedAt: { [Op.gte]: horizon.at } } : null,
-      ),
-      attributes: ['id', 'caseId', 'caseCreatedAt'], order: [['caseCreatedAt', 'DESC'], ['caseId', 'DESC']], limit: scan.batch,
-      ...through('inbox_tasks_unit_id_case_created_at_idx'),
-    });
+    const from = position;
+    const tasks = await q.selectFrom('inbox_tasks').select(['id', 'caseId', 'caseCreatedAt'])
+      .where('unitId', '=', unitId).where('caseId', 'is not', null).where('caseCreatedAt', 'is not', null)
+      .$if(from !== null, (w) => w.where((eb) => olderThanKey(eb, from!, 'caseCreatedAt', 'caseId')))
+      .$if(horizon !== null, (w) => w.where('caseCreatedAt', '>=', horizon!.at))
+      .orderBy('caseCreatedAt', 'desc').orderBy('caseId', 'desc').limit(scan.batch)
+      .withPlugin(throughIndex('inbox_tasks_unit_id_case_created_at_idx')).execute();
     read += tasks.length;
     if (tasks.length) {
       const ids = [...new Set(tasks.map((t) => t.caseId!))];
-      const found = await Case.findAll({ where: allOf({ id: ids }, filters, after ? olderThan(after) : null), attributes: ['id', 'createdAt'] });
+      const found = await q.selectFrom('cases').select(['id', 'createdAt']).where((eb) => caseWhere(eb, (e) => e('id', 'in', ids), filters, olderThanAfter(after))).execute();
       keys.push(...found.map(keyOf));
       const last = tasks[tasks.length - 1]!;
       position = { at: last.caseCreatedAt!, id: last.caseId! };
@@ -80,7 +81,7 @@ async function unitTaskKeys(unitId: number, filters: WhereOptions<Case>, after: 
  * The page of the union of `branches` after `after`: `limit` keys past `offset` (offset paging reads
  * and merges the keys before it; the caller caps it), newest first.
  */
-export async function scopedCaseKeys(branches: ScopeBranch[], filters: WhereOptions<Case>, after: TimeKey | null, limit: number, offset = 0, scan = TASK_SCAN): Promise<ScopedKeys> {
+export async function scopedCaseKeys(branches: ScopeBranch[], filters: CaseCondition, after: TimeKey | null, limit: number, offset = 0, scan = TASK_SCAN): Promise<ScopedKeys> {
   const need = offset + limit + 1;
   const plain = branches.filter((b): b is CasesBranch => b.kind === 'cases');
   const viaTasks = branches.filter((b): b is Extract<ScopeBranch, { kind: 'unit-tasks' }> => b.kind === 'unit-tasks');
@@ -106,20 +107,24 @@ export async function scopedCaseKeys(branches: ScopeBranch[], filters: WhereOpti
 }
 
 /** How many cases of the scope match, counting at most COUNT_CAP (+1, to know it was passed). */
-export async function countScopedCases(branches: ScopeBranch[], filters: WhereOptions<Case>): Promise<TotalCount> {
+export async function countScopedCases(branches: ScopeBranch[], filters: CaseCondition): Promise<TotalCount> {
+  const q = appSql();
   const ids = new Set<string>();
   let complete = true;
   for (const b of branches) {
     if (ids.size > COUNT_CAP) break;
-    let where: WhereOptions<Case> = b.kind === 'cases' ? b.where : {};
+    let where: CaseCondition = b.kind === 'cases' ? b.where : {};
     if (b.kind === 'unit-tasks') {
       // the cases of the unit's most recent COUNT_CAP + 1 tasks (a derived table: MySQL takes no LIMIT directly in IN)
-      const unitTasks = `FROM inbox_tasks WHERE unit_id = ${Number(b.unitId)} AND case_id IS NOT NULL AND case_created_at IS NOT NULL`;
-      where = { id: { [Op.in]: literal(`(SELECT case_id FROM (SELECT case_id ${unitTasks} ORDER BY case_created_at DESC, case_id DESC LIMIT ${COUNT_CAP + 1}) recent)`) } };
-      const [beyond] = await InboxTask.sequelize!.query(`SELECT 1 AS beyond ${unitTasks} ORDER BY case_created_at DESC, case_id DESC LIMIT 1 OFFSET ${COUNT_CAP + 1}`);
-      if ((beyond as unknown[]).length > 0) complete = false;
+      const unitTasks = sql`FROM inbox_tasks WHERE unit_id = ${b.unitId} AND case_id IS NOT NULL AND case_created_at IS NOT NULL`;
+      where = (eb) => eb('id', 'in', sql<string>`(SELECT case_id FROM (SELECT case_id ${unitTasks} ORDER BY case_created_at DESC, case_id DESC LIMIT ${sql.lit(COUNT_CAP + 1)}) recent)`);
+      const beyond = await q.selectFrom('inbox_tasks').select(sql<number>`1`.as('beyond'))
+        .where('unitId', '=', b.unitId).where('caseId', 'is not', null).where('caseCreatedAt', 'is not', null)
+        .orderBy('caseCreatedAt', 'desc').orderBy('caseId', 'desc').limit(1).offset(COUNT_CAP + 1).execute();
+      if (beyond.length > 0) complete = false;
     }
-    const rows = await Case.findAll({ where: allOf(where, filters), attributes: ['id'], limit: COUNT_CAP + 1, raw: true });
+    const condition = where;
+    const rows = await q.selectFrom('cases').select('id').where((eb) => caseWhere(eb, condition, filters)).limit(COUNT_CAP + 1).execute();
     for (const r of rows) ids.add(String(r.id));
   }
   return cappedTotal(ids.size, complete);

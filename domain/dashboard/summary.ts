@@ -1,8 +1,8 @@
-import { Op } from 'sequelize';
-import { Unit } from '../../db/models/index.js';
+import { sql } from 'kysely';
 import type { WarningLight } from '../../db/models/cases.js';
+import { appSql } from '../../db/sql/current.js';
 import { localDay } from '../shared/local-time.js';
-import { idOrNull, num, selectRows, unitKey } from './rollup-reads.js';
+import { idOrNull, num, unitKey } from './rollup-reads.js';
 
 export interface GroupCount { total: number; open: number; overdue: number }
 export interface DashboardSummary {
@@ -19,9 +19,7 @@ export interface DashboardSummary {
 const NONE = 'none';
 
 /** The light an open case carries by itself, as the place tally keys it (db/rollups/definition.ts). */
-const STANDING_LIGHT_SQL = "CASE WHEN escalation_level > 0 OR warning_light = 'red' THEN 'red' WHEN warning_light = 'yellow' THEN 'yellow' ELSE 'green' END";
-
-type Light = WarningLight | '';
+const STANDING_LIGHT_SQL = sql<WarningLight>`CASE WHEN escalation_level > 0 OR warning_light = 'red' THEN 'red' WHEN warning_light = 'yellow' THEN 'yellow' ELSE 'green' END`;
 
 /**
  * 总览: open (still in the loop), closed (结案), overdue (open and past the running stage's due time),
@@ -34,17 +32,18 @@ type Light = WarningLight | '';
 export async function dashboardSummary(unitId: number | null, now: Date, offsetMinutes: number): Promise<DashboardSummary> {
   const key = unitKey(unitId);
   const scoped = unitId !== null;
-  const unitFilter = scoped ? 'WHERE unit_id = ?' : '';
-  const unitArgs = scoped ? [key ?? 0] : [];
-  type Place = { unit_id: unknown; township_id: unknown; light: Light; n: unknown };
+  const q = appSql();
+  const unit = key ?? 0;
   const [statuses, categories, places, overdue, today] = key === null ? [[], [], [], [], []] : await Promise.all([
-    selectRows<{ status: string; n: unknown }>(`SELECT status, SUM(n) AS n FROM case_tally_status ${unitFilter} GROUP BY status`, unitArgs),
-    selectRows<{ category: string; n: unknown }>(`SELECT category, SUM(n) AS n FROM case_tally_category ${unitFilter} GROUP BY category`, unitArgs),
-    selectRows<Place>(`SELECT unit_id, township_id, light, n FROM case_tally_place ${unitFilter}`, unitArgs),
-    selectRows<Place>(
-      `SELECT unit_id, township_id, ${STANDING_LIGHT_SQL} AS light, COUNT(*) AS n FROM open_cases WHERE due_at <= ?${scoped ? ' AND unit_id = ?' : ''} GROUP BY unit_id, township_id, light`,
-      [now, ...unitArgs]),
-    selectRows<{ n: unknown }>("SELECT SUM(n) AS n FROM case_day_counts WHERE unit_id = ? AND measure = 'created' AND day = ?", [key, localDay(now, offsetMinutes)]),
+    q.selectFrom('case_tally_status').select(['status', (e) => e.fn.sum<number | string>('n').as('n')])
+      .$if(scoped, (w) => w.where('unitId', '=', unit)).groupBy('status').execute(),
+    q.selectFrom('case_tally_category').select(['category', (e) => e.fn.sum<number | string>('n').as('n')])
+      .$if(scoped, (w) => w.where('unitId', '=', unit)).groupBy('category').execute(),
+    q.selectFrom('case_tally_place').select(['unitId', 'townshipId', 'light', 'n']).$if(scoped, (w) => w.where('unitId', '=', unit)).execute(),
+    q.selectFrom('open_cases').select(['unitId', 'townshipId', STANDING_LIGHT_SQL.as('light'), (e) => e.fn.countAll<number | string>().as('n')])
+      .where('dueAt', '<=', now).$if(scoped, (w) => w.where('unitId', '=', unit)).groupBy(['unitId', 'townshipId', sql`light`]).execute(),
+    q.selectFrom('case_day_counts').select((e) => e.fn.sum<number | string>('n').as('n'))
+      .where('unitId', '=', key).where('measure', '=', 'created').where('day', '=', localDay(now, offsetMinutes)).execute(),
   ]);
   const byStatus: Record<string, number> = {};
   for (const row of statuses) if (num(row.n) !== 0) byStatus[row.status] = num(row.n);
@@ -63,8 +62,8 @@ export async function dashboardSummary(unitId: number | null, now: Date, offsetM
     const n = num(row.n);
     if (n === 0) continue;
     totals.total += n;
-    if (row.light) { totals.open += n; lights[row.light] += n; }
-    for (const g of [group(units, idOrNull(row.unit_id)), group(townships, idOrNull(row.township_id))]) {
+    if (row.light) { totals.open += n; lights[row.light as WarningLight] += n; }
+    for (const g of [group(units, idOrNull(row.unitId)), group(townships, idOrNull(row.townshipId))]) {
       g.total += n;
       if (row.light) g.open += n;
     }
@@ -72,13 +71,13 @@ export async function dashboardSummary(unitId: number | null, now: Date, offsetM
   for (const row of overdue) {
     const n = num(row.n);
     totals.overdue += n;
-    group(units, idOrNull(row.unit_id)).overdue += n;
-    group(townships, idOrNull(row.township_id)).overdue += n;
+    group(units, idOrNull(row.unitId)).overdue += n;
+    group(townships, idOrNull(row.townshipId)).overdue += n;
     // past its due time a case is red, whatever light it carried
     if (row.light !== 'red' && row.light) { lights[row.light] -= n; lights.red += n; }
   }
   const ids = [...new Set([...units.keys(), ...townships.keys()].filter((k): k is number => k !== null))];
-  const names = new Map((ids.length ? await Unit.findAll({ where: { id: { [Op.in]: ids } }, attributes: ['id', 'name'] }) : []).map((u) => [u.id, u.name]));
+  const names = new Map((ids.length ? await q.selectFrom('units').select(['id', 'name']).where('id', 'in', ids).execute() : []).map((u) => [u.id, u.name]));
   const ordered = <T extends GroupCount>(rows: T[]) => rows.sort((a, b) => b.total - a.total || b.open - a.open);
   return {
     totals, byStatus, byCategory,

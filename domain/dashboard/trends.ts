@@ -1,7 +1,8 @@
+import { sql } from 'kysely';
 import { rollupSql } from '../../db/rollups/sql-dialect.js';
-import { Case } from '../../db/models/index.js';
+import { appDialect, appSql } from '../../db/sql/current.js';
 import { addDays, localDay, startOfLocalDay } from '../shared/local-time.js';
-import { num, selectRows, unitKey } from './rollup-reads.js';
+import { num, unitKey } from './rollup-reads.js';
 
 export interface TrendDay { date: string; created: number; closed: number; overdue: number }
 
@@ -21,18 +22,19 @@ export async function dashboardTrends(unitId: number | null, days: number, now: 
   }
   const key = unitKey(unitId);
   if (key === null) return { days: [...out.values()] };
-  const sql = rollupSql(Case.sequelize!.getDialect() === 'sqlite' ? 'sqlite' : 'mysql', offsetMinutes);
+  const dueDay = sql<string>`${sql.raw(rollupSql(appDialect(), offsetMinutes).localDay('due_at'))}`;
+  const q = appSql();
   const [counted, openMissed] = await Promise.all([
-    selectRows<{ day: string; measure: 'created' | 'closed' | 'missed'; n: unknown }>(
-      "SELECT day, measure, SUM(n) AS n FROM case_day_counts WHERE unit_id = ? AND measure IN ('created', 'closed', 'missed') AND day >= ? AND day <= ? GROUP BY day, measure",
-      [key, first, today]),
-    selectRows<{ day: string; n: unknown }>(
-      `SELECT ${sql.localDay('due_at')} AS day, COUNT(*) AS n FROM open_cases WHERE due_at >= ? AND due_at <= ?${unitId !== null ? ' AND unit_id = ?' : ''} GROUP BY 1`,
-      [startOfLocalDay(first, offsetMinutes), now, ...(unitId !== null ? [key] : [])]),
+    q.selectFrom('case_day_counts').select(['day', 'measure', (e) => e.fn.sum<number | string>('n').as('n')])
+      .where('unitId', '=', key).where('measure', 'in', ['created', 'closed', 'missed']).where('day', '>=', first).where('day', '<=', today)
+      .groupBy(['day', 'measure']).execute(),
+    q.selectFrom('open_cases').select([dueDay.as('day'), (e) => e.fn.countAll<number | string>().as('n')])
+      .where('dueAt', '>=', startOfLocalDay(first, offsetMinutes)).where('dueAt', '<=', now).$if(unitId !== null, (w) => w.where('unitId', '=', key))
+      .groupBy(sql`1`).execute(),
   ]);
   for (const row of counted) {
     const day = out.get(row.day);
-    if (day) day[row.measure === 'missed' ? 'overdue' : row.measure] += num(row.n);
+    if (day) day[row.measure === 'missed' ? 'overdue' : (row.measure as 'created' | 'closed')] += num(row.n);
   }
   for (const row of openMissed) {
     const day = out.get(row.day);

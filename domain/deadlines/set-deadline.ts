@@ -1,7 +1,7 @@
-import { AuditRecord, EventType } from '../../db/models/index.js';
-import type { Case } from '../../db/models/cases.js';
+import { appSql } from '../../db/sql/current.js';
 import type { BusinessCalendar } from '../calendar/index.js';
-import { changeCase, type CaseChange, type ChangeContext } from '../cases/change-case.js';
+import { readEventTypeRecord } from '../cases/case-records.js';
+import { changeCase, type CaseChange, type CaseFields, type ChangeContext } from '../cases/change-case.js';
 import { assignmentOf } from '../intake/assign-case.js';
 import { DomainError } from '../shared/errors.js';
 import { extendDeadline, extraStageLimit, lightAt, stageDeadline, stageLimit, type Stage, type StageDeadline } from './stage-deadlines.js';
@@ -12,7 +12,7 @@ const COLUMN: Record<Stage, 'acceptDueAt' | 'dispatchDueAt' | 'handleDueAt' | 'v
 
 export const DEADLINE_ACTION = 'deadline-set';
 
-function apply(c: Case, deadline: StageDeadline, now: Date): void {
+function apply(c: CaseFields, deadline: StageDeadline, now: Date): void {
   if (deadline.stage !== 'extra') c[COLUMN[deadline.stage]] = new Date(deadline.dueAt);
   c.dueAt = new Date(deadline.dueAt); // the running stage's due time: what the screen sorts by
   c.warningLight = lightAt(deadline, now); // a new stage clock starts green
@@ -24,7 +24,7 @@ function apply(c: Case, deadline: StageDeadline, now: Date): void {
  */
 export function setStageDeadline(caseId: string, stage: Stage, calendar: BusinessCalendar, ctx: ChangeContext & { at: Date }): Promise<CaseChange & { deadline: StageDeadline }> {
   return changeCase(caseId, DEADLINE_ACTION, ctx, async (c, { transaction }) => {
-    const eventType = c.eventTypeId ? await EventType.findByPk(c.eventTypeId, { transaction }) : null;
+    const eventType = c.eventTypeId ? await readEventTypeRecord({ id: c.eventTypeId }, transaction) : null;
     // a leader's 交办 sets the 处置 deadline itself: due at the leader's time, on the natural clock (the
     // leader named a moment, not an amount of working time); warn and 督办 marks keep their fractions
     const assigned = stage === 'handle' ? await assignmentOf(c.id, transaction) : null;
@@ -46,8 +46,9 @@ export function setStageDeadline(caseId: string, stage: Stage, calendar: Busines
  */
 export function extendHandleDeadline(caseId: string, hours: number, calendar: BusinessCalendar, ctx: ChangeContext & { at: Date }): Promise<CaseChange & { deadline: StageDeadline }> {
   return changeCase(caseId, DEADLINE_ACTION, ctx, async (c, { transaction }) => {
-    const records = await AuditRecord.findAll({ where: { caseId, action: DEADLINE_ACTION }, order: [['id', 'DESC']], transaction });
-    const base = records.map((r) => r.detail as unknown as StageDeadline | null).find((d) => d?.stage === 'handle');
+    const records = await appSql(transaction).selectFrom('audit_log').select('detail').where('caseId', '=', caseId).where('action', '=', DEADLINE_ACTION)
+      .orderBy('id', 'desc').execute();
+    const base = records.map((r) => (r.detail === null ? null : (JSON.parse(r.detail) as StageDeadline | null))).find((d) => d?.stage === 'handle');
     if (!base) throw new DomainError('INVALID_TRANSITION', `case ${caseId} has no handling deadline to extend (run the handle deadline first)`, { caseId });
     const deadline = extendDeadline(calendar, base, hours);
     apply(c, deadline, ctx.at);
@@ -62,7 +63,7 @@ export function extendHandleDeadline(caseId: string, hours: number, calendar: Bu
  */
 export function setExtraStageDeadline(caseId: string, name: string, calendar: BusinessCalendar, ctx: ChangeContext & { at: Date }): Promise<CaseChange & { deadline: StageDeadline }> {
   return changeCase(caseId, DEADLINE_ACTION, ctx, async (c, { transaction }) => {
-    const eventType = c.eventTypeId ? await EventType.findByPk(c.eventTypeId, { transaction }) : null;
+    const eventType = c.eventTypeId ? await readEventTypeRecord({ id: c.eventTypeId }, transaction) : null;
     const limit = extraStageLimit(eventType, name);
     if (!limit) {
       const known = eventType?.extraStages?.map((s) => s.name).join(', ') || 'none';

@@ -1,5 +1,5 @@
 import type { WarningLight } from '../../db/models/cases.js';
-import type { EventType } from '../../db/models/catalogue.js';
+import type { EventTypeRecord as EventType } from '../cases/case-records.js';
 import type { BusinessCalendar, Clock } from '../calendar/index.js';
 import { DomainError } from '../shared/errors.js';
 

@@ -1,5 +1,6 @@
-import { Op, type WhereOptions } from 'sequelize';
-import { Case } from '../../db/models/index.js';
+import type { Expression, SqlBool } from 'kysely';
+import { appSql } from '../../db/sql/current.js';
+import type { CaseRecord } from '../cases/case-records.js';
 import { OPEN_STATUSES } from '../cases/transitions.js';
 import { boundingBox, haversineMetres } from './haversine.js';
 
@@ -26,34 +27,28 @@ export const DEFAULT_DEDUP: Required<DedupOptions> = { distanceMetres: 50, windo
  * one spot repeat all day — in the same grid. Only earlier cases (smaller id) qualify, so two
  * reports never absorb each other; the nearest wins, then the oldest.
  */
-export async function findDuplicate(subject: Case, options: DedupOptions = {}): Promise<DuplicateMatch | null> {
+export async function findDuplicate(subject: Pick<CaseRecord, 'id' | 'eventTypeId' | 'channel' | 'createdAt' | 'lat' | 'lng' | 'gridId'>, options: DedupOptions = {}): Promise<DuplicateMatch | null> {
   const { distanceMetres, windowMs } = { ...DEFAULT_DEDUP, ...options };
   if (!subject.eventTypeId) return null;
   // a leader's 交办 names its own unit, deadline and instruction: merged into another case they would be lost
   if (subject.channel === 'leader') return null;
   const reportedAt = subject.createdAt ?? new Date();
-  const base = {
-    id: { [Op.lt]: subject.id },
-    eventTypeId: subject.eventTypeId,
-    status: { [Op.in]: [...OPEN_STATUSES] },
-    createdAt: { [Op.gte]: new Date(reportedAt.getTime() - windowMs), [Op.lte]: reportedAt },
-  };
-  const near: WhereOptions[] = [];
   const hasPoint = subject.lat !== null && subject.lng !== null;
-  if (hasPoint) {
-    const box = boundingBox({ lat: subject.lat!, lng: subject.lng! }, distanceMetres);
-    near.push({ lat: { [Op.between]: [box.minLat, box.maxLat] }, lng: { [Op.between]: [box.minLng, box.maxLng] } });
-  }
+  const box = hasPoint ? boundingBox({ lat: subject.lat!, lng: subject.lng! }, distanceMetres) : null;
   const cameraSpot = subject.channel === 'ai_camera' && subject.gridId !== null;
-  if (cameraSpot) near.push({ channel: 'ai_camera', gridId: subject.gridId });
-  if (near.length === 0) return null;
+  if (!box && !cameraSpot) return null;
 
-  // plain rows of the columns compared: in a cluster of reports (one broken pipe, a hundred calls) this
-  // returns up to 200 rows, and building a model for each was most of a dedup check's cost
-  const candidates = (await Case.findAll({
-    where: { ...base, [Op.or]: near }, order: [['id', 'ASC']], limit: 200,
-    attributes: ['id', 'caseNo', 'channel', 'gridId', 'lat', 'lng'], raw: true,
-  })).map((c) => ({ ...c, id: String(c.id) }));
+  // the columns compared only: in a cluster of reports (one broken pipe, a hundred calls) this returns up to 200 rows
+  const candidates = await appSql().selectFrom('cases').select(['id', 'caseNo', 'channel', 'gridId', 'lat', 'lng'])
+    .where('id', '<', subject.id).where('eventTypeId', '=', subject.eventTypeId).where('status', 'in', [...OPEN_STATUSES])
+    .where('createdAt', '>=', new Date(reportedAt.getTime() - windowMs)).where('createdAt', '<=', reportedAt)
+    .where((eb) => {
+      const near: Array<Expression<SqlBool>> = [];
+      if (box) near.push(eb.and([eb.between('lat', box.minLat, box.maxLat), eb.between('lng', box.minLng, box.maxLng)]));
+      if (cameraSpot) near.push(eb.and([eb('channel', '=', 'ai_camera'), eb('gridId', '=', subject.gridId)]));
+      return eb.or(near);
+    })
+    .orderBy('id', 'asc').limit(200).execute();
   let best: DuplicateMatch | null = null;
   for (const c of candidates) {
     const distance = hasPoint && c.lat !== null && c.lng !== null

@@ -4,8 +4,7 @@
  * rating (`rateCase`: the `case-rating` message the 回访 step waits for); a call that reached nobody is
  * noted on the case and the case stays on the list.
  */
-import { Op } from 'sequelize';
-import { AuditRecord, Case } from '../../db/models/index.js';
+import { appSql } from '../../db/sql/current.js';
 import type { WorkflowEngine } from '../../port/workflow-engine.js';
 import type { Actor } from '../auth/sessions.js';
 import { noteOnCase } from '../cases/case-actions.js';
@@ -19,14 +18,13 @@ export interface RevisitItem {
 
 /** Closed cases with a reporter's number and no rating yet, oldest closing first (they wait longest). */
 export async function revisitList(limit = 50): Promise<RevisitItem[]> {
-  const rows = await Case.findAll({
-    where: { status: 'closed', satisfaction: null, reporterPhone: { [Op.ne]: null } },
-    order: [['closedAt', 'ASC'], ['id', 'ASC']], limit,
-    attributes: ['id', 'caseNo', 'description', 'reporterName', 'reporterPhone', 'channel', 'closedAt'],
-  });
+  const q = appSql();
+  const rows = await q.selectFrom('cases').select(['id', 'caseNo', 'description', 'reporterName', 'reporterPhone', 'channel', 'closedAt'])
+    .where('status', '=', 'closed').where('satisfaction', 'is', null).where('reporterPhone', 'is not', null)
+    .orderBy('closedAt', 'asc').orderBy('id', 'asc').limit(limit).execute();
   const attempts = new Map<string, number>();
   if (rows.length) {
-    const notes = await AuditRecord.findAll({ where: { caseId: rows.map((r) => r.id), action: 'revisit_unreached' }, attributes: ['caseId'] });
+    const notes = await q.selectFrom('audit_log').select('caseId').where('caseId', 'in', rows.map((r) => r.id)).where('action', '=', 'revisit_unreached').execute();
     for (const n of notes) attempts.set(String(n.caseId), (attempts.get(String(n.caseId)) ?? 0) + 1);
   }
   return rows.map((c) => ({
@@ -39,7 +37,7 @@ export type RevisitAnswer = { reached: false; note?: string } | { reached: true;
 
 /** Records one call-back: the reporter's rating (as their own would be), or that nobody answered. */
 export async function recordRevisit(port: WorkflowEngine, actor: Actor, caseId: string, answer: RevisitAnswer): Promise<{ caseNo: string; rated: boolean }> {
-  const c = await Case.findByPk(caseId);
+  const c = /^\d{1,19}$/.test(caseId) ? await appSql().selectFrom('cases').select(['id', 'caseNo', 'status', 'trackingToken']).where('id', '=', caseId).executeTakeFirst() : undefined;
   if (!c) throw new DomainError('NOT_FOUND', `case ${caseId} not found`, { apiCode: 'case_not_found' });
   if (c.status !== 'closed') throw new DomainError('CONFLICT', `case ${c.caseNo} is ${c.status}`, { apiCode: 'not_rateable' });
   const ctx = { actor: actor.username, actorRole: actor.role };

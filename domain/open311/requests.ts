@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import type { CaseStatus } from '../../db/models/cases.js';
-import { appDialect, appSql } from '../../db/sql/current.js';
-import { through } from '../../db/sql/index-hint.js';
+import { appSql, throughIndex } from '../../db/sql/current.js';
 import type { CasesTable } from '../../db/sql/schema.js';
 import { eventTypeRecord } from '../admin/event-type-record.js';
 import type { Open311Client } from './clients.js';
@@ -168,7 +167,7 @@ export async function findOpen311Requests(filter: RequestFilter, now = new Date(
   const statuses = filter.statuses && filter.statuses.length === 1 ? (filter.statuses[0] === 'open' ? [...OPEN] : [...CLOSED]) : null;
   // newest first along an index: one service's, or the window's (a status is a list of states: read along, not sorted)
   const index = typeIds?.length === 1 ? 'cases_event_type_id_created_at_idx' : 'cases_created_at_idx';
-  const rows = await appSql().selectFrom(through(appDialect(), 'cases', index)).select([...LISTED])
+  const rows = await appSql().selectFrom('cases').withPlugin(throughIndex(index)).select([...LISTED])
     .where((eb) => eb.between('createdAt', start, end))
     .$if(typeIds !== null, (b) => b.where('eventTypeId', 'in', typeIds!))
     .$if(statuses !== null, (b) => b.where('status', 'in', statuses!))

@@ -1,4 +1,5 @@
-import { Case, Unit, User } from '../../db/models/index.js';
+import { appSql } from '../../db/sql/current.js';
+import type { CaseRecord, UnitRecord } from '../cases/case-records.js';
 import type { NotificationRequest } from './enqueue.js';
 import { localMinute } from '../shared/local-time.js';
 
@@ -11,6 +12,11 @@ export interface Recipient {
 
 export type ReporterEvent = 'accepted' | 'rejected' | 'dispatched' | 'closed' | 'handedOver';
 export const REPORTER_EVENTS: readonly ReporterEvent[] = ['accepted', 'rejected', 'dispatched', 'closed', 'handedOver'];
+
+type Case = CaseRecord;
+type Unit = Pick<UnitRecord, 'code' | 'name' | 'shortName' | 'contactPerson' | 'contactPhone'>;
+type User = { id: number; phone: string | null; displayName: string };
+const UNIT_COLUMNS = ['id', 'code', 'name', 'shortName', 'contactPerson', 'contactPhone'] as const;
 
 /** The reporter's contact: phone first, else their account; AI cameras and anonymous reports have none. */
 export function reporterRecipient(c: Pick<Case, 'reporterPhone' | 'reporterUserId' | 'reporterName'>): Recipient | null {
@@ -53,13 +59,14 @@ export function reporterMessage(event: ReporterEvent, c: Pick<Case, 'caseNo' | '
  * Who is told at 催办: the unit handling the case (its duty contact), or — for a 协办 task — the
  * assisting unit named by `unitCode`.
  */
-export async function reminderRecipients(c: Case, options: { unitCode?: string | null } = {}): Promise<Recipient[]> {
-  const unit = options.unitCode ? await Unit.findOne({ where: { code: options.unitCode } }) : c.unitId ? await Unit.findByPk(c.unitId) : null;
+export async function reminderRecipients(c: Pick<Case, 'unitId'>, options: { unitCode?: string | null } = {}): Promise<Recipient[]> {
+  const units = appSql().selectFrom('units').select(UNIT_COLUMNS);
+  const unit = options.unitCode ? await units.where('code', '=', options.unitCode).executeTakeFirst() : c.unitId ? await units.where('id', '=', c.unitId).executeTakeFirst() : null;
   return unit ? [unitRecipient(unit)] : await centreRecipients();
 }
 
 async function centreRecipients(): Promise<Recipient[]> {
-  const centres = await Unit.findAll({ where: { kind: 'centre', active: true }, order: [['id', 'ASC']] });
+  const centres = await appSql().selectFrom('units').select(UNIT_COLUMNS).where('kind', '=', 'centre').where('active', '=', true).orderBy('id', 'asc').execute();
   return centres.map(unitRecipient);
 }
 
@@ -67,16 +74,17 @@ async function centreRecipients(): Promise<Recipient[]> {
  * Who is told at 督办 (level 1): the unit's leaders (else its duty contact) and the centre;
  * at 挂牌督办 (level 2) also the district leaders.
  */
-export async function escalationRecipients(c: Case, level: number): Promise<Recipient[]> {
+export async function escalationRecipients(c: Pick<Case, 'unitId'>, level: number): Promise<Recipient[]> {
   const out: Recipient[] = [];
-  const unit = c.unitId ? await Unit.findByPk(c.unitId) : null;
+  const q = appSql();
+  const unit = c.unitId ? await q.selectFrom('units').select(UNIT_COLUMNS).where('id', '=', c.unitId).executeTakeFirst() : null;
   if (unit) {
-    const leaders = await User.findAll({ where: { unitId: unit.id, role: 'dept_leader', active: true }, order: [['id', 'ASC']] });
+    const leaders = await q.selectFrom('users').select(['id', 'phone', 'displayName']).where('unitId', '=', unit.id).where('role', '=', 'dept_leader').where('active', '=', true).orderBy('id', 'asc').execute();
     out.push(...(leaders.length ? leaders.map(userRecipient) : [unitRecipient(unit)]));
   }
   out.push(...(await centreRecipients()));
   if (level >= 2) {
-    const leaders = await User.findAll({ where: { role: 'leader', active: true }, order: [['id', 'ASC']] });
+    const leaders = await q.selectFrom('users').select(['id', 'phone', 'displayName']).where('role', '=', 'leader').where('active', '=', true).orderBy('id', 'asc').execute();
     out.push(...leaders.map(userRecipient));
   }
   // one message per address even when a person holds two roles

@@ -1,5 +1,4 @@
-import { Op } from 'sequelize';
-import { OutboxMessage } from '../../db/models/index.js';
+import { appSql } from '../../db/sql/current.js';
 import type { Log } from '../shared/log.js';
 import { silentLog } from '../shared/log.js';
 import type { NotificationSender, OutgoingNotification } from './senders.js';
@@ -43,17 +42,14 @@ export async function deliverPending(senders: SenderMap, now: Date, options: Del
   const maxAttempts = options.maxAttempts ?? 6;
   const leaseMs = options.leaseMs ?? 120_000;
   const summary: DeliverySummary = { sent: 0, retrying: 0, failed: 0 };
-  const due = await OutboxMessage.findAll({
-    where: { status: 'pending', nextAttemptAt: { [Op.lte]: now } },
-    order: [['nextAttemptAt', 'ASC'], ['id', 'ASC']],
-    limit: options.batchSize ?? 50,
-  });
+  const q = appSql();
+  const due = await q.selectFrom('notification_outbox').selectAll().where('status', '=', 'pending').where('nextAttemptAt', '<=', now)
+    .orderBy('nextAttemptAt', 'asc').orderBy('id', 'asc').limit(options.batchSize ?? 50).execute();
+  const update = (id: string) => q.updateTable('notification_outbox').where('id', '=', id);
   for (const message of due) {
-    const [claimed] = await OutboxMessage.update(
-      { nextAttemptAt: new Date(now.getTime() + leaseMs) },
-      { where: { id: message.id, status: 'pending', nextAttemptAt: message.nextAttemptAt } },
-    );
-    if (claimed !== 1) continue; // another dispatcher has it
+    const claim = await update(message.id).set({ nextAttemptAt: new Date(now.getTime() + leaseMs), updatedAt: new Date() })
+      .where('status', '=', 'pending').where('nextAttemptAt', '=', message.nextAttemptAt).executeTakeFirst();
+    if (Number(claim.numUpdatedRows) !== 1) continue; // another dispatcher has it
     const attempt = message.attempts + 1;
     const sender = senders[message.channel] ?? senders['*'];
     const outgoing: OutgoingNotification = {
@@ -63,17 +59,18 @@ export async function deliverPending(senders: SenderMap, now: Date, options: Del
     try {
       if (!sender) throw new Error(`no sender for channel ${message.channel}`);
       await sender.send(outgoing);
-      await OutboxMessage.update({ status: 'sent', attempts: attempt, sentAt: now, lastError: null }, { where: { id: message.id } });
+      await update(message.id).set({ status: 'sent', attempts: attempt, sentAt: now, lastError: null, updatedAt: new Date() }).execute();
       summary.sent++;
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);
       const givenUp = attempt >= maxAttempts;
-      await OutboxMessage.update({
+      await update(message.id).set({
         status: givenUp ? 'failed' : 'pending',
         attempts: attempt,
         lastError: error.slice(0, 2000),
         nextAttemptAt: new Date(now.getTime() + backoffMs(attempt, options.baseBackoffMs, options.maxBackoffMs)),
-      }, { where: { id: message.id } });
+        updatedAt: new Date(),
+      }).execute();
       if (givenUp) summary.failed++;
       else summary.retrying++;
       log.warn({ outboxId: message.id, channel: message.channel, attempt, error, givenUp }, 'notification not delivered');

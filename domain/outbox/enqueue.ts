@@ -1,5 +1,6 @@
-import { UniqueConstraintError, type Transaction } from 'sequelize';
-import { OutboxMessage } from '../../db/models/index.js';
+import type { Selectable } from 'kysely';
+import { appDialect, appSql, type Tx } from '../../db/sql/current.js';
+import type { NotificationOutboxTable } from '../../db/sql/schema.js';
 
 export interface NotificationRequest {
   /** once-only key, e.g. `<job type>:<job key>:<recipient>`: a job delivered twice queues one message */
@@ -14,30 +15,34 @@ export interface NotificationRequest {
   body: string;
 }
 
+export type OutboxMessage = Selectable<NotificationOutboxTable>;
+
+async function queued(dedupKey: string, transaction?: Tx): Promise<OutboxMessage | undefined> {
+  return appSql(transaction).selectFrom('notification_outbox').selectAll().where('dedupKey', '=', dedupKey).executeTakeFirst();
+}
+
 /**
  * Queues a notification in the outbox, in the caller's transaction when given (so the message
  * exists exactly when the change it reports does). The unique dedup key makes it idempotent.
  */
 export async function enqueueNotification(
   request: NotificationRequest,
-  options: { now?: Date; transaction?: Transaction } = {},
+  options: { now?: Date; transaction?: Tx } = {},
 ): Promise<{ message: OutboxMessage; created: boolean }> {
-  const t = options.transaction ? { transaction: options.transaction } : {};
-  const existing = await OutboxMessage.findOne({ where: { dedupKey: request.dedupKey }, ...t });
+  const existing = await queued(request.dedupKey, options.transaction);
   if (existing) return { message: existing, created: false };
-  try {
-    const message = await OutboxMessage.create({
-      dedupKey: request.dedupKey, kind: request.kind, channel: request.channel, recipient: request.recipient,
-      caseId: request.caseId === null ? null : String(request.caseId), subject: request.subject ?? null, body: request.body,
-      status: 'pending', attempts: 0, nextAttemptAt: options.now ?? new Date(), lastError: null, sentAt: null,
-    }, t);
-    return { message, created: true };
-  } catch (err) {
-    // Someone else queued it between our look and our insert (only possible outside a transaction).
-    if (err instanceof UniqueConstraintError && !options.transaction) {
-      const message = await OutboxMessage.findOne({ where: { dedupKey: request.dedupKey } });
-      if (message) return { message, created: false };
-    }
-    throw err;
-  }
+  const at = new Date();
+  const row = {
+    dedupKey: request.dedupKey, kind: request.kind, channel: request.channel, recipient: request.recipient,
+    caseId: request.caseId === null ? null : String(request.caseId), subject: request.subject ?? null, body: request.body,
+    status: 'pending', attempts: 0, nextAttemptAt: options.now ?? new Date(), lastError: null, sentAt: null, createdAt: at, updatedAt: at,
+  };
+  const q = appSql(options.transaction);
+  // someone else may queue it between our look and our insert: theirs stays, and is the one returned
+  const insert = appDialect() === 'sqlite' ? q.insertInto('notification_outbox').orIgnore() : q.insertInto('notification_outbox').ignore();
+  const result = await insert.values(row).executeTakeFirst();
+  if (Number(result.numInsertedOrUpdatedRows ?? 0) === 1 && result.insertId !== undefined) return { message: { ...row, id: String(result.insertId) }, created: true };
+  const message = await queued(request.dedupKey, options.transaction);
+  if (!message) throw new Error(`outbox message ${request.dedupKey} was neither queued nor found`);
+  return { message, created: false };
 }
