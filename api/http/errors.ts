@@ -68,6 +68,7 @@ const MESSAGES: Record<string, { zh: string; en: string }> = {
   open311_bad_date: { zh: '日期须为含时区的 ISO 8601 时间，且范围不超过 90 天', en: 'Dates must be ISO 8601 date-times with a time zone, spanning at most 90 days' },
   open311_media_type: { zh: '请求体须为 application/x-www-form-urlencoded 或 JSON', en: 'The request body must be application/x-www-form-urlencoded or JSON' },
   unsupported_file_type: { zh: '文件类型不支持，仅限 JPEG、PNG、WebP 图片（文档另可 PDF），且扩展名须与内容一致', en: 'Unsupported file type: JPEG, PNG or WebP images only (documents may also be PDF), and the name must match the content' },
+  pdf_invalid: { zh: 'PDF 文件已损坏或不是真正的 PDF，请重新导出后上传', en: 'The PDF is damaged or not really a PDF: export it again and upload it' },
   image_invalid: { zh: '图片已损坏或内容与其类型不符，请重新拍摄或选择原图', en: 'The image is damaged or its content does not match its type: take or choose the photo again' },
   image_too_many_pixels: { zh: '图片像素过多（上限 2500 万像素），请缩小后再上传', en: 'The image has too many pixels (at most 25 megapixels): scale it down first' },
   file_too_large: { zh: '文件过大，每个文件不超过 5 MB', en: 'File too large: at most 5 MB per file' },

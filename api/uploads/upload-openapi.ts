@@ -17,7 +17,7 @@ const guarded = { '401': err('no or bad bearer token'), '403': err('role not all
 const bytes = (description: string) => ({ description, content: { 'image/jpeg': { schema: { type: 'string', format: 'binary' } }, 'image/png': { schema: { type: 'string', format: 'binary' } }, 'image/webp': { schema: { type: 'string', format: 'binary' } }, 'application/pdf': { schema: { type: 'string', format: 'binary' } } } });
 const uploadRefusals = {
   '413': err(`file_too_large (> ${MAX_FILE_BYTES / 1024 / 1024} MB), too_many_files, image_too_many_pixels (> ${MAX_IMAGE_PIXELS / 1e6} MP, checked before decoding)`),
-  '415': err('unsupported_file_type: not JPEG/PNG/WebP (PDF for documents) by magic bytes, or a name/type that contradicts the content; image_invalid: the image does not decode in full (forged header, truncated, corrupt). Stored images lose their metadata (EXIF incl. GPS, XMP, text chunks; only the EXIF orientation is kept)'),
+  '415': err('unsupported_file_type: not JPEG/PNG/WebP (PDF for documents) by magic bytes, or a name/type that contradicts the content; image_invalid: the image does not decode in full (forged header, truncated, corrupt); pdf_invalid: a PDF header without the trailer and cross-reference section of a PDF. Stored images lose their metadata (EXIF incl. GPS, XMP, text chunks; only the EXIF orientation is kept)'),
 };
 
 /** `POST /public/reports` takes JSON or multipart: the JSON fields as text fields plus up to six photos. */

@@ -5,6 +5,7 @@ import { DomainError } from '../shared/errors.js';
 import { checkFileType, cleanFileName, type UploadClass } from './file-types.js';
 import { readStored, removeStored, sha256Hex, storagePathFor, storeBytes } from './file-store.js';
 import { cleanImageOffThread } from './images/image-cleaner.js';
+import { requirePdfStructure } from './pdf-structure.js';
 
 /** An upload that passed the checks, not yet stored. */
 export interface CheckedFile {
@@ -37,13 +38,15 @@ export const toAttachmentView = (a: Attachment): AttachmentView => ({
  * file's type is checked before any is decoded (a bad last file costs no decoding). An image is then
  * decoded in full as the type it claims (415 image_invalid otherwise, 413 image_too_many_pixels past the
  * pixel budget), one at a time, and what is kept is the image without its metadata (EXIF with GPS, XMP,
- * text chunks): the hash and size are those of the cleaned bytes.
+ * text chunks): the hash and size are those of the cleaned bytes. A PDF must be built as one
+ * (domain/attachments/pdf-structure.ts; 415 pdf_invalid otherwise).
  */
 export async function checkUploads(files: ReadonlyArray<{ buffer: Buffer; originalname: string; mimetype: string }>, allowed: UploadClass): Promise<CheckedFile[]> {
   const types = files.map((f) => checkFileType(f.buffer, f.originalname, f.mimetype, allowed));
   const out: CheckedFile[] = [];
   for (const [i, file] of files.entries()) {
     const type = types[i]!;
+    if (type.mimeType === 'application/pdf') requirePdfStructure(file.buffer);
     const buffer = type.mimeType === 'application/pdf' ? file.buffer : await cleanImageOffThread(type.mimeType, file.buffer);
     const sha256 = sha256Hex(buffer);
     out.push({

@@ -13,7 +13,18 @@ import { openApiWorld, snapshot, type ApiWorld } from './support/api-world.js';
 const jpeg = () => testJpeg();
 const png = () => testPng();
 const bigJpeg = () => Buffer.concat([testJpeg(), randomBytes(5 * 1024 * 1024)]);
-const pdf = () => Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(512)]);
+/** a small but well-formed PDF (header, two objects, cross-reference table, trailer), different each time */
+function pdf(): Buffer {
+  let text = `%PDF-1.7\n% ${randomBytes(32).toString('hex')}\n`;
+  const offsets: number[] = [];
+  for (const body of ['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [] /Count 0 >>']) {
+    offsets.push(text.length);
+    text += `${offsets.length} 0 obj\n${body}\nendobj\n`;
+  }
+  const xref = text.length;
+  text += `xref\n0 3\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
+  return Buffer.from(`${text}trailer\n<< /Size 3 /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`, 'latin1');
+}
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 interface Part { name: string; value?: string; file?: Buffer; fileName?: string; type?: string }
@@ -256,6 +267,8 @@ describe('REST API: photo uploads on 随手拍 and task attachments', function (
       ['a PDF as a photo', () => [{ name: 'kind', value: 'photo_after' }, { name: 'file', file: pdf(), fileName: 'a.pdf', type: 'application/pdf' }], 415, 'unsupported_file_type'],
       ['a PNG renamed .jpg', () => [{ name: 'kind', value: 'photo_after' }, { name: 'file', file: png(), fileName: 'a.jpg', type: 'image/jpeg' }], 415, 'unsupported_file_type'],
       ['a file over 5 MB', () => [{ name: 'kind', value: 'document' }, { name: 'file', file: Buffer.concat([pdf(), Buffer.alloc(5 * 1024 * 1024)]), fileName: 'big.pdf', type: 'application/pdf' }], 413, 'file_too_large'],
+      ['a PDF header followed by a web page', () => [{ name: 'kind', value: 'document' }, { name: 'file', file: Buffer.from('%PDF-1.7\n<html><script>alert(1)</script></html>\n'), fileName: 'x.pdf', type: 'application/pdf' }], 415, 'pdf_invalid'],
+      ['a PDF cut off before its trailer', () => [{ name: 'kind', value: 'document' }, { name: 'file', file: pdf().subarray(0, 200), fileName: 'cut.pdf', type: 'application/pdf' }], 415, 'pdf_invalid'],
     ];
     for (const [what, parts, status, code] of badUploads) {
       it(`given ${what}, when the operator attaches it, then ${status} ${code} and nothing is written`, async () => {
