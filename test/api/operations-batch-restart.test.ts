@@ -70,8 +70,10 @@ describe('REST API: operations — a batch survives a restart (issue 18)', funct
     });
     expect(running.map((i) => i.version)).to.deep.equal([1, 1, 1, 1, 1]);
 
-    // the new version: 人工派遣 renamed; every element keeps its id, so each maps to itself
-    const v2 = await call<{ version: number; processDefinitionKey: string }>(first.base, 'POST', '/admin/processes/deploy', admin, { xml: GENERIC.replace('name="人工派遣"', 'name="人工派遣（新）"') });
+    // the new version: the 派遣 task renamed; every element keeps its id, so each maps to itself
+    const renamed = GENERIC.replace(/(<bpmn:userTask id="dispatch" name=")([^"]*)"/, '$1$2（新）"');
+    expect(renamed).to.not.equal(GENERIC);
+    const v2 = await call<{ version: number; processDefinitionKey: string }>(first.base, 'POST', '/admin/processes/deploy', admin, { xml: renamed });
     expect([v2.status, v2.body.version]).to.deep.equal([201, 2]);
     const ids = Object.keys((await parseBpmn('case-generic.bpmn', GENERIC)).processes[0]!.nodes).filter((id) => id !== 'case-generic');
     const plan = { targetProcessDefinitionKey: v2.body.processDefinitionKey, mappingInstructions: ids.map((id) => ({ sourceElementId: id, targetElementId: id })) };
