@@ -33,12 +33,19 @@ describe('REST API: operations — a batch survives a restart (issue 18)', funct
     url = testDatabaseUrl();
     await emptyDatabase(url);
   });
+  // a server left running by a failed assertion would hold the database the next suites empty
+  const children: ChildServer[] = [];
   after(async () => {
+    for (const child of children) await killChildServer(child);
     await db?.close();
     await rm(dir, { recursive: true, force: true });
   });
 
-  const start = (env: Record<string, string> = {}): Promise<ChildServer> => startChildServer(url, dir, env);
+  const start = async (env: Record<string, string> = {}): Promise<ChildServer> => {
+    const child = await startChildServer(url, dir, env);
+    children.push(child);
+    return child;
+  };
   async function call<T>(base: string, method: string, path: string, token: string | null, body?: unknown): Promise<{ status: number; body: T }> {
     const res = await fetch(`${base}${path}`, {
       method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
