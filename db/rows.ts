@@ -1,4 +1,5 @@
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import { dateText } from './sql/values.js';
 
 /**
  * Plain-SQL writes for the few paths that run for every report, event and audit record (intake, the
@@ -14,9 +15,7 @@ export type Row = Record<string, RowValue>;
 
 /** Sequelize's DATE text for the dialect (UTC, as db/connection.ts sets the connection up), so raw rows read back as model rows do. */
 export function sqlDate(sequelize: Sequelize, d: Date): string {
-  const iso = d.toISOString();
-  const text = `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
-  return sequelize.getDialect() === 'sqlite' ? `${text} +00:00` : text;
+  return dateText(sequelize.getDialect() === 'sqlite' ? 'sqlite' : 'mysql', d);
 }
 
 function bound(sequelize: Sequelize, value: RowValue): string | number | null {

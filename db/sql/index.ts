@@ -1,5 +1,6 @@
 import { SqliteAdapter, type Kysely } from 'kysely';
 import type { Sequelize, Transaction } from 'sequelize';
+import { sqlitePath } from '../connection.js';
 import { bridgeKysely } from './sequelize-bridge.js';
 import type { Tables } from './schema.js';
 
@@ -41,8 +42,7 @@ export function sqlDialect(db: Kysely<Tables>): 'sqlite' | 'mysql' {
 export async function openSql(url: string): Promise<Sql> {
   if (url.startsWith('sqlite:')) {
     const { sqliteSql } = await import('./sqlite-driver.js');
-    const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
-    return sqliteSql(path);
+    return sqliteSql(sqlitePath(url));
   }
   if (/^(mysql|mariadb):\/\//.test(url)) {
     const { mysqlSql } = await import('./mysql-driver.js');
