@@ -1,5 +1,5 @@
 import type { Request, RequestHandler } from 'express';
-import type { Role } from '../../db/models/users.js';
+import { type Role } from '../../db/vocabulary.js';
 import { authenticate, type Actor } from '../../domain/auth/sessions.js';
 import { HttpError } from '../http/errors.js';
 

@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import { requirePlausibleLocation } from '../../domain/intake/plausible-location.js';
-import { CHANNELS, type Channel } from '../../db/models/cases.js';
-import type { Role } from '../../db/models/users.js';
+import { CHANNELS, type Channel } from '../../db/vocabulary.js';
+import { type Role } from '../../db/vocabulary.js';
 import { readCase } from '../../domain/cases/case-detail.js';
 import { orderRedispatch, type RedispatchOrder } from '../../domain/cases/order-redispatch.js';
 import { fileCase, type CaseReport } from '../../domain/intake/file-case.js';

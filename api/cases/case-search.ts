@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { CASE_STATUSES, CHANNELS } from '../../db/models/cases.js';
+import { CASE_STATUSES, CHANNELS } from '../../db/vocabulary.js';
 import type { AppConfig } from '../../config/schema.js';
 import { searchCases, type CaseSearch } from '../../domain/dashboard/case-search.js';
 import { actorOf, requireAuth } from '../auth/middleware.js';

@@ -3,7 +3,7 @@ import { Op, type WhereOptions } from 'sequelize';
 import type { AppConfig } from '../../config/schema.js';
 import { classifyExamplesCsv, csvCell, importClassifyExamplesCsv } from '../../db/import/classify-examples-csv.js';
 import { ImportError } from '../../db/import/importer.js';
-import { EXAMPLE_CHANNELS } from '../../db/models/classify.js';
+import { EXAMPLE_CHANNELS } from '../../db/vocabulary.js';
 import { ClassifyExample } from '../../db/models/index.js';
 import { filesItself, listModels, loadCatalogueClassifier, retrain, rollback, RollbackError } from '../../domain/classify/index.js';
 import { guard } from '../admin/registry/registry-http.js';

@@ -1,6 +1,6 @@
 import { Router, type Request, type RequestHandler } from 'express';
 import type { AppConfig } from '../../config/schema.js';
-import type { Role } from '../../db/models/users.js';
+import { type Role } from '../../db/vocabulary.js';
 import { authenticate, type Actor } from '../../domain/auth/sessions.js';
 import { onCasesChanged } from '../../domain/dashboard/case-changes.js';
 import { caseMap, type Bbox } from '../../domain/dashboard/case-map.js';

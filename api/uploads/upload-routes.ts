@@ -1,7 +1,7 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { requirePlausibleLocation } from '../../domain/intake/plausible-location.js';
 import type { Attachment } from '../../db/models/index.js';
-import type { AttachmentKind } from '../../db/models/attachments.js';
+import { type AttachmentKind } from '../../db/vocabulary.js';
 import {
   attachToCase, attachmentBytes, caseAttachments, checkUploads, findAttachment, publicPhoto, publicPhotos, taskForAttachment, type CheckedFile,
 } from '../../domain/attachments/index.js';

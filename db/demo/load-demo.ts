@@ -5,7 +5,7 @@ import { productPath } from '../../config/product-root.js';
 import { hashPassword } from '../../domain/auth/password.js';
 import { importCsvFiles, type ImportSummary } from '../import/importer.js';
 import { Grid, Unit, User, UserGrid } from '../models/index.js';
-import type { Role } from '../models/users.js';
+import { type Role } from '../vocabulary.js';
 
 
 /** The demo district's CSV files, shipped in this folder in the import format. */

@@ -1,7 +1,7 @@
 import { parseDuration } from '../../domain/calendar/duration.js';
-import { CATEGORIES } from '../models/catalogue.js';
-import { EXAMPLE_CHANNELS, EXAMPLE_SOURCES } from '../models/classify.js';
-import { UNIT_KINDS } from '../models/units.js';
+import { CATEGORIES } from '../vocabulary.js';
+import { EXAMPLE_CHANNELS, EXAMPLE_SOURCES } from '../vocabulary.js';
+import { UNIT_KINDS } from '../vocabulary.js';
 
 /**
  * What each CSV column accepts (db/csv-formats.md is the human version of this table).

@@ -1,9 +1,9 @@
 import {
   DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize,
 } from 'sequelize';
+import { type AttachmentKind } from '../vocabulary.js';
+export { type AttachmentKind };
 import { asKey } from './cases.js';
-
-export type AttachmentKind = 'photo' | 'photo_before' | 'photo_after' | 'snapshot' | 'document';
 
 /** A file attached to a case; the bytes live under DATA_DIR, the row keeps their hash. */
 export class Attachment extends Model<InferAttributes<Attachment>, InferCreationAttributes<Attachment>> {

@@ -1,6 +1,8 @@
 import {
   DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize,
 } from 'sequelize';
+import { type CameraEventOutcome } from '../vocabulary.js';
+export { type CameraEventOutcome };
 import { asKey } from './cases.js';
 import { jsonText } from './json-text.js';
 
@@ -72,8 +74,6 @@ export class CameraCase extends Model<InferAttributes<CameraCase>, InferCreation
     );
   }
 }
-
-export type CameraEventOutcome = 'created' | 'merged';
 
 /** One accepted camera event (refused ones are not stored); unique per device + eventId. */
 export class CameraEvent extends Model<InferAttributes<CameraEvent>, InferCreationAttributes<CameraEvent>> {

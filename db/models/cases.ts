@@ -1,25 +1,8 @@
 import {
   DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize,
 } from 'sequelize';
-
-export const CHANNELS = ['hotline', 'photo', 'ai_camera', 'grid_worker', 'leader', 'open311'] as const;
-export type Channel = (typeof CHANNELS)[number];
-
-/** Case lifecycle states (GB/T 30428 loop plus the exception flows). */
-export const CASE_STATUSES = [
-  'reported', // 上报, waiting for 受理/立案
-  'accepted', // 立案, waiting for 派遣
-  'rejected', // 不予立案
-  'dispatched', // 派遣, waiting for the unit
-  'handling', // 处置中
-  'returned', // 退单 pending the centre's decision
-  'verifying', // 核查
-  'closed', // 结案
-  'shelved', // 挂账
-  'merged', // 并单 into another case
-] as const;
-export type CaseStatus = (typeof CASE_STATUSES)[number];
-export type WarningLight = 'green' | 'yellow' | 'red';
+import { CASE_STATUSES, CHANNELS, type CaseStatus, type Channel, type WarningLight } from '../vocabulary.js';
+export { CASE_STATUSES, CHANNELS, type CaseStatus, type Channel, type WarningLight };
 
 /**
  * One case (案卷) whatever channel it came from. `id` is a BIGINT and travels as a string;

@@ -1,18 +1,9 @@
 import {
   DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize,
 } from 'sequelize';
+import { CATEGORIES, type Category, type Clock, type ExtraStage, type RoutingRule } from '../vocabulary.js';
+export { CATEGORIES, type Category, type Clock, type ExtraStage, type RoutingRule };
 import { jsonText } from './json-text.js';
-
-export const CATEGORIES = ['市容环境', '生态环境', '矛盾纠纷', '应急指挥', '住房建设', '食品安全', '其他'] as const;
-export type Category = (typeof CATEGORIES)[number];
-export type RoutingRule = '属地' | '属主';
-export type Clock = 'working' | 'natural';
-
-/** An extra handling stage after the first, e.g. 违法建设: 停工 → 处罚 → 拆除. */
-export interface ExtraStage {
-  name: string;
-  limit: string;
-}
 
 /** An event type (小类) of the catalogue, with its routing rule and stage time limits. */
 export class EventType extends Model<InferAttributes<EventType>, InferCreationAttributes<EventType>> {

@@ -1,9 +1,8 @@
 import {
   DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize,
 } from 'sequelize';
-
-export const EXAMPLE_SOURCES = ['corpus', 'admin', 'operator'] as const;
-export const EXAMPLE_CHANNELS = ['hotline', 'wechat', 'grid', 'other'] as const;
+import { EXAMPLE_CHANNELS, EXAMPLE_SOURCES } from '../vocabulary.js';
+export { EXAMPLE_CHANNELS, EXAMPLE_SOURCES };
 
 /** A labelled report the classifier learns from (migration 0021). */
 export class ClassifyExample extends Model<InferAttributes<ClassifyExample>, InferCreationAttributes<ClassifyExample>> {

@@ -1,13 +1,10 @@
 import {
   DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize,
 } from 'sequelize';
+import { type EvaluationMetrics, type EvaluationScope } from '../vocabulary.js';
+export { type EvaluationMetrics, type EvaluationScope };
 import { asKey } from './cases.js';
 import { jsonText } from './json-text.js';
-
-export type EvaluationScope = 'case' | 'unit' | 'township' | 'category';
-
-/** Counts and rates by name (the category of a category row is in the `category` column). */
-export type EvaluationMetrics = Record<string, number | string | null>;
 
 /**
  * Metrics of one case, or of one unit/township/category over a period, with the composite score.

@@ -1,10 +1,9 @@
 import {
   DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize,
 } from 'sequelize';
+import { type Polygon } from '../vocabulary.js';
+export { type Polygon };
 import { jsonText } from './json-text.js';
-
-/** A closed ring of [lng, lat] points, first = last. */
-export type Polygon = Array<[number, number]>;
 
 /** A grid (网格): the smallest territorial unit, patrolled by its grid workers. */
 export class Grid extends Model<InferAttributes<Grid>, InferCreationAttributes<Grid>> {

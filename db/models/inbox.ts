@@ -1,10 +1,10 @@
 import {
   DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize,
 } from 'sequelize';
+import { type InboxTaskState } from '../vocabulary.js';
+export { type InboxTaskState };
 import { asKey, Case, type WarningLight } from './cases.js';
 import { jsonText } from './json-text.js';
-
-export type InboxTaskState = 'created' | 'completed' | 'cancelled';
 
 /**
  * The application's copy of an engine user task, fed by user-task lifecycle events,

@@ -1,9 +1,9 @@
 import {
   DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize,
 } from 'sequelize';
+import { type OutboxStatus } from '../vocabulary.js';
+export { type OutboxStatus };
 import { asKey } from './cases.js';
-
-export type OutboxStatus = 'pending' | 'sent' | 'failed';
 
 /**
  * A notification waiting to be sent. Workers insert with a `dedupKey` (e.g. job key +

@@ -1,9 +1,8 @@
 import {
   DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize,
 } from 'sequelize';
-
-export const UNIT_KINDS = ['centre', 'department', 'township', 'community', 'enterprise'] as const;
-export type UnitKind = (typeof UNIT_KINDS)[number];
+import { UNIT_KINDS, type UnitKind } from '../vocabulary.js';
+export { UNIT_KINDS, type UnitKind };
 
 /** A member unit (成员单位): the centre, a department, a township/street, a community or a utility. */
 export class Unit extends Model<InferAttributes<Unit>, InferCreationAttributes<Unit>> {

@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { Category, Clock, ExtraStage, RoutingRule } from '../../db/models/catalogue.js';
+import { type Category, type Clock, type ExtraStage, type RoutingRule } from '../../db/vocabulary.js';
 import type { Tx } from '../../db/sql/current.js';
 import { appSql } from '../../db/sql/current.js';
 import type { EventTypesTable } from '../../db/sql/schema.js';

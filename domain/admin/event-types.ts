@@ -1,6 +1,6 @@
 import type { Insertable } from 'kysely';
 import { EVENT_TYPE_COLUMNS, parseExtraStages } from '../../db/import/columns.js';
-import type { Category, Clock, ExtraStage, RoutingRule } from '../../db/models/catalogue.js';
+import { type Category, type Clock, type ExtraStage, type RoutingRule } from '../../db/vocabulary.js';
 import { appSql, type Tx } from '../../db/sql/current.js';
 import type { EventTypesTable } from '../../db/sql/schema.js';
 import { tableWritten } from '../../db/sql/table-writes.js';

@@ -1,6 +1,6 @@
 import type { Insertable, Selectable } from 'kysely';
 import { ITEM_COLUMNS } from '../../db/import/columns.js';
-import type { Category } from '../../db/models/catalogue.js';
+import { type Category } from '../../db/vocabulary.js';
 import { appSql, type Tx } from '../../db/sql/current.js';
 import type { GovernanceItemsTable } from '../../db/sql/schema.js';
 import { auditedChange, type RegistryActor } from './audited-change.js';

@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import { GRID_COLUMNS, parsePolygon } from '../../db/import/columns.js';
-import type { Polygon } from '../../db/models/grids.js';
+import { type Polygon } from '../../db/vocabulary.js';
 import { appSql, type Tx } from '../../db/sql/current.js';
 import type { GridsTable } from '../../db/sql/schema.js';
 import { tableWritten } from '../../db/sql/table-writes.js';

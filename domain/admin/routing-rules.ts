@@ -1,4 +1,4 @@
-import type { Category, RoutingRule } from '../../db/models/catalogue.js';
+import { type Category, type RoutingRule } from '../../db/vocabulary.js';
 import { appSql } from '../../db/sql/current.js';
 import { eventTypeRecord, type EventTypeRecord } from './event-type-record.js';
 import { requireEventType, updateEventType } from './event-types.js';

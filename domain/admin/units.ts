@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import { UNIT_COLUMNS } from '../../db/import/columns.js';
-import type { UnitKind } from '../../db/models/units.js';
+import { type UnitKind } from '../../db/vocabulary.js';
 import { appSql, type Tx } from '../../db/sql/current.js';
 import type { UnitsTable } from '../../db/sql/schema.js';
 import { auditedChange, type RegistryActor } from './audited-change.js';

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { Selectable } from 'kysely';
-import type { Role } from '../../db/models/users.js';
+import { type Role } from '../../db/vocabulary.js';
 import { appSql, type Tx } from '../../db/sql/current.js';
 import type { UsersTable } from '../../db/sql/schema.js';
 import { tableWritten } from '../../db/sql/table-writes.js';

@@ -1,5 +1,5 @@
 import { Attachment, Case } from '../../db/models/index.js';
-import type { AttachmentKind } from '../../db/models/attachments.js';
+import { type AttachmentKind } from '../../db/vocabulary.js';
 import { changeCase, type ChangeContext } from '../cases/change-case.js';
 import { DomainError } from '../shared/errors.js';
 import { checkFileType, cleanFileName, type UploadClass } from './file-types.js';

@@ -1,4 +1,4 @@
-import type { Role } from '../../db/models/users.js';
+import { type Role } from '../../db/vocabulary.js';
 import type { Actor } from './sessions.js';
 
 /** Roles that may change things; auditors (and district leaders, except 交办) only read. */

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Role } from '../../db/models/users.js';
+import { type Role } from '../../db/vocabulary.js';
 import { appSql } from '../../db/sql/current.js';
 import { tableWritten } from '../../db/sql/table-writes.js';
 import { DomainError } from '../shared/errors.js';

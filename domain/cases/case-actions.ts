@@ -1,4 +1,4 @@
-import type { CaseStatus, WarningLight } from '../../db/models/cases.js';
+import { type CaseStatus, type WarningLight } from '../../db/vocabulary.js';
 import { appSql, type Tx } from '../../db/sql/current.js';
 import { DomainError } from '../shared/errors.js';
 import { readCaseRecord, readEventTypeRecord, type EventTypeRecord } from './case-records.js';

@@ -1,8 +1,8 @@
 import type { Selectable } from 'kysely';
-import type { Category, Clock, ExtraStage, RoutingRule } from '../../db/models/catalogue.js';
-import type { CaseStatus, Channel, WarningLight } from '../../db/models/cases.js';
-import type { Polygon } from '../../db/models/grids.js';
-import type { UnitKind } from '../../db/models/units.js';
+import { type Category, type Clock, type ExtraStage, type RoutingRule } from '../../db/vocabulary.js';
+import { type CaseStatus, type Channel, type WarningLight } from '../../db/vocabulary.js';
+import { type Polygon } from '../../db/vocabulary.js';
+import { type UnitKind } from '../../db/vocabulary.js';
 import { appDialect, appSql, type Tx } from '../../db/sql/current.js';
 import type { CasesTable, EventTypesTable, GridsTable, UnitsTable } from '../../db/sql/schema.js';
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Case, InboxTask, Unit } from '../../db/models/index.js';
-import { CASE_STATUSES } from '../../db/models/cases.js';
+import { CASE_STATUSES } from '../../db/vocabulary.js';
 import { createCase, demoDatabase, type Db } from '../../test/support/case-fixtures.js';
 import { caseAuditTrail, verifyAuditChain } from '../audit/index.js';
 import { isDomainError } from '../shared/errors.js';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { existsSync, readFileSync } from 'node:fs';
-import { CATEGORIES } from '../../db/models/catalogue.js';
+import { CATEGORIES } from '../../db/vocabulary.js';
 import { EventType } from '../../db/models/index.js';
 import { demoDatabase } from '../../test/support/case-fixtures.js';
 import { FALLBACK_PROCESS_ID, PROCESS_FOR_CATEGORY, REQUIRED_EXTRA_STAGES, processIdForCategory } from './process-for-category.js';

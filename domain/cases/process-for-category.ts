@@ -1,4 +1,4 @@
-import type { Category } from '../../db/models/catalogue.js';
+import { type Category } from '../../db/vocabulary.js';
 
 /** The process (processes/<id>.bpmn) of each case category; 其他 and unknown categories run the generic loop. */
 export const PROCESS_FOR_CATEGORY: Readonly<Record<Category, string>> = {

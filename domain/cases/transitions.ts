@@ -1,4 +1,4 @@
-import type { CaseStatus } from '../../db/models/cases.js';
+import { type CaseStatus } from '../../db/vocabulary.js';
 import { DomainError } from '../shared/errors.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { CaseStatus, WarningLight } from '../../db/models/cases.js';
+import { type CaseStatus, type WarningLight } from '../../db/vocabulary.js';
 import { OPEN_CASE_STATUSES } from '../../db/rollups/index.js';
 import type { CaseCondition } from './case-conditions.js';
 

@@ -1,6 +1,6 @@
 // the model only for the kept copy's write hooks: the grid registry still writes through it
 import { Grid } from '../../db/models/index.js';
-import type { CaseStatus, WarningLight } from '../../db/models/cases.js';
+import { type CaseStatus, type WarningLight } from '../../db/vocabulary.js';
 import { appSql } from '../../db/sql/current.js';
 import { keptCopy } from '../shared/on-model-writes.js';
 import { caseLight } from './case-light.js';

@@ -1,5 +1,5 @@
 import { sql, type SqlBool } from 'kysely';
-import type { CaseStatus, Channel, WarningLight } from '../../db/models/cases.js';
+import { type CaseStatus, type Channel, type WarningLight } from '../../db/vocabulary.js';
 import { appSql, throughIndex } from '../../db/sql/current.js';
 import { PHONE_ROLES, phoneFor } from '../auth/access.js';
 import type { Actor } from '../auth/sessions.js';

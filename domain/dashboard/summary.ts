@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { WarningLight } from '../../db/models/cases.js';
+import { type WarningLight } from '../../db/vocabulary.js';
 import { appSql } from '../../db/sql/current.js';
 import { localDay } from '../shared/local-time.js';
 import { idOrNull, num, unitKey } from './rollup-reads.js';

@@ -1,4 +1,4 @@
-import type { WarningLight } from '../../db/models/cases.js';
+import { type WarningLight } from '../../db/vocabulary.js';
 import type { EventTypeRecord as EventType } from '../cases/case-records.js';
 import type { BusinessCalendar, Clock } from '../calendar/index.js';
 import { DomainError } from '../shared/errors.js';

@@ -1,6 +1,6 @@
 import { QueryTypes, type Transaction } from 'sequelize';
 import { Case, Evaluation } from '../../db/models/index.js';
-import type { EvaluationScope } from '../../db/models/evaluations.js';
+import { type EvaluationScope } from '../../db/vocabulary.js';
 import { changeCase, type CaseChange, type ChangeContext } from '../cases/change-case.js';
 import { localDay, monthPeriod } from '../shared/local-time.js';
 import { DomainError } from '../shared/errors.js';

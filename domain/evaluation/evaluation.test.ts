@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Evaluation, Unit } from '../../db/models/index.js';
-import type { CaseStatus } from '../../db/models/cases.js';
+import { type CaseStatus } from '../../db/vocabulary.js';
 import { createCase, demoDatabase, type Db } from '../../test/support/case-fixtures.js';
 import { DEFAULT_WEIGHTS, caseMetrics, compositeScore, countCohort, evaluateCase, evaluateCohort, evaluatePeriod, type CaseFacts } from './index.js';
 

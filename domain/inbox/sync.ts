@@ -1,5 +1,5 @@
 import { Case, CaseInstance, InboxTask, Unit } from '../../db/models/index.js';
-import type { InboxTaskState } from '../../db/models/inbox.js';
+import { type InboxTaskState } from '../../db/vocabulary.js';
 import type { EngineEvent, UserTask, WorkflowEngine } from '../../port/workflow-engine.js';
 import { rememberInstance } from '../intake/file-case.js';
 

@@ -1,7 +1,7 @@
 import { literal, Op, Sequelize, type WhereOptions } from 'sequelize';
 import { Case, EventType, InboxTask, Unit } from '../../db/models/index.js';
-import type { InboxTaskState } from '../../db/models/inbox.js';
-import type { WarningLight } from '../../db/models/cases.js';
+import { type InboxTaskState } from '../../db/vocabulary.js';
+import { type WarningLight } from '../../db/vocabulary.js';
 import { PortError, type WorkflowEngine } from '../../port/workflow-engine.js';
 import { seesAllUnits, isUnitScoped, WRITER_ROLES } from '../auth/access.js';
 import { caseInPatrol, inPatrolSql, patrols } from '../auth/patrol.js';

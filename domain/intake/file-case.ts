@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { QueryTypes, type Transaction } from 'sequelize';
 import { Case, EventType, Grid } from '../../db/models/index.js';
 import { deleteRows, insertRow, insertRows, sqlDate, updateRows, type Row } from '../../db/rows.js';
-import type { Channel } from '../../db/models/cases.js';
+import { type Channel } from '../../db/vocabulary.js';
 import { PortError, type WorkflowEngine } from '../../port/workflow-engine.js';
 import { gridNear, type PlacedGrid } from './nearest-grid.js';
 import { withAuditChain, type AuditChain, type AuditInput } from '../audit/index.js';

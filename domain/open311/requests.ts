@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Selectable } from 'kysely';
-import type { CaseStatus } from '../../db/models/cases.js';
+import { type CaseStatus } from '../../db/vocabulary.js';
 import { appSql, throughIndex } from '../../db/sql/current.js';
 import type { CasesTable } from '../../db/sql/schema.js';
 import { eventTypeRecord } from '../admin/event-type-record.js';

@@ -1,6 +1,6 @@
 import { Op } from 'sequelize';
 import { Case, Unit } from '../../db/models/index.js';
-import type { CaseStatus } from '../../db/models/cases.js';
+import { type CaseStatus } from '../../db/vocabulary.js';
 import { enqueueNotification, stageName } from '../outbox/index.js';
 import { localDay, localMinute } from '../shared/local-time.js';
 

@@ -7,7 +7,7 @@ import { createLogger } from '../../config/logger.js';
 import { loadConfig } from '../../config/load.js';
 import { Op } from 'sequelize';
 import { AuditRecord, Case, EventType, Grid, IdempotencyRecord, Open311Client, Open311Request, Session } from '../../db/models/index.js';
-import { CATEGORIES } from '../../db/models/catalogue.js';
+import { CATEGORIES } from '../../db/vocabulary.js';
 import { openApiWorld, type ApiWorld } from './support/api-world.js';
 
 /**

@@ -66,16 +66,19 @@ describe('REST API: photo uploads on 随手拍 and task attachments', function (
   const state = async () => JSON.stringify({ s: await snapshot(), attachments: await Attachment.count(), files: await storedFiles() });
   /** the state once the processes of earlier cases stopped moving (their tasks arrive in the background) */
   const settled = async () => {
-    // unchanged over 0.6 s: on a busy machine a process can take that long to reach its next task
+    // no job left for a worker (an idle worker may poll a few seconds apart, so quiet alone is not enough),
+    // then unchanged over 0.6 s: on a busy machine a process can take that long to reach its next task
+    await eventually('the earlier reports\' jobs done', async () => (await jobsLeft()) === 0, 30_000);
     let last = await state();
     for (let quiet = 0; quiet < 3;) {
       await new Promise((r) => setTimeout(r, 200));
       const now = await state();
-      quiet = now === last ? quiet + 1 : 0;
+      quiet = now === last && (await jobsLeft()) === 0 ? quiet + 1 : 0;
       last = now;
     }
     return last;
   };
+  const jobsLeft = async () => (await api.world.engine.listJobs()).length;
   const reportFields = (): Part[] => [
     { name: 'description', value: '人行道上井盖缺失，夜里很危险' }, { name: 'lat', value: String(grid.centroidLat) }, { name: 'lng', value: String(grid.centroidLng) },
     { name: 'reporterPhone', value: '13700001111' },

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { loadDemoData } from '../../db/demo/load-demo.js';
 import { EventType, GovernanceItem, Grid, Unit, User, UserGrid } from '../../db/models/index.js';
-import { ROLES } from '../../db/models/users.js';
-import { CATEGORIES } from '../../db/models/catalogue.js';
+import { ROLES } from '../../db/vocabulary.js';
+import { CATEGORIES } from '../../db/vocabulary.js';
 import { verifyPassword } from '../../domain/auth/password.js';
 import { freshDatabase } from '../support/database.js';
 

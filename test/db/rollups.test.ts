@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { QueryTypes } from 'sequelize';
 import { Case, EventType, Grid, Unit } from '../../db/models/index.js';
-import type { CaseStatus } from '../../db/models/cases.js';
+import { type CaseStatus } from '../../db/vocabulary.js';
 import { updateRows } from '../../db/rows.js';
 import { ROLLUP_TABLES, rebuildRollups, readRollupState, ensureRollups } from '../../db/rollups/index.js';
 import { caseLight, isOpen, isOverdue } from '../../domain/dashboard/case-light.js';

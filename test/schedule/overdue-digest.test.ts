@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { OutboxMessage, Unit } from '../../db/models/index.js';
-import type { CaseStatus, WarningLight } from '../../db/models/cases.js';
+import { type CaseStatus, type WarningLight } from '../../db/vocabulary.js';
 import { dailyOverdueDigest } from '../../domain/schedule/index.js';
 import { createCase, demoDatabase, type Db } from '../support/case-fixtures.js';
 

@@ -1,6 +1,6 @@
 import { loadDemoData } from '../../db/demo/load-demo.js';
 import { AuditRecord, Case, Evaluation, EventType, Grid, InboxTask, OutboxMessage } from '../../db/models/index.js';
-import type { CaseStatus, Channel } from '../../db/models/cases.js';
+import { type CaseStatus, type Channel } from '../../db/vocabulary.js';
 import { BusinessCalendar } from '../../domain/calendar/index.js';
 import { memoryLog } from '../../domain/shared/log.js';
 import type { Job, Variables } from '../../port/workflow-engine.js';

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { CATEGORIES } from '../../../db/models/catalogue.js';
+import { CATEGORIES } from '../../../db/vocabulary.js';
 import { createEventType, deleteEventType, getEventType, listEventTypes, updateEventType, type EventTypeQuery } from '../../../domain/admin/event-types.js';
 import { createGovernanceItem, deleteGovernanceItem, getGovernanceItem, listGovernanceItems, updateGovernanceItem, type GovernanceItemQuery } from '../../../domain/admin/governance-items.js';
 import { getRoutingRule, listRoutingRules, updateRoutingRule, type RoutingRuleQuery } from '../../../domain/admin/routing-rules.js';

@@ -1,5 +1,5 @@
 import type { Request, RequestHandler } from 'express';
-import { ROLES, type Role } from '../../../db/models/users.js';
+import { ROLES, type Role } from '../../../db/vocabulary.js';
 import type { RegistryActor } from '../../../domain/admin/audited-change.js';
 import { actorOf, requireAuth, requireRole } from '../../auth/middleware.js';
 import type { Schema } from '../../http/validate.js';

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { UNIT_KINDS } from '../../../db/models/units.js';
+import { UNIT_KINDS } from '../../../db/vocabulary.js';
 import { createUnit, deleteUnit, getUnit, listUnits, updateUnit, type UnitQuery } from '../../../domain/admin/units.js';
 import { text, validate } from '../../http/validate.js';
 import { EVERYONE, WRITERS, codeSchema, guard, keyParams, listQuery, nullable, pageOf, patchOf, registryActor } from './registry-http.js';

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { ROLES } from '../../../db/models/users.js';
+import { ROLES } from '../../../db/vocabulary.js';
 import { createUser, deleteUser, getUser, listUsers, resetPassword, updateUser, type UserQuery } from '../../../domain/admin/users.js';
 import { text, validate } from '../../http/validate.js';
 import { AUDIT_READERS, WRITERS, codeSchema, guard, keyParams, listQuery, nullable, pageOf, patchOf, registryActor } from './registry-http.js';
