@@ -35,7 +35,6 @@ const TYPE_ONLY_ALLOWED: Record<Folder, Folder[]> = { web: ['domain', 'api'], 'm
 /** file → imported path (both from the repository root) still allowed, and why. */
 const KNOWN: Record<string, string> = {
   'domain/audit/audit-log.ts → engine/index.ts': 'group commit is shared with the engine; it belongs in a neutral package both import',
-  'domain/lint/lint-bpmn.ts → engine/index.ts': 'lint parses with the engine\'s BPMN reader so both see one model; the reader belongs in a package both import',
   'domain/history/retention.ts → engine/index.ts': 'the embedded engine\'s prune options and result types; they belong in the port',
   'web/history/instances.ts → domain/history/highlights.ts': 'the page computes a called instance\'s highlights exactly as the server does; a pure function with no imports',
   'api/app.ts → db/sql/index.ts': 'the health check and the app get their SQL handle here until the composition root hands them one',
