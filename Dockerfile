@@ -7,4 +7,4 @@ COPY . .
 RUN npm ci --omit=dev --include=optional && npm cache clean --force
 ENV PORT=3000 DATA_DIR=/app/data
 EXPOSE 3000
-CMD ["node", "dist/server/api/main.js"]
+CMD ["node", "dist/server/system/main.js"]

@@ -71,7 +71,7 @@ const SELF = fileURLToPath(import.meta.url);
 /** The server side: start the system, say where it listens, stop cleanly on SIGTERM (so --cpu-prof is written). */
 async function serve(): Promise<void> {
   const { loadConfig } = await import('../config/load.js');
-  const { startSystem } = await import('../api/server.js');
+  const { startSystem } = await import('../system/start-system.js');
   const system = await startSystem(loadConfig());
   process.stdout.write(`READY ${system.url}\n`);
   const stop = () => { system.stop().then(() => process.exit(0), () => process.exit(1)); };

@@ -11,7 +11,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../config/load.js';
-import { startSystem } from '../api/server.js';
+import { startSystem } from '../system/start-system.js';
 import { MysqlDriver } from '../engine/store/mysql-driver.js';
 import { Case } from '../db/models/index.js';
 

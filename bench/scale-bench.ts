@@ -34,7 +34,7 @@ const PASSWORD = process.env['DEMO_PASSWORD'] ?? 'Demo@2026';
 /** Starts the system, says where it listens; on a `REPORT` line on stdin prints the event loop's delays since start. */
 async function serve(): Promise<void> {
   const { loadConfig } = await import('../config/load.js');
-  const { startSystem } = await import('../api/server.js');
+  const { startSystem } = await import('../system/start-system.js');
   const system = await startSystem(loadConfig());
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();

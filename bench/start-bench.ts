@@ -1,7 +1,7 @@
 /**
  * npm run bench:start — how long the server takes to start and how much memory it holds once up, run as
- * TypeScript through tsx (`tsx api/main.ts`, how `npm start` ran before the production build) and as the
- * compiled JavaScript (`node dist/server/api/main.js`, how it runs now), alternating in one run so both see
+ * TypeScript through tsx (`tsx system/main.ts`, how `npm start` ran before the production build) and as the
+ * compiled JavaScript (`node dist/server/system/main.js`, how it runs now), alternating in one run so both see
  * the same machine load.
  *
  * Each start is against one SQLite file that an untimed first start migrated and loaded the demo district into,
@@ -24,8 +24,8 @@ const roundsArg = process.argv.indexOf('--rounds');
 const rounds = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 5;
 
 const VARIANTS = {
-  tsx: [join(root, 'node_modules/.bin/tsx'), 'api/main.ts'],
-  compiled: [process.execPath, 'dist/server/api/main.js'],
+  tsx: [join(root, 'node_modules/.bin/tsx'), 'system/main.ts'],
+  compiled: [process.execPath, 'dist/server/system/main.js'],
 } as const;
 type Variant = keyof typeof VARIANTS;
 

@@ -1,6 +1,6 @@
 /**
  * Compiles the server to plain JavaScript in dist/server/ with esbuild, one .js file per .ts file at the same
- * path (dist/server/api/main.js …), so `npm start` runs `node` without a TypeScript loader in the process.
+ * path (dist/server/system/main.js …), so `npm start` runs `node` without a TypeScript loader in the process.
  * This only strips types: `npm run typecheck` (tsc) is what checks them. Modules find the product's files
  * (processes/, forms/, db/demo/, dist/web/) through config/product-root.ts, so the depth of dist/server/
  * does not matter to them.
@@ -16,7 +16,7 @@ import * as esbuild from 'esbuild';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const serverDistDir = join(root, 'dist', 'server');
 /** The folders the server process imports from (web/ and modeler-ui/ are bundled for the browser by web/build.ts). */
-const SOURCE_DIRS = ['api', 'config', 'db', 'domain', 'engine', 'port', 'processes', 'workers'];
+const SOURCE_DIRS = ['api', 'config', 'db', 'domain', 'engine', 'port', 'processes', 'system', 'workers'];
 /** written when a build finished, dated when it started */
 const stampFile = join(serverDistDir, '.build-stamp');
 

@@ -7,6 +7,7 @@ export { EngineError, type EngineErrorCode } from './errors.js';
 export { GroupCommit, type GroupCommitOptions } from './group-commit.js';
 export type { DecisionView, HistoryEvent, IncidentView, Job, ProcessInstance, UserTask } from './queries.js';
 export { parseBpmn } from './model/parse.js';
+export { createModdle, type Moddle, type ModdleElement } from './model/moddle.js';
 export { ENGINE_TABLES, SCHEMA_VERSION } from './store/schema.js';
 export { pruneEngineDatabase } from './retention/prune-database.js';
 export type { PruneOptions, PruneResult, PrunedTable } from './retention/prune-finished.js';

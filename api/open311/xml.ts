@@ -7,6 +7,8 @@ const ITEM_TAG: Record<string, string> = { services: 'service', service_requests
 /** Characters XML 1.0 cannot carry at all are dropped; markup characters are escaped. */
 export function escapeXml(text: string): string {
   return text
+    // XML 1.0 forbids these characters (and lone surrogates) in a document: they are what this removes
+    // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '')
     .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 }

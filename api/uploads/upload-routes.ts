@@ -1,9 +1,8 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { requirePlausibleLocation } from '../../domain/intake/plausible-location.js';
-import type { Attachment } from '../../db/models/index.js';
 import { type AttachmentKind } from '../../db/vocabulary.js';
 import {
-  attachToCase, attachmentBytes, caseAttachments, checkUploads, findAttachment, publicPhoto, publicPhotos, taskForAttachment, type CheckedFile,
+  attachToCase, attachmentBytes, caseAttachments, checkUploads, findAttachment, publicPhoto, publicPhotos, taskForAttachment, type AttachmentRecord, type CheckedFile,
 } from '../../domain/attachments/index.js';
 import { readCase } from '../../domain/cases/case-detail.js';
 import { fileCase } from '../../domain/intake/file-case.js';
@@ -37,7 +36,7 @@ export const attachmentSchema = {
 };
 
 /** The bytes of a stored attachment: its own type, `nosniff` (set globally), inline for images, download for the rest. */
-async function sendAttachment(res: Response, dataDir: string, row: Attachment): Promise<void> {
+async function sendAttachment(res: Response, dataDir: string, row: AttachmentRecord): Promise<void> {
   const bytes = await attachmentBytes(dataDir, row);
   const ascii = row.fileName.replace(/[^A-Za-z0-9._ -]/gu, '_'); // the fallback for old clients; filename* has the real name
   const disposition = row.mimeType.startsWith('image/') ? 'inline' : 'attachment';

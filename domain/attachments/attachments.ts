@@ -1,4 +1,6 @@
-import { Attachment, Case } from '../../db/models/index.js';
+import type { Selectable } from 'kysely';
+import { appSql } from '../../db/sql/current.js';
+import type { AttachmentsTable } from '../../db/sql/schema.js';
 import { type AttachmentKind } from '../../db/vocabulary.js';
 import { changeCase, type ChangeContext } from '../cases/change-case.js';
 import { DomainError } from '../shared/errors.js';
@@ -28,7 +30,10 @@ export interface AttachmentView {
   createdAt: string;
 }
 
-export const toAttachmentView = (a: Attachment): AttachmentView => ({
+/** An `attachments` row: every attachment belongs to a case. */
+export type AttachmentRecord = Omit<Selectable<AttachmentsTable>, 'kind' | 'caseId'> & { kind: AttachmentKind; caseId: string };
+
+export const toAttachmentView = (a: AttachmentRecord): AttachmentView => ({
   id: a.id, caseId: a.caseId, kind: a.kind, fileName: a.fileName, mimeType: a.mimeType, sizeBytes: a.sizeBytes, sha256: a.sha256,
   createdAt: a.createdAt.toISOString(),
 });
@@ -64,38 +69,49 @@ export async function checkUploads(files: ReadonlyArray<{ buffer: Buffer; origin
  */
 export async function attachToCase(
   dataDir: string, caseId: string, kind: AttachmentKind, files: CheckedFile[], ctx: ChangeContext & { uploadedBy: number | null; detail?: Record<string, unknown> },
-): Promise<Attachment[]> {
+): Promise<AttachmentRecord[]> {
   const created: string[] = [];
   try {
     for (const f of files) if (await storeBytes(dataDir, f.storagePath, f.buffer)) created.push(f.storagePath);
-    let rows: Attachment[] = [];
+    let rows: AttachmentRecord[] = [];
     await changeCase(caseId, 'attachments_added', ctx, async (_c, { transaction }) => {
       rows = [];
-      // one by one: bulkCreate does not return BIGINT ids on MySQL
+      // one by one: a multi-row INSERT reports one id
       for (const f of files) {
-        rows.push(await Attachment.create({
+        const row = {
           caseId, kind, fileName: f.fileName, mimeType: f.mimeType, sizeBytes: f.sizeBytes, sha256: f.sha256, storagePath: f.storagePath, uploadedBy: ctx.uploadedBy,
-        }, { transaction }));
+          createdAt: new Date(),
+        };
+        const inserted = await appSql(transaction).insertInto('attachments').values(row).executeTakeFirstOrThrow();
+        rows.push({ id: String(inserted.insertId), ...row });
       }
       return { ...(ctx.detail ?? {}), kind, attachments: rows.map((r) => ({ id: r.id, fileName: r.fileName, mimeType: r.mimeType, sizeBytes: r.sizeBytes, sha256: r.sha256 })) };
     });
     return rows;
   } catch (err) {
     const unused: string[] = [];
-    for (const p of created) if ((await Attachment.count({ where: { storagePath: p } })) === 0) unused.push(p);
+    for (const p of created) if (!(await appSql().selectFrom('attachments').select('id').where('storagePath', '=', p).limit(1).executeTakeFirst())) unused.push(p);
     await removeStored(dataDir, unused);
     throw err;
   }
 }
 
 export async function caseAttachments(caseId: string): Promise<AttachmentView[]> {
-  return (await Attachment.findAll({ where: { caseId }, order: [['id', 'ASC']] })).map(toAttachmentView);
+  return (await attachments().where('caseId', '=', caseId).orderBy('id', 'asc').execute()).map(toAttachmentView);
+}
+
+const attachments = () => appSql().selectFrom('attachments').selectAll().$narrowType<{ kind: AttachmentKind; caseId: string }>();
+
+/** the case's id by its tracking token (a token longer than any we give finds none) */
+async function caseIdByToken(token: string): Promise<string | null> {
+  if (token.length > 64) return null;
+  return (await appSql().selectFrom('cases').select('id').where('trackingToken', '=', token).limit(1).executeTakeFirst())?.id ?? null;
 }
 
 const notFound = () => new DomainError('NOT_FOUND', 'no such attachment', { apiCode: 'attachment_not_found' });
 
-export async function findAttachment(id: string): Promise<Attachment> {
-  const row = /^\d{1,19}$/.test(id) ? await Attachment.findByPk(id) : null;
+export async function findAttachment(id: string): Promise<AttachmentRecord> {
+  const row = /^\d{1,19}$/.test(id) ? await attachments().where('id', '=', id).executeTakeFirst() : null;
   if (!row) throw notFound();
   return row;
 }
@@ -104,22 +120,22 @@ export async function findAttachment(id: string): Promise<Attachment> {
 const PUBLIC_KINDS: AttachmentKind[] = ['photo', 'photo_after'];
 
 /** One photo of the case by the tracking token: the reporter's own or an after-photo of the handling. */
-export async function publicPhoto(token: string, id: string): Promise<Attachment> {
-  const c = token.length <= 64 ? await Case.findOne({ where: { trackingToken: token }, attributes: ['id'] }) : null;
-  const row = c && /^\d{1,19}$/.test(id) ? await Attachment.findOne({ where: { id, caseId: c.id, kind: PUBLIC_KINDS } }) : null;
+export async function publicPhoto(token: string, id: string): Promise<AttachmentRecord> {
+  const caseId = await caseIdByToken(token);
+  const row = caseId && /^\d{1,19}$/.test(id) ? await attachments().where('id', '=', id).where('caseId', '=', caseId).where('kind', 'in', PUBLIC_KINDS).executeTakeFirst() : null;
   if (!row) throw notFound();
   return row;
 }
 
 /** The list a reporter sees by tracking token: their photos and the after-photos (`kind` tells which), without hashes or who uploaded. */
 export async function publicPhotos(token: string): Promise<Array<Pick<AttachmentView, 'id' | 'fileName' | 'mimeType' | 'sizeBytes' | 'createdAt' | 'kind'>>> {
-  const c = token.length <= 64 ? await Case.findOne({ where: { trackingToken: token }, attributes: ['id'] }) : null;
-  if (!c) throw new DomainError('NOT_FOUND', 'no case with this tracking token', { apiCode: 'not_found' });
-  const rows = await Attachment.findAll({ where: { caseId: c.id, kind: PUBLIC_KINDS }, order: [['id', 'ASC']] });
+  const caseId = await caseIdByToken(token);
+  if (!caseId) throw new DomainError('NOT_FOUND', 'no case with this tracking token', { apiCode: 'not_found' });
+  const rows = await attachments().where('caseId', '=', caseId).where('kind', 'in', PUBLIC_KINDS).orderBy('id', 'asc').execute();
   return rows.map((a) => ({ id: a.id, kind: a.kind, fileName: a.fileName, mimeType: a.mimeType, sizeBytes: a.sizeBytes, createdAt: a.createdAt.toISOString() }));
 }
 
-export async function attachmentBytes(dataDir: string, row: Attachment): Promise<Buffer> {
+export async function attachmentBytes(dataDir: string, row: AttachmentRecord): Promise<Buffer> {
   try {
     return await readStored(dataDir, row.storagePath);
   } catch {

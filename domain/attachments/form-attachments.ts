@@ -1,4 +1,4 @@
-import { Attachment } from '../../db/models/index.js';
+import { appSql } from '../../db/sql/current.js';
 import { ATTACHMENT_IDS_PATTERN, parseAttachmentIds, type FieldError } from '../forms/index.js';
 
 interface FormComponent {
@@ -36,7 +36,9 @@ export async function checkFormAttachments(definition: unknown, data: Record<str
       continue; // the pattern check reports it
     }
     if (!ids.length) continue;
-    const found = caseId ? await Attachment.count({ where: { id: ids, caseId } }) : 0;
+    const found = caseId
+      ? Number((await appSql().selectFrom('attachments').select((eb) => eb.fn.countAll().as('n')).where('id', 'in', ids).where('caseId', '=', caseId).executeTakeFirstOrThrow()).n)
+      : 0;
     if (found !== ids.length) errors.push({ field: key, code: 'attachment', message: '附件编号须为本案卷的附件' });
   }
   return errors;

@@ -1,4 +1,4 @@
-import { CalendarDay } from '../../db/models/index.js';
+import { appSql } from '../../db/sql/current.js';
 import { BusinessCalendar } from './business-calendar.js';
 import type { DayOverride } from './holidays.js';
 
@@ -15,7 +15,7 @@ export interface CalendarSettings {
 const loaded = new Set<WeakRef<BusinessCalendar>>();
 
 async function overridesFromDatabase(): Promise<DayOverride[]> {
-  const rows = await CalendarDay.findAll({ order: [['date', 'ASC']] });
+  const rows = await appSql().selectFrom('calendar_days').select(['date', 'working', 'note']).orderBy('date', 'asc').execute();
   return rows.map((r) => ({ date: r.date, working: r.working, ...(r.note ? { note: r.note } : {}) }));
 }
 

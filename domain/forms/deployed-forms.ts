@@ -1,4 +1,4 @@
-import { FormVersion } from '../../db/models/index.js';
+import { appSql } from '../../db/sql/current.js';
 import { compileForm } from './derive-schema.js';
 import { parseFormDefinition } from './form-definition.js';
 import { loadFormDirectory, type LoadedForm } from './load-forms.js';
@@ -12,7 +12,7 @@ const compiled = new Map<string, LoadedForm>();
  * repository's `forms/` file. Compiled once per version.
  */
 export async function taskForm(formId: string): Promise<LoadedForm | undefined> {
-  const latest = await FormVersion.findOne({ where: { formId }, order: [['version', 'DESC']], attributes: ['formId', 'version', 'schema'] });
+  const latest = await appSql().selectFrom('form_versions').select(['formId', 'version', 'schema']).where('formId', '=', formId).orderBy('version', 'desc').limit(1).executeTakeFirst();
   if (!latest) return (files ??= loadFormDirectory()).get(formId);
   const cacheKey = `${formId}@${latest.version}`;
   let form = compiled.get(cacheKey);

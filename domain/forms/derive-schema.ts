@@ -1,12 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import formatsModule from 'ajv-formats';
-import {
-  anyHides,
-  translateHideCondition,
-  UntranslatableConditionError,
-  type ConditionField,
-  type JsonSchema,
-} from './feel-condition.js';
+import { checkHideCondition, HideConditionError, isHidden, type ConditionField } from './hide-conditions.js';
 import {
   allComponents,
   CONTAINER_TYPES,
@@ -43,9 +37,16 @@ export interface DerivedField {
   patternMessage?: string;
 }
 
+/** A JSON Schema (draft-07): an object of keywords, or `true` / `false`. */
+export type JsonSchema = boolean | { [keyword: string]: unknown };
+
 export interface DerivedFormSchema {
   formId: string;
-  /** JSON Schema draft-07 of a submission (`additionalProperties: false`). */
+  /**
+   * JSON Schema draft-07 of a submission (`additionalProperties: false`) apart from its hide conditions:
+   * which conditional fields are shown, and so allowed and maybe required, is decided per submission by
+   * evaluating the conditions with feelin as form-js does ({@link validateSubmission}).
+   */
   schema: { [keyword: string]: unknown };
   fields: DerivedField[];
 }
@@ -75,10 +76,10 @@ const UNSUPPORTED: Record<string, string> = {
 /**
  * Derives the JSON Schema a submission of `form` must satisfy.
  *
- * One property per input key; `additionalProperties: false`; `required` from `validate.required`;
- * each field with `conditional.hide` gets `if <hidden> then <key absent> else <key required if required>`.
- * Throws {@link FormSchemaError} for anything it cannot express faithfully (unknown component types,
- * FEEL-valued limits, readonly inputs, conditions outside the supported FEEL subset, …).
+ * One property per input key; `additionalProperties: false`; `required` from `validate.required` for the
+ * fields always shown. Throws {@link FormSchemaError} for anything it cannot check faithfully (unknown
+ * component types, FEEL-valued limits, readonly inputs, hide conditions that read what the submission does
+ * not carry, …).
  */
 export function deriveSchema(form: FormDefinition): DerivedFormSchema {
   const formId = form.id;
@@ -126,25 +127,20 @@ export function deriveSchema(form: FormDefinition): DerivedFormSchema {
   }
 
   const required: string[] = [];
-  const allOf: JsonSchema[] = [];
   for (const f of fields) {
     if (!f.hideConditions.length) {
       if (f.required) required.push(f.key);
       continue;
     }
     const component = inputs.find((i) => i.key === f.key)!.component;
-    let hidden: JsonSchema;
-    try {
-      hidden = anyHides(f.hideConditions.map((h) => translateHideCondition(h, conditionFields)));
-    } catch (err) {
-      if (err instanceof UntranslatableConditionError) return fail(component, err.message);
-      throw err;
+    for (const condition of f.hideConditions) {
+      try {
+        checkHideCondition(condition, conditionFields);
+      } catch (err) {
+        if (err instanceof HideConditionError) return fail(component, err.message);
+        throw err;
+      }
     }
-    allOf.push({
-      if: hidden,
-      then: { not: { required: [f.key] } },
-      ...(f.required ? { else: { required: [f.key] } } : {}),
-    });
   }
 
   const schema: { [keyword: string]: unknown } = {
@@ -154,7 +150,6 @@ export function deriveSchema(form: FormDefinition): DerivedFormSchema {
     additionalProperties: false,
     properties,
     ...(required.length ? { required } : {}),
-    ...(allOf.length ? { allOf } : {}),
   };
   return { formId, schema, fields };
 }
@@ -165,8 +160,23 @@ export function deriveSchema(form: FormDefinition): DerivedFormSchema {
  */
 export function validateSubmission(form: FormDefinition, data: unknown): SubmissionResult {
   const { derived, validate } = compiled(form);
-  if (validate(data)) return { ok: true };
-  return { ok: false, errors: toFieldErrors(validate.errors ?? [], derived, data) };
+  const valid = validate(data);
+  const errors = valid ? [] : toFieldErrors(validate.errors ?? [], derived, data);
+  if (data && typeof data === 'object' && !Array.isArray(data)) {
+    const record = data as Record<string, unknown>;
+    for (const f of derived.fields) {
+      if (!f.hideConditions.length) continue;
+      const given = Object.prototype.hasOwnProperty.call(record, f.key);
+      if (isHidden(f.hideConditions, record)) {
+        if (given) addError(errors, f.key, 'not_allowed', '按当前选择此项不应填写');
+      } else if (f.required && !given) addError(errors, f.key, 'required', '此项为必填项');
+    }
+  }
+  return errors.length ? { ok: false, errors } : { ok: true };
+}
+
+function addError(errors: FieldError[], field: string, code: string, message: string): void {
+  if (!errors.some((e) => e.field === field && e.code === code)) errors.push({ field, code, message });
 }
 
 /** Derives and compiles once per form object; throws FormSchemaError like {@link deriveSchema}. */
@@ -297,26 +307,18 @@ function fieldSchema(c: FormComponent, fail: (reason: string) => never): JsonSch
 
 function conditionFieldOf(f: DerivedField, c: FormComponent): ConditionField {
   switch (c.type) {
-    case 'textfield':
-    case 'textarea':
-    case 'datetime':
-      return { key: f.key, valueType: 'string' };
     case 'number':
       return { key: f.key, valueType: 'number' };
     case 'checkbox':
       return { key: f.key, valueType: 'boolean' };
     case 'radio':
-    case 'select': {
-      if (!f.options) return { key: f.key, valueType: 'string' };
-      const values = f.options.map((o) => o.value);
-      const types = [...new Set(values.map((x) => typeof x))];
-      if (types.length !== 1) {
-        return { key: f.key, valueType: 'string', unusable: `the options of '${f.key}' mix value types (${types.join(', ')})` };
-      }
-      return { key: f.key, valueType: types[0] as ConditionField['valueType'], values };
-    }
+    case 'select':
+      return f.options ? { key: f.key, valueType: 'string', values: f.options.map((o) => o.value) } : { key: f.key, valueType: 'string' };
+    case 'checklist':
+    case 'taglist':
+      return { key: f.key, valueType: 'list' };
     default:
-      return { key: f.key, valueType: 'string', unusable: `'${f.key}' holds a list; conditions on lists are not supported` };
+      return { key: f.key, valueType: 'string' };
   }
 }
 
@@ -330,7 +332,6 @@ function isEmpty(value: unknown): boolean {
 
 function toFieldErrors(errors: ErrorObject[], derived: DerivedFormSchema, data: unknown): FieldError[] {
   const byKey = new Map(derived.fields.map((f) => [f.key, f]));
-  const conditional = derived.fields.filter((f) => f.hideConditions.length).map((f) => f.key);
   const out: FieldError[] = [];
   const add = (field: string, code: string, message: string) => {
     if (!out.some((e) => e.field === field && e.code === code)) out.push({ field, code, message });
@@ -344,9 +345,6 @@ function toFieldErrors(errors: ErrorObject[], derived: DerivedFormSchema, data: 
         add(String(e.params['missingProperty']), 'required', '此项为必填项');
       } else if (e.keyword === 'additionalProperties') {
         add(String(e.params['additionalProperty']), 'unknown_field', '表单中没有此字段');
-      } else if (e.keyword === 'not' && /^#\/allOf\/\d+\/then\/not$/.test(e.schemaPath)) {
-        const key = conditional[Number(e.schemaPath.split('/')[2])] ?? '';
-        add(key, 'not_allowed', '按当前选择此项不应填写');
       } else if (e.keyword === 'type') {
         add('', 'type', '提交内容必须是 JSON 对象');
       } else {

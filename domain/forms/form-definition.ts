@@ -104,7 +104,7 @@ export function parseFormDefinition(text: string, source = 'form'): FormDefiniti
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new Error(`${source}: not JSON: ${(err as Error).message}`);
+    throw new Error(`${source}: not JSON: ${(err as Error).message}`, { cause: err });
   }
   const f = json as Partial<FormDefinition> | null;
   if (!f || typeof f !== 'object' || Array.isArray(f)) throw new Error(`${source}: a form definition is a JSON object`);

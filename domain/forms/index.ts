@@ -17,17 +17,13 @@ export {
   deriveSchema,
   validateSubmission,
   FormSchemaError,
+  type JsonSchema,
   type DerivedField,
   type DerivedFormSchema,
   type FieldError,
   type SubmissionResult,
 } from './derive-schema.js';
-export {
-  translateHideCondition,
-  UntranslatableConditionError,
-  type ConditionField,
-  type JsonSchema,
-} from './feel-condition.js';
+export { checkHideCondition, HideConditionError, isHidden, type ConditionField } from './hide-conditions.js';
 export { ATTACHMENT_IDS_PATTERN, parseAttachmentIds } from './attachment-ids.js';
 export { FORMS_DIR, loadFormDirectory, type LoadedForm } from './load-forms.js';
 export { taskForm } from './deployed-forms.js';

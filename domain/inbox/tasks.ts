@@ -43,15 +43,18 @@ export function lightOf(task: InboxTask, caseLight: WarningLight | null, now: Da
   return task.warningLight === 'red' ? 'red' : 'green';
 }
 
+/** What deciding an actor's reach over a task reads of it (a model row or a plain one). */
+export type TaskReach = Pick<InboxTask, 'unitId' | 'candidateGroups' | 'caseId'>;
+
 /** May the actor see this task? Centre roles see all; units their own; grid workers the 核查 pool. */
-export function canSeeTask(actor: Actor, task: InboxTask): boolean {
+export function canSeeTask(actor: Actor, task: TaskReach): boolean {
   if (seesAllUnits(actor)) return true;
   if (isUnitScoped(actor)) return actor.unitId !== null && task.unitId === actor.unitId;
   return (task.candidateGroups ?? []).includes(actor.role);
 }
 
 /** May the actor claim or complete it? Writers only, and only in their own pool (admin everywhere). */
-export function canActOnTask(actor: Actor, task: InboxTask): boolean {
+export function canActOnTask(actor: Actor, task: TaskReach): boolean {
   if (!WRITER_ROLES.includes(actor.role)) return false;
   if (actor.role === 'admin') return true;
   if (isUnitScoped(actor)) return actor.unitId !== null && task.unitId === actor.unitId;
@@ -214,7 +217,7 @@ async function visibleTask(actor: Actor, key: string): Promise<InboxTask> {
 }
 
 /** canSeeTask, and for a grid worker the task's case in a grid they patrol (patrol.ts). */
-export async function mayReachTask(actor: Actor, row: InboxTask): Promise<boolean> {
+export async function mayReachTask(actor: Actor, row: TaskReach): Promise<boolean> {
   if (!canSeeTask(actor, row)) return false;
   return !patrols(actor) || caseInPatrol(actor, row.caseId);
 }

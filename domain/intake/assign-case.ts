@@ -1,6 +1,4 @@
-import { QueryTypes, type Transaction } from 'sequelize';
-import { Case, Unit } from '../../db/models/index.js';
-import { insertRow } from '../../db/rows.js';
+import { appSql, type Tx } from '../../db/sql/current.js';
 import type { WorkflowEngine } from '../../port/workflow-engine.js';
 import { DomainError } from '../shared/errors.js';
 import { fileCase, LEADER_PRIORITY, type CaseReport, type FiledCase } from './file-case.js';
@@ -37,7 +35,7 @@ export const INSTRUCTION_MARK = '【领导批示】';
  * before the centre's 受理, a user task, has been completed, so the route and the 处置 deadline always see it.
  */
 export async function assignCase(port: WorkflowEngine, leader: { userId: number; username: string; role: string }, input: Assignment, now = new Date()): Promise<FiledCase & { unitCode: string; dueAt: string }> {
-  const unit = await Unit.findOne({ where: { code: input.unitCode } });
+  const unit = await appSql().selectFrom('units').select(['id', 'code', 'active']).where('code', '=', input.unitCode).executeTakeFirst();
   if (!unit || unit.active === false) throw new DomainError('INVALID_ARGUMENT', `unknown unit ${input.unitCode}`, { apiCode: 'unknown_unit' });
   if (!(input.dueAt.getTime() > now.getTime())) throw new DomainError('INVALID_ARGUMENT', 'the deadline must lie in the future', { apiCode: 'due_in_past' });
   const report: CaseReport = {
@@ -46,38 +44,27 @@ export async function assignCase(port: WorkflowEngine, leader: { userId: number;
     eventTypeCode: input.eventTypeCode ?? null, gridCode: input.gridCode ?? null, address: input.address ?? null, lat: input.lat ?? null, lng: input.lng ?? null,
   };
   const filed = await fileCase(port, report, now);
-  await insertRow(Case.sequelize!, 'case_assignments', {
-    case_id: filed.caseId, unit_id: unit.id, due_at: input.dueAt, instruction: input.instruction.trim(), leader_user_id: leader.userId, created_at: new Date(),
-  });
+  await appSql().insertInto('case_assignments').values({
+    caseId: filed.caseId, unitId: unit.id, dueAt: input.dueAt, instruction: input.instruction.trim(), leaderUserId: leader.userId, createdAt: new Date(),
+  }).execute();
   return { ...filed, unitCode: unit.code, dueAt: input.dueAt.toISOString() };
 }
 
-interface RawAssignment { case_id: unknown; unit_id: unknown; due_at: unknown; instruction: string; code: string; name: string }
-const toRow = (r: RawAssignment): AssignmentRow => ({
-  caseId: String(r.case_id), unitId: Number(r.unit_id), unitCode: r.code, unitName: r.name, dueAt: new Date(r.due_at as string), instruction: r.instruction,
-});
+/** the 交办 rows with their unit */
+const assignments = (tx?: Tx | null) => appSql(tx).selectFrom('case_assignments as a').innerJoin('units as u', 'u.id', 'a.unitId')
+  .select(['a.caseId', 'a.unitId', 'a.dueAt', 'a.instruction', 'u.code as unitCode', 'u.name as unitName']);
 
 /** The 交办 of a case, or null when it was not filed through 交办. */
-export async function assignmentOf(caseId: string, transaction?: Transaction): Promise<AssignmentRow | null> {
-  const rows = await Case.sequelize!.query<RawAssignment>(
-    'SELECT a.case_id, a.unit_id, a.due_at, a.instruction, u.code, u.name FROM case_assignments a JOIN units u ON u.id = a.unit_id WHERE a.case_id = $1',
-    { bind: [caseId], type: QueryTypes.SELECT, transaction: transaction ?? null },
-  );
-  return rows[0] ? toRow(rows[0]) : null;
+export async function assignmentOf(caseId: string, transaction?: Tx): Promise<AssignmentRow | null> {
+  return (await assignments(transaction).where('a.caseId', '=', caseId).executeTakeFirst()) ?? null;
 }
 
 export interface LeaderAssignment extends AssignmentRow { caseNo: string; status: string; priority: number; description: string; createdAt: string }
 
 /** A leader's own 交办, newest first, with where each case stands. */
 export async function assignmentsBy(leaderUserId: number, limit = 50): Promise<LeaderAssignment[]> {
-  const rows = await Case.sequelize!.query<RawAssignment & { case_no: string; status: string; priority: unknown; description: string; created_at: unknown }>(
-    `SELECT a.case_id, a.unit_id, a.due_at, a.instruction, u.code, u.name, c.case_no, c.status, c.priority, c.description, c.created_at
-       FROM case_assignments a JOIN units u ON u.id = a.unit_id JOIN cases c ON c.id = a.case_id
-      WHERE a.leader_user_id = $1 ORDER BY a.case_id DESC LIMIT ${Math.max(1, Math.min(200, Math.floor(limit)))}`,
-    { bind: [leaderUserId], type: QueryTypes.SELECT },
-  );
-  return rows.map((r) => ({
-    ...toRow(r), caseNo: r.case_no, status: r.status, priority: Number(r.priority),
-    description: r.description, createdAt: new Date(r.created_at as string).toISOString(),
-  }));
+  const rows = await assignments().innerJoin('cases as c', 'c.id', 'a.caseId')
+    .select(['c.caseNo', 'c.status', 'c.priority', 'c.description', 'c.createdAt'])
+    .where('a.leaderUserId', '=', leaderUserId).orderBy('a.caseId', 'desc').limit(Math.max(1, Math.min(200, Math.floor(limit)))).execute();
+  return rows.map((r) => ({ ...r, priority: Number(r.priority), createdAt: r.createdAt.toISOString() }));
 }

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { QueryTypes, type Transaction } from 'sequelize';
-import { Case, EventType, Grid } from '../../db/models/index.js';
-import { deleteRows, insertRow, insertRows, sqlDate, updateRows, type Row } from '../../db/rows.js';
-import { type Channel } from '../../db/vocabulary.js';
+import { sql, type Insertable } from 'kysely';
+import { uniqueViolation } from '../../db/sql/constraint-errors.js';
+import { appDialect, appSql, type Tx } from '../../db/sql/current.js';
+import type { CasesTable, CaseInstancesTable } from '../../db/sql/schema.js';
+import { type Channel, type ExtraStage } from '../../db/vocabulary.js';
 import { PortError, type WorkflowEngine } from '../../port/workflow-engine.js';
 import { gridNear, type PlacedGrid } from './nearest-grid.js';
 import { withAuditChain, type AuditChain, type AuditInput } from '../audit/index.js';
@@ -53,10 +54,9 @@ async function nextCaseNo(now: Date, reread = false): Promise<string> {
   if (reread || !lastNumber.has(prefix)) {
     // the day's highest number as a number (past 9999 the numbers grow a digit, and '…-9999' sorts after
     // '…-10000' as text), over the day's range of the case_no index ('.' is the character after '-')
-    const [row] = await Case.sequelize!.query<{ n: unknown }>(
-      'SELECT MAX(CAST(SUBSTR(case_no, ?) AS UNSIGNED)) AS n FROM cases WHERE case_no >= ? AND case_no < ?'.replace('UNSIGNED', Case.sequelize!.getDialect() === 'sqlite' ? 'INTEGER' : 'UNSIGNED'),
-      { type: QueryTypes.SELECT, replacements: [prefix.length + 1, prefix, `${prefix.slice(0, -1)}.`] },
-    );
+    const row = await appSql().selectFrom('cases')
+      .select(sql<unknown>`MAX(CAST(SUBSTR(${sql.ref('caseNo')}, ${prefix.length + 1}) AS ${sql.raw(appDialect() === 'sqlite' ? 'INTEGER' : 'UNSIGNED')}))`.as('n'))
+      .where('caseNo', '>=', prefix).where('caseNo', '<', `${prefix.slice(0, -1)}.`).executeTakeFirst();
     const n = Number(row?.n ?? 0) || 0;
     lastNumber.clear(); // only today's counter is kept
     lastNumber.set(prefix, Math.max(n, lastNumber.get(prefix) ?? 0));
@@ -85,11 +85,13 @@ export interface FilingOptions {
 export async function fileCase(port: WorkflowEngine, report: CaseReport, now = new Date(), options: FilingOptions = {}): Promise<FiledCase> {
   if ((report.lat == null) !== (report.lng == null)) throw new DomainError('INVALID_ARGUMENT', 'lat and lng go together', { apiCode: 'bad_location' });
   if (report.lat == null && !report.address?.trim() && !report.gridCode) throw new DomainError('INVALID_ARGUMENT', 'coordinates, address or grid needed', { apiCode: 'location_required' });
-  const eventType = report.eventTypeCode ? await EventType.findOne({ where: { code: report.eventTypeCode } }) : null;
+  const eventType = report.eventTypeCode ? await eventTypeByCode(report.eventTypeCode) : null;
   // a retired type (enabled: false in the catalogue) takes no new cases, whichever channel names it
   if (report.eventTypeCode && (!eventType || !eventType.active)) throw new DomainError('INVALID_ARGUMENT', `unknown event type ${report.eventTypeCode}`, { apiCode: 'unknown_event_type' });
   // a grid switched off in the registry takes no new cases (it stays on the old ones)
-  let grid: PlacedGrid | null = report.gridCode ? await Grid.findOne({ where: { code: report.gridCode, active: true } }) : null;
+  let grid: PlacedGrid | null = report.gridCode
+    ? (await appSql().selectFrom('grids').select(['id', 'code', 'townshipId']).where('code', '=', report.gridCode).where('active', '=', true).executeTakeFirst()) ?? null
+    : null;
   if (report.gridCode && !grid) throw new DomainError('INVALID_ARGUMENT', `unknown grid ${report.gridCode}`, { apiCode: 'unknown_grid' });
   if (!grid && report.lat != null && report.lng != null) grid = await gridNear(report.lat, report.lng);
 
@@ -102,22 +104,22 @@ export async function fileCase(port: WorkflowEngine, report: CaseReport, now = n
 
   // the category's process when the type is known (grid workers, AI cameras); unclassified reports run the generic loop
   const processId = processIdForCategory(eventType?.category ?? null, { extraStages: eventType?.extraStages?.map((stage) => stage.name) ?? null });
-  const sequelize = Case.sequelize!;
   const filedBy = { actor: report.filedBy?.actor ?? 'public', role: report.filedBy?.role ?? null };
-  const row: Row = {
-    channel: report.channel, reporter_name: report.reporterName ?? null, reporter_phone: report.reporterPhone ?? null,
-    reporter_user_id: report.reporterUserId ?? null, tracking_token: randomBytes(18).toString('base64url'), description: report.description,
-    event_type_id: eventType?.id ?? null, category: eventType?.category ?? null, lng: report.lng ?? null, lat: report.lat ?? null,
-    address: report.address ?? null, grid_id: grid?.id ?? null, township_id: grid?.townshipId ?? null, status: 'reported',
-    priority: report.priority ?? (report.channel === 'leader' ? LEADER_PRIORITY : 50), process_id: processId,
-    intake_intent: JSON.stringify({ actor: filedBy.actor.slice(0, 100), role: filedBy.role }), intake_key: intakeKey,
+  const priority = report.priority ?? (report.channel === 'leader' ? LEADER_PRIORITY : 50);
+  const row: CaseRow = {
+    channel: report.channel, reporterName: report.reporterName ?? null, reporterPhone: report.reporterPhone ?? null,
+    reporterUserId: report.reporterUserId ?? null, trackingToken: randomBytes(18).toString('base64url'), description: report.description,
+    eventTypeId: eventType?.id ?? null, category: eventType?.category ?? null, lng: report.lng ?? null, lat: report.lat ?? null,
+    address: report.address ?? null, gridId: grid?.id ?? null, townshipId: grid?.townshipId ?? null, status: 'reported',
+    priority, processId,
+    intakeIntent: JSON.stringify({ actor: filedBy.actor.slice(0, 100), role: filedBy.role }), intakeKey,
   };
   let filed: { id: string; caseNo: string };
   try {
     filed = await newCaseRows.run({ row, now });
   } catch (err) {
     // the same Idempotency-Key filed at the same moment by another request (or process): that case it is
-    const earlier = intakeKey && (err as Error).name === 'SequelizeUniqueConstraintError' ? await interruptedFiling({ intakeKey }) : null;
+    const earlier = intakeKey && uniqueViolation(err) ? await interruptedFiling({ intakeKey }) : null;
     if (earlier) return finishFiling(port, earlier);
     throw err;
   }
@@ -129,12 +131,12 @@ export async function fileCase(port: WorkflowEngine, report: CaseReport, now = n
       bpmnProcessId: processId,
       variables: {
         caseId, caseNo: filed.caseNo, channel: report.channel, eventTypeCode: eventType?.code ?? null,
-        description: report.description, gridCode: grid?.code ?? null, priority: row['priority'] as number,
+        description: report.description, gridCode: grid?.code ?? null, priority,
       },
       startReference: startReferenceOf(caseId),
     }));
   } catch (err) {
-    await deleteRows(sequelize, 'cases', { id: caseId });
+    await appSql().deleteFrom('cases').where('id', '=', caseId).execute();
     // a process that is not deployed is the server's problem, not the reporter's
     if (err instanceof PortError && err.code === 'NOT_FOUND') throw new PortError('UNAVAILABLE', err.message);
     throw err;
@@ -145,38 +147,56 @@ export async function fileCase(port: WorkflowEngine, report: CaseReport, now = n
     caseId, processInstanceKey,
     audit: {
       caseId, actor: filedBy.actor, actorRole: filedBy.role, action: 'reported',
-      detail: { channel: report.channel, processId, processInstanceKey, priority: row['priority'] }, dedupKey: `case-reported:${caseId}`, at: now,
+      detail: { channel: report.channel, processId, processInstanceKey, priority }, dedupKey: `case-reported:${caseId}`, at: now,
     },
   });
   intakeCrashPoint('filing-recorded');
-  return { caseId, caseNo: filed.caseNo, trackingToken: row['tracking_token'] as string, status: 'reported', processInstanceKey };
+  return { caseId, caseNo: filed.caseNo, trackingToken: row.trackingToken, status: 'reported', processInstanceKey };
 }
 
 /** The engine's name for a case's own instance: a restarted filing finds the instance started before the crash by it. */
 export const startReferenceOf = (caseId: string) => `intake:${caseId}`;
 
+/** What filing needs of the event type named; extra_stages is JSON kept in TEXT. */
+async function eventTypeByCode(code: string): Promise<{ id: number; code: string; category: string; active: boolean; extraStages: ExtraStage[] | null } | null> {
+  const row = await appSql().selectFrom('event_types').select(['id', 'code', 'category', 'active', 'extraStages']).where('code', '=', code).executeTakeFirst();
+  return row ? { ...row, extraStages: row.extraStages === null ? null : (JSON.parse(row.extraStages) as ExtraStage[]) } : null;
+}
+
 // ───────────── step 1: the cases rows of the filings under way, one INSERT per batch
 
-interface NewCase { row: Row; now: Date }
+/** a case row as intake writes it: everything but its number and times */
+type CaseRow = Omit<Insertable<CasesTable>, 'caseNo' | 'createdAt' | 'updatedAt'> & { trackingToken: string };
 
-async function insertCases(items: NewCase[], transaction: Transaction, reread: boolean): Promise<Array<{ id: string; caseNo: string }>> {
-  const sequelize = Case.sequelize!;
+interface NewCase { row: CaseRow; now: Date }
+
+/** most rows per INSERT: well under both databases' limits on bound values (SQLite 32,766; MySQL 65,535) */
+const ROWS_PER_STATEMENT = 250;
+function chunks<T>(rows: T[]): T[][] {
+  const out: T[][] = [];
+  for (let from = 0; from < rows.length; from += ROWS_PER_STATEMENT) out.push(rows.slice(from, from + ROWS_PER_STATEMENT));
+  return out;
+}
+
+async function insertCases(items: NewCase[], transaction: Tx, reread: boolean): Promise<Array<{ id: string; caseNo: string }>> {
+  const db = appSql(transaction);
   const at = new Date();
-  const rows: Row[] = [];
+  const rows: Array<Insertable<CasesTable> & { caseNo: string }> = [];
   for (const [i, { row, now }] of items.entries()) {
-    rows.push({ case_no: await nextCaseNo(now, reread && i === 0), ...row, created_at: at, updated_at: at });
+    rows.push({ caseNo: await nextCaseNo(now, reread && i === 0), ...row, createdAt: at, updatedAt: at });
   }
-  if (rows.length === 1) return [{ id: await insertRow(sequelize, 'cases', rows[0]!, { transaction }), caseNo: rows[0]!['case_no'] as string }];
-  await insertRows(sequelize, 'cases', rows, { transaction });
+  if (rows.length === 1) {
+    const inserted = await db.insertInto('cases').values(rows[0]!).executeTakeFirstOrThrow();
+    return [{ id: String(inserted.insertId), caseNo: rows[0]!.caseNo }];
+  }
+  for (const chunk of chunks(rows)) await db.insertInto('cases').values(chunk).execute();
   // the ids back through the unique case number (a multi-row INSERT reports one id)
-  const ids = new Map((await sequelize.query<{ id: string | number; case_no: string }>(
-    `SELECT id, case_no FROM cases WHERE case_no IN (${rows.map((_, i) => `$${i + 1}`).join(', ')})`,
-    { bind: rows.map((r) => r['case_no'] as string), type: QueryTypes.SELECT, transaction },
-  )).map((r) => [r.case_no, String(r.id)]));
+  const ids = new Map((await db.selectFrom('cases').select(['id', 'caseNo']).where('caseNo', 'in', rows.map((r) => r.caseNo)).execute())
+    .map((r) => [r.caseNo, r.id]));
   return rows.map((r) => {
-    const id = ids.get(r['case_no'] as string);
-    if (id === undefined) throw new Error(`intake: case ${String(r['case_no'])} not found right after its INSERT`);
-    return { id, caseNo: r['case_no'] as string };
+    const id = ids.get(r.caseNo);
+    if (id === undefined) throw new Error(`intake: case ${r.caseNo} not found right after its INSERT`);
+    return { id, caseNo: r.caseNo };
   });
 }
 
@@ -191,7 +211,8 @@ const newCaseRows = new ChainBatch<NewCase, { id: string; caseNo: string }>(
         return (await withAuditChain(({ transaction }) => insertCases([item], transaction, true)))[0]!;
       } catch (err) {
         // two filings took the same number (another process files too): take the next one
-        if ((err as Error).name !== 'SequelizeUniqueConstraintError' || attempt >= 5 || (err as { fields?: unknown }).fields && JSON.stringify((err as { fields?: unknown }).fields).includes('intake_key')) throw err;
+        const taken = uniqueViolation(err);
+        if (!taken || attempt >= 5 || taken.column?.includes('intake_key')) throw err;
       }
     }
   },
@@ -207,24 +228,24 @@ interface FilingRecord { caseId: string; processInstanceKey: string; audit: Audi
  * before the mapping get their case here too.
  */
 async function recordFilings(items: FilingRecord[], chain: AuditChain): Promise<void[]> {
-  const sequelize = Case.sequelize!;
-  const { transaction } = chain;
+  const db = appSql(chain.transaction);
   const now = new Date();
-  await insertRows(sequelize, 'case_instances', items.map((f) => ({ process_instance_key: f.processInstanceKey, case_id: f.caseId, created_at: now, updated_at: now })), { transaction, ignoreDuplicates: true });
+  const mappings: Array<Insertable<CaseInstancesTable>> = items.map((f) => ({ processInstanceKey: f.processInstanceKey, caseId: f.caseId, createdAt: now, updatedAt: now }));
+  for (const chunk of chunks(mappings)) {
+    const insert = appDialect() === 'sqlite' ? db.insertInto('case_instances').orIgnore() : db.insertInto('case_instances').ignore();
+    await insert.values(chunk).execute();
+  }
   const keys = items.map((f) => f.processInstanceKey);
-  const list = (from: number) => keys.map((_, i) => `$${from + i}`).join(', ');
-  await sequelize.query(
-    `UPDATE inbox_tasks SET case_id = (SELECT ci.case_id FROM case_instances ci WHERE ci.process_instance_key = inbox_tasks.process_instance_key),
-       case_created_at = (SELECT c.created_at FROM case_instances ci JOIN cases c ON c.id = ci.case_id WHERE ci.process_instance_key = inbox_tasks.process_instance_key),
-       updated_at = $1 WHERE process_instance_key IN (${list(2)}) AND case_id IS NULL`,
-    { bind: [sqlDate(sequelize, now), ...keys], type: QueryTypes.UPDATE, transaction },
-  );
-  const ids = items.map((f) => Number(f.caseId));
-  await sequelize.query(
-    `UPDATE cases SET process_instance_key = CASE id ${items.map((_, i) => `WHEN $${2 * i + 2} THEN $${2 * i + 3}`).join(' ')} END, intake_intent = NULL, updated_at = $1
-     WHERE id IN (${ids.map((_, i) => `$${2 * items.length + 2 + i}`).join(', ')})`,
-    { bind: [sqlDate(sequelize, now), ...items.flatMap((f, i) => [ids[i]!, f.processInstanceKey]), ...ids], type: QueryTypes.UPDATE, transaction },
-  );
+  await db.updateTable('inbox_tasks').set((eb) => ({
+    caseId: eb.selectFrom('case_instances as ci').select('ci.caseId').whereRef('ci.processInstanceKey', '=', 'inbox_tasks.processInstanceKey'),
+    caseCreatedAt: eb.selectFrom('case_instances as ci').innerJoin('cases as c', 'c.id', 'ci.caseId').select('c.createdAt')
+      .whereRef('ci.processInstanceKey', '=', 'inbox_tasks.processInstanceKey'),
+    updatedAt: now,
+  })).where('processInstanceKey', 'in', keys).where('caseId', 'is', null).execute();
+  await db.updateTable('cases').set({
+    processInstanceKey: sql<string>`CASE ${sql.ref('id')} ${sql.join(items.map((f) => sql`WHEN ${f.caseId} THEN ${f.processInstanceKey}`), sql` `)} END`,
+    intakeIntent: null, updatedAt: now,
+  }).where('id', 'in', items.map((f) => f.caseId)).execute();
   await chain.appendMany(items.map((f) => f.audit), { dedupChecked: true });
   return items.map(() => undefined);
 }
@@ -233,33 +254,25 @@ const filingRecords = new ChainBatch<FilingRecord, void>(recordFilings, async (i
 
 // ───────────── finishing a filing that a crash interrupted
 
-/** the row's created_at (a Date from MySQL, UTC text from SQLite) as the record's time; now if unreadable */
-function reportedAt(value: string | Date): Date {
-  const at = value instanceof Date ? value : new Date(`${String(value).replace(' ', 'T').replace(/ ?\+00:00$/, '')}Z`);
-  return Number.isNaN(at.getTime()) ? new Date() : at;
-}
-
 /** The row of a filing not finished yet (its intent still set), by case id or by the reporter's Idempotency-Key; with the codes its variables name. */
-interface InterruptedFiling {
-  id: string | number; case_no: string; tracking_token: string; status: string; channel: string; description: string; priority: number;
-  process_id: string; process_instance_key: string | null; intake_intent: string | null; created_at: string | Date; event_type_code: string | null; grid_code: string | null;
+export interface InterruptedFiling {
+  id: string; caseNo: string; trackingToken: string; status: string; channel: string; description: string; priority: number;
+  processId: string | null; processInstanceKey: string | null; intakeIntent: string | null; createdAt: Date; eventTypeCode: string | null; gridCode: string | null;
 }
 
-const INTERRUPTED = `SELECT c.id, c.case_no, c.tracking_token, c.status, c.channel, c.description, c.priority, c.process_id, c.process_instance_key,
-  c.intake_intent, c.created_at, e.code AS event_type_code, g.code AS grid_code
-  FROM cases c LEFT JOIN event_types e ON e.id = c.event_type_id LEFT JOIN grids g ON g.id = c.grid_id`;
+const interrupted = () => appSql().selectFrom('cases as c').leftJoin('event_types as e', 'e.id', 'c.eventTypeId').leftJoin('grids as g', 'g.id', 'c.gridId')
+  .select([
+    'c.id', 'c.caseNo', 'c.trackingToken', 'c.status', 'c.channel', 'c.description', 'c.priority', 'c.processId', 'c.processInstanceKey',
+    'c.intakeIntent', 'c.createdAt', 'e.code as eventTypeCode', 'g.code as gridCode',
+  ]);
 
 async function interruptedFiling(by: { intakeKey: string }): Promise<InterruptedFiling | null> {
-  const [row] = await Case.sequelize!.query<InterruptedFiling>(`${INTERRUPTED} WHERE c.intake_key = $1`, { bind: [by.intakeKey], type: QueryTypes.SELECT });
-  return row ?? null;
+  return (await interrupted().where('c.intakeKey', '=', by.intakeKey).executeTakeFirst()) ?? null;
 }
 
 /** Filings whose intent is still set, created before `before`: those a crash interrupted. */
 export async function interruptedFilings(before: Date, limit = 500): Promise<InterruptedFiling[]> {
-  const sequelize = Case.sequelize!;
-  return sequelize.query<InterruptedFiling>(`${INTERRUPTED} WHERE c.intake_intent IS NOT NULL AND c.created_at < $1 ORDER BY c.id LIMIT ${Math.trunc(limit)}`, {
-    bind: [sqlDate(sequelize, before)], type: QueryTypes.SELECT,
-  });
+  return interrupted().where('c.intakeIntent', 'is not', null).where('c.createdAt', '<', before).orderBy('c.id').limit(Math.trunc(limit)).execute();
 }
 
 /**
@@ -270,46 +283,44 @@ export async function interruptedFilings(before: Date, limit = 500): Promise<Int
  */
 export async function finishFiling(port: WorkflowEngine, c: InterruptedFiling): Promise<FiledCase> {
   const caseId = String(c.id);
-  const answer = (processInstanceKey: string): FiledCase => ({ caseId, caseNo: c.case_no, trackingToken: c.tracking_token, status: c.status, processInstanceKey });
-  if (!c.intake_intent && c.process_instance_key) return answer(c.process_instance_key);
+  const answer = (processInstanceKey: string): FiledCase => ({ caseId, caseNo: c.caseNo, trackingToken: c.trackingToken, status: c.status, processInstanceKey });
+  if (!c.intakeIntent && c.processInstanceKey) return answer(c.processInstanceKey);
   const { processInstanceKey } = await port.createInstance({
-    bpmnProcessId: c.process_id,
-    variables: { caseId, caseNo: c.case_no, channel: c.channel, eventTypeCode: c.event_type_code, description: c.description, gridCode: c.grid_code, priority: Number(c.priority) },
+    bpmnProcessId: c.processId!,
+    variables: { caseId, caseNo: c.caseNo, channel: c.channel, eventTypeCode: c.eventTypeCode, description: c.description, gridCode: c.gridCode, priority: Number(c.priority) },
     startReference: startReferenceOf(caseId), reuseStarted: true,
   });
-  const filedBy = JSON.parse(c.intake_intent ?? '{}') as { actor?: string; role?: string | null };
-  const sequelize = Case.sequelize!;
+  const filedBy = JSON.parse(c.intakeIntent ?? '{}') as { actor?: string; role?: string | null };
   await withAuditChain(async (chain) => {
     const { transaction } = chain;
     // the intent is the claim: the first to clear it records the filing
-    const claimed = await updateRows(sequelize, 'cases', { process_instance_key: processInstanceKey, intake_intent: null, updated_at: new Date() }, { id: caseId, process_instance_key: null }, { transaction });
-    if (!claimed) return;
+    const claimed = await appSql(transaction).updateTable('cases').set({ processInstanceKey, intakeIntent: null, updatedAt: new Date() })
+      .where('id', '=', caseId).where('processInstanceKey', 'is', null).executeTakeFirst();
+    if (!Number(claimed.numUpdatedRows)) return;
     await rememberInstance(processInstanceKey, caseId, transaction);
     await chain.append({
       caseId, actor: filedBy.actor ?? 'public', actorRole: filedBy.role ?? null, action: 'reported',
-      detail: { channel: c.channel, processId: c.process_id, processInstanceKey, priority: Number(c.priority), resumed: true }, dedupKey: `case-reported:${caseId}`,
-      at: reportedAt(c.created_at),
+      detail: { channel: c.channel, processId: c.processId, processInstanceKey, priority: Number(c.priority), resumed: true }, dedupKey: `case-reported:${caseId}`,
+      at: c.createdAt,
     });
   });
   return answer(processInstanceKey);
 }
 
 /** Records instance → case and gives tasks that arrived before the mapping their case. */
-export async function rememberInstance(processInstanceKey: string, caseId: string, transaction?: Transaction): Promise<void> {
-  const tx = transaction ? { transaction } : {};
+export async function rememberInstance(processInstanceKey: string, caseId: string, transaction?: Tx): Promise<void> {
   // the insert first, no look-up: the mapping is nearly always new (intake's own instance always is).
   // No findOrCreate: its transaction holds SQLite's write lock while the workers write
-  const sequelize = Case.sequelize!;
+  const db = appSql(transaction);
   const now = new Date();
   try {
-    await insertRow(sequelize, 'case_instances', { process_instance_key: processInstanceKey, case_id: caseId, created_at: now, updated_at: now }, tx);
+    await db.insertInto('case_instances').values({ processInstanceKey, caseId, createdAt: now, updatedAt: now }).execute();
   } catch (err) {
     // someone else recorded it first (a failed INSERT fails alone, also inside a transaction, on SQLite and MySQL)
-    if ((err as Error).name !== 'SequelizeUniqueConstraintError') throw err;
+    if (!uniqueViolation(err)) throw err;
   }
   // with the case's created_at, as the model's hook gives every task it writes (migration 0013)
-  await sequelize.query(
-    'UPDATE inbox_tasks SET case_id = $1, case_created_at = (SELECT c.created_at FROM cases c WHERE c.id = $1), updated_at = $2 WHERE process_instance_key = $3 AND case_id IS NULL',
-    { bind: [caseId, sqlDate(sequelize, now), processInstanceKey], type: QueryTypes.UPDATE, transaction: transaction ?? null },
-  );
+  await db.updateTable('inbox_tasks').set((eb) => ({
+    caseId, caseCreatedAt: eb.selectFrom('cases as c').select('c.createdAt').where('c.id', '=', caseId), updatedAt: now,
+  })).where('processInstanceKey', '=', processInstanceKey).where('caseId', 'is', null).execute();
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { IdempotencyRecord } from '../../db/models/index.js';
+import { uniqueViolation } from '../../db/sql/constraint-errors.js';
+import { appSql } from '../../db/sql/current.js';
 import { canonicalJson } from '../shared/canonical-json.js';
 import { DomainError } from '../shared/errors.js';
 
@@ -23,31 +24,36 @@ const ABANDONED_AFTER_MS = 5 * 60_000;
  */
 export async function beginIdempotent(scope: string, request: unknown, options: { resumable?: boolean } = {}): Promise<IdempotentOutcome> {
   const requestHash = createHash('sha256').update(canonicalJson(request ?? null)).digest('hex');
-  const existing = await IdempotencyRecord.findOne({ where: { scope } });
+  const existing = await appSql().selectFrom('idempotency_keys').select(['id', 'requestHash', 'statusCode', 'responseBody', 'createdAt'])
+    .where('scope', '=', scope).executeTakeFirst();
   if (!existing) {
-    let record: IdempotencyRecord;
+    let id: number;
     try {
-      record = await IdempotencyRecord.create({ scope, requestHash, statusCode: null, responseBody: null });
+      const now = new Date();
+      const inserted = await appSql().insertInto('idempotency_keys')
+        .values({ scope, requestHash, statusCode: null, responseBody: null, createdAt: now, updatedAt: now }).executeTakeFirstOrThrow();
+      id = Number(inserted.insertId);
     } catch (err) {
-      if ((err as Error).name === 'SequelizeUniqueConstraintError') throw new DomainError('CONFLICT', 'request in progress', { apiCode: 'idempotency_in_progress' });
+      if (uniqueViolation(err)) throw new DomainError('CONFLICT', 'request in progress', { apiCode: 'idempotency_in_progress' });
       throw err;
     }
-    return {
-      replay: false,
-      finish: async (status, body) => { await record.update({ statusCode: status, responseBody: JSON.stringify(body) }); },
-      abandon: async () => { await record.destroy(); },
-    };
+    return { replay: false, finish: (status, body) => finishRecord(id, status, body), abandon: () => dropRecord(id) };
   }
   if (existing.requestHash !== requestHash) throw new DomainError('CONFLICT', 'key reused with another body', { apiCode: 'idempotency_mismatch' });
   if (existing.statusCode === null) {
     const cutOff = existing.createdAt.getTime() < STARTED_AT || Date.now() - existing.createdAt.getTime() > ABANDONED_AFTER_MS;
     if (!options.resumable || !cutOff) throw new DomainError('CONFLICT', 'request in progress', { apiCode: 'idempotency_in_progress' });
     // taken over by this retry: the record is its own from here (finish stores its answer, abandon drops it)
-    return {
-      replay: false,
-      finish: async (status, body) => { await existing.update({ statusCode: status, responseBody: JSON.stringify(body) }); },
-      abandon: async () => { await existing.destroy(); },
-    };
+    return { replay: false, finish: (status, body) => finishRecord(existing.id, status, body), abandon: () => dropRecord(existing.id) };
   }
   return { replay: true, status: existing.statusCode, body: JSON.parse(existing.responseBody ?? 'null') };
+}
+
+/** the first request's answer, stored for its retries */
+async function finishRecord(id: number, status: number, body: unknown): Promise<void> {
+  await appSql().updateTable('idempotency_keys').set({ statusCode: status, responseBody: JSON.stringify(body), updatedAt: new Date() }).where('id', '=', id).execute();
+}
+
+async function dropRecord(id: number): Promise<void> {
+  await appSql().deleteFrom('idempotency_keys').where('id', '=', id).execute();
 }

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { Grid } from '../../db/models/index.js';
 import { demoDatabase, type Db } from '../../test/support/case-fixtures.js';
+import { createGrid, getGrid, updateGrid } from '../admin/grids.js';
 import { haversineMetres } from '../dedup/haversine.js';
 import { gridNear, GRID_RADIUS_M } from './nearest-grid.js';
 
@@ -33,22 +34,25 @@ describe('the nearest grid (domain/intake/nearest-grid)', () => {
     });
   }
 
-  it('given the nearest grid switched off through the model, when placed again at once, then the next nearest is given', async () => {
+  /** the registry pages' writer (domain/admin/grids.ts), which tells the kept centres it wrote */
+  const admin = { userId: 1, username: 'admin', role: 'admin' };
+
+  it('given the nearest grid switched off in the registry, when placed again at once, then the next nearest is given', async () => {
     const first = (await gridNear(25.599312, 103.834996))!;
-    await Grid.update({ active: false }, { where: { id: first.id } });
+    await updateGrid(admin, first.code, { enabled: false });
     const next = await gridNear(25.599312, 103.834996);
     expect(next?.code).to.not.equal(first.code);
     expect(next?.code ?? null).to.equal(await scanned(25.599312, 103.834996));
-    await Grid.update({ active: true }, { where: { id: first.id } });
+    await updateGrid(admin, first.code, { enabled: true });
     expect((await gridNear(25.599312, 103.834996))?.code).to.equal(first.code);
   });
 
   it('given a new grid right at the point, when placed at once, then the new grid is given', async () => {
-    const any = (await Grid.findOne({ where: { active: true } }))!;
-    await Grid.create({
-      code: 'G-NEW-NEAR', name: '新网格', townshipId: any.townshipId, communityId: any.communityId, centroidLat: 25.5701, centroidLng: 103.8101,
-      polygon: any.polygon, active: true,
-    } as never);
+    const any = await getGrid((await Grid.findOne({ where: { active: true } }))!.code);
+    await createGrid(admin, {
+      code: 'G-NEW-NEAR', name: '新网格', townshipCode: any.townshipCode!, communityCode: any.communityCode!, centroidLat: 25.5701, centroidLng: 103.8101,
+      polygon: null, enabled: true,
+    });
     expect((await gridNear(25.5701, 103.8101))?.code).to.equal('G-NEW-NEAR');
   });
 });

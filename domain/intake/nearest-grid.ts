@@ -1,6 +1,6 @@
-import { Grid } from '../../db/models/index.js';
+import { appSql } from '../../db/sql/current.js';
 import { boundingBox, haversineMetres } from '../dedup/haversine.js';
-import { keptCopy } from '../shared/on-model-writes.js';
+import { keptTableCopy } from '../shared/kept-table-copy.js';
 
 /** What placing a report needs of its grid. */
 export interface PlacedGrid {
@@ -22,11 +22,11 @@ interface Centre extends PlacedGrid {
 /**
  * The active grids' centres, kept in memory: every report with coordinates looks for its nearest grid,
  * and the two reads that took (the centres in a box, then the grid) were a tenth of an intake's database
- * time. Read again after KEEP_MS, and at once after any write to grids through the model in this
- * process (the registry pages: a grid switched off takes no new case).
+ * time. Read again after KEEP_MS, and at once after any write to grids in this process (the registry
+ * pages, domain/admin/grids.ts, say so with tableWritten: a grid switched off takes no new case).
  */
-const activeCentres = keptCopy('forget-grid-centres', [Grid as never], KEEP_MS, async (): Promise<Centre[]> => {
-  const rows = await Grid.findAll({ where: { active: true }, attributes: ['id', 'code', 'townshipId', 'centroidLat', 'centroidLng'], raw: true });
+const activeCentres = keptTableCopy(['grids'], KEEP_MS, async (): Promise<Centre[]> => {
+  const rows = await appSql().selectFrom('grids').select(['id', 'code', 'townshipId', 'centroidLat', 'centroidLng']).where('active', '=', true).execute();
   return rows.map((g) => ({ id: g.id, code: g.code, townshipId: g.townshipId, lat: Number(g.centroidLat), lng: Number(g.centroidLng) }));
 });
 

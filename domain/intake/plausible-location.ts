@@ -1,4 +1,4 @@
-import { Grid } from '../../db/models/index.js';
+import { appSql } from '../../db/sql/current.js';
 import { DomainError } from '../shared/errors.js';
 
 /**
@@ -14,7 +14,8 @@ const CACHE_MS = 60_000;
 
 async function districtBox(now: number) {
   if (cached && now - cached.at < CACHE_MS) return cached.box;
-  const grids = await Grid.findAll({ attributes: ['centroidLat', 'centroidLng'], raw: true });
+  const grids = (await appSql().selectFrom('grids').select(['centroidLat', 'centroidLng']).execute())
+    .map((g) => ({ centroidLat: Number(g.centroidLat), centroidLng: Number(g.centroidLng) }));
   const box = grids.length
     ? { minLat: Math.min(...grids.map((g) => g.centroidLat)), maxLat: Math.max(...grids.map((g) => g.centroidLat)), minLng: Math.min(...grids.map((g) => g.centroidLng)), maxLng: Math.max(...grids.map((g) => g.centroidLng)) }
     : null;

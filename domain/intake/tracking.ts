@@ -1,4 +1,4 @@
-import { AuditRecord, Case } from '../../db/models/index.js';
+import { appSql } from '../../db/sql/current.js';
 import { appendAudit, findAuditByDedupKey } from '../audit/audit-log.js';
 import type { WorkflowEngine } from '../../port/workflow-engine.js';
 import { MESSAGES } from '../../processes/contract.js';
@@ -29,8 +29,18 @@ const RATEABLE = new Set(['closed']);
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-async function byToken(token: string): Promise<Case> {
-  const row = token.length <= 64 ? await Case.findOne({ where: { trackingToken: token } }) : null;
+/** What the reporter's view and rating need of the case. */
+interface TrackedCase {
+  id: string; caseNo: string; status: string; description: string; address: string | null; satisfaction: string | null;
+  createdAt: Date; acceptedAt: Date | null; dispatchedAt: Date | null; handledAt: Date | null; closedAt: Date | null;
+}
+
+async function byToken(token: string): Promise<TrackedCase> {
+  const row = token.length <= 64
+    ? await appSql().selectFrom('cases')
+      .select(['id', 'caseNo', 'status', 'description', 'address', 'satisfaction', 'createdAt', 'acceptedAt', 'dispatchedAt', 'handledAt', 'closedAt'])
+      .where('trackingToken', '=', token).limit(1).executeTakeFirst()
+    : null;
   if (!row) throw new DomainError('NOT_FOUND', 'no case with this tracking token', { apiCode: 'not_found' });
   return row;
 }
@@ -39,18 +49,22 @@ async function byToken(token: string): Promise<Case> {
  * The round's rating: one per round (each 重办 starts a new one). It is recorded in the audit log when the
  * reporter gives it, since the process records the satisfaction on the case only when it takes the message.
  */
-async function ratingOfRound(c: Case): Promise<{ messageId: string; given: boolean }> {
-  const messageId = `case-rating-${c.id}-${await AuditRecord.count({ where: { caseId: c.id, action: 'reopened' } })}`;
+async function ratingOfRound(c: TrackedCase): Promise<{ messageId: string; given: boolean }> {
+  const reopened = await appSql().selectFrom('audit_log').select((eb) => eb.fn.countAll().as('n')).where('caseId', '=', c.id).where('action', '=', 'reopened').executeTakeFirstOrThrow();
+  const messageId = `case-rating-${c.id}-${Number(reopened.n)}`;
   return { messageId, given: !!c.satisfaction || !!(await findAuditByDedupKey(messageId)) };
 }
 
 /** The result the unit gave with its last 办结 (the 处置 task completed as done), if the case got that far. */
-async function handleResultOf(c: Case): Promise<string | null> {
+async function handleResultOf(c: TrackedCase): Promise<string | null> {
   if (c.status === 'reported' || c.status === 'accepted' || c.status === 'rejected' || c.status === 'merged') return null;
-  const done = await AuditRecord.findAll({ where: { caseId: c.id, action: 'task_completed' }, order: [['id', 'DESC']], limit: 50 });
+  const done = await appSql().selectFrom('audit_log').select('detail').where('caseId', '=', c.id).where('action', '=', 'task_completed')
+    .orderBy('id', 'desc').limit(50).execute();
   for (const a of done) {
-    const data = (a.detail?.['data'] ?? {}) as Record<string, unknown>;
-    if (a.detail?.['elementId'] === 'handle' && data['handleOutcome'] === 'done' && typeof data['handleResult'] === 'string') return maskPersonalNumbers(data['handleResult']);
+    // detail is JSON kept in TEXT
+    const detail = a.detail === null ? null : (JSON.parse(a.detail) as Record<string, unknown> | null);
+    const data = (detail?.['data'] ?? {}) as Record<string, unknown>;
+    if (detail?.['elementId'] === 'handle' && data['handleOutcome'] === 'done' && typeof data['handleResult'] === 'string') return maskPersonalNumbers(data['handleResult']);
   }
   return null;
 }

@@ -1,7 +1,5 @@
 import { createRequire } from 'node:module';
-import { BpmnModdle } from 'bpmn-moddle';
-import zeebeSchema from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'json' };
-import { parseBpmn } from '../../engine/index.js';
+import { createModdle, parseBpmn } from '../../port/bpmn-model.js';
 
 /**
  * One lint for every BPMN diagram, used by the process administration API (lint and deploy), the modeler
@@ -61,7 +59,7 @@ const CONFIG: LintConfig = {
 // A fresh linter per lint: some rules (no-duplicate-sequence-flows) keep state in the rule instance, which the
 // linter caches, so a shared linter would report flows of one diagram as duplicates of another's.
 const newLinter = () => new Linter({ resolver: new NodeResolver({ require }) });
-const moddle = BpmnModdle({ zeebe: zeebeSchema });
+const moddle = createModdle();
 
 /** Every rule of the configuration with its effective setting (`off`, `warn`, `error`, or `[category, options]`). */
 export function configuredRules(): Promise<Record<string, unknown>> {

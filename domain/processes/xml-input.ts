@@ -1,5 +1,4 @@
-import { BpmnModdle } from 'bpmn-moddle';
-import zeebeSchema from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'json' };
+import { createModdle } from '../../port/bpmn-model.js';
 import { DomainError } from '../shared/errors.js';
 
 /** The largest diagram the administration accepts (the product's biggest is ~60 KB). */
@@ -31,7 +30,7 @@ export interface BpmnSummary {
   warnings: string[];
 }
 
-const moddle = BpmnModdle({ zeebe: zeebeSchema });
+const moddle = createModdle();
 
 /** Reads a BPMN document (after {@link checkXmlInput}); 400 `not_bpmn` when it is not one. */
 export async function readBpmn(xml: string): Promise<BpmnSummary> {

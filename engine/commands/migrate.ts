@@ -79,6 +79,8 @@ interface Worked {
   toOpen: Map<string, string[]>;
   /** subscription / timer keys to close */
   toClose: { timers: string[]; subscriptions: string[] };
+  /** scopes whose waiting join tokens move: scope element key → the rewritten `data.joins` */
+  joins: Map<string, Record<string, Record<string, number>>>;
   targetOf: Map<string, string>;
 }
 
@@ -109,7 +111,7 @@ async function work(ctx: CommandContext, instanceKey: string, plan: MigrationPla
     refusals.push({ code, elementId, elementInstanceKey, reason });
   const preview: MigrationPreview = { processInstanceKey: instanceKey, source: ref(source), target: target ? ref(target) : null, migratable: false, moves: [], refusals };
   const state = await store.selectInstanceState(ctx.driver, instanceKey);
-  const worked: Worked = { preview, state, target, toOpen: new Map(), toClose: { timers: [], subscriptions: [] }, targetOf: new Map() };
+  const worked: Worked = { preview, state, target, toOpen: new Map(), toClose: { timers: [], subscriptions: [] }, joins: new Map(), targetOf: new Map() };
 
   if (!target) refuse('INVALID_ARGUMENT', null, null, `no deployed process definition with key ${plan.targetProcessDefinitionKey}`);
   if (inst.state !== 'ACTIVE') refuse('INVALID_STATE', null, null, `process instance ${instanceKey} is ${inst.state.toLowerCase()}: only active instances migrate`);
@@ -117,8 +119,12 @@ async function work(ctx: CommandContext, instanceKey: string, plan: MigrationPla
   for (const m of plan.mappingInstructions) {
     if (mapping.has(m.sourceElementId)) refuse('INVALID_ARGUMENT', m.sourceElementId, null, `source element ${m.sourceElementId} is mapped more than once`);
     else mapping.set(m.sourceElementId, m.targetElementId);
-    if (!source.model.nodes[m.sourceElementId]) refuse('INVALID_ARGUMENT', m.sourceElementId, null, `source element ${m.sourceElementId} does not exist in ${source.processId} version ${source.version}`);
-    if (target && !target.model.nodes[m.targetElementId]) refuse('INVALID_ARGUMENT', m.targetElementId, null, `target element ${m.targetElementId} does not exist in ${target.processId} version ${target.version}`);
+    // a sequence flow is mapped for the tokens a joining gateway holds (Camunda 8.8 docs: joining gateways)
+    const isFlow = Boolean(source.model.flows[m.sourceElementId]);
+    if (!source.model.nodes[m.sourceElementId] && !isFlow) refuse('INVALID_ARGUMENT', m.sourceElementId, null, `source element ${m.sourceElementId} does not exist in ${source.processId} version ${source.version}`);
+    if (target && !(isFlow ? target.model.flows[m.targetElementId] : target.model.nodes[m.targetElementId])) {
+      refuse('INVALID_ARGUMENT', m.targetElementId, null, `target ${isFlow ? 'sequence flow' : 'element'} ${m.targetElementId} does not exist in ${target.processId} version ${target.version}`);
+    }
   }
   if (!target || refusals.length) return worked;
 
@@ -138,17 +144,20 @@ async function work(ctx: CommandContext, instanceKey: string, plan: MigrationPla
     const move: MigrationMove = { elementInstanceKey: el.key, elementType: el.type, sourceElementId: el.elementId, targetElementId: to };
     preview.moves.push(move);
     if (el.type === 'process') {
-      if (el.data.joins && Object.values(el.data.joins).some((flows) => Object.values(flows).some((n) => n > 0))) {
-        refuse('INVALID_STATE', el.elementId, el.key, `tokens wait at converging gateway(s) ${Object.keys(el.data.joins).join(', ')}: the embedded engine does not migrate a waiting join`);
-      }
-      checkEventSubProcessStarts(el, source.model.nodes[el.elementId] ?? null, target.model.nodes[to] ?? null, to, target);
+      moveJoins(el);
+      checkEventSubProcessStarts(el, source.model.nodes[el.elementId] ?? null, target.model.nodes[to] ?? null, target);
       continue;
     }
     const from = source.model.nodes[el.elementId]!;
     const into = target.model.nodes[to]!;
     const why = (reason: string) => refuse('INVALID_STATE', el.elementId, el.key, reason);
     if (from.type !== into.type) why(`element ${el.elementId} is a ${from.type} and cannot become ${to}, a ${into.type}: the element type must not change`);
-    else if (from.event && into.event && from.event.kind !== into.event.kind) why(`catch event ${el.elementId} waits for a ${from.event.kind} and cannot become ${to}, which waits for a ${into.event.kind}`);
+    else if (from.type === 'userTask' && !from.job !== !into.job) {
+      // a job-worker user task (no zeebe:userTask) is a job of type io.camunda.zeebe:userTask here
+      why(!from.job
+        ? `user task ${el.elementId} is a Camunda user task and cannot become ${to}, a job-worker user task: the implementation can only change the other way`
+        : `user task ${el.elementId} is a job-worker user task and ${to} a Camunda user task: the embedded engine does not change a task's implementation by migration (Camunda 8.8.17 does)`);
+    } else if (from.event && into.event && from.event.kind !== into.event.kind) why(`catch event ${el.elementId} waits for a ${from.event.kind} and cannot become ${to}, which waits for a ${into.event.kind}`);
     if (!!from.multiInstance !== !!into.multiInstance) {
       why(`element ${el.elementId} ${from.multiInstance ? 'is' : 'is not'} multi-instance and ${to} ${into.multiInstance ? 'is' : 'is not'}: a multi-instance body cannot be added or removed by migration`);
     } else if (from.multiInstance && into.multiInstance && from.multiInstance.sequential !== into.multiInstance.sequential) {
@@ -163,7 +172,7 @@ async function work(ctx: CommandContext, instanceKey: string, plan: MigrationPla
         why(`element ${el.elementId} would move from flow scope ${scope.elementId} (mapped to ${scopeTarget}) into flow scope ${into.scopeId}: a migrated element must stay in the flow scope its scope was mapped to`);
       }
     }
-    if (el.data.joins && Object.keys(el.data.joins).length) why(`tokens wait at converging gateway(s) ${Object.keys(el.data.joins).join(', ')} in ${el.elementId}: the embedded engine does not migrate a waiting join`);
+    moveJoins(el);
 
     const job = state.jobs.find((j) => j.element_key === el.key);
     if (job) {
@@ -179,7 +188,7 @@ async function work(ctx: CommandContext, instanceKey: string, plan: MigrationPla
       const unmapped = [...state.timers, ...state.subscriptions].filter((s) => s.element_key === el.key && !mapping.has(s.element_id)).map((s) => s.element_id);
       if (unmapped.length) why(`event-based gateway ${el.elementId} waits for ${[...new Set(unmapped)].join(', ')}, which have no mapping instruction`);
     }
-    if (from.type === 'subProcess' || from.type === 'eventSubProcess') checkEventSubProcessStarts(el, from, into, to, target);
+    if (from.type === 'subProcess' || from.type === 'eventSubProcess') checkEventSubProcessStarts(el, from, into, target);
   }
 
   // timers and subscriptions: the element's own (a catch event, a receive task) move with it; attached ones by their mapping
@@ -188,6 +197,7 @@ async function work(ctx: CommandContext, instanceKey: string, plan: MigrationPla
     ...state.timers.map((t) => ({ kind: 'timer', key: t.timer_key, ownerKey: t.element_key, elementId: t.element_id, timer: true })),
     ...state.subscriptions.map((s) => ({ kind: s.kind, key: s.sub_key, ownerKey: s.element_key, elementId: s.element_id, timer: false })),
   ];
+  const catchTargets = new Map<string, string>();
   for (const w of waits) {
     if (!w.ownerKey) continue;
     const owner = byKey.get(w.ownerKey);
@@ -203,6 +213,12 @@ async function work(ctx: CommandContext, instanceKey: string, plan: MigrationPla
     }
     const a = source.model.nodes[w.elementId]!;
     const b = target.model.nodes[to]!;
+    const earlier = catchTargets.get(to);
+    if (earlier !== undefined && earlier !== w.elementId) {
+      refuse('INVALID_STATE', w.elementId, owner.key, `catch events ${earlier} and ${w.elementId} are both mapped to ${to}: each catch event can be the target of one mapping instruction only`);
+      continue;
+    }
+    catchTargets.set(to, w.elementId);
     if (a.type !== b.type || a.event?.kind !== b.event?.kind) {
       refuse('INVALID_STATE', w.elementId, owner.key, `catch event ${w.elementId} (${a.type}, ${a.event?.kind}) cannot become ${to} (${b.type}, ${b.event?.kind}): its type and event must not change`);
     } else if (a.type === 'boundaryEvent' && b.attachedTo !== move.targetElementId) {
@@ -221,25 +237,75 @@ async function work(ctx: CommandContext, instanceKey: string, plan: MigrationPla
     if (!into) continue;
     const open = into.boundaryEvents.filter((id) => !mappedTargets.has(id) && CATCH_KINDS.has(target.model.nodes[id]?.event?.kind ?? ''));
     if (open.length) {
-      worked.toOpen.set(el.key, open);
-      move.opened = open.map((id) => `${target.model.nodes[id]!.event!.kind}:${id}`);
+      worked.toOpen.set(el.key, [...(worked.toOpen.get(el.key) ?? []), ...open]);
+      (move.opened ??= []).push(...open.map((id) => `${target.model.nodes[id]!.event!.kind}:${id}`));
     }
   }
   preview.migratable = refusals.length === 0;
   return worked;
 
-  /** A scope whose target has event sub-process starts (timer, message, signal) that would not listen after the move. */
-  function checkEventSubProcessStarts(el: ElementRow, from: FlowNode | null, into: FlowNode | null, to: string, t: Definition): void {
+  /**
+   * The event sub-process starts (timer, message, signal) of the scope's target that no subscription of the
+   * scope is mapped to are opened from the target's definition, as Camunda 8 opens a catch event that is not
+   * the target of a mapping instruction; unmapped ones of the source are closed with the other waits.
+   */
+  function checkEventSubProcessStarts(el: ElementRow, from: FlowNode | null, into: FlowNode | null, t: Definition): void {
     if (!into || !from) return;
     const listening = new Set([...state.timers, ...state.subscriptions].filter((s) => s.element_key === el.key && mapping.has(s.element_id)).map((s) => mapping.get(s.element_id)!));
+    const open: string[] = [];
     for (const espId of into.eventSubProcesses) {
       for (const startId of t.model.nodes[espId]?.startEvents ?? []) {
         const kind = t.model.nodes[startId]?.event?.kind ?? '';
-        if (CATCH_KINDS.has(kind) && !listening.has(startId)) {
-          refuse('INVALID_STATE', el.elementId, el.key, `the target scope ${to} has event sub-process start ${startId} (${kind}) that no open subscription of ${el.elementId} is mapped to: the embedded engine does not open event sub-process subscriptions during migration`);
-        }
+        if (CATCH_KINDS.has(kind) && !listening.has(startId)) open.push(startId);
       }
     }
+    if (!open.length) return;
+    worked.toOpen.set(el.key, [...(worked.toOpen.get(el.key) ?? []), ...open]);
+    const move = preview.moves.find((m) => m.elementInstanceKey === el.key);
+    if (move) (move.opened ??= []).push(...open.map((id) => `${t.model.nodes[id]!.event!.kind}:${id}`));
+  }
+
+  /**
+   * Tokens waiting at a joining parallel or inclusive gateway of this scope move with the gateway (Camunda 8.8
+   * docs, *Migrating joining parallel and inclusive gateways*): the gateway must be mapped to one of the same
+   * type with at least as many incoming flows, and each flow that holds a token to an incoming flow of it
+   * (by a mapping instruction, or the same id).
+   */
+  function moveJoins(el: ElementRow): void {
+    const joins = (el.data.joins ?? {}) as Record<string, Record<string, number>>;
+    const moved: Record<string, Record<string, number>> = {};
+    let any = false;
+    for (const [gatewayId, tokens] of Object.entries(joins)) {
+      const taken = Object.entries(tokens).filter(([, n]) => n > 0);
+      if (!taken.length) continue;
+      any = true;
+      const targetId = mapping.get(gatewayId);
+      const from = source.model.nodes[gatewayId];
+      const into = targetId === undefined ? undefined : target!.model.nodes[targetId];
+      if (targetId === undefined || !from || !into) {
+        refuse('INVALID_STATE', gatewayId, el.key, `tokens wait at joining gateway ${gatewayId}: it needs a mapping instruction to a gateway of the target`);
+        continue;
+      }
+      if (from.type !== into.type) {
+        refuse('INVALID_STATE', gatewayId, el.key, `joining gateway ${gatewayId} is a ${from.type} and cannot become ${targetId}, a ${into.type}`);
+        continue;
+      }
+      if (into.incoming.length < from.incoming.length) {
+        refuse('INVALID_STATE', gatewayId, el.key, `joining gateway ${targetId} has ${into.incoming.length} incoming flows, fewer than the ${from.incoming.length} of ${gatewayId}`);
+        continue;
+      }
+      const next: Record<string, number> = {};
+      for (const [flowId, n] of taken) {
+        const to = mapping.get(flowId) ?? flowId;
+        if (!into.incoming.includes(to)) {
+          refuse('INVALID_STATE', flowId, el.key, `sequence flow ${flowId} holds a token for gateway ${gatewayId}: map it to an incoming flow of ${targetId} (${into.incoming.join(', ')})`);
+          continue;
+        }
+        next[to] = (next[to] ?? 0) + n;
+      }
+      moved[targetId] = next;
+    }
+    if (any) worked.joins.set(el.key, moved);
   }
 }
 
@@ -275,6 +341,11 @@ export async function migrateInstance(ctx: CommandContext, instanceKey: string, 
       if (m.userTaskKey) await store.retargetUserTask(db, m.userTaskKey, m.targetElementId, target.processId, target.defKey);
       for (const k of m.incidentKeys ?? []) await store.retargetIncident(db, k, m.targetElementId, target.processId);
     }
+    for (const [scopeKey, joins] of w.joins) {
+      const scope = (await run.element(scopeKey))!;
+      scope.data.joins = joins;
+      await run.saveElement(scope);
+    }
     for (const k of w.toClose.timers) await db.write('DELETE FROM eng_timer WHERE timer_key = ?', [k]);
     for (const k of w.toClose.subscriptions) await db.write('DELETE FROM eng_subscription WHERE sub_key = ?', [k]);
     const mapping = new Map(plan.mappingInstructions.map((m) => [m.sourceElementId, m.targetElementId]));
@@ -287,7 +358,7 @@ export async function migrateInstance(ctx: CommandContext, instanceKey: string, 
       if (closed.has(s.sub_key)) continue;
       await store.retargetSubscription(db, s.sub_key, mapping.get(s.element_id) ?? targetOfElementId.get(s.element_id) ?? s.element_id, target.processId);
     }
-    // boundary events the target adds: evaluated and opened now, from the target's definition
+    // catch events the target adds (boundary events, event sub-process starts): evaluated and opened now, from the target's definition
     for (const [ownerKey, ids] of w.toOpen) {
       const owner = (await run.element(ownerKey))!;
       const context = await visible(run, owner.key);
@@ -297,7 +368,7 @@ export async function migrateInstance(ctx: CommandContext, instanceKey: string, 
           if (open) await open();
         } catch (err) {
           if (!(err instanceof Incident)) throw err;
-          throw refusalError({ ...w.preview, migratable: false, refusals: [{ code: 'INVALID_STATE', elementId: id, elementInstanceKey: owner.key, reason: `boundary event ${id} of the target cannot be opened: ${err.message}` }] });
+          throw refusalError({ ...w.preview, migratable: false, refusals: [{ code: 'INVALID_STATE', elementId: id, elementInstanceKey: owner.key, reason: `catch event ${id} of the target cannot be opened: ${err.message}` }] });
         }
       }
     }

@@ -1,18 +1,15 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- moddle trees are untyped at this boundary */
-import { BpmnModdle } from 'bpmn-moddle';
-import zeebeSchema from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'json' };
 import { feelSyntaxError, valueSpec } from '../feel/feel.js';
 import { checkTimerSyntax } from '../runtime/timer-spec.js';
 import type {
   AdHocElement, AdHocSpec, CallSpec, CalledDecisionSpec, DeployProblem, ElementType, EventDefinition, FlowNode, JobSpec, ListenerSpec, Mapping, MultiInstanceSpec,
   ProcessModel, SequenceFlow, UserTaskSpec, ValueSpec,
 } from './types.js';
+import { createModdle } from './moddle.js';
 import { computeInclusiveReachers } from './reachability.js';
 import { USER_TASK_JOB_TYPE } from './types.js';
 
 type M = any;
-
-const createModdle = BpmnModdle as unknown as (p: object) => { fromXML(xml: string): Promise<{ rootElement: M; warnings: Array<{ message: string }> }> };
 
 const TYPES: Record<string, ElementType> = {
   'bpmn:StartEvent': 'startEvent', 'bpmn:EndEvent': 'endEvent',
@@ -630,7 +627,7 @@ export async function parseBpmn(resource: string, xml: string): Promise<ParseRes
   const c = new Collector(resource);
   let root: M;
   try {
-    const moddle = createModdle({ zeebe: zeebeSchema });
+    const moddle = createModdle();
     const result = await moddle.fromXML(xml);
     root = result.rootElement;
     for (const w of result.warnings) {

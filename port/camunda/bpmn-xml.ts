@@ -1,20 +1,6 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- moddle trees are untyped at this boundary */
-import { BpmnModdle } from 'bpmn-moddle';
-import zeebeSchema from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'json' };
+import { createModdle, type Moddle, type ModdleElement } from '../../engine/index.js';
 
-/** A node of a moddle tree: `$type` names the BPMN or zeebe element, the rest are its properties. */
-export type ModdleElement = { $type: string; id?: string; name?: string; [property: string]: any };
-
-export interface Moddle {
-  fromXML(xml: string): Promise<{ rootElement: ModdleElement; warnings: Array<{ message: string }> }>;
-  toXML(element: ModdleElement, options?: { format?: boolean }): Promise<{ xml: string }>;
-  create(type: string, properties?: Record<string, unknown>): ModdleElement;
-}
-
-/** bpmn-moddle with the zeebe:* extensions (zeebe-bpmn-moddle), the same pair the embedded engine parses with. */
-export function createModdle(): Moddle {
-  return new (BpmnModdle as unknown as new (packages: object) => Moddle)({ zeebe: zeebeSchema });
-}
+export { createModdle, type Moddle, type ModdleElement };
 
 /** The extension element of a type (`zeebe:TaskListeners` …) on an element, if any. */
 export function extensionOf(element: ModdleElement, type: string): ModdleElement | undefined {

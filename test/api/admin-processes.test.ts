@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AuditRecord, FormVersion, ProcessDraft, ProcessVersion } from '../../db/models/index.js';
 import { processXmlOfDefinition } from '../../domain/processes/index.js';
-import { deployProduct } from '../../port/product-resources.js';
+import { deployProduct } from '../../domain/processes/product-resources.js';
 import { createJobHandlers } from '../../workers/registry.js';
 import { testDeps } from '../support/case-fixtures.js';
 import { openProcessWorld } from '../processes/support/process-harness.js';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { loadConfig } from '../../config/load.js';
 import { configSchema } from '../../config/schema.js';
@@ -196,8 +196,10 @@ describe('docker-compose.yml / the scale-out layout', () => {
     }
   });
 
-  it('given package.json, when its scripts are read, then `npm run workers` exists', () => {
-    // workers/main.ts is written separately; until then only the script is checked
-    expect(pkg.scripts?.['workers']).to.be.a('string').and.not.equal('');
+  it('given package.json, when its scripts are read, then `npm run workers` starts the compiled workers process', () => {
+    const script = pkg.scripts?.['workers'] ?? '';
+    const entry = /dist\/server\/(\S+)\.js/.exec(script)?.[1];
+    expect(entry, script).to.be.a('string');
+    expect(existsSync(new URL(`../../${entry}.ts`, import.meta.url)), `${entry}.ts`).to.equal(true);
   });
 });

@@ -6,7 +6,7 @@ import { Engine, TestClock } from '../../engine/index.js';
 import { deploy, dropEngineTables, engineTestUrl, openTask, DAY } from '../engine/support/harness.js';
 
 const run = promisify(execFile);
-const CLI = join(dirname(new URL(import.meta.url).pathname), '..', '..', 'db', 'cli', 'prune-history.ts');
+const CLI = join(dirname(new URL(import.meta.url).pathname), '..', '..', 'system', 'cli', 'prune-history.ts');
 
 /** `npm run history:prune`, as an operator runs it: the configuration from the environment, the engine's database from it. */
 async function pruneCommand(env: Record<string, string>, args: string[] = []): Promise<{ code: number; out: string }> {

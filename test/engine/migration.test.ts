@@ -146,6 +146,84 @@ describe('engine / process instance migration', () => {
     expect(full.moves.find((m) => m.sourceElementId === 'work')!.notes).to.deep.equal([`job ${full.moves.find((m) => m.sourceElementId === 'work')!.jobKey} keeps its type 'work' (the target defines 'work-2')`]);
     expect(await activeElements(t.engine, pi)).to.deep.equal(['review', 'work']);
   });
+  // Camunda 8.8 docs, "Migrating joining parallel and inclusive gateways": A has passed the join, B still works;
+  // v2 puts C after A, so the token that waits on flowA must wait on flowC of the new join
+  it('given a token waiting at a joining parallel gateway, when the gateway and its taken flow are mapped, then the token moves and completing the other branch passes the join on v2', async () => {
+    const gw = (kind: string, id: string, inc: string[], out: string[]) =>
+      `<bpmn:${kind} id="${id}">${inc.map((f) => `<bpmn:incoming>${f}</bpmn:incoming>`).join('')}${out.map((f) => `<bpmn:outgoing>${f}</bpmn:outgoing>`).join('')}</bpmn:${kind}>`;
+    const v1 = bpmn('mig-join', start + flow('f0', 'start', 'fork') + gw('parallelGateway', 'fork', ['f0'], ['toA', 'toB'])
+      + flow('toA', 'fork', 'A') + userTask('A', 'toA', 'flowA') + flow('flowA', 'A', 'join')
+      + flow('toB', 'fork', 'B') + userTask('B', 'toB', 'flowB') + flow('flowB', 'B', 'join')
+      + gw('parallelGateway', 'join', ['flowA', 'flowB'], ['f9']) + flow('f9', 'join', 'end') + end('f9'));
+    const v2 = bpmn('mig-join', start + flow('f0', 'start', 'fork') + gw('parallelGateway', 'fork', ['f0'], ['toA', 'toB'])
+      + flow('toA', 'fork', 'A') + userTask('A', 'toA', 'aToC') + flow('aToC', 'A', 'C') + userTask('C', 'aToC', 'flowC') + flow('flowC', 'C', 'join2')
+      + flow('toB', 'fork', 'B') + userTask('B', 'toB', 'flowB') + flow('flowB', 'B', 'join2')
+      + gw('parallelGateway', 'join2', ['flowC', 'flowB'], ['f9']) + flow('f9', 'join2', 'end') + end('f9'));
+    await t.engine.deploy([v1]);
+    const { processInstanceKey: pi } = await t.engine.createInstance({ bpmnProcessId: 'mig-join', variables: { officer: 'li.lei' } });
+    await t.engine.completeUserTask((await openTask(t.engine, pi, 'A')).userTaskKey);
+    await t.engine.deploy([v2]);
+    const target = await defKey('mig-join', 2);
+
+    const unmappedGateway = await refusal(t.engine.migrateInstance(pi, { targetProcessDefinitionKey: target, mappingInstructions: [{ sourceElementId: 'B', targetElementId: 'B' }] }));
+    expect(unmappedGateway.message).to.contain('tokens wait at joining gateway join: it needs a mapping instruction');
+    const unmappedFlow = await refusal(t.engine.migrateInstance(pi, { targetProcessDefinitionKey: target, mappingInstructions: [
+      { sourceElementId: 'B', targetElementId: 'B' }, { sourceElementId: 'join', targetElementId: 'join2' }] }));
+    expect(unmappedFlow.message).to.contain('sequence flow flowA holds a token for gateway join: map it to an incoming flow of join2');
+    expect(await t.engine.getInstance(pi)).to.include({ version: 1 });
+
+    await t.engine.migrateInstance(pi, { targetProcessDefinitionKey: target, mappingInstructions: [
+      { sourceElementId: 'B', targetElementId: 'B' }, { sourceElementId: 'join', targetElementId: 'join2' }, { sourceElementId: 'flowA', targetElementId: 'flowC' }] });
+
+    await t.engine.completeUserTask((await openTask(t.engine, pi, 'B')).userTaskKey);
+    expect(await completedPath(t.engine, pi)).to.include.members(['join2', 'end']);
+    expect((await t.engine.getInstance(pi))?.state).to.equal('COMPLETED');
+  });
+
+  // Camunda 8.8 docs, "Add or remove catch events": a message event sub-process added in v2 listens after
+  // migrating with A → A alone, and migrating back without it closes the subscription
+  it('given a target version that adds a message event sub-process, when only the task is mapped, then the instance is subscribed to it, and migrating back closes it', async () => {
+    const urge = '<bpmn:subProcess id="urgeSub" triggeredByEvent="true"><bpmn:startEvent id="urged" isInterrupting="false"><bpmn:outgoing>u1</bpmn:outgoing>'
+      + '<bpmn:messageEventDefinition messageRef="m_paid" /></bpmn:startEvent>' + flow('u1', 'urged', 'note') + userTask('note', 'u1', 'u2') + flow('u2', 'note', 'urgeEnd') + end('u2', 'urgeEnd') + '</bpmn:subProcess>';
+    await t.engine.deploy([reviewV1]);
+    const { processInstanceKey: pi } = await t.engine.createInstance({ bpmnProcessId: 'mig', variables: { officer: 'li.lei', orderId: 'O-9' } });
+    await t.engine.deploy([bpmn('mig', start + flow('f0', 'start', 'review') + userTask('review', 'f0', 'f1') + flow('f1', 'review', 'end') + end('f1') + urge)]);
+    const v2 = await defKey('mig', 2);
+
+    const preview = await t.engine.migrateInstance(pi, { targetProcessDefinitionKey: v2, mappingInstructions: [{ sourceElementId: 'review', targetElementId: 'review' }] });
+
+    expect(preview.moves.find((m) => m.sourceElementId === 'mig')?.opened).to.deep.equal(['message:urged']);
+    expect((await t.engine.listSubscriptions(pi)).map((x) => x.elementId)).to.deep.equal(['urged']);
+    await t.engine.publishMessage({ name: 'paid', correlationKey: 'O-9' });
+    expect((await openTask(t.engine, pi, 'note')).assignee).to.equal('li.lei');
+    await t.engine.completeUserTask((await openTask(t.engine, pi, 'note')).userTaskKey);
+
+    await t.engine.migrateInstance(pi, { targetProcessDefinitionKey: await defKey('mig', 1), mappingInstructions: [{ sourceElementId: 'review', targetElementId: 'review' }] });
+    expect(await t.engine.listSubscriptions(pi)).to.deep.equal([]);
+  });
+
+  it('given a Camunda user task, when mapped to a job-worker user task, then it is refused: the implementation changes only the other way', async () => {
+    await t.engine.deploy([reviewV1]);
+    const { processInstanceKey: pi } = await t.engine.createInstance({ bpmnProcessId: 'mig', variables: { officer: 'li.lei' } });
+    await t.engine.deploy([bpmn('mig', start + flow('f0', 'start', 'review') + '<bpmn:userTask id="review"><bpmn:incoming>f0</bpmn:incoming><bpmn:outgoing>f1</bpmn:outgoing></bpmn:userTask>' + flow('f1', 'review', 'end') + end('f1'))]);
+    const refused = await refusal(t.engine.migrateInstance(pi, { targetProcessDefinitionKey: await defKey('mig', 2), mappingInstructions: [{ sourceElementId: 'review', targetElementId: 'review' }] }));
+    expect(refused.message).to.contain('is a Camunda user task and cannot become review, a job-worker user task');
+  });
+
+  it('given two boundary timers mapped to one timer of the target, when migrating, then it is refused: a catch event is the target of one mapping only', async () => {
+    const timer = (id: string, hours: number, out: string) => `<bpmn:boundaryEvent id="${id}" attachedToRef="review" cancelActivity="false"><bpmn:outgoing>${out}</bpmn:outgoing><bpmn:timerEventDefinition><bpmn:timeDuration>PT${hours}H</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>`;
+    await t.engine.deploy([bpmn('mig-two', start + flow('f0', 'start', 'review') + userTask('review', 'f0', 'f1') + flow('f1', 'review', 'end') + end('f1')
+      + timer('t1', 24, 'g1') + flow('g1', 't1', 'e1') + end('g1', 'e1') + timer('t2', 48, 'g2') + flow('g2', 't2', 'e2') + end('g2', 'e2'))]);
+    const { processInstanceKey: pi } = await t.engine.createInstance({ bpmnProcessId: 'mig-two', variables: { officer: 'li.lei' } });
+    await t.engine.deploy([bpmn('mig-two', start + flow('f0', 'start', 'review') + userTask('review', 'f0', 'f1') + flow('f1', 'review', 'end') + end('f1')
+      + timer('t', 24, 'g1') + flow('g1', 't', 'e1') + end('g1', 'e1'))]);
+
+    const both = await refusal(t.engine.migrateInstance(pi, { targetProcessDefinitionKey: await defKey('mig-two', 2), mappingInstructions: [
+      { sourceElementId: 'review', targetElementId: 'review' }, { sourceElementId: 't1', targetElementId: 't' }, { sourceElementId: 't2', targetElementId: 't' }] }));
+    expect(both.message).to.contain('catch events t1 and t2 are both mapped to t');
+    expect((await t.engine.listTimers({ processInstanceKey: pi })).map((x) => x.elementId).sort()).to.deep.equal(['t1', 't2']);
+  });
+
   it('given a timer catch event waiting on v1, when migrated, then the timer keeps its key and due time and firing it continues on v2', async () => {
     const timer = (id: string, inc: string, out: string) => `<bpmn:intermediateCatchEvent id="${id}"><bpmn:incoming>${inc}</bpmn:incoming><bpmn:outgoing>${out}</bpmn:outgoing><bpmn:timerEventDefinition><bpmn:timeDuration>PT2H</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>`;
     await t.engine.deploy([bpmn('mig-timer', start + flow('f0', 'start', 'wait') + timer('wait', 'f0', 'f1') + flow('f1', 'wait', 'end') + end('f1'))]);

@@ -1,8 +1,7 @@
 import { expect } from 'chai';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { BpmnModdle } from 'bpmn-moddle';
-import zeebeSchema from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'json' };
+import { createModdle } from '../../port/bpmn-model.js';
 import { ERRORS, ESCALATIONS, FORMS, JOB_TYPES, MESSAGES, REDISPATCH_PROCESSES, jobTypeContract, renderJobTypeTable, type FormContract } from '../../processes/contract.js';
 import { readmeJobTypeTable } from '../../processes/readme-table.js';
 
@@ -16,7 +15,7 @@ import { readmeJobTypeTable } from '../../processes/readme-table.js';
 const PROCESSES_DIR = fileURLToPath(new URL('../../processes/', import.meta.url));
 const FORMS_DIR = fileURLToPath(new URL('../../forms/', import.meta.url));
 const files = readdirSync(PROCESSES_DIR).filter((f) => f.endsWith('.bpmn')).sort();
-const moddle = BpmnModdle({ zeebe: zeebeSchema });
+const moddle = createModdle();
 
 interface Node { $type: string; id?: string; [key: string]: unknown }
 

@@ -1,8 +1,7 @@
 import { expect } from 'chai';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { BpmnModdle } from 'bpmn-moddle';
-import zeebeSchema from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'json' };
+import { createModdle } from '../../port/bpmn-model.js';
 
 /**
  * The diagrams open readably in Camunda Modeler and in our modeler: every flow node has a shape and every
@@ -16,7 +15,7 @@ interface DiElement { $type: string; bpmnElement?: { id: string }; bounds?: Boun
 
 const PROCESSES_DIR = fileURLToPath(new URL('../../processes/', import.meta.url));
 const files = readdirSync(PROCESSES_DIR).filter((f) => f.endsWith('.bpmn')).sort();
-const moddle = BpmnModdle({ zeebe: zeebeSchema });
+const moddle = createModdle();
 
 const overlaps = (a: Bounds, b: Bounds) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 const centre = (b: Bounds) => ({ x: b.x + b.width / 2, y: b.y + b.height / 2 });

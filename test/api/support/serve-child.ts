@@ -3,7 +3,7 @@
  * like `npm start`, prints `READY <url>` once it listens.
  */
 import { loadConfig } from '../../../config/load.js';
-import { startSystem } from '../../../api/server.js';
+import { startSystem } from '../../../system/start-system.js';
 
 const system = await startSystem(loadConfig());
 process.stdout.write(`READY ${system.url}\n`);

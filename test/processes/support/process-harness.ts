@@ -3,7 +3,7 @@ import { BusinessCalendar } from '../../../domain/calendar/index.js';
 import { memoryLog } from '../../../domain/shared/log.js';
 import { Engine, TestClock } from '../../../engine/index.js';
 import { EmbeddedWorkflowEngine } from '../../../port/embedded/embedded-engine.js';
-import { deployProduct } from '../../../port/product-resources.js';
+import { deployProduct } from '../../../domain/processes/product-resources.js';
 import type { RunningWorkers, UserTask, Variables, WorkflowEngine } from '../../../port/workflow-engine.js';
 import { CamundaWorkflowEngine } from '../../../port/camunda/camunda-engine.js';
 import { startCamundaSim } from '../../support/camunda-sim/sim-server.js';

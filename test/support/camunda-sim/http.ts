@@ -15,7 +15,7 @@ export interface SimRequest {
   /** the query string's parameters (`?truncateValues=false`) */
   query: URLSearchParams;
   /** parsed JSON, or for multipart the form fields and files */
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- request bodies are checked field by field
+  body: any; // request bodies are checked field by field
   headers: IncomingMessage['headers'];
   /** true once the client went away (a cancelled long poll) */
   closed(): boolean;

@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from '../config/load.js';
-import { startSystem } from './server.js';
+import { startSystem } from './start-system.js';
 
 /** `npm start`: validate the configuration, start everything, print where to go and who to log in as. */
 async function main(): Promise<void> {

@@ -3,7 +3,7 @@ import { createLogger } from '../config/logger.js';
 import { startDatabase } from '../db/index.js';
 import { reloadCalendarOverrides } from '../domain/calendar/index.js';
 import { openWorkflowEngine } from '../port/open-workflow-engine.js';
-import { startJobWorkers } from './start-workers.js';
+import { startJobWorkers } from '../workers/start-workers.js';
 
 /**
  * `npm run workers`: only the job workers, for scaling out on a Camunda 8 cluster

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parse } from 'csv-parse/sync';
-import { ConfigError, loadConfig } from '../../../config/load.js';
-import { startDatabase } from '../../../db/index.js';
-import { filesItself, loadCatalogueClassifier } from '../index.js';
+import { ConfigError, loadConfig } from '../../config/load.js';
+import { startDatabase } from '../../db/index.js';
+import { filesItself, loadCatalogueClassifier } from '../../domain/classify/index.js';
 
 /**
  * npm run classify -- --file reports.tsv: one JSON line per report (columns id, text; header line),

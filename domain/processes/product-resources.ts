@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { PRODUCT_ROOT } from '../config/product-root.js';
-import { recordDeployment } from '../domain/processes/versions.js';
-import type { DeployResult, DeployResource, WorkflowEngine } from './workflow-engine.js';
+import { PRODUCT_ROOT } from '../../config/product-root.js';
+import { recordDeployment } from './versions.js';
+import type { DeployResult, DeployResource, WorkflowEngine } from '../../port/workflow-engine.js';
 
 const ROOT = PRODUCT_ROOT;
 
