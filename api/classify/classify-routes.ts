@@ -1,11 +1,9 @@
 import express, { Router } from 'express';
 import type { AppConfig } from '../../config/schema.js';
-import { classifyExamplesCsv, csvCell } from '../../db/import/classify-examples-csv.js';
-import { ImportError } from '../../db/import/importer.js';
 import { EXAMPLE_CHANNELS } from '../../db/vocabulary.js';
 import {
-  examplesAfter, examplesPage, filesItself, findExample, importExamplesCsv, listModels, loadCatalogueClassifier, removeExample, retrain, rollback, RollbackError,
-  type ClassifyExampleRow,
+  classifyExamplesCsv, csvCell, examplesAfter, examplesPage, filesItself, findExample, ImportError, importExamplesCsv, listModels, loadCatalogueClassifier, removeExample,
+  retrain, rollback, RollbackError, type ClassifyExampleRow,
 } from '../../domain/classify/index.js';
 import { guard } from '../admin/registry/registry-http.js';
 import { HttpError } from '../http/errors.js';

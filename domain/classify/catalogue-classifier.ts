@@ -1,5 +1,5 @@
 import { appSql } from '../../db/sql/current.js';
-import { keptTableCopy } from '../shared/kept-copy.js';
+import { keptTableCopy } from '../shared/kept-table-copy.js';
 import { FeatureExtractor } from './features.js';
 import { activeCatalogue, activeModel, placeGrids, placeNamesOf, retrain } from './model-store.js';
 import { PlaceExtractor } from './place-extractor.js';

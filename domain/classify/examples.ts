@@ -1,6 +1,10 @@
 import { importClassifyExamplesCsv } from '../../db/import/classify-examples-csv.js';
 import { appSql } from '../../db/sql/current.js';
 
+/** the CSV format of the examples (db/csv-formats.md) and the importer's refusal, for the administration's routes */
+export { classifyExamplesCsv, csvCell } from '../../db/import/classify-examples-csv.js';
+export { ImportError } from '../../db/import/importer.js';
+
 /** A labelled report the classifier learns from (classify_examples), as the administration page shows it. */
 export interface ClassifyExampleRow {
   id: number;
