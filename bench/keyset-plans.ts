@@ -129,7 +129,7 @@ async function main(): Promise<void> {
   await emptyDatabase(url);
   const db = await startDatabase(url, (line) => { if (capture) capture.push(line.replace(/^Executing \([^)]*\): /, '')); });
   const sql = db.sequelize;
-  await loadDemoData(sql, 'Demo@2026');
+  await loadDemoData(db.sql, 'Demo@2026');
   await seed(sql);
   const user = async (username: string): Promise<Actor> => {
     const u = (await User.findOne({ where: { username } }))!;

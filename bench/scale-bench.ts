@@ -227,7 +227,7 @@ async function main(): Promise<void> {
     }
     const { seedCases } = await import('./scale/seed-cases.js'); // here: a reuse needs none of the seeding code
     const started = await startDatabase(url);
-    await loadDemoData(started.sequelize, PASSWORD);
+    await loadDemoData(started.sql, PASSWORD);
     const seed = await seedCases(started.sequelize, url, { cases, now: new Date(), offsetMinutes, log: (line) => console.log(`  ${line}`) });
     console.log(`seeded in ${Math.round(seed.seconds)} s: ${JSON.stringify(seed.rows)}`);
     await started.close();

@@ -45,7 +45,7 @@ export async function startSystem(config: AppConfig): Promise<RunningSystem> {
   if (db.appliedMigrations.length) log.info({ migrations: db.appliedMigrations }, 'database migrated');
   // the rollups cut days at the configured offset: another offset (or a new definition) rebuilds them once
   if ((await ensureRollups(db.sql, config.CALENDAR_UTC_OFFSET_MINUTES)) === 'rebuilt') log.info({ offsetMinutes: config.CALENDAR_UTC_OFFSET_MINUTES }, 'case rollups rebuilt');
-  const demo = config.DEMO_DATA ? await loadDemoData(db.sequelize, config.DEMO_PASSWORD) : null;
+  const demo = config.DEMO_DATA ? await loadDemoData(db.sql, config.DEMO_PASSWORD) : null;
   if (demo?.loaded) log.info({ imported: demo.summary }, 'demo district loaded');
   const workflow = await openWorkflowEngine(config);
   const deployed = await deployProduct(workflow);

@@ -1,11 +1,10 @@
 import express, { Router } from 'express';
-import { Op, type WhereOptions } from 'sequelize';
 import type { AppConfig } from '../../config/schema.js';
-import { classifyExamplesCsv, csvCell, importClassifyExamplesCsv } from '../../db/import/classify-examples-csv.js';
-import { ImportError } from '../../db/import/importer.js';
 import { EXAMPLE_CHANNELS } from '../../db/vocabulary.js';
-import { ClassifyExample } from '../../db/models/index.js';
-import { filesItself, listModels, loadCatalogueClassifier, retrain, rollback, RollbackError } from '../../domain/classify/index.js';
+import {
+  classifyExamplesCsv, csvCell, examplesAfter, examplesPage, filesItself, findExample, ImportError, importExamplesCsv, listModels, loadCatalogueClassifier, removeExample,
+  retrain, rollback, RollbackError, type ClassifyExampleRow,
+} from '../../domain/classify/index.js';
 import { guard } from '../admin/registry/registry-http.js';
 import { HttpError } from '../http/errors.js';
 import { validate } from '../http/validate.js';
@@ -40,7 +39,7 @@ const exampleQuery = {
 /** An upload of classify_examples.csv: the demo corpus is ~300 kB, ten times that is room for a district's own. */
 const CSV_LIMIT = '5mb';
 
-const exampleJson = (e: ClassifyExample) => ({ id: e.id, code: e.code, text: e.text, label: e.label, channel: e.channel, source: e.source, caseId: e.caseId, updatedAt: e.updatedAt });
+const exampleJson = (e: ClassifyExampleRow) => ({ id: e.id, code: e.code, text: e.text, label: e.label, channel: e.channel, source: e.source, caseId: e.caseId, updatedAt: e.updatedAt });
 
 /** Runs an import; a refused one becomes 400 import_refused with every problem, nothing changed. */
 async function imported<T>(run: () => Promise<T>): Promise<T> {
@@ -87,42 +86,34 @@ export function classifyRoutes(config: Pick<AppConfig, 'CLASSIFY_MIN_CONFIDENCE'
   r.get('/admin/classify/examples', ...guard(['admin', 'auditor']), validate({ query: exampleQuery }), async (req, res) => {
     const q = req.query as { q?: string; label?: string; after?: string; limit?: string };
     const limit = Math.min(Math.max(Number(q.limit ?? 50), 1), 200);
-    const where: WhereOptions = {
-      ...(q.after ? { id: { [Op.lt]: Number(q.after) } } : {}),
-      ...(q.label ? { label: q.label } : {}),
-      // % and _ in the words searched for act as wildcards (SQLite's LIKE has no escape character by default)
-      ...(q.q ? { text: { [Op.like]: `%${q.q}%` } } : {}),
-    };
-    // newest first: what an administrator (or an operator's decision) added last is what is looked for
-    const rows = await ClassifyExample.findAll({ where, order: [['id', 'DESC']], limit: limit + 1 });
+    const { rows, total } = await examplesPage({ ...(q.after ? { beforeId: Number(q.after) } : {}), ...(q.label ? { label: q.label } : {}), ...(q.q ? { q: q.q } : {}) }, limit + 1);
     const page = rows.slice(0, limit);
-    res.json({ items: page.map(exampleJson), next: rows.length > limit ? String(page[page.length - 1]!.id) : null, total: await ClassifyExample.count({ where: { ...(q.label ? { label: q.label } : {}) } }) });
+    res.json({ items: page.map(exampleJson), next: rows.length > limit ? String(page[page.length - 1]!.id) : null, total });
   });
   // adding and editing one example go through the same validated importer as a CSV upload
   r.post('/admin/classify/examples', ...guard(['admin']), validate({ body: newExampleBody }), async (req, res) => {
     const body = req.body as { code?: string; text: string; label: string; channel?: string };
     const code = body.code ?? `AD-${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`.toUpperCase();
-    if (await ClassifyExample.findOne({ where: { code } })) throw new HttpError(409, 'example_exists');
-    await imported(() => importClassifyExamplesCsv(ClassifyExample.sequelize!, classifyExamplesCsv([{ code, text: body.text, label: body.label, channel: body.channel ?? 'other', source: 'admin' }])));
-    res.status(201).json(exampleJson((await ClassifyExample.findOne({ where: { code } }))!));
+    if (await findExample(code)) throw new HttpError(409, 'example_exists');
+    await imported(() => importExamplesCsv(classifyExamplesCsv([{ code, text: body.text, label: body.label, channel: body.channel ?? 'other', source: 'admin' }])));
+    res.status(201).json(exampleJson((await findExample(code))!));
   });
   r.patch('/admin/classify/examples/:code', ...guard(['admin']), validate({ params: exampleParams, body: exampleChangeBody }), async (req, res) => {
-    const existing = await ClassifyExample.findOne({ where: { code: String(req.params['code']) } });
+    const existing = await findExample(String(req.params['code']));
     if (!existing) throw new HttpError(404, 'example_not_found');
     const body = req.body as { text?: string; label?: string; channel?: string };
-    await imported(() => importClassifyExamplesCsv(ClassifyExample.sequelize!, classifyExamplesCsv([{
+    await imported(() => importExamplesCsv(classifyExamplesCsv([{
       code: existing.code, text: body.text ?? existing.text, label: body.label ?? existing.label, channel: body.channel ?? existing.channel, source: existing.source,
     }])));
-    res.json(exampleJson((await existing.reload())));
+    res.json(exampleJson((await findExample(existing.code))!));
   });
   r.delete('/admin/classify/examples/:code', ...guard(['admin']), validate({ params: exampleParams }), async (req, res) => {
-    const removed = await ClassifyExample.destroy({ where: { code: String(req.params['code']) } });
-    if (!removed) throw new HttpError(404, 'example_not_found');
+    if (!(await removeExample(String(req.params['code'])))) throw new HttpError(404, 'example_not_found');
     res.status(204).end();
   });
   r.post('/admin/classify/examples.csv', ...guard(['admin']), express.text({ type: ['text/csv', 'text/plain'], limit: CSV_LIMIT }), async (req, res) => {
     if (typeof req.body !== 'string') throw new HttpError(415, 'unsupported_media_type', 'text/csv expected');
-    const summary = await imported(() => importClassifyExamplesCsv(ClassifyExample.sequelize!, req.body as string));
+    const summary = await imported(() => importExamplesCsv(req.body as string));
     res.json(summary);
   });
   r.get('/admin/classify/examples.csv', ...guard(['admin', 'auditor']), async (_req, res) => {
@@ -130,7 +121,7 @@ export function classifyRoutes(config: Pick<AppConfig, 'CLASSIFY_MIN_CONFIDENCE'
     res.write('\uFEFFcode,text,label,channel,source\n');
     let after = 0;
     for (;;) { // a page at a time: operators' decisions keep growing the table
-      const page = await ClassifyExample.findAll({ where: { id: { [Op.gt]: after } }, order: [['id', 'ASC']], limit: 1000, raw: true });
+      const page = await examplesAfter(after, 1000);
       if (!page.length) break;
       res.write(page.map((e) => [e.code, e.text, e.label, e.channel, e.source].map(csvCell).join(',')).join('\n') + '\n');
       after = page[page.length - 1]!.id;

@@ -46,7 +46,7 @@ try {
   const config = loadConfig();
   const db = await startDatabase(config.DATABASE_URL);
   try {
-    const summary = await importCsvFiles(db.sequelize, files);
+    const summary = await importCsvFiles(db.sql, files);
     for (const [what, n] of Object.entries(summary)) {
       if (n.created || n.updated) console.log(`${what}: ${n.created} created, ${n.updated} updated`);
     }

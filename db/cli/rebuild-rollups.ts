@@ -13,8 +13,8 @@ try {
   const { ms } = await rebuildRollups(db.sql, config.CALENDAR_UTC_OFFSET_MINUTES);
   const counts: Record<string, number> = {};
   for (const table of ROLLUP_TABLES) {
-    const [rows] = await db.sequelize.query(`SELECT COUNT(*) AS n FROM ${table}`);
-    counts[table] = Number((rows as Array<{ n: unknown }>)[0]?.n ?? 0);
+    const row = await db.sql.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+    counts[table] = Number(row?.n ?? 0);
   }
   console.log(`rollups rebuilt in ${ms} ms at UTC${config.CALENDAR_UTC_OFFSET_MINUTES >= 0 ? '+' : ''}${config.CALENDAR_UTC_OFFSET_MINUTES / 60} h: ${JSON.stringify(counts)}`);
   await db.close();

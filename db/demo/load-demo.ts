@@ -1,12 +1,10 @@
 import { fileURLToPath } from 'node:url';
-import type { Sequelize, Transaction } from 'sequelize';
-import { Op } from 'sequelize';
 import { productPath } from '../../config/product-root.js';
 import { hashPassword } from '../../domain/auth/password.js';
 import { importCsvFiles, type ImportSummary } from '../import/importer.js';
-import { Grid, Unit, User, UserGrid } from '../models/index.js';
+import type { Sql } from '../sql/index.js';
+import { tableWritten } from '../sql/table-writes.js';
 import { type Role } from '../vocabulary.js';
-
 
 /** The demo district's CSV files, shipped in this folder in the import format. */
 export const DEMO_FILES = {
@@ -24,26 +22,28 @@ export interface DemoAccount {
   unit: string | null;
 }
 
+interface DemoUnit { id: number; name: string; shortName: string | null }
+
 /** Finds the unit a demo account belongs to, by kind and a name fragment, so the CSVs stay the only source. */
-async function findUnit(transaction: Transaction, kind: string, nameLike?: string): Promise<Unit | null> {
-  return Unit.findOne({
-    transaction,
-    where: { kind, ...(nameLike ? { name: { [Op.like]: `%${nameLike}%` } } : {}) },
-    order: [['id', 'ASC']],
-  });
+async function findUnit(db: Sql, kind: string, nameLike?: string): Promise<DemoUnit | null> {
+  return (await db.selectFrom('units').select(['id', 'name', 'shortName']).where('kind', '=', kind)
+    .$if(!!nameLike, (q) => q.where('name', 'like', `%${nameLike}%`)).orderBy('id', 'asc').limit(1).executeTakeFirst()) ?? null;
 }
+
+const unitById = async (db: Sql, id: number): Promise<DemoUnit | null> =>
+  (await db.selectFrom('units').select(['id', 'name', 'shortName']).where('id', '=', id).executeTakeFirst()) ?? null;
 
 /**
  * One account per role; department accounts work in the city-management bureau (城管局), and two more staff
  * accounts work where 属地 cases go: the first grid's township (街道) and its community (社区).
  */
-async function createDemoUsers(password: string, transaction: Transaction): Promise<DemoAccount[]> {
-  const centre = await findUnit(transaction, 'centre');
-  const cgj = (await findUnit(transaction, 'department', '城市管理')) ?? (await findUnit(transaction, 'department'));
-  const firstGrid = await Grid.findOne({ order: [['id', 'ASC']], transaction });
-  const township = firstGrid ? await Unit.findByPk(firstGrid.townshipId, { transaction }) : await findUnit(transaction, 'township');
-  const community = firstGrid?.communityId ? await Unit.findByPk(firstGrid.communityId, { transaction }) : await findUnit(transaction, 'community');
-  const plan: Array<{ username: string; role: Role; displayName: string; unit: Unit | null; phone: string }> = [
+async function createDemoUsers(password: string, db: Sql): Promise<DemoAccount[]> {
+  const centre = await findUnit(db, 'centre');
+  const cgj = (await findUnit(db, 'department', '城市管理')) ?? (await findUnit(db, 'department'));
+  const firstGrid = await db.selectFrom('grids').select(['townshipId', 'communityId']).orderBy('id', 'asc').limit(1).executeTakeFirst();
+  const township = firstGrid ? await unitById(db, firstGrid.townshipId) : await findUnit(db, 'township');
+  const community = firstGrid?.communityId ? await unitById(db, firstGrid.communityId) : await findUnit(db, 'community');
+  const plan: Array<{ username: string; role: Role; displayName: string; unit: DemoUnit | null; phone: string }> = [
     { username: 'admin', role: 'admin', displayName: '系统管理员', unit: centre, phone: '0874-3100001' },
     { username: 'operator', role: 'operator', displayName: '指挥中心值班员 李娟', unit: centre, phone: '0874-3100002' },
     { username: 'clerk', role: 'dept_staff', displayName: `${cgj?.shortName ?? '城管局'}办事员 张伟`, unit: cgj, phone: '0874-3100003' },
@@ -56,14 +56,16 @@ async function createDemoUsers(password: string, transaction: Transaction): Prom
     { username: 'auditor', role: 'auditor', displayName: '审计员 刘芳', unit: null, phone: '0874-3100007' },
   ];
   const passwordHash = await hashPassword(password); // one hash: demo accounts share a password
+  const now = new Date();
   for (const p of plan) {
-    const user = await User.create({
+    const inserted = await db.insertInto('users').values({
       username: p.username, role: p.role, displayName: p.displayName, unitId: p.unit?.id ?? null,
-      phone: p.phone, passwordHash,
-    }, { transaction });
+      phone: p.phone, passwordHash, active: true, createdAt: now, updatedAt: now,
+    }).executeTakeFirstOrThrow();
     if (p.role === 'grid_worker' && firstGrid) {
-      const grids = await Grid.findAll({ where: { communityId: firstGrid.communityId }, transaction });
-      await UserGrid.bulkCreate(grids.map((g) => ({ userId: user.id, gridId: g.id })), { transaction });
+      const userId = Number(inserted.insertId);
+      const grids = await db.selectFrom('grids').select('id').where('communityId', '=', firstGrid.communityId).execute();
+      if (grids.length) await db.insertInto('user_grids').values(grids.map((g) => ({ userId, gridId: g.id }))).execute();
     }
   }
   return plan.map((p) => ({ username: p.username, role: p.role, displayName: p.displayName, unit: p.unit?.name ?? null }));
@@ -75,24 +77,27 @@ export interface DemoLoadResult {
   accounts: DemoAccount[];
 }
 
+const count = async (db: Sql, table: 'users' | 'units') =>
+  Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+
 /**
  * Loads the demo district on first start: only into a database without users, so a second
  * start (or a database holding real accounts) is left alone. Units already imported from real
  * CSV files are kept; the demo district is imported only into an empty database.
  */
-export async function loadDemoData(sequelize: Sequelize, password: string): Promise<DemoLoadResult> {
-  if ((await User.count()) > 0) return { loaded: false, accounts: await listDemoAccounts() };
-  const summary = (await Unit.count()) === 0 ? await importCsvFiles(sequelize, DEMO_FILES) : undefined;
-  const accounts = await sequelize.transaction((t) => createDemoUsers(password, t));
+export async function loadDemoData(sql: Sql, password: string): Promise<DemoLoadResult> {
+  if ((await count(sql, 'users')) > 0) return { loaded: false, accounts: await listDemoAccounts(sql) };
+  const summary = (await count(sql, 'units')) === 0 ? await importCsvFiles(sql, DEMO_FILES) : undefined;
+  const accounts = await sql.transaction().execute((t) => createDemoUsers(password, t));
+  // the in-memory copies of the accounts (domain/auth/recent-sessions.ts) hear of the new ones
+  tableWritten('users');
   return { loaded: true, ...(summary ? { summary } : {}), accounts };
 }
 
 const DEMO_USERNAMES = ['admin', 'operator', 'clerk', 'dept_leader', 'township', 'community', 'gridworker', 'leader', 'auditor'];
 
-export async function listDemoAccounts(): Promise<DemoAccount[]> {
-  const users = await User.findAll({ where: { username: DEMO_USERNAMES }, include: [{ association: 'unit' }], order: [['id', 'ASC']] });
-  return users.map((u) => ({
-    username: u.username, role: u.role, displayName: u.displayName,
-    unit: (u as unknown as { unit?: Unit | null }).unit?.name ?? null,
-  }));
+export async function listDemoAccounts(sql: Sql): Promise<DemoAccount[]> {
+  const users = await sql.selectFrom('users as u').leftJoin('units as n', 'n.id', 'u.unitId')
+    .select(['u.username', 'u.role', 'u.displayName', 'n.name as unitName']).where('u.username', 'in', DEMO_USERNAMES).orderBy('u.id', 'asc').execute();
+  return users.map((u) => ({ username: u.username, role: u.role as Role, displayName: u.displayName, unit: u.unitName ?? null }));
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Sequelize } from 'sequelize';
+import type { Sql } from '../sql/index.js';
 import { importCsvFiles } from './importer.js';
 
 /** The header of classify_examples.csv, in the order the export writes it (db/csv-formats.md). */
@@ -18,12 +18,12 @@ export function classifyExamplesCsv(rows: ReadonlyArray<Record<(typeof CLASSIFY_
  * edits) through the validated importer: the same column checks and label references as
  * `npm run import -- --classify-examples`, all or nothing (ImportError lists every problem).
  */
-export async function importClassifyExamplesCsv(sequelize: Sequelize, csv: string): Promise<{ created: number; updated: number }> {
+export async function importClassifyExamplesCsv(sql: Sql, csv: string): Promise<{ created: number; updated: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'classify-examples-'));
   try {
     const path = join(dir, 'classify_examples.csv');
     writeFileSync(path, csv, 'utf8');
-    return (await importCsvFiles(sequelize, { classifyExamples: path })).classifyExamples;
+    return (await importCsvFiles(sql, { classifyExamples: path })).classifyExamples;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

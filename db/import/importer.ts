@@ -1,7 +1,6 @@
 import { basename } from 'node:path';
-import type { Sequelize } from 'sequelize';
 import { isNotDispatchable } from '../../domain/classify/labels.js';
-import { sqlOn, type Sql, type Tables } from '../sql/index.js';
+import type { Sql, Tables } from '../sql/index.js';
 import { tableWritten } from '../sql/table-writes.js';
 import { readCsv, type CsvRow, type ImportProblem } from './csv-file.js';
 import {
@@ -170,9 +169,10 @@ async function idsByCode(db: Sql, table: 'units' | 'event_types'): Promise<Map<s
 /**
  * Validates every row of every given file, then imports them all in one transaction.
  * Any problem anywhere → ImportError listing every problem, and the database is untouched.
- * Rows are matched by code: a new code is inserted, a known one updated.
+ * Rows are matched by code: a new code is inserted, a known one updated. `sql` is the database's root
+ * (not a transaction): the import opens its own.
  */
-export async function importCsvFiles(sequelize: Sequelize, paths: ImportFiles): Promise<ImportSummary> {
+export async function importCsvFiles(sql: Sql, paths: ImportFiles): Promise<ImportSummary> {
   const problems: ImportProblem[] = [];
   const files = {
     units: parseFile(paths.units, UNIT_COLUMNS, problems),
@@ -189,7 +189,7 @@ export async function importCsvFiles(sequelize: Sequelize, paths: ImportFiles): 
     classifyExamples: { created: 0, updated: 0 },
   };
 
-  await sqlOn(sequelize).transaction().execute(async (db) => {
+  await sql.transaction().execute(async (db) => {
     const units = await knownUnits(files.units, db);
     const eventTypeCodes = new Set((await db.selectFrom('event_types').select('code').execute()).map((e) => e.code));
     for (const { values } of files.eventTypes?.rows ?? []) eventTypeCodes.add(values['code']!);

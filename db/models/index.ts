@@ -1,4 +1,6 @@
-import type { Sequelize } from 'sequelize';
+import type { ModelStatic, Sequelize, Transaction } from 'sequelize';
+import { tableWritten } from '../sql/table-writes.js';
+import type { Tables } from '../sql/schema.js';
 import { CaseInstance, IdempotencyRecord, Session } from './api-state.js';
 import { Attachment } from './attachments.js';
 import { AuditRecord } from './audit.js';
@@ -46,4 +48,25 @@ export function initModels(sequelize: Sequelize): void {
   Case.belongsTo(Unit, { as: 'unit', foreignKey: 'unitId' });
   Case.belongsTo(Grid, { as: 'grid', foreignKey: 'gridId' });
   Case.hasMany(Attachment, { as: 'attachments', foreignKey: 'caseId' });
+  announceWrites(sequelize);
+}
+
+type WriteOptions = { model?: ModelStatic<never>; transaction?: Transaction | null };
+
+/**
+ * Every write through a model says so in db/sql/table-writes.ts, as a write through Kysely does, so an
+ * in-memory copy that listens by table name hears both while the two kinds of code share the tables
+ * (tests still write their fixtures through the models).
+ */
+function announceWrites(sequelize: Sequelize): void {
+  const written = (model: { tableName?: string } | undefined, options?: WriteOptions) => {
+    if (model?.tableName) tableWritten(model.tableName as keyof Tables, options?.transaction ?? null);
+  };
+  const ofRow = (row: object, options: WriteOptions) => written(row.constructor as { tableName?: string }, options);
+  sequelize.addHook('afterSave', 'table-writes', ofRow);
+  sequelize.addHook('afterDestroy', 'table-writes', ofRow);
+  sequelize.addHook('afterBulkUpdate', 'table-writes', (options: WriteOptions) => written(options.model, options));
+  sequelize.addHook('afterBulkDestroy', 'table-writes', (options: WriteOptions) => written(options.model, options));
+  sequelize.addHook('afterBulkCreate', 'table-writes', (rows: readonly object[], options: WriteOptions) => written(options.model ?? (rows[0]?.constructor as { tableName?: string } | undefined), options));
+  sequelize.addHook('afterUpsert', 'table-writes', (_result: unknown, options: WriteOptions) => written(options.model, options));
 }

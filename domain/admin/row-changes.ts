@@ -16,6 +16,6 @@ export function changedValues<R extends object>(current: R, next: Partial<R>): P
 
 export const hasChanges = (changes: object) => Object.keys(changes).length > 0;
 
-/** JSON kept in a TEXT column (db/models/json-text.ts wrote it the same way). */
+/** JSON kept in a TEXT column (written as the models' JSON getters and setters wrote it). */
 export const jsonText = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
 export const parseJson = <T>(text: string | null): T | null => (typeof text === 'string' ? (JSON.parse(text) as T) : null);

@@ -82,7 +82,7 @@ describe('trained intake classifier on the demo district (domain/classify)', fun
     const file = join(tmpdir(), `classify-examples-${process.pid}.csv`);
     writeFileSync(file, 'code,text,label,channel,source\nT-1,井盖没了,BJ-0101,wechat,admin\nT-2,随便,XX-9999,wechat,admin\n');
     const count = await ClassifyExample.count();
-    const err = await importCsvFiles(db.sequelize, { classifyExamples: file }).catch((e: unknown) => e);
+    const err = await importCsvFiles(db.sql, { classifyExamples: file }).catch((e: unknown) => e);
     expect(err).to.be.instanceOf(ImportError);
     expect((err as ImportError).problems).to.deep.include({ file: file.split('/').pop(), row: 3, column: 'label', message: 'XX-9999 is not a known event type or NONE-CONSULT, NONE-PRAISE, NONE-VAGUE, NONE-SPAM' });
     expect(await ClassifyExample.count()).to.equal(count);

@@ -1,6 +1,5 @@
-import type { EventType } from '../../db/models/catalogue.js';
-import type { Unit } from '../../db/models/units.js';
-import { Unit as UnitModel } from '../../db/models/index.js';
+import { appSql } from '../../db/sql/current.js';
+import type { EventTypeRecord, UnitRecord } from '../cases/case-records.js';
 import type { CaseView } from '../cases/case-view.js';
 import { assignmentOf } from '../intake/assign-case.js';
 
@@ -23,15 +22,17 @@ export type RouteBasis = 'territory' | 'owner' | 'assigned' | 'none';
 
 /** What routing looks at: the event type's rule and owner, and where the case is. */
 export interface RouteInput {
-  eventType: Pick<EventType, 'code' | 'name' | 'kind' | 'routingRule'> | null;
-  owner: Pick<Unit, 'id' | 'code' | 'name' | 'active'> | null;
-  township: Pick<Unit, 'id' | 'code' | 'name' | 'active'> | null;
+  eventType: Pick<EventTypeRecord, 'code' | 'name' | 'kind' | 'routingRule'> | null;
+  owner: Candidate | null;
+  township: Candidate | null;
 }
 
-type Candidate = Pick<Unit, 'id' | 'code' | 'name' | 'active'>;
+type Candidate = Pick<UnitRecord, 'id' | 'code' | 'name' | 'active'>;
 const usable = (u: Candidate | null): u is Candidate => !!u && u.active !== false;
 const pick = (u: Candidate, routeSure: boolean, routeReason: string, routeBasis: RouteBasis): RouteDecision =>
   ({ unitId: u.id, unitCode: u.code, unitName: u.name, routeSure, routeReason, routeBasis });
+const candidate = async (id: number): Promise<Candidate | null> =>
+  (await appSql().selectFrom('units').select(['id', 'code', 'name', 'active']).where('id', '=', id).executeTakeFirst()) ?? null;
 const nowhere = (routeReason: string): RouteDecision =>
   ({ unitId: null, unitCode: null, unitName: null, routeSure: false, routeReason, routeBasis: 'none' });
 
@@ -66,9 +67,9 @@ export function decideRoute(input: RouteInput): RouteDecision {
 export async function routeCase(view: CaseView): Promise<RouteDecision> {
   const assigned = await assignmentOf(view.case.id);
   if (assigned) {
-    const unit = await UnitModel.findByPk(assigned.unitId);
+    const unit = await candidate(assigned.unitId);
     if (usable(unit)) return pick(unit, true, `领导交办：派往指定单位${unit.name}`, 'assigned');
   }
-  const owner = view.eventType ? await UnitModel.findByPk(view.eventType.ownerUnitId) : null;
+  const owner = view.eventType ? await candidate(view.eventType.ownerUnitId) : null;
   return decideRoute({ eventType: view.eventType, owner, township: view.township });
 }

@@ -64,7 +64,7 @@ describe('CSV import', () => {
   });
 
   it('given a valid file set, when imported, then every row is stored with its references resolved', async () => {
-    const summary = await importCsvFiles(db.sequelize, writeFiles(dir, GOOD));
+    const summary = await importCsvFiles(db.sql, writeFiles(dir, GOOD));
     expect(summary.units).to.deep.equal({ created: 5, updated: 0 });
     expect(await counts()).to.deep.equal([5, 1, 2, 2]);
     const community = await Unit.findOne({ where: { code: 'C-XP-01' }, include: ['parent'] });
@@ -82,17 +82,17 @@ describe('CSV import', () => {
   });
 
   it('given an imported district, when a changed file is imported again, then rows are updated by code, not duplicated', async () => {
-    await importCsvFiles(db.sequelize, writeFiles(dir, GOOD));
+    await importCsvFiles(db.sql, writeFiles(dir, GOOD));
     const renamed = GOOD.units.map((l) => l.replace('沾益区城市管理局', '沾益区城市管理综合行政执法局'));
-    const summary = await importCsvFiles(db.sequelize, writeFiles(dir, { units: renamed }));
+    const summary = await importCsvFiles(db.sql, writeFiles(dir, { units: renamed }));
     expect(summary.units).to.deep.equal({ created: 0, updated: 1 });
     expect((await Unit.findOne({ where: { code: 'D-CGJ' } }))!.name).to.equal('沾益区城市管理综合行政执法局');
     expect(await counts()).to.deep.equal([5, 1, 2, 2]);
   });
 
   it('given items that refer to units already in the database, when only items are imported, then they resolve', async () => {
-    await importCsvFiles(db.sequelize, writeFiles(dir, { units: GOOD.units, eventTypes: GOOD.eventTypes }));
-    const summary = await importCsvFiles(db.sequelize, writeFiles(dir, { items: GOOD.items }));
+    await importCsvFiles(db.sql, writeFiles(dir, { units: GOOD.units, eventTypes: GOOD.eventTypes }));
+    const summary = await importCsvFiles(db.sql, writeFiles(dir, { items: GOOD.items }));
     expect(summary.items.created).to.equal(2);
   });
 
@@ -119,7 +119,7 @@ describe('CSV import', () => {
     it(`given ${what}, when imported, then it is refused naming ${file} row ${row}${column ? ` column ${column}` : ''} and nothing is imported`, async () => {
       let caught: unknown;
       try {
-        await importCsvFiles(db.sequelize, writeFiles(dir, files));
+        await importCsvFiles(db.sql, writeFiles(dir, files));
       } catch (err) {
         caught = err;
       }
@@ -133,9 +133,9 @@ describe('CSV import', () => {
   }
 
   it('given a district already imported, when a bad file set is imported, then the earlier data is untouched', async () => {
-    await importCsvFiles(db.sequelize, writeFiles(dir, GOOD));
+    await importCsvFiles(db.sql, writeFiles(dir, GOOD));
     const bad = { units: GOOD.units.map((l) => l.replace('沾益区城市管理局', '改名')), items: [...GOOD.items, 'SX-009,某事项,市容环境,SJ-9999,D-CGJ,,'] };
-    await importCsvFiles(db.sequelize, writeFiles(dir, bad)).then(() => expect.fail('should be refused'), (err) => expect(err).to.be.instanceOf(ImportError));
+    await importCsvFiles(db.sql, writeFiles(dir, bad)).then(() => expect.fail('should be refused'), (err) => expect(err).to.be.instanceOf(ImportError));
     expect((await Unit.findOne({ where: { code: 'D-CGJ' } }))!.name).to.equal('沾益区城市管理局');
     expect(await counts()).to.deep.equal([5, 1, 2, 2]);
   });

@@ -16,7 +16,7 @@ describe('demo district', () => {
   after(() => db.close());
 
   it('given an empty database, when the demo is loaded, then it looks like a real district', async () => {
-    const result = await loadDemoData(db.sequelize, 'Demo@2026');
+    const result = await loadDemoData(db.sql, 'Demo@2026');
     expect(result.loaded).to.equal(true);
     expect(await Unit.count()).to.be.within(90, 110);
     for (const kind of ['centre', 'department', 'township', 'community']) {
@@ -50,7 +50,7 @@ describe('demo district', () => {
 
   it('given the demo already loaded, when loaded again, then nothing changes', async () => {
     const before = [await Unit.count(), await User.count(), await GovernanceItem.count()];
-    const again = await loadDemoData(db.sequelize, 'Demo@2026');
+    const again = await loadDemoData(db.sql, 'Demo@2026');
     expect(again.loaded).to.equal(false);
     expect(again.accounts).to.have.length(ROLES.length + 2);
     expect([await Unit.count(), await User.count(), await GovernanceItem.count()]).to.deep.equal(before);

@@ -11,7 +11,7 @@ export type Db = Awaited<ReturnType<typeof freshDatabase>>;
 /** A fresh database holding the demo district (units, grids, 59 event types, one account per role). */
 export async function demoDatabase(): Promise<Db> {
   const db = await freshDatabase();
-  await loadDemoData(db.sequelize, 'Demo@2026');
+  await loadDemoData(db.sql, 'Demo@2026');
   return db;
 }
 
