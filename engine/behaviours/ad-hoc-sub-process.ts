@@ -8,7 +8,7 @@ import type { ElementRow, JobRow } from '../runtime/rows.js';
 import { Incident, MI_BODY, type Run, type Vars } from '../runtime/run.js';
 import { terminate } from '../runtime/termination.js';
 import { localVariables, setLocal, setLocals, visible } from '../runtime/variables.js';
-import { openEventSubProcessSubscriptions } from './event-sub-process.js';
+import { planEventSubProcessSubscriptions } from './event-sub-process.js';
 import { prepareJobRow } from './service-task.js';
 
 /**
@@ -37,10 +37,11 @@ export async function prepareAdHocSubProcess(run: Run, el: ElementRow, node: Flo
   const spec = node.adHoc!;
   const ids = !node.job && spec.activeElementsCollection ? await activeElements(run, el, node, context) : [];
   const createJob = node.job ? await prepareJobRow(run, el, node.job, node.id, { ...context, adHocSubProcessElements: spec.elements }) : null;
+  const openSubscriptions = await planEventSubProcessSubscriptions(run, el, node, context);
   return async () => {
     await setLocal(run, el.key, el.instanceKey, 'adHocSubProcessElements', spec.elements);
     if (spec.outputCollection) await setLocal(run, el.key, el.instanceKey, spec.outputCollection, []);
-    await openEventSubProcessSubscriptions(run, el, node);
+    await openSubscriptions();
     await activateInner(run, el, ids.map((elementId) => ({ elementId })));
     if (createJob) await createJob();
   };

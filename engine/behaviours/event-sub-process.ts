@@ -14,16 +14,25 @@ import { visible } from '../runtime/variables.js';
  * belong to that scope.
  */
 
-/** Opens the start-event subscriptions of the scope's event sub-processes, as the scope becomes active. */
-export async function openEventSubProcessSubscriptions(run: Run, scope: ElementRow, node: FlowNode): Promise<void> {
-  if (!node.eventSubProcesses.length) return;
+/**
+ * Evaluates the start-event subscriptions of the scope's event sub-processes as the scope becomes active
+ * (`context`: the scope's variables with its input mappings) and returns the writes that open them. A failing
+ * expression (a correlation key, a timer) throws the Incident before anything is written, so the scope stays
+ * activating with its incident, as in Zeebe, and resolving it evaluates again.
+ */
+export async function planEventSubProcessSubscriptions(run: Run, scope: ElementRow, node: FlowNode, context?: Vars): Promise<Prepared> {
+  if (!node.eventSubProcesses.length) return async () => undefined;
   const model = (await run.definitionOf(scope)).model;
-  const context = await visible(run, scope.key);
+  const ctx = context ?? await visible(run, scope.key);
+  const opens: Array<() => Promise<void>> = [];
   for (const espId of node.eventSubProcesses) {
     const start = model.nodes[model.nodes[espId]!.startEvents[0]!]!;
-    const open = await planEventSubscription(run, scope, start, context, start.id);
-    if (open) await open();
+    const open = await planEventSubscription(run, scope, start, ctx, start.id);
+    if (open) opens.push(open);
   }
+  return async () => {
+    for (const open of opens) await open();
+  };
 }
 
 /** A start event of an event sub-process happened: an interrupting one ends the rest of the scope first. */
@@ -45,9 +54,10 @@ async function interruptScope(run: Run, scope: ElementRow): Promise<void> {
 }
 
 /** Activated: its own event sub-processes listen, and its start event runs with the trigger's variables. */
-export async function prepareEventSubProcess(run: Run, el: ElementRow, node: FlowNode): Promise<Prepared> {
+export async function prepareEventSubProcess(run: Run, el: ElementRow, node: FlowNode, context: Vars): Promise<Prepared> {
+  const openSubscriptions = await planEventSubProcessSubscriptions(run, el, node, context);
   return async () => {
-    await openEventSubProcessSubscriptions(run, el, node);
+    await openSubscriptions();
     const start = await run.newElement(el, node.startEvents[0]!, 'startEvent');
     if (el.data.triggerVariables) {
       start.data.triggerVariables = el.data.triggerVariables;

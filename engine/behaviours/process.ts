@@ -4,10 +4,11 @@ import { deleteInstanceVariables } from '../store/variables.js';
 import { closeSubscriptions } from '../runtime/event-subscriptions.js';
 import type { FlowNode } from '../model/types.js';
 import type { ElementRow, InstanceRow } from '../runtime/rows.js';
-import type { Definition, Run, Vars } from '../runtime/run.js';
+import { raiseIncident } from '../runtime/incidents.js';
+import { Incident, type Definition, type Run, type Vars } from '../runtime/run.js';
 import { localVariables, setLocal } from '../runtime/variables.js';
 import { returnToCaller } from './call-activity.js';
-import { openEventSubProcessSubscriptions } from './event-sub-process.js';
+import { planEventSubProcessSubscriptions } from './event-sub-process.js';
 import { startFromBufferedMessage } from './start-events.js';
 
 /**
@@ -39,25 +40,36 @@ export async function createInstance(run: Run, def: Definition, vars: Vars, star
     run.enqueue('activate', root.key);
     return key;
   }
-  await startProcess(run, root, processNode, start, triggerVars);
+  try {
+    await startProcess(run, root, processNode, start, triggerVars);
+  } catch (err) {
+    // Zeebe creates the instance and raises the incident on the process element (an event sub-process's
+    // correlation key or timer that cannot be evaluated); resolving it activates the process again
+    if (!(err instanceof Incident)) throw err;
+    root.data.processStart = triggerVars ? { startId: start, triggerVariables: triggerVars } : { startId: start };
+    await raiseIncident(run, root, 'activate', err);
+  }
   return key;
 }
 
 /** The process's start listeners completed: it starts at the start event it was created for. */
 export async function continueProcessStart(run: Run, root: ElementRow, processNode: FlowNode): Promise<void> {
   const { startId, triggerVariables } = root.data.processStart!;
+  // evaluated before anything changes: an incident here leaves the process activating, its listeners done
+  const openSubscriptions = await planEventSubProcessSubscriptions(run, root, processNode);
   delete root.data.processStart;
   delete root.data.listener;
   delete root.data.pending;
   root.state = 'ACTIVE';
   await run.saveElement(root);
-  await startProcess(run, root, processNode, startId, triggerVariables);
+  await startProcess(run, root, processNode, startId, triggerVariables, openSubscriptions);
 }
 
-async function startProcess(run: Run, root: ElementRow, processNode: FlowNode, start: string, triggerVars: Vars | undefined): Promise<void> {
+async function startProcess(run: Run, root: ElementRow, processNode: FlowNode, start: string, triggerVars: Vars | undefined, planned?: () => Promise<void>): Promise<void> {
+  const openSubscriptions = planned ?? await planEventSubProcessSubscriptions(run, root, processNode);
   const inst = await run.instance(root.instanceKey);
   await run.history(root, 'ELEMENT_ACTIVATED', { version: inst.version, parentInstanceKey: inst.parent_instance_key });
-  await openEventSubProcessSubscriptions(run, root, processNode);
+  await openSubscriptions();
   const startEl = await run.newElement(root, start, 'startEvent');
   if (triggerVars) startEl.data.triggerVariables = triggerVars;
   run.enqueue('activate', startEl.key);

@@ -84,11 +84,11 @@ function prepareBehaviour(run: Run, el: ElementRow, node: FlowNode, context: Var
     case 'intermediateThrowEvent': case 'endEvent':
       return prepareThrowEvent(run, el, node, context);
     case 'subProcess':
-      return prepareSubProcess(run, el, node);
+      return prepareSubProcess(run, el, node, context);
     case 'adHocSubProcess':
       return prepareAdHocSubProcess(run, el, node, context);
     case 'eventSubProcess':
-      return prepareEventSubProcess(run, el, node);
+      return prepareEventSubProcess(run, el, node, context);
     case 'callActivity':
       return prepareCallActivity(run, el, node, context);
     default:

@@ -2,6 +2,21 @@ import { expect } from 'chai';
 import {
   activeElements, completedPath, deploy, HOUR, jobsOf, oneJob, openTestEngine, terminated, type TestEngine,
 } from './support/harness.js';
+import { chain, definitions, processElement } from './support/bpmn-xml.js';
+
+/** A message event sub-process (correlation key `= orderId`) in the process, or in an embedded sub-process `inner`. */
+function keyedEventSubProcess(id: string, where: 'process' | 'subProcess'): string {
+  const esp = '<bpmn:subProcess id="esp" triggeredByEvent="true">'
+    + chain('<bpmn:startEvent id="esp_start" isInterrupting="false"><bpmn:messageEventDefinition messageRef="m_cancel" /></bpmn:startEvent>', '<bpmn:endEvent id="esp_end" />')
+    + '</bpmn:subProcess>';
+  const work = '<bpmn:serviceTask id="work"><bpmn:extensionElements><zeebe:taskDefinition type="esp-work" /></bpmn:extensionElements></bpmn:serviceTask>';
+  const body = where === 'process'
+    ? chain('<bpmn:startEvent id="start" />', work, '<bpmn:endEvent id="end" />') + esp
+    : chain('<bpmn:startEvent id="start" />', `<bpmn:subProcess id="inner">${chain('<bpmn:startEvent id="inner_start" />', work, '<bpmn:endEvent id="inner_end" />')}${esp}</bpmn:subProcess>`, '<bpmn:endEvent id="end" />')
+      + '<bpmn:boundaryEvent id="reminder" attachedToRef="inner" cancelActivity="false"><bpmn:timerEventDefinition><bpmn:timeDuration>PT1H</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>';
+  const message = '<bpmn:message id="m_cancel" name="cancel"><bpmn:extensionElements><zeebe:subscription correlationKey="= orderId" /></bpmn:extensionElements></bpmn:message>';
+  return definitions(id, processElement(id, body) + message);
+}
 
 async function elementKey(t: TestEngine, processInstanceKey: string, elementId: string): Promise<string> {
   const found = (await t.engine.listElementInstances(processInstanceKey)).filter((e) => e.elementId === elementId);
@@ -155,6 +170,45 @@ describe('engine / scopes: embedded and event sub-processes', () => {
       expect(incidents.map((i) => [i.errorType, i.elementId])).to.deep.equal([['UNHANDLED_ERROR_EVENT', 'pay']]);
       expect(await t.engine.listJobs({ processInstanceKey, type: 'notify-customer' })).to.have.length(0);
       expect(await activeElements(t.engine, processInstanceKey)).to.deep.equal(['pay']);
+    });
+
+    it('given a message event sub-process whose correlation key is missing, when the instance is created, then it is created with an EXTRACT_VALUE_ERROR incident on the process, and resolving it after setting the key starts the flow', async () => {
+      await t.engine.deploy([{ name: 'esp-key.bpmn', xml: keyedEventSubProcess('esp_key', 'process') }]);
+      const { processInstanceKey } = await t.engine.createInstance({ bpmnProcessId: 'esp_key' });
+
+      const [incident, ...more] = await t.engine.listIncidents({ processInstanceKey });
+      expect(more).to.deep.equal([]);
+      expect([incident!.elementId, incident!.errorType]).to.deep.equal(['esp_key', 'EXTRACT_VALUE_ERROR']);
+      expect(incident!.errorMessage).to.contain('correlation key of esp_start');
+      expect(await activeElements(t.engine, processInstanceKey)).to.deep.equal([]);
+      expect(await t.engine.listSubscriptions(processInstanceKey)).to.deep.equal([]);
+
+      await t.engine.setVariables(processInstanceKey, { orderId: 'o-7' });
+      await t.engine.resolveIncident(incident!.incidentKey);
+      expect(await activeElements(t.engine, processInstanceKey)).to.deep.equal(['work']);
+      expect((await t.engine.listSubscriptions(processInstanceKey)).map((s) => [s.elementId, s.correlationKey])).to.deep.equal([['esp_start', 'o-7']]);
+      await t.engine.completeJob((await oneJob(t.engine, 'esp-work')).key);
+      expect((await t.engine.getInstance(processInstanceKey))!.state).to.equal('COMPLETED');
+    });
+
+    it('given an embedded sub-process whose event sub-process has a missing correlation key, when it is entered, then the incident is on the sub-process with nothing inside or on it started, and resolving it runs the sub-process once with one boundary timer', async () => {
+      await t.engine.deploy([{ name: 'esp-key-inner.bpmn', xml: keyedEventSubProcess('esp_key_inner', 'subProcess') }]);
+      const { processInstanceKey } = await t.engine.createInstance({ bpmnProcessId: 'esp_key_inner' });
+
+      const [incident] = await t.engine.listIncidents({ processInstanceKey });
+      expect([incident!.elementId, incident!.errorType]).to.deep.equal(['inner', 'EXTRACT_VALUE_ERROR']);
+      expect(await activeElements(t.engine, processInstanceKey)).to.deep.equal(['inner']);
+      expect(await t.engine.listSubscriptions(processInstanceKey)).to.deep.equal([]);
+      expect(await t.engine.listTimers({ processInstanceKey }), 'the boundary timer waits for the activation').to.deep.equal([]);
+
+      await t.engine.setVariables(processInstanceKey, { orderId: 'o-8' });
+      await t.engine.resolveIncident(incident!.incidentKey);
+      expect(await activeElements(t.engine, processInstanceKey)).to.deep.equal(['inner', 'work']);
+      expect(await t.engine.listSubscriptions(processInstanceKey)).to.have.length(1);
+      expect(await t.engine.listTimers({ processInstanceKey }), 'one boundary timer').to.have.length(1);
+      await t.engine.completeJob((await oneJob(t.engine, 'esp-work')).key);
+      expect((await t.engine.getInstance(processInstanceKey))!.state).to.equal('COMPLETED');
+      expect((await completedPath(t.engine, processInstanceKey)).filter((id) => id === 'inner')).to.have.length(1);
     });
 
     it('given a non-interrupting escalation event sub-process, when the flow throws the escalation, then the handler runs and the main flow continues', async () => {
