@@ -1,7 +1,6 @@
 import { Router, type Request } from 'express';
 import { readCase } from '../../domain/cases/case-detail.js';
-import { HANDLING_TASKS, offersRedispatch } from '../../domain/cases/order-redispatch.js';
-import { Case } from '../../db/models/index.js';
+import { redispatchOffered } from '../../domain/cases/order-redispatch.js';
 import { claimTask, completeTask, getTask, listTasks, unclaimTask, type TaskFilter } from '../../domain/inbox/tasks.js';
 import type { WorkflowEngine } from '../../port/workflow-engine.js';
 import { actorOf, requireAuth } from '../auth/middleware.js';
@@ -44,8 +43,7 @@ export function taskRoutes(port: WorkflowEngine): Router {
     const caseDetail = found.caseId ? await readCase(actor, found.caseId).catch(() => null) : null;
     // the centre's 改派 is offered beside a unit's open task of a case whose process has it
     const centre = actor.role === 'operator' || actor.role === 'admin';
-    const row = centre && caseDetail && found.task.state === 'created' ? await Case.findByPk(caseDetail.id, { attributes: ['id', 'status', 'processId'] }) : null;
-    const redispatchable = !!row && offersRedispatch(row) && HANDLING_TASKS.includes(found.task.elementId);
+    const redispatchable = centre && !!caseDetail && found.task.state === 'created' && (await redispatchOffered(caseDetail.id, found.task.elementId));
     res.json({ task: found.task, form: found.form, case: caseDetail, variables: found.variables, redispatchable });
   });
   const key = (req: Request) => String(req.params['key']);

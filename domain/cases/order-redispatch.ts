@@ -4,13 +4,13 @@
  * records the 改派 and starts handling again at the new unit with a fresh deadline); this checks first, so a
  * refusal changes nothing, and notes who ordered it and why.
  */
-import { Op } from 'sequelize';
-import { Case, InboxTask, Unit } from '../../db/models/index.js';
+import { appSql } from '../../db/sql/current.js';
 import { MESSAGES, REDISPATCH_PROCESSES } from '../../processes/contract.js';
 import type { WorkflowEngine } from '../../port/workflow-engine.js';
 import type { Actor } from '../auth/sessions.js';
 import { DomainError } from '../shared/errors.js';
 import { noteOnCase, REDISPATCHABLE_STATUSES } from './case-actions.js';
+import { readCaseRecord, type CaseRecord } from './case-records.js';
 
 /** The user tasks of `case-handling`: one of them is open while the unit has the case (处置, or a review of its request). */
 export const HANDLING_TASKS: readonly string[] = ['handle', 'returnReview', 'extensionReview', 'shelveReview'];
@@ -19,14 +19,21 @@ export interface RedispatchOrder { unitCode: string; reason: string }
 export interface RedispatchOrdered { caseNo: string; unitCode: string; unitName: string; previousUnitCode: string | null }
 
 /** May the centre offer 改派 on this case now (its status and its process; the open task is checked on ordering)? */
-export function offersRedispatch(c: Pick<Case, 'status' | 'processId'>): boolean {
+export function offersRedispatch(c: Pick<CaseRecord, 'status' | 'processId'>): boolean {
   return REDISPATCHABLE_STATUSES.includes(c.status) && !!c.processId && (REDISPATCH_PROCESSES as readonly string[]).includes(c.processId);
 }
 
+/** Is 改派 offered beside this open task (one of the handling tasks) of this case? */
+export async function redispatchOffered(caseId: string, elementId: string): Promise<boolean> {
+  const c = await appSql().selectFrom('cases').select(['id', 'status', 'processId']).where('id', '=', caseId).executeTakeFirst();
+  return !!c && offersRedispatch({ ...c, status: c.status as CaseRecord['status'] }) && HANDLING_TASKS.includes(elementId);
+}
+
 export async function orderRedispatch(port: WorkflowEngine, actor: Actor, caseId: string, order: RedispatchOrder): Promise<RedispatchOrdered> {
-  const c = await Case.findByPk(caseId);
+  const q = appSql();
+  const c = await readCaseRecord(caseId);
   if (!c) throw new DomainError('NOT_FOUND', `case ${caseId} not found`, { apiCode: 'case_not_found' });
-  const unit = await Unit.findOne({ where: { code: order.unitCode } });
+  const unit = await q.selectFrom('units').select(['id', 'code', 'name', 'active']).where('code', '=', order.unitCode).limit(1).executeTakeFirst();
   if (!unit || unit.active === false) throw new DomainError('INVALID_ARGUMENT', `unknown unit ${order.unitCode}`, { apiCode: 'unknown_unit' });
   if (!REDISPATCHABLE_STATUSES.includes(c.status)) {
     throw new DomainError('CONFLICT', `case ${c.caseNo} is ${c.status}: only a case a unit is handling can be re-dispatched`, { apiCode: 'not_redispatchable' });
@@ -36,9 +43,10 @@ export async function orderRedispatch(port: WorkflowEngine, actor: Actor, caseId
   }
   if (c.unitId === unit.id) throw new DomainError('CONFLICT', `case ${c.caseNo} is already with ${unit.name}`, { apiCode: 'same_unit' });
   // the handling must be waiting on a person: between two steps (a job running) the message would find no one
-  const open = await InboxTask.findOne({ where: { caseId: c.id, state: 'created', elementId: { [Op.in]: [...HANDLING_TASKS] } } });
+  const open = await q.selectFrom('inbox_tasks').select('userTaskKey').where('caseId', '=', c.id).where('state', '=', 'created').where('elementId', 'in', [...HANDLING_TASKS])
+    .limit(1).executeTakeFirst();
   if (!open) throw new DomainError('CONFLICT', `case ${c.caseNo} has no open handling task right now`, { apiCode: 'not_redispatchable' });
-  const previous = c.unitId ? await Unit.findByPk(c.unitId, { attributes: ['id', 'code', 'name'] }) : null;
+  const previous = c.unitId ? await q.selectFrom('units').select(['id', 'code', 'name']).where('id', '=', c.unitId).executeTakeFirst() : null;
   // no buffering: a message that finds no handling must not move a later one
   await port.publishMessage({
     name: MESSAGES.caseRedispatch.name, correlationKey: c.id, timeToLiveMs: 0,

@@ -1,26 +1,43 @@
-import { QueryTypes, type Transaction } from 'sequelize';
-import { Case, Evaluation } from '../../db/models/index.js';
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import { appSql, type Tx } from '../../db/sql/current.js';
+import type { Tables } from '../../db/sql/schema.js';
 import { type EvaluationScope } from '../../db/vocabulary.js';
 import { changeCase, type CaseChange, type ChangeContext } from '../cases/change-case.js';
 import { localDay, monthPeriod } from '../shared/local-time.js';
 import { DomainError } from '../shared/errors.js';
 import { DEFAULT_WEIGHTS, caseMetrics, evaluateCounts, type CohortCounts, type CohortEvaluation, type Weights } from './metrics.js';
 
-/** Keeps one evaluation row per (scope, case) or (scope, unit, period): recomputing overwrites it. */
+interface EvaluationKey { scope: EvaluationScope; caseId: string | null; unitId: number | null; periodStart: Date | null; periodEnd: Date | null }
+
+/** The key's columns equal, a null one IS NULL. */
+function sameKey(eb: ExpressionBuilder<Tables, 'evaluations'>, key: EvaluationKey): Expression<SqlBool> {
+  const on = eb as unknown as ExpressionBuilder<Record<string, Record<string, unknown>>, string>;
+  return on.and(Object.entries(key).map(([column, value]) => (value === null ? on(column, 'is', null) : on(column, '=', value))));
+}
+
+/**
+ * Keeps one evaluation row per (scope, case) or (scope, unit, period): recomputing overwrites it — and
+ * leaves it untouched (its updated_at too) when nothing differs, as the model's save did.
+ */
 async function upsertEvaluation(
-  key: { scope: EvaluationScope; caseId: string | null; unitId: number | null; periodStart: Date | null; periodEnd: Date | null },
+  key: EvaluationKey,
   values: { metrics: Record<string, number | null>; score: number | null; category?: string | null },
-  transaction?: Transaction,
-): Promise<Evaluation> {
-  const t = transaction ? { transaction } : {};
-  const existing = await Evaluation.findOne({ where: key, ...t });
+  transaction?: Tx,
+): Promise<void> {
+  const q = appSql(transaction);
+  const metrics = JSON.stringify(values.metrics);
+  const now = new Date();
+  const existing = await q.selectFrom('evaluations').select(['id', 'metrics', 'score', 'category']).where((eb) => sameKey(eb, key)).limit(1).executeTakeFirst();
   if (existing) {
-    existing.metrics = values.metrics;
-    existing.score = values.score;
-    if (values.category !== undefined) existing.category = values.category;
-    return existing.save(t);
+    const changed = {
+      ...(existing.metrics !== metrics ? { metrics } : {}),
+      ...(existing.score !== values.score ? { score: values.score } : {}),
+      ...(values.category !== undefined && existing.category !== values.category ? { category: values.category } : {}),
+    };
+    if (Object.keys(changed).length) await q.updateTable('evaluations').set({ ...changed, updatedAt: now }).where('id', '=', existing.id).execute();
+    return;
   }
-  return Evaluation.create({ ...key, ...values }, t);
+  await q.insertInto('evaluations').values({ ...key, metrics, score: values.score, category: values.category ?? null, createdAt: now, updatedAt: now }).execute();
 }
 
 /**
@@ -42,14 +59,12 @@ export interface GroupEvaluation extends CohortEvaluation {
   group: string;
 }
 
-/** The counters of CohortCounts as the evaluation rollup names its columns. */
-const COUNTER_COLUMNS: Record<keyof CohortCounts, string> = {
-  reported: 'reported', filed: 'filed', dispatched: 'dispatched', dispatchedOnTime: 'dispatched_on_time', handled: 'handled',
-  handledOnTime: 'handled_on_time', shelved: 'shelved', closed: 'closed', closedOnTime: 'closed_on_time', reworked: 'reworked',
-  reworkTimes: 'rework_times', extended: 'extended', returned: 'returned', responded: 'responded', rated: 'rated',
-  resolved: 'resolved', satisfied: 'satisfied',
-};
-const GROUP_COLUMN: Record<GroupBy, string> = { unit: 'unit_id', township: 'township_id', category: 'category', district: "'all'" };
+/** The counters of CohortCounts: the evaluation rollup's columns have their names. */
+const COUNTERS: ReadonlyArray<keyof CohortCounts & keyof Tables['case_month_counts']> = [
+  'reported', 'filed', 'dispatched', 'dispatchedOnTime', 'handled', 'handledOnTime', 'shelved', 'closed', 'closedOnTime', 'reworked',
+  'reworkTimes', 'extended', 'returned', 'responded', 'rated', 'resolved', 'satisfied',
+];
+const GROUP_COLUMN: Record<GroupBy, 'unitId' | 'townshipId' | 'category' | null> = { unit: 'unitId', township: 'townshipId', category: 'category', district: null };
 
 /** The local month `[from, to)` is, or an error: the evaluation rollup counts whole months. */
 function monthOf(from: Date, to: Date): string {
@@ -70,15 +85,14 @@ function monthOf(from: Date, to: Date): string {
  */
 export async function evaluatePeriod(options: { groupBy: GroupBy; from: Date; to: Date; weights?: Weights; store?: boolean }): Promise<GroupEvaluation[]> {
   const month = monthOf(options.from, options.to);
-  const columns = Object.entries(COUNTER_COLUMNS);
-  const rows = await Case.sequelize!.query<Record<string, unknown>>(
-    `SELECT ${GROUP_COLUMN[options.groupBy]} AS grp, ${columns.map(([, c]) => `SUM(${c}) AS ${c}`).join(', ')} FROM case_month_counts WHERE month = ? GROUP BY 1`,
-    { type: QueryTypes.SELECT, replacements: [month] },
-  );
+  const column = GROUP_COLUMN[options.groupBy];
+  const rows: Array<Record<string, unknown>> = await appSql().selectFrom('case_month_counts')
+    .select((eb) => [column === null ? sql<string>`'all'`.as('grp') : eb.ref(column).as('grp'), ...COUNTERS.map((c) => eb.fn.sum(c).as(c))])
+    .where('month', '=', month).groupBy(sql`1`).execute();
   const groupOf = (v: unknown) => (v === null || v === '' || v === 0 || v === '0' ? 'none' : String(v));
   const results = rows
     .filter((r) => Number(r['reported']) > 0)
-    .map((r) => ({ group: groupOf(r['grp']), counts: Object.fromEntries(columns.map(([k, c]) => [k, Number(r[c])])) as unknown as CohortCounts }))
+    .map((r) => ({ group: groupOf(r['grp']), counts: Object.fromEntries(COUNTERS.map((c) => [c, Number(r[c])])) as unknown as CohortCounts }))
     .sort((a, b) => a.group.localeCompare(b.group, 'en', { numeric: true }))
     .map(({ group, counts }) => ({ group, ...evaluateCounts(counts, options.weights ?? DEFAULT_WEIGHTS) }));
   if (options.store && (options.groupBy === 'unit' || options.groupBy === 'township')) {

@@ -1,8 +1,10 @@
-import { Op } from 'sequelize';
-import { AuditRecord, Case, CaseEvent, CaseInstance, OutboxMessage } from '../../db/models/index.js';
+import type { Selectable } from 'kysely';
+import { appSql } from '../../db/sql/current.js';
+import type { AuditLogTable, CaseEventsTable, NotificationOutboxTable } from '../../db/sql/schema.js';
 import { PHONE_ROLES, maskPhone } from '../auth/access.js';
 import type { Actor } from '../auth/sessions.js';
 import { readCase, type CaseDetail } from '../cases/case-detail.js';
+import { readCaseRecord, type CaseRecord } from '../cases/case-records.js';
 import type { WorkflowEngine } from '../../port/workflow-engine.js';
 import { caseStory, type CaseStory } from './case-story.js';
 import { highlightsOf, type Highlights } from './highlights.js';
@@ -26,26 +28,37 @@ export interface CaseHistory {
   names: HistoryNames;
 }
 
+/** A stored engine event (case_events), its detail parsed from the JSON text. */
+export type CaseEventRecord = Omit<Selectable<CaseEventsTable>, 'detail'> & { detail: Record<string, unknown> | null };
+/** The parts of an audit record (audit_log) a timeline shows, its detail parsed. */
+export type AuditEntryRecord = Pick<Selectable<AuditLogTable>, 'id' | 'action' | 'actor' | 'actorRole' | 'createdAt'> & { detail: Record<string, unknown> | null };
+export type OutboxMessageRecord = Selectable<NotificationOutboxTable>;
+
+const parsed = (text: string | null): Record<string, unknown> | null => (typeof text === 'string' ? (JSON.parse(text) as Record<string, unknown>) : null);
+export const caseEventRecord = (row: Selectable<CaseEventsTable>): CaseEventRecord => ({ ...row, detail: parsed(row.detail) });
+export const auditEntryRecord = <R extends { detail: string | null }>(row: R): Omit<R, 'detail'> & { detail: Record<string, unknown> | null } => ({ ...row, detail: parsed(row.detail) });
+
 /**
  * Every instance of a case: its own, the ones intake and the inbox mapped to it, and — following the
  * parent links stored with each called instance's root activation — the ones they called. Events
  * stored before their case was known get it now.
  */
-export async function instancesOf(c: Case): Promise<string[]> {
+export async function instancesOf(c: Pick<CaseRecord, 'id' | 'processInstanceKey'>): Promise<string[]> {
+  const q = appSql();
   const keys = new Set<string>();
   if (c.processInstanceKey) keys.add(c.processInstanceKey);
-  for (const m of await CaseInstance.findAll({ where: { caseId: c.id }, attributes: ['processInstanceKey'] })) keys.add(m.processInstanceKey);
-  for (const e of await CaseEvent.findAll({ where: { caseId: c.id }, attributes: ['processInstanceKey'], group: ['processInstanceKey'] })) keys.add(e.processInstanceKey);
+  for (const m of await q.selectFrom('case_instances').select('processInstanceKey').where('caseId', '=', c.id).execute()) keys.add(m.processInstanceKey);
+  for (const e of await q.selectFrom('case_events').select('processInstanceKey').where('caseId', '=', c.id).groupBy('processInstanceKey').execute()) keys.add(e.processInstanceKey);
   let frontier = [...keys];
   for (let depth = 0; frontier.length && depth < 10; depth++) {
-    const children = await CaseEvent.findAll({ where: { parentInstanceKey: frontier }, attributes: ['processInstanceKey'] });
+    const children = await q.selectFrom('case_events').select('processInstanceKey').where('parentInstanceKey', 'in', frontier).execute();
     frontier = children.map((ch) => ch.processInstanceKey).filter((k) => !keys.has(k));
     for (const k of frontier) keys.add(k);
   }
   // events that arrived before their case was known get it now; looked for first, so a read writes only when needed
   // (on SQLite a write waits for the one writer's turn, behind intake)
-  if (keys.size && (await CaseEvent.findOne({ where: { processInstanceKey: [...keys], caseId: null }, attributes: ['id'] }))) {
-    await CaseEvent.update({ caseId: c.id }, { where: { processInstanceKey: [...keys], caseId: null } });
+  if (keys.size && (await q.selectFrom('case_events').select('id').where('processInstanceKey', 'in', [...keys]).where('caseId', 'is', null).limit(1).executeTakeFirst())) {
+    await q.updateTable('case_events').set({ caseId: c.id }).where('processInstanceKey', 'in', [...keys]).where('caseId', 'is', null).execute();
   }
   return [...keys];
 }
@@ -57,7 +70,7 @@ export const KIND_ORDER: Record<TimelineEntry['kind'], number> = { element: 0, v
 const recipientFor = (actor: Actor, recipient: string) => (/^\+?[0-9 -]{7,20}$/.test(recipient) && !PHONE_ROLES.includes(actor.role) ? maskPhone(recipient)! : recipient);
 
 /** An engine event's element entry, and the entry of the variables it completed with (if any). */
-export function eventEntries(e: CaseEvent): { element: TimelineEntry; variables: (TimelineEntry & { kind: 'variables' }) | null } {
+export function eventEntries(e: CaseEventRecord): { element: TimelineEntry; variables: (TimelineEntry & { kind: 'variables' }) | null } {
   const { variables, ...rest } = e.detail ?? {};
   const at = e.at.toISOString();
   const element: TimelineEntry = {
@@ -71,11 +84,11 @@ export function eventEntries(e: CaseEvent): { element: TimelineEntry; variables:
   };
 }
 
-export function actionEntry(a: AuditRecord): TimelineEntry {
+export function actionEntry(a: AuditEntryRecord): TimelineEntry {
   return { at: a.createdAt.toISOString(), kind: 'action', auditId: a.id, action: a.action, actor: a.actor, actorRole: a.actorRole ?? null, detail: a.detail ?? null };
 }
 
-export function notificationEntry(actor: Actor, m: OutboxMessage): TimelineEntry {
+export function notificationEntry(actor: Actor, m: OutboxMessageRecord): TimelineEntry {
   return {
     at: m.createdAt.toISOString(), kind: 'notification', id: m.id, channel: m.channel, recipient: recipientFor(actor, m.recipient),
     subject: m.subject, body: m.body, status: m.status, sentAt: m.sentAt ? m.sentAt.toISOString() : null,
@@ -90,12 +103,13 @@ export function notificationEntry(actor: Actor, m: OutboxMessage): TimelineEntry
  */
 export async function caseHistory(actor: Actor, caseId: string, port: WorkflowEngine | null = null): Promise<CaseHistory> {
   const detail = await readCase(actor, caseId);
-  const c = (await Case.findByPk(detail.id))!;
+  const c = (await readCaseRecord(detail.id))!;
   const instances = await instancesOf(c);
+  const q = appSql();
   const [events, audits, messages] = await Promise.all([
-    instances.length ? CaseEvent.findAll({ where: { processInstanceKey: { [Op.in]: instances } }, order: [['at', 'ASC'], ['id', 'ASC']] }) : [],
-    AuditRecord.findAll({ where: { caseId: c.id }, order: [['id', 'ASC']] }),
-    OutboxMessage.findAll({ where: { caseId: c.id }, order: [['id', 'ASC']] }),
+    instances.length ? q.selectFrom('case_events').selectAll().where('processInstanceKey', 'in', instances).orderBy('at', 'asc').orderBy('id', 'asc').execute().then((rows) => rows.map(caseEventRecord)) : [],
+    q.selectFrom('audit_log').selectAll().where('caseId', '=', c.id).orderBy('id', 'asc').execute().then((rows) => rows.map(auditEntryRecord)),
+    q.selectFrom('notification_outbox').selectAll().where('caseId', '=', c.id).orderBy('id', 'asc').execute(),
   ]);
   const timeline: TimelineEntry[] = [];
   const variablesByElement: Record<string, Record<string, unknown>> = {};

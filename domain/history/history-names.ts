@@ -1,4 +1,4 @@
-import { Unit, User } from '../../db/models/index.js';
+import { appSql } from '../../db/sql/current.js';
 import type { WorkflowEngine } from '../../port/workflow-engine.js';
 import type { TimelineEntry } from './case-history.js';
 import { diagramXml } from './process-diagram.js';
@@ -45,8 +45,8 @@ export async function historyNames(timeline: readonly TimelineEntry[], unitCodes
     }
   }
   const [users, units] = await Promise.all([
-    logins.size ? User.findAll({ where: { username: [...logins] }, attributes: ['username', 'displayName', 'role'] }) : [],
-    codes.size ? Unit.findAll({ where: { code: [...codes] }, attributes: ['code', 'name'] }) : [],
+    logins.size ? appSql().selectFrom('users').select(['username', 'displayName', 'role']).where('username', 'in', [...logins]).execute() : [],
+    codes.size ? appSql().selectFrom('units').select(['code', 'name']).where('code', 'in', [...codes]).execute() : [],
   ]);
   const elements: HistoryNames['elements'] = {};
   if (port) {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { Op } from 'sequelize';
-import { CaseEvent } from '../../db/models/index.js';
-import { insertRows, type Row } from '../../db/rows.js';
+import type { Insertable } from 'kysely';
+import { appDialect, appSql } from '../../db/sql/current.js';
+import type { CaseEventsTable } from '../../db/sql/schema.js';
 import type { EngineEvent, WorkflowEngine } from '../../port/workflow-engine.js';
 import { caseOfInstance } from '../inbox/sync.js';
 import { rememberInstance } from '../intake/file-case.js';
@@ -41,7 +41,7 @@ async function caseOf(e: ElementEvent, parent: string | null): Promise<string | 
   let caseId = await caseOfInstance(e.processInstanceKey);
   if (!caseId) {
     const parentKey = parent
-      ?? (await CaseEvent.findOne({ where: { processInstanceKey: e.processInstanceKey, parentInstanceKey: { [Op.ne]: null } }, attributes: ['parentInstanceKey'] }))?.parentInstanceKey
+      ?? (await appSql().selectFrom('case_events').select('parentInstanceKey').where('processInstanceKey', '=', e.processInstanceKey).where('parentInstanceKey', 'is not', null).limit(1).executeTakeFirst())?.parentInstanceKey
       ?? null;
     if (parentKey) {
       caseId = knownCaseOf(parentKey) ?? (await caseOfInstance(parentKey));
@@ -63,7 +63,7 @@ export async function recordEngineEvent(event: EngineEvent): Promise<void> {
  * here; one INSERT per event was a dozen commits per case for SQLite's one writer under intake load.
  */
 export async function recordEngineEvents(events: EngineEvent[]): Promise<void> {
-  const rows: Row[] = [];
+  const rows: Array<Insertable<CaseEventsTable>> = [];
   const createdAt = new Date();
   for (const event of events) {
     if (event.kind !== 'element') continue;
@@ -71,14 +71,18 @@ export async function recordEngineEvents(events: EngineEvent[]): Promise<void> {
     // in order: a called instance's case comes from its parent, seen earlier in the same batch
     const caseId = await caseOf(event, parent);
     rows.push({
-      event_key: eventKeyOf(event), case_id: caseId, process_instance_key: event.processInstanceKey, parent_instance_key: parent,
-      element_instance_key: event.elementInstanceKey, element_id: event.elementId.slice(0, 128), element_type: event.elementType?.slice(0, 48) ?? null,
-      bpmn_process_id: event.bpmnProcessId?.slice(0, 128) ?? null, intent: event.intent, at: new Date(event.at),
-      detail: event.detail ? JSON.stringify(event.detail) : null, created_at: createdAt,
+      eventKey: eventKeyOf(event), caseId, processInstanceKey: event.processInstanceKey, parentInstanceKey: parent,
+      elementInstanceKey: event.elementInstanceKey, elementId: event.elementId.slice(0, 128), elementType: event.elementType?.slice(0, 48) ?? null,
+      bpmnProcessId: event.bpmnProcessId?.slice(0, 128) ?? null, intent: event.intent, at: new Date(event.at),
+      detail: event.detail ? JSON.stringify(event.detail) : null, createdAt,
     });
   }
-  // plain multi-row INSERTs rather than bulkCreate, which builds and validates a model per event (db/rows.ts)
-  await insertRows(CaseEvent.sequelize!, 'case_events', rows, { ignoreDuplicates: true });
+  // multi-row INSERTs of at most 250 rows (well under both databases' bound-value limits); a redelivered event is skipped
+  const q = appSql();
+  for (let from = 0; from < rows.length; from += 250) {
+    const insert = appDialect() === 'sqlite' ? q.insertInto('case_events').orIgnore() : q.insertInto('case_events').ignore();
+    await insert.values(rows.slice(from, from + 250)).execute();
+  }
 }
 
 /** Keeps `case_events` filled from the port for as long as the subscription is open. */

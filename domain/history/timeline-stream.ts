@@ -1,23 +1,24 @@
-import { Op, type WhereOptions } from 'sequelize';
-import { AuditRecord, Case, CaseEvent, OutboxMessage } from '../../db/models/index.js';
+import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
+import { appSql } from '../../db/sql/current.js';
 import type { Actor } from '../auth/sessions.js';
 import { readCase } from '../cases/case-detail.js';
-import { KIND_ORDER, actionEntry, eventEntries, instancesOf, notificationEntry, type TimelineEntry } from './case-history.js';
+import { readCaseRecord } from '../cases/case-records.js';
+import { KIND_ORDER, actionEntry, auditEntryRecord, caseEventRecord, eventEntries, instancesOf, notificationEntry, type TimelineEntry } from './case-history.js';
 
 /**
  * A case's timeline in caseHistory's order, read a batch at a time for the CSV export: the case's
  * engine events, audit records and notifications are each read by keyset on (time, id) and merged,
  * so a long-running case (years of reminders, a camera case with thousands of merged repeats) is
- * never in memory at once. Rows per read: an instance is built per row, so a read stays a few ms.
+ * never in memory at once. Rows per read: a batch's rows are converted (dates, JSON), so a read stays a few ms.
  */
 export const TIMELINE_BATCH = 200;
 
 interface Cursor { at: Date; id: string }
 
 /** rows after the cursor in (time, id) order: a later instant, or the same instant and a later id */
-function after(attribute: 'at' | 'createdAt', cursor: Cursor | null): WhereOptions {
-  if (!cursor) return {};
-  return { [Op.or]: [{ [attribute]: { [Op.gt]: cursor.at } }, { [attribute]: cursor.at, id: { [Op.gt]: cursor.id } }] };
+function after<DB, TB extends keyof DB>(eb: ExpressionBuilder<DB, TB>, attribute: 'at' | 'createdAt', cursor: Cursor): Expression<SqlBool> {
+  const on = eb as unknown as ExpressionBuilder<Record<string, Record<string, unknown>>, string>;
+  return on.or([on(attribute, '>', cursor.at), on.and([on(attribute, '=', cursor.at), on('id', '>', cursor.id)])]);
 }
 
 async function* keyset<T extends { id: string }>(read: (after: Cursor | null) => Promise<T[]>, timeOf: (row: T) => Date, batchSize: number): AsyncGenerator<T[]> {
@@ -41,7 +42,8 @@ async function* engineEntries(instances: string[], batchSize: number): AsyncGene
   interface Instant { at: string; elements: TimelineEntry[]; variables: TimelineEntry[] }
   const held: { instant: Instant | null } = { instant: null };
   const rows = keyset(
-    (cursor) => CaseEvent.findAll({ where: { [Op.and]: [{ processInstanceKey: { [Op.in]: instances } }, after('at', cursor)] }, order: [['at', 'ASC'], ['id', 'ASC']], limit: batchSize }),
+    (cursor) => appSql().selectFrom('case_events').selectAll().where('processInstanceKey', 'in', instances).$if(cursor !== null, (w) => w.where((eb) => after(eb, 'at', cursor!)))
+      .orderBy('at', 'asc').orderBy('id', 'asc').limit(batchSize).execute().then((rows) => rows.map(caseEventRecord)),
     (e) => e.at, batchSize,
   );
   for await (const batch of rows) {
@@ -63,7 +65,8 @@ async function* engineEntries(instances: string[], batchSize: number): AsyncGene
 
 async function* actionEntries(caseId: string, batchSize: number): AsyncGenerator<TimelineEntry[]> {
   const rows = keyset(
-    (cursor) => AuditRecord.findAll({ where: { [Op.and]: [{ caseId }, after('createdAt', cursor)] }, order: [['createdAt', 'ASC'], ['id', 'ASC']], limit: batchSize }),
+    (cursor) => appSql().selectFrom('audit_log').selectAll().where('caseId', '=', caseId).$if(cursor !== null, (w) => w.where((eb) => after(eb, 'createdAt', cursor!)))
+      .orderBy('createdAt', 'asc').orderBy('id', 'asc').limit(batchSize).execute().then((rows) => rows.map(auditEntryRecord)),
     (a) => a.createdAt, batchSize,
   );
   for await (const batch of rows) yield batch.map(actionEntry);
@@ -71,7 +74,8 @@ async function* actionEntries(caseId: string, batchSize: number): AsyncGenerator
 
 async function* notificationEntries(actor: Actor, caseId: string, batchSize: number): AsyncGenerator<TimelineEntry[]> {
   const rows = keyset(
-    (cursor) => OutboxMessage.findAll({ where: { [Op.and]: [{ caseId }, after('createdAt', cursor)] }, order: [['createdAt', 'ASC'], ['id', 'ASC']], limit: batchSize }),
+    (cursor) => appSql().selectFrom('notification_outbox').selectAll().where('caseId', '=', caseId).$if(cursor !== null, (w) => w.where((eb) => after(eb, 'createdAt', cursor!)))
+      .orderBy('createdAt', 'asc').orderBy('id', 'asc').limit(batchSize).execute(),
     (m) => m.createdAt, batchSize,
   );
   for await (const batch of rows) yield batch.map((m) => notificationEntry(actor, m));
@@ -121,7 +125,7 @@ export interface CaseTimelineStream {
  */
 export async function caseTimelineStream(actor: Actor, caseId: string, batchSize = TIMELINE_BATCH): Promise<CaseTimelineStream> {
   const detail = await readCase(actor, caseId);
-  const c = (await Case.findByPk(detail.id))!;
+  const c = (await readCaseRecord(detail.id))!;
   const instances = await instancesOf(c);
   return {
     caseNo: c.caseNo,

@@ -1,7 +1,8 @@
-import { Case, CaseInstance, InboxTask, Unit } from '../../db/models/index.js';
+import { appSql } from '../../db/sql/current.js';
 import { type InboxTaskState } from '../../db/vocabulary.js';
 import type { EngineEvent, UserTask, WorkflowEngine } from '../../port/workflow-engine.js';
 import { rememberInstance } from '../intake/file-case.js';
+import { insertTask, readTaskByKey, updateTask } from './task-rows.js';
 
 export const INBOX_SUBSCRIBER = 'inbox-tasks';
 
@@ -9,9 +10,10 @@ const STATE: Record<string, InboxTaskState> = { CREATED: 'created', ASSIGNED: 'c
 
 /** The case of a process instance: the mapping kept here, else the case's own instance key. */
 export async function caseOfInstance(processInstanceKey: string): Promise<string | null> {
-  const mapped = await CaseInstance.findByPk(processInstanceKey);
+  const q = appSql();
+  const mapped = await q.selectFrom('case_instances').select('caseId').where('processInstanceKey', '=', processInstanceKey).executeTakeFirst();
   if (mapped) return mapped.caseId;
-  const c = await Case.findOne({ where: { processInstanceKey }, attributes: ['id'] });
+  const c = await q.selectFrom('cases').select('id').where('processInstanceKey', '=', processInstanceKey).limit(1).executeTakeFirst();
   return c ? c.id : null;
 }
 
@@ -20,7 +22,7 @@ async function unitOf(task: UserTask): Promise<number | null> {
   const codes = task.candidateGroups.filter((g) => g && !/^[a-z_]+$/.test(g));
   const candidates = codes.length ? codes : task.candidateGroups;
   if (!candidates.length) return null;
-  const unit = await Unit.findOne({ where: { code: candidates } });
+  const unit = await appSql().selectFrom('units').select('id').where('code', 'in', candidates).limit(1).executeTakeFirst();
   return unit?.id ?? null;
 }
 
@@ -35,7 +37,7 @@ export async function applyEngineEvent(event: EngineEvent): Promise<void> {
     const parent = event.detail?.['parentInstanceKey'] ?? event.detail?.['parentProcessInstanceKey'];
     // the embedded engine names the parent instance; Camunda's listeners carry the `caseId` variable instead
     const caseId = typeof parent === 'string' && parent ? await caseOfInstance(parent) : event.detail?.['caseId'];
-    if (typeof caseId === 'string' && caseId && !(await Case.findOne({ where: { processInstanceKey: event.processInstanceKey }, attributes: ['id'] }))) {
+    if (typeof caseId === 'string' && caseId && !(await appSql().selectFrom('cases').select('id').where('processInstanceKey', '=', event.processInstanceKey).limit(1).executeTakeFirst())) {
       await rememberInstance(event.processInstanceKey, caseId);
     }
     return;
@@ -47,13 +49,13 @@ export async function applyEngineEvent(event: EngineEvent): Promise<void> {
     unitId: await unitOf(task), assignee: task.assignee, candidateGroups: task.candidateGroups, state, priority: task.priority,
     dueAt: task.dueDate ? new Date(task.dueDate) : null, followUpAt: task.followUpDate ? new Date(task.followUpDate) : null,
   };
-  const existing = await InboxTask.findOne({ where: { userTaskKey: task.userTaskKey } });
+  const existing = await readTaskByKey(task.userTaskKey);
   const caseId = existing?.caseId ?? (await caseOfInstance(task.processInstanceKey));
   if (existing) {
     // a task finished through the API keeps who finished it and when
-    await existing.update({ ...fields, caseId, ...(existing.state !== 'created' ? { state: existing.state } : {}), ...(state !== 'created' && !existing.completedAt ? { completedAt: new Date(event.at) } : {}) });
+    await updateTask(existing, { ...fields, caseId, ...(existing.state !== 'created' ? { state: existing.state } : {}), ...(state !== 'created' && !existing.completedAt ? { completedAt: new Date(event.at) } : {}) });
   } else {
-    await InboxTask.create({ userTaskKey: task.userTaskKey, caseId, ...fields, completedAt: state === 'created' ? null : new Date(event.at), completedBy: null });
+    await insertTask({ userTaskKey: task.userTaskKey, caseId, ...fields, completedAt: state === 'created' ? null : new Date(event.at), completedBy: null });
   }
 }
 
