@@ -31,7 +31,7 @@ export interface CaseHistory {
  * parent links stored with each called instance's root activation — the ones they called. Events
  * stored before their case was known get it now.
  */
-export async function instancesOf(c: Case): Promise<string[]> {
+export async function instancesOf(c: Pick<Case, 'id' | 'processInstanceKey'>): Promise<string[]> {
   const keys = new Set<string>();
   if (c.processInstanceKey) keys.add(c.processInstanceKey);
   for (const m of await CaseInstance.findAll({ where: { caseId: c.id }, attributes: ['processInstanceKey'] })) keys.add(m.processInstanceKey);
