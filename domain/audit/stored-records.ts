@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { appSql } from '../../db/sql/current.js';
 import type { Sql } from '../../db/sql/index.js';
 import type { HashedAuditContent } from './hash.js';
 
@@ -106,7 +107,7 @@ export interface AuditPeriod { from?: Date | null; to?: Date | null }
  * whole period per batch. Ids are in the order of created_at anyway, except records appended with
  * an explicit earlier time.
  */
-export async function* recordBatches(db: Sql, period: AuditPeriod, batchSize: number): AsyncGenerator<StoredAuditRecord[]> {
+export async function* recordBatches(period: AuditPeriod, batchSize: number, db: Sql = appSql()): AsyncGenerator<StoredAuditRecord[]> {
   if (!period.from && !period.to) {
     for (let after: string | null = null; ;) {
       const rows = await recordsAfter(db, after, batchSize);

@@ -43,7 +43,6 @@ const KNOWN: Record<string, string> = {
   'api/classify/classify-routes.ts → db/import/classify-examples-csv.ts': 'the examples CSV import belongs behind a domain/classify service',
   'api/classify/classify-routes.ts → db/import/importer.ts': 'as above',
   'api/classify/classify-routes.ts → db/models/index.ts': 'the Sequelize models are being retired (db/sql)',
-  'api/audit/audit-routes.ts → db/models/index.ts': 'the Sequelize models are being retired (db/sql)',
   'api/tasks/task-routes.ts → db/models/index.ts': 'the Sequelize models are being retired (db/sql)',
   'workers/case-record/handler.ts → db/sql/current.ts': 'the case-record update belongs in domain/cases',
   'db/import/importer.ts → domain/classify/labels.ts': 'the label vocabulary belongs in db/vocabulary.ts',
