@@ -2,7 +2,6 @@ import { Router, type Request, type Response } from 'express';
 import type { AppConfig } from '../../config/schema.js';
 import { recordBatches, verifyAuditChain, type ChainVerification, type StoredAuditRecord, type VerifyOptions } from '../../domain/audit/index.js';
 import { rangeOf } from '../../domain/dashboard/case-search.js';
-import { AuditRecord } from '../../db/models/index.js';
 import { requireAuth, requireRole } from '../auth/middleware.js';
 import { HttpError } from '../http/errors.js';
 import { ndjson, sendCsv } from '../http/streaming.js';
@@ -80,9 +79,8 @@ export function auditRoutes(config: Pick<AppConfig, 'CALENDAR_UTC_OFFSET_MINUTES
     if (range.from && range.to && range.from.getTime() >= range.to.getTime()) {
       throw new HttpError(400, 'invalid_input', undefined, { errors: [{ path: '/from', message: 'from must be before to' }] });
     }
-    const sequelize = AuditRecord.sequelize!;
     const rows = (async function* () {
-      for await (const batch of recordBatches(sequelize, range, CSV_BATCH)) yield batch.map(csvLine);
+      for await (const batch of recordBatches(range, CSV_BATCH)) yield batch.map(csvLine);
     })();
     await sendCsv(res, 'audit-log.csv', HEADER, rows);
   });

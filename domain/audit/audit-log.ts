@@ -1,8 +1,8 @@
-import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import { sql, type Selectable } from 'kysely';
 import { AUDIT_GENESIS_HASH } from '../../db/migrations/0002-audit-chain.js';
-import { AuditRecord } from '../../db/models/index.js';
+import type { AuditLogTable } from '../../db/sql/schema.js';
+import { appDialect, appSql, withTransaction, type Tx } from '../../db/sql/current.js';
 import { GroupCommit } from '../../engine/index.js';
-import { insertRow, insertRows } from '../../db/rows.js';
 import { canonicalValue } from '../shared/canonical-json.js';
 import { auditHash } from './hash.js';
 
@@ -36,7 +36,7 @@ export interface AuditEntry {
 
 /** A writer holding the chain inside one transaction; what it appends commits with the caller's other writes. */
 export interface AuditChain {
-  readonly transaction: Transaction;
+  readonly transaction: Tx;
   /**
    * `dedupChecked`: the caller looked the dedup key up with `find` in this same transaction a moment
    * ago and it was not there (skips a second lookup; nothing else can have written it since).
@@ -51,16 +51,15 @@ export interface AuditChain {
   find(dedupKey: string): Promise<AuditEntry | null>;
 }
 
-function db(): Sequelize {
-  const sequelize = AuditRecord.sequelize;
-  if (!sequelize) throw new Error('audit log: models are not bound to a database (call initModels first)');
-  return sequelize;
-}
+/** An `audit_log` row as read. */
+export type AuditRow = Selectable<AuditLogTable>;
 
-export function toAuditEntry(row: AuditRecord): AuditEntry {
+export function toAuditEntry(row: AuditRow): AuditEntry {
   return {
     id: row.id, caseId: row.caseId, actor: row.actor, actorRole: row.actorRole ?? null, action: row.action,
-    detail: row.detail ?? null, dedupKey: row.dedupKey ?? null, prevHash: row.prevHash, hash: row.hash,
+    // JSON kept in TEXT (as the model's getter read it)
+    detail: typeof row.detail === 'string' ? (JSON.parse(row.detail) as Record<string, unknown>) : null,
+    dedupKey: row.dedupKey ?? null, prevHash: row.prevHash, hash: row.hash,
     createdAt: row.createdAt.toISOString(),
   };
 }
@@ -84,14 +83,17 @@ function contentOf(input: AuditInput) {
 }
 type AuditContent = ReturnType<typeof contentOf>;
 
-/** The `audit_log` row of a record (plain INSERTs, not AuditRecord.create: every case change of every worker comes here, db/rows.ts). */
+/** The `audit_log` row of a record: the detail stored as the JSON text of what was hashed, created_at to the second. */
 function rowOf(content: AuditContent, prevHash: string, hash: string) {
   return {
-    case_id: content.caseId, actor: content.actor, action: content.action, actor_role: content.actorRole,
-    detail: content.detail === null ? null : JSON.stringify(content.detail), dedup_key: content.dedupKey,
-    prev_hash: prevHash, hash, created_at: content.createdAt,
+    caseId: content.caseId, actor: content.actor, action: content.action, actorRole: content.actorRole,
+    detail: content.detail === null ? null : JSON.stringify(content.detail), dedupKey: content.dedupKey,
+    prevHash, hash, createdAt: content.createdAt,
   };
 }
+
+/** most records per multi-row INSERT: well under both databases' limits on bound values */
+const ROWS_PER_INSERT = 250;
 
 /**
  * Takes the chain head for this transaction and reads the last hash. MySQL: one locking read. SQLite:
@@ -99,14 +101,14 @@ function rowOf(content: AuditContent, prevHash: string, hash: string) {
  * takes a shared lock, which may fail to upgrade); the connection has busy_timeout set where
  * db/connection.ts opens it.
  */
-async function lockHead(sequelize: Sequelize, transaction: Transaction): Promise<Array<{ last_hash: string }>> {
-  if (sequelize.getDialect() !== 'sqlite') {
-    return sequelize.query<{ last_hash: string }>('SELECT last_hash FROM audit_chain_head WHERE id = 1 FOR UPDATE', { type: QueryTypes.SELECT, transaction });
-  }
+async function lockHead(transaction: Tx): Promise<{ lastHash: string } | undefined> {
+  const db = appSql(transaction);
+  const head = db.selectFrom('audit_chain_head').select('lastHash').where('id', '=', 1);
+  if (appDialect() !== 'sqlite') return head.forUpdate().executeTakeFirst();
   // a no-op write takes the write lock; writing a time here would make a chain job that appends nothing
   // (a refused request: a draft that was not there) change the database
-  await sequelize.query('UPDATE audit_chain_head SET updated_at = updated_at WHERE id = 1', { transaction });
-  return sequelize.query<{ last_hash: string }>('SELECT last_hash FROM audit_chain_head WHERE id = 1', { type: QueryTypes.SELECT, transaction });
+  await db.updateTable('audit_chain_head').set((eb) => ({ updatedAt: eb.ref('updatedAt') })).where('id', '=', 1).execute();
+  return head.executeTakeFirst();
 }
 
 interface ChainJob {
@@ -179,18 +181,18 @@ type Outcome = { ok: true; value: unknown; caseTouched: boolean } | { ok: false;
 async function commitGroup(group: ChainJob[]): Promise<void> {
   const outcomes: Outcome[] = [];
   try {
-    await db().transaction(async (transaction) => {
-      const sequelize = db();
-      const heads = await lockHead(sequelize, transaction);
-      if (!heads[0]) throw new Error('audit log: audit_chain_head row missing (migration 0002 not applied?)');
-      const head = { prevHash: heads[0].last_hash, lastId: null as string | null, appended: 0 };
+    await withTransaction(async (transaction) => {
+      const locked = await lockHead(transaction);
+      if (!locked) throw new Error('audit log: audit_chain_head row missing (migration 0002 not applied?)');
+      const head = { prevHash: locked.lastHash, lastId: null as string | null, appended: 0 };
 
       for (const job of group) {
         const before = { ...head };
         let caseTouched = false;
-        const chainIn = (tx: Transaction): AuditChain => {
+        const chainIn = (tx: Tx): AuditChain => {
+          const db = appSql(tx);
           const find = async (dedupKey: string): Promise<AuditEntry | null> => {
-            const row = await AuditRecord.findOne({ where: { dedupKey }, transaction: tx });
+            const row = await db.selectFrom('audit_log').selectAll().where('dedupKey', '=', dedupKey).executeTakeFirst();
             return row ? toAuditEntry(row) : null;
           };
           const append = async (input: AuditInput, options?: { dedupChecked?: boolean }): Promise<AuditEntry> => {
@@ -200,7 +202,9 @@ async function commitGroup(group: ChainJob[]): Promise<void> {
             }
             const content = contentOf(input);
             const hash = auditHash(head.prevHash, content);
-            const id = await insertRow(sequelize, 'audit_log', rowOf(content, head.prevHash, hash), { transaction: tx });
+            const { insertId } = await db.insertInto('audit_log').values(rowOf(content, head.prevHash, hash)).executeTakeFirstOrThrow();
+            if (insertId === undefined) throw new Error('audit log: the database gave no id for the record');
+            const id = String(insertId);
             const entry: AuditEntry = { id, ...content, prevHash: head.prevHash, hash, createdAt: content.createdAt.toISOString() };
             head.prevHash = hash;
             head.lastId = id;
@@ -222,13 +226,13 @@ async function commitGroup(group: ChainJob[]): Promise<void> {
               linked.push({ content, prevHash, hash });
               prevHash = hash;
             }
-            await insertRows(sequelize, 'audit_log', linked.map((r) => rowOf(r.content, r.prevHash, r.hash)), { transaction: tx });
+            for (let from = 0; from < linked.length; from += ROWS_PER_INSERT) {
+              await db.insertInto('audit_log').values(linked.slice(from, from + ROWS_PER_INSERT).map((r) => rowOf(r.content, r.prevHash, r.hash))).execute();
+            }
             // the ids back through the unique hash: a multi-row INSERT reports one id, and MySQL's interleaved
             // auto-increment mode does not promise consecutive ones (they do rise in row order, the chain's order)
-            const ids = new Map((await sequelize.query<{ id: string | number; hash: string }>(
-              `SELECT id, hash FROM audit_log WHERE hash IN (${linked.map((_, i) => `$${i + 1}`).join(', ')})`,
-              { bind: linked.map((r) => r.hash), type: QueryTypes.SELECT, transaction: tx },
-            )).map((r) => [r.hash, String(r.id)]));
+            const ids = new Map((await db.selectFrom('audit_log').select(['id', 'hash']).where('hash', 'in', linked.map((r) => r.hash)).execute())
+              .map((r) => [r.hash, r.id]));
             const entries = linked.map(({ content, prevHash: prev, hash }): AuditEntry => {
               const id = ids.get(hash);
               if (id === undefined) throw new Error(`audit log: record ${hash} not found right after its INSERT`);
@@ -253,7 +257,7 @@ async function commitGroup(group: ChainJob[]): Promise<void> {
         // Never released: the COMMIT releases them all (the names are unique within the group), and a
         // RELEASE was one more round trip per job while the chain is held
         const savepoint = `chain_job_${outcomes.length}`;
-        await sequelize.query(`SAVEPOINT ${savepoint}`, { transaction });
+        await sql.raw(`SAVEPOINT ${savepoint}`).execute(appSql(transaction));
         try {
           const value = await job.fn(chainIn(transaction));
           outcomes.push({ ok: true, value, caseTouched });
@@ -262,15 +266,15 @@ async function commitGroup(group: ChainJob[]): Promise<void> {
           // still hears why it failed
           outcomes.push({ ok: false, error });
           // back to the job's savepoint: the chain continues from where it was before the job
-          await sequelize.query(`ROLLBACK TO SAVEPOINT ${savepoint}`, { transaction });
+          await sql.raw(`ROLLBACK TO SAVEPOINT ${savepoint}`).execute(appSql(transaction));
           Object.assign(head, before);
         }
       }
 
       if (head.appended > 0) {
-        await sequelize.query('UPDATE audit_chain_head SET last_id = ?, last_hash = ?, records = records + ?, updated_at = ? WHERE id = 1', {
-          replacements: [head.lastId, head.prevHash, head.appended, new Date()], transaction,
-        });
+        await appSql(transaction).updateTable('audit_chain_head')
+          .set({ lastId: head.lastId, lastHash: head.prevHash, records: sql<string>`records + ${head.appended}`, updatedAt: new Date() })
+          .where('id', '=', 1).execute();
       }
     });
   } catch (err) {
@@ -310,18 +314,20 @@ export function appendAudit(input: AuditInput): Promise<AuditEntry> {
 }
 
 export async function findAuditByDedupKey(dedupKey: string): Promise<AuditEntry | null> {
-  const row = await AuditRecord.findOne({ where: { dedupKey } });
+  const row = await appSql().selectFrom('audit_log').selectAll().where('dedupKey', '=', dedupKey).executeTakeFirst();
   return row ? toAuditEntry(row) : null;
 }
 
 /** Every record of one case, oldest first: what the auditor reads beside the process history. */
 export async function caseAuditTrail(caseId: string | number): Promise<AuditEntry[]> {
-  const rows = await AuditRecord.findAll({ where: { caseId: String(caseId) }, order: [['id', 'ASC']] });
+  const rows = await appSql().selectFrom('audit_log').selectAll().where('caseId', '=', String(caseId)).orderBy('id', 'asc').execute();
   return rows.map(toAuditEntry);
 }
 
 /** The latest record of a case with one of the given actions (e.g. the last deadline set for a stage). */
-export async function lastCaseAudit(caseId: string | number, actions: string[], transaction?: Transaction): Promise<AuditEntry | null> {
-  const row = await AuditRecord.findOne({ where: { caseId: String(caseId), action: actions }, order: [['id', 'DESC']], ...(transaction ? { transaction } : {}) });
+export async function lastCaseAudit(caseId: string | number, actions: string[], transaction?: Tx): Promise<AuditEntry | null> {
+  if (!actions.length) return null; // `action IN ()` matches nothing (as the model's empty list did)
+  const row = await appSql(transaction).selectFrom('audit_log').selectAll().where('caseId', '=', String(caseId)).where('action', 'in', actions)
+    .orderBy('id', 'desc').limit(1).executeTakeFirst();
   return row ? toAuditEntry(row) : null;
 }

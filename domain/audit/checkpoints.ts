@@ -1,5 +1,6 @@
-import { QueryTypes, type Sequelize } from 'sequelize';
-import { insertRow, sqlDate, updateRows } from '../../db/rows.js';
+import { sql } from 'kysely';
+import { appSql } from '../../db/sql/current.js';
+import type { Sql } from '../../db/sql/index.js';
 import { storedDate } from './stored-records.js';
 
 /** Where the chain was last found whole (table audit_checkpoints, migration 0014). */
@@ -13,24 +14,23 @@ export interface AuditCheckpoint {
   verifiedAt: Date | null;
 }
 
-interface RawCheckpoint { id: unknown; mode: string; last_id: unknown; last_hash: string; records: unknown; verified_at: unknown }
+interface RawCheckpoint { id: string; mode: string; lastId: string; lastHash: string; records: string; verifiedAtStored: unknown }
 
 function toCheckpoint(row: RawCheckpoint): AuditCheckpoint {
   return {
-    id: String(row.id), mode: row.mode === 'full' ? 'full' : 'incremental', lastId: String(row.last_id), lastHash: row.last_hash,
-    records: Number(row.records), verifiedAt: storedDate(row.verified_at),
+    id: row.id, mode: row.mode === 'full' ? 'full' : 'incremental', lastId: row.lastId, lastHash: row.lastHash,
+    records: Number(row.records), verifiedAt: storedDate(row.verifiedAtStored),
   };
 }
 
-const COLUMNS = 'id, mode, last_id, last_hash, records, verified_at';
+// verified_at as the driver gives it (not converted): a time that is no date is reported as unknown, not a failed read
+const checkpoints = (db: Sql) => db.selectFrom('audit_checkpoints')
+  .select(['id', 'mode', 'lastId', 'lastHash', 'records', sql<unknown>`verified_at`.as('verifiedAtStored')]);
 
 /** The checkpoint furthest along the chain that no later run has found broken: where an incremental run resumes. */
-export async function latestCheckpoint(sequelize: Sequelize): Promise<AuditCheckpoint | null> {
-  const rows = await sequelize.query<RawCheckpoint>(
-    `SELECT ${COLUMNS} FROM audit_checkpoints WHERE invalidated_at IS NULL ORDER BY last_id DESC, id DESC LIMIT 1`,
-    { type: QueryTypes.SELECT },
-  );
-  return rows[0] ? toCheckpoint(rows[0]) : null;
+export async function latestCheckpoint(db: Sql = appSql()): Promise<AuditCheckpoint | null> {
+  const row = await checkpoints(db).where('invalidatedAt', 'is', null).orderBy('lastId', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return row ? toCheckpoint(row) : null;
 }
 
 /**
@@ -39,10 +39,8 @@ export async function latestCheckpoint(sequelize: Sequelize): Promise<AuditCheck
  * different hash now means the chain was rewritten at or before that record — even a rewrite that
  * recomputed every hash after it, which the links alone cannot show.
  */
-export async function checkpointsBetween(sequelize: Sequelize, afterId: string | null, throughId: string): Promise<Map<string, AuditCheckpoint[]>> {
-  const rows = await sequelize.query<RawCheckpoint>(`SELECT ${COLUMNS} FROM audit_checkpoints WHERE last_id > ? AND last_id <= ?`, {
-    replacements: [afterId ?? '0', throughId], type: QueryTypes.SELECT,
-  });
+export async function checkpointsBetween(db: Sql, afterId: string | null, throughId: string): Promise<Map<string, AuditCheckpoint[]>> {
+  const rows = await checkpoints(db).where('lastId', '>', afterId ?? '0').where('lastId', '<=', throughId).execute();
   const byRecord = new Map<string, AuditCheckpoint[]>();
   for (const row of rows) {
     const checkpoint = toCheckpoint(row);
@@ -52,10 +50,8 @@ export async function checkpointsBetween(sequelize: Sequelize, afterId: string |
 }
 
 /** A run found the chain broken at `recordId`: no run resumes from a checkpoint at or after it any more. */
-export async function invalidateCheckpointsFrom(sequelize: Sequelize, recordId: string, at: Date): Promise<void> {
-  await sequelize.query('UPDATE audit_checkpoints SET invalidated_at = ? WHERE last_id >= ? AND invalidated_at IS NULL', {
-    replacements: [sqlDate(sequelize, at), recordId],
-  });
+export async function invalidateCheckpointsFrom(db: Sql, recordId: string, at: Date): Promise<void> {
+  await db.updateTable('audit_checkpoints').set({ invalidatedAt: at }).where('lastId', '>=', recordId).where('invalidatedAt', 'is', null).execute();
 }
 
 /**
@@ -68,7 +64,7 @@ export class CheckpointWriter {
   private writtenAt = 0;
 
   constructor(
-    private readonly sequelize: Sequelize,
+    private readonly db: Sql,
     private readonly run: { mode: 'full' | 'incremental'; resumedAfter: string | null; startedAt: Date },
     private readonly everyMs = 1_000,
   ) {}
@@ -85,13 +81,15 @@ export class CheckpointWriter {
     this.pending = null;
     this.writtenAt = Date.now();
     const now = new Date();
-    const values = { last_id: next.lastId, last_hash: next.lastHash, records: next.records, verified_at: now };
+    const values = { lastId: next.lastId, lastHash: next.lastHash, records: String(next.records), verifiedAt: now };
     if (this.rowId === null) {
-      this.rowId = await insertRow(this.sequelize, 'audit_checkpoints', {
-        mode: this.run.mode, resumed_after: this.run.resumedAfter, started_at: this.run.startedAt, invalidated_at: null, ...values,
-      });
+      const { insertId } = await this.db.insertInto('audit_checkpoints').values({
+        mode: this.run.mode, resumedAfter: this.run.resumedAfter, startedAt: this.run.startedAt, invalidatedAt: null, ...values,
+      }).executeTakeFirstOrThrow();
+      if (insertId === undefined) throw new Error('audit checkpoints: the database gave no id for the checkpoint');
+      this.rowId = String(insertId);
     } else {
-      await updateRows(this.sequelize, 'audit_checkpoints', values, { id: this.rowId });
+      await this.db.updateTable('audit_checkpoints').set(values).where('id', '=', this.rowId).execute();
     }
   }
 }

@@ -1,7 +1,6 @@
-import { Op, type WhereOptions } from 'sequelize';
-import { AuditRecord } from '../../db/models/index.js';
+import { appSql, throughIndex } from '../../db/sql/current.js';
 import { decodeTimeKey, encodeTimeKey } from '../shared/cursor.js';
-import { allOf, cappedTotal, COUNT_CAP, NEWEST_FIRST, olderThan, through, type TotalCount } from '../shared/paging.js';
+import { cappedTotal, COUNT_CAP, type TotalCount } from '../shared/paging.js';
 
 /** What an auditor filters the audit log by; every filter has an index in newest-first order (0001, 0013). */
 export interface AuditRecordFilter {
@@ -36,23 +35,26 @@ const CURSOR = 'audit';
 export async function listAuditRecords(filter: AuditRecordFilter): Promise<AuditRecordPage> {
   const after = filter.after !== undefined ? decodeTimeKey(CURSOR, filter.after) : null;
   const pageSize = filter.pageSize ?? 50;
-  const where = allOf(
-    filter.caseId ? { caseId: filter.caseId } : null,
-    filter.action ? { action: filter.action } : null,
-    filter.actor ? { actor: filter.actor } : null,
-    filter.from ? { createdAt: { [Op.gte]: filter.from } } : null,
-    filter.to ? { createdAt: { [Op.lt]: filter.to } } : null,
-  ) as WhereOptions<AuditRecord>;
+  const matching = () => appSql().selectFrom('audit_log')
+    .$if(!!filter.caseId, (b) => b.where('caseId', '=', filter.caseId!))
+    .$if(!!filter.action, (b) => b.where('action', '=', filter.action!))
+    .$if(!!filter.actor, (b) => b.where('actor', '=', filter.actor!))
+    .$if(!!filter.from, (b) => b.where('createdAt', '>=', filter.from!))
+    .$if(!!filter.to, (b) => b.where('createdAt', '<', filter.to!));
   // a case has a handful of records: its (case_id, id) index and a small sort; otherwise the filter's newest-first index
   const index = filter.caseId ? null : filter.action ? 'audit_log_action_created_at_idx' : filter.actor ? 'audit_log_actor_created_at_idx' : 'audit_log_created_at_idx';
   const [rows, counted] = await Promise.all([
-    AuditRecord.findAll({ where: allOf(where, after ? olderThan(after) : null) as WhereOptions<AuditRecord>, order: NEWEST_FIRST, limit: pageSize + 1, ...(index ? through(index) : {}) }),
-    after ? null : AuditRecord.findAll({ where, attributes: ['id'], limit: COUNT_CAP + 1, raw: true }),
+    matching().selectAll().$if(index !== null, (b) => b.withPlugin(throughIndex(index!)))
+      // after the cursor: the redundant <= bound gives both databases a range to seek to (domain/shared/paging.ts, olderThan)
+      .$if(after !== null, (b) => b.where('createdAt', '<=', after!.at).where((eb) => eb.or([eb('createdAt', '<', after!.at), eb('id', '<', after!.id)])))
+      .orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(pageSize + 1).execute(),
+    after ? null : matching().select('id').limit(COUNT_CAP + 1).execute(),
   ]);
   const last = rows.length > pageSize ? rows[pageSize - 1]! : null;
   return {
     items: rows.slice(0, pageSize).map((a) => ({
-      id: a.id, createdAt: a.createdAt.toISOString(), caseId: a.caseId, actor: a.actor, actorRole: a.actorRole, action: a.action, detail: a.detail, hash: a.hash,
+      id: a.id, createdAt: a.createdAt.toISOString(), caseId: a.caseId, actor: a.actor, actorRole: a.actorRole, action: a.action,
+      detail: typeof a.detail === 'string' ? (JSON.parse(a.detail) as Record<string, unknown>) : null, hash: a.hash,
     })),
     next: last ? encodeTimeKey(CURSOR, { at: last.createdAt, id: last.id }) : null,
     ...(counted ? cappedTotal(counted.length) : {}),

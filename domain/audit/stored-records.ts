@@ -1,5 +1,6 @@
-import { QueryTypes, type Sequelize } from 'sequelize';
-import { sqlDate } from '../../db/rows.js';
+import { sql } from 'kysely';
+import { appSql } from '../../db/sql/current.js';
+import type { Sql } from '../../db/sql/index.js';
 import type { HashedAuditContent } from './hash.js';
 
 /**
@@ -24,11 +25,17 @@ export interface StoredAuditRecord {
   createdAtStored: unknown;
 }
 
-const COLUMNS = 'id, case_id, actor, actor_role, action, detail, dedup_key, prev_hash, hash, created_at';
+const COLUMNS = ['id', 'caseId', 'actor', 'actorRole', 'action', 'detail', 'dedupKey', 'prevHash', 'hash'] as const;
+/**
+ * created_at under a name of its own, so that it comes back exactly as the driver gives it, not
+ * converted to a Date (db/sql/values.ts refuses text that is no date): a tampered row is reported,
+ * and exported, rather than failing the read.
+ */
+const CREATED_AT_STORED = sql<unknown>`created_at`.as('createdAtStored');
 
 interface RawRow {
-  id: unknown; case_id: unknown; actor: string; actor_role: string | null; action: string; detail: string | null;
-  dedup_key: string | null; prev_hash: string; hash: string; created_at: unknown;
+  id: string; caseId: string | null; actor: string; actorRole: string | null; action: string; detail: string | null;
+  dedupKey: string | null; prevHash: string; hash: string; createdAtStored: unknown;
 }
 
 /**
@@ -40,15 +47,15 @@ export function storedDate(value: unknown): Date | null {
   return date && !Number.isNaN(date.getTime()) ? date : null;
 }
 
-const key = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
-
 function toStored(row: RawRow): StoredAuditRecord {
   return {
-    id: String(row.id), caseId: key(row.case_id), actor: row.actor, actorRole: row.actor_role ?? null, action: row.action,
-    detailText: row.detail ?? null, dedupKey: row.dedup_key ?? null, prevHash: row.prev_hash, hash: row.hash,
-    createdAt: storedDate(row.created_at), createdAtStored: row.created_at,
+    id: row.id, caseId: row.caseId ?? null, actor: row.actor, actorRole: row.actorRole ?? null, action: row.action,
+    detailText: row.detail ?? null, dedupKey: row.dedupKey ?? null, prevHash: row.prevHash, hash: row.hash,
+    createdAt: storedDate(row.createdAtStored), createdAtStored: row.createdAtStored,
   };
 }
+
+const records = (db: Sql) => db.selectFrom('audit_log').select([...COLUMNS, CREATED_AT_STORED]);
 
 /**
  * What the record's hash covers, as the chain computed it; null when a stored value cannot be what
@@ -68,24 +75,26 @@ export function hashedContentOf(row: StoredAuditRecord): HashedAuditContent | nu
 }
 
 /** Up to `limit` records after `afterId` (null: from the first), in id order. The primary key's range: one bounded read. */
-export async function recordsAfter(sequelize: Sequelize, afterId: string | null, limit: number): Promise<StoredAuditRecord[]> {
-  const rows = await sequelize.query<RawRow>(`SELECT ${COLUMNS} FROM audit_log WHERE id > ? ORDER BY id LIMIT ?`, {
-    replacements: [afterId ?? '0', limit], type: QueryTypes.SELECT,
-  });
+export async function recordsAfter(db: Sql, afterId: string | null, limit: number): Promise<StoredAuditRecord[]> {
+  if (!Number.isSafeInteger(limit)) throw new TypeError(`audit log: batch size ${limit} is not an integer`);
+  // the id and the limit written into the statement as numbers (BigInt refuses anything else), not bound: a
+  // statement without parameters is read over MySQL's text protocol, whose rows parse several times faster
+  // than the prepared statement's (through Sequelize's type casts) — measured, 2,000 records took 550 ms
+  // against 120 ms, all of it on the event loop. This is the read of the whole-log walks.
+  const after = sql<string>`${sql.lit(BigInt(afterId ?? '0'))}`;
+  const rows = await records(db).where('id', '>', after).orderBy('id').limit(sql.lit(limit)).execute();
   return rows.map(toStored);
 }
 
-export async function recordById(sequelize: Sequelize, id: string): Promise<StoredAuditRecord | null> {
-  const rows = await sequelize.query<RawRow>(`SELECT ${COLUMNS} FROM audit_log WHERE id = ?`, { replacements: [id], type: QueryTypes.SELECT });
-  return rows[0] ? toStored(rows[0]) : null;
+export async function recordById(db: Sql, id: string): Promise<StoredAuditRecord | null> {
+  const row = await records(db).where('id', '=', id).executeTakeFirst();
+  return row ? toStored(row) : null;
 }
 
 /** The first record after `afterId`, if there is one. */
-export async function firstIdAfter(sequelize: Sequelize, afterId: string | null): Promise<string | null> {
-  const rows = await sequelize.query<{ id: unknown }>('SELECT id FROM audit_log WHERE id > ? ORDER BY id LIMIT 1', {
-    replacements: [afterId ?? '0'], type: QueryTypes.SELECT,
-  });
-  return rows[0] ? String(rows[0].id) : null;
+export async function firstIdAfter(db: Sql, afterId: string | null): Promise<string | null> {
+  const row = await db.selectFrom('audit_log').select('id').where('id', '>', afterId ?? '0').orderBy('id').limit(1).executeTakeFirst();
+  return row ? row.id : null;
 }
 
 export interface AuditPeriod { from?: Date | null; to?: Date | null }
@@ -98,28 +107,26 @@ export interface AuditPeriod { from?: Date | null; to?: Date | null }
  * whole period per batch. Ids are in the order of created_at anyway, except records appended with
  * an explicit earlier time.
  */
-export async function* recordBatches(sequelize: Sequelize, period: AuditPeriod, batchSize: number): AsyncGenerator<StoredAuditRecord[]> {
+export async function* recordBatches(period: AuditPeriod, batchSize: number, db: Sql = appSql()): AsyncGenerator<StoredAuditRecord[]> {
   if (!period.from && !period.to) {
     for (let after: string | null = null; ;) {
-      const rows = await recordsAfter(sequelize, after, batchSize);
+      const rows = await recordsAfter(db, after, batchSize);
       if (rows.length) yield rows;
       if (rows.length < batchSize) return;
       after = rows[rows.length - 1]!.id;
     }
   }
-  const bounds: string[] = [];
-  const values: unknown[] = [];
-  // bound as the dialect stores dates (Sequelize's text on SQLite), so the comparison is the index's
-  if (period.from) { bounds.push('created_at >= ?'); values.push(sqlDate(sequelize, period.from)); }
-  if (period.to) { bounds.push('created_at < ?'); values.push(sqlDate(sequelize, period.to)); }
   let cursor: { at: unknown; id: string } | null = null;
   for (;;) {
-    // created_at >= the cursor's opens the index range there; the OR drops the few rows of that same instant already sent
-    const after = cursor ? ' AND created_at >= ? AND (created_at > ? OR id > ?)' : '';
-    const raw: RawRow[] = await sequelize.query<RawRow>(
-      `SELECT ${COLUMNS} FROM audit_log WHERE ${bounds.join(' AND ')}${after} ORDER BY created_at, id LIMIT ?`,
-      { replacements: [...values, ...(cursor ? [cursor.at, cursor.at, cursor.id] : []), batchSize], type: QueryTypes.SELECT },
-    );
+    // dates bound as the dialect stores them (db/sql/values.ts), so the comparison is the index's; the cursor's
+    // created_at goes back exactly as it was read
+    const at = cursor?.at as Date;
+    const raw: RawRow[] = await records(db)
+      .$if(!!period.from, (b) => b.where('createdAt', '>=', period.from!))
+      .$if(!!period.to, (b) => b.where('createdAt', '<', period.to!))
+      // created_at >= the cursor's opens the index range there; the OR drops the few rows of that same instant already sent
+      .$if(cursor !== null, (b) => b.where('createdAt', '>=', at).where((eb) => eb.or([eb('createdAt', '>', at), eb('id', '>', cursor!.id)])))
+      .orderBy('createdAt').orderBy('id').limit(batchSize).execute();
     const rows = raw.map(toStored);
     if (rows.length) yield rows;
     if (rows.length < batchSize) return;

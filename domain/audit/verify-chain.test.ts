@@ -33,13 +33,13 @@ describe('audit chain verification: checkpoints, batches, the event loop (domain
     const first = await appendChainRecords(30);
     const full = await verifyAuditChain();
     expect(full).to.deep.equal({ ok: true, from: 'start', resumedAfter: null, checked: 30, checkedThisRun: 30, verifiedThrough: first[29], firstBroken: null });
-    expect(await latestCheckpoint(db.sequelize)).to.deep.include({ mode: 'full', lastId: first[29], records: 30 });
+    expect(await latestCheckpoint()).to.deep.include({ mode: 'full', lastId: first[29], records: 30 });
 
     const more = await appendChainRecords(12);
     await appendAudit({ caseId: '7', actor: 'clerk', action: 'handled', detail: { note: '中文' } });
     const again = await verifyAuditChain();
     expect(again).to.deep.include({ ok: true, from: 'checkpoint', resumedAfter: first[29], checked: 43, checkedThisRun: 13, verifiedThrough: await headId() });
-    expect(await latestCheckpoint(db.sequelize)).to.deep.include({ mode: 'incremental', lastId: await headId(), records: 43 });
+    expect(await latestCheckpoint()).to.deep.include({ mode: 'incremental', lastId: await headId(), records: 43 });
 
     // nothing new: the checkpointed record is read again, nothing else
     expect(await verifyAuditChain()).to.deep.include({ ok: true, from: 'checkpoint', checked: 43, checkedThisRun: 0 });
@@ -54,7 +54,7 @@ describe('audit chain verification: checkpoints, batches, the event loop (domain
       batchSize: 20,
       onProgress: async (p) => {
         progress.push(p);
-        checkpointsSeen.push((await latestCheckpoint(db.sequelize))?.lastId ?? null);
+        checkpointsSeen.push((await latestCheckpoint())?.lastId ?? null);
       },
     });
     expect(result.ok).to.equal(true);
@@ -65,7 +65,7 @@ describe('audit chain verification: checkpoints, batches, the event loop (domain
     ]);
     // the first batch's checkpoint is written at once (later ones at most once a second)
     expect(checkpointsSeen[0]).to.equal(ids[19]);
-    expect((await latestCheckpoint(db.sequelize))!.lastId).to.equal(ids[49]);
+    expect((await latestCheckpoint())!.lastId).to.equal(ids[49]);
   });
 
   it('given a record changed after the checkpoint, when verified incrementally, then that record is named', async () => {

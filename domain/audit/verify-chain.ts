@@ -1,5 +1,5 @@
-import { QueryTypes, type Sequelize } from 'sequelize';
-import { AuditRecord } from '../../db/models/index.js';
+import { appSql } from '../../db/sql/current.js';
+import type { Sql } from '../../db/sql/index.js';
 import { TimeSlice, yieldToLoop } from '../shared/yield-to-loop.js';
 import { AUDIT_GENESIS_HASH } from './audit-log.js';
 import { CheckpointWriter, checkpointsBetween, invalidateCheckpointsFrom, latestCheckpoint, type AuditCheckpoint } from './checkpoints.js';
@@ -42,12 +42,6 @@ export const VERIFY_BATCH = 2_000;
 /** reads on when records were appended while the run reached the end; a busy log is not chased for ever */
 const CATCH_UP_ROUNDS = 3;
 
-function db(): Sequelize {
-  const sequelize = AuditRecord.sequelize;
-  if (!sequelize) throw new Error('audit log: models are not bound to a database (call initModels first)');
-  return sequelize;
-}
-
 const short = (hash: string) => `${hash.slice(0, 12)}…`;
 const when = (c: AuditCheckpoint) => (c.verifiedAt ? c.verifiedAt.toISOString() : 'an unknown time');
 
@@ -71,18 +65,18 @@ function checkpointProblem(row: StoredAuditRecord, checkpoints: AuditCheckpoint[
 }
 
 /** The checkpointed record itself, read again: resuming after a record that was since rewritten or removed would vouch for a chain that is not there. */
-async function checkpointRecordProblem(sequelize: Sequelize, checkpoint: AuditCheckpoint): Promise<string | null> {
-  const row = await recordById(sequelize, checkpoint.lastId);
+async function checkpointRecordProblem(db: Sql, checkpoint: AuditCheckpoint): Promise<string | null> {
+  const row = await recordById(db, checkpoint.lastId);
   if (!row) return `the checkpointed record is gone (checkpoint ${checkpoint.id} verified the chain through it at ${when(checkpoint)})`;
   return checkpointProblem(row, [checkpoint]) ?? contentProblem(row);
 }
 
 interface Head { lastId: string | null; lastHash: string }
 
-async function readHead(sequelize: Sequelize): Promise<Head> {
-  const [head] = await sequelize.query<{ last_id: unknown; last_hash: string }>('SELECT last_id, last_hash FROM audit_chain_head WHERE id = 1', { type: QueryTypes.SELECT });
+async function readHead(db: Sql): Promise<Head> {
+  const head = await db.selectFrom('audit_chain_head').select(['lastId', 'lastHash']).where('id', '=', 1).executeTakeFirst();
   if (!head) throw new Error('audit log: the audit_chain_head row is missing (migration 0002 not applied?)');
-  return { lastId: head.last_id === null || head.last_id === undefined ? null : String(head.last_id), lastHash: head.last_hash };
+  return { lastId: head.lastId ?? null, lastHash: head.lastHash };
 }
 
 /** ids compared as the 64-bit numbers they are; null (no record) before every id */
@@ -104,27 +98,27 @@ function compareIds(a: string | null, b: string | null): number {
  * checkpoint at or after it unusable for resuming, so later incremental runs keep finding the break.
  */
 export async function verifyAuditChain(options: VerifyOptions = {}): Promise<ChainVerification> {
-  const sequelize = db();
+  const db = appSql();
   const batchSize = options.batchSize ?? VERIFY_BATCH;
   const startedAt = new Date();
-  const headAtStart = await readHead(sequelize);
-  const checkpoint = options.from === 'start' ? null : await latestCheckpoint(sequelize);
+  const headAtStart = await readHead(db);
+  const checkpoint = options.from === 'start' ? null : await latestCheckpoint(db);
   const from: VerifyFrom = checkpoint ? 'checkpoint' : 'start';
   const resumedAfter = checkpoint?.lastId ?? null;
   const walk = { prev: checkpoint?.lastHash ?? AUDIT_GENESIS_HASH, cursor: resumedAfter, checked: checkpoint?.records ?? 0, thisRun: 0 };
   const verdict = (firstBroken: ChainVerification['firstBroken']): ChainVerification => ({
     ok: firstBroken === null, from, resumedAfter, checked: walk.checked, checkedThisRun: walk.thisRun, verifiedThrough: walk.cursor, firstBroken,
   });
-  const writer = new CheckpointWriter(sequelize, { mode: checkpoint ? 'incremental' : 'full', resumedAfter, startedAt });
+  const writer = new CheckpointWriter(db, { mode: checkpoint ? 'incremental' : 'full', resumedAfter, startedAt });
   const broken = async (id: string, reason: string): Promise<ChainVerification> => {
     await writer.flush();
-    await invalidateCheckpointsFrom(sequelize, id, new Date());
+    await invalidateCheckpointsFrom(db, id, new Date());
     return verdict({ id, reason });
   };
 
   await options.onStart?.({ from, resumedAfter, checked: walk.checked });
   if (checkpoint) {
-    const reason = await checkpointRecordProblem(sequelize, checkpoint);
+    const reason = await checkpointRecordProblem(db, checkpoint);
     if (reason) {
       // nothing of this run vouches for the chain: report the checkpoint's record, with no count
       Object.assign(walk, { checked: 0, cursor: null });
@@ -139,8 +133,8 @@ export async function verifyAuditChain(options: VerifyOptions = {}): Promise<Cha
   let rounds = 0;
   for (;;) {
     options.signal?.throwIfAborted();
-    const rows = await recordsAfter(sequelize, walk.cursor, batchSize);
-    const recorded = rows.length ? await checkpointsBetween(sequelize, walk.cursor, rows[rows.length - 1]!.id) : new Map<string, AuditCheckpoint[]>();
+    const rows = await recordsAfter(db, walk.cursor, batchSize);
+    const recorded = rows.length ? await checkpointsBetween(db, walk.cursor, rows[rows.length - 1]!.id) : new Map<string, AuditCheckpoint[]>();
     let persist: [id: string, hash: string, checked: number] | null = null;
     for (const row of rows) {
       if (slice.due()) await slice.yield();
@@ -163,16 +157,16 @@ export async function verifyAuditChain(options: VerifyOptions = {}): Promise<Cha
     }
 
     // the end of the log as it stands: the chain head must name the record the walk ended on
-    const head = await readHead(sequelize);
+    const head = await readHead(db);
     const order = compareIds(head.lastId, walk.cursor);
     if (order > 0) {
-      if ((await firstIdAfter(sequelize, walk.cursor)) === null) {
+      if ((await firstIdAfter(db, walk.cursor)) === null) {
         return broken(head.lastId!, `the chain head names record ${head.lastId} but the log ends at record ${walk.cursor ?? '(none)'} (records were removed from the end)`);
       }
       // appended while this run read: read on, a few rounds; past them the verdict covers what was read
       if (++rounds <= CATCH_UP_ROUNDS) continue;
     } else if (order < 0) {
-      const stray = (await firstIdAfter(sequelize, head.lastId))!;
+      const stray = (await firstIdAfter(db, head.lastId))!;
       return broken(stray, `the chain head ends at record ${head.lastId ?? '(none)'}: record ${stray} and any after it were appended outside the audit chain`);
     } else if (head.lastHash !== walk.prev) {
       return broken(walk.cursor ?? '0', `the chain head holds hash ${short(head.lastHash)} for this record, which has ${short(walk.prev)} (the head or the record was rewritten)`);

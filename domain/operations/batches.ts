@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Op } from 'sequelize';
-import { OperationBatch, OperationBatchItem } from '../../db/models/index.js';
+import type { Selectable } from 'kysely';
+import { appSql, withTransaction } from '../../db/sql/current.js';
+import type { OperationBatchesTable } from '../../db/sql/schema.js';
 import { PortError, type InstanceSummary, type MigrationPlan, type WorkflowEngine } from '../../port/workflow-engine.js';
 import { DomainError } from '../shared/errors.js';
 import { batchCrashPoint } from './batch-crash-point.js';
@@ -50,18 +51,26 @@ export interface Batch {
  * Every action a batch takes is also an audit record of its own with the batch id.
  */
 export async function getBatch(id: string): Promise<Batch | null> {
-  const row = await OperationBatch.findByPk(id);
+  const row = await readBatch(id);
   if (!row) return null;
-  const items = await OperationBatchItem.findAll({ where: { batchId: id }, order: [['position', 'ASC']] });
+  const items = await appSql().selectFrom('operation_batch_items').selectAll().where('batchId', '=', id).orderBy('position', 'asc').execute();
   return {
-    id: row.id, action: row.action as BatchAction, filter: row.filter as InstanceFilter, ...(row.plan ? { plan: row.plan as unknown as MigrationPlan } : {}),
+    id: row.id, action: row.action as BatchAction, filter: row.filter, ...(row.plan ? { plan: row.plan } : {}),
     reason: row.reason, actor: row.actor, state: row.state as Batch['state'], total: row.total, processed: row.processed, failed: row.failed,
     resumed: row.resumed, createdAt: row.createdAt.toISOString(), finishedAt: row.finishedAt?.toISOString() ?? null,
     items: items.map((i) => ({
-      processInstanceKey: i.processInstanceKey, caseNo: i.caseNo, state: i.state, done: i.done,
+      processInstanceKey: i.processInstanceKey, caseNo: i.caseNo, state: i.state as BatchItem['state'], done: i.done,
       ...(i.code ? { code: i.code } : {}), ...(i.message ? { message: i.message } : {}),
     })),
   };
+}
+
+/** A batch's row, its filter and plan (JSON kept in TEXT) parsed. */
+type BatchRow = Omit<Selectable<OperationBatchesTable>, 'filter' | 'plan'> & { filter: InstanceFilter; plan: MigrationPlan | null };
+
+async function readBatch(id: string): Promise<BatchRow | null> {
+  const row = await appSql().selectFrom('operation_batches').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? { ...row, filter: JSON.parse(row.filter) as InstanceFilter, plan: row.plan === null ? null : (JSON.parse(row.plan) as MigrationPlan) } : null;
 }
 
 /** The instances a filter matches now, up to BATCH_MAX (retry: only those with an open incident; cancel, migrate: only running ones). */
@@ -94,14 +103,17 @@ export async function startBatch(port: WorkflowEngine, action: BatchAction, filt
   if (!found.length) throw new DomainError('INVALID_ARGUMENT', 'the filter matches no instance to act on', { apiCode: 'batch_empty', status: 422 });
   const cases = await casesOfPage(found);
   const id = randomUUID();
-  await OperationBatch.sequelize!.transaction(async (transaction) => {
-    await OperationBatch.create({
-      id, action, filter: filter as Record<string, unknown>, plan: (plan ?? null) as Record<string, unknown> | null, reason: who.reason,
-      actor: who.username, actorRole: who.role, state: 'running', total: found.length, finishedAt: null,
-    }, { transaction });
-    await OperationBatchItem.bulkCreate(found.map((i, position) => ({
-      batchId: id, position, processInstanceKey: i.processInstanceKey, caseNo: cases.get(i.processInstanceKey)?.caseNo ?? null, state: 'pending' as const, code: null, message: null,
-    })), { transaction });
+  const now = new Date();
+  await withTransaction(async (transaction) => {
+    const db = appSql(transaction);
+    await db.insertInto('operation_batches').values({
+      id, action, filter: JSON.stringify(filter), plan: plan ? JSON.stringify(plan) : null, reason: who.reason,
+      actor: who.username, actorRole: who.role, state: 'running', total: found.length, processed: 0, failed: 0, resumed: 0,
+      createdAt: now, updatedAt: now, finishedAt: null,
+    }).execute();
+    await db.insertInto('operation_batch_items').values(found.map((i, position) => ({
+      batchId: id, position, processInstanceKey: i.processInstanceKey, caseNo: cases.get(i.processInstanceKey)?.caseNo ?? null, state: 'pending', done: 0, code: null, message: null,
+    }))).execute();
   });
   const batch = (await getBatch(id))!;
   // a run cut off by a failing database (a stop under way) leaves the batch running: the next start carries it on
@@ -109,9 +121,9 @@ export async function startBatch(port: WorkflowEngine, action: BatchAction, filt
 }
 
 /** Does one instance's part of a batch; answers how many things it did (incidents retried, or 1). */
-async function act(port: WorkflowEngine, batch: OperationBatch, processInstanceKey: string, operator: Operator, resumed: boolean): Promise<number> {
+async function act(port: WorkflowEngine, batch: BatchRow, processInstanceKey: string, operator: Operator, resumed: boolean): Promise<number> {
   if (batch.action === 'migrate') {
-    const plan = batch.plan as unknown as MigrationPlan;
+    const plan = batch.plan!;
     // an instance the interrupted run had moved already (killed before its result was written) is done: its
     // record is written now unless it was then (once-only key per batch and instance)
     if (resumed && (await port.getInstance(processInstanceKey))?.processDefinitionKey === plan.targetProcessDefinitionKey) {
@@ -125,7 +137,7 @@ async function act(port: WorkflowEngine, batch: OperationBatch, processInstanceK
     await cancelInstance(port, processInstanceKey, operator);
     return 1;
   }
-  const incidentType = (batch.filter as InstanceFilter).incidentType;
+  const incidentType = batch.filter.incidentType;
   const open = await port.listIncidents({ processInstanceKeys: [processInstanceKey], ...(incidentType ? { incidentType } : {}) });
   if (!open.length) throw new DomainError('CONFLICT', 'no open incident left', { apiCode: 'incident_resolved', status: 409 });
   for (const incident of open) await retryIncident(port, incident.incidentKey, 1, operator);
@@ -134,24 +146,32 @@ async function act(port: WorkflowEngine, batch: OperationBatch, processInstanceK
 
 /** Runs the batch's pending instances in order, writing each result (and the batch's counts) as it goes. */
 async function carryOn(port: WorkflowEngine, id: string, resumed = false): Promise<void> {
-  const batch = await OperationBatch.findByPk(id);
+  const batch = await readBatch(id);
   if (!batch || batch.state !== 'running') return;
   const operator: Operator = { username: batch.actor, role: batch.actorRole, reason: batch.reason, batchId: id };
-  const pending = await OperationBatchItem.findAll({ where: { batchId: id, state: 'pending' }, order: [['position', 'ASC']] });
+  const pending = await appSql().selectFrom('operation_batch_items').select(['position', 'processInstanceKey'])
+    .where('batchId', '=', id).where('state', '=', 'pending').orderBy('position', 'asc').execute();
   for (const item of pending) {
-    let result: Pick<OperationBatchItem, 'state' | 'done' | 'code' | 'message'>;
+    let result: { state: 'done' | 'failed'; done: number; code: string | null; message: string | null };
     try {
       result = { state: 'done', done: await act(port, batch, item.processInstanceKey, operator, resumed), code: null, message: null };
     } catch (err) {
       result = { state: 'failed', done: 0, ...codeOf(err) };
     }
-    await OperationBatch.sequelize!.transaction(async (transaction) => {
-      await item.update(result, { transaction });
-      await batch.increment({ processed: 1, failed: result.state === 'failed' ? 1 : 0 }, { transaction });
+    await withTransaction(async (transaction) => {
+      const db = appSql(transaction);
+      await db.updateTable('operation_batch_items').set(result).where('batchId', '=', id).where('position', '=', item.position).execute();
+      // the counts added in the database, as the model's increment did (and its updatedAt: resumeBatches reads it)
+      await db.updateTable('operation_batches').set((eb) => ({
+        processed: eb('processed', '+', 1), failed: eb('failed', '+', result.state === 'failed' ? 1 : 0), updatedAt: new Date(),
+      })).where('id', '=', id).execute();
     });
-    batchCrashPoint(await OperationBatchItem.count({ where: { batchId: id, state: ['done', 'failed'] } }));
+    const finished = await appSql().selectFrom('operation_batch_items').select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('batchId', '=', id).where('state', 'in', ['done', 'failed']).executeTakeFirstOrThrow();
+    batchCrashPoint(Number(finished.n));
   }
-  await batch.update({ state: 'finished', finishedAt: new Date() });
+  const now = new Date();
+  await appSql().updateTable('operation_batches').set({ state: 'finished', finishedAt: now, updatedAt: now }).where('id', '=', id).execute();
 }
 
 /**
@@ -162,8 +182,11 @@ async function carryOn(port: WorkflowEngine, id: string, resumed = false): Promi
  */
 export async function resumeBatches(port: WorkflowEngine, options: { graceMs: number }): Promise<{ ids: string[]; runs: Promise<void> }> {
   const before = new Date(Date.now() - options.graceMs);
-  const stale = await OperationBatch.findAll({ where: { state: 'running', updatedAt: { [Op.lte]: before } }, order: [['createdAt', 'ASC']] });
-  for (const b of stale) await b.increment({ resumed: 1 });
+  const stale = await appSql().selectFrom('operation_batches').select('id').where('state', '=', 'running').where('updatedAt', '<=', before)
+    .orderBy('createdAt', 'asc').execute();
+  for (const b of stale) {
+    await appSql().updateTable('operation_batches').set((eb) => ({ resumed: eb('resumed', '+', 1), updatedAt: new Date() })).where('id', '=', b.id).execute();
+  }
   const ids = stale.map((b) => b.id);
   // one after another, as a single batch runs its instances
   const runs = (async () => { for (const id of ids) await carryOn(port, id, true); })();

@@ -1,4 +1,4 @@
-import { Case, CaseInstance } from '../../db/models/index.js';
+import { appSql } from '../../db/sql/current.js';
 import { instancesOf } from '../history/case-history.js';
 import type { WorkflowEngine } from '../../port/workflow-engine.js';
 
@@ -23,11 +23,18 @@ export async function caseOfInstance(port: WorkflowEngine, processInstanceKey: s
 export async function casesOf(keys: string[]): Promise<Map<string, CaseRef>> {
   const out = new Map<string, CaseRef>();
   if (!keys.length) return out;
-  const ref = (c: Case): CaseRef => ({ id: c.id, caseNo: c.caseNo, status: c.status });
-  for (const c of await Case.findAll({ where: { processInstanceKey: keys }, attributes: ['id', 'caseNo', 'status', 'processInstanceKey'] })) out.set(c.processInstanceKey!, ref(c));
-  const mapped = (await CaseInstance.findAll({ where: { processInstanceKey: keys.filter((k) => !out.has(k)) } }));
+  const db = appSql();
+  const ref = (c: CaseRef): CaseRef => ({ id: c.id, caseNo: c.caseNo, status: c.status });
+  for (const c of await db.selectFrom('cases').select(['id', 'caseNo', 'status', 'processInstanceKey']).where('processInstanceKey', 'in', keys).execute()) {
+    out.set(c.processInstanceKey!, ref(c));
+  }
+  const unmapped = keys.filter((k) => !out.has(k));
+  const mapped = unmapped.length
+    ? await db.selectFrom('case_instances').select(['processInstanceKey', 'caseId']).where('processInstanceKey', 'in', unmapped).execute()
+    : [];
   if (mapped.length) {
-    const byId = new Map((await Case.findAll({ where: { id: mapped.map((m) => m.caseId) }, attributes: ['id', 'caseNo', 'status'] })).map((c) => [c.id, c]));
+    const cases = await db.selectFrom('cases').select(['id', 'caseNo', 'status']).where('id', 'in', [...new Set(mapped.map((m) => m.caseId))]).execute();
+    const byId = new Map(cases.map((c) => [c.id, c]));
     for (const m of mapped) { const c = byId.get(m.caseId); if (c) out.set(m.processInstanceKey, ref(c)); }
   }
   return out;
@@ -35,7 +42,7 @@ export async function casesOf(keys: string[]): Promise<Map<string, CaseRef>> {
 
 /** Every instance of the case with this number (its own and the ones it called), or null for no such case. */
 export async function instancesOfCaseNo(caseNo: string): Promise<string[] | null> {
-  const c = await Case.findOne({ where: { caseNo } });
+  const c = await appSql().selectFrom('cases').select(['id', 'processInstanceKey']).where('caseNo', '=', caseNo).executeTakeFirst();
   return c ? instancesOf(c) : null;
 }
 

@@ -1,6 +1,6 @@
-import { Case } from '../../db/models/index.js';
 import { appendAudit, type AuditEntry } from '../audit/index.js';
 import { changeCase } from '../cases/index.js';
+import type { CaseFields } from '../cases/change-case.js';
 import { DomainError } from '../shared/errors.js';
 import type { IncidentDetail, Variables, WorkflowEngine } from '../../port/workflow-engine.js';
 import { caseOfInstance } from './instance-cases.js';
@@ -81,7 +81,7 @@ export async function cancelInstance(port: WorkflowEngine, processInstanceKey: s
   await port.cancelInstance(processInstanceKey);
   const detail = { reason: who.reason, processInstanceKey, bpmnProcessId: instance.bpmnProcessId, version: instance.version, ...(who.batchId ? { batchId: who.batchId } : {}) };
   if (!c) return { caseId: null, audit: await appendAudit({ caseId: null, actor: who.username, actorRole: who.role, action: 'ops_instance_cancelled', detail }) };
-  const changed = await changeCase(c.id, 'ops_instance_cancelled', { actor: who.username, actorRole: who.role }, async (current: Case) => {
+  const changed = await changeCase(c.id, 'ops_instance_cancelled', { actor: who.username, actorRole: who.role }, async (current: CaseFields) => {
     const from = current.status;
     if (!FINISHED.has(from)) {
       current.status = 'closed';

@@ -1,4 +1,4 @@
-import { ProcessDraft } from '../../db/models/index.js';
+import { appSql } from '../../db/sql/current.js';
 import { PortError, type DeployResource, type WorkflowEngine } from '../../port/workflow-engine.js';
 import { withAuditChain } from '../audit/index.js';
 import { hasErrors, lintBpmn, type LintProblem } from '../lint/index.js';
@@ -44,8 +44,9 @@ export async function deployProcess(engine: WorkflowEngine, xml: string, by: Dep
       // the engine kept the existing version: the deploy is still an administrator's act on the record
       await chain.append({ caseId: null, actor: by.username, actorRole: by.role, action: 'process.deploy_unchanged', detail: { processId: process.id, version: deployed.version, processDefinitionKey: deployed.processDefinitionKey } });
     }
-    const draft = await ProcessDraft.findByPk(process.id, { transaction: chain.transaction });
-    if (draft && draft.xml === xml) await draft.destroy({ transaction: chain.transaction });
+    const db = appSql(chain.transaction);
+    const draft = await db.selectFrom('process_drafts').select('xml').where('processId', '=', process.id).executeTakeFirst();
+    if (draft && draft.xml === xml) await db.deleteFrom('process_drafts').where('processId', '=', process.id).execute();
     return isNew;
   });
   return { kind: 'deployed', processId: process.id, version: deployed.version, processDefinitionKey: deployed.processDefinitionKey, isNew: recorded };

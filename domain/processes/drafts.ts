@@ -1,4 +1,6 @@
-import { ProcessDraft } from '../../db/models/index.js';
+import type { Selectable } from 'kysely';
+import { appDialect, appSql } from '../../db/sql/current.js';
+import type { ProcessDraftsTable } from '../../db/sql/schema.js';
 import { withAuditChain } from '../audit/index.js';
 import { DomainError } from '../shared/errors.js';
 import type { Deployer } from './versions.js';
@@ -11,10 +13,10 @@ export interface DraftView {
   savedAt: string;
 }
 
-const view = (d: ProcessDraft): DraftView => ({ processId: d.processId, xml: d.xml, savedBy: d.savedBy, savedAt: d.savedAt.toISOString() });
+const view = (d: Selectable<ProcessDraftsTable>): DraftView => ({ processId: d.processId, xml: d.xml, savedBy: d.savedBy, savedAt: d.savedAt.toISOString() });
 
 export async function readDraft(processId: string): Promise<DraftView | null> {
-  const d = await ProcessDraft.findByPk(processId);
+  const d = await appSql().selectFrom('process_drafts').selectAll().where('processId', '=', processId).executeTakeFirst();
   return d ? view(d) : null;
 }
 
@@ -27,9 +29,13 @@ export async function saveDraft(processId: string, xml: string, by: Deployer): P
   const p = await singleProcessOf(xml);
   if (p.id !== processId) throw new DomainError('INVALID_ARGUMENT', `the document's process id is '${p.id}', not '${processId}'`, { apiCode: 'process_id_mismatch', status: 400 });
   return withAuditChain(async (chain) => {
-    const { transaction } = chain;
     const savedAt = new Date();
-    const [draft] = await ProcessDraft.upsert({ processId, xml, savedBy: by.username, savedAt }, { transaction });
+    const draft = { processId, xml, savedBy: by.username, savedAt };
+    // one statement that inserts or replaces, as the model's upsert was
+    const changes = { xml, savedBy: by.username, savedAt };
+    await appSql(chain.transaction).insertInto('process_drafts').values(draft)
+      .$call((b) => (appDialect() === 'sqlite' ? b.onConflict((oc) => oc.column('processId').doUpdateSet(changes)) : b.onDuplicateKeyUpdate(changes)))
+      .execute();
     await chain.append({ caseId: null, actor: by.username, actorRole: by.role, action: 'process.draft_saved', detail: { processId, bytes: Buffer.byteLength(xml, 'utf8') }, at: savedAt });
     return view(draft);
   });
@@ -38,7 +44,8 @@ export async function saveDraft(processId: string, xml: string, by: Deployer): P
 /** Drops the draft; false when there was none. */
 export async function deleteDraft(processId: string, by: Deployer): Promise<boolean> {
   return withAuditChain(async (chain) => {
-    const removed = await ProcessDraft.destroy({ where: { processId }, transaction: chain.transaction });
+    const { numDeletedRows } = await appSql(chain.transaction).deleteFrom('process_drafts').where('processId', '=', processId).executeTakeFirstOrThrow();
+    const removed = Number(numDeletedRows);
     if (removed) await chain.append({ caseId: null, actor: by.username, actorRole: by.role, action: 'process.draft_deleted', detail: { processId } });
     return removed > 0;
   });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { Op } from 'sequelize';
-import { FormVersion, ProcessDraft, ProcessVersion } from '../../db/models/index.js';
+import type { Selectable } from 'kysely';
+import { appSql } from '../../db/sql/current.js';
+import type { FormVersionsTable, ProcessVersionsTable } from '../../db/sql/schema.js';
 import type { DeployResource, DeployResult } from '../../port/workflow-engine.js';
 import { withAuditChain, type AuditChain } from '../audit/index.js';
 
@@ -32,30 +33,30 @@ function processNameOf(xml: string, processId: string): string | null {
  * audited) again: a redeploy of identical XML creates no new version here either.
  */
 export async function recordDeploymentIn(chain: AuditChain, resources: DeployResource[], result: DeployResult, by: Deployer, now = new Date()): Promise<RecordedDeployment> {
-  const { transaction } = chain;
+  const db = appSql(chain.transaction);
   const content = new Map(resources.map((r) => [r.name, r.content]));
   const out: RecordedDeployment = { processes: [], forms: [] };
   for (const p of result.processes) {
-    const existing = await ProcessVersion.findOne({ where: { processId: p.bpmnProcessId, version: p.version }, attributes: ['id'], transaction });
+    const existing = await db.selectFrom('process_versions').select('id').where('processId', '=', p.bpmnProcessId).where('version', '=', p.version).executeTakeFirst();
     const xml = content.get(p.resourceName);
     const isNew = !existing && xml !== undefined;
     if (isNew) {
       const checksum = sha256(xml);
-      await ProcessVersion.create({
+      await db.insertInto('process_versions').values({
         processId: p.bpmnProcessId, version: p.version, processDefinitionKey: p.processDefinitionKey, name: processNameOf(xml, p.bpmnProcessId),
         resourceName: p.resourceName, xml, checksum, deployedBy: by.username, deployedAt: now,
-      }, { transaction });
+      }).execute();
       await chain.append({ caseId: null, actor: by.username, actorRole: by.role, action: 'process.deployed', detail: { processId: p.bpmnProcessId, version: p.version, processDefinitionKey: p.processDefinitionKey, resource: p.resourceName, checksum }, at: now });
     }
     out.processes.push({ processId: p.bpmnProcessId, version: p.version, processDefinitionKey: p.processDefinitionKey, isNew });
   }
   for (const f of result.forms) {
-    const existing = await FormVersion.findOne({ where: { formId: f.formId, version: f.version }, attributes: ['id'], transaction });
+    const existing = await db.selectFrom('form_versions').select('id').where('formId', '=', f.formId).where('version', '=', f.version).executeTakeFirst();
     const schema = content.get(f.resourceName);
     const isNew = !existing && schema !== undefined;
     if (isNew) {
       const checksum = sha256(schema);
-      await FormVersion.create({ formId: f.formId, version: f.version, formKey: f.formKey, schema, checksum, deployedBy: by.username, deployedAt: now }, { transaction });
+      await db.insertInto('form_versions').values({ formId: f.formId, version: f.version, formKey: f.formKey, schema, checksum, deployedBy: by.username, deployedAt: now }).execute();
       await chain.append({ caseId: null, actor: by.username, actorRole: by.role, action: 'form.deployed', detail: { formId: f.formId, version: f.version, formKey: f.formKey, resource: f.resourceName, checksum }, at: now });
     }
     out.forms.push({ formId: f.formId, version: f.version, formKey: f.formKey, isNew });
@@ -70,7 +71,7 @@ export function recordDeployment(resources: DeployResource[], result: DeployResu
 
 /** The XML of a deployed process definition, by the engine's key (the diagram a case runs); null if unknown. */
 export async function processXmlOfDefinition(processDefinitionKey: string): Promise<string | null> {
-  const row = await ProcessVersion.findOne({ where: { processDefinitionKey: String(processDefinitionKey) }, attributes: ['xml'] });
+  const row = await appSql().selectFrom('process_versions').select('xml').where('processDefinitionKey', '=', String(processDefinitionKey)).executeTakeFirst();
   return row?.xml ?? null;
 }
 
@@ -85,8 +86,8 @@ export interface ProcessSummary {
 
 /** Every process with a deployed version or a draft, by id. */
 export async function listProcesses(): Promise<ProcessSummary[]> {
-  const rows = await ProcessVersion.findAll({ attributes: ['processId', 'version', 'name', 'deployedAt'], order: [['processId', 'ASC'], ['version', 'ASC']] });
-  const drafts = new Set((await ProcessDraft.findAll({ attributes: ['processId'] })).map((d) => d.processId));
+  const rows = await appSql().selectFrom('process_versions').select(['processId', 'version', 'name', 'deployedAt']).orderBy('processId', 'asc').orderBy('version', 'asc').execute();
+  const drafts = new Set((await appSql().selectFrom('process_drafts').select('processId').execute()).map((d) => d.processId));
   const byId = new Map<string, ProcessSummary>();
   for (const r of rows) {
     const s = byId.get(r.processId) ?? { processId: r.processId, name: null, latestVersion: null, versionCount: 0, deployedAt: null, hasDraft: drafts.has(r.processId) };
@@ -109,20 +110,26 @@ export interface VersionSummary {
 
 /** The versions of one process, newest first; null when the process has none. */
 export async function processVersions(processId: string): Promise<VersionSummary[] | null> {
-  const rows = await ProcessVersion.findAll({ where: { processId }, attributes: ['version', 'processDefinitionKey', 'name', 'deployedAt', 'deployedBy', 'checksum'], order: [['version', 'DESC']] });
+  const rows = await appSql().selectFrom('process_versions').select(['version', 'processDefinitionKey', 'name', 'deployedAt', 'deployedBy', 'checksum'])
+    .where('processId', '=', processId).orderBy('version', 'desc').execute();
   if (!rows.length) return null;
   return rows.map((r) => ({ version: r.version, processDefinitionKey: r.processDefinitionKey, name: r.name, deployedAt: r.deployedAt.toISOString(), deployedBy: r.deployedBy, checksum: r.checksum }));
 }
 
+export type ProcessVersionRow = Selectable<ProcessVersionsTable>;
+export type FormVersionRow = Selectable<FormVersionsTable>;
+
 /** One version's row (`latest`: the newest), or null. */
-export async function processVersion(processId: string, version: number | 'latest'): Promise<ProcessVersion | null> {
-  if (version === 'latest') return ProcessVersion.findOne({ where: { processId }, order: [['version', 'DESC']] });
-  return ProcessVersion.findOne({ where: { processId, version } });
+export async function processVersion(processId: string, version: number | 'latest'): Promise<ProcessVersionRow | null> {
+  const row = await appSql().selectFrom('process_versions').selectAll().where('processId', '=', processId)
+    .$if(version !== 'latest', (b) => b.where('version', '=', version as number))
+    .orderBy('version', 'desc').limit(1).executeTakeFirst();
+  return row ?? null;
 }
 
 /** Every process id with a deployed version (what a call activity may call). */
 export async function deployedProcessIds(): Promise<Set<string>> {
-  const rows = await ProcessVersion.findAll({ attributes: ['processId'], group: ['processId'] });
+  const rows = await appSql().selectFrom('process_versions').select('processId').groupBy('processId').execute();
   return new Set(rows.map((r) => r.processId));
 }
 
@@ -134,7 +141,7 @@ export interface FormSummary {
 }
 
 export async function listForms(): Promise<FormSummary[]> {
-  const rows = await FormVersion.findAll({ attributes: ['formId', 'version', 'deployedAt'], order: [['formId', 'ASC'], ['version', 'ASC']] });
+  const rows = await appSql().selectFrom('form_versions').select(['formId', 'version', 'deployedAt']).orderBy('formId', 'asc').orderBy('version', 'asc').execute();
   const byId = new Map<string, FormSummary>();
   for (const r of rows) {
     const s = byId.get(r.formId) ?? { formId: r.formId, latestVersion: 0, versionCount: 0, deployedAt: r.deployedAt.toISOString() };
@@ -146,12 +153,15 @@ export async function listForms(): Promise<FormSummary[]> {
 }
 
 export async function formVersions(formId: string): Promise<Array<{ version: number; formKey: string; deployedAt: string; deployedBy: string; checksum: string }> | null> {
-  const rows = await FormVersion.findAll({ where: { formId }, attributes: ['version', 'formKey', 'deployedAt', 'deployedBy', 'checksum'], order: [['version', 'DESC']] });
+  const rows = await appSql().selectFrom('form_versions').select(['version', 'formKey', 'deployedAt', 'deployedBy', 'checksum'])
+    .where('formId', '=', formId).orderBy('version', 'desc').execute();
   if (!rows.length) return null;
   return rows.map((r) => ({ version: r.version, formKey: r.formKey, deployedAt: r.deployedAt.toISOString(), deployedBy: r.deployedBy, checksum: r.checksum }));
 }
 
-export async function formVersion(formId: string, version: number | 'latest'): Promise<FormVersion | null> {
-  if (version === 'latest') return FormVersion.findOne({ where: { formId }, order: [['version', 'DESC']] });
-  return FormVersion.findOne({ where: { formId, version: { [Op.eq]: version } } });
+export async function formVersion(formId: string, version: number | 'latest'): Promise<FormVersionRow | null> {
+  const row = await appSql().selectFrom('form_versions').selectAll().where('formId', '=', formId)
+    .$if(version !== 'latest', (b) => b.where('version', '=', version as number))
+    .orderBy('version', 'desc').limit(1).executeTakeFirst();
+  return row ?? null;
 }

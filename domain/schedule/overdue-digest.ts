@@ -1,5 +1,4 @@
-import { Op } from 'sequelize';
-import { Case, Unit } from '../../db/models/index.js';
+import { appSql } from '../../db/sql/current.js';
 import { type CaseStatus } from '../../db/vocabulary.js';
 import { enqueueNotification, stageName } from '../outbox/index.js';
 import { localDay, localMinute } from '../shared/local-time.js';
@@ -34,10 +33,26 @@ export interface DigestRun {
   openIncidents: number | null;
 }
 
+/** What the digest reads of an overdue case. */
+interface OverdueCase {
+  id: string;
+  caseNo: string;
+  status: CaseStatus;
+  unitId: number | null;
+  dueAt: Date | null;
+  warningLight: string;
+  escalationLevel: number;
+}
+
+/** What it reads of a unit: the name it is called by and where its reminders go. */
+interface DigestUnit { id: number; code: string; name: string; shortName: string | null; contactPhone: string | null }
+
+const UNIT_COLUMNS = ['id', 'code', 'name', 'shortName', 'contactPhone'] as const;
+
 const STAGE_OF: Partial<Record<CaseStatus, string>> = { accepted: 'dispatch', dispatched: 'handle', handling: 'handle', returned: 'dispatch', verifying: 'verify' };
 
 /** How late a case is: from its running stage's due time; a red light without a passed due time counts as 0. */
-const lateMs = (c: Case, now: Date): number => (c.dueAt && c.dueAt.getTime() <= now.getTime() ? now.getTime() - c.dueAt.getTime() : 0);
+const lateMs = (c: OverdueCase, now: Date): number => (c.dueAt && c.dueAt.getTime() <= now.getTime() ? now.getTime() - c.dueAt.getTime() : 0);
 
 function lateness(ms: number): string {
   const hours = Math.floor(ms / 3_600_000);
@@ -45,11 +60,11 @@ function lateness(ms: number): string {
 }
 
 function worstFirst(now: Date) {
-  return (a: Case, b: Case) => lateMs(b, now) - lateMs(a, now) || b.escalationLevel - a.escalationLevel || a.caseNo.localeCompare(b.caseNo);
+  return (a: OverdueCase, b: OverdueCase) => lateMs(b, now) - lateMs(a, now) || b.escalationLevel - a.escalationLevel || a.caseNo.localeCompare(b.caseNo);
 }
 
 /** A unit's duty address, as the outbox's reminders use it: its phone by SMS, else its in-app inbox. */
-function addressOf(unit: Unit): { channel: string; recipient: string } {
+function addressOf(unit: DigestUnit): { channel: string; recipient: string } {
   return unit.contactPhone ? { channel: 'sms', recipient: unit.contactPhone } : { channel: 'app', recipient: `unit:${unit.code}` };
 }
 
@@ -62,17 +77,14 @@ function addressOf(unit: Unit): { channel: string; recipient: string } {
 export async function dailyOverdueDigest(now: Date, options: { openIncidents?: () => Promise<number> } = {}): Promise<DigestRun> {
   const date = localDay(now);
   const openIncidents = options.openIncidents ? await options.openIncidents() : null;
-  const overdue = await Case.findAll({
-    where: {
-      status: [...OPEN_STATUSES],
-      unitId: { [Op.ne]: null },
-      [Op.or]: [{ dueAt: { [Op.lte]: now } }, { warningLight: 'red' }],
-    },
-    order: [['id', 'ASC']],
-  });
-  const byUnit = new Map<number, Case[]>();
+  const overdue = (await appSql().selectFrom('cases').select(['id', 'caseNo', 'status', 'unitId', 'dueAt', 'warningLight', 'escalationLevel'])
+    .where('status', 'in', [...OPEN_STATUSES])
+    .where('unitId', 'is not', null)
+    .where((eb) => eb.or([eb('dueAt', '<=', now), eb('warningLight', '=', 'red')]))
+    .orderBy('id', 'asc').execute()) as OverdueCase[];
+  const byUnit = new Map<number, OverdueCase[]>();
   for (const c of overdue) byUnit.set(c.unitId!, [...(byUnit.get(c.unitId!) ?? []), c]);
-  const units = new Map((byUnit.size ? await Unit.findAll({ where: { id: [...byUnit.keys()] } }) : []).map((u) => [u.id, u]));
+  const units = new Map((byUnit.size ? await appSql().selectFrom('units').select(UNIT_COLUMNS).where('id', 'in', [...byUnit.keys()]).execute() : []).map((u) => [u.id, u]));
 
   const digests: UnitDigest[] = [];
   for (const [unitId, cases] of byUnit) {
@@ -105,7 +117,8 @@ export async function dailyOverdueDigest(now: Date, options: { openIncidents?: (
       ? `【超期日报汇总】${date}：${digests.length}个单位共有超期未办结案卷${total}件（红灯${red}件）。` +
         digests.map((d) => `${d.unitName}${d.overdue}件${d.worst[0] ? `（最久 ${d.worst[0]}）` : ''}`).join('；') + '。'
       : `【超期日报汇总】${date}：无超期未办结案卷。`) + incidentsLine;
-    for (const centre of await Unit.findAll({ where: { kind: 'centre', active: true }, order: [['id', 'ASC']] })) {
+    const centres = await appSql().selectFrom('units').select(UNIT_COLUMNS).where('kind', '=', 'centre').where('active', '=', true).orderBy('id', 'asc').execute();
+    for (const centre of centres) {
       const { created } = await enqueueNotification({
         dedupKey: `digest-summary:${centre.code}:${date}`, kind: 'overdue-summary', ...addressOf(centre), caseId: null,
         subject: `超期案卷日报汇总 ${date}`, body,

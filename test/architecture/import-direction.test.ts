@@ -40,7 +40,6 @@ const KNOWN: Record<string, string> = {
   'api/app.ts → db/sql/index.ts': 'the health check and the app get their SQL handle here until the composition root hands them one',
   'api/health/health-route.ts → db/sql/index.ts': 'type of the SQL handle the health check pings',
   'api/field/field-report-routes.ts → db/sql/current.ts': 'the field-report list query belongs in domain/field',
-  'api/audit/audit-routes.ts → db/models/index.ts': 'the Sequelize models are being retired (db/sql)',
   'workers/case-record/handler.ts → db/sql/current.ts': 'the case-record update belongs in domain/cases',
   'db/import/importer.ts → domain/classify/labels.ts': 'the label vocabulary belongs in db/vocabulary.ts',
   'db/import/columns.ts → domain/calendar/duration.ts': 'the duration grammar the CSV columns accept; a leaf module',
