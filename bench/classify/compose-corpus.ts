@@ -2,11 +2,13 @@
  * Writes db/demo/classify_examples.csv, the shipped training corpus: each hand-written phrase of
  * phrases-train.ts is said three ways, as the three channels write — a hotline operator's transcript
  * (市民来电反映…), a WeChat 随手拍 message (colloquial, with typical typing slips) and a grid worker's
- * terse note — placed in the demo district. Deterministic (seeded), so the CSV is reproducible:
+ * terse note — placed in the demo district. Then the reports of examples-written.tsv are appended as they are:
+ * written one by one in the three channels' styles (no template, colloquial words people really use), so
+ * the model does not learn the templates' scaffolding. Deterministic (seeded), so the CSV is reproducible:
  *   npx tsx bench/classify/compose-corpus.ts
  * The CSV, not this script, is the data the system reads (and operators' decisions add to it).
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { TRAIN_PHRASES } from './phrases-train.js';
 
 let seed = 20260513;
@@ -62,6 +64,13 @@ for (const [label, phrases] of Object.entries(TRAIN_PHRASES)) {
       rows.push([`EX-${String(++n).padStart(5, '0')}`, quote(text), label, channel, 'corpus'].join(','));
     }
   }
+}
+// Appended after the templated rows so that the templated rows keep their codes.
+const written = readFileSync(new URL('./examples-written.tsv', import.meta.url), 'utf8').split('\n').slice(1).filter(Boolean);
+for (const line of written) {
+  const [label, channel, text] = line.split('\t');
+  if (!label || !channel || !text) throw new Error(`examples-written.tsv: bad line 「${line}」`);
+  rows.push([`EX-${String(++n).padStart(5, '0')}`, quote(text), label, channel, 'corpus'].join(','));
 }
 writeFileSync(new URL('../../db/demo/classify_examples.csv', import.meta.url), rows.join('\n') + '\n');
 console.log(`${n} examples written`);

@@ -150,7 +150,7 @@ describe('REST API: the intake classifier (POST /api/classify, /api/admin/classi
       const edited = await api.call<Record<string, any>>('PATCH', `/admin/classify/examples/${code}`, { token: admin, body: { label: 'NONE-VAGUE' } });
       expect(edited.status).to.equal(200);
       expect(edited.body).to.include({ code, label: 'NONE-VAGUE', text: '小区门口的灯一到晚上就灭' });
-      const found = await api.call<{ items: Array<{ code: string }>; total: number }>('GET', `/admin/classify/examples?q=${encodeURIComponent('灯一到晚上')}`, { token: admin });
+      const found = await api.call<{ items: Array<{ code: string }>; total: number }>('GET', `/admin/classify/examples?q=${encodeURIComponent('门口的灯一到晚上就灭')}`, { token: admin });
       expect(found.status).to.equal(200);
       expect(found.body.items.map((e) => e.code)).to.deep.equal([code]);
       const page = await api.call<{ items: Array<{ id: number }>; next: string | null }>('GET', '/admin/classify/examples?limit=2', { token: admin });
