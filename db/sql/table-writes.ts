@@ -4,8 +4,8 @@ import type { Tables } from './schema.js';
 /**
  * "This table was just written": for the in-memory copies of rarely written tables (the grids'
  * centres, the catalogue classifier, recent sessions). Writes through Kysely say so here; writes
- * through the remaining models say so through their hooks (domain/shared/on-model-writes.ts), which
- * listen here too. A listener hears a write at once and again when its transaction commits.
+ * through the remaining models say so through hooks on the Sequelize instance (db/models/index.ts).
+ * A listener hears a write at once and again when its transaction commits.
  */
 type Listener = () => void;
 const listeners = new Map<string, Set<Listener>>();

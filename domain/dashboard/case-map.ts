@@ -1,8 +1,7 @@
 // the model only for the kept copy's write hooks: the grid registry still writes through it
-import { Grid } from '../../db/models/index.js';
 import { type CaseStatus, type WarningLight } from '../../db/vocabulary.js';
 import { appSql } from '../../db/sql/current.js';
-import { keptCopy } from '../shared/on-model-writes.js';
+import { keptTableCopy } from '../shared/kept-table-copy.js';
 import { caseLight } from './case-light.js';
 import { num, unitKey } from './rollup-reads.js';
 
@@ -22,7 +21,7 @@ export interface CaseMap {
 }
 
 /** The grids as the map draws them, kept in memory: they change in the registry, not with every case. */
-const mapGrids = keptCopy('forget-map-grids', [Grid as never], 30_000, async () =>
+const mapGrids = keptTableCopy(['grids'], 30_000, async () =>
   (await appSql().selectFrom('grids').select(['id', 'code', 'name', 'townshipId', 'gridKind', 'centroidLng', 'centroidLat', 'polygon']).orderBy('code', 'asc').execute())
     .map(({ polygon, ...g }) => {
       const ring = polygon === null ? null : (JSON.parse(polygon) as Array<[number, number]> | null);
