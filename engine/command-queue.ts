@@ -32,6 +32,7 @@ export class CommandQueue {
 
   constructor(private readonly host: CommandQueueHost) {
     this.commands = new GroupCommit<Command>({
+      name: 'engine',
       commit: (batch) => this.runBatch(batch),
       take: ([queue]) => takeBatch(queue!, host.maxBatch),
       onError: (err) => host.error(err),

@@ -1,3 +1,5 @@
+import { traceActivity } from './activity-trace.js';
+
 /**
  * Group commit: work that arrives while a transaction is committing waits, then shares the next
  * transaction with everything else that arrived meanwhile, so that N small changes cost one COMMIT (and
@@ -13,6 +15,8 @@
  * the loop yields once more, so a busy queue never keeps the event loop to itself.
  */
 export interface GroupCommitOptions<M> {
+  /** what the groups are called in an activity trace (activity-trace.ts) */
+  name?: string;
   /** Commits one group. Must settle each member itself; a rejection here is reported to `onError`. */
   commit(group: M[]): Promise<void>;
   /**
@@ -70,7 +74,10 @@ export class GroupCommit<M> {
 
   private async loop(): Promise<void> {
     while (this.waiting) {
-      await this.options.commit(this.take());
+      const group = this.take();
+      const traced = traceActivity(`group:${this.options.name ?? 'commit'}`, group.length);
+      await this.options.commit(group);
+      traced();
       if (this.waiting) await new Promise((resolve) => setImmediate(resolve));
     }
   }

@@ -5,6 +5,7 @@ export type { Corrections, JobResultOfListener, ListenerUserTask } from './behav
 export { SystemClock, TestClock, type Clock } from './clock.js';
 export { EngineError, type EngineErrorCode } from './errors.js';
 export { GroupCommit, type GroupCommitOptions } from './group-commit.js';
+export { activitySpans, enableActivityTrace, traceActivity, type ActivitySpan } from './activity-trace.js';
 export type { DecisionView, HistoryEvent, IncidentView, Job, ProcessInstance, UserTask } from './queries.js';
 export { parseBpmn } from './model/parse.js';
 export { ENGINE_TABLES, SCHEMA_VERSION } from './store/schema.js';

@@ -172,7 +172,7 @@ export function withAuditChain<T>(fn: (chain: AuditChain) => Promise<T>, options
  * runs through without waiting on I/O (db/sqlite3-on-better-sqlite3.ts), nothing arrives while it
  * commits, and without the pause every group was a group of one — a COMMIT and its fsync per change.
  */
-const chainJobs = new GroupCommit<ChainJob>({ lanes: 2, take: nextGroup, commit: commitGroup });
+const chainJobs = new GroupCommit<ChainJob>({ name: 'audit', lanes: 2, take: nextGroup, commit: commitGroup });
 
 type Outcome = { ok: true; value: unknown; caseTouched: boolean } | { ok: false; error: unknown };
 
