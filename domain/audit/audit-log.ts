@@ -1,7 +1,7 @@
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import { AUDIT_GENESIS_HASH } from '../../db/migrations/0002-audit-chain.js';
 import { AuditRecord } from '../../db/models/index.js';
-import { GroupCommit } from '../../engine/index.js';
+import { GroupCommit, type LoopBudget } from '../../engine/index.js';
 import { insertRow, insertRows } from '../../db/rows.js';
 import { canonicalValue } from '../shared/canonical-json.js';
 import { auditHash } from './hash.js';
@@ -176,8 +176,12 @@ const chainJobs = new GroupCommit<ChainJob>({ name: 'audit', lanes: 2, take: nex
 
 type Outcome = { ok: true; value: unknown; caseTouched: boolean } | { ok: false; error: unknown };
 
-async function commitGroup(group: ChainJob[]): Promise<void> {
+async function commitGroup(all: ChainJob[], budget: LoopBudget): Promise<ChainJob[]> {
   const outcomes: Outcome[] = [];
+  // the jobs left for the next group once this one has held the event loop for its budget (on SQLite a
+  // group runs through without a turn of the loop: engine/loop-budget.ts)
+  let rest: ChainJob[] = [];
+  let group = all;
   try {
     await db().transaction(async (transaction) => {
       const sequelize = db();
@@ -185,7 +189,12 @@ async function commitGroup(group: ChainJob[]): Promise<void> {
       if (!heads[0]) throw new Error('audit log: audit_chain_head row missing (migration 0002 not applied?)');
       const head = { prevHash: heads[0].last_hash, lastId: null as string | null, appended: 0 };
 
-      for (const job of group) {
+      for (const [i, job] of all.entries()) {
+        if (i > 0 && budget.spent()) {
+          group = all.slice(0, i);
+          rest = all.slice(i);
+          break;
+        }
         const before = { ...head };
         let caseTouched = false;
         const chainIn = (tx: Transaction): AuditChain => {
@@ -242,7 +251,7 @@ async function commitGroup(group: ChainJob[]): Promise<void> {
           };
           return { transaction: tx, find, append, appendMany };
         };
-        if (group.length === 1) {
+        if (all.length === 1) {
           // alone: no savepoint; a failure rolls the whole transaction back, as it always did
           outcomes.push({ ok: true, value: await job.fn(chainIn(transaction)), caseTouched });
           continue;
@@ -279,7 +288,7 @@ async function commitGroup(group: ChainJob[]): Promise<void> {
       const outcome = outcomes[i];
       job.reject(outcome && !outcome.ok ? outcome.error : err);
     });
-    return;
+    return rest;
   }
   let caseTouched = false;
   group.forEach((job, i) => {
@@ -290,6 +299,7 @@ async function commitGroup(group: ChainJob[]): Promise<void> {
     } else job.reject(outcome.error);
   });
   if (caseTouched) for (const listener of caseAuditListeners) listener();
+  return rest;
 }
 
 const caseAuditListeners = new Set<() => void>();
