@@ -19,7 +19,8 @@
  * 4. AI-camera ingest — POST /api/ingest/camera/events in batches from several registered cameras, after a
  *    first batch per camera almost every event is a repeat that merges into its open case.
  * Prints the figures and, as the last line, JSON {intake_per_s, intake_p99_ms, ai_events_per_s, intake_drain_s,
- * p99_ms_at_300_per_s, max_rate_p99_under_200ms} (intake_* from the closed loop; intake_drain_s: seconds
+ * p99_ms_at_300_per_s, max_rate_p99_under_200ms, loop_max_ms_at_300_per_s} (the server's event-loop delay
+ * max over the open-loop run, perf_hooks.monitorEventLoopDelay; intake_* from the closed loop; intake_drain_s: seconds
  * after the closed-loop burst until no filed case is still waiting for its first worker steps; a skipped
  * part gives null; with OPEN_RATE set, the p99 key names that rate).
  * Targets (issue 7): ≥ 300 intakes/s with p99 < 200 ms; ≥ 3,000 AI events/s. Issue 12: p99 at 300/s measured
@@ -29,6 +30,7 @@
  *   search run, SEARCH_STEP (100) /s, SEARCH_RESOLUTION (50) /s, SEARCH_MAX_RATE (3000) /s, SEARCH_BUDGET_S
  *   (150) no new search run after this long · SETTLE_MAX_S (120) longest wait for the server to go idle ·
  *   AI_SECONDS (10) camera ingest.
+ * LOOP_TRACE=1 prints after each open-loop run what was running in each event-loop stall (bench/loop-stalls.ts).
  * BENCH_TIMELINE=1 prints the open-loop run second by second, with its window on the monotonic clock (that of
  * a --cpu-prof profile). BENCH_SERVER_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server process.
  * The client shares the machine with the server and prints the load average: other work skews every figure.
@@ -41,7 +43,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 
 interface AutocannonResult {
   requests: { average: number; total: number };
@@ -73,31 +75,52 @@ async function serve(): Promise<void> {
   const { loadConfig } = await import('../config/load.js');
   const { startSystem } = await import('../system/start-system.js');
   const system = await startSystem(loadConfig());
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
+  const stalls = process.env['LOOP_TRACE'] ? (await import('./loop-stalls.js')).watchLoopStalls() : null;
   process.stdout.write(`READY ${system.url}\n`);
+  // RESET before an open-loop run, REPORT after it: the event loop's delays over the run (and with
+  // LOOP_TRACE, what was running in each stall)
+  createInterface({ input: process.stdin }).on('line', (line) => {
+    if (line.trim() === 'RESET') { loop.reset(); stalls?.reset(); return; }
+    if (line.trim() !== 'REPORT') return;
+    const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+    if (stalls) process.stdout.write(`TRACE ${stalls.report()}\n`);
+    process.stdout.write(`LOOP ${JSON.stringify({ max_ms: ms(loop.max), p99_ms: ms(loop.percentile(99)) })}\n`);
+  });
   const stop = () => { system.stop().then(() => process.exit(0), () => process.exit(1)); };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 }
 
-async function startServer(dir: string): Promise<{ url: string; child: ChildProcess }> {
+interface Server { url: string; child: ChildProcess; resetLoop(): void; loop(): Promise<{ max_ms: number; p99_ms: number }> }
+
+async function startServer(dir: string): Promise<Server> {
   const flags = (process.env['BENCH_SERVER_FLAGS'] ?? '').split(/\s+/u).filter(Boolean);
   const child = spawn(process.execPath, [...flags, '--import', 'tsx', SELF, '--serve'], {
     env: {
       ...process.env, DATABASE_URL: `sqlite:${join(dir, 'bench.sqlite')}`, DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1',
       LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'fatal', DEMO_DATA: 'true',
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
+  const loopWaiters: Array<(loop: { max_ms: number; p99_ms: number }) => void> = [];
   const url = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
       const m = /^READY (\S+)/u.exec(line);
       if (m) resolve(m[1]!);
+      else if (line.startsWith('LOOP ')) loopWaiters.shift()?.(JSON.parse(line.slice(5)) as { max_ms: number; p99_ms: number });
+      else if (line.startsWith('TRACE ')) console.log(`    loop trace: ${line.slice(6)}`);
       else if (line.trim()) process.stderr.write(`[server] ${line}\n`);
     });
     child.once('exit', (code) => reject(new Error(`server exited (${code}) before it was ready`)));
   });
-  return { url, child };
+  return {
+    url, child,
+    resetLoop: () => child.stdin!.write('RESET\n'),
+    loop: () => new Promise((resolve) => { loopWaiters.push(resolve); child.stdin!.write('REPORT\n'); }),
+  };
 }
 
 async function json<T>(url: string, init: { method?: string; token?: string; body?: unknown } = {}): Promise<T> {
@@ -328,7 +351,8 @@ async function main(): Promise<void> {
   const load = () => `load average ${loadavg().map((l) => fmt(l, 2)).join(' ')} on ${availableParallelism()} cores`;
   console.log(`machine: ${load()} at the start`);
   const dir = await mkdtemp(join(tmpdir(), 'ywtg-api-bench-'));
-  const { url, child } = await startServer(dir);
+  const server = await startServer(dir);
+  const { url, child } = server;
   const api = `${url}/api`;
   // the server at rest, before any request: the level settle() waits to come back to
   const idleCpu = await (async () => {
@@ -393,13 +417,17 @@ async function main(): Promise<void> {
     const runOpen = async (rate: number, seconds: number, stopAtP99Ms?: number) => {
       const waited = await settle(child.pid!, idleCpu, settleMaxS);
       const settled = waited === null ? `not idle after ${settleMaxS} s (or CPU unreadable)` : `settled ${fmt(waited, 1)} s`;
-      return { settled, result: await openLoop({ url: `${api}/cases`, headers: intakeHeaders, body: caseBody, rate, seconds, ...(stopAtP99Ms !== undefined ? { stopAtP99Ms } : {}) }) };
+      server.resetLoop();
+      const result = await openLoop({ url: `${api}/cases`, headers: intakeHeaders, body: caseBody, rate, seconds, ...(stopAtP99Ms !== undefined ? { stopAtP99Ms } : {}) });
+      return { settled, result, loop: await server.loop() };
     };
     let open: OpenLoopResult | null = null;
+    let openLoopMax: number | null = null;
     if (openSeconds > 0) {
-      const { settled, result } = await runOpen(openRate, openSeconds);
+      const { settled, result, loop } = await runOpen(openRate, openSeconds);
       open = result;
-      console.log(`open loop ${fmt(openRate)}/s for ${fmt(openSeconds)} s (${settled}): ${describeOpenLoop(open)}`);
+      openLoopMax = loop.max_ms;
+      console.log(`open loop ${fmt(openRate)}/s for ${fmt(openSeconds)} s (${settled}): ${describeOpenLoop(open)}; server event loop delay max ${fmt(loop.max_ms, 1)} ms, p99 ${fmt(loop.p99_ms, 1)} ms`);
       printTimeline(open);
     }
 
@@ -464,6 +492,7 @@ async function main(): Promise<void> {
       intake_per_s: Math.round(intakePerS * 10) / 10, intake_p99_ms: intake?.latency.p99 ?? 0, ai_events_per_s: Math.round(aiEventsPerS), intake_drain_s: drainS,
       [`p99_ms_at_${openRate}_per_s`]: open ? Math.round(open.p99 * 10) / 10 : null,
       [`max_rate_p99_under_${SEARCH_P99_MS}ms`]: maxRate,
+      [`loop_max_ms_at_${openRate}_per_s`]: openLoopMax,
     };
     const verdict = [
       ...(intake ? [result.intake_per_s >= 300 ? 'intake ≥ 300/s ✔' : 'intake < 300/s ✘', result.intake_p99_ms < 200 ? 'closed-loop p99 < 200 ms ✔' : 'closed-loop p99 ≥ 200 ms ✘'] : []),

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import BetterSqlite3 from 'better-sqlite3';
+import { traceActivity } from '../engine/activity-trace.js';
 
 /**
  * The part of node-sqlite3's callback API that Sequelize's SQLite dialect uses, served by better-sqlite3
@@ -110,6 +111,9 @@ function liftStringLiterals(sql: string): { text: string; values: string[] } | n
 /** most statements kept prepared per connection; the oldest goes first (texts with values written in are rarely seen twice) */
 const PREPARED_KEPT = 500;
 const MULTIPLE_STATEMENTS = /more than one statement/i;
+/** statements slower than this show in an activity trace (engine/activity-trace.ts), named by their first words */
+const SLOW_STATEMENT_MS = 5;
+const statementVerb = (sql: string) => sql.trimStart().split(/\s+/u, 3).join(' ').slice(0, 40);
 const TRANSACTION_END = /^\s*(COMMIT|ROLLBACK|END)\b/i;
 
 /**
@@ -186,11 +190,13 @@ class Database extends EventEmitter {
 
   exec(sql: string, callback?: Callback): this {
     let failure: Error | null = null;
+    const traced = traceActivity(`sql:app ${statementVerb(sql)}`, 0, SLOW_STATEMENT_MS);
     try {
       this.db.exec(sql);
     } catch (err) {
       failure = asSqlite3Error(err);
     }
+    traced();
     this.answer(callback, this, failure);
     return this;
   }
@@ -211,6 +217,7 @@ class Database extends EventEmitter {
     const params = rest.length > 1 ? rest : rest[0];
     let outcome: { self: unknown; rows: unknown } = { self: this, rows: undefined };
     let failure: Error | null = null;
+    const traced = traceActivity(`sql:app ${statementVerb(sql)}`, 0, SLOW_STATEMENT_MS);
     try {
       const lifted = noParameters(params) ? liftStringLiterals(sql) : null;
       const statement = this.statement(lifted ? lifted.text : sql);
@@ -223,6 +230,7 @@ class Database extends EventEmitter {
     } catch (err) {
       failure = asSqlite3Error(err);
     }
+    traced();
     this.answer(callback, outcome.self, failure, outcome.rows, sql);
     return this;
   }

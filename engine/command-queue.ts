@@ -1,5 +1,6 @@
 import type { CommandOptions } from './commands/context.js';
 import { GroupCommit } from './group-commit.js';
+import type { LoopBudget } from './loop-budget.js';
 import { Run, type RunContext, type RunEffects } from './runtime/run.js';
 import type { SqlDriver } from './store/driver.js';
 import type { KeyGenerator } from './runtime/keys.js';
@@ -26,13 +27,16 @@ export interface CommandQueueHost {
  * Every public command is one transaction: commands that queue up while one runs share the next
  * transaction (group commit, group-commit.ts), each behind its own savepoint, so a failing command never
  * takes others down. A command's promise settles only after COMMIT: what was acknowledged survives a crash.
+ * A batch that has held the event loop for its budget (loop-budget.ts) commits the commands it ran and
+ * leaves the others to the next batch.
  */
 export class CommandQueue {
   private readonly commands: GroupCommit<Command>;
 
   constructor(private readonly host: CommandQueueHost) {
     this.commands = new GroupCommit<Command>({
-      commit: (batch) => this.runBatch(batch),
+      name: 'engine',
+      commit: (batch, budget) => this.runBatch(batch, budget),
       take: ([queue]) => takeBatch(queue!, host.maxBatch),
       onError: (err) => host.error(err),
     });
@@ -49,17 +53,22 @@ export class CommandQueue {
     return this.commands.idle();
   }
 
-  private async runBatch(batch: Command[]): Promise<void> {
+  /** Runs the batch's commands in one transaction until `budget` is spent; returns those it left for the next batch. */
+  private async runBatch(all: Command[], budget: LoopBudget): Promise<Command[]> {
     const { driver, keys } = this.host;
     const outcomes: Array<{ ok: true; value: unknown; effects: RunEffects } | { ok: false; error: unknown }> = [];
     try {
       await keys.reserve();
       await driver.exec(driver.dialect === 'sqlite' ? 'BEGIN IMMEDIATE' : 'START TRANSACTION');
     } catch (err) {
-      for (const c of batch) c.reject(err);
-      return;
+      for (const c of all) c.reject(err);
+      return [];
     }
-    for (const cmd of batch) {
+    let ran = 0;
+    for (const cmd of all) {
+      // the budget: the commands run so far commit now, the rest after the event loop's next turn
+      if (ran > 0 && budget.spent()) break;
+      ran++;
       // held by the MySQL driver until the command's first statement: no round trip of its own
       await driver.write('SAVEPOINT cmd');
       const run = new Run(this.host.runContext);
@@ -74,12 +83,14 @@ export class CommandQueue {
         outcomes.push({ ok: false, error });
       }
     }
+    const batch = all.slice(0, ran);
+    const rest = all.slice(ran);
     try {
       await driver.exec('COMMIT');
     } catch (err) {
       await driver.exec('ROLLBACK').catch(() => undefined);
       for (const c of batch) c.reject(err);
-      return;
+      return rest;
     }
     // Only now is anything acknowledged.
     const jobTypes = new Set<string>();
@@ -92,6 +103,7 @@ export class CommandQueue {
       cmd.resolve(o.value);
     });
     this.host.batchCommitted(jobTypes);
+    return rest;
   }
 }
 

@@ -1,3 +1,6 @@
+import { traceActivity } from './activity-trace.js';
+import { GROUP_LOOP_BUDGET_MS, LoopBudget } from './loop-budget.js';
+
 /**
  * Group commit: work that arrives while a transaction is committing waits, then shares the next
  * transaction with everything else that arrived meanwhile, so that N small changes cost one COMMIT (and
@@ -10,11 +13,23 @@
  * Pacing, as both users measured it: a group starts on the event loop's next turn, so that the work of
  * every request read in this turn joins it (on SQLite a transaction runs through without waiting on I/O,
  * nothing would arrive while it commits, and every group would be a group of one); between two groups
- * the loop yields once more, so a busy queue never keeps the event loop to itself.
+ * the loop yields once more, so a busy queue never keeps the event loop to itself; and a group whose
+ * members have held the loop for its budget (loop-budget.ts, 12 ms) ends there and leaves the rest to
+ * the next group, so one group never holds it for long either.
  */
 export interface GroupCommitOptions<M> {
-  /** Commits one group. Must settle each member itself; a rejection here is reported to `onError`. */
-  commit(group: M[]): Promise<void>;
+  /** what the groups are called in an activity trace (activity-trace.ts) */
+  name?: string;
+  /**
+   * Commits one group. Must settle each member it ran itself; a rejection here is reported to `onError`.
+   * It runs the members in order and, once `budget.spent()` says the group has held the event loop long
+   * enough, stops at a member boundary (after one member at least), commits those and returns the rest
+   * — a tail of `group`, none of it run or settled — which goes first into the next group, after the
+   * loop has had a turn.
+   */
+  commit(group: M[], budget: LoopBudget): Promise<M[] | void>;
+  /** The budget's length in ms (loop-budget.ts); default GROUP_LOOP_BUDGET_MS. */
+  budgetMs?: number;
   /**
    * Takes the next group out of the waiting lanes (it must take at least one member when any wait).
    * Default: up to `maxGroup` members of lane 0.
@@ -30,6 +45,8 @@ export interface GroupCommitOptions<M> {
 
 export class GroupCommit<M> {
   private readonly lanes: M[][];
+  /** members a group left for the next one (its budget was spent): taken before any lane */
+  private carried: M[] = [];
   private running: Promise<void> | null = null;
 
   constructor(private readonly options: GroupCommitOptions<M>) {
@@ -46,7 +63,7 @@ export class GroupCommit<M> {
 
   /** Members waiting for a group, not counting the group being committed. */
   get waiting(): number {
-    return this.lanes.reduce((n, lane) => n + lane.length, 0);
+    return this.lanes.reduce((n, lane) => n + lane.length, this.carried.length);
   }
 
   /** Resolves once every member submitted so far (and any submitted meanwhile) has been committed. */
@@ -70,7 +87,11 @@ export class GroupCommit<M> {
 
   private async loop(): Promise<void> {
     while (this.waiting) {
-      await this.options.commit(this.take());
+      const group = this.carried.length ? this.carried.splice(0) : this.take();
+      const traced = traceActivity(`group:${this.options.name ?? 'commit'}`, group.length);
+      const rest = await this.options.commit(group, new LoopBudget(this.options.budgetMs ?? GROUP_LOOP_BUDGET_MS));
+      traced();
+      if (rest?.length) this.carried = rest;
       if (this.waiting) await new Promise((resolve) => setImmediate(resolve));
     }
   }

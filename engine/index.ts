@@ -5,6 +5,8 @@ export type { Corrections, JobResultOfListener, ListenerUserTask } from './behav
 export { SystemClock, TestClock, type Clock } from './clock.js';
 export { EngineError, type EngineErrorCode } from './errors.js';
 export { GroupCommit, type GroupCommitOptions } from './group-commit.js';
+export { GROUP_LOOP_BUDGET_MS, LoopBudget } from './loop-budget.js';
+export { activitySpans, enableActivityTrace, traceActivity, type ActivitySpan } from './activity-trace.js';
 export type { DecisionView, HistoryEvent, IncidentView, Job, ProcessInstance, UserTask } from './queries.js';
 export { parseBpmn } from './model/parse.js';
 export { createModdle, type Moddle, type ModdleElement } from './model/moddle.js';

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { ActivatedJob, Engine, Variables } from './engine.js';
 import type { JobCompletionResult } from './commands/jobs.js';
+import { traceActivity } from './activity-trace.js';
 
 /** What a job handler decides: every handler must say it explicitly. */
 export type JobResult =
@@ -62,7 +63,9 @@ export class JobWorker extends EventEmitter {
         worker: this.options.name ?? `${this.options.type}-worker`, ...(this.options.fetchVariables ? { fetchVariables: this.options.fetchVariables } : {}),
       })
       .then((jobs) => {
+        const traced = traceActivity(`worker:${this.options.type}`, jobs.length);
         for (const job of jobs) this.run(job);
+        traced();
         if (jobs.length && this.capacity > 0) this.again = true;
       })
       .catch((err) => this.emit('error', err))

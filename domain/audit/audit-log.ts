@@ -2,7 +2,7 @@ import { sql, type Selectable } from 'kysely';
 import { AUDIT_GENESIS_HASH } from '../../db/migrations/0002-audit-chain.js';
 import type { AuditLogTable } from '../../db/sql/schema.js';
 import { appDialect, appSql, withTransaction, type Tx } from '../../db/sql/current.js';
-import { GroupCommit } from '../../engine/index.js';
+import { GroupCommit, type LoopBudget } from '../../engine/index.js';
 import { canonicalValue } from '../shared/canonical-json.js';
 import { auditHash } from './hash.js';
 
@@ -174,19 +174,28 @@ export function withAuditChain<T>(fn: (chain: AuditChain) => Promise<T>, options
  * runs through without waiting on I/O (db/sqlite3-on-better-sqlite3.ts), nothing arrives while it
  * commits, and without the pause every group was a group of one — a COMMIT and its fsync per change.
  */
-const chainJobs = new GroupCommit<ChainJob>({ lanes: 2, take: nextGroup, commit: commitGroup });
+const chainJobs = new GroupCommit<ChainJob>({ name: 'audit', lanes: 2, take: nextGroup, commit: commitGroup });
 
 type Outcome = { ok: true; value: unknown; caseTouched: boolean } | { ok: false; error: unknown };
 
-async function commitGroup(group: ChainJob[]): Promise<void> {
+async function commitGroup(all: ChainJob[], budget: LoopBudget): Promise<ChainJob[]> {
   const outcomes: Outcome[] = [];
+  // the jobs left for the next group once this one has held the event loop for its budget (on SQLite a
+  // group runs through without a turn of the loop: engine/loop-budget.ts)
+  let rest: ChainJob[] = [];
+  let group = all;
   try {
     await withTransaction(async (transaction) => {
       const locked = await lockHead(transaction);
       if (!locked) throw new Error('audit log: audit_chain_head row missing (migration 0002 not applied?)');
       const head = { prevHash: locked.lastHash, lastId: null as string | null, appended: 0 };
 
-      for (const job of group) {
+      for (const [i, job] of all.entries()) {
+        if (i > 0 && budget.spent()) {
+          group = all.slice(0, i);
+          rest = all.slice(i);
+          break;
+        }
         const before = { ...head };
         let caseTouched = false;
         const chainIn = (tx: Tx): AuditChain => {
@@ -246,7 +255,7 @@ async function commitGroup(group: ChainJob[]): Promise<void> {
           };
           return { transaction: tx, find, append, appendMany };
         };
-        if (group.length === 1) {
+        if (all.length === 1) {
           // alone: no savepoint; a failure rolls the whole transaction back, as it always did
           outcomes.push({ ok: true, value: await job.fn(chainIn(transaction)), caseTouched });
           continue;
@@ -283,7 +292,7 @@ async function commitGroup(group: ChainJob[]): Promise<void> {
       const outcome = outcomes[i];
       job.reject(outcome && !outcome.ok ? outcome.error : err);
     });
-    return;
+    return rest;
   }
   let caseTouched = false;
   group.forEach((job, i) => {
@@ -294,6 +303,7 @@ async function commitGroup(group: ChainJob[]): Promise<void> {
     } else job.reject(outcome.error);
   });
   if (caseTouched) for (const listener of caseAuditListeners) listener();
+  return rest;
 }
 
 const caseAuditListeners = new Set<() => void>();

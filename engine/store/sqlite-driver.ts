@@ -2,6 +2,7 @@ import Database, { type Statement } from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { DriverOptions, SqlDriver, SqlValue } from './driver.js';
+import { traceActivity } from '../activity-trace.js';
 
 /** better-sqlite3: synchronous and fast; one connection serves the writer and committed reads alike. */
 export class SqliteDriver implements SqlDriver {
@@ -44,7 +45,10 @@ export class SqliteDriver implements SqlDriver {
   }
 
   async exec(sql: string): Promise<void> {
+    // COMMIT is where the fsync (and, now and then, the WAL checkpoint) happens: one to see in a trace
+    const traced = traceActivity(`sql:engine ${sql.slice(0, 20)}`, 0, 5);
     this.db.exec(sql);
+    traced();
   }
 
   /** Reads run between the writer's transactions (the writer never yields to the event loop mid-transaction). */
