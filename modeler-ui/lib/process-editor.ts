@@ -29,8 +29,12 @@ export class ProcessEditor {
       elementTemplates: templates,
       additionalModules: chinese ? [zhTranslateModule] : [],
     } as ConstructorParameters<typeof Modeler>[0]);
-    // a few panel parts (group and list tooltips) do not ask the translate service: the same words over what is drawn
-    if (chinese) translateDom(properties, { exact: PROPERTIES_PANEL_ZH });
+    // a few parts (group and list tooltips, the FEEL editor, the popup menu's back button) do not ask the
+    // translate service: the same words over what is drawn
+    if (chinese) {
+      translateDom(properties, { exact: PROPERTIES_PANEL_ZH });
+      translateDom(canvas, { exact: PROPERTIES_PANEL_ZH });
+    }
   }
 
   private get<T>(name: string): T {

@@ -6,6 +6,9 @@
  */
 export const PROPERTIES_PANEL_ZH: Record<string, string> = {
   // panel frame
+  'Example output': '示例输出', 'Unfold line': '展开此行', 'Fold line': '折叠此行', 'Create new ...': '新建…', 'Select a template': '选择模板',
+  'Click to set a dynamic value with FEEL expression': '点击改用 FEEL 表达式', 'Click to remove dynamic value with FEEL expression': '点击移除 FEEL 表达式',
+  'FEEL expression is mandatory': '必须填写 FEEL 表达式', 'External form reference': '外部表单引用',
   'Output mapping': '输出映射', 'Input mapping': '输入映射', 'Example data': '示例数据', 'Back': '返回', 'Preconfigured elements': '预置元素',
   'Atomic units of work in a process': '流程中的基本工作单元', 'Route the flow: branch or merge paths': '引导流程：分支或汇合路径',
   'Nested or reusable activities': '嵌套或可复用的活动', 'Things a process reacts to or emits': '流程响应或发出的事件',

@@ -28,6 +28,8 @@ const ALLOWED = new Set([
   'Camunda', 'Zeebe', 'bpmn', 'io', 'js', 'English', 'ECharts', 'Modeler', 'Mocha',
 ]);
 
+const processesDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'processes');
+
 /**
  * The process contract's codes, which the modeler's element templates show beside their Chinese names: header
  * keys and values (`阶段 stage`, `已受理 accepted`) and the variables a worker reads and writes.
@@ -36,6 +38,10 @@ const CONTRACT_CODES = new Set((JOB_TYPES as readonly JobTypeContract[]).flatMap
   ...j.headers.flatMap((h) => [h.key, ...(h.choices ?? []).map((c) => c.value)]),
   ...[...j.reads, ...j.writes].flatMap((v) => v.name.split(/[<>]/)),
 ]));
+
+/** The shipped processes' element ids: the panel names an element `名称 (id)`. */
+const ELEMENT_IDS = new Set(readdirSync(processesDir).filter((f) => f.endsWith('.bpmn'))
+  .flatMap((f) => [...readFileSync(join(processesDir, f), 'utf8').matchAll(/ id="([^"]+)"/g)].map((m) => m[1]!)));
 
 /** Code-like tokens: identifiers and data, not words (digits, separators, inner capitals). */
 const CODE_LIKE = /[\d_.:/@#=-]|[a-z][A-Z]/;
@@ -46,7 +52,7 @@ export function latinWords(text: string): string[] {
   for (const token of text.split(/[^A-Za-z0-9_.:/@#=-]+/)) {
     // a leading dot stays: `.form`, `.bpmn` are file types
     const word = token.replace(/^[:/@#=-]+|[.:/@#=-]+$/g, '');
-    if (!/[A-Za-z]/.test(word) || CODE_LIKE.test(word) || ALLOWED.has(word) || CONTRACT_CODES.has(word)) continue;
+    if (!/[A-Za-z]/.test(word) || CODE_LIKE.test(word) || ALLOWED.has(word) || CONTRACT_CODES.has(word) || ELEMENT_IDS.has(word)) continue;
     words.push(word);
   }
   return words;
@@ -92,7 +98,7 @@ async function renderedText(page: Page): Promise<string[]> {
 function elementKinds(): Map<string, string[]> {
   const byProcess = new Map<string, string[]>();
   const seen = new Set<string>();
-  const dir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'processes');
+  const dir = processesDir;
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.bpmn')).sort()) {
     const xml = readFileSync(join(dir, file), 'utf8');
     const processId = /<bpmn:process id="([^"]+)"/.exec(xml)?.[1];
