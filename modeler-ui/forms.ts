@@ -9,14 +9,19 @@ import './modeler.css';
 import { Form, FormEditor } from '@bpmn-io/form-js';
 import { ApiError, errorText } from '../web/shared/api.js';
 import { h, replace } from '../web/shared/dom.js';
-import { addMessages, formatDateTime, t } from '../web/shared/i18n.js';
-import { startPage } from '../web/shared/layout.js';
+import { addMessages, formatDateTime, lang, t } from '../web/shared/i18n.js';
+import { translateDom } from '../web/shared/dom-translate.js';
+import { FORM_EDITOR_ZH, FORM_VIEWER_ZH, formValidationZh } from '../web/shared/form-js-zh.js';
+import { loginName, startPage } from '../web/shared/layout.js';
 import { adminApi, type FormSchema, type FormSummary, type FormVersion } from './lib/admin-api.js';
 import { downloadFile } from './lib/download.js';
 import { acceptDrops, NotADiagram, readFormFile } from './lib/file-import.js';
 import { messages } from './lib/messages.js';
 
 addMessages({ zh: messages['zh-CN'], en: messages.en });
+
+/** form-js has no translation service: Chinese through its validator and over what it draws (form-js-zh.ts) */
+const CHINESE = lang() === 'zh-CN';
 
 const FORM_ID = /^[A-Za-z][A-Za-z0-9_-]{0,127}$/;
 
@@ -29,7 +34,8 @@ class FormsPage {
   private readonly message = h('div', { class: 'notice', 'data-testid': 'message', role: 'status', hidden: true });
   private readonly editorHost = h('div', { class: 'form-editor-host', 'data-testid': 'form-editor' });
   private readonly previewHost = h('div', { class: 'form-preview-host', 'data-testid': 'form-preview' });
-  private readonly previewData = h('pre', { class: 'preview-data', 'data-testid': 'preview-data', hidden: true });
+  // the submitted data as JSON: field keys and values, not wording
+  private readonly previewData = h('pre', { class: 'preview-data', 'data-testid': 'preview-data', translate: 'no', hidden: true });
   private readonly previewPane = h('div', { hidden: true },
     h('p', { class: 'muted' }, t('forms.previewHint')),
     this.previewHost,
@@ -50,6 +56,10 @@ class FormsPage {
   constructor(private readonly main: HTMLElement, private readonly canWrite: boolean) {}
 
   async start(): Promise<void> {
+    if (CHINESE) {
+      translateDom(this.editorHost, FORM_EDITOR_ZH);
+      translateDom(this.previewHost, FORM_VIEWER_ZH);
+    }
     replace(this.main, h('div', { class: 'modeler-page' },
       h('aside', { class: 'sidebar' },
         h('div', { class: 'sidebar-head' },
@@ -115,7 +125,7 @@ class FormsPage {
     replace(into, h('ul', { class: 'version-list' }, ...versions.map((v) => h('li', { class: 'version', 'data-version': v.version },
       h('span', { class: 'version-label' }, t('forms.version', { version: v.version }),
         v.version === f.latestVersion ? h('span', { class: 'tag' }, t('modeler.latest')) : null),
-      h('span', { class: 'version-meta' }, `${formatDateTime(v.deployedAt)}${v.deployedBy ? ` · ${v.deployedBy}` : ''}`),
+      h('span', { class: 'version-meta' }, formatDateTime(v.deployedAt), v.deployedBy ? [' · ', loginName(v.deployedBy)] : null),
       h('button', { type: 'button', 'data-testid': 'open-version', onclick: () => void this.open(f.formId, v.version) }, t('forms.open'))))));
   }
 
@@ -178,7 +188,7 @@ class FormsPage {
     this.preview?.destroy();
     this.previewHost.replaceChildren();
     this.previewData.hidden = true;
-    this.preview = new Form({ container: this.previewHost });
+    this.preview = new Form({ container: this.previewHost, additionalModules: CHINESE ? [formValidationZh] : [] } as ConstructorParameters<typeof Form>[0]);
     try {
       await this.preview.importSchema(this.editor.saveSchema());
     } catch (err) {

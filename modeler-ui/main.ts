@@ -7,7 +7,7 @@ import './modeler.css';
 import { ApiError, errorText } from '../web/shared/api.js';
 import { h, replace } from '../web/shared/dom.js';
 import { addMessages, formatDateTime, lang, t } from '../web/shared/i18n.js';
-import { startPage } from '../web/shared/layout.js';
+import { loginName, startPage } from '../web/shared/layout.js';
 import { adminApi, type LintProblem, type ProcessSummary, type ProcessVersion } from './lib/admin-api.js';
 import { DiffView } from './lib/diff-view.js';
 import { downloadFile } from './lib/download.js';
@@ -139,7 +139,7 @@ class ModelerPage {
       h('ul', { class: 'version-list' }, ...versions.map((v) => h('li', { class: 'version', 'data-version': v.version },
         h('span', { class: 'version-label' }, t('modeler.version', { version: v.version }),
           v.version === p.latestVersion ? h('span', { class: 'tag' }, t('modeler.latest')) : null),
-        h('span', { class: 'version-meta' }, `${formatDateTime(v.deployedAt)}${v.deployedBy ? ` · ${v.deployedBy}` : ''}`),
+        h('span', { class: 'version-meta' }, formatDateTime(v.deployedAt), v.deployedBy ? [' · ', loginName(v.deployedBy)] : null),
         h('button', { type: 'button', 'data-testid': 'open-version', onclick: () => void this.open({ processId: p.processId, origin: 'version', version: v.version }) }, t('modeler.open')),
         this.canWrite && v.version === p.latestVersion && versions.length > 1
           ? h('button', { type: 'button', class: 'link', 'data-testid': 'migrate-to-latest', onclick: () => void this.migrate.show({ processId: p.processId, version: v.version, processDefinitionKey: v.processDefinitionKey }) }, t('migrate.open'))

@@ -1,7 +1,8 @@
 import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
 import formatsModule from 'ajv-formats';
 import type { RequestHandler } from 'express';
-import { HttpError } from './errors.js';
+import { ajvMessage, UNUSABLE } from './ajv-messages.js';
+import { HttpError, wantsEnglish } from './errors.js';
 
 type AjvClass = typeof AjvModule.default;
 const Ajv = ((AjvModule as unknown as { default?: AjvClass }).default ?? AjvModule) as AjvClass;
@@ -15,8 +16,16 @@ addFormats(queryAjv);
 
 export type Schema = Record<string, unknown>;
 
-const details = (errors: ErrorObject[] | null | undefined) =>
-  ({ errors: (errors ?? []).slice(0, 20).map((e) => ({ path: e.instancePath || '/', keyword: e.keyword, message: e.message ?? '', ...(e.keyword === 'additionalProperties' ? { property: (e.params as { additionalProperty?: string }).additionalProperty } : {}) })) });
+/** `property`: the field an additionalProperties or required problem is about (its path is the parent object). */
+const propertyOf = (e: ErrorObject) =>
+  e.keyword === 'additionalProperties' ? (e.params as { additionalProperty?: string }).additionalProperty
+    : e.keyword === 'required' ? (e.params as { missingProperty?: string }).missingProperty : undefined;
+
+const details = (errors: ErrorObject[] | null | undefined, english: boolean) =>
+  ({ errors: (errors ?? []).slice(0, 20).map((e) => {
+    const property = propertyOf(e);
+    return { path: e.instancePath || '/', keyword: e.keyword, message: ajvMessage(e, english), ...(property !== undefined ? { property } : {}) };
+  }) });
 
 const compiled = new WeakMap<Schema, ValidateFunction>();
 function compile(ajv: InstanceType<AjvClass>, schema: Schema): ValidateFunction {
@@ -36,20 +45,22 @@ export const MAX_BODY_DEPTH = 64;
  * recurse over it: a stack overflow), and numbers that are not finite (JSON `1e309` parses to Infinity) or,
  * for whole numbers, past 2^53 (they are no longer the number sent). Iterative, so depth costs no stack.
  */
-function unusableValue(root: unknown): { path: string; message: string } | null {
+type Unusable = { path: string; problem: keyof typeof UNUSABLE };
+
+function unusableValue(root: unknown): Unusable | null {
   const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value: root, path: '', depth: 0 }];
   while (stack.length) {
     const { value, path, depth } = stack.pop()!;
     if (typeof value === 'string') {
       // a lone UTF-16 surrogate (JSON "\ud800") is no text: stored, it breaks every UTF-8 reader after us
-      if (LONE_SURROGATE.test(value)) return { path: path || '/', message: 'must be well-formed Unicode (a lone surrogate)' };
+      if (LONE_SURROGATE.test(value)) return { path: path || '/', problem: 'loneSurrogate' };
     } else if (typeof value === 'number') {
-      if (!Number.isFinite(value)) return { path: path || '/', message: 'must be a finite number' };
-      if (Number.isInteger(value) && !Number.isSafeInteger(value)) return { path: path || '/', message: 'must be at most 2^53 - 1 in magnitude' };
+      if (!Number.isFinite(value)) return { path: path || '/', problem: 'notFinite' };
+      if (Number.isInteger(value) && !Number.isSafeInteger(value)) return { path: path || '/', problem: 'tooBig' };
     } else if (typeof value === 'object' && value !== null) {
-      if (depth >= MAX_BODY_DEPTH) return { path: path || '/', message: `must be nested at most ${MAX_BODY_DEPTH} levels deep` };
+      if (depth >= MAX_BODY_DEPTH) return { path: path || '/', problem: 'tooDeep' };
       for (const [k, v] of Object.entries(value)) {
-        if (LONE_SURROGATE.test(k)) return { path: path || '/', message: 'a property name must be well-formed Unicode' };
+        if (LONE_SURROGATE.test(k)) return { path: path || '/', problem: 'badKey' };
         stack.push({ value: v, path: `${path}/${k}`, depth: depth + 1 });
       }
     }
@@ -61,21 +72,24 @@ function unusableValue(root: unknown): { path: string; message: string } | null 
  * Query strings and path parameters: a value ajv coerced to a number must have been written as a decimal
  * number (`Infinity`, `1e309` and `0x10` coerce too, and reached SQL as "Infinity") and be usable (above).
  */
-function unusableCoercion(raw: Record<string, unknown>, coerced: Record<string, unknown>): { path: string; message: string } | null {
+function unusableCoercion(raw: Record<string, unknown>, coerced: Record<string, unknown>): Unusable | null {
   for (const [name, value] of Object.entries(coerced)) {
     const values = Array.isArray(value) ? value : [value];
     const sent = Array.isArray(raw[name]) ? raw[name] as unknown[] : [raw[name]];
     for (const [i, v] of values.entries()) {
       if (typeof v !== 'number' || typeof sent[i] !== 'string') continue;
-      if (!/^\s*-?\d+(\.\d+)?([eE][+-]?\d+)?\s*$/.test(sent[i] as string)) return { path: `/${name}`, message: 'must be a decimal number' };
+      if (!/^\s*-?\d+(\.\d+)?([eE][+-]?\d+)?\s*$/.test(sent[i] as string)) return { path: `/${name}`, problem: 'notDecimal' };
       const bad = unusableValue(v);
-      if (bad) return { path: `/${name}`, message: bad.message };
+      if (bad) return { path: `/${name}`, problem: bad.problem };
     }
   }
   return null;
 }
 
-const refusal = (problem: { path: string; message: string }) => new HttpError(400, 'invalid_input', undefined, { errors: [{ ...problem, keyword: 'format' }] });
+const refusal = ({ path, problem }: Unusable, english: boolean) => {
+  const message = UNUSABLE[problem][english ? 'en' : 'zh'].replace('{depth}', String(MAX_BODY_DEPTH));
+  return new HttpError(400, 'invalid_input', undefined, { errors: [{ path, message, keyword: 'format' }] });
+};
 
 /** ajv on every route: body, query and params each checked against their JSON Schema (400 invalid_input otherwise). */
 export function validate(schemas: { body?: Schema; query?: Schema; params?: Schema }): RequestHandler {
@@ -83,24 +97,25 @@ export function validate(schemas: { body?: Schema; query?: Schema; params?: Sche
   const query = schemas.query ? compile(queryAjv, schemas.query) : compile(queryAjv, { type: 'object', additionalProperties: false, properties: {} });
   const params = schemas.params ? compile(queryAjv, schemas.params) : null;
   return (req, _res, next) => {
+    const english = wantsEnglish(req);
     if (body) {
       if (req.body === undefined && !req.is('application/json')) return next(new HttpError(415, 'unsupported_media_type'));
       const unusable = unusableValue(req.body);
-      if (unusable) return next(refusal(unusable));
-      if (!body(req.body ?? null)) return next(new HttpError(400, 'invalid_input', undefined, details(body.errors)));
+      if (unusable) return next(refusal(unusable, english));
+      if (!body(req.body ?? null)) return next(new HttpError(400, 'invalid_input', undefined, details(body.errors, english)));
     }
     // Express 5's req.query is a getter: validate (and coerce) a copy and keep it on res.locals
     const sent = req.query as Record<string, unknown>;
     const q = { ...sent };
-    if (!query(q)) return next(new HttpError(400, 'invalid_input', undefined, details(query.errors)));
+    if (!query(q)) return next(new HttpError(400, 'invalid_input', undefined, details(query.errors, english)));
     const badNumber = unusableCoercion(sent, q);
-    if (badNumber) return next(refusal(badNumber));
+    if (badNumber) return next(refusal(badNumber, english));
     Object.defineProperty(req, 'query', { value: q, writable: true, configurable: true });
     if (params) {
       const sentParams = { ...req.params };
-      if (!params(req.params)) return next(new HttpError(400, 'invalid_input', undefined, details(params.errors)));
+      if (!params(req.params)) return next(new HttpError(400, 'invalid_input', undefined, details(params.errors, english)));
       const badParam = unusableCoercion(sentParams, req.params);
-      if (badParam) return next(refusal(badParam));
+      if (badParam) return next(refusal(badParam, english));
     }
     next();
   };

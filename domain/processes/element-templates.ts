@@ -28,7 +28,7 @@ export function elementTemplates(jobTypes: readonly JobTypeContract[] = JOB_TYPE
     const type = spec.type;
     const properties: Array<Record<string, unknown>> = [
       { type: 'Hidden', value: type, binding: { type: 'zeebe:taskDefinition', property: 'type' } },
-      { label: '重试次数 retries', type: 'String', value: '3', group: 'job', binding: { type: 'zeebe:taskDefinition', property: 'retries' }, constraints: { notEmpty: true, pattern: { value: '^[0-9]+$', message: '须为非负整数' } } },
+      { label: '重试次数', type: 'String', value: '3', group: 'job', binding: { type: 'zeebe:taskDefinition', property: 'retries' }, constraints: { notEmpty: true, pattern: { value: '^[0-9]+$', message: '须为非负整数' } } },
     ];
     for (const h of spec.headers) {
       const base = { label: h.label, description: h.description, group: 'headers', binding: { type: 'zeebe:taskHeader', key: h.key } };
@@ -56,10 +56,10 @@ export function elementTemplates(jobTypes: readonly JobTypeContract[] = JOB_TYPE
       engines: { camunda: '^8.8' },
       keywords: ['一网统管', type],
       groups: [
-        { id: 'job', label: '任务 Job' },
-        ...(spec.headers.length ? [{ id: 'headers', label: '任务头 Headers' }] : []),
-        ...(spec.reads.length ? [{ id: 'inputs', label: '输入变量 Inputs' }] : []),
-        ...(spec.writes.some((v) => !v.name.includes('<')) ? [{ id: 'outputs', label: '输出变量 Outputs' }] : []),
+        { id: 'job', label: '作业' },
+        ...(spec.headers.length ? [{ id: 'headers', label: '任务头' }] : []),
+        ...(spec.reads.length ? [{ id: 'inputs', label: '输入变量' }] : []),
+        ...(spec.writes.some((v) => !v.name.includes('<')) ? [{ id: 'outputs', label: '输出变量' }] : []),
       ],
       properties,
     };

@@ -3,9 +3,10 @@
  * deploy runs; the problems are listed (a click shows the element) and marked on the canvas.
  */
 import { h, replace } from '../../web/shared/dom.js';
-import { t } from '../../web/shared/i18n.js';
+import { lang, t } from '../../web/shared/i18n.js';
 import { errorText } from '../../web/shared/api.js';
 import { adminApi, type LintProblem } from './admin-api.js';
+import { lintMessageZh } from './lint-messages.js';
 import type { ProcessEditor } from './process-editor.js';
 
 export const LINT_DEBOUNCE_MS = 500;
@@ -57,18 +58,20 @@ export class LintPanel {
     const errors = problems.filter((p) => p.severity === 'error').length;
     this.summary.textContent = problems.length ? t('modeler.lint.count', { errors, warnings: problems.length - errors }) : t('modeler.lint.none');
     this.summary.dataset['state'] = errors ? 'errors' : problems.length ? 'warnings' : 'clean';
-    const sorted = [...problems].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
+    // the lint words its problems in English: Chinese pages name them by rule (lint-messages.ts)
+    const worded = lang() === 'zh-CN' ? problems.map((p) => ({ ...p, message: lintMessageZh(p) })) : problems;
+    const sorted = [...worded].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
     replace(this.body, ...sorted.map((p) => h('tr', {
       class: `lint-problem lint-${p.severity}${p.elementId ? ' clickable' : ''}`,
-      'data-element-id': p.elementId ?? '', 'data-rule': p.rule, tabindex: p.elementId ? 0 : null,
+      'data-element-id': p.elementId ?? '', 'data-rule': p.rule, 'data-message': problems[worded.indexOf(p)]?.message ?? p.message, tabindex: p.elementId ? 0 : null,
       onclick: () => { if (p.elementId) this.editor.reveal(p.elementId); },
       onkeydown: (e: Event) => { if ((e as KeyboardEvent).key === 'Enter' && p.elementId) this.editor.reveal(p.elementId); },
     },
     h('td', null, h('span', { class: `severity severity-${p.severity}` }, t(`modeler.lint.${p.severity}`))),
     h('td', null, this.editor.label(p.elementId)),
     h('td', null, p.message),
-    h('td', { class: 'rule' }, p.rule))));
-    this.editor.showProblems(problems);
+    h('td', { class: 'rule', translate: 'no' }, p.rule))));
+    this.editor.showProblems(worded);
   }
 
   clear(): void {

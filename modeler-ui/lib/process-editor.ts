@@ -5,6 +5,8 @@
 import Modeler from 'camunda-bpmn-js/lib/camunda-cloud/Modeler';
 import 'camunda-bpmn-js/dist/assets/camunda-cloud-modeler.css';
 import type { LintProblem } from './admin-api.js';
+import { translateDom } from '../../web/shared/dom-translate.js';
+import { PROPERTIES_PANEL_ZH } from './zh-properties-panel.js';
 import { zhTranslateModule } from './zh-translate.js';
 
 interface Shape { id: string; type: string; businessObject: { id: string; name?: string; $type: string } }
@@ -27,6 +29,12 @@ export class ProcessEditor {
       elementTemplates: templates,
       additionalModules: chinese ? [zhTranslateModule] : [],
     } as ConstructorParameters<typeof Modeler>[0]);
+    // a few parts (group and list tooltips, the FEEL editor, the popup menu's back button) do not ask the
+    // translate service: the same words over what is drawn
+    if (chinese) {
+      translateDom(properties, { exact: PROPERTIES_PANEL_ZH });
+      translateDom(canvas, { exact: PROPERTIES_PANEL_ZH });
+    }
   }
 
   private get<T>(name: string): T {

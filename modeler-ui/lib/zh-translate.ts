@@ -1,8 +1,11 @@
 /**
- * A didi module replacing bpmn-js's `translate` service with Chinese for the palette, context pad and
- * popup menus. Strings not listed stay English (the properties panel is not translated by bpmn-js).
+ * A didi module replacing bpmn-js's `translate` service with Chinese: the palette, context pad and popup
+ * menus here, the properties panel from zh-properties-panel.ts. A string not listed stays English.
  */
+import { PROPERTIES_PANEL_ZH } from './zh-properties-panel.js';
+
 const zh: Record<string, string> = {
+  ...PROPERTIES_PANEL_ZH,
   'Activate hand tool': '抓手工具',
   'Activate the hand tool': '抓手工具',
   'Activate lasso tool': '套索工具',

@@ -49,7 +49,7 @@ describe('web: the registry admin page', function () {
     await page.fill('#f-name', '无效编码单位');
     await page.click('[data-testid=save]');
     await page.waitForSelector('[data-error-for=code] span');
-    expect(await page.textContent('[data-error-for=code]')).to.match(/pattern|match/i);
+    expect(await page.textContent('[data-error-for=code]')).to.equal('格式不符合要求');
     expect(await page.getAttribute('[data-testid=form-error] .notice', 'data-code')).to.equal('invalid_input');
     expect(await page.locator('.field.invalid').count()).to.equal(1);
     expect(await page.textContent('[data-error-for=name]')).to.equal('');

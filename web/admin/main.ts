@@ -36,6 +36,9 @@ function nameOf(r: RecordData): string {
   return [key, name].filter((v) => v !== undefined && v !== null && v !== '').join(' ');
 }
 
+/** Codes and login names are data, not words: marked so that no translator (nor the language check) touches them. */
+const isCode = (c: Column) => c.name === 'username' || /(code|Codes?)$/.test(c.name);
+
 function cell(c: Column, r: RecordData): Node | string {
   const v = r[c.name];
   if (v === null || v === undefined || v === '') return '—';
@@ -44,7 +47,7 @@ function cell(c: Column, r: RecordData): Node | string {
     case 'list': return (v as string[]).join(', ') || '—';
     case 'role': return t(`role.${String(v)}`);
     case 'datetime': return formatDateTime(String(v));
-    default: return String(v);
+    default: return c.optionLabel ? t(`${c.optionLabel}${String(v)}`) : String(v);
   }
 }
 
@@ -166,7 +169,7 @@ function start(main: HTMLElement, user: User): void {
         ? h('div', { class: 'table-wrap' }, h('table', { class: 'records', 'data-resource': resource.id },
           h('thead', null, h('tr', null, resource.columns.map((c) => h('th', null, t(`ad.f.${c.name}`))), writer ? h('th', null, t('ad.actions')) : null)),
           h('tbody', null, res.items.map((r) => h('tr', { 'data-key': String(r[resource.key]), 'data-name': String(r['code'] ?? r['username'] ?? r['eventTypeCode'] ?? r['date'] ?? '') },
-            resource.columns.map((c) => h('td', { 'data-col': c.name }, cell(c, r))), writer ? actions(r) : null)))))
+            resource.columns.map((c) => h('td', { 'data-col': c.name, translate: isCode(c) ? 'no' : null }, cell(c, r))), writer ? actions(r) : null)))))
         : h('p', { class: 'notice' }, t('ad.none')),
       pages > 1 ? h('div', { class: 'pager' },
         h('button', { type: 'button', disabled: page <= 1, onclick: () => { page--; void loadInto(listBox, loadList); } }, t('ad.prev')),

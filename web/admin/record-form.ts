@@ -17,8 +17,7 @@ export function fieldOf(problem: FieldProblem, fields: Field[]): string | null {
   const names = new Set(fields.map((f) => f.name));
   const first = (problem.path ?? '').split('/')[1];
   if (first && names.has(first)) return first;
-  const missing = /required property '([^']+)'/.exec(problem.message ?? '')?.[1];
-  if (missing && names.has(missing)) return missing;
+  // a missing or unknown property: the server names it (the path is the parent object)
   if (problem.property && names.has(problem.property)) return problem.property;
   return null;
 }

@@ -25,7 +25,8 @@ export interface Field {
 
 export type Suggestion = 'units' | 'townships' | 'communities' | 'eventTypes';
 
-export interface Column { name: string; type?: 'bool' | 'list' | 'role' | 'datetime' }
+/** `optionLabel`: the value is a vocabulary word shown through `<optionLabel><value>` messages (unit kinds). */
+export interface Column { name: string; type?: 'bool' | 'list' | 'role' | 'datetime'; optionLabel?: string }
 
 export interface Resource {
   id: 'units' | 'grids' | 'users' | 'event-types' | 'governance-items' | 'routing-rules' | 'calendar-days';
@@ -49,7 +50,7 @@ const CATEGORIES = ['市容环境', '生态环境', '矛盾纠纷', '应急指�
 export const RESOURCES: readonly Resource[] = [
   {
     id: 'units', path: '/admin/units', key: 'id', canCreate: true, canDelete: true, hasEnabled: true,
-    columns: [{ name: 'code' }, { name: 'name' }, { name: 'kind' }, { name: 'parentCode' }, { name: 'contactPerson' }, { name: 'contactPhone' }, { name: 'enabled', type: 'bool' }],
+    columns: [{ name: 'code' }, { name: 'name' }, { name: 'kind', optionLabel: 'ad.kind.' }, { name: 'parentCode' }, { name: 'contactPerson' }, { name: 'contactPhone' }, { name: 'enabled', type: 'bool' }],
     fields: [
       { name: 'code', type: 'text', required: true, createOnly: true, hint: true }, { name: 'name', type: 'text', required: true },
       { name: 'shortName', type: 'text', nullable: true }, { name: 'kind', type: 'select', required: true, options: UNIT_KINDS, optionLabel: 'ad.kind.' },

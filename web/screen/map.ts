@@ -101,6 +101,16 @@ export function mapView(host: HTMLElement): MapView {
       const polygons = data.grids.features.filter((f): f is GridFeature & { geometry: { type: 'Polygon' } } => f.geometry.type === 'Polygon');
       const points = data.grids.features.filter((f) => f.geometry.type === 'Point');
       // registered again only when the grids change: a re-registration resets the user's zoom
+      // no grid outline to draw (a department's view has no grids of its own): echarts cannot lay out a geo
+      // over an empty map (it throws reading the null bounds), so the map stays empty
+      if (!polygons.length) {
+        chart.clear();
+        registered = '';
+        anchor = null;
+        host.dataset['cases'] = '0';
+        tiles.replaceChildren();
+        return;
+      }
       const signature = JSON.stringify(polygons.map((f) => [f.id, f.geometry.coordinates[0]?.length]));
       if (signature !== registered) {
         echarts.registerMap(MAP_NAME, { type: 'FeatureCollection', features: polygons.map((f) => ({ ...f, properties: { ...f.properties, name: f.properties.code } })) } as never);

@@ -35,6 +35,14 @@ export function t(key: string, vars: Record<string, string | number> = {}): stri
   return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
 }
 
+/**
+ * An account as people read it: the two built-in ones in words (`public`: a citizen's report, `system`: the
+ * platform itself), any other login name as it is.
+ */
+export function accountName(username: string): string {
+  return username === 'public' || username === 'system' ? t(`account.${username}`) : username;
+}
+
 /** Accept-Language header value for API calls. */
 export function acceptLanguage(): string {
   return lang() === 'en' ? 'en' : 'zh-CN,zh;q=0.9';
@@ -62,7 +70,7 @@ addMessages({
     'status.reported': '已上报', 'status.accepted': '已受理', 'status.dispatched': '已派遣', 'status.handling': '处置中',
     'status.verifying': '核查中', 'status.closed': '已结案', 'status.rejected': '不予立案', 'status.shelved': '已挂账',
     'status.returned': '退单审核中', 'status.merged': '已合并',
-    'forbidden.page': '您的角色无权访问此页面。',
+    'forbidden.page': '您的角色无权访问此页面。', 'account.public': '公众', 'account.system': '系统',
   },
   en: {
     'app.name': 'City Governance',
@@ -76,6 +84,6 @@ addMessages({
     'status.reported': 'Reported', 'status.accepted': 'Accepted', 'status.dispatched': 'Dispatched', 'status.handling': 'Being handled',
     'status.verifying': 'Being verified', 'status.closed': 'Closed', 'status.rejected': 'Not accepted', 'status.shelved': 'Shelved',
     'status.returned': 'Return under review', 'status.merged': 'Merged',
-    'forbidden.page': 'Your role may not open this page.',
+    'forbidden.page': 'Your role may not open this page.', 'account.public': 'the public', 'account.system': 'the system',
   },
 });

@@ -6,7 +6,7 @@
 import './styles.css';
 import { currentUser, errorText, logout, redirectToLogin, type Role, type User } from './api.js';
 import { h, replace } from './dom.js';
-import { lang, setLang, t } from './i18n.js';
+import { accountName, lang, setLang, t } from './i18n.js';
 
 export type PageId = 'home' | 'report' | 'hotline' | 'assign' | 'field' | 'revisit' | 'tasks' | 'history' | 'screen' | 'admin' | 'operations' | 'modeler' | 'forms';
 
@@ -111,4 +111,10 @@ export async function loadInto(container: Element, load: () => Promise<void>): P
   } catch (err) {
     replace(container, errorBox(err), h('button', { type: 'button', onclick: () => void loadInto(container, load) }, t('retry')));
   }
+}
+
+/** A login name shown as data (translate="no": no translator rewrites it); the built-in accounts in words. */
+export function loginName(username: string): HTMLElement {
+  const shown = accountName(username);
+  return h('span', { translate: shown === username ? 'no' : null, class: 'login-name' }, shown);
 }

@@ -6,7 +6,7 @@
 import { api, apiObjectUrl } from '../shared/api.js';
 import { h, replace } from '../shared/dom.js';
 import { formatDateTime, t } from '../shared/i18n.js';
-import { lightBadge, statusBadge } from '../shared/layout.js';
+import { lightBadge, loginName, statusBadge } from '../shared/layout.js';
 import type { Attachment, CaseDetail, CaseMap, Position, TimelineEntry } from './types.js';
 
 export function casePanel(c: CaseDetail): HTMLElement {
@@ -140,5 +140,5 @@ async function showTimeline(container: HTMLElement, c: CaseDetail): Promise<void
     entries = [{ at: c.createdAt, text: t('act.reported'), who: null }, ...(c.closedAt ? [{ at: c.closedAt, text: t('act.closed'), who: null }] : [])];
   }
   replace(container, h('ol', { class: 'timeline' }, entries.map((e) =>
-    h('li', { class: 'done' }, h('div', null, e.text, e.who ? h('span', { class: 'muted' }, ` · ${e.who}`) : null), h('div', { class: 'when' }, formatDateTime(e.at))))));
+    h('li', { class: 'done' }, h('div', null, e.text, e.who ? h('span', { class: 'muted' }, ' · ', loginName(e.who)) : null), h('div', { class: 'when' }, formatDateTime(e.at))))));
 }

@@ -9,7 +9,7 @@ import './tasks.css';
 import { api, errorText, type Role, type User } from '../shared/api.js';
 import { h, replace } from '../shared/dom.js';
 import { formatDateTime, t } from '../shared/i18n.js';
-import { errorBox, lightBadge, loadInto, startPage } from '../shared/layout.js';
+import { errorBox, lightBadge, loadInto, loginName, startPage } from '../shared/layout.js';
 import { casePanel } from './case-panel.js';
 import { redispatchPanel } from './redispatch-panel.js';
 import type { TaskDetail, TaskSummary } from './types.js';
@@ -150,7 +150,7 @@ function start(main: HTMLElement, user: User): void {
   h('td', { 'data-testid': 'task-category' }, task.category ?? '—'),
   h('td', null, task.unitCode ?? '—'),
   h('td', { class: task.light === 'red' ? 'overdue' : null }, formatDateTime(task.dueAt)),
-  h('td', null, task.assignee ?? h('span', { class: 'muted' }, t('tk.unclaimed'))));
+  h('td', null, task.assignee ? loginName(task.assignee) : h('span', { class: 'muted' }, t('tk.unclaimed'))));
 
   function renderList(first: TaskPage): void {
     const current = openKey();
@@ -211,7 +211,7 @@ function start(main: HTMLElement, user: User): void {
         h('h2', null, lightBadge(task.light), ' ', task.name, ' · ', task.caseNo ?? ''),
         h('p', { class: 'muted' },
           t('tk.due', { at: formatDateTime(task.dueAt) }), ' · ',
-          h('span', { 'data-testid': 'task-assignee' }, task.assignee ? t('tk.assignee', { name: task.assignee }) : t('tk.unclaimed'))),
+          h('span', { 'data-testid': 'task-assignee' }, task.assignee ? [t('tk.assignee', { name: '' }), loginName(task.assignee)] : t('tk.unclaimed'))),
         notes,
         open && writer ? h('div', { class: 'actions' },
           !task.assignee ? h('button', { type: 'button', class: 'primary', 'data-testid': 'claim', onclick: () => void act(task.userTaskKey, 'claim') }, t('tk.claim')) : null,

@@ -7,7 +7,9 @@ import { Form } from '@bpmn-io/form-js-viewer';
 import '@bpmn-io/form-js-viewer/dist/assets/form-js.css';
 import { api, apiObjectUrl, errorText, idempotencyKey } from '../shared/api.js';
 import { h, replace } from '../shared/dom.js';
-import { formatDateTime, t } from '../shared/i18n.js';
+import { formatDateTime, lang, t } from '../shared/i18n.js';
+import { translateDom } from '../shared/dom-translate.js';
+import { FORM_VIEWER_ZH, formValidationZh } from '../shared/form-js-zh.js';
 import { classifySuggestions } from './classify-suggestions.js';
 import { markdownLiteral } from './plain-text.js';
 import type { FormComponent, FormSchema, TaskDetail } from './types.js';
@@ -110,8 +112,10 @@ export async function taskForm(container: HTMLElement, o: TaskFormOptions): Prom
   const photoFieldList = photoFields(schema);
 
   let data = await initialData(detail, schema);
+  const chinese = lang() === 'zh-CN';
   // no input debounce: a value typed just before a field re-renders (another field's blur) must not be lost
-  const form = new Form({ container: formHost, debounce: false } as ConstructorParameters<typeof Form>[0]);
+  const form = new Form({ container: formHost, debounce: false, additionalModules: chinese ? [formValidationZh] : [] } as ConstructorParameters<typeof Form>[0]);
+  if (chinese) translateDom(formHost, FORM_VIEWER_ZH);
   form.on('changed', (e: { data: Data }) => {
     data = { ...data, ...e.data };
     syncOutcome();
