@@ -59,10 +59,15 @@ export function createApp(deps: AppDeps): Express {
   if (deps.workflow) {
     // Open311 GeoReport v2 at the root, before the JSON parser: it parses its own bodies (form-encoded
     // or JSON) and answers every error, a malformed body included, in the spec's format
-    app.use('/open311/v2', open311Routes({
-      port: deps.workflow, log: deps.log, jurisdictionId: deps.config.OPEN311_JURISDICTION_ID,
-      perMinute: deps.rateLimits?.open311PerMinute ?? deps.rateLimits?.publicPerMinute ?? 60,
-    }));
+    app.use(
+      '/open311/v2',
+      open311Routes({
+        port: deps.workflow,
+        log: deps.log,
+        jurisdictionId: deps.config.OPEN311_JURISDICTION_ID,
+        perMinute: deps.rateLimits?.open311PerMinute ?? deps.rateLimits?.publicPerMinute ?? 60,
+      }),
+    );
   }
   // diagrams and forms exceed the general limit: parsed first here, so the general parser leaves them be
   app.use(ADMIN_LARGE_BODY_PATHS, express.json({ limit: ADMIN_JSON_LIMIT, strict: true }));
@@ -70,7 +75,15 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: '256kb', strict: true }));
   const api = express.Router();
   api.use(optionsFromDocument((openApiDocument(deps.version) as { paths: Record<string, Record<string, unknown>> }).paths));
-  api.use(healthRoute({ sql: sqlOn(deps.sequelize), database: deps.sequelize.getDialect(), engine: deps.config.ENGINE, version: deps.version, startedAt: new Date() }));
+  api.use(
+    healthRoute({
+      sql: sqlOn(deps.sequelize),
+      database: deps.sequelize.getDialect(),
+      engine: deps.config.ENGINE,
+      version: deps.version,
+      startedAt: new Date(),
+    }),
+  );
   api.use(docsRoute(deps.version));
   api.use(authRoutes({ loginLimit: deps.rateLimits?.loginPerMinute ?? 20 }));
   api.use(open311ClientRoutes());

@@ -55,7 +55,12 @@ interface AutocannonResult {
   duration: number;
   '2xx': number;
 }
-interface AutocannonRequest { method?: string; path?: string; headers?: Record<string, string>; body?: string }
+interface AutocannonRequest {
+  method?: string;
+  path?: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
 interface AutocannonOptions {
   url: string;
   connections: number;
@@ -82,25 +87,44 @@ async function serve(): Promise<void> {
   // RESET before an open-loop run, REPORT after it: the event loop's delays over the run (and with
   // LOOP_TRACE, what was running in each stall)
   createInterface({ input: process.stdin }).on('line', (line) => {
-    if (line.trim() === 'RESET') { loop.reset(); stalls?.reset(); return; }
+    if (line.trim() === 'RESET') {
+      loop.reset();
+      stalls?.reset();
+      return;
+    }
     if (line.trim() !== 'REPORT') return;
     const ms = (ns: number) => Math.round(ns / 1e4) / 100;
     if (stalls) process.stdout.write(`TRACE ${stalls.report()}\n`);
     process.stdout.write(`LOOP ${JSON.stringify({ max_ms: ms(loop.max), p99_ms: ms(loop.percentile(99)) })}\n`);
   });
-  const stop = () => { system.stop().then(() => process.exit(0), () => process.exit(1)); };
+  const stop = () => {
+    system.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 }
 
-interface Server { url: string; child: ChildProcess; resetLoop(): void; loop(): Promise<{ max_ms: number; p99_ms: number }> }
+interface Server {
+  url: string;
+  child: ChildProcess;
+  resetLoop(): void;
+  loop(): Promise<{ max_ms: number; p99_ms: number }>;
+}
 
 async function startServer(dir: string): Promise<Server> {
   const flags = (process.env['BENCH_SERVER_FLAGS'] ?? '').split(/\s+/u).filter(Boolean);
   const child = spawn(process.execPath, [...flags, '--import', 'tsx', SELF, '--serve'], {
     env: {
-      ...process.env, DATABASE_URL: `sqlite:${join(dir, 'bench.sqlite')}`, DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1',
-      LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'fatal', DEMO_DATA: 'true',
+      ...process.env,
+      DATABASE_URL: `sqlite:${join(dir, 'bench.sqlite')}`,
+      DATA_DIR: dir,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'fatal',
+      DEMO_DATA: 'true',
     },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
@@ -117,9 +141,14 @@ async function startServer(dir: string): Promise<Server> {
     child.once('exit', (code) => reject(new Error(`server exited (${code}) before it was ready`)));
   });
   return {
-    url, child,
+    url,
+    child,
     resetLoop: () => child.stdin!.write('RESET\n'),
-    loop: () => new Promise((resolve) => { loopWaiters.push(resolve); child.stdin!.write('REPORT\n'); }),
+    loop: () =>
+      new Promise((resolve) => {
+        loopWaiters.push(resolve);
+        child.stdin!.write('REPORT\n');
+      }),
   };
 }
 
@@ -134,7 +163,8 @@ async function json<T>(url: string, init: { method?: string; token?: string; bod
   return JSON.parse(text) as T;
 }
 
-const login = async (api: string, username: string) => (await json<{ token: string }>(`${api}/auth/login`, { method: 'POST', body: { username, password: process.env['DEMO_PASSWORD'] ?? 'Demo@2026' } })).token;
+const login = async (api: string, username: string) =>
+  (await json<{ token: string }>(`${api}/auth/login`, { method: 'POST', body: { username, password: process.env['DEMO_PASSWORD'] ?? 'Demo@2026' } })).token;
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
@@ -168,7 +198,10 @@ interface OpenLoopResult {
   errors: number;
   timeouts: number;
   /** latency from the scheduled send time to the end of the answer, ms (a failed request counts until it failed) */
-  p50: number; p90: number; p99: number; max: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
   /** sent (request() called) more than LATE_MS behind schedule: the client's own lag */
   lateSends: number;
   maxSendLagMs: number;
@@ -190,7 +223,11 @@ interface OpenLoopResult {
  * leave the stall out of the figures.
  */
 async function openLoop(opts: {
-  url: string; headers: Record<string, string>; body: () => string; rate: number; seconds: number;
+  url: string;
+  headers: Record<string, string>;
+  body: () => string;
+  rate: number;
+  seconds: number;
   /** stop sending once p99 of the planned run is certain to be at least this (a search run that has failed) */
   stopAtP99Ms?: number;
 }): Promise<OpenLoopResult> {
@@ -202,8 +239,24 @@ async function openLoop(opts: {
   const latencies = new Float64Array(planned);
   const dues = new Float64Array(planned); // when each answered request was due, for the timeline
   const r: OpenLoopResult = {
-    rate: opts.rate, planned, sent: 0, ok: 0, non2xx: 0, errors: 0, timeouts: 0, p50: 0, p90: 0, p99: 0, max: 0,
-    lateSends: 0, maxSendLagMs: 0, socketWaits: 0, peakInFlight: 0, stoppedAtS: null, timeline: [], monotonicUs: [0, 0],
+    rate: opts.rate,
+    planned,
+    sent: 0,
+    ok: 0,
+    non2xx: 0,
+    errors: 0,
+    timeouts: 0,
+    p50: 0,
+    p90: 0,
+    p99: 0,
+    max: 0,
+    lateSends: 0,
+    maxSendLagMs: 0,
+    socketWaits: 0,
+    peakInFlight: 0,
+    stoppedAtS: null,
+    timeline: [],
+    monotonicUs: [0, 0],
   };
   const inFlight = new Map<number, number>(); // index → due time
   let done = 0;
@@ -211,7 +264,9 @@ async function openLoop(opts: {
   // nearest-rank p99 ≥ T as soon as this many of the planned requests take ≥ T
   const overToFail = planned - Math.ceil(0.99 * planned) + 1;
   let allAnswered: () => void = () => {};
-  const answered = new Promise<void>((resolve) => { allAnswered = resolve; });
+  const answered = new Promise<void>((resolve) => {
+    allAnswered = resolve;
+  });
   let stopped = false;
 
   const send = (i: number, due: number) => {
@@ -238,11 +293,21 @@ async function openLoop(opts: {
       if (stopped && inFlight.size === 0) allAnswered();
     };
     const req = request({
-      agent, host: target.hostname, port: target.port, path: target.pathname + target.search, method: 'POST',
-      headers: { ...opts.headers, 'content-length': String(Buffer.byteLength(body)) }, timeout: REQUEST_TIMEOUT_MS,
+      agent,
+      host: target.hostname,
+      port: target.port,
+      path: target.pathname + target.search,
+      method: 'POST',
+      headers: { ...opts.headers, 'content-length': String(Buffer.byteLength(body)) },
+      timeout: REQUEST_TIMEOUT_MS,
     });
-    req.once('socket', () => { if (performance.now() - sentAt > LATE_MS) r.socketWaits++; });
-    req.once('timeout', () => { finish('timeout'); req.destroy(); });
+    req.once('socket', () => {
+      if (performance.now() - sentAt > LATE_MS) r.socketWaits++;
+    });
+    req.once('timeout', () => {
+      finish('timeout');
+      req.destroy();
+    });
     req.once('error', () => finish('error'));
     req.once('response', (res) => {
       const status = res.statusCode ?? 0;
@@ -262,12 +327,18 @@ async function openLoop(opts: {
     const tick = () => {
       const now = performance.now();
       // everything due by now goes out in this turn: a late timer sends its backlog at once, not at the rate
-      while (next < planned && start + next * interval <= now) { send(next, start + next * interval); next++; }
+      while (next < planned && start + next * interval <= now) {
+        send(next, start + next * interval);
+        next++;
+      }
       if (opts.stopAtP99Ms !== undefined && now - lastCheck >= 50) {
         lastCheck = now;
         let stillOut = 0;
         for (const due of inFlight.values()) if (now - due >= opts.stopAtP99Ms) stillOut++;
-        if (over + stillOut >= overToFail) { r.stoppedAtS = (now - start) / 1000; next = planned; }
+        if (over + stillOut >= overToFail) {
+          r.stoppedAtS = (now - start) / 1000;
+          next = planned;
+        }
       }
       if (next < planned) setTimeout(tick, Math.max(0, start + next * interval - performance.now()));
       else resolve();
@@ -295,17 +366,21 @@ const passes = (r: OpenLoopResult, p99Ms: number) => r.stoppedAtS === null && r.
 
 function describeOpenLoop(r: OpenLoopResult): string {
   const failed = r.non2xx + r.errors + r.timeouts;
-  return `${fmt(r.sent)} sent${r.stoppedAtS !== null ? ` (stopped after ${fmt(r.stoppedAtS, 1)} s: p99 can no longer pass)` : ''}, ` +
+  return (
+    `${fmt(r.sent)} sent${r.stoppedAtS !== null ? ` (stopped after ${fmt(r.stoppedAtS, 1)} s: p99 can no longer pass)` : ''}, ` +
     `latency from scheduled send p50 ${fmt(r.p50, 1)} ms, p90 ${fmt(r.p90, 1)} ms, p99 ${fmt(r.p99, 1)} ms, max ${fmt(r.max, 1)} ms; ` +
     `failed ${failed} (non-2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts}); ` +
-    `late to send ${r.lateSends} (client lag max ${fmt(r.maxSendLagMs, 1)} ms), socket only > ${LATE_MS} ms after sending ${r.socketWaits}, peak in flight ${r.peakInFlight}`;
+    `late to send ${r.lateSends} (client lag max ${fmt(r.maxSendLagMs, 1)} ms), socket only > ${LATE_MS} ms after sending ${r.socketWaits}, peak in flight ${r.peakInFlight}`
+  );
 }
 
 /** with BENCH_TIMELINE: a p99 made by one stall reads differently from one made by a queue that keeps growing */
 function printTimeline(r: OpenLoopResult): void {
   if (!process.env['BENCH_TIMELINE']) return;
-  console.log(`    each second p50/p99/max ms: ${r.timeline.map(([a, b, c]) => `${fmt(a)}/${fmt(b)}/${fmt(c)}`).join('  ')}` +
-    ` (monotonic µs ${r.monotonicUs[0]}–${r.monotonicUs[1]}, the clock of a --cpu-prof profile)`);
+  console.log(
+    `    each second p50/p99/max ms: ${r.timeline.map(([a, b, c]) => `${fmt(a)}/${fmt(b)}/${fmt(c)}`).join('  ')}` +
+      ` (monotonic µs ${r.monotonicUs[0]}–${r.monotonicUs[1]}, the clock of a --cpu-prof profile)`,
+  );
 }
 
 /** CPU seconds the process has used (Linux /proc; null elsewhere). Clock ticks are 100/s on every Linux we run on. */
@@ -335,7 +410,10 @@ async function cpuRate(pid: number): Promise<number | null> {
  */
 async function settle(pid: number, idle: number | null, maxS: number, minS = 2): Promise<number | null> {
   const started = performance.now();
-  if (idle === null) { await sleep(minS * 1000); return null; }
+  if (idle === null) {
+    await sleep(minS * 1000);
+    return null;
+  }
   let quiet = 0;
   while (performance.now() - started < maxS * 1000) {
     const rate = await cpuRate(pid);
@@ -348,7 +426,10 @@ async function settle(pid: number, idle: number | null, maxS: number, minS = 2):
 
 async function main(): Promise<void> {
   // the figures only mean something on an otherwise idle machine: say how busy it was
-  const load = () => `load average ${loadavg().map((l) => fmt(l, 2)).join(' ')} on ${availableParallelism()} cores`;
+  const load = () =>
+    `load average ${loadavg()
+      .map((l) => fmt(l, 2))
+      .join(' ')} on ${availableParallelism()} cores`;
   console.log(`machine: ${load()} at the start`);
   const dir = await mkdtemp(join(tmpdir(), 'ywtg-api-bench-'));
   const server = await startServer(dir);
@@ -378,21 +459,40 @@ async function main(): Promise<void> {
 
     // ── intake ──
     let n = 0;
-    const places = [[25.599312, 103.834996], [25.598031, 103.829996], [25.6052, 103.8401], [25.59, 103.82]] as const;
+    const places = [
+      [25.599312, 103.834996],
+      [25.598031, 103.829996],
+      [25.6052, 103.8401],
+      [25.59, 103.82],
+    ] as const;
     const caseBody = () => {
       n++;
       const [lat, lng] = places[n % places.length]!;
-      return JSON.stringify({ description: `压测热线工单 ${n}：路灯不亮，居民反映夜间出行不便`, lat: lat + (n % 97) * 1e-5, lng: lng + (n % 89) * 1e-5, reporterPhone: '13800000000' });
+      return JSON.stringify({
+        description: `压测热线工单 ${n}：路灯不亮，居民反映夜间出行不便`,
+        lat: lat + (n % 97) * 1e-5,
+        lng: lng + (n % 89) * 1e-5,
+        reporterPhone: '13800000000',
+      });
     };
     // warm-up: JIT, statement cache, the first process instances
-    for (let i = 0; i < (intakeSeconds > 0 || openSeconds > 0 ? 20 : 0); i++) await json(`${api}/cases`, { method: 'POST', token: operator, body: JSON.parse(caseBody()) as unknown });
-    const intake = intakeSeconds <= 0 ? null : await autocannon({
-      url: `${api}/cases`, connections: 50, duration: intakeSeconds,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${operator}` },
-      requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, body: caseBody() }) }],
-    });
+    for (let i = 0; i < (intakeSeconds > 0 || openSeconds > 0 ? 20 : 0); i++)
+      await json(`${api}/cases`, { method: 'POST', token: operator, body: JSON.parse(caseBody()) as unknown });
+    const intake =
+      intakeSeconds <= 0
+        ? null
+        : await autocannon({
+            url: `${api}/cases`,
+            connections: 50,
+            duration: intakeSeconds,
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${operator}` },
+            requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, body: caseBody() }) }],
+          });
     const intakePerS = intake ? intake['2xx'] / intake.duration : 0;
-    if (intake) console.log(`intake: ${fmt(intake['2xx'])} cases in ${fmt(intake.duration, 1)} s = ${fmt(intakePerS, 1)}/s, latency p50 ${intake.latency.p50} ms, p99 ${intake.latency.p99} ms, max ${intake.latency.max} ms, non-2xx ${intake.non2xx}, errors ${intake.errors}, timeouts ${intake.timeouts}`);
+    if (intake)
+      console.log(
+        `intake: ${fmt(intake['2xx'])} cases in ${fmt(intake.duration, 1)} s = ${fmt(intakePerS, 1)}/s, latency p50 ${intake.latency.p50} ms, p99 ${intake.latency.p99} ms, max ${intake.latency.max} ms, non-2xx ${intake.non2xx}, errors ${intake.errors}, timeouts ${intake.timeouts}`,
+      );
 
     // the workers step back while requests wait (domain/shared/foreground-load.ts): how long after the
     // burst until the workers have caught up — the number of cases still 'reported' stops changing (those
@@ -409,7 +509,11 @@ async function main(): Promise<void> {
         await new Promise((r) => setTimeout(r, 250));
       }
       if (Date.now() - lastChange >= 3000) drainS = (lastChange - started) / 1000;
-      console.log(drainS === null ? 'backlog: workers still busy 300 s after the burst' : `backlog: workers caught up ${fmt(drainS, 1)} s after the burst (${last} cases wait for a person's 受理)`);
+      console.log(
+        drainS === null
+          ? 'backlog: workers still busy 300 s after the burst'
+          : `backlog: workers caught up ${fmt(drainS, 1)} s after the burst (${last} cases wait for a person's 受理)`,
+      );
     }
 
     // ── intake, open loop ──
@@ -418,7 +522,14 @@ async function main(): Promise<void> {
       const waited = await settle(child.pid!, idleCpu, settleMaxS);
       const settled = waited === null ? `not idle after ${settleMaxS} s (or CPU unreadable)` : `settled ${fmt(waited, 1)} s`;
       server.resetLoop();
-      const result = await openLoop({ url: `${api}/cases`, headers: intakeHeaders, body: caseBody, rate, seconds, ...(stopAtP99Ms !== undefined ? { stopAtP99Ms } : {}) });
+      const result = await openLoop({
+        url: `${api}/cases`,
+        headers: intakeHeaders,
+        body: caseBody,
+        rate,
+        seconds,
+        ...(stopAtP99Ms !== undefined ? { stopAtP99Ms } : {}),
+      });
       return { settled, result, loop: await server.loop() };
     };
     let open: OpenLoopResult | null = null;
@@ -427,7 +538,9 @@ async function main(): Promise<void> {
       const { settled, result, loop } = await runOpen(openRate, openSeconds);
       open = result;
       openLoopMax = loop.max_ms;
-      console.log(`open loop ${fmt(openRate)}/s for ${fmt(openSeconds)} s (${settled}): ${describeOpenLoop(open)}; server event loop delay max ${fmt(loop.max_ms, 1)} ms, p99 ${fmt(loop.p99_ms, 1)} ms`);
+      console.log(
+        `open loop ${fmt(openRate)}/s for ${fmt(openSeconds)} s (${settled}): ${describeOpenLoop(open)}; server event loop delay max ${fmt(loop.max_ms, 1)} ms, p99 ${fmt(loop.p99_ms, 1)} ms`,
+      );
       printTimeline(open);
     }
 
@@ -438,23 +551,35 @@ async function main(): Promise<void> {
       const started = performance.now();
       let lo = 0;
       let hi = Infinity;
-      if (open) { if (passes(open, SEARCH_P99_MS)) lo = openRate; else hi = openRate; }
+      if (open) {
+        if (passes(open, SEARCH_P99_MS)) lo = openRate;
+        else hi = openRate;
+      }
       const roundTo = (x: number) => Math.round(x / searchResolution) * searchResolution;
       let ended = 'resolution reached';
       for (;;) {
         const rate = hi === Infinity ? (lo === 0 ? Math.max(openRate, searchResolution) : lo + searchStep) : roundTo((lo + hi) / 2);
         if (hi !== Infinity && (hi - lo <= searchResolution || rate <= lo || rate >= hi)) break;
-        if (rate > searchMaxRate) { ended = `SEARCH_MAX_RATE ${searchMaxRate}/s reached`; break; }
-        if ((performance.now() - started) / 1000 >= searchBudgetS) { ended = `SEARCH_BUDGET_S ${searchBudgetS} s spent`; break; }
+        if (rate > searchMaxRate) {
+          ended = `SEARCH_MAX_RATE ${searchMaxRate}/s reached`;
+          break;
+        }
+        if ((performance.now() - started) / 1000 >= searchBudgetS) {
+          ended = `SEARCH_BUDGET_S ${searchBudgetS} s spent`;
+          break;
+        }
         const { settled, result } = await runOpen(rate, searchSeconds, SEARCH_P99_MS);
         const pass = passes(result, SEARCH_P99_MS);
         console.log(`  search ${fmt(rate)}/s for ${fmt(searchSeconds)} s ${pass ? '✔' : '✘'} (${settled}): ${describeOpenLoop(result)}`);
         printTimeline(result);
-        if (pass) lo = rate; else hi = rate;
+        if (pass) lo = rate;
+        else hi = rate;
       }
       maxRate = lo;
-      console.log(`highest open-loop rate with p99 < ${SEARCH_P99_MS} ms: ${lo > 0 ? `${fmt(lo)}/s` : 'none'}` +
-        `${hi === Infinity ? ' (no failing rate found)' : `, ${fmt(hi)}/s failed`}; ${ended}, search took ${fmt((performance.now() - started) / 1000)} s`);
+      console.log(
+        `highest open-loop rate with p99 < ${SEARCH_P99_MS} ms: ${lo > 0 ? `${fmt(lo)}/s` : 'none'}` +
+          `${hi === Infinity ? ' (no failing rate found)' : `, ${fmt(hi)}/s failed`}; ${ended}, search took ${fmt((performance.now() - started) / 1000)} s`,
+      );
     }
 
     // ── AI cameras ──
@@ -464,7 +589,8 @@ async function main(): Promise<void> {
       // the registry places each camera in the grid around its coordinates
       const [lat, lng] = places[i % places.length]!;
       const created = await json<{ apiKey: string }>(`${api}/admin/cameras`, {
-        method: 'POST', token: admin,
+        method: 'POST',
+        token: admin,
         body: { code: `BENCH-CAM-${i}`, name: `压测摄像头 ${i}`, lat: lat + i * 1e-4, lng, eventTypeCodes: eventTypes },
       });
       cameras.push({ code: `BENCH-CAM-${i}`, key: created.apiKey });
@@ -476,27 +602,60 @@ async function main(): Promise<void> {
       const b = batchNo++;
       const now = new Date().toISOString();
       const events = Array.from({ length: BATCH }, (_, i) => ({
-        eventId: `b${b}-e${i}`, eventTypeCode: eventTypes[i % 10 === 0 ? 1 : 0]!, confidence: i % 25 === 7 ? 0.4 : 0.6 + ((b + i) % 40) / 100,
-        capturedAt: now, snapshotUrl: `https://cam.example.cn/${cam.code}/${b}/${i}.jpg`,
+        eventId: `b${b}-e${i}`,
+        eventTypeCode: eventTypes[i % 10 === 0 ? 1 : 0]!,
+        confidence: i % 25 === 7 ? 0.4 : 0.6 + ((b + i) % 40) / 100,
+        capturedAt: now,
+        snapshotUrl: `https://cam.example.cn/${cam.code}/${b}/${i}.jpg`,
       }));
       return { headers: { 'content-type': 'application/json', 'x-device-key': cam.key }, body: JSON.stringify({ deviceCode: cam.code, events }) };
     };
-    const ai = aiSeconds <= 0 ? null : await autocannon({
-      url: `${api}/ingest/camera/events`, connections: cameras.length, duration: aiSeconds,
-      requests: [{ method: 'POST', setupRequest: (req) => { const b = batch(); return { ...req, headers: { ...(req.headers ?? {}), ...b.headers }, body: b.body }; } }],
-    });
+    const ai =
+      aiSeconds <= 0
+        ? null
+        : await autocannon({
+            url: `${api}/ingest/camera/events`,
+            connections: cameras.length,
+            duration: aiSeconds,
+            requests: [
+              {
+                method: 'POST',
+                setupRequest: (req) => {
+                  const b = batch();
+                  return { ...req, headers: { ...(req.headers ?? {}), ...b.headers }, body: b.body };
+                },
+              },
+            ],
+          });
     const aiEventsPerS = ai ? (ai['2xx'] * BATCH) / ai.duration : 0;
-    if (ai) console.log(`ai camera: ${fmt(ai['2xx'])} batches of ${BATCH} events in ${fmt(ai.duration, 1)} s = ${fmt(aiEventsPerS)} events/s (batch p50 ${ai.latency.p50} ms, p99 ${ai.latency.p99} ms), non-2xx ${ai.non2xx}, errors ${ai.errors}; 4% of events are under the 0.6 threshold and refused, the rest (but each camera's first of a type) merge as repeats`);
+    if (ai)
+      console.log(
+        `ai camera: ${fmt(ai['2xx'])} batches of ${BATCH} events in ${fmt(ai.duration, 1)} s = ${fmt(aiEventsPerS)} events/s (batch p50 ${ai.latency.p50} ms, p99 ${ai.latency.p99} ms), non-2xx ${ai.non2xx}, errors ${ai.errors}; 4% of events are under the 0.6 threshold and refused, the rest (but each camera's first of a type) merge as repeats`,
+      );
 
     const result = {
-      intake_per_s: Math.round(intakePerS * 10) / 10, intake_p99_ms: intake?.latency.p99 ?? 0, ai_events_per_s: Math.round(aiEventsPerS), intake_drain_s: drainS,
+      intake_per_s: Math.round(intakePerS * 10) / 10,
+      intake_p99_ms: intake?.latency.p99 ?? 0,
+      ai_events_per_s: Math.round(aiEventsPerS),
+      intake_drain_s: drainS,
       [`p99_ms_at_${openRate}_per_s`]: open ? Math.round(open.p99 * 10) / 10 : null,
       [`max_rate_p99_under_${SEARCH_P99_MS}ms`]: maxRate,
       [`loop_max_ms_at_${openRate}_per_s`]: openLoopMax,
     };
     const verdict = [
-      ...(intake ? [result.intake_per_s >= 300 ? 'intake ≥ 300/s ✔' : 'intake < 300/s ✘', result.intake_p99_ms < 200 ? 'closed-loop p99 < 200 ms ✔' : 'closed-loop p99 ≥ 200 ms ✘'] : []),
-      ...(open ? [passes(open, SEARCH_P99_MS) ? `open-loop ${openRate}/s p99 < ${SEARCH_P99_MS} ms ✔` : `open-loop ${openRate}/s p99 ≥ ${SEARCH_P99_MS} ms or failures ✘`] : []),
+      ...(intake
+        ? [
+            result.intake_per_s >= 300 ? 'intake ≥ 300/s ✔' : 'intake < 300/s ✘',
+            result.intake_p99_ms < 200 ? 'closed-loop p99 < 200 ms ✔' : 'closed-loop p99 ≥ 200 ms ✘',
+          ]
+        : []),
+      ...(open
+        ? [
+            passes(open, SEARCH_P99_MS)
+              ? `open-loop ${openRate}/s p99 < ${SEARCH_P99_MS} ms ✔`
+              : `open-loop ${openRate}/s p99 ≥ ${SEARCH_P99_MS} ms or failures ✘`,
+          ]
+        : []),
       ...(ai ? [result.ai_events_per_s >= 3000 ? 'AI ≥ 3000 events/s ✔' : 'AI < 3000 events/s ✘'] : []),
     ];
     console.log(`targets: ${verdict.join(', ')}`);
@@ -510,7 +669,13 @@ async function main(): Promise<void> {
 }
 
 if (process.argv.includes('--serve')) {
-  serve().catch((err: unknown) => { console.error(err); process.exit(1); });
+  serve().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
 } else {
-  main().catch((err: unknown) => { console.error(err); process.exit(1); });
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
 }

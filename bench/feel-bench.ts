@@ -22,7 +22,12 @@ function shippedExpressions(): string[] {
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.bpmn'))) {
     const xml = readFileSync(join(dir, file), 'utf8');
     for (const m of xml.matchAll(/"=([^"]*)"|>=([^<]*)</g)) {
-      const text = (m[1] ?? m[2]!).replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').trim();
+      const text = (m[1] ?? m[2]!)
+        .replace(/&quot;/g, '"')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&amp;/g, '&')
+        .trim();
       if (text) found.add(text);
     }
   }
@@ -31,11 +36,26 @@ function shippedExpressions(): string[] {
 
 /** Variables of a case half-way through handling; some expressions' names are missing on purpose (null rule). */
 const variables: Record<string, unknown> = {
-  caseId: '202406010001', unit: 'D-CGJ', unitCode: 'D-CGJ', priority: 3, routeSure: true, filed: false, duplicateOfCaseId: null,
-  handleOutcome: 'return', verified: true, satisfied: true, returnApproved: false, extensionApproved: false,
-  acceptDueAt: '2024-06-01T10:00:00+08:00', acceptWarnAt: '2024-06-01T09:30:00+08:00', handleDueAt: '2024-06-03T18:00:00+08:00',
-  handleWarnAt: '2024-06-03T12:00:00+08:00', stageDueAt: '2024-06-03T18:00:00+08:00', stageWarnAt: '2024-06-03T12:00:00+08:00',
-  title: '占道经营', description: '人行道上有流动摊贩占道经营，影响通行。'.repeat(4),
+  caseId: '202406010001',
+  unit: 'D-CGJ',
+  unitCode: 'D-CGJ',
+  priority: 3,
+  routeSure: true,
+  filed: false,
+  duplicateOfCaseId: null,
+  handleOutcome: 'return',
+  verified: true,
+  satisfied: true,
+  returnApproved: false,
+  extensionApproved: false,
+  acceptDueAt: '2024-06-01T10:00:00+08:00',
+  acceptWarnAt: '2024-06-01T09:30:00+08:00',
+  handleDueAt: '2024-06-03T18:00:00+08:00',
+  handleWarnAt: '2024-06-03T12:00:00+08:00',
+  stageDueAt: '2024-06-03T18:00:00+08:00',
+  stageWarnAt: '2024-06-03T12:00:00+08:00',
+  title: '占道经营',
+  description: '人行道上有流动摊贩占道经营，影响通行。'.repeat(4),
 };
 
 const expressions = shippedExpressions();

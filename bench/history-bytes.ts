@@ -39,17 +39,23 @@ try {
   const baseline = await measure();
   const started = Date.now();
   let next = 0;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (next < CASES) {
-      const i = next++;
-      await caseToEnd(api, `第${i + 1}号：人行道井盖缺失，有安全隐患`, { timeoutMs: 120_000 });
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < CASES) {
+        const i = next++;
+        await caseToEnd(api, `第${i + 1}号：人行道井盖缺失，有安全隐患`, { timeoutMs: 120_000 });
+      }
+    }),
+  );
   const ran = (Date.now() - started) / 1000;
   const ended = await measure();
 
   const pruneStarted = Date.now();
-  const prune = await pruneEngineHistory(prunableEngine(api.world.port)!, { now: new Date(api.world.clock.now() + 31 * DAY), retentionDays: 30, batchSize: PRUNE_BATCH });
+  const prune = await pruneEngineHistory(prunableEngine(api.world.port)!, {
+    now: new Date(api.world.clock.now() + 31 * DAY),
+    retentionDays: 30,
+    batchSize: PRUNE_BATCH,
+  });
   const pruneMs = Date.now() - pruneStarted;
   // InnoDB frees the pages of deleted rows when its purge thread gets to them, seconds later: measure once
   // two readings agree (SQLite has freed them at commit)
@@ -72,7 +78,9 @@ try {
   const round = (n: number) => (Math.abs(n) >= 100 ? Math.round(n) : Math.round(n * 10) / 10);
   const fmt = (n: number | null) => (n === null ? '—' : round(n).toLocaleString('en-US'));
 
-  console.log(`${CASES} cases to their end in ${ran.toFixed(0)} s on ${dialect === 'mysql' ? 'MySQL/MariaDB' : 'SQLite'}; prune: ${prune.roots} cases (${prune.instances} instances) in ${pruneMs} ms, ${prune.batches} transaction(s) of up to ${PRUNE_BATCH} cases, the longest ${prune.longestBatchMs} ms, ${prune.kept} kept`);
+  console.log(
+    `${CASES} cases to their end in ${ran.toFixed(0)} s on ${dialect === 'mysql' ? 'MySQL/MariaDB' : 'SQLite'}; prune: ${prune.roots} cases (${prune.instances} instances) in ${pruneMs} ms, ${prune.batches} transaction(s) of up to ${PRUNE_BATCH} cases, the longest ${prune.longestBatchMs} ms, ${prune.kept} kept`,
+  );
   console.log('');
   console.log(`| database | table | rows/case | bytes/case | ${dialect === 'sqlite' ? 'payload/case | ' : ''}rows/case after prune | bytes/case after prune |`);
   console.log(`|---|---|---:|---:|${dialect === 'sqlite' ? '---:|' : ''}---:|---:|`);
@@ -85,9 +93,12 @@ try {
     totals[t.db]![0] += before.bytes;
     totals[t.db]![1] += after.bytes;
     json[t.table] = { db: t.db, before, after };
-    console.log(`| ${t.db} | \`${t.table}\` | ${fmt(before.rows)} | ${fmt(before.bytes)} | ${dialect === 'sqlite' ? `${fmt(before.payload)} | ` : ''}${fmt(after.rows)} | ${fmt(after.bytes)} |`);
+    console.log(
+      `| ${t.db} | \`${t.table}\` | ${fmt(before.rows)} | ${fmt(before.bytes)} | ${dialect === 'sqlite' ? `${fmt(before.payload)} | ` : ''}${fmt(after.rows)} | ${fmt(after.bytes)} |`,
+    );
   }
-  for (const db of ['app', 'engine']) console.log(`| ${db} | **total** | | ${fmt(totals[db]![0])} | ${dialect === 'sqlite' ? '| ' : ''}| ${fmt(totals[db]![1])} |`);
+  for (const db of ['app', 'engine'])
+    console.log(`| ${db} | **total** | | ${fmt(totals[db]![0])} | ${dialect === 'sqlite' ? '| ' : ''}| ${fmt(totals[db]![1])} |`);
   console.log('');
   console.log(JSON.stringify({ dialect, cases: CASES, seconds: ran, tables: json, prune: { ...prune, ms: pruneMs } }));
 } finally {

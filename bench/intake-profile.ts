@@ -23,45 +23,70 @@ const reports = arg('--reports', 400);
 const concurrency = arg('--concurrency', 50);
 const dir = await mkdtemp(join(tmpdir(), 'ywtg-intake-profile-'));
 const url = process.env['DATABASE_URL'] ?? `sqlite:${join(dir, 'app.sqlite')}`;
-const system = await startSystem(loadConfig({ ...process.env, DATABASE_URL: url, DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'fatal', DEMO_DATA: 'true' }));
+const system = await startSystem(
+  loadConfig({ ...process.env, DATABASE_URL: url, DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'fatal', DEMO_DATA: 'true' }),
+);
 
 /** a statement's shape: its first words with the values gone */
-const shape = (sql: string) => sql.replace(/\s+/g, ' ').replace(/'(?:[^']|'')*'|\b\d+\b|\$\d+|\?/g, '?').replace(/(\?, )+\?/g, '?…').slice(0, 110);
+const shape = (sql: string) =>
+  sql
+    .replace(/\s+/g, ' ')
+    .replace(/'(?:[^']|'')*'|\b\d+\b|\$\d+|\?/g, '?')
+    .replace(/(\?, )+\?/g, '?…')
+    .slice(0, 110);
 const app = new Map<string, number>();
 const engine = new Map<string, number>();
 let counting = false;
-const count = (m: Map<string, number>, sql: string) => { if (counting) m.set(shape(sql), (m.get(shape(sql)) ?? 0) + 1); };
+const count = (m: Map<string, number>, sql: string) => {
+  if (counting) m.set(shape(sql), (m.get(shape(sql)) ?? 0) + 1);
+};
 const sequelize = Case.sequelize!;
 const query = sequelize.query.bind(sequelize) as (...args: unknown[]) => Promise<unknown>;
 (sequelize as unknown as { query: (...args: unknown[]) => Promise<unknown> }).query = (sql: unknown, ...rest: unknown[]) => {
-  count(app, typeof sql === 'string' ? sql : (sql as { query?: string }).query ?? String(sql));
+  count(app, typeof sql === 'string' ? sql : ((sql as { query?: string }).query ?? String(sql)));
   return query(sql, ...rest);
 };
 // the engine's driver: one round trip per send (held writes ride along with the statement that sends them)
-const proto = MysqlDriver.prototype as unknown as { send(sql: string, params?: unknown[]): Promise<unknown>; read(sql: string, params?: unknown[]): Promise<unknown> };
+const proto = MysqlDriver.prototype as unknown as {
+  send(sql: string, params?: unknown[]): Promise<unknown>;
+  read(sql: string, params?: unknown[]): Promise<unknown>;
+};
 const send = proto.send;
-proto.send = function (this: unknown, sql: string, params?: unknown[]) { count(engine, `send: ${sql}`); return send.call(this, sql, params); };
+proto.send = function (this: unknown, sql: string, params?: unknown[]) {
+  count(engine, `send: ${sql}`);
+  return send.call(this, sql, params);
+};
 const read = proto.read;
-proto.read = function (this: unknown, sql: string, params?: unknown[]) { count(engine, `read: ${sql}`); return read.call(this, sql, params); };
+proto.read = function (this: unknown, sql: string, params?: unknown[]) {
+  count(engine, `read: ${sql}`);
+  return read.call(this, sql, params);
+};
 
 const api = `${system.url}/api`;
-const login = await fetch(`${api}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'operator', password: process.env['DEMO_PASSWORD'] ?? 'Demo@2026' }) });
+const login = await fetch(`${api}/auth/login`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ username: 'operator', password: process.env['DEMO_PASSWORD'] ?? 'Demo@2026' }),
+});
 const { token } = (await login.json()) as { token: string };
 const before = await Case.count();
 counting = true;
 let next = 0;
 let filed = 0;
 const started = performance.now();
-await Promise.all(Array.from({ length: concurrency }, async () => {
-  while (next++ < reports) {
-    const res = await fetch(`${api}/cases`, {
-      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ description: `剖析 ${next}：路边有暴露垃圾`, lat: 25.6, lng: 103.83, reporterPhone: '13900000000' }),
-    });
-    if (res.status === 201) filed++;
-    else console.error(res.status, await res.text());
-  }
-}));
+await Promise.all(
+  Array.from({ length: concurrency }, async () => {
+    while (next++ < reports) {
+      const res = await fetch(`${api}/cases`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ description: `剖析 ${next}：路边有暴露垃圾`, lat: 25.6, lng: 103.83, reporterPhone: '13900000000' }),
+      });
+      if (res.status === 201) filed++;
+      else console.error(res.status, await res.text());
+    }
+  }),
+);
 const intakeMs = performance.now() - started;
 const appDuringIntake = [...app.values()].reduce((a, b) => a + b, 0);
 const engineDuringIntake = [...engine.values()].reduce((a, b) => a + b, 0);
@@ -75,5 +100,7 @@ const print = (title: string, m: Map<string, number>) => {
 };
 print('application statements', app);
 print('engine round trips', engine);
-console.log(`\n${filed} filed (${(await Case.count()) - before} rows) in ${Math.round(intakeMs)} ms = ${Math.round(filed / (intakeMs / 1000))}/s; during the intake ${(appDuringIntake / filed).toFixed(1)} app statements and ${(engineDuringIntake / filed).toFixed(1)} engine round trips per case`);
+console.log(
+  `\n${filed} filed (${(await Case.count()) - before} rows) in ${Math.round(intakeMs)} ms = ${Math.round(filed / (intakeMs / 1000))}/s; during the intake ${(appDuringIntake / filed).toFixed(1)} app statements and ${(engineDuringIntake / filed).toFixed(1)} engine round trips per case`,
+);
 await system.stop();

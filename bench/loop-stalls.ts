@@ -10,7 +10,10 @@ import { activitySpans, enableActivityTrace, type ActivitySpan } from '../engine
 const STALL_MS = 50;
 const TICK_MS = 2;
 
-interface Stall { start: number; end: number }
+interface Stall {
+  start: number;
+  end: number;
+}
 
 export function watchLoopStalls(): { reset(): void; report(): string } {
   enableActivityTrace();
@@ -29,18 +32,37 @@ export function watchLoopStalls(): { reset(): void; report(): string } {
   gc.observe({ entryTypes: ['gc'] });
 
   return {
-    reset() { stalls = []; gcs = []; activitySpans(true); },
+    reset() {
+      stalls = [];
+      gcs = [];
+      activitySpans(true);
+    },
     report() {
       const spans = [...activitySpans(), ...gcs];
       const kind = (s: ActivitySpan) => s.name;
       const byKind = new Map<string, ActivitySpan[]>();
       for (const s of spans) (byKind.get(kind(s)) ?? byKind.set(kind(s), []).get(kind(s))!).push(s);
-      const q = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.min(s.length - 1, Math.ceil(p / 100 * s.length) - 1)]! : 0; };
+      const q = (xs: number[], p: number) => {
+        const s = [...xs].sort((a, b) => a - b);
+        return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]! : 0;
+      };
       const r1 = (x: number) => Math.round(x * 10) / 10;
-      const kinds = [...byKind].map(([name, list]) => {
-        const d = list.map((s) => s.end - s.start);
-        return { name, count: list.length, ms_p50: r1(q(d, 50)), ms_p99: r1(q(d, 99)), ms_max: r1(Math.max(...d)), over_50ms: d.filter((x) => x > STALL_MS).length, size_mean: r1(list.reduce((n, s) => n + s.size, 0) / list.length), size_max: Math.max(...list.map((s) => s.size)) };
-      }).filter((k) => k.ms_max >= 1).sort((a, b) => b.count - a.count);
+      const kinds = [...byKind]
+        .map(([name, list]) => {
+          const d = list.map((s) => s.end - s.start);
+          return {
+            name,
+            count: list.length,
+            ms_p50: r1(q(d, 50)),
+            ms_p99: r1(q(d, 99)),
+            ms_max: r1(Math.max(...d)),
+            over_50ms: d.filter((x) => x > STALL_MS).length,
+            size_mean: r1(list.reduce((n, s) => n + s.size, 0) / list.length),
+            size_max: Math.max(...list.map((s) => s.size)),
+          };
+        })
+        .filter((k) => k.ms_max >= 1)
+        .sort((a, b) => b.count - a.count);
       // per stall: what overlapped it, largest overlap first
       const blame = new Map<string, number>();
       let stallMs = 0;
@@ -54,11 +76,23 @@ export function watchLoopStalls(): { reset(): void; report(): string } {
         const top = over[0];
         const culprit = top && top.ms >= 0.5 * len ? kind(top.s) : 'unattributed';
         blame.set(culprit, (blame.get(culprit) ?? 0) + 1);
-        return `${r1(len)} ms: ${over.slice(0, 4).map((o) => `${kind(o.s)}(n=${o.s.size}, ${r1(o.s.end - o.s.start)} ms, ${r1(o.ms)} in stall)`).join(', ') || 'nothing traced'}`;
+        return `${r1(len)} ms: ${
+          over
+            .slice(0, 4)
+            .map((o) => `${kind(o.s)}(n=${o.s.size}, ${r1(o.s.end - o.s.start)} ms, ${r1(o.ms)} in stall)`)
+            .join(', ') || 'nothing traced'
+        }`;
       });
       return JSON.stringify({
-        stalls: stalls.length, stall_ms: r1(stallMs), blamed: Object.fromEntries(blame), kinds,
-        worst: detail.map((d, i) => ({ d, len: stalls[i]!.end - stalls[i]!.start })).sort((a, b) => b.len - a.len).slice(0, 25).map((x) => x.d),
+        stalls: stalls.length,
+        stall_ms: r1(stallMs),
+        blamed: Object.fromEntries(blame),
+        kinds,
+        worst: detail
+          .map((d, i) => ({ d, len: stalls[i]!.end - stalls[i]!.start }))
+          .sort((a, b) => b.len - a.len)
+          .slice(0, 25)
+          .map((x) => x.d),
       });
     },
   };

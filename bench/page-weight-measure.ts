@@ -7,15 +7,25 @@
 import { request } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 
-export interface Transfer { path: string; bytes: number; encoding: string | null }
-export interface PageWeight { page: string; bytes: number; files: Transfer[] }
+export interface Transfer {
+  path: string;
+  bytes: number;
+  encoding: string | null;
+}
+export interface PageWeight {
+  page: string;
+  bytes: number;
+  files: Transfer[];
+}
 
 function get(url: URL, acceptEncoding: string): Promise<{ status: number; body: Buffer; encoding: string | null }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { headers: acceptEncoding ? { 'Accept-Encoding': acceptEncoding } : {} }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), encoding: (res.headers['content-encoding'] as string | undefined) ?? null }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), encoding: (res.headers['content-encoding'] as string | undefined) ?? null }),
+      );
       res.on('error', reject);
     });
     req.on('error', reject);
@@ -27,7 +37,8 @@ const decode = (body: Buffer, encoding: string | null) =>
   (encoding === 'br' ? brotliDecompressSync(body) : encoding === 'gzip' ? gunzipSync(body) : body).toString('utf8');
 
 /** `<script src>` and `<link rel=stylesheet href>` of an HTML page, relative ones only (ours). */
-const htmlRefs = (html: string) => [...html.matchAll(/<script\b[^>]*\bsrc="(\.?\/?[^":]+)"|<link\b[^>]*\bhref="(\.?\/?[^":]+\.css)"/g)].map((m) => (m[1] ?? m[2])!);
+const htmlRefs = (html: string) =>
+  [...html.matchAll(/<script\b[^>]*\bsrc="(\.?\/?[^":]+)"|<link\b[^>]*\bhref="(\.?\/?[^":]+\.css)"/g)].map((m) => (m[1] ?? m[2])!);
 /** Static imports of an esbuild ES module (`import{a}from"./chunks/x.js"`, `import"./x.js"`); `import("…")` is not one. */
 const staticImports = (js: string) => [...js.matchAll(/(?:\bfrom|\bimport)\s*"(\.{1,2}\/[^"]+\.js)"/g)].map((m) => m[1]!);
 

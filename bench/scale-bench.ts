@@ -45,12 +45,22 @@ async function serve(): Promise<void> {
     const ms = (ns: number) => Math.round(ns / 1e4) / 100;
     process.stdout.write(`LOOP ${JSON.stringify({ max_ms: ms(loop.max), p99_ms: ms(loop.percentile(99)), mean_ms: ms(loop.mean) })}\n`);
   });
-  const stop = () => { system.stop().then(() => process.exit(0), () => process.exit(1)); };
+  const stop = () => {
+    system.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 }
 
-interface Server { url: string; child: ChildProcess; loop(): Promise<{ max_ms: number; p99_ms: number; mean_ms: number }>; resetLoop(): void }
+interface Server {
+  url: string;
+  child: ChildProcess;
+  loop(): Promise<{ max_ms: number; p99_ms: number; mean_ms: number }>;
+  resetLoop(): void;
+}
 
 async function startServer(env: Record<string, string>): Promise<Server> {
   const flags = (process.env['BENCH_SERVER_FLAGS'] ?? '').split(/\s+/u).filter(Boolean); // e.g. --cpu-prof --cpu-prof-dir=/tmp/prof
@@ -70,18 +80,27 @@ async function startServer(env: Record<string, string>): Promise<Server> {
     child.once('exit', (code) => reject(new Error(`server exited (${code}) before it was ready`)));
   });
   return {
-    url, child,
+    url,
+    child,
     resetLoop: () => void child.stdin!.write('RESET\n'),
-    loop: () => new Promise((resolve) => {
-      waiting.push((json) => resolve(JSON.parse(json) as { max_ms: number; p99_ms: number; mean_ms: number }));
-      child.stdin!.write('REPORT\n');
-    }),
+    loop: () =>
+      new Promise((resolve) => {
+        waiting.push((json) => resolve(JSON.parse(json) as { max_ms: number; p99_ms: number; mean_ms: number }));
+        child.stdin!.write('REPORT\n');
+      }),
   };
 }
 
 // ---------------------------------------------------------------- the client side
 
-interface AutocannonResult { requests: { average: number }; latency: { p99: number }; non2xx: number; errors: number; '2xx': number; duration: number }
+interface AutocannonResult {
+  requests: { average: number };
+  latency: { p99: number };
+  non2xx: number;
+  errors: number;
+  '2xx': number;
+  duration: number;
+}
 const autocannon = createRequire(import.meta.url)('autocannon') as (opts: Record<string, unknown>) => Promise<AutocannonResult>;
 
 function argNumber(name: string, fallback: number): number {
@@ -104,7 +123,11 @@ async function call(url: string, token: string | null): Promise<{ ms: number; st
 }
 
 async function login(api: string, username: string): Promise<string> {
-  const res = await fetch(`${api}/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) });
+  const res = await fetch(`${api}/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password: PASSWORD }),
+  });
   if (!res.ok) throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { token: string }).token;
 }
@@ -148,13 +171,20 @@ async function measureReads(server: Server, tokens: Record<string, string | null
     times.sort((a, b) => a - b);
     const name = `${read.role} ${read.path.replace('{case}', ':id')}`;
     out[name] = { p50: round(percentile(times, 50)), p99: round(percentile(times, 99)), bytes: last.bytes, status: last.status };
-    console.log(`${name.padEnd(78)} p50 ${String(out[name]!.p50).padStart(7)} ms  p99 ${String(out[name]!.p99).padStart(7)} ms  ${String(Math.round(last.bytes / 1024)).padStart(5)} KB  ${last.status}`);
+    console.log(
+      `${name.padEnd(78)} p50 ${String(out[name]!.p50).padStart(7)} ms  p99 ${String(out[name]!.p99).padStart(7)} ms  ${String(Math.round(last.bytes / 1024)).padStart(5)} KB  ${last.status}`,
+    );
   }
   return out;
 }
 
 /** Intake (autocannon, 50 connections) while `screens` dashboard streams stay open and read what they are sent. */
-async function intakeWithScreens(server: Server, operator: string, screens: number, seconds: number): Promise<{ perSecond: number; p99: number; streamEvents: number }> {
+async function intakeWithScreens(
+  server: Server,
+  operator: string,
+  screens: number,
+  seconds: number,
+): Promise<{ perSecond: number; p99: number; streamEvents: number }> {
   const controllers: AbortController[] = [];
   let streamEvents = 0;
   for (let i = 0; i < screens; i++) {
@@ -164,21 +194,34 @@ async function intakeWithScreens(server: Server, operator: string, screens: numb
     void (async () => {
       try {
         const decoder = new TextDecoder();
-        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) streamEvents += decoder.decode(chunk, { stream: true }).split('event: ').length - 1;
-      } catch { /* aborted at the end */ }
+        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>)
+          streamEvents += decoder.decode(chunk, { stream: true }).split('event: ').length - 1;
+      } catch {
+        /* aborted at the end */
+      }
     })();
   }
   let n = 0;
   const result = await autocannon({
-    url: `${server.url}/api/cases`, connections: 50, duration: seconds,
-    requests: [{
-      method: 'POST',
-      setupRequest: (req: Record<string, unknown>) => ({
-        ...req, method: 'POST',
-        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${operator}` },
-        body: JSON.stringify({ description: `扩容测试 ${++n}：路边有暴露垃圾`, lat: 25.6 + (n % 100) / 10_000, lng: 103.83 + (n % 77) / 10_000, reporterPhone: '13900000000' }),
-      }),
-    }],
+    url: `${server.url}/api/cases`,
+    connections: 50,
+    duration: seconds,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (req: Record<string, unknown>) => ({
+          ...req,
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${operator}` },
+          body: JSON.stringify({
+            description: `扩容测试 ${++n}：路边有暴露垃圾`,
+            lat: 25.6 + (n % 100) / 10_000,
+            lng: 103.83 + (n % 77) / 10_000,
+            reporterPhone: '13900000000',
+          }),
+        }),
+      },
+    ],
   });
   for (const c of controllers) c.abort();
   return { perSecond: round(result['2xx'] / result.duration), p99: result.latency.p99, streamEvents };
@@ -213,13 +256,17 @@ async function main(): Promise<void> {
 
   // ---- seed (or reuse an earlier seed of the same size)
   let db = await openDatabase(url);
-  const seeded = await db.query<{ n: unknown }>('SELECT COUNT(*) AS n FROM cases', { type: QueryTypes.SELECT }).then((r) => Number(r[0]?.n), () => -1);
+  const seeded = await db.query<{ n: unknown }>('SELECT COUNT(*) AS n FROM cases', { type: QueryTypes.SELECT }).then(
+    (r) => Number(r[0]?.n),
+    () => -1,
+  );
   await db.close();
   if (fresh || seeded < cases) {
     if (mysqlUrl) {
       db = await openDatabase(url);
       await db.query('SET FOREIGN_KEY_CHECKS = 0');
-      for (const row of (await db.query('SHOW TABLES'))[0] as Array<Record<string, string>>) await db.query(`DROP TABLE IF EXISTS \`${Object.values(row)[0]}\``);
+      for (const row of (await db.query('SHOW TABLES'))[0] as Array<Record<string, string>>)
+        await db.query(`DROP TABLE IF EXISTS \`${Object.values(row)[0]}\``);
       await db.close();
     } else if (existsSync(url.slice('sqlite:'.length))) {
       const { rmSync } = await import('node:fs');
@@ -240,22 +287,37 @@ async function main(): Promise<void> {
   const total = Number((await db.query<{ n: unknown }>('SELECT COUNT(*) AS n FROM cases', { type: QueryTypes.SELECT }))[0]?.n);
   let bytes: number;
   if (mysqlUrl) {
-    bytes = Number((await db.query<{ b: unknown }>('SELECT SUM(data_length + index_length) AS b FROM information_schema.tables WHERE table_schema = DATABASE()', { type: QueryTypes.SELECT }))[0]?.b);
+    bytes = Number(
+      (
+        await db.query<{ b: unknown }>('SELECT SUM(data_length + index_length) AS b FROM information_schema.tables WHERE table_schema = DATABASE()', {
+          type: QueryTypes.SELECT,
+        })
+      )[0]?.b,
+    );
   } else {
     await db.query('PRAGMA wal_checkpoint(TRUNCATE)');
     bytes = statSync(url.slice('sqlite:'.length)).size;
   }
   await db.close();
   const bytesPerCase = Math.round(bytes / total);
-  console.log(`database: ${(bytes / 2 ** 20).toFixed(0)} MiB for ${total.toLocaleString('en-US')} cases = ${bytesPerCase.toLocaleString('en-US')} bytes per case`);
+  console.log(
+    `database: ${(bytes / 2 ** 20).toFixed(0)} MiB for ${total.toLocaleString('en-US')} cases = ${bytesPerCase.toLocaleString('en-US')} bytes per case`,
+  );
 
   // ---- the running server
   const t0 = Date.now();
   const server = await startServer({ DATABASE_URL: url, DATA_DIR: dir });
   console.log(`server ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   try {
-    const tokens = { operator: await login(`${server.url}/api`, 'operator'), clerk: await login(`${server.url}/api`, 'clerk'), auditor: await login(`${server.url}/api`, 'auditor'), public: null };
-    const list = (await (await fetch(`${server.url}/api/cases?pageSize=1`, { headers: { Authorization: `Bearer ${tokens.operator}` } })).json()) as { items: Array<{ id: string }> };
+    const tokens = {
+      operator: await login(`${server.url}/api`, 'operator'),
+      clerk: await login(`${server.url}/api`, 'clerk'),
+      auditor: await login(`${server.url}/api`, 'auditor'),
+      public: null,
+    };
+    const list = (await (await fetch(`${server.url}/api/cases?pageSize=1`, { headers: { Authorization: `Bearer ${tokens.operator}` } })).json()) as {
+      items: Array<{ id: string }>;
+    };
     // work left from an earlier run (cases filed but not yet processed) is taken up at start: wait until the
     // server is quiet, so the reads are measured on their own (intake below measures them together)
     const settled = await settle(server);
@@ -269,12 +331,21 @@ async function main(): Promise<void> {
     const loop = await server.loop();
     console.log(`event loop over the reads and the intake: max ${loop.max_ms} ms, p99 ${loop.p99_ms} ms, mean ${loop.mean_ms} ms`);
     const endpointP99 = Object.fromEntries(Object.entries(reads).map(([k, v]) => [k, v.p99]));
-    const failed = Object.entries(reads).filter(([, v]) => v.status >= 400).map(([k, v]) => `${k}: ${v.status}`);
+    const failed = Object.entries(reads)
+      .filter(([, v]) => v.status >= 400)
+      .map(([k, v]) => `${k}: ${v.status}`);
     if (failed.length) console.log(`FAILED reads: ${failed.join('; ')}`);
-    console.log(JSON.stringify({
-      cases: total, db: dbLabel, endpoint_p99_ms: endpointP99, max_endpoint_p99_ms: Math.max(...Object.values(endpointP99)),
-      event_loop_max_ms: loop.max_ms, intake_per_s_with_screens: intake.perSecond, bytes_per_case: bytesPerCase,
-    }));
+    console.log(
+      JSON.stringify({
+        cases: total,
+        db: dbLabel,
+        endpoint_p99_ms: endpointP99,
+        max_endpoint_p99_ms: Math.max(...Object.values(endpointP99)),
+        event_loop_max_ms: loop.max_ms,
+        intake_per_s_with_screens: intake.perSecond,
+        bytes_per_case: bytesPerCase,
+      }),
+    );
   } finally {
     server.child.kill('SIGTERM');
     await new Promise((resolve) => server.child.once('exit', resolve));

@@ -63,7 +63,10 @@ async function startOnce(variant: Variant, env: NodeJS.ProcessEnv): Promise<{ ms
         resolve(performance.now() - t0);
       }
     }, 5);
-    void exited.then(() => { clearInterval(poll); reject(new Error(`${variant} exited before it was up:\n${out}`)); });
+    void exited.then(() => {
+      clearInterval(poll);
+      reject(new Error(`${variant} exited before it was up:\n${out}`));
+    });
   });
   await new Promise((r) => setTimeout(r, 1000));
   const rssMb = groupRssKb(child.pid!) / 1024;
@@ -84,12 +87,20 @@ async function main(): Promise<void> {
     for (let i = 0; i < rounds; i++) {
       for (const v of (i % 2 ? ['compiled', 'tsx'] : ['tsx', 'compiled']) as Variant[]) results[v].push(await startOnce(v, env));
     }
-    const summary = Object.fromEntries(Object.entries(results).map(([v, rs]) => [v, {
-      startMsMedian: Math.round(median(rs.map((r) => r.ms))), rssMbMedian: Math.round(median(rs.map((r) => r.rssMb))),
-      startMs: rs.map((r) => Math.round(r.ms)), rssMb: rs.map((r) => Math.round(r.rssMb)),
-    }]));
+    const summary = Object.fromEntries(
+      Object.entries(results).map(([v, rs]) => [
+        v,
+        {
+          startMsMedian: Math.round(median(rs.map((r) => r.ms))),
+          rssMbMedian: Math.round(median(rs.map((r) => r.rssMb))),
+          startMs: rs.map((r) => Math.round(r.ms)),
+          rssMb: rs.map((r) => Math.round(r.rssMb)),
+        },
+      ]),
+    );
     console.log(`start (spawn → "running at"), ${rounds} rounds alternating, median:`);
-    for (const [v, s] of Object.entries(summary)) console.log(`  ${v.padEnd(9)} ${String(s.startMsMedian).padStart(6)} ms   RSS ${String(s.rssMbMedian).padStart(4)} MB   (${s.startMs.join(' ')} ms)`);
+    for (const [v, s] of Object.entries(summary))
+      console.log(`  ${v.padEnd(9)} ${String(s.startMsMedian).padStart(6)} ms   RSS ${String(s.rssMbMedian).padStart(4)} MB   (${s.startMs.join(' ')} ms)`);
     console.log(JSON.stringify(summary));
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -30,7 +30,9 @@ export async function tableBytes(db: SqlReader): Promise<Map<string, TableBytes>
     );
     for (const s of sizes) out.set(s.t, { table: s.t, rows: 0, bytes: Number(s.bytes), payload: Number(s.payload) });
   } else {
-    const names = await db.all<{ t: string }>("SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'");
+    const names = await db.all<{ t: string }>(
+      "SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'",
+    );
     for (const { t } of names) await db.all(`ANALYZE TABLE ${quote('mysql', t)}`);
     const sizes = await db.all<{ t: string; bytes: number }>(
       "SELECT TABLE_NAME AS t, DATA_LENGTH + INDEX_LENGTH AS bytes FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'",

@@ -17,8 +17,9 @@ const xml = readFileSync(new URL('./timer-case.bpmn', import.meta.url), 'utf8');
 async function createWaiting(engine: Engine, dueAts: number[], label: string): Promise<void> {
   const t0 = performance.now();
   for (let i = 0; i < dueAts.length; i += CHUNK) {
-    await Promise.all(dueAts.slice(i, i + CHUNK).map((at) =>
-      engine.createInstance({ bpmnProcessId: 'timer-bench', variables: { dueAt: new Date(at).toISOString() } })));
+    await Promise.all(
+      dueAts.slice(i, i + CHUNK).map((at) => engine.createInstance({ bpmnProcessId: 'timer-bench', variables: { dueAt: new Date(at).toISOString() } })),
+    );
     if ((i / CHUNK) % 100 === 0 && i) {
       const rate = i / ((performance.now() - t0) / 1000);
       console.error(`${label}: ${i} instances (${Math.round(rate)}/s)`);
@@ -40,9 +41,17 @@ async function main(): Promise<void> {
     const farCount = TOTAL - windowCount;
     // the far ones are due days later, spread over a week: they must just sit there cheaply
     const far = Date.now() + 3 * 86_400_000;
-    await createWaiting(engine, Array.from({ length: farCount }, (_, i) => far + Math.floor((i / farCount) * 7 * 86_400_000)), 'far timers');
+    await createWaiting(
+      engine,
+      Array.from({ length: farCount }, (_, i) => far + Math.floor((i / farCount) * 7 * 86_400_000)),
+      'far timers',
+    );
     const windowStart = Date.now() + 15_000;
-    await createWaiting(engine, Array.from({ length: windowCount }, (_, i) => windowStart + Math.floor((i * 1000) / PER_SECOND)), 'window timers');
+    await createWaiting(
+      engine,
+      Array.from({ length: windowCount }, (_, i) => windowStart + Math.floor((i * 1000) / PER_SECOND)),
+      'window timers',
+    );
     const pending = (await engine.driver.read<{ n: number }>('SELECT COUNT(*) AS n FROM eng_timer'))[0]!.n;
     const startPos = (await engine.driver.read<{ p: number | null }>('SELECT MAX(position) AS p FROM eng_history'))[0]!.p ?? 0;
     console.error(`pending timers: ${pending}; window opens in ${((windowStart - Date.now()) / 1000).toFixed(1)} s`);
@@ -50,7 +59,9 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, Math.max(0, windowEnd - Date.now() + 3000)));
     await engine.idle();
     const fired = await engine.driver.read<{ at: number; payload: string }>(
-      "SELECT at, payload FROM eng_history WHERE position > ? AND intent = 'TIMER_TRIGGERED' ORDER BY position", [startPos]);
+      "SELECT at, payload FROM eng_history WHERE position > ? AND intent = 'TIMER_TRIGGERED' ORDER BY position",
+      [startPos],
+    );
     const lateness = fired.map((f) => Number(f.at) - (JSON.parse(f.payload) as { dueAt: number }).dueAt).sort((a, b) => a - b);
     const lastFire = Math.max(...fired.map((f) => Number(f.at)));
     const rss = process.resourceUsage().maxRSS / 1024;

@@ -52,9 +52,17 @@ export async function buildServer(): Promise<number> {
   const next = `${serverDistDir}.next-${process.pid}`;
   rmSync(next, { recursive: true, force: true });
   await esbuild.build({
-    entryPoints, outdir: next, outbase: root, bundle: false, format: 'esm', platform: 'node', target: 'node20.19', // package.json engines; from 20.10 node keeps import attributes (`with { type: 'json' }`), older targets drop them
+    entryPoints,
+    outdir: next,
+    outbase: root,
+    bundle: false,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20.19', // package.json engines; from 20.10 node keeps import attributes (`with { type: 'json' }`), older targets drop them
     // the same semantics as tsx (also esbuild) in the tests; `linked` maps let NODE_OPTIONS=--enable-source-maps show TypeScript lines
-    tsconfig: join(root, 'tsconfig.json'), sourcemap: 'linked', logLevel: 'warning',
+    tsconfig: join(root, 'tsconfig.json'),
+    sourcemap: 'linked',
+    logLevel: 'warning',
   });
   mkdirSync(next, { recursive: true });
   writeFileSync(join(next, '.build-stamp'), started.toISOString());
@@ -83,7 +91,12 @@ export async function ensureServerBuilt(options: { ifStale?: boolean } = {}): Pr
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const t0 = performance.now();
   ensureServerBuilt({ ifStale: process.argv.includes('--if-stale') }).then(
-    (files) => { if (files !== null) console.log(`server: ${files} modules in dist/server, ${Math.round(performance.now() - t0)} ms`); },
-    (err: unknown) => { console.error(err); process.exit(1); },
+    (files) => {
+      if (files !== null) console.log(`server: ${files} modules in dist/server, ${Math.round(performance.now() - t0)} ms`);
+    },
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
   );
 }

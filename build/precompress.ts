@@ -39,7 +39,12 @@ export async function precompressTree(dir: string): Promise<{ files: number }> {
     for (let f = queue.shift(); f; f = queue.shift()) {
       const raw = readFileSync(f);
       const [br, gzipped] = await Promise.all([
-        brotli(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: raw.length <= BEST_LEVEL_UP_TO ? constants.BROTLI_MAX_QUALITY : 9, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length } }),
+        brotli(raw, {
+          params: {
+            [constants.BROTLI_PARAM_QUALITY]: raw.length <= BEST_LEVEL_UP_TO ? constants.BROTLI_MAX_QUALITY : 9,
+            [constants.BROTLI_PARAM_SIZE_HINT]: raw.length,
+          },
+        }),
         gz(raw, { level: 9 }),
       ]);
       if (br.length < raw.length) writeFileSync(`${f}.br`, br);

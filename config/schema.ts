@@ -70,7 +70,8 @@ export const configSchema = {
       minimum: 0,
       maximum: 3650,
       default: 30,
-      description: 'days the embedded engine keeps a finished case\'s instances before the nightly prune deletes them (the case history and audit log stay); 0: keep for ever',
+      description:
+        "days the embedded engine keeps a finished case's instances before the nightly prune deletes them (the case history and audit log stay); 0: keep for ever",
     },
     // ── ENGINE=camunda: the names are the ones @camunda8/orchestration-cluster-api reads ──
     CAMUNDA_REST_ADDRESS: {

@@ -77,7 +77,7 @@ function queueAutocommitWrites(sequelize: Sequelize, writer: WriterTurn, schemaC
   const target = sequelize as unknown as { query: Query };
   const query = target.query.bind(sequelize);
   target.query = async (sql, options) => {
-    const text = typeof sql === 'string' ? sql : (sql as { query?: string } | null)?.query ?? '';
+    const text = typeof sql === 'string' ? sql : ((sql as { query?: string } | null)?.query ?? '');
     if (SCHEMA_SQL.test(text)) schemaChanged();
     if (options?.transaction || !(WRITE_TYPES.has(options?.type ?? '') || WRITE_SQL.test(text))) return query(sql, options);
     const done = await writer.take();

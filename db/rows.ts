@@ -25,7 +25,9 @@ function bound(sequelize: Sequelize, value: RowValue): string | number | null {
 }
 
 const quoted = (column: string) => `\`${column}\``;
-interface WriteOptions { transaction?: Transaction | null }
+interface WriteOptions {
+  transaction?: Transaction | null;
+}
 
 /** Inserts one row and returns its new id (as a string: 64-bit keys never travel as numbers). */
 export async function insertRow(sequelize: Sequelize, table: string, row: Row, options: WriteOptions = {}): Promise<string> {
@@ -51,12 +53,19 @@ export async function insertRows(sequelize: Sequelize, table: string, rows: Row[
   for (let from = 0; from < rows.length; from += ROWS_PER_STATEMENT) {
     const chunk = rows.slice(from, from + ROWS_PER_STATEMENT);
     const bind: Array<string | number | null> = [];
-    const tuples = chunk.map((row) => `(${columns.map((c) => {
-      bind.push(bound(sequelize, row[c] ?? null));
-      return `$${bind.length}`;
-    }).join(', ')})`);
+    const tuples = chunk.map(
+      (row) =>
+        `(${columns
+          .map((c) => {
+            bind.push(bound(sequelize, row[c] ?? null));
+            return `$${bind.length}`;
+          })
+          .join(', ')})`,
+    );
     await sequelize.query(`${verb} INTO ${quoted(table)} (${columns.map(quoted).join(', ')}) VALUES ${tuples.join(', ')}`, {
-      bind, type: QueryTypes.INSERT, transaction: options.transaction ?? null,
+      bind,
+      type: QueryTypes.INSERT,
+      transaction: options.transaction ?? null,
     });
   }
 }
@@ -72,7 +81,9 @@ export async function updateRows(sequelize: Sequelize, table: string, set: Row, 
     return `${quoted(c)} = $${bind.length}`;
   });
   const [, changed] = await sequelize.query(`UPDATE ${quoted(table)} SET ${assignments.join(', ')} WHERE ${conditions(sequelize, where, bind)}`, {
-    bind, type: QueryTypes.UPDATE, transaction: options.transaction ?? null,
+    bind,
+    type: QueryTypes.UPDATE,
+    transaction: options.transaction ?? null,
   });
   return Number(changed ?? 0);
 }
@@ -80,7 +91,11 @@ export async function updateRows(sequelize: Sequelize, table: string, set: Row, 
 /** `DELETE FROM table WHERE …` with equality conditions (used to undo an insert). */
 export async function deleteRows(sequelize: Sequelize, table: string, where: Row, options: WriteOptions = {}): Promise<void> {
   const bind: Array<string | number | null> = [];
-  await sequelize.query(`DELETE FROM ${quoted(table)} WHERE ${conditions(sequelize, where, bind)}`, { bind, type: QueryTypes.DELETE, transaction: options.transaction ?? null });
+  await sequelize.query(`DELETE FROM ${quoted(table)} WHERE ${conditions(sequelize, where, bind)}`, {
+    bind,
+    type: QueryTypes.DELETE,
+    transaction: options.transaction ?? null,
+  });
 }
 
 /** equality conditions joined by AND, their values appended to `bind`; a null value means IS NULL */

@@ -22,7 +22,10 @@ type Param = string | number | bigint | Buffer | null;
 
 /** what node-sqlite3 passes as `this` to a run callback; Sequelize checks the constructor's name */
 class Statement {
-  constructor(readonly lastID: number, readonly changes: number) {}
+  constructor(
+    readonly lastID: number,
+    readonly changes: number,
+  ) {}
 }
 
 /** node-sqlite3's errors: `code` is the primary result code and the message starts with it */
@@ -53,7 +56,9 @@ function bindings(statement: BetterSqlite3.Statement, params: unknown): Param[] 
     // only statements with `$n` parameters take an object; `?` placeholders take the array as it is
     if (!/\$\d/.test(statement.source)) return params.map(bindable);
     const named: Record<string, Param> = {};
-    params.forEach((v, i) => { named[String(i + 1)] = bindable(v); });
+    params.forEach((v, i) => {
+      named[String(i + 1)] = bindable(v);
+    });
     return named;
   }
   const named: Record<string, Param> = {};
@@ -98,7 +103,13 @@ function liftStringLiterals(sql: string): { text: string; values: string[] } | n
       const end = sql.indexOf("'", j);
       if (end < 0) return null;
       value += sql.slice(j, end);
-      if (sql[end + 1] === "'") { value += "'"; j = end + 2; } else { j = end + 1; break; }
+      if (sql[end + 1] === "'") {
+        value += "'";
+        j = end + 2;
+      } else {
+        j = end + 1;
+        break;
+      }
     }
     values.push(value);
     text += `${sql.slice(from, at)}?`;
@@ -212,7 +223,11 @@ class Database extends EventEmitter {
     this.answer(callback, this, failure);
   }
 
-  private execute(sql: string, rest: unknown[], work: (statement: BetterSqlite3.Statement, params: Param[] | Record<string, Param>) => { self: unknown; rows: unknown }): this {
+  private execute(
+    sql: string,
+    rest: unknown[],
+    work: (statement: BetterSqlite3.Statement, params: Param[] | Record<string, Param>) => { self: unknown; rows: unknown },
+  ): this {
     const callback = typeof rest[rest.length - 1] === 'function' ? (rest.pop() as Callback) : undefined;
     const params = rest.length > 1 ? rest : rest[0];
     let outcome: { self: unknown; rows: unknown } = { self: this, rows: undefined };

@@ -47,8 +47,14 @@ export class Decisions {
       const drg = byDrg.get(d.drg_key);
       if (!drg) throw new Error(`decision ${d.decision_key} refers to a missing decision requirements graph ${d.drg_key}`);
       this.add({
-        decisionKey: d.decision_key, decisionId: d.decision_id, version: Number(d.version), versionTag: d.version_tag,
-        drgKey: drg.drgKey, drgId: drg.drgId, drgVersion: drg.version, drg: drg.drg,
+        decisionKey: d.decision_key,
+        decisionId: d.decision_id,
+        version: Number(d.version),
+        versionTag: d.version_tag,
+        drgKey: drg.drgKey,
+        drgId: drg.drgId,
+        drgVersion: drg.version,
+        drg: drg.drg,
       });
     }
   }

@@ -28,7 +28,14 @@ export class Definitions {
       if (!model) throw new Error(`stored definition ${r.def_key} (${r.process_id}) no longer parses`);
       const keys = decisionKeys.get(r.def_key);
       const called = processKeys.get(r.def_key);
-      this.add({ defKey: r.def_key, processId: r.process_id, version: Number(r.version), model, ...(keys ? { decisionKeys: keys } : {}), ...(called ? { processKeys: called } : {}) });
+      this.add({
+        defKey: r.def_key,
+        processId: r.process_id,
+        version: Number(r.version),
+        model,
+        ...(keys ? { decisionKeys: keys } : {}),
+        ...(called ? { processKeys: called } : {}),
+      });
     }
   }
 

@@ -66,7 +66,10 @@ export class Engine extends EventEmitter {
   /** what commands/*.ts see of the engine */
   private readonly ctx: CommandContext;
 
-  private constructor(readonly driver: SqlDriver, options: EngineOptions) {
+  private constructor(
+    readonly driver: SqlDriver,
+    options: EngineOptions,
+  ) {
     super();
     this.setMaxListeners(0);
     // background work reports here instead of crashing the process
@@ -74,7 +77,9 @@ export class Engine extends EventEmitter {
     this.clock = options.clock ?? new SystemClock();
     this.keys = new KeyGenerator(driver);
     const runContext: RunContext = {
-      driver, clock: this.clock, keys: this.keys,
+      driver,
+      clock: this.clock,
+      keys: this.keys,
       definition: (key) => this.definitions.get(key),
       latest: (processId) => this.definitions.latest(processId),
       withVersionTag: (processId, tag) => this.definitions.withVersionTag(processId, tag),
@@ -82,7 +87,10 @@ export class Engine extends EventEmitter {
       decisions: this.decisions,
     };
     this.queue = new CommandQueue({
-      driver, keys: this.keys, runContext, maxBatch: options.maxBatch ?? 200,
+      driver,
+      keys: this.keys,
+      runContext,
+      maxBatch: options.maxBatch ?? 200,
       committed: (effects) => this.publishEffects(effects),
       batchCommitted: (jobTypes) => {
         for (const t of jobTypes) this.emit('jobs', t);
@@ -91,13 +99,19 @@ export class Engine extends EventEmitter {
       error: (err) => this.emit('error', err),
     });
     this.scheduler = new Scheduler({
-      driver, clock: this.clock, maxSleepMs: options.schedulerMaxSleepMs ?? 30_000,
+      driver,
+      clock: this.clock,
+      maxSleepMs: options.schedulerMaxSleepMs ?? 30_000,
       command: (fn) => this.command(fn),
       jobsAvailable: (type) => this.emit('jobs', type),
       error: (err) => this.emit('error', err),
     });
     this.ctx = {
-      driver, clock: this.clock, keys: this.keys, definitions: this.definitions, decisions: this.decisions,
+      driver,
+      clock: this.clock,
+      keys: this.keys,
+      definitions: this.definitions,
+      decisions: this.decisions,
       command: (fn, extra) => this.command(fn, extra),
       scheduleWake: (delayMs) => this.scheduler.wakeIn(delayMs),
     };
@@ -139,13 +153,19 @@ export class Engine extends EventEmitter {
    * Deploys BPMN resources all or nothing: any problem in any resource rejects the whole deployment
    * with every problem listed. Identical XML for a process creates no new version.
    */
-  deploy(resources: DeployResource[]): Promise<DeployedProcess[]> { return deploy(this.ctx, resources); }
+  deploy(resources: DeployResource[]): Promise<DeployedProcess[]> {
+    return deploy(this.ctx, resources);
+  }
 
-  createInstance(request: CreateInstanceRequest): Promise<{ processInstanceKey: string; processDefinitionKey: string; bpmnProcessId: string; version: number }> {
+  createInstance(
+    request: CreateInstanceRequest,
+  ): Promise<{ processInstanceKey: string; processDefinitionKey: string; bpmnProcessId: string; version: number }> {
     return createInstance(this.ctx, request);
   }
 
-  cancelInstance(instanceKey: string): Promise<void> { return cancelInstance(this.ctx, instanceKey); }
+  cancelInstance(instanceKey: string): Promise<void> {
+    return cancelInstance(this.ctx, instanceKey);
+  }
 
   setVariables(scopeKey: string, variables: Variables, options: { local?: boolean } = {}): Promise<void> {
     return setVariables(this.ctx, scopeKey, variables, options);
@@ -156,11 +176,19 @@ export class Engine extends EventEmitter {
     return activateAdHocSubProcessActivities(this.ctx, adHocSubProcessInstanceKey, elements);
   }
 
-  publishMessage(m: { name: string; correlationKey?: string; variables?: Variables; timeToLiveMs?: number; messageId?: string }): Promise<{ messageKey: string }> {
+  publishMessage(m: {
+    name: string;
+    correlationKey?: string;
+    variables?: Variables;
+    timeToLiveMs?: number;
+    messageId?: string;
+  }): Promise<{ messageKey: string }> {
     return publishMessage(this.ctx, m);
   }
 
-  broadcastSignal(s: { name: string; variables?: Variables }): Promise<void> { return broadcastSignal(this.ctx, s); }
+  broadcastSignal(s: { name: string; variables?: Variables }): Promise<void> {
+    return broadcastSignal(this.ctx, s);
+  }
 
   activateJobs(r: { type: string; maxJobsToActivate: number; timeoutMs: number; worker: string; fetchVariables?: string[] }): Promise<ActivatedJob[]> {
     return activateJobs(this.ctx, r);
@@ -170,15 +198,21 @@ export class Engine extends EventEmitter {
    * `result` (Camunda 8.8 job results): a user task listener's job denies the transition or corrects the task; an ad-hoc
    * sub-process's job activates inner elements or declares the completion condition fulfilled
    */
-  completeJob(key: string, variables: Variables = {}, result?: JobCompletionResult): Promise<void> { return completeJob(this.ctx, key, variables, result); }
+  completeJob(key: string, variables: Variables = {}, result?: JobCompletionResult): Promise<void> {
+    return completeJob(this.ctx, key, variables, result);
+  }
 
   failJob(key: string, f: { retries: number; errorMessage?: string; retryBackOffMs?: number; variables?: Variables }): Promise<void> {
     return failJob(this.ctx, key, f);
   }
 
-  throwError(key: string, e: { errorCode: string; errorMessage?: string; variables?: Variables }): Promise<void> { return throwError(this.ctx, key, e); }
+  throwError(key: string, e: { errorCode: string; errorMessage?: string; variables?: Variables }): Promise<void> {
+    return throwError(this.ctx, key, e);
+  }
 
-  updateJobRetries(key: string, retries: number): Promise<void> { return updateJobRetries(this.ctx, key, retries); }
+  updateJobRetries(key: string, retries: number): Promise<void> {
+    return updateJobRetries(this.ctx, key, retries);
+  }
 
   /** An in-process worker for one job type; notified of new jobs at once, no polling delay. */
   createWorker<V extends Variables = Variables>(options: JobWorkerOptions<V>): JobWorker {
@@ -195,23 +229,34 @@ export class Engine extends EventEmitter {
     return completeUserTask(this.ctx, key, variables, options);
   }
 
-  assignUserTask(key: string, assignee: string | null): Promise<void> { return assignUserTask(this.ctx, key, assignee); }
+  assignUserTask(key: string, assignee: string | null): Promise<void> {
+    return assignUserTask(this.ctx, key, assignee);
+  }
 
-  updateUserTask(key: string, changes: { dueDate?: string | null; followUpDate?: string | null; candidateGroups?: string[]; candidateUsers?: string[]; priority?: number }): Promise<void> {
+  updateUserTask(
+    key: string,
+    changes: { dueDate?: string | null; followUpDate?: string | null; candidateGroups?: string[]; candidateUsers?: string[]; priority?: number },
+  ): Promise<void> {
     return updateUserTask(this.ctx, key, changes);
   }
 
   /** Resolves an incident and retries what failed: the element's step, or the job (give it retries first). */
-  resolveIncident(incidentKey: string): Promise<void> { return resolveIncident(this.ctx, incidentKey); }
+  resolveIncident(incidentKey: string): Promise<void> {
+    return resolveIncident(this.ctx, incidentKey);
+  }
 
   /**
    * Process instance migration (Camunda 8 semantics, commands/migrate.ts): moves a running instance to another
    * deployed definition by element mappings, all or nothing; refused with every element that cannot move and why.
    */
-  migrateInstance(instanceKey: string, plan: MigrationPlan): Promise<MigrationPreview> { return migrateInstance(this.ctx, instanceKey, plan); }
+  migrateInstance(instanceKey: string, plan: MigrationPlan): Promise<MigrationPreview> {
+    return migrateInstance(this.ctx, instanceKey, plan);
+  }
 
   /** What `migrateInstance` would do with the same plan, writing nothing: what moves, what cannot and why. */
-  previewMigration(instanceKey: string, plan: MigrationPlan): Promise<MigrationPreview> { return previewMigration(this.ctx, instanceKey, plan); }
+  previewMigration(instanceKey: string, plan: MigrationPlan): Promise<MigrationPreview> {
+    return previewMigration(this.ctx, instanceKey, plan);
+  }
 
   /** Fires due timers, returns timed-out jobs, wakes workers for jobs whose back-off ended, drops expired messages. */
   processDue(): Promise<void> {
@@ -221,29 +266,67 @@ export class Engine extends EventEmitter {
 
   // ──────────────────────────── queries ────────────────────────────
 
-  getInstance(key: string) { return q.getInstance(this.driver, key); }
-  listInstances(filter: q.InstanceFilter = {}) { return q.listInstances(this.driver, filter); }
-  listElementInstances(instanceKey: string) { return q.listElementInstances(this.driver, instanceKey); }
-  getVariables(scopeKey: string) { return q.getVariables(this.driver, scopeKey); }
-  listJobs(filter: q.JobFilter = {}) { return q.listJobs(this.driver, filter); }
-  listUserTasks(filter: q.UserTaskFilter = {}) { return q.listUserTasks(this.driver, filter); }
-  getUserTask(key: string) { return q.getUserTask(this.driver, key); }
-  listIncidents(filter: q.IncidentFilter = {}) { return q.listIncidents(this.driver, filter); }
-  listTimers(filter: q.TimerFilter = {}) { return q.listTimers(this.driver, filter); }
-  listSubscriptions(instanceKey?: string) { return q.listSubscriptions(this.driver, instanceKey); }
-  history(instanceKey: string) { return q.history(this.driver, instanceKey); }
-  readHistory(afterPosition: number, limit = 500) { return q.readHistory(this.driver, afterPosition, limit); }
-  listDefinitions() { return q.listDefinitions(this.driver); }
+  getInstance(key: string) {
+    return q.getInstance(this.driver, key);
+  }
+  listInstances(filter: q.InstanceFilter = {}) {
+    return q.listInstances(this.driver, filter);
+  }
+  listElementInstances(instanceKey: string) {
+    return q.listElementInstances(this.driver, instanceKey);
+  }
+  getVariables(scopeKey: string) {
+    return q.getVariables(this.driver, scopeKey);
+  }
+  listJobs(filter: q.JobFilter = {}) {
+    return q.listJobs(this.driver, filter);
+  }
+  listUserTasks(filter: q.UserTaskFilter = {}) {
+    return q.listUserTasks(this.driver, filter);
+  }
+  getUserTask(key: string) {
+    return q.getUserTask(this.driver, key);
+  }
+  listIncidents(filter: q.IncidentFilter = {}) {
+    return q.listIncidents(this.driver, filter);
+  }
+  listTimers(filter: q.TimerFilter = {}) {
+    return q.listTimers(this.driver, filter);
+  }
+  listSubscriptions(instanceKey?: string) {
+    return q.listSubscriptions(this.driver, instanceKey);
+  }
+  history(instanceKey: string) {
+    return q.history(this.driver, instanceKey);
+  }
+  readHistory(afterPosition: number, limit = 500) {
+    return q.readHistory(this.driver, afterPosition, limit);
+  }
+  listDefinitions() {
+    return q.listDefinitions(this.driver);
+  }
   /** deployed DMN decisions, every version */
-  listDecisions() { return q.listDecisions(this.driver); }
-  getDefinitionXml(defKey: string) { return q.getDefinitionXml(this.driver, defKey); }
-  listForms() { return q.listForms(this.driver); }
-  getForm(formId: string, version?: number) { return q.getForm(this.driver, formId, version); }
+  listDecisions() {
+    return q.listDecisions(this.driver);
+  }
+  getDefinitionXml(defKey: string) {
+    return q.getDefinitionXml(this.driver, defKey);
+  }
+  listForms() {
+    return q.listForms(this.driver);
+  }
+  getForm(formId: string, version?: number) {
+    return q.getForm(this.driver, formId, version);
+  }
 
   /** Where a named reader of the history stream (an exporter) stopped; 0 before its first event. */
-  exporterPosition(name: string): Promise<number> { return exporterPosition(this.ctx, name); }
+  exporterPosition(name: string): Promise<number> {
+    return exporterPosition(this.ctx, name);
+  }
 
-  saveExporterPosition(name: string, position: number): Promise<void> { return saveExporterPosition(this.ctx, name, position); }
+  saveExporterPosition(name: string, position: number): Promise<void> {
+    return saveExporterPosition(this.ctx, name, position);
+  }
 
   // ─────────────────────────── retention ───────────────────────────
 

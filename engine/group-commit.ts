@@ -77,7 +77,10 @@ export class GroupCommit<M> {
       .then(() => this.loop())
       .catch((err: unknown) => {
         if (this.options.onError) this.options.onError(err);
-        else setImmediate(() => { throw err; });
+        else
+          setImmediate(() => {
+            throw err;
+          });
       })
       .finally(() => {
         this.running = null;

@@ -58,32 +58,42 @@ export class Scheduler {
       const fresh = timers.filter((t) => !this.inFlightTimers.has(t.timer_key));
       const work: Array<Promise<unknown>> = fresh.map((t) => {
         this.inFlightTimers.add(t.timer_key);
-        return this.host.command(async (run) => {
-          const still = await selectTimer(driver, t.timer_key);
-          if (still) await fireTimer(run, still);
-        }).catch((err) => this.host.error(err)).finally(() => this.inFlightTimers.delete(t.timer_key));
+        return this.host
+          .command(async (run) => {
+            const still = await selectTimer(driver, t.timer_key);
+            if (still) await fireTimer(run, still);
+          })
+          .catch((err) => this.host.error(err))
+          .finally(() => this.inFlightTimers.delete(t.timer_key));
       });
       const expiredJobs = await jobs.readTimedOut(driver, now);
       if (expiredJobs.length) {
-        work.push(this.host.command(async (run) => {
-          for (const key of expiredJobs) {
-            const job = await jobs.selectTimedOut(driver, key, now);
-            if (!job) continue;
-            await jobs.returnTimedOut(driver, job.job_key);
-            await run.history(await run.element(job.element_key), 'JOB_TIMED_OUT', { jobKey: job.job_key, worker: job.worker });
-            run.effects.jobTypes.add(job.type);
-          }
-        }).catch((err) => this.host.error(err)));
+        work.push(
+          this.host
+            .command(async (run) => {
+              for (const key of expiredJobs) {
+                const job = await jobs.selectTimedOut(driver, key, now);
+                if (!job) continue;
+                await jobs.returnTimedOut(driver, job.job_key);
+                await run.history(await run.element(job.element_key), 'JOB_TIMED_OUT', { jobKey: job.job_key, worker: job.worker });
+                run.effects.jobTypes.add(job.type);
+              }
+            })
+            .catch((err) => this.host.error(err)),
+        );
       }
-      const backedOff = (await jobs.readBackOffEnded(driver, this.lastBackoffCheck, now))
-        .filter((j, i, all) => j.state === 'ACTIVATABLE' && all.findIndex((o) => o.type === j.type && o.state === 'ACTIVATABLE') === i);
+      const backedOff = (await jobs.readBackOffEnded(driver, this.lastBackoffCheck, now)).filter(
+        (j, i, all) => j.state === 'ACTIVATABLE' && all.findIndex((o) => o.type === j.type && o.state === 'ACTIVATABLE') === i,
+      );
       this.lastBackoffCheck = now;
       for (const b of backedOff) this.host.jobsAvailable(b.type);
       const expired = await messages.readExpired(driver, now);
       if (expired.length) {
-        work.push(this.host.command(async () => {
-          for (const key of expired) await messages.deleteMessage(driver, key);
-        }));
+        work.push(
+          this.host.command(async () => {
+            for (const key of expired) await messages.deleteMessage(driver, key);
+          }),
+        );
       }
       await Promise.all(work);
       if (!fresh.length && !expiredJobs.length && !expired.length) break;

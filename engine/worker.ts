@@ -36,7 +36,10 @@ export class JobWorker extends EventEmitter {
     if (type === this.options.type) this.wake();
   };
 
-  constructor(private readonly engine: Engine, private readonly options: JobWorkerOptions) {
+  constructor(
+    private readonly engine: Engine,
+    private readonly options: JobWorkerOptions,
+  ) {
     super();
     engine.on('jobs', this.onJobs);
     this.poll = setInterval(() => this.wake(), options.pollIntervalMs ?? 1000);
@@ -46,7 +49,7 @@ export class JobWorker extends EventEmitter {
 
   private get capacity(): number {
     const max = this.options.maxJobsActive;
-    return (typeof max === 'function' ? max() : max ?? 32) - this.active;
+    return (typeof max === 'function' ? max() : (max ?? 32)) - this.active;
   }
 
   wake(): void {
@@ -59,8 +62,11 @@ export class JobWorker extends EventEmitter {
     this.fetching = true;
     this.engine
       .activateJobs({
-        type: this.options.type, maxJobsToActivate: this.capacity, timeoutMs: this.options.timeoutMs ?? 30_000,
-        worker: this.options.name ?? `${this.options.type}-worker`, ...(this.options.fetchVariables ? { fetchVariables: this.options.fetchVariables } : {}),
+        type: this.options.type,
+        maxJobsToActivate: this.capacity,
+        timeoutMs: this.options.timeoutMs ?? 30_000,
+        worker: this.options.name ?? `${this.options.type}-worker`,
+        ...(this.options.fetchVariables ? { fetchVariables: this.options.fetchVariables } : {}),
       })
       .then((jobs) => {
         const traced = traceActivity(`worker:${this.options.type}`, jobs.length);
@@ -99,12 +105,14 @@ export class JobWorker extends EventEmitter {
       if (result.outcome === 'complete') await this.engine.completeJob(job.key, result.variables ?? {}, result.result);
       else if (result.outcome === 'fail') {
         await this.engine.failJob(job.key, {
-          retries: result.retries ?? job.retries - 1, errorMessage: result.errorMessage,
+          retries: result.retries ?? job.retries - 1,
+          errorMessage: result.errorMessage,
           ...(result.retryBackOffMs !== undefined ? { retryBackOffMs: result.retryBackOffMs } : {}),
         });
       } else {
         await this.engine.throwError(job.key, {
-          errorCode: result.errorCode, ...(result.errorMessage ? { errorMessage: result.errorMessage } : {}),
+          errorCode: result.errorCode,
+          ...(result.errorMessage ? { errorMessage: result.errorMessage } : {}),
           ...(result.variables ? { variables: result.variables } : {}),
         });
       }

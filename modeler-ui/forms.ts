@@ -25,7 +25,11 @@ const CHINESE = lang() === 'zh-CN';
 
 const FORM_ID = /^[A-Za-z][A-Za-z0-9_-]{0,127}$/;
 
-interface Opened { formId: string; version: number | null; fileName?: string }
+interface Opened {
+  formId: string;
+  version: number | null;
+  fileName?: string;
+}
 
 class FormsPage {
   private readonly list = h('ul', { class: 'process-list', 'data-testid': 'form-list' });
@@ -36,15 +40,34 @@ class FormsPage {
   private readonly previewHost = h('div', { class: 'form-preview-host', 'data-testid': 'form-preview' });
   // the submitted data as JSON: field keys and values, not wording
   private readonly previewData = h('pre', { class: 'preview-data', 'data-testid': 'preview-data', translate: 'no', hidden: true });
-  private readonly previewPane = h('div', { hidden: true },
+  private readonly previewPane = h(
+    'div',
+    { hidden: true },
     h('p', { class: 'muted' }, t('forms.previewHint')),
     this.previewHost,
     h('p', null, h('button', { type: 'button', 'data-testid': 'preview-submit', onclick: () => this.previewSubmit() }, t('forms.previewData'))),
-    this.previewData);
-  private readonly tabEdit = h('button', { type: 'button', role: 'tab', 'aria-selected': 'true', 'data-testid': 'tab-edit', onclick: () => this.showTab('edit') }, t('forms.edit'));
-  private readonly tabPreview = h('button', { type: 'button', role: 'tab', 'aria-selected': 'false', 'data-testid': 'tab-preview', disabled: true, onclick: () => this.showTab('preview') }, t('forms.preview'));
-  private readonly deployButton = h('button', { type: 'button', class: 'primary', 'data-testid': 'deploy', disabled: true, onclick: () => void this.deploy() }, t('forms.deploy'));
-  private readonly exportButton = h('button', { type: 'button', 'data-testid': 'export', disabled: true, onclick: () => this.exportFile() }, t('forms.file.export'));
+    this.previewData,
+  );
+  private readonly tabEdit = h(
+    'button',
+    { type: 'button', role: 'tab', 'aria-selected': 'true', 'data-testid': 'tab-edit', onclick: () => this.showTab('edit') },
+    t('forms.edit'),
+  );
+  private readonly tabPreview = h(
+    'button',
+    { type: 'button', role: 'tab', 'aria-selected': 'false', 'data-testid': 'tab-preview', disabled: true, onclick: () => this.showTab('preview') },
+    t('forms.preview'),
+  );
+  private readonly deployButton = h(
+    'button',
+    { type: 'button', class: 'primary', 'data-testid': 'deploy', disabled: true, onclick: () => void this.deploy() },
+    t('forms.deploy'),
+  );
+  private readonly exportButton = h(
+    'button',
+    { type: 'button', 'data-testid': 'export', disabled: true, onclick: () => this.exportFile() },
+    t('forms.file.export'),
+  );
   private readonly fileInput = h('input', { type: 'file', accept: '.form,.json,application/json', hidden: true, 'data-testid': 'file-input' });
   private readonly editor = new FormEditor({ container: this.editorHost });
   private preview: Form | null = null;
@@ -53,36 +76,68 @@ class FormsPage {
   private forms: FormSummary[] = [];
   private readonly expanded = new Set<string>();
 
-  constructor(private readonly main: HTMLElement, private readonly canWrite: boolean) {}
+  constructor(
+    private readonly main: HTMLElement,
+    private readonly canWrite: boolean,
+  ) {}
 
   async start(): Promise<void> {
     if (CHINESE) {
       translateDom(this.editorHost, FORM_EDITOR_ZH);
       translateDom(this.previewHost, FORM_VIEWER_ZH);
     }
-    replace(this.main, h('div', { class: 'modeler-page' },
-      h('aside', { class: 'sidebar' },
-        h('div', { class: 'sidebar-head' },
-          h('h2', null, t('forms.forms')),
-          this.canWrite ? h('button', { type: 'button', 'data-testid': 'new-form', onclick: () => this.newForm() }, t('forms.newForm')) : null,
-          h('button', { type: 'button', 'data-testid': 'refresh', onclick: () => void this.refresh() }, t('modeler.refresh'))),
-        this.list,
-        h('p', null, h('a', { href: './' }, t('forms.modelerLink')))),
-      h('section', { class: 'workspace' },
-        h('div', { class: 'toolbar' }, this.title, this.dirtyMark, h('span', { class: 'spacer' }),
-          h('span', { class: 'tabs', role: 'tablist' }, this.tabEdit, this.tabPreview),
-          h('button', { type: 'button', 'data-testid': 'open-file', onclick: () => this.fileInput.click() }, t('forms.file.open')), this.fileInput,
-          this.exportButton,
-          this.canWrite ? this.deployButton : null),
-        this.message, h('p', { class: 'muted small' }, t('forms.file.dropHint')), this.editorHost, this.previewPane)));
+    replace(
+      this.main,
+      h(
+        'div',
+        { class: 'modeler-page' },
+        h(
+          'aside',
+          { class: 'sidebar' },
+          h(
+            'div',
+            { class: 'sidebar-head' },
+            h('h2', null, t('forms.forms')),
+            this.canWrite ? h('button', { type: 'button', 'data-testid': 'new-form', onclick: () => this.newForm() }, t('forms.newForm')) : null,
+            h('button', { type: 'button', 'data-testid': 'refresh', onclick: () => void this.refresh() }, t('modeler.refresh')),
+          ),
+          this.list,
+          h('p', null, h('a', { href: './' }, t('forms.modelerLink'))),
+        ),
+        h(
+          'section',
+          { class: 'workspace' },
+          h(
+            'div',
+            { class: 'toolbar' },
+            this.title,
+            this.dirtyMark,
+            h('span', { class: 'spacer' }),
+            h('span', { class: 'tabs', role: 'tablist' }, this.tabEdit, this.tabPreview),
+            h('button', { type: 'button', 'data-testid': 'open-file', onclick: () => this.fileInput.click() }, t('forms.file.open')),
+            this.fileInput,
+            this.exportButton,
+            this.canWrite ? this.deployButton : null,
+          ),
+          this.message,
+          h('p', { class: 'muted small' }, t('forms.file.dropHint')),
+          this.editorHost,
+          this.previewPane,
+        ),
+      ),
+    );
     this.fileInput.addEventListener('change', () => {
       const file = this.fileInput.files?.[0];
       this.fileInput.value = '';
       if (file) void this.openFile(file);
     });
     acceptDrops(this.main.querySelector<HTMLElement>('.workspace')!, (file) => void this.openFile(file));
-    this.editor.on('changed', () => { if (this.opened) this.setDirty(true); });
-    window.addEventListener('beforeunload', (e) => { if (this.dirty) e.preventDefault(); });
+    this.editor.on('changed', () => {
+      if (this.opened) this.setDirty(true);
+    });
+    window.addEventListener('beforeunload', (e) => {
+      if (this.dirty) e.preventDefault();
+    });
     await this.refresh();
   }
 
@@ -99,16 +154,31 @@ class FormsPage {
 
   private formItem(f: FormSummary): HTMLElement {
     const versions = h('div', { class: 'versions', hidden: !this.expanded.has(f.formId) });
-    const item = h('li', { class: 'process', 'data-form-id': f.formId },
-      h('button', { type: 'button', class: 'process-head', 'data-testid': 'form-head', onclick: () => {
-        if (this.expanded.has(f.formId)) { this.expanded.delete(f.formId); versions.hidden = true; return; }
-        this.expanded.add(f.formId);
-        versions.hidden = false;
-        void this.loadVersions(f, versions);
-      } },
-      h('span', { class: 'process-name' }, f.formId),
-      h('span', { class: 'process-meta' }, h('span', { class: 'tag', 'data-testid': 'latest-version' }, `v${f.latestVersion}`), formatDateTime(f.deployedAt))),
-      versions);
+    const item = h(
+      'li',
+      { class: 'process', 'data-form-id': f.formId },
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'process-head',
+          'data-testid': 'form-head',
+          onclick: () => {
+            if (this.expanded.has(f.formId)) {
+              this.expanded.delete(f.formId);
+              versions.hidden = true;
+              return;
+            }
+            this.expanded.add(f.formId);
+            versions.hidden = false;
+            void this.loadVersions(f, versions);
+          },
+        },
+        h('span', { class: 'process-name' }, f.formId),
+        h('span', { class: 'process-meta' }, h('span', { class: 'tag', 'data-testid': 'latest-version' }, `v${f.latestVersion}`), formatDateTime(f.deployedAt)),
+      ),
+      versions,
+    );
     if (this.expanded.has(f.formId)) void this.loadVersions(f, versions);
     return item;
   }
@@ -122,17 +192,33 @@ class FormsPage {
       replace(into, h('p', { class: 'notice error' }, errorText(err)));
       return;
     }
-    replace(into, h('ul', { class: 'version-list' }, ...versions.map((v) => h('li', { class: 'version', 'data-version': v.version },
-      h('span', { class: 'version-label' }, t('forms.version', { version: v.version }),
-        v.version === f.latestVersion ? h('span', { class: 'tag' }, t('modeler.latest')) : null),
-      h('span', { class: 'version-meta' }, formatDateTime(v.deployedAt), v.deployedBy ? [' · ', loginName(v.deployedBy)] : null),
-      h('button', { type: 'button', 'data-testid': 'open-version', onclick: () => void this.open(f.formId, v.version) }, t('forms.open'))))));
+    replace(
+      into,
+      h(
+        'ul',
+        { class: 'version-list' },
+        ...versions.map((v) =>
+          h(
+            'li',
+            { class: 'version', 'data-version': v.version },
+            h(
+              'span',
+              { class: 'version-label' },
+              t('forms.version', { version: v.version }),
+              v.version === f.latestVersion ? h('span', { class: 'tag' }, t('modeler.latest')) : null,
+            ),
+            h('span', { class: 'version-meta' }, formatDateTime(v.deployedAt), v.deployedBy ? [' · ', loginName(v.deployedBy)] : null),
+            h('button', { type: 'button', 'data-testid': 'open-version', onclick: () => void this.open(f.formId, v.version) }, t('forms.open')),
+          ),
+        ),
+      ),
+    );
   }
 
   private async open(formId: string, version: number | null, schema?: FormSchema, fileName?: string): Promise<void> {
     if (this.dirty && !confirm(t('forms.confirmDiscard'))) return;
     try {
-      const source = schema ?? await adminApi.formSchema(formId, version ?? 'latest');
+      const source = schema ?? (await adminApi.formSchema(formId, version ?? 'latest'));
       this.opened = null; // the import fires 'changed': not an edit
       await this.editor.importSchema(source);
     } catch (err) {
@@ -141,7 +227,11 @@ class FormsPage {
     }
     this.opened = { formId, version, ...(fileName ? { fileName } : {}) };
     this.setDirty(version === null);
-    this.title.textContent = fileName ? t('forms.editingFile', { formId, file: fileName }) : version === null ? t('forms.editingNew', { formId }) : t('forms.editing', { formId, version });
+    this.title.textContent = fileName
+      ? t('forms.editingFile', { formId, file: fileName })
+      : version === null
+        ? t('forms.editingNew', { formId })
+        : t('forms.editing', { formId, version });
     this.exportButton.disabled = false;
     this.title.dataset['formId'] = formId;
     this.deployButton.disabled = false;
@@ -159,9 +249,16 @@ class FormsPage {
       this.say(err instanceof NotADiagram ? err.message : errorText(err), 'error');
       return;
     }
-    const formId = read.id && FORM_ID.test(read.id) ? read.id : file.name.replace(/\.(form|json)$/i, '').replace(/[^A-Za-z0-9_-]/g, '-').replace(/^[^A-Za-z]+/, '') || 'form';
+    const formId =
+      read.id && FORM_ID.test(read.id)
+        ? read.id
+        : file.name
+            .replace(/\.(form|json)$/i, '')
+            .replace(/[^A-Za-z0-9_-]/g, '-')
+            .replace(/^[^A-Za-z]+/, '') || 'form';
     await this.open(formId, null, { ...read.schema, id: formId } as FormSchema, file.name);
-    if (this.opened?.fileName === file.name) this.say(t(read.id && FORM_ID.test(read.id) ? 'forms.file.opened' : 'forms.file.badId', { name: file.name, formId }), 'ok');
+    if (this.opened?.fileName === file.name)
+      this.say(t(read.id && FORM_ID.test(read.id) ? 'forms.file.opened' : 'forms.file.badId', { name: file.name, formId }), 'ok');
   }
 
   /** Export: the schema as edited now, as `<form id>.form` (what Camunda Modeler opens). */
@@ -221,8 +318,13 @@ class FormsPage {
       const problems = err instanceof ApiError ? (err.details as { errors?: Array<{ path?: string; message?: string }> } | undefined)?.errors : undefined;
       if (Array.isArray(problems) && problems.length) {
         this.say(err instanceof ApiError ? t('forms.deployRefused') : errorText(err), 'error');
-        this.message.append(h('ul', { class: 'form-problems', 'data-testid': 'form-problems' },
-          ...problems.map((p) => h('li', null, [p.path, p.message].filter(Boolean).join(': ')))));
+        this.message.append(
+          h(
+            'ul',
+            { class: 'form-problems', 'data-testid': 'form-problems' },
+            ...problems.map((p) => h('li', null, [p.path, p.message].filter(Boolean).join(': '))),
+          ),
+        );
       } else {
         this.say(errorText(err), 'error');
       }
@@ -235,22 +337,43 @@ class FormsPage {
     const id = h('input', { type: 'text', name: 'formId', 'data-testid': 'new-form-id', required: true, autocomplete: 'off' });
     const error = h('p', { class: 'notice error', hidden: true });
     const dialog = h('dialog', { class: 'new-process-dialog', 'data-testid': 'new-form-dialog' });
-    const close = () => { dialog.close(); dialog.remove(); };
-    dialog.append(h('form', { method: 'dialog', onsubmit: (e: Event) => {
-      e.preventDefault();
-      const formId = id.value.trim();
-      const problem = !FORM_ID.test(formId) ? t('forms.new.badId')
-        : this.forms.some((f) => f.formId === formId) ? t('forms.new.exists', { formId }) : null;
-      if (problem) { error.textContent = problem; error.hidden = false; return; }
-      close();
-      void this.open(formId, null, { type: 'default', id: formId, schemaVersion: 19, components: [] });
-    } },
-    h('h3', null, t('forms.newForm')),
-    h('label', null, t('forms.new.id'), id),
-    error,
-    h('div', { class: 'dialog-buttons' },
-      h('button', { type: 'button', onclick: close }, t('modeler.new.cancel')),
-      h('button', { type: 'submit', class: 'primary', 'data-testid': 'new-form-create' }, t('modeler.new.create')))));
+    const close = () => {
+      dialog.close();
+      dialog.remove();
+    };
+    dialog.append(
+      h(
+        'form',
+        {
+          method: 'dialog',
+          onsubmit: (e: Event) => {
+            e.preventDefault();
+            const formId = id.value.trim();
+            const problem = !FORM_ID.test(formId)
+              ? t('forms.new.badId')
+              : this.forms.some((f) => f.formId === formId)
+                ? t('forms.new.exists', { formId })
+                : null;
+            if (problem) {
+              error.textContent = problem;
+              error.hidden = false;
+              return;
+            }
+            close();
+            void this.open(formId, null, { type: 'default', id: formId, schemaVersion: 19, components: [] });
+          },
+        },
+        h('h3', null, t('forms.newForm')),
+        h('label', null, t('forms.new.id'), id),
+        error,
+        h(
+          'div',
+          { class: 'dialog-buttons' },
+          h('button', { type: 'button', onclick: close }, t('modeler.new.cancel')),
+          h('button', { type: 'submit', class: 'primary', 'data-testid': 'new-form-create' }, t('modeler.new.create')),
+        ),
+      ),
+    );
     document.body.append(dialog);
     dialog.showModal();
     id.focus();

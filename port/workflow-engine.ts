@@ -52,9 +52,17 @@ export type JobOutcome =
   | { outcome: 'error'; errorCode: string; errorMessage?: string; variables?: Variables };
 
 export const complete = (variables?: Variables): JobOutcome => ({ outcome: 'complete', ...(variables ? { variables } : {}) });
-export const fail = (errorMessage: string, options: { retries?: number; retryBackOffMs?: number } = {}): JobOutcome => ({ outcome: 'fail', errorMessage, ...options });
-export const bpmnError = (errorCode: string, errorMessage?: string, variables?: Variables): JobOutcome =>
-  ({ outcome: 'error', errorCode, ...(errorMessage ? { errorMessage } : {}), ...(variables ? { variables } : {}) });
+export const fail = (errorMessage: string, options: { retries?: number; retryBackOffMs?: number } = {}): JobOutcome => ({
+  outcome: 'fail',
+  errorMessage,
+  ...options,
+});
+export const bpmnError = (errorCode: string, errorMessage?: string, variables?: Variables): JobOutcome => ({
+  outcome: 'error',
+  errorCode,
+  ...(errorMessage ? { errorMessage } : {}),
+  ...(variables ? { variables } : {}),
+});
 
 export type JobHandler = (job: Job) => Promise<JobOutcome>;
 
@@ -133,7 +141,11 @@ export interface ProcessDefinitionSummary {
 }
 
 /** Per element of one definition: element instances active now and open incidents on it (Operate's diagram badges). */
-export interface ElementStatistics { elementId: string; active: number; incidents: number }
+export interface ElementStatistics {
+  elementId: string;
+  active: number;
+  incidents: number;
+}
 
 export interface InstanceSearch {
   bpmnProcessId?: string;
@@ -196,8 +208,17 @@ export interface MigrationPreview {
   target: { processDefinitionKey: string; bpmnProcessId: string; version: number } | null;
   migratable: boolean;
   moves: Array<{
-    elementInstanceKey: string; elementType: string; sourceElementId: string; targetElementId: string;
-    jobKey?: string; userTaskKey?: string; incidentKeys?: string[]; kept?: string[]; closed?: string[]; opened?: string[]; notes?: string[];
+    elementInstanceKey: string;
+    elementType: string;
+    sourceElementId: string;
+    targetElementId: string;
+    jobKey?: string;
+    userTaskKey?: string;
+    incidentKeys?: string[];
+    kept?: string[];
+    closed?: string[];
+    opened?: string[];
+    notes?: string[];
   }>;
   refusals: Array<{ code: 'INVALID_ARGUMENT' | 'INVALID_STATE'; elementId: string | null; elementInstanceKey: string | null; reason: string }>;
 }
@@ -211,16 +232,30 @@ export interface WorkflowEngine {
    * recovery after a crash between starting the instance and recording it). The embedded engine honours both;
    * Camunda 8.8 has no such lookup and always starts a new instance (docs/crash-consistency.md).
    */
-  createInstance(request: { bpmnProcessId: string; variables?: Variables; startReference?: string; reuseStarted?: boolean }): Promise<{ processInstanceKey: string; processDefinitionKey: string; version: number }>;
+  createInstance(request: {
+    bpmnProcessId: string;
+    variables?: Variables;
+    startReference?: string;
+    reuseStarted?: boolean;
+  }): Promise<{ processInstanceKey: string; processDefinitionKey: string; version: number }>;
   cancelInstance(processInstanceKey: string): Promise<void>;
-  publishMessage(message: { name: string; correlationKey: string; variables?: Variables; timeToLiveMs?: number; messageId?: string }): Promise<{ messageKey: string }>;
+  publishMessage(message: {
+    name: string;
+    correlationKey: string;
+    variables?: Variables;
+    timeToLiveMs?: number;
+    messageId?: string;
+  }): Promise<{ messageKey: string }>;
   broadcastSignal(signal: { name: string; variables?: Variables }): Promise<void>;
   /** on a process instance or element instance; propagated by Zeebe's rule unless `local` */
   setVariables(elementInstanceKey: string, variables: Variables, options?: { local?: boolean }): Promise<void>;
   /** a job incident gets one retry first, so resolving means "try again" on both engines */
   resolveIncident(incidentKey: string): Promise<void>;
   assignUserTask(userTaskKey: string, assignee: string | null): Promise<void>;
-  updateUserTask(userTaskKey: string, changes: { dueDate?: string | null; followUpDate?: string | null; candidateGroups?: string[]; priority?: number }): Promise<void>;
+  updateUserTask(
+    userTaskKey: string,
+    changes: { dueDate?: string | null; followUpDate?: string | null; candidateGroups?: string[]; priority?: number },
+  ): Promise<void>;
   completeUserTask(userTaskKey: string, variables?: Variables): Promise<void>;
   /**
    * The variables a user task sees, as Zeebe resolves them for its form: the task element's own scope and
@@ -260,7 +295,11 @@ export interface WorkflowEngine {
 }
 
 export class PortError extends Error {
-  constructor(readonly code: 'NOT_FOUND' | 'INVALID_STATE' | 'INVALID_ARGUMENT' | 'ALREADY_EXISTS' | 'DEPLOY_REJECTED' | 'UNAVAILABLE', message: string, readonly details?: unknown) {
+  constructor(
+    readonly code: 'NOT_FOUND' | 'INVALID_STATE' | 'INVALID_ARGUMENT' | 'ALREADY_EXISTS' | 'DEPLOY_REJECTED' | 'UNAVAILABLE',
+    message: string,
+    readonly details?: unknown,
+  ) {
     super(message);
     this.name = 'PortError';
   }

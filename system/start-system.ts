@@ -44,17 +44,26 @@ export async function startSystem(config: AppConfig): Promise<RunningSystem> {
   const db = await startDatabase(config.DATABASE_URL);
   if (db.appliedMigrations.length) log.info({ migrations: db.appliedMigrations }, 'database migrated');
   // the rollups cut days at the configured offset: another offset (or a new definition) rebuilds them once
-  if ((await ensureRollups(db.sql, config.CALENDAR_UTC_OFFSET_MINUTES)) === 'rebuilt') log.info({ offsetMinutes: config.CALENDAR_UTC_OFFSET_MINUTES }, 'case rollups rebuilt');
+  if ((await ensureRollups(db.sql, config.CALENDAR_UTC_OFFSET_MINUTES)) === 'rebuilt')
+    log.info({ offsetMinutes: config.CALENDAR_UTC_OFFSET_MINUTES }, 'case rollups rebuilt');
   const demo = config.DEMO_DATA ? await loadDemoData(db.sql, config.DEMO_PASSWORD) : null;
   if (demo?.loaded) log.info({ imported: demo.summary }, 'demo district loaded');
   const workflow = await openWorkflowEngine(config);
   const deployed = await deployProduct(workflow);
-  log.info({ processes: deployed.processes.map((p) => `${p.bpmnProcessId}@${p.version}`), forms: deployed.forms.map((f) => `${f.formId}@${f.version}`) }, 'processes and forms deployed');
+  log.info(
+    { processes: deployed.processes.map((p) => `${p.bpmnProcessId}@${p.version}`), forms: deployed.forms.map((f) => `${f.formId}@${f.version}`) },
+    'processes and forms deployed',
+  );
   const workers = await startJobWorkers(workflow, config, log);
   const stopOutbox = startOutboxDelivery(notificationSenders(config, log), log);
   // daily overdue digest 08:00, monthly evaluation 01:00 on the 1st and the embedded engine's prune 02:30, Asia/Shanghai
   const prunable = config.HISTORY_RETENTION_DAYS > 0 ? prunableEngine(workflow) : null;
-  const stopScheduledWork = startScheduledWork({ now: () => new Date(), log, openIncidents: () => workflow.countOpenIncidents(), ...(prunable ? { history: { engine: prunable, retentionDays: config.HISTORY_RETENTION_DAYS } } : {}) });
+  const stopScheduledWork = startScheduledWork({
+    now: () => new Date(),
+    log,
+    openIncidents: () => workflow.countOpenIncidents(),
+    ...(prunable ? { history: { engine: prunable, retentionDays: config.HISTORY_RETENTION_DAYS } } : {}),
+  });
   const inbox = await startInboxSync(workflow);
   const history = await startCaseHistory(workflow);
   // filings a crash interrupted are finished before anyone can file again (and retry them)
@@ -74,7 +83,13 @@ export async function startSystem(config: AppConfig): Promise<RunningSystem> {
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
   const url = `http://${host}:${port}`;
   return {
-    server, url, db, demo, workflow, workers, log,
+    server,
+    url,
+    db,
+    demo,
+    workflow,
+    workers,
+    log,
     async stop() {
       endDashboardStreams(); // SSE responses never end by themselves: close() would wait for them
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -7,7 +7,10 @@ describe('README', () => {
 
   it('given a newcomer, when they open the README, then the first commands are the install-and-start and the test command', () => {
     const firstBlock = /```sh\n([\s\S]*?)```/.exec(readme)![1]!;
-    const commands = firstBlock.split('\n').filter(Boolean).map((l) => l.replace(/\s+#.*$/, '').trim());
+    const commands = firstBlock
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.replace(/\s+#.*$/, '').trim());
     expect(commands).to.deep.equal(['npm install && npm start', 'npm test']);
   });
 

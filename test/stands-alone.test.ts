@@ -41,7 +41,11 @@ describe('the project stands on its own', () => {
     const found: string[] = [];
     for (const f of files) {
       let text: string;
-      try { text = readFileSync(resolve(ROOT, f), 'utf8'); } catch { continue; } // deleted in the work tree
+      try {
+        text = readFileSync(resolve(ROOT, f), 'utf8');
+      } catch {
+        continue;
+      } // deleted in the work tree
       if (text.includes('\0')) continue; // binary
       found.push(...pointersOutside(f, text));
     }
@@ -49,11 +53,15 @@ describe('the project stands on its own', () => {
   });
 
   it('given texts that point outside and texts that stay inside, when checked, then only the outside ones are reported', () => {
-    const outside = pointersOutside('port/camunda/x.ts', [
-      'See ../../../shared/notes/zeebe.md §1.', 'after research/domain.md §2.5', 'as /work/shared/x recommends',
-    ].join('\n'));
+    const outside = pointersOutside(
+      'port/camunda/x.ts',
+      ['See ../../../shared/notes/zeebe.md §1.', 'after research/domain.md §2.5', 'as /work/shared/x recommends'].join('\n'),
+    );
     expect(outside).to.have.length(3);
-    const inside = pointersOutside('domain/cases/x.ts', "import { DomainError } from '../shared/errors.js';\nsee ../../docs/domain.md and https://example.org/work/x");
+    const inside = pointersOutside(
+      'domain/cases/x.ts',
+      "import { DomainError } from '../shared/errors.js';\nsee ../../docs/domain.md and https://example.org/work/x",
+    );
     expect(inside).to.deep.equal([]);
   });
 });

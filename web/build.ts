@@ -36,7 +36,9 @@ export function findPages(): Page[] {
   const pages: Page[] = [];
   const add = (srcDir: string, outDir: string) => {
     if (!existsSync(srcDir)) return;
-    const html = readdirSync(srcDir).filter((f) => f.endsWith('.html')).sort();
+    const html = readdirSync(srcDir)
+      .filter((f) => f.endsWith('.html'))
+      .sort();
     if (html.length) pages.push({ srcDir, outDir, html });
   };
   const web = join(root, 'web');
@@ -121,9 +123,18 @@ const esbuildOptions = (outDir: string, pageDir: string): esbuild.BuildOptions =
   legalComments: 'linked',
   define: { 'process.env.NODE_ENV': '"production"', global: 'globalThis' },
   loader: {
-    '.woff': 'file', '.woff2': 'file', '.ttf': 'file', '.eot': 'file',
-    '.png': 'file', '.jpg': 'file', '.jpeg': 'file', '.gif': 'file', '.svg': 'file', '.webp': 'file',
-    '.bpmn': 'text', '.form': 'json',
+    '.woff': 'file',
+    '.woff2': 'file',
+    '.ttf': 'file',
+    '.eot': 'file',
+    '.png': 'file',
+    '.jpg': 'file',
+    '.jpeg': 'file',
+    '.gif': 'file',
+    '.svg': 'file',
+    '.webp': 'file',
+    '.bpmn': 'text',
+    '.form': 'json',
   },
   plugins: [onePreact],
 });

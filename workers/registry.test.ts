@@ -6,7 +6,9 @@ import { createJobHandlers } from './registry.js';
 describe('worker registry', () => {
   let db: Db;
   const specs = createJobHandlers(testDeps().deps);
-  before(async () => { db = await demoDatabase(); });
+  before(async () => {
+    db = await demoDatabase();
+  });
   after(() => db.close());
 
   it('given the contract in processes/contract.ts, when the registry is built, then it has exactly one handler per job type', () => {

@@ -11,14 +11,25 @@ import { oaBody, oaErr, oaGuarded, oaJson, oaPath } from './process-routes.js';
 const readers = requireRole('admin', 'auditor');
 const writers = requireRole('admin');
 
-export const formIdParams = { type: 'object', required: ['formId'], additionalProperties: false, properties: { formId: { type: 'string', pattern: FORM_ID_PATTERN } } };
+export const formIdParams = {
+  type: 'object',
+  required: ['formId'],
+  additionalProperties: false,
+  properties: { formId: { type: 'string', pattern: FORM_ID_PATTERN } },
+};
 export const formVersionParams = {
-  type: 'object', required: ['formId', 'version'], additionalProperties: false,
+  type: 'object',
+  required: ['formId', 'version'],
+  additionalProperties: false,
   properties: { formId: { type: 'string', pattern: FORM_ID_PATTERN }, version: { type: 'string', pattern: '^(latest|[1-9][0-9]{0,8})$' } },
 };
 /** The form itself is checked by the domain (form-js shape, id, unique keys): 422 form_definition_invalid with every problem. */
 export const formDeployBody = { type: 'object', required: ['schema'], additionalProperties: false, properties: { schema: { type: 'object' } } };
-export const formDeployResponse = { type: 'object', required: ['formId', 'version', 'formKey'], properties: { formId: { type: 'string' }, version: { type: 'integer' }, formKey: { type: 'string' }, isNew: { type: 'boolean' } } };
+export const formDeployResponse = {
+  type: 'object',
+  required: ['formId', 'version', 'formKey'],
+  properties: { formId: { type: 'string' }, version: { type: 'integer' }, formKey: { type: 'string' }, isNew: { type: 'boolean' } },
+};
 
 export function formRoutes(port: WorkflowEngine): Router {
   const r = Router();
@@ -43,7 +54,10 @@ export function formRoutes(port: WorkflowEngine): Router {
 
   r.post('/admin/forms/:formId/deploy', requireAuth, writers, validate({ params: formIdParams, body: formDeployBody }), async (req, res) => {
     const actor = actorOf(req);
-    const deployed = await deployForm(port, String(req.params['formId']), (req.body as { schema: unknown }).schema, { username: actor.username, role: actor.role });
+    const deployed = await deployForm(port, String(req.params['formId']), (req.body as { schema: unknown }).schema, {
+      username: actor.username,
+      role: actor.role,
+    });
     res.status(deployed.isNew ? 201 : 200).json(deployed);
   });
 
@@ -56,8 +70,38 @@ const anyArray = { type: 'array', items: { type: 'object' } };
 export function formApiPaths(): Record<string, unknown> {
   return {
     '/admin/forms': { get: { summary: 'forms with their latest version', security, responses: { '200': oaJson(anyArray), ...oaGuarded } } },
-    '/admin/forms/{formId}/versions': { get: { summary: 'versions of a form, newest first', security, parameters: oaPath(formIdParams), responses: { '200': oaJson(anyArray), ...oaGuarded, '404': oaErr('no such form') } } },
-    '/admin/forms/{formId}/versions/{version}': { get: { summary: 'the form-js JSON of a version (`latest` allowed)', security, parameters: oaPath(formVersionParams), responses: { '200': oaJson({ type: 'object' }), ...oaGuarded, '404': oaErr('no such form or version') } } },
-    '/admin/forms/{formId}/deploy': { post: { summary: 'deploy a form-js form as a new version (type default, id = formId, components with unique keys and ids); identical JSON → 200 with the existing version', security, parameters: oaPath(formIdParams), requestBody: oaBody(formDeployBody), responses: { '201': oaJson(formDeployResponse, 'new version'), '200': oaJson(formDeployResponse, 'unchanged'), '400': oaErr('invalid input'), ...oaGuarded, '413': oaErr('body too large'), '422': oaErr('form_definition_invalid: details.errors') } } },
+    '/admin/forms/{formId}/versions': {
+      get: {
+        summary: 'versions of a form, newest first',
+        security,
+        parameters: oaPath(formIdParams),
+        responses: { '200': oaJson(anyArray), ...oaGuarded, '404': oaErr('no such form') },
+      },
+    },
+    '/admin/forms/{formId}/versions/{version}': {
+      get: {
+        summary: 'the form-js JSON of a version (`latest` allowed)',
+        security,
+        parameters: oaPath(formVersionParams),
+        responses: { '200': oaJson({ type: 'object' }), ...oaGuarded, '404': oaErr('no such form or version') },
+      },
+    },
+    '/admin/forms/{formId}/deploy': {
+      post: {
+        summary:
+          'deploy a form-js form as a new version (type default, id = formId, components with unique keys and ids); identical JSON → 200 with the existing version',
+        security,
+        parameters: oaPath(formIdParams),
+        requestBody: oaBody(formDeployBody),
+        responses: {
+          '201': oaJson(formDeployResponse, 'new version'),
+          '200': oaJson(formDeployResponse, 'unchanged'),
+          '400': oaErr('invalid input'),
+          ...oaGuarded,
+          '413': oaErr('body too large'),
+          '422': oaErr('form_definition_invalid: details.errors'),
+        },
+      },
+    },
   };
 }

@@ -1,8 +1,18 @@
 import { Router } from 'express';
 import { lintBpmn, RULES_OFF } from '../../domain/lint/index.js';
 import {
-  deleteDraft, deployProcess, deployedProcessIds, diffProcessXml, elementTemplates, listProcesses, processVersion, processVersions,
-  readBpmn, readDraft, saveDraft, PROCESS_ID_PATTERN,
+  deleteDraft,
+  deployProcess,
+  deployedProcessIds,
+  diffProcessXml,
+  elementTemplates,
+  listProcesses,
+  processVersion,
+  processVersions,
+  readBpmn,
+  readDraft,
+  saveDraft,
+  PROCESS_ID_PATTERN,
 } from '../../domain/processes/index.js';
 import type { WorkflowEngine } from '../../port/workflow-engine.js';
 import { actorOf, requireAuth, requireRole } from '../auth/middleware.js';
@@ -24,30 +34,56 @@ export const ADMIN_LARGE_BODY_PATHS = ['/api/admin/processes', '/api/admin/lint'
 const readers = requireRole('admin', 'auditor');
 const writers = requireRole('admin');
 
-export const processIdParams = { type: 'object', required: ['processId'], additionalProperties: false, properties: { processId: { type: 'string', pattern: PROCESS_ID_PATTERN } } };
+export const processIdParams = {
+  type: 'object',
+  required: ['processId'],
+  additionalProperties: false,
+  properties: { processId: { type: 'string', pattern: PROCESS_ID_PATTERN } },
+};
 export const versionParams = {
-  type: 'object', required: ['processId', 'version'], additionalProperties: false,
+  type: 'object',
+  required: ['processId', 'version'],
+  additionalProperties: false,
   properties: { processId: { type: 'string', pattern: PROCESS_ID_PATTERN }, version: { type: 'string', pattern: '^(latest|[1-9][0-9]{0,8})$' } },
 };
 /** The XML travels as a JSON string; its size is checked in bytes by the domain (413 xml_too_large). */
-export const xmlBody = { type: 'object', required: ['xml'], additionalProperties: false, properties: { xml: { type: 'string', minLength: 1, maxLength: 4 * 1024 * 1024 } } };
+export const xmlBody = {
+  type: 'object',
+  required: ['xml'],
+  additionalProperties: false,
+  properties: { xml: { type: 'string', minLength: 1, maxLength: 4 * 1024 * 1024 } },
+};
 const versionRef = { type: 'string', pattern: '^(latest|draft|[1-9][0-9]{0,8})$' };
 export const diffQuery = { type: 'object', required: ['from', 'to'], additionalProperties: false, properties: { from: versionRef, to: versionRef } };
 
 const lintProblem = {
-  type: 'object', required: ['elementId', 'message', 'severity', 'rule', 'source'],
+  type: 'object',
+  required: ['elementId', 'message', 'severity', 'rule', 'source'],
   properties: {
-    elementId: { type: ['string', 'null'] }, message: { type: 'string' }, severity: { enum: ['error', 'warning'] },
-    rule: { type: 'string' }, source: { enum: ['camunda-compat', 'recommended', 'engine'] },
+    elementId: { type: ['string', 'null'] },
+    message: { type: 'string' },
+    severity: { enum: ['error', 'warning'] },
+    rule: { type: 'string' },
+    source: { enum: ['camunda-compat', 'recommended', 'engine'] },
   },
 };
-export const lintResponse = { type: 'object', required: ['problems'], properties: { problems: { type: 'array', items: lintProblem }, rulesOff: { type: 'array', items: { type: 'object' } } } };
-export const deployResponse = { type: 'object', required: ['processId', 'version', 'processDefinitionKey'], properties: { processId: { type: 'string' }, version: { type: 'integer' }, processDefinitionKey: { type: 'string' }, isNew: { type: 'boolean' } } };
+export const lintResponse = {
+  type: 'object',
+  required: ['problems'],
+  properties: { problems: { type: 'array', items: lintProblem }, rulesOff: { type: 'array', items: { type: 'object' } } },
+};
+export const deployResponse = {
+  type: 'object',
+  required: ['processId', 'version', 'processDefinitionKey'],
+  properties: { processId: { type: 'string' }, version: { type: 'integer' }, processDefinitionKey: { type: 'string' }, isNew: { type: 'boolean' } },
+};
 const diffElement = { type: 'object', properties: { id: { type: 'string' }, type: { type: 'string' }, name: { type: ['string', 'null'] } } };
 export const diffResponse = {
-  type: 'object', required: ['added', 'removed', 'changed', 'layoutChanged'],
+  type: 'object',
+  required: ['added', 'removed', 'changed', 'layoutChanged'],
   properties: {
-    added: { type: 'array', items: diffElement }, removed: { type: 'array', items: diffElement },
+    added: { type: 'array', items: diffElement },
+    removed: { type: 'array', items: diffElement },
     changed: { type: 'array', items: { ...diffElement, properties: { ...diffElement.properties, attrs: { type: 'object' } } } },
     layoutChanged: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' } } } },
   },
@@ -137,7 +173,8 @@ const errorRef = { $ref: '#/components/schemas/Error' };
 export const oaErr = (description: string) => ({ description, content: { 'application/json': { schema: errorRef } } });
 export const oaJson = (schema: Schema, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
 export const oaBody = (schema: Schema) => ({ required: true, content: { 'application/json': { schema } } });
-export const oaPath = (schema: { properties: Record<string, Schema> }) => Object.entries(schema.properties).map(([name, s]) => ({ name, in: 'path', required: true, schema: s }));
+export const oaPath = (schema: { properties: Record<string, Schema> }) =>
+  Object.entries(schema.properties).map(([name, s]) => ({ name, in: 'path', required: true, schema: s }));
 export const oaQuery = (schema: { properties: Record<string, Schema>; required?: string[] }) =>
   Object.entries(schema.properties).map(([name, s]) => ({ name, in: 'query', required: (schema.required ?? []).includes(name), schema: s }));
 export const oaGuarded = { '401': oaErr('no or bad bearer token'), '403': oaErr('role not allowed (admin writes; admin and auditor read)') };
@@ -146,17 +183,84 @@ const anyArray = { type: 'array', items: { type: 'object' } };
 
 export function processApiPaths(): Record<string, unknown> {
   return {
-    '/admin/processes': { get: { summary: 'processes with their latest version (and those with only a draft)', security, responses: { '200': oaJson(anyArray), ...oaGuarded } } },
-    '/admin/processes/deploy': { post: { summary: 'deploy a BPMN document (one process) as a new version; lint errors → 422 lint_failed, nothing deployed; identical XML → 200 with the existing version', security, requestBody: oaBody(xmlBody), responses: { '201': oaJson(deployResponse, 'new version'), '200': oaJson(deployResponse, 'unchanged: the existing version'), '400': oaErr('not BPMN, DOCTYPE, not exactly one process'), ...oaGuarded, '413': oaErr('XML over 2 MB'), '422': oaErr('lint_failed: details.problems') } } },
-    '/admin/processes/{processId}/versions': { get: { summary: 'versions, newest first', security, parameters: oaPath(processIdParams), responses: { '200': oaJson(anyArray), ...oaGuarded, '404': oaErr('no such process') } } },
-    '/admin/processes/{processId}/versions/{version}/xml': { get: { summary: 'the XML of a version as deployed (`latest` allowed)', security, parameters: oaPath(versionParams), responses: { '200': { description: 'BPMN XML', content: { 'application/xml': { schema: { type: 'string' } } } }, ...oaGuarded, '404': oaErr('no such process or version') } } },
-    '/admin/processes/{processId}/draft': {
-      get: { summary: 'the saved draft', security, parameters: oaPath(processIdParams), responses: { '200': oaJson({ type: 'object' }), ...oaGuarded, '404': oaErr('no draft') } },
-      put: { summary: 'save the draft (replaces it; the document’s process id must be the path’s)', security, parameters: oaPath(processIdParams), requestBody: oaBody(xmlBody), responses: { '200': oaJson({ type: 'object' }), '400': oaErr('not BPMN or id mismatch'), ...oaGuarded, '413': oaErr('XML over 2 MB') } },
-      delete: { summary: 'drop the draft', security, parameters: oaPath(processIdParams), responses: { '204': { description: 'dropped' }, ...oaGuarded, '404': oaErr('no draft') } },
+    '/admin/processes': {
+      get: { summary: 'processes with their latest version (and those with only a draft)', security, responses: { '200': oaJson(anyArray), ...oaGuarded } },
     },
-    '/admin/processes/{processId}/diff': { get: { summary: 'bpmn-js-differ between two versions (`latest`, `draft` allowed)', security, parameters: [...oaPath(processIdParams), ...oaQuery(diffQuery)], responses: { '200': oaJson(diffResponse), '400': oaErr('bad version'), ...oaGuarded, '404': oaErr('no such process, version or draft') } } },
-    '/admin/lint': { post: { summary: 'lint: bpmnlint camunda-compat 8.8 + recommended, and the embedded engine’s supported set', security, requestBody: oaBody(xmlBody), responses: { '200': oaJson(lintResponse), '400': oaErr('not BPMN or DOCTYPE'), ...oaGuarded, '413': oaErr('XML over 2 MB') } } },
-    '/admin/element-templates': { get: { summary: 'Camunda 8 element templates, one per worker job type', security, responses: { '200': oaJson(anyArray), ...oaGuarded } } },
+    '/admin/processes/deploy': {
+      post: {
+        summary:
+          'deploy a BPMN document (one process) as a new version; lint errors → 422 lint_failed, nothing deployed; identical XML → 200 with the existing version',
+        security,
+        requestBody: oaBody(xmlBody),
+        responses: {
+          '201': oaJson(deployResponse, 'new version'),
+          '200': oaJson(deployResponse, 'unchanged: the existing version'),
+          '400': oaErr('not BPMN, DOCTYPE, not exactly one process'),
+          ...oaGuarded,
+          '413': oaErr('XML over 2 MB'),
+          '422': oaErr('lint_failed: details.problems'),
+        },
+      },
+    },
+    '/admin/processes/{processId}/versions': {
+      get: {
+        summary: 'versions, newest first',
+        security,
+        parameters: oaPath(processIdParams),
+        responses: { '200': oaJson(anyArray), ...oaGuarded, '404': oaErr('no such process') },
+      },
+    },
+    '/admin/processes/{processId}/versions/{version}/xml': {
+      get: {
+        summary: 'the XML of a version as deployed (`latest` allowed)',
+        security,
+        parameters: oaPath(versionParams),
+        responses: {
+          '200': { description: 'BPMN XML', content: { 'application/xml': { schema: { type: 'string' } } } },
+          ...oaGuarded,
+          '404': oaErr('no such process or version'),
+        },
+      },
+    },
+    '/admin/processes/{processId}/draft': {
+      get: {
+        summary: 'the saved draft',
+        security,
+        parameters: oaPath(processIdParams),
+        responses: { '200': oaJson({ type: 'object' }), ...oaGuarded, '404': oaErr('no draft') },
+      },
+      put: {
+        summary: 'save the draft (replaces it; the document’s process id must be the path’s)',
+        security,
+        parameters: oaPath(processIdParams),
+        requestBody: oaBody(xmlBody),
+        responses: { '200': oaJson({ type: 'object' }), '400': oaErr('not BPMN or id mismatch'), ...oaGuarded, '413': oaErr('XML over 2 MB') },
+      },
+      delete: {
+        summary: 'drop the draft',
+        security,
+        parameters: oaPath(processIdParams),
+        responses: { '204': { description: 'dropped' }, ...oaGuarded, '404': oaErr('no draft') },
+      },
+    },
+    '/admin/processes/{processId}/diff': {
+      get: {
+        summary: 'bpmn-js-differ between two versions (`latest`, `draft` allowed)',
+        security,
+        parameters: [...oaPath(processIdParams), ...oaQuery(diffQuery)],
+        responses: { '200': oaJson(diffResponse), '400': oaErr('bad version'), ...oaGuarded, '404': oaErr('no such process, version or draft') },
+      },
+    },
+    '/admin/lint': {
+      post: {
+        summary: 'lint: bpmnlint camunda-compat 8.8 + recommended, and the embedded engine’s supported set',
+        security,
+        requestBody: oaBody(xmlBody),
+        responses: { '200': oaJson(lintResponse), '400': oaErr('not BPMN or DOCTYPE'), ...oaGuarded, '413': oaErr('XML over 2 MB') },
+      },
+    },
+    '/admin/element-templates': {
+      get: { summary: 'Camunda 8 element templates, one per worker job type', security, responses: { '200': oaJson(anyArray), ...oaGuarded } },
+    },
   };
 }

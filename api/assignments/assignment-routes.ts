@@ -8,7 +8,9 @@ import { idempotent } from '../http/idempotency.js';
 import { text, validate } from '../http/validate.js';
 
 export const assignmentBody = {
-  type: 'object', additionalProperties: false, required: ['description', 'instruction', 'unitCode', 'dueAt'],
+  type: 'object',
+  additionalProperties: false,
+  required: ['description', 'instruction', 'unitCode', 'dueAt'],
   properties: {
     description: text(1500),
     instruction: text(400),
@@ -29,14 +31,31 @@ export const assignmentBody = {
 export function assignmentRoutes(port: WorkflowEngine): Router {
   const r = Router();
   r.use('/assignments', requireAuth, requireRole('leader', 'admin'));
-  r.post('/assignments', validate({ body: assignmentBody }),
-    idempotent((req) => `POST /assignments:${actorOf(req).userId}`, async (req) => {
-      const actor = actorOf(req);
-      const body = req.body as { description: string; instruction: string; unitCode: string; dueAt: string; priority?: number; eventTypeCode?: string; gridCode?: string; address?: string; lat?: number; lng?: number };
-      await requirePlausibleLocation(body.lat, body.lng);
-      const filed = await assignCase(port, { userId: actor.userId, username: actor.username, role: actor.role }, { ...body, dueAt: new Date(body.dueAt) });
-      return { status: 201, body: { id: filed.caseId, caseNo: filed.caseNo, status: filed.status, unitCode: filed.unitCode, dueAt: filed.dueAt } };
-    }));
+  r.post(
+    '/assignments',
+    validate({ body: assignmentBody }),
+    idempotent(
+      (req) => `POST /assignments:${actorOf(req).userId}`,
+      async (req) => {
+        const actor = actorOf(req);
+        const body = req.body as {
+          description: string;
+          instruction: string;
+          unitCode: string;
+          dueAt: string;
+          priority?: number;
+          eventTypeCode?: string;
+          gridCode?: string;
+          address?: string;
+          lat?: number;
+          lng?: number;
+        };
+        await requirePlausibleLocation(body.lat, body.lng);
+        const filed = await assignCase(port, { userId: actor.userId, username: actor.username, role: actor.role }, { ...body, dueAt: new Date(body.dueAt) });
+        return { status: 201, body: { id: filed.caseId, caseNo: filed.caseNo, status: filed.status, unitCode: filed.unitCode, dueAt: filed.dueAt } };
+      },
+    ),
+  );
   r.get('/assignments', async (req, res) => {
     const items = await assignmentsBy(actorOf(req).userId);
     res.json({ items: items.map((a) => ({ ...a, dueAt: a.dueAt.toISOString() })) });

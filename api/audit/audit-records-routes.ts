@@ -9,9 +9,11 @@ import { text, validate } from '../http/validate.js';
 
 const dayOrInstant = { type: 'string', anyOf: [{ format: 'date' }, { format: 'date-time' }] };
 export const auditRecordsQuery = {
-  type: 'object', additionalProperties: false,
+  type: 'object',
+  additionalProperties: false,
   properties: {
-    from: dayOrInstant, to: dayOrInstant,
+    from: dayOrInstant,
+    to: dayOrInstant,
     caseId: { type: 'string', pattern: '^[0-9]{1,19}$' },
     action: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{1,64}$' },
     actor: text(64),
@@ -23,8 +25,14 @@ export const auditRecordsQuery = {
 const auditRecord = {
   type: 'object',
   properties: {
-    id: { type: 'string' }, createdAt: { type: 'string', format: 'date-time' }, caseId: { type: 'string', nullable: true }, actor: { type: 'string' },
-    actorRole: { type: 'string', nullable: true }, action: { type: 'string' }, detail: { type: 'object', nullable: true }, hash: { type: 'string' },
+    id: { type: 'string' },
+    createdAt: { type: 'string', format: 'date-time' },
+    caseId: { type: 'string', nullable: true },
+    actor: { type: 'string' },
+    actorRole: { type: 'string', nullable: true },
+    action: { type: 'string' },
+    detail: { type: 'object', nullable: true },
+    hash: { type: 'string' },
   },
 };
 
@@ -34,12 +42,22 @@ export function auditRecordsApiPaths(): Record<string, unknown> {
   return {
     '/audit/records': {
       get: {
-        summary: 'audit records, newest first (createdAt, id), by case, action, actor and period (admin, auditor)', security: [{ bearer: [] }],
+        summary: 'audit records, newest first (createdAt, id), by case, action, actor and period (admin, auditor)',
+        security: [{ bearer: [] }],
         description: 'Follow `next` with `after`. from/to: local days (inclusive) or instants (to exclusive).',
         parameters: Object.entries(auditRecordsQuery.properties).map(([name, schema]) => ({ name, in: 'query', required: false, schema })),
         responses: {
-          '200': { description: 'OK', content: { 'application/json': { schema: { type: 'object', required: ['items', 'next'], properties: { items: { type: 'array', items: auditRecord }, ...pagingFields } } } } },
-          '400': err(pagingErrors), '401': err('no or bad bearer token'), '403': err('role not allowed'),
+          '200': {
+            description: 'OK',
+            content: {
+              'application/json': {
+                schema: { type: 'object', required: ['items', 'next'], properties: { items: { type: 'array', items: auditRecord }, ...pagingFields } },
+              },
+            },
+          },
+          '400': err(pagingErrors),
+          '401': err('no or bad bearer token'),
+          '403': err('role not allowed'),
         },
       },
     },

@@ -10,8 +10,14 @@ import { validate } from '../http/validate.js';
 const dayOrInstant = { type: 'string', anyOf: [{ format: 'date' }, { format: 'date-time' }] };
 export const auditLogQuery = { type: 'object', additionalProperties: false, properties: { from: dayOrInstant, to: dayOrInstant } };
 export const auditVerifyQuery = {
-  type: 'object', additionalProperties: false,
-  properties: { from: { enum: ['checkpoint', 'start'], description: 'checkpoint (default): resume after the latest verified checkpoint; start: recompute every hash from the first record' } },
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    from: {
+      enum: ['checkpoint', 'start'],
+      description: 'checkpoint (default): resume after the latest verified checkpoint; start: recompute every hash from the first record',
+    },
+  },
 };
 export const NDJSON = 'application/x-ndjson';
 
@@ -21,18 +27,34 @@ const CSV_BATCH = 1_000;
 
 const csvLine = (a: StoredAuditRecord): unknown[] => [
   // created_at as stored when it is no date at all (a tampered row is exported as it is, not dropped)
-  a.id, a.createdAt ?? a.createdAtStored, a.caseId, a.actor, a.actorRole, a.action, a.detailText, a.dedupKey, a.prevHash, a.hash,
+  a.id,
+  a.createdAt ?? a.createdAtStored,
+  a.caseId,
+  a.actor,
+  a.actorRole,
+  a.action,
+  a.detailText,
+  a.dedupKey,
+  a.prevHash,
+  a.hash,
 ];
 
 const answer = (r: ChainVerification) => ({
-  ok: r.ok, checked: r.checked, from: r.from, resumedAfter: r.resumedAfter, checkedThisRun: r.checkedThisRun, verifiedThrough: r.verifiedThrough,
+  ok: r.ok,
+  checked: r.checked,
+  from: r.from,
+  resumedAfter: r.resumedAfter,
+  checkedThisRun: r.checkedThisRun,
+  verifiedThrough: r.verifiedThrough,
   ...(r.firstBroken ? { firstBroken: r.firstBroken } : {}),
 });
 
 /** Aborted when the client goes away before the answer is complete: a long verification stops between two batches. */
 function abortOnClose(req: Request, res: Response): AbortSignal {
   const controller = new AbortController();
-  res.once('close', () => { if (!res.writableFinished) controller.abort(new Error(`client closed ${req.path}`)); });
+  res.once('close', () => {
+    if (!res.writableFinished) controller.abort(new Error(`client closed ${req.path}`));
+  });
   return controller.signal;
 }
 
@@ -60,8 +82,12 @@ export function auditRoutes(config: Pick<AppConfig, 'CALENDAR_UTC_OFFSET_MINUTES
     try {
       const result = await verifyAuditChain({
         ...options,
-        onStart: async (s) => { await out.send({ type: 'start', from: s.from, resumedAfter: s.resumedAfter, checked: s.checked }); },
-        onProgress: async (p) => { await out.send({ type: 'progress', checked: p.checked, checkedThisRun: p.checkedThisRun, currentId: p.currentId }); },
+        onStart: async (s) => {
+          await out.send({ type: 'start', from: s.from, resumedAfter: s.resumedAfter, checked: s.checked });
+        },
+        onProgress: async (p) => {
+          await out.send({ type: 'progress', checked: p.checked, checkedThisRun: p.checkedThisRun, currentId: p.currentId });
+        },
       });
       await out.send({ type: 'result', ...answer(result) });
     } catch (err) {

@@ -8,13 +8,21 @@ import { text, validate } from '../http/validate.js';
 import { actorOf, bearerToken, requireAuth } from './middleware.js';
 
 export const loginBody = {
-  type: 'object', additionalProperties: false, required: ['username', 'password'],
+  type: 'object',
+  additionalProperties: false,
+  required: ['username', 'password'],
   properties: { username: text(64), password: { type: 'string', minLength: 1, maxLength: 256 } },
 };
 
 export const actorSchema = {
   type: 'object',
-  properties: { userId: { type: 'integer' }, username: { type: 'string' }, displayName: { type: 'string' }, role: { type: 'string' }, unitId: { type: ['integer', 'null'] } },
+  properties: {
+    userId: { type: 'integer' },
+    username: { type: 'string' },
+    displayName: { type: 'string' },
+    role: { type: 'string' },
+    unitId: { type: ['integer', 'null'] },
+  },
 };
 
 /** POST /auth/login → bearer token; GET /auth/me; POST /auth/logout. */

@@ -8,11 +8,13 @@ import { validate } from '../http/validate.js';
 
 const dayOrInstant = { type: 'string', anyOf: [{ format: 'date' }, { format: 'date-time' }] };
 export const cameraEventsQuery = {
-  type: 'object', additionalProperties: false,
+  type: 'object',
+  additionalProperties: false,
   properties: {
     camera: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,32}$' },
     caseId: { type: 'string', pattern: '^[0-9]{1,19}$' },
-    from: dayOrInstant, to: dayOrInstant,
+    from: dayOrInstant,
+    to: dayOrInstant,
     after: afterParam,
     pageSize: keysetPageSize(50),
   },
@@ -21,9 +23,17 @@ export const cameraEventsQuery = {
 const cameraEvent = {
   type: 'object',
   properties: {
-    id: { type: 'string' }, cameraCode: { type: 'string', nullable: true }, eventId: { type: 'string' }, eventTypeCode: { type: 'string', nullable: true },
-    caseId: { type: 'string' }, caseNo: { type: 'string', nullable: true }, outcome: { type: 'string', enum: ['created', 'merged'] }, confidence: { type: 'number' },
-    capturedAt: { type: 'string', format: 'date-time' }, snapshotUrl: { type: 'string', nullable: true }, receivedAt: { type: 'string', format: 'date-time' },
+    id: { type: 'string' },
+    cameraCode: { type: 'string', nullable: true },
+    eventId: { type: 'string' },
+    eventTypeCode: { type: 'string', nullable: true },
+    caseId: { type: 'string' },
+    caseNo: { type: 'string', nullable: true },
+    outcome: { type: 'string', enum: ['created', 'merged'] },
+    confidence: { type: 'number' },
+    capturedAt: { type: 'string', format: 'date-time' },
+    snapshotUrl: { type: 'string', nullable: true },
+    receivedAt: { type: 'string', format: 'date-time' },
   },
 };
 
@@ -33,12 +43,22 @@ export function cameraEventsApiPaths(): Record<string, unknown> {
   return {
     '/admin/camera-events': {
       get: {
-        summary: 'accepted AI-camera events, newest received first (admin, auditor, operator); by camera, case and period', security: [{ bearer: [] }],
+        summary: 'accepted AI-camera events, newest received first (admin, auditor, operator); by camera, case and period',
+        security: [{ bearer: [] }],
         description: 'Follow `next` with `after`. An unknown camera code lists nothing.',
         parameters: Object.entries(cameraEventsQuery.properties).map(([name, schema]) => ({ name, in: 'query', required: false, schema })),
         responses: {
-          '200': { description: 'OK', content: { 'application/json': { schema: { type: 'object', required: ['items', 'next'], properties: { items: { type: 'array', items: cameraEvent }, ...pagingFields } } } } },
-          '400': err(pagingErrors), '401': err('no or bad bearer token'), '403': err('role not allowed'),
+          '200': {
+            description: 'OK',
+            content: {
+              'application/json': {
+                schema: { type: 'object', required: ['items', 'next'], properties: { items: { type: 'array', items: cameraEvent }, ...pagingFields } },
+              },
+            },
+          },
+          '400': err(pagingErrors),
+          '401': err('no or bad bearer token'),
+          '403': err('role not allowed'),
         },
       },
     },

@@ -1,5 +1,16 @@
 import express, { Router, type Request } from 'express';
-import { authenticateDevice, createCamera, deleteCamera, getCamera, ingestCameraEvents, listCameras, rotateCameraKey, updateCamera, type CameraEventInput, type CameraInput } from '../../domain/cameras/index.js';
+import {
+  authenticateDevice,
+  createCamera,
+  deleteCamera,
+  getCamera,
+  ingestCameraEvents,
+  listCameras,
+  rotateCameraKey,
+  updateCamera,
+  type CameraEventInput,
+  type CameraInput,
+} from '../../domain/cameras/index.js';
 import type { WorkflowEngine } from '../../port/workflow-engine.js';
 import { actorOf, requireAuth, requireRole } from '../auth/middleware.js';
 import { text, validate } from '../http/validate.js';
@@ -18,31 +29,53 @@ const cameraFields = {
   enabled: { type: 'boolean' },
 };
 export const newCameraBody = {
-  type: 'object', additionalProperties: false, required: ['code', 'name', 'lat', 'lng', 'eventTypeCodes'],
+  type: 'object',
+  additionalProperties: false,
+  required: ['code', 'name', 'lat', 'lng', 'eventTypeCodes'],
   properties: { code, ...cameraFields },
 };
 export const cameraPatchBody = { type: 'object', additionalProperties: false, minProperties: 1, properties: cameraFields };
 export const cameraCodeParams = { type: 'object', required: ['code'], properties: { code } };
 export const cameraListQuery = {
-  type: 'object', additionalProperties: false,
-  properties: { q: text(64), enabled: { type: 'boolean' }, page: { type: 'integer', minimum: 1, maximum: 10000, default: 1 }, pageSize: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    q: text(64),
+    enabled: { type: 'boolean' },
+    page: { type: 'integer', minimum: 1, maximum: 10000, default: 1 },
+    pageSize: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+  },
 };
 export const cameraSchema = {
   type: 'object',
   properties: {
-    code: { type: 'string' }, name: { type: 'string' }, lat: { type: 'number' }, lng: { type: 'number' }, address: { type: 'string', nullable: true },
-    gridCode: { type: 'string', nullable: true }, eventTypeCodes: { type: 'array', items: { type: 'string' } }, enabled: { type: 'boolean' },
-    hasKey: { type: 'boolean' }, keyRotatedAt: { type: 'string', nullable: true }, lastSeenAt: { type: 'string', nullable: true },
+    code: { type: 'string' },
+    name: { type: 'string' },
+    lat: { type: 'number' },
+    lng: { type: 'number' },
+    address: { type: 'string', nullable: true },
+    gridCode: { type: 'string', nullable: true },
+    eventTypeCodes: { type: 'array', items: { type: 'string' } },
+    enabled: { type: 'boolean' },
+    hasKey: { type: 'boolean' },
+    keyRotatedAt: { type: 'string', nullable: true },
+    lastSeenAt: { type: 'string', nullable: true },
   },
 };
 export const cameraEventsBody = {
-  type: 'object', additionalProperties: false, required: ['deviceCode', 'events'],
+  type: 'object',
+  additionalProperties: false,
+  required: ['deviceCode', 'events'],
   properties: {
     deviceCode: code,
     events: {
-      type: 'array', minItems: 1, maxItems: MAX_EVENTS_PER_BATCH,
+      type: 'array',
+      minItems: 1,
+      maxItems: MAX_EVENTS_PER_BATCH,
       items: {
-        type: 'object', additionalProperties: false, required: ['eventId', 'eventTypeCode', 'confidence', 'capturedAt'],
+        type: 'object',
+        additionalProperties: false,
+        required: ['eventId', 'eventTypeCode', 'confidence', 'capturedAt'],
         properties: {
           eventId: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{1,64}$' },
           eventTypeCode,
@@ -60,9 +93,13 @@ export const cameraEventsReply = {
     results: {
       type: 'array',
       items: {
-        type: 'object', required: ['eventId', 'outcome'],
+        type: 'object',
+        required: ['eventId', 'outcome'],
         properties: {
-          eventId: { type: 'string' }, outcome: { enum: ['created', 'merged', 'duplicate', 'refused'] }, caseId: { type: 'string' }, caseNo: { type: 'string' },
+          eventId: { type: 'string' },
+          outcome: { enum: ['created', 'merged', 'duplicate', 'refused'] },
+          caseId: { type: 'string' },
+          caseNo: { type: 'string' },
           code: { enum: ['type_not_detected', 'unknown_event_type', 'low_confidence', 'implausible_time'] },
         },
       },

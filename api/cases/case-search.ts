@@ -9,7 +9,8 @@ import { validate } from '../http/validate.js';
 const dayOrInstant = { type: 'string', anyOf: [{ format: 'date' }, { format: 'date-time' }] };
 
 export const caseSearchQuery = {
-  type: 'object', additionalProperties: false,
+  type: 'object',
+  additionalProperties: false,
   properties: {
     q: { type: 'string', minLength: 1, maxLength: 100 },
     status: { enum: [...CASE_STATUSES] },

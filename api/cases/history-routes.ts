@@ -11,20 +11,32 @@ import { caseIdParams } from './case-routes.js';
 import { DEFAULT_OFFSET_MINUTES, localTimestamp, offsetText } from '../../domain/shared/local-time.js';
 
 /** The header names the offset the times are in (the page shows local time; so does the export). */
-export const historyCsvHeader = (offsetMinutes = DEFAULT_OFFSET_MINUTES): string[] =>
-  [`时间 at (UTC${offsetText(offsetMinutes)})`, '类型 kind', '环节/动作 what', '执行人 who', '流程实例 instance', '详情 detail'];
+export const historyCsvHeader = (offsetMinutes = DEFAULT_OFFSET_MINUTES): string[] => [
+  `时间 at (UTC${offsetText(offsetMinutes)})`,
+  '类型 kind',
+  '环节/动作 what',
+  '执行人 who',
+  '流程实例 instance',
+  '详情 detail',
+];
 export const HISTORY_CSV_HEADER = historyCsvHeader();
 
 /** One timeline entry as a row of the history CSV, its time local (at `offsetMinutes`) with the offset written out. */
-export const historyCsvLineIn = (offsetMinutes: number) => (e: TimelineEntry): unknown[] => {
-  const at = localTimestamp(new Date(e.at), offsetMinutes);
-  switch (e.kind) {
-    case 'element': return [at, e.kind, `${e.elementId} ${e.intent}`, e.elementType, e.processInstanceKey, e.detail];
-    case 'variables': return [at, e.kind, e.elementId, '', e.processInstanceKey, e.variables];
-    case 'action': return [at, e.kind, e.action, e.actorRole ? `${e.actor} (${e.actorRole})` : e.actor, '', e.detail];
-    case 'notification': return [at, e.kind, `${e.channel} → ${e.recipient}`, '', '', { subject: e.subject, body: e.body, status: e.status, sentAt: e.sentAt }];
-  }
-};
+export const historyCsvLineIn =
+  (offsetMinutes: number) =>
+  (e: TimelineEntry): unknown[] => {
+    const at = localTimestamp(new Date(e.at), offsetMinutes);
+    switch (e.kind) {
+      case 'element':
+        return [at, e.kind, `${e.elementId} ${e.intent}`, e.elementType, e.processInstanceKey, e.detail];
+      case 'variables':
+        return [at, e.kind, e.elementId, '', e.processInstanceKey, e.variables];
+      case 'action':
+        return [at, e.kind, e.action, e.actorRole ? `${e.actor} (${e.actorRole})` : e.actor, '', e.detail];
+      case 'notification':
+        return [at, e.kind, `${e.channel} → ${e.recipient}`, '', '', { subject: e.subject, body: e.body, status: e.status, sentAt: e.sentAt }];
+    }
+  };
 export const historyCsvLine = historyCsvLineIn(DEFAULT_OFFSET_MINUTES);
 
 /** A case's history (timeline + diagram highlights), its diagram's XML, and the timeline as CSV; same visibility as GET /cases/:id. */

@@ -23,8 +23,16 @@ export const trendsQuery = { type: 'object', additionalProperties: false, proper
 export const rankingsQuery = { type: 'object', additionalProperties: false, properties: { month: { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])$' } } };
 /** `west,south,east,north` in degrees, as GeoJSON orders a bbox */
 const NUMBER = '-?\\d{1,3}(\\.\\d{1,12})?';
-export const mapQuery = { type: 'object', additionalProperties: false, properties: { bbox: { type: 'string', pattern: `^${NUMBER},${NUMBER},${NUMBER},${NUMBER}$` } } };
-export const streamQuery = { type: 'object', additionalProperties: false, properties: { access_token: { type: 'string', pattern: '^[A-Za-z0-9_-]{10,200}$' } } };
+export const mapQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { bbox: { type: 'string', pattern: `^${NUMBER},${NUMBER},${NUMBER},${NUMBER}$` } },
+};
+export const streamQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { access_token: { type: 'string', pattern: '^[A-Za-z0-9_-]{10,200}$' } },
+};
 
 /** every open stream's way to end itself, so a server stopping is not kept waiting by screens */
 const openStreams = new Set<() => void>();
@@ -53,8 +61,10 @@ export function dashboardRoutes(
    * unit's view: incidents are not per unit). Counted at each send, not cached with the case figures: an
    * incident changes no case row, so it raises no "cases changed" signal of its own.
    */
-  const withIncidents = async (unitId: number | null, summary: DashboardSummary) =>
-    ({ ...summary, openIncidents: unitId === null && options.openIncidents ? await options.openIncidents().catch(() => null) : null });
+  const withIncidents = async (unitId: number | null, summary: DashboardSummary) => ({
+    ...summary,
+    openIncidents: unitId === null && options.openIncidents ? await options.openIncidents().catch(() => null) : null,
+  });
   const r = Router();
   const scope = (req: Request) => dashboardUnitScope(actorOf(req));
   const guard = [requireAuth, requireRole(...DASHBOARD_ROLES)];
@@ -73,8 +83,11 @@ export function dashboardRoutes(
     res.json(await hotspots(scope(req), new Date(), offset));
   });
   r.get('/dashboard/map', ...guard, validate({ query: mapQuery }), async (req, res) => {
-    const bbox = typeof req.query['bbox'] === 'string' ? req.query['bbox'].split(',').map(Number) as Bbox : undefined;
-    if (bbox && !(bbox[0] <= bbox[2] && bbox[1] <= bbox[3] && Math.abs(bbox[1]) <= 90 && Math.abs(bbox[3]) <= 90 && Math.abs(bbox[0]) <= 180 && Math.abs(bbox[2]) <= 180)) {
+    const bbox = typeof req.query['bbox'] === 'string' ? (req.query['bbox'].split(',').map(Number) as Bbox) : undefined;
+    if (
+      bbox &&
+      !(bbox[0] <= bbox[2] && bbox[1] <= bbox[3] && Math.abs(bbox[1]) <= 90 && Math.abs(bbox[3]) <= 90 && Math.abs(bbox[0]) <= 180 && Math.abs(bbox[2]) <= 180)
+    ) {
       throw new HttpError(400, 'invalid_input', 'bbox is west,south,east,north in degrees with west ≤ east and south ≤ north');
     }
     // the tile template rides along so the screen needs no config of its own (null: grid outlines only, offline)
@@ -105,9 +118,16 @@ export function dashboardRoutes(
     };
     // listening for changes before the first summary is read, so none falls in between
     const unsubscribe = onCasesChanged((generation) => {
-      summaryFor(unitId, generation).then((s) => withIncidents(unitId, s)).then((s) => send('changed', s), () => undefined);
+      summaryFor(unitId, generation)
+        .then((s) => withIncidents(unitId, s))
+        .then(
+          (s) => send('changed', s),
+          () => undefined,
+        );
     });
-    const heartbeat = setInterval(() => { if (open) res.write(': heartbeat\n\n'); }, options.heartbeatMs ?? HEARTBEAT_MS);
+    const heartbeat = setInterval(() => {
+      if (open) res.write(': heartbeat\n\n');
+    }, options.heartbeatMs ?? HEARTBEAT_MS);
     heartbeat.unref?.();
     const end = () => {
       if (!open) return;

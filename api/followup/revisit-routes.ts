@@ -8,7 +8,9 @@ import { idempotent } from '../http/idempotency.js';
 import { text, validate } from '../http/validate.js';
 
 export const revisitBody = {
-  type: 'object', additionalProperties: false, required: ['reached'],
+  type: 'object',
+  additionalProperties: false,
+  required: ['reached'],
   properties: {
     reached: { type: 'boolean' },
     satisfied: { type: 'boolean' },
@@ -25,15 +27,21 @@ export function revisitRoutes(port: WorkflowEngine): Router {
   r.get('/revisits', async (_req, res) => {
     res.json({ items: await revisitList() });
   });
-  r.post('/revisits/:id', validate({ params: caseIdParams, body: revisitBody }),
-    idempotent((req) => `POST /revisits/${String(req.params['id'])}:${actorOf(req).userId}`, async (req) => {
-      const body = req.body as { reached: boolean; satisfied?: boolean; rating?: number };
-      // a reached reporter's answer needs both; ajv's strict mode refuses the if/then that would say so
-      if (body.reached && (body.satisfied === undefined || body.rating === undefined)) {
-        throw new HttpError(400, 'invalid_input', undefined, { errors: [{ path: '/', message: 'satisfied and rating are required when reached' }] });
-      }
-      const done = await recordRevisit(port, actorOf(req), String(req.params['id']), req.body as RevisitAnswer);
-      return { status: 200, body: done };
-    }));
+  r.post(
+    '/revisits/:id',
+    validate({ params: caseIdParams, body: revisitBody }),
+    idempotent(
+      (req) => `POST /revisits/${String(req.params['id'])}:${actorOf(req).userId}`,
+      async (req) => {
+        const body = req.body as { reached: boolean; satisfied?: boolean; rating?: number };
+        // a reached reporter's answer needs both; ajv's strict mode refuses the if/then that would say so
+        if (body.reached && (body.satisfied === undefined || body.rating === undefined)) {
+          throw new HttpError(400, 'invalid_input', undefined, { errors: [{ path: '/', message: 'satisfied and rating are required when reached' }] });
+        }
+        const done = await recordRevisit(port, actorOf(req), String(req.params['id']), req.body as RevisitAnswer);
+        return { status: 200, body: done };
+      },
+    ),
+  );
   return r;
 }

@@ -36,9 +36,10 @@ export function healthRoute(deps: HealthDeps): Router {
     } catch (err) {
       failure = err as Error;
     }
-    const details = !failure && (await mayReadDetails(req))
-      ? { version: deps.version, engine: deps.engine, database: deps.database, uptimeSeconds: Math.round((Date.now() - deps.startedAt.getTime()) / 1000) }
-      : {};
+    const details =
+      !failure && (await mayReadDetails(req))
+        ? { version: deps.version, engine: deps.engine, database: deps.database, uptimeSeconds: Math.round((Date.now() - deps.startedAt.getTime()) / 1000) }
+        : {};
     if (failure) res.status(503).json({ status: 'unavailable', code: 'unavailable', message: 'database unavailable' });
     else res.json({ status: 'ok', ...details });
   });

@@ -9,7 +9,8 @@ import { text, validate } from '../http/validate.js';
 const gridCode = { type: 'string', pattern: '^[A-Za-z0-9_-]{1,32}$' };
 export const callerQuery = { type: 'object', additionalProperties: false, required: ['phone'], properties: { phone } };
 export const contextQuery = {
-  type: 'object', additionalProperties: false,
+  type: 'object',
+  additionalProperties: false,
   properties: {
     description: text(2000, 0),
     lat: { type: 'number', minimum: -90, maximum: 90 },
@@ -20,11 +21,15 @@ export const contextQuery = {
 };
 const caller = { callerName: text(64), callerPhone: phone };
 export const consultationBody = {
-  type: 'object', additionalProperties: false, required: ['question', 'answer'],
+  type: 'object',
+  additionalProperties: false,
+  required: ['question', 'answer'],
   properties: { ...caller, question: text(2000), answer: text(2000) },
 };
 export const joinBody = {
-  type: 'object', additionalProperties: false, required: ['caseId', 'content'],
+  type: 'object',
+  additionalProperties: false,
+  required: ['caseId', 'content'],
   properties: { ...caller, caseId: { type: 'string', pattern: '^[0-9]{1,19}$' }, content: text(2000) },
 };
 
@@ -50,15 +55,27 @@ export function hotlineRoutes(): Router {
   r.get('/hotline/calls', async (req, res) => {
     res.json({ items: await recentCalls(actorOf(req).username) });
   });
-  r.post('/hotline/consultations', validate({ body: consultationBody }),
-    idempotent((req) => `POST /hotline/consultations:${actorOf(req).userId}`, async (req) => {
-      const body = req.body as { callerName?: string; callerPhone?: string; question: string; answer: string };
-      return { status: 201, body: await recordConsultation(actorOf(req), body) };
-    }));
-  r.post('/hotline/joined-calls', validate({ body: joinBody }),
-    idempotent((req) => `POST /hotline/joined-calls:${actorOf(req).userId}`, async (req) => {
-      const body = req.body as { callerName?: string; callerPhone?: string; caseId: string; content: string };
-      return { status: 201, body: await joinCallToCase(actorOf(req), body) };
-    }));
+  r.post(
+    '/hotline/consultations',
+    validate({ body: consultationBody }),
+    idempotent(
+      (req) => `POST /hotline/consultations:${actorOf(req).userId}`,
+      async (req) => {
+        const body = req.body as { callerName?: string; callerPhone?: string; question: string; answer: string };
+        return { status: 201, body: await recordConsultation(actorOf(req), body) };
+      },
+    ),
+  );
+  r.post(
+    '/hotline/joined-calls',
+    validate({ body: joinBody }),
+    idempotent(
+      (req) => `POST /hotline/joined-calls:${actorOf(req).userId}`,
+      async (req) => {
+        const body = req.body as { callerName?: string; callerPhone?: string; caseId: string; content: string };
+        return { status: 201, body: await joinCallToCase(actorOf(req), body) };
+      },
+    ),
+  );
   return r;
 }

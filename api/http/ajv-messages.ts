@@ -9,11 +9,21 @@ import type { ErrorObject } from 'ajv';
 type Params = Record<string, unknown>;
 
 const FORMATS: Record<string, string> = {
-  date: '日期（YYYY-MM-DD）', 'date-time': '日期时间（ISO 8601）', email: '电子邮箱地址', uri: '网址（URL）', uuid: 'UUID',
+  date: '日期（YYYY-MM-DD）',
+  'date-time': '日期时间（ISO 8601）',
+  email: '电子邮箱地址',
+  uri: '网址（URL）',
+  uuid: 'UUID',
 };
 
 const TYPES: Record<string, string> = {
-  string: '文本', number: '数字', integer: '整数', boolean: '是或否（true/false）', object: '对象', array: '列表', null: '空值（null）',
+  string: '文本',
+  number: '数字',
+  integer: '整数',
+  boolean: '是或否（true/false）',
+  object: '对象',
+  array: '列表',
+  null: '空值（null）',
 };
 
 const typeName = (t: unknown) => (Array.isArray(t) ? t : String(t).split(',')).map((x) => TYPES[String(x)] ?? String(x)).join('或');
@@ -52,7 +62,7 @@ const ZH: Record<string, (p: Params) => string> = {
 export function ajvMessage(e: ErrorObject, english: boolean): string {
   if (english) return e.message ?? '';
   const zh = ZH[e.keyword];
-  return zh ? zh(e.params as Params) : e.message ?? '';
+  return zh ? zh(e.params as Params) : (e.message ?? '');
 }
 
 /** The checks ajv cannot express (validate.ts: unusable values), in both languages. */

@@ -30,18 +30,22 @@ export function compressJson(options: { threshold?: number } = {}): RequestHandl
         if (!res.getHeader('Content-Type')) res.setHeader('Content-Type', 'application/json; charset=utf-8');
         return res.send(raw);
       }
-      const compressing = encoding === 'br'
-        ? brotli(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 4, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length } })
-        : gz(raw, { level: 5 });
-      compressing.then((packed) => {
-        if (res.headersSent || res.destroyed) return;
-        if (!res.getHeader('Content-Type')) res.setHeader('Content-Type', 'application/json; charset=utf-8');
-        res.setHeader('Content-Encoding', encoding);
-        res.setHeader('Content-Length', packed.length);
-        res.end(packed);
-      }, () => {
-        if (!res.headersSent && !res.destroyed) res.send(raw);
-      });
+      const compressing =
+        encoding === 'br'
+          ? brotli(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 4, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length } })
+          : gz(raw, { level: 5 });
+      compressing.then(
+        (packed) => {
+          if (res.headersSent || res.destroyed) return;
+          if (!res.getHeader('Content-Type')) res.setHeader('Content-Type', 'application/json; charset=utf-8');
+          res.setHeader('Content-Encoding', encoding);
+          res.setHeader('Content-Length', packed.length);
+          res.end(packed);
+        },
+        () => {
+          if (!res.headersSent && !res.destroyed) res.send(raw);
+        },
+      );
       return res;
     };
     next();

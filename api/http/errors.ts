@@ -13,7 +13,10 @@ const MESSAGES: Record<string, { zh: string; en: string }> = {
   bad_request: { zh: '请求有误', en: 'Bad request' },
   invalid_input: { zh: '请求数据不符合要求', en: 'The request data is invalid' },
   bad_cursor: { zh: '分页游标（after）无效，请使用上一页应答中的 next', en: 'The paging cursor (after) is malformed: pass `next` from the previous page' },
-  page_too_deep: { zh: '页码过深：按页码翻页仅限前 10000 条，请改用 after 游标', en: 'The page is too deep: page numbers reach the first 10,000 rows only, follow `next` with `after` instead' },
+  page_too_deep: {
+    zh: '页码过深：按页码翻页仅限前 10000 条，请改用 after 游标',
+    en: 'The page is too deep: page numbers reach the first 10,000 rows only, follow `next` with `after` instead',
+  },
   unsupported_media_type: { zh: '请求体须为 JSON', en: 'The request body must be JSON' },
   multipart_required: { zh: '请求体须为 multipart/form-data（表单上传文件）', en: 'The request body must be multipart/form-data (a file upload form)' },
   unauthenticated: { zh: '请先登录', en: 'Please log in first' },
@@ -65,12 +68,24 @@ const MESSAGES: Record<string, { zh: string; en: string }> = {
   open311_unknown_request: { zh: 'service_request_id 不存在', en: 'service_request_id provided was not found' },
   open311_unknown_token: { zh: 'token 不存在', en: 'token provided was not found' },
   open311_bad_attribute: { zh: '服务属性（attribute）不符合服务定义', en: 'An attribute does not match the service definition' },
-  open311_bad_date: { zh: '日期须为含时区的 ISO 8601 时间，且范围不超过 90 天', en: 'Dates must be ISO 8601 date-times with a time zone, spanning at most 90 days' },
+  open311_bad_date: {
+    zh: '日期须为含时区的 ISO 8601 时间，且范围不超过 90 天',
+    en: 'Dates must be ISO 8601 date-times with a time zone, spanning at most 90 days',
+  },
   open311_media_type: { zh: '请求体须为 application/x-www-form-urlencoded 或 JSON', en: 'The request body must be application/x-www-form-urlencoded or JSON' },
-  unsupported_file_type: { zh: '文件类型不支持，仅限 JPEG、PNG、WebP 图片（文档另可 PDF），且扩展名须与内容一致', en: 'Unsupported file type: JPEG, PNG or WebP images only (documents may also be PDF), and the name must match the content' },
+  unsupported_file_type: {
+    zh: '文件类型不支持，仅限 JPEG、PNG、WebP 图片（文档另可 PDF），且扩展名须与内容一致',
+    en: 'Unsupported file type: JPEG, PNG or WebP images only (documents may also be PDF), and the name must match the content',
+  },
   pdf_invalid: { zh: 'PDF 文件已损坏或不是真正的 PDF，请重新导出后上传', en: 'The PDF is damaged or not really a PDF: export it again and upload it' },
-  image_invalid: { zh: '图片已损坏或内容与其类型不符，请重新拍摄或选择原图', en: 'The image is damaged or its content does not match its type: take or choose the photo again' },
-  image_too_many_pixels: { zh: '图片像素过多（上限 2500 万像素），请缩小后再上传', en: 'The image has too many pixels (at most 25 megapixels): scale it down first' },
+  image_invalid: {
+    zh: '图片已损坏或内容与其类型不符，请重新拍摄或选择原图',
+    en: 'The image is damaged or its content does not match its type: take or choose the photo again',
+  },
+  image_too_many_pixels: {
+    zh: '图片像素过多（上限 2500 万像素），请缩小后再上传',
+    en: 'The image has too many pixels (at most 25 megapixels): scale it down first',
+  },
   file_too_large: { zh: '文件过大，每个文件不超过 5 MB', en: 'File too large: at most 5 MB per file' },
   too_many_files: { zh: '文件过多，最多 {max} 个', en: 'Too many files: at most {max}' },
   bad_multipart: { zh: '上传内容格式有误', en: 'The multipart upload is malformed' },
@@ -106,7 +121,10 @@ const MESSAGES: Record<string, { zh: string; en: string }> = {
 function fromDomain(err: unknown): HttpError | null {
   if (err instanceof DomainError) {
     const apiCode = typeof err.details?.['apiCode'] === 'string' ? err.details['apiCode'] : null;
-    const status = typeof err.details?.['status'] === 'number' ? err.details['status'] : { NOT_FOUND: 404, INVALID_ARGUMENT: 400, INVALID_TRANSITION: 409, CONFLICT: 409 }[err.code];
+    const status =
+      typeof err.details?.['status'] === 'number'
+        ? err.details['status']
+        : { NOT_FOUND: 404, INVALID_ARGUMENT: 400, INVALID_TRANSITION: 409, CONFLICT: 409 }[err.code];
     const fallback = { NOT_FOUND: 'not_found', INVALID_ARGUMENT: 'invalid_input', INVALID_TRANSITION: 'conflict', CONFLICT: 'conflict' }[err.code];
     const errors = err.details?.['errors'];
     // a refused process migration names each element that cannot move and why

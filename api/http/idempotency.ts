@@ -22,7 +22,11 @@ export interface IdempotencyContext {
  * `resumable`: the handler finds its own half-done work by `keyHash`, so a retry of a request that a crash
  * cut off may run it again (see beginIdempotent).
  */
-export function idempotent(scope: (req: Request) => string, handler: (req: Request, context: IdempotencyContext) => Promise<Reply>, options: { resumable?: boolean } = {}): RequestHandler {
+export function idempotent(
+  scope: (req: Request) => string,
+  handler: (req: Request, context: IdempotencyContext) => Promise<Reply>,
+  options: { resumable?: boolean } = {},
+): RequestHandler {
   return async (req, res) => {
     const key = req.get('idempotency-key');
     if (key === undefined) {
@@ -30,7 +34,8 @@ export function idempotent(scope: (req: Request) => string, handler: (req: Reque
       res.status(reply.status).json(reply.body);
       return;
     }
-    if (!/^[\x21-\x7e]{1,128}$/.test(key)) throw new HttpError(400, 'invalid_input', 'bad Idempotency-Key', { errors: [{ path: 'Idempotency-Key', message: '1-128 visible ASCII characters' }] });
+    if (!/^[\x21-\x7e]{1,128}$/.test(key))
+      throw new HttpError(400, 'invalid_input', 'bad Idempotency-Key', { errors: [{ path: 'Idempotency-Key', message: '1-128 visible ASCII characters' }] });
     const scoped = `${scope(req)}:${key}`;
     const begun = await beginIdempotent(scoped, req.body, options);
     if (begun.replay) {
@@ -57,4 +62,7 @@ export function idempotent(scope: (req: Request) => string, handler: (req: Reque
  * answer (its tracking token). A retry comes from the same address; behind one NAT, callers share it and
  * still need distinct keys (as the header's spec asks of every client: a unique key per request).
  */
-export const anonymousScope = (route: (req: Request) => string) => (req: Request): string => `${route(req)} from ${req.ip ?? 'unknown'}`;
+export const anonymousScope =
+  (route: (req: Request) => string) =>
+  (req: Request): string =>
+    `${route(req)} from ${req.ip ?? 'unknown'}`;

@@ -8,10 +8,14 @@ import type { RequestHandler } from 'express';
  */
 export function optionsFromDocument(paths: Record<string, Record<string, unknown>>): RequestHandler {
   // paths with their own `servers` (Open311, under /open311/v2) are not under /api
-  const routes = Object.entries(paths).filter(([, ops]) => !('servers' in ops)).map(([path, ops]) => ({
-    pattern: new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\\{[^}]+\\\}|\{[^}]+\}/g, '[^/]+')}$`),
-    methods: Object.keys(ops).filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m)).map((m) => m.toUpperCase()),
-  }));
+  const routes = Object.entries(paths)
+    .filter(([, ops]) => !('servers' in ops))
+    .map(([path, ops]) => ({
+      pattern: new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\\{[^}]+\\\}|\{[^}]+\}/g, '[^/]+')}$`),
+      methods: Object.keys(ops)
+        .filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m))
+        .map((m) => m.toUpperCase()),
+    }));
   return (req, res, next) => {
     if (req.method !== 'OPTIONS') return next();
     const methods = new Set(routes.filter((r) => r.pattern.test(req.path)).flatMap((r) => r.methods));

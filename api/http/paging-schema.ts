@@ -13,7 +13,11 @@ export const afterParam: Schema = {
 };
 
 export const keysetPageSize = (defaultSize: number, max = 200): Schema => ({
-  type: 'integer', minimum: 1, maximum: max, default: defaultSize, description: `rows per page (default ${defaultSize}, at most ${max})`,
+  type: 'integer',
+  minimum: 1,
+  maximum: max,
+  default: defaultSize,
+  description: `rows per page (default ${defaultSize}, at most ${max})`,
 });
 
 /** Offset paging parameters kept for compatibility: refused with `after`, and past MAX_OFFSET rows. */
@@ -21,9 +25,16 @@ export const offsetNote = `compatibility paging: only within the first ${MAX_OFF
 
 /** The paging fields of a list answer, besides its items. */
 export const pagingFields: Record<string, Schema> = {
-  next: { type: 'string', nullable: true, description: 'cursor of the following page (send it as `after`); null on the last page. A page may hold fewer rows than asked while `next` is not null' },
+  next: {
+    type: 'string',
+    nullable: true,
+    description: 'cursor of the following page (send it as `after`); null on the last page. A page may hold fewer rows than asked while `next` is not null',
+  },
   total: { type: 'integer', description: `first pages only (no \`after\`): the number of matching rows, counted up to ${COUNT_CAP}` },
-  totalCapped: { type: 'boolean', description: `first pages only: true when \`total\` is a lower bound (more than ${COUNT_CAP} rows, or too many to count) — at least \`total\` rows match` },
+  totalCapped: {
+    type: 'boolean',
+    description: `first pages only: true when \`total\` is a lower bound (more than ${COUNT_CAP} rows, or too many to count) — at least \`total\` rows match`,
+  },
 };
 
 export const pagingErrors = '400: invalid filter (`invalid_input`), malformed cursor (`bad_cursor`), offset paging too deep (`page_too_deep`)';

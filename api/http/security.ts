@@ -11,7 +11,10 @@ const isDataPath = (path: string) => path.startsWith('/api/') || path === '/api'
  * (answers carry personal data).
  */
 const apiHelmet = helmet({
-  contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] } },
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] },
+  },
   crossOriginResourcePolicy: { policy: 'same-origin' },
   strictTransportSecurity: false, // only over HTTPS: see securityHeaders
 });
@@ -27,8 +30,17 @@ function pageHelmet(tileOrigin: string | null): RequestHandler {
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
-        defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: img, fontSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"], workerSrc: ["'self'", 'blob:'], objectSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'self'"],
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: img,
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        workerSrc: ["'self'", 'blob:'],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
       },
     },
     crossOriginResourcePolicy: { policy: 'same-origin' },
@@ -55,7 +67,8 @@ export function tileOrigin(tileUrl: string | undefined | null): string | null {
  * nothing here uses the camera API (a photo comes through a file input), the microphone, payment or USB.
  * Data answers allow nothing. https://www.w3.org/TR/permissions-policy/
  */
-const PAGE_PERMISSIONS = 'geolocation=(self), camera=(), microphone=(), payment=(), usb=(), serial=(), bluetooth=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=(), display-capture=()';
+const PAGE_PERMISSIONS =
+  'geolocation=(self), camera=(), microphone=(), payment=(), usb=(), serial=(), bluetooth=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=(), display-capture=()';
 const DATA_PERMISSIONS = 'geolocation=(), camera=(), microphone=(), payment=(), usb=()';
 /** HSTS is only meaningful, and only sent, over HTTPS (RFC 6797 §7.2: a UA ignores it over plain HTTP, and over HTTP it announces a promise this server may not keep). */
 const HSTS = 'max-age=31536000; includeSubDomains';

@@ -18,14 +18,18 @@ export type Schema = Record<string, unknown>;
 
 /** `property`: the field an additionalProperties or required problem is about (its path is the parent object). */
 const propertyOf = (e: ErrorObject) =>
-  e.keyword === 'additionalProperties' ? (e.params as { additionalProperty?: string }).additionalProperty
-    : e.keyword === 'required' ? (e.params as { missingProperty?: string }).missingProperty : undefined;
+  e.keyword === 'additionalProperties'
+    ? (e.params as { additionalProperty?: string }).additionalProperty
+    : e.keyword === 'required'
+      ? (e.params as { missingProperty?: string }).missingProperty
+      : undefined;
 
-const details = (errors: ErrorObject[] | null | undefined, english: boolean) =>
-  ({ errors: (errors ?? []).slice(0, 20).map((e) => {
+const details = (errors: ErrorObject[] | null | undefined, english: boolean) => ({
+  errors: (errors ?? []).slice(0, 20).map((e) => {
     const property = propertyOf(e);
     return { path: e.instancePath || '/', keyword: e.keyword, message: ajvMessage(e, english), ...(property !== undefined ? { property } : {}) };
-  }) });
+  }),
+});
 
 const compiled = new WeakMap<Schema, ValidateFunction>();
 function compile(ajv: InstanceType<AjvClass>, schema: Schema): ValidateFunction {
@@ -75,7 +79,7 @@ function unusableValue(root: unknown): Unusable | null {
 function unusableCoercion(raw: Record<string, unknown>, coerced: Record<string, unknown>): Unusable | null {
   for (const [name, value] of Object.entries(coerced)) {
     const values = Array.isArray(value) ? value : [value];
-    const sent = Array.isArray(raw[name]) ? raw[name] as unknown[] : [raw[name]];
+    const sent = Array.isArray(raw[name]) ? (raw[name] as unknown[]) : [raw[name]];
     for (const [i, v] of values.entries()) {
       if (typeof v !== 'number' || typeof sent[i] !== 'string') continue;
       if (!/^\s*-?\d+(\.\d+)?([eE][+-]?\d+)?\s*$/.test(sent[i] as string)) return { path: `/${name}`, problem: 'notDecimal' };
@@ -122,4 +126,9 @@ export function validate(schemas: { body?: Schema; query?: Schema; params?: Sche
 }
 
 /** A string that must not be blank or carry control characters (besides newlines and tabs). */
-export const text = (maxLength: number, minLength = 1): Schema => ({ type: 'string', minLength, maxLength, pattern: '^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F]*$' });
+export const text = (maxLength: number, minLength = 1): Schema => ({
+  type: 'string',
+  minLength,
+  maxLength,
+  pattern: '^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F]*$',
+});

@@ -9,8 +9,12 @@ export const open311ClientParams = { type: 'object', required: ['id'], propertie
 export const open311ClientSchema = {
   type: 'object',
   properties: {
-    id: { type: 'integer' }, name: { type: 'string' }, enabled: { type: 'boolean' }, createdBy: { type: 'string', nullable: true },
-    createdAt: { type: 'string', format: 'date-time' }, disabledAt: { type: 'string', format: 'date-time', nullable: true },
+    id: { type: 'integer' },
+    name: { type: 'string' },
+    enabled: { type: 'boolean' },
+    createdBy: { type: 'string', nullable: true },
+    createdAt: { type: 'string', format: 'date-time' },
+    disabledAt: { type: 'string', format: 'date-time', nullable: true },
   },
 };
 

@@ -2,7 +2,14 @@ import express, { Router, type ErrorRequestHandler, type Request, type RequestHa
 import type { Logger } from '../../config/logger.js';
 import { clientForApiKey, type Open311Client } from '../../domain/open311/clients.js';
 import {
-  findOpen311Request, findOpen311Requests, MAX_RANGE_DAYS, MAX_RESULTS, requestIdForToken, submitOpen311Request, type Open311Submission, type RequestFilter,
+  findOpen311Request,
+  findOpen311Requests,
+  MAX_RANGE_DAYS,
+  MAX_RESULTS,
+  requestIdForToken,
+  submitOpen311Request,
+  type Open311Submission,
+  type RequestFilter,
 } from '../../domain/open311/requests.js';
 import { listServices, parseW3cDate, serviceDefinition } from '../../domain/open311/services.js';
 import { DomainError } from '../../domain/shared/errors.js';
@@ -36,7 +43,8 @@ export const open311CommonQuery = { type: 'object', additionalProperties: false,
 const csv = (item: string) => ({ type: 'string', maxLength: 4000, pattern: `^${item}(,${item})*$` });
 const code = '[A-Za-z0-9_.-]{1,32}';
 export const open311ListQuery = {
-  type: 'object', additionalProperties: false,
+  type: 'object',
+  additionalProperties: false,
   properties: {
     ...common,
     service_request_id: csv('[A-Za-z0-9_-]{1,32}'),
@@ -51,7 +59,9 @@ export const open311ListQuery = {
 };
 export const open311FileParams = { type: 'object', required: ['file'], properties: { file: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' } } };
 export const open311PostBody: Schema = {
-  type: 'object', additionalProperties: false, required: ['service_code'],
+  type: 'object',
+  additionalProperties: false,
+  required: ['service_code'],
   properties: {
     ...common,
     service_code: { type: 'string', pattern: `^${code}$` },
@@ -60,7 +70,9 @@ export const open311PostBody: Schema = {
     address_string: text(255),
     address_id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,32}$' },
     attribute: {
-      type: 'object', maxProperties: 50, propertyNames: { pattern: '^[A-Za-z0-9_]{1,64}$' },
+      type: 'object',
+      maxProperties: 50,
+      propertyNames: { pattern: '^[A-Za-z0-9_]{1,64}$' },
       additionalProperties: { anyOf: [text(1000, 0), { type: 'array', maxItems: 50, items: text(1000, 0) }] },
     },
     email: { type: 'string', format: 'email', maxLength: 254 },
@@ -111,7 +123,8 @@ const FIELD = /^attribute\[([^\][]*)\](\[\])?$/;
 const normalizeBody: RequestHandler = (req, _res, next) => {
   const raw: unknown = req.body;
   if (raw === undefined) return next(new HttpError(415, 'open311_media_type'));
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return next(new HttpError(400, 'invalid_input', undefined, { errors: [{ path: '/', message: 'must be an object' }] }));
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    return next(new HttpError(400, 'invalid_input', undefined, { errors: [{ path: '/', message: 'must be an object' }] }));
   const out: Record<string, unknown> = {};
   const attribute: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(withoutEmpty(raw as Record<string, unknown>))) {
@@ -135,7 +148,8 @@ const normalizeBody: RequestHandler = (req, _res, next) => {
  * GeoReport v2 treats an empty optional parameter (`service_code=`, `start_date=&end_date=`, a blank form
  * input) as one not given: dropped from the query and from a form or JSON body before anything reads them.
  */
-const withoutEmpty = (values: Record<string, unknown>) => Object.fromEntries(Object.entries(values).filter(([, v]) => v !== '' && !(Array.isArray(v) && v.every((x) => x === ''))));
+const withoutEmpty = (values: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(values).filter(([, v]) => v !== '' && !(Array.isArray(v) && v.every((x) => x === ''))));
 const emptyMeansAbsent: RequestHandler = (req, _res, next) => {
   Object.defineProperty(req, 'query', { value: withoutEmpty(req.query as Record<string, unknown>), writable: true, configurable: true });
   next();
@@ -158,7 +172,11 @@ function jurisdiction(expected: string | undefined): RequestHandler {
     const inQuery = (req.query as Record<string, unknown>)['jurisdiction_id'];
     // a request naming two jurisdictions is not one we can answer for either
     if (inBody !== undefined && inQuery !== undefined && inBody !== inQuery) {
-      return next(new HttpError(400, 'invalid_input', undefined, { errors: [{ path: 'jurisdiction_id', message: 'the query and the body name different jurisdictions' }] }));
+      return next(
+        new HttpError(400, 'invalid_input', undefined, {
+          errors: [{ path: 'jurisdiction_id', message: 'the query and the body name different jurisdictions' }],
+        }),
+      );
     }
     const given = inBody ?? inQuery;
     if (expected !== undefined && given !== undefined && given !== expected) return next(new HttpError(404, 'open311_jurisdiction'));
@@ -170,7 +188,10 @@ function dateParam(req: Request, name: 'start_date' | 'end_date'): Date | undefi
   const raw = (req.query as Record<string, string | undefined>)[name];
   if (raw === undefined) return undefined;
   const d = parseW3cDate(raw);
-  if (!d) throw new HttpError(400, 'open311_bad_date', undefined, { errors: [{ path: name, message: 'must be a W3C/ISO 8601 date-time with a time zone, e.g. 2026-11-01T00:00:00+08:00' }] });
+  if (!d)
+    throw new HttpError(400, 'open311_bad_date', undefined, {
+      errors: [{ path: name, message: 'must be a W3C/ISO 8601 date-time with a time zone, e.g. 2026-11-01T00:00:00+08:00' }],
+    });
   return d;
 }
 
@@ -180,10 +201,16 @@ function listFilter(req: Request): RequestFilter {
   if (q['service_request_id']) return { ids: [...new Set(q['service_request_id'].split(','))].slice(0, 1000), ...paging };
   const start = dateParam(req, 'start_date');
   const end = dateParam(req, 'end_date');
-  if (start && end && start.getTime() > end.getTime()) throw new HttpError(400, 'open311_bad_date', undefined, { errors: [{ path: 'end_date', message: 'is before start_date' }] });
-  if (start && end && end.getTime() - start.getTime() > MAX_RANGE_DAYS * 86_400_000) throw new HttpError(400, 'open311_bad_date', undefined, { errors: [{ path: 'end_date', message: `the range may not span more than ${MAX_RANGE_DAYS} days` }] });
+  if (start && end && start.getTime() > end.getTime())
+    throw new HttpError(400, 'open311_bad_date', undefined, { errors: [{ path: 'end_date', message: 'is before start_date' }] });
+  if (start && end && end.getTime() - start.getTime() > MAX_RANGE_DAYS * 86_400_000)
+    throw new HttpError(400, 'open311_bad_date', undefined, {
+      errors: [{ path: 'end_date', message: `the range may not span more than ${MAX_RANGE_DAYS} days` }],
+    });
   return {
-    ...paging, ...(start ? { start } : {}), ...(end ? { end } : {}),
+    ...paging,
+    ...(start ? { start } : {}),
+    ...(end ? { end } : {}),
     ...(q['service_code'] ? { serviceCodes: [...new Set(q['service_code'].split(','))] } : {}),
     ...(q['status'] ? { statuses: [...new Set(q['status'].split(','))] as Array<'open' | 'closed'> } : {}),
   };
@@ -203,7 +230,8 @@ function toHttp(raw: unknown): HttpError | null {
   if (path) return path;
   if (raw instanceof DomainError) {
     const apiCode = typeof raw.details?.['apiCode'] === 'string' ? raw.details['apiCode'] : 'invalid_input';
-    const status = typeof raw.details?.['status'] === 'number' ? raw.details['status'] : raw.code === 'NOT_FOUND' ? 404 : raw.code === 'INVALID_ARGUMENT' ? 400 : 409;
+    const status =
+      typeof raw.details?.['status'] === 'number' ? raw.details['status'] : raw.code === 'NOT_FOUND' ? 404 : raw.code === 'INVALID_ARGUMENT' ? 400 : 409;
     return new HttpError(status, apiCode, raw.message, { errors: [{ path: '', message: raw.message }] });
   }
   if (raw instanceof PortError) return raw.code === 'UNAVAILABLE' ? new HttpError(503, 'unavailable') : null;
@@ -238,7 +266,15 @@ const discovery = (url: string) => ({
   changeset: DISCOVERY_CHANGESET,
   contact: '沾益区城市运行管理中心（12345 热线）',
   key_service: '向城市运行管理中心申请 api_key（管理员在 /admin 的开放接口客户端中签发）',
-  endpoints: [{ specification: 'http://wiki.open311.org/GeoReport_v2', url, changeset: DISCOVERY_CHANGESET, type: 'production', formats: ['text/xml', 'application/json'] }],
+  endpoints: [
+    {
+      specification: 'http://wiki.open311.org/GeoReport_v2',
+      url,
+      changeset: DISCOVERY_CHANGESET,
+      type: 'production',
+      formats: ['text/xml', 'application/json'],
+    },
+  ],
 });
 
 const paths = (name: string) => [`/${name}.json`, `/${name}.xml`];
@@ -279,18 +315,34 @@ export function open311Routes(options: Open311Options): Router {
     if (!definition) throw new HttpError(404, 'open311_unknown_service');
     send(res, formatOf(req), 200, 'service_definition', definition);
   });
-  r.post(paths('requests'), rateLimit({ windowMs: 60_000, max: options.perMinute }), ...parseBody, normalizeBody, inJurisdiction, requireApiKey,
-    validate({ body: open311PostBody, query: open311CommonQuery }), async (req, res) => {
-      const { attribute, api_key: _k, jurisdiction_id: _j, ...fields } = req.body as Omit<Open311Submission, 'attributes'> & { attribute?: Record<string, string | string[]>; api_key?: string; jurisdiction_id?: string };
+  r.post(
+    paths('requests'),
+    rateLimit({ windowMs: 60_000, max: options.perMinute }),
+    ...parseBody,
+    normalizeBody,
+    inJurisdiction,
+    requireApiKey,
+    validate({ body: open311PostBody, query: open311CommonQuery }),
+    async (req, res) => {
+      const {
+        attribute,
+        api_key: _k,
+        jurisdiction_id: _j,
+        ...fields
+      } = req.body as Omit<Open311Submission, 'attributes'> & { attribute?: Record<string, string | string[]>; api_key?: string; jurisdiction_id?: string };
       const client = (req as Request & { open311Client?: Open311Client }).open311Client!;
       const submitted = await submitOpen311Request(options.port, client, { ...fields, attributes: attribute ?? {} });
       // the spec returns service_request_id or token: the case is filed at once, so its id; account_id
       // only when the client sent one (the schema's type is a string, never null)
-      send(res, formatOf(req), 201, 'service_requests', [{
-        service_request_id: submitted.service_request_id, service_notice: submitted.service_notice,
-        ...(submitted.account_id != null ? { account_id: submitted.account_id } : {}),
-      }]);
-    });
+      send(res, formatOf(req), 201, 'service_requests', [
+        {
+          service_request_id: submitted.service_request_id,
+          service_notice: submitted.service_notice,
+          ...(submitted.account_id != null ? { account_id: submitted.account_id } : {}),
+        },
+      ]);
+    },
+  );
   r.get(paths('requests'), validate({ query: open311ListQuery }), inJurisdiction, async (req, res) => {
     const { requests, next } = await findOpen311Requests(listFilter(req));
     if (next) res.setHeader('Link', `<${nextPageUrl(req, next)}>; rel="next"`);
@@ -301,14 +353,22 @@ export function open311Routes(options: Open311Options): Router {
     if (!found) throw new HttpError(404, 'open311_unknown_request');
     send(res, formatOf(req), 200, 'service_requests', [found]);
   });
-  r.get('/tokens/:file', fileFormat, validate({ query: open311CommonQuery }), async (req, _res, next) => {
-    if (!/^[A-Za-z0-9_-]{8,64}$/.test(idOf(req))) return next(new HttpError(400, 'invalid_input', undefined, { errors: [{ path: 'token', message: 'must be 8-64 letters, digits, - or _' }] }));
-    next();
-  }, inJurisdiction, async (req, res) => {
-    const found = await requestIdForToken(idOf(req));
-    if (!found) throw new HttpError(404, 'open311_unknown_token');
-    send(res, formatOf(req), 200, 'service_requests', [found]);
-  });
+  r.get(
+    '/tokens/:file',
+    fileFormat,
+    validate({ query: open311CommonQuery }),
+    async (req, _res, next) => {
+      if (!/^[A-Za-z0-9_-]{8,64}$/.test(idOf(req)))
+        return next(new HttpError(400, 'invalid_input', undefined, { errors: [{ path: 'token', message: 'must be 8-64 letters, digits, - or _' }] }));
+      next();
+    },
+    inJurisdiction,
+    async (req, res) => {
+      const found = await requestIdForToken(idOf(req));
+      if (!found) throw new HttpError(404, 'open311_unknown_token');
+      send(res, formatOf(req), 200, 'service_requests', [found]);
+    },
+  );
   r.use((req, _res, next) => next(new HttpError(404, 'not_found', undefined, { errors: [{ path: req.path, message: 'no such resource' }] })));
   r.use(errorsHandler(options.log));
   return r;

@@ -9,7 +9,8 @@ import { afterParam, keysetPageSize, offsetNote } from '../http/paging-schema.js
 import { validate } from '../http/validate.js';
 
 export const taskListQuery = {
-  type: 'object', additionalProperties: false,
+  type: 'object',
+  additionalProperties: false,
   properties: {
     status: { enum: ['created', 'completed', 'cancelled'] },
     unit: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,32}$' },
@@ -26,7 +27,9 @@ export const taskListQuery = {
 };
 export const taskKeyParams = { type: 'object', required: ['key'], properties: { key: { type: 'string', pattern: '^[0-9]{1,20}$' } } };
 export const completeBody = {
-  type: 'object', additionalProperties: false, required: ['data'],
+  type: 'object',
+  additionalProperties: false,
+  required: ['data'],
   properties: { data: { type: 'object' } },
 };
 
@@ -53,11 +56,17 @@ export function taskRoutes(port: WorkflowEngine): Router {
   r.post('/tasks/:key/unclaim', validate({ params: taskKeyParams }), async (req, res) => {
     res.json(await unclaimTask(port, actorOf(req), key(req)));
   });
-  r.post('/tasks/:key/complete', validate({ params: taskKeyParams, body: completeBody }),
-    idempotent((req) => `POST /tasks/${key(req)}/complete:${actorOf(req).userId}`, async (req: Request) => {
-      const data = (req.body as { data: Record<string, unknown> }).data;
-      const done = await completeTask(port, actorOf(req), key(req), data);
-      return { status: 200, body: done };
-    }));
+  r.post(
+    '/tasks/:key/complete',
+    validate({ params: taskKeyParams, body: completeBody }),
+    idempotent(
+      (req) => `POST /tasks/${key(req)}/complete:${actorOf(req).userId}`,
+      async (req: Request) => {
+        const data = (req.body as { data: Record<string, unknown> }).data;
+        const done = await completeTask(port, actorOf(req), key(req), data);
+        return { status: 200, body: done };
+      },
+    ),
+  );
   return r;
 }

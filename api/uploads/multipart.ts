@@ -23,13 +23,21 @@ function mapMulterError(err: unknown, fileField: string, maxFiles: number): unkn
   const tooMany = () => new HttpError(413, 'too_many_files', undefined, { params: { max: maxFiles } });
   if (err instanceof MulterError) {
     switch (err.code) {
-      case 'LIMIT_FILE_SIZE': return new HttpError(413, 'file_too_large', undefined, { field: err.field });
-      case 'LIMIT_FILE_COUNT': return tooMany();
+      case 'LIMIT_FILE_SIZE':
+        return new HttpError(413, 'file_too_large', undefined, { field: err.field });
+      case 'LIMIT_FILE_COUNT':
+        return tooMany();
       case 'LIMIT_UNEXPECTED_FILE':
-        return err.field === fileField ? tooMany() : new HttpError(400, 'invalid_input', undefined, { errors: [{ path: err.field ?? '/', message: `files go in the field "${fileField}"` }] });
-      case 'LIMIT_PART_COUNT': case 'LIMIT_FIELD_COUNT': case 'LIMIT_FIELD_VALUE': case 'LIMIT_FIELD_KEY':
+        return err.field === fileField
+          ? tooMany()
+          : new HttpError(400, 'invalid_input', undefined, { errors: [{ path: err.field ?? '/', message: `files go in the field "${fileField}"` }] });
+      case 'LIMIT_PART_COUNT':
+      case 'LIMIT_FIELD_COUNT':
+      case 'LIMIT_FIELD_VALUE':
+      case 'LIMIT_FIELD_KEY':
         return new HttpError(413, 'payload_too_large', undefined, { reason: err.code });
-      default: return new HttpError(400, 'bad_multipart', undefined, { reason: err.code });
+      default:
+        return new HttpError(400, 'bad_multipart', undefined, { reason: err.code });
     }
   }
   // busboy: no boundary, truncated body, malformed headers
@@ -64,7 +72,8 @@ export function textFieldsAsBody(numberFields: readonly string[]): RequestHandle
     const raw = (req.body ?? {}) as Record<string, unknown>;
     const body: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(raw)) {
-      if (typeof v !== 'string') return next(new HttpError(400, 'invalid_input', undefined, { errors: [{ path: `/${k}`, message: 'a single text value expected' }] }));
+      if (typeof v !== 'string')
+        return next(new HttpError(400, 'invalid_input', undefined, { errors: [{ path: `/${k}`, message: 'a single text value expected' }] }));
       if (v === '') continue;
       body[k] = numberFields.includes(k) && DECIMAL.test(v) ? Number(v) : v;
     }

@@ -2,7 +2,16 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import { requirePlausibleLocation } from '../../domain/intake/plausible-location.js';
 import { type AttachmentKind } from '../../db/vocabulary.js';
 import {
-  attachToCase, attachmentBytes, caseAttachments, checkUploads, findAttachment, publicPhoto, publicPhotos, taskForAttachment, type AttachmentRecord, type CheckedFile,
+  attachToCase,
+  attachmentBytes,
+  caseAttachments,
+  checkUploads,
+  findAttachment,
+  publicPhoto,
+  publicPhotos,
+  taskForAttachment,
+  type AttachmentRecord,
+  type CheckedFile,
 } from '../../domain/attachments/index.js';
 import { readCase } from '../../domain/cases/case-detail.js';
 import { fileCase } from '../../domain/intake/file-case.js';
@@ -19,19 +28,28 @@ import { MAX_PHOTOS, multipartFiles, textFieldsAsBody, uploadedFiles } from './m
 
 export const TASK_ATTACHMENT_KINDS = ['photo_before', 'photo_after', 'document'] as const;
 export const taskAttachmentBody = {
-  type: 'object', additionalProperties: false, required: ['kind'],
+  type: 'object',
+  additionalProperties: false,
+  required: ['kind'],
   properties: { kind: { enum: TASK_ATTACHMENT_KINDS } },
 };
 export const attachmentIdParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[0-9]{1,19}$' } } };
 export const photoParams = {
-  type: 'object', required: ['token', 'attachmentId'],
+  type: 'object',
+  required: ['token', 'attachmentId'],
   properties: { ...tokenParams.properties, attachmentId: { type: 'string', pattern: '^[0-9]{1,19}$' } },
 };
 export const attachmentSchema = {
   type: 'object',
   properties: {
-    id: { type: 'string' }, caseId: { type: 'string' }, kind: { type: 'string' }, fileName: { type: 'string' }, mimeType: { type: 'string' },
-    sizeBytes: { type: 'integer' }, sha256: { type: 'string' }, createdAt: { type: 'string', format: 'date-time' },
+    id: { type: 'string' },
+    caseId: { type: 'string' },
+    kind: { type: 'string' },
+    fileName: { type: 'string' },
+    mimeType: { type: 'string' },
+    sizeBytes: { type: 'integer' },
+    sha256: { type: 'string' },
+    createdAt: { type: 'string', format: 'date-time' },
   },
 };
 
@@ -58,8 +76,14 @@ async function sendAttachment(res: Response, dataDir: string, row: AttachmentRec
 export function publicReportUploadRoutes(port: WorkflowEngine, options: { dataDir: string; limiter: RequestHandler }): Router {
   const r = Router();
   const limiter = options.limiter;
-  r.post('/public/reports', (req, _res, next) => next(req.is('multipart/form-data') ? undefined : 'router'), limiter, refuseStaffSession,
-    multipartFiles('photos', MAX_PHOTOS), textFieldsAsBody(['lat', 'lng']), validate({ body: publicReportBody }),
+  r.post(
+    '/public/reports',
+    (req, _res, next) => next(req.is('multipart/form-data') ? undefined : 'router'),
+    limiter,
+    refuseStaffSession,
+    multipartFiles('photos', MAX_PHOTOS),
+    textFieldsAsBody(['lat', 'lng']),
+    validate({ body: publicReportBody }),
     async (req, _res, next) => {
       const checked = await checkUploads(uploadedFiles(req), 'image');
       (req as Request & { photos?: typeof checked }).photos = checked;
@@ -67,16 +91,25 @@ export function publicReportUploadRoutes(port: WorkflowEngine, options: { dataDi
       (req.body as Record<string, unknown>)['photoSha256'] = checked.map((f) => f.sha256);
       next();
     },
-    idempotent(anonymousScope(() => 'POST /public/reports'), async (req: Request, { keyHash }) => {
-      const { photoSha256: _hashes, ...fields } = req.body as { description: string; photoSha256?: string[] };
-      const photos = (req as Request & { photos?: CheckedFile[] }).photos ?? [];
-      await requirePlausibleLocation((fields as { lat?: number }).lat, (fields as { lng?: number }).lng);
-      const filed = await fileCase(port, { ...fields, channel: 'photo' }, new Date(), { intakeKey: keyHash });
-      const rows = photos.length
-        ? await attachToCase(options.dataDir, filed.caseId, 'photo', photos, { actor: 'public', actorRole: null, uploadedBy: null, dedupKey: `case-photos:${filed.caseId}` })
-        : [];
-      return { status: 201, body: { caseNo: filed.caseNo, status: filed.status, trackingToken: filed.trackingToken, photoIds: rows.map((a) => a.id) } };
-    }));
+    idempotent(
+      anonymousScope(() => 'POST /public/reports'),
+      async (req: Request, { keyHash }) => {
+        const { photoSha256: _hashes, ...fields } = req.body as { description: string; photoSha256?: string[] };
+        const photos = (req as Request & { photos?: CheckedFile[] }).photos ?? [];
+        await requirePlausibleLocation((fields as { lat?: number }).lat, (fields as { lng?: number }).lng);
+        const filed = await fileCase(port, { ...fields, channel: 'photo' }, new Date(), { intakeKey: keyHash });
+        const rows = photos.length
+          ? await attachToCase(options.dataDir, filed.caseId, 'photo', photos, {
+              actor: 'public',
+              actorRole: null,
+              uploadedBy: null,
+              dedupKey: `case-photos:${filed.caseId}`,
+            })
+          : [];
+        return { status: 201, body: { caseNo: filed.caseNo, status: filed.status, trackingToken: filed.trackingToken, photoIds: rows.map((a) => a.id) } };
+      },
+    ),
+  );
   return r;
 }
 
@@ -91,13 +124,18 @@ export function uploadRoutes(options: { dataDir: string }): Router {
     await sendAttachment(res, dataDir, await publicPhoto(String(req.params['token']), String(req.params['attachmentId'])));
   });
 
-  r.post('/tasks/:key/attachments', requireAuth, validate({ params: taskKeyParams }),
+  r.post(
+    '/tasks/:key/attachments',
+    requireAuth,
+    validate({ params: taskKeyParams }),
     async (req, _res, next) => {
       // scope first: a caller who may not complete the task does not get to send us 5 MB
       await taskForAttachment(actorOf(req), String(req.params['key']));
       next();
     },
-    multipartFiles('file', 1), textFieldsAsBody([]), validate({ body: taskAttachmentBody }),
+    multipartFiles('file', 1),
+    textFieldsAsBody([]),
+    validate({ body: taskAttachmentBody }),
     async (req, res) => {
       const actor = actorOf(req);
       const [file] = uploadedFiles(req);
@@ -107,10 +145,14 @@ export function uploadRoutes(options: { dataDir: string }): Router {
       // re-read: the task may have been completed while the file was arriving
       const task = await taskForAttachment(actor, String(req.params['key']));
       const [row] = await attachToCase(dataDir, task.caseId, kind, [checked!], {
-        actor: actor.username, actorRole: actor.role, uploadedBy: actor.userId, detail: { userTaskKey: task.userTaskKey, elementId: task.elementId },
+        actor: actor.username,
+        actorRole: actor.role,
+        uploadedBy: actor.userId,
+        detail: { userTaskKey: task.userTaskKey, elementId: task.elementId },
       });
       res.status(201).json({ id: row!.id, caseId: row!.caseId, kind: row!.kind, fileName: row!.fileName, mimeType: row!.mimeType, sizeBytes: row!.sizeBytes });
-    });
+    },
+  );
 
   r.get('/attachments/:id', requireAuth, validate({ params: attachmentIdParams }), async (req, res) => {
     const row = await findAttachment(String(req.params['id']));
@@ -130,4 +172,3 @@ export function uploadRoutes(options: { dataDir: string }): Router {
   });
   return r;
 }
-

@@ -4,14 +4,22 @@ import type { RequestHandler, Response } from 'express';
 import { pickEncoding } from '../http/accept-encoding.js';
 
 /** The copies build/precompress.ts writes beside a built file, best first. */
-const VARIANTS = [{ encoding: 'br', suffix: '.br' }, { encoding: 'gzip', suffix: '.gz' }] as const;
+const VARIANTS = [
+  { encoding: 'br', suffix: '.br' },
+  { encoding: 'gzip', suffix: '.gz' },
+] as const;
 const ENCODINGS = VARIANTS.map((v) => v.encoding);
 
 /** The types of the files that get copies (build/precompress.ts COMPRESSIBLE); the copy is sent under the original's type. */
 const TYPES: Record<string, string> = {
-  '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.html': 'text/html; charset=utf-8',
-  '.svg': 'image/svg+xml', '.json': 'application/json; charset=utf-8', '.txt': 'text/plain; charset=utf-8',
-  '.bpmn': 'application/xml; charset=utf-8', '.xml': 'application/xml; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.html': 'text/html; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.json': 'application/json; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.bpmn': 'application/xml; charset=utf-8',
+  '.xml': 'application/xml; charset=utf-8',
 };
 
 /** Plain path segments only: anything odd (dots, escapes) is left to express.static, which refuses it properly. */

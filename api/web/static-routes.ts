@@ -44,7 +44,9 @@ export function staticRoutes(options: { root?: string } = {}): Router {
   // browsers ask for /favicon.ico whatever the page says; the icon is an SVG
   r.get('/favicon.ico', (_req, res, next) => {
     res.setHeader('Cache-Control', 'public, max-age=86400');
-    res.type('image/svg+xml').sendFile('favicon.svg', { root }, (err) => { if (err) next(); });
+    res.type('image/svg+xml').sendFile('favicon.svg', { root }, (err) => {
+      if (err) next();
+    });
   });
   r.use(pagesOnly);
   r.use((req, res, next) => {

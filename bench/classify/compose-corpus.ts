@@ -12,24 +12,114 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { TRAIN_PHRASES } from './phrases-train.js';
 
 let seed = 20260513;
-const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 
-const PLACES = ['文昌社区', '九龙社区', '望海社区', '滨江社区', '玉龙社区', '红星社区', '龙华社区', '龙泉社区', '清河社区', '太平社区',
-  '华林社区', '金龙社区', '大营社区', '桃园社区', '云龙社区', '东海社区', '兴源社区', '十里铺社区', '松林社区', '湖滨社区',
-  '白水镇', '盘江镇', '炎方乡', '菱角乡', '播乐乡', '德泽乡', '大坡乡', '西平街道', '花山街道', '龙华街道', '金龙街道',
-  '方城社区', '尖山社区', '王官村', '大德村', '河西村', '龙凤村', '中村村', '热水村', '富冲村', '来远村', '青山村', '五拐村', '黎山村', '赤章村'];
-const NEAR = ['我家楼下', '小区门口', '菜市场旁边', '学校对面', '十字路口', '我们村口', '超市门口', '单元门口', '河边', '老街上', '医院旁边', '火车站附近', '公园里', '桥头', '巷子里'];
+const PLACES = [
+  '文昌社区',
+  '九龙社区',
+  '望海社区',
+  '滨江社区',
+  '玉龙社区',
+  '红星社区',
+  '龙华社区',
+  '龙泉社区',
+  '清河社区',
+  '太平社区',
+  '华林社区',
+  '金龙社区',
+  '大营社区',
+  '桃园社区',
+  '云龙社区',
+  '东海社区',
+  '兴源社区',
+  '十里铺社区',
+  '松林社区',
+  '湖滨社区',
+  '白水镇',
+  '盘江镇',
+  '炎方乡',
+  '菱角乡',
+  '播乐乡',
+  '德泽乡',
+  '大坡乡',
+  '西平街道',
+  '花山街道',
+  '龙华街道',
+  '金龙街道',
+  '方城社区',
+  '尖山社区',
+  '王官村',
+  '大德村',
+  '河西村',
+  '龙凤村',
+  '中村村',
+  '热水村',
+  '富冲村',
+  '来远村',
+  '青山村',
+  '五拐村',
+  '黎山村',
+  '赤章村',
+];
+const NEAR = [
+  '我家楼下',
+  '小区门口',
+  '菜市场旁边',
+  '学校对面',
+  '十字路口',
+  '我们村口',
+  '超市门口',
+  '单元门口',
+  '河边',
+  '老街上',
+  '医院旁边',
+  '火车站附近',
+  '公园里',
+  '桥头',
+  '巷子里',
+];
 const LANDMARKS = ['红星农贸市场', '龙华农贸市场', '沾益火车站', '花山湖', '区人民医院', '第一中学', '白水集贸市场', '工业园区', '中医医院', '第二中学'];
 
 const HOTLINE_HEAD = ['市民来电反映：', '来电人称', '市民反映，', '群众来电：', '来电反映', '12345转办：市民反映'];
-const HOTLINE_TAIL = ['，请相关部门尽快处理。', '，希望尽快解决。', '，已多次反映未果，请核实处理。', '，要求处理。', '。来电人要求回复。', '，存在安全隐患，请处理。'];
-const WECHAT_TAIL = ['，有没有人管管啊', '！！', '，麻烦处理一下谢谢', '，好几天了', '。。。', '，拍了照片你们看', '，太危险了', '', '，咋整', '，赶紧来看看吧'];
+const HOTLINE_TAIL = [
+  '，请相关部门尽快处理。',
+  '，希望尽快解决。',
+  '，已多次反映未果，请核实处理。',
+  '，要求处理。',
+  '。来电人要求回复。',
+  '，存在安全隐患，请处理。',
+];
+const WECHAT_TAIL = [
+  '，有没有人管管啊',
+  '！！',
+  '，麻烦处理一下谢谢',
+  '，好几天了',
+  '。。。',
+  '，拍了照片你们看',
+  '，太危险了',
+  '',
+  '，咋整',
+  '，赶紧来看看吧',
+];
 const GRID_TAIL = ['，已拍照', '，已现场核实', '，需协调处理', '', '，请派单', '，已告知当事人'];
 
 /** Slips people make typing pinyin on a phone (homophones, dropped or doubled characters). */
-const SLIPS: Array<[RegExp, string]> = [[/垃圾/g, '拉圾'], [/已经/g, '以经'], [/在/g, '再'], [/的/g, '滴'], [/噪/g, '燥'], [/现在/g, '现再'],
-  [/井盖/g, '井该'], [/没人/g, '莫人'], [/什么/g, '神马'], [/好几天/g, '好几天了都'], [/这/g, '着'], [/厕所/g, '侧所'], [/漏/g, '露']];
+const SLIPS: Array<[RegExp, string]> = [
+  [/垃圾/g, '拉圾'],
+  [/已经/g, '以经'],
+  [/在/g, '再'],
+  [/的/g, '滴'],
+  [/噪/g, '燥'],
+  [/现在/g, '现再'],
+  [/井盖/g, '井该'],
+  [/没人/g, '莫人'],
+  [/什么/g, '神马'],
+  [/好几天/g, '好几天了都'],
+  [/这/g, '着'],
+  [/厕所/g, '侧所'],
+  [/漏/g, '露'],
+];
 function slip(text: string): string {
   let out = text;
   for (const [from, to] of SLIPS) if (from.test(out) && rand() < 0.35) out = out.replace(from, to);
@@ -66,7 +156,10 @@ for (const [label, phrases] of Object.entries(TRAIN_PHRASES)) {
   }
 }
 // Appended after the templated rows so that the templated rows keep their codes.
-const written = readFileSync(new URL('./examples-written.tsv', import.meta.url), 'utf8').split('\n').slice(1).filter(Boolean);
+const written = readFileSync(new URL('./examples-written.tsv', import.meta.url), 'utf8')
+  .split('\n')
+  .slice(1)
+  .filter(Boolean);
 for (const line of written) {
   const [label, channel, text] = line.split('\t');
   if (!label || !channel || !text) throw new Error(`examples-written.tsv: bad line 「${line}」`);

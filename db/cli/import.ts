@@ -13,8 +13,13 @@ Formats: db/csv-formats.md. Every row is validated first; any problem → nothin
 function filesFromArgs(): ImportFiles {
   const { values } = parseArgs({
     options: {
-      dir: { type: 'string' }, units: { type: 'string' }, grids: { type: 'string' },
-      'event-types': { type: 'string' }, items: { type: 'string' }, 'classify-examples': { type: 'string' }, help: { type: 'boolean' },
+      dir: { type: 'string' },
+      units: { type: 'string' },
+      grids: { type: 'string' },
+      'event-types': { type: 'string' },
+      items: { type: 'string' },
+      'classify-examples': { type: 'string' },
+      help: { type: 'boolean' },
     },
   });
   if (values.help) {

@@ -13,10 +13,15 @@ try {
   const { ms } = await rebuildRollups(db.sql, config.CALENDAR_UTC_OFFSET_MINUTES);
   const counts: Record<string, number> = {};
   for (const table of ROLLUP_TABLES) {
-    const row = await db.sql.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+    const row = await db.sql
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirst();
     counts[table] = Number(row?.n ?? 0);
   }
-  console.log(`rollups rebuilt in ${ms} ms at UTC${config.CALENDAR_UTC_OFFSET_MINUTES >= 0 ? '+' : ''}${config.CALENDAR_UTC_OFFSET_MINUTES / 60} h: ${JSON.stringify(counts)}`);
+  console.log(
+    `rollups rebuilt in ${ms} ms at UTC${config.CALENDAR_UTC_OFFSET_MINUTES >= 0 ? '+' : ''}${config.CALENDAR_UTC_OFFSET_MINUTES / 60} h: ${JSON.stringify(counts)}`,
+  );
   await db.close();
 } catch (err) {
   console.error(err instanceof ConfigError ? err.message : err);

@@ -22,12 +22,24 @@ export interface DemoAccount {
   unit: string | null;
 }
 
-interface DemoUnit { id: number; name: string; shortName: string | null }
+interface DemoUnit {
+  id: number;
+  name: string;
+  shortName: string | null;
+}
 
 /** Finds the unit a demo account belongs to, by kind and a name fragment, so the CSVs stay the only source. */
 async function findUnit(db: Sql, kind: string, nameLike?: string): Promise<DemoUnit | null> {
-  return (await db.selectFrom('units').select(['id', 'name', 'shortName']).where('kind', '=', kind)
-    .$if(!!nameLike, (q) => q.where('name', 'like', `%${nameLike}%`)).orderBy('id', 'asc').limit(1).executeTakeFirst()) ?? null;
+  return (
+    (await db
+      .selectFrom('units')
+      .select(['id', 'name', 'shortName'])
+      .where('kind', '=', kind)
+      .$if(!!nameLike, (q) => q.where('name', 'like', `%${nameLike}%`))
+      .orderBy('id', 'asc')
+      .limit(1)
+      .executeTakeFirst()) ?? null
+  );
 }
 
 const unitById = async (db: Sql, id: number): Promise<DemoUnit | null> =>
@@ -58,14 +70,28 @@ async function createDemoUsers(password: string, db: Sql): Promise<DemoAccount[]
   const passwordHash = await hashPassword(password); // one hash: demo accounts share a password
   const now = new Date();
   for (const p of plan) {
-    const inserted = await db.insertInto('users').values({
-      username: p.username, role: p.role, displayName: p.displayName, unitId: p.unit?.id ?? null,
-      phone: p.phone, passwordHash, active: true, createdAt: now, updatedAt: now,
-    }).executeTakeFirstOrThrow();
+    const inserted = await db
+      .insertInto('users')
+      .values({
+        username: p.username,
+        role: p.role,
+        displayName: p.displayName,
+        unitId: p.unit?.id ?? null,
+        phone: p.phone,
+        passwordHash,
+        active: true,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .executeTakeFirstOrThrow();
     if (p.role === 'grid_worker' && firstGrid) {
       const userId = Number(inserted.insertId);
       const grids = await db.selectFrom('grids').select('id').where('communityId', '=', firstGrid.communityId).execute();
-      if (grids.length) await db.insertInto('user_grids').values(grids.map((g) => ({ userId, gridId: g.id }))).execute();
+      if (grids.length)
+        await db
+          .insertInto('user_grids')
+          .values(grids.map((g) => ({ userId, gridId: g.id })))
+          .execute();
     }
   }
   return plan.map((p) => ({ username: p.username, role: p.role, displayName: p.displayName, unit: p.unit?.name ?? null }));
@@ -78,7 +104,14 @@ export interface DemoLoadResult {
 }
 
 const count = async (db: Sql, table: 'users' | 'units') =>
-  Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 /**
  * Loads the demo district on first start: only into a database without users, so a second
@@ -97,7 +130,12 @@ export async function loadDemoData(sql: Sql, password: string): Promise<DemoLoad
 const DEMO_USERNAMES = ['admin', 'operator', 'clerk', 'dept_leader', 'township', 'community', 'gridworker', 'leader', 'auditor'];
 
 export async function listDemoAccounts(sql: Sql): Promise<DemoAccount[]> {
-  const users = await sql.selectFrom('users as u').leftJoin('units as n', 'n.id', 'u.unitId')
-    .select(['u.username', 'u.role', 'u.displayName', 'n.name as unitName']).where('u.username', 'in', DEMO_USERNAMES).orderBy('u.id', 'asc').execute();
+  const users = await sql
+    .selectFrom('users as u')
+    .leftJoin('units as n', 'n.id', 'u.unitId')
+    .select(['u.username', 'u.role', 'u.displayName', 'n.name as unitName'])
+    .where('u.username', 'in', DEMO_USERNAMES)
+    .orderBy('u.id', 'asc')
+    .execute();
   return users.map((u) => ({ username: u.username, role: u.role as Role, displayName: u.displayName, unit: u.unitName ?? null }));
 }

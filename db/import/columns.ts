@@ -15,8 +15,7 @@ export interface ColumnSpec {
 
 const CODE = /^[A-Za-z0-9_-]{2,32}$/;
 const code = (v: string) => (CODE.test(v) ? null : 'must be 2–32 letters, digits, _ or -');
-const oneOf = (allowed: readonly string[]) => (v: string) =>
-  allowed.includes(v) ? null : `must be one of ${allowed.join(', ')}`;
+const oneOf = (allowed: readonly string[]) => (v: string) => (allowed.includes(v) ? null : `must be one of ${allowed.join(', ')}`);
 const maxLen = (n: number) => (v: string) => ([...v].length <= n ? null : `longer than ${n} characters`);
 const numberIn = (min: number, max: number) => (v: string) => {
   const n = Number(v);

@@ -4,7 +4,14 @@ import type { Sql, Tables } from '../sql/index.js';
 import { tableWritten } from '../sql/table-writes.js';
 import { readCsv, type CsvRow, type ImportProblem } from './csv-file.js';
 import {
-  CLASSIFY_EXAMPLE_COLUMNS, EVENT_TYPE_COLUMNS, GRID_COLUMNS, ITEM_COLUMNS, UNIT_COLUMNS, parseExtraStages, parsePolygon, type ColumnSpec,
+  CLASSIFY_EXAMPLE_COLUMNS,
+  EVENT_TYPE_COLUMNS,
+  GRID_COLUMNS,
+  ITEM_COLUMNS,
+  UNIT_COLUMNS,
+  parseExtraStages,
+  parsePolygon,
+  type ColumnSpec,
 } from './columns.js';
 
 export type { ImportProblem };
@@ -45,7 +52,12 @@ interface Parsed {
 function parseFile(path: string | undefined, specs: ColumnSpec[], problems: ImportProblem[]): Parsed | null {
   if (!path) return null;
   const label = basename(path);
-  const rows = readCsv(path, label, specs.map((s) => s.name), problems);
+  const rows = readCsv(
+    path,
+    label,
+    specs.map((s) => s.name),
+    problems,
+  );
   const seen = new Map<string, number>();
   for (const { row, values } of rows) {
     for (const spec of specs) {
@@ -98,8 +110,14 @@ function checkReferences(
       const township = values['township_code'] ?? '';
       const community = values['community_code'] ?? '';
       refer(files.grids, row, 'township_code', township, units.get(township)?.kind === 'township', 'a known township');
-      refer(files.grids, row, 'community_code', community,
-        units.get(community)?.kind === 'community' && units.get(community)?.parent === township, `a known community of ${township}`);
+      refer(
+        files.grids,
+        row,
+        'community_code',
+        community,
+        units.get(community)?.kind === 'community' && units.get(community)?.parent === township,
+        `a known community of ${township}`,
+      );
     }
   }
   if (files.eventTypes) {
@@ -111,8 +129,18 @@ function checkReferences(
     for (const { row, values } of files.items.rows) {
       const et = values['event_type_code'] ?? '';
       refer(files.items, row, 'event_type_code', et, eventTypeCodes.has(et), 'a known event type');
-      refer(files.items, row, 'responsible_unit_code', values['responsible_unit_code'] ?? '', unitExists(values['responsible_unit_code'] ?? ''), 'a known unit');
-      for (const c of (values['assisting_unit_codes'] ?? '').split('|').map((s) => s.trim()).filter(Boolean)) {
+      refer(
+        files.items,
+        row,
+        'responsible_unit_code',
+        values['responsible_unit_code'] ?? '',
+        unitExists(values['responsible_unit_code'] ?? ''),
+        'a known unit',
+      );
+      for (const c of (values['assisting_unit_codes'] ?? '')
+        .split('|')
+        .map((s) => s.trim())
+        .filter(Boolean)) {
         refer(files.items, row, 'assisting_unit_codes', c, unitExists(c), 'a known unit');
       }
     }
@@ -120,7 +148,14 @@ function checkReferences(
   if (files.classifyExamples) {
     for (const { row, values } of files.classifyExamples.rows) {
       const label = values['label'] ?? '';
-      refer(files.classifyExamples, row, 'label', label, eventTypeCodes.has(label) || isNotDispatchable(label), 'a known event type or NONE-CONSULT, NONE-PRAISE, NONE-VAGUE, NONE-SPAM');
+      refer(
+        files.classifyExamples,
+        row,
+        'label',
+        label,
+        eventTypeCodes.has(label) || isNotDispatchable(label),
+        'a known event type or NONE-CONSULT, NONE-PRAISE, NONE-VAGUE, NONE-SPAM',
+      );
     }
   }
 }
@@ -143,18 +178,30 @@ async function upsertByCode(
   const existing = new Map<string, Record<string, unknown>>();
   for (const row of await db.selectFrom(table).selectAll().execute()) existing.set(String(row.code), row as Record<string, unknown>);
   const now = new Date();
-  const fresh = records.filter((r) => !existing.has(r.code))
+  const fresh = records
+    .filter((r) => !existing.has(r.code))
     .map((r) => ({ ...Object.fromEntries(Object.entries(r).map(([k, v]) => [k, stored(v)])), createdAt: now, updatedAt: now }));
   for (let from = 0; from < fresh.length; from += 200) {
-    await db.insertInto(table).values(fresh.slice(from, from + 200) as never).execute();
+    await db
+      .insertInto(table)
+      .values(fresh.slice(from, from + 200) as never)
+      .execute();
   }
   let updated = 0;
   for (const r of records) {
     const before = existing.get(r.code);
     if (!before) continue;
-    const changed = Object.fromEntries(Object.entries(r).map(([k, v]) => [k, stored(v)]).filter(([k, v]) => !same(before[k as string], v)));
+    const changed = Object.fromEntries(
+      Object.entries(r)
+        .map(([k, v]) => [k, stored(v)])
+        .filter(([k, v]) => !same(before[k as string], v)),
+    );
     if (!Object.keys(changed).length) continue;
-    await db.updateTable(table).set({ ...changed, updatedAt: now } as never).where('code', '=', r.code).execute();
+    await db
+      .updateTable(table)
+      .set({ ...changed, updatedAt: now } as never)
+      .where('code', '=', r.code)
+      .execute();
     updated++;
   }
   if (fresh.length || updated) tableWritten(table as keyof Tables);
@@ -198,12 +245,21 @@ export async function importCsvFiles(sql: Sql, paths: ImportFiles): Promise<Impo
 
     if (files.units) {
       const rows = files.units.rows.map(({ values: v }) => ({
-        code: v['code']!, name: v['name']!, shortName: v['short_name'] || null, kind: v['kind']!,
-        parentId: null, contactPerson: v['contact_person'] || null, contactPhone: v['contact_phone'] || null,
+        code: v['code']!,
+        name: v['name']!,
+        shortName: v['short_name'] || null,
+        kind: v['kind']!,
+        parentId: null,
+        contactPerson: v['contact_person'] || null,
+        contactPhone: v['contact_phone'] || null,
       }));
       // Parents may come later in the file: create every unit first, then link parents.
       const existingParents = new Map((await db.selectFrom('units').select(['code', 'parentId']).execute()).map((u) => [u.code, u.parentId]));
-      summary.units = await upsertByCode(db, 'units', rows.map((r) => ({ ...r, parentId: existingParents.get(r.code) ?? null })));
+      summary.units = await upsertByCode(
+        db,
+        'units',
+        rows.map((r) => ({ ...r, parentId: existingParents.get(r.code) ?? null })),
+      );
       const ids = await idsByCode(db, 'units');
       for (const { values: v } of files.units.rows) {
         const parentId = v['parent_code'] ? ids.get(v['parent_code'])! : null;
@@ -213,40 +269,80 @@ export async function importCsvFiles(sql: Sql, paths: ImportFiles): Promise<Impo
     }
     const unitIds = await idsByCode(db, 'units');
     if (files.grids) {
-      summary.grids = await upsertByCode(db, 'grids', files.grids.rows.map(({ values: v }) => ({
-        code: v['code']!, name: v['name']!,
-        townshipId: unitIds.get(v['township_code']!)!, communityId: unitIds.get(v['community_code']!)!,
-        centroidLng: Number(v['centroid_lng']), centroidLat: Number(v['centroid_lat']),
-        polygon: v['polygon'] ? parsePolygon(v['polygon']) : null, gridKind: v['grid_kind'] || '综合',
-      })));
+      summary.grids = await upsertByCode(
+        db,
+        'grids',
+        files.grids.rows.map(({ values: v }) => ({
+          code: v['code']!,
+          name: v['name']!,
+          townshipId: unitIds.get(v['township_code']!)!,
+          communityId: unitIds.get(v['community_code']!)!,
+          centroidLng: Number(v['centroid_lng']),
+          centroidLat: Number(v['centroid_lat']),
+          polygon: v['polygon'] ? parsePolygon(v['polygon']) : null,
+          gridKind: v['grid_kind'] || '综合',
+        })),
+      );
     }
     if (files.eventTypes) {
-      summary.eventTypes = await upsertByCode(db, 'event_types', files.eventTypes.rows.map(({ values: v }) => ({
-        code: v['code']!, name: v['name']!, kind: v['kind'], major: v['major']!, category: v['category'],
-        filingCondition: v['filing_condition']!, closingCondition: v['closing_condition']!,
-        routingRule: v['routing_rule'], ownerUnitId: unitIds.get(v['owner_unit_code']!)!, clock: v['clock'],
-        acceptLimit: v['accept_limit']!, dispatchLimit: v['dispatch_limit']!, handleLimit: v['handle_limit']!,
-        verifyLimit: v['verify_limit']!, extraStages: v['extra_stages'] ? parseExtraStages(v['extra_stages']) : null,
-        emergency: v['emergency'] === '1',
-        keywords: v['keywords'] ? v['keywords'].split('|').map((k) => k.trim()).filter(Boolean) : null,
-      })));
+      summary.eventTypes = await upsertByCode(
+        db,
+        'event_types',
+        files.eventTypes.rows.map(({ values: v }) => ({
+          code: v['code']!,
+          name: v['name']!,
+          kind: v['kind'],
+          major: v['major']!,
+          category: v['category'],
+          filingCondition: v['filing_condition']!,
+          closingCondition: v['closing_condition']!,
+          routingRule: v['routing_rule'],
+          ownerUnitId: unitIds.get(v['owner_unit_code']!)!,
+          clock: v['clock'],
+          acceptLimit: v['accept_limit']!,
+          dispatchLimit: v['dispatch_limit']!,
+          handleLimit: v['handle_limit']!,
+          verifyLimit: v['verify_limit']!,
+          extraStages: v['extra_stages'] ? parseExtraStages(v['extra_stages']) : null,
+          emergency: v['emergency'] === '1',
+          keywords: v['keywords']
+            ? v['keywords']
+                .split('|')
+                .map((k) => k.trim())
+                .filter(Boolean)
+            : null,
+        })),
+      );
     }
     if (files.items) {
       const eventTypeIds = await idsByCode(db, 'event_types');
-      summary.items = await upsertByCode(db, 'governance_items', files.items.rows.map(({ values: v }) => ({
-        code: v['code']!, name: v['name']!, category: v['category'],
-        eventTypeId: v['event_type_code'] ? eventTypeIds.get(v['event_type_code'])! : null,
-        responsibleUnitId: unitIds.get(v['responsible_unit_code']!)!,
-        assistingUnitCodes: v['assisting_unit_codes'] ? v['assisting_unit_codes'].split('|').map((c) => c.trim()) : null,
-        basis: v['basis'] || null,
-      })));
+      summary.items = await upsertByCode(
+        db,
+        'governance_items',
+        files.items.rows.map(({ values: v }) => ({
+          code: v['code']!,
+          name: v['name']!,
+          category: v['category'],
+          eventTypeId: v['event_type_code'] ? eventTypeIds.get(v['event_type_code'])! : null,
+          responsibleUnitId: unitIds.get(v['responsible_unit_code']!)!,
+          assistingUnitCodes: v['assisting_unit_codes'] ? v['assisting_unit_codes'].split('|').map((c) => c.trim()) : null,
+          basis: v['basis'] || null,
+        })),
+      );
     }
     if (files.classifyExamples) {
-      summary.classifyExamples = await upsertByCode(db, 'classify_examples', files.classifyExamples.rows.map(({ values: v }) => ({
-        code: v['code']!, text: v['text']!, label: v['label']!, channel: v['channel'] || 'other',
-        // caseId is left as it is: an edited or re-imported operator decision keeps the case it came from
-        source: v['source'] || 'admin',
-      })));
+      summary.classifyExamples = await upsertByCode(
+        db,
+        'classify_examples',
+        files.classifyExamples.rows.map(({ values: v }) => ({
+          code: v['code']!,
+          text: v['text']!,
+          label: v['label']!,
+          channel: v['channel'] || 'other',
+          // caseId is left as it is: an edited or re-imported operator decision keeps the case it came from
+          source: v['source'] || 'admin',
+        })),
+      );
     }
   });
   return summary;

@@ -26,11 +26,22 @@ export const up: MigrationFn = async ({ context: db }) => {
     ],
   });
   // the head starts at the last record already written (none on a new database)
-  const { rows } = await sql<{ id: string | number; hash: string; n: string | number }>`SELECT a.id AS id, a.hash AS hash, (SELECT COUNT(*) FROM audit_log) AS n FROM audit_log a ORDER BY a.id DESC LIMIT 1`.execute(db.sql);
+  const { rows } = await sql<{
+    id: string | number;
+    hash: string;
+    n: string | number;
+  }>`SELECT a.id AS id, a.hash AS hash, (SELECT COUNT(*) FROM audit_log) AS n FROM audit_log a ORDER BY a.id DESC LIMIT 1`.execute(db.sql);
   const last = rows[0];
-  await db.sql.insertInto('audit_chain_head').values({
-    id: 1, lastId: last ? String(last.id) : null, lastHash: last ? last.hash : AUDIT_GENESIS_HASH, records: last ? String(last.n) : '0', updatedAt: new Date(),
-  }).execute();
+  await db.sql
+    .insertInto('audit_chain_head')
+    .values({
+      id: 1,
+      lastId: last ? String(last.id) : null,
+      lastHash: last ? last.hash : AUDIT_GENESIS_HASH,
+      records: last ? String(last.n) : '0',
+      updatedAt: new Date(),
+    })
+    .execute();
 };
 
 export const down: MigrationFn = async ({ context: db }) => {
@@ -40,10 +51,6 @@ export const down: MigrationFn = async ({ context: db }) => {
       'DROP INDEX IF EXISTS `audit_log_dedup_key_uq`',
       'ALTER TABLE `audit_log` DROP COLUMN `dedup_key`', // a copy of the table would lose its indexes
     ],
-    mysql: [
-      'DROP TABLE IF EXISTS `audit_chain_head`',
-      'DROP INDEX `audit_log_dedup_key_uq` ON `audit_log`',
-      'ALTER TABLE `audit_log` DROP `dedup_key`',
-    ],
+    mysql: ['DROP TABLE IF EXISTS `audit_chain_head`', 'DROP INDEX `audit_log_dedup_key_uq` ON `audit_log`', 'ALTER TABLE `audit_log` DROP `dedup_key`'],
   });
 };

@@ -30,15 +30,7 @@ export const up: MigrationFn = async ({ context: db }) => {
 
 export const down: MigrationFn = async ({ context: db }) => {
   await db.run({
-    sqlite: [
-      'DROP TABLE IF EXISTS `case_instances`',
-      'DROP TABLE IF EXISTS `idempotency_keys`',
-      'DROP TABLE IF EXISTS `sessions`',
-    ],
-    mysql: [
-      'DROP TABLE IF EXISTS `case_instances`',
-      'DROP TABLE IF EXISTS `idempotency_keys`',
-      'DROP TABLE IF EXISTS `sessions`',
-    ],
+    sqlite: ['DROP TABLE IF EXISTS `case_instances`', 'DROP TABLE IF EXISTS `idempotency_keys`', 'DROP TABLE IF EXISTS `sessions`'],
+    mysql: ['DROP TABLE IF EXISTS `case_instances`', 'DROP TABLE IF EXISTS `idempotency_keys`', 'DROP TABLE IF EXISTS `sessions`'],
   });
 };

@@ -36,15 +36,7 @@ export const up: MigrationFn = async ({ context: db }) => {
 
 export const down: MigrationFn = async ({ context: db }) => {
   await db.run({
-    sqlite: [
-      'DROP TABLE IF EXISTS `camera_events`',
-      'DROP TABLE IF EXISTS `camera_cases`',
-      'DROP TABLE IF EXISTS `camera_devices`',
-    ],
-    mysql: [
-      'DROP TABLE IF EXISTS `camera_events`',
-      'DROP TABLE IF EXISTS `camera_cases`',
-      'DROP TABLE IF EXISTS `camera_devices`',
-    ],
+    sqlite: ['DROP TABLE IF EXISTS `camera_events`', 'DROP TABLE IF EXISTS `camera_cases`', 'DROP TABLE IF EXISTS `camera_devices`'],
+    mysql: ['DROP TABLE IF EXISTS `camera_events`', 'DROP TABLE IF EXISTS `camera_cases`', 'DROP TABLE IF EXISTS `camera_devices`'],
   });
 };

@@ -29,13 +29,7 @@ export const up: MigrationFn = async ({ context: db }) => {
 
 export const down: MigrationFn = async ({ context: db }) => {
   await db.run({
-    sqlite: [
-      'DROP TABLE IF EXISTS `open311_requests`',
-      'DROP TABLE IF EXISTS `open311_clients`',
-    ],
-    mysql: [
-      'DROP TABLE IF EXISTS `open311_requests`',
-      'DROP TABLE IF EXISTS `open311_clients`',
-    ],
+    sqlite: ['DROP TABLE IF EXISTS `open311_requests`', 'DROP TABLE IF EXISTS `open311_clients`'],
+    mysql: ['DROP TABLE IF EXISTS `open311_requests`', 'DROP TABLE IF EXISTS `open311_clients`'],
   });
 };

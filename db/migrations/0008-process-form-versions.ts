@@ -31,15 +31,7 @@ export const up: MigrationFn = async ({ context: db }) => {
 
 export const down: MigrationFn = async ({ context: db }) => {
   await db.run({
-    sqlite: [
-      'DROP TABLE IF EXISTS `form_versions`',
-      'DROP TABLE IF EXISTS `process_drafts`',
-      'DROP TABLE IF EXISTS `process_versions`',
-    ],
-    mysql: [
-      'DROP TABLE IF EXISTS `form_versions`',
-      'DROP TABLE IF EXISTS `process_drafts`',
-      'DROP TABLE IF EXISTS `process_versions`',
-    ],
+    sqlite: ['DROP TABLE IF EXISTS `form_versions`', 'DROP TABLE IF EXISTS `process_drafts`', 'DROP TABLE IF EXISTS `process_versions`'],
+    mysql: ['DROP TABLE IF EXISTS `form_versions`', 'DROP TABLE IF EXISTS `process_drafts`', 'DROP TABLE IF EXISTS `process_versions`'],
   });
 };

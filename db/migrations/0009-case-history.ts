@@ -29,11 +29,7 @@ export const up: MigrationFn = async ({ context: db }) => {
 
 export const down: MigrationFn = async ({ context: db }) => {
   await db.run({
-    sqlite: [
-      'DROP TABLE IF EXISTS `case_events`',
-    ],
-    mysql: [
-      'DROP TABLE IF EXISTS `case_events`',
-    ],
+    sqlite: ['DROP TABLE IF EXISTS `case_events`'],
+    mysql: ['DROP TABLE IF EXISTS `case_events`'],
   });
 };

@@ -7,12 +7,8 @@ import type { MigrationFn } from '../migrator.js';
  */
 export const up: MigrationFn = async ({ context: db }) => {
   await db.run({
-    sqlite: [
-      'ALTER TABLE `grids` ADD `active` TINYINT(1) NOT NULL DEFAULT 1',
-    ],
-    mysql: [
-      'ALTER TABLE `grids` ADD `active` TINYINT(1) NOT NULL DEFAULT true',
-    ],
+    sqlite: ['ALTER TABLE `grids` ADD `active` TINYINT(1) NOT NULL DEFAULT 1'],
+    mysql: ['ALTER TABLE `grids` ADD `active` TINYINT(1) NOT NULL DEFAULT true'],
   });
 };
 

@@ -20,27 +20,41 @@ export const up: MigrationFn = async ({ context: db }) => {
   const rows = await db.sql.selectFrom('evaluations').select(['id', 'metrics']).where('scope', '=', 'category').execute();
   for (const row of rows) {
     let metrics: Record<string, unknown>;
-    try { metrics = JSON.parse(row.metrics ?? '{}') as Record<string, unknown>; } catch { continue; }
+    try {
+      metrics = JSON.parse(row.metrics ?? '{}') as Record<string, unknown>;
+    } catch {
+      continue;
+    }
     const { category, ...rest } = metrics;
     if (typeof category !== 'string') continue;
-    await db.sql.updateTable('evaluations').set({ category: category.slice(0, 16), metrics: JSON.stringify(rest) }).where('id', '=', row.id).execute();
+    await db.sql
+      .updateTable('evaluations')
+      .set({ category: category.slice(0, 16), metrics: JSON.stringify(rest) })
+      .where('id', '=', row.id)
+      .execute();
   }
 };
 
 export const down: MigrationFn = async ({ context: db }) => {
-  const rows = await db.sql.selectFrom('evaluations').select(['id', 'category', 'metrics']).where('scope', '=', 'category').where('category', 'is not', null).execute();
+  const rows = await db.sql
+    .selectFrom('evaluations')
+    .select(['id', 'category', 'metrics'])
+    .where('scope', '=', 'category')
+    .where('category', 'is not', null)
+    .execute();
   for (const row of rows) {
     const metrics = JSON.parse(row.metrics ?? '{}') as Record<string, unknown>;
-    await db.sql.updateTable('evaluations').set({ metrics: JSON.stringify({ category: row.category, ...metrics }) }).where('id', '=', row.id).execute();
+    await db.sql
+      .updateTable('evaluations')
+      .set({ metrics: JSON.stringify({ category: row.category, ...metrics }) })
+      .where('id', '=', row.id)
+      .execute();
   }
   await db.run({
     sqlite: [
       'DROP INDEX IF EXISTS `evaluations_scope_category_period_idx`',
       'ALTER TABLE `evaluations` DROP COLUMN `category`', // a copy of the table would lose its indexes
     ],
-    mysql: [
-      'DROP INDEX `evaluations_scope_category_period_idx` ON `evaluations`',
-      'ALTER TABLE `evaluations` DROP `category`',
-    ],
+    mysql: ['DROP INDEX `evaluations_scope_category_period_idx` ON `evaluations`', 'ALTER TABLE `evaluations` DROP `category`'],
   });
 };

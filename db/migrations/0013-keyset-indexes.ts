@@ -39,9 +39,12 @@ const INDEXES: Array<{ table: string; fields: Array<string | { name: string; ord
 const column = (f: string | { name: string; order: 'DESC' }) => (typeof f === 'string' ? `\`${f}\`` : `\`${f.name}\` ${f.order}`);
 
 async function indexNames(db: MigrationContext, table: string): Promise<Set<string>> {
-  const { rows } = db.dialect === 'sqlite'
-    ? await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ${table}`.execute(db.sql)
-    : await sql<{ name: string }>`SELECT DISTINCT index_name AS name FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = ${table}`.execute(db.sql);
+  const { rows } =
+    db.dialect === 'sqlite'
+      ? await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ${table}`.execute(db.sql)
+      : await sql<{
+          name: string;
+        }>`SELECT DISTINCT index_name AS name FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = ${table}`.execute(db.sql);
   return new Set(rows.map((r) => r.name));
 }
 

@@ -28,11 +28,7 @@ export const up: MigrationFn = async ({ context: db }) => {
 
 export const down: MigrationFn = async ({ context: db }) => {
   await db.run({
-    sqlite: [
-      'DROP TABLE IF EXISTS `audit_checkpoints`',
-    ],
-    mysql: [
-      'DROP TABLE IF EXISTS `audit_checkpoints`',
-    ],
+    sqlite: ['DROP TABLE IF EXISTS `audit_checkpoints`'],
+    mysql: ['DROP TABLE IF EXISTS `audit_checkpoints`'],
   });
 };

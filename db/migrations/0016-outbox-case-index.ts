@@ -7,12 +7,8 @@ import type { MigrationFn } from '../migrator.js';
  */
 export const up: MigrationFn = async ({ context: db }) => {
   await db.run({
-    sqlite: [
-      'CREATE INDEX `notification_outbox_case_idx` ON `notification_outbox` (`case_id`, `id`)',
-    ],
-    mysql: [
-      'ALTER TABLE `notification_outbox` ADD INDEX `notification_outbox_case_idx` (`case_id`, `id`)',
-    ],
+    sqlite: ['CREATE INDEX `notification_outbox_case_idx` ON `notification_outbox` (`case_id`, `id`)'],
+    mysql: ['ALTER TABLE `notification_outbox` ADD INDEX `notification_outbox_case_idx` (`case_id`, `id`)'],
   });
 };
 

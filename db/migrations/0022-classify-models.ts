@@ -20,11 +20,7 @@ export const up: MigrationFn = async ({ context: db }) => {
 
 export const down: MigrationFn = async ({ context: db }) => {
   await db.run({
-    sqlite: [
-      'DROP TABLE IF EXISTS `classify_models`',
-    ],
-    mysql: [
-      'DROP TABLE IF EXISTS `classify_models`',
-    ],
+    sqlite: ['DROP TABLE IF EXISTS `classify_models`'],
+    mysql: ['DROP TABLE IF EXISTS `classify_models`'],
   });
 };

@@ -26,13 +26,7 @@ export const up: MigrationFn = async ({ context: db }) => {
 
 export const down: MigrationFn = async ({ context: db }) => {
   await db.run({
-    sqlite: [
-      'DROP INDEX IF EXISTS `cases_reporter_phone_idx`',
-      'DROP TABLE IF EXISTS `hotline_calls`',
-    ],
-    mysql: [
-      'DROP INDEX `cases_reporter_phone_idx` ON `cases`',
-      'DROP TABLE IF EXISTS `hotline_calls`',
-    ],
+    sqlite: ['DROP INDEX IF EXISTS `cases_reporter_phone_idx`', 'DROP TABLE IF EXISTS `hotline_calls`'],
+    mysql: ['DROP INDEX `cases_reporter_phone_idx` ON `cases`', 'DROP TABLE IF EXISTS `hotline_calls`'],
   });
 };

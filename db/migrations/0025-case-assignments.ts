@@ -20,11 +20,7 @@ export const up: MigrationFn = async ({ context: db }) => {
 
 export const down: MigrationFn = async ({ context: db }) => {
   await db.run({
-    sqlite: [
-      'DROP TABLE IF EXISTS `case_assignments`',
-    ],
-    mysql: [
-      'DROP TABLE IF EXISTS `case_assignments`',
-    ],
+    sqlite: ['DROP TABLE IF EXISTS `case_assignments`'],
+    mysql: ['DROP TABLE IF EXISTS `case_assignments`'],
   });
 };

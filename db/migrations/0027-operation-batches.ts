@@ -22,13 +22,7 @@ export const up: MigrationFn = async ({ context: db }) => {
 
 export const down: MigrationFn = async ({ context: db }) => {
   await db.run({
-    sqlite: [
-      'DROP TABLE IF EXISTS `operation_batch_items`',
-      'DROP TABLE IF EXISTS `operation_batches`',
-    ],
-    mysql: [
-      'DROP TABLE IF EXISTS `operation_batch_items`',
-      'DROP TABLE IF EXISTS `operation_batches`',
-    ],
+    sqlite: ['DROP TABLE IF EXISTS `operation_batch_items`', 'DROP TABLE IF EXISTS `operation_batches`'],
+    mysql: ['DROP TABLE IF EXISTS `operation_batch_items`', 'DROP TABLE IF EXISTS `operation_batches`'],
   });
 };

@@ -1,6 +1,4 @@
-import {
-  DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize,
-} from 'sequelize';
+import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 import { asKey } from './cases.js';
 
 /** A bearer-token session; only the SHA-256 of the token is stored. */
@@ -64,7 +62,13 @@ export class CaseInstance extends Model<InferAttributes<CaseInstance>, InferCrea
     CaseInstance.init(
       {
         processInstanceKey: { type: DataTypes.STRING(32), primaryKey: true },
-        caseId: { type: DataTypes.BIGINT, allowNull: false, get() { return asKey(this.getDataValue('caseId'))!; } },
+        caseId: {
+          type: DataTypes.BIGINT,
+          allowNull: false,
+          get() {
+            return asKey(this.getDataValue('caseId'))!;
+          },
+        },
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
       },

@@ -1,6 +1,4 @@
-import {
-  DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize,
-} from 'sequelize';
+import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 import { type AttachmentKind } from '../vocabulary.js';
 export { type AttachmentKind };
 import { asKey } from './cases.js';
@@ -21,8 +19,21 @@ export class Attachment extends Model<InferAttributes<Attachment>, InferCreation
   static initModel(sequelize: Sequelize): void {
     Attachment.init(
       {
-        id: { type: DataTypes.BIGINT, primaryKey: true, autoIncrement: true, get() { return asKey(this.getDataValue('id')); } },
-        caseId: { type: DataTypes.BIGINT, allowNull: false, get() { return asKey(this.getDataValue('caseId')); } },
+        id: {
+          type: DataTypes.BIGINT,
+          primaryKey: true,
+          autoIncrement: true,
+          get() {
+            return asKey(this.getDataValue('id'));
+          },
+        },
+        caseId: {
+          type: DataTypes.BIGINT,
+          allowNull: false,
+          get() {
+            return asKey(this.getDataValue('caseId'));
+          },
+        },
         kind: { type: DataTypes.STRING(16), allowNull: false },
         fileName: { type: DataTypes.STRING(255), allowNull: false },
         mimeType: { type: DataTypes.STRING(100), allowNull: false },

@@ -1,6 +1,4 @@
-import {
-  DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize,
-} from 'sequelize';
+import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 import { asKey } from './cases.js';
 import { jsonText } from './json-text.js';
 
@@ -24,8 +22,20 @@ export class AuditRecord extends Model<InferAttributes<AuditRecord>, InferCreati
   static initModel(sequelize: Sequelize): void {
     AuditRecord.init(
       {
-        id: { type: DataTypes.BIGINT, primaryKey: true, autoIncrement: true, get() { return asKey(this.getDataValue('id')); } },
-        caseId: { type: DataTypes.BIGINT, get() { return asKey(this.getDataValue('caseId')); } },
+        id: {
+          type: DataTypes.BIGINT,
+          primaryKey: true,
+          autoIncrement: true,
+          get() {
+            return asKey(this.getDataValue('id'));
+          },
+        },
+        caseId: {
+          type: DataTypes.BIGINT,
+          get() {
+            return asKey(this.getDataValue('caseId'));
+          },
+        },
         actor: { type: DataTypes.STRING(64), allowNull: false },
         actorRole: DataTypes.STRING(24),
         action: { type: DataTypes.STRING(64), allowNull: false },

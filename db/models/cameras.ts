@@ -1,6 +1,4 @@
-import {
-  DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize,
-} from 'sequelize';
+import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 import { type CameraEventOutcome } from '../vocabulary.js';
 export { type CameraEventOutcome };
 import { asKey } from './cases.js';
@@ -61,10 +59,23 @@ export class CameraCase extends Model<InferAttributes<CameraCase>, InferCreation
   static initModel(sequelize: Sequelize): void {
     CameraCase.init(
       {
-        id: { type: DataTypes.BIGINT, primaryKey: true, autoIncrement: true, get() { return asKey(this.getDataValue('id')); } },
+        id: {
+          type: DataTypes.BIGINT,
+          primaryKey: true,
+          autoIncrement: true,
+          get() {
+            return asKey(this.getDataValue('id'));
+          },
+        },
         deviceId: { type: DataTypes.INTEGER, allowNull: false },
         eventTypeId: { type: DataTypes.INTEGER, allowNull: false },
-        caseId: { type: DataTypes.BIGINT, allowNull: false, get() { return asKey(this.getDataValue('caseId')); } },
+        caseId: {
+          type: DataTypes.BIGINT,
+          allowNull: false,
+          get() {
+            return asKey(this.getDataValue('caseId'));
+          },
+        },
         repeatCount: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         lastEventAt: { type: DataTypes.DATE, allowNull: false },
         createdAt: DataTypes.DATE,
@@ -91,11 +102,24 @@ export class CameraEvent extends Model<InferAttributes<CameraEvent>, InferCreati
   static initModel(sequelize: Sequelize): void {
     CameraEvent.init(
       {
-        id: { type: DataTypes.BIGINT, primaryKey: true, autoIncrement: true, get() { return asKey(this.getDataValue('id')); } },
+        id: {
+          type: DataTypes.BIGINT,
+          primaryKey: true,
+          autoIncrement: true,
+          get() {
+            return asKey(this.getDataValue('id'));
+          },
+        },
         deviceId: { type: DataTypes.INTEGER, allowNull: false },
         eventId: { type: DataTypes.STRING(64), allowNull: false },
         eventTypeId: { type: DataTypes.INTEGER, allowNull: false },
-        caseId: { type: DataTypes.BIGINT, allowNull: false, get() { return asKey(this.getDataValue('caseId')); } },
+        caseId: {
+          type: DataTypes.BIGINT,
+          allowNull: false,
+          get() {
+            return asKey(this.getDataValue('caseId'));
+          },
+        },
         outcome: { type: DataTypes.STRING(16), allowNull: false },
         confidence: { type: DataTypes.DOUBLE, allowNull: false },
         capturedAt: { type: DataTypes.DATE, allowNull: false },

@@ -1,6 +1,4 @@
-import {
-  DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize,
-} from 'sequelize';
+import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 import { asKey } from './cases.js';
 import { jsonText } from './json-text.js';
 
@@ -24,9 +22,21 @@ export class CaseEvent extends Model<InferAttributes<CaseEvent>, InferCreationAt
   static initModel(sequelize: Sequelize): void {
     CaseEvent.init(
       {
-        id: { type: DataTypes.BIGINT, primaryKey: true, autoIncrement: true, get() { return asKey(this.getDataValue('id')); } },
+        id: {
+          type: DataTypes.BIGINT,
+          primaryKey: true,
+          autoIncrement: true,
+          get() {
+            return asKey(this.getDataValue('id'));
+          },
+        },
         eventKey: { type: DataTypes.STRING(64), allowNull: false, unique: true },
-        caseId: { type: DataTypes.BIGINT, get() { return asKey(this.getDataValue('caseId')); } },
+        caseId: {
+          type: DataTypes.BIGINT,
+          get() {
+            return asKey(this.getDataValue('caseId'));
+          },
+        },
         processInstanceKey: { type: DataTypes.STRING(32), allowNull: false },
         parentInstanceKey: DataTypes.STRING(32),
         elementInstanceKey: DataTypes.STRING(32),

@@ -1,6 +1,4 @@
-import {
-  DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize,
-} from 'sequelize';
+import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 import { CASE_STATUSES, CHANNELS, type CaseStatus, type Channel, type WarningLight } from '../vocabulary.js';
 export { CASE_STATUSES, CHANNELS, type CaseStatus, type Channel, type WarningLight };
 
@@ -55,7 +53,14 @@ export class Case extends Model<InferAttributes<Case>, InferCreationAttributes<C
     const counter = () => ({ type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 });
     Case.init(
       {
-        id: { type: DataTypes.BIGINT, primaryKey: true, autoIncrement: true, get() { return asKey(this.getDataValue('id')); } },
+        id: {
+          type: DataTypes.BIGINT,
+          primaryKey: true,
+          autoIncrement: true,
+          get() {
+            return asKey(this.getDataValue('id'));
+          },
+        },
         caseNo: { type: DataTypes.STRING(32), allowNull: false, unique: true },
         channel: { type: DataTypes.STRING(16), allowNull: false, validate: { isIn: [CHANNELS as unknown as string[]] } },
         reporterName: DataTypes.STRING(64),
@@ -82,7 +87,12 @@ export class Case extends Model<InferAttributes<Case>, InferCreationAttributes<C
         warningLight: { type: DataTypes.STRING(8), allowNull: false, defaultValue: 'green' },
         processInstanceKey: DataTypes.STRING(32),
         processId: DataTypes.STRING(64),
-        mergedIntoId: { type: DataTypes.BIGINT, get() { return asKey(this.getDataValue('mergedIntoId')); } },
+        mergedIntoId: {
+          type: DataTypes.BIGINT,
+          get() {
+            return asKey(this.getDataValue('mergedIntoId'));
+          },
+        },
         duplicateCount: counter(),
         reworkCount: counter(),
         extensionCount: counter(),

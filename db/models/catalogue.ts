@@ -1,6 +1,4 @@
-import {
-  DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize,
-} from 'sequelize';
+import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 import { CATEGORIES, type Category, type Clock, type ExtraStage, type RoutingRule } from '../vocabulary.js';
 export { CATEGORIES, type Category, type Clock, type ExtraStage, type RoutingRule };
 import { jsonText } from './json-text.js';

@@ -1,6 +1,4 @@
-import {
-  DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize,
-} from 'sequelize';
+import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 import { EXAMPLE_CHANNELS, EXAMPLE_SOURCES } from '../vocabulary.js';
 export { EXAMPLE_CHANNELS, EXAMPLE_SOURCES };
 
@@ -25,7 +23,14 @@ export class ClassifyExample extends Model<InferAttributes<ClassifyExample>, Inf
         label: { type: DataTypes.STRING(32), allowNull: false },
         channel: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'other' },
         source: { type: DataTypes.STRING(16), allowNull: false },
-        caseId: { type: DataTypes.BIGINT, allowNull: true, get(this: ClassifyExample) { const v = this.getDataValue('caseId'); return v === null ? null : String(v); } },
+        caseId: {
+          type: DataTypes.BIGINT,
+          allowNull: true,
+          get(this: ClassifyExample) {
+            const v = this.getDataValue('caseId');
+            return v === null ? null : String(v);
+          },
+        },
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
       },

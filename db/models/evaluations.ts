@@ -1,6 +1,4 @@
-import {
-  DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize,
-} from 'sequelize';
+import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 import { type EvaluationMetrics, type EvaluationScope } from '../vocabulary.js';
 export { type EvaluationMetrics, type EvaluationScope };
 import { asKey } from './cases.js';
@@ -27,9 +25,21 @@ export class Evaluation extends Model<InferAttributes<Evaluation>, InferCreation
   static initModel(sequelize: Sequelize): void {
     Evaluation.init(
       {
-        id: { type: DataTypes.BIGINT, primaryKey: true, autoIncrement: true, get() { return asKey(this.getDataValue('id')); } },
+        id: {
+          type: DataTypes.BIGINT,
+          primaryKey: true,
+          autoIncrement: true,
+          get() {
+            return asKey(this.getDataValue('id'));
+          },
+        },
         scope: { type: DataTypes.STRING(16), allowNull: false },
-        caseId: { type: DataTypes.BIGINT, get() { return asKey(this.getDataValue('caseId')); } },
+        caseId: {
+          type: DataTypes.BIGINT,
+          get() {
+            return asKey(this.getDataValue('caseId'));
+          },
+        },
         unitId: DataTypes.INTEGER,
         category: DataTypes.STRING(16),
         periodStart: DataTypes.DATE,

@@ -1,6 +1,4 @@
-import {
-  DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize,
-} from 'sequelize';
+import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 import { type InboxTaskState } from '../vocabulary.js';
 export { type InboxTaskState };
 import { asKey, Case, type WarningLight } from './cases.js';
@@ -36,9 +34,21 @@ export class InboxTask extends Model<InferAttributes<InboxTask>, InferCreationAt
   static initModel(sequelize: Sequelize): void {
     InboxTask.init(
       {
-        id: { type: DataTypes.BIGINT, primaryKey: true, autoIncrement: true, get() { return asKey(this.getDataValue('id')); } },
+        id: {
+          type: DataTypes.BIGINT,
+          primaryKey: true,
+          autoIncrement: true,
+          get() {
+            return asKey(this.getDataValue('id'));
+          },
+        },
         userTaskKey: { type: DataTypes.STRING(32), allowNull: false, unique: true },
-        caseId: { type: DataTypes.BIGINT, get() { return asKey(this.getDataValue('caseId')); } },
+        caseId: {
+          type: DataTypes.BIGINT,
+          get() {
+            return asKey(this.getDataValue('caseId'));
+          },
+        },
         caseCreatedAt: { type: DataTypes.DATE, allowNull: true },
         processInstanceKey: DataTypes.STRING(32),
         elementId: { type: DataTypes.STRING(64), allowNull: false },
@@ -58,7 +68,9 @@ export class InboxTask extends Model<InferAttributes<InboxTask>, InferCreationAt
         updatedAt: DataTypes.DATE,
       },
       {
-        sequelize, tableName: 'inbox_tasks', underscored: true,
+        sequelize,
+        tableName: 'inbox_tasks',
+        underscored: true,
         hooks: {
           // every writer goes through the model (the inbox sync, completions, tests), so the copy is made here once
           async beforeSave(task, options) {

@@ -34,7 +34,37 @@ export { Attachment, AuditRecord, CalendarDay, Case, EventType, Evaluation, Gove
  * Sequelize instance, so a process uses one database at a time (tests re-bind per suite).
  */
 export function initModels(sequelize: Sequelize): void {
-  for (const model of [Unit, Grid, User, UserGrid, EventType, GovernanceItem, Case, Attachment, InboxTask, AuditRecord, Evaluation, OutboxMessage, CalendarDay, Session, IdempotencyRecord, CaseInstance, Open311Client, Open311Request, CameraDevice, CameraCase, CameraEvent, ProcessVersion, ProcessDraft, FormVersion, CaseEvent, ClassifyExample, ClassifyModel, OperationBatch, OperationBatchItem]) {
+  for (const model of [
+    Unit,
+    Grid,
+    User,
+    UserGrid,
+    EventType,
+    GovernanceItem,
+    Case,
+    Attachment,
+    InboxTask,
+    AuditRecord,
+    Evaluation,
+    OutboxMessage,
+    CalendarDay,
+    Session,
+    IdempotencyRecord,
+    CaseInstance,
+    Open311Client,
+    Open311Request,
+    CameraDevice,
+    CameraCase,
+    CameraEvent,
+    ProcessVersion,
+    ProcessDraft,
+    FormVersion,
+    CaseEvent,
+    ClassifyExample,
+    ClassifyModel,
+    OperationBatch,
+    OperationBatchItem,
+  ]) {
     model.initModel(sequelize);
   }
   Unit.belongsTo(Unit, { as: 'parent', foreignKey: 'parentId' });
@@ -67,6 +97,8 @@ function announceWrites(sequelize: Sequelize): void {
   sequelize.addHook('afterDestroy', 'table-writes', ofRow);
   sequelize.addHook('afterBulkUpdate', 'table-writes', (options: WriteOptions) => written(options.model, options));
   sequelize.addHook('afterBulkDestroy', 'table-writes', (options: WriteOptions) => written(options.model, options));
-  sequelize.addHook('afterBulkCreate', 'table-writes', (rows: readonly object[], options: WriteOptions) => written(options.model ?? (rows[0]?.constructor as { tableName?: string } | undefined), options));
+  sequelize.addHook('afterBulkCreate', 'table-writes', (rows: readonly object[], options: WriteOptions) =>
+    written(options.model ?? (rows[0]?.constructor as { tableName?: string } | undefined), options),
+  );
   sequelize.addHook('afterUpsert', 'table-writes', (_result: unknown, options: WriteOptions) => written(options.model, options));
 }

@@ -1,6 +1,4 @@
-import {
-  DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize,
-} from 'sequelize';
+import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 import { asKey } from './cases.js';
 import { jsonText } from './json-text.js';
 
@@ -48,7 +46,13 @@ export class Open311Request extends Model<InferAttributes<Open311Request>, Infer
   static initModel(sequelize: Sequelize): void {
     Open311Request.init(
       {
-        caseId: { type: DataTypes.BIGINT, primaryKey: true, get() { return asKey(this.getDataValue('caseId')) as string; } },
+        caseId: {
+          type: DataTypes.BIGINT,
+          primaryKey: true,
+          get() {
+            return asKey(this.getDataValue('caseId')) as string;
+          },
+        },
         clientId: { type: DataTypes.INTEGER, allowNull: false },
         token: { type: DataTypes.STRING(64), allowNull: false, unique: true },
         mediaUrl: DataTypes.STRING(1000),

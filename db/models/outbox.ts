@@ -1,6 +1,4 @@
-import {
-  DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize,
-} from 'sequelize';
+import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 import { type OutboxStatus } from '../vocabulary.js';
 export { type OutboxStatus };
 import { asKey } from './cases.js';
@@ -29,12 +27,24 @@ export class OutboxMessage extends Model<InferAttributes<OutboxMessage>, InferCr
   static initModel(sequelize: Sequelize): void {
     OutboxMessage.init(
       {
-        id: { type: DataTypes.BIGINT, primaryKey: true, autoIncrement: true, get() { return asKey(this.getDataValue('id')); } },
+        id: {
+          type: DataTypes.BIGINT,
+          primaryKey: true,
+          autoIncrement: true,
+          get() {
+            return asKey(this.getDataValue('id'));
+          },
+        },
         dedupKey: { type: DataTypes.STRING(128), allowNull: false, unique: true },
         kind: { type: DataTypes.STRING(24), allowNull: false },
         channel: { type: DataTypes.STRING(16), allowNull: false },
         recipient: { type: DataTypes.STRING(128), allowNull: false },
-        caseId: { type: DataTypes.BIGINT, get() { return asKey(this.getDataValue('caseId')); } },
+        caseId: {
+          type: DataTypes.BIGINT,
+          get() {
+            return asKey(this.getDataValue('caseId'));
+          },
+        },
         subject: DataTypes.STRING(200),
         body: { type: DataTypes.TEXT, allowNull: false },
         status: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'pending' },

@@ -1,6 +1,4 @@
-import {
-  DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize,
-} from 'sequelize';
+import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 
 /** One deployed version of a BPMN process, with the XML exactly as it was deployed. */
 export class ProcessVersion extends Model<InferAttributes<ProcessVersion>, InferCreationAttributes<ProcessVersion>> {

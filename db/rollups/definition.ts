@@ -42,31 +42,62 @@ export interface Additive {
   when: Expr;
 }
 
-const col = (name: string): Expr => (r) => `${r}.${name}`;
-const orZero = (name: string): Expr => (r) => `COALESCE(${r}.${name}, 0)`;
-const literal = (value: string | number): Expr => () => (typeof value === 'number' ? String(value) : `'${value}'`);
-const flag = (cond: Expr): Expr => (r, sql) => `CASE WHEN ${cond(r, sql)} THEN 1 ELSE 0 END`;
+const col =
+  (name: string): Expr =>
+  (r) =>
+    `${r}.${name}`;
+const orZero =
+  (name: string): Expr =>
+  (r) =>
+    `COALESCE(${r}.${name}, 0)`;
+const literal =
+  (value: string | number): Expr =>
+  () =>
+    typeof value === 'number' ? String(value) : `'${value}'`;
+const flag =
+  (cond: Expr): Expr =>
+  (r, sql) =>
+    `CASE WHEN ${cond(r, sql)} THEN 1 ELSE 0 END`;
 const always: Expr = () => '1 = 1';
 const inList = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
 const OPEN = inList(OPEN_CASE_STATUSES);
 
 /** done at all, and by its deadline when there is one (metrics.ts: `within`) */
-const within = (at: string, due: string): Expr => (r, sql) => `(${r}.${at} IS NOT NULL AND (${r}.${due} IS NULL OR ${sql.atOrBefore(`${r}.${at}`, `${r}.${due}`)}))`;
+const within =
+  (at: string, due: string): Expr =>
+  (r, sql) =>
+    `(${r}.${at} IS NOT NULL AND (${r}.${due} IS NULL OR ${sql.atOrBefore(`${r}.${at}`, `${r}.${due}`)}))`;
 
 /** The light a case carries by itself (催办 yellow; 督办/red), before the clock is asked; '' once it is finished. */
-const standingLight: Expr = (r) => `CASE WHEN ${r}.status NOT IN (${OPEN}) THEN '' WHEN ${r}.escalation_level > 0 OR ${r}.warning_light = 'red' THEN 'red' WHEN ${r}.warning_light = 'yellow' THEN 'yellow' ELSE 'green' END`;
+const standingLight: Expr = (r) =>
+  `CASE WHEN ${r}.status NOT IN (${OPEN}) THEN '' WHEN ${r}.escalation_level > 0 OR ${r}.warning_light = 'red' THEN 'red' WHEN ${r}.warning_light = 'yellow' THEN 'yellow' ELSE 'green' END`;
 
 /** Small tallies shaped for the summary's reads: each a few rows per unit, whatever the history. */
 const tallies: Additive[] = [
   { table: 'case_tally_status', keys: { unit_id: orZero('unit_id'), status: col('status') }, values: { n: literal(1) }, when: always },
-  { table: 'case_tally_category', keys: { unit_id: orZero('unit_id'), category: (r) => `COALESCE(${r}.category, '')` }, values: { n: literal(1) }, when: always },
-  { table: 'case_tally_place', keys: { unit_id: orZero('unit_id'), township_id: orZero('township_id'), light: standingLight }, values: { n: literal(1) }, when: always },
+  {
+    table: 'case_tally_category',
+    keys: { unit_id: orZero('unit_id'), category: (r) => `COALESCE(${r}.category, '')` },
+    values: { n: literal(1) },
+    when: always,
+  },
+  {
+    table: 'case_tally_place',
+    keys: { unit_id: orZero('unit_id'), township_id: orZero('township_id'), light: standingLight },
+    values: { n: literal(1) },
+    when: always,
+  },
 ];
 
 function dayCount(measure: string, dayOf: string, when: Expr, ref: Expr, allUnits: boolean): Additive {
   return {
     table: 'case_day_counts',
-    keys: { day: (r, sql) => sql.localDay(`${r}.${dayOf}`), unit_id: allUnits ? literal(ALL_UNITS) : orZero('unit_id'), measure: literal(measure), ref_id: ref },
+    keys: {
+      day: (r, sql) => sql.localDay(`${r}.${dayOf}`),
+      unit_id: allUnits ? literal(ALL_UNITS) : orZero('unit_id'),
+      measure: literal(measure),
+      ref_id: ref,
+    },
     values: { n: literal(1) },
     when,
   };
@@ -74,7 +105,8 @@ function dayCount(measure: string, dayOf: string, when: Expr, ref: Expr, allUnit
 
 const closed: Expr = (r) => `${r}.status = 'closed' AND ${r}.closed_at IS NOT NULL`;
 /** finished, and finished after the running deadline (open cases past it are counted live) */
-const missed: Expr = (r, sql) => `${r}.status NOT IN (${OPEN}) AND ${r}.closed_at IS NOT NULL AND ${r}.due_at IS NOT NULL AND NOT (${sql.atOrBefore(`${r}.closed_at`, `${r}.due_at`)})`;
+const missed: Expr = (r, sql) =>
+  `${r}.status NOT IN (${OPEN}) AND ${r}.closed_at IS NOT NULL AND ${r}.due_at IS NOT NULL AND NOT (${sql.atOrBefore(`${r}.closed_at`, `${r}.due_at`)})`;
 const hasGrid: Expr = (r) => `${r}.grid_id IS NOT NULL`;
 const hasType: Expr = (r) => `${r}.event_type_id IS NOT NULL`;
 
@@ -89,7 +121,12 @@ const dayCounts: Additive[] = [false, true].flatMap((all) => [
 /** the counters of countCohort (domain/evaluation/metrics.ts), one 0/1 (or count) per case */
 const monthCounts: Additive = {
   table: 'case_month_counts',
-  keys: { month: (r, sql) => sql.localMonth(`${r}.created_at`), unit_id: orZero('unit_id'), township_id: orZero('township_id'), category: (r) => `COALESCE(${r}.category, '')` },
+  keys: {
+    month: (r, sql) => sql.localMonth(`${r}.created_at`),
+    unit_id: orZero('unit_id'),
+    township_id: orZero('township_id'),
+    category: (r) => `COALESCE(${r}.category, '')`,
+  },
   values: {
     reported: literal(1),
     filed: flag((r) => `${r}.accepted_at IS NOT NULL`),
@@ -99,12 +136,17 @@ const monthCounts: Additive = {
     handled_on_time: flag((r, sql) => `${r}.dispatched_at IS NOT NULL AND ${within('handled_at', 'handle_due_at')(r, sql)}`),
     shelved: flag((r) => `${r}.status = 'shelved'`),
     closed: flag((r) => `${r}.status = 'closed'`),
-    closed_on_time: flag((r, sql) => `${r}.status = 'closed' AND ${within('handled_at', 'handle_due_at')(r, sql)} AND ${within('closed_at', 'verify_due_at')(r, sql)}`),
+    closed_on_time: flag(
+      (r, sql) => `${r}.status = 'closed' AND ${within('handled_at', 'handle_due_at')(r, sql)} AND ${within('closed_at', 'verify_due_at')(r, sql)}`,
+    ),
     reworked: flag((r) => `${r}.rework_count > 0`),
     rework_times: col('rework_count'),
     extended: flag((r) => `${r}.extension_count > 0`),
     returned: flag((r) => `${r}.return_count > 0`),
-    responded: flag((r) => `${r}.dispatched_at IS NOT NULL AND ${r}.return_count = 0 AND (${r}.handled_at IS NOT NULL OR ${r}.status IN ('handling', 'verifying', 'closed', 'shelved'))`),
+    responded: flag(
+      (r) =>
+        `${r}.dispatched_at IS NOT NULL AND ${r}.return_count = 0 AND (${r}.handled_at IS NOT NULL OR ${r}.status IN ('handling', 'verifying', 'closed', 'shelved'))`,
+    ),
     rated: flag((r) => `${r}.satisfaction IS NOT NULL`),
     resolved: flag((r) => `${r}.satisfaction IN ('satisfied', 'basic')`),
     satisfied: flag((r) => `${r}.satisfaction = 'satisfied'`),
@@ -115,15 +157,48 @@ const monthCounts: Additive = {
 export const ADDITIVE_ROLLUPS: readonly Additive[] = [...tallies, ...dayCounts, monthCounts];
 
 /** `open_cases` columns, copied from the `cases` column of the same name (`case_id` from `id`). */
-export const OPEN_CASE_COLUMNS = ['case_no', 'status', 'category', 'unit_id', 'township_id', 'grid_id', 'due_at', 'warning_light', 'escalation_level', 'lat', 'lng', 'created_at'] as const;
+export const OPEN_CASE_COLUMNS = [
+  'case_no',
+  'status',
+  'category',
+  'unit_id',
+  'township_id',
+  'grid_id',
+  'due_at',
+  'warning_light',
+  'escalation_level',
+  'lat',
+  'lng',
+  'created_at',
+] as const;
 export const isOpenCase: Expr = (r) => `${r}.status IN (${OPEN})`;
 
 /** The cases columns any rollup reads: an UPDATE that changes none of them leaves the rollups alone. */
 export const WATCHED_COLUMNS = [
-  'unit_id', 'township_id', 'category', 'status', 'created_at', 'closed_at', 'due_at', 'grid_id', 'event_type_id',
-  'accepted_at', 'dispatched_at', 'dispatch_due_at', 'handled_at', 'handle_due_at', 'verify_due_at',
-  'rework_count', 'extension_count', 'return_count', 'satisfaction',
-  'case_no', 'warning_light', 'escalation_level', 'lat', 'lng',
+  'unit_id',
+  'township_id',
+  'category',
+  'status',
+  'created_at',
+  'closed_at',
+  'due_at',
+  'grid_id',
+  'event_type_id',
+  'accepted_at',
+  'dispatched_at',
+  'dispatch_due_at',
+  'handled_at',
+  'handle_due_at',
+  'verify_due_at',
+  'rework_count',
+  'extension_count',
+  'return_count',
+  'satisfaction',
+  'case_no',
+  'warning_light',
+  'escalation_level',
+  'lat',
+  'lng',
 ] as const;
 
 /** The tables the rollups are kept in (all of them emptied by a rebuild). */

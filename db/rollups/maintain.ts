@@ -10,7 +10,10 @@ import { TRIGGER_NAMES, createTriggers, rebuildStatements } from './statements.j
  * version are recorded in `rollup_state`; a start with another offset or version rebuilds.
  */
 
-export interface RollupState { version: number; offsetMinutes: number }
+export interface RollupState {
+  version: number;
+  offsetMinutes: number;
+}
 
 const run = (db: Sql, statement: string) => sql.raw(statement).execute(db);
 
@@ -24,7 +27,13 @@ export async function readRollupState(db: Sql): Promise<RollupState | null> {
 
 async function writeState(db: Sql, state: RollupState): Promise<void> {
   await db.deleteFrom('rollup_state').execute();
-  await db.insertInto('rollup_state').values([{ name: 'version', value: String(state.version) }, { name: 'offset_minutes', value: String(state.offsetMinutes) }]).execute();
+  await db
+    .insertInto('rollup_state')
+    .values([
+      { name: 'version', value: String(state.version) },
+      { name: 'offset_minutes', value: String(state.offsetMinutes) },
+    ])
+    .execute();
 }
 
 async function dropTriggers(db: Sql): Promise<void> {

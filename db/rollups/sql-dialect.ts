@@ -22,7 +22,8 @@ export interface RollupSql {
 const signed = (minutes: number) => `${minutes >= 0 ? '+' : '-'}${Math.abs(minutes)} minutes`;
 
 export function rollupSql(dialect: Dialect, offsetMinutes: number): RollupSql {
-  if (!Number.isInteger(offsetMinutes) || Math.abs(offsetMinutes) > 14 * 60) throw new Error(`offset must be whole minutes within ±14 h (got ${offsetMinutes})`);
+  if (!Number.isInteger(offsetMinutes) || Math.abs(offsetMinutes) > 14 * 60)
+    throw new Error(`offset must be whole minutes within ±14 h (got ${offsetMinutes})`);
   if (dialect === 'sqlite') {
     return {
       dialect,

@@ -64,5 +64,8 @@ export function rebuildStatements(sql: RollupSql): string[] {
     const selected = [...keys.map((k) => x.keys[k]!('c', sql)), ...values.map((v) => `SUM(${x.values[v]!('c', sql)})`)];
     return `INSERT INTO ${x.table} (${[...keys, ...values].join(', ')}) SELECT ${selected.join(', ')} FROM cases c WHERE ${x.when('c', sql)} GROUP BY ${keys.map((_, i) => i + 1).join(', ')} ${sql.addOnConflict(keys, values)}`;
   });
-  return [...additive, `INSERT INTO open_cases (case_id, ${OPEN_CASE_COLUMNS.join(', ')}) SELECT c.id, ${OPEN_CASE_COLUMNS.map((k) => `c.${k}`).join(', ')} FROM cases c WHERE ${isOpenCase('c', sql)}`];
+  return [
+    ...additive,
+    `INSERT INTO open_cases (case_id, ${OPEN_CASE_COLUMNS.join(', ')}) SELECT c.id, ${OPEN_CASE_COLUMNS.map((k) => `c.${k}`).join(', ')} FROM cases c WHERE ${isOpenCase('c', sql)}`,
+  ];
 }

@@ -32,14 +32,19 @@ function tablesOf(node: RootOperationNode): string[] {
       for (const f of from?.froms ?? []) names.push(tableName(f));
       break;
     }
-    case 'InsertQueryNode': names.push(tableName(n.into as OperationNode)); break;
-    case 'UpdateQueryNode': names.push(tableName(n.table as OperationNode)); break;
+    case 'InsertQueryNode':
+      names.push(tableName(n.into as OperationNode));
+      break;
+    case 'UpdateQueryNode':
+      names.push(tableName(n.table as OperationNode));
+      break;
     case 'DeleteQueryNode': {
       const from = n.from as { froms: OperationNode[] } | undefined;
       for (const f of from?.froms ?? []) names.push(tableName(f));
       break;
     }
-    default: return [];
+    default:
+      return [];
   }
   for (const join of (n.joins as Array<{ table: OperationNode }> | undefined) ?? []) names.push(tableName(join.table));
   return names.filter((t): t is string => t !== undefined);
@@ -52,4 +57,3 @@ function computeKinds(node: RootOperationNode): Kinds {
   for (const table of [...tables].reverse()) Object.assign(kinds, COLUMN_KINDS[table]);
   return kinds;
 }
-

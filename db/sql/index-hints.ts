@@ -1,4 +1,15 @@
-import { AliasNode, RawNode, SelectQueryNode, TableNode, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely';
+import {
+  AliasNode,
+  RawNode,
+  SelectQueryNode,
+  TableNode,
+  type KyselyPlugin,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  type QueryResult,
+  type RootOperationNode,
+  type UnknownRow,
+} from 'kysely';
 import type { Dialect } from './values.js';
 
 /**
@@ -30,6 +41,7 @@ class ForceIndex implements KyselyPlugin {
     return { ...node, from: { ...node.from, froms: [hinted, ...rest] } } as SelectQueryNode;
   }
 
-  async transformResult({ result }: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> { return result; }
+  async transformResult({ result }: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    return result;
+  }
 }
-

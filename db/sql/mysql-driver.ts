@@ -1,7 +1,17 @@
 import { createPool } from 'mysql2';
 import {
-  CamelCasePlugin, CompiledQuery, Kysely, MysqlAdapter, MysqlDriver, MysqlIntrospector, MysqlQueryCompiler,
-  type DatabaseConnection, type Dialect as KyselyDialect, type Driver, type QueryResult, type TransactionSettings,
+  CamelCasePlugin,
+  CompiledQuery,
+  Kysely,
+  MysqlAdapter,
+  MysqlDriver,
+  MysqlIntrospector,
+  MysqlQueryCompiler,
+  type DatabaseConnection,
+  type Dialect as KyselyDialect,
+  type Driver,
+  type QueryResult,
+  type TransactionSettings,
 } from 'kysely';
 import { kindsOf } from './column-kinds.js';
 import type { Tables } from './schema.js';
@@ -37,7 +47,9 @@ class ConvertingDriver implements Driver {
   private readonly wrapped = new WeakMap<DatabaseConnection, ConvertingConnection>();
   constructor(private readonly inner: MysqlDriver) {}
 
-  init(): Promise<void> { return this.inner.init(); }
+  init(): Promise<void> {
+    return this.inner.init();
+  }
   async acquireConnection(): Promise<DatabaseConnection> {
     const inner = await this.inner.acquireConnection();
     let c = this.wrapped.get(inner);
@@ -45,21 +57,41 @@ class ConvertingDriver implements Driver {
     return c;
   }
   private innerOf = (c: DatabaseConnection) => (c as ConvertingConnection).inner as never;
-  beginTransaction(c: DatabaseConnection, settings: TransactionSettings): Promise<void> { return this.inner.beginTransaction(this.innerOf(c), settings); }
-  commitTransaction(c: DatabaseConnection): Promise<void> { return this.inner.commitTransaction(this.innerOf(c)); }
-  rollbackTransaction(c: DatabaseConnection): Promise<void> { return this.inner.rollbackTransaction(this.innerOf(c)); }
-  savepoint(c: DatabaseConnection, name: string, compile: Parameters<NonNullable<Driver['savepoint']>>[2]): Promise<void> { return this.inner.savepoint(this.innerOf(c), name, compile); }
-  rollbackToSavepoint(c: DatabaseConnection, name: string, compile: Parameters<NonNullable<Driver['savepoint']>>[2]): Promise<void> { return this.inner.rollbackToSavepoint(this.innerOf(c), name, compile); }
-  releaseSavepoint(c: DatabaseConnection, name: string, compile: Parameters<NonNullable<Driver['savepoint']>>[2]): Promise<void> { return this.inner.releaseSavepoint(this.innerOf(c), name, compile); }
-  releaseConnection(c: DatabaseConnection): Promise<void> { return this.inner.releaseConnection(this.innerOf(c)); }
-  destroy(): Promise<void> { return this.inner.destroy(); }
+  beginTransaction(c: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    return this.inner.beginTransaction(this.innerOf(c), settings);
+  }
+  commitTransaction(c: DatabaseConnection): Promise<void> {
+    return this.inner.commitTransaction(this.innerOf(c));
+  }
+  rollbackTransaction(c: DatabaseConnection): Promise<void> {
+    return this.inner.rollbackTransaction(this.innerOf(c));
+  }
+  savepoint(c: DatabaseConnection, name: string, compile: Parameters<NonNullable<Driver['savepoint']>>[2]): Promise<void> {
+    return this.inner.savepoint(this.innerOf(c), name, compile);
+  }
+  rollbackToSavepoint(c: DatabaseConnection, name: string, compile: Parameters<NonNullable<Driver['savepoint']>>[2]): Promise<void> {
+    return this.inner.rollbackToSavepoint(this.innerOf(c), name, compile);
+  }
+  releaseSavepoint(c: DatabaseConnection, name: string, compile: Parameters<NonNullable<Driver['savepoint']>>[2]): Promise<void> {
+    return this.inner.releaseSavepoint(this.innerOf(c), name, compile);
+  }
+  releaseConnection(c: DatabaseConnection): Promise<void> {
+    return this.inner.releaseConnection(this.innerOf(c));
+  }
+  destroy(): Promise<void> {
+    return this.inner.destroy();
+  }
 }
 
 /** The application's SQL on the MySQL/MariaDB database of `url` (`mysql://` or `mariadb://`). */
 export function mysqlSql(url: string, connections = 10): Kysely<Tables> {
   const pool = createPool({
-    uri: url.replace(/^mariadb:/, 'mysql:'), timezone: 'Z', charset: 'utf8mb4_unicode_ci',
-    supportBigNumbers: true, bigNumberStrings: true, connectionLimit: connections,
+    uri: url.replace(/^mariadb:/, 'mysql:'),
+    timezone: 'Z',
+    charset: 'utf8mb4_unicode_ci',
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    connectionLimit: connections,
   });
   const dialect: KyselyDialect = {
     createAdapter: () => new MysqlAdapter(),

@@ -1,6 +1,18 @@
 import {
-  CamelCasePlugin, CompiledQuery, Kysely, MysqlAdapter, MysqlIntrospector, MysqlQueryCompiler, SqliteAdapter, SqliteIntrospector,
-  SqliteQueryCompiler, type DatabaseConnection, type Dialect as KyselyDialect, type Driver, type QueryResult, type TransactionSettings,
+  CamelCasePlugin,
+  CompiledQuery,
+  Kysely,
+  MysqlAdapter,
+  MysqlIntrospector,
+  MysqlQueryCompiler,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+  type DatabaseConnection,
+  type Dialect as KyselyDialect,
+  type Driver,
+  type QueryResult,
+  type TransactionSettings,
 } from 'kysely';
 import { QueryTypes, Transaction as SequelizeTransaction, type Sequelize } from 'sequelize';
 import { kindsOf } from './column-kinds.js';
@@ -18,17 +30,25 @@ import { convertRow, toParameter, type Dialect } from './values.js';
 
 /** `$1`, `$2` …: the placeholders Sequelize's `bind` takes on both dialects (prepared once per text) */
 class NumberedSqliteCompiler extends SqliteQueryCompiler {
-  protected override getCurrentParameterPlaceholder(): string { return `$${this.numParameters}`; }
+  protected override getCurrentParameterPlaceholder(): string {
+    return `$${this.numParameters}`;
+  }
 }
 class NumberedMysqlCompiler extends MysqlQueryCompiler {
-  protected override getCurrentParameterPlaceholder(): string { return `$${this.numParameters}`; }
+  protected override getCurrentParameterPlaceholder(): string {
+    return `$${this.numParameters}`;
+  }
 }
 
 const RETURNS_ROWS = /^\s*(SELECT|WITH|PRAGMA|SHOW|EXPLAIN|VALUES)\b/i;
 const VERB = /^\s*(INSERT|REPLACE|UPDATE|DELETE)\b/i;
 
 class BridgeConnection implements DatabaseConnection {
-  constructor(private readonly sequelize: Sequelize, private readonly dialect: Dialect, public transaction: SequelizeTransaction | null) {}
+  constructor(
+    private readonly sequelize: Sequelize,
+    private readonly dialect: Dialect,
+    public transaction: SequelizeTransaction | null,
+  ) {}
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     const bind = compiled.parameters.map((p) => toParameter(this.dialect, p));
@@ -40,11 +60,21 @@ class BridgeConnection implements DatabaseConnection {
       const kinds = kindsOf(node);
       return { rows: rows.map((row) => convertRow(row, kinds) as R) };
     }
-    const verb = node.kind === 'InsertQueryNode' ? 'INSERT' : node.kind === 'UpdateQueryNode' ? 'UPDATE' : node.kind === 'DeleteQueryNode' ? 'DELETE'
-      : VERB.exec(compiled.sql)?.[1]?.toUpperCase();
+    const verb =
+      node.kind === 'InsertQueryNode'
+        ? 'INSERT'
+        : node.kind === 'UpdateQueryNode'
+          ? 'UPDATE'
+          : node.kind === 'DeleteQueryNode'
+            ? 'DELETE'
+            : VERB.exec(compiled.sql)?.[1]?.toUpperCase();
     if (verb === 'INSERT' || verb === 'REPLACE') {
       const [insertId, affected] = await this.sequelize.query(compiled.sql, { ...options, type: QueryTypes.INSERT });
-      return { rows: [], insertId: insertId === undefined || insertId === null ? undefined : BigInt(insertId as number | string), numAffectedRows: BigInt(Number(affected ?? 0)) };
+      return {
+        rows: [],
+        insertId: insertId === undefined || insertId === null ? undefined : BigInt(insertId as number | string),
+        numAffectedRows: BigInt(Number(affected ?? 0)),
+      };
     }
     if (verb === 'UPDATE') {
       const [, affected] = await this.sequelize.query(compiled.sql, { ...options, type: QueryTypes.UPDATE });
@@ -73,10 +103,16 @@ const ISOLATION: Record<string, string> = {
 };
 
 class BridgeDriver implements Driver {
-  constructor(private readonly sequelize: Sequelize, private readonly dialect: Dialect, private readonly outer: SequelizeTransaction | null) {}
+  constructor(
+    private readonly sequelize: Sequelize,
+    private readonly dialect: Dialect,
+    private readonly outer: SequelizeTransaction | null,
+  ) {}
 
   async init(): Promise<void> {}
-  async acquireConnection(): Promise<DatabaseConnection> { return new BridgeConnection(this.sequelize, this.dialect, this.outer); }
+  async acquireConnection(): Promise<DatabaseConnection> {
+    return new BridgeConnection(this.sequelize, this.dialect, this.outer);
+  }
 
   async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
     // one transaction at a time per connection: inside the model code's transaction, use that one
@@ -100,9 +136,15 @@ class BridgeDriver implements Driver {
     await t?.rollback();
   }
 
-  async savepoint(connection: DatabaseConnection, name: string): Promise<void> { await this.raw(connection, `SAVEPOINT ${name}`); }
-  async rollbackToSavepoint(connection: DatabaseConnection, name: string): Promise<void> { await this.raw(connection, `ROLLBACK TO SAVEPOINT ${name}`); }
-  async releaseSavepoint(connection: DatabaseConnection, name: string): Promise<void> { await this.raw(connection, `RELEASE SAVEPOINT ${name}`); }
+  async savepoint(connection: DatabaseConnection, name: string): Promise<void> {
+    await this.raw(connection, `SAVEPOINT ${name}`);
+  }
+  async rollbackToSavepoint(connection: DatabaseConnection, name: string): Promise<void> {
+    await this.raw(connection, `ROLLBACK TO SAVEPOINT ${name}`);
+  }
+  async releaseSavepoint(connection: DatabaseConnection, name: string): Promise<void> {
+    await this.raw(connection, `RELEASE SAVEPOINT ${name}`);
+  }
 
   private async raw(connection: DatabaseConnection, text: string): Promise<void> {
     await this.sequelize.query(text, { transaction: (connection as BridgeConnection).transaction, type: QueryTypes.RAW });

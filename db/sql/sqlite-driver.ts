@@ -1,7 +1,15 @@
 import Database, { type Statement } from 'better-sqlite3';
 import {
-  CamelCasePlugin, CompiledQuery, Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler,
-  type DatabaseConnection, type Dialect as KyselyDialect, type Driver, type QueryResult,
+  CamelCasePlugin,
+  CompiledQuery,
+  Kysely,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+  type DatabaseConnection,
+  type Dialect as KyselyDialect,
+  type Driver,
+  type QueryResult,
 } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -71,7 +79,11 @@ class SqliteConnection implements DatabaseConnection {
   /** set while this connection holds a transaction: its statements go to the writer */
   endTurn: (() => void) | null = null;
 
-  constructor(private readonly writer: Handle, private readonly reader: Handle | null, private readonly turn: WriterTurn) {}
+  constructor(
+    private readonly writer: Handle,
+    private readonly reader: Handle | null,
+    private readonly turn: WriterTurn,
+  ) {}
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     const params = compiled.parameters.map((p) => toParameter('sqlite', p));
@@ -170,9 +182,15 @@ class SqliteDriver implements Driver {
     }
   }
 
-  async savepoint(connection: DatabaseConnection, name: string): Promise<void> { (connection as SqliteConnection).exec(`SAVEPOINT ${name}`); }
-  async rollbackToSavepoint(connection: DatabaseConnection, name: string): Promise<void> { (connection as SqliteConnection).exec(`ROLLBACK TO SAVEPOINT ${name}`); }
-  async releaseSavepoint(connection: DatabaseConnection, name: string): Promise<void> { (connection as SqliteConnection).exec(`RELEASE SAVEPOINT ${name}`); }
+  async savepoint(connection: DatabaseConnection, name: string): Promise<void> {
+    (connection as SqliteConnection).exec(`SAVEPOINT ${name}`);
+  }
+  async rollbackToSavepoint(connection: DatabaseConnection, name: string): Promise<void> {
+    (connection as SqliteConnection).exec(`ROLLBACK TO SAVEPOINT ${name}`);
+  }
+  async releaseSavepoint(connection: DatabaseConnection, name: string): Promise<void> {
+    (connection as SqliteConnection).exec(`RELEASE SAVEPOINT ${name}`);
+  }
 
   async releaseConnection(): Promise<void> {}
 

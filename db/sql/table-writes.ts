@@ -21,7 +21,9 @@ export function onTableWrites(tables: ReadonlyArray<keyof Tables>, changed: List
 export function tableWritten(table: keyof Tables, transaction?: Transaction | null): void {
   const set = listeners.get(table);
   if (!set?.size) return;
-  const fire = () => { for (const listener of set) listener(); };
+  const fire = () => {
+    for (const listener of set) listener();
+  };
   fire();
   transaction?.afterCommit(fire);
 }

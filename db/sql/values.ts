@@ -43,9 +43,12 @@ export function toDate(value: unknown): Date | null {
 function convert(kind: ColumnKind, value: unknown): unknown {
   if (value === null || value === undefined) return null;
   switch (kind) {
-    case 'date': return toDate(value);
-    case 'boolean': return value === true || value === 1 || value === '1' || (typeof value === 'bigint' && value === 1n);
-    case 'bigint': return typeof value === 'string' ? value : String(value);
+    case 'date':
+      return toDate(value);
+    case 'boolean':
+      return value === true || value === 1 || value === '1' || (typeof value === 'bigint' && value === 1n);
+    case 'bigint':
+      return typeof value === 'string' ? value : String(value);
   }
 }
 

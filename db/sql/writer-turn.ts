@@ -16,7 +16,10 @@ export class WriterTurn {
   async take(): Promise<() => void> {
     if (this.busy) {
       const granted = await new Promise<boolean>((resolve) => {
-        const grant = () => { clearTimeout(timer); resolve(true); };
+        const grant = () => {
+          clearTimeout(timer);
+          resolve(true);
+        };
         const timer = setTimeout(() => {
           const i = this.waiting.indexOf(grant);
           if (i >= 0) this.waiting.splice(i, 1);
@@ -32,7 +35,8 @@ export class WriterTurn {
       if (ended) return;
       ended = true;
       const next = this.waiting.shift();
-      if (next) next(); // the turn passes straight on: busy stays true
+      if (next)
+        next(); // the turn passes straight on: busy stays true
       else this.busy = false;
     };
   }

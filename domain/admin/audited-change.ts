@@ -24,7 +24,11 @@ export interface Change<T> {
  * naming the actor and the before/after): both commit or neither does. `fn` must pass the
  * transaction to every query.
  */
-export async function auditedChange<T>(actor: RegistryActor, verb: 'create' | 'update' | 'delete' | 'reset_password', fn: (t: Tx) => Promise<Change<T>>): Promise<T> {
+export async function auditedChange<T>(
+  actor: RegistryActor,
+  verb: 'create' | 'update' | 'delete' | 'reset_password',
+  fn: (t: Tx) => Promise<Change<T>>,
+): Promise<T> {
   try {
     return await change(actor, verb, fn);
   } catch (err) {
@@ -42,7 +46,10 @@ function change<T>(actor: RegistryActor, verb: string, fn: (t: Tx) => Promise<Ch
   return withAuditChain(async (chain) => {
     const change = await fn(chain.transaction);
     await chain.append({
-      caseId: null, actor: actor.username, actorRole: actor.role, action: `admin.${change.entity}.${verb}`,
+      caseId: null,
+      actor: actor.username,
+      actorRole: actor.role,
+      action: `admin.${change.entity}.${verb}`,
       detail: { entity: change.entity, key: change.key, before: change.before ?? null, after: change.after ?? null },
     });
     return change.result;

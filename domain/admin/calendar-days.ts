@@ -31,7 +31,13 @@ export interface CalendarDayQuery extends PageQuery {
 
 type CalendarDay = Selectable<CalendarDaysTable>;
 
-const view = (d: CalendarDay): CalendarDayView => ({ date: d.date, working: !!d.working, note: d.note ?? null, createdAt: d.createdAt.toISOString(), updatedAt: d.updatedAt.toISOString() });
+const view = (d: CalendarDay): CalendarDayView => ({
+  date: d.date,
+  working: !!d.working,
+  note: d.note ?? null,
+  createdAt: d.createdAt.toISOString(),
+  updatedAt: d.updatedAt.toISOString(),
+});
 
 /** A real calendar date (2026-02-30 is not), as the business calendar itself checks it. */
 function checkDate(path: string, date: string): void {
@@ -55,7 +61,8 @@ async function findDay(date: string, transaction?: Tx): Promise<CalendarDay> {
 export async function listCalendarDays(query: CalendarDayQuery): Promise<Paged<CalendarDayView>> {
   const { page, pageSize, limit, offset } = pageWindow(query);
   const text = textFilter(query.q, ['date', 'note']);
-  const matching = appSql().selectFrom('calendar_days')
+  const matching = appSql()
+    .selectFrom('calendar_days')
     .$if(!!text, (b) => b.where(text!))
     .$if(!!query.from, (b) => b.where('date', '>=', query.from!))
     .$if(!!query.to, (b) => b.where('date', '<=', query.to!))
@@ -80,34 +87,44 @@ async function committed<T>(change: Promise<T>): Promise<T> {
 
 export function createCalendarDay(actor: RegistryActor, input: CalendarDayInput & { date: string; working: boolean }): Promise<CalendarDayView> {
   checkDate('/date', input.date);
-  return committed(auditedChange(actor, 'create', async (transaction) => {
-    if (await dayRow(input.date, transaction)) throw duplicate('/date', input.date);
-    const now = new Date();
-    const d: CalendarDay = { date: input.date, working: input.working, note: input.note ?? null, createdAt: now, updatedAt: now };
-    await appSql(transaction).insertInto('calendar_days').values(d).execute();
-    return { result: view(d), entity: 'calendar_day', key: d.date, before: null, after: view(d) };
-  }));
+  return committed(
+    auditedChange(actor, 'create', async (transaction) => {
+      if (await dayRow(input.date, transaction)) throw duplicate('/date', input.date);
+      const now = new Date();
+      const d: CalendarDay = { date: input.date, working: input.working, note: input.note ?? null, createdAt: now, updatedAt: now };
+      await appSql(transaction).insertInto('calendar_days').values(d).execute();
+      return { result: view(d), entity: 'calendar_day', key: d.date, before: null, after: view(d) };
+    }),
+  );
 }
 
 export function updateCalendarDay(actor: RegistryActor, date: string, input: CalendarDayInput): Promise<CalendarDayView> {
-  return committed(auditedChange(actor, 'update', async (transaction) => {
-    const d = await findDay(date, transaction);
-    const before = view(d);
-    const changes = changedValues(d, { working: input.working, note: input.note });
-    let after = d;
-    if (hasChanges(changes)) {
-      after = { ...d, ...changes, updatedAt: new Date() };
-      await appSql(transaction).updateTable('calendar_days').set({ ...changes, updatedAt: after.updatedAt }).where('date', '=', d.date).execute();
-    }
-    return { result: view(after), entity: 'calendar_day', key: d.date, before, after: view(after) };
-  }));
+  return committed(
+    auditedChange(actor, 'update', async (transaction) => {
+      const d = await findDay(date, transaction);
+      const before = view(d);
+      const changes = changedValues(d, { working: input.working, note: input.note });
+      let after = d;
+      if (hasChanges(changes)) {
+        after = { ...d, ...changes, updatedAt: new Date() };
+        await appSql(transaction)
+          .updateTable('calendar_days')
+          .set({ ...changes, updatedAt: after.updatedAt })
+          .where('date', '=', d.date)
+          .execute();
+      }
+      return { result: view(after), entity: 'calendar_day', key: d.date, before, after: view(after) };
+    }),
+  );
 }
 
 export function deleteCalendarDay(actor: RegistryActor, date: string): Promise<void> {
-  return committed(auditedChange(actor, 'delete', async (transaction) => {
-    const d = await findDay(date, transaction);
-    const before = view(d);
-    await appSql(transaction).deleteFrom('calendar_days').where('date', '=', d.date).execute();
-    return { result: undefined, entity: 'calendar_day', key: d.date, before, after: null };
-  }));
+  return committed(
+    auditedChange(actor, 'delete', async (transaction) => {
+      const d = await findDay(date, transaction);
+      const before = view(d);
+      await appSql(transaction).deleteFrom('calendar_days').where('date', '=', d.date).execute();
+      return { result: undefined, entity: 'calendar_day', key: d.date, before, after: null };
+    }),
+  );
 }

@@ -17,7 +17,8 @@ export interface EventTypeRecord extends Omit<Selectable<EventTypesTable>, 'kind
 
 export const eventTypeRecord = (row: Selectable<EventTypesTable>): EventTypeRecord => ({
   ...(row as Omit<EventTypeRecord, 'extraStages' | 'keywords'> & { extraStages: string | null; keywords: string | null }),
-  extraStages: parseJson<ExtraStage[]>(row.extraStages), keywords: parseJson<string[]>(row.keywords),
+  extraStages: parseJson<ExtraStage[]>(row.extraStages),
+  keywords: parseJson<string[]>(row.keywords),
 });
 
 /** The event type with this code (active or not), or null. */

@@ -74,11 +74,28 @@ export async function unitCodeMap(ids: number[], transaction?: Tx): Promise<Map<
 
 export function eventTypeView(e: EventType, codes: Map<number, string>): EventTypeView {
   return {
-    id: e.id, code: e.code, name: e.name, kind: e.kind, major: e.major, category: e.category, filingCondition: e.filingCondition,
-    closingCondition: e.closingCondition, routingRule: e.routingRule, ownerUnitId: e.ownerUnitId, ownerUnitCode: codes.get(e.ownerUnitId) ?? null,
-    clock: e.clock, acceptLimit: e.acceptLimit, dispatchLimit: e.dispatchLimit, handleLimit: e.handleLimit, verifyLimit: e.verifyLimit,
-    extraStages: e.extraStages ?? null, emergency: !!e.emergency, keywords: e.keywords ?? null, enabled: e.active !== false,
-    createdAt: e.createdAt.toISOString(), updatedAt: e.updatedAt.toISOString(),
+    id: e.id,
+    code: e.code,
+    name: e.name,
+    kind: e.kind,
+    major: e.major,
+    category: e.category,
+    filingCondition: e.filingCondition,
+    closingCondition: e.closingCondition,
+    routingRule: e.routingRule,
+    ownerUnitId: e.ownerUnitId,
+    ownerUnitCode: codes.get(e.ownerUnitId) ?? null,
+    clock: e.clock,
+    acceptLimit: e.acceptLimit,
+    dispatchLimit: e.dispatchLimit,
+    handleLimit: e.handleLimit,
+    verifyLimit: e.verifyLimit,
+    extraStages: e.extraStages ?? null,
+    emergency: !!e.emergency,
+    keywords: e.keywords ?? null,
+    enabled: e.active !== false,
+    createdAt: e.createdAt.toISOString(),
+    updatedAt: e.updatedAt.toISOString(),
   };
 }
 
@@ -127,24 +144,28 @@ const stagesText = (stages: ExtraStage[]) => stages.map((s) => `${s.name}=${s.li
 
 /** The importer's column checks, plus what a JSON body can carry that a CSV cell cannot (| in a keyword). */
 export function checkEventTypeColumns(input: EventTypeInput, creating: boolean): void {
-  const problems = checkCells(EVENT_TYPE_COLUMNS, {
-    code: creating ? cellOf('/code', input.code) : undefined,
-    name: cellOf('/name', input.name),
-    kind: cellOf('/kind', input.kind),
-    major: cellOf('/major', input.major),
-    category: cellOf('/category', input.category),
-    filing_condition: cellOf('/filingCondition', input.filingCondition),
-    closing_condition: cellOf('/closingCondition', input.closingCondition),
-    routing_rule: cellOf('/routingRule', input.routingRule),
-    owner_unit_code: cellOf('/ownerUnitCode', input.ownerUnitCode),
-    clock: cellOf('/clock', input.clock),
-    accept_limit: cellOf('/acceptLimit', input.acceptLimit),
-    dispatch_limit: cellOf('/dispatchLimit', input.dispatchLimit),
-    handle_limit: cellOf('/handleLimit', input.handleLimit),
-    verify_limit: cellOf('/verifyLimit', input.verifyLimit),
-    extra_stages: input.extraStages?.length === 0 ? { path: '/extraStages', value: null } : cellOf('/extraStages', input.extraStages, stagesText),
-    emergency: cellOf('/emergency', input.emergency, (v) => (v ? '1' : '0')),
-  }, creating);
+  const problems = checkCells(
+    EVENT_TYPE_COLUMNS,
+    {
+      code: creating ? cellOf('/code', input.code) : undefined,
+      name: cellOf('/name', input.name),
+      kind: cellOf('/kind', input.kind),
+      major: cellOf('/major', input.major),
+      category: cellOf('/category', input.category),
+      filing_condition: cellOf('/filingCondition', input.filingCondition),
+      closing_condition: cellOf('/closingCondition', input.closingCondition),
+      routing_rule: cellOf('/routingRule', input.routingRule),
+      owner_unit_code: cellOf('/ownerUnitCode', input.ownerUnitCode),
+      clock: cellOf('/clock', input.clock),
+      accept_limit: cellOf('/acceptLimit', input.acceptLimit),
+      dispatch_limit: cellOf('/dispatchLimit', input.dispatchLimit),
+      handle_limit: cellOf('/handleLimit', input.handleLimit),
+      verify_limit: cellOf('/verifyLimit', input.verifyLimit),
+      extra_stages: input.extraStages?.length === 0 ? { path: '/extraStages', value: null } : cellOf('/extraStages', input.extraStages, stagesText),
+      emergency: cellOf('/emergency', input.emergency, (v) => (v ? '1' : '0')),
+    },
+    creating,
+  );
   (input.extraStages ?? []).forEach((s, i) => {
     if (/[;=]/.test(s.name) || s.name.trim() !== s.name) problems.push({ path: `/extraStages/${i}/name`, message: 'no ; or = and no surrounding spaces' });
   });
@@ -164,7 +185,21 @@ async function ownerId(code: string | undefined, transaction: Tx): Promise<numbe
 /** The columns the input sets, as the table holds them (JSON as text). */
 function changes(input: EventTypeInput, owner: number | undefined): Partial<Insertable<EventTypesTable>> {
   const out: Record<string, unknown> = {};
-  for (const f of ['name', 'kind', 'major', 'category', 'filingCondition', 'closingCondition', 'routingRule', 'clock', 'acceptLimit', 'dispatchLimit', 'handleLimit', 'verifyLimit', 'emergency'] as const) {
+  for (const f of [
+    'name',
+    'kind',
+    'major',
+    'category',
+    'filingCondition',
+    'closingCondition',
+    'routingRule',
+    'clock',
+    'acceptLimit',
+    'dispatchLimit',
+    'handleLimit',
+    'verifyLimit',
+    'emergency',
+  ] as const) {
     if (input[f] !== undefined) out[f] = input[f];
   }
   if (input.extraStages !== undefined) out['extraStages'] = jsonText(input.extraStages?.length ? parseExtraStages(stagesText(input.extraStages)) : null);
@@ -184,7 +219,16 @@ export function createEventType(actor: RegistryActor, input: EventTypeInput & { 
     if (await eventTypes(transaction).select('id').where('code', '=', input.code).executeTakeFirst()) throw duplicate('/code', input.code);
     const now = new Date();
     // the API and the column checks require every NOT NULL column on create; emergency defaults to false as the model did
-    const values = { code: input.code, active: true, emergency: false, extraStages: null, keywords: null, ...changes(input, owner), createdAt: now, updatedAt: now } as Insertable<EventTypesTable>;
+    const values = {
+      code: input.code,
+      active: true,
+      emergency: false,
+      extraStages: null,
+      keywords: null,
+      ...changes(input, owner),
+      createdAt: now,
+      updatedAt: now,
+    } as Insertable<EventTypesTable>;
     const inserted = await appSql(transaction).insertInto('event_types').values(values).executeTakeFirstOrThrow();
     tableWritten('event_types', transaction);
     const e = eventTypeRecord({ ...values, id: Number(inserted.insertId) } as Parameters<typeof eventTypeRecord>[0]);
@@ -203,7 +247,11 @@ export function updateEventType(actor: RegistryActor, key: string, input: EventT
     let now = e;
     if (hasChanges(changed)) {
       const updatedAt = new Date();
-      await appSql(transaction).updateTable('event_types').set({ ...changed, updatedAt }).where('id', '=', e.id).execute();
+      await appSql(transaction)
+        .updateTable('event_types')
+        .set({ ...changed, updatedAt })
+        .where('id', '=', e.id)
+        .execute();
       tableWritten('event_types', transaction);
       now = eventTypeRecord({ ...current, ...changed, updatedAt });
     }
@@ -220,10 +268,34 @@ export function deleteEventType(actor: RegistryActor, key: string): Promise<void
     const q = appSql(transaction);
     const cameras = await q.selectFrom('camera_devices').select(['id', 'eventTypeCodes']).execute();
     const refs = {
-      cases: Number((await q.selectFrom('cases').select((eb) => eb.fn.countAll().as('n')).where('eventTypeId', '=', e.id).executeTakeFirstOrThrow()).n),
-      'governance items': Number((await q.selectFrom('governance_items').select((eb) => eb.fn.countAll().as('n')).where('eventTypeId', '=', e.id).executeTakeFirstOrThrow()).n),
+      cases: Number(
+        (
+          await q
+            .selectFrom('cases')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('eventTypeId', '=', e.id)
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
+      'governance items': Number(
+        (
+          await q
+            .selectFrom('governance_items')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('eventTypeId', '=', e.id)
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
       'camera devices': cameras.filter((c) => (parseJson<string[]>(c.eventTypeCodes) ?? []).includes(e.code)).length,
-      'camera cases': Number((await q.selectFrom('camera_cases').select((eb) => eb.fn.countAll().as('n')).where('eventTypeId', '=', e.id).executeTakeFirstOrThrow()).n),
+      'camera cases': Number(
+        (
+          await q
+            .selectFrom('camera_cases')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('eventTypeId', '=', e.id)
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
     };
     if (Object.values(refs).some((n) => n > 0)) throw inUse(refs, 'switch it off with enabled: false instead');
     await q.deleteFrom('event_types').where('id', '=', e.id).execute();

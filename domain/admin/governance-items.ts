@@ -48,19 +48,32 @@ async function views(rows: GovernanceItem[], transaction?: Tx): Promise<Governan
   const q = appSql(transaction);
   const unitIds = [...new Set(rows.map((i) => i.responsibleUnitId))];
   const typeIds = [...new Set(rows.map((i) => i.eventTypeId).filter((i): i is number => i !== null))];
-  const units = new Map((unitIds.length ? await q.selectFrom('units').select(['id', 'code']).where('id', 'in', unitIds).execute() : []).map((u) => [u.id, u.code]));
-  const types = new Map((typeIds.length ? await q.selectFrom('event_types').select(['id', 'code']).where('id', 'in', typeIds).execute() : []).map((e) => [e.id, e.code]));
+  const units = new Map(
+    (unitIds.length ? await q.selectFrom('units').select(['id', 'code']).where('id', 'in', unitIds).execute() : []).map((u) => [u.id, u.code]),
+  );
+  const types = new Map(
+    (typeIds.length ? await q.selectFrom('event_types').select(['id', 'code']).where('id', 'in', typeIds).execute() : []).map((e) => [e.id, e.code]),
+  );
   return rows.map((i) => ({
-    id: i.id, code: i.code, name: i.name, category: i.category as Category, eventTypeId: i.eventTypeId ?? null,
-    eventTypeCode: i.eventTypeId ? types.get(i.eventTypeId) ?? null : null, responsibleUnitId: i.responsibleUnitId,
-    responsibleUnitCode: units.get(i.responsibleUnitId) ?? null, assistingUnitCodes: parseJson<string[]>(i.assistingUnitCodes) ?? [], basis: i.basis ?? null,
-    createdAt: i.createdAt.toISOString(), updatedAt: i.updatedAt.toISOString(),
+    id: i.id,
+    code: i.code,
+    name: i.name,
+    category: i.category as Category,
+    eventTypeId: i.eventTypeId ?? null,
+    eventTypeCode: i.eventTypeId ? (types.get(i.eventTypeId) ?? null) : null,
+    responsibleUnitId: i.responsibleUnitId,
+    responsibleUnitCode: units.get(i.responsibleUnitId) ?? null,
+    assistingUnitCodes: parseJson<string[]>(i.assistingUnitCodes) ?? [],
+    basis: i.basis ?? null,
+    createdAt: i.createdAt.toISOString(),
+    updatedAt: i.updatedAt.toISOString(),
   }));
 }
 
 async function findItem(key: string, transaction?: Tx): Promise<GovernanceItem> {
-  const found = (/^\d{1,10}$/.test(key) ? await items(transaction).selectAll().where('id', '=', Number(key)).executeTakeFirst() : undefined)
-    ?? await items(transaction).selectAll().where('code', '=', key).executeTakeFirst();
+  const found =
+    (/^\d{1,10}$/.test(key) ? await items(transaction).selectAll().where('id', '=', Number(key)).executeTakeFirst() : undefined) ??
+    (await items(transaction).selectAll().where('code', '=', key).executeTakeFirst());
   if (!found) throw notFound('governance item', key);
   return found;
 }
@@ -68,7 +81,8 @@ async function findItem(key: string, transaction?: Tx): Promise<GovernanceItem> 
 export async function listGovernanceItems(query: GovernanceItemQuery): Promise<Paged<GovernanceItemView>> {
   const { page, pageSize, limit, offset } = pageWindow(query);
   let eventTypeId: number | undefined;
-  if (query.eventTypeCode !== undefined) eventTypeId = (await appSql().selectFrom('event_types').select('id').where('code', '=', query.eventTypeCode).executeTakeFirst())?.id ?? -1;
+  if (query.eventTypeCode !== undefined)
+    eventTypeId = (await appSql().selectFrom('event_types').select('id').where('code', '=', query.eventTypeCode).executeTakeFirst())?.id ?? -1;
   const text = textFilter(query.q, ['code', 'name', 'basis']);
   const matching = items()
     .$if(!!text, (b) => b.where(text!))
@@ -87,18 +101,30 @@ export async function getGovernanceItem(key: string): Promise<GovernanceItemView
 
 /** The importer's checks, then every code must name a known event type / unit. */
 async function check(input: GovernanceItemInput, creating: boolean, transaction: Tx): Promise<Partial<Insertable<GovernanceItemsTable>>> {
-  throwIf(checkCells(ITEM_COLUMNS, {
-    code: creating ? cellOf('/code', input.code) : undefined,
-    name: cellOf('/name', input.name),
-    category: cellOf('/category', input.category),
-    event_type_code: cellOf('/eventTypeCode', input.eventTypeCode),
-    responsible_unit_code: cellOf('/responsibleUnitCode', input.responsibleUnitCode),
-    assisting_unit_codes: input.assistingUnitCodes?.length === 0 ? { path: '/assistingUnitCodes', value: null } : cellOf('/assistingUnitCodes', input.assistingUnitCodes, (v) => v.join('|')),
-  }, creating));
+  throwIf(
+    checkCells(
+      ITEM_COLUMNS,
+      {
+        code: creating ? cellOf('/code', input.code) : undefined,
+        name: cellOf('/name', input.name),
+        category: cellOf('/category', input.category),
+        event_type_code: cellOf('/eventTypeCode', input.eventTypeCode),
+        responsible_unit_code: cellOf('/responsibleUnitCode', input.responsibleUnitCode),
+        assisting_unit_codes:
+          input.assistingUnitCodes?.length === 0
+            ? { path: '/assistingUnitCodes', value: null }
+            : cellOf('/assistingUnitCodes', input.assistingUnitCodes, (v) => v.join('|')),
+      },
+      creating,
+    ),
+  );
   const out: Record<string, unknown> = {};
   const problems: FieldProblem[] = [];
   if (input.eventTypeCode !== undefined) {
-    const type = input.eventTypeCode === null ? null : await appSql(transaction).selectFrom('event_types').select('id').where('code', '=', input.eventTypeCode).executeTakeFirst();
+    const type =
+      input.eventTypeCode === null
+        ? null
+        : await appSql(transaction).selectFrom('event_types').select('id').where('code', '=', input.eventTypeCode).executeTakeFirst();
     if (input.eventTypeCode !== null && !type) problems.push({ path: '/eventTypeCode', message: `${input.eventTypeCode} is not a known event type` });
     out['eventTypeId'] = type?.id ?? null;
   }
@@ -109,8 +135,12 @@ async function check(input: GovernanceItemInput, creating: boolean, transaction:
   }
   if (input.assistingUnitCodes !== undefined) {
     const codes = [...new Set(input.assistingUnitCodes ?? [])];
-    const known = new Set(codes.length ? (await appSql(transaction).selectFrom('units').select('code').where('code', 'in', codes).execute()).map((u) => u.code) : []);
-    codes.forEach((c) => { if (!known.has(c)) problems.push({ path: '/assistingUnitCodes', message: `${c} is not a known unit` }); });
+    const known = new Set(
+      codes.length ? (await appSql(transaction).selectFrom('units').select('code').where('code', 'in', codes).execute()).map((u) => u.code) : [],
+    );
+    codes.forEach((c) => {
+      if (!known.has(c)) problems.push({ path: '/assistingUnitCodes', message: `${c} is not a known unit` });
+    });
     out['assistingUnitCodes'] = jsonText(codes.length ? codes : null);
   }
   throwIf(problems, unknownReference);
@@ -124,7 +154,15 @@ export function createGovernanceItem(actor: RegistryActor, input: GovernanceItem
     if (await items(transaction).select('id').where('code', '=', input.code).executeTakeFirst()) throw duplicate('/code', input.code);
     const now = new Date();
     // the column checks require every NOT NULL column on create
-    const row = { code: input.code, eventTypeId: null, assistingUnitCodes: null, basis: null, ...values, createdAt: now, updatedAt: now } as Insertable<GovernanceItemsTable>;
+    const row = {
+      code: input.code,
+      eventTypeId: null,
+      assistingUnitCodes: null,
+      basis: null,
+      ...values,
+      createdAt: now,
+      updatedAt: now,
+    } as Insertable<GovernanceItemsTable>;
     const inserted = await appSql(transaction).insertInto('governance_items').values(row).executeTakeFirstOrThrow();
     const item = { ...row, id: Number(inserted.insertId) } as GovernanceItem;
     const [after] = await views([item], transaction);
@@ -136,11 +174,15 @@ export function updateGovernanceItem(actor: RegistryActor, key: string, input: G
   return auditedChange(actor, 'update', async (transaction) => {
     const item = await findItem(key, transaction);
     const [before] = await views([item], transaction);
-    const changes = changedValues(item, await check(input, false, transaction) as Partial<GovernanceItem>);
+    const changes = changedValues(item, (await check(input, false, transaction)) as Partial<GovernanceItem>);
     let changed = item;
     if (hasChanges(changes)) {
       changed = { ...item, ...changes, updatedAt: new Date() };
-      await appSql(transaction).updateTable('governance_items').set({ ...changes, updatedAt: changed.updatedAt }).where('id', '=', item.id).execute();
+      await appSql(transaction)
+        .updateTable('governance_items')
+        .set({ ...changes, updatedAt: changed.updatedAt })
+        .where('id', '=', item.id)
+        .execute();
     }
     const [after] = await views([changed], transaction);
     return { result: after!, entity: 'governance_item', key: item.code, before, after };

@@ -58,14 +58,28 @@ async function unitCodes(ids: number[], transaction?: Tx): Promise<Map<number, s
 }
 
 const unitBy = (column: 'id' | 'code', value: number | string, transaction: Tx) =>
-  appSql(transaction).selectFrom('units').select(['id', 'code', 'kind', 'parentId']).where(column, '=', value as never).executeTakeFirst();
+  appSql(transaction)
+    .selectFrom('units')
+    .select(['id', 'code', 'kind', 'parentId'])
+    .where(column, '=', value as never)
+    .executeTakeFirst();
 
 function view(g: Grid, codes: Map<number, string>): GridView {
   return {
-    id: g.id, code: g.code, name: g.name, townshipId: g.townshipId, townshipCode: codes.get(g.townshipId) ?? null,
-    communityId: g.communityId, communityCode: codes.get(g.communityId) ?? null, centroidLng: g.centroidLng, centroidLat: g.centroidLat,
-    polygon: parseJson<Polygon>(g.polygon), gridKind: g.gridKind, enabled: g.active !== false,
-    createdAt: g.createdAt.toISOString(), updatedAt: g.updatedAt.toISOString(),
+    id: g.id,
+    code: g.code,
+    name: g.name,
+    townshipId: g.townshipId,
+    townshipCode: codes.get(g.townshipId) ?? null,
+    communityId: g.communityId,
+    communityCode: codes.get(g.communityId) ?? null,
+    centroidLng: g.centroidLng,
+    centroidLat: g.centroidLat,
+    polygon: parseJson<Polygon>(g.polygon),
+    gridKind: g.gridKind,
+    enabled: g.active !== false,
+    createdAt: g.createdAt.toISOString(),
+    updatedAt: g.updatedAt.toISOString(),
   };
 }
 
@@ -87,7 +101,8 @@ async function requireGrid(key: string, transaction?: Tx): Promise<Grid> {
 
 export async function listGrids(query: GridQuery): Promise<Paged<GridView>> {
   const { page, pageSize, limit, offset } = pageWindow(query);
-  const byCode = async (code: string | undefined) => (code === undefined ? undefined : (await appSql().selectFrom('units').select('id').where('code', '=', code).executeTakeFirst())?.id ?? -1);
+  const byCode = async (code: string | undefined) =>
+    code === undefined ? undefined : ((await appSql().selectFrom('units').select('id').where('code', '=', code).executeTakeFirst())?.id ?? -1);
   const township = await byCode(query.townshipCode);
   const community = await byCode(query.communityCode);
   const text = textFilter(query.q, ['code', 'name']);
@@ -113,36 +128,58 @@ const polygonText = (p: Polygon) => p.map(([lng, lat]) => `${lng} ${lat}`).join(
 
 /** The importer's checks: formats (coordinates, closed polygon), then a township and a community of it. */
 async function checkGrid(input: GridInput, current: Grid | null, transaction: Tx): Promise<{ townshipId: number; communityId: number }> {
-  throwIf(checkCells(GRID_COLUMNS, {
-    code: current ? undefined : cellOf('/code', input.code),
-    name: cellOf('/name', input.name),
-    township_code: cellOf('/townshipCode', input.townshipCode),
-    community_code: cellOf('/communityCode', input.communityCode),
-    centroid_lng: cellOf('/centroidLng', input.centroidLng),
-    centroid_lat: cellOf('/centroidLat', input.centroidLat),
-    polygon: cellOf('/polygon', input.polygon, polygonText),
-    grid_kind: cellOf('/gridKind', input.gridKind),
-  }, !current));
-  const township = input.townshipCode !== undefined ? await unitBy('code', input.townshipCode, transaction) : await unitBy('id', current!.townshipId, transaction);
-  const community = input.communityCode !== undefined ? await unitBy('code', input.communityCode, transaction) : await unitBy('id', current!.communityId, transaction);
+  throwIf(
+    checkCells(
+      GRID_COLUMNS,
+      {
+        code: current ? undefined : cellOf('/code', input.code),
+        name: cellOf('/name', input.name),
+        township_code: cellOf('/townshipCode', input.townshipCode),
+        community_code: cellOf('/communityCode', input.communityCode),
+        centroid_lng: cellOf('/centroidLng', input.centroidLng),
+        centroid_lat: cellOf('/centroidLat', input.centroidLat),
+        polygon: cellOf('/polygon', input.polygon, polygonText),
+        grid_kind: cellOf('/gridKind', input.gridKind),
+      },
+      !current,
+    ),
+  );
+  const township =
+    input.townshipCode !== undefined ? await unitBy('code', input.townshipCode, transaction) : await unitBy('id', current!.townshipId, transaction);
+  const community =
+    input.communityCode !== undefined ? await unitBy('code', input.communityCode, transaction) : await unitBy('id', current!.communityId, transaction);
   const problems: FieldProblem[] = [];
   if (township?.kind !== 'township') problems.push({ path: '/townshipCode', message: `${input.townshipCode ?? township?.code} is not a known township` });
   if (community?.kind !== 'community' || !township || community.parentId !== township.id) {
-    problems.push({ path: '/communityCode', message: `${input.communityCode ?? community?.code} is not a known community of ${township?.code ?? input.townshipCode}` });
+    problems.push({
+      path: '/communityCode',
+      message: `${input.communityCode ?? community?.code} is not a known community of ${township?.code ?? input.townshipCode}`,
+    });
   }
   throwIf(problems, unknownReference);
   return { townshipId: township!.id, communityId: community!.id };
 }
 
-export function createGrid(actor: RegistryActor, input: GridInput & { code: string; name: string; townshipCode: string; communityCode: string; centroidLng: number; centroidLat: number }): Promise<GridView> {
+export function createGrid(
+  actor: RegistryActor,
+  input: GridInput & { code: string; name: string; townshipCode: string; communityCode: string; centroidLng: number; centroidLat: number },
+): Promise<GridView> {
   return auditedChange(actor, 'create', async (transaction) => {
     const { townshipId, communityId } = await checkGrid(input, null, transaction);
     if (await grids(transaction).select('id').where('code', '=', input.code).executeTakeFirst()) throw duplicate('/code', input.code);
     const now = new Date();
     const values = {
-      code: input.code, name: input.name, townshipId, communityId, centroidLng: input.centroidLng, centroidLat: input.centroidLat,
-      polygon: jsonText(input.polygon ? parsePolygon(polygonText(input.polygon)) : null), gridKind: input.gridKind ?? '综合', active: input.enabled ?? true,
-      createdAt: now, updatedAt: now,
+      code: input.code,
+      name: input.name,
+      townshipId,
+      communityId,
+      centroidLng: input.centroidLng,
+      centroidLat: input.centroidLat,
+      polygon: jsonText(input.polygon ? parsePolygon(polygonText(input.polygon)) : null),
+      gridKind: input.gridKind ?? '综合',
+      active: input.enabled ?? true,
+      createdAt: now,
+      updatedAt: now,
     };
     const inserted = await appSql(transaction).insertInto('grids').values(values).executeTakeFirstOrThrow();
     tableWritten('grids', transaction);
@@ -158,14 +195,23 @@ export function updateGrid(actor: RegistryActor, key: string, input: GridInput):
     const before = await viewOne(g, transaction);
     const { townshipId, communityId } = await checkGrid(input, g, transaction);
     const changes = changedValues(g, {
-      townshipId, communityId, name: input.name, centroidLng: input.centroidLng, centroidLat: input.centroidLat,
+      townshipId,
+      communityId,
+      name: input.name,
+      centroidLng: input.centroidLng,
+      centroidLat: input.centroidLat,
       polygon: input.polygon !== undefined ? jsonText(input.polygon ? parsePolygon(polygonText(input.polygon)) : null) : undefined,
-      gridKind: input.gridKind, active: input.enabled,
+      gridKind: input.gridKind,
+      active: input.enabled,
     });
     let changed = g;
     if (hasChanges(changes)) {
       changed = { ...g, ...changes, updatedAt: new Date() };
-      await appSql(transaction).updateTable('grids').set({ ...changes, updatedAt: changed.updatedAt }).where('id', '=', g.id).execute();
+      await appSql(transaction)
+        .updateTable('grids')
+        .set({ ...changes, updatedAt: changed.updatedAt })
+        .where('id', '=', g.id)
+        .execute();
       tableWritten('grids', transaction);
     }
     const after = await viewOne(changed, transaction);
@@ -179,9 +225,33 @@ export function deleteGrid(actor: RegistryActor, key: string): Promise<void> {
     const before = await viewOne(g, transaction);
     const q = appSql(transaction);
     const refs = {
-      cases: Number((await q.selectFrom('cases').select((eb) => eb.fn.countAll().as('n')).where('gridId', '=', g.id).executeTakeFirstOrThrow()).n),
-      'grid workers': Number((await q.selectFrom('user_grids').select((eb) => eb.fn.countAll().as('n')).where('gridId', '=', g.id).executeTakeFirstOrThrow()).n),
-      'camera devices': Number((await q.selectFrom('camera_devices').select((eb) => eb.fn.countAll().as('n')).where('gridId', '=', g.id).executeTakeFirstOrThrow()).n),
+      cases: Number(
+        (
+          await q
+            .selectFrom('cases')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('gridId', '=', g.id)
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
+      'grid workers': Number(
+        (
+          await q
+            .selectFrom('user_grids')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('gridId', '=', g.id)
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
+      'camera devices': Number(
+        (
+          await q
+            .selectFrom('camera_devices')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('gridId', '=', g.id)
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
     };
     if (Object.values(refs).some((n) => n > 0)) throw inUse(refs, 'switch it off with enabled: false instead');
     await q.deleteFrom('grids').where('id', '=', g.id).execute();

@@ -29,5 +29,8 @@ export function pageWindow(query: PageQuery): { page: number; pageSize: number; 
 export function textFilter(q: string | undefined, columns: string[]): Expression<SqlBool> | null {
   const needle = q?.trim().toLowerCase();
   if (!needle) return null;
-  return sql<SqlBool>`(${sql.join(columns.map((c) => sql`instr(lower(${sql.ref(c)}), ${needle}) > 0`), sql` or `)})`;
+  return sql<SqlBool>`(${sql.join(
+    columns.map((c) => sql`instr(lower(${sql.ref(c)}), ${needle}) > 0`),
+    sql` or `,
+  )})`;
 }

@@ -21,16 +21,22 @@ export const duplicate = (path: string, value: string) =>
 /** 409 in_use: other records still refer to it; switch it off (`enabled: false`) where that exists. */
 export const inUse = (references: Record<string, number>, hint: string) =>
   new DomainError('CONFLICT', 'in use', {
-    apiCode: 'in_use', status: 409,
-    errors: Object.entries(references).filter(([, n]) => n > 0).map(([what, n]) => ({ path: '/', message: `referenced by ${n} ${what}; ${hint}` })),
+    apiCode: 'in_use',
+    status: 409,
+    errors: Object.entries(references)
+      .filter(([, n]) => n > 0)
+      .map(([what, n]) => ({ path: '/', message: `referenced by ${n} ${what}; ${hint}` })),
   });
 
-export const notFound = (what: string, key: string) =>
-  new DomainError('NOT_FOUND', `no ${what} ${key}`, { apiCode: 'not_found', status: 404 });
+export const notFound = (what: string, key: string) => new DomainError('NOT_FOUND', `no ${what} ${key}`, { apiCode: 'not_found', status: 404 });
 
 /** 409 self_lockout: an administrator may not disable, demote or delete their own account. */
 export const selfLockout = () =>
-  new DomainError('CONFLICT', 'own account', { apiCode: 'self_lockout', status: 409, errors: [{ path: '/', message: 'you cannot disable, demote or delete your own account' }] });
+  new DomainError('CONFLICT', 'own account', {
+    apiCode: 'self_lockout',
+    status: 409,
+    errors: [{ path: '/', message: 'you cannot disable, demote or delete your own account' }],
+  });
 
 export function throwIf(problems: FieldProblem[], make: (p: FieldProblem[]) => DomainError = invalidInput): void {
   if (problems.length) throw make(problems);

@@ -37,20 +37,32 @@ export interface RoutingRuleQuery extends PageQuery {
 
 async function views(types: EventTypeRecord[]): Promise<RoutingRuleView[]> {
   const ids = [...new Set(types.map((t) => t.ownerUnitId))];
-  const units = new Map((ids.length ? await appSql().selectFrom('units').select(['id', 'code', 'name']).where('id', 'in', ids).execute() : []).map((u) => [u.id, u]));
+  const units = new Map(
+    (ids.length ? await appSql().selectFrom('units').select(['id', 'code', 'name']).where('id', 'in', ids).execute() : []).map((u) => [u.id, u]),
+  );
   return types.map((t) => ({
-    id: t.id, eventTypeCode: t.code, eventTypeName: t.name, kind: t.kind, category: t.category, routingRule: t.routingRule,
-    ownerUnitId: t.ownerUnitId, ownerUnitCode: units.get(t.ownerUnitId)?.code ?? null, ownerUnitName: units.get(t.ownerUnitId)?.name ?? null,
-    enabled: t.active !== false, updatedAt: t.updatedAt.toISOString(),
+    id: t.id,
+    eventTypeCode: t.code,
+    eventTypeName: t.name,
+    kind: t.kind,
+    category: t.category,
+    routingRule: t.routingRule,
+    ownerUnitId: t.ownerUnitId,
+    ownerUnitCode: units.get(t.ownerUnitId)?.code ?? null,
+    ownerUnitName: units.get(t.ownerUnitId)?.name ?? null,
+    enabled: t.active !== false,
+    updatedAt: t.updatedAt.toISOString(),
   }));
 }
 
 export async function listRoutingRules(query: RoutingRuleQuery): Promise<Paged<RoutingRuleView>> {
   const { page, pageSize, limit, offset } = pageWindow(query);
   let ownerUnitId: number | undefined;
-  if (query.ownerUnitCode !== undefined) ownerUnitId = (await appSql().selectFrom('units').select('id').where('code', '=', query.ownerUnitCode).executeTakeFirst())?.id ?? -1;
+  if (query.ownerUnitCode !== undefined)
+    ownerUnitId = (await appSql().selectFrom('units').select('id').where('code', '=', query.ownerUnitCode).executeTakeFirst())?.id ?? -1;
   const text = textFilter(query.q, ['code', 'name']);
-  const matching = appSql().selectFrom('event_types')
+  const matching = appSql()
+    .selectFrom('event_types')
     .$if(!!text, (b) => b.where(text!))
     .$if(!!query.routingRule, (b) => b.where('routingRule', '=', query.routingRule!))
     .$if(ownerUnitId !== undefined, (b) => b.where('ownerUnitId', '=', ownerUnitId!));

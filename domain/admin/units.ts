@@ -46,7 +46,10 @@ export type Unit = Selectable<UnitsTable> & { kind: UnitKind };
 
 const units = (transaction?: Tx) => appSql(transaction).selectFrom('units');
 const unitWhere = (column: 'id' | 'code', value: number | string, transaction?: Tx) =>
-  units(transaction).selectAll().where(column, '=', value as never).executeTakeFirst() as Promise<Unit | undefined>;
+  units(transaction)
+    .selectAll()
+    .where(column, '=', value as never)
+    .executeTakeFirst() as Promise<Unit | undefined>;
 
 async function codesOf(ids: Array<number | null>, transaction?: Tx): Promise<Map<number, string>> {
   const wanted = [...new Set(ids.filter((i): i is number => i !== null))];
@@ -57,9 +60,18 @@ async function codesOf(ids: Array<number | null>, transaction?: Tx): Promise<Map
 
 function view(u: Unit, parentCode: string | null): UnitView {
   return {
-    id: u.id, code: u.code, name: u.name, shortName: u.shortName ?? null, kind: u.kind, parentId: u.parentId ?? null, parentCode,
-    contactPerson: u.contactPerson ?? null, contactPhone: u.contactPhone ?? null, enabled: u.active !== false,
-    createdAt: u.createdAt.toISOString(), updatedAt: u.updatedAt.toISOString(),
+    id: u.id,
+    code: u.code,
+    name: u.name,
+    shortName: u.shortName ?? null,
+    kind: u.kind,
+    parentId: u.parentId ?? null,
+    parentCode,
+    contactPerson: u.contactPerson ?? null,
+    contactPhone: u.contactPhone ?? null,
+    enabled: u.active !== false,
+    createdAt: u.createdAt.toISOString(),
+    updatedAt: u.updatedAt.toISOString(),
   };
 }
 
@@ -105,7 +117,14 @@ export async function getUnit(key: string): Promise<UnitView> {
   return viewOne(await requireUnit(key));
 }
 
-const FIELDS = { name: 'name', shortName: 'short_name', kind: 'kind', parentCode: 'parent_code', contactPerson: 'contact_person', contactPhone: 'contact_phone' } as const;
+const FIELDS = {
+  name: 'name',
+  shortName: 'short_name',
+  kind: 'kind',
+  parentCode: 'parent_code',
+  contactPerson: 'contact_person',
+  contactPhone: 'contact_phone',
+} as const;
 
 /** The importer's checks: column formats, then the parent (another known unit; a community's is a township; no cycles). */
 async function checkUnit(input: UnitInput, current: Unit | null, transaction: Tx): Promise<{ parentId: number | null | undefined }> {
@@ -133,7 +152,7 @@ async function checkUnit(input: UnitInput, current: Unit | null, transaction: Tx
     }
   }
   throwIf(problems);
-  return { parentId: input.parentCode === undefined ? undefined : parent?.id ?? null };
+  return { parentId: input.parentCode === undefined ? undefined : (parent?.id ?? null) };
 }
 
 /** Who refers to a unit, by what. */
@@ -142,14 +161,56 @@ async function referencesTo(u: Unit, transaction: Tx): Promise<Record<string, nu
   const n = async (counted: Promise<{ n: number | string | bigint }>) => Number((await counted).n);
   const items = await q.selectFrom('governance_items').select(['responsibleUnitId', 'assistingUnitCodes']).execute();
   return {
-    'child units': await n(q.selectFrom('units').select((eb) => eb.fn.countAll().as('n')).where('parentId', '=', u.id).executeTakeFirstOrThrow()),
-    grids: await n(q.selectFrom('grids').select((eb) => eb.fn.countAll().as('n')).where((eb) => eb.or([eb('townshipId', '=', u.id), eb('communityId', '=', u.id)])).executeTakeFirstOrThrow()),
-    users: await n(q.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).where('unitId', '=', u.id).executeTakeFirstOrThrow()),
-    'event types': await n(q.selectFrom('event_types').select((eb) => eb.fn.countAll().as('n')).where('ownerUnitId', '=', u.id).executeTakeFirstOrThrow()),
+    'child units': await n(
+      q
+        .selectFrom('units')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('parentId', '=', u.id)
+        .executeTakeFirstOrThrow(),
+    ),
+    grids: await n(
+      q
+        .selectFrom('grids')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where((eb) => eb.or([eb('townshipId', '=', u.id), eb('communityId', '=', u.id)]))
+        .executeTakeFirstOrThrow(),
+    ),
+    users: await n(
+      q
+        .selectFrom('users')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('unitId', '=', u.id)
+        .executeTakeFirstOrThrow(),
+    ),
+    'event types': await n(
+      q
+        .selectFrom('event_types')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('ownerUnitId', '=', u.id)
+        .executeTakeFirstOrThrow(),
+    ),
     'governance items': items.filter((i) => i.responsibleUnitId === u.id || (parseJson<string[]>(i.assistingUnitCodes) ?? []).includes(u.code)).length,
-    cases: await n(q.selectFrom('cases').select((eb) => eb.fn.countAll().as('n')).where((eb) => eb.or([eb('unitId', '=', u.id), eb('townshipId', '=', u.id)])).executeTakeFirstOrThrow()),
-    evaluations: await n(q.selectFrom('evaluations').select((eb) => eb.fn.countAll().as('n')).where('unitId', '=', u.id).executeTakeFirstOrThrow()),
-    tasks: await n(q.selectFrom('inbox_tasks').select((eb) => eb.fn.countAll().as('n')).where('unitId', '=', u.id).executeTakeFirstOrThrow()),
+    cases: await n(
+      q
+        .selectFrom('cases')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where((eb) => eb.or([eb('unitId', '=', u.id), eb('townshipId', '=', u.id)]))
+        .executeTakeFirstOrThrow(),
+    ),
+    evaluations: await n(
+      q
+        .selectFrom('evaluations')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('unitId', '=', u.id)
+        .executeTakeFirstOrThrow(),
+    ),
+    tasks: await n(
+      q
+        .selectFrom('inbox_tasks')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('unitId', '=', u.id)
+        .executeTakeFirstOrThrow(),
+    ),
   };
 }
 
@@ -159,8 +220,16 @@ export function createUnit(actor: RegistryActor, input: UnitInput & { code: stri
     if (await unitWhere('code', input.code, transaction)) throw duplicate('/code', input.code);
     const now = new Date();
     const values = {
-      code: input.code, name: input.name, shortName: input.shortName ?? null, kind: input.kind, parentId: parentId ?? null,
-      contactPerson: input.contactPerson ?? null, contactPhone: input.contactPhone ?? null, active: input.enabled ?? true, createdAt: now, updatedAt: now,
+      code: input.code,
+      name: input.name,
+      shortName: input.shortName ?? null,
+      kind: input.kind,
+      parentId: parentId ?? null,
+      contactPerson: input.contactPerson ?? null,
+      contactPhone: input.contactPhone ?? null,
+      active: input.enabled ?? true,
+      createdAt: now,
+      updatedAt: now,
     };
     const inserted = await appSql(transaction).insertInto('units').values(values).executeTakeFirstOrThrow();
     const u: Unit = { id: Number(inserted.insertId), ...values };
@@ -177,21 +246,44 @@ export function updateUnit(actor: RegistryActor, key: string, input: UnitInput):
     if (input.kind !== undefined && input.kind !== u.kind) {
       // grids and communities rely on the kind of what they point at
       const dependants = {
-        grids: Number((await appSql(transaction).selectFrom('grids').select((eb) => eb.fn.countAll().as('n'))
-          .where((eb) => eb.or([eb('townshipId', '=', u.id), eb('communityId', '=', u.id)])).executeTakeFirstOrThrow()).n),
-        'child communities': Number((await units(transaction).select((eb) => eb.fn.countAll().as('n'))
-          .where('parentId', '=', u.id).where('kind', '=', 'community').executeTakeFirstOrThrow()).n),
+        grids: Number(
+          (
+            await appSql(transaction)
+              .selectFrom('grids')
+              .select((eb) => eb.fn.countAll().as('n'))
+              .where((eb) => eb.or([eb('townshipId', '=', u.id), eb('communityId', '=', u.id)]))
+              .executeTakeFirstOrThrow()
+          ).n,
+        ),
+        'child communities': Number(
+          (
+            await units(transaction)
+              .select((eb) => eb.fn.countAll().as('n'))
+              .where('parentId', '=', u.id)
+              .where('kind', '=', 'community')
+              .executeTakeFirstOrThrow()
+          ).n,
+        ),
       };
       if (Object.values(dependants).some((n) => n > 0)) throw inUse(dependants, 'the kind cannot change while they do');
     }
     const changes = changedValues(u, {
-      name: input.name, shortName: input.shortName, kind: input.kind, parentId,
-      contactPerson: input.contactPerson, contactPhone: input.contactPhone, active: input.enabled,
+      name: input.name,
+      shortName: input.shortName,
+      kind: input.kind,
+      parentId,
+      contactPerson: input.contactPerson,
+      contactPhone: input.contactPhone,
+      active: input.enabled,
     });
     let changed = u;
     if (hasChanges(changes)) {
       changed = { ...u, ...changes, updatedAt: new Date() };
-      await appSql(transaction).updateTable('units').set({ ...changes, updatedAt: changed.updatedAt }).where('id', '=', u.id).execute();
+      await appSql(transaction)
+        .updateTable('units')
+        .set({ ...changes, updatedAt: changed.updatedAt })
+        .where('id', '=', u.id)
+        .execute();
     }
     const after = await viewOne(changed, transaction);
     return { result: after, entity: 'unit', key: u.code, before, after };

@@ -53,28 +53,55 @@ const users = (transaction?: Tx) => appSql(transaction).selectFrom('users');
 async function views(list: User[], transaction?: Tx): Promise<UserView[]> {
   const q = appSql(transaction);
   const unitIds = [...new Set(list.map((u) => u.unitId).filter((i): i is number => i !== null))];
-  const units = new Map((unitIds.length ? await q.selectFrom('units').select(['id', 'code']).where('id', 'in', unitIds).execute() : []).map((u) => [u.id, u.code]));
-  const links = list.length ? await q.selectFrom('user_grids').selectAll().where('userId', 'in', list.map((u) => u.id)).execute() : [];
+  const units = new Map(
+    (unitIds.length ? await q.selectFrom('units').select(['id', 'code']).where('id', 'in', unitIds).execute() : []).map((u) => [u.id, u.code]),
+  );
+  const links = list.length
+    ? await q
+        .selectFrom('user_grids')
+        .selectAll()
+        .where(
+          'userId',
+          'in',
+          list.map((u) => u.id),
+        )
+        .execute()
+    : [];
   const gridIds = [...new Set(links.map((l) => l.gridId))];
-  const grids = new Map((gridIds.length ? await q.selectFrom('grids').select(['id', 'code']).where('id', 'in', gridIds).execute() : []).map((g) => [g.id, g.code]));
+  const grids = new Map(
+    (gridIds.length ? await q.selectFrom('grids').select(['id', 'code']).where('id', 'in', gridIds).execute() : []).map((g) => [g.id, g.code]),
+  );
   return list.map((u) => ({
-    id: u.id, username: u.username, displayName: u.displayName, role: u.role, unitId: u.unitId ?? null,
-    unitCode: u.unitId ? units.get(u.unitId) ?? null : null, phone: u.phone ?? null,
-    gridCodes: links.filter((l) => l.userId === u.id).map((l) => grids.get(l.gridId)!).filter(Boolean).sort(),
-    enabled: u.active !== false, createdAt: u.createdAt.toISOString(), updatedAt: u.updatedAt.toISOString(),
+    id: u.id,
+    username: u.username,
+    displayName: u.displayName,
+    role: u.role,
+    unitId: u.unitId ?? null,
+    unitCode: u.unitId ? (units.get(u.unitId) ?? null) : null,
+    phone: u.phone ?? null,
+    gridCodes: links
+      .filter((l) => l.userId === u.id)
+      .map((l) => grids.get(l.gridId)!)
+      .filter(Boolean)
+      .sort(),
+    enabled: u.active !== false,
+    createdAt: u.createdAt.toISOString(),
+    updatedAt: u.updatedAt.toISOString(),
   }));
 }
 
 const viewOne = async (u: User, transaction?: Tx) => (await views([u], transaction))[0]!;
 
 async function findUser(key: string, transaction?: Tx): Promise<User> {
-  const found = (/^\d{1,10}$/.test(key) ? await users(transaction).selectAll().where('id', '=', Number(key)).executeTakeFirst() : undefined)
-    ?? await users(transaction).selectAll().where('username', '=', key).executeTakeFirst();
+  const found =
+    (/^\d{1,10}$/.test(key) ? await users(transaction).selectAll().where('id', '=', Number(key)).executeTakeFirst() : undefined) ??
+    (await users(transaction).selectAll().where('username', '=', key).executeTakeFirst());
   if (!found) throw notFound('user', key);
   return found as User;
 }
 
-const unitIdOf = async (code: string, transaction?: Tx) => (await appSql(transaction).selectFrom('units').select('id').where('code', '=', code).executeTakeFirst())?.id;
+const unitIdOf = async (code: string, transaction?: Tx) =>
+  (await appSql(transaction).selectFrom('units').select('id').where('code', '=', code).executeTakeFirst())?.id;
 
 /** Ends every session of the account; how many there were. */
 async function endSessions(userId: number, transaction: Tx): Promise<number> {
@@ -138,12 +165,15 @@ async function resolve(input: UserInput, current: User | null, transaction: Tx):
     throwIf(unknown, unknownReference);
     gridIds = grids.map((g) => g.id);
   }
-  const effectiveUnit = unitId !== undefined ? unitId : current?.unitId ?? null;
+  const effectiveUnit = unitId !== undefined ? unitId : (current?.unitId ?? null);
   if (UNIT_ROLES.includes(role) && effectiveUnit === null) problems.push({ path: '/unitCode', message: `a ${role} belongs to a unit` });
-  const effectiveGrids = gridIds ?? (current ? (await appSql(transaction).selectFrom('user_grids').select('gridId').where('userId', '=', current.id).execute()).map((l) => l.gridId) : []);
+  const effectiveGrids =
+    gridIds ??
+    (current ? (await appSql(transaction).selectFrom('user_grids').select('gridId').where('userId', '=', current.id).execute()).map((l) => l.gridId) : []);
   if (role === 'grid_worker' && effectiveGrids.length === 0) problems.push({ path: '/gridCodes', message: 'a grid worker patrols at least one grid' });
   if (role !== 'grid_worker' && effectiveGrids.length > 0) {
-    if (gridIds === undefined && input.role !== undefined) gridIds = []; // leaving the grid-worker role drops the grids
+    if (gridIds === undefined && input.role !== undefined)
+      gridIds = []; // leaving the grid-worker role drops the grids
     else problems.push({ path: '/gridCodes', message: 'only grid workers have grids' });
   }
   throwIf(problems, invalidInput);
@@ -153,19 +183,33 @@ async function resolve(input: UserInput, current: User | null, transaction: Tx):
 async function setGrids(userId: number, gridIds: number[] | undefined, transaction: Tx): Promise<void> {
   if (gridIds === undefined) return;
   await appSql(transaction).deleteFrom('user_grids').where('userId', '=', userId).execute();
-  if (gridIds.length) await appSql(transaction).insertInto('user_grids').values(gridIds.map((gridId) => ({ userId, gridId }))).execute();
+  if (gridIds.length)
+    await appSql(transaction)
+      .insertInto('user_grids')
+      .values(gridIds.map((gridId) => ({ userId, gridId })))
+      .execute();
 }
 
 /** Creates an account; without a password one is generated and returned this once. */
-export function createUser(actor: RegistryActor, input: UserInput & { username: string; displayName: string; role: Role }): Promise<{ user: UserView; password?: string }> {
+export function createUser(
+  actor: RegistryActor,
+  input: UserInput & { username: string; displayName: string; role: Role },
+): Promise<{ user: UserView; password?: string }> {
   return auditedChange(actor, 'create', async (transaction) => {
     const { unitId, gridIds } = await resolve(input, null, transaction);
     if (await users(transaction).select('id').where('username', '=', input.username).executeTakeFirst()) throw duplicate('/username', input.username);
     const password = input.password ?? generatePassword();
     const now = new Date();
     const values = {
-      username: input.username, displayName: input.displayName, role: input.role, unitId: unitId ?? null, phone: input.phone ?? null,
-      passwordHash: await hashPassword(password), active: input.enabled ?? true, createdAt: now, updatedAt: now,
+      username: input.username,
+      displayName: input.displayName,
+      role: input.role,
+      unitId: unitId ?? null,
+      phone: input.phone ?? null,
+      passwordHash: await hashPassword(password),
+      active: input.enabled ?? true,
+      createdAt: now,
+      updatedAt: now,
     };
     const inserted = await appSql(transaction).insertInto('users').values(values).executeTakeFirstOrThrow();
     tableWritten('users', transaction);
@@ -187,7 +231,11 @@ export function updateUser(actor: RegistryActor, key: string, input: UserInput):
     let changed = u;
     if (hasChanges(changes)) {
       changed = { ...u, ...changes, updatedAt: new Date() };
-      await appSql(transaction).updateTable('users').set({ ...changes, updatedAt: changed.updatedAt }).where('id', '=', u.id).execute();
+      await appSql(transaction)
+        .updateTable('users')
+        .set({ ...changes, updatedAt: changed.updatedAt })
+        .where('id', '=', u.id)
+        .execute();
       tableWritten('users', transaction);
     }
     await setGrids(u.id, gridIds, transaction);
@@ -219,11 +267,34 @@ export function deleteUser(actor: RegistryActor, key: string): Promise<void> {
     const before = await viewOne(u, transaction);
     const q = appSql(transaction);
     const refs = {
-      cases: await count(q.selectFrom('cases').select((eb) => eb.fn.countAll().as('n')).where('reporterUserId', '=', u.id).executeTakeFirstOrThrow()),
-      tasks: await count(q.selectFrom('inbox_tasks').select((eb) => eb.fn.countAll().as('n'))
-        .where((eb) => eb.or([eb('assignee', '=', u.username), eb('completedBy', '=', u.username)])).executeTakeFirstOrThrow()),
-      'audit records': await count(q.selectFrom('audit_log').select((eb) => eb.fn.countAll().as('n')).where('actor', '=', u.username).executeTakeFirstOrThrow()),
-      attachments: await count(q.selectFrom('attachments').select((eb) => eb.fn.countAll().as('n')).where('uploadedBy', '=', u.id).executeTakeFirstOrThrow()),
+      cases: await count(
+        q
+          .selectFrom('cases')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('reporterUserId', '=', u.id)
+          .executeTakeFirstOrThrow(),
+      ),
+      tasks: await count(
+        q
+          .selectFrom('inbox_tasks')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where((eb) => eb.or([eb('assignee', '=', u.username), eb('completedBy', '=', u.username)]))
+          .executeTakeFirstOrThrow(),
+      ),
+      'audit records': await count(
+        q
+          .selectFrom('audit_log')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('actor', '=', u.username)
+          .executeTakeFirstOrThrow(),
+      ),
+      attachments: await count(
+        q
+          .selectFrom('attachments')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('uploadedBy', '=', u.id)
+          .executeTakeFirstOrThrow(),
+      ),
     };
     if (Object.values(refs).some((n) => n > 0)) throw inUse(refs, 'switch the account off with enabled: false instead');
     await q.deleteFrom('user_grids').where('userId', '=', u.id).execute();

@@ -34,7 +34,13 @@ export interface AttachmentView {
 export type AttachmentRecord = Omit<Selectable<AttachmentsTable>, 'kind' | 'caseId'> & { kind: AttachmentKind; caseId: string };
 
 export const toAttachmentView = (a: AttachmentRecord): AttachmentView => ({
-  id: a.id, caseId: a.caseId, kind: a.kind, fileName: a.fileName, mimeType: a.mimeType, sizeBytes: a.sizeBytes, sha256: a.sha256,
+  id: a.id,
+  caseId: a.caseId,
+  kind: a.kind,
+  fileName: a.fileName,
+  mimeType: a.mimeType,
+  sizeBytes: a.sizeBytes,
+  sha256: a.sha256,
   createdAt: a.createdAt.toISOString(),
 });
 
@@ -46,7 +52,10 @@ export const toAttachmentView = (a: AttachmentRecord): AttachmentView => ({
  * text chunks): the hash and size are those of the cleaned bytes. A PDF must be built as one
  * (domain/attachments/pdf-structure.ts; 415 pdf_invalid otherwise).
  */
-export async function checkUploads(files: ReadonlyArray<{ buffer: Buffer; originalname: string; mimetype: string }>, allowed: UploadClass): Promise<CheckedFile[]> {
+export async function checkUploads(
+  files: ReadonlyArray<{ buffer: Buffer; originalname: string; mimetype: string }>,
+  allowed: UploadClass,
+): Promise<CheckedFile[]> {
   const types = files.map((f) => checkFileType(f.buffer, f.originalname, f.mimetype, allowed));
   const out: CheckedFile[] = [];
   for (const [i, file] of files.entries()) {
@@ -55,8 +64,12 @@ export async function checkUploads(files: ReadonlyArray<{ buffer: Buffer; origin
     const buffer = type.mimeType === 'application/pdf' ? file.buffer : await cleanImageOffThread(type.mimeType, file.buffer);
     const sha256 = sha256Hex(buffer);
     out.push({
-      buffer, fileName: cleanFileName(file.originalname, type.ext), mimeType: type.mimeType, sizeBytes: buffer.length,
-      sha256, storagePath: storagePathFor(sha256, type.ext),
+      buffer,
+      fileName: cleanFileName(file.originalname, type.ext),
+      mimeType: type.mimeType,
+      sizeBytes: buffer.length,
+      sha256,
+      storagePath: storagePathFor(sha256, type.ext),
     });
   }
   return out;
@@ -68,7 +81,11 @@ export async function checkUploads(files: ReadonlyArray<{ buffer: Buffer; origin
  * row refers to are removed again.
  */
 export async function attachToCase(
-  dataDir: string, caseId: string, kind: AttachmentKind, files: CheckedFile[], ctx: ChangeContext & { uploadedBy: number | null; detail?: Record<string, unknown> },
+  dataDir: string,
+  caseId: string,
+  kind: AttachmentKind,
+  files: CheckedFile[],
+  ctx: ChangeContext & { uploadedBy: number | null; detail?: Record<string, unknown> },
 ): Promise<AttachmentRecord[]> {
   const created: string[] = [];
   try {
@@ -79,18 +96,30 @@ export async function attachToCase(
       // one by one: a multi-row INSERT reports one id
       for (const f of files) {
         const row = {
-          caseId, kind, fileName: f.fileName, mimeType: f.mimeType, sizeBytes: f.sizeBytes, sha256: f.sha256, storagePath: f.storagePath, uploadedBy: ctx.uploadedBy,
+          caseId,
+          kind,
+          fileName: f.fileName,
+          mimeType: f.mimeType,
+          sizeBytes: f.sizeBytes,
+          sha256: f.sha256,
+          storagePath: f.storagePath,
+          uploadedBy: ctx.uploadedBy,
           createdAt: new Date(),
         };
         const inserted = await appSql(transaction).insertInto('attachments').values(row).executeTakeFirstOrThrow();
         rows.push({ id: String(inserted.insertId), ...row });
       }
-      return { ...(ctx.detail ?? {}), kind, attachments: rows.map((r) => ({ id: r.id, fileName: r.fileName, mimeType: r.mimeType, sizeBytes: r.sizeBytes, sha256: r.sha256 })) };
+      return {
+        ...(ctx.detail ?? {}),
+        kind,
+        attachments: rows.map((r) => ({ id: r.id, fileName: r.fileName, mimeType: r.mimeType, sizeBytes: r.sizeBytes, sha256: r.sha256 })),
+      };
     });
     return rows;
   } catch (err) {
     const unused: string[] = [];
-    for (const p of created) if (!(await appSql().selectFrom('attachments').select('id').where('storagePath', '=', p).limit(1).executeTakeFirst())) unused.push(p);
+    for (const p of created)
+      if (!(await appSql().selectFrom('attachments').select('id').where('storagePath', '=', p).limit(1).executeTakeFirst())) unused.push(p);
     await removeStored(dataDir, unused);
     throw err;
   }
@@ -122,7 +151,10 @@ const PUBLIC_KINDS: AttachmentKind[] = ['photo', 'photo_after'];
 /** One photo of the case by the tracking token: the reporter's own or an after-photo of the handling. */
 export async function publicPhoto(token: string, id: string): Promise<AttachmentRecord> {
   const caseId = await caseIdByToken(token);
-  const row = caseId && /^\d{1,19}$/.test(id) ? await attachments().where('id', '=', id).where('caseId', '=', caseId).where('kind', 'in', PUBLIC_KINDS).executeTakeFirst() : null;
+  const row =
+    caseId && /^\d{1,19}$/.test(id)
+      ? await attachments().where('id', '=', id).where('caseId', '=', caseId).where('kind', 'in', PUBLIC_KINDS).executeTakeFirst()
+      : null;
   if (!row) throw notFound();
   return row;
 }
@@ -132,7 +164,14 @@ export async function publicPhotos(token: string): Promise<Array<Pick<Attachment
   const caseId = await caseIdByToken(token);
   if (!caseId) throw new DomainError('NOT_FOUND', 'no case with this tracking token', { apiCode: 'not_found' });
   const rows = await attachments().where('caseId', '=', caseId).where('kind', 'in', PUBLIC_KINDS).orderBy('id', 'asc').execute();
-  return rows.map((a) => ({ id: a.id, kind: a.kind, fileName: a.fileName, mimeType: a.mimeType, sizeBytes: a.sizeBytes, createdAt: a.createdAt.toISOString() }));
+  return rows.map((a) => ({
+    id: a.id,
+    kind: a.kind,
+    fileName: a.fileName,
+    mimeType: a.mimeType,
+    sizeBytes: a.sizeBytes,
+    createdAt: a.createdAt.toISOString(),
+  }));
 }
 
 export async function attachmentBytes(dataDir: string, row: AttachmentRecord): Promise<Buffer> {

@@ -22,7 +22,11 @@ export function absolutePath(dataDir: string, storagePath: string): string {
   return full;
 }
 
-const exists = (path: string) => stat(path).then(() => true, () => false);
+const exists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
 
 /** Writes the bytes at their content address; returns whether this call created the file (for clean-up). */
 export async function storeBytes(dataDir: string, storagePath: string, buf: Buffer): Promise<boolean> {

@@ -59,8 +59,12 @@ export function checkFileType(buf: Buffer, originalName: string, declaredMime: s
  */
 export function cleanFileName(originalName: string, ext: string): string {
   const base = originalName.split(/[\\/]/u).pop() ?? '';
-  // eslint-disable-next-line no-control-regex
-  let name = base.normalize('NFC').replace(/[\u0000-\u001f\u007f]/gu, '').trim();
+  let name = base
+    .normalize('NFC')
+    // control characters have no place in a file name
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f]/gu, '')
+    .trim();
   if (name.length > 120) {
     const e = extname(name).slice(0, 10);
     name = name.slice(0, 120 - e.length) + e;

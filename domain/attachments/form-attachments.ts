@@ -37,7 +37,16 @@ export async function checkFormAttachments(definition: unknown, data: Record<str
     }
     if (!ids.length) continue;
     const found = caseId
-      ? Number((await appSql().selectFrom('attachments').select((eb) => eb.fn.countAll().as('n')).where('id', 'in', ids).where('caseId', '=', caseId).executeTakeFirstOrThrow()).n)
+      ? Number(
+          (
+            await appSql()
+              .selectFrom('attachments')
+              .select((eb) => eb.fn.countAll().as('n'))
+              .where('id', 'in', ids)
+              .where('caseId', '=', caseId)
+              .executeTakeFirstOrThrow()
+          ).n,
+        )
       : 0;
     if (found !== ids.length) errors.push({ field: key, code: 'attachment', message: '附件编号须为本案卷的附件' });
   }

@@ -13,9 +13,13 @@ const writerScript = fileURLToPath(new URL('../../test/support/audit-writer.ts',
 
 function runWriter(url: string, count: number, actor: string, pauseMs = 0): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', writerScript, url, String(count), actor, String(pauseMs)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', writerScript, url, String(count), actor, String(pauseMs)], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
-    child.stderr.on('data', (d) => { stderr += String(d); });
+    child.stderr.on('data', (d) => {
+      stderr += String(d);
+    });
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`writer exited ${code}: ${stderr}`))));
   });
 }
@@ -23,12 +27,16 @@ function runWriter(url: string, count: number, actor: string, pauseMs = 0): Prom
 /** holds the event loop for `ms`, as a job's statements do on better-sqlite3 */
 function holdLoop(ms: number): void {
   const until = performance.now() + ms;
-  while (performance.now() < until) { /* spin */ }
+  while (performance.now() < until) {
+    /* spin */
+  }
 }
 
 describe('audit log (domain/audit)', () => {
   let db: Db;
-  before(async () => { db = await freshDatabase(); });
+  before(async () => {
+    db = await freshDatabase();
+  });
   after(() => db.close());
 
   it('given an empty log, when three records are appended, then they form a chain from the genesis hash', async () => {
@@ -73,9 +81,12 @@ describe('audit log (domain/audit)', () => {
     const before = await AuditRecord.count();
     let childDone = false;
     // paced, so this process gets the lock in between
-    const child = runWriter(db.url, 30, 'other-process', 5).finally(() => { childDone = true; });
+    const child = runWriter(db.url, 30, 'other-process', 5).finally(() => {
+      childDone = true;
+    });
     let mine = 0;
-    while (!childDone) { // keep writing for as long as the other process does, so the two really interleave
+    while (!childDone) {
+      // keep writing for as long as the other process does, so the two really interleave
       await appendAudit({ caseId: null, actor: 'this-process', action: 'writer-test', detail: { i: mine++ } });
     }
     await child;
@@ -83,7 +94,7 @@ describe('audit log (domain/audit)', () => {
     const theirs = await AuditRecord.findAll({ where: { actor: 'other-process' }, order: [['id', 'ASC']] });
     expect(theirs).to.have.length(30);
     const interleaved = await AuditRecord.count({ where: { actor: 'this-process', id: { [Op.between]: [theirs[0]!.id, theirs[29]!.id] } } });
-    expect(interleaved, 'records of this process between the other\'s first and last').to.be.greaterThan(0);
+    expect(interleaved, "records of this process between the other's first and last").to.be.greaterThan(0);
   });
 
   it('given a transaction that fails after appending, when it rolls back, then neither the record nor the head moved', async () => {
@@ -94,7 +105,9 @@ describe('audit log (domain/audit)', () => {
         await chain.append({ caseId: '9', actor: 'x', action: 'doomed' });
         throw new Error('boom');
       });
-    } catch (err) { caught = err; }
+    } catch (err) {
+      caught = err;
+    }
     expect((caught as Error).message).to.equal('boom');
     expect(await AuditRecord.count()).to.equal(before);
     await appendAudit({ caseId: '9', actor: 'x', action: 'after-rollback' });
@@ -103,11 +116,15 @@ describe('audit log (domain/audit)', () => {
 
   it('given jobs committed together, when one of them fails, then only its writes roll back and the chain stays whole', async () => {
     const before = await AuditRecord.count();
-    const settled = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => withAuditChain(async (chain) => {
-      await chain.append({ caseId: '11', actor: 'group', action: 'grouped', detail: { i } });
-      if (i === 5) throw new Error(`job ${i} fails`);
-      return i;
-    })));
+    const settled = await Promise.allSettled(
+      Array.from({ length: 12 }, (_, i) =>
+        withAuditChain(async (chain) => {
+          await chain.append({ caseId: '11', actor: 'group', action: 'grouped', detail: { i } });
+          if (i === 5) throw new Error(`job ${i} fails`);
+          return i;
+        }),
+      ),
+    );
     expect(settled.filter((s) => s.status === 'rejected').map((s) => (s as PromiseRejectedResult).reason.message)).to.deep.equal(['job 5 fails']);
     const written = await AuditRecord.findAll({ where: { action: 'grouped' }, order: [['id', 'ASC']] });
     expect(written.map((r) => (r.detail as { i: number }).i)).to.deep.equal([0, 1, 2, 3, 4, 6, 7, 8, 9, 10, 11]);
@@ -117,13 +134,18 @@ describe('audit log (domain/audit)', () => {
   it('given chain jobs each holding the event loop longer than the group budget, when committed, then the group is split, each part acknowledged after its commit, and a timer fires between the parts', async () => {
     const before = await AuditRecord.count();
     const events: string[] = [];
-    const jobs = [0, 1, 2].map((i) => withAuditChain(async (chain) => {
-      events.push(`ran ${i}`);
-      const entry = await chain.append({ caseId: '12', actor: 'budget', action: 'budgeted', detail: { i } });
-      if (i === 0) setTimeout(() => events.push('timer'), 0); // due while job 0 still holds the loop
-      holdLoop(GROUP_LOOP_BUDGET_MS + 5);
-      return entry;
-    }).then((entry) => { events.push(`ack ${i}`); return entry; }));
+    const jobs = [0, 1, 2].map((i) =>
+      withAuditChain(async (chain) => {
+        events.push(`ran ${i}`);
+        const entry = await chain.append({ caseId: '12', actor: 'budget', action: 'budgeted', detail: { i } });
+        if (i === 0) setTimeout(() => events.push('timer'), 0); // due while job 0 still holds the loop
+        holdLoop(GROUP_LOOP_BUDGET_MS + 5);
+        return entry;
+      }).then((entry) => {
+        events.push(`ack ${i}`);
+        return entry;
+      }),
+    );
     const entries = await Promise.all(jobs);
     expect(events.filter((e) => e.startsWith('ran'))).to.deep.equal(['ran 0', 'ran 1', 'ran 2']);
     expect(events.indexOf('timer')).to.be.within(1, events.indexOf('ran 1'));

@@ -56,10 +56,16 @@ export type AuditRow = Selectable<AuditLogTable>;
 
 export function toAuditEntry(row: AuditRow): AuditEntry {
   return {
-    id: row.id, caseId: row.caseId, actor: row.actor, actorRole: row.actorRole ?? null, action: row.action,
+    id: row.id,
+    caseId: row.caseId,
+    actor: row.actor,
+    actorRole: row.actorRole ?? null,
+    action: row.action,
     // JSON kept in TEXT (as the model's getter read it)
     detail: typeof row.detail === 'string' ? (JSON.parse(row.detail) as Record<string, unknown>) : null,
-    dedupKey: row.dedupKey ?? null, prevHash: row.prevHash, hash: row.hash,
+    dedupKey: row.dedupKey ?? null,
+    prevHash: row.prevHash,
+    hash: row.hash,
     createdAt: row.createdAt.toISOString(),
   };
 }
@@ -86,9 +92,15 @@ type AuditContent = ReturnType<typeof contentOf>;
 /** The `audit_log` row of a record: the detail stored as the JSON text of what was hashed, created_at to the second. */
 function rowOf(content: AuditContent, prevHash: string, hash: string) {
   return {
-    caseId: content.caseId, actor: content.actor, action: content.action, actorRole: content.actorRole,
-    detail: content.detail === null ? null : JSON.stringify(content.detail), dedupKey: content.dedupKey,
-    prevHash, hash, createdAt: content.createdAt,
+    caseId: content.caseId,
+    actor: content.actor,
+    action: content.action,
+    actorRole: content.actorRole,
+    detail: content.detail === null ? null : JSON.stringify(content.detail),
+    dedupKey: content.dedupKey,
+    prevHash,
+    hash,
+    createdAt: content.createdAt,
   };
 }
 
@@ -107,7 +119,11 @@ async function lockHead(transaction: Tx): Promise<{ lastHash: string } | undefin
   if (appDialect() !== 'sqlite') return head.forUpdate().executeTakeFirst();
   // a no-op write takes the write lock; writing a time here would make a chain job that appends nothing
   // (a refused request: a draft that was not there) change the database
-  await db.updateTable('audit_chain_head').set((eb) => ({ updatedAt: eb.ref('updatedAt') })).where('id', '=', 1).execute();
+  await db
+    .updateTable('audit_chain_head')
+    .set((eb) => ({ updatedAt: eb.ref('updatedAt') }))
+    .where('id', '=', 1)
+    .execute();
   return head.executeTakeFirst();
 }
 
@@ -211,7 +227,10 @@ async function commitGroup(all: ChainJob[], budget: LoopBudget): Promise<ChainJo
             }
             const content = contentOf(input);
             const hash = auditHash(head.prevHash, content);
-            const { insertId } = await db.insertInto('audit_log').values(rowOf(content, head.prevHash, hash)).executeTakeFirstOrThrow();
+            const { insertId } = await db
+              .insertInto('audit_log')
+              .values(rowOf(content, head.prevHash, hash))
+              .executeTakeFirstOrThrow();
             if (insertId === undefined) throw new Error('audit log: the database gave no id for the record');
             const id = String(insertId);
             const entry: AuditEntry = { id, ...content, prevHash: head.prevHash, hash, createdAt: content.createdAt.toISOString() };
@@ -236,12 +255,26 @@ async function commitGroup(all: ChainJob[], budget: LoopBudget): Promise<ChainJo
               prevHash = hash;
             }
             for (let from = 0; from < linked.length; from += ROWS_PER_INSERT) {
-              await db.insertInto('audit_log').values(linked.slice(from, from + ROWS_PER_INSERT).map((r) => rowOf(r.content, r.prevHash, r.hash))).execute();
+              await db
+                .insertInto('audit_log')
+                .values(linked.slice(from, from + ROWS_PER_INSERT).map((r) => rowOf(r.content, r.prevHash, r.hash)))
+                .execute();
             }
             // the ids back through the unique hash: a multi-row INSERT reports one id, and MySQL's interleaved
             // auto-increment mode does not promise consecutive ones (they do rise in row order, the chain's order)
-            const ids = new Map((await db.selectFrom('audit_log').select(['id', 'hash']).where('hash', 'in', linked.map((r) => r.hash)).execute())
-              .map((r) => [r.hash, r.id]));
+            const ids = new Map(
+              (
+                await db
+                  .selectFrom('audit_log')
+                  .select(['id', 'hash'])
+                  .where(
+                    'hash',
+                    'in',
+                    linked.map((r) => r.hash),
+                  )
+                  .execute()
+              ).map((r) => [r.hash, r.id]),
+            );
             const entries = linked.map(({ content, prevHash: prev, hash }): AuditEntry => {
               const id = ids.get(hash);
               if (id === undefined) throw new Error(`audit log: record ${hash} not found right after its INSERT`);
@@ -281,9 +314,11 @@ async function commitGroup(all: ChainJob[], budget: LoopBudget): Promise<ChainJo
       }
 
       if (head.appended > 0) {
-        await appSql(transaction).updateTable('audit_chain_head')
+        await appSql(transaction)
+          .updateTable('audit_chain_head')
           .set({ lastId: head.lastId, lastHash: head.prevHash, records: sql<string>`records + ${head.appended}`, updatedAt: new Date() })
-          .where('id', '=', 1).execute();
+          .where('id', '=', 1)
+          .execute();
       }
     });
   } catch (err) {
@@ -337,7 +372,13 @@ export async function caseAuditTrail(caseId: string | number): Promise<AuditEntr
 /** The latest record of a case with one of the given actions (e.g. the last deadline set for a stage). */
 export async function lastCaseAudit(caseId: string | number, actions: string[], transaction?: Tx): Promise<AuditEntry | null> {
   if (!actions.length) return null; // `action IN ()` matches nothing (as the model's empty list did)
-  const row = await appSql(transaction).selectFrom('audit_log').selectAll().where('caseId', '=', String(caseId)).where('action', 'in', actions)
-    .orderBy('id', 'desc').limit(1).executeTakeFirst();
+  const row = await appSql(transaction)
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('caseId', '=', String(caseId))
+    .where('action', 'in', actions)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   return row ? toAuditEntry(row) : null;
 }

@@ -14,18 +14,29 @@ export interface AuditCheckpoint {
   verifiedAt: Date | null;
 }
 
-interface RawCheckpoint { id: string; mode: string; lastId: string; lastHash: string; records: string; verifiedAtStored: unknown }
+interface RawCheckpoint {
+  id: string;
+  mode: string;
+  lastId: string;
+  lastHash: string;
+  records: string;
+  verifiedAtStored: unknown;
+}
 
 function toCheckpoint(row: RawCheckpoint): AuditCheckpoint {
   return {
-    id: row.id, mode: row.mode === 'full' ? 'full' : 'incremental', lastId: row.lastId, lastHash: row.lastHash,
-    records: Number(row.records), verifiedAt: storedDate(row.verifiedAtStored),
+    id: row.id,
+    mode: row.mode === 'full' ? 'full' : 'incremental',
+    lastId: row.lastId,
+    lastHash: row.lastHash,
+    records: Number(row.records),
+    verifiedAt: storedDate(row.verifiedAtStored),
   };
 }
 
 // verified_at as the driver gives it (not converted): a time that is no date is reported as unknown, not a failed read
-const checkpoints = (db: Sql) => db.selectFrom('audit_checkpoints')
-  .select(['id', 'mode', 'lastId', 'lastHash', 'records', sql<unknown>`verified_at`.as('verifiedAtStored')]);
+const checkpoints = (db: Sql) =>
+  db.selectFrom('audit_checkpoints').select(['id', 'mode', 'lastId', 'lastHash', 'records', sql<unknown>`verified_at`.as('verifiedAtStored')]);
 
 /** The checkpoint furthest along the chain that no later run has found broken: where an incremental run resumes. */
 export async function latestCheckpoint(db: Sql = appSql()): Promise<AuditCheckpoint | null> {
@@ -40,7 +51,10 @@ export async function latestCheckpoint(db: Sql = appSql()): Promise<AuditCheckpo
  * recomputed every hash after it, which the links alone cannot show.
  */
 export async function checkpointsBetween(db: Sql, afterId: string | null, throughId: string): Promise<Map<string, AuditCheckpoint[]>> {
-  const rows = await checkpoints(db).where('lastId', '>', afterId ?? '0').where('lastId', '<=', throughId).execute();
+  const rows = await checkpoints(db)
+    .where('lastId', '>', afterId ?? '0')
+    .where('lastId', '<=', throughId)
+    .execute();
   const byRecord = new Map<string, AuditCheckpoint[]>();
   for (const row of rows) {
     const checkpoint = toCheckpoint(row);
@@ -83,9 +97,16 @@ export class CheckpointWriter {
     const now = new Date();
     const values = { lastId: next.lastId, lastHash: next.lastHash, records: String(next.records), verifiedAt: now };
     if (this.rowId === null) {
-      const { insertId } = await this.db.insertInto('audit_checkpoints').values({
-        mode: this.run.mode, resumedAfter: this.run.resumedAfter, startedAt: this.run.startedAt, invalidatedAt: null, ...values,
-      }).executeTakeFirstOrThrow();
+      const { insertId } = await this.db
+        .insertInto('audit_checkpoints')
+        .values({
+          mode: this.run.mode,
+          resumedAfter: this.run.resumedAfter,
+          startedAt: this.run.startedAt,
+          invalidatedAt: null,
+          ...values,
+        })
+        .executeTakeFirstOrThrow();
       if (insertId === undefined) throw new Error('audit checkpoints: the database gave no id for the checkpoint');
       this.rowId = String(insertId);
     } else {

@@ -35,26 +35,50 @@ const CURSOR = 'audit';
 export async function listAuditRecords(filter: AuditRecordFilter): Promise<AuditRecordPage> {
   const after = filter.after !== undefined ? decodeTimeKey(CURSOR, filter.after) : null;
   const pageSize = filter.pageSize ?? 50;
-  const matching = () => appSql().selectFrom('audit_log')
-    .$if(!!filter.caseId, (b) => b.where('caseId', '=', filter.caseId!))
-    .$if(!!filter.action, (b) => b.where('action', '=', filter.action!))
-    .$if(!!filter.actor, (b) => b.where('actor', '=', filter.actor!))
-    .$if(!!filter.from, (b) => b.where('createdAt', '>=', filter.from!))
-    .$if(!!filter.to, (b) => b.where('createdAt', '<', filter.to!));
+  const matching = () =>
+    appSql()
+      .selectFrom('audit_log')
+      .$if(!!filter.caseId, (b) => b.where('caseId', '=', filter.caseId!))
+      .$if(!!filter.action, (b) => b.where('action', '=', filter.action!))
+      .$if(!!filter.actor, (b) => b.where('actor', '=', filter.actor!))
+      .$if(!!filter.from, (b) => b.where('createdAt', '>=', filter.from!))
+      .$if(!!filter.to, (b) => b.where('createdAt', '<', filter.to!));
   // a case has a handful of records: its (case_id, id) index and a small sort; otherwise the filter's newest-first index
-  const index = filter.caseId ? null : filter.action ? 'audit_log_action_created_at_idx' : filter.actor ? 'audit_log_actor_created_at_idx' : 'audit_log_created_at_idx';
+  const index = filter.caseId
+    ? null
+    : filter.action
+      ? 'audit_log_action_created_at_idx'
+      : filter.actor
+        ? 'audit_log_actor_created_at_idx'
+        : 'audit_log_created_at_idx';
   const [rows, counted] = await Promise.all([
-    matching().selectAll().$if(index !== null, (b) => b.withPlugin(throughIndex(index!)))
+    matching()
+      .selectAll()
+      .$if(index !== null, (b) => b.withPlugin(throughIndex(index!)))
       // after the cursor: the redundant <= bound gives both databases a range to seek to (domain/shared/paging.ts, olderThan)
       .$if(after !== null, (b) => b.where('createdAt', '<=', after!.at).where((eb) => eb.or([eb('createdAt', '<', after!.at), eb('id', '<', after!.id)])))
-      .orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(pageSize + 1).execute(),
-    after ? null : matching().select('id').limit(COUNT_CAP + 1).execute(),
+      .orderBy('createdAt', 'desc')
+      .orderBy('id', 'desc')
+      .limit(pageSize + 1)
+      .execute(),
+    after
+      ? null
+      : matching()
+          .select('id')
+          .limit(COUNT_CAP + 1)
+          .execute(),
   ]);
   const last = rows.length > pageSize ? rows[pageSize - 1]! : null;
   return {
     items: rows.slice(0, pageSize).map((a) => ({
-      id: a.id, createdAt: a.createdAt.toISOString(), caseId: a.caseId, actor: a.actor, actorRole: a.actorRole, action: a.action,
-      detail: typeof a.detail === 'string' ? (JSON.parse(a.detail) as Record<string, unknown>) : null, hash: a.hash,
+      id: a.id,
+      createdAt: a.createdAt.toISOString(),
+      caseId: a.caseId,
+      actor: a.actor,
+      actorRole: a.actorRole,
+      action: a.action,
+      detail: typeof a.detail === 'string' ? (JSON.parse(a.detail) as Record<string, unknown>) : null,
+      hash: a.hash,
     })),
     next: last ? encodeTimeKey(CURSOR, { at: last.createdAt, id: last.id }) : null,
     ...(counted ? cappedTotal(counted.length) : {}),

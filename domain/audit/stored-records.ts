@@ -34,8 +34,16 @@ const COLUMNS = ['id', 'caseId', 'actor', 'actorRole', 'action', 'detail', 'dedu
 const CREATED_AT_STORED = sql<unknown>`created_at`.as('createdAtStored');
 
 interface RawRow {
-  id: string; caseId: string | null; actor: string; actorRole: string | null; action: string; detail: string | null;
-  dedupKey: string | null; prevHash: string; hash: string; createdAtStored: unknown;
+  id: string;
+  caseId: string | null;
+  actor: string;
+  actorRole: string | null;
+  action: string;
+  detail: string | null;
+  dedupKey: string | null;
+  prevHash: string;
+  hash: string;
+  createdAtStored: unknown;
 }
 
 /**
@@ -49,9 +57,17 @@ export function storedDate(value: unknown): Date | null {
 
 function toStored(row: RawRow): StoredAuditRecord {
   return {
-    id: row.id, caseId: row.caseId ?? null, actor: row.actor, actorRole: row.actorRole ?? null, action: row.action,
-    detailText: row.detail ?? null, dedupKey: row.dedupKey ?? null, prevHash: row.prevHash, hash: row.hash,
-    createdAt: storedDate(row.createdAtStored), createdAtStored: row.createdAtStored,
+    id: row.id,
+    caseId: row.caseId ?? null,
+    actor: row.actor,
+    actorRole: row.actorRole ?? null,
+    action: row.action,
+    detailText: row.detail ?? null,
+    dedupKey: row.dedupKey ?? null,
+    prevHash: row.prevHash,
+    hash: row.hash,
+    createdAt: storedDate(row.createdAtStored),
+    createdAtStored: row.createdAtStored,
   };
 }
 
@@ -93,11 +109,20 @@ export async function recordById(db: Sql, id: string): Promise<StoredAuditRecord
 
 /** The first record after `afterId`, if there is one. */
 export async function firstIdAfter(db: Sql, afterId: string | null): Promise<string | null> {
-  const row = await db.selectFrom('audit_log').select('id').where('id', '>', afterId ?? '0').orderBy('id').limit(1).executeTakeFirst();
+  const row = await db
+    .selectFrom('audit_log')
+    .select('id')
+    .where('id', '>', afterId ?? '0')
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
   return row ? row.id : null;
 }
 
-export interface AuditPeriod { from?: Date | null; to?: Date | null }
+export interface AuditPeriod {
+  from?: Date | null;
+  to?: Date | null;
+}
 
 /**
  * The whole log (id order) or the records of a period (created_at order, then id), a batch at a time.
@@ -126,7 +151,10 @@ export async function* recordBatches(period: AuditPeriod, batchSize: number, db:
       .$if(!!period.to, (b) => b.where('createdAt', '<', period.to!))
       // created_at >= the cursor's opens the index range there; the OR drops the few rows of that same instant already sent
       .$if(cursor !== null, (b) => b.where('createdAt', '>=', at).where((eb) => eb.or([eb('createdAt', '>', at), eb('id', '>', cursor!.id)])))
-      .orderBy('createdAt').orderBy('id').limit(batchSize).execute();
+      .orderBy('createdAt')
+      .orderBy('id')
+      .limit(batchSize)
+      .execute();
     const rows = raw.map(toStored);
     if (rows.length) yield rows;
     if (rows.length < batchSize) return;

@@ -26,7 +26,9 @@ describe('audit chain verification: checkpoints, batches, the event loop (domain
     await q('DELETE FROM audit_checkpoints');
     await q('UPDATE audit_chain_head SET last_id = NULL, last_hash = ?, records = 0 WHERE id = 1', [AUDIT_GENESIS_HASH]);
   });
-  before(async () => { db = await freshDatabase(); });
+  before(async () => {
+    db = await freshDatabase();
+  });
   after(() => db.close());
 
   it('given a chain verified once, when records are appended and it is verified again, then only the new records are read, after the checkpoint', async () => {
@@ -101,7 +103,7 @@ describe('audit chain verification: checkpoints, batches, the event loop (domain
     expect(await verifyAuditChain()).to.deep.include({ ok: true, from: 'checkpoint', resumedAfter: ids[3], checked: 20, checkedThisRun: 16 });
   });
 
-  it('given the checkpointed record itself rewritten or removed, when verified incrementally, then the checkpoint\'s record is named', async () => {
+  it("given the checkpointed record itself rewritten or removed, when verified incrementally, then the checkpoint's record is named", async () => {
     const ids = await appendChainRecords(8);
     await verifyAuditChain();
     const last = await rowOf(ids[7]!);
@@ -115,8 +117,13 @@ describe('audit chain verification: checkpoints, batches, the event loop (domain
     // record and hash rewritten together, so that it hashes right: the checkpoint remembers the old hash
     const forged = { ...last, action: 'rejected' };
     const forgedHash = auditHash(String(last['prev_hash']), {
-      caseId: String(last['case_id']), actor: String(last['actor']), actorRole: null, action: 'rejected', detail: JSON.parse(String(last['detail'])) as Record<string, unknown>,
-      dedupKey: null, createdAt: storedDate(last['created_at'])!,
+      caseId: String(last['case_id']),
+      actor: String(last['actor']),
+      actorRole: null,
+      action: 'rejected',
+      detail: JSON.parse(String(last['detail'])) as Record<string, unknown>,
+      dedupKey: null,
+      createdAt: storedDate(last['created_at'])!,
     });
     await restore({ ...forged, hash: forgedHash });
     await q('UPDATE audit_chain_head SET last_hash = ? WHERE id = 1', [forgedHash]);
@@ -134,7 +141,7 @@ describe('audit chain verification: checkpoints, batches, the event loop (domain
     expect(result.firstBroken!.reason).to.contain('the checkpointed record is gone');
   });
 
-  it('given a rewrite that recomputed every hash from a record to the end and moved the head, when fully verified, then the links hold but the checkpoint\'s hash does not', async () => {
+  it("given a rewrite that recomputed every hash from a record to the end and moved the head, when fully verified, then the links hold but the checkpoint's hash does not", async () => {
     const ids = await appendChainRecords(12);
     await verifyAuditChain(); // checkpoint at ids[11]
     await appendChainRecords(3);
@@ -142,8 +149,16 @@ describe('audit chain verification: checkpoints, batches, the event loop (domain
     const all = await select('SELECT * FROM audit_log ORDER BY id');
     let prev = String(all[4]!['hash']);
     for (const row of all.slice(5)) {
-      const detail = row['id'] === all[5]!['id'] ? { i: 500 } : JSON.parse(String(row['detail'])) as Record<string, unknown>;
-      const hash = auditHash(prev, { caseId: String(row['case_id']), actor: String(row['actor']), actorRole: null, action: String(row['action']), detail, dedupKey: null, createdAt: storedDate(row['created_at'])! });
+      const detail = row['id'] === all[5]!['id'] ? { i: 500 } : (JSON.parse(String(row['detail'])) as Record<string, unknown>);
+      const hash = auditHash(prev, {
+        caseId: String(row['case_id']),
+        actor: String(row['actor']),
+        actorRole: null,
+        action: String(row['action']),
+        detail,
+        dedupKey: null,
+        createdAt: storedDate(row['created_at'])!,
+      });
       await q('UPDATE audit_log SET detail = ?, prev_hash = ?, hash = ? WHERE id = ?', [JSON.stringify(detail), prev, hash, row['id']]);
       prev = hash;
     }
@@ -164,13 +179,31 @@ describe('audit chain verification: checkpoints, batches, the event loop (domain
     expect(result).to.deep.include({ ok: false, checked: 7 });
     expect(result.firstBroken!.id).to.equal(tail[1]);
     expect(result.firstBroken!.reason).to.contain('removed from the end');
-    await q(`INSERT INTO audit_log (id, ${COLUMNS.join(', ')}) VALUES (?, ${COLUMNS.map(() => '?').join(', ')})`, [removed['id'], ...COLUMNS.map((c) => removed[c])]);
+    await q(`INSERT INTO audit_log (id, ${COLUMNS.join(', ')}) VALUES (?, ${COLUMNS.map(() => '?').join(', ')})`, [
+      removed['id'],
+      ...COLUMNS.map((c) => removed[c]),
+    ]);
     expect((await verifyAuditChain()).ok).to.equal(true);
 
     // a record with a correct link and hash, inserted without moving the chain head
-    const content = { caseId: '1', actor: 'forger', actorRole: null, action: 'closed', detail: null, dedupKey: null, createdAt: new Date('2026-01-02T00:00:00Z') };
+    const content = {
+      caseId: '1',
+      actor: 'forger',
+      actorRole: null,
+      action: 'closed',
+      detail: null,
+      dedupKey: null,
+      createdAt: new Date('2026-01-02T00:00:00Z'),
+    };
     const hash = auditHash(String(removed['hash']), content);
-    await q('INSERT INTO audit_log (case_id, actor, action, prev_hash, hash, created_at) VALUES (?, ?, ?, ?, ?, ?)', ['1', 'forger', 'closed', removed['hash'], hash, sqlDate(db.sequelize, content.createdAt)]);
+    await q('INSERT INTO audit_log (case_id, actor, action, prev_hash, hash, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
+      '1',
+      'forger',
+      'closed',
+      removed['hash'],
+      hash,
+      sqlDate(db.sequelize, content.createdAt),
+    ]);
     const [stray] = await select('SELECT id FROM audit_log WHERE actor = ?', ['forger']);
     result = await verifyAuditChain();
     expect(result.firstBroken!.id).to.equal(String(stray!['id']));
@@ -183,8 +216,11 @@ describe('audit chain verification: checkpoints, batches, the event loop (domain
     let appended = 0;
     // one append after every batch: the last lands between the run's last read and its look at the chain head
     const result = await verifyAuditChain({
-      from: 'start', batchSize: 250,
-      onProgress: async () => { await appendAudit({ caseId: '3', actor: 'clerk', action: 'during-verify', detail: { n: appended++ } }); },
+      from: 'start',
+      batchSize: 250,
+      onProgress: async () => {
+        await appendAudit({ caseId: '3', actor: 'clerk', action: 'during-verify', detail: { n: appended++ } });
+      },
     });
     expect(result.ok, JSON.stringify(result.firstBroken)).to.equal(true);
     // 12 full batches, the 12 records appended meanwhile, then three rounds of one more each; the last append is left for the next run
@@ -204,15 +240,21 @@ describe('audit chain verification: checkpoints, batches, the event loop (domain
     delay.enable();
     await pause();
     const started = performance.now();
-    const result = await verifyAuditChain({ from: 'start', onProgress: () => { batches++; } });
+    const result = await verifyAuditChain({
+      from: 'start',
+      onProgress: () => {
+        batches++;
+      },
+    });
     const elapsedMs = performance.now() - started;
     await pause();
     delay.disable();
     const maxMs = delay.max / 1e6;
-    console.log(`      50,000 records verified in ${elapsedMs.toFixed(0)} ms; event loop delay max ${maxMs.toFixed(1)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms, mean ${(delay.mean / 1e6).toFixed(1)} ms`);
+    console.log(
+      `      50,000 records verified in ${elapsedMs.toFixed(0)} ms; event loop delay max ${maxMs.toFixed(1)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms, mean ${(delay.mean / 1e6).toFixed(1)} ms`,
+    );
     expect(result).to.deep.include({ ok: true, checked: 50_000, checkedThisRun: 50_000 });
     expect(batches).to.equal(25);
     expect(maxMs).to.be.below(200);
   });
-
 });

@@ -23,8 +23,16 @@ export interface ChainVerification {
   firstBroken: { id: string; reason: string } | null;
 }
 
-export interface VerifyStart { from: VerifyFrom; resumedAfter: string | null; checked: number }
-export interface VerifyProgress { checked: number; checkedThisRun: number; currentId: string | null }
+export interface VerifyStart {
+  from: VerifyFrom;
+  resumedAfter: string | null;
+  checked: number;
+}
+export interface VerifyProgress {
+  checked: number;
+  checkedThisRun: number;
+  currentId: string | null;
+}
 
 export interface VerifyOptions {
   from?: VerifyFrom;
@@ -71,7 +79,10 @@ async function checkpointRecordProblem(db: Sql, checkpoint: AuditCheckpoint): Pr
   return checkpointProblem(row, [checkpoint]) ?? contentProblem(row);
 }
 
-interface Head { lastId: string | null; lastHash: string }
+interface Head {
+  lastId: string | null;
+  lastHash: string;
+}
 
 async function readHead(db: Sql): Promise<Head> {
   const head = await db.selectFrom('audit_chain_head').select(['lastId', 'lastHash']).where('id', '=', 1).executeTakeFirst();
@@ -107,7 +118,13 @@ export async function verifyAuditChain(options: VerifyOptions = {}): Promise<Cha
   const resumedAfter = checkpoint?.lastId ?? null;
   const walk = { prev: checkpoint?.lastHash ?? AUDIT_GENESIS_HASH, cursor: resumedAfter, checked: checkpoint?.records ?? 0, thisRun: 0 };
   const verdict = (firstBroken: ChainVerification['firstBroken']): ChainVerification => ({
-    ok: firstBroken === null, from, resumedAfter, checked: walk.checked, checkedThisRun: walk.thisRun, verifiedThrough: walk.cursor, firstBroken,
+    ok: firstBroken === null,
+    from,
+    resumedAfter,
+    checked: walk.checked,
+    checkedThisRun: walk.thisRun,
+    verifiedThrough: walk.cursor,
+    firstBroken,
   });
   const writer = new CheckpointWriter(db, { mode: checkpoint ? 'incremental' : 'full', resumedAfter, startedAt });
   const broken = async (id: string, reason: string): Promise<ChainVerification> => {
@@ -161,7 +178,10 @@ export async function verifyAuditChain(options: VerifyOptions = {}): Promise<Cha
     const order = compareIds(head.lastId, walk.cursor);
     if (order > 0) {
       if ((await firstIdAfter(db, walk.cursor)) === null) {
-        return broken(head.lastId!, `the chain head names record ${head.lastId} but the log ends at record ${walk.cursor ?? '(none)'} (records were removed from the end)`);
+        return broken(
+          head.lastId!,
+          `the chain head names record ${head.lastId} but the log ends at record ${walk.cursor ?? '(none)'} (records were removed from the end)`,
+        );
       }
       // appended while this run read: read on, a few rounds; past them the verdict covers what was read
       if (++rounds <= CATCH_UP_ROUNDS) continue;
@@ -169,7 +189,10 @@ export async function verifyAuditChain(options: VerifyOptions = {}): Promise<Cha
       const stray = (await firstIdAfter(db, head.lastId))!;
       return broken(stray, `the chain head ends at record ${head.lastId ?? '(none)'}: record ${stray} and any after it were appended outside the audit chain`);
     } else if (head.lastHash !== walk.prev) {
-      return broken(walk.cursor ?? '0', `the chain head holds hash ${short(head.lastHash)} for this record, which has ${short(walk.prev)} (the head or the record was rewritten)`);
+      return broken(
+        walk.cursor ?? '0',
+        `the chain head holds hash ${short(head.lastHash)} for this record, which has ${short(walk.prev)} (the head or the record was rewritten)`,
+      );
     }
     if (walk.thisRun > 0) {
       await writer.advance(walk.cursor!, walk.prev, walk.checked);

@@ -14,7 +14,11 @@ export const FORGET_AFTER_MS = 15 * 60_000;
 /** names remembered at most; the oldest record goes first beyond it (memory stays bounded under a spray) */
 const MAX_NAMES = 10_000;
 
-interface Record { failures: number; closedUntil: number; lastFailure: number }
+interface Record {
+  failures: number;
+  closedUntil: number;
+  lastFailure: number;
+}
 
 export class LoginBackoff {
   private readonly byName = new Map<string, Record>();

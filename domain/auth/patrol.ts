@@ -17,8 +17,13 @@ export function inPatrolSql(actor: Actor, caseIdColumn: string): string {
 export async function caseInPatrol(actor: Actor, caseId: string | null, gridId?: number | null): Promise<boolean> {
   if (!caseId) return false;
   const q = appSql();
-  const grid = gridId !== undefined ? gridId : (await q.selectFrom('cases').select('gridId').where('id', '=', caseId).executeTakeFirst())?.gridId ?? null;
+  const grid = gridId !== undefined ? gridId : ((await q.selectFrom('cases').select('gridId').where('id', '=', caseId).executeTakeFirst())?.gridId ?? null);
   if (grid === null) return false;
-  const n = await q.selectFrom('user_grids').select((e) => e.fn.countAll<number | string>().as('n')).where('userId', '=', actor.userId).where('gridId', '=', grid).executeTakeFirstOrThrow();
+  const n = await q
+    .selectFrom('user_grids')
+    .select((e) => e.fn.countAll<number | string>().as('n'))
+    .where('userId', '=', actor.userId)
+    .where('gridId', '=', grid)
+    .executeTakeFirstOrThrow();
   return Number(n.n) > 0;
 }

@@ -22,23 +22,38 @@ const sha256 = (token: string) => createHash('sha256').update(token).digest('hex
 /** Compared against when the user does not exist, so a wrong name costs as much time as a wrong password. */
 let dummyHash: Promise<string> | null = null;
 
-interface UserFacts { id: number; username: string; displayName: string; role: string; unitId: number | null; active: boolean }
+interface UserFacts {
+  id: number;
+  username: string;
+  displayName: string;
+  role: string;
+  unitId: number | null;
+  active: boolean;
+}
 const USER_COLUMNS = ['id', 'username', 'displayName', 'role', 'unitId', 'active'] as const;
 const actorOf = (u: UserFacts): Actor => ({ userId: u.id, username: u.username, displayName: u.displayName, role: u.role as Role, unitId: u.unitId });
 
 /** Checks the password and opens a session; the token is returned once and stored only hashed. */
 export async function login(username: string, password: string, now = new Date()): Promise<{ token: string; expiresAt: Date; actor: Actor }> {
   const q = appSql();
-  const user = await q.selectFrom('users').select([...USER_COLUMNS, 'passwordHash']).where('username', '=', username).executeTakeFirst();
+  const user = await q
+    .selectFrom('users')
+    .select([...USER_COLUMNS, 'passwordHash'])
+    .where('username', '=', username)
+    .executeTakeFirst();
   if (!user || !user.active) {
     await verifyPassword(password, await (dummyHash ??= hashPassword('not-a-real-password')));
     throw new DomainError('INVALID_ARGUMENT', 'bad credentials', { apiCode: 'bad_credentials', status: 401 });
   }
-  if (!(await verifyPassword(password, user.passwordHash))) throw new DomainError('INVALID_ARGUMENT', 'bad credentials', { apiCode: 'bad_credentials', status: 401 });
+  if (!(await verifyPassword(password, user.passwordHash)))
+    throw new DomainError('INVALID_ARGUMENT', 'bad credentials', { apiCode: 'bad_credentials', status: 401 });
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
   const at = new Date();
-  await q.insertInto('sessions').values({ tokenHash: sha256(token), userId: user.id, expiresAt, createdAt: at, updatedAt: at }).execute();
+  await q
+    .insertInto('sessions')
+    .values({ tokenHash: sha256(token), userId: user.id, expiresAt, createdAt: at, updatedAt: at })
+    .execute();
   tableWritten('sessions');
   await q.deleteFrom('sessions').where('userId', '=', user.id).where('expiresAt', '<', now).execute();
   tableWritten('sessions');

@@ -234,12 +234,7 @@ export class BusinessCalendar {
    * Instants at which the given fractions of the limit are used up, measured on
    * the same clock: by default 80% (yellow, 催办), 100% (red, 督办), 150% (挂牌督办).
    */
-  deadlineMarks(
-    start: Date,
-    duration: Duration | string,
-    clock: Clock,
-    fractions: readonly number[] = DEFAULT_MARK_FRACTIONS,
-  ): DeadlineMark[] {
+  deadlineMarks(start: Date, duration: Duration | string, clock: Clock, fractions: readonly number[] = DEFAULT_MARK_FRACTIONS): DeadlineMark[] {
     const limit = this.durationMillis(duration, clock);
     return fractions.map((fraction) => {
       if (typeof fraction !== 'number' || !Number.isFinite(fraction) || fraction < 0) {
@@ -270,9 +265,7 @@ export class BusinessCalendar {
 
   private checkIdle(idle: number, startDay: EpochDay): number {
     if (idle + 1 >= MAX_IDLE_DAYS) {
-      throw new Error(
-        `No working day in ${MAX_IDLE_DAYS} consecutive days from ${formatEpochDay(startDay)}: check holiday data and overrides`,
-      );
+      throw new Error(`No working day in ${MAX_IDLE_DAYS} consecutive days from ${formatEpochDay(startDay)}: check holiday data and overrides`);
     }
     return idle + 1;
   }

@@ -62,10 +62,7 @@ function festivalName(label: string): string {
  * (`holidays`: days off, `workdays`: 调休 working weekend days).
  * As in chinese-days itself, a date listed as a workday wins over a holiday.
  */
-export function statutoryCalendarFromTables(
-  tables: { holidays: Record<string, string>; workdays: Record<string, string> },
-  source: string,
-): StatutoryCalendar {
+export function statutoryCalendarFromTables(tables: { holidays: Record<string, string>; workdays: Record<string, string> }, source: string): StatutoryCalendar {
   const byDay = new Map<EpochDay, StatutoryDay>();
   let first = Infinity;
   let last = -Infinity;

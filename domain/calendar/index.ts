@@ -8,14 +8,7 @@ export {
   type Clock,
   type DeadlineMark,
 } from './business-calendar.js';
-export {
-  parseDuration,
-  formatDuration,
-  requireDuration,
-  durationToMillis,
-  type Duration,
-  type DurationUnit,
-} from './duration.js';
+export { parseDuration, formatDuration, requireDuration, durationToMillis, type Duration, type DurationUnit } from './duration.js';
 export {
   CHINESE_DAYS,
   WorkingDays,
@@ -27,11 +20,5 @@ export {
   type StatutoryDay,
 } from './holidays.js';
 export { parseIsoDate, formatEpochDay, weekdayOf, type EpochDay } from '../shared/local-time.js';
-export {
-  DEFAULT_WORKING_HOURS,
-  parseWorkingHours,
-  formatWorkingHours,
-  type WorkingHours,
-  type WorkingPeriod,
-} from './working-hours.js';
+export { DEFAULT_WORKING_HOURS, parseWorkingHours, formatWorkingHours, type WorkingHours, type WorkingPeriod } from './working-hours.js';
 export { loadBusinessCalendar, reloadCalendarOverrides, type CalendarSettings } from './load-calendar.js';

@@ -40,9 +40,7 @@ function minuteOf(hh: string, mm: string, allow24: boolean): number | null {
  */
 export function parseWorkingHours(text: string): WorkingHours {
   function fail(why: string): never {
-    throw new Error(
-      `Invalid working hours ${JSON.stringify(text)}: ${why} (expected e.g. "${DEFAULT_WORKING_HOURS}")`,
-    );
+    throw new Error(`Invalid working hours ${JSON.stringify(text)}: ${why} (expected e.g. "${DEFAULT_WORKING_HOURS}")`);
   }
   if (typeof text !== 'string' || text.trim() === '') fail('empty value');
   const periods: WorkingPeriod[] = [];
@@ -65,8 +63,7 @@ export function parseWorkingHours(text: string): WorkingHours {
 }
 
 export function formatWorkingHours(hours: WorkingHours): string {
-  const hhmm = (min: number) =>
-    `${String(Math.floor(min / 60)).padStart(2, '0')}:${String(min % 60).padStart(2, '0')}`;
+  const hhmm = (min: number) => `${String(Math.floor(min / 60)).padStart(2, '0')}:${String(min % 60).padStart(2, '0')}`;
   return hours.periods.map((p) => `${hhmm(p.startMinute)}-${hhmm(p.endMinute)}`).join(',');
 }
 

@@ -65,9 +65,19 @@ async function gridCodes(ids: number[]): Promise<Map<number, string>> {
 async function views(rows: CameraDevice[]): Promise<CameraView[]> {
   const grids = await gridCodes([...new Set(rows.map((r) => r.gridId).filter((x): x is number => x !== null))]);
   return rows.map((d) => ({
-    code: d.code, name: d.name, lat: d.lat, lng: d.lng, address: d.address, gridCode: d.gridId !== null ? grids.get(d.gridId) ?? null : null,
-    eventTypeCodes: d.eventTypeCodes ?? [], enabled: d.enabled, hasKey: d.apiKeyHash !== null, keyRotatedAt: iso(d.keyRotatedAt),
-    lastSeenAt: iso(d.lastSeenAt), createdAt: d.createdAt.toISOString(), updatedAt: d.updatedAt.toISOString(),
+    code: d.code,
+    name: d.name,
+    lat: d.lat,
+    lng: d.lng,
+    address: d.address,
+    gridCode: d.gridId !== null ? (grids.get(d.gridId) ?? null) : null,
+    eventTypeCodes: d.eventTypeCodes ?? [],
+    enabled: d.enabled,
+    hasKey: d.apiKeyHash !== null,
+    keyRotatedAt: iso(d.keyRotatedAt),
+    lastSeenAt: iso(d.lastSeenAt),
+    createdAt: d.createdAt.toISOString(),
+    updatedAt: d.updatedAt.toISOString(),
   }));
 }
 
@@ -85,14 +95,25 @@ async function deviceByCode(code: string): Promise<CameraDevice> {
   return row;
 }
 
-export async function listCameras(filter: { q?: string; enabled?: boolean; page?: number; pageSize?: number }): Promise<{ items: CameraView[]; total: number }> {
+export async function listCameras(filter: {
+  q?: string;
+  enabled?: boolean;
+  page?: number;
+  pageSize?: number;
+}): Promise<{ items: CameraView[]; total: number }> {
   const pageSize = filter.pageSize ?? 50;
-  const matching = appSql().selectFrom('camera_devices')
+  const matching = appSql()
+    .selectFrom('camera_devices')
     .$if(!!filter.q, (b) => b.where((eb) => eb.or([eb('code', 'like', `%${filter.q}%`), eb('name', 'like', `%${filter.q}%`)])))
     .$if(filter.enabled !== undefined, (b) => b.where('enabled', '=', filter.enabled!));
   const [counted, rows] = await Promise.all([
     matching.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
-    matching.selectAll().orderBy('code', 'asc').limit(pageSize).offset(((filter.page ?? 1) - 1) * pageSize).execute(),
+    matching
+      .selectAll()
+      .orderBy('code', 'asc')
+      .limit(pageSize)
+      .offset(((filter.page ?? 1) - 1) * pageSize)
+      .execute(),
   ]);
   return { items: await views(rows.map(deviceOf)), total: Number(counted.n) };
 }
@@ -112,35 +133,69 @@ async function placeAndTypes(input: Partial<CameraInput>, current?: CameraDevice
     // new, moved, or grid cleared without naming one: the nearest grid to where the camera is
     const lat = input.lat ?? current?.lat;
     const lng = input.lng ?? current?.lng;
-    out.gridId = lat !== undefined && lng !== undefined ? (await gridNear(lat, lng))?.id ?? null : null;
+    out.gridId = lat !== undefined && lng !== undefined ? ((await gridNear(lat, lng))?.id ?? null) : null;
   }
   if (input.eventTypeCodes) {
     const codes = [...new Set(input.eventTypeCodes)];
     const found = codes.length ? await appSql().selectFrom('event_types').select('code').where('code', 'in', codes).execute() : [];
     const missing = codes.filter((c) => !found.some((f) => f.code === c));
-    if (missing.length) throw new DomainError('INVALID_ARGUMENT', `unknown event types ${missing.join(', ')}`, { apiCode: 'unknown_event_type', errors: missing.map((m) => ({ path: '/eventTypeCodes', message: m })) });
+    if (missing.length)
+      throw new DomainError('INVALID_ARGUMENT', `unknown event types ${missing.join(', ')}`, {
+        apiCode: 'unknown_event_type',
+        errors: missing.map((m) => ({ path: '/eventTypeCodes', message: m })),
+      });
     out.eventTypeCodes = codes;
   }
   return out;
 }
 
-const auditOf = (actor: Actor, action: string, detail: Record<string, unknown>) => ({ caseId: null, actor: actor.username, actorRole: actor.role, action, detail });
+const auditOf = (actor: Actor, action: string, detail: Record<string, unknown>) => ({
+  caseId: null,
+  actor: actor.username,
+  actorRole: actor.role,
+  action,
+  detail,
+});
 
 /** Registers a camera and issues its first key (returned once, stored hashed). */
 export async function createCamera(actor: Actor, input: CameraInput): Promise<{ camera: CameraView; apiKey: string }> {
-  if (await appSql().selectFrom('camera_devices').select('id').where('code', '=', input.code).executeTakeFirst()) throw new DomainError('CONFLICT', `camera ${input.code} exists`, { apiCode: 'camera_exists' });
+  if (await appSql().selectFrom('camera_devices').select('id').where('code', '=', input.code).executeTakeFirst())
+    throw new DomainError('CONFLICT', `camera ${input.code} exists`, { apiCode: 'camera_exists' });
   const placed = await placeAndTypes(input);
   const apiKey = newDeviceKey();
   const row = await withAuditChain(async (chain) => {
     const now = new Date();
     const values = {
-      code: input.code, name: input.name, lat: input.lat, lng: input.lng, address: input.address ?? null, gridId: placed.gridId ?? null,
-      eventTypeCodes: placed.eventTypeCodes ?? [], enabled: input.enabled ?? true, apiKeyHash: hashDeviceKey(apiKey), keyRotatedAt: now, lastSeenAt: null,
-      createdAt: now, updatedAt: now,
+      code: input.code,
+      name: input.name,
+      lat: input.lat,
+      lng: input.lng,
+      address: input.address ?? null,
+      gridId: placed.gridId ?? null,
+      eventTypeCodes: placed.eventTypeCodes ?? [],
+      enabled: input.enabled ?? true,
+      apiKeyHash: hashDeviceKey(apiKey),
+      keyRotatedAt: now,
+      lastSeenAt: null,
+      createdAt: now,
+      updatedAt: now,
     };
-    const inserted = await appSql(chain.transaction).insertInto('camera_devices').values({ ...values, eventTypeCodes: JSON.stringify(values.eventTypeCodes) }).executeTakeFirstOrThrow();
+    const inserted = await appSql(chain.transaction)
+      .insertInto('camera_devices')
+      .values({ ...values, eventTypeCodes: JSON.stringify(values.eventTypeCodes) })
+      .executeTakeFirstOrThrow();
     const created: CameraDevice = { id: Number(inserted.insertId), ...values };
-    await chain.append(auditOf(actor, 'camera_created', { code: input.code, name: input.name, lat: input.lat, lng: input.lng, gridId: created.gridId, eventTypeCodes: created.eventTypeCodes, enabled: created.enabled }));
+    await chain.append(
+      auditOf(actor, 'camera_created', {
+        code: input.code,
+        name: input.name,
+        lat: input.lat,
+        lng: input.lng,
+        gridId: created.gridId,
+        eventTypeCodes: created.eventTypeCodes,
+        enabled: created.enabled,
+      }),
+    );
     return created;
   }).catch((err: unknown) => {
     if (uniqueViolation(err)) throw new DomainError('CONFLICT', `camera ${input.code} exists`, { apiCode: 'camera_exists' });
@@ -153,7 +208,15 @@ export async function updateCamera(actor: Actor, code: string, patch: Partial<Om
   const row = await deviceByCode(code);
   const placed = await placeAndTypes(patch, row);
   await withAuditChain(async (chain) => {
-    const before = { name: row.name, lat: row.lat, lng: row.lng, address: row.address, gridId: row.gridId, eventTypeCodes: row.eventTypeCodes, enabled: row.enabled };
+    const before = {
+      name: row.name,
+      lat: row.lat,
+      lng: row.lng,
+      address: row.address,
+      gridId: row.gridId,
+      eventTypeCodes: row.eventTypeCodes,
+      enabled: row.enabled,
+    };
     const stored = { ...row, eventTypeCodes: JSON.stringify(row.eventTypeCodes) };
     const next: Partial<typeof stored> = {};
     if (patch.name !== undefined) next.name = patch.name;
@@ -167,10 +230,22 @@ export async function updateCamera(actor: Actor, code: string, patch: Partial<Om
     const changes = Object.fromEntries(Object.entries(next).filter(([k, v]) => stored[k as keyof typeof stored] !== v)) as Partial<typeof stored>;
     if (Object.keys(changes).length) {
       const updatedAt = new Date();
-      await appSql(chain.transaction).updateTable('camera_devices').set({ ...changes, updatedAt }).where('id', '=', row.id).execute();
+      await appSql(chain.transaction)
+        .updateTable('camera_devices')
+        .set({ ...changes, updatedAt })
+        .where('id', '=', row.id)
+        .execute();
       Object.assign(row, { ...changes, updatedAt }, changes.eventTypeCodes !== undefined ? { eventTypeCodes: placed.eventTypeCodes } : {});
     }
-    const after = { name: row.name, lat: row.lat, lng: row.lng, address: row.address, gridId: row.gridId, eventTypeCodes: row.eventTypeCodes, enabled: row.enabled };
+    const after = {
+      name: row.name,
+      lat: row.lat,
+      lng: row.lng,
+      address: row.address,
+      gridId: row.gridId,
+      eventTypeCodes: row.eventTypeCodes,
+      enabled: row.enabled,
+    };
     await chain.append(auditOf(actor, 'camera_updated', { code, before, after }));
   });
   return (await views([row]))[0]!;
@@ -194,7 +269,11 @@ export async function rotateCameraKey(actor: Actor, code: string): Promise<{ api
   const apiKey = newDeviceKey();
   await withAuditChain(async (chain) => {
     const now = new Date();
-    await appSql(chain.transaction).updateTable('camera_devices').set({ apiKeyHash: hashDeviceKey(apiKey), keyRotatedAt: now, updatedAt: now }).where('id', '=', row.id).execute();
+    await appSql(chain.transaction)
+      .updateTable('camera_devices')
+      .set({ apiKeyHash: hashDeviceKey(apiKey), keyRotatedAt: now, updatedAt: now })
+      .where('id', '=', row.id)
+      .execute();
     await chain.append(auditOf(actor, 'camera_key_rotated', { code }));
   });
   return { apiKey };

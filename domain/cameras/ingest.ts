@@ -43,7 +43,8 @@ export interface EventResult {
 /** Unknown device or wrong key look the same (401); a known, keyed but disabled device is told so (403). */
 export async function authenticateDevice(deviceCode: string, apiKey: string | undefined): Promise<CameraDevice> {
   const device = await findDevice(deviceCode);
-  if (!device || !apiKey || !keyMatches(apiKey, device.apiKeyHash)) throw new DomainError('INVALID_ARGUMENT', 'unknown device or bad key', { apiCode: 'device_unauthorized', status: 401 });
+  if (!device || !apiKey || !keyMatches(apiKey, device.apiKeyHash))
+    throw new DomainError('INVALID_ARGUMENT', 'unknown device or bad key', { apiCode: 'device_unauthorized', status: 401 });
   if (!device.enabled) throw new DomainError('INVALID_ARGUMENT', `device ${deviceCode} is disabled`, { apiCode: 'device_disabled', status: 403 });
   return device;
 }
@@ -68,7 +69,14 @@ interface Target {
  */
 async function openCase(deviceId: number, eventTypeId: number, now: Date): Promise<Target | null> {
   const q = appSql();
-  const link = await q.selectFrom('camera_cases').select(['id', 'caseId']).where('deviceId', '=', deviceId).where('eventTypeId', '=', eventTypeId).orderBy('id', 'desc').limit(1).executeTakeFirst();
+  const link = await q
+    .selectFrom('camera_cases')
+    .select(['id', 'caseId'])
+    .where('deviceId', '=', deviceId)
+    .where('eventTypeId', '=', eventTypeId)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   if (!link) return null;
   const caseById = (id: string) => q.selectFrom('cases').select(['id', 'caseNo', 'status', 'mergedIntoId']).where('id', '=', id).executeTakeFirst();
   let c = await caseById(link.caseId);
@@ -81,7 +89,10 @@ async function openCase(deviceId: number, eventTypeId: number, now: Date): Promi
 
 async function insertLink(deviceId: number, eventTypeId: number, caseId: string, now: Date): Promise<string> {
   const at = new Date();
-  const inserted = await appSql().insertInto('camera_cases').values({ deviceId, eventTypeId, caseId, repeatCount: 0, lastEventAt: now, createdAt: at, updatedAt: at }).executeTakeFirstOrThrow();
+  const inserted = await appSql()
+    .insertInto('camera_cases')
+    .values({ deviceId, eventTypeId, caseId, repeatCount: 0, lastEventAt: now, createdAt: at, updatedAt: at })
+    .executeTakeFirstOrThrow();
   return String(inserted.insertId);
 }
 
@@ -108,7 +119,12 @@ function queueOf(deviceId: number): SerialQueue {
  * Accepted events, the repeat counts, the device's last-seen time and one audit record per case are
  * written in one transaction.
  */
-export function ingestCameraEvents(port: WorkflowEngine, device: CameraDevice, events: CameraEventInput[], options: { minConfidence: number; now?: Date }): Promise<EventResult[]> {
+export function ingestCameraEvents(
+  port: WorkflowEngine,
+  device: CameraDevice,
+  events: CameraEventInput[],
+  options: { minConfidence: number; now?: Date },
+): Promise<EventResult[]> {
   return queueOf(device.id).run(() => ingest(port, device, events, options.minConfidence, options.now ?? new Date()));
 }
 
@@ -116,15 +132,24 @@ async function ingest(port: WorkflowEngine, device: CameraDevice, events: Camera
   const results: Array<EventResult | undefined> = new Array(events.length);
   const ids = [...new Set(events.map((e) => e.eventId))];
   const q = appSql();
-  const stored = ids.length ? await q.selectFrom('camera_events').select(['eventId', 'caseId']).where('deviceId', '=', device.id).where('eventId', 'in', ids).execute() : [];
+  const stored = ids.length
+    ? await q.selectFrom('camera_events').select(['eventId', 'caseId']).where('deviceId', '=', device.id).where('eventId', 'in', ids).execute()
+    : [];
   const storedCase = new Map(stored.map((s) => [s.eventId, s.caseId]));
   const caseNos = new Map<string, string>();
   if (stored.length) {
-    for (const c of await q.selectFrom('cases').select(['id', 'caseNo']).where('id', 'in', [...new Set(stored.map((s) => s.caseId))]).execute()) caseNos.set(c.id, c.caseNo);
+    for (const c of await q
+      .selectFrom('cases')
+      .select(['id', 'caseNo'])
+      .where('id', 'in', [...new Set(stored.map((s) => s.caseId))])
+      .execute())
+      caseNos.set(c.id, c.caseNo);
   }
   const detects = new Set(device.eventTypeCodes ?? []);
   const wanted = [...new Set(events.map((e) => e.eventTypeCode).filter((c) => detects.has(c)))];
-  const types = new Map((wanted.length ? await q.selectFrom('event_types').select(['id', 'code', 'name']).where('code', 'in', wanted).execute() : []).map((t) => [t.code, t]));
+  const types = new Map(
+    (wanted.length ? await q.selectFrom('event_types').select(['id', 'code', 'name']).where('code', 'in', wanted).execute() : []).map((t) => [t.code, t]),
+  );
 
   const firstIndex = new Map<string, number>();
   const groups = new Map<number, number[]>();
@@ -156,13 +181,25 @@ async function ingest(port: WorkflowEngine, device: CameraDevice, events: Camera
     if (!target) {
       const first = events[indices[0]!]!;
       const type = types.get(first.eventTypeCode)!;
-      if (gridCode === undefined) gridCode = device.gridId !== null ? (await q.selectFrom('grids').select('code').where('id', '=', device.gridId).executeTakeFirst())?.code ?? null : null;
-      const filed = await filing.run(() => fileCase(port, {
-        channel: 'ai_camera',
-        description: `AI 摄像头「${device.name}」(${device.code}) 识别到「${type.name}」，置信度 ${first.confidence.toFixed(2)}`,
-        lat: device.lat, lng: device.lng, address: device.address, gridCode, eventTypeCode: type.code,
-        filedBy: { actor: `camera:${device.code}`, role: null },
-      }, now));
+      if (gridCode === undefined)
+        gridCode =
+          device.gridId !== null ? ((await q.selectFrom('grids').select('code').where('id', '=', device.gridId).executeTakeFirst())?.code ?? null) : null;
+      const filed = await filing.run(() =>
+        fileCase(
+          port,
+          {
+            channel: 'ai_camera',
+            description: `AI 摄像头「${device.name}」(${device.code}) 识别到「${type.name}」，置信度 ${first.confidence.toFixed(2)}`,
+            lat: device.lat,
+            lng: device.lng,
+            address: device.address,
+            gridCode,
+            eventTypeCode: type.code,
+            filedBy: { actor: `camera:${device.code}`, role: null },
+          },
+          now,
+        ),
+      );
       // the link and the first event at once: a batch that fails later is retried into this case, not a second one
       const link = await insertLink(device.id, typeId, filed.caseId, now);
       await insertEvents([eventRow(device.id, typeId, filed.caseId, 'created', first)]);
@@ -177,23 +214,39 @@ async function ingest(port: WorkflowEngine, device: CameraDevice, events: Camera
   await commitTogether(async (chain) => {
     const { transaction } = chain;
     const q = appSql(transaction);
-    const rows = [...groups].flatMap(([typeId, indices]) => indices
-      .filter((i) => results[i]!.outcome === 'merged')
-      .map((i) => eventRow(device.id, typeId, targets.get(typeId)!.caseId, 'merged', events[i]!)));
+    const rows = [...groups].flatMap(([typeId, indices]) =>
+      indices.filter((i) => results[i]!.outcome === 'merged').map((i) => eventRow(device.id, typeId, targets.get(typeId)!.caseId, 'merged', events[i]!)),
+    );
     await insertEvents(rows, transaction);
     for (const [typeId, indices] of groups) {
       const target = targets.get(typeId)!;
       const repeats = indices.filter((i) => results[i]!.outcome === 'merged');
       if (repeats.length) {
-        await q.updateTable('cases').set({ duplicateCount: sql`duplicate_count + ${repeats.length}`, updatedAt: now }).where('id', '=', target.caseId).execute();
-        await q.updateTable('camera_cases').set({ repeatCount: sql`repeat_count + ${repeats.length}`, lastEventAt: now, updatedAt: now }).where('id', '=', target.linkId).execute();
+        await q
+          .updateTable('cases')
+          .set({ duplicateCount: sql`duplicate_count + ${repeats.length}`, updatedAt: now })
+          .where('id', '=', target.caseId)
+          .execute();
+        await q
+          .updateTable('camera_cases')
+          .set({ repeatCount: sql`repeat_count + ${repeats.length}`, lastEventAt: now, updatedAt: now })
+          .where('id', '=', target.linkId)
+          .execute();
       }
       const last = events[indices[indices.length - 1]!]!;
       await chain.append({
-        caseId: target.caseId, actor: `camera:${device.code}`, actorRole: null, action: 'camera_events', at: now,
+        caseId: target.caseId,
+        actor: `camera:${device.code}`,
+        actorRole: null,
+        action: 'camera_events',
+        at: now,
         detail: {
-          deviceCode: device.code, eventTypeCode: last.eventTypeCode, created: target.created, repeats: repeats.length,
-          eventIds: indices.slice(0, 20).map((i) => events[i]!.eventId), lastSnapshotUrl: last.snapshotUrl ?? null,
+          deviceCode: device.code,
+          eventTypeCode: last.eventTypeCode,
+          created: target.created,
+          repeats: repeats.length,
+          eventIds: indices.slice(0, 20).map((i) => events[i]!.eventId),
+          lastSnapshotUrl: last.snapshotUrl ?? null,
           maxConfidence: Math.max(...indices.map((i) => events[i]!.confidence)),
         },
       });
@@ -234,7 +287,9 @@ async function flush(): Promise<void> {
       const group = pending;
       pending = [];
       try {
-        await withAuditChain(async (chain) => { for (const p of group) await p.write(chain); });
+        await withAuditChain(async (chain) => {
+          for (const p of group) await p.write(chain);
+        });
         for (const p of group) p.resolve();
       } catch (err) {
         if (group.length === 1) group[0]!.reject(err);
@@ -258,10 +313,22 @@ async function insertEvents(rows: ReturnType<typeof eventRow>[], transaction?: T
   const created = new Date();
   // as db/rows.ts insertRows did: at most 250 rows a statement, well under both databases' bound-value limits
   for (let from = 0; from < rows.length; from += 250) {
-    await appSql(transaction).insertInto('camera_events').values(rows.slice(from, from + 250).map((r) => ({ ...r, createdAt: created }))).execute();
+    await appSql(transaction)
+      .insertInto('camera_events')
+      .values(rows.slice(from, from + 250).map((r) => ({ ...r, createdAt: created })))
+      .execute();
   }
 }
 
 function eventRow(deviceId: number, eventTypeId: number, caseId: string, outcome: 'created' | 'merged', e: CameraEventInput) {
-  return { deviceId, eventId: e.eventId, eventTypeId, caseId, outcome, confidence: e.confidence, capturedAt: new Date(e.capturedAt), snapshotUrl: e.snapshotUrl ?? null };
+  return {
+    deviceId,
+    eventId: e.eventId,
+    eventTypeId,
+    caseId,
+    outcome,
+    confidence: e.confidence,
+    capturedAt: new Date(e.capturedAt),
+    snapshotUrl: e.snapshotUrl ?? null,
+  };
 }

@@ -19,7 +19,10 @@ function moveTo(current: CaseFields, to: CaseStatus): { from: CaseStatus; to: Ca
  */
 function requireStatus(current: CaseFields, allowed: readonly CaseStatus[], what: string): void {
   if (!allowed.includes(current.status)) {
-    throw new DomainError('INVALID_TRANSITION', `case ${current.id} is ${current.status}: ${what} needs it ${allowed.join(' or ')}`, { caseId: current.id, status: current.status });
+    throw new DomainError('INVALID_TRANSITION', `case ${current.id} is ${current.status}: ${what} needs it ${allowed.join(' or ')}`, {
+      caseId: current.id,
+      status: current.status,
+    });
   }
 }
 
@@ -40,8 +43,13 @@ function brighter(current: WarningLight, wanted: WarningLight): WarningLight {
 async function lightOpenTasks(caseId: string, light: WarningLight, transaction: Tx): Promise<void> {
   const dimmer = (Object.keys(LIGHT_RANK) as WarningLight[]).filter((l) => LIGHT_RANK[l] < LIGHT_RANK[light]);
   if (!dimmer.length) return; // nothing is dimmer than green (the model's IN () matched no task either)
-  await appSql(transaction).updateTable('inbox_tasks').set({ warningLight: light, updatedAt: new Date() })
-    .where('caseId', '=', caseId).where('state', '=', 'created').where('warningLight', 'in', dimmer).execute();
+  await appSql(transaction)
+    .updateTable('inbox_tasks')
+    .set({ warningLight: light, updatedAt: new Date() })
+    .where('caseId', '=', caseId)
+    .where('state', '=', 'created')
+    .where('warningLight', 'in', dimmer)
+    .execute();
 }
 
 /** 立案 (optionally with the event type the operator chose in 受理). */
@@ -85,19 +93,31 @@ export const REDISPATCHABLE_STATUSES: readonly CaseStatus[] = ['dispatched', 'ha
  * the audit record. Not a 退单 (the first unit did not return it, so nothing counts against it); the new unit's
  * stage starts with a green light and, in the process, a fresh handling deadline (docs/domain.md).
  */
-export function redispatchCase(caseId: string, ctx: ChangeContext, input: { unitCode: string; reason: string | null; orderedBy: string | null }): Promise<CaseChange> {
+export function redispatchCase(
+  caseId: string,
+  ctx: ChangeContext,
+  input: { unitCode: string; reason: string | null; orderedBy: string | null },
+): Promise<CaseChange> {
   return changeCase(caseId, 'redispatched', ctx, async (c, { transaction }) => {
     requireStatus(c, REDISPATCHABLE_STATUSES, '改派 (redispatch)');
     const unit = await appSql(transaction).selectFrom('units').select(['id', 'code', 'name', 'active']).where('code', '=', input.unitCode).executeTakeFirst();
-    if (!unit || !unit.active) throw new DomainError('INVALID_ARGUMENT', `unknown or inactive unit ${input.unitCode}`, { unitCode: input.unitCode, apiCode: 'unknown_unit' });
-    const previous = c.unitId ? await appSql(transaction).selectFrom('units').select(['id', 'code', 'name']).where('id', '=', c.unitId).executeTakeFirst() : null;
+    if (!unit || !unit.active)
+      throw new DomainError('INVALID_ARGUMENT', `unknown or inactive unit ${input.unitCode}`, { unitCode: input.unitCode, apiCode: 'unknown_unit' });
+    const previous = c.unitId
+      ? await appSql(transaction).selectFrom('units').select(['id', 'code', 'name']).where('id', '=', c.unitId).executeTakeFirst()
+      : null;
     const move = moveTo(c, 'dispatched');
     c.unitId = unit.id;
     c.dispatchedAt = changedAt(ctx);
     c.warningLight = 'green';
     return {
-      ...move, unitCode: unit.code, unitName: unit.name, previousUnitCode: previous?.code ?? null, previousUnitName: previous?.name ?? null,
-      reason: input.reason, orderedBy: input.orderedBy,
+      ...move,
+      unitCode: unit.code,
+      unitName: unit.name,
+      previousUnitCode: previous?.code ?? null,
+      previousUnitName: previous?.name ?? null,
+      reason: input.reason,
+      orderedBy: input.orderedBy,
     };
   });
 }
@@ -193,7 +213,11 @@ export function mergeCase(caseId: string, intoCaseId: string, ctx: ChangeContext
     target.duplicateCount += 1;
     await saveCase(before, target, transaction);
     await chain.append({
-      caseId: target.id, actor: ctx.actor, actorRole: ctx.actorRole ?? null, action: 'absorbed', at: changedAt(ctx),
+      caseId: target.id,
+      actor: ctx.actor,
+      actorRole: ctx.actorRole ?? null,
+      action: 'absorbed',
+      at: changedAt(ctx),
       detail: { absorbedCaseId: c.id, absorbedCaseNo: c.caseNo, duplicateCount: target.duplicateCount },
       dedupKey: ctx.dedupKey ? `${ctx.dedupKey}:target` : null,
     });
@@ -242,7 +266,11 @@ export function satisfactionOf(input: { satisfied?: unknown; rating?: unknown })
 }
 
 /** Records what the reporter said at 回访. */
-export function recordSatisfaction(caseId: string, ctx: ChangeContext, input: { satisfaction: Satisfaction; rating?: number | null; comment?: string | null }): Promise<CaseChange> {
+export function recordSatisfaction(
+  caseId: string,
+  ctx: ChangeContext,
+  input: { satisfaction: Satisfaction; rating?: number | null; comment?: string | null },
+): Promise<CaseChange> {
   return changeCase(caseId, 'rated', ctx, async (c) => {
     c.satisfaction = input.satisfaction;
     return { satisfaction: input.satisfaction, rating: input.rating ?? null, comment: input.comment ?? null };

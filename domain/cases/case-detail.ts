@@ -15,7 +15,12 @@ async function mayRead(actor: Actor, c: CaseRecord): Promise<boolean> {
   if (isUnitScoped(actor)) {
     if (actor.unitId === null) return false;
     if (c.unitId === actor.unitId) return true;
-    const n = await appSql().selectFrom('inbox_tasks').select((e) => e.fn.countAll<number | string>().as('n')).where('caseId', '=', c.id).where('unitId', '=', actor.unitId).executeTakeFirstOrThrow();
+    const n = await appSql()
+      .selectFrom('inbox_tasks')
+      .select((e) => e.fn.countAll<number | string>().as('n'))
+      .where('caseId', '=', c.id)
+      .where('unitId', '=', actor.unitId)
+      .executeTakeFirstOrThrow();
     return Number(n.n) > 0;
   }
   if (actor.role === 'grid_worker') {
@@ -23,7 +28,14 @@ async function mayRead(actor: Actor, c: CaseRecord): Promise<boolean> {
     // they may claim from: reading the case they check must not be refused while the task is theirs to take)
     if (!(await caseInPatrol(actor, c.id, c.gridId))) return false;
     const tasks = await appSql().selectFrom('inbox_tasks').select(['state', 'candidateGroups']).where('caseId', '=', c.id).execute();
-    return tasks.length > 0 && (c.status === 'verifying' || tasks.some((t) => t.state === 'created' && ((t.candidateGroups === null ? null : JSON.parse(t.candidateGroups) as string[] | null) ?? []).includes('grid_worker')));
+    return (
+      tasks.length > 0 &&
+      (c.status === 'verifying' ||
+        tasks.some(
+          (t) =>
+            t.state === 'created' && ((t.candidateGroups === null ? null : (JSON.parse(t.candidateGroups) as string[] | null)) ?? []).includes('grid_worker'),
+        ))
+    );
   }
   return false;
 }
@@ -37,10 +49,25 @@ export async function readCase(actor: Actor, caseId: string): Promise<CaseDetail
     c.unitId ? readUnitRecord(c.unitId) : null,
   ]);
   return {
-    id: c.id, caseNo: c.caseNo, channel: c.channel, status: c.status, priority: c.priority, description: c.description,
-    reporterName: c.reporterName, reporterPhone: phoneFor(actor, c.reporterPhone), lat: c.lat, lng: c.lng, address: c.address,
-    gridCode: grid?.code ?? null, eventTypeCode: eventType?.code ?? null, category: c.category, unitCode: unit?.code ?? null,
-    warningLight: c.warningLight, escalationLevel: c.escalationLevel, dueAt: c.dueAt ? c.dueAt.toISOString() : null,
-    createdAt: c.createdAt.toISOString(), closedAt: c.closedAt ? c.closedAt.toISOString() : null,
+    id: c.id,
+    caseNo: c.caseNo,
+    channel: c.channel,
+    status: c.status,
+    priority: c.priority,
+    description: c.description,
+    reporterName: c.reporterName,
+    reporterPhone: phoneFor(actor, c.reporterPhone),
+    lat: c.lat,
+    lng: c.lng,
+    address: c.address,
+    gridCode: grid?.code ?? null,
+    eventTypeCode: eventType?.code ?? null,
+    category: c.category,
+    unitCode: unit?.code ?? null,
+    warningLight: c.warningLight,
+    escalationLevel: c.escalationLevel,
+    dueAt: c.dueAt ? c.dueAt.toISOString() : null,
+    createdAt: c.createdAt.toISOString(),
+    closedAt: c.closedAt ? c.closedAt.toISOString() : null,
   };
 }

@@ -10,19 +10,32 @@ import type { CasesTable, EventTypesTable, GridsTable, UnitsTable } from '../../
  * Rows of `cases` and of the registry tables a case refers to, read through db/sql: the columns as
  * the models declared them (the status and channel unions; JSON kept in TEXT parsed).
  */
-export type CaseRecord = Omit<Selectable<CasesTable>, 'status' | 'channel' | 'warningLight'> & { status: CaseStatus; channel: Channel; warningLight: WarningLight };
+export type CaseRecord = Omit<Selectable<CasesTable>, 'status' | 'channel' | 'warningLight'> & {
+  status: CaseStatus;
+  channel: Channel;
+  warningLight: WarningLight;
+};
 export type UnitRecord = Omit<Selectable<UnitsTable>, 'kind'> & { kind: UnitKind };
 export type GridRecord = Omit<Selectable<GridsTable>, 'polygon'> & { polygon: Polygon | null };
 export type EventTypeRecord = Omit<Selectable<EventTypesTable>, 'kind' | 'category' | 'routingRule' | 'clock' | 'extraStages' | 'keywords'> & {
-  kind: '部件' | '事件'; category: Category; routingRule: RoutingRule; clock: Clock; extraStages: ExtraStage[] | null; keywords: string[] | null;
+  kind: '部件' | '事件';
+  category: Category;
+  routingRule: RoutingRule;
+  clock: Clock;
+  extraStages: ExtraStage[] | null;
+  keywords: string[] | null;
 };
 
 const json = <T>(text: string | null): T | null => (text === null ? null : (JSON.parse(text) as T));
 
 /** The case with this id (inside `tx`; `lock`: FOR UPDATE on MySQL/MariaDB, SQLite's writer holds the whole database). */
 export async function readCaseRecord(caseId: string, tx?: Tx | null, lock = false): Promise<CaseRecord | null> {
-  const row = await appSql(tx).selectFrom('cases').selectAll().where('id', '=', caseId)
-    .$if(lock && appDialect() === 'mysql', (q) => q.forUpdate()).executeTakeFirst();
+  const row = await appSql(tx)
+    .selectFrom('cases')
+    .selectAll()
+    .where('id', '=', caseId)
+    .$if(lock && appDialect() === 'mysql', (q) => q.forUpdate())
+    .executeTakeFirst();
   return (row as CaseRecord | undefined) ?? null;
 }
 

@@ -1,7 +1,14 @@
 import { appSql, type Tx } from '../../db/sql/current.js';
 import { DomainError } from '../shared/errors.js';
 import {
-  readCaseRecord, readEventTypeRecord, readGridRecord, readUnitRecord, type CaseRecord, type EventTypeRecord, type GridRecord, type UnitRecord,
+  readCaseRecord,
+  readEventTypeRecord,
+  readGridRecord,
+  readUnitRecord,
+  type CaseRecord,
+  type EventTypeRecord,
+  type GridRecord,
+  type UnitRecord,
 } from './case-records.js';
 
 /** A case with what most decisions about it need: its event type, unit, grid and township. */

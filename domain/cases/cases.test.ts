@@ -5,21 +5,42 @@ import { createCase, demoDatabase, type Db } from '../../test/support/case-fixtu
 import { caseAuditTrail, verifyAuditChain } from '../audit/index.js';
 import { isDomainError } from '../shared/errors.js';
 import {
-  ALLOWED_TRANSITIONS, acceptCase, canTransition, closeCase, dispatchCase, extendCase, getCaseView, markReminded, mergeCase,
-  parseCaseId, raiseEscalation, rejectCase, reopenCase, returnCase, reworkCase, satisfactionOf, submitForVerification,
+  ALLOWED_TRANSITIONS,
+  acceptCase,
+  canTransition,
+  closeCase,
+  dispatchCase,
+  extendCase,
+  getCaseView,
+  markReminded,
+  mergeCase,
+  parseCaseId,
+  raiseEscalation,
+  rejectCase,
+  reopenCase,
+  returnCase,
+  reworkCase,
+  satisfactionOf,
+  submitForVerification,
 } from './index.js';
 
 const op = { actor: 'operator', actorRole: 'operator' };
 const T = new Date('2026-03-02T01:00:00Z');
 
 async function refused(p: Promise<unknown>): Promise<Error> {
-  try { await p; } catch (err) { return err as Error; }
+  try {
+    await p;
+  } catch (err) {
+    return err as Error;
+  }
   throw new Error('expected a refusal');
 }
 
 describe('cases (domain/cases)', () => {
   let db: Db;
-  before(async () => { db = await demoDatabase(); });
+  before(async () => {
+    db = await demoDatabase();
+  });
   after(() => db.close());
 
   it('given the transitions table, when read, then every status is covered and the terminal ones lead nowhere', () => {
@@ -40,7 +61,9 @@ describe('cases (domain/cases)', () => {
 
   it('given distinct counter values, when saved, then each counter has its own column', async () => {
     const c = await createCase({ fields: { escalationLevel: 1, duplicateCount: 2, reworkCount: 3, extensionCount: 4, returnCount: 5 } });
-    const [rows] = await db.sequelize.query(`SELECT escalation_level AS e, duplicate_count AS d, rework_count AS r, extension_count AS x, return_count AS t FROM cases WHERE id = ${c.id}`);
+    const [rows] = await db.sequelize.query(
+      `SELECT escalation_level AS e, duplicate_count AS d, rework_count AS r, extension_count AS x, return_count AS t FROM cases WHERE id = ${c.id}`,
+    );
     expect((rows as Array<Record<string, unknown>>)[0]).to.deep.equal({ e: 1, d: 2, r: 3, x: 4, t: 5 });
   });
 
@@ -74,7 +97,17 @@ describe('cases (domain/cases)', () => {
     expect(done.acceptedAt!.getTime()).to.equal(T.getTime());
     expect(done.closedAt!.getTime()).to.equal(T.getTime() + 7_200_000);
     const trail = await caseAuditTrail(c.id);
-    expect(trail.map((r) => r.action)).to.deep.equal(['accepted', 'dispatched', 'returned', 'dispatched', 'extended', 'handled', 'rework', 'handled', 'closed']);
+    expect(trail.map((r) => r.action)).to.deep.equal([
+      'accepted',
+      'dispatched',
+      'returned',
+      'dispatched',
+      'extended',
+      'handled',
+      'rework',
+      'handled',
+      'closed',
+    ]);
     expect(trail[1]!.detail).to.deep.include({ from: 'accepted', to: 'dispatched', unitCode: 'T-XP', note: '请尽快清理' });
     expect(trail[3]!.detail).to.deep.include({ from: 'returned', redispatch: true, unitCode: 'D-CGJ' });
     expect((await verifyAuditChain()).ok).to.equal(true);
@@ -126,9 +159,27 @@ describe('cases (domain/cases)', () => {
 
   it('given a case with an open task, when reminded then escalated, then the lights go yellow then red on both, and the level only rises', async () => {
     const c = await createCase({ eventTypeCode: 'SJ-0101', status: 'dispatched' });
-    await InboxTask.create({ userTaskKey: `ut-${c.id}`, caseId: c.id, processInstanceKey: null, elementId: 'handle', name: '处置', formId: 'case-handle', unitId: null, assignee: null, candidateGroups: ['D-CGJ'], state: 'created', dueAt: null, followUpAt: null, completedAt: null, completedBy: null });
+    await InboxTask.create({
+      userTaskKey: `ut-${c.id}`,
+      caseId: c.id,
+      processInstanceKey: null,
+      elementId: 'handle',
+      name: '处置',
+      formId: 'case-handle',
+      unitId: null,
+      assignee: null,
+      candidateGroups: ['D-CGJ'],
+      state: 'created',
+      dueAt: null,
+      followUpAt: null,
+      completedAt: null,
+      completedBy: null,
+    });
     await markReminded(c.id, op, { stage: 'handle' });
-    expect([(await Case.findByPk(c.id))!.warningLight, (await InboxTask.findOne({ where: { caseId: c.id } }))!.warningLight]).to.deep.equal(['yellow', 'yellow']);
+    expect([(await Case.findByPk(c.id))!.warningLight, (await InboxTask.findOne({ where: { caseId: c.id } }))!.warningLight]).to.deep.equal([
+      'yellow',
+      'yellow',
+    ]);
     await raiseEscalation(c.id, 2, op);
     await raiseEscalation(c.id, 1, op);
     await markReminded(c.id, op); // a late reminder does not dim the red light

@@ -41,7 +41,11 @@ export async function saveCase(before: CaseRecord, after: CaseRecord, transactio
   if (id !== undefined) throw new Error('a case keeps its id');
   if (!Object.keys(changed).length) return;
   after.updatedAt = new Date();
-  await appSql(transaction).updateTable('cases').set({ ...changed, updatedAt: after.updatedAt }).where('id', '=', after.id).execute();
+  await appSql(transaction)
+    .updateTable('cases')
+    .set({ ...changed, updatedAt: after.updatedAt })
+    .where('id', '=', after.id)
+    .execute();
 }
 
 /**
@@ -59,30 +63,37 @@ export type CaseFields = Omit<CaseRecord, 'intakeIntent' | 'intakeKey'>;
  * the audit record appended. Both commit together or not at all. A dedup key seen before returns
  * the earlier record and leaves everything as it is.
  */
-export function changeCase(
-  caseId: string,
-  action: string,
-  ctx: ChangeContext,
-  apply: ApplyChange,
-): Promise<CaseChange> {
-  return withAuditChain(async (chain) => {
-    const { transaction } = chain;
-    if (ctx.dedupKey) {
-      const done = await chain.find(ctx.dedupKey);
-      if (done) {
-        const current = await readCaseRecord(caseId, transaction);
-        if (!current) throw new DomainError('NOT_FOUND', `case ${caseId} not found`, { caseId });
-        return { case: current, applied: false, audit: done, detail: done.detail ?? {} };
+export function changeCase(caseId: string, action: string, ctx: ChangeContext, apply: ApplyChange): Promise<CaseChange> {
+  return withAuditChain(
+    async (chain) => {
+      const { transaction } = chain;
+      if (ctx.dedupKey) {
+        const done = await chain.find(ctx.dedupKey);
+        if (done) {
+          const current = await readCaseRecord(caseId, transaction);
+          if (!current) throw new DomainError('NOT_FOUND', `case ${caseId} not found`, { caseId });
+          return { case: current, applied: false, audit: done, detail: done.detail ?? {} };
+        }
       }
-    }
-    const current = await readCaseRecord(caseId, transaction, true);
-    if (!current) throw new DomainError('NOT_FOUND', `case ${caseId} not found`, { caseId });
-    const before = { ...current };
-    const detail = await apply(current, chain);
-    await saveCase(before, current, transaction);
-    const audit = await chain.append({
-      caseId, actor: ctx.actor, actorRole: ctx.actorRole ?? null, action, detail, dedupKey: ctx.dedupKey ?? null, at: changedAt(ctx),
-    }, { dedupChecked: true });
-    return { case: current, applied: true, audit, detail: audit.detail ?? {} };
-  }, { background: ctx.actor.startsWith('worker:') }); // job workers' changes wait behind people's requests (up to a share)
+      const current = await readCaseRecord(caseId, transaction, true);
+      if (!current) throw new DomainError('NOT_FOUND', `case ${caseId} not found`, { caseId });
+      const before = { ...current };
+      const detail = await apply(current, chain);
+      await saveCase(before, current, transaction);
+      const audit = await chain.append(
+        {
+          caseId,
+          actor: ctx.actor,
+          actorRole: ctx.actorRole ?? null,
+          action,
+          detail,
+          dedupKey: ctx.dedupKey ?? null,
+          at: changedAt(ctx),
+        },
+        { dedupChecked: true },
+      );
+      return { case: current, applied: true, audit, detail: audit.detail ?? {} };
+    },
+    { background: ctx.actor.startsWith('worker:') },
+  ); // job workers' changes wait behind people's requests (up to a share)
 }

@@ -4,7 +4,23 @@ export { FALLBACK_PROCESS_ID, ILLEGAL_BUILDING_STAGES, PROCESS_FOR_CATEGORY, REQ
 export { caseExists, findCaseView, getCaseView, parseCaseId, type CaseView } from './case-view.js';
 export { changeCase, type CaseChange, type ChangeContext } from './change-case.js';
 export {
-  acceptCase, closeCase, dispatchCase, extendCase, markReminded, mergeCase, noteOnCase, raiseEscalation, recordSatisfaction,
-  rejectCase, reopenCase, returnCase, reworkCase, satisfactionOf, setCaseEventType, shelveCase, startHandling,
-  submitForVerification, type Satisfaction,
+  acceptCase,
+  closeCase,
+  dispatchCase,
+  extendCase,
+  markReminded,
+  mergeCase,
+  noteOnCase,
+  raiseEscalation,
+  recordSatisfaction,
+  rejectCase,
+  reopenCase,
+  returnCase,
+  reworkCase,
+  satisfactionOf,
+  setCaseEventType,
+  shelveCase,
+  startHandling,
+  submitForVerification,
+  type Satisfaction,
 } from './case-actions.js';

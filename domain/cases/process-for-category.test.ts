@@ -7,7 +7,9 @@ import { FALLBACK_PROCESS_ID, PROCESS_FOR_CATEGORY, REQUIRED_EXTRA_STAGES, proce
 
 /** The `extraStage` headers of a process file: the stages its deadline jobs time. */
 const extraStageHeaders = (processId: string) =>
-  [...readFileSync(new URL(`../../processes/${processId}.bpmn`, import.meta.url), 'utf8').matchAll(/<zeebe:header key="extraStage" value="([^"]+)"/g)].map((m) => m[1]!);
+  [...readFileSync(new URL(`../../processes/${processId}.bpmn`, import.meta.url), 'utf8').matchAll(/<zeebe:header key="extraStage" value="([^"]+)"/g)].map(
+    (m) => m[1]!,
+  );
 
 describe('cases / process for a category (domain/cases/process-for-category)', () => {
   it('given each category, when its process is looked up, then it is the category process and its file exists in processes/', () => {
@@ -33,7 +35,8 @@ describe('cases / process for a category (domain/cases/process-for-category)', (
   });
 
   it('given the processes, when their extraStage headers are read, then they are the stages the lookup requires', () => {
-    for (const [processId, stages] of Object.entries(REQUIRED_EXTRA_STAGES)) expect(new Set(extraStageHeaders(processId)), processId).to.deep.equal(new Set(stages));
+    for (const [processId, stages] of Object.entries(REQUIRED_EXTRA_STAGES))
+      expect(new Set(extraStageHeaders(processId)), processId).to.deep.equal(new Set(stages));
     for (const id of Object.values(PROCESS_FOR_CATEGORY)) if (!REQUIRED_EXTRA_STAGES[id]) expect(extraStageHeaders(id), id).to.deep.equal([]);
   });
 
@@ -49,14 +52,19 @@ describe('cases / process for a category (domain/cases/process-for-category)', (
         chosen[t.code] = processId;
         for (const stage of extraStageHeaders(processId)) expect(names ?? [], `${t.code} ${t.name} → ${processId}`).to.include(stage);
       }
-      expect([chosen['SJ-0501'], chosen['SJ-0505'], chosen['SJ-0301'], chosen['SJ-0305'], chosen['SJ-0401']])
-        .to.deep.equal(['case-illegal-building', 'case-generic', 'case-dispute', 'case-generic', 'case-emergency']);
+      expect([chosen['SJ-0501'], chosen['SJ-0505'], chosen['SJ-0301'], chosen['SJ-0305'], chosen['SJ-0401']]).to.deep.equal([
+        'case-illegal-building',
+        'case-generic',
+        'case-dispute',
+        'case-generic',
+        'case-emergency',
+      ]);
     } finally {
       await db.close();
     }
   });
 
-  it('given 住房建设 with the event type\'s extra stages, when looked up, then 违法建设 only with 停工, 处罚 and 拆除; otherwise the generic loop', () => {
+  it("given 住房建设 with the event type's extra stages, when looked up, then 违法建设 only with 停工, 处罚 and 拆除; otherwise the generic loop", () => {
     expect(processIdForCategory('住房建设', { extraStages: ['停工', '处罚', '拆除'] })).to.equal('case-illegal-building');
     expect(processIdForCategory('住房建设', { extraStages: null })).to.equal('case-generic'); // 施工占道
     expect(processIdForCategory('住房建设', { extraStages: ['停工', '处罚', '复耕'] })).to.equal('case-generic'); // 乱占耕地建房

@@ -29,10 +29,7 @@ export const REQUIRED_EXTRA_STAGES: Readonly<Record<string, readonly string[]>> 
  * 拆除 (施工占道 and 危房 have none, 乱占耕地建房 has 复耕), 矛盾纠纷 runs the mediation process only
  * with 首次调解 and 再次调解 (劳资, 消费纠纷 have none); the others run the generic loop.
  */
-export function processIdForCategory(
-  category: string | null | undefined,
-  opts: { extraStages?: readonly string[] | null } = {},
-): string {
+export function processIdForCategory(category: string | null | undefined, opts: { extraStages?: readonly string[] | null } = {}): string {
   if (!category || !Object.prototype.hasOwnProperty.call(PROCESS_FOR_CATEGORY, category)) return FALLBACK_PROCESS_ID;
   const processId = PROCESS_FOR_CATEGORY[category as Category];
   const required = REQUIRED_EXTRA_STAGES[processId];

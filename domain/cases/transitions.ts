@@ -32,6 +32,10 @@ export function canTransition(from: CaseStatus, to: CaseStatus): boolean {
 
 export function assertTransition(caseId: string, from: CaseStatus, to: CaseStatus): void {
   if (!canTransition(from, to)) {
-    throw new DomainError('INVALID_TRANSITION', `case ${caseId} is ${from} and cannot become ${to} (allowed from ${from}: ${ALLOWED_TRANSITIONS[from].join(', ') || 'none'})`, { caseId, from, to });
+    throw new DomainError(
+      'INVALID_TRANSITION',
+      `case ${caseId} is ${from} and cannot become ${to} (allowed from ${from}: ${ALLOWED_TRANSITIONS[from].join(', ') || 'none'})`,
+      { caseId, from, to },
+    );
   }
 }

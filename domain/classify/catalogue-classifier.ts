@@ -8,8 +8,7 @@ import { SmartClassifier } from './smart-classifier.js';
 /** how long another process's change to the catalogue or the active model may take to show here */
 const KEEP_MS = 30_000;
 
-const noModelYet = async () =>
-  !(await appSql().selectFrom('classify_models').select('id').limit(1).executeTakeFirst());
+const noModelYet = async () => !(await appSql().selectFrom('classify_models').select('id').limit(1).executeTakeFirst());
 
 /**
  * The classifier over the active event types: the active trained model (trained at once from the

@@ -41,7 +41,9 @@ describe('keyword classifier (domain/classify)', () => {
 
   describe('on the demo catalogue', () => {
     let db: Db;
-    before(async () => { db = await demoDatabase(); });
+    before(async () => {
+      db = await demoDatabase();
+    });
     after(() => db.close());
 
     it('given typical citizen reports, when classified, then each lands on the right 小类', async () => {

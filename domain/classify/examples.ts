@@ -34,23 +34,39 @@ export interface ExampleFilter {
  */
 export async function examplesPage(filter: ExampleFilter, limit: number): Promise<{ rows: ClassifyExampleRow[]; total: number }> {
   const [rows, counted] = await Promise.all([
-    examples().select([...COLUMNS])
+    examples()
+      .select([...COLUMNS])
       .$if(filter.beforeId !== undefined, (q) => q.where('id', '<', filter.beforeId!))
       .$if(!!filter.label, (q) => q.where('label', '=', filter.label!))
       .$if(!!filter.q, (q) => q.where('text', 'like', `%${filter.q}%`))
-      .orderBy('id', 'desc').limit(limit).execute(),
-    examples().select((eb) => eb.fn.countAll().as('n')).$if(!!filter.label, (q) => q.where('label', '=', filter.label!)).executeTakeFirstOrThrow(),
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute(),
+    examples()
+      .select((eb) => eb.fn.countAll().as('n'))
+      .$if(!!filter.label, (q) => q.where('label', '=', filter.label!))
+      .executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(counted.n) };
 }
 
 /** Examples with an id above `afterId`, oldest first (the CSV export reads them a page at a time). */
 export function examplesAfter(afterId: number, limit: number): Promise<ClassifyExampleRow[]> {
-  return examples().select([...COLUMNS]).where('id', '>', afterId).orderBy('id', 'asc').limit(limit).execute();
+  return examples()
+    .select([...COLUMNS])
+    .where('id', '>', afterId)
+    .orderBy('id', 'asc')
+    .limit(limit)
+    .execute();
 }
 
 export async function findExample(code: string): Promise<ClassifyExampleRow | null> {
-  return (await examples().select([...COLUMNS]).where('code', '=', code).executeTakeFirst()) ?? null;
+  return (
+    (await examples()
+      .select([...COLUMNS])
+      .where('code', '=', code)
+      .executeTakeFirst()) ?? null
+  );
 }
 
 /** Deletes the example with this code; false when there was none. */

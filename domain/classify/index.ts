@@ -2,7 +2,16 @@
 export { KeywordClassifier, confidenceOf, normaliseText, type Classification, type ClassifierEntry } from './keyword-classifier.js';
 export { findActiveEventType, loadCatalogueClassifier } from './catalogue-classifier.js';
 export {
-  classifyExamplesCsv, csvCell, examplesAfter, examplesPage, findExample, ImportError, importExamplesCsv, removeExample, type ClassifyExampleRow, type ExampleFilter,
+  classifyExamplesCsv,
+  csvCell,
+  examplesAfter,
+  examplesPage,
+  findExample,
+  ImportError,
+  importExamplesCsv,
+  removeExample,
+  type ClassifyExampleRow,
+  type ExampleFilter,
 } from './examples.js';
 export { filesItself, type SmartClassification } from './smart-classifier.js';
 export { listModels, recordDecision, retrain, retrainIfNewDecisions, rollback, RollbackError, type ModelSummary } from './model-store.js';

@@ -26,7 +26,12 @@ export interface Classification {
   alternatives: Array<{ code: string; score: number }>;
 }
 
-interface Occurrence { code: string; keyword: string; start: number; end: number }
+interface Occurrence {
+  code: string;
+  keyword: string;
+  start: number;
+  end: number;
+}
 
 function occurrences(text: string, entry: ClassifierEntry): Occurrence[] {
   const found: Occurrence[] = [];
@@ -53,7 +58,7 @@ export class KeywordClassifier {
   classify(rawText: string): Classification {
     const text = normaliseText(rawText ?? '');
     const all = this.entries.flatMap((e) => occurrences(text, e));
-    all.sort((a, b) => (b.end - b.start) - (a.end - a.start) || a.start - b.start);
+    all.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
     const kept: Occurrence[] = [];
     for (const o of all) {
       if (kept.some((k) => k.start <= o.start && o.end <= k.end && k.end - k.start > o.end - o.start)) continue;

@@ -21,7 +21,12 @@ export const RETRAIN_EVERY = Number(process.env['CLASSIFY_RETRAIN_EVERY'] ?? 25)
 const WORSE_TOLERANCE = 0.02;
 
 export async function activeCatalogue(): Promise<ClassifierEntry[]> {
-  const types = await appSql().selectFrom('event_types').select(['code', 'name', 'category', 'keywords']).where('active', '=', true).orderBy('code', 'asc').execute();
+  const types = await appSql()
+    .selectFrom('event_types')
+    .select(['code', 'name', 'category', 'keywords'])
+    .where('active', '=', true)
+    .orderBy('code', 'asc')
+    .execute();
   return types.map((t) => ({ code: t.code, name: t.name, category: t.category, keywords: t.keywords === null ? [] : (JSON.parse(t.keywords) as string[]) }));
 }
 
@@ -32,28 +37,68 @@ export async function placeGrids(): Promise<PlaceGrid[]> {
   ]);
   const nameOf = new Map(units.map((u) => [u.id, u.shortName || u.name]));
   return grids.map((g) => ({
-    code: g.code, name: g.name, township: nameOf.get(g.townshipId) ?? '', community: nameOf.get(g.communityId) ?? '',
-    lng: Number(g.centroidLng), lat: Number(g.centroidLat),
+    code: g.code,
+    name: g.name,
+    township: nameOf.get(g.townshipId) ?? '',
+    community: nameOf.get(g.communityId) ?? '',
+    lng: Number(g.centroidLng),
+    lat: Number(g.centroidLat),
   }));
 }
 
 export const placeNamesOf = (grids: readonly PlaceGrid[]) => [...new Set(grids.flatMap((g) => [g.township, g.community, g.name]))];
 
 export interface ModelSummary {
-  version: number; algorithm: string; active: boolean; reason: string; createdAt: Date;
-  examples: number; operatorExamples: number; typeTop1: number; typeTop3: number; category: number; notDispatchableRecall: number;
+  version: number;
+  algorithm: string;
+  active: boolean;
+  reason: string;
+  createdAt: Date;
+  examples: number;
+  operatorExamples: number;
+  typeTop1: number;
+  typeTop3: number;
+  category: number;
+  notDispatchableRecall: number;
 }
 /** a model version's row without its (large) state */
-const SUMMARY = ['id', 'algorithm', 'active', 'reason', 'createdAt', 'examples', 'operatorExamples', 'typeTop1', 'typeTop3', 'categoryAccuracy', 'notDispatchableRecall'] as const;
+const SUMMARY = [
+  'id',
+  'algorithm',
+  'active',
+  'reason',
+  'createdAt',
+  'examples',
+  'operatorExamples',
+  'typeTop1',
+  'typeTop3',
+  'categoryAccuracy',
+  'notDispatchableRecall',
+] as const;
 type ClassifyModel = Omit<Selectable<ClassifyModelsTable>, 'state' | 'lastExampleId'>;
 const summaryOf = (m: ClassifyModel): ModelSummary => ({
-  version: m.id, algorithm: m.algorithm, active: m.active, reason: m.reason, createdAt: m.createdAt,
-  examples: m.examples, operatorExamples: m.operatorExamples, typeTop1: m.typeTop1, typeTop3: m.typeTop3,
-  category: m.categoryAccuracy, notDispatchableRecall: m.notDispatchableRecall,
+  version: m.id,
+  algorithm: m.algorithm,
+  active: m.active,
+  reason: m.reason,
+  createdAt: m.createdAt,
+  examples: m.examples,
+  operatorExamples: m.operatorExamples,
+  typeTop1: m.typeTop1,
+  typeTop3: m.typeTop3,
+  category: m.categoryAccuracy,
+  notDispatchableRecall: m.notDispatchableRecall,
 });
 
 export async function listModels(): Promise<ModelSummary[]> {
-  return (await appSql().selectFrom('classify_models').select([...SUMMARY]).orderBy('id', 'desc').limit(50).execute()).map(summaryOf);
+  return (
+    await appSql()
+      .selectFrom('classify_models')
+      .select([...SUMMARY])
+      .orderBy('id', 'desc')
+      .limit(50)
+      .execute()
+  ).map(summaryOf);
 }
 
 let training: Promise<ModelSummary | null> | null = null;
@@ -73,19 +118,33 @@ export function retrain(reason: string): Promise<ModelSummary | null> {
       const usable = examples.filter((e) => known.has(e.label) || isNotDispatchable(e.label));
       // off the main thread: intake, the job workers and the engine's timers keep running meanwhile
       const { state, algorithm, metrics } = await trainOffThread({
-        examples: usable.map((e) => ({ text: e.text, label: e.label })), catalogue, placeNames: placeNamesOf(await placeGrids()), algorithm: ALGORITHM,
+        examples: usable.map((e) => ({ text: e.text, label: e.label })),
+        catalogue,
+        placeNames: placeNamesOf(await placeGrids()),
+        algorithm: ALGORITHM,
       });
-      const current = await appSql().selectFrom('classify_models').select([...SUMMARY]).where('active', '=', true).executeTakeFirst();
+      const current = await appSql()
+        .selectFrom('classify_models')
+        .select([...SUMMARY])
+        .where('active', '=', true)
+        .executeTakeFirst();
       const better = !current || metrics.typeTop1 >= current.typeTop1 - WORSE_TOLERANCE;
       const row = await withTransaction(async (transaction) => {
         const q = appSql(transaction);
         if (better) await q.updateTable('classify_models').set({ active: false }).where('active', '=', true).execute();
         const values = {
-          algorithm, state, examples: usable.length,
-          operatorExamples: usable.filter((e) => e.source === 'operator').length, lastExampleId: examples[examples.length - 1]!.id,
-          typeTop1: metrics.typeTop1, typeTop3: metrics.typeTop3, categoryAccuracy: metrics.category,
-          notDispatchableRecall: metrics.notDispatchableRecall, active: better,
-          reason: `${reason}${better ? '' : ' (not activated: reads worse than the active version)'}`.slice(0, 200), createdAt: new Date(),
+          algorithm,
+          state,
+          examples: usable.length,
+          operatorExamples: usable.filter((e) => e.source === 'operator').length,
+          lastExampleId: examples[examples.length - 1]!.id,
+          typeTop1: metrics.typeTop1,
+          typeTop3: metrics.typeTop3,
+          categoryAccuracy: metrics.category,
+          notDispatchableRecall: metrics.notDispatchableRecall,
+          active: better,
+          reason: `${reason}${better ? '' : ' (not activated: reads worse than the active version)'}`.slice(0, 200),
+          createdAt: new Date(),
         };
         const inserted = await q.insertInto('classify_models').values(values).executeTakeFirstOrThrow();
         tableWritten('classify_models', transaction);
@@ -113,7 +172,12 @@ export async function rollback(): Promise<ModelSummary> {
     await appSql(transaction).updateTable('classify_models').set({ active: true }).where('id', '=', previous.id).execute();
     tableWritten('classify_models', transaction);
   });
-  return summaryOf((await models().select([...SUMMARY]).where('id', '=', previous.id).executeTakeFirstOrThrow()));
+  return summaryOf(
+    await models()
+      .select([...SUMMARY])
+      .where('id', '=', previous.id)
+      .executeTakeFirstOrThrow(),
+  );
 }
 
 /** The active version's model, ready to score, or null when none has been trained. */
@@ -128,25 +192,43 @@ export async function activeModel(catalogue: readonly ClassifierEntry[], feature
  * not-dispatchable kind its reason tells (a duplicate teaches nothing). One example per case; a new
  * version is trained after every RETRAIN_EVERY new decisions, in the background.
  */
-export async function recordDecision(input: { caseId: string; text: string; eventTypeCode?: string | null; rejectReason?: string | null; filed: boolean }): Promise<void> {
-  const label = input.filed ? input.eventTypeCode ?? null : labelOfRejection(input.rejectReason);
+export async function recordDecision(input: {
+  caseId: string;
+  text: string;
+  eventTypeCode?: string | null;
+  rejectReason?: string | null;
+  filed: boolean;
+}): Promise<void> {
+  const label = input.filed ? (input.eventTypeCode ?? null) : labelOfRejection(input.rejectReason);
   if (!label || !input.text.trim()) return;
   const code = `OP-${input.caseId}`.slice(0, 32);
   const text = input.text.slice(0, 2000);
   const existing = await appSql().selectFrom('classify_examples').select(['id', 'label', 'text']).where('code', '=', code).executeTakeFirst();
   const now = new Date();
   // as the model's update: written (and updated_at stamped) only when something changed
-  if (existing && (existing.label !== label || existing.text !== text)) await appSql().updateTable('classify_examples').set({ label, text, updatedAt: now }).where('id', '=', existing.id).execute();
-  else if (!existing) await appSql().insertInto('classify_examples').values({ code, text, label, channel: 'other', source: 'operator', caseId: input.caseId, createdAt: now, updatedAt: now }).execute();
+  if (existing && (existing.label !== label || existing.text !== text))
+    await appSql().updateTable('classify_examples').set({ label, text, updatedAt: now }).where('id', '=', existing.id).execute();
+  else if (!existing)
+    await appSql()
+      .insertInto('classify_examples')
+      .values({ code, text, label, channel: 'other', source: 'operator', caseId: input.caseId, createdAt: now, updatedAt: now })
+      .execute();
   const fresh = await freshDecisions();
   if (fresh >= RETRAIN_EVERY && !training) void retrain(`${fresh} new operator decisions`).catch(() => undefined);
 }
 
 /** Operators' decisions recorded since the newest model version was trained. */
 async function freshDecisions(): Promise<number> {
-  const last = await appSql().selectFrom('classify_models').select((eb) => eb.fn.max('lastExampleId').as('last')).executeTakeFirst();
-  const counted = await appSql().selectFrom('classify_examples').select((eb) => eb.fn.countAll().as('n'))
-    .where('source', '=', 'operator').where('id', '>', Number(last?.last ?? 0)).executeTakeFirstOrThrow();
+  const last = await appSql()
+    .selectFrom('classify_models')
+    .select((eb) => eb.fn.max('lastExampleId').as('last'))
+    .executeTakeFirst();
+  const counted = await appSql()
+    .selectFrom('classify_examples')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('source', '=', 'operator')
+    .where('id', '>', Number(last?.last ?? 0))
+    .executeTakeFirstOrThrow();
   return Number(counted.n);
 }
 

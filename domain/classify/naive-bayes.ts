@@ -91,7 +91,7 @@ export function softmax(s: Float64Array): Float64Array {
   let max = -Infinity;
   for (const v of s) if (v > max) max = v;
   let sum = 0;
-  for (let i = 0; i < s.length; i++) sum += (s[i] = Math.exp(s[i]! - max));
+  for (let i = 0; i < s.length; i++) sum += s[i] = Math.exp(s[i]! - max);
   for (let i = 0; i < s.length; i++) s[i]! /= sum;
   return s;
 }

@@ -5,7 +5,9 @@ import { loadCatalogueClassifier } from './index.js';
 describe('not-dispatchable calls: no evidence, and how such calls talk (domain/classify)', function () {
   this.timeout(60_000);
   let db: Db;
-  before(async () => { db = await demoDatabase(); });
+  before(async () => {
+    db = await demoDatabase();
+  });
   after(() => db.close());
 
   // written for this test: not in the corpus nor in the held-out set
@@ -18,7 +20,10 @@ describe('not-dispatchable calls: no evidence, and how such calls talk (domain/c
     });
   }
 
-  for (const [text, label] of [['请问老年证在哪里办，需要什么材料', 'NONE-CONSULT'], ['代办各类贷款，加微信详谈', 'NONE-SPAM']] as const) {
+  for (const [text, label] of [
+    ['请问老年证在哪里办，需要什么材料', 'NONE-CONSULT'],
+    ['代办各类贷款，加微信详谈', 'NONE-SPAM'],
+  ] as const) {
     it(`given 「${text}」, when classified, then it is ${label}`, async () => {
       const c = (await loadCatalogueClassifier()).classify(text);
       expect(c.dispatchable).to.equal(false);
@@ -29,6 +34,11 @@ describe('not-dispatchable calls: no evidence, and how such calls talk (domain/c
   it('given a real report that also says thanks, when classified, then it is still a case', async () => {
     const c = (await loadCatalogueClassifier()).classify('小区门口的井盖不见了，晚上很危险，麻烦处理一下谢谢');
     expect(c.dispatchable).to.equal(true);
-    expect(c.candidates.map((x) => x.code).slice(0, 3).join(' ')).to.match(/BJ-01/);
+    expect(
+      c.candidates
+        .map((x) => x.code)
+        .slice(0, 3)
+        .join(' '),
+    ).to.match(/BJ-01/);
   });
 });

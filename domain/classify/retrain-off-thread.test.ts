@@ -7,7 +7,9 @@ import { recordDecision, retrain, retrainIfNewDecisions } from './index.js';
 describe('retraining off the event loop, on a schedule too (domain/classify)', function () {
   this.timeout(120_000);
   let db: Db;
-  before(async () => { db = await demoDatabase(); });
+  before(async () => {
+    db = await demoDatabase();
+  });
   after(() => db.close());
 
   it('given the shipped corpus, when a new version is trained, then the event loop is never held more than ~100 ms and a 10 ms timer keeps firing meanwhile', async () => {
@@ -15,7 +17,9 @@ describe('retraining off the event loop, on a schedule too (domain/classify)', f
     expect(examples).to.be.greaterThan(1500);
     const delay = monitorEventLoopDelay({ resolution: 5 });
     let ticks = 0;
-    const timer = setInterval(() => { ticks++; }, 10);
+    const timer = setInterval(() => {
+      ticks++;
+    }, 10);
     delay.enable();
     const started = performance.now();
     const made = await retrain('event-loop test');

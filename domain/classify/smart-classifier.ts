@@ -37,7 +37,13 @@ export class SmartClassifier {
     const place = this.places.extract(text);
     if (!this.model) {
       return {
-        ...rules, candidates: [], dispatchable: true, notDispatchable: null, place, method: 'keywords', modelVersion: null,
+        ...rules,
+        candidates: [],
+        dispatchable: true,
+        notDispatchable: null,
+        place,
+        method: 'keywords',
+        modelVersion: null,
       };
     }
     const verdict = this.model.judge(text);

@@ -10,7 +10,9 @@ import { listModels, loadCatalogueClassifier, recordDecision, retrain, rollback,
 describe('trained intake classifier on the demo district (domain/classify)', function () {
   this.timeout(60_000);
   let db: Db;
-  before(async () => { db = await demoDatabase(); });
+  before(async () => {
+    db = await demoDatabase();
+  });
   after(() => db.close());
 
   // reports written for this test, not in the corpus: colloquial words the catalogue does not have
@@ -84,7 +86,12 @@ describe('trained intake classifier on the demo district (domain/classify)', fun
     const count = await ClassifyExample.count();
     const err = await importCsvFiles(db.sql, { classifyExamples: file }).catch((e: unknown) => e);
     expect(err).to.be.instanceOf(ImportError);
-    expect((err as ImportError).problems).to.deep.include({ file: file.split('/').pop(), row: 3, column: 'label', message: 'XX-9999 is not a known event type or NONE-CONSULT, NONE-PRAISE, NONE-VAGUE, NONE-SPAM' });
+    expect((err as ImportError).problems).to.deep.include({
+      file: file.split('/').pop(),
+      row: 3,
+      column: 'label',
+      message: 'XX-9999 is not a known event type or NONE-CONSULT, NONE-PRAISE, NONE-VAGUE, NONE-SPAM',
+    });
     expect(await ClassifyExample.count()).to.equal(count);
   });
 

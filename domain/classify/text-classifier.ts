@@ -7,7 +7,10 @@ import { NaiveBayes, trainNaiveBayes, type NaiveBayesState } from './naive-bayes
 
 export type Algorithm = 'naive-bayes' | 'logistic';
 
-export interface LabelledText { text: string; label: string }
+export interface LabelledText {
+  text: string;
+  label: string;
+}
 
 /** What a trained model is, as stored in classify_models.state (JSON). */
 export interface ModelState {
@@ -46,7 +49,12 @@ export interface ModelVerdict {
   confidence: number;
 }
 
-interface Scorer { labels: string[]; scores(f: readonly string[]): Float64Array; weight(f: string, label: number): number; knows(f: string): boolean }
+interface Scorer {
+  labels: string[];
+  scores(f: readonly string[]): Float64Array;
+  weight(f: string, label: number): number;
+  knows(f: string): boolean;
+}
 
 /**
  * A report none of whose features the model has learned anything about (「嗯」, 「1111111」, a silent
@@ -103,8 +111,11 @@ export function catalogueExamples(catalogue: readonly ClassifierEntry[]): Labell
  * metrics and the calibration points, then the model is fitted on all the examples.
  */
 export function trainModel(
-  examples: readonly LabelledText[], features: FeatureExtractor, catalogue: readonly ClassifierEntry[],
-  algorithm: Algorithm, k = 5,
+  examples: readonly LabelledText[],
+  features: FeatureExtractor,
+  catalogue: readonly ClassifierEntry[],
+  algorithm: Algorithm,
+  k = 5,
 ): { state: ModelState; metrics: ModelMetrics } {
   const rows = examples.map((e) => ({ features: features.extract(e.text), label: e.label }));
   const always = catalogueExamples(catalogue).map((e) => ({ features: features.extract(e.text), label: e.label }));
@@ -138,8 +149,11 @@ export function trainModel(
   return {
     state: { format: 1, algorithm, model: fit(algorithm, [...always, ...rows]), calibration: fitIsotonic(points) },
     metrics: {
-      examples: rows.length, typeTop1: share(tally.top1, tally.typed), typeTop3: share(tally.top3, tally.typed),
-      category: share(tally.category, tally.typed), notDispatchableRecall: share(tally.ndRight, tally.nd),
+      examples: rows.length,
+      typeTop1: share(tally.top1, tally.typed),
+      typeTop3: share(tally.top3, tally.typed),
+      category: share(tally.category, tally.typed),
+      notDispatchableRecall: share(tally.ndRight, tally.nd),
     },
   };
 }
@@ -149,7 +163,11 @@ export class TextModel {
   private readonly scorer: Scorer;
   private readonly entries: Map<string, ClassifierEntry>;
 
-  constructor(readonly state: ModelState, private readonly features: FeatureExtractor, catalogue: readonly ClassifierEntry[]) {
+  constructor(
+    readonly state: ModelState,
+    private readonly features: FeatureExtractor,
+    catalogue: readonly ClassifierEntry[],
+  ) {
     this.scorer = scorerOf(state.model);
     this.entries = new Map(catalogue.map((c) => [c.code, c]));
   }
@@ -169,7 +187,9 @@ export class TextModel {
       if (!entry) continue; // a not-dispatchable label, or a type no longer in the active catalogue
       const first = candidates.length === 0 && label === topLabel;
       candidates.push({
-        code: entry.code, name: entry.name, category: entry.category,
+        code: entry.code,
+        name: entry.name,
+        category: entry.category,
         confidence: round(first ? confidence : Math.min(p[li]!, candidates[0]?.confidence ?? 1)),
         words: this.decidingWords(feats, li),
       });
@@ -177,8 +197,12 @@ export class TextModel {
     }
     const dispatchable = !isNotDispatchable(topLabel);
     return {
-      candidates, dispatchable, confidence: round(confidence),
-      notDispatchable: dispatchable ? null : { label: topLabel as NotDispatchableLabel, name: NOT_DISPATCHABLE[topLabel as NotDispatchableLabel], confidence: round(confidence) },
+      candidates,
+      dispatchable,
+      confidence: round(confidence),
+      notDispatchable: dispatchable
+        ? null
+        : { label: topLabel as NotDispatchableLabel, name: NOT_DISPATCHABLE[topLabel as NotDispatchableLabel], confidence: round(confidence) },
     };
   }
 

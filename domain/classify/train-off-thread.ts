@@ -31,15 +31,18 @@ export function trainOffThread(input: TrainInput): Promise<TrainOutput> {
     const worker = compiled
       ? new Worker(new URL('./train-worker.js', import.meta.url), { workerData: { input } })
       : new Worker(new URL('./train-worker-boot.mjs', import.meta.url), {
-        workerData: { entry: new URL('./train-worker.ts', import.meta.url).href, input },
-      });
+          workerData: { entry: new URL('./train-worker.ts', import.meta.url).href, input },
+        });
     let answered = false;
     worker.once('message', (output: TrainOutput) => {
       answered = true;
       resolve(output);
       void worker.terminate();
     });
-    worker.once('error', (err) => { answered = true; reject(err); });
+    worker.once('error', (err) => {
+      answered = true;
+      reject(err);
+    });
     worker.once('exit', (code) => {
       if (!answered) reject(new Error(`the training worker stopped (exit code ${code}) without a model`));
     });

@@ -28,4 +28,7 @@ export function caseWhere(eb: CasesEb, ...conditions: Array<CaseCondition | null
 }
 
 /** The conditions together, as one condition. */
-export const allCaseConditions = (...conditions: Array<CaseCondition | null | undefined>): CaseCondition => (eb) => caseWhere(eb, ...conditions);
+export const allCaseConditions =
+  (...conditions: Array<CaseCondition | null | undefined>): CaseCondition =>
+  (eb) =>
+    caseWhere(eb, ...conditions);

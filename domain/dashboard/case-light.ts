@@ -7,7 +7,12 @@ export const OPEN_STATUSES: readonly CaseStatus[] = OPEN_CASE_STATUSES;
 export const FINISHED_STATUSES: readonly CaseStatus[] = ['rejected', 'closed', 'shelved', 'merged'];
 
 /** What the light depends on (a case row, read by the model or by db/sql) */
-export interface LightFacts { status: string; warningLight: string; escalationLevel: number; dueAt: Date | null }
+export interface LightFacts {
+  status: string;
+  warningLight: string;
+  escalationLevel: number;
+  dueAt: Date | null;
+}
 
 export const isOpen = (c: Pick<LightFacts, 'status'>): boolean => OPEN_STATUSES.includes(c.status as CaseStatus);
 /** Open and past the running stage's due time. */
@@ -29,10 +34,15 @@ export function caseLight(c: LightFacts, now: Date): WarningLight {
 /** The same rule as a query condition on `cases`, so filtering by light pages in SQL. */
 export function lightWhere(light: WarningLight, now: Date): CaseCondition {
   return (eb) => {
-    const red = eb.or([eb('escalationLevel', '>', 0), eb('warningLight', '=', 'red'), eb.and([eb('status', 'in', [...OPEN_STATUSES]), eb('dueAt', '<=', now)])]);
+    const red = eb.or([
+      eb('escalationLevel', '>', 0),
+      eb('warningLight', '=', 'red'),
+      eb.and([eb('status', 'in', [...OPEN_STATUSES]), eb('dueAt', '<=', now)]),
+    ]);
     if (light === 'red') return red;
     const notRed = eb.and([
-      eb('escalationLevel', '<=', 0), eb('warningLight', '!=', 'red'),
+      eb('escalationLevel', '<=', 0),
+      eb('warningLight', '!=', 'red'),
       eb.or([eb('status', 'not in', [...OPEN_STATUSES]), eb('dueAt', 'is', null), eb('dueAt', '>', now)]),
     ]);
     return eb.and([notRed, light === 'yellow' ? eb('warningLight', '=', 'yellow') : eb('warningLight', '!=', 'yellow')]);

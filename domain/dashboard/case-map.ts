@@ -8,7 +8,12 @@ import { num, unitKey } from './rollup-reads.js';
 /** The most case markers one answer carries (the screen clusters them; zoom in with a bbox for the rest). */
 export const MAP_CASE_LIMIT = 2000;
 
-interface Feature { type: 'Feature'; id: string; properties: Record<string, unknown>; geometry: { type: 'Polygon'; coordinates: Array<Array<[number, number]>> } | { type: 'Point'; coordinates: [number, number] } }
+interface Feature {
+  type: 'Feature';
+  id: string;
+  properties: Record<string, unknown>;
+  geometry: { type: 'Polygon'; coordinates: Array<Array<[number, number]>> } | { type: 'Point'; coordinates: [number, number] };
+}
 
 /** [west, south, east, north] in degrees (GeoJSON's bbox order). */
 export type Bbox = [number, number, number, number];
@@ -22,11 +27,17 @@ export interface CaseMap {
 
 /** The grids as the map draws them, kept in memory: they change in the registry, not with every case. */
 const mapGrids = keptTableCopy(['grids'], 30_000, async () =>
-  (await appSql().selectFrom('grids').select(['id', 'code', 'name', 'townshipId', 'gridKind', 'centroidLng', 'centroidLat', 'polygon']).orderBy('code', 'asc').execute())
-    .map(({ polygon, ...g }) => {
-      const ring = polygon === null ? null : (JSON.parse(polygon) as Array<[number, number]> | null);
-      return { ...g, polygon: ring && ring.length >= 4 ? ring : null };
-    }));
+  (
+    await appSql()
+      .selectFrom('grids')
+      .select(['id', 'code', 'name', 'townshipId', 'gridKind', 'centroidLng', 'centroidLat', 'polygon'])
+      .orderBy('code', 'asc')
+      .execute()
+  ).map(({ polygon, ...g }) => {
+    const ring = polygon === null ? null : (JSON.parse(polygon) as Array<[number, number]> | null);
+    return { ...g, polygon: ring && ring.length >= 4 ? ring : null };
+  }),
+);
 
 /**
  * The command-centre map: open cases with coordinates (their light and category) within `bbox` when
@@ -40,21 +51,39 @@ export async function caseMap(unitId: number | null, now: Date, bbox?: Bbox): Pr
   const q = appSql();
   const unit = key ?? 0;
   const [located, perGridRows] = await Promise.all([
-    q.selectFrom('open_cases').select(['caseId', 'caseNo', 'lat', 'lng', 'status', 'category', 'warningLight', 'escalationLevel', 'dueAt'])
-      .where('lat', 'is not', null).where('lng', 'is not', null)
+    q
+      .selectFrom('open_cases')
+      .select(['caseId', 'caseNo', 'lat', 'lng', 'status', 'category', 'warningLight', 'escalationLevel', 'dueAt'])
+      .where('lat', 'is not', null)
+      .where('lng', 'is not', null)
       .$if(scoped, (w) => w.where('unitId', '=', unit))
       .$if(bbox !== undefined, (w) => w.where('lng', '>=', bbox![0]).where('lat', '>=', bbox![1]).where('lng', '<=', bbox![2]).where('lat', '<=', bbox![3]))
-      .orderBy('caseId', 'desc').limit(MAP_CASE_LIMIT + 1).execute(),
-    q.selectFrom('open_cases').select(['gridId', (e) => e.fn.countAll<number | string>().as('n')]).where('gridId', 'is not', null)
-      .$if(scoped, (w) => w.where('unitId', '=', unit)).groupBy('gridId').execute(),
+      .orderBy('caseId', 'desc')
+      .limit(MAP_CASE_LIMIT + 1)
+      .execute(),
+    q
+      .selectFrom('open_cases')
+      .select(['gridId', (e) => e.fn.countAll<number | string>().as('n')])
+      .where('gridId', 'is not', null)
+      .$if(scoped, (w) => w.where('unitId', '=', unit))
+      .groupBy('gridId')
+      .execute(),
   ]);
   const perGrid = new Map(perGridRows.map((r) => [num(r.gridId), num(r.n)]));
   const grids = (await mapGrids()).filter((g) => !scoped || perGrid.has(g.id));
   const inBox = (lng: number, lat: number) => !bbox || (lng >= bbox[0] && lat >= bbox[1] && lng <= bbox[2] && lat <= bbox[3]);
   return {
     cases: located.slice(0, MAP_CASE_LIMIT).map((c) => ({
-      id: c.caseId, caseNo: c.caseNo, lat: num(c.lat), lng: num(c.lng), category: c.category, status: c.status,
-      light: caseLight({ status: c.status as CaseStatus, warningLight: c.warningLight as WarningLight, escalationLevel: num(c.escalationLevel), dueAt: c.dueAt }, now),
+      id: c.caseId,
+      caseNo: c.caseNo,
+      lat: num(c.lat),
+      lng: num(c.lng),
+      category: c.category,
+      status: c.status,
+      light: caseLight(
+        { status: c.status as CaseStatus, warningLight: c.warningLight as WarningLight, escalationLevel: num(c.escalationLevel), dueAt: c.dueAt },
+        now,
+      ),
     })),
     truncated: located.length > MAP_CASE_LIMIT,
     grids: {
@@ -62,7 +91,8 @@ export async function caseMap(unitId: number | null, now: Date, bbox?: Bbox): Pr
       features: grids
         .filter((g) => inBox(g.centroidLng, g.centroidLat) || (g.polygon ?? []).some(([lng, lat]) => inBox(lng, lat)))
         .map((g): Feature => ({
-          type: 'Feature', id: g.code,
+          type: 'Feature',
+          id: g.code,
           properties: { code: g.code, name: g.name, townshipId: g.townshipId, gridKind: g.gridKind, openCases: perGrid.get(g.id) ?? 0 },
           geometry: g.polygon ? { type: 'Polygon', coordinates: [g.polygon] } : { type: 'Point', coordinates: [g.centroidLng, g.centroidLat] },
         })),

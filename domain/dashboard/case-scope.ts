@@ -9,15 +9,18 @@ import type { CaseCondition } from './case-conditions.js';
  * (migrations 0001, 0013; none for the centre's "everything", where the filters choose it), or the cases
  * holding a task of a unit (read from `inbox_tasks` in the cases' order, see scoped-case-keys.ts).
  */
-export type ScopeBranch =
-  | { kind: 'cases'; where: CaseCondition; index?: CaseIndex }
-  | { kind: 'unit-tasks'; unitId: number };
+export type ScopeBranch = { kind: 'cases'; where: CaseCondition; index?: CaseIndex } | { kind: 'unit-tasks'; unitId: number };
 
 /** The indexes on `cases` that yield a filter's or a scope's cases newest first (created_at, then id). */
 export const CASE_INDEX = {
-  all: 'cases_created_at_idx', reporter: 'cases_reporter_user_id_created_at_idx', unit: 'cases_unit_id_created_at_idx',
-  unitStatus: 'cases_unit_id_status_created_at_idx', status: 'cases_status_created_at_idx', category: 'cases_category_created_at_idx',
-  township: 'cases_township_id_created_at_idx', channel: 'cases_channel_created_at_idx',
+  all: 'cases_created_at_idx',
+  reporter: 'cases_reporter_user_id_created_at_idx',
+  unit: 'cases_unit_id_created_at_idx',
+  unitStatus: 'cases_unit_id_status_created_at_idx',
+  status: 'cases_status_created_at_idx',
+  category: 'cases_category_created_at_idx',
+  township: 'cases_township_id_created_at_idx',
+  channel: 'cases_channel_created_at_idx',
 } as const;
 export type CaseIndex = (typeof CASE_INDEX)[keyof typeof CASE_INDEX];
 

@@ -31,10 +31,25 @@ export interface CaseSearch {
 }
 
 export interface CaseListItem {
-  id: string; caseNo: string; status: string; category: string | null; eventTypeCode: string | null; eventTypeName: string | null;
-  unitId: number | null; unitName: string | null; townshipId: number | null; township: string | null; channel: string; light: WarningLight;
-  escalationLevel: number; createdAt: string; dueAt: string | null; description: string; address: string | null;
-  reporterName: string | null; reporterPhone: string | null;
+  id: string;
+  caseNo: string;
+  status: string;
+  category: string | null;
+  eventTypeCode: string | null;
+  eventTypeName: string | null;
+  unitId: number | null;
+  unitName: string | null;
+  townshipId: number | null;
+  township: string | null;
+  channel: string;
+  light: WarningLight;
+  escalationLevel: number;
+  createdAt: string;
+  dueAt: string | null;
+  description: string;
+  address: string | null;
+  reporterName: string | null;
+  reporterPhone: string | null;
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -72,8 +87,16 @@ export const CASE_SCAN = { window: 5_000 };
 
 /** The key CASE_SCAN.window cases on from `after` (newest first), read from the created_at index alone; null when fewer follow. */
 async function scanWindowEnd(after: TimeKey | null): Promise<TimeKey | null> {
-  const row = await appSql().selectFrom('cases').select(['id', 'createdAt']).$if(after !== null, (w) => w.where((eb) => olderThanKey(eb, after!)))
-    .orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(1).offset(CASE_SCAN.window - 1).withPlugin(throughIndex(CASE_INDEX.all)).executeTakeFirst();
+  const row = await appSql()
+    .selectFrom('cases')
+    .select(['id', 'createdAt'])
+    .$if(after !== null, (w) => w.where((eb) => olderThanKey(eb, after!)))
+    .orderBy('createdAt', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .offset(CASE_SCAN.window - 1)
+    .withPlugin(throughIndex(CASE_INDEX.all))
+    .executeTakeFirst();
   return row ? { at: row.createdAt, id: row.id } : null;
 }
 
@@ -89,9 +112,8 @@ async function filterWhere(actor: Actor, s: CaseSearch, now: Date, offsetMinutes
   // wrapped in COALESCE, which neither planner looks through (SQLite has no statistics to know that the open
   // status is the narrower one, and took the category's index: the category's whole history read for a count)
   const byOpenStatus = Boolean(s.status && OPEN_STATUSES.includes(s.status) && s.unitId === undefined);
-  const checked = (column: 'category' | 'channel' | 'townshipId', value: string | number): CaseCondition => (byOpenStatus
-    ? () => sql<SqlBool>`COALESCE(${sql.ref(column)}, ${sql.lit(typeof value === 'number' ? 0 : '')}) = ${value}`
-    : (eb) => eb(column, '=', value));
+  const checked = (column: 'category' | 'channel' | 'townshipId', value: string | number): CaseCondition =>
+    byOpenStatus ? () => sql<SqlBool>`COALESCE(${sql.ref(column)}, ${sql.lit(typeof value === 'number' ? 0 : '')}) = ${value}` : (eb) => eb(column, '=', value);
   if (s.status) and.push({ status: s.status });
   if (s.category) and.push(checked('category', s.category));
   if (s.unitId !== undefined) and.push({ unitId: s.unitId });
@@ -104,15 +126,26 @@ async function filterWhere(actor: Actor, s: CaseSearch, now: Date, offsetMinutes
   }
   if (s.light) and.push(lightWhere(s.light, now));
   const range = rangeOf(s.from, s.to, offsetMinutes);
-  if (range.from) { const from = range.from; and.push((eb) => eb('createdAt', '>=', from)); }
-  if (range.to) { const to = range.to; and.push((eb) => eb('createdAt', '<', to)); }
+  if (range.from) {
+    const from = range.from;
+    and.push((eb) => eb('createdAt', '>=', from));
+  }
+  if (range.to) {
+    const to = range.to;
+    and.push((eb) => eb('createdAt', '<', to));
+  }
   if (s.q) {
     const like = `%${likeEscape(s.q)}%`;
     // only the roles that see full numbers may search by one (a masked role could otherwise probe digits)
     const byPhone = PHONE_ROLES.includes(actor.role);
-    and.push((eb) => eb.or([
-      eb('caseNo', 'like', like), eb('description', 'like', like), eb('address', 'like', like), ...(byPhone ? [eb('reporterPhone', 'like', like)] : []),
-    ]));
+    and.push((eb) =>
+      eb.or([
+        eb('caseNo', 'like', like),
+        eb('description', 'like', like),
+        eb('address', 'like', like),
+        ...(byPhone ? [eb('reporterPhone', 'like', like)] : []),
+      ]),
+    );
   }
   return allCaseConditions(...and);
 }
@@ -145,7 +178,7 @@ export async function searchCases(actor: Actor, s: CaseSearch, options: { now?: 
   const now = options.now ?? new Date();
   const pageSize = s.pageSize ?? 20;
   const after = s.after !== undefined ? decodeTimeKey(CASE_CURSOR, s.after) : null;
-  const page = after ? undefined : s.page ?? 1;
+  const page = after ? undefined : (s.page ?? 1);
   const offset = page ? (page - 1) * pageSize : 0;
   checkOffset(offset, pageSize);
   let filters = await filterWhere(actor, s, now, options.offsetMinutes ?? 480);
@@ -155,10 +188,7 @@ export async function searchCases(actor: Actor, s: CaseSearch, options: { now?: 
   const windowEnd = s.q || s.light ? await scanWindowEnd(after) : null;
   if (windowEnd) filters = allCaseConditions(filters, notOlderThan(windowEnd));
   const branches = caseScopeBranches(actor).map((b) => (b.kind === 'cases' ? { ...b, index: drivingIndex(b.index, s) } : b));
-  const [found, counted] = await Promise.all([
-    scopedCaseKeys(branches, filters, after, pageSize, offset),
-    after ? null : countScopedCases(branches, filters),
-  ]);
+  const [found, counted] = await Promise.all([scopedCaseKeys(branches, filters, after, pageSize, offset), after ? null : countScopedCases(branches, filters)]);
   // a short page ends where the window ended: the next one looks at the window after it
   if (windowEnd && !found.next) found.next = windowEnd;
   const total = counted && windowEnd ? { total: counted.total, totalCapped: true } : counted;
@@ -180,12 +210,26 @@ export async function searchCases(actor: Actor, s: CaseSearch, options: { now?: 
     const unit = c.unitId !== null ? unitById.get(c.unitId) : undefined;
     const township = c.townshipId !== null ? unitById.get(c.townshipId) : undefined;
     return {
-      id: c.id, caseNo: c.caseNo, status: c.status, category: c.category, eventTypeCode: type?.code ?? null, eventTypeName: type?.name ?? null,
-      unitId: c.unitId, unitName: unit?.name ?? null, townshipId: c.townshipId, township: township?.name ?? null, channel: c.channel,
-      light: caseLight(c, now), escalationLevel: c.escalationLevel, createdAt: c.createdAt.toISOString(), dueAt: c.dueAt ? c.dueAt.toISOString() : null,
-      description: c.description, address: c.address, reporterName: c.reporterName, reporterPhone: phoneFor(actor, c.reporterPhone),
+      id: c.id,
+      caseNo: c.caseNo,
+      status: c.status,
+      category: c.category,
+      eventTypeCode: type?.code ?? null,
+      eventTypeName: type?.name ?? null,
+      unitId: c.unitId,
+      unitName: unit?.name ?? null,
+      townshipId: c.townshipId,
+      township: township?.name ?? null,
+      channel: c.channel,
+      light: caseLight(c, now),
+      escalationLevel: c.escalationLevel,
+      createdAt: c.createdAt.toISOString(),
+      dueAt: c.dueAt ? c.dueAt.toISOString() : null,
+      description: c.description,
+      address: c.address,
+      reporterName: c.reporterName,
+      reporterPhone: phoneFor(actor, c.reporterPhone),
     };
   });
   return { items, next: found.next ? encodeTimeKey(CASE_CURSOR, found.next) : null, ...paging, ...(total ?? {}) };
 }
-

@@ -14,7 +14,14 @@ export const HOTSPOT_MIN_RATIO = 2;
 export const HOTSPOT_MIN_CASES = 5;
 export const HOTSPOT_BASELINE_WEEKS = 4;
 
-export interface Hotspot { kind: 'grid' | 'eventType'; code: string; name: string; thisWeek: number; baseline: number; ratio: number }
+export interface Hotspot {
+  kind: 'grid' | 'eventType';
+  code: string;
+  name: string;
+  thisWeek: number;
+  baseline: number;
+  ratio: number;
+}
 
 /**
  * Grids and event types rising well above their baseline, from the day counts of reports per grid and
@@ -27,10 +34,20 @@ export async function hotspots(unitId: number | null, now: Date, offsetMinutes: 
   const today = localDay(now, offsetMinutes);
   const weekFirst = addDays(today, -6);
   const q = appSql();
-  const rows = await q.selectFrom('case_day_counts')
-    .select(['measure', 'refId', sql<number | string>`CASE WHEN day >= ${weekFirst} THEN 1 ELSE 0 END`.as('thisWeek'), (e) => e.fn.sum<number | string>('n').as('n')])
-    .where('unitId', '=', key).where('measure', 'in', ['grid', 'type']).where('day', '>=', addDays(weekFirst, -7 * HOTSPOT_BASELINE_WEEKS)).where('day', '<=', today)
-    .groupBy(['measure', 'refId', sql`this_week`]).execute();
+  const rows = await q
+    .selectFrom('case_day_counts')
+    .select([
+      'measure',
+      'refId',
+      sql<number | string>`CASE WHEN day >= ${weekFirst} THEN 1 ELSE 0 END`.as('thisWeek'),
+      (e) => e.fn.sum<number | string>('n').as('n'),
+    ])
+    .where('unitId', '=', key)
+    .where('measure', 'in', ['grid', 'type'])
+    .where('day', '>=', addDays(weekFirst, -7 * HOTSPOT_BASELINE_WEEKS))
+    .where('day', '<=', today)
+    .groupBy(['measure', 'refId', sql`this_week`])
+    .execute();
   const tally = (measure: 'grid' | 'type') => {
     const counts = new Map<number, { thisWeek: number; before: number }>();
     for (const r of rows) {
@@ -44,14 +61,36 @@ export async function hotspots(unitId: number | null, now: Date, offsetMinutes: 
     return [...counts].flatMap(([id, c]) => {
       const baseline = c.before / HOTSPOT_BASELINE_WEEKS;
       const ratio = c.thisWeek / Math.max(baseline, 1);
-      return c.thisWeek >= HOTSPOT_MIN_CASES && ratio >= HOTSPOT_MIN_RATIO ? [{ id, thisWeek: c.thisWeek, baseline, ratio: Math.round(ratio * 100) / 100 }] : [];
+      return c.thisWeek >= HOTSPOT_MIN_CASES && ratio >= HOTSPOT_MIN_RATIO
+        ? [{ id, thisWeek: c.thisWeek, baseline, ratio: Math.round(ratio * 100) / 100 }]
+        : [];
     });
   };
   const grids = tally('grid');
   const types = tally('type');
   const [gridRows, typeRows] = await Promise.all([
-    grids.length ? q.selectFrom('grids').select(['id', 'code', 'name']).where('id', 'in', grids.map((g) => g.id)).execute() : [],
-    types.length ? q.selectFrom('event_types').select(['id', 'code', 'name']).where('id', 'in', types.map((t) => t.id)).execute() : [],
+    grids.length
+      ? q
+          .selectFrom('grids')
+          .select(['id', 'code', 'name'])
+          .where(
+            'id',
+            'in',
+            grids.map((g) => g.id),
+          )
+          .execute()
+      : [],
+    types.length
+      ? q
+          .selectFrom('event_types')
+          .select(['id', 'code', 'name'])
+          .where(
+            'id',
+            'in',
+            types.map((t) => t.id),
+          )
+          .execute()
+      : [],
   ]);
   const gridById = new Map(gridRows.map((g) => [g.id, g]));
   const typeById = new Map(typeRows.map((t) => [t.id, t]));

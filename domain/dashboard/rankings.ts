@@ -53,18 +53,44 @@ export async function unitRankings(month: string, unitId: number | null): Promis
       .filter((g) => g.group !== 'none')
       .map((g) => ({ unitId: Number(g.group), score: g.score, metrics: { ...g.counts, ...g.rates } }));
   }
-  const units = new Map((rows.length ? await appSql().selectFrom('units').select(['id', 'code', 'name']).where('id', 'in', rows.map((r) => r.unitId)).execute() : []).map((u) => [u.id, u]));
+  const units = new Map(
+    (rows.length
+      ? await appSql()
+          .selectFrom('units')
+          .select(['id', 'code', 'name'])
+          .where(
+            'id',
+            'in',
+            rows.map((r) => r.unitId),
+          )
+          .execute()
+      : []
+    ).map((u) => [u.id, u]),
+  );
   const ranked = rows.map((r): UnitRanking => {
     const m = r.metrics;
     const received = num(m['dispatched']) ?? 0;
     const returned = num(m['returned']) ?? 0;
     const unit = units.get(r.unitId);
     return {
-      rank: null, unitId: r.unitId, unitCode: unit?.code ?? null, unitName: unit?.name ?? String(r.unitId), score: r.score,
-      按期办结率: num(m['onTimeCloseRate']), 接办率: acceptanceRate(received, returned), 满意率: num(m['satisfactionRate']),
-      响应率: num(m['responseRate']), 解决率: num(m['resolveRate']), 结案率: num(m['closeRate']), 按期处置率: num(m['onTimeHandleRate']),
-      退单率: num(m['returnRate']), 返工率: num(m['reworkRate']), 延期率: num(m['extensionRate']),
-      received, accepted: received - returned, source,
+      rank: null,
+      unitId: r.unitId,
+      unitCode: unit?.code ?? null,
+      unitName: unit?.name ?? String(r.unitId),
+      score: r.score,
+      按期办结率: num(m['onTimeCloseRate']),
+      接办率: acceptanceRate(received, returned),
+      满意率: num(m['satisfactionRate']),
+      响应率: num(m['responseRate']),
+      解决率: num(m['resolveRate']),
+      结案率: num(m['closeRate']),
+      按期处置率: num(m['onTimeHandleRate']),
+      退单率: num(m['returnRate']),
+      返工率: num(m['reworkRate']),
+      延期率: num(m['extensionRate']),
+      received,
+      accepted: received - returned,
+      source,
     };
   });
   ranked.sort((a, b) => (b.score ?? -Infinity) - (a.score ?? -Infinity) || a.unitId - b.unitId);

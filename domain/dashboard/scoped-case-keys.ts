@@ -40,9 +40,16 @@ function mergeNewestFirst(lists: TimeKey[][]): TimeKey[] {
 
 /** The first `need` keys of a plain branch after `after` (or after skipping `offset` of them). */
 async function branchKeys(b: CasesBranch, filters: CaseCondition, after: TimeKey | null, need: number, offset = 0): Promise<TimeKey[]> {
-  const rows = await appSql().selectFrom('cases').select(['id', 'createdAt']).where((eb) => caseWhere(eb, b.where, filters, olderThanAfter(after)))
-    .orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(need).$if(offset > 0, (w) => w.offset(offset))
-    .withPlugin(throughIndex(b.index ?? CASE_INDEX.all)).execute();
+  const rows = await appSql()
+    .selectFrom('cases')
+    .select(['id', 'createdAt'])
+    .where((eb) => caseWhere(eb, b.where, filters, olderThanAfter(after)))
+    .orderBy('createdAt', 'desc')
+    .orderBy('id', 'desc')
+    .limit(need)
+    .$if(offset > 0, (w) => w.offset(offset))
+    .withPlugin(throughIndex(b.index ?? CASE_INDEX.all))
+    .execute();
   return rows.map(keyOf);
 }
 
@@ -52,22 +59,40 @@ async function branchKeys(b: CasesBranch, filters: CaseCondition, after: TimeKey
  * once it has `need` of them, or has passed `horizon` (older rows cannot make the page), or has read
  * the scan's budget of tasks: then `coveredTo` says how far it got, and the page ends there.
  */
-async function unitTaskKeys(unitId: number, filters: CaseCondition, after: TimeKey | null, need: number, horizon: TimeKey | null, scan: TaskScan): Promise<{ keys: TimeKey[]; coveredTo: TimeKey | null }> {
+async function unitTaskKeys(
+  unitId: number,
+  filters: CaseCondition,
+  after: TimeKey | null,
+  need: number,
+  horizon: TimeKey | null,
+  scan: TaskScan,
+): Promise<{ keys: TimeKey[]; coveredTo: TimeKey | null }> {
   const keys: TimeKey[] = [];
   const q = appSql();
   let position = after;
   for (let read = 0; ;) {
     const from = position;
-    const tasks = await q.selectFrom('inbox_tasks').select(['id', 'caseId', 'caseCreatedAt'])
-      .where('unitId', '=', unitId).where('caseId', 'is not', null).where('caseCreatedAt', 'is not', null)
+    const tasks = await q
+      .selectFrom('inbox_tasks')
+      .select(['id', 'caseId', 'caseCreatedAt'])
+      .where('unitId', '=', unitId)
+      .where('caseId', 'is not', null)
+      .where('caseCreatedAt', 'is not', null)
       .$if(from !== null, (w) => w.where((eb) => olderThanKey(eb, from!, 'caseCreatedAt', 'caseId')))
       .$if(horizon !== null, (w) => w.where('caseCreatedAt', '>=', horizon!.at))
-      .orderBy('caseCreatedAt', 'desc').orderBy('caseId', 'desc').limit(scan.batch)
-      .withPlugin(throughIndex('inbox_tasks_unit_id_case_created_at_idx')).execute();
+      .orderBy('caseCreatedAt', 'desc')
+      .orderBy('caseId', 'desc')
+      .limit(scan.batch)
+      .withPlugin(throughIndex('inbox_tasks_unit_id_case_created_at_idx'))
+      .execute();
     read += tasks.length;
     if (tasks.length) {
       const ids = [...new Set(tasks.map((t) => t.caseId!))];
-      const found = await q.selectFrom('cases').select(['id', 'createdAt']).where((eb) => caseWhere(eb, (e) => e('id', 'in', ids), filters, olderThanAfter(after))).execute();
+      const found = await q
+        .selectFrom('cases')
+        .select(['id', 'createdAt'])
+        .where((eb) => caseWhere(eb, (e) => e('id', 'in', ids), filters, olderThanAfter(after)))
+        .execute();
       keys.push(...found.map(keyOf));
       const last = tasks[tasks.length - 1]!;
       position = { at: last.caseCreatedAt!, id: last.caseId! };
@@ -81,7 +106,14 @@ async function unitTaskKeys(unitId: number, filters: CaseCondition, after: TimeK
  * The page of the union of `branches` after `after`: `limit` keys past `offset` (offset paging reads
  * and merges the keys before it; the caller caps it), newest first.
  */
-export async function scopedCaseKeys(branches: ScopeBranch[], filters: CaseCondition, after: TimeKey | null, limit: number, offset = 0, scan = TASK_SCAN): Promise<ScopedKeys> {
+export async function scopedCaseKeys(
+  branches: ScopeBranch[],
+  filters: CaseCondition,
+  after: TimeKey | null,
+  limit: number,
+  offset = 0,
+  scan = TASK_SCAN,
+): Promise<ScopedKeys> {
   const need = offset + limit + 1;
   const plain = branches.filter((b): b is CasesBranch => b.kind === 'cases');
   const viaTasks = branches.filter((b): b is Extract<ScopeBranch, { kind: 'unit-tasks' }> => b.kind === 'unit-tasks');
@@ -117,14 +149,32 @@ export async function countScopedCases(branches: ScopeBranch[], filters: CaseCon
     if (b.kind === 'unit-tasks') {
       // the cases of the unit's most recent COUNT_CAP + 1 tasks (a derived table: MySQL takes no LIMIT directly in IN)
       const unitTasks = sql`FROM inbox_tasks WHERE unit_id = ${b.unitId} AND case_id IS NOT NULL AND case_created_at IS NOT NULL`;
-      where = (eb) => eb('id', 'in', sql<string>`(SELECT case_id FROM (SELECT case_id ${unitTasks} ORDER BY case_created_at DESC, case_id DESC LIMIT ${sql.lit(COUNT_CAP + 1)}) recent)`);
-      const beyond = await q.selectFrom('inbox_tasks').select(sql<number>`1`.as('beyond'))
-        .where('unitId', '=', b.unitId).where('caseId', 'is not', null).where('caseCreatedAt', 'is not', null)
-        .orderBy('caseCreatedAt', 'desc').orderBy('caseId', 'desc').limit(1).offset(COUNT_CAP + 1).execute();
+      where = (eb) =>
+        eb(
+          'id',
+          'in',
+          sql<string>`(SELECT case_id FROM (SELECT case_id ${unitTasks} ORDER BY case_created_at DESC, case_id DESC LIMIT ${sql.lit(COUNT_CAP + 1)}) recent)`,
+        );
+      const beyond = await q
+        .selectFrom('inbox_tasks')
+        .select(sql<number>`1`.as('beyond'))
+        .where('unitId', '=', b.unitId)
+        .where('caseId', 'is not', null)
+        .where('caseCreatedAt', 'is not', null)
+        .orderBy('caseCreatedAt', 'desc')
+        .orderBy('caseId', 'desc')
+        .limit(1)
+        .offset(COUNT_CAP + 1)
+        .execute();
       if (beyond.length > 0) complete = false;
     }
     const condition = where;
-    const rows = await q.selectFrom('cases').select('id').where((eb) => caseWhere(eb, condition, filters)).limit(COUNT_CAP + 1).execute();
+    const rows = await q
+      .selectFrom('cases')
+      .select('id')
+      .where((eb) => caseWhere(eb, condition, filters))
+      .limit(COUNT_CAP + 1)
+      .execute();
     for (const r of rows) ids.add(String(r.id));
   }
   return cappedTotal(ids.size, complete);

@@ -4,7 +4,11 @@ import { appSql } from '../../db/sql/current.js';
 import { localDay } from '../shared/local-time.js';
 import { idOrNull, num, unitKey } from './rollup-reads.js';
 
-export interface GroupCount { total: number; open: number; overdue: number }
+export interface GroupCount {
+  total: number;
+  open: number;
+  overdue: number;
+}
 export interface DashboardSummary {
   totals: { open: number; closed: number; overdue: number; today: number; total: number };
   byStatus: Record<string, number>;
@@ -34,17 +38,42 @@ export async function dashboardSummary(unitId: number | null, now: Date, offsetM
   const scoped = unitId !== null;
   const q = appSql();
   const unit = key ?? 0;
-  const [statuses, categories, places, overdue, today] = key === null ? [[], [], [], [], []] : await Promise.all([
-    q.selectFrom('case_tally_status').select(['status', (e) => e.fn.sum<number | string>('n').as('n')])
-      .$if(scoped, (w) => w.where('unitId', '=', unit)).groupBy('status').execute(),
-    q.selectFrom('case_tally_category').select(['category', (e) => e.fn.sum<number | string>('n').as('n')])
-      .$if(scoped, (w) => w.where('unitId', '=', unit)).groupBy('category').execute(),
-    q.selectFrom('case_tally_place').select(['unitId', 'townshipId', 'light', 'n']).$if(scoped, (w) => w.where('unitId', '=', unit)).execute(),
-    q.selectFrom('open_cases').select(['unitId', 'townshipId', STANDING_LIGHT_SQL.as('light'), (e) => e.fn.countAll<number | string>().as('n')])
-      .where('dueAt', '<=', now).$if(scoped, (w) => w.where('unitId', '=', unit)).groupBy(['unitId', 'townshipId', sql`light`]).execute(),
-    q.selectFrom('case_day_counts').select((e) => e.fn.sum<number | string>('n').as('n'))
-      .where('unitId', '=', key).where('measure', '=', 'created').where('day', '=', localDay(now, offsetMinutes)).execute(),
-  ]);
+  const [statuses, categories, places, overdue, today] =
+    key === null
+      ? [[], [], [], [], []]
+      : await Promise.all([
+          q
+            .selectFrom('case_tally_status')
+            .select(['status', (e) => e.fn.sum<number | string>('n').as('n')])
+            .$if(scoped, (w) => w.where('unitId', '=', unit))
+            .groupBy('status')
+            .execute(),
+          q
+            .selectFrom('case_tally_category')
+            .select(['category', (e) => e.fn.sum<number | string>('n').as('n')])
+            .$if(scoped, (w) => w.where('unitId', '=', unit))
+            .groupBy('category')
+            .execute(),
+          q
+            .selectFrom('case_tally_place')
+            .select(['unitId', 'townshipId', 'light', 'n'])
+            .$if(scoped, (w) => w.where('unitId', '=', unit))
+            .execute(),
+          q
+            .selectFrom('open_cases')
+            .select(['unitId', 'townshipId', STANDING_LIGHT_SQL.as('light'), (e) => e.fn.countAll<number | string>().as('n')])
+            .where('dueAt', '<=', now)
+            .$if(scoped, (w) => w.where('unitId', '=', unit))
+            .groupBy(['unitId', 'townshipId', sql`light`])
+            .execute(),
+          q
+            .selectFrom('case_day_counts')
+            .select((e) => e.fn.sum<number | string>('n').as('n'))
+            .where('unitId', '=', key)
+            .where('measure', '=', 'created')
+            .where('day', '=', localDay(now, offsetMinutes))
+            .execute(),
+        ]);
   const byStatus: Record<string, number> = {};
   for (const row of statuses) if (num(row.n) !== 0) byStatus[row.status] = num(row.n);
   const byCategory: Record<string, number> = {};
@@ -62,7 +91,10 @@ export async function dashboardSummary(unitId: number | null, now: Date, offsetM
     const n = num(row.n);
     if (n === 0) continue;
     totals.total += n;
-    if (row.light) { totals.open += n; lights[row.light as WarningLight] += n; }
+    if (row.light) {
+      totals.open += n;
+      lights[row.light as WarningLight] += n;
+    }
     for (const g of [group(units, idOrNull(row.unitId)), group(townships, idOrNull(row.townshipId))]) {
       g.total += n;
       if (row.light) g.open += n;
@@ -74,15 +106,21 @@ export async function dashboardSummary(unitId: number | null, now: Date, offsetM
     group(units, idOrNull(row.unitId)).overdue += n;
     group(townships, idOrNull(row.townshipId)).overdue += n;
     // past its due time a case is red, whatever light it carried
-    if (row.light !== 'red' && row.light) { lights[row.light] -= n; lights.red += n; }
+    if (row.light !== 'red' && row.light) {
+      lights[row.light] -= n;
+      lights.red += n;
+    }
   }
   const ids = [...new Set([...units.keys(), ...townships.keys()].filter((k): k is number => k !== null))];
   const names = new Map((ids.length ? await q.selectFrom('units').select(['id', 'name']).where('id', 'in', ids).execute() : []).map((u) => [u.id, u.name]));
   const ordered = <T extends GroupCount>(rows: T[]) => rows.sort((a, b) => b.total - a.total || b.open - a.open);
   return {
-    totals, byStatus, byCategory,
-    byUnit: ordered([...units].map(([id, g]) => ({ unitId: id, unitName: id === null ? null : names.get(id) ?? null, ...g }))),
-    byTownship: ordered([...townships].map(([id, g]) => ({ townshipId: id, township: id === null ? null : names.get(id) ?? null, ...g }))),
-    lights, at: now.toISOString(),
+    totals,
+    byStatus,
+    byCategory,
+    byUnit: ordered([...units].map(([id, g]) => ({ unitId: id, unitName: id === null ? null : (names.get(id) ?? null), ...g }))),
+    byTownship: ordered([...townships].map(([id, g]) => ({ townshipId: id, township: id === null ? null : (names.get(id) ?? null), ...g }))),
+    lights,
+    at: now.toISOString(),
   };
 }

@@ -4,7 +4,12 @@ import { appDialect, appSql } from '../../db/sql/current.js';
 import { addDays, localDay, startOfLocalDay } from '../shared/local-time.js';
 import { num, unitKey } from './rollup-reads.js';
 
-export interface TrendDay { date: string; created: number; closed: number; overdue: number }
+export interface TrendDay {
+  date: string;
+  created: number;
+  closed: number;
+  overdue: number;
+}
 
 /**
  * Per local day for the last `days` days (today last): cases reported, cases closed (结案), and
@@ -25,12 +30,23 @@ export async function dashboardTrends(unitId: number | null, days: number, now: 
   const dueDay = sql<string>`${sql.raw(rollupSql(appDialect(), offsetMinutes).localDay('due_at'))}`;
   const q = appSql();
   const [counted, openMissed] = await Promise.all([
-    q.selectFrom('case_day_counts').select(['day', 'measure', (e) => e.fn.sum<number | string>('n').as('n')])
-      .where('unitId', '=', key).where('measure', 'in', ['created', 'closed', 'missed']).where('day', '>=', first).where('day', '<=', today)
-      .groupBy(['day', 'measure']).execute(),
-    q.selectFrom('open_cases').select([dueDay.as('day'), (e) => e.fn.countAll<number | string>().as('n')])
-      .where('dueAt', '>=', startOfLocalDay(first, offsetMinutes)).where('dueAt', '<=', now).$if(unitId !== null, (w) => w.where('unitId', '=', key))
-      .groupBy(sql`1`).execute(),
+    q
+      .selectFrom('case_day_counts')
+      .select(['day', 'measure', (e) => e.fn.sum<number | string>('n').as('n')])
+      .where('unitId', '=', key)
+      .where('measure', 'in', ['created', 'closed', 'missed'])
+      .where('day', '>=', first)
+      .where('day', '<=', today)
+      .groupBy(['day', 'measure'])
+      .execute(),
+    q
+      .selectFrom('open_cases')
+      .select([dueDay.as('day'), (e) => e.fn.countAll<number | string>().as('n')])
+      .where('dueAt', '>=', startOfLocalDay(first, offsetMinutes))
+      .where('dueAt', '<=', now)
+      .$if(unitId !== null, (w) => w.where('unitId', '=', key))
+      .groupBy(sql`1`)
+      .execute(),
   ]);
   for (const row of counted) {
     const day = out.get(row.day);

@@ -45,7 +45,13 @@ describe('stage deadlines (domain/deadlines)', () => {
   });
 
   it('given the extra stages of 违法建设 (停工=4h;处罚=7d;拆除=20d), when a stage is looked up by name, then its limit, or null for an unknown one', () => {
-    const illegal = { extraStages: [{ name: '停工', limit: '4h' }, { name: '处罚', limit: '7d' }, { name: '拆除', limit: '20d' }] };
+    const illegal = {
+      extraStages: [
+        { name: '停工', limit: '4h' },
+        { name: '处罚', limit: '7d' },
+        { name: '拆除', limit: '20d' },
+      ],
+    };
     expect(extraStageLimit(illegal, '处罚')).to.equal('7d');
     expect(extraStageLimit(illegal, '复耕')).to.equal(null);
     expect(extraStageLimit({ extraStages: null }, '停工')).to.equal(null);
@@ -54,7 +60,9 @@ describe('stage deadlines (domain/deadlines)', () => {
 
   describe('on cases', () => {
     let db: Db;
-    before(async () => { db = await demoDatabase(); });
+    before(async () => {
+      db = await demoDatabase();
+    });
     after(() => db.close());
     const ctx = (at: Date, key?: string) => ({ actor: 'worker:case-deadline', at, ...(key ? { dedupKey: key } : {}) });
 
@@ -81,7 +89,11 @@ describe('stage deadlines (domain/deadlines)', () => {
     it('given no handling deadline yet, when extended, then it is refused', async () => {
       const c = await createCase({ eventTypeCode: 'SJ-0101', status: 'dispatched' });
       let err: unknown;
-      try { await extendHandleDeadline(c.id, 4, calendar, ctx(MONDAY_0900)); } catch (e) { err = e; }
+      try {
+        await extendHandleDeadline(c.id, 4, calendar, ctx(MONDAY_0900));
+      } catch (e) {
+        err = e;
+      }
       expect(isDomainError(err, 'INVALID_TRANSITION')).to.equal(true);
     });
 
@@ -89,7 +101,11 @@ describe('stage deadlines (domain/deadlines)', () => {
       const c = await createCase({ eventTypeCode: 'SJ-0501', status: 'dispatched' });
       const { deadline } = await setExtraStageDeadline(c.id, '停工', calendar, ctx(MONDAY_0900));
       expect(deadline).to.deep.include({ stage: 'extra', extraStage: '停工', limit: '4h', clock: 'working' });
-      expect([deadline.warnAt, deadline.dueAt, deadline.superviseAt]).to.deep.equal(['2026-03-02T06:42:00.000Z', '2026-03-02T07:30:00.000Z', '2026-03-02T09:30:00.000Z']);
+      expect([deadline.warnAt, deadline.dueAt, deadline.superviseAt]).to.deep.equal([
+        '2026-03-02T06:42:00.000Z',
+        '2026-03-02T07:30:00.000Z',
+        '2026-03-02T09:30:00.000Z',
+      ]);
       const after = (await Case.findByPk(c.id))!;
       expect(after.dueAt!.toISOString()).to.equal('2026-03-02T07:30:00.000Z');
       expect(after.handleDueAt).to.equal(null); // an extra stage has no column of its own
@@ -100,7 +116,11 @@ describe('stage deadlines (domain/deadlines)', () => {
     it('given a case whose event type has no such extra stage, when it is set, then it is refused naming the stages there are', async () => {
       const c = await createCase({ eventTypeCode: 'SJ-0501', status: 'dispatched' });
       let err: unknown;
-      try { await setExtraStageDeadline(c.id, '复耕', calendar, ctx(MONDAY_0900)); } catch (e) { err = e; }
+      try {
+        await setExtraStageDeadline(c.id, '复耕', calendar, ctx(MONDAY_0900));
+      } catch (e) {
+        err = e;
+      }
       expect(isDomainError(err, 'INVALID_ARGUMENT')).to.equal(true);
       expect((err as Error).message).to.contain('停工, 处罚, 拆除');
     });

@@ -7,7 +7,10 @@ import { DomainError } from '../shared/errors.js';
 import { extendDeadline, extraStageLimit, lightAt, stageDeadline, stageLimit, type Stage, type StageDeadline } from './stage-deadlines.js';
 
 const COLUMN: Record<Stage, 'acceptDueAt' | 'dispatchDueAt' | 'handleDueAt' | 'verifyDueAt'> = {
-  accept: 'acceptDueAt', dispatch: 'dispatchDueAt', handle: 'handleDueAt', verify: 'verifyDueAt',
+  accept: 'acceptDueAt',
+  dispatch: 'dispatchDueAt',
+  handle: 'handleDueAt',
+  verify: 'verifyDueAt',
 };
 
 export const DEADLINE_ACTION = 'deadline-set';
@@ -22,7 +25,12 @@ function apply(c: CaseFields, deadline: StageDeadline, now: Date): void {
  * Computes a stage's deadline for a case from its event type's limit, starting `ctx.at`, stores
  * it on the case, and records it (with its start and limit) in the audit log.
  */
-export function setStageDeadline(caseId: string, stage: Stage, calendar: BusinessCalendar, ctx: ChangeContext & { at: Date }): Promise<CaseChange & { deadline: StageDeadline }> {
+export function setStageDeadline(
+  caseId: string,
+  stage: Stage,
+  calendar: BusinessCalendar,
+  ctx: ChangeContext & { at: Date },
+): Promise<CaseChange & { deadline: StageDeadline }> {
   return changeCase(caseId, DEADLINE_ACTION, ctx, async (c, { transaction }) => {
     const eventType = c.eventTypeId ? await readEventTypeRecord({ id: c.eventTypeId }, transaction) : null;
     // a leader's 交办 sets the 处置 deadline itself: due at the leader's time, on the natural clock (the
@@ -44,10 +52,20 @@ export function setStageDeadline(caseId: string, stage: Stage, calendar: Busines
  * 延期: moves the handling deadline by `hours`, from the handling deadline last set (or extended)
  * for the case — so a second extension adds to the first.
  */
-export function extendHandleDeadline(caseId: string, hours: number, calendar: BusinessCalendar, ctx: ChangeContext & { at: Date }): Promise<CaseChange & { deadline: StageDeadline }> {
+export function extendHandleDeadline(
+  caseId: string,
+  hours: number,
+  calendar: BusinessCalendar,
+  ctx: ChangeContext & { at: Date },
+): Promise<CaseChange & { deadline: StageDeadline }> {
   return changeCase(caseId, DEADLINE_ACTION, ctx, async (c, { transaction }) => {
-    const records = await appSql(transaction).selectFrom('audit_log').select('detail').where('caseId', '=', caseId).where('action', '=', DEADLINE_ACTION)
-      .orderBy('id', 'desc').execute();
+    const records = await appSql(transaction)
+      .selectFrom('audit_log')
+      .select('detail')
+      .where('caseId', '=', caseId)
+      .where('action', '=', DEADLINE_ACTION)
+      .orderBy('id', 'desc')
+      .execute();
     const base = records.map((r) => (r.detail === null ? null : (JSON.parse(r.detail) as StageDeadline | null))).find((d) => d?.stage === 'handle');
     if (!base) throw new DomainError('INVALID_TRANSITION', `case ${caseId} has no handling deadline to extend (run the handle deadline first)`, { caseId });
     const deadline = extendDeadline(calendar, base, hours);
@@ -61,13 +79,22 @@ export function extendHandleDeadline(caseId: string, hours: number, calendar: Bu
  * `ctx.at`, on the event type's clock: stored as the case's running due time and audited. An event
  * type without that stage is refused (the process names a stage the catalogue does not have).
  */
-export function setExtraStageDeadline(caseId: string, name: string, calendar: BusinessCalendar, ctx: ChangeContext & { at: Date }): Promise<CaseChange & { deadline: StageDeadline }> {
+export function setExtraStageDeadline(
+  caseId: string,
+  name: string,
+  calendar: BusinessCalendar,
+  ctx: ChangeContext & { at: Date },
+): Promise<CaseChange & { deadline: StageDeadline }> {
   return changeCase(caseId, DEADLINE_ACTION, ctx, async (c, { transaction }) => {
     const eventType = c.eventTypeId ? await readEventTypeRecord({ id: c.eventTypeId }, transaction) : null;
     const limit = extraStageLimit(eventType, name);
     if (!limit) {
       const known = eventType?.extraStages?.map((s) => s.name).join(', ') || 'none';
-      throw new DomainError('INVALID_ARGUMENT', `event type ${eventType?.code ?? '(none)'} of case ${caseId} has no extra stage ${JSON.stringify(name)} (it has: ${known})`, { caseId, extraStage: name });
+      throw new DomainError(
+        'INVALID_ARGUMENT',
+        `event type ${eventType?.code ?? '(none)'} of case ${caseId} has no extra stage ${JSON.stringify(name)} (it has: ${known})`,
+        { caseId, extraStage: name },
+      );
     }
     const deadline = stageDeadline(calendar, { stage: 'extra', extraStage: name, limit, clock: eventType!.clock, start: ctx.at });
     apply(c, deadline, ctx.at);

@@ -41,16 +41,28 @@ export function stageLimit(eventType: Pick<EventType, 'acceptLimit' | 'dispatchL
 }
 
 function marks(calendar: BusinessCalendar, start: Date, limitMillis: number, clock: Clock): { warnAt: string; dueAt: string; superviseAt: string } {
-  const [warn, due, supervise] = calendar.deadlineMarks(start, { amount: limitMillis / 60_000, unit: 'm' }, clock, [MARK_FRACTIONS.warn, MARK_FRACTIONS.due, MARK_FRACTIONS.supervise]);
+  const [warn, due, supervise] = calendar.deadlineMarks(start, { amount: limitMillis / 60_000, unit: 'm' }, clock, [
+    MARK_FRACTIONS.warn,
+    MARK_FRACTIONS.due,
+    MARK_FRACTIONS.supervise,
+  ]);
   return { warnAt: warn!.at.toISOString(), dueAt: due!.at.toISOString(), superviseAt: supervise!.at.toISOString() };
 }
 
 /** A stage's marks from its start, on the event type's clock (working time, or 24×7 for emergencies). */
-export function stageDeadline(calendar: BusinessCalendar, input: { stage: DeadlineStage; extraStage?: string; limit: string; clock: Clock; start: Date }): StageDeadline {
+export function stageDeadline(
+  calendar: BusinessCalendar,
+  input: { stage: DeadlineStage; extraStage?: string; limit: string; clock: Clock; start: Date },
+): StageDeadline {
   const limitMillis = calendar.durationMillis(input.limit, input.clock);
   return {
-    stage: input.stage, ...(input.extraStage !== undefined ? { extraStage: input.extraStage } : {}),
-    clock: input.clock, startAt: input.start.toISOString(), limit: input.limit, limitMillis, ...marks(calendar, input.start, limitMillis, input.clock),
+    stage: input.stage,
+    ...(input.extraStage !== undefined ? { extraStage: input.extraStage } : {}),
+    clock: input.clock,
+    startAt: input.start.toISOString(),
+    limit: input.limit,
+    limitMillis,
+    ...marks(calendar, input.start, limitMillis, input.clock),
   };
 }
 

@@ -9,7 +9,9 @@ const NORTH_PER_M = 1 / 111_195; // degrees of latitude per metre
 
 describe('duplicates (domain/dedup)', () => {
   let db: Db;
-  before(async () => { db = await demoDatabase(); });
+  before(async () => {
+    db = await demoDatabase();
+  });
   after(() => db.close());
 
   it('given known places, when measured, then haversine agrees with hand values and the box holds the circle', () => {
@@ -53,7 +55,15 @@ describe('duplicates (domain/dedup)', () => {
 
   it('given an AI camera that captured the same type in the same grid before, when it captures again elsewhere in the grid, then it is the same spot', async () => {
     const first = await createCase({ channel: 'ai_camera', eventTypeCode: 'SJ-0106', gridCode: 'G-XP-01-02', createdAt: ago(5), reporterPhone: null });
-    const again = await createCase({ channel: 'ai_camera', eventTypeCode: 'SJ-0106', gridCode: 'G-XP-01-02', lat: null, lng: null, createdAt: T, reporterPhone: null });
+    const again = await createCase({
+      channel: 'ai_camera',
+      eventTypeCode: 'SJ-0106',
+      gridCode: 'G-XP-01-02',
+      lat: null,
+      lng: null,
+      createdAt: T,
+      reporterPhone: null,
+    });
     expect(await findDuplicate(again)).to.deep.include({ caseId: first.id, reason: 'camera-spot', distanceMetres: null });
     const citizen = await createCase({ channel: 'photo', eventTypeCode: 'SJ-0106', gridCode: 'G-XP-01-02', lat: null, lng: null, createdAt: T });
     expect(await findDuplicate(citizen)).to.equal(null); // people's reports need a distance

@@ -27,7 +27,10 @@ export const DEFAULT_DEDUP: Required<DedupOptions> = { distanceMetres: 50, windo
  * one spot repeat all day — in the same grid. Only earlier cases (smaller id) qualify, so two
  * reports never absorb each other; the nearest wins, then the oldest.
  */
-export async function findDuplicate(subject: Pick<CaseRecord, 'id' | 'eventTypeId' | 'channel' | 'createdAt' | 'lat' | 'lng' | 'gridId'>, options: DedupOptions = {}): Promise<DuplicateMatch | null> {
+export async function findDuplicate(
+  subject: Pick<CaseRecord, 'id' | 'eventTypeId' | 'channel' | 'createdAt' | 'lat' | 'lng' | 'gridId'>,
+  options: DedupOptions = {},
+): Promise<DuplicateMatch | null> {
   const { distanceMetres, windowMs } = { ...DEFAULT_DEDUP, ...options };
   if (!subject.eventTypeId) return null;
   // a leader's 交办 names its own unit, deadline and instruction: merged into another case they would be lost
@@ -39,23 +42,32 @@ export async function findDuplicate(subject: Pick<CaseRecord, 'id' | 'eventTypeI
   if (!box && !cameraSpot) return null;
 
   // the columns compared only: in a cluster of reports (one broken pipe, a hundred calls) this returns up to 200 rows
-  const candidates = await appSql().selectFrom('cases').select(['id', 'caseNo', 'channel', 'gridId', 'lat', 'lng'])
-    .where('id', '<', subject.id).where('eventTypeId', '=', subject.eventTypeId).where('status', 'in', [...OPEN_STATUSES])
-    .where('createdAt', '>=', new Date(reportedAt.getTime() - windowMs)).where('createdAt', '<=', reportedAt)
+  const candidates = await appSql()
+    .selectFrom('cases')
+    .select(['id', 'caseNo', 'channel', 'gridId', 'lat', 'lng'])
+    .where('id', '<', subject.id)
+    .where('eventTypeId', '=', subject.eventTypeId)
+    .where('status', 'in', [...OPEN_STATUSES])
+    .where('createdAt', '>=', new Date(reportedAt.getTime() - windowMs))
+    .where('createdAt', '<=', reportedAt)
     .where((eb) => {
       const near: Array<Expression<SqlBool>> = [];
       if (box) near.push(eb.and([eb.between('lat', box.minLat, box.maxLat), eb.between('lng', box.minLng, box.maxLng)]));
       if (cameraSpot) near.push(eb.and([eb('channel', '=', 'ai_camera'), eb('gridId', '=', subject.gridId)]));
       return eb.or(near);
     })
-    .orderBy('id', 'asc').limit(200).execute();
+    .orderBy('id', 'asc')
+    .limit(200)
+    .execute();
   let best: DuplicateMatch | null = null;
   for (const c of candidates) {
-    const distance = hasPoint && c.lat !== null && c.lng !== null
-      ? haversineMetres({ lat: subject.lat!, lng: subject.lng! }, { lat: c.lat, lng: c.lng }) : null;
+    const distance =
+      hasPoint && c.lat !== null && c.lng !== null ? haversineMetres({ lat: subject.lat!, lng: subject.lng! }, { lat: c.lat, lng: c.lng }) : null;
     let match: DuplicateMatch | null = null;
-    if (distance !== null && distance <= distanceMetres) match = { caseId: c.id, caseNo: c.caseNo, reason: 'distance', distanceMetres: Math.round(distance * 10) / 10 };
-    else if (cameraSpot && c.channel === 'ai_camera' && c.gridId === subject.gridId) match = { caseId: c.id, caseNo: c.caseNo, reason: 'camera-spot', distanceMetres: distance === null ? null : Math.round(distance * 10) / 10 };
+    if (distance !== null && distance <= distanceMetres)
+      match = { caseId: c.id, caseNo: c.caseNo, reason: 'distance', distanceMetres: Math.round(distance * 10) / 10 };
+    else if (cameraSpot && c.channel === 'ai_camera' && c.gridId === subject.gridId)
+      match = { caseId: c.id, caseNo: c.caseNo, reason: 'camera-spot', distanceMetres: distance === null ? null : Math.round(distance * 10) / 10 };
     if (!match) continue;
     // nearest first; candidates come oldest first, so ties keep the oldest
     if (!best || (match.distanceMetres ?? Infinity) < (best.distanceMetres ?? Infinity)) best = match;

@@ -7,7 +7,13 @@ import { localDay, monthPeriod } from '../shared/local-time.js';
 import { DomainError } from '../shared/errors.js';
 import { DEFAULT_WEIGHTS, caseMetrics, evaluateCounts, type CohortCounts, type CohortEvaluation, type Weights } from './metrics.js';
 
-interface EvaluationKey { scope: EvaluationScope; caseId: string | null; unitId: number | null; periodStart: Date | null; periodEnd: Date | null }
+interface EvaluationKey {
+  scope: EvaluationScope;
+  caseId: string | null;
+  unitId: number | null;
+  periodStart: Date | null;
+  periodEnd: Date | null;
+}
 
 /** The key's columns equal, a null one IS NULL. */
 function sameKey(eb: ExpressionBuilder<Tables, 'evaluations'>, key: EvaluationKey): Expression<SqlBool> {
@@ -27,27 +33,48 @@ async function upsertEvaluation(
   const q = appSql(transaction);
   const metrics = JSON.stringify(values.metrics);
   const now = new Date();
-  const existing = await q.selectFrom('evaluations').select(['id', 'metrics', 'score', 'category']).where((eb) => sameKey(eb, key)).limit(1).executeTakeFirst();
+  const existing = await q
+    .selectFrom('evaluations')
+    .select(['id', 'metrics', 'score', 'category'])
+    .where((eb) => sameKey(eb, key))
+    .limit(1)
+    .executeTakeFirst();
   if (existing) {
     const changed = {
       ...(existing.metrics !== metrics ? { metrics } : {}),
       ...(existing.score !== values.score ? { score: values.score } : {}),
       ...(values.category !== undefined && existing.category !== values.category ? { category: values.category } : {}),
     };
-    if (Object.keys(changed).length) await q.updateTable('evaluations').set({ ...changed, updatedAt: now }).where('id', '=', existing.id).execute();
+    if (Object.keys(changed).length)
+      await q
+        .updateTable('evaluations')
+        .set({ ...changed, updatedAt: now })
+        .where('id', '=', existing.id)
+        .execute();
     return;
   }
-  await q.insertInto('evaluations').values({ ...key, metrics, score: values.score, category: values.category ?? null, createdAt: now, updatedAt: now }).execute();
+  await q
+    .insertInto('evaluations')
+    .values({ ...key, metrics, score: values.score, category: values.category ?? null, createdAt: now, updatedAt: now })
+    .execute();
 }
 
 /**
  * The case's metrics (按期处置, 返工, 延期, 退单, 满意 …) into `evaluations` (scope `case`) and the
  * audit log, in one transaction. The same dedup key again returns what was recorded the first time.
  */
-export function evaluateCase(caseId: string, ctx: ChangeContext, weights: Weights = DEFAULT_WEIGHTS): Promise<CaseChange & { evaluation: { metrics: Record<string, number | null>; score: number | null } }> {
+export function evaluateCase(
+  caseId: string,
+  ctx: ChangeContext,
+  weights: Weights = DEFAULT_WEIGHTS,
+): Promise<CaseChange & { evaluation: { metrics: Record<string, number | null>; score: number | null } }> {
   return changeCase(caseId, 'evaluated', ctx, async (c, { transaction }) => {
     const { metrics, score } = caseMetrics(c, weights);
-    await upsertEvaluation({ scope: 'case', caseId: c.id, unitId: c.unitId, periodStart: null, periodEnd: null }, { metrics, score, category: c.category }, transaction);
+    await upsertEvaluation(
+      { scope: 'case', caseId: c.id, unitId: c.unitId, periodStart: null, periodEnd: null },
+      { metrics, score, category: c.category },
+      transaction,
+    );
     return { metrics, score };
   }).then((change) => ({ ...change, evaluation: change.detail as { metrics: Record<string, number | null>; score: number | null } }));
 }
@@ -61,10 +88,30 @@ export interface GroupEvaluation extends CohortEvaluation {
 
 /** The counters of CohortCounts: the evaluation rollup's columns have their names. */
 const COUNTERS: ReadonlyArray<keyof CohortCounts & keyof Tables['case_month_counts']> = [
-  'reported', 'filed', 'dispatched', 'dispatchedOnTime', 'handled', 'handledOnTime', 'shelved', 'closed', 'closedOnTime', 'reworked',
-  'reworkTimes', 'extended', 'returned', 'responded', 'rated', 'resolved', 'satisfied',
+  'reported',
+  'filed',
+  'dispatched',
+  'dispatchedOnTime',
+  'handled',
+  'handledOnTime',
+  'shelved',
+  'closed',
+  'closedOnTime',
+  'reworked',
+  'reworkTimes',
+  'extended',
+  'returned',
+  'responded',
+  'rated',
+  'resolved',
+  'satisfied',
 ];
-const GROUP_COLUMN: Record<GroupBy, 'unitId' | 'townshipId' | 'category' | null> = { unit: 'unitId', township: 'townshipId', category: 'category', district: null };
+const GROUP_COLUMN: Record<GroupBy, 'unitId' | 'townshipId' | 'category' | null> = {
+  unit: 'unitId',
+  township: 'townshipId',
+  category: 'category',
+  district: null,
+};
 
 /** The local month `[from, to)` is, or an error: the evaluation rollup counts whole months. */
 function monthOf(from: Date, to: Date): string {
@@ -86,9 +133,12 @@ function monthOf(from: Date, to: Date): string {
 export async function evaluatePeriod(options: { groupBy: GroupBy; from: Date; to: Date; weights?: Weights; store?: boolean }): Promise<GroupEvaluation[]> {
   const month = monthOf(options.from, options.to);
   const column = GROUP_COLUMN[options.groupBy];
-  const rows: Array<Record<string, unknown>> = await appSql().selectFrom('case_month_counts')
+  const rows: Array<Record<string, unknown>> = await appSql()
+    .selectFrom('case_month_counts')
     .select((eb) => [column === null ? sql<string>`'all'`.as('grp') : eb.ref(column).as('grp'), ...COUNTERS.map((c) => eb.fn.sum(c).as(c))])
-    .where('month', '=', month).groupBy(sql`1`).execute();
+    .where('month', '=', month)
+    .groupBy(sql`1`)
+    .execute();
   const groupOf = (v: unknown) => (v === null || v === '' || v === 0 || v === '0' ? 'none' : String(v));
   const results = rows
     .filter((r) => Number(r['reported']) > 0)

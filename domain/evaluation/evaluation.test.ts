@@ -12,8 +12,20 @@ type Facts = CaseFacts & { status: CaseStatus };
 
 function facts(over: Partial<Facts>): Facts {
   return {
-    status: 'reported', acceptedAt: null, dispatchedAt: null, dispatchDueAt: h(1), handledAt: null, handleDueAt: h(5), verifyDueAt: h(9),
-    closedAt: null, reworkCount: 0, extensionCount: 0, returnCount: 0, escalationLevel: 0, satisfaction: null, ...over,
+    status: 'reported',
+    acceptedAt: null,
+    dispatchedAt: null,
+    dispatchDueAt: h(1),
+    handledAt: null,
+    handleDueAt: h(5),
+    verifyDueAt: h(9),
+    closedAt: null,
+    reworkCount: 0,
+    extensionCount: 0,
+    returnCount: 0,
+    escalationLevel: 0,
+    satisfaction: null,
+    ...over,
   };
 }
 
@@ -35,8 +47,23 @@ const SET: Facts[] = [
 ];
 
 const EXPECTED_COUNTS = {
-  reported: 7, filed: 5, dispatched: 5, dispatchedOnTime: 4, handled: 3, handledOnTime: 2, shelved: 1, closed: 3, closedOnTime: 1,
-  reworked: 1, reworkTimes: 1, extended: 1, returned: 1, responded: 4, rated: 3, resolved: 2, satisfied: 1,
+  reported: 7,
+  filed: 5,
+  dispatched: 5,
+  dispatchedOnTime: 4,
+  handled: 3,
+  handledOnTime: 2,
+  shelved: 1,
+  closed: 3,
+  closedOnTime: 1,
+  reworked: 1,
+  reworkTimes: 1,
+  extended: 1,
+  returned: 1,
+  responded: 4,
+  rated: 3,
+  resolved: 2,
+  satisfied: 1,
 };
 
 describe('evaluation (domain/evaluation)', () => {
@@ -77,7 +104,20 @@ describe('evaluation (domain/evaluation)', () => {
 
     it('given single cases, when evaluated, then the flags and the case score follow', () => {
       expect(caseMetrics(SET[0]!)).to.deep.equal({
-        metrics: { filed: 1, dispatchedOnTime: 1, handledOnTime: 1, closed: 1, closedOnTime: 1, reworkCount: 0, extended: 0, returned: 0, escalationLevel: 0, responded: 1, resolved: 1, satisfied: 1 },
+        metrics: {
+          filed: 1,
+          dispatchedOnTime: 1,
+          handledOnTime: 1,
+          closed: 1,
+          closedOnTime: 1,
+          reworkCount: 0,
+          extended: 0,
+          returned: 0,
+          escalationLevel: 0,
+          responded: 1,
+          resolved: 1,
+          satisfied: 1,
+        },
         score: 100,
       });
       const third = caseMetrics(SET[2]!);
@@ -96,11 +136,29 @@ describe('evaluation (domain/evaluation)', () => {
       txp = (await Unit.findOne({ where: { code: 'T-XP' } }))!;
       cgj = (await Unit.findOne({ where: { code: 'D-CGJ' } }))!;
       for (const f of SET) {
-        await createCase({ eventTypeCode: 'SJ-0101', gridCode: 'G-XP-01-01', createdAt: T, unitId: f.dispatchedAt ? txp.id : null, fields: { ...f, dueAt: null } });
+        await createCase({
+          eventTypeCode: 'SJ-0101',
+          gridCode: 'G-XP-01-01',
+          createdAt: T,
+          unitId: f.dispatchedAt ? txp.id : null,
+          fields: { ...f, dueAt: null },
+        });
       }
       // another unit in another township, and a case outside the period
-      await createCase({ eventTypeCode: 'SJ-0203', gridCode: 'G-LH-01-01', createdAt: T, unitId: cgj.id, fields: facts({ status: 'closed', acceptedAt: T, dispatchedAt: h(0.5), handledAt: h(1), closedAt: h(2), satisfaction: 'satisfied' }) });
-      await createCase({ eventTypeCode: 'SJ-0101', gridCode: 'G-XP-01-01', createdAt: new Date('2026-04-02T01:00:00Z'), unitId: txp.id, fields: facts({ status: 'closed', acceptedAt: T, dispatchedAt: h(0.5) }) });
+      await createCase({
+        eventTypeCode: 'SJ-0203',
+        gridCode: 'G-LH-01-01',
+        createdAt: T,
+        unitId: cgj.id,
+        fields: facts({ status: 'closed', acceptedAt: T, dispatchedAt: h(0.5), handledAt: h(1), closedAt: h(2), satisfaction: 'satisfied' }),
+      });
+      await createCase({
+        eventTypeCode: 'SJ-0101',
+        gridCode: 'G-XP-01-01',
+        createdAt: new Date('2026-04-02T01:00:00Z'),
+        unitId: txp.id,
+        fields: facts({ status: 'closed', acceptedAt: T, dispatchedAt: h(0.5) }),
+      });
     });
     after(() => db.close());
 
@@ -125,14 +183,21 @@ describe('evaluation (domain/evaluation)', () => {
       expect(byTownship.find((r) => r.group === String(txp.id))!.counts).to.deep.equal(EXPECTED_COUNTS);
       expect(byTownship.map((r) => r.counts.reported).reduce((a, b) => a + b)).to.equal(8);
       const byCategory = await evaluatePeriod({ groupBy: 'category', ...MARCH });
-      expect(byCategory.map((r) => [r.group, r.counts.reported])).to.have.deep.members([['市容环境', 7], ['生态环境', 1]]);
+      expect(byCategory.map((r) => [r.group, r.counts.reported])).to.have.deep.members([
+        ['市容环境', 7],
+        ['生态环境', 1],
+      ]);
       const district = await evaluatePeriod({ groupBy: 'district', ...MARCH });
       expect(district).to.have.length(1);
       expect(district[0]!.counts.closed).to.equal(4);
     });
 
     it('given a closed case, when evaluated twice with one dedup key, then one evaluation row holds its metrics', async () => {
-      const c = await createCase({ eventTypeCode: 'SJ-0101', createdAt: T, fields: facts({ status: 'closed', acceptedAt: T, dispatchedAt: h(0.5), handledAt: h(4), closedAt: h(8), satisfaction: 'satisfied' }) });
+      const c = await createCase({
+        eventTypeCode: 'SJ-0101',
+        createdAt: T,
+        fields: facts({ status: 'closed', acceptedAt: T, dispatchedAt: h(0.5), handledAt: h(4), closedAt: h(8), satisfaction: 'satisfied' }),
+      });
       const first = await evaluateCase(c.id, { actor: 'worker:case-evaluate', dedupKey: 'job:case-evaluate:1' });
       const second = await evaluateCase(c.id, { actor: 'worker:case-evaluate', dedupKey: 'job:case-evaluate:1' });
       expect(first.evaluation.score).to.equal(100);

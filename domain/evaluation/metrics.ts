@@ -80,21 +80,51 @@ export function caseMetrics(c: CaseFacts, weights: Weights = DEFAULT_WEIGHTS): {
 }
 
 export interface CohortCounts {
-  reported: number; filed: number; dispatched: number; dispatchedOnTime: number; handled: number; handledOnTime: number;
-  shelved: number; closed: number; closedOnTime: number; reworked: number; reworkTimes: number; extended: number;
-  returned: number; responded: number; rated: number; resolved: number; satisfied: number;
+  reported: number;
+  filed: number;
+  dispatched: number;
+  dispatchedOnTime: number;
+  handled: number;
+  handledOnTime: number;
+  shelved: number;
+  closed: number;
+  closedOnTime: number;
+  reworked: number;
+  reworkTimes: number;
+  extended: number;
+  returned: number;
+  responded: number;
+  rated: number;
+  resolved: number;
+  satisfied: number;
 }
 
 export interface CohortRates {
-  filingRate: number | null; onTimeDispatchRate: number | null; onTimeHandleRate: number | null; onTimeCloseRate: number | null;
-  closeRate: number | null; reworkRate: number | null; extensionRate: number | null; returnRate: number | null;
-  responseRate: number | null; resolveRate: number | null; satisfactionRate: number | null;
+  filingRate: number | null;
+  onTimeDispatchRate: number | null;
+  onTimeHandleRate: number | null;
+  onTimeCloseRate: number | null;
+  closeRate: number | null;
+  reworkRate: number | null;
+  extensionRate: number | null;
+  returnRate: number | null;
+  responseRate: number | null;
+  resolveRate: number | null;
+  satisfactionRate: number | null;
 }
 
 export const RATE_LABELS: Readonly<Record<keyof CohortRates, string>> = {
-  filingRate: '立案率', onTimeDispatchRate: '按期派遣率', onTimeHandleRate: '按期处置率', onTimeCloseRate: '按期结案率',
-  closeRate: '结案率', reworkRate: '返工率', extensionRate: '延期率', returnRate: '退单率', responseRate: '响应率',
-  resolveRate: '解决率', satisfactionRate: '满意率',
+  filingRate: '立案率',
+  onTimeDispatchRate: '按期派遣率',
+  onTimeHandleRate: '按期处置率',
+  onTimeCloseRate: '按期结案率',
+  closeRate: '结案率',
+  reworkRate: '返工率',
+  extensionRate: '延期率',
+  returnRate: '退单率',
+  responseRate: '响应率',
+  resolveRate: '解决率',
+  satisfactionRate: '满意率',
 };
 
 export function countCohort(cases: readonly CaseFacts[]): CohortCounts {

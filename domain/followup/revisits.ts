@@ -12,24 +12,52 @@ import { rateCase } from '../intake/tracking.js';
 import { DomainError } from '../shared/errors.js';
 
 export interface RevisitItem {
-  id: string; caseNo: string; description: string; reporterName: string | null; reporterPhone: string;
-  channel: string; closedAt: string | null; attempts: number;
+  id: string;
+  caseNo: string;
+  description: string;
+  reporterName: string | null;
+  reporterPhone: string;
+  channel: string;
+  closedAt: string | null;
+  attempts: number;
 }
 
 /** Closed cases with a reporter's number and no rating yet, oldest closing first (they wait longest). */
 export async function revisitList(limit = 50): Promise<RevisitItem[]> {
   const q = appSql();
-  const rows = await q.selectFrom('cases').select(['id', 'caseNo', 'description', 'reporterName', 'reporterPhone', 'channel', 'closedAt'])
-    .where('status', '=', 'closed').where('satisfaction', 'is', null).where('reporterPhone', 'is not', null)
-    .orderBy('closedAt', 'asc').orderBy('id', 'asc').limit(limit).execute();
+  const rows = await q
+    .selectFrom('cases')
+    .select(['id', 'caseNo', 'description', 'reporterName', 'reporterPhone', 'channel', 'closedAt'])
+    .where('status', '=', 'closed')
+    .where('satisfaction', 'is', null)
+    .where('reporterPhone', 'is not', null)
+    .orderBy('closedAt', 'asc')
+    .orderBy('id', 'asc')
+    .limit(limit)
+    .execute();
   const attempts = new Map<string, number>();
   if (rows.length) {
-    const notes = await q.selectFrom('audit_log').select('caseId').where('caseId', 'in', rows.map((r) => r.id)).where('action', '=', 'revisit_unreached').execute();
+    const notes = await q
+      .selectFrom('audit_log')
+      .select('caseId')
+      .where(
+        'caseId',
+        'in',
+        rows.map((r) => r.id),
+      )
+      .where('action', '=', 'revisit_unreached')
+      .execute();
     for (const n of notes) attempts.set(String(n.caseId), (attempts.get(String(n.caseId)) ?? 0) + 1);
   }
   return rows.map((c) => ({
-    id: String(c.id), caseNo: c.caseNo, description: c.description, reporterName: c.reporterName, reporterPhone: c.reporterPhone!,
-    channel: c.channel, closedAt: c.closedAt ? c.closedAt.toISOString() : null, attempts: attempts.get(String(c.id)) ?? 0,
+    id: String(c.id),
+    caseNo: c.caseNo,
+    description: c.description,
+    reporterName: c.reporterName,
+    reporterPhone: c.reporterPhone!,
+    channel: c.channel,
+    closedAt: c.closedAt ? c.closedAt.toISOString() : null,
+    attempts: attempts.get(String(c.id)) ?? 0,
   }));
 }
 
@@ -37,7 +65,9 @@ export type RevisitAnswer = { reached: false; note?: string } | { reached: true;
 
 /** Records one call-back: the reporter's rating (as their own would be), or that nobody answered. */
 export async function recordRevisit(port: WorkflowEngine, actor: Actor, caseId: string, answer: RevisitAnswer): Promise<{ caseNo: string; rated: boolean }> {
-  const c = /^\d{1,19}$/.test(caseId) ? await appSql().selectFrom('cases').select(['id', 'caseNo', 'status', 'trackingToken']).where('id', '=', caseId).executeTakeFirst() : undefined;
+  const c = /^\d{1,19}$/.test(caseId)
+    ? await appSql().selectFrom('cases').select(['id', 'caseNo', 'status', 'trackingToken']).where('id', '=', caseId).executeTakeFirst()
+    : undefined;
   if (!c) throw new DomainError('NOT_FOUND', `case ${caseId} not found`, { apiCode: 'case_not_found' });
   if (c.status !== 'closed') throw new DomainError('CONFLICT', `case ${c.caseNo} is ${c.status}`, { apiCode: 'not_rateable' });
   const ctx = { actor: actor.username, actorRole: actor.role };

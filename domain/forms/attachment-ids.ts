@@ -11,6 +11,10 @@ const PATTERN = new RegExp(ATTACHMENT_IDS_PATTERN, 'u');
 export function parseAttachmentIds(text: string | null | undefined): string[] {
   if (text === null || text === undefined) return [];
   if (!PATTERN.test(text)) throw new Error(`not a list of attachment ids: ${JSON.stringify(text)}`);
-  const ids = text.split(/[,，]/u).map((s) => s.trim()).filter(Boolean).map((s) => s.replace(/^0+(?=\d)/u, ''));
+  const ids = text
+    .split(/[,，]/u)
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => s.replace(/^0+(?=\d)/u, ''));
   return [...new Set(ids)];
 }

@@ -18,7 +18,9 @@ export function isPrefilled(c: FormComponent): boolean {
 
 /** The keys of the form's decision fields (inputs not marked `prefill`). */
 export function decisionKeys(form: FormDefinition): string[] {
-  return inputComponents(form).filter((i) => !isPrefilled(i.component)).map((i) => i.key);
+  return inputComponents(form)
+    .filter((i) => !isPrefilled(i.component))
+    .map((i) => i.key);
 }
 
 /**
@@ -27,6 +29,10 @@ export function decisionKeys(form: FormDefinition): string[] {
  * instead of passing them on as if said again (an old 审核说明 shown to the unit as the new one).
  */
 export function roundVariables(form: FormDefinition, data: Record<string, unknown>): Record<string, unknown> {
-  const cleared = Object.fromEntries(decisionKeys(form).filter((k) => !Object.hasOwn(data, k)).map((k) => [k, null]));
+  const cleared = Object.fromEntries(
+    decisionKeys(form)
+      .filter((k) => !Object.hasOwn(data, k))
+      .map((k) => [k, null]),
+  );
   return { ...cleared, ...data };
 }

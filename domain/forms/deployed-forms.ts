@@ -12,7 +12,13 @@ const compiled = new Map<string, LoadedForm>();
  * repository's `forms/` file. Compiled once per version.
  */
 export async function taskForm(formId: string): Promise<LoadedForm | undefined> {
-  const latest = await appSql().selectFrom('form_versions').select(['formId', 'version', 'schema']).where('formId', '=', formId).orderBy('version', 'desc').limit(1).executeTakeFirst();
+  const latest = await appSql()
+    .selectFrom('form_versions')
+    .select(['formId', 'version', 'schema'])
+    .where('formId', '=', formId)
+    .orderBy('version', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   if (!latest) return (files ??= loadFormDirectory()).get(formId);
   const cacheKey = `${formId}@${latest.version}`;
   let form = compiled.get(cacheKey);

@@ -13,7 +13,11 @@ import {
 
 /** A form definition the server cannot turn into a submission schema. Raised at derivation (deploy/start) time. */
 export class FormSchemaError extends Error {
-  constructor(readonly formId: string, readonly componentId: string | undefined, reason: string) {
+  constructor(
+    readonly formId: string,
+    readonly componentId: string | undefined,
+    reason: string,
+  ) {
     super(`form ${formId}${componentId ? `, component ${componentId}` : ''}: ${reason}`);
     this.name = 'FormSchemaError';
   }
@@ -186,9 +190,7 @@ export function compileForm(form: FormDefinition): { derived: DerivedFormSchema;
 
 // helpers //////////
 
-const addFormats = ((formatsModule as unknown as { default?: typeof formatsModule }).default ?? formatsModule) as unknown as (
-  ajv: Ajv,
-) => Ajv;
+const addFormats = ((formatsModule as unknown as { default?: typeof formatsModule }).default ?? formatsModule) as unknown as (ajv: Ajv) => Ajv;
 
 const ajv = addFormats(new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true }));
 const cache = new WeakMap<FormDefinition, { derived: DerivedFormSchema; validate: ValidateFunction }>();
@@ -411,8 +413,16 @@ function toFieldErrors(errors: ErrorObject[], derived: DerivedFormSchema, data: 
 
 function typeMessage(type: string): string {
   const names: Record<string, string> = {
-    string: '文本', number: '数字', integer: '整数', boolean: '是/否', array: '列表', null: '空',
+    string: '文本',
+    number: '数字',
+    integer: '整数',
+    boolean: '是/否',
+    array: '列表',
+    null: '空',
   };
-  const wanted = type.split(',').filter((t) => t !== 'null').map((t) => names[t] ?? t);
+  const wanted = type
+    .split(',')
+    .filter((t) => t !== 'null')
+    .map((t) => names[t] ?? t);
   return `应为${wanted.join('或')}`;
 }

@@ -51,13 +51,19 @@ export interface FormDefinition {
 }
 
 /** Components that submit a value under their `key`. */
-export const INPUT_TYPES: ReadonlySet<string> = new Set([
-  'textfield', 'textarea', 'number', 'checkbox', 'radio', 'select', 'checklist', 'taglist', 'datetime',
-]);
+export const INPUT_TYPES: ReadonlySet<string> = new Set(['textfield', 'textarea', 'number', 'checkbox', 'radio', 'select', 'checklist', 'taglist', 'datetime']);
 
 /** Components that only show something; they submit nothing. */
 export const PRESENTATION_TYPES: ReadonlySet<string> = new Set([
-  'text', 'html', 'image', 'spacer', 'separator', 'button', 'table', 'iframe', 'documentPreview',
+  'text',
+  'html',
+  'image',
+  'spacer',
+  'separator',
+  'button',
+  'table',
+  'iframe',
+  'documentPreview',
 ]);
 
 /** Containers whose children are laid out inside them; `group` without `path` adds nothing to the data. */

@@ -11,7 +11,10 @@ export interface ConditionField {
 
 /** A `conditional.hide` the server cannot check as the browser evaluates it. */
 export class HideConditionError extends Error {
-  constructor(readonly expression: string, reason: string) {
+  constructor(
+    readonly expression: string,
+    reason: string,
+  ) {
     super(`hide condition '${expression}': ${reason}`);
     this.name = 'HideConditionError';
   }
@@ -84,13 +87,16 @@ export function checkHideCondition(expression: string, fields: ReadonlyMap<strin
     const op = left?.nextSibling;
     const right = op?.nextSibling;
     if (!left || !right || op?.name !== 'CompareOp') return;
-    const [varNode, literal] = left.name === 'VariableName' ? [left, literalOf(right)] : right.name === 'VariableName' ? [right, literalOf(left)] : [null, undefined];
+    const [varNode, literal] =
+      left.name === 'VariableName' ? [left, literalOf(right)] : right.name === 'VariableName' ? [right, literalOf(left)] : [null, undefined];
     if (!varNode || !literal) return;
     const field = fields.get(text(varNode));
     if (!field) return;
     const shown = JSON.stringify(literal.value);
-    if (field.values && !field.values.includes(literal.value)) fail(`${shown} is not one of the options of '${field.key}' (${field.values.map((v) => JSON.stringify(v)).join(', ')})`);
-    if (!field.values && field.valueType !== 'string' && typeof literal.value !== field.valueType) fail(`'${field.key}' holds a ${field.valueType}, not ${shown}`);
+    if (field.values && !field.values.includes(literal.value))
+      fail(`${shown} is not one of the options of '${field.key}' (${field.values.map((v) => JSON.stringify(v)).join(', ')})`);
+    if (!field.values && field.valueType !== 'string' && typeof literal.value !== field.valueType)
+      fail(`'${field.key}' holds a ${field.valueType}, not ${shown}`);
   }
 }
 

@@ -21,7 +21,9 @@ export interface LoadedForm {
  */
 export function loadFormDirectory(dir: string = FORMS_DIR): Map<string, LoadedForm> {
   const forms = new Map<string, LoadedForm>();
-  for (const name of readdirSync(dir).filter((n) => n.endsWith('.form')).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((n) => n.endsWith('.form'))
+    .sort()) {
     const file = join(dir, name);
     const definition = parseFormDefinition(readFileSync(file, 'utf8'), name);
     const formId = basename(name, '.form');

@@ -11,10 +11,30 @@ import { highlightsOf, type Highlights } from './highlights.js';
 import { historyNames, type HistoryNames } from './history-names.js';
 
 export type TimelineEntry =
-  | { at: string; kind: 'element'; intent: string; elementId: string; elementType: string | null; elementInstanceKey: string | null; processInstanceKey: string; bpmnProcessId: string | null; detail: Record<string, unknown> | null }
+  | {
+      at: string;
+      kind: 'element';
+      intent: string;
+      elementId: string;
+      elementType: string | null;
+      elementInstanceKey: string | null;
+      processInstanceKey: string;
+      bpmnProcessId: string | null;
+      detail: Record<string, unknown> | null;
+    }
   | { at: string; kind: 'variables'; elementId: string; elementInstanceKey: string | null; processInstanceKey: string; variables: Record<string, unknown> }
   | { at: string; kind: 'action'; auditId: string; action: string; actor: string; actorRole: string | null; detail: Record<string, unknown> | null }
-  | { at: string; kind: 'notification'; id: string; channel: string; recipient: string; subject: string | null; body: string; status: string; sentAt: string | null };
+  | {
+      at: string;
+      kind: 'notification';
+      id: string;
+      channel: string;
+      recipient: string;
+      subject: string | null;
+      body: string;
+      status: string;
+      sentAt: string | null;
+    };
 
 export interface CaseHistory {
   case: CaseDetail;
@@ -31,12 +51,17 @@ export interface CaseHistory {
 /** A stored engine event (case_events), its detail parsed from the JSON text. */
 export type CaseEventRecord = Omit<Selectable<CaseEventsTable>, 'detail'> & { detail: Record<string, unknown> | null };
 /** The parts of an audit record (audit_log) a timeline shows, its detail parsed. */
-export type AuditEntryRecord = Pick<Selectable<AuditLogTable>, 'id' | 'action' | 'actor' | 'actorRole' | 'createdAt'> & { detail: Record<string, unknown> | null };
+export type AuditEntryRecord = Pick<Selectable<AuditLogTable>, 'id' | 'action' | 'actor' | 'actorRole' | 'createdAt'> & {
+  detail: Record<string, unknown> | null;
+};
 export type OutboxMessageRecord = Selectable<NotificationOutboxTable>;
 
 const parsed = (text: string | null): Record<string, unknown> | null => (typeof text === 'string' ? (JSON.parse(text) as Record<string, unknown>) : null);
 export const caseEventRecord = (row: Selectable<CaseEventsTable>): CaseEventRecord => ({ ...row, detail: parsed(row.detail) });
-export const auditEntryRecord = <R extends { detail: string | null }>(row: R): Omit<R, 'detail'> & { detail: Record<string, unknown> | null } => ({ ...row, detail: parsed(row.detail) });
+export const auditEntryRecord = <R extends { detail: string | null }>(row: R): Omit<R, 'detail'> & { detail: Record<string, unknown> | null } => ({
+  ...row,
+  detail: parsed(row.detail),
+});
 
 /**
  * Every instance of a case: its own, the ones intake and the inbox mapped to it, and — following the
@@ -48,7 +73,8 @@ export async function instancesOf(c: Pick<CaseRecord, 'id' | 'processInstanceKey
   const keys = new Set<string>();
   if (c.processInstanceKey) keys.add(c.processInstanceKey);
   for (const m of await q.selectFrom('case_instances').select('processInstanceKey').where('caseId', '=', c.id).execute()) keys.add(m.processInstanceKey);
-  for (const e of await q.selectFrom('case_events').select('processInstanceKey').where('caseId', '=', c.id).groupBy('processInstanceKey').execute()) keys.add(e.processInstanceKey);
+  for (const e of await q.selectFrom('case_events').select('processInstanceKey').where('caseId', '=', c.id).groupBy('processInstanceKey').execute())
+    keys.add(e.processInstanceKey);
   let frontier = [...keys];
   for (let depth = 0; frontier.length && depth < 10; depth++) {
     const children = await q.selectFrom('case_events').select('processInstanceKey').where('parentInstanceKey', 'in', frontier).execute();
@@ -57,8 +83,22 @@ export async function instancesOf(c: Pick<CaseRecord, 'id' | 'processInstanceKey
   }
   // events that arrived before their case was known get it now; looked for first, so a read writes only when needed
   // (on SQLite a write waits for the one writer's turn, behind intake)
-  if (keys.size && (await q.selectFrom('case_events').select('id').where('processInstanceKey', 'in', [...keys]).where('caseId', 'is', null).limit(1).executeTakeFirst())) {
-    await q.updateTable('case_events').set({ caseId: c.id }).where('processInstanceKey', 'in', [...keys]).where('caseId', 'is', null).execute();
+  if (
+    keys.size &&
+    (await q
+      .selectFrom('case_events')
+      .select('id')
+      .where('processInstanceKey', 'in', [...keys])
+      .where('caseId', 'is', null)
+      .limit(1)
+      .executeTakeFirst())
+  ) {
+    await q
+      .updateTable('case_events')
+      .set({ caseId: c.id })
+      .where('processInstanceKey', 'in', [...keys])
+      .where('caseId', 'is', null)
+      .execute();
   }
   return [...keys];
 }
@@ -67,31 +107,56 @@ export async function instancesOf(c: Pick<CaseRecord, 'id' | 'processInstanceKey
 export const KIND_ORDER: Record<TimelineEntry['kind'], number> = { element: 0, variables: 1, action: 2, notification: 3 };
 
 /** A recipient that is a phone number is masked like the reporter's phone. */
-const recipientFor = (actor: Actor, recipient: string) => (/^\+?[0-9 -]{7,20}$/.test(recipient) && !PHONE_ROLES.includes(actor.role) ? maskPhone(recipient)! : recipient);
+const recipientFor = (actor: Actor, recipient: string) =>
+  /^\+?[0-9 -]{7,20}$/.test(recipient) && !PHONE_ROLES.includes(actor.role) ? maskPhone(recipient)! : recipient;
 
 /** An engine event's element entry, and the entry of the variables it completed with (if any). */
 export function eventEntries(e: CaseEventRecord): { element: TimelineEntry; variables: (TimelineEntry & { kind: 'variables' }) | null } {
   const { variables, ...rest } = e.detail ?? {};
   const at = e.at.toISOString();
   const element: TimelineEntry = {
-    at, kind: 'element', intent: e.intent, elementId: e.elementId, elementType: e.elementType, elementInstanceKey: e.elementInstanceKey,
-    processInstanceKey: e.processInstanceKey, bpmnProcessId: e.bpmnProcessId, detail: Object.keys(rest).length ? rest : null,
+    at,
+    kind: 'element',
+    intent: e.intent,
+    elementId: e.elementId,
+    elementType: e.elementType,
+    elementInstanceKey: e.elementInstanceKey,
+    processInstanceKey: e.processInstanceKey,
+    bpmnProcessId: e.bpmnProcessId,
+    detail: Object.keys(rest).length ? rest : null,
   };
-  const vars = variables && typeof variables === 'object' && Object.keys(variables).length ? variables as Record<string, unknown> : null;
+  const vars = variables && typeof variables === 'object' && Object.keys(variables).length ? (variables as Record<string, unknown>) : null;
   return {
     element,
-    variables: vars ? { at, kind: 'variables', elementId: e.elementId, elementInstanceKey: e.elementInstanceKey, processInstanceKey: e.processInstanceKey, variables: vars } : null,
+    variables: vars
+      ? { at, kind: 'variables', elementId: e.elementId, elementInstanceKey: e.elementInstanceKey, processInstanceKey: e.processInstanceKey, variables: vars }
+      : null,
   };
 }
 
 export function actionEntry(a: AuditEntryRecord): TimelineEntry {
-  return { at: a.createdAt.toISOString(), kind: 'action', auditId: a.id, action: a.action, actor: a.actor, actorRole: a.actorRole ?? null, detail: a.detail ?? null };
+  return {
+    at: a.createdAt.toISOString(),
+    kind: 'action',
+    auditId: a.id,
+    action: a.action,
+    actor: a.actor,
+    actorRole: a.actorRole ?? null,
+    detail: a.detail ?? null,
+  };
 }
 
 export function notificationEntry(actor: Actor, m: OutboxMessageRecord): TimelineEntry {
   return {
-    at: m.createdAt.toISOString(), kind: 'notification', id: m.id, channel: m.channel, recipient: recipientFor(actor, m.recipient),
-    subject: m.subject, body: m.body, status: m.status, sentAt: m.sentAt ? m.sentAt.toISOString() : null,
+    at: m.createdAt.toISOString(),
+    kind: 'notification',
+    id: m.id,
+    channel: m.channel,
+    recipient: recipientFor(actor, m.recipient),
+    subject: m.subject,
+    body: m.body,
+    status: m.status,
+    sentAt: m.sentAt ? m.sentAt.toISOString() : null,
   };
 }
 
@@ -107,8 +172,23 @@ export async function caseHistory(actor: Actor, caseId: string, port: WorkflowEn
   const instances = await instancesOf(c);
   const q = appSql();
   const [events, audits, messages] = await Promise.all([
-    instances.length ? q.selectFrom('case_events').selectAll().where('processInstanceKey', 'in', instances).orderBy('at', 'asc').orderBy('id', 'asc').execute().then((rows) => rows.map(caseEventRecord)) : [],
-    q.selectFrom('audit_log').selectAll().where('caseId', '=', c.id).orderBy('id', 'asc').execute().then((rows) => rows.map(auditEntryRecord)),
+    instances.length
+      ? q
+          .selectFrom('case_events')
+          .selectAll()
+          .where('processInstanceKey', 'in', instances)
+          .orderBy('at', 'asc')
+          .orderBy('id', 'asc')
+          .execute()
+          .then((rows) => rows.map(caseEventRecord))
+      : [],
+    q
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('caseId', '=', c.id)
+      .orderBy('id', 'asc')
+      .execute()
+      .then((rows) => rows.map(auditEntryRecord)),
     q.selectFrom('notification_outbox').selectAll().where('caseId', '=', c.id).orderBy('id', 'asc').execute(),
   ]);
   const timeline: TimelineEntry[] = [];
@@ -139,7 +219,8 @@ export async function caseHistory(actor: Actor, caseId: string, port: WorkflowEn
     case: detail,
     timeline: sorted,
     diagram: {
-      bpmnProcessId: typeof processId === 'string' ? processId : c.processId, version: typeof version === 'number' ? version : null,
+      bpmnProcessId: typeof processId === 'string' ? processId : c.processId,
+      version: typeof version === 'number' ? version : null,
       processDefinitionKey: typeof definitionKey === 'string' || typeof definitionKey === 'number' ? String(definitionKey) : null,
     },
     highlights: highlightsOf(own),

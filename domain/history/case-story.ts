@@ -8,8 +8,20 @@ import type { TimelineEntry } from './case-history.js';
  * from the workers' records; engine detail stays in the timeline.
  */
 export type StoryKind =
-  | 'reported' | 'accepted' | 'rejected' | 'dispatched' | 'handled' | 'returned' | 'extended' | 'shelved'
-  | 'verified' | 'verify_failed' | 'closed' | 'rated' | 'reopened' | 'task';
+  | 'reported'
+  | 'accepted'
+  | 'rejected'
+  | 'dispatched'
+  | 'handled'
+  | 'returned'
+  | 'extended'
+  | 'shelved'
+  | 'verified'
+  | 'verify_failed'
+  | 'closed'
+  | 'rated'
+  | 'reopened'
+  | 'task';
 
 export interface StoryStep {
   kind: StoryKind;
@@ -39,9 +51,15 @@ export interface CaseStory {
 
 /** The deadline stages (workers/case-deadline) that bound each step. */
 const STAGES: Partial<Record<StoryKind, readonly string[]>> = {
-  accepted: ['accept'], rejected: ['accept'], dispatched: ['dispatch'],
-  handled: ['handle', 'extend'], returned: ['handle', 'extend'], shelved: ['handle', 'extend'], extended: ['handle', 'extend'],
-  verified: ['verify'], verify_failed: ['verify'],
+  accepted: ['accept'],
+  rejected: ['accept'],
+  dispatched: ['dispatch'],
+  handled: ['handle', 'extend'],
+  returned: ['handle', 'extend'],
+  shelved: ['handle', 'extend'],
+  extended: ['handle', 'extend'],
+  verified: ['verify'],
+  verify_failed: ['verify'],
 };
 
 const HANDLE_OUTCOMES: Record<string, StoryKind> = { done: 'handled', return: 'returned', extend: 'extended', shelve: 'shelved' };
@@ -64,7 +82,14 @@ function taskStep(a: Action): Omit<StoryStep, 'dueAt' | 'onTime' | 'sinceMs'> | 
       return null;
     case 'handle': {
       const kind = HANDLE_OUTCOMES[String(data['handleOutcome'])] ?? 'handled';
-      const note = kind === 'returned' ? data['returnReason'] : kind === 'extended' ? data['extensionReason'] : kind === 'shelved' ? data['shelveReason'] : data['handleResult'];
+      const note =
+        kind === 'returned'
+          ? data['returnReason']
+          : kind === 'extended'
+            ? data['extensionReason']
+            : kind === 'shelved'
+              ? data['shelveReason']
+              : data['handleResult'];
       return { ...base, kind, note: str(note) };
     }
     case 'verify':
@@ -81,7 +106,17 @@ export function caseStory(timeline: readonly TimelineEntry[], c: { createdAt: st
   const humanAccept = actions.some((a) => a.action === 'task_completed' && a.detail?.['elementId'] === 'accept');
   const dispatchers = actions.filter((a) => a.action === 'task_completed' && a.detail?.['elementId'] === 'dispatch');
   const reported = actions.find((a) => a.action === 'reported');
-  steps.push({ kind: 'reported', at: c.createdAt, actor: reported?.actor ?? null, actorRole: reported?.actorRole ?? null, unitCode: null, unitName: null, note: null, elementId: null, rating: null });
+  steps.push({
+    kind: 'reported',
+    at: c.createdAt,
+    actor: reported?.actor ?? null,
+    actorRole: reported?.actorRole ?? null,
+    unitCode: null,
+    unitName: null,
+    note: null,
+    elementId: null,
+    rating: null,
+  });
   const told = new Set<Action>();
   let routeReason: string | null = null;
   let rated = false;
@@ -111,7 +146,15 @@ export function caseStory(timeline: readonly TimelineEntry[], c: { createdAt: st
         // who decided: the 派遣 task completed last before this record and not told yet; none — the route was sure
         const by = dispatchers.filter((t) => t.at <= a.at && !told.has(t)).pop();
         if (by) told.add(by);
-        steps.push({ ...auto, kind: 'dispatched', actor: by?.actor ?? null, actorRole: by?.actorRole ?? null, unitCode: str(d['unitCode']), unitName: str(d['unitName']), note: by ? str((by.detail?.['data'] as Record<string, unknown> | undefined)?.['dispatchNote']) : routeReason });
+        steps.push({
+          ...auto,
+          kind: 'dispatched',
+          actor: by?.actor ?? null,
+          actorRole: by?.actorRole ?? null,
+          unitCode: str(d['unitCode']),
+          unitName: str(d['unitName']),
+          note: by ? str((by.detail?.['data'] as Record<string, unknown> | undefined)?.['dispatchNote']) : routeReason,
+        });
         break;
       }
       case 'closed':
@@ -125,7 +168,14 @@ export function caseStory(timeline: readonly TimelineEntry[], c: { createdAt: st
         if (!rated) {
           rated = true;
           const rating = typeof d['rating'] === 'number' ? d['rating'] : null;
-          steps.push({ ...auto, kind: 'rated', actor: a.action === 'rating_given' ? a.actor : null, actorRole: a.actorRole, rating, note: str(d['comment']) ?? str(d['satisfaction']) });
+          steps.push({
+            ...auto,
+            kind: 'rated',
+            actor: a.action === 'rating_given' ? a.actor : null,
+            actorRole: a.actorRole,
+            rating,
+            note: str(d['comment']) ?? str(d['satisfaction']),
+          });
         }
         break;
       default:
@@ -136,9 +186,14 @@ export function caseStory(timeline: readonly TimelineEntry[], c: { createdAt: st
   let before: number | null = null;
   for (const s of steps) {
     const stages = STAGES[s.kind];
-    const deadline = stages ? deadlines.filter((dl) => stages.includes(dl.stage) && dl.at <= s.at).pop() ?? null : null;
+    const deadline = stages ? (deadlines.filter((dl) => stages.includes(dl.stage) && dl.at <= s.at).pop() ?? null) : null;
     const at = Date.parse(s.at);
-    out.push({ ...s, dueAt: deadline?.dueAt ?? null, onTime: deadline ? at <= Date.parse(deadline.dueAt) : null, sinceMs: before === null ? null : Math.max(0, at - before) });
+    out.push({
+      ...s,
+      dueAt: deadline?.dueAt ?? null,
+      onTime: deadline ? at <= Date.parse(deadline.dueAt) : null,
+      sinceMs: before === null ? null : Math.max(0, at - before),
+    });
     before = at;
   }
   return { steps: out, totalMs: c.closedAt ? Math.max(0, Date.parse(c.closedAt) - Date.parse(c.createdAt)) : null };

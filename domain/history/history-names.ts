@@ -12,8 +12,10 @@ export interface HistoryNames {
 }
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-const unescapeXml = (s: string) => s.replace(/&(amp|lt|gt|quot|apos|#(\d+)|#x([0-9a-f]+));/gi, (_m, name: string, dec?: string, hex?: string) =>
-  dec ? String.fromCodePoint(Number(dec)) : hex ? String.fromCodePoint(parseInt(hex, 16)) : ENTITIES[name.toLowerCase()] ?? _m);
+const unescapeXml = (s: string) =>
+  s.replace(/&(amp|lt|gt|quot|apos|#(\d+)|#x([0-9a-f]+));/gi, (_m, name: string, dec?: string, hex?: string) =>
+    dec ? String.fromCodePoint(Number(dec)) : hex ? String.fromCodePoint(parseInt(hex, 16)) : (ENTITIES[name.toLowerCase()] ?? _m),
+  );
 
 /** id → name of every named element of a BPMN document (whitespace in names, line breaks included, folded). */
 export function elementNamesOf(xml: string): Record<string, string> {
@@ -45,15 +47,29 @@ export async function historyNames(timeline: readonly TimelineEntry[], unitCodes
     }
   }
   const [users, units] = await Promise.all([
-    logins.size ? appSql().selectFrom('users').select(['username', 'displayName', 'role']).where('username', 'in', [...logins]).execute() : [],
-    codes.size ? appSql().selectFrom('units').select(['code', 'name']).where('code', 'in', [...codes]).execute() : [],
+    logins.size
+      ? appSql()
+          .selectFrom('users')
+          .select(['username', 'displayName', 'role'])
+          .where('username', 'in', [...logins])
+          .execute()
+      : [],
+    codes.size
+      ? appSql()
+          .selectFrom('units')
+          .select(['code', 'name'])
+          .where('code', 'in', [...codes])
+          .execute()
+      : [],
   ]);
   const elements: HistoryNames['elements'] = {};
   if (port) {
-    await Promise.all([...definitions].map(async ([processId, key]) => {
-      const xml = await diagramXml(port, key).catch(() => null);
-      if (xml) elements[processId] = elementNamesOf(xml);
-    }));
+    await Promise.all(
+      [...definitions].map(async ([processId, key]) => {
+        const xml = await diagramXml(port, key).catch(() => null);
+        if (xml) elements[processId] = elementNamesOf(xml);
+      }),
+    );
   }
   return {
     people: Object.fromEntries(users.map((u) => [u.username, { name: u.displayName, role: u.role }])),

@@ -40,9 +40,18 @@ async function caseOf(e: ElementEvent, parent: string | null): Promise<string | 
   if (cached) return cached;
   let caseId = await caseOfInstance(e.processInstanceKey);
   if (!caseId) {
-    const parentKey = parent
-      ?? (await appSql().selectFrom('case_events').select('parentInstanceKey').where('processInstanceKey', '=', e.processInstanceKey).where('parentInstanceKey', 'is not', null).limit(1).executeTakeFirst())?.parentInstanceKey
-      ?? null;
+    const parentKey =
+      parent ??
+      (
+        await appSql()
+          .selectFrom('case_events')
+          .select('parentInstanceKey')
+          .where('processInstanceKey', '=', e.processInstanceKey)
+          .where('parentInstanceKey', 'is not', null)
+          .limit(1)
+          .executeTakeFirst()
+      )?.parentInstanceKey ??
+      null;
     if (parentKey) {
       caseId = knownCaseOf(parentKey) ?? (await caseOfInstance(parentKey));
       if (caseId) await rememberInstance(e.processInstanceKey, caseId);
@@ -71,10 +80,18 @@ export async function recordEngineEvents(events: EngineEvent[]): Promise<void> {
     // in order: a called instance's case comes from its parent, seen earlier in the same batch
     const caseId = await caseOf(event, parent);
     rows.push({
-      eventKey: eventKeyOf(event), caseId, processInstanceKey: event.processInstanceKey, parentInstanceKey: parent,
-      elementInstanceKey: event.elementInstanceKey, elementId: event.elementId.slice(0, 128), elementType: event.elementType?.slice(0, 48) ?? null,
-      bpmnProcessId: event.bpmnProcessId?.slice(0, 128) ?? null, intent: event.intent, at: new Date(event.at),
-      detail: event.detail ? JSON.stringify(event.detail) : null, createdAt,
+      eventKey: eventKeyOf(event),
+      caseId,
+      processInstanceKey: event.processInstanceKey,
+      parentInstanceKey: parent,
+      elementInstanceKey: event.elementInstanceKey,
+      elementId: event.elementId.slice(0, 128),
+      elementType: event.elementType?.slice(0, 48) ?? null,
+      bpmnProcessId: event.bpmnProcessId?.slice(0, 128) ?? null,
+      intent: event.intent,
+      at: new Date(event.at),
+      detail: event.detail ? JSON.stringify(event.detail) : null,
+      createdAt,
     });
   }
   // multi-row INSERTs of at most 250 rows (well under both databases' bound-value limits); a redelivered event is skipped

@@ -41,7 +41,9 @@ export async function pruneEngineHistory(engine: PrunesFinished, options: { now:
   const endedBefore = options.now.getTime() - options.retentionDays * DAY_MS;
   if (!Number.isFinite(endedBefore)) throw new RangeError('now must be a valid date');
   const result = await engine.pruneFinishedInstances({
-    endedBefore, exporters: HISTORY_READERS, ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+    endedBefore,
+    exporters: HISTORY_READERS,
+    ...(options.batchSize ? { batchSize: options.batchSize } : {}),
   });
   return { ...result, endedBefore: new Date(endedBefore).toISOString() };
 }

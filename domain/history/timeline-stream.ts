@@ -3,7 +3,16 @@ import { appSql } from '../../db/sql/current.js';
 import type { Actor } from '../auth/sessions.js';
 import { readCase } from '../cases/case-detail.js';
 import { readCaseRecord } from '../cases/case-records.js';
-import { KIND_ORDER, actionEntry, auditEntryRecord, caseEventRecord, eventEntries, instancesOf, notificationEntry, type TimelineEntry } from './case-history.js';
+import {
+  KIND_ORDER,
+  actionEntry,
+  auditEntryRecord,
+  caseEventRecord,
+  eventEntries,
+  instancesOf,
+  notificationEntry,
+  type TimelineEntry,
+} from './case-history.js';
 
 /**
  * A case's timeline in caseHistory's order, read a batch at a time for the CSV export: the case's
@@ -13,7 +22,10 @@ import { KIND_ORDER, actionEntry, auditEntryRecord, caseEventRecord, eventEntrie
  */
 export const TIMELINE_BATCH = 200;
 
-interface Cursor { at: Date; id: string }
+interface Cursor {
+  at: Date;
+  id: string;
+}
 
 /** rows after the cursor in (time, id) order: a later instant, or the same instant and a later id */
 function after<DB, TB extends keyof DB>(eb: ExpressionBuilder<DB, TB>, attribute: 'at' | 'createdAt', cursor: Cursor): Expression<SqlBool> {
@@ -21,7 +33,11 @@ function after<DB, TB extends keyof DB>(eb: ExpressionBuilder<DB, TB>, attribute
   return on.or([on(attribute, '>', cursor.at), on.and([on(attribute, '=', cursor.at), on('id', '>', cursor.id)])]);
 }
 
-async function* keyset<T extends { id: string }>(read: (after: Cursor | null) => Promise<T[]>, timeOf: (row: T) => Date, batchSize: number): AsyncGenerator<T[]> {
+async function* keyset<T extends { id: string }>(
+  read: (after: Cursor | null) => Promise<T[]>,
+  timeOf: (row: T) => Date,
+  batchSize: number,
+): AsyncGenerator<T[]> {
   let cursor: Cursor | null = null;
   for (;;) {
     const rows = await read(cursor);
@@ -39,12 +55,26 @@ async function* keyset<T extends { id: string }>(read: (after: Cursor | null) =>
  */
 async function* engineEntries(instances: string[], batchSize: number): AsyncGenerator<TimelineEntry[]> {
   if (!instances.length) return;
-  interface Instant { at: string; elements: TimelineEntry[]; variables: TimelineEntry[] }
+  interface Instant {
+    at: string;
+    elements: TimelineEntry[];
+    variables: TimelineEntry[];
+  }
   const held: { instant: Instant | null } = { instant: null };
   const rows = keyset(
-    (cursor) => appSql().selectFrom('case_events').selectAll().where('processInstanceKey', 'in', instances).$if(cursor !== null, (w) => w.where((eb) => after(eb, 'at', cursor!)))
-      .orderBy('at', 'asc').orderBy('id', 'asc').limit(batchSize).execute().then((rows) => rows.map(caseEventRecord)),
-    (e) => e.at, batchSize,
+    (cursor) =>
+      appSql()
+        .selectFrom('case_events')
+        .selectAll()
+        .where('processInstanceKey', 'in', instances)
+        .$if(cursor !== null, (w) => w.where((eb) => after(eb, 'at', cursor!)))
+        .orderBy('at', 'asc')
+        .orderBy('id', 'asc')
+        .limit(batchSize)
+        .execute()
+        .then((rows) => rows.map(caseEventRecord)),
+    (e) => e.at,
+    batchSize,
   );
   for await (const batch of rows) {
     const out: TimelineEntry[] = [];
@@ -65,18 +95,37 @@ async function* engineEntries(instances: string[], batchSize: number): AsyncGene
 
 async function* actionEntries(caseId: string, batchSize: number): AsyncGenerator<TimelineEntry[]> {
   const rows = keyset(
-    (cursor) => appSql().selectFrom('audit_log').selectAll().where('caseId', '=', caseId).$if(cursor !== null, (w) => w.where((eb) => after(eb, 'createdAt', cursor!)))
-      .orderBy('createdAt', 'asc').orderBy('id', 'asc').limit(batchSize).execute().then((rows) => rows.map(auditEntryRecord)),
-    (a) => a.createdAt, batchSize,
+    (cursor) =>
+      appSql()
+        .selectFrom('audit_log')
+        .selectAll()
+        .where('caseId', '=', caseId)
+        .$if(cursor !== null, (w) => w.where((eb) => after(eb, 'createdAt', cursor!)))
+        .orderBy('createdAt', 'asc')
+        .orderBy('id', 'asc')
+        .limit(batchSize)
+        .execute()
+        .then((rows) => rows.map(auditEntryRecord)),
+    (a) => a.createdAt,
+    batchSize,
   );
   for await (const batch of rows) yield batch.map(actionEntry);
 }
 
 async function* notificationEntries(actor: Actor, caseId: string, batchSize: number): AsyncGenerator<TimelineEntry[]> {
   const rows = keyset(
-    (cursor) => appSql().selectFrom('notification_outbox').selectAll().where('caseId', '=', caseId).$if(cursor !== null, (w) => w.where((eb) => after(eb, 'createdAt', cursor!)))
-      .orderBy('createdAt', 'asc').orderBy('id', 'asc').limit(batchSize).execute(),
-    (m) => m.createdAt, batchSize,
+    (cursor) =>
+      appSql()
+        .selectFrom('notification_outbox')
+        .selectAll()
+        .where('caseId', '=', caseId)
+        .$if(cursor !== null, (w) => w.where((eb) => after(eb, 'createdAt', cursor!)))
+        .orderBy('createdAt', 'asc')
+        .orderBy('id', 'asc')
+        .limit(batchSize)
+        .execute(),
+    (m) => m.createdAt,
+    batchSize,
   );
   for await (const batch of rows) yield batch.map((m) => notificationEntry(actor, m));
 }

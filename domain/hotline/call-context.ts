@@ -9,18 +9,47 @@ import { OPEN_STATUSES } from '../cases/transitions.js';
 import { boundingBox, haversineMetres } from '../dedup/haversine.js';
 import { gridNear } from '../intake/nearest-grid.js';
 
-export interface CallerCase { id: string; caseNo: string; description: string; status: string; createdAt: string }
+export interface CallerCase {
+  id: string;
+  caseNo: string;
+  description: string;
+  status: string;
+  createdAt: string;
+}
 
 /** The latest cases filed with this phone number (the reporter_phone index, newest first). */
 export async function callerCases(phone: string, limit = 10): Promise<CallerCase[]> {
-  const rows = await appSql().selectFrom('cases').select(['id', 'caseNo', 'description', 'status', 'createdAt'])
-    .where('reporterPhone', '=', phone).orderBy('id', 'desc').limit(limit).execute();
+  const rows = await appSql()
+    .selectFrom('cases')
+    .select(['id', 'caseNo', 'description', 'status', 'createdAt'])
+    .where('reporterPhone', '=', phone)
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
   return rows.map((c) => ({ id: String(c.id), caseNo: c.caseNo, description: c.description, status: c.status, createdAt: c.createdAt.toISOString() }));
 }
 
-export interface Suggestion { code: string; name: string; category: string; confidence: number | null }
-export interface PlaceOfCall { gridCode: string; gridName: string; township: string | null }
-export interface NearbyCase { id: string; caseNo: string; description: string; status: string; eventTypeCode: string | null; distanceMetres: number; sameType: boolean; createdAt: string }
+export interface Suggestion {
+  code: string;
+  name: string;
+  category: string;
+  confidence: number | null;
+}
+export interface PlaceOfCall {
+  gridCode: string;
+  gridName: string;
+  township: string | null;
+}
+export interface NearbyCase {
+  id: string;
+  caseNo: string;
+  description: string;
+  status: string;
+  eventTypeCode: string | null;
+  distanceMetres: number;
+  sameType: boolean;
+  createdAt: string;
+}
 
 /** open cases within this distance of the call's point … */
 export const NEARBY_METRES = 300;
@@ -32,10 +61,20 @@ export async function suggestTypes(description: string, max = 5): Promise<Sugges
   const result = (await loadCatalogueClassifier()).classify(description);
   const codes = [...new Set([result.eventTypeCode, ...result.alternatives.map((a) => a.code)].filter((c): c is string => !!c))].slice(0, max);
   if (!codes.length) return [];
-  const types = new Map((await appSql().selectFrom('event_types').select(['code', 'name', 'category']).where('code', 'in', codes).where('active', '=', true).execute()).map((t) => [t.code, t]));
-  return codes.filter((c) => types.has(c)).map((c) => ({
-    code: c, name: types.get(c)!.name, category: types.get(c)!.category, confidence: c === result.eventTypeCode ? result.confidence : null,
-  }));
+  const types = new Map(
+    (await appSql().selectFrom('event_types').select(['code', 'name', 'category']).where('code', 'in', codes).where('active', '=', true).execute()).map((t) => [
+      t.code,
+      t,
+    ]),
+  );
+  return codes
+    .filter((c) => types.has(c))
+    .map((c) => ({
+      code: c,
+      name: types.get(c)!.name,
+      category: types.get(c)!.category,
+      confidence: c === result.eventTypeCode ? result.confidence : null,
+    }));
 }
 
 async function placeOf(gridId: number): Promise<PlaceOfCall | null> {
@@ -62,20 +101,33 @@ export async function gridOfCall(where: { gridCode?: string; lat?: number; lng?:
  */
 export async function nearbyOpenCases(point: { lat: number; lng: number }, typeCode: string | null, now = new Date()): Promise<NearbyCase[]> {
   const box = boundingBox(point, NEARBY_METRES);
-  const rows = await appSql().selectFrom('cases').select(['id', 'caseNo', 'description', 'status', 'eventTypeId', 'lat', 'lng', 'createdAt'])
+  const rows = await appSql()
+    .selectFrom('cases')
+    .select(['id', 'caseNo', 'description', 'status', 'eventTypeId', 'lat', 'lng', 'createdAt'])
     .where('status', 'in', [...OPEN_STATUSES])
     .where('createdAt', '>=', new Date(now.getTime() - NEARBY_DAYS * 86_400_000))
-    .where((eb) => eb.between('lat', box.minLat, box.maxLat)).where((eb) => eb.between('lng', box.minLng, box.maxLng))
-    .orderBy('id', 'desc').limit(200).execute();
+    .where((eb) => eb.between('lat', box.minLat, box.maxLat))
+    .where((eb) => eb.between('lng', box.minLng, box.maxLng))
+    .orderBy('id', 'desc')
+    .limit(200)
+    .execute();
   const typeIds = [...new Set(rows.map((r) => r.eventTypeId).filter((x): x is number => x !== null))];
   // an empty list matches nothing (as the model's `id IN ()` did), without asking
-  const codes = new Map((typeIds.length ? await appSql().selectFrom('event_types').select(['id', 'code']).where('id', 'in', typeIds).execute() : []).map((t) => [t.id, t.code]));
+  const codes = new Map(
+    (typeIds.length ? await appSql().selectFrom('event_types').select(['id', 'code']).where('id', 'in', typeIds).execute() : []).map((t) => [t.id, t.code]),
+  );
   return rows
     .map((r) => {
-      const code = r.eventTypeId !== null ? codes.get(r.eventTypeId) ?? null : null;
+      const code = r.eventTypeId !== null ? (codes.get(r.eventTypeId) ?? null) : null;
       return {
-        id: String(r.id), caseNo: r.caseNo, description: r.description, status: r.status, eventTypeCode: code,
-        distanceMetres: Math.round(haversineMetres(point, { lat: r.lat!, lng: r.lng! })), sameType: !!typeCode && code === typeCode, createdAt: r.createdAt.toISOString(),
+        id: String(r.id),
+        caseNo: r.caseNo,
+        description: r.description,
+        status: r.status,
+        eventTypeCode: code,
+        distanceMetres: Math.round(haversineMetres(point, { lat: r.lat!, lng: r.lng! })),
+        sameType: !!typeCode && code === typeCode,
+        createdAt: r.createdAt.toISOString(),
       };
     })
     .filter((c) => c.distanceMetres <= NEARBY_METRES)

@@ -37,7 +37,11 @@ export async function applyEngineEvent(event: EngineEvent): Promise<void> {
     const parent = event.detail?.['parentInstanceKey'] ?? event.detail?.['parentProcessInstanceKey'];
     // the embedded engine names the parent instance; Camunda's listeners carry the `caseId` variable instead
     const caseId = typeof parent === 'string' && parent ? await caseOfInstance(parent) : event.detail?.['caseId'];
-    if (typeof caseId === 'string' && caseId && !(await appSql().selectFrom('cases').select('id').where('processInstanceKey', '=', event.processInstanceKey).limit(1).executeTakeFirst())) {
+    if (
+      typeof caseId === 'string' &&
+      caseId &&
+      !(await appSql().selectFrom('cases').select('id').where('processInstanceKey', '=', event.processInstanceKey).limit(1).executeTakeFirst())
+    ) {
       await rememberInstance(event.processInstanceKey, caseId);
     }
     return;
@@ -45,15 +49,28 @@ export async function applyEngineEvent(event: EngineEvent): Promise<void> {
   const { task, intent } = event;
   const state = STATE[intent] ?? 'created';
   const fields = {
-    processInstanceKey: task.processInstanceKey, elementId: task.elementId, name: (task.name ?? task.elementId).slice(0, 100), formId: task.formId,
-    unitId: await unitOf(task), assignee: task.assignee, candidateGroups: task.candidateGroups, state, priority: task.priority,
-    dueAt: task.dueDate ? new Date(task.dueDate) : null, followUpAt: task.followUpDate ? new Date(task.followUpDate) : null,
+    processInstanceKey: task.processInstanceKey,
+    elementId: task.elementId,
+    name: (task.name ?? task.elementId).slice(0, 100),
+    formId: task.formId,
+    unitId: await unitOf(task),
+    assignee: task.assignee,
+    candidateGroups: task.candidateGroups,
+    state,
+    priority: task.priority,
+    dueAt: task.dueDate ? new Date(task.dueDate) : null,
+    followUpAt: task.followUpDate ? new Date(task.followUpDate) : null,
   };
   const existing = await readTaskByKey(task.userTaskKey);
   const caseId = existing?.caseId ?? (await caseOfInstance(task.processInstanceKey));
   if (existing) {
     // a task finished through the API keeps who finished it and when
-    await updateTask(existing, { ...fields, caseId, ...(existing.state !== 'created' ? { state: existing.state } : {}), ...(state !== 'created' && !existing.completedAt ? { completedAt: new Date(event.at) } : {}) });
+    await updateTask(existing, {
+      ...fields,
+      caseId,
+      ...(existing.state !== 'created' ? { state: existing.state } : {}),
+      ...(state !== 'created' && !existing.completedAt ? { completedAt: new Date(event.at) } : {}),
+    });
   } else {
     await insertTask({ userTaskKey: task.userTaskKey, caseId, ...fields, completedAt: state === 'created' ? null : new Date(event.at), completedBy: null });
   }

@@ -10,7 +10,9 @@ import { type InboxTaskState, type WarningLight } from '../../db/vocabulary.js';
  * page in the cases' order through it (migration 0013, domain/dashboard/scoped-case-keys.ts).
  */
 export type InboxTaskRecord = Omit<Selectable<InboxTasksTable>, 'state' | 'warningLight' | 'candidateGroups'> & {
-  state: InboxTaskState; warningLight: WarningLight; candidateGroups: string[] | null;
+  state: InboxTaskState;
+  warningLight: WarningLight;
+  candidateGroups: string[] | null;
 };
 
 export const taskRecord = (row: Selectable<InboxTasksTable>): InboxTaskRecord =>
@@ -27,14 +29,19 @@ async function caseCreatedAt(caseId: string, tx?: Tx | null): Promise<Date | nul
 
 /** The fields a writer gives; the rest has the model's defaults (priority 50, light green) or is kept by the writer. */
 export type NewTask = Omit<InboxTaskRecord, 'id' | 'priority' | 'warningLight' | 'caseCreatedAt' | 'createdAt' | 'updatedAt'> & {
-  priority?: number; warningLight?: WarningLight;
+  priority?: number;
+  warningLight?: WarningLight;
 };
 
 export async function insertTask(task: NewTask, now = new Date(), tx?: Tx | null): Promise<InboxTaskRecord> {
   const row: Insertable<InboxTasksTable> = {
-    ...task, priority: task.priority ?? 50, warningLight: task.warningLight ?? 'green',
+    ...task,
+    priority: task.priority ?? 50,
+    warningLight: task.warningLight ?? 'green',
     candidateGroups: task.candidateGroups === null ? null : JSON.stringify(task.candidateGroups),
-    caseCreatedAt: task.caseId === null ? null : await caseCreatedAt(task.caseId, tx), createdAt: now, updatedAt: now,
+    caseCreatedAt: task.caseId === null ? null : await caseCreatedAt(task.caseId, tx),
+    createdAt: now,
+    updatedAt: now,
   };
   const result = await appSql(tx).insertInto('inbox_tasks').values(row).executeTakeFirstOrThrow();
   return taskRecord({ ...row, id: String(result.insertId) } as Selectable<InboxTasksTable>);
@@ -43,8 +50,10 @@ export async function insertTask(task: NewTask, now = new Date(), tx?: Tx | null
 export type TaskPatch = Partial<Omit<InboxTaskRecord, 'id' | 'userTaskKey' | 'caseCreatedAt' | 'createdAt' | 'updatedAt'>>;
 
 const sameValue = (a: unknown, b: unknown): boolean =>
-  a instanceof Date || b instanceof Date ? a instanceof Date && b instanceof Date && a.getTime() === b.getTime()
-    : Array.isArray(a) || Array.isArray(b) ? JSON.stringify(a) === JSON.stringify(b)
+  a instanceof Date || b instanceof Date
+    ? a instanceof Date && b instanceof Date && a.getTime() === b.getTime()
+    : Array.isArray(a) || Array.isArray(b)
+      ? JSON.stringify(a) === JSON.stringify(b)
       : a === b;
 
 /**
@@ -64,11 +73,15 @@ export async function updateTask(task: InboxTaskRecord, patch: TaskPatch, now = 
   if (copied !== undefined && sameValue(copied, task.caseCreatedAt)) copied = undefined;
   if (!Object.keys(changed).length && copied === undefined) return task;
   const { candidateGroups, ...plain } = changed;
-  await appSql(tx).updateTable('inbox_tasks')
+  await appSql(tx)
+    .updateTable('inbox_tasks')
     .set({
-      ...plain, ...(candidateGroups !== undefined ? { candidateGroups: candidateGroups === null ? null : JSON.stringify(candidateGroups) } : {}),
-      ...(copied !== undefined ? { caseCreatedAt: copied } : {}), updatedAt: now,
+      ...plain,
+      ...(candidateGroups !== undefined ? { candidateGroups: candidateGroups === null ? null : JSON.stringify(candidateGroups) } : {}),
+      ...(copied !== undefined ? { caseCreatedAt: copied } : {}),
+      updatedAt: now,
     })
-    .where('id', '=', task.id).execute();
+    .where('id', '=', task.id)
+    .execute();
   return { ...task, ...changed, ...(copied !== undefined ? { caseCreatedAt: copied } : {}), updatedAt: now };
 }

@@ -15,8 +15,28 @@ export const ALWAYS_SHOWN = ['caseId', 'caseNo', 'description', 'eventTypeCode',
 
 /** FEEL words that look like names but are not variables. */
 const FEEL_WORDS = new Set([
-  'if', 'then', 'else', 'null', 'true', 'false', 'and', 'or', 'not', 'for', 'in', 'return', 'some', 'every', 'satisfies',
-  'between', 'instance', 'of', 'function', 'date', 'time', 'duration',
+  'if',
+  'then',
+  'else',
+  'null',
+  'true',
+  'false',
+  'and',
+  'or',
+  'not',
+  'for',
+  'in',
+  'return',
+  'some',
+  'every',
+  'satisfies',
+  'between',
+  'instance',
+  'of',
+  'function',
+  'date',
+  'time',
+  'duration',
 ]);
 
 /**

@@ -87,7 +87,9 @@ export interface TaskSummary {
 async function summaries(rows: InboxTaskRecord[], now: Date): Promise<TaskSummary[]> {
   const q = appSql();
   const caseIds = [...new Set(rows.map((r) => r.caseId).filter((x): x is string => !!x))];
-  const caseRows = caseIds.length ? await q.selectFrom('cases').select(['id', 'caseNo', 'warningLight', 'category', 'priority']).where('id', 'in', caseIds).execute() : [];
+  const caseRows = caseIds.length
+    ? await q.selectFrom('cases').select(['id', 'caseNo', 'warningLight', 'category', 'priority']).where('id', 'in', caseIds).execute()
+    : [];
   const cases = new Map(caseRows.map((c) => [c.id, { ...c, warningLight: c.warningLight as WarningLight }]));
   const unitIds = [...new Set(rows.map((r) => r.unitId).filter((x): x is number => x !== null))];
   const unitRows = unitIds.length ? await q.selectFrom('units').select(['id', 'code']).where('id', 'in', unitIds).execute() : [];
@@ -95,9 +97,23 @@ async function summaries(rows: InboxTaskRecord[], now: Date): Promise<TaskSummar
   return rows.map((r) => {
     const c = r.caseId ? cases.get(r.caseId) : undefined;
     return {
-      userTaskKey: r.userTaskKey, name: r.name, elementId: r.elementId, formId: r.formId, state: r.state, caseId: r.caseId, caseNo: c?.caseNo ?? null, category: c?.category ?? null,
-      unitId: r.unitId, unitCode: r.unitId !== null ? units.get(r.unitId) ?? null : null, assignee: r.assignee, candidateGroups: r.candidateGroups ?? [],
-      priority: r.priority, casePriority: c?.priority ?? null, dueAt: r.dueAt ? r.dueAt.toISOString() : null, light: lightOf(r, c?.warningLight ?? null, now), createdAt: r.createdAt.toISOString(),
+      userTaskKey: r.userTaskKey,
+      name: r.name,
+      elementId: r.elementId,
+      formId: r.formId,
+      state: r.state,
+      caseId: r.caseId,
+      caseNo: c?.caseNo ?? null,
+      category: c?.category ?? null,
+      unitId: r.unitId,
+      unitCode: r.unitId !== null ? (units.get(r.unitId) ?? null) : null,
+      assignee: r.assignee,
+      candidateGroups: r.candidateGroups ?? [],
+      priority: r.priority,
+      casePriority: c?.priority ?? null,
+      dueAt: r.dueAt ? r.dueAt.toISOString() : null,
+      light: lightOf(r, c?.warningLight ?? null, now),
+      createdAt: r.createdAt.toISOString(),
     };
   });
 }
@@ -115,12 +131,17 @@ const OPEN_CURSOR = 'tasks.open';
 const DONE_CURSOR = 'tasks.done';
 
 /** An open task's place in the urgency order: priority high first, then due time (none first, as both databases sort NULL), then id. */
-interface UrgencyKey { priority: number; dueAt: Date | null; id: string }
+interface UrgencyKey {
+  priority: number;
+  dueAt: Date | null;
+  id: string;
+}
 
 function decodeUrgencyKey(raw: string): UrgencyKey {
   const [priority, dueAt, id] = decodeCursor(OPEN_CURSOR, raw, 3);
   if (typeof priority !== 'number' || !Number.isInteger(priority)) throw badCursor('bad priority');
-  if (dueAt !== null && (typeof dueAt !== 'string' || Number.isNaN(Date.parse(dueAt)) || new Date(dueAt).toISOString() !== dueAt)) throw badCursor('bad due time');
+  if (dueAt !== null && (typeof dueAt !== 'string' || Number.isNaN(Date.parse(dueAt)) || new Date(dueAt).toISOString() !== dueAt))
+    throw badCursor('bad due time');
   if (typeof id !== 'string' || !/^[1-9]\d{0,18}$/.test(id)) throw badCursor('bad id');
   return { priority, dueAt: dueAt === null ? null : new Date(dueAt), id };
 }
@@ -136,9 +157,10 @@ type TaskCondition = (eb: TaskExpressions) => Expression<SqlBool>;
 
 /** Open tasks after `k` in the urgency order; `priority <= p` is the range the (state, priority DESC, due_at) index seeks to. */
 function afterUrgency(eb: TaskExpressions, k: UrgencyKey): Expression<SqlBool> {
-  const sameDue = k.dueAt === null
-    ? eb.or([eb('dueAt', 'is not', null), eb.and([eb('dueAt', 'is', null), eb('id', '>', k.id)])])
-    : eb.or([eb('dueAt', '>', k.dueAt), eb.and([eb('dueAt', '=', k.dueAt), eb('id', '>', k.id)])]);
+  const sameDue =
+    k.dueAt === null
+      ? eb.or([eb('dueAt', 'is not', null), eb.and([eb('dueAt', 'is', null), eb('id', '>', k.id)])])
+      : eb.or([eb('dueAt', '>', k.dueAt), eb.and([eb('dueAt', '=', k.dueAt), eb('id', '>', k.id)])]);
   return eb.and([eb('priority', '<=', k.priority), eb.or([eb('priority', '<', k.priority), eb.and([eb('priority', '=', k.priority), sameDue])])]);
 }
 
@@ -184,7 +206,8 @@ async function taskWhere(actor: Actor, filter: TaskFilter, now: Date): Promise<{
     if (!township) return null;
     caseConditions.push(sql`c.township_id = ${sql.lit(Number(township.id))}`);
   }
-  if (caseConditions.length) and.push(() => sql<SqlBool>`EXISTS (SELECT 1 FROM cases c WHERE c.id = \`inbox_tasks\`.\`case_id\` AND ${sql.join(caseConditions, sql` AND `)})`);
+  if (caseConditions.length)
+    and.push(() => sql<SqlBool>`EXISTS (SELECT 1 FROM cases c WHERE c.id = \`inbox_tasks\`.\`case_id\` AND ${sql.join(caseConditions, sql` AND `)})`);
   if (filter.overdue) and.push((eb) => eb('dueAt', '<', now));
   else if (filter.dueSoon) and.push((eb) => eb.and([eb('dueAt', '>=', now), eb('dueAt', '<=', new Date(now.getTime() + DUE_SOON_HOURS * 3600_000))]));
   if (filter.light) {
@@ -205,7 +228,7 @@ export async function listTasks(actor: Actor, filter: TaskFilter, now = new Date
   const afterOpen = open && filter.after !== undefined ? decodeUrgencyKey(filter.after) : null;
   const afterDone = !open && filter.after !== undefined ? decodeIdKey(filter.after) : null;
   const first = filter.after === undefined;
-  const offset = first ? filter.offset ?? 0 : 0;
+  const offset = first ? (filter.offset ?? 0) : 0;
   checkOffset(offset, limit);
   const found = await taskWhere(actor, filter, now);
   if (!found) return { tasks: [], next: null, ...(first ? { total: 0, totalCapped: false } : {}) };
@@ -218,18 +241,37 @@ export async function listTasks(actor: Actor, filter: TaskFilter, now = new Date
   };
   const index = `inbox_tasks${unitId !== undefined ? '_unit_id' : ''}_state_${open ? 'urgency' : 'id'}_idx`; // 0013
   const q = appSql();
-  const page = q.selectFrom('inbox_tasks').selectAll().where(paged)
+  const page = q
+    .selectFrom('inbox_tasks')
+    .selectAll()
+    .where(paged)
     .$if(open, (w) => w.orderBy('priority', 'desc').orderBy('dueAt', 'asc').orderBy('id', 'asc'))
     .$if(!open, (w) => w.orderBy('id', 'desc'))
-    .limit(limit + 1).$if(offset > 0, (w) => w.offset(offset)).withPlugin(throughIndex(index));
+    .limit(limit + 1)
+    .$if(offset > 0, (w) => w.offset(offset))
+    .withPlugin(throughIndex(index));
   const [read, counted] = await Promise.all([
     page.execute(),
-    first ? q.selectFrom('inbox_tasks').select('id').where(where).limit(COUNT_CAP + 1).execute() : null,
+    first
+      ? q
+          .selectFrom('inbox_tasks')
+          .select('id')
+          .where(where)
+          .limit(COUNT_CAP + 1)
+          .execute()
+      : null,
   ]);
   const rows = read.map(taskRecord);
   const last = rows.length > limit ? rows[limit - 1]! : null;
-  const next = !last ? null : open ? encodeCursor(OPEN_CURSOR, [last.priority, last.dueAt ? last.dueAt.toISOString() : null, last.id]) : encodeCursor(DONE_CURSOR, [last.id]);
-  const tasks = await summaries(rows.slice(0, limit).filter((r) => canSeeTask(actor, r)), now);
+  const next = !last
+    ? null
+    : open
+      ? encodeCursor(OPEN_CURSOR, [last.priority, last.dueAt ? last.dueAt.toISOString() : null, last.id])
+      : encodeCursor(DONE_CURSOR, [last.id]);
+  const tasks = await summaries(
+    rows.slice(0, limit).filter((r) => canSeeTask(actor, r)),
+    now,
+  );
   return { tasks, next, ...(counted ? cappedTotal(counted.length) : {}) };
 }
 
@@ -257,16 +299,22 @@ async function actionableTask(actor: Actor, key: string): Promise<InboxTaskRecor
  * A task with its form and, given the engine, the variables the form reads (see task-variables.ts) —
  * what form-js fills the form's texts and fields from.
  */
-export async function getTask(actor: Actor, key: string, now = new Date(), port?: WorkflowEngine): Promise<{ task: TaskSummary; form: unknown; caseId: string | null; variables: Record<string, unknown> }> {
+export async function getTask(
+  actor: Actor,
+  key: string,
+  now = new Date(),
+  port?: WorkflowEngine,
+): Promise<{ task: TaskSummary; form: unknown; caseId: string | null; variables: Record<string, unknown> }> {
   const row = await visibleTask(actor, key);
   const [task] = await summaries([row], now);
-  const form = row.formId ? (await taskForm(row.formId))?.definition ?? null : null;
+  const form = row.formId ? ((await taskForm(row.formId))?.definition ?? null) : null;
   const variables = port ? await formVariables(port, actor, key, form) : {};
   return { task: task!, form, caseId: row.caseId, variables };
 }
 
 function portFailure(err: unknown): never {
-  if (err instanceof PortError && (err.code === 'NOT_FOUND' || err.code === 'INVALID_STATE')) throw new DomainError('CONFLICT', err.message, { apiCode: 'task_finished' });
+  if (err instanceof PortError && (err.code === 'NOT_FOUND' || err.code === 'INVALID_STATE'))
+    throw new DomainError('CONFLICT', err.message, { apiCode: 'task_finished' });
   throw err;
 }
 
@@ -294,7 +342,11 @@ async function checkReferences(data: Record<string, unknown>): Promise<FieldErro
   if (typeof data['unitCode'] === 'string' && !(await q.selectFrom('units').select('id').where('code', '=', data['unitCode']).limit(1).executeTakeFirst())) {
     errors.push({ field: 'unitCode', code: 'option', message: '单位不存在' });
   }
-  if (typeof data['eventTypeCode'] === 'string' && data['eventTypeCode'] && !(await q.selectFrom('event_types').select('id').where('code', '=', data['eventTypeCode']).limit(1).executeTakeFirst())) {
+  if (
+    typeof data['eventTypeCode'] === 'string' &&
+    data['eventTypeCode'] &&
+    !(await q.selectFrom('event_types').select('id').where('code', '=', data['eventTypeCode']).limit(1).executeTakeFirst())
+  ) {
     errors.push({ field: 'eventTypeCode', code: 'option', message: '事件类型不存在' });
   }
   return errors;
@@ -312,7 +364,7 @@ export async function completeTask(port: WorkflowEngine, actor: Actor, key: stri
   if (form) {
     const result = validateSubmission(form.definition, data);
     // references the schema cannot check: catalogue options, and photos that must be this case's attachments
-    const errors = result.ok ? [...await checkReferences(data), ...await checkFormAttachments(form.definition, data, row.caseId)] : result.errors;
+    const errors = result.ok ? [...(await checkReferences(data)), ...(await checkFormAttachments(form.definition, data, row.caseId))] : result.errors;
     if (errors.length) throw new DomainError('INVALID_ARGUMENT', 'form data invalid', { apiCode: 'form_invalid', errors });
   } else if (Object.keys(data).length) {
     throw new DomainError('INVALID_ARGUMENT', 'this task takes no data', { apiCode: 'form_invalid', errors: [] });
@@ -321,8 +373,12 @@ export async function completeTask(port: WorkflowEngine, actor: Actor, key: stri
   await port.completeUserTask(key, form ? roundVariables(form.definition, data) : data).catch(portFailure);
   const done = await updateTask(row, { state: 'completed', completedAt: new Date(), completedBy: actor.username, assignee: row.assignee ?? actor.username });
   if (row.caseId) {
-    await noteOnCase(row.caseId, 'task_completed', { actor: actor.username, actorRole: actor.role, dedupKey: `task-completed:${key}` },
-      { userTaskKey: key, elementId: row.elementId, formId: row.formId, data });
+    await noteOnCase(
+      row.caseId,
+      'task_completed',
+      { actor: actor.username, actorRole: actor.role, dedupKey: `task-completed:${key}` },
+      { userTaskKey: key, elementId: row.elementId, formId: row.formId, data },
+    );
   }
   return (await summaries([done], new Date()))[0]!;
 }

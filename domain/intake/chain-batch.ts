@@ -31,7 +31,10 @@ export class ChainBatch<Item, Result> {
       withAuditChain(async (chain) => {
         // from here on the batch is closed: later items start the next one
         if (this.waiting === batch) this.waiting = null;
-        return this.together(batch.map((b) => b.item), chain);
+        return this.together(
+          batch.map((b) => b.item),
+          chain,
+        );
       }).then(
         (results) => batch.forEach((b, i) => b.resolve(results[i]!)),
         () => {

@@ -54,9 +54,14 @@ async function nextCaseNo(now: Date, reread = false): Promise<string> {
   if (reread || !lastNumber.has(prefix)) {
     // the day's highest number as a number (past 9999 the numbers grow a digit, and '…-9999' sorts after
     // '…-10000' as text), over the day's range of the case_no index ('.' is the character after '-')
-    const row = await appSql().selectFrom('cases')
-      .select(sql<unknown>`MAX(CAST(SUBSTR(${sql.ref('caseNo')}, ${prefix.length + 1}) AS ${sql.raw(appDialect() === 'sqlite' ? 'INTEGER' : 'UNSIGNED')}))`.as('n'))
-      .where('caseNo', '>=', prefix).where('caseNo', '<', `${prefix.slice(0, -1)}.`).executeTakeFirst();
+    const row = await appSql()
+      .selectFrom('cases')
+      .select(
+        sql<unknown>`MAX(CAST(SUBSTR(${sql.ref('caseNo')}, ${prefix.length + 1}) AS ${sql.raw(appDialect() === 'sqlite' ? 'INTEGER' : 'UNSIGNED')}))`.as('n'),
+      )
+      .where('caseNo', '>=', prefix)
+      .where('caseNo', '<', `${prefix.slice(0, -1)}.`)
+      .executeTakeFirst();
     const n = Number(row?.n ?? 0) || 0;
     lastNumber.clear(); // only today's counter is kept
     lastNumber.set(prefix, Math.max(n, lastNumber.get(prefix) ?? 0));
@@ -84,13 +89,20 @@ export interface FilingOptions {
  */
 export async function fileCase(port: WorkflowEngine, report: CaseReport, now = new Date(), options: FilingOptions = {}): Promise<FiledCase> {
   if ((report.lat == null) !== (report.lng == null)) throw new DomainError('INVALID_ARGUMENT', 'lat and lng go together', { apiCode: 'bad_location' });
-  if (report.lat == null && !report.address?.trim() && !report.gridCode) throw new DomainError('INVALID_ARGUMENT', 'coordinates, address or grid needed', { apiCode: 'location_required' });
+  if (report.lat == null && !report.address?.trim() && !report.gridCode)
+    throw new DomainError('INVALID_ARGUMENT', 'coordinates, address or grid needed', { apiCode: 'location_required' });
   const eventType = report.eventTypeCode ? await eventTypeByCode(report.eventTypeCode) : null;
   // a retired type (enabled: false in the catalogue) takes no new cases, whichever channel names it
-  if (report.eventTypeCode && (!eventType || !eventType.active)) throw new DomainError('INVALID_ARGUMENT', `unknown event type ${report.eventTypeCode}`, { apiCode: 'unknown_event_type' });
+  if (report.eventTypeCode && (!eventType || !eventType.active))
+    throw new DomainError('INVALID_ARGUMENT', `unknown event type ${report.eventTypeCode}`, { apiCode: 'unknown_event_type' });
   // a grid switched off in the registry takes no new cases (it stays on the old ones)
   let grid: PlacedGrid | null = report.gridCode
-    ? (await appSql().selectFrom('grids').select(['id', 'code', 'townshipId']).where('code', '=', report.gridCode).where('active', '=', true).executeTakeFirst()) ?? null
+    ? ((await appSql()
+        .selectFrom('grids')
+        .select(['id', 'code', 'townshipId'])
+        .where('code', '=', report.gridCode)
+        .where('active', '=', true)
+        .executeTakeFirst()) ?? null)
     : null;
   if (report.gridCode && !grid) throw new DomainError('INVALID_ARGUMENT', `unknown grid ${report.gridCode}`, { apiCode: 'unknown_grid' });
   if (!grid && report.lat != null && report.lng != null) grid = await gridNear(report.lat, report.lng);
@@ -107,12 +119,24 @@ export async function fileCase(port: WorkflowEngine, report: CaseReport, now = n
   const filedBy = { actor: report.filedBy?.actor ?? 'public', role: report.filedBy?.role ?? null };
   const priority = report.priority ?? (report.channel === 'leader' ? LEADER_PRIORITY : 50);
   const row: CaseRow = {
-    channel: report.channel, reporterName: report.reporterName ?? null, reporterPhone: report.reporterPhone ?? null,
-    reporterUserId: report.reporterUserId ?? null, trackingToken: randomBytes(18).toString('base64url'), description: report.description,
-    eventTypeId: eventType?.id ?? null, category: eventType?.category ?? null, lng: report.lng ?? null, lat: report.lat ?? null,
-    address: report.address ?? null, gridId: grid?.id ?? null, townshipId: grid?.townshipId ?? null, status: 'reported',
-    priority, processId,
-    intakeIntent: JSON.stringify({ actor: filedBy.actor.slice(0, 100), role: filedBy.role }), intakeKey,
+    channel: report.channel,
+    reporterName: report.reporterName ?? null,
+    reporterPhone: report.reporterPhone ?? null,
+    reporterUserId: report.reporterUserId ?? null,
+    trackingToken: randomBytes(18).toString('base64url'),
+    description: report.description,
+    eventTypeId: eventType?.id ?? null,
+    category: eventType?.category ?? null,
+    lng: report.lng ?? null,
+    lat: report.lat ?? null,
+    address: report.address ?? null,
+    gridId: grid?.id ?? null,
+    townshipId: grid?.townshipId ?? null,
+    status: 'reported',
+    priority,
+    processId,
+    intakeIntent: JSON.stringify({ actor: filedBy.actor.slice(0, 100), role: filedBy.role }),
+    intakeKey,
   };
   let filed: { id: string; caseNo: string };
   try {
@@ -130,8 +154,13 @@ export async function fileCase(port: WorkflowEngine, report: CaseReport, now = n
     ({ processInstanceKey } = await port.createInstance({
       bpmnProcessId: processId,
       variables: {
-        caseId, caseNo: filed.caseNo, channel: report.channel, eventTypeCode: eventType?.code ?? null,
-        description: report.description, gridCode: grid?.code ?? null, priority,
+        caseId,
+        caseNo: filed.caseNo,
+        channel: report.channel,
+        eventTypeCode: eventType?.code ?? null,
+        description: report.description,
+        gridCode: grid?.code ?? null,
+        priority,
       },
       startReference: startReferenceOf(caseId),
     }));
@@ -144,10 +173,16 @@ export async function fileCase(port: WorkflowEngine, report: CaseReport, now = n
   rememberCaseOf(processInstanceKey, caseId);
   intakeCrashPoint('instance-started');
   await filingRecords.run({
-    caseId, processInstanceKey,
+    caseId,
+    processInstanceKey,
     audit: {
-      caseId, actor: filedBy.actor, actorRole: filedBy.role, action: 'reported',
-      detail: { channel: report.channel, processId, processInstanceKey, priority }, dedupKey: `case-reported:${caseId}`, at: now,
+      caseId,
+      actor: filedBy.actor,
+      actorRole: filedBy.role,
+      action: 'reported',
+      detail: { channel: report.channel, processId, processInstanceKey, priority },
+      dedupKey: `case-reported:${caseId}`,
+      at: now,
     },
   });
   intakeCrashPoint('filing-recorded');
@@ -158,7 +193,9 @@ export async function fileCase(port: WorkflowEngine, report: CaseReport, now = n
 export const startReferenceOf = (caseId: string) => `intake:${caseId}`;
 
 /** What filing needs of the event type named; extra_stages is JSON kept in TEXT. */
-async function eventTypeByCode(code: string): Promise<{ id: number; code: string; category: string; active: boolean; extraStages: ExtraStage[] | null } | null> {
+async function eventTypeByCode(
+  code: string,
+): Promise<{ id: number; code: string; category: string; active: boolean; extraStages: ExtraStage[] | null } | null> {
   const row = await appSql().selectFrom('event_types').select(['id', 'code', 'category', 'active', 'extraStages']).where('code', '=', code).executeTakeFirst();
   return row ? { ...row, extraStages: row.extraStages === null ? null : (JSON.parse(row.extraStages) as ExtraStage[]) } : null;
 }
@@ -168,7 +205,10 @@ async function eventTypeByCode(code: string): Promise<{ id: number; code: string
 /** a case row as intake writes it: everything but its number and times */
 type CaseRow = Omit<Insertable<CasesTable>, 'caseNo' | 'createdAt' | 'updatedAt'> & { trackingToken: string };
 
-interface NewCase { row: CaseRow; now: Date }
+interface NewCase {
+  row: CaseRow;
+  now: Date;
+}
 
 /** most rows per INSERT: well under both databases' limits on bound values (SQLite 32,766; MySQL 65,535) */
 const ROWS_PER_STATEMENT = 250;
@@ -191,8 +231,19 @@ async function insertCases(items: NewCase[], transaction: Tx, reread: boolean): 
   }
   for (const chunk of chunks(rows)) await db.insertInto('cases').values(chunk).execute();
   // the ids back through the unique case number (a multi-row INSERT reports one id)
-  const ids = new Map((await db.selectFrom('cases').select(['id', 'caseNo']).where('caseNo', 'in', rows.map((r) => r.caseNo)).execute())
-    .map((r) => [r.caseNo, r.id]));
+  const ids = new Map(
+    (
+      await db
+        .selectFrom('cases')
+        .select(['id', 'caseNo'])
+        .where(
+          'caseNo',
+          'in',
+          rows.map((r) => r.caseNo),
+        )
+        .execute()
+    ).map((r) => [r.caseNo, r.id]),
+  );
   return rows.map((r) => {
     const id = ids.get(r.caseNo);
     if (id === undefined) throw new Error(`intake: case ${r.caseNo} not found right after its INSERT`);
@@ -220,7 +271,11 @@ const newCaseRows = new ChainBatch<NewCase, { id: string; caseNo: string }>(
 
 // ───────────── step 3: instance keys, mappings and 'reported' records of a batch
 
-interface FilingRecord { caseId: string; processInstanceKey: string; audit: AuditInput }
+interface FilingRecord {
+  caseId: string;
+  processInstanceKey: string;
+  audit: AuditInput;
+}
 
 /**
  * Not through changeCase: the cases were created a moment ago by these calls and only they know their
@@ -230,41 +285,97 @@ interface FilingRecord { caseId: string; processInstanceKey: string; audit: Audi
 async function recordFilings(items: FilingRecord[], chain: AuditChain): Promise<void[]> {
   const db = appSql(chain.transaction);
   const now = new Date();
-  const mappings: Array<Insertable<CaseInstancesTable>> = items.map((f) => ({ processInstanceKey: f.processInstanceKey, caseId: f.caseId, createdAt: now, updatedAt: now }));
+  const mappings: Array<Insertable<CaseInstancesTable>> = items.map((f) => ({
+    processInstanceKey: f.processInstanceKey,
+    caseId: f.caseId,
+    createdAt: now,
+    updatedAt: now,
+  }));
   for (const chunk of chunks(mappings)) {
     const insert = appDialect() === 'sqlite' ? db.insertInto('case_instances').orIgnore() : db.insertInto('case_instances').ignore();
     await insert.values(chunk).execute();
   }
   const keys = items.map((f) => f.processInstanceKey);
-  await db.updateTable('inbox_tasks').set((eb) => ({
-    caseId: eb.selectFrom('case_instances as ci').select('ci.caseId').whereRef('ci.processInstanceKey', '=', 'inbox_tasks.processInstanceKey'),
-    caseCreatedAt: eb.selectFrom('case_instances as ci').innerJoin('cases as c', 'c.id', 'ci.caseId').select('c.createdAt')
-      .whereRef('ci.processInstanceKey', '=', 'inbox_tasks.processInstanceKey'),
-    updatedAt: now,
-  })).where('processInstanceKey', 'in', keys).where('caseId', 'is', null).execute();
-  await db.updateTable('cases').set({
-    processInstanceKey: sql<string>`CASE ${sql.ref('id')} ${sql.join(items.map((f) => sql`WHEN ${f.caseId} THEN ${f.processInstanceKey}`), sql` `)} END`,
-    intakeIntent: null, updatedAt: now,
-  }).where('id', 'in', items.map((f) => f.caseId)).execute();
-  await chain.appendMany(items.map((f) => f.audit), { dedupChecked: true });
+  await db
+    .updateTable('inbox_tasks')
+    .set((eb) => ({
+      caseId: eb.selectFrom('case_instances as ci').select('ci.caseId').whereRef('ci.processInstanceKey', '=', 'inbox_tasks.processInstanceKey'),
+      caseCreatedAt: eb
+        .selectFrom('case_instances as ci')
+        .innerJoin('cases as c', 'c.id', 'ci.caseId')
+        .select('c.createdAt')
+        .whereRef('ci.processInstanceKey', '=', 'inbox_tasks.processInstanceKey'),
+      updatedAt: now,
+    }))
+    .where('processInstanceKey', 'in', keys)
+    .where('caseId', 'is', null)
+    .execute();
+  await db
+    .updateTable('cases')
+    .set({
+      processInstanceKey: sql<string>`CASE ${sql.ref('id')} ${sql.join(
+        items.map((f) => sql`WHEN ${f.caseId} THEN ${f.processInstanceKey}`),
+        sql` `,
+      )} END`,
+      intakeIntent: null,
+      updatedAt: now,
+    })
+    .where(
+      'id',
+      'in',
+      items.map((f) => f.caseId),
+    )
+    .execute();
+  await chain.appendMany(
+    items.map((f) => f.audit),
+    { dedupChecked: true },
+  );
   return items.map(() => undefined);
 }
 
-const filingRecords = new ChainBatch<FilingRecord, void>(recordFilings, async (item) => { await withAuditChain((chain) => recordFilings([item], chain)); });
+const filingRecords = new ChainBatch<FilingRecord, void>(recordFilings, async (item) => {
+  await withAuditChain((chain) => recordFilings([item], chain));
+});
 
 // ───────────── finishing a filing that a crash interrupted
 
 /** The row of a filing not finished yet (its intent still set), by case id or by the reporter's Idempotency-Key; with the codes its variables name. */
 export interface InterruptedFiling {
-  id: string; caseNo: string; trackingToken: string; status: string; channel: string; description: string; priority: number;
-  processId: string | null; processInstanceKey: string | null; intakeIntent: string | null; createdAt: Date; eventTypeCode: string | null; gridCode: string | null;
+  id: string;
+  caseNo: string;
+  trackingToken: string;
+  status: string;
+  channel: string;
+  description: string;
+  priority: number;
+  processId: string | null;
+  processInstanceKey: string | null;
+  intakeIntent: string | null;
+  createdAt: Date;
+  eventTypeCode: string | null;
+  gridCode: string | null;
 }
 
-const interrupted = () => appSql().selectFrom('cases as c').leftJoin('event_types as e', 'e.id', 'c.eventTypeId').leftJoin('grids as g', 'g.id', 'c.gridId')
-  .select([
-    'c.id', 'c.caseNo', 'c.trackingToken', 'c.status', 'c.channel', 'c.description', 'c.priority', 'c.processId', 'c.processInstanceKey',
-    'c.intakeIntent', 'c.createdAt', 'e.code as eventTypeCode', 'g.code as gridCode',
-  ]);
+const interrupted = () =>
+  appSql()
+    .selectFrom('cases as c')
+    .leftJoin('event_types as e', 'e.id', 'c.eventTypeId')
+    .leftJoin('grids as g', 'g.id', 'c.gridId')
+    .select([
+      'c.id',
+      'c.caseNo',
+      'c.trackingToken',
+      'c.status',
+      'c.channel',
+      'c.description',
+      'c.priority',
+      'c.processId',
+      'c.processInstanceKey',
+      'c.intakeIntent',
+      'c.createdAt',
+      'e.code as eventTypeCode',
+      'g.code as gridCode',
+    ]);
 
 async function interruptedFiling(by: { intakeKey: string }): Promise<InterruptedFiling | null> {
   return (await interrupted().where('c.intakeKey', '=', by.intakeKey).executeTakeFirst()) ?? null;
@@ -283,24 +394,47 @@ export async function interruptedFilings(before: Date, limit = 500): Promise<Int
  */
 export async function finishFiling(port: WorkflowEngine, c: InterruptedFiling): Promise<FiledCase> {
   const caseId = String(c.id);
-  const answer = (processInstanceKey: string): FiledCase => ({ caseId, caseNo: c.caseNo, trackingToken: c.trackingToken, status: c.status, processInstanceKey });
+  const answer = (processInstanceKey: string): FiledCase => ({
+    caseId,
+    caseNo: c.caseNo,
+    trackingToken: c.trackingToken,
+    status: c.status,
+    processInstanceKey,
+  });
   if (!c.intakeIntent && c.processInstanceKey) return answer(c.processInstanceKey);
   const { processInstanceKey } = await port.createInstance({
     bpmnProcessId: c.processId!,
-    variables: { caseId, caseNo: c.caseNo, channel: c.channel, eventTypeCode: c.eventTypeCode, description: c.description, gridCode: c.gridCode, priority: Number(c.priority) },
-    startReference: startReferenceOf(caseId), reuseStarted: true,
+    variables: {
+      caseId,
+      caseNo: c.caseNo,
+      channel: c.channel,
+      eventTypeCode: c.eventTypeCode,
+      description: c.description,
+      gridCode: c.gridCode,
+      priority: Number(c.priority),
+    },
+    startReference: startReferenceOf(caseId),
+    reuseStarted: true,
   });
   const filedBy = JSON.parse(c.intakeIntent ?? '{}') as { actor?: string; role?: string | null };
   await withAuditChain(async (chain) => {
     const { transaction } = chain;
     // the intent is the claim: the first to clear it records the filing
-    const claimed = await appSql(transaction).updateTable('cases').set({ processInstanceKey, intakeIntent: null, updatedAt: new Date() })
-      .where('id', '=', caseId).where('processInstanceKey', 'is', null).executeTakeFirst();
+    const claimed = await appSql(transaction)
+      .updateTable('cases')
+      .set({ processInstanceKey, intakeIntent: null, updatedAt: new Date() })
+      .where('id', '=', caseId)
+      .where('processInstanceKey', 'is', null)
+      .executeTakeFirst();
     if (!Number(claimed.numUpdatedRows)) return;
     await rememberInstance(processInstanceKey, caseId, transaction);
     await chain.append({
-      caseId, actor: filedBy.actor ?? 'public', actorRole: filedBy.role ?? null, action: 'reported',
-      detail: { channel: c.channel, processId: c.processId, processInstanceKey, priority: Number(c.priority), resumed: true }, dedupKey: `case-reported:${caseId}`,
+      caseId,
+      actor: filedBy.actor ?? 'public',
+      actorRole: filedBy.role ?? null,
+      action: 'reported',
+      detail: { channel: c.channel, processId: c.processId, processInstanceKey, priority: Number(c.priority), resumed: true },
+      dedupKey: `case-reported:${caseId}`,
       at: c.createdAt,
     });
   });
@@ -320,7 +454,14 @@ export async function rememberInstance(processInstanceKey: string, caseId: strin
     if (!uniqueViolation(err)) throw err;
   }
   // with the case's created_at, as the model's hook gives every task it writes (migration 0013)
-  await db.updateTable('inbox_tasks').set((eb) => ({
-    caseId, caseCreatedAt: eb.selectFrom('cases as c').select('c.createdAt').where('c.id', '=', caseId), updatedAt: now,
-  })).where('processInstanceKey', '=', processInstanceKey).where('caseId', 'is', null).execute();
+  await db
+    .updateTable('inbox_tasks')
+    .set((eb) => ({
+      caseId,
+      caseCreatedAt: eb.selectFrom('cases as c').select('c.createdAt').where('c.id', '=', caseId),
+      updatedAt: now,
+    }))
+    .where('processInstanceKey', '=', processInstanceKey)
+    .where('caseId', 'is', null)
+    .execute();
 }

@@ -4,7 +4,8 @@ import { appSql } from '../../db/sql/current.js';
 import { canonicalJson } from '../shared/canonical-json.js';
 import { DomainError } from '../shared/errors.js';
 
-export type IdempotentOutcome = { replay: true; status: number; body: unknown } | { replay: false; finish(status: number, body: unknown): Promise<void>; abandon(): Promise<void> };
+export type IdempotentOutcome =
+  { replay: true; status: number; body: unknown } | { replay: false; finish(status: number, body: unknown): Promise<void>; abandon(): Promise<void> };
 
 /**
  * `Idempotency-Key`: the first request with a key runs and its answer is stored; a retry with the same key
@@ -23,15 +24,22 @@ const ABANDONED_AFTER_MS = 5 * 60_000;
  * such a retry stays a conflict.
  */
 export async function beginIdempotent(scope: string, request: unknown, options: { resumable?: boolean } = {}): Promise<IdempotentOutcome> {
-  const requestHash = createHash('sha256').update(canonicalJson(request ?? null)).digest('hex');
-  const existing = await appSql().selectFrom('idempotency_keys').select(['id', 'requestHash', 'statusCode', 'responseBody', 'createdAt'])
-    .where('scope', '=', scope).executeTakeFirst();
+  const requestHash = createHash('sha256')
+    .update(canonicalJson(request ?? null))
+    .digest('hex');
+  const existing = await appSql()
+    .selectFrom('idempotency_keys')
+    .select(['id', 'requestHash', 'statusCode', 'responseBody', 'createdAt'])
+    .where('scope', '=', scope)
+    .executeTakeFirst();
   if (!existing) {
     let id: number;
     try {
       const now = new Date();
-      const inserted = await appSql().insertInto('idempotency_keys')
-        .values({ scope, requestHash, statusCode: null, responseBody: null, createdAt: now, updatedAt: now }).executeTakeFirstOrThrow();
+      const inserted = await appSql()
+        .insertInto('idempotency_keys')
+        .values({ scope, requestHash, statusCode: null, responseBody: null, createdAt: now, updatedAt: now })
+        .executeTakeFirstOrThrow();
       id = Number(inserted.insertId);
     } catch (err) {
       if (uniqueViolation(err)) throw new DomainError('CONFLICT', 'request in progress', { apiCode: 'idempotency_in_progress' });
@@ -51,7 +59,11 @@ export async function beginIdempotent(scope: string, request: unknown, options: 
 
 /** the first request's answer, stored for its retries */
 async function finishRecord(id: number, status: number, body: unknown): Promise<void> {
-  await appSql().updateTable('idempotency_keys').set({ statusCode: status, responseBody: JSON.stringify(body), updatedAt: new Date() }).where('id', '=', id).execute();
+  await appSql()
+    .updateTable('idempotency_keys')
+    .set({ statusCode: status, responseBody: JSON.stringify(body), updatedAt: new Date() })
+    .where('id', '=', id)
+    .execute();
 }
 
 async function dropRecord(id: number): Promise<void> {

@@ -8,7 +8,9 @@ import { gridNear, GRID_RADIUS_M } from './nearest-grid.js';
 /** The nearest grid from the in-memory centres, and what a write to the grids does to them. */
 describe('the nearest grid (domain/intake/nearest-grid)', () => {
   let db: Db;
-  before(async () => { db = await demoDatabase(); });
+  before(async () => {
+    db = await demoDatabase();
+  });
   after(() => db.close());
 
   /** the nearest active grid by a plain scan of the table: what the in-memory answer must equal */
@@ -50,8 +52,14 @@ describe('the nearest grid (domain/intake/nearest-grid)', () => {
   it('given a new grid right at the point, when placed at once, then the new grid is given', async () => {
     const any = await getGrid((await Grid.findOne({ where: { active: true } }))!.code);
     await createGrid(admin, {
-      code: 'G-NEW-NEAR', name: '新网格', townshipCode: any.townshipCode!, communityCode: any.communityCode!, centroidLat: 25.5701, centroidLng: 103.8101,
-      polygon: null, enabled: true,
+      code: 'G-NEW-NEAR',
+      name: '新网格',
+      townshipCode: any.townshipCode!,
+      communityCode: any.communityCode!,
+      centroidLat: 25.5701,
+      centroidLng: 103.8101,
+      polygon: null,
+      enabled: true,
     });
     expect((await gridNear(25.5701, 103.8101))?.code).to.equal('G-NEW-NEAR');
   });

@@ -14,10 +14,17 @@ const CACHE_MS = 60_000;
 
 async function districtBox(now: number) {
   if (cached && now - cached.at < CACHE_MS) return cached.box;
-  const grids = (await appSql().selectFrom('grids').select(['centroidLat', 'centroidLng']).execute())
-    .map((g) => ({ centroidLat: Number(g.centroidLat), centroidLng: Number(g.centroidLng) }));
+  const grids = (await appSql().selectFrom('grids').select(['centroidLat', 'centroidLng']).execute()).map((g) => ({
+    centroidLat: Number(g.centroidLat),
+    centroidLng: Number(g.centroidLng),
+  }));
   const box = grids.length
-    ? { minLat: Math.min(...grids.map((g) => g.centroidLat)), maxLat: Math.max(...grids.map((g) => g.centroidLat)), minLng: Math.min(...grids.map((g) => g.centroidLng)), maxLng: Math.max(...grids.map((g) => g.centroidLng)) }
+    ? {
+        minLat: Math.min(...grids.map((g) => g.centroidLat)),
+        maxLat: Math.max(...grids.map((g) => g.centroidLat)),
+        minLng: Math.min(...grids.map((g) => g.centroidLng)),
+        maxLng: Math.max(...grids.map((g) => g.centroidLng)),
+      }
     : null;
   cached = { at: now, box };
   return box;
@@ -29,7 +36,10 @@ export async function requirePlausibleLocation(lat: number | null | undefined, l
   const refuse = (message: string) => new DomainError('INVALID_ARGUMENT', message, { apiCode: 'implausible_location', errors: [{ path: '/lat', message }] });
   if (lat === 0 && lng === 0) throw refuse('(0, 0) is no place in the district: the position was not fixed');
   const box = await districtBox(now);
-  if (box && (lat < box.minLat - MARGIN_DEGREES || lat > box.maxLat + MARGIN_DEGREES || lng < box.minLng - MARGIN_DEGREES || lng > box.maxLng + MARGIN_DEGREES)) {
+  if (
+    box &&
+    (lat < box.minLat - MARGIN_DEGREES || lat > box.maxLat + MARGIN_DEGREES || lng < box.minLng - MARGIN_DEGREES || lng > box.maxLng + MARGIN_DEGREES)
+  ) {
     throw refuse('the position lies far outside the district');
   }
 }

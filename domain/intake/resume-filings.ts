@@ -9,7 +9,10 @@ import { finishFiling, interruptedFilings } from './file-case.js';
  * database with Camunda) are left to it; the embedded engine runs in one process only, and passes 0.
  * A filing the engine refuses now (its process not deployed) stays for the next start and is reported.
  */
-export async function resumeInterruptedFilings(port: WorkflowEngine, options: { graceMs: number }): Promise<{ finished: string[]; failed: Array<{ caseId: string; error: string }> }> {
+export async function resumeInterruptedFilings(
+  port: WorkflowEngine,
+  options: { graceMs: number },
+): Promise<{ finished: string[]; failed: Array<{ caseId: string; error: string }> }> {
   const before = new Date(Date.now() - options.graceMs);
   const finished: string[] = [];
   const failed: Array<{ caseId: string; error: string }> = [];
@@ -18,14 +21,16 @@ export async function resumeInterruptedFilings(port: WorkflowEngine, options: { 
     const batch = (await interruptedFilings(before)).filter((c) => !seen.has(String(c.id)));
     if (!batch.length) break;
     // together: their instances share the engine's transactions and their records the chain's
-    await Promise.all(batch.map(async (c) => {
-      seen.add(String(c.id));
-      try {
-        finished.push((await finishFiling(port, c)).caseId);
-      } catch (err) {
-        failed.push({ caseId: String(c.id), error: (err as Error).message });
-      }
-    }));
+    await Promise.all(
+      batch.map(async (c) => {
+        seen.add(String(c.id));
+        try {
+          finished.push((await finishFiling(port, c)).caseId);
+        } catch (err) {
+          failed.push({ caseId: String(c.id), error: (err as Error).message });
+        }
+      }),
+    );
   }
   return { finished, failed };
 }

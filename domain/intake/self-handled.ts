@@ -14,21 +14,36 @@ export const SELF_HANDLED_ACTION = 'self-handled';
  * only this path, for a case that never entered the loop, may take it.
  * If 并单 absorbed the report before the cancel, the case stays merged and the caller hears so (409).
  */
-export async function closeSelfHandled(port: WorkflowEngine, filed: FiledCase, actor: { username: string; role: string }, result: string, at = new Date()): Promise<CaseChange> {
+export async function closeSelfHandled(
+  port: WorkflowEngine,
+  filed: FiledCase,
+  actor: { username: string; role: string },
+  result: string,
+  at = new Date(),
+): Promise<CaseChange> {
   try {
     await port.cancelInstance(filed.processInstanceKey);
   } catch (err) {
     // the loop already ended (并单 at the first step): the case is not ours to close any more
     if (!(err instanceof PortError && err.code === 'NOT_FOUND')) throw err;
   }
-  return changeCase(filed.caseId, SELF_HANDLED_ACTION, { actor: actor.username, actorRole: actor.role, at, dedupKey: `self-handled:${filed.caseId}` }, async (c) => {
-    if (c.status !== 'reported') {
-      throw new DomainError('INVALID_TRANSITION', `case ${c.caseNo} is ${c.status}: it was taken up before it could be closed as self-handled`, { caseId: c.id, status: c.status, apiCode: 'not_self_handled' });
-    }
-    c.status = 'closed';
-    c.handledAt = at;
-    c.closedAt = at;
-    c.dueAt = null;
-    return { from: 'reported', to: 'closed', result, processInstanceKey: filed.processInstanceKey };
-  });
+  return changeCase(
+    filed.caseId,
+    SELF_HANDLED_ACTION,
+    { actor: actor.username, actorRole: actor.role, at, dedupKey: `self-handled:${filed.caseId}` },
+    async (c) => {
+      if (c.status !== 'reported') {
+        throw new DomainError('INVALID_TRANSITION', `case ${c.caseNo} is ${c.status}: it was taken up before it could be closed as self-handled`, {
+          caseId: c.id,
+          status: c.status,
+          apiCode: 'not_self_handled',
+        });
+      }
+      c.status = 'closed';
+      c.handledAt = at;
+      c.closedAt = at;
+      c.dueAt = null;
+      return { from: 'reported', to: 'closed', result, processInstanceKey: filed.processInstanceKey };
+    },
+  );
 }

@@ -39,8 +39,15 @@ export const RULES_OFF: ReadonlyArray<{ rule: string; reason: string }> = [
 /** The compat config of the Camunda version the processes target (modeler:executionPlatformVersion 8.8.x). */
 export const CAMUNDA_COMPAT_CONFIG = 'plugin:camunda-compat/camunda-cloud-8-8';
 
-interface LintReport { id?: string; message: string; category: 'error' | 'warn' | 'info' | 'rule-error' }
-interface LintConfig { extends?: string | string[]; rules?: Record<string, string | number> }
+interface LintReport {
+  id?: string;
+  message: string;
+  category: 'error' | 'warn' | 'info' | 'rule-error';
+}
+interface LintConfig {
+  extends?: string | string[];
+  rules?: Record<string, string | number>;
+}
 interface LinterInstance {
   lint(root: unknown, config: LintConfig): Promise<Record<string, LintReport[]>>;
   resolveConfiguredRules(config: LintConfig): Promise<Record<string, unknown>>;
@@ -93,7 +100,13 @@ export async function lintBpmnDetailed(xml: string, options: LintOptions = {}): 
     // an unknown zeebe:* element or attribute, a dangling reference: the diagram does not say what it seems to
     for (const w of warnings) {
       const element = (w as { element?: { id?: unknown } }).element;
-      problems.push({ elementId: typeof element?.id === 'string' ? element.id : null, message: w.message, severity: 'error', rule: 'moddle-import', source: 'engine' });
+      problems.push({
+        elementId: typeof element?.id === 'string' ? element.id : null,
+        message: w.message,
+        severity: 'error',
+        rule: 'moddle-import',
+        source: 'engine',
+      });
     }
     const results = await newLinter().lint(rootElement, CONFIG);
     for (const [rule, reports] of Object.entries(results)) {
@@ -125,9 +138,21 @@ export async function lintBpmnDetailed(xml: string, options: LintOptions = {}): 
         // bindingType="deployment" needs the callee in the same deployment (refused at deploy); otherwise Zeebe and the
         // engine look it up when the call activity runs, so a missing one is an incident then, not a deploy error
         if (node.call.bindingType === 'deployment') {
-          problems.push({ elementId: node.id, message: `called process '${target}' must be deployed together with this diagram (bindingType "deployment")`, severity: 'error', rule: 'engine/called-process', source: 'engine' });
+          problems.push({
+            elementId: node.id,
+            message: `called process '${target}' must be deployed together with this diagram (bindingType "deployment")`,
+            severity: 'error',
+            rule: 'engine/called-process',
+            source: 'engine',
+          });
         } else if (!options.deployedProcessIds.has(target)) {
-          problems.push({ elementId: node.id, message: `called process '${target}' is not deployed: the call activity will raise an incident until it is`, severity: 'warning', rule: 'engine/called-process', source: 'engine' });
+          problems.push({
+            elementId: node.id,
+            message: `called process '${target}' is not deployed: the call activity will raise an incident until it is`,
+            severity: 'warning',
+            rule: 'engine/called-process',
+            source: 'engine',
+          });
         }
       }
     }

@@ -22,8 +22,12 @@ export type Open311Client = Selectable<Open311ClientsTable>;
 export const hashApiKey = (key: string) => createHash('sha256').update(key).digest('hex');
 
 const view = (c: Open311Client): Open311ClientView => ({
-  id: c.id, name: c.name, enabled: Boolean(c.enabled), createdBy: c.createdBy ?? null,
-  createdAt: c.createdAt.toISOString(), disabledAt: c.disabledAt ? c.disabledAt.toISOString() : null,
+  id: c.id,
+  name: c.name,
+  enabled: Boolean(c.enabled),
+  createdBy: c.createdBy ?? null,
+  createdAt: c.createdAt.toISOString(),
+  disabledAt: c.disabledAt ? c.disabledAt.toISOString() : null,
 });
 
 export async function listOpen311Clients(): Promise<Open311ClientView[]> {
@@ -50,8 +54,19 @@ export async function disableOpen311Client(id: number, actor: Actor, now = new D
     if (!row) throw new DomainError('NOT_FOUND', `no Open311 client ${id}`, { apiCode: 'not_found' });
     if (!row.enabled) return view(row);
     const disabled = { ...row, enabled: false, disabledAt: now, updatedAt: new Date() };
-    await appSql(chain.transaction).updateTable('open311_clients').set({ enabled: false, disabledAt: now, updatedAt: disabled.updatedAt }).where('id', '=', id).execute();
-    await chain.append({ caseId: null, actor: actor.username, actorRole: actor.role, action: 'open311_client.disabled', detail: { clientId: row.id, name: row.name }, at: now });
+    await appSql(chain.transaction)
+      .updateTable('open311_clients')
+      .set({ enabled: false, disabledAt: now, updatedAt: disabled.updatedAt })
+      .where('id', '=', id)
+      .execute();
+    await chain.append({
+      caseId: null,
+      actor: actor.username,
+      actorRole: actor.role,
+      action: 'open311_client.disabled',
+      detail: { clientId: row.id, name: row.name },
+      at: now,
+    });
     return view(disabled);
   });
 }

@@ -54,8 +54,13 @@ export function serviceNotice(t: EventType): string {
 
 export function toService(t: EventType): Open311Service {
   return {
-    service_code: t.code, service_name: t.name, description: `${t.major}（${t.kind}）：${t.filingCondition}`,
-    metadata: true, type: 'realtime', keywords: (t.keywords ?? []).join(','), group: t.category,
+    service_code: t.code,
+    service_name: t.name,
+    description: `${t.major}（${t.kind}）：${t.filingCondition}`,
+    metadata: true,
+    type: 'realtime',
+    keywords: (t.keywords ?? []).join(','),
+    group: t.category,
   };
 }
 
@@ -66,23 +71,58 @@ export function toService(t: EventType): Open311Service {
  */
 export function attributesOf(t: EventType): Open311Attribute[] {
   const list: Open311Attribute[] = [
-    { variable: false, code: 'time_limit', datatype: 'string', required: false, datatype_description: '', order: 1, description: `办理时限：${serviceNotice(t)}` },
+    {
+      variable: false,
+      code: 'time_limit',
+      datatype: 'string',
+      required: false,
+      datatype_description: '',
+      order: 1,
+      description: `办理时限：${serviceNotice(t)}`,
+    },
   ];
   if (t.kind === '部件') {
-    list.push({ variable: true, code: 'facility_code', datatype: 'string', required: false, datatype_description: '最多 64 个字符', order: list.length + 1, description: '部件编号：设施标牌、井盖或杆体上的编号（不清楚可不填）' });
+    list.push({
+      variable: true,
+      code: 'facility_code',
+      datatype: 'string',
+      required: false,
+      datatype_description: '最多 64 个字符',
+      order: list.length + 1,
+      description: '部件编号：设施标牌、井盖或杆体上的编号（不清楚可不填）',
+    });
   }
   list.push(
-    { variable: true, code: 'observed_at', datatype: 'datetime', required: false, datatype_description: 'ISO 8601 含时区，例如 2026-11-28T09:30:00+08:00', order: list.length + 1, description: '发现时间' },
     {
-      variable: true, code: 'safety_hazard', datatype: 'singlevaluelist', required: t.emergency, datatype_description: '', order: list.length + 2,
-      description: '现场是否存在安全隐患（如井盖缺失、电线裸露、可能伤人）', values: [{ key: 'yes', name: '是' }, { key: 'no', name: '否' }],
+      variable: true,
+      code: 'observed_at',
+      datatype: 'datetime',
+      required: false,
+      datatype_description: 'ISO 8601 含时区，例如 2026-11-28T09:30:00+08:00',
+      order: list.length + 1,
+      description: '发现时间',
+    },
+    {
+      variable: true,
+      code: 'safety_hazard',
+      datatype: 'singlevaluelist',
+      required: t.emergency,
+      datatype_description: '',
+      order: list.length + 2,
+      description: '现场是否存在安全隐患（如井盖缺失、电线裸露、可能伤人）',
+      values: [
+        { key: 'yes', name: '是' },
+        { key: 'no', name: '否' },
+      ],
     },
   );
   return list;
 }
 
 export async function listServices(): Promise<Open311Service[]> {
-  return (await appSql().selectFrom('event_types').selectAll().where('active', '=', true).orderBy('code', 'asc').execute()).map((t) => toService(eventTypeRecord(t)));
+  return (await appSql().selectFrom('event_types').selectAll().where('active', '=', true).orderBy('code', 'asc').execute()).map((t) =>
+    toService(eventTypeRecord(t)),
+  );
 }
 
 export async function activeServiceType(code: string): Promise<EventType | null> {
@@ -104,7 +144,8 @@ export function parseW3cDate(value: string): Date | null {
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
-const bad = (message: string) => new DomainError('INVALID_ARGUMENT', message, { apiCode: 'open311_bad_attribute', status: 400, errors: [{ path: 'attribute', message }] });
+const bad = (message: string) =>
+  new DomainError('INVALID_ARGUMENT', message, { apiCode: 'open311_bad_attribute', status: 400, errors: [{ path: 'attribute', message }] });
 
 /**
  * Checks the submitted `attribute[code]` answers against the service definition: only variable
@@ -123,7 +164,8 @@ export function checkAttributes(t: EventType, given: Record<string, string | str
       if (def.datatype === 'string' && v.length > 64) throw bad(`attribute[${code}] is longer than 64 characters`);
       if (def.datatype === 'datetime' && !parseW3cDate(v)) throw bad(`attribute[${code}] is not an ISO 8601 date-time with a time zone`);
       if (def.datatype === 'number' && !/^-?\d+(\.\d+)?$/.test(v)) throw bad(`attribute[${code}] is not a number`);
-      if ((def.datatype === 'singlevaluelist' || def.datatype === 'multivaluelist') && !def.values?.some((x) => x.key === v)) throw bad(`attribute[${code}]: ${v} is not one of its values`);
+      if ((def.datatype === 'singlevaluelist' || def.datatype === 'multivaluelist') && !def.values?.some((x) => x.key === v))
+        throw bad(`attribute[${code}]: ${v} is not one of its values`);
     }
     if (values.length === 1 && values[0] === '' && def.required) throw bad(`attribute[${code}] is required`);
     out[code] = def.datatype === 'multivaluelist' ? values : values[0]!;

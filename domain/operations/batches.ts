@@ -55,12 +55,26 @@ export async function getBatch(id: string): Promise<Batch | null> {
   if (!row) return null;
   const items = await appSql().selectFrom('operation_batch_items').selectAll().where('batchId', '=', id).orderBy('position', 'asc').execute();
   return {
-    id: row.id, action: row.action as BatchAction, filter: row.filter, ...(row.plan ? { plan: row.plan } : {}),
-    reason: row.reason, actor: row.actor, state: row.state as Batch['state'], total: row.total, processed: row.processed, failed: row.failed,
-    resumed: row.resumed, createdAt: row.createdAt.toISOString(), finishedAt: row.finishedAt?.toISOString() ?? null,
+    id: row.id,
+    action: row.action as BatchAction,
+    filter: row.filter,
+    ...(row.plan ? { plan: row.plan } : {}),
+    reason: row.reason,
+    actor: row.actor,
+    state: row.state as Batch['state'],
+    total: row.total,
+    processed: row.processed,
+    failed: row.failed,
+    resumed: row.resumed,
+    createdAt: row.createdAt.toISOString(),
+    finishedAt: row.finishedAt?.toISOString() ?? null,
     items: items.map((i) => ({
-      processInstanceKey: i.processInstanceKey, caseNo: i.caseNo, state: i.state as BatchItem['state'], done: i.done,
-      ...(i.code ? { code: i.code } : {}), ...(i.message ? { message: i.message } : {}),
+      processInstanceKey: i.processInstanceKey,
+      caseNo: i.caseNo,
+      state: i.state as BatchItem['state'],
+      done: i.done,
+      ...(i.code ? { code: i.code } : {}),
+      ...(i.message ? { message: i.message } : {}),
     })),
   };
 }
@@ -95,10 +109,20 @@ function codeOf(err: unknown): { code: string; message: string } {
 }
 
 /** Starts a batch over the instances the filter matches now and answers at once; `run` is its progress to await (tests, shutdown). */
-export async function startBatch(port: WorkflowEngine, action: BatchAction, filter: InstanceFilter, who: Operator, plan?: MigrationPlan): Promise<{ batch: Batch; run: Promise<void> }> {
+export async function startBatch(
+  port: WorkflowEngine,
+  action: BatchAction,
+  filter: InstanceFilter,
+  who: Operator,
+  plan?: MigrationPlan,
+): Promise<{ batch: Batch; run: Promise<void> }> {
   const found = await targets(port, action, filter);
   if (found.length > BATCH_MAX) {
-    throw new DomainError('INVALID_ARGUMENT', `the filter matches more than ${BATCH_MAX} instances: narrow it`, { apiCode: 'batch_too_large', status: 422, max: BATCH_MAX });
+    throw new DomainError('INVALID_ARGUMENT', `the filter matches more than ${BATCH_MAX} instances: narrow it`, {
+      apiCode: 'batch_too_large',
+      status: 422,
+      max: BATCH_MAX,
+    });
   }
   if (!found.length) throw new DomainError('INVALID_ARGUMENT', 'the filter matches no instance to act on', { apiCode: 'batch_empty', status: 422 });
   const cases = await casesOfPage(found);
@@ -106,14 +130,41 @@ export async function startBatch(port: WorkflowEngine, action: BatchAction, filt
   const now = new Date();
   await withTransaction(async (transaction) => {
     const db = appSql(transaction);
-    await db.insertInto('operation_batches').values({
-      id, action, filter: JSON.stringify(filter), plan: plan ? JSON.stringify(plan) : null, reason: who.reason,
-      actor: who.username, actorRole: who.role, state: 'running', total: found.length, processed: 0, failed: 0, resumed: 0,
-      createdAt: now, updatedAt: now, finishedAt: null,
-    }).execute();
-    await db.insertInto('operation_batch_items').values(found.map((i, position) => ({
-      batchId: id, position, processInstanceKey: i.processInstanceKey, caseNo: cases.get(i.processInstanceKey)?.caseNo ?? null, state: 'pending', done: 0, code: null, message: null,
-    }))).execute();
+    await db
+      .insertInto('operation_batches')
+      .values({
+        id,
+        action,
+        filter: JSON.stringify(filter),
+        plan: plan ? JSON.stringify(plan) : null,
+        reason: who.reason,
+        actor: who.username,
+        actorRole: who.role,
+        state: 'running',
+        total: found.length,
+        processed: 0,
+        failed: 0,
+        resumed: 0,
+        createdAt: now,
+        updatedAt: now,
+        finishedAt: null,
+      })
+      .execute();
+    await db
+      .insertInto('operation_batch_items')
+      .values(
+        found.map((i, position) => ({
+          batchId: id,
+          position,
+          processInstanceKey: i.processInstanceKey,
+          caseNo: cases.get(i.processInstanceKey)?.caseNo ?? null,
+          state: 'pending',
+          done: 0,
+          code: null,
+          message: null,
+        })),
+      )
+      .execute();
   });
   const batch = (await getBatch(id))!;
   // a run cut off by a failing database (a stop under way) leaves the batch running: the next start carries it on
@@ -149,8 +200,13 @@ async function carryOn(port: WorkflowEngine, id: string, resumed = false): Promi
   const batch = await readBatch(id);
   if (!batch || batch.state !== 'running') return;
   const operator: Operator = { username: batch.actor, role: batch.actorRole, reason: batch.reason, batchId: id };
-  const pending = await appSql().selectFrom('operation_batch_items').select(['position', 'processInstanceKey'])
-    .where('batchId', '=', id).where('state', '=', 'pending').orderBy('position', 'asc').execute();
+  const pending = await appSql()
+    .selectFrom('operation_batch_items')
+    .select(['position', 'processInstanceKey'])
+    .where('batchId', '=', id)
+    .where('state', '=', 'pending')
+    .orderBy('position', 'asc')
+    .execute();
   for (const item of pending) {
     let result: { state: 'done' | 'failed'; done: number; code: string | null; message: string | null };
     try {
@@ -162,12 +218,22 @@ async function carryOn(port: WorkflowEngine, id: string, resumed = false): Promi
       const db = appSql(transaction);
       await db.updateTable('operation_batch_items').set(result).where('batchId', '=', id).where('position', '=', item.position).execute();
       // the counts added in the database, as the model's increment did (and its updatedAt: resumeBatches reads it)
-      await db.updateTable('operation_batches').set((eb) => ({
-        processed: eb('processed', '+', 1), failed: eb('failed', '+', result.state === 'failed' ? 1 : 0), updatedAt: new Date(),
-      })).where('id', '=', id).execute();
+      await db
+        .updateTable('operation_batches')
+        .set((eb) => ({
+          processed: eb('processed', '+', 1),
+          failed: eb('failed', '+', result.state === 'failed' ? 1 : 0),
+          updatedAt: new Date(),
+        }))
+        .where('id', '=', id)
+        .execute();
     });
-    const finished = await appSql().selectFrom('operation_batch_items').select((eb) => eb.fn.countAll<number | string>().as('n'))
-      .where('batchId', '=', id).where('state', 'in', ['done', 'failed']).executeTakeFirstOrThrow();
+    const finished = await appSql()
+      .selectFrom('operation_batch_items')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('batchId', '=', id)
+      .where('state', 'in', ['done', 'failed'])
+      .executeTakeFirstOrThrow();
     batchCrashPoint(Number(finished.n));
   }
   const now = new Date();
@@ -182,13 +248,24 @@ async function carryOn(port: WorkflowEngine, id: string, resumed = false): Promi
  */
 export async function resumeBatches(port: WorkflowEngine, options: { graceMs: number }): Promise<{ ids: string[]; runs: Promise<void> }> {
   const before = new Date(Date.now() - options.graceMs);
-  const stale = await appSql().selectFrom('operation_batches').select('id').where('state', '=', 'running').where('updatedAt', '<=', before)
-    .orderBy('createdAt', 'asc').execute();
+  const stale = await appSql()
+    .selectFrom('operation_batches')
+    .select('id')
+    .where('state', '=', 'running')
+    .where('updatedAt', '<=', before)
+    .orderBy('createdAt', 'asc')
+    .execute();
   for (const b of stale) {
-    await appSql().updateTable('operation_batches').set((eb) => ({ resumed: eb('resumed', '+', 1), updatedAt: new Date() })).where('id', '=', b.id).execute();
+    await appSql()
+      .updateTable('operation_batches')
+      .set((eb) => ({ resumed: eb('resumed', '+', 1), updatedAt: new Date() }))
+      .where('id', '=', b.id)
+      .execute();
   }
   const ids = stale.map((b) => b.id);
   // one after another, as a single batch runs its instances
-  const runs = (async () => { for (const id of ids) await carryOn(port, id, true); })();
+  const runs = (async () => {
+    for (const id of ids) await carryOn(port, id, true);
+  })();
   return { ids, runs };
 }

@@ -2,7 +2,11 @@ import { appSql } from '../../db/sql/current.js';
 import { instancesOf } from '../history/case-history.js';
 import type { WorkflowEngine } from '../../port/workflow-engine.js';
 
-export interface CaseRef { id: string; caseNo: string; status: string }
+export interface CaseRef {
+  id: string;
+  caseNo: string;
+  status: string;
+}
 
 /**
  * Which case a process instance works for: its own key, or (for a called instance: 处置 runs in
@@ -33,9 +37,16 @@ export async function casesOf(keys: string[]): Promise<Map<string, CaseRef>> {
     ? await db.selectFrom('case_instances').select(['processInstanceKey', 'caseId']).where('processInstanceKey', 'in', unmapped).execute()
     : [];
   if (mapped.length) {
-    const cases = await db.selectFrom('cases').select(['id', 'caseNo', 'status']).where('id', 'in', [...new Set(mapped.map((m) => m.caseId))]).execute();
+    const cases = await db
+      .selectFrom('cases')
+      .select(['id', 'caseNo', 'status'])
+      .where('id', 'in', [...new Set(mapped.map((m) => m.caseId))])
+      .execute();
     const byId = new Map(cases.map((c) => [c.id, c]));
-    for (const m of mapped) { const c = byId.get(m.caseId); if (c) out.set(m.processInstanceKey, ref(c)); }
+    for (const m of mapped) {
+      const c = byId.get(m.caseId);
+      if (c) out.set(m.processInstanceKey, ref(c));
+    }
   }
   return out;
 }
@@ -52,7 +63,8 @@ export async function casesOfPage(instances: Array<{ processInstanceKey: string;
   const parents = instances.filter((i) => !direct.has(i.processInstanceKey) && i.parentProcessInstanceKey).map((i) => i.parentProcessInstanceKey!);
   const viaParent = await casesOf([...new Set(parents)]);
   for (const i of instances) {
-    if (!direct.has(i.processInstanceKey) && i.parentProcessInstanceKey && viaParent.has(i.parentProcessInstanceKey)) direct.set(i.processInstanceKey, viaParent.get(i.parentProcessInstanceKey)!);
+    if (!direct.has(i.processInstanceKey) && i.parentProcessInstanceKey && viaParent.has(i.parentProcessInstanceKey))
+      direct.set(i.processInstanceKey, viaParent.get(i.parentProcessInstanceKey)!);
   }
   return direct;
 }

@@ -14,7 +14,9 @@ export interface InstanceFilter {
   startedTo?: string;
 }
 
-export interface InstanceListItem extends InstanceSummary { case: CaseRef | null }
+export interface InstanceListItem extends InstanceSummary {
+  case: CaseRef | null;
+}
 
 const LIST = 'ops-instances';
 
@@ -40,7 +42,11 @@ export async function portSearch(f: InstanceFilter, limit: number, after?: strin
  * One page of instances, newest first, each with its case. `after`/`next` wrap the adapter's own cursor
  * (the embedded engine's last key, the cluster's endCursor) in the API's opaque cursor; a forged one is 400 `bad_cursor`.
  */
-export async function listInstances(port: WorkflowEngine, f: InstanceFilter, page: { pageSize: number; after?: string }): Promise<{ items: InstanceListItem[]; next: string | null }> {
+export async function listInstances(
+  port: WorkflowEngine,
+  f: InstanceFilter,
+  page: { pageSize: number; after?: string },
+): Promise<{ items: InstanceListItem[]; next: string | null }> {
   let inner: string | undefined;
   if (page.after !== undefined) {
     const [value] = decodeCursor(LIST, page.after, 1);

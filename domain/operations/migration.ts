@@ -18,7 +18,8 @@ export const MIGRATION_BATCH_MAX = 500;
 async function runningInstance(port: WorkflowEngine, key: string) {
   const instance = await port.getInstance(key);
   if (!instance) throw new DomainError('NOT_FOUND', `no process instance ${key}`, { apiCode: 'instance_not_found', status: 404 });
-  if (instance.state !== 'ACTIVE') throw new DomainError('CONFLICT', `process instance ${key} is ${instance.state.toLowerCase()}`, { apiCode: 'instance_not_active', status: 409 });
+  if (instance.state !== 'ACTIVE')
+    throw new DomainError('CONFLICT', `process instance ${key} is ${instance.state.toLowerCase()}`, { apiCode: 'instance_not_active', status: 409 });
   return instance;
 }
 
@@ -59,19 +60,31 @@ export async function migrateInstance(port: WorkflowEngine, key: string, plan: M
  * instance but not recorded it records it once (`before` unknown then).
  */
 export async function recordMigration(
-  port: WorkflowEngine, key: string, plan: MigrationPlan, who: Operator, before: InstanceSummary | null,
+  port: WorkflowEngine,
+  key: string,
+  plan: MigrationPlan,
+  who: Operator,
+  before: InstanceSummary | null,
 ): Promise<{ audit: AuditEntry; version: number }> {
   const after = await port.getInstance(key);
   const c = await caseOfInstance(port, key);
   const detail = {
-    reason: who.reason, processInstanceKey: key, ...(c ? { caseNo: c.caseNo } : {}), ...(who.batchId ? { batchId: who.batchId } : {}),
-    bpmnProcessId: before?.bpmnProcessId ?? null, fromVersion: before?.version ?? null, fromProcessDefinitionKey: before?.processDefinitionKey ?? null,
-    toBpmnProcessId: after?.bpmnProcessId ?? null, toProcessDefinitionKey: plan.targetProcessDefinitionKey, toVersion: after?.version ?? null,
+    reason: who.reason,
+    processInstanceKey: key,
+    ...(c ? { caseNo: c.caseNo } : {}),
+    ...(who.batchId ? { batchId: who.batchId } : {}),
+    bpmnProcessId: before?.bpmnProcessId ?? null,
+    fromVersion: before?.version ?? null,
+    fromProcessDefinitionKey: before?.processDefinitionKey ?? null,
+    toBpmnProcessId: after?.bpmnProcessId ?? null,
+    toProcessDefinitionKey: plan.targetProcessDefinitionKey,
+    toVersion: after?.version ?? null,
     mappingInstructions: plan.mappingInstructions,
   };
   const dedupKey = who.batchId ? `migrate:${who.batchId}:${key}` : null;
   const version = after?.version ?? before?.version ?? 0;
-  if (!c) return { audit: await appendAudit({ caseId: null, actor: who.username, actorRole: who.role, action: 'ops_instance_migrated', detail, dedupKey }), version };
+  if (!c)
+    return { audit: await appendAudit({ caseId: null, actor: who.username, actorRole: who.role, action: 'ops_instance_migrated', detail, dedupKey }), version };
   const changed = await changeCase(c.id, 'ops_instance_migrated', { actor: who.username, actorRole: who.role, dedupKey }, async (current) => {
     const own = current.processInstanceKey === key;
     const fromProcessId = current.processId;
@@ -93,7 +106,11 @@ export async function migrationTargets(port: WorkflowEngine, filter: InstanceFil
     after = page.next ?? undefined;
   } while (after && keys.length <= MIGRATION_BATCH_MAX);
   if (keys.length > MIGRATION_BATCH_MAX) {
-    throw new DomainError('INVALID_ARGUMENT', `the filter matches more than ${MIGRATION_BATCH_MAX} instances: narrow it`, { apiCode: 'batch_too_large', status: 422, max: MIGRATION_BATCH_MAX });
+    throw new DomainError('INVALID_ARGUMENT', `the filter matches more than ${MIGRATION_BATCH_MAX} instances: narrow it`, {
+      apiCode: 'batch_too_large',
+      status: 422,
+      max: MIGRATION_BATCH_MAX,
+    });
   }
   if (!keys.length) throw new DomainError('INVALID_ARGUMENT', 'the filter matches no running instance', { apiCode: 'batch_empty', status: 422 });
   return keys;

@@ -6,7 +6,12 @@ import type { IncidentDetail, Variables, WorkflowEngine } from '../../port/workf
 import { caseOfInstance } from './instance-cases.js';
 
 /** Who repairs, and why: both go into the audit record. */
-export interface Operator { username: string; role: string; reason: string; batchId?: string }
+export interface Operator {
+  username: string;
+  role: string;
+  reason: string;
+  batchId?: string;
+}
 
 const refuse = (status: number, apiCode: string, message: string, details: Record<string, unknown> = {}) =>
   new DomainError(status === 404 ? 'NOT_FOUND' : 'CONFLICT', message, { apiCode, status, ...details });
@@ -22,7 +27,10 @@ export async function openIncident(port: WorkflowEngine, incidentKey: string): P
 async function audit(port: WorkflowEngine, who: Operator, action: string, processInstanceKey: string, detail: Record<string, unknown>): Promise<AuditEntry> {
   const c = await caseOfInstance(port, processInstanceKey);
   return appendAudit({
-    caseId: c?.id ?? null, actor: who.username, actorRole: who.role, action,
+    caseId: c?.id ?? null,
+    actor: who.username,
+    actorRole: who.role,
+    action,
     detail: { reason: who.reason, processInstanceKey, ...(c ? { caseNo: c.caseNo } : {}), ...(who.batchId ? { batchId: who.batchId } : {}), ...detail },
   });
 }
@@ -31,12 +39,20 @@ async function audit(port: WorkflowEngine, who: Operator, action: string, proces
  * 重试: the incident's job gets `retries` (a job incident means it ran out), then the incident is resolved,
  * which re-runs the job or the element's failed step. Audited as `ops_incident_retried`.
  */
-export async function retryIncident(port: WorkflowEngine, incidentKey: string, retries: number, who: Operator): Promise<{ incident: IncidentDetail; audit: AuditEntry }> {
+export async function retryIncident(
+  port: WorkflowEngine,
+  incidentKey: string,
+  retries: number,
+  who: Operator,
+): Promise<{ incident: IncidentDetail; audit: AuditEntry }> {
   const incident = await openIncident(port, incidentKey);
   if (incident.jobKey && (incident.jobRetries ?? 0) < retries) await port.updateJobRetries(incident.jobKey, retries);
   await port.resolveIncident(incidentKey);
   const entry = await audit(port, who, 'ops_incident_retried', incident.processInstanceKey, {
-    incidentKey, elementId: incident.elementId, errorType: incident.errorType, errorMessage: incident.errorMessage,
+    incidentKey,
+    elementId: incident.elementId,
+    errorType: incident.errorType,
+    errorMessage: incident.errorMessage,
     ...(incident.jobKey ? { jobKey: incident.jobKey, retries } : {}),
   });
   return { incident, audit: entry };
@@ -48,7 +64,10 @@ export async function retryIncident(port: WorkflowEngine, incidentKey: string, r
  * Audited as `ops_variables_set` with the names and values set.
  */
 export async function setVariablesAndResolve(
-  port: WorkflowEngine, incidentKey: string, change: { variables: Variables; scope: 'instance' | 'element' }, who: Operator,
+  port: WorkflowEngine,
+  incidentKey: string,
+  change: { variables: Variables; scope: 'instance' | 'element' },
+  who: Operator,
 ): Promise<{ incident: IncidentDetail; audit: AuditEntry }> {
   const incident = await openIncident(port, incidentKey);
   const scopeKey = change.scope === 'element' ? incident.elementInstanceKey : incident.processInstanceKey;
@@ -56,7 +75,12 @@ export async function setVariablesAndResolve(
   if (incident.jobKey && (incident.jobRetries ?? 0) < 1) await port.updateJobRetries(incident.jobKey, 1);
   await port.resolveIncident(incidentKey);
   const entry = await audit(port, who, 'ops_variables_set', incident.processInstanceKey, {
-    incidentKey, elementId: incident.elementId, errorType: incident.errorType, scope: change.scope, scopeKey, variables: change.variables,
+    incidentKey,
+    elementId: incident.elementId,
+    errorType: incident.errorType,
+    scope: change.scope,
+    scopeKey,
+    variables: change.variables,
   });
   return { incident, audit: entry };
 }
@@ -75,12 +99,24 @@ export async function cancelInstance(port: WorkflowEngine, processInstanceKey: s
   if (!instance) throw refuse(404, 'instance_not_found', `no process instance ${processInstanceKey}`);
   if (instance.state !== 'ACTIVE') throw refuse(409, 'instance_not_active', `process instance ${processInstanceKey} is ${instance.state.toLowerCase()}`);
   if (instance.parentProcessInstanceKey) {
-    throw refuse(409, 'not_root_instance', `process instance ${processInstanceKey} was called by ${instance.parentProcessInstanceKey}: cancel the root instance`, { rootKey: instance.parentProcessInstanceKey });
+    throw refuse(
+      409,
+      'not_root_instance',
+      `process instance ${processInstanceKey} was called by ${instance.parentProcessInstanceKey}: cancel the root instance`,
+      { rootKey: instance.parentProcessInstanceKey },
+    );
   }
   const c = await caseOfInstance(port, processInstanceKey);
   await port.cancelInstance(processInstanceKey);
-  const detail = { reason: who.reason, processInstanceKey, bpmnProcessId: instance.bpmnProcessId, version: instance.version, ...(who.batchId ? { batchId: who.batchId } : {}) };
-  if (!c) return { caseId: null, audit: await appendAudit({ caseId: null, actor: who.username, actorRole: who.role, action: 'ops_instance_cancelled', detail }) };
+  const detail = {
+    reason: who.reason,
+    processInstanceKey,
+    bpmnProcessId: instance.bpmnProcessId,
+    version: instance.version,
+    ...(who.batchId ? { batchId: who.batchId } : {}),
+  };
+  if (!c)
+    return { caseId: null, audit: await appendAudit({ caseId: null, actor: who.username, actorRole: who.role, action: 'ops_instance_cancelled', detail }) };
   const changed = await changeCase(c.id, 'ops_instance_cancelled', { actor: who.username, actorRole: who.role }, async (current: CaseFields) => {
     const from = current.status;
     if (!FINISHED.has(from)) {

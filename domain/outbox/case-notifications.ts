@@ -32,11 +32,17 @@ function unitRecipient(unit: Unit): Recipient {
 }
 
 function userRecipient(user: User): Recipient {
-  return user.phone ? { channel: 'sms', recipient: user.phone, label: user.displayName } : { channel: 'app', recipient: `user:${user.id}`, label: user.displayName };
+  return user.phone
+    ? { channel: 'sms', recipient: user.phone, label: user.displayName }
+    : { channel: 'app', recipient: `user:${user.id}`, label: user.displayName };
 }
 
 /** The text the reporter gets for each step. */
-export function reporterMessage(event: ReporterEvent, c: Pick<Case, 'caseNo' | 'trackingToken'>, extra: { unitName?: string | null; reason?: string | null; handOverTo?: string | null } = {}): { subject: string; body: string } {
+export function reporterMessage(
+  event: ReporterEvent,
+  c: Pick<Case, 'caseNo' | 'trackingToken'>,
+  extra: { unitName?: string | null; reason?: string | null; handOverTo?: string | null } = {},
+): { subject: string; body: string } {
   const no = `案卷号 ${c.caseNo}`;
   switch (event) {
     case 'accepted':
@@ -50,7 +56,10 @@ export function reporterMessage(event: ReporterEvent, c: Pick<Case, 'caseNo' | '
     case 'handedOver': {
       // 调解不成: nothing was 办结 and there is nothing to rate; the reporter learns where the matter went
       const to = extra.handOverTo === 'petition' ? '信访部门' : extra.handOverTo === 'judicial' ? '司法部门' : '有关部门';
-      return { subject: '已移交', body: `您反映的纠纷（${no}）经调解未能达成协议，已移交${to}依法处理${extra.reason ? `：${extra.reason}` : ''}。查询码：${c.trackingToken}` };
+      return {
+        subject: '已移交',
+        body: `您反映的纠纷（${no}）经调解未能达成协议，已移交${to}依法处理${extra.reason ? `：${extra.reason}` : ''}。查询码：${c.trackingToken}`,
+      };
     }
   }
 }
@@ -61,12 +70,22 @@ export function reporterMessage(event: ReporterEvent, c: Pick<Case, 'caseNo' | '
  */
 export async function reminderRecipients(c: Pick<Case, 'unitId'>, options: { unitCode?: string | null } = {}): Promise<Recipient[]> {
   const units = appSql().selectFrom('units').select(UNIT_COLUMNS);
-  const unit = options.unitCode ? await units.where('code', '=', options.unitCode).executeTakeFirst() : c.unitId ? await units.where('id', '=', c.unitId).executeTakeFirst() : null;
+  const unit = options.unitCode
+    ? await units.where('code', '=', options.unitCode).executeTakeFirst()
+    : c.unitId
+      ? await units.where('id', '=', c.unitId).executeTakeFirst()
+      : null;
   return unit ? [unitRecipient(unit)] : await centreRecipients();
 }
 
 async function centreRecipients(): Promise<Recipient[]> {
-  const centres = await appSql().selectFrom('units').select(UNIT_COLUMNS).where('kind', '=', 'centre').where('active', '=', true).orderBy('id', 'asc').execute();
+  const centres = await appSql()
+    .selectFrom('units')
+    .select(UNIT_COLUMNS)
+    .where('kind', '=', 'centre')
+    .where('active', '=', true)
+    .orderBy('id', 'asc')
+    .execute();
   return centres.map(unitRecipient);
 }
 
@@ -79,12 +98,25 @@ export async function escalationRecipients(c: Pick<Case, 'unitId'>, level: numbe
   const q = appSql();
   const unit = c.unitId ? await q.selectFrom('units').select(UNIT_COLUMNS).where('id', '=', c.unitId).executeTakeFirst() : null;
   if (unit) {
-    const leaders = await q.selectFrom('users').select(['id', 'phone', 'displayName']).where('unitId', '=', unit.id).where('role', '=', 'dept_leader').where('active', '=', true).orderBy('id', 'asc').execute();
+    const leaders = await q
+      .selectFrom('users')
+      .select(['id', 'phone', 'displayName'])
+      .where('unitId', '=', unit.id)
+      .where('role', '=', 'dept_leader')
+      .where('active', '=', true)
+      .orderBy('id', 'asc')
+      .execute();
     out.push(...(leaders.length ? leaders.map(userRecipient) : [unitRecipient(unit)]));
   }
   out.push(...(await centreRecipients()));
   if (level >= 2) {
-    const leaders = await q.selectFrom('users').select(['id', 'phone', 'displayName']).where('role', '=', 'leader').where('active', '=', true).orderBy('id', 'asc').execute();
+    const leaders = await q
+      .selectFrom('users')
+      .select(['id', 'phone', 'displayName'])
+      .where('role', '=', 'leader')
+      .where('active', '=', true)
+      .orderBy('id', 'asc')
+      .execute();
     out.push(...leaders.map(userRecipient));
   }
   // one message per address even when a person holds two roles
@@ -111,9 +143,17 @@ export function stageName(stage: string): string {
 }
 
 /** A request for each recipient, keyed so the same job never queues the same message twice. */
-export function notificationsFor(recipients: Recipient[], base: { dedupKey: string; kind: string; caseId: string; subject: string; body: string }): NotificationRequest[] {
+export function notificationsFor(
+  recipients: Recipient[],
+  base: { dedupKey: string; kind: string; caseId: string; subject: string; body: string },
+): NotificationRequest[] {
   return recipients.map((r) => ({
     dedupKey: `${base.dedupKey}:${r.channel}:${r.recipient}`.slice(0, 128),
-    kind: base.kind, channel: r.channel, recipient: r.recipient, caseId: base.caseId, subject: base.subject, body: base.body,
+    kind: base.kind,
+    channel: r.channel,
+    recipient: r.recipient,
+    caseId: base.caseId,
+    subject: base.subject,
+    body: base.body,
   }));
 }

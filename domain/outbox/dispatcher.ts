@@ -43,18 +43,35 @@ export async function deliverPending(senders: SenderMap, now: Date, options: Del
   const leaseMs = options.leaseMs ?? 120_000;
   const summary: DeliverySummary = { sent: 0, retrying: 0, failed: 0 };
   const q = appSql();
-  const due = await q.selectFrom('notification_outbox').selectAll().where('status', '=', 'pending').where('nextAttemptAt', '<=', now)
-    .orderBy('nextAttemptAt', 'asc').orderBy('id', 'asc').limit(options.batchSize ?? 50).execute();
+  const due = await q
+    .selectFrom('notification_outbox')
+    .selectAll()
+    .where('status', '=', 'pending')
+    .where('nextAttemptAt', '<=', now)
+    .orderBy('nextAttemptAt', 'asc')
+    .orderBy('id', 'asc')
+    .limit(options.batchSize ?? 50)
+    .execute();
   const update = (id: string) => q.updateTable('notification_outbox').where('id', '=', id);
   for (const message of due) {
-    const claim = await update(message.id).set({ nextAttemptAt: new Date(now.getTime() + leaseMs), updatedAt: new Date() })
-      .where('status', '=', 'pending').where('nextAttemptAt', '=', message.nextAttemptAt).executeTakeFirst();
+    const claim = await update(message.id)
+      .set({ nextAttemptAt: new Date(now.getTime() + leaseMs), updatedAt: new Date() })
+      .where('status', '=', 'pending')
+      .where('nextAttemptAt', '=', message.nextAttemptAt)
+      .executeTakeFirst();
     if (Number(claim.numUpdatedRows) !== 1) continue; // another dispatcher has it
     const attempt = message.attempts + 1;
     const sender = senders[message.channel] ?? senders['*'];
     const outgoing: OutgoingNotification = {
-      id: message.id, dedupKey: message.dedupKey, kind: message.kind, channel: message.channel, recipient: message.recipient,
-      caseId: message.caseId, subject: message.subject, body: message.body, attempt,
+      id: message.id,
+      dedupKey: message.dedupKey,
+      kind: message.kind,
+      channel: message.channel,
+      recipient: message.recipient,
+      caseId: message.caseId,
+      subject: message.subject,
+      body: message.body,
+      attempt,
     };
     try {
       if (!sender) throw new Error(`no sender for channel ${message.channel}`);
@@ -64,13 +81,15 @@ export async function deliverPending(senders: SenderMap, now: Date, options: Del
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);
       const givenUp = attempt >= maxAttempts;
-      await update(message.id).set({
-        status: givenUp ? 'failed' : 'pending',
-        attempts: attempt,
-        lastError: error.slice(0, 2000),
-        nextAttemptAt: new Date(now.getTime() + backoffMs(attempt, options.baseBackoffMs, options.maxBackoffMs)),
-        updatedAt: new Date(),
-      }).execute();
+      await update(message.id)
+        .set({
+          status: givenUp ? 'failed' : 'pending',
+          attempts: attempt,
+          lastError: error.slice(0, 2000),
+          nextAttemptAt: new Date(now.getTime() + backoffMs(attempt, options.baseBackoffMs, options.maxBackoffMs)),
+          updatedAt: new Date(),
+        })
+        .execute();
       if (givenUp) summary.failed++;
       else summary.retrying++;
       log.warn({ outboxId: message.id, channel: message.channel, attempt, error, givenUp }, 'notification not delivered');

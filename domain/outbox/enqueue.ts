@@ -33,15 +33,27 @@ export async function enqueueNotification(
   if (existing) return { message: existing, created: false };
   const at = new Date();
   const row = {
-    dedupKey: request.dedupKey, kind: request.kind, channel: request.channel, recipient: request.recipient,
-    caseId: request.caseId === null ? null : String(request.caseId), subject: request.subject ?? null, body: request.body,
-    status: 'pending', attempts: 0, nextAttemptAt: options.now ?? new Date(), lastError: null, sentAt: null, createdAt: at, updatedAt: at,
+    dedupKey: request.dedupKey,
+    kind: request.kind,
+    channel: request.channel,
+    recipient: request.recipient,
+    caseId: request.caseId === null ? null : String(request.caseId),
+    subject: request.subject ?? null,
+    body: request.body,
+    status: 'pending',
+    attempts: 0,
+    nextAttemptAt: options.now ?? new Date(),
+    lastError: null,
+    sentAt: null,
+    createdAt: at,
+    updatedAt: at,
   };
   const q = appSql(options.transaction);
   // someone else may queue it between our look and our insert: theirs stays, and is the one returned
   const insert = appDialect() === 'sqlite' ? q.insertInto('notification_outbox').orIgnore() : q.insertInto('notification_outbox').ignore();
   const result = await insert.values(row).executeTakeFirst();
-  if (Number(result.numInsertedOrUpdatedRows ?? 0) === 1 && result.insertId !== undefined) return { message: { ...row, id: String(result.insertId) }, created: true };
+  if (Number(result.numInsertedOrUpdatedRows ?? 0) === 1 && result.insertId !== undefined)
+    return { message: { ...row, id: String(result.insertId) }, created: true };
   const message = await queued(request.dedupKey, options.transaction);
   if (!message) throw new Error(`outbox message ${request.dedupKey} was neither queued nor found`);
   return { message, created: false };

@@ -11,20 +11,32 @@ const T0 = new Date('2026-03-02T01:00:00Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);
 
 const request = (dedupKey: string, channel = 'sms') => ({
-  dedupKey, kind: 'reporter-accepted', channel, recipient: '13800000001', caseId: null, subject: '已受理', body: '您反映的问题已受理',
+  dedupKey,
+  kind: 'reporter-accepted',
+  channel,
+  recipient: '13800000001',
+  caseId: null,
+  subject: '已受理',
+  body: '您反映的问题已受理',
 });
 
 /** A sender that fails the first `failures` times, then delivers. */
 function flakySender(failures: number): NotificationSender & { calls: number } {
   return {
-    name: 'flaky', calls: 0,
-    async send() { this.calls++; if (this.calls <= failures) throw new Error(`gateway down (${this.calls})`); },
+    name: 'flaky',
+    calls: 0,
+    async send() {
+      this.calls++;
+      if (this.calls <= failures) throw new Error(`gateway down (${this.calls})`);
+    },
   };
 }
 
 describe('notification outbox (domain/outbox)', () => {
   let db: Db;
-  before(async () => { db = await freshDatabase(); });
+  before(async () => {
+    db = await freshDatabase();
+  });
   after(() => db.close());
   beforeEach(() => OutboxMessage.destroy({ where: {} }));
 
@@ -90,7 +102,13 @@ describe('notification outbox (domain/outbox)', () => {
   it('given two dispatchers running at once, when both look at the same message, then it is sent once', async () => {
     await enqueueNotification(request('f'), { now: T0 });
     const sender = flakySender(0);
-    const slow: NotificationSender = { name: 'slow', send: async (m) => { await new Promise((r) => setTimeout(r, 50)); await sender.send(m); } };
+    const slow: NotificationSender = {
+      name: 'slow',
+      send: async (m) => {
+        await new Promise((r) => setTimeout(r, 50));
+        await sender.send(m);
+      },
+    };
     await Promise.all([deliverPending({ sms: slow }, T0), deliverPending({ sms: slow }, T0)]);
     expect(sender.calls).to.equal(1);
   });
@@ -104,7 +122,9 @@ describe('notification outbox (domain/outbox)', () => {
     before(async () => {
       server = createServer((req, res) => {
         let body = '';
-        req.on('data', (d) => { body += String(d); });
+        req.on('data', (d) => {
+          body += String(d);
+        });
         req.on('end', () => {
           received.push({ headers: req.headers, body: JSON.parse(body) });
           res.writeHead(answer, { 'content-type': 'text/plain' }).end(answer === 200 ? 'ok' : 'gateway busy');

@@ -15,7 +15,11 @@ export interface FormProblem {
 }
 
 const refuse = (problems: FormProblem[]) =>
-  new DomainError('INVALID_ARGUMENT', problems.map((p) => `${p.path}: ${p.message}`).join('; '), { apiCode: 'form_definition_invalid', status: 422, errors: problems });
+  new DomainError('INVALID_ARGUMENT', problems.map((p) => `${p.path}: ${p.message}`).join('; '), {
+    apiCode: 'form_definition_invalid',
+    status: 422,
+    errors: problems,
+  });
 
 /**
  * What a form must be before it is deployed: a form-js definition (type `default`, schemaVersion, components)
@@ -72,7 +76,12 @@ export function checkFormDefinition(formId: string, schema: unknown): FormProble
  * Deploys a form as a new version (identical JSON: the existing version back). The form is stored as JSON
  * with two-space indentation, the layout of forms/*.form, so the same definition always deploys the same text.
  */
-export async function deployForm(engine: WorkflowEngine, formId: string, schema: unknown, by: Deployer): Promise<{ formId: string; version: number; formKey: string; isNew: boolean }> {
+export async function deployForm(
+  engine: WorkflowEngine,
+  formId: string,
+  schema: unknown,
+  by: Deployer,
+): Promise<{ formId: string; version: number; formKey: string; isNew: boolean }> {
   const problems = checkFormDefinition(formId, schema);
   if (problems.length) throw refuse(problems);
   const resources: DeployResource[] = [{ name: `${formId}.form`, content: `${JSON.stringify(schema, null, 2)}\n` }];
@@ -89,7 +98,14 @@ export async function deployForm(engine: WorkflowEngine, formId: string, schema:
   const isNew = await withAuditChain(async (chain) => {
     const recorded = await recordDeploymentIn(chain, resources, { processes: [], forms: [deployed] }, by);
     const fresh = recorded.forms[0]?.isNew ?? false;
-    if (!fresh) await chain.append({ caseId: null, actor: by.username, actorRole: by.role, action: 'form.deploy_unchanged', detail: { formId, version: deployed.version, formKey: deployed.formKey } });
+    if (!fresh)
+      await chain.append({
+        caseId: null,
+        actor: by.username,
+        actorRole: by.role,
+        action: 'form.deploy_unchanged',
+        detail: { formId, version: deployed.version, formKey: deployed.formKey },
+      });
     return fresh;
   });
   return { formId, version: deployed.version, formKey: deployed.formKey, isNew };

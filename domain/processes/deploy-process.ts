@@ -6,14 +6,19 @@ import { deployedProcessIds, recordDeploymentIn, type Deployer } from './version
 import { singleProcessOf } from './xml-input.js';
 
 export type ProcessDeployOutcome =
-  | { kind: 'deployed'; processId: string; version: number; processDefinitionKey: string; isNew: boolean }
-  | { kind: 'lint_failed'; problems: LintProblem[] };
+  { kind: 'deployed'; processId: string; version: number; processDefinitionKey: string; isNew: boolean } | { kind: 'lint_failed'; problems: LintProblem[] };
 
 /** The engine's own refusal (DEPLOY_REJECTED) as lint problems, so the caller sees one kind of answer. */
 export function engineRejection(err: unknown): LintProblem[] | null {
   if (!(err instanceof PortError) || err.code !== 'DEPLOY_REJECTED') return null;
   const listed = Array.isArray(err.details) ? (err.details as Array<{ elementId?: string | null; message?: string }>) : [];
-  const problems = listed.map((p) => ({ elementId: p.elementId ?? null, message: String(p.message ?? err.message), severity: 'error' as const, rule: 'engine/deploy', source: 'engine' as const }));
+  const problems = listed.map((p) => ({
+    elementId: p.elementId ?? null,
+    message: String(p.message ?? err.message),
+    severity: 'error' as const,
+    rule: 'engine/deploy',
+    source: 'engine' as const,
+  }));
   return problems.length ? problems : [{ elementId: null, message: err.message, severity: 'error', rule: 'engine/deploy', source: 'engine' }];
 }
 
@@ -42,7 +47,13 @@ export async function deployProcess(engine: WorkflowEngine, xml: string, by: Dep
     const isNew = r.processes.find((p) => p.processId === process.id)?.isNew ?? false;
     if (!isNew) {
       // the engine kept the existing version: the deploy is still an administrator's act on the record
-      await chain.append({ caseId: null, actor: by.username, actorRole: by.role, action: 'process.deploy_unchanged', detail: { processId: process.id, version: deployed.version, processDefinitionKey: deployed.processDefinitionKey } });
+      await chain.append({
+        caseId: null,
+        actor: by.username,
+        actorRole: by.role,
+        action: 'process.deploy_unchanged',
+        detail: { processId: process.id, version: deployed.version, processDefinitionKey: deployed.processDefinitionKey },
+      });
     }
     const db = appSql(chain.transaction);
     const draft = await db.selectFrom('process_drafts').select('xml').where('processId', '=', process.id).executeTakeFirst();

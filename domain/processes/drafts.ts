@@ -27,16 +27,26 @@ export async function readDraft(processId: string): Promise<DraftView | null> {
  */
 export async function saveDraft(processId: string, xml: string, by: Deployer): Promise<DraftView> {
   const p = await singleProcessOf(xml);
-  if (p.id !== processId) throw new DomainError('INVALID_ARGUMENT', `the document's process id is '${p.id}', not '${processId}'`, { apiCode: 'process_id_mismatch', status: 400 });
+  if (p.id !== processId)
+    throw new DomainError('INVALID_ARGUMENT', `the document's process id is '${p.id}', not '${processId}'`, { apiCode: 'process_id_mismatch', status: 400 });
   return withAuditChain(async (chain) => {
     const savedAt = new Date();
     const draft = { processId, xml, savedBy: by.username, savedAt };
     // one statement that inserts or replaces, as the model's upsert was
     const changes = { xml, savedBy: by.username, savedAt };
-    await appSql(chain.transaction).insertInto('process_drafts').values(draft)
+    await appSql(chain.transaction)
+      .insertInto('process_drafts')
+      .values(draft)
       .$call((b) => (appDialect() === 'sqlite' ? b.onConflict((oc) => oc.column('processId').doUpdateSet(changes)) : b.onDuplicateKeyUpdate(changes)))
       .execute();
-    await chain.append({ caseId: null, actor: by.username, actorRole: by.role, action: 'process.draft_saved', detail: { processId, bytes: Buffer.byteLength(xml, 'utf8') }, at: savedAt });
+    await chain.append({
+      caseId: null,
+      actor: by.username,
+      actorRole: by.role,
+      action: 'process.draft_saved',
+      detail: { processId, bytes: Buffer.byteLength(xml, 'utf8') },
+      at: savedAt,
+    });
     return view(draft);
   });
 }

@@ -28,7 +28,14 @@ export function elementTemplates(jobTypes: readonly JobTypeContract[] = JOB_TYPE
     const type = spec.type;
     const properties: Array<Record<string, unknown>> = [
       { type: 'Hidden', value: type, binding: { type: 'zeebe:taskDefinition', property: 'type' } },
-      { label: '重试次数', type: 'String', value: '3', group: 'job', binding: { type: 'zeebe:taskDefinition', property: 'retries' }, constraints: { notEmpty: true, pattern: { value: '^[0-9]+$', message: '须为非负整数' } } },
+      {
+        label: '重试次数',
+        type: 'String',
+        value: '3',
+        group: 'job',
+        binding: { type: 'zeebe:taskDefinition', property: 'retries' },
+        constraints: { notEmpty: true, pattern: { value: '^[0-9]+$', message: '须为非负整数' } },
+      },
     ];
     for (const h of spec.headers) {
       const base = { label: h.label, description: h.description, group: 'headers', binding: { type: 'zeebe:taskHeader', key: h.key } };
@@ -38,11 +45,26 @@ export function elementTemplates(jobTypes: readonly JobTypeContract[] = JOB_TYPE
     }
     // the workers read and write process variables directly; a mapping here is only for a diagram that renames them
     for (const { name: v } of spec.reads) {
-      properties.push({ label: `读取 ${v}`, description: `工作者读取变量 ${v}；留空即直接读取同名流程变量`, type: 'String', feel: 'required', optional: true, group: 'inputs', binding: { type: 'zeebe:input', name: v } });
+      properties.push({
+        label: `读取 ${v}`,
+        description: `工作者读取变量 ${v}；留空即直接读取同名流程变量`,
+        type: 'String',
+        feel: 'required',
+        optional: true,
+        group: 'inputs',
+        binding: { type: 'zeebe:input', name: v },
+      });
     }
     for (const { name: v } of spec.writes) {
       if (v.includes('<')) continue; // names built from a header value: no fixed mapping to offer
-      properties.push({ label: `写回 ${v}`, description: `工作者写回变量 ${v}；留空即写回同名流程变量，填写则改写到该变量`, type: 'String', optional: true, group: 'outputs', binding: { type: 'zeebe:output', source: `=${v}` } });
+      properties.push({
+        label: `写回 ${v}`,
+        description: `工作者写回变量 ${v}；留空即写回同名流程变量，填写则改写到该变量`,
+        type: 'String',
+        optional: true,
+        group: 'outputs',
+        binding: { type: 'zeebe:output', source: `=${v}` },
+      });
     }
     const writes = spec.writes.length ? spec.writes.map((v) => v.name).join(', ') : '—';
     return {

@@ -1,8 +1,22 @@
 /** Process and form administration: versions as deployed, drafts, deploy with lint, diff, element templates. */
 export {
-  SYSTEM_DEPLOYER, deployedProcessIds, formVersion, formVersions, listForms, listProcesses, processVersion, processVersions,
-  processXmlOfDefinition, recordDeployment, recordDeploymentIn, sha256,
-  type Deployer, type FormSummary, type ProcessSummary, type RecordedDeployment, type VersionSummary,
+  SYSTEM_DEPLOYER,
+  deployedProcessIds,
+  formVersion,
+  formVersions,
+  listForms,
+  listProcesses,
+  processVersion,
+  processVersions,
+  processXmlOfDefinition,
+  recordDeployment,
+  recordDeploymentIn,
+  sha256,
+  type Deployer,
+  type FormSummary,
+  type ProcessSummary,
+  type RecordedDeployment,
+  type VersionSummary,
 } from './versions.js';
 export { deleteDraft, readDraft, saveDraft, type DraftView } from './drafts.js';
 export { deployProcess, engineRejection, type ProcessDeployOutcome } from './deploy-process.js';

@@ -29,12 +29,17 @@ export interface RouteInput {
 
 type Candidate = Pick<UnitRecord, 'id' | 'code' | 'name' | 'active'>;
 const usable = (u: Candidate | null): u is Candidate => !!u && u.active !== false;
-const pick = (u: Candidate, routeSure: boolean, routeReason: string, routeBasis: RouteBasis): RouteDecision =>
-  ({ unitId: u.id, unitCode: u.code, unitName: u.name, routeSure, routeReason, routeBasis });
+const pick = (u: Candidate, routeSure: boolean, routeReason: string, routeBasis: RouteBasis): RouteDecision => ({
+  unitId: u.id,
+  unitCode: u.code,
+  unitName: u.name,
+  routeSure,
+  routeReason,
+  routeBasis,
+});
 const candidate = async (id: number): Promise<Candidate | null> =>
   (await appSql().selectFrom('units').select(['id', 'code', 'name', 'active']).where('id', '=', id).executeTakeFirst()) ?? null;
-const nowhere = (routeReason: string): RouteDecision =>
-  ({ unitId: null, unitCode: null, unitName: null, routeSure: false, routeReason, routeBasis: 'none' });
+const nowhere = (routeReason: string): RouteDecision => ({ unitId: null, unitCode: null, unitName: null, routeSure: false, routeReason, routeBasis: 'none' });
 
 /**
  * 事件先属地后属主, 部件先属主后属地 — by the event type's `routing_rule` (which the catalogue sets

@@ -6,7 +6,9 @@ import { decideRoute, routeCase } from './index.js';
 
 describe('routing (domain/routing)', () => {
   let db: Db;
-  before(async () => { db = await demoDatabase(); });
+  before(async () => {
+    db = await demoDatabase();
+  });
   after(() => db.close());
 
   const route = async (eventTypeCode: string | null, gridCode: string | null) =>

@@ -11,7 +11,12 @@ import type { Log } from '../shared/log.js';
 export async function scheduledAuditVerification(log: Log, from: VerifyFrom): Promise<Record<string, unknown>> {
   const run = await verifyAuditChain({ from });
   const summary = {
-    ok: run.ok, from: run.from, resumedAfter: run.resumedAfter, checked: run.checked, checkedThisRun: run.checkedThisRun, verifiedThrough: run.verifiedThrough,
+    ok: run.ok,
+    from: run.from,
+    resumedAfter: run.resumedAfter,
+    checked: run.checked,
+    checkedThisRun: run.checkedThisRun,
+    verifiedThrough: run.verifiedThrough,
     ...(run.firstBroken ? { firstBroken: run.firstBroken } : {}),
   };
   if (!run.ok) log.error(summary, 'audit chain broken');

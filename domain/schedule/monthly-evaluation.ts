@@ -32,17 +32,34 @@ export async function monthlyEvaluation(month: string | Date, options: { weights
     for (const r of await evaluatePeriod({ groupBy: scope, from: period.from, to: period.to, weights })) {
       if (r.group === 'none') continue;
       rows.push({
-        scope, caseId: null, unitId: scope === 'category' ? null : Number(r.group), category: scope === 'category' ? r.group : null,
-        periodStart: period.from, periodEnd: period.to, metrics: JSON.stringify({ ...r.counts, ...r.rates }), score: r.score, createdAt: now, updatedAt: now,
+        scope,
+        caseId: null,
+        unitId: scope === 'category' ? null : Number(r.group),
+        category: scope === 'category' ? r.group : null,
+        periodStart: period.from,
+        periodEnd: period.to,
+        metrics: JSON.stringify({ ...r.counts, ...r.rates }),
+        score: r.score,
+        createdAt: now,
+        updatedAt: now,
       });
       stored[scope]++;
     }
   }
   await withTransaction(async (transaction) => {
     const db = appSql(transaction);
-    await db.deleteFrom('evaluations').where('scope', 'in', [...PERIOD_SCOPES]).where('periodStart', '=', period.from).where('periodEnd', '=', period.to).execute();
+    await db
+      .deleteFrom('evaluations')
+      .where('scope', 'in', [...PERIOD_SCOPES])
+      .where('periodStart', '=', period.from)
+      .where('periodEnd', '=', period.to)
+      .execute();
     // at most 250 rows per INSERT: well under both databases' limits on bound values
-    for (let from = 0; from < rows.length; from += 250) await db.insertInto('evaluations').values(rows.slice(from, from + 250)).execute();
+    for (let from = 0; from < rows.length; from += 250)
+      await db
+        .insertInto('evaluations')
+        .values(rows.slice(from, from + 250))
+        .execute();
   });
   return { ...period, stored };
 }
@@ -71,19 +88,36 @@ export interface RankedEvaluation {
  */
 export async function evaluationsFor(query: { scope: PeriodScope; period: string | { from: Date; to: Date }; category?: string }): Promise<RankedEvaluation[]> {
   const { from, to } = typeof query.period === 'string' ? monthPeriod(query.period) : query.period;
-  const rows = await appSql().selectFrom('evaluations').selectAll()
-    .where('scope', '=', query.scope).where('periodStart', '=', from).where('periodEnd', '=', to)
+  const rows = await appSql()
+    .selectFrom('evaluations')
+    .selectAll()
+    .where('scope', '=', query.scope)
+    .where('periodStart', '=', from)
+    .where('periodEnd', '=', to)
     .$if(query.category !== undefined, (b) => b.where('category', '=', query.category!))
     .execute();
   const unitIds = [...new Set(rows.map((r) => r.unitId).filter((u): u is number => u !== null))];
-  const units = new Map((unitIds.length ? await appSql().selectFrom('units').select(['id', 'code', 'name', 'shortName']).where('id', 'in', unitIds).execute() : []).map((u) => [u.id, u]));
+  const units = new Map(
+    (unitIds.length ? await appSql().selectFrom('units').select(['id', 'code', 'name', 'shortName']).where('id', 'in', unitIds).execute() : []).map((u) => [
+      u.id,
+      u,
+    ]),
+  );
   const ranked = rows.map((r): RankedEvaluation => {
     const unit = r.unitId !== null ? units.get(r.unitId) : undefined;
     const label = query.scope === 'category' ? r.category : null;
     return {
-      rank: null, scope: query.scope, group: label ?? String(r.unitId), unitId: r.unitId, unitCode: unit?.code ?? null,
-      name: label ?? unit?.shortName ?? unit?.name ?? String(r.unitId), category: label, periodStart: r.periodStart!, periodEnd: r.periodEnd!,
-      score: r.score, metrics: JSON.parse(r.metrics) as Record<string, number | null>,
+      rank: null,
+      scope: query.scope,
+      group: label ?? String(r.unitId),
+      unitId: r.unitId,
+      unitCode: unit?.code ?? null,
+      name: label ?? unit?.shortName ?? unit?.name ?? String(r.unitId),
+      category: label,
+      periodStart: r.periodStart!,
+      periodEnd: r.periodEnd!,
+      score: r.score,
+      metrics: JSON.parse(r.metrics) as Record<string, number | null>,
     };
   });
   ranked.sort((a, b) => (b.score ?? -Infinity) - (a.score ?? -Infinity) || a.group.localeCompare(b.group, 'en', { numeric: true }));

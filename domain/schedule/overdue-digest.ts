@@ -45,11 +45,23 @@ interface OverdueCase {
 }
 
 /** What it reads of a unit: the name it is called by and where its reminders go. */
-interface DigestUnit { id: number; code: string; name: string; shortName: string | null; contactPhone: string | null }
+interface DigestUnit {
+  id: number;
+  code: string;
+  name: string;
+  shortName: string | null;
+  contactPhone: string | null;
+}
 
 const UNIT_COLUMNS = ['id', 'code', 'name', 'shortName', 'contactPhone'] as const;
 
-const STAGE_OF: Partial<Record<CaseStatus, string>> = { accepted: 'dispatch', dispatched: 'handle', handling: 'handle', returned: 'dispatch', verifying: 'verify' };
+const STAGE_OF: Partial<Record<CaseStatus, string>> = {
+  accepted: 'dispatch',
+  dispatched: 'handle',
+  handling: 'handle',
+  returned: 'dispatch',
+  verifying: 'verify',
+};
 
 /** How late a case is: from its running stage's due time; a red light without a passed due time counts as 0. */
 const lateMs = (c: OverdueCase, now: Date): number => (c.dueAt && c.dueAt.getTime() <= now.getTime() ? now.getTime() - c.dueAt.getTime() : 0);
@@ -77,14 +89,26 @@ function addressOf(unit: DigestUnit): { channel: string; recipient: string } {
 export async function dailyOverdueDigest(now: Date, options: { openIncidents?: () => Promise<number> } = {}): Promise<DigestRun> {
   const date = localDay(now);
   const openIncidents = options.openIncidents ? await options.openIncidents() : null;
-  const overdue = (await appSql().selectFrom('cases').select(['id', 'caseNo', 'status', 'unitId', 'dueAt', 'warningLight', 'escalationLevel'])
+  const overdue = (await appSql()
+    .selectFrom('cases')
+    .select(['id', 'caseNo', 'status', 'unitId', 'dueAt', 'warningLight', 'escalationLevel'])
     .where('status', 'in', [...OPEN_STATUSES])
     .where('unitId', 'is not', null)
     .where((eb) => eb.or([eb('dueAt', '<=', now), eb('warningLight', '=', 'red')]))
-    .orderBy('id', 'asc').execute()) as OverdueCase[];
+    .orderBy('id', 'asc')
+    .execute()) as OverdueCase[];
   const byUnit = new Map<number, OverdueCase[]>();
   for (const c of overdue) byUnit.set(c.unitId!, [...(byUnit.get(c.unitId!) ?? []), c]);
-  const units = new Map((byUnit.size ? await appSql().selectFrom('units').select(UNIT_COLUMNS).where('id', 'in', [...byUnit.keys()]).execute() : []).map((u) => [u.id, u]));
+  const units = new Map(
+    (byUnit.size
+      ? await appSql()
+          .selectFrom('units')
+          .select(UNIT_COLUMNS)
+          .where('id', 'in', [...byUnit.keys()])
+          .execute()
+      : []
+    ).map((u) => [u.id, u]),
+  );
 
   const digests: UnitDigest[] = [];
   for (const [unitId, cases] of byUnit) {
@@ -95,14 +119,24 @@ export async function dailyOverdueDigest(now: Date, options: { openIncidents?: (
     const red = cases.filter((c) => c.warningLight === 'red').length;
     const escalated = cases.filter((c) => c.escalationLevel > 0).length;
     const worst = cases.slice(0, WORST_SHOWN);
-    const lines = worst.map((c) => `${c.caseNo}（${stageName(STAGE_OF[c.status] ?? c.status)}，${lateMs(c, now) > 0 ? `超期${lateness(lateMs(c, now))}` : '红灯'}${c.escalationLevel >= 2 ? '，挂牌督办' : c.escalationLevel === 1 ? '，督办' : ''}）`);
+    const lines = worst.map(
+      (c) =>
+        `${c.caseNo}（${stageName(STAGE_OF[c.status] ?? c.status)}，${lateMs(c, now) > 0 ? `超期${lateness(lateMs(c, now))}` : '红灯'}${c.escalationLevel >= 2 ? '，挂牌督办' : c.escalationLevel === 1 ? '，督办' : ''}）`,
+    );
     const dedupKey = `digest:${unit.code}:${date}`;
-    const { created } = await enqueueNotification({
-      dedupKey, kind: 'overdue-digest', ...addressOf(unit), caseId: null,
-      subject: `超期案卷日报 ${date}`,
-      body: `【超期日报】${unitName}：截至${localMinute(now)}，超期未办结案卷${cases.length}件（红灯${red}件，督办${escalated}件）。` +
-        `最需处理：${lines.join('；')}${cases.length > worst.length ? ` 等${cases.length}件` : ''}。请抓紧办理。`,
-    }, { now });
+    const { created } = await enqueueNotification(
+      {
+        dedupKey,
+        kind: 'overdue-digest',
+        ...addressOf(unit),
+        caseId: null,
+        subject: `超期案卷日报 ${date}`,
+        body:
+          `【超期日报】${unitName}：截至${localMinute(now)}，超期未办结案卷${cases.length}件（红灯${red}件，督办${escalated}件）。` +
+          `最需处理：${lines.join('；')}${cases.length > worst.length ? ` 等${cases.length}件` : ''}。请抓紧办理。`,
+      },
+      { now },
+    );
     digests.push({ unitCode: unit.code, unitName, overdue: cases.length, red, escalated, worst: worst.map((c) => c.caseNo), dedupKey, queued: created });
   }
   digests.sort((a, b) => b.overdue - a.overdue || a.unitCode.localeCompare(b.unitCode));
@@ -113,16 +147,31 @@ export async function dailyOverdueDigest(now: Date, options: { openIncidents?: (
   if (digests.length || incidentsLine) {
     const total = digests.reduce((s, d) => s + d.overdue, 0);
     const red = digests.reduce((s, d) => s + d.red, 0);
-    const body = (digests.length
-      ? `【超期日报汇总】${date}：${digests.length}个单位共有超期未办结案卷${total}件（红灯${red}件）。` +
-        digests.map((d) => `${d.unitName}${d.overdue}件${d.worst[0] ? `（最久 ${d.worst[0]}）` : ''}`).join('；') + '。'
-      : `【超期日报汇总】${date}：无超期未办结案卷。`) + incidentsLine;
-    const centres = await appSql().selectFrom('units').select(UNIT_COLUMNS).where('kind', '=', 'centre').where('active', '=', true).orderBy('id', 'asc').execute();
+    const body =
+      (digests.length
+        ? `【超期日报汇总】${date}：${digests.length}个单位共有超期未办结案卷${total}件（红灯${red}件）。` +
+          digests.map((d) => `${d.unitName}${d.overdue}件${d.worst[0] ? `（最久 ${d.worst[0]}）` : ''}`).join('；') +
+          '。'
+        : `【超期日报汇总】${date}：无超期未办结案卷。`) + incidentsLine;
+    const centres = await appSql()
+      .selectFrom('units')
+      .select(UNIT_COLUMNS)
+      .where('kind', '=', 'centre')
+      .where('active', '=', true)
+      .orderBy('id', 'asc')
+      .execute();
     for (const centre of centres) {
-      const { created } = await enqueueNotification({
-        dedupKey: `digest-summary:${centre.code}:${date}`, kind: 'overdue-summary', ...addressOf(centre), caseId: null,
-        subject: `超期案卷日报汇总 ${date}`, body,
-      }, { now });
+      const { created } = await enqueueNotification(
+        {
+          dedupKey: `digest-summary:${centre.code}:${date}`,
+          kind: 'overdue-summary',
+          ...addressOf(centre),
+          caseId: null,
+          subject: `超期案卷日报汇总 ${date}`,
+          body,
+        },
+        { now },
+      );
       if (created) summaries++;
     }
   }

@@ -54,7 +54,13 @@ export function startScheduledWork(options: ScheduledWorkOptions): () => Promise
   const jobs: Partial<Record<ScheduleName, () => Promise<Record<string, unknown>>>> = {
     overdueDigest: async () => {
       const run = await dailyOverdueDigest(now(), options.openIncidents ? { openIncidents: options.openIncidents } : {});
-      return { date: run.date, units: run.units.length, queued: run.units.filter((u) => u.queued).length, summaries: run.summaries, openIncidents: run.openIncidents };
+      return {
+        date: run.date,
+        units: run.units.length,
+        queued: run.units.filter((u) => u.queued).length,
+        summaries: run.summaries,
+        openIncidents: run.openIncidents,
+      };
     },
     monthlyEvaluation: async () => {
       const run = await monthlyEvaluation(now(), options.weights ? { weights: options.weights } : {});
@@ -63,21 +69,27 @@ export function startScheduledWork(options: ScheduledWorkOptions): () => Promise
     auditVerify: () => scheduledAuditVerification(log, 'checkpoint'),
     auditVerifyFull: () => scheduledAuditVerification(log, 'start'),
     classifyRetrain: async () => ({ ...(await retrainIfNewDecisions()) }),
-    ...(history ? {
-      historyPrune: async () => ({ ...(await pruneEngineHistory(history.engine, { now: now(), retentionDays: history.retentionDays })) }),
-    } : {}),
+    ...(history
+      ? {
+          historyPrune: async () => ({ ...(await pruneEngineHistory(history.engine, { now: now(), retentionDays: history.retentionDays })) }),
+        }
+      : {}),
   };
   const scheduled = (Object.keys(SCHEDULES) as ScheduleName[]).filter((name) => jobs[name]);
   const tasks = scheduled.map((name) => {
     const { cron: expression, timezone } = SCHEDULES[name];
     const job = jobs[name]!;
-    return cron.schedule(expression, async () => {
-      try {
-        log.info({ job: name, ...(await job()) }, 'scheduled job done');
-      } catch (err) {
-        log.error({ job: name, err }, 'scheduled job failed');
-      }
-    }, { timezone, name: `ywtg-${name}`, noOverlap: true });
+    return cron.schedule(
+      expression,
+      async () => {
+        try {
+          log.info({ job: name, ...(await job()) }, 'scheduled job done');
+        } catch (err) {
+          log.error({ job: name, err }, 'scheduled job failed');
+        }
+      },
+      { timezone, name: `ywtg-${name}`, noOverlap: true },
+    );
   });
   log.info({ schedules: Object.fromEntries(scheduled.map((name) => [name, SCHEDULES[name]])) }, 'scheduled work started');
   return async () => {

@@ -13,7 +13,9 @@ export function keptTableCopy<T>(tables: ReadonlyArray<keyof Tables>, keepMs: nu
   let copy: Promise<T> | null = null;
   let readAt = 0;
   let readFrom: unknown = null;
-  onTableWrites(tables, () => { copy = null; });
+  onTableWrites(tables, () => {
+    copy = null;
+  });
   return () => {
     const db = appSql();
     if (db !== readFrom || Date.now() - readAt > keepMs) copy = null;
@@ -22,7 +24,9 @@ export function keptTableCopy<T>(tables: ReadonlyArray<keyof Tables>, keepMs: nu
       readAt = Date.now();
       const reading = read();
       copy = reading;
-      reading.catch(() => { if (copy === reading) copy = null; });
+      reading.catch(() => {
+        if (copy === reading) copy = null;
+      });
     }
     return copy;
   };

@@ -13,7 +13,12 @@ export function olderThanKey<DB, TB extends keyof DB>(eb: ExpressionBuilder<DB, 
 }
 
 /** Rows at or before `key` in newest-first order: the window up to and including it. */
-export function notOlderThanKey<DB, TB extends keyof DB>(eb: ExpressionBuilder<DB, TB>, key: TimeKey, column = 'createdAt', idColumn = 'id'): Expression<SqlBool> {
+export function notOlderThanKey<DB, TB extends keyof DB>(
+  eb: ExpressionBuilder<DB, TB>,
+  key: TimeKey,
+  column = 'createdAt',
+  idColumn = 'id',
+): Expression<SqlBool> {
   const on = eb as unknown as ExpressionBuilder<Record<string, Record<string, unknown>>, string>;
   return on.and([on(column, '>=', key.at), on.or([on(column, '>', key.at), on(idColumn, '>=', key.id)])]);
 }

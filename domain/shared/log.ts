@@ -15,6 +15,8 @@ export const silentLog: Log = { debug() {}, info() {}, warn() {}, error() {} };
 /** A logger that keeps its lines in memory, for tests. */
 export function memoryLog(): Log & { lines: Array<{ level: string; msg?: string | undefined; obj: Record<string, unknown> }> } {
   const lines: Array<{ level: string; msg?: string | undefined; obj: Record<string, unknown> }> = [];
-  const at = (level: string) => (obj: Record<string, unknown>, msg?: string) => { lines.push({ level, msg, obj }); };
+  const at = (level: string) => (obj: Record<string, unknown>, msg?: string) => {
+    lines.push({ level, msg, obj });
+  };
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }

@@ -19,7 +19,8 @@ const ID_CARD = /(?<![\dA-Za-z])(\d{3})\d{11}(\d{3}[\dXx])(?![\dA-Za-z])|(?<![\d
 export function maskPersonalNumbers(text: string): string {
   return halfWidth(text)
     .replace(ID_CARD, (_m, a18: string | undefined, z18: string | undefined, a15: string | undefined, z15: string | undefined) =>
-      a18 !== undefined ? `${a18}${'*'.repeat(11)}${z18}` : `${a15}${'*'.repeat(8)}${z15}`)
+      a18 !== undefined ? `${a18}${'*'.repeat(11)}${z18}` : `${a15}${'*'.repeat(8)}${z15}`,
+    )
     .replace(MOBILE, (_m, prefix: string | undefined, head: string, _middle: string, tail: string) => `${prefix ?? ''}${head}****${tail}`)
     .replace(LANDLINE, (_m, area: string, _middle: string, tail: string) => `${area}-****${tail}`);
 }

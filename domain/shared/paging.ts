@@ -22,7 +22,9 @@ export interface TotalCount {
 export function checkOffset(offset: number, limit: number): void {
   if (offset + limit > MAX_OFFSET) {
     throw new DomainError('INVALID_ARGUMENT', `offset paging stops at ${MAX_OFFSET} rows`, {
-      apiCode: 'page_too_deep', status: 400, errors: [{ path: '/page', message: `offset + page size may be at most ${MAX_OFFSET}; follow \`next\` with \`after\` instead` }],
+      apiCode: 'page_too_deep',
+      status: 400,
+      errors: [{ path: '/page', message: `offset + page size may be at most ${MAX_OFFSET}; follow \`next\` with \`after\` instead` }],
     });
   }
 }
@@ -50,14 +52,17 @@ export function olderThan(key: TimeKey, column = 'createdAt', idColumn = 'id'): 
 export const through = (index: string) => ({ indexHints: [{ type: IndexHints.FORCE, values: [index] }] });
 
 /** Newest first, ties by id: the order every history list pages in. */
-export const NEWEST_FIRST: Array<[string, 'DESC']> = [['createdAt', 'DESC'], ['id', 'DESC']];
+export const NEWEST_FIRST: Array<[string, 'DESC']> = [
+  ['createdAt', 'DESC'],
+  ['id', 'DESC'],
+];
 
 /** -1 when `a` comes first in newest-first order, 1 when after, 0 for the same row. */
 export function compareNewestFirst(a: TimeKey, b: TimeKey): number {
   const dt = b.at.getTime() - a.at.getTime();
   if (dt !== 0) return Math.sign(dt);
   if (a.id === b.id) return 0;
-  return a.id.length !== b.id.length ? (b.id.length > a.id.length ? 1 : -1) : (b.id > a.id ? 1 : -1);
+  return a.id.length !== b.id.length ? (b.id.length > a.id.length ? 1 : -1) : b.id > a.id ? 1 : -1;
 }
 
 /** AND of the conditions that apply. */

@@ -42,7 +42,11 @@ export async function prepareAdHocSubProcess(run: Run, el: ElementRow, node: Flo
     await setLocal(run, el.key, el.instanceKey, 'adHocSubProcessElements', spec.elements);
     if (spec.outputCollection) await setLocal(run, el.key, el.instanceKey, spec.outputCollection, []);
     await openSubscriptions();
-    await activateInner(run, el, ids.map((elementId) => ({ elementId })));
+    await activateInner(
+      run,
+      el,
+      ids.map((elementId) => ({ elementId })),
+    );
     if (createJob) await createJob();
   };
 }
@@ -52,10 +56,17 @@ async function activeElements(run: Run, el: ElementRow, node: FlowNode, context:
   const spec = node.adHoc!;
   const value = await evaluate(run, el, spec.activeElementsCollection!, `active elements collection of ${node.id}`, context);
   if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
-    throw new Incident('EXTRACT_VALUE_ERROR', `Failed to activate ad-hoc elements. ${expectedTypeFailure(spec.activeElementsCollection!.text, 'ARRAY', value, [])}`);
+    throw new Incident(
+      'EXTRACT_VALUE_ERROR',
+      `Failed to activate ad-hoc elements. ${expectedTypeFailure(spec.activeElementsCollection!.text, 'ARRAY', value, [])}`,
+    );
   }
   const unknown = unknownElements(node, value as string[]);
-  if (unknown.length) throw new Incident('EXTRACT_VALUE_ERROR', `Failed to activate ad-hoc elements. No elements found in ad-hoc sub-process ${node.id} with ids: ${unknown.map((u) => `'${u}'`).join(', ')}`);
+  if (unknown.length)
+    throw new Incident(
+      'EXTRACT_VALUE_ERROR',
+      `Failed to activate ad-hoc elements. No elements found in ad-hoc sub-process ${node.id} with ids: ${unknown.map((u) => `'${u}'`).join(', ')}`,
+    );
   return value as string[];
 }
 
@@ -99,7 +110,8 @@ export async function prepareAdHocPathEnd(run: Run, el: ElementRow, adHocNode: F
     fulfilled = r.value === true;
   }
   // a job worker decides after every path: its open job is replaced by a new one (one job at a time, as Zeebe does)
-  const nextJob = adHocNode.job && !scope.data.adHoc?.fulfilled ? await prepareJobRow(run, scope, adHocNode.job, adHocNode.id, await visible(run, scope.key)) : null;
+  const nextJob =
+    adHocNode.job && !scope.data.adHoc?.fulfilled ? await prepareJobRow(run, scope, adHocNode.job, adHocNode.id, await visible(run, scope.key)) : null;
   return async () => {
     if (collection) await setLocal(run, scope.key, scope.instanceKey, spec.outputCollection!, collection);
     if (adHocNode.job) {
@@ -150,7 +162,12 @@ export async function activateAdHocElements(run: Run, el: ElementRow, node: Flow
 }
 
 function checkActivation(node: FlowNode, elements: ActivateElement[]): void {
-  if (!Array.isArray(elements) || elements.some((e) => !e || typeof e.elementId !== 'string')) throw new EngineError('INVALID_ARGUMENT', 'elements must be a list of { elementId, variables? }');
-  const unknown = unknownElements(node, elements.map((e) => e.elementId));
-  if (unknown.length) throw new EngineError('INVALID_ARGUMENT', `ad-hoc sub-process ${node.id} has no activatable elements ${unknown.map((u) => `'${u}'`).join(', ')}`);
+  if (!Array.isArray(elements) || elements.some((e) => !e || typeof e.elementId !== 'string'))
+    throw new EngineError('INVALID_ARGUMENT', 'elements must be a list of { elementId, variables? }');
+  const unknown = unknownElements(
+    node,
+    elements.map((e) => e.elementId),
+  );
+  if (unknown.length)
+    throw new EngineError('INVALID_ARGUMENT', `ad-hoc sub-process ${node.id} has no activatable elements ${unknown.map((u) => `'${u}'`).join(', ')}`);
 }

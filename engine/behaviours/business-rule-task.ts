@@ -30,9 +30,16 @@ export async function prepareBusinessRuleTask(run: Run, el: ElementRow, node: Fl
   }
   return async () => {
     await run.history(el, 'DECISION_EVALUATED', {
-      decisionKey: decision.decisionKey, decisionId: decision.decisionId, decisionVersion: decision.version, versionTag: decision.versionTag,
-      drgKey: decision.drgKey, drgId: decision.drgId, bindingType: spec.bindingType, resultVariable: spec.resultVariable,
-      result: result.result, evaluatedDecisions: result.evaluatedDecisions,
+      decisionKey: decision.decisionKey,
+      decisionId: decision.decisionId,
+      decisionVersion: decision.version,
+      versionTag: decision.versionTag,
+      drgKey: decision.drgKey,
+      drgId: decision.drgId,
+      bindingType: spec.bindingType,
+      resultVariable: spec.resultVariable,
+      result: result.result,
+      evaluatedDecisions: result.evaluatedDecisions,
     });
     await applyResultVariables(run, el, node, { [spec.resultVariable]: result.result });
     run.enqueue('complete', el.key);
@@ -47,7 +54,10 @@ async function boundDecision(run: Run, el: ElementRow, node: FlowNode, decisionI
   if (spec.bindingType === 'versionTag') {
     const found = decisions.withVersionTag(decisionId, spec.versionTag ?? '');
     if (!found) {
-      throw new Incident('CALLED_DECISION_ERROR', `Expected to evaluate decision with id '${decisionId}' and version tag '${spec.versionTag}', but no such decision found. To resolve this incident, deploy a decision with the given id and version tag.`);
+      throw new Incident(
+        'CALLED_DECISION_ERROR',
+        `Expected to evaluate decision with id '${decisionId}' and version tag '${spec.versionTag}', but no such decision found. To resolve this incident, deploy a decision with the given id and version tag.`,
+      );
     }
     return found;
   }
@@ -55,7 +65,10 @@ async function boundDecision(run: Run, el: ElementRow, node: FlowNode, decisionI
     const key = (await run.definitionOf(el)).decisionKeys?.[decisionId];
     const found = key ? decisions.get(key) : undefined;
     if (!found) {
-      throw new Incident('CALLED_DECISION_ERROR', `${expected} with binding type 'deployment', but no such decision found in the deployment which contained the current process. To resolve this incident, deploy the process together with the intended decision and start a new instance.`);
+      throw new Incident(
+        'CALLED_DECISION_ERROR',
+        `${expected} with binding type 'deployment', but no such decision found in the deployment which contained the current process. To resolve this incident, deploy the process together with the intended decision and start a new instance.`,
+      );
     }
     return found;
   }

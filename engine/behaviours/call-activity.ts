@@ -24,11 +24,15 @@ export async function prepareCallActivity(run: Run, el: ElementRow, node: FlowNo
   const depth = ((await run.element(el.instanceKey))?.data.depth ?? 0) + 1;
   const max = run.ctx.maxProcessDepth;
   if (depth > max) {
-    throw new Incident('CALLED_ELEMENT_ERROR', `The call activity has reached the maximum depth of ${max}. This is likely due to a recursive call. Cancel the root process instance if this was unintentional. Otherwise, consider increasing the maximum depth, or use process instance modification to adjust the process instance.`);
+    throw new Incident(
+      'CALLED_ELEMENT_ERROR',
+      `The call activity has reached the maximum depth of ${max}. This is likely due to a recursive call. Cancel the root process instance if this was unintentional. Otherwise, consider increasing the maximum depth, or use process instance modification to adjust the process instance.`,
+    );
   }
   const processId = await evaluateString(run, el, node.call!.processId, `called process of ${node.id}`, context);
   const def = await calledVersion(run, el, node.call!, processId);
-  if (!def.model.noneStart) throw new Incident('CALLED_ELEMENT_ERROR', `Expected process with BPMN process id '${processId}' to have a none start event, but not found.`);
+  if (!def.model.noneStart)
+    throw new Incident('CALLED_ELEMENT_ERROR', `Expected process with BPMN process id '${processId}' to have a none start event, but not found.`);
   return async () => {
     const vars = node.call!.propagateAllParentVariables ? await visible(run, el.key) : await localVariables(run, el.key);
     const child = await createInstance(run, def, vars, null, { parent_instance_key: el.instanceKey, parent_element_key: el.key }, undefined, depth);
@@ -41,12 +45,18 @@ async function calledVersion(run: Run, el: ElementRow, call: CallSpec, processId
   if (call.bindingType === 'versionTag') {
     const found = run.ctx.withVersionTag(processId, call.versionTag ?? '');
     if (found) return found;
-    throw new Incident('CALLED_ELEMENT_ERROR', `Expected to call process with BPMN process id '${processId}' and version tag '${call.versionTag}', but no such process found. To resolve this incident, deploy a process with the given process id and version tag.`);
+    throw new Incident(
+      'CALLED_ELEMENT_ERROR',
+      `Expected to call process with BPMN process id '${processId}' and version tag '${call.versionTag}', but no such process found. To resolve this incident, deploy a process with the given process id and version tag.`,
+    );
   }
   if (call.bindingType === 'deployment') {
     const key = (await run.definitionOf(el)).processKeys?.[processId];
     if (key) return run.ctx.definition(key);
-    throw new Incident('CALLED_ELEMENT_ERROR', `Expected to call process with BPMN process id '${processId}' with binding type 'deployment', but no such process found in the deployment which contained the current process. To resolve this incident, migrate the process instance to a process definition that is deployed together with the intended process definition to call.`);
+    throw new Incident(
+      'CALLED_ELEMENT_ERROR',
+      `Expected to call process with BPMN process id '${processId}' with binding type 'deployment', but no such process found in the deployment which contained the current process. To resolve this incident, migrate the process instance to a process definition that is deployed together with the intended process definition to call.`,
+    );
   }
   const latest = run.ctx.latest(processId);
   if (latest) return latest;

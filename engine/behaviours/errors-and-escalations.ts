@@ -12,7 +12,12 @@ import { trigger } from '../runtime/triggers.js';
 
 /** True when something caught the error; the caller raises UNHANDLED_ERROR_EVENT otherwise. */
 export async function throwError(run: Run, from: ElementRow, code: string, message: string, vars: Vars, jobKey: string | null = null): Promise<boolean> {
-  const found = await findCatch(run, from, (e) => e?.kind === 'error' && (e.errorCode === null || e.errorCode === code), (e) => e?.kind === 'error' && e.errorCode === code);
+  const found = await findCatch(
+    run,
+    from,
+    (e) => e?.kind === 'error' && (e.errorCode === null || e.errorCode === code),
+    (e) => e?.kind === 'error' && e.errorCode === code,
+  );
   await run.history(from, 'ERROR_THROWN', { errorCode: code, errorMessage: message, jobKey, caughtBy: found?.eventId ?? null });
   if (!found) return false;
   await trigger(run, found.owner.key, found.eventId, { ...vars });
@@ -21,7 +26,12 @@ export async function throwError(run: Run, from: ElementRow, code: string, messa
 
 /** An uncaught escalation is no incident (Zeebe): the flow goes on. */
 export async function throwEscalation(run: Run, from: ElementRow, code: string): Promise<boolean> {
-  const found = await findCatch(run, from, (e) => e?.kind === 'escalation' && (e.escalationCode === null || e.escalationCode === code), (e) => e?.kind === 'escalation' && e.escalationCode === code);
+  const found = await findCatch(
+    run,
+    from,
+    (e) => e?.kind === 'escalation' && (e.escalationCode === null || e.escalationCode === code),
+    (e) => e?.kind === 'escalation' && e.escalationCode === code,
+  );
   await run.history(from, 'ESCALATION_THROWN', { escalationCode: code, caughtBy: found?.eventId ?? null });
   if (!found) return false;
   await trigger(run, found.owner.key, found.eventId, {});

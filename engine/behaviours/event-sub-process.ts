@@ -23,7 +23,7 @@ import { visible } from '../runtime/variables.js';
 export async function planEventSubProcessSubscriptions(run: Run, scope: ElementRow, node: FlowNode, context?: Vars): Promise<Prepared> {
   if (!node.eventSubProcesses.length) return async () => undefined;
   const model = (await run.definitionOf(scope)).model;
-  const ctx = context ?? await visible(run, scope.key);
+  const ctx = context ?? (await visible(run, scope.key));
   const opens: Array<() => Promise<void>> = [];
   for (const espId of node.eventSubProcesses) {
     const start = model.nodes[model.nodes[espId]!.startEvents[0]!]!;

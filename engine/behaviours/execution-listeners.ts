@@ -23,7 +23,10 @@ export async function nextExecutionListener(run: Run, el: ElementRow, node: Flow
   if (index >= specs.length) return null;
   let create: () => Promise<string>;
   try {
-    create = await prepareJobRow(run, el, specs[index]!, `${event} execution listener of ${node.id}`, context, { kind: 'EXECUTION_LISTENER', listenerEventType: event.toUpperCase() });
+    create = await prepareJobRow(run, el, specs[index]!, `${event} execution listener of ${node.id}`, context, {
+      kind: 'EXECUTION_LISTENER',
+      listenerEventType: event.toUpperCase(),
+    });
   } catch (err) {
     // an expression failure runs every listener of the event again once resolved (docs, *Incident recovery*)
     delete el.data.listener;
@@ -42,7 +45,13 @@ export async function nextExecutionListener(run: Run, el: ElementRow, node: Flow
 export async function executionListenerCompleted(run: Run, el: ElementRow, job: JobRow, vars: Vars): Promise<void> {
   const state = el.data.listener!;
   await deleteJob(run.db, job.job_key);
-  await run.history(el, 'JOB_COMPLETED', { jobKey: job.job_key, worker: job.worker, variables: vars, kind: 'EXECUTION_LISTENER', listenerEventType: state.event.toUpperCase() });
+  await run.history(el, 'JOB_COMPLETED', {
+    jobKey: job.job_key,
+    worker: job.worker,
+    variables: vars,
+    kind: 'EXECUTION_LISTENER',
+    listenerEventType: state.event.toUpperCase(),
+  });
   if (Object.keys(vars).length) {
     if (state.event === 'start' || !el.scopeKey) await setLocals(run, el, vars);
     else await propagate(run, el.scopeKey, vars);

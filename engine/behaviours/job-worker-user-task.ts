@@ -25,7 +25,10 @@ export async function prepareJobWorkerUserTask(run: Run, el: ElementRow, node: F
   if (formId) {
     const form = await latestForm(run.db, formId);
     if (!form) {
-      throw new Incident('FORM_NOT_FOUND', `Expected to find a form with id '${formId}', but no form with this id is found, at least a form with this id should be available. To resolve the incident, deploy a form with the same id`);
+      throw new Incident(
+        'FORM_NOT_FOUND',
+        `Expected to find a form with id '${formId}', but no form with this id is found, at least a form with this id should be available. To resolve the incident, deploy a form with the same id`,
+      );
     }
     headers['io.camunda.zeebe:formKey'] = form.form_key;
   }

@@ -25,7 +25,14 @@ export async function activateMultiInstanceBody(run: Run, body: ElementRow, node
   body.data.mi = { items, next: 0, completed: 0, terminated: 0, active: 0 };
   await run.saveElement(body);
   await run.history(body, 'ELEMENT_ACTIVATED', { items: items.length });
-  if (mi.outputCollection) await setLocal(run, body.key, body.instanceKey, mi.outputCollection, items.map(() => null));
+  if (mi.outputCollection)
+    await setLocal(
+      run,
+      body.key,
+      body.instanceKey,
+      mi.outputCollection,
+      items.map(() => null),
+    );
   for (const b of boundaries) await b();
   if (!items.length) {
     run.enqueue('complete', body.key);
@@ -45,7 +52,8 @@ async function startInner(run: Run, body: ElementRow, node: FlowNode): Promise<v
   if (node.multiInstance!.inputElement) await setLocal(run, inner.key, inner.instanceKey, node.multiInstance!.inputElement, state.items[index] ?? null, false);
   // Zeebe creates the output element's variable locally in each inner instance, so results never mix
   const out = node.multiInstance!.outputElement?.text.trim();
-  if (out && /^[A-Za-z_][A-Za-z0-9_]*$/.test(out) && out !== node.multiInstance!.inputElement) await setLocal(run, inner.key, inner.instanceKey, out, null, false);
+  if (out && /^[A-Za-z_][A-Za-z0-9_]*$/.test(out) && out !== node.multiInstance!.inputElement)
+    await setLocal(run, inner.key, inner.instanceKey, out, null, false);
   run.enqueue('activate', inner.key);
 }
 
@@ -77,7 +85,13 @@ export async function propagateOutputCollection(run: Run, body: ElementRow, node
 }
 
 /** An inner instance finished: collect its output, check the completion condition, go on or finish. */
-export async function innerInstanceCompleted(run: Run, body: ElementRow, node: FlowNode, outputValue: { value: unknown } | null, loopCounter: number): Promise<void> {
+export async function innerInstanceCompleted(
+  run: Run,
+  body: ElementRow,
+  node: FlowNode,
+  outputValue: { value: unknown } | null,
+  loopCounter: number,
+): Promise<void> {
   const mi = node.multiInstance!;
   const state = body.data.mi!;
   state.active--;
@@ -91,8 +105,10 @@ export async function innerInstanceCompleted(run: Run, body: ElementRow, node: F
   if (!done && mi.completionCondition) {
     const context = {
       ...(await visible(run, body.key)),
-      numberOfInstances: state.items.length, numberOfActiveInstances: state.active,
-      numberOfCompletedInstances: state.completed, numberOfTerminatedInstances: state.terminated,
+      numberOfInstances: state.items.length,
+      numberOfActiveInstances: state.active,
+      numberOfCompletedInstances: state.completed,
+      numberOfTerminatedInstances: state.terminated,
     };
     const r = evaluateCondition(mi.completionCondition.text, context);
     if (!r.ok) throw new Incident('EXTRACT_VALUE_ERROR', `completion condition of ${node.id}: ${r.message}`);

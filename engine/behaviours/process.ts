@@ -17,12 +17,27 @@ import { startFromBufferedMessage } from './start-events.js';
  */
 
 /** `depth`: how many call activities above this instance (a called instance's; 0 for a root instance). */
-export async function createInstance(run: Run, def: Definition, vars: Vars, startId: string | null, extra: Partial<InstanceRow> = {}, triggerVars?: Vars, depth = 0): Promise<string> {
+export async function createInstance(
+  run: Run,
+  def: Definition,
+  vars: Vars,
+  startId: string | null,
+  extra: Partial<InstanceRow> = {},
+  triggerVars?: Vars,
+  depth = 0,
+): Promise<string> {
   const key = run.nextKey();
   const row: InstanceRow = {
-    instance_key: key, def_key: def.defKey, process_id: def.processId, version: def.version, state: 'ACTIVE',
-    parent_instance_key: extra.parent_instance_key ?? null, parent_element_key: extra.parent_element_key ?? null,
-    start_correlation_key: extra.start_correlation_key ?? null, started_at: run.now, ended_at: null,
+    instance_key: key,
+    def_key: def.defKey,
+    process_id: def.processId,
+    version: def.version,
+    state: 'ACTIVE',
+    parent_instance_key: extra.parent_instance_key ?? null,
+    parent_element_key: extra.parent_element_key ?? null,
+    start_correlation_key: extra.start_correlation_key ?? null,
+    started_at: run.now,
+    ended_at: null,
   };
   await instances.insertInstance(run.db, row);
   run.rememberInstance(row);
@@ -65,8 +80,15 @@ export async function continueProcessStart(run: Run, root: ElementRow, processNo
   await startProcess(run, root, processNode, startId, triggerVariables, openSubscriptions);
 }
 
-async function startProcess(run: Run, root: ElementRow, processNode: FlowNode, start: string, triggerVars: Vars | undefined, planned?: () => Promise<void>): Promise<void> {
-  const openSubscriptions = planned ?? await planEventSubProcessSubscriptions(run, root, processNode);
+async function startProcess(
+  run: Run,
+  root: ElementRow,
+  processNode: FlowNode,
+  start: string,
+  triggerVars: Vars | undefined,
+  planned?: () => Promise<void>,
+): Promise<void> {
+  const openSubscriptions = planned ?? (await planEventSubProcessSubscriptions(run, root, processNode));
   const inst = await run.instance(root.instanceKey);
   await run.history(root, 'ELEMENT_ACTIVATED', { version: inst.version, parentInstanceKey: inst.parent_instance_key });
   await openSubscriptions();

@@ -21,17 +21,33 @@ export async function prepareJob(run: Run, el: ElementRow, node: FlowNode, conte
  * Evaluates a job's type and retries (a failure is an incident before anything is written) and returns the
  * write that creates it, giving its key. Also the jobs of execution and task listeners (`listener` in the history).
  */
-export async function prepareJobRow(run: Run, el: ElementRow, spec: Pick<JobSpec, 'type' | 'retries' | 'headers'>, of: string, context: Vars, listener?: Record<string, string>): Promise<() => Promise<string>> {
+export async function prepareJobRow(
+  run: Run,
+  el: ElementRow,
+  spec: Pick<JobSpec, 'type' | 'retries' | 'headers'>,
+  of: string,
+  context: Vars,
+  listener?: Record<string, string>,
+): Promise<() => Promise<string>> {
   const type = await evaluateString(run, el, spec.type, `job type of ${of}`, context);
   const retriesRaw = await evaluate(run, el, spec.retries, `job retries of ${of}`, context);
   const retries = Number(retriesRaw);
-  if (!Number.isInteger(retries) || retries < 0) throw new Incident('EXTRACT_VALUE_ERROR', `job retries of ${of}: expected a whole number but got ${json(retriesRaw)}`);
+  if (!Number.isInteger(retries) || retries < 0)
+    throw new Incident('EXTRACT_VALUE_ERROR', `job retries of ${of}: expected a whole number but got ${json(retriesRaw)}`);
   return async () => {
     const inst = await run.instance(el.instanceKey);
     const key = run.nextKey();
     await insertJob(run.db, {
-      jobKey: key, type, instanceKey: el.instanceKey, elementKey: el.key, elementId: el.elementId, processId: inst.process_id,
-      defKey: inst.def_key, retries, headers: json(spec.headers), createdAt: run.now,
+      jobKey: key,
+      type,
+      instanceKey: el.instanceKey,
+      elementKey: el.key,
+      elementId: el.elementId,
+      processId: inst.process_id,
+      defKey: inst.def_key,
+      retries,
+      headers: json(spec.headers),
+      createdAt: run.now,
     });
     await run.history(el, 'JOB_CREATED', listener ? { jobKey: key, type, retries, ...listener } : { jobKey: key, type, retries });
     run.effects.jobTypes.add(type);

@@ -59,7 +59,14 @@ export function hasTaskListeners(node: FlowNode, event: TaskEvent): boolean {
 }
 
 /** Begins a transition that has listeners: true when it now waits for them (the caller does nothing more). */
-export async function startTaskTransition(run: Run, el: ElementRow, node: FlowNode, taskKey: string, event: TaskEvent, transition: Record<string, unknown>): Promise<boolean> {
+export async function startTaskTransition(
+  run: Run,
+  el: ElementRow,
+  node: FlowNode,
+  taskKey: string,
+  event: TaskEvent,
+  transition: Record<string, unknown>,
+): Promise<boolean> {
   if (!hasTaskListeners(node, event)) return false;
   if (event !== 'creating') await tasks.setTaskState(run.db, taskKey, WAITING[event]);
   el.data.listener = { event, index: 0, taskKey, transition, corrections: {} };
@@ -78,7 +85,10 @@ export async function runTaskListeners(run: Run, el: ElementRow): Promise<void> 
   if (state.index < specs.length) {
     let create: () => Promise<string>;
     try {
-      create = await prepareJobRow(run, el, specs[state.index]!, `${state.event} task listener of ${node.id}`, await visible(run, el.key), { kind: 'TASK_LISTENER', listenerEventType: state.event.toUpperCase() });
+      create = await prepareJobRow(run, el, specs[state.index]!, `${state.event} task listener of ${node.id}`, await visible(run, el.key), {
+        kind: 'TASK_LISTENER',
+        listenerEventType: state.event.toUpperCase(),
+      });
     } catch (err) {
       // an expression failure retries the whole transition once resolved (docs, *Incident recovery*)
       state.index = 0;
@@ -97,12 +107,18 @@ export async function runTaskListeners(run: Run, el: ElementRow): Promise<void> 
 /** A listener's job completed: denied, or its corrections kept and the next listener runs. */
 export async function taskListenerCompleted(run: Run, el: ElementRow, job: JobRow, vars: Vars, result: JobResultOfListener | undefined): Promise<void> {
   const state = el.data.listener!;
-  if (Object.keys(vars).length) throw new EngineError('INVALID_ARGUMENT', `job ${job.job_key} is a user task listener's job: it completes without variables (correct the task instead)`);
+  if (Object.keys(vars).length)
+    throw new EngineError('INVALID_ARGUMENT', `job ${job.job_key} is a user task listener's job: it completes without variables (correct the task instead)`);
   if (result?.denied && !DENIED[state.event]) throw new EngineError('INVALID_ARGUMENT', `the ${state.event} transition of a user task cannot be denied`);
   const corrections = checkCorrections(result?.corrections ?? {});
   await deleteJob(run.db, job.job_key);
   await run.history(el, 'JOB_COMPLETED', {
-    jobKey: job.job_key, worker: job.worker, kind: 'TASK_LISTENER', listenerEventType: state.event.toUpperCase(), denied: !!result?.denied, corrections,
+    jobKey: job.job_key,
+    worker: job.worker,
+    kind: 'TASK_LISTENER',
+    listenerEventType: state.event.toUpperCase(),
+    denied: !!result?.denied,
+    corrections,
   });
   if (result?.denied) {
     delete el.data.listener;
@@ -133,10 +149,23 @@ async function finishTransition(run: Run, el: ElementRow, node: FlowNode, state:
       if (direct) await tasks.setAssignee(run.db, key, direct);
       await tasks.setTaskState(run.db, key, 'CREATED');
       const row = (await tasks.selectUserTask(run.db, key))!;
-      await taskCreated(run, el, node, {
-        taskKey: key, assignee: row.assignee, candidateGroups: JSON.parse(row.candidate_groups) as string[], candidateUsers: JSON.parse(row.candidate_users) as string[],
-        dueDate: row.due_date, followUpDate: row.follow_up_date, formId: row.form_id, formKey: row.form_key, priority: Number(row.priority),
-      }, processAssignee);
+      await taskCreated(
+        run,
+        el,
+        node,
+        {
+          taskKey: key,
+          assignee: row.assignee,
+          candidateGroups: JSON.parse(row.candidate_groups) as string[],
+          candidateUsers: JSON.parse(row.candidate_users) as string[],
+          dueDate: row.due_date,
+          followUpDate: row.follow_up_date,
+          formId: row.form_id,
+          formKey: row.form_key,
+          priority: Number(row.priority),
+        },
+        processAssignee,
+      );
       if (direct) await taskAssigned(run, el, key, direct);
       return;
     }
@@ -169,13 +198,21 @@ async function finishTransition(run: Run, el: ElementRow, node: FlowNode, state:
 export async function listenerUserTask(run: Run, state: ListenerState): Promise<ListenerUserTask> {
   const row = (await tasks.selectUserTask(run.db, state.taskKey!))!;
   const stored = {
-    assignee: row.assignee, candidateGroups: JSON.parse(row.candidate_groups) as string[], candidateUsers: JSON.parse(row.candidate_users) as string[],
-    dueDate: row.due_date, followUpDate: row.follow_up_date, priority: Number(row.priority),
+    assignee: row.assignee,
+    candidateGroups: JSON.parse(row.candidate_groups) as string[],
+    candidateUsers: JSON.parse(row.candidate_users) as string[],
+    dueDate: row.due_date,
+    followUpDate: row.follow_up_date,
+    priority: Number(row.priority),
   };
   const t = state.transition ?? {};
-  const changed: Record<string, unknown> = state.event === 'assigning' ? { assignee: t['assignee'] } : state.event === 'updating' ? { ...(t['changes'] as object) } : {};
+  const changed: Record<string, unknown> =
+    state.event === 'assigning' ? { assignee: t['assignee'] } : state.event === 'updating' ? { ...(t['changes'] as object) } : {};
   const view = { ...stored, ...changed, ...(state.corrections ?? {}) } as typeof stored;
-  const changedAttributes = state.event === 'creating' ? [] : Object.keys(view).filter((k) => JSON.stringify(view[k as keyof typeof view]) !== JSON.stringify(stored[k as keyof typeof stored]));
+  const changedAttributes =
+    state.event === 'creating'
+      ? []
+      : Object.keys(view).filter((k) => JSON.stringify(view[k as keyof typeof view]) !== JSON.stringify(stored[k as keyof typeof stored]));
   return { userTaskKey: row.task_key, action: ACTION[state.event] ?? '', ...view, formKey: row.form_key, changedAttributes };
 }
 

@@ -26,9 +26,23 @@ export async function prepareUserTask(run: Run, el: ElementRow, node: FlowNode, 
     const key = run.nextKey();
     const listened = hasTaskListeners(node, 'creating') || (!!assignee && hasTaskListeners(node, 'assigning'));
     const task: NewUserTask = {
-      taskKey: key, instanceKey: el.instanceKey, elementKey: el.key, elementId: el.elementId, processId: inst.process_id, defKey: inst.def_key,
-      name: node.name, assignee: listened ? null : assignee || null, candidateGroups, candidateUsers, dueDate, followUpDate, formId: spec.formId,
-      formKey: spec.formKey, priority, createdAt: run.now, state: hasTaskListeners(node, 'creating') ? 'CREATING' : 'CREATED',
+      taskKey: key,
+      instanceKey: el.instanceKey,
+      elementKey: el.key,
+      elementId: el.elementId,
+      processId: inst.process_id,
+      defKey: inst.def_key,
+      name: node.name,
+      assignee: listened ? null : assignee || null,
+      candidateGroups,
+      candidateUsers,
+      dueDate,
+      followUpDate,
+      formId: spec.formId,
+      formKey: spec.formKey,
+      priority,
+      createdAt: run.now,
+      state: hasTaskListeners(node, 'creating') ? 'CREATING' : 'CREATED',
     };
     await insertUserTask(run.db, task);
     if (await startTaskTransition(run, el, node, key, 'creating', { assignee: assignee || null })) return;
@@ -51,7 +65,11 @@ export async function evaluateAssignment(run: Run, el: ElementRow, node: FlowNod
   const list = async (v: ValueSpec | null, what: string): Promise<string[]> => {
     if (!v) return [];
     const value = await evaluate(run, el, v, `${what} of ${node.id}`, context);
-    if (typeof value === 'string') return value.split(',').map((s) => s.trim()).filter(Boolean);
+    if (typeof value === 'string')
+      return value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     if (Array.isArray(value) && value.every((s) => typeof s === 'string')) return value as string[];
     throw new Incident('EXTRACT_VALUE_ERROR', `${what} of ${node.id}: expected a list of strings but got ${json(value)}`);
   };
@@ -71,7 +89,13 @@ export async function evaluateAssignment(run: Run, el: ElementRow, node: FlowNod
 }
 
 /** The task exists (after its creating listeners): its CREATED record, then the assignment the process specifies. */
-export async function taskCreated(run: Run, el: ElementRow, node: FlowNode, task: Omit<NewUserTask, 'instanceKey' | 'elementKey' | 'elementId' | 'processId' | 'defKey' | 'name' | 'createdAt'>, assignee: string | null): Promise<void> {
+export async function taskCreated(
+  run: Run,
+  el: ElementRow,
+  node: FlowNode,
+  task: Omit<NewUserTask, 'instanceKey' | 'elementKey' | 'elementId' | 'processId' | 'defKey' | 'name' | 'createdAt'>,
+  assignee: string | null,
+): Promise<void> {
   const { taskKey: key, candidateGroups, candidateUsers, dueDate, followUpDate, formId, priority } = task;
   await run.history(el, 'USER_TASK_CREATED', { userTaskKey: key, assignee: null, candidateGroups, candidateUsers, dueDate, followUpDate, formId, priority });
   run.effects.userTaskEvents.push({ intent: 'CREATED', taskKey: key });

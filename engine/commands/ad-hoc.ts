@@ -8,7 +8,8 @@ export async function activateAdHocSubProcessActivities(ctx: CommandContext, adH
   for (const e of elements) checkVariables(e?.variables);
   await ctx.command(async (run) => {
     const el = await run.element(adHocSubProcessInstanceKey);
-    if (!el || el.type !== 'adHocSubProcess') throw new EngineError('NOT_FOUND', `no active ad-hoc sub-process instance with key ${adHocSubProcessInstanceKey}`);
+    if (!el || el.type !== 'adHocSubProcess')
+      throw new EngineError('NOT_FOUND', `no active ad-hoc sub-process instance with key ${adHocSubProcessInstanceKey}`);
     if (el.state !== 'ACTIVE') throw new EngineError('INVALID_STATE', `ad-hoc sub-process instance ${adHocSubProcessInstanceKey} is not active`);
     await activateAdHocElements(run, el, await run.nodeOf(el), elements);
   });

@@ -15,11 +15,15 @@ export interface CreateInstanceRequest {
   reuseStarted?: boolean;
 }
 
-export async function createInstance(ctx: CommandContext, request: CreateInstanceRequest): Promise<{ processInstanceKey: string; processDefinitionKey: string; bpmnProcessId: string; version: number }> {
+export async function createInstance(
+  ctx: CommandContext,
+  request: CreateInstanceRequest,
+): Promise<{ processInstanceKey: string; processDefinitionKey: string; bpmnProcessId: string; version: number }> {
   checkVariables(request.variables);
   const def = request.version === undefined ? ctx.definitions.latest(request.bpmnProcessId) : ctx.definitions.version(request.bpmnProcessId, request.version);
   if (!def) throw new EngineError('NOT_FOUND', `no deployed process '${request.bpmnProcessId}'${request.version ? ` version ${request.version}` : ''}`);
-  if (!def.model.noneStart) throw new EngineError('INVALID_STATE', `process '${def.processId}' has no none start event; start it with a message, signal or timer`);
+  if (!def.model.noneStart)
+    throw new EngineError('INVALID_STATE', `process '${def.processId}' has no none start event; start it with a message, signal or timer`);
   const { startReference: ref, reuseStarted } = request;
   const key = await ctx.command(async (run) => {
     const started = ref && reuseStarted ? await rootInstanceStartedAs(run.db, def.processId, ref) : undefined;
@@ -33,7 +37,11 @@ export async function cancelInstance(ctx: CommandContext, instanceKey: string): 
   await ctx.command(async (run) => {
     const inst = await run.instance(instanceKey);
     if (inst.state !== 'ACTIVE') throw new EngineError('INVALID_STATE', `process instance ${instanceKey} is ${inst.state.toLowerCase()}`);
-    if (inst.parent_instance_key) throw new EngineError('INVALID_STATE', `process instance ${instanceKey} was started by a call activity; cancel its root instance ${inst.parent_instance_key}`);
+    if (inst.parent_instance_key)
+      throw new EngineError(
+        'INVALID_STATE',
+        `process instance ${instanceKey} was started by a call activity; cancel its root instance ${inst.parent_instance_key}`,
+      );
     const root = await run.element(instanceKey);
     if (root) await terminate(run, root);
   });

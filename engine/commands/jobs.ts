@@ -40,7 +40,10 @@ export interface ActivatedJob {
 
 export type JobKind = 'BPMN_ELEMENT' | 'EXECUTION_LISTENER' | 'TASK_LISTENER' | 'AD_HOC_SUB_PROCESS';
 
-export async function activateJobs(ctx: CommandContext, r: { type: string; maxJobsToActivate: number; timeoutMs: number; worker: string; fetchVariables?: string[] }): Promise<ActivatedJob[]> {
+export async function activateJobs(
+  ctx: CommandContext,
+  r: { type: string; maxJobsToActivate: number; timeoutMs: number; worker: string; fetchVariables?: string[] },
+): Promise<ActivatedJob[]> {
   if (!(r.maxJobsToActivate > 0) || !(r.timeoutMs > 0)) throw new EngineError('INVALID_ARGUMENT', 'maxJobsToActivate and timeoutMs must be positive');
   return ctx.command(async (run) => {
     const now = ctx.clock.now();
@@ -54,10 +57,20 @@ export async function activateJobs(ctx: CommandContext, r: { type: string; maxJo
       const listener = listenerJob(owner, job.job_key);
       if (r.fetchVariables) variables = Object.fromEntries(r.fetchVariables.filter((n) => n in variables).map((n) => [n, variables[n]]));
       jobs.push({
-        key: job.job_key, type: job.type, processInstanceKey: job.instance_key, bpmnProcessId: job.process_id,
-        processDefinitionKey: job.def_key, elementId: job.element_id, elementInstanceKey: job.element_key,
-        customHeaders: JSON.parse(job.headers) as Record<string, string>, worker: r.worker, retries: Number(job.retries), deadline, variables,
-        kind: listener?.kind ?? (owner?.type === 'adHocSubProcess' ? 'AD_HOC_SUB_PROCESS' : 'BPMN_ELEMENT'), listenerEventType: listener?.event.toUpperCase() ?? null,
+        key: job.job_key,
+        type: job.type,
+        processInstanceKey: job.instance_key,
+        bpmnProcessId: job.process_id,
+        processDefinitionKey: job.def_key,
+        elementId: job.element_id,
+        elementInstanceKey: job.element_key,
+        customHeaders: JSON.parse(job.headers) as Record<string, string>,
+        worker: r.worker,
+        retries: Number(job.retries),
+        deadline,
+        variables,
+        kind: listener?.kind ?? (owner?.type === 'adHocSubProcess' ? 'AD_HOC_SUB_PROCESS' : 'BPMN_ELEMENT'),
+        listenerEventType: listener?.event.toUpperCase() ?? null,
         ...(listener?.kind === 'TASK_LISTENER' ? { userTask: await listenerUserTask(run, listener.state) } : {}),
       });
     }
@@ -92,12 +105,20 @@ export async function completeJob(ctx: CommandContext, key: string, variables: V
     if (listener?.kind === 'EXECUTION_LISTENER') return executionListenerCompleted(run, el!, job, variables);
     if (listener?.kind === 'TASK_LISTENER') return taskListenerCompleted(run, el!, job, variables, result);
     if (el?.type === 'adHocSubProcess') return adHocJobCompleted(run, el, await run.nodeOf(el), job, variables, result);
-    if (result) throw new EngineError('INVALID_ARGUMENT', `job ${key} is not a user task listener's job: a job result is for task listeners and ad-hoc sub-processes only`);
+    if (result)
+      throw new EngineError(
+        'INVALID_ARGUMENT',
+        `job ${key} is not a user task listener's job: a job result is for task listeners and ad-hoc sub-processes only`,
+      );
     return completeJobElement(run, job, variables);
   });
 }
 
-export async function failJob(ctx: CommandContext, key: string, f: { retries: number; errorMessage?: string; retryBackOffMs?: number; variables?: Variables }): Promise<void> {
+export async function failJob(
+  ctx: CommandContext,
+  key: string,
+  f: { retries: number; errorMessage?: string; retryBackOffMs?: number; variables?: Variables },
+): Promise<void> {
   if (!Number.isInteger(f.retries) || f.retries < 0) throw new EngineError('INVALID_ARGUMENT', 'retries must be a whole number, zero or more');
   checkVariables(f.variables);
   await ctx.command(async (run) => {
@@ -115,7 +136,8 @@ export async function failJob(ctx: CommandContext, key: string, f: { retries: nu
       await run.history(el, 'JOB_FAILED', { jobKey: key, retries: 0, errorMessage: f.errorMessage ?? null });
       // Zeebe's incident types for listener jobs: EXECUTION_LISTENER_NO_RETRIES, TASK_LISTENER_NO_RETRIES
       const kind = listenerJob(el, key)?.kind;
-      const errorType = kind === 'EXECUTION_LISTENER' ? 'EXECUTION_LISTENER_NO_RETRIES' : kind === 'TASK_LISTENER' ? 'TASK_LISTENER_NO_RETRIES' : 'JOB_NO_RETRIES';
+      const errorType =
+        kind === 'EXECUTION_LISTENER' ? 'EXECUTION_LISTENER_NO_RETRIES' : kind === 'TASK_LISTENER' ? 'TASK_LISTENER_NO_RETRIES' : 'JOB_NO_RETRIES';
       if (el) await raiseIncident(run, el, 'activate', new Incident(errorType, f.errorMessage || 'no more retries left'), key);
     }
   });
@@ -134,7 +156,13 @@ export async function throwError(ctx: CommandContext, key: string, e: { errorCod
     const caught = await propagateError(run, el, e.errorCode, e.errorMessage ?? '', e.variables ?? {}, key);
     if (!caught) {
       await store.markErrorThrown(ctx.driver, key, e.errorMessage ?? null);
-      await raiseIncident(run, el, 'activate', new Incident('UNHANDLED_ERROR_EVENT', `error '${e.errorCode}' thrown by job ${key} was not caught${e.errorMessage ? `: ${e.errorMessage}` : ''}`), key);
+      await raiseIncident(
+        run,
+        el,
+        'activate',
+        new Incident('UNHANDLED_ERROR_EVENT', `error '${e.errorCode}' thrown by job ${key} was not caught${e.errorMessage ? `: ${e.errorMessage}` : ''}`),
+        key,
+      );
     }
   });
 }

@@ -13,7 +13,10 @@ import { checkVariables, type CommandContext, type Variables } from './context.j
  * started with the same correlation key is active), and is buffered for `timeToLiveMs` for subscriptions
  * opened later (runtime/event-subscriptions.ts takes it from the buffer).
  */
-export async function publishMessage(ctx: CommandContext, m: { name: string; correlationKey?: string; variables?: Variables; timeToLiveMs?: number; messageId?: string }): Promise<{ messageKey: string }> {
+export async function publishMessage(
+  ctx: CommandContext,
+  m: { name: string; correlationKey?: string; variables?: Variables; timeToLiveMs?: number; messageId?: string },
+): Promise<{ messageKey: string }> {
   if (!m.name) throw new EngineError('INVALID_ARGUMENT', 'a message needs a name');
   checkVariables(m.variables);
   const ttl = m.timeToLiveMs ?? 0;
@@ -41,7 +44,13 @@ export async function publishMessage(ctx: CommandContext, m: { name: string; cor
     }
     if (ttl > 0) {
       await messages.insertMessage(db, {
-        message_key: messageKey, name: m.name, correlation_key: correlationKey, message_id: m.messageId ?? null, variables: JSON.stringify(vars), expires_at: now + ttl, published_at: now,
+        message_key: messageKey,
+        name: m.name,
+        correlation_key: correlationKey,
+        message_id: m.messageId ?? null,
+        variables: JSON.stringify(vars),
+        expires_at: now + ttl,
+        published_at: now,
       });
       for (const p of correlated) await messages.recordCorrelation(db, messageKey, p);
       if (run.effects.earliestDue === null || now + ttl < run.effects.earliestDue) run.effects.earliestDue = now + ttl;

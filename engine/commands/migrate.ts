@@ -33,8 +33,14 @@ import type { CommandContext } from './context.js';
  * mapped to is opened from the target's definition (a timer counts from the migration), as Camunda does.
  */
 
-export interface MappingInstruction { sourceElementId: string; targetElementId: string }
-export interface MigrationPlan { targetProcessDefinitionKey: string; mappingInstructions: MappingInstruction[] }
+export interface MappingInstruction {
+  sourceElementId: string;
+  targetElementId: string;
+}
+export interface MigrationPlan {
+  targetProcessDefinitionKey: string;
+  mappingInstructions: MappingInstruction[];
+}
 
 export interface MigrationMove {
   elementInstanceKey: string;
@@ -58,7 +64,11 @@ export interface MigrationRefusal {
   reason: string;
 }
 
-export interface DefinitionRef { processDefinitionKey: string; bpmnProcessId: string; version: number }
+export interface DefinitionRef {
+  processDefinitionKey: string;
+  bpmnProcessId: string;
+  version: number;
+}
 
 export interface MigrationPreview {
   processInstanceKey: string;
@@ -109,21 +119,40 @@ async function work(ctx: CommandContext, instanceKey: string, plan: MigrationPla
   const refusals: MigrationRefusal[] = [];
   const refuse = (code: MigrationRefusal['code'], elementId: string | null, elementInstanceKey: string | null, reason: string) =>
     refusals.push({ code, elementId, elementInstanceKey, reason });
-  const preview: MigrationPreview = { processInstanceKey: instanceKey, source: ref(source), target: target ? ref(target) : null, migratable: false, moves: [], refusals };
+  const preview: MigrationPreview = {
+    processInstanceKey: instanceKey,
+    source: ref(source),
+    target: target ? ref(target) : null,
+    migratable: false,
+    moves: [],
+    refusals,
+  };
   const state = await store.selectInstanceState(ctx.driver, instanceKey);
   const worked: Worked = { preview, state, target, toOpen: new Map(), toClose: { timers: [], subscriptions: [] }, joins: new Map(), targetOf: new Map() };
 
   if (!target) refuse('INVALID_ARGUMENT', null, null, `no deployed process definition with key ${plan.targetProcessDefinitionKey}`);
-  if (inst.state !== 'ACTIVE') refuse('INVALID_STATE', null, null, `process instance ${instanceKey} is ${inst.state.toLowerCase()}: only active instances migrate`);
+  if (inst.state !== 'ACTIVE')
+    refuse('INVALID_STATE', null, null, `process instance ${instanceKey} is ${inst.state.toLowerCase()}: only active instances migrate`);
   const mapping = new Map<string, string>();
   for (const m of plan.mappingInstructions) {
     if (mapping.has(m.sourceElementId)) refuse('INVALID_ARGUMENT', m.sourceElementId, null, `source element ${m.sourceElementId} is mapped more than once`);
     else mapping.set(m.sourceElementId, m.targetElementId);
     // a sequence flow is mapped for the tokens a joining gateway holds (Camunda 8.8 docs: joining gateways)
     const isFlow = Boolean(source.model.flows[m.sourceElementId]);
-    if (!source.model.nodes[m.sourceElementId] && !isFlow) refuse('INVALID_ARGUMENT', m.sourceElementId, null, `source element ${m.sourceElementId} does not exist in ${source.processId} version ${source.version}`);
+    if (!source.model.nodes[m.sourceElementId] && !isFlow)
+      refuse(
+        'INVALID_ARGUMENT',
+        m.sourceElementId,
+        null,
+        `source element ${m.sourceElementId} does not exist in ${source.processId} version ${source.version}`,
+      );
     if (target && !(isFlow ? target.model.flows[m.targetElementId] : target.model.nodes[m.targetElementId])) {
-      refuse('INVALID_ARGUMENT', m.targetElementId, null, `target ${isFlow ? 'sequence flow' : 'element'} ${m.targetElementId} does not exist in ${target.processId} version ${target.version}`);
+      refuse(
+        'INVALID_ARGUMENT',
+        m.targetElementId,
+        null,
+        `target ${isFlow ? 'sequence flow' : 'element'} ${m.targetElementId} does not exist in ${target.processId} version ${target.version}`,
+      );
     }
   }
   if (!target || refusals.length) return worked;
@@ -132,9 +161,13 @@ async function work(ctx: CommandContext, instanceKey: string, plan: MigrationPla
   const targetOf = worked.targetOf;
   // the process itself goes to the target process; every other active element needs a mapping
   for (const el of state.elements) {
-    if (el.type === 'process') { targetOf.set(el.key, target.processId); continue; }
+    if (el.type === 'process') {
+      targetOf.set(el.key, target.processId);
+      continue;
+    }
     const to = mapping.get(el.elementId);
-    if (to === undefined) refuse('INVALID_STATE', el.elementId, el.key, `active element ${el.elementId} has no mapping instruction: elements cannot be migrated without one`);
+    if (to === undefined)
+      refuse('INVALID_STATE', el.elementId, el.key, `active element ${el.elementId} has no mapping instruction: elements cannot be migrated without one`);
     else targetOf.set(el.key, to);
   }
 
@@ -154,14 +187,21 @@ async function work(ctx: CommandContext, instanceKey: string, plan: MigrationPla
     if (from.type !== into.type) why(`element ${el.elementId} is a ${from.type} and cannot become ${to}, a ${into.type}: the element type must not change`);
     else if (from.type === 'userTask' && !from.job !== !into.job) {
       // a job-worker user task (no zeebe:userTask) is a job of type io.camunda.zeebe:userTask here
-      why(!from.job
-        ? `user task ${el.elementId} is a Camunda user task and cannot become ${to}, a job-worker user task: the implementation can only change the other way`
-        : `user task ${el.elementId} is a job-worker user task and ${to} a Camunda user task: the embedded engine does not change a task's implementation by migration (Camunda 8.8.17 does)`);
-    } else if (from.event && into.event && from.event.kind !== into.event.kind) why(`catch event ${el.elementId} waits for a ${from.event.kind} and cannot become ${to}, which waits for a ${into.event.kind}`);
+      why(
+        !from.job
+          ? `user task ${el.elementId} is a Camunda user task and cannot become ${to}, a job-worker user task: the implementation can only change the other way`
+          : `user task ${el.elementId} is a job-worker user task and ${to} a Camunda user task: the embedded engine does not change a task's implementation by migration (Camunda 8.8.17 does)`,
+      );
+    } else if (from.event && into.event && from.event.kind !== into.event.kind)
+      why(`catch event ${el.elementId} waits for a ${from.event.kind} and cannot become ${to}, which waits for a ${into.event.kind}`);
     if (!!from.multiInstance !== !!into.multiInstance) {
-      why(`element ${el.elementId} ${from.multiInstance ? 'is' : 'is not'} multi-instance and ${to} ${into.multiInstance ? 'is' : 'is not'}: a multi-instance body cannot be added or removed by migration`);
+      why(
+        `element ${el.elementId} ${from.multiInstance ? 'is' : 'is not'} multi-instance and ${to} ${into.multiInstance ? 'is' : 'is not'}: a multi-instance body cannot be added or removed by migration`,
+      );
     } else if (from.multiInstance && into.multiInstance && from.multiInstance.sequential !== into.multiInstance.sequential) {
-      why(`multi-instance ${el.elementId} is ${from.multiInstance.sequential ? 'sequential' : 'parallel'} and ${to} is ${into.multiInstance.sequential ? 'sequential' : 'parallel'}: the loop characteristics cannot change`);
+      why(
+        `multi-instance ${el.elementId} is ${from.multiInstance.sequential ? 'sequential' : 'parallel'} and ${to} is ${into.multiInstance.sequential ? 'sequential' : 'parallel'}: the loop characteristics cannot change`,
+      );
     }
     // flow scope: the target must lie where the element's scope goes (an inner instance of a multi-instance lies in its body)
     const scope = el.scopeKey ? byKey.get(el.scopeKey) : undefined;
@@ -169,7 +209,9 @@ async function work(ctx: CommandContext, instanceKey: string, plan: MigrationPla
     if (scope && !innerOfMi) {
       const scopeTarget = targetOf.get(scope.key);
       if (scopeTarget !== undefined && into.scopeId !== scopeTarget) {
-        why(`element ${el.elementId} would move from flow scope ${scope.elementId} (mapped to ${scopeTarget}) into flow scope ${into.scopeId}: a migrated element must stay in the flow scope its scope was mapped to`);
+        why(
+          `element ${el.elementId} would move from flow scope ${scope.elementId} (mapped to ${scopeTarget}) into flow scope ${into.scopeId}: a migrated element must stay in the flow scope its scope was mapped to`,
+        );
       }
     }
     moveJoins(el);
@@ -178,7 +220,8 @@ async function work(ctx: CommandContext, instanceKey: string, plan: MigrationPla
     if (job) {
       move.jobKey = job.job_key;
       const targetType = into.job?.type;
-      if (targetType && !targetType.feel && targetType.text !== job.type) (move.notes ??= []).push(`job ${job.job_key} keeps its type '${job.type}' (the target defines '${targetType.text}')`);
+      if (targetType && !targetType.feel && targetType.text !== job.type)
+        (move.notes ??= []).push(`job ${job.job_key} keeps its type '${job.type}' (the target defines '${targetType.text}')`);
     }
     const task = state.userTasks.find((t) => t.element_key === el.key);
     if (task) move.userTaskKey = task.task_key;
@@ -204,7 +247,10 @@ async function work(ctx: CommandContext, instanceKey: string, plan: MigrationPla
     const move = moveOf.get(w.ownerKey);
     if (!owner || !move) continue;
     const label = `${w.kind}:${w.elementId}`;
-    if (w.elementId === owner.elementId) { (move.kept ??= []).push(label); continue; }
+    if (w.elementId === owner.elementId) {
+      (move.kept ??= []).push(label);
+      continue;
+    }
     const to = mapping.get(w.elementId);
     if (to === undefined) {
       (move.closed ??= []).push(label);
@@ -215,14 +261,29 @@ async function work(ctx: CommandContext, instanceKey: string, plan: MigrationPla
     const b = target.model.nodes[to]!;
     const earlier = catchTargets.get(to);
     if (earlier !== undefined && earlier !== w.elementId) {
-      refuse('INVALID_STATE', w.elementId, owner.key, `catch events ${earlier} and ${w.elementId} are both mapped to ${to}: each catch event can be the target of one mapping instruction only`);
+      refuse(
+        'INVALID_STATE',
+        w.elementId,
+        owner.key,
+        `catch events ${earlier} and ${w.elementId} are both mapped to ${to}: each catch event can be the target of one mapping instruction only`,
+      );
       continue;
     }
     catchTargets.set(to, w.elementId);
     if (a.type !== b.type || a.event?.kind !== b.event?.kind) {
-      refuse('INVALID_STATE', w.elementId, owner.key, `catch event ${w.elementId} (${a.type}, ${a.event?.kind}) cannot become ${to} (${b.type}, ${b.event?.kind}): its type and event must not change`);
+      refuse(
+        'INVALID_STATE',
+        w.elementId,
+        owner.key,
+        `catch event ${w.elementId} (${a.type}, ${a.event?.kind}) cannot become ${to} (${b.type}, ${b.event?.kind}): its type and event must not change`,
+      );
     } else if (a.type === 'boundaryEvent' && b.attachedTo !== move.targetElementId) {
-      refuse('INVALID_STATE', w.elementId, owner.key, `boundary event ${w.elementId} would be attached to ${b.attachedTo ?? 'nothing'}, not to ${move.targetElementId} where its element goes`);
+      refuse(
+        'INVALID_STATE',
+        w.elementId,
+        owner.key,
+        `boundary event ${w.elementId} would be attached to ${b.attachedTo ?? 'nothing'}, not to ${move.targetElementId} where its element goes`,
+      );
     } else (move.kept ??= []).push(`${label}→${to}`);
   }
 
@@ -251,7 +312,9 @@ async function work(ctx: CommandContext, instanceKey: string, plan: MigrationPla
    */
   function checkEventSubProcessStarts(el: ElementRow, from: FlowNode | null, into: FlowNode | null, t: Definition): void {
     if (!into || !from) return;
-    const listening = new Set([...state.timers, ...state.subscriptions].filter((s) => s.element_key === el.key && mapping.has(s.element_id)).map((s) => mapping.get(s.element_id)!));
+    const listening = new Set(
+      [...state.timers, ...state.subscriptions].filter((s) => s.element_key === el.key && mapping.has(s.element_id)).map((s) => mapping.get(s.element_id)!),
+    );
     const open: string[] = [];
     for (const espId of into.eventSubProcesses) {
       for (const startId of t.model.nodes[espId]?.startEvents ?? []) {
@@ -291,14 +354,24 @@ async function work(ctx: CommandContext, instanceKey: string, plan: MigrationPla
         continue;
       }
       if (into.incoming.length < from.incoming.length) {
-        refuse('INVALID_STATE', gatewayId, el.key, `joining gateway ${targetId} has ${into.incoming.length} incoming flows, fewer than the ${from.incoming.length} of ${gatewayId}`);
+        refuse(
+          'INVALID_STATE',
+          gatewayId,
+          el.key,
+          `joining gateway ${targetId} has ${into.incoming.length} incoming flows, fewer than the ${from.incoming.length} of ${gatewayId}`,
+        );
         continue;
       }
       const next: Record<string, number> = {};
       for (const [flowId, n] of taken) {
         const to = mapping.get(flowId) ?? flowId;
         if (!into.incoming.includes(to)) {
-          refuse('INVALID_STATE', flowId, el.key, `sequence flow ${flowId} holds a token for gateway ${gatewayId}: map it to an incoming flow of ${targetId} (${into.incoming.join(', ')})`);
+          refuse(
+            'INVALID_STATE',
+            flowId,
+            el.key,
+            `sequence flow ${flowId} holds a token for gateway ${gatewayId}: map it to an incoming flow of ${targetId} (${into.incoming.join(', ')})`,
+          );
           continue;
         }
         next[to] = (next[to] ?? 0) + n;
@@ -368,23 +441,51 @@ export async function migrateInstance(ctx: CommandContext, instanceKey: string, 
           if (open) await open();
         } catch (err) {
           if (!(err instanceof Incident)) throw err;
-          throw refusalError({ ...w.preview, migratable: false, refusals: [{ code: 'INVALID_STATE', elementId: id, elementInstanceKey: owner.key, reason: `catch event ${id} of the target cannot be opened: ${err.message}` }] });
+          throw refusalError({
+            ...w.preview,
+            migratable: false,
+            refusals: [
+              {
+                code: 'INVALID_STATE',
+                elementId: id,
+                elementInstanceKey: owner.key,
+                reason: `catch event ${id} of the target cannot be opened: ${err.message}`,
+              },
+            ],
+          });
         }
       }
     }
     for (const m of w.preview.moves) {
       await appendHistory(db, {
-        instanceKey, processId: target.processId, elementKey: m.elementInstanceKey, elementId: m.targetElementId, elementType: m.elementType,
-        intent: 'ELEMENT_MIGRATED', at: ctx.clock.now(),
-        payload: json({ sourceElementId: m.sourceElementId, sourceProcessDefinitionKey: sourceRef.processDefinitionKey, sourceVersion: sourceRef.version, targetProcessDefinitionKey: target.defKey, targetVersion: target.version }),
+        instanceKey,
+        processId: target.processId,
+        elementKey: m.elementInstanceKey,
+        elementId: m.targetElementId,
+        elementType: m.elementType,
+        intent: 'ELEMENT_MIGRATED',
+        at: ctx.clock.now(),
+        payload: json({
+          sourceElementId: m.sourceElementId,
+          sourceProcessDefinitionKey: sourceRef.processDefinitionKey,
+          sourceVersion: sourceRef.version,
+          targetProcessDefinitionKey: target.defKey,
+          targetVersion: target.version,
+        }),
       });
     }
     // the task's readers (the inbox) learn its new element and definition, as Zeebe's user task MIGRATED record tells them
     for (const m of w.preview.moves) {
       if (!m.userTaskKey) continue;
       await appendHistory(db, {
-        instanceKey, processId: target.processId, elementKey: m.elementInstanceKey, elementId: m.targetElementId, elementType: m.elementType,
-        intent: 'USER_TASK_MIGRATED', at: ctx.clock.now(), payload: json({ userTaskKey: m.userTaskKey }),
+        instanceKey,
+        processId: target.processId,
+        elementKey: m.elementInstanceKey,
+        elementId: m.targetElementId,
+        elementType: m.elementType,
+        intent: 'USER_TASK_MIGRATED',
+        at: ctx.clock.now(),
+        payload: json({ userTaskKey: m.userTaskKey }),
       });
       run.effects.userTaskEvents.push({ intent: 'MIGRATED', taskKey: m.userTaskKey });
     }

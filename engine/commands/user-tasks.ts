@@ -54,7 +54,7 @@ export async function updateUserTask(ctx: CommandContext, key: string, changes: 
     const task = await openTask(ctx, key);
     const checked = { dueDate, followUpDate, candidateGroups: changes.candidateGroups, candidateUsers: changes.candidateUsers, priority: changes.priority };
     const given = Object.fromEntries(Object.entries(checked).filter(([, v]) => v !== undefined));
-    if (Object.keys(given).length && await listened(run, task, 'updating', { changes: given })) return;
+    if (Object.keys(given).length && (await listened(run, task, 'updating', { changes: given }))) return;
     const written = await store.updateUserTask(ctx.driver, key, checked);
     if (!written) return;
     await run.history(await run.element(task.element_key), 'USER_TASK_UPDATED', { userTaskKey: key, ...changes });

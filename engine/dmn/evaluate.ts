@@ -9,7 +9,11 @@ import type { DecisionResult, DecisionTable, DeployedDrg, EvaluatedDecision, Mat
  * Zeebe turns into a DECISION_EVALUATION_ERROR incident.
  */
 export class DecisionEvaluationError extends Error {
-  constructor(readonly decisionId: string, message: string, readonly evaluatedDecisions: EvaluatedDecision[]) {
+  constructor(
+    readonly decisionId: string,
+    message: string,
+    readonly evaluatedDecisions: EvaluatedDecision[],
+  ) {
     super(message);
   }
 }
@@ -41,10 +45,16 @@ export function evaluateDecision(drg: DeployedDrg, decisionId: string, variables
 }
 
 function evaluateTable(
-  id: string, name: string | null, table: DecisionTable, context: Record<string, unknown>,
-  evaluated: EvaluatedDecision[], rootId: string,
+  id: string,
+  name: string | null,
+  table: DecisionTable,
+  context: Record<string, unknown>,
+  evaluated: EvaluatedDecision[],
+  rootId: string,
 ): EvaluatedDecision {
-  const fail = (message: string): never => { throw new DecisionEvaluationError(rootId, `decision '${id}': ${message}`, evaluated); };
+  const fail = (message: string): never => {
+    throw new DecisionEvaluationError(rootId, `decision '${id}': ${message}`, evaluated);
+  };
   const inputs = table.inputs.map((input) => {
     const r = evaluateFeelRaw(input.expression, context);
     if (!r.ok) fail(`input '${input.label ?? input.id}': ${r.message}`);
@@ -105,14 +115,24 @@ function evaluateTable(
       break;
     case 'COLLECT': {
       const values = matched.map(valueOf);
-      if (!table.aggregation) { result = values; break; }
-      if (table.aggregation === 'COUNT') { result = values.length; break; }
+      if (!table.aggregation) {
+        result = values;
+        break;
+      }
+      if (table.aggregation === 'COUNT') {
+        result = values.length;
+        break;
+      }
       const numbers = values.filter((v) => v !== null);
       if (numbers.some((v) => typeof v !== 'number')) fail(`aggregation ${table.aggregation} needs numbers, got ${JSON.stringify(values)}`);
       const ns = numbers as number[];
-      result = !ns.length ? null
-        : table.aggregation === 'SUM' ? ns.reduce((a, b) => a + b, 0)
-          : table.aggregation === 'MIN' ? Math.min(...ns) : Math.max(...ns);
+      result = !ns.length
+        ? null
+        : table.aggregation === 'SUM'
+          ? ns.reduce((a, b) => a + b, 0)
+          : table.aggregation === 'MIN'
+            ? Math.min(...ns)
+            : Math.max(...ns);
       break;
     }
   }
@@ -121,13 +141,14 @@ function evaluateTable(
 
 /** Sorts matched rules by the outputs' value lists (first output first), as PRIORITY and OUTPUT ORDER need. */
 function byPriority(table: DecisionTable, matched: MatchedRule[]): MatchedRule[] {
-  const rank = (m: MatchedRule): number[] => table.outputs.map((o) => {
-    if (!o.values) return 0;
-    const tests = splitTests(o.values);
-    const v = m.outputs[o.name ?? o.id];
-    const i = tests.findIndex((t) => unaryTest(t, { '?': v }).value === true);
-    return i < 0 ? tests.length : i;
-  });
+  const rank = (m: MatchedRule): number[] =>
+    table.outputs.map((o) => {
+      if (!o.values) return 0;
+      const tests = splitTests(o.values);
+      const v = m.outputs[o.name ?? o.id];
+      const i = tests.findIndex((t) => unaryTest(t, { '?': v }).value === true);
+      return i < 0 ? tests.length : i;
+    });
   return matched
     .map((m, order) => ({ m, r: rank(m), order }))
     .sort((a, b) => {
@@ -145,7 +166,11 @@ function splitTests(text: string): string[] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (c === '"' && text[i - 1] !== '\\') inString = !inString;
-    if (c === ',' && !inString) { out.push(cur.trim()); cur = ''; continue; }
+    if (c === ',' && !inString) {
+      out.push(cur.trim());
+      cur = '';
+      continue;
+    }
     cur += c;
   }
   if (cur.trim()) out.push(cur.trim());

@@ -64,7 +64,14 @@ export async function parseDrg(xml: string): Promise<{ drg: DeployedDrg | null; 
     }
     if (parsed) {
       const versionTag = ((el.extensionElements?.values ?? []) as any[]).find((v) => v.$type === 'zeebe:versionTag')?.value;
-      decisions[id] = { id, name: el.name ?? null, variableName: el.variable?.name ?? id, requires, versionTag: typeof versionTag === 'string' && versionTag ? versionTag : null, logic: parsed };
+      decisions[id] = {
+        id,
+        name: el.name ?? null,
+        variableName: el.variable?.name ?? id,
+        requires,
+        versionTag: typeof versionTag === 'string' && versionTag ? versionTag : null,
+        logic: parsed,
+      };
     }
   }
   if (!Object.keys(decisions).length && !problems.length) problems.push({ elementId: definitions.id ?? '', message: 'the file has no decision' });
@@ -97,10 +104,16 @@ function parseTable(id: string, t: any, problems: DeployProblem[], feel: (elemen
   if (aggregation && (!AGGREGATIONS.includes(aggregation) || hitPolicy !== 'COLLECT')) {
     problems.push({ elementId: id, message: `aggregation '${aggregation}' needs the COLLECT hit policy and one of ${AGGREGATIONS.join(', ')}` });
   }
-  const inputs = ((t.input ?? []) as any[]).map((i) => ({ id: i.id as string, label: (i.label ?? null) as string | null, expression: textOf(i.inputExpression).trim() }));
+  const inputs = ((t.input ?? []) as any[]).map((i) => ({
+    id: i.id as string,
+    label: (i.label ?? null) as string | null,
+    expression: textOf(i.inputExpression).trim(),
+  }));
   for (const i of inputs) feel(i.id, 'input expression', i.expression);
   const outputs = ((t.output ?? []) as any[]).map((o) => ({
-    id: o.id as string, name: (o.name ?? null) as string | null, label: (o.label ?? null) as string | null,
+    id: o.id as string,
+    name: (o.name ?? null) as string | null,
+    label: (o.label ?? null) as string | null,
     values: o.outputValues ? textOf(o.outputValues).trim() || null : null,
   }));
   if (!outputs.length) problems.push({ elementId: id, message: 'a decision table needs at least one output' });
@@ -109,8 +122,10 @@ function parseTable(id: string, t: any, problems: DeployProblem[], feel: (elemen
   const rules = ((t.rule ?? []) as any[]).map((r, index) => {
     const inputEntries = ((r.inputEntry ?? []) as any[]).map((e) => textOf(e).trim());
     const outputEntries = ((r.outputEntry ?? []) as any[]).map((e) => textOf(e).trim());
-    if (inputEntries.length !== inputs.length) problems.push({ elementId: r.id, message: `the rule has ${inputEntries.length} input entries for ${inputs.length} inputs` });
-    if (outputEntries.length !== outputs.length) problems.push({ elementId: r.id, message: `the rule has ${outputEntries.length} output entries for ${outputs.length} outputs` });
+    if (inputEntries.length !== inputs.length)
+      problems.push({ elementId: r.id, message: `the rule has ${inputEntries.length} input entries for ${inputs.length} inputs` });
+    if (outputEntries.length !== outputs.length)
+      problems.push({ elementId: r.id, message: `the rule has ${outputEntries.length} output entries for ${outputs.length} outputs` });
     for (const e of inputEntries) {
       const error = unaryTestsSyntaxError(e);
       if (error) problems.push({ elementId: r.id, message: `input entry: ${error}` });

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  evaluate, duration, parseDate, parseDateTime, FeelDate, FeelDateTime, FeelDuration, FeelFunction, isRange, type FeelRange,
-} from 'feelin';
+import { evaluate, duration, parseDate, parseDateTime, FeelDate, FeelDateTime, FeelDuration, FeelFunction, isRange, type FeelRange } from 'feelin';
 
 /**
  * The built-in functions Camunda 8.8's FEEL (feel-scala 1.19) documents and feelin lacks or answers
@@ -16,8 +14,7 @@ export class FeelAssertionError extends Error {}
 type Fn = (...args: never[]) => unknown;
 const f = (params: string[], fn: Fn): FeelFunction => new FeelFunction(fn, params);
 
-const isContext = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;
+const isContext = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isStr = (v: unknown): v is string => typeof v === 'string';
 
@@ -96,30 +93,56 @@ const rangeFunctions = {
       c(p.start.value, q.end.value) < 0 || (c(p.start.value, q.end.value) === 0 && p.start.closed && q.end.closed);
     return startsBeforeEnd(a, b) && startsBeforeEnd(b, a);
   }),
-  'overlaps before': relation((a, b, c) =>
-    (c(a.start.value, b.start.value) < 0 || (c(a.start.value, b.start.value) === 0 && a.start.closed && !b.start.closed))
-    && (c(a.end.value, b.start.value) > 0 || (c(a.end.value, b.start.value) === 0 && a.end.closed && b.start.closed))
-    && (c(a.end.value, b.end.value) < 0 || (c(a.end.value, b.end.value) === 0 && (!a.end.closed || b.end.closed)))),
-  'overlaps after': relation((a, b, c) =>
-    (c(b.start.value, a.start.value) < 0 || (c(b.start.value, a.start.value) === 0 && b.start.closed && !a.start.closed))
-    && (c(b.end.value, a.start.value) > 0 || (c(b.end.value, a.start.value) === 0 && b.end.closed && a.start.closed))
-    && (c(b.end.value, a.end.value) < 0 || (c(b.end.value, a.end.value) === 0 && (!b.end.closed || a.end.closed)))),
-  finishes: relation((a, b, c) => a.end.closed === b.end.closed && c(a.end.value, b.end.value) === 0
-    && (c(b.start.value, a.start.value) < 0 || (c(b.start.value, a.start.value) === 0 && (!a.start.closed || b.start.closed)))),
-  'finished by': relation((a, b, c) => a.end.closed === b.end.closed && c(a.end.value, b.end.value) === 0
-    && (c(a.start.value, b.start.value) < 0 || (c(a.start.value, b.start.value) === 0 && (!b.start.closed || a.start.closed)))),
-  includes: relation((a, b, c) =>
-    (c(a.start.value, b.start.value) < 0 || (c(a.start.value, b.start.value) === 0 && (a.start.closed || !b.start.closed)))
-    && (c(a.end.value, b.end.value) > 0 || (c(a.end.value, b.end.value) === 0 && (a.end.closed || !b.end.closed)))),
-  during: relation((a, b, c) =>
-    (c(b.start.value, a.start.value) < 0 || (c(b.start.value, a.start.value) === 0 && (b.start.closed || !a.start.closed)))
-    && (c(b.end.value, a.end.value) > 0 || (c(b.end.value, a.end.value) === 0 && (b.end.closed || !a.end.closed)))),
-  starts: relation((a, b, c) => a.start.closed === b.start.closed && c(a.start.value, b.start.value) === 0
-    && (c(a.end.value, b.end.value) < 0 || (c(a.end.value, b.end.value) === 0 && (!a.end.closed || b.end.closed)))),
-  'started by': relation((a, b, c) => a.start.closed === b.start.closed && c(a.start.value, b.start.value) === 0
-    && (c(b.end.value, a.end.value) < 0 || (c(b.end.value, a.end.value) === 0 && (!b.end.closed || a.end.closed)))),
-  coincides: relation((a, b, c) => a.start.closed === b.start.closed && a.end.closed === b.end.closed
-    && c(a.start.value, b.start.value) === 0 && c(a.end.value, b.end.value) === 0),
+  'overlaps before': relation(
+    (a, b, c) =>
+      (c(a.start.value, b.start.value) < 0 || (c(a.start.value, b.start.value) === 0 && a.start.closed && !b.start.closed)) &&
+      (c(a.end.value, b.start.value) > 0 || (c(a.end.value, b.start.value) === 0 && a.end.closed && b.start.closed)) &&
+      (c(a.end.value, b.end.value) < 0 || (c(a.end.value, b.end.value) === 0 && (!a.end.closed || b.end.closed))),
+  ),
+  'overlaps after': relation(
+    (a, b, c) =>
+      (c(b.start.value, a.start.value) < 0 || (c(b.start.value, a.start.value) === 0 && b.start.closed && !a.start.closed)) &&
+      (c(b.end.value, a.start.value) > 0 || (c(b.end.value, a.start.value) === 0 && b.end.closed && a.start.closed)) &&
+      (c(b.end.value, a.end.value) < 0 || (c(b.end.value, a.end.value) === 0 && (!b.end.closed || a.end.closed))),
+  ),
+  finishes: relation(
+    (a, b, c) =>
+      a.end.closed === b.end.closed &&
+      c(a.end.value, b.end.value) === 0 &&
+      (c(b.start.value, a.start.value) < 0 || (c(b.start.value, a.start.value) === 0 && (!a.start.closed || b.start.closed))),
+  ),
+  'finished by': relation(
+    (a, b, c) =>
+      a.end.closed === b.end.closed &&
+      c(a.end.value, b.end.value) === 0 &&
+      (c(a.start.value, b.start.value) < 0 || (c(a.start.value, b.start.value) === 0 && (!b.start.closed || a.start.closed))),
+  ),
+  includes: relation(
+    (a, b, c) =>
+      (c(a.start.value, b.start.value) < 0 || (c(a.start.value, b.start.value) === 0 && (a.start.closed || !b.start.closed))) &&
+      (c(a.end.value, b.end.value) > 0 || (c(a.end.value, b.end.value) === 0 && (a.end.closed || !b.end.closed))),
+  ),
+  during: relation(
+    (a, b, c) =>
+      (c(b.start.value, a.start.value) < 0 || (c(b.start.value, a.start.value) === 0 && (b.start.closed || !a.start.closed))) &&
+      (c(b.end.value, a.end.value) > 0 || (c(b.end.value, a.end.value) === 0 && (b.end.closed || !a.end.closed))),
+  ),
+  starts: relation(
+    (a, b, c) =>
+      a.start.closed === b.start.closed &&
+      c(a.start.value, b.start.value) === 0 &&
+      (c(a.end.value, b.end.value) < 0 || (c(a.end.value, b.end.value) === 0 && (!a.end.closed || b.end.closed))),
+  ),
+  'started by': relation(
+    (a, b, c) =>
+      a.start.closed === b.start.closed &&
+      c(a.start.value, b.start.value) === 0 &&
+      (c(b.end.value, a.end.value) < 0 || (c(b.end.value, a.end.value) === 0 && (!b.end.closed || a.end.closed))),
+  ),
+  coincides: relation(
+    (a, b, c) =>
+      a.start.closed === b.start.closed && a.end.closed === b.end.closed && c(a.start.value, b.start.value) === 0 && c(a.end.value, b.end.value) === 0,
+  ),
 };
 
 // ───────────── durations: × and ÷, which feelin answers with null ─────────────
@@ -248,12 +271,21 @@ const feelinDecimal = feelinBuiltin('decimal');
 function roundMode(n: unknown, scale: unknown, mode: string): number | null {
   if (!isNum(n)) return null;
   switch (mode) {
-    case 'UP': case 'DOWN': case 'HALF_UP': case 'HALF_DOWN': return roundAt(n, scale, mode);
-    case 'CEILING': return roundAt(n, scale, n >= 0 ? 'UP' : 'DOWN');
-    case 'FLOOR': return roundAt(n, scale, n >= 0 ? 'DOWN' : 'UP');
-    case 'HALF_EVEN': return callBuiltin(feelinDecimal, [n, scale]) as number | null;
-    case 'UNNECESSARY': return roundAt(n, scale, 'DOWN') === n ? n : null;
-    default: return null;
+    case 'UP':
+    case 'DOWN':
+    case 'HALF_UP':
+    case 'HALF_DOWN':
+      return roundAt(n, scale, mode);
+    case 'CEILING':
+      return roundAt(n, scale, n >= 0 ? 'UP' : 'DOWN');
+    case 'FLOOR':
+      return roundAt(n, scale, n >= 0 ? 'DOWN' : 'UP');
+    case 'HALF_EVEN':
+      return callBuiltin(feelinDecimal, [n, scale]) as number | null;
+    case 'UNNECESSARY':
+      return roundAt(n, scale, 'DOWN') === n ? n : null;
+    default:
+      return null;
   }
 }
 

@@ -10,9 +10,7 @@ import { needsRewrite, rewriteFeel } from './rewrite.js';
  * caller, as Zeebe does (a gateway condition must be a boolean, a job type a string…): see
  * `evaluateCondition` and `expectedTypeFailure`, whose messages carry the warnings as Zeebe's incidents do.
  */
-export type FeelResult =
-  | { ok: true; value: unknown; warnings: string[] }
-  | { ok: false; message: string };
+export type FeelResult = { ok: true; value: unknown; warnings: string[] } | { ok: false; message: string };
 
 /** Reads `=expr` as FEEL, anything else as static text. */
 export function valueSpec(text: string | undefined | null): ValueSpec | null {
@@ -125,8 +123,11 @@ function withBuiltins(builtins: readonly string[], variables: Record<string, unk
   return Object.assign(context, variables);
 }
 
-const finish = ({ value, warnings }: { value: unknown; warnings: Warning[] }): FeelResult =>
-  ({ ok: true, value: value === undefined ? null : value, warnings: warnings.map(formatWarning) });
+const finish = ({ value, warnings }: { value: unknown; warnings: Warning[] }): FeelResult => ({
+  ok: true,
+  value: value === undefined ? null : value,
+  warnings: warnings.map(formatWarning),
+});
 
 /** Evaluates with Camunda's null rule. The result stays FEEL-typed (dates as feelin values). */
 export function evaluateFeelRaw(expression: string, variables: Record<string, unknown>): FeelResult {

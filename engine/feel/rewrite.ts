@@ -23,8 +23,12 @@ export type Rewritten = {
 };
 
 type Node = {
-  name: string; from: number; to: number; type: { isError: boolean; name: string };
-  firstChild: Node | null; nextSibling: Node | null;
+  name: string;
+  from: number;
+  to: number;
+  type: { isError: boolean; name: string };
+  firstChild: Node | null;
+  nextSibling: Node | null;
 };
 
 const TRIGGER = /\\[uU]|[*/`@\n[]|is\s+defined|date\s+and\s+time|years\s+and\s+months/;
@@ -75,7 +79,8 @@ function rewriteLexically(text: string): { text: string; escaped: Map<string, st
       }
       // \uXXXX is exactly four hex digits in Camunda (feelin reads more), \UXXXXXX six
       body = body.replace(/\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{6})/g, (_m, u4: string | undefined, u6: string | undefined) =>
-        String.fromCodePoint(parseInt(u4 ?? u6!, 16)));
+        String.fromCodePoint(parseInt(u4 ?? u6!, 16)),
+      );
       // time("T23:59:00"): Camunda reads the ISO time designator, feelin does not
       if (/time\s*\(\s*$/.test(out) && /^T\d\d:\d\d/.test(body)) body = body.slice(1);
       // @"hh:mm" → @"hh:mm:00": Camunda's short time literal
@@ -151,7 +156,11 @@ function rewriteUncached(expression: string, spacedNames: string[]): Rewritten {
     }
     if ((n.name === 'FunctionInvocation' || n.name === 'DateTimeLiteral') && kids[0]) {
       const callee = src(kids[0]).replace(/\s+/g, ' ');
-      const rest = () => kids.slice(1).map((c, i) => text.slice(i === 0 ? kids[0]!.to : kids[i]!.to, c.from) + render(c)).join('') + text.slice(kids[kids.length - 1]!.to, n.to);
+      const rest = () =>
+        kids
+          .slice(1)
+          .map((c, i) => text.slice(i === 0 ? kids[0]!.to : kids[i]!.to, c.from) + render(c))
+          .join('') + text.slice(kids[kids.length - 1]!.to, n.to);
       if (callee === 'years and months duration') return `__feel_years_and_months_duration${rest()}`;
       if (callee === 'date and time' && n.name === 'DateTimeLiteral') {
         const params = kids.find((c) => c.name === 'PositionalParameters' || c.name === 'NamedParameters');

@@ -2,8 +2,22 @@
 import { feelSyntaxError, valueSpec } from '../feel/feel.js';
 import { checkTimerSyntax } from '../runtime/timer-spec.js';
 import type {
-  AdHocElement, AdHocSpec, CallSpec, CalledDecisionSpec, DeployProblem, ElementType, EventDefinition, FlowNode, JobSpec, ListenerSpec, Mapping, MultiInstanceSpec,
-  ProcessModel, SequenceFlow, UserTaskSpec, ValueSpec,
+  AdHocElement,
+  AdHocSpec,
+  CallSpec,
+  CalledDecisionSpec,
+  DeployProblem,
+  ElementType,
+  EventDefinition,
+  FlowNode,
+  JobSpec,
+  ListenerSpec,
+  Mapping,
+  MultiInstanceSpec,
+  ProcessModel,
+  SequenceFlow,
+  UserTaskSpec,
+  ValueSpec,
 } from './types.js';
 import { createModdle } from './moddle.js';
 import { computeInclusiveReachers } from './reachability.js';
@@ -12,18 +26,38 @@ import { USER_TASK_JOB_TYPE } from './types.js';
 type M = any;
 
 const TYPES: Record<string, ElementType> = {
-  'bpmn:StartEvent': 'startEvent', 'bpmn:EndEvent': 'endEvent',
-  'bpmn:IntermediateCatchEvent': 'intermediateCatchEvent', 'bpmn:IntermediateThrowEvent': 'intermediateThrowEvent',
-  'bpmn:BoundaryEvent': 'boundaryEvent', 'bpmn:ServiceTask': 'serviceTask', 'bpmn:SendTask': 'sendTask',
-  'bpmn:BusinessRuleTask': 'businessRuleTask', 'bpmn:ScriptTask': 'scriptTask', 'bpmn:UserTask': 'userTask',
-  'bpmn:ReceiveTask': 'receiveTask', 'bpmn:ManualTask': 'manualTask', 'bpmn:Task': 'task',
-  'bpmn:ExclusiveGateway': 'exclusiveGateway', 'bpmn:ParallelGateway': 'parallelGateway',
-  'bpmn:InclusiveGateway': 'inclusiveGateway', 'bpmn:EventBasedGateway': 'eventBasedGateway',
-  'bpmn:SubProcess': 'subProcess', 'bpmn:AdHocSubProcess': 'adHocSubProcess', 'bpmn:CallActivity': 'callActivity',
+  'bpmn:StartEvent': 'startEvent',
+  'bpmn:EndEvent': 'endEvent',
+  'bpmn:IntermediateCatchEvent': 'intermediateCatchEvent',
+  'bpmn:IntermediateThrowEvent': 'intermediateThrowEvent',
+  'bpmn:BoundaryEvent': 'boundaryEvent',
+  'bpmn:ServiceTask': 'serviceTask',
+  'bpmn:SendTask': 'sendTask',
+  'bpmn:BusinessRuleTask': 'businessRuleTask',
+  'bpmn:ScriptTask': 'scriptTask',
+  'bpmn:UserTask': 'userTask',
+  'bpmn:ReceiveTask': 'receiveTask',
+  'bpmn:ManualTask': 'manualTask',
+  'bpmn:Task': 'task',
+  'bpmn:ExclusiveGateway': 'exclusiveGateway',
+  'bpmn:ParallelGateway': 'parallelGateway',
+  'bpmn:InclusiveGateway': 'inclusiveGateway',
+  'bpmn:EventBasedGateway': 'eventBasedGateway',
+  'bpmn:SubProcess': 'subProcess',
+  'bpmn:AdHocSubProcess': 'adHocSubProcess',
+  'bpmn:CallActivity': 'callActivity',
 };
 
 /** Elements that carry no behaviour and may appear anywhere. */
-const IGNORED = new Set(['bpmn:SequenceFlow', 'bpmn:TextAnnotation', 'bpmn:Association', 'bpmn:Group', 'bpmn:DataObjectReference', 'bpmn:DataStoreReference', 'bpmn:DataObject']);
+const IGNORED = new Set([
+  'bpmn:SequenceFlow',
+  'bpmn:TextAnnotation',
+  'bpmn:Association',
+  'bpmn:Group',
+  'bpmn:DataObjectReference',
+  'bpmn:DataStoreReference',
+  'bpmn:DataObject',
+]);
 
 export interface ParseResult {
   processes: ProcessModel[];
@@ -73,7 +107,13 @@ function eventDefinition(c: Collector, el: M, messages: Map<string, M>): EventDe
   const d = defs[0];
   switch (d.$type) {
     case 'bpmn:TimerEventDefinition': {
-      const [type, expr] = d.timeDuration ? ['duration', d.timeDuration] : d.timeDate ? ['date', d.timeDate] : d.timeCycle ? ['cycle', d.timeCycle] : [null, null];
+      const [type, expr] = d.timeDuration
+        ? ['duration', d.timeDuration]
+        : d.timeDate
+          ? ['date', d.timeDate]
+          : d.timeCycle
+            ? ['cycle', d.timeCycle]
+            : [null, null];
       if (!type) {
         c.add(el.id, 'timer event without timeDuration, timeDate or timeCycle');
         return { kind: 'none' };
@@ -86,7 +126,7 @@ function eventDefinition(c: Collector, el: M, messages: Map<string, M>): EventDe
       return { kind: 'timer', timer: { type: type as 'duration' | 'date' | 'cycle', value } };
     }
     case 'bpmn:MessageEventDefinition': {
-      const message = d.messageRef ? messages.get(d.messageRef.id) ?? d.messageRef : null;
+      const message = d.messageRef ? (messages.get(d.messageRef.id) ?? d.messageRef) : null;
       if (!message?.name) {
         if (!ext(el, 'zeebe:TaskDefinition')) c.add(el.id, 'message event without a message name');
         return { kind: 'message', messageName: { feel: false, text: '' }, correlationKey: null };
@@ -199,7 +239,8 @@ function callSpec(c: Collector, el: M): CallSpec {
   const ce = ext(el, 'zeebe:CalledElement');
   if (!ce?.processId) c.add(el.id, 'call activity without zeebe:calledElement processId');
   const bindingType = ce?.bindingType ?? 'latest';
-  if (!['latest', 'deployment', 'versionTag'].includes(bindingType)) c.add(el.id, `zeebe:calledElement bindingType '${bindingType}' is not one of latest, deployment, versionTag`);
+  if (!['latest', 'deployment', 'versionTag'].includes(bindingType))
+    c.add(el.id, `zeebe:calledElement bindingType '${bindingType}' is not one of latest, deployment, versionTag`);
   if (bindingType === 'versionTag' && !ce?.versionTag) c.add(el.id, 'zeebe:calledElement with bindingType="versionTag" needs a versionTag');
   return {
     processId: c.value(el.id, 'called process id', ce?.processId) ?? { feel: false, text: '' },
@@ -216,7 +257,8 @@ function calledDecisionSpec(c: Collector, el: M): CalledDecisionSpec {
   if (!cd.decisionId) c.add(el.id, 'zeebe:calledDecision without a decisionId');
   if (!cd.resultVariable) c.add(el.id, 'zeebe:calledDecision without a resultVariable');
   const bindingType = cd.bindingType ?? 'latest';
-  if (!['latest', 'deployment', 'versionTag'].includes(bindingType)) c.add(el.id, `zeebe:calledDecision bindingType '${bindingType}' is not one of latest, deployment, versionTag`);
+  if (!['latest', 'deployment', 'versionTag'].includes(bindingType))
+    c.add(el.id, `zeebe:calledDecision bindingType '${bindingType}' is not one of latest, deployment, versionTag`);
   if (bindingType === 'versionTag' && !cd.versionTag) c.add(el.id, 'zeebe:calledDecision with bindingType="versionTag" needs a versionTag');
   return {
     decisionId: c.value(el.id, 'called decision id', cd.decisionId) ?? { feel: false, text: '' },
@@ -227,9 +269,17 @@ function calledDecisionSpec(c: Collector, el: M): CalledDecisionSpec {
 }
 
 const TASK_LISTENER_EVENTS: Record<string, string> = {
-  creating: 'creating', assigning: 'assigning', updating: 'updating', completing: 'completing', canceling: 'canceling',
+  creating: 'creating',
+  assigning: 'assigning',
+  updating: 'updating',
+  completing: 'completing',
+  canceling: 'canceling',
   // the names of Camunda 8.7 (still read by 8.8)
-  create: 'creating', assignment: 'assigning', update: 'updating', complete: 'completing', cancel: 'canceling',
+  create: 'creating',
+  assignment: 'assigning',
+  update: 'updating',
+  complete: 'completing',
+  cancel: 'canceling',
 };
 
 function listenerSpecs(c: Collector, el: M, listeners: M[], what: string): ListenerSpec[] {
@@ -245,7 +295,8 @@ function listenerSpecs(c: Collector, el: M, listeners: M[], what: string): Liste
     const headers = { ...elementHeaders };
     for (const h of l.headers?.values ?? []) headers[h.key] = h.value ?? '';
     return {
-      eventType, headers,
+      eventType,
+      headers,
       type: c.value(el.id, `${what} job type`, l.type) ?? { feel: false, text: '' },
       retries: c.value(el.id, `${what} retries`, l.retries) ?? { feel: false, text: '3' },
     };
@@ -261,13 +312,16 @@ function addListeners(c: Collector, el: M, node: FlowNode): void {
   const exec: M[] = ext(el, 'zeebe:ExecutionListeners')?.listeners ?? [];
   if (exec.length) {
     const specs = listenerSpecs(c, el, exec, 'execution listener');
-    for (const s of specs) if (s.eventType !== 'start' && s.eventType !== 'end') c.add(el.id, `execution listener event type '${s.eventType}' is not one of start, end`);
+    for (const s of specs)
+      if (s.eventType !== 'start' && s.eventType !== 'end') c.add(el.id, `execution listener event type '${s.eventType}' is not one of start, end`);
     const start = specs.filter((s) => s.eventType === 'start');
     const end = specs.filter((s) => s.eventType === 'end');
     const label = node.type.replace(/([A-Z])/g, ' $1').toLowerCase();
-    if (start.length && (node.type === 'startEvent' || node.type === 'boundaryEvent')) c.add(el.id, `Execution listeners of type 'start' are not supported by ${label}s`);
+    if (start.length && (node.type === 'startEvent' || node.type === 'boundaryEvent'))
+      c.add(el.id, `Execution listeners of type 'start' are not supported by ${label}s`);
     if (end.length && node.type.endsWith('Gateway')) c.add(el.id, `Execution listeners of type 'end' are not supported by ${label}s`);
-    if (end.length && node.type === 'endEvent' && (el.eventDefinitions ?? [])[0]?.$type === 'bpmn:ErrorEventDefinition') c.add(el.id, "Execution listeners of type 'end' are not supported by error end events");
+    if (end.length && node.type === 'endEvent' && (el.eventDefinitions ?? [])[0]?.$type === 'bpmn:ErrorEventDefinition')
+      c.add(el.id, "Execution listeners of type 'end' are not supported by error end events");
     node.listeners = { start, end };
   }
   const task: M[] = ext(el, 'zeebe:TaskListeners')?.listeners ?? [];
@@ -314,8 +368,11 @@ function describeAdHocElements(c: Collector, el: M, node: FlowNode, model: Proce
       const io = ext(f, 'zeebe:IoMapping');
       const sources = [...(io?.inputParameters ?? []), ...(io?.outputParameters ?? [])].map((p: M) => String(p.source ?? ''));
       return {
-        elementId: f.id, elementName: f.name ?? null, documentation: (f.documentation ?? []).map((d: M) => d.text).join('\n') || null,
-        properties, parameters: sources.flatMap(fromAiParameters),
+        elementId: f.id,
+        elementName: f.name ?? null,
+        documentation: (f.documentation ?? []).map((d: M) => d.text).join('\n') || null,
+        properties,
+        parameters: sources.flatMap(fromAiParameters),
       };
     });
 }
@@ -332,12 +389,20 @@ function fromAiParameters(expression: string): AdHocElement['parameters'] {
     for (; i < expression.length && depth > 0; i++) {
       const ch = expression[i]!;
       if (inString) {
-        if (ch === '\\') { args[args.length - 1] += ch + (expression[++i] ?? ''); continue; }
+        if (ch === '\\') {
+          args[args.length - 1] += ch + (expression[++i] ?? '');
+          continue;
+        }
         if (ch === '"') inString = false;
       } else if (ch === '"') inString = true;
       else if (ch === '(' || ch === '[' || ch === '{') depth++;
-      else if (ch === ')' || ch === ']' || ch === '}') { depth--; if (depth === 0) break; }
-      else if (ch === ',' && depth === 1) { args.push(''); continue; }
+      else if (ch === ')' || ch === ']' || ch === '}') {
+        depth--;
+        if (depth === 0) break;
+      } else if (ch === ',' && depth === 1) {
+        args.push('');
+        continue;
+      }
       args[args.length - 1] += ch;
     }
     const named = new Map<string, string>();
@@ -348,10 +413,20 @@ function fromAiParameters(expression: string): AdHocElement['parameters'] {
       else positional.push(a);
     }
     const arg = (name: string, index: number) => named.get(name) ?? positional[index];
-    const text = (v: string | undefined) => (v && /^".*"$/s.test(v) ? JSON.parse(v) as string : null);
-    const json = (v: string | undefined) => { try { return v ? JSON.parse(v.replace(/(\w+)\s*:/g, '"$1":')) as unknown : undefined; } catch { return undefined; } };
+    const text = (v: string | undefined) => (v && /^".*"$/s.test(v) ? (JSON.parse(v) as string) : null);
+    const json = (v: string | undefined) => {
+      try {
+        return v ? (JSON.parse(v.replace(/(\w+)\s*:/g, '"$1":')) as unknown) : undefined;
+      } catch {
+        return undefined;
+      }
+    };
     const value = arg('value', 0) ?? '';
-    const parameter: AdHocElement['parameters'][number] = { name: value.split('.').pop()!.trim(), description: text(arg('description', 1)), type: text(arg('type', 2)) };
+    const parameter: AdHocElement['parameters'][number] = {
+      name: value.split('.').pop()!.trim(),
+      description: text(arg('description', 1)),
+      type: text(arg('type', 2)),
+    };
     const schema = json(arg('schema', 3));
     const options = json(arg('options', 4));
     if (schema !== undefined) parameter.schema = schema;
@@ -366,20 +441,36 @@ function buildNode(c: Collector, el: M, scopeId: string, messages: Map<string, M
   if (type === 'subProcess' && el.triggeredByEvent) type = 'eventSubProcess';
   const io = ext(el, 'zeebe:IoMapping');
   const node: FlowNode = {
-    id: el.id, name: el.name ?? null, type, scopeId,
-    incoming: (el.incoming ?? []).map((f: M) => f.id), outgoing: (el.outgoing ?? []).map((f: M) => f.id),
-    defaultFlow: el.default?.id ?? null, event: null,
+    id: el.id,
+    name: el.name ?? null,
+    type,
+    scopeId,
+    incoming: (el.incoming ?? []).map((f: M) => f.id),
+    outgoing: (el.outgoing ?? []).map((f: M) => f.id),
+    defaultFlow: el.default?.id ?? null,
+    event: null,
     interrupting: type === 'boundaryEvent' ? el.cancelActivity !== false : el.isInterrupting !== false,
-    attachedTo: el.attachedToRef?.id ?? null, boundaryEvents: [],
-    job: null, userTask: null, script: null, call: null, decision: null, multiInstance: multiInstance(c, el),
-    inputs: mappings(c, el.id, io?.inputParameters, 'input'), outputs: mappings(c, el.id, io?.outputParameters, 'output'),
-    children: [], startEvents: [], eventSubProcesses: [],
+    attachedTo: el.attachedToRef?.id ?? null,
+    boundaryEvents: [],
+    job: null,
+    userTask: null,
+    script: null,
+    call: null,
+    decision: null,
+    multiInstance: multiInstance(c, el),
+    inputs: mappings(c, el.id, io?.inputParameters, 'input'),
+    outputs: mappings(c, el.id, io?.outputParameters, 'output'),
+    children: [],
+    startEvents: [],
+    eventSubProcesses: [],
   };
   if (type.endsWith('Event')) node.event = eventDefinition(c, el, messages);
   if (el.isForCompensation) node.isForCompensation = true;
   addListeners(c, el, node);
   switch (type) {
-    case 'serviceTask': case 'sendTask': case 'businessRuleTask':
+    case 'serviceTask':
+    case 'sendTask':
+    case 'businessRuleTask':
       node.job = jobSpec(c, el);
       if (type === 'businessRuleTask' && !node.job && ext(el, 'zeebe:CalledDecision')) node.decision = calledDecisionSpec(c, el);
       else if (!node.job) c.add(el.id, `${type} needs a zeebe:taskDefinition with a job type`);
@@ -389,7 +480,10 @@ function buildNode(c: Collector, el: M, scopeId: string, messages: Map<string, M
       node.job = jobSpec(c, el);
       if (script) {
         if (!script.resultVariable) c.add(el.id, 'script task without a result variable');
-        node.script = { expression: c.expression(el.id, 'script', script.expression) ?? { feel: true, text: 'null' }, resultVariable: script.resultVariable ?? '' };
+        node.script = {
+          expression: c.expression(el.id, 'script', script.expression) ?? { feel: true, text: 'null' },
+          resultVariable: script.resultVariable ?? '',
+        };
       } else if (!node.job) c.add(el.id, 'script task needs a zeebe:script expression or a zeebe:taskDefinition');
       break;
     }
@@ -398,15 +492,17 @@ function buildNode(c: Collector, el: M, scopeId: string, messages: Map<string, M
       if (!ext(el, 'zeebe:UserTask')) node.job = userTaskJobSpec(c, el);
       break;
     case 'receiveTask': {
-      const message = el.messageRef ? messages.get(el.messageRef.id) ?? el.messageRef : null;
+      const message = el.messageRef ? (messages.get(el.messageRef.id) ?? el.messageRef) : null;
       if (!message?.name) c.add(el.id, 'receive task without a message');
       node.event = {
-        kind: 'message', messageName: c.value(el.id, 'message name', message?.name) ?? { feel: false, text: '' },
+        kind: 'message',
+        messageName: c.value(el.id, 'message name', message?.name) ?? { feel: false, text: '' },
         correlationKey: c.value(el.id, 'correlation key', ext(message ?? {}, 'zeebe:Subscription')?.correlationKey),
       };
       break;
     }
-    case 'intermediateThrowEvent': case 'endEvent':
+    case 'intermediateThrowEvent':
+    case 'endEvent':
       if (node.event?.kind === 'message') {
         node.job = jobSpec(c, el);
         if (!node.job) c.add(el.id, 'message throw events are job-based: add a zeebe:taskDefinition');
@@ -431,7 +527,9 @@ function walkScope(c: Collector, container: M, scopeId: string, model: ProcessMo
   for (const el of container.flowElements ?? []) {
     if (el.$type === 'bpmn:SequenceFlow') {
       const flow: SequenceFlow = {
-        id: el.id, sourceId: el.sourceRef?.id ?? '', targetId: el.targetRef?.id ?? '',
+        id: el.id,
+        sourceId: el.sourceRef?.id ?? '',
+        targetId: el.targetRef?.id ?? '',
         condition: c.expression(el.id, 'condition', el.conditionExpression?.body),
       };
       if (!flow.sourceId || !flow.targetId) c.add(el.id, 'sequence flow without a source or a target');
@@ -464,7 +562,8 @@ function checkScopes(c: Collector, model: ProcessModel): void {
       if (!host) c.add(node.id, 'boundary event not attached to an activity');
       else host.boundaryEvents.push(node.id);
       const kind = node.event?.kind;
-      if (kind && !['timer', 'message', 'signal', 'error', 'escalation', 'compensation'].includes(kind)) c.add(node.id, `${kind} boundary events are not supported`);
+      if (kind && !['timer', 'message', 'signal', 'error', 'escalation', 'compensation'].includes(kind))
+        c.add(node.id, `${kind} boundary events are not supported`);
     }
     if (node.type === 'subProcess') {
       const starts = node.startEvents.map((s) => model.nodes[s]!);
@@ -474,10 +573,15 @@ function checkScopes(c: Collector, model: ProcessModel): void {
       const starts = node.startEvents.map((s) => model.nodes[s]!);
       if (starts.length !== 1) c.add(node.id, 'an event sub-process needs exactly one start event');
       const kind = starts[0]?.event?.kind;
-      if (kind && !['timer', 'message', 'error', 'escalation', 'signal'].includes(kind)) c.add(node.id, `event sub-process start events must be timer, message, error, escalation or signal (found ${kind})`);
+      if (kind && !['timer', 'message', 'error', 'escalation', 'signal'].includes(kind))
+        c.add(node.id, `event sub-process start events must be timer, message, error, escalation or signal (found ${kind})`);
       if (kind === 'error' && starts[0] && !starts[0].interrupting) c.add(starts[0].id, 'error start events must be interrupting');
     }
-    if ((node.type === 'intermediateCatchEvent' || node.type === 'boundaryEvent' || node.type === 'receiveTask') && node.event?.kind === 'message' && !node.event.correlationKey) {
+    if (
+      (node.type === 'intermediateCatchEvent' || node.type === 'boundaryEvent' || node.type === 'receiveTask') &&
+      node.event?.kind === 'message' &&
+      !node.event.correlationKey
+    ) {
       c.add(node.id, 'message catch events need a correlation key (zeebe:subscription correlationKey)');
     }
     if (node.type === 'intermediateCatchEvent' && !['timer', 'message', 'signal', 'link'].includes(node.event?.kind ?? '')) {
@@ -487,16 +591,22 @@ function checkScopes(c: Collector, model: ProcessModel): void {
       c.add(node.id, `intermediate throw events must be none, escalation, signal, link, message or compensation (found ${node.event?.kind})`);
     }
     if (node.type === 'endEvent' && node.event?.kind === 'error' && !node.event.errorCode) c.add(node.id, 'error end event without an error code');
-    if (node.type === 'endEvent' && node.event?.kind === 'escalation' && !node.event.escalationCode) c.add(node.id, 'escalation end event without an escalation code');
-    if (node.type === 'intermediateThrowEvent' && node.event?.kind === 'escalation' && !node.event.escalationCode) c.add(node.id, 'escalation throw event without an escalation code');
+    if (node.type === 'endEvent' && node.event?.kind === 'escalation' && !node.event.escalationCode)
+      c.add(node.id, 'escalation end event without an escalation code');
+    if (node.type === 'intermediateThrowEvent' && node.event?.kind === 'escalation' && !node.event.escalationCode)
+      c.add(node.id, 'escalation throw event without an escalation code');
     if (node.type === 'startEvent') {
       const scope = model.nodes[node.scopeId]!;
-      if (scope.type === 'process' && !['none', 'timer', 'message', 'signal'].includes(node.event?.kind ?? '')) c.add(node.id, `process start events must be none, timer, message or signal (found ${node.event?.kind})`);
+      if (scope.type === 'process' && !['none', 'timer', 'message', 'signal'].includes(node.event?.kind ?? ''))
+        c.add(node.id, `process start events must be none, timer, message or signal (found ${node.event?.kind})`);
     }
     if (node.type === 'eventBasedGateway') {
       for (const fid of node.outgoing) {
         const target = model.nodes[model.flows[fid]?.targetId ?? ''];
-        if (!target || !((target.type === 'intermediateCatchEvent' && ['timer', 'message', 'signal'].includes(target.event?.kind ?? '')) || target.type === 'receiveTask')) {
+        if (
+          !target ||
+          !((target.type === 'intermediateCatchEvent' && ['timer', 'message', 'signal'].includes(target.event?.kind ?? '')) || target.type === 'receiveTask')
+        ) {
           c.add(node.id, 'an event-based gateway must lead only to timer, message or signal catch events or receive tasks');
         }
       }
@@ -539,7 +649,9 @@ function checkUniqueCatches(c: Collector, model: ProcessModel): void {
       const seen = new Map<string, string>();
       for (const e of events) {
         if (e.event?.kind !== kind) continue;
-        const code = (kind === 'error' ? (e.event as { errorCode: string | null }).errorCode : (e.event as { escalationCode: string | null }).escalationCode) ?? '(catch-all)';
+        const code =
+          (kind === 'error' ? (e.event as { errorCode: string | null }).errorCode : (e.event as { escalationCode: string | null }).escalationCode) ??
+          '(catch-all)';
         if (e.event && (e.event as { codeExpr: unknown }).codeExpr) c.add(e.id, `a catching ${kind} event needs a static ${kind} code, not an expression`);
         const first = seen.get(code);
         if (first) c.add(e.id, `${kind} code ${code} is caught twice in ${ownerId} (also by ${first})`);
@@ -548,8 +660,16 @@ function checkUniqueCatches(c: Collector, model: ProcessModel): void {
     }
   };
   for (const node of Object.values(model.nodes)) {
-    if (node.boundaryEvents.length) check(node.id, node.boundaryEvents.map((id) => model.nodes[id]!));
-    if (node.eventSubProcesses.length) check(node.id, node.eventSubProcesses.map((id) => model.nodes[model.nodes[id]!.startEvents[0] ?? '']).filter((n): n is FlowNode => !!n));
+    if (node.boundaryEvents.length)
+      check(
+        node.id,
+        node.boundaryEvents.map((id) => model.nodes[id]!),
+      );
+    if (node.eventSubProcesses.length)
+      check(
+        node.id,
+        node.eventSubProcesses.map((id) => model.nodes[model.nodes[id]!.startEvents[0] ?? '']).filter((n): n is FlowNode => !!n),
+      );
   }
 }
 
@@ -570,7 +690,8 @@ function associations(container: M, found = new Map<string, string[]>()): Map<st
  */
 function linkCompensation(c: Collector, model: ProcessModel, assoc: Map<string, string[]>): void {
   for (const node of Object.values(model.nodes)) {
-    if (node.isForCompensation && (node.incoming.length || node.outgoing.length)) c.add(node.id, 'a compensation handler must not have incoming or outgoing sequence flows');
+    if (node.isForCompensation && (node.incoming.length || node.outgoing.length))
+      c.add(node.id, 'a compensation handler must not have incoming or outgoing sequence flows');
     if (node.type === 'boundaryEvent' && node.event?.kind === 'compensation') {
       const handler = (assoc.get(node.id) ?? []).map((id) => model.nodes[id]).find((n) => n?.isForCompensation);
       if (!handler) c.add(node.id, 'a compensation boundary event needs an association to a compensation handler (an activity marked isForCompensation)');
@@ -596,14 +717,41 @@ function linkCompensation(c: Collector, model: ProcessModel, assoc: Map<string, 
 
 function buildProcess(c: Collector, proc: M, messages: Map<string, M>): ProcessModel {
   const root: FlowNode = {
-    id: proc.id, name: proc.name ?? null, type: 'process', scopeId: '', incoming: [], outgoing: [], defaultFlow: null,
-    event: null, interrupting: true, attachedTo: null, boundaryEvents: [], job: null, userTask: null, script: null,
-    call: null, decision: null, multiInstance: null, inputs: [], outputs: [], children: [], startEvents: [], eventSubProcesses: [],
+    id: proc.id,
+    name: proc.name ?? null,
+    type: 'process',
+    scopeId: '',
+    incoming: [],
+    outgoing: [],
+    defaultFlow: null,
+    event: null,
+    interrupting: true,
+    attachedTo: null,
+    boundaryEvents: [],
+    job: null,
+    userTask: null,
+    script: null,
+    call: null,
+    decision: null,
+    multiInstance: null,
+    inputs: [],
+    outputs: [],
+    children: [],
+    startEvents: [],
+    eventSubProcesses: [],
   };
   addListeners(c, proc, root);
   const model: ProcessModel = {
-    processId: proc.id, name: proc.name ?? null, versionTag: ext(proc, 'zeebe:VersionTag')?.value ?? null, nodes: { [proc.id]: root }, flows: {}, noneStart: null,
-    messageStarts: [], signalStarts: [], timerStarts: [], linkCatches: {},
+    processId: proc.id,
+    name: proc.name ?? null,
+    versionTag: ext(proc, 'zeebe:VersionTag')?.value ?? null,
+    nodes: { [proc.id]: root },
+    flows: {},
+    noneStart: null,
+    messageStarts: [],
+    signalStarts: [],
+    timerStarts: [],
+    linkCatches: {},
   };
   walkScope(c, proc, proc.id, model, messages);
   checkScopes(c, model);

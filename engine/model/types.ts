@@ -114,10 +114,28 @@ export interface AdHocSpec {
 }
 
 export type ElementType =
-  | 'startEvent' | 'endEvent' | 'intermediateCatchEvent' | 'intermediateThrowEvent' | 'boundaryEvent'
-  | 'serviceTask' | 'sendTask' | 'businessRuleTask' | 'scriptTask' | 'userTask' | 'receiveTask' | 'manualTask' | 'task'
-  | 'exclusiveGateway' | 'parallelGateway' | 'inclusiveGateway' | 'eventBasedGateway'
-  | 'subProcess' | 'eventSubProcess' | 'adHocSubProcess' | 'callActivity' | 'process';
+  | 'startEvent'
+  | 'endEvent'
+  | 'intermediateCatchEvent'
+  | 'intermediateThrowEvent'
+  | 'boundaryEvent'
+  | 'serviceTask'
+  | 'sendTask'
+  | 'businessRuleTask'
+  | 'scriptTask'
+  | 'userTask'
+  | 'receiveTask'
+  | 'manualTask'
+  | 'task'
+  | 'exclusiveGateway'
+  | 'parallelGateway'
+  | 'inclusiveGateway'
+  | 'eventBasedGateway'
+  | 'subProcess'
+  | 'eventSubProcess'
+  | 'adHocSubProcess'
+  | 'callActivity'
+  | 'process';
 
 export interface FlowNode {
   id: string;

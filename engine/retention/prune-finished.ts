@@ -63,7 +63,10 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-interface Cursor { endedAt: number; key: string }
+interface Cursor {
+  endedAt: number;
+  key: string;
+}
 
 interface BatchOutcome {
   examined: number;
@@ -95,7 +98,8 @@ async function treesOf(driver: SqlDriver, roots: readonly string[]): Promise<{ r
     const next: string[] = [];
     for (const part of chunks(level, IN_CHUNK)) {
       const children = await driver.all<{ instance_key: string; parent_instance_key: string; state: string }>(
-        `SELECT instance_key, parent_instance_key, state FROM eng_instance WHERE parent_instance_key IN (${placeholders(part.length)})`, part,
+        `SELECT instance_key, parent_instance_key, state FROM eng_instance WHERE parent_instance_key IN (${placeholders(part.length)})`,
+        part,
       );
       for (const c of children) {
         const root = rootOf.get(c.parent_instance_key)!;
@@ -114,7 +118,8 @@ async function lastPositions(driver: SqlDriver, keys: readonly string[]): Promis
   const last = new Map<string, number>();
   for (const part of chunks(keys, IN_CHUNK)) {
     const rows = await driver.all<{ instance_key: string; last: number | string }>(
-      `SELECT instance_key, MAX(position) AS last FROM eng_history WHERE instance_key IN (${placeholders(part.length)}) GROUP BY instance_key`, part,
+      `SELECT instance_key, MAX(position) AS last FROM eng_history WHERE instance_key IN (${placeholders(part.length)}) GROUP BY instance_key`,
+      part,
     );
     for (const r of rows) last.set(r.instance_key, Number(r.last));
   }
@@ -137,8 +142,14 @@ async function pruneBatch(driver: SqlDriver, options: PruneOptions, cursor: Curs
   const rows = Object.fromEntries(PRUNED_TABLES.map((t) => [t, 0])) as Record<PrunedTable, number>;
   const last = candidates[candidates.length - 1];
   const outcome: BatchOutcome = {
-    examined: candidates.length, next: last ? { endedAt: Number(last.ended_at), key: last.instance_key } : null,
-    roots: 0, instances: 0, rows, kept: 0, slowest: null, ms: 0,
+    examined: candidates.length,
+    next: last ? { endedAt: Number(last.ended_at), key: last.instance_key } : null,
+    roots: 0,
+    instances: 0,
+    rows,
+    kept: 0,
+    slowest: null,
+    ms: 0,
   };
   if (!candidates.length) return outcome;
 
@@ -176,8 +187,13 @@ export async function pruneFinishedInstances(driver: SqlDriver, inTransaction: I
   if (!(batchSize >= 1)) throw new RangeError('batchSize must be 1 or more');
   if (!Number.isFinite(options.endedBefore)) throw new RangeError('endedBefore must be an instant (epoch ms)');
   const result: PruneResult = {
-    roots: 0, instances: 0, rows: Object.fromEntries(PRUNED_TABLES.map((t) => [t, 0])) as Record<PrunedTable, number>,
-    batches: 0, kept: 0, slowestExporter: null, longestBatchMs: 0,
+    roots: 0,
+    instances: 0,
+    rows: Object.fromEntries(PRUNED_TABLES.map((t) => [t, 0])) as Record<PrunedTable, number>,
+    batches: 0,
+    kept: 0,
+    slowestExporter: null,
+    longestBatchMs: 0,
   };
   let cursor: Cursor | null = null;
   for (;;) {

@@ -65,7 +65,8 @@ export async function activate(run: Run, el: ElementRow): Promise<void> {
 /** Element type → behaviour (behaviours/*.ts): what the element does or waits for once active. */
 function prepareBehaviour(run: Run, el: ElementRow, node: FlowNode, context: Vars): Promise<Prepared> {
   switch (node.type) {
-    case 'serviceTask': case 'sendTask':
+    case 'serviceTask':
+    case 'sendTask':
       return prepareJob(run, el, node, context);
     case 'businessRuleTask':
       return prepareBusinessRuleTask(run, el, node, context);
@@ -73,7 +74,8 @@ function prepareBehaviour(run: Run, el: ElementRow, node: FlowNode, context: Var
       return prepareScriptTask(run, el, node, context);
     case 'userTask':
       return node.job ? prepareJobWorkerUserTask(run, el, node, context) : prepareUserTask(run, el, node, context);
-    case 'receiveTask': case 'intermediateCatchEvent':
+    case 'receiveTask':
+    case 'intermediateCatchEvent':
       return prepareCatchEvent(run, el, node, context);
     case 'eventBasedGateway':
       return prepareEventBasedGateway(run, el, node, context);
@@ -81,7 +83,8 @@ function prepareBehaviour(run: Run, el: ElementRow, node: FlowNode, context: Var
       return prepareStartEvent(run, el, node);
     case 'boundaryEvent':
       return prepareBoundaryEvent(run, el, node);
-    case 'intermediateThrowEvent': case 'endEvent':
+    case 'intermediateThrowEvent':
+    case 'endEvent':
       return prepareThrowEvent(run, el, node, context);
     case 'subProcess':
       return prepareSubProcess(run, el, node, context);

@@ -32,7 +32,7 @@ export async function complete(run: Run, el: ElementRow): Promise<void> {
   const listenersRan = el.data.listener?.event === 'end';
   const applyOutputs = !isMiInner && node.outputs.length > 0 && !listenersRan;
   const outputs = applyOutputs ? evaluateMappings(node.outputs, await context(), 'output') : null;
-  if (node.listeners?.end.length && !isMiBody && await awaitEndListener(run, el, node, outputs, context)) return;
+  if (node.listeners?.end.length && !isMiBody && (await awaitEndListener(run, el, node, outputs, context))) return;
   if (el.type === 'process') return completeProcess(run, el);
   const miOutput = isMiInner ? await innerOutput(run, el, node, context) : null;
   const flows = isMiInner ? [] : await chooseOutgoing(node, def.model, context);
@@ -57,7 +57,7 @@ export async function complete(run: Run, el: ElementRow): Promise<void> {
 
 /** Starts the element's next end listener (after writing the outputs): true while the element waits for it. */
 async function awaitEndListener(run: Run, el: ElementRow, node: FlowNode, outputs: Vars | null, context: () => Promise<Vars>): Promise<boolean> {
-  const listener = await nextExecutionListener(run, el, node, 'end', outputs ? { ...await context(), ...outputs } : await context());
+  const listener = await nextExecutionListener(run, el, node, 'end', outputs ? { ...(await context()), ...outputs } : await context());
   if (!listener) return false;
   if (outputs) await propagate(run, el.scopeKey!, outputs);
   // the element is completing: nothing may trigger it any more

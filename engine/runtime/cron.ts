@@ -20,8 +20,13 @@ export interface CronSchedule {
 }
 
 const MACROS: Record<string, string> = {
-  '@yearly': '0 0 0 1 1 *', '@annually': '0 0 0 1 1 *', '@monthly': '0 0 0 1 * *', '@weekly': '0 0 0 * * 0',
-  '@daily': '0 0 0 * * *', '@midnight': '0 0 0 * * *', '@hourly': '0 0 * * * *',
+  '@yearly': '0 0 0 1 1 *',
+  '@annually': '0 0 0 1 1 *',
+  '@monthly': '0 0 0 1 * *',
+  '@weekly': '0 0 0 * * 0',
+  '@daily': '0 0 0 * * *',
+  '@midnight': '0 0 0 * * *',
+  '@hourly': '0 0 * * * *',
 };
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
 const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
@@ -162,21 +167,68 @@ export function nextCronTime(schedule: CronSchedule, after: number): number | nu
     return null;
   };
   // each `next…` moves to the start of the next unit, carrying into the larger ones
-  const nextMonth = () => { month++; if (month > 12) { month = 1; year++; } day = 1; hour = 0; minute = 0; second = 0; };
-  const nextDay = () => { day++; hour = 0; minute = 0; second = 0; if (day > daysInMonth(year, month)) nextMonth(); };
-  const nextHour = () => { hour++; minute = 0; second = 0; if (hour > 23) nextDay(); };
-  const nextMinute = () => { minute++; second = 0; if (minute > 59) nextHour(); };
+  const nextMonth = () => {
+    month++;
+    if (month > 12) {
+      month = 1;
+      year++;
+    }
+    day = 1;
+    hour = 0;
+    minute = 0;
+    second = 0;
+  };
+  const nextDay = () => {
+    day++;
+    hour = 0;
+    minute = 0;
+    second = 0;
+    if (day > daysInMonth(year, month)) nextMonth();
+  };
+  const nextHour = () => {
+    hour++;
+    minute = 0;
+    second = 0;
+    if (hour > 23) nextDay();
+  };
+  const nextMinute = () => {
+    minute++;
+    second = 0;
+    if (minute > 59) nextHour();
+  };
   while (year <= limit) {
-    if (!schedule.months.has(month)) { nextMonth(); continue; }
-    if (!schedule.day(year, month, day)) { nextDay(); continue; }
+    if (!schedule.months.has(month)) {
+      nextMonth();
+      continue;
+    }
+    if (!schedule.day(year, month, day)) {
+      nextDay();
+      continue;
+    }
     const h = first(schedule.hours, hour, 23);
-    if (h === null) { nextDay(); continue; }
-    if (h !== hour) { hour = h; minute = 0; second = 0; }
+    if (h === null) {
+      nextDay();
+      continue;
+    }
+    if (h !== hour) {
+      hour = h;
+      minute = 0;
+      second = 0;
+    }
     const m = first(schedule.minutes, minute, 59);
-    if (m === null) { nextHour(); continue; }
-    if (m !== minute) { minute = m; second = 0; }
+    if (m === null) {
+      nextHour();
+      continue;
+    }
+    if (m !== minute) {
+      minute = m;
+      second = 0;
+    }
     const sec = first(schedule.seconds, second, 59);
-    if (sec === null) { nextMinute(); continue; }
+    if (sec === null) {
+      nextMinute();
+      continue;
+    }
     return Date.UTC(year, month - 1, day, hour, minute, sec);
   }
   return null;

@@ -20,7 +20,13 @@ import { trigger } from './triggers.js';
  * Evaluates what `event` listens for and returns a thunk that opens it, owned by `owner`: everything
  * that can fail is evaluated before anything is written (an incident leaves no half-done work).
  */
-export async function planEventSubscription(run: Run, owner: ElementRow, event: FlowNode, context: Vars, elementId: string): Promise<(() => Promise<void>) | null> {
+export async function planEventSubscription(
+  run: Run,
+  owner: ElementRow,
+  event: FlowNode,
+  context: Vars,
+  elementId: string,
+): Promise<(() => Promise<void>) | null> {
   const def = event.event;
   if (!def) return null;
   if (def.kind === 'timer') {
@@ -37,7 +43,9 @@ export async function planEventSubscription(run: Run, owner: ElementRow, event: 
   }
   if (def.kind === 'signal') {
     const name = await evaluateString(run, owner, def.signalName, `signal name of ${event.id}`, context);
-    return async () => { await insertSubscription(run, owner, elementId, 'signal', name, null); };
+    return async () => {
+      await insertSubscription(run, owner, elementId, 'signal', name, null);
+    };
   }
   return null;
 }
@@ -49,11 +57,25 @@ async function evaluateCorrelationKey(run: Run, el: ElementRow, spec: ValueSpec,
   throw new Incident('EXTRACT_VALUE_ERROR', `correlation key of ${id}: expected a string or number but '${spec.text}' gave ${json(v)}`);
 }
 
-async function insertSubscription(run: Run, owner: ElementRow, elementId: string, kind: 'message' | 'signal', name: string, correlationKey: string | null): Promise<string> {
+async function insertSubscription(
+  run: Run,
+  owner: ElementRow,
+  elementId: string,
+  kind: 'message' | 'signal',
+  name: string,
+  correlationKey: string | null,
+): Promise<string> {
   const key = run.nextKey();
   await subs.insertSubscription(run.db, {
-    sub_key: key, kind, name, correlation_key: correlationKey, instance_key: owner.instanceKey, element_key: owner.key, element_id: elementId,
-    process_id: (await run.instance(owner.instanceKey)).process_id, createdAt: run.now,
+    sub_key: key,
+    kind,
+    name,
+    correlation_key: correlationKey,
+    instance_key: owner.instanceKey,
+    element_key: owner.key,
+    element_id: elementId,
+    process_id: (await run.instance(owner.instanceKey)).process_id,
+    createdAt: run.now,
   });
   return key;
 }
@@ -88,7 +110,10 @@ export async function triggerSubscription(run: Run, sub: SubscriptionRow, vars: 
   const keepOpen = !event.interrupting && (event.type === 'boundaryEvent' || event.type === 'startEvent');
   if (!keepOpen) await subs.deleteSubscription(run.db, sub.sub_key);
   await run.history(owner, sub.kind === 'message' ? 'MESSAGE_CORRELATED' : 'SIGNAL_RECEIVED', {
-    name: sub.name, correlationKey: sub.correlation_key, messageKey: messageKey ?? null, eventId: sub.element_id,
+    name: sub.name,
+    correlationKey: sub.correlation_key,
+    messageKey: messageKey ?? null,
+    eventId: sub.element_id,
   });
   return trigger(run, sub.element_key, sub.element_id, vars);
 }

@@ -16,8 +16,15 @@ export async function raiseIncident(run: Run, el: ElementRow, step: StepKind, in
   const key = run.nextKey();
   const inst = await run.instance(el.instanceKey);
   await store.insertIncident(run.db, {
-    incidentKey: key, instanceKey: el.instanceKey, elementKey: el.key, elementId: el.elementId, processId: inst.process_id, jobKey,
-    errorType: incident.errorType, errorMessage: incident.message, createdAt: run.now,
+    incidentKey: key,
+    instanceKey: el.instanceKey,
+    elementKey: el.key,
+    elementId: el.elementId,
+    processId: inst.process_id,
+    jobKey,
+    errorType: incident.errorType,
+    errorMessage: incident.message,
+    createdAt: run.now,
   });
   await run.history(el, 'INCIDENT_CREATED', { incidentKey: key, errorType: incident.errorType, errorMessage: incident.message, jobKey });
   run.effects.incidents.push(key);

@@ -34,7 +34,10 @@ export class KeyGenerator {
     // a command that needs this many keys loops without a wait state (e.g. a recursion fanning out through call
     // activities): refuse it whole, as Zeebe rejects a command whose follow-up records exceed a batch
     if (this.next >= this.limit) {
-      throw new EngineError('INVALID_STATE', `the command used up its reserved keys (${LOW_WATER} at least) without reaching a wait state (an endless loop in the process?); nothing of it was kept`);
+      throw new EngineError(
+        'INVALID_STATE',
+        `the command used up its reserved keys (${LOW_WATER} at least) without reaching a wait state (an endless loop in the process?); nothing of it was kept`,
+      );
     }
     return (this.next++).toString();
   }

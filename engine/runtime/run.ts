@@ -16,7 +16,10 @@ import { runTaskListeners } from '../behaviours/user-task-listeners.js';
 
 /** A failed evaluation inside a step: becomes an incident on the element instead of an exception. */
 export class Incident extends Error {
-  constructor(readonly errorType: string, message: string) {
+  constructor(
+    readonly errorType: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -186,8 +189,14 @@ export class Run {
   async history(el: ElementRow | null, intent: string, payload?: unknown, instanceKey?: string): Promise<void> {
     const inst = el ? await this.instance(el.instanceKey) : instanceKey ? await this.instance(instanceKey) : null;
     await appendHistory(this.db, {
-      instanceKey: inst?.instance_key ?? instanceKey ?? null, processId: inst?.process_id ?? null, elementKey: el?.key ?? null,
-      elementId: el?.elementId ?? null, elementType: el?.type ?? null, intent, at: this.now, payload: payload === undefined ? null : json(payload),
+      instanceKey: inst?.instance_key ?? instanceKey ?? null,
+      processId: inst?.process_id ?? null,
+      elementKey: el?.key ?? null,
+      elementId: el?.elementId ?? null,
+      elementType: el?.type ?? null,
+      intent,
+      at: this.now,
+      payload: payload === undefined ? null : json(payload),
     });
   }
 

@@ -10,8 +10,14 @@ export async function takeFlow(run: Run, scope: ElementRow, flowId: string, mode
   const flow = model.flows[flowId]!;
   const target = model.nodes[flow.targetId]!;
   await appendHistory(run.db, {
-    instanceKey: scope.instanceKey, processId: (await run.instance(scope.instanceKey)).process_id, elementKey: scope.key,
-    elementId: flowId, elementType: 'sequenceFlow', intent: 'SEQUENCE_FLOW_TAKEN', at: run.now, payload: null,
+    instanceKey: scope.instanceKey,
+    processId: (await run.instance(scope.instanceKey)).process_id,
+    elementKey: scope.key,
+    elementId: flowId,
+    elementType: 'sequenceFlow',
+    intent: 'SEQUENCE_FLOW_TAKEN',
+    at: run.now,
+    payload: null,
   });
   if (isJoin(target)) return arriveAtJoin(run, scope, target, flowId);
   const el = await run.newElement(scope, target.id, target.multiInstance ? MI_BODY : target.type);

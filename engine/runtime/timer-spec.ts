@@ -6,10 +6,17 @@ import { looksLikeCron, parseCron } from './cron.js';
  */
 
 export interface IsoDuration {
-  years: number; months: number; weeks: number; days: number; hours: number; minutes: number; seconds: number;
+  years: number;
+  months: number;
+  weeks: number;
+  days: number;
+  hours: number;
+  minutes: number;
+  seconds: number;
 }
 
-const DURATION = /^(-)?P(?:(\d+(?:[.,]\d+)?)Y)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)W)?(?:(\d+(?:[.,]\d+)?)D)?(?:T(?:(\d+(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$/;
+const DURATION =
+  /^(-)?P(?:(\d+(?:[.,]\d+)?)Y)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)W)?(?:(\d+(?:[.,]\d+)?)D)?(?:T(?:(\d+(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$/;
 
 export function parseIsoDuration(text: string): IsoDuration | null {
   const m = DURATION.exec(text.trim());
@@ -55,7 +62,13 @@ export function parseIsoCycle(text: string): IsoCycle | null {
 /** A readable problem with a static timer value, or null. */
 export function checkTimerSyntax(type: 'duration' | 'date' | 'cycle', text: string): string | null {
   if (type === 'duration') return parseIsoDuration(text) ? null : `timer duration '${text}' is not an ISO 8601 duration (e.g. PT4H)`;
-  if (type === 'date') return parseIsoDateTime(text) !== null ? null : `timer date '${text}' is not an ISO 8601 date-time with an offset (e.g. 2026-10-01T09:00:00+08:00)`;
-  if (looksLikeCron(text)) return parseCron(text) ? null : `timer cycle '${text}' is not a valid cron expression (six fields: second minute hour day-of-month month day-of-week, e.g. 0 0 9-17 * * MON-FRI)`;
-  return parseIsoCycle(text) ? null : `timer cycle '${text}' is not an ISO 8601 repeating interval (e.g. R3/PT10M) or a cron expression (e.g. 0 0 9-17 * * MON-FRI)`;
+  if (type === 'date')
+    return parseIsoDateTime(text) !== null ? null : `timer date '${text}' is not an ISO 8601 date-time with an offset (e.g. 2026-10-01T09:00:00+08:00)`;
+  if (looksLikeCron(text))
+    return parseCron(text)
+      ? null
+      : `timer cycle '${text}' is not a valid cron expression (six fields: second minute hour day-of-month month day-of-week, e.g. 0 0 9-17 * * MON-FRI)`;
+  return parseIsoCycle(text)
+    ? null
+    : `timer cycle '${text}' is not an ISO 8601 repeating interval (e.g. R3/PT10M) or a cron expression (e.g. 0 0 9-17 * * MON-FRI)`;
 }

@@ -16,8 +16,14 @@ import { trigger } from './triggers.js';
 export async function insertTimer(run: Run, owner: ElementRow | null, elementId: string, plan: TimerPlan, defKey?: string): Promise<void> {
   const def = owner ? (await run.definitionOf(owner)).defKey : defKey!;
   await store.insertTimer(run.db, {
-    timerKey: run.nextKey(), dueAt: plan.dueAt, instanceKey: owner?.instanceKey ?? null, elementKey: owner?.key ?? null, elementId,
-    defKey: def, repetitions: plan.repetitions, spec: plan.interval ? json(plan.interval) : null,
+    timerKey: run.nextKey(),
+    dueAt: plan.dueAt,
+    instanceKey: owner?.instanceKey ?? null,
+    elementKey: owner?.key ?? null,
+    elementId,
+    defKey: def,
+    repetitions: plan.repetitions,
+    spec: plan.interval ? json(plan.interval) : null,
   });
   if (run.effects.earliestDue === null || plan.dueAt < run.effects.earliestDue) run.effects.earliestDue = plan.dueAt;
 }

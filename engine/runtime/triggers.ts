@@ -16,7 +16,8 @@ export async function trigger(run: Run, ownerKey: string, eventId: string, vars:
   const model = (await run.definitionOf(owner)).model;
   const event = model.nodes[eventId]!;
   if (event.type === 'boundaryEvent') return triggerBoundaryEvent(run, owner, event, vars);
-  if (event.type === 'startEvent' && model.nodes[event.scopeId]!.type === 'eventSubProcess') return triggerEventSubProcess(run, owner, event, model.nodes[event.scopeId]!, vars);
+  if (event.type === 'startEvent' && model.nodes[event.scopeId]!.type === 'eventSubProcess')
+    return triggerEventSubProcess(run, owner, event, model.nodes[event.scopeId]!, vars);
   if (owner.elementId === eventId) return triggerCatchEvent(run, owner, event, vars);
   if (owner.type === 'eventBasedGateway') return triggerEventBasedGateway(run, owner, model, eventId, vars);
   return false;

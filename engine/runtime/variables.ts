@@ -54,7 +54,14 @@ export async function localVariables(run: Run, scopeKey: string): Promise<Vars> 
  * Sets one variable in one scope. `known` saves the lookup when the caller already read the scope:
  * `false` = not there, `{ value }` = there with that value; left out, the row is looked up.
  */
-export async function setLocal(run: Run, scopeKey: string, instanceKey: string, name: string, value: unknown, known?: false | { value: unknown }): Promise<void> {
+export async function setLocal(
+  run: Run,
+  scopeKey: string,
+  instanceKey: string,
+  name: string,
+  value: unknown,
+  known?: false | { value: unknown },
+): Promise<void> {
   const text = json(value);
   let current: string | undefined;
   const scope = run.knownVariables.get(scopeKey);
@@ -67,8 +74,14 @@ export async function setLocal(run: Run, scopeKey: string, instanceKey: string, 
   else await store.insertVariable(run.db, scopeKey, name, instanceKey, text);
   scope?.set(name, text);
   await appendHistory(run.db, {
-    instanceKey, processId: (await run.instance(instanceKey)).process_id, elementKey: scopeKey, elementId: null, elementType: null,
-    intent: present ? 'VARIABLE_UPDATED' : 'VARIABLE_CREATED', at: run.now, payload: json({ name, value }),
+    instanceKey,
+    processId: (await run.instance(instanceKey)).process_id,
+    elementKey: scopeKey,
+    elementId: null,
+    elementType: null,
+    intent: present ? 'VARIABLE_UPDATED' : 'VARIABLE_CREATED',
+    at: run.now,
+    payload: json({ name, value }),
   });
 }
 
@@ -90,7 +103,8 @@ export async function propagate(run: Run, fromScopeKey: string, vars: Vars): Pro
 /** Sets every variable locally on the element, reading its scope once. */
 export async function setLocals(run: Run, el: ElementRow, vars: Vars): Promise<void> {
   const existing = await localVariables(run, el.key);
-  for (const [name, value] of Object.entries(vars)) await setLocal(run, el.key, el.instanceKey, name, value, name in existing ? { value: existing[name] } : false);
+  for (const [name, value] of Object.entries(vars))
+    await setLocal(run, el.key, el.instanceKey, name, value, name in existing ? { value: existing[name] } : false);
 }
 
 /** Variables arriving with a job completion, a message or a user task: local when output mappings follow, else propagated. */

@@ -24,20 +24,41 @@ export async function definitionChecksum(db: SqlDriver, defKey: string): Promise
   return (await db.get<{ checksum: string }>('SELECT checksum FROM eng_definition WHERE def_key = ?', [defKey]))?.checksum;
 }
 
-export async function insertDefinition(db: SqlDriver, d: { defKey: string; processId: string; version: number; resource: string; checksum: string; xml: string; deployedAt: number }): Promise<void> {
-  await db.run(
-    'INSERT INTO eng_definition (def_key, process_id, version, resource, checksum, xml, deployed_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    [d.defKey, d.processId, d.version, d.resource, d.checksum, d.xml, d.deployedAt],
-  );
+export async function insertDefinition(
+  db: SqlDriver,
+  d: { defKey: string; processId: string; version: number; resource: string; checksum: string; xml: string; deployedAt: number },
+): Promise<void> {
+  await db.run('INSERT INTO eng_definition (def_key, process_id, version, resource, checksum, xml, deployed_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+    d.defKey,
+    d.processId,
+    d.version,
+    d.resource,
+    d.checksum,
+    d.xml,
+    d.deployedAt,
+  ]);
 }
 
 export async function latestForm(db: SqlDriver, formId: string): Promise<{ form_key: string; version: number; checksum: string } | undefined> {
-  return db.get<{ form_key: string; version: number; checksum: string }>('SELECT form_key, version, checksum FROM eng_form WHERE form_id = ? ORDER BY version DESC LIMIT 1', [formId]);
+  return db.get<{ form_key: string; version: number; checksum: string }>(
+    'SELECT form_key, version, checksum FROM eng_form WHERE form_id = ? ORDER BY version DESC LIMIT 1',
+    [formId],
+  );
 }
 
-export async function insertForm(db: SqlDriver, f: { formKey: string; formId: string; version: number; resource: string; checksum: string; content: string; deployedAt: number }): Promise<void> {
-  await db.run('INSERT INTO eng_form (form_key, form_id, version, resource, checksum, content, deployed_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    [f.formKey, f.formId, f.version, f.resource, f.checksum, f.content, f.deployedAt]);
+export async function insertForm(
+  db: SqlDriver,
+  f: { formKey: string; formId: string; version: number; resource: string; checksum: string; content: string; deployedAt: number },
+): Promise<void> {
+  await db.run('INSERT INTO eng_form (form_key, form_id, version, resource, checksum, content, deployed_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+    f.formKey,
+    f.formId,
+    f.version,
+    f.resource,
+    f.checksum,
+    f.content,
+    f.deployedAt,
+  ]);
 }
 
 export interface DrgDbRow {
@@ -70,14 +91,34 @@ export async function drgChecksum(db: SqlDriver, drgKey: string): Promise<string
   return (await db.get<{ checksum: string }>('SELECT checksum FROM eng_drg WHERE drg_key = ?', [drgKey]))?.checksum;
 }
 
-export async function insertDrg(db: SqlDriver, d: { drgKey: string; drgId: string; version: number; resource: string; checksum: string; xml: string; deployedAt: number }): Promise<void> {
-  await db.run('INSERT INTO eng_drg (drg_key, drg_id, version, resource, checksum, xml, deployed_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    [d.drgKey, d.drgId, d.version, d.resource, d.checksum, d.xml, d.deployedAt]);
+export async function insertDrg(
+  db: SqlDriver,
+  d: { drgKey: string; drgId: string; version: number; resource: string; checksum: string; xml: string; deployedAt: number },
+): Promise<void> {
+  await db.run('INSERT INTO eng_drg (drg_key, drg_id, version, resource, checksum, xml, deployed_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+    d.drgKey,
+    d.drgId,
+    d.version,
+    d.resource,
+    d.checksum,
+    d.xml,
+    d.deployedAt,
+  ]);
 }
 
-export async function insertDecision(db: SqlDriver, d: { decisionKey: string; decisionId: string; version: number; versionTag: string | null; name: string | null; drgKey: string; deployedAt: number }): Promise<void> {
-  await db.run('INSERT INTO eng_decision (decision_key, decision_id, version, version_tag, name, drg_key, deployed_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    [d.decisionKey, d.decisionId, d.version, d.versionTag, d.name, d.drgKey, d.deployedAt]);
+export async function insertDecision(
+  db: SqlDriver,
+  d: { decisionKey: string; decisionId: string; version: number; versionTag: string | null; name: string | null; drgKey: string; deployedAt: number },
+): Promise<void> {
+  await db.run('INSERT INTO eng_decision (decision_key, decision_id, version, version_tag, name, drg_key, deployed_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+    d.decisionKey,
+    d.decisionId,
+    d.version,
+    d.versionTag,
+    d.name,
+    d.drgKey,
+    d.deployedAt,
+  ]);
 }
 
 export async function insertDefinitionDecision(db: SqlDriver, defKey: string, decisionId: string, decisionKey: string): Promise<void> {

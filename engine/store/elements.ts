@@ -15,8 +15,13 @@ interface ElementDbRow {
 
 function toRow(r: ElementDbRow): ElementRow {
   return {
-    key: r.element_key, instanceKey: r.instance_key, elementId: r.element_id, type: r.element_type,
-    scopeKey: r.scope_key, state: r.state, data: r.data ? (JSON.parse(r.data) as ElementData) : {},
+    key: r.element_key,
+    instanceKey: r.instance_key,
+    elementId: r.element_id,
+    type: r.element_type,
+    scopeKey: r.scope_key,
+    state: r.state,
+    data: r.data ? (JSON.parse(r.data) as ElementData) : {},
   };
 }
 
@@ -42,10 +47,15 @@ export async function countChildren(db: SqlDriver, scopeKey: string): Promise<nu
 }
 
 export async function insertElement(db: SqlDriver, row: ElementRow): Promise<void> {
-  await db.write(
-    'INSERT INTO eng_element (element_key, instance_key, element_id, element_type, scope_key, state, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    [row.key, row.instanceKey, row.elementId, row.type, row.scopeKey, row.state, dataText(row)],
-  );
+  await db.write('INSERT INTO eng_element (element_key, instance_key, element_id, element_type, scope_key, state, data) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+    row.key,
+    row.instanceKey,
+    row.elementId,
+    row.type,
+    row.scopeKey,
+    row.state,
+    dataText(row),
+  ]);
 }
 
 export async function updateElement(db: SqlDriver, row: ElementRow): Promise<void> {

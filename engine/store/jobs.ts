@@ -50,7 +50,12 @@ export async function markActivated(db: SqlDriver, key: string, deadline: number
 
 /** A failure with retries left: activatable again from `retryAt`. */
 export async function markRetry(db: SqlDriver, key: string, retries: number, retryAt: number, errorMessage: string | null): Promise<void> {
-  await db.write("UPDATE eng_job SET state = 'ACTIVATABLE', retries = ?, retry_at = ?, deadline = NULL, worker = NULL, error_message = ? WHERE job_key = ?", [retries, retryAt, errorMessage, key]);
+  await db.write("UPDATE eng_job SET state = 'ACTIVATABLE', retries = ?, retry_at = ?, deadline = NULL, worker = NULL, error_message = ? WHERE job_key = ?", [
+    retries,
+    retryAt,
+    errorMessage,
+    key,
+  ]);
 }
 
 export async function markFailed(db: SqlDriver, key: string, errorMessage: string | null): Promise<void> {
@@ -72,7 +77,9 @@ export async function reactivate(db: SqlDriver, key: string, retries: number): P
 
 /** Committed state (outside the transaction): jobs whose worker's time ran out. */
 export async function readTimedOut(db: SqlDriver, now: number): Promise<string[]> {
-  return (await db.read<{ job_key: string }>("SELECT job_key FROM eng_job WHERE state = 'ACTIVATED' AND deadline <= ? LIMIT 1000", [now])).map((j) => j.job_key);
+  return (await db.read<{ job_key: string }>("SELECT job_key FROM eng_job WHERE state = 'ACTIVATED' AND deadline <= ? LIMIT 1000", [now])).map(
+    (j) => j.job_key,
+  );
 }
 
 export async function selectTimedOut(db: SqlDriver, key: string, now: number): Promise<JobRow | undefined> {

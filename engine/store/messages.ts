@@ -7,7 +7,13 @@ import type { SqlDriver } from './driver.js';
  */
 
 /** The oldest buffered message with this name and key that the process has not taken yet. */
-export async function firstBuffered(db: SqlDriver, name: string, correlationKey: string, now: number, processId: string): Promise<{ message_key: string; variables: string } | undefined> {
+export async function firstBuffered(
+  db: SqlDriver,
+  name: string,
+  correlationKey: string,
+  now: number,
+  processId: string,
+): Promise<{ message_key: string; variables: string } | undefined> {
   return db.get<{ message_key: string; variables: string }>(
     `SELECT m.message_key, m.variables FROM eng_message m
       WHERE m.name = ? AND m.correlation_key = ? AND m.expires_at > ?
@@ -22,14 +28,26 @@ export async function recordCorrelation(db: SqlDriver, messageKey: string, proce
 }
 
 export async function isBuffered(db: SqlDriver, name: string, correlationKey: string, messageId: string, now: number): Promise<boolean> {
-  return Boolean(await db.get('SELECT 1 AS x FROM eng_message WHERE name = ? AND correlation_key = ? AND message_id = ? AND expires_at > ?', [name, correlationKey, messageId, now]));
+  return Boolean(
+    await db.get('SELECT 1 AS x FROM eng_message WHERE name = ? AND correlation_key = ? AND message_id = ? AND expires_at > ?', [
+      name,
+      correlationKey,
+      messageId,
+      now,
+    ]),
+  );
 }
 
 export async function insertMessage(db: SqlDriver, m: MessageRow): Promise<void> {
-  await db.write(
-    'INSERT INTO eng_message (message_key, name, correlation_key, message_id, variables, expires_at, published_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    [m.message_key, m.name, m.correlation_key, m.message_id, m.variables, m.expires_at, m.published_at],
-  );
+  await db.write('INSERT INTO eng_message (message_key, name, correlation_key, message_id, variables, expires_at, published_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+    m.message_key,
+    m.name,
+    m.correlation_key,
+    m.message_id,
+    m.variables,
+    m.expires_at,
+    m.published_at,
+  ]);
 }
 
 /** Committed state: messages whose time to live ended, up to 1,000. */

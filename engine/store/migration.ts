@@ -18,10 +18,25 @@ export interface InstanceState {
 
 export async function selectInstanceState(db: SqlDriver, instanceKey: string): Promise<InstanceState> {
   const elements: ElementRow[] = [];
-  const raw = await db.all<{ element_key: string; instance_key: string; element_id: string; element_type: string; scope_key: string | null; state: ElementRow['state']; data: string | null }>(
-    'SELECT * FROM eng_element WHERE instance_key = ? ORDER BY element_key', [instanceKey]);
+  const raw = await db.all<{
+    element_key: string;
+    instance_key: string;
+    element_id: string;
+    element_type: string;
+    scope_key: string | null;
+    state: ElementRow['state'];
+    data: string | null;
+  }>('SELECT * FROM eng_element WHERE instance_key = ? ORDER BY element_key', [instanceKey]);
   for (const r of raw) {
-    elements.push({ key: r.element_key, instanceKey: r.instance_key, elementId: r.element_id, type: r.element_type, scopeKey: r.scope_key, state: r.state, data: r.data ? JSON.parse(r.data) : {} });
+    elements.push({
+      key: r.element_key,
+      instanceKey: r.instance_key,
+      elementId: r.element_id,
+      type: r.element_type,
+      scopeKey: r.scope_key,
+      state: r.state,
+      data: r.data ? JSON.parse(r.data) : {},
+    });
   }
   return {
     elements,

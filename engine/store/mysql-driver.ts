@@ -71,7 +71,10 @@ export class MysqlDriver implements SqlDriver {
   }
 
   async exec(sql: string): Promise<void> {
-    for (const statement of sql.split(/;\s*\n/).map((s) => s.trim()).filter(Boolean)) {
+    for (const statement of sql
+      .split(/;\s*\n/)
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const rollback = /^ROLLBACK(?:\s+WORK)?(?:\s+TO\s+(?:SAVEPOINT\s+)?(\w+))?$/i.exec(statement);
       if (rollback) this.dropHeld(rollback[1] ?? null);
       // a RELEASE changes nothing anyone waits for (the engine releases each command's savepoint, a round

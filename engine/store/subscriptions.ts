@@ -26,7 +26,10 @@ export async function deleteSubscriptionsOf(db: SqlDriver, elementKey: string): 
 }
 
 export async function messageSubscriptions(db: SqlDriver, name: string, correlationKey: string): Promise<SubscriptionRow[]> {
-  return db.all<SubscriptionRow>("SELECT * FROM eng_subscription WHERE kind = 'message' AND name = ? AND correlation_key = ? ORDER BY sub_key", [name, correlationKey]);
+  return db.all<SubscriptionRow>("SELECT * FROM eng_subscription WHERE kind = 'message' AND name = ? AND correlation_key = ? ORDER BY sub_key", [
+    name,
+    correlationKey,
+  ]);
 }
 
 export async function signalSubscriptions(db: SqlDriver, name: string): Promise<SubscriptionRow[]> {
@@ -42,8 +45,21 @@ export interface StartSubscription {
   name: string;
 }
 
-export async function insertStartSubscription(db: SqlDriver, defKey: string, elementId: string, kind: 'message' | 'signal', name: string, processId: string): Promise<void> {
-  await db.run('INSERT INTO eng_start_subscription (def_key, element_id, kind, name, process_id) VALUES (?, ?, ?, ?, ?)', [defKey, elementId, kind, name, processId]);
+export async function insertStartSubscription(
+  db: SqlDriver,
+  defKey: string,
+  elementId: string,
+  kind: 'message' | 'signal',
+  name: string,
+  processId: string,
+): Promise<void> {
+  await db.run('INSERT INTO eng_start_subscription (def_key, element_id, kind, name, process_id) VALUES (?, ?, ?, ?, ?)', [
+    defKey,
+    elementId,
+    kind,
+    name,
+    processId,
+  ]);
 }
 
 export async function deleteStartSubscriptions(db: SqlDriver, defKey: string): Promise<void> {

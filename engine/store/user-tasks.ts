@@ -28,8 +28,25 @@ export async function insertUserTask(db: SqlDriver, t: NewUserTask): Promise<voi
   await db.write(
     `INSERT INTO eng_user_task (task_key, state, instance_key, element_key, element_id, process_id, def_key, name, assignee, candidate_groups,
        candidate_users, due_date, follow_up_date, form_id, form_key, priority, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [t.taskKey, t.state ?? 'CREATED', t.instanceKey, t.elementKey, t.elementId, t.processId, t.defKey, t.name, t.assignee, JSON.stringify(t.candidateGroups),
-      JSON.stringify(t.candidateUsers), t.dueDate, t.followUpDate, t.formId, t.formKey, t.priority, t.createdAt],
+    [
+      t.taskKey,
+      t.state ?? 'CREATED',
+      t.instanceKey,
+      t.elementKey,
+      t.elementId,
+      t.processId,
+      t.defKey,
+      t.name,
+      t.assignee,
+      JSON.stringify(t.candidateGroups),
+      JSON.stringify(t.candidateUsers),
+      t.dueDate,
+      t.followUpDate,
+      t.formId,
+      t.formKey,
+      t.priority,
+      t.createdAt,
+    ],
   );
 }
 

@@ -2,14 +2,58 @@
 import { ApiError, api, goToLogin, token } from '../../web/shared/api.js';
 import { acceptLanguage } from '../../web/shared/i18n.js';
 
-export interface ProcessSummary { processId: string; name: string | null; latestVersion: number | null; versionCount: number; deployedAt: string | null; hasDraft: boolean }
-export interface ProcessVersion { version: number; processDefinitionKey: string; deployedAt: string; deployedBy: string | null; checksum: string }
-export interface LintProblem { elementId: string | null; message: string; severity: 'error' | 'warning'; rule: string; source: string }
-export interface DiffEntry { id: string; type?: string; name?: string | null; attrs?: Record<string, { oldValue: unknown; newValue: unknown }> }
-export interface ProcessDiff { added: DiffEntry[]; removed: DiffEntry[]; changed: DiffEntry[]; layoutChanged: DiffEntry[] }
-export interface Deployed { processId: string; version: number; processDefinitionKey: string; isNew?: boolean }
-export interface FormSummary { formId: string; latestVersion: number; versionCount: number; deployedAt: string | null }
-export interface FormVersion { version: number; formKey?: string; deployedAt?: string; deployedBy?: string | null }
+export interface ProcessSummary {
+  processId: string;
+  name: string | null;
+  latestVersion: number | null;
+  versionCount: number;
+  deployedAt: string | null;
+  hasDraft: boolean;
+}
+export interface ProcessVersion {
+  version: number;
+  processDefinitionKey: string;
+  deployedAt: string;
+  deployedBy: string | null;
+  checksum: string;
+}
+export interface LintProblem {
+  elementId: string | null;
+  message: string;
+  severity: 'error' | 'warning';
+  rule: string;
+  source: string;
+}
+export interface DiffEntry {
+  id: string;
+  type?: string;
+  name?: string | null;
+  attrs?: Record<string, { oldValue: unknown; newValue: unknown }>;
+}
+export interface ProcessDiff {
+  added: DiffEntry[];
+  removed: DiffEntry[];
+  changed: DiffEntry[];
+  layoutChanged: DiffEntry[];
+}
+export interface Deployed {
+  processId: string;
+  version: number;
+  processDefinitionKey: string;
+  isNew?: boolean;
+}
+export interface FormSummary {
+  formId: string;
+  latestVersion: number;
+  versionCount: number;
+  deployedAt: string | null;
+}
+export interface FormVersion {
+  version: number;
+  formKey?: string;
+  deployedAt?: string;
+  deployedBy?: string | null;
+}
 export type FormSchema = { id: string; components: unknown[] } & Record<string, unknown>;
 
 const enc = encodeURIComponent;
@@ -24,7 +68,11 @@ async function text(path: string): Promise<string> {
   const body = await res.text();
   if (!res.ok) {
     let parsed: { code?: string; message?: string } = {};
-    try { parsed = JSON.parse(body) as typeof parsed; } catch { /* not JSON */ }
+    try {
+      parsed = JSON.parse(body) as typeof parsed;
+    } catch {
+      /* not JSON */
+    }
     throw new ApiError(res.status, parsed.code ?? `http_${res.status}`, parsed.message ?? res.statusText);
   }
   return body;
@@ -44,5 +92,6 @@ export const adminApi = {
   forms: () => get<FormSummary[]>('/admin/forms'),
   formVersions: (formId: string) => get<FormVersion[]>(`/admin/forms/${enc(formId)}/versions`),
   formSchema: (formId: string, version: number | 'latest') => get<FormSchema>(`/admin/forms/${enc(formId)}/versions/${version}`),
-  deployForm: (formId: string, schema: unknown) => send<{ formId: string; version: number; formKey: string; isNew?: boolean }>('POST', `/admin/forms/${enc(formId)}/deploy`, { schema }),
+  deployForm: (formId: string, schema: unknown) =>
+    send<{ formId: string; version: number; formKey: string; isNew?: boolean }>('POST', `/admin/forms/${enc(formId)}/deploy`, { schema }),
 };

@@ -6,25 +6,54 @@
  */
 import { t } from '../../web/shared/i18n.js';
 
-export interface PropertyChange { property: string; oldValue: string | null; newValue: string | null }
+export interface PropertyChange {
+  property: string;
+  oldValue: string | null;
+  newValue: string | null;
+}
 
 type Plain = { $type?: string } & Record<string, unknown>;
 
 /** What a leaf is called: by its owner's type and property, else by the property alone. */
 const LABELS: Record<string, string> = {
-  name: 'prop.name', documentation: 'prop.documentation', conditionExpression: 'prop.condition', default: 'prop.default',
-  sourceRef: 'prop.source', targetRef: 'prop.target', attachedToRef: 'prop.attachedTo', cancelActivity: 'prop.cancelActivity',
-  isExecutable: 'prop.isExecutable', 'zeebe:TaskDefinition.type': 'prop.jobType', 'zeebe:TaskDefinition.retries': 'prop.retries',
-  'zeebe:FormDefinition.formId': 'prop.formId', 'zeebe:FormDefinition.formKey': 'prop.formId', 'zeebe:FormDefinition.externalReference': 'prop.formId',
-  'zeebe:AssignmentDefinition.candidateGroups': 'prop.candidateGroups', 'zeebe:AssignmentDefinition.candidateUsers': 'prop.candidateUsers',
-  'zeebe:AssignmentDefinition.assignee': 'prop.assignee', 'zeebe:TaskSchedule.dueDate': 'prop.dueDate', 'zeebe:TaskSchedule.followUpDate': 'prop.followUpDate',
-  'zeebe:CalledElement.processId': 'prop.calledProcess', 'zeebe:CalledElement.propagateAllChildVariables': 'prop.propagateAll',
-  'zeebe:CalledDecision.decisionId': 'prop.calledDecision', 'zeebe:CalledDecision.resultVariable': 'prop.resultVariable',
-  'zeebe:Subscription.correlationKey': 'prop.correlationKey', 'bpmn:Message.name': 'prop.messageName', messageRef: 'prop.message',
-  escalationRef: 'prop.escalation', errorRef: 'prop.error', signalRef: 'prop.signal',
-  timeDuration: 'prop.timeDuration', timeDate: 'prop.timeDate', timeCycle: 'prop.timeCycle',
-  'zeebe:LoopCharacteristics.inputCollection': 'prop.inputCollection', 'zeebe:LoopCharacteristics.inputElement': 'prop.inputElement',
-  isSequential: 'prop.isSequential', 'zeebe:VersionTag.value': 'prop.versionTag', modelerTemplate: 'prop.template', 'zeebe:UserTask': 'prop.zeebeUserTask',
+  name: 'prop.name',
+  documentation: 'prop.documentation',
+  conditionExpression: 'prop.condition',
+  default: 'prop.default',
+  sourceRef: 'prop.source',
+  targetRef: 'prop.target',
+  attachedToRef: 'prop.attachedTo',
+  cancelActivity: 'prop.cancelActivity',
+  isExecutable: 'prop.isExecutable',
+  'zeebe:TaskDefinition.type': 'prop.jobType',
+  'zeebe:TaskDefinition.retries': 'prop.retries',
+  'zeebe:FormDefinition.formId': 'prop.formId',
+  'zeebe:FormDefinition.formKey': 'prop.formId',
+  'zeebe:FormDefinition.externalReference': 'prop.formId',
+  'zeebe:AssignmentDefinition.candidateGroups': 'prop.candidateGroups',
+  'zeebe:AssignmentDefinition.candidateUsers': 'prop.candidateUsers',
+  'zeebe:AssignmentDefinition.assignee': 'prop.assignee',
+  'zeebe:TaskSchedule.dueDate': 'prop.dueDate',
+  'zeebe:TaskSchedule.followUpDate': 'prop.followUpDate',
+  'zeebe:CalledElement.processId': 'prop.calledProcess',
+  'zeebe:CalledElement.propagateAllChildVariables': 'prop.propagateAll',
+  'zeebe:CalledDecision.decisionId': 'prop.calledDecision',
+  'zeebe:CalledDecision.resultVariable': 'prop.resultVariable',
+  'zeebe:Subscription.correlationKey': 'prop.correlationKey',
+  'bpmn:Message.name': 'prop.messageName',
+  messageRef: 'prop.message',
+  escalationRef: 'prop.escalation',
+  errorRef: 'prop.error',
+  signalRef: 'prop.signal',
+  timeDuration: 'prop.timeDuration',
+  timeDate: 'prop.timeDate',
+  timeCycle: 'prop.timeCycle',
+  'zeebe:LoopCharacteristics.inputCollection': 'prop.inputCollection',
+  'zeebe:LoopCharacteristics.inputElement': 'prop.inputElement',
+  isSequential: 'prop.isSequential',
+  'zeebe:VersionTag.value': 'prop.versionTag',
+  modelerTemplate: 'prop.template',
+  'zeebe:UserTask': 'prop.zeebeUserTask',
 };
 
 /** A keyed list entry's own name (a header by its key, a mapping by its target), so reordering is no change. */
@@ -59,9 +88,13 @@ function leaves(value: unknown, label: string, owner: string | undefined, out: M
       return;
     }
     // a formal expression (condition, timer) is its body
-    if (type === 'bpmn:FormalExpression') { out.set(label, String(value['body'] ?? '')); return; }
+    if (type === 'bpmn:FormalExpression') {
+      out.set(label, String(value['body'] ?? ''));
+      return;
+    }
     for (const k of keys) {
-      if (k === 'values' || k === 'inputParameters' || k === 'outputParameters' || k === 'headers' || k === 'properties' || k === 'eventDefinitions') leaves(value[k], label, type, out);
+      if (k === 'values' || k === 'inputParameters' || k === 'outputParameters' || k === 'headers' || k === 'properties' || k === 'eventDefinitions')
+        leaves(value[k], label, type, out);
       else leaves(value[k], labelOf(k, type, k), type, out);
     }
     return;

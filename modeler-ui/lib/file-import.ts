@@ -36,7 +36,9 @@ export function acceptDrops(target: HTMLElement, onFile: (file: File) => void): 
     if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
     target.classList.add('drop-target');
   });
-  target.addEventListener('dragleave', (e) => { if (e.target === target) target.classList.remove('drop-target'); });
+  target.addEventListener('dragleave', (e) => {
+    if (e.target === target) target.classList.remove('drop-target');
+  });
   target.addEventListener('drop', (e) => {
     target.classList.remove('drop-target');
     const file = e.dataTransfer?.files[0];
@@ -47,7 +49,10 @@ export function acceptDrops(target: HTMLElement, onFile: (file: File) => void): 
   });
 }
 
-export interface FormFile { id: string | null; schema: { id?: unknown; components: unknown[] } & Record<string, unknown> }
+export interface FormFile {
+  id: string | null;
+  schema: { id?: unknown; components: unknown[] } & Record<string, unknown>;
+}
 
 /** The file's form-js schema when it is one (a Camunda Modeler .form, or one exported here); otherwise {@link NotADiagram}. */
 export async function readFormFile(file: File): Promise<FormFile> {

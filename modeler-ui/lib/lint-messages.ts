@@ -8,21 +8,52 @@ import type { LintProblem } from './admin-api.js';
 
 /** bpmn:UserTask → 用户任务 (the types a message names); an unknown one is shown as written (it is a code). */
 const TYPES: Record<string, string> = {
-  'bpmn:Process': '流程', 'bpmn:StartEvent': '开始事件', 'bpmn:EndEvent': '结束事件', 'bpmn:Task': '任务', 'bpmn:UserTask': '用户任务',
-  'bpmn:ServiceTask': '服务任务', 'bpmn:SendTask': '发送任务', 'bpmn:ReceiveTask': '接收任务', 'bpmn:ScriptTask': '脚本任务',
-  'bpmn:BusinessRuleTask': '业务规则任务', 'bpmn:ManualTask': '人工任务', 'bpmn:CallActivity': '调用活动', 'bpmn:SubProcess': '子流程',
-  'bpmn:ExclusiveGateway': '排他网关', 'bpmn:ParallelGateway': '并行网关', 'bpmn:InclusiveGateway': '包容网关', 'bpmn:EventBasedGateway': '事件网关',
-  'bpmn:ComplexGateway': '复杂网关', 'bpmn:IntermediateCatchEvent': '中间捕获事件', 'bpmn:IntermediateThrowEvent': '中间抛出事件',
-  'bpmn:BoundaryEvent': '边界事件', 'bpmn:SequenceFlow': '顺序流', 'bpmn:MessageEventDefinition': '消息事件定义',
-  'bpmn:TimerEventDefinition': '定时事件定义', 'bpmn:ErrorEventDefinition': '错误事件定义', 'bpmn:SignalEventDefinition': '信号事件定义',
-  'bpmn:Message': '消息', 'bpmn:Error': '错误', 'bpmn:Signal': '信号', 'bpmn:Escalation': '升级',
-  'zeebe:TaskDefinition': '任务定义（zeebe:TaskDefinition）', 'zeebe:CalledElement': '被调用元素（zeebe:CalledElement）',
-  'zeebe:Subscription': '消息订阅（zeebe:Subscription）', 'zeebe:FormDefinition': '表单定义（zeebe:FormDefinition）',
-  'zeebe:IoMapping': '输入输出映射', 'zeebe:TaskHeaders': '任务头', 'zeebe:UserTask': 'Zeebe 用户任务',
+  'bpmn:Process': '流程',
+  'bpmn:StartEvent': '开始事件',
+  'bpmn:EndEvent': '结束事件',
+  'bpmn:Task': '任务',
+  'bpmn:UserTask': '用户任务',
+  'bpmn:ServiceTask': '服务任务',
+  'bpmn:SendTask': '发送任务',
+  'bpmn:ReceiveTask': '接收任务',
+  'bpmn:ScriptTask': '脚本任务',
+  'bpmn:BusinessRuleTask': '业务规则任务',
+  'bpmn:ManualTask': '人工任务',
+  'bpmn:CallActivity': '调用活动',
+  'bpmn:SubProcess': '子流程',
+  'bpmn:ExclusiveGateway': '排他网关',
+  'bpmn:ParallelGateway': '并行网关',
+  'bpmn:InclusiveGateway': '包容网关',
+  'bpmn:EventBasedGateway': '事件网关',
+  'bpmn:ComplexGateway': '复杂网关',
+  'bpmn:IntermediateCatchEvent': '中间捕获事件',
+  'bpmn:IntermediateThrowEvent': '中间抛出事件',
+  'bpmn:BoundaryEvent': '边界事件',
+  'bpmn:SequenceFlow': '顺序流',
+  'bpmn:MessageEventDefinition': '消息事件定义',
+  'bpmn:TimerEventDefinition': '定时事件定义',
+  'bpmn:ErrorEventDefinition': '错误事件定义',
+  'bpmn:SignalEventDefinition': '信号事件定义',
+  'bpmn:Message': '消息',
+  'bpmn:Error': '错误',
+  'bpmn:Signal': '信号',
+  'bpmn:Escalation': '升级',
+  'zeebe:TaskDefinition': '任务定义（zeebe:TaskDefinition）',
+  'zeebe:CalledElement': '被调用元素（zeebe:CalledElement）',
+  'zeebe:Subscription': '消息订阅（zeebe:Subscription）',
+  'zeebe:FormDefinition': '表单定义（zeebe:FormDefinition）',
+  'zeebe:IoMapping': '输入输出映射',
+  'zeebe:TaskHeaders': '任务头',
+  'zeebe:UserTask': 'Zeebe 用户任务',
 };
 const typeName = (t: string) => TYPES[t] ?? t;
 /** `<a>, <b> or <c>` → `a、b 或 c` */
-const names = (list: string) => list.replace(/<([^>]+)>/g, (_, n: string) => typeName(n)).replace(/, /g, '、').replace(/ or /g, ' 或 ').replace(/ and /g, ' 和 ');
+const names = (list: string) =>
+  list
+    .replace(/<([^>]+)>/g, (_, n: string) => typeName(n))
+    .replace(/, /g, '、')
+    .replace(/ or /g, ' 或 ')
+    .replace(/ and /g, ' 和 ');
 
 /** Messages with a detail: the English shape → Chinese. */
 const SHAPES: Array<[RegExp, (...g: string[]) => string]> = [
@@ -80,19 +111,39 @@ const FIXED: Record<string, string> = {
 
 /** One sentence per rule when the message itself is not known. */
 const RULES: Record<string, string> = {
-  'label-required': '缺少名称', 'no-disconnected': '元素没有连线', 'no-implicit-split': '隐式分支：请用网关分出多条顺序流',
-  'fake-join': '多条进入的顺序流没有汇合：请用网关汇合', 'no-implicit-end': '隐式结束：请用结束事件结束', 'no-implicit-start': '隐式开始：请用开始事件开始',
-  'end-event-required': '缺少结束事件', 'start-event-required': '缺少开始事件', 'no-bpmndi': '缺少图形信息（BPMNDI）',
-  'no-overlapping-elements': '元素重叠', 'superfluous-gateway': '多余的网关', 'no-gateway-join-fork': '网关同时汇合又分支',
-  'conditional-flows': '顺序流缺少条件', 'no-duplicate-sequence-flows': '重复的顺序流', 'single-blank-start-event': '有多个空白开始事件',
-  'camunda-compat/element-type': 'Camunda 8.8 不支持此元素类型', 'camunda-compat/feel': 'FEEL 表达式有语法错误',
-  'camunda-compat/called-element': '调用活动缺少被调用流程的 ID', 'camunda-compat/implementation': '任务缺少实现（任务类型）',
-  'camunda-compat/user-task-form': '用户任务的表单设置有误', 'camunda-compat/timer': '定时器设置有误',
-  'camunda-compat/message-reference': '缺少消息引用', 'camunda-compat/subscription': '消息订阅缺少关联键',
-  'camunda-compat/error-reference': '缺少错误引用', 'camunda-compat/sequence-flow-condition': '顺序流的条件须为表达式',
-  'camunda-compat/executable-process': '须至少有一个可执行的流程', 'camunda-compat/io-mapping': '输入输出映射设置有误',
-  'camunda-compat/loop-characteristics': '多实例设置有误', 'camunda-compat/no-template': '不支持元素模板', 'camunda-compat/variable-name': '变量名不合法',
-  'engine/called-process': '被调用流程尚未部署', 'moddle-import': '图中有无法识别的元素或属性', 'xml': '不是有效的 BPMN 2.0 XML 文档',
+  'label-required': '缺少名称',
+  'no-disconnected': '元素没有连线',
+  'no-implicit-split': '隐式分支：请用网关分出多条顺序流',
+  'fake-join': '多条进入的顺序流没有汇合：请用网关汇合',
+  'no-implicit-end': '隐式结束：请用结束事件结束',
+  'no-implicit-start': '隐式开始：请用开始事件开始',
+  'end-event-required': '缺少结束事件',
+  'start-event-required': '缺少开始事件',
+  'no-bpmndi': '缺少图形信息（BPMNDI）',
+  'no-overlapping-elements': '元素重叠',
+  'superfluous-gateway': '多余的网关',
+  'no-gateway-join-fork': '网关同时汇合又分支',
+  'conditional-flows': '顺序流缺少条件',
+  'no-duplicate-sequence-flows': '重复的顺序流',
+  'single-blank-start-event': '有多个空白开始事件',
+  'camunda-compat/element-type': 'Camunda 8.8 不支持此元素类型',
+  'camunda-compat/feel': 'FEEL 表达式有语法错误',
+  'camunda-compat/called-element': '调用活动缺少被调用流程的 ID',
+  'camunda-compat/implementation': '任务缺少实现（任务类型）',
+  'camunda-compat/user-task-form': '用户任务的表单设置有误',
+  'camunda-compat/timer': '定时器设置有误',
+  'camunda-compat/message-reference': '缺少消息引用',
+  'camunda-compat/subscription': '消息订阅缺少关联键',
+  'camunda-compat/error-reference': '缺少错误引用',
+  'camunda-compat/sequence-flow-condition': '顺序流的条件须为表达式',
+  'camunda-compat/executable-process': '须至少有一个可执行的流程',
+  'camunda-compat/io-mapping': '输入输出映射设置有误',
+  'camunda-compat/loop-characteristics': '多实例设置有误',
+  'camunda-compat/no-template': '不支持元素模板',
+  'camunda-compat/variable-name': '变量名不合法',
+  'engine/called-process': '被调用流程尚未部署',
+  'moddle-import': '图中有无法识别的元素或属性',
+  xml: '不是有效的 BPMN 2.0 XML 文档',
 };
 
 const SOURCES: Record<string, string> = {

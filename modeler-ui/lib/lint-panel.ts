@@ -19,24 +19,38 @@ export class LintPanel {
   private readonly body: HTMLElement;
   problems: LintProblem[] = [];
 
-  constructor(root: HTMLElement, private readonly editor: ProcessEditor) {
+  constructor(
+    root: HTMLElement,
+    private readonly editor: ProcessEditor,
+  ) {
     this.summary = h('span', { class: 'lint-summary', 'data-testid': 'lint-summary' });
     this.body = h('tbody');
-    replace(root,
+    replace(
+      root,
       h('div', { class: 'lint-head' }, h('h3', null, t('modeler.lint.title')), this.summary),
-      h('table', { class: 'lint-table' },
+      h(
+        'table',
+        { class: 'lint-table' },
         h('thead', null, h('tr', null, ...['severity', 'element', 'message', 'rule'].map((c) => h('th', null, t(`modeler.lint.${c}`))))),
-        this.body));
+        this.body,
+      ),
+    );
   }
 
   /** Lint again after a quiet moment (edits come in bursts while dragging). */
   schedule(): void {
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => { this.timer = null; void this.run(); }, LINT_DEBOUNCE_MS);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.run();
+    }, LINT_DEBOUNCE_MS);
   }
 
   async run(): Promise<void> {
-    if (this.timer) { clearTimeout(this.timer); this.timer = null; }
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
     const mine = ++this.sequence;
     this.summary.textContent = t('modeler.lint.running');
     this.summary.dataset['state'] = 'running';
@@ -61,16 +75,31 @@ export class LintPanel {
     // the lint words its problems in English: Chinese pages name them by rule (lint-messages.ts)
     const worded = lang() === 'zh-CN' ? problems.map((p) => ({ ...p, message: lintMessageZh(p) })) : problems;
     const sorted = [...worded].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
-    replace(this.body, ...sorted.map((p) => h('tr', {
-      class: `lint-problem lint-${p.severity}${p.elementId ? ' clickable' : ''}`,
-      'data-element-id': p.elementId ?? '', 'data-rule': p.rule, 'data-message': problems[worded.indexOf(p)]?.message ?? p.message, tabindex: p.elementId ? 0 : null,
-      onclick: () => { if (p.elementId) this.editor.reveal(p.elementId); },
-      onkeydown: (e: Event) => { if ((e as KeyboardEvent).key === 'Enter' && p.elementId) this.editor.reveal(p.elementId); },
-    },
-    h('td', null, h('span', { class: `severity severity-${p.severity}` }, t(`modeler.lint.${p.severity}`))),
-    h('td', null, this.editor.label(p.elementId)),
-    h('td', null, p.message),
-    h('td', { class: 'rule', translate: 'no' }, p.rule))));
+    replace(
+      this.body,
+      ...sorted.map((p) =>
+        h(
+          'tr',
+          {
+            class: `lint-problem lint-${p.severity}${p.elementId ? ' clickable' : ''}`,
+            'data-element-id': p.elementId ?? '',
+            'data-rule': p.rule,
+            'data-message': problems[worded.indexOf(p)]?.message ?? p.message,
+            tabindex: p.elementId ? 0 : null,
+            onclick: () => {
+              if (p.elementId) this.editor.reveal(p.elementId);
+            },
+            onkeydown: (e: Event) => {
+              if ((e as KeyboardEvent).key === 'Enter' && p.elementId) this.editor.reveal(p.elementId);
+            },
+          },
+          h('td', null, h('span', { class: `severity severity-${p.severity}` }, t(`modeler.lint.${p.severity}`))),
+          h('td', null, this.editor.label(p.elementId)),
+          h('td', null, p.message),
+          h('td', { class: 'rule', translate: 'no' }, p.rule),
+        ),
+      ),
+    );
     this.editor.showProblems(worded);
   }
 

@@ -9,11 +9,31 @@ import { translateDom } from '../../web/shared/dom-translate.js';
 import { PROPERTIES_PANEL_ZH } from './zh-properties-panel.js';
 import { zhTranslateModule } from './zh-translate.js';
 
-interface Shape { id: string; type: string; businessObject: { id: string; name?: string; $type: string } }
-interface Registry { get(id: string): Shape | undefined }
-interface Canvas { resized(): void; addMarker(id: string, marker: string): void; removeMarker(id: string, marker: string): void; scrollToElement(e: Shape): void; zoom(mode: string, center?: string): void; getRootElement(): Shape }
-interface Overlays { add(id: string, type: string, overlay: { position: Record<string, number>; html: HTMLElement }): string; remove(filter: { type: string }): void }
-interface Definitions { rootElements: Array<{ $type: string; id: string; name?: string; processRef?: { id: string } }>; $attrs: Record<string, string>; set(k: string, v: unknown): void }
+interface Shape {
+  id: string;
+  type: string;
+  businessObject: { id: string; name?: string; $type: string };
+}
+interface Registry {
+  get(id: string): Shape | undefined;
+}
+interface Canvas {
+  resized(): void;
+  addMarker(id: string, marker: string): void;
+  removeMarker(id: string, marker: string): void;
+  scrollToElement(e: Shape): void;
+  zoom(mode: string, center?: string): void;
+  getRootElement(): Shape;
+}
+interface Overlays {
+  add(id: string, type: string, overlay: { position: Record<string, number>; html: HTMLElement }): string;
+  remove(filter: { type: string }): void;
+}
+interface Definitions {
+  rootElements: Array<{ $type: string; id: string; name?: string; processRef?: { id: string } }>;
+  $attrs: Record<string, string>;
+  set(k: string, v: unknown): void;
+}
 
 const MARKERS = ['lint-error', 'lint-warning'] as const;
 const OVERLAY = 'lint-problem';

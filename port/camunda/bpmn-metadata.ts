@@ -34,7 +34,10 @@ export async function readMetadata(xml: string): Promise<ProcessMetadata> {
 export class MetadataCache {
   private readonly byDefinition = new Map<string, Promise<Map<string, ElementInfo> | null>>();
 
-  constructor(private readonly fetchXml: (processDefinitionKey: string) => Promise<string>, private readonly onError: (err: unknown) => void) {}
+  constructor(
+    private readonly fetchXml: (processDefinitionKey: string) => Promise<string>,
+    private readonly onError: (err: unknown) => void,
+  ) {}
 
   remember(processDefinitionKey: string, elements: Map<string, ElementInfo>): void {
     this.byDefinition.set(processDefinitionKey, Promise.resolve(elements));

@@ -6,12 +6,30 @@
  * Why this client and not `@camunda8/sdk` or `zeebe-node`: docs/domain.md, "The Camunda 8 client".
  */
 import {
-  createCamundaClient, type CamundaClient, type ElementInstanceKey, type IncidentKey, type JobKey, type ProcessDefinitionId,
-  type ProcessDefinitionKey, type ProcessInstanceKey, type UserTaskKey, type VariableKey,
+  createCamundaClient,
+  type CamundaClient,
+  type ElementInstanceKey,
+  type IncidentKey,
+  type JobKey,
+  type ProcessDefinitionId,
+  type ProcessDefinitionKey,
+  type ProcessInstanceKey,
+  type UserTaskKey,
+  type VariableKey,
 } from '@camunda8/orchestration-cluster-api';
 import {
-  PortError, type DeployResource, type DeployResult, type EngineEventBatchListener, type EngineEventListener, type InstanceSearch, type JobHandlerSpec, type MigrationPlan, type MigrationPreview, type RunningWorkers,
-  type Variables, type WorkflowEngine,
+  PortError,
+  type DeployResource,
+  type DeployResult,
+  type EngineEventBatchListener,
+  type EngineEventListener,
+  type InstanceSearch,
+  type JobHandlerSpec,
+  type MigrationPlan,
+  type MigrationPreview,
+  type RunningWorkers,
+  type Variables,
+  type WorkflowEngine,
 } from '../workflow-engine.js';
 import { MetadataCache, readMetadata, type ElementInfo } from './bpmn-metadata.js';
 import { clientConfig, type CamundaSettings } from './config.js';
@@ -36,19 +54,33 @@ export class CamundaWorkflowEngine implements WorkflowEngine {
   private readonly longPollMs: number;
   private readonly operations: CamundaOperations;
 
-  constructor(readonly settings: CamundaSettings, client?: CamundaClient) {
+  constructor(
+    readonly settings: CamundaSettings,
+    client?: CamundaClient,
+  ) {
     this.client = client ?? createCamundaClient({ config: clientConfig(settings) as never });
     this.onError = settings.onError ?? ((err: unknown) => console.error('[camunda]', err));
     this.eventualWaitMs = settings.eventualWaitMs ?? 10_000;
     this.longPollMs = settings.longPollMs ?? 10_000;
     this.operations = new CamundaOperations(this.client);
     this.metadata = new MetadataCache(
-      async (key) => String(await this.client.getProcessDefinitionXml({ processDefinitionKey: asKey<ProcessDefinitionKey>(key) }, { consistency: { waitUpToMs: this.eventualWaitMs } })),
+      async (key) =>
+        String(
+          await this.client.getProcessDefinitionXml(
+            { processDefinitionKey: asKey<ProcessDefinitionKey>(key) },
+            { consistency: { waitUpToMs: this.eventualWaitMs } },
+          ),
+        ),
       this.onError,
     );
     this.hub = new EventHub({
-      client: this.client, metadata: this.metadata, listeners: settings.historyListeners, historyJobType: HISTORY_JOB_TYPE,
-      userTaskJobType: USER_TASK_JOB_TYPE, longPollMs: this.longPollMs, taskPollIntervalMs: settings.taskPollIntervalMs ?? 2_000,
+      client: this.client,
+      metadata: this.metadata,
+      listeners: settings.historyListeners,
+      historyJobType: HISTORY_JOB_TYPE,
+      userTaskJobType: USER_TASK_JOB_TYPE,
+      longPollMs: this.longPollMs,
+      taskPollIntervalMs: settings.taskPollIntervalMs ?? 2_000,
       onError: this.onError,
     });
   }
@@ -79,8 +111,11 @@ export class CamundaWorkflowEngine implements WorkflowEngine {
         files.push(new File([xml], r.name, { type: 'application/xml' }));
       } catch (err) {
         const problems = err instanceof ListenerRewriteError ? err.problems : [(err as Error).message];
-        throw new PortError('DEPLOY_REJECTED', `deployment rejected:\n  ${problems.map((p) => `${r.name}: ${p}`).join('\n  ')}`,
-          problems.map((message) => ({ resource: r.name, elementId: null, message })));
+        throw new PortError(
+          'DEPLOY_REJECTED',
+          `deployment rejected:\n  ${problems.map((p) => `${r.name}: ${p}`).join('\n  ')}`,
+          problems.map((message) => ({ resource: r.name, elementId: null, message })),
+        );
       }
     }
     const result = await mapped('deploy', () => this.client.createDeployment({ resources: files }));
@@ -88,7 +123,12 @@ export class CamundaWorkflowEngine implements WorkflowEngine {
     for (const d of result.deployments) {
       if (d.processDefinition) {
         const p = d.processDefinition;
-        out.processes.push({ processDefinitionKey: String(p.processDefinitionKey), bpmnProcessId: String(p.processDefinitionId), version: p.processDefinitionVersion, resourceName: p.resourceName });
+        out.processes.push({
+          processDefinitionKey: String(p.processDefinitionKey),
+          bpmnProcessId: String(p.processDefinitionId),
+          version: p.processDefinitionVersion,
+          resourceName: p.resourceName,
+        });
         const elements = metadata.get(String(p.processDefinitionId));
         if (elements) this.metadata.remember(String(p.processDefinitionKey), elements);
       }
@@ -102,7 +142,9 @@ export class CamundaWorkflowEngine implements WorkflowEngine {
 
   async createInstance(request: { bpmnProcessId: string; variables?: Variables; startReference?: string; reuseStarted?: boolean }) {
     // no start reference on Camunda 8.8 (see the port): a recovered filing may start a second instance there
-    const r = await mapped('create instance', () => this.client.createProcessInstance({ processDefinitionId: asKey<ProcessDefinitionId>(request.bpmnProcessId), variables: request.variables ?? {} }));
+    const r = await mapped('create instance', () =>
+      this.client.createProcessInstance({ processDefinitionId: asKey<ProcessDefinitionId>(request.bpmnProcessId), variables: request.variables ?? {} }),
+    );
     return { processInstanceKey: String(r.processInstanceKey), processDefinitionKey: String(r.processDefinitionKey), version: r.processDefinitionVersion };
   }
 
@@ -111,17 +153,25 @@ export class CamundaWorkflowEngine implements WorkflowEngine {
       await this.client.cancelProcessInstance({ processInstanceKey: asKey<ProcessInstanceKey>(processInstanceKey) });
     } catch (err) {
       throw await this.refineNotFound(toPortError(err, `cancel process instance ${processInstanceKey}`), async () => {
-        const pi = await this.client.getProcessInstance({ processInstanceKey: asKey<ProcessInstanceKey>(processInstanceKey) }, { consistency: { waitUpToMs: 0 } });
+        const pi = await this.client.getProcessInstance(
+          { processInstanceKey: asKey<ProcessInstanceKey>(processInstanceKey) },
+          { consistency: { waitUpToMs: 0 } },
+        );
         return pi.state === 'ACTIVE' ? null : `process instance ${processInstanceKey} is ${String(pi.state).toLowerCase()}`;
       });
     }
   }
 
   async publishMessage(m: { name: string; correlationKey: string; variables?: Variables; timeToLiveMs?: number; messageId?: string }) {
-    const r = await mapped('publish message', () => this.client.publishMessage({
-      name: m.name, correlationKey: m.correlationKey, timeToLive: m.timeToLiveMs ?? 0, variables: m.variables ?? {},
-      ...(m.messageId ? { messageId: m.messageId } : {}),
-    }));
+    const r = await mapped('publish message', () =>
+      this.client.publishMessage({
+        name: m.name,
+        correlationKey: m.correlationKey,
+        timeToLive: m.timeToLiveMs ?? 0,
+        variables: m.variables ?? {},
+        ...(m.messageId ? { messageId: m.messageId } : {}),
+      }),
+    );
     return { messageKey: String(r.messageKey) };
   }
 
@@ -130,7 +180,13 @@ export class CamundaWorkflowEngine implements WorkflowEngine {
   }
 
   async setVariables(elementInstanceKey: string, variables: Variables, options: { local?: boolean } = {}): Promise<void> {
-    await mapped('set variables', () => this.client.createElementInstanceVariables({ elementInstanceKey: asKey<ElementInstanceKey>(elementInstanceKey), variables, local: options.local ?? false }));
+    await mapped('set variables', () =>
+      this.client.createElementInstanceVariables({
+        elementInstanceKey: asKey<ElementInstanceKey>(elementInstanceKey),
+        variables,
+        local: options.local ?? false,
+      }),
+    );
   }
 
   /**
@@ -139,22 +195,31 @@ export class CamundaWorkflowEngine implements WorkflowEngine {
    * the embedded engine.
    */
   async resolveIncident(incidentKey: string): Promise<void> {
-    const incident = await mapped(`read incident ${incidentKey}`, () => this.client.getIncident({ incidentKey: asKey<IncidentKey>(incidentKey) }, { consistency: { waitUpToMs: this.eventualWaitMs } }));
+    const incident = await mapped(`read incident ${incidentKey}`, () =>
+      this.client.getIncident({ incidentKey: asKey<IncidentKey>(incidentKey) }, { consistency: { waitUpToMs: this.eventualWaitMs } }),
+    );
     if (incident.state === 'RESOLVED') throw new PortError('INVALID_STATE', `incident ${incidentKey} is already resolved`);
     const noRetries = ['JOB_NO_RETRIES', 'EXECUTION_LISTENER_NO_RETRIES', 'TASK_LISTENER_NO_RETRIES'];
     if (incident.jobKey && noRetries.includes(String(incident.errorType))) {
-      await mapped(`update retries of job ${incident.jobKey}`, () => this.client.updateJob({ jobKey: asKey<JobKey>(String(incident.jobKey)), changeset: { retries: 1 } }));
+      await mapped(`update retries of job ${incident.jobKey}`, () =>
+        this.client.updateJob({ jobKey: asKey<JobKey>(String(incident.jobKey)), changeset: { retries: 1 } }),
+      );
     }
     await mapped(`resolve incident ${incidentKey}`, () => this.client.resolveIncident({ incidentKey: asKey<IncidentKey>(incidentKey) }));
   }
 
   async assignUserTask(userTaskKey: string, assignee: string | null): Promise<void> {
-    await this.userTaskCommand(userTaskKey, 'assign', () => assignee === null
-      ? this.client.unassignUserTask({ userTaskKey: asKey<UserTaskKey>(userTaskKey) })
-      : this.client.assignUserTask({ userTaskKey: asKey<UserTaskKey>(userTaskKey), assignee, allowOverride: true }));
+    await this.userTaskCommand(userTaskKey, 'assign', () =>
+      assignee === null
+        ? this.client.unassignUserTask({ userTaskKey: asKey<UserTaskKey>(userTaskKey) })
+        : this.client.assignUserTask({ userTaskKey: asKey<UserTaskKey>(userTaskKey), assignee, allowOverride: true }),
+    );
   }
 
-  async updateUserTask(userTaskKey: string, changes: { dueDate?: string | null; followUpDate?: string | null; candidateGroups?: string[]; priority?: number }): Promise<void> {
+  async updateUserTask(
+    userTaskKey: string,
+    changes: { dueDate?: string | null; followUpDate?: string | null; candidateGroups?: string[]; priority?: number },
+  ): Promise<void> {
     // the REST API clears a date with an empty string; null or absent leaves it as it is
     const changeset: Record<string, unknown> = {};
     if (changes.dueDate !== undefined) changeset['dueDate'] = changes.dueDate ?? '';
@@ -180,10 +245,13 @@ export class CamundaWorkflowEngine implements WorkflowEngine {
     const limit = 1000;
     const items: Array<{ name: string; value: string; isTruncated: boolean; scopeKey: string; variableKey: string }> = [];
     for (let from = 0; ; from += limit) {
-      const page = await mapped(`read variables of user task ${userTaskKey}`, () => this.client.searchUserTaskVariables(
-        { userTaskKey: asKey<UserTaskKey>(userTaskKey), truncateValues: false, page: { from, limit } },
-        // a task without variables is an answer too: wait only for the task itself (404 until it is exported)
-        { consistency: { waitUpToMs: this.eventualWaitMs, predicate: () => true } }));
+      const page = await mapped(`read variables of user task ${userTaskKey}`, () =>
+        this.client.searchUserTaskVariables(
+          { userTaskKey: asKey<UserTaskKey>(userTaskKey), truncateValues: false, page: { from, limit } },
+          // a task without variables is an answer too: wait only for the task itself (404 until it is exported)
+          { consistency: { waitUpToMs: this.eventualWaitMs, predicate: () => true } },
+        ),
+      );
       for (const v of page.items ?? []) {
         items.push({ name: v.name, value: v.value, isTruncated: !!v.isTruncated, scopeKey: String(v.scopeKey), variableKey: String(v.variableKey) });
       }
@@ -193,7 +261,11 @@ export class CamundaWorkflowEngine implements WorkflowEngine {
     const variables = new Map<string, unknown>();
     for (const v of items) {
       const text = v.isTruncated
-        ? (await mapped(`read variable ${v.variableKey}`, () => this.client.getVariable({ variableKey: asKey<VariableKey>(v.variableKey) }, { consistency: { waitUpToMs: this.eventualWaitMs } }))).value
+        ? (
+            await mapped(`read variable ${v.variableKey}`, () =>
+              this.client.getVariable({ variableKey: asKey<VariableKey>(v.variableKey) }, { consistency: { waitUpToMs: this.eventualWaitMs } }),
+            )
+          ).value
         : v.value;
       variables.set(v.name, JSON.parse(text) as unknown);
     }
@@ -227,17 +299,39 @@ export class CamundaWorkflowEngine implements WorkflowEngine {
   }
 
   // ── operations (issue 18): the cluster's searches and statistics, see operations.ts ──
-  listProcessDefinitions() { return this.operations.listProcessDefinitions(); }
-  processDefinitionXml(processDefinitionKey: string) { return this.operations.processDefinitionXml(processDefinitionKey); }
-  elementStatistics(processDefinitionKey: string) { return this.operations.elementStatistics(processDefinitionKey); }
-  searchInstances(search: InstanceSearch) { return this.operations.searchInstances(search); }
-  getInstance(processInstanceKey: string) { return this.operations.getInstance(processInstanceKey); }
-  listIncidents(filter: { processInstanceKeys?: string[]; incidentType?: string }) { return this.operations.listIncidents(filter); }
-  getIncident(incidentKey: string) { return this.operations.getIncident(incidentKey); }
-  migrateInstance(processInstanceKey: string, plan: MigrationPlan) { return this.operations.migrateInstance(processInstanceKey, plan); }
-  async previewMigration(_processInstanceKey: string, _plan: MigrationPlan): Promise<MigrationPreview> { return this.operations.previewMigration(); }
-  updateJobRetries(jobKey: string, retries: number) { return this.operations.updateJobRetries(jobKey, retries); }
-  countOpenIncidents() { return this.operations.countOpenIncidents(); }
+  listProcessDefinitions() {
+    return this.operations.listProcessDefinitions();
+  }
+  processDefinitionXml(processDefinitionKey: string) {
+    return this.operations.processDefinitionXml(processDefinitionKey);
+  }
+  elementStatistics(processDefinitionKey: string) {
+    return this.operations.elementStatistics(processDefinitionKey);
+  }
+  searchInstances(search: InstanceSearch) {
+    return this.operations.searchInstances(search);
+  }
+  getInstance(processInstanceKey: string) {
+    return this.operations.getInstance(processInstanceKey);
+  }
+  listIncidents(filter: { processInstanceKeys?: string[]; incidentType?: string }) {
+    return this.operations.listIncidents(filter);
+  }
+  getIncident(incidentKey: string) {
+    return this.operations.getIncident(incidentKey);
+  }
+  migrateInstance(processInstanceKey: string, plan: MigrationPlan) {
+    return this.operations.migrateInstance(processInstanceKey, plan);
+  }
+  async previewMigration(_processInstanceKey: string, _plan: MigrationPlan): Promise<MigrationPreview> {
+    return this.operations.previewMigration();
+  }
+  updateJobRetries(jobKey: string, retries: number) {
+    return this.operations.updateJobRetries(jobKey, retries);
+  }
+  countOpenIncidents() {
+    return this.operations.countOpenIncidents();
+  }
 
   async close(): Promise<void> {
     await Promise.all([...this.running].map((r) => r.close()));

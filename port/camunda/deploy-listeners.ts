@@ -95,7 +95,10 @@ function addTaskListeners(moddle: Moddle, el: ModdleElement, type: string): numb
  * idempotent: the same input always gives the same output, so an unchanged file deploys no new version.
  * A file bpmn-moddle reads only with warnings is refused (ListenerRewriteError) rather than rewritten.
  */
-export async function addListeners(xml: string, types: ListenerTypes = { history: HISTORY_JOB_TYPE, userTask: USER_TASK_JOB_TYPE }): Promise<{ xml: string; added: number }> {
+export async function addListeners(
+  xml: string,
+  types: ListenerTypes = { history: HISTORY_JOB_TYPE, userTask: USER_TASK_JOB_TYPE },
+): Promise<{ xml: string; added: number }> {
   const moddle = createModdle();
   const { rootElement, warnings } = await moddle.fromXML(xml);
   // bpmn-moddle reads past broken markup, unknown elements and dangling references with a warning;

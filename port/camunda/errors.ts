@@ -35,7 +35,15 @@ export function toPortError(err: unknown, operation: string): unknown {
   const e = (err ?? {}) as ClientError;
   if (!e.name && !(err instanceof Error)) return err;
   // programmer errors (TypeError from our own code, …) pass through untouched
-  const known = ['HttpSdkError', 'NetworkSdkError', 'AuthSdkError', 'CancelSdkError', 'ValidationSdkError', 'EventualConsistencyTimeoutError', 'CamundaConfigurationError'];
+  const known = [
+    'HttpSdkError',
+    'NetworkSdkError',
+    'AuthSdkError',
+    'CancelSdkError',
+    'ValidationSdkError',
+    'EventualConsistencyTimeoutError',
+    'CamundaConfigurationError',
+  ];
   if (!known.includes(e.name ?? '')) return err;
   const code = e.name === 'ValidationSdkError' ? 'INVALID_ARGUMENT' : portErrorCode(err, operation);
   const message = `${operation}: ${e.detail ?? e.message ?? e.title ?? 'request failed'}`;

@@ -7,7 +7,11 @@ import { TaskPoller } from './task-poller.js';
 type ListenerJob = EnrichedActivatedJob;
 
 const TASK_INTENTS: Record<string, Extract<EngineEvent, { kind: 'userTask' }>['intent']> = {
-  CREATING: 'CREATED', ASSIGNING: 'ASSIGNED', UPDATING: 'UPDATED', COMPLETING: 'COMPLETED', CANCELING: 'CANCELED',
+  CREATING: 'CREATED',
+  ASSIGNING: 'ASSIGNED',
+  UPDATING: 'UPDATED',
+  COMPLETING: 'COMPLETED',
+  CANCELING: 'CANCELED',
 };
 
 function iso(value: string | null | undefined): string | null {
@@ -71,7 +75,13 @@ export class EventHub implements WorkerRecords {
 
   private startSources(): () => Promise<void> {
     if (!this.o.listeners) {
-      const poller = new TaskPoller(this.o.client, this.o.metadata, (e) => this.inOrder(e.task.processInstanceKey, e), this.o.taskPollIntervalMs, this.o.onError);
+      const poller = new TaskPoller(
+        this.o.client,
+        this.o.metadata,
+        (e) => this.inOrder(e.task.processInstanceKey, e),
+        this.o.taskPollIntervalMs,
+        this.o.onError,
+      );
       poller.start();
       return () => poller.stop();
     }
@@ -103,7 +113,8 @@ export class EventHub implements WorkerRecords {
     } catch (err) {
       this.o.onError(err);
       // the same retries again: a subscriber that fails never exhausts the job into an incident
-      return job.fail({ errorMessage: `event delivery failed: ${(err as Error)?.message ?? String(err)}`, retries: Math.max(1, job.retries), retryBackOff: 2_000 })
+      return job
+        .fail({ errorMessage: `event delivery failed: ${(err as Error)?.message ?? String(err)}`, retries: Math.max(1, job.retries), retryBackOff: 2_000 })
         .catch((failErr: unknown) => {
           this.o.onError(failErr);
           return job.ignore();
@@ -119,19 +130,36 @@ export class EventHub implements WorkerRecords {
     if (job.kind === 'EXECUTION_LISTENER') {
       if (job.listenerEventType !== 'START' && job.listenerEventType !== 'END') throw new Error(`unexpected execution listener event ${job.listenerEventType}`);
       return {
-        kind: 'element', intent: job.listenerEventType === 'START' ? 'ACTIVATED' : 'COMPLETED',
-        processInstanceKey: String(job.processInstanceKey), bpmnProcessId, elementId, elementInstanceKey: String(job.elementInstanceKey),
-        elementType: info?.type ?? (elementId === bpmnProcessId ? 'process' : null), at, detail: elementDetail(job),
+        kind: 'element',
+        intent: job.listenerEventType === 'START' ? 'ACTIVATED' : 'COMPLETED',
+        processInstanceKey: String(job.processInstanceKey),
+        bpmnProcessId,
+        elementId,
+        elementInstanceKey: String(job.elementInstanceKey),
+        elementType: info?.type ?? (elementId === bpmnProcessId ? 'process' : null),
+        at,
+        detail: elementDetail(job),
       };
     }
     const intent = TASK_INTENTS[job.listenerEventType];
-    if (job.kind !== 'TASK_LISTENER' || !intent) throw new Error(`job ${job.jobKey} of type ${job.type} is not a listener job (${job.kind}/${job.listenerEventType})`);
+    if (job.kind !== 'TASK_LISTENER' || !intent)
+      throw new Error(`job ${job.jobKey} of type ${job.type} is not a listener job (${job.kind}/${job.listenerEventType})`);
     const ut = job.userTask ?? {};
     const task: UserTask = {
-      userTaskKey: String(ut.userTaskKey), state: intent === 'COMPLETED' ? 'COMPLETED' : intent === 'CANCELED' ? 'CANCELED' : 'CREATED',
-      processInstanceKey: String(job.processInstanceKey), bpmnProcessId, elementId, elementInstanceKey: String(job.elementInstanceKey),
-      name: info?.name ?? null, assignee: ut.assignee || null, candidateGroups: ut.candidateGroups ?? [], candidateUsers: ut.candidateUsers ?? [],
-      dueDate: iso(ut.dueDate), followUpDate: iso(ut.followUpDate), formId: info?.formId ?? null, priority: ut.priority ?? 50,
+      userTaskKey: String(ut.userTaskKey),
+      state: intent === 'COMPLETED' ? 'COMPLETED' : intent === 'CANCELED' ? 'CANCELED' : 'CREATED',
+      processInstanceKey: String(job.processInstanceKey),
+      bpmnProcessId,
+      elementId,
+      elementInstanceKey: String(job.elementInstanceKey),
+      name: info?.name ?? null,
+      assignee: ut.assignee || null,
+      candidateGroups: ut.candidateGroups ?? [],
+      candidateUsers: ut.candidateUsers ?? [],
+      dueDate: iso(ut.dueDate),
+      followUpDate: iso(ut.followUpDate),
+      formId: info?.formId ?? null,
+      priority: ut.priority ?? 50,
     };
     return { kind: 'userTask', intent, task, at };
   }
@@ -141,9 +169,11 @@ export class EventHub implements WorkerRecords {
     const previous = this.chains.get(processInstanceKey) ?? Promise.resolve();
     const next = previous.catch(() => undefined).then(() => this.deliver(event));
     this.chains.set(processInstanceKey, next);
-    void next.catch(() => undefined).finally(() => {
-      if (this.chains.get(processInstanceKey) === next) this.chains.delete(processInstanceKey);
-    });
+    void next
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.chains.get(processInstanceKey) === next) this.chains.delete(processInstanceKey);
+      });
     return next;
   }
 
@@ -163,11 +193,21 @@ export class EventHub implements WorkerRecords {
 
   private record(job: Job, intent: 'ACTIVATED' | 'COMPLETED'): void {
     if (this.o.listeners || !this.subscribers.length) return;
-    void this.o.metadata.element(job.processDefinitionKey, job.bpmnProcessId, job.elementId)
-      .then((info) => this.inOrder(job.processInstanceKey, {
-        kind: 'element', intent, processInstanceKey: job.processInstanceKey, bpmnProcessId: job.bpmnProcessId, elementId: job.elementId,
-        elementInstanceKey: job.elementInstanceKey, elementType: info?.type ?? null, at: new Date().toISOString(), detail: { source: 'worker' },
-      }))
+    void this.o.metadata
+      .element(job.processDefinitionKey, job.bpmnProcessId, job.elementId)
+      .then((info) =>
+        this.inOrder(job.processInstanceKey, {
+          kind: 'element',
+          intent,
+          processInstanceKey: job.processInstanceKey,
+          bpmnProcessId: job.bpmnProcessId,
+          elementId: job.elementId,
+          elementInstanceKey: job.elementInstanceKey,
+          elementType: info?.type ?? null,
+          at: new Date().toISOString(),
+          detail: { source: 'worker' },
+        }),
+      )
       .catch(this.o.onError);
   }
 }

@@ -57,10 +57,12 @@ export class TaskPoller {
   start(): void {
     const loop = () => {
       if (this.stopped) return;
-      this.running = this.poll().catch(this.onError).finally(() => {
-        this.running = null;
-        if (!this.stopped) this.timer = setTimeout(loop, this.intervalMs);
-      });
+      this.running = this.poll()
+        .catch(this.onError)
+        .finally(() => {
+          this.running = null;
+          if (!this.stopped) this.timer = setTimeout(loop, this.intervalMs);
+        });
     };
     loop();
   }
@@ -88,10 +90,20 @@ export class TaskPoller {
     const bpmnProcessId = String(t.processDefinitionId ?? '');
     const info = t.processDefinitionKey && t.elementId ? await this.metadata.element(String(t.processDefinitionKey), bpmnProcessId, String(t.elementId)) : null;
     return {
-      userTaskKey: String(t.userTaskKey), state, processInstanceKey: String(t.processInstanceKey ?? ''), bpmnProcessId,
-      elementId: String(t.elementId ?? ''), elementInstanceKey: String(t.elementInstanceKey ?? ''), name: t.name ?? info?.name ?? null,
-      assignee: t.assignee || null, candidateGroups: t.candidateGroups ?? [], candidateUsers: t.candidateUsers ?? [],
-      dueDate: iso(t.dueDate), followUpDate: iso(t.followUpDate), formId: info?.formId ?? null, priority: t.priority ?? 50,
+      userTaskKey: String(t.userTaskKey),
+      state,
+      processInstanceKey: String(t.processInstanceKey ?? ''),
+      bpmnProcessId,
+      elementId: String(t.elementId ?? ''),
+      elementInstanceKey: String(t.elementInstanceKey ?? ''),
+      name: t.name ?? info?.name ?? null,
+      assignee: t.assignee || null,
+      candidateGroups: t.candidateGroups ?? [],
+      candidateUsers: t.candidateUsers ?? [],
+      dueDate: iso(t.dueDate),
+      followUpDate: iso(t.followUpDate),
+      formId: info?.formId ?? null,
+      priority: t.priority ?? 50,
     };
   }
 
@@ -112,9 +124,10 @@ export class TaskPoller {
         if (task.assignee) await this.emit('ASSIGNED', task);
       } else {
         if (before.assignee !== task.assignee) await this.emit('ASSIGNED', task);
-        const changed = (['dueDate', 'followUpDate', 'priority'] as const).some((k) => before[k] !== task[k])
-          || JSON.stringify(before.candidateGroups) !== JSON.stringify(task.candidateGroups)
-          || JSON.stringify(before.candidateUsers) !== JSON.stringify(task.candidateUsers);
+        const changed =
+          (['dueDate', 'followUpDate', 'priority'] as const).some((k) => before[k] !== task[k]) ||
+          JSON.stringify(before.candidateGroups) !== JSON.stringify(task.candidateGroups) ||
+          JSON.stringify(before.candidateUsers) !== JSON.stringify(task.candidateUsers);
         if (changed) await this.emit('UPDATED', task);
       }
       this.known.set(task.userTaskKey, task);

@@ -1,21 +1,51 @@
 import {
-  countOpenIncidents, definitionSummaries, elementStatistics, Engine, EngineError, incidentsWithJobs, searchInstances,
-  type HistoryEvent, type IncidentWithJob, type ProcessInstance, type UserTask as EngineUserTask,
+  countOpenIncidents,
+  definitionSummaries,
+  elementStatistics,
+  Engine,
+  EngineError,
+  incidentsWithJobs,
+  searchInstances,
+  type HistoryEvent,
+  type IncidentWithJob,
+  type ProcessInstance,
+  type UserTask as EngineUserTask,
 } from '../../engine/index.js';
 import {
-  PortError, type DeployResource, type DeployResult, type EngineEvent, type IncidentDetail, type InstanceSearch, type MigrationPlan, type MigrationPreview, type InstanceSummary, type EngineEventBatchListener, type EngineEventListener, type JobHandlerSpec,
-  type RunningWorkers, type UserTask, type Variables, type WorkflowEngine,
+  PortError,
+  type DeployResource,
+  type DeployResult,
+  type EngineEvent,
+  type IncidentDetail,
+  type InstanceSearch,
+  type MigrationPlan,
+  type MigrationPreview,
+  type InstanceSummary,
+  type EngineEventBatchListener,
+  type EngineEventListener,
+  type JobHandlerSpec,
+  type RunningWorkers,
+  type UserTask,
+  type Variables,
+  type WorkflowEngine,
 } from '../workflow-engine.js';
 
 const ELEMENT_INTENTS: Record<string, 'ACTIVATED' | 'COMPLETED' | 'TERMINATED' | 'INCIDENT_CREATED' | 'INCIDENT_RESOLVED' | 'FLOW_TAKEN'> = {
-  ELEMENT_ACTIVATED: 'ACTIVATED', ELEMENT_COMPLETED: 'COMPLETED', ELEMENT_TERMINATED: 'TERMINATED',
-  INCIDENT_CREATED: 'INCIDENT_CREATED', INCIDENT_RESOLVED: 'INCIDENT_RESOLVED', SEQUENCE_FLOW_TAKEN: 'FLOW_TAKEN',
+  ELEMENT_ACTIVATED: 'ACTIVATED',
+  ELEMENT_COMPLETED: 'COMPLETED',
+  ELEMENT_TERMINATED: 'TERMINATED',
+  INCIDENT_CREATED: 'INCIDENT_CREATED',
+  INCIDENT_RESOLVED: 'INCIDENT_RESOLVED',
+  SEQUENCE_FLOW_TAKEN: 'FLOW_TAKEN',
 };
 /** element types whose completion follows a JOB_COMPLETED or USER_TASK_COMPLETED record carrying the variables */
 const TASK_ELEMENT_TYPES = new Set(['serviceTask', 'userTask', 'sendTask', 'businessRuleTask', 'scriptTask']);
 const TASK_INTENTS: Record<string, 'CREATED' | 'ASSIGNED' | 'UPDATED' | 'COMPLETED' | 'CANCELED'> = {
-  USER_TASK_CREATED: 'CREATED', USER_TASK_ASSIGNED: 'ASSIGNED', USER_TASK_UPDATED: 'UPDATED',
-  USER_TASK_COMPLETED: 'COMPLETED', USER_TASK_CANCELED: 'CANCELED',
+  USER_TASK_CREATED: 'CREATED',
+  USER_TASK_ASSIGNED: 'ASSIGNED',
+  USER_TASK_UPDATED: 'UPDATED',
+  USER_TASK_COMPLETED: 'COMPLETED',
+  USER_TASK_CANCELED: 'CANCELED',
   // a migrated task (new element, new definition): readers refresh it as after an update
   USER_TASK_MIGRATED: 'UPDATED',
 };
@@ -23,10 +53,20 @@ const TASK_INTENTS: Record<string, 'CREATED' | 'ASSIGNED' | 'UPDATED' | 'COMPLET
 export function toPortTask(t: EngineUserTask): UserTask {
   return {
     // a transition waiting for task listeners (CREATING, ASSIGNING, …) leaves the task open
-    userTaskKey: t.userTaskKey, state: t.state === 'COMPLETED' || t.state === 'CANCELED' ? t.state : 'CREATED', processInstanceKey: t.processInstanceKey, bpmnProcessId: t.bpmnProcessId,
-    elementId: t.elementId, elementInstanceKey: t.elementInstanceKey, name: t.name, assignee: t.assignee,
-    candidateGroups: t.candidateGroups, candidateUsers: t.candidateUsers, dueDate: t.dueDate, followUpDate: t.followUpDate,
-    formId: t.formId, priority: t.priority,
+    userTaskKey: t.userTaskKey,
+    state: t.state === 'COMPLETED' || t.state === 'CANCELED' ? t.state : 'CREATED',
+    processInstanceKey: t.processInstanceKey,
+    bpmnProcessId: t.bpmnProcessId,
+    elementId: t.elementId,
+    elementInstanceKey: t.elementInstanceKey,
+    name: t.name,
+    assignee: t.assignee,
+    candidateGroups: t.candidateGroups,
+    candidateUsers: t.candidateUsers,
+    dueDate: t.dueDate,
+    followUpDate: t.followUpDate,
+    formId: t.formId,
+    priority: t.priority,
   };
 }
 
@@ -34,16 +74,30 @@ const KEY = /^[1-9]\d{0,18}$/;
 
 function instanceSummary(i: ProcessInstance & { openIncidents: number }): InstanceSummary {
   return {
-    processInstanceKey: i.processInstanceKey, processDefinitionKey: i.processDefinitionKey, bpmnProcessId: i.bpmnProcessId, version: i.version,
-    state: i.state, parentProcessInstanceKey: i.parentProcessInstanceKey, startedAt: new Date(i.startedAt).toISOString(),
-    endedAt: i.endedAt === null ? null : new Date(i.endedAt).toISOString(), openIncidents: i.openIncidents,
+    processInstanceKey: i.processInstanceKey,
+    processDefinitionKey: i.processDefinitionKey,
+    bpmnProcessId: i.bpmnProcessId,
+    version: i.version,
+    state: i.state,
+    parentProcessInstanceKey: i.parentProcessInstanceKey,
+    startedAt: new Date(i.startedAt).toISOString(),
+    endedAt: i.endedAt === null ? null : new Date(i.endedAt).toISOString(),
+    openIncidents: i.openIncidents,
   };
 }
 
 function incidentDetail(i: IncidentWithJob): IncidentDetail {
   return {
-    incidentKey: i.incidentKey, state: i.state, processInstanceKey: i.processInstanceKey, bpmnProcessId: i.bpmnProcessId, elementId: i.elementId,
-    elementInstanceKey: i.elementInstanceKey, errorType: i.errorType, errorMessage: i.errorMessage, jobKey: i.jobKey, jobRetries: i.jobRetries,
+    incidentKey: i.incidentKey,
+    state: i.state,
+    processInstanceKey: i.processInstanceKey,
+    bpmnProcessId: i.bpmnProcessId,
+    elementId: i.elementId,
+    elementInstanceKey: i.elementInstanceKey,
+    errorType: i.errorType,
+    errorMessage: i.errorMessage,
+    jobKey: i.jobKey,
+    jobRetries: i.jobRetries,
     createdAt: new Date(i.createdAt).toISOString(),
   };
 }
@@ -76,7 +130,12 @@ export class EmbeddedWorkflowEngine implements WorkflowEngine {
       const latest = new Map<string, (typeof forms)[number]>();
       for (const f of forms) if ((latest.get(f.formId)?.version ?? 0) < f.version) latest.set(f.formId, f);
       return {
-        processes: deployed.map((d) => ({ processDefinitionKey: d.processDefinitionKey, bpmnProcessId: d.bpmnProcessId, version: d.version, resourceName: d.resourceName })),
+        processes: deployed.map((d) => ({
+          processDefinitionKey: d.processDefinitionKey,
+          bpmnProcessId: d.bpmnProcessId,
+          version: d.version,
+          resourceName: d.resourceName,
+        })),
         forms: [...latest.values()].map((f) => ({ formKey: f.formKey, formId: f.formId, version: f.version, resourceName: f.resourceName })),
       };
     });
@@ -157,12 +216,21 @@ export class EmbeddedWorkflowEngine implements WorkflowEngine {
         timeoutMs: spec.timeoutMs ?? 60_000,
         ...(spec.fetchVariables ? { fetchVariables: spec.fetchVariables } : {}),
         name: `embedded:${spec.type}`,
-        handler: (job) => spec.handler({
-          key: job.key, type: job.type, processInstanceKey: job.processInstanceKey, bpmnProcessId: job.bpmnProcessId,
-          processDefinitionKey: job.processDefinitionKey, elementId: job.elementId, elementInstanceKey: job.elementInstanceKey,
-          customHeaders: job.customHeaders, retries: job.retries, variables: job.variables,
-        }),
-      }));
+        handler: (job) =>
+          spec.handler({
+            key: job.key,
+            type: job.type,
+            processInstanceKey: job.processInstanceKey,
+            bpmnProcessId: job.bpmnProcessId,
+            processDefinitionKey: job.processDefinitionKey,
+            elementId: job.elementId,
+            elementInstanceKey: job.elementInstanceKey,
+            customHeaders: job.customHeaders,
+            retries: job.retries,
+            variables: job.variables,
+          }),
+      }),
+    );
     return { types: handlers.map((h) => h.type), close: async () => void (await Promise.all(workers.map((w) => w.close()))) };
   }
 
@@ -213,7 +281,9 @@ export class EmbeddedWorkflowEngine implements WorkflowEngine {
         again = true;
         return;
       }
-      running = pump().catch((err) => void this.engine.emit('error', err)).finally(() => (running = null));
+      running = pump()
+        .catch((err) => void this.engine.emit('error', err))
+        .finally(() => (running = null));
     };
     this.engine.on('committed', kick);
     const poll = setInterval(kick, 1000);
@@ -240,9 +310,10 @@ export class EmbeddedWorkflowEngine implements WorkflowEngine {
       completedWith.delete(h.elementInstanceKey);
       return vars;
     }
-    const earlier = (await this.engine.history(h.processInstanceKey!))
-      .findLast((e) => e.elementInstanceKey === h.elementInstanceKey && e.position < h.position && (e.intent === 'JOB_COMPLETED' || e.intent === 'USER_TASK_COMPLETED'));
-    return earlier ? earlier.payload?.['variables'] ?? {} : undefined;
+    const earlier = (await this.engine.history(h.processInstanceKey!)).findLast(
+      (e) => e.elementInstanceKey === h.elementInstanceKey && e.position < h.position && (e.intent === 'JOB_COMPLETED' || e.intent === 'USER_TASK_COMPLETED'),
+    );
+    return earlier ? (earlier.payload?.['variables'] ?? {}) : undefined;
   }
 
   private async toEvent(h: HistoryEvent, completedWith: Map<string, unknown>): Promise<EngineEvent | null> {
@@ -264,8 +335,15 @@ export class EmbeddedWorkflowEngine implements WorkflowEngine {
       if (instance) detail = { ...(detail ?? {}), processDefinitionKey: instance.processDefinitionKey };
     }
     return {
-      kind: 'element', intent, processInstanceKey: h.processInstanceKey, bpmnProcessId: h.bpmnProcessId, elementId: h.elementId,
-      elementInstanceKey: intent === 'FLOW_TAKEN' ? null : h.elementInstanceKey, elementType: h.elementType, at, detail,
+      kind: 'element',
+      intent,
+      processInstanceKey: h.processInstanceKey,
+      bpmnProcessId: h.bpmnProcessId,
+      elementId: h.elementId,
+      elementInstanceKey: intent === 'FLOW_TAKEN' ? null : h.elementInstanceKey,
+      elementType: h.elementType,
+      at,
+      detail,
     };
   }
 
@@ -292,12 +370,17 @@ export class EmbeddedWorkflowEngine implements WorkflowEngine {
     return port(async () => {
       if (s.after !== undefined && !KEY.test(s.after)) throw new PortError('INVALID_ARGUMENT', 'not a cursor of this engine');
       const rows = await searchInstances(this.engine.driver, {
-        ...(s.bpmnProcessId !== undefined ? { bpmnProcessId: s.bpmnProcessId } : {}), ...(s.version !== undefined ? { version: s.version } : {}),
-        ...(s.state !== undefined ? { state: s.state } : {}), ...(s.elementId !== undefined ? { elementId: s.elementId } : {}),
-        ...(s.withIncident ? { withIncident: true } : {}), ...(s.incidentType !== undefined ? { incidentType: s.incidentType } : {}),
+        ...(s.bpmnProcessId !== undefined ? { bpmnProcessId: s.bpmnProcessId } : {}),
+        ...(s.version !== undefined ? { version: s.version } : {}),
+        ...(s.state !== undefined ? { state: s.state } : {}),
+        ...(s.elementId !== undefined ? { elementId: s.elementId } : {}),
+        ...(s.withIncident ? { withIncident: true } : {}),
+        ...(s.incidentType !== undefined ? { incidentType: s.incidentType } : {}),
         ...(s.processInstanceKeys !== undefined ? { instanceKeys: s.processInstanceKeys } : {}),
-        ...(s.startedFrom !== undefined ? { startedFrom: Date.parse(s.startedFrom) } : {}), ...(s.startedTo !== undefined ? { startedTo: Date.parse(s.startedTo) } : {}),
-        ...(s.after !== undefined ? { beforeKey: s.after } : {}), limit: s.limit + 1,
+        ...(s.startedFrom !== undefined ? { startedFrom: Date.parse(s.startedFrom) } : {}),
+        ...(s.startedTo !== undefined ? { startedTo: Date.parse(s.startedTo) } : {}),
+        ...(s.after !== undefined ? { beforeKey: s.after } : {}),
+        limit: s.limit + 1,
       });
       const items = rows.slice(0, s.limit).map(instanceSummary);
       return { items, next: rows.length > s.limit ? items[items.length - 1]!.processInstanceKey : null };
@@ -313,9 +396,14 @@ export class EmbeddedWorkflowEngine implements WorkflowEngine {
   }
 
   listIncidents(filter: { processInstanceKeys?: string[]; incidentType?: string }) {
-    return port(async () => (await incidentsWithJobs(this.engine.driver, {
-      ...(filter.processInstanceKeys ? { instanceKeys: filter.processInstanceKeys } : {}), ...(filter.incidentType ? { incidentType: filter.incidentType } : {}),
-    })).map(incidentDetail));
+    return port(async () =>
+      (
+        await incidentsWithJobs(this.engine.driver, {
+          ...(filter.processInstanceKeys ? { instanceKeys: filter.processInstanceKeys } : {}),
+          ...(filter.incidentType ? { incidentType: filter.incidentType } : {}),
+        })
+      ).map(incidentDetail),
+    );
   }
 
   getIncident(incidentKey: string) {

@@ -6,4 +6,6 @@ const path = new URL('../README.md', import.meta.url);
 const before = readFileSync(path, 'utf8');
 const after = withJobTypeTable(before);
 writeFileSync(path, after);
-console.log(after === before ? 'processes/README.md: job-type table already matches the contract' : 'processes/README.md: job-type table rewritten from the contract');
+console.log(
+  after === before ? 'processes/README.md: job-type table already matches the contract' : 'processes/README.md: job-type table rewritten from the contract',
+);

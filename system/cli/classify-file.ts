@@ -17,7 +17,11 @@ try {
     process.exit(values.help ? 0 : 2);
   }
   const rows = parse(readFileSync(values.file, 'utf8').replace(/^\uFEFF/, ''), {
-    delimiter: '\t', columns: true, skipEmptyLines: true, relaxQuotes: true, quote: false,
+    delimiter: '\t',
+    columns: true,
+    skipEmptyLines: true,
+    relaxQuotes: true,
+    quote: false,
   }) as Array<Record<string, string>>;
   if (rows.length && (!('id' in rows[0]!) || !('text' in rows[0]!))) {
     console.error(`the header line must name the columns id and text\n${USAGE}`);
@@ -29,10 +33,15 @@ try {
     const classifier = await loadCatalogueClassifier();
     for (const row of rows) {
       const c = classifier.classify(row['text'] ?? '');
-      console.log(JSON.stringify({
-        id: row['id'], candidates: c.candidates.map((x) => ({ code: x.code, category: x.category, confidence: x.confidence })),
-        dispatchable: c.dispatchable, auto: filesItself(c, config.CLASSIFY_MIN_CONFIDENCE), place: c.place,
-      }));
+      console.log(
+        JSON.stringify({
+          id: row['id'],
+          candidates: c.candidates.map((x) => ({ code: x.code, category: x.category, confidence: x.confidence })),
+          dispatchable: c.dispatchable,
+          auto: filesItself(c, config.CLASSIFY_MIN_CONFIDENCE),
+          place: c.place,
+        }),
+      );
     }
   } finally {
     await db.close();

@@ -43,7 +43,9 @@ try {
     { pruneFinishedInstances: (options) => pruneEngineDatabase(url, options) },
     { now: new Date(), retentionDays: days, ...(batchSize ? { batchSize } : {}) },
   );
-  console.log(`pruned ${run.roots} finished cases (${run.instances} instances) that ended before ${run.endedBefore}; ${run.kept} kept until the history readers have them`);
+  console.log(
+    `pruned ${run.roots} finished cases (${run.instances} instances) that ended before ${run.endedBefore}; ${run.kept} kept until the history readers have them`,
+  );
   for (const [table, n] of Object.entries(run.rows)) if (n) console.log(`  ${table}: ${n} rows`);
   if (run.kept && run.slowestExporter) console.log(`  the slowest reader is '${run.slowestExporter.name}' at position ${run.slowestExporter.position}`);
   console.log(JSON.stringify(run));

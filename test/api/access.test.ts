@@ -20,10 +20,23 @@ describe('REST API: login, roles and unit scope', function () {
     ownCase = await createCase({ unitId: clerk.unitId, status: 'dispatched', reporterPhone: '13812345678' });
     otherCase = await createCase({ unitId: other.id, status: 'dispatched', reporterPhone: '13812345678' });
     // inbox rows as the sync writes them (refusals happen before the engine is asked)
-    const row = (userTaskKey: string, caseId: string, unitId: number | null, groups: string[], elementId: string) => InboxTask.create({
-      userTaskKey, caseId, processInstanceKey: null, elementId, name: elementId, formId: `case-${elementId}`, unitId, assignee: null,
-      candidateGroups: groups, state: 'created', dueAt: new Date(Date.now() + 3600_000), followUpAt: null, completedAt: null, completedBy: null,
-    });
+    const row = (userTaskKey: string, caseId: string, unitId: number | null, groups: string[], elementId: string) =>
+      InboxTask.create({
+        userTaskKey,
+        caseId,
+        processInstanceKey: null,
+        elementId,
+        name: elementId,
+        formId: `case-${elementId}`,
+        unitId,
+        assignee: null,
+        candidateGroups: groups,
+        state: 'created',
+        dueAt: new Date(Date.now() + 3600_000),
+        followUpAt: null,
+        completedAt: null,
+        completedBy: null,
+      });
     const clerkUnit = (await Unit.findByPk(clerk.unitId!))!;
     await row(keys.own, ownCase.id, clerk.unitId, [clerkUnit.code], 'handle');
     await row(keys.other, otherCase.id, other.id, [other.code], 'handle');
@@ -35,7 +48,10 @@ describe('REST API: login, roles and unit scope', function () {
     const me = await api.call<{ user: { username: string; role: string } }>('GET', '/auth/me', { token: tokens['clerk']! });
     expect(me.status).to.equal(200);
     expect(me.body.user).to.include({ username: 'clerk', role: 'dept_staff' });
-    for (const body of [{ username: 'clerk', password: 'wrong-password' }, { username: 'nobody', password: 'Demo@2026' }]) {
+    for (const body of [
+      { username: 'clerk', password: 'wrong-password' },
+      { username: 'nobody', password: 'Demo@2026' },
+    ]) {
       const before = await snapshot();
       const bad = await api.call('POST', '/auth/login', { body, headers: { 'Accept-Language': 'en' } });
       expect(bad.status).to.equal(401);
@@ -57,11 +73,23 @@ describe('REST API: login, roles and unit scope', function () {
   const writeBody = { description: '测试：井盖缺失', address: '沾益区西平街道' };
   const matrix: Array<{ who: string | null; method: string; path: () => string; body?: unknown; status: number; code: string }> = [
     // no or a bad token
-    ...(['GET /auth/me', 'POST /cases', 'GET /cases/1', 'GET /tasks', `GET /tasks/${keys.own}`, `POST /tasks/${keys.own}/claim`, `POST /tasks/${keys.own}/unclaim`, `POST /tasks/${keys.own}/complete`] as const)
-      .flatMap((route) => [null, 'forged'].map((who) => {
+    ...(
+      [
+        'GET /auth/me',
+        'POST /cases',
+        'GET /cases/1',
+        'GET /tasks',
+        `GET /tasks/${keys.own}`,
+        `POST /tasks/${keys.own}/claim`,
+        `POST /tasks/${keys.own}/unclaim`,
+        `POST /tasks/${keys.own}/complete`,
+      ] as const
+    ).flatMap((route) =>
+      [null, 'forged'].map((who) => {
         const [method, path] = route.split(' ') as [string, string];
         return { who, method, path: () => path, body: method === 'POST' ? { data: {} } : undefined, status: 401, code: 'unauthenticated' };
-      })),
+      }),
+    ),
     // filing is for operators, grid workers, leaders and admins
     { who: 'clerk', method: 'POST', path: () => '/cases', body: writeBody, status: 403, code: 'forbidden' },
     { who: 'dept_leader', method: 'POST', path: () => '/cases', body: writeBody, status: 403, code: 'forbidden' },
@@ -72,7 +100,14 @@ describe('REST API: login, roles and unit scope', function () {
     { who: 'dept_leader', method: 'GET', path: () => '/cases/:otherCase', status: 404, code: 'case_not_found' },
     { who: 'clerk', method: 'GET', path: () => `/tasks/${keys.other}`, status: 404, code: 'task_not_found' },
     { who: 'clerk', method: 'POST', path: () => `/tasks/${keys.other}/claim`, status: 404, code: 'task_not_found' },
-    { who: 'dept_leader', method: 'POST', path: () => `/tasks/${keys.other}/complete`, body: { data: { handleOutcome: 'done', handleResult: 'x' } }, status: 404, code: 'task_not_found' },
+    {
+      who: 'dept_leader',
+      method: 'POST',
+      path: () => `/tasks/${keys.other}/complete`,
+      body: { data: { handleOutcome: 'done', handleResult: 'x' } },
+      status: 404,
+      code: 'task_not_found',
+    },
     { who: 'clerk', method: 'GET', path: () => `/tasks/${keys.pool}`, status: 404, code: 'task_not_found' },
     { who: 'gridworker', method: 'POST', path: () => `/tasks/${keys.pool}/claim`, status: 404, code: 'task_not_found' },
     // operators see a unit's task but do not do the unit's work
@@ -81,7 +116,14 @@ describe('REST API: login, roles and unit scope', function () {
     ...['auditor', 'leader'].flatMap((who) => [
       { who, method: 'POST', path: () => `/tasks/${keys.own}/claim`, status: 403, code: 'forbidden' },
       { who, method: 'POST', path: () => `/tasks/${keys.pool}/unclaim`, status: 403, code: 'forbidden' },
-      { who, method: 'POST', path: () => `/tasks/${keys.own}/complete`, body: { data: { handleOutcome: 'done', handleResult: 'x' } }, status: 403, code: 'forbidden' },
+      {
+        who,
+        method: 'POST',
+        path: () => `/tasks/${keys.own}/complete`,
+        body: { data: { handleOutcome: 'done', handleResult: 'x' } },
+        status: 403,
+        code: 'forbidden',
+      },
     ]),
   ];
 
@@ -98,8 +140,9 @@ describe('REST API: login, roles and unit scope', function () {
     });
   }
 
-  it('given the unit scope, when department staff list tasks, then only their unit\'s tasks appear; centre roles see all', async () => {
-    const list = async (who: string) => (await api.call<{ tasks: Array<{ userTaskKey: string }> }>('GET', '/tasks', { token: tokens[who]! })).body.tasks.map((t) => t.userTaskKey);
+  it("given the unit scope, when department staff list tasks, then only their unit's tasks appear; centre roles see all", async () => {
+    const list = async (who: string) =>
+      (await api.call<{ tasks: Array<{ userTaskKey: string }> }>('GET', '/tasks', { token: tokens[who]! })).body.tasks.map((t) => t.userTaskKey);
     for (const who of ['clerk', 'dept_leader']) {
       const seen = await list(who);
       expect(seen).to.include(keys.own);
@@ -118,7 +161,8 @@ describe('REST API: login, roles and unit scope', function () {
   });
 
   it('given a case, when read, then the phone is whole for the centre and masked for units and auditors', async () => {
-    const phone = async (who: string, c: Case) => (await api.call<{ reporterPhone: string }>('GET', `/cases/${c.id}`, { token: tokens[who]! })).body.reporterPhone;
+    const phone = async (who: string, c: Case) =>
+      (await api.call<{ reporterPhone: string }>('GET', `/cases/${c.id}`, { token: tokens[who]! })).body.reporterPhone;
     expect(await phone('operator', otherCase)).to.equal('13812345678');
     expect(await phone('admin', otherCase)).to.equal('13812345678');
     expect(await phone('auditor', otherCase)).to.equal('138****5678');
@@ -138,7 +182,20 @@ describe('REST API: login, roles and unit scope', function () {
     const res = await api.call<{ openapi: string; paths: Record<string, unknown> }>('GET', '/docs');
     expect(res.status).to.equal(200);
     expect(res.body.openapi).to.match(/^3\./);
-    expect(Object.keys(res.body.paths)).to.include.members(['/auth/login', '/auth/me', '/cases', '/cases/{id}', '/public/reports', '/public/reports/{token}', '/public/reports/{token}/rating', '/tasks', '/tasks/{key}', '/tasks/{key}/claim', '/tasks/{key}/unclaim', '/tasks/{key}/complete']);
+    expect(Object.keys(res.body.paths)).to.include.members([
+      '/auth/login',
+      '/auth/me',
+      '/cases',
+      '/cases/{id}',
+      '/public/reports',
+      '/public/reports/{token}',
+      '/public/reports/{token}/rating',
+      '/tasks',
+      '/tasks/{key}',
+      '/tasks/{key}/claim',
+      '/tasks/{key}/unclaim',
+      '/tasks/{key}/complete',
+    ]);
     expect(res.headers.get('x-content-type-options')).to.equal('nosniff');
   });
 });

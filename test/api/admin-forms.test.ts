@@ -6,24 +6,45 @@ import { openApiWorld, snapshot, type ApiWorld } from './support/api-world.js';
 
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
 const FORMS = new URL('../../forms/', import.meta.url);
-const productForms = readdirSync(FORMS).filter((f) => f.endsWith('.form')).map((f) => f.replace(/\.form$/, '')).sort();
+const productForms = readdirSync(FORMS)
+  .filter((f) => f.endsWith('.form'))
+  .map((f) => f.replace(/\.form$/, ''))
+  .sort();
 const ACCEPT_TEXT = readFileSync(new URL('case-accept.form', FORMS), 'utf8');
 const accept = () => JSON.parse(ACCEPT_TEXT) as { id: string; components: Array<Record<string, unknown>>; [k: string]: unknown };
 
 /** A small form-js form: a text field and a required radio. */
 function smallForm(id: string, label = '处理意见'): Record<string, unknown> {
   return {
-    type: 'default', id, schemaVersion: 19, executionPlatform: 'Camunda Cloud', executionPlatformVersion: '8.8.0',
+    type: 'default',
+    id,
+    schemaVersion: 19,
+    executionPlatform: 'Camunda Cloud',
+    executionPlatformVersion: '8.8.0',
     components: [
       { type: 'textarea', id: 'Field_note', key: 'note', label, validate: { required: true, maxLength: 500 } },
-      { type: 'radio', id: 'Field_ok', key: 'ok', label: '是否办结', values: [{ label: '是', value: 'yes' }, { label: '否', value: 'no' }] },
+      {
+        type: 'radio',
+        id: 'Field_ok',
+        key: 'ok',
+        label: '是否办结',
+        values: [
+          { label: '是', value: 'yes' },
+          { label: '否', value: 'no' },
+        ],
+      },
     ],
   };
 }
 
 async function adminSnapshot(): Promise<string> {
   const forms = await FormVersion.findAll({ attributes: ['formId', 'version', 'checksum'], order: [['id', 'ASC']] });
-  return JSON.stringify({ api: await snapshot(), forms: forms.map((f) => f.toJSON()), processes: await ProcessVersion.count(), drafts: await ProcessDraft.count() });
+  return JSON.stringify({
+    api: await snapshot(),
+    forms: forms.map((f) => f.toJSON()),
+    processes: await ProcessVersion.count(),
+    drafts: await ProcessDraft.count(),
+  });
 }
 
 describe('api / admin: forms (versions, read, deploy)', function () {
@@ -83,11 +104,16 @@ describe('api / admin: forms (versions, read, deploy)', function () {
     const formKey = String(res.body['formKey']);
     expect(formKey).to.match(/^[0-9]+$/);
     const versions = await api.call<Array<Record<string, unknown>>>('GET', '/admin/forms/case-accept/versions', { token: admin });
-    expect(versions.body.map((v) => [v['version'], v['deployedBy']])).to.deep.equal([[2, 'admin'], [1, 'system']]);
+    expect(versions.body.map((v) => [v['version'], v['deployedBy']])).to.deep.equal([
+      [2, 'admin'],
+      [1, 'system'],
+    ]);
     const latest = await api.call<Record<string, unknown>>('GET', '/admin/forms/case-accept/versions/latest', { token: admin });
     expect(latest.body).to.deep.equal(changed);
     const audit = await AuditRecord.findAll({ where: { action: 'form.deployed', actor: 'admin' } });
-    expect(audit.map((a) => [a.actorRole, a.detail?.['formId'], a.detail?.['version'], a.detail?.['formKey']])).to.deep.equal([['admin', 'case-accept', 2, formKey]]);
+    expect(audit.map((a) => [a.actorRole, a.detail?.['formId'], a.detail?.['version'], a.detail?.['formKey']])).to.deep.equal([
+      ['admin', 'case-accept', 2, formKey],
+    ]);
 
     const rows = await FormVersion.count();
     const again = await api.call<Record<string, unknown>>('POST', '/admin/forms/case-accept/deploy', { token: admin, body: { schema: changed } });
@@ -100,7 +126,10 @@ describe('api / admin: forms (versions, read, deploy)', function () {
   });
 
   it('given a new form, when deployed, then it is version 1 of a new form id', async () => {
-    const res = await api.call<Record<string, unknown>>('POST', '/admin/forms/h3-new-form/deploy', { token: admin, body: { schema: smallForm('h3-new-form') } });
+    const res = await api.call<Record<string, unknown>>('POST', '/admin/forms/h3-new-form/deploy', {
+      token: admin,
+      body: { schema: smallForm('h3-new-form') },
+    });
     expect(res.status).to.equal(201);
     expect(res.body).to.deep.include({ formId: 'h3-new-form', version: 1 });
     expect((await api.call<Array<Record<string, unknown>>>('GET', '/admin/forms/h3-new-form/versions', { token: auditor })).body).to.have.length(1);
@@ -113,11 +142,16 @@ describe('api / admin: forms (versions, read, deploy)', function () {
     const dupId = smallForm('h3-bad');
     (dupId['components'] as Array<Record<string, unknown>>)[1]!['id'] = 'Field_note';
     const nested = smallForm('h3-bad');
-    (nested['components'] as Array<Record<string, unknown>>).push({ type: 'group', id: 'Group_1', label: '组', components: [{ type: 'textfield', id: 'Field_inner', key: 'note', label: 'x' }] });
+    (nested['components'] as Array<Record<string, unknown>>).push({
+      type: 'group',
+      id: 'Group_1',
+      label: '组',
+      components: [{ type: 'textfield', id: 'Field_inner', key: 'note', label: 'x' }],
+    });
     const noType = smallForm('h3-bad');
     delete (noType['components'] as Array<Record<string, unknown>>)[0]!['type'];
     const cases: Array<[string, unknown, string]> = [
-      ['an id that is not the path\'s', smallForm('someone-else'), '/id'],
+      ["an id that is not the path's", smallForm('someone-else'), '/id'],
       ['type not default', { ...smallForm('h3-bad'), type: 'custom' }, '/'],
       ['no components', { type: 'default', id: 'h3-bad', schemaVersion: 19 }, '/'],
       ['components not an array', { ...smallForm('h3-bad'), components: { a: 1 } }, '/'],
@@ -127,12 +161,22 @@ describe('api / admin: forms (versions, read, deploy)', function () {
       ['a key reused inside a group', nested, '/components/2/components/0/key'],
       ['a component without type', noType, '/components/0/type'],
       ['a component that is no object', { ...smallForm('h3-bad'), components: ['text'] }, '/components/0'],
-      ['a FEEL max length the server cannot check', { ...smallForm('h3-bad'), components: [{ type: 'textfield', id: 'F', key: 'k', label: 'k', validate: { maxLength: '=limit' } }] }, '/'],
+      [
+        'a FEEL max length the server cannot check',
+        { ...smallForm('h3-bad'), components: [{ type: 'textfield', id: 'F', key: 'k', label: 'k', validate: { maxLength: '=limit' } }] },
+        '/',
+      ],
     ];
     for (const [what, schema, path] of cases) {
-      const res = await api.call<{ code: string; details?: { errors: Array<{ path: string; message: string }> } }>('POST', '/admin/forms/h3-bad/deploy', { token: admin, body: { schema } });
+      const res = await api.call<{ code: string; details?: { errors: Array<{ path: string; message: string }> } }>('POST', '/admin/forms/h3-bad/deploy', {
+        token: admin,
+        body: { schema },
+      });
       expect([res.status, res.body.code], what).to.deep.equal([422, 'form_definition_invalid']);
-      expect(res.body.details?.errors.map((e) => e.path), what).to.include(path);
+      expect(
+        res.body.details?.errors.map((e) => e.path),
+        what,
+      ).to.include(path);
     }
     expect(await adminSnapshot()).to.equal(before);
     expect((await api.call('GET', '/admin/forms/h3-bad/versions', { token: admin })).status).to.equal(404);
@@ -189,6 +233,11 @@ describe('api / admin: forms (versions, read, deploy)', function () {
 
   it('given the API document, when read, then it lists the form administration paths', async () => {
     const res = await api.call<{ paths: Record<string, unknown> }>('GET', '/docs');
-    expect(Object.keys(res.body.paths)).to.include.members(['/admin/forms', '/admin/forms/{formId}/versions', '/admin/forms/{formId}/versions/{version}', '/admin/forms/{formId}/deploy']);
+    expect(Object.keys(res.body.paths)).to.include.members([
+      '/admin/forms',
+      '/admin/forms/{formId}/versions',
+      '/admin/forms/{formId}/versions/{version}',
+      '/admin/forms/{formId}/deploy',
+    ]);
   });
 });

@@ -14,10 +14,8 @@ import { openProcessWorld } from '../processes/support/process-harness.js';
 import { BPMN_NS, probeProcess } from '../support/probe-process.js';
 import { openApiWorld, snapshot, type ApiWorld } from './support/api-world.js';
 
-
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
 const GENERIC_XML = readFileSync(new URL('../../processes/case-generic.bpmn', import.meta.url), 'utf8');
-
 
 /**
  * A small process that passes every lint: start → `task` → end, with a diagram. `task` is a manual task (the
@@ -25,8 +23,12 @@ const GENERIC_XML = readFileSync(new URL('../../processes/case-generic.bpmn', im
  */
 function probe(processId: string, options: { taskName?: string; taskXml?: string; taskType?: string; extra?: string } = {}): string {
   return probeProcess({
-    processId, processName: '探针流程', names: { start: '开始', task: options.taskName ?? '处理', end: '结束' },
-    taskType: options.taskType ?? 'bpmn:manualTask', ...(options.taskXml !== undefined ? { taskXml: options.taskXml } : {}), ...(options.extra !== undefined ? { extra: options.extra } : {}),
+    processId,
+    processName: '探针流程',
+    names: { start: '开始', task: options.taskName ?? '处理', end: '结束' },
+    taskType: options.taskType ?? 'bpmn:manualTask',
+    ...(options.taskXml !== undefined ? { taskXml: options.taskXml } : {}),
+    ...(options.extra !== undefined ? { extra: options.extra } : {}),
   });
 }
 
@@ -35,7 +37,9 @@ function probe(processId: string, options: { taskName?: string; taskXml?: string
  * exactly that (the files themselves may be edited while the suite runs).
  */
 const tempRoots: string[] = [];
-after(() => { for (const dir of tempRoots) rmSync(dir, { recursive: true, force: true }); });
+after(() => {
+  for (const dir of tempRoots) rmSync(dir, { recursive: true, force: true });
+});
 
 async function productAsDeployed(): Promise<URL> {
   const root = mkdtempSync(join(tmpdir(), 'h3-product-'));
@@ -80,7 +84,13 @@ describe('api / admin: process definitions (versions, drafts, lint, deploy, diff
       expect(res.status).to.equal(200);
       const generic = res.body.find((p) => p['processId'] === 'case-generic');
       expect(generic).to.deep.include({ latestVersion: 1, versionCount: 1, hasDraft: false });
-      expect(res.body.map((p) => p['processId'])).to.include.members(['case-generic', 'case-handling', 'case-emergency', 'case-dispute', 'case-illegal-building']);
+      expect(res.body.map((p) => p['processId'])).to.include.members([
+        'case-generic',
+        'case-handling',
+        'case-emergency',
+        'case-dispute',
+        'case-illegal-building',
+      ]);
       const versions = await api.call<Array<Record<string, unknown>>>('GET', '/admin/processes/case-generic/versions', { token: auditor });
       expect(versions.status).to.equal(200);
       expect(versions.body).to.have.length(1);
@@ -105,7 +115,7 @@ describe('api / admin: process definitions (versions, drafts, lint, deploy, diff
       }
     });
 
-    it('given the engine key of a version, when processXmlOfDefinition is asked, then it returns that version\'s XML (null for an unknown key)', async () => {
+    it("given the engine key of a version, when processXmlOfDefinition is asked, then it returns that version's XML (null for an unknown key)", async () => {
       const row = await ProcessVersion.findOne({ where: { processId: 'case-generic', version: 1 } });
       expect(await processXmlOfDefinition(row!.processDefinitionKey)).to.equal(GENERIC_XML);
       expect(await processXmlOfDefinition('999999999999')).to.equal(null);
@@ -122,7 +132,10 @@ describe('api / admin: process definitions (versions, drafts, lint, deploy, diff
 
   describe('lint', () => {
     it('given a diagram that satisfies every rule, when linted, then no problem is reported', async () => {
-      const res = await api.call<{ problems: unknown[]; rulesOff: Array<{ rule: string }> }>('POST', '/admin/lint', { token: admin, body: { xml: probe('h3-lint-ok') } });
+      const res = await api.call<{ problems: unknown[]; rulesOff: Array<{ rule: string }> }>('POST', '/admin/lint', {
+        token: admin,
+        body: { xml: probe('h3-lint-ok') },
+      });
       expect(res.status).to.equal(200);
       expect(res.body.problems).to.deep.equal([]);
       expect(res.body.rulesOff.map((r) => r.rule)).to.deep.equal(['no-inclusive-gateway']);
@@ -135,15 +148,26 @@ describe('api / admin: process definitions (versions, drafts, lint, deploy, diff
       const rows = res.body.problems.map((p) => `${p['source']}|${p['rule']}|${p['elementId']}|${p['severity']}`);
       expect(rows).to.include('recommended|no-complex-gateway|task|warning');
       expect(rows).to.include('camunda-compat|camunda-compat/element-type|task|error');
-      expect(rows.some((r) => r.startsWith('engine|engine/supported|task|error')), rows.join('\n')).to.equal(true);
+      expect(
+        rows.some((r) => r.startsWith('engine|engine/supported|task|error')),
+        rows.join('\n'),
+      ).to.equal(true);
       for (const p of res.body.problems) expect(p['message']).to.be.a('string').and.not.equal('');
     });
 
     it('given a call activity to a process that is not deployed, when linted, then the engine source reports it on the call activity', async () => {
-      const xml = probe('h3-lint-call', { taskType: 'bpmn:callActivity', taskXml: '<bpmn:extensionElements><zeebe:calledElement processId="nowhere-process" propagateAllChildVariables="false" /></bpmn:extensionElements>' });
+      const xml = probe('h3-lint-call', {
+        taskType: 'bpmn:callActivity',
+        taskXml: '<bpmn:extensionElements><zeebe:calledElement processId="nowhere-process" propagateAllChildVariables="false" /></bpmn:extensionElements>',
+      });
       const res = await api.call<{ problems: Array<Record<string, unknown>> }>('POST', '/admin/lint', { token: admin, body: { xml } });
-      expect(res.body.problems.filter((p) => p['source'] === 'engine').map((p) => [p['elementId'], p['rule']])).to.deep.equal([['task', 'engine/called-process']]);
-      const ok = await api.call<{ problems: unknown[] }>('POST', '/admin/lint', { token: admin, body: { xml: xml.replace('nowhere-process', 'case-handling') } });
+      expect(res.body.problems.filter((p) => p['source'] === 'engine').map((p) => [p['elementId'], p['rule']])).to.deep.equal([
+        ['task', 'engine/called-process'],
+      ]);
+      const ok = await api.call<{ problems: unknown[] }>('POST', '/admin/lint', {
+        token: admin,
+        body: { xml: xml.replace('nowhere-process', 'case-handling') },
+      });
       expect(ok.body.problems).to.deep.equal([]);
     });
 
@@ -151,7 +175,12 @@ describe('api / admin: process definitions (versions, drafts, lint, deploy, diff
       const cases: Array<[string, string, number, string]> = [
         ['plain text', 'hello world', 400, 'not_bpmn'],
         ['other XML', '<note><to>x</to></note>', 400, 'not_bpmn'],
-        ['a DOCTYPE with an entity', `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">]>${probe('h3-x').replace(/^<\?xml[^>]*>/, '')}`, 400, 'xml_doctype'],
+        [
+          'a DOCTYPE with an entity',
+          `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">]>${probe('h3-x').replace(/^<\?xml[^>]*>/, '')}`,
+          400,
+          'xml_doctype',
+        ],
         ['an external entity', `<?xml version="1.0"?><!DOCTYPE d [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><d>&xxe;</d>`, 400, 'xml_doctype'],
         ['XML over 2 MB', probe('h3-big').replace('<bpmn:process', `<!--${'x'.repeat(2 * 1024 * 1024)}--><bpmn:process`), 413, 'xml_too_large'],
       ];
@@ -176,7 +205,9 @@ describe('api / admin: process definitions (versions, drafts, lint, deploy, diff
       expect(versions.body).to.have.length(1);
       expect(versions.body[0]).to.deep.include({ version: 1, deployedBy: 'admin', processDefinitionKey: v1Key, checksum: sha256(probe('h3-probe')) });
       const audit = await AuditRecord.findAll({ where: { action: 'process.deployed', actor: 'admin' } });
-      expect(audit.map((a) => a.detail)).to.deep.equal([{ processId: 'h3-probe', version: 1, processDefinitionKey: v1Key, resource: 'h3-probe.bpmn', checksum: sha256(probe('h3-probe')) }]);
+      expect(audit.map((a) => a.detail)).to.deep.equal([
+        { processId: 'h3-probe', version: 1, processDefinitionKey: v1Key, resource: 'h3-probe.bpmn', checksum: sha256(probe('h3-probe')) },
+      ]);
       expect(audit[0]!.actorRole).to.equal('admin');
       expect(await AuditRecord.count()).to.equal(auditBefore + 1);
       const started = await api.world.port.createInstance({ bpmnProcessId: 'h3-probe' });
@@ -197,19 +228,27 @@ describe('api / admin: process definitions (versions, drafts, lint, deploy, diff
     it('given a changed diagram, when deployed, then version 2; the diff of 1 → 2 names what was added, removed, changed and moved', async () => {
       // v2: the task renamed, a second task between it and the end (f2 retargeted, f3 new), the end moved right
       const v2 = probe('h3-probe', { taskName: '核实处理' })
-        .replace('<bpmn:sequenceFlow id="f2" sourceRef="task" targetRef="end" />',
-          '<bpmn:sequenceFlow id="f2" sourceRef="task" targetRef="task2" /><bpmn:manualTask id="task2" name="复核"><bpmn:incoming>f2</bpmn:incoming><bpmn:outgoing>f3</bpmn:outgoing></bpmn:manualTask><bpmn:sequenceFlow id="f3" sourceRef="task2" targetRef="end" />')
+        .replace(
+          '<bpmn:sequenceFlow id="f2" sourceRef="task" targetRef="end" />',
+          '<bpmn:sequenceFlow id="f2" sourceRef="task" targetRef="task2" /><bpmn:manualTask id="task2" name="复核"><bpmn:incoming>f2</bpmn:incoming><bpmn:outgoing>f3</bpmn:outgoing></bpmn:manualTask><bpmn:sequenceFlow id="f3" sourceRef="task2" targetRef="end" />',
+        )
         .replace('<bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>', '<bpmn:incoming>f3</bpmn:incoming></bpmn:endEvent>')
         .replace('<dc:Bounds x="400" y="100" width="36"', '<dc:Bounds x="500" y="100" width="36"')
-        .replace('</bpmndi:BPMNPlane>', '<bpmndi:BPMNShape id="task2_di" bpmnElement="task2"><dc:Bounds x="350" y="100" width="100" height="80" /></bpmndi:BPMNShape>'
-          + '<bpmndi:BPMNEdge id="f3_di" bpmnElement="f3"><di:waypoint x="450" y="118" /><di:waypoint x="500" y="118" /></bpmndi:BPMNEdge></bpmndi:BPMNPlane>')
+        .replace(
+          '</bpmndi:BPMNPlane>',
+          '<bpmndi:BPMNShape id="task2_di" bpmnElement="task2"><dc:Bounds x="350" y="100" width="100" height="80" /></bpmndi:BPMNShape>' +
+            '<bpmndi:BPMNEdge id="f3_di" bpmnElement="f3"><di:waypoint x="450" y="118" /><di:waypoint x="500" y="118" /></bpmndi:BPMNEdge></bpmndi:BPMNPlane>',
+        )
         .replace('<di:waypoint x="300" y="118" /><di:waypoint x="400" y="118" />', '<di:waypoint x="300" y="118" /><di:waypoint x="350" y="118" />');
       const res = await api.call<Record<string, unknown>>('POST', '/admin/processes/deploy', { token: admin, body: { xml: v2 } });
       expect([res.status, res.body['version']]).to.deep.equal([201, 2]);
       expect(res.body['processDefinitionKey']).to.not.equal(v1Key);
       const diff = await api.call<Record<string, Array<Record<string, unknown>>>>('GET', '/admin/processes/h3-probe/diff?from=1&to=2', { token: auditor });
       expect(diff.status).to.equal(200);
-      expect(diff.body['added']!.map((a) => [a['id'], a['type'], a['name']]).sort()).to.deep.equal([['f3', 'bpmn:SequenceFlow', null], ['task2', 'bpmn:ManualTask', '复核']]);
+      expect(diff.body['added']!.map((a) => [a['id'], a['type'], a['name']]).sort()).to.deep.equal([
+        ['f3', 'bpmn:SequenceFlow', null],
+        ['task2', 'bpmn:ManualTask', '复核'],
+      ]);
       expect(diff.body['removed']).to.deep.equal([]);
       const changed = diff.body['changed']!.find((c) => c['id'] === 'task');
       expect(changed).to.deep.include({ type: 'bpmn:ManualTask', name: '核实处理' });
@@ -221,13 +260,20 @@ describe('api / admin: process definitions (versions, drafts, lint, deploy, diff
       expect((f2!['attrs'] as Record<string, unknown>)['targetRef']).to.deep.equal({ oldValue: 'end', newValue: 'task2' });
     });
 
-    it('given a changed job type inside a service task, when two versions are diffed, then the change shows in the task\'s extensionElements', async () => {
+    it("given a changed job type inside a service task, when two versions are diffed, then the change shows in the task's extensionElements", async () => {
       const job = (type: string) => `<bpmn:extensionElements><zeebe:taskDefinition type="${type}" retries="3" /></bpmn:extensionElements>`;
       for (const type of ['case-record', 'case-close']) {
-        const res = await api.call('POST', '/admin/processes/deploy', { token: admin, body: { xml: probe('h3-jobs', { taskType: 'bpmn:serviceTask', taskXml: job(type) }) } });
+        const res = await api.call('POST', '/admin/processes/deploy', {
+          token: admin,
+          body: { xml: probe('h3-jobs', { taskType: 'bpmn:serviceTask', taskXml: job(type) }) },
+        });
         expect(res.status, type).to.equal(201);
       }
-      const diff = await api.call<{ changed: Array<{ id: string; attrs: Record<string, { oldValue: unknown; newValue: unknown }> }> }>('GET', '/admin/processes/h3-jobs/diff?from=1&to=2', { token: admin });
+      const diff = await api.call<{ changed: Array<{ id: string; attrs: Record<string, { oldValue: unknown; newValue: unknown }> }> }>(
+        'GET',
+        '/admin/processes/h3-jobs/diff?from=1&to=2',
+        { token: admin },
+      );
       const ext = diff.body.changed.find((c) => c.id === 'task')?.attrs['extensionElements'];
       expect(JSON.stringify(ext?.oldValue)).to.contain('"type":"case-record"');
       expect(JSON.stringify(ext?.newValue)).to.contain('"type":"case-close"');
@@ -236,7 +282,10 @@ describe('api / admin: process definitions (versions, drafts, lint, deploy, diff
     it('given a diagram with lint errors, when deployed, then 422 lint_failed with the problems, and nothing is deployed or written', async () => {
       const before = await adminSnapshot();
       const xml = probe('h3-probe', { taskType: 'bpmn:serviceTask', taskName: '新版' });
-      const res = await api.call<{ code: string; details: { problems: Array<Record<string, unknown>> } }>('POST', '/admin/processes/deploy', { token: admin, body: { xml } });
+      const res = await api.call<{ code: string; details: { problems: Array<Record<string, unknown>> } }>('POST', '/admin/processes/deploy', {
+        token: admin,
+        body: { xml },
+      });
       expect(res.status).to.equal(422);
       expect(res.body.code).to.equal('lint_failed');
       expect(res.body.details.problems.map((p) => [p['elementId'], p['rule']])).to.deep.include(['task', 'camunda-compat/implementation']);
@@ -293,7 +342,7 @@ describe('api / admin: process definitions (versions, drafts, lint, deploy, diff
       expect([again.status, again.body['code']]).to.deep.equal([404, 'draft_not_found']);
     });
 
-    it('given a draft whose process id is not the path\'s, or no BPMN at all, when saved, then 400 with a code and nothing saved', async () => {
+    it("given a draft whose process id is not the path's, or no BPMN at all, when saved, then 400 with a code and nothing saved", async () => {
       const before = await adminSnapshot();
       const cases: Array<[string, unknown, string]> = [
         ['another process id', { xml: probe('someone-else') }, 'process_id_mismatch'],
@@ -313,7 +362,10 @@ describe('api / admin: process definitions (versions, drafts, lint, deploy, diff
   describe('bad input on deploy', () => {
     it('given malformed bodies and documents, when deployed, then 4xx with a code, no 5xx, nothing written or deployed', async () => {
       const before = await adminSnapshot();
-      const two = probe('h3-two').replace('</bpmn:definitions>', '<bpmn:process id="h3-two-b" isExecutable="true"><bpmn:startEvent id="s2" /></bpmn:process></bpmn:definitions>');
+      const two = probe('h3-two').replace(
+        '</bpmn:definitions>',
+        '<bpmn:process id="h3-two-b" isExecutable="true"><bpmn:startEvent id="s2" /></bpmn:process></bpmn:definitions>',
+      );
       const cases: Array<[string, { body?: unknown; raw?: string; headers?: Record<string, string> }, number, string]> = [
         ['no body', { body: {} }, 400, 'invalid_input'],
         ['xml is a number', { body: { xml: 1 } }, 400, 'invalid_input'],
@@ -329,7 +381,12 @@ describe('api / admin: process definitions (versions, drafts, lint, deploy, diff
         ['a process without an id', { body: { xml: probe('h3-noid').replace('<bpmn:process id="h3-noid"', '<bpmn:process') } }, 400, 'bad_process_id'],
         ['a process id over 191 characters', { body: { xml: probe(`h3${'a'.repeat(200)}`) } }, 400, 'bad_process_id'],
         ['SQL in the process id', { body: { xml: probe("x'; DROP TABLE process_versions; --") } }, 400, 'bad_process_id'],
-        ['XML over 2 MB', { body: { xml: probe('h3-big').replace('<bpmn:process', `<!--${'y'.repeat(2 * 1024 * 1024 + 10)}--><bpmn:process`) } }, 413, 'xml_too_large'],
+        [
+          'XML over 2 MB',
+          { body: { xml: probe('h3-big').replace('<bpmn:process', `<!--${'y'.repeat(2 * 1024 * 1024 + 10)}--><bpmn:process`) } },
+          413,
+          'xml_too_large',
+        ],
         ['a body over 4 MB', { body: { xml: 'z'.repeat(4 * 1024 * 1024 + 100) } }, 413, 'payload_too_large'],
       ];
       for (const [what, options, status, code] of cases) {
@@ -339,7 +396,11 @@ describe('api / admin: process definitions (versions, drafts, lint, deploy, diff
       expect(await adminSnapshot()).to.equal(before);
       for (const id of ['h3-bad', 'h3-two', 'h3-big']) {
         let refused = false;
-        try { await api.world.port.createInstance({ bpmnProcessId: id }); } catch { refused = true; }
+        try {
+          await api.world.port.createInstance({ bpmnProcessId: id });
+        } catch {
+          refused = true;
+        }
         expect(refused, `${id} is not deployed`).to.equal(true);
       }
     });
@@ -354,8 +415,12 @@ describe('api / admin: process definitions (versions, drafts, lint, deploy, diff
 
   describe('roles', () => {
     const READS: Array<[string, string]> = [
-      ['GET', '/admin/processes'], ['GET', '/admin/processes/case-generic/versions'], ['GET', '/admin/processes/case-generic/versions/latest/xml'],
-      ['GET', '/admin/processes/h3-probe/draft'], ['GET', '/admin/processes/case-generic/diff?from=1&to=latest'], ['GET', '/admin/element-templates'],
+      ['GET', '/admin/processes'],
+      ['GET', '/admin/processes/case-generic/versions'],
+      ['GET', '/admin/processes/case-generic/versions/latest/xml'],
+      ['GET', '/admin/processes/h3-probe/draft'],
+      ['GET', '/admin/processes/case-generic/diff?from=1&to=latest'],
+      ['GET', '/admin/element-templates'],
     ];
     const WRITES: Array<[string, string, unknown]> = [
       ['POST', '/admin/processes/deploy', { xml: '' }],
@@ -398,14 +463,22 @@ describe('api / admin: process definitions (versions, drafts, lint, deploy, diff
 
     it('given an auditor, when reading, then allowed; when writing, then 403 and nothing changes', async () => {
       const before = await adminSnapshot();
-      for (const [method, path] of READS) expect((await api.call(method, path.replace('/admin/processes/case-generic/versions/latest/xml', '/admin/processes'), { token: auditor })).status, path).to.equal(200);
+      for (const [method, path] of READS)
+        expect(
+          (await api.call(method, path.replace('/admin/processes/case-generic/versions/latest/xml', '/admin/processes'), { token: auditor })).status,
+          path,
+        ).to.equal(200);
       for (const [method, path, body] of WRITES) {
         const res = await api.call(method, path, { token: auditor, body });
         expect([res.status, res.body['code']], `${method} ${path}`).to.deep.equal([403, 'forbidden']);
       }
       expect(await adminSnapshot()).to.equal(before);
       let refused = false;
-      try { await api.world.port.createInstance({ bpmnProcessId: 'h3-roles' }); } catch { refused = true; }
+      try {
+        await api.world.port.createInstance({ bpmnProcessId: 'h3-roles' });
+      } catch {
+        refused = true;
+      }
       expect(refused, 'h3-roles was never deployed').to.equal(true);
     });
   });
@@ -427,11 +500,18 @@ describe('api / admin: process definitions (versions, drafts, lint, deploy, diff
       }
       const deadline = res.body.find((t) => t['id'] === 'ywtg.worker.case-deadline')!;
       const props = deadline['properties'] as Array<{ binding: Record<string, string>; choices?: Array<{ value: string }> }>;
-      expect(props.find((p) => p.binding['type'] === 'zeebe:taskHeader' && p.binding['key'] === 'stage')?.choices?.map((c) => c.value)).to.include.members(['accept', 'handle', 'extra']);
+      expect(props.find((p) => p.binding['type'] === 'zeebe:taskHeader' && p.binding['key'] === 'stage')?.choices?.map((c) => c.value)).to.include.members([
+        'accept',
+        'handle',
+        'extra',
+      ]);
       expect(props.filter((p) => p.binding['type'] === 'zeebe:input').map((p) => p.binding['name'])).to.deep.equal(['caseId', 'extensionHours']);
       const classify = res.body.find((t) => t['id'] === 'ywtg.worker.case-classify')!;
-      expect((classify['properties'] as Array<{ binding: Record<string, string> }>).filter((p) => p.binding['type'] === 'zeebe:output').map((p) => p.binding['source']))
-        .to.deep.equal(['=eventTypeCode', '=category', '=classifyConfidence', '=needsManualAccept']);
+      expect(
+        (classify['properties'] as Array<{ binding: Record<string, string> }>)
+          .filter((p) => p.binding['type'] === 'zeebe:output')
+          .map((p) => p.binding['source']),
+      ).to.deep.equal(['=eventTypeCode', '=category', '=classifyConfidence', '=needsManualAccept']);
     });
 
     it('given a template broken on purpose, when validated, then the validator refuses it (the check above can fail)', async () => {
@@ -447,7 +527,10 @@ describe('api / admin: process definitions (versions, drafts, lint, deploy, diff
       const props = template['properties'] as Array<{ binding: Record<string, string>; value?: string }>;
       const type = props.find((p) => p.binding['property'] === 'type')!.value!;
       const level = props.find((p) => p.binding['key'] === 'level')!.value!;
-      const xml = probe('h3-template', { taskType: 'bpmn:serviceTask', taskXml: `<bpmn:extensionElements><zeebe:taskDefinition type="${type}" retries="3" /><zeebe:taskHeaders><zeebe:header key="level" value="${level}" /></zeebe:taskHeaders></bpmn:extensionElements>` });
+      const xml = probe('h3-template', {
+        taskType: 'bpmn:serviceTask',
+        taskXml: `<bpmn:extensionElements><zeebe:taskDefinition type="${type}" retries="3" /><zeebe:taskHeaders><zeebe:header key="level" value="${level}" /></zeebe:taskHeaders></bpmn:extensionElements>`,
+      });
       expect((await api.call<{ problems: unknown[] }>('POST', '/admin/lint', { token: admin, body: { xml } })).body.problems).to.deep.equal([]);
       expect((await api.call('POST', '/admin/processes/deploy', { token: admin, body: { xml } })).status).to.equal(201);
     });
@@ -457,14 +540,20 @@ describe('api / admin: process definitions (versions, drafts, lint, deploy, diff
     it('given the API document, when read, then it lists the process administration paths', async () => {
       const res = await api.call<{ paths: Record<string, unknown> }>('GET', '/docs');
       expect(Object.keys(res.body.paths)).to.include.members([
-        '/admin/processes', '/admin/processes/deploy', '/admin/processes/{processId}/versions', '/admin/processes/{processId}/versions/{version}/xml',
-        '/admin/processes/{processId}/draft', '/admin/processes/{processId}/diff', '/admin/lint', '/admin/element-templates',
+        '/admin/processes',
+        '/admin/processes/deploy',
+        '/admin/processes/{processId}/versions',
+        '/admin/processes/{processId}/versions/{version}/xml',
+        '/admin/processes/{processId}/draft',
+        '/admin/processes/{processId}/diff',
+        '/admin/lint',
+        '/admin/element-templates',
       ]);
     });
   });
 });
 
-describe('api / admin: versions recorded from the Camunda 8 adapter\'s deploy result (against the simulation)', function () {
+describe("api / admin: versions recorded from the Camunda 8 adapter's deploy result (against the simulation)", function () {
   this.timeout(60_000);
 
   it('given the product deployed through the Camunda 8 adapter, when deployed again unchanged, then each process and form is recorded once as version 1', async () => {

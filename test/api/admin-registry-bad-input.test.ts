@@ -9,20 +9,53 @@ const WRITES: Array<{ method: string; path: string; body?: Record<string, unknow
   { method: 'POST', path: '/admin/units', body: { code: 'D-NEW', name: '新局', kind: 'department' }, textField: 'name' },
   { method: 'PATCH', path: '/admin/units/D-CGJ', body: { name: '沾益区城市管理局' }, textField: 'name' },
   { method: 'DELETE', path: '/admin/units/D-CGJ' },
-  { method: 'POST', path: '/admin/grids', body: { code: 'G-NEW', name: '新网格', townshipCode: 'T-XP', communityCode: 'C-XP-01', centroidLng: 103.8, centroidLat: 25.6 }, textField: 'name' },
+  {
+    method: 'POST',
+    path: '/admin/grids',
+    body: { code: 'G-NEW', name: '新网格', townshipCode: 'T-XP', communityCode: 'C-XP-01', centroidLng: 103.8, centroidLat: 25.6 },
+    textField: 'name',
+  },
   { method: 'PATCH', path: '/admin/grids/G-XP-01-01', body: { name: '新名字' }, textField: 'name' },
   { method: 'DELETE', path: '/admin/grids/G-XP-01-01' },
-  { method: 'POST', path: '/admin/users', body: { username: 'new.one', displayName: '新人', role: 'operator', password: 'Good#pass1' }, textField: 'displayName' },
+  {
+    method: 'POST',
+    path: '/admin/users',
+    body: { username: 'new.one', displayName: '新人', role: 'operator', password: 'Good#pass1' },
+    textField: 'displayName',
+  },
   { method: 'PATCH', path: '/admin/users/clerk', body: { displayName: '科员' }, textField: 'displayName' },
   { method: 'DELETE', path: '/admin/users/clerk' },
   { method: 'POST', path: '/admin/users/clerk/reset-password' },
   {
-    method: 'POST', path: '/admin/event-types', textField: 'name',
-    body: { code: 'SJ-NEW', name: '新类', kind: '事件', major: '市容环境类', category: '市容环境', filingCondition: '条件', closingCondition: '条件', routingRule: '属地', ownerUnitCode: 'D-CGJ', clock: 'working', acceptLimit: '1h', dispatchLimit: '1h', handleLimit: '1d', verifyLimit: '4h', emergency: false },
+    method: 'POST',
+    path: '/admin/event-types',
+    textField: 'name',
+    body: {
+      code: 'SJ-NEW',
+      name: '新类',
+      kind: '事件',
+      major: '市容环境类',
+      category: '市容环境',
+      filingCondition: '条件',
+      closingCondition: '条件',
+      routingRule: '属地',
+      ownerUnitCode: 'D-CGJ',
+      clock: 'working',
+      acceptLimit: '1h',
+      dispatchLimit: '1h',
+      handleLimit: '1d',
+      verifyLimit: '4h',
+      emergency: false,
+    },
   },
   { method: 'PATCH', path: '/admin/event-types/SJ-0101', body: { name: '暴露垃圾' }, textField: 'name' },
   { method: 'DELETE', path: '/admin/event-types/SJ-0101' },
-  { method: 'POST', path: '/admin/governance-items', body: { code: 'SX-NEW', name: '新事项', category: '其他', responsibleUnitCode: 'D-CGJ' }, textField: 'name' },
+  {
+    method: 'POST',
+    path: '/admin/governance-items',
+    body: { code: 'SX-NEW', name: '新事项', category: '其他', responsibleUnitCode: 'D-CGJ' },
+    textField: 'name',
+  },
   { method: 'PATCH', path: '/admin/governance-items/SX-001', body: { name: '新事项' }, textField: 'name' },
   { method: 'DELETE', path: '/admin/governance-items/SX-001' },
   { method: 'PATCH', path: '/admin/routing-rules/SJ-0101', body: { routingRule: '属主' } },
@@ -31,7 +64,20 @@ const WRITES: Array<{ method: string; path: string; body?: Record<string, unknow
   { method: 'DELETE', path: '/admin/calendar-days/2026-10-09' },
 ];
 
-const READS_FOR_EVERYONE = ['/admin/units', '/admin/units/D-CGJ', '/admin/grids', '/admin/grids/G-XP-01-01', '/admin/event-types', '/admin/event-types/SJ-0101', '/admin/governance-items', '/admin/governance-items/SX-001', '/admin/routing-rules', '/admin/routing-rules/SJ-0101', '/admin/calendar-days', '/admin/calendar-days/2026-10-09'];
+const READS_FOR_EVERYONE = [
+  '/admin/units',
+  '/admin/units/D-CGJ',
+  '/admin/grids',
+  '/admin/grids/G-XP-01-01',
+  '/admin/event-types',
+  '/admin/event-types/SJ-0101',
+  '/admin/governance-items',
+  '/admin/governance-items/SX-001',
+  '/admin/routing-rules',
+  '/admin/routing-rules/SJ-0101',
+  '/admin/calendar-days',
+  '/admin/calendar-days/2026-10-09',
+];
 const READS_FOR_AUDITORS = ['/admin/users', '/admin/users/clerk'];
 
 describe('REST API: registry administration — roles and bad input', function () {
@@ -74,15 +120,26 @@ describe('REST API: registry administration — roles and bad input', function (
   });
 
   it('given the docs route, when fetched, then every registry path and method is there with the request schema ajv checks', async () => {
-    const docs = await api.call<{ paths: Record<string, Record<string, { requestBody?: { content: { 'application/json': { schema: unknown } } } }>> }>('GET', '/docs');
+    const docs = await api.call<{ paths: Record<string, Record<string, { requestBody?: { content: { 'application/json': { schema: unknown } } } }>> }>(
+      'GET',
+      '/docs',
+    );
     const expected: Record<string, string[]> = {
-      '/admin/units': ['get', 'post'], '/admin/units/{id}': ['get', 'patch', 'delete'],
-      '/admin/grids': ['get', 'post'], '/admin/grids/{id}': ['get', 'patch', 'delete'],
-      '/admin/users': ['get', 'post'], '/admin/users/{id}': ['get', 'patch', 'delete'], '/admin/users/{id}/reset-password': ['post'],
-      '/admin/event-types': ['get', 'post'], '/admin/event-types/{id}': ['get', 'patch', 'delete'],
-      '/admin/governance-items': ['get', 'post'], '/admin/governance-items/{id}': ['get', 'patch', 'delete'],
-      '/admin/routing-rules': ['get'], '/admin/routing-rules/{id}': ['get', 'patch'],
-      '/admin/calendar-days': ['get', 'post'], '/admin/calendar-days/{date}': ['get', 'patch', 'delete'],
+      '/admin/units': ['get', 'post'],
+      '/admin/units/{id}': ['get', 'patch', 'delete'],
+      '/admin/grids': ['get', 'post'],
+      '/admin/grids/{id}': ['get', 'patch', 'delete'],
+      '/admin/users': ['get', 'post'],
+      '/admin/users/{id}': ['get', 'patch', 'delete'],
+      '/admin/users/{id}/reset-password': ['post'],
+      '/admin/event-types': ['get', 'post'],
+      '/admin/event-types/{id}': ['get', 'patch', 'delete'],
+      '/admin/governance-items': ['get', 'post'],
+      '/admin/governance-items/{id}': ['get', 'patch', 'delete'],
+      '/admin/routing-rules': ['get'],
+      '/admin/routing-rules/{id}': ['get', 'patch'],
+      '/admin/calendar-days': ['get', 'post'],
+      '/admin/calendar-days/{date}': ['get', 'patch', 'delete'],
     };
     for (const [path, methods] of Object.entries(expected)) {
       expect(Object.keys(docs.body.paths[path] ?? {}).sort(), path).to.deep.equal([...methods].sort());
@@ -96,7 +153,14 @@ describe('REST API: registry administration — roles and bad input', function (
         const token = t['admin']!;
         const body = w.body!;
         await expectRefused(api, w.method, w.path, { token, raw: '{"name": ' }, 400, 'bad_json');
-        await expectRefused(api, w.method, w.path, { token, raw: JSON.stringify(body), headers: { 'Content-Type': 'text/plain' } } as never, 415, 'unsupported_media_type');
+        await expectRefused(
+          api,
+          w.method,
+          w.path,
+          { token, raw: JSON.stringify(body), headers: { 'Content-Type': 'text/plain' } } as never,
+          415,
+          'unsupported_media_type',
+        );
         for (const notObject of ['[]', 'null', '"text"', '42']) await expectRefused(api, w.method, w.path, { token, raw: notObject }, 400);
         await expectRefused(api, w.method, w.path, { token, body: { ...body, sneaky: 1 } }, 400, 'invalid_input');
         await expectRefused(api, w.method, w.path, { token, body: { ...body, id: 1 } }, 400, 'invalid_input');
@@ -122,7 +186,10 @@ describe('REST API: registry administration — roles and bad input', function (
     it('given SQL and HTML injection strings, when stored through the registry, then they are kept verbatim as text and come back as JSON strings', async () => {
       const nasty = ["'; DROP TABLE units; --", '<script>alert("x")</script>', '" OR 1=1 --', '<img src=x onerror=alert(1)>', '%_\\'];
       for (const [i, name] of nasty.entries()) {
-        const res = await api.call('POST', '/admin/units', { token: t['admin']!, body: { code: `D-INJ-${i}`, name, kind: 'department', contactPerson: name.slice(0, 50) } });
+        const res = await api.call('POST', '/admin/units', {
+          token: t['admin']!,
+          body: { code: `D-INJ-${i}`, name, kind: 'department', contactPerson: name.slice(0, 50) },
+        });
         expect(res.status, JSON.stringify(res.body)).to.equal(201);
         expect(res.headers.get('content-type')).to.match(/^application\/json/);
         expect(res.body).to.include({ name });
@@ -133,7 +200,10 @@ describe('REST API: registry administration — roles and bad input', function (
       // the SQL in a filter is text too
       expect((await api.call<{ total: number }>('GET', `/admin/units?q=${encodeURIComponent("' OR '1'='1")}`, { token: t['admin']! })).body.total).to.equal(0);
       expect(await Unit.count()).to.be.greaterThan(90);
-      const item = await api.call('POST', '/admin/governance-items', { token: t['admin']!, body: { code: 'SX-INJ', name: nasty[1], category: '其他', responsibleUnitCode: 'D-CGJ', basis: nasty[0] } });
+      const item = await api.call('POST', '/admin/governance-items', {
+        token: t['admin']!,
+        body: { code: 'SX-INJ', name: nasty[1], category: '其他', responsibleUnitCode: 'D-CGJ', basis: nasty[0] },
+      });
       expect(item.body).to.include({ name: nasty[1], basis: nasty[0] });
     });
 
@@ -156,7 +226,10 @@ describe('REST API: registry administration — roles and bad input', function (
 
     it('given a refused write, when the registry is compared, then not even the audit log moved', async () => {
       const before = await registrySnapshot();
-      const res = await api.call('POST', '/admin/grids', { token: t['admin']!, body: { code: 'G-XX-1', name: '网格', townshipCode: 'T-XP', communityCode: 'C-XP-01', centroidLng: 200, centroidLat: 25.6 } });
+      const res = await api.call('POST', '/admin/grids', {
+        token: t['admin']!,
+        body: { code: 'G-XX-1', name: '网格', townshipCode: 'T-XP', communityCode: 'C-XP-01', centroidLng: 200, centroidLat: 25.6 },
+      });
       expect(res.status).to.equal(400);
       expect(await registrySnapshot()).to.equal(before);
     });

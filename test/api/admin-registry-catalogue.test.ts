@@ -19,9 +19,23 @@ describe('REST API: registry administration — catalogue, routing rules, calend
   after(() => api.close());
 
   const eventType = {
-    code: 'SJ-9901', name: '测试小类', kind: '事件', major: '市容环境类', category: '市容环境', filingCondition: '公共区域存在测试问题的。',
-    closingCondition: '测试问题已处置。', routingRule: '属地', ownerUnitCode: 'D-CGJ', clock: 'working', acceptLimit: '0.5h', dispatchLimit: '1h',
-    handleLimit: '2d', verifyLimit: '4h', extraStages: [{ name: '复查', limit: '1d' }], emergency: false, keywords: ['测试问题', '测试垃圾'],
+    code: 'SJ-9901',
+    name: '测试小类',
+    kind: '事件',
+    major: '市容环境类',
+    category: '市容环境',
+    filingCondition: '公共区域存在测试问题的。',
+    closingCondition: '测试问题已处置。',
+    routingRule: '属地',
+    ownerUnitCode: 'D-CGJ',
+    clock: 'working',
+    acceptLimit: '0.5h',
+    dispatchLimit: '1h',
+    handleLimit: '2d',
+    verifyLimit: '4h',
+    extraStages: [{ name: '复查', limit: '1d' }],
+    emergency: false,
+    keywords: ['测试问题', '测试垃圾'],
   };
 
   describe('event types', () => {
@@ -31,12 +45,17 @@ describe('REST API: registry administration — catalogue, routing rules, calend
       expect(res.body).to.deep.include({ ...eventType, enabled: true });
       const row = (await EventType.findOne({ where: { code: 'SJ-9901' } }))!;
       expect(row.extraStages).to.deep.equal([{ name: '复查', limit: '1d' }]);
-      expect((await lastAudit())).to.include({ action: 'admin.event_type.create', actor: 'admin' });
+      expect(await lastAudit()).to.include({ action: 'admin.event_type.create', actor: 'admin' });
       for (const who of ['operator', 'clerk', 'gridworker', 'leader', 'auditor']) {
         const list = await api.call<{ items: Array<{ code: string }> }>('GET', '/admin/event-types?q=%E6%B5%8B%E8%AF%95%E5%B0%8F%E7%B1%BB', { token: t[who]! });
-        expect(list.body.items.map((e) => e.code), who).to.deep.equal(['SJ-9901']);
+        expect(
+          list.body.items.map((e) => e.code),
+          who,
+        ).to.deep.equal(['SJ-9901']);
       }
-      const byCategory = await api.call<{ total: number }>('GET', '/admin/event-types?category=%E5%B8%82%E5%AE%B9%E7%8E%AF%E5%A2%83&pageSize=1', { token: t['admin']! });
+      const byCategory = await api.call<{ total: number }>('GET', '/admin/event-types?category=%E5%B8%82%E5%AE%B9%E7%8E%AF%E5%A2%83&pageSize=1', {
+        token: t['admin']!,
+      });
       expect(byCategory.body.total).to.equal(await EventType.count({ where: { category: '市容环境' } }));
     });
 
@@ -54,14 +73,27 @@ describe('REST API: registry administration — catalogue, routing rules, calend
       ];
       for (const [what, change, path] of bad) {
         const before = await registrySnapshot();
-        const res = await api.call<{ code: string; details: { errors: Array<{ path: string }> } }>('POST', '/admin/event-types', { token: t['admin']!, body: { ...eventType, code: 'SJ-9902', ...change } });
+        const res = await api.call<{ code: string; details: { errors: Array<{ path: string }> } }>('POST', '/admin/event-types', {
+          token: t['admin']!,
+          body: { ...eventType, code: 'SJ-9902', ...change },
+        });
         expect(res.status, what).to.equal(400);
         expect(res.body.code, what).to.equal('invalid_input');
-        expect(res.body.details.errors.map((e) => e.path), what).to.include(path);
+        expect(
+          res.body.details.errors.map((e) => e.path),
+          what,
+        ).to.include(path);
         expect(await registrySnapshot(), what).to.equal(before);
       }
       await expectRefused(api, 'PATCH', '/admin/event-types/SJ-9901', { token: t['admin']!, body: { dispatchLimit: '0d' } }, 400, 'invalid_input');
-      await expectRefused(api, 'POST', '/admin/event-types', { token: t['admin']!, body: { ...eventType, code: 'SJ-9902', ownerUnitCode: 'D-NONE' } }, 400, 'unknown_reference');
+      await expectRefused(
+        api,
+        'POST',
+        '/admin/event-types',
+        { token: t['admin']!, body: { ...eventType, code: 'SJ-9902', ownerUnitCode: 'D-NONE' } },
+        400,
+        'unknown_reference',
+      );
       await expectRefused(api, 'POST', '/admin/event-types', { token: t['admin']!, body: eventType }, 409, 'duplicate');
     });
 
@@ -78,10 +110,24 @@ describe('REST API: registry administration — catalogue, routing rules, calend
 
   describe('camera devices', () => {
     it('given a camera placed in a new grid and detecting a new event type, when either is deleted, then in_use; without the camera both can go', async () => {
-      const grid = await api.call<{ id: number }>('POST', '/admin/grids', { token: t['admin']!, body: { code: 'G-CAM-01', name: '摄像头网格', townshipCode: 'T-XP', communityCode: 'C-XP-01', centroidLng: 103.83, centroidLat: 25.6 } });
+      const grid = await api.call<{ id: number }>('POST', '/admin/grids', {
+        token: t['admin']!,
+        body: { code: 'G-CAM-01', name: '摄像头网格', townshipCode: 'T-XP', communityCode: 'C-XP-01', centroidLng: 103.83, centroidLat: 25.6 },
+      });
       const type = await api.call('POST', '/admin/event-types', { token: t['admin']!, body: { ...eventType, code: 'SJ-CAM1' } });
       expect([grid.status, type.status]).to.deep.equal([201, 201]);
-      const camera = await CameraDevice.create({ code: 'CAM-T-01', name: '测试摄像头', lat: 25.6, lng: 103.83, address: null, gridId: grid.body.id, eventTypeCodes: ['SJ-CAM1'], apiKeyHash: null, keyRotatedAt: null, lastSeenAt: null });
+      const camera = await CameraDevice.create({
+        code: 'CAM-T-01',
+        name: '测试摄像头',
+        lat: 25.6,
+        lng: 103.83,
+        address: null,
+        gridId: grid.body.id,
+        eventTypeCodes: ['SJ-CAM1'],
+        apiKeyHash: null,
+        keyRotatedAt: null,
+        lastSeenAt: null,
+      });
       await expectRefused(api, 'DELETE', '/admin/grids/G-CAM-01', { token: t['admin']! }, 409, 'in_use');
       await expectRefused(api, 'DELETE', '/admin/event-types/SJ-CAM1', { token: t['admin']! }, 409, 'in_use');
       await camera.destroy();
@@ -92,15 +138,37 @@ describe('REST API: registry administration — catalogue, routing rules, calend
 
   describe('governance items', () => {
     it('given an admin, when creating, changing and deleting an item, then the references are checked and every change audited', async () => {
-      const body = { code: 'SX-T01', name: '测试事项的查处', category: '市容环境', eventTypeCode: 'SJ-0101', responsibleUnitCode: 'D-CGJ', assistingUnitCodes: ['T-XP'], basis: '《测试条例》第一条' };
+      const body = {
+        code: 'SX-T01',
+        name: '测试事项的查处',
+        category: '市容环境',
+        eventTypeCode: 'SJ-0101',
+        responsibleUnitCode: 'D-CGJ',
+        assistingUnitCodes: ['T-XP'],
+        basis: '《测试条例》第一条',
+      };
       const res = await api.call('POST', '/admin/governance-items', { token: t['admin']!, body });
       expect(res.status, JSON.stringify(res.body)).to.equal(201);
       expect(res.body).to.deep.include(body);
       const patched = await api.call('PATCH', '/admin/governance-items/SX-T01', { token: t['admin']!, body: { eventTypeCode: null, assistingUnitCodes: [] } });
       expect(patched.body).to.deep.include({ eventTypeCode: null, assistingUnitCodes: [] });
       expect((await lastAudit()).action).to.equal('admin.governance_item.update');
-      await expectRefused(api, 'POST', '/admin/governance-items', { token: t['admin']!, body: { ...body, code: 'SX-T02', assistingUnitCodes: ['T-XP', 'X-NONE'] } }, 400, 'unknown_reference');
-      await expectRefused(api, 'POST', '/admin/governance-items', { token: t['admin']!, body: { ...body, code: 'SX-T02', eventTypeCode: 'SJ-NONE' } }, 400, 'unknown_reference');
+      await expectRefused(
+        api,
+        'POST',
+        '/admin/governance-items',
+        { token: t['admin']!, body: { ...body, code: 'SX-T02', assistingUnitCodes: ['T-XP', 'X-NONE'] } },
+        400,
+        'unknown_reference',
+      );
+      await expectRefused(
+        api,
+        'POST',
+        '/admin/governance-items',
+        { token: t['admin']!, body: { ...body, code: 'SX-T02', eventTypeCode: 'SJ-NONE' } },
+        400,
+        'unknown_reference',
+      );
       await expectRefused(api, 'POST', '/admin/governance-items', { token: t['admin']!, body }, 409, 'duplicate');
       const list = await api.call<{ total: number }>('GET', '/admin/governance-items?pageSize=1', { token: t['clerk']! });
       expect(list.body.total).to.equal(await GovernanceItem.count());
@@ -110,14 +178,21 @@ describe('REST API: registry administration — catalogue, routing rules, calend
 
     it('given a unit named only as an assisting unit of an item, when deleted, then in_use', async () => {
       await api.call('POST', '/admin/units', { token: t['admin']!, body: { code: 'D-HELPER', name: '配合局', kind: 'department' } });
-      await api.call('POST', '/admin/governance-items', { token: t['admin']!, body: { code: 'SX-T03', name: '测试配合', category: '其他', responsibleUnitCode: 'D-CGJ', assistingUnitCodes: ['D-HELPER'] } });
+      await api.call('POST', '/admin/governance-items', {
+        token: t['admin']!,
+        body: { code: 'SX-T03', name: '测试配合', category: '其他', responsibleUnitCode: 'D-CGJ', assistingUnitCodes: ['D-HELPER'] },
+      });
       await expectRefused(api, 'DELETE', '/admin/units/D-HELPER', { token: t['admin']! }, 409, 'in_use');
     });
   });
 
   describe('routing rules', () => {
     it('given the routing rule of an event type, when an admin switches it from 属地 to 属主 with another owner, then new routing follows it', async () => {
-      const rules = await api.call<{ items: Array<{ eventTypeCode: string; routingRule: string; ownerUnitCode: string }>; total: number }>('GET', '/admin/routing-rules?q=SJ-0101', { token: t['operator']! });
+      const rules = await api.call<{ items: Array<{ eventTypeCode: string; routingRule: string; ownerUnitCode: string }>; total: number }>(
+        'GET',
+        '/admin/routing-rules?q=SJ-0101',
+        { token: t['operator']! },
+      );
       expect(rules.body.items[0]).to.include({ eventTypeCode: 'SJ-0101', routingRule: '属地', ownerUnitCode: 'D-CGJ' });
       const routed = async () => routeCase(await getCaseView((await createCase({ eventTypeCode: 'SJ-0101', gridCode: 'G-XP-01-01' })).id));
       expect(await routed()).to.deep.include({ unitCode: 'T-XP', routeSure: true });
@@ -142,7 +217,7 @@ describe('REST API: registry administration — catalogue, routing rules, calend
   });
 
   describe('calendar days', () => {
-    it('given a loaded calendar (the job workers\' one), when an admin declares a day off and then a working Sunday, then new deadlines use them at once', async () => {
+    it("given a loaded calendar (the job workers' one), when an admin declares a day off and then a working Sunday, then new deadlines use them at once", async () => {
       const calendar = await loadBusinessCalendar({ WORKING_HOURS: '08:30-12:00,14:30-18:00', CALENDAR_UTC_OFFSET_MINUTES: 480 });
       const friday = new Date('2026-03-06T17:00:00+08:00');
       expect(calendar.addWorkingHours(friday, 2).toISOString()).to.equal(new Date('2026-03-09T09:30:00+08:00').toISOString());
@@ -151,7 +226,7 @@ describe('REST API: registry administration — catalogue, routing rules, calend
       expect(calendar.addWorkingHours(friday, 2).toISOString()).to.equal(new Date('2026-03-10T09:30:00+08:00').toISOString());
       await api.call('POST', '/admin/calendar-days', { token: t['admin']!, body: { date: '2026-03-08', working: true, note: '补班' } });
       expect(calendar.addWorkingHours(friday, 2).toISOString()).to.equal(new Date('2026-03-08T09:30:00+08:00').toISOString());
-      expect((await lastAudit())).to.include({ action: 'admin.calendar_day.create', actor: 'admin' });
+      expect(await lastAudit()).to.include({ action: 'admin.calendar_day.create', actor: 'admin' });
       const changed = await api.call('PATCH', '/admin/calendar-days/2026-03-08', { token: t['admin']!, body: { working: false } });
       expect(changed.body).to.include({ working: false, note: '补班' });
       expect(calendar.isWorkingDate('2026-03-08')).to.equal(false);
@@ -163,7 +238,9 @@ describe('REST API: registry administration — catalogue, routing rules, calend
 
     it('given calendar overrides, when listed by range, then paged; impossible dates and duplicates are refused', async () => {
       await api.call('POST', '/admin/calendar-days', { token: t['admin']!, body: { date: '2026-05-06', working: false, note: '调休' } });
-      const list = await api.call<{ items: Array<{ date: string }>; total: number }>('GET', '/admin/calendar-days?from=2026-05-01&to=2026-05-31', { token: t['leader']! });
+      const list = await api.call<{ items: Array<{ date: string }>; total: number }>('GET', '/admin/calendar-days?from=2026-05-01&to=2026-05-31', {
+        token: t['leader']!,
+      });
       expect(list.body.items.map((d) => d.date)).to.deep.equal(['2026-05-06']);
       await expectRefused(api, 'POST', '/admin/calendar-days', { token: t['admin']!, body: { date: '2026-05-06', working: true } }, 409, 'duplicate');
       await expectRefused(api, 'POST', '/admin/calendar-days', { token: t['admin']!, body: { date: '2026-02-30', working: false } }, 400, 'invalid_input');

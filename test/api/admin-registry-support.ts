@@ -30,7 +30,14 @@ export async function tokensFor(api: ApiWorld): Promise<Record<string, string>> 
 }
 
 /** The request is refused with this status and code and changes nothing in the registry. */
-export async function expectRefused(api: ApiWorld, method: string, path: string, options: { token?: string | null; body?: unknown; raw?: string }, status: number, code?: string): Promise<void> {
+export async function expectRefused(
+  api: ApiWorld,
+  method: string,
+  path: string,
+  options: { token?: string | null; body?: unknown; raw?: string },
+  status: number,
+  code?: string,
+): Promise<void> {
   const before = await registrySnapshot();
   const res = await api.call(method, path, options);
   expect(res.status, `${method} ${path} ${JSON.stringify(res.body)}`).to.equal(status);

@@ -17,7 +17,11 @@ describe('REST API: registry administration — units and grids', function () {
   describe('units', () => {
     it('given every signed-in role, when listing units with ?q and paging, then {items,total,page,pageSize} of the matching units', async () => {
       for (const who of ['admin', 'operator', 'clerk', 'gridworker', 'leader', 'auditor']) {
-        const res = await api.call<{ items: Array<{ code: string; name: string; shortName: string | null }>; total: number; page: number; pageSize: number }>('GET', '/admin/units?q=%E5%9F%8E%E7%AE%A1&pageSize=5', { token: t[who]! });
+        const res = await api.call<{ items: Array<{ code: string; name: string; shortName: string | null }>; total: number; page: number; pageSize: number }>(
+          'GET',
+          '/admin/units?q=%E5%9F%8E%E7%AE%A1&pageSize=5',
+          { token: t[who]! },
+        );
         expect(res.status, who).to.equal(200);
         expect(res.body.items.length).to.be.greaterThan(0);
         expect(res.body.items.every((u) => u.name.includes('城管') || (u.shortName ?? '').includes('城管'))).to.equal(true);
@@ -29,7 +33,9 @@ describe('REST API: registry administration — units and grids', function () {
       const page2 = await api.call<{ items: Array<{ code: string }> }>('GET', '/admin/units?pageSize=10&page=2', { token: t['auditor']! });
       const codes = (await Unit.findAll({ order: [['code', 'ASC']], limit: 10, offset: 10 })).map((u) => u.code);
       expect(page2.body.items.map((u) => u.code)).to.deep.equal(codes);
-      const towns = await api.call<{ items: Array<{ kind: string }>; total: number }>('GET', '/admin/units?kind=township&pageSize=1000', { token: t['admin']! });
+      const towns = await api.call<{ items: Array<{ kind: string }>; total: number }>('GET', '/admin/units?kind=township&pageSize=1000', {
+        token: t['admin']!,
+      });
       expect(towns.body.items.every((u) => u.kind === 'township')).to.equal(true);
       expect(towns.body.total).to.equal(await Unit.count({ where: { kind: 'township' } }));
       // a literal %: LIKE wildcards are not wildcards here
@@ -37,9 +43,19 @@ describe('REST API: registry administration — units and grids', function () {
     });
 
     it('given an admin, when creating, reading, changing and deleting an unused unit, then each step is stored and audited with actor and before/after', async () => {
-      const created = await api.call<Record<string, unknown>>('POST', '/admin/units', { token: t['admin']!, body: { code: 'C-XP-99', name: '西平街道测试社区', kind: 'community', parentCode: 'T-XP', contactPhone: '0874-1234567' } });
+      const created = await api.call<Record<string, unknown>>('POST', '/admin/units', {
+        token: t['admin']!,
+        body: { code: 'C-XP-99', name: '西平街道测试社区', kind: 'community', parentCode: 'T-XP', contactPhone: '0874-1234567' },
+      });
       expect(created.status, JSON.stringify(created.body)).to.equal(201);
-      expect(created.body).to.include({ code: 'C-XP-99', name: '西平街道测试社区', kind: 'community', parentCode: 'T-XP', enabled: true, contactPhone: '0874-1234567' });
+      expect(created.body).to.include({
+        code: 'C-XP-99',
+        name: '西平街道测试社区',
+        kind: 'community',
+        parentCode: 'T-XP',
+        enabled: true,
+        contactPhone: '0874-1234567',
+      });
       let audit = await lastAudit();
       expect(audit).to.include({ actor: 'admin', actorRole: 'admin', action: 'admin.unit.create', caseId: null });
       expect(audit.detail).to.deep.include({ key: 'C-XP-99', before: null });
@@ -69,7 +85,10 @@ describe('REST API: registry administration — units and grids', function () {
 
     it('given a unit with grids, users, event types or cases, when deleted, then 409 in_use naming them, nothing changes, and enabled:false switches it off instead', async () => {
       await expectRefused(api, 'DELETE', '/admin/units/T-XP', { token: t['admin']! }, 409, 'in_use');
-      const res = await api.call<{ code: string; message: string; details: { errors: Array<{ message: string }> } }>('DELETE', '/admin/units/D-CGJ', { token: t['admin']!, headers: { 'Accept-Language': 'en' } });
+      const res = await api.call<{ code: string; message: string; details: { errors: Array<{ message: string }> } }>('DELETE', '/admin/units/D-CGJ', {
+        token: t['admin']!,
+        headers: { 'Accept-Language': 'en' },
+      });
       expect(res.status).to.equal(409);
       expect(res.body).to.include({ code: 'in_use', message: 'Still referred to by other records: it cannot be deleted, disable it instead' });
       expect(res.body.details.errors.map((e) => e.message).join(' ')).to.match(/event types/);
@@ -77,12 +96,17 @@ describe('REST API: registry administration — units and grids', function () {
       expect(off.status).to.equal(200);
       expect(off.body).to.include({ enabled: false });
       expect((await Unit.findOne({ where: { code: 'E-DX' } }))!.active).to.equal(false);
-      expect((await api.call<{ items: Array<{ code: string }> }>('GET', '/admin/units?enabled=false', { token: t['admin']! })).body.items.map((u) => u.code)).to.include('E-DX');
+      expect(
+        (await api.call<{ items: Array<{ code: string }> }>('GET', '/admin/units?enabled=false', { token: t['admin']! })).body.items.map((u) => u.code),
+      ).to.include('E-DX');
       await api.call('PATCH', '/admin/units/E-DX', { token: t['admin']!, body: { enabled: true } });
     });
 
     it('given a unit with cases only, when deleted, then in_use too', async () => {
-      const created = await api.call<{ id: number }>('POST', '/admin/units', { token: t['admin']!, body: { code: 'D-TEST-CASES', name: '测试局', kind: 'department' } });
+      const created = await api.call<{ id: number }>('POST', '/admin/units', {
+        token: t['admin']!,
+        body: { code: 'D-TEST-CASES', name: '测试局', kind: 'department' },
+      });
       await createCase({ unitId: created.body.id, status: 'dispatched' });
       await expectRefused(api, 'DELETE', '/admin/units/D-TEST-CASES', { token: t['admin']! }, 409, 'in_use');
     });
@@ -93,17 +117,41 @@ describe('REST API: registry administration — units and grids', function () {
       await expectRefused(api, 'PATCH', '/admin/units/T-XP', { token: t['admin']!, body: { parentCode: 'T-XP' } }, 400, 'invalid_input');
       await expectRefused(api, 'PATCH', '/admin/units/C-XP-01', { token: t['admin']!, body: { parentCode: 'D-CGJ' } }, 400, 'invalid_input');
       await expectRefused(api, 'PATCH', '/admin/units/C-XP-01', { token: t['admin']!, body: { parentCode: 'T-NOWHERE' } }, 400, 'unknown_reference');
-      await expectRefused(api, 'POST', '/admin/units', { token: t['admin']!, body: { code: 'C-ORPHAN', name: '无主社区', kind: 'community' } }, 400, 'invalid_input');
+      await expectRefused(
+        api,
+        'POST',
+        '/admin/units',
+        { token: t['admin']!, body: { code: 'C-ORPHAN', name: '无主社区', kind: 'community' } },
+        400,
+        'invalid_input',
+      );
       await expectRefused(api, 'POST', '/admin/units', { token: t['admin']!, body: { code: 'D-CGJ', name: '重复', kind: 'department' } }, 409, 'duplicate');
       await expectRefused(api, 'PATCH', '/admin/units/NO-SUCH', { token: t['admin']!, body: { name: 'x' } }, 404, 'not_found');
     });
   });
 
   describe('grids', () => {
-    const ring = [[103.80, 25.60], [103.81, 25.60], [103.81, 25.61], [103.80, 25.61], [103.80, 25.60]];
+    const ring = [
+      [103.8, 25.6],
+      [103.81, 25.6],
+      [103.81, 25.61],
+      [103.8, 25.61],
+      [103.8, 25.6],
+    ];
 
     it('given an admin, when creating a grid in a township and its community, then it is stored with its outline and audited; picker roles read it', async () => {
-      const res = await api.call<Record<string, unknown>>('POST', '/admin/grids', { token: t['admin']!, body: { code: 'G-XP-01-99', name: '测试网格', townshipCode: 'T-XP', communityCode: 'C-XP-01', centroidLng: 103.805, centroidLat: 25.605, polygon: ring } });
+      const res = await api.call<Record<string, unknown>>('POST', '/admin/grids', {
+        token: t['admin']!,
+        body: {
+          code: 'G-XP-01-99',
+          name: '测试网格',
+          townshipCode: 'T-XP',
+          communityCode: 'C-XP-01',
+          centroidLng: 103.805,
+          centroidLat: 25.605,
+          polygon: ring,
+        },
+      });
       expect(res.status, JSON.stringify(res.body)).to.equal(201);
       expect(res.body).to.deep.include({ code: 'G-XP-01-99', townshipCode: 'T-XP', communityCode: 'C-XP-01', gridKind: '综合', enabled: true, polygon: ring });
       expect((await lastAudit()).action).to.equal('admin.grid.create');
@@ -135,8 +183,32 @@ describe('REST API: registry administration — units and grids', function () {
         ['a latitude beyond the pole', { centroidLat: 95 }, 'invalid_input', '/centroidLat'],
         ['an open ring', { polygon: ring.slice(0, 4) }, 'invalid_input', '/polygon'],
         ['a ring of three points', { polygon: [ring[0], ring[1], ring[0]] }, 'invalid_input', '/polygon'],
-        ['a ring with a point in the ocean', { polygon: [[103.8, 25.6], [150, 25.6], [103.81, 25.61], [103.8, 25.6]] }, 'invalid_input', '/polygon'],
-        ['a ring on one line', { polygon: [[103.8, 25.6], [103.81, 25.6], [103.82, 25.6], [103.8, 25.6]] }, 'invalid_input', '/polygon'],
+        [
+          'a ring with a point in the ocean',
+          {
+            polygon: [
+              [103.8, 25.6],
+              [150, 25.6],
+              [103.81, 25.61],
+              [103.8, 25.6],
+            ],
+          },
+          'invalid_input',
+          '/polygon',
+        ],
+        [
+          'a ring on one line',
+          {
+            polygon: [
+              [103.8, 25.6],
+              [103.81, 25.6],
+              [103.82, 25.6],
+              [103.8, 25.6],
+            ],
+          },
+          'invalid_input',
+          '/polygon',
+        ],
         ['a point that is not a pair', { polygon: [[103.8], [103.81, 25.6], [103.82, 25.61], [103.8]] }, 'invalid_input', '/polygon/0'],
         ['a community of another township', { communityCode: 'C-LH-01' }, 'unknown_reference', '/communityCode'],
         ['a department as township', { townshipCode: 'D-CGJ' }, 'unknown_reference', '/townshipCode'],
@@ -144,10 +216,16 @@ describe('REST API: registry administration — units and grids', function () {
       ];
       for (const [what, change, code, path] of cases) {
         const before = await registrySnapshot();
-        const res = await api.call<{ code: string; details: { errors: Array<{ path: string }> } }>('POST', '/admin/grids', { token: t['admin']!, body: { ...base, ...change } });
+        const res = await api.call<{ code: string; details: { errors: Array<{ path: string }> } }>('POST', '/admin/grids', {
+          token: t['admin']!,
+          body: { ...base, ...change },
+        });
         expect(res.status, what).to.equal(400);
         expect(res.body.code, what).to.equal(code);
-        expect(res.body.details.errors.map((e) => e.path), what).to.include(path);
+        expect(
+          res.body.details.errors.map((e) => e.path),
+          what,
+        ).to.include(path);
         expect(await registrySnapshot(), what).to.equal(before);
       }
       await expectRefused(api, 'POST', '/admin/grids', { token: t['admin']!, body: { ...base, code: 'G-XP-01-01' } }, 409, 'duplicate');

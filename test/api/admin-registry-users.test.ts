@@ -18,7 +18,9 @@ describe('REST API: registry administration — users', function () {
 
   it('given admin and auditor, when listing and reading users, then they see accounts without any password hash; other roles get 403', async () => {
     for (const who of ['admin', 'auditor']) {
-      const list = await api.call<{ items: Array<{ username: string; gridCodes: string[] }>; total: number }>('GET', '/admin/users?pageSize=100', { token: t[who]! });
+      const list = await api.call<{ items: Array<{ username: string; gridCodes: string[] }>; total: number }>('GET', '/admin/users?pageSize=100', {
+        token: t[who]!,
+      });
       expect(list.status).to.equal(200);
       expect(list.body.total).to.equal(await User.count());
       noHashes(list.body);
@@ -37,7 +39,18 @@ describe('REST API: registry administration — users', function () {
   });
 
   it('given an admin, when creating a grid worker with grids and a password, then the password is stored hashed (scrypt), never returned, and the account can log in', async () => {
-    const res = await api.call<{ user: Record<string, unknown>; password?: string }>('POST', '/admin/users', { token: t['admin']!, body: { username: 'gw.test', displayName: '网格员 测试', role: 'grid_worker', unitCode: 'T-XP', gridCodes: ['G-XP-01-01', 'G-XP-01-02'], password: 'Str0ng#pass', phone: '13900000000' } });
+    const res = await api.call<{ user: Record<string, unknown>; password?: string }>('POST', '/admin/users', {
+      token: t['admin']!,
+      body: {
+        username: 'gw.test',
+        displayName: '网格员 测试',
+        role: 'grid_worker',
+        unitCode: 'T-XP',
+        gridCodes: ['G-XP-01-01', 'G-XP-01-02'],
+        password: 'Str0ng#pass',
+        phone: '13900000000',
+      },
+    });
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     expect(res.body.password).to.equal(undefined);
     expect(res.body.user).to.deep.include({ username: 'gw.test', role: 'grid_worker', unitCode: 'T-XP', gridCodes: ['G-XP-01-01', 'G-XP-01-02'] });
@@ -53,7 +66,10 @@ describe('REST API: registry administration — users', function () {
   });
 
   it('given no password, when creating a user, then a generated one is returned once and works', async () => {
-    const res = await api.call<{ user: { username: string }; password: string }>('POST', '/admin/users', { token: t['admin']!, body: { username: 'clerk2', displayName: '科员二', role: 'dept_staff', unitCode: 'D-CGJ' } });
+    const res = await api.call<{ user: { username: string }; password: string }>('POST', '/admin/users', {
+      token: t['admin']!,
+      body: { username: 'clerk2', displayName: '科员二', role: 'dept_staff', unitCode: 'D-CGJ' },
+    });
     expect(res.status).to.equal(201);
     expect(res.body.password).to.match(/^.{16}$/);
     expect(await api.login('clerk2', res.body.password)).to.be.a('string');
@@ -61,7 +77,10 @@ describe('REST API: registry administration — users', function () {
   });
 
   it('given a reset, when done, then the new password is returned once, the old one and every session stop working, and the audit names no secret', async () => {
-    const res0 = await api.call<{ user: { id: number } }>('POST', '/admin/users', { token: t['admin']!, body: { username: 'reset.me', displayName: '待重置', role: 'operator', password: 'Old#pass123' } });
+    const res0 = await api.call<{ user: { id: number } }>('POST', '/admin/users', {
+      token: t['admin']!,
+      body: { username: 'reset.me', displayName: '待重置', role: 'operator', password: 'Old#pass123' },
+    });
     const session = await api.login('reset.me', 'Old#pass123');
     expect((await api.call('GET', '/auth/me', { token: session })).status).to.equal(200);
     const res = await api.call<{ password: string }>('POST', `/admin/users/${res0.body.user.id}/reset-password`, { token: t['admin']! });
@@ -77,7 +96,10 @@ describe('REST API: registry administration — users', function () {
   });
 
   it('given a user disabled by PATCH, when their token is used, then 401 at once and they cannot log in; enabled again, they can', async () => {
-    await api.call('POST', '/admin/users', { token: t['admin']!, body: { username: 'leaver', displayName: '离职人员', role: 'leader', password: 'Leaver#123' } });
+    await api.call('POST', '/admin/users', {
+      token: t['admin']!,
+      body: { username: 'leaver', displayName: '离职人员', role: 'leader', password: 'Leaver#123' },
+    });
     const token = await api.login('leaver', 'Leaver#123');
     const off = await api.call('PATCH', '/admin/users/leaver', { token: t['admin']!, body: { enabled: false } });
     expect(off.status).to.equal(200);
@@ -95,7 +117,10 @@ describe('REST API: registry administration — users', function () {
   });
 
   it('given a token in use (its caller remembered for a moment), when logged out, given a new role or disabled, then the very next request sees it', async () => {
-    await api.call('POST', '/admin/users', { token: t['admin']!, body: { username: 'busy.user', displayName: '忙碌用户', role: 'leader', password: 'Busy#1234' } });
+    await api.call('POST', '/admin/users', {
+      token: t['admin']!,
+      body: { username: 'busy.user', displayName: '忙碌用户', role: 'leader', password: 'Busy#1234' },
+    });
     const token = await api.login('busy.user', 'Busy#1234');
     const me = () => api.call<{ user: { role: string } }>('GET', '/auth/me', { token });
     expect((await me()).body.user.role).to.equal('leader');
@@ -130,7 +155,10 @@ describe('REST API: registry administration — users', function () {
     const filed = await api.call('POST', '/cases', { token: t['operator']!, body: { description: '测试：井盖缺失', address: '沾益区西平街道' } });
     expect(filed.status).to.equal(201);
     await expectRefused(api, 'DELETE', '/admin/users/operator', { token: t['admin']! }, 409, 'in_use');
-    await api.call('POST', '/admin/users', { token: t['admin']!, body: { username: 'mistake', displayName: '建错了', role: 'auditor', password: 'Mistake#123' } });
+    await api.call('POST', '/admin/users', {
+      token: t['admin']!,
+      body: { username: 'mistake', displayName: '建错了', role: 'auditor', password: 'Mistake#123' },
+    });
     expect((await api.call('DELETE', '/admin/users/mistake', { token: t['admin']! })).status).to.equal(204);
     expect(await User.findOne({ where: { username: 'mistake' } })).to.equal(null);
     expect((await lastAudit()).action).to.equal('admin.user.delete');
@@ -152,7 +180,9 @@ describe('REST API: registry administration — users', function () {
       ['no display name', { username: 'x.y.z', role: 'operator' }, 400, 'invalid_input'],
     ];
     for (const [what, body, status, code] of bad) {
-      await expectRefused(api, 'POST', '/admin/users', { token: t['admin']!, body }, status, code).catch((e: Error) => { throw new Error(`${what}: ${e.message}`); });
+      await expectRefused(api, 'POST', '/admin/users', { token: t['admin']!, body }, status, code).catch((e: Error) => {
+        throw new Error(`${what}: ${e.message}`);
+      });
     }
     await expectRefused(api, 'PATCH', '/admin/users/clerk', { token: t['admin']!, body: { password: 'NewPass#123' } }, 400, 'invalid_input');
     await expectRefused(api, 'PATCH', '/admin/users/clerk', { token: t['admin']!, body: { username: 'clerk3' } }, 400, 'invalid_input');

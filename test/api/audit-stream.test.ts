@@ -13,13 +13,23 @@ describe('REST API: the audit verification streamed, the CSV export streamed', f
   let api: ApiWorld;
   let auditor: string;
   let bulk: string[];
-  const select = <T extends object>(sql: string, replacements: unknown[] = []) => api.world.db.sequelize.query<T>(sql, { replacements, type: QueryTypes.SELECT });
-  const chain = async () => (await select<{ id: unknown; hash: string }>('SELECT id, hash FROM audit_log ORDER BY id')).map((r) => ({ id: String(r.id), hash: r.hash }));
+  const select = <T extends object>(sql: string, replacements: unknown[] = []) =>
+    api.world.db.sequelize.query<T>(sql, { replacements, type: QueryTypes.SELECT });
+  const chain = async () =>
+    (await select<{ id: unknown; hash: string }>('SELECT id, hash FROM audit_log ORDER BY id')).map((r) => ({ id: String(r.id), hash: r.hash }));
 
   const verifyStream = async (query = '') => {
     const res = await fetch(`${api.base}/audit/verify${query}`, { headers: { Authorization: `Bearer ${auditor}`, Accept: 'application/x-ndjson' } });
     const text = await res.text();
-    return { status: res.status, type: res.headers.get('content-type'), lines: text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Line), text };
+    return {
+      status: res.status,
+      type: res.headers.get('content-type'),
+      lines: text
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Line),
+      text,
+    };
   };
   const csv = async (query = '') => {
     const res = await fetch(`${api.base}/audit/log.csv${query}`, { headers: { Authorization: `Bearer ${auditor}` } });
@@ -27,11 +37,17 @@ describe('REST API: the audit verification streamed, the CSV export streamed', f
     return { status: res.status, text };
   };
   /** id and hash of every data row: the first cell and the last (cells with commas are quoted, these two never are) */
-  const idsAndHashes = (text: string) => text.slice(1).split('\r\n').filter(Boolean).slice(1).map((row) => {
-    const m = /^(\d+),.*,([0-9a-f]{64})$/.exec(row);
-    if (!m) throw new Error(`not a record row: ${row.slice(0, 120)}`);
-    return { id: m[1]!, hash: m[2]! };
-  });
+  const idsAndHashes = (text: string) =>
+    text
+      .slice(1)
+      .split('\r\n')
+      .filter(Boolean)
+      .slice(1)
+      .map((row) => {
+        const m = /^(\d+),.*,([0-9a-f]{64})$/.exec(row);
+        if (!m) throw new Error(`not a record row: ${row.slice(0, 120)}`);
+        return { id: m[1]!, hash: m[2]! };
+      });
 
   before(async () => {
     api = await openApiWorld();
@@ -57,7 +73,13 @@ describe('REST API: the audit verification streamed, the CSV export streamed', f
       });
       expect(res.lines).to.have.length(progress.length + 2);
       expect(res.lines[res.lines.length - 1]).to.deep.equal({
-        type: 'result', ok: true, checked: records.length, from: 'start', resumedAfter: null, checkedThisRun: records.length, verifiedThrough: records[records.length - 1]!.id,
+        type: 'result',
+        ok: true,
+        checked: records.length,
+        from: 'start',
+        resumedAfter: null,
+        checkedThisRun: records.length,
+        verifiedThrough: records[records.length - 1]!.id,
       });
     });
 
@@ -70,7 +92,15 @@ describe('REST API: the audit verification streamed, the CSV export streamed', f
       expect(res.lines).to.deep.equal([
         { type: 'start', from: 'checkpoint', resumedAfter: before[before.length - 1]!.id, checked: before.length },
         { type: 'progress', checked: after.length, checkedThisRun: 2, currentId: after[after.length - 1]!.id },
-        { type: 'result', ok: true, checked: after.length, from: 'checkpoint', resumedAfter: before[before.length - 1]!.id, checkedThisRun: 2, verifiedThrough: after[after.length - 1]!.id },
+        {
+          type: 'result',
+          ok: true,
+          checked: after.length,
+          from: 'checkpoint',
+          resumedAfter: before[before.length - 1]!.id,
+          checkedThisRun: 2,
+          verifiedThrough: after[after.length - 1]!.id,
+        },
       ]);
     });
 
@@ -145,7 +175,10 @@ describe('REST API: the audit verification streamed, the CSV export streamed', f
     it('given a client that goes away half-way, when the server notices, then it stops and goes on serving', async () => {
       await new Promise<void>((resolve, reject) => {
         const req = request(new URL(`${api.base}/audit/log.csv`), { headers: { Authorization: `Bearer ${auditor}` } }, (res) => {
-          res.once('data', () => { req.destroy(); resolve(); });
+          res.once('data', () => {
+            req.destroy();
+            resolve();
+          });
         });
         req.on('error', (err) => ((err as NodeJS.ErrnoException).code === 'ECONNRESET' ? undefined : reject(err)));
         req.end();

@@ -5,7 +5,15 @@ import { appendAudit } from '../../domain/audit/index.js';
 import { openApiWorld, snapshot, type ApiWorld } from './support/api-world.js';
 
 type Row = Record<string, unknown>;
-interface Verify { ok: boolean; checked: number; from: string; resumedAfter: string | null; checkedThisRun: number; verifiedThrough: string | null; firstBroken?: { id: string; reason: string } }
+interface Verify {
+  ok: boolean;
+  checked: number;
+  from: string;
+  resumedAfter: string | null;
+  checkedThisRun: number;
+  verifiedThrough: string | null;
+  firstBroken?: { id: string; reason: string };
+}
 
 describe('REST API: audit log verify and CSV export', function () {
   this.timeout(60_000);
@@ -19,14 +27,30 @@ describe('REST API: audit log verify and CSV export', function () {
   const rowOf = async (id: string) => (await select('SELECT * FROM audit_log WHERE id = ?', [id]))[0]!;
   const COLUMNS = ['case_id', 'actor', 'actor_role', 'action', 'detail', 'dedup_key', 'prev_hash', 'hash', 'created_at'];
   /** puts a row back exactly as it was read */
-  const restore = async (row: Row) => q(`UPDATE audit_log SET ${COLUMNS.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`, [...COLUMNS.map((c) => row[c]), row['id']]);
-  const reinsert = async (row: Row) => q(`INSERT INTO audit_log (id, ${COLUMNS.join(', ')}) VALUES (?, ${COLUMNS.map(() => '?').join(', ')})`, [row['id'], ...COLUMNS.map((c) => row[c])]);
+  const restore = async (row: Row) =>
+    q(`UPDATE audit_log SET ${COLUMNS.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`, [...COLUMNS.map((c) => row[c]), row['id']]);
+  const reinsert = async (row: Row) =>
+    q(`INSERT INTO audit_log (id, ${COLUMNS.join(', ')}) VALUES (?, ${COLUMNS.map(() => '?').join(', ')})`, [row['id'], ...COLUMNS.map((c) => row[c])]);
 
   before(async () => {
     api = await openApiWorld();
     auditor = await api.login('auditor');
-    await appendAudit({ caseId: '1', actor: 'operator', actorRole: 'operator', action: 'accepted', detail: { note: '受理' }, at: new Date('2026-01-01T02:00:00Z') });
-    await appendAudit({ caseId: '1', actor: '=HYPERLINK("http://evil")', actorRole: null, action: '+cmd', detail: { text: '@SUM(A1)', line: '中文,含逗号"引号"' }, at: new Date('2026-01-01T15:59:00Z') });
+    await appendAudit({
+      caseId: '1',
+      actor: 'operator',
+      actorRole: 'operator',
+      action: 'accepted',
+      detail: { note: '受理' },
+      at: new Date('2026-01-01T02:00:00Z'),
+    });
+    await appendAudit({
+      caseId: '1',
+      actor: '=HYPERLINK("http://evil")',
+      actorRole: null,
+      action: '+cmd',
+      detail: { text: '@SUM(A1)', line: '中文,含逗号"引号"' },
+      at: new Date('2026-01-01T15:59:00Z'),
+    });
     await appendAudit({ caseId: '2', actor: 'worker:case-route', action: 'routed', detail: { unitCode: 'T-XP' }, at: new Date('2026-01-01T16:00:00Z') });
     await appendAudit({ caseId: null, actor: 'clerk', actorRole: 'dept_staff', action: 'handled', detail: null });
     await appendAudit({ caseId: '3', actor: 'admin', actorRole: 'admin', action: 'last', detail: { n: 5 } });
@@ -38,7 +62,14 @@ describe('REST API: audit log verify and CSV export', function () {
     it('given an untouched log, when the auditor and the admin verify it, then every record checks out', async () => {
       const res = await api.call<Verify>('GET', '/audit/verify', { token: auditor });
       expect(res.status).to.equal(200);
-      expect(res.body).to.deep.equal({ ok: true, checked: ids.length, from: 'start', resumedAfter: null, checkedThisRun: ids.length, verifiedThrough: ids[ids.length - 1] });
+      expect(res.body).to.deep.equal({
+        ok: true,
+        checked: ids.length,
+        from: 'start',
+        resumedAfter: null,
+        checkedThisRun: ids.length,
+        verifiedThrough: ids[ids.length - 1],
+      });
       expect((await api.call<Verify>('GET', '/audit/verify', { token: await api.login('admin') })).body.ok).to.equal(true);
     });
 
@@ -62,8 +93,15 @@ describe('REST API: audit log verify and CSV export', function () {
     });
 
     const edits: Array<[string, unknown]> = [
-      ['detail', JSON.stringify({ note: '已篡改' })], ['actor', 'someone-else'], ['actor_role', 'admin'], ['action', 'rejected'],
-      ['case_id', 99], ['created_at', '2025-12-31 00:00:00'], ['dedup_key', 'forged'], ['hash', 'f'.repeat(64)], ['prev_hash', '0'.repeat(63) + '1'],
+      ['detail', JSON.stringify({ note: '已篡改' })],
+      ['actor', 'someone-else'],
+      ['actor_role', 'admin'],
+      ['action', 'rejected'],
+      ['case_id', 99],
+      ['created_at', '2025-12-31 00:00:00'],
+      ['dedup_key', 'forged'],
+      ['hash', 'f'.repeat(64)],
+      ['prev_hash', '0'.repeat(63) + '1'],
     ];
     for (const [column, value] of edits) {
       it(`given the ${column} of a record in the middle changed, when verified, then that record is named as the first broken link`, async () => {
@@ -131,7 +169,14 @@ describe('REST API: audit log verify and CSV export', function () {
     });
 
     it('given a forged record appended by hand, when verified, then it is named', async () => {
-      await q('INSERT INTO audit_log (case_id, actor, action, prev_hash, hash, created_at) VALUES (?, ?, ?, ?, ?, ?)', [1, 'forger', 'closed', 'x'.repeat(64), 'y'.repeat(64), '2026-01-02 00:00:00']);
+      await q('INSERT INTO audit_log (case_id, actor, action, prev_hash, hash, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
+        1,
+        'forger',
+        'closed',
+        'x'.repeat(64),
+        'y'.repeat(64),
+        '2026-01-02 00:00:00',
+      ]);
       const forged = (await AuditRecord.findOne({ where: { actor: 'forger' } }))!;
       try {
         const result = await verify();
@@ -167,7 +212,7 @@ describe('REST API: audit log verify and CSV export', function () {
       expect(rows.some((r) => r.split(',').some((cell) => /^[=+\-@]/.test(cell)))).to.equal(false);
     });
 
-    it('given from and to as local days, when exported, then only that Beijing day\'s records come (16:00Z is the next local day)', async () => {
+    it("given from and to as local days, when exported, then only that Beijing day's records come (16:00Z is the next local day)", async () => {
       const rows = lines((await csv('?from=2026-01-01&to=2026-01-01')).bytes);
       expect(rows.slice(1).map((r) => r.split(',')[1])).to.deep.equal(['2026-01-01T02:00:00.000Z', '2026-01-01T15:59:00.000Z']);
       const next = lines((await csv('?from=2026-01-02T00:00:00%2B08:00&to=2026-01-03')).bytes);

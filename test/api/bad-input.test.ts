@@ -14,11 +14,28 @@ describe('REST API: bad input is refused with a code and nothing written', funct
   after(() => api.close());
 
   const ok = { description: '路灯不亮', address: '沾益区西平街道' };
-  const rows: Array<{ name: string; path: string; auth?: boolean; body?: unknown; raw?: string; headers?: Record<string, string>; method?: string; status: number; code: string }> = [
+  const rows: Array<{
+    name: string;
+    path: string;
+    auth?: boolean;
+    body?: unknown;
+    raw?: string;
+    headers?: Record<string, string>;
+    method?: string;
+    status: number;
+    code: string;
+  }> = [
     { name: 'malformed JSON', path: '/public/reports', raw: '{"description": "路灯', status: 400, code: 'bad_json' },
     { name: 'a JSON array', path: '/public/reports', body: [ok], status: 400, code: 'invalid_input' },
     { name: 'a bare JSON string', path: '/public/reports', raw: '"hello"', status: 400, code: 'bad_json' },
-    { name: 'not JSON at all (text/plain)', path: '/public/reports', raw: 'description=x', headers: { 'Content-Type': 'text/plain' }, status: 415, code: 'unsupported_media_type' },
+    {
+      name: 'not JSON at all (text/plain)',
+      path: '/public/reports',
+      raw: 'description=x',
+      headers: { 'Content-Type': 'text/plain' },
+      status: 415,
+      code: 'unsupported_media_type',
+    },
     { name: 'no body', path: '/public/reports', status: 415, code: 'unsupported_media_type' },
     { name: 'missing description', path: '/public/reports', body: { address: '某地' }, status: 400, code: 'invalid_input' },
     { name: 'description as a number', path: '/public/reports', body: { description: 42, address: '某地' }, status: 400, code: 'invalid_input' },
@@ -34,16 +51,43 @@ describe('REST API: bad input is refused with a code and nothing written', funct
     { name: 'a body over the size limit', path: '/public/reports', body: { ...ok, description: 'x'.repeat(300_000) }, status: 413, code: 'payload_too_large' },
     { name: 'a control character', path: '/public/reports', body: { ...ok, description: 'abc\u0000def' }, status: 400, code: 'invalid_input' },
     { name: 'a bad phone number', path: '/public/reports', body: { ...ok, reporterPhone: '<script>alert(1)</script>' }, status: 400, code: 'invalid_input' },
-    { name: 'an injection string as grid code', path: '/cases', auth: true, body: { ...ok, gridCode: "' OR 1=1; DROP TABLE cases; --" }, status: 400, code: 'invalid_input' },
+    {
+      name: 'an injection string as grid code',
+      path: '/cases',
+      auth: true,
+      body: { ...ok, gridCode: "' OR 1=1; DROP TABLE cases; --" },
+      status: 400,
+      code: 'invalid_input',
+    },
     { name: 'an unknown grid', path: '/cases', auth: true, body: { ...ok, gridCode: 'NO-SUCH-GRID' }, status: 400, code: 'unknown_grid' },
     { name: 'an unknown event type', path: '/cases', auth: true, body: { ...ok, eventTypeCode: 'NOPE' }, status: 400, code: 'unknown_event_type' },
-    { name: 'a channel that is not the operator\'s', path: '/cases', auth: true, body: { ...ok, channel: 'leader' }, status: 400, code: 'invalid_input' },
+    { name: "a channel that is not the operator's", path: '/cases', auth: true, body: { ...ok, channel: 'leader' }, status: 400, code: 'invalid_input' },
     { name: 'priority as a string', path: '/cases', auth: true, body: { ...ok, priority: '99' }, status: 400, code: 'invalid_input' },
-    { name: 'a bad Idempotency-Key', path: '/cases', auth: true, body: ok, headers: { 'Idempotency-Key': 'has spaces in it' }, status: 400, code: 'invalid_input' },
+    {
+      name: 'a bad Idempotency-Key',
+      path: '/cases',
+      auth: true,
+      body: ok,
+      headers: { 'Idempotency-Key': 'has spaces in it' },
+      status: 400,
+      code: 'invalid_input',
+    },
     { name: 'an injection string as tracking token', method: 'GET', path: "/public/reports/'%20OR%20'1'='1", status: 400, code: 'invalid_input' },
     { name: 'an unknown tracking token', method: 'GET', path: '/public/reports/AAAAAAAAAAAAAAAAAAAAAAAA', status: 404, code: 'not_found' },
-    { name: 'a rating out of range', path: '/public/reports/AAAAAAAAAAAAAAAAAAAAAAAA/rating', body: { satisfied: true, rating: 6 }, status: 400, code: 'invalid_input' },
-    { name: 'a rating of an unknown case', path: '/public/reports/AAAAAAAAAAAAAAAAAAAAAAAA/rating', body: { satisfied: true, rating: 5 }, status: 404, code: 'not_found' },
+    {
+      name: 'a rating out of range',
+      path: '/public/reports/AAAAAAAAAAAAAAAAAAAAAAAA/rating',
+      body: { satisfied: true, rating: 6 },
+      status: 400,
+      code: 'invalid_input',
+    },
+    {
+      name: 'a rating of an unknown case',
+      path: '/public/reports/AAAAAAAAAAAAAAAAAAAAAAAA/rating',
+      body: { satisfied: true, rating: 5 },
+      status: 404,
+      code: 'not_found',
+    },
     { name: 'a case id that is not a number', method: 'GET', auth: true, path: '/cases/1%20OR%201=1', status: 400, code: 'invalid_input' },
     { name: 'a task filter with an unknown light', method: 'GET', auth: true, path: '/tasks?light=purple', status: 400, code: 'invalid_input' },
     { name: 'a task filter limit that is not a number', method: 'GET', auth: true, path: '/tasks?limit=abc', status: 400, code: 'invalid_input' },
@@ -52,7 +96,13 @@ describe('REST API: bad input is refused with a code and nothing written', funct
     { name: 'completion without data', auth: true, path: '/tasks/123/complete', body: {}, status: 400, code: 'invalid_input' },
     { name: 'completion with data as a list', auth: true, path: '/tasks/123/complete', body: { data: [1] }, status: 400, code: 'invalid_input' },
     { name: 'login without password', path: '/auth/login', body: { username: 'operator' }, status: 400, code: 'invalid_input' },
-    { name: 'login with an object as password', path: '/auth/login', body: { username: 'operator', password: { $ne: '' } }, status: 400, code: 'invalid_input' },
+    {
+      name: 'login with an object as password',
+      path: '/auth/login',
+      body: { username: 'operator', password: { $ne: '' } },
+      status: 400,
+      code: 'invalid_input',
+    },
   ];
 
   for (const row of rows) {
@@ -60,7 +110,8 @@ describe('REST API: bad input is refused with a code and nothing written', funct
       const before = await snapshot();
       const cases = await Case.count();
       const res = await api.call(row.method ?? 'POST', row.path, {
-        token: row.auth ? operator : null, headers: row.headers ?? {},
+        token: row.auth ? operator : null,
+        headers: row.headers ?? {},
         ...(row.raw !== undefined ? { raw: row.raw } : row.body !== undefined ? { body: row.body } : {}),
       });
       expect(res.status, JSON.stringify(res.body)).to.equal(row.status);

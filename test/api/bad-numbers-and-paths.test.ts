@@ -2,8 +2,14 @@ import { expect } from 'chai';
 import { openApiDocument } from '../../api/docs/openapi.js';
 import { openApiWorld, snapshot, type ApiWorld } from './support/api-world.js';
 
-interface Parameter { name: string; in: string; schema?: { type?: string } }
-interface Operation { parameters?: Parameter[] }
+interface Parameter {
+  name: string;
+  in: string;
+  schema?: { type?: string };
+}
+interface Operation {
+  parameters?: Parameter[];
+}
 const doc = openApiDocument('test') as { paths: Record<string, Record<string, Operation>> };
 
 /** GET routes of /api (Open311 has its own servers and its own test), without the endless event stream. */
@@ -31,7 +37,9 @@ describe('REST API: bad numbers, malformed paths and deep nesting are 4xx with a
 
   const notNumbers = ['Infinity', '-Infinity', '1e309', '-1e309', 'NaN', '0x10', '1e', '--1'];
   const oddNumbers = ['-1', '0', '1.5', '1e20', '99999999999999999999', '9007199254740993', ''];
-  const numericQuery = getRoutes.flatMap((r) => r.parameters.filter((p) => p.in === 'query' && ['integer', 'number'].includes(p.schema?.type ?? '')).map((p) => ({ path: r.path, name: p.name })));
+  const numericQuery = getRoutes.flatMap((r) =>
+    r.parameters.filter((p) => p.in === 'query' && ['integer', 'number'].includes(p.schema?.type ?? '')).map((p) => ({ path: r.path, name: p.name })),
+  );
 
   it('given every numeric query parameter of every GET route, when it is not a finite number, then 400 with a code', async () => {
     expect(numericQuery.length, 'numeric query parameters in the OpenAPI document').to.be.greaterThan(10);
@@ -39,7 +47,8 @@ describe('REST API: bad numbers, malformed paths and deep nesting are 4xx with a
     for (const { path, name } of numericQuery) {
       for (const value of notNumbers) {
         const res = await api.call('GET', `${concrete(path)}?${name}=${encodeURIComponent(value)}`, { token: admin });
-        if (res.status !== 400 || typeof res.body?.['code'] !== 'string') wrong.push(`${path}?${name}=${value} → ${res.status} ${JSON.stringify(res.body).slice(0, 120)}`);
+        if (res.status !== 400 || typeof res.body?.['code'] !== 'string')
+          wrong.push(`${path}?${name}=${value} → ${res.status} ${JSON.stringify(res.body).slice(0, 120)}`);
       }
     }
     expect(wrong.join('\n')).to.equal('');
@@ -50,7 +59,8 @@ describe('REST API: bad numbers, malformed paths and deep nesting are 4xx with a
     for (const { path, name } of numericQuery) {
       for (const value of oddNumbers) {
         const res = await api.call('GET', `${concrete(path)}?${name}=${encodeURIComponent(value)}`, { token: admin });
-        if (res.status >= 500 || (res.status >= 400 && typeof res.body?.['code'] !== 'string')) wrong.push(`${path}?${name}=${value} → ${res.status} ${JSON.stringify(res.body).slice(0, 120)}`);
+        if (res.status >= 500 || (res.status >= 400 && typeof res.body?.['code'] !== 'string'))
+          wrong.push(`${path}?${name}=${value} → ${res.status} ${JSON.stringify(res.body).slice(0, 120)}`);
       }
     }
     expect(wrong.join('\n')).to.equal('');
@@ -63,7 +73,8 @@ describe('REST API: bad numbers, malformed paths and deep nesting are 4xx with a
     for (const { path } of getRoutes.filter((r) => r.path.includes('{'))) {
       for (const bad of badEncodings) {
         const res = await api.call('GET', concrete(path, bad), { token: admin });
-        if (res.status !== 400 || res.body?.['code'] !== 'bad_path') wrong.push(`${concrete(path, bad)} → ${res.status} ${JSON.stringify(res.body).slice(0, 120)}`);
+        if (res.status !== 400 || res.body?.['code'] !== 'bad_path')
+          wrong.push(`${concrete(path, bad)} → ${res.status} ${JSON.stringify(res.body).slice(0, 120)}`);
       }
     }
     expect(wrong.join('\n')).to.equal('');
@@ -71,8 +82,19 @@ describe('REST API: bad numbers, malformed paths and deep nesting are 4xx with a
 
   it('given every router (API, Open311, pages), when a path holds a malformed %-encoding, then 4xx with a code, never 5xx', async () => {
     const root = api.base.replace(/\/api$/, '');
-    const paths = ['/api/cases/%E0%A4%A', '/api/public/reports/%E0%A4%A', '/api/admin/units/%', '/api/%E0%A4%A', '/open311/v2/requests/%E0%A4%A.json',
-      '/open311/v2/services/%E0%A4%A.json', '/open311/v2/tokens/%E0%A4%A.json', '/open311/v2/%E0%A4%A', '/tasks/%E0%A4%A', '/%E0%A4%A', '/assets/%E0%A4%A.js'];
+    const paths = [
+      '/api/cases/%E0%A4%A',
+      '/api/public/reports/%E0%A4%A',
+      '/api/admin/units/%',
+      '/api/%E0%A4%A',
+      '/open311/v2/requests/%E0%A4%A.json',
+      '/open311/v2/services/%E0%A4%A.json',
+      '/open311/v2/tokens/%E0%A4%A.json',
+      '/open311/v2/%E0%A4%A',
+      '/tasks/%E0%A4%A',
+      '/%E0%A4%A',
+      '/assets/%E0%A4%A.js',
+    ];
     const wrong: string[] = [];
     for (const p of paths) {
       for (const method of ['GET', 'POST']) {

@@ -5,8 +5,23 @@ import { AuditRecord, CameraCase, CameraDevice, CameraEvent, Case, EventType, Gr
 import { caseAuditTrail } from '../../domain/audit/index.js';
 import { openApiWorld, snapshot, type ApiWorld } from './support/api-world.js';
 
-interface CameraBody { code: string; name: string; gridCode: string | null; eventTypeCodes: string[]; enabled: boolean; hasKey: boolean; lastSeenAt: string | null; apiKey?: string }
-interface Result { eventId: string; outcome: string; caseId?: string; caseNo?: string; code?: string }
+interface CameraBody {
+  code: string;
+  name: string;
+  gridCode: string | null;
+  eventTypeCodes: string[];
+  enabled: boolean;
+  hasKey: boolean;
+  lastSeenAt: string | null;
+  apiKey?: string;
+}
+interface Result {
+  eventId: string;
+  outcome: string;
+  caseId?: string;
+  caseNo?: string;
+  code?: string;
+}
 
 describe('REST API: AI cameras — registry and event webhook', function () {
   this.timeout(120_000);
@@ -17,11 +32,26 @@ describe('REST API: AI cameras — registry and event webhook', function () {
   let seq = 0;
 
   const at = () => new Date(Date.now() - 60_000).toISOString();
-  const event = (eventTypeCode: string, over: Record<string, unknown> = {}) =>
-    ({ eventId: `ev-${++seq}`, eventTypeCode, confidence: 0.91, capturedAt: at(), snapshotUrl: `https://cam.example.cn/snap/${seq}.jpg`, ...over });
+  const event = (eventTypeCode: string, over: Record<string, unknown> = {}) => ({
+    eventId: `ev-${++seq}`,
+    eventTypeCode,
+    confidence: 0.91,
+    capturedAt: at(),
+    snapshotUrl: `https://cam.example.cn/snap/${seq}.jpg`,
+    ...over,
+  });
   const post = (deviceCode: string, key: string | null, events: unknown[]) =>
-    api.call<{ results: Result[]; code?: string }>('POST', '/ingest/camera/events', { body: { deviceCode, events }, headers: key === null ? {} : { 'X-Device-Key': key } });
-  const writes = async () => JSON.stringify({ s: await snapshot(), devices: await CameraDevice.findAll({ order: [['id', 'ASC']], attributes: ['code', 'name', 'enabled', 'apiKeyHash', 'eventTypeCodes', 'gridId'] }), events: await CameraEvent.count(), links: await CameraCase.count() });
+    api.call<{ results: Result[]; code?: string }>('POST', '/ingest/camera/events', {
+      body: { deviceCode, events },
+      headers: key === null ? {} : { 'X-Device-Key': key },
+    });
+  const writes = async () =>
+    JSON.stringify({
+      s: await snapshot(),
+      devices: await CameraDevice.findAll({ order: [['id', 'ASC']], attributes: ['code', 'name', 'enabled', 'apiKeyHash', 'eventTypeCodes', 'gridId'] }),
+      events: await CameraEvent.count(),
+      links: await CameraCase.count(),
+    });
   /** state after the processes of earlier cases stopped moving */
   const settled = async () => {
     // unchanged over 0.6 s: on a busy machine a process can take that long to reach its next task
@@ -35,7 +65,10 @@ describe('REST API: AI cameras — registry and event webhook', function () {
     return last;
   };
   const newCamera = async (code: string, eventTypeCodes: string[]) => {
-    const res = await api.call<CameraBody>('POST', '/admin/cameras', { token: admin, body: { code, name: `摄像头 ${code}`, lat: grid.centroidLat, lng: grid.centroidLng, address: '文昌路口', eventTypeCodes } });
+    const res = await api.call<CameraBody>('POST', '/admin/cameras', {
+      token: admin,
+      body: { code, name: `摄像头 ${code}`, lat: grid.centroidLat, lng: grid.centroidLng, address: '文昌路口', eventTypeCodes },
+    });
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     return res.body;
   };
@@ -68,7 +101,10 @@ describe('REST API: AI cameras — registry and event webhook', function () {
 
     it('given an admin, when a camera is changed, disabled and its key rotated, then the old key stops working', async () => {
       const cam = await newCamera('CAM-REG-2', [types[0]!.code]);
-      const patched = await api.call<CameraBody>('PATCH', '/admin/cameras/CAM-REG-2', { token: admin, body: { name: '西平路口东', eventTypeCodes: [types[1]!.code], gridCode: null } });
+      const patched = await api.call<CameraBody>('PATCH', '/admin/cameras/CAM-REG-2', {
+        token: admin,
+        body: { name: '西平路口东', eventTypeCodes: [types[1]!.code], gridCode: null },
+      });
       expect(patched.status, JSON.stringify(patched.body)).to.equal(200);
       expect(patched.body).to.include({ name: '西平路口东', gridCode: grid.code });
       expect(patched.body.eventTypeCodes).to.deep.equal([types[1]!.code]);
@@ -137,7 +173,10 @@ describe('REST API: AI cameras — registry and event webhook', function () {
     }
 
     it('given HTML in the name, when registered, then it is stored and returned as plain text', async () => {
-      const res = await api.call<CameraBody>('POST', '/admin/cameras', { token: admin, body: { ...good(), code: 'CAM-HTML', name: '<img src=x onerror=alert(1)>' } });
+      const res = await api.call<CameraBody>('POST', '/admin/cameras', {
+        token: admin,
+        body: { ...good(), code: 'CAM-HTML', name: '<img src=x onerror=alert(1)>' },
+      });
       expect(res.status).to.equal(201);
       expect((await api.call<CameraBody>('GET', '/admin/cameras/CAM-HTML', { token: admin })).body.name).to.equal('<img src=x onerror=alert(1)>');
     });
@@ -164,14 +203,23 @@ describe('REST API: AI cameras — registry and event webhook', function () {
       expect(new Set([r[0], r[1], r[2], r[3], r[7]].map((x) => x!.caseId)).size).to.equal(1);
       expect(r[6]!.caseId).to.not.equal(r[0]!.caseId);
       const c = (await Case.findByPk(r[0]!.caseId!))!;
-      expect(c).to.include({ channel: 'ai_camera', gridId: grid.id, lat: grid.centroidLat, lng: grid.centroidLng, address: '文昌路口', eventTypeId: types[0]!.id, duplicateCount: 3 });
+      expect(c).to.include({
+        channel: 'ai_camera',
+        gridId: grid.id,
+        lat: grid.centroidLat,
+        lng: grid.centroidLng,
+        address: '文昌路口',
+        eventTypeId: types[0]!.id,
+        duplicateCount: 3,
+      });
       expect(c.caseNo).to.equal(r[0]!.caseNo);
       const link = (await CameraCase.findOne({ where: { caseId: c.id } }))!;
       expect(link.repeatCount).to.equal(3);
       const stored = await CameraEvent.findAll({ where: { caseId: c.id }, order: [['id', 'ASC']] });
       const second = (d: Date | string) => Math.floor(new Date(d).getTime() / 1000); // MariaDB DATETIME keeps whole seconds (truncated)
       expect(stored.map((e) => [e.eventId, e.outcome, e.snapshotUrl, second(e.capturedAt), e.confidence])).to.deep.equal(
-        events.slice(0, 4).map((e, i) => [e.eventId, i === 0 ? 'created' : 'merged', e.snapshotUrl, second(e.capturedAt), e.confidence]));
+        events.slice(0, 4).map((e, i) => [e.eventId, i === 0 ? 'created' : 'merged', e.snapshotUrl, second(e.capturedAt), e.confidence]),
+      );
       expect((await caseAuditTrail(c.id)).map((a) => a.action)).to.include('camera_events');
       expect((await CameraDevice.findOne({ where: { code: 'CAM-WH-1' } }))!.lastSeenAt).to.be.instanceOf(Date);
     });
@@ -181,7 +229,10 @@ describe('REST API: AI cameras — registry and event webhook', function () {
       expect(first.outcome).to.equal('merged');
       const before = (await Case.findByPk(first.caseId!))!.duplicateCount;
       const again = await post('CAM-WH-1', key, [{ ...event(A), eventId: first.eventId }, event(A)]);
-      expect(again.body.results.map((x) => [x.outcome, x.caseId])).to.deep.equal([['duplicate', first.caseId], ['merged', first.caseId]]);
+      expect(again.body.results.map((x) => [x.outcome, x.caseId])).to.deep.equal([
+        ['duplicate', first.caseId],
+        ['merged', first.caseId],
+      ]);
       expect(again.body.results[0]!.caseNo).to.equal(first.caseNo);
       expect((await Case.findByPk(first.caseId!))!.duplicateCount).to.equal(before + 1);
     });
@@ -207,7 +258,7 @@ describe('REST API: AI cameras — registry and event webhook', function () {
       ['no device key', () => ['CAM-WH-1', null, [event(A)]], 401, 'device_unauthorized'],
       ['a wrong device key', () => ['CAM-WH-1', `${key}x`, [event(A)]], 401, 'device_unauthorized'],
       ['an unknown device', () => ['CAM-NOBODY', key, [event(A)]], 401, 'device_unauthorized'],
-      ['another device\'s key', () => ['CAM-REG-1', key, [event(A)]], 401, 'device_unauthorized'],
+      ["another device's key", () => ['CAM-REG-1', key, [event(A)]], 401, 'device_unauthorized'],
       ['a disabled device', () => ['CAM-REG-2', null, [event(A)]], 403, 'device_disabled'],
       ['501 events', () => ['CAM-WH-1', key, Array.from({ length: 501 }, () => event(A))], 400, 'invalid_input'],
       ['no events', () => ['CAM-WH-1', key, []], 400, 'invalid_input'],
@@ -222,7 +273,8 @@ describe('REST API: AI cameras — registry and event webhook', function () {
       it(`given ${what}, when events are posted, then ${status} ${code} and nothing is written`, async () => {
         const [device, k, events] = args();
         // the disabled camera's real key: it must be refused for being disabled, not for the key
-        const keyToUse = device === 'CAM-REG-2' ? (await api.call<{ apiKey: string }>('POST', '/admin/cameras/CAM-REG-2/rotate-key', { token: admin })).body.apiKey : k;
+        const keyToUse =
+          device === 'CAM-REG-2' ? (await api.call<{ apiKey: string }>('POST', '/admin/cameras/CAM-REG-2/rotate-key', { token: admin })).body.apiKey : k;
         const before = await settled();
         const res = await post(device, keyToUse, events);
         expect(res.status, JSON.stringify(res.body)).to.equal(status);

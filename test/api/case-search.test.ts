@@ -4,8 +4,25 @@ import { Case, Grid, InboxTask, Unit, User } from '../../db/models/index.js';
 import { createCase } from '../support/case-fixtures.js';
 import { openApiWorld, snapshot, type ApiWorld } from './support/api-world.js';
 
-interface Item { id: string; caseNo: string; status: string; light: string; reporterPhone: string | null; unitId: number | null; unitName: string | null; township: string | null; eventTypeCode: string | null; eventTypeName: string | null; category: string | null }
-interface Page { items: Item[]; total: number; page: number; pageSize: number }
+interface Item {
+  id: string;
+  caseNo: string;
+  status: string;
+  light: string;
+  reporterPhone: string | null;
+  unitId: number | null;
+  unitName: string | null;
+  township: string | null;
+  eventTypeCode: string | null;
+  eventTypeName: string | null;
+  category: string | null;
+}
+interface Page {
+  items: Item[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
 
 describe('REST API: case search GET /cases', function () {
   this.timeout(60_000);
@@ -25,18 +42,57 @@ describe('REST API: case search GET /cases', function () {
     grid1 = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
     const grid2 = (await Grid.findOne({ where: { townshipId: { [Op.ne]: grid1.townshipId } }, order: [['id', 'ASC']] }))!;
     const made = {
-      c1: await createCase({ status: 'handling', unitId: cgj.id, eventTypeCode: 'BJ-0101', gridCode: grid1.code, description: '垃圾桶满溢无人清理', reporterPhone: '13812345678', createdAt: hoursAgo(7), fields: { dueAt: new Date(Date.now() + 2 * 86_400_000) } }),
+      c1: await createCase({
+        status: 'handling',
+        unitId: cgj.id,
+        eventTypeCode: 'BJ-0101',
+        gridCode: grid1.code,
+        description: '垃圾桶满溢无人清理',
+        reporterPhone: '13812345678',
+        createdAt: hoursAgo(7),
+        fields: { dueAt: new Date(Date.now() + 2 * 86_400_000) },
+      }),
       c2: await createCase({ status: 'dispatched', unitId: cgj.id, createdAt: hoursAgo(6), fields: { dueAt: hoursAgo(1) } }),
-      c3: await createCase({ status: 'handling', unitId: other.id, eventTypeCode: 'BJ-0107', gridCode: grid2.code, createdAt: hoursAgo(5), fields: { warningLight: 'yellow' } }),
+      c3: await createCase({
+        status: 'handling',
+        unitId: other.id,
+        eventTypeCode: 'BJ-0107',
+        gridCode: grid2.code,
+        createdAt: hoursAgo(5),
+        fields: { warningLight: 'yellow' },
+      }),
       // in a grid the demo grid worker patrols (a grid worker's 核查 pool is their grids' cases), township left unset
       c4: await createCase({ status: 'verifying', unitId: other.id, createdAt: hoursAgo(4), fields: { escalationLevel: 1, gridId: grid1.id } }),
       c5: await createCase({ status: 'reported', channel: 'grid_worker', createdAt: hoursAgo(3), fields: { reporterUserId: gridworker.id } }),
-      c6: await createCase({ status: 'closed', unitId: cgj.id, createdAt: new Date('2026-01-01T02:00:00Z'), fields: { dueAt: new Date('2026-01-02T02:00:00Z'), closedAt: new Date('2026-01-01T08:00:00Z') } }),
+      c6: await createCase({
+        status: 'closed',
+        unitId: cgj.id,
+        createdAt: new Date('2026-01-01T02:00:00Z'),
+        fields: { dueAt: new Date('2026-01-02T02:00:00Z'), closedAt: new Date('2026-01-01T08:00:00Z') },
+      }),
       c7: await createCase({ status: 'closed', unitId: other.id, createdAt: hoursAgo(1), fields: { warningLight: 'red', closedAt: hoursAgo(0.5) } }),
     };
-    for (const [k, row] of Object.entries(made)) { c[k] = row.id; no[k] = row.caseNo; }
+    for (const [k, row] of Object.entries(made)) {
+      c[k] = row.id;
+      no[k] = row.caseNo;
+    }
     // a task of the clerk's unit on another unit's case: the clerk may read that case (as GET /cases/:id allows)
-    await InboxTask.create({ userTaskKey: '990001', caseId: c['c4']!, processInstanceKey: null, elementId: 'verify', name: '核查', formId: null, unitId: cgj.id, assignee: null, candidateGroups: ['grid_worker', cgj.code], state: 'created', dueAt: null, followUpAt: null, completedAt: null, completedBy: null });
+    await InboxTask.create({
+      userTaskKey: '990001',
+      caseId: c['c4']!,
+      processInstanceKey: null,
+      elementId: 'verify',
+      name: '核查',
+      formId: null,
+      unitId: cgj.id,
+      assignee: null,
+      candidateGroups: ['grid_worker', cgj.code],
+      state: 'created',
+      dueAt: null,
+      followUpAt: null,
+      completedAt: null,
+      completedBy: null,
+    });
   });
   after(() => api.close());
 
@@ -51,11 +107,14 @@ describe('REST API: case search GET /cases', function () {
     for (const user of ['operator', 'admin', 'leader', 'auditor']) {
       const p = await search(user);
       expect(p.total, user).to.equal(7);
-      expect(p.items.map((i) => i.id), user).to.deep.equal(['c7', 'c5', 'c4', 'c3', 'c2', 'c1', 'c6'].map((k) => c[k]));
+      expect(
+        p.items.map((i) => i.id),
+        user,
+      ).to.deep.equal(['c7', 'c5', 'c4', 'c3', 'c2', 'c1', 'c6'].map((k) => c[k]));
     }
   });
 
-  it('given a department clerk, when searching, then only the unit\'s cases and the case holding its task come back — each readable by GET /cases/:id', async () => {
+  it("given a department clerk, when searching, then only the unit's cases and the case holding its task come back — each readable by GET /cases/:id", async () => {
     const p = await search('clerk');
     expect(keysOf(p)).to.deep.equal(['c1', 'c2', 'c4', 'c6']);
     expect(p.total).to.equal(4);
@@ -99,7 +158,15 @@ describe('REST API: case search GET /cases', function () {
     expect((await search('operator', `?q=${encodeURIComponent('%')}`)).total, 'a % is a literal').to.equal(0);
     expect(keysOf(await search('operator', '?status=handling&unitId=' + cgj.id))).to.deep.equal(['c1']);
     const item = (await search('operator', `?q=${no['c1']}`)).items[0]!;
-    expect(item).to.include({ eventTypeCode: 'BJ-0101', eventTypeName: '上水井盖', category: '市容环境', unitId: cgj.id, unitName: cgj.name, status: 'handling', light: 'green' });
+    expect(item).to.include({
+      eventTypeCode: 'BJ-0101',
+      eventTypeName: '上水井盖',
+      category: '市容环境',
+      unitId: cgj.id,
+      unitName: cgj.name,
+      status: 'handling',
+      light: 'green',
+    });
     expect(item.township).to.equal(township.name);
   });
 
@@ -110,7 +177,7 @@ describe('REST API: case search GET /cases', function () {
     expect((await search('operator', '?page=9&pageSize=2')).items).to.deep.equal([]);
   });
 
-  it('given the reporter\'s phone, when searched and listed, then the operator sees and finds it, other roles see it masked and cannot search by it', async () => {
+  it("given the reporter's phone, when searched and listed, then the operator sees and finds it, other roles see it masked and cannot search by it", async () => {
     const byOperator = await search('operator', '?q=13812345678');
     expect(keysOf(byOperator)).to.deep.equal(['c1']);
     expect(byOperator.items[0]!.reporterPhone).to.equal('13812345678');
@@ -123,7 +190,18 @@ describe('REST API: case search GET /cases', function () {
   it('given bad filters, when searching, then 400 invalid_input and nothing is written', async () => {
     const token = await api.login('operator');
     const before = await snapshot();
-    for (const query of ['?page=0', '?pageSize=201', '?light=blue', '?status=done', '?from=2026-13-01', '?unitId=abc', '?foo=1', '?q=', `?q=${'x'.repeat(101)}`, '?township=%27%20OR%201%3D1']) {
+    for (const query of [
+      '?page=0',
+      '?pageSize=201',
+      '?light=blue',
+      '?status=done',
+      '?from=2026-13-01',
+      '?unitId=abc',
+      '?foo=1',
+      '?q=',
+      `?q=${'x'.repeat(101)}`,
+      '?township=%27%20OR%201%3D1',
+    ]) {
       const res = await api.call('GET', `/cases${query}`, { token });
       expect(res.status, query).to.equal(400);
       expect(res.body['code'], query).to.equal('invalid_input');

@@ -12,7 +12,9 @@ async function classifierSnapshot(): Promise<string> {
 describe('REST API: the intake classifier (POST /api/classify, /api/admin/classify/*)', function () {
   this.timeout(120_000);
   let api: ApiWorld;
-  before(async () => { api = await openApiWorld(); });
+  before(async () => {
+    api = await openApiWorld();
+  });
   after(() => api.close());
 
   describe('POST /api/classify', () => {
@@ -98,13 +100,20 @@ describe('REST API: the intake classifier (POST /api/classify, /api/admin/classi
     });
 
     for (const [username, method, path] of [
-      ['operator', 'GET', '/admin/classify/models'], ['operator', 'POST', '/admin/classify/models'], ['auditor', 'POST', '/admin/classify/models'],
-      ['auditor', 'POST', '/admin/classify/rollback'], ['leader', 'GET', '/admin/classify/examples.csv'], ['auditor', 'POST', '/admin/classify/examples'],
+      ['operator', 'GET', '/admin/classify/models'],
+      ['operator', 'POST', '/admin/classify/models'],
+      ['auditor', 'POST', '/admin/classify/models'],
+      ['auditor', 'POST', '/admin/classify/rollback'],
+      ['leader', 'GET', '/admin/classify/examples.csv'],
+      ['auditor', 'POST', '/admin/classify/examples'],
       ['operator', 'DELETE', '/admin/classify/examples/HL-0001'],
     ] as const) {
       it(`given ${username}, when ${method} ${path}, then 403 forbidden and nothing changes`, async () => {
         const before = await classifierSnapshot();
-        const res = await api.call(method, path, { token: await api.login(username), ...(method === 'POST' ? { body: { text: '井盖丢了', label: 'BJ-0102' } } : {}) });
+        const res = await api.call(method, path, {
+          token: await api.login(username),
+          ...(method === 'POST' ? { body: { text: '井盖丢了', label: 'BJ-0102' } } : {}),
+        });
         expect(res.status).to.equal(403);
         expect(res.body['code']).to.equal('forbidden');
         expect(await classifierSnapshot()).to.equal(before);
@@ -119,7 +128,11 @@ describe('REST API: the intake classifier (POST /api/classify, /api/admin/classi
       expect(csv.body.replace(/^\uFEFF/, '').split('\n')[0]).to.equal('code,text,label,channel,source'); // fetch's text() drops the BOM Excel needs
       expect(csv.body.trim().split('\n')).to.have.length((await ClassifyExample.count()) + 1);
       const before = await classifierSnapshot();
-      const res = await api.call('POST', '/admin/classify/examples.csv', { token: admin, raw: csv.body, headers: { 'Content-Type': 'text/csv; charset=utf-8' } });
+      const res = await api.call('POST', '/admin/classify/examples.csv', {
+        token: admin,
+        raw: csv.body,
+        headers: { 'Content-Type': 'text/csv; charset=utf-8' },
+      });
       expect(res.status).to.equal(200);
       expect(res.body).to.deep.equal({ created: 0, updated: 0 });
       expect(await classifierSnapshot()).to.equal(before);
@@ -127,11 +140,19 @@ describe('REST API: the intake classifier (POST /api/classify, /api/admin/classi
 
     it('given a CSV with an unknown label and a bad channel, when imported, then 400 import_refused names each row and nothing is imported', async () => {
       const before = await classifierSnapshot();
-      const csv = 'code,text,label,channel,source\nT-1,路灯不亮了,BJ-0108,hotline,admin\nT-2,路灯不亮了,XX-9999,hotline,admin\nT-3,路灯不亮了,BJ-0108,fax,admin\n';
-      const res = await api.call<Record<string, any>>('POST', '/admin/classify/examples.csv', { token: await api.login('admin'), raw: csv, headers: { 'Content-Type': 'text/csv' } });
+      const csv =
+        'code,text,label,channel,source\nT-1,路灯不亮了,BJ-0108,hotline,admin\nT-2,路灯不亮了,XX-9999,hotline,admin\nT-3,路灯不亮了,BJ-0108,fax,admin\n';
+      const res = await api.call<Record<string, any>>('POST', '/admin/classify/examples.csv', {
+        token: await api.login('admin'),
+        raw: csv,
+        headers: { 'Content-Type': 'text/csv' },
+      });
       expect(res.status).to.equal(400);
       expect(res.body['code']).to.equal('import_refused');
-      expect(res.body['details'].problems.map((p: { row: number; column: string }) => [p.row, p.column])).to.deep.equal([[4, 'channel'], [3, 'label']]);
+      expect(res.body['details'].problems.map((p: { row: number; column: string }) => [p.row, p.column])).to.deep.equal([
+        [4, 'channel'],
+        [3, 'label'],
+      ]);
       expect(await classifierSnapshot()).to.equal(before);
     });
 
@@ -143,14 +164,21 @@ describe('REST API: the intake classifier (POST /api/classify, /api/admin/classi
 
     it('given the administrator, when an example is added, edited, listed and deleted, then each answers and the table follows', async () => {
       const admin = await api.login('admin');
-      const added = await api.call<Record<string, any>>('POST', '/admin/classify/examples', { token: admin, body: { text: '小区门口的灯一到晚上就灭', label: 'BJ-0108', channel: 'wechat' } });
+      const added = await api.call<Record<string, any>>('POST', '/admin/classify/examples', {
+        token: admin,
+        body: { text: '小区门口的灯一到晚上就灭', label: 'BJ-0108', channel: 'wechat' },
+      });
       expect(added.status).to.equal(201);
       expect(added.body).to.include({ text: '小区门口的灯一到晚上就灭', label: 'BJ-0108', channel: 'wechat', source: 'admin' });
       const code = added.body['code'] as string;
       const edited = await api.call<Record<string, any>>('PATCH', `/admin/classify/examples/${code}`, { token: admin, body: { label: 'NONE-VAGUE' } });
       expect(edited.status).to.equal(200);
       expect(edited.body).to.include({ code, label: 'NONE-VAGUE', text: '小区门口的灯一到晚上就灭' });
-      const found = await api.call<{ items: Array<{ code: string }>; total: number }>('GET', `/admin/classify/examples?q=${encodeURIComponent('门口的灯一到晚上就灭')}`, { token: admin });
+      const found = await api.call<{ items: Array<{ code: string }>; total: number }>(
+        'GET',
+        `/admin/classify/examples?q=${encodeURIComponent('门口的灯一到晚上就灭')}`,
+        { token: admin },
+      );
       expect(found.status).to.equal(200);
       expect(found.body.items.map((e) => e.code)).to.deep.equal([code]);
       const page = await api.call<{ items: Array<{ id: number }>; next: string | null }>('GET', '/admin/classify/examples?limit=2', { token: admin });
@@ -175,7 +203,8 @@ describe('REST API: the intake classifier (POST /api/classify, /api/admin/classi
     for (const [what, method, path, body, status, code] of badExamples) {
       it(`given ${what}, when ${method} ${path.replace(/\?.*/, '')}, then ${status} ${code} and nothing changes`, async () => {
         const admin = await api.login('admin');
-        if (!(await ClassifyExample.findOne({ where: { code: 'EXISTING' } }))) await ClassifyExample.create({ code: 'EXISTING', text: '路灯一直不亮', label: 'BJ-0108', channel: 'other', source: 'admin', caseId: null });
+        if (!(await ClassifyExample.findOne({ where: { code: 'EXISTING' } })))
+          await ClassifyExample.create({ code: 'EXISTING', text: '路灯一直不亮', label: 'BJ-0108', channel: 'other', source: 'admin', caseId: null });
         const before = await classifierSnapshot();
         const res = await api.call('' + method, path, { token: admin, ...(body !== undefined ? { body } : {}) });
         expect(res.status).to.equal(status);

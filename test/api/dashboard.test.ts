@@ -13,7 +13,14 @@ import { createCase } from '../support/case-fixtures.js';
 import { openApiWorld, snapshot, type ApiWorld } from './support/api-world.js';
 
 type Json = Record<string, unknown>;
-interface Summary { totals: Json; byStatus: Json; byCategory: Json; byUnit: Array<Json>; byTownship: Array<Json>; lights: Json }
+interface Summary {
+  totals: Json;
+  byStatus: Json;
+  byCategory: Json;
+  byUnit: Array<Json>;
+  byTownship: Array<Json>;
+  lights: Json;
+}
 
 /** Reads server-sent events from a fetch response until `until` says stop. */
 async function readEvents(res: Response, until: (events: Array<{ event: string; data: unknown } | { comment: string }>) => boolean, timeoutMs = 10_000) {
@@ -31,7 +38,10 @@ async function readEvents(res: Response, until: (events: Array<{ event: string; 
     while ((cut = buffer.indexOf('\n\n')) >= 0) {
       const block = buffer.slice(0, cut);
       buffer = buffer.slice(cut + 2);
-      if (block.startsWith(':')) { events.push({ comment: block.slice(1).trim() }); continue; }
+      if (block.startsWith(':')) {
+        events.push({ comment: block.slice(1).trim() });
+        continue;
+      }
       const event = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
       const data = /^data: (.*)$/m.exec(block)?.[1];
       events.push({ event, data: data ? JSON.parse(data) : null });
@@ -62,11 +72,48 @@ describe('REST API: dashboard', function () {
     g2 = (await Grid.findOne({ where: { townshipId: { [Op.ne]: g1.townshipId } }, order: [['id', 'ASC']] }))!;
     g3 = (await Grid.findOne({ where: { id: { [Op.notIn]: [g1.id, g2.id] } }, order: [['id', 'DESC']] }))!;
     // the hand-counted district (see the expectations)
-    await createCase({ status: 'handling', unitId: cgj.id, eventTypeCode: 'BJ-0101', gridCode: g1.code, createdAt: new Date(now.getTime() - 1000), fields: { dueAt: new Date(now.getTime() + 86_400_000) } }); // s1
-    await createCase({ status: 'dispatched', unitId: cgj.id, eventTypeCode: 'BJ-0101', gridCode: g1.code, createdAt: at(-2 * H), fields: { dueAt: new Date(now.getTime() - 1000) } }); // s2 overdue
-    await createCase({ status: 'handling', unitId: zfw.id, eventTypeCode: 'BJ-0107', gridCode: g2.code, createdAt: at(-26 * H), fields: { warningLight: 'yellow' } }); // s3
-    await createCase({ status: 'verifying', unitId: zfw.id, eventTypeCode: 'BJ-0107', gridCode: g2.code, createdAt: at(-50 * H), lat: null, lng: null, fields: { escalationLevel: 1 } }); // s4
-    await createCase({ status: 'closed', unitId: cgj.id, eventTypeCode: 'BJ-0101', gridCode: g1.code, createdAt: at(-71 * H), fields: { dueAt: at(-2 * H), closedAt: at(-1 * H) } }); // s5 closed late
+    await createCase({
+      status: 'handling',
+      unitId: cgj.id,
+      eventTypeCode: 'BJ-0101',
+      gridCode: g1.code,
+      createdAt: new Date(now.getTime() - 1000),
+      fields: { dueAt: new Date(now.getTime() + 86_400_000) },
+    }); // s1
+    await createCase({
+      status: 'dispatched',
+      unitId: cgj.id,
+      eventTypeCode: 'BJ-0101',
+      gridCode: g1.code,
+      createdAt: at(-2 * H),
+      fields: { dueAt: new Date(now.getTime() - 1000) },
+    }); // s2 overdue
+    await createCase({
+      status: 'handling',
+      unitId: zfw.id,
+      eventTypeCode: 'BJ-0107',
+      gridCode: g2.code,
+      createdAt: at(-26 * H),
+      fields: { warningLight: 'yellow' },
+    }); // s3
+    await createCase({
+      status: 'verifying',
+      unitId: zfw.id,
+      eventTypeCode: 'BJ-0107',
+      gridCode: g2.code,
+      createdAt: at(-50 * H),
+      lat: null,
+      lng: null,
+      fields: { escalationLevel: 1 },
+    }); // s4
+    await createCase({
+      status: 'closed',
+      unitId: cgj.id,
+      eventTypeCode: 'BJ-0101',
+      gridCode: g1.code,
+      createdAt: at(-71 * H),
+      fields: { dueAt: at(-2 * H), closedAt: at(-1 * H) },
+    }); // s5 closed late
     await createCase({ status: 'reported', createdAt: new Date(now.getTime() - 2000) }); // s6
     await createCase({ status: 'rejected', unitId: zfw.id, eventTypeCode: 'BJ-0107', createdAt: at(-96 * H) }); // s7
   });
@@ -97,7 +144,7 @@ describe('REST API: dashboard', function () {
       }
     });
 
-    it('given a department role, when it asks, then only its unit\'s cases are counted', async () => {
+    it("given a department role, when it asks, then only its unit's cases are counted", async () => {
       for (const user of ['clerk', 'dept_leader']) {
         const s = await get<Summary>(user, '/dashboard/summary');
         expect(s.totals, user).to.deep.equal({ open: 2, closed: 1, overdue: 1, today: 1, total: 3 });
@@ -121,13 +168,19 @@ describe('REST API: dashboard', function () {
       ]);
       expect((await get<{ days: Json[] }>('operator', '/dashboard/trends')).days, 'default 30 days').to.have.length(30);
       const clerk = await get<{ days: Json[] }>('clerk', '/dashboard/trends?days=2');
-      expect(clerk.days).to.deep.equal([{ date: addDays(today, -1), created: 1, closed: 1, overdue: 1 }, { date: today, created: 1, closed: 0, overdue: 1 }]);
+      expect(clerk.days).to.deep.equal([
+        { date: addDays(today, -1), created: 1, closed: 1, overdue: 1 },
+        { date: today, created: 1, closed: 0, overdue: 1 },
+      ]);
     });
   });
 
   describe('GET /dashboard/map', () => {
     it('given the open cases, when the map is asked for, then located open cases with their lights and every grid as GeoJSON come back', async () => {
-      const m = await get<{ cases: Json[]; grids: { type: string; features: Array<{ id: string; properties: Json; geometry: { type: string; coordinates: unknown[] } }> } }>('operator', '/dashboard/map');
+      const m = await get<{
+        cases: Json[];
+        grids: { type: string; features: Array<{ id: string; properties: Json; geometry: { type: string; coordinates: unknown[] } }> };
+      }>('operator', '/dashboard/map');
       expect(m.cases.map((c) => c['light']).sort()).to.deep.equal(['green', 'red', 'yellow']); // s1, s2, s3; s4 and s6 have no coordinates
       expect(m.cases.find((c) => c['light'] === 'yellow')).to.include({ lat: g2.centroidLat, lng: g2.centroidLng, category: '其他' });
       expect((m as unknown as Json)['tileUrl'], 'no MAP_TILE_URL: offline map').to.equal(null);
@@ -147,10 +200,28 @@ describe('REST API: dashboard', function () {
   describe('GET /dashboard/rankings', () => {
     it('given a month with stored evaluations, when ranked, then best score first with 接办率 = accepted / received', async () => {
       const { from, to } = monthPeriod('2026-02');
-      await Evaluation.create({ scope: 'unit', caseId: null, unitId: cgj.id, periodStart: from, periodEnd: to, score: 85, metrics: { dispatched: 10, returned: 2, onTimeCloseRate: 0.8, satisfactionRate: 0.9, responseRate: 0.7 } });
-      await Evaluation.create({ scope: 'unit', caseId: null, unitId: zfw.id, periodStart: from, periodEnd: to, score: 90, metrics: { dispatched: 4, returned: 0, onTimeCloseRate: 1, satisfactionRate: null, responseRate: 1 } });
+      await Evaluation.create({
+        scope: 'unit',
+        caseId: null,
+        unitId: cgj.id,
+        periodStart: from,
+        periodEnd: to,
+        score: 85,
+        metrics: { dispatched: 10, returned: 2, onTimeCloseRate: 0.8, satisfactionRate: 0.9, responseRate: 0.7 },
+      });
+      await Evaluation.create({
+        scope: 'unit',
+        caseId: null,
+        unitId: zfw.id,
+        periodStart: from,
+        periodEnd: to,
+        score: 90,
+        metrics: { dispatched: 4, returned: 0, onTimeCloseRate: 1, satisfactionRate: null, responseRate: 1 },
+      });
       const rows = await get<Json[]>('leader', '/dashboard/rankings?month=2026-02');
-      expect(rows.map((r) => [r['rank'], r['unitId'], r['score'], r['接办率'], r['按期办结率'], r['满意率'], r['received'], r['accepted'], r['source']])).to.deep.equal([
+      expect(
+        rows.map((r) => [r['rank'], r['unitId'], r['score'], r['接办率'], r['按期办结率'], r['满意率'], r['received'], r['accepted'], r['source']]),
+      ).to.deep.equal([
         [1, zfw.id, 90, 1, 1, null, 4, 4, 'stored'],
         [2, cgj.id, 85, 0.8, 0.8, 0.9, 10, 8, 'stored'],
       ]);
@@ -162,7 +233,12 @@ describe('REST API: dashboard', function () {
     it('given a month not evaluated yet, when ranked, then the same formulas run over its cases now', async () => {
       const nov = (d: number) => new Date(Date.UTC(2025, 10, d, 2));
       await createCase({ status: 'handling', unitId: cgj.id, createdAt: nov(10), fields: { acceptedAt: nov(10), dispatchedAt: nov(10), returnCount: 1 } });
-      await createCase({ status: 'closed', unitId: cgj.id, createdAt: nov(11), fields: { acceptedAt: nov(11), dispatchedAt: nov(11), handledAt: nov(12), closedAt: nov(13), satisfaction: 'satisfied' } });
+      await createCase({
+        status: 'closed',
+        unitId: cgj.id,
+        createdAt: nov(11),
+        fields: { acceptedAt: nov(11), dispatchedAt: nov(11), handledAt: nov(12), closedAt: nov(13), satisfaction: 'satisfied' },
+      });
       await createCase({ status: 'handling', unitId: zfw.id, createdAt: nov(12), fields: { acceptedAt: nov(12), dispatchedAt: nov(12) } });
       const rows = await get<Json[]>('operator', '/dashboard/rankings?month=2025-11');
       // 城管局: 2 received, 1 returned → 接办率 ½; responded ½, resolved 1/1, satisfied 1/1 → 30·½+35+35 = 85; closed on time ½
@@ -212,7 +288,17 @@ describe('REST API: dashboard', function () {
 
     it('given bad parameters, when asked, then 400 invalid_input; a token in ?access_token= does not authenticate outside the stream', async () => {
       const token = await api.login('operator');
-      for (const path of ['/dashboard/trends?days=0', '/dashboard/trends?days=367', '/dashboard/trends?days=abc', '/dashboard/rankings?month=2026-13', '/dashboard/rankings?month=2026-1', '/dashboard/summary?x=1', '/dashboard/hotspots?grid=1', '/dashboard/map?bbox=1', '/dashboard/stream?access_token=%27%3B']) {
+      for (const path of [
+        '/dashboard/trends?days=0',
+        '/dashboard/trends?days=367',
+        '/dashboard/trends?days=abc',
+        '/dashboard/rankings?month=2026-13',
+        '/dashboard/rankings?month=2026-1',
+        '/dashboard/summary?x=1',
+        '/dashboard/hotspots?grid=1',
+        '/dashboard/map?bbox=1',
+        '/dashboard/stream?access_token=%27%3B',
+      ]) {
         const res = await api.call('GET', path, { token });
         expect(res.status, path).to.equal(400);
         expect(res.body['code'], path).to.equal('invalid_input');
@@ -262,11 +348,17 @@ describe('REST API: dashboard', function () {
       try {
         const controller = new AbortController();
         const token = await api.login('dept_leader');
-        const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/dashboard/stream`, { headers: { Authorization: `Bearer ${token}` }, signal: controller.signal });
+        const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/dashboard/stream`, {
+          headers: { Authorization: `Bearer ${token}` },
+          signal: controller.signal,
+        });
         const { events, reader } = await readEvents(res, (e) => e.filter((x) => 'comment' in x).length >= 2);
         const summary = events.find((x) => 'event' in x) as { event: string; data: Summary };
         expect(summary.event).to.equal('summary');
-        expect(summary.data.byUnit.map((u) => u['unitId']), 'scoped to the unit').to.deep.equal([cgj.id]);
+        expect(
+          summary.data.byUnit.map((u) => u['unitId']),
+          'scoped to the unit',
+        ).to.deep.equal([cgj.id]);
         expect(events.filter((x) => 'comment' in x).map((x) => (x as { comment: string }).comment)).to.include('heartbeat');
         // the server stopping ends the stream: the client sees its end
         endDashboardStreams();

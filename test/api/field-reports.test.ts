@@ -16,15 +16,19 @@ function form(fields: Record<string, string>, photos: Buffer[] = []): FormData {
 }
 
 /** A grid worker's field report from the phone and 自处置 (issue #14 item 4); 随手拍 refuses staff sessions (item 4c). */
-describe('REST API: a grid worker\'s field report (/api/field-reports) and 随手拍 with a staff session', function () {
+describe("REST API: a grid worker's field report (/api/field-reports) and 随手拍 with a staff session", function () {
   this.timeout(120_000);
   let api: ApiWorld;
   let dataDir: string;
   let grid: Grid;
   let gridworker: string;
   const post = async (token: string | null, body: FormData | string, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${api.base}/field-reports`, { method: 'POST', headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...headers }, body });
-    return { status: res.status, body: await res.json() as Record<string, unknown> };
+    const res = await fetch(`${api.base}/field-reports`, {
+      method: 'POST',
+      headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...headers },
+      body,
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
 
   before(async () => {
@@ -39,7 +43,20 @@ describe('REST API: a grid worker\'s field report (/api/field-reports) and 随�
   });
 
   it('given a small problem fixed on the spot, when the grid worker reports it as 自处置 with a photo, then the case is filed and closed at once, its process ended, the photo kept', async () => {
-    const res = await post(gridworker, form({ description: '人行道井盖松动，已现场复位固定', eventTypeCode: 'BJ-0101', lat: String(grid.centroidLat), lng: String(grid.centroidLng), selfHandled: 'true', result: '井盖已复位，加垫片固定' }, [jpeg()]));
+    const res = await post(
+      gridworker,
+      form(
+        {
+          description: '人行道井盖松动，已现场复位固定',
+          eventTypeCode: 'BJ-0101',
+          lat: String(grid.centroidLat),
+          lng: String(grid.centroidLng),
+          selfHandled: 'true',
+          result: '井盖已复位，加垫片固定',
+        },
+        [jpeg()],
+      ),
+    );
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     expect(res.body).to.include({ status: 'closed', selfHandled: true });
     const c = (await Case.findByPk(String(res.body['id'])))!;
@@ -79,7 +96,16 @@ describe('REST API: a grid worker\'s field report (/api/field-reports) and 随�
       ['no event type', form({ description: '垃圾桶破损', gridCode: grid.code }), 400, 'invalid_input'],
       ['unknown event type', form({ ...good, eventTypeCode: 'XX-9999' }), 400, 'unknown_event_type'],
       ['no place', form({ description: '垃圾桶破损', eventTypeCode: 'BJ-0101' }), 400, 'location_required'],
-      ['a photo that is not an image', (() => { const fd = form(good); fd.append('photos', new Blob([Buffer.from('not an image at all')], { type: 'image/jpeg' }), 'x.jpg'); return fd; })(), 415, 'unsupported_file_type'],
+      [
+        'a photo that is not an image',
+        (() => {
+          const fd = form(good);
+          fd.append('photos', new Blob([Buffer.from('not an image at all')], { type: 'image/jpeg' }), 'x.jpg');
+          return fd;
+        })(),
+        415,
+        'unsupported_file_type',
+      ],
       ['JSON instead of a form', JSON.stringify(good), 415, 'multipart_required', undefined, { 'Content-Type': 'application/json' }],
       ['a leader', form(good), 403, 'forbidden', leader],
     ];
@@ -102,7 +128,11 @@ describe('REST API: a grid worker\'s field report (/api/field-reports) and 随�
     expect(refused.body.details.page).to.equal('/field/');
     const clerk = await api.login('clerk');
     const snap = await snapshot();
-    const multipart = await fetch(`${api.base}/public/reports`, { method: 'POST', headers: { Authorization: `Bearer ${clerk}` }, body: form({ description: '公园长椅损坏', address: '沾益公园' }) });
+    const multipart = await fetch(`${api.base}/public/reports`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${clerk}` },
+      body: form({ description: '公园长椅损坏', address: '沾益公园' }),
+    });
     expect(multipart.status).to.equal(403);
     expect(((await multipart.json()) as { details: { page: string | null } }).details.page).to.equal(null);
     expect(await snapshot()).to.equal(snap);

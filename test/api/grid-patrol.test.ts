@@ -22,18 +22,25 @@ describe('API: a grid worker reaches the 核查 tasks of their own grids only', 
   async function caseAtVerify(gridId: number): Promise<{ caseId: string; key: string }> {
     const grid = (await Grid.findByPk(gridId))!;
     const admin = await api.login('admin');
-    const filed = await api.call<{ id: string }>('POST', '/cases', { token: await api.login('operator'), body: { description: '井盖缺失', gridCode: grid.code, lat: grid.centroidLat, lng: grid.centroidLng } });
+    const filed = await api.call<{ id: string }>('POST', '/cases', {
+      token: await api.login('operator'),
+      body: { description: '井盖缺失', gridCode: grid.code, lat: grid.centroidLat, lng: grid.centroidLng },
+    });
     expect(filed.status).to.equal(201);
     const caseId = filed.body.id;
-    return eventually(`case ${caseId} at 核查`, async () => {
-      const task = await InboxTask.findOne({ where: { caseId, state: 'created' }, order: [['id', 'ASC']] });
-      if (task?.elementId === 'verify') return { caseId, key: task.userTaskKey };
-      if (task && FORM_DATA[task.elementId]) {
-        await api.call('POST', `/tasks/${task.userTaskKey}/claim`, { token: admin });
-        await api.call('POST', `/tasks/${task.userTaskKey}/complete`, { token: admin, body: { data: FORM_DATA[task.elementId] } });
-      }
-      return null;
-    }, 60_000);
+    return eventually(
+      `case ${caseId} at 核查`,
+      async () => {
+        const task = await InboxTask.findOne({ where: { caseId, state: 'created' }, order: [['id', 'ASC']] });
+        if (task?.elementId === 'verify') return { caseId, key: task.userTaskKey };
+        if (task && FORM_DATA[task.elementId]) {
+          await api.call('POST', `/tasks/${task.userTaskKey}/claim`, { token: admin });
+          await api.call('POST', `/tasks/${task.userTaskKey}/complete`, { token: admin, body: { data: FORM_DATA[task.elementId] } });
+        }
+        return null;
+      },
+      60_000,
+    );
   }
 
   before(async () => {
@@ -53,7 +60,13 @@ describe('API: a grid worker reaches the 核查 tasks of their own grids only', 
     const before = await snapshot();
     const list = await api.call<{ tasks: Array<{ userTaskKey: string }> }>('GET', '/tasks?limit=200', { token: worker });
     expect(list.body.tasks.map((t) => t.userTaskKey)).to.not.include(key);
-    for (const [method, path] of [['GET', `/tasks/${key}`], ['POST', `/tasks/${key}/claim`], ['POST', `/tasks/${key}/unclaim`], ['POST', `/tasks/${key}/complete`], ['GET', `/cases/${caseId}`]] as const) {
+    for (const [method, path] of [
+      ['GET', `/tasks/${key}`],
+      ['POST', `/tasks/${key}/claim`],
+      ['POST', `/tasks/${key}/unclaim`],
+      ['POST', `/tasks/${key}/complete`],
+      ['GET', `/cases/${caseId}`],
+    ] as const) {
       const res = await api.call(method, path, { token: worker, ...(path.endsWith('complete') ? { body: { data: { verified: true } } } : {}) });
       expect(res.status, `${method} ${path}: ${JSON.stringify(res.body)}`).to.equal(404);
     }

@@ -13,7 +13,10 @@ describe('API: headers, OPTIONS, health and upload errors say the truth', functi
     api = await openApiWorld();
     root = api.base.replace(/\/api$/, '');
     const grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
-    const filed = await api.call<{ id: string }>('POST', '/cases', { token: await api.login('operator'), body: { description: '路灯不亮', lat: grid.centroidLat, lng: grid.centroidLng } });
+    const filed = await api.call<{ id: string }>('POST', '/cases', {
+      token: await api.login('operator'),
+      body: { description: '路灯不亮', lat: grid.centroidLat, lng: grid.centroidLng },
+    });
     taskKey = (await openTaskOf(api, 'admin', filed.body.id, ['accept'])).userTaskKey;
   });
   after(() => api?.close());
@@ -24,7 +27,11 @@ describe('API: headers, OPTIONS, health and upload errors say the truth', functi
     form.append('kind', 'document');
     form.append('file', new Blob([pngImage()], { type: 'image/png' }), 'a.png');
     form.append('file', new Blob([pngImage()], { type: 'image/png' }), 'b.png');
-    const res = await fetch(`${api.base}/tasks/${taskKey}/attachments`, { method: 'POST', headers: { Authorization: `Bearer ${admin}`, 'Accept-Language': 'en' }, body: form });
+    const res = await fetch(`${api.base}/tasks/${taskKey}/attachments`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${admin}`, 'Accept-Language': 'en' },
+      body: form,
+    });
     const body = (await res.json()) as { code: string; message: string };
     expect(res.status).to.equal(413);
     expect(body.code).to.equal('too_many_files');
@@ -32,7 +39,11 @@ describe('API: headers, OPTIONS, health and upload errors say the truth', functi
   });
 
   it('given an upload route, when a JSON body is sent, then 415 multipart_required (not "must be JSON")', async () => {
-    const res = await api.call('POST', `/tasks/${taskKey}/attachments`, { token: await api.login('admin'), body: { kind: 'document' }, headers: { 'Accept-Language': 'en' } });
+    const res = await api.call('POST', `/tasks/${taskKey}/attachments`, {
+      token: await api.login('admin'),
+      body: { kind: 'document' },
+      headers: { 'Accept-Language': 'en' },
+    });
     expect(res.status).to.equal(415);
     expect(res.body['code']).to.equal('multipart_required');
     expect(String(res.body['message'])).to.match(/multipart\/form-data/);
@@ -89,12 +100,19 @@ describe('API: headers, OPTIONS, health and upload errors say the truth', functi
     const origin = 'https://app.example.org';
     const get = await fetch(`${root}/open311/v2/services.json`, { headers: { Origin: origin } });
     expect(get.headers.get('access-control-allow-origin')).to.equal('*');
-    const preflight = await fetch(`${root}/open311/v2/requests.json`, { method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' } });
+    const preflight = await fetch(`${root}/open311/v2/requests.json`, {
+      method: 'OPTIONS',
+      headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
+    });
     expect(preflight.status).to.equal(204);
     expect(preflight.headers.get('access-control-allow-origin')).to.equal('*');
     expect(preflight.headers.get('access-control-allow-methods')).to.include('POST');
     expect((preflight.headers.get('access-control-allow-headers') ?? '').toLowerCase()).to.include('content-type');
-    const post = await fetch(`${root}/open311/v2/requests.json`, { method: 'POST', headers: { Origin: origin, 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'service_code=BJ-0101' });
+    const post = await fetch(`${root}/open311/v2/requests.json`, {
+      method: 'POST',
+      headers: { Origin: origin, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'service_code=BJ-0101',
+    });
     expect(post.status).to.equal(403); // no api_key: refused, but readable by the client
     expect(post.headers.get('access-control-allow-origin')).to.equal('*');
     expect((await fetch(`${api.base}/cases`, { headers: { Origin: origin } })).headers.get('access-control-allow-origin')).to.equal(null);

@@ -25,7 +25,9 @@ function fakeCron() {
 describe('REST API: a finished case after the engine forgot it (issue 12, retention)', function () {
   this.timeout(120_000);
   let api: ApiWorld;
-  before(async () => { api = await openApiWorld(); });
+  before(async () => {
+    api = await openApiWorld();
+  });
   after(() => api.close());
 
   /** What an auditor reads of a case: the history (timeline, path on the diagram, variables), the CSV and the diagram's XML. */
@@ -37,14 +39,19 @@ describe('REST API: a finished case after the engine forgot it (issue 12, retent
     return { history: { status: history.status, body: history.body }, csv: [csv.status, await csv.text()], diagram: [diagram.status, await diagram.text()] };
   }
 
-  it('given a case taken to its end and another just filed, when the nightly prune runs 31 days later, then the finished case\'s engine rows are gone, its history reads the same path, the audit chain verifies and the open case goes on', async () => {
+  it("given a case taken to its end and another just filed, when the nightly prune runs 31 days later, then the finished case's engine rows are gone, its history reads the same path, the audit chain verifies and the open case goes on", async () => {
     const { caseId, rootKey } = await caseToEnd(api, '人行道井盖缺失，有安全隐患');
     const tree = await treeOf(api, rootKey);
     expect(tree.length, 'the case called the handling and follow-up processes').to.be.greaterThan(1);
     const operator = await api.login('operator');
-    const open = await api.call<{ id: string }>('POST', '/cases', { token: operator, body: { description: '路灯不亮，夜间行人不便', lat: 25.6, lng: 103.82, reporterPhone: '13900003333' } });
+    const open = await api.call<{ id: string }>('POST', '/cases', {
+      token: operator,
+      body: { description: '路灯不亮，夜间行人不便', lat: 25.6, lng: 103.82, reporterPhone: '13900003333' },
+    });
     expect(open.status, JSON.stringify(open.body)).to.equal(201);
-    const openAccept = await eventually('the open case\'s 受理 task', () => InboxTask.findOne({ where: { caseId: open.body.id, elementId: 'accept', state: 'created' } }));
+    const openAccept = await eventually("the open case's 受理 task", () =>
+      InboxTask.findOne({ where: { caseId: open.body.id, elementId: 'accept', state: 'created' } }),
+    );
     const openRoot = (await Case.findByPk(open.body.id))!.processInstanceKey!;
     const finishedTask = (await InboxTask.findOne({ where: { caseId, elementId: 'handle' } }))!;
 
@@ -61,7 +68,12 @@ describe('REST API: a finished case after the engine forgot it (issue 12, retent
 
     const { cron, tasks } = fakeCron();
     const log = memoryLog();
-    const stop = startScheduledWork({ now: () => new Date(api.world.clock.now() + 31 * DAY), log, cron, history: { engine: prunableEngine(api.world.port)!, retentionDays: 30 } });
+    const stop = startScheduledWork({
+      now: () => new Date(api.world.clock.now() + 31 * DAY),
+      log,
+      cron,
+      history: { engine: prunableEngine(api.world.port)!, retentionDays: 30 },
+    });
     await tasks.find((t) => t.name === 'ywtg-historyPrune')!.job();
     await stop();
 
@@ -83,9 +95,16 @@ describe('REST API: a finished case after the engine forgot it (issue 12, retent
     expect((await api.world.engine.getInstance(openRoot))!.state).to.equal('ACTIVE');
     const admin = await api.login('admin');
     await api.call('POST', `/tasks/${openAccept.userTaskKey}/claim`, { token: admin });
-    const accepted = await api.call('POST', `/tasks/${openAccept.userTaskKey}/complete`, { token: admin, body: { data: { filed: true, eventTypeCode: 'BJ-0101' } } });
+    const accepted = await api.call('POST', `/tasks/${openAccept.userTaskKey}/complete`, {
+      token: admin,
+      body: { data: { filed: true, eventTypeCode: 'BJ-0101' } },
+    });
     expect(accepted.status, JSON.stringify(accepted.body)).to.equal(200);
-    await eventually('the open case\'s next task', () => InboxTask.findOne({ where: { caseId: open.body.id, elementId: ['dispatch', 'handle'], state: 'created' } }), 20_000);
+    await eventually(
+      "the open case's next task",
+      () => InboxTask.findOne({ where: { caseId: open.body.id, elementId: ['dispatch', 'handle'], state: 'created' } }),
+      20_000,
+    );
     expect((await verifyAuditChain({ from: 'start' })).ok).to.equal(true);
   });
 });

@@ -10,8 +10,27 @@ import { eventually } from '../processes/support/process-harness.js';
 import { openApiWorld, snapshot, type ApiWorld } from './support/api-world.js';
 
 type Json = Record<string, unknown>;
-interface Entry { at: string; kind: string; intent?: string; elementId?: string; elementType?: string | null; bpmnProcessId?: string | null; processInstanceKey?: string; action?: string; actor?: string; variables?: Json; recipient?: string; elementInstanceKey?: string | null }
-interface History { case: Json; timeline: Entry[]; diagram: { bpmnProcessId: string; version: number; processDefinitionKey: string }; highlights: { completed: string[]; active: string[]; incidents: string[]; takenFlows: string[] }; variablesByElement: Record<string, Json> }
+interface Entry {
+  at: string;
+  kind: string;
+  intent?: string;
+  elementId?: string;
+  elementType?: string | null;
+  bpmnProcessId?: string | null;
+  processInstanceKey?: string;
+  action?: string;
+  actor?: string;
+  variables?: Json;
+  recipient?: string;
+  elementInstanceKey?: string | null;
+}
+interface History {
+  case: Json;
+  timeline: Entry[];
+  diagram: { bpmnProcessId: string; version: number; processDefinitionKey: string };
+  highlights: { completed: string[]; active: string[]; incidents: string[]; takenFlows: string[] };
+  variablesByElement: Record<string, Json>;
+}
 
 describe('REST API: case history, diagram and CSV', function () {
   this.timeout(120_000);
@@ -24,25 +43,54 @@ describe('REST API: case history, diagram and CSV', function () {
     api = await openApiWorld();
     operator = await api.login('operator');
     const grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
-    const filed = await api.call<{ id: string }>('POST', '/cases', { token: operator, body: { description: '人行道井盖缺失，有安全隐患', lat: grid.centroidLat, lng: grid.centroidLng, reporterPhone: '13900001111' } });
+    const filed = await api.call<{ id: string }>('POST', '/cases', {
+      token: operator,
+      body: { description: '人行道井盖缺失，有安全隐患', lat: grid.centroidLat, lng: grid.centroidLng, reporterPhone: '13900001111' },
+    });
     expect(filed.status, JSON.stringify(filed.body)).to.equal(201);
     caseRow = (await Case.findByPk(filed.body.id))!;
     // 受理 and 派遣 through the task inbox, until the unit's 处置 task (in the called case-handling instance) is open
-    const accept = await eventually('the accept task', () => InboxTask.findOne({ where: { caseId: caseRow.id, elementId: 'accept', state: 'created' } }), 20_000);
+    const accept = await eventually(
+      'the accept task',
+      () => InboxTask.findOne({ where: { caseId: caseRow.id, elementId: 'accept', state: 'created' } }),
+      20_000,
+    );
     eventTypeCode = (await EventType.findOne({ where: { code: 'BJ-0101' } }))!.code;
     expect((await api.call('POST', `/tasks/${accept.userTaskKey}/claim`, { token: operator })).status).to.equal(200);
     const done = await api.call('POST', `/tasks/${accept.userTaskKey}/complete`, { token: operator, body: { data: { filed: true, eventTypeCode } } });
     expect(done.status, JSON.stringify(done.body)).to.equal(200);
     const clerkUnit = (await Unit.findByPk((await User.findOne({ where: { username: 'clerk' } }))!.unitId!))!;
-    const next = await eventually('a dispatch or handle task', () => InboxTask.findOne({ where: { caseId: caseRow.id, elementId: ['dispatch', 'handle'], state: 'created' } }), 20_000);
+    const next = await eventually(
+      'a dispatch or handle task',
+      () => InboxTask.findOne({ where: { caseId: caseRow.id, elementId: ['dispatch', 'handle'], state: 'created' } }),
+      20_000,
+    );
     if (next.elementId === 'dispatch') {
-      const dispatched = await api.call('POST', `/tasks/${next.userTaskKey}/complete`, { token: operator, body: { data: { unitCode: clerkUnit.code, dispatchNote: '请尽快处理' } } });
+      const dispatched = await api.call('POST', `/tasks/${next.userTaskKey}/complete`, {
+        token: operator,
+        body: { data: { unitCode: clerkUnit.code, dispatchNote: '请尽快处理' } },
+      });
       expect(dispatched.status, JSON.stringify(dispatched.body)).to.equal(200);
     }
     await eventually('the handle task', () => InboxTask.findOne({ where: { caseId: caseRow.id, elementId: 'handle', state: 'created' } }), 20_000);
-    await eventually('the handle task\'s activation in the case history', () => CaseEvent.findOne({ where: { elementId: 'handle', intent: 'ACTIVATED' } }), 20_000);
+    await eventually(
+      "the handle task's activation in the case history",
+      () => CaseEvent.findOne({ where: { elementId: 'handle', intent: 'ACTIVATED' } }),
+      20_000,
+    );
     await caseRow.reload();
-    await OutboxMessage.create({ dedupKey: `test-sms-${caseRow.id}`, kind: 'sms', channel: 'sms', recipient: '13900001111', caseId: caseRow.id, subject: null, body: '您反映的问题已受理', nextAttemptAt: new Date(), lastError: null, sentAt: null });
+    await OutboxMessage.create({
+      dedupKey: `test-sms-${caseRow.id}`,
+      kind: 'sms',
+      channel: 'sms',
+      recipient: '13900001111',
+      caseId: caseRow.id,
+      subject: null,
+      body: '您反映的问题已受理',
+      nextAttemptAt: new Date(),
+      lastError: null,
+      sentAt: null,
+    });
   });
   after(() => api.close());
 
@@ -58,9 +106,16 @@ describe('REST API: case history, diagram and CSV', function () {
     const kinds = new Set(h.timeline.map((e) => e.kind));
     expect([...kinds].sort()).to.deep.equal(['action', 'element', 'notification', 'variables']);
     const sorted = [...h.timeline].sort((a, b) => a.at.localeCompare(b.at));
-    expect(h.timeline.map((e) => e.at), 'in time order').to.deep.equal(sorted.map((e) => e.at));
+    expect(
+      h.timeline.map((e) => e.at),
+      'in time order',
+    ).to.deep.equal(sorted.map((e) => e.at));
     // the case's own instance from its start, and the called handling instance
-    expect(h.timeline.find((e) => e.kind === 'element' && e.intent === 'ACTIVATED' && e.elementType === 'process' && e.processInstanceKey === caseRow.processInstanceKey)).to.not.equal(undefined);
+    expect(
+      h.timeline.find(
+        (e) => e.kind === 'element' && e.intent === 'ACTIVATED' && e.elementType === 'process' && e.processInstanceKey === caseRow.processInstanceKey,
+      ),
+    ).to.not.equal(undefined);
     const child = h.timeline.find((e) => e.kind === 'element' && e.elementId === 'handle' && e.intent === 'ACTIVATED')!;
     expect(child.processInstanceKey).to.not.equal(caseRow.processInstanceKey);
     expect(child.bpmnProcessId).to.equal('case-handling');
@@ -74,7 +129,7 @@ describe('REST API: case history, diagram and CSV', function () {
     expect(h.timeline.find((e) => e.kind === 'notification')!.recipient, 'the operator sees the number').to.equal('13900001111');
   });
 
-  it('given the case\'s own process, when highlighted, then 受理 is completed, the running call activity active and the flows taken are listed', async () => {
+  it("given the case's own process, when highlighted, then 受理 is completed, the running call activity active and the flows taken are listed", async () => {
     const h = await history('auditor');
     expect(h.diagram.bpmnProcessId).to.equal(caseRow.processId);
     expect(h.diagram.version).to.be.a('number');
@@ -122,7 +177,14 @@ describe('REST API: case history, diagram and CSV', function () {
     const other = (await Unit.findOne({ where: { code: 'D-ZFW' } }))!;
     if (caseRow.unitId === other.id) throw new Error('test assumes the case is not at D-ZFW');
     const { hashPassword } = await import('../../domain/auth/password.js');
-    await User.create({ username: 'zfw-clerk', displayName: '执法局办事员', role: 'dept_staff', unitId: other.id, phone: null, passwordHash: await hashPassword('Demo@2026') });
+    await User.create({
+      username: 'zfw-clerk',
+      displayName: '执法局办事员',
+      role: 'dept_staff',
+      unitId: other.id,
+      phone: null,
+      passwordHash: await hashPassword('Demo@2026'),
+    });
     const token = await api.login('zfw-clerk');
     const before = await snapshot();
     for (const path of ['history', 'history.csv', 'diagram']) {
@@ -137,11 +199,11 @@ describe('REST API: case history, diagram and CSV', function () {
     expect(await snapshot()).to.equal(before);
   });
 
-  it('given a subscriber that stopped between a task\'s completion record and its element\'s completion, when it reads on, then the COMPLETED event still carries the variables', async () => {
+  it("given a subscriber that stopped between a task's completion record and its element's completion, when it reads on, then the COMPLETED event still carries the variables", async () => {
     const engine = api.world.engine;
     const records = await engine.history(caseRow.processInstanceKey!);
     const completion = records.find((h) => h.intent === 'USER_TASK_COMPLETED' && h.elementId === 'accept')!;
-    expect(completion, 'the accept task\'s completion record').to.not.equal(undefined);
+    expect(completion, "the accept task's completion record").to.not.equal(undefined);
     const name = `history-resume-${Date.now()}`;
     await engine.saveExporterPosition(name, completion.position);
     let completed: EngineEvent | null = null;
@@ -160,8 +222,16 @@ describe('REST API: case history, diagram and CSV', function () {
   describe('recording engine events', () => {
     type ElementEvent = Extract<EngineEvent, { kind: 'element' }>;
     const event = (over: Partial<ElementEvent>): ElementEvent => ({
-      kind: 'element', intent: 'ACTIVATED', processInstanceKey: '77000001', bpmnProcessId: 'case-generic', elementId: 'accept', elementInstanceKey: '77000002',
-      elementType: 'userTask', at: '2026-03-02T01:00:00.000Z', detail: null, ...over,
+      kind: 'element',
+      intent: 'ACTIVATED',
+      processInstanceKey: '77000001',
+      bpmnProcessId: 'case-generic',
+      elementId: 'accept',
+      elementInstanceKey: '77000002',
+      elementType: 'userTask',
+      at: '2026-03-02T01:00:00.000Z',
+      detail: null,
+      ...over,
     });
 
     it('given the same event delivered twice, when recorded, then it is stored once', async () => {
@@ -176,13 +246,30 @@ describe('REST API: case history, diagram and CSV', function () {
       expect(await CaseEvent.count({ where: { processInstanceKey: '77100001' } })).to.equal(3);
     });
 
-    it('given a case\'s first events before intake stored its instance, and a called instance seen before the inbox mapped it, when the history is read, then both belong to the case', async () => {
+    it("given a case's first events before intake stored its instance, and a called instance seen before the inbox mapped it, when the history is read, then both belong to the case", async () => {
       const c = await createCase({ status: 'handling' });
-      await recordEngineEvent(event({ processInstanceKey: '77200001', elementInstanceKey: '77200001', elementId: 'case-generic', elementType: 'process', detail: { version: 1, parentInstanceKey: null, processDefinitionKey: '4242' } }));
+      await recordEngineEvent(
+        event({
+          processInstanceKey: '77200001',
+          elementInstanceKey: '77200001',
+          elementId: 'case-generic',
+          elementType: 'process',
+          detail: { version: 1, parentInstanceKey: null, processDefinitionKey: '4242' },
+        }),
+      );
       expect((await CaseEvent.findOne({ where: { processInstanceKey: '77200001' } }))!.caseId, 'not known yet').to.equal(null);
       await c.update({ processInstanceKey: '77200001', processId: 'case-generic' });
       // the child's root activation names its parent: the case is found through it, and the mapping recorded for the inbox
-      await recordEngineEvent(event({ processInstanceKey: '77200009', elementInstanceKey: '77200009', elementId: 'case-handling', elementType: 'process', bpmnProcessId: 'case-handling', detail: { version: 1, parentInstanceKey: '77200001' } }));
+      await recordEngineEvent(
+        event({
+          processInstanceKey: '77200009',
+          elementInstanceKey: '77200009',
+          elementId: 'case-handling',
+          elementType: 'process',
+          bpmnProcessId: 'case-handling',
+          detail: { version: 1, parentInstanceKey: '77200001' },
+        }),
+      );
       await recordEngineEvent(event({ processInstanceKey: '77200009', elementInstanceKey: '77200010', elementId: 'handle', bpmnProcessId: 'case-handling' }));
       expect((await CaseEvent.findOne({ where: { processInstanceKey: '77200009', elementId: 'handle' } }))!.caseId).to.equal(c.id);
       expect((await CaseInstance.findByPk('77200009'))!.caseId).to.equal(c.id);

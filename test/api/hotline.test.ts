@@ -2,10 +2,14 @@ import { expect } from 'chai';
 import { AuditRecord, Case, Grid } from '../../db/models/index.js';
 import { openApiWorld, snapshot, type ApiWorld } from './support/api-world.js';
 
-interface Context { suggestions: Array<{ code: string; name: string; confidence: number | null }>; grid: { gridCode: string } | null; nearby: Array<{ id: string; caseNo: string; sameType: boolean; distanceMetres: number }> }
+interface Context {
+  suggestions: Array<{ code: string; name: string; confidence: number | null }>;
+  grid: { gridCode: string } | null;
+  nearby: Array<{ id: string; caseNo: string; sameType: boolean; distanceMetres: number }>;
+}
 
 /** The hotline operator's 来电登记 API (issue #14 item 3): caller history, call context, 直办, 并单. */
-describe('REST API: the hotline operator\'s call registration (/api/hotline)', function () {
+describe("REST API: the hotline operator's call registration (/api/hotline)", function () {
   this.timeout(120_000);
   let api: ApiWorld;
   let operator: string;
@@ -17,7 +21,8 @@ describe('REST API: the hotline operator\'s call registration (/api/hotline)', f
     operator = await api.login('operator');
     grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
     const filed = await api.call<{ id: string; caseNo: string }>('POST', '/cases', {
-      token: operator, body: { description: '小区门口垃圾堆放多日无人清运', reporterPhone: '13900001111', lat: grid.centroidLat, lng: grid.centroidLng },
+      token: operator,
+      body: { description: '小区门口垃圾堆放多日无人清运', reporterPhone: '13900001111', lat: grid.centroidLat, lng: grid.centroidLng },
     });
     expect(filed.status, JSON.stringify(filed.body)).to.equal(201);
     earlier = filed.body;
@@ -32,7 +37,7 @@ describe('REST API: the hotline operator\'s call registration (/api/hotline)', f
     expect(other.body.items).to.deep.equal([]);
   });
 
-  it('given what the caller says and where, when the context is asked for, then the classifier\'s type, the grid and the open case nearby come back', async () => {
+  it("given what the caller says and where, when the context is asked for, then the classifier's type, the grid and the open case nearby come back", async () => {
     const q = new URLSearchParams({ description: '楼下垃圾没人清运，臭味很大', lat: String(grid.centroidLat + 0.0005), lng: String(grid.centroidLng) });
     const ctx = await api.call<Context>('GET', `/hotline/context?${q}`, { token: operator });
     expect(ctx.status, JSON.stringify(ctx.body)).to.equal(200);
@@ -51,7 +56,8 @@ describe('REST API: the hotline operator\'s call registration (/api/hotline)', f
   it('given a consultation, when it is answered on the spot (直办), then it is recorded with the answer and no case is filed', async () => {
     const cases = await Case.count();
     const saved = await api.call<{ id: string }>('POST', '/hotline/consultations', {
-      token: operator, body: { callerName: '李女士', callerPhone: '13900002222', question: '居住证在哪里办理？', answer: '到所在街道便民服务中心办理，带身份证和租房合同。' },
+      token: operator,
+      body: { callerName: '李女士', callerPhone: '13900002222', question: '居住证在哪里办理？', answer: '到所在街道便民服务中心办理，带身份证和租房合同。' },
     });
     expect(saved.status, JSON.stringify(saved.body)).to.equal(201);
     expect(await Case.count()).to.equal(cases);
@@ -63,14 +69,15 @@ describe('REST API: the hotline operator\'s call registration (/api/hotline)', f
     const cases = await Case.count();
     const before = (await Case.findByPk(earlier.id))!.duplicateCount;
     const joined = await api.call<{ id: string; caseNo: string; duplicateCount: number }>('POST', '/hotline/joined-calls', {
-      token: operator, body: { callerName: '王先生', callerPhone: '13900003333', caseId: earlier.id, content: '还是那堆垃圾，没人来清' },
+      token: operator,
+      body: { callerName: '王先生', callerPhone: '13900003333', caseId: earlier.id, content: '还是那堆垃圾，没人来清' },
     });
     expect(joined.status, JSON.stringify(joined.body)).to.equal(201);
     expect(joined.body).to.include({ caseNo: earlier.caseNo, duplicateCount: before + 1 });
     expect(await Case.count()).to.equal(cases);
     const audit = await AuditRecord.findOne({ where: { caseId: earlier.id }, order: [['id', 'DESC']] });
     expect(audit?.action).to.equal('call_joined');
-    expect(JSON.stringify(audit?.detail), 'the caller\'s number stays out of the audit log').to.not.contain('13900003333');
+    expect(JSON.stringify(audit?.detail), "the caller's number stays out of the audit log").to.not.contain('13900003333');
   });
 
   it('given bad input, another role or a closed case, when asked, then 400/403/404 with a code and nothing changes', async () => {

@@ -5,7 +5,7 @@ import { countInFlight } from '../../api/http/in-flight.js';
 import { backgroundJobs, foregroundBusy } from '../../domain/shared/foreground-load.js';
 
 /** Background work steps back while requests wait (domain/shared/foreground-load.ts), on a real HTTP server. */
-describe('requests in flight and the job workers\' share', () => {
+describe("requests in flight and the job workers' share", () => {
   const holds: Array<() => void> = [];
   let url: string;
   let close: () => Promise<void>;
@@ -13,8 +13,13 @@ describe('requests in flight and the job workers\' share', () => {
   before(async () => {
     const app = express();
     app.use(countInFlight());
-    app.get('/slow', (_req, res) => { holds.push(() => res.json({ ok: true })); });
-    app.get('/api/dashboard/stream', (_req, res) => { res.write('data: hello\n\n'); holds.push(() => res.end()); });
+    app.get('/slow', (_req, res) => {
+      holds.push(() => res.json({ ok: true }));
+    });
+    app.get('/api/dashboard/stream', (_req, res) => {
+      res.write('data: hello\n\n');
+      holds.push(() => res.end());
+    });
     const server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

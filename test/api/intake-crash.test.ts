@@ -39,14 +39,19 @@ describe('intake / killed server', function () {
   const start = (env: Record<string, string> = {}): Promise<Server> => startChildServer(url, dir, env);
   const kill = killChildServer;
   async function login(base: string): Promise<string> {
-    const res = await fetch(`${base}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'operator', password: PASSWORD }) });
+    const res = await fetch(`${base}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'operator', password: PASSWORD }),
+    });
     return ((await res.json()) as { token: string }).token;
   }
   /** files one report under an Idempotency-Key: the case id, or null when the server did not answer */
   async function file(base: string, token: string, key: string, description: string): Promise<string | null> {
     try {
       const res = await fetch(`${base}/cases`, {
-        method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': key },
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': key },
         body: JSON.stringify({ description, lat: 25.5993, lng: 103.835 }),
       });
       if (res.status !== 201) throw new Error(`filing ${key}: ${res.status} ${await res.text()}`);
@@ -67,10 +72,14 @@ describe('intake / killed server', function () {
   /** the engine's root instances (its own file on SQLite, read while no server runs) */
   async function rootInstances(): Promise<Array<{ instance_key: string; start_correlation_key: string | null }>> {
     const sql = 'SELECT instance_key, start_correlation_key FROM eng_instance WHERE parent_instance_key IS NULL';
-    if (isMysql(url)) return (await rows<{ instance_key: string; start_correlation_key: string | null }>(sql)).map((r) => ({ ...r, instance_key: String(r.instance_key) }));
+    if (isMysql(url))
+      return (await rows<{ instance_key: string; start_correlation_key: string | null }>(sql)).map((r) => ({ ...r, instance_key: String(r.instance_key) }));
     const engine = new Sqlite(join(dir, 'engine.sqlite'), { readonly: true });
     try {
-      return (engine.prepare(sql).all() as Array<{ instance_key: string | number; start_correlation_key: string | null }>).map((r) => ({ ...r, instance_key: String(r.instance_key) }));
+      return (engine.prepare(sql).all() as Array<{ instance_key: string | number; start_correlation_key: string | null }>).map((r) => ({
+        ...r,
+        instance_key: String(r.instance_key),
+      }));
     } finally {
       engine.close();
     }
@@ -84,27 +93,44 @@ describe('intake / killed server', function () {
     const deadline = Date.now() + 120_000;
     let unprocessed: string[] = [];
     for (;;) {
-      const processed = new Set((await rows<{ case_id: string | number }>('SELECT DISTINCT case_id FROM inbox_tasks WHERE case_id IS NOT NULL')).map((r) => String(r.case_id)));
+      const processed = new Set(
+        (await rows<{ case_id: string | number }>('SELECT DISTINCT case_id FROM inbox_tasks WHERE case_id IS NOT NULL')).map((r) => String(r.case_id)),
+      );
       const all = (await rows<{ id: string | number }>("SELECT id FROM cases WHERE status = 'reported'")).map((r) => String(r.id));
       unprocessed = all.filter((id) => !processed.has(id));
       if (!unprocessed.length || Date.now() > deadline) break;
       await new Promise((r) => setTimeout(r, 250));
     }
     expect(unprocessed, 'cases whose process never reached its first task').to.deep.equal([]);
-    const cases = await rows<{ id: string | number; process_instance_key: string | null; intake_intent: string | null }>('SELECT id, process_instance_key, intake_intent FROM cases');
+    const cases = await rows<{ id: string | number; process_instance_key: string | null; intake_intent: string | null }>(
+      'SELECT id, process_instance_key, intake_intent FROM cases',
+    );
     const ids = new Set(cases.map((c) => String(c.id)));
-    expect(acknowledged.filter((id) => !ids.has(id)), 'acknowledged cases missing').to.deep.equal([]);
-    expect(cases.filter((c) => !c.process_instance_key || c.intake_intent).map((c) => String(c.id)), 'cases without their instance, or unfinished').to.deep.equal([]);
-    const reported = await rows<{ case_id: string | number; n: number | string }>("SELECT case_id, COUNT(*) AS n FROM audit_log WHERE action = 'reported' GROUP BY case_id");
+    expect(
+      acknowledged.filter((id) => !ids.has(id)),
+      'acknowledged cases missing',
+    ).to.deep.equal([]);
+    expect(
+      cases.filter((c) => !c.process_instance_key || c.intake_intent).map((c) => String(c.id)),
+      'cases without their instance, or unfinished',
+    ).to.deep.equal([]);
+    const reported = await rows<{ case_id: string | number; n: number | string }>(
+      "SELECT case_id, COUNT(*) AS n FROM audit_log WHERE action = 'reported' GROUP BY case_id",
+    );
     expect(reported.length, "cases with a 'reported' record").to.equal(cases.length);
-    expect(reported.filter((r) => Number(r.n) !== 1), "cases with more than one 'reported' record").to.deep.equal([]);
+    expect(
+      reported.filter((r) => Number(r.n) !== 1),
+      "cases with more than one 'reported' record",
+    ).to.deep.equal([]);
     expect(await verifyAuditChain()).to.deep.include({ ok: true, firstBroken: null });
   }
   /** with no server running: the engine's root instances are exactly the cases' instances, one per case */
   async function expectInstancesMatchCases(): Promise<void> {
     const cases = await rows<{ id: string | number; process_instance_key: string }>('SELECT id, process_instance_key FROM cases');
     const instances = await rootInstances();
-    expect(instances.map((i) => i.instance_key).sort(), 'root instances = the cases\' instances').to.deep.equal(cases.map((c) => String(c.process_instance_key)).sort());
+    expect(instances.map((i) => i.instance_key).sort(), "root instances = the cases' instances").to.deep.equal(
+      cases.map((c) => String(c.process_instance_key)).sort(),
+    );
     const byKey = new Map(instances.map((i) => [i.instance_key, i.start_correlation_key]));
     for (const c of cases) expect(byKey.get(String(c.process_instance_key)), `case ${c.id}'s instance reference`).to.equal(`intake:${c.id}`);
   }
@@ -123,7 +149,10 @@ describe('intake / killed server', function () {
         const retried = await file(server.base, await login(server.base), `crash-${step}`, description);
         expect(retried).to.be.a('string');
         const same = await rows<{ id: string | number }>('SELECT id FROM cases WHERE description = ?', [description]);
-        expect(same.map((c) => String(c.id)), 'cases of the report').to.deep.equal([retried]);
+        expect(
+          same.map((c) => String(c.id)),
+          'cases of the report',
+        ).to.deep.equal([retried]);
         await expectConsistent([retried!]);
       } finally {
         await kill(server);

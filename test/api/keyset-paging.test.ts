@@ -20,10 +20,33 @@ import { openApiWorld, snapshot, type ApiWorld } from './support/api-world.js';
  * keeps whole seconds, so ties are the rule there), and when a page comes back short because a scope
  * branch ran out of its scan budget. A malformed cursor is 400 `bad_cursor` and changes nothing.
  */
-interface Page<T> { items: T[]; next: string | null; total?: number; totalCapped?: boolean; page?: number; pageSize?: number }
-interface CaseItem { id: string; light: string; createdAt: string }
-interface TaskItem { userTaskKey: string; light: string; priority: number; dueAt: string | null; unitId: number | null; state: string }
-interface TaskPage { tasks: TaskItem[]; next: string | null; total?: number; totalCapped?: boolean }
+interface Page<T> {
+  items: T[];
+  next: string | null;
+  total?: number;
+  totalCapped?: boolean;
+  page?: number;
+  pageSize?: number;
+}
+interface CaseItem {
+  id: string;
+  light: string;
+  createdAt: string;
+}
+interface TaskItem {
+  userTaskKey: string;
+  light: string;
+  priority: number;
+  dueAt: string | null;
+  unitId: number | null;
+  state: string;
+}
+interface TaskPage {
+  tasks: TaskItem[];
+  next: string | null;
+  total?: number;
+  totalCapped?: boolean;
+}
 
 const byNewest = (a: { at: number; id: string }, b: { at: number; id: string }) => b.at - a.at || Number(BigInt(b.id) - BigInt(a.id));
 
@@ -48,12 +71,21 @@ describe('REST API: keyset paging of the history lists', function () {
     const statuses = ['handling', 'closed', 'verifying', 'dispatched', 'reported'] as const;
     const channels = ['hotline', 'photo', 'grid_worker', 'open311'] as const;
     for (let i = 0; i < 45; i++) {
-      const slot = Math.floor(i / 3) * 7 % 15; // 15 timestamps, visited out of order
+      const slot = (Math.floor(i / 3) * 7) % 15; // 15 timestamps, visited out of order
       const unitId = [clerkUnit.id, otherUnit.id, null, clerkUnit.id][i % 4]!;
       await createCase({
-        status: statuses[i % 5]!, channel: channels[i % 4]!, unitId, gridCode: grids[i % 2]!.code, eventTypeCode: i % 3 === 0 ? 'BJ-0101' : null,
+        status: statuses[i % 5]!,
+        channel: channels[i % 4]!,
+        unitId,
+        gridCode: grids[i % 2]!.code,
+        eventTypeCode: i % 3 === 0 ? 'BJ-0101' : null,
         createdAt: new Date(base + slot * 3_600_000),
-        fields: { reporterUserId: i % 6 === 0 ? gridworkerId : null, warningLight: i % 7 === 0 ? 'yellow' : i % 11 === 0 ? 'red' : 'green', escalationLevel: i % 13 === 0 ? 1 : 0, dueAt: i % 5 === 3 ? new Date(base) : null },
+        fields: {
+          reporterUserId: i % 6 === 0 ? gridworkerId : null,
+          warningLight: i % 7 === 0 ? 'yellow' : i % 11 === 0 ? 'red' : 'green',
+          escalationLevel: i % 13 === 0 ? 1 : 0,
+          dueAt: i % 5 === 3 ? new Date(base) : null,
+        },
       });
     }
     const cases = await Case.findAll({ order: [['id', 'ASC']] });
@@ -62,11 +94,43 @@ describe('REST API: keyset paging of the history lists', function () {
     for (const [n, c] of cases.entries()) {
       if (c.unitId === otherUnit.id) {
         for (let k = 0; k < (n % 3 === 0 ? 2 : 1); k++) {
-          await InboxTask.create({ userTaskKey: String(++key), caseId: c.id, processInstanceKey: null, elementId: 'assist', name: '协办', formId: null, unitId: clerkUnit.id, assignee: null, candidateGroups: [clerkUnit.code], state: key % 3 === 0 ? 'completed' : 'created', priority: n % 4 === 0 ? 80 : 50, dueAt: n % 5 === 0 ? null : new Date(base + (n % 4) * 86_400_000), followUpAt: null, completedAt: null, completedBy: null });
+          await InboxTask.create({
+            userTaskKey: String(++key),
+            caseId: c.id,
+            processInstanceKey: null,
+            elementId: 'assist',
+            name: '协办',
+            formId: null,
+            unitId: clerkUnit.id,
+            assignee: null,
+            candidateGroups: [clerkUnit.code],
+            state: key % 3 === 0 ? 'completed' : 'created',
+            priority: n % 4 === 0 ? 80 : 50,
+            dueAt: n % 5 === 0 ? null : new Date(base + (n % 4) * 86_400_000),
+            followUpAt: null,
+            completedAt: null,
+            completedBy: null,
+          });
         }
       }
       if (c.status === 'verifying' && n % 2 === 0) {
-        await InboxTask.create({ userTaskKey: String(++key), caseId: c.id, processInstanceKey: null, elementId: 'verify', name: '核查', formId: null, unitId: null, assignee: null, candidateGroups: ['grid_worker'], state: 'created', priority: 50, dueAt: new Date(base + (n % 3) * 86_400_000), followUpAt: null, completedAt: null, completedBy: null });
+        await InboxTask.create({
+          userTaskKey: String(++key),
+          caseId: c.id,
+          processInstanceKey: null,
+          elementId: 'verify',
+          name: '核查',
+          formId: null,
+          unitId: null,
+          assignee: null,
+          candidateGroups: ['grid_worker'],
+          state: 'created',
+          priority: 50,
+          dueAt: new Date(base + (n % 3) * 86_400_000),
+          followUpAt: null,
+          completedAt: null,
+          completedBy: null,
+        });
       }
     }
   });
@@ -102,7 +166,10 @@ describe('REST API: keyset paging of the history lists', function () {
     const all = await Case.findAll();
     const readable: Case[] = [];
     for (const c of all.filter(keep)) if ((await api.call('GET', `/cases/${c.id}`, { token: tokens[user]! })).status === 200) readable.push(c);
-    return readable.map((c) => ({ at: c.createdAt.getTime(), id: c.id })).sort(byNewest).map((k) => k.id);
+    return readable
+      .map((c) => ({ at: c.createdAt.getTime(), id: c.id }))
+      .sort(byNewest)
+      .map((k) => k.id);
   }
 
   describe('GET /cases', () => {
@@ -112,7 +179,7 @@ describe('REST API: keyset paging of the history lists', function () {
       ['the operator, status=handling', 'operator', 'status=handling', (c) => c.status === 'handling'],
       ['the operator, channel=open311', 'operator', 'channel=open311', (c) => c.channel === 'open311'],
       ['the auditor, light=red', 'auditor', 'light=red', (c) => caseLight(c, now()) === 'red'],
-      ['a department clerk (the unit\'s cases and those holding its tasks)', 'clerk', '', () => true],
+      ["a department clerk (the unit's cases and those holding its tasks)", 'clerk', '', () => true],
       ['a department clerk, status=closed', 'clerk', 'status=closed', (c) => c.status === 'closed'],
       ['a department leader, channel=hotline', 'dept_leader', 'channel=hotline', (c) => c.channel === 'hotline'],
       ['a grid worker (own reports and the 核查 pool)', 'gridworker', '', () => true],
@@ -123,7 +190,10 @@ describe('REST API: keyset paging of the history lists', function () {
         expect(expected.length, 'the scenario lists something').to.be.greaterThan(2);
         for (const pageSize of [1, 4, 7]) {
           const { items, pages } = await walkCases(user, `${query}${query ? '&' : ''}pageSize=${pageSize}`);
-          expect(items.map((i) => i.id), `pageSize ${pageSize}`).to.deep.equal(expected);
+          expect(
+            items.map((i) => i.id),
+            `pageSize ${pageSize}`,
+          ).to.deep.equal(expected);
           expect(pages[0]!.total).to.equal(expected.length);
           expect(pages[0]!.totalCapped).to.equal(false);
           expect(pages.at(-1)!.next).to.equal(null);
@@ -180,7 +250,7 @@ describe('REST API: keyset paging of the history lists', function () {
     for (const [name, user, query, keep] of [
       ['a text search', 'operator', `q=${encodeURIComponent('窗口标记')}`, (c: Case) => (c.address ?? '').includes('窗口标记')],
       ['a light', 'operator', 'light=yellow', (c: Case) => caseLight(c, new Date()) === 'yellow'],
-      ['a department clerk\'s light', 'clerk', 'light=green', (c: Case) => caseLight(c, new Date()) === 'green'],
+      ["a department clerk's light", 'clerk', 'light=green', (c: Case) => caseLight(c, new Date()) === 'green'],
     ] as const) {
       it(`given ${name} (no index serves it) and a scan window smaller than the cases, when walked, then pages look at one window each, some come back short, and the walk lists every match once, in order`, async () => {
         const window = CASE_SCAN.window;
@@ -193,7 +263,10 @@ describe('REST API: keyset paging of the history lists', function () {
           expect(expected.length).to.be.greaterThan(2);
           const { items, pages } = await walkCases(user, `${query}&pageSize=3`);
           expect(items.map((i) => i.id)).to.deep.equal(expected);
-          expect(pages.some((p) => p.items.length < 3 && p.next !== null), 'a short page that goes on').to.equal(true);
+          expect(
+            pages.some((p) => p.items.length < 3 && p.next !== null),
+            'a short page that goes on',
+          ).to.equal(true);
           expect(pages[0]!.totalCapped, 'a first page counts its window only').to.equal(true);
         } finally {
           CASE_SCAN.window = window;
@@ -204,9 +277,10 @@ describe('REST API: keyset paging of the history lists', function () {
   });
 
   describe('GET /tasks', () => {
-    const urgency = (a: InboxTask, b: InboxTask) => b.priority - a.priority
-      || (a.dueAt === null ? (b.dueAt === null ? 0 : -1) : b.dueAt === null ? 1 : a.dueAt.getTime() - b.dueAt.getTime())
-      || Number(BigInt(a.id) - BigInt(b.id));
+    const urgency = (a: InboxTask, b: InboxTask) =>
+      b.priority - a.priority ||
+      (a.dueAt === null ? (b.dueAt === null ? 0 : -1) : b.dueAt === null ? 1 : a.dueAt.getTime() - b.dueAt.getTime()) ||
+      Number(BigInt(a.id) - BigInt(b.id));
     const keysOf = (rows: InboxTask[]) => rows.map((r) => r.userTaskKey);
     const walkTasks = (user: string, query: string) => walk<TaskItem>(user, `/tasks?${query}`, (p) => p.tasks);
 
@@ -215,20 +289,25 @@ describe('REST API: keyset paging of the history lists', function () {
       expect(expected.length).to.be.greaterThan(8);
       for (const limit of [1, 3]) {
         const { items, pages } = await walkTasks('operator', `limit=${limit}`);
-        expect(items.map((t) => t.userTaskKey), `limit ${limit}`).to.deep.equal(expected);
+        expect(
+          items.map((t) => t.userTaskKey),
+          `limit ${limit}`,
+        ).to.deep.equal(expected);
         expect(pages[0]!.total).to.equal(expected.length);
       }
     });
 
-    it('given finished tasks, when a clerk walks them, then the unit\'s newest first, each once', async () => {
+    it("given finished tasks, when a clerk walks them, then the unit's newest first, each once", async () => {
       const expected = keysOf(await InboxTask.findAll({ where: { state: 'completed', unitId: clerkUnit.id }, order: [['id', 'DESC']] }));
       expect(expected.length).to.be.greaterThan(2);
       const { items } = await walkTasks('clerk', 'status=completed&limit=2');
       expect(items.map((t) => t.userTaskKey)).to.deep.equal(expected);
     });
 
-    it('given the grid worker\'s pool, when walked, then only the tasks offered to grid workers', async () => {
-      const expected = keysOf((await InboxTask.findAll({ where: { state: 'created' } })).filter((t) => (t.candidateGroups ?? []).includes('grid_worker')).sort(urgency));
+    it("given the grid worker's pool, when walked, then only the tasks offered to grid workers", async () => {
+      const expected = keysOf(
+        (await InboxTask.findAll({ where: { state: 'created' } })).filter((t) => (t.candidateGroups ?? []).includes('grid_worker')).sort(urgency),
+      );
       expect(expected.length).to.be.greaterThan(1);
       expect((await walkTasks('gridworker', 'limit=2')).items.map((t) => t.userTaskKey)).to.deep.equal(expected);
     });
@@ -258,19 +337,36 @@ describe('REST API: keyset paging of the history lists', function () {
     before(async () => {
       const cases = await Case.findAll({ order: [['id', 'ASC']], limit: 3 });
       for (let i = 0; i < 14; i++) {
-        await appendAudit({ caseId: cases[i % 3]!.id, actor: 'keyset-tester', actorRole: 'auditor', action: i % 2 ? 'keyset_check' : 'keyset_note', detail: { i }, at: new Date(base + (i % 5) * 60_000) });
+        await appendAudit({
+          caseId: cases[i % 3]!.id,
+          actor: 'keyset-tester',
+          actorRole: 'auditor',
+          action: i % 2 ? 'keyset_check' : 'keyset_note',
+          detail: { i },
+          at: new Date(base + (i % 5) * 60_000),
+        });
       }
     });
 
     it('given records sharing timestamps, when walked by action, actor and case, then each comes once, newest first', async () => {
-      const oracle = async (where: Record<string, unknown>) => (await AuditRecord.findAll({ where: { actor: 'keyset-tester', ...where } }))
-        .map((a) => ({ at: a.createdAt.getTime(), id: a.id })).sort(byNewest).map((k) => k.id);
+      const oracle = async (where: Record<string, unknown>) =>
+        (await AuditRecord.findAll({ where: { actor: 'keyset-tester', ...where } }))
+          .map((a) => ({ at: a.createdAt.getTime(), id: a.id }))
+          .sort(byNewest)
+          .map((k) => k.id);
       const firstCase = (await Case.findOne({ order: [['id', 'ASC']] }))!.id;
-      for (const [query, where] of [['actor=keyset-tester', {}], ['action=keyset_check&actor=keyset-tester', { action: 'keyset_check' }], [`caseId=${firstCase}&actor=keyset-tester`, { caseId: firstCase }]] as const) {
+      for (const [query, where] of [
+        ['actor=keyset-tester', {}],
+        ['action=keyset_check&actor=keyset-tester', { action: 'keyset_check' }],
+        [`caseId=${firstCase}&actor=keyset-tester`, { caseId: firstCase }],
+      ] as const) {
         const expected = await oracle(where);
         expect(expected.length, query).to.be.greaterThan(2);
         const { items, pages } = await walk<{ id: string }>('auditor', `/audit/records?${query}&pageSize=3`, (p) => p.items);
-        expect(items.map((i) => i.id), query).to.deep.equal(expected);
+        expect(
+          items.map((i) => i.id),
+          query,
+        ).to.deep.equal(expected);
         expect(pages[0]!.total).to.equal(expected.length);
       }
     });
@@ -285,20 +381,66 @@ describe('REST API: keyset paging of the history lists', function () {
     let cam: CameraDevice;
     before(async () => {
       const grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
-      cam = await CameraDevice.create({ code: 'KS-CAM-1', name: '分页测试', lat: grid.centroidLat, lng: grid.centroidLng, address: null, gridId: grid.id, eventTypeCodes: ['BJ-0101'], apiKeyHash: null, keyRotatedAt: null, lastSeenAt: null });
-      const other = await CameraDevice.create({ code: 'KS-CAM-2', name: '分页测试二', lat: grid.centroidLat, lng: grid.centroidLng, address: null, gridId: grid.id, eventTypeCodes: ['BJ-0101'], apiKeyHash: null, keyRotatedAt: null, lastSeenAt: null });
+      cam = await CameraDevice.create({
+        code: 'KS-CAM-1',
+        name: '分页测试',
+        lat: grid.centroidLat,
+        lng: grid.centroidLng,
+        address: null,
+        gridId: grid.id,
+        eventTypeCodes: ['BJ-0101'],
+        apiKeyHash: null,
+        keyRotatedAt: null,
+        lastSeenAt: null,
+      });
+      const other = await CameraDevice.create({
+        code: 'KS-CAM-2',
+        name: '分页测试二',
+        lat: grid.centroidLat,
+        lng: grid.centroidLng,
+        address: null,
+        gridId: grid.id,
+        eventTypeCodes: ['BJ-0101'],
+        apiKeyHash: null,
+        keyRotatedAt: null,
+        lastSeenAt: null,
+      });
       const cases = await Case.findAll({ order: [['id', 'ASC']], limit: 4 });
       for (let i = 0; i < 16; i++) {
-        await CameraEvent.create({ deviceId: i % 4 === 0 ? other.id : cam.id, eventId: `ks-${i}`, eventTypeId: 1, caseId: cases[i % 4]!.id, outcome: i % 3 ? 'merged' : 'created', confidence: 0.9, capturedAt: new Date(base), snapshotUrl: null, createdAt: new Date(base + (i % 4) * 1000) });
+        await CameraEvent.create({
+          deviceId: i % 4 === 0 ? other.id : cam.id,
+          eventId: `ks-${i}`,
+          eventTypeId: 1,
+          caseId: cases[i % 4]!.id,
+          outcome: i % 3 ? 'merged' : 'created',
+          confidence: 0.9,
+          capturedAt: new Date(base),
+          snapshotUrl: null,
+          createdAt: new Date(base + (i % 4) * 1000),
+        });
       }
     });
 
     it('given events sharing timestamps, when walked for one camera and for all, then each comes once, newest first', async () => {
-      const oracle = async (where: Record<string, unknown>) => (await CameraEvent.findAll({ where })).map((e) => ({ at: e.createdAt.getTime(), id: e.id })).sort(byNewest).map((k) => k.id);
-      for (const [query, where] of [['camera=KS-CAM-1', { deviceId: cam.id }], ['', {}]] as const) {
+      const oracle = async (where: Record<string, unknown>) =>
+        (await CameraEvent.findAll({ where }))
+          .map((e) => ({ at: e.createdAt.getTime(), id: e.id }))
+          .sort(byNewest)
+          .map((k) => k.id);
+      for (const [query, where] of [
+        ['camera=KS-CAM-1', { deviceId: cam.id }],
+        ['', {}],
+      ] as const) {
         const expected = await oracle(where);
-        const { items } = await walk<{ id: string; cameraCode: string }>('operator', `/admin/camera-events?pageSize=3${query ? `&${query}` : ''}`, (p) => p.items);
-        expect(items.map((i) => i.id), query).to.deep.equal(expected);
+        const { items } = await walk<{ id: string; cameraCode: string }>(
+          'operator',
+          `/admin/camera-events?pageSize=3${query ? `&${query}` : ''}`,
+          (p) => p.items,
+        );
+        expect(
+          items.map((i) => i.id),
+          query,
+        ).to.deep.equal(expected);
         if (query) for (const i of items) expect(i.cameraCode).to.equal('KS-CAM-1');
       }
       expect((await get<Page<unknown>>('operator', '/admin/camera-events?camera=NOPE')).items).to.deep.equal([]);
@@ -307,12 +449,25 @@ describe('REST API: keyset paging of the history lists', function () {
     it(`given more than ${COUNT_CAP} events, when the first page is read, then the total stops at the cap and says so; a narrow filter counts exactly`, async () => {
       const caseId = (await Case.findOne({ order: [['id', 'ASC']] }))!.id;
       const at = new Date(base - 86_400_000);
-      const rows = Array.from({ length: COUNT_CAP + 1 }, (_, i) => ({ device_id: cam.id, event_id: `bulk-${i}`, event_type_id: 1, case_id: caseId, outcome: 'merged', confidence: 0.8, captured_at: at, snapshot_url: null, created_at: at }));
+      const rows = Array.from({ length: COUNT_CAP + 1 }, (_, i) => ({
+        device_id: cam.id,
+        event_id: `bulk-${i}`,
+        event_type_id: 1,
+        case_id: caseId,
+        outcome: 'merged',
+        confidence: 0.8,
+        captured_at: at,
+        snapshot_url: null,
+        created_at: at,
+      }));
       await insertRows(CameraEvent.sequelize!, 'camera_events', rows);
       const all = await get<Page<unknown>>('auditor', '/admin/camera-events?pageSize=5');
       expect(all).to.include({ total: COUNT_CAP, totalCapped: true });
       expect(all.items).to.have.length(5);
-      const theDay = await get<Page<unknown>>('auditor', `/admin/camera-events?to=${encodeURIComponent(new Date(base).toISOString())}&from=${encodeURIComponent(new Date(base - 2 * 86_400_000).toISOString())}&pageSize=1`);
+      const theDay = await get<Page<unknown>>(
+        'auditor',
+        `/admin/camera-events?to=${encodeURIComponent(new Date(base).toISOString())}&from=${encodeURIComponent(new Date(base - 2 * 86_400_000).toISOString())}&pageSize=1`,
+      );
       expect(theDay).to.include({ total: COUNT_CAP, totalCapped: true });
       const few = await get<Page<unknown>>('auditor', '/admin/camera-events?camera=KS-CAM-2');
       expect(few).to.include({ total: 4, totalCapped: false });
@@ -326,7 +481,7 @@ describe('REST API: keyset paging of the history lists', function () {
       ['not base64url', '!!!'],
       ['base64 of nothing useful', 'AAAA'],
       ['not JSON', Buffer.from('cases,1').toString('base64url')],
-      ['another list\'s cursor', encodeCursor('open311', ['2026-01-01T00:00:00.000Z', '1'])],
+      ["another list's cursor", encodeCursor('open311', ['2026-01-01T00:00:00.000Z', '1'])],
       ['a bad timestamp', b64(['cases', '2026-13-01T00:00:00.000Z', '1'])],
       ['a timestamp without milliseconds', b64(['cases', '2026-01-01T00:00:00Z', '1'])],
       ['an id that is not a number', b64(['cases', '2026-01-01T00:00:00.000Z', '1 OR 1=1'])],
@@ -348,7 +503,12 @@ describe('REST API: keyset paging of the history lists', function () {
         }
       }
       // the inbox's own cursors with a value out of shape, or the finished list's cursor on the open list
-      for (const [query, cursor] of [['', b64(['tasks.open', 'high', null, '1'])], ['', b64(['tasks.open', 50, 'tomorrow', '1'])], ['status=completed&', b64(['tasks.done', '0'])], ['', b64(['tasks.done', '5'])]] as const) {
+      for (const [query, cursor] of [
+        ['', b64(['tasks.open', 'high', null, '1'])],
+        ['', b64(['tasks.open', 50, 'tomorrow', '1'])],
+        ['status=completed&', b64(['tasks.done', '0'])],
+        ['', b64(['tasks.done', '5'])],
+      ] as const) {
         const res = await api.call<{ code: string }>('GET', `/tasks?${query}after=${cursor}`, { token: tokens['admin']! });
         expect([res.status, res.body.code], `${query}${cursor}`).to.deep.equal([400, 'bad_cursor']);
       }
@@ -356,7 +516,10 @@ describe('REST API: keyset paging of the history lists', function () {
     });
 
     it('given English, when the cursor is malformed, then the message says to pass `next`', async () => {
-      const res = await api.call<{ code: string; message: string }>('GET', '/cases?after=xyz', { token: tokens['operator']!, headers: { 'Accept-Language': 'en' } });
+      const res = await api.call<{ code: string; message: string }>('GET', '/cases?after=xyz', {
+        token: tokens['operator']!,
+        headers: { 'Accept-Language': 'en' },
+      });
       expect(res.body).to.include({ code: 'bad_cursor' });
       expect(res.body.message).to.contain('next');
     });
@@ -364,10 +527,26 @@ describe('REST API: keyset paging of the history lists', function () {
 
   describe('the OpenAPI document', () => {
     it('given the docs, when read, then every history list takes `after` and answers `next`', async () => {
-      const doc = (await api.call<{ paths: Record<string, Record<string, { parameters?: Array<{ name: string }>; responses: Record<string, { content?: Record<string, { schema: { properties?: Record<string, unknown> } }> }> }>> }>('GET', '/docs')).body;
+      const doc = (
+        await api.call<{
+          paths: Record<
+            string,
+            Record<
+              string,
+              {
+                parameters?: Array<{ name: string }>;
+                responses: Record<string, { content?: Record<string, { schema: { properties?: Record<string, unknown> } }> }>;
+              }
+            >
+          >;
+        }>('GET', '/docs')
+      ).body;
       for (const path of ['/cases', '/tasks', '/audit/records', '/admin/camera-events']) {
         const op = doc.paths[path]!['get']!;
-        expect(op.parameters!.map((p) => p.name), path).to.include('after');
+        expect(
+          op.parameters!.map((p) => p.name),
+          path,
+        ).to.include('after');
         expect(Object.keys(op.responses['200']!.content!['application/json']!.schema.properties!), path).to.include.members(['next', 'total', 'totalCapped']);
       }
       expect(doc.paths['/requests.{format}']!['get']!.parameters!.map((p) => p.name)).to.include.members(['after', 'page_size']);

@@ -21,13 +21,33 @@ const DATATYPES = ['string', 'number', 'datetime', 'text', 'singlevaluelist', 'm
 // the spec answers service_request_id OR token (the case is filed at once: the id); account_id only when sent
 const POSTED_FIELDS = ['service_request_id', 'service_notice', 'account_id'];
 const REQUEST_FIELDS = [
-  'service_request_id', 'status', 'status_notes', 'service_name', 'service_code', 'description', 'agency_responsible', 'service_notice',
-  'requested_datetime', 'updated_datetime', 'expected_datetime', 'address', 'address_id', 'zipcode', 'lat', 'long', 'media_url',
+  'service_request_id',
+  'status',
+  'status_notes',
+  'service_name',
+  'service_code',
+  'description',
+  'agency_responsible',
+  'service_notice',
+  'requested_datetime',
+  'updated_datetime',
+  'expected_datetime',
+  'address',
+  'address_id',
+  'zipcode',
+  'lat',
+  'long',
+  'media_url',
 ];
 const TOKEN_FIELDS = ['service_request_id', 'token'];
 const W3C = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
-const xml = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: true, isArray: (name) => ['service', 'request', 'error', 'attribute', 'value'].includes(name) });
+const xml = new XMLParser({
+  ignoreAttributes: true,
+  parseTagValue: false,
+  trimValues: true,
+  isArray: (name) => ['service', 'request', 'error', 'attribute', 'value'].includes(name),
+});
 
 interface Reply {
   status: number;
@@ -72,7 +92,11 @@ describe('Open311 GeoReport v2', function () {
   let apiKey: string;
   let clientId: number;
 
-  async function call(method: string, path: string, o: { form?: Record<string, string | string[]>; json?: unknown; raw?: string; type?: string; lang?: string } = {}): Promise<Reply> {
+  async function call(
+    method: string,
+    path: string,
+    o: { form?: Record<string, string | string[]>; json?: unknown; raw?: string; type?: string; lang?: string } = {},
+  ): Promise<Reply> {
     const headers: Record<string, string> = {};
     let body: string | undefined;
     if (o.form) {
@@ -91,13 +115,32 @@ describe('Open311 GeoReport v2', function () {
     const res = await fetch(`${root}/open311/v2${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
     const text = await res.text();
     const type = res.headers.get('content-type') ?? '';
-    return { status: res.status, link: res.headers.get('link'), type, text, json: type.startsWith('application/json') ? JSON.parse(text) : null, xml: type.startsWith('text/xml') ? xml.parse(text) as Record<string, unknown> : null };
+    return {
+      status: res.status,
+      link: res.headers.get('link'),
+      type,
+      text,
+      json: type.startsWith('application/json') ? JSON.parse(text) : null,
+      xml: type.startsWith('text/xml') ? (xml.parse(text) as Record<string, unknown>) : null,
+    };
   }
 
   const goodForm = (over: Record<string, string | string[]> = {}) => ({
-    api_key: apiKey, service_code: 'BJ-0101', lat: '25.6006', long: '103.8217', description: '西平街道振兴路井盖缺失',
-    'attribute[facility_code]': 'ZY-JG-0042', 'attribute[safety_hazard]': 'yes', email: 'citizen@example.cn', device_id: 'dev-1',
-    account_id: 'acct-77', first_name: '小明', last_name: '王', phone: '13812345678', media_url: 'https://img.example.cn/a.jpg', ...over,
+    api_key: apiKey,
+    service_code: 'BJ-0101',
+    lat: '25.6006',
+    long: '103.8217',
+    description: '西平街道振兴路井盖缺失',
+    'attribute[facility_code]': 'ZY-JG-0042',
+    'attribute[safety_hazard]': 'yes',
+    email: 'citizen@example.cn',
+    device_id: 'dev-1',
+    account_id: 'acct-77',
+    first_name: '小明',
+    last_name: '王',
+    phone: '13812345678',
+    media_url: 'https://img.example.cn/a.jpg',
+    ...over,
   });
 
   /**
@@ -109,8 +152,12 @@ describe('Open311 GeoReport v2', function () {
   async function counts(): Promise<string> {
     const cases = await Case.findAll({ order: [['id', 'ASC']], attributes: ['id', 'caseNo', 'description', 'channel'] });
     return JSON.stringify({
-      cases: cases.map((c) => c.toJSON()), open311: await Open311Request.count(), clients: await Open311Client.findAll({ order: [['id', 'ASC']], attributes: ['id', 'enabled'] }),
-      sessions: await Session.count(), idem: await IdempotencyRecord.count(), audit: await AuditRecord.count({ where: { actor: { [Op.notLike]: 'worker:%' } } }),
+      cases: cases.map((c) => c.toJSON()),
+      open311: await Open311Request.count(),
+      clients: await Open311Client.findAll({ order: [['id', 'ASC']], attributes: ['id', 'enabled'] }),
+      sessions: await Session.count(),
+      idem: await IdempotencyRecord.count(),
+      audit: await AuditRecord.count({ where: { actor: { [Op.notLike]: 'worker:%' } } }),
     });
   }
 
@@ -152,18 +199,26 @@ describe('Open311 GeoReport v2', function () {
       expect(res.body['apiKey']).to.match(/^o311_[A-Za-z0-9_-]{43}$/);
       expect(res.body).to.include({ name: '12345 热线对接', enabled: true, createdBy: 'admin', disabledAt: null });
       const row = await Open311Client.findByPk(res.body['id'] as number);
-      expect(row!.keyHash).to.match(/^[0-9a-f]{64}$/).and.not.contain(res.body['apiKey'] as string);
+      expect(row!.keyHash)
+        .to.match(/^[0-9a-f]{64}$/)
+        .and.not.contain(res.body['apiKey'] as string);
       expect(await AuditRecord.count()).to.equal(audit + 1);
       const list = await api.call<Row[]>('GET', '/admin/open311-clients', { token: await api.login('auditor') });
       expect(list.status).to.equal(200);
-      expect(JSON.stringify(list.body)).to.not.contain(res.body['apiKey'] as string).and.not.contain('keyHash');
+      expect(JSON.stringify(list.body))
+        .to.not.contain(res.body['apiKey'] as string)
+        .and.not.contain('keyHash');
       expect(list.body.map((c) => c['name'])).to.include('12345 热线对接');
     });
 
     for (const [who, method, path, status] of [
-      [null, 'GET', '/admin/open311-clients', 401], ['operator', 'GET', '/admin/open311-clients', 403],
-      [null, 'POST', '/admin/open311-clients', 401], ['auditor', 'POST', '/admin/open311-clients', 403], ['operator', 'POST', '/admin/open311-clients', 403],
-      ['auditor', 'POST', '/admin/open311-clients/1/disable', 403], ['leader', 'POST', '/admin/open311-clients/1/disable', 403],
+      [null, 'GET', '/admin/open311-clients', 401],
+      ['operator', 'GET', '/admin/open311-clients', 403],
+      [null, 'POST', '/admin/open311-clients', 401],
+      ['auditor', 'POST', '/admin/open311-clients', 403],
+      ['operator', 'POST', '/admin/open311-clients', 403],
+      ['auditor', 'POST', '/admin/open311-clients/1/disable', 403],
+      ['leader', 'POST', '/admin/open311-clients/1/disable', 403],
     ] as const) {
       it(`given ${who ?? 'no login'}, when ${method} ${path}, then ${status} and nothing changes`, async () => {
         const token = who ? await api.login(who) : null;
@@ -176,9 +231,12 @@ describe('Open311 GeoReport v2', function () {
     }
 
     for (const [name, path, body, status] of [
-      ['a blank name', '/admin/open311-clients', { name: '   ' }, 400], ['no name', '/admin/open311-clients', {}, 400],
-      ['an unknown key', '/admin/open311-clients', { name: 'a', enabled: false }, 400], ['a name too long', '/admin/open311-clients', { name: 'x'.repeat(101) }, 400],
-      ['an id that is not a number', '/admin/open311-clients/abc/disable', undefined, 400], ['an unknown id', '/admin/open311-clients/999999/disable', undefined, 404],
+      ['a blank name', '/admin/open311-clients', { name: '   ' }, 400],
+      ['no name', '/admin/open311-clients', {}, 400],
+      ['an unknown key', '/admin/open311-clients', { name: 'a', enabled: false }, 400],
+      ['a name too long', '/admin/open311-clients', { name: 'x'.repeat(101) }, 400],
+      ['an id that is not a number', '/admin/open311-clients/abc/disable', undefined, 400],
+      ['an unknown id', '/admin/open311-clients/999999/disable', undefined, 404],
     ] as const) {
       it(`given ${name}, when POST ${path}, then ${status} and nothing written`, async () => {
         const before = await counts();
@@ -224,8 +282,13 @@ describe('Open311 GeoReport v2', function () {
       }
       const t = types.find((x) => x.code === 'BJ-0101')!;
       expect(list.find((s) => s['service_code'] === 'BJ-0101')).to.deep.equal({
-        service_code: 'BJ-0101', service_name: t.name, description: `${t.major}（${t.kind}）：${t.filingCondition}`, metadata: true, type: 'realtime',
-        keywords: t.keywords!.join(','), group: t.category,
+        service_code: 'BJ-0101',
+        service_name: t.name,
+        description: `${t.major}（${t.kind}）：${t.filingCondition}`,
+        metadata: true,
+        type: 'realtime',
+        keywords: t.keywords!.join(','),
+        group: t.category,
       });
     });
 
@@ -274,7 +337,15 @@ describe('Open311 GeoReport v2', function () {
       expect(attrs[0]).to.include({ variable: false, datatype: 'string', required: false });
       expect(attrs[0]!['description']).to.contain(t.handleLimit.replace('h', '小时'));
       expect(attrs[2]).to.include({ variable: true, datatype: 'datetime', required: false });
-      expect(attrs[3]).to.deep.include({ variable: true, datatype: 'singlevaluelist', required: false, values: [{ key: 'yes', name: '是' }, { key: 'no', name: '否' }] });
+      expect(attrs[3]).to.deep.include({
+        variable: true,
+        datatype: 'singlevaluelist',
+        required: false,
+        values: [
+          { key: 'yes', name: '是' },
+          { key: 'no', name: '否' },
+        ],
+      });
       const x = await call('GET', '/services/BJ-0101.xml');
       expect(x.status).to.equal(200);
       expect(x.text).to.contain('<service_definition>').and.contain('<attributes>\n    <attribute>').and.contain('<values>\n        <value>');
@@ -321,10 +392,24 @@ describe('Open311 GeoReport v2', function () {
       expect(posted['account_id']).to.equal('acct-77');
       const row = (await Case.findOne({ where: { caseNo: posted['service_request_id'] as string } }))!;
       const type = (await EventType.findOne({ where: { code: 'BJ-0101' } }))!;
-      expect(row).to.deep.include({ channel: 'open311', description: '西平街道振兴路井盖缺失', eventTypeId: type.id, lat: 25.6006, lng: 103.8217, reporterName: '王小明', reporterPhone: '13812345678' });
+      expect(row).to.deep.include({
+        channel: 'open311',
+        description: '西平街道振兴路井盖缺失',
+        eventTypeId: type.id,
+        lat: 25.6006,
+        lng: 103.8217,
+        reporterName: '王小明',
+        reporterPhone: '13812345678',
+      });
       const extra = (await Open311Request.findByPk(row.id))!;
       expect(row.trackingToken).to.not.equal(extra.token);
-      expect(extra).to.deep.include({ clientId, mediaUrl: 'https://img.example.cn/a.jpg', email: 'citizen@example.cn', deviceId: 'dev-1', accountId: 'acct-77' });
+      expect(extra).to.deep.include({
+        clientId,
+        mediaUrl: 'https://img.example.cn/a.jpg',
+        email: 'citizen@example.cn',
+        deviceId: 'dev-1',
+        accountId: 'acct-77',
+      });
       expect(extra.attributes).to.deep.equal({ facility_code: 'ZY-JG-0042', safety_hazard: 'yes' });
       const audit = await AuditRecord.findOne({ where: { caseId: row.id, action: 'open311.received' } });
       expect(audit!.detail).to.deep.include({ clientId, serviceCode: 'BJ-0101' });
@@ -359,7 +444,8 @@ describe('Open311 GeoReport v2', function () {
       expect(item['long']).to.equal(103.8217);
       expect(item['media_url']).to.equal('https://img.example.cn/a.jpg');
       expect(item['agency_responsible'] === null || typeof item['agency_responsible'] === 'string').to.equal(true);
-      for (const secret of ['13812345678', '王小明', '小明', 'citizen@example.cn', 'acct-77', 'dev-1', row.trackingToken, posted['token'] as string]) expect(j.text).to.not.contain(secret);
+      for (const secret of ['13812345678', '王小明', '小明', 'citizen@example.cn', 'acct-77', 'dev-1', row.trackingToken, posted['token'] as string])
+        expect(j.text).to.not.contain(secret);
       const x = await call('GET', `/requests/${id}.xml`);
       expect(x.status).to.equal(200);
       const xItems = (x.xml!['service_requests'] as Row)['request'] as Row[];
@@ -373,7 +459,15 @@ describe('Open311 GeoReport v2', function () {
 
     it('given a JSON request with an address and XML/HTML injection in the description, when posted as .xml, then the XML stays well-formed and the text comes back exactly', async () => {
       const evil = `</description><status>closed</status><![CDATA[x]]> <script>alert("x")</script> & 'q' ]]> \u00e9`;
-      const res = await call('POST', '/requests.xml', { json: { api_key: apiKey, service_code: 'SJ-0101', address_string: '沾益区西平街道 <b>"振兴路"</b> & 1号', description: evil, attribute: { safety_hazard: 'no' } } });
+      const res = await call('POST', '/requests.xml', {
+        json: {
+          api_key: apiKey,
+          service_code: 'SJ-0101',
+          address_string: '沾益区西平街道 <b>"振兴路"</b> & 1号',
+          description: evil,
+          attribute: { safety_hazard: 'no' },
+        },
+      });
       expect(res.status, res.text).to.equal(201);
       expect(res.type).to.equal('text/xml; charset=utf-8');
       const posted = ((res.xml!['service_requests'] as Row)['request'] as Row[])[0]!;
@@ -405,7 +499,9 @@ describe('Open311 GeoReport v2', function () {
     });
 
     it('given a description carrying a mobile number, when read back, then the number is masked', async () => {
-      const res = await call('POST', '/requests.json', { form: { api_key: apiKey, service_code: 'BJ-0108', address_string: '沾益区花山街道', description: '路灯坏了，请联系13912345678或0874-1234567' } });
+      const res = await call('POST', '/requests.json', {
+        form: { api_key: apiKey, service_code: 'BJ-0108', address_string: '沾益区花山街道', description: '路灯坏了，请联系13912345678或0874-1234567' },
+      });
       const id = (res.json as Row[])[0]!['service_request_id'] as string;
       const item = ((await call('GET', `/requests/${id}.json`)).json as Row[])[0]!;
       expect(item['description']).to.equal('路灯坏了，请联系139****5678或0874-****4567'); // a landline is personal too (test/api/public-masking.test.ts has every form)
@@ -430,7 +526,11 @@ describe('Open311 GeoReport v2', function () {
       ['a value for an informational attribute', () => ({ 'attribute[time_limit]': '1h' }), 400],
       ['a date-time without a time zone', () => ({ 'attribute[observed_at]': '2026-11-28 09:30' }), 400],
       ['a facility number too long', () => ({ 'attribute[facility_code]': 'x'.repeat(65) }), 400],
-      ['an emergency without the required hazard answer', async () => ({ service_code: await emergency(), 'attribute[facility_code]': undefined, 'attribute[safety_hazard]': undefined }), 400],
+      [
+        'an emergency without the required hazard answer',
+        async () => ({ service_code: await emergency(), 'attribute[facility_code]': undefined, 'attribute[safety_hazard]': undefined }),
+        400,
+      ],
       ['a bad email', () => ({ email: 'not-an-email' }), 400],
       ['a javascript: media_url', () => ({ media_url: 'javascript:alert(1)' }), 400],
       ['a bad phone', () => ({ phone: '<script>' }), 400],
@@ -480,7 +580,9 @@ describe('Open311 GeoReport v2', function () {
     before(async () => {
       ids = [];
       for (const code of ['BJ-0102', 'BJ-0103', 'BJ-0103']) {
-        const res = await call('POST', '/requests.json', { form: { api_key: apiKey, service_code: code, address_string: '沾益区龙华街道', description: `列表测试 ${code}` } });
+        const res = await call('POST', '/requests.json', {
+          form: { api_key: apiKey, service_code: code, address_string: '沾益区龙华街道', description: `列表测试 ${code}` },
+        });
         ids.push((res.json as Row[])[0]!['service_request_id'] as string);
       }
     });
@@ -500,7 +602,9 @@ describe('Open311 GeoReport v2', function () {
       expect(xList.map((r) => r['service_request_id'])).to.deep.equal(got);
       for (const item of xList) expect(Object.keys(item)).to.deep.equal(REQUEST_FIELDS);
       // no reporter data anywhere in the list
-      const phones = (await Case.findAll({ attributes: ['reporterPhone', 'reporterName'] })).flatMap((c) => [c.reporterPhone, c.reporterName]).filter((v): v is string => !!v && v.length > 2);
+      const phones = (await Case.findAll({ attributes: ['reporterPhone', 'reporterName'] }))
+        .flatMap((c) => [c.reporterPhone, c.reporterName])
+        .filter((v): v is string => !!v && v.length > 2);
       for (const p of phones) expect(j.text).to.not.contain(p);
     });
 
@@ -518,7 +622,14 @@ describe('Open311 GeoReport v2', function () {
     it('given cases in every state, when listed by status, then the states map to open and closed', async () => {
       // rows without a process, so no worker moves them while the test reads them
       const template = (await Case.findOne({ where: { caseNo: ids[1]! } }))!.toJSON() as Record<string, unknown>;
-      const states = { closed: ['closed', '已结案'], rejected: ['closed', '不予立案'], shelved: ['closed', '挂账（暂不具备处置条件）'], merged: ['closed', '与其他案卷重复，已并单处理'], handling: ['open', '责任单位处置中'], returned: ['open', '责任单位申请退单，指挥中心审核中'] } as const;
+      const states = {
+        closed: ['closed', '已结案'],
+        rejected: ['closed', '不予立案'],
+        shelved: ['closed', '挂账（暂不具备处置条件）'],
+        merged: ['closed', '与其他案卷重复，已并单处理'],
+        handling: ['open', '责任单位处置中'],
+        returned: ['open', '责任单位申请退单，指挥中心审核中'],
+      } as const;
       const made: Record<string, string> = {};
       let n = 0;
       for (const status of Object.keys(states)) {
@@ -584,7 +695,7 @@ describe('Open311 GeoReport v2', function () {
         while (path) {
           const page = await call('GET', path);
           expect(page.status, page.text).to.equal(200);
-          const list = format === 'json' ? page.json as Row[] : [(page.xml!['service_requests'] as Row)['request'] ?? []].flat() as Row[];
+          const list = format === 'json' ? (page.json as Row[]) : ([(page.xml!['service_requests'] as Row)['request'] ?? []].flat() as Row[]);
           for (const item of list) expect(Object.keys(item)).to.deep.equal(REQUEST_FIELDS);
           seen.push(...list.map((r) => r['service_request_id']));
           const next = page.link ? /^<\/open311\/v2(\/requests\.(?:json|xml)\?[^>]*)>; rel="next"$/.exec(page.link) : null;
@@ -609,7 +720,12 @@ describe('Open311 GeoReport v2', function () {
 
     it('given a malformed after, when listed, then 400 in the spec format naming the cursor, and nothing changes', async () => {
       const before = await counts();
-      for (const after of ['!!!', 'AAAA', Buffer.from(JSON.stringify(['cases', '2026-01-01T00:00:00.000Z', '1'])).toString('base64url'), Buffer.from(JSON.stringify(['open311', 'yesterday', '1'])).toString('base64url')]) {
+      for (const after of [
+        '!!!',
+        'AAAA',
+        Buffer.from(JSON.stringify(['cases', '2026-01-01T00:00:00.000Z', '1'])).toString('base64url'),
+        Buffer.from(JSON.stringify(['open311', 'yesterday', '1'])).toString('base64url'),
+      ]) {
         expect(expectErrors(await call('GET', `/requests.json?after=${encodeURIComponent(after)}`, { lang: 'en' }), 400)).to.match(/cursor/);
         expectErrors(await call('GET', `/requests.xml?after=${encodeURIComponent(after)}`), 400, 'xml');
       }
@@ -650,8 +766,12 @@ describe('Open311 GeoReport v2', function () {
     let other: string;
     before(async () => {
       const app = createApp({
-        config: loadConfig({ OPEN311_JURISDICTION_ID: 'zhanyi.qujing.gov.cn' }), log: createLogger('silent'), sequelize: api.world.db.sequelize,
-        version: '0.0.0-test', workflow: api.world.port, rateLimits: { open311PerMinute: 2 },
+        config: loadConfig({ OPEN311_JURISDICTION_ID: 'zhanyi.qujing.gov.cn' }),
+        log: createLogger('silent'),
+        sequelize: api.world.db.sequelize,
+        version: '0.0.0-test',
+        workflow: api.world.port,
+        rateLimits: { open311PerMinute: 2 },
       });
       server = app.listen(0, '127.0.0.1');
       await new Promise((resolve) => server.once('listening', resolve));
@@ -666,7 +786,11 @@ describe('Open311 GeoReport v2', function () {
       expect(wrong.status).to.equal(404);
       expect(await wrong.text()).to.contain('<errors>');
       const before = await counts();
-      const posted = await fetch(`${other}/requests.json`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ ...goodForm(), jurisdiction_id: 'elsewhere.gov' } as Record<string, string>).toString() });
+      const posted = await fetch(`${other}/requests.json`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ ...goodForm(), jurisdiction_id: 'elsewhere.gov' } as Record<string, string>).toString(),
+      });
       expect(posted.status).to.equal(404);
       expect(await counts()).to.equal(before);
     });
@@ -675,7 +799,11 @@ describe('Open311 GeoReport v2', function () {
       const statuses: number[] = [];
       let last: Response | null = null;
       for (let i = 0; i < 3; i++) {
-        last = await fetch(`${other}/requests.json`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'api_key=wrong' });
+        last = await fetch(`${other}/requests.json`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+          body: 'api_key=wrong',
+        });
         statuses.push(last.status);
       }
       // 2 a minute: the jurisdiction test may have used one of this window's
@@ -691,12 +819,23 @@ describe('Open311 GeoReport v2', function () {
   describe('OpenAPI', () => {
     it('given the docs route, when fetched, then the Open311 paths are described with their own server and the client endpoints are listed', async () => {
       const res = await api.call<{ paths: Record<string, Row> }>('GET', '/docs');
-      for (const p of ['/services.{format}', '/services/{service_code}.{format}', '/requests.{format}', '/requests/{service_request_id}.{format}', '/tokens/{token}.{format}']) {
+      for (const p of [
+        '/services.{format}',
+        '/services/{service_code}.{format}',
+        '/requests.{format}',
+        '/requests/{service_request_id}.{format}',
+        '/tokens/{token}.{format}',
+      ]) {
         expect(res.body.paths[p], p).to.not.equal(undefined);
-        expect(res.body.paths[p]!['servers']).to.deep.equal([{ url: '/open311/v2', description: 'Open311 GeoReport v2 (https://wiki.open311.org/GeoReport_v2)' }]);
+        expect(res.body.paths[p]!['servers']).to.deep.equal([
+          { url: '/open311/v2', description: 'Open311 GeoReport v2 (https://wiki.open311.org/GeoReport_v2)' },
+        ]);
       }
       expect(Object.keys(res.body.paths['/requests.{format}']!).sort()).to.deep.equal(['get', 'post', 'servers']);
-      const list = (res.body.paths['/requests.{format}']!['get'] as { parameters: Array<{ name: string }>; responses: Record<string, { headers?: Record<string, unknown> }> });
+      const list = res.body.paths['/requests.{format}']!['get'] as {
+        parameters: Array<{ name: string }>;
+        responses: Record<string, { headers?: Record<string, unknown> }>;
+      };
       expect(list.parameters.map((p) => p.name)).to.include.members(['start_date', 'end_date', 'status', 'service_code', 'after', 'page_size']);
       expect(list.responses['200']!.headers).to.have.key('Link');
       expect(res.body.paths).to.include.keys('/admin/open311-clients', '/admin/open311-clients/{id}/disable');
@@ -707,7 +846,11 @@ describe('Open311 GeoReport v2', function () {
     it('given more than 1000 requests in the window, when listed, then 1000 are returned', async () => {
       const template = (await Case.findOne({ order: [['id', 'DESC']] }))!.toJSON() as Record<string, unknown>;
       const rows = Array.from({ length: 1001 }, (_, i) => ({
-        ...template, id: undefined, caseNo: `ZY19990101-${String(i).padStart(4, '0')}`, trackingToken: `bulk-${i}-${Date.now()}`, processInstanceKey: null,
+        ...template,
+        id: undefined,
+        caseNo: `ZY19990101-${String(i).padStart(4, '0')}`,
+        trackingToken: `bulk-${i}-${Date.now()}`,
+        processInstanceKey: null,
       }));
       await Case.bulkCreate(rows as never[]);
       const first = await call('GET', '/requests.json');

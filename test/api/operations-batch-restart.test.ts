@@ -14,7 +14,15 @@ import { killChildServer, startChildServer, type ChildServer } from './support/c
 const GENERIC = readFileSync(new URL('../../processes/case-generic.bpmn', import.meta.url), 'utf8');
 const PASSWORD = 'Demo@2026';
 
-interface BatchBody { id: string; state: string; total: number; processed: number; failed: number; resumed: number; items: Array<{ processInstanceKey: string; state: string }> }
+interface BatchBody {
+  id: string;
+  state: string;
+  total: number;
+  processed: number;
+  failed: number;
+  resumed: number;
+  items: Array<{ processInstanceKey: string; state: string }>;
+}
 
 /**
  * A batch migration (流程迁移 of running cases to a new `case-generic` version) whose server is killed after
@@ -48,12 +56,15 @@ describe('REST API: operations — a batch survives a restart (issue 18)', funct
   };
   async function call<T>(base: string, method: string, path: string, token: string | null, body?: unknown): Promise<{ status: number; body: T }> {
     const res = await fetch(`${base}${path}`, {
-      method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      method,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     const text = await res.text();
     return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
   }
-  const login = async (base: string, username: string) => (await call<{ token: string }>(base, 'POST', '/auth/login', null, { username, password: PASSWORD })).body.token;
+  const login = async (base: string, username: string) =>
+    (await call<{ token: string }>(base, 'POST', '/auth/login', null, { username, password: PASSWORD })).body.token;
   async function rows<T extends object>(sql: string, replacements: unknown[] = []): Promise<T[]> {
     db ??= await startDatabase(url);
     return db.sequelize.query<T>(sql, { type: QueryTypes.SELECT, replacements });
@@ -66,7 +77,11 @@ describe('REST API: operations — a batch survives a restart (issue 18)', funct
     // five reports far enough apart not to be merged (并单); each case's instance waits in 受理
     const cases: string[] = [];
     for (let i = 0; i < 5; i++) {
-      const res = await call<{ id: string }>(first.base, 'POST', '/cases', operator, { description: `迁移测试 第${i + 1}件：人行道护栏松动`, lat: 25.56 + i * 0.012, lng: 103.80 + i * 0.012 });
+      const res = await call<{ id: string }>(first.base, 'POST', '/cases', operator, {
+        description: `迁移测试 第${i + 1}件：人行道护栏松动`,
+        lat: 25.56 + i * 0.012,
+        lng: 103.8 + i * 0.012,
+      });
       expect(res.status, JSON.stringify(res.body)).to.equal(201);
       cases.push(res.body.id);
     }
@@ -83,14 +98,24 @@ describe('REST API: operations — a batch survives a restart (issue 18)', funct
     const v2 = await call<{ version: number; processDefinitionKey: string }>(first.base, 'POST', '/admin/processes/deploy', admin, { xml: renamed });
     expect([v2.status, v2.body.version]).to.deep.equal([201, 2]);
     const ids = Object.keys((await parseBpmn('case-generic.bpmn', GENERIC)).processes[0]!.nodes).filter((id) => id !== 'case-generic');
-    const plan = { targetProcessDefinitionKey: v2.body.processDefinitionKey, mappingInstructions: ids.map((id) => ({ sourceElementId: id, targetElementId: id })) };
+    const plan = {
+      targetProcessDefinitionKey: v2.body.processDefinitionKey,
+      mappingInstructions: ids.map((id) => ({ sourceElementId: id, targetElementId: id })),
+    };
 
-    const started = await call<BatchBody>(first.base, 'POST', '/operations/migrations', admin, { plan, reason: '派遣节点改名，迁移在办案件', filter: { bpmnProcessId: 'case-generic', version: 1 } });
+    const started = await call<BatchBody>(first.base, 'POST', '/operations/migrations', admin, {
+      plan,
+      reason: '派遣节点改名，迁移在办案件',
+      filter: { bpmnProcessId: 'case-generic', version: 1 },
+    });
     expect(started.status, JSON.stringify(started.body)).to.equal(202);
     expect(started.body.total).to.equal(5);
     await first.exited; // killed itself after the second instance's result
 
-    const [kept] = await rows<{ state: string; processed: number | string; failed: number | string }>('SELECT state, processed, failed FROM operation_batches WHERE id = ?', [started.body.id]);
+    const [kept] = await rows<{ state: string; processed: number | string; failed: number | string }>(
+      'SELECT state, processed, failed FROM operation_batches WHERE id = ?',
+      [started.body.id],
+    );
     expect([kept!.state, Number(kept!.processed), Number(kept!.failed)], 'the batch as the killed server left it').to.deep.equal(['running', 2, 0]);
     const states = await rows<{ state: string }>('SELECT state FROM operation_batch_items WHERE batch_id = ? ORDER BY position', [started.body.id]);
     expect(states.map((s) => s.state)).to.deep.equal(['done', 'done', 'pending', 'pending', 'pending']);
@@ -100,20 +125,38 @@ describe('REST API: operations — a batch survives a restart (issue 18)', funct
     const second = await start();
     try {
       const token = await login(second.base, 'admin');
-      const done = await eventually('the batch carried on to its end', async () => {
-        const r = await call<BatchBody>(second.base, 'GET', `/operations/batches/${started.body.id}`, token);
-        return r.body.state === 'finished' ? r.body : null;
-      }, 120_000);
+      const done = await eventually(
+        'the batch carried on to its end',
+        async () => {
+          const r = await call<BatchBody>(second.base, 'GET', `/operations/batches/${started.body.id}`, token);
+          return r.body.state === 'finished' ? r.body : null;
+        },
+        120_000,
+      );
       expect(done).to.include({ total: 5, processed: 5, failed: 0, resumed: 1 });
       expect(done.items.map((i) => i.state)).to.deep.equal(['done', 'done', 'done', 'done', 'done']);
       for (const { processInstanceKey } of running) {
-        const instance = await call<{ version: number; processDefinitionKey: string }>(second.base, 'GET', `/operations/instances/${processInstanceKey}`, token);
+        const instance = await call<{ version: number; processDefinitionKey: string }>(
+          second.base,
+          'GET',
+          `/operations/instances/${processInstanceKey}`,
+          token,
+        );
         expect(instance.body).to.include({ version: 2, processDefinitionKey: v2.body.processDefinitionKey });
       }
       // the case's own record follows: its history draws the new version
       for (const id of cases) {
-        const history = await call<{ diagram: { bpmnProcessId: string; version: number; processDefinitionKey: string } }>(second.base, 'GET', `/cases/${id}/history`, token);
-        expect(history.body.diagram, `case ${id}`).to.deep.equal({ bpmnProcessId: 'case-generic', version: 2, processDefinitionKey: v2.body.processDefinitionKey });
+        const history = await call<{ diagram: { bpmnProcessId: string; version: number; processDefinitionKey: string } }>(
+          second.base,
+          'GET',
+          `/cases/${id}/history`,
+          token,
+        );
+        expect(history.body.diagram, `case ${id}`).to.deep.equal({
+          bpmnProcessId: 'case-generic',
+          version: 2,
+          processDefinitionKey: v2.body.processDefinitionKey,
+        });
       }
     } finally {
       await killChildServer(second);

@@ -7,16 +7,29 @@ import { openApiWorld, snapshot, type ApiWorld } from './support/api-world.js';
 import { probeCase } from './support/operations-probes.js';
 
 type Json = Record<string, unknown>;
-interface Instance { processInstanceKey: string; version: number; processDefinitionKey: string }
+interface Instance {
+  processInstanceKey: string;
+  version: number;
+  processDefinitionKey: string;
+}
 
 const USER_TASK = '<bpmn:extensionElements><zeebe:userTask /><zeebe:assignmentDefinition candidateGroups="ops" /></bpmn:extensionElements>';
 /** XML 1: start → 核查 (user task) → end; 2: the same task renamed 复核, with a 48 h deadline timer; 3: the task became a service task */
 const version = (processId: string, v: 1 | 2 | 3) => ({
   name: `${processId}.bpmn`,
   content: probeProcess({
-    processId, processName: '迁移探针', names: { start: '开始', task: v === 1 ? '核查' : '复核', end: '结束' },
-    ...(v === 3 ? { taskXml: '<bpmn:extensionElements><zeebe:taskDefinition type="ops-mig-auto" /></bpmn:extensionElements>' } : { taskType: 'bpmn:userTask', taskXml: USER_TASK }),
-    ...(v === 2 ? { extra: '<bpmn:boundaryEvent id="deadline" attachedToRef="task"><bpmn:outgoing>f9</bpmn:outgoing><bpmn:timerEventDefinition><bpmn:timeDuration>PT48H</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent><bpmn:sequenceFlow id="f9" sourceRef="deadline" targetRef="late" /><bpmn:endEvent id="late"><bpmn:incoming>f9</bpmn:incoming></bpmn:endEvent>' } : {}),
+    processId,
+    processName: '迁移探针',
+    names: { start: '开始', task: v === 1 ? '核查' : '复核', end: '结束' },
+    ...(v === 3
+      ? { taskXml: '<bpmn:extensionElements><zeebe:taskDefinition type="ops-mig-auto" /></bpmn:extensionElements>' }
+      : { taskType: 'bpmn:userTask', taskXml: USER_TASK }),
+    ...(v === 2
+      ? {
+          extra:
+            '<bpmn:boundaryEvent id="deadline" attachedToRef="task"><bpmn:outgoing>f9</bpmn:outgoing><bpmn:timerEventDefinition><bpmn:timeDuration>PT48H</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent><bpmn:sequenceFlow id="f9" sourceRef="deadline" targetRef="late" /><bpmn:endEvent id="late"><bpmn:incoming>f9</bpmn:incoming></bpmn:endEvent>',
+        }
+      : {}),
   }),
 });
 
@@ -44,22 +57,37 @@ describe('REST API: operations — migrate running instances to a new version (i
   it('given a case waiting at a user task on v1, when the administrator previews and migrates it to v2, then the task keeps its key, the instance runs v2 (its deadline timer opened) and the audit names who and why', async () => {
     const { caseRow, processInstanceKey } = await probeCase(api.world.port, 'ops-mig');
     const v2 = await deployAs('ops-mig', 2);
-    const engine = (api.world.port as unknown as { engine: { listUserTasks(f: object): Promise<Array<{ userTaskKey: string; elementId: string; bpmnProcessId: string }>> } }).engine;
+    const engine = (
+      api.world.port as unknown as { engine: { listUserTasks(f: object): Promise<Array<{ userTaskKey: string; elementId: string; bpmnProcessId: string }>> } }
+    ).engine;
     const task = await eventually('the user task', async () => (await engine.listUserTasks({ processInstanceKey, state: 'CREATED' }))[0] ?? null);
 
-    const preview = await api.call<MigrationPreview>('POST', `/operations/instances/${processInstanceKey}/migration/preview`, { token: admin, body: { plan: mapTask(v2) } });
+    const preview = await api.call<MigrationPreview>('POST', `/operations/instances/${processInstanceKey}/migration/preview`, {
+      token: admin,
+      body: { plan: mapTask(v2) },
+    });
     expect(preview.status, JSON.stringify(preview.body)).to.equal(200);
     expect(preview.body.migratable).to.equal(true);
     expect(preview.body.moves.find((m) => m.sourceElementId === 'task')).to.deep.include({ userTaskKey: task.userTaskKey, opened: ['timer:deadline'] });
     expect((await instance(processInstanceKey)).version).to.equal(1);
 
-    const res = await api.call<Json>('POST', `/operations/instances/${processInstanceKey}/migration`, { token: admin, body: { plan: mapTask(v2), reason: '新版本增加48小时复核时限' } });
+    const res = await api.call<Json>('POST', `/operations/instances/${processInstanceKey}/migration`, {
+      token: admin,
+      body: { plan: mapTask(v2), reason: '新版本增加48小时复核时限' },
+    });
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     expect(res.body['version']).to.equal(2);
     expect(await instance(processInstanceKey)).to.include({ version: 2, processDefinitionKey: v2 });
     const record = (await AuditRecord.findOne({ where: { action: 'ops_instance_migrated', caseId: caseRow.id } }))!;
     expect(record.actor).to.equal('admin');
-    expect(record.detail).to.deep.include({ reason: '新版本增加48小时复核时限', processInstanceKey, caseNo: caseRow.caseNo, fromVersion: 1, toVersion: 2, toProcessDefinitionKey: v2 });
+    expect(record.detail).to.deep.include({
+      reason: '新版本增加48小时复核时限',
+      processInstanceKey,
+      caseNo: caseRow.caseNo,
+      fromVersion: 1,
+      toVersion: 2,
+      toProcessDefinitionKey: v2,
+    });
     expect((await engine.listUserTasks({ processInstanceKey, state: 'CREATED' })).map((t) => t.userTaskKey)).to.deep.equal([task.userTaskKey]);
   });
 
@@ -67,11 +95,18 @@ describe('REST API: operations — migrate running instances to a new version (i
     const { caseRow, processInstanceKey } = await probeCase(api.world.port, 'ops-mig-from');
     const target = await deployAs('ops-mig-to', 2);
     await eventually('the task in the inbox', async () => (await InboxTask.count({ where: { processInstanceKey } })) === 1);
-    const res = await api.call<Json>('POST', `/operations/instances/${processInstanceKey}/migration`, { token: admin, body: { plan: mapTask(target), reason: '并入新流程' } });
+    const res = await api.call<Json>('POST', `/operations/instances/${processInstanceKey}/migration`, {
+      token: admin,
+      body: { plan: mapTask(target), reason: '并入新流程' },
+    });
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     expect((await Case.findByPk(caseRow.id))!.processId).to.equal('ops-mig-to');
     const record = (await AuditRecord.findOne({ where: { action: 'ops_instance_migrated', caseId: caseRow.id } }))!;
-    expect(record.detail).to.deep.include({ bpmnProcessId: 'ops-mig-from', toBpmnProcessId: 'ops-mig-to', caseProcessId: { from: 'ops-mig-from', to: 'ops-mig-to' } });
+    expect(record.detail).to.deep.include({
+      bpmnProcessId: 'ops-mig-from',
+      toBpmnProcessId: 'ops-mig-to',
+      caseProcessId: { from: 'ops-mig-from', to: 'ops-mig-to' },
+    });
     const history = await api.call<{ diagram: Json }>('GET', `/cases/${caseRow.id}/history`, { token: admin });
     expect(history.body.diagram).to.deep.equal({ bpmnProcessId: 'ops-mig-to', version: 1, processDefinitionKey: target });
   });
@@ -84,22 +119,44 @@ describe('REST API: operations — migrate running instances to a new version (i
     await eventually('the task in the inbox', async () => (await InboxTask.count({ where: { processInstanceKey } })) === 1);
     const state = await snapshot();
 
-    const typeChange = await api.call<Json & { details: { refusals: Array<{ elementId: string; reason: string }> } }>('POST', `/operations/instances/${processInstanceKey}/migration`, { token: admin, body: { plan: mapTask(v3), reason: '试迁移' } });
+    const typeChange = await api.call<Json & { details: { refusals: Array<{ elementId: string; reason: string }> } }>(
+      'POST',
+      `/operations/instances/${processInstanceKey}/migration`,
+      { token: admin, body: { plan: mapTask(v3), reason: '试迁移' } },
+    );
     expect([typeChange.status, typeChange.body['code']]).to.deep.equal([409, 'migration_refused']);
     expect(typeChange.body.details.refusals.map((r) => r.elementId)).to.deep.equal(['task']);
     expect(typeChange.body.details.refusals[0]!.reason).to.contain('is a userTask and cannot become task, a serviceTask');
-    const unmapped = await api.call<Json & { details: { refusals: Array<{ elementId: string }> } }>('POST', `/operations/instances/${processInstanceKey}/migration`, { token: admin, body: { plan: { targetProcessDefinitionKey: v3, mappingInstructions: [] }, reason: '试迁移' } });
+    const unmapped = await api.call<Json & { details: { refusals: Array<{ elementId: string }> } }>(
+      'POST',
+      `/operations/instances/${processInstanceKey}/migration`,
+      { token: admin, body: { plan: { targetProcessDefinitionKey: v3, mappingInstructions: [] }, reason: '试迁移' } },
+    );
     expect([unmapped.status, unmapped.body['code'], unmapped.body.details.refusals[0]!.elementId]).to.deep.equal([409, 'migration_refused', 'task']);
 
-    const preview = await api.call<{ total: number; migratable: number; refused: number; items: Array<{ processInstanceKey: string; refusals: unknown[] }> }>('POST', '/operations/migrations/preview', { token: admin, body: { plan: mapTask(v3), filter: { bpmnProcessId: 'ops-mig-refused', version: 1 } } });
+    const preview = await api.call<{ total: number; migratable: number; refused: number; items: Array<{ processInstanceKey: string; refusals: unknown[] }> }>(
+      'POST',
+      '/operations/migrations/preview',
+      { token: admin, body: { plan: mapTask(v3), filter: { bpmnProcessId: 'ops-mig-refused', version: 1 } } },
+    );
     expect(preview.status).to.equal(200);
     expect(preview.body).to.include({ total: 1, migratable: 0, refused: 1 });
     expect(preview.body.items[0]!.refusals).to.have.length(1);
 
     const bad: Array<[string, unknown, number, string]> = [
       [`/operations/instances/${processInstanceKey}/migration`, { plan: mapTask(v3) }, 400, 'invalid_input'],
-      [`/operations/instances/${processInstanceKey}/migration`, { plan: { targetProcessDefinitionKey: 'x', mappingInstructions: [] }, reason: 'r' }, 400, 'invalid_input'],
-      [`/operations/instances/${processInstanceKey}/migration`, { plan: { targetProcessDefinitionKey: '2251799813685249999', mappingInstructions: [] }, reason: 'r' }, 409, 'migration_refused'],
+      [
+        `/operations/instances/${processInstanceKey}/migration`,
+        { plan: { targetProcessDefinitionKey: 'x', mappingInstructions: [] }, reason: 'r' },
+        400,
+        'invalid_input',
+      ],
+      [
+        `/operations/instances/${processInstanceKey}/migration`,
+        { plan: { targetProcessDefinitionKey: '2251799813685249999', mappingInstructions: [] }, reason: 'r' },
+        409,
+        'migration_refused',
+      ],
       ['/operations/instances/2251799813685249999/migration', { plan: mapTask(v3), reason: 'r' }, 404, 'instance_not_found'],
       ['/operations/migrations', { plan: mapTask(v3), reason: 'r', filter: { bpmnProcessId: 'no-such-process' } }, 422, 'batch_empty'],
     ];
@@ -107,7 +164,9 @@ describe('REST API: operations — migrate running instances to a new version (i
       const r = await api.call<Json>('POST', path, { token: admin, body });
       expect([r.status, r.body['code']], `${path} ${JSON.stringify(body)}`).to.deep.equal([status, code]);
     }
-    expect((await api.call('POST', `/operations/instances/${processInstanceKey}/migration`, { token: auditor, body: { plan: mapTask(v3), reason: 'r' } })).status).to.equal(403);
+    expect(
+      (await api.call('POST', `/operations/instances/${processInstanceKey}/migration`, { token: auditor, body: { plan: mapTask(v3), reason: 'r' } })).status,
+    ).to.equal(403);
     expect(await snapshot()).to.equal(state);
     expect(await instance(processInstanceKey)).to.include({ version: 1, processDefinitionKey: v1 });
   });
@@ -117,17 +176,29 @@ describe('REST API: operations — migrate running instances to a new version (i
     const b = await probeCase(api.world.port, 'ops-mig-batch');
     const v2 = await deployAs('ops-mig-batch', 2);
 
-    const started = await api.call<{ id: string; total: number }>('POST', '/operations/migrations', { token: admin, body: { plan: mapTask(v2), reason: '批量迁移到新版本', filter: { bpmnProcessId: 'ops-mig-batch', version: 1 } } });
+    const started = await api.call<{ id: string; total: number }>('POST', '/operations/migrations', {
+      token: admin,
+      body: { plan: mapTask(v2), reason: '批量迁移到新版本', filter: { bpmnProcessId: 'ops-mig-batch', version: 1 } },
+    });
     expect(started.status, JSON.stringify(started.body)).to.equal(202);
     expect(started.body.total).to.equal(2);
     const done = await eventually('the batch finished', async () => {
-      const r = await api.call<{ state: string; processed: number; failed: number; items: Array<{ processInstanceKey: string; state: string }> }>('GET', `/operations/batches/${started.body.id}`, { token: admin });
+      const r = await api.call<{ state: string; processed: number; failed: number; items: Array<{ processInstanceKey: string; state: string }> }>(
+        'GET',
+        `/operations/batches/${started.body.id}`,
+        { token: admin },
+      );
       return r.body.state === 'finished' ? r.body : null;
     });
     expect(done).to.include({ processed: 2, failed: 0 });
     expect(done.items.map((i) => i.state)).to.deep.equal(['done', 'done']);
     for (const { processInstanceKey } of [a, b]) expect(await instance(processInstanceKey)).to.include({ version: 2, processDefinitionKey: v2 });
     const records = await AuditRecord.findAll({ where: { action: 'ops_instance_migrated' } });
-    expect(records.filter((r) => (r.detail as Json)['batchId'] === started.body.id).map((r) => (r.detail as Json)['processInstanceKey']).sort()).to.deep.equal([a.processInstanceKey, b.processInstanceKey].sort());
+    expect(
+      records
+        .filter((r) => (r.detail as Json)['batchId'] === started.body.id)
+        .map((r) => (r.detail as Json)['processInstanceKey'])
+        .sort(),
+    ).to.deep.equal([a.processInstanceKey, b.processInstanceKey].sort());
   });
 });

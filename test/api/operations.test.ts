@@ -6,9 +6,31 @@ import { openApiWorld, snapshot, type ApiWorld } from './support/api-world.js';
 import { deployProbes, GATEWAY_PROBE, JOB_PROBE, probeCase, type Probes } from './support/operations-probes.js';
 
 type Json = Record<string, unknown>;
-interface Incident { incidentKey: string; processInstanceKey: string; elementId: string; errorType: string; errorMessage: string; jobKey: string | null; jobRetries: number | null }
-interface Instance { processInstanceKey: string; state: string; version: number; openIncidents: number; case: { caseNo: string } | null; incidents?: Incident[] }
-interface Batch { id: string; state: string; total: number; processed: number; failed: number; items: Array<{ processInstanceKey: string; state: string; done: number; caseNo: string | null }> }
+interface Incident {
+  incidentKey: string;
+  processInstanceKey: string;
+  elementId: string;
+  errorType: string;
+  errorMessage: string;
+  jobKey: string | null;
+  jobRetries: number | null;
+}
+interface Instance {
+  processInstanceKey: string;
+  state: string;
+  version: number;
+  openIncidents: number;
+  case: { caseNo: string } | null;
+  incidents?: Incident[];
+}
+interface Batch {
+  id: string;
+  state: string;
+  total: number;
+  processed: number;
+  failed: number;
+  items: Array<{ processInstanceKey: string; state: string; done: number; caseNo: string | null }>;
+}
 
 describe('REST API: operations — see and repair what is stuck (issue 18)', function () {
   this.timeout(120_000);
@@ -31,10 +53,11 @@ describe('REST API: operations — see and repair what is stuck (issue 18)', fun
     expect(res.status, `${path}: ${JSON.stringify(res.body).slice(0, 300)}`).to.equal(200);
     return res.body;
   };
-  const incidentsOf = (key: string) => eventually(`an incident in ${key}`, async () => {
-    const list = await get<Incident[]>(`/operations/instances/${key}/incidents`);
-    return list.length ? list : null;
-  });
+  const incidentsOf = (key: string) =>
+    eventually(`an incident in ${key}`, async () => {
+      const list = await get<Incident[]>(`/operations/instances/${key}/incidents`);
+      return list.length ? list : null;
+    });
   const stateOf = async (key: string) => (await get<Instance>(`/operations/instances/${key}`)).state;
 
   it('given a worker that fails its job with no retries left, when the administrator lists and retries it after the fix, then the incident shows where and why and the case moves on, audited with who and why', async () => {
@@ -44,22 +67,34 @@ describe('REST API: operations — see and repair what is stuck (issue 18)', fun
     expect(incident).to.include({ processInstanceKey, elementId: 'task', errorType: 'JOB_NO_RETRIES', errorMessage: '接口 503：服务不可用', jobRetries: 0 });
     expect(incident!.jobKey).to.match(/^\d+$/);
 
-    const listed = await get<{ items: Instance[]; next: string | null }>(`/operations/instances?bpmnProcessId=${JOB_PROBE}&state=INCIDENT&incidentType=JOB_NO_RETRIES`);
+    const listed = await get<{ items: Instance[]; next: string | null }>(
+      `/operations/instances?bpmnProcessId=${JOB_PROBE}&state=INCIDENT&incidentType=JOB_NO_RETRIES`,
+    );
     const row = listed.items.find((i) => i.processInstanceKey === processInstanceKey)!;
     expect(row.openIncidents).to.equal(1);
     expect(row.case!.caseNo).to.equal(caseRow.caseNo);
-    expect((await get<{ items: Instance[] }>(`/operations/instances?caseNo=${caseRow.caseNo}`)).items.map((i) => i.processInstanceKey)).to.deep.equal([processInstanceKey]);
+    expect((await get<{ items: Instance[] }>(`/operations/instances?caseNo=${caseRow.caseNo}`)).items.map((i) => i.processInstanceKey)).to.deep.equal([
+      processInstanceKey,
+    ]);
 
-    const processes = await get<Array<{ bpmnProcessId: string; openIncidents: number; versions: Array<{ processDefinitionKey: string; openIncidents: number }> }>>('/operations/processes');
+    const processes =
+      await get<Array<{ bpmnProcessId: string; openIncidents: number; versions: Array<{ processDefinitionKey: string; openIncidents: number }> }>>(
+        '/operations/processes',
+      );
     const probe = processes.find((p) => p.bpmnProcessId === JOB_PROBE)!;
     expect(probe.openIncidents).to.be.at.least(1);
-    const stats = await get<Array<{ elementId: string; active: number; incidents: number }>>(`/operations/definitions/${probe.versions[0]!.processDefinitionKey}/statistics`);
+    const stats = await get<Array<{ elementId: string; active: number; incidents: number }>>(
+      `/operations/definitions/${probe.versions[0]!.processDefinitionKey}/statistics`,
+    );
     expect(stats.find((s) => s.elementId === 'task')!.incidents).to.be.at.least(1);
     const xml = await api.call<string>('GET', `/operations/definitions/${probe.versions[0]!.processDefinitionKey}/xml`, { token: admin });
     expect(xml.body).to.contain(`id="${JOB_PROBE}"`);
 
     probes.fixed.value = true;
-    const retried = await api.call<Json>('POST', `/operations/incidents/${incident!.incidentKey}/retry`, { token: admin, body: { reason: '接口已恢复，重试' } });
+    const retried = await api.call<Json>('POST', `/operations/incidents/${incident!.incidentKey}/retry`, {
+      token: admin,
+      body: { reason: '接口已恢复，重试' },
+    });
     expect(retried.status, JSON.stringify(retried.body)).to.equal(200);
     await eventually('the instance completed', async () => (await stateOf(processInstanceKey)) === 'COMPLETED');
     const record = (await AuditRecord.findOne({ where: { action: 'ops_incident_retried', caseId: caseRow.id } }))!;
@@ -77,7 +112,10 @@ describe('REST API: operations — see and repair what is stuck (issue 18)', fun
     const listed = await get<{ items: Instance[] }>(`/operations/instances?incidentType=CONDITION_ERROR&elementId=xor`);
     expect(listed.items.map((i) => i.processInstanceKey)).to.include(processInstanceKey);
 
-    const res = await api.call<Json>('POST', `/operations/incidents/${incident!.incidentKey}/variables`, { token: admin, body: { reason: '补录优先级', variables: { priority: 'low' } } });
+    const res = await api.call<Json>('POST', `/operations/incidents/${incident!.incidentKey}/variables`, {
+      token: admin,
+      body: { reason: '补录优先级', variables: { priority: 'low' } },
+    });
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     await eventually('the instance completed', async () => (await stateOf(processInstanceKey)) === 'COMPLETED');
     const ended = (await api.world.engine.history(processInstanceKey)).filter((e) => e.intent === 'ELEMENT_COMPLETED').map((e) => e.elementId);
@@ -112,7 +150,10 @@ describe('REST API: operations — see and repair what is stuck (issue 18)', fun
     for (let i = 0; i < 3; i++) stuck.push(await probeCase(api.world.port, JOB_PROBE));
     for (const s of stuck) await incidentsOf(s.processInstanceKey);
     probes.fixed.value = true;
-    const started = await api.call<Batch>('POST', '/operations/batches', { token: admin, body: { action: 'retry', reason: '接口恢复后批量重试', filter: { bpmnProcessId: JOB_PROBE, incidentType: 'JOB_NO_RETRIES' } } });
+    const started = await api.call<Batch>('POST', '/operations/batches', {
+      token: admin,
+      body: { action: 'retry', reason: '接口恢复后批量重试', filter: { bpmnProcessId: JOB_PROBE, incidentType: 'JOB_NO_RETRIES' } },
+    });
     expect(started.status, JSON.stringify(started.body)).to.equal(202);
     expect(started.body.total).to.equal(3);
     expect(started.body.items.map((i) => i.caseNo).sort()).to.deep.equal(stuck.map((s) => s.caseRow.caseNo).sort());
@@ -126,7 +167,10 @@ describe('REST API: operations — see and repair what is stuck (issue 18)', fun
     const records = await AuditRecord.findAll({ where: { action: 'ops_incident_retried', caseId: stuck.map((s) => s.caseRow.id) } });
     expect(records.map((r) => r.detail?.['batchId'])).to.deep.equal([started.body.id, started.body.id, started.body.id]);
 
-    const empty = await api.call<Json>('POST', '/operations/batches', { token: admin, body: { action: 'retry', reason: '再来一次', filter: { bpmnProcessId: JOB_PROBE, incidentType: 'JOB_NO_RETRIES' } } });
+    const empty = await api.call<Json>('POST', '/operations/batches', {
+      token: admin,
+      body: { action: 'retry', reason: '再来一次', filter: { bpmnProcessId: JOB_PROBE, incidentType: 'JOB_NO_RETRIES' } },
+    });
     expect([empty.status, empty.body['code']]).to.deep.equal([422, 'batch_empty']);
   });
 
@@ -144,8 +188,12 @@ describe('REST API: operations — see and repair what is stuck (issue 18)', fun
     }
     const auditor = tokens.auditor;
     expect((await api.call('GET', `/operations/instances/${processInstanceKey}`, { token: auditor })).status).to.equal(200);
-    expect((await api.call('POST', `/operations/incidents/${incident!.incidentKey}/retry`, { token: auditor, body: { reason: '审计员不能操作' } })).status).to.equal(403);
-    expect((await api.call('POST', `/operations/instances/${processInstanceKey}/cancel`, { token: auditor, body: { reason: '审计员不能操作' } })).status).to.equal(403);
+    expect(
+      (await api.call('POST', `/operations/incidents/${incident!.incidentKey}/retry`, { token: auditor, body: { reason: '审计员不能操作' } })).status,
+    ).to.equal(403);
+    expect(
+      (await api.call('POST', `/operations/instances/${processInstanceKey}/cancel`, { token: auditor, body: { reason: '审计员不能操作' } })).status,
+    ).to.equal(403);
     expect((await api.call('POST', '/operations/batches', { token: auditor, body: { action: 'cancel', reason: 'x', filter: {} } })).status).to.equal(403);
     expect((await api.call('GET', '/operations/processes')).status, 'no token').to.equal(401);
     expect(await snapshot()).to.equal(before);
@@ -186,9 +234,9 @@ describe('REST API: operations — see and repair what is stuck (issue 18)', fun
     await incidentsOf((await probeCase(api.world.port, JOB_PROBE)).processInstanceKey);
     const open = await api.world.port.countOpenIncidents();
     expect(open).to.be.at.least(1);
-    expect(open, 'the engine\'s own count').to.equal((await api.world.engine.listIncidents({ state: 'ACTIVE' })).length);
+    expect(open, "the engine's own count").to.equal((await api.world.engine.listIncidents({ state: 'ACTIVE' })).length);
     expect((await get<Json>('/dashboard/summary', 'leader'))['openIncidents']).to.equal(open);
-    expect((await get<Json>('/dashboard/summary', 'clerk'))['openIncidents'], 'a unit\'s view').to.equal(null);
+    expect((await get<Json>('/dashboard/summary', 'clerk'))['openIncidents'], "a unit's view").to.equal(null);
 
     const run = await dailyOverdueDigest(new Date(), { openIncidents: () => api.world.port.countOpenIncidents() });
     expect(run.openIncidents).to.equal(open);
@@ -201,7 +249,9 @@ describe('REST API: operations — see and repair what is stuck (issue 18)', fun
     expect(first.items).to.have.length(2);
     const seen = [...first.items];
     for (let next = first.next; next;) {
-      const page = await get<{ items: Instance[]; next: string | null }>(`/operations/instances?bpmnProcessId=${JOB_PROBE}&pageSize=2&after=${encodeURIComponent(next)}`);
+      const page = await get<{ items: Instance[]; next: string | null }>(
+        `/operations/instances?bpmnProcessId=${JOB_PROBE}&pageSize=2&after=${encodeURIComponent(next)}`,
+      );
       seen.push(...page.items);
       next = page.next;
     }

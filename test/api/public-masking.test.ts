@@ -64,7 +64,14 @@ describe('API: personal numbers are masked in public answers (Open311 feed, trac
   }
 
   it('given text with case numbers, dates, times, coordinates and prices, when masked, then it is unchanged', () => {
-    for (const text of ['编号 ZY20261207-0001', '2026-12-07 10:00 发现', '坐标 25.123456, 103.123456', '罚款 1200 元', '第 3 次反映，已等 45 天', 'G-XP-01-02 网格']) {
+    for (const text of [
+      '编号 ZY20261207-0001',
+      '2026-12-07 10:00 发现',
+      '坐标 25.123456, 103.123456',
+      '罚款 1200 元',
+      '第 3 次反映，已等 45 天',
+      'G-XP-01-02 网格',
+    ]) {
       expect(maskPersonalNumbers(text)).to.equal(text);
     }
   });

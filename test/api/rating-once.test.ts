@@ -22,7 +22,10 @@ describe('API: a case is rated once, and only when closed', function () {
 
   async function file(): Promise<{ id: string; token: string }> {
     const grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
-    const filed = await api.call<{ id: string; trackingToken: string }>('POST', '/cases', { token: await api.login('operator'), body: { description: '路灯不亮已三天', lat: grid.centroidLat, lng: grid.centroidLng } });
+    const filed = await api.call<{ id: string; trackingToken: string }>('POST', '/cases', {
+      token: await api.login('operator'),
+      body: { description: '路灯不亮已三天', lat: grid.centroidLat, lng: grid.centroidLng },
+    });
     expect(filed.status).to.equal(201);
     return { id: filed.body.id, token: filed.body.trackingToken };
   }
@@ -30,16 +33,20 @@ describe('API: a case is rated once, and only when closed', function () {
   /** Completes the case's open tasks as the admin until `done(status)` holds. */
   async function driveUntil(caseId: string, done: (status: string) => boolean): Promise<void> {
     const admin = await api.login('admin');
-    await eventually(`case ${caseId} far enough`, async () => {
-      const c = (await Case.findByPk(caseId))!;
-      if (done(c.status)) return true;
-      const task = await InboxTask.findOne({ where: { caseId, state: 'created' }, order: [['id', 'ASC']] });
-      if (task) {
-        await api.call('POST', `/tasks/${task.userTaskKey}/claim`, { token: admin });
-        await api.call('POST', `/tasks/${task.userTaskKey}/complete`, { token: admin, body: { data: FORM_DATA[task.elementId] } });
-      }
-      return null;
-    }, 60_000);
+    await eventually(
+      `case ${caseId} far enough`,
+      async () => {
+        const c = (await Case.findByPk(caseId))!;
+        if (done(c.status)) return true;
+        const task = await InboxTask.findOne({ where: { caseId, state: 'created' }, order: [['id', 'ASC']] });
+        if (task) {
+          await api.call('POST', `/tasks/${task.userTaskKey}/claim`, { token: admin });
+          await api.call('POST', `/tasks/${task.userTaskKey}/complete`, { token: admin, body: { data: FORM_DATA[task.elementId] } });
+        }
+        return null;
+      },
+      60_000,
+    );
   }
 
   const follow = (token: string) => api.call<{ status: string; canRate: boolean }>('GET', `/public/reports/${token}`);

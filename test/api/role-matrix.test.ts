@@ -1,7 +1,5 @@
 import { expect } from 'chai';
-import {
-  AuditRecord, CalendarDay, Case, EventType, GovernanceItem, Grid, IdempotencyRecord, InboxTask, Session, Unit, User,
-} from '../../db/models/index.js';
+import { AuditRecord, CalendarDay, Case, EventType, GovernanceItem, Grid, IdempotencyRecord, InboxTask, Session, Unit, User } from '../../db/models/index.js';
 import { eventually } from '../processes/support/process-harness.js';
 import { openApiWorld, type ApiWorld } from './support/api-world.js';
 
@@ -49,7 +47,11 @@ function matrix(ids: { item: string; camera: string; client: string; caseId: str
     { method: 'PATCH', path: '/admin/routing-rules/SJ-0101', allowed: ADMIN, body: { routingRule: '属地' } },
     ...crud('/admin/calendar-days', '2026-10-01', { date: '2026-12-31', kind: 'holiday', note: '矩阵' }, { note: '改' }, ALL),
     // cameras and Open311 clients
-    ...crud('/admin/cameras', ids.camera, { code: 'CAM-MATRIX', name: '矩阵', gridCode: 'G-XP-01-01', eventTypeCodes: ['SJ-0101'] }, { name: '改名' }, ['admin', 'auditor', 'operator']),
+    ...crud('/admin/cameras', ids.camera, { code: 'CAM-MATRIX', name: '矩阵', gridCode: 'G-XP-01-01', eventTypeCodes: ['SJ-0101'] }, { name: '改名' }, [
+      'admin',
+      'auditor',
+      'operator',
+    ]),
     { method: 'POST', path: `/admin/cameras/${ids.camera}/rotate-key`, allowed: ADMIN },
     { method: 'GET', path: '/admin/open311-clients', allowed: ADMIN_AUDITOR },
     { method: 'POST', path: '/admin/open311-clients', allowed: ADMIN, body: { name: '矩阵客户端' } },
@@ -74,7 +76,12 @@ function matrix(ids: { item: string; camera: string; client: string; caseId: str
     { method: 'GET', path: '/audit/log.csv', allowed: ADMIN_AUDITOR },
     ...['summary', 'trends', 'rankings', 'hotspots', 'map'].map((p): Row => ({ method: 'GET', path: `/dashboard/${p}`, allowed: DASHBOARD })),
     // intake by logged-in channels
-    { method: 'POST', path: '/cases', allowed: ['admin', 'operator', 'gridworker', 'leader'], body: { description: '矩阵测试：路灯不亮', gridCode: 'G-XP-01-01', channel: 'hotline' } },
+    {
+      method: 'POST',
+      path: '/cases',
+      allowed: ['admin', 'operator', 'gridworker', 'leader'],
+      body: { description: '矩阵测试：路灯不亮', gridCode: 'G-XP-01-01', channel: 'hotline' },
+    },
     // reading cases: everyone logged in gets past the guard (scope is checked per case: 404 elsewhere)
     { method: 'GET', path: '/cases', allowed: ALL },
     { method: 'GET', path: `/cases/${ids.caseId}/history`, allowed: ALL },
@@ -94,7 +101,12 @@ async function everything(): Promise<string> {
     Grid.findAll({ attributes: ['id', 'name', 'updatedAt'], order: [['id', 'ASC']] }),
     User.findAll({ attributes: ['id', 'displayName', 'passwordHash', 'updatedAt'], order: [['id', 'ASC']] }),
     EventType.findAll({ attributes: ['id', 'name', 'routingRule', 'updatedAt'], order: [['id', 'ASC']] }),
-    count(GovernanceItem), count(CalendarDay), count(Case), count(InboxTask), count(IdempotencyRecord), count(Session),
+    count(GovernanceItem),
+    count(CalendarDay),
+    count(Case),
+    count(InboxTask),
+    count(IdempotencyRecord),
+    count(Session),
     // only records no background worker writes: admin.*, open311.*, process/form deploys, cameras
     AuditRecord.count({ where: { actorRole: ['admin', 'operator', 'dept_staff', 'dept_leader', 'grid_worker', 'leader', 'auditor'] } }),
   ]);
@@ -111,7 +123,10 @@ describe('REST API: the role × endpoint matrix', function () {
     api = await openApiWorld();
     for (const u of ROLE_USERS) tokens[u] = await api.login(u);
     const item = (await GovernanceItem.findOne({ order: [['id', 'ASC']] }))!;
-    const camera = await api.call('POST', '/admin/cameras', { token: tokens.admin, body: { code: 'CAM-M-1', name: '矩阵摄像头', lat: 25.6, lng: 103.8, gridCode: 'G-XP-01-01', eventTypeCodes: ['SJ-0101'] } });
+    const camera = await api.call('POST', '/admin/cameras', {
+      token: tokens.admin,
+      body: { code: 'CAM-M-1', name: '矩阵摄像头', lat: 25.6, lng: 103.8, gridCode: 'G-XP-01-01', eventTypeCodes: ['SJ-0101'] },
+    });
     expect(camera.status, JSON.stringify(camera.body)).to.equal(201);
     const client = await api.call<{ id: string }>('POST', '/admin/open311-clients', { token: tokens.admin, body: { name: '矩阵' } });
     expect(client.status, JSON.stringify(client.body)).to.equal(201);
@@ -119,7 +134,7 @@ describe('REST API: the role × endpoint matrix', function () {
     expect(filed.status, JSON.stringify(filed.body)).to.equal(201);
     // the workers process the case in the background after the 201: let it come to rest at its first
     // task, or the inbox row appearing later would read as a change made by a refused request
-    await eventually('the filed case\'s first task in the inbox', () => InboxTask.findOne({ where: { caseId: filed.body.id } }));
+    await eventually("the filed case's first task in the inbox", () => InboxTask.findOne({ where: { caseId: filed.body.id } }));
     rows = matrix({ item: String(item.id), camera: 'CAM-M-1', client: String(client.body.id), caseId: filed.body.id, attachment: '1' });
   });
   after(() => api.close());
@@ -133,7 +148,7 @@ describe('REST API: the role × endpoint matrix', function () {
     }
   });
 
-  it('given each role outside an endpoint\'s allowed set, when it calls, then 403 forbidden and nothing changes', async () => {
+  it("given each role outside an endpoint's allowed set, when it calls, then 403 forbidden and nothing changes", async () => {
     let refusals = 0;
     for (const row of rows) {
       for (const role of ROLE_USERS.filter((r) => !row.allowed.includes(r))) {

@@ -14,7 +14,12 @@ describe('security headers (helmet): strict on data paths, page policy on pages'
   let close: () => Promise<void>;
   before(async () => {
     const db = await openDatabase('sqlite::memory:');
-    const app = createApp({ config: loadConfig({ MAP_TILE_URL: 'https://tiles.example.cn/{z}/{x}/{y}.png' }), log: createLogger('silent'), sequelize: db, version: 'test' });
+    const app = createApp({
+      config: loadConfig({ MAP_TILE_URL: 'https://tiles.example.cn/{z}/{x}/{y}.png' }),
+      log: createLogger('silent'),
+      sequelize: db,
+      version: 'test',
+    });
     server = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -25,7 +30,7 @@ describe('security headers (helmet): strict on data paths, page policy on pages'
   });
   after(() => close());
 
-  it('given an API path, when answered, then the CSP forbids everything, nothing is cached and helmet\'s headers are there', async () => {
+  it("given an API path, when answered, then the CSP forbids everything, nothing is cached and helmet's headers are there", async () => {
     const res = await fetch(`${base}/api/health`);
     expect(res.headers.get('content-security-policy')).to.equal("default-src 'none';frame-ancestors 'none';base-uri 'none';form-action 'none'");
     expect(res.headers.get('cache-control')).to.equal('no-store');

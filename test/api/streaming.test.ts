@@ -65,17 +65,26 @@ describe('streamed CSV with back-pressure (api/http/streaming)', () => {
 
   describe('over HTTP, when reading fails', () => {
     const logged: string[] = [];
-    const log = { error: (_obj: unknown, msg: string) => { logged.push(msg); } } as unknown as Logger;
+    const log = {
+      error: (_obj: unknown, msg: string) => {
+        logged.push(msg);
+      },
+    } as unknown as Logger;
     let base = '';
     let close: () => Promise<void>;
     before(async () => {
       const app = express();
-      const failing = (after: number) => async function* () {
-        for (let i = 0; i < after; i++) yield [[i, 'z'.repeat(2_000)]];
-        throw new Error('the database went away');
-      };
-      app.get('/late.csv', async (_req, res) => { await sendCsv(res, 'late.csv', ['n', 'text'], failing(50)()); });
-      app.get('/early.csv', async (_req, res) => { await sendCsv(res, 'early.csv', ['n', 'text'], failing(0)()); });
+      const failing = (after: number) =>
+        async function* () {
+          for (let i = 0; i < after; i++) yield [[i, 'z'.repeat(2_000)]];
+          throw new Error('the database went away');
+        };
+      app.get('/late.csv', async (_req, res) => {
+        await sendCsv(res, 'late.csv', ['n', 'text'], failing(50)());
+      });
+      app.get('/early.csv', async (_req, res) => {
+        await sendCsv(res, 'early.csv', ['n', 'text'], failing(0)());
+      });
       app.use(errorHandler(log));
       const server = app.listen(0, '127.0.0.1');
       await new Promise((resolve) => server.once('listening', resolve));
@@ -94,7 +103,11 @@ describe('streamed CSV with back-pressure (api/http/streaming)', () => {
       const res = await fetch(`${base}/late.csv`);
       expect(res.status).to.equal(200);
       let caught: unknown;
-      try { await res.text(); } catch (err) { caught = err; }
+      try {
+        await res.text();
+      } catch (err) {
+        caught = err;
+      }
       expect(caught, 'reading the body fails').to.be.instanceOf(Error);
       expect(logged).to.include('streamed answer failed');
     });

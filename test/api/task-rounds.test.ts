@@ -6,14 +6,18 @@ import type { FormDefinition } from '../../domain/forms/index.js';
 import { eventually } from '../processes/support/process-harness.js';
 import { openApiWorld, PASSWORD, type ApiWorld } from './support/api-world.js';
 
-interface TaskDetail { task: { userTaskKey: string; elementId: string }; form: FormDefinition; variables: Record<string, unknown> }
+interface TaskDetail {
+  task: { userTaskKey: string; elementId: string };
+  form: FormDefinition;
+  variables: Record<string, unknown>;
+}
 
 /**
  * Issue #14 item 1: a task that comes round again opens empty. One case is driven through every round a
  * person decides twice — 退单 refused then approved, re-dispatch, 延期 refused then approved, 挂账 refused,
  * 核查 failed then passed — and each form is read over HTTP as the person who opens it would.
  */
-describe('REST API: task forms open empty each round, the reviewer\'s comment shown to the unit', function () {
+describe("REST API: task forms open empty each round, the reviewer's comment shown to the unit", function () {
   this.timeout(180_000);
   let api: ApiWorld;
   let caseId: string;
@@ -36,7 +40,7 @@ describe('REST API: task forms open empty each round, the reviewer\'s comment sh
   /** The case's open task of that element, once the inbox has it, opened as `who` (the unit's staff when null). */
   async function open(elementId: string, who: string | null = null): Promise<{ row: InboxTask; token: string; detail: TaskDetail }> {
     const row = await eventually(`the ${elementId} task`, async () => InboxTask.findOne({ where: { caseId, elementId, state: 'created' } }), 30_000);
-    const token = who ?? await staffOf(row.unitId!);
+    const token = who ?? (await staffOf(row.unitId!));
     const res = await api.call<TaskDetail>('GET', `/tasks/${row.userTaskKey}`, { token });
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     return { row, token, detail: res.body };
@@ -54,17 +58,24 @@ describe('REST API: task forms open empty each round, the reviewer\'s comment sh
     api = await openApiWorld();
     operator = await api.login('operator');
     const grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
-    const filed = await api.call<{ id: string }>('POST', '/cases', { token: operator, body: { description: '小区门口垃圾堆放多日无人清运', lat: grid.centroidLat, lng: grid.centroidLng, reporterPhone: '13900003333' } });
+    const filed = await api.call<{ id: string }>('POST', '/cases', {
+      token: operator,
+      body: { description: '小区门口垃圾堆放多日无人清运', lat: grid.centroidLat, lng: grid.centroidLng, reporterPhone: '13900003333' },
+    });
     expect(filed.status, JSON.stringify(filed.body)).to.equal(201);
     caseId = filed.body.id;
     const accept = await open('accept', operator);
     await complete(accept, { filed: true, eventTypeCode: 'BJ-0101' });
-    const next = await eventually('a dispatch or handle task', async () => InboxTask.findOne({ where: { caseId, elementId: ['dispatch', 'handle'], state: 'created' } }), 30_000);
+    const next = await eventually(
+      'a dispatch or handle task',
+      async () => InboxTask.findOne({ where: { caseId, elementId: ['dispatch', 'handle'], state: 'created' } }),
+      30_000,
+    );
     if (next.elementId === 'dispatch') await complete({ row: next, token: operator }, { unitCode: 'D-CGJ', dispatchNote: '请尽快处理' });
   });
   after(() => api.close());
 
-  it('given a 退单 refused with a comment, when the unit opens 处置 again, then 处置结果 and 退单理由 are empty and the comment is shown in the form\'s text', async () => {
+  it("given a 退单 refused with a comment, when the unit opens 处置 again, then 处置结果 and 退单理由 are empty and the comment is shown in the form's text", async () => {
     const first = await open('handle');
     await complete(first, { handleOutcome: 'return', returnReason: '第一轮：不属本单位职责' });
     const review = await open('returnReview', operator);
@@ -98,7 +109,7 @@ describe('REST API: task forms open empty each round, the reviewer\'s comment sh
 
   it('given a 延期 refused, when the unit asks again, then 延期审批 opens with no decision and the new hours prefilled', async () => {
     const handle = await open('handle');
-    expect(handle.detail.variables, 'the new unit\'s form has no outcome').to.not.have.property('handleOutcome');
+    expect(handle.detail.variables, "the new unit's form has no outcome").to.not.have.property('handleOutcome');
     await complete(handle, { handleOutcome: 'extend', extensionHours: 8, extensionReason: '需协调物业' });
     const review = await open('extensionReview', operator);
     expect(review.detail.variables['extensionHours']).to.equal(8);
@@ -115,7 +126,7 @@ describe('REST API: task forms open empty each round, the reviewer\'s comment sh
     await complete(review2, { extensionApproved: true, extensionHours: 16 });
   });
 
-  it('given a 挂账 refused without a comment, when the unit opens 处置, then no earlier round\'s comment is shown as this one\'s', async () => {
+  it("given a 挂账 refused without a comment, when the unit opens 处置, then no earlier round's comment is shown as this one's", async () => {
     const handle = await open('handle');
     await complete(handle, { handleOutcome: 'shelve', shelveReason: '资金未落实' });
     const review = await open('shelveReview', operator);

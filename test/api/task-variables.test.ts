@@ -8,10 +8,21 @@ import { formVariables, namesInExpression, referencedNames } from '../../domain/
 import { eventually } from '../processes/support/process-harness.js';
 import { openApiWorld, PASSWORD, snapshot, type ApiWorld } from './support/api-world.js';
 
-interface TaskRow { userTaskKey: string; elementId: string; caseId: string | null; caseNo: string | null; category: string | null }
-interface TaskDetail { task: TaskRow; form: FormDefinition; case: { caseNo: string; reporterPhone: string | null }; variables: Record<string, unknown> }
+interface TaskRow {
+  userTaskKey: string;
+  elementId: string;
+  caseId: string | null;
+  caseNo: string | null;
+  category: string | null;
+}
+interface TaskDetail {
+  task: TaskRow;
+  form: FormDefinition;
+  case: { caseNo: string; reporterPhone: string | null };
+  variables: Record<string, unknown>;
+}
 
-describe('REST API: a task\'s form variables and the category filter', function () {
+describe("REST API: a task's form variables and the category filter", function () {
   this.timeout(120_000);
   let api: ApiWorld;
   let caseRow: Case;
@@ -31,36 +42,62 @@ describe('REST API: a task\'s form variables and the category filter', function 
     expect(filed.status, JSON.stringify(filed.body)).to.equal(201);
     caseRow = (await Case.findOne({ where: { caseNo: filed.body.caseNo } }))!;
     operator = await api.login('operator');
-    const accept = await eventually('the accept task', async () => InboxTask.findOne({ where: { caseId: caseRow.id, elementId: 'accept', state: 'created' } }), 20_000);
+    const accept = await eventually(
+      'the accept task',
+      async () => InboxTask.findOne({ where: { caseId: caseRow.id, elementId: 'accept', state: 'created' } }),
+      20_000,
+    );
     await api.call('POST', `/tasks/${accept.userTaskKey}/claim`, { token: operator });
     const eventType = (await EventType.findOne({ order: [['id', 'ASC']] }))!;
-    const accepted = await api.call('POST', `/tasks/${accept.userTaskKey}/complete`, { token: operator, body: { data: { filed: true, eventTypeCode: eventType.code } } });
+    const accepted = await api.call('POST', `/tasks/${accept.userTaskKey}/complete`, {
+      token: operator,
+      body: { data: { filed: true, eventTypeCode: eventType.code } },
+    });
     expect(accepted.status, JSON.stringify(accepted.body)).to.equal(200);
     const clerkUser = (await User.findOne({ where: { username: 'clerk' } }))!;
     const clerkUnit = (await Unit.findByPk(clerkUser.unitId!))!;
-    const next = await eventually('a dispatch or handle task', async () =>
-      InboxTask.findOne({ where: { caseId: caseRow.id, elementId: ['dispatch', 'handle'], state: 'created' } }), 20_000);
+    const next = await eventually(
+      'a dispatch or handle task',
+      async () => InboxTask.findOne({ where: { caseId: caseRow.id, elementId: ['dispatch', 'handle'], state: 'created' } }),
+      20_000,
+    );
     if (next.elementId === 'dispatch') {
-      const dispatched = await api.call('POST', `/tasks/${next.userTaskKey}/complete`, { token: operator, body: { data: { unitCode: clerkUnit.code, dispatchNote: '请今日内处理' } } });
+      const dispatched = await api.call('POST', `/tasks/${next.userTaskKey}/complete`, {
+        token: operator,
+        body: { data: { unitCode: clerkUnit.code, dispatchNote: '请今日内处理' } },
+      });
       expect(dispatched.status, JSON.stringify(dispatched.body)).to.equal(200);
     }
-    handle = await eventually('the handle task', async () => InboxTask.findOne({ where: { caseId: caseRow.id, elementId: 'handle', state: 'created' } }), 20_000);
+    handle = await eventually(
+      'the handle task',
+      async () => InboxTask.findOne({ where: { caseId: caseRow.id, elementId: 'handle', state: 'created' } }),
+      20_000,
+    );
     if (handle.unitId !== clerkUnit.id) {
       staff = `clerk-${handle.unitId}`;
-      await User.create({ username: staff, displayName: '办事员', role: 'dept_staff', unitId: handle.unitId, phone: null, passwordHash: await hashPassword(PASSWORD) });
+      await User.create({
+        username: staff,
+        displayName: '办事员',
+        role: 'dept_staff',
+        unitId: handle.unitId,
+        phone: null,
+        passwordHash: await hashPassword(PASSWORD),
+      });
     }
     clerk = await api.login(staff);
     caseRow = (await Case.findByPk(caseRow.id))!;
   });
   after(() => api.close());
 
-  it('given the unit\'s 处置 task, when the clerk opens it, then the variables its form reads come along and nothing else of the instance', async () => {
+  it("given the unit's 处置 task, when the clerk opens it, then the variables its form reads come along and nothing else of the instance", async () => {
     const seen = await api.call<TaskDetail>('GET', `/tasks/${handle.userTaskKey}`, { token: clerk });
     expect(seen.status, JSON.stringify(seen.body)).to.equal(200);
     expect(seen.body.form.id).to.equal('case-handle');
     const v = seen.body.variables;
     expect(v).to.include({ caseNo: caseRow.caseNo, description: '人行道井盖松动，踩上去晃动' });
-    expect(v['unitCode']).to.be.a('string').and.equal((await Unit.findByPk(handle.unitId!))!.code);
+    expect(v['unitCode'])
+      .to.be.a('string')
+      .and.equal((await Unit.findByPk(handle.unitId!))!.code);
     expect(v['handleDueAt'], 'the form shows the handling deadline').to.be.a('string').and.not.equal('');
     // the instance holds more than the form reads (channel, the router's reasons …): not sent
     const all = await api.world.port.userTaskVariables(handle.userTaskKey);
@@ -72,7 +109,7 @@ describe('REST API: a task\'s form variables and the category filter', function 
     expect(seen.body.task.category).to.equal(caseRow.category);
   });
 
-  it('given the reporter\'s phone in the instance and a form that shows it, when read, then the clerk gets it masked and the operator in full', async () => {
+  it("given the reporter's phone in the instance and a form that shows it, when read, then the clerk gets it masked and the operator in full", async () => {
     await api.world.port.setVariables(handle.processInstanceKey!, { reporterPhone: '13812345678', internalNote: '只给中心看' });
     const base = (await taskForm('case-handle'))!.definition;
     const form: FormDefinition = { ...base, components: [...base.components, { type: 'text', id: 'Text_phone', text: '联系电话：{{reporterPhone}}' }] };
@@ -94,9 +131,15 @@ describe('REST API: a task\'s form variables and the category filter', function 
   });
 
   it('given form-js texts and FEEL expressions, when their names are read, then keys, valuesKey and the leading names of expressions count, quoted text and functions do not', () => {
-    expect(namesInExpression('if gridCode = null then "未定位 caseNo" else string(priority) + routeReason.text')).to.deep.equal(['gridCode', 'priority', 'routeReason']);
+    expect(namesInExpression('if gridCode = null then "未定位 caseNo" else string(priority) + routeReason.text')).to.deep.equal([
+      'gridCode',
+      'priority',
+      'routeReason',
+    ]);
     const names = referencedNames({
-      type: 'default', id: 'f', components: [
+      type: 'default',
+      id: 'f',
+      components: [
         { type: 'text', id: 'T', text: '#### {{caseNo}} {{if dispatchNote = null then "无" else dispatchNote}}' },
         { type: 'select', id: 'S', key: 'unitCode', valuesKey: 'unitOptions', label: '=labelOf' },
         { type: 'group', id: 'G', components: [{ type: 'textarea', id: 'A', key: 'handleResult', conditional: { hide: '=handleOutcome != "done"' } }] },
@@ -114,15 +157,26 @@ describe('REST API: a task\'s form variables and the category filter', function 
     // a case of another category, filed by the operator with its event type: its 受理 task is in that category only
     const other = (await EventType.findOne({ where: { category: { [Op.ne]: caseRow.category as EventType['category'] } } }))!;
     const grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
-    const filed = await api.call<{ id: string }>('POST', '/cases', { token: operator, body: { description: '热线：另一类事件', gridCode: grid.code, eventTypeCode: other.code } });
+    const filed = await api.call<{ id: string }>('POST', '/cases', {
+      token: operator,
+      body: { description: '热线：另一类事件', gridCode: grid.code, eventTypeCode: other.code },
+    });
     expect(filed.status, JSON.stringify(filed.body)).to.equal(201);
-    const otherTask = await eventually('a task of the other case', async () => InboxTask.findOne({ where: { caseId: filed.body.id, state: 'created' } }), 20_000);
+    const otherTask = await eventually(
+      'a task of the other case',
+      async () => InboxTask.findOne({ where: { caseId: filed.body.id, state: 'created' } }),
+      20_000,
+    );
     expect((await Case.findByPk(filed.body.id))!.category).to.equal(other.category);
     const elsewhere = await api.call<{ tasks: TaskRow[]; total: number }>('GET', `/tasks?category=${encodeURIComponent(other.category)}`, { token: operator });
     expect(elsewhere.status).to.equal(200);
-    expect(elsewhere.body.tasks.map((t) => t.userTaskKey)).to.include(otherTask.userTaskKey).and.not.include(handle.userTaskKey);
+    expect(elsewhere.body.tasks.map((t) => t.userTaskKey))
+      .to.include(otherTask.userTaskKey)
+      .and.not.include(handle.userTaskKey);
     const again = await api.call<{ tasks: TaskRow[] }>('GET', `/tasks?category=${encodeURIComponent(caseRow.category!)}`, { token: operator });
-    expect(again.body.tasks.map((t) => t.userTaskKey)).to.include(handle.userTaskKey).and.not.include(otherTask.userTaskKey);
+    expect(again.body.tasks.map((t) => t.userTaskKey))
+      .to.include(handle.userTaskKey)
+      .and.not.include(otherTask.userTaskKey);
     expect(elsewhere.body.tasks.every((t) => t.category === other.category)).to.equal(true);
     // quotes are data, not SQL
     const odd = await api.call<{ tasks: TaskRow[]; total: number }>('GET', `/tasks?category=${encodeURIComponent("x' OR '1'='1")}`, { token: operator });
@@ -149,7 +203,14 @@ describe('REST API: a task\'s form variables and the category filter', function 
   it('given bad or missing credentials and bad input, when the task or the list is asked for, then 401 / 404 / 400 with a code and nothing changes', async () => {
     const otherUnit = (await Unit.findOne({ where: { code: 'D-ZFW' } }))!;
     const outsider = otherUnit.id === handle.unitId ? (await Unit.findOne({ where: { code: 'D-CGJ' } }))! : otherUnit;
-    await User.create({ username: 'tv-outsider', displayName: '他单位办事员', role: 'dept_staff', unitId: outsider.id, phone: null, passwordHash: await hashPassword(PASSWORD) });
+    await User.create({
+      username: 'tv-outsider',
+      displayName: '他单位办事员',
+      role: 'dept_staff',
+      unitId: outsider.id,
+      phone: null,
+      passwordHash: await hashPassword(PASSWORD),
+    });
     const stranger = await api.login('tv-outsider');
     const before = await snapshot();
     const anonymous = await api.call('GET', `/tasks/${handle.userTaskKey}`);

@@ -92,7 +92,8 @@ describe('REST API: uploaded images are decoded in full and stored without metad
 
   const files = async (dir = dataDir): Promise<string[]> => {
     const out: string[] = [];
-    for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) out.push(...(e.isDirectory() ? await files(join(dir, e.name)) : [join(dir, e.name)]));
+    for (const e of await readdir(dir, { withFileTypes: true }).catch(() => []))
+      out.push(...(e.isDirectory() ? await files(join(dir, e.name)) : [join(dir, e.name)]));
     return out.sort();
   };
   const written = async () => JSON.stringify({ cases: await Case.count(), attachments: await Attachment.count(), files: await files() });
@@ -103,7 +104,7 @@ describe('REST API: uploaded images are decoded in full and stored without metad
     fd.append('lng', String(grid.centroidLng));
     fd.append('photos', new Blob([file], { type: MIME[kind] }), fileName);
     const res = await fetch(`${api.base}/public/reports`, { method: 'POST', body: fd, headers: { 'Accept-Language': 'en' } });
-    return { status: res.status, body: await res.json() as Record<string, unknown> };
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
   const stored = async (photoId: string) => {
     const row = (await Attachment.findByPk(photoId))!;
@@ -111,32 +112,62 @@ describe('REST API: uploaded images are decoded in full and stored without metad
   };
 
   const kept: Array<[string, Kind, () => Promise<Buffer>, (out: Buffer) => void]> = [
-    ['a JPEG from a phone with EXIF GPS, camera make, XMP and a comment', 'jpeg', async () => testJpeg({ exif: { orientation: 1 } }), (out) => {
-      expect(jpegMarkers(out).filter((m) => m === 0xe1 || m === 0xfe)).to.deep.equal([]);
-    }],
-    ['a JPEG turned by EXIF orientation 6, with GPS', 'jpeg', async () => testJpeg({ exif: { orientation: 6 } }), (out) => {
-      expect(jpegMarkers(out).filter((m) => m === 0xe1)).to.have.length(1);
-      const tiff = jpegExif(out)!;
-      expect(readOrientation(tiff)).to.equal(6);
-      expect(tiff.length).to.equal(26); // the orientation tag alone
-    }],
-    ['a JPEG with an HTML page appended after its end-of-image marker', 'jpeg', async () => Buffer.concat([testJpeg(), Buffer.from('<html><script>alert(1)</script></html>')]), (out) => {
-      expect(out.subarray(-2)).to.deep.equal(Buffer.from([0xff, 0xd9]));
-      expect(out.includes('<html>')).to.equal(false);
-    }],
-    ['a PNG with tEXt, iTXt and eXIf chunks', 'png', async () => testPng({ metadata: {} }), (out) => {
-      expect(pngChunks(out)).to.deep.equal(['IHDR', 'IDAT', 'IEND']);
-    }],
-    ['a PNG whose eXIf says orientation 8', 'png', async () => testPng({ metadata: { orientation: 8 } }), (out) => {
-      expect(pngChunks(out)).to.deep.equal(['IHDR', 'eXIf', 'IDAT', 'IEND']);
-      const at = out.indexOf('eXIf') + 4;
-      expect(readOrientation(out.subarray(at, at + 26))).to.equal(8);
-    }],
-    ['a WebP with EXIF (GPS) and XMP chunks', 'webp', async () => testWebp({ exif: {} }), (out) => {
-      expect(webpChunks(out)).to.deep.equal(['VP8X', 'VP8 ']);
-      expect(out[20]! & 0x0c).to.equal(0); // VP8X flags: no EXIF, no XMP
-      expect(out.readUInt32LE(4)).to.equal(out.length - 8);
-    }],
+    [
+      'a JPEG from a phone with EXIF GPS, camera make, XMP and a comment',
+      'jpeg',
+      async () => testJpeg({ exif: { orientation: 1 } }),
+      (out) => {
+        expect(jpegMarkers(out).filter((m) => m === 0xe1 || m === 0xfe)).to.deep.equal([]);
+      },
+    ],
+    [
+      'a JPEG turned by EXIF orientation 6, with GPS',
+      'jpeg',
+      async () => testJpeg({ exif: { orientation: 6 } }),
+      (out) => {
+        expect(jpegMarkers(out).filter((m) => m === 0xe1)).to.have.length(1);
+        const tiff = jpegExif(out)!;
+        expect(readOrientation(tiff)).to.equal(6);
+        expect(tiff.length).to.equal(26); // the orientation tag alone
+      },
+    ],
+    [
+      'a JPEG with an HTML page appended after its end-of-image marker',
+      'jpeg',
+      async () => Buffer.concat([testJpeg(), Buffer.from('<html><script>alert(1)</script></html>')]),
+      (out) => {
+        expect(out.subarray(-2)).to.deep.equal(Buffer.from([0xff, 0xd9]));
+        expect(out.includes('<html>')).to.equal(false);
+      },
+    ],
+    [
+      'a PNG with tEXt, iTXt and eXIf chunks',
+      'png',
+      async () => testPng({ metadata: {} }),
+      (out) => {
+        expect(pngChunks(out)).to.deep.equal(['IHDR', 'IDAT', 'IEND']);
+      },
+    ],
+    [
+      'a PNG whose eXIf says orientation 8',
+      'png',
+      async () => testPng({ metadata: { orientation: 8 } }),
+      (out) => {
+        expect(pngChunks(out)).to.deep.equal(['IHDR', 'eXIf', 'IDAT', 'IEND']);
+        const at = out.indexOf('eXIf') + 4;
+        expect(readOrientation(out.subarray(at, at + 26))).to.equal(8);
+      },
+    ],
+    [
+      'a WebP with EXIF (GPS) and XMP chunks',
+      'webp',
+      async () => testWebp({ exif: {} }),
+      (out) => {
+        expect(webpChunks(out)).to.deep.equal(['VP8X', 'VP8 ']);
+        expect(out[20]! & 0x0c).to.equal(0); // VP8X flags: no EXIF, no XMP
+        expect(out.readUInt32LE(4)).to.equal(out.length - 8);
+      },
+    ],
   ];
   for (const [what, kind, make, check] of kept) {
     it(`given ${what}, when it is reported, then 201 and the stored file decodes as ${kind}, carries no GPS, make or text, and its row's size and hash are the stored bytes'`, async () => {
@@ -163,17 +194,81 @@ describe('REST API: uploaded images are decoded in full and stored without metad
   });
 
   const refused: Array<[string, Kind, () => Promise<Buffer>, number, string]> = [
-    ['a JPEG header followed by an HTML page', 'jpeg', async () => Buffer.concat([testJpeg().subarray(0, 20), Buffer.from('<html><body><script>alert(document.cookie)</script></body></html>')]), 415, 'image_invalid'],
-    ['a JPEG cut off in the middle of its scan', 'jpeg', async () => { const j = testJpeg(); return j.subarray(0, j.length - 40); }, 415, 'image_invalid'],
+    [
+      'a JPEG header followed by an HTML page',
+      'jpeg',
+      async () => Buffer.concat([testJpeg().subarray(0, 20), Buffer.from('<html><body><script>alert(document.cookie)</script></body></html>')]),
+      415,
+      'image_invalid',
+    ],
+    [
+      'a JPEG cut off in the middle of its scan',
+      'jpeg',
+      async () => {
+        const j = testJpeg();
+        return j.subarray(0, j.length - 40);
+      },
+      415,
+      'image_invalid',
+    ],
     ['a JPEG whose Huffman tables are missing (scan data that cannot be decoded)', 'jpeg', async () => withoutSegments(testJpeg(), 0xc4), 415, 'image_invalid'],
-    ['a PNG cut off before IEND', 'png', async () => { const p = testPng(); return p.subarray(0, p.length - 12); }, 415, 'image_invalid'],
-    ['a PNG whose pixel data is corrupt (CRC fixed)', 'png', async () => {
-      const p = Buffer.from(testPng()); const at = p.indexOf('IDAT'); const len = p.readUInt32BE(at - 4);
-      p.fill(0xaa, at + 4, at + 4 + len); p.writeUInt32BE(crc(p.subarray(at, at + 4 + len)), at + 4 + len); return p;
-    }, 415, 'image_invalid'],
-    ['a PNG with a chunk whose CRC is wrong', 'png', async () => { const p = Buffer.from(testPng()); p[p.indexOf('IDAT') + 6]! ^= 0xff; return p; }, 415, 'image_invalid'],
-    ['a WebP cut short', 'webp', async () => { const w = await testWebp(); return w.subarray(0, w.length - 10); }, 415, 'image_invalid'],
-    ['a RIFF/WEBP header followed by HTML', 'webp', async () => { const html = Buffer.from('VP8 \x40\x00\x00\x00<html><script>alert(1)</script></html>xxxxxxxxxxxxxxxxxxxxxxxx', 'latin1'); const h = Buffer.from('RIFF\0\0\0\0WEBP', 'latin1'); h.writeUInt32LE(html.length + 4, 4); return Buffer.concat([h, html]); }, 415, 'image_invalid'],
+    [
+      'a PNG cut off before IEND',
+      'png',
+      async () => {
+        const p = testPng();
+        return p.subarray(0, p.length - 12);
+      },
+      415,
+      'image_invalid',
+    ],
+    [
+      'a PNG whose pixel data is corrupt (CRC fixed)',
+      'png',
+      async () => {
+        const p = Buffer.from(testPng());
+        const at = p.indexOf('IDAT');
+        const len = p.readUInt32BE(at - 4);
+        p.fill(0xaa, at + 4, at + 4 + len);
+        p.writeUInt32BE(crc(p.subarray(at, at + 4 + len)), at + 4 + len);
+        return p;
+      },
+      415,
+      'image_invalid',
+    ],
+    [
+      'a PNG with a chunk whose CRC is wrong',
+      'png',
+      async () => {
+        const p = Buffer.from(testPng());
+        p[p.indexOf('IDAT') + 6]! ^= 0xff;
+        return p;
+      },
+      415,
+      'image_invalid',
+    ],
+    [
+      'a WebP cut short',
+      'webp',
+      async () => {
+        const w = await testWebp();
+        return w.subarray(0, w.length - 10);
+      },
+      415,
+      'image_invalid',
+    ],
+    [
+      'a RIFF/WEBP header followed by HTML',
+      'webp',
+      async () => {
+        const html = Buffer.from('VP8 \x40\x00\x00\x00<html><script>alert(1)</script></html>xxxxxxxxxxxxxxxxxxxxxxxx', 'latin1');
+        const h = Buffer.from('RIFF\0\0\0\0WEBP', 'latin1');
+        h.writeUInt32LE(html.length + 4, 4);
+        return Buffer.concat([h, html]);
+      },
+      415,
+      'image_invalid',
+    ],
     ['a PNG that claims 60000 × 60000 pixels (a decompression bomb)', 'png', async () => pngBomb(), 413, 'image_too_many_pixels'],
     ['a JPEG that claims 65000 × 65000 pixels', 'jpeg', async () => jpegBomb(), 413, 'image_too_many_pixels'],
   ];
@@ -201,14 +296,25 @@ describe('REST API: uploaded images are decoded in full and stored without metad
 
   it('given an operator attaching a phone photo with GPS to a task, when it is stored, then the staff upload path strips it too; a forged one is 415', async () => {
     const operator = await api.login('operator');
-    const filed = await api.call<{ id: string }>('POST', '/cases', { token: operator, body: { description: '热线：路灯不亮', address: '沾益区西平街道龙华路 5 号' } });
-    const task = await eventually('the accept task', () => InboxTask.findOne({ where: { caseId: filed.body.id, elementId: 'accept', state: 'created' } }), 20_000);
+    const filed = await api.call<{ id: string }>('POST', '/cases', {
+      token: operator,
+      body: { description: '热线：路灯不亮', address: '沾益区西平街道龙华路 5 号' },
+    });
+    const task = await eventually(
+      'the accept task',
+      () => InboxTask.findOne({ where: { caseId: filed.body.id, elementId: 'accept', state: 'created' } }),
+      20_000,
+    );
     const attach = async (file: Buffer) => {
       const fd = new FormData();
       fd.append('kind', 'photo_before');
       fd.append('file', new Blob([file], { type: 'image/jpeg' }), '现场.jpg');
-      const res = await fetch(`${api.base}/tasks/${task.userTaskKey}/attachments`, { method: 'POST', body: fd, headers: { Authorization: `Bearer ${operator}` } });
-      return { status: res.status, body: await res.json() as Record<string, unknown> };
+      const res = await fetch(`${api.base}/tasks/${task.userTaskKey}/attachments`, {
+        method: 'POST',
+        body: fd,
+        headers: { Authorization: `Bearer ${operator}` },
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
     };
     const ok = await attach(testJpeg({ exif: { orientation: 3 } }));
     expect(ok.status, JSON.stringify(ok.body)).to.equal(201);
@@ -222,13 +328,19 @@ describe('REST API: uploaded images are decoded in full and stored without metad
     expect(await written()).to.equal(before);
   });
 
-  it('given a grid worker\'s field report with a GPS-tagged photo, when it is filed, then the stored photo has no GPS', async () => {
+  it("given a grid worker's field report with a GPS-tagged photo, when it is filed, then the stored photo has no GPS", async () => {
     const worker = await api.login('gridworker');
     const fd = new FormData();
-    for (const [k, v] of Object.entries({ description: '人行道井盖松动', eventTypeCode: 'BJ-0101', lat: String(grid.centroidLat), lng: String(grid.centroidLng) })) fd.append(k, v);
+    for (const [k, v] of Object.entries({
+      description: '人行道井盖松动',
+      eventTypeCode: 'BJ-0101',
+      lat: String(grid.centroidLat),
+      lng: String(grid.centroidLng),
+    }))
+      fd.append(k, v);
     fd.append('photos', new Blob([testJpeg({ exif: {} })], { type: 'image/jpeg' }), 'a.jpg');
     const res = await fetch(`${api.base}/field-reports`, { method: 'POST', body: fd, headers: { Authorization: `Bearer ${worker}` } });
-    const body = await res.json() as Record<string, unknown>;
+    const body = (await res.json()) as Record<string, unknown>;
     expect(res.status, JSON.stringify(body)).to.equal(201);
     const { bytes } = await stored((body['photoIds'] as string[])[0]!);
     expect(bytes.includes(gpsBytes)).to.equal(false);

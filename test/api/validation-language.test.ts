@@ -1,14 +1,19 @@
 import { expect } from 'chai';
 import { openApiWorld, type ApiWorld } from './support/api-world.js';
 
-interface Problem { path: string; keyword: string; message: string; property?: string }
+interface Problem {
+  path: string;
+  keyword: string;
+  message: string;
+  property?: string;
+}
 type Refusal = { code: string; message: string; details: { errors: Problem[] } };
 
 /**
  * ajv's refusals in the caller's language: the message beside a field is Chinese unless Accept-Language
  * asks for English; the path, the keyword and the property named stay the same either way (clients act on those).
  */
-describe('REST API: schema refusals speak the caller\'s language', function () {
+describe("REST API: schema refusals speak the caller's language", function () {
   this.timeout(60_000);
   let api: ApiWorld;
   let admin: string;
@@ -19,12 +24,17 @@ describe('REST API: schema refusals speak the caller\'s language', function () {
   after(() => api.close());
 
   const refuse = async (lang: string | null) => {
-    const res = await api.call<Refusal>('POST', '/admin/units', { token: admin, body: { code: 'bad code!', kind: 'department', extra: 1 }, headers: lang ? { 'Accept-Language': lang } : {} });
+    const res = await api.call<Refusal>('POST', '/admin/units', {
+      token: admin,
+      body: { code: 'bad code!', kind: 'department', extra: 1 },
+      headers: lang ? { 'Accept-Language': lang } : {},
+    });
     expect(res.status).to.equal(400);
     expect(res.body.code).to.equal('invalid_input');
     return res.body;
   };
-  const shape = (errors: Problem[]) => errors.map(({ path, keyword, property }) => ({ path, keyword, property })).sort((a, b) => `${a.path}${a.keyword}`.localeCompare(`${b.path}${b.keyword}`));
+  const shape = (errors: Problem[]) =>
+    errors.map(({ path, keyword, property }) => ({ path, keyword, property })).sort((a, b) => `${a.path}${a.keyword}`.localeCompare(`${b.path}${b.keyword}`));
 
   it('given a unit with a bad code, a missing name and an unknown field, when no language or Chinese is asked for, then each problem is worded in Chinese with its keyword kept', async () => {
     for (const lang of [null, 'zh-CN,zh;q=0.9']) {
@@ -37,7 +47,7 @@ describe('REST API: schema refusals speak the caller\'s language', function () {
     }
   });
 
-  it('given the same request, when English is asked for, then ajv\'s English comes back with the same paths, keywords and properties', async () => {
+  it("given the same request, when English is asked for, then ajv's English comes back with the same paths, keywords and properties", async () => {
     const zh = await refuse(null);
     const en = await refuse('en');
     expect(en.details.errors.find((e) => e.keyword === 'pattern')?.message).to.match(/^must match pattern/);
@@ -46,7 +56,11 @@ describe('REST API: schema refusals speak the caller\'s language', function () {
   });
 
   it('given a number past 2^53 in a body, when refused, then the message follows the language too', async () => {
-    const res = await api.call<Refusal>('POST', '/admin/units', { token: admin, raw: '{"code":"D-X","name":"某局","kind":"department","sortOrder":9007199254740993}', headers: { 'Content-Type': 'application/json' } });
+    const res = await api.call<Refusal>('POST', '/admin/units', {
+      token: admin,
+      raw: '{"code":"D-X","name":"某局","kind":"department","sortOrder":9007199254740993}',
+      headers: { 'Content-Type': 'application/json' },
+    });
     expect(res.status).to.equal(400);
     expect(res.body.details.errors[0]?.message).to.equal('绝对值不能超过 2^53 - 1');
   });

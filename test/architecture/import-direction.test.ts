@@ -35,8 +35,9 @@ const TYPE_ONLY_ALLOWED: Record<Folder, Folder[]> = { web: ['domain', 'api'], 'm
 /** file → imported path (both from the repository root) still allowed, and why. */
 const KNOWN: Record<string, string> = {
   'domain/audit/audit-log.ts → engine/index.ts': 'group commit is shared with the engine; it belongs in a neutral package both import',
-  'domain/history/retention.ts → engine/index.ts': 'the embedded engine\'s prune options and result types; they belong in the port',
-  'web/history/instances.ts → domain/history/highlights.ts': 'the page computes a called instance\'s highlights exactly as the server does; a pure function with no imports',
+  'domain/history/retention.ts → engine/index.ts': "the embedded engine's prune options and result types; they belong in the port",
+  'web/history/instances.ts → domain/history/highlights.ts':
+    "the page computes a called instance's highlights exactly as the server does; a pure function with no imports",
   'api/app.ts → db/sql/index.ts': 'the health check and the app get their SQL handle here until the composition root hands them one',
   'api/health/health-route.ts → db/sql/index.ts': 'type of the SQL handle the health check pings',
   'api/field/field-report-routes.ts → db/sql/current.ts': 'the field-report list query belongs in domain/field',
@@ -47,7 +48,11 @@ const KNOWN: Record<string, string> = {
   'db/demo/load-demo.ts → domain/auth/password.ts': 'demo accounts are hashed as real ones; the demo loader belongs in system/',
 };
 
-interface Edge { from: string; to: string; typeOnly: boolean }
+interface Edge {
+  from: string;
+  to: string;
+  typeOnly: boolean;
+}
 
 function sourceFiles(): string[] {
   const listed = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*.ts'], { cwd: root, encoding: 'utf8' }).split('\n');
@@ -83,15 +88,23 @@ describe('import direction (docs/architecture.md)', () => {
   const files = sourceFiles();
   const edges = files.flatMap(importsOf);
 
-  it('given the product\'s sources, when read, then every file sits in a folder the rules name', () => {
+  it("given the product's sources, when read, then every file sits in a folder the rules name", () => {
     const unknown = [...new Set(files.map(top))].filter((f) => MAY_IMPORT[f] === undefined);
     expect(unknown).to.deep.equal([]);
   });
 
   it('given every import, when checked against the rules, then only the known exceptions break them', () => {
     const broken = [...new Set(edges.filter((e) => !allowed(e)).map((e) => `${e.from} → ${e.to}`))].sort();
-    expect(broken.filter((b) => !(b in KNOWN)), 'imports the rules forbid').to.deep.equal([]);
-    expect(Object.keys(KNOWN).filter((k) => !broken.includes(k)).sort(), 'exceptions that no longer occur: remove them from KNOWN').to.deep.equal([]);
+    expect(
+      broken.filter((b) => !(b in KNOWN)),
+      'imports the rules forbid',
+    ).to.deep.equal([]);
+    expect(
+      Object.keys(KNOWN)
+        .filter((k) => !broken.includes(k))
+        .sort(),
+      'exceptions that no longer occur: remove them from KNOWN',
+    ).to.deep.equal([]);
   });
 
   it('given the engine, when its imports are read, then it imports nothing outside engine/ but packages', () => {

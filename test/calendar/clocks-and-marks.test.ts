@@ -83,11 +83,7 @@ describe('calendar / durations on the working and natural clocks', () => {
 
     it('when the limit is 2h natural (emergency) over a holiday then marks are plain wall-clock offsets', () => {
       const marks = cal.deadlineMarks(cst('2026-10-01T23:00:00'), '2h', 'natural');
-      expect(marks.map((m) => m.at)).to.deep.equal([
-        cst('2026-10-02T00:36:00'),
-        cst('2026-10-02T01:00:00'),
-        cst('2026-10-02T02:00:00'),
-      ]);
+      expect(marks.map((m) => m.at)).to.deep.equal([cst('2026-10-02T00:36:00'), cst('2026-10-02T01:00:00'), cst('2026-10-02T02:00:00')]);
     });
 
     it('when custom fractions are given then they are returned in the given order', () => {

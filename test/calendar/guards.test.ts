@@ -1,11 +1,5 @@
 import { expect } from 'chai';
-import {
-  BusinessCalendar,
-  CHINESE_DAYS,
-  MAX_IDLE_DAYS,
-  parseIsoDate,
-  type StatutoryCalendar,
-} from '../../domain/calendar/index.js';
+import { BusinessCalendar, CHINESE_DAYS, MAX_IDLE_DAYS, parseIsoDate, type StatutoryCalendar } from '../../domain/calendar/index.js';
 
 const cst = (local: string) => new Date(`${local}+08:00`);
 
@@ -27,9 +21,7 @@ describe('calendar / guards and efficiency', () => {
     const never = new BusinessCalendar({ statutory: closedUntil('2100-01-01') });
 
     it('when working time is added then it throws instead of looping forever', () => {
-      expect(() => never.addWorkingHours(cst('2026-03-09T09:00:00'), 1)).to.throw(
-        `No working day in ${MAX_IDLE_DAYS} consecutive days from 2026-03-09`,
-      );
+      expect(() => never.addWorkingHours(cst('2026-03-09T09:00:00'), 1)).to.throw(`No working day in ${MAX_IDLE_DAYS} consecutive days from 2026-03-09`);
     });
 
     it('when the next working time is asked then it throws too', () => {

@@ -1,12 +1,6 @@
 import { expect } from 'chai';
 import chineseDays from 'chinese-days';
-import {
-  BusinessCalendar,
-  CHINESE_DAYS,
-  formatEpochDay,
-  parseIsoDate,
-  weekdayOf,
-} from '../../domain/calendar/index.js';
+import { BusinessCalendar, CHINESE_DAYS, formatEpochDay, parseIsoDate, weekdayOf } from '../../domain/calendar/index.js';
 
 /** All dates in [from, to] (inclusive) for which `pick` holds. */
 function datesWhere(from: string, to: string, pick: (date: string) => boolean): string[] {
@@ -44,20 +38,14 @@ describe('calendar / statutory holidays (chinese-days) and overrides', () => {
         name: '春节 (2月15日–23日放假, 2月14日周六、2月28日周六上班)',
         from: '2026-02-07',
         to: '2026-03-08',
-        off: [
-          '2026-02-15', '2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19',
-          '2026-02-20', '2026-02-21', '2026-02-22', '2026-02-23',
-        ],
+        off: ['2026-02-15', '2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19', '2026-02-20', '2026-02-21', '2026-02-22', '2026-02-23'],
         makeUp: ['2026-02-14', '2026-02-28'],
       },
       {
         name: '中秋 (9月25日–27日) and 国庆 (10月1日–7日放假, 9月20日周日、10月10日周六上班)',
         from: '2026-09-14',
         to: '2026-10-18',
-        off: [
-          '2026-09-25', '2026-09-26', '2026-09-27',
-          '2026-10-01', '2026-10-02', '2026-10-03', '2026-10-04', '2026-10-05', '2026-10-06', '2026-10-07',
-        ],
+        off: ['2026-09-25', '2026-09-26', '2026-09-27', '2026-10-01', '2026-10-02', '2026-10-03', '2026-10-04', '2026-10-05', '2026-10-06', '2026-10-07'],
         makeUp: ['2026-09-20', '2026-10-10'],
       },
     ];

@@ -21,16 +21,13 @@ describe('calendar / loaded from the database', () => {
     expect(calendar.isWorkingDate('2026-03-08')).to.equal(true);
     expect(calendar.isWorkingDate('2026-03-09')).to.equal(false);
     // Friday 17:00 + 2 working hours: 1 h on Friday, then the working Sunday from 08:30.
-    expect(calendar.addWorkingHours(new Date('2026-03-06T17:00:00+08:00'), 2).toISOString())
-      .to.equal(new Date('2026-03-08T09:30:00+08:00').toISOString());
+    expect(calendar.addWorkingHours(new Date('2026-03-06T17:00:00+08:00'), 2).toISOString()).to.equal(new Date('2026-03-08T09:30:00+08:00').toISOString());
     // Sunday 17:00 + 2 h skips the declared day off to Tuesday.
-    expect(calendar.addWorkingHours(new Date('2026-03-08T17:00:00+08:00'), 2).toISOString())
-      .to.equal(new Date('2026-03-10T09:30:00+08:00').toISOString());
+    expect(calendar.addWorkingHours(new Date('2026-03-08T17:00:00+08:00'), 2).toISOString()).to.equal(new Date('2026-03-10T09:30:00+08:00').toISOString());
   });
 
   it('given other working hours in the settings, when loaded, then a working day is that long', async () => {
     const calendar = await loadBusinessCalendar({ WORKING_HOURS: '09:00-12:00,13:00-17:00', CALENDAR_UTC_OFFSET_MINUTES: 480 });
-    expect(calendar.addWorkingDays(new Date('2026-03-10T09:00:00+08:00'), 1).toISOString())
-      .to.equal(new Date('2026-03-10T17:00:00+08:00').toISOString());
+    expect(calendar.addWorkingDays(new Date('2026-03-10T09:00:00+08:00'), 1).toISOString()).to.equal(new Date('2026-03-10T17:00:00+08:00').toISOString());
   });
 });

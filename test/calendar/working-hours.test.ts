@@ -1,10 +1,5 @@
 import { expect } from 'chai';
-import {
-  BusinessCalendar,
-  DEFAULT_WORKING_HOURS,
-  formatWorkingHours,
-  parseWorkingHours,
-} from '../../domain/calendar/index.js';
+import { BusinessCalendar, DEFAULT_WORKING_HOURS, formatWorkingHours, parseWorkingHours } from '../../domain/calendar/index.js';
 
 describe('calendar / working hours', () => {
   describe('given the default working hours', () => {

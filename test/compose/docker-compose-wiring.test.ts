@@ -41,20 +41,26 @@ function serviceByImage(prefix: string): string {
 
 /** Compose variable substitution: `$$`, `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`. */
 function interpolate(value: string, vars: Record<string, string>): string {
-  return value.replace(/\$(\$|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)-([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (_m, all: string, braced?: string, colon?: string, fallback?: string, bare?: string) => {
-    if (all === '$') return '$';
-    const name = (braced ?? bare)!;
-    const v = vars[name];
-    if (fallback !== undefined && (v === undefined || (colon === ':' && v === ''))) return fallback;
-    return v ?? '';
-  });
+  return value.replace(
+    /\$(\$|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)-([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g,
+    (_m, all: string, braced?: string, colon?: string, fallback?: string, bare?: string) => {
+      if (all === '$') return '$';
+      const name = (braced ?? bare)!;
+      const v = vars[name];
+      if (fallback !== undefined && (v === undefined || (colon === ':' && v === ''))) return fallback;
+      return v ?? '';
+    },
+  );
 }
 
 /** A service's environment as a map (long or short syntax), interpolated with the given compose variables. */
 function environmentOf(name: string, vars: Record<string, string> = {}): Record<string, string> {
   const env = services[name]!.environment ?? {};
   const entries: Array<[string, string]> = Array.isArray(env)
-    ? env.map((e) => { const i = e.indexOf('='); return i < 0 ? [e, ''] : [e.slice(0, i), e.slice(i + 1)]; })
+    ? env.map((e) => {
+        const i = e.indexOf('=');
+        return i < 0 ? [e, ''] : [e.slice(0, i), e.slice(i + 1)];
+      })
     : Object.entries(env).map(([k, v]) => [k, v === null ? '' : String(v)]);
   return Object.fromEntries(entries.map(([k, v]) => [k, interpolate(v, vars)]));
 }
@@ -113,7 +119,11 @@ describe('docker-compose.yml / the scale-out layout', () => {
     });
   }
 
-  const engines: Array<[string, 'camunda' | 'embedded']> = [['app', 'camunda'], ['workers', 'camunda'], ['app-embedded', 'embedded']];
+  const engines: Array<[string, 'camunda' | 'embedded']> = [
+    ['app', 'camunda'],
+    ['workers', 'camunda'],
+    ['app-embedded', 'embedded'],
+  ];
   for (const [name, engine] of engines) {
     if (!projectServices.includes(name)) continue;
     for (const [vars, values] of composeVariables) {
@@ -186,7 +196,13 @@ describe('docker-compose.yml / the scale-out layout', () => {
   }
 
   it('given every depends_on with service_healthy, when the service depended on is read, then it has a health check', () => {
-    const awaited = new Set(names.flatMap((n) => Object.entries(dependencies(n)).filter(([, d]) => d.condition === 'service_healthy').map(([dep]) => dep)));
+    const awaited = new Set(
+      names.flatMap((n) =>
+        Object.entries(dependencies(n))
+          .filter(([, d]) => d.condition === 'service_healthy')
+          .map(([dep]) => dep),
+      ),
+    );
     expect([...awaited]).to.include.members([mysql, camunda, 'app']);
     for (const dep of awaited) {
       const check = services[dep]?.healthcheck;

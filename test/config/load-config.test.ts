@@ -24,9 +24,22 @@ describe('configuration from the environment', () => {
   });
 
   it('given ENGINE=camunda with a cluster address, when loaded, then the camunda settings are there and listeners are on by default', () => {
-    const config = loadConfig({ ENGINE: 'camunda', CAMUNDA_REST_ADDRESS: 'http://camunda:8080', CAMUNDA_AUTH_STRATEGY: 'BASIC', CAMUNDA_BASIC_AUTH_USERNAME: 'demo', CAMUNDA_BASIC_AUTH_PASSWORD: 'demo' });
-    expect(config).to.include({ ENGINE: 'camunda', CAMUNDA_REST_ADDRESS: 'http://camunda:8080', CAMUNDA_AUTH_STRATEGY: 'BASIC', CAMUNDA_HISTORY_LISTENERS: true });
-    expect(loadConfig({ ENGINE: 'camunda', CAMUNDA_REST_ADDRESS: 'http://camunda:8080', CAMUNDA_HISTORY_LISTENERS: 'false' }).CAMUNDA_HISTORY_LISTENERS).to.equal(false);
+    const config = loadConfig({
+      ENGINE: 'camunda',
+      CAMUNDA_REST_ADDRESS: 'http://camunda:8080',
+      CAMUNDA_AUTH_STRATEGY: 'BASIC',
+      CAMUNDA_BASIC_AUTH_USERNAME: 'demo',
+      CAMUNDA_BASIC_AUTH_PASSWORD: 'demo',
+    });
+    expect(config).to.include({
+      ENGINE: 'camunda',
+      CAMUNDA_REST_ADDRESS: 'http://camunda:8080',
+      CAMUNDA_AUTH_STRATEGY: 'BASIC',
+      CAMUNDA_HISTORY_LISTENERS: true,
+    });
+    expect(
+      loadConfig({ ENGINE: 'camunda', CAMUNDA_REST_ADDRESS: 'http://camunda:8080', CAMUNDA_HISTORY_LISTENERS: 'false' }).CAMUNDA_HISTORY_LISTENERS,
+    ).to.equal(false);
   });
 
   it('given strings for numbers and booleans, when loaded, then they are coerced', () => {
@@ -47,8 +60,16 @@ describe('configuration from the environment', () => {
     ['a negative retention', { HISTORY_RETENTION_DAYS: '-1' }, 'HISTORY_RETENTION_DAYS="-1"'],
     ['ENGINE=camunda without a cluster address', { ENGINE: 'camunda' }, 'CAMUNDA_REST_ADDRESS is required with ENGINE=camunda'],
     ['a cluster address that is not a URL', { ENGINE: 'camunda', CAMUNDA_REST_ADDRESS: 'camunda:8080' }, 'CAMUNDA_REST_ADDRESS="camunda:8080"'],
-    ['OAuth without a client id', { ENGINE: 'camunda', CAMUNDA_REST_ADDRESS: 'https://c.example', CAMUNDA_AUTH_STRATEGY: 'OAUTH', CAMUNDA_CLIENT_SECRET: 's' }, 'CAMUNDA_CLIENT_ID is required'],
-    ['basic auth without a password', { ENGINE: 'camunda', CAMUNDA_REST_ADDRESS: 'https://c.example', CAMUNDA_AUTH_STRATEGY: 'BASIC', CAMUNDA_BASIC_AUTH_USERNAME: 'u' }, 'CAMUNDA_BASIC_AUTH_PASSWORD is required'],
+    [
+      'OAuth without a client id',
+      { ENGINE: 'camunda', CAMUNDA_REST_ADDRESS: 'https://c.example', CAMUNDA_AUTH_STRATEGY: 'OAUTH', CAMUNDA_CLIENT_SECRET: 's' },
+      'CAMUNDA_CLIENT_ID is required',
+    ],
+    [
+      'basic auth without a password',
+      { ENGINE: 'camunda', CAMUNDA_REST_ADDRESS: 'https://c.example', CAMUNDA_AUTH_STRATEGY: 'BASIC', CAMUNDA_BASIC_AUTH_USERNAME: 'u' },
+      'CAMUNDA_BASIC_AUTH_PASSWORD is required',
+    ],
     ['an unknown auth strategy', { CAMUNDA_AUTH_STRATEGY: 'KERBEROS' }, 'CAMUNDA_AUTH_STRATEGY="KERBEROS"'],
     ['a listener switch that is not a boolean', { CAMUNDA_HISTORY_LISTENERS: 'sometimes' }, 'CAMUNDA_HISTORY_LISTENERS="sometimes"'],
   ];

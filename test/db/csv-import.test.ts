@@ -74,7 +74,9 @@ describe('CSV import', () => {
     expect(grid!.polygon![0]).to.deep.equal([103.82, 25.6]);
     const illegal = await EventType.findOne({ where: { code: 'SJ-0501' } });
     expect(illegal!.extraStages).to.deep.equal([
-      { name: '停工', limit: '4h' }, { name: '处罚', limit: '7d' }, { name: '拆除', limit: '20d' },
+      { name: '停工', limit: '4h' },
+      { name: '处罚', limit: '7d' },
+      { name: '拆除', limit: '20d' },
     ]);
     expect(illegal!.keywords).to.deep.equal(['违建', '搭建']);
     const item = await GovernanceItem.findOne({ where: { code: 'SX-001' } });
@@ -100,19 +102,96 @@ describe('CSV import', () => {
   const badFiles: Array<[string, Partial<FileSet>, string, number, string | null, string]> = [
     ['a missing required cell', { ...GOOD, units: [...GOOD.units, 'D-X,,,department,,,'] }, 'units.csv', 7, 'name', 'is required'],
     ['an unknown unit kind', { ...GOOD, units: [...GOOD.units, 'D-X,某局,,bureau,,,'] }, 'units.csv', 7, 'kind', 'must be one of'],
-    ['a duplicate code', { ...GOOD, units: [...GOOD.units, 'D-CGJ,又一个城管局,,department,,,'] }, 'units.csv', 7, 'code', 'duplicate code D-CGJ (first on row 3)'],
+    [
+      'a duplicate code',
+      { ...GOOD, units: [...GOOD.units, 'D-CGJ,又一个城管局,,department,,,'] },
+      'units.csv',
+      7,
+      'code',
+      'duplicate code D-CGJ (first on row 3)',
+    ],
     ['a bad phone number', { ...GOOD, units: [...GOOD.units, 'D-X,某局,,department,,,call me'] }, 'units.csv', 7, 'contact_phone', '7–20 digits'],
-    ['a parent that does not exist', { ...GOOD, units: [...GOOD.units, 'C-X,某社区,,community,T-NONE,,'] }, 'units.csv', 7, 'parent_code', 'T-NONE is not another known unit'],
-    ['a missing column', { ...GOOD, grids: [GOOD.grids[0]!.replace(',grid_kind', ''), GOOD.grids[1]!.replace(/,综合$/, '')] }, 'grids.csv', 1, 'grid_kind', 'missing column'],
-    ['a latitude outside China', { ...GOOD, grids: [GOOD.grids[0]!, GOOD.grids[1]!.replace('25.6011', '95.6')] }, 'grids.csv', 2, 'centroid_lat', 'from 3 to 54'],
+    [
+      'a parent that does not exist',
+      { ...GOOD, units: [...GOOD.units, 'C-X,某社区,,community,T-NONE,,'] },
+      'units.csv',
+      7,
+      'parent_code',
+      'T-NONE is not another known unit',
+    ],
+    [
+      'a missing column',
+      { ...GOOD, grids: [GOOD.grids[0]!.replace(',grid_kind', ''), GOOD.grids[1]!.replace(/,综合$/, '')] },
+      'grids.csv',
+      1,
+      'grid_kind',
+      'missing column',
+    ],
+    [
+      'a latitude outside China',
+      { ...GOOD, grids: [GOOD.grids[0]!, GOOD.grids[1]!.replace('25.6011', '95.6')] },
+      'grids.csv',
+      2,
+      'centroid_lat',
+      'from 3 to 54',
+    ],
     ['an open polygon', { ...GOOD, grids: [GOOD.grids[0]!, GOOD.grids[1]!.replace(', 103.820 25.600"', '"')] }, 'grids.csv', 2, 'polygon', 'closed ring'],
-    ['a community of another township', { ...GOOD, grids: [GOOD.grids[0]!, GOOD.grids[1]!.replace('T-XP,C-XP-01', 'T-XP,D-CGJ')] }, 'grids.csv', 2, 'community_code', 'not a known community of T-XP'],
-    ['a bad duration', { ...GOOD, eventTypes: [GOOD.eventTypes[0]!, GOOD.eventTypes[1]!.replace(',4h,4h,', ',4 hours,4h,')] }, 'event_types.csv', 2, 'handle_limit', 'duration like 30m'],
-    ['an unknown category', { ...GOOD, eventTypes: [GOOD.eventTypes[0]!, GOOD.eventTypes[1]!.replace(',市容环境,', ',城市美化,')] }, 'event_types.csv', 2, 'category', 'must be one of'],
-    ['a broken extra stage list', { ...GOOD, eventTypes: [GOOD.eventTypes[0]!, GOOD.eventTypes[2]!.replace('处罚=7d', '处罚')] }, 'event_types.csv', 2, 'extra_stages', 'name=duration'],
-    ['an unknown owner unit', { ...GOOD, eventTypes: [GOOD.eventTypes[0]!, GOOD.eventTypes[1]!.replace(',D-CGJ,', ',D-NONE,')] }, 'event_types.csv', 2, 'owner_unit_code', 'D-NONE is not a known unit'],
-    ['an unknown event type', { ...GOOD, items: [...GOOD.items, 'SX-003,某事项,市容环境,SJ-9999,D-CGJ,,'] }, 'items.csv', 4, 'event_type_code', 'SJ-9999 is not a known event type'],
-    ['an unknown assisting unit', { ...GOOD, items: [...GOOD.items, 'SX-003,某事项,市容环境,,D-CGJ,D-SJJ|D-NONE,'] }, 'items.csv', 4, 'assisting_unit_codes', 'D-NONE is not a known unit'],
+    [
+      'a community of another township',
+      { ...GOOD, grids: [GOOD.grids[0]!, GOOD.grids[1]!.replace('T-XP,C-XP-01', 'T-XP,D-CGJ')] },
+      'grids.csv',
+      2,
+      'community_code',
+      'not a known community of T-XP',
+    ],
+    [
+      'a bad duration',
+      { ...GOOD, eventTypes: [GOOD.eventTypes[0]!, GOOD.eventTypes[1]!.replace(',4h,4h,', ',4 hours,4h,')] },
+      'event_types.csv',
+      2,
+      'handle_limit',
+      'duration like 30m',
+    ],
+    [
+      'an unknown category',
+      { ...GOOD, eventTypes: [GOOD.eventTypes[0]!, GOOD.eventTypes[1]!.replace(',市容环境,', ',城市美化,')] },
+      'event_types.csv',
+      2,
+      'category',
+      'must be one of',
+    ],
+    [
+      'a broken extra stage list',
+      { ...GOOD, eventTypes: [GOOD.eventTypes[0]!, GOOD.eventTypes[2]!.replace('处罚=7d', '处罚')] },
+      'event_types.csv',
+      2,
+      'extra_stages',
+      'name=duration',
+    ],
+    [
+      'an unknown owner unit',
+      { ...GOOD, eventTypes: [GOOD.eventTypes[0]!, GOOD.eventTypes[1]!.replace(',D-CGJ,', ',D-NONE,')] },
+      'event_types.csv',
+      2,
+      'owner_unit_code',
+      'D-NONE is not a known unit',
+    ],
+    [
+      'an unknown event type',
+      { ...GOOD, items: [...GOOD.items, 'SX-003,某事项,市容环境,SJ-9999,D-CGJ,,'] },
+      'items.csv',
+      4,
+      'event_type_code',
+      'SJ-9999 is not a known event type',
+    ],
+    [
+      'an unknown assisting unit',
+      { ...GOOD, items: [...GOOD.items, 'SX-003,某事项,市容环境,,D-CGJ,D-SJJ|D-NONE,'] },
+      'items.csv',
+      4,
+      'assisting_unit_codes',
+      'D-NONE is not a known unit',
+    ],
     ['broken quoting', { ...GOOD, items: [...GOOD.items, 'SX-003,"某事项,市容环境,,D-CGJ,,'] }, 'items.csv', 4, null, 'not valid CSV'],
   ];
   for (const [what, files, file, row, column, words] of badFiles) {
@@ -135,7 +214,10 @@ describe('CSV import', () => {
   it('given a district already imported, when a bad file set is imported, then the earlier data is untouched', async () => {
     await importCsvFiles(db.sql, writeFiles(dir, GOOD));
     const bad = { units: GOOD.units.map((l) => l.replace('沾益区城市管理局', '改名')), items: [...GOOD.items, 'SX-009,某事项,市容环境,SJ-9999,D-CGJ,,'] };
-    await importCsvFiles(db.sql, writeFiles(dir, bad)).then(() => expect.fail('should be refused'), (err) => expect(err).to.be.instanceOf(ImportError));
+    await importCsvFiles(db.sql, writeFiles(dir, bad)).then(
+      () => expect.fail('should be refused'),
+      (err) => expect(err).to.be.instanceOf(ImportError),
+    );
     expect((await Unit.findOne({ where: { code: 'D-CGJ' } }))!.name).to.equal('沾益区城市管理局');
     expect(await counts()).to.deep.equal([5, 1, 2, 2]);
   });

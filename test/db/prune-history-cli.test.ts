@@ -30,7 +30,10 @@ describe('db/cli: npm run history:prune', function () {
     try {
       await deploy(engine, 'jt-user-tasks.bpmn');
       const finish = async () => {
-        const { processInstanceKey } = await engine.createInstance({ bpmnProcessId: 'jt-user-tasks', variables: { reportedAt: '2026-03-02T18:00:00+08:00', followUpAt: '2026-03-04T09:00:00+08:00', urgent: true, grid: 'G7' } });
+        const { processInstanceKey } = await engine.createInstance({
+          bpmnProcessId: 'jt-user-tasks',
+          variables: { reportedAt: '2026-03-02T18:00:00+08:00', followUpAt: '2026-03-04T09:00:00+08:00', urgent: true, grid: 'G7' },
+        });
         for (const id of ['review', 'approve']) await engine.completeUserTask((await openTask(engine, processInstanceKey, id)).userTaskKey);
         return processInstanceKey;
       };

@@ -15,7 +15,7 @@ import { createCase, demoDatabase, type Db } from '../support/case-fixtures.js';
 /** A small deterministic generator, so a failure can be replayed. */
 function random(seed: number) {
   let s = seed >>> 0;
-  const next = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  const next = () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
   return { next, pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!, chance: (p: number) => next() < p };
 }
 
@@ -28,8 +28,18 @@ async function snapshot(db: Db): Promise<Record<string, string[]>> {
   for (const table of ROLLUP_TABLES) {
     const rows = await db.sequelize.query<Record<string, unknown>>(`SELECT * FROM ${table}`, { type: QueryTypes.SELECT });
     out[table] = rows
-      .filter((r) => table === 'open_cases' || Object.entries(r).some(([k, v]) => typeof v !== 'string' && !['unit_id', 'township_id', 'ref_id'].includes(k) && Number(v) !== 0))
-      .map((r) => JSON.stringify(Object.keys(r).sort().map((k) => [k, r[k] instanceof Date ? (r[k] as Date).toISOString() : typeof r[k] === 'number' || typeof r[k] === 'bigint' ? String(r[k]) : r[k]])))
+      .filter(
+        (r) =>
+          table === 'open_cases' ||
+          Object.entries(r).some(([k, v]) => typeof v !== 'string' && !['unit_id', 'township_id', 'ref_id'].includes(k) && Number(v) !== 0),
+      )
+      .map((r) =>
+        JSON.stringify(
+          Object.keys(r)
+            .sort()
+            .map((k) => [k, r[k] instanceof Date ? (r[k] as Date).toISOString() : typeof r[k] === 'number' || typeof r[k] === 'bigint' ? String(r[k]) : r[k]]),
+        ),
+      )
       .sort();
   }
   return out;
@@ -51,32 +61,54 @@ async function generateMonth(seed: number): Promise<void> {
     // reported across March and a little before (trends and hotspots reach back), at odd milliseconds
     const createdAt = new Date(MARCH_START.getTime() - 5 * 24 * H + Math.floor(rnd.next() * 37 * 24 * H) + (i % 997));
     const c = await createCase({
-      status: 'reported', createdAt, eventTypeCode: rnd.chance(0.8) ? rnd.pick(types).code : null, gridCode: rnd.chance(0.85) ? rnd.pick(grids).code : null,
+      status: 'reported',
+      createdAt,
+      eventTypeCode: rnd.chance(0.8) ? rnd.pick(types).code : null,
+      gridCode: rnd.chance(0.85) ? rnd.pick(grids).code : null,
     });
     cases.push(c);
-    if (rnd.chance(0.1)) { // left in 受理
+    if (rnd.chance(0.1)) {
+      // left in 受理
       continue;
     }
     // what has happened happened before now (a deadline may lie ahead)
     const at = (hours: number) => new Date(Math.min(createdAt.getTime() + hours * H + 123, NOW.getTime() - 60_000 + hours));
-    if (rnd.chance(0.08)) { await c.update({ status: 'rejected', closedAt: at(1) }); continue; }
-    if (rnd.chance(0.05) && cases.length > 2) { await c.update({ status: 'merged', mergedIntoId: cases[0]!.id }); continue; }
+    if (rnd.chance(0.08)) {
+      await c.update({ status: 'rejected', closedAt: at(1) });
+      continue;
+    }
+    if (rnd.chance(0.05) && cases.length > 2) {
+      await c.update({ status: 'merged', mergedIntoId: cases[0]!.id });
+      continue;
+    }
     const unitId = rnd.pick(units);
     // accepted and dispatched through plain SQL, as the workers write
-    await updateRows(sequelize, 'cases', { status: 'dispatched', unit_id: unitId, accepted_at: at(1), dispatched_at: at(2), dispatch_due_at: at(rnd.chance(0.8) ? 4 : 1), due_at: at(48) }, { id: c.id });
+    await updateRows(
+      sequelize,
+      'cases',
+      { status: 'dispatched', unit_id: unitId, accepted_at: at(1), dispatched_at: at(2), dispatch_due_at: at(rnd.chance(0.8) ? 4 : 1), due_at: at(48) },
+      { id: c.id },
+    );
     await c.reload();
-    if (rnd.chance(0.1)) { // 退单, to another unit
+    if (rnd.chance(0.1)) {
+      // 退单, to another unit
       await c.update({ status: 'returned', returnCount: 1 });
       await c.update({ status: 'dispatched', unitId: rnd.pick(units), dispatchedAt: at(6) });
     }
     if (rnd.chance(0.15)) await c.update({ warningLight: 'yellow' });
     if (rnd.chance(0.08)) await c.update({ warningLight: 'red', escalationLevel: 1 });
-    if (rnd.chance(0.15)) { await c.update({ status: 'handling', dueAt: rnd.chance(0.5) ? new Date(NOW.getTime() - 5 * H) : new Date(NOW.getTime() + 30 * H) }); continue; }
+    if (rnd.chance(0.15)) {
+      await c.update({ status: 'handling', dueAt: rnd.chance(0.5) ? new Date(NOW.getTime() - 5 * H) : new Date(NOW.getTime() + 30 * H) });
+      continue;
+    }
     if (rnd.chance(0.1)) await c.update({ extensionCount: 1, handleDueAt: at(96) });
     const handledAt = at(rnd.chance(0.7) ? 20 : 70);
     await c.update({ status: 'verifying', handledAt, handleDueAt: c.handleDueAt ?? at(48), verifyDueAt: at(80) });
     if (rnd.chance(0.1)) await c.update({ status: 'handling', reworkCount: 1 }); // 返工
-    if (rnd.chance(0.05)) { await c.update({ status: 'shelved' }); continue; }
+    if (rnd.chance(0.05)) {
+      await c.update({ status: 'shelved' });
+      continue;
+    }
     const closedAt = at(rnd.chance(0.8) ? 30 : 100);
     await c.update({ status: 'closed', closedAt, dueAt: at(rnd.chance(0.7) ? 60 : 50) });
     if (rnd.chance(0.4)) await c.update({ satisfaction: rnd.pick(['satisfied', 'basic', 'unsatisfied']) });
@@ -86,7 +118,10 @@ async function generateMonth(seed: number): Promise<void> {
   for (const c of cases.slice(-3)) await c.destroy();
 }
 
-for (const [name, seed] of [['first', 7], ['second', 20261207]] as const) {
+for (const [name, seed] of [
+  ['first', 7],
+  ['second', 20261207],
+] as const) {
   describe(`case rollups (db/rollups), ${name} generated month`, function () {
     this.timeout(180_000);
     let db: Db;
@@ -111,8 +146,11 @@ for (const [name, seed] of [['first', 7], ['second', 20261207]] as const) {
       const summary = await dashboardSummary(null, NOW, 480);
       const open = all.filter((c) => isOpen(c));
       expect(summary.totals).to.deep.equal({
-        open: open.length, closed: all.filter((c) => c.status === 'closed').length, overdue: all.filter((c) => isOverdue(c, NOW)).length,
-        today: all.filter((c) => localDay(c.createdAt) === localDay(NOW)).length, total: all.length,
+        open: open.length,
+        closed: all.filter((c) => c.status === 'closed').length,
+        overdue: all.filter((c) => isOverdue(c, NOW)).length,
+        today: all.filter((c) => localDay(c.createdAt) === localDay(NOW)).length,
+        total: all.length,
       });
       const byStatus: Record<string, number> = {};
       for (const c of all) byStatus[c.status] = (byStatus[c.status] ?? 0) + 1;
@@ -122,16 +160,28 @@ for (const [name, seed] of [['first', 7], ['second', 20261207]] as const) {
       expect(summary.lights).to.deep.equal(lights);
       for (const u of summary.byUnit) {
         const mine = all.filter((c) => c.unitId === u.unitId);
-        expect(u, `unit ${u.unitId}`).to.include({ total: mine.length, open: mine.filter((c) => isOpen(c)).length, overdue: mine.filter((c) => isOverdue(c, NOW)).length });
+        expect(u, `unit ${u.unitId}`).to.include({
+          total: mine.length,
+          open: mine.filter((c) => isOpen(c)).length,
+          overdue: mine.filter((c) => isOverdue(c, NOW)).length,
+        });
       }
 
       const trends = await dashboardTrends(null, 40, NOW, 480);
       for (const day of trends.days) {
         const on = (d: Date | null) => d !== null && localDay(d) === day.date;
-        const missed = all.filter((c) => c.dueAt !== null && c.dueAt <= NOW && on(c.dueAt)
-          && ((OPEN as readonly string[]).includes(c.status) || (c.closedAt !== null && c.closedAt > c.dueAt)));
+        const missed = all.filter(
+          (c) =>
+            c.dueAt !== null &&
+            c.dueAt <= NOW &&
+            on(c.dueAt) &&
+            ((OPEN as readonly string[]).includes(c.status) || (c.closedAt !== null && c.closedAt > c.dueAt)),
+        );
         expect(day, day.date).to.deep.equal({
-          date: day.date, created: all.filter((c) => on(c.createdAt)).length, closed: all.filter((c) => c.status === 'closed' && on(c.closedAt)).length, overdue: missed.length,
+          date: day.date,
+          created: all.filter((c) => on(c.createdAt)).length,
+          closed: all.filter((c) => c.status === 'closed' && on(c.closedAt)).length,
+          overdue: missed.length,
         });
       }
 
@@ -150,10 +200,10 @@ for (const [name, seed] of [['first', 7], ['second', 20261207]] as const) {
       for (const s of spots) expect(s.thisWeek).to.be.at.least(5);
     });
 
-    it('given a unit scope, when its figures are read, then they are the unit\'s alone', async () => {
+    it("given a unit scope, when its figures are read, then they are the unit's alone", async () => {
       const [row] = (await dashboardSummary(null, NOW, 480)).byUnit.filter((u) => u.unitId !== null);
       const unitId = row!.unitId!;
-      const mine = (await Case.findAll({ where: { unitId } }));
+      const mine = await Case.findAll({ where: { unitId } });
       const s = await dashboardSummary(unitId, NOW, 480);
       expect(s.totals.total).to.equal(mine.length);
       expect(s.byUnit.map((u) => u.unitId)).to.deep.equal([unitId]);
@@ -170,13 +220,20 @@ const OPEN = ['reported', 'accepted', 'dispatched', 'handling', 'returned', 'ver
 describe('case rollups (db/rollups): offset and version', function () {
   this.timeout(60_000);
   let db: Db;
-  before(async () => { db = await demoDatabase(); });
+  before(async () => {
+    db = await demoDatabase();
+  });
   after(() => db.close());
 
   it('given rollups cut at UTC+8, when the server starts with another offset, then they are rebuilt once at that offset', async () => {
     // 2026-03-01 23:30 UTC: the 2nd in Beijing, still the 1st in London
     await createCase({ createdAt: new Date('2026-03-01T23:30:00Z') });
-    const days = async () => (await db.sequelize.query<{ day: string }>("SELECT day FROM case_day_counts WHERE unit_id = -1 AND measure = 'created' AND n > 0", { type: QueryTypes.SELECT })).map((r) => r.day);
+    const days = async () =>
+      (
+        await db.sequelize.query<{ day: string }>("SELECT day FROM case_day_counts WHERE unit_id = -1 AND measure = 'created' AND n > 0", {
+          type: QueryTypes.SELECT,
+        })
+      ).map((r) => r.day);
     expect(await days()).to.deep.equal(['2026-03-02']);
     expect(await ensureRollups(db.sql, 480)).to.equal('current');
     expect(await ensureRollups(db.sql, 0)).to.equal('rebuilt');

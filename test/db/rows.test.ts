@@ -10,18 +10,31 @@ import { freshDatabase } from '../support/database.js';
  */
 describe('plain-SQL rows (db/rows)', () => {
   let db: Awaited<ReturnType<typeof freshDatabase>>;
-  before(async () => { db = await freshDatabase(); });
+  before(async () => {
+    db = await freshDatabase();
+  });
   after(() => db.close());
 
   const at = new Date('2026-11-28T04:05:06.789Z');
   const caseRow = (n: number): Row => ({
-    case_no: `ZY-ROWS-${n}`, channel: 'hotline', tracking_token: `rows-token-${n}`, description: '井盖缺失 \'"; DROP TABLE cases; --', status: 'reported',
-    priority: 50, lat: 25.599312, lng: 103.834996, reporter_phone: null, created_at: at, updated_at: at,
+    case_no: `ZY-ROWS-${n}`,
+    channel: 'hotline',
+    tracking_token: `rows-token-${n}`,
+    description: '井盖缺失 \'"; DROP TABLE cases; --',
+    status: 'reported',
+    priority: 50,
+    lat: 25.599312,
+    lng: 103.834996,
+    reporter_phone: null,
+    created_at: at,
+    updated_at: at,
   });
 
   it('given a row, when inserted, then its id comes back as a string and the model reads every value as written', async () => {
     const id = await insertRow(db.sequelize, 'cases', caseRow(1));
-    expect(id).to.be.a('string').and.match(/^[0-9]+$/);
+    expect(id)
+      .to.be.a('string')
+      .and.match(/^[0-9]+$/);
     const c = (await Case.findByPk(id))!;
     expect(c.caseNo).to.equal('ZY-ROWS-1');
     expect(c.description).to.equal('井盖缺失 \'"; DROP TABLE cases; --');
@@ -33,9 +46,13 @@ describe('plain-SQL rows (db/rows)', () => {
   it('given dates, when written as text for the dialect, then the model and a created row compare equal in SQL', async () => {
     const made = await Case.create({ ...caseRowAsModel(2), createdAt: at } as never);
     const rawId = await insertRow(db.sequelize, 'cases', caseRow(3));
-    const same = await db.sequelize.query<{ n: number }>('SELECT COUNT(*) AS n FROM cases WHERE created_at = (SELECT created_at FROM cases WHERE id = $1) AND id IN ($1, $2)', {
-      bind: [rawId, made.id], type: QueryTypes.SELECT,
-    });
+    const same = await db.sequelize.query<{ n: number }>(
+      'SELECT COUNT(*) AS n FROM cases WHERE created_at = (SELECT created_at FROM cases WHERE id = $1) AND id IN ($1, $2)',
+      {
+        bind: [rawId, made.id],
+        type: QueryTypes.SELECT,
+      },
+    );
     expect(Number(same[0]!.n)).to.equal(2);
     expect(sqlDate(db.sequelize, at)).to.match(/^2026-11-28 04:05:06\.789/);
   });
@@ -54,10 +71,18 @@ describe('plain-SQL rows (db/rows)', () => {
 
   it('given no condition, when updated or deleted, then it is refused before any SQL', async () => {
     let error: unknown = null;
-    try { await updateRows(db.sequelize, 'cases', { priority: 1 }, {}); } catch (err) { error = err; }
+    try {
+      await updateRows(db.sequelize, 'cases', { priority: 1 }, {});
+    } catch (err) {
+      error = err;
+    }
     expect(String(error)).to.match(/without conditions/);
     error = null;
-    try { await deleteRows(db.sequelize, 'cases', {}); } catch (err) { error = err; }
+    try {
+      await deleteRows(db.sequelize, 'cases', {});
+    } catch (err) {
+      error = err;
+    }
     expect(String(error)).to.match(/without conditions/);
     expect(await Case.count({ where: { priority: 1 } })).to.equal(0);
   });
@@ -65,7 +90,11 @@ describe('plain-SQL rows (db/rows)', () => {
   it('given a duplicate of a unique value, when inserted, then it fails as a model write would (SequelizeUniqueConstraintError) and nothing is added', async () => {
     const before = await Case.count();
     let name = '';
-    try { await insertRow(db.sequelize, 'cases', caseRow(1)); } catch (err) { name = (err as Error).name; }
+    try {
+      await insertRow(db.sequelize, 'cases', caseRow(1));
+    } catch (err) {
+      name = (err as Error).name;
+    }
     expect(name).to.equal('SequelizeUniqueConstraintError');
     expect(await Case.count()).to.equal(before);
   });
@@ -74,8 +103,18 @@ describe('plain-SQL rows (db/rows)', () => {
     const rows: Row[] = [];
     for (let i = 0; i < 600; i++) {
       rows.push({
-        event_key: `k${i % 400}`, case_id: null, process_instance_key: `pi-${i % 400}`, parent_instance_key: null, element_instance_key: null,
-        element_id: 'Task_1', element_type: 'serviceTask', bpmn_process_id: 'p', intent: 'ACTIVATED', at, detail: JSON.stringify({ i }), created_at: at,
+        event_key: `k${i % 400}`,
+        case_id: null,
+        process_instance_key: `pi-${i % 400}`,
+        parent_instance_key: null,
+        element_instance_key: null,
+        element_id: 'Task_1',
+        element_type: 'serviceTask',
+        bpmn_process_id: 'p',
+        intent: 'ACTIVATED',
+        at,
+        detail: JSON.stringify({ i }),
+        created_at: at,
       });
     }
     await insertRows(db.sequelize, 'case_events', rows, { ignoreDuplicates: true });
@@ -86,10 +125,12 @@ describe('plain-SQL rows (db/rows)', () => {
   });
 
   it('given a row in a transaction that rolls back, when read after, then it is not there', async () => {
-    await db.sequelize.transaction(async (transaction) => {
-      await insertRow(db.sequelize, 'audit_log', { actor: 't', action: 'x', prev_hash: 'p', hash: 'h-rolled-back', created_at: at }, { transaction });
-      throw new Error('undo');
-    }).catch(() => undefined);
+    await db.sequelize
+      .transaction(async (transaction) => {
+        await insertRow(db.sequelize, 'audit_log', { actor: 't', action: 'x', prev_hash: 'p', hash: 'h-rolled-back', created_at: at }, { transaction });
+        throw new Error('undo');
+      })
+      .catch(() => undefined);
     expect(await AuditRecord.count({ where: { hash: 'h-rolled-back' } })).to.equal(0);
   });
 

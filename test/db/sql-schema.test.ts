@@ -9,7 +9,9 @@ import { freshDatabase, isMysql } from '../support/database.js';
 /** db/sql/schema.ts is generated from the migrations (`npm run db:schema`): these fail when it is behind. */
 describe('application SQL schema (db/sql/schema.ts)', () => {
   let db: Awaited<ReturnType<typeof freshDatabase>>;
-  before(async () => { db = await freshDatabase(); });
+  before(async () => {
+    db = await freshDatabase();
+  });
   after(() => db.close());
 
   const source = readFileSync(new URL('../../db/sql/schema.ts', import.meta.url), 'utf8');
@@ -21,21 +23,37 @@ describe('application SQL schema (db/sql/schema.ts)', () => {
 
   it('given the migrated database, when its tables and columns are listed, then schema.ts declares each of them (camelCase)', async () => {
     const columns = isMysql(db.url)
-      ? await db.sequelize.query<{ t: string; c: string }>('SELECT table_name AS t, column_name AS c FROM information_schema.columns WHERE table_schema = DATABASE()', { type: QueryTypes.SELECT })
-      : await db.sequelize.query<{ t: string; c: string }>("SELECT m.name AS t, p.name AS c FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'", { type: QueryTypes.SELECT });
-    const missing = columns.filter(({ t, c }) => t !== 'schema_migrations' && !declared(t)?.includes(c.replace(/_([a-z0-9])/g, (_, x: string) => x.toUpperCase())));
+      ? await db.sequelize.query<{ t: string; c: string }>(
+          'SELECT table_name AS t, column_name AS c FROM information_schema.columns WHERE table_schema = DATABASE()',
+          { type: QueryTypes.SELECT },
+        )
+      : await db.sequelize.query<{ t: string; c: string }>(
+          "SELECT m.name AS t, p.name AS c FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'",
+          { type: QueryTypes.SELECT },
+        );
+    const missing = columns.filter(
+      ({ t, c }) => t !== 'schema_migrations' && !declared(t)?.includes(c.replace(/_([a-z0-9])/g, (_, x: string) => x.toUpperCase())),
+    );
     expect(missing, 'run `npm run db:schema`').to.deep.equal([]);
   });
 
-  it('given every declared column, when Kysely writes it in SQL, then the name is the table\'s own (camelCase maps back to snake_case)', () => {
+  it("given every declared column, when Kysely writes it in SQL, then the name is the table's own (camelCase maps back to snake_case)", () => {
     const q = new Kysely<Tables>({
-      dialect: { createAdapter: () => new SqliteAdapter(), createDriver: () => new DummyDriver(), createQueryCompiler: () => new SqliteQueryCompiler(), createIntrospector: (k) => new SqliteIntrospector(k) },
+      dialect: {
+        createAdapter: () => new SqliteAdapter(),
+        createDriver: () => new DummyDriver(),
+        createQueryCompiler: () => new SqliteQueryCompiler(),
+        createIntrospector: (k) => new SqliteIntrospector(k),
+      },
       plugins: [new CamelCasePlugin()],
     });
     for (const [table, kinds] of Object.entries(COLUMN_KINDS)) {
       for (const column of Object.keys(kinds)) {
         const camel = column.replace(/_([a-z0-9])/g, (_, x: string) => x.toUpperCase());
-        const compiled = q.selectFrom(table as keyof Tables).select(camel as never).compile();
+        const compiled = q
+          .selectFrom(table as keyof Tables)
+          .select(camel as never)
+          .compile();
         expect(compiled.sql).to.equal(`select "${column}" from "${table}"`);
       }
     }

@@ -17,12 +17,16 @@ describe('SQLite through better-sqlite3 (the dialect module Sequelize uses)', ()
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ywtg-sqlite-driver-'));
     sequelize = await openDatabase(`sqlite:${join(dir, 'driver.sqlite')}`);
-    sequelize.define('Probe', {
-      name: { type: DataTypes.STRING, unique: true },
-      done: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
-      at: { type: DataTypes.DATE, allowNull: true },
-      data: { type: DataTypes.JSON, allowNull: true },
-    }, { tableName: 'probes' });
+    sequelize.define(
+      'Probe',
+      {
+        name: { type: DataTypes.STRING, unique: true },
+        done: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+        at: { type: DataTypes.DATE, allowNull: true },
+        data: { type: DataTypes.JSON, allowNull: true },
+      },
+      { tableName: 'probes' },
+    );
     await sequelize.sync();
   });
 
@@ -35,8 +39,16 @@ describe('SQLite through better-sqlite3 (the dialect module Sequelize uses)', ()
 
   const values: Array<[string, Record<string, unknown>, (row: Record<string, unknown>) => void]> = [
     ['a boolean', { name: 'bool', done: true }, (row) => expect(row['done']).to.equal(true)],
-    ['a date', { name: 'date', at: new Date('2026-11-28T08:00:00.123Z') }, (row) => expect((row['at'] as Date).toISOString()).to.equal('2026-11-28T08:00:00.123Z')],
-    ['JSON with Chinese text', { name: 'json', data: { 描述: '路灯不亮', n: [1, 2] } }, (row) => expect(row['data']).to.deep.equal({ 描述: '路灯不亮', n: [1, 2] })],
+    [
+      'a date',
+      { name: 'date', at: new Date('2026-11-28T08:00:00.123Z') },
+      (row) => expect((row['at'] as Date).toISOString()).to.equal('2026-11-28T08:00:00.123Z'),
+    ],
+    [
+      'JSON with Chinese text',
+      { name: 'json', data: { 描述: '路灯不亮', n: [1, 2] } },
+      (row) => expect(row['data']).to.deep.equal({ 描述: '路灯不亮', n: [1, 2] }),
+    ],
     ['an emoji and a quote', { name: "it's 🚧" }, (row) => expect(row['name']).to.equal("it's 🚧")],
     ['null', { name: 'nulls', at: null, data: null }, (row) => expect(row['at']).to.equal(null)],
   ];
@@ -50,9 +62,10 @@ describe('SQLite through better-sqlite3 (the dialect module Sequelize uses)', ()
   }
 
   it('given the default connection and a transaction connection, when asked, then both commit with synchronous=FULL (an acknowledged write survives a power cut, as the README says)', async () => {
-    const [outside] = await sequelize.query('PRAGMA synchronous', { type: QueryTypes.SELECT }) as Array<{ synchronous: number }>;
-    const inside = await sequelize.transaction(async (transaction) =>
-      (await sequelize.query('PRAGMA synchronous', { type: QueryTypes.SELECT, transaction }) as Array<{ synchronous: number }>)[0]);
+    const [outside] = (await sequelize.query('PRAGMA synchronous', { type: QueryTypes.SELECT })) as Array<{ synchronous: number }>;
+    const inside = await sequelize.transaction(
+      async (transaction) => ((await sequelize.query('PRAGMA synchronous', { type: QueryTypes.SELECT, transaction })) as Array<{ synchronous: number }>)[0],
+    );
     // 2 = FULL; better-sqlite3 opens WAL files with 1 = NORMAL (which survives a process crash, not a power cut)
     expect(outside!.synchronous).to.equal(2);
     expect(inside!.synchronous).to.equal(2);
@@ -71,7 +84,9 @@ describe('SQLite through better-sqlite3 (the dialect module Sequelize uses)', ()
     let caught: unknown;
     try {
       await Probe().create({ name: 'unique-1' });
-    } catch (err) { caught = err; }
+    } catch (err) {
+      caught = err;
+    }
     expect((caught as Error).name).to.equal('SequelizeUniqueConstraintError');
     expect((caught as { fields: unknown }).fields).to.deep.equal(['name']);
   });
@@ -82,9 +97,9 @@ describe('SQLite through better-sqlite3 (the dialect module Sequelize uses)', ()
   });
 
   it('given bind parameters ($1 …) and replacements (?), when queried, then both bind', async () => {
-    const [bound] = await sequelize.query('SELECT $1 AS a, $2 AS b', { bind: ['甲', 2], type: QueryTypes.SELECT }) as Array<Record<string, unknown>>;
+    const [bound] = (await sequelize.query('SELECT $1 AS a, $2 AS b', { bind: ['甲', 2], type: QueryTypes.SELECT })) as Array<Record<string, unknown>>;
     expect(bound).to.deep.equal({ a: '甲', b: 2 });
-    const [replaced] = await sequelize.query('SELECT ? AS a', { replacements: ["o'k"], type: QueryTypes.SELECT }) as Array<Record<string, unknown>>;
+    const [replaced] = (await sequelize.query('SELECT ? AS a', { replacements: ["o'k"], type: QueryTypes.SELECT })) as Array<Record<string, unknown>>;
     expect(replaced).to.deep.equal({ a: "o'k" });
   });
 
@@ -99,7 +114,7 @@ describe('SQLite through better-sqlite3 (the dialect module Sequelize uses)', ()
   ];
   for (const [what, sql, expected] of selects) {
     it(`given a SELECT with ${what}, when queried, then the values come back as written`, async () => {
-      const [row] = await sequelize.query(sql, { type: QueryTypes.SELECT }) as Array<Record<string, unknown>>;
+      const [row] = (await sequelize.query(sql, { type: QueryTypes.SELECT })) as Array<Record<string, unknown>>;
       expect(row).to.deep.equal(expected);
     });
   }
@@ -119,12 +134,14 @@ describe('SQLite through better-sqlite3 (the dialect module Sequelize uses)', ()
     expect(tables).to.include.members(['multi_a', 'multi_b']);
   });
 
-  it('given a statement SQLite refuses, when run, then the error carries node-sqlite3\'s code and nothing is written', async () => {
+  it("given a statement SQLite refuses, when run, then the error carries node-sqlite3's code and nothing is written", async () => {
     const before = await Probe().count();
     let caught: unknown;
     try {
       await sequelize.query('INSERT INTO probes (name, done, created_at, updated_at) VALUES (NULL, NULL, 1, 1)');
-    } catch (err) { caught = err; }
+    } catch (err) {
+      caught = err;
+    }
     expect((caught as { parent?: { code?: string } }).parent?.code).to.equal('SQLITE_CONSTRAINT');
     expect((caught as { parent?: Error }).parent?.message).to.match(/^SQLITE_CONSTRAINT: NOT NULL constraint failed/);
     expect(await Probe().count()).to.equal(before);
@@ -132,11 +149,13 @@ describe('SQLite through better-sqlite3 (the dialect module Sequelize uses)', ()
 
   it('given a transaction that throws, when it rolls back, then none of its writes stay', async () => {
     const before = await Probe().count();
-    await sequelize.transaction(async (transaction) => {
-      await Probe().create({ name: 'doomed-1' }, { transaction });
-      await Probe().create({ name: 'doomed-2' }, { transaction });
-      throw new Error('boom');
-    }).catch(() => undefined);
+    await sequelize
+      .transaction(async (transaction) => {
+        await Probe().create({ name: 'doomed-1' }, { transaction });
+        await Probe().create({ name: 'doomed-2' }, { transaction });
+        throw new Error('boom');
+      })
+      .catch(() => undefined);
     expect(await Probe().count()).to.equal(before);
   });
 
@@ -146,7 +165,9 @@ describe('SQLite through better-sqlite3 (the dialect module Sequelize uses)', ()
     const until = Date.now() + 300;
     let i = 0;
     while (Date.now() < until) {
-      await sequelize.transaction(async (transaction) => { await Probe().create({ name: `loop-${i++}` }, { transaction }); });
+      await sequelize.transaction(async (transaction) => {
+        await Probe().create({ name: `loop-${i++}` }, { transaction });
+      });
       await Probe().count();
     }
     clearInterval(timer);

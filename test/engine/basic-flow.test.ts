@@ -14,7 +14,9 @@ describe('engine / a basic case: service task, user task, end', () => {
     const job = await oneJob(t.engine, 'classify');
     expect(job.customHeaders).to.deep.equal({ model: 'keywords' });
     expect(job.variables).to.deep.equal({ text: '垃圾堆放' });
-    expect(job.key).to.be.a('string').and.match(/^\d{16,19}$/);
+    expect(job.key)
+      .to.be.a('string')
+      .and.match(/^\d{16,19}$/);
     await t.engine.completeJob(job.key, { unit: 'D-CGJ' });
     const task = await openTask(t.engine, processInstanceKey, 'handle');
     expect(task.candidateGroups).to.deep.equal(['D-CGJ']);
@@ -30,7 +32,10 @@ describe('engine / a basic case: service task, user task, end', () => {
     await t.engine.createInstance({ bpmnProcessId: 'basic' });
     const job = await oneJob(t.engine, 'classify');
     await t.engine.completeJob(job.key, { unit: 'x' });
-    await t.engine.completeJob(job.key, { unit: 'y' }).then(() => expect.fail('completed twice'), (err) => expect(err.code).to.equal('NOT_FOUND'));
+    await t.engine.completeJob(job.key, { unit: 'y' }).then(
+      () => expect.fail('completed twice'),
+      (err) => expect(err.code).to.equal('NOT_FOUND'),
+    );
   });
 
   it('given waiting instances, when the engine restarts, then they continue where they were', async () => {

@@ -20,22 +20,54 @@ const CORPUS = process.env['BPMN_CORPUS_DIR'] ?? fileURLToPath(new URL('./corpus
 /** Editors' and libraries' test fixtures (fragments, deliberately incomplete elements), counted apart from the examples. */
 const EDITOR_FIXTURES = new Set(['camunda__zeebe-bpmn-moddle', 'bpmn-io__bpmn-js-element-templates', 'camunda__camunda-modeler']);
 
-interface Cause { cause: string; problem: RegExp }
+interface Cause {
+  cause: string;
+  problem: RegExp;
+}
 
 /** What Camunda 8.8 refuses at deployment as well (its model validators, its DMN parser), with the engine's wording. */
 const CAMUNDA_REFUSES: Cause[] = [
-  { cause: 'not a BPMN/DMN definitions document (a fragment, broken XML, a template placeholder)', problem: /^(not a BPMN 2\.0 XML document|not a DMN file|unparsable content|no process in the resource)/ },
+  {
+    cause: 'not a BPMN/DMN definitions document (a fragment, broken XML, a template placeholder)',
+    problem: /^(not a BPMN 2\.0 XML document|not a DMN file|unparsable content|no process in the resource)/,
+  },
   { cause: 'no executable process (all isExecutable="false")', problem: /^no executable process in the resource/ },
-  { cause: 'a task without its job type (zeebe:taskDefinition)', problem: /(serviceTask|sendTask|businessRuleTask) needs a zeebe:taskDefinition with a job type|^zeebe:taskDefinition without a job type|^script task needs a zeebe:script expression or a zeebe:taskDefinition/ },
-  { cause: 'a process or sub-process without its start event, or with two none start events', problem: /^process without a start event|^an embedded sub-process needs exactly one none start event|^an event sub-process needs exactly one start event|^a process can have only one none start event|^event sub-process start events must be timer, message, error, escalation or signal/ },
-  { cause: 'an event without its definition data (message name, correlation key, timer, signal name)', problem: /^message catch events need a correlation key|^message event without a message name|^timer event without timeDuration, timeDate or timeCycle|^signal event without a signal name|^timer date .* is not an ISO 8601 date-time with an offset/ },
-  { cause: 'an event type Zeebe does not execute (conditional events arrive in 8.9; none boundary or catch events)', problem: /^ConditionalEventDefinition is not supported|^none boundary events are not supported|^intermediate catch events must be timer, message, signal or link/ },
-  { cause: 'an element missing a required attribute (called element, result variable, input collection, ad-hoc activities, mapping target)', problem: /^call activity without zeebe:calledElement processId|^zeebe:calledDecision without a resultVariable|^multi-instance without zeebe:loopCharacteristics inputCollection|^an ad-hoc sub-process must have at least one activity|^output mapping without a target/ },
-  { cause: 'bindingType="deployment" naming a process or decision not in the deployment', problem: /^Expected to find process with id .* in this deployment|^called decision .* is not in this deployment/ },
+  {
+    cause: 'a task without its job type (zeebe:taskDefinition)',
+    problem:
+      /(serviceTask|sendTask|businessRuleTask) needs a zeebe:taskDefinition with a job type|^zeebe:taskDefinition without a job type|^script task needs a zeebe:script expression or a zeebe:taskDefinition/,
+  },
+  {
+    cause: 'a process or sub-process without its start event, or with two none start events',
+    problem:
+      /^process without a start event|^an embedded sub-process needs exactly one none start event|^an event sub-process needs exactly one start event|^a process can have only one none start event|^event sub-process start events must be timer, message, error, escalation or signal/,
+  },
+  {
+    cause: 'an event without its definition data (message name, correlation key, timer, signal name)',
+    problem:
+      /^message catch events need a correlation key|^message event without a message name|^timer event without timeDuration, timeDate or timeCycle|^signal event without a signal name|^timer date .* is not an ISO 8601 date-time with an offset/,
+  },
+  {
+    cause: 'an event type Zeebe does not execute (conditional events arrive in 8.9; none boundary or catch events)',
+    problem:
+      /^ConditionalEventDefinition is not supported|^none boundary events are not supported|^intermediate catch events must be timer, message, signal or link/,
+  },
+  {
+    cause: 'an element missing a required attribute (called element, result variable, input collection, ad-hoc activities, mapping target)',
+    problem:
+      /^call activity without zeebe:calledElement processId|^zeebe:calledDecision without a resultVariable|^multi-instance without zeebe:loopCharacteristics inputCollection|^an ad-hoc sub-process must have at least one activity|^output mapping without a target/,
+  },
+  {
+    cause: 'bindingType="deployment" naming a process or decision not in the deployment',
+    problem: /^Expected to find process with id .* in this deployment|^called decision .* is not in this deployment/,
+  },
   { cause: 'a task listener event type Zeebe does not know', problem: /^task listener event type .* is not one of/ },
   // camunda/camunda#36061 (8.8): a job-worker user task with task listeners is rejected
   { cause: 'task listeners on a job-worker user task (no zeebe:userTask)', problem: /^task listeners are only supported on Camunda user tasks/ },
-  { cause: 'a DMN decision without decision logic, or an empty FEEL expression', problem: /^decision logic \(none\) is not supported|^(literal expression|input expression): empty FEEL expression|^the file has no decision/ },
+  {
+    cause: 'a DMN decision without decision logic, or an empty FEEL expression',
+    problem: /^decision logic \(none\) is not supported|^(literal expression|input expression): empty FEEL expression|^the file has no decision/,
+  },
 ];
 
 /** Refused here although Camunda 8.8 might not: each with its reason. Keep short and honest (none is left). */
@@ -49,18 +81,33 @@ const NOT_STARTED: Record<string, string> = {
   'camunda-community-hub__zeebe-client-csharp/Client.Examples__Resources__endless.bpmn': 'a gateway loop that forks without end (a load example)',
 };
 
-interface IncidentCause { cause: string; errorType: string; message: RegExp }
+interface IncidentCause {
+  cause: string;
+  errorType: string;
+  message: RegExp;
+}
 
 /** Incidents Camunda 8.8 raises too when these models start without variables. */
 const CAMUNDA_INCIDENTS: IncidentCause[] = [
-  { cause: 'an expression over a missing variable where a value is required (correlation key, job type, input collection, timer, assignee)', errorType: 'EXTRACT_VALUE_ERROR', message: /gave null|got null/ },
-  { cause: 'a gateway condition over a missing variable, or no condition true and no default flow', errorType: 'CONDITION_ERROR', message: /but was 'NULL'|has a true condition and there is no default flow/ },
+  {
+    cause: 'an expression over a missing variable where a value is required (correlation key, job type, input collection, timer, assignee)',
+    errorType: 'EXTRACT_VALUE_ERROR',
+    message: /gave null|got null/,
+  },
+  {
+    cause: 'a gateway condition over a missing variable, or no condition true and no default flow',
+    errorType: 'CONDITION_ERROR',
+    message: /but was 'NULL'|has a true condition and there is no default flow/,
+  },
   { cause: 'a called process from another repository or not deployed', errorType: 'CALLED_ELEMENT_ERROR', message: /to be deployed, but not found/ },
   { cause: 'a called decision not deployed with the model', errorType: 'CALLED_DECISION_ERROR', message: /but no decision found/ },
   { cause: 'an error end event reached on the default path, caught nowhere', errorType: 'UNHANDLED_ERROR_EVENT', message: /was not caught/ },
 ];
 
-interface Problem { elementId: string | null; message: string }
+interface Problem {
+  elementId: string | null;
+  message: string;
+}
 
 interface Outcome {
   repo: string;
@@ -82,7 +129,10 @@ function causeOf(p: Problem): string {
 
 function repositories(): string[] {
   if (!existsSync(CORPUS)) return [];
-  return readdirSync(CORPUS, { withFileTypes: true }).filter((d) => d.isDirectory() && d.name.includes('__')).map((d) => d.name).sort();
+  return readdirSync(CORPUS, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && d.name.includes('__'))
+    .map((d) => d.name)
+    .sort();
 }
 
 function tally(rows: Outcome[]): string {
@@ -120,7 +170,9 @@ describe('engine / models from outside: public Camunda 8 models deploy, or are r
   for (const repo of repos) {
     it(`given the models of ${repo.replace('__', '/')}, when each is deployed alone and started with no variables, then nothing fails that Camunda 8.8 would accept`, async function () {
       this.timeout(300_000);
-      const files = readdirSync(join(CORPUS, repo)).filter((f) => /\.(bpmn|dmn)$/i.test(f)).sort();
+      const files = readdirSync(join(CORPUS, repo))
+        .filter((f) => /\.(bpmn|dmn)$/i.test(f))
+        .sort();
       const t = await openTestEngine();
       const started: Array<{ outcome: Outcome; bpmnProcessId: string; version: number }> = [];
       try {
@@ -151,7 +203,9 @@ describe('engine / models from outside: public Camunda 8 models deploy, or are r
           outcome.started++;
           for (const incident of await t.engine.listIncidents({ processInstanceKey: instanceKey })) {
             const known = CAMUNDA_INCIDENTS.find((c) => c.errorType === incident.errorType && c.message.test(incident.errorMessage));
-            outcome.incidents.push(known ? known.cause : `unexpected: ${bpmnProcessId} [${incident.elementId}] ${incident.errorType}: ${incident.errorMessage}`);
+            outcome.incidents.push(
+              known ? known.cause : `unexpected: ${bpmnProcessId} [${incident.elementId}] ${incident.errorType}: ${incident.errorMessage}`,
+            );
           }
         }
       } finally {

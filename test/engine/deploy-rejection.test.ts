@@ -46,11 +46,17 @@ describe('engine / deployment: rejection', () => {
     for (const [elementId, message] of expected) {
       const found = problems.filter((p) => p.elementId === elementId);
       expect(found, `a problem for ${elementId}`).to.not.be.empty;
-      expect(found.some((p) => message.test(p.message)), `${elementId}: ${found.map((p) => p.message).join(' | ')}`).to.equal(true);
+      expect(
+        found.some((p) => message.test(p.message)),
+        `${elementId}: ${found.map((p) => p.message).join(' | ')}`,
+      ).to.equal(true);
       expect(error.message).to.contain(elementId);
     }
     expect(problems.every((p) => p.resource === 'jt-deploy-invalid.bpmn')).to.equal(true);
-    expect(problems.map((p) => p.elementId), 'valid elements are not blamed').to.not.include.members(['start', 'decide', 'end', 'adhoc']); // ad-hoc sub-processes run (Camunda 8.8)
+    expect(
+      problems.map((p) => p.elementId),
+      'valid elements are not blamed',
+    ).to.not.include.members(['start', 'decide', 'end', 'adhoc']); // ad-hoc sub-processes run (Camunda 8.8)
     expect(await t.engine.listDefinitions()).to.deep.equal([]);
   });
 
@@ -58,7 +64,10 @@ describe('engine / deployment: rejection', () => {
     const { problems } = await rejection(t.engine.deploy([extra(), invalid()]));
     expect(problems.filter((p) => p.resource === 'jt-deploy-extra.bpmn')).to.deep.equal([]);
     expect(await t.engine.listDefinitions()).to.deep.equal([]);
-    const notThere = await t.engine.createInstance({ bpmnProcessId: 'jt-deploy-extra' }).then(() => null, (err: EngineError) => err.code);
+    const notThere = await t.engine.createInstance({ bpmnProcessId: 'jt-deploy-extra' }).then(
+      () => null,
+      (err: EngineError) => err.code,
+    );
     expect(notThere).to.equal('NOT_FOUND');
 
     const [alone] = await t.engine.deploy([extra()]);
@@ -75,7 +84,12 @@ describe('engine / deployment: rejection', () => {
   describe('given a valid process with one problem introduced, when it is deployed, then exactly that element is blamed', () => {
     const cases: Array<[string, (xml: string) => string, string, RegExp]> = [
       ['a service task without a job type', (x) => x.replace('type="jt-archive" ', ''), 'archive', /job type/i],
-      ['a sequence flow to a missing element', (x) => x.replace('sourceRef="archive" targetRef="end"', 'sourceRef="archive" targetRef="nowhere"'), 'f2', /target|unknown element/i],
+      [
+        'a sequence flow to a missing element',
+        (x) => x.replace('sourceRef="archive" targetRef="end"', 'sourceRef="archive" targetRef="nowhere"'),
+        'f2',
+        /target|unknown element/i,
+      ],
       ['an invalid FEEL job type', (x) => x.replace('type="jt-archive"', 'type="= a +"'), 'archive', /FEEL/],
     ];
     for (const [what, mutate, elementId, message] of cases) {
@@ -84,7 +98,10 @@ describe('engine / deployment: rejection', () => {
         expect(xml).to.not.equal(extra().xml);
         const { problems } = await rejection(t.engine.deploy([{ name: 'mutated.bpmn', xml }]));
         expect([...new Set(problems.map((p) => p.elementId))]).to.deep.equal([elementId]);
-        expect(problems.some((p) => message.test(p.message)), problems.map((p) => p.message).join(' | ')).to.equal(true);
+        expect(
+          problems.some((p) => message.test(p.message)),
+          problems.map((p) => p.message).join(' | '),
+        ).to.equal(true);
         expect(await t.engine.listDefinitions()).to.deep.equal([]);
       });
     }

@@ -18,7 +18,9 @@ describe('engine / deployment: versioning', () => {
     expect(first).to.include({ bpmnProcessId: 'jt-versioned', version: 1, isNew: true, resourceName: 'jt-versioned.bpmn' });
     const [second] = await t.engine.deploy([v1]);
     expect(second).to.deep.equal({ ...first, isNew: false });
-    expect((await t.engine.listDefinitions()).map((d) => [d.bpmnProcessId, d.version, d.processDefinitionKey])).to.deep.equal([['jt-versioned', 1, first!.processDefinitionKey]]);
+    expect((await t.engine.listDefinitions()).map((d) => [d.bpmnProcessId, d.version, d.processDefinitionKey])).to.deep.equal([
+      ['jt-versioned', 1, first!.processDefinitionKey],
+    ]);
   });
 
   it('given a changed XML, when it is deployed, then version 2 is created; new instances use it while a running version 1 instance keeps version 1', async () => {
@@ -47,7 +49,10 @@ describe('engine / deployment: versioning', () => {
     const pinned = await t.engine.createInstance({ bpmnProcessId: 'jt-versioned', version: 1 });
     expect(pinned).to.include({ version: 1, processDefinitionKey: d1!.processDefinitionKey });
     expect((await t.engine.listJobs({ processInstanceKey: pinned.processInstanceKey })).map((j) => j.type)).to.deep.equal(['jt-work-v1']);
-    expect((await t.engine.listDefinitions()).map((d) => [d.bpmnProcessId, d.version])).to.deep.equal([['jt-versioned', 1], ['jt-versioned', 2]]);
+    expect((await t.engine.listDefinitions()).map((d) => [d.bpmnProcessId, d.version])).to.deep.equal([
+      ['jt-versioned', 1],
+      ['jt-versioned', 2],
+    ]);
   });
 
   it('given version 2 is the latest, when the version 1 XML is deployed again, then it becomes version 3 (only the latest version counts as a duplicate)', async () => {

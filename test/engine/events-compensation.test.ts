@@ -68,12 +68,15 @@ describe('engine / compensation', () => {
     await done('undoB');
     await done('C');
     expect((await t.engine.getInstance(pi))!.state).to.equal('COMPLETED');
-    const handlerJobs = (await t.engine.history(pi)).filter((h) => h.intent === 'JOB_CREATED' && String((h.payload as { type: string }).type).startsWith('undo'));
+    const handlerJobs = (await t.engine.history(pi)).filter(
+      (h) => h.intent === 'JOB_CREATED' && String((h.payload as { type: string }).type).startsWith('undo'),
+    );
     expect(handlerJobs).to.have.length(2);
   });
 
   it('given a compensation boundary without a handler, a handler with a sequence flow, or an activityRef to another scope, when deployed, then each is refused', async () => {
-    const xml = (await import('node:fs')).readFileSync(new URL('./bpmn/cp-compensation.bpmn', import.meta.url), 'utf8')
+    const xml = (await import('node:fs'))
+      .readFileSync(new URL('./bpmn/cp-compensation.bpmn', import.meta.url), 'utf8')
       .replace('<bpmn:association id="as_compA" associationDirection="One" sourceRef="compA" targetRef="undoA" />', '')
       .replace('activityRef="B2"', 'activityRef="S"')
       .replace(/id="cp-/g, 'id="cpx-');

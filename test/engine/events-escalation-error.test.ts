@@ -118,7 +118,10 @@ describe('engine / events: error end event caught by an error boundary on the su
   });
 
   it('given two error boundaries with the same error code on one activity, when it is deployed, then the deployment is rejected', async () => {
-    const err = await deploy(t.engine, 'ev-error-duplicate-catch.bpmn').then(() => null, (e: { code?: string }) => e.code);
+    const err = await deploy(t.engine, 'ev-error-duplicate-catch.bpmn').then(
+      () => null,
+      (e: { code?: string }) => e.code,
+    );
     expect(err).to.equal('DEPLOY_REJECTED');
     expect((await t.engine.listDefinitions()).map((d) => d.bpmnProcessId)).to.not.include('ev-error-duplicate');
   });
@@ -143,7 +146,8 @@ describe('engine / events: escalation and error codes given as expressions on th
   afterEach(() => t.close());
 
   const start = async () =>
-    (await t.engine.createInstance({ bpmnProcessId: 'ev-code-expressions', variables: { escalationCode: 'NEED_SUPPORT', errorCode: 'E_KNOWN' } })).processInstanceKey;
+    (await t.engine.createInstance({ bpmnProcessId: 'ev-code-expressions', variables: { escalationCode: 'NEED_SUPPORT', errorCode: 'E_KNOWN' } }))
+      .processInstanceKey;
 
   it('given escalationCode "= escalationCode" evaluating to NEED_SUPPORT, when the throw event is reached, then the NEED_SUPPORT boundary catches it', async () => {
     const pik = await start();

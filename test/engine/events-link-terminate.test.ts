@@ -46,7 +46,10 @@ describe('engine / events: terminate end event', () => {
     expect(await terminated(t.engine, pik)).to.deep.equal(['slow']);
     expect(await completedPath(t.engine, pik)).to.deep.equal(['start', 'fork', 'fast', 'stopAll']);
     expect(await takenFlows(t.engine, pik)).to.have.members(['f1', 'fSlow', 'fFast', 'fFastDone']);
-    const err = await t.engine.completeJob(slowJob.key, {}).then(() => null, (e: { code?: string }) => e.code);
+    const err = await t.engine.completeJob(slowJob.key, {}).then(
+      () => null,
+      (e: { code?: string }) => e.code,
+    );
     expect(err).to.equal('NOT_FOUND');
   });
 
@@ -63,9 +66,7 @@ describe('engine / events: terminate end event', () => {
 
     await t.engine.completeJob((await oneJob(t.engine, 'outer')).key, {});
     expect((await t.engine.getInstance(pik))!.state).to.equal('COMPLETED');
-    expect(await completedPath(t.engine, pik)).to.deep.equal([
-      'start', 'fork', 'subStart', 'subFork', 'quick', 'subTerminate', 'sub', 'outer', 'join', 'done',
-    ]);
+    expect(await completedPath(t.engine, pik)).to.deep.equal(['start', 'fork', 'subStart', 'subFork', 'quick', 'subTerminate', 'sub', 'outer', 'join', 'done']);
     expect(await terminated(t.engine, pik)).to.deep.equal(['inner']);
   });
 });

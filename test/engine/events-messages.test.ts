@@ -1,6 +1,17 @@
 import { expect } from 'chai';
 import {
-  activeElements, completedPath, deploy, HOUR, jobsOf, MINUTE, oneJob, openTestEngine, takenFlows, terminated, refusalCode, type TestEngine,
+  activeElements,
+  completedPath,
+  deploy,
+  HOUR,
+  jobsOf,
+  MINUTE,
+  oneJob,
+  openTestEngine,
+  takenFlows,
+  terminated,
+  refusalCode,
+  type TestEngine,
 } from './support/harness.js';
 
 describe('engine / events: message intermediate catch event', () => {
@@ -11,8 +22,7 @@ describe('engine / events: message intermediate catch event', () => {
   });
   afterEach(() => t.close());
 
-  const start = async (orderId: string) =>
-    (await t.engine.createInstance({ bpmnProcessId: 'ev-message-catch', variables: { orderId } })).processInstanceKey;
+  const start = async (orderId: string) => (await t.engine.createInstance({ bpmnProcessId: 'ev-message-catch', variables: { orderId } })).processInstanceKey;
   const pay = (correlationKey: string, extra: { variables?: Record<string, unknown>; timeToLiveMs?: number; messageId?: string } = {}) =>
     t.engine.publishMessage({ name: 'paymentReceived', correlationKey, timeToLiveMs: 0, ...extra });
 
@@ -120,8 +130,7 @@ describe('engine / events: a message correlates once per process', () => {
   });
   afterEach(() => t.close());
 
-  const start = async (orderId: string) =>
-    (await t.engine.createInstance({ bpmnProcessId: 'ev-message-catch', variables: { orderId } })).processInstanceKey;
+  const start = async (orderId: string) => (await t.engine.createInstance({ bpmnProcessId: 'ev-message-catch', variables: { orderId } })).processInstanceKey;
 
   it('given two instances waiting with the same correlation key, when one message is published, then exactly one of them receives it; a second message reaches the other', async () => {
     const a = await start('O-1');
@@ -156,13 +165,13 @@ describe('engine / events: message boundary events', () => {
   });
   afterEach(() => t.close());
 
-  const start = async (caseId: string) =>
-    (await t.engine.createInstance({ bpmnProcessId: 'ev-message-boundary', variables: { caseId } })).processInstanceKey;
+  const start = async (caseId: string) => (await t.engine.createInstance({ bpmnProcessId: 'ev-message-boundary', variables: { caseId } })).processInstanceKey;
 
   it('given work in progress, when the case is withdrawn by message, then the work is terminated, its job is gone and the withdrawal path completes the instance', async () => {
     const pik = await start('C-1');
     expect((await t.engine.listSubscriptions(pik)).map((s) => [s.name, s.correlationKey, s.elementId]).sort()).to.deep.equal([
-      ['caseUpdated', 'C-1', 'updated'], ['caseWithdrawn', 'C-1', 'withdrawn'],
+      ['caseUpdated', 'C-1', 'updated'],
+      ['caseWithdrawn', 'C-1', 'withdrawn'],
     ]);
     const job = await oneJob(t.engine, 'work');
     await t.engine.publishMessage({ name: 'caseWithdrawn', correlationKey: 'C-1', variables: { reason: 'duplicate report' } });
@@ -195,7 +204,17 @@ describe('engine / events: message boundary events', () => {
 
     for (const job of await jobsOf(t.engine, 'recheck')) await t.engine.completeJob(job.key, {});
     expect((await t.engine.getInstance(pik))!.state).to.equal('COMPLETED');
-    expect(await completedPath(t.engine, pik)).to.deep.equal(['start', 'updated', 'updated', 'work', 'done', 'recheck', 'recheckedEnd', 'recheck', 'recheckedEnd']);
+    expect(await completedPath(t.engine, pik)).to.deep.equal([
+      'start',
+      'updated',
+      'updated',
+      'work',
+      'done',
+      'recheck',
+      'recheckedEnd',
+      'recheck',
+      'recheckedEnd',
+    ]);
   });
 
   it('given a withdrawal buffered before the case starts, when the work is entered, then the interrupting boundary fires at once and no job is left behind', async () => {
@@ -221,7 +240,9 @@ describe('engine / events: receive task', () => {
   it('given a receive task waiting for documents of case C-9, when documents for C-8 arrive nothing happens, and when those for C-9 arrive the task completes with their variables', async () => {
     const { processInstanceKey: pik } = await t.engine.createInstance({ bpmnProcessId: 'ev-receive-task', variables: { caseId: 'C-9' } });
     expect(await activeElements(t.engine, pik)).to.deep.equal(['awaitDocs']);
-    expect((await t.engine.listSubscriptions(pik)).map((s) => [s.name, s.correlationKey, s.elementId])).to.deep.equal([['documentsSubmitted', 'C-9', 'awaitDocs']]);
+    expect((await t.engine.listSubscriptions(pik)).map((s) => [s.name, s.correlationKey, s.elementId])).to.deep.equal([
+      ['documentsSubmitted', 'C-9', 'awaitDocs'],
+    ]);
     await t.engine.publishMessage({ name: 'documentsSubmitted', correlationKey: 'C-8', variables: { docs: ['wrong'] } });
     expect(await activeElements(t.engine, pik)).to.deep.equal(['awaitDocs']);
     await t.engine.publishMessage({ name: 'documentsSubmitted', correlationKey: 'C-9', variables: { docs: ['id-card', 'photo'] } });

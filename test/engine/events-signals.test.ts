@@ -42,7 +42,8 @@ describe('engine / events: signal intermediate catch events', () => {
 
   it('given three instances waiting for the alarm, when it is broadcast once, then all three receive it with its variables; an instance started later is not reached (signals are not buffered)', async () => {
     const keys = [await start(), await start(), await start()];
-    for (const k of keys) expect((await t.engine.listSubscriptions(k)).map((s) => [s.kind, s.name, s.elementId])).to.deep.equal([['signal', 'alarmRaised', 'alarm']]);
+    for (const k of keys)
+      expect((await t.engine.listSubscriptions(k)).map((s) => [s.kind, s.name, s.elementId])).to.deep.equal([['signal', 'alarmRaised', 'alarm']]);
     await t.engine.broadcastSignal({ name: 'alarmRaised', variables: { level: 3 } });
     for (const k of keys) {
       expect(await activeElements(t.engine, k)).to.deep.equal(['allClear']);

@@ -8,8 +8,10 @@ import { chain, process } from './support/bpmn-xml.js';
  * format, six fields with seconds), read on the UTC calendar, repeating without end. The test clock starts on
  * Monday 2026-03-02 01:00 UTC.
  */
-const job = (id: string, type: string) => `<bpmn:serviceTask id="${id}"><bpmn:extensionElements><zeebe:taskDefinition type="${type}" /></bpmn:extensionElements></bpmn:serviceTask>`;
-const timer = (cycle: string) => `<bpmn:timerEventDefinition><bpmn:timeCycle xsi:type="bpmn:tFormalExpression">${cycle}</bpmn:timeCycle></bpmn:timerEventDefinition>`;
+const job = (id: string, type: string) =>
+  `<bpmn:serviceTask id="${id}"><bpmn:extensionElements><zeebe:taskDefinition type="${type}" /></bpmn:extensionElements></bpmn:serviceTask>`;
+const timer = (cycle: string) =>
+  `<bpmn:timerEventDefinition><bpmn:timeCycle xsi:type="bpmn:tFormalExpression">${cycle}</bpmn:timeCycle></bpmn:timerEventDefinition>`;
 
 const weekdayPatrol = (cycle: string) => ({
   name: 'cron-start.bpmn',
@@ -18,10 +20,13 @@ const weekdayPatrol = (cycle: string) => ({
 
 const reminders = {
   name: 'cron-boundary.bpmn',
-  xml: process('cron-boundary', chain('<bpmn:startEvent id="start" />', job('handle', 'handle-case'), '<bpmn:endEvent id="done" />')
-    + `<bpmn:boundaryEvent id="every2h" cancelActivity="false" attachedToRef="handle"><bpmn:outgoing>f_every2h</bpmn:outgoing>${timer('0 0 */2 * * *')}</bpmn:boundaryEvent>`
-    + '<bpmn:serviceTask id="remind"><bpmn:extensionElements><zeebe:taskDefinition type="send-reminder" /></bpmn:extensionElements><bpmn:incoming>f_every2h</bpmn:incoming></bpmn:serviceTask>'
-    + '<bpmn:sequenceFlow id="f_every2h" sourceRef="every2h" targetRef="remind" />'),
+  xml: process(
+    'cron-boundary',
+    chain('<bpmn:startEvent id="start" />', job('handle', 'handle-case'), '<bpmn:endEvent id="done" />') +
+      `<bpmn:boundaryEvent id="every2h" cancelActivity="false" attachedToRef="handle"><bpmn:outgoing>f_every2h</bpmn:outgoing>${timer('0 0 */2 * * *')}</bpmn:boundaryEvent>` +
+      '<bpmn:serviceTask id="remind"><bpmn:extensionElements><zeebe:taskDefinition type="send-reminder" /></bpmn:extensionElements><bpmn:incoming>f_every2h</bpmn:incoming></bpmn:serviceTask>' +
+      '<bpmn:sequenceFlow id="f_every2h" sourceRef="every2h" targetRef="remind" />',
+  ),
 };
 
 async function startedInstances(t: TestEngine): Promise<number[]> {
@@ -84,14 +89,18 @@ describe('engine / events: cron time cycles', () => {
 
   it('given a cron cycle with an hour 25, when deployed, then it is refused naming the event', async () => {
     const error = await refusal(t.engine.deploy([weekdayPatrol('0 0 25 * * *')]));
-    expect(error.details).to.deep.equal([{
-      resource: 'cron-start.bpmn', elementId: 'weekdays',
-      message: "timer cycle '0 0 25 * * *' is not a valid cron expression (six fields: second minute hour day-of-month month day-of-week, e.g. 0 0 9-17 * * MON-FRI)",
-    }]);
+    expect(error.details).to.deep.equal([
+      {
+        resource: 'cron-start.bpmn',
+        elementId: 'weekdays',
+        message:
+          "timer cycle '0 0 25 * * *' is not a valid cron expression (six fields: second minute hour day-of-month month day-of-week, e.g. 0 0 9-17 * * MON-FRI)",
+      },
+    ]);
   });
 });
 
-describe('engine / cron expressions: the next times (examples of Spring\'s CronExpression documentation, which Camunda cites)', () => {
+describe("engine / cron expressions: the next times (examples of Spring's CronExpression documentation, which Camunda cites)", () => {
   // after Monday 2026-03-02 01:00:00 UTC
   const from = Date.parse('2026-03-02T01:00:00Z');
   const cases: Array<[string, string[]]> = [
@@ -129,7 +138,17 @@ describe('engine / cron expressions: the next times (examples of Spring\'s CronE
   }
 
   it('given malformed expressions, then none parses', () => {
-    for (const bad of ['0 0 25 * * *', '0 60 * * * *', '* * * * *', '0 0 0 32 * *', '0 0 0 * 13 *', '0 0 0 * * 8', 'R3/PT1H', '0 0 0 * * MON#6', '0 */0 * * * *']) {
+    for (const bad of [
+      '0 0 25 * * *',
+      '0 60 * * * *',
+      '* * * * *',
+      '0 0 0 32 * *',
+      '0 0 0 * 13 *',
+      '0 0 0 * * 8',
+      'R3/PT1H',
+      '0 0 0 * * MON#6',
+      '0 */0 * * * *',
+    ]) {
       expect(parseCron(bad), bad).to.equal(null);
     }
   });

@@ -1,6 +1,20 @@
 import { expect } from 'chai';
 import {
-  activeElements, completedPath, DAY, deploy, fixture, HOUR, jobsOf, MINUTE, oneJob, openTask, openTestEngine, takenFlows, terminated, refusalCode, type TestEngine,
+  activeElements,
+  completedPath,
+  DAY,
+  deploy,
+  fixture,
+  HOUR,
+  jobsOf,
+  MINUTE,
+  oneJob,
+  openTask,
+  openTestEngine,
+  takenFlows,
+  terminated,
+  refusalCode,
+  type TestEngine,
 } from './support/harness.js';
 
 describe('engine / events: interrupting timer boundary with a duration (PT4H)', () => {
@@ -95,11 +109,20 @@ describe('engine / events: non-interrupting timer boundary with a cycle (R3/PT1H
     await t.engine.completeJob((await oneJob(t.engine, 'handle-case')).key, { outcome: 'solved' });
     expect((await t.engine.getInstance(pik))!.state).to.equal('COMPLETED');
     expect(await completedPath(t.engine, pik)).to.deep.equal([
-      'start', 'remindTimer', 'remindTimer', 'remindTimer', 'remind', 'reminded', 'remind', 'reminded', 'remind', 'reminded', 'handle', 'done',
+      'start',
+      'remindTimer',
+      'remindTimer',
+      'remindTimer',
+      'remind',
+      'reminded',
+      'remind',
+      'reminded',
+      'remind',
+      'reminded',
+      'handle',
+      'done',
     ]);
-    expect(await takenFlows(t.engine, pik)).to.deep.equal([
-      'f1', 'fRemind', 'fRemind', 'fRemind', 'fReminded', 'fReminded', 'fReminded', 'f2',
-    ]);
+    expect(await takenFlows(t.engine, pik)).to.deep.equal(['f1', 'fRemind', 'fRemind', 'fRemind', 'fReminded', 'fReminded', 'fReminded', 'f2']);
   });
 
   it('given one reminder has fired, when the case is handled, then the remaining repetitions are cancelled and the reminder still finishes on its own', async () => {
@@ -182,7 +205,8 @@ describe('engine / events: deadline on a sub-process from FEEL date arithmetic',
 
   it('given a deadline = date and time(reportedAt) + duration("PT48H") on the sub-process, when 48 hours pass, then the user task inside and the sub-process are terminated and the case is escalated', async () => {
     const { processInstanceKey: pik } = await t.engine.createInstance({
-      bpmnProcessId: 'ev-timer-sub-deadline', variables: { reportedAt: '2026-03-02T09:00:00+08:00' },
+      bpmnProcessId: 'ev-timer-sub-deadline',
+      variables: { reportedAt: '2026-03-02T09:00:00+08:00' },
     });
     const due = Date.parse('2026-03-04T01:00:00Z');
     expect((await t.engine.listTimers({ processInstanceKey: pik })).map((x) => [x.elementId, x.dueAt])).to.deep.equal([['deadline', due]]);
@@ -236,7 +260,12 @@ describe('engine / events: timer start events', () => {
   it('given a process with only a timer start R2/PT1H, when the clock passes each hour, then exactly two instances are created, one per hour', async () => {
     const t0 = t.clock.now();
     const [deployed] = await t.engine.deploy([fixture('ev-timer-start-cycle.bpmn')]);
-    const startTimers = (await t.engine.listTimers()).map((x) => ({ elementId: x.elementId, instance: x.processInstanceKey, def: x.processDefinitionKey, dueAt: x.dueAt }));
+    const startTimers = (await t.engine.listTimers()).map((x) => ({
+      elementId: x.elementId,
+      instance: x.processInstanceKey,
+      def: x.processDefinitionKey,
+      dueAt: x.dueAt,
+    }));
     expect(startTimers).to.deep.equal([{ elementId: 'timerStart', instance: null, def: deployed!.processDefinitionKey, dueAt: t0 + HOUR }]);
     expect(await refusalCode(t.engine.createInstance({ bpmnProcessId: 'ev-timer-start' }))).to.equal('INVALID_STATE');
 
@@ -270,7 +299,9 @@ describe('engine / events: timer start events', () => {
     await t.clock.advance(HOUR);
     const created = await instancesOf('ev-timer-start');
     expect(created.map((i) => [i.version, i.processDefinitionKey, i.startedAt])).to.deep.equal([[2, v2!.processDefinitionKey, t0 + 30 * MINUTE + 2 * HOUR]]);
-    expect((await t.engine.listTimers()).map((x) => [x.processDefinitionKey, x.dueAt])).to.deep.equal([[v2!.processDefinitionKey, t0 + 30 * MINUTE + 4 * HOUR]]);
+    expect((await t.engine.listTimers()).map((x) => [x.processDefinitionKey, x.dueAt])).to.deep.equal([
+      [v2!.processDefinitionKey, t0 + 30 * MINUTE + 4 * HOUR],
+    ]);
   });
 
   it('given a timer start whose timeDate is a FEEL expression, when it is deployed, then it is accepted (evaluated at deployment) and fires at that instant', async () => {

@@ -10,13 +10,17 @@ import { process, straight } from './support/bpmn-xml.js';
  */
 const call = (processId: string, attrs = '') =>
   `<bpmn:callActivity id="call"><bpmn:extensionElements><zeebe:calledElement processId="${processId}" ${attrs} /></bpmn:extensionElements></bpmn:callActivity>`;
-const job = (id: string, type: string) => `<bpmn:serviceTask id="${id}"><bpmn:extensionElements><zeebe:taskDefinition type="${type}" /></bpmn:extensionElements></bpmn:serviceTask>`;
+const job = (id: string, type: string) =>
+  `<bpmn:serviceTask id="${id}"><bpmn:extensionElements><zeebe:taskDefinition type="${type}" /></bpmn:extensionElements></bpmn:serviceTask>`;
 /** the callee, version `n`: a job of type `child-v<n>`, tagged `tag` when given */
 const child = (n: number, tag?: string) => ({
   name: 'cb-child.bpmn',
   xml: straight('cb-child', [job('work', `child-v${n}`)], tag ? { extensions: `<zeebe:versionTag value="${tag}" />` } : {}),
 });
-const parent = (attrs = '', processId = 'cb-child') => ({ name: 'cb-parent.bpmn', xml: straight('cb-parent', [call(processId, attrs), job('after', 'after-call')]) });
+const parent = (attrs = '', processId = 'cb-child') => ({
+  name: 'cb-parent.bpmn',
+  xml: straight('cb-parent', [call(processId, attrs), job('after', 'after-call')]),
+});
 
 async function children(t: TestEngine, parentKey: string): Promise<ProcessInstance[]> {
   return (await t.engine.listInstances({ bpmnProcessId: 'cb-child' })).filter((i) => i.parentProcessInstanceKey === parentKey);
@@ -29,12 +33,16 @@ describe('engine / call activities: binding and resolution at run time', () => {
   });
   afterEach(() => t.close());
 
-  it('given a parent whose called process is not deployed, when deployed, then it is accepted; the call raises CALLED_ELEMENT_ERROR in Zeebe\'s words; once the child is deployed and the incident resolved, the child runs', async () => {
+  it("given a parent whose called process is not deployed, when deployed, then it is accepted; the call raises CALLED_ELEMENT_ERROR in Zeebe's words; once the child is deployed and the incident resolved, the child runs", async () => {
     const [deployed] = await t.engine.deploy([parent()]);
     expect(deployed!.bpmnProcessId).to.equal('cb-parent');
     const { processInstanceKey } = await t.engine.createInstance({ bpmnProcessId: 'cb-parent' });
     const [incident] = await t.engine.listIncidents({ processInstanceKey });
-    expect([incident!.elementId, incident!.errorType, incident!.errorMessage]).to.deep.equal(['call', 'CALLED_ELEMENT_ERROR', "Expected process with BPMN process id 'cb-child' to be deployed, but not found."]);
+    expect([incident!.elementId, incident!.errorType, incident!.errorMessage]).to.deep.equal([
+      'call',
+      'CALLED_ELEMENT_ERROR',
+      "Expected process with BPMN process id 'cb-child' to be deployed, but not found.",
+    ]);
 
     await t.engine.deploy([child(1)]);
     await t.engine.resolveIncident(incident!.incidentKey);
@@ -46,7 +54,13 @@ describe('engine / call activities: binding and resolution at run time', () => {
   it('given bindingType="deployment" and the child not in the same deployment, when deployed, then it is refused naming the call activity (Zeebe checks this at deploy)', async () => {
     await t.engine.deploy([child(1)]);
     const error = await refusal(t.engine.deploy([parent('bindingType="deployment"')]));
-    expect(error.details).to.deep.equal([{ resource: 'cb-parent.bpmn', elementId: 'call', message: 'Expected to find process with id \'cb-child\' in this deployment (bindingType "deployment"), but not found' }]);
+    expect(error.details).to.deep.equal([
+      {
+        resource: 'cb-parent.bpmn',
+        elementId: 'call',
+        message: 'Expected to find process with id \'cb-child\' in this deployment (bindingType "deployment"), but not found',
+      },
+    ]);
   });
 
   it('given bindingType="deployment", when a newer child is deployed alone, then the parent still calls the child deployed with it, also after a restart', async () => {
@@ -79,7 +93,9 @@ describe('engine / call activities: binding and resolution at run time', () => {
     await t.engine.deploy([parent('bindingType="versionTag" versionTag="v9"')]);
     const other = await t.engine.createInstance({ bpmnProcessId: 'cb-parent' });
     const [incident] = await t.engine.listIncidents({ processInstanceKey: other.processInstanceKey });
-    expect(incident!.errorMessage).to.equal("Expected to call process with BPMN process id 'cb-child' and version tag 'v9', but no such process found. To resolve this incident, deploy a process with the given process id and version tag.");
+    expect(incident!.errorMessage).to.equal(
+      "Expected to call process with BPMN process id 'cb-child' and version tag 'v9', but no such process found. To resolve this incident, deploy a process with the given process id and version tag.",
+    );
   });
 
   it('given bindingType="versionTag" without a versionTag, when deployed, then it is refused', async () => {
@@ -88,7 +104,9 @@ describe('engine / call activities: binding and resolution at run time', () => {
   });
 
   it('given a process that calls itself until a counter reaches 3, when started, then it recurses three levels and every instance completes', async () => {
-    const xml = process('cb-countdown', `
+    const xml = process(
+      'cb-countdown',
+      `
       <bpmn:startEvent id="start"><bpmn:outgoing>f_start</bpmn:outgoing></bpmn:startEvent>
       <bpmn:exclusiveGateway id="more" default="f_done"><bpmn:incoming>f_start</bpmn:incoming><bpmn:outgoing>f_again</bpmn:outgoing><bpmn:outgoing>f_done</bpmn:outgoing></bpmn:exclusiveGateway>
       <bpmn:callActivity id="again"><bpmn:extensionElements><zeebe:calledElement processId="cb-countdown" propagateAllChildVariables="false" />
@@ -98,7 +116,8 @@ describe('engine / call activities: binding and resolution at run time', () => {
       <bpmn:sequenceFlow id="f_start" sourceRef="start" targetRef="more" />
       <bpmn:sequenceFlow id="f_again" sourceRef="more" targetRef="again"><bpmn:conditionExpression>= n &lt; 3</bpmn:conditionExpression></bpmn:sequenceFlow>
       <bpmn:sequenceFlow id="f_done" sourceRef="more" targetRef="end" />
-      <bpmn:sequenceFlow id="f_back" sourceRef="again" targetRef="end" />`);
+      <bpmn:sequenceFlow id="f_back" sourceRef="again" targetRef="end" />`,
+    );
     await t.engine.deploy([{ name: 'cb-countdown.bpmn', xml }]);
     const { processInstanceKey } = await t.engine.createInstance({ bpmnProcessId: 'cb-countdown', variables: { n: 0 } });
     const all = await t.engine.listInstances({ bpmnProcessId: 'cb-countdown' });
@@ -112,9 +131,14 @@ describe('engine / call activities: binding and resolution at run time', () => {
 describe('engine / call activities: a process that calls itself with no wait state', () => {
   let t: TestEngine;
   afterEach(() => t.close());
-  const endless = { name: 'cb-endless.bpmn', xml: straight('cb-endless', ['<bpmn:callActivity id="again"><bpmn:extensionElements><zeebe:calledElement processId="cb-endless" /></bpmn:extensionElements></bpmn:callActivity>']) };
+  const endless = {
+    name: 'cb-endless.bpmn',
+    xml: straight('cb-endless', [
+      '<bpmn:callActivity id="again"><bpmn:extensionElements><zeebe:calledElement processId="cb-endless" /></bpmn:extensionElements></bpmn:callActivity>',
+    ]),
+  };
 
-  it('given maxProcessDepth 25, when an instance is created, then createInstance returns at once with 25 called instances and a CALLED_ELEMENT_ERROR incident (Zeebe\'s message) on the deepest call; cancelling the root ends them all', async () => {
+  it("given maxProcessDepth 25, when an instance is created, then createInstance returns at once with 25 called instances and a CALLED_ELEMENT_ERROR incident (Zeebe's message) on the deepest call; cancelling the root ends them all", async () => {
     t = await openTestEngine(undefined, { maxProcessDepth: 25 });
     await t.engine.deploy([endless]);
     const { processInstanceKey } = await t.engine.createInstance({ bpmnProcessId: 'cb-endless' });

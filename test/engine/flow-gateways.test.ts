@@ -1,7 +1,5 @@
 import { expect } from 'chai';
-import {
-  activeElements, completedPath, deploy, HOUR, jobsOf, MINUTE, oneJob, openTestEngine, takenFlows, type TestEngine,
-} from './support/harness.js';
+import { activeElements, completedPath, deploy, HOUR, jobsOf, MINUTE, oneJob, openTestEngine, takenFlows, type TestEngine } from './support/harness.js';
 
 /** Job types of the instance's open jobs, sorted. */
 async function openJobTypes(t: TestEngine, processInstanceKey: string): Promise<string[]> {
@@ -48,7 +46,7 @@ describe('engine / gateways', () => {
       expect(await t.engine.listIncidents({ processInstanceKey })).to.deep.equal([]);
     });
 
-    it('given the variable a condition compares is missing, when the gateway is reached, then (as in Camunda 8.8) the null result is a CONDITION_ERROR incident naming the type and FEEL\'s warning, not a silent false', async () => {
+    it("given the variable a condition compares is missing, when the gateway is reached, then (as in Camunda 8.8) the null result is a CONDITION_ERROR incident naming the type and FEEL's warning, not a silent false", async () => {
       const { processInstanceKey } = await t.engine.createInstance({ bpmnProcessId: 'fl-exclusive', variables: {} });
       const incidents = await t.engine.listIncidents({ processInstanceKey });
       expect(incidents.map((i) => [i.errorType, i.elementId])).to.deep.equal([['CONDITION_ERROR', 'xor']]);
@@ -160,9 +158,17 @@ describe('engine / gateways', () => {
       await completeOne(t, 'check-docs');
       expect(await t.engine.listJobs({ processInstanceKey, type: 'approve' })).to.have.length(1);
       await completeOne(t, 'approve');
-      expect(await completedPath(t.engine, processInstanceKey)).to.deep.equal(
-        ['start', 'fork', 'check_site', 'site_ok', 'end_rejected', 'check_docs', 'join', 'approve', 'end'],
-      );
+      expect(await completedPath(t.engine, processInstanceKey)).to.deep.equal([
+        'start',
+        'fork',
+        'check_site',
+        'site_ok',
+        'end_rejected',
+        'check_docs',
+        'join',
+        'approve',
+        'end',
+      ]);
       expect((await t.engine.getInstance(processInstanceKey))!.state).to.equal('COMPLETED');
     });
 
@@ -191,7 +197,10 @@ describe('engine / gateways', () => {
     });
 
     it('given a branch still on its way through several tasks, then the join waits until that branch arrives', async () => {
-      const { processInstanceKey } = await t.engine.createInstance({ bpmnProcessId: 'fl-inclusive-long', variables: { quick: true, deep: true, audit: false } });
+      const { processInstanceKey } = await t.engine.createInstance({
+        bpmnProcessId: 'fl-inclusive-long',
+        variables: { quick: true, deep: true, audit: false },
+      });
       expect(await openJobTypes(t, processInstanceKey)).to.deep.equal(['deep-prepare', 'quick-check']);
 
       await completeOne(t, 'quick-check');
@@ -203,9 +212,16 @@ describe('engine / gateways', () => {
       await completeOne(t, 'deep-review');
       expect(await t.engine.listJobs({ processInstanceKey, type: 'finish' })).to.have.length(1);
       await completeOne(t, 'finish');
-      expect(await completedPath(t.engine, processInstanceKey)).to.deep.equal(
-        ['start', 'fork', 'quick_check', 'deep_prepare', 'deep_review', 'join', 'finish', 'end'],
-      );
+      expect(await completedPath(t.engine, processInstanceKey)).to.deep.equal([
+        'start',
+        'fork',
+        'quick_check',
+        'deep_prepare',
+        'deep_review',
+        'join',
+        'finish',
+        'end',
+      ]);
       expect(await takenFlows(t.engine, processInstanceKey)).to.not.include('f_audit');
       expect((await t.engine.getInstance(processInstanceKey))!.state).to.equal('COMPLETED');
     });

@@ -20,7 +20,9 @@ describe('engine / multi-instance', () => {
     expect(jobs).to.have.length(3);
     const seen = jobs.map((j) => ({ item: j.variables['item'], loopCounter: j.variables['loopCounter'] }));
     expect(seen.sort((x, y) => Number(x.loopCounter) - Number(y.loopCounter))).to.deep.equal([
-      { item: 'a', loopCounter: 1 }, { item: 'b', loopCounter: 2 }, { item: 'c', loopCounter: 3 },
+      { item: 'a', loopCounter: 1 },
+      { item: 'b', loopCounter: 2 },
+      { item: 'c', loopCounter: 3 },
     ]);
     for (const j of jobs) expect(j.variables['items']).to.deep.equal(['a', 'b', 'c']);
     // item and loopCounter are local to each inner instance
@@ -42,12 +44,18 @@ describe('engine / multi-instance', () => {
     // Zeebe creates the output element `result` as a local variable of each inner instance
     expect(await t.engine.getVariables(processInstanceKey)).to.deep.equal({ items: ['a', 'b', 'c'], results: ['A', 'B', 'C'] });
     await t.engine.completeJob(summary.key);
-    expect(await completedPath(t.engine, processInstanceKey)).to.deep.equal(
-      ['start', 'process_item', 'process_item', 'process_item', 'process_item', 'summarize', 'end'],
-    );
+    expect(await completedPath(t.engine, processInstanceKey)).to.deep.equal([
+      'start',
+      'process_item',
+      'process_item',
+      'process_item',
+      'process_item',
+      'summarize',
+      'end',
+    ]);
   });
 
-  it('given an inner instance that completes without a result, then its slot stays null and does not take another instance\'s result', async () => {
+  it("given an inner instance that completes without a result, then its slot stays null and does not take another instance's result", async () => {
     await t.engine.createInstance({ bpmnProcessId: 'fl-mi-parallel', variables: { items: ['a', 'b'] } });
     const jobs = byLoopCounter(await jobsOf(t.engine, 'mi-item'));
     await t.engine.completeJob(jobs.get(2)!.key, { result: 'B' });
@@ -65,7 +73,11 @@ describe('engine / multi-instance', () => {
       seen.push([job.variables['item'], job.variables['loopCounter']]);
       await t.engine.completeJob(job.key, { result: `${String(job.variables['item'])}!` });
     }
-    expect(seen).to.deep.equal([['x', 1], ['y', 2], ['z', 3]]);
+    expect(seen).to.deep.equal([
+      ['x', 1],
+      ['y', 2],
+      ['z', 3],
+    ]);
     expect(await t.engine.listJobs({ processInstanceKey, type: 'seq-item' })).to.have.length(0);
     const summary = await oneJob(t.engine, 'seq-item-summary');
     expect(summary.variables['results']).to.deep.equal(['x!', 'y!', 'z!']);

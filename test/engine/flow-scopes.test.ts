@@ -1,20 +1,28 @@
 import { expect } from 'chai';
-import {
-  activeElements, completedPath, deploy, HOUR, jobsOf, oneJob, openTestEngine, terminated, type TestEngine,
-} from './support/harness.js';
+import { activeElements, completedPath, deploy, HOUR, jobsOf, oneJob, openTestEngine, terminated, type TestEngine } from './support/harness.js';
 import { chain, definitions, processElement } from './support/bpmn-xml.js';
 
 /** A message event sub-process (correlation key `= orderId`) in the process, or in an embedded sub-process `inner`. */
 function keyedEventSubProcess(id: string, where: 'process' | 'subProcess'): string {
-  const esp = '<bpmn:subProcess id="esp" triggeredByEvent="true">'
-    + chain('<bpmn:startEvent id="esp_start" isInterrupting="false"><bpmn:messageEventDefinition messageRef="m_cancel" /></bpmn:startEvent>', '<bpmn:endEvent id="esp_end" />')
-    + '</bpmn:subProcess>';
+  const esp =
+    '<bpmn:subProcess id="esp" triggeredByEvent="true">' +
+    chain(
+      '<bpmn:startEvent id="esp_start" isInterrupting="false"><bpmn:messageEventDefinition messageRef="m_cancel" /></bpmn:startEvent>',
+      '<bpmn:endEvent id="esp_end" />',
+    ) +
+    '</bpmn:subProcess>';
   const work = '<bpmn:serviceTask id="work"><bpmn:extensionElements><zeebe:taskDefinition type="esp-work" /></bpmn:extensionElements></bpmn:serviceTask>';
-  const body = where === 'process'
-    ? chain('<bpmn:startEvent id="start" />', work, '<bpmn:endEvent id="end" />') + esp
-    : chain('<bpmn:startEvent id="start" />', `<bpmn:subProcess id="inner">${chain('<bpmn:startEvent id="inner_start" />', work, '<bpmn:endEvent id="inner_end" />')}${esp}</bpmn:subProcess>`, '<bpmn:endEvent id="end" />')
-      + '<bpmn:boundaryEvent id="reminder" attachedToRef="inner" cancelActivity="false"><bpmn:timerEventDefinition><bpmn:timeDuration>PT1H</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>';
-  const message = '<bpmn:message id="m_cancel" name="cancel"><bpmn:extensionElements><zeebe:subscription correlationKey="= orderId" /></bpmn:extensionElements></bpmn:message>';
+  const body =
+    where === 'process'
+      ? chain('<bpmn:startEvent id="start" />', work, '<bpmn:endEvent id="end" />') + esp
+      : chain(
+          '<bpmn:startEvent id="start" />',
+          `<bpmn:subProcess id="inner">${chain('<bpmn:startEvent id="inner_start" />', work, '<bpmn:endEvent id="inner_end" />')}${esp}</bpmn:subProcess>`,
+          '<bpmn:endEvent id="end" />',
+        ) +
+        '<bpmn:boundaryEvent id="reminder" attachedToRef="inner" cancelActivity="false"><bpmn:timerEventDefinition><bpmn:timeDuration>PT1H</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>';
+  const message =
+    '<bpmn:message id="m_cancel" name="cancel"><bpmn:extensionElements><zeebe:subscription correlationKey="= orderId" /></bpmn:extensionElements></bpmn:message>';
   return definitions(id, processElement(id, body) + message);
 }
 
@@ -111,9 +119,7 @@ describe('engine / scopes: embedded and event sub-processes', () => {
       const work = await oneJob(t.engine, 'slow-work');
       await t.engine.completeJob(work.key);
       expect((await t.engine.getInstance(processInstanceKey))!.state).to.equal('COMPLETED');
-      expect(await completedPath(t.engine, processInstanceKey)).to.deep.equal(
-        ['start', 'remind_start', 'remind', 'remind_end', 'esp_remind', 'work', 'end'],
-      );
+      expect(await completedPath(t.engine, processInstanceKey)).to.deep.equal(['start', 'remind_start', 'remind', 'remind_end', 'esp_remind', 'work', 'end']);
     });
 
     it('given the non-interrupting reminder is still running when the main flow ends, then the instance waits for it', async () => {

@@ -112,7 +112,11 @@ describe('engine / variables: propagation, output mappings, setVariables, script
       expect(await completedPath(t.engine, processInstanceKey)).to.deep.equal(['start', 'compute_total', 'summarize']);
       expect((await t.engine.listJobs({ processInstanceKey })).map((j) => j.type)).to.deep.equal(['check-total']);
       expect(await t.engine.getVariables(processInstanceKey)).to.deep.equal({
-        price: 5, quantity: 3, lines: ['x', 'y'], total: 15, summary: { lines: 2, total: 15, label: 'total 15' },
+        price: 5,
+        quantity: 3,
+        lines: ['x', 'y'],
+        total: 15,
+        summary: { lines: 2, total: 15, label: 'total 15' },
       });
     });
 
@@ -152,7 +156,10 @@ describe('engine / variables: propagation, output mappings, setVariables, script
       const [first] = await t.engine.listIncidents({ processInstanceKey });
       await t.engine.resolveIncident(first!.incidentKey);
       const all = await t.engine.listIncidents({ processInstanceKey });
-      expect(all.map((i) => [i.state, i.errorType])).to.deep.equal([['RESOLVED', 'EXTRACT_VALUE_ERROR'], ['ACTIVE', 'EXTRACT_VALUE_ERROR']]);
+      expect(all.map((i) => [i.state, i.errorType])).to.deep.equal([
+        ['RESOLVED', 'EXTRACT_VALUE_ERROR'],
+        ['ACTIVE', 'EXTRACT_VALUE_ERROR'],
+      ]);
       expect(await activeElements(t.engine, processInstanceKey)).to.deep.equal(['compute_total']);
     });
   });

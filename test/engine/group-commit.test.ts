@@ -22,7 +22,13 @@ function recorder(options: { lanes?: number; maxGroup?: number; take?: (lanes: M
       await new Promise((resolve) => setTimeout(resolve, 5));
     },
   });
-  return { gc, groups, whileCommitting: (fn: () => void) => { during = fn; } };
+  return {
+    gc,
+    groups,
+    whileCommitting: (fn: () => void) => {
+      during = fn;
+    },
+  };
 }
 
 describe('engine / group commit (engine/group-commit.ts, shared with the audit chain)', () => {
@@ -58,7 +64,10 @@ describe('engine / group commit (engine/group-commit.ts, shared with the audit c
     gc.submit({ name: 'req1' }, 0);
     gc.submit({ name: 'req2' }, 0);
     await gc.idle();
-    expect(groups).to.deep.equal([['req1', 'bg1', 'bg2'], ['req2', 'bg3']]);
+    expect(groups).to.deep.equal([
+      ['req1', 'bg1', 'bg2'],
+      ['req2', 'bg3'],
+    ]);
   });
 
   it('given a lane that does not exist, when submitting to it, then it throws and nothing is queued', () => {
@@ -89,7 +98,9 @@ describe('engine / group commit (engine/group-commit.ts, shared with the audit c
 /** holds the event loop for `ms`, as a member's statements do on better-sqlite3 */
 function holdLoop(ms: number): void {
   const until = performance.now() + ms;
-  while (performance.now() < until) { /* spin */ }
+  while (performance.now() < until) {
+    /* spin */
+  }
 }
 
 describe('engine / group commit: the loop budget (engine/loop-budget.ts)', () => {
@@ -135,7 +146,12 @@ describe('engine / group commit: the loop budget (engine/loop-budget.ts)', () =>
   });
 
   it('given a split group and members arriving meanwhile, when idle, then the members left over go first and nothing is lost or repeated', async () => {
-    const { gc, groups } = budgeted((m) => { if (m.name === 'a') { gc.submit({ name: 'late' }); holdLoop(8); } }, 5);
+    const { gc, groups } = budgeted((m) => {
+      if (m.name === 'a') {
+        gc.submit({ name: 'late' });
+        holdLoop(8);
+      }
+    }, 5);
     for (const name of ['a', 'b', 'c']) gc.submit({ name });
     await gc.idle();
     expect(groups.flat()).to.deep.equal(['a', 'b', 'c', 'late']);
@@ -146,19 +162,24 @@ describe('engine / group commit: the loop budget (engine/loop-budget.ts)', () =>
 
 describe('engine / command queue: a batch that holds the loop is split (engine/command-queue.ts)', () => {
   let t: TestEngine;
-  beforeEach(async () => { t = await openTestEngine(); });
+  beforeEach(async () => {
+    t = await openTestEngine();
+  });
   afterEach(() => t.close());
 
   it('given commands each holding the loop longer than the budget, when queued in one turn, then each commits and is acknowledged before the next runs, and a timer fires between them', async () => {
     const events: string[] = [];
     const sqlite = t.engine.driver.dialect === 'sqlite';
     // the engine's own queue, as every public command uses it
-    const command = (i: number) => t.engine['command'](async () => {
-      events.push(`ran ${i}`);
-      if (i === 0) setTimeout(() => events.push('timer'), 0); // due while the command still holds the loop
-      holdLoop(GROUP_LOOP_BUDGET_MS + 5);
-      return i;
-    }).then((v) => { events.push(`ack ${v}`); });
+    const command = (i: number) =>
+      t.engine['command'](async () => {
+        events.push(`ran ${i}`);
+        if (i === 0) setTimeout(() => events.push('timer'), 0); // due while the command still holds the loop
+        holdLoop(GROUP_LOOP_BUDGET_MS + 5);
+        return i;
+      }).then((v) => {
+        events.push(`ack ${v}`);
+      });
     await Promise.all([0, 1, 2].map(command));
     expect(events.filter((e) => e.startsWith('ran'))).to.deep.equal(['ran 0', 'ran 1', 'ran 2']);
     expect(events.indexOf('timer')).to.be.within(1, events.indexOf('ran 1'));

@@ -31,20 +31,44 @@ describe('engine / history', () => {
   }
 
   const RELEVANT = new Set([
-    'ELEMENT_ACTIVATED', 'ELEMENT_COMPLETED', 'SEQUENCE_FLOW_TAKEN', 'VARIABLE_CREATED', 'JOB_CREATED', 'JOB_FAILED', 'JOB_COMPLETED',
-    'USER_TASK_CREATED', 'USER_TASK_COMPLETED', 'INCIDENT_CREATED', 'INCIDENT_RESOLVED',
+    'ELEMENT_ACTIVATED',
+    'ELEMENT_COMPLETED',
+    'SEQUENCE_FLOW_TAKEN',
+    'VARIABLE_CREATED',
+    'JOB_CREATED',
+    'JOB_FAILED',
+    'JOB_COMPLETED',
+    'USER_TASK_CREATED',
+    'USER_TASK_COMPLETED',
+    'INCIDENT_CREATED',
+    'INCIDENT_RESOLVED',
   ]);
 
   /** Zeebe's order (without the ACTIVATING/COMPLETING steps this engine does not record). */
   const ZEEBE_ORDER = [
-    'VARIABLE_CREATED:caseNo', 'ELEMENT_ACTIVATED:jt-history',
-    'ELEMENT_ACTIVATED:start', 'ELEMENT_COMPLETED:start', 'SEQUENCE_FLOW_TAKEN:f1',
-    'JOB_CREATED:prepare', 'ELEMENT_ACTIVATED:prepare',
-    'JOB_FAILED:prepare', 'INCIDENT_CREATED:prepare', 'INCIDENT_RESOLVED:prepare',
-    'JOB_COMPLETED:prepare', 'VARIABLE_CREATED:prepared', 'ELEMENT_COMPLETED:prepare', 'SEQUENCE_FLOW_TAKEN:f2',
-    'USER_TASK_CREATED:approve', 'ELEMENT_ACTIVATED:approve',
-    'USER_TASK_COMPLETED:approve', 'VARIABLE_CREATED:approved', 'ELEMENT_COMPLETED:approve', 'SEQUENCE_FLOW_TAKEN:f3',
-    'ELEMENT_ACTIVATED:end', 'ELEMENT_COMPLETED:end', 'ELEMENT_COMPLETED:jt-history',
+    'VARIABLE_CREATED:caseNo',
+    'ELEMENT_ACTIVATED:jt-history',
+    'ELEMENT_ACTIVATED:start',
+    'ELEMENT_COMPLETED:start',
+    'SEQUENCE_FLOW_TAKEN:f1',
+    'JOB_CREATED:prepare',
+    'ELEMENT_ACTIVATED:prepare',
+    'JOB_FAILED:prepare',
+    'INCIDENT_CREATED:prepare',
+    'INCIDENT_RESOLVED:prepare',
+    'JOB_COMPLETED:prepare',
+    'VARIABLE_CREATED:prepared',
+    'ELEMENT_COMPLETED:prepare',
+    'SEQUENCE_FLOW_TAKEN:f2',
+    'USER_TASK_CREATED:approve',
+    'ELEMENT_ACTIVATED:approve',
+    'USER_TASK_COMPLETED:approve',
+    'VARIABLE_CREATED:approved',
+    'ELEMENT_COMPLETED:approve',
+    'SEQUENCE_FLOW_TAKEN:f3',
+    'ELEMENT_ACTIVATED:end',
+    'ELEMENT_COMPLETED:end',
+    'ELEMENT_COMPLETED:jt-history',
   ];
 
   it('given a completed instance with a failed job, an incident and a user task, then its history lists the events in order with their payloads and times', async () => {
@@ -68,10 +92,14 @@ describe('engine / history', () => {
 
     const byIntent = (intent: string) => events.filter((h) => h.intent === intent);
     expect(byIntent('JOB_CREATED').map((h) => h.payload)).to.deep.equal([{ jobKey, type: 'jt-prepare', retries: 3 }]);
-    expect(byIntent('INCIDENT_CREATED').map((h) => [h.payload?.['incidentKey'], h.payload?.['errorType'], h.payload?.['jobKey']])).to.deep.equal([[incidentKey, 'JOB_NO_RETRIES', jobKey]]);
+    expect(byIntent('INCIDENT_CREATED').map((h) => [h.payload?.['incidentKey'], h.payload?.['errorType'], h.payload?.['jobKey']])).to.deep.equal([
+      [incidentKey, 'JOB_NO_RETRIES', jobKey],
+    ]);
     expect(byIntent('USER_TASK_COMPLETED').map((h) => h.payload?.['userTaskKey'])).to.deep.equal([taskKey]);
     expect(byIntent('VARIABLE_CREATED').map((h) => h.payload)).to.deep.equal([
-      { name: 'caseNo', value: 'C-1' }, { name: 'prepared', value: true }, { name: 'approved', value: true },
+      { name: 'caseNo', value: 'C-1' },
+      { name: 'prepared', value: true },
+      { name: 'approved', value: true },
     ]);
     expect(events[0]!.at).to.equal(started);
     expect(byIntent('USER_TASK_COMPLETED')[0]!.at).to.equal(started + MINUTE + HOUR);

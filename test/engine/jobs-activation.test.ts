@@ -30,7 +30,13 @@ describe('engine / jobs: activation', () => {
     await t.engine.createInstance({ bpmnProcessId: 'jt-job-retry', variables });
     await t.engine.createInstance({ bpmnProcessId: 'jt-job-retry', variables });
 
-    const [limited] = await t.engine.activateJobs({ type: 'jt-charge', maxJobsToActivate: 1, timeoutMs: MINUTE, worker: 'w', fetchVariables: ['orderId', 'amount', 'notThere'] });
+    const [limited] = await t.engine.activateJobs({
+      type: 'jt-charge',
+      maxJobsToActivate: 1,
+      timeoutMs: MINUTE,
+      worker: 'w',
+      fetchVariables: ['orderId', 'amount', 'notThere'],
+    });
     expect(limited!.variables).to.deep.equal({ orderId: 'O-1', amount: 120 });
 
     const [all] = await t.engine.activateJobs({ type: 'jt-charge', maxJobsToActivate: 1, timeoutMs: MINUTE, worker: 'w' });

@@ -13,7 +13,11 @@ describe('engine / jobs: BPMN errors thrown by a worker', () => {
   it('given an error boundary for NOT_FOUND and a catch-all, when the job throws NOT_FOUND with variables, then the NOT_FOUND boundary is taken and its output mapping carries the error variable on', async () => {
     const { processInstanceKey } = await t.engine.createInstance({ bpmnProcessId: 'jt-job-errors', variables: { address: '幸福路 8 号' } });
     const job = await oneJob(t.engine, 'jt-lookup');
-    await t.engine.throwError(job.key, { errorCode: 'NOT_FOUND', errorMessage: 'no such address', variables: { lookupFailure: { status: 404, reason: 'unknown street' } } });
+    await t.engine.throwError(job.key, {
+      errorCode: 'NOT_FOUND',
+      errorMessage: 'no such address',
+      variables: { lookupFailure: { status: 404, reason: 'unknown street' } },
+    });
 
     expect(await terminated(t.engine, processInstanceKey)).to.deep.equal(['lookup']);
     expect((await t.engine.listJobs({ processInstanceKey })).map((j) => j.type)).to.deep.equal(['jt-register']);
@@ -62,7 +66,8 @@ describe('engine / jobs: BPMN errors thrown by a worker', () => {
     const uncaught = (await t.engine.createInstance({ bpmnProcessId: 'jt-job-uncaught' })).processInstanceKey;
     await t.engine.throwError((await oneJob(t.engine, 'jt-send-notice')).key, { errorCode: 'NOT_FOUND', errorMessage: 'recipient unknown' });
 
-    const thrown = async (key: string) => (await t.engine.history(key)).filter((h) => h.intent === 'ERROR_THROWN').map((h) => [h.elementId, h.payload?.['errorCode'], h.payload?.['errorMessage']]);
+    const thrown = async (key: string) =>
+      (await t.engine.history(key)).filter((h) => h.intent === 'ERROR_THROWN').map((h) => [h.elementId, h.payload?.['errorCode'], h.payload?.['errorMessage']]);
     expect(await thrown(caught)).to.deep.equal([['lookup', 'NOT_FOUND', 'no such address']]);
     expect(await thrown(uncaught)).to.deep.equal([['sendNotice', 'NOT_FOUND', 'recipient unknown']]);
   });

@@ -81,7 +81,16 @@ describe('engine / jobs: failures, retries and incidents', () => {
     expect((await t.engine.getInstance(processInstanceKey))!.state).to.equal('COMPLETED');
     expect(await completedPath(t.engine, processInstanceKey)).to.deep.equal(['start', 'charge', 'ship', 'end']);
     const intents = (await t.engine.history(processInstanceKey)).map((h) => h.intent).filter((i) => /^(JOB|INCIDENT)_/.test(i));
-    expect(intents).to.deep.equal(['JOB_CREATED', 'JOB_FAILED', 'INCIDENT_CREATED', 'JOB_RETRIES_UPDATED', 'INCIDENT_RESOLVED', 'JOB_COMPLETED', 'JOB_CREATED', 'JOB_COMPLETED']);
+    expect(intents).to.deep.equal([
+      'JOB_CREATED',
+      'JOB_FAILED',
+      'INCIDENT_CREATED',
+      'JOB_RETRIES_UPDATED',
+      'INCIDENT_RESOLVED',
+      'JOB_COMPLETED',
+      'JOB_CREATED',
+      'JOB_COMPLETED',
+    ]);
   });
 
   it('given a failed job, when its retries are updated, then the history records JOB_RETRIES_UPDATED as Zeebe does', async () => {

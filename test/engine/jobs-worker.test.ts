@@ -32,7 +32,8 @@ describe('engine / jobs: the in-process worker', () => {
   it('given a running worker, when an instance starts, then the handler completes the job and the instance finishes without waiting for a poll', async () => {
     const seen: Variables[] = [];
     worker = t.engine.createWorker({
-      type: 'jt-enrich', pollIntervalMs: 60_000,
+      type: 'jt-enrich',
+      pollIntervalMs: 60_000,
       handler: async (job) => {
         seen.push(job.variables);
         return { outcome: 'complete', variables: { district: 'D-01' } };
@@ -45,13 +46,17 @@ describe('engine / jobs: the in-process worker', () => {
     expect(seen).to.deep.equal([{ reportId: 'R-1' }]);
     expect(await completedPath(t.engine, processInstanceKey)).to.deep.equal(['start', 'enrich', 'endDone']);
     const created = (await t.engine.history(processInstanceKey)).filter((h) => h.intent === 'VARIABLE_CREATED').map((h) => h.payload);
-    expect(created).to.deep.equal([{ name: 'reportId', value: 'R-1' }, { name: 'district', value: 'D-01' }]);
+    expect(created).to.deep.equal([
+      { name: 'reportId', value: 'R-1' },
+      { name: 'district', value: 'D-01' },
+    ]);
   });
 
   it('given a handler that throws, when it runs, then every exception costs one retry until a JOB_NO_RETRIES incident stops the job', async () => {
     const retriesSeen: number[] = [];
     worker = t.engine.createWorker({
-      type: 'jt-enrich', pollIntervalMs: 60_000,
+      type: 'jt-enrich',
+      pollIntervalMs: 60_000,
       handler: async (job) => {
         retriesSeen.push(job.retries);
         throw new Error('geo service down');
@@ -72,7 +77,8 @@ describe('engine / jobs: the in-process worker', () => {
   it('given a handler that fails once with a back-off, when the back-off ends, then the worker is woken and completes the job', async () => {
     const retriesSeen: number[] = [];
     worker = t.engine.createWorker({
-      type: 'jt-enrich', pollIntervalMs: 60_000,
+      type: 'jt-enrich',
+      pollIntervalMs: 60_000,
       handler: async (job) => {
         retriesSeen.push(job.retries);
         if (retriesSeen.length === 1) return { outcome: 'fail', errorMessage: 'rate limited', retryBackOffMs: 5 * MINUTE };
@@ -92,7 +98,8 @@ describe('engine / jobs: the in-process worker', () => {
 
   it('given a handler that returns an error outcome, when it runs, then the matching error boundary path is taken', async () => {
     worker = t.engine.createWorker({
-      type: 'jt-enrich', pollIntervalMs: 60_000,
+      type: 'jt-enrich',
+      pollIntervalMs: 60_000,
       handler: async () => ({ outcome: 'error', errorCode: 'REJECTED', errorMessage: 'duplicate report' }),
     });
     const { processInstanceKey } = await t.engine.createInstance({ bpmnProcessId: 'jt-worker' });
@@ -108,7 +115,9 @@ describe('engine / jobs: the in-process worker', () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     worker = t.engine.createWorker({
-      type: 'jt-enrich', pollIntervalMs: 60_000, maxJobsActive: 2,
+      type: 'jt-enrich',
+      pollIntervalMs: 60_000,
+      maxJobsActive: 2,
       handler: async () => {
         calls++;
         most = Math.max(most, ++active);
@@ -126,14 +135,18 @@ describe('engine / jobs: the in-process worker', () => {
     expect(await t.engine.listJobs({ type: 'jt-enrich', state: 'ACTIVATED' })).to.have.length(2);
 
     release();
-    await waitFor('all five instances to complete', async () => (await t.engine.listInstances({ bpmnProcessId: 'jt-worker', state: 'COMPLETED' })).length === 5);
+    await waitFor(
+      'all five instances to complete',
+      async () => (await t.engine.listInstances({ bpmnProcessId: 'jt-worker', state: 'COMPLETED' })).length === 5,
+    );
     expect([calls, most]).to.deep.equal([5, 2]);
   });
 
   it('given a closed worker, when a new instance starts, then its handler is not called and the job waits', async () => {
     let calls = 0;
     worker = t.engine.createWorker({
-      type: 'jt-enrich', pollIntervalMs: 10,
+      type: 'jt-enrich',
+      pollIntervalMs: 10,
       handler: async () => {
         calls++;
         return { outcome: 'complete' };

@@ -138,18 +138,25 @@ describe('engine / execution listeners', () => {
   });
 
   it('given listeners Camunda 8.8 does not run (start on a start or boundary event, end on a gateway or an error end event, a duplicate), when deployed, then the deployment is refused naming each', async () => {
-    const bad = bpmn('el-bad', `
+    const bad = bpmn(
+      'el-bad',
+      `
       <bpmn:startEvent id="s">${listeners(['start', 'a'])}</bpmn:startEvent>
       <bpmn:serviceTask id="task">${listeners(['start', 'b'], ['start', 'b']).replace('<bpmn:extensionElements>', '<bpmn:extensionElements><zeebe:taskDefinition type="t" />')}</bpmn:serviceTask>
       <bpmn:boundaryEvent id="b" attachedToRef="task">${listeners(['start', 'c'])}<bpmn:timerEventDefinition><bpmn:timeDuration>PT1H</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>
       <bpmn:parallelGateway id="g">${listeners(['end', 'd'])}</bpmn:parallelGateway>
       <bpmn:endEvent id="e">${listeners(['end', 'e'])}<bpmn:errorEventDefinition errorRef="err" /></bpmn:endEvent>
-      <bpmn:endEvent id="x">${listeners(['middle', 'f'])}</bpmn:endEvent>`);
+      <bpmn:endEvent id="x">${listeners(['middle', 'f'])}</bpmn:endEvent>`,
+    );
     bad.xml = bad.xml.replace('</bpmn:definitions>', '<bpmn:error id="err" errorCode="E1" /></bpmn:definitions>');
     const err = await refusal(t.engine.deploy([bad]));
     expect(err.code).to.equal('DEPLOY_REJECTED');
     const problems = err.details as Array<{ elementId: string; message: string }>;
-    const byElement = (id: string) => problems.filter((p) => p.elementId === id).map((p) => p.message).join(' | ');
+    const byElement = (id: string) =>
+      problems
+        .filter((p) => p.elementId === id)
+        .map((p) => p.message)
+        .join(' | ');
     expect(byElement('s')).to.contain("Execution listeners of type 'start' are not supported by start events");
     expect(byElement('b')).to.contain("Execution listeners of type 'start' are not supported by boundary events");
     expect(byElement('g')).to.contain("Execution listeners of type 'end' are not supported by parallel gateways");

@@ -34,7 +34,13 @@ describe('engine / user task listeners', () => {
     const job = await oneJob(t.engine, 'tl-create');
     expect(job).to.include({ kind: 'TASK_LISTENER', listenerEventType: 'CREATING', elementId: 'review' });
     expect(job.customHeaders).to.deep.equal({ form: 'review' });
-    expect(job.userTask).to.deep.include({ userTaskKey: (await task(pi)).userTaskKey, assignee: null, candidateGroups: ['grid'], priority: 40, changedAttributes: [] });
+    expect(job.userTask).to.deep.include({
+      userTaskKey: (await task(pi)).userTaskKey,
+      assignee: null,
+      candidateGroups: ['grid'],
+      priority: 40,
+      changedAttributes: [],
+    });
 
     await t.engine.completeJob(job.key, {}, { corrections: { assignee: 'li.lei', priority: 80, candidateUsers: ['wang.fang'] } });
     const done = await task(pi);
@@ -73,7 +79,7 @@ describe('engine / user task listeners', () => {
     expect(denied!.payload).to.include({ deniedReason: 'not in the grid' });
   });
 
-  it('given an updating listener, when the task is updated, then the change waits for it and takes the listener\'s corrections', async () => {
+  it("given an updating listener, when the task is updated, then the change waits for it and takes the listener's corrections", async () => {
     const pi = await created();
     const key = (await task(pi)).userTaskKey;
     await t.engine.updateUserTask(key, { priority: 90 });
@@ -136,8 +142,10 @@ describe('engine / user task listeners', () => {
   });
 
   it('given a canceling task listener, when deployed, then the embedded engine refuses it by name', async () => {
-    const xml = (await import('node:fs')).readFileSync(new URL('./bpmn/tl-task-listeners.bpmn', import.meta.url), 'utf8')
-      .replace('eventType="updating"', 'eventType="canceling"').replace('id="tl-task-listeners"', 'id="tl-canceling"');
+    const xml = (await import('node:fs'))
+      .readFileSync(new URL('./bpmn/tl-task-listeners.bpmn', import.meta.url), 'utf8')
+      .replace('eventType="updating"', 'eventType="canceling"')
+      .replace('id="tl-task-listeners"', 'id="tl-canceling"');
     const err = await refusal(t.engine.deploy([{ name: 'tl-canceling.bpmn', xml }]));
     expect(JSON.stringify(err.details)).to.contain("task listeners of event type 'canceling' are not supported");
   });

@@ -16,7 +16,10 @@ describe('engine / README map: behaviour → file', () => {
 
   it('given the behaviour, runtime and command modules, when the map is read, then each of them is in it', () => {
     const modules = ['behaviours', 'runtime', 'commands'].flatMap((dir) =>
-      readdirSync(join(engineDir, dir)).filter((f) => f.endsWith('.ts') && f !== 'context.ts' && f !== 'rows.ts').map((f) => `${dir}/${f}`));
+      readdirSync(join(engineDir, dir))
+        .filter((f) => f.endsWith('.ts') && f !== 'context.ts' && f !== 'rows.ts')
+        .map((f) => `${dir}/${f}`),
+    );
     const unmapped = modules.filter((m) => !mapSection.includes(`\`${m}\``) && !mapSection.includes(`\`${m.split('/')[1]}\``));
     expect(unmapped).to.deep.equal([]);
   });

@@ -6,10 +6,27 @@ import { openDriver } from '../../engine/store/driver.js';
 import { DAY, deploy, oneJob, openTask, openTestEngine, type TestEngine } from './support/harness.js';
 
 /** Every table that can hold a row naming a process instance. */
-const INSTANCE_TABLES = ['eng_instance', 'eng_element', 'eng_variable', 'eng_job', 'eng_user_task', 'eng_timer', 'eng_subscription', 'eng_incident', 'eng_history'] as const;
+const INSTANCE_TABLES = [
+  'eng_instance',
+  'eng_element',
+  'eng_variable',
+  'eng_job',
+  'eng_user_task',
+  'eng_timer',
+  'eng_subscription',
+  'eng_incident',
+  'eng_history',
+] as const;
 const ORDER: Record<(typeof INSTANCE_TABLES)[number], string> = {
-  eng_instance: 'instance_key', eng_element: 'element_key', eng_variable: 'scope_key, name', eng_job: 'job_key', eng_user_task: 'task_key',
-  eng_timer: 'timer_key', eng_subscription: 'sub_key', eng_incident: 'incident_key', eng_history: 'position',
+  eng_instance: 'instance_key',
+  eng_element: 'element_key',
+  eng_variable: 'scope_key, name',
+  eng_job: 'job_key',
+  eng_user_task: 'task_key',
+  eng_timer: 'timer_key',
+  eng_subscription: 'sub_key',
+  eng_incident: 'incident_key',
+  eng_history: 'position',
 };
 
 /** Every row of every table that names one of the instances, in a stable order: what "untouched" compares. */
@@ -17,8 +34,9 @@ async function rowsOf(engine: Engine, keys: string[]): Promise<Record<string, un
   const out: Record<string, unknown[]> = {};
   const marks = keys.map(() => '?').join(', ');
   for (const table of INSTANCE_TABLES) {
-    out[table] = (await engine.driver.read<Record<string, unknown>>(`SELECT * FROM ${table} WHERE instance_key IN (${marks}) ORDER BY ${ORDER[table]}`, keys))
-      .map((r) => JSON.stringify(Object.entries(r).map(([k, v]) => [k, v === null ? null : String(v)])));
+    out[table] = (
+      await engine.driver.read<Record<string, unknown>>(`SELECT * FROM ${table} WHERE instance_key IN (${marks}) ORDER BY ${ORDER[table]}`, keys)
+    ).map((r) => JSON.stringify(Object.entries(r).map(([k, v]) => [k, v === null ? null : String(v)])));
   }
   return out;
 }
@@ -45,21 +63,34 @@ async function finishedWithTasks(engine: Engine): Promise<string> {
 
 /** The error a promise rejects with (fails the test when it resolves). */
 async function failure(p: Promise<unknown>): Promise<Error> {
-  return p.then(() => expect.fail('expected the prune to fail'), (err: unknown) => err as Error);
+  return p.then(
+    () => expect.fail('expected the prune to fail'),
+    (err: unknown) => err as Error,
+  );
 }
 
 /** A trigger that fails deleting one instance's row: a transaction that breaks halfway, after its other deletes ran. */
 async function failDeleteOf(engine: Engine, instanceKey: string): Promise<void> {
-  await engine.driver.exec(engine.driver.dialect === 'sqlite'
-    ? `CREATE TRIGGER rt_fail BEFORE DELETE ON eng_instance WHEN OLD.instance_key = '${instanceKey}' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`
-    : `CREATE TRIGGER rt_fail BEFORE DELETE ON eng_instance FOR EACH ROW BEGIN IF OLD.instance_key = '${instanceKey}' THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'disk on fire'; END IF; END`);
+  await engine.driver.exec(
+    engine.driver.dialect === 'sqlite'
+      ? `CREATE TRIGGER rt_fail BEFORE DELETE ON eng_instance WHEN OLD.instance_key = '${instanceKey}' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`
+      : `CREATE TRIGGER rt_fail BEFORE DELETE ON eng_instance FOR EACH ROW BEGIN IF OLD.instance_key = '${instanceKey}' THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'disk on fire'; END IF; END`,
+  );
 }
 
 describe('engine / retention of finished instances', () => {
   let t: TestEngine;
   beforeEach(async () => {
     t = await openTestEngine();
-    await deploy(t.engine, 'jt-user-tasks.bpmn', 'fl-call-child.bpmn', 'fl-call-parent.bpmn', 'ev-timer-catch.bpmn', 'fl-exclusive-incident.bpmn', 'rt-long-wait.bpmn');
+    await deploy(
+      t.engine,
+      'jt-user-tasks.bpmn',
+      'fl-call-child.bpmn',
+      'fl-call-parent.bpmn',
+      'ev-timer-catch.bpmn',
+      'fl-exclusive-incident.bpmn',
+      'rt-long-wait.bpmn',
+    );
   });
   afterEach(() => t.close());
 
@@ -104,14 +135,23 @@ describe('engine / retention of finished instances', () => {
     expect(await rowsOf(t.engine, untouched)).to.deep.equal(before);
     expect(result).to.deep.include({ roots: 4, instances: 5, batches: 2, kept: 0, slowestExporter: null });
     expect(result.rows).to.deep.equal({
-      eng_history: oldRows['eng_history']!.length, eng_variable: 0, eng_element: 0, eng_user_task: 2, eng_incident: 1, eng_instance: 5,
+      eng_history: oldRows['eng_history']!.length,
+      eng_variable: 0,
+      eng_element: 0,
+      eng_user_task: 2,
+      eng_incident: 1,
+      eng_instance: 5,
     });
-    expect(await t.engine.driver.read('SELECT position FROM eng_history WHERE instance_key IS NULL ORDER BY position'), 'deployment records stay').to.deep.equal(deployments);
+    expect(
+      await t.engine.driver.read('SELECT position FROM eng_history WHERE instance_key IS NULL ORDER BY position'),
+      'deployment records stay',
+    ).to.deep.equal(deployments);
     expect((await t.engine.listDefinitions()).length).to.equal(6);
 
     // the survivors go on as if nothing happened
     await t.engine.completeJob((await t.engine.listJobs({ type: 'child-work', processInstanceKey: working }))[0]!.jobKey);
-    for (const job of await t.engine.activateJobs({ type: 'after-call', maxJobsToActivate: 10, timeoutMs: 60_000, worker: 'test' })) await t.engine.completeJob(job.key);
+    for (const job of await t.engine.activateJobs({ type: 'after-call', maxJobsToActivate: 10, timeoutMs: 60_000, worker: 'test' }))
+      await t.engine.completeJob(job.key);
     await t.clock.advance(15 * DAY);
     await t.engine.completeJob((await oneJob(t.engine, 'rt-after-wait')).key);
     for (const k of [waiting, calling, working, runningParent]) expect((await t.engine.getInstance(k))!.state, k).to.equal('COMPLETED');
@@ -192,10 +232,14 @@ describe('engine / retention of finished instances', () => {
     const driver = await openDriver(t.url);
     const own = ownTransactions(driver);
     const turnsAtStart: number[] = [];
-    const result = await pruneFinishedInstances(driver, (work) => {
-      turnsAtStart.push(turns);
-      return own(work);
-    }, { endedBefore: t.clock.now() - 30 * DAY, batchSize: 1 });
+    const result = await pruneFinishedInstances(
+      driver,
+      (work) => {
+        turnsAtStart.push(turns);
+        return own(work);
+      },
+      { endedBefore: t.clock.now() - 30 * DAY, batchSize: 1 },
+    );
     pruning = false;
     await driver.close();
     await t.restart();
@@ -221,7 +265,14 @@ describe('engine / retention of finished instances', () => {
     await t.clock.advance(31 * DAY);
     const run = pruneEngineDatabase(t.url, { endedBefore: t.clock.now() - 30 * DAY });
     if (t.engine.driver.dialect === 'mysql') {
-      expect((await run.then(() => null, (err: unknown) => err as Error))?.message).to.match(/another engine process already runs/);
+      expect(
+        (
+          await run.then(
+            () => null,
+            (err: unknown) => err as Error,
+          )
+        )?.message,
+      ).to.match(/another engine process already runs/);
       expect(await rowCount(t.engine, [key])).to.be.greaterThan(0);
     } else {
       expect(await run).to.deep.include({ roots: 1 });
@@ -232,9 +283,18 @@ describe('engine / retention of finished instances', () => {
 
   it('given a database made before the retention indexes, when the engine opens it, then the indexes are added', async () => {
     const mysql = t.engine.driver.dialect === 'mysql';
-    const present = async () => mysql
-      ? (await t.engine.driver.read<{ n: number }>("SELECT COUNT(DISTINCT INDEX_NAME) AS n FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND INDEX_NAME IN ('eng_instance_parent_ended', 'eng_user_task_instance')"))[0]!.n
-      : (await t.engine.driver.read<{ n: number }>("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'index' AND name IN ('eng_instance_parent_ended', 'eng_user_task_instance')"))[0]!.n;
+    const present = async () =>
+      mysql
+        ? (
+            await t.engine.driver.read<{ n: number }>(
+              "SELECT COUNT(DISTINCT INDEX_NAME) AS n FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND INDEX_NAME IN ('eng_instance_parent_ended', 'eng_user_task_instance')",
+            )
+          )[0]!.n
+        : (
+            await t.engine.driver.read<{ n: number }>(
+              "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'index' AND name IN ('eng_instance_parent_ended', 'eng_user_task_instance')",
+            )
+          )[0]!.n;
     await t.engine.driver.exec(mysql ? 'DROP INDEX eng_instance_parent_ended ON eng_instance' : 'DROP INDEX eng_instance_parent_ended');
     await t.engine.driver.exec(mysql ? 'DROP INDEX eng_user_task_instance ON eng_user_task' : 'DROP INDEX eng_user_task_instance');
     expect(Number(await present())).to.equal(0);

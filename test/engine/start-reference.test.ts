@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { deploy, oneJob, openTestEngine, type TestEngine } from './support/harness.js';
 
 /** Intake's crash recovery starts a case's instance again under its reference and must get the first one back. */
-describe('engine / idempotent start by the caller\'s reference', () => {
+describe("engine / idempotent start by the caller's reference", () => {
   let t: TestEngine;
   beforeEach(async () => {
     t = await openTestEngine();

@@ -1,5 +1,18 @@
 import { expect } from 'chai';
-import { activeElements, completedPath, DAY, deploy, HOUR, jobsOf, oneJob, openTask, openTestEngine, terminated, refusal, type TestEngine } from './support/harness.js';
+import {
+  activeElements,
+  completedPath,
+  DAY,
+  deploy,
+  HOUR,
+  jobsOf,
+  oneJob,
+  openTask,
+  openTestEngine,
+  terminated,
+  refusal,
+  type TestEngine,
+} from './support/harness.js';
 
 /** cancelInstance: jobs, user tasks, timers and element instances all end; finished instances cannot be cancelled. */
 describe('engine / cancelling a process instance', () => {
@@ -55,7 +68,16 @@ describe('engine / cancelling a process instance', () => {
     await t.engine.completeUserTask((await openTask(t.engine, processInstanceKey, 'sign')).userTaskKey, {});
     await t.clock.advance(HOUR);
     expect((await t.engine.getInstance(processInstanceKey))!.state).to.equal('COMPLETED');
-    expect((await completedPath(t.engine, processInstanceKey)).sort()).to.deep.equal(['cooldown', 'endCooldown', 'endSign', 'endWork', 'sign', 'split', 'start', 'work']);
+    expect((await completedPath(t.engine, processInstanceKey)).sort()).to.deep.equal([
+      'cooldown',
+      'endCooldown',
+      'endSign',
+      'endWork',
+      'sign',
+      'split',
+      'start',
+      'work',
+    ]);
 
     const refused = await refusal(t.engine.cancelInstance(processInstanceKey));
     expect(refused.code).to.equal('INVALID_STATE');

@@ -13,7 +13,12 @@ describe('engine / task kinds: manual and undefined tasks pass through; send, bu
     const { processInstanceKey } = await t.engine.createInstance({ bpmnProcessId: 'job-kinds' });
     // manual and undefined tasks completed without waiting
     expect(await completedPath(t.engine, processInstanceKey)).to.deep.equal(['start', 'phone', 'note']);
-    for (const [type, elementId, retries] of [['send-sms', 'sms', 3], ['score-case', 'score', 2], ['tell-centre', 'tell', 3], ['notify-done', 'done', 3]] as const) {
+    for (const [type, elementId, retries] of [
+      ['send-sms', 'sms', 3],
+      ['score-case', 'score', 2],
+      ['tell-centre', 'tell', 3],
+      ['notify-done', 'done', 3],
+    ] as const) {
       const job = await oneJob(t.engine, type);
       expect(job.elementId).to.equal(elementId);
       expect(job.retries).to.equal(retries);

@@ -76,7 +76,9 @@ describe('engine / job-worker user tasks (no zeebe:userTask)', () => {
   });
 
   it('given a linked form (formId), when the job is created, then the formKey header is the key of the latest deployed form; without that form, a FORM_NOT_FOUND incident until it is deployed', async () => {
-    const xml = straight('jw-linked', ['<bpmn:userTask id="fill"><bpmn:extensionElements><zeebe:formDefinition formId="intake-form" /></bpmn:extensionElements></bpmn:userTask>']);
+    const xml = straight('jw-linked', [
+      '<bpmn:userTask id="fill"><bpmn:extensionElements><zeebe:formDefinition formId="intake-form" /></bpmn:extensionElements></bpmn:userTask>',
+    ]);
     await t.engine.deploy([{ name: 'jw-linked.bpmn', xml }]);
     const { processInstanceKey } = await t.engine.createInstance({ bpmnProcessId: 'jw-linked' });
     const [incident] = await t.engine.listIncidents({ processInstanceKey });
@@ -90,8 +92,12 @@ describe('engine / job-worker user tasks (no zeebe:userTask)', () => {
   });
 
   it('given a model header that uses a name Zeebe reserves (io.camunda.zeebe:assignee), when deployed, then it is refused naming the task', async () => {
-    const xml = straight('jw-restricted', ['<bpmn:userTask id="u"><bpmn:extensionElements><zeebe:taskHeaders><zeebe:header key="io.camunda.zeebe:assignee" value="x" /></zeebe:taskHeaders></bpmn:extensionElements></bpmn:userTask>']);
+    const xml = straight('jw-restricted', [
+      '<bpmn:userTask id="u"><bpmn:extensionElements><zeebe:taskHeaders><zeebe:header key="io.camunda.zeebe:assignee" value="x" /></zeebe:taskHeaders></bpmn:extensionElements></bpmn:userTask>',
+    ]);
     const error = await refusal(t.engine.deploy([{ name: 'jw-restricted.bpmn', xml }]));
-    expect(error.details).to.deep.equal([{ resource: 'jw-restricted.bpmn', elementId: 'u', message: "task header 'io.camunda.zeebe:assignee' is restricted: Zeebe sets it itself" }]);
+    expect(error.details).to.deep.equal([
+      { resource: 'jw-restricted.bpmn', elementId: 'u', message: "task header 'io.camunda.zeebe:assignee' is restricted: Zeebe sets it itself" },
+    ]);
   });
 });

@@ -17,7 +17,14 @@ describe('engine / user tasks', () => {
     const { processInstanceKey } = await t.engine.createInstance({ bpmnProcessId: 'jt-user-tasks', variables: caseVars });
 
     const review = await openTask(t.engine, processInstanceKey, 'review');
-    expect(review).to.include({ name: 'Review case', bpmnProcessId: 'jt-user-tasks', state: 'CREATED', assignee: 'li.lei', formId: 'review-form', priority: 90 });
+    expect(review).to.include({
+      name: 'Review case',
+      bpmnProcessId: 'jt-user-tasks',
+      state: 'CREATED',
+      assignee: 'li.lei',
+      formId: 'review-form',
+      priority: 90,
+    });
     expect(review.candidateGroups).to.deep.equal(['a', 'b']);
     expect(review.candidateUsers).to.deep.equal([]);
     expect(instant(review.dueDate)).to.equal(Date.parse('2026-03-05T18:00:00+08:00'));
@@ -36,7 +43,9 @@ describe('engine / user tasks', () => {
 
   it('given open tasks of two cases, when querying by assignee, candidate group, state and due date, then exactly the matching tasks come back', async () => {
     const a = (await t.engine.createInstance({ bpmnProcessId: 'jt-user-tasks', variables: caseVars })).processInstanceKey;
-    const b = (await t.engine.createInstance({ bpmnProcessId: 'jt-user-tasks', variables: { ...caseVars, grid: 'G9', reportedAt: '2026-03-09T18:00:00+08:00' } })).processInstanceKey;
+    const b = (
+      await t.engine.createInstance({ bpmnProcessId: 'jt-user-tasks', variables: { ...caseVars, grid: 'G9', reportedAt: '2026-03-09T18:00:00+08:00' } })
+    ).processInstanceKey;
     const aReview = (await openTask(t.engine, a, 'review')).userTaskKey;
     const aApprove = (await openTask(t.engine, a, 'approve')).userTaskKey;
     const bReview = (await openTask(t.engine, b, 'review')).userTaskKey;
@@ -85,7 +94,10 @@ describe('engine / user tasks', () => {
 
     const events = (await t.engine.history(processInstanceKey)).filter((h) => h.elementId === 'approve' && /^USER_TASK_(ASSIGNED|UPDATED)$/.test(h.intent));
     expect(events.map((h) => [h.intent, h.payload?.['userTaskKey']])).to.deep.equal([
-      ['USER_TASK_ASSIGNED', approve.userTaskKey], ['USER_TASK_UPDATED', approve.userTaskKey], ['USER_TASK_UPDATED', approve.userTaskKey], ['USER_TASK_ASSIGNED', approve.userTaskKey],
+      ['USER_TASK_ASSIGNED', approve.userTaskKey],
+      ['USER_TASK_UPDATED', approve.userTaskKey],
+      ['USER_TASK_UPDATED', approve.userTaskKey],
+      ['USER_TASK_ASSIGNED', approve.userTaskKey],
     ]);
     expect(events.map((h) => h.payload?.['assignee'] ?? null)).to.deep.equal(['wang.fang', null, null, null]);
   });

@@ -4,7 +4,7 @@ import { TestClock } from '../../engine/clock.js';
 import { deploy, engineTestUrl, dropEngineTables } from './support/harness.js';
 
 describe('engine / job worker errors', () => {
-  it('given a job whose instance is cancelled while its handler runs, when the handler completes it, then the error goes to the engine\'s onError and the process goes on', async () => {
+  it("given a job whose instance is cancelled while its handler runs, when the handler completes it, then the error goes to the engine's onError and the process goes on", async () => {
     const { url, cleanup } = engineTestUrl();
     await dropEngineTables(url);
     const errors: unknown[] = [];
@@ -18,7 +18,9 @@ describe('engine / job worker errors', () => {
           type: 'classify',
           handler: async () => {
             resolve();
-            await new Promise<void>((r) => { release = r; });
+            await new Promise<void>((r) => {
+              release = r;
+            });
             return { outcome: 'complete', variables: {} };
           },
         });

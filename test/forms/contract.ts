@@ -24,7 +24,10 @@ export function userTaskForms(readme: string = CONTRACT): FormContractRow[] {
     }
     inTable = true;
     // split on pipes that are not escaped (`done` \| `return`)
-    const cells = line.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim());
+    const cells = line
+      .split(/(?<!\\)\|/)
+      .slice(1, -1)
+      .map((c) => c.trim());
     if (cells.length < 4 || /^-+$/.test(cells[0]!) || cells[1] === 'formId') continue;
     const formId = /`([^`]+)`/.exec(cells[1]!)?.[1];
     if (!formId) continue;

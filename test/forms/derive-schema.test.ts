@@ -1,12 +1,5 @@
 import { expect } from 'chai';
-import {
-  deriveSchema,
-  FormSchemaError,
-  loadFormDirectory,
-  validateSubmission,
-  type FormComponent,
-  type FormDefinition,
-} from '../../domain/forms/index.js';
+import { deriveSchema, FormSchemaError, loadFormDirectory, validateSubmission, type FormComponent, type FormDefinition } from '../../domain/forms/index.js';
 
 const forms = loadFormDirectory();
 const formOf = (id: string) => forms.get(id)!.definition;
@@ -189,7 +182,17 @@ describe('forms / derivation rules', () => {
 
   it('given checklist and taglist fields, when sent, then they are arrays of allowed strings without duplicates', () => {
     const f = form([
-      { type: 'checklist', id: 'Field_tags', key: 'tags', label: '标签', values: [{ label: '甲', value: 'a' }, { label: '乙', value: 'b' }], validate: { required: true } },
+      {
+        type: 'checklist',
+        id: 'Field_tags',
+        key: 'tags',
+        label: '标签',
+        values: [
+          { label: '甲', value: 'a' },
+          { label: '乙', value: 'b' },
+        ],
+        validate: { required: true },
+      },
       { type: 'taglist', id: 'Field_units', key: 'units', label: '协办单位', valuesKey: 'unitOptions' },
     ]);
     expect(ok(f, { tags: ['a'], units: ['E-GPS', 'D-CGJ'] })).to.equal(true);
@@ -222,7 +225,10 @@ describe('forms / derivation rules', () => {
     const f = form([
       { type: 'checkbox', id: 'Field_more', key: 'more', label: '补充' },
       {
-        type: 'group', id: 'Group_more', label: '补充信息', conditional: { hide: '=not(more)' },
+        type: 'group',
+        id: 'Group_more',
+        label: '补充信息',
+        conditional: { hide: '=not(more)' },
         components: [{ type: 'textfield', id: 'Field_extra', key: 'extra', label: '补充内容', validate: { required: true } }],
       },
     ]);
@@ -234,10 +240,23 @@ describe('forms / derivation rules', () => {
 
   it('given a field inside a hidden group that also has its own condition, when either holds, then it is hidden', () => {
     const f = form([
-      { type: 'radio', id: 'Field_kind', key: 'kind', label: '类', values: [{ label: '甲', value: 'a' }, { label: '乙', value: 'b' }], validate: { required: true } },
+      {
+        type: 'radio',
+        id: 'Field_kind',
+        key: 'kind',
+        label: '类',
+        values: [
+          { label: '甲', value: 'a' },
+          { label: '乙', value: 'b' },
+        ],
+        validate: { required: true },
+      },
       { type: 'number', id: 'Field_n', key: 'n', label: '数', validate: { required: true } },
       {
-        type: 'group', id: 'Group_g', label: '组', conditional: { hide: '=kind = "a"' },
+        type: 'group',
+        id: 'Group_g',
+        label: '组',
+        conditional: { hide: '=kind = "a"' },
         components: [{ type: 'textfield', id: 'Field_x', key: 'x', label: '文', validate: { required: true }, conditional: { hide: '=n > 10' } }],
       },
     ]);
@@ -248,27 +267,106 @@ describe('forms / derivation rules', () => {
 
   // feelin evaluates the conditions as form-js does, so any FEEL over the form's own fields is checked exactly
   const accepted: Array<[string, FormComponent[], Array<[Record<string, unknown>, string[]]>]> = [
-    ['a condition with "in"', [
-      { type: 'radio', id: 'Field_o', key: 'o', label: '甲', values: [{ label: '甲', value: 'x' }, { label: '乙', value: 'y' }], validate: { required: true } },
-      { type: 'textfield', id: 'Field_a', key: 'a', label: '乙', validate: { required: true }, conditional: { hide: '=o in ["x"]' } },
-    ], [[{ o: 'x' }, []], [{ o: 'x', a: 't' }, ['a:not_allowed']], [{ o: 'y' }, ['a:required']], [{ o: 'y', a: 't' }, []]]],
-    ['a condition on options of mixed types (the FormEditor turned true into "true")', [
-      { type: 'radio', id: 'Field_v', key: 'v', label: '甲', values: [{ label: '是', value: 'true' }, { label: '否', value: false }], validate: { required: true } },
-      { type: 'textfield', id: 'Field_a', key: 'a', label: '乙', validate: { required: true }, conditional: { hide: '=v != false' } },
-    ], [[{ v: 'true' }, []], [{ v: false }, ['a:required']], [{ v: false, a: 't' }, []]]],
-    ['a condition on a list', [
-      { type: 'checklist', id: 'Field_l', key: 'l', label: '甲', values: [{ label: '甲', value: 'a' }, { label: '乙', value: 'b' }] },
-      { type: 'textfield', id: 'Field_a', key: 'a', label: '乙', validate: { required: true }, conditional: { hide: '=not(list contains(l, "b"))' } },
-    ], [[{ l: ['a'] }, []], [{ l: ['a', 'b'] }, ['a:required']], [{ l: ['b'], a: 't' }, []]]],
-    ['a condition calling another function', [
-      { type: 'textfield', id: 'Field_b', key: 'b', label: '甲' },
-      { type: 'textfield', id: 'Field_a', key: 'a', label: '乙', validate: { required: true }, conditional: { hide: '=string length(b) < 3' } },
-      // no b: string length(null) is null, and a null condition hides (form-js), so a is not asked for
-    ], [[{}, []], [{ b: 'ab' }, []], [{ b: 'abcd' }, ['a:required']], [{ b: 'ab', a: 'y' }, ['a:not_allowed']]]],
-    ['a condition with a quantifier over a list', [
-      { type: 'checklist', id: 'Field_l', key: 'l', label: '甲', values: [{ label: '甲', value: 'a' }, { label: '乙', value: 'b' }] },
-      { type: 'textfield', id: 'Field_a', key: 'a', label: '乙', validate: { required: true }, conditional: { hide: '=every x in l satisfies x = "a"' } },
-    ], [[{ l: ['a'] }, []], [{ l: ['a', 'b'] }, ['a:required']]]],
+    [
+      'a condition with "in"',
+      [
+        {
+          type: 'radio',
+          id: 'Field_o',
+          key: 'o',
+          label: '甲',
+          values: [
+            { label: '甲', value: 'x' },
+            { label: '乙', value: 'y' },
+          ],
+          validate: { required: true },
+        },
+        { type: 'textfield', id: 'Field_a', key: 'a', label: '乙', validate: { required: true }, conditional: { hide: '=o in ["x"]' } },
+      ],
+      [
+        [{ o: 'x' }, []],
+        [{ o: 'x', a: 't' }, ['a:not_allowed']],
+        [{ o: 'y' }, ['a:required']],
+        [{ o: 'y', a: 't' }, []],
+      ],
+    ],
+    [
+      'a condition on options of mixed types (the FormEditor turned true into "true")',
+      [
+        {
+          type: 'radio',
+          id: 'Field_v',
+          key: 'v',
+          label: '甲',
+          values: [
+            { label: '是', value: 'true' },
+            { label: '否', value: false },
+          ],
+          validate: { required: true },
+        },
+        { type: 'textfield', id: 'Field_a', key: 'a', label: '乙', validate: { required: true }, conditional: { hide: '=v != false' } },
+      ],
+      [
+        [{ v: 'true' }, []],
+        [{ v: false }, ['a:required']],
+        [{ v: false, a: 't' }, []],
+      ],
+    ],
+    [
+      'a condition on a list',
+      [
+        {
+          type: 'checklist',
+          id: 'Field_l',
+          key: 'l',
+          label: '甲',
+          values: [
+            { label: '甲', value: 'a' },
+            { label: '乙', value: 'b' },
+          ],
+        },
+        { type: 'textfield', id: 'Field_a', key: 'a', label: '乙', validate: { required: true }, conditional: { hide: '=not(list contains(l, "b"))' } },
+      ],
+      [
+        [{ l: ['a'] }, []],
+        [{ l: ['a', 'b'] }, ['a:required']],
+        [{ l: ['b'], a: 't' }, []],
+      ],
+    ],
+    [
+      'a condition calling another function',
+      [
+        { type: 'textfield', id: 'Field_b', key: 'b', label: '甲' },
+        { type: 'textfield', id: 'Field_a', key: 'a', label: '乙', validate: { required: true }, conditional: { hide: '=string length(b) < 3' } },
+        // no b: string length(null) is null, and a null condition hides (form-js), so a is not asked for
+      ],
+      [
+        [{}, []],
+        [{ b: 'ab' }, []],
+        [{ b: 'abcd' }, ['a:required']],
+        [{ b: 'ab', a: 'y' }, ['a:not_allowed']],
+      ],
+    ],
+    [
+      'a condition with a quantifier over a list',
+      [
+        {
+          type: 'checklist',
+          id: 'Field_l',
+          key: 'l',
+          label: '甲',
+          values: [
+            { label: '甲', value: 'a' },
+            { label: '乙', value: 'b' },
+          ],
+        },
+        { type: 'textfield', id: 'Field_a', key: 'a', label: '乙', validate: { required: true }, conditional: { hide: '=every x in l satisfies x = "a"' } },
+      ],
+      [
+        [{ l: ['a'] }, []],
+        [{ l: ['a', 'b'] }, ['a:required']],
+      ],
+    ],
   ];
   for (const [what, components, submissions] of accepted) {
     it(`given ${what}, when submitted, then the field is hidden exactly when feelin says so`, () => {
@@ -278,43 +376,71 @@ describe('forms / derivation rules', () => {
   }
 
   const broken: Array<[string, FormComponent[], RegExp]> = [
-    ['a condition on a path into a process variable', [
-      { type: 'textfield', id: 'Field_a', key: 'a', label: '甲', conditional: { hide: '=case.filed = true' } },
-    ], /'case' is not an always-shown input field/],
-    ['a condition on a process variable', [
-      { type: 'textfield', id: 'Field_a', key: 'a', label: '甲', conditional: { hide: '=needsManualAccept' } },
-    ], /needsManualAccept.*not an always-shown input field/],
-    ['a condition comparing with a value that is not an option', [
-      { type: 'radio', id: 'Field_o', key: 'o', label: '甲', values: [{ label: '办结', value: 'return' }] },
-      { type: 'textfield', id: 'Field_a', key: 'a', label: '乙', conditional: { hide: '=o != "retrun"' } },
-    ], /"retrun" is not one of the options/],
-    ['a condition comparing a yes/no field with a string', [
-      { type: 'checkbox', id: 'Field_b', key: 'b', label: '甲' },
-      { type: 'textfield', id: 'Field_a', key: 'a', label: '乙', conditional: { hide: '=b = "true"' } },
-    ], /holds a boolean/],
-    ['a condition on a conditionally shown field', [
-      { type: 'checkbox', id: 'Field_b', key: 'b', label: '甲' },
-      { type: 'checkbox', id: 'Field_c', key: 'c', label: '乙', conditional: { hide: '=b' } },
-      { type: 'textfield', id: 'Field_a', key: 'a', label: '丙', conditional: { hide: '=c' } },
-    ], /'c' is not an always-shown input field/],
-    ['a condition with a syntax error', [
-      { type: 'checkbox', id: 'Field_b', key: 'b', label: '甲' },
-      { type: 'textfield', id: 'Field_a', key: 'a', label: '乙', conditional: { hide: '=b = ' } },
-    ], /syntax error/],
-    ['a condition without "="', [
-      { type: 'checkbox', id: 'Field_b', key: 'b', label: '甲' },
-      { type: 'textfield', id: 'Field_a', key: 'a', label: '乙', conditional: { hide: 'b' } },
-    ], /starting with "="/],
+    [
+      'a condition on a path into a process variable',
+      [{ type: 'textfield', id: 'Field_a', key: 'a', label: '甲', conditional: { hide: '=case.filed = true' } }],
+      /'case' is not an always-shown input field/,
+    ],
+    [
+      'a condition on a process variable',
+      [{ type: 'textfield', id: 'Field_a', key: 'a', label: '甲', conditional: { hide: '=needsManualAccept' } }],
+      /needsManualAccept.*not an always-shown input field/,
+    ],
+    [
+      'a condition comparing with a value that is not an option',
+      [
+        { type: 'radio', id: 'Field_o', key: 'o', label: '甲', values: [{ label: '办结', value: 'return' }] },
+        { type: 'textfield', id: 'Field_a', key: 'a', label: '乙', conditional: { hide: '=o != "retrun"' } },
+      ],
+      /"retrun" is not one of the options/,
+    ],
+    [
+      'a condition comparing a yes/no field with a string',
+      [
+        { type: 'checkbox', id: 'Field_b', key: 'b', label: '甲' },
+        { type: 'textfield', id: 'Field_a', key: 'a', label: '乙', conditional: { hide: '=b = "true"' } },
+      ],
+      /holds a boolean/,
+    ],
+    [
+      'a condition on a conditionally shown field',
+      [
+        { type: 'checkbox', id: 'Field_b', key: 'b', label: '甲' },
+        { type: 'checkbox', id: 'Field_c', key: 'c', label: '乙', conditional: { hide: '=b' } },
+        { type: 'textfield', id: 'Field_a', key: 'a', label: '丙', conditional: { hide: '=c' } },
+      ],
+      /'c' is not an always-shown input field/,
+    ],
+    [
+      'a condition with a syntax error',
+      [
+        { type: 'checkbox', id: 'Field_b', key: 'b', label: '甲' },
+        { type: 'textfield', id: 'Field_a', key: 'a', label: '乙', conditional: { hide: '=b = ' } },
+      ],
+      /syntax error/,
+    ],
+    [
+      'a condition without "="',
+      [
+        { type: 'checkbox', id: 'Field_b', key: 'b', label: '甲' },
+        { type: 'textfield', id: 'Field_a', key: 'a', label: '乙', conditional: { hide: 'b' } },
+      ],
+      /starting with "="/,
+    ],
     ['a FEEL maximum', [{ type: 'number', id: 'Field_n', key: 'n', label: '数', validate: { max: '=maxHours' } }], /FEEL expression/],
     ['a readonly input', [{ type: 'textfield', id: 'Field_n', key: 'n', label: '数', readonly: true }], /readonly/],
     ['a file picker', [{ type: 'filepicker', id: 'Field_f', key: 'f', label: '文件' }], /attachment ids/],
     ['an expression field', [{ type: 'expression', id: 'Field_e', key: 'e', expression: '=1' }], /expression fields/],
     ['a dynamic list', [{ type: 'dynamiclist', id: 'Field_l', path: 'l', components: [] }], /dynamic lists/],
     ['an unknown type', [{ type: 'signature', id: 'Field_s', key: 's' }], /unsupported component type 'signature'/],
-    ['a duplicate key', [
-      { type: 'textfield', id: 'Field_a', key: 'a', label: '甲' },
-      { type: 'textarea', id: 'Field_a2', key: 'a', label: '乙' },
-    ], /used twice/],
+    [
+      'a duplicate key',
+      [
+        { type: 'textfield', id: 'Field_a', key: 'a', label: '甲' },
+        { type: 'textarea', id: 'Field_a2', key: 'a', label: '乙' },
+      ],
+      /used twice/,
+    ],
     ['a dotted key', [{ type: 'textfield', id: 'Field_a', key: 'case.note', label: '甲' }], /plain identifier/],
     ['an input without a key', [{ type: 'textfield', id: 'Field_a', label: '甲' }], /needs a key/],
     ['two decimal digits', [{ type: 'number', id: 'Field_n', key: 'n', label: '金额', decimalDigits: 2 }], /decimalDigits/],

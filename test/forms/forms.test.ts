@@ -18,15 +18,27 @@ import { contractVariables, userTaskForms } from './contract.js';
 const PROCESSES_DIR = fileURLToPath(new URL('../../processes/', import.meta.url));
 const CJK = /[\u4e00-\u9fff]/u;
 
-const files = readdirSync(FORMS_DIR).filter((f) => f.endsWith('.form')).sort();
+const files = readdirSync(FORMS_DIR)
+  .filter((f) => f.endsWith('.form'))
+  .sort();
 const forms: Array<[string, FormDefinition]> = files.map((f) => [f, parseFormDefinition(readFileSync(join(FORMS_DIR, f), 'utf8'), f)]);
 const contract = userTaskForms();
 
 describe('forms / the .form files', () => {
   it('given the contract, when its table is read, then it lists the case forms of every category process', () => {
     expect(contract.map((r) => r.formId)).to.have.members([
-      'case-accept', 'case-dispatch', 'case-handle', 'case-return-review', 'case-shelve-review', 'case-extension-review', 'case-verify',
-      'case-emergency-handle', 'case-assist', 'case-stage', 'case-mediate', 'case-hand-over',
+      'case-accept',
+      'case-dispatch',
+      'case-handle',
+      'case-return-review',
+      'case-shelve-review',
+      'case-extension-review',
+      'case-verify',
+      'case-emergency-handle',
+      'case-assist',
+      'case-stage',
+      'case-mediate',
+      'case-hand-over',
     ]);
   });
 
@@ -49,7 +61,10 @@ describe('forms / the .form files', () => {
 
       it('when its components are listed, then every one has a stable unique id', () => {
         const ids = allComponents(form).map((c) => c.id);
-        for (const id of ids) expect(id, 'component id').to.be.a('string').and.match(/^(Field|Text|Group)_[A-Za-z0-9_]+$/);
+        for (const id of ids)
+          expect(id, 'component id')
+            .to.be.a('string')
+            .and.match(/^(Field|Text|Group)_[A-Za-z0-9_]+$/);
         expect(new Set(ids).size).to.equal(ids.length);
       });
 

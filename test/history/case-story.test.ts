@@ -4,14 +4,32 @@ import { caseStory } from '../../domain/history/case-story.js';
 import { elementNamesOf } from '../../domain/history/history-names.js';
 
 let id = 0;
-const action = (at: string, actionCode: string, actor: string, actorRole: string | null, detail: Record<string, unknown>): TimelineEntry =>
-  ({ at, kind: 'action', auditId: String(++id), action: actionCode, actor, actorRole, detail });
+const action = (at: string, actionCode: string, actor: string, actorRole: string | null, detail: Record<string, unknown>): TimelineEntry => ({
+  at,
+  kind: 'action',
+  auditId: String(++id),
+  action: actionCode,
+  actor,
+  actorRole,
+  detail,
+});
 const worker = (at: string, code: string, detail: Record<string, unknown>) => action(at, code, `worker:${code}`, 'system', detail);
-const task = (at: string, actor: string, role: string, elementId: string, data: Record<string, unknown>) => action(at, 'task_completed', actor, role, { elementId, data });
-const element = (at: string): TimelineEntry => ({ at, kind: 'element', intent: 'COMPLETED', elementId: 'accept', elementType: 'userTask', elementInstanceKey: '9', processInstanceKey: '1', bpmnProcessId: 'case-generic', detail: null });
+const task = (at: string, actor: string, role: string, elementId: string, data: Record<string, unknown>) =>
+  action(at, 'task_completed', actor, role, { elementId, data });
+const element = (at: string): TimelineEntry => ({
+  at,
+  kind: 'element',
+  intent: 'COMPLETED',
+  elementId: 'accept',
+  elementType: 'userTask',
+  elementInstanceKey: '9',
+  processInstanceKey: '1',
+  bpmnProcessId: 'case-generic',
+  detail: null,
+});
 
 describe('history: the story of a case (domain/history/case-story.ts)', () => {
-  it('given a case returned once and handled late, when its story is read, then the steps come in order with who, durations and each stage\'s deadline met or missed', () => {
+  it("given a case returned once and handled late, when its story is read, then the steps come in order with who, durations and each stage's deadline met or missed", () => {
     // given: reported 09:00, accepted 09:10 (due 09:30), dispatched by the centre 09:20 to one unit, returned, re-dispatched,
     // handled 15:00 although due 13:20, verified, closed, rated
     const timeline: TimelineEntry[] = [
@@ -37,7 +55,17 @@ describe('history: the story of a case (domain/history/case-story.ts)', () => {
     const story = caseStory(timeline, { createdAt: '2026-03-02T01:00:00.000Z', closedAt: '2026-03-02T07:30:01.000Z' });
 
     // then
-    expect(story.steps.map((s) => s.kind)).to.deep.equal(['reported', 'accepted', 'dispatched', 'returned', 'dispatched', 'handled', 'verified', 'closed', 'rated']);
+    expect(story.steps.map((s) => s.kind)).to.deep.equal([
+      'reported',
+      'accepted',
+      'dispatched',
+      'returned',
+      'dispatched',
+      'handled',
+      'verified',
+      'closed',
+      'rated',
+    ]);
     const [reported, accepted, dispatched, returned, redispatched, handled, verified, closed, rated] = story.steps;
     expect(reported).to.include({ actor: 'op1', sinceMs: null });
     expect(accepted).to.include({ actor: 'op1', onTime: true, dueAt: '2026-03-02T01:30:00.000Z', sinceMs: 10 * 60_000 });
@@ -52,19 +80,28 @@ describe('history: the story of a case (domain/history/case-story.ts)', () => {
     expect(story.totalMs).to.equal(6.5 * 3_600_000 + 1000);
   });
 
-  it('given a case the classifier accepted and the route sent on its own, then 受理 and 派遣 are the system\'s, with the route\'s reason', () => {
-    const story = caseStory([
-      worker('2026-03-02T01:00:01.000Z', 'accepted', {}),
-      worker('2026-03-02T01:00:02.000Z', 'routed', { routeReason: '部件「井盖」派往主管单位' }),
-      worker('2026-03-02T01:00:03.000Z', 'dispatched', { unitCode: 'E-GPS', unitName: '供排水公司' }),
-    ], { createdAt: '2026-03-02T01:00:00.000Z', closedAt: null });
-    expect(story.steps.map((s) => [s.kind, s.actor])).to.deep.equal([['reported', null], ['accepted', null], ['dispatched', null]]);
+  it("given a case the classifier accepted and the route sent on its own, then 受理 and 派遣 are the system's, with the route's reason", () => {
+    const story = caseStory(
+      [
+        worker('2026-03-02T01:00:01.000Z', 'accepted', {}),
+        worker('2026-03-02T01:00:02.000Z', 'routed', { routeReason: '部件「井盖」派往主管单位' }),
+        worker('2026-03-02T01:00:03.000Z', 'dispatched', { unitCode: 'E-GPS', unitName: '供排水公司' }),
+      ],
+      { createdAt: '2026-03-02T01:00:00.000Z', closedAt: null },
+    );
+    expect(story.steps.map((s) => [s.kind, s.actor])).to.deep.equal([
+      ['reported', null],
+      ['accepted', null],
+      ['dispatched', null],
+    ]);
     expect(story.steps[2]).to.include({ note: '部件「井盖」派往主管单位', unitName: '供排水公司' });
     expect(story.totalMs).to.equal(null);
   });
 
   it('given BPMN with names (escaped, multi-line), then each element id maps to its name', () => {
-    const names = elementNamesOf('<bpmn:process id="p" name="通用&amp;流程"><bpmn:userTask id="accept" name="受理&#10;（中心）" /><bpmn:sequenceFlow id="f1" sourceRef="a" targetRef="b" /></bpmn:process>');
+    const names = elementNamesOf(
+      '<bpmn:process id="p" name="通用&amp;流程"><bpmn:userTask id="accept" name="受理&#10;（中心）" /><bpmn:sequenceFlow id="f1" sourceRef="a" targetRef="b" /></bpmn:process>',
+    );
     expect(names).to.deep.equal({ p: '通用&流程', accept: '受理 （中心）' });
   });
 });

@@ -22,10 +22,21 @@ describe('case timeline read a batch at a time, for the CSV (domain/history/time
     caseId = c.id;
     // engine events: several per instant, some with variables, in an order where ids and instants disagree
     let n = 0;
-    const event = (ms: number, elementId: string, variables?: Record<string, unknown>) => CaseEvent.create({
-      eventKey: `ev-${caseId}-${n++}`, caseId, processInstanceKey: '2251799813685001', parentInstanceKey: null, elementInstanceKey: `${9000 + n}`,
-      elementId, elementType: 'userTask', bpmnProcessId: 'case-generic', intent: 'COMPLETED', at: at(ms), detail: variables ? { variables } : null, createdAt: at(ms),
-    });
+    const event = (ms: number, elementId: string, variables?: Record<string, unknown>) =>
+      CaseEvent.create({
+        eventKey: `ev-${caseId}-${n++}`,
+        caseId,
+        processInstanceKey: '2251799813685001',
+        parentInstanceKey: null,
+        elementInstanceKey: `${9000 + n}`,
+        elementId,
+        elementType: 'userTask',
+        bpmnProcessId: 'case-generic',
+        intent: 'COMPLETED',
+        at: at(ms),
+        detail: variables ? { variables } : null,
+        createdAt: at(ms),
+      });
     await event(0, 'accept', { filed: true });
     await event(0, 'dispatch');
     await event(0, 'route', { unitCode: 'D-CGJ' });
@@ -38,8 +49,24 @@ describe('case timeline read a batch at a time, for the CSV (domain/history/time
     await appendAudit({ caseId, actor: 'operator', action: 'accepted', at: at(0) });
     await appendAudit({ caseId, actor: 'clerk', action: 'handled', at: at(1_000) });
     await appendAudit({ caseId, actor: 'worker:x', action: 'early', at: at(-5_000) });
-    for (const [ms, body] of [[0, '已受理'], [2_000, '已办结'], [1_000, '处理中']] as const) {
-      await OutboxMessage.create({ dedupKey: `t-${caseId}-${ms}`, kind: 'sms', channel: 'sms', recipient: '13900001111', caseId, subject: null, body, nextAttemptAt: at(ms), lastError: null, sentAt: null, createdAt: at(ms) });
+    for (const [ms, body] of [
+      [0, '已受理'],
+      [2_000, '已办结'],
+      [1_000, '处理中'],
+    ] as const) {
+      await OutboxMessage.create({
+        dedupKey: `t-${caseId}-${ms}`,
+        kind: 'sms',
+        channel: 'sms',
+        recipient: '13900001111',
+        caseId,
+        subject: null,
+        body,
+        nextAttemptAt: at(ms),
+        lastError: null,
+        sentAt: null,
+        createdAt: at(ms),
+      });
     }
   });
   after(() => db.close());
@@ -61,7 +88,10 @@ describe('case timeline read a batch at a time, for the CSV (domain/history/time
   }
 
   it('given the phone number of a notification, when an auditor streams the timeline, then it is masked as in caseHistory', async () => {
-    const recipients = (await streamed(auditor, 50)).flat().filter((e) => e.kind === 'notification').map((e) => (e as { recipient: string }).recipient);
+    const recipients = (await streamed(auditor, 50))
+      .flat()
+      .filter((e) => e.kind === 'notification')
+      .map((e) => (e as { recipient: string }).recipient);
     expect(recipients).to.deep.equal(['139****1111', '139****1111', '139****1111']);
   });
 
@@ -74,7 +104,11 @@ describe('case timeline read a batch at a time, for the CSV (domain/history/time
 
   it('given a user who may not read the case, when the stream is opened, then it is refused before anything is read', async () => {
     let caught: unknown;
-    try { await caseTimelineStream(clerk, caseId); } catch (err) { caught = err; }
+    try {
+      await caseTimelineStream(clerk, caseId);
+    } catch (err) {
+      caught = err;
+    }
     expect((caught as { details?: Record<string, unknown> }).details?.['apiCode']).to.equal('case_not_found');
   });
 });

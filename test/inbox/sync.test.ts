@@ -15,13 +15,32 @@ describe('inbox sync: called instances find their case', function () {
 
   type ElementEvent = Extract<EngineEvent, { kind: 'element' }>;
   const rootActivated = (processInstanceKey: string, detail: Record<string, unknown> | null): ElementEvent => ({
-    kind: 'element', intent: 'ACTIVATED', processInstanceKey, bpmnProcessId: 'case-handling', elementId: 'case-handling',
-    elementInstanceKey: processInstanceKey, elementType: 'process', at: new Date().toISOString(), detail,
+    kind: 'element',
+    intent: 'ACTIVATED',
+    processInstanceKey,
+    bpmnProcessId: 'case-handling',
+    elementId: 'case-handling',
+    elementInstanceKey: processInstanceKey,
+    elementType: 'process',
+    at: new Date().toISOString(),
+    detail,
   });
   const taskCreated = (processInstanceKey: string, userTaskKey: string): EngineEvent => {
     const task: UserTask = {
-      userTaskKey, state: 'CREATED', processInstanceKey, bpmnProcessId: 'case-handling', elementId: 'handle', elementInstanceKey: `${userTaskKey}1`,
-      name: '处置', assignee: null, candidateGroups: [], candidateUsers: [], dueDate: null, followUpDate: null, formId: 'case-handle', priority: 50,
+      userTaskKey,
+      state: 'CREATED',
+      processInstanceKey,
+      bpmnProcessId: 'case-handling',
+      elementId: 'handle',
+      elementInstanceKey: `${userTaskKey}1`,
+      name: '处置',
+      assignee: null,
+      candidateGroups: [],
+      candidateUsers: [],
+      dueDate: null,
+      followUpDate: null,
+      formId: 'case-handle',
+      priority: 50,
     };
     return { kind: 'userTask', intent: 'CREATED', task, at: new Date().toISOString() };
   };
@@ -42,15 +61,15 @@ describe('inbox sync: called instances find their case', function () {
     });
   });
 
-  it('given the root of the case\'s own instance, when it activates with its caseId, then no extra mapping is written (the case row already names it)', async () => {
+  it("given the root of the case's own instance, when it activates with its caseId, then no extra mapping is written (the case row already names it)", async () => {
     const ownKey = '2251799813690001';
     const c = await createCase({ fields: { processInstanceKey: ownKey } });
     await applyEngineEvent({ ...rootActivated(ownKey, { caseId: c.id }), bpmnProcessId: 'case-generic', elementId: 'case-generic' });
     expect(await CaseInstance.findByPk(ownKey)).to.equal(null);
   });
 
-  it('given a task of a case\'s instance, when created and delivered again, then its row carries the case\'s created_at and the defaults, and the repeat writes nothing', async () => {
-    const created = new Date('2026-03-04T05:06:07.000Z') // whole seconds: MariaDB keeps cases.created_at to the second;
+  it("given a task of a case's instance, when created and delivered again, then its row carries the case's created_at and the defaults, and the repeat writes nothing", async () => {
+    const created = new Date('2026-03-04T05:06:07.000Z'); // whole seconds: MariaDB keeps cases.created_at to the second;
     const c = await createCase({ fields: { processInstanceKey: '2251799813690201' }, createdAt: created });
     const event = taskCreated('2251799813690201', '2251799813690203');
     await applyEngineEvent(event);
@@ -63,7 +82,7 @@ describe('inbox sync: called instances find their case', function () {
     expect((await row.reload()).updatedAt.toISOString()).to.equal(row.updatedAt.toISOString());
   });
 
-  it('given a stored task whose case copy is missing, when the engine updates it, then the change and the case\'s created_at are written', async () => {
+  it("given a stored task whose case copy is missing, when the engine updates it, then the change and the case's created_at are written", async () => {
     const created = new Date('2026-03-05T01:02:03.000Z');
     const c = await createCase({ fields: { processInstanceKey: '2251799813690301' }, createdAt: created });
     await applyEngineEvent(taskCreated('2251799813690301', '2251799813690303'));

@@ -15,7 +15,15 @@ describe('camunda adapter against the simulation', function () {
   let sim: CamundaSim;
   const open: CamundaWorkflowEngine[] = [];
   const adapter = (extra: Partial<CamundaSettings> = {}) => {
-    const a = new CamundaWorkflowEngine({ restAddress: sim.url, authStrategy: 'NONE', historyListeners: true, longPollMs: 2_000, eventualWaitMs: 1_000, onError: () => undefined, ...extra });
+    const a = new CamundaWorkflowEngine({
+      restAddress: sim.url,
+      authStrategy: 'NONE',
+      historyListeners: true,
+      longPollMs: 2_000,
+      eventualWaitMs: 1_000,
+      onError: () => undefined,
+      ...extra,
+    });
     open.push(a);
     return a;
   };
@@ -48,7 +56,9 @@ describe('camunda adapter against the simulation', function () {
     const events: EngineEvent[] = [];
     await fresh.subscribe('inbox', async (e) => void events.push(e));
     const { processInstanceKey } = await fresh.createInstance({ bpmnProcessId: 'port-review', variables: { caseId: 'C-9' } });
-    const created = await eventually('CREATED', async () => events.find((e) => e.kind === 'userTask' && e.intent === 'CREATED' && e.task.processInstanceKey === processInstanceKey));
+    const created = await eventually('CREATED', async () =>
+      events.find((e) => e.kind === 'userTask' && e.intent === 'CREATED' && e.task.processInstanceKey === processInstanceKey),
+    );
     expect(created.kind === 'userTask' && created.task).to.include({ name: 'Review case', formId: 'port-review-form' });
     const review = events.find((e) => e.kind === 'element' && e.elementId === 'Review');
     expect(review && review.kind === 'element' && review.elementType).to.equal('userTask');
@@ -94,19 +104,29 @@ describe('camunda adapter against the simulation', function () {
     expect((caught as PortError).code).to.equal('UNAVAILABLE');
   });
 
-  it('given a gateway that truncates long variable values, when a user task\'s variables are read, then the truncated ones are read in full one by one', async () => {
+  it("given a gateway that truncates long variable values, when a user task's variables are read, then the truncated ones are read in full one by one", async () => {
     await sim.close();
     sim = await startCamundaSim({ onError: () => undefined, taskListenerWaitMs: 300, honourTruncateValues: false, variableSizeThreshold: 100 });
     const a = adapter({ historyListeners: false });
     await a.deploy(fixtures().filter((f) => f.name === 'port-nested-task.bpmn'));
     const long = '长'.repeat(500);
-    const { processInstanceKey } = await a.createInstance({ bpmnProcessId: 'port-nested-task', variables: { caseNo: 'C-T1', long, list: Array.from({ length: 50 }, (_, i) => i) } });
+    const { processInstanceKey } = await a.createInstance({
+      bpmnProcessId: 'port-nested-task',
+      variables: { caseNo: 'C-T1', long, list: Array.from({ length: 50 }, (_, i) => i) },
+    });
     const [task] = await eventually('the user task', async () => {
       const found = await sim.engine.listUserTasks({ processInstanceKey });
       return found.length ? found : null;
     });
     const variables = await a.userTaskVariables(task!.userTaskKey);
-    expect(variables).to.deep.equal({ caseNo: 'C-T1', long, list: Array.from({ length: 50 }, (_, i) => i), level: 'sub-process', subOnly: 'C-T1/sub', note: 'task-local' });
+    expect(variables).to.deep.equal({
+      caseNo: 'C-T1',
+      long,
+      list: Array.from({ length: 50 }, (_, i) => i),
+      level: 'sub-process',
+      subOnly: 'C-T1/sub',
+      note: 'task-local',
+    });
     const fullReads = sim.calls.filter((c) => c.method === 'GET' && c.path.startsWith('/v2/variables/') && c.status === 200);
     expect(fullReads, 'one read per truncated value (long, list)').to.have.length(2);
   });
@@ -118,7 +138,7 @@ describe('camunda adapter against the simulation', function () {
     expect(served).to.equal(review.content);
   });
 
-  it('given a waiting user task, when the adapter migrates the instance, then the cluster\'s migration runs (the instance is on v2, its task keeps its key); a refused plan is INVALID_STATE and a preview UNAVAILABLE', async () => {
+  it("given a waiting user task, when the adapter migrates the instance, then the cluster's migration runs (the instance is on v2, its task keeps its key); a refused plan is INVALID_STATE and a preview UNAVAILABLE", async () => {
     const a = adapter();
     const files = fixtures();
     await a.deploy(files);
@@ -135,7 +155,10 @@ describe('camunda adapter against the simulation', function () {
     const preview = await a.previewMigration(processInstanceKey, { targetProcessDefinitionKey: target, mappingInstructions: [] }).catch((e: unknown) => e);
     expect((preview as PortError).code).to.equal('UNAVAILABLE');
 
-    await a.migrateInstance(processInstanceKey, { targetProcessDefinitionKey: target, mappingInstructions: [{ sourceElementId: 'Review', targetElementId: 'Review' }] });
+    await a.migrateInstance(processInstanceKey, {
+      targetProcessDefinitionKey: target,
+      mappingInstructions: [{ sourceElementId: 'Review', targetElementId: 'Review' }],
+    });
     expect(sim.calls.some((c) => c.method === 'POST' && c.path === `/v2/process-instances/${processInstanceKey}/migration` && c.status === 204)).to.equal(true);
     expect(await sim.engine.getInstance(processInstanceKey)).to.include({ processDefinitionKey: target, version: 2 });
     expect((await sim.engine.listUserTasks({ processInstanceKey, state: 'CREATED' })).map((t) => t.userTaskKey)).to.deep.equal([task!.userTaskKey]);

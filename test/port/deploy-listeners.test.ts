@@ -13,8 +13,14 @@ async function listenersIn(xml: string) {
   const out = new Map<string, { el: string; tl: string }>();
   for (const p of processesOf(rootElement)) {
     for (const el of [p, ...flowElements(p)] as ModdleElement[]) {
-      const el_ = ((extensionOf(el, 'zeebe:ExecutionListeners')?.['listeners'] ?? []) as ModdleElement[]).filter((l) => l['type'] === 'ywtg-history').map((l) => l['eventType']).join(',');
-      const tl = ((extensionOf(el, 'zeebe:TaskListeners')?.['listeners'] ?? []) as ModdleElement[]).filter((l) => l['type'] === 'ywtg-user-task').map((l) => l['eventType']).join(',');
+      const el_ = ((extensionOf(el, 'zeebe:ExecutionListeners')?.['listeners'] ?? []) as ModdleElement[])
+        .filter((l) => l['type'] === 'ywtg-history')
+        .map((l) => l['eventType'])
+        .join(',');
+      const tl = ((extensionOf(el, 'zeebe:TaskListeners')?.['listeners'] ?? []) as ModdleElement[])
+        .filter((l) => l['type'] === 'ywtg-user-task')
+        .map((l) => l['eventType'])
+        .join(',');
       out.set(String(el.id), { el: el_, tl });
     }
   }
@@ -45,7 +51,8 @@ describe('the deploy step adds listeners on the way to Camunda', () => {
         gateways++;
         expect(got.el, `${el.id}`).to.equal('start');
       }
-      const isErrorEnd = el.$type === 'bpmn:EndEvent' && ((el['eventDefinitions'] ?? []) as ModdleElement[]).some((d) => d.$type === 'bpmn:ErrorEventDefinition');
+      const isErrorEnd =
+        el.$type === 'bpmn:EndEvent' && ((el['eventDefinitions'] ?? []) as ModdleElement[]).some((d) => d.$type === 'bpmn:ErrorEventDefinition');
       if (isErrorEnd) expect(got.el, `${el.id}`).to.equal('start');
     }
     expect(gateways).to.equal(3);
@@ -87,7 +94,7 @@ describe('the deploy step adds listeners on the way to Camunda', () => {
     const { xml } = await addListeners(withOwn);
     const { rootElement } = await createModdle().fromXML(xml);
     const work = [...flowElements(processesOf(rootElement)[0]!)].find((e) => e.id === 'Work')!;
-    const order = ((extensionOf(work, 'zeebe:ExecutionListeners')!['listeners']) as ModdleElement[]).map((l) => `${l['eventType']}:${l['type']}`);
+    const order = (extensionOf(work, 'zeebe:ExecutionListeners')!['listeners'] as ModdleElement[]).map((l) => `${l['eventType']}:${l['type']}`);
     expect(order).to.deep.equal(['start:ywtg-history', 'start:prepare', 'end:cleanup', 'end:ywtg-history']);
   });
 

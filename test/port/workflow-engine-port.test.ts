@@ -1,6 +1,14 @@
 import { expect } from 'chai';
 import {
-  bpmnError, complete, fail, PortError, type DeployResult, type EngineEvent, type Job, type JobHandlerSpec, type RunningWorkers,
+  bpmnError,
+  complete,
+  fail,
+  PortError,
+  type DeployResult,
+  type EngineEvent,
+  type Job,
+  type JobHandlerSpec,
+  type RunningWorkers,
   type UserTask,
 } from '../../port/workflow-engine.js';
 import { eventually, fixtures, portTargets, type OpenTarget } from './support/targets.js';
@@ -36,10 +44,19 @@ function recorder(type: string, ...outcomes: Array<(job: Job) => ReturnType<JobH
       return outcomes[Math.min(seen.length, outcomes.length) - 1]!(job);
     },
   };
-  return { spec, seen, waitFor: (n: number, pik?: string) => eventually(`${n} '${type}' job(s)`, async () => {
-    const mine = seen.filter((j) => !pik || j.processInstanceKey === pik);
-    return mine.length >= n ? mine : null;
-  }, 30_000) };
+  return {
+    spec,
+    seen,
+    waitFor: (n: number, pik?: string) =>
+      eventually(
+        `${n} '${type}' job(s)`,
+        async () => {
+          const mine = seen.filter((j) => !pik || j.processInstanceKey === pik);
+          return mine.length >= n ? mine : null;
+        },
+        30_000,
+      ),
+  };
 }
 
 for (const target of portTargets()) {
@@ -62,10 +79,16 @@ for (const target of portTargets()) {
         await eventually(`process ${pik} to end`, async () => ((await t.instanceEnded(pik)) ?? true) || null, 30_000);
         return;
       }
-      await t.waitForEvent((e) => e.kind === 'element' && e.processInstanceKey === pik && e.elementType === 'process' && e.intent === 'COMPLETED', `process ${pik} to complete`);
+      await t.waitForEvent(
+        (e) => e.kind === 'element' && e.processInstanceKey === pik && e.elementType === 'process' && e.intent === 'COMPLETED',
+        `process ${pik} to complete`,
+      );
     };
     const taskEvent = (pik: string, intent: TaskEvent['intent']) =>
-      t.waitForEvent((e) => e.kind === 'userTask' && e.intent === intent && e.task.processInstanceKey === pik, `user task ${intent} in ${pik}`) as Promise<TaskEvent>;
+      t.waitForEvent(
+        (e) => e.kind === 'userTask' && e.intent === intent && e.task.processInstanceKey === pik,
+        `user task ${intent} in ${pik}`,
+      ) as Promise<TaskEvent>;
 
     before(async () => {
       t = await target.open();
@@ -83,7 +106,18 @@ for (const target of portTargets()) {
 
     it('given BPMN files and a form, when deployed, then each process and the form come back with key, id and version, and the same files again give the same versions', async () => {
       const ids = deployed.processes.map((p) => p.bpmnProcessId).sort();
-      expect(ids).to.deep.equal(['port-call-task', 'port-error-boundary', 'port-flaky', 'port-incident', 'port-message', 'port-nested-task', 'port-review', 'port-service-chain', 'port-shapes', 'port-signal']);
+      expect(ids).to.deep.equal([
+        'port-call-task',
+        'port-error-boundary',
+        'port-flaky',
+        'port-incident',
+        'port-message',
+        'port-nested-task',
+        'port-review',
+        'port-service-chain',
+        'port-shapes',
+        'port-signal',
+      ]);
       for (const p of deployed.processes) {
         expect(p.processDefinitionKey).to.match(/^\d+$/);
         expect(p.version).to.be.a('number').and.to.be.at.least(1);
@@ -94,14 +128,19 @@ for (const target of portTargets()) {
       expect(deployed.forms[0]!.formKey).to.match(/^\d+$/);
 
       const again = await t.engine.deploy(fixtures());
-      expect(again.processes.map((p) => [p.bpmnProcessId, p.version, p.processDefinitionKey]).sort())
-        .to.deep.equal(deployed.processes.map((p) => [p.bpmnProcessId, p.version, p.processDefinitionKey]).sort());
+      expect(again.processes.map((p) => [p.bpmnProcessId, p.version, p.processDefinitionKey]).sort()).to.deep.equal(
+        deployed.processes.map((p) => [p.bpmnProcessId, p.version, p.processDefinitionKey]).sort(),
+      );
     });
 
     it('given a BPMN file that is not valid, when deployed, then it is rejected with DEPLOY_REJECTED', async () => {
-      const broken = fixtures().find((f) => f.name === 'port-flaky.bpmn')!.content.replace('<bpmn:endEvent id="End"', '<bpmn:endEvent id="End" bad');
+      const broken = fixtures()
+        .find((f) => f.name === 'port-flaky.bpmn')!
+        .content.replace('<bpmn:endEvent id="End"', '<bpmn:endEvent id="End" bad');
       await rejectsWith(t.engine.deploy([{ name: 'broken.bpmn', content: broken }]), ['DEPLOY_REJECTED']);
-      const noTarget = fixtures().find((f) => f.name === 'port-flaky.bpmn')!.content.replace('targetRef="End"', 'targetRef="Nowhere"');
+      const noTarget = fixtures()
+        .find((f) => f.name === 'port-flaky.bpmn')!
+        .content.replace('targetRef="End"', 'targetRef="Nowhere"');
       await rejectsWith(t.engine.deploy([{ name: 'no-target.bpmn', content: noTarget }]), ['DEPLOY_REJECTED']);
     });
 
@@ -109,13 +148,24 @@ for (const target of portTargets()) {
       const add = recorder('port-add', async (job) => complete({ sum: (job.variables['a'] as number) + (job.variables['b'] as number) }));
       const check = recorder('port-check', async () => complete({ checked: true }));
       await startWorkers(add.spec, check.spec);
-      const { processInstanceKey: pik, processDefinitionKey, version } = await t.engine.createInstance({ bpmnProcessId: 'port-service-chain', variables: { a: 2, b: 40, run } });
+      const {
+        processInstanceKey: pik,
+        processDefinitionKey,
+        version,
+      } = await t.engine.createInstance({ bpmnProcessId: 'port-service-chain', variables: { a: 2, b: 40, run } });
       expect(pik).to.match(/^\d+$/);
       expect(processDefinitionKey).to.equal(deployed.processes.find((p) => p.bpmnProcessId === 'port-service-chain')!.processDefinitionKey);
       expect(version).to.be.at.least(1);
 
       const [addJob] = await add.waitFor(1, pik);
-      expect(addJob).to.include({ type: 'port-add', bpmnProcessId: 'port-service-chain', elementId: 'Add', processInstanceKey: pik, processDefinitionKey, retries: 3 });
+      expect(addJob).to.include({
+        type: 'port-add',
+        bpmnProcessId: 'port-service-chain',
+        elementId: 'Add',
+        processInstanceKey: pik,
+        processDefinitionKey,
+        retries: 3,
+      });
       expect(addJob!.customHeaders).to.deep.equal({ unit: 'D-CGJ' });
       for (const k of [addJob!.key, addJob!.elementInstanceKey]) expect(k).to.match(/^\d+$/);
       const [checkJob] = await check.waitFor(1, pik);
@@ -127,7 +177,9 @@ for (const target of portTargets()) {
 
     it('given a subscriber that takes batches, when an instance runs, then it gets the same events in the same order as one that takes them singly', async () => {
       const batches: EngineEvent[][] = [];
-      const batched = await t.engine.subscribeBatches(`port-batches-${run}`, async (events) => { batches.push(events); });
+      const batched = await t.engine.subscribeBatches(`port-batches-${run}`, async (events) => {
+        batches.push(events);
+      });
       try {
         const add = recorder('port-add', async (job) => complete({ sum: (job.variables['a'] as number) + (job.variables['b'] as number) }));
         const check = recorder('port-check', async () => complete({ checked: true }));
@@ -142,7 +194,10 @@ for (const target of portTargets()) {
           const inBatches = batches.flat().filter(ofPik);
           return got.length && inBatches.length === got.length ? got : null;
         });
-        expect(batches.every((b) => b.length > 0), 'no empty batch').to.equal(true);
+        expect(
+          batches.every((b) => b.length > 0),
+          'no empty batch',
+        ).to.equal(true);
         expect(batches.flat().filter(ofPik).map(key)).to.deep.equal(single.map(key));
       } finally {
         await batched.close();
@@ -150,9 +205,11 @@ for (const target of portTargets()) {
     });
 
     it('given a worker that fails once, when the job comes back, then it has one retry fewer and completing it ends the instance', async () => {
-      const flaky = recorder('port-flaky',
+      const flaky = recorder(
+        'port-flaky',
         async () => fail('directory unavailable', { retries: 2, retryBackOffMs: 100 }),
-        async () => complete({ reached: true }));
+        async () => complete({ reached: true }),
+      );
       await startWorkers(flaky.spec);
       const { processInstanceKey: pik } = await t.engine.createInstance({ bpmnProcessId: 'port-flaky', variables: { run } });
       const jobs = await flaky.waitFor(2, pik);
@@ -169,13 +226,16 @@ for (const target of portTargets()) {
       const { processInstanceKey: pik } = await t.engine.createInstance({ bpmnProcessId: 'port-error-boundary', variables: { run } });
       await risky.waitFor(1, pik);
       if (cap.elementEvents !== 'workers') {
-        await t.waitForEvent((e) => e.kind === 'element' && e.processInstanceKey === pik && e.elementId === 'Returned' && e.intent === 'COMPLETED', 'the Returned end event');
+        await t.waitForEvent(
+          (e) => e.kind === 'element' && e.processInstanceKey === pik && e.elementId === 'Returned' && e.intent === 'COMPLETED',
+          'the Returned end event',
+        );
         await processEnded(pik);
         expect(mine(pik).some((e) => e.kind === 'element' && e.elementId === 'Handled')).to.equal(false);
       }
       const path = await eventually('the instance to finish', async () => {
         const p = await t.completedElements(pik);
-        return p === null || p.includes('Returned') ? p ?? [] : null;
+        return p === null || p.includes('Returned') ? (p ?? []) : null;
       });
       if (path.length) expect(path).to.deep.equal(['Start', 'NotMine', 'Returned']);
     });
@@ -184,7 +244,7 @@ for (const target of portTargets()) {
       const { processInstanceKey: pik } = await t.engine.createInstance({ bpmnProcessId: 'port-shapes', variables: { invalid: true } });
       const path = await eventually('the instance to finish', async () => {
         const p = await t.completedElements(pik);
-        return p === null || p.includes('RejectedEnd') ? p ?? [] : null;
+        return p === null || p.includes('RejectedEnd') ? (p ?? []) : null;
       });
       if (path.length) expect(path).to.include.members(['Start', 'Split', 'CheckStart', 'Rejected', 'RejectedEnd']);
       // without element events, ask the engine behind the port (a real cluster cannot be asked: nothing to wait on)
@@ -193,11 +253,25 @@ for (const target of portTargets()) {
         return;
       }
       await processEnded(pik);
-      const seen = new Set(mine(pik).filter((e) => e.kind === 'element').map((e) => e.kind === 'element' ? `${e.elementId}:${e.intent}` : ''));
-      for (const e of ['Split:ACTIVATED', 'Check:ACTIVATED', 'Valid:ACTIVATED', 'CheckFailed:ACTIVATED', 'Rejected:COMPLETED', 'RejectedEnd:COMPLETED', 'Start:COMPLETED']) expect(seen, e).to.include(e);
+      const seen = new Set(
+        mine(pik)
+          .filter((e) => e.kind === 'element')
+          .map((e) => (e.kind === 'element' ? `${e.elementId}:${e.intent}` : '')),
+      );
+      for (const e of [
+        'Split:ACTIVATED',
+        'Check:ACTIVATED',
+        'Valid:ACTIVATED',
+        'CheckFailed:ACTIVATED',
+        'Rejected:COMPLETED',
+        'RejectedEnd:COMPLETED',
+        'Start:COMPLETED',
+      ])
+        expect(seen, e).to.include(e);
       if (cap.elementEvents === 'listeners') {
         // no end listener on gateways and error end events, no start listener on start and boundary events (Zeebe 8.8)
-        for (const e of ['Split:COMPLETED', 'Valid:COMPLETED', 'CheckFailed:COMPLETED', 'Start:ACTIVATED', 'Rejected:ACTIVATED']) expect(seen, e).to.not.include(e);
+        for (const e of ['Split:COMPLETED', 'Valid:COMPLETED', 'CheckFailed:COMPLETED', 'Start:ACTIVATED', 'Rejected:ACTIVATED'])
+          expect(seen, e).to.not.include(e);
       }
     });
 
@@ -205,9 +279,17 @@ for (const target of portTargets()) {
       const record = recorder('port-after-message', async () => complete());
       await startWorkers(record.spec);
       const caseId = `C-${run}-1`;
-      const { messageKey } = await t.engine.publishMessage({ name: 'port-feedback', correlationKey: caseId, timeToLiveMs: 60_000, messageId: `fb-${run}-1`, variables: { rating: 5 } });
+      const { messageKey } = await t.engine.publishMessage({
+        name: 'port-feedback',
+        correlationKey: caseId,
+        timeToLiveMs: 60_000,
+        messageId: `fb-${run}-1`,
+        variables: { rating: 5 },
+      });
       expect(messageKey).to.match(/^\d+$/);
-      await rejectsWith(t.engine.publishMessage({ name: 'port-feedback', correlationKey: caseId, timeToLiveMs: 60_000, messageId: `fb-${run}-1` }), ['ALREADY_EXISTS']);
+      await rejectsWith(t.engine.publishMessage({ name: 'port-feedback', correlationKey: caseId, timeToLiveMs: 60_000, messageId: `fb-${run}-1` }), [
+        'ALREADY_EXISTS',
+      ]);
       const { processInstanceKey: pik } = await t.engine.createInstance({ bpmnProcessId: 'port-message', variables: { caseId } });
       const [job] = await record.waitFor(1, pik);
       expect(job!.variables).to.include({ caseId, rating: 5 });
@@ -220,7 +302,10 @@ for (const target of portTargets()) {
       const caseId = `C-${run}-2`;
       const { processInstanceKey: pik } = await t.engine.createInstance({ bpmnProcessId: 'port-message', variables: { caseId } });
       if (cap.elementEvents !== 'workers') {
-        await t.waitForEvent((e) => e.kind === 'element' && e.processInstanceKey === pik && e.elementId === 'WaitForFeedback' && e.intent === 'ACTIVATED', 'the message catch event');
+        await t.waitForEvent(
+          (e) => e.kind === 'element' && e.processInstanceKey === pik && e.elementId === 'WaitForFeedback' && e.intent === 'ACTIVATED',
+          'the message catch event',
+        );
       }
       await t.engine.setVariables(pik, { note: 'reporter called back' });
       // a TTL, because on a cluster the subscription opens asynchronously after the instance is created
@@ -233,7 +318,10 @@ for (const target of portTargets()) {
     it('given an instance waiting for a signal, when the signal is broadcast, then it moves on', async () => {
       const { processInstanceKey: pik } = await t.engine.createInstance({ bpmnProcessId: 'port-signal', variables: { run } });
       if (cap.elementEvents !== 'workers') {
-        await t.waitForEvent((e) => e.kind === 'element' && e.processInstanceKey === pik && e.elementId === 'AllClear' && e.intent === 'ACTIVATED', 'the signal catch event');
+        await t.waitForEvent(
+          (e) => e.kind === 'element' && e.processInstanceKey === pik && e.elementId === 'AllClear' && e.intent === 'ACTIVATED',
+          'the signal catch event',
+        );
       }
       // a signal has no TTL: broadcast until the instance has moved (on a cluster the subscription opens asynchronously)
       await eventually('the signal to be caught', async () => {
@@ -253,7 +341,15 @@ for (const target of portTargets()) {
       const created = await taskEvent(pik, 'CREATED');
       const task: UserTask = created.task;
       expect(task.userTaskKey).to.match(/^\d+$/);
-      expect(task).to.include({ state: 'CREATED', bpmnProcessId: 'port-review', elementId: 'Review', name: 'Review case', formId: 'port-review-form', priority: 60, assignee: null });
+      expect(task).to.include({
+        state: 'CREATED',
+        bpmnProcessId: 'port-review',
+        elementId: 'Review',
+        name: 'Review case',
+        formId: 'port-review-form',
+        priority: 60,
+        assignee: null,
+      });
       expect(task.candidateGroups).to.deep.equal(['unit-a']);
       expect(task.elementInstanceKey).to.match(/^\d+$/);
 
@@ -276,9 +372,35 @@ for (const target of portTargets()) {
       const order = mine(pik).map((e) => (e.kind === 'userTask' ? `task:${e.intent}` : `${e.elementId}:${e.intent}`));
       const expected = {
         // Zeebe runs the element's start listener before it creates the task
-        listeners: ['port-review:ACTIVATED', 'Review:ACTIVATED', 'task:CREATED', 'task:ASSIGNED', 'task:UPDATED', 'task:COMPLETED', 'Review:COMPLETED', 'Archive:ACTIVATED', 'Archive:COMPLETED', 'End:ACTIVATED', 'End:COMPLETED', 'port-review:COMPLETED'],
+        listeners: [
+          'port-review:ACTIVATED',
+          'Review:ACTIVATED',
+          'task:CREATED',
+          'task:ASSIGNED',
+          'task:UPDATED',
+          'task:COMPLETED',
+          'Review:COMPLETED',
+          'Archive:ACTIVATED',
+          'Archive:COMPLETED',
+          'End:ACTIVATED',
+          'End:COMPLETED',
+          'port-review:COMPLETED',
+        ],
         // the embedded engine records the task's creation just before the element's activation (same transaction)
-        history: ['port-review:ACTIVATED', 'task:CREATED', 'Review:ACTIVATED', 'task:ASSIGNED', 'task:UPDATED', 'task:COMPLETED', 'Review:COMPLETED', 'Archive:ACTIVATED', 'Archive:COMPLETED', 'End:ACTIVATED', 'End:COMPLETED', 'port-review:COMPLETED'],
+        history: [
+          'port-review:ACTIVATED',
+          'task:CREATED',
+          'Review:ACTIVATED',
+          'task:ASSIGNED',
+          'task:UPDATED',
+          'task:COMPLETED',
+          'Review:COMPLETED',
+          'Archive:ACTIVATED',
+          'Archive:COMPLETED',
+          'End:ACTIVATED',
+          'End:COMPLETED',
+          'port-review:COMPLETED',
+        ],
         workers: ['task:CREATED', 'task:ASSIGNED', 'task:UPDATED', 'task:COMPLETED'],
       }[cap.elementEvents];
       expect(order.filter((o) => expected.includes(o))).to.deep.equal(expected);
@@ -294,7 +416,10 @@ for (const target of portTargets()) {
       const canceled = await taskEvent(pik, 'CANCELED');
       expect(canceled.task).to.include({ userTaskKey: created.task.userTaskKey, state: 'CANCELED' });
       if (cap.elementEvents === 'history') {
-        await t.waitForEvent((e) => e.kind === 'element' && e.processInstanceKey === pik && e.elementType === 'process' && e.intent === 'TERMINATED', 'process TERMINATED');
+        await t.waitForEvent(
+          (e) => e.kind === 'element' && e.processInstanceKey === pik && e.elementType === 'process' && e.intent === 'TERMINATED',
+          'process TERMINATED',
+        );
       }
       const codes: Array<PortError['code']> = cap.eventualReads ? ['INVALID_STATE', 'NOT_FOUND'] : ['INVALID_STATE'];
       await rejectsWith(t.engine.cancelInstance(pik), codes);
@@ -302,9 +427,11 @@ for (const target of portTargets()) {
     });
 
     it('given a job that runs out of retries, when its incident is resolved through the port, then the job runs again and the instance completes', async () => {
-      const broken = recorder('port-broken',
+      const broken = recorder(
+        'port-broken',
         async () => fail('registry down', { retries: 0 }),
-        async () => complete({ repaired: true }));
+        async () => complete({ repaired: true }),
+      );
       await startWorkers(broken.spec);
       const { processInstanceKey: pik } = await t.engine.createInstance({ bpmnProcessId: 'port-incident', variables: { run } });
       await broken.waitFor(1, pik);
@@ -321,9 +448,12 @@ for (const target of portTargets()) {
       await rejectsWith(t.engine.resolveIncident(incidentKey), cap.eventualReads ? ['INVALID_STATE', 'NOT_FOUND'] : ['INVALID_STATE']);
     });
 
-    it('given a user task inside a sub-process, when its variables are read, then it sees the instance\'s variables and the inner scopes win', async () => {
+    it("given a user task inside a sub-process, when its variables are read, then it sees the instance's variables and the inner scopes win", async () => {
       const caseNo = `C-${run}-5`;
-      const { processInstanceKey: pik } = await t.engine.createInstance({ bpmnProcessId: 'port-nested-task', variables: { caseNo, level: 'process', note: 'process', big: 'x'.repeat(10_000) } });
+      const { processInstanceKey: pik } = await t.engine.createInstance({
+        bpmnProcessId: 'port-nested-task',
+        variables: { caseNo, level: 'process', note: 'process', big: 'x'.repeat(10_000) },
+      });
       const { task } = await taskEvent(pik, 'CREATED');
       // a cluster exports the task before or after its variables: read until the innermost one is there
       const seen = await eventually('the task variables', async () => {
@@ -335,18 +465,25 @@ for (const target of portTargets()) {
       await processEnded(pik);
     });
 
-    it('given a user task in a called process, when its variables are read, then it sees what the parent passed down, the call\'s own input over the parent\'s', async () => {
+    it("given a user task in a called process, when its variables are read, then it sees what the parent passed down, the call's own input over the parent's", async () => {
       const caseNo = `C-${run}-6`;
-      const { processInstanceKey: parent } = await t.engine.createInstance({ bpmnProcessId: 'port-call-task', variables: { caseNo, level: 'process', via: 'parent' } });
+      const { processInstanceKey: parent } = await t.engine.createInstance({
+        bpmnProcessId: 'port-call-task',
+        variables: { caseNo, level: 'process', via: 'parent' },
+      });
       // the called instance's key is not known here: its task is the nested-process task that sees this case
-      const { key, seen } = await eventually('the called process\'s task and its variables', async () => {
-        for (const e of t.events) {
-          if (e.kind !== 'userTask' || e.intent !== 'CREATED' || e.task.bpmnProcessId !== 'port-nested-task') continue;
-          const v = await t.engine.userTaskVariables(e.task.userTaskKey);
-          if (v['caseNo'] === caseNo && v['note'] === 'task-local') return { key: e.task.userTaskKey, seen: v };
-        }
-        return null;
-      }, 30_000);
+      const { key, seen } = await eventually(
+        "the called process's task and its variables",
+        async () => {
+          for (const e of t.events) {
+            if (e.kind !== 'userTask' || e.intent !== 'CREATED' || e.task.bpmnProcessId !== 'port-nested-task') continue;
+            const v = await t.engine.userTaskVariables(e.task.userTaskKey);
+            if (v['caseNo'] === caseNo && v['note'] === 'task-local') return { key: e.task.userTaskKey, seen: v };
+          }
+          return null;
+        },
+        30_000,
+      );
       expect(seen).to.deep.equal({ caseNo, level: 'sub-process', via: 'call', note: 'task-local', subOnly: `${caseNo}/sub` });
       await t.engine.completeUserTask(key, {});
       await processEnded(parent);

@@ -19,7 +19,9 @@ import { probeProcess } from '../support/probe-process.js';
  * that crashes or a moddle warning (an unknown zeebe:* element or attribute) is an error.
  */
 
-interface Problem extends LintProblem { file: string }
+interface Problem extends LintProblem {
+  file: string;
+}
 
 async function lint(xml: string, file: string): Promise<{ problems: Problem[]; root: { $attrs?: Record<string, string> } }> {
   const { problems, definitions } = await lintBpmnDetailed(xml);
@@ -30,7 +32,9 @@ const failing = (p: Problem) => p.severity === 'error';
 const line = (p: Problem) => `${p.file}  ${p.elementId ?? '-'}  ${p.rule} (${p.source} ${p.severity}): ${p.message}`;
 
 const PROCESSES_DIR = fileURLToPath(new URL('../../processes/', import.meta.url));
-const files = readdirSync(PROCESSES_DIR).filter((f) => f.endsWith('.bpmn')).sort();
+const files = readdirSync(PROCESSES_DIR)
+  .filter((f) => f.endsWith('.bpmn'))
+  .sort();
 
 describe('processes / bpmnlint (camunda-compat 8.8 + recommended)', function () {
   this.timeout(20_000); // the first lint loads the FEEL analyser
@@ -53,7 +57,6 @@ describe('processes / bpmnlint (camunda-compat 8.8 + recommended)', function () 
 
 // ── the linter itself: both rule sets are really applied (a resolver that finds nothing would pass every file) ──
 
-
 /** start → `task` → end with names and a diagram, so only what `task` brings in can be reported. */
 const diagram = (task: string, taskType = 'bpmn:serviceTask'): string =>
   probeProcess({ processId: 'p', processName: 'probe', names: { start: 'start', task: 'task', end: 'end' }, taskType, taskXml: task });
@@ -66,10 +69,21 @@ describe('processes / bpmnlint: the linter applies both rule sets', function () 
   const cases: Array<[string, string, string | null, 'error' | 'warning' | null]> = [
     ['a service task with a job type', diagram(JOB), null, null],
     ['a service task without zeebe:taskDefinition', diagram(''), 'camunda-compat/implementation', 'error'],
-    ['a FEEL input mapping that does not parse', diagram(
-      '<bpmn:extensionElements><zeebe:taskDefinition type="case-classify" />'
-      + '<zeebe:ioMapping><zeebe:input source="= caseId +" target="x" /></zeebe:ioMapping></bpmn:extensionElements>'), 'camunda-compat/feel', 'error'],
-    ['a user task without a name (style)', diagram('').replace('name="task"', '').replace('<bpmn:serviceTask', '<bpmn:userTask').replace('</bpmn:serviceTask>', '</bpmn:userTask>'), 'label-required', 'warning'],
+    [
+      'a FEEL input mapping that does not parse',
+      diagram(
+        '<bpmn:extensionElements><zeebe:taskDefinition type="case-classify" />' +
+          '<zeebe:ioMapping><zeebe:input source="= caseId +" target="x" /></zeebe:ioMapping></bpmn:extensionElements>',
+      ),
+      'camunda-compat/feel',
+      'error',
+    ],
+    [
+      'a user task without a name (style)',
+      diagram('').replace('name="task"', '').replace('<bpmn:serviceTask', '<bpmn:userTask').replace('</bpmn:serviceTask>', '</bpmn:userTask>'),
+      'label-required',
+      'warning',
+    ],
     ['a complex gateway (recommended set: style advice)', diagram('', 'bpmn:complexGateway'), 'no-complex-gateway', 'warning'],
     ['a complex gateway, for the embedded engine', diagram('', 'bpmn:complexGateway'), 'engine/supported', 'error'],
   ];
@@ -95,7 +109,10 @@ describe('processes / bpmnlint: sources, severities and the rules switched off',
 
   it('given the lint configuration, when its rules are resolved, then only the rules listed as off (with a reason) are off', async () => {
     const rules = await configuredRules();
-    const off = Object.entries(rules).filter(([, v]) => v === 'off' || (Array.isArray(v) && v[0] === 'off')).map(([k]) => k).sort();
+    const off = Object.entries(rules)
+      .filter(([, v]) => v === 'off' || (Array.isArray(v) && v[0] === 'off'))
+      .map(([k]) => k)
+      .sort();
     expect(off).to.deep.equal(RULES_OFF.map((r) => r.rule).sort());
     for (const r of RULES_OFF) expect(r.reason, r.rule).to.have.length.greaterThan(10);
     expect(Object.keys(rules).filter((k) => k.startsWith('camunda-compat/')).length, 'camunda-compat rules').to.be.greaterThan(20);
@@ -105,7 +122,10 @@ describe('processes / bpmnlint: sources, severities and the rules switched off',
 
   it('given a diagram with a problem from each rule set, when linted, then every problem names its source, rule and element', async () => {
     const xml = diagram('').replace('<bpmn:serviceTask id="task" name="task">', '<bpmn:serviceTask id="task">');
-    const { problems } = await lint(xml.replace(/<bpmn:serviceTask/g, '<bpmn:complexGateway').replace(/<\/bpmn:serviceTask>/g, '</bpmn:complexGateway>'), 'probe.bpmn');
+    const { problems } = await lint(
+      xml.replace(/<bpmn:serviceTask/g, '<bpmn:complexGateway').replace(/<\/bpmn:serviceTask>/g, '</bpmn:complexGateway>'),
+      'probe.bpmn',
+    );
     const sources = new Set(problems.map((p) => p.source));
     expect([...sources].sort()).to.deep.equal(['camunda-compat', 'engine', 'recommended']);
     const engine = problems.filter((p) => p.source === 'engine');
@@ -115,15 +135,20 @@ describe('processes / bpmnlint: sources, severities and the rules switched off',
   it('given a diagram with a superfluous gateway, when linted, then the recommended warning is a warning, not an error', async () => {
     const xml = diagram('', 'bpmn:exclusiveGateway');
     const { problems } = await lint(xml, 'probe.bpmn');
-    expect(problems.filter((p) => p.rule === 'superfluous-gateway').map((p) => [p.elementId, p.severity, p.source])).to.deep.equal([['task', 'warning', 'recommended']]);
+    expect(problems.filter((p) => p.rule === 'superfluous-gateway').map((p) => [p.elementId, p.severity, p.source])).to.deep.equal([
+      ['task', 'warning', 'recommended'],
+    ]);
   });
 });
 
 describe('processes / bpmnlint: what the embedded engine now runs as Camunda 8.8 does (#15)', function () {
   this.timeout(20_000);
-  const call = (attrs: string) => diagram('<bpmn:extensionElements><zeebe:calledElement processId="nowhere-process" ' + attrs + ' /></bpmn:extensionElements>', 'bpmn:callActivity');
-  const engineProblems = async (xml: string) => (await lintBpmnDetailed(xml, { deployedProcessIds: new Set(['case-handling']) })).problems
-    .filter((p) => p.source === 'engine').map((p) => [p.elementId, p.rule, p.severity]);
+  const call = (attrs: string) =>
+    diagram('<bpmn:extensionElements><zeebe:calledElement processId="nowhere-process" ' + attrs + ' /></bpmn:extensionElements>', 'bpmn:callActivity');
+  const engineProblems = async (xml: string) =>
+    (await lintBpmnDetailed(xml, { deployedProcessIds: new Set(['case-handling']) })).problems
+      .filter((p) => p.source === 'engine')
+      .map((p) => [p.elementId, p.rule, p.severity]);
 
   it('given a call activity to a process not deployed, when linted, then it is a warning (an incident when it runs), not an error', async () => {
     expect(await engineProblems(call(''))).to.deep.equal([['task', 'engine/called-process', 'warning']]);

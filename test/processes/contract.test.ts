@@ -2,7 +2,17 @@ import { expect } from 'chai';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createModdle } from '../../port/bpmn-model.js';
-import { ERRORS, ESCALATIONS, FORMS, JOB_TYPES, MESSAGES, REDISPATCH_PROCESSES, jobTypeContract, renderJobTypeTable, type FormContract } from '../../processes/contract.js';
+import {
+  ERRORS,
+  ESCALATIONS,
+  FORMS,
+  JOB_TYPES,
+  MESSAGES,
+  REDISPATCH_PROCESSES,
+  jobTypeContract,
+  renderJobTypeTable,
+  type FormContract,
+} from '../../processes/contract.js';
 import { readmeJobTypeTable } from '../../processes/readme-table.js';
 
 /**
@@ -14,10 +24,16 @@ import { readmeJobTypeTable } from '../../processes/readme-table.js';
 
 const PROCESSES_DIR = fileURLToPath(new URL('../../processes/', import.meta.url));
 const FORMS_DIR = fileURLToPath(new URL('../../forms/', import.meta.url));
-const files = readdirSync(PROCESSES_DIR).filter((f) => f.endsWith('.bpmn')).sort();
+const files = readdirSync(PROCESSES_DIR)
+  .filter((f) => f.endsWith('.bpmn'))
+  .sort();
 const moddle = createModdle();
 
-interface Node { $type: string; id?: string; [key: string]: unknown }
+interface Node {
+  $type: string;
+  id?: string;
+  [key: string]: unknown;
+}
 
 /** Every moddle element under the root, once each (references between elements make it a graph). */
 function elements(root: unknown): Node[] {
@@ -35,8 +51,12 @@ function elements(root: unknown): Node[] {
   return out;
 }
 
-const extensions = (el: Node): Node[] => ((el['extensionElements'] as { values?: Node[] } | undefined)?.values ?? []);
-const groupsOf = (text: string) => text.split(',').map((g) => g.trim()).filter(Boolean);
+const extensions = (el: Node): Node[] => (el['extensionElements'] as { values?: Node[] } | undefined)?.values ?? [];
+const groupsOf = (text: string) =>
+  text
+    .split(',')
+    .map((g) => g.trim())
+    .filter(Boolean);
 const noSpace = (s: unknown) => String(s).replace(/\s+/g, '');
 
 /** What in one diagram departs from the contract, one readable line each; [] when it keeps to it. */
@@ -63,7 +83,8 @@ async function contractViolations(xml: string, label: string): Promise<{ problem
         for (const h of headers) {
           const spec = contract.headers.find((c) => c.key === h['key']);
           if (!spec) problems.push(`${where}: header ${String(h['key'])} is not a header of ${type} in the contract`);
-          else if (spec.choices && !spec.choices.some((c) => c.value === h['value'])) problems.push(`${where}: header ${spec.key}=${String(h['value'])} is none of the contract's values for ${type}`);
+          else if (spec.choices && !spec.choices.some((c) => c.value === h['value']))
+            problems.push(`${where}: header ${spec.key}=${String(h['value'])} is none of the contract's values for ${type}`);
         }
         for (const spec of contract.headers.filter((c) => !c.optional)) {
           if (!headers.some((h) => h['key'] === spec.key)) problems.push(`${where}: ${type} needs the header ${spec.key}`);
@@ -78,7 +99,8 @@ async function contractViolations(xml: string, label: string): Promise<{ problem
       if (!contract) problems.push(`${where}: form id ${formId} is not in processes/contract.ts`);
       const assignment = ext.find((e) => e.$type === 'zeebe:AssignmentDefinition');
       for (const group of groupsOf(String(assignment?.['candidateGroups'] ?? ''))) {
-        if (contract && !contract.candidateGroups.map(noSpace).includes(noSpace(group))) problems.push(`${where}: candidate group ${group} is not the contract's for ${formId}`);
+        if (contract && !contract.candidateGroups.map(noSpace).includes(noSpace(group)))
+          problems.push(`${where}: candidate group ${group} is not the contract's for ${formId}`);
       }
     }
     if (el.$type === 'bpmn:Message') {
@@ -90,8 +112,10 @@ async function contractViolations(xml: string, label: string): Promise<{ problem
         problems.push(`${where}: message ${name} correlates by ${String(subscription['correlationKey'])}, the contract says ${declared.correlationKey}`);
       }
     }
-    if (el.$type === 'bpmn:Escalation' && !escalationCodes.has(String(el['escalationCode']))) problems.push(`${where}: escalation code ${String(el['escalationCode'])} is not in processes/contract.ts`);
-    if (el.$type === 'bpmn:Error' && !errorCodes.has(String(el['errorCode']))) problems.push(`${where}: error code ${String(el['errorCode'])} is not in processes/contract.ts`);
+    if (el.$type === 'bpmn:Escalation' && !escalationCodes.has(String(el['escalationCode'])))
+      problems.push(`${where}: escalation code ${String(el['escalationCode'])} is not in processes/contract.ts`);
+    if (el.$type === 'bpmn:Error' && !errorCodes.has(String(el['errorCode'])))
+      problems.push(`${where}: error code ${String(el['errorCode'])} is not in processes/contract.ts`);
   }
   return { problems, jobTypes, formIds };
 }
@@ -134,7 +158,10 @@ describe('process contract (processes/contract.ts)', () => {
       .replace('formId="case-handle"', 'formId="case-handle-v2"');
     const followup = readFileSync(`${PROCESSES_DIR}case-followup.bpmn`, 'utf8').replace('name="case-rating"', 'name="case-score"');
     const { problems } = await contractViolations(xml, 'mutated');
-    expect(problems.join('\n')).to.contain('job type case-remind-later is not in').and.to.contain('action=lost is none of').and.to.contain('form id case-handle-v2 is not in');
+    expect(problems.join('\n'))
+      .to.contain('job type case-remind-later is not in')
+      .and.to.contain('action=lost is none of')
+      .and.to.contain('form id case-handle-v2 is not in');
     expect((await contractViolations(followup, 'mutated')).problems.join('\n')).to.contain('message case-score is not in');
   });
 
@@ -158,13 +185,20 @@ describe('process contract (processes/contract.ts)', () => {
     for (const file of files) {
       const { rootElement } = await moddle.fromXML(readFileSync(PROCESSES_DIR + file, 'utf8'));
       const all = elements(rootElement);
-      const boundary = all.filter((el) => el.$type === 'bpmn:BoundaryEvent' && ((el['eventDefinitions'] as Node[] | undefined) ?? [])
-        .some((d) => d.$type === 'bpmn:MessageEventDefinition' && (d['messageRef'] as Node | undefined)?.['name'] === MESSAGES.caseRedispatch.name));
+      const boundary = all.filter(
+        (el) =>
+          el.$type === 'bpmn:BoundaryEvent' &&
+          ((el['eventDefinitions'] as Node[] | undefined) ?? []).some(
+            (d) => d.$type === 'bpmn:MessageEventDefinition' && (d['messageRef'] as Node | undefined)?.['name'] === MESSAGES.caseRedispatch.name,
+          ),
+      );
       if (!boundary.length) continue;
       const process = all.find((el) => el.$type === 'bpmn:Process')!;
       catching.push(String(process.id));
-      expect(boundary.map((b) => [(b['attachedToRef'] as Node).id, (b['attachedToRef'] as Node).$type, b['cancelActivity'] !== false]), file)
-        .to.deep.equal([['handling', 'bpmn:CallActivity', true]]);
+      expect(
+        boundary.map((b) => [(b['attachedToRef'] as Node).id, (b['attachedToRef'] as Node).$type, b['cancelActivity'] !== false]),
+        file,
+      ).to.deep.equal([['handling', 'bpmn:CallActivity', true]]);
     }
     expect(catching.sort()).to.deep.equal([...REDISPATCH_PROCESSES].sort());
   });

@@ -9,12 +9,31 @@ import { createModdle } from '../../port/bpmn-model.js';
  * border; a sub-process contains its children), and the execution platform is Camunda Cloud 8.8.
  */
 
-interface Bounds { x: number; y: number; width: number; height: number }
-interface Element { id: string; $type: string; attachedToRef?: { id: string }; flowElements?: Element[]; sourceRef?: { id: string }; targetRef?: { id: string } }
-interface DiElement { $type: string; bpmnElement?: { id: string }; bounds?: Bounds; waypoint?: Array<{ x: number; y: number }> }
+interface Bounds {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+interface Element {
+  id: string;
+  $type: string;
+  attachedToRef?: { id: string };
+  flowElements?: Element[];
+  sourceRef?: { id: string };
+  targetRef?: { id: string };
+}
+interface DiElement {
+  $type: string;
+  bpmnElement?: { id: string };
+  bounds?: Bounds;
+  waypoint?: Array<{ x: number; y: number }>;
+}
 
 const PROCESSES_DIR = fileURLToPath(new URL('../../processes/', import.meta.url));
-const files = readdirSync(PROCESSES_DIR).filter((f) => f.endsWith('.bpmn')).sort();
+const files = readdirSync(PROCESSES_DIR)
+  .filter((f) => f.endsWith('.bpmn'))
+  .sort();
 const moddle = createModdle();
 
 const overlaps = (a: Bounds, b: Bounds) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
@@ -22,7 +41,11 @@ const centre = (b: Bounds) => ({ x: b.x + b.width / 2, y: b.y + b.height / 2 });
 
 async function load(file: string) {
   const { rootElement } = await moddle.fromXML(readFileSync(PROCESSES_DIR + file, 'utf8'));
-  const definitions = rootElement as unknown as { $attrs: Record<string, string>; rootElements: Element[]; diagrams: Array<{ plane: { planeElement: DiElement[] } }> };
+  const definitions = rootElement as unknown as {
+    $attrs: Record<string, string>;
+    rootElements: Element[];
+    diagrams: Array<{ plane: { planeElement: DiElement[] } }>;
+  };
   const nodes = new Map<string, { el: Element; parent: string | null }>();
   const flows: Element[] = [];
   const walk = (elements: Element[] | undefined, parent: string | null) => {
@@ -51,8 +74,14 @@ describe('processes / diagram layout', function () {
     it(`given ${file}, when its diagram is read, then every element is drawn, nothing overlaps and every flow has orthogonal waypoints`, async () => {
       const { attrs, nodes, flows, shapes, edges } = await load(file);
       expect([attrs['modeler:executionPlatform'], attrs['modeler:executionPlatformVersion']]).to.deep.equal(['Camunda Cloud', '8.8.0']);
-      expect([...nodes.keys()].filter((id) => !shapes.has(id)), 'flow nodes without a shape').to.deep.equal([]);
-      expect(flows.map((f) => f.id).filter((id) => !edges.has(id)), 'flows without an edge').to.deep.equal([]);
+      expect(
+        [...nodes.keys()].filter((id) => !shapes.has(id)),
+        'flow nodes without a shape',
+      ).to.deep.equal([]);
+      expect(
+        flows.map((f) => f.id).filter((id) => !edges.has(id)),
+        'flows without an edge',
+      ).to.deep.equal([]);
 
       const problems: string[] = [];
       for (const f of flows) {
@@ -81,13 +110,16 @@ describe('processes / diagram layout', function () {
         if (el.attachedToRef) {
           const host = shapes.get(el.attachedToRef.id)!;
           const c = centre(shapes.get(id)!);
-          const onBorder = (c.y === host.y || c.y === host.y + host.height) ? c.x >= host.x && c.x <= host.x + host.width
-            : (c.x === host.x || c.x === host.x + host.width) && c.y >= host.y && c.y <= host.y + host.height;
+          const onBorder =
+            c.y === host.y || c.y === host.y + host.height
+              ? c.x >= host.x && c.x <= host.x + host.width
+              : (c.x === host.x || c.x === host.x + host.width) && c.y >= host.y && c.y <= host.y + host.height;
           if (!onBorder) problems.push(`${id} is not on the border of ${el.attachedToRef.id}`);
         }
         if (parent) {
           const [box, inner] = [shapes.get(parent)!, shapes.get(id)!];
-          if (inner.x < box.x || inner.y < box.y || inner.x + inner.width > box.x + box.width || inner.y + inner.height > box.y + box.height) problems.push(`${id} is outside its sub-process ${parent}`);
+          if (inner.x < box.x || inner.y < box.y || inner.x + inner.width > box.x + box.width || inner.y + inner.height > box.y + box.height)
+            problems.push(`${id} is outside its sub-process ${parent}`);
         }
       }
       expect(problems).to.deep.equal([]);

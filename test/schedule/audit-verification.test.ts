@@ -7,15 +7,31 @@ import { freshDatabase } from '../support/database.js';
 
 describe('the audit chain verified as a scheduled job (domain/schedule/audit-verification)', () => {
   let db: Awaited<ReturnType<typeof freshDatabase>>;
-  before(async () => { db = await freshDatabase(); });
+  before(async () => {
+    db = await freshDatabase();
+  });
   after(() => db.close());
 
   it('given nights with new records, when the job runs each night, then it reads only what came since the night before and logs nothing bad', async () => {
     const log = memoryLog();
     const first = await appendChainRecords(100);
-    expect(await scheduledAuditVerification(log, 'checkpoint')).to.deep.equal({ ok: true, from: 'start', resumedAfter: null, checked: 100, checkedThisRun: 100, verifiedThrough: first[99] });
+    expect(await scheduledAuditVerification(log, 'checkpoint')).to.deep.equal({
+      ok: true,
+      from: 'start',
+      resumedAfter: null,
+      checked: 100,
+      checkedThisRun: 100,
+      verifiedThrough: first[99],
+    });
     const second = await appendChainRecords(7);
-    expect(await scheduledAuditVerification(log, 'checkpoint')).to.deep.equal({ ok: true, from: 'checkpoint', resumedAfter: first[99], checked: 107, checkedThisRun: 7, verifiedThrough: second[6] });
+    expect(await scheduledAuditVerification(log, 'checkpoint')).to.deep.equal({
+      ok: true,
+      from: 'checkpoint',
+      resumedAfter: first[99],
+      checked: 107,
+      checkedThisRun: 7,
+      verifiedThrough: second[6],
+    });
     expect(log.lines.filter((l) => l.level === 'error')).to.deep.equal([]);
   });
 

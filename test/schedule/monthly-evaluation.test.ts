@@ -62,36 +62,166 @@ const MONTH: Array<[string, string, string, Outcome, number]> = [
  * Score = 30·响应率 + 35·解决率 + 35·满意率, rounded to 2 decimals.
  * In this set every handled case is closed, responded and rated, so those three counts equal 处置数 below.
  */
-function expected(n: number, k: { dispOnTime: number; handled: number; handOnTime: number; closeOnTime: number; reworked: number; extended: number; returned: number; resolved: number; satisfied: number }, rates: number[]) {
-  const [filingRate, onTimeDispatchRate, onTimeHandleRate, onTimeCloseRate, closeRate, reworkRate, extensionRate, returnRate, responseRate, resolveRate, satisfactionRate] = rates;
+function expected(
+  n: number,
+  k: {
+    dispOnTime: number;
+    handled: number;
+    handOnTime: number;
+    closeOnTime: number;
+    reworked: number;
+    extended: number;
+    returned: number;
+    resolved: number;
+    satisfied: number;
+  },
+  rates: number[],
+) {
+  const [
+    filingRate,
+    onTimeDispatchRate,
+    onTimeHandleRate,
+    onTimeCloseRate,
+    closeRate,
+    reworkRate,
+    extensionRate,
+    returnRate,
+    responseRate,
+    resolveRate,
+    satisfactionRate,
+  ] = rates;
   return {
-    reported: n, filed: n, dispatched: n, dispatchedOnTime: k.dispOnTime, handled: k.handled, handledOnTime: k.handOnTime, shelved: 0,
-    closed: k.handled, closedOnTime: k.closeOnTime, reworked: k.reworked, reworkTimes: k.reworked, extended: k.extended, returned: k.returned,
-    responded: k.handled, rated: k.handled, resolved: k.resolved, satisfied: k.satisfied,
-    filingRate, onTimeDispatchRate, onTimeHandleRate, onTimeCloseRate, closeRate, reworkRate, extensionRate, returnRate, responseRate, resolveRate, satisfactionRate,
+    reported: n,
+    filed: n,
+    dispatched: n,
+    dispatchedOnTime: k.dispOnTime,
+    handled: k.handled,
+    handledOnTime: k.handOnTime,
+    shelved: 0,
+    closed: k.handled,
+    closedOnTime: k.closeOnTime,
+    reworked: k.reworked,
+    reworkTimes: k.reworked,
+    extended: k.extended,
+    returned: k.returned,
+    responded: k.handled,
+    rated: k.handled,
+    resolved: k.resolved,
+    satisfied: k.satisfied,
+    filingRate,
+    onTimeDispatchRate,
+    onTimeHandleRate,
+    onTimeCloseRate,
+    closeRate,
+    reworkRate,
+    extensionRate,
+    returnRate,
+    responseRate,
+    resolveRate,
+    satisfactionRate,
   };
 }
 //                                                                                                             立案    按期派遣  按期处置  按期结案  结案     返工   延期   退单   响应    解决   满意
-const CGJ = expected(12, { dispOnTime: 12, handled: 11, handOnTime: 9, closeOnTime: 9, reworked: 2, extended: 0, returned: 1, resolved: 11, satisfied: 9 }, [12 / 12, 12 / 12, 9 / 12, 9 / 12, 11 / 12, 2 / 11, 0 / 12, 1 / 12, 11 / 12, 11 / 11, 9 / 11]);
-const SHJ = expected(10, { dispOnTime: 8, handled: 8, handOnTime: 8, closeOnTime: 5, reworked: 0, extended: 2, returned: 2, resolved: 5, satisfied: 3 }, [10 / 10, 8 / 10, 8 / 10, 5 / 10, 8 / 10, 0 / 8, 2 / 10, 2 / 10, 8 / 10, 5 / 8, 3 / 8]);
-const TXP = expected(18, { dispOnTime: 16, handled: 16, handOnTime: 13, closeOnTime: 10, reworked: 2, extended: 2, returned: 2, resolved: 13, satisfied: 8 }, [18 / 18, 16 / 18, 13 / 18, 10 / 18, 16 / 18, 2 / 16, 2 / 18, 2 / 18, 16 / 18, 13 / 16, 8 / 16]);
-const XP = expected(29, { dispOnTime: 25, handled: 27, handOnTime: 22, closeOnTime: 19, reworked: 2, extended: 4, returned: 2, resolved: 24, satisfied: 15 }, [29 / 29, 25 / 29, 22 / 29, 19 / 29, 27 / 29, 2 / 27, 4 / 29, 2 / 29, 27 / 29, 24 / 27, 15 / 27]);
-const LH = expected(11, { dispOnTime: 11, handled: 8, handOnTime: 8, closeOnTime: 5, reworked: 2, extended: 0, returned: 3, resolved: 5, satisfied: 5 }, [11 / 11, 11 / 11, 8 / 11, 5 / 11, 8 / 11, 2 / 8, 0 / 11, 3 / 11, 8 / 11, 5 / 8, 5 / 8]);
-const SRHJ = expected(16, { dispOnTime: 16, handled: 14, handOnTime: 12, closeOnTime: 12, reworked: 2, extended: 0, returned: 2, resolved: 14, satisfied: 12 }, [16 / 16, 16 / 16, 12 / 16, 12 / 16, 14 / 16, 2 / 14, 0 / 16, 2 / 16, 14 / 16, 14 / 14, 12 / 14]);
-const MDJF = expected(14, { dispOnTime: 12, handled: 13, handOnTime: 10, closeOnTime: 7, reworked: 2, extended: 2, returned: 1, resolved: 10, satisfied: 5 }, [14 / 14, 12 / 14, 10 / 14, 7 / 14, 13 / 14, 2 / 13, 2 / 14, 1 / 14, 13 / 14, 10 / 13, 5 / 13]);
+const CGJ = expected(12, { dispOnTime: 12, handled: 11, handOnTime: 9, closeOnTime: 9, reworked: 2, extended: 0, returned: 1, resolved: 11, satisfied: 9 }, [
+  12 / 12,
+  12 / 12,
+  9 / 12,
+  9 / 12,
+  11 / 12,
+  2 / 11,
+  0 / 12,
+  1 / 12,
+  11 / 12,
+  11 / 11,
+  9 / 11,
+]);
+const SHJ = expected(10, { dispOnTime: 8, handled: 8, handOnTime: 8, closeOnTime: 5, reworked: 0, extended: 2, returned: 2, resolved: 5, satisfied: 3 }, [
+  10 / 10,
+  8 / 10,
+  8 / 10,
+  5 / 10,
+  8 / 10,
+  0 / 8,
+  2 / 10,
+  2 / 10,
+  8 / 10,
+  5 / 8,
+  3 / 8,
+]);
+const TXP = expected(18, { dispOnTime: 16, handled: 16, handOnTime: 13, closeOnTime: 10, reworked: 2, extended: 2, returned: 2, resolved: 13, satisfied: 8 }, [
+  18 / 18,
+  16 / 18,
+  13 / 18,
+  10 / 18,
+  16 / 18,
+  2 / 16,
+  2 / 18,
+  2 / 18,
+  16 / 18,
+  13 / 16,
+  8 / 16,
+]);
+const XP = expected(29, { dispOnTime: 25, handled: 27, handOnTime: 22, closeOnTime: 19, reworked: 2, extended: 4, returned: 2, resolved: 24, satisfied: 15 }, [
+  29 / 29,
+  25 / 29,
+  22 / 29,
+  19 / 29,
+  27 / 29,
+  2 / 27,
+  4 / 29,
+  2 / 29,
+  27 / 29,
+  24 / 27,
+  15 / 27,
+]);
+const LH = expected(11, { dispOnTime: 11, handled: 8, handOnTime: 8, closeOnTime: 5, reworked: 2, extended: 0, returned: 3, resolved: 5, satisfied: 5 }, [
+  11 / 11,
+  11 / 11,
+  8 / 11,
+  5 / 11,
+  8 / 11,
+  2 / 8,
+  0 / 11,
+  3 / 11,
+  8 / 11,
+  5 / 8,
+  5 / 8,
+]);
+const SRHJ = expected(
+  16,
+  { dispOnTime: 16, handled: 14, handOnTime: 12, closeOnTime: 12, reworked: 2, extended: 0, returned: 2, resolved: 14, satisfied: 12 },
+  [16 / 16, 16 / 16, 12 / 16, 12 / 16, 14 / 16, 2 / 14, 0 / 16, 2 / 16, 14 / 16, 14 / 14, 12 / 14],
+);
+const MDJF = expected(14, { dispOnTime: 12, handled: 13, handOnTime: 10, closeOnTime: 7, reworked: 2, extended: 2, returned: 1, resolved: 10, satisfied: 5 }, [
+  14 / 14,
+  12 / 14,
+  10 / 14,
+  7 / 14,
+  13 / 14,
+  2 / 13,
+  2 / 14,
+  1 / 14,
+  13 / 14,
+  10 / 13,
+  5 / 13,
+]);
 
 /** 30·11/12 + 35·11/11 + 35·9/11 = 27.5 + 35 + 28.636… */
 const SCORE = {
-  CGJ: 91.14, SHJ: 59 /* 24 + 21.875 + 13.125 */, TXP: 72.6 /* 26.667 + 28.4375 + 17.5 */,
-  XP: 78.49 /* 27.931 + 31.111 + 19.444 */, LH: 65.57 /* 21.818 + 21.875 + 21.875 */,
-  SRHJ: 91.25 /* 26.25 + 35 + 30 */, MDJF: 68.24 /* 27.857 + 26.923 + 13.462 */,
+  CGJ: 91.14,
+  SHJ: 59 /* 24 + 21.875 + 13.125 */,
+  TXP: 72.6 /* 26.667 + 28.4375 + 17.5 */,
+  XP: 78.49 /* 27.931 + 31.111 + 19.444 */,
+  LH: 65.57 /* 21.818 + 21.875 + 21.875 */,
+  SRHJ: 91.25 /* 26.25 + 35 + 30 */,
+  MDJF: 68.24 /* 27.857 + 26.923 + 13.462 */,
 };
 
 describe('monthly evaluation (domain/schedule)', () => {
   let db: Db;
   const id: Record<string, number> = {};
   const stored = async (scope: string, where: Record<string, unknown>) =>
-    (await Evaluation.findAll({ where: { scope, periodStart: MARCH.from, periodEnd: MARCH.to, ...where } }));
+    await Evaluation.findAll({ where: { scope, periodStart: MARCH.from, periodEnd: MARCH.to, ...where } });
 
   before(async () => {
     db = await demoDatabase();
@@ -100,14 +230,38 @@ describe('monthly evaluation (domain/schedule)', () => {
     for (const [unit, grid, type, outcome, count] of MONTH) {
       for (let i = 0; i < count; i++) {
         // the very first case is reported at local midnight starting 1 March: inside the month
-        await createCase({ eventTypeCode: type, gridCode: grid, unitId: id[unit]!, createdAt: first ? MARCH.from : T, fields: { acceptedAt: T, dispatchDueAt: h(1), handleDueAt: h(5), verifyDueAt: h(9), ...OUTCOME[outcome] } });
+        await createCase({
+          eventTypeCode: type,
+          gridCode: grid,
+          unitId: id[unit]!,
+          createdAt: first ? MARCH.from : T,
+          fields: { acceptedAt: T, dispatchDueAt: h(1), handleDueAt: h(5), verifyDueAt: h(9), ...OUTCOME[outcome] },
+        });
         first = false;
       }
     }
     // outside: one a second before March began (Beijing time), one at local midnight starting 1 April; and a merged duplicate
-    await createCase({ eventTypeCode: 'SJ-0101', gridCode: 'G-XP-01-01', unitId: id['D-CGJ']!, createdAt: new Date(MARCH.from.getTime() - 1000), fields: { acceptedAt: T, ...OUTCOME.returned } });
-    await createCase({ eventTypeCode: 'SJ-0101', gridCode: 'G-XP-01-01', unitId: id['D-CGJ']!, createdAt: MARCH.to, fields: { acceptedAt: T, ...OUTCOME.returned } });
-    await createCase({ eventTypeCode: 'SJ-0101', gridCode: 'G-XP-01-01', unitId: id['D-CGJ']!, createdAt: T, fields: { acceptedAt: T, ...OUTCOME.returned, status: 'merged' } });
+    await createCase({
+      eventTypeCode: 'SJ-0101',
+      gridCode: 'G-XP-01-01',
+      unitId: id['D-CGJ']!,
+      createdAt: new Date(MARCH.from.getTime() - 1000),
+      fields: { acceptedAt: T, ...OUTCOME.returned },
+    });
+    await createCase({
+      eventTypeCode: 'SJ-0101',
+      gridCode: 'G-XP-01-01',
+      unitId: id['D-CGJ']!,
+      createdAt: MARCH.to,
+      fields: { acceptedAt: T, ...OUTCOME.returned },
+    });
+    await createCase({
+      eventTypeCode: 'SJ-0101',
+      gridCode: 'G-XP-01-01',
+      unitId: id['D-CGJ']!,
+      createdAt: T,
+      fields: { acceptedAt: T, ...OUTCOME.returned, status: 'merged' },
+    });
   });
   after(() => db.close());
 
@@ -119,7 +273,11 @@ describe('monthly evaluation (domain/schedule)', () => {
   });
 
   it('given the stored unit rows, then every metric and score equals the hand count', async () => {
-    for (const [code, metrics, score] of [['D-CGJ', CGJ, SCORE.CGJ], ['D-SHJ', SHJ, SCORE.SHJ], ['T-XP', TXP, SCORE.TXP]] as const) {
+    for (const [code, metrics, score] of [
+      ['D-CGJ', CGJ, SCORE.CGJ],
+      ['D-SHJ', SHJ, SCORE.SHJ],
+      ['T-XP', TXP, SCORE.TXP],
+    ] as const) {
       const [row, ...more] = await stored('unit', { unitId: id[code] });
       expect(more, code).to.have.length(0);
       expect(row!.metrics, code).to.deep.equal(metrics);
@@ -128,7 +286,10 @@ describe('monthly evaluation (domain/schedule)', () => {
   });
 
   it('given the stored township rows, then every metric and score equals the hand count', async () => {
-    for (const [code, metrics, score] of [['T-XP', XP, SCORE.XP], ['T-LH', LH, SCORE.LH]] as const) {
+    for (const [code, metrics, score] of [
+      ['T-XP', XP, SCORE.XP],
+      ['T-LH', LH, SCORE.LH],
+    ] as const) {
       const [row] = await stored('township', { unitId: id[code] });
       expect(row!.metrics, code).to.deep.equal(metrics);
       expect(row!.score, code).to.equal(score);
@@ -139,7 +300,11 @@ describe('monthly evaluation (domain/schedule)', () => {
     const rows = await stored('category', {});
     const byCategory = new Map(rows.map((r) => [r.category, r]));
     expect([...byCategory.keys()]).to.have.members(['市容环境', '矛盾纠纷', '生态环境']);
-    for (const [category, metrics, score] of [['市容环境', SRHJ, SCORE.SRHJ], ['矛盾纠纷', MDJF, SCORE.MDJF], ['生态环境', SHJ, SCORE.SHJ]] as const) {
+    for (const [category, metrics, score] of [
+      ['市容环境', SRHJ, SCORE.SRHJ],
+      ['矛盾纠纷', MDJF, SCORE.MDJF],
+      ['生态环境', SHJ, SCORE.SHJ],
+    ] as const) {
       const row = byCategory.get(category)!;
       expect(row.unitId).to.equal(null);
       expect(row.metrics).to.deep.equal({ ...metrics });
@@ -149,12 +314,23 @@ describe('monthly evaluation (domain/schedule)', () => {
 
   it('given the month, when queried by scope, then the rows come ranked best first with names', async () => {
     const units = await evaluationsFor({ scope: 'unit', period: '2026-03' });
-    expect(units.map((r) => [r.rank, r.unitCode, r.name, r.score])).to.deep.equal([[1, 'D-CGJ', '城管局', 91.14], [2, 'T-XP', '西平街道', 72.6], [3, 'D-SHJ', '生态环境分局', 59]]);
+    expect(units.map((r) => [r.rank, r.unitCode, r.name, r.score])).to.deep.equal([
+      [1, 'D-CGJ', '城管局', 91.14],
+      [2, 'T-XP', '西平街道', 72.6],
+      [3, 'D-SHJ', '生态环境分局', 59],
+    ]);
     expect(units[0]!.metrics).to.deep.equal(CGJ);
     const townships = await evaluationsFor({ scope: 'township', period: MARCH });
-    expect(townships.map((r) => [r.rank, r.unitCode, r.score])).to.deep.equal([[1, 'T-XP', 78.49], [2, 'T-LH', 65.57]]);
+    expect(townships.map((r) => [r.rank, r.unitCode, r.score])).to.deep.equal([
+      [1, 'T-XP', 78.49],
+      [2, 'T-LH', 65.57],
+    ]);
     const categories = await evaluationsFor({ scope: 'category', period: '2026-03' });
-    expect(categories.map((r) => [r.rank, r.group, r.category, r.unitId, r.score])).to.deep.equal([[1, '市容环境', '市容环境', null, 91.25], [2, '矛盾纠纷', '矛盾纠纷', null, 68.24], [3, '生态环境', '生态环境', null, 59]]);
+    expect(categories.map((r) => [r.rank, r.group, r.category, r.unitId, r.score])).to.deep.equal([
+      [1, '市容环境', '市容环境', null, 91.25],
+      [2, '矛盾纠纷', '矛盾纠纷', null, 68.24],
+      [3, '生态环境', '生态环境', null, 59],
+    ]);
     expect(categories[0]!.metrics).to.not.have.property('category');
     // one category's row, found by the column (and nothing for a category without cases that month)
     const disputes = await evaluationsFor({ scope: 'category', period: '2026-03', category: '矛盾纠纷' });
@@ -167,11 +343,21 @@ describe('monthly evaluation (domain/schedule)', () => {
   it('given a case changed since, when March is re-run, then its rows are replaced (not added to) and other rows stay', async () => {
     const feb = await monthlyEvaluation('2026-02'); // the case a second before March
     expect(feb.stored).to.deep.equal({ unit: 1, township: 1, category: 1 });
-    const perCase = await Evaluation.create({ scope: 'case', caseId: null, unitId: id['D-CGJ']!, periodStart: null, periodEnd: null, metrics: { closed: 1 }, score: 100 });
+    const perCase = await Evaluation.create({
+      scope: 'case',
+      caseId: null,
+      unitId: id['D-CGJ']!,
+      periodStart: null,
+      periodEnd: null,
+      metrics: { closed: 1 },
+      score: 100,
+    });
     const before = await Evaluation.count();
     const oldIds = (await stored('unit', {})).map((r) => r.id);
     // one of 城管局's late cases is re-rated satisfied: 满意 9 → 10 of 11
-    const late = (await db.sequelize.query(`SELECT id FROM cases WHERE unit_id = ${id['D-CGJ']} AND satisfaction = 'basic' ORDER BY id LIMIT 1`))[0] as Array<{ id: unknown }>;
+    const late = (await db.sequelize.query(`SELECT id FROM cases WHERE unit_id = ${id['D-CGJ']} AND satisfaction = 'basic' ORDER BY id LIMIT 1`))[0] as Array<{
+      id: unknown;
+    }>;
     await db.sequelize.query(`UPDATE cases SET satisfaction = 'satisfied' WHERE id = ${String(late[0]!.id)}`);
 
     await monthlyEvaluation('2026-03');

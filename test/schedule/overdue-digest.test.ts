@@ -12,7 +12,12 @@ describe('daily overdue digest (domain/schedule)', () => {
   let db: Db;
   const unit: Record<string, Unit> = {};
   const open = (code: string, status: CaseStatus, dueInHours: number | null, light: WarningLight, escalationLevel = 0) =>
-    createCase({ eventTypeCode: 'SJ-0101', gridCode: 'G-XP-01-01', unitId: unit[code]!.id, fields: { status, dueAt: dueInHours === null ? null : hoursFromNow(dueInHours), warningLight: light, escalationLevel } });
+    createCase({
+      eventTypeCode: 'SJ-0101',
+      gridCode: 'G-XP-01-01',
+      unitId: unit[code]!.id,
+      fields: { status, dueAt: dueInHours === null ? null : hoursFromNow(dueInHours), warningLight: light, escalationLevel },
+    });
   let worstCgj: string;
   let secondCgj: string;
   let onlyShj: string;
@@ -41,10 +46,17 @@ describe('daily overdue digest (domain/schedule)', () => {
       ['D-SHJ', 1, 1, 0, [onlyShj], true],
     ]);
     const cgj = (await OutboxMessage.findOne({ where: { dedupKey: 'digest:D-CGJ:2026-03-05' } }))!;
-    expect([cgj.kind, cgj.channel, cgj.recipient, cgj.subject, cgj.caseId, cgj.status]).to.deep.equal(['overdue-digest', 'sms', '0874-3894247', '超期案卷日报 2026-03-05', null, 'pending']);
+    expect([cgj.kind, cgj.channel, cgj.recipient, cgj.subject, cgj.caseId, cgj.status]).to.deep.equal([
+      'overdue-digest',
+      'sms',
+      '0874-3894247',
+      '超期案卷日报 2026-03-05',
+      null,
+      'pending',
+    ]);
     expect(cgj.body).to.equal(
       `【超期日报】城管局：截至2026-03-05 08:00，超期未办结案卷2件（红灯2件，督办1件）。` +
-      `最需处理：${worstCgj}（处置，超期2天2小时，督办）；${secondCgj}（处置，超期2小时）。请抓紧办理。`,
+        `最需处理：${worstCgj}（处置，超期2天2小时，督办）；${secondCgj}（处置，超期2小时）。请抓紧办理。`,
     );
     const shj = (await OutboxMessage.findOne({ where: { dedupKey: 'digest:D-SHJ:2026-03-05' } }))!;
     expect(shj.body).to.contain(`${onlyShj}（核查，红灯）`);
@@ -58,7 +70,9 @@ describe('daily overdue digest (domain/schedule)', () => {
   it('given the digest ran, then the command centre got one summary across the units', async () => {
     const summaries = await OutboxMessage.findAll({ where: { kind: 'overdue-summary' } });
     expect(summaries.map((m) => [m.dedupKey, m.recipient])).to.deep.equal([['digest-summary:ZHZX:2026-03-05', '0874-3837054']]);
-    expect(summaries[0]!.body).to.equal(`【超期日报汇总】2026-03-05：2个单位共有超期未办结案卷3件（红灯3件）。城管局2件（最久 ${worstCgj}）；生态环境分局1件（最久 ${onlyShj}）。`);
+    expect(summaries[0]!.body).to.equal(
+      `【超期日报汇总】2026-03-05：2个单位共有超期未办结案卷3件（红灯3件）。城管局2件（最久 ${worstCgj}）；生态环境分局1件（最久 ${onlyShj}）。`,
+    );
   });
 
   it('given the digest already ran today, when it runs again at noon, then nothing more is queued', async () => {
@@ -72,7 +86,11 @@ describe('daily overdue digest (domain/schedule)', () => {
   it('given the next local day (00:30 Beijing is still the previous UTC date), when it runs, then the digests of that day are queued (西平街道 has a case fallen due since)', async () => {
     const next = await dailyOverdueDigest(new Date('2026-03-05T16:30:00Z'));
     expect(next.date).to.equal('2026-03-06');
-    expect(next.units.map((u) => [u.unitCode, u.queued])).to.deep.equal([['D-CGJ', true], ['D-SHJ', true], ['T-XP', true]]);
+    expect(next.units.map((u) => [u.unitCode, u.queued])).to.deep.equal([
+      ['D-CGJ', true],
+      ['D-SHJ', true],
+      ['T-XP', true],
+    ]);
     expect(next.summaries).to.equal(1);
     const keys = ['digest:D-CGJ:2026-03-06', 'digest:D-SHJ:2026-03-06', 'digest:T-XP:2026-03-06', 'digest-summary:ZHZX:2026-03-06'];
     expect(await OutboxMessage.count({ where: { dedupKey: keys } })).to.equal(4);

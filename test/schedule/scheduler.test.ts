@@ -13,14 +13,18 @@ function fakeCron() {
     schedule(expression, job, options) {
       const task = { expression, job, ...options, stopped: false };
       tasks.push(task);
-      return { stop() { task.stopped = true; } };
+      return {
+        stop() {
+          task.stopped = true;
+        },
+      };
     },
   };
   return { cron, tasks };
 }
 
 describe('scheduled work (domain/schedule)', () => {
-  it('given the documented schedule, then the digest runs daily at 08:00, the evaluation at 01:00 on the 1st, the engine\'s prune daily at 02:30 and the audit chain\'s verification daily at 03:30 (from its checkpoint) and on Sundays at 04:00 (in full), and the classifier\'s retrain check hourly at :40, Beijing time', () => {
+  it("given the documented schedule, then the digest runs daily at 08:00, the evaluation at 01:00 on the 1st, the engine's prune daily at 02:30 and the audit chain's verification daily at 03:30 (from its checkpoint) and on Sundays at 04:00 (in full), and the classifier's retrain check hourly at :40, Beijing time", () => {
     expect(SCHEDULES).to.deep.equal({
       overdueDigest: { cron: '0 8 * * *', timezone: 'Asia/Shanghai' },
       monthlyEvaluation: { cron: '0 1 1 * *', timezone: 'Asia/Shanghai' },
@@ -51,12 +55,26 @@ describe('scheduled work (domain/schedule)', () => {
 
   describe('started against a database', () => {
     let db: Db;
-    before(async () => { db = await demoDatabase(); });
+    before(async () => {
+      db = await demoDatabase();
+    });
     after(() => db.close());
 
     it('given it is started, when the scheduler fires each job, then the digest and the month before are produced, and stop stops both', async () => {
       const cgj = (await Unit.findOne({ where: { code: 'D-CGJ' } }))!;
-      await createCase({ eventTypeCode: 'SJ-0101', gridCode: 'G-XP-01-01', unitId: cgj.id, createdAt: new Date('2026-03-10T01:00:00Z'), fields: { status: 'handling', acceptedAt: new Date('2026-03-10T01:00:00Z'), dispatchedAt: new Date('2026-03-10T02:00:00Z'), dueAt: new Date('2026-03-20T01:00:00Z'), warningLight: 'red' } });
+      await createCase({
+        eventTypeCode: 'SJ-0101',
+        gridCode: 'G-XP-01-01',
+        unitId: cgj.id,
+        createdAt: new Date('2026-03-10T01:00:00Z'),
+        fields: {
+          status: 'handling',
+          acceptedAt: new Date('2026-03-10T01:00:00Z'),
+          dispatchedAt: new Date('2026-03-10T02:00:00Z'),
+          dueAt: new Date('2026-03-20T01:00:00Z'),
+          warningLight: 'red',
+        },
+      });
       const { cron, tasks } = fakeCron();
       const log = memoryLog();
       let now = new Date('2026-04-01T00:00:00Z'); // 08:00 on 1 April in Beijing
@@ -79,8 +97,14 @@ describe('scheduled work (domain/schedule)', () => {
       expect(log.lines.filter((l) => l.msg === 'scheduled job done').map((l) => l.obj['job'])).to.deep.equal(['overdueDigest', 'monthlyEvaluation']);
       await tasks[2]!.job();
       await tasks[3]!.job();
-      const verified = log.lines.filter((l) => l.msg === 'scheduled job done').slice(2).map((l) => [l.obj['job'], l.obj['ok']]);
-      expect(verified).to.deep.equal([['auditVerify', true], ['auditVerifyFull', true]]);
+      const verified = log.lines
+        .filter((l) => l.msg === 'scheduled job done')
+        .slice(2)
+        .map((l) => [l.obj['job'], l.obj['ok']]);
+      expect(verified).to.deep.equal([
+        ['auditVerify', true],
+        ['auditVerifyFull', true],
+      ]);
 
       await stop();
       expect(tasks.every((t) => t.stopped)).to.equal(true);
@@ -91,15 +115,26 @@ describe('scheduled work (domain/schedule)', () => {
       const engine = {
         async pruneFinishedInstances(options: PruneOptions): Promise<PruneResult> {
           asked.push(options);
-          return { roots: 3, instances: 7, rows: { eng_history: 90, eng_variable: 0, eng_element: 0, eng_user_task: 6, eng_incident: 0, eng_instance: 7 }, batches: 1, kept: 0, slowestExporter: { name: 'inbox-tasks', position: 99 }, longestBatchMs: 12 };
+          return {
+            roots: 3,
+            instances: 7,
+            rows: { eng_history: 90, eng_variable: 0, eng_element: 0, eng_user_task: 6, eng_incident: 0, eng_instance: 7 },
+            batches: 1,
+            kept: 0,
+            slowestExporter: { name: 'inbox-tasks', position: 99 },
+            longestBatchMs: 12,
+          };
         },
       };
       const { cron, tasks } = fakeCron();
       const log = memoryLog();
       const stop = startScheduledWork({ now: () => new Date('2026-05-01T18:30:00Z'), log, cron, history: { engine, retentionDays: 30 } });
       expect(tasks.map((t) => [t.expression, t.timezone, t.name])).to.deep.equal([
-        ['0 8 * * *', 'Asia/Shanghai', 'ywtg-overdueDigest'], ['0 1 1 * *', 'Asia/Shanghai', 'ywtg-monthlyEvaluation'], ['30 2 * * *', 'Asia/Shanghai', 'ywtg-historyPrune'],
-        ['30 3 * * *', 'Asia/Shanghai', 'ywtg-auditVerify'], ['0 4 * * 0', 'Asia/Shanghai', 'ywtg-auditVerifyFull'],
+        ['0 8 * * *', 'Asia/Shanghai', 'ywtg-overdueDigest'],
+        ['0 1 1 * *', 'Asia/Shanghai', 'ywtg-monthlyEvaluation'],
+        ['30 2 * * *', 'Asia/Shanghai', 'ywtg-historyPrune'],
+        ['30 3 * * *', 'Asia/Shanghai', 'ywtg-auditVerify'],
+        ['0 4 * * 0', 'Asia/Shanghai', 'ywtg-auditVerifyFull'],
         ['40 * * * *', 'Asia/Shanghai', 'ywtg-classifyRetrain'],
       ]);
       await tasks[2]!.job();

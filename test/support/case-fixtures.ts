@@ -43,14 +43,37 @@ export async function createCase(spec: CaseSpec = {}): Promise<Case> {
   if (spec.gridCode && !grid) throw new Error(`no grid ${spec.gridCode}`);
   const tag = `${process.pid}-${Date.now().toString(36)}-${serial}`;
   return Case.create({
-    caseNo: `T${tag}`, channel: spec.channel ?? 'hotline', reporterName: '王先生', reporterPhone: spec.reporterPhone === undefined ? '13800000001' : spec.reporterPhone,
-    reporterUserId: null, trackingToken: `tok-${tag}`, description: spec.description ?? '路边有暴露垃圾',
-    eventTypeId: eventType?.id ?? null, category: eventType?.category ?? null,
-    lng: spec.lng !== undefined ? spec.lng : (grid?.centroidLng ?? null), lat: spec.lat !== undefined ? spec.lat : (grid?.centroidLat ?? null),
-    address: null, gridId: grid?.id ?? null, townshipId: grid?.townshipId ?? null, status: spec.status ?? 'reported',
-    unitId: spec.unitId ?? null, acceptDueAt: null, dispatchDueAt: null, handleDueAt: null, verifyDueAt: null, dueAt: null,
-    processInstanceKey: null, processId: null, mergedIntoId: null, satisfaction: null, acceptedAt: null, dispatchedAt: null,
-    handledAt: null, closedAt: null, ...(spec.createdAt ? { createdAt: spec.createdAt } : {}), ...spec.fields,
+    caseNo: `T${tag}`,
+    channel: spec.channel ?? 'hotline',
+    reporterName: '王先生',
+    reporterPhone: spec.reporterPhone === undefined ? '13800000001' : spec.reporterPhone,
+    reporterUserId: null,
+    trackingToken: `tok-${tag}`,
+    description: spec.description ?? '路边有暴露垃圾',
+    eventTypeId: eventType?.id ?? null,
+    category: eventType?.category ?? null,
+    lng: spec.lng !== undefined ? spec.lng : (grid?.centroidLng ?? null),
+    lat: spec.lat !== undefined ? spec.lat : (grid?.centroidLat ?? null),
+    address: null,
+    gridId: grid?.id ?? null,
+    townshipId: grid?.townshipId ?? null,
+    status: spec.status ?? 'reported',
+    unitId: spec.unitId ?? null,
+    acceptDueAt: null,
+    dispatchDueAt: null,
+    handleDueAt: null,
+    verifyDueAt: null,
+    dueAt: null,
+    processInstanceKey: null,
+    processId: null,
+    mergedIntoId: null,
+    satisfaction: null,
+    acceptedAt: null,
+    dispatchedAt: null,
+    handledAt: null,
+    closedAt: null,
+    ...(spec.createdAt ? { createdAt: spec.createdAt } : {}),
+    ...spec.fields,
   });
 }
 
@@ -60,9 +83,16 @@ let jobSerial = 0;
 export function makeJob(type: string, variables: Variables, customHeaders: Record<string, string> = {}, key?: string): Job {
   jobSerial++;
   return {
-    key: key ?? String(2251799813685000 + jobSerial), type, processInstanceKey: '2251799813600001', bpmnProcessId: 'case-generic',
-    processDefinitionKey: '2251799813500001', elementId: `${type}-task`, elementInstanceKey: String(2251799813700000 + jobSerial),
-    customHeaders, retries: 3, variables,
+    key: key ?? String(2251799813685000 + jobSerial),
+    type,
+    processInstanceKey: '2251799813600001',
+    bpmnProcessId: 'case-generic',
+    processDefinitionKey: '2251799813500001',
+    elementId: `${type}-task`,
+    elementInstanceKey: String(2251799813700000 + jobSerial),
+    customHeaders,
+    retries: 3,
+    variables,
   };
 }
 

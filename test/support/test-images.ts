@@ -38,8 +38,13 @@ export function exifTiff(options: { orientation?: number; gps?: boolean } = {}):
   b.writeUInt16LE(42, 2);
   b.writeUInt32LE(ifd0, 4);
   const entry = (at: number, tag: number, type: number, count: number, value: number | Buffer) => {
-    b.writeUInt16LE(tag, at); b.writeUInt16LE(type, at + 2); b.writeUInt32LE(count, at + 4);
-    if (typeof value === 'number') { if (type === 3) b.writeUInt16LE(value, at + 8); else b.writeUInt32LE(value, at + 8); } else value.copy(b, at + 8);
+    b.writeUInt16LE(tag, at);
+    b.writeUInt16LE(type, at + 2);
+    b.writeUInt32LE(count, at + 4);
+    if (typeof value === 'number') {
+      if (type === 3) b.writeUInt16LE(value, at + 8);
+      else b.writeUInt32LE(value, at + 8);
+    } else value.copy(b, at + 8);
   };
   b.writeUInt16LE(ifd0Entries, ifd0);
   entry(ifd0 + 2, 0x010f, 2, make.length, makeAt);
@@ -72,7 +77,13 @@ export function testJpeg(options: { width?: number; height?: number; exif?: { or
   return Buffer.concat([
     plain.subarray(0, app0End),
     segment(0xe1, Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), exifTiff(options.exif)])),
-    segment(0xe1, Buffer.from(`http://ns.adobe.com/xap/1.0/\0<x:xmpmeta><exif:GPSLatitude>25,36.2N</exif:GPSLatitude><tiff:Make>${SECRET_MAKE}</tiff:Make></x:xmpmeta>`, 'latin1')),
+    segment(
+      0xe1,
+      Buffer.from(
+        `http://ns.adobe.com/xap/1.0/\0<x:xmpmeta><exif:GPSLatitude>25,36.2N</exif:GPSLatitude><tiff:Make>${SECRET_MAKE}</tiff:Make></x:xmpmeta>`,
+        'latin1',
+      ),
+    ),
     segment(0xfe, Buffer.from(`comment by ${SECRET_MAKE}`, 'latin1')),
     plain.subarray(app0End),
   ]);
@@ -130,7 +141,12 @@ export async function testWebp(options: { exif?: { orientation?: number } } = {}
   vp8x[0] = 0x08 | 0x04; // EXIF and XMP present
   vp8x.writeUIntLE(width - 1, 4, 3);
   vp8x.writeUIntLE(height - 1, 7, 3);
-  const body = Buffer.concat([riffChunk('VP8X', vp8x), image!, riffChunk('EXIF', exifTiff(options.exif)), riffChunk('XMP ', Buffer.from(`<x:xmpmeta>${SECRET_MAKE}</x:xmpmeta>`, 'latin1'))]);
+  const body = Buffer.concat([
+    riffChunk('VP8X', vp8x),
+    image!,
+    riffChunk('EXIF', exifTiff(options.exif)),
+    riffChunk('XMP ', Buffer.from(`<x:xmpmeta>${SECRET_MAKE}</x:xmpmeta>`, 'latin1')),
+  ]);
   const header = Buffer.alloc(12);
   header.write('RIFF', 0, 'latin1');
   header.writeUInt32LE(body.length + 4, 4);

@@ -5,10 +5,12 @@ import { eventually } from '../processes/support/process-harness.js';
 import { openTaskOf } from './support/fixtures.js';
 import { openWebWorld, type WebWorld } from './support/web-world.js';
 
-describe('web: 受理 shows the classifier\'s suggestions (top three, confidence, deciding words, place)', function () {
+describe("web: 受理 shows the classifier's suggestions (top three, confidence, deciding words, place)", function () {
   this.timeout(120_000);
   let web: WebWorld;
-  before(async () => { web = await openWebWorld(); });
+  before(async () => {
+    web = await openWebWorld();
+  });
   after(() => web?.close());
 
   /** A 随手拍 report filed through the API, waited for in the operator's 受理. */

@@ -4,7 +4,7 @@ import { ClassifyExample, ClassifyModel } from '../../db/models/index.js';
 import { retrain } from '../../domain/classify/index.js';
 import { openWebWorld, type WebWorld } from './support/web-world.js';
 
-describe('web: the administration page\'s 智能分类 section', function () {
+describe("web: the administration page's 智能分类 section", function () {
   this.timeout(180_000);
   let web: WebWorld;
   let page: Page;
@@ -42,7 +42,7 @@ describe('web: the administration page\'s 智能分类 section', function () {
     web.expectNoErrors(page);
   });
 
-  it('given the examples table, when an example is added, edited, found and deleted, then the database follows; an unknown label shows the importer\'s problem', async () => {
+  it("given the examples table, when an example is added, edited, found and deleted, then the database follows; an unknown label shows the importer's problem", async () => {
     await page.goto(web.url('/admin/#classifier'));
     await page.waitForSelector('[data-testid=cl-example-table] tbody tr');
     await page.click('[data-testid=cl-new]');
@@ -65,7 +65,9 @@ describe('web: the administration page\'s 智能分类 section', function () {
     const row = page.locator(`[data-testid=cl-example-table] tr[data-code="${added.code}"]`);
     await row.waitFor();
     // the new example is already on the unfiltered first page: wait for the search's answer to replace it
-    await page.waitForFunction("document.querySelectorAll('[data-testid=cl-example-table] tbody tr').length <= 1", undefined, { timeout: 10_000 }).catch(() => undefined);
+    await page
+      .waitForFunction("document.querySelectorAll('[data-testid=cl-example-table] tbody tr').length <= 1", undefined, { timeout: 10_000 })
+      .catch(() => undefined);
     expect(await page.locator('[data-testid=cl-example-table] tbody tr').count()).to.equal(1);
     await row.locator('[data-action=edit]').click();
     await page.fill('#cl-f-label', 'NONE-VAGUE');

@@ -40,7 +40,7 @@ describe('web: the registry admin page', function () {
     web.expectNoErrors(page);
   });
 
-  it('given a new unit form, when the code is not a valid code, then the server\'s error is shown beside the code field and nothing is written', async () => {
+  it("given a new unit form, when the code is not a valid code, then the server's error is shown beside the code field and nothing is written", async () => {
     const before = await snapshot();
     await page.goto(web.url('/admin/#units'));
     await page.waitForSelector('table.records[data-resource=units]');
@@ -137,7 +137,7 @@ describe('web: the registry admin page', function () {
     web.expectNoErrors(page, [/status of (400|409)/]); // the earlier refusals of this page, and this one
   });
 
-  it('given the English switch, when the admin opens the catalogue, then labels and the server\'s errors come in English', async () => {
+  it("given the English switch, when the admin opens the catalogue, then labels and the server's errors come in English", async () => {
     const english = await web.newPage();
     await web.login(english, 'admin');
     await english.goto(web.url('/admin/#event-types'));
@@ -152,7 +152,9 @@ describe('web: the registry admin page', function () {
     await english.fill('#f-handleLimit', 'soon');
     await english.click('[data-testid=save]');
     await english.waitForSelector('[data-error-for=handleLimit] span');
-    expect(await english.textContent('[data-testid=form-error] .notice')).to.match(/[A-Za-z]/).and.not.match(/[\u4e00-\u9fff]{4}/);
+    expect(await english.textContent('[data-testid=form-error] .notice'))
+      .to.match(/[A-Za-z]/)
+      .and.not.match(/[\u4e00-\u9fff]{4}/);
     await web.screenshot(english, 'admin-en-field-error');
     web.expectNoErrors(english, [/status of 400/]);
   });

@@ -29,7 +29,9 @@ describe('web: 领导交办, the district leader assigns a case', function () {
     await done.waitFor();
     const caseNo = /ZY\d{8}-\d{4,}/.exec((await done.textContent())!)![0];
     await page.locator(`[data-testid=my-assignments] tr[data-case="${caseNo}"]`).waitFor();
-    expect(await page.locator(`tr[data-case="${caseNo}"]`).textContent()).to.contain('住房和城乡建设局').and.contain('特急');
+    expect(await page.locator(`tr[data-case="${caseNo}"]`).textContent())
+      .to.contain('住房和城乡建设局')
+      .and.contain('特急');
     await web.screenshot(page, 'assign');
 
     const c = (await Case.findOne({ where: { caseNo } }))!;

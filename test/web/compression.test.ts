@@ -8,7 +8,11 @@ import { distDir, ensureWebBuilt } from '../../web/build.js';
 import { pageWeight } from '../../bench/page-weight-measure.js';
 import { pickEncoding } from '../../api/http/accept-encoding.js';
 
-interface Raw { status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }
+interface Raw {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
 
 /** A GET that shows the bytes as sent (fetch would decompress them and hide the encoding). */
 function rawGet(url: string, headers: Record<string, string> = {}): Promise<Raw> {
@@ -17,7 +21,9 @@ function rawGet(url: string, headers: Record<string, string> = {}): Promise<Raw>
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-    }).on('error', reject).end();
+    })
+      .on('error', reject)
+      .end();
   });
 }
 
@@ -73,7 +79,10 @@ describe('web: pages and JSON go compressed (issue 14 item 10)', function () {
       for (const encoding of ['br', 'gzip']) {
         const weight = await pageWeight(origin, page, encoding);
         expect(weight.bytes, `${page} as ${encoding}`).to.be.below(FIRST_PAINT_BUDGET);
-        expect(weight.files.filter((f) => f.bytes > 1024).every((f) => f.encoding === encoding), `${page}: ${JSON.stringify(weight.files)}`).to.equal(true);
+        expect(
+          weight.files.filter((f) => f.bytes > 1024).every((f) => f.encoding === encoding),
+          `${page}: ${JSON.stringify(weight.files)}`,
+        ).to.equal(true);
       }
     }
     // form-js is not in the inbox's first paint: the bundle names a chunk it imports when a task opens

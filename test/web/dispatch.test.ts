@@ -10,7 +10,7 @@ import { openWebWorld, type WebWorld } from './support/web-world.js';
  * the operator confirms it, or picks a community from the unit picker; later the operator re-dispatches a case
  * a unit is handling, with a reason, and the unit's task ends.
  */
-describe('web: the centre operator\'s 派遣 and 改派', function () {
+describe("web: the centre operator's 派遣 and 改派", function () {
   this.timeout(180_000);
   let web: WebWorld;
   let township: Unit;
@@ -25,11 +25,21 @@ describe('web: the centre operator\'s 派遣 and 改派', function () {
   async function caseAtDispatch(description: string): Promise<{ caseId: string; caseNo: string }> {
     const operator = await web.api.login('operator');
     const grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
-    const filed = await web.api.call<{ id: string; caseNo: string }>('POST', '/cases', { token: operator, body: { description, lat: grid.centroidLat, lng: grid.centroidLng, reporterPhone: '13900005555' } });
+    const filed = await web.api.call<{ id: string; caseNo: string }>('POST', '/cases', {
+      token: operator,
+      body: { description, lat: grid.centroidLat, lng: grid.centroidLng, reporterPhone: '13900005555' },
+    });
     expect(filed.status, JSON.stringify(filed.body)).to.equal(201);
     // the first report of a fresh world waits for the classifier's first model: longer than openTaskOf allows on a busy machine
-    const accept = await eventually('the 受理 task', async () => InboxTask.findOne({ where: { caseId: filed.body.id, elementId: 'accept', state: 'created' } }), 60_000);
-    const done = await web.api.call('POST', `/tasks/${accept.userTaskKey}/complete`, { token: operator, body: { data: { filed: true, eventTypeCode: 'SJ-0101' } } });
+    const accept = await eventually(
+      'the 受理 task',
+      async () => InboxTask.findOne({ where: { caseId: filed.body.id, elementId: 'accept', state: 'created' } }),
+      60_000,
+    );
+    const done = await web.api.call('POST', `/tasks/${accept.userTaskKey}/complete`, {
+      token: operator,
+      body: { data: { filed: true, eventTypeCode: 'SJ-0101' } },
+    });
     expect(done.status, JSON.stringify(done.body)).to.equal(200);
     await openTaskOf(web.api, 'operator', filed.body.id, ['dispatch']);
     return { caseId: filed.body.id, caseNo: filed.body.caseNo };
@@ -41,10 +51,15 @@ describe('web: the centre operator\'s 派遣 and 改派', function () {
     await page.waitForSelector('[data-testid=task-form] .fjs-form');
   }
 
-  const handleAt = (caseId: string, code: string) => eventually(`the 处置 task at ${code}`, async () => {
-    const unit = (await Unit.findOne({ where: { code } }))!;
-    return InboxTask.findOne({ where: { caseId, elementId: 'handle', state: 'created', unitId: unit.id } });
-  }, 30_000);
+  const handleAt = (caseId: string, code: string) =>
+    eventually(
+      `the 处置 task at ${code}`,
+      async () => {
+        const unit = (await Unit.findOne({ where: { code } }))!;
+        return InboxTask.findOne({ where: { caseId, elementId: 'handle', state: 'created', unitId: unit.id } });
+      },
+      30_000,
+    );
 
   it('given a 属地 case at 派遣, when the operator opens it, then the township is proposed and preselected, and submitting confirms it', async () => {
     const c = await caseAtDispatch('文昌社区路边暴露垃圾，气味很大');
@@ -52,7 +67,9 @@ describe('web: the centre operator\'s 派遣 and 改派', function () {
     await web.login(page, 'operator');
     await openCaseTask(page, c.caseNo);
     const form = page.locator('[data-testid=task-form]');
-    expect(await form.textContent()).to.contain('属地案件').and.contain(township.name);
+    expect(await form.textContent())
+      .to.contain('属地案件')
+      .and.contain(township.name);
     // the picker shows the proposal by name, not a code box
     expect(await form.locator('input[id$=Field_unitCode]').inputValue()).to.contain(township.name);
     await web.screenshot(page, 'dispatch-confirm');
@@ -81,11 +98,13 @@ describe('web: the centre operator\'s 派遣 and 改派', function () {
     web.expectNoErrors(page);
   });
 
-  it('given the township handling a case, when the operator re-dispatches it to 城管局 from the task page, then the township\'s task ends and 城管局 has it; the unit\'s staff are not offered 改派', async () => {
+  it("given the township handling a case, when the operator re-dispatches it to 城管局 from the task page, then the township's task ends and 城管局 has it; the unit's staff are not offered 改派", async () => {
     const c = await caseAtDispatch('路口堆放建筑垃圾');
     const operator = await web.api.login('operator');
     const dispatch = await openTaskOf(web.api, 'operator', c.caseId, ['dispatch']);
-    expect((await web.api.call('POST', `/tasks/${dispatch.userTaskKey}/complete`, { token: operator, body: { data: { unitCode: township.code } } })).status).to.equal(200);
+    expect(
+      (await web.api.call('POST', `/tasks/${dispatch.userTaskKey}/complete`, { token: operator, body: { data: { unitCode: township.code } } })).status,
+    ).to.equal(200);
     const first = await handleAt(c.caseId, township.code);
 
     // the township's staff see their task without the centre's action
@@ -103,7 +122,11 @@ describe('web: the centre operator\'s 派遣 and 改派', function () {
     expect(await panel.textContent()).to.contain(township.name);
     // the unit's own township is not offered; units come grouped by kind
     expect(await page.locator(`#rd-unit option[value="${township.code}"]`).count()).to.equal(0);
-    expect(await page.locator('#rd-unit optgroup').evaluateAll((gs) => gs.map((g) => g.getAttribute('label')))).to.include.members(['乡镇（街道）', '社区（村）', '职能部门']);
+    expect(await page.locator('#rd-unit optgroup').evaluateAll((gs) => gs.map((g) => g.getAttribute('label')))).to.include.members([
+      '乡镇（街道）',
+      '社区（村）',
+      '职能部门',
+    ]);
     // no reason: the page says so and sends nothing
     await page.selectOption('#rd-unit', 'D-CGJ');
     await page.click('[data-testid=redispatch-submit]');
@@ -111,7 +134,9 @@ describe('web: the centre operator\'s 派遣 and 改派', function () {
     await page.getByLabel('改派理由').fill('属建筑垃圾，由城管局负责清运');
     await web.screenshot(page, 'redispatch');
     await page.click('[data-testid=redispatch-submit]');
-    expect(await page.locator('[data-testid=redispatched]').textContent()).to.contain(c.caseNo).and.contain('城市管理局');
+    expect(await page.locator('[data-testid=redispatched]').textContent())
+      .to.contain(c.caseNo)
+      .and.contain('城市管理局');
 
     await handleAt(c.caseId, 'D-CGJ');
     expect((await InboxTask.findOne({ where: { userTaskKey: first.userTaskKey } }))!.state).to.equal('cancelled');

@@ -75,7 +75,9 @@ describe('web: 巡查上报, the grid worker reports from a phone (390×844)', f
     await page.goto(web.url('/report/'));
     const notice = page.locator('[data-testid=report-staff]');
     await notice.waitFor();
-    expect(await notice.textContent()).to.contain('网格员').and.contain('不会记在您名下');
+    expect(await notice.textContent())
+      .to.contain('网格员')
+      .and.contain('不会记在您名下');
     expect(await page.locator('#description').count()).to.equal(0);
     await page.getByRole('link', { name: '到「巡查上报」上报' }).click();
     await page.waitForURL(/\/field\/$/);

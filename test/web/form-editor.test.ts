@@ -25,7 +25,8 @@ describe('modeler-ui: the form editor in a browser', function () {
   after(() => web?.close());
 
   const item = `li.process[data-form-id=${FORM_ID}]`;
-  const versionsViaApi = async () => (await web.api.call<Array<{ version: number }>>('GET', `/admin/forms/${FORM_ID}/versions`, { token: adminToken })).body.map((v) => v.version);
+  const versionsViaApi = async () =>
+    (await web.api.call<Array<{ version: number }>>('GET', `/admin/forms/${FORM_ID}/versions`, { token: adminToken })).body.map((v) => v.version);
 
   it('given the form page, when an administrator opens a form version, then the form-js editor shows its fields', async () => {
     await page.goto(web.url('/modeler/forms.html'));
@@ -51,11 +52,15 @@ describe('modeler-ui: the form editor in a browser', function () {
     await page.click('[data-testid=tab-edit]');
     await page.click('[data-testid=deploy]');
     await page.waitForSelector('[data-testid=message][data-kind=ok]:not([hidden])');
-    expect(await page.textContent('[data-testid=message]')).to.contain(FORM_ID).and.contain('2');
+    expect(await page.textContent('[data-testid=message]'))
+      .to.contain(FORM_ID)
+      .and.contain('2');
     await page.waitForSelector(`${item} li.version[data-version="2"]`);
     expect(await page.textContent(`${item} [data-testid=latest-version]`)).to.equal('v2');
     expect(await versionsViaApi()).to.deep.equal([2, 1]);
-    const latest = await web.api.call<{ id: string; components: Array<{ id: string; label?: string }> }>('GET', `/admin/forms/${FORM_ID}/versions/latest`, { token: adminToken });
+    const latest = await web.api.call<{ id: string; components: Array<{ id: string; label?: string }> }>('GET', `/admin/forms/${FORM_ID}/versions/latest`, {
+      token: adminToken,
+    });
     expect(latest.body.id).to.equal(FORM_ID);
     expect(latest.body.components.find((c) => c.id === FIELD)?.label).to.equal(NEW_LABEL);
     await web.screenshot(page, 'form-editor');

@@ -3,8 +3,19 @@ import { readFileSync } from 'node:fs';
 import { caseToEnd } from '../api/support/case-to-end.js';
 import { RESULTS_DIR, openWebWorld, type WebWorld } from './support/web-world.js';
 
-interface Step { kind: string; at: string; actor: string | null; unitName: string | null; onTime: boolean | null }
-interface History { case: { unitCode: string | null }; story: { steps: Step[]; totalMs: number | null }; timeline: unknown[]; names: { people: Record<string, { name: string }>; units: Record<string, string> } }
+interface Step {
+  kind: string;
+  at: string;
+  actor: string | null;
+  unitName: string | null;
+  onTime: boolean | null;
+}
+interface History {
+  case: { unitCode: string | null };
+  story: { steps: Step[]; totalMs: number | null };
+  timeline: unknown[];
+  names: { people: Record<string, { name: string }>; units: Record<string, string> };
+}
 
 /** `YYYY-MM-DD HH:mm` in the browser's zone (`offsetMinutes` east of UTC): how the page shows a time. */
 const localText = (iso: string, offsetMinutes: number) => new Date(Date.parse(iso) + offsetMinutes * 60_000).toISOString().slice(0, 16).replace('T', ' ');
@@ -39,9 +50,13 @@ describe('web: the case history tells the story first (issue 14 item 8)', functi
     await page.waitForSelector('[data-testid=diagram][data-ready=true]');
 
     // then: the story's steps in order, each in words, local time, with who by name
-    const shown = await page.$$eval('[data-testid=story] li', (lis) => lis.map((li) => ({
-      step: li.getAttribute('data-step'), text: li.textContent ?? '', at: li.querySelector('[data-testid=step-at]')?.textContent ?? '',
-    })));
+    const shown = await page.$$eval('[data-testid=story] li', (lis) =>
+      lis.map((li) => ({
+        step: li.getAttribute('data-step'),
+        text: li.textContent ?? '',
+        at: li.querySelector('[data-testid=step-at]')?.textContent ?? '',
+      })),
+    );
     expect(shown.map((s) => s.step)).to.deep.equal(kinds);
     const offset = await page.evaluate(() => -new Date().getTimezoneOffset());
     history.story.steps.forEach((s, i) => expect(shown[i]!.at, s.kind).to.equal(localText(s.at, offset)));
@@ -55,7 +70,9 @@ describe('web: the case history tells the story first (issue 14 item 8)', functi
     // deadlines: the stages that had one carry a badge saying met or missed, as the server read it
     const bounded = history.story.steps.filter((s) => s.onTime !== null);
     expect(bounded.length).to.be.at.least(1);
-    expect(await page.$$eval('[data-testid=story] [data-testid=deadline]', (els) => els.map((e) => e.getAttribute('data-on-time')))).to.deep.equal(bounded.map((s) => String(s.onTime)));
+    expect(await page.$$eval('[data-testid=story] [data-testid=deadline]', (els) => els.map((e) => e.getAttribute('data-on-time')))).to.deep.equal(
+      bounded.map((s) => String(s.onTime)),
+    );
     expect(await page.textContent('[data-testid=story-summary]')).to.match(/^本案于 .+ 经热线上报，历时 .+ 结案，.+。$/);
 
     // the unit by name in the facts; no raw code, untranslated key or UTC instant in what is visible

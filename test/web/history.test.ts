@@ -6,9 +6,28 @@ import { createCase } from '../support/case-fixtures.js';
 import { driveToHandle } from './support/fixtures.js';
 import { RESULTS_DIR, openWebWorld, type WebWorld } from './support/web-world.js';
 
-interface Highlights { completed: string[]; active: string[]; incidents: string[]; takenFlows: string[] }
-interface TimelineRow { kind: string; elementId?: string; elementType?: string | null; intent?: string; processInstanceKey?: string; bpmnProcessId?: string | null; action?: string; variables?: Record<string, unknown> }
-interface History { case: { caseNo: string }; timeline: TimelineRow[]; highlights: Highlights; diagram: { bpmnProcessId: string } }
+interface Highlights {
+  completed: string[];
+  active: string[];
+  incidents: string[];
+  takenFlows: string[];
+}
+interface TimelineRow {
+  kind: string;
+  elementId?: string;
+  elementType?: string | null;
+  intent?: string;
+  processInstanceKey?: string;
+  bpmnProcessId?: string | null;
+  action?: string;
+  variables?: Record<string, unknown>;
+}
+interface History {
+  case: { caseNo: string };
+  timeline: TimelineRow[];
+  highlights: Highlights;
+  diagram: { bpmnProcessId: string };
+}
 
 describe('web: the case history page (an auditor reviews a case)', function () {
   this.timeout(180_000);
@@ -21,7 +40,9 @@ describe('web: the case history page (an auditor reviews a case)', function () {
   it('given a case driven through 受理 and 派遣, when the auditor opens its history, then the executed elements, the taken flows, the timeline and the audit chain are shown', async () => {
     // given: a 随手拍 report accepted and dispatched through the API, so it waits at the unit's 处置
     const grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
-    const filed = await web.api.call<{ caseNo: string }>('POST', '/public/reports', { body: { description: '人行道井盖缺失，夜间有行人险些踩空', lat: grid.centroidLat, lng: grid.centroidLng, address: '西平街道文昌路 8 号' } });
+    const filed = await web.api.call<{ caseNo: string }>('POST', '/public/reports', {
+      body: { description: '人行道井盖缺失，夜间有行人险些踩空', lat: grid.centroidLat, lng: grid.centroidLng, address: '西平街道文昌路 8 号' },
+    });
     expect(filed.status).to.equal(201);
     const row = (await Case.findOne({ where: { caseNo: filed.body.caseNo } }))!;
     await driveToHandle(web.api, row.id);
@@ -60,7 +81,9 @@ describe('web: the case history page (an auditor reviews a case)', function () {
     expect(await marked('hist-incident')).to.deep.equal([]);
     // the taken flows are stroked in colour through their DI, the rest stay black
     const firstFlow = history.highlights.takenFlows[0]!;
-    expect(await page.getAttribute(`[data-testid=diagram] [data-element-id="${firstFlow}"] .djs-visual path`, 'style')).to.match(/stroke:\s*(rgb\(46, 125, 50\)|#2e7d32)/i);
+    expect(await page.getAttribute(`[data-testid=diagram] [data-element-id="${firstFlow}"] .djs-visual path`, 'style')).to.match(
+      /stroke:\s*(rgb\(46, 125, 50\)|#2e7d32)/i,
+    );
     // the bpmn.io watermark stays visible
     expect(await page.isVisible('[data-testid=diagram] .bjs-powered-by')).to.equal(true);
 
@@ -91,7 +114,9 @@ describe('web: the case history page (an auditor reviews a case)', function () {
     await page.locator('[data-testid=diagram]').screenshot({ path: join(RESULTS_DIR, 'history-diagram.png') });
 
     // the called 处置 process opens with its own path marked
-    const called = history.timeline.find((e) => e.kind === 'element' && e.elementType === 'process' && e.intent === 'ACTIVATED' && e.bpmnProcessId !== history.diagram.bpmnProcessId);
+    const called = history.timeline.find(
+      (e) => e.kind === 'element' && e.elementType === 'process' && e.intent === 'ACTIVATED' && e.bpmnProcessId !== history.diagram.bpmnProcessId,
+    );
     expect(called, 'the case called the 处置 process').to.not.equal(undefined);
     await page.selectOption('[data-testid=instance-switch]', called!.processInstanceKey!);
     await page.waitForSelector(`[data-testid=diagram][data-instance="${called!.processInstanceKey}"][data-ready=true]`);
@@ -113,9 +138,11 @@ describe('web: the case history page (an auditor reviews a case)', function () {
   it('given more matching cases than a page holds, when the auditor searches, then the first page and the count show, and "more" appends the rest by cursor until none is left', async () => {
     // given: 25 cases with a word of their own, three to a timestamp (the cursor's tie-break is the id)
     const base = Date.now() - 5 * 86_400_000;
-    for (let i = 0; i < 25; i++) await createCase({ status: 'closed', description: `分页核对 第 ${i} 件`, createdAt: new Date(base + Math.floor(i / 3) * 60_000) });
+    for (let i = 0; i < 25; i++)
+      await createCase({ status: 'closed', description: `分页核对 第 ${i} 件`, createdAt: new Date(base + Math.floor(i / 3) * 60_000) });
     const expected = (await Case.findAll({ where: { description: { [Op.like]: '分页核对%' } } }))
-      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || Number(BigInt(b.id) - BigInt(a.id))).map((c) => c.caseNo);
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || Number(BigInt(b.id) - BigInt(a.id)))
+      .map((c) => c.caseNo);
     const page = await web.newPage();
     await web.login(page, 'auditor');
 

@@ -20,7 +20,8 @@ describe('web: 来电登记, the hotline operator registers calls without the mo
     grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
     const operator = await web.api.login('operator');
     const filed = await web.api.call<{ id: string; caseNo: string }>('POST', '/cases', {
-      token: operator, body: { description: '小区门口垃圾堆放多日无人清运', reporterPhone: '13911112222', lat: grid.centroidLat, lng: grid.centroidLng },
+      token: operator,
+      body: { description: '小区门口垃圾堆放多日无人清运', reporterPhone: '13911112222', lat: grid.centroidLat, lng: grid.centroidLng },
     });
     expect(filed.status).to.equal(201);
     earlier = filed.body;
@@ -32,7 +33,7 @@ describe('web: 来电登记, the hotline operator registers calls without the mo
     await web.login(page, 'operator');
     await page.goto(web.url('/hotline/'));
     await page.locator('#caller-name').waitFor();
-    expect(await focusedId(page), 'the caller\'s name has the focus').to.equal('caller-name');
+    expect(await focusedId(page), "the caller's name has the focus").to.equal('caller-name');
 
     // when: caller, phone (Tab shows the earlier case), complaint, where
     await page.keyboard.type('张先生');
@@ -53,7 +54,9 @@ describe('web: 来电登记, the hotline operator registers calls without the mo
     await eventually('the grid picked', async () => (await page.locator('#grid-code').inputValue()) === grid.code, 10_000);
     await page.locator('[data-testid=suggestions] input[data-suggestion]').first().waitFor();
     await page.locator(`[data-testid=nearby] [data-nearby="${earlier.caseNo}"]`).waitFor();
-    const codes = await page.locator('[data-testid=suggestions] input[data-suggestion]').evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value));
+    const codes = await page
+      .locator('[data-testid=suggestions] input[data-suggestion]')
+      .evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value));
     expect(codes.length, 'the classifier offers more than one type').to.be.greaterThan(1);
     await page.keyboard.press('Alt+2');
     expect(await page.locator(`input[data-suggestion="${codes[1]}"]`).isChecked()).to.equal(true);
@@ -65,7 +68,14 @@ describe('web: 来电登记, the hotline operator registers calls without the mo
     const caseNo = /ZY\d{8}-\d+/.exec((await page.locator('[data-testid=hotline-done]').textContent())!)![0];
     const c = (await Case.findOne({ where: { caseNo } }))!;
     const type = (await EventType.findOne({ where: { code: codes[1]! } }))!;
-    expect([c.channel, c.reporterName, c.reporterPhone, c.address, c.gridId, c.eventTypeId]).to.deep.equal(['hotline', '张先生', '13911112222', '西平街道文昌社区', grid.id, type.id]);
+    expect([c.channel, c.reporterName, c.reporterPhone, c.address, c.gridId, c.eventTypeId]).to.deep.equal([
+      'hotline',
+      '张先生',
+      '13911112222',
+      '西平街道文昌社区',
+      grid.id,
+      type.id,
+    ]);
     expect(await focusedId(page), 'ready for the next call').to.equal('caller-name');
     web.expectNoErrors(page);
   });
@@ -89,7 +99,9 @@ describe('web: 来电登记, the hotline operator registers calls without the mo
     await page.keyboard.press('Control+Enter');
     await page.locator('[data-testid=hotline-done]').waitFor();
     expect(await Case.count()).to.equal(before);
-    const rows = await Case.sequelize!.query<{ kind: string; answer: string }>("SELECT kind, answer FROM hotline_calls WHERE content = '居住证在哪里办理？'", { type: QueryTypes.SELECT });
+    const rows = await Case.sequelize!.query<{ kind: string; answer: string }>("SELECT kind, answer FROM hotline_calls WHERE content = '居住证在哪里办理？'", {
+      type: QueryTypes.SELECT,
+    });
     expect(rows).to.deep.equal([{ kind: 'consultation', answer: '到所在街道便民服务中心办理，带身份证和租房合同。' }]);
     await page.locator('[data-testid=recent-calls] li').first().waitFor();
     web.expectNoErrors(page);

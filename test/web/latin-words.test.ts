@@ -20,12 +20,77 @@ import { openWebWorld, type WebWorld } from './support/web-world.js';
 /** Codes, units and proper names a Chinese page may show as they are. */
 const ALLOWED = new Set([
   // codes and standards
-  'BPMN', 'DMN', 'FEEL', 'ID', 'URL', 'CSV', 'API', 'JSON', 'XML', 'HTML', 'SQL', 'GPS', 'SLA', 'PDF', 'PNG', 'JPEG', 'JPG', 'WEBP', 'HTTP', 'HTTPS',
-  'UTC', 'GMT', 'OK', 'AI', 'QR', 'SSE', 'IP', 'JS', 'SVG', 'TF', 'IDF', 'CPU', 'Markdown', 'Tab', 'Alt', 'Ctrl', 'Shift', 'Enter', 'Esc', 'Unicode', 'YYYY', 'MM', 'DD', 'HH', 'E', 'N', 'S', 'W',
+  'BPMN',
+  'DMN',
+  'FEEL',
+  'ID',
+  'URL',
+  'CSV',
+  'API',
+  'JSON',
+  'XML',
+  'HTML',
+  'SQL',
+  'GPS',
+  'SLA',
+  'PDF',
+  'PNG',
+  'JPEG',
+  'JPG',
+  'WEBP',
+  'HTTP',
+  'HTTPS',
+  'UTC',
+  'GMT',
+  'OK',
+  'AI',
+  'QR',
+  'SSE',
+  'IP',
+  'JS',
+  'SVG',
+  'TF',
+  'IDF',
+  'CPU',
+  'Markdown',
+  'Tab',
+  'Alt',
+  'Ctrl',
+  'Shift',
+  'Enter',
+  'Esc',
+  'Unicode',
+  'YYYY',
+  'MM',
+  'DD',
+  'HH',
+  'E',
+  'N',
+  'S',
+  'W',
   // units
-  'ms', 's', 'min', 'h', 'KB', 'MB', 'GB', 'B', 'km', 'm', 'px', 'kg',
+  'ms',
+  's',
+  'min',
+  'h',
+  'KB',
+  'MB',
+  'GB',
+  'B',
+  'km',
+  'm',
+  'px',
+  'kg',
   // proper names
-  'Camunda', 'Zeebe', 'bpmn', 'io', 'js', 'English', 'ECharts', 'Modeler', 'Mocha',
+  'Camunda',
+  'Zeebe',
+  'bpmn',
+  'io',
+  'js',
+  'English',
+  'ECharts',
+  'Modeler',
+  'Mocha',
 ]);
 
 const processesDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'processes');
@@ -34,14 +99,19 @@ const processesDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '
  * The process contract's codes, which the modeler's element templates show beside their Chinese names: header
  * keys and values (`阶段 stage`, `已受理 accepted`) and the variables a worker reads and writes.
  */
-const CONTRACT_CODES = new Set((JOB_TYPES as readonly JobTypeContract[]).flatMap((j) => [
-  ...j.headers.flatMap((h) => [h.key, ...(h.choices ?? []).map((c) => c.value)]),
-  ...[...j.reads, ...j.writes].flatMap((v) => v.name.split(/[<>]/)),
-]));
+const CONTRACT_CODES = new Set(
+  (JOB_TYPES as readonly JobTypeContract[]).flatMap((j) => [
+    ...j.headers.flatMap((h) => [h.key, ...(h.choices ?? []).map((c) => c.value)]),
+    ...[...j.reads, ...j.writes].flatMap((v) => v.name.split(/[<>]/)),
+  ]),
+);
 
 /** The shipped processes' element ids: the panel names an element `名称 (id)`. */
-const ELEMENT_IDS = new Set(readdirSync(processesDir).filter((f) => f.endsWith('.bpmn'))
-  .flatMap((f) => [...readFileSync(join(processesDir, f), 'utf8').matchAll(/ id="([^"]+)"/g)].map((m) => m[1]!)));
+const ELEMENT_IDS = new Set(
+  readdirSync(processesDir)
+    .filter((f) => f.endsWith('.bpmn'))
+    .flatMap((f) => [...readFileSync(join(processesDir, f), 'utf8').matchAll(/ id="([^"]+)"/g)].map((m) => m[1]!)),
+);
 
 /** Code-like tokens: identifiers and data, not words (digits, separators, inner capitals). */
 const CODE_LIKE = /[\d_.:/@#=-]|[a-z][A-Z]/;
@@ -58,7 +128,9 @@ export function latinWords(text: string): string[] {
   return words;
 }
 
-interface Element { getAttribute(name: string): string | null }
+interface Element {
+  getAttribute(name: string): string | null;
+}
 
 /**
  * What the page shows: the visible text nodes, the title, and the title/placeholder/aria-label attributes of
@@ -66,8 +138,16 @@ interface Element { getAttribute(name: string): string | null }
  */
 async function renderedText(page: Page): Promise<string[]> {
   return page.locator('body').evaluate((body) => {
-    interface El { tagName: string; getAttribute(n: string): string | null; checkVisibility(): boolean; closest(s: string): El | null; parentElement: El | null }
-    interface Walker { nextNode(): { nodeValue: string | null; parentElement: El | null } | null }
+    interface El {
+      tagName: string;
+      getAttribute(n: string): string | null;
+      checkVisibility(): boolean;
+      closest(s: string): El | null;
+      parentElement: El | null;
+    }
+    interface Walker {
+      nextNode(): { nodeValue: string | null; parentElement: El | null } | null;
+    }
     const doc = (body as unknown as { ownerDocument: { title: string; createTreeWalker(root: unknown, what: number): Walker } }).ownerDocument;
     const parts = [doc.title];
     // no named functions in here: the test runner's transform would wrap them in a helper the page lacks
@@ -99,7 +179,9 @@ function elementKinds(): Map<string, string[]> {
   const byProcess = new Map<string, string[]>();
   const seen = new Set<string>();
   const dir = processesDir;
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.bpmn')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.bpmn'))
+    .sort()) {
     const xml = readFileSync(join(dir, file), 'utf8');
     const processId = /<bpmn:process id="([^"]+)"/.exec(xml)?.[1];
     if (!processId) continue;
@@ -147,12 +229,32 @@ describe('web: no English words in Chinese mode', function () {
   /** Waits until the page has drawn and loaded what it shows first (no loading line left). */
   const settle = async (page: Page) => {
     await page.waitForSelector('main#main, form');
-    await page.locator('text=加载中…').first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
+    await page
+      .locator('text=加载中…')
+      .first()
+      .waitFor({ state: 'detached', timeout: 10_000 })
+      .catch(() => undefined);
     await page.waitForTimeout(800);
   };
 
   const ROLES: Array<[string, string[]]> = [
-    ['admin', ['/', '/hotline/', '/revisit/', '/assign/', '/tasks/', '/history/', '/screen/', '/admin/', '/operations/', '/modeler/', '/modeler/forms.html', '/report/']],
+    [
+      'admin',
+      [
+        '/',
+        '/hotline/',
+        '/revisit/',
+        '/assign/',
+        '/tasks/',
+        '/history/',
+        '/screen/',
+        '/admin/',
+        '/operations/',
+        '/modeler/',
+        '/modeler/forms.html',
+        '/report/',
+      ],
+    ],
     ['operator', ['/', '/hotline/', '/revisit/', '/tasks/', '/history/', '/screen/', '/admin/', '/report/']],
     ['clerk', ['/', '/tasks/', '/history/', '/screen/']],
     ['dept_leader', ['/', '/tasks/', '/history/', '/screen/']],
@@ -260,7 +362,8 @@ describe('web: no English words in Chinese mode', function () {
     await record(page, 'forms editor');
     for (const field of await page.locator('[data-testid=form-editor] .fjs-editor-container .fjs-form-field').all()) {
       await field.click({ force: true });
-      for (const header of await page.locator('.fjs-properties-panel .bio-properties-panel-group-header:not(.open)').all()) await header.click().catch(() => undefined);
+      for (const header of await page.locator('.fjs-properties-panel .bio-properties-panel-group-header:not(.open)').all())
+        await header.click().catch(() => undefined);
       await record(page, 'forms editor field');
     }
     await page.click('[data-testid=tab-preview]');
@@ -273,7 +376,9 @@ describe('web: no English words in Chinese mode', function () {
 
   it('given an accept task, when the operator submits its form empty, then the validation errors are Chinese', async () => {
     const grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
-    const filed = await web.api.call<{ caseNo: string }>('POST', '/public/reports', { body: { description: '小区门口垃圾堆放多日无人清运', lat: grid.centroidLat, lng: grid.centroidLng, address: '西平街道龙华路 3 号' } });
+    const filed = await web.api.call<{ caseNo: string }>('POST', '/public/reports', {
+      body: { description: '小区门口垃圾堆放多日无人清运', lat: grid.centroidLat, lng: grid.centroidLng, address: '西平街道龙华路 3 号' },
+    });
     expect(filed.status).to.equal(201);
     const row = (await Case.findOne({ where: { caseNo: filed.body.caseNo } }))!;
     await openTaskOf(web.api, 'operator', row.id, ['accept']);

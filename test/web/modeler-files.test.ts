@@ -16,7 +16,17 @@ import { openWebWorld, type WebWorld } from './support/web-world.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const PROCESS_ID = 'Process_review_demo';
-const SHIPPED = ['case-city-appearance', 'case-dispute', 'case-ecology', 'case-emergency', 'case-followup', 'case-food-safety', 'case-generic', 'case-handling', 'case-illegal-building'];
+const SHIPPED = [
+  'case-city-appearance',
+  'case-dispute',
+  'case-ecology',
+  'case-emergency',
+  'case-followup',
+  'case-food-safety',
+  'case-generic',
+  'case-handling',
+  'case-illegal-building',
+];
 
 describe('modeler-ui: files, version diff and migrating running cases in a browser', function () {
   this.timeout(240_000);
@@ -41,12 +51,15 @@ describe('modeler-ui: files, version diff and migrating running cases in a brows
   const lintSettled = () => page.waitForSelector('[data-testid=lint-summary]:not([data-state=running]):not(:empty)');
   /** drops a file on an element the way a desktop drag does: a `drop` event whose DataTransfer carries the file */
   const drop = async (selector: string, name: string, content: string) => {
-    const dataTransfer = await page.evaluateHandle(({ name, content }) => {
-      // (runs in the page: the browser's DataTransfer, which node's types do not declare)
-      const dt = new (globalThis as unknown as { DataTransfer: new () => { items: { add(f: File): void } } }).DataTransfer();
-      dt.items.add(new File([content], name, { type: name.endsWith('.json') ? 'application/json' : 'application/xml' }));
-      return dt;
-    }, { name, content });
+    const dataTransfer = await page.evaluateHandle(
+      ({ name, content }) => {
+        // (runs in the page: the browser's DataTransfer, which node's types do not declare)
+        const dt = new (globalThis as unknown as { DataTransfer: new () => { items: { add(f: File): void } } }).DataTransfer();
+        dt.items.add(new File([content], name, { type: name.endsWith('.json') ? 'application/json' : 'application/xml' }));
+        return dt;
+      },
+      { name, content },
+    );
     await page.dispatchEvent(selector, 'dragover', { dataTransfer });
     await page.dispatchEvent(selector, 'drop', { dataTransfer });
   };
@@ -68,15 +81,23 @@ describe('modeler-ui: files, version diff and migrating running cases in a brows
   it('given a diagram saved by Camunda Modeler, when it is opened with the file button, then it shows unsaved under its own process id, lint-clean, and deploys as version 1', async () => {
     await page.setInputFiles('[data-testid=file-input]', `${FIXTURES}camunda-modeler-review-v1.bpmn`);
     await page.waitForSelector('[data-testid=canvas] [data-element-id=Activity_1approve]');
-    expect(await message('ok')).to.contain('camunda-modeler-review-v1.bpmn').and.contain(PROCESS_ID);
-    expect(await page.textContent('[data-testid=editing-title]')).to.contain(PROCESS_ID).and.contain('来自文件');
+    expect(await message('ok'))
+      .to.contain('camunda-modeler-review-v1.bpmn')
+      .and.contain(PROCESS_ID);
+    expect(await page.textContent('[data-testid=editing-title]'))
+      .to.contain(PROCESS_ID)
+      .and.contain('来自文件');
     expect(await page.isVisible('.dirty')).to.equal(true);
     await lintSettled();
     expect(await page.getAttribute('[data-testid=lint-summary]', 'data-state')).to.equal('clean');
     await page.click('[data-testid=deploy]');
-    expect(await message('ok')).to.contain(PROCESS_ID).and.contain('1');
+    expect(await message('ok'))
+      .to.contain(PROCESS_ID)
+      .and.contain('1');
     await page.waitForSelector(`li.process[data-process-id=${PROCESS_ID}] li.version[data-version="1"]`);
-    const xml = await (await fetch(web.url(`/api/admin/processes/${PROCESS_ID}/versions/1/xml`), { headers: { Authorization: `Bearer ${await web.api.login('admin')}` } })).text();
+    const xml = await (
+      await fetch(web.url(`/api/admin/processes/${PROCESS_ID}/versions/1/xml`), { headers: { Authorization: `Bearer ${await web.api.login('admin')}` } })
+    ).text();
     expect(xml).to.contain('<zeebe:assignmentDefinition candidateGroups="dept_leader" />').and.contain('exporter="Camunda Modeler"');
   });
 
@@ -90,7 +111,10 @@ describe('modeler-ui: files, version diff and migrating running cases in a brows
     // the third has passed 初审 and waits in 审批, which version 2 replaces by 终审
     const review = await eventually('the third 初审', async () => (await engine.listUserTasks({ processInstanceKey: keys[2], state: 'CREATED' }))[0] ?? null);
     await port.completeUserTask(review.userTaskKey, {});
-    await eventually('the third in 审批', async () => (await engine.listUserTasks({ processInstanceKey: keys[2], state: 'CREATED' }))[0]?.elementId === 'Activity_1approve');
+    await eventually(
+      'the third in 审批',
+      async () => (await engine.listUserTasks({ processInstanceKey: keys[2], state: 'CREATED' }))[0]?.elementId === 'Activity_1approve',
+    );
 
     await drop('[data-testid=canvas]', 'camunda-modeler-review-v2.bpmn', v2Xml);
     await page.waitForSelector('[data-testid=canvas] [data-element-id=Activity_2final]');
@@ -98,7 +122,11 @@ describe('modeler-ui: files, version diff and migrating running cases in a brows
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=download]')]);
     expect(download.suggestedFilename()).to.equal(`${PROCESS_ID}.bpmn`);
     const exported = await readFile((await download.path())!, 'utf8');
-    expect(exported).to.contain(`<bpmn:process id="${PROCESS_ID}"`).and.contain('name="初审（新）"').and.contain('type="review-demo-record"').and.contain('<bpmndi:BPMNShape');
+    expect(exported)
+      .to.contain(`<bpmn:process id="${PROCESS_ID}"`)
+      .and.contain('name="初审（新）"')
+      .and.contain('type="review-demo-record"')
+      .and.contain('<bpmndi:BPMNShape');
 
     await page.click('[data-testid=deploy]');
     expect(await message('ok')).to.contain('2');
@@ -131,7 +159,10 @@ describe('modeler-ui: files, version diff and migrating running cases in a brows
     const port = web.api.world.port;
     expect(await Promise.all(keys.map(async (k) => (await port.getInstance(k))?.version))).to.deep.equal([2, 2, 1]);
     const records = await AuditRecord.findAll({ where: { action: 'ops_instance_migrated' } });
-    expect(records.map((r) => [r.actor, (r.detail as Record<string, unknown>)['reason']])).to.deep.equal([['admin', '初审改名，审批改为终审'], ['admin', '初审改名，审批改为终审']]);
+    expect(records.map((r) => [r.actor, (r.detail as Record<string, unknown>)['reason']])).to.deep.equal([
+      ['admin', '初审改名，审批改为终审'],
+      ['admin', '初审改名，审批改为终审'],
+    ]);
     await web.screenshot(page, 'modeler-migrate-done');
     web.expectNoErrors(page);
   });
@@ -148,9 +179,16 @@ describe('modeler-ui: files, version diff and migrating running cases in a brows
     expect(await rowOf('Activity_2final').textContent()).to.contain('用户任务');
     expect(await rowOf('Activity_1approve').getAttribute('data-kind')).to.equal('removed');
     expect(await rowOf('Activity_1approve').locator('[data-testid=diff-element-name]').textContent()).to.equal('审批');
-    const props = async (id: string) => rowOf(id).locator('.diff-prop').evaluateAll((rs) => rs.map((r) => [...r.querySelectorAll('td')].map((c) => c.textContent)));
+    const props = async (id: string) =>
+      rowOf(id)
+        .locator('.diff-prop')
+        .evaluateAll((rs) => rs.map((r) => [...r.querySelectorAll('td')].map((c) => c.textContent)));
     expect(await props('Activity_0review')).to.deep.equal([['名称', '初审', '初审（新）']]);
-    expect(await props('Activity_0notify')).to.deep.include.members([['任务类型', 'review-demo-notify', 'review-demo-record'], ['重试次数', '3', '5'], ['任务头 action', '（无）', 'approved']]);
+    expect(await props('Activity_0notify')).to.deep.include.members([
+      ['任务类型', 'review-demo-notify', 'review-demo-record'],
+      ['重试次数', '3', '5'],
+      ['任务头 action', '（无）', 'approved'],
+    ]);
     // a nameless flow is named by its ends
     expect(await rowOf('Flow_1w0c4ke').locator('[data-testid=diff-element-name]').textContent()).to.match(/^「初审.*」→「(审批|终审)」$/);
     const text = (await page.textContent('.diff-list')) ?? '';
@@ -166,7 +204,9 @@ describe('modeler-ui: files, version diff and migrating running cases in a brows
     await forms.waitForSelector('[data-testid=form-list] li');
     await forms.setInputFiles('[data-testid=file-input]', `${FIXTURES}camunda-modeler-review.form`);
     await forms.waitForSelector('[data-testid=form-editor] .fjs-form-field:has-text("复核意见")');
-    expect(await forms.textContent('[data-testid=editing-title]')).to.contain('review-demo-form').and.contain('来自文件');
+    expect(await forms.textContent('[data-testid=editing-title]'))
+      .to.contain('review-demo-form')
+      .and.contain('来自文件');
     const dataTransfer = await forms.evaluateHandle((content) => {
       const dt = new (globalThis as unknown as { DataTransfer: new () => { items: { add(f: File): void } } }).DataTransfer();
       dt.items.add(new File([content], 'review.bpmn', { type: 'application/xml' }));
@@ -190,7 +230,12 @@ describe('modeler-ui: files, version diff and migrating running cases in a brows
       await page.waitForSelector(`[data-testid=editing-title][data-process-id="${id}"]`);
       await page.waitForSelector('[data-testid=lint-summary]:not([data-state=running]):not(:empty)');
       // and opening it changed nothing: the lint's save did not move the diagram to the editor's origin
-      expect([id, await page.getAttribute('[data-testid=lint-summary]', 'data-state'), await page.locator('.lint-problem').count(), await page.isVisible('.dirty')]).to.deep.equal([id, 'clean', 0, false]);
+      expect([
+        id,
+        await page.getAttribute('[data-testid=lint-summary]', 'data-state'),
+        await page.locator('.lint-problem').count(),
+        await page.isVisible('.dirty'),
+      ]).to.deep.equal([id, 'clean', 0, false]);
     }
     web.expectNoErrors(page);
   });

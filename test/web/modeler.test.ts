@@ -31,12 +31,15 @@ describe('modeler-ui: the BPMN modeler in a browser', function () {
     await page.mouse.click(box.x + 200, box.y + box.height - 30);
   };
   const lintSettled = () => page.waitForSelector('[data-testid=lint-summary]:not([data-state=running]):not(:empty)');
-  const problems = () => page.$$eval('.lint-problem', (rows) => rows.map((r) => ({ elementId: r.getAttribute('data-element-id'), rule: r.getAttribute('data-rule'), text: r.textContent ?? '' })));
+  const problems = () =>
+    page.$$eval('.lint-problem', (rows) =>
+      rows.map((r) => ({ elementId: r.getAttribute('data-element-id'), rule: r.getAttribute('data-rule'), text: r.textContent ?? '' })),
+    );
   const message = async (kind: 'ok' | 'error') => {
     await page.waitForSelector(`[data-testid=message][data-kind=${kind}]:not([hidden])`);
     return (await page.textContent('[data-testid=message]')) ?? '';
   };
-  const versionsViaApi = async () => (await web.api.call<Array<{ version: number }>>('GET', `/admin/processes/${PROCESS_ID}/versions`, { token: adminToken }));
+  const versionsViaApi = async () => await web.api.call<Array<{ version: number }>>('GET', `/admin/processes/${PROCESS_ID}/versions`, { token: adminToken });
 
   it('given the modeler page, when an administrator opens it, then the deployed processes are listed with their versions', async () => {
     await page.goto(web.url('/modeler/'));
@@ -67,7 +70,9 @@ describe('modeler-ui: the BPMN modeler in a browser', function () {
     expect(await problems()).to.deep.equal([]);
     expect(await page.getAttribute('[data-testid=lint-summary]', 'data-state')).to.equal('clean');
     await page.click('[data-testid=deploy]');
-    expect(await message('ok')).to.contain(PROCESS_ID).and.contain('1');
+    expect(await message('ok'))
+      .to.contain(PROCESS_ID)
+      .and.contain('1');
     await page.waitForSelector(`li.process[data-process-id=${PROCESS_ID}] li.version[data-version="1"]`);
     const res = await versionsViaApi();
     expect(res.status).to.equal(200);
@@ -88,7 +93,9 @@ describe('modeler-ui: the BPMN modeler in a browser', function () {
     const listed = await problems();
     // the new task is an implicit end and has no name; the start event now splits without a gateway
     expect(listed.map((p) => `${p.elementId} ${p.rule}`)).to.include.members([
-      `${taskId} no-implicit-end`, `${taskId} label-required`, 'StartEvent_1 no-implicit-split',
+      `${taskId} no-implicit-end`,
+      `${taskId} label-required`,
+      'StartEvent_1 no-implicit-split',
     ]);
     // style advice from bpmnlint's recommended set: warnings, marked as such, never an error
     expect(await page.getAttribute('[data-testid=lint-summary]', 'data-state')).to.equal('warnings');
@@ -135,7 +142,9 @@ describe('modeler-ui: the BPMN modeler in a browser', function () {
     expect(await page.textContent(`li.process[data-process-id=${PROCESS_ID}] [data-testid=latest-version]`)).to.equal('v3');
     const versions = await versionsViaApi();
     expect(versions.body.map((v) => v.version)).to.deep.equal([3, 2, 1]);
-    const xml = await (await fetch(web.url(`/api/admin/processes/${PROCESS_ID}/versions/3/xml`), { headers: { Authorization: `Bearer ${adminToken}` } })).text();
+    const xml = await (
+      await fetch(web.url(`/api/admin/processes/${PROCESS_ID}/versions/3/xml`), { headers: { Authorization: `Bearer ${adminToken}` } })
+    ).text();
     expect(xml).to.contain('type="case-notify-reporter"').and.contain(`zeebe:modelerTemplate="${TEMPLATE}"`);
   });
 

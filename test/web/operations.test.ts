@@ -21,7 +21,8 @@ describe('web: the operations page (an administrator finds a stuck case and repa
     probes.fixed.value = false;
     const first = await probeCase(web.api.world.port, JOB_PROBE);
     const second = await probeCase(web.api.world.port, JOB_PROBE);
-    for (const s of [first, second]) await eventually('the incident', async () => (await web.api.world.port.listIncidents({ processInstanceKeys: [s.processInstanceKey] })).length > 0);
+    for (const s of [first, second])
+      await eventually('the incident', async () => (await web.api.world.port.listIncidents({ processInstanceKeys: [s.processInstanceKey] })).length > 0);
 
     const page = await web.newPage();
     await web.login(page, 'admin');

@@ -15,7 +15,7 @@ describe('web: the server serves the built pages (api/web/static-routes.ts)', fu
   });
   after(() => api?.close());
 
-  it('given the build, when / and /tasks/ are asked for, then each page\'s HTML comes back revalidated every time, with the page CSP', async () => {
+  it("given the build, when / and /tasks/ are asked for, then each page's HTML comes back revalidated every time, with the page CSP", async () => {
     for (const path of ['/', '/tasks/', '/report/']) {
       const res = await fetch(`${origin}${path}`);
       expect(res.status, path).to.equal(200);

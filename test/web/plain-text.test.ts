@@ -7,7 +7,7 @@ import { openWebWorld, type WebWorld } from './support/web-world.js';
  * Citizen text is plain text in the operator's forms (issue #16, item 1): form-js renders its text components
  * as Markdown, and a report's description went in as Markdown/HTML: a live link, an image, text that vanished.
  */
-describe('web: a report\'s text in the operator\'s 受理 form is plain text', function () {
+describe("web: a report's text in the operator's 受理 form is plain text", function () {
   this.timeout(120_000);
   let web: WebWorld;
   before(async () => {
@@ -17,7 +17,10 @@ describe('web: a report\'s text in the operator\'s 受理 form is plain text', f
 
   const hostile = [
     { name: 'a Markdown link and an HTML image', text: '[请重新登录](https://evil.example/login) <img src=x onerror=alert(1)>' },
-    { name: 'a bare URL, an e-mail, emphasis, a heading and a list', text: '路灯不亮 https://evil.example/a_b www.evil.example x@evil.example\n# 标题 **粗** _斜_ `码`\n1. 一\n- 二' },
+    {
+      name: 'a bare URL, an e-mail, emphasis, a heading and a list',
+      text: '路灯不亮 https://evil.example/a_b www.evil.example x@evil.example\n# 标题 **粗** _斜_ `码`\n1. 一\n- 二',
+    },
     { name: 'an HTML comment, an entity and a raw block', text: '井盖<!-- 藏起来 -->丢失 &amp; <div>块</div> <a href="javascript:alert(1)">点</a>' },
   ];
 
@@ -25,7 +28,9 @@ describe('web: a report\'s text in the operator\'s 受理 form is plain text', f
     it(`given a public report with ${name}, when the operator opens its 受理 task, then the form shows the text exactly, with no link or image from it`, async () => {
       // given
       const grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
-      const filed = await web.api.call<{ caseNo: string }>('POST', '/public/reports', { body: { description: text, lat: grid.centroidLat, lng: grid.centroidLng, address: '西平街道龙华路 12 号' } });
+      const filed = await web.api.call<{ caseNo: string }>('POST', '/public/reports', {
+        body: { description: text, lat: grid.centroidLat, lng: grid.centroidLng, address: '西平街道龙华路 12 号' },
+      });
       expect(filed.status).to.equal(201);
       const row = (await Case.findOne({ where: { caseNo: filed.body.caseNo } }))!;
       await openTaskOf(web.api, 'operator', row.id, ['accept']);
@@ -41,7 +46,7 @@ describe('web: a report\'s text in the operator\'s 受理 form is plain text', f
       const context = page.locator('[data-testid=task-form] .fjs-form-field-text').first();
       const shown = await context.evaluate((el) => (el as unknown as { innerText: string }).innerText);
       for (const line of text.split('\n')) expect(shown).to.contain(line);
-      expect(await context.locator('a, img, h1, h2, h3, h5, h6, em, code, ol, ul, div div').count(), 'elements made from the citizen\'s text').to.equal(0);
+      expect(await context.locator('a, img, h1, h2, h3, h5, h6, em, code, ol, ul, div div').count(), "elements made from the citizen's text").to.equal(0);
       expect(await context.locator('strong').allTextContents()).to.not.include('粗');
       await page.close();
     });

@@ -15,7 +15,8 @@ describe('web: 回访, the operator calls reporters back and records satisfactio
     const operator = await web.api.login('operator');
     const grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
     const filed = await web.api.call<{ id: string; caseNo: string }>('POST', '/cases', {
-      token: operator, body: { description: '路灯不亮，晚上出行不便', reporterName: '赵女士', reporterPhone: '13922223333', lat: grid.centroidLat, lng: grid.centroidLng },
+      token: operator,
+      body: { description: '路灯不亮，晚上出行不便', reporterName: '赵女士', reporterPhone: '13922223333', lat: grid.centroidLat, lng: grid.centroidLng },
     });
     expect(filed.status).to.equal(201);
     closed = filed.body;
@@ -23,7 +24,7 @@ describe('web: 回访, the operator calls reporters back and records satisfactio
   });
   after(() => web?.close());
 
-  it('given a closed hotline case, when the operator first reaches nobody and then records 满意, then the attempt is noted and the rating reaches the process as the reporter\'s own would', async () => {
+  it("given a closed hotline case, when the operator first reaches nobody and then records 满意, then the attempt is noted and the rating reaches the process as the reporter's own would", async () => {
     const page = await web.newPage();
     await web.login(page, 'operator');
     await page.goto(web.url('/revisit/'));
@@ -52,7 +53,10 @@ describe('web: 回访, the operator calls reporters back and records satisfactio
   it('given bad input or another role, when a call-back is recorded, then 400/403/404/409 with a code and nothing changes', async () => {
     const operator = await web.api.login('operator');
     const clerk = await web.api.login('clerk');
-    const open = await web.api.call<{ id: string }>('POST', '/cases', { token: operator, body: { description: '尚未办结的案卷', reporterPhone: '13900000000', address: '西平街道龙华路 3 号' } });
+    const open = await web.api.call<{ id: string }>('POST', '/cases', {
+      token: operator,
+      body: { description: '尚未办结的案卷', reporterPhone: '13900000000', address: '西平街道龙华路 3 号' },
+    });
     expect(open.status, JSON.stringify(open.body)).to.equal(201);
     await eventually('the new case waiting in 受理', async () => InboxTask.findOne({ where: { caseId: open.body.id, elementId: 'accept' } }), 20_000);
     const before = await snapshot();

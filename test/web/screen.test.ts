@@ -3,7 +3,9 @@ import { Case, Grid } from '../../db/models/index.js';
 import { pngImage } from './support/fixtures.js';
 import { openWebWorld, type WebWorld } from './support/web-world.js';
 
-interface Summary { totals: { open: number; today: number; total: number } }
+interface Summary {
+  totals: { open: number; today: number; total: number };
+}
 
 describe('web: the command-centre screen (一屏全域)', function () {
   this.timeout(120_000);
@@ -34,7 +36,9 @@ describe('web: the command-centre screen (一屏全域)', function () {
 
     // when: a 随手拍 report comes in
     const grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
-    const filed = await web.api.call<{ caseNo: string }>('POST', '/public/reports', { body: { description: '广场路灯整排不亮', lat: grid.centroidLat, lng: grid.centroidLng, address: '西平街道中心广场' } });
+    const filed = await web.api.call<{ caseNo: string }>('POST', '/public/reports', {
+      body: { description: '广场路灯整排不亮', lat: grid.centroidLat, lng: grid.centroidLng, address: '西平街道中心广场' },
+    });
     expect(filed.status).to.equal(201);
 
     // then: the new figures arrive over the stream, in the same page
@@ -67,7 +71,9 @@ describe('web: the command-centre screen (一屏全域)', function () {
     await page.waitForSelector('[data-testid=stream-state][data-state=live]', { timeout: 20_000 });
     const total = Number(await page.textContent('[data-testid=total-total]'));
     const grid = (await Grid.findOne({ order: [['id', 'DESC']] }))!;
-    const filed = await web.api.call('POST', '/public/reports', { body: { description: '河道有大量漂浮垃圾', lat: grid.centroidLat, lng: grid.centroidLng, address: '西平街道滨河路' } });
+    const filed = await web.api.call('POST', '/public/reports', {
+      body: { description: '河道有大量漂浮垃圾', lat: grid.centroidLat, lng: grid.centroidLng, address: '西平街道滨河路' },
+    });
     expect(filed.status).to.equal(201);
 
     // then
@@ -83,7 +89,7 @@ describe('web: the command-centre screen (一屏全域)', function () {
     const requested: string[] = [];
     await page.route('**/api/dashboard/map', async (route) => {
       const res = await route.fetch();
-      const body = { ...(await res.json() as Record<string, unknown>), tileUrl: `${web.origin}/test-tiles/{z}/{x}/{y}.png` };
+      const body = { ...((await res.json()) as Record<string, unknown>), tileUrl: `${web.origin}/test-tiles/{z}/{x}/{y}.png` };
       await route.fulfill({ response: res, json: body });
     });
     await page.route('**/test-tiles/**', async (route) => {

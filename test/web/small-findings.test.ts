@@ -7,19 +7,29 @@ import { driveToHandle, naturalWidth, pngImage } from './support/fixtures.js';
 import { openWebWorld, type WebWorld } from './support/web-world.js';
 
 /** The `pattern` attributes on the page the browser cannot compile (it compiles them with the v flag, then ignores them). */
-const badPatterns = (page: Page) => page.$$eval('[pattern]', (els) => els.map((el) => el.getAttribute('pattern')!).filter((p) => {
-  try {
-    new RegExp(`^(?:${p})$`, 'v');
-    return false;
-  } catch {
-    return true;
-  }
-}));
+const badPatterns = (page: Page) =>
+  page.$$eval('[pattern]', (els) =>
+    els
+      .map((el) => el.getAttribute('pattern')!)
+      .filter((p) => {
+        try {
+          new RegExp(`^(?:${p})$`, 'v');
+          return false;
+        } catch {
+          return true;
+        }
+      }),
+  );
 
 /** Inputs, selects and text areas in <main> with no accessible name (no <label>, no aria-label). */
-const unlabelled = (page: Page) => page.$$eval('main input:not([type=hidden]), main select, main textarea', (els) => els
-  .filter((el) => !((el as unknown as { labels?: { length: number } }).labels?.length) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
-  .map((el) => el.id || el.outerHTML.slice(0, 80)));
+const unlabelled = (page: Page) =>
+  page.$$eval('main input:not([type=hidden]), main select, main textarea', (els) =>
+    els
+      .filter(
+        (el) => !(el as unknown as { labels?: { length: number } }).labels?.length && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'),
+      )
+      .map((el) => el.id || el.outerHTML.slice(0, 80)),
+  );
 
 describe('web: the smaller findings of issue 14 item 9', function () {
   this.timeout(180_000);
@@ -29,7 +39,7 @@ describe('web: the smaller findings of issue 14 item 9', function () {
   });
   after(() => web?.close());
 
-  it('given every page, when the keyboard user presses Tab first, then a skip link takes the focus to the page\'s main content', async () => {
+  it("given every page, when the keyboard user presses Tab first, then a skip link takes the focus to the page's main content", async () => {
     const page = await web.newPage();
     await page.goto(web.url('/report/'));
     await page.waitForSelector('main#main');
@@ -39,7 +49,19 @@ describe('web: the smaller findings of issue 14 item 9', function () {
     await page.keyboard.press('Enter');
     expect(await page.locator(':focus').getAttribute('id')).to.equal('main');
     await web.login(page, 'admin');
-    for (const path of ['/', '/tasks/', '/history/', '/hotline/', '/revisit/', '/assign/', '/screen/', '/admin/', '/operations/', '/modeler/', '/modeler/forms.html']) {
+    for (const path of [
+      '/',
+      '/tasks/',
+      '/history/',
+      '/hotline/',
+      '/revisit/',
+      '/assign/',
+      '/screen/',
+      '/admin/',
+      '/operations/',
+      '/modeler/',
+      '/modeler/forms.html',
+    ]) {
       await page.goto(web.url(path));
       await page.waitForSelector('main#main');
       expect(await page.locator('body > :first-child').getAttribute('href'), path).to.equal('#main');
@@ -77,7 +99,9 @@ describe('web: the smaller findings of issue 14 item 9', function () {
 
   it('given an open task at 1440 px, then the inbox table shows every column without cutting one off', async () => {
     const grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
-    const filed = await web.api.call<{ caseNo: string }>('POST', '/public/reports', { body: { description: '宽度检查：小区门口路灯不亮，已经三天了', lat: grid.centroidLat, lng: grid.centroidLng, address: '西平街道文昌路 18 号' } });
+    const filed = await web.api.call<{ caseNo: string }>('POST', '/public/reports', {
+      body: { description: '宽度检查：小区门口路灯不亮，已经三天了', lat: grid.centroidLat, lng: grid.centroidLng, address: '西平街道文昌路 18 号' },
+    });
     expect(filed.status).to.equal(201);
     const c = (await Case.findOne({ where: { caseNo: filed.body.caseNo } }))!;
     // the machine may be busy: the 受理 task reaches the inbox once intake's workers have run
@@ -97,7 +121,7 @@ describe('web: the smaller findings of issue 14 item 9', function () {
     expect(lastHeader.x + lastHeader.width).to.be.at.most(list.x + list.width + 1);
   });
 
-  it('given a case\'s history, then every field on /history/ has a label, and the search form\'s too', async () => {
+  it("given a case's history, then every field on /history/ has a label, and the search form's too", async () => {
     const c = await createCase({ status: 'accepted', description: '标签检查用案件' });
     const page = await web.newPage();
     await web.login(page, 'auditor');
@@ -114,7 +138,9 @@ describe('web: the smaller findings of issue 14 item 9', function () {
     await web.login(page, 'gridworker');
     await page.goto(web.url('/field/'));
     await page.waitForSelector('.site-header');
-    const heights = await page.$$eval('.site-header a, .site-header button', (els) => els.map((el) => [el.textContent, Math.round(el.getBoundingClientRect().height)] as const));
+    const heights = await page.$$eval('.site-header a, .site-header button', (els) =>
+      els.map((el) => [el.textContent, Math.round(el.getBoundingClientRect().height)] as const),
+    );
     expect(heights.length).to.be.at.least(3);
     for (const [text, height] of heights) expect(height, String(text)).to.be.at.least(44);
   });
@@ -138,7 +164,9 @@ describe('web: the smaller findings of issue 14 item 9', function () {
   it('given a case the unit finished with a result and an after-photo, when the reporter follows it, then they read the result and see the after-photo', async () => {
     // given: a public report taken to 处置, finished with a result (a phone number in it) and an after-photo
     const grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
-    const filed = await web.api.call<{ caseNo: string }>('POST', '/public/reports', { body: { description: '公园长椅断裂，小孩容易受伤', lat: grid.centroidLat, lng: grid.centroidLng, address: '西平街道公园路 2 号' } });
+    const filed = await web.api.call<{ caseNo: string }>('POST', '/public/reports', {
+      body: { description: '公园长椅断裂，小孩容易受伤', lat: grid.centroidLat, lng: grid.centroidLng, address: '西平街道公园路 2 号' },
+    });
     expect(filed.status).to.equal(201);
     const row = (await Case.findOne({ where: { caseNo: filed.body.caseNo } }))!;
     const { handleKey, staff } = await driveToHandle(web.api, row.id);
@@ -150,7 +178,10 @@ describe('web: the smaller findings of issue 14 item 9', function () {
     expect(up.status).to.equal(201);
     const photoId = ((await up.json()) as { id: string }).id;
     await web.api.call('POST', `/tasks/${handleKey}/claim`, { token });
-    const done = await web.api.call('POST', `/tasks/${handleKey}/complete`, { token, body: { data: { handleOutcome: 'done', handleResult: '已更换长椅，联系电话 13912345678', photosAfter: photoId } } });
+    const done = await web.api.call('POST', `/tasks/${handleKey}/complete`, {
+      token,
+      body: { data: { handleOutcome: 'done', handleResult: '已更换长椅，联系电话 13912345678', photosAfter: photoId } },
+    });
     expect(done.status, JSON.stringify(done.body)).to.equal(200);
 
     // when

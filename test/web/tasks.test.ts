@@ -17,7 +17,9 @@ describe('web: the task page (a department clerk handles a case)', function () {
   /** A 随手拍 report filed through the API and driven to the unit's 处置 task. */
   async function caseAtHandle(description: string): Promise<{ caseId: string; caseNo: string; handleKey: string; staff: string }> {
     const grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
-    const filed = await web.api.call<{ caseNo: string }>('POST', '/public/reports', { body: { description, lat: grid.centroidLat, lng: grid.centroidLng, address: '西平街道龙华路 12 号' } });
+    const filed = await web.api.call<{ caseNo: string }>('POST', '/public/reports', {
+      body: { description, lat: grid.centroidLat, lng: grid.centroidLng, address: '西平街道龙华路 12 号' },
+    });
     expect(filed.status).to.equal(201);
     const row = (await Case.findOne({ where: { caseNo: filed.body.caseNo } }))!;
     return { caseId: row.id, caseNo: row.caseNo, ...(await driveToHandle(web.api, row.id)) };
@@ -37,7 +39,7 @@ describe('web: the task page (a department clerk handles a case)', function () {
     await page.waitForSelector('[data-testid=task-form] .fjs-form');
   }
 
-  it('given a 处置 task in the unit\'s inbox, when the clerk claims it, uploads a photo, fills the form and submits it as done, then the task is completed with the photo\'s id', async () => {
+  it("given a 处置 task in the unit's inbox, when the clerk claims it, uploads a photo, fills the form and submits it as done, then the task is completed with the photo's id", async () => {
     // given
     const c = await caseAtHandle('小区门口垃圾堆放多日无人清运');
     const page = await web.newPage();
@@ -88,7 +90,7 @@ describe('web: the task page (a department clerk handles a case)', function () {
     web.expectNoErrors(page);
   });
 
-  it('given a 处置 task the unit cannot finish in time, when the clerk picks 申请延期 and gives hours and a reason, then the request goes to the centre\'s 延期审批', async () => {
+  it("given a 处置 task the unit cannot finish in time, when the clerk picks 申请延期 and gives hours and a reason, then the request goes to the centre's 延期审批", async () => {
     // given
     const c = await caseAtHandle('道路破损需要专业队伍修复');
     const page = await web.newPage();
@@ -141,7 +143,10 @@ describe('web: the task page (a department clerk handles a case)', function () {
     // given: round one, 退单 asked through the API and refused by the operator in the browser
     const c = await caseAtHandle('路灯不亮，晚上出行不便');
     const clerkToken = await web.api.login(c.staff);
-    const asked = await web.api.call('POST', `/tasks/${c.handleKey}/complete`, { token: clerkToken, body: { data: { handleOutcome: 'return', returnReason: '第一轮：路灯归供电所管' } } });
+    const asked = await web.api.call('POST', `/tasks/${c.handleKey}/complete`, {
+      token: clerkToken,
+      body: { data: { handleOutcome: 'return', returnReason: '第一轮：路灯归供电所管' } },
+    });
     expect(asked.status, JSON.stringify(asked.body)).to.equal(200);
     const operatorPage = await web.newPage();
     await web.login(operatorPage, 'operator');
@@ -160,7 +165,9 @@ describe('web: the task page (a department clerk handles a case)', function () {
 
     // then: no outcome chosen, no old reason, the comment in the form's text
     const form = clerkPage.locator('[data-testid=task-form]');
-    expect(await form.textContent()).to.contain('中心审核意见').and.contain('路灯由城管局照明所维护，请处理');
+    expect(await form.textContent())
+      .to.contain('中心审核意见')
+      .and.contain('路灯由城管局照明所维护，请处理');
     expect(await clerkPage.locator('[data-testid=outcomes] button.active').count(), 'no outcome button active').to.equal(0);
     expect(await form.locator('input[type=radio]:checked').count(), 'no outcome radio checked').to.equal(0);
     await clerkPage.click('[data-outcome=return]');
@@ -180,13 +187,18 @@ describe('web: the task page (a department clerk handles a case)', function () {
     web.expectNoErrors(operatorPage);
   });
 
-  it('given a leader\'s 交办 with a high priority and an ordinary report, when the operator opens the inbox, then the priority column tells them apart', async () => {
+  it("given a leader's 交办 with a high priority and an ordinary report, when the operator opens the inbox, then the priority column tells them apart", async () => {
     // a grid the other tests do not use: a report of the same type nearby would be merged into this one (并单)
     const grid = (await Grid.findOne({ order: [['id', 'DESC']] }))!;
     const leader = await web.api.login('leader');
-    const urgent = await web.api.call<{ id: string; caseNo: string }>('POST', '/cases', { token: leader, body: { description: '区领导交办：河道有大量漂浮物', priority: 90, lat: grid.centroidLat, lng: grid.centroidLng } });
+    const urgent = await web.api.call<{ id: string; caseNo: string }>('POST', '/cases', {
+      token: leader,
+      body: { description: '区领导交办：河道有大量漂浮物', priority: 90, lat: grid.centroidLat, lng: grid.centroidLng },
+    });
     expect(urgent.status, JSON.stringify(urgent.body)).to.equal(201);
-    const usual = await web.api.call<{ caseNo: string }>('POST', '/public/reports', { body: { description: '人行道地砖松动', lat: grid.centroidLat, lng: grid.centroidLng } });
+    const usual = await web.api.call<{ caseNo: string }>('POST', '/public/reports', {
+      body: { description: '人行道地砖松动', lat: grid.centroidLat, lng: grid.centroidLng },
+    });
     expect(usual.status).to.equal(201);
     await openTaskOf(web.api, 'operator', urgent.body.id, ['accept']);
     const page = await web.newPage();
@@ -234,7 +246,7 @@ describe('web: the task page (a department clerk handles a case)', function () {
     web.expectNoErrors(page);
   });
 
-  it('given the task\'s process variables and the category filter, when the clerk opens the task, then form-js shows the variables; another category hides the task, its own lists it', async () => {
+  it("given the task's process variables and the category filter, when the clerk opens the task, then form-js shows the variables; another category hides the task, its own lists it", async () => {
     // given: a note the centre left in the instance, read by the 处置 form's text ({{dispatchNote}})
     const c = await caseAtHandle('路灯杆倾斜，夜间无照明');
     const row = (await InboxTask.findOne({ where: { userTaskKey: c.handleKey } }))!;
@@ -286,7 +298,7 @@ describe('web: the task page (a department clerk handles a case)', function () {
     web.expectNoErrors(page, [/status of 401/]);
   });
 
-  it('given an auditor, when they open a unit\'s task, then they see it and its case but cannot claim or submit it', async () => {
+  it("given an auditor, when they open a unit's task, then they see it and its case but cannot claim or submit it", async () => {
     // given
     const c = await caseAtHandle('审计抽查：占道经营');
     const page = await web.newPage();
@@ -307,7 +319,9 @@ describe('web: the task page (a department clerk handles a case)', function () {
   it('given a new report, when the operator accepts it in the browser, picking the event type from the catalogue, then the case is accepted with that type', async () => {
     // given
     const grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
-    const filed = await web.api.call<{ caseNo: string }>('POST', '/public/reports', { body: { description: '人行道井盖缺失', lat: grid.centroidLat, lng: grid.centroidLng } });
+    const filed = await web.api.call<{ caseNo: string }>('POST', '/public/reports', {
+      body: { description: '人行道井盖缺失', lat: grid.centroidLat, lng: grid.centroidLng },
+    });
     const row = (await Case.findOne({ where: { caseNo: filed.body.caseNo } }))!;
     const accept = await openTaskOf(web.api, 'operator', row.id, ['accept']);
     const eventType = (await EventType.findOne({ where: { active: true }, order: [['id', 'DESC']] }))!;
@@ -332,14 +346,34 @@ describe('web: the task page (a department clerk handles a case)', function () {
     const clerk = (await User.findOne({ where: { username: 'clerk' } }))!;
     const due = new Date(Date.now() + 3 * 86_400_000);
     for (let i = 0; i < 25; i++) {
-      await InboxTask.create({ userTaskKey: String(770000 + i), caseId: null, processInstanceKey: null, elementId: 'paging', name: `分页任务 ${i}`, formId: null, unitId: clerk.unitId, assignee: null, candidateGroups: [], state: 'created', priority: 1, dueAt: new Date(due.getTime() + Math.floor(i / 4) * 60_000), followUpAt: null, completedAt: null, completedBy: null });
+      await InboxTask.create({
+        userTaskKey: String(770000 + i),
+        caseId: null,
+        processInstanceKey: null,
+        elementId: 'paging',
+        name: `分页任务 ${i}`,
+        formId: null,
+        unitId: clerk.unitId,
+        assignee: null,
+        candidateGroups: [],
+        state: 'created',
+        priority: 1,
+        dueAt: new Date(due.getTime() + Math.floor(i / 4) * 60_000),
+        followUpAt: null,
+        completedAt: null,
+        completedBy: null,
+      });
     }
     try {
       const all: string[] = [];
       const token = await web.api.login('clerk');
       let total = 0;
       for (let after: string | null = null, first = true; first || after; first = false) {
-        const res: { status: number; body: { tasks: Array<{ userTaskKey: string }>; next: string | null; total?: number } } = await web.api.call('GET', `/tasks?limit=20${after ? `&after=${encodeURIComponent(after)}` : ''}`, { token });
+        const res: { status: number; body: { tasks: Array<{ userTaskKey: string }>; next: string | null; total?: number } } = await web.api.call(
+          'GET',
+          `/tasks?limit=20${after ? `&after=${encodeURIComponent(after)}` : ''}`,
+          { token },
+        );
         if (first) total = res.body.total!;
         all.push(...res.body.tasks.map((t) => t.userTaskKey));
         after = res.body.next;
@@ -357,7 +391,10 @@ describe('web: the task page (a department clerk handles a case)', function () {
       // then
       for (let shown = 20; shown < total; shown = Math.min(total, shown + 20)) {
         await page.click('[data-testid=task-more]');
-        await page.locator('[data-testid=task-list] tbody tr').nth(Math.min(total, shown + 20) - 1).waitFor();
+        await page
+          .locator('[data-testid=task-list] tbody tr')
+          .nth(Math.min(total, shown + 20) - 1)
+          .waitFor();
       }
       expect(await rows()).to.deep.equal(all);
       expect(await page.isVisible('[data-testid=task-more]')).to.equal(false);

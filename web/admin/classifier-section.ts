@@ -10,10 +10,27 @@ import { formatDateTime, t } from '../shared/i18n.js';
 import { errorBox, loadInto } from '../shared/layout.js';
 
 interface ModelVersion {
-  version: number; algorithm: string; active: boolean; reason: string; createdAt: string; examples: number; operatorExamples: number;
-  typeTop1: number; typeTop3: number; category: number; notDispatchableRecall: number;
+  version: number;
+  algorithm: string;
+  active: boolean;
+  reason: string;
+  createdAt: string;
+  examples: number;
+  operatorExamples: number;
+  typeTop1: number;
+  typeTop3: number;
+  category: number;
+  notDispatchableRecall: number;
 }
-interface Example { id: number; code: string; text: string; label: string; channel: string; source: string; updatedAt: string }
+interface Example {
+  id: number;
+  code: string;
+  text: string;
+  label: string;
+  channel: string;
+  source: string;
+  updatedAt: string;
+}
 
 const CHANNELS = ['hotline', 'wechat', 'grid', 'other'] as const;
 const NOT_DISPATCHABLE = ['NONE-CONSULT', 'NONE-PRAISE', 'NONE-VAGUE', 'NONE-SPAM'] as const;
@@ -22,11 +39,19 @@ const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 
 /** The import's refusal as a list a person can fix the file from. */
 function importProblems(err: unknown): HTMLElement {
-  const problems = err instanceof ApiError ? ((err.details as { problems?: Array<{ row: number; column: string | null; message: string }> } | undefined)?.problems ?? []) : [];
+  const problems =
+    err instanceof ApiError ? ((err.details as { problems?: Array<{ row: number; column: string | null; message: string }> } | undefined)?.problems ?? []) : [];
   if (!problems.length) return errorBox(err);
-  return h('div', { class: 'notice error', role: 'alert', 'data-testid': 'import-problems' },
+  return h(
+    'div',
+    { class: 'notice error', role: 'alert', 'data-testid': 'import-problems' },
     h('p', null, t('cl.import.refused', { n: problems.length })),
-    h('ul', null, problems.slice(0, 50).map((p) => h('li', null, t('cl.import.problem', { row: p.row, column: p.column ?? '—', message: p.message })))));
+    h(
+      'ul',
+      null,
+      problems.slice(0, 50).map((p) => h('li', null, t('cl.import.problem', { row: p.row, column: p.column ?? '—', message: p.message }))),
+    ),
+  );
 }
 
 export function classifierSection(box: HTMLElement, flash: HTMLElement, user: User): void {
@@ -43,15 +68,61 @@ export function classifierSection(box: HTMLElement, flash: HTMLElement, user: Us
   // ── model versions ──
   const loadModels = async () => {
     const res = await api<{ items: ModelVersion[] }>('/admin/classify/models');
-    replace(modelsBox, res.items.length
-      ? h('div', { class: 'table-wrap' }, h('table', { class: 'records', 'data-testid': 'cl-versions' },
-        h('thead', null, h('tr', null, ['version', 'createdAt', 'algorithm', 'examples', 'operatorExamples', 'typeTop1', 'typeTop3', 'category', 'notDispatchableRecall', 'active', 'reason'].map((c) => h('th', null, t(`cl.m.${c}`))))),
-        h('tbody', null, res.items.map((m) => h('tr', { 'data-version': String(m.version), class: m.active ? 'active' : null },
-          h('td', null, `v${m.version}`), h('td', null, formatDateTime(m.createdAt)), h('td', null, t(`cl.alg.${m.algorithm}`)),
-          h('td', null, String(m.examples)), h('td', null, String(m.operatorExamples)),
-          h('td', { 'data-col': 'typeTop1' }, pct(m.typeTop1)), h('td', null, pct(m.typeTop3)), h('td', null, pct(m.category)), h('td', null, pct(m.notDispatchableRecall)),
-          h('td', { 'data-col': 'active' }, m.active ? h('span', { class: 'yes' }, t('cl.m.current')) : '—'), h('td', null, m.reason))))))
-      : h('p', { class: 'notice' }, t('cl.m.none')));
+    replace(
+      modelsBox,
+      res.items.length
+        ? h(
+            'div',
+            { class: 'table-wrap' },
+            h(
+              'table',
+              { class: 'records', 'data-testid': 'cl-versions' },
+              h(
+                'thead',
+                null,
+                h(
+                  'tr',
+                  null,
+                  [
+                    'version',
+                    'createdAt',
+                    'algorithm',
+                    'examples',
+                    'operatorExamples',
+                    'typeTop1',
+                    'typeTop3',
+                    'category',
+                    'notDispatchableRecall',
+                    'active',
+                    'reason',
+                  ].map((c) => h('th', null, t(`cl.m.${c}`))),
+                ),
+              ),
+              h(
+                'tbody',
+                null,
+                res.items.map((m) =>
+                  h(
+                    'tr',
+                    { 'data-version': String(m.version), class: m.active ? 'active' : null },
+                    h('td', null, `v${m.version}`),
+                    h('td', null, formatDateTime(m.createdAt)),
+                    h('td', null, t(`cl.alg.${m.algorithm}`)),
+                    h('td', null, String(m.examples)),
+                    h('td', null, String(m.operatorExamples)),
+                    h('td', { 'data-col': 'typeTop1' }, pct(m.typeTop1)),
+                    h('td', null, pct(m.typeTop3)),
+                    h('td', null, pct(m.category)),
+                    h('td', null, pct(m.notDispatchableRecall)),
+                    h('td', { 'data-col': 'active' }, m.active ? h('span', { class: 'yes' }, t('cl.m.current')) : '—'),
+                    h('td', null, m.reason),
+                  ),
+                ),
+              ),
+            ),
+          )
+        : h('p', { class: 'notice' }, t('cl.m.none')),
+    );
   };
   const act = async (button: HTMLButtonElement, run: () => Promise<string>) => {
     button.disabled = true;
@@ -65,15 +136,19 @@ export function classifierSection(box: HTMLElement, flash: HTMLElement, user: Us
     }
   };
   const train = h('button', { type: 'button', class: 'primary', 'data-testid': 'cl-train' }, t('cl.train'));
-  train.addEventListener('click', () => void act(train, async () => {
-    train.textContent = t('cl.training');
-    try {
-      const m = await api<ModelVersion>('/admin/classify/models', { method: 'POST' });
-      return t(m.active ? 'cl.trained' : 'cl.trained.inactive', { v: m.version, acc: pct(m.typeTop1) });
-    } finally {
-      train.textContent = t('cl.train');
-    }
-  }));
+  train.addEventListener(
+    'click',
+    () =>
+      void act(train, async () => {
+        train.textContent = t('cl.training');
+        try {
+          const m = await api<ModelVersion>('/admin/classify/models', { method: 'POST' });
+          return t(m.active ? 'cl.trained' : 'cl.trained.inactive', { v: m.version, acc: pct(m.typeTop1) });
+        } finally {
+          train.textContent = t('cl.train');
+        }
+      }),
+  );
   const rollback = h('button', { type: 'button', 'data-testid': 'cl-rollback' }, t('cl.rollback'));
   rollback.addEventListener('click', () => {
     if (!confirm(t('cl.rollback.confirm'))) return;
@@ -84,17 +159,32 @@ export function classifierSection(box: HTMLElement, flash: HTMLElement, user: Us
   const openForm = (example: Example | null) => {
     const text = h('textarea', { id: 'cl-f-text', rows: 3, maxlength: 2000, required: true }, example?.text ?? '');
     const label = h('input', { id: 'cl-f-label', list: 'cl-labels', maxlength: 32, required: true, value: example?.label ?? '' });
-    const channel = h('select', { id: 'cl-f-channel' }, CHANNELS.map((c) => h('option', { value: c, selected: (example?.channel ?? 'other') === c }, t(`cl.ch.${c}`))));
+    const channel = h(
+      'select',
+      { id: 'cl-f-channel' },
+      CHANNELS.map((c) => h('option', { value: c, selected: (example?.channel ?? 'other') === c }, t(`cl.ch.${c}`))),
+    );
     const error = h('div', { 'data-testid': 'cl-form-error' });
-    const form = h('form', { class: 'card', 'data-testid': 'cl-example-form' },
+    const form = h(
+      'form',
+      { class: 'card', 'data-testid': 'cl-example-form' },
       h('h3', null, example ? t('cl.form.edit', { code: example.code }) : t('cl.form.new')),
       h('div', { class: 'field field-wide' }, h('label', { for: 'cl-f-text' }, t('cl.f.text')), text),
-      h('div', { class: 'fields-grid' },
+      h(
+        'div',
+        { class: 'fields-grid' },
         h('div', { class: 'field' }, h('label', { for: 'cl-f-label' }, t('cl.f.label')), label, h('small', { class: 'muted' }, t('cl.f.label.hint'))),
-        h('div', { class: 'field' }, h('label', { for: 'cl-f-channel' }, t('cl.f.channel')), channel)),
+        h('div', { class: 'field' }, h('label', { for: 'cl-f-channel' }, t('cl.f.channel')), channel),
+      ),
       error,
-      h('p', null, h('button', { type: 'submit', class: 'primary', 'data-testid': 'cl-save' }, t('ad.save')), ' ',
-        h('button', { type: 'button', onclick: () => replace(formBox) }, t('ad.cancel'))));
+      h(
+        'p',
+        null,
+        h('button', { type: 'submit', class: 'primary', 'data-testid': 'cl-save' }, t('ad.save')),
+        ' ',
+        h('button', { type: 'button', onclick: () => replace(formBox) }, t('ad.cancel')),
+      ),
+    );
     form.addEventListener('submit', (ev) => {
       ev.preventDefault();
       const body = { text: text.value.trim(), label: label.value.trim(), channel: channel.value };
@@ -136,18 +226,48 @@ export function classifierSection(box: HTMLElement, flash: HTMLElement, user: Us
     if (!after) replace(tbody);
     count.textContent = t('cl.count', { n: res.total });
     for (const e of res.items) {
-      tbody.append(h('tr', { 'data-code': e.code },
-        h('td', null, e.code), h('td', { 'data-col': 'text', class: 'cl-text' }, e.text), h('td', { 'data-col': 'label' }, e.label),
-        h('td', null, t(`cl.ch.${e.channel}`)), h('td', null, t(`cl.src.${e.source}`)),
-        writer ? h('td', { class: 'row-actions' },
-          h('button', { type: 'button', class: 'link', 'data-action': 'edit', onclick: () => openForm(e) }, t('ad.edit')),
-          h('button', { type: 'button', class: 'link danger', 'data-action': 'delete', onclick: () => void remove(e) }, t('ad.delete'))) : null));
+      tbody.append(
+        h(
+          'tr',
+          { 'data-code': e.code },
+          h('td', null, e.code),
+          h('td', { 'data-col': 'text', class: 'cl-text' }, e.text),
+          h('td', { 'data-col': 'label' }, e.label),
+          h('td', null, t(`cl.ch.${e.channel}`)),
+          h('td', null, t(`cl.src.${e.source}`)),
+          writer
+            ? h(
+                'td',
+                { class: 'row-actions' },
+                h('button', { type: 'button', class: 'link', 'data-action': 'edit', onclick: () => openForm(e) }, t('ad.edit')),
+                h('button', { type: 'button', class: 'link danger', 'data-action': 'delete', onclick: () => void remove(e) }, t('ad.delete')),
+              )
+            : null,
+        ),
+      );
     }
     after = res.next;
     more.hidden = !res.next;
   };
-  const table = h('div', { class: 'table-wrap' }, h('table', { class: 'records', 'data-testid': 'cl-example-table' },
-    h('thead', null, h('tr', null, ['code', 'text', 'label', 'channel', 'source'].map((c) => h('th', null, t(`cl.f.${c}`))), writer ? h('th', null, t('ad.actions')) : null)), tbody));
+  const table = h(
+    'div',
+    { class: 'table-wrap' },
+    h(
+      'table',
+      { class: 'records', 'data-testid': 'cl-example-table' },
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          ['code', 'text', 'label', 'channel', 'source'].map((c) => h('th', null, t(`cl.f.${c}`))),
+          writer ? h('th', null, t('ad.actions')) : null,
+        ),
+      ),
+      tbody,
+    ),
+  );
   const examplesArea = h('div', null, count, table, more);
   const resetExamples = () => {
     after = null;
@@ -155,48 +275,91 @@ export function classifierSection(box: HTMLElement, flash: HTMLElement, user: Us
   };
   more.addEventListener('click', () => void loadExamples().catch((err: unknown) => say(errorBox(err))));
   const searchForm = h('form', { class: 'ad-search', role: 'search' }, q, labelFilter, h('button', { type: 'submit' }, t('ad.search')));
-  searchForm.addEventListener('submit', (ev) => { ev.preventDefault(); resetExamples(); });
+  searchForm.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    resetExamples();
+  });
 
   const exportCsv = h('button', { type: 'button', 'data-testid': 'cl-export' }, t('cl.export'));
-  exportCsv.addEventListener('click', () => void (async () => {
-    try {
-      const csv = await apiText('/admin/classify/examples.csv');
-      const a = h('a', { href: URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' })), download: 'classify_examples.csv' });
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
-    } catch (err) {
-      say(errorBox(err));
-    }
-  })());
+  exportCsv.addEventListener(
+    'click',
+    () =>
+      void (async () => {
+        try {
+          const csv = await apiText('/admin/classify/examples.csv');
+          const a = h('a', { href: URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' })), download: 'classify_examples.csv' });
+          a.click();
+          setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+        } catch (err) {
+          say(errorBox(err));
+        }
+      })(),
+  );
   const file = h('input', { type: 'file', accept: '.csv,text/csv', id: 'cl-import-file', 'data-testid': 'cl-import-file' });
-  file.addEventListener('change', () => void (async () => {
-    const chosen = file.files?.[0];
-    if (!chosen) return;
-    try {
-      const summary = await api<{ created: number; updated: number }>('/admin/classify/examples.csv', { method: 'POST', text: { body: await chosen.text(), type: 'text/csv' } });
-      ok(t('cl.imported', { created: summary.created, updated: summary.updated }));
-      resetExamples();
-    } catch (err) {
-      say(importProblems(err));
-    } finally {
-      file.value = '';
-    }
-  })());
+  file.addEventListener(
+    'change',
+    () =>
+      void (async () => {
+        const chosen = file.files?.[0];
+        if (!chosen) return;
+        try {
+          const summary = await api<{ created: number; updated: number }>('/admin/classify/examples.csv', {
+            method: 'POST',
+            text: { body: await chosen.text(), type: 'text/csv' },
+          });
+          ok(t('cl.imported', { created: summary.created, updated: summary.updated }));
+          resetExamples();
+        } catch (err) {
+          say(importProblems(err));
+        } finally {
+          file.value = '';
+        }
+      })(),
+  );
 
-  replace(box,
-    h('datalist', { id: 'cl-labels' }, NOT_DISPATCHABLE.map((l) => h('option', { value: l }, t(`cl.nd.${l}`)))),
-    h('section', { 'data-testid': 'cl-section-models' },
-      h('h2', null, t('cl.models')), h('p', { class: 'muted' }, t('cl.models.hint')),
-      writer ? h('p', { class: 'ad-search' }, train, rollback) : null, modelsBox),
-    h('section', { 'data-testid': 'cl-section-examples' },
-      h('h2', null, t('cl.examples')), h('p', { class: 'muted' }, t('cl.examples.hint')),
-      h('p', { class: 'ad-search' }, writer ? h('button', { type: 'button', class: 'primary', 'data-testid': 'cl-new', onclick: () => openForm(null) }, t('cl.new')) : null,
-        exportCsv, writer ? h('label', { class: 'cl-import', for: 'cl-import-file' }, t('cl.import'), ' ', file) : null),
-      formBox, searchForm, examplesBox));
+  replace(
+    box,
+    h(
+      'datalist',
+      { id: 'cl-labels' },
+      NOT_DISPATCHABLE.map((l) => h('option', { value: l }, t(`cl.nd.${l}`))),
+    ),
+    h(
+      'section',
+      { 'data-testid': 'cl-section-models' },
+      h('h2', null, t('cl.models')),
+      h('p', { class: 'muted' }, t('cl.models.hint')),
+      writer ? h('p', { class: 'ad-search' }, train, rollback) : null,
+      modelsBox,
+    ),
+    h(
+      'section',
+      { 'data-testid': 'cl-section-examples' },
+      h('h2', null, t('cl.examples')),
+      h('p', { class: 'muted' }, t('cl.examples.hint')),
+      h(
+        'p',
+        { class: 'ad-search' },
+        writer ? h('button', { type: 'button', class: 'primary', 'data-testid': 'cl-new', onclick: () => openForm(null) }, t('cl.new')) : null,
+        exportCsv,
+        writer ? h('label', { class: 'cl-import', for: 'cl-import-file' }, t('cl.import'), ' ', file) : null,
+      ),
+      formBox,
+      searchForm,
+      examplesBox,
+    ),
+  );
   void loadInto(modelsBox, loadModels);
-  void loadInto(examplesBox, async () => { replace(examplesBox, examplesArea); after = null; await loadExamples(); });
+  void loadInto(examplesBox, async () => {
+    replace(examplesBox, examplesArea);
+    after = null;
+    await loadExamples();
+  });
   // event types for the label field: loaded once
-  void api<{ items: Array<{ code: string; name: string }> }>('/admin/event-types?pageSize=1000').then((res) => {
-    document.getElementById('cl-labels')?.append(...res.items.map((e) => h('option', { value: e.code }, e.name)));
-  }, () => undefined);
+  void api<{ items: Array<{ code: string; name: string }> }>('/admin/event-types?pageSize=1000').then(
+    (res) => {
+      document.getElementById('cl-labels')?.append(...res.items.map((e) => h('option', { value: e.code }, e.name)));
+    },
+    () => undefined,
+  );
 }

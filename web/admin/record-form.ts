@@ -10,7 +10,12 @@ import { fromInput, toInput, type Field, type Resource } from './resources.js';
 
 export type RecordData = Record<string, unknown>;
 
-interface FieldProblem { path?: string; message?: string; keyword?: string; property?: string }
+interface FieldProblem {
+  path?: string;
+  message?: string;
+  keyword?: string;
+  property?: string;
+}
 
 /** The field a server error is about: `/code` → code, `/polygon/3/0` → polygon, a missing property → its name. */
 export function fieldOf(problem: FieldProblem, fields: Field[]): string | null {
@@ -25,15 +30,33 @@ export function fieldOf(problem: FieldProblem, fields: Field[]): string | null {
 function input(field: Field, value: string | boolean, disabled: boolean): HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement {
   const common = { id: `f-${field.name}`, name: field.name, disabled, 'aria-describedby': `e-${field.name}` };
   switch (field.type) {
-    case 'bool': return h('input', { ...common, type: 'checkbox', checked: value === true });
-    case 'select': return h('select', common,
-      field.required ? null : h('option', { value: '' }, '—'),
-      (field.options ?? []).map((o) => h('option', { value: o, selected: o === value }, field.optionLabel ? t(`${field.optionLabel}${o}`) : o)));
-    case 'textarea': case 'polygon': case 'stages': return h('textarea', { ...common, rows: field.type === 'textarea' ? 3 : 4, value: String(value) });
-    case 'date': return h('input', { ...common, type: 'date', value: String(value) });
-    case 'number': return h('input', { ...common, type: 'text', inputmode: 'decimal', value: String(value) });
-    case 'password': return h('input', { ...common, type: 'password', autocomplete: 'new-password', value: '' });
-    default: return h('input', { ...common, type: 'text', value: String(value), list: field.suggest ? `dl-${field.suggest}` : null, autocomplete: field.suggest ? 'off' : null });
+    case 'bool':
+      return h('input', { ...common, type: 'checkbox', checked: value === true });
+    case 'select':
+      return h(
+        'select',
+        common,
+        field.required ? null : h('option', { value: '' }, '—'),
+        (field.options ?? []).map((o) => h('option', { value: o, selected: o === value }, field.optionLabel ? t(`${field.optionLabel}${o}`) : o)),
+      );
+    case 'textarea':
+    case 'polygon':
+    case 'stages':
+      return h('textarea', { ...common, rows: field.type === 'textarea' ? 3 : 4, value: String(value) });
+    case 'date':
+      return h('input', { ...common, type: 'date', value: String(value) });
+    case 'number':
+      return h('input', { ...common, type: 'text', inputmode: 'decimal', value: String(value) });
+    case 'password':
+      return h('input', { ...common, type: 'password', autocomplete: 'new-password', value: '' });
+    default:
+      return h('input', {
+        ...common,
+        type: 'text',
+        value: String(value),
+        list: field.suggest ? `dl-${field.suggest}` : null,
+        autocomplete: field.suggest ? 'off' : null,
+      });
   }
 }
 
@@ -43,7 +66,14 @@ const valueOf = (el: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement)
 /**
  * Draws the form into `box`. `record` null = create. `done(saved, response)` after a successful save.
  */
-export function recordForm(box: HTMLElement, resource: Resource, record: RecordData | null, titleName: string, done: (saved: RecordData) => void, cancel: () => void): void {
+export function recordForm(
+  box: HTMLElement,
+  resource: Resource,
+  record: RecordData | null,
+  titleName: string,
+  done: (saved: RecordData) => void,
+  cancel: () => void,
+): void {
   const creating = record === null;
   const fields = resource.fields;
   const inputs = new Map<string, HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>();
@@ -52,7 +82,13 @@ export function recordForm(box: HTMLElement, resource: Resource, record: RecordD
   const rows = fields.map((f) => {
     // the key is fixed once created: shown, not editable; a first password only on create
     if (!creating && f.type === 'password') return null;
-    const initial = creating ? (f.type === 'bool' ? f.name === 'enabled' || f.name === 'working' : f.type === 'select' && f.required ? f.options?.[0] ?? '' : '') : toInput(f, record[f.name]);
+    const initial = creating
+      ? f.type === 'bool'
+        ? f.name === 'enabled' || f.name === 'working'
+        : f.type === 'select' && f.required
+          ? (f.options?.[0] ?? '')
+          : ''
+      : toInput(f, record[f.name]);
     const el = input(f, initial, !creating && !!f.createOnly);
     inputs.set(f.name, el);
     const err = h('span', { class: 'field-error', id: `e-${f.name}`, 'data-error-for': f.name, role: 'alert' });
@@ -61,15 +97,23 @@ export function recordForm(box: HTMLElement, resource: Resource, record: RecordD
     const hint = f.hint ? h('span', { class: 'hint' }, ` ${t(`ad.h.${f.name}`)}`) : null;
     return f.type === 'bool'
       ? h('div', { class: 'field field-bool', 'data-field': f.name }, h('label', { class: 'check' }, el, ` ${label}`), err)
-      : h('div', { class: `field${f.type === 'textarea' || f.type === 'polygon' || f.type === 'stages' ? ' field-wide' : ''}`, 'data-field': f.name },
-        h('label', { for: `f-${f.name}` }, label, f.required ? h('span', { class: 'req', title: t('ad.required') }, ' *') : null, hint), el, err);
+      : h(
+          'div',
+          { class: `field${f.type === 'textarea' || f.type === 'polygon' || f.type === 'stages' ? ' field-wide' : ''}`, 'data-field': f.name },
+          h('label', { for: `f-${f.name}` }, label, f.required ? h('span', { class: 'req', title: t('ad.required') }, ' *') : null, hint),
+          el,
+          err,
+        );
   });
   const save = h('button', { type: 'submit', class: 'primary', 'data-testid': 'save' }, t('ad.save'));
-  const form = h('form', { class: 'record-form panel', 'data-testid': 'record-form', novalidate: true },
+  const form = h(
+    'form',
+    { class: 'record-form panel', 'data-testid': 'record-form', novalidate: true },
     h('h2', null, creating ? t('ad.form.new', { what: t(`ad.tab.${resource.id}`) }) : t('ad.form.edit', { what: t(`ad.tab.${resource.id}`), name: titleName })),
     formError,
     h('div', { class: 'fields-grid' }, rows),
-    h('div', { class: 'actions' }, save, h('button', { type: 'button', onclick: cancel }, t('ad.cancel'))));
+    h('div', { class: 'actions' }, save, h('button', { type: 'button', onclick: cancel }, t('ad.cancel'))),
+  );
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     void submit();
@@ -94,7 +138,10 @@ export function recordForm(box: HTMLElement, resource: Resource, record: RecordD
     for (const el of form.querySelectorAll('.field.invalid')) el.classList.remove('invalid');
     replace(formError);
     const data = body();
-    if (!creating && Object.keys(data).length === 0) { cancel(); return; }
+    if (!creating && Object.keys(data).length === 0) {
+      cancel();
+      return;
+    }
     save.disabled = true;
     try {
       const key = creating ? '' : `/${encodeURIComponent(String(record[resource.key]))}`;
@@ -119,9 +166,22 @@ export function recordForm(box: HTMLElement, resource: Resource, record: RecordD
       } else general.push([p.path && p.path !== '/' ? p.path : '', p.message].filter(Boolean).join(' '));
     }
     const message = err instanceof Error ? err.message : String(err);
-    replace(formError, h('p', { class: 'notice error', 'data-code': err instanceof ApiError ? err.code : null },
-      message, general.length ? h('ul', null, general.map((g) => h('li', null, g))) : null,
-      problems.length > general.length ? h('div', null, t('ad.form.errors')) : null));
+    replace(
+      formError,
+      h(
+        'p',
+        { class: 'notice error', 'data-code': err instanceof ApiError ? err.code : null },
+        message,
+        general.length
+          ? h(
+              'ul',
+              null,
+              general.map((g) => h('li', null, g)),
+            )
+          : null,
+        problems.length > general.length ? h('div', null, t('ad.form.errors')) : null,
+      ),
+    );
     form.querySelector<HTMLElement>('.field.invalid input, .field.invalid select, .field.invalid textarea')?.focus();
   };
 

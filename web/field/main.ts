@@ -10,9 +10,22 @@ import { h, replace } from '../shared/dom.js';
 import { formatDateTime, t } from '../shared/i18n.js';
 import { startPage, statusBadge } from '../shared/layout.js';
 
-interface EventTypeItem { code: string; name: string; category: string }
-interface Report { caseNo: string; description: string; status: string; createdAt: string }
-interface Filed { caseNo: string; status: string; selfHandled: boolean }
+interface EventTypeItem {
+  code: string;
+  name: string;
+  category: string;
+}
+interface Report {
+  caseNo: string;
+  description: string;
+  status: string;
+  createdAt: string;
+}
+interface Filed {
+  caseNo: string;
+  status: string;
+  selfHandled: boolean;
+}
 
 const MAX_PHOTOS = 6;
 const frame = startPage('field');
@@ -38,17 +51,30 @@ function draw(main: HTMLElement): void {
   let key = idempotencyKey();
   let chosen: File[] = [];
 
-  const form = h('form', { 'data-testid': 'field-form', novalidate: true },
-    h('fieldset', null, h('legend', null, t('fd.photos')),
-      h('label', { class: 'block' }, t('fd.photos.hint'), photos), previews),
-    h('fieldset', null, h('legend', null, t('fd.where')), locate, located,
+  const form = h(
+    'form',
+    { 'data-testid': 'field-form', novalidate: true },
+    h('fieldset', null, h('legend', null, t('fd.photos')), h('label', { class: 'block' }, t('fd.photos.hint'), photos), previews),
+    h(
+      'fieldset',
+      null,
+      h('legend', null, t('fd.where')),
+      locate,
+      located,
       h('div', { class: 'coords' }, h('label', { class: 'block' }, t('fd.lat'), lat), h('label', { class: 'block' }, t('fd.lng'), lng)),
-      h('label', { class: 'block' }, t('fd.address'), address)),
-    h('fieldset', null, h('legend', null, t('fd.type')),
+      h('label', { class: 'block' }, t('fd.address'), address),
+    ),
+    h(
+      'fieldset',
+      null,
+      h('legend', null, t('fd.type')),
       h('label', { class: 'block' }, t('fd.type'), type),
-      h('label', { class: 'block' }, t('fd.description'), description)),
+      h('label', { class: 'block' }, t('fd.description'), description),
+    ),
     h('fieldset', null, h('label', { class: 'check' }, self, t('fd.self')), resultBox),
-    submit, message);
+    submit,
+    message,
+  );
   replace(main, h('h1', null, t('nav.field')), form, h('section', null, h('h2', null, t('fd.mine')), mine));
 
   photos.addEventListener('change', () => {
@@ -83,20 +109,34 @@ function draw(main: HTMLElement): void {
       // grouped by category, as the catalogue is organised and as grid workers learn it
       const groups = new Map<string, EventTypeItem[]>();
       for (const e of items) groups.set(e.category, [...(groups.get(e.category) ?? []), e]);
-      type.append(...[...groups].map(([category, list]) => h('optgroup', { label: category }, list.map((e) => h('option', { value: e.code }, e.name)))));
+      type.append(
+        ...[...groups].map(([category, list]) =>
+          h(
+            'optgroup',
+            { label: category },
+            list.map((e) => h('option', { value: e.code }, e.name)),
+          ),
+        ),
+      );
     } catch (err) {
       replace(message, h('p', { class: 'notice error', role: 'alert' }, errorText(err)));
     }
   })();
 
-  const say = (text: string, error = false) => replace(message, h('p', { class: error ? 'notice error' : 'notice ok', role: error ? 'alert' : 'status' }, text));
-  const point = () => (lat.value !== '' && lng.value !== '' && Number.isFinite(lat.valueAsNumber) && Number.isFinite(lng.valueAsNumber));
+  const say = (text: string, error = false) =>
+    replace(message, h('p', { class: error ? 'notice error' : 'notice ok', role: error ? 'alert' : 'status' }, text));
+  const point = () => lat.value !== '' && lng.value !== '' && Number.isFinite(lat.valueAsNumber) && Number.isFinite(lng.valueAsNumber);
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
-    const missing = !type.value ? ['fd.need.type', type] as const
-      : !description.value.trim() ? ['fd.need.description', description] as const
-        : !point() && !address.value.trim() ? ['fd.need.where', address] as const
-          : self.checked && !result.value.trim() ? ['fd.need.result', result] as const : null;
+    const missing = !type.value
+      ? (['fd.need.type', type] as const)
+      : !description.value.trim()
+        ? (['fd.need.description', description] as const)
+        : !point() && !address.value.trim()
+          ? (['fd.need.where', address] as const)
+          : self.checked && !result.value.trim()
+            ? (['fd.need.result', result] as const)
+            : null;
     if (missing) {
       say(t(missing[0]), true);
       missing[1].focus();
@@ -137,8 +177,26 @@ function draw(main: HTMLElement): void {
   async function loadMine(): Promise<void> {
     const { items } = await api<{ items: Report[] }>('/field-reports');
     if (!items.length) return replace(mine, h('p', { class: 'muted' }, t('fd.mine.none')));
-    replace(mine, h('ul', { class: 'plain' }, items.map((r) => h('li', { 'data-case': r.caseNo },
-      h('strong', null, r.caseNo), ' ', statusBadge(r.status), h('br'), r.description, h('br'), h('span', { class: 'muted' }, formatDateTime(r.createdAt))))));
+    replace(
+      mine,
+      h(
+        'ul',
+        { class: 'plain' },
+        items.map((r) =>
+          h(
+            'li',
+            { 'data-case': r.caseNo },
+            h('strong', null, r.caseNo),
+            ' ',
+            statusBadge(r.status),
+            h('br'),
+            r.description,
+            h('br'),
+            h('span', { class: 'muted' }, formatDateTime(r.createdAt)),
+          ),
+        ),
+      ),
+    );
   }
   void loadMine().catch((err) => replace(mine, h('p', { class: 'notice error', role: 'alert' }, errorText(err))));
 }

@@ -41,21 +41,29 @@ function chainBox(user: User): HTMLElement {
     box.textContent = t('hi.chain.na');
     return box;
   }
-  api<ChainStatus>('/audit/verify').then((s) => {
-    box.dataset['chain'] = s.ok ? 'ok' : 'broken';
-    box.classList.add(s.ok ? 'ok' : 'error');
-    box.textContent = s.ok ? t('hi.chain.ok', { n: s.checked }) : t('hi.chain.broken', { id: s.firstBroken?.id ?? '?', reason: s.firstBroken?.reason ?? '', n: s.checked });
-  }, (err: unknown) => {
-    box.dataset['chain'] = 'error';
-    box.classList.add('error');
-    box.textContent = err instanceof Error ? err.message : String(err);
-  });
+  api<ChainStatus>('/audit/verify').then(
+    (s) => {
+      box.dataset['chain'] = s.ok ? 'ok' : 'broken';
+      box.classList.add(s.ok ? 'ok' : 'error');
+      box.textContent = s.ok
+        ? t('hi.chain.ok', { n: s.checked })
+        : t('hi.chain.broken', { id: s.firstBroken?.id ?? '?', reason: s.firstBroken?.reason ?? '', n: s.checked });
+    },
+    (err: unknown) => {
+      box.dataset['chain'] = 'error';
+      box.classList.add('error');
+      box.textContent = err instanceof Error ? err.message : String(err);
+    },
+  );
   return box;
 }
 
 function exportsBox(user: User, history: CaseHistory): HTMLElement {
   const caseButton = h('button', { type: 'button', 'data-testid': 'export-case' }, t('hi.export.case'));
-  caseButton.addEventListener('click', () => void download(`/cases/${encodeURIComponent(history.case.id)}/history.csv`, `case-${history.case.caseNo}-history.csv`, caseButton));
+  caseButton.addEventListener(
+    'click',
+    () => void download(`/cases/${encodeURIComponent(history.case.id)}/history.csv`, `case-${history.case.caseNo}-history.csv`, caseButton),
+  );
   // the local day the case was reported (the date inputs are local days, as the page's times are)
   const created = new Date(history.case.createdAt);
   const day = `${created.getFullYear()}-${String(created.getMonth() + 1).padStart(2, '0')}-${String(created.getDate()).padStart(2, '0')}`;
@@ -68,19 +76,40 @@ function exportsBox(user: User, history: CaseHistory): HTMLElement {
     if (to.value) q.set('to', to.value);
     void download(`/audit/log.csv${q.size ? `?${q.toString()}` : ''}`, 'audit-log.csv', auditButton);
   });
-  return h('div', { class: 'exports' }, h('strong', null, t('hi.export')), caseButton,
-    CHAIN_READERS.includes(user.role) ? h('span', { class: 'audit-export' }, h('label', { for: 'audit-from' }, t('hi.export.from')), from, h('label', { for: 'audit-to' }, t('hi.export.to')), to, auditButton) : null);
+  return h(
+    'div',
+    { class: 'exports' },
+    h('strong', null, t('hi.export')),
+    caseButton,
+    CHAIN_READERS.includes(user.role)
+      ? h(
+          'span',
+          { class: 'audit-export' },
+          h('label', { for: 'audit-from' }, t('hi.export.from')),
+          from,
+          h('label', { for: 'audit-to' }, t('hi.export.to')),
+          to,
+          auditButton,
+        )
+      : null,
+  );
 }
 
 function caseFacts(history: CaseHistory): HTMLElement {
   const c = history.case;
   const row = (label: string, value: Node | string) => [h('dt', null, label), h('dd', null, value)];
-  return h('dl', { class: 'fields' },
-    row(t('hi.description'), c.description), row(t('hi.address'), c.address ?? '—'),
+  return h(
+    'dl',
+    { class: 'fields' },
+    row(t('hi.description'), c.description),
+    row(t('hi.address'), c.address ?? '—'),
     row(t('hi.eventType'), [c.eventTypeCode, c.category].filter(Boolean).join(' · ') || '—'),
-    row(t('hi.unit'), c.unitCode ? history.names.units[c.unitCode] ?? c.unitCode : '—'),
-    row(t('hi.created'), formatDateTime(c.createdAt)), row(t('hi.due'), formatDateTime(c.dueAt)),
-    row(t('hi.closed'), formatDateTime(c.closedAt)), row(t('hi.escalation'), String(c.escalationLevel)));
+    row(t('hi.unit'), c.unitCode ? (history.names.units[c.unitCode] ?? c.unitCode) : '—'),
+    row(t('hi.created'), formatDateTime(c.createdAt)),
+    row(t('hi.due'), formatDateTime(c.dueAt)),
+    row(t('hi.closed'), formatDateTime(c.closedAt)),
+    row(t('hi.escalation'), String(c.escalationLevel)),
+  );
 }
 
 const json = (v: unknown) => JSON.stringify(v, null, 2);
@@ -93,8 +122,15 @@ function variableValue(v: unknown): HTMLElement {
 }
 
 function variablesTable(vars: Record<string, unknown>): HTMLElement {
-  return h('table', { class: 'vars' }, h('tbody', null, Object.entries(vars).map(([k, v]) =>
-    h('tr', null, h('th', null, k), h('td', null, variableValue(v))))));
+  return h(
+    'table',
+    { class: 'vars' },
+    h(
+      'tbody',
+      null,
+      Object.entries(vars).map(([k, v]) => h('tr', null, h('th', null, k), h('td', null, variableValue(v)))),
+    ),
+  );
 }
 
 /** An element by its name in the diagram, its id beside it for those who look it up. */
@@ -110,8 +146,12 @@ const actionLabel = (code: string) => {
 
 /** Every run of one element in one instance: when it started and ended, and the variables it set. */
 function elementPanel(box: HTMLElement, history: CaseHistory, instance: InstanceInfo, elementId: string): void {
-  const events = history.timeline.filter((e): e is ElementEntry => e.kind === 'element' && e.processInstanceKey === instance.processInstanceKey && e.elementId === elementId);
-  const vars = history.timeline.filter((e): e is VariablesEntry => e.kind === 'variables' && e.processInstanceKey === instance.processInstanceKey && e.elementId === elementId);
+  const events = history.timeline.filter(
+    (e): e is ElementEntry => e.kind === 'element' && e.processInstanceKey === instance.processInstanceKey && e.elementId === elementId,
+  );
+  const vars = history.timeline.filter(
+    (e): e is VariablesEntry => e.kind === 'variables' && e.processInstanceKey === instance.processInstanceKey && e.elementId === elementId,
+  );
   const runs = new Map<string, { events: ElementEntry[]; vars: VariablesEntry[] }>();
   for (const e of events) {
     const key = e.elementInstanceKey ?? e.at;
@@ -126,51 +166,106 @@ function elementPanel(box: HTMLElement, history: CaseHistory, instance: Instance
     runs.set(key, run);
   }
   const name = instance.bpmnProcessId ? history.names.elements[instance.bpmnProcessId]?.[elementId] : null;
-  replace(box, h('h3', null, t('hi.element'), ' ', name ? `${name} ` : null, h('code', { 'data-testid': 'element-id' }, elementId)),
-    runs.size === 0 ? h('p', { class: 'muted' }, t('hi.element.none')) : [...runs].map(([key, run]) =>
-      h('section', { class: 'element-run', 'data-element-instance': key },
-        h('h4', null, t('hi.element.instance', { key })),
-        h('ul', { class: 'plain' }, run.events.map((e) => h('li', null, h('span', { class: 'when' }, formatDateTime(e.at)), ' ', t(`hi.intent.${e.intent}`)))),
-        h('div', { class: 'muted' }, t('hi.element.vars')),
-        run.vars.length ? run.vars.map((v) => h('div', { class: 'var-step' }, h('span', { class: 'when' }, formatDateTime(v.at)), variablesTable(v.variables)))
-          : h('p', { class: 'muted' }, t('hi.element.novars')))));
+  replace(
+    box,
+    h('h3', null, t('hi.element'), ' ', name ? `${name} ` : null, h('code', { 'data-testid': 'element-id' }, elementId)),
+    runs.size === 0
+      ? h('p', { class: 'muted' }, t('hi.element.none'))
+      : [...runs].map(([key, run]) =>
+          h(
+            'section',
+            { class: 'element-run', 'data-element-instance': key },
+            h('h4', null, t('hi.element.instance', { key })),
+            h(
+              'ul',
+              { class: 'plain' },
+              run.events.map((e) => h('li', null, h('span', { class: 'when' }, formatDateTime(e.at)), ' ', t(`hi.intent.${e.intent}`))),
+            ),
+            h('div', { class: 'muted' }, t('hi.element.vars')),
+            run.vars.length
+              ? run.vars.map((v) => h('div', { class: 'var-step' }, h('span', { class: 'when' }, formatDateTime(v.at)), variablesTable(v.variables)))
+              : h('p', { class: 'muted' }, t('hi.element.novars')),
+          ),
+        ),
+  );
 }
 
 function describe(e: TimelineEntry, history: CaseHistory): { what: Node[] | string; who: string | null; detail: unknown } {
   const names = history.names;
-  const processOf = (instanceKey: string) => history.timeline.find((x): x is ElementEntry => x.kind === 'element' && x.processInstanceKey === instanceKey)?.bpmnProcessId ?? null;
+  const processOf = (instanceKey: string) =>
+    history.timeline.find((x): x is ElementEntry => x.kind === 'element' && x.processInstanceKey === instanceKey)?.bpmnProcessId ?? null;
   switch (e.kind) {
     case 'element': {
       const type = e.elementType ? t(`hi.type.${e.elementType}`) : '';
-      return { what: [...elementLabel(names, e.bpmnProcessId, e.elementId), document.createTextNode(` · ${t(`hi.intent.${e.intent}`)}${type && !type.startsWith('hi.type.') ? `（${type}）` : ''}`)], who: e.bpmnProcessId ? names.elements[e.bpmnProcessId]?.[e.bpmnProcessId] ?? e.bpmnProcessId : null, detail: e.detail };
+      return {
+        what: [
+          ...elementLabel(names, e.bpmnProcessId, e.elementId),
+          document.createTextNode(` · ${t(`hi.intent.${e.intent}`)}${type && !type.startsWith('hi.type.') ? `（${type}）` : ''}`),
+        ],
+        who: e.bpmnProcessId ? (names.elements[e.bpmnProcessId]?.[e.bpmnProcessId] ?? e.bpmnProcessId) : null,
+        detail: e.detail,
+      };
     }
-    case 'variables': return { what: elementLabel(names, processOf(e.processInstanceKey), e.elementId), who: null, detail: e.variables };
-    case 'action': return { what: actionLabel(e.action), who: whoText(names, e.actor, e.actorRole), detail: e.detail };
-    case 'notification': return { what: t('hi.notify', { channel: t(`hi.channel.${e.channel}`), recipient: e.recipient }), who: t(`hi.sent.${e.status}`), detail: { subject: e.subject, body: e.body, sentAt: e.sentAt } };
+    case 'variables':
+      return { what: elementLabel(names, processOf(e.processInstanceKey), e.elementId), who: null, detail: e.variables };
+    case 'action':
+      return { what: actionLabel(e.action), who: whoText(names, e.actor, e.actorRole), detail: e.detail };
+    case 'notification':
+      return {
+        what: t('hi.notify', { channel: t(`hi.channel.${e.channel}`), recipient: e.recipient }),
+        who: t(`hi.sent.${e.status}`),
+        detail: { subject: e.subject, body: e.body, sentAt: e.sentAt },
+      };
   }
 }
 
 /** 处理记录: what people and the system did, in words, oldest first; each record's detail on demand. */
 function actionsView(history: CaseHistory): HTMLElement {
   const actions = history.timeline.filter((e): e is Extract<TimelineEntry, { kind: 'action' }> => e.kind === 'action');
-  return h('section', { class: 'panel' }, h('h2', null, t('hi.actions'), ' ', h('span', { class: 'muted' }, t('hi.count.records', { n: actions.length }))),
-    h('ol', { class: 'timeline actions-list', 'data-testid': 'actions' }, actions.map((a) => {
-      const elementId = typeof a.detail?.['elementId'] === 'string' ? a.detail['elementId'] : null;
-      const mainProcess = history.diagram.bpmnProcessId;
-      const element = elementId ? Object.values(history.names.elements).map((m) => m[elementId]).find(Boolean) ?? (mainProcess ? history.names.elements[mainProcess]?.[elementId] : null) ?? elementId : null;
-      return h('li', { class: 'done', 'data-action': a.action },
-        h('div', null, h('strong', null, actionLabel(a.action)), element ? ` · ${element}` : null, h('span', { class: 'who' }, ` · ${whoText(history.names, a.actor, a.actorRole)}`)),
-        h('div', { class: 'when' }, formatDateTime(a.at)),
-        a.detail && Object.keys(a.detail).length ? h('details', null, h('summary', null, t('hi.detail')), variablesTable(a.detail)) : null);
-    })));
+  return h(
+    'section',
+    { class: 'panel' },
+    h('h2', null, t('hi.actions'), ' ', h('span', { class: 'muted' }, t('hi.count.records', { n: actions.length }))),
+    h(
+      'ol',
+      { class: 'timeline actions-list', 'data-testid': 'actions' },
+      actions.map((a) => {
+        const elementId = typeof a.detail?.['elementId'] === 'string' ? a.detail['elementId'] : null;
+        const mainProcess = history.diagram.bpmnProcessId;
+        const element = elementId
+          ? (Object.values(history.names.elements)
+              .map((m) => m[elementId])
+              .find(Boolean) ??
+            (mainProcess ? history.names.elements[mainProcess]?.[elementId] : null) ??
+            elementId)
+          : null;
+        return h(
+          'li',
+          { class: 'done', 'data-action': a.action },
+          h(
+            'div',
+            null,
+            h('strong', null, actionLabel(a.action)),
+            element ? ` · ${element}` : null,
+            h('span', { class: 'who' }, ` · ${whoText(history.names, a.actor, a.actorRole)}`),
+          ),
+          h('div', { class: 'when' }, formatDateTime(a.at)),
+          a.detail && Object.keys(a.detail).length ? h('details', null, h('summary', null, t('hi.detail')), variablesTable(a.detail)) : null,
+        );
+      }),
+    ),
+  );
 }
 
 /** `locate(instanceKey, elementId)`: shows an element of the timeline on the diagram. */
 function timelineView(history: CaseHistory, locate: (instanceKey: string, elementId: string) => void): HTMLElement {
   const list = fullTimeline(history, locate);
   // collapsed: engine detail is for those who look for it, drawn only when opened (a long case has hundreds of rows)
-  const box = h('details', { class: 'panel engine-detail', 'data-testid': 'engine-detail' },
-    h('summary', null, t('hi.timeline'), ' ', h('span', { class: 'muted' }, t('hi.count.records', { n: history.timeline.length }))));
+  const box = h(
+    'details',
+    { class: 'panel engine-detail', 'data-testid': 'engine-detail' },
+    h('summary', null, t('hi.timeline'), ' ', h('span', { class: 'muted' }, t('hi.count.records', { n: history.timeline.length }))),
+  );
   let drawn = false;
   box.addEventListener('toggle', () => {
     if (!box.open || drawn) return;
@@ -184,21 +279,63 @@ function fullTimeline(history: CaseHistory, locate: (instanceKey: string, elemen
   const kinds = ['element', 'action', 'variables', 'notification'] as const;
   const shown = new Set<string>(kinds);
   const list = h('ol', { class: 'timeline full', 'data-testid': 'timeline' });
-  const draw = () => replace(list, history.timeline.filter((e) => shown.has(e.kind)).map((e) => {
-    const d = describe(e, history);
-    const hasDetail = d.detail !== null && d.detail !== undefined && !(typeof d.detail === 'object' && Object.keys(d.detail as object).length === 0);
-    return h('li', { class: `done kind-${e.kind}`, 'data-kind': e.kind, 'data-element': e.kind === 'element' || e.kind === 'variables' ? e.elementId : null, 'data-action': e.kind === 'action' ? e.action : null },
-      h('div', null, h('span', { class: 'kind' }, t(`hi.kind.${e.kind}`)), ' ', h('strong', null, d.what), d.who ? h('span', { class: 'muted' }, ` · ${d.who}`) : null,
-        (e.kind === 'element' && e.elementType !== 'process') || e.kind === 'variables'
-          ? [' ', h('button', { type: 'button', class: 'link locate', 'data-locate': e.elementId, onclick: () => locate(e.processInstanceKey, e.elementId) }, t('hi.locate'))] : null),
-      h('div', { class: 'when' }, formatDateTime(e.at)),
-      hasDetail ? (e.kind === 'variables' ? variablesTable(e.variables) : h('details', null, h('summary', null, '…'), h('pre', null, json(d.detail)))) : null);
-  }));
-  const toggles = h('div', { class: 'kind-toggles' }, h('span', null, t('hi.timeline.filter')), kinds.map((k) => {
-    const box = h('input', { type: 'checkbox', checked: true, 'data-kind-toggle': k });
-    box.addEventListener('change', () => { if (box.checked) shown.add(k); else shown.delete(k); draw(); });
-    return h('label', { class: 'check' }, box, t(`hi.kind.${k}`));
-  }));
+  const draw = () =>
+    replace(
+      list,
+      history.timeline
+        .filter((e) => shown.has(e.kind))
+        .map((e) => {
+          const d = describe(e, history);
+          const hasDetail = d.detail !== null && d.detail !== undefined && !(typeof d.detail === 'object' && Object.keys(d.detail as object).length === 0);
+          return h(
+            'li',
+            {
+              class: `done kind-${e.kind}`,
+              'data-kind': e.kind,
+              'data-element': e.kind === 'element' || e.kind === 'variables' ? e.elementId : null,
+              'data-action': e.kind === 'action' ? e.action : null,
+            },
+            h(
+              'div',
+              null,
+              h('span', { class: 'kind' }, t(`hi.kind.${e.kind}`)),
+              ' ',
+              h('strong', null, d.what),
+              d.who ? h('span', { class: 'muted' }, ` · ${d.who}`) : null,
+              (e.kind === 'element' && e.elementType !== 'process') || e.kind === 'variables'
+                ? [
+                    ' ',
+                    h(
+                      'button',
+                      { type: 'button', class: 'link locate', 'data-locate': e.elementId, onclick: () => locate(e.processInstanceKey, e.elementId) },
+                      t('hi.locate'),
+                    ),
+                  ]
+                : null,
+            ),
+            h('div', { class: 'when' }, formatDateTime(e.at)),
+            hasDetail
+              ? e.kind === 'variables'
+                ? variablesTable(e.variables)
+                : h('details', null, h('summary', null, '…'), h('pre', null, json(d.detail)))
+              : null,
+          );
+        }),
+    );
+  const toggles = h(
+    'div',
+    { class: 'kind-toggles' },
+    h('span', null, t('hi.timeline.filter')),
+    kinds.map((k) => {
+      const box = h('input', { type: 'checkbox', checked: true, 'data-kind-toggle': k });
+      box.addEventListener('change', () => {
+        if (box.checked) shown.add(k);
+        else shown.delete(k);
+        draw();
+      });
+      return h('label', { class: 'check' }, box, t(`hi.kind.${k}`));
+    }),
+  );
   return () => {
     draw();
     return [toggles, list];
@@ -229,16 +366,22 @@ export async function caseView(container: HTMLElement, user: User, caseId: strin
     delete canvas.dataset['ready'];
     replace(canvas);
     replace(elementBox, h('p', { class: 'muted' }, t('hi.element.pick')));
-    const processName = i.bpmnProcessId ? history.names.elements[i.bpmnProcessId]?.[i.bpmnProcessId] ?? i.bpmnProcessId : '?';
+    const processName = i.bpmnProcessId ? (history.names.elements[i.bpmnProcessId]?.[i.bpmnProcessId] ?? i.bpmnProcessId) : '?';
     diagramTitle.textContent = `${processName}${i.version !== null ? ` · ${t('hi.diagram.version', { v: i.version })}` : ''}`;
     let xml: string | null;
     try {
       xml = await xmlOf(i);
     } catch (err) {
       if (err instanceof ApiError && err.status === 404) xml = null;
-      else { replace(canvas, errorBox(err)); return; }
+      else {
+        replace(canvas, errorBox(err));
+        return;
+      }
     }
-    if (!xml) { replace(canvas, h('p', { class: 'notice' }, t('hi.diagram.none'))); return; }
+    if (!xml) {
+      replace(canvas, h('p', { class: 'notice' }, t('hi.diagram.none')));
+      return;
+    }
     try {
       view = await showDiagram(canvas, xml, i.highlights, (elementId) => elementPanel(elementBox, history, i, elementId));
       canvas.dataset['ready'] = 'true';
@@ -247,39 +390,64 @@ export async function caseView(container: HTMLElement, user: User, caseId: strin
     }
   };
 
-  const switcher = instances.length > 1
-    ? h('select', { id: 'instance', 'data-testid': 'instance-switch', 'aria-label': t('hi.diagram.switch') }, instances.map((i) =>
-      h('option', { value: i.processInstanceKey }, `${i.main ? t('hi.diagram.main') : t('hi.diagram.called')}: ${(i.bpmnProcessId ? history.names.elements[i.bpmnProcessId]?.[i.bpmnProcessId] : null) ?? i.bpmnProcessId ?? '?'} · ${formatDateTime(i.startedAt)}`)))
-    : null;
+  const switcher =
+    instances.length > 1
+      ? h(
+          'select',
+          { id: 'instance', 'data-testid': 'instance-switch', 'aria-label': t('hi.diagram.switch') },
+          instances.map((i) =>
+            h(
+              'option',
+              { value: i.processInstanceKey },
+              `${i.main ? t('hi.diagram.main') : t('hi.diagram.called')}: ${(i.bpmnProcessId ? history.names.elements[i.bpmnProcessId]?.[i.bpmnProcessId] : null) ?? i.bpmnProcessId ?? '?'} · ${formatDateTime(i.startedAt)}`,
+            ),
+          ),
+        )
+      : null;
   switcher?.addEventListener('change', () => {
     const next = instances.find((i) => i.processInstanceKey === switcher.value);
     if (next && next !== current) void show(next);
   });
   const expand = h('button', { type: 'button', 'data-testid': 'diagram-expand', 'aria-pressed': 'false' }, t('hi.diagram.expand'));
-  const legend = h('div', { class: 'legend' },
-    h('span', { class: 'lg lg-completed' }, t('hi.legend.completed')), h('span', { class: 'lg lg-active' }, t('hi.legend.active')),
-    h('span', { class: 'lg lg-incident' }, t('hi.legend.incident')), h('span', { class: 'lg lg-flow' }, t('hi.legend.flow')));
+  const legend = h(
+    'div',
+    { class: 'legend' },
+    h('span', { class: 'lg lg-completed' }, t('hi.legend.completed')),
+    h('span', { class: 'lg lg-active' }, t('hi.legend.active')),
+    h('span', { class: 'lg lg-incident' }, t('hi.legend.incident')),
+    h('span', { class: 'lg lg-flow' }, t('hi.legend.flow')),
+  );
 
-  const diagramPanel = h('section', { class: 'panel diagram-panel' },
+  const diagramPanel = h(
+    'section',
+    { class: 'panel diagram-panel' },
     h('div', { class: 'diagram-head' }, h('h2', null, t('hi.diagram')), diagramTitle, switcher, legend, expand),
-    h('div', { class: 'diagram-layout' }, canvas, elementBox));
+    h('div', { class: 'diagram-layout' }, canvas, elementBox),
+  );
   expand.addEventListener('click', () => {
     const on = diagramPanel.classList.toggle('expanded');
     expand.setAttribute('aria-pressed', String(on));
     expand.textContent = t(on ? 'hi.diagram.shrink' : 'hi.diagram.expand');
     if (current) void show(current);
   });
-  replace(container,
+  replace(
+    container,
     h('p', null, h('button', { type: 'button', class: 'link', 'data-testid': 'back', onclick: back }, `← ${t('hi.back')}`)),
-    h('div', { class: 'case-head' },
-      h('h1', { 'data-testid': 'case-no' }, t('hi.case', { caseNo: c.caseNo })), statusBadge(c.status), lightBadge(c.warningLight)),
+    h(
+      'div',
+      { class: 'case-head' },
+      h('h1', { 'data-testid': 'case-no' }, t('hi.case', { caseNo: c.caseNo })),
+      statusBadge(c.status),
+      lightBadge(c.warningLight),
+    ),
     storyView(history),
     h('section', { class: 'panel' }, caseFacts(history)),
     chainBox(user),
     exportsBox(user, history),
     actionsView(history),
     diagramPanel,
-    timelineView(history, (instanceKey, elementId) => void locate(instanceKey, elementId)));
+    timelineView(history, (instanceKey, elementId) => void locate(instanceKey, elementId)),
+  );
   const locate = async (instanceKey: string, elementId: string) => {
     const target = instances.find((i) => i.processInstanceKey === instanceKey);
     if (target && target !== current) {
@@ -294,6 +462,15 @@ export async function caseView(container: HTMLElement, user: User, caseId: strin
   const main = instances.find((i) => i.main);
   if (main) await show(main);
   else if (history.diagram.processDefinitionKey) {
-    await show({ processInstanceKey: '', bpmnProcessId: history.diagram.bpmnProcessId, version: history.diagram.version, processDefinitionKey: history.diagram.processDefinitionKey, parentInstanceKey: null, startedAt: c.createdAt, main: true, highlights: history.highlights });
+    await show({
+      processInstanceKey: '',
+      bpmnProcessId: history.diagram.bpmnProcessId,
+      version: history.diagram.version,
+      processDefinitionKey: history.diagram.processDefinitionKey,
+      parentInstanceKey: null,
+      startedAt: c.createdAt,
+      main: true,
+      highlights: history.highlights,
+    });
   } else replace(canvas, h('p', { class: 'notice' }, t('hi.diagram.none')));
 }

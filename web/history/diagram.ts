@@ -9,10 +9,21 @@ import 'bpmn-js/dist/assets/diagram-js.css';
 import 'bpmn-js/dist/assets/bpmn-js.css';
 import type { Highlights } from './types.js';
 
-export const MARKER = { completed: 'hist-completed', active: 'hist-active', incident: 'hist-incident', taken: 'hist-taken', selected: 'hist-selected' } as const;
+export const MARKER = {
+  completed: 'hist-completed',
+  active: 'hist-active',
+  incident: 'hist-incident',
+  taken: 'hist-taken',
+  selected: 'hist-selected',
+} as const;
 const TAKEN_STROKE = '#2e7d32';
 
-interface Box { x: number; y: number; width: number; height: number }
+interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
 interface Canvas {
   addMarker(id: string, cls: string): void;
   removeMarker(id: string, cls: string): void;
@@ -25,11 +36,26 @@ interface Canvas {
  * this scale from its start instead, and the reader pans (drag) or zooms (Ctrl + wheel) to the rest.
  */
 export const MIN_READABLE_SCALE = 0.7;
-interface DiElement { id: string; type: string; di?: { set(name: string, value: unknown): void }; waypoints?: unknown; labelTarget?: DiElement }
-interface ElementRegistry { get(id: string): DiElement | undefined; getGraphics(el: DiElement): SVGElement }
-interface Overlays { add(id: string, type: string, o: { position: Record<string, number>; html: HTMLElement }): void }
-interface GraphicsFactory { update(type: string, el: DiElement, gfx: SVGElement): void }
-interface EventBus { on(event: string, cb: (e: { element: DiElement }) => void): void }
+interface DiElement {
+  id: string;
+  type: string;
+  di?: { set(name: string, value: unknown): void };
+  waypoints?: unknown;
+  labelTarget?: DiElement;
+}
+interface ElementRegistry {
+  get(id: string): DiElement | undefined;
+  getGraphics(el: DiElement): SVGElement;
+}
+interface Overlays {
+  add(id: string, type: string, o: { position: Record<string, number>; html: HTMLElement }): void;
+}
+interface GraphicsFactory {
+  update(type: string, el: DiElement, gfx: SVGElement): void;
+}
+interface EventBus {
+  on(event: string, cb: (e: { element: DiElement }) => void): void;
+}
 
 export interface DiagramView {
   /** the ids of the elements and flows each marker went on (what is actually drawn) */
@@ -39,7 +65,12 @@ export interface DiagramView {
 }
 
 /** Draws `xml` into `container` and marks `highlights`; `onSelect` gets the id of a clicked element. */
-export async function showDiagram(container: HTMLElement, xml: string, highlights: Highlights, onSelect: (elementId: string, type: string) => void): Promise<DiagramView> {
+export async function showDiagram(
+  container: HTMLElement,
+  xml: string,
+  highlights: Highlights,
+  onSelect: (elementId: string, type: string) => void,
+): Promise<DiagramView> {
   const viewer = new NavigatedViewer({ container });
   await viewer.importXML(xml);
   const canvas = viewer.get('canvas') as Canvas;
@@ -57,14 +88,19 @@ export async function showDiagram(container: HTMLElement, xml: string, highlight
   // a definition that drifted from the events (an id no longer in it) is skipped rather than failing the page
   const present = (ids: string[]) => ids.filter((id) => registry.get(id));
   const marked: DiagramView['marked'] = {
-    completed: present(highlights.completed), active: present(highlights.active),
-    incidents: present(highlights.incidents), takenFlows: present(highlights.takenFlows),
+    completed: present(highlights.completed),
+    active: present(highlights.active),
+    incidents: present(highlights.incidents),
+    takenFlows: present(highlights.takenFlows),
   };
   for (const id of marked.completed) canvas.addMarker(id, MARKER.completed);
   for (const id of marked.active) canvas.addMarker(id, MARKER.active);
   for (const id of marked.incidents) {
     canvas.addMarker(id, MARKER.incident);
-    overlays.add(id, 'hist-incident', { position: { top: -12, right: 12 }, html: Object.assign(document.createElement('div'), { className: 'hist-badge', textContent: '!' }) });
+    overlays.add(id, 'hist-incident', {
+      position: { top: -12, right: 12 },
+      html: Object.assign(document.createElement('div'), { className: 'hist-badge', textContent: '!' }),
+    });
   }
   for (const id of marked.takenFlows) {
     const flow = registry.get(id)!;

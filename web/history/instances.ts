@@ -44,9 +44,10 @@ export function instancesOf(history: CaseHistory): InstanceInfo[] {
     });
   }
   const wanted = history.diagram.processDefinitionKey;
-  const main = infos.find((i) => wanted !== null && i.processDefinitionKey === wanted && i.parentInstanceKey === null)
-    ?? infos.find((i) => i.parentInstanceKey === null && i.bpmnProcessId === history.diagram.bpmnProcessId)
-    ?? infos.find((i) => i.parentInstanceKey === null);
+  const main =
+    infos.find((i) => wanted !== null && i.processDefinitionKey === wanted && i.parentInstanceKey === null) ??
+    infos.find((i) => i.parentInstanceKey === null && i.bpmnProcessId === history.diagram.bpmnProcessId) ??
+    infos.find((i) => i.parentInstanceKey === null);
   if (main) {
     main.main = true;
     main.highlights = history.highlights;

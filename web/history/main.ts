@@ -19,8 +19,16 @@ if (frame) {
   replace(frame.main, box);
   const route = () => {
     const id = openCase();
-    if (id) void loadInto(box, () => caseView(box, user, id, () => { location.hash = ''; }));
-    else searchView(box, (caseId) => { location.hash = `case=${caseId}`; });
+    if (id)
+      void loadInto(box, () =>
+        caseView(box, user, id, () => {
+          location.hash = '';
+        }),
+      );
+    else
+      searchView(box, (caseId) => {
+        location.hash = `case=${caseId}`;
+      });
   };
   window.addEventListener('hashchange', route);
   route();

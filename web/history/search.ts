@@ -38,9 +38,20 @@ function pageQuery(f: Filters, after: string | null): string {
 }
 
 const select = (id: string, values: string[], current: string, label: (v: string) => string) =>
-  h('select', { id, name: id }, h('option', { value: '' }, t('hi.any')), values.map((v) => h('option', { value: v, selected: v === current }, label(v))));
+  h(
+    'select',
+    { id, name: id },
+    h('option', { value: '' }, t('hi.any')),
+    values.map((v) => h('option', { value: v, selected: v === current }, label(v))),
+  );
 
-interface UnitRow { id: number; code: string; name: string; shortName: string | null; kind: string }
+interface UnitRow {
+  id: number;
+  code: string;
+  name: string;
+  shortName: string | null;
+  kind: string;
+}
 
 async function fillUnits(unit: HTMLSelectElement, township: HTMLSelectElement, f: Filters): Promise<void> {
   let rows: UnitRow[];
@@ -49,10 +60,24 @@ async function fillUnits(unit: HTMLSelectElement, township: HTMLSelectElement, f
   } catch {
     return;
   }
-  const options = (list: UnitRow[], value: (u: UnitRow) => string, current: string) =>
-    [h('option', { value: '' }, t('hi.any')), ...list.map((u) => h('option', { value: value(u), selected: value(u) === current }, u.shortName ?? u.name))];
-  unit.replaceChildren(...options(rows.filter((u) => u.kind !== 'township' && u.kind !== 'community'), (u) => String(u.id), f.unitId));
-  township.replaceChildren(...options(rows.filter((u) => u.kind === 'township'), (u) => u.code, f.township));
+  const options = (list: UnitRow[], value: (u: UnitRow) => string, current: string) => [
+    h('option', { value: '' }, t('hi.any')),
+    ...list.map((u) => h('option', { value: value(u), selected: value(u) === current }, u.shortName ?? u.name)),
+  ];
+  unit.replaceChildren(
+    ...options(
+      rows.filter((u) => u.kind !== 'township' && u.kind !== 'community'),
+      (u) => String(u.id),
+      f.unitId,
+    ),
+  );
+  township.replaceChildren(
+    ...options(
+      rows.filter((u) => u.kind === 'township'),
+      (u) => u.code,
+      f.township,
+    ),
+  );
 }
 
 /** Draws the search form and results into `container`; `open(caseId)` shows a case. */
@@ -70,17 +95,50 @@ export function searchView(container: HTMLElement, open: (caseId: string) => voi
   const unit = select('unitId', filters.unitId ? [filters.unitId] : [], filters.unitId, (v) => v);
   const township = select('township', filters.township ? [filters.township] : [], filters.township, (v) => v);
   void fillUnits(unit, township, filters);
-  const form = h('form', { class: 'filters', 'data-testid': 'case-search' },
-    h('label', null, t('hi.q'), q), h('label', null, t('hi.status'), status), h('label', null, t('hi.category'), category),
-    h('label', null, t('hi.light'), light), h('label', null, t('hi.channel'), channel),
-    h('label', null, t('hi.unit'), unit), h('label', null, t('hi.township'), township),
-    h('label', null, t('hi.from'), from), h('label', null, t('hi.to'), to),
-    h('span', { class: 'filter-actions' },
+  const form = h(
+    'form',
+    { class: 'filters', 'data-testid': 'case-search' },
+    h('label', null, t('hi.q'), q),
+    h('label', null, t('hi.status'), status),
+    h('label', null, t('hi.category'), category),
+    h('label', null, t('hi.light'), light),
+    h('label', null, t('hi.channel'), channel),
+    h('label', null, t('hi.unit'), unit),
+    h('label', null, t('hi.township'), township),
+    h('label', null, t('hi.from'), from),
+    h('label', null, t('hi.to'), to),
+    h(
+      'span',
+      { class: 'filter-actions' },
       h('button', { type: 'submit', class: 'primary' }, t('hi.apply')),
-      h('button', { type: 'button', onclick: () => { form.reset(); for (const el of [q, from, to]) el.value = ''; for (const s of [status, category, light, channel, unit, township]) s.value = ''; form.requestSubmit(); } }, t('hi.reset'))));
+      h(
+        'button',
+        {
+          type: 'button',
+          onclick: () => {
+            form.reset();
+            for (const el of [q, from, to]) el.value = '';
+            for (const s of [status, category, light, channel, unit, township]) s.value = '';
+            form.requestSubmit();
+          },
+        },
+        t('hi.reset'),
+      ),
+    ),
+  );
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
-    filters = { q: q.value, status: status.value, category: category.value, light: light.value, channel: channel.value, unitId: unit.value, township: township.value, from: from.value, to: to.value };
+    filters = {
+      q: q.value,
+      status: status.value,
+      category: category.value,
+      light: light.value,
+      channel: channel.value,
+      unitId: unit.value,
+      township: township.value,
+      from: from.value,
+      to: to.value,
+    };
     go();
   });
   const go = () => {
@@ -89,7 +147,16 @@ export function searchView(container: HTMLElement, open: (caseId: string) => voi
     void loadInto(results, load);
   };
   const row = (c: CaseRow) =>
-    h('tr', { 'data-case': c.caseNo, tabindex: 0, onclick: () => open(c.id), onkeydown: (e: Event) => { if ((e as KeyboardEvent).key === 'Enter') open(c.id); } },
+    h(
+      'tr',
+      {
+        'data-case': c.caseNo,
+        tabindex: 0,
+        onclick: () => open(c.id),
+        onkeydown: (e: Event) => {
+          if ((e as KeyboardEvent).key === 'Enter') open(c.id);
+        },
+      },
       h('td', null, lightBadge(c.light)),
       h('td', null, h('a', { href: `#case=${encodeURIComponent(c.id)}` }, c.caseNo), h('div', { class: 'muted small-text' }, c.description.slice(0, 40))),
       h('td', null, statusBadge(c.status)),
@@ -97,17 +164,31 @@ export function searchView(container: HTMLElement, open: (caseId: string) => voi
       h('td', null, c.unitName ?? '—'),
       h('td', null, t(`hi.ch.${c.channel}`)),
       h('td', null, formatDateTime(c.createdAt)),
-      h('td', null, formatDateTime(c.dueAt)));
+      h('td', null, formatDateTime(c.dueAt)),
+    );
   const load = async () => {
     const first = await api<CasePage>(`/cases?${pageQuery(filters, null)}`);
     const tbody = h('tbody', null, first.items.map(row));
-    const table = h('table', { class: 'cases' },
-      h('thead', null, h('tr', null, ['light', 'caseNo', 'status', 'type', 'unit', 'channel', 'created', 'due'].map((c) => h('th', null, t(`hi.col.${c}`))))),
-      tbody);
+    const table = h(
+      'table',
+      { class: 'cases' },
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          ['light', 'caseNo', 'status', 'type', 'unit', 'channel', 'created', 'due'].map((c) => h('th', null, t(`hi.col.${c}`))),
+        ),
+      ),
+      tbody,
+    );
     // "more" appends the page after the last one shown, by the cursor the server gave with it
     const next = first.next;
     const { box: moreBox, failed: moreFailed } = moreButton({
-      next, label: t('hi.more'), testId: 'case-more',
+      next,
+      label: t('hi.more'),
+      testId: 'case-more',
       loadAfter: async (cursor) => {
         const page = await api<CasePage>(`/cases?${pageQuery(filters, cursor)}`);
         tbody.append(...page.items.map(row));
@@ -115,11 +196,14 @@ export function searchView(container: HTMLElement, open: (caseId: string) => voi
       },
     });
     const total = first.total ?? first.items.length;
-    replace(results,
+    replace(
+      results,
       h('p', { class: 'muted', 'data-testid': 'case-count' }, t(first.totalCapped ? 'hi.count.capped' : 'hi.count', { n: total })),
       // a page may come back short with more to follow (README, Paging): the table stays for "more" to fill
       first.items.length || next ? table : h('p', { class: 'notice' }, t('hi.none')),
-      moreBox, moreFailed);
+      moreBox,
+      moreFailed,
+    );
   };
   replace(container, h('h1', null, t('hi.title')), form, results);
   void loadInto(results, load);

@@ -31,23 +31,34 @@ export function whoText(names: HistoryNames, actor: string | null, actorRole: st
 }
 
 function stepTitle(s: StoryStep, history: CaseHistory): string {
-  const unit = s.unitName ?? (s.unitCode ? history.names.units[s.unitCode] ?? s.unitCode : null);
+  const unit = s.unitName ?? (s.unitCode ? (history.names.units[s.unitCode] ?? s.unitCode) : null);
   switch (s.kind) {
-    case 'reported': return t('hi.step.reported', { channel: t(`hi.ch.${history.case.channel}`) });
-    case 'dispatched': return t('hi.step.dispatched', { unit: unit ?? '—' });
-    case 'rated': return s.rating !== null ? t('hi.step.rated.n', { n: s.rating }) : t('hi.step.rated');
+    case 'reported':
+      return t('hi.step.reported', { channel: t(`hi.ch.${history.case.channel}`) });
+    case 'dispatched':
+      return t('hi.step.dispatched', { unit: unit ?? '—' });
+    case 'rated':
+      return s.rating !== null ? t('hi.step.rated.n', { n: s.rating }) : t('hi.step.rated');
     case 'task': {
-      const name = s.elementId ? Object.values(history.names.elements).map((m) => m[s.elementId!]).find(Boolean) : null;
+      const name = s.elementId
+        ? Object.values(history.names.elements)
+            .map((m) => m[s.elementId!])
+            .find(Boolean)
+        : null;
       return t('hi.step.task', { name: name ?? s.elementId ?? '' });
     }
-    default: return t(`hi.step.${s.kind}`);
+    default:
+      return t(`hi.step.${s.kind}`);
   }
 }
 
 function deadlineBadge(s: StoryStep): HTMLElement | null {
   if (s.onTime === null || !s.dueAt) return null;
-  return h('span', { class: `deadline ${s.onTime ? 'met' : 'missed'}`, 'data-testid': 'deadline', 'data-on-time': String(s.onTime) },
-    t(s.onTime ? 'hi.deadline.met' : 'hi.deadline.missed', { at: formatDateTime(s.dueAt) }));
+  return h(
+    'span',
+    { class: `deadline ${s.onTime ? 'met' : 'missed'}`, 'data-testid': 'deadline', 'data-on-time': String(s.onTime) },
+    t(s.onTime ? 'hi.deadline.met' : 'hi.deadline.missed', { at: formatDateTime(s.dueAt) }),
+  );
 }
 
 /** One sentence over the whole case: reported when and how, closed after how long, deadlines kept or missed. */
@@ -63,15 +74,30 @@ function summary(history: CaseHistory): string {
 
 export function storyView(history: CaseHistory): HTMLElement {
   const steps = history.story.steps;
-  return h('section', { class: 'panel', 'data-testid': 'story-panel' },
+  return h(
+    'section',
+    { class: 'panel', 'data-testid': 'story-panel' },
     h('h2', null, t('hi.story')),
     h('p', { class: 'story-summary', 'data-testid': 'story-summary' }, summary(history)),
-    h('ol', { class: 'story', 'data-testid': 'story' }, steps.map((s) =>
-      h('li', { class: `step-${s.kind}`, 'data-step': s.kind },
-        h('div', null, h('span', { class: 'step-title' }, stepTitle(s, history)), deadlineBadge(s)),
-        h('div', { class: 'step-meta' },
-          h('time', { datetime: s.at, 'data-testid': 'step-at' }, formatDateTime(s.at)), ' · ',
-          h('span', { 'data-testid': 'step-who' }, whoText(history.names, s.actor, s.actorRole)),
-          s.sinceMs !== null ? [' · ', h('span', { 'data-testid': 'step-since' }, t('hi.since', { d: formatDuration(s.sinceMs) }))] : null),
-        s.note ? h('p', { class: 'step-note' }, s.note) : null))));
+    h(
+      'ol',
+      { class: 'story', 'data-testid': 'story' },
+      steps.map((s) =>
+        h(
+          'li',
+          { class: `step-${s.kind}`, 'data-step': s.kind },
+          h('div', null, h('span', { class: 'step-title' }, stepTitle(s, history)), deadlineBadge(s)),
+          h(
+            'div',
+            { class: 'step-meta' },
+            h('time', { datetime: s.at, 'data-testid': 'step-at' }, formatDateTime(s.at)),
+            ' · ',
+            h('span', { 'data-testid': 'step-who' }, whoText(history.names, s.actor, s.actorRole)),
+            s.sinceMs !== null ? [' · ', h('span', { 'data-testid': 'step-since' }, t('hi.since', { d: formatDuration(s.sinceMs) }))] : null,
+          ),
+          s.note ? h('p', { class: 'step-note' }, s.note) : null,
+        ),
+      ),
+    ),
+  );
 }

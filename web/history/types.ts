@@ -20,16 +20,42 @@ export interface CaseRow {
 }
 
 /** One page of GET /api/cases: `next` is the cursor of the following page; the total comes with the first page only, counted up to 10,000 (`totalCapped`: at least that many). */
-export interface CasePage { items: CaseRow[]; next: string | null; pageSize: number; total?: number; totalCapped?: boolean }
+export interface CasePage {
+  items: CaseRow[];
+  next: string | null;
+  pageSize: number;
+  total?: number;
+  totalCapped?: boolean;
+}
 
 export type { CaseDetail } from '../../domain/cases/case-detail-type.js';
 import type { CaseDetail } from '../../domain/cases/case-detail-type.js';
 
 export type TimelineEntry =
-  | { at: string; kind: 'element'; intent: string; elementId: string; elementType: string | null; elementInstanceKey: string | null; processInstanceKey: string; bpmnProcessId: string | null; detail: Record<string, unknown> | null }
+  | {
+      at: string;
+      kind: 'element';
+      intent: string;
+      elementId: string;
+      elementType: string | null;
+      elementInstanceKey: string | null;
+      processInstanceKey: string;
+      bpmnProcessId: string | null;
+      detail: Record<string, unknown> | null;
+    }
   | { at: string; kind: 'variables'; elementId: string; elementInstanceKey: string | null; processInstanceKey: string; variables: Record<string, unknown> }
   | { at: string; kind: 'action'; auditId: string; action: string; actor: string; actorRole: string | null; detail: Record<string, unknown> | null }
-  | { at: string; kind: 'notification'; id: string; channel: string; recipient: string; subject: string | null; body: string; status: string; sentAt: string | null };
+  | {
+      at: string;
+      kind: 'notification';
+      id: string;
+      channel: string;
+      recipient: string;
+      subject: string | null;
+      body: string;
+      status: string;
+      sentAt: string | null;
+    };
 
 export type ElementEntry = Extract<TimelineEntry, { kind: 'element' }>;
 export type VariablesEntry = Extract<TimelineEntry, { kind: 'variables' }>;
@@ -39,11 +65,33 @@ import type { Highlights } from '../../domain/history/highlights.js';
 
 /** domain/history/case-story.ts */
 export type StoryKind =
-  | 'reported' | 'accepted' | 'rejected' | 'dispatched' | 'handled' | 'returned' | 'extended' | 'shelved'
-  | 'verified' | 'verify_failed' | 'closed' | 'rated' | 'reopened' | 'task';
+  | 'reported'
+  | 'accepted'
+  | 'rejected'
+  | 'dispatched'
+  | 'handled'
+  | 'returned'
+  | 'extended'
+  | 'shelved'
+  | 'verified'
+  | 'verify_failed'
+  | 'closed'
+  | 'rated'
+  | 'reopened'
+  | 'task';
 export interface StoryStep {
-  kind: StoryKind; at: string; actor: string | null; actorRole: string | null; unitCode: string | null; unitName: string | null;
-  note: string | null; elementId: string | null; dueAt: string | null; onTime: boolean | null; sinceMs: number | null; rating: number | null;
+  kind: StoryKind;
+  at: string;
+  actor: string | null;
+  actorRole: string | null;
+  unitCode: string | null;
+  unitName: string | null;
+  note: string | null;
+  elementId: string | null;
+  dueAt: string | null;
+  onTime: boolean | null;
+  sinceMs: number | null;
+  rating: number | null;
 }
 /** domain/history/history-names.ts */
 export interface HistoryNames {
@@ -62,4 +110,8 @@ export interface CaseHistory {
   names: HistoryNames;
 }
 
-export interface ChainStatus { ok: boolean; checked: number; firstBroken?: { id: string; reason: string } }
+export interface ChainStatus {
+  ok: boolean;
+  checked: number;
+  firstBroken?: { id: string; reason: string };
+}

@@ -11,11 +11,42 @@ import { h, replace } from '../shared/dom.js';
 import { formatDateTime, t } from '../shared/i18n.js';
 import { startPage, statusBadge } from '../shared/layout.js';
 
-interface Suggestion { code: string; name: string; category: string; confidence: number | null }
-interface NearbyCase { id: string; caseNo: string; description: string; status: string; distanceMetres: number; sameType: boolean; createdAt: string }
-interface CallContext { suggestions: Suggestion[]; grid: { gridCode: string; gridName: string; township: string | null } | null; nearby: NearbyCase[] }
-interface CallerCase { id: string; caseNo: string; description: string; status: string; createdAt: string }
-interface HotlineCall { id: string; kind: 'consultation' | 'merged'; callerName: string | null; content: string; answer: string | null; caseNo: string | null; createdAt: string }
+interface Suggestion {
+  code: string;
+  name: string;
+  category: string;
+  confidence: number | null;
+}
+interface NearbyCase {
+  id: string;
+  caseNo: string;
+  description: string;
+  status: string;
+  distanceMetres: number;
+  sameType: boolean;
+  createdAt: string;
+}
+interface CallContext {
+  suggestions: Suggestion[];
+  grid: { gridCode: string; gridName: string; township: string | null } | null;
+  nearby: NearbyCase[];
+}
+interface CallerCase {
+  id: string;
+  caseNo: string;
+  description: string;
+  status: string;
+  createdAt: string;
+}
+interface HotlineCall {
+  id: string;
+  kind: 'consultation' | 'merged';
+  callerName: string | null;
+  content: string;
+  answer: string | null;
+  caseNo: string | null;
+  createdAt: string;
+}
 
 const frame = startPage('hotline', { wide: true });
 if (frame) draw(frame.main);
@@ -37,7 +68,11 @@ function draw(main: HTMLElement): void {
   const lng = h('input', { id: 'lng', type: 'number', step: 'any', min: -180, max: 180 });
   const answer = h('textarea', { id: 'answer', name: 'answer', maxlength: 2000 });
   const answerBox = h('fieldset', { hidden: true, 'data-testid': 'answer-box' }, h('legend', null, t('hl.answer')), field(t('hl.answer'), answer));
-  const suggestionsBox = h('div', { 'data-testid': 'suggestions', role: 'radiogroup', 'aria-label': t('hl.suggestions') }, h('p', { class: 'muted' }, t('hl.suggestions.none')));
+  const suggestionsBox = h(
+    'div',
+    { 'data-testid': 'suggestions', role: 'radiogroup', 'aria-label': t('hl.suggestions') },
+    h('p', { class: 'muted' }, t('hl.suggestions.none')),
+  );
   const placed = h('p', { class: 'muted', 'data-testid': 'placed', 'aria-live': 'polite' });
   const submit = h('button', { type: 'submit', class: 'primary', 'data-testid': 'hotline-submit' }, t('hl.file'));
   const message = h('div', { 'aria-live': 'polite', 'data-testid': 'hotline-message' });
@@ -45,34 +80,62 @@ function draw(main: HTMLElement): void {
   const nearbyBox = h('div', { 'data-testid': 'nearby' }, h('p', { class: 'muted' }, t('hl.nearby.none')));
   const recentBox = h('div', { 'data-testid': 'recent-calls' });
 
-  const form = h('form', { 'data-testid': 'hotline-form', novalidate: true },
-    h('fieldset', null, h('legend', null, t('hl.caller')),
+  const form = h(
+    'form',
+    { 'data-testid': 'hotline-form', novalidate: true },
+    h(
+      'fieldset',
+      null,
+      h('legend', null, t('hl.caller')),
       h('div', { class: 'row' }, field(t('hl.name'), name), field(t('hl.phone'), phone)),
-      h('div', { class: 'choices', role: 'radiogroup', 'aria-label': t('hl.kind') },
-        h('label', null, kindCase, t('hl.kind.case')), h('label', null, kindAsk, t('hl.kind.consultation')))),
+      h(
+        'div',
+        { class: 'choices', role: 'radiogroup', 'aria-label': t('hl.kind') },
+        h('label', null, kindCase, t('hl.kind.case')),
+        h('label', null, kindAsk, t('hl.kind.consultation')),
+      ),
+    ),
     h('fieldset', null, h('legend', null, t('hl.what')), field(t('hl.content'), content)),
     answerBox,
-    h('fieldset', { 'data-testid': 'where' }, h('legend', null, t('hl.where')),
+    h(
+      'fieldset',
+      { 'data-testid': 'where' },
+      h('legend', null, t('hl.where')),
       h('div', { class: 'row' }, field(t('hl.address'), address)),
       h('div', { class: 'row' }, field(t('hl.gridSearch'), gridSearch), field(t('hl.grid'), gridSelect)),
       h('div', { class: 'row' }, field(t('hl.lat'), lat), field(t('hl.lng'), lng)),
-      placed),
+      placed,
+    ),
     h('fieldset', null, h('legend', null, t('hl.suggestions')), suggestionsBox),
-    h('div', { class: 'actions' }, submit), message);
+    h('div', { class: 'actions' }, submit),
+    message,
+  );
 
-  replace(main,
+  replace(
+    main,
     h('h1', null, t('nav.hotline')),
     h('p', { class: 'muted' }, t('hl.keys')),
-    h('div', { class: 'hotline' }, form,
-      h('aside', { class: 'side' },
+    h(
+      'div',
+      { class: 'hotline' },
+      form,
+      h(
+        'aside',
+        { class: 'side' },
         h('section', null, h('h2', null, t('hl.history')), historyBox),
         h('section', null, h('h2', null, t('hl.nearby')), nearbyBox),
-        h('section', null, h('h2', null, t('hl.recent')), recentBox))));
+        h('section', null, h('h2', null, t('hl.recent')), recentBox),
+      ),
+    ),
+  );
 
   let suggestions: Suggestion[] = [];
   const isConsultation = () => kindAsk.checked;
-  const chosenType = () => (suggestionsBox.querySelector<HTMLInputElement>('input[name=eventType]:checked')?.value) || undefined;
-  const point = (): { lat: number; lng: number } | null => (lat.value !== '' && lng.value !== '' && Number.isFinite(lat.valueAsNumber) && Number.isFinite(lng.valueAsNumber) ? { lat: lat.valueAsNumber, lng: lng.valueAsNumber } : null);
+  const chosenType = () => suggestionsBox.querySelector<HTMLInputElement>('input[name=eventType]:checked')?.value || undefined;
+  const point = (): { lat: number; lng: number } | null =>
+    lat.value !== '' && lng.value !== '' && Number.isFinite(lat.valueAsNumber) && Number.isFinite(lng.valueAsNumber)
+      ? { lat: lat.valueAsNumber, lng: lng.valueAsNumber }
+      : null;
 
   function syncKind(): void {
     answerBox.hidden = !isConsultation();
@@ -87,10 +150,27 @@ function draw(main: HTMLElement): void {
     if (!/^[0-9+\- ]{3,20}$/.test(number)) return;
     try {
       const { items } = await api<{ items: CallerCase[] }>(`/hotline/caller-cases?phone=${encodeURIComponent(number)}`);
-      replace(historyBox, items.length
-        ? h('ul', { class: 'pick' }, items.map((c) => h('li', { 'data-case': c.caseNo },
-          h('a', { href: `/history/#case=${encodeURIComponent(c.id)}` }, c.caseNo), ' ', statusBadge(c.status), ' ', h('span', { class: 'muted' }, formatDateTime(c.createdAt)), h('div', null, c.description))))
-        : h('p', { class: 'muted' }, t('hl.history.none')));
+      replace(
+        historyBox,
+        items.length
+          ? h(
+              'ul',
+              { class: 'pick' },
+              items.map((c) =>
+                h(
+                  'li',
+                  { 'data-case': c.caseNo },
+                  h('a', { href: `/history/#case=${encodeURIComponent(c.id)}` }, c.caseNo),
+                  ' ',
+                  statusBadge(c.status),
+                  ' ',
+                  h('span', { class: 'muted' }, formatDateTime(c.createdAt)),
+                  h('div', null, c.description),
+                ),
+              ),
+            )
+          : h('p', { class: 'muted' }, t('hl.history.none')),
+      );
     } catch (err) {
       replace(historyBox, h('p', { class: 'notice error' }, errorText(err)));
     }
@@ -109,7 +189,10 @@ function draw(main: HTMLElement): void {
     const q = new URLSearchParams();
     if (content.value.trim()) q.set('description', content.value.trim());
     const p = point();
-    if (p) { q.set('lat', String(p.lat)); q.set('lng', String(p.lng)); } else if (gridSelect.value) q.set('gridCode', gridSelect.value);
+    if (p) {
+      q.set('lat', String(p.lat));
+      q.set('lng', String(p.lng));
+    } else if (gridSelect.value) q.set('gridCode', gridSelect.value);
     try {
       const ctx = await api<CallContext>(`/hotline/context?${q}`);
       if (seq !== contextSeq) return;
@@ -134,20 +217,57 @@ function draw(main: HTMLElement): void {
     suggestions = list;
     if (!list.length) return replace(suggestionsBox, h('p', { class: 'muted' }, t('hl.suggestions.none')));
     const keep = list.some((s) => s.code === before) ? before : list[0]!.code;
-    replace(suggestionsBox, h('ul', { class: 'pick' }, list.map((s, i) => h('li', null, h('label', null,
-      h('input', { type: 'radio', name: 'eventType', value: s.code, checked: s.code === keep, 'data-suggestion': s.code }),
-      h('kbd', null, `Alt+${i + 1}`), ' ', `${s.name}（${s.code}）`, ' ', h('span', { class: 'muted' }, s.category),
-      s.confidence !== null ? h('span', { class: 'muted' }, ` · ${t('hl.confidence', { p: Math.round(s.confidence * 100) })}`) : null)))));
+    replace(
+      suggestionsBox,
+      h(
+        'ul',
+        { class: 'pick' },
+        list.map((s, i) =>
+          h(
+            'li',
+            null,
+            h(
+              'label',
+              null,
+              h('input', { type: 'radio', name: 'eventType', value: s.code, checked: s.code === keep, 'data-suggestion': s.code }),
+              h('kbd', null, `Alt+${i + 1}`),
+              ' ',
+              `${s.name}（${s.code}）`,
+              ' ',
+              h('span', { class: 'muted' }, s.category),
+              s.confidence !== null ? h('span', { class: 'muted' }, ` · ${t('hl.confidence', { p: Math.round(s.confidence * 100) })}`) : null,
+            ),
+          ),
+        ),
+      ),
+    );
   }
 
   function showNearby(list: NearbyCase[]): void {
-    replace(nearbyBox, list.length
-      ? h('ul', { class: 'pick' }, list.map((c) => h('li', { 'data-nearby': c.caseNo },
-        h('strong', null, c.caseNo), ' ', statusBadge(c.status), ' ', c.sameType ? h('span', { class: 'status' }, t('hl.nearby.same')) : null,
-        ' ', h('span', { class: 'muted' }, `${t('hl.nearby.distance', { m: c.distanceMetres })} · ${formatDateTime(c.createdAt)}`),
-        h('div', null, c.description),
-        h('button', { type: 'button', 'data-join': c.id, onclick: () => void join(c) }, t('hl.nearby.join')))))
-      : h('p', { class: 'muted' }, t('hl.nearby.none')));
+    replace(
+      nearbyBox,
+      list.length
+        ? h(
+            'ul',
+            { class: 'pick' },
+            list.map((c) =>
+              h(
+                'li',
+                { 'data-nearby': c.caseNo },
+                h('strong', null, c.caseNo),
+                ' ',
+                statusBadge(c.status),
+                ' ',
+                c.sameType ? h('span', { class: 'status' }, t('hl.nearby.same')) : null,
+                ' ',
+                h('span', { class: 'muted' }, `${t('hl.nearby.distance', { m: c.distanceMetres })} · ${formatDateTime(c.createdAt)}`),
+                h('div', null, c.description),
+                h('button', { type: 'button', 'data-join': c.id, onclick: () => void join(c) }, t('hl.nearby.join')),
+              ),
+            ),
+          )
+        : h('p', { class: 'muted' }, t('hl.nearby.none')),
+    );
   }
 
   // grids by name or code, for an address without a point
@@ -159,8 +279,15 @@ function draw(main: HTMLElement): void {
       if (!q) return;
       try {
         const page = await api<{ items: { code: string; name: string }[] }>(`/admin/grids?q=${encodeURIComponent(q)}&pageSize=20`);
-        replace(gridSelect, h('option', { value: '' }, t('hl.grid.none')), page.items.map((g) => h('option', { value: g.code }, `${g.name}（${g.code}）`)));
-        if (page.items.length === 1) { gridSelect.value = page.items[0]!.code; refreshContext(); }
+        replace(
+          gridSelect,
+          h('option', { value: '' }, t('hl.grid.none')),
+          page.items.map((g) => h('option', { value: g.code }, `${g.name}（${g.code}）`)),
+        );
+        if (page.items.length === 1) {
+          gridSelect.value = page.items[0]!.code;
+          refreshContext();
+        }
       } catch (err) {
         replace(message, h('p', { class: 'notice error', role: 'alert' }, errorText(err)));
       }
@@ -172,7 +299,10 @@ function draw(main: HTMLElement): void {
     if (e.altKey && /^[1-9]$/.test(e.key)) {
       const s = suggestions[Number(e.key) - 1];
       const input = s ? suggestionsBox.querySelector<HTMLInputElement>(`input[data-suggestion="${CSS.escape(s.code)}"]`) : null;
-      if (input) { input.checked = true; e.preventDefault(); }
+      if (input) {
+        input.checked = true;
+        e.preventDefault();
+      }
     } else if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') {
       e.preventDefault();
       form.requestSubmit();
@@ -215,7 +345,8 @@ function draw(main: HTMLElement): void {
     if (!content.value.trim()) return void replace(message, h('p', { class: 'notice error', role: 'alert' }, t('hl.need.content')));
     void run(async () => {
       const joined = await api<{ caseNo: string; duplicateCount: number }>('/hotline/joined-calls', {
-        body: { ...caller(), caseId: c.id, content: content.value.trim() }, headers: { 'Idempotency-Key': idempotencyKey() },
+        body: { ...caller(), caseId: c.id, content: content.value.trim() },
+        headers: { 'Idempotency-Key': idempotencyKey() },
       });
       return t('hl.joined', { caseNo: joined.caseNo, n: joined.duplicateCount + 1 });
     });
@@ -224,12 +355,19 @@ function draw(main: HTMLElement): void {
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const text = content.value.trim();
-    if (!text) { replace(message, h('p', { class: 'notice error', role: 'alert' }, t('hl.need.content'))); return content.focus(); }
+    if (!text) {
+      replace(message, h('p', { class: 'notice error', role: 'alert' }, t('hl.need.content')));
+      return content.focus();
+    }
     if (isConsultation()) {
-      if (!answer.value.trim()) { replace(message, h('p', { class: 'notice error', role: 'alert' }, t('hl.need.answer'))); return answer.focus(); }
+      if (!answer.value.trim()) {
+        replace(message, h('p', { class: 'notice error', role: 'alert' }, t('hl.need.answer')));
+        return answer.focus();
+      }
       void run(async () => {
         const saved = await api<{ id: string }>('/hotline/consultations', {
-          body: { ...caller(), question: text, answer: answer.value.trim() }, headers: { 'Idempotency-Key': idempotencyKey() },
+          body: { ...caller(), question: text, answer: answer.value.trim() },
+          headers: { 'Idempotency-Key': idempotencyKey() },
         });
         return t('hl.answered', { id: saved.id });
       });
@@ -257,12 +395,26 @@ function draw(main: HTMLElement): void {
   async function loadRecent(): Promise<void> {
     try {
       const { items } = await api<{ items: HotlineCall[] }>('/hotline/calls');
-      replace(recentBox, items.length
-        ? h('ul', { class: 'pick' }, items.map((c) => h('li', null,
-          h('strong', null, c.kind === 'merged' ? `${t('hl.kind.merged')} ${c.caseNo ?? ''}` : t('hl.kind.consulted')), ' ',
-          h('span', { class: 'muted' }, `${c.callerName ?? ''} ${formatDateTime(c.createdAt)}`), h('div', null, c.content),
-          c.answer ? h('div', { class: 'muted' }, c.answer) : null)))
-        : h('p', { class: 'muted' }, t('hl.recent.none')));
+      replace(
+        recentBox,
+        items.length
+          ? h(
+              'ul',
+              { class: 'pick' },
+              items.map((c) =>
+                h(
+                  'li',
+                  null,
+                  h('strong', null, c.kind === 'merged' ? `${t('hl.kind.merged')} ${c.caseNo ?? ''}` : t('hl.kind.consulted')),
+                  ' ',
+                  h('span', { class: 'muted' }, `${c.callerName ?? ''} ${formatDateTime(c.createdAt)}`),
+                  h('div', null, c.content),
+                  c.answer ? h('div', { class: 'muted' }, c.answer) : null,
+                ),
+              ),
+            )
+          : h('p', { class: 'muted' }, t('hl.recent.none')),
+      );
     } catch (err) {
       replace(recentBox, h('p', { class: 'notice error' }, errorText(err)));
     }

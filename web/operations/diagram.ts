@@ -7,13 +7,31 @@ import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer';
 import 'bpmn-js/dist/assets/diagram-js.css';
 import 'bpmn-js/dist/assets/bpmn-js.css';
 
-export interface ElementStatistics { elementId: string; active: number; incidents: number }
+export interface ElementStatistics {
+  elementId: string;
+  active: number;
+  incidents: number;
+}
 
-interface Canvas { addMarker(id: string, cls: string): void; removeMarker(id: string, cls: string): void; zoom(level: string, center?: string): void }
-interface DiElement { id: string; type: string; labelTarget?: DiElement }
-interface ElementRegistry { get(id: string): DiElement | undefined }
-interface Overlays { add(id: string, type: string, o: { position: Record<string, number>; html: HTMLElement }): void }
-interface EventBus { on(event: string, cb: (e: { element: DiElement }) => void): void }
+interface Canvas {
+  addMarker(id: string, cls: string): void;
+  removeMarker(id: string, cls: string): void;
+  zoom(level: string, center?: string): void;
+}
+interface DiElement {
+  id: string;
+  type: string;
+  labelTarget?: DiElement;
+}
+interface ElementRegistry {
+  get(id: string): DiElement | undefined;
+}
+interface Overlays {
+  add(id: string, type: string, o: { position: Record<string, number>; html: HTMLElement }): void;
+}
+interface EventBus {
+  on(event: string, cb: (e: { element: DiElement }) => void): void;
+}
 
 function badge(cls: string, n: number): HTMLSpanElement {
   const b = document.createElement('span');

@@ -26,7 +26,11 @@ const month = () => {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`;
 };
 const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
-const axis = { axisLine: { lineStyle: { color: THEME.axis } }, axisLabel: { color: THEME.muted }, splitLine: { lineStyle: { color: THEME.axis, type: 'dashed' as const } } };
+const axis = {
+  axisLine: { lineStyle: { color: THEME.axis } },
+  axisLabel: { color: THEME.muted },
+  splitLine: { lineStyle: { color: THEME.axis, type: 'dashed' as const } },
+};
 
 function panel(id: string, title: string, body: HTMLElement): HTMLElement {
   return h('section', { class: `sc-panel sc-${id}`, 'data-testid': `panel-${id}` }, h('h2', null, title), body);
@@ -39,11 +43,16 @@ function start(main: HTMLElement): void {
   // the engine's open incidents: cases stuck where no stage moves and no timer chases them (centre view only)
   const incidentValue = h('strong', { 'data-testid': 'total-incidents' }, '—');
   const incidentTile = h('div', { class: 'sc-kpi kpi-incidents', hidden: true }, h('span', null, t('sc.incidents')), incidentValue);
-  const lightValue = Object.fromEntries((['red', 'yellow', 'green'] as const).map((l) => [l, h('strong', { 'data-testid': `light-${l}` }, '—')])) as Record<'red' | 'yellow' | 'green', HTMLElement>;
+  const lightValue = Object.fromEntries((['red', 'yellow', 'green'] as const).map((l) => [l, h('strong', { 'data-testid': `light-${l}` }, '—')])) as Record<
+    'red' | 'yellow' | 'green',
+    HTMLElement
+  >;
   const streamState = h('span', { class: 'sc-stream', 'data-testid': 'stream-state', 'data-state': 'connecting' }, t('sc.connecting'));
   const updated = h('span', { class: 'sc-updated', 'data-testid': 'updated' });
   const clock = h('span', { class: 'sc-clock' });
-  const tick = () => { clock.textContent = formatDateTime(new Date().toISOString()); };
+  const tick = () => {
+    clock.textContent = formatDateTime(new Date().toISOString());
+  };
   tick();
   setInterval(tick, 15_000);
 
@@ -56,18 +65,39 @@ function start(main: HTMLElement): void {
   const mapHost = h('div', { class: 'sc-map', 'data-testid': 'map' });
   const problems = h('div', { class: 'sc-problems', 'aria-live': 'polite' });
 
-  replace(main,
+  replace(
+    main,
     h('div', { class: 'sc-top' }, h('h1', null, t('sc.title')), h('span', { class: 'sc-meta' }, clock, streamState, updated)),
     problems,
-    h('div', { class: 'sc-kpis' },
+    h(
+      'div',
+      { class: 'sc-kpis' },
       kpis.map((k) => h('div', { class: `sc-kpi kpi-${k}` }, h('span', null, t(`sc.${k}`)), kpiValue[k])),
       incidentTile,
-      h('div', { class: 'sc-kpi sc-lights' }, h('span', null, t('sc.lights')),
-        h('div', { class: 'sc-light-row' }, (['red', 'yellow', 'green'] as const).map((l) => h('span', { class: `sc-light sc-light-${l}` }, t(`light.${l}`), lightValue[l]))))),
-    h('div', { class: 'sc-grid' },
+      h(
+        'div',
+        { class: 'sc-kpi sc-lights' },
+        h('span', null, t('sc.lights')),
+        h(
+          'div',
+          { class: 'sc-light-row' },
+          (['red', 'yellow', 'green'] as const).map((l) => h('span', { class: `sc-light sc-light-${l}` }, t(`light.${l}`), lightValue[l])),
+        ),
+      ),
+    ),
+    h(
+      'div',
+      { class: 'sc-grid' },
       h('div', { class: 'sc-col' }, panel('category', t('sc.byCategory'), categoryEl), panel('status', t('sc.byStatus'), statusEl)),
       h('div', { class: 'sc-col sc-centre' }, panel('map', t('sc.map'), mapHost), panel('trend', t('sc.trend', { days: TREND_DAYS }), trendEl)),
-      h('div', { class: 'sc-col' }, panel('ranking', t('sc.ranking', { month: month() }), h('div', null, rankingEl, rankingTable)), panel('hotspots', t('sc.hotspots'), hotspotList))));
+      h(
+        'div',
+        { class: 'sc-col' },
+        panel('ranking', t('sc.ranking', { month: month() }), h('div', null, rankingEl, rankingTable)),
+        panel('hotspots', t('sc.hotspots'), hotspotList),
+      ),
+    ),
+  );
 
   const category = chartIn(categoryEl);
   const status = chartIn(statusEl);
@@ -84,61 +114,148 @@ function start(main: HTMLElement): void {
     main.dataset['summaryAt'] = s.at;
     updated.textContent = t('sc.updated', { at: formatDateTime(s.at) });
     const cats = Object.entries(s.byCategory).sort((a, b) => b[1] - a[1]);
-    category.setOption({
-      backgroundColor: 'transparent', textStyle: baseText, color: [...THEME.series],
-      tooltip: { trigger: 'item', formatter: '{b}: {c} ({d}%)' },
-      legend: { bottom: 0, textStyle: { color: THEME.muted }, type: 'scroll' },
-      series: [{ type: 'pie', radius: ['34%', '58%'], center: ['50%', '44%'], avoidLabelOverlap: true, label: { color: THEME.text, formatter: '{b} {c}', overflow: 'truncate', width: 90 },
-        data: cats.map(([name, value]) => ({ name: name === 'none' ? t('sc.none') : name, value })) }],
-    }, { replaceMerge: ['series'] });
+    category.setOption(
+      {
+        backgroundColor: 'transparent',
+        textStyle: baseText,
+        color: [...THEME.series],
+        tooltip: { trigger: 'item', formatter: '{b}: {c} ({d}%)' },
+        legend: { bottom: 0, textStyle: { color: THEME.muted }, type: 'scroll' },
+        series: [
+          {
+            type: 'pie',
+            radius: ['34%', '58%'],
+            center: ['50%', '44%'],
+            avoidLabelOverlap: true,
+            label: { color: THEME.text, formatter: '{b} {c}', overflow: 'truncate', width: 90 },
+            data: cats.map(([name, value]) => ({ name: name === 'none' ? t('sc.none') : name, value })),
+          },
+        ],
+      },
+      { replaceMerge: ['series'] },
+    );
     const statuses = Object.entries(s.byStatus).sort((a, b) => b[1] - a[1]);
     status.setOption({
-      backgroundColor: 'transparent', textStyle: baseText,
-      tooltip: { trigger: 'axis' }, grid: { left: 8, right: 16, top: 10, bottom: 8, containLabel: true },
-      xAxis: { type: 'value', ...axis }, yAxis: { type: 'category', inverse: true, data: statuses.map(([k]) => t(`status.${k}`)), ...axis },
-      series: [{ type: 'bar', barMaxWidth: 18, data: statuses.map(([, v]) => v), itemStyle: { color: THEME.primary, borderRadius: [0, 4, 4, 0] }, label: { show: true, position: 'right', color: THEME.text } }],
+      backgroundColor: 'transparent',
+      textStyle: baseText,
+      tooltip: { trigger: 'axis' },
+      grid: { left: 8, right: 16, top: 10, bottom: 8, containLabel: true },
+      xAxis: { type: 'value', ...axis },
+      yAxis: { type: 'category', inverse: true, data: statuses.map(([k]) => t(`status.${k}`)), ...axis },
+      series: [
+        {
+          type: 'bar',
+          barMaxWidth: 18,
+          data: statuses.map(([, v]) => v),
+          itemStyle: { color: THEME.primary, borderRadius: [0, 4, 4, 0] },
+          label: { show: true, position: 'right', color: THEME.text },
+        },
+      ],
     });
   };
 
   const showTrend = (days: TrendDay[]) => {
     trend.setOption({
-      backgroundColor: 'transparent', textStyle: baseText, color: [THEME.primary, THEME.secondary, THEME.light.red], animationDuration: 600,
-      tooltip: { trigger: 'axis' }, legend: { top: 0, textStyle: { color: THEME.muted } },
+      backgroundColor: 'transparent',
+      textStyle: baseText,
+      color: [THEME.primary, THEME.secondary, THEME.light.red],
+      animationDuration: 600,
+      tooltip: { trigger: 'axis' },
+      legend: { top: 0, textStyle: { color: THEME.muted } },
       grid: { left: 8, right: 16, top: 30, bottom: 8, containLabel: true },
       xAxis: { type: 'category', boundaryGap: false, data: days.map((d) => d.date.slice(5)), ...axis },
       yAxis: { type: 'value', minInterval: 1, ...axis },
-      series: (['created', 'closed', 'overdue'] as const).map((k) => ({ type: 'line', name: t(`sc.trend.${k}`), smooth: true, showSymbol: false, areaStyle: { opacity: 0.08 }, data: days.map((d) => d[k]) })),
+      series: (['created', 'closed', 'overdue'] as const).map((k) => ({
+        type: 'line',
+        name: t(`sc.trend.${k}`),
+        smooth: true,
+        showSymbol: false,
+        areaStyle: { opacity: 0.08 },
+        data: days.map((d) => d[k]),
+      })),
     });
   };
 
   const showRanking = (rows: UnitRanking[]) => {
     const top = rows.slice(0, 10);
     ranking.setOption({
-      backgroundColor: 'transparent', textStyle: baseText,
-      tooltip: { trigger: 'axis', formatter: (ps: Array<{ dataIndex: number }>) => {
-        const r = top[ps[0]?.dataIndex ?? 0];
-        return r ? `${r.unitName}<br>${t('sc.col.score')}: ${r.score ?? '—'}<br>${t('sc.col.ontime')}: ${pct(r.按期办结率)}<br>${t('sc.col.accept')}: ${pct(r.接办率)}<br>${t('sc.col.satisfied')}: ${pct(r.满意率)}` : '';
-      } },
+      backgroundColor: 'transparent',
+      textStyle: baseText,
+      tooltip: {
+        trigger: 'axis',
+        formatter: (ps: Array<{ dataIndex: number }>) => {
+          const r = top[ps[0]?.dataIndex ?? 0];
+          return r
+            ? `${r.unitName}<br>${t('sc.col.score')}: ${r.score ?? '—'}<br>${t('sc.col.ontime')}: ${pct(r.按期办结率)}<br>${t('sc.col.accept')}: ${pct(r.接办率)}<br>${t('sc.col.satisfied')}: ${pct(r.满意率)}`
+            : '';
+        },
+      },
       grid: { left: 8, right: 30, top: 6, bottom: 6, containLabel: true },
-      xAxis: { type: 'value', max: 100, ...axis }, yAxis: { type: 'category', inverse: true, data: top.map((r) => r.unitName), ...axis },
-      series: [{ type: 'bar', barMaxWidth: 16, data: top.map((r) => r.score ?? 0), itemStyle: { color: THEME.secondary, borderRadius: [0, 4, 4, 0] }, label: { show: true, position: 'right', color: THEME.text } }],
+      xAxis: { type: 'value', max: 100, ...axis },
+      yAxis: { type: 'category', inverse: true, data: top.map((r) => r.unitName), ...axis },
+      series: [
+        {
+          type: 'bar',
+          barMaxWidth: 16,
+          data: top.map((r) => r.score ?? 0),
+          itemStyle: { color: THEME.secondary, borderRadius: [0, 4, 4, 0] },
+          label: { show: true, position: 'right', color: THEME.text },
+        },
+      ],
     });
     rankingEl.style.display = top.length ? '' : 'none';
-    replace(rankingTable, top.length
-      ? h('table', null,
-        h('thead', null, h('tr', null, ['rank', 'unit', 'score', 'ontime', 'accept', 'satisfied', 'received'].map((c) => h('th', null, t(`sc.col.${c}`))))),
-        h('tbody', null, top.map((r) => h('tr', { 'data-unit': r.unitId },
-          h('td', null, r.rank ?? '—'), h('td', null, r.unitName), h('td', null, r.score ?? '—'),
-          h('td', null, pct(r.按期办结率)), h('td', null, pct(r.接办率)), h('td', null, pct(r.满意率)), h('td', null, r.received)))))
-      : h('p', { class: 'sc-empty' }, t('sc.noranking')));
+    replace(
+      rankingTable,
+      top.length
+        ? h(
+            'table',
+            null,
+            h(
+              'thead',
+              null,
+              h(
+                'tr',
+                null,
+                ['rank', 'unit', 'score', 'ontime', 'accept', 'satisfied', 'received'].map((c) => h('th', null, t(`sc.col.${c}`))),
+              ),
+            ),
+            h(
+              'tbody',
+              null,
+              top.map((r) =>
+                h(
+                  'tr',
+                  { 'data-unit': r.unitId },
+                  h('td', null, r.rank ?? '—'),
+                  h('td', null, r.unitName),
+                  h('td', null, r.score ?? '—'),
+                  h('td', null, pct(r.按期办结率)),
+                  h('td', null, pct(r.接办率)),
+                  h('td', null, pct(r.满意率)),
+                  h('td', null, r.received),
+                ),
+              ),
+            ),
+          )
+        : h('p', { class: 'sc-empty' }, t('sc.noranking')),
+    );
   };
 
   const showHotspots = (rows: Hotspot[]) => {
-    replace(hotspotList, rows.length
-      ? rows.map((r) => h('li', { 'data-hotspot': `${r.kind}:${r.code}` },
-        h('span', { class: 'sc-tag' }, t(`sc.hotspot.${r.kind}`)), h('strong', null, r.name),
-        h('span', { class: 'sc-muted' }, t('sc.hotspot.line', { n: r.thisWeek, base: r.baseline.toFixed(1), ratio: r.ratio.toFixed(1) }))))
-      : h('li', { class: 'sc-empty' }, t('sc.hotspots.none')));
+    replace(
+      hotspotList,
+      rows.length
+        ? rows.map((r) =>
+            h(
+              'li',
+              { 'data-hotspot': `${r.kind}:${r.code}` },
+              h('span', { class: 'sc-tag' }, t(`sc.hotspot.${r.kind}`)),
+              h('strong', null, r.name),
+              h('span', { class: 'sc-muted' }, t('sc.hotspot.line', { n: r.thisWeek, base: r.baseline.toFixed(1), ratio: r.ratio.toFixed(1) })),
+            ),
+          )
+        : h('li', { class: 'sc-empty' }, t('sc.hotspots.none')),
+    );
   };
 
   // the slower figures: each fails on its own (a refused or broken call leaves the others drawn)
@@ -149,25 +266,39 @@ function start(main: HTMLElement): void {
       api<UnitRanking[]>(`/dashboard/rankings?month=${month()}`).then(showRanking),
       api<Hotspot[]>('/dashboard/hotspots').then(showHotspots),
     ]);
-    replace(problems, results.flatMap((r) => (r.status === 'rejected' ? [errorBox(r.reason)] : [])));
+    replace(
+      problems,
+      results.flatMap((r) => (r.status === 'rejected' ? [errorBox(r.reason)] : [])),
+    );
   };
   let pending: ReturnType<typeof setTimeout> | null = null;
   const refreshSoon = () => {
     if (pending) clearTimeout(pending);
-    pending = setTimeout(() => { pending = null; void refreshRest(); }, REFRESH_DEBOUNCE_MS);
+    pending = setTimeout(() => {
+      pending = null;
+      void refreshRest();
+    }, REFRESH_DEBOUNCE_MS);
   };
   void refreshRest();
   setInterval(() => void refreshRest(), REFRESH_EVERY_MS);
 
   // the summary comes over the stream (first frame at once); a fetch covers a stream that is slow to open
-  api<DashboardSummary>('/dashboard/summary').then((s) => { if (!main.dataset['summaryAt']) showSummary(s); }, (err: unknown) => problems.append(errorBox(err)));
-  openStream((s, kind) => {
-    showSummary(s);
-    if (kind === 'changed') refreshSoon();
-  }, (s) => {
-    streamState.dataset['state'] = s.state;
-    streamState.textContent = s.state === 'live' ? t('sc.live') : s.state === 'connecting' ? t('sc.connecting') : t('sc.reconnecting', { s: s.inSeconds });
-  });
+  api<DashboardSummary>('/dashboard/summary').then(
+    (s) => {
+      if (!main.dataset['summaryAt']) showSummary(s);
+    },
+    (err: unknown) => problems.append(errorBox(err)),
+  );
+  openStream(
+    (s, kind) => {
+      showSummary(s);
+      if (kind === 'changed') refreshSoon();
+    },
+    (s) => {
+      streamState.dataset['state'] = s.state;
+      streamState.textContent = s.state === 'live' ? t('sc.live') : s.state === 'connecting' ? t('sc.connecting') : t('sc.reconnecting', { s: s.inSeconds });
+    },
+  );
 }
 
 const frame = startPage('screen', { wide: true });

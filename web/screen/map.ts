@@ -25,10 +25,16 @@ export function unmercator([x, y]: number[]): number[] {
 
 /** The tile URL for z/x/y ({s} → a subdomain letter). */
 export function tileUrl(template: string, z: number, x: number, y: number): string {
-  return template.replace('{z}', String(z)).replace('{x}', String(x)).replace('{y}', String(y)).replace('{s}', 'abc'[(x + y) % 3]!);
+  return template
+    .replace('{z}', String(z))
+    .replace('{x}', String(x))
+    .replace('{y}', String(y))
+    .replace('{s}', 'abc'[(x + y) % 3]!);
 }
 
-export interface MapView { update(data: CaseMap): void }
+export interface MapView {
+  update(data: CaseMap): void;
+}
 
 export function mapView(host: HTMLElement): MapView {
   const tiles = document.createElement('div');
@@ -90,8 +96,12 @@ export function mapView(host: HTMLElement): MapView {
       }
     }
   };
-  chart.on('georoam', () => { requestAnimationFrame(drawTiles); });
-  chart.on('finished', () => { if (template && !tiles.childElementCount) drawTiles(); });
+  chart.on('georoam', () => {
+    requestAnimationFrame(drawTiles);
+  });
+  chart.on('finished', () => {
+    if (template && !tiles.childElementCount) drawTiles();
+  });
   new ResizeObserver(() => requestAnimationFrame(drawTiles)).observe(canvas);
 
   return {
@@ -113,7 +123,10 @@ export function mapView(host: HTMLElement): MapView {
       }
       const signature = JSON.stringify(polygons.map((f) => [f.id, f.geometry.coordinates[0]?.length]));
       if (signature !== registered) {
-        echarts.registerMap(MAP_NAME, { type: 'FeatureCollection', features: polygons.map((f) => ({ ...f, properties: { ...f.properties, name: f.properties.code } })) } as never);
+        echarts.registerMap(MAP_NAME, {
+          type: 'FeatureCollection',
+          features: polygons.map((f) => ({ ...f, properties: { ...f.properties, name: f.properties.code } })),
+        } as never);
         registered = signature;
       }
       const first = polygons[0]?.geometry.coordinates[0]?.[0] ?? (points[0]?.geometry.coordinates as number[] | undefined);
@@ -121,31 +134,69 @@ export function mapView(host: HTMLElement): MapView {
       const maxOpen = Math.max(1, ...data.grids.features.map((f) => f.properties.openCases));
       const names = new Map(data.grids.features.map((f) => [f.properties.code, f.properties.name]));
       const byLight = (light: string) => data.cases.filter((c) => c.light === light).map((c) => ({ name: c.caseNo, value: [c.lng, c.lat, c.category ?? ''] }));
-      chart.setOption({
-        backgroundColor: 'transparent',
-        textStyle: baseText,
-        tooltip: {
-          trigger: 'item',
-          formatter: (p: { seriesType: string; name: string; value: unknown; data?: { value?: unknown[] } }) => p.seriesType === 'map'
-            ? `${names.get(p.name) ?? p.name}<br>${t('sc.grid.open', { n: Number(p.value) || 0 })}`
-            : `${p.name}${p.data?.value?.[2] ? `<br>${String(p.data.value[2])}` : ''}`,
+      chart.setOption(
+        {
+          backgroundColor: 'transparent',
+          textStyle: baseText,
+          tooltip: {
+            trigger: 'item',
+            formatter: (p: { seriesType: string; name: string; value: unknown; data?: { value?: unknown[] } }) =>
+              p.seriesType === 'map'
+                ? `${names.get(p.name) ?? p.name}<br>${t('sc.grid.open', { n: Number(p.value) || 0 })}`
+                : `${p.name}${p.data?.value?.[2] ? `<br>${String(p.data.value[2])}` : ''}`,
+          },
+          visualMap: {
+            show: false,
+            min: 0,
+            max: maxOpen,
+            seriesIndex: 0,
+            inRange: { color: template ? ['rgba(30,80,160,0.15)', 'rgba(255,120,60,0.45)'] : ['#12305a', '#1f6fb8', '#f08c2e'] },
+          },
+          geo: {
+            map: MAP_NAME,
+            roam: true,
+            top: 16,
+            bottom: 16,
+            left: 16,
+            right: 16,
+            ...(template ? { projection: { project: mercator, unproject: unmercator } } : {}),
+            itemStyle: { areaColor: template ? 'rgba(18,48,90,0.15)' : '#12305a', borderColor: '#3fa7ff', borderWidth: 0.8 },
+            emphasis: { itemStyle: { areaColor: '#2a5ea8' }, label: { show: false } },
+            label: { show: false },
+          },
+          series: [
+            { type: 'map', geoIndex: 0, name: 'grids', data: polygons.map((f) => ({ name: f.properties.code, value: f.properties.openCases })) },
+            {
+              type: 'scatter',
+              coordinateSystem: 'geo',
+              name: 'grid-points',
+              symbolSize: 6,
+              itemStyle: { color: '#3fa7ff' },
+              data: points.map((f) => ({ name: f.properties.name, value: f.geometry.coordinates as number[] })),
+            },
+            { type: 'scatter', coordinateSystem: 'geo', name: 'green', symbolSize: 8, itemStyle: { color: THEME.light.green }, data: byLight('green') },
+            {
+              type: 'effectScatter',
+              coordinateSystem: 'geo',
+              name: 'yellow',
+              symbolSize: 9,
+              rippleEffect: { scale: 3 },
+              itemStyle: { color: THEME.light.yellow },
+              data: byLight('yellow'),
+            },
+            {
+              type: 'effectScatter',
+              coordinateSystem: 'geo',
+              name: 'red',
+              symbolSize: 11,
+              rippleEffect: { scale: 4 },
+              itemStyle: { color: THEME.light.red },
+              data: byLight('red'),
+            },
+          ],
         },
-        visualMap: { show: false, min: 0, max: maxOpen, seriesIndex: 0, inRange: { color: template ? ['rgba(30,80,160,0.15)', 'rgba(255,120,60,0.45)'] : ['#12305a', '#1f6fb8', '#f08c2e'] } },
-        geo: {
-          map: MAP_NAME, roam: true, top: 16, bottom: 16, left: 16, right: 16,
-          ...(template ? { projection: { project: mercator, unproject: unmercator } } : {}),
-          itemStyle: { areaColor: template ? 'rgba(18,48,90,0.15)' : '#12305a', borderColor: '#3fa7ff', borderWidth: 0.8 },
-          emphasis: { itemStyle: { areaColor: '#2a5ea8' }, label: { show: false } },
-          label: { show: false },
-        },
-        series: [
-          { type: 'map', geoIndex: 0, name: 'grids', data: polygons.map((f) => ({ name: f.properties.code, value: f.properties.openCases })) },
-          { type: 'scatter', coordinateSystem: 'geo', name: 'grid-points', symbolSize: 6, itemStyle: { color: '#3fa7ff' }, data: points.map((f) => ({ name: f.properties.name, value: f.geometry.coordinates as number[] })) },
-          { type: 'scatter', coordinateSystem: 'geo', name: 'green', symbolSize: 8, itemStyle: { color: THEME.light.green }, data: byLight('green') },
-          { type: 'effectScatter', coordinateSystem: 'geo', name: 'yellow', symbolSize: 9, rippleEffect: { scale: 3 }, itemStyle: { color: THEME.light.yellow }, data: byLight('yellow') },
-          { type: 'effectScatter', coordinateSystem: 'geo', name: 'red', symbolSize: 11, rippleEffect: { scale: 4 }, itemStyle: { color: THEME.light.red }, data: byLight('red') },
-        ],
-      }, { replaceMerge: ['series'] });
+        { replaceMerge: ['series'] },
+      );
       host.dataset['cases'] = String(data.cases.length);
       requestAnimationFrame(drawTiles);
     },

@@ -49,7 +49,11 @@ export function openStream(onSummary: (s: DashboardSummary, kind: 'summary' | 'c
     onState({ state: 'connecting' });
     abort = new AbortController();
     try {
-      const res = await fetch('/api/dashboard/stream', { headers: { Authorization: `Bearer ${t}`, Accept: 'text/event-stream' }, signal: abort.signal, cache: 'no-store' });
+      const res = await fetch('/api/dashboard/stream', {
+        headers: { Authorization: `Bearer ${t}`, Accept: 'text/event-stream' },
+        signal: abort.signal,
+        cache: 'no-store',
+      });
       if (!res.ok || !res.body) throw new Error(`stream: HTTP ${res.status}`);
       onState({ state: 'live' });
       const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
@@ -65,7 +69,9 @@ export function openStream(onSummary: (s: DashboardSummary, kind: 'summary' | 'c
           onState({ state: 'live' });
           try {
             onSummary(JSON.parse(e.data) as DashboardSummary, e.event);
-          } catch { /* a malformed frame: wait for the next */ }
+          } catch {
+            /* a malformed frame: wait for the next */
+          }
         }
       }
     } catch {

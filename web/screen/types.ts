@@ -1,7 +1,11 @@
 /** The dashboard API's shapes (GET /api/dashboard/*; the stream sends DashboardSummary). */
 export type Light = 'green' | 'yellow' | 'red';
 
-export interface GroupCount { total: number; open: number; overdue: number }
+export interface GroupCount {
+  total: number;
+  open: number;
+  overdue: number;
+}
 export interface DashboardSummary {
   totals: { open: number; closed: number; overdue: number; today: number; total: number };
   byStatus: Record<string, number>;
@@ -14,7 +18,12 @@ export interface DashboardSummary {
   at: string;
 }
 
-export interface TrendDay { date: string; created: number; closed: number; overdue: number }
+export interface TrendDay {
+  date: string;
+  created: number;
+  closed: number;
+  overdue: number;
+}
 
 export interface UnitRanking {
   rank: number | null;
@@ -27,7 +36,14 @@ export interface UnitRanking {
   received: number;
 }
 
-export interface Hotspot { kind: 'grid' | 'eventType'; code: string; name: string; thisWeek: number; baseline: number; ratio: number }
+export interface Hotspot {
+  kind: 'grid' | 'eventType';
+  code: string;
+  name: string;
+  thisWeek: number;
+  baseline: number;
+  ratio: number;
+}
 
 export type Position = [number, number];
 export interface GridFeature {

@@ -103,7 +103,9 @@ async function send(path: string, o: CallOptions): Promise<Response> {
     let parsed: { code?: string; message?: string; details?: unknown } = {};
     try {
       parsed = JSON.parse(text) as typeof parsed;
-    } catch { /* not JSON: a proxy's error page */ }
+    } catch {
+      /* not JSON: a proxy's error page */
+    }
     if (res.status === 401 && !o.noLoginRedirect) goToLogin();
     throw new ApiError(res.status, parsed.code ?? `http_${res.status}`, parsed.message ?? (text.slice(0, 200) || res.statusText), parsed.details);
   }
@@ -158,7 +160,8 @@ export function idempotencyKey(): string {
 export function errorText(err: unknown): string {
   if (err instanceof ApiError) {
     const fieldErrors = (err.details as { errors?: { field?: string; message?: string }[] } | undefined)?.errors;
-    const extra = Array.isArray(fieldErrors) && fieldErrors.length ? `：${fieldErrors.map((e) => [e.field, e.message].filter(Boolean).join(' ')).join('；')}` : '';
+    const extra =
+      Array.isArray(fieldErrors) && fieldErrors.length ? `：${fieldErrors.map((e) => [e.field, e.message].filter(Boolean).join(' ')).join('；')}` : '';
     return `${err.message}${extra}`;
   }
   return err instanceof Error ? err.message : String(err);

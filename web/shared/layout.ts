@@ -8,7 +8,8 @@ import { currentUser, errorText, logout, redirectToLogin, type Role, type User }
 import { h, replace } from './dom.js';
 import { accountName, lang, setLang, t } from './i18n.js';
 
-export type PageId = 'home' | 'report' | 'hotline' | 'assign' | 'field' | 'revisit' | 'tasks' | 'history' | 'screen' | 'admin' | 'operations' | 'modeler' | 'forms';
+export type PageId =
+  'home' | 'report' | 'hotline' | 'assign' | 'field' | 'revisit' | 'tasks' | 'history' | 'screen' | 'admin' | 'operations' | 'modeler' | 'forms';
 
 export interface PageLink {
   id: PageId;
@@ -75,18 +76,45 @@ export function startPage(id: PageId, options: { wide?: boolean } = {}): PageFra
 }
 
 function header(active: PageId, user: User | null): HTMLElement {
-  const nav = h('nav', { class: 'site-nav', 'aria-label': t('nav.label') },
-    pagesFor(user).map((p) => h('a', { href: p.href, class: p.id === active ? 'active' : null, 'aria-current': p.id === active ? 'page' : null }, t(`nav.${p.id}`))));
-  const langButton = h('button', { type: 'button', class: 'link', 'data-testid': 'lang-switch', onclick: () => setLang(lang() === 'en' ? 'zh-CN' : 'en') }, t('lang.switch'));
+  const nav = h(
+    'nav',
+    { class: 'site-nav', 'aria-label': t('nav.label') },
+    pagesFor(user).map((p) =>
+      h('a', { href: p.href, class: p.id === active ? 'active' : null, 'aria-current': p.id === active ? 'page' : null }, t(`nav.${p.id}`)),
+    ),
+  );
+  const langButton = h(
+    'button',
+    { type: 'button', class: 'link', 'data-testid': 'lang-switch', onclick: () => setLang(lang() === 'en' ? 'zh-CN' : 'en') },
+    t('lang.switch'),
+  );
   const account = user
-    ? h('span', { class: 'account' },
-      h('span', { class: 'who', 'data-testid': 'current-user' }, `${user.displayName} · ${t(`role.${user.role}`)}`),
-      h('button', { type: 'button', class: 'link', 'data-testid': 'logout', onclick: async () => { await logout().catch(() => undefined); location.assign('/'); } }, t('logout')))
+    ? h(
+        'span',
+        { class: 'account' },
+        h('span', { class: 'who', 'data-testid': 'current-user' }, `${user.displayName} · ${t(`role.${user.role}`)}`),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'link',
+            'data-testid': 'logout',
+            onclick: async () => {
+              await logout().catch(() => undefined);
+              location.assign('/');
+            },
+          },
+          t('logout'),
+        ),
+      )
     : h('a', { href: '/', class: 'account' }, t('login'));
-  return h('header', { class: 'site-header' },
+  return h(
+    'header',
+    { class: 'site-header' },
     h('a', { href: '/', class: 'brand' }, t('app.name')),
     nav,
-    h('span', { class: 'header-tools' }, langButton, account));
+    h('span', { class: 'header-tools' }, langButton, account),
+  );
 }
 
 /** A coloured dot with the light's name (red/yellow/green 督办 lights). */

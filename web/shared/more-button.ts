@@ -21,15 +21,18 @@ export function moreButton(options: {
   more.addEventListener('click', () => {
     if (!next) return;
     more.disabled = true;
-    options.loadAfter(next).then((following) => {
-      next = following;
-      more.disabled = false;
-      box.hidden = !next;
-      replace(failed);
-    }, (err: unknown) => {
-      more.disabled = false;
-      replace(failed, errorBox(err));
-    });
+    options.loadAfter(next).then(
+      (following) => {
+        next = following;
+        more.disabled = false;
+        box.hidden = !next;
+        replace(failed);
+      },
+      (err: unknown) => {
+        more.disabled = false;
+        replace(failed, errorBox(err));
+      },
+    );
   });
   return { box, failed };
 }

@@ -14,22 +14,38 @@ export function casePanel(c: CaseDetail): HTMLElement {
   const timeline = h('div', { 'data-testid': 'case-timeline' });
   const attachments = h('div', { class: 'attachments', 'data-testid': 'case-attachments' });
   const coords = c.lat !== null && c.lng !== null ? `${c.lat.toFixed(6)}, ${c.lng.toFixed(6)}` : t('tk.nolocation');
-  const panel = h('section', { class: 'panel case-panel', 'data-testid': 'case-panel' },
+  const panel = h(
+    'section',
+    { class: 'panel case-panel', 'data-testid': 'case-panel' },
     h('h2', null, t('tk.case'), ' ', c.caseNo, ' ', statusBadge(c.status), ' ', lightBadge(c.warningLight)),
-    h('dl', { class: 'fields' },
-      h('dt', null, t('tk.description')), h('dd', { 'data-testid': 'case-description' }, c.description),
-      h('dt', null, t('tk.address')), h('dd', null, c.address ?? '—'),
-      h('dt', null, t('tk.coords')), h('dd', { 'data-testid': 'case-coords' }, coords),
-      h('dt', null, t('tk.grid')), h('dd', null, c.gridCode ?? '—'),
-      h('dt', null, t('tk.eventType')), h('dd', null, [c.eventTypeCode, c.category].filter(Boolean).join(' · ') || '—'),
-      h('dt', null, t('tk.channel')), h('dd', null, t(`ch.${c.channel}`)),
-      h('dt', null, t('tk.reporter')), h('dd', null, [c.reporterName, c.reporterPhone].filter(Boolean).join(' · ') || '—'),
-      h('dt', null, t('tk.created')), h('dd', null, formatDateTime(c.createdAt)),
-      h('dt', null, t('tk.caseDue')), h('dd', null, formatDateTime(c.dueAt)),
-      c.escalationLevel > 0 ? [h('dt', null, t('tk.escalation')), h('dd', null, String(c.escalationLevel))] : null),
-    map, attachments,
+    h(
+      'dl',
+      { class: 'fields' },
+      h('dt', null, t('tk.description')),
+      h('dd', { 'data-testid': 'case-description' }, c.description),
+      h('dt', null, t('tk.address')),
+      h('dd', null, c.address ?? '—'),
+      h('dt', null, t('tk.coords')),
+      h('dd', { 'data-testid': 'case-coords' }, coords),
+      h('dt', null, t('tk.grid')),
+      h('dd', null, c.gridCode ?? '—'),
+      h('dt', null, t('tk.eventType')),
+      h('dd', null, [c.eventTypeCode, c.category].filter(Boolean).join(' · ') || '—'),
+      h('dt', null, t('tk.channel')),
+      h('dd', null, t(`ch.${c.channel}`)),
+      h('dt', null, t('tk.reporter')),
+      h('dd', null, [c.reporterName, c.reporterPhone].filter(Boolean).join(' · ') || '—'),
+      h('dt', null, t('tk.created')),
+      h('dd', null, formatDateTime(c.createdAt)),
+      h('dt', null, t('tk.caseDue')),
+      h('dd', null, formatDateTime(c.dueAt)),
+      c.escalationLevel > 0 ? [h('dt', null, t('tk.escalation')), h('dd', null, String(c.escalationLevel))] : null,
+    ),
+    map,
+    attachments,
     h('h3', null, t('tk.timeline'), ' ', h('a', { href: `/history/#case=${encodeURIComponent(c.id)}`, class: 'small' }, t('tk.history'))),
-    timeline);
+    timeline,
+  );
   if (c.lat !== null && c.lng !== null) void drawMap(map, c.lat, c.lng, c.gridCode);
   void showAttachments(attachments, c.id);
   void showTimeline(timeline, c);
@@ -50,10 +66,20 @@ async function drawMap(container: HTMLElement, lat: number, lng: number, gridCod
   }
   const features = data?.grids.features ?? [];
   const own = features.find((f) => f.properties.code === gridCode);
-  const ring = (f: (typeof features)[number]): Position[] => (f.geometry.type === 'Polygon' ? f.geometry.coordinates[0] ?? [] : [f.geometry.coordinates]);
+  const ring = (f: (typeof features)[number]): Position[] => (f.geometry.type === 'Polygon' ? (f.geometry.coordinates[0] ?? []) : [f.geometry.coordinates]);
   // the view: the case's grid (or 1 km around the case), with a margin
-  const pts: Position[] = own ? [...ring(own), [lng, lat]] : [[lng - 0.01, lat - 0.008], [lng + 0.01, lat + 0.008]];
-  let [minX, minY, maxX, maxY] = [Math.min(...pts.map((p) => p[0])), Math.min(...pts.map((p) => p[1])), Math.max(...pts.map((p) => p[0])), Math.max(...pts.map((p) => p[1]))];
+  const pts: Position[] = own
+    ? [...ring(own), [lng, lat]]
+    : [
+        [lng - 0.01, lat - 0.008],
+        [lng + 0.01, lat + 0.008],
+      ];
+  let [minX, minY, maxX, maxY] = [
+    Math.min(...pts.map((p) => p[0])),
+    Math.min(...pts.map((p) => p[1])),
+    Math.max(...pts.map((p) => p[0])),
+    Math.max(...pts.map((p) => p[1])),
+  ];
   const padX = Math.max((maxX - minX) * 0.6, 0.002);
   const padY = Math.max((maxY - minY) * 0.6, 0.002);
   [minX, maxX, minY, maxY] = [minX - padX, maxX + padX, minY - padY, maxY + padY];
@@ -76,7 +102,9 @@ async function drawMap(container: HTMLElement, lat: number, lng: number, gridCod
     const inView = r.some(([px, py]) => px >= minX && px <= maxX && py >= minY && py <= maxY);
     if (!inView) continue;
     if (f.geometry.type === 'Polygon') {
-      svg.appendChild(el('polygon', { points: r.map(([px, py]) => `${x(px).toFixed(1)},${y(py).toFixed(1)}`).join(' '), class: f === own ? 'grid own' : 'grid' }));
+      svg.appendChild(
+        el('polygon', { points: r.map(([px, py]) => `${x(px).toFixed(1)},${y(py).toFixed(1)}`).join(' '), class: f === own ? 'grid own' : 'grid' }),
+      );
     }
     const cx = r.reduce((s, p) => s + p[0], 0) / r.length;
     const cy = r.reduce((s, p) => s + p[1], 0) / r.length;
@@ -112,7 +140,11 @@ async function showAttachments(container: HTMLElement, caseId: string): Promise<
     }
     const img = h('img', { alt: a.fileName, title: `#${a.id} ${a.fileName} (${a.kind})`, 'data-attachment': a.id });
     thumbs.appendChild(h('figure', null, img, h('figcaption', null, `#${a.id}`)));
-    apiObjectUrl(`/attachments/${encodeURIComponent(a.id)}`).then((url) => { img.src = url; }).catch(() => undefined);
+    apiObjectUrl(`/attachments/${encodeURIComponent(a.id)}`)
+      .then((url) => {
+        img.src = url;
+      })
+      .catch(() => undefined);
   }
 }
 
@@ -139,6 +171,19 @@ async function showTimeline(container: HTMLElement, c: CaseDetail): Promise<void
     // without the history: the case's own dates
     entries = [{ at: c.createdAt, text: t('act.reported'), who: null }, ...(c.closedAt ? [{ at: c.closedAt, text: t('act.closed'), who: null }] : [])];
   }
-  replace(container, h('ol', { class: 'timeline' }, entries.map((e) =>
-    h('li', { class: 'done' }, h('div', null, e.text, e.who ? h('span', { class: 'muted' }, ' · ', loginName(e.who)) : null), h('div', { class: 'when' }, formatDateTime(e.at))))));
+  replace(
+    container,
+    h(
+      'ol',
+      { class: 'timeline' },
+      entries.map((e) =>
+        h(
+          'li',
+          { class: 'done' },
+          h('div', null, e.text, e.who ? h('span', { class: 'muted' }, ' · ', loginName(e.who)) : null),
+          h('div', { class: 'when' }, formatDateTime(e.at)),
+        ),
+      ),
+    ),
+  );
 }

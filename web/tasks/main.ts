@@ -24,15 +24,31 @@ const priorityLabel = (p: number) => t(p >= HIGH_PRIORITY ? 'tk.priority.high' :
 /** who may release a task someone else claimed (the server decides; this only shows the button) */
 const RELEASERS: readonly Role[] = ['admin', 'dept_leader', 'operator'];
 
-interface Filters { status: string; light: string; dueSoon: boolean; overdue: boolean; unit: string; category: string }
+interface Filters {
+  status: string;
+  light: string;
+  dueSoon: boolean;
+  overdue: boolean;
+  unit: string;
+  category: string;
+}
 /** One page of GET /api/tasks: `next` is the cursor of the following page; the total comes with the first page only (capped: at least). */
-interface TaskPage { tasks: TaskSummary[]; next: string | null; total?: number; totalCapped?: boolean }
+interface TaskPage {
+  tasks: TaskSummary[];
+  next: string | null;
+  total?: number;
+  totalCapped?: boolean;
+}
 
 function readFilters(): Filters {
   const q = new URLSearchParams(location.search);
   return {
-    status: q.get('status') ?? 'created', light: q.get('light') ?? '', dueSoon: q.get('dueSoon') === '1', overdue: q.get('overdue') === '1',
-    unit: q.get('unit') ?? '', category: q.get('category') ?? '',
+    status: q.get('status') ?? 'created',
+    light: q.get('light') ?? '',
+    dueSoon: q.get('dueSoon') === '1',
+    overdue: q.get('overdue') === '1',
+    unit: q.get('unit') ?? '',
+    category: q.get('category') ?? '',
   };
 }
 
@@ -70,7 +86,11 @@ async function loadCategories(select: HTMLSelectElement, chosen: string): Promis
     return;
   }
   if (chosen && !categories.includes(chosen)) categories.push(chosen);
-  replace(select, h('option', { value: '' }, t('tk.any')), categories.map((c) => h('option', { value: c, selected: c === chosen }, c)));
+  replace(
+    select,
+    h('option', { value: '' }, t('tk.any')),
+    categories.map((c) => h('option', { value: c, selected: c === chosen }, c)),
+  );
 }
 
 /**
@@ -84,8 +104,12 @@ async function loadUnits(select: HTMLSelectElement, chosen: string): Promise<voi
   } catch {
     return;
   }
-  replace(select, h('option', { value: '' }, t('tk.any')), units.map((u) => h('option', { value: u.code, selected: u.code === chosen }, u.shortName ?? u.name)),
-    chosen && !units.some((u) => u.code === chosen) ? h('option', { value: chosen, selected: true }, chosen) : null);
+  replace(
+    select,
+    h('option', { value: '' }, t('tk.any')),
+    units.map((u) => h('option', { value: u.code, selected: u.code === chosen }, u.shortName ?? u.name)),
+    chosen && !units.some((u) => u.code === chosen) ? h('option', { value: chosen, selected: true }, chosen) : null,
+  );
 }
 
 const openKey = () => /^#task=(\d{1,20})$/.exec(location.hash)?.[1] ?? null;
@@ -99,17 +123,36 @@ function start(main: HTMLElement, user: User): void {
   const listBox = h('div', { 'data-testid': 'task-list' });
   const detailBox = h('div', { class: 'task-detail', 'data-testid': 'task-detail' });
 
-  const status = h('select', { id: 'f-status' }, ['created', 'completed', 'cancelled'].map((s) => h('option', { value: s, selected: s === filters.status }, t(`tk.status.${s}`))));
-  const light = h('select', { id: 'f-light' }, h('option', { value: '' }, t('tk.any')), ['red', 'yellow', 'green'].map((l) => h('option', { value: l, selected: l === filters.light }, t(`light.${l}`))));
+  const status = h(
+    'select',
+    { id: 'f-status' },
+    ['created', 'completed', 'cancelled'].map((s) => h('option', { value: s, selected: s === filters.status }, t(`tk.status.${s}`))),
+  );
+  const light = h(
+    'select',
+    { id: 'f-light' },
+    h('option', { value: '' }, t('tk.any')),
+    ['red', 'yellow', 'green'].map((l) => h('option', { value: l, selected: l === filters.light }, t(`light.${l}`))),
+  );
   const dueSoon = h('input', { type: 'checkbox', id: 'f-dueSoon', checked: filters.dueSoon });
   const overdue = h('input', { type: 'checkbox', id: 'f-overdue', checked: filters.overdue });
   // the categories come from the catalogue (event types carry theirs); the current one stays selectable if that fails
-  const category = h('select', { id: 'f-category', 'data-testid': 'f-category' }, h('option', { value: '' }, t('tk.any')),
-    filters.category ? h('option', { value: filters.category, selected: true }, filters.category) : null);
+  const category = h(
+    'select',
+    { id: 'f-category', 'data-testid': 'f-category' },
+    h('option', { value: '' }, t('tk.any')),
+    filters.category ? h('option', { value: filters.category, selected: true }, filters.category) : null,
+  );
   void loadCategories(category, filters.category);
-  const unit = h('select', { id: 'f-unit', 'data-testid': 'f-unit' }, h('option', { value: '' }, t('tk.any')),
-    filters.unit ? h('option', { value: filters.unit, selected: true }, filters.unit) : null);
-  const filterForm = h('form', { class: 'filters', 'data-testid': 'filters' },
+  const unit = h(
+    'select',
+    { id: 'f-unit', 'data-testid': 'f-unit' },
+    h('option', { value: '' }, t('tk.any')),
+    filters.unit ? h('option', { value: filters.unit, selected: true }, filters.unit) : null,
+  );
+  const filterForm = h(
+    'form',
+    { class: 'filters', 'data-testid': 'filters' },
     h('label', null, t('tk.status'), status),
     h('label', null, t('tk.light'), light),
     h('label', null, t('tk.category'), category),
@@ -117,7 +160,8 @@ function start(main: HTMLElement, user: User): void {
     h('label', { class: 'check' }, overdue, t('tk.overdue')),
     // unit-scoped roles only ever see their own unit: the server ignores other units for them
     user.role === 'dept_staff' || user.role === 'dept_leader' ? null : h('label', null, t('tk.unit'), unit),
-    h('button', { type: 'submit', class: 'primary' }, t('tk.apply')));
+    h('button', { type: 'submit', class: 'primary' }, t('tk.apply')),
+  );
   filterForm.addEventListener('submit', (ev) => {
     ev.preventDefault();
     filters = { status: status.value, light: light.value, dueSoon: dueSoon.checked, overdue: overdue.checked, unit: unit.value, category: category.value };
@@ -127,10 +171,13 @@ function start(main: HTMLElement, user: User): void {
   if (user.role !== 'dept_staff' && user.role !== 'dept_leader') void loadUnits(unit, filters.unit);
   for (const input of [status, light, category, unit, dueSoon, overdue]) input.addEventListener('change', () => filterForm.requestSubmit());
 
-  replace(main,
+  replace(
+    main,
     h('div', { class: 'tasks-head' }, h('h1', null, t('tk.title')), h('button', { type: 'button', onclick: () => void loadList() }, t('tk.refresh'))),
-    filterForm, flash,
-    h('div', { class: 'tasks-layout' }, h('section', { class: 'task-list-col' }, listBox), h('section', { class: 'task-detail-col' }, detailBox)));
+    filterForm,
+    flash,
+    h('div', { class: 'tasks-layout' }, h('section', { class: 'task-list-col' }, listBox), h('section', { class: 'task-detail-col' }, detailBox)),
+  );
 
   async function loadList(): Promise<void> {
     await loadInto(listBox, async () => {
@@ -138,27 +185,52 @@ function start(main: HTMLElement, user: User): void {
     });
   }
 
-  const taskRow = (task: TaskSummary, current: string | null) => h('tr', {
-    class: task.userTaskKey === current ? 'selected' : null, 'data-task': task.userTaskKey, 'data-case': task.caseNo ?? '', tabindex: 0,
-    onclick: () => { location.hash = `task=${task.userTaskKey}`; },
-    onkeydown: (ev: Event) => { if ((ev as KeyboardEvent).key === 'Enter') location.hash = `task=${task.userTaskKey}`; },
-  },
-  h('td', null, lightBadge(task.light)),
-  h('td', { 'data-testid': 'task-priority', 'data-priority': task.casePriority ?? task.priority, class: (task.casePriority ?? task.priority) >= HIGH_PRIORITY ? 'priority-high' : null }, priorityLabel(task.casePriority ?? task.priority)),
-  h('td', null, task.name),
-  h('td', null, task.caseNo ?? '—'),
-  h('td', { 'data-testid': 'task-category' }, task.category ?? '—'),
-  h('td', null, task.unitCode ?? '—'),
-  h('td', { class: task.light === 'red' ? 'overdue' : null }, formatDateTime(task.dueAt)),
-  h('td', null, task.assignee ? loginName(task.assignee) : h('span', { class: 'muted' }, t('tk.unclaimed'))));
+  const taskRow = (task: TaskSummary, current: string | null) =>
+    h(
+      'tr',
+      {
+        class: task.userTaskKey === current ? 'selected' : null,
+        'data-task': task.userTaskKey,
+        'data-case': task.caseNo ?? '',
+        tabindex: 0,
+        onclick: () => {
+          location.hash = `task=${task.userTaskKey}`;
+        },
+        onkeydown: (ev: Event) => {
+          if ((ev as KeyboardEvent).key === 'Enter') location.hash = `task=${task.userTaskKey}`;
+        },
+      },
+      h('td', null, lightBadge(task.light)),
+      h(
+        'td',
+        {
+          'data-testid': 'task-priority',
+          'data-priority': task.casePriority ?? task.priority,
+          class: (task.casePriority ?? task.priority) >= HIGH_PRIORITY ? 'priority-high' : null,
+        },
+        priorityLabel(task.casePriority ?? task.priority),
+      ),
+      h('td', null, task.name),
+      h('td', null, task.caseNo ?? '—'),
+      h('td', { 'data-testid': 'task-category' }, task.category ?? '—'),
+      h('td', null, task.unitCode ?? '—'),
+      h('td', { class: task.light === 'red' ? 'overdue' : null }, formatDateTime(task.dueAt)),
+      h('td', null, task.assignee ? loginName(task.assignee) : h('span', { class: 'muted' }, t('tk.unclaimed'))),
+    );
 
   function renderList(first: TaskPage): void {
     const current = openKey();
-    const tbody = h('tbody', null, first.tasks.map((task) => taskRow(task, current)));
+    const tbody = h(
+      'tbody',
+      null,
+      first.tasks.map((task) => taskRow(task, current)),
+    );
     // "more" appends the page after the last one shown, by the cursor the server gave with it
     const next = first.next;
     const { box: moreBox, failed: moreFailed } = moreButton({
-      next, label: t('tk.more'), testId: 'task-more',
+      next,
+      label: t('tk.more'),
+      testId: 'task-more',
       loadAfter: async (cursor) => {
         const page = await api<TaskPage>(`/tasks?${apiQuery(filters, cursor)}`);
         tbody.append(...page.tasks.map((task) => taskRow(task, openKey())));
@@ -166,12 +238,30 @@ function start(main: HTMLElement, user: User): void {
       },
     });
     const total = first.total ?? first.tasks.length;
-    replace(listBox,
+    replace(
+      listBox,
       h('p', { class: 'muted', 'data-testid': 'task-count' }, t(first.totalCapped ? 'tk.count.capped' : 'tk.count', { n: total })),
-      first.tasks.length === 0 && !next ? h('p', { class: 'notice' }, t('tk.none')) : h('table', { class: 'tasks' },
-        h('thead', null, h('tr', null, ['tk.col.light', 'tk.col.priority', 'tk.col.task', 'tk.col.case', 'tk.col.category', 'tk.col.unit', 'tk.col.due', 'tk.col.assignee'].map((k) => h('th', null, t(k))))),
-        tbody),
-      moreBox, moreFailed);
+      first.tasks.length === 0 && !next
+        ? h('p', { class: 'notice' }, t('tk.none'))
+        : h(
+            'table',
+            { class: 'tasks' },
+            h(
+              'thead',
+              null,
+              h(
+                'tr',
+                null,
+                ['tk.col.light', 'tk.col.priority', 'tk.col.task', 'tk.col.case', 'tk.col.category', 'tk.col.unit', 'tk.col.due', 'tk.col.assignee'].map((k) =>
+                  h('th', null, t(k)),
+                ),
+              ),
+            ),
+            tbody,
+          ),
+      moreBox,
+      moreFailed,
+    );
   }
 
   async function loadDetail(): Promise<void> {
@@ -202,31 +292,59 @@ function start(main: HTMLElement, user: User): void {
     const takenByOther = !!task.assignee && !mine;
     const canAct = open && writer && !takenByOther;
     const formBox = h('div', { class: 'panel' });
-    const notes = [
-      !open ? h('p', { class: 'notice' }, t('tk.finished')) : null,
-      open && !writer ? h('p', { class: 'notice' }, t('tk.readonly')) : null,
-    ];
-    replace(detailBox,
-      h('section', { class: 'panel task-head', 'data-testid': 'task-head' },
+    const notes = [!open ? h('p', { class: 'notice' }, t('tk.finished')) : null, open && !writer ? h('p', { class: 'notice' }, t('tk.readonly')) : null];
+    replace(
+      detailBox,
+      h(
+        'section',
+        { class: 'panel task-head', 'data-testid': 'task-head' },
         h('h2', null, lightBadge(task.light), ' ', task.name, ' · ', task.caseNo ?? ''),
-        h('p', { class: 'muted' },
-          t('tk.due', { at: formatDateTime(task.dueAt) }), ' · ',
-          h('span', { 'data-testid': 'task-assignee' }, task.assignee ? [t('tk.assignee', { name: '' }), loginName(task.assignee)] : t('tk.unclaimed'))),
+        h(
+          'p',
+          { class: 'muted' },
+          t('tk.due', { at: formatDateTime(task.dueAt) }),
+          ' · ',
+          h('span', { 'data-testid': 'task-assignee' }, task.assignee ? [t('tk.assignee', { name: '' }), loginName(task.assignee)] : t('tk.unclaimed')),
+        ),
         notes,
-        open && writer ? h('div', { class: 'actions' },
-          !task.assignee ? h('button', { type: 'button', class: 'primary', 'data-testid': 'claim', onclick: () => void act(task.userTaskKey, 'claim') }, t('tk.claim')) : null,
-          task.assignee && (mine || RELEASERS.includes(user.role)) ? h('button', { type: 'button', 'data-testid': 'unclaim', onclick: () => void act(task.userTaskKey, 'unclaim') }, t('tk.unclaim')) : null) : null),
-      h('div', { class: 'detail-grid' }, h('div', null, formBox, detail.redispatchable && detail.case ? redispatchPanel(detail.case, (message) => {
-        replace(flash, h('p', { class: 'notice ok', 'data-testid': 'redispatched' }, message));
-        history.replaceState(null, '', `${location.pathname}${location.search}`);
-        replace(detailBox, h('p', { class: 'muted' }, t('tk.select')));
-        void loadList();
-      }) : null), detail.case ? casePanel(detail.case) : null));
+        open && writer
+          ? h(
+              'div',
+              { class: 'actions' },
+              !task.assignee
+                ? h('button', { type: 'button', class: 'primary', 'data-testid': 'claim', onclick: () => void act(task.userTaskKey, 'claim') }, t('tk.claim'))
+                : null,
+              task.assignee && (mine || RELEASERS.includes(user.role))
+                ? h('button', { type: 'button', 'data-testid': 'unclaim', onclick: () => void act(task.userTaskKey, 'unclaim') }, t('tk.unclaim'))
+                : null,
+            )
+          : null,
+      ),
+      h(
+        'div',
+        { class: 'detail-grid' },
+        h(
+          'div',
+          null,
+          formBox,
+          detail.redispatchable && detail.case
+            ? redispatchPanel(detail.case, (message) => {
+                replace(flash, h('p', { class: 'notice ok', 'data-testid': 'redispatched' }, message));
+                history.replaceState(null, '', `${location.pathname}${location.search}`);
+                replace(detailBox, h('p', { class: 'muted' }, t('tk.select')));
+                void loadList();
+              })
+            : null,
+        ),
+        detail.case ? casePanel(detail.case) : null,
+      ),
+    );
     try {
       // form-js (most of the page's weight) loads when a task opens, not at the inbox's first paint
       const { taskForm } = await import('./task-form.js');
       await taskForm(formBox, {
-        detail, canAct,
+        detail,
+        canAct,
         onCompleted: (message) => {
           replace(flash, h('p', { class: 'notice ok', 'data-testid': 'completed' }, message));
           history.replaceState(null, '', `${location.pathname}${location.search}`);

@@ -8,7 +8,11 @@ import { h, replace } from '../shared/dom.js';
 import { t } from '../shared/i18n.js';
 import type { CaseDetail } from './types.js';
 
-interface UnitRow { code: string; name: string; kind: string }
+interface UnitRow {
+  code: string;
+  name: string;
+  kind: string;
+}
 /** the order the groups are offered in: 属地 first, then the departments */
 const KINDS = ['township', 'community', 'department', 'enterprise'];
 
@@ -18,13 +22,21 @@ export function redispatchPanel(c: CaseDetail, onDone: (message: string) => void
   const message = h('div', { 'aria-live': 'polite', 'data-testid': 'redispatch-message' });
   const help = h('p', { class: 'muted', 'data-testid': 'redispatch-help' }, t('rd.help', { unit: c.unitCode ?? '—' }));
   const submit = h('button', { type: 'submit', class: 'primary', 'data-testid': 'redispatch-submit' }, t('rd.submit'));
-  const form = h('form', { class: 'panel redispatch', 'data-testid': 'redispatch' },
+  const form = h(
+    'form',
+    { class: 'panel redispatch', 'data-testid': 'redispatch' },
     h('h3', null, t('rd.title')),
     help,
-    h('label', { for: 'rd-unit' }, t('rd.unit')), unit,
-    h('label', { for: 'rd-reason' }, t('rd.reason')), reason,
-    h('div', { class: 'actions' }, submit), message);
-  void loadUnits(unit, c.unitCode).then((name) => { if (name) replace(help, t('rd.help', { unit: name })); });
+    h('label', { for: 'rd-unit' }, t('rd.unit')),
+    unit,
+    h('label', { for: 'rd-reason' }, t('rd.reason')),
+    reason,
+    h('div', { class: 'actions' }, submit),
+    message,
+  );
+  void loadUnits(unit, c.unitCode).then((name) => {
+    if (name) replace(help, t('rd.help', { unit: name }));
+  });
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     void order();
@@ -39,7 +51,8 @@ export function redispatchPanel(c: CaseDetail, onDone: (message: string) => void
     replace(message);
     try {
       const done = await api<{ unitName: string }>(`/cases/${c.id}/redispatch`, {
-        body: { unitCode: unit.value, reason: reason.value.trim() }, headers: { 'Idempotency-Key': idempotencyKey() },
+        body: { unitCode: unit.value, reason: reason.value.trim() },
+        headers: { 'Idempotency-Key': idempotencyKey() },
       });
       onDone(t('rd.done', { caseNo: c.caseNo, unit: done.unitName }));
     } catch (err) {
@@ -60,7 +73,13 @@ async function loadUnits(select: HTMLSelectElement, current: string | null): Pro
   }
   const groups = KINDS.map((kind) => {
     const members = units.filter((u) => u.kind === kind && u.code !== current);
-    return members.length ? h('optgroup', { label: t(`rd.kind.${kind}`) }, members.map((u) => h('option', { value: u.code }, `${u.name}（${u.code}）`))) : null;
+    return members.length
+      ? h(
+          'optgroup',
+          { label: t(`rd.kind.${kind}`) },
+          members.map((u) => h('option', { value: u.code }, `${u.name}（${u.code}）`)),
+        )
+      : null;
   });
   select.append(...groups.filter((g): g is HTMLOptGroupElement => g !== null));
   return units.find((u) => u.code === current)?.name ?? null;

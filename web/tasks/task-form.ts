@@ -37,7 +37,11 @@ const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
  * edits that name and needs the raw value (an input shows its value as text anyway).
  */
 function shownValues(values: Data, schema: FormSchema): Data {
-  const fieldKeys = new Set(fields(schema.components).map((f) => f.key).filter(Boolean));
+  const fieldKeys = new Set(
+    fields(schema.components)
+      .map((f) => f.key)
+      .filter(Boolean),
+  );
   const shown = (name: string, value: unknown): unknown => {
     if (fieldKeys.has(name) || typeof value !== 'string') return value;
     return markdownLiteral(/At$/.test(name) && ISO_TIME.test(value) ? formatDateTime(value) : value);
@@ -52,13 +56,26 @@ function shownValues(values: Data, schema: FormSchema): Data {
  */
 async function initialData(detail: TaskDetail, schema: FormSchema): Promise<Data> {
   const c = detail.case;
-  const data: Data = shownValues({
-    caseId: c?.id ?? detail.task.caseId, caseNo: c?.caseNo ?? detail.task.caseNo, description: c?.description ?? null,
-    eventTypeCode: c?.eventTypeCode ?? null, gridCode: c?.gridCode ?? null, address: c?.address ?? null, category: c?.category ?? null,
-    handleDueAt: detail.task.dueAt ?? null, dispatchNote: null,
-    ...(detail.variables ?? {}),
-  }, schema);
-  const wants = new Set(fields(schema.components).map((f) => (f as { valuesKey?: string }).valuesKey).filter(Boolean));
+  const data: Data = shownValues(
+    {
+      caseId: c?.id ?? detail.task.caseId,
+      caseNo: c?.caseNo ?? detail.task.caseNo,
+      description: c?.description ?? null,
+      eventTypeCode: c?.eventTypeCode ?? null,
+      gridCode: c?.gridCode ?? null,
+      address: c?.address ?? null,
+      category: c?.category ?? null,
+      handleDueAt: detail.task.dueAt ?? null,
+      dispatchNote: null,
+      ...(detail.variables ?? {}),
+    },
+    schema,
+  );
+  const wants = new Set(
+    fields(schema.components)
+      .map((f) => (f as { valuesKey?: string }).valuesKey)
+      .filter(Boolean),
+  );
   const load = async (key: string, path: string) => {
     if (!wants.has(key) || Array.isArray(data[key])) return;
     try {
@@ -68,7 +85,10 @@ async function initialData(detail: TaskDetail, schema: FormSchema): Promise<Data
       data[key] = [];
     }
   };
-  await Promise.all([load('eventTypeOptions', '/admin/event-types?pageSize=1000&enabled=true'), load('unitOptions', '/admin/units?pageSize=1000&enabled=true')]);
+  await Promise.all([
+    load('eventTypeOptions', '/admin/event-types?pageSize=1000&enabled=true'),
+    load('unitOptions', '/admin/units?pageSize=1000&enabled=true'),
+  ]);
   return data;
 }
 
@@ -104,7 +124,11 @@ export async function taskForm(container: HTMLElement, o: TaskFormOptions): Prom
   const outcomeButtons = (outcome?.values ?? []).map((v) => {
     const value = String(v.value);
     const label = t(`tk.outcome.${value}`) === `tk.outcome.${value}` ? v.label : t(`tk.outcome.${value}`);
-    return h('button', { type: 'button', class: 'outcome', 'data-outcome': value, disabled: !o.canAct, onclick: () => void setValues({ [OUTCOME_KEY]: v.value }) }, label);
+    return h(
+      'button',
+      { type: 'button', class: 'outcome', 'data-outcome': value, disabled: !o.canAct, onclick: () => void setValues({ [OUTCOME_KEY]: v.value }) },
+      label,
+    );
   });
   outcomeBar.replaceChildren(...outcomeButtons);
   if (!outcome) outcomeBar.remove();
@@ -114,7 +138,9 @@ export async function taskForm(container: HTMLElement, o: TaskFormOptions): Prom
   let data = await initialData(detail, schema);
   const chinese = lang() === 'zh-CN';
   // no input debounce: a value typed just before a field re-renders (another field's blur) must not be lost
-  const form = new Form({ container: formHost, debounce: false, additionalModules: chinese ? [formValidationZh] : [] } as ConstructorParameters<typeof Form>[0]);
+  const form = new Form({ container: formHost, debounce: false, additionalModules: chinese ? [formValidationZh] : [] } as ConstructorParameters<
+    typeof Form
+  >[0]);
   if (chinese) translateDom(formHost, FORM_VIEWER_ZH);
   form.on('changed', (e: { data: Data }) => {
     data = { ...data, ...e.data };
@@ -143,40 +169,53 @@ export async function taskForm(container: HTMLElement, o: TaskFormOptions): Prom
   }
 
   // one upload row per photo field: the file goes to the case, its id into the field
-  replace(photos, photoFieldList.length ? h('h4', null, t('tk.photos'), ' ', h('span', { class: 'hint muted' }, t('tk.photos.hint'))) : null,
+  replace(
+    photos,
+    photoFieldList.length ? h('h4', null, t('tk.photos'), ' ', h('span', { class: 'hint muted' }, t('tk.photos.hint'))) : null,
     photoFieldList.map((f) => {
       const kind = /before/i.test(f.key!) ? 'photo_before' : 'photo_after';
       const input = h('input', { type: 'file', accept: 'image/jpeg,image/png,image/webp', 'data-photo-field': f.key!, disabled: !o.canAct });
       const thumbs = h('div', { class: 'thumbs' });
       const note = h('span', { class: 'muted', 'aria-live': 'polite' });
-      const upload = h('button', {
-        type: 'button', 'data-upload-for': f.key!, disabled: !o.canAct,
-        onclick: async () => {
-          const file = input.files?.[0];
-          if (!file) return void (note.textContent = t('tk.choose'));
-          upload.disabled = true;
-          note.textContent = t('tk.uploading');
-          try {
-            const body = new FormData();
-            body.append('kind', kind);
-            body.append('file', file, file.name);
-            const saved = await api<{ id: string }>(`/tasks/${key}/attachments`, { form: body });
-            const before = String(data[f.key!] ?? '').trim();
-            await setValues({ [f.key!]: before ? `${before},${saved.id}` : saved.id });
-            note.textContent = t('tk.uploaded', { id: saved.id });
-            input.value = '';
-            const img = h('img', { alt: file.name, title: `#${saved.id}` });
-            thumbs.appendChild(h('figure', null, img, h('figcaption', null, `#${saved.id}`)));
-            apiObjectUrl(`/attachments/${saved.id}`).then((url) => { img.src = url; }).catch(() => undefined);
-          } catch (err) {
-            note.textContent = errorText(err);
-          } finally {
-            upload.disabled = false;
-          }
+      const upload = h(
+        'button',
+        {
+          type: 'button',
+          'data-upload-for': f.key!,
+          disabled: !o.canAct,
+          onclick: async () => {
+            const file = input.files?.[0];
+            if (!file) return void (note.textContent = t('tk.choose'));
+            upload.disabled = true;
+            note.textContent = t('tk.uploading');
+            try {
+              const body = new FormData();
+              body.append('kind', kind);
+              body.append('file', file, file.name);
+              const saved = await api<{ id: string }>(`/tasks/${key}/attachments`, { form: body });
+              const before = String(data[f.key!] ?? '').trim();
+              await setValues({ [f.key!]: before ? `${before},${saved.id}` : saved.id });
+              note.textContent = t('tk.uploaded', { id: saved.id });
+              input.value = '';
+              const img = h('img', { alt: file.name, title: `#${saved.id}` });
+              thumbs.appendChild(h('figure', null, img, h('figcaption', null, `#${saved.id}`)));
+              apiObjectUrl(`/attachments/${saved.id}`)
+                .then((url) => {
+                  img.src = url;
+                })
+                .catch(() => undefined);
+            } catch (err) {
+              note.textContent = errorText(err);
+            } finally {
+              upload.disabled = false;
+            }
+          },
         },
-      }, t('tk.upload'));
+        t('tk.upload'),
+      );
       return h('div', { class: 'photo-row' }, h('label', null, f.label ?? f.key!), h('div', { class: 'inline' }, input, upload, note), thumbs);
-    }));
+    }),
+  );
   syncOutcome();
   // 受理 (a form that files the case under an event type): the classifier's suggestions, one click to take one
   const keys = new Set(fields(schema.components).map((f) => f.key));
@@ -188,7 +227,14 @@ export async function taskForm(container: HTMLElement, o: TaskFormOptions): Prom
     if (wrong.length) {
       // form-js marks each field; the summary names them (the form may be long)
       const labelOf = (id: string) => fields(schema.components).find((f) => f.id === id)?.label ?? id;
-      replace(message, h('p', { class: 'notice error', role: 'alert' }, `${t('tk.form.errors')} ${wrong.map(([id, list]) => `${labelOf(id)}：${list.join('，')}`).join('；')}`));
+      replace(
+        message,
+        h(
+          'p',
+          { class: 'notice error', role: 'alert' },
+          `${t('tk.form.errors')} ${wrong.map(([id, list]) => `${labelOf(id)}：${list.join('，')}`).join('；')}`,
+        ),
+      );
       return;
     }
     void complete(result.data as Data);

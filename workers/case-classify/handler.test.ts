@@ -8,7 +8,9 @@ describe('worker case-classify', () => {
   let db: Db;
   const { deps } = testDeps();
   const handler = caseClassifyHandler(deps);
-  before(async () => { db = await demoDatabase(); });
+  before(async () => {
+    db = await demoDatabase();
+  });
   after(() => db.close());
 
   it('given a hotline report without a type, when classified, then the keywords pick 污水井盖 with high confidence and the case gets it', async () => {
@@ -29,7 +31,11 @@ describe('worker case-classify', () => {
     const c = await createCase({ channel: 'ai_camera', description: '检测到占道经营', reporterPhone: null });
     const outcome = await handler(makeJob('case-classify', { caseId: c.id, description: c.description, eventTypeCode: 'SJ-0106' }));
     expect(outcome).to.deep.include({ outcome: 'complete' });
-    expect((outcome as { variables: Record<string, unknown> }).variables).to.deep.include({ eventTypeCode: 'SJ-0106', classifyConfidence: 1, needsManualAccept: false });
+    expect((outcome as { variables: Record<string, unknown> }).variables).to.deep.include({
+      eventTypeCode: 'SJ-0106',
+      classifyConfidence: 1,
+      needsManualAccept: false,
+    });
   });
 
   it('given text no keyword matches, when classified, then no type is guessed and a person must accept it', async () => {

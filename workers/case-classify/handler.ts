@@ -33,7 +33,8 @@ export function caseClassifyHandler(deps: WorkerDeps): JobHandler {
       [code, confidence, method, matched] = [result.eventTypeCode, result.confidence, result.method, result.matched];
       // not every call is a case: 咨询/表扬/骚扰 go to a person in 受理 (不予立案, answered directly), never filed by themselves
       extra = {
-        dispatchable: result.dispatchable, notDispatchable: result.notDispatchable?.label ?? null,
+        dispatchable: result.dispatchable,
+        notDispatchable: result.notDispatchable?.label ?? null,
         candidates: result.candidates.map((c) => ({ code: c.code, confidence: c.confidence, words: c.words })),
         place: result.place ? { gridCode: result.place.gridCode, matched: result.place.matched, confidence: result.place.confidence } : null,
         modelVersion: result.modelVersion,
@@ -41,7 +42,11 @@ export function caseClassifyHandler(deps: WorkerDeps): JobHandler {
       if (!result.dispatchable) [code, confidence] = [null, 0];
     }
     const detail = {
-      classifyConfidence: confidence, needsManualAccept: code === null || confidence < classifyThreshold, method, matched, ...extra,
+      classifyConfidence: confidence,
+      needsManualAccept: code === null || confidence < classifyThreshold,
+      method,
+      matched,
+      ...extra,
       ...(given && !known ? { unknownGivenCode: given } : {}),
     };
     const change = code
@@ -49,8 +54,10 @@ export function caseClassifyHandler(deps: WorkerDeps): JobHandler {
       : await noteOnCase(caseId, 'classified', ctx, { ...detail, eventTypeCode: null, category: null });
     const d = change.detail;
     return complete({
-      eventTypeCode: d['eventTypeCode'] ?? null, category: d['category'] ?? null,
-      classifyConfidence: d['classifyConfidence'], needsManualAccept: d['needsManualAccept'],
+      eventTypeCode: d['eventTypeCode'] ?? null,
+      category: d['category'] ?? null,
+      classifyConfidence: d['classifyConfidence'],
+      needsManualAccept: d['needsManualAccept'],
     });
   });
 }

@@ -7,10 +7,12 @@ describe('worker case-close', () => {
   let db: Db;
   const { deps, clock } = testDeps();
   const handler = caseCloseHandler(deps);
-  before(async () => { db = await demoDatabase(); });
+  before(async () => {
+    db = await demoDatabase();
+  });
   after(() => db.close());
 
-  it('given a verified case, when closed, then it is closed at the clock\'s time and the handled time is filled in', async () => {
+  it("given a verified case, when closed, then it is closed at the clock's time and the handled time is filled in", async () => {
     const c = await createCase({ eventTypeCode: 'SJ-0101', status: 'verifying' });
     expect(await handler(makeJob('case-close', { caseId: c.id, verified: true }))).to.deep.equal({ outcome: 'complete' });
     const after = (await Case.findByPk(c.id))!;
@@ -23,7 +25,9 @@ describe('worker case-close', () => {
     const c = await createCase();
     const outcome = await handler(makeJob('case-close', { caseId: c.id }));
     expect(outcome).to.deep.include({ outcome: 'fail', retries: 0 });
-    expect((outcome as { errorMessage: string }).errorMessage).to.contain('reported').and.contain('closed');
+    expect((outcome as { errorMessage: string }).errorMessage)
+      .to.contain('reported')
+      .and.contain('closed');
   });
 
   it('given the same job delivered again a day later, when handled, then the closed time does not move', async () => {

@@ -7,16 +7,25 @@ describe('worker case-deadline', () => {
   let db: Db;
   const { deps, clock } = testDeps();
   const handler = caseDeadlineHandler(deps);
-  before(async () => { db = await demoDatabase(); });
+  before(async () => {
+    db = await demoDatabase();
+  });
   after(() => db.close());
-  beforeEach(() => { clock.now = new Date(MONDAY_0900); });
+  beforeEach(() => {
+    clock.now = new Date(MONDAY_0900);
+  });
 
   it('given 暴露垃圾 (4 working hours) dispatched Monday 09:00, when the handle deadline is computed, then 14:42 / 15:30 / 17:30 Beijing time', async () => {
     const c = await createCase({ eventTypeCode: 'SJ-0101', status: 'dispatched' });
     const outcome = await handler(makeJob('case-deadline', { caseId: c.id }, { stage: 'handle' }));
-    expect(outcome).to.deep.equal({ outcome: 'complete', variables: {
-      handleWarnAt: '2026-03-02T06:42:00.000Z', handleDueAt: '2026-03-02T07:30:00.000Z', handleSuperviseAt: '2026-03-02T09:30:00.000Z',
-    } });
+    expect(outcome).to.deep.equal({
+      outcome: 'complete',
+      variables: {
+        handleWarnAt: '2026-03-02T06:42:00.000Z',
+        handleDueAt: '2026-03-02T07:30:00.000Z',
+        handleSuperviseAt: '2026-03-02T09:30:00.000Z',
+      },
+    });
     expect((await Case.findByPk(c.id))!.handleDueAt!.toISOString()).to.equal('2026-03-02T07:30:00.000Z');
   });
 
@@ -24,9 +33,14 @@ describe('worker case-deadline', () => {
     const c = await createCase({ eventTypeCode: 'SJ-0401' });
     clock.now = new Date('2026-03-07T14:00:00Z'); // Saturday 22:00: emergencies do not wait for Monday
     const outcome = await handler(makeJob('case-deadline', { caseId: c.id }, { stage: 'accept' }));
-    expect(outcome).to.deep.equal({ outcome: 'complete', variables: {
-      acceptWarnAt: '2026-03-07T14:08:00.000Z', acceptDueAt: '2026-03-07T14:10:00.000Z', acceptSuperviseAt: '2026-03-07T14:15:00.000Z',
-    } });
+    expect(outcome).to.deep.equal({
+      outcome: 'complete',
+      variables: {
+        acceptWarnAt: '2026-03-07T14:08:00.000Z',
+        acceptDueAt: '2026-03-07T14:10:00.000Z',
+        acceptSuperviseAt: '2026-03-07T14:15:00.000Z',
+      },
+    });
   });
 
   it('given an approved extension of 8 hours, when computed with stage extend, then the handle marks move (as handle* and extend*)', async () => {
@@ -35,25 +49,40 @@ describe('worker case-deadline', () => {
     clock.now = new Date('2026-03-02T05:00:00Z'); // the extension is approved later; the limit still counts from dispatch
     const outcome = await handler(makeJob('case-deadline', { caseId: c.id, extensionHours: 8 }, { stage: 'extend' }));
     const moved = { WarnAt: '2026-03-03T03:36:00.000Z', DueAt: '2026-03-03T08:30:00.000Z', SuperviseAt: '2026-03-04T07:30:00.000Z' };
-    expect(outcome).to.deep.equal({ outcome: 'complete', variables: {
-      handleWarnAt: moved.WarnAt, handleDueAt: moved.DueAt, handleSuperviseAt: moved.SuperviseAt,
-      extendWarnAt: moved.WarnAt, extendDueAt: moved.DueAt, extendSuperviseAt: moved.SuperviseAt,
-    } });
+    expect(outcome).to.deep.equal({
+      outcome: 'complete',
+      variables: {
+        handleWarnAt: moved.WarnAt,
+        handleDueAt: moved.DueAt,
+        handleSuperviseAt: moved.SuperviseAt,
+        extendWarnAt: moved.WarnAt,
+        extendDueAt: moved.DueAt,
+        extendSuperviseAt: moved.SuperviseAt,
+      },
+    });
   });
 
   it('given 违法建设 with extra stages, when computed with stage extra and extraStage 停工, then stage* marks of 4 working hours', async () => {
     const c = await createCase({ eventTypeCode: 'SJ-0501', status: 'dispatched' });
     const outcome = await handler(makeJob('case-deadline', { caseId: c.id }, { stage: 'extra', extraStage: '停工' }));
-    expect(outcome).to.deep.equal({ outcome: 'complete', variables: {
-      stageWarnAt: '2026-03-02T06:42:00.000Z', stageDueAt: '2026-03-02T07:30:00.000Z', stageSuperviseAt: '2026-03-02T09:30:00.000Z', extraStage: '停工',
-    } });
+    expect(outcome).to.deep.equal({
+      outcome: 'complete',
+      variables: {
+        stageWarnAt: '2026-03-02T06:42:00.000Z',
+        stageDueAt: '2026-03-02T07:30:00.000Z',
+        stageSuperviseAt: '2026-03-02T09:30:00.000Z',
+        extraStage: '停工',
+      },
+    });
     expect((await Case.findByPk(c.id))!.dueAt!.toISOString()).to.equal('2026-03-02T07:30:00.000Z');
   });
 
   it('given a dispute (首次调解=3d;再次调解=7d), when 再次调解 is computed, then its due time is 7 working days later', async () => {
     const c = await createCase({ eventTypeCode: 'SJ-0301', status: 'dispatched' });
     const outcome = await handler(makeJob('case-deadline', { caseId: c.id }, { stage: 'extra', extraStage: '再次调解' }));
-    expect((outcome as { variables: Record<string, string> }).variables['stageDueAt']).to.equal(deps.calendar.addWorkingHours(MONDAY_0900, 7 * 7).toISOString());
+    expect((outcome as { variables: Record<string, string> }).variables['stageDueAt']).to.equal(
+      deps.calendar.addWorkingHours(MONDAY_0900, 7 * 7).toISOString(),
+    );
   });
 
   it('given stage extra without extraStage, or naming a stage the event type lacks, when handled, then an incident says what is wrong', async () => {

@@ -7,7 +7,9 @@ import { caseJob, header, incident } from '../support/case-job.js';
 export const JOB_TYPE = 'case-deadline' satisfies JobType;
 
 const marks = (prefix: string, d: StageDeadline): Variables => ({
-  [`${prefix}DueAt`]: d.dueAt, [`${prefix}WarnAt`]: d.warnAt, [`${prefix}SuperviseAt`]: d.superviseAt,
+  [`${prefix}DueAt`]: d.dueAt,
+  [`${prefix}WarnAt`]: d.warnAt,
+  [`${prefix}SuperviseAt`]: d.superviseAt,
 });
 
 /**
@@ -23,7 +25,8 @@ export function caseDeadlineHandler(deps: WorkerDeps): JobHandler {
     const stage = header(job, 'stage');
     if (stage === 'extend') {
       const hours = Number(job.variables['extensionHours']);
-      if (!Number.isFinite(hours) || hours <= 0) return incident(job, `variable extensionHours must be a positive number (got ${JSON.stringify(job.variables['extensionHours'] ?? null)})`);
+      if (!Number.isFinite(hours) || hours <= 0)
+        return incident(job, `variable extensionHours must be a positive number (got ${JSON.stringify(job.variables['extensionHours'] ?? null)})`);
       const { deadline } = await extendHandleDeadline(caseId, hours, deps.calendar, ctx);
       return complete({ ...marks('handle', deadline), ...marks('extend', deadline) });
     }

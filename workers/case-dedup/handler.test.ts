@@ -10,7 +10,9 @@ describe('worker case-dedup', () => {
   let db: Db;
   const { deps } = testDeps(T);
   const handler = caseDedupHandler(deps);
-  before(async () => { db = await demoDatabase(); });
+  before(async () => {
+    db = await demoDatabase();
+  });
   after(() => db.close());
 
   it('given an open report of 暴露垃圾 20 m away an hour ago, when a new one is checked, then it is merged into the first (并单)', async () => {

@@ -18,9 +18,7 @@ export function caseDedupHandler(deps: WorkerDeps): JobHandler {
   return caseJob(deps, async (_job, { caseId, ctx }) => {
     const { case: subject } = await getCaseView(caseId);
     const match = canTransition(subject.status, 'merged') ? await findDuplicate(subject, dedup) : null;
-    const change = match
-      ? await mergeCase(caseId, match.caseId, ctx)
-      : await noteOnCase(caseId, 'dedup-checked', ctx, { duplicateOfCaseId: null });
+    const change = match ? await mergeCase(caseId, match.caseId, ctx) : await noteOnCase(caseId, 'dedup-checked', ctx, { duplicateOfCaseId: null });
     // a repeated delivery gets the first delivery's record back, whichever kind it was
     const d = change.detail;
     const duplicateOfCaseId = (d['mergedIntoId'] ?? d['duplicateOfCaseId'] ?? null) as string | null;

@@ -19,7 +19,13 @@ export function caseEscalateHandler(deps: WorkerDeps): JobHandler {
     const change = await raiseEscalation(caseId, level, ctx, { stage: header(job, 'stage') });
     const view = await getCaseView(caseId);
     const { subject, body } = escalationMessage(view.case, level, view.unit?.name ?? null);
-    for (const request of notificationsFor(await escalationRecipients(view.case, level), { dedupKey: jobDedupKey(job), kind: `escalate-${level}`, caseId, subject, body })) {
+    for (const request of notificationsFor(await escalationRecipients(view.case, level), {
+      dedupKey: jobDedupKey(job),
+      kind: `escalate-${level}`,
+      caseId,
+      subject,
+      body,
+    })) {
       await enqueueNotification(request, { now });
     }
     return complete({ escalationLevel: Number(change.detail['escalationLevel']) });

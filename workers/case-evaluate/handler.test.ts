@@ -6,22 +6,49 @@ import { caseEvaluateHandler } from './handler.js';
 const T = new Date('2026-03-02T01:00:00Z');
 const h = (hours: number) => new Date(T.getTime() + hours * 3_600_000);
 const closedOnTime = {
-  status: 'closed' as const, acceptedAt: T, dispatchedAt: h(0.5), dispatchDueAt: h(1), handledAt: h(4), handleDueAt: h(5), verifyDueAt: h(9), closedAt: h(8),
+  status: 'closed' as const,
+  acceptedAt: T,
+  dispatchedAt: h(0.5),
+  dispatchDueAt: h(1),
+  handledAt: h(4),
+  handleDueAt: h(5),
+  verifyDueAt: h(9),
+  closedAt: h(8),
 };
 
 describe('worker case-evaluate', () => {
   let db: Db;
   const handler = caseEvaluateHandler(testDeps().deps);
-  before(async () => { db = await demoDatabase(); });
+  before(async () => {
+    db = await demoDatabase();
+  });
   after(() => db.close());
 
   it('given a case closed on time and a satisfied rating of 5, when evaluated, then the rating is recorded and every flag is 1 with score 100', async () => {
     const c = await createCase({ eventTypeCode: 'SJ-0101', fields: closedOnTime });
     const outcome = await handler(makeJob('case-evaluate', { caseId: c.id, satisfied: true, rating: 5, ratingComment: '很及时' }));
-    expect(outcome).to.deep.equal({ outcome: 'complete', variables: { evaluation: {
-      metrics: { filed: 1, dispatchedOnTime: 1, handledOnTime: 1, closed: 1, closedOnTime: 1, reworkCount: 0, extended: 0, returned: 0, escalationLevel: 0, responded: 1, resolved: 1, satisfied: 1 },
-      score: 100,
-    } } });
+    expect(outcome).to.deep.equal({
+      outcome: 'complete',
+      variables: {
+        evaluation: {
+          metrics: {
+            filed: 1,
+            dispatchedOnTime: 1,
+            handledOnTime: 1,
+            closed: 1,
+            closedOnTime: 1,
+            reworkCount: 0,
+            extended: 0,
+            returned: 0,
+            escalationLevel: 0,
+            responded: 1,
+            resolved: 1,
+            satisfied: 1,
+          },
+          score: 100,
+        },
+      },
+    });
     expect((await Case.findByPk(c.id))!.satisfaction).to.equal('satisfied');
     expect((await Evaluation.findOne({ where: { scope: 'case', caseId: c.id } }))!.score).to.equal(100);
   });
@@ -37,7 +64,9 @@ describe('worker case-evaluate', () => {
   it('given no rating variables, when evaluated, then satisfaction stays unknown', async () => {
     const c = await createCase({ eventTypeCode: 'SJ-0101', fields: closedOnTime });
     const outcome = await handler(makeJob('case-evaluate', { caseId: c.id }));
-    expect((outcome as unknown as { variables: { evaluation: { metrics: Record<string, unknown> } } }).variables.evaluation.metrics['satisfied']).to.equal(null);
+    expect((outcome as unknown as { variables: { evaluation: { metrics: Record<string, unknown> } } }).variables.evaluation.metrics['satisfied']).to.equal(
+      null,
+    );
     expect((await Case.findByPk(c.id))!.satisfaction).to.equal(null);
   });
 

@@ -17,9 +17,15 @@ export function caseEvaluateHandler(deps: WorkerDeps): JobHandler {
     const satisfaction = satisfactionOf({ satisfied: job.variables['satisfied'], rating: job.variables['rating'] });
     if (satisfaction) {
       const rating = Number(job.variables['rating']);
-      await recordSatisfaction(caseId, { ...ctx, dedupKey: `${ctx.dedupKey}:rating` }, {
-        satisfaction, rating: Number.isFinite(rating) ? rating : null, comment: stringVar(job, 'ratingComment'),
-      });
+      await recordSatisfaction(
+        caseId,
+        { ...ctx, dedupKey: `${ctx.dedupKey}:rating` },
+        {
+          satisfaction,
+          rating: Number.isFinite(rating) ? rating : null,
+          comment: stringVar(job, 'ratingComment'),
+        },
+      );
     }
     const { evaluation } = await evaluateCase(caseId, ctx, evaluationWeights);
     return complete({ evaluation });

@@ -8,7 +8,9 @@ describe('worker case-notify-reporter', () => {
   let db: Db;
   const { deps } = testDeps();
   const handler = caseNotifyReporterHandler(deps);
-  before(async () => { db = await demoDatabase(); });
+  before(async () => {
+    db = await demoDatabase();
+  });
   after(() => db.close());
 
   it('given a hotline reporter with a phone, when the case is accepted, then an SMS with the case number and tracking code is queued', async () => {

@@ -15,14 +15,19 @@ export const JOB_TYPE = 'case-notify-reporter' satisfies JobType;
 export function caseNotifyReporterHandler(deps: WorkerDeps): JobHandler {
   return caseJob(deps, async (job, { caseId, ctx, now }) => {
     const event = header(job, 'event');
-    if (!REPORTER_EVENTS.includes(event as ReporterEvent)) return incident(job, `header event must be one of ${REPORTER_EVENTS.join(', ')} (got ${JSON.stringify(event)})`);
+    if (!REPORTER_EVENTS.includes(event as ReporterEvent))
+      return incident(job, `header event must be one of ${REPORTER_EVENTS.join(', ')} (got ${JSON.stringify(event)})`);
     const view = await getCaseView(caseId);
     const to = reporterRecipient(view.case);
     if (!to) {
       await noteOnCase(caseId, 'reporter-notified', ctx, { event, sent: false, reason: 'no reporter contact' });
       return complete();
     }
-    const { subject, body } = reporterMessage(event as ReporterEvent, view.case, { unitName: view.unit?.name ?? null, reason: stringVar(job, event === 'handedOver' ? 'handOverNote' : 'rejectReason'), handOverTo: stringVar(job, 'handOverTo') });
+    const { subject, body } = reporterMessage(event as ReporterEvent, view.case, {
+      unitName: view.unit?.name ?? null,
+      reason: stringVar(job, event === 'handedOver' ? 'handOverNote' : 'rejectReason'),
+      handOverTo: stringVar(job, 'handOverTo'),
+    });
     const { message } = await enqueueNotification(
       { dedupKey: jobDedupKey(job), kind: `reporter-${event}`, channel: to.channel, recipient: to.recipient, caseId, subject, body },
       { now },

@@ -10,10 +10,12 @@ describe('worker case-record', () => {
   const handler = caseRecordHandler(deps);
   const record = (caseId: string, action: string, variables: Record<string, unknown> = {}) =>
     handler(makeJob('case-record', { caseId, ...variables }, { action }));
-  before(async () => { db = await demoDatabase(); });
+  before(async () => {
+    db = await demoDatabase();
+  });
   after(() => db.close());
 
-  it('given a reported case, when accepted with the type the operator picked, then it is filed at the clock\'s time with that type', async () => {
+  it("given a reported case, when accepted with the type the operator picked, then it is filed at the clock's time with that type", async () => {
     const c = await createCase();
     expect(await record(c.id, 'accepted', { filed: true, eventTypeCode: 'SJ-0105' })).to.deep.equal({ outcome: 'complete' });
     const after = (await Case.findByPk(c.id))!;
@@ -41,14 +43,28 @@ describe('worker case-record', () => {
     expect(after.dispatchedAt!.getTime()).to.equal(MONDAY_0900.getTime());
   });
 
-  it('given a case the township is handling, when the centre\'s 改派 is recorded, then it is at 城管局 with a green light, no 退单 counted, the reason and who ordered it audited; without a unit it is an incident', async () => {
+  it("given a case the township is handling, when the centre's 改派 is recorded, then it is at 城管局 with a green light, no 退单 counted, the reason and who ordered it audited; without a unit it is an incident", async () => {
     const township = (await Unit.findOne({ where: { code: 'T-XP' } }))!;
     const c = await createCase({ eventTypeCode: 'SJ-0101', status: 'handling', unitId: township.id, fields: { warningLight: 'yellow' } });
-    expect(await record(c.id, 'redispatched', { unitCode: 'D-CGJ', redispatchReason: '建筑垃圾', redispatchBy: 'operator' })).to.deep.equal({ outcome: 'complete' });
+    expect(await record(c.id, 'redispatched', { unitCode: 'D-CGJ', redispatchReason: '建筑垃圾', redispatchBy: 'operator' })).to.deep.equal({
+      outcome: 'complete',
+    });
     const after = (await Case.findByPk(c.id))!;
-    expect([after.status, after.returnCount, after.warningLight, after.unitId]).to.deep.equal(['dispatched', 0, 'green', (await Unit.findOne({ where: { code: 'D-CGJ' } }))!.id]);
+    expect([after.status, after.returnCount, after.warningLight, after.unitId]).to.deep.equal([
+      'dispatched',
+      0,
+      'green',
+      (await Unit.findOne({ where: { code: 'D-CGJ' } }))!.id,
+    ]);
     expect((await caseAuditTrail(c.id))[0]).to.deep.include({ action: 'redispatched', actor: 'worker:case-record' });
-    expect((await caseAuditTrail(c.id))[0]!.detail).to.deep.include({ from: 'handling', to: 'dispatched', unitCode: 'D-CGJ', previousUnitCode: 'T-XP', reason: '建筑垃圾', orderedBy: 'operator' });
+    expect((await caseAuditTrail(c.id))[0]!.detail).to.deep.include({
+      from: 'handling',
+      to: 'dispatched',
+      unitCode: 'D-CGJ',
+      previousUnitCode: 'T-XP',
+      reason: '建筑垃圾',
+      orderedBy: 'operator',
+    });
     const bad = await record(c.id, 'redispatched', { redispatchReason: '无单位' });
     expect(bad).to.deep.include({ outcome: 'fail', retries: 0 });
     expect((bad as { errorMessage: string }).errorMessage).to.contain('unitCode');
@@ -74,11 +90,17 @@ describe('worker case-record', () => {
 
   it('given a dispatch without unitCode, an unknown unit, an unknown action or a step the status forbids, when handled, then each is an incident with a clear message', async () => {
     const c = await createCase({ eventTypeCode: 'SJ-0101', status: 'accepted' });
-    const msg = async (p: ReturnType<typeof record>) => { const o = await p; expect(o).to.deep.include({ outcome: 'fail', retries: 0 }); return (o as { errorMessage: string }).errorMessage; };
+    const msg = async (p: ReturnType<typeof record>) => {
+      const o = await p;
+      expect(o).to.deep.include({ outcome: 'fail', retries: 0 });
+      return (o as { errorMessage: string }).errorMessage;
+    };
     expect(await msg(record(c.id, 'dispatched'))).to.contain('unitCode');
     expect(await msg(record(c.id, 'dispatched', { unitCode: 'X-NONE' }))).to.contain('X-NONE');
     expect(await msg(record(c.id, 'celebrated'))).to.contain('header action');
-    expect(await msg(record(c.id, 'rejected'))).to.contain('accepted').and.contain('rejected');
+    expect(await msg(record(c.id, 'rejected')))
+      .to.contain('accepted')
+      .and.contain('rejected');
     expect((await Case.findByPk(c.id))!.status).to.equal('accepted');
   });
 

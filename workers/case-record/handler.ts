@@ -45,7 +45,8 @@ const RECORDERS: Record<string, Recorder> = {
   // 调解不成 → 移交司法/信访: where it went, in the audit log (the process closes the case next)
   handedOver: (job, caseId, ctx) => {
     const to = stringVar(job, 'handOverTo');
-    if (to !== 'judicial' && to !== 'petition') return `variable handOverTo must be judicial or petition (got ${JSON.stringify(job.variables['handOverTo'] ?? null)})`;
+    if (to !== 'judicial' && to !== 'petition')
+      return `variable handOverTo must be judicial or petition (got ${JSON.stringify(job.variables['handOverTo'] ?? null)})`;
     return noteOnCase(caseId, 'handed-over', ctx, { handOverTo: to, note: stringVar(job, 'handOverNote') });
   },
 };
@@ -62,7 +63,9 @@ async function learnFrom(caseId: string, filed: boolean, rejectReason: string | 
     if (!c?.description) return;
     const type = filed && c.eventTypeId ? await q.selectFrom('event_types').select('code').where('id', '=', c.eventTypeId).executeTakeFirst() : null;
     await recordDecision({ caseId, text: c.description, filed, eventTypeCode: type?.code ?? null, rejectReason });
-  } catch { /* see above */ }
+  } catch {
+    /* see above */
+  }
 }
 
 /**

@@ -5,8 +5,20 @@ import { caseRemindHandler } from './handler.js';
 
 async function openTask(caseId: string): Promise<void> {
   await InboxTask.create({
-    userTaskKey: `ut-${caseId}`, caseId, processInstanceKey: null, elementId: 'handle', name: '处置', formId: 'case-handle', unitId: null,
-    assignee: null, candidateGroups: ['T-XP'], state: 'created', dueAt: null, followUpAt: null, completedAt: null, completedBy: null,
+    userTaskKey: `ut-${caseId}`,
+    caseId,
+    processInstanceKey: null,
+    elementId: 'handle',
+    name: '处置',
+    formId: 'case-handle',
+    unitId: null,
+    assignee: null,
+    candidateGroups: ['T-XP'],
+    state: 'created',
+    dueAt: null,
+    followUpAt: null,
+    completedAt: null,
+    completedBy: null,
   });
 }
 

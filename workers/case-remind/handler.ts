@@ -24,9 +24,15 @@ export function caseRemindHandler(deps: WorkerDeps): JobHandler {
     await markReminded(caseId, ctx, { stage, ...(assistUnit ? { assistUnit } : {}) });
     const { case: c } = await getCaseView(caseId);
     const assistDue = stage === 'assist' ? stringVar(job, 'assistDueAt') : null;
-    const due = assistDue ? new Date(assistDue) : c[DUE_COLUMN[stage as keyof typeof DUE_COLUMN] ?? 'dueAt'] ?? c.dueAt;
+    const due = assistDue ? new Date(assistDue) : (c[DUE_COLUMN[stage as keyof typeof DUE_COLUMN] ?? 'dueAt'] ?? c.dueAt);
     const { subject, body } = reminderMessage(c, stage, due);
-    for (const request of notificationsFor(await reminderRecipients(c, { unitCode: assistUnit }), { dedupKey: jobDedupKey(job), kind: 'remind', caseId, subject, body })) {
+    for (const request of notificationsFor(await reminderRecipients(c, { unitCode: assistUnit }), {
+      dedupKey: jobDedupKey(job),
+      kind: 'remind',
+      caseId,
+      subject,
+      body,
+    })) {
       await enqueueNotification(request, { now });
     }
     return complete();

@@ -7,7 +7,9 @@ import { caseReopenHandler } from './handler.js';
 describe('worker case-reopen', () => {
   let db: Db;
   const handler = caseReopenHandler(testDeps().deps);
-  before(async () => { db = await demoDatabase(); });
+  before(async () => {
+    db = await demoDatabase();
+  });
   after(() => db.close());
 
   it('given a closed case the reporter is unhappy with, when reopened (重办), then it is back in handling and no longer closed', async () => {

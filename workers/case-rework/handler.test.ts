@@ -6,12 +6,17 @@ import { caseReworkHandler } from './handler.js';
 describe('worker case-rework', () => {
   let db: Db;
   const handler = caseReworkHandler(testDeps().deps);
-  before(async () => { db = await demoDatabase(); });
+  before(async () => {
+    db = await demoDatabase();
+  });
   after(() => db.close());
 
   it('given a case whose verification failed twice, when each rework job runs, then it is back with the unit and counted 1 then 2', async () => {
     const c = await createCase({ eventTypeCode: 'SJ-0101', status: 'verifying' });
-    expect(await handler(makeJob('case-rework', { caseId: c.id, verified: false, verifyComment: '垃圾未清完' }))).to.deep.equal({ outcome: 'complete', variables: { reworkCount: 1 } });
+    expect(await handler(makeJob('case-rework', { caseId: c.id, verified: false, verifyComment: '垃圾未清完' }))).to.deep.equal({
+      outcome: 'complete',
+      variables: { reworkCount: 1 },
+    });
     expect((await Case.findByPk(c.id))!.status).to.equal('handling');
     await (await Case.findByPk(c.id))!.update({ status: 'verifying' });
     expect(await handler(makeJob('case-rework', { caseId: c.id, verified: false }))).to.deep.equal({ outcome: 'complete', variables: { reworkCount: 2 } });

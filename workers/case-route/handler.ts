@@ -19,7 +19,9 @@ export function caseRouteHandler(deps: WorkerDeps): JobHandler {
     const decision = await routeCase(await getCaseView(caseId));
     const { detail } = await noteOnCase(caseId, 'routed', ctx, { ...decision });
     return complete({
-      unitCode: detail['unitCode'] ?? null, routeSure: detail['routeSure'] === true, routeReason: detail['routeReason'] ?? '',
+      unitCode: detail['unitCode'] ?? null,
+      routeSure: detail['routeSure'] === true,
+      routeReason: detail['routeReason'] ?? '',
       // a job recorded before routeBasis existed answers none: the centre then confirms in 派遣
       routeBasis: detail['routeBasis'] ?? 'none',
       assistUnits: assistUnitsOf(job.variables['assistUnits']),

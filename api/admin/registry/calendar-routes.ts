@@ -1,18 +1,36 @@
 import { Router } from 'express';
-import { createCalendarDay, deleteCalendarDay, getCalendarDay, listCalendarDays, updateCalendarDay, type CalendarDayQuery } from '../../../domain/admin/calendar-days.js';
+import {
+  createCalendarDay,
+  deleteCalendarDay,
+  getCalendarDay,
+  listCalendarDays,
+  updateCalendarDay,
+  type CalendarDayQuery,
+} from '../../../domain/admin/calendar-days.js';
 import { text, validate } from '../../http/validate.js';
 import { EVERYONE, WRITERS, guard, listQuery, nullable, pageOf, patchOf, registryActor } from './registry-http.js';
 
 const date = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' };
 
 export const calendarDayCreateBody = {
-  type: 'object', additionalProperties: false, required: ['date', 'working'],
+  type: 'object',
+  additionalProperties: false,
+  required: ['date', 'working'],
   properties: { date, working: { type: 'boolean' }, note: nullable(text(100)) },
 };
 export const calendarDayPatchBody = patchOf(calendarDayCreateBody, ['date']);
 export const calendarDayListQuery = listQuery({ from: date, to: date, working: { type: 'boolean' } });
 export const calendarDayParams = { type: 'object', additionalProperties: false, required: ['date'], properties: { date } };
-export const calendarDaySchema = { type: 'object', properties: { date: { type: 'string' }, working: { type: 'boolean' }, note: { type: ['string', 'null'] }, createdAt: { type: 'string' }, updatedAt: { type: 'string' } } };
+export const calendarDaySchema = {
+  type: 'object',
+  properties: {
+    date: { type: 'string' },
+    working: { type: 'boolean' },
+    note: { type: ['string', 'null'] },
+    createdAt: { type: 'string' },
+    updatedAt: { type: 'string' },
+  },
+};
 export const calendarDayPage = pageOf(calendarDaySchema);
 
 /**

@@ -1,7 +1,14 @@
 import { Router } from 'express';
 import { CATEGORIES } from '../../../db/vocabulary.js';
 import { createEventType, deleteEventType, getEventType, listEventTypes, updateEventType, type EventTypeQuery } from '../../../domain/admin/event-types.js';
-import { createGovernanceItem, deleteGovernanceItem, getGovernanceItem, listGovernanceItems, updateGovernanceItem, type GovernanceItemQuery } from '../../../domain/admin/governance-items.js';
+import {
+  createGovernanceItem,
+  deleteGovernanceItem,
+  getGovernanceItem,
+  listGovernanceItems,
+  updateGovernanceItem,
+  type GovernanceItemQuery,
+} from '../../../domain/admin/governance-items.js';
 import { getRoutingRule, listRoutingRules, updateRoutingRule, type RoutingRuleQuery } from '../../../domain/admin/routing-rules.js';
 import { HttpError } from '../../http/errors.js';
 import { text, validate } from '../../http/validate.js';
@@ -13,8 +20,25 @@ const category = { enum: [...CATEGORIES] };
 const routingRule = { enum: ['属地', '属主'] };
 
 export const eventTypeCreateBody = {
-  type: 'object', additionalProperties: false,
-  required: ['code', 'name', 'kind', 'major', 'category', 'filingCondition', 'closingCondition', 'routingRule', 'ownerUnitCode', 'clock', 'acceptLimit', 'dispatchLimit', 'handleLimit', 'verifyLimit', 'emergency'],
+  type: 'object',
+  additionalProperties: false,
+  required: [
+    'code',
+    'name',
+    'kind',
+    'major',
+    'category',
+    'filingCondition',
+    'closingCondition',
+    'routingRule',
+    'ownerUnitCode',
+    'clock',
+    'acceptLimit',
+    'dispatchLimit',
+    'handleLimit',
+    'verifyLimit',
+    'emergency',
+  ],
   properties: {
     code: codeSchema,
     name: text(64),
@@ -31,7 +55,8 @@ export const eventTypeCreateBody = {
     handleLimit: duration,
     verifyLimit: duration,
     extraStages: nullable({
-      type: 'array', maxItems: 10,
+      type: 'array',
+      maxItems: 10,
       items: { type: 'object', additionalProperties: false, required: ['name', 'limit'], properties: { name: text(32), limit: duration } },
     }),
     emergency: { type: 'boolean' },
@@ -41,11 +66,22 @@ export const eventTypeCreateBody = {
 };
 export const eventTypePatchBody = patchOf(eventTypeCreateBody, ['code']);
 export const eventTypeListQuery = listQuery({ category, kind: { enum: ['部件', '事件'] }, enabled: { type: 'boolean' } });
-export const eventTypeSchema = { type: 'object', properties: { ...eventTypeCreateBody.properties, id: { type: 'integer' }, ownerUnitId: { type: 'integer' }, createdAt: { type: 'string' }, updatedAt: { type: 'string' } } };
+export const eventTypeSchema = {
+  type: 'object',
+  properties: {
+    ...eventTypeCreateBody.properties,
+    id: { type: 'integer' },
+    ownerUnitId: { type: 'integer' },
+    createdAt: { type: 'string' },
+    updatedAt: { type: 'string' },
+  },
+};
 export const eventTypePage = pageOf(eventTypeSchema);
 
 export const governanceItemCreateBody = {
-  type: 'object', additionalProperties: false, required: ['code', 'name', 'category', 'responsibleUnitCode'],
+  type: 'object',
+  additionalProperties: false,
+  required: ['code', 'name', 'category', 'responsibleUnitCode'],
   properties: {
     code: codeSchema,
     name: text(200),
@@ -58,7 +94,17 @@ export const governanceItemCreateBody = {
 };
 export const governanceItemPatchBody = patchOf(governanceItemCreateBody, ['code']);
 export const governanceItemListQuery = listQuery({ category, eventTypeCode: codeSchema });
-export const governanceItemSchema = { type: 'object', properties: { ...governanceItemCreateBody.properties, id: { type: 'integer' }, eventTypeId: { type: ['integer', 'null'] }, responsibleUnitId: { type: 'integer' }, createdAt: { type: 'string' }, updatedAt: { type: 'string' } } };
+export const governanceItemSchema = {
+  type: 'object',
+  properties: {
+    ...governanceItemCreateBody.properties,
+    id: { type: 'integer' },
+    eventTypeId: { type: ['integer', 'null'] },
+    responsibleUnitId: { type: 'integer' },
+    createdAt: { type: 'string' },
+    updatedAt: { type: 'string' },
+  },
+};
 export const governanceItemPage = pageOf(governanceItemSchema);
 
 export const routingRulePatchBody = { type: 'object', additionalProperties: false, minProperties: 1, properties: { routingRule, ownerUnitCode: codeSchema } };
@@ -66,9 +112,17 @@ export const routingRuleListQuery = listQuery({ routingRule, ownerUnitCode: code
 export const routingRuleSchema = {
   type: 'object',
   properties: {
-    id: { type: 'integer' }, eventTypeCode: { type: 'string' }, eventTypeName: { type: 'string' }, kind: { type: 'string' }, category: { type: 'string' },
-    routingRule: { type: 'string' }, ownerUnitId: { type: 'integer' }, ownerUnitCode: { type: 'string' }, ownerUnitName: { type: 'string' },
-    enabled: { type: 'boolean' }, updatedAt: { type: 'string' },
+    id: { type: 'integer' },
+    eventTypeCode: { type: 'string' },
+    eventTypeName: { type: 'string' },
+    kind: { type: 'string' },
+    category: { type: 'string' },
+    routingRule: { type: 'string' },
+    ownerUnitId: { type: 'integer' },
+    ownerUnitCode: { type: 'string' },
+    ownerUnitName: { type: 'string' },
+    enabled: { type: 'boolean' },
+    updatedAt: { type: 'string' },
   },
 };
 export const routingRulePage = pageOf(routingRuleSchema);
@@ -125,7 +179,9 @@ export function catalogueRoutes(): Router {
   // a rule lives and dies with its event type: create or delete the type instead
   const withType = (allow: string) => (_req: unknown, res: { setHeader(k: string, v: string): void }) => {
     res.setHeader('Allow', allow);
-    throw new HttpError(405, 'method_not_allowed', undefined, { errors: [{ path: '/', message: 'a routing rule is created and deleted with its event type (/admin/event-types)' }] });
+    throw new HttpError(405, 'method_not_allowed', undefined, {
+      errors: [{ path: '/', message: 'a routing rule is created and deleted with its event type (/admin/event-types)' }],
+    });
   };
   r.post('/admin/routing-rules', ...guard(WRITERS), validate({}), withType('GET'));
   r.delete('/admin/routing-rules/:id', ...guard(WRITERS), validate({ params: keyParams }), withType('GET, PATCH'));

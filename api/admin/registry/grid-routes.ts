@@ -7,7 +7,9 @@ import { EVERYONE, WRITERS, codeSchema, guard, keyParams, listQuery, nullable, p
 const point = { type: 'array', minItems: 2, maxItems: 2, items: { type: 'number', minimum: -180, maximum: 180 } };
 
 export const gridCreateBody = {
-  type: 'object', additionalProperties: false, required: ['code', 'name', 'townshipCode', 'communityCode', 'centroidLng', 'centroidLat'],
+  type: 'object',
+  additionalProperties: false,
+  required: ['code', 'name', 'townshipCode', 'communityCode', 'centroidLng', 'centroidLat'],
   properties: {
     code: codeSchema,
     name: text(100),
@@ -25,10 +27,20 @@ export const gridListQuery = listQuery({ townshipCode: codeSchema, communityCode
 export const gridSchema = {
   type: 'object',
   properties: {
-    id: { type: 'integer' }, code: { type: 'string' }, name: { type: 'string' }, townshipId: { type: 'integer' }, townshipCode: { type: 'string' },
-    communityId: { type: 'integer' }, communityCode: { type: 'string' }, centroidLng: { type: 'number' }, centroidLat: { type: 'number' },
-    polygon: { type: ['array', 'null'], items: { type: 'array', items: { type: 'number' } } }, gridKind: { type: 'string' }, enabled: { type: 'boolean' },
-    createdAt: { type: 'string' }, updatedAt: { type: 'string' },
+    id: { type: 'integer' },
+    code: { type: 'string' },
+    name: { type: 'string' },
+    townshipId: { type: 'integer' },
+    townshipCode: { type: 'string' },
+    communityId: { type: 'integer' },
+    communityCode: { type: 'string' },
+    centroidLng: { type: 'number' },
+    centroidLat: { type: 'number' },
+    polygon: { type: ['array', 'null'], items: { type: 'array', items: { type: 'number' } } },
+    gridKind: { type: 'string' },
+    enabled: { type: 'boolean' },
+    createdAt: { type: 'string' },
+    updatedAt: { type: 'string' },
   },
 };
 export const gridPage = pageOf(gridSchema);

@@ -19,12 +19,18 @@ export const guard = (roles: Role[]): RequestHandler[] => [requireAuth, requireR
 /** A registry code, as the CSV importer accepts it. */
 export const codeSchema = { type: 'string', pattern: '^[A-Za-z0-9_-]{2,32}$' };
 /** A record named in the path: its numeric id or its code. */
-export const keyParams = { type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' } } };
+export const keyParams = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id'],
+  properties: { id: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' } },
+};
 
 /** ?q and paging, plus the resource's own filters. */
 export function listQuery(filters: Record<string, Schema> = {}): Schema {
   return {
-    type: 'object', additionalProperties: false,
+    type: 'object',
+    additionalProperties: false,
     properties: {
       q: { type: 'string', maxLength: 100 },
       page: { type: 'integer', minimum: 1, maximum: 100000, default: 1 },
@@ -35,7 +41,8 @@ export function listQuery(filters: Record<string, Schema> = {}): Schema {
 }
 
 export const pageOf = (item: Schema): Schema => ({
-  type: 'object', required: ['items', 'total', 'page', 'pageSize'],
+  type: 'object',
+  required: ['items', 'total', 'page', 'pageSize'],
   properties: { items: { type: 'array', items: item }, total: { type: 'integer' }, page: { type: 'integer' }, pageSize: { type: 'integer' } },
 });
 

@@ -7,7 +7,9 @@ import { EVERYONE, WRITERS, codeSchema, guard, keyParams, listQuery, nullable, p
 const phone = { type: 'string', pattern: '^[0-9+\\- ]{7,20}$' };
 
 export const unitCreateBody = {
-  type: 'object', additionalProperties: false, required: ['code', 'name', 'kind'],
+  type: 'object',
+  additionalProperties: false,
+  required: ['code', 'name', 'kind'],
   properties: {
     code: codeSchema,
     name: text(100),
@@ -24,9 +26,18 @@ export const unitListQuery = listQuery({ kind: { enum: [...UNIT_KINDS] }, parent
 export const unitSchema = {
   type: 'object',
   properties: {
-    id: { type: 'integer' }, code: { type: 'string' }, name: { type: 'string' }, shortName: { type: ['string', 'null'] }, kind: { type: 'string' },
-    parentId: { type: ['integer', 'null'] }, parentCode: { type: ['string', 'null'] }, contactPerson: { type: ['string', 'null'] },
-    contactPhone: { type: ['string', 'null'] }, enabled: { type: 'boolean' }, createdAt: { type: 'string' }, updatedAt: { type: 'string' },
+    id: { type: 'integer' },
+    code: { type: 'string' },
+    name: { type: 'string' },
+    shortName: { type: ['string', 'null'] },
+    kind: { type: 'string' },
+    parentId: { type: ['integer', 'null'] },
+    parentCode: { type: ['string', 'null'] },
+    contactPerson: { type: ['string', 'null'] },
+    contactPhone: { type: ['string', 'null'] },
+    enabled: { type: 'boolean' },
+    createdAt: { type: 'string' },
+    updatedAt: { type: 'string' },
   },
 };
 export const unitPage = pageOf(unitSchema);

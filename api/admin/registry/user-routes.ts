@@ -5,7 +5,9 @@ import { text, validate } from '../../http/validate.js';
 import { AUDIT_READERS, WRITERS, codeSchema, guard, keyParams, listQuery, nullable, pageOf, patchOf, registryActor } from './registry-http.js';
 
 export const userCreateBody = {
-  type: 'object', additionalProperties: false, required: ['username', 'displayName', 'role'],
+  type: 'object',
+  additionalProperties: false,
+  required: ['username', 'displayName', 'role'],
   properties: {
     username: { type: 'string', pattern: '^[A-Za-z0-9_.-]{3,64}$' },
     displayName: text(64),
@@ -22,13 +24,25 @@ export const userListQuery = listQuery({ role: { enum: [...ROLES] }, unitCode: c
 export const userSchema = {
   type: 'object',
   properties: {
-    id: { type: 'integer' }, username: { type: 'string' }, displayName: { type: 'string' }, role: { type: 'string' }, unitId: { type: ['integer', 'null'] },
-    unitCode: { type: ['string', 'null'] }, phone: { type: ['string', 'null'] }, gridCodes: { type: 'array', items: { type: 'string' } },
-    enabled: { type: 'boolean' }, createdAt: { type: 'string' }, updatedAt: { type: 'string' },
+    id: { type: 'integer' },
+    username: { type: 'string' },
+    displayName: { type: 'string' },
+    role: { type: 'string' },
+    unitId: { type: ['integer', 'null'] },
+    unitCode: { type: ['string', 'null'] },
+    phone: { type: ['string', 'null'] },
+    gridCodes: { type: 'array', items: { type: 'string' } },
+    enabled: { type: 'boolean' },
+    createdAt: { type: 'string' },
+    updatedAt: { type: 'string' },
   },
 };
 export const userPage = pageOf(userSchema);
-export const createdUserSchema = { type: 'object', required: ['user'], properties: { user: userSchema, password: { type: 'string', description: 'only when generated: shown this once' } } };
+export const createdUserSchema = {
+  type: 'object',
+  required: ['user'],
+  properties: { user: userSchema, password: { type: 'string', description: 'only when generated: shown this once' } },
+};
 export const passwordSchema = { type: 'object', required: ['password'], properties: { password: { type: 'string', description: 'shown this once' } } };
 
 /** /admin/users: accounts. Admins and auditors read (never a password hash); admins write. */

@@ -25,8 +25,16 @@ export function cleanJpeg(input: Buffer): Buffer {
     if (m >= input.length) throw bad('truncated: no end-of-image marker');
     const marker = input[m]!;
     const start = m - 1;
-    if (marker === 0xd9) { kept.push(input.subarray(start, m + 1)); ended = true; break; }
-    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) { kept.push(input.subarray(start, m + 1)); pos = m + 1; continue; }
+    if (marker === 0xd9) {
+      kept.push(input.subarray(start, m + 1));
+      ended = true;
+      break;
+    }
+    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+      kept.push(input.subarray(start, m + 1));
+      pos = m + 1;
+      continue;
+    }
     if (marker === 0x00 || marker === 0xd8) throw bad(`unexpected marker 0x${marker.toString(16)}`);
     if (m + 3 > input.length) throw bad('truncated segment header');
     const len = input.readUInt16BE(m + 1);
@@ -39,7 +47,7 @@ export function cleanJpeg(input: Buffer): Buffer {
       size = { height: payload.readUInt16BE(1), width: payload.readUInt16BE(3) };
       requirePixelBudget(size.width, size.height);
     }
-    if (marker >= 0xe0 && marker <= 0xef || marker === 0xfe) {
+    if ((marker >= 0xe0 && marker <= 0xef) || marker === 0xfe) {
       if (marker === 0xe1 && payload.subarray(0, 6).toString('latin1') === 'Exif\0\0') orientation ??= readOrientation(payload.subarray(6));
       if (keepsAppSegment(marker, payload)) kept.push(input.subarray(start, end));
       pos = end;

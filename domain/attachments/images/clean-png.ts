@@ -26,7 +26,7 @@ export function cleanPng(input: Buffer): Buffer {
     if (len > 0x7fffffff || end > input.length) throw bad('truncated chunk');
     const type = input.subarray(pos + 4, pos + 8).toString('latin1');
     if (!/^[A-Za-z]{4}$/u.test(type)) throw bad('malformed chunk type');
-    if ((crc32(input.subarray(pos + 4, pos + 8 + len)) >>> 0) !== input.readUInt32BE(pos + 8 + len)) throw bad(`CRC mismatch in ${type}`);
+    if (crc32(input.subarray(pos + 4, pos + 8 + len)) >>> 0 !== input.readUInt32BE(pos + 8 + len)) throw bad(`CRC mismatch in ${type}`);
     const data = input.subarray(pos + 8, pos + 8 + len);
     if (first) {
       if (type !== 'IHDR' || len !== 13) throw bad('IHDR is not the first chunk');

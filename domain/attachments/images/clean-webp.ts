@@ -30,7 +30,12 @@ export async function cleanWebp(input: Buffer): Promise<Buffer> {
     const end = pos + 8 + len + (len & 1);
     if (pos + 8 + len > riffEnd) throw bad(`truncated ${type} chunk`);
     const data = input.subarray(pos + 8, pos + 8 + len);
-    if (pos === 12) size = frameSize(type, data) ?? (() => { throw bad(`malformed first chunk ${type}`); })();
+    if (pos === 12)
+      size =
+        frameSize(type, data) ??
+        (() => {
+          throw bad(`malformed first chunk ${type}`);
+        })();
     if (type === 'EXIF') orientation ??= readOrientation(data.subarray(data.subarray(0, 6).toString('latin1') === 'Exif\0\0' ? 6 : 0));
     if (KEPT.has(type)) {
       const copy = type === 'VP8X' ? Buffer.from(input.subarray(pos, Math.min(end, riffEnd))) : input.subarray(pos, Math.min(end, riffEnd));
@@ -70,7 +75,8 @@ export async function cleanWebp(input: Buffer): Promise<Buffer> {
 /** Canvas size from the first chunk: VP8X canvas, a lossy VP8 key frame or a lossless VP8L header. */
 function frameSize(type: string, d: Buffer): { width: number; height: number } | null {
   if (type === 'VP8X' && d.length >= 10) return { width: 1 + d.readUIntLE(4, 3), height: 1 + d.readUIntLE(7, 3) };
-  if (type === 'VP8 ' && d.length >= 10 && d[3] === 0x9d && d[4] === 0x01 && d[5] === 0x2a) return { width: d.readUInt16LE(6) & 0x3fff, height: d.readUInt16LE(8) & 0x3fff };
+  if (type === 'VP8 ' && d.length >= 10 && d[3] === 0x9d && d[4] === 0x01 && d[5] === 0x2a)
+    return { width: d.readUInt16LE(6) & 0x3fff, height: d.readUInt16LE(8) & 0x3fff };
   if (type === 'VP8L' && d.length >= 5 && d[0] === 0x2f) {
     const bits = d.readUInt32LE(1);
     return { width: 1 + (bits & 0x3fff), height: 1 + ((bits >> 14) & 0x3fff) };

@@ -9,8 +9,12 @@ import type { ImageMime } from './clean-image.js';
  * keeps memory at one decode). The worker starts on first use, does not keep the process alive, and is
  * started afresh if it dies (a decode that ran out of memory fails its own job and those queued behind it).
  */
-interface Pending { resolve: (b: Buffer) => void; reject: (e: unknown) => void }
-type Answer = { id: number; ok: true; bytes: Uint8Array } | { id: number; ok: false; refusal?: { message: string; details?: Record<string, unknown> }; failure?: string };
+interface Pending {
+  resolve: (b: Buffer) => void;
+  reject: (e: unknown) => void;
+}
+type Answer =
+  { id: number; ok: true; bytes: Uint8Array } | { id: number; ok: false; refusal?: { message: string; details?: Record<string, unknown> }; failure?: string };
 
 let worker: Worker | null = null;
 let nextId = 1;

@@ -11,6 +11,9 @@ export const undecodable = (type: string, why: string) =>
 export function requirePixelBudget(width: number, height: number): void {
   if (width <= 0 || height <= 0) throw new DomainError('INVALID_ARGUMENT', `image has no size (${width}×${height})`, { apiCode: 'image_invalid', status: 415 });
   if (width * height > MAX_IMAGE_PIXELS) {
-    throw new DomainError('INVALID_ARGUMENT', `image is ${width}×${height} pixels, more than ${MAX_IMAGE_PIXELS}`, { apiCode: 'image_too_many_pixels', status: 413 });
+    throw new DomainError('INVALID_ARGUMENT', `image is ${width}×${height} pixels, more than ${MAX_IMAGE_PIXELS}`, {
+      apiCode: 'image_too_many_pixels',
+      status: 413,
+    });
   }
 }

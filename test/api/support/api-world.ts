@@ -20,7 +20,11 @@ export interface ApiWorld {
   world: ProcessWorld;
   base: string;
   login(username: string, password?: string): Promise<string>;
-  call<T = Record<string, unknown>>(method: string, path: string, options?: { token?: string | null; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<ApiResponse<T>>;
+  call<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    options?: { token?: string | null; body?: unknown; raw?: string; headers?: Record<string, string> },
+  ): Promise<ApiResponse<T>>;
   close(): Promise<void>;
 }
 
@@ -33,7 +37,11 @@ export async function openApiWorld(options: { publicPerMinute?: number; /** uplo
   const inbox = await startInboxSync(world.port);
   const history = await startCaseHistory(world.port);
   const app = createApp({
-    config: loadConfig(options.dataDir ? { DATA_DIR: options.dataDir } : {}), log: createLogger('silent'), sequelize: world.db.sequelize, version: '0.0.0-test', workflow: world.port,
+    config: loadConfig(options.dataDir ? { DATA_DIR: options.dataDir } : {}),
+    log: createLogger('silent'),
+    sequelize: world.db.sequelize,
+    version: '0.0.0-test',
+    workflow: world.port,
     rateLimits: { publicPerMinute: options.publicPerMinute ?? 10_000, loginPerMinute: 10_000 },
   });
   const server: Server = app.listen(0, '127.0.0.1');
@@ -41,7 +49,8 @@ export async function openApiWorld(options: { publicPerMinute?: number; /** uplo
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
   const tokens = new Map<string, string>();
   const api: ApiWorld = {
-    world, base,
+    world,
+    base,
     async call(method, path, o = {}) {
       const headers: Record<string, string> = { ...(o.headers ?? {}) };
       if (o.token) headers['Authorization'] = `Bearer ${o.token}`;
@@ -51,7 +60,11 @@ export async function openApiWorld(options: { publicPerMinute?: number; /** uplo
       if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';
       const res = await fetch(`${base}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
       const text = await res.text();
-      return { status: res.status, headers: res.headers, body: (text ? (/json/.test(res.headers.get('content-type') ?? '') ? JSON.parse(text) : text) : null) as never };
+      return {
+        status: res.status,
+        headers: res.headers,
+        body: (text ? (/json/.test(res.headers.get('content-type') ?? '') ? JSON.parse(text) : text) : null) as never,
+      };
     },
     async login(username, password = PASSWORD) {
       const cached = password === PASSWORD ? tokens.get(username) : undefined;

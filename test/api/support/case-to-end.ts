@@ -16,7 +16,9 @@ const FORM_DATA: Record<string, (unitCode: string) => Record<string, unknown>> =
 export async function treeOf(api: ApiWorld, rootKey: string): Promise<string[]> {
   const keys = [rootKey];
   for (let i = 0; i < keys.length; i++) {
-    const children = await api.world.engine.driver.read<{ instance_key: string }>('SELECT instance_key FROM eng_instance WHERE parent_instance_key = ?', [keys[i]!]);
+    const children = await api.world.engine.driver.read<{ instance_key: string }>('SELECT instance_key FROM eng_instance WHERE parent_instance_key = ?', [
+      keys[i]!,
+    ]);
     keys.push(...children.map((c) => c.instance_key));
   }
   return keys;
@@ -28,13 +30,24 @@ export async function treeOf(api: ApiWorld, rootKey: string): Promise<string[]> 
  * the closed case on the public page (回访), and the process ends. Resolves once the case history and the
  * inbox have read the last record of its instances.
  */
-export async function caseToEnd(api: ApiWorld, description: string, options: { unitCode?: string; timeoutMs?: number; /** runs before each step (e.g. to bring the test clock up to real time) */ beforeStep?: () => Promise<void> } = {}): Promise<{ caseId: string; rootKey: string }> {
+export async function caseToEnd(
+  api: ApiWorld,
+  description: string,
+  options: {
+    unitCode?: string;
+    timeoutMs?: number;
+    /** runs before each step (e.g. to bring the test clock up to real time) */ beforeStep?: () => Promise<void>;
+  } = {},
+): Promise<{ caseId: string; rootKey: string }> {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const operator = await api.login('operator');
   const admin = await api.login('admin');
   const grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
   await options.beforeStep?.();
-  const filed = await api.call<{ id: string; trackingToken: string }>('POST', '/cases', { token: operator, body: { description, lat: grid.centroidLat, lng: grid.centroidLng, reporterPhone: '13900002222' } });
+  const filed = await api.call<{ id: string; trackingToken: string }>('POST', '/cases', {
+    token: operator,
+    body: { description, lat: grid.centroidLat, lng: grid.centroidLng, reporterPhone: '13900002222' },
+  });
   if (filed.status !== 201) throw new Error(`filing failed: ${filed.status} ${JSON.stringify(filed.body)}`);
   const caseId = filed.body.id;
   let rated = false;
@@ -65,8 +78,16 @@ export async function caseToEnd(api: ApiWorld, description: string, options: { u
   const rootKey = (await Case.findByPk(caseId))!.processInstanceKey!;
   const keys = await treeOf(api, rootKey);
   const marks = keys.map(() => '?').join(', ');
-  const [{ last }] = await api.world.engine.driver.read<{ last: number }>(`SELECT MAX(position) AS last FROM eng_history WHERE instance_key IN (${marks})`, keys) as [{ last: number }];
-  await eventually('the history readers to pass the case\'s last record', async () =>
-    (await api.world.engine.exporterPosition(CASE_HISTORY_SUBSCRIBER)) >= Number(last) && (await api.world.engine.exporterPosition(INBOX_SUBSCRIBER)) >= Number(last), timeoutMs);
+  const [{ last }] = (await api.world.engine.driver.read<{ last: number }>(
+    `SELECT MAX(position) AS last FROM eng_history WHERE instance_key IN (${marks})`,
+    keys,
+  )) as [{ last: number }];
+  await eventually(
+    "the history readers to pass the case's last record",
+    async () =>
+      (await api.world.engine.exporterPosition(CASE_HISTORY_SUBSCRIBER)) >= Number(last) &&
+      (await api.world.engine.exporterPosition(INBOX_SUBSCRIBER)) >= Number(last),
+    timeoutMs,
+  );
   return { caseId, rootKey };
 }

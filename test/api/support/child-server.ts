@@ -3,7 +3,11 @@ import { createInterface } from 'node:readline';
 
 const CHILD = new URL('./serve-child.ts', import.meta.url).pathname;
 
-export interface ChildServer { base: string; child: ChildProcess; exited: Promise<unknown> }
+export interface ChildServer {
+  base: string;
+  child: ChildProcess;
+  exited: Promise<unknown>;
+}
 
 /**
  * The whole system in a child process (serve-child.ts), for the tests that kill it: the embedded engine, the demo
@@ -17,7 +21,10 @@ export async function startChildServer(url: string, dir: string, env: Record<str
   });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const base = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => { const m = /^READY (\S+)/.exec(line); if (m) resolve(`${m[1]}/api`); });
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const m = /^READY (\S+)/.exec(line);
+      if (m) resolve(`${m[1]}/api`);
+    });
     child.once('exit', (code) => reject(new Error(`server exited (${code}) before it was ready`)));
   });
   return { base, child, exited };

@@ -3,12 +3,18 @@ import { createHash } from 'node:crypto';
 import { QueryTypes, type Sequelize } from 'sequelize';
 
 /** Row count and SHA-256 of every row of one table, in primary-key order. */
-export interface TableDigest { rows: number; sha256: string }
+export interface TableDigest {
+  rows: number;
+  sha256: string;
+}
 
 /** Every table of the database (SQLite or MariaDB), without the migration ledger's own bookkeeping excluded: that too must not move. */
 export async function tableNames(sequelize: Sequelize): Promise<string[]> {
   const raw = (await sequelize.getQueryInterface().showAllTables()) as Array<string | { tableName: string }>;
-  return raw.map((t) => (typeof t === 'string' ? t : t.tableName)).filter((t) => !t.startsWith('sqlite_')).sort();
+  return raw
+    .map((t) => (typeof t === 'string' ? t : t.tableName))
+    .filter((t) => !t.startsWith('sqlite_'))
+    .sort();
 }
 
 /**
@@ -21,10 +27,18 @@ export async function databaseDigest(sequelize: Sequelize, tables: string[], ign
   const sqlite = sqliteReader(sequelize);
   for (const table of tables) {
     const rows = sqlite
-      ? sqlite.prepare(`SELECT * FROM "${table}"`).all() as Array<Record<string, unknown>>
+      ? (sqlite.prepare(`SELECT * FROM "${table}"`).all() as Array<Record<string, unknown>>)
       : await sequelize.query<Record<string, unknown>>(`SELECT * FROM \`${table}\``, { type: QueryTypes.SELECT });
     const skip = new Set(ignore[table] ?? []);
-    const lines = rows.map((r) => JSON.stringify(Object.entries(r).filter(([k]) => !skip.has(k)).map(([, v]) => (v instanceof Date ? v.toISOString() : Buffer.isBuffer(v) ? v.toString('base64') : v)))).sort();
+    const lines = rows
+      .map((r) =>
+        JSON.stringify(
+          Object.entries(r)
+            .filter(([k]) => !skip.has(k))
+            .map(([, v]) => (v instanceof Date ? v.toISOString() : Buffer.isBuffer(v) ? v.toString('base64') : v)),
+        ),
+      )
+      .sort();
     const h = createHash('sha256');
     for (const l of lines) h.update(l).update('\n');
     out[table] = { rows: rows.length, sha256: h.digest('hex') };
@@ -69,8 +83,12 @@ export function commitCounter(sequelize: Sequelize): number | null {
 /** MariaDB/MySQL: the server's own CHECKSUM TABLE over every row and column, and exact counts, in two statements. */
 async function mariadbDigest(sequelize: Sequelize, tables: string[]): Promise<Record<string, TableDigest>> {
   const q = (t: string) => `\`${t}\``;
-  const sums = await sequelize.query<{ Table: string; Checksum: string | number | null }>(`CHECKSUM TABLE ${tables.map(q).join(', ')} EXTENDED`, { type: QueryTypes.SELECT });
-  const [counts] = await sequelize.query<Record<string, number>>(`SELECT ${tables.map((t, i) => `(SELECT COUNT(*) FROM ${q(t)}) AS c${i}`).join(', ')}`, { type: QueryTypes.SELECT });
+  const sums = await sequelize.query<{ Table: string; Checksum: string | number | null }>(`CHECKSUM TABLE ${tables.map(q).join(', ')} EXTENDED`, {
+    type: QueryTypes.SELECT,
+  });
+  const [counts] = await sequelize.query<Record<string, number>>(`SELECT ${tables.map((t, i) => `(SELECT COUNT(*) FROM ${q(t)}) AS c${i}`).join(', ')}`, {
+    type: QueryTypes.SELECT,
+  });
   const out: Record<string, TableDigest> = {};
   tables.forEach((t, i) => {
     const sum = sums.find((r) => r.Table.split('.').pop() === t)?.Checksum;

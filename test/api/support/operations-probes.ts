@@ -9,24 +9,31 @@ export const JOB_PROBE = 'ops-probe-job';
 /** An exclusive gateway on `priority` without a default flow: a CONDITION_ERROR incident while `priority` is missing. */
 export const GATEWAY_PROBE = 'fl-exclusive-incident';
 
-export interface Probes { fixed: { value: boolean }; workers: RunningWorkers }
+export interface Probes {
+  fixed: { value: boolean };
+  workers: RunningWorkers;
+}
 
 export async function deployProbes(port: WorkflowEngine): Promise<Probes> {
   await port.deploy([
     {
       name: `${JOB_PROBE}.bpmn`,
       content: probeProcess({
-        processId: JOB_PROBE, processName: '运维探针', names: { start: '开始', task: '外部接口', end: '结束' },
+        processId: JOB_PROBE,
+        processName: '运维探针',
+        names: { start: '开始', task: '外部接口', end: '结束' },
         taskXml: '<bpmn:extensionElements><zeebe:taskDefinition type="ops-probe" retries="1" /></bpmn:extensionElements>',
       }),
     },
     { name: `${GATEWAY_PROBE}.bpmn`, content: readFileSync(new URL('../../engine/bpmn/fl-exclusive-incident.bpmn', import.meta.url), 'utf8') },
   ]);
   const fixed = { value: false };
-  const workers = await port.startWorkers([{
-    type: 'ops-probe',
-    handler: async () => (fixed.value ? complete({ probed: true }) : fail('接口 503：服务不可用', { retries: 0 })),
-  }]);
+  const workers = await port.startWorkers([
+    {
+      type: 'ops-probe',
+      handler: async () => (fixed.value ? complete({ probed: true }) : fail('接口 503：服务不可用', { retries: 0 })),
+    },
+  ]);
   return { fixed, workers };
 }
 

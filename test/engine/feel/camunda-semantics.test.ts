@@ -10,8 +10,13 @@ describe('FEEL: Camunda 8.8 semantics (null instead of failure, failures where Z
   };
 
   for (const [expr, expected] of [
-    ['a != null and a > 10', false], ['is defined(a)', false], ['a = null', true], ['x.y', null],
-    ['date("2024-06-31")', null], ['date and time("2024-06-31T10:00:00")', null], ['@"2024-06-31"', null],
+    ['a != null and a > 10', false],
+    ['is defined(a)', false],
+    ['a = null', true],
+    ['x.y', null],
+    ['date("2024-06-31")', null],
+    ['date and time("2024-06-31T10:00:00")', null],
+    ['@"2024-06-31"', null],
   ] as const) {
     it(`given no variables, when '${expr}' is evaluated, then it gives ${JSON.stringify(expected)} without failing`, () => {
       expect(ok(expr).value).to.equal(expected);
@@ -22,7 +27,7 @@ describe('FEEL: Camunda 8.8 semantics (null instead of failure, failures where Z
     expect(ok('a + 1').warnings.join('\n')).to.contain("'a'");
   });
 
-  it('given a gateway condition that comes out null, when evaluated as a condition, then it fails with Zeebe\'s message and the warnings', () => {
+  it("given a gateway condition that comes out null, when evaluated as a condition, then it fails with Zeebe's message and the warnings", () => {
     const r = evaluateCondition('orderValue > 100', {});
     expect(r.ok).to.equal(false);
     const message = (r as { message: string }).message;
@@ -40,13 +45,21 @@ describe('FEEL: Camunda 8.8 semantics (null instead of failure, failures where Z
     expect(evaluateCondition('is defined(a) and a.b = 1', { a: { b: 1 } })).to.deep.include({ ok: true, value: true });
   });
 
-  it('given a failed assert, then the evaluation fails with the assertion\'s cause', () => {
+  it("given a failed assert, then the evaluation fails with the assertion's cause", () => {
     const r = evaluateFeel('assert(x, x != null, "x is required")', {});
     expect(r.ok).to.equal(false);
     expect((r as { message: string }).message).to.contain('x is required');
   });
 
-  for (const expr of ['get or else(a, 1)', '`first name`', 'order.`total price`', '"two\nlines"', '@"13:30"', 'duration("P1D") * 2', 'fromAi(toolCall.q, "query")']) {
+  for (const expr of [
+    'get or else(a, 1)',
+    '`first name`',
+    'order.`total price`',
+    '"two\nlines"',
+    '@"13:30"',
+    'duration("P1D") * 2',
+    'fromAi(toolCall.q, "query")',
+  ]) {
     it(`given '${expr.replace('\n', '\\n')}', when checked at deploy, then it is accepted`, () => {
       expect(feelSyntaxError(expr)).to.equal(null);
     });
@@ -60,7 +73,7 @@ describe('FEEL: Camunda 8.8 semantics (null instead of failure, failures where Z
     expect(ok('trim', { trim: 'x' }).value).to.equal('x');
   });
 
-  it('given an expression that needs a rewrite (a backtick name, an is defined path), when evaluated, then the caller\'s variables object is left as it was', () => {
+  it("given an expression that needs a rewrite (a backtick name, an is defined path), when evaluated, then the caller's variables object is left as it was", () => {
     const vars = { 'first name': 'Li', a: { b: 1 } };
     expect(ok('`first name` + " " + string(is defined(a.b))', vars).value).to.equal('Li true');
     expect(vars).to.deep.equal({ 'first name': 'Li', a: { b: 1 } });

@@ -2,9 +2,10 @@
  * Small BPMN documents for scenario tests, written inline: `process(id, body)` wraps flow elements in a Camunda 8.8
  * definitions element; `chain(...)` joins elements by sequence flows (with their incoming/outgoing references).
  */
-const NS = 'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" '
-  + 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:modeler="http://camunda.org/schema/modeler/1.0" '
-  + 'targetNamespace="http://bpmn.io/schema/bpmn" modeler:executionPlatform="Camunda Cloud" modeler:executionPlatformVersion="8.8.0"';
+const NS =
+  'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" ' +
+  'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:modeler="http://camunda.org/schema/modeler/1.0" ' +
+  'targetNamespace="http://bpmn.io/schema/bpmn" modeler:executionPlatform="Camunda Cloud" modeler:executionPlatformVersion="8.8.0"';
 
 export function definitions(id: string, content: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<bpmn:definitions ${NS} id="defs_${id}">${content}</bpmn:definitions>`;

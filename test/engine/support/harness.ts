@@ -37,7 +37,10 @@ export interface TestEngine {
 }
 
 /** `options`: engine options beyond the database and clock (e.g. `maxProcessDepth`). */
-export async function openTestEngine(start = Date.parse('2026-03-02T01:00:00Z'), options: Omit<EngineOptions, 'databaseUrl' | 'clock'> = {}): Promise<TestEngine> {
+export async function openTestEngine(
+  start = Date.parse('2026-03-02T01:00:00Z'),
+  options: Omit<EngineOptions, 'databaseUrl' | 'clock'> = {},
+): Promise<TestEngine> {
   const { url, cleanup } = engineTestUrl();
   await dropEngineTables(url);
   const clock = new TestClock(start);
@@ -68,9 +71,7 @@ export async function deploy(engine: Engine, ...names: string[]): Promise<void> 
 
 /** Element ids in the order they completed (the process itself excluded). */
 export async function completedPath(engine: Engine, instanceKey: string): Promise<string[]> {
-  return (await engine.history(instanceKey))
-    .filter((h) => h.intent === 'ELEMENT_COMPLETED' && h.elementType !== 'process')
-    .map((h) => h.elementId!);
+  return (await engine.history(instanceKey)).filter((h) => h.intent === 'ELEMENT_COMPLETED' && h.elementType !== 'process').map((h) => h.elementId!);
 }
 
 export async function terminated(engine: Engine, instanceKey: string): Promise<string[]> {
@@ -82,7 +83,10 @@ export async function takenFlows(engine: Engine, instanceKey: string): Promise<s
 }
 
 export async function activeElements(engine: Engine, instanceKey: string): Promise<string[]> {
-  return (await engine.listElementInstances(instanceKey)).filter((e) => e.elementType !== 'process').map((e) => e.elementId).sort();
+  return (await engine.listElementInstances(instanceKey))
+    .filter((e) => e.elementType !== 'process')
+    .map((e) => e.elementId)
+    .sort();
 }
 
 /** Activates the jobs of a type (all of them, up to 100) as a worker would. */

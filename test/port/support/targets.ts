@@ -44,7 +44,8 @@ export interface PortTarget {
 const FIXTURES = new URL('../bpmn/', import.meta.url);
 
 export function fixtures(): DeployResource[] {
-  return readdirSync(FIXTURES).filter((f) => f.endsWith('.bpmn') || f.endsWith('.form'))
+  return readdirSync(FIXTURES)
+    .filter((f) => f.endsWith('.bpmn') || f.endsWith('.form'))
     .map((name) => ({ name, content: readFileSync(new URL(name, FIXTURES), 'utf8') }));
 }
 
@@ -59,7 +60,11 @@ export async function eventually<T>(what: string, probe: () => Promise<T | null 
 }
 
 /** Subscribes once for the whole suite and keeps every event, so scenarios can wait for theirs. */
-async function collect(engine: WorkflowEngine, extra: Omit<OpenTarget, 'engine' | 'events' | 'waitForEvent' | 'close'>, cleanup: () => Promise<void>): Promise<OpenTarget> {
+async function collect(
+  engine: WorkflowEngine,
+  extra: Omit<OpenTarget, 'engine' | 'events' | 'waitForEvent' | 'close'>,
+  cleanup: () => Promise<void>,
+): Promise<OpenTarget> {
   const events: EngineEvent[] = [];
   const waiters = new Set<() => void>();
   const subscription = await engine.subscribe(`port-suite-${process.pid}-${Date.now()}`, async (e) => {
@@ -115,20 +120,30 @@ function embedded(): PortTarget {
       const { url, cleanup } = engineTestUrl();
       await dropEngineTables(url);
       const port = new EmbeddedWorkflowEngine(await Engine.open({ databaseUrl: url, onError: quiet }));
-      return collect(port, {
-        findIncident: (key) => eventually(`an incident in ${key}`, async () => (await port.engine.listIncidents({ processInstanceKey: key, state: 'ACTIVE' }))[0]?.incidentKey),
-        completedElements: (key) => completedIn(port.engine, key),
-        instanceEnded: (key) => endedIn(port.engine, key),
-      }, async () => cleanup());
+      return collect(
+        port,
+        {
+          findIncident: (key) =>
+            eventually(`an incident in ${key}`, async () => (await port.engine.listIncidents({ processInstanceKey: key, state: 'ACTIVE' }))[0]?.incidentKey),
+          completedElements: (key) => completedIn(port.engine, key),
+          instanceEnded: (key) => endedIn(port.engine, key),
+        },
+        async () => cleanup(),
+      );
     },
   };
 }
 
 function camundaIncidentFinder(engine: CamundaWorkflowEngine) {
-  return (key: string) => eventually(`an incident in ${key}`, async () => {
-    const r = await engine.client.searchIncidents({ filter: { processInstanceKey: key as never, state: 'ACTIVE' } }, { consistency: { waitUpToMs: 0 } });
-    return r.items?.[0]?.incidentKey ? String(r.items[0].incidentKey) : null;
-  }, 30_000);
+  return (key: string) =>
+    eventually(
+      `an incident in ${key}`,
+      async () => {
+        const r = await engine.client.searchIncidents({ filter: { processInstanceKey: key as never, state: 'ACTIVE' } }, { consistency: { waitUpToMs: 0 } });
+        return r.items?.[0]?.incidentKey ? String(r.items[0].incidentKey) : null;
+      },
+      30_000,
+    );
 }
 
 function simulated(historyListeners: boolean): PortTarget {
@@ -138,24 +153,39 @@ function simulated(historyListeners: boolean): PortTarget {
     async open() {
       const sim: CamundaSim = await startCamundaSim({ onError: quiet });
       const port = new CamundaWorkflowEngine({
-        restAddress: sim.url, authStrategy: 'NONE', historyListeners, longPollMs: 5_000, taskPollIntervalMs: 100, eventualWaitMs: 1_000, onError: quiet,
+        restAddress: sim.url,
+        authStrategy: 'NONE',
+        historyListeners,
+        longPollMs: 5_000,
+        taskPollIntervalMs: 100,
+        eventualWaitMs: 1_000,
+        onError: quiet,
       });
-      return collect(port, {
-        findIncident: camundaIncidentFinder(port),
-        completedElements: (key) => completedIn(sim.engine, key),
-        instanceEnded: (key) => endedIn(sim.engine, key),
-      }, async () => {
-        // PORT_TEST_CALLS=1 lists the REST calls the adapter made: the surface the simulation has to cover
-        if (process.env['PORT_TEST_CALLS']) {
-          const seen = new Map<string, number>();
-          for (const c of sim.calls) {
-            const k = `${c.method} ${c.path.replace(/\/\d+(?=\/|$)/g, '/{key}')} → ${c.status}`;
-            seen.set(k, (seen.get(k) ?? 0) + 1);
+      return collect(
+        port,
+        {
+          findIncident: camundaIncidentFinder(port),
+          completedElements: (key) => completedIn(sim.engine, key),
+          instanceEnded: (key) => endedIn(sim.engine, key),
+        },
+        async () => {
+          // PORT_TEST_CALLS=1 lists the REST calls the adapter made: the surface the simulation has to cover
+          if (process.env['PORT_TEST_CALLS']) {
+            const seen = new Map<string, number>();
+            for (const c of sim.calls) {
+              const k = `${c.method} ${c.path.replace(/\/\d+(?=\/|$)/g, '/{key}')} → ${c.status}`;
+              seen.set(k, (seen.get(k) ?? 0) + 1);
+            }
+            console.log(
+              [...seen]
+                .sort()
+                .map(([k, n]) => `      ${k}  ×${n}`)
+                .join('\n'),
+            );
           }
-          console.log([...seen].sort().map(([k, n]) => `      ${k}  ×${n}`).join('\n'));
-        }
-        await sim.close();
-      });
+          await sim.close();
+        },
+      );
     },
   };
 }
@@ -169,7 +199,11 @@ function realCluster(address: string): PortTarget {
     async open() {
       const settings: CamundaSettings = { ...settingsFrom(loadConfig({ ...process.env, ENGINE: 'camunda', CAMUNDA_REST_ADDRESS: address })), onError: quiet };
       const port = await CamundaWorkflowEngine.open(settings);
-      return collect(port, { findIncident: camundaIncidentFinder(port), completedElements: async () => null, instanceEnded: async () => null }, async () => undefined);
+      return collect(
+        port,
+        { findIncident: camundaIncidentFinder(port), completedElements: async () => null, instanceEnded: async () => null },
+        async () => undefined,
+      );
     },
   };
 }

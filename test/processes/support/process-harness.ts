@@ -39,16 +39,37 @@ async function openPort(adapter: Adapter, clock: TestClock, appDbUrl: string) {
     const engineUrl = isMysql(appDbUrl) ? { url: appDbUrl, cleanup: () => undefined } : engineTestUrl();
     const engine = await Engine.open({ databaseUrl: engineUrl.url, clock });
     const port = new EmbeddedWorkflowEngine(engine);
-    return { engine, port, stop: async () => { await port.close(); engineUrl.cleanup(); } };
+    return {
+      engine,
+      port,
+      stop: async () => {
+        await port.close();
+        engineUrl.cleanup();
+      },
+    };
   }
   const quiet = () => undefined;
   const sim = await startCamundaSim({ clock, onError: quiet });
   const port = new CamundaWorkflowEngine({
-    restAddress: sim.url, authStrategy: 'NONE', historyListeners: true, longPollMs: 2_000, taskPollIntervalMs: 100, eventualWaitMs: 1_000, onError: quiet,
+    restAddress: sim.url,
+    authStrategy: 'NONE',
+    historyListeners: true,
+    longPollMs: 2_000,
+    taskPollIntervalMs: 100,
+    eventualWaitMs: 1_000,
+    onError: quiet,
   });
   // with listeners on, someone must take the listener jobs or the cluster waits: the app's subscriber does
   const subscription = await port.subscribe('process-scenarios', async () => undefined);
-  return { engine: sim.engine, port, stop: async () => { await subscription.close(); await port.close(); await sim.close(); } };
+  return {
+    engine: sim.engine,
+    port,
+    stop: async () => {
+      await subscription.close();
+      await port.close();
+      await sim.close();
+    },
+  };
 }
 
 export async function openProcessWorld(start: Date, adapter: Adapter = 'embedded'): Promise<ProcessWorld> {
@@ -59,7 +80,11 @@ export async function openProcessWorld(start: Date, adapter: Adapter = 'embedded
   const deps = { calendar: new BusinessCalendar(), now: () => new Date(clock.now()), log: memoryLog() };
   const workers = await port.startWorkers(createJobHandlers(deps));
   return {
-    db, engine, port, clock, workers,
+    db,
+    engine,
+    port,
+    clock,
+    workers,
     async close() {
       await workers.close();
       await stop();
@@ -69,13 +94,24 @@ export async function openProcessWorld(start: Date, adapter: Adapter = 'embedded
 }
 
 /** Files a case as the API does (row first) and starts its process (`variables`: more start variables, e.g. `assistUnits`). */
-export async function reportCase(world: ProcessWorld, spec: CaseSpec, processId = 'case-generic', variables: Variables = {}): Promise<{ caseRow: Case; instanceKey: string }> {
+export async function reportCase(
+  world: ProcessWorld,
+  spec: CaseSpec,
+  processId = 'case-generic',
+  variables: Variables = {},
+): Promise<{ caseRow: Case; instanceKey: string }> {
   const caseRow = await createCase(spec);
   const { processInstanceKey } = await world.port.createInstance({
     bpmnProcessId: processId,
     variables: {
-      caseId: caseRow.id, caseNo: caseRow.caseNo, channel: caseRow.channel, eventTypeCode: spec.eventTypeCode ?? null,
-      description: caseRow.description, gridCode: spec.gridCode ?? null, priority: caseRow.priority, ...variables,
+      caseId: caseRow.id,
+      caseNo: caseRow.caseNo,
+      channel: caseRow.channel,
+      eventTypeCode: spec.eventTypeCode ?? null,
+      description: caseRow.description,
+      gridCode: spec.gridCode ?? null,
+      priority: caseRow.priority,
+      ...variables,
     },
   });
   await caseRow.update({ processInstanceKey, processId });
@@ -129,7 +165,8 @@ export async function thrownEscalations(world: ProcessWorld, rootKey: string): P
   const out: Array<{ code: string; caughtBy: string | null }> = [];
   for (const key of await instanceTree(world, rootKey)) {
     for (const h of await world.engine.history(key)) {
-      if (h.intent === 'ESCALATION_THROWN') out.push({ code: String(h.payload?.['escalationCode']), caughtBy: (h.payload?.['caughtBy'] as string | null) ?? null });
+      if (h.intent === 'ESCALATION_THROWN')
+        out.push({ code: String(h.payload?.['escalationCode']), caughtBy: (h.payload?.['caughtBy'] as string | null) ?? null });
     }
   }
   return out;

@@ -3,7 +3,11 @@ import { EngineError } from '../../../engine/index.js';
 
 /** An RFC 9457 problem, the error shape the client reads `status`, `title` and `detail` from. */
 export class Problem extends Error {
-  constructor(readonly status: number, readonly title: string, readonly detail: string) {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail: string,
+  ) {
     super(detail);
   }
 }
@@ -32,8 +36,12 @@ interface Route {
 }
 
 const STATUS: Record<string, [number, string]> = {
-  NOT_FOUND: [404, 'NOT_FOUND'], INVALID_STATE: [409, 'INVALID_STATE'], ALREADY_EXISTS: [409, 'ALREADY_EXISTS'],
-  INVALID_ARGUMENT: [400, 'INVALID_ARGUMENT'], DEPLOY_REJECTED: [400, 'INVALID_ARGUMENT'], CLOSED: [503, 'UNAVAILABLE'],
+  NOT_FOUND: [404, 'NOT_FOUND'],
+  INVALID_STATE: [409, 'INVALID_STATE'],
+  ALREADY_EXISTS: [409, 'ALREADY_EXISTS'],
+  INVALID_ARGUMENT: [400, 'INVALID_ARGUMENT'],
+  DEPLOY_REJECTED: [400, 'INVALID_ARGUMENT'],
+  CLOSED: [503, 'UNAVAILABLE'],
 };
 
 /** An engine error as the cluster would reject the command: `Command 'X' rejected with code 'Y': …`. */
@@ -85,7 +93,8 @@ export class Router {
     for (const route of this.routes) {
       if (route.method !== method || route.parts.length !== parts.length) continue;
       const params: Record<string, string> = {};
-      if (route.parts.every((p, i) => (p.startsWith(':') ? ((params[p.slice(1)] = decodeURIComponent(parts[i]!)), true) : p === parts[i]))) return { route, params };
+      if (route.parts.every((p, i) => (p.startsWith(':') ? ((params[p.slice(1)] = decodeURIComponent(parts[i]!)), true) : p === parts[i])))
+        return { route, params };
     }
     return null;
   }
@@ -105,8 +114,14 @@ export class Router {
       if (!found) throw new Problem(404, 'Not Found', `the simulation does not implement ${method} ${path}`);
       const body = await readBody(req);
       out = await found.route.handler({
-        method, path, params: found.params, query: new URLSearchParams(search ?? ''), body, headers: req.headers,
-        closed: () => closed, onClose: (cb) => closers.push(cb),
+        method,
+        path,
+        params: found.params,
+        query: new URLSearchParams(search ?? ''),
+        body,
+        headers: req.headers,
+        closed: () => closed,
+        onClose: (cb) => closers.push(cb),
       });
     } catch (err) {
       const p = err instanceof Problem ? err : rejection('UNKNOWN', err);

@@ -30,17 +30,22 @@ export class JobActivation {
     const until = Date.now() + longPoll;
     for (;;) {
       const listener = this.listenerJobs.activate(r.type, r.maxJobsToActivate, r.worker, r.timeout);
-      const engineJobs = listener.length < r.maxJobsToActivate
-        ? await this.engine.activateJobs({
-          type: r.type, maxJobsToActivate: r.maxJobsToActivate - listener.length, timeoutMs: r.timeout, worker: r.worker,
-          ...(r.fetchVariable?.length ? { fetchVariables: r.fetchVariable } : {}),
-        })
-        : [];
+      const engineJobs =
+        listener.length < r.maxJobsToActivate
+          ? await this.engine.activateJobs({
+              type: r.type,
+              maxJobsToActivate: r.maxJobsToActivate - listener.length,
+              timeoutMs: r.timeout,
+              worker: r.worker,
+              ...(r.fetchVariable?.length ? { fetchVariables: r.fetchVariable } : {}),
+            })
+          : [];
       if (listener.length || engineJobs.length) {
         if (closed()) {
           for (const j of listener) this.listenerJobs.release(j.key);
           // the engine has no "un-activate": a failure with the same retries and no back-off puts the job back
-          for (const j of engineJobs) await this.engine.failJob(j.key, { retries: j.retries, errorMessage: 'activation not delivered (client gone)' }).catch(() => undefined);
+          for (const j of engineJobs)
+            await this.engine.failJob(j.key, { retries: j.retries, errorMessage: 'activation not delivered (client gone)' }).catch(() => undefined);
           return [];
         }
         return [...(await Promise.all(listener.map((j) => this.listenerView(j)))), ...(await Promise.all(engineJobs.map((j) => this.engineView(j))))];
@@ -74,20 +79,44 @@ export class JobActivation {
 
   private async engineView(j: ActivatedJob) {
     return {
-      jobKey: j.key, type: j.type, processDefinitionId: j.bpmnProcessId, processDefinitionVersion: await this.versionOf(j.processDefinitionKey),
-      processDefinitionKey: j.processDefinitionKey, processInstanceKey: j.processInstanceKey, elementId: j.elementId,
-      elementInstanceKey: j.elementInstanceKey, customHeaders: j.customHeaders, worker: j.worker, retries: j.retries, deadline: j.deadline,
-      variables: j.variables, tenantId: '<default>', kind: 'BPMN_ELEMENT', listenerEventType: 'UNSPECIFIED',
+      jobKey: j.key,
+      type: j.type,
+      processDefinitionId: j.bpmnProcessId,
+      processDefinitionVersion: await this.versionOf(j.processDefinitionKey),
+      processDefinitionKey: j.processDefinitionKey,
+      processInstanceKey: j.processInstanceKey,
+      elementId: j.elementId,
+      elementInstanceKey: j.elementInstanceKey,
+      customHeaders: j.customHeaders,
+      worker: j.worker,
+      retries: j.retries,
+      deadline: j.deadline,
+      variables: j.variables,
+      tenantId: '<default>',
+      kind: 'BPMN_ELEMENT',
+      listenerEventType: 'UNSPECIFIED',
     };
   }
 
   private async listenerView(j: SimListenerJob) {
     return {
-      jobKey: j.key, type: j.type, processDefinitionId: j.bpmnProcessId, processDefinitionVersion: j.version,
-      processDefinitionKey: j.processDefinitionKey, processInstanceKey: j.processInstanceKey, elementId: j.elementId,
-      elementInstanceKey: j.elementInstanceKey, customHeaders: {}, worker: j.worker, retries: j.retries, deadline: j.deadline,
-      variables: await this.engine.getVariables(j.processInstanceKey), tenantId: '<default>', kind: j.kind,
-      listenerEventType: j.listenerEventType, ...(j.userTask ? { userTask: j.userTask } : {}),
+      jobKey: j.key,
+      type: j.type,
+      processDefinitionId: j.bpmnProcessId,
+      processDefinitionVersion: j.version,
+      processDefinitionKey: j.processDefinitionKey,
+      processInstanceKey: j.processInstanceKey,
+      elementId: j.elementId,
+      elementInstanceKey: j.elementInstanceKey,
+      customHeaders: {},
+      worker: j.worker,
+      retries: j.retries,
+      deadline: j.deadline,
+      variables: await this.engine.getVariables(j.processInstanceKey),
+      tenantId: '<default>',
+      kind: j.kind,
+      listenerEventType: j.listenerEventType,
+      ...(j.userTask ? { userTask: j.userTask } : {}),
     };
   }
 }

@@ -19,7 +19,8 @@ export type ListenerCatalogue = Map<string, Map<string, ElementListeners>>;
 function specs(holder: ModdleElement | undefined, where: string): ListenerSpec[] {
   return ((holder?.['listeners'] as ModdleElement[] | undefined) ?? []).map((l) => {
     const type = String(l['type'] ?? '');
-    if (!type || type.startsWith('=')) throw new Problem(400, 'INVALID_ARGUMENT', `${where}: the simulation only runs listeners with a static job type, not '${type}'`);
+    if (!type || type.startsWith('='))
+      throw new Problem(400, 'INVALID_ARGUMENT', `${where}: the simulation only runs listeners with a static job type, not '${type}'`);
     return { eventType: String(l['eventType'] ?? ''), type, retries: Number(l['retries'] ?? 3) || 3 };
   });
 }
@@ -36,7 +37,12 @@ function specs(holder: ModdleElement | undefined, where: string): ListenerSpec[]
 export async function stripListeners(resource: string, xml: string): Promise<{ xml: string; catalogue: ListenerCatalogue }> {
   const moddle = createModdle();
   let rootElement: ModdleElement;
-  const reject = (message: string) => new Problem(400, 'INVALID_ARGUMENT', `Command 'CREATE' rejected with code 'INVALID_ARGUMENT': Expected to deploy new resources, but encountered the following errors:\n'${resource}': ${message}`);
+  const reject = (message: string) =>
+    new Problem(
+      400,
+      'INVALID_ARGUMENT',
+      `Command 'CREATE' rejected with code 'INVALID_ARGUMENT': Expected to deploy new resources, but encountered the following errors:\n'${resource}': ${message}`,
+    );
   try {
     const read = await moddle.fromXML(xml);
     rootElement = read.rootElement;

@@ -87,13 +87,15 @@ export class ListenerJobs extends EventEmitter {
       this.again = true;
       return;
     }
-    this.pumping = this.pump().catch(this.onError).finally(() => {
-      this.pumping = null;
-      if (this.again) {
-        this.again = false;
-        this.kick();
-      }
-    });
+    this.pumping = this.pump()
+      .catch(this.onError)
+      .finally(() => {
+        this.pumping = null;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
   };
 
   private async pump(): Promise<void> {
@@ -129,8 +131,12 @@ export class ListenerJobs extends EventEmitter {
     if (!def) return;
     const listeners = this.listenersOf(def.defKey, h.elementId);
     const base = {
-      processInstanceKey: h.processInstanceKey, processDefinitionKey: def.defKey, bpmnProcessId: def.bpmnProcessId, version: def.version,
-      elementId: h.elementId, elementInstanceKey: elementKey,
+      processInstanceKey: h.processInstanceKey,
+      processDefinitionKey: def.defKey,
+      bpmnProcessId: def.bpmnProcessId,
+      version: def.version,
+      elementId: h.elementId,
+      elementInstanceKey: elementKey,
     };
     if (isExec) {
       const eventType = h.intent === 'ELEMENT_ACTIVATED' ? 'start' : 'end';
@@ -176,10 +182,24 @@ export class ListenerJobs extends EventEmitter {
     return props;
   }
 
-  private enqueue(spec: ListenerSpec, kind: SimListenerJob['kind'], listenerEventType: string, base: Omit<SimListenerJob, 'key' | 'type' | 'kind' | 'listenerEventType' | 'retries' | 'state' | 'retryAt' | 'deadline' | 'worker' | 'errorMessage'>): void {
+  private enqueue(
+    spec: ListenerSpec,
+    kind: SimListenerJob['kind'],
+    listenerEventType: string,
+    base: Omit<SimListenerJob, 'key' | 'type' | 'kind' | 'listenerEventType' | 'retries' | 'state' | 'retryAt' | 'deadline' | 'worker' | 'errorMessage'>,
+  ): void {
     const job: SimListenerJob = {
-      ...base, key: String(this.nextKey++), type: spec.type, kind, listenerEventType, retries: spec.retries,
-      state: 'READY', retryAt: 0, deadline: 0, worker: null, errorMessage: null,
+      ...base,
+      key: String(this.nextKey++),
+      type: spec.type,
+      kind,
+      listenerEventType,
+      retries: spec.retries,
+      state: 'READY',
+      retryAt: 0,
+      deadline: 0,
+      worker: null,
+      errorMessage: null,
     };
     this.jobs.set(job.key, job);
     const queue = this.queues.get(job.processInstanceKey) ?? [];

@@ -40,7 +40,12 @@ export async function startCamundaSim(options: CamundaSimOptions = {}): Promise<
   const taskListenerWaitMs = options.taskListenerWaitMs ?? 15_000;
   const onError = options.onError ?? ((err: unknown) => console.error('[camunda-sim]', err));
   const dir = mkdtempSync(join(tmpdir(), 'ywtg-camunda-sim-'));
-  const engine = await Engine.open({ databaseUrl: `sqlite:${join(dir, 'engine.sqlite')}`, sqliteSynchronous: 'NORMAL', onError, ...(options.clock ? { clock: options.clock } : {}) });
+  const engine = await Engine.open({
+    databaseUrl: `sqlite:${join(dir, 'engine.sqlite')}`,
+    sqliteSynchronous: 'NORMAL',
+    onError,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   const listeners = new Map<string, Map<string, ElementListeners>>();
   const originals = new Map<string, string>();
   const versions = new Map<string, number>();
@@ -62,7 +67,11 @@ export async function startCamundaSim(options: CamundaSimOptions = {}): Promise<
     }
   };
   const notFound = (what: string, key: string, command: string) =>
-    new Problem(404, 'NOT_FOUND', `Command '${command}' rejected with code 'NOT_FOUND': Expected to ${command.toLowerCase()} ${what} with key '${key}', but no such ${what} was found`);
+    new Problem(
+      404,
+      'NOT_FOUND',
+      `Command '${command}' rejected with code 'NOT_FOUND': Expected to ${command.toLowerCase()} ${what} with key '${key}', but no such ${what} was found`,
+    );
   const noContent = { status: 204 };
   const variableSizeThreshold = options.variableSizeThreshold ?? 8191;
   // the engine keys variables by scope and name; the REST API by a variable key: hand out one per pair
@@ -98,7 +107,8 @@ export async function startCamundaSim(options: CamundaSimOptions = {}): Promise<
     }
     return noContent;
   };
-  const taskView = async (t: UserTask) => userTaskView(t, await versionOf(t.processDefinitionKey), t.formKey ?? (t.formId ? (await engine.getForm(t.formId))?.formKey ?? null : null));
+  const taskView = async (t: UserTask) =>
+    userTaskView(t, await versionOf(t.processDefinitionKey), t.formKey ?? (t.formId ? ((await engine.getForm(t.formId))?.formKey ?? null) : null));
   const stateFilter = (f: unknown): string[] | null => {
     if (f === undefined || f === null) return null;
     if (typeof f === 'string') return [f];
@@ -111,7 +121,10 @@ export async function startCamundaSim(options: CamundaSimOptions = {}): Promise<
       status: 200,
       json: {
         brokers: [{ nodeId: 0, host: '127.0.0.1', port: 26501, version: 'camunda-sim', partitions: [{ partitionId: 1, role: 'leader', health: 'healthy' }] }],
-        clusterSize: 1, partitionsCount: 1, replicationFactor: 1, gatewayVersion: 'camunda-sim',
+        clusterSize: 1,
+        partitionsCount: 1,
+        replicationFactor: 1,
+        gatewayVersion: 'camunda-sim',
       },
     }))
 
@@ -130,7 +143,11 @@ export async function startCamundaSim(options: CamundaSimOptions = {}): Promise<
         byResource.set(f.name, { original: f.content, catalogue: stripped.catalogue });
       }
       const deployed = await run('CREATE', () => engine.deploy(resources)).catch((p: Problem) => {
-        throw new Problem(400, 'INVALID_ARGUMENT', `Command 'CREATE' rejected with code 'INVALID_ARGUMENT': Expected to deploy new resources, but encountered the following errors:\n${p.detail.replace(/^.*?deployment rejected:\s*/s, '')}`);
+        throw new Problem(
+          400,
+          'INVALID_ARGUMENT',
+          `Command 'CREATE' rejected with code 'INVALID_ARGUMENT': Expected to deploy new resources, but encountered the following errors:\n${p.detail.replace(/^.*?deployment rejected:\s*/s, '')}`,
+        );
       });
       const deployments: unknown[] = [];
       for (const d of deployed) {
@@ -138,13 +155,22 @@ export async function startCamundaSim(options: CamundaSimOptions = {}): Promise<
         originals.set(d.processDefinitionKey, src.original);
         listeners.set(d.processDefinitionKey, src.catalogue.get(d.bpmnProcessId) ?? new Map());
         versions.set(d.processDefinitionKey, d.version);
-        deployments.push({ processDefinition: { processDefinitionId: d.bpmnProcessId, processDefinitionVersion: d.version, resourceName: d.resourceName, tenantId: TENANT, processDefinitionKey: d.processDefinitionKey } });
+        deployments.push({
+          processDefinition: {
+            processDefinitionId: d.bpmnProcessId,
+            processDefinitionVersion: d.version,
+            resourceName: d.resourceName,
+            tenantId: TENANT,
+            processDefinitionKey: d.processDefinitionKey,
+          },
+        });
       }
       const forms = await engine.listForms();
       for (const f of files.filter((x) => x.name.endsWith('.form'))) {
         const id = (JSON.parse(f.content) as { id: string }).id;
         const latest = forms.filter((x) => x.formId === id).sort((a, b) => b.version - a.version)[0];
-        if (latest) deployments.push({ form: { formId: latest.formId, version: latest.version, resourceName: f.name, tenantId: TENANT, formKey: latest.formKey } });
+        if (latest)
+          deployments.push({ form: { formId: latest.formId, version: latest.version, resourceName: f.name, tenantId: TENANT, formKey: latest.formKey } });
       }
       return { status: 200, json: { deploymentKey: nextKey(), tenantId: TENANT, deployments } };
     })
@@ -157,11 +183,19 @@ export async function startCamundaSim(options: CamundaSimOptions = {}): Promise<
 
     .add('POST', '/v2/process-instances', async (req) => {
       const b = req.body as { processDefinitionId?: string; variables?: Record<string, unknown> };
-      if (!b.processDefinitionId) throw new Problem(400, 'INVALID_ARGUMENT', 'processDefinitionId is required (the simulation does not start by definition key)');
+      if (!b.processDefinitionId)
+        throw new Problem(400, 'INVALID_ARGUMENT', 'processDefinitionId is required (the simulation does not start by definition key)');
       const r = await run('CREATE', () => engine.createInstance({ bpmnProcessId: b.processDefinitionId!, variables: b.variables ?? {} }));
       return {
         status: 200,
-        json: { processDefinitionId: r.bpmnProcessId, processDefinitionVersion: r.version, tenantId: TENANT, variables: {}, processDefinitionKey: r.processDefinitionKey, processInstanceKey: r.processInstanceKey },
+        json: {
+          processDefinitionId: r.bpmnProcessId,
+          processDefinitionVersion: r.version,
+          tenantId: TENANT,
+          variables: {},
+          processDefinitionKey: r.processDefinitionKey,
+          processInstanceKey: r.processInstanceKey,
+        },
       };
     })
 
@@ -176,7 +210,12 @@ export async function startCamundaSim(options: CamundaSimOptions = {}): Promise<
       const key = req.params['key']!;
       const b = req.body as { targetProcessDefinitionKey?: string; mappingInstructions?: Array<{ sourceElementId: string; targetElementId: string }> };
       if (!(await engine.getInstance(key))) throw notFound('process instance', key, 'MIGRATE');
-      await run('MIGRATE', () => engine.migrateInstance(key, { targetProcessDefinitionKey: String(b.targetProcessDefinitionKey ?? ''), mappingInstructions: b.mappingInstructions ?? [] }));
+      await run('MIGRATE', () =>
+        engine.migrateInstance(key, {
+          targetProcessDefinitionKey: String(b.targetProcessDefinitionKey ?? ''),
+          mappingInstructions: b.mappingInstructions ?? [],
+        }),
+      );
       return noContent;
     })
 
@@ -190,10 +229,15 @@ export async function startCamundaSim(options: CamundaSimOptions = {}): Promise<
 
     .add('POST', '/v2/messages/publication', async (req) => {
       const b = req.body as { name?: string; correlationKey?: string; timeToLive?: number; messageId?: string; variables?: Record<string, unknown> };
-      const r = await run('PUBLISH', () => engine.publishMessage({
-        name: b.name ?? '', correlationKey: b.correlationKey ?? '', timeToLiveMs: b.timeToLive ?? 0, variables: b.variables ?? {},
-        ...(b.messageId ? { messageId: b.messageId } : {}),
-      }));
+      const r = await run('PUBLISH', () =>
+        engine.publishMessage({
+          name: b.name ?? '',
+          correlationKey: b.correlationKey ?? '',
+          timeToLiveMs: b.timeToLive ?? 0,
+          variables: b.variables ?? {},
+          ...(b.messageId ? { messageId: b.messageId } : {}),
+        }),
+      );
       return { status: 200, json: { tenantId: TENANT, messageKey: r.messageKey } };
     })
 
@@ -221,7 +265,11 @@ export async function startCamundaSim(options: CamundaSimOptions = {}): Promise<
       if (listenerJob) {
         // as on a cluster: a task listener job takes no variables; denials and corrections are not simulated
         if (listenerJob.kind === 'TASK_LISTENER' && b.variables && Object.keys(b.variables).length) {
-          throw new Problem(400, 'INVALID_ARGUMENT', `Command 'COMPLETE' rejected with code 'INVALID_ARGUMENT': Task Listener job completion with variables payload provided is not supported (job ${key})`);
+          throw new Problem(
+            400,
+            'INVALID_ARGUMENT',
+            `Command 'COMPLETE' rejected with code 'INVALID_ARGUMENT': Task Listener job completion with variables payload provided is not supported (job ${key})`,
+          );
         }
         if (b.result?.denied || (b.result?.corrections && Object.keys(b.result.corrections).length)) {
           throw new Problem(400, 'INVALID_ARGUMENT', 'the simulation does not apply task listener denials or corrections');
@@ -240,20 +288,33 @@ export async function startCamundaSim(options: CamundaSimOptions = {}): Promise<
         await run('FAIL', async () => listenerJobs.fail(key, b.retries ?? 0, b.retryBackOff ?? 0, b.errorMessage ?? null));
         return noContent;
       }
-      await run('FAIL', () => engine.failJob(key, {
-        retries: b.retries ?? 0, ...(b.errorMessage ? { errorMessage: b.errorMessage } : {}),
-        ...(b.retryBackOff ? { retryBackOffMs: b.retryBackOff } : {}), ...(b.variables ? { variables: b.variables } : {}),
-      }));
+      await run('FAIL', () =>
+        engine.failJob(key, {
+          retries: b.retries ?? 0,
+          ...(b.errorMessage ? { errorMessage: b.errorMessage } : {}),
+          ...(b.retryBackOff ? { retryBackOffMs: b.retryBackOff } : {}),
+          ...(b.variables ? { variables: b.variables } : {}),
+        }),
+      );
       return noContent;
     })
 
     .add('POST', '/v2/jobs/:key/error', async (req) => {
       const key = req.params['key']!;
-      if (listenerJobs.has(key)) throw new Problem(400, 'INVALID_ARGUMENT', `Command 'THROW_ERROR' rejected with code 'INVALID_ARGUMENT': listener job ${key} cannot throw a BPMN error`);
+      if (listenerJobs.has(key))
+        throw new Problem(
+          400,
+          'INVALID_ARGUMENT',
+          `Command 'THROW_ERROR' rejected with code 'INVALID_ARGUMENT': listener job ${key} cannot throw a BPMN error`,
+        );
       const b = req.body as { errorCode?: string; errorMessage?: string; variables?: Record<string, unknown> };
-      await run('THROW_ERROR', () => engine.throwError(key, {
-        errorCode: b.errorCode ?? '', ...(b.errorMessage ? { errorMessage: b.errorMessage } : {}), ...(b.variables ? { variables: b.variables } : {}),
-      }));
+      await run('THROW_ERROR', () =>
+        engine.throwError(key, {
+          errorCode: b.errorCode ?? '',
+          ...(b.errorMessage ? { errorMessage: b.errorMessage } : {}),
+          ...(b.variables ? { variables: b.variables } : {}),
+        }),
+      );
       return noContent;
     })
 
@@ -274,8 +335,9 @@ export async function startCamundaSim(options: CamundaSimOptions = {}): Promise<
 
     .add('POST', '/v2/incidents/search', async (req) => {
       const f = (req.body as { filter?: { processInstanceKey?: string; state?: 'ACTIVE' | 'RESOLVED'; errorType?: string } }).filter ?? {};
-      const all = (await engine.listIncidents({ ...(f.processInstanceKey ? { processInstanceKey: f.processInstanceKey } : {}), ...(f.state ? { state: f.state } : {}) }))
-        .filter((i) => !f.errorType || i.errorType === f.errorType);
+      const all = (
+        await engine.listIncidents({ ...(f.processInstanceKey ? { processInstanceKey: f.processInstanceKey } : {}), ...(f.state ? { state: f.state } : {}) })
+      ).filter((i) => !f.errorType || i.errorType === f.errorType);
       const views = await Promise.all(all.map(async (i) => incidentView(i, (await engine.getInstance(i.processInstanceKey))?.processDefinitionKey ?? '')));
       return { status: 200, json: page(views, req.body) };
     })
@@ -297,14 +359,18 @@ export async function startCamundaSim(options: CamundaSimOptions = {}): Promise<
     .add('POST', '/v2/user-tasks/search', async (req) => {
       const f = (req.body as { filter?: Record<string, unknown> }).filter ?? {};
       const states = stateFilter(f['state']);
-      const all = (await engine.listUserTasks({
-        ...(states?.length === 1 ? { state: states[0] as UserTask['state'] } : {}),
-        ...(typeof f['processInstanceKey'] === 'string' ? { processInstanceKey: f['processInstanceKey'] } : {}),
-        ...(typeof f['assignee'] === 'string' ? { assignee: f['assignee'] } : {}),
-        ...(typeof f['elementId'] === 'string' ? { elementId: f['elementId'] } : {}),
-        ...(typeof f['candidateGroup'] === 'string' ? { candidateGroup: f['candidateGroup'] } : {}),
-        limit: 1000,
-      })).filter((t) => !states || states.includes(t.state)).filter((t) => typeof f['userTaskKey'] !== 'string' || t.userTaskKey === f['userTaskKey']);
+      const all = (
+        await engine.listUserTasks({
+          ...(states?.length === 1 ? { state: states[0] as UserTask['state'] } : {}),
+          ...(typeof f['processInstanceKey'] === 'string' ? { processInstanceKey: f['processInstanceKey'] } : {}),
+          ...(typeof f['assignee'] === 'string' ? { assignee: f['assignee'] } : {}),
+          ...(typeof f['elementId'] === 'string' ? { elementId: f['elementId'] } : {}),
+          ...(typeof f['candidateGroup'] === 'string' ? { candidateGroup: f['candidateGroup'] } : {}),
+          limit: 1000,
+        })
+      )
+        .filter((t) => !states || states.includes(t.state))
+        .filter((t) => typeof f['userTaskKey'] !== 'string' || t.userTaskKey === f['userTaskKey']);
       return { status: 200, json: page(await Promise.all(all.map(taskView)), req.body) };
     })
 
@@ -321,8 +387,13 @@ export async function startCamundaSim(options: CamundaSimOptions = {}): Promise<
           const text = JSON.stringify(value);
           const cut = truncate && text.length > variableSizeThreshold;
           items.push({
-            name: n, value: cut ? text.slice(0, variableSizeThreshold) : text, isTruncated: cut, tenantId: TENANT,
-            variableKey: variableKey(scopeKey, n, task.processInstanceKey), scopeKey, processInstanceKey: task.processInstanceKey,
+            name: n,
+            value: cut ? text.slice(0, variableSizeThreshold) : text,
+            isTruncated: cut,
+            tenantId: TENANT,
+            variableKey: variableKey(scopeKey, n, task.processInstanceKey),
+            scopeKey,
+            processInstanceKey: task.processInstanceKey,
           });
         }
       }
@@ -335,7 +406,14 @@ export async function startCamundaSim(options: CamundaSimOptions = {}): Promise<
       if (!found || !Object.hasOwn(values, found.name)) throw new Problem(404, 'NOT_FOUND', `Variable with key '${req.params['key']}' not found`);
       return {
         status: 200,
-        json: { name: found.name, value: JSON.stringify(values[found.name]), tenantId: TENANT, variableKey: req.params['key'], scopeKey: found.scopeKey, processInstanceKey: found.processInstanceKey },
+        json: {
+          name: found.name,
+          value: JSON.stringify(values[found.name]),
+          tenantId: TENANT,
+          variableKey: req.params['key'],
+          scopeKey: found.scopeKey,
+          processInstanceKey: found.processInstanceKey,
+        },
       };
     })
 
@@ -345,7 +423,11 @@ export async function startCamundaSim(options: CamundaSimOptions = {}): Promise<
       const task = await liveTask(key, 'ASSIGN');
       if (!b.assignee) throw new Problem(400, 'INVALID_ARGUMENT', 'No assignee provided');
       if (b.allowOverride === false && task.assignee) {
-        throw new Problem(409, 'INVALID_STATE', `Command 'ASSIGN' rejected with code 'INVALID_STATE': Expected to assign user task with key '${key}', but it is already assigned`);
+        throw new Problem(
+          409,
+          'INVALID_STATE',
+          `Command 'ASSIGN' rejected with code 'INVALID_STATE': Expected to assign user task with key '${key}', but it is already assigned`,
+        );
       }
       await run('ASSIGN', () => engine.assignUserTask(key, b.assignee!));
       return afterTaskListener(task, 'assigning');
@@ -361,7 +443,11 @@ export async function startCamundaSim(options: CamundaSimOptions = {}): Promise<
     .add('PATCH', '/v2/user-tasks/:key', async (req) => {
       const key = req.params['key']!;
       const c = ((req.body as { changeset?: Record<string, unknown> }).changeset ?? {}) as {
-        dueDate?: string | null; followUpDate?: string | null; candidateGroups?: string[] | null; candidateUsers?: string[] | null; priority?: number | null;
+        dueDate?: string | null;
+        followUpDate?: string | null;
+        candidateGroups?: string[] | null;
+        candidateUsers?: string[] | null;
+        priority?: number | null;
       };
       const task = await liveTask(key, 'UPDATE');
       // the REST API clears a date with "", keeps it with null or when absent

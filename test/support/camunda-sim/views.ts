@@ -6,29 +6,60 @@ const iso = (ms: number | null) => (ms === null ? undefined : new Date(ms).toISO
 
 export function userTaskView(t: UserTask, version: number, formKey: string | null) {
   return {
-    userTaskKey: t.userTaskKey, state: t.state, name: t.name ?? undefined, assignee: t.assignee ?? undefined, elementId: t.elementId,
-    elementInstanceKey: t.elementInstanceKey, candidateGroups: t.candidateGroups, candidateUsers: t.candidateUsers,
-    processDefinitionId: t.bpmnProcessId, processDefinitionKey: t.processDefinitionKey, processDefinitionVersion: version,
-    processInstanceKey: t.processInstanceKey, creationDate: iso(t.createdAt),
-    completionDate: t.state === 'CREATED' ? undefined : iso(t.endedAt), dueDate: t.dueDate ?? undefined, followUpDate: t.followUpDate ?? undefined,
-    priority: t.priority, formKey: formKey ?? undefined, tenantId: '<default>', customHeaders: {},
+    userTaskKey: t.userTaskKey,
+    state: t.state,
+    name: t.name ?? undefined,
+    assignee: t.assignee ?? undefined,
+    elementId: t.elementId,
+    elementInstanceKey: t.elementInstanceKey,
+    candidateGroups: t.candidateGroups,
+    candidateUsers: t.candidateUsers,
+    processDefinitionId: t.bpmnProcessId,
+    processDefinitionKey: t.processDefinitionKey,
+    processDefinitionVersion: version,
+    processInstanceKey: t.processInstanceKey,
+    creationDate: iso(t.createdAt),
+    completionDate: t.state === 'CREATED' ? undefined : iso(t.endedAt),
+    dueDate: t.dueDate ?? undefined,
+    followUpDate: t.followUpDate ?? undefined,
+    priority: t.priority,
+    formKey: formKey ?? undefined,
+    tenantId: '<default>',
+    customHeaders: {},
   };
 }
 
 export function incidentView(i: IncidentView, processDefinitionKey: string) {
   return {
-    incidentKey: i.incidentKey, processDefinitionKey, processDefinitionId: i.bpmnProcessId, processInstanceKey: i.processInstanceKey,
-    errorType: i.errorType, errorMessage: i.errorMessage, elementId: i.elementId, elementInstanceKey: i.elementInstanceKey,
-    creationTime: iso(i.createdAt), state: i.state, jobKey: i.jobKey ?? undefined, tenantId: '<default>',
+    incidentKey: i.incidentKey,
+    processDefinitionKey,
+    processDefinitionId: i.bpmnProcessId,
+    processInstanceKey: i.processInstanceKey,
+    errorType: i.errorType,
+    errorMessage: i.errorMessage,
+    elementId: i.elementId,
+    elementInstanceKey: i.elementInstanceKey,
+    creationTime: iso(i.createdAt),
+    state: i.state,
+    jobKey: i.jobKey ?? undefined,
+    tenantId: '<default>',
   };
 }
 
 export function processInstanceView(p: ProcessInstance, hasIncident: boolean) {
   return {
-    processInstanceKey: p.processInstanceKey, processDefinitionKey: p.processDefinitionKey, processDefinitionId: p.bpmnProcessId,
-    processDefinitionName: p.bpmnProcessId, processDefinitionVersion: p.version, startDate: iso(p.startedAt), endDate: iso(p.endedAt),
-    state: p.state === 'TERMINATED' ? 'TERMINATED' : p.state, hasIncident, tenantId: '<default>',
-    parentProcessInstanceKey: p.parentProcessInstanceKey ?? undefined, parentElementInstanceKey: p.parentElementInstanceKey ?? undefined,
+    processInstanceKey: p.processInstanceKey,
+    processDefinitionKey: p.processDefinitionKey,
+    processDefinitionId: p.bpmnProcessId,
+    processDefinitionName: p.bpmnProcessId,
+    processDefinitionVersion: p.version,
+    startDate: iso(p.startedAt),
+    endDate: iso(p.endedAt),
+    state: p.state === 'TERMINATED' ? 'TERMINATED' : p.state,
+    hasIncident,
+    tenantId: '<default>',
+    parentProcessInstanceKey: p.parentProcessInstanceKey ?? undefined,
+    parentElementInstanceKey: p.parentElementInstanceKey ?? undefined,
   };
 }
 

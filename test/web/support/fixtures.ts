@@ -32,7 +32,12 @@ export function pngImage(width = 48, height = 32, rgb: [number, number, number] 
   header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
   const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width }, () => rgb).flat())]);
   const pixels = Buffer.concat(Array.from({ length: height }, () => row));
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(pixels)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(pixels)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 /**
@@ -42,18 +47,28 @@ export function pngImage(width = 48, height = 32, rgb: [number, number, number] 
 export async function naturalWidth(page: Page, selector: string): Promise<number> {
   const img = page.locator(selector).first();
   if (!(await img.count())) return 0;
-  return img.evaluate((el) => (el as unknown as { complete: boolean; naturalWidth: number }).complete ? (el as unknown as { naturalWidth: number }).naturalWidth : 0);
+  return img.evaluate((el) =>
+    (el as unknown as { complete: boolean; naturalWidth: number }).complete ? (el as unknown as { naturalWidth: number }).naturalWidth : 0,
+  );
 }
 
-interface TaskRow { userTaskKey: string; elementId: string; caseId: string | null }
+interface TaskRow {
+  userTaskKey: string;
+  elementId: string;
+  caseId: string | null;
+}
 
 /** The open task of a case at one of the elements, as `username` sees it in GET /api/tasks. */
 export async function openTaskOf(api: ApiWorld, username: string, caseId: string, elementIds: string[]): Promise<TaskRow> {
   const token = await api.login(username);
-  return eventually(`a ${elementIds.join('/')} task of case ${caseId}`, async () => {
-    const res = await api.call<{ tasks: TaskRow[] }>('GET', '/tasks?limit=200', { token });
-    return res.body.tasks.find((t) => t.caseId === caseId && elementIds.includes(t.elementId)) ?? null;
-  }, 20_000);
+  return eventually(
+    `a ${elementIds.join('/')} task of case ${caseId}`,
+    async () => {
+      const res = await api.call<{ tasks: TaskRow[] }>('GET', '/tasks?limit=200', { token });
+      return res.body.tasks.find((t) => t.caseId === caseId && elementIds.includes(t.elementId)) ?? null;
+    },
+    20_000,
+  );
 }
 
 async function complete(api: ApiWorld, username: string, key: string, data: Record<string, unknown>): Promise<void> {
@@ -75,13 +90,23 @@ export async function driveToHandle(api: ApiWorld, caseId: string): Promise<{ ha
   const clerkUnit = (await Unit.findByPk(clerkUser.unitId!))!;
   const next = await openTaskOf(api, 'operator', caseId, ['dispatch', 'handle']);
   if (next.elementId === 'dispatch') await complete(api, 'operator', next.userTaskKey, { unitCode: clerkUnit.code, dispatchNote: '请尽快处理' });
-  const handleRow = await eventually('the handle task in the inbox', async () =>
-    InboxTask.findOne({ where: { caseId, elementId: 'handle', state: 'created' } }), 20_000);
+  const handleRow = await eventually(
+    'the handle task in the inbox',
+    async () => InboxTask.findOne({ where: { caseId, elementId: 'handle', state: 'created' } }),
+    20_000,
+  );
   let staff = 'clerk';
   if (handleRow.unitId !== clerkUnit.id) {
     staff = `clerk-${handleRow.unitId}`;
     if (!(await User.findOne({ where: { username: staff } }))) {
-      await User.create({ username: staff, displayName: '办事员', role: 'dept_staff', unitId: handleRow.unitId, phone: null, passwordHash: await hashPassword(PASSWORD) });
+      await User.create({
+        username: staff,
+        displayName: '办事员',
+        role: 'dept_staff',
+        unitId: handleRow.unitId,
+        phone: null,
+        passwordHash: await hashPassword(PASSWORD),
+      });
     }
   }
   return { handleKey: handleRow.userTaskKey, staff };

@@ -65,7 +65,9 @@ export async function openWebWorld(): Promise<WebWorld> {
   const origin = api.base.replace(/\/api$/, '');
   const errors = new WeakMap<Page, string[]>();
   const world: WebWorld = {
-    api, browser, origin,
+    api,
+    browser,
+    origin,
     url: (path) => `${origin}${path}`,
     async newPage(options = {}) {
       const context = await browser.newContext({
