@@ -55,7 +55,7 @@ export async function listAuditRecords(filter: AuditRecordFilter): Promise<Audit
     matching()
       .selectAll()
       .$if(index !== null, (b) => b.withPlugin(throughIndex(index!)))
-      // after the cursor: the redundant <= bound gives both databases a range to seek to (domain/shared/paging.ts, olderThan)
+      // after the cursor: the redundant <= bound gives both databases a range to seek to (domain/shared/keyset.ts, olderThanKey)
       .$if(after !== null, (b) => b.where('createdAt', '<=', after!.at).where((eb) => eb.or([eb('createdAt', '<', after!.at), eb('id', '<', after!.id)])))
       .orderBy('createdAt', 'desc')
       .orderBy('id', 'desc')

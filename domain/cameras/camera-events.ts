@@ -57,7 +57,7 @@ export async function listCameraEvents(filter: CameraEventFilter): Promise<Camer
     matching('camera_events')
       .selectAll()
       .$if(index !== null && index !== undefined, (b) => b.withPlugin(throughIndex(index!)))
-      // after the cursor: the redundant <= bound gives both databases a range to seek to (domain/shared/paging.ts, olderThan)
+      // after the cursor: the redundant <= bound gives both databases a range to seek to (domain/shared/keyset.ts, olderThanKey)
       .$if(after !== null, (b) => b.where('createdAt', '<=', after!.at).where((eb) => eb.or([eb('createdAt', '<', after!.at), eb('id', '<', after!.id)])))
       .orderBy('createdAt', 'desc')
       .orderBy('id', 'desc')

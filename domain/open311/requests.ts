@@ -224,7 +224,7 @@ export async function findOpen311Requests(filter: RequestFilter, now = new Date(
     .where((eb) => eb.between('createdAt', start, end))
     .$if(typeIds !== null, (b) => b.where('eventTypeId', 'in', typeIds!))
     .$if(statuses !== null, (b) => b.where('status', 'in', statuses!))
-    // after the cursor: the redundant <= bound gives both databases a range to seek to (domain/shared/paging.ts, olderThan)
+    // after the cursor: the redundant <= bound gives both databases a range to seek to (domain/shared/keyset.ts, olderThanKey)
     .$if(after !== null, (b) => b.where('createdAt', '<=', after!.at).where((eb) => eb.or([eb('createdAt', '<', after!.at), eb('id', '<', after!.id)])))
     .orderBy('createdAt', 'desc')
     .orderBy('id', 'desc')

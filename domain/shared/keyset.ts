@@ -2,7 +2,7 @@ import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import type { TimeKey } from './cursor.js';
 
 /**
- * The keyset conditions of domain/shared/paging.ts for queries written with Kysely (db/sql).
+ * The keyset condition of the paging contract (domain/shared/paging.ts) for queries written with Kysely (db/sql).
  * Rows after `key` in newest-first order (timestamp DESC, id DESC): the redundant `<=` bound gives both
  * databases a range to seek to on the (…, timestamp[, id]) index; the OR then only skips the rows that
  * share the key's timestamp.

@@ -1,4 +1,3 @@
-import { IndexHints, Op, type WhereOptions } from 'sequelize';
 import { DomainError } from './errors.js';
 import type { TimeKey } from './cursor.js';
 
@@ -34,39 +33,10 @@ export function cappedTotal(found: number, complete = true): TotalCount {
   return { total: Math.min(found, COUNT_CAP), totalCapped: found > COUNT_CAP || !complete };
 }
 
-/**
- * Rows after `key` in newest-first order (timestamp DESC, id DESC). The redundant `<=` bound gives
- * both databases a range to seek to on the (…, timestamp[, id]) index; the OR then only skips the rows
- * that share the key's timestamp.
- */
-export function olderThan(key: TimeKey, column = 'createdAt', idColumn = 'id'): WhereOptions {
-  return { [Op.and]: [{ [column]: { [Op.lte]: key.at } }, { [Op.or]: [{ [column]: { [Op.lt]: key.at } }, { [idColumn]: { [Op.lt]: key.id } }] }] };
-}
-
-/**
- * Reads a page through `index` on MySQL/MariaDB (SQLite ignores hints, and picks the index by itself).
- * Without it InnoDB may use only the index's equality part ("ref") and walk the group from its newest
- * row, skipping every row before the cursor: measured on a million rows, a page half-way down took
- * 1.5 s that way and under 10 ms through the index's range.
- */
-export const through = (index: string) => ({ indexHints: [{ type: IndexHints.FORCE, values: [index] }] });
-
-/** Newest first, ties by id: the order every history list pages in. */
-export const NEWEST_FIRST: Array<[string, 'DESC']> = [
-  ['createdAt', 'DESC'],
-  ['id', 'DESC'],
-];
-
 /** -1 when `a` comes first in newest-first order, 1 when after, 0 for the same row. */
 export function compareNewestFirst(a: TimeKey, b: TimeKey): number {
   const dt = b.at.getTime() - a.at.getTime();
   if (dt !== 0) return Math.sign(dt);
   if (a.id === b.id) return 0;
   return a.id.length !== b.id.length ? (b.id.length > a.id.length ? 1 : -1) : b.id > a.id ? 1 : -1;
-}
-
-/** AND of the conditions that apply. */
-export function allOf(...conditions: Array<WhereOptions | null | undefined>): WhereOptions {
-  const used = conditions.filter((c): c is WhereOptions => !!c && (typeof c !== 'object' || Reflect.ownKeys(c).length > 0));
-  return used.length === 0 ? {} : used.length === 1 ? used[0]! : { [Op.and]: used };
 }
