@@ -1,5 +1,4 @@
 import express, { type Express } from 'express';
-import type { Sequelize } from 'sequelize';
 import type { AppConfig } from '../config/schema.js';
 import type { Logger } from '../config/logger.js';
 import type { WorkflowEngine } from '../port/workflow-engine.js';
@@ -35,12 +34,13 @@ import { publicReportUploadRoutes, uploadRoutes } from './uploads/upload-routes.
 import { staticRoutes } from './web/static-routes.js';
 import { compressJson } from './http/compress-json.js';
 import { countInFlight } from './http/in-flight.js';
-import { sqlOn } from '../db/sql/index.js';
+import type { Sql } from '../db/sql/index.js';
 
 export interface AppDeps {
   config: AppConfig;
   log: Logger;
-  sequelize: Sequelize;
+  /** the application's database, for the health check (the routes reach it through the domain) */
+  database: { sql: Sql; dialect: 'sqlite' | 'mysql' };
   version: string;
   /** the workflow engine port; without it only health, auth and docs are served */
   workflow?: WorkflowEngine;
@@ -77,8 +77,8 @@ export function createApp(deps: AppDeps): Express {
   api.use(optionsFromDocument((openApiDocument(deps.version) as { paths: Record<string, Record<string, unknown>> }).paths));
   api.use(
     healthRoute({
-      sql: sqlOn(deps.sequelize),
-      database: deps.sequelize.getDialect(),
+      sql: deps.database.sql,
+      database: deps.database.dialect,
       engine: deps.config.ENGINE,
       version: deps.version,
       startedAt: new Date(),

@@ -74,7 +74,7 @@ export async function startSystem(config: AppConfig): Promise<RunningSystem> {
   const batches = await resumeBatches(workflow, { graceMs: config.ENGINE === 'embedded' ? 0 : 5 * 60_000 });
   if (batches.ids.length) log.warn({ batches: batches.ids }, 'interrupted operations batches carried on');
   batches.runs.catch((err: unknown) => log.error({ err }, 'an interrupted operations batch failed'));
-  const app = createApp({ config, log, sequelize: db.sequelize, version: pkg.version, workflow });
+  const app = createApp({ config, log, database: db, version: pkg.version, workflow });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
     s.once('error', reject);

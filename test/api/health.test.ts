@@ -1,3 +1,4 @@
+import { sqlOn } from '../../db/sql/index.js';
 import { expect } from 'chai';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -15,7 +16,7 @@ describe('HTTP basics', () => {
   let base: string;
   before(async () => {
     db = await freshDatabase();
-    const app = createApp({ config: loadConfig({}), log: createLogger('silent'), sequelize: db.sequelize, version: '0.0.0-test' });
+    const app = createApp({ config: loadConfig({}), log: createLogger('silent'), database: db, version: '0.0.0-test' });
     server = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -50,7 +51,7 @@ describe('HTTP basics', () => {
 
   it('given a closed database, when GET /api/health, then 503 unavailable', async () => {
     const other = await openDatabase('sqlite::memory:');
-    const app = createApp({ config: loadConfig({}), log: createLogger('silent'), sequelize: other, version: 'x' });
+    const app = createApp({ config: loadConfig({}), log: createLogger('silent'), database: { sql: sqlOn(other), dialect: 'sqlite' }, version: 'x' });
     await other.close();
     const s = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => s.once('listening', resolve));

@@ -768,7 +768,7 @@ describe('Open311 GeoReport v2', function () {
       const app = createApp({
         config: loadConfig({ OPEN311_JURISDICTION_ID: 'zhanyi.qujing.gov.cn' }),
         log: createLogger('silent'),
-        sequelize: api.world.db.sequelize,
+        database: api.world.db,
         version: '0.0.0-test',
         workflow: api.world.port,
         rateLimits: { open311PerMinute: 2 },

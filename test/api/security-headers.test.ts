@@ -1,3 +1,4 @@
+import { sqlOn } from '../../db/sql/index.js';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
@@ -17,7 +18,7 @@ describe('security headers (helmet): strict on data paths, page policy on pages'
     const app = createApp({
       config: loadConfig({ MAP_TILE_URL: 'https://tiles.example.cn/{z}/{x}/{y}.png' }),
       log: createLogger('silent'),
-      sequelize: db,
+      database: { sql: sqlOn(db), dialect: 'sqlite' },
       version: 'test',
     });
     server = app.listen(0, '127.0.0.1');

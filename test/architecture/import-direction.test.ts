@@ -38,7 +38,7 @@ const KNOWN: Record<string, string> = {
   'domain/history/retention.ts → engine/index.ts': "the embedded engine's prune options and result types; they belong in the port",
   'web/history/instances.ts → domain/history/highlights.ts':
     "the page computes a called instance's highlights exactly as the server does; a pure function with no imports",
-  'api/app.ts → db/sql/index.ts': 'the health check and the app get their SQL handle here until the composition root hands them one',
+  'api/app.ts → db/sql/index.ts': 'the type of the SQL handle the composition root hands the health check',
   'api/health/health-route.ts → db/sql/index.ts': 'type of the SQL handle the health check pings',
   'api/field/field-report-routes.ts → db/sql/current.ts': 'the field-report list query belongs in domain/field',
   'workers/case-record/handler.ts → db/sql/current.ts': 'the case-record update belongs in domain/cases',

@@ -39,7 +39,7 @@ export async function openApiWorld(options: { publicPerMinute?: number; /** uplo
   const app = createApp({
     config: loadConfig(options.dataDir ? { DATA_DIR: options.dataDir } : {}),
     log: createLogger('silent'),
-    sequelize: world.db.sequelize,
+    database: world.db,
     version: '0.0.0-test',
     workflow: world.port,
     rateLimits: { publicPerMinute: options.publicPerMinute ?? 10_000, loginPerMinute: 10_000 },
