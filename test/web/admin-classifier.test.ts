@@ -46,21 +46,21 @@ describe("web: the administration page's 智能分类 section", function () {
     await page.goto(web.url('/admin/#classifier'));
     await page.waitForSelector('[data-testid=cl-example-table] tbody tr');
     await page.click('[data-testid=cl-new]');
-    await page.fill('#cl-f-text', '小区门口的灯一到晚上就灭，黑漆漆的');
+    await page.fill('#cl-f-text', '小区西门口那盏灯一到晚上就灭，黑漆漆的');
     await page.fill('#cl-f-label', 'XX-0000');
     await page.click('[data-testid=cl-save]');
     await page.waitForSelector('[data-testid=cl-form-error] [data-testid=import-problems]');
     expect(await page.textContent('[data-testid=import-problems]')).to.match(/第 2 行 label/);
-    expect(await ClassifyExample.count({ where: { text: '小区门口的灯一到晚上就灭，黑漆漆的' } })).to.equal(0);
+    expect(await ClassifyExample.count({ where: { text: '小区西门口那盏灯一到晚上就灭，黑漆漆的' } })).to.equal(0);
 
     await page.fill('#cl-f-label', 'BJ-0108');
     await page.selectOption('#cl-f-channel', 'wechat');
     await page.click('[data-testid=cl-save]');
     await page.waitForSelector('[data-testid=flash] .notice.ok:has-text("已创建")');
-    const added = (await ClassifyExample.findOne({ where: { text: '小区门口的灯一到晚上就灭，黑漆漆的' } }))!;
+    const added = (await ClassifyExample.findOne({ where: { text: '小区西门口那盏灯一到晚上就灭，黑漆漆的' } }))!;
     expect([added.label, added.channel, added.source]).to.deep.equal(['BJ-0108', 'wechat', 'admin']);
 
-    await page.fill('#cl-q', '灯一到晚上');
+    await page.fill('#cl-q', '西门口那盏灯');
     await page.press('#cl-q', 'Enter');
     const row = page.locator(`[data-testid=cl-example-table] tr[data-code="${added.code}"]`);
     await row.waitFor();
