@@ -231,7 +231,8 @@ export function classifierSection(box: HTMLElement, flash: HTMLElement, user: Us
           'tr',
           { 'data-code': e.code },
           h('td', null, e.code),
-          h('td', { 'data-col': 'text', class: 'cl-text' }, e.text),
+          // what someone wrote, kept as written (a spam example may be "test"): not interface text
+          h('td', { 'data-col': 'text', class: 'cl-text', translate: 'no' }, e.text),
           h('td', { 'data-col': 'label' }, e.label),
           h('td', null, t(`cl.ch.${e.channel}`)),
           h('td', null, t(`cl.src.${e.source}`)),
