@@ -179,6 +179,7 @@ export function validateSubmission(form: FormDefinition, data: unknown): Submiss
   return errors.length ? { ok: false, errors } : { ok: true };
 }
 
+/** One error per field and code: the first message stays. */
 function addError(errors: FieldError[], field: string, code: string, message: string): void {
   if (!errors.some((e) => e.field === field && e.code === code)) errors.push({ field, code, message });
 }
@@ -335,9 +336,7 @@ function isEmpty(value: unknown): boolean {
 function toFieldErrors(errors: ErrorObject[], derived: DerivedFormSchema, data: unknown): FieldError[] {
   const byKey = new Map(derived.fields.map((f) => [f.key, f]));
   const out: FieldError[] = [];
-  const add = (field: string, code: string, message: string) => {
-    if (!out.some((e) => e.field === field && e.code === code)) out.push({ field, code, message });
-  };
+  const add = (field: string, code: string, message: string) => addError(out, field, code, message);
   const record = data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
 
   for (const e of errors) {
