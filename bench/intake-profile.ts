@@ -2,7 +2,7 @@
  * `npx tsx bench/intake-profile.ts [--reports N] [--concurrency C]`: what a filing costs in statements.
  * Starts the whole system in this process on DATABASE_URL (default a temporary SQLite file; a MySQL URL is
  * used as it is — give it a scratch database), files N reports (default 400) over C connections (default 50),
- * waits until the job workers have processed them, and prints the application's statements (Sequelize) and the
+ * waits until the job workers have processed them, and prints the application's statements (db/sql) and the
  * engine's round trips (its SQL driver) per filed case, grouped by statement, with the busiest first.
  * Profile before optimising intake: on MariaDB every round trip while the audit chain is held is time no
  * other filing can use.
@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { startSystem } from '../system/start-system.js';
 import { MysqlDriver } from '../engine/store/mysql-driver.js';
-import { Case } from '../db/models/index.js';
+import { onStatement } from '../db/sql/index.js';
+import { Cases } from '../test/support/tables.js';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
@@ -40,12 +41,7 @@ let counting = false;
 const count = (m: Map<string, number>, sql: string) => {
   if (counting) m.set(shape(sql), (m.get(shape(sql)) ?? 0) + 1);
 };
-const sequelize = Case.sequelize!;
-const query = sequelize.query.bind(sequelize) as (...args: unknown[]) => Promise<unknown>;
-(sequelize as unknown as { query: (...args: unknown[]) => Promise<unknown> }).query = (sql: unknown, ...rest: unknown[]) => {
-  count(app, typeof sql === 'string' ? sql : ((sql as { query?: string }).query ?? String(sql)));
-  return query(sql, ...rest);
-};
+onStatement((sql) => count(app, sql));
 // the engine's driver: one round trip per send (held writes ride along with the statement that sends them)
 const proto = MysqlDriver.prototype as unknown as {
   send(sql: string, params?: unknown[]): Promise<unknown>;
@@ -69,7 +65,7 @@ const login = await fetch(`${api}/auth/login`, {
   body: JSON.stringify({ username: 'operator', password: process.env['DEMO_PASSWORD'] ?? 'Demo@2026' }),
 });
 const { token } = (await login.json()) as { token: string };
-const before = await Case.count();
+const before = await Cases.count();
 counting = true;
 let next = 0;
 let filed = 0;
@@ -101,6 +97,6 @@ const print = (title: string, m: Map<string, number>) => {
 print('application statements', app);
 print('engine round trips', engine);
 console.log(
-  `\n${filed} filed (${(await Case.count()) - before} rows) in ${Math.round(intakeMs)} ms = ${Math.round(filed / (intakeMs / 1000))}/s; during the intake ${(appDuringIntake / filed).toFixed(1)} app statements and ${(engineDuringIntake / filed).toFixed(1)} engine round trips per case`,
+  `\n${filed} filed (${(await Cases.count()) - before} rows) in ${Math.round(intakeMs)} ms = ${Math.round(filed / (intakeMs / 1000))}/s; during the intake ${(appDuringIntake / filed).toFixed(1)} app statements and ${(engineDuringIntake / filed).toFixed(1)} engine round trips per case`,
 );
 await system.stop();

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { startDatabase } from '../db/index.js';
 import { loadDemoData } from '../db/demo/load-demo.js';
-import { Unit, User } from '../db/models/index.js';
+import { Units, Users } from '../test/support/tables.js';
 import type { Actor } from '../domain/auth/sessions.js';
 import { listAuditRecords } from '../domain/audit/record-list.js';
 import { listCameraEvents } from '../domain/cameras/camera-events.js';
@@ -69,7 +69,7 @@ async function seed(sql: Sequelize): Promise<void> {
   }
   const count = async (table: string) => Number((await sql.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`, { type: QueryTypes.SELECT }))[0]!.n);
   const [types, units, grids] = [await count('pick_type'), await count('pick_unit'), await count('pick_grid')];
-  const gridworker = (await User.findOne({ where: { username: 'gridworker' } }))!.id;
+  const gridworker = (await Users.findOne({ where: { username: 'gridworker' } }))!.id;
   const open = Math.floor(N * 0.97);
   // three cases share each timestamp; a little jitter so id order is not time order
   const step = Math.max(1, Math.floor((SPAN_S / N) * 3));
@@ -183,7 +183,7 @@ async function main(): Promise<void> {
   await loadDemoData(db.sql, 'Demo@2026');
   await seed(sql);
   const user = async (username: string): Promise<Actor> => {
-    const u = (await User.findOne({ where: { username } }))!;
+    const u = (await Users.findOne({ where: { username } }))!;
     return { userId: u.id, username: u.username, displayName: u.displayName, role: u.role, unitId: u.unitId };
   };
   const [operator, clerk, gridworker] = [await user('operator'), await user('clerk'), await user('gridworker')];
@@ -195,7 +195,7 @@ async function main(): Promise<void> {
   )[0]!;
   const midAt = mid.created_at instanceof Date ? mid.created_at : new Date(String(mid.created_at).replace(' +00:00', 'Z').replace(' ', 'T'));
   const deep = encodeTimeKey(CASE_CURSOR, { at: midAt, id: String(mid.id) });
-  const township = (await Unit.findOne({ where: { kind: 'township' }, order: [['id', 'ASC']] }))!;
+  const township = (await Units.findOne({ where: { kind: 'township' }, order: [['id', 'ASC']] }))!;
   const now = new Date(NOW);
   const searches: Array<[string, Actor, CaseSearch]> = [
     ['operator, no filter', operator, {}],

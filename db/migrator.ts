@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import { Umzug, type MigrationFn as UmzugMigrationFn, type UmzugStorage } from 'umzug';
-import type { Sequelize } from 'sequelize';
-import { sqlDialect, sqlOn, type Sql } from './sql/index.js';
+import { sqlDialect, type Sql } from './sql/index.js';
 import * as foundation from './migrations/0001-foundation.js';
 import * as auditChain from './migrations/0002-audit-chain.js';
 import * as sessions from './migrations/0005-sessions.js';
@@ -92,8 +91,7 @@ class SchemaMigrationsTable implements UmzugStorage<MigrationContext> {
   }
 }
 
-export function createMigrator(sequelize: Sequelize): Umzug<MigrationContext> {
-  const db = sqlOn(sequelize);
+export function createMigrator(db: Sql): Umzug<MigrationContext> {
   const dialect = sqlDialect(db);
   const context: MigrationContext = {
     sql: db,
@@ -106,19 +104,17 @@ export function createMigrator(sequelize: Sequelize): Umzug<MigrationContext> {
 }
 
 /** Applies pending migrations; returns the names applied (none on a second run). */
-export async function migrate(sequelize: Sequelize): Promise<string[]> {
-  const run = async () => (await createMigrator(sequelize).up()).map((m) => m.name);
-  if (sequelize.getDialect() !== 'mysql') return run(); // SQLite: one file, one process
-  // The app and separate worker processes may start together against one MySQL:
-  // a named lock, held on the transaction's pinned connection, lets one of them migrate.
-  return sequelize.transaction(async (transaction) => {
-    const locked = sqlOn(sequelize, transaction);
-    const { rows } = await sql<{ got: unknown }>`SELECT GET_LOCK('ywtg_migrate', 120) AS got`.execute(locked);
+export async function migrate(db: Sql): Promise<string[]> {
+  if (sqlDialect(db) !== 'mysql') return (await createMigrator(db).up()).map((m) => m.name); // SQLite: one file, one process
+  // The app and separate worker processes may start together against one MySQL: a named lock, held
+  // on one pinned connection, lets one of them migrate while the others wait.
+  return db.connection().execute(async (pinned) => {
+    const { rows } = await sql<{ got: unknown }>`SELECT GET_LOCK('ywtg_migrate', 120) AS got`.execute(pinned);
     if (Number(rows[0]?.got) !== 1) throw new Error('could not take the migration lock');
     try {
-      return await run();
+      return (await createMigrator(pinned).up()).map((m) => m.name);
     } finally {
-      await sql`SELECT RELEASE_LOCK('ywtg_migrate')`.execute(locked);
+      await sql`SELECT RELEASE_LOCK('ywtg_migrate')`.execute(pinned);
     }
   });
 }

@@ -10,8 +10,8 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
-import { QueryTypes } from 'sequelize';
-import { openDatabase } from '../connection.js';
+import { sql } from 'kysely';
+import { openSql } from './index.js';
 import { migrate } from '../migrator.js';
 
 export type ColumnKind = 'bigint' | 'date' | 'boolean';
@@ -47,17 +47,16 @@ async function migratedColumns(serverUrl: string): Promise<Column[]> {
   try {
     await admin.query(`DROP DATABASE IF EXISTS ${SCRATCH}`);
     await admin.query(`CREATE DATABASE ${SCRATCH} CHARACTER SET utf8mb4`);
-    const sequelize = await openDatabase(`${serverUrl.replace(/\/+$/, '')}/${SCRATCH}`);
+    const db = await openSql(`${serverUrl.replace(/\/+$/, '')}/${SCRATCH}`);
     try {
-      await migrate(sequelize);
-      return await sequelize.query<Column>(
-        `SELECT table_name AS \`table\`, column_name AS name, column_type AS type, is_nullable AS nullable,
+      await migrate(db);
+      // raw SQL: information_schema is not one of the application's tables
+      const { rows } = await sql<Column>`SELECT table_name AS \`table\`, column_name AS name, column_type AS type, is_nullable AS nullable,
                 column_default AS defaultValue, extra
-           FROM information_schema.columns WHERE table_schema = ? ORDER BY table_name, ordinal_position`,
-        { type: QueryTypes.SELECT, replacements: [SCRATCH] },
-      );
+           FROM information_schema.columns WHERE table_schema = ${SCRATCH} ORDER BY table_name, ordinal_position`.execute(db);
+      return rows;
     } finally {
-      await sequelize.close();
+      await db.destroy();
     }
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS ${SCRATCH}`);

@@ -1,4 +1,4 @@
-import { SqliteAdapter, type Kysely } from 'kysely';
+import { SqliteAdapter, type Kysely, type LogEvent } from 'kysely';
 import type { Sequelize, Transaction } from 'sequelize';
 import { sqlitePath } from '../connection.js';
 import { bridgeKysely } from './sequelize-bridge.js';
@@ -32,8 +32,28 @@ export function sqlOn(sequelize: Sequelize, transaction?: Transaction | null): S
 
 /** Which database `db` speaks to (for the few statements the two write differently). */
 export function sqlDialect(db: Kysely<Tables>): 'sqlite' | 'mysql' {
-  return db.getExecutor().adapter instanceof SqliteAdapter ? 'sqlite' : 'mysql';
+  // by name too: a second copy of kysely (a bundle, a test loading the driver apart) fails instanceof
+  const adapter = db.getExecutor().adapter;
+  return adapter instanceof SqliteAdapter || adapter.constructor.name === 'SqliteAdapter' ? 'sqlite' : 'mysql';
 }
+
+/**
+ * Listeners to every statement the application's SQL sends (with its bound values), for the profiling
+ * benchmarks (bench/intake-profile.ts, bench/keyset-plans.ts); none in normal running.
+ */
+type StatementListener = (sql: string, parameters: readonly unknown[]) => void;
+const statementListeners = new Set<StatementListener>();
+
+/** Hears every statement from now on; the function returned stops it. */
+export function onStatement(listener: StatementListener): () => void {
+  statementListeners.add(listener);
+  return () => statementListeners.delete(listener);
+}
+
+/** Kysely's log hook, kept cheap while nobody listens */
+const log = (event: LogEvent) => {
+  for (const listener of statementListeners) listener(event.query.sql, event.query.parameters);
+};
 
 /**
  * The application's SQL on its own connections (better-sqlite3 or mysql2), without Sequelize: what every
@@ -42,11 +62,11 @@ export function sqlDialect(db: Kysely<Tables>): 'sqlite' | 'mysql' {
 export async function openSql(url: string): Promise<Sql> {
   if (url.startsWith('sqlite:')) {
     const { sqliteSql } = await import('./sqlite-driver.js');
-    return sqliteSql(sqlitePath(url));
+    return sqliteSql(sqlitePath(url), log);
   }
   if (/^(mysql|mariadb):\/\//.test(url)) {
     const { mysqlSql } = await import('./mysql-driver.js');
-    return mysqlSql(url);
+    return mysqlSql(url, 10, log);
   }
   throw new Error(`DATABASE_URL must start with sqlite: or mysql:// (got ${url})`);
 }

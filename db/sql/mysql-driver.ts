@@ -10,6 +10,7 @@ import {
   type DatabaseConnection,
   type Dialect as KyselyDialect,
   type Driver,
+  type LogEvent,
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
@@ -84,7 +85,7 @@ class ConvertingDriver implements Driver {
 }
 
 /** The application's SQL on the MySQL/MariaDB database of `url` (`mysql://` or `mariadb://`). */
-export function mysqlSql(url: string, connections = 10): Kysely<Tables> {
+export function mysqlSql(url: string, connections = 10, log?: (event: LogEvent) => void): Kysely<Tables> {
   const pool = createPool({
     uri: url.replace(/^mariadb:/, 'mysql:'),
     timezone: 'Z',
@@ -99,5 +100,5 @@ export function mysqlSql(url: string, connections = 10): Kysely<Tables> {
     createQueryCompiler: () => new MysqlQueryCompiler(),
     createIntrospector: (db) => new MysqlIntrospector(db),
   };
-  return new Kysely<Tables>({ dialect, plugins: [new CamelCasePlugin()] });
+  return new Kysely<Tables>({ dialect, plugins: [new CamelCasePlugin()], ...(log ? { log } : {}) });
 }

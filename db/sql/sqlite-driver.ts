@@ -9,6 +9,7 @@ import {
   type DatabaseConnection,
   type Dialect as KyselyDialect,
   type Driver,
+  type LogEvent,
   type QueryResult,
 } from 'kysely';
 import { mkdirSync } from 'node:fs';
@@ -202,7 +203,7 @@ class SqliteDriver implements Driver {
 }
 
 /** The application's SQL on the SQLite file at `path` (`:memory:` for a private in-memory database). */
-export function sqliteSql(path: string): Kysely<Tables> {
+export function sqliteSql(path: string, log?: (event: LogEvent) => void): Kysely<Tables> {
   const file = path === ':memory:' ? path : resolve(path);
   const dialect: KyselyDialect = {
     createAdapter: () => new SqliteAdapter(),
@@ -210,5 +211,5 @@ export function sqliteSql(path: string): Kysely<Tables> {
     createQueryCompiler: () => new SqliteQueryCompiler(),
     createIntrospector: (db) => new SqliteIntrospector(db),
   };
-  return new Kysely<Tables>({ dialect, plugins: [new CamelCasePlugin()] });
+  return new Kysely<Tables>({ dialect, plugins: [new CamelCasePlugin()], ...(log ? { log } : {}) });
 }

@@ -1,4 +1,5 @@
 import type { Transaction } from 'sequelize';
+import { onCommit, type Tx } from './current.js';
 import type { Tables } from './schema.js';
 
 /**
@@ -18,12 +19,14 @@ export function onTableWrites(tables: ReadonlyArray<keyof Tables>, changed: List
   }
 }
 
-export function tableWritten(table: keyof Tables, transaction?: Transaction | null): void {
+export function tableWritten(table: keyof Tables, transaction?: Tx | Transaction | null): void {
   const set = listeners.get(table);
   if (!set?.size) return;
   const fire = () => {
     for (const listener of set) listener();
   };
   fire();
-  transaction?.afterCommit(fire);
+  if (!transaction) return;
+  if ('afterCommit' in transaction) transaction.afterCommit(fire);
+  else onCommit(transaction, fire);
 }

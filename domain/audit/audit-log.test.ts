@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { Op, QueryTypes } from 'sequelize';
-import { AuditRecord } from '../../db/models/index.js';
+import { AuditRecords } from '../../test/support/tables.js';
 import { GROUP_LOOP_BUDGET_MS } from '../../engine/index.js';
 import { freshDatabase } from '../../test/support/database.js';
 import { AUDIT_GENESIS_HASH, appendAudit, caseAuditTrail, verifyAuditChain, withAuditChain } from './index.js';
@@ -62,15 +62,15 @@ describe('audit log (domain/audit)', () => {
 
   it('given a dedup key already used, when appended again, then the first record comes back and nothing is added', async () => {
     const first = await appendAudit({ caseId: '3', actor: 'worker:case-close', action: 'closed', dedupKey: 'job:case-close:42' });
-    const count = await AuditRecord.count();
+    const count = await AuditRecords.count();
     const again = await appendAudit({ caseId: '3', actor: 'worker:case-close', action: 'closed', dedupKey: 'job:case-close:42', detail: { other: true } });
     expect(again.id).to.equal(first.id);
     expect(again.hash).to.equal(first.hash);
-    expect(await AuditRecord.count()).to.equal(count);
+    expect(await AuditRecords.count()).to.equal(count);
   });
 
   it('given 40 appends at once in one process, when verified, then the chain is one unbroken line', async () => {
-    const before = await AuditRecord.count();
+    const before = await AuditRecords.count();
     await Promise.all(Array.from({ length: 40 }, (_, i) => appendAudit({ caseId: String(100 + (i % 4)), actor: 'load', action: 'concurrent', detail: { i } })));
     const result = await verifyAuditChain();
     expect(result).to.deep.include({ ok: true, checked: before + 40 });
@@ -78,7 +78,7 @@ describe('audit log (domain/audit)', () => {
 
   it('given a second process appending at the same time, when verified, then the chain still has no fork', async function () {
     this.timeout(60_000);
-    const before = await AuditRecord.count();
+    const before = await AuditRecords.count();
     let childDone = false;
     // paced, so this process gets the lock in between
     const child = runWriter(db.url, 30, 'other-process', 5).finally(() => {
@@ -91,14 +91,14 @@ describe('audit log (domain/audit)', () => {
     }
     await child;
     expect(await verifyAuditChain()).to.deep.include({ ok: true, checked: before + 30 + mine });
-    const theirs = await AuditRecord.findAll({ where: { actor: 'other-process' }, order: [['id', 'ASC']] });
+    const theirs = await AuditRecords.findAll({ where: { actor: 'other-process' }, order: [['id', 'ASC']] });
     expect(theirs).to.have.length(30);
-    const interleaved = await AuditRecord.count({ where: { actor: 'this-process', id: { [Op.between]: [theirs[0]!.id, theirs[29]!.id] } } });
+    const interleaved = await AuditRecords.count({ where: { actor: 'this-process', id: { [Op.between]: [theirs[0]!.id, theirs[29]!.id] } } });
     expect(interleaved, "records of this process between the other's first and last").to.be.greaterThan(0);
   });
 
   it('given a transaction that fails after appending, when it rolls back, then neither the record nor the head moved', async () => {
-    const before = await AuditRecord.count();
+    const before = await AuditRecords.count();
     let caught: unknown;
     try {
       await withAuditChain(async (chain) => {
@@ -109,13 +109,13 @@ describe('audit log (domain/audit)', () => {
       caught = err;
     }
     expect((caught as Error).message).to.equal('boom');
-    expect(await AuditRecord.count()).to.equal(before);
+    expect(await AuditRecords.count()).to.equal(before);
     await appendAudit({ caseId: '9', actor: 'x', action: 'after-rollback' });
     expect((await verifyAuditChain()).ok).to.equal(true);
   });
 
   it('given jobs committed together, when one of them fails, then only its writes roll back and the chain stays whole', async () => {
-    const before = await AuditRecord.count();
+    const before = await AuditRecords.count();
     const settled = await Promise.allSettled(
       Array.from({ length: 12 }, (_, i) =>
         withAuditChain(async (chain) => {
@@ -126,13 +126,13 @@ describe('audit log (domain/audit)', () => {
       ),
     );
     expect(settled.filter((s) => s.status === 'rejected').map((s) => (s as PromiseRejectedResult).reason.message)).to.deep.equal(['job 5 fails']);
-    const written = await AuditRecord.findAll({ where: { action: 'grouped' }, order: [['id', 'ASC']] });
+    const written = await AuditRecords.findAll({ where: { action: 'grouped' }, order: [['id', 'ASC']] });
     expect(written.map((r) => (r.detail as { i: number }).i)).to.deep.equal([0, 1, 2, 3, 4, 6, 7, 8, 9, 10, 11]);
     expect(await verifyAuditChain()).to.deep.include({ ok: true, checked: before + 11 });
   });
 
   it('given chain jobs each holding the event loop longer than the group budget, when committed, then the group is split, each part acknowledged after its commit, and a timer fires between the parts', async () => {
-    const before = await AuditRecord.count();
+    const before = await AuditRecords.count();
     const events: string[] = [];
     const jobs = [0, 1, 2].map((i) =>
       withAuditChain(async (chain) => {
@@ -169,8 +169,8 @@ describe('audit log (domain/audit)', () => {
     const fullRun = () => verifyAuditChain({ from: 'start' });
 
     it('given an edited record, when verified, then that record is named', async () => {
-      const target = (await AuditRecord.findOne({ where: { action: 'routed' } }))!;
-      const original = target.getDataValue('detail') as unknown as string;
+      const target = (await AuditRecords.findOne({ where: { action: 'routed' } }))!;
+      const original = JSON.stringify(target.detail);
       await raw('UPDATE audit_log SET detail = ? WHERE id = ?', [JSON.stringify({ unitCode: 'D-CGJ' }), target.id]);
       const result = await fullRun();
       expect(result.ok).to.equal(false);
@@ -181,7 +181,7 @@ describe('audit log (domain/audit)', () => {
     });
 
     it('given a record deleted from the middle, when verified, then the record after the gap is named', async () => {
-      const rows = await AuditRecord.findAll({ order: [['id', 'ASC']], limit: 3 });
+      const rows = await AuditRecords.findAll({ order: [['id', 'ASC']], limit: 3 });
       const victim = rows[1]!;
       const next = rows[2]!;
       await raw('DELETE FROM audit_log WHERE id = ?', [victim.id]);

@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { QueryTypes } from 'sequelize';
-import { sqlDate } from '../../db/rows.js';
+import { query } from '../../test/support/tables.js';
 import { freshDatabase } from '../../test/support/database.js';
 import { appendChainRecords } from '../../test/support/audit-chain.js';
 import { storedDate } from './stored-records.js';
@@ -13,8 +12,8 @@ type Row = Record<string, unknown>;
 describe('audit chain verification: checkpoints, batches, the event loop (domain/audit)', function () {
   this.timeout(120_000);
   let db: Db;
-  const q = (sql: string, replacements: unknown[] = []) => db.sequelize.query(sql, { replacements });
-  const select = (sql: string, replacements: unknown[] = []) => db.sequelize.query<Row>(sql, { replacements, type: QueryTypes.SELECT });
+  const q = (sql: string, params: unknown[] = []) => query(sql, params);
+  const select = (sql: string, params: unknown[] = []) => query<Row>(sql, params);
   const rowOf = async (id: string) => (await select('SELECT * FROM audit_log WHERE id = ?', [id]))[0]!;
   const COLUMNS = ['case_id', 'actor', 'actor_role', 'action', 'detail', 'dedup_key', 'prev_hash', 'hash', 'created_at'];
   const restore = (row: Row) => q(`UPDATE audit_log SET ${COLUMNS.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`, [...COLUMNS.map((c) => row[c]), row['id']]);
@@ -202,7 +201,7 @@ describe('audit chain verification: checkpoints, batches, the event loop (domain
       'closed',
       removed['hash'],
       hash,
-      sqlDate(db.sequelize, content.createdAt),
+      content.createdAt,
     ]);
     const [stray] = await select('SELECT id FROM audit_log WHERE actor = ?', ['forger']);
     result = await verifyAuditChain();

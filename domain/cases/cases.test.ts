@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Case, InboxTask, Unit } from '../../db/models/index.js';
+import { Cases, InboxTasks, Units } from '../../test/support/tables.js';
 import { CASE_STATUSES } from '../../db/vocabulary.js';
 import { createCase, demoDatabase, type Db } from '../../test/support/case-fixtures.js';
 import { caseAuditTrail, verifyAuditChain } from '../audit/index.js';
@@ -89,8 +89,8 @@ describe('cases (domain/cases)', () => {
     await reworkCase(c.id, { actor: 'gridworker' }, { comment: '仍有垃圾' });
     await submitForVerification(c.id, { actor: 'clerk' });
     await closeCase(c.id, { ...op, at: new Date(T.getTime() + 7_200_000) });
-    const done = (await Case.findByPk(c.id))!;
-    const cgj = (await Unit.findOne({ where: { code: 'D-CGJ' } }))!;
+    const done = (await Cases.findByPk(c.id))!;
+    const cgj = (await Units.findOne({ where: { code: 'D-CGJ' } }))!;
     expect(done.status).to.equal('closed');
     expect(done.unitId).to.equal(cgj.id);
     expect([done.returnCount, done.extensionCount, done.reworkCount]).to.deep.equal([1, 1, 1]);
@@ -112,7 +112,7 @@ describe('cases (domain/cases)', () => {
     expect(trail[3]!.detail).to.deep.include({ from: 'returned', redispatch: true, unitCode: 'D-CGJ' });
     expect((await verifyAuditChain()).ok).to.equal(true);
     await reopenCase(c.id, op, { reason: '回访不满意' });
-    const reopened = (await Case.findByPk(c.id))!;
+    const reopened = (await Cases.findByPk(c.id))!;
     expect([reopened.status, reopened.closedAt]).to.deep.equal(['handling', null]);
   });
 
@@ -130,7 +130,7 @@ describe('cases (domain/cases)', () => {
   it('given an unknown unit, when dispatched, then it is refused and the case stays accepted', async () => {
     const c = await createCase({ eventTypeCode: 'SJ-0101', status: 'accepted' });
     expect(isDomainError(await refused(dispatchCase(c.id, op, { unitCode: 'NOPE' })), 'INVALID_ARGUMENT')).to.equal(true);
-    expect((await Case.findByPk(c.id))!.status).to.equal('accepted');
+    expect((await Cases.findByPk(c.id))!.status).to.equal('accepted');
   });
 
   it('given the same dedup key twice, when a counter step is recorded, then it counts once and returns the first record', async () => {
@@ -141,7 +141,7 @@ describe('cases (domain/cases)', () => {
     expect(second.applied).to.equal(false);
     expect(second.audit.id).to.equal(first.audit.id);
     expect(second.detail['reworkCount']).to.equal(1);
-    expect((await Case.findByPk(c.id))!.reworkCount).to.equal(1);
+    expect((await Cases.findByPk(c.id))!.reworkCount).to.equal(1);
   });
 
   it('given an open case and a new duplicate, when merged, then the duplicate is merged and the target counts it, both audited', async () => {
@@ -149,7 +149,7 @@ describe('cases (domain/cases)', () => {
     const dup = await createCase({ eventTypeCode: 'SJ-0101' });
     const change = await mergeCase(dup.id, target.id, { ...op, dedupKey: 'job:case-dedup:1' });
     expect(change.detail).to.deep.include({ from: 'reported', to: 'merged', mergedIntoId: target.id, duplicateCount: 1 });
-    const [d, t] = [(await Case.findByPk(dup.id))!, (await Case.findByPk(target.id))!];
+    const [d, t] = [(await Cases.findByPk(dup.id))!, (await Cases.findByPk(target.id))!];
     expect([d.status, d.mergedIntoId, t.duplicateCount]).to.deep.equal(['merged', target.id, 1]);
     expect((await caseAuditTrail(target.id)).map((r) => r.action)).to.deep.equal(['absorbed']);
     const another = await createCase({ eventTypeCode: 'SJ-0101' });
@@ -159,7 +159,7 @@ describe('cases (domain/cases)', () => {
 
   it('given a case with an open task, when reminded then escalated, then the lights go yellow then red on both, and the level only rises', async () => {
     const c = await createCase({ eventTypeCode: 'SJ-0101', status: 'dispatched' });
-    await InboxTask.create({
+    await InboxTasks.create({
       userTaskKey: `ut-${c.id}`,
       caseId: c.id,
       processInstanceKey: null,
@@ -176,16 +176,16 @@ describe('cases (domain/cases)', () => {
       completedBy: null,
     });
     await markReminded(c.id, op, { stage: 'handle' });
-    expect([(await Case.findByPk(c.id))!.warningLight, (await InboxTask.findOne({ where: { caseId: c.id } }))!.warningLight]).to.deep.equal([
+    expect([(await Cases.findByPk(c.id))!.warningLight, (await InboxTasks.findOne({ where: { caseId: c.id } }))!.warningLight]).to.deep.equal([
       'yellow',
       'yellow',
     ]);
     await raiseEscalation(c.id, 2, op);
     await raiseEscalation(c.id, 1, op);
     await markReminded(c.id, op); // a late reminder does not dim the red light
-    const after = (await Case.findByPk(c.id))!;
+    const after = (await Cases.findByPk(c.id))!;
     expect([after.warningLight, after.escalationLevel]).to.deep.equal(['red', 2]);
-    expect((await InboxTask.findOne({ where: { caseId: c.id } }))!.warningLight).to.equal('red');
+    expect((await InboxTasks.findOne({ where: { caseId: c.id } }))!.warningLight).to.equal('red');
   });
 
   it('given the answers of a 回访, when read, then a rating beats the yes/no and maps to three levels', () => {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { existsSync, readFileSync } from 'node:fs';
 import { CATEGORIES } from '../../db/vocabulary.js';
-import { EventType } from '../../db/models/index.js';
+import { EventTypes } from '../../test/support/tables.js';
 import { demoDatabase } from '../../test/support/case-fixtures.js';
 import { FALLBACK_PROCESS_ID, PROCESS_FOR_CATEGORY, REQUIRED_EXTRA_STAGES, processIdForCategory } from './process-for-category.js';
 
@@ -43,7 +43,7 @@ describe('cases / process for a category (domain/cases/process-for-category)', (
   it('given every event type of the demo catalogue, when its process is looked up with its stages, then the process times only stages the type has', async () => {
     const db = await demoDatabase();
     try {
-      const types = await EventType.findAll();
+      const types = await EventTypes.findAll();
       expect(types.length).to.be.greaterThan(50);
       const chosen: Record<string, string> = {};
       for (const t of types) {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { EventType } from '../../db/models/index.js';
+import { EventTypes } from '../../test/support/tables.js';
 import { demoDatabase, type Db } from '../../test/support/case-fixtures.js';
 import { KeywordClassifier, confidenceOf, loadCatalogueClassifier } from './index.js';
 
@@ -60,16 +60,15 @@ describe('keyword classifier (domain/classify)', () => {
     it('given the catalogue changed through the model, when classified again at once, then the change is used (the kept classifier is dropped)', async () => {
       const text = '小区门口污水井盖冒水，臭味很大';
       expect((await loadCatalogueClassifier()).classify(text).eventTypeCode).to.equal('BJ-0102');
-      await EventType.update({ active: false }, { where: { code: 'BJ-0102' } });
+      await EventTypes.update({ active: false }, { where: { code: 'BJ-0102' } });
       try {
         expect((await loadCatalogueClassifier()).classify(text).eventTypeCode).to.not.equal('BJ-0102');
-        const type = (await EventType.findOne({ where: { code: 'SJ-0301' } }))!;
-        type.keywords = [...(type.keywords ?? []), '污水井盖冒水'];
-        await type.save();
+        const type = (await EventTypes.findOne({ where: { code: 'SJ-0301' } }))!;
+        await EventTypes.updateRow(type, { keywords: [...(type.keywords ?? []), '污水井盖冒水'] });
         // the model keeps what it learnt; the catalogue's new keyword reaches the keyword rules at once
         expect((await loadCatalogueClassifier()).classify(text).candidates.map((c) => c.code)).to.not.include('BJ-0102');
       } finally {
-        await EventType.update({ active: true }, { where: { code: 'BJ-0102' } });
+        await EventTypes.update({ active: true }, { where: { code: 'BJ-0102' } });
       }
       expect((await loadCatalogueClassifier()).classify('路边有人焚烧秸秆').eventTypeCode).to.equal('SJ-0205');
     });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { ClassifyExample, ClassifyModel } from '../../db/models/index.js';
+import { ClassifyExamples, ClassifyModels } from '../../test/support/tables.js';
 import { demoDatabase, type Db } from '../../test/support/case-fixtures.js';
 import { recordDecision, retrain, retrainIfNewDecisions } from './index.js';
 
@@ -13,7 +13,7 @@ describe('retraining off the event loop, on a schedule too (domain/classify)', f
   after(() => db.close());
 
   it('given the shipped corpus, when a new version is trained, then the event loop is never held anywhere near the 1–2 s training takes and a 10 ms timer keeps firing meanwhile', async () => {
-    const examples = await ClassifyExample.count();
+    const examples = await ClassifyExamples.count();
     expect(examples).to.be.greaterThan(1500);
     const delay = monitorEventLoopDelay({ resolution: 5 });
     let ticks = 0;
@@ -39,16 +39,16 @@ describe('retraining off the event loop, on a schedule too (domain/classify)', f
 
   it('given no operator decision since the newest version, when the scheduled retrain runs, then no version is made; given one decision, then a version that has seen it is made', async () => {
     await retrain('baseline');
-    const before = await ClassifyModel.count();
+    const before = await ClassifyModels.count();
     expect(await retrainIfNewDecisions()).to.deep.equal({ fresh: 0, version: null, active: null });
-    expect(await ClassifyModel.count()).to.equal(before);
+    expect(await ClassifyModels.count()).to.equal(before);
 
     await recordDecision({ caseId: '900000000000000123', text: '小区门口的路灯坏了好几天，晚上一片黑', eventTypeCode: 'BJ-0108', filed: true });
     const run = await retrainIfNewDecisions();
     expect(run.fresh).to.equal(1);
-    const newest = (await ClassifyModel.findOne({ order: [['id', 'DESC']], attributes: ['id', 'lastExampleId', 'operatorExamples'] }))!;
+    const newest = (await ClassifyModels.findOne({ order: [['id', 'DESC']], attributes: ['id', 'lastExampleId', 'operatorExamples'] }))!;
     expect(run.version).to.equal(newest.id);
-    const example = (await ClassifyExample.findOne({ where: { code: 'OP-900000000000000123' } }))!;
+    const example = (await ClassifyExamples.findOne({ where: { code: 'OP-900000000000000123' } }))!;
     expect(newest.lastExampleId).to.be.at.least(example.id);
     expect(newest.operatorExamples).to.be.at.least(1);
     expect(await retrainIfNewDecisions()).to.deep.include({ fresh: 0, version: null });

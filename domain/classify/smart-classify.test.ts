@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { ClassifyExample, ClassifyModel } from '../../db/models/index.js';
+import { ClassifyExamples, ClassifyModels } from '../../test/support/tables.js';
 import { importCsvFiles, ImportError } from '../../db/import/importer.js';
 import { demoDatabase, type Db } from '../../test/support/case-fixtures.js';
 import { listModels, loadCatalogueClassifier, recordDecision, retrain, rollback, RollbackError } from './index.js';
@@ -60,7 +60,7 @@ describe('trained intake classifier on the demo district (domain/classify)', fun
     await loadCatalogueClassifier(); // the first model exists
     const before = await listModels();
     await recordDecision({ caseId: '990001', text: '小区后门那个铁疙瘩又被人搬走了', filed: true, eventTypeCode: 'BJ-0101' });
-    const example = (await ClassifyExample.findOne({ where: { code: 'OP-990001' } }))!;
+    const example = (await ClassifyExamples.findOne({ where: { code: 'OP-990001' } }))!;
     expect(example).to.deep.include({ label: 'BJ-0101', source: 'operator' });
     const made = (await retrain('test'))!;
     expect(made.active).to.equal(true);
@@ -70,20 +70,20 @@ describe('trained intake classifier on the demo district (domain/classify)', fun
     const back = await rollback();
     expect(back.version).to.equal(before[0]!.version);
     expect((await loadCatalogueClassifier()).modelVersion).to.equal(before[0]!.version);
-    expect(await ClassifyModel.count({ where: { active: true } })).to.equal(1);
+    expect(await ClassifyModels.count({ where: { active: true } })).to.equal(1);
   });
 
   it('given a 不予立案 whose reason is a duplicate, when recorded, then nothing is learnt; given 咨询, then NONE-CONSULT', async () => {
     await recordDecision({ caseId: '990002', text: '路灯不亮', filed: false, rejectReason: '重复反映，已并单' });
-    expect(await ClassifyExample.count({ where: { code: 'OP-990002' } })).to.equal(0);
+    expect(await ClassifyExamples.count({ where: { code: 'OP-990002' } })).to.equal(0);
     await recordDecision({ caseId: '990003', text: '请问公积金怎么取', filed: false, rejectReason: '政策咨询，已直接答复' });
-    expect((await ClassifyExample.findOne({ where: { code: 'OP-990003' } }))!.label).to.equal('NONE-CONSULT');
+    expect((await ClassifyExamples.findOne({ where: { code: 'OP-990003' } }))!.label).to.equal('NONE-CONSULT');
   });
 
   it('given an example CSV with an unknown label, when imported, then nothing is imported and the row is named', async () => {
     const file = join(tmpdir(), `classify-examples-${process.pid}.csv`);
     writeFileSync(file, 'code,text,label,channel,source\nT-1,井盖没了,BJ-0101,wechat,admin\nT-2,随便,XX-9999,wechat,admin\n');
-    const count = await ClassifyExample.count();
+    const count = await ClassifyExamples.count();
     const err = await importCsvFiles(db.sql, { classifyExamples: file }).catch((e: unknown) => e);
     expect(err).to.be.instanceOf(ImportError);
     expect((err as ImportError).problems).to.deep.include({
@@ -92,11 +92,11 @@ describe('trained intake classifier on the demo district (domain/classify)', fun
       column: 'label',
       message: 'XX-9999 is not a known event type or NONE-CONSULT, NONE-PRAISE, NONE-VAGUE, NONE-SPAM',
     });
-    expect(await ClassifyExample.count()).to.equal(count);
+    expect(await ClassifyExamples.count()).to.equal(count);
   });
 
   it('given only one model version, when rolled back, then it is refused', async () => {
-    await ClassifyModel.destroy({ where: {} });
+    await ClassifyModels.destroy({ where: {} });
     await retrain('alone');
     expect(await rollback().catch((e: unknown) => e)).to.be.instanceOf(RollbackError);
   });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Case } from '../../db/models/index.js';
+import { Cases } from '../../test/support/tables.js';
 import { createCase, demoDatabase, type Db } from '../../test/support/case-fixtures.js';
 import { BusinessCalendar } from '../calendar/index.js';
 import { isDomainError } from '../shared/errors.js';
@@ -70,7 +70,7 @@ describe('stage deadlines (domain/deadlines)', () => {
       const c = await createCase({ eventTypeCode: 'SJ-0101', status: 'dispatched' });
       const { deadline } = await setStageDeadline(c.id, 'handle', calendar, ctx(MONDAY_0900));
       expect(deadline.dueAt).to.equal('2026-03-02T07:30:00.000Z');
-      const after = (await Case.findByPk(c.id))!;
+      const after = (await Cases.findByPk(c.id))!;
       expect(after.handleDueAt!.toISOString()).to.equal('2026-03-02T07:30:00.000Z');
       expect(after.dueAt!.toISOString()).to.equal('2026-03-02T07:30:00.000Z');
       expect(after.warningLight).to.equal('green');
@@ -83,7 +83,7 @@ describe('stage deadlines (domain/deadlines)', () => {
       const { deadline } = await extendHandleDeadline(c.id, 4, calendar, ctx(MONDAY_0900));
       expect(deadline.limit).to.equal('4h+4h+4h');
       expect(deadline.dueAt).to.equal('2026-03-03T08:30:00.000Z');
-      expect((await Case.findByPk(c.id))!.handleDueAt!.toISOString()).to.equal('2026-03-03T08:30:00.000Z');
+      expect((await Cases.findByPk(c.id))!.handleDueAt!.toISOString()).to.equal('2026-03-03T08:30:00.000Z');
     });
 
     it('given no handling deadline yet, when extended, then it is refused', async () => {
@@ -106,7 +106,7 @@ describe('stage deadlines (domain/deadlines)', () => {
         '2026-03-02T07:30:00.000Z',
         '2026-03-02T09:30:00.000Z',
       ]);
-      const after = (await Case.findByPk(c.id))!;
+      const after = (await Cases.findByPk(c.id))!;
       expect(after.dueAt!.toISOString()).to.equal('2026-03-02T07:30:00.000Z');
       expect(after.handleDueAt).to.equal(null); // an extra stage has no column of its own
       const penalty = await setExtraStageDeadline(c.id, '处罚', calendar, ctx(MONDAY_0900));

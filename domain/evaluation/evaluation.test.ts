@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Evaluation, Unit } from '../../db/models/index.js';
+import { Evaluations, Units, type Row } from '../../test/support/tables.js';
 import { type CaseStatus } from '../../db/vocabulary.js';
 import { createCase, demoDatabase, type Db } from '../../test/support/case-fixtures.js';
 import { DEFAULT_WEIGHTS, caseMetrics, compositeScore, countCohort, evaluateCase, evaluateCohort, evaluatePeriod, type CaseFacts } from './index.js';
@@ -129,12 +129,12 @@ describe('evaluation (domain/evaluation)', () => {
 
   describe('in the database', () => {
     let db: Db;
-    let txp: Unit;
-    let cgj: Unit;
+    let txp: Row<'units'>;
+    let cgj: Row<'units'>;
     before(async () => {
       db = await demoDatabase();
-      txp = (await Unit.findOne({ where: { code: 'T-XP' } }))!;
-      cgj = (await Unit.findOne({ where: { code: 'D-CGJ' } }))!;
+      txp = (await Units.findOne({ where: { code: 'T-XP' } }))!;
+      cgj = (await Units.findOne({ where: { code: 'D-CGJ' } }))!;
       for (const f of SET) {
         await createCase({
           eventTypeCode: 'SJ-0101',
@@ -171,11 +171,11 @@ describe('evaluation (domain/evaluation)', () => {
       expect(mine.counts).to.deep.include({ filed: 5, dispatched: 5, closed: 3, closedOnTime: 1, shelved: 1 });
       expect(mine.rates.closeRate).to.equal(3 / 4);
       expect(results.find((r) => r.group === 'none')!.counts.reported).to.equal(2);
-      const stored = await Evaluation.findOne({ where: { scope: 'unit', unitId: txp.id } });
+      const stored = await Evaluations.findOne({ where: { scope: 'unit', unitId: txp.id } });
       expect(stored!.metrics['closeRate']).to.equal(3 / 4);
       expect(stored!.score).to.equal(mine.score);
       await evaluatePeriod({ groupBy: 'unit', ...MARCH, store: true }); // recomputed: overwritten, not duplicated
-      expect(await Evaluation.count({ where: { scope: 'unit', unitId: txp.id } })).to.equal(1);
+      expect(await Evaluations.count({ where: { scope: 'unit', unitId: txp.id } })).to.equal(1);
     });
 
     it('given March by township, category and for the district, when evaluated, then the groups partition the cases', async () => {
@@ -203,8 +203,8 @@ describe('evaluation (domain/evaluation)', () => {
       expect(first.evaluation.score).to.equal(100);
       expect(second.applied).to.equal(false);
       expect(second.evaluation).to.deep.equal(first.evaluation);
-      expect(await Evaluation.count({ where: { scope: 'case', caseId: c.id } })).to.equal(1);
-      expect((await Evaluation.findOne({ where: { scope: 'case', caseId: c.id } }))!.category).to.equal('市容环境');
+      expect(await Evaluations.count({ where: { scope: 'case', caseId: c.id } })).to.equal(1);
+      expect((await Evaluations.findOne({ where: { scope: 'case', caseId: c.id } }))!.category).to.equal('市容环境');
     });
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Grid } from '../../db/models/index.js';
+import { Grids, type Row } from '../../test/support/tables.js';
 import { demoDatabase, type Db } from '../../test/support/case-fixtures.js';
 import { createGrid, getGrid, updateGrid } from '../admin/grids.js';
 import { haversineMetres } from '../dedup/haversine.js';
@@ -15,9 +15,9 @@ describe('the nearest grid (domain/intake/nearest-grid)', () => {
 
   /** the nearest active grid by a plain scan of the table: what the in-memory answer must equal */
   const scanned = async (lat: number, lng: number) => {
-    let best: Grid | null = null;
+    let best: Row<'grids'> | null = null;
     let bestD = Infinity;
-    for (const g of await Grid.findAll({ where: { active: true } })) {
+    for (const g of await Grids.findAll({ where: { active: true } })) {
       const d = haversineMetres({ lat, lng }, { lat: Number(g.centroidLat), lng: Number(g.centroidLng) });
       if (d < bestD && d <= GRID_RADIUS_M) [best, bestD] = [g, d];
     }
@@ -50,7 +50,7 @@ describe('the nearest grid (domain/intake/nearest-grid)', () => {
   });
 
   it('given a new grid right at the point, when placed at once, then the new grid is given', async () => {
-    const any = await getGrid((await Grid.findOne({ where: { active: true } }))!.code);
+    const any = await getGrid((await Grids.findOne({ where: { active: true } }))!.code);
     await createGrid(admin, {
       code: 'G-NEW-NEAR',
       name: '新网格',

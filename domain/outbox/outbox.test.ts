@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { OutboxMessage } from '../../db/models/index.js';
+import { OutboxMessages } from '../../test/support/tables.js';
 import { freshDatabase } from '../../test/support/database.js';
 import { memoryLog } from '../shared/log.js';
 import { HttpWebhookSender, LogSender, backoffMs, deliverPending, enqueueNotification, type NotificationSender } from './index.js';
@@ -38,7 +38,7 @@ describe('notification outbox (domain/outbox)', () => {
     db = await freshDatabase();
   });
   after(() => db.close());
-  beforeEach(() => OutboxMessage.destroy({ where: {} }));
+  beforeEach(() => OutboxMessages.destroy({ where: {} }));
 
   it('given a job that queues the same message twice, when enqueued, then there is one message', async () => {
     const first = await enqueueNotification(request('job:case-notify-reporter:1'), { now: T0 });
@@ -46,7 +46,7 @@ describe('notification outbox (domain/outbox)', () => {
     expect(first.created).to.equal(true);
     expect(second.created).to.equal(false);
     expect(second.message.id).to.equal(first.message.id);
-    expect(await OutboxMessage.count()).to.equal(1);
+    expect(await OutboxMessages.count()).to.equal(1);
   });
 
   it('given pending messages, when delivered through the log sender, then each is sent once and logged', async () => {
@@ -57,7 +57,7 @@ describe('notification outbox (domain/outbox)', () => {
     expect(summary).to.deep.equal({ sent: 2, retrying: 0, failed: 0 });
     expect(log.lines.map((l) => l.msg)).to.have.length(2);
     expect(await deliverPending({ '*': new LogSender(log) }, at(60_000))).to.deep.equal({ sent: 0, retrying: 0, failed: 0 });
-    const sent = await OutboxMessage.findAll();
+    const sent = await OutboxMessages.findAll();
     expect(sent.every((m) => m.status === 'sent' && m.attempts === 1 && m.sentAt?.getTime() === T0.getTime())).to.equal(true);
   });
 
@@ -65,16 +65,16 @@ describe('notification outbox (domain/outbox)', () => {
     await enqueueNotification(request('c'), { now: T0 });
     const sender = flakySender(2);
     expect(await deliverPending({ sms: sender }, T0)).to.deep.include({ retrying: 1 });
-    let m = (await OutboxMessage.findOne())!;
+    let m = (await OutboxMessages.findOne())!;
     expect(m.attempts).to.equal(1);
     expect(m.lastError).to.contain('gateway down');
     expect(m.nextAttemptAt.getTime()).to.equal(at(30_000).getTime());
     expect(await deliverPending({ sms: sender }, at(29_000))).to.deep.equal({ sent: 0, retrying: 0, failed: 0 }); // not due yet
     await deliverPending({ sms: sender }, at(30_000));
-    m = (await OutboxMessage.findOne())!;
+    m = (await OutboxMessages.findOne())!;
     expect(m.nextAttemptAt.getTime()).to.equal(at(30_000 + 60_000).getTime());
     expect(await deliverPending({ sms: sender }, at(90_000))).to.deep.include({ sent: 1 });
-    m = (await OutboxMessage.findOne())!;
+    m = (await OutboxMessages.findOne())!;
     expect([m.status, m.attempts, m.lastError]).to.deep.equal(['sent', 3, null]);
   });
 
@@ -86,7 +86,7 @@ describe('notification outbox (domain/outbox)', () => {
       await deliverPending({ sms: sender }, now, { maxAttempts: 3, baseBackoffMs: 1000 });
       now = at(3_600_000 * (i + 1));
     }
-    const m = (await OutboxMessage.findOne())!;
+    const m = (await OutboxMessages.findOne())!;
     expect([m.status, m.attempts]).to.deep.equal(['failed', 3]);
     expect(await deliverPending({ sms: sender }, at(10 * 3_600_000))).to.deep.equal({ sent: 0, retrying: 0, failed: 0 });
     expect(backoffMs(1)).to.equal(30_000);
@@ -96,7 +96,7 @@ describe('notification outbox (domain/outbox)', () => {
   it('given a channel without a sender, when delivered, then it is retried rather than lost', async () => {
     await enqueueNotification(request('e', 'wechat'), { now: T0 });
     expect(await deliverPending({ sms: new LogSender(memoryLog()) }, T0)).to.deep.include({ retrying: 1 });
-    expect((await OutboxMessage.findOne())!.lastError).to.contain('no sender for channel wechat');
+    expect((await OutboxMessages.findOne())!.lastError).to.contain('no sender for channel wechat');
   });
 
   it('given two dispatchers running at once, when both look at the same message, then it is sent once', async () => {
@@ -151,7 +151,7 @@ describe('notification outbox (domain/outbox)', () => {
       answer = 503;
       await enqueueNotification(request('h', 'webhook'), { now: T0 });
       expect(await deliverPending({ webhook: new HttpWebhookSender({ url }) }, T0)).to.deep.include({ retrying: 1 });
-      expect((await OutboxMessage.findOne())!.lastError).to.match(/503: gateway busy/);
+      expect((await OutboxMessages.findOne())!.lastError).to.match(/503: gateway busy/);
     });
 
     it('given nobody listens, when delivered, then the network error is a retry', async () => {

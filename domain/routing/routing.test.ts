@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { EventType, Unit } from '../../db/models/index.js';
+import { EventTypes, Units } from '../../test/support/tables.js';
 import { createCase, demoDatabase, type Db } from '../../test/support/case-fixtures.js';
 import { getCaseView } from '../cases/index.js';
 import { decideRoute, routeCase } from './index.js';
@@ -35,13 +35,13 @@ describe('routing (domain/routing)', () => {
   });
 
   it('given a 属主 type whose owner is inactive, when routed, then the township takes it, unsure', async () => {
-    const owner = (await Unit.findOne({ where: { code: 'E-DX' } }))!;
-    await owner.update({ active: false });
+    const owner = (await Units.findOne({ where: { code: 'E-DX' } }))!;
+    await Units.updateRow(owner, { active: false });
     try {
       expect(await route('BJ-0106', 'G-XP-01-01')).to.deep.include({ unitCode: 'T-XP', routeSure: false });
       expect(await route('BJ-0106', null)).to.deep.include({ unitCode: null, routeSure: false });
     } finally {
-      await owner.update({ active: true });
+      await Units.updateRow(owner, { active: true });
     }
   });
 
@@ -51,11 +51,11 @@ describe('routing (domain/routing)', () => {
   });
 
   it('given every type of the demo catalogue in a known grid, when routed, then each gets a unit and a sure route', async () => {
-    const types = await EventType.findAll();
+    const types = await EventTypes.findAll();
     for (const t of types) {
-      const r = decideRoute({ eventType: t, owner: await Unit.findByPk(t.ownerUnitId), township: await Unit.findOne({ where: { code: 'T-LH' } }) });
+      const r = decideRoute({ eventType: t, owner: await Units.findByPk(t.ownerUnitId), township: await Units.findOne({ where: { code: 'T-LH' } }) });
       expect(r.routeSure, t.code).to.equal(true);
-      expect(r.unitCode, t.code).to.equal(t.routingRule === '属地' ? 'T-LH' : (await Unit.findByPk(t.ownerUnitId))!.code);
+      expect(r.unitCode, t.code).to.equal(t.routingRule === '属地' ? 'T-LH' : (await Units.findByPk(t.ownerUnitId))!.code);
     }
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Case, InboxTask, Unit, User } from '../../db/models/index.js';
+import { InboxTasks, Units, Users, type Row } from '../support/tables.js';
 import { createCase } from '../support/case-fixtures.js';
 import { openApiWorld, snapshot, type ApiWorld } from './support/api-world.js';
 
@@ -7,21 +7,21 @@ describe('REST API: login, roles and unit scope', function () {
   this.timeout(60_000);
   let api: ApiWorld;
   let tokens: Record<string, string>;
-  let ownCase: Case; // sent to the clerk's unit
-  let otherCase: Case; // sent to another unit
+  let ownCase: Row<'cases'>; // sent to the clerk's unit
+  let otherCase: Row<'cases'>; // sent to another unit
   const keys = { own: '9000000000000001', other: '9000000000000002', pool: '9000000000000003' };
 
   before(async () => {
     api = await openApiWorld();
     tokens = {};
     for (const u of ['admin', 'operator', 'clerk', 'dept_leader', 'gridworker', 'leader', 'auditor']) tokens[u] = await api.login(u);
-    const clerk = (await User.findOne({ where: { username: 'clerk' } }))!;
-    const other = (await Unit.findOne({ where: { code: 'D-ZFW' } }))!;
+    const clerk = (await Users.findOne({ where: { username: 'clerk' } }))!;
+    const other = (await Units.findOne({ where: { code: 'D-ZFW' } }))!;
     ownCase = await createCase({ unitId: clerk.unitId, status: 'dispatched', reporterPhone: '13812345678' });
     otherCase = await createCase({ unitId: other.id, status: 'dispatched', reporterPhone: '13812345678' });
     // inbox rows as the sync writes them (refusals happen before the engine is asked)
     const row = (userTaskKey: string, caseId: string, unitId: number | null, groups: string[], elementId: string) =>
-      InboxTask.create({
+      InboxTasks.create({
         userTaskKey,
         caseId,
         processInstanceKey: null,
@@ -37,7 +37,7 @@ describe('REST API: login, roles and unit scope', function () {
         completedAt: null,
         completedBy: null,
       });
-    const clerkUnit = (await Unit.findByPk(clerk.unitId!))!;
+    const clerkUnit = (await Units.findByPk(clerk.unitId!))!;
     await row(keys.own, ownCase.id, clerk.unitId, [clerkUnit.code], 'handle');
     await row(keys.other, otherCase.id, other.id, [other.code], 'handle');
     await row(keys.pool, ownCase.id, null, ['operator'], 'accept');
@@ -161,7 +161,7 @@ describe('REST API: login, roles and unit scope', function () {
   });
 
   it('given a case, when read, then the phone is whole for the centre and masked for units and auditors', async () => {
-    const phone = async (who: string, c: Case) =>
+    const phone = async (who: string, c: Row<'cases'>) =>
       (await api.call<{ reporterPhone: string }>('GET', `/cases/${c.id}`, { token: tokens[who]! })).body.reporterPhone;
     expect(await phone('operator', otherCase)).to.equal('13812345678');
     expect(await phone('admin', otherCase)).to.equal('13812345678');

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { AuditRecord, FormVersion, ProcessDraft, ProcessVersion } from '../../db/models/index.js';
+import { AuditRecords, FormVersions, ProcessDrafts, ProcessVersions } from '../support/tables.js';
 import { openApiWorld, snapshot, type ApiWorld } from './support/api-world.js';
 
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
@@ -38,12 +38,12 @@ function smallForm(id: string, label = '处理意见'): Record<string, unknown> 
 }
 
 async function adminSnapshot(): Promise<string> {
-  const forms = await FormVersion.findAll({ attributes: ['formId', 'version', 'checksum'], order: [['id', 'ASC']] });
+  const forms = await FormVersions.findAll({ attributes: ['formId', 'version', 'checksum'], order: [['id', 'ASC']] });
   return JSON.stringify({
     api: await snapshot(),
-    forms: forms.map((f) => f.toJSON()),
-    processes: await ProcessVersion.count(),
-    drafts: await ProcessDraft.count(),
+    forms: forms.map((f) => f),
+    processes: await ProcessVersions.count(),
+    drafts: await ProcessDrafts.count(),
   });
 }
 
@@ -69,7 +69,7 @@ describe('api / admin: forms (versions, read, deploy)', function () {
     expect(versions.body).to.have.length(1);
     expect(versions.body[0]).to.deep.include({ version: 1, deployedBy: 'system', checksum: sha256(ACCEPT_TEXT) });
     expect(versions.body[0]!['formKey']).to.match(/^[0-9]+$/);
-    expect(await AuditRecord.count({ where: { action: 'form.deployed', actor: 'system' } })).to.equal(productForms.length);
+    expect(await AuditRecords.count({ where: { action: 'form.deployed', actor: 'system' } })).to.equal(productForms.length);
   });
 
   it('given a deployed form, when a version is read (by number and as latest), then it is the form JSON as deployed', async () => {
@@ -110,17 +110,17 @@ describe('api / admin: forms (versions, read, deploy)', function () {
     ]);
     const latest = await api.call<Record<string, unknown>>('GET', '/admin/forms/case-accept/versions/latest', { token: admin });
     expect(latest.body).to.deep.equal(changed);
-    const audit = await AuditRecord.findAll({ where: { action: 'form.deployed', actor: 'admin' } });
+    const audit = await AuditRecords.findAll({ where: { action: 'form.deployed', actor: 'admin' } });
     expect(audit.map((a) => [a.actorRole, a.detail?.['formId'], a.detail?.['version'], a.detail?.['formKey']])).to.deep.equal([
       ['admin', 'case-accept', 2, formKey],
     ]);
 
-    const rows = await FormVersion.count();
+    const rows = await FormVersions.count();
     const again = await api.call<Record<string, unknown>>('POST', '/admin/forms/case-accept/deploy', { token: admin, body: { schema: changed } });
     expect(again.status).to.equal(200);
     expect(again.body).to.deep.equal({ formId: 'case-accept', version: 2, formKey, isNew: false });
-    expect(await FormVersion.count()).to.equal(rows);
-    expect(await AuditRecord.count({ where: { action: 'form.deploy_unchanged' } })).to.equal(1);
+    expect(await FormVersions.count()).to.equal(rows);
+    expect(await AuditRecords.count({ where: { action: 'form.deploy_unchanged' } })).to.equal(1);
     const list = await api.call<Array<Record<string, unknown>>>('GET', '/admin/forms', { token: admin });
     expect(list.body.find((f) => f['formId'] === 'case-accept')).to.deep.include({ latestVersion: 2, versionCount: 2 });
   });

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { AuditRecord, FormVersion, ProcessDraft, ProcessVersion } from '../../db/models/index.js';
+import { AuditRecords, FormVersions, ProcessDrafts, ProcessVersions } from '../support/tables.js';
 import { processXmlOfDefinition } from '../../domain/processes/index.js';
 import { deployProduct } from '../../domain/processes/product-resources.js';
 import { createJobHandlers } from '../../workers/registry.js';
@@ -46,17 +46,17 @@ async function productAsDeployed(): Promise<URL> {
   tempRoots.push(root);
   mkdirSync(join(root, 'processes'));
   mkdirSync(join(root, 'forms'));
-  for (const v of await ProcessVersion.findAll({ where: { deployedBy: 'system' } })) writeFileSync(join(root, 'processes', v.resourceName), v.xml);
-  for (const f of await FormVersion.findAll({ where: { deployedBy: 'system' } })) writeFileSync(join(root, 'forms', `${f.formId}.form`), f.schema);
+  for (const v of await ProcessVersions.findAll({ where: { deployedBy: 'system' } })) writeFileSync(join(root, 'processes', v.resourceName), v.xml);
+  for (const f of await FormVersions.findAll({ where: { deployedBy: 'system' } })) writeFileSync(join(root, 'forms', `${f.formId}.form`), f.schema);
   return pathToFileURL(`${root}/`);
 }
 
 /** What a refused process/form request must leave untouched, beside the API snapshot (audit included). */
 async function adminSnapshot(): Promise<string> {
-  const versions = await ProcessVersion.findAll({ attributes: ['processId', 'version', 'checksum'], order: [['id', 'ASC']] });
-  const drafts = await ProcessDraft.findAll({ order: [['processId', 'ASC']] });
-  const forms = await FormVersion.count();
-  return JSON.stringify({ api: await snapshot(), versions: versions.map((v) => v.toJSON()), drafts: drafts.map((d) => d.toJSON()), forms });
+  const versions = await ProcessVersions.findAll({ attributes: ['processId', 'version', 'checksum'], order: [['id', 'ASC']] });
+  const drafts = await ProcessDrafts.findAll({ order: [['processId', 'ASC']] });
+  const forms = await FormVersions.count();
+  return JSON.stringify({ api: await snapshot(), versions: versions.map((v) => v), drafts: drafts.map((d) => d), forms });
 }
 
 describe('api / admin: process definitions (versions, drafts, lint, deploy, diff, element templates)', function () {
@@ -96,7 +96,7 @@ describe('api / admin: process definitions (versions, drafts, lint, deploy, diff
       expect(versions.body).to.have.length(1);
       expect(versions.body[0]).to.deep.include({ version: 1, deployedBy: 'system', checksum: sha256(GENERIC_XML) });
       expect(versions.body[0]!['processDefinitionKey']).to.match(/^[0-9]+$/);
-      expect(await AuditRecord.count({ where: { action: 'process.deployed', actor: 'system' } })).to.equal(res.body.length);
+      expect(await AuditRecords.count({ where: { action: 'process.deployed', actor: 'system' } })).to.equal(res.body.length);
     });
 
     it('given the product deployed once, when it is deployed again unchanged (a restart), then no version and no audit record is added', async () => {
@@ -116,7 +116,7 @@ describe('api / admin: process definitions (versions, drafts, lint, deploy, diff
     });
 
     it("given the engine key of a version, when processXmlOfDefinition is asked, then it returns that version's XML (null for an unknown key)", async () => {
-      const row = await ProcessVersion.findOne({ where: { processId: 'case-generic', version: 1 } });
+      const row = await ProcessVersions.findOne({ where: { processId: 'case-generic', version: 1 } });
       expect(await processXmlOfDefinition(row!.processDefinitionKey)).to.equal(GENERIC_XML);
       expect(await processXmlOfDefinition('999999999999')).to.equal(null);
     });
@@ -195,7 +195,7 @@ describe('api / admin: process definitions (versions, drafts, lint, deploy, diff
     let v1Key: string;
 
     it('given a new diagram that passes lint, when an admin deploys it, then 201 version 1, recorded with who, audited, and the engine runs it', async () => {
-      const auditBefore = await AuditRecord.count();
+      const auditBefore = await AuditRecords.count();
       const res = await api.call<Record<string, unknown>>('POST', '/admin/processes/deploy', { token: admin, body: { xml: probe('h3-probe') } });
       expect(res.status).to.equal(201);
       expect(res.body).to.deep.include({ processId: 'h3-probe', version: 1, isNew: true });
@@ -204,12 +204,12 @@ describe('api / admin: process definitions (versions, drafts, lint, deploy, diff
       const versions = await api.call<Array<Record<string, unknown>>>('GET', '/admin/processes/h3-probe/versions', { token: admin });
       expect(versions.body).to.have.length(1);
       expect(versions.body[0]).to.deep.include({ version: 1, deployedBy: 'admin', processDefinitionKey: v1Key, checksum: sha256(probe('h3-probe')) });
-      const audit = await AuditRecord.findAll({ where: { action: 'process.deployed', actor: 'admin' } });
+      const audit = await AuditRecords.findAll({ where: { action: 'process.deployed', actor: 'admin' } });
       expect(audit.map((a) => a.detail)).to.deep.equal([
         { processId: 'h3-probe', version: 1, processDefinitionKey: v1Key, resource: 'h3-probe.bpmn', checksum: sha256(probe('h3-probe')) },
       ]);
       expect(audit[0]!.actorRole).to.equal('admin');
-      expect(await AuditRecord.count()).to.equal(auditBefore + 1);
+      expect(await AuditRecords.count()).to.equal(auditBefore + 1);
       const started = await api.world.port.createInstance({ bpmnProcessId: 'h3-probe' });
       expect([started.processDefinitionKey, started.version]).to.deep.equal([v1Key, 1]);
       const list = await api.call<Array<Record<string, unknown>>>('GET', '/admin/processes', { token: admin });
@@ -217,12 +217,12 @@ describe('api / admin: process definitions (versions, drafts, lint, deploy, diff
     });
 
     it('given the same XML again, when deployed, then 200 with the existing version and no new version row (the deploy is still audited)', async () => {
-      const rows = await ProcessVersion.count();
+      const rows = await ProcessVersions.count();
       const res = await api.call<Record<string, unknown>>('POST', '/admin/processes/deploy', { token: admin, body: { xml: probe('h3-probe') } });
       expect(res.status).to.equal(200);
       expect(res.body).to.deep.equal({ processId: 'h3-probe', version: 1, processDefinitionKey: v1Key, isNew: false });
-      expect(await ProcessVersion.count()).to.equal(rows);
-      expect(await AuditRecord.count({ where: { action: 'process.deploy_unchanged', actor: 'admin' } })).to.equal(1);
+      expect(await ProcessVersions.count()).to.equal(rows);
+      expect(await AuditRecords.count({ where: { action: 'process.deploy_unchanged', actor: 'admin' } })).to.equal(1);
     });
 
     it('given a changed diagram, when deployed, then version 2; the diff of 1 → 2 names what was added, removed, changed and moved', async () => {
@@ -318,8 +318,8 @@ describe('api / admin: process definitions (versions, drafts, lint, deploy, diff
       expect(list.body.find((p) => p['processId'] === 'h3-draft')).to.deep.include({ latestVersion: null, versionCount: 0, hasDraft: true });
       const xml2 = probe('h3-draft', { taskName: '草稿二' });
       await api.call('PUT', '/admin/processes/h3-draft/draft', { token: admin, body: { xml: xml2 } });
-      expect((await ProcessDraft.findAll({ where: { processId: 'h3-draft' } })).map((d) => d.xml)).to.deep.equal([xml2]);
-      expect(await AuditRecord.count({ where: { action: 'process.draft_saved' } })).to.equal(2);
+      expect((await ProcessDrafts.findAll({ where: { processId: 'h3-draft' } })).map((d) => d.xml)).to.deep.equal([xml2]);
+      expect(await AuditRecords.count({ where: { action: 'process.draft_saved' } })).to.equal(2);
     });
 
     it('given a draft, when it is diffed against nothing deployed, then 404; when the draft is deployed as is, then the draft is gone', async () => {
@@ -328,7 +328,7 @@ describe('api / admin: process definitions (versions, drafts, lint, deploy, diff
       const draft = await api.call<Record<string, string>>('GET', '/admin/processes/h3-draft/draft', { token: admin });
       const res = await api.call('POST', '/admin/processes/deploy', { token: admin, body: { xml: draft.body['xml'] } });
       expect(res.status).to.equal(201);
-      expect(await ProcessDraft.findByPk('h3-draft')).to.equal(null);
+      expect(await ProcessDrafts.findByPk('h3-draft')).to.equal(null);
     });
 
     it('given a draft, when an admin deletes it, then 204 and it is gone; deleting again 404', async () => {
@@ -337,7 +337,7 @@ describe('api / admin: process definitions (versions, drafts, lint, deploy, diff
       expect(diff.body.changed.map((c) => c.id)).to.deep.equal(['task']);
       const del = await fetch(`${api.base}/admin/processes/h3-draft/draft`, { method: 'DELETE', headers: { Authorization: `Bearer ${admin}` } });
       expect(del.status).to.equal(204);
-      expect(await ProcessDraft.findByPk('h3-draft')).to.equal(null);
+      expect(await ProcessDrafts.findByPk('h3-draft')).to.equal(null);
       const again = await api.call('DELETE', '/admin/processes/h3-draft/draft', { token: admin });
       expect([again.status, again.body['code']]).to.deep.equal([404, 'draft_not_found']);
     });
@@ -559,11 +559,11 @@ describe("api / admin: versions recorded from the Camunda 8 adapter's deploy res
   it('given the product deployed through the Camunda 8 adapter, when deployed again unchanged, then each process and form is recorded once as version 1', async () => {
     const world = await openProcessWorld(new Date(), 'camunda');
     try {
-      const versions = await ProcessVersion.findAll({ attributes: ['processId', 'version', 'processDefinitionKey', 'xml'] });
+      const versions = await ProcessVersions.findAll({ attributes: ['processId', 'version', 'processDefinitionKey', 'xml'] });
       expect(versions.map((v) => v.processId)).to.include.members(['case-generic', 'case-handling']);
       for (const v of versions) expect(v.version, v.processId).to.equal(1);
       expect(versions.find((v) => v.processId === 'case-generic')?.xml).to.equal(GENERIC_XML);
-      expect(await FormVersion.count()).to.be.greaterThan(0);
+      expect(await FormVersions.count()).to.be.greaterThan(0);
       const before = await adminSnapshot();
       const again = await deployProduct(world.port, await productAsDeployed());
       expect(await adminSnapshot()).to.equal(before);

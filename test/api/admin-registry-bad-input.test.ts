@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { unitCreateBody } from '../../api/admin/registry/unit-routes.js';
-import { Unit } from '../../db/models/index.js';
+import { Units } from '../support/tables.js';
 import { openApiWorld, type ApiWorld } from './support/api-world.js';
 import { expectRefused, registrySnapshot, tokensFor } from './admin-registry-support.js';
 
@@ -193,13 +193,13 @@ describe('REST API: registry administration — roles and bad input', function (
         expect(res.status, JSON.stringify(res.body)).to.equal(201);
         expect(res.headers.get('content-type')).to.match(/^application\/json/);
         expect(res.body).to.include({ name });
-        expect((await Unit.findOne({ where: { code: `D-INJ-${i}` } }))!.name).to.equal(name);
+        expect((await Units.findOne({ where: { code: `D-INJ-${i}` } }))!.name).to.equal(name);
         const found = await api.call<{ items: Array<{ name: string }> }>('GET', `/admin/units?q=${encodeURIComponent(name)}`, { token: t['operator']! });
         expect(found.body.items.map((u) => u.name)).to.deep.equal([name]);
       }
       // the SQL in a filter is text too
       expect((await api.call<{ total: number }>('GET', `/admin/units?q=${encodeURIComponent("' OR '1'='1")}`, { token: t['admin']! })).body.total).to.equal(0);
-      expect(await Unit.count()).to.be.greaterThan(90);
+      expect(await Units.count()).to.be.greaterThan(90);
       const item = await api.call('POST', '/admin/governance-items', {
         token: t['admin']!,
         body: { code: 'SX-INJ', name: nasty[1], category: '其他', responsibleUnitCode: 'D-CGJ', basis: nasty[0] },

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { CalendarDay, CameraDevice, EventType, GovernanceItem } from '../../db/models/index.js';
+import { CalendarDays, CameraDevices, EventTypes, GovernanceItems } from '../support/tables.js';
 import { getCaseView } from '../../domain/cases/index.js';
 import { findActiveEventType } from '../../domain/classify/index.js';
 import { loadBusinessCalendar } from '../../domain/calendar/index.js';
@@ -43,7 +43,7 @@ describe('REST API: registry administration — catalogue, routing rules, calend
       const res = await api.call<Record<string, unknown>>('POST', '/admin/event-types', { token: t['admin']!, body: eventType });
       expect(res.status, JSON.stringify(res.body)).to.equal(201);
       expect(res.body).to.deep.include({ ...eventType, enabled: true });
-      const row = (await EventType.findOne({ where: { code: 'SJ-9901' } }))!;
+      const row = (await EventTypes.findOne({ where: { code: 'SJ-9901' } }))!;
       expect(row.extraStages).to.deep.equal([{ name: '复查', limit: '1d' }]);
       expect(await lastAudit()).to.include({ action: 'admin.event_type.create', actor: 'admin' });
       for (const who of ['operator', 'clerk', 'gridworker', 'leader', 'auditor']) {
@@ -56,7 +56,7 @@ describe('REST API: registry administration — catalogue, routing rules, calend
       const byCategory = await api.call<{ total: number }>('GET', '/admin/event-types?category=%E5%B8%82%E5%AE%B9%E7%8E%AF%E5%A2%83&pageSize=1', {
         token: t['admin']!,
       });
-      expect(byCategory.body.total).to.equal(await EventType.count({ where: { category: '市容环境' } }));
+      expect(byCategory.body.total).to.equal(await EventTypes.count({ where: { category: '市容环境' } }));
     });
 
     it('given limits the importer refuses, when created or patched, then 400 naming the field and nothing written', async () => {
@@ -116,7 +116,7 @@ describe('REST API: registry administration — catalogue, routing rules, calend
       });
       const type = await api.call('POST', '/admin/event-types', { token: t['admin']!, body: { ...eventType, code: 'SJ-CAM1' } });
       expect([grid.status, type.status]).to.deep.equal([201, 201]);
-      const camera = await CameraDevice.create({
+      const camera = await CameraDevices.create({
         code: 'CAM-T-01',
         name: '测试摄像头',
         lat: 25.6,
@@ -130,7 +130,7 @@ describe('REST API: registry administration — catalogue, routing rules, calend
       });
       await expectRefused(api, 'DELETE', '/admin/grids/G-CAM-01', { token: t['admin']! }, 409, 'in_use');
       await expectRefused(api, 'DELETE', '/admin/event-types/SJ-CAM1', { token: t['admin']! }, 409, 'in_use');
-      await camera.destroy();
+      await CameraDevices.destroyRow(camera);
       expect((await api.call('DELETE', '/admin/grids/G-CAM-01', { token: t['admin']! })).status).to.equal(204);
       expect((await api.call('DELETE', '/admin/event-types/SJ-CAM1', { token: t['admin']! })).status).to.equal(204);
     });
@@ -171,7 +171,7 @@ describe('REST API: registry administration — catalogue, routing rules, calend
       );
       await expectRefused(api, 'POST', '/admin/governance-items', { token: t['admin']!, body }, 409, 'duplicate');
       const list = await api.call<{ total: number }>('GET', '/admin/governance-items?pageSize=1', { token: t['clerk']! });
-      expect(list.body.total).to.equal(await GovernanceItem.count());
+      expect(list.body.total).to.equal(await GovernanceItems.count());
       expect((await api.call('DELETE', '/admin/governance-items/SX-T01', { token: t['admin']! })).status).to.equal(204);
       expect((await lastAudit()).action).to.equal('admin.governance_item.delete');
     });
@@ -233,7 +233,7 @@ describe('REST API: registry administration — catalogue, routing rules, calend
       expect((await api.call('DELETE', '/admin/calendar-days/2026-03-08', { token: t['admin']! })).status).to.equal(204);
       expect((await api.call('DELETE', '/admin/calendar-days/2026-03-09', { token: t['admin']! })).status).to.equal(204);
       expect(calendar.addWorkingHours(friday, 2).toISOString()).to.equal(new Date('2026-03-09T09:30:00+08:00').toISOString());
-      expect(await CalendarDay.count()).to.equal(0);
+      expect(await CalendarDays.count()).to.equal(0);
     });
 
     it('given calendar overrides, when listed by range, then paged; impossible dates and duplicates are refused', async () => {

@@ -1,23 +1,20 @@
 import { expect } from 'chai';
-import { Op } from 'sequelize';
-import { AuditRecord, CalendarDay, EventType, GovernanceItem, Grid, Session, Unit, User, UserGrid } from '../../db/models/index.js';
+import { AuditRecords, CalendarDays, EventTypes, GovernanceItems, Grids, Op, Sessions, UserGrids, Units, Users, type Row } from '../support/tables.js';
 import type { ApiWorld } from './support/api-world.js';
 
 /** Every registry row as stored (timestamps included), sessions and the registry's audit records: what a refused request must leave alone. */
 export async function registrySnapshot(): Promise<string> {
-  const rows = async (model: { findAll(o: object): Promise<Array<{ toJSON(): object }>> }, order: string) =>
-    (await model.findAll({ order: [[order, 'ASC']] })).map((r) => r.toJSON());
   return JSON.stringify({
-    units: await rows(Unit as never, 'id'),
-    grids: await rows(Grid as never, 'id'),
-    users: await rows(User as never, 'id'),
-    userGrids: await rows(UserGrid as never, 'userId'),
-    eventTypes: await rows(EventType as never, 'id'),
-    items: await rows(GovernanceItem as never, 'id'),
-    calendar: await rows(CalendarDay as never, 'date'),
-    sessions: await Session.count(),
+    units: await Units.findAll({ order: [['id', 'ASC']] }),
+    grids: await Grids.findAll({ order: [['id', 'ASC']] }),
+    users: await Users.findAll({ order: [['id', 'ASC']] }),
+    userGrids: await UserGrids.findAll({ order: [['userId', 'ASC']] }),
+    eventTypes: await EventTypes.findAll({ order: [['id', 'ASC']] }),
+    items: await GovernanceItems.findAll({ order: [['id', 'ASC']] }),
+    calendar: await CalendarDays.findAll({ order: [['date', 'ASC']] }),
+    sessions: await Sessions.count(),
     // registry changes only: the case processes running beside may append their own records meanwhile
-    audit: await AuditRecord.count({ where: { action: { [Op.like]: 'admin.%' } } }),
+    audit: await AuditRecords.count({ where: { action: { [Op.like]: 'admin.%' } } }),
   });
 }
 
@@ -47,6 +44,6 @@ export async function expectRefused(
 }
 
 /** The newest audit record. */
-export async function lastAudit(): Promise<AuditRecord> {
-  return (await AuditRecord.findOne({ order: [['id', 'DESC']] }))!;
+export async function lastAudit(): Promise<Row<'audit_log'>> {
+  return (await AuditRecords.findOne({ order: [['id', 'DESC']] }))!;
 }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Grid, Unit } from '../../db/models/index.js';
+import { Grids, Units } from '../support/tables.js';
 import { createCase } from '../support/case-fixtures.js';
 import { openApiWorld, type ApiWorld } from './support/api-world.js';
 import { expectRefused, lastAudit, registrySnapshot, tokensFor } from './admin-registry-support.js';
@@ -28,16 +28,16 @@ describe('REST API: registry administration — units and grids', function () {
         expect(res.body).to.include({ page: 1, pageSize: 5 });
       }
       const all = await api.call<{ total: number; items: unknown[] }>('GET', '/admin/units?pageSize=1000', { token: t['operator']! });
-      expect(all.body.total).to.equal(await Unit.count());
+      expect(all.body.total).to.equal(await Units.count());
       expect(all.body.items).to.have.length(all.body.total);
       const page2 = await api.call<{ items: Array<{ code: string }> }>('GET', '/admin/units?pageSize=10&page=2', { token: t['auditor']! });
-      const codes = (await Unit.findAll({ order: [['code', 'ASC']], limit: 10, offset: 10 })).map((u) => u.code);
+      const codes = (await Units.findAll({ order: [['code', 'ASC']], limit: 10, offset: 10 })).map((u) => u.code);
       expect(page2.body.items.map((u) => u.code)).to.deep.equal(codes);
       const towns = await api.call<{ items: Array<{ kind: string }>; total: number }>('GET', '/admin/units?kind=township&pageSize=1000', {
         token: t['admin']!,
       });
       expect(towns.body.items.every((u) => u.kind === 'township')).to.equal(true);
-      expect(towns.body.total).to.equal(await Unit.count({ where: { kind: 'township' } }));
+      expect(towns.body.total).to.equal(await Units.count({ where: { kind: 'township' } }));
       // a literal %: LIKE wildcards are not wildcards here
       expect((await api.call<{ total: number }>('GET', '/admin/units?q=%25', { token: t['admin']! })).body.total).to.equal(0);
     });
@@ -76,7 +76,7 @@ describe('REST API: registry administration — units and grids', function () {
 
       const gone = await api.call('DELETE', '/admin/units/C-XP-99', { token: t['admin']! });
       expect(gone.status).to.equal(204);
-      expect(await Unit.findOne({ where: { code: 'C-XP-99' } })).to.equal(null);
+      expect(await Units.findOne({ where: { code: 'C-XP-99' } })).to.equal(null);
       audit = await lastAudit();
       expect(audit).to.include({ action: 'admin.unit.delete' });
       expect(audit.detail).to.deep.include({ after: null });
@@ -95,7 +95,7 @@ describe('REST API: registry administration — units and grids', function () {
       const off = await api.call('PATCH', '/admin/units/E-DX', { token: t['admin']!, body: { enabled: false } });
       expect(off.status).to.equal(200);
       expect(off.body).to.include({ enabled: false });
-      expect((await Unit.findOne({ where: { code: 'E-DX' } }))!.active).to.equal(false);
+      expect((await Units.findOne({ where: { code: 'E-DX' } }))!.active).to.equal(false);
       expect(
         (await api.call<{ items: Array<{ code: string }> }>('GET', '/admin/units?enabled=false', { token: t['admin']! })).body.items.map((u) => u.code),
       ).to.include('E-DX');
@@ -158,7 +158,7 @@ describe('REST API: registry administration — units and grids', function () {
       const list = await api.call<{ items: Array<{ code: string }>; total: number }>('GET', '/admin/grids?q=g-xp-01-99', { token: t['gridworker']! });
       expect(list.body.items.map((g) => g.code)).to.deep.equal(['G-XP-01-99']);
       const byTownship = await api.call<{ total: number }>('GET', '/admin/grids?townshipCode=T-XP&pageSize=1', { token: t['leader']! });
-      expect(byTownship.body.total).to.equal(await Grid.count({ where: { townshipId: (await Unit.findOne({ where: { code: 'T-XP' } }))!.id } }));
+      expect(byTownship.body.total).to.equal(await Grids.count({ where: { townshipId: (await Units.findOne({ where: { code: 'T-XP' } }))!.id } }));
       const moved = await api.call('PATCH', '/admin/grids/G-XP-01-99', { token: t['admin']!, body: { polygon: null, gridKind: '专属' } });
       expect(moved.body).to.include({ polygon: null, gridKind: '专属' });
       expect((await api.call('DELETE', '/admin/grids/G-XP-01-99', { token: t['admin']! })).status).to.equal(204);

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Session, User, UserGrid } from '../../db/models/index.js';
+import { Sessions, UserGrids, Users } from '../support/tables.js';
 import { verifyPassword } from '../../domain/auth/password.js';
 import { openApiWorld, PASSWORD, type ApiWorld } from './support/api-world.js';
 import { expectRefused, lastAudit, tokensFor } from './admin-registry-support.js';
@@ -22,7 +22,7 @@ describe('REST API: registry administration — users', function () {
         token: t[who]!,
       });
       expect(list.status).to.equal(200);
-      expect(list.body.total).to.equal(await User.count());
+      expect(list.body.total).to.equal(await Users.count());
       noHashes(list.body);
       expect(list.body.items.find((u) => u.username === 'gridworker')!.gridCodes.length).to.be.greaterThan(0);
       const one = await api.call('GET', '/admin/users/clerk', { token: t[who]! });
@@ -55,7 +55,7 @@ describe('REST API: registry administration — users', function () {
     expect(res.body.password).to.equal(undefined);
     expect(res.body.user).to.deep.include({ username: 'gw.test', role: 'grid_worker', unitCode: 'T-XP', gridCodes: ['G-XP-01-01', 'G-XP-01-02'] });
     noHashes(res.body);
-    const row = (await User.findOne({ where: { username: 'gw.test' } }))!;
+    const row = (await Users.findOne({ where: { username: 'gw.test' } }))!;
     expect(row.passwordHash).to.match(/^scrypt\$/);
     expect(await verifyPassword('Str0ng#pass', row.passwordHash)).to.equal(true);
     const audit = await lastAudit();
@@ -104,7 +104,7 @@ describe('REST API: registry administration — users', function () {
     const off = await api.call('PATCH', '/admin/users/leaver', { token: t['admin']!, body: { enabled: false } });
     expect(off.status).to.equal(200);
     expect(off.body).to.include({ enabled: false });
-    expect(await Session.count({ where: { userId: (await User.findOne({ where: { username: 'leaver' } }))!.id } })).to.equal(0);
+    expect(await Sessions.count({ where: { userId: (await Users.findOne({ where: { username: 'leaver' } }))!.id } })).to.equal(0);
     expect((await api.call('GET', '/auth/me', { token })).status).to.equal(401);
     expect((await api.call('POST', '/auth/login', { body: { username: 'leaver', password: 'Leaver#123' } })).status).to.equal(401);
     const audit = await lastAudit();
@@ -139,7 +139,7 @@ describe('REST API: registry administration — users', function () {
     const res = await api.call('PATCH', '/admin/users/gw.test', { token: t['admin']!, body: { role: 'operator' } });
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     expect(res.body).to.deep.include({ role: 'operator', gridCodes: [] });
-    expect(await UserGrid.count({ where: { userId: (await User.findOne({ where: { username: 'gw.test' } }))!.id } })).to.equal(0);
+    expect(await UserGrids.count({ where: { userId: (await Users.findOne({ where: { username: 'gw.test' } }))!.id } })).to.equal(0);
     await expectRefused(api, 'PATCH', '/admin/users/gw.test', { token: t['admin']!, body: { role: 'dept_staff', unitCode: null } }, 400, 'invalid_input');
     await expectRefused(api, 'PATCH', '/admin/users/gw.test', { token: t['admin']!, body: { role: 'grid_worker' } }, 400, 'invalid_input');
     await expectRefused(api, 'PATCH', '/admin/users/gw.test', { token: t['admin']!, body: { gridCodes: ['G-XP-01-01'] } }, 400, 'invalid_input');
@@ -160,7 +160,7 @@ describe('REST API: registry administration — users', function () {
       body: { username: 'mistake', displayName: '建错了', role: 'auditor', password: 'Mistake#123' },
     });
     expect((await api.call('DELETE', '/admin/users/mistake', { token: t['admin']! })).status).to.equal(204);
-    expect(await User.findOne({ where: { username: 'mistake' } })).to.equal(null);
+    expect(await Users.findOne({ where: { username: 'mistake' } })).to.equal(null);
     expect((await lastAudit()).action).to.equal('admin.user.delete');
   });
 

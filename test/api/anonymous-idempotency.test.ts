@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Case, Grid } from '../../db/models/index.js';
+import { Cases, Grids } from '../support/tables.js';
 import { pngImage } from '../web/support/fixtures.js';
 import { openApiWorld, type ApiWorld } from './support/api-world.js';
 
@@ -14,7 +14,7 @@ describe('API: anonymous Idempotency-Keys are scoped to the caller', function ()
   let body: Record<string, unknown>;
   before(async () => {
     api = await openApiWorld();
-    const grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
+    const grid = (await Grids.findOne({ order: [['id', 'ASC']] }))!;
     body = { description: '路灯不亮（幂等）', lat: grid.centroidLat, lng: grid.centroidLng };
   });
   after(() => api?.close());
@@ -22,7 +22,7 @@ describe('API: anonymous Idempotency-Keys are scoped to the caller', function ()
   const from = (address: string, key: string) => ({ 'X-Forwarded-For': address, 'Idempotency-Key': key });
 
   it('given a report filed with a key, when another address sends the same key and body, then it gets its own case and token; the first address gets its answer again', async () => {
-    const before = await Case.count();
+    const before = await Cases.count();
     const first = await api.call<{ caseNo: string; trackingToken: string }>('POST', '/public/reports', { body, headers: from('203.0.113.1', 'shared-key-1') });
     const other = await api.call<{ caseNo: string; trackingToken: string }>('POST', '/public/reports', { body, headers: from('203.0.113.2', 'shared-key-1') });
     const retry = await api.call<{ caseNo: string; trackingToken: string }>('POST', '/public/reports', { body, headers: from('203.0.113.1', 'shared-key-1') });
@@ -31,7 +31,7 @@ describe('API: anonymous Idempotency-Keys are scoped to the caller', function ()
     expect(other.body.trackingToken).to.not.equal(first.body.trackingToken);
     expect(retry.headers.get('idempotent-replayed')).to.equal('true');
     expect(retry.body).to.deep.equal(first.body);
-    expect(await Case.count()).to.equal(before + 2);
+    expect(await Cases.count()).to.equal(before + 2);
   });
 
   it('given a multipart report filed with a key, when another address sends the same key and body, then it is not given the first answer', async () => {

@@ -1,6 +1,5 @@
 import { expect } from 'chai';
-import { QueryTypes } from 'sequelize';
-import { AuditRecord, Case, Grid, InboxTask, Unit } from '../../db/models/index.js';
+import { AuditRecords, Cases, Grids, InboxTasks, Units, query, type Row } from '../support/tables.js';
 import { eventually } from '../processes/support/process-harness.js';
 import { openApiWorld, snapshot, type ApiWorld } from './support/api-world.js';
 
@@ -17,14 +16,14 @@ describe("REST API: a leader's 交办 (/api/assignments)", function () {
   this.timeout(120_000);
   let api: ApiWorld;
   let leader: string;
-  let grid: Grid;
+  let grid: Row<'grids'>;
   const inThreeDays = () => new Date(Date.now() + 3 * 86_400_000);
 
   before(async () => {
     api = await openApiWorld();
     leader = await api.login('leader');
     // a grid of its own: no other test's open case of the same type nearby
-    grid = (await Grid.findAll({ order: [['id', 'DESC']], limit: 1 }))[0]!;
+    grid = (await Grids.findAll({ order: [['id', 'DESC']], limit: 1 }))[0]!;
   });
   after(() => api.close());
 
@@ -44,14 +43,18 @@ describe("REST API: a leader's 交办 (/api/assignments)", function () {
     });
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     expect(res.body).to.include({ unitCode: 'D-ZJJ', status: 'reported' });
-    const c = (await Case.findByPk(res.body.id))!;
+    const c = (await Cases.findByPk(res.body.id))!;
     expect(c.channel).to.equal('leader');
     expect(c.priority).to.equal(95);
     expect(c.description).to.contain('三日内清理到位');
 
     // when: the operator files it in 受理 (the inbox shows it with its priority)
     const operator = await api.login('operator');
-    const accept = await eventually('the 受理 task', async () => InboxTask.findOne({ where: { caseId: c.id, elementId: 'accept', state: 'created' } }), 20_000);
+    const accept = await eventually(
+      'the 受理 task',
+      async () => InboxTasks.findOne({ where: { caseId: c.id, elementId: 'accept', state: 'created' } }),
+      20_000,
+    );
     expect((await api.call('POST', `/tasks/${accept!.userTaskKey}/claim`, { token: operator })).status).to.equal(200);
     const done = await api.call('POST', `/tasks/${accept!.userTaskKey}/complete`, {
       token: operator,
@@ -60,17 +63,17 @@ describe("REST API: a leader's 交办 (/api/assignments)", function () {
     expect(done.status, JSON.stringify(done.body)).to.equal(200);
 
     // then: routed to the named unit for sure (属地 would have been the township), due when the leader said
-    const zjj = (await Unit.findOne({ where: { code: 'D-ZJJ' } }))!;
+    const zjj = (await Units.findOne({ where: { code: 'D-ZJJ' } }))!;
     const handled = await eventually(
       'dispatched with its 处置 deadline',
       async () => {
-        const now = (await Case.findByPk(c.id))!;
+        const now = (await Cases.findByPk(c.id))!;
         return now.unitId === zjj.id && now.handleDueAt ? now : null;
       },
       30_000,
     );
     expect(Math.abs(handled!.handleDueAt!.getTime() - dueAt.getTime())).to.be.below(61_000);
-    const routed = await AuditRecord.findOne({ where: { caseId: c.id, action: 'routed' } });
+    const routed = await AuditRecords.findOne({ where: { caseId: c.id, action: 'routed' } });
     expect(routed!.detail as { routeReason: string; routeSure: boolean }).to.include({ routeSure: true });
     expect((routed!.detail as { routeReason: string }).routeReason).to.contain('领导交办');
 
@@ -85,8 +88,7 @@ describe("REST API: a leader's 交办 (/api/assignments)", function () {
   it('given bad 交办, when they are posted, then each is refused with its code and nothing changes', async () => {
     for (const who of ['gridworker', 'operator', 'clerk']) await api.login(who); // sessions first: the snapshot counts them
     const before = await snapshot();
-    const rows = async () =>
-      ((await Case.sequelize!.query('SELECT COUNT(*) AS n FROM case_assignments', { type: QueryTypes.SELECT })) as Array<{ n: unknown }>)[0]!.n;
+    const rows = async () => (await query<{ n: unknown }>('SELECT COUNT(*) AS n FROM case_assignments'))[0]!.n;
     const assignments = await rows();
     const good = { description: '河道垃圾漂浮', instruction: '尽快清理', unitCode: 'D-CGJ', dueAt: inThreeDays().toISOString(), gridCode: grid.code };
     const cases: Array<[string, Record<string, unknown>, number, string, string?]> = [

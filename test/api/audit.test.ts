@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { QueryTypes } from 'sequelize';
-import { AuditRecord } from '../../db/models/index.js';
+import { AuditRecords } from '../support/tables.js';
 import { appendAudit } from '../../domain/audit/index.js';
 import { openApiWorld, snapshot, type ApiWorld } from './support/api-world.js';
 
@@ -54,7 +54,7 @@ describe('REST API: audit log verify and CSV export', function () {
     await appendAudit({ caseId: '2', actor: 'worker:case-route', action: 'routed', detail: { unitCode: 'T-XP' }, at: new Date('2026-01-01T16:00:00Z') });
     await appendAudit({ caseId: null, actor: 'clerk', actorRole: 'dept_staff', action: 'handled', detail: null });
     await appendAudit({ caseId: '3', actor: 'admin', actorRole: 'admin', action: 'last', detail: { n: 5 } });
-    ids = (await AuditRecord.findAll({ order: [['id', 'ASC']], attributes: ['id'] })).map((r) => r.id);
+    ids = (await AuditRecords.findAll({ order: [['id', 'ASC']], attributes: ['id'] })).map((r) => r.id);
   });
   after(() => api.close());
 
@@ -177,7 +177,7 @@ describe('REST API: audit log verify and CSV export', function () {
         'y'.repeat(64),
         '2026-01-02 00:00:00',
       ]);
-      const forged = (await AuditRecord.findOne({ where: { actor: 'forger' } }))!;
+      const forged = (await AuditRecords.findOne({ where: { actor: 'forger' } }))!;
       try {
         const result = await verify();
         expect(result.ok).to.equal(false);

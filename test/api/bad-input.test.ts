@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Case } from '../../db/models/index.js';
+import { Cases } from '../support/tables.js';
 import { openApiWorld, snapshot, type ApiWorld } from './support/api-world.js';
 
 /** Every refusal: the right 4xx, `{code, message}`, and no row written. */
@@ -108,7 +108,7 @@ describe('REST API: bad input is refused with a code and nothing written', funct
   for (const row of rows) {
     it(`given ${row.name}, when ${row.method ?? 'POST'} ${row.path}, then ${row.status} ${row.code}`, async () => {
       const before = await snapshot();
-      const cases = await Case.count();
+      const cases = await Cases.count();
       const res = await api.call(row.method ?? 'POST', row.path, {
         token: row.auth ? operator : null,
         headers: row.headers ?? {},
@@ -117,7 +117,7 @@ describe('REST API: bad input is refused with a code and nothing written', funct
       expect(res.status, JSON.stringify(res.body)).to.equal(row.status);
       expect(res.body['code']).to.equal(row.code);
       expect(res.body['message']).to.be.a('string').and.not.equal('');
-      expect(await Case.count()).to.equal(cases);
+      expect(await Cases.count()).to.equal(cases);
       expect(await snapshot()).to.equal(before);
     });
   }
@@ -126,7 +126,7 @@ describe('REST API: bad input is refused with a code and nothing written', funct
     const evil = "'); DROP TABLE cases; -- <img src=x onerror=alert(1)>";
     const res = await api.call<{ caseNo: string }>('POST', '/public/reports', { body: { ...ok, description: evil } });
     expect(res.status).to.equal(201);
-    expect((await Case.findOne({ where: { caseNo: res.body.caseNo } }))!.description).to.equal(evil);
+    expect((await Cases.findOne({ where: { caseNo: res.body.caseNo } }))!.description).to.equal(evil);
   });
 });
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import { loadConfig } from '../../config/load.js';
-import { AuditRecord, CameraCase, CameraDevice, CameraEvent, Case, EventType, Grid } from '../../db/models/index.js';
+import { AuditRecords, CameraCases, CameraDevices, CameraEvents, Cases, EventTypes, Grids, type Row } from '../support/tables.js';
 import { caseAuditTrail } from '../../domain/audit/index.js';
 import { openApiWorld, snapshot, type ApiWorld } from './support/api-world.js';
 
@@ -26,8 +26,8 @@ interface Result {
 describe('REST API: AI cameras — registry and event webhook', function () {
   this.timeout(120_000);
   let api: ApiWorld;
-  let grid: Grid;
-  let types: EventType[];
+  let grid: Row<'grids'>;
+  let types: Row<'event_types'>[];
   let admin: string;
   let seq = 0;
 
@@ -48,9 +48,9 @@ describe('REST API: AI cameras — registry and event webhook', function () {
   const writes = async () =>
     JSON.stringify({
       s: await snapshot(),
-      devices: await CameraDevice.findAll({ order: [['id', 'ASC']], attributes: ['code', 'name', 'enabled', 'apiKeyHash', 'eventTypeCodes', 'gridId'] }),
-      events: await CameraEvent.count(),
-      links: await CameraCase.count(),
+      devices: await CameraDevices.findAll({ order: [['id', 'ASC']], attributes: ['code', 'name', 'enabled', 'apiKeyHash', 'eventTypeCodes', 'gridId'] }),
+      events: await CameraEvents.count(),
+      links: await CameraCases.count(),
     });
   /** state after the processes of earlier cases stopped moving */
   const settled = async () => {
@@ -75,8 +75,8 @@ describe('REST API: AI cameras — registry and event webhook', function () {
 
   before(async () => {
     api = await openApiWorld();
-    grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
-    types = await EventType.findAll({ order: [['id', 'ASC']], limit: 3 });
+    grid = (await Grids.findOne({ order: [['id', 'ASC']] }))!;
+    types = await EventTypes.findAll({ order: [['id', 'ASC']], limit: 3 });
     admin = await api.login('admin');
   });
   after(() => api.close());
@@ -87,16 +87,16 @@ describe('REST API: AI cameras — registry and event webhook', function () {
       expect(body).to.include({ code: 'CAM-REG-1', gridCode: grid.code, enabled: true, hasKey: true, lastSeenAt: null });
       expect(body.eventTypeCodes).to.deep.equal([types[0]!.code, types[1]!.code]);
       expect(body.apiKey).to.be.a('string').with.length.greaterThan(40);
-      const row = (await CameraDevice.findOne({ where: { code: 'CAM-REG-1' } }))!;
+      const row = (await CameraDevices.findOne({ where: { code: 'CAM-REG-1' } }))!;
       expect(row.apiKeyHash).to.equal(createHash('sha256').update(body.apiKey!).digest('hex'));
-      expect(JSON.stringify(row.toJSON())).not.to.contain(body.apiKey);
+      expect(JSON.stringify(row)).not.to.contain(body.apiKey);
       const read = await api.call<CameraBody>('GET', '/admin/cameras/CAM-REG-1', { token: await api.login('operator') });
       expect(read.status).to.equal(200);
       expect(read.body).not.to.have.property('apiKey');
       expect(JSON.stringify(read.body)).not.to.contain(row.apiKeyHash!);
       const list = await api.call<{ items: CameraBody[]; total: number }>('GET', '/admin/cameras?q=REG', { token: await api.login('auditor') });
       expect(list.body.items.map((c) => c.code)).to.deep.equal(['CAM-REG-1']);
-      expect(await AuditRecord.count({ where: { action: 'camera_created' } })).to.equal(1);
+      expect(await AuditRecords.count({ where: { action: 'camera_created' } })).to.equal(1);
     });
 
     it('given an admin, when a camera is changed, disabled and its key rotated, then the old key stops working', async () => {
@@ -117,7 +117,7 @@ describe('REST API: AI cameras — registry and event webhook', function () {
       expect(fresh.body.results[0]!.outcome).to.equal('created');
       const disabled = await api.call<CameraBody>('PATCH', '/admin/cameras/CAM-REG-2', { token: admin, body: { enabled: false } });
       expect(disabled.body.enabled).to.equal(false);
-      expect((await AuditRecord.findAll({ where: { action: ['camera_updated', 'camera_key_rotated'] } })).length).to.equal(3);
+      expect((await AuditRecords.findAll({ where: { action: ['camera_updated', 'camera_key_rotated'] } })).length).to.equal(3);
     });
 
     it('given a camera whose events made cases, when it is deleted, then 409 in_use; a camera without cases is deleted', async () => {
@@ -126,7 +126,7 @@ describe('REST API: AI cameras — registry and event webhook', function () {
       expect(used.body['code']).to.equal('in_use');
       await newCamera('CAM-REG-3', [types[0]!.code]);
       expect((await api.call('DELETE', '/admin/cameras/CAM-REG-3', { token: admin })).status).to.equal(204);
-      expect(await CameraDevice.count({ where: { code: 'CAM-REG-3' } })).to.equal(0);
+      expect(await CameraDevices.count({ where: { code: 'CAM-REG-3' } })).to.equal(0);
       expect((await api.call('GET', '/admin/cameras/CAM-REG-3', { token: admin })).status).to.equal(404);
     });
 
@@ -202,7 +202,7 @@ describe('REST API: AI cameras — registry and event webhook', function () {
       expect(r[5]!.code).to.equal('low_confidence');
       expect(new Set([r[0], r[1], r[2], r[3], r[7]].map((x) => x!.caseId)).size).to.equal(1);
       expect(r[6]!.caseId).to.not.equal(r[0]!.caseId);
-      const c = (await Case.findByPk(r[0]!.caseId!))!;
+      const c = (await Cases.findByPk(r[0]!.caseId!))!;
       expect(c).to.include({
         channel: 'ai_camera',
         gridId: grid.id,
@@ -213,33 +213,33 @@ describe('REST API: AI cameras — registry and event webhook', function () {
         duplicateCount: 3,
       });
       expect(c.caseNo).to.equal(r[0]!.caseNo);
-      const link = (await CameraCase.findOne({ where: { caseId: c.id } }))!;
+      const link = (await CameraCases.findOne({ where: { caseId: c.id } }))!;
       expect(link.repeatCount).to.equal(3);
-      const stored = await CameraEvent.findAll({ where: { caseId: c.id }, order: [['id', 'ASC']] });
+      const stored = await CameraEvents.findAll({ where: { caseId: c.id }, order: [['id', 'ASC']] });
       const second = (d: Date | string) => Math.floor(new Date(d).getTime() / 1000); // MariaDB DATETIME keeps whole seconds (truncated)
       expect(stored.map((e) => [e.eventId, e.outcome, e.snapshotUrl, second(e.capturedAt), e.confidence])).to.deep.equal(
         events.slice(0, 4).map((e, i) => [e.eventId, i === 0 ? 'created' : 'merged', e.snapshotUrl, second(e.capturedAt), e.confidence]),
       );
       expect((await caseAuditTrail(c.id)).map((a) => a.action)).to.include('camera_events');
-      expect((await CameraDevice.findOne({ where: { code: 'CAM-WH-1' } }))!.lastSeenAt).to.be.instanceOf(Date);
+      expect((await CameraDevices.findOne({ where: { code: 'CAM-WH-1' } }))!.lastSeenAt).to.be.instanceOf(Date);
     });
 
     it('given an event sent again, when posted, then it is a duplicate answered with the same case and nothing is counted twice; new repeats keep merging', async () => {
       const first = (await post('CAM-WH-1', key, [event(A)])).body.results[0]!;
       expect(first.outcome).to.equal('merged');
-      const before = (await Case.findByPk(first.caseId!))!.duplicateCount;
+      const before = (await Cases.findByPk(first.caseId!))!.duplicateCount;
       const again = await post('CAM-WH-1', key, [{ ...event(A), eventId: first.eventId }, event(A)]);
       expect(again.body.results.map((x) => [x.outcome, x.caseId])).to.deep.equal([
         ['duplicate', first.caseId],
         ['merged', first.caseId],
       ]);
       expect(again.body.results[0]!.caseNo).to.equal(first.caseNo);
-      expect((await Case.findByPk(first.caseId!))!.duplicateCount).to.equal(before + 1);
+      expect((await Cases.findByPk(first.caseId!))!.duplicateCount).to.equal(before + 1);
     });
 
     it('given the case of a device and type is closed, when the camera sees the problem again, then a new case is filed', async () => {
       const open = (await post('CAM-WH-1', key, [event(A)])).body.results[0]!;
-      await Case.update({ status: 'closed', closedAt: new Date() }, { where: { id: open.caseId! } });
+      await Cases.update({ status: 'closed', closedAt: new Date() }, { where: { id: open.caseId! } });
       const next = (await post('CAM-WH-1', key, [event(A), event(A)])).body.results;
       expect(next.map((x) => x.outcome)).to.deep.equal(['created', 'merged']);
       expect(next[0]!.caseId).to.not.equal(open.caseId);
@@ -247,9 +247,10 @@ describe('REST API: AI cameras — registry and event webhook', function () {
 
     it('given the case was merged into another (并单), when the camera repeats, then its events go to the case that absorbed it', async () => {
       const mine = (await post('CAM-WH-1', key, [event(B)])).body.results[0]!;
-      const other = (await Case.findOne({ where: { channel: 'photo' }, order: [['id', 'DESC']] })) ?? (await Case.findOne({ where: { status: 'reported' } }))!;
-      await Case.update({ status: 'merged', mergedIntoId: other.id }, { where: { id: mine.caseId! } });
-      await Case.update({ status: 'reported' }, { where: { id: other.id } });
+      const other =
+        (await Cases.findOne({ where: { channel: 'photo' }, order: [['id', 'DESC']] })) ?? (await Cases.findOne({ where: { status: 'reported' } }))!;
+      await Cases.update({ status: 'merged', mergedIntoId: other.id }, { where: { id: mine.caseId! } });
+      await Cases.update({ status: 'reported' }, { where: { id: other.id } });
       const res = (await post('CAM-WH-1', key, [event(B)])).body.results[0]!;
       expect([res.outcome, res.caseId]).to.deep.equal(['merged', other.id]);
     });

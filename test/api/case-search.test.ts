@@ -1,6 +1,5 @@
 import { expect } from 'chai';
-import { Op } from 'sequelize';
-import { Case, Grid, InboxTask, Unit, User } from '../../db/models/index.js';
+import { Cases, Grids, InboxTasks, Units, Users, type Row, Op } from '../support/tables.js';
 import { createCase } from '../support/case-fixtures.js';
 import { openApiWorld, snapshot, type ApiWorld } from './support/api-world.js';
 
@@ -29,18 +28,18 @@ describe('REST API: case search GET /cases', function () {
   let api: ApiWorld;
   const c: Record<string, string> = {};
   const no: Record<string, string> = {};
-  let cgj: Unit;
-  let grid1: Grid;
+  let cgj: Row<'units'>;
+  let grid1: Row<'grids'>;
   const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000);
 
   before(async () => {
     api = await openApiWorld();
-    const clerk = (await User.findOne({ where: { username: 'clerk' } }))!;
-    const gridworker = (await User.findOne({ where: { username: 'gridworker' } }))!;
-    cgj = (await Unit.findByPk(clerk.unitId!))!;
-    const other = (await Unit.findOne({ where: { code: 'D-ZFW' } }))!;
-    grid1 = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
-    const grid2 = (await Grid.findOne({ where: { townshipId: { [Op.ne]: grid1.townshipId } }, order: [['id', 'ASC']] }))!;
+    const clerk = (await Users.findOne({ where: { username: 'clerk' } }))!;
+    const gridworker = (await Users.findOne({ where: { username: 'gridworker' } }))!;
+    cgj = (await Units.findByPk(clerk.unitId!))!;
+    const other = (await Units.findOne({ where: { code: 'D-ZFW' } }))!;
+    grid1 = (await Grids.findOne({ order: [['id', 'ASC']] }))!;
+    const grid2 = (await Grids.findOne({ where: { townshipId: { [Op.ne]: grid1.townshipId } }, order: [['id', 'ASC']] }))!;
     const made = {
       c1: await createCase({
         status: 'handling',
@@ -77,7 +76,7 @@ describe('REST API: case search GET /cases', function () {
       no[k] = row.caseNo;
     }
     // a task of the clerk's unit on another unit's case: the clerk may read that case (as GET /cases/:id allows)
-    await InboxTask.create({
+    await InboxTasks.create({
       userTaskKey: '990001',
       caseId: c['c4']!,
       processInstanceKey: null,
@@ -126,9 +125,9 @@ describe('REST API: case search GET /cases', function () {
 
   it('given a grid worker, when searching, then the cases they reported and the 核查 pool of their grids come back', async () => {
     expect(keysOf(await search('gridworker'))).to.deep.equal(['c4', 'c5']);
-    await Case.update({ gridId: null }, { where: { id: c['c4']! } });
+    await Cases.update({ gridId: null }, { where: { id: c['c4']! } });
     expect(keysOf(await search('gridworker')), 'a case in no grid they patrol').to.deep.equal(['c5']);
-    await Case.update({ gridId: grid1.id }, { where: { id: c['c4']! } });
+    await Cases.update({ gridId: grid1.id }, { where: { id: c['c4']! } });
   });
 
   it('given the light filter, when searching, then red = escalated, overdue or finished red; yellow = reminded; green = the rest', async () => {
@@ -147,7 +146,7 @@ describe('REST API: case search GET /cases', function () {
     expect(keysOf(await search('operator', `?category=${encodeURIComponent('其他')}`))).to.deep.equal(['c3']);
     expect(keysOf(await search('operator', `?unitId=${cgj.id}`))).to.deep.equal(['c1', 'c2', 'c6']);
     expect(keysOf(await search('operator', `?township=${grid1.townshipId}`))).to.deep.equal(['c1']);
-    const township = (await Unit.findByPk(grid1.townshipId))!;
+    const township = (await Units.findByPk(grid1.townshipId))!;
     expect(keysOf(await search('operator', `?township=${township.code}`))).to.deep.equal(['c1']);
     expect((await search('operator', '?township=NOPE')).total).to.equal(0);
     expect(keysOf(await search('operator', '?channel=grid_worker'))).to.deep.equal(['c5']);

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
-import { ClassifyExample, ClassifyModel } from '../../db/models/index.js';
+import { ClassifyExamples, ClassifyModels } from '../support/tables.js';
 import { openApiWorld, type ApiWorld } from './support/api-world.js';
 
 /** What a refused classifier request must leave untouched: the examples and the model versions. */
 async function classifierSnapshot(): Promise<string> {
-  const examples = await ClassifyExample.findAll({ attributes: ['code', 'text', 'label', 'channel', 'source'], order: [['id', 'ASC']], raw: true });
-  const models = await ClassifyModel.findAll({ attributes: ['id', 'active'], order: [['id', 'ASC']], raw: true });
+  const examples = await ClassifyExamples.findAll({ attributes: ['code', 'text', 'label', 'channel', 'source'], order: [['id', 'ASC']] });
+  const models = await ClassifyModels.findAll({ attributes: ['id', 'active'], order: [['id', 'ASC']] });
   return JSON.stringify({ examples, models });
 }
 
@@ -84,14 +84,14 @@ describe('REST API: the intake classifier (POST /api/classify, /api/admin/classi
       const back = await api.call<Record<string, any>>('POST', '/admin/classify/rollback', { token: admin });
       expect(back.status).to.equal(200);
       expect(back.body['version']).to.be.below(activeBefore);
-      expect((await ClassifyModel.findOne({ where: { active: true } }))!.id).to.equal(back.body['version']);
+      expect((await ClassifyModels.findOne({ where: { active: true } }))!.id).to.equal(back.body['version']);
     });
 
     it('given no earlier version, when rolling back, then 409 no_earlier_version and nothing changes', async () => {
       const admin = await api.login('admin');
-      const oldest = (await ClassifyModel.findOne({ order: [['id', 'ASC']] }))!;
-      await ClassifyModel.update({ active: false }, { where: {} });
-      await oldest.update({ active: true });
+      const oldest = (await ClassifyModels.findOne({ order: [['id', 'ASC']] }))!;
+      await ClassifyModels.update({ active: false }, { where: {} });
+      await ClassifyModels.updateRow(oldest, { active: true });
       const before = await classifierSnapshot();
       const res = await api.call('POST', '/admin/classify/rollback', { token: admin });
       expect(res.status).to.equal(409);
@@ -126,7 +126,7 @@ describe('REST API: the intake classifier (POST /api/classify, /api/admin/classi
       expect(csv.status).to.equal(200);
       expect(csv.headers.get('content-type')).to.match(/^text\/csv/);
       expect(csv.body.replace(/^\uFEFF/, '').split('\n')[0]).to.equal('code,text,label,channel,source'); // fetch's text() drops the BOM Excel needs
-      expect(csv.body.trim().split('\n')).to.have.length((await ClassifyExample.count()) + 1);
+      expect(csv.body.trim().split('\n')).to.have.length((await ClassifyExamples.count()) + 1);
       const before = await classifierSnapshot();
       const res = await api.call('POST', '/admin/classify/examples.csv', {
         token: admin,
@@ -186,7 +186,7 @@ describe('REST API: the intake classifier (POST /api/classify, /api/admin/classi
       const second = await api.call<{ items: Array<{ id: number }> }>('GET', `/admin/classify/examples?limit=2&after=${page.body.next}`, { token: admin });
       expect(second.body.items[0]!.id).to.be.below(page.body.items[1]!.id);
       expect((await api.call('DELETE', `/admin/classify/examples/${code}`, { token: admin })).status).to.equal(204);
-      expect(await ClassifyExample.count({ where: { code } })).to.equal(0);
+      expect(await ClassifyExamples.count({ where: { code } })).to.equal(0);
     });
 
     const badExamples: Array<[string, string, string, unknown, number, string]> = [
@@ -203,8 +203,8 @@ describe('REST API: the intake classifier (POST /api/classify, /api/admin/classi
     for (const [what, method, path, body, status, code] of badExamples) {
       it(`given ${what}, when ${method} ${path.replace(/\?.*/, '')}, then ${status} ${code} and nothing changes`, async () => {
         const admin = await api.login('admin');
-        if (!(await ClassifyExample.findOne({ where: { code: 'EXISTING' } })))
-          await ClassifyExample.create({ code: 'EXISTING', text: '路灯一直不亮', label: 'BJ-0108', channel: 'other', source: 'admin', caseId: null });
+        if (!(await ClassifyExamples.findOne({ where: { code: 'EXISTING' } })))
+          await ClassifyExamples.create({ code: 'EXISTING', text: '路灯一直不亮', label: 'BJ-0108', channel: 'other', source: 'admin', caseId: null });
         const before = await classifierSnapshot();
         const res = await api.call('' + method, path, { token: admin, ...(body !== undefined ? { body } : {}) });
         expect(res.status).to.equal(status);

@@ -1,10 +1,9 @@
 import { expect } from 'chai';
 import express from 'express';
 import type { AddressInfo } from 'node:net';
-import { Op } from 'sequelize';
 import { loadConfig } from '../../config/load.js';
 import { createLogger } from '../../config/logger.js';
-import { Evaluation, Grid, Unit, User } from '../../db/models/index.js';
+import { Evaluations, Grids, Units, Users, type Row, Op } from '../support/tables.js';
 import { appendAudit } from '../../domain/audit/index.js';
 import { addDays, localDay, monthPeriod, startOfLocalDay } from '../../domain/shared/local-time.js';
 import { dashboardRoutes, endDashboardStreams } from '../../api/dashboard/dashboard-routes.js';
@@ -53,11 +52,11 @@ async function readEvents(res: Response, until: (events: Array<{ event: string; 
 describe('REST API: dashboard', function () {
   this.timeout(60_000);
   let api: ApiWorld;
-  let cgj: Unit;
-  let zfw: Unit;
-  let g1: Grid;
-  let g2: Grid;
-  let g3: Grid;
+  let cgj: Row<'units'>;
+  let zfw: Row<'units'>;
+  let g1: Row<'grids'>;
+  let g2: Row<'grids'>;
+  let g3: Row<'grids'>;
   const now = new Date();
   const today = localDay(now);
   const todayStart = startOfLocalDay(today);
@@ -66,11 +65,11 @@ describe('REST API: dashboard', function () {
 
   before(async () => {
     api = await openApiWorld();
-    cgj = (await Unit.findByPk((await User.findOne({ where: { username: 'clerk' } }))!.unitId!))!;
-    zfw = (await Unit.findOne({ where: { code: 'D-ZFW' } }))!;
-    g1 = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
-    g2 = (await Grid.findOne({ where: { townshipId: { [Op.ne]: g1.townshipId } }, order: [['id', 'ASC']] }))!;
-    g3 = (await Grid.findOne({ where: { id: { [Op.notIn]: [g1.id, g2.id] } }, order: [['id', 'DESC']] }))!;
+    cgj = (await Units.findByPk((await Users.findOne({ where: { username: 'clerk' } }))!.unitId!))!;
+    zfw = (await Units.findOne({ where: { code: 'D-ZFW' } }))!;
+    g1 = (await Grids.findOne({ order: [['id', 'ASC']] }))!;
+    g2 = (await Grids.findOne({ where: { townshipId: { [Op.ne]: g1.townshipId } }, order: [['id', 'ASC']] }))!;
+    g3 = (await Grids.findOne({ where: { id: { [Op.notIn]: [g1.id, g2.id] } }, order: [['id', 'DESC']] }))!;
     // the hand-counted district (see the expectations)
     await createCase({
       status: 'handling',
@@ -185,7 +184,7 @@ describe('REST API: dashboard', function () {
       expect(m.cases.find((c) => c['light'] === 'yellow')).to.include({ lat: g2.centroidLat, lng: g2.centroidLng, category: '其他' });
       expect((m as unknown as Json)['tileUrl'], 'no MAP_TILE_URL: offline map').to.equal(null);
       expect(m.grids.type).to.equal('FeatureCollection');
-      expect(m.grids.features).to.have.length(await Grid.count());
+      expect(m.grids.features).to.have.length(await Grids.count());
       const f1 = m.grids.features.find((f) => f.id === g1.code)!;
       expect(f1.properties).to.include({ code: g1.code, name: g1.name, openCases: 2 });
       expect(f1.geometry.type).to.equal('Polygon');
@@ -200,7 +199,7 @@ describe('REST API: dashboard', function () {
   describe('GET /dashboard/rankings', () => {
     it('given a month with stored evaluations, when ranked, then best score first with 接办率 = accepted / received', async () => {
       const { from, to } = monthPeriod('2026-02');
-      await Evaluation.create({
+      await Evaluations.create({
         scope: 'unit',
         caseId: null,
         unitId: cgj.id,
@@ -209,7 +208,7 @@ describe('REST API: dashboard', function () {
         score: 85,
         metrics: { dispatched: 10, returned: 2, onTimeCloseRate: 0.8, satisfactionRate: 0.9, responseRate: 0.7 },
       });
-      await Evaluation.create({
+      await Evaluations.create({
         scope: 'unit',
         caseId: null,
         unitId: zfw.id,

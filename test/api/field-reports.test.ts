@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Attachment, AuditRecord, Case, Grid } from '../../db/models/index.js';
+import { Attachments, AuditRecords, Cases, Grids, type Row } from '../support/tables.js';
 import { testJpeg } from '../support/test-images.js';
 import { openApiWorld, snapshot, type ApiWorld } from './support/api-world.js';
 
@@ -20,7 +20,7 @@ describe("REST API: a grid worker's field report (/api/field-reports) and 随手
   this.timeout(120_000);
   let api: ApiWorld;
   let dataDir: string;
-  let grid: Grid;
+  let grid: Row<'grids'>;
   let gridworker: string;
   const post = async (token: string | null, body: FormData | string, headers: Record<string, string> = {}) => {
     const res = await fetch(`${api.base}/field-reports`, {
@@ -35,7 +35,7 @@ describe("REST API: a grid worker's field report (/api/field-reports) and 随手
     dataDir = await mkdtemp(join(tmpdir(), 'field-'));
     api = await openApiWorld({ dataDir });
     gridworker = await api.login('gridworker');
-    grid = (await Grid.findAll({ order: [['id', 'DESC']], limit: 2 }))[1]!;
+    grid = (await Grids.findAll({ order: [['id', 'DESC']], limit: 2 }))[1]!;
   });
   after(async () => {
     await api.close();
@@ -59,12 +59,12 @@ describe("REST API: a grid worker's field report (/api/field-reports) and 随手
     );
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     expect(res.body).to.include({ status: 'closed', selfHandled: true });
-    const c = (await Case.findByPk(String(res.body['id'])))!;
+    const c = (await Cases.findByPk(String(res.body['id'])))!;
     expect(c).to.include({ status: 'closed', channel: 'grid_worker' });
     expect(c.closedAt).to.be.instanceOf(Date);
     expect((await api.world.engine.getInstance(c.processInstanceKey!))!.state).to.not.equal('ACTIVE');
-    expect(await Attachment.count({ where: { caseId: c.id, kind: 'photo' } })).to.equal(1);
-    const closed = await AuditRecord.findOne({ where: { caseId: c.id, action: 'self-handled' } });
+    expect(await Attachments.count({ where: { caseId: c.id, kind: 'photo' } })).to.equal(1);
+    const closed = await AuditRecords.findOne({ where: { caseId: c.id, action: 'self-handled' } });
     expect(closed!.actor).to.equal('gridworker');
     expect((closed!.detail as { result: string }).result).to.equal('井盖已复位，加垫片固定');
     const mine = await api.call<{ items: Array<{ caseNo: string; status: string }> }>('GET', '/field-reports', { token: gridworker });
@@ -75,7 +75,7 @@ describe("REST API: a grid worker's field report (/api/field-reports) and 随手
     const res = await post(gridworker, form({ description: '路灯整排不亮', eventTypeCode: 'BJ-0101', gridCode: grid.code }));
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     expect(res.body['status']).to.equal('reported');
-    const c = (await Case.findByPk(String(res.body['id'])))!;
+    const c = (await Cases.findByPk(String(res.body['id'])))!;
     expect((await api.world.engine.getInstance(c.processInstanceKey!))!.state).to.equal('ACTIVE');
   });
 
@@ -89,7 +89,7 @@ describe("REST API: a grid worker's field report (/api/field-reports) and 随手
       if (again === before) break;
       before = again;
     }
-    const photos = await Attachment.count();
+    const photos = await Attachments.count();
     const good = { description: '垃圾桶破损', eventTypeCode: 'BJ-0101', gridCode: grid.code };
     const cases: Array<[string, FormData | string, number, string, string?, Record<string, string>?]> = [
       ['自处置 without what was done', form({ ...good, selfHandled: 'true' }), 400, 'result_required'],
@@ -115,14 +115,14 @@ describe("REST API: a grid worker's field report (/api/field-reports) and 随手
       expect(res.body['code'], what).to.equal(code);
     }
     expect(await snapshot()).to.equal(before);
-    expect(await Attachment.count()).to.equal(photos);
+    expect(await Attachments.count()).to.equal(photos);
   });
 
   it('given a signed-in grid worker, when 随手拍 is posted with their session, then it is refused and names their own page; without a session it files as before', async () => {
     const body = { description: '公园长椅损坏', lat: grid.centroidLat, lng: grid.centroidLng };
-    const cases = await Case.count();
+    const cases = await Cases.count();
     const refused = await api.call<{ code: string; details: { page: string | null } }>('POST', '/public/reports', { token: gridworker, body });
-    expect(await Case.count()).to.equal(cases);
+    expect(await Cases.count()).to.equal(cases);
     expect(refused.status).to.equal(403);
     expect(refused.body.code).to.equal('staff_report_elsewhere');
     expect(refused.body.details.page).to.equal('/field/');

@@ -1,6 +1,5 @@
 import { expect } from 'chai';
-import { Op } from 'sequelize';
-import { Grid, InboxTask, User, UserGrid } from '../../db/models/index.js';
+import { Grids, InboxTasks, UserGrids, Users, Op } from '../support/tables.js';
 import { eventually } from '../processes/support/process-harness.js';
 import { pngImage } from '../web/support/fixtures.js';
 import { openApiWorld, snapshot, type ApiWorld } from './support/api-world.js';
@@ -20,7 +19,7 @@ describe('API: a grid worker reaches the 核查 tasks of their own grids only', 
 
   /** Files a case in `gridId` and completes its tasks as the admin up to the 核查 task. */
   async function caseAtVerify(gridId: number): Promise<{ caseId: string; key: string }> {
-    const grid = (await Grid.findByPk(gridId))!;
+    const grid = (await Grids.findByPk(gridId))!;
     const admin = await api.login('admin');
     const filed = await api.call<{ id: string }>('POST', '/cases', {
       token: await api.login('operator'),
@@ -31,7 +30,7 @@ describe('API: a grid worker reaches the 核查 tasks of their own grids only', 
     return eventually(
       `case ${caseId} at 核查`,
       async () => {
-        const task = await InboxTask.findOne({ where: { caseId, state: 'created' }, order: [['id', 'ASC']] });
+        const task = await InboxTasks.findOne({ where: { caseId, state: 'created' }, order: [['id', 'ASC']] });
         if (task?.elementId === 'verify') return { caseId, key: task.userTaskKey };
         if (task && FORM_DATA[task.elementId]) {
           await api.call('POST', `/tasks/${task.userTaskKey}/claim`, { token: admin });
@@ -46,9 +45,9 @@ describe('API: a grid worker reaches the 核查 tasks of their own grids only', 
   before(async () => {
     api = await openApiWorld();
     worker = await api.login('gridworker');
-    const me = (await User.findOne({ where: { username: 'gridworker' } }))!;
-    const mine = (await UserGrid.findAll({ where: { userId: me.id } })).map((g) => g.gridId);
-    const other = (await Grid.findOne({ where: { id: { [Op.notIn]: mine } }, order: [['id', 'ASC']] }))!;
+    const me = (await Users.findOne({ where: { username: 'gridworker' } }))!;
+    const mine = (await UserGrids.findAll({ where: { userId: me.id } })).map((g) => g.gridId);
+    const other = (await Grids.findOne({ where: { id: { [Op.notIn]: mine } }, order: [['id', 'ASC']] }))!;
     expect(mine.length, 'the demo grid worker patrols grids').to.be.greaterThan(0);
     verifyTask.inside = await caseAtVerify(mine[0]!);
     verifyTask.outside = await caseAtVerify(other.id);

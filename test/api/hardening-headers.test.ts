@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Grid } from '../../db/models/index.js';
+import { Grids } from '../support/tables.js';
 import { openTaskOf, pngImage } from '../web/support/fixtures.js';
 import { openApiWorld, type ApiWorld } from './support/api-world.js';
 
@@ -12,7 +12,7 @@ describe('API: headers, OPTIONS, health and upload errors say the truth', functi
   before(async () => {
     api = await openApiWorld();
     root = api.base.replace(/\/api$/, '');
-    const grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
+    const grid = (await Grids.findOne({ order: [['id', 'ASC']] }))!;
     const filed = await api.call<{ id: string }>('POST', '/cases', {
       token: await api.login('operator'),
       body: { description: '路灯不亮', lat: grid.centroidLat, lng: grid.centroidLng },
@@ -50,7 +50,7 @@ describe('API: headers, OPTIONS, health and upload errors say the truth', functi
   });
 
   it('given a public report with seven photos, when posted, then the message names the limit of 6', async () => {
-    const grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
+    const grid = (await Grids.findOne({ order: [['id', 'ASC']] }))!;
     const form = new FormData();
     form.append('description', '路灯不亮');
     form.append('lat', String(grid.centroidLat));

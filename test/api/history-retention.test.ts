@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Case, InboxTask } from '../../db/models/index.js';
+import { Cases, InboxTasks } from '../support/tables.js';
 import { verifyAuditChain } from '../../domain/audit/index.js';
 import { prunableEngine } from '../../domain/history/retention.js';
 import { startScheduledWork, type CronScheduler } from '../../domain/schedule/index.js';
@@ -50,10 +50,10 @@ describe('REST API: a finished case after the engine forgot it (issue 12, retent
     });
     expect(open.status, JSON.stringify(open.body)).to.equal(201);
     const openAccept = await eventually("the open case's 受理 task", () =>
-      InboxTask.findOne({ where: { caseId: open.body.id, elementId: 'accept', state: 'created' } }),
+      InboxTasks.findOne({ where: { caseId: open.body.id, elementId: 'accept', state: 'created' } }),
     );
-    const openRoot = (await Case.findByPk(open.body.id))!.processInstanceKey!;
-    const finishedTask = (await InboxTask.findOne({ where: { caseId, elementId: 'handle' } }))!;
+    const openRoot = (await Cases.findByPk(open.body.id))!.processInstanceKey!;
+    const finishedTask = (await InboxTasks.findOne({ where: { caseId, elementId: 'handle' } }))!;
 
     const before = await auditorView(caseId);
     expect(before.history.status).to.equal(200);
@@ -102,7 +102,7 @@ describe('REST API: a finished case after the engine forgot it (issue 12, retent
     expect(accepted.status, JSON.stringify(accepted.body)).to.equal(200);
     await eventually(
       "the open case's next task",
-      () => InboxTask.findOne({ where: { caseId: open.body.id, elementId: ['dispatch', 'handle'], state: 'created' } }),
+      () => InboxTasks.findOne({ where: { caseId: open.body.id, elementId: ['dispatch', 'handle'], state: 'created' } }),
       20_000,
     );
     expect((await verifyAuditChain({ from: 'start' })).ok).to.equal(true);

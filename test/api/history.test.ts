@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { HISTORY_CSV_HEADER, historyCsvLine } from '../../api/cases/history-routes.js';
-import { Case, CaseEvent, CaseInstance, EventType, Grid, InboxTask, OutboxMessage, Unit, User } from '../../db/models/index.js';
+import { CaseEvents, CaseInstances, Cases, EventTypes, Grids, InboxTasks, OutboxMessages, Units, Users, type Row } from '../support/tables.js';
 import type { TimelineEntry } from '../../domain/history/case-history.js';
 import { CSV_BOM, csvDocument } from '../../domain/history/csv.js';
 import { recordEngineEvent } from '../../domain/history/record-events.js';
@@ -36,33 +36,33 @@ describe('REST API: case history, diagram and CSV', function () {
   this.timeout(120_000);
   let api: ApiWorld;
   let operator: string;
-  let caseRow: Case;
+  let caseRow: Row<'cases'>;
   let eventTypeCode: string;
 
   before(async () => {
     api = await openApiWorld();
     operator = await api.login('operator');
-    const grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
+    const grid = (await Grids.findOne({ order: [['id', 'ASC']] }))!;
     const filed = await api.call<{ id: string }>('POST', '/cases', {
       token: operator,
       body: { description: '人行道井盖缺失，有安全隐患', lat: grid.centroidLat, lng: grid.centroidLng, reporterPhone: '13900001111' },
     });
     expect(filed.status, JSON.stringify(filed.body)).to.equal(201);
-    caseRow = (await Case.findByPk(filed.body.id))!;
+    caseRow = (await Cases.findByPk(filed.body.id))!;
     // 受理 and 派遣 through the task inbox, until the unit's 处置 task (in the called case-handling instance) is open
     const accept = await eventually(
       'the accept task',
-      () => InboxTask.findOne({ where: { caseId: caseRow.id, elementId: 'accept', state: 'created' } }),
+      () => InboxTasks.findOne({ where: { caseId: caseRow.id, elementId: 'accept', state: 'created' } }),
       20_000,
     );
-    eventTypeCode = (await EventType.findOne({ where: { code: 'BJ-0101' } }))!.code;
+    eventTypeCode = (await EventTypes.findOne({ where: { code: 'BJ-0101' } }))!.code;
     expect((await api.call('POST', `/tasks/${accept.userTaskKey}/claim`, { token: operator })).status).to.equal(200);
     const done = await api.call('POST', `/tasks/${accept.userTaskKey}/complete`, { token: operator, body: { data: { filed: true, eventTypeCode } } });
     expect(done.status, JSON.stringify(done.body)).to.equal(200);
-    const clerkUnit = (await Unit.findByPk((await User.findOne({ where: { username: 'clerk' } }))!.unitId!))!;
+    const clerkUnit = (await Units.findByPk((await Users.findOne({ where: { username: 'clerk' } }))!.unitId!))!;
     const next = await eventually(
       'a dispatch or handle task',
-      () => InboxTask.findOne({ where: { caseId: caseRow.id, elementId: ['dispatch', 'handle'], state: 'created' } }),
+      () => InboxTasks.findOne({ where: { caseId: caseRow.id, elementId: ['dispatch', 'handle'], state: 'created' } }),
       20_000,
     );
     if (next.elementId === 'dispatch') {
@@ -72,14 +72,14 @@ describe('REST API: case history, diagram and CSV', function () {
       });
       expect(dispatched.status, JSON.stringify(dispatched.body)).to.equal(200);
     }
-    await eventually('the handle task', () => InboxTask.findOne({ where: { caseId: caseRow.id, elementId: 'handle', state: 'created' } }), 20_000);
+    await eventually('the handle task', () => InboxTasks.findOne({ where: { caseId: caseRow.id, elementId: 'handle', state: 'created' } }), 20_000);
     await eventually(
       "the handle task's activation in the case history",
-      () => CaseEvent.findOne({ where: { elementId: 'handle', intent: 'ACTIVATED' } }),
+      () => CaseEvents.findOne({ where: { elementId: 'handle', intent: 'ACTIVATED' } }),
       20_000,
     );
-    await caseRow.reload();
-    await OutboxMessage.create({
+    await Cases.reload(caseRow);
+    await OutboxMessages.create({
       dedupKey: `test-sms-${caseRow.id}`,
       kind: 'sms',
       channel: 'sms',
@@ -174,10 +174,10 @@ describe('REST API: case history, diagram and CSV', function () {
   });
 
   it('given a department clerk of another unit or no token, when the history is asked for, then 404/401 and nothing changes; a bad id is 400', async () => {
-    const other = (await Unit.findOne({ where: { code: 'D-ZFW' } }))!;
+    const other = (await Units.findOne({ where: { code: 'D-ZFW' } }))!;
     if (caseRow.unitId === other.id) throw new Error('test assumes the case is not at D-ZFW');
     const { hashPassword } = await import('../../domain/auth/password.js');
-    await User.create({
+    await Users.create({
       username: 'zfw-clerk',
       displayName: '执法局办事员',
       role: 'dept_staff',
@@ -239,11 +239,11 @@ describe('REST API: case history, diagram and CSV', function () {
       await recordEngineEvent(e);
       await recordEngineEvent(e);
       await Promise.all([recordEngineEvent(e), recordEngineEvent(e)]);
-      expect(await CaseEvent.count({ where: { processInstanceKey: '77100001' } })).to.equal(1);
+      expect(await CaseEvents.count({ where: { processInstanceKey: '77100001' } })).to.equal(1);
       // a flow taken again later (a rework loop) is another event
       await recordEngineEvent({ ...e, intent: 'FLOW_TAKEN', elementId: 'flow-back', elementInstanceKey: null });
       await recordEngineEvent({ ...e, intent: 'FLOW_TAKEN', elementId: 'flow-back', elementInstanceKey: null, at: '2026-03-02T01:00:05.000Z' });
-      expect(await CaseEvent.count({ where: { processInstanceKey: '77100001' } })).to.equal(3);
+      expect(await CaseEvents.count({ where: { processInstanceKey: '77100001' } })).to.equal(3);
     });
 
     it("given a case's first events before intake stored its instance, and a called instance seen before the inbox mapped it, when the history is read, then both belong to the case", async () => {
@@ -257,8 +257,8 @@ describe('REST API: case history, diagram and CSV', function () {
           detail: { version: 1, parentInstanceKey: null, processDefinitionKey: '4242' },
         }),
       );
-      expect((await CaseEvent.findOne({ where: { processInstanceKey: '77200001' } }))!.caseId, 'not known yet').to.equal(null);
-      await c.update({ processInstanceKey: '77200001', processId: 'case-generic' });
+      expect((await CaseEvents.findOne({ where: { processInstanceKey: '77200001' } }))!.caseId, 'not known yet').to.equal(null);
+      await Cases.updateRow(c, { processInstanceKey: '77200001', processId: 'case-generic' });
       // the child's root activation names its parent: the case is found through it, and the mapping recorded for the inbox
       await recordEngineEvent(
         event({
@@ -271,12 +271,12 @@ describe('REST API: case history, diagram and CSV', function () {
         }),
       );
       await recordEngineEvent(event({ processInstanceKey: '77200009', elementInstanceKey: '77200010', elementId: 'handle', bpmnProcessId: 'case-handling' }));
-      expect((await CaseEvent.findOne({ where: { processInstanceKey: '77200009', elementId: 'handle' } }))!.caseId).to.equal(c.id);
-      expect((await CaseInstance.findByPk('77200009'))!.caseId).to.equal(c.id);
+      expect((await CaseEvents.findOne({ where: { processInstanceKey: '77200009', elementId: 'handle' } }))!.caseId).to.equal(c.id);
+      expect((await CaseInstances.findByPk('77200009'))!.caseId).to.equal(c.id);
       const h = await history('operator').then(() => api.call<History>('GET', `/cases/${c.id}/history`, { token: operator }));
       expect(h.body.timeline.filter((e) => e.kind === 'element').map((e) => e.elementId)).to.deep.equal(['case-generic', 'case-handling', 'handle']);
       expect(h.body.diagram).to.deep.equal({ bpmnProcessId: 'case-generic', version: 1, processDefinitionKey: '4242' });
-      expect((await CaseEvent.findOne({ where: { processInstanceKey: '77200001' } }))!.caseId, 'filled in on reading').to.equal(c.id);
+      expect((await CaseEvents.findOne({ where: { processInstanceKey: '77200001' } }))!.caseId, 'filled in on reading').to.equal(c.id);
       // a definition nobody knows has no diagram
       expect((await api.call('GET', `/cases/${c.id}/diagram`, { token: operator })).status).to.equal(404);
     });

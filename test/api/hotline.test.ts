@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { AuditRecord, Case, Grid } from '../../db/models/index.js';
+import { AuditRecords, Cases, Grids, type Row } from '../support/tables.js';
 import { openApiWorld, snapshot, type ApiWorld } from './support/api-world.js';
 
 interface Context {
@@ -13,13 +13,13 @@ describe("REST API: the hotline operator's call registration (/api/hotline)", fu
   this.timeout(120_000);
   let api: ApiWorld;
   let operator: string;
-  let grid: Grid;
+  let grid: Row<'grids'>;
   let earlier: { id: string; caseNo: string };
 
   before(async () => {
     api = await openApiWorld();
     operator = await api.login('operator');
-    grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
+    grid = (await Grids.findOne({ order: [['id', 'ASC']] }))!;
     const filed = await api.call<{ id: string; caseNo: string }>('POST', '/cases', {
       token: operator,
       body: { description: '小区门口垃圾堆放多日无人清运', reporterPhone: '13900001111', lat: grid.centroidLat, lng: grid.centroidLng },
@@ -54,28 +54,28 @@ describe("REST API: the hotline operator's call registration (/api/hotline)", fu
   });
 
   it('given a consultation, when it is answered on the spot (直办), then it is recorded with the answer and no case is filed', async () => {
-    const cases = await Case.count();
+    const cases = await Cases.count();
     const saved = await api.call<{ id: string }>('POST', '/hotline/consultations', {
       token: operator,
       body: { callerName: '李女士', callerPhone: '13900002222', question: '居住证在哪里办理？', answer: '到所在街道便民服务中心办理，带身份证和租房合同。' },
     });
     expect(saved.status, JSON.stringify(saved.body)).to.equal(201);
-    expect(await Case.count()).to.equal(cases);
+    expect(await Cases.count()).to.equal(cases);
     const calls = await api.call<{ items: Array<{ id: string; kind: string; answer: string }> }>('GET', '/hotline/calls', { token: operator });
     expect(calls.body.items[0]).to.include({ id: saved.body.id, kind: 'consultation', answer: '到所在街道便民服务中心办理，带身份证和租房合同。' });
   });
 
   it('given an open case nearby, when the call is joined to it (并单), then the case counts one more report, its audit says so, and no case is filed', async () => {
-    const cases = await Case.count();
-    const before = (await Case.findByPk(earlier.id))!.duplicateCount;
+    const cases = await Cases.count();
+    const before = (await Cases.findByPk(earlier.id))!.duplicateCount;
     const joined = await api.call<{ id: string; caseNo: string; duplicateCount: number }>('POST', '/hotline/joined-calls', {
       token: operator,
       body: { callerName: '王先生', callerPhone: '13900003333', caseId: earlier.id, content: '还是那堆垃圾，没人来清' },
     });
     expect(joined.status, JSON.stringify(joined.body)).to.equal(201);
     expect(joined.body).to.include({ caseNo: earlier.caseNo, duplicateCount: before + 1 });
-    expect(await Case.count()).to.equal(cases);
-    const audit = await AuditRecord.findOne({ where: { caseId: earlier.id }, order: [['id', 'DESC']] });
+    expect(await Cases.count()).to.equal(cases);
+    const audit = await AuditRecords.findOne({ where: { caseId: earlier.id }, order: [['id', 'DESC']] });
     expect(audit?.action).to.equal('call_joined');
     expect(JSON.stringify(audit?.detail), "the caller's number stays out of the audit log").to.not.contain('13900003333');
   });

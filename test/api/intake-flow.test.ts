@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Case, EventType, Grid, InboxTask, Unit, User } from '../../db/models/index.js';
+import { Cases, EventTypes, Grids, InboxTasks, Units, Users } from '../support/tables.js';
 import { caseAuditTrail } from '../../domain/audit/index.js';
 import { hashPassword } from '../../domain/auth/password.js';
 import { eventually } from '../processes/support/process-harness.js';
@@ -34,7 +34,7 @@ describe("REST API: from a public report to the unit's handling, followed by the
     );
 
   it('given a day past case number 9999 (…-9999 sorts after …-10012 as text), when a filing collides and reads the day again, then it takes the number after the highest', async () => {
-    const grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
+    const grid = (await Grids.findOne({ order: [['id', 'ASC']] }))!;
     const report = (key: string) =>
       api.call<{ caseNo: string }>('POST', '/public/reports', {
         body: { description: '编号测试：路边垃圾', lat: grid.centroidLat, lng: grid.centroidLng },
@@ -45,7 +45,7 @@ describe("REST API: from a public report to the unit's handling, followed by the
     const [, prefix, n] = /^(.*-)(\d+)$/.exec(first.body.caseNo)!;
     // another process filed the next number and the day went past 9999: this one's next number collides
     for (const no of [String(Number(n) + 1).padStart(4, '0'), '9999', '10012']) {
-      await Case.create({
+      await Cases.create({
         caseNo: `${prefix}${no}`,
         channel: 'hotline',
         trackingToken: `numbering-${no}`,
@@ -83,7 +83,7 @@ describe("REST API: from a public report to the unit's handling, followed by the
   });
 
   it('given a 随手拍 report, when the centre accepts it and the unit handles it through /api/tasks, then the reporter follows the progress by token', async () => {
-    const grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
+    const grid = (await Grids.findOne({ order: [['id', 'ASC']] }))!;
     const report = {
       description: '小区门口垃圾堆放多日无人清运，气味很大',
       lat: grid.centroidLat,
@@ -97,7 +97,7 @@ describe("REST API: from a public report to the unit's handling, followed by the
     });
     expect(filed.status).to.equal(201);
     expect(filed.body.trackingToken).to.be.a('string').with.length.greaterThan(16);
-    const caseRow = (await Case.findOne({ where: { caseNo: filed.body.caseNo } }))!;
+    const caseRow = (await Cases.findOne({ where: { caseNo: filed.body.caseNo } }))!;
     expect(caseRow.channel).to.equal('photo');
     expect(caseRow.gridId).to.equal(grid.id);
 
@@ -114,14 +114,14 @@ describe("REST API: from a public report to the unit's handling, followed by the
     expect(detail.body.case.caseNo).to.equal(caseRow.caseNo);
     expect(detail.body.case.reporterPhone).to.equal('13812345678'); // the operator calls reporters back
     expect((await api.call('POST', `/tasks/${accept.userTaskKey}/claim`, { token: operator })).status).to.equal(200);
-    const eventType = (await EventType.findOne({ order: [['id', 'ASC']] }))!;
+    const eventType = (await EventTypes.findOne({ order: [['id', 'ASC']] }))!;
     const sneaky = await api.call('POST', `/tasks/${accept.userTaskKey}/complete`, {
       token: operator,
       body: { data: { filed: true, eventTypeCode: eventType.code, isAdmin: true } },
     });
     expect(sneaky.status).to.equal(400);
     expect(sneaky.body['code']).to.equal('form_invalid');
-    expect((await InboxTask.findOne({ where: { userTaskKey: accept.userTaskKey } }))!.state).to.equal('created');
+    expect((await InboxTasks.findOne({ where: { userTaskKey: accept.userTaskKey } }))!.state).to.equal('created');
     const accepted = await api.call('POST', `/tasks/${accept.userTaskKey}/complete`, {
       token: operator,
       body: { data: { filed: true, eventTypeCode: eventType.code } },
@@ -129,8 +129,8 @@ describe("REST API: from a public report to the unit's handling, followed by the
     expect(accepted.status, JSON.stringify(accepted.body)).to.equal(200);
 
     // 派遣: either the router was sure, or the operator dispatches to the city-management bureau
-    const clerkUser = (await User.findOne({ where: { username: 'clerk' } }))!;
-    const clerkUnit = (await Unit.findByPk(clerkUser.unitId!))!;
+    const clerkUser = (await Users.findOne({ where: { username: 'clerk' } }))!;
+    const clerkUnit = (await Units.findByPk(clerkUser.unitId!))!;
     const next = await eventually(
       'a dispatch or handle task',
       async () => {
@@ -148,7 +148,7 @@ describe("REST API: from a public report to the unit's handling, followed by the
     }
     const handleRow = await eventually(
       'the handle task in the inbox',
-      async () => InboxTask.findOne({ where: { caseId: caseRow.id, elementId: 'handle', state: 'created' } }),
+      async () => InboxTasks.findOne({ where: { caseId: caseRow.id, elementId: 'handle', state: 'created' } }),
       20_000,
     );
     expect(handleRow.unitId, 'the unit comes from the candidate group').to.be.a('number');
@@ -157,7 +157,7 @@ describe("REST API: from a public report to the unit's handling, followed by the
     let staff = 'clerk';
     if (handleRow.unitId !== clerkUnit.id) {
       staff = `clerk-${handleRow.unitId}`;
-      await User.create({
+      await Users.create({
         username: staff,
         displayName: '办事员',
         role: 'dept_staff',
@@ -166,11 +166,11 @@ describe("REST API: from a public report to the unit's handling, followed by the
         passwordHash: await hashPassword(PASSWORD),
       });
     } else {
-      await User.create({
+      await Users.create({
         username: 'other-clerk',
         displayName: '他单位办事员',
         role: 'dept_staff',
-        unitId: (await Unit.findOne({ where: { code: 'D-ZFW' } }))!.id,
+        unitId: (await Units.findOne({ where: { code: 'D-ZFW' } }))!.id,
         phone: null,
         passwordHash: await hashPassword(PASSWORD),
       });
@@ -186,7 +186,7 @@ describe("REST API: from a public report to the unit's handling, followed by the
     expect(seen.body.form.id).to.equal('case-handle');
     expect(seen.body.case.reporterPhone).to.equal('138****5678');
     expect((await api.call('POST', `/tasks/${handle.userTaskKey}/claim`, { token: clerk })).status).to.equal(200);
-    await User.create({
+    await Users.create({
       username: `${staff}-2`,
       displayName: '同单位办事员',
       role: 'dept_staff',
@@ -247,7 +247,7 @@ describe("REST API: from a public report to the unit's handling, followed by the
     expect(rated.status, JSON.stringify(rated.body)).to.equal(202);
     const completions = (await caseAuditTrail(caseRow.id)).filter((a) => a.action === 'task_completed');
     expect(completions.map((a) => a.actor)).to.include.members(['operator', staff]);
-    await eventually('the rating recorded by the process', async () => (await Case.findByPk(caseRow.id))!.satisfaction === 'satisfied', 20_000);
+    await eventually('the rating recorded by the process', async () => (await Cases.findByPk(caseRow.id))!.satisfaction === 'satisfied', 20_000);
     const twice = await api.call('POST', `/public/reports/${filed.body.trackingToken}/rating`, { body: { satisfied: false, rating: 1 } });
     expect(twice.status).to.equal(409);
     expect(twice.body['code']).to.equal('already_rated');
@@ -256,14 +256,14 @@ describe("REST API: from a public report to the unit's handling, followed by the
   it('given an Idempotency-Key, when a submission is retried, then the first answer comes back and one case exists; another body under the key is 409', async () => {
     const operator = await api.login('operator');
     const body = { description: '热线：路灯不亮已三天', address: '沾益区西平街道龙华路 12 号', reporterPhone: '13900001111' };
-    const before = await Case.count();
+    const before = await Cases.count();
     const first = await api.call<{ id: string; caseNo: string }>('POST', '/cases', { token: operator, body, headers: { 'Idempotency-Key': 'hotline-42' } });
     expect(first.status).to.equal(201);
     const second = await api.call('POST', '/cases', { token: operator, body, headers: { 'Idempotency-Key': 'hotline-42' } });
     expect(second.status).to.equal(201);
     expect(second.body).to.deep.equal(first.body);
     expect(second.headers.get('idempotent-replayed')).to.equal('true');
-    expect(await Case.count()).to.equal(before + 1);
+    expect(await Cases.count()).to.equal(before + 1);
     const other = await api.call('POST', '/cases', {
       token: operator,
       body: { ...body, description: '另一件事' },
@@ -271,22 +271,22 @@ describe("REST API: from a public report to the unit's handling, followed by the
     });
     expect(other.status).to.equal(409);
     expect(other.body['code']).to.equal('idempotency_mismatch');
-    expect(await Case.count()).to.equal(before + 1);
-    expect((await Case.findByPk(first.body.id))!.channel).to.equal('hotline');
+    expect(await Cases.count()).to.equal(before + 1);
+    expect((await Cases.findByPk(first.body.id))!.channel).to.equal('hotline');
     const trail = await caseAuditTrail(first.body.id);
     expect(trail.filter((a) => a.action === 'reported').map((a) => [a.actor, a.actorRole])).to.deep.equal([['operator', 'operator']]);
   });
 
   it("given a grid worker, when a report with event type and grid is filed, then it is a grid-worker case of its category's process", async () => {
     const gridworker = await api.login('gridworker');
-    const grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
-    const eventType = (await EventType.findOne({ where: { category: '其他' } })) ?? (await EventType.findOne({ order: [['id', 'ASC']] }))!;
+    const grid = (await Grids.findOne({ order: [['id', 'ASC']] }))!;
+    const eventType = (await EventTypes.findOne({ where: { category: '其他' } })) ?? (await EventTypes.findOne({ order: [['id', 'ASC']] }))!;
     const res = await api.call<{ id: string }>('POST', '/cases', {
       token: gridworker,
       body: { description: '巡查发现：井盖缺失', gridCode: grid.code, eventTypeCode: eventType.code },
     });
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
-    const c = (await Case.findByPk(res.body.id))!;
+    const c = (await Cases.findByPk(res.body.id))!;
     expect(c).to.include({ channel: 'grid_worker', gridId: grid.id, eventTypeId: eventType.id });
     expect(c.processInstanceKey).to.be.a('string');
     expect(c.processId).to.match(/^case-/);
@@ -301,14 +301,14 @@ describe("REST API: from a public report to the unit's handling, followed by the
     expect(missing.status).to.equal(400);
     const filed = await api.call<{ id: string }>('POST', '/cases', { token: admin, body: { ...body, channel: 'ai_camera' } });
     expect(filed.status).to.equal(201);
-    expect((await Case.findByPk(filed.body.id))!.channel).to.equal('ai_camera');
+    expect((await Cases.findByPk(filed.body.id))!.channel).to.equal('ai_camera');
   });
 
   it('given a leader, when a 交办 is filed, then it is a leader-channel case with high priority', async () => {
     const leader = await api.login('leader');
     const res = await api.call<{ id: string }>('POST', '/cases', { token: leader, body: { description: '交办：尽快整治占道经营', address: '沾益区西平街道' } });
     expect(res.status).to.equal(201);
-    const c = (await Case.findByPk(res.body.id))!;
+    const c = (await Cases.findByPk(res.body.id))!;
     expect(c.channel).to.equal('leader');
     expect(c.priority).to.be.greaterThanOrEqual(90);
   });

@@ -1,7 +1,5 @@
 import { expect } from 'chai';
-import { Op } from 'sequelize';
-import { AuditRecord, CameraDevice, CameraEvent, Case, Grid, InboxTask, Unit, User } from '../../db/models/index.js';
-import { insertRows } from '../../db/rows.js';
+import { AuditRecords, CameraDevices, CameraEvents, Cases, Grids, InboxTasks, Units, Users, type Row, Op } from '../support/tables.js';
 import { appendAudit } from '../../domain/audit/index.js';
 import { caseLight } from '../../domain/dashboard/case-light.js';
 import { caseScopeBranches } from '../../domain/dashboard/case-scope.js';
@@ -53,8 +51,8 @@ const byNewest = (a: { at: number; id: string }, b: { at: number; id: string }) 
 describe('REST API: keyset paging of the history lists', function () {
   this.timeout(240_000);
   let api: ApiWorld;
-  let clerkUnit: Unit;
-  let otherUnit: Unit;
+  let clerkUnit: Row<'units'>;
+  let otherUnit: Row<'units'>;
   let gridworkerId: number;
   const base = Math.floor(Date.now() / 1000 - 40 * 86_400) * 1000; // whole seconds: the same ties on SQLite and MariaDB
   const tokens: Record<string, string> = {};
@@ -62,11 +60,11 @@ describe('REST API: keyset paging of the history lists', function () {
   before(async () => {
     api = await openApiWorld();
     for (const u of ['operator', 'admin', 'auditor', 'clerk', 'dept_leader', 'gridworker']) tokens[u] = await api.login(u);
-    const clerk = (await User.findOne({ where: { username: 'clerk' } }))!;
-    gridworkerId = (await User.findOne({ where: { username: 'gridworker' } }))!.id;
-    clerkUnit = (await Unit.findByPk(clerk.unitId!))!;
-    otherUnit = (await Unit.findOne({ where: { code: 'D-ZFW' } }))!;
-    const grids = await Grid.findAll({ order: [['id', 'ASC']], limit: 2 });
+    const clerk = (await Users.findOne({ where: { username: 'clerk' } }))!;
+    gridworkerId = (await Users.findOne({ where: { username: 'gridworker' } }))!.id;
+    clerkUnit = (await Units.findByPk(clerk.unitId!))!;
+    otherUnit = (await Units.findOne({ where: { code: 'D-ZFW' } }))!;
+    const grids = await Grids.findAll({ order: [['id', 'ASC']], limit: 2 });
     // 45 cases, three to a timestamp, ids not in time order; units, statuses, channels, lights and reporters spread over them
     const statuses = ['handling', 'closed', 'verifying', 'dispatched', 'reported'] as const;
     const channels = ['hotline', 'photo', 'grid_worker', 'open311'] as const;
@@ -88,13 +86,13 @@ describe('REST API: keyset paging of the history lists', function () {
         },
       });
     }
-    const cases = await Case.findAll({ order: [['id', 'ASC']] });
+    const cases = await Cases.findAll({ order: [['id', 'ASC']] });
     // tasks: the clerk's unit on every other-unit case (twice on some: rework), a grid-worker 核查 task on verifying cases
     let key = 880000;
     for (const [n, c] of cases.entries()) {
       if (c.unitId === otherUnit.id) {
         for (let k = 0; k < (n % 3 === 0 ? 2 : 1); k++) {
-          await InboxTask.create({
+          await InboxTasks.create({
             userTaskKey: String(++key),
             caseId: c.id,
             processInstanceKey: null,
@@ -114,7 +112,7 @@ describe('REST API: keyset paging of the history lists', function () {
         }
       }
       if (c.status === 'verifying' && n % 2 === 0) {
-        await InboxTask.create({
+        await InboxTasks.create({
           userTaskKey: String(++key),
           caseId: c.id,
           processInstanceKey: null,
@@ -162,9 +160,9 @@ describe('REST API: keyset paging of the history lists', function () {
   const walkCases = (user: string, query: string) => walk<CaseItem>(user, `/cases?${query}`, (p) => p.items);
 
   /** The oracle: the cases GET /cases/:id lets the user read, matching `keep`, newest first. */
-  async function expectedCases(user: string, keep: (c: Case) => boolean): Promise<string[]> {
-    const all = await Case.findAll();
-    const readable: Case[] = [];
+  async function expectedCases(user: string, keep: (c: Row<'cases'>) => boolean): Promise<string[]> {
+    const all = await Cases.findAll();
+    const readable: Row<'cases'>[] = [];
     for (const c of all.filter(keep)) if ((await api.call('GET', `/cases/${c.id}`, { token: tokens[user]! })).status === 200) readable.push(c);
     return readable
       .map((c) => ({ at: c.createdAt.getTime(), id: c.id }))
@@ -174,7 +172,7 @@ describe('REST API: keyset paging of the history lists', function () {
 
   describe('GET /cases', () => {
     const now = () => new Date();
-    const scenarios: Array<[string, string, string, (c: Case) => boolean]> = [
+    const scenarios: Array<[string, string, string, (c: Row<'cases'>) => boolean]> = [
       ['the operator (all cases)', 'operator', '', () => true],
       ['the operator, status=handling', 'operator', 'status=handling', (c) => c.status === 'handling'],
       ['the operator, channel=open311', 'operator', 'channel=open311', (c) => c.channel === 'open311'],
@@ -229,7 +227,7 @@ describe('REST API: keyset paging of the history lists', function () {
     });
 
     it('given a department clerk whose tasks outnumber the scan budget, when walked with a tiny budget, then short pages carry `next` and the walk still lists every case once, in order', async () => {
-      const clerk = (await User.findOne({ where: { username: 'clerk' } }))!;
+      const clerk = (await Users.findOne({ where: { username: 'clerk' } }))!;
       const actor: Actor = { userId: clerk.id, username: clerk.username, displayName: clerk.displayName, role: clerk.role, unitId: clerk.unitId };
       const filters = { status: 'verifying' };
       const expected = await expectedCases('clerk', (c) => c.status === 'verifying');
@@ -248,16 +246,16 @@ describe('REST API: keyset paging of the history lists', function () {
     });
 
     for (const [name, user, query, keep] of [
-      ['a text search', 'operator', `q=${encodeURIComponent('窗口标记')}`, (c: Case) => (c.address ?? '').includes('窗口标记')],
-      ['a light', 'operator', 'light=yellow', (c: Case) => caseLight(c, new Date()) === 'yellow'],
-      ["a department clerk's light", 'clerk', 'light=green', (c: Case) => caseLight(c, new Date()) === 'green'],
+      ['a text search', 'operator', `q=${encodeURIComponent('窗口标记')}`, (c: Row<'cases'>) => (c.address ?? '').includes('窗口标记')],
+      ['a light', 'operator', 'light=yellow', (c: Row<'cases'>) => caseLight(c, new Date()) === 'yellow'],
+      ["a department clerk's light", 'clerk', 'light=green', (c: Row<'cases'>) => caseLight(c, new Date()) === 'green'],
     ] as const) {
       it(`given ${name} (no index serves it) and a scan window smaller than the cases, when walked, then pages look at one window each, some come back short, and the walk lists every match once, in order`, async () => {
         const window = CASE_SCAN.window;
         CASE_SCAN.window = 4;
         // every third case carries the searched word in its address
-        const marked = (await Case.findAll({ order: [['id', 'ASC']] })).filter((_, i) => i % 3 === 1).map((c) => c.id);
-        await Case.update({ address: '窗口标记路1号' }, { where: { id: marked } });
+        const marked = (await Cases.findAll({ order: [['id', 'ASC']] })).filter((_, i) => i % 3 === 1).map((c) => c.id);
+        await Cases.update({ address: '窗口标记路1号' }, { where: { id: marked } });
         try {
           const expected = await expectedCases(user, keep);
           expect(expected.length).to.be.greaterThan(2);
@@ -270,22 +268,22 @@ describe('REST API: keyset paging of the history lists', function () {
           expect(pages[0]!.totalCapped, 'a first page counts its window only').to.equal(true);
         } finally {
           CASE_SCAN.window = window;
-          await Case.update({ address: null }, { where: { id: marked } });
+          await Cases.update({ address: null }, { where: { id: marked } });
         }
       });
     }
   });
 
   describe('GET /tasks', () => {
-    const urgency = (a: InboxTask, b: InboxTask) =>
+    const urgency = (a: Row<'inbox_tasks'>, b: Row<'inbox_tasks'>) =>
       b.priority - a.priority ||
       (a.dueAt === null ? (b.dueAt === null ? 0 : -1) : b.dueAt === null ? 1 : a.dueAt.getTime() - b.dueAt.getTime()) ||
       Number(BigInt(a.id) - BigInt(b.id));
-    const keysOf = (rows: InboxTask[]) => rows.map((r) => r.userTaskKey);
+    const keysOf = (rows: Row<'inbox_tasks'>[]) => rows.map((r) => r.userTaskKey);
     const walkTasks = (user: string, query: string) => walk<TaskItem>(user, `/tasks?${query}`, (p) => p.tasks);
 
     it('given open tasks with shared priorities and due times (and none), when the operator walks them, then most urgent first, each once', async () => {
-      const expected = keysOf((await InboxTask.findAll({ where: { state: 'created' } })).sort(urgency));
+      const expected = keysOf((await InboxTasks.findAll({ where: { state: 'created' } })).sort(urgency));
       expect(expected.length).to.be.greaterThan(8);
       for (const limit of [1, 3]) {
         const { items, pages } = await walkTasks('operator', `limit=${limit}`);
@@ -298,7 +296,7 @@ describe('REST API: keyset paging of the history lists', function () {
     });
 
     it("given finished tasks, when a clerk walks them, then the unit's newest first, each once", async () => {
-      const expected = keysOf(await InboxTask.findAll({ where: { state: 'completed', unitId: clerkUnit.id }, order: [['id', 'DESC']] }));
+      const expected = keysOf(await InboxTasks.findAll({ where: { state: 'completed', unitId: clerkUnit.id }, order: [['id', 'DESC']] }));
       expect(expected.length).to.be.greaterThan(2);
       const { items } = await walkTasks('clerk', 'status=completed&limit=2');
       expect(items.map((t) => t.userTaskKey)).to.deep.equal(expected);
@@ -306,7 +304,7 @@ describe('REST API: keyset paging of the history lists', function () {
 
     it("given the grid worker's pool, when walked, then only the tasks offered to grid workers", async () => {
       const expected = keysOf(
-        (await InboxTask.findAll({ where: { state: 'created' } })).filter((t) => (t.candidateGroups ?? []).includes('grid_worker')).sort(urgency),
+        (await InboxTasks.findAll({ where: { state: 'created' } })).filter((t) => (t.candidateGroups ?? []).includes('grid_worker')).sort(urgency),
       );
       expect(expected.length).to.be.greaterThan(1);
       expect((await walkTasks('gridworker', 'limit=2')).items.map((t) => t.userTaskKey)).to.deep.equal(expected);
@@ -335,7 +333,7 @@ describe('REST API: keyset paging of the history lists', function () {
 
   describe('GET /audit/records', () => {
     before(async () => {
-      const cases = await Case.findAll({ order: [['id', 'ASC']], limit: 3 });
+      const cases = await Cases.findAll({ order: [['id', 'ASC']], limit: 3 });
       for (let i = 0; i < 14; i++) {
         await appendAudit({
           caseId: cases[i % 3]!.id,
@@ -350,11 +348,11 @@ describe('REST API: keyset paging of the history lists', function () {
 
     it('given records sharing timestamps, when walked by action, actor and case, then each comes once, newest first', async () => {
       const oracle = async (where: Record<string, unknown>) =>
-        (await AuditRecord.findAll({ where: { actor: 'keyset-tester', ...where } }))
+        (await AuditRecords.findAll({ where: { actor: 'keyset-tester', ...where } }))
           .map((a) => ({ at: a.createdAt.getTime(), id: a.id }))
           .sort(byNewest)
           .map((k) => k.id);
-      const firstCase = (await Case.findOne({ order: [['id', 'ASC']] }))!.id;
+      const firstCase = (await Cases.findOne({ order: [['id', 'ASC']] }))!.id;
       for (const [query, where] of [
         ['actor=keyset-tester', {}],
         ['action=keyset_check&actor=keyset-tester', { action: 'keyset_check' }],
@@ -378,10 +376,10 @@ describe('REST API: keyset paging of the history lists', function () {
   });
 
   describe('GET /admin/camera-events', () => {
-    let cam: CameraDevice;
+    let cam: Row<'camera_devices'>;
     before(async () => {
-      const grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
-      cam = await CameraDevice.create({
+      const grid = (await Grids.findOne({ order: [['id', 'ASC']] }))!;
+      cam = await CameraDevices.create({
         code: 'KS-CAM-1',
         name: '分页测试',
         lat: grid.centroidLat,
@@ -393,7 +391,7 @@ describe('REST API: keyset paging of the history lists', function () {
         keyRotatedAt: null,
         lastSeenAt: null,
       });
-      const other = await CameraDevice.create({
+      const other = await CameraDevices.create({
         code: 'KS-CAM-2',
         name: '分页测试二',
         lat: grid.centroidLat,
@@ -405,9 +403,9 @@ describe('REST API: keyset paging of the history lists', function () {
         keyRotatedAt: null,
         lastSeenAt: null,
       });
-      const cases = await Case.findAll({ order: [['id', 'ASC']], limit: 4 });
+      const cases = await Cases.findAll({ order: [['id', 'ASC']], limit: 4 });
       for (let i = 0; i < 16; i++) {
-        await CameraEvent.create({
+        await CameraEvents.create({
           deviceId: i % 4 === 0 ? other.id : cam.id,
           eventId: `ks-${i}`,
           eventTypeId: 1,
@@ -423,7 +421,7 @@ describe('REST API: keyset paging of the history lists', function () {
 
     it('given events sharing timestamps, when walked for one camera and for all, then each comes once, newest first', async () => {
       const oracle = async (where: Record<string, unknown>) =>
-        (await CameraEvent.findAll({ where }))
+        (await CameraEvents.findAll({ where }))
           .map((e) => ({ at: e.createdAt.getTime(), id: e.id }))
           .sort(byNewest)
           .map((k) => k.id);
@@ -447,20 +445,20 @@ describe('REST API: keyset paging of the history lists', function () {
     });
 
     it(`given more than ${COUNT_CAP} events, when the first page is read, then the total stops at the cap and says so; a narrow filter counts exactly`, async () => {
-      const caseId = (await Case.findOne({ order: [['id', 'ASC']] }))!.id;
+      const caseId = (await Cases.findOne({ order: [['id', 'ASC']] }))!.id;
       const at = new Date(base - 86_400_000);
       const rows = Array.from({ length: COUNT_CAP + 1 }, (_, i) => ({
-        device_id: cam.id,
-        event_id: `bulk-${i}`,
-        event_type_id: 1,
-        case_id: caseId,
+        deviceId: cam.id,
+        eventId: `bulk-${i}`,
+        eventTypeId: 1,
+        caseId,
         outcome: 'merged',
         confidence: 0.8,
-        captured_at: at,
-        snapshot_url: null,
-        created_at: at,
+        capturedAt: at,
+        snapshotUrl: null,
+        createdAt: at,
       }));
-      await insertRows(CameraEvent.sequelize!, 'camera_events', rows);
+      await CameraEvents.insertMany(rows);
       const all = await get<Page<unknown>>('auditor', '/admin/camera-events?pageSize=5');
       expect(all).to.include({ total: COUNT_CAP, totalCapped: true });
       expect(all.items).to.have.length(5);
@@ -471,7 +469,7 @@ describe('REST API: keyset paging of the history lists', function () {
       expect(theDay).to.include({ total: COUNT_CAP, totalCapped: true });
       const few = await get<Page<unknown>>('auditor', '/admin/camera-events?camera=KS-CAM-2');
       expect(few).to.include({ total: 4, totalCapped: false });
-      await CameraEvent.destroy({ where: { eventId: { [Op.like]: 'bulk-%' } } });
+      await CameraEvents.destroy({ where: { eventId: { [Op.like]: 'bulk-%' } } });
     });
   });
 

@@ -2,7 +2,7 @@ import AjvModule from 'ajv';
 import formatsModule from 'ajv-formats';
 import { expect } from 'chai';
 import { XMLParser } from 'fast-xml-parser';
-import { Case, EventType, Open311Request } from '../../db/models/index.js';
+import { Cases, EventTypes, Open311Requests } from '../support/tables.js';
 import { openApiWorld, type ApiWorld } from './support/api-world.js';
 import {
   discoverySchema,
@@ -111,8 +111,8 @@ describe("Open311 GeoReport v2: every answer against the spec's schemas", functi
       201,
       form({ description: '', email: '', device_id: '', jurisdiction_id: '' }),
     )) as Array<{ service_request_id: string }>;
-    const row = (await Case.findOne({ where: { caseNo: posted!.service_request_id } }))!;
-    const type = (await EventType.findOne({ where: { code: 'BJ-0101' } }))!;
+    const row = (await Cases.findOne({ where: { caseNo: posted!.service_request_id } }))!;
+    const type = (await EventTypes.findOne({ where: { code: 'BJ-0101' } }))!;
     expect(row.description, 'no description: the service name stands in').to.equal(type.name);
     for (const query of [
       'service_code=',
@@ -129,7 +129,7 @@ describe("Open311 GeoReport v2: every answer against the spec's schemas", functi
   });
 
   it("given jurisdiction_id in the query contradicting the body's, when posted, then 400 and nothing filed", async () => {
-    const before = await Case.count();
+    const before = await Cases.count();
     const res = await fetch(`${root}/open311/v2/requests.json?jurisdiction_id=a.example.gov`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
@@ -137,7 +137,7 @@ describe("Open311 GeoReport v2: every answer against the spec's schemas", functi
     });
     expect(res.status).to.equal(400);
     expect(ajv.validate(errorsSchema, await res.json())).to.equal(true);
-    expect(await Case.count()).to.equal(before);
+    expect(await Cases.count()).to.equal(before);
   });
 
   it('given lists, a single request, a token and errors, when read, then each matches the spec', async () => {
@@ -146,8 +146,8 @@ describe("Open311 GeoReport v2: every answer against the spec's schemas", functi
     await answer('GET', `/requests.json?service_request_id=${posted!.service_request_id}`, requestsSchema, 200);
     await answer('GET', '/requests.json?status=open&service_code=BJ-0101', requestsSchema, 200);
     await answer('GET', `/requests/${posted!.service_request_id}.json`, requestsSchema, 200);
-    const row = (await Case.findOne({ where: { caseNo: posted!.service_request_id } }))!;
-    const token = (await Open311Request.findByPk(row.id))!.token;
+    const row = (await Cases.findOne({ where: { caseNo: posted!.service_request_id } }))!;
+    const token = (await Open311Requests.findByPk(row.id))!.token;
     await answer('GET', `/tokens/${token}.json`, tokenAnswerSchema, 200);
     await answer('GET', '/tokens/AAAAAAAAAAAAAAAAAAAAAAAA.json', errorsSchema, 404);
     await answer('GET', '/requests/ZY20000101-9999.json', errorsSchema, 404);

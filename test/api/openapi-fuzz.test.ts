@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Attachment, Case, CalendarDay, EventType, GovernanceItem, Grid, InboxTask, Unit } from '../../db/models/index.js';
+import { Attachments, CalendarDays, Cases, EventTypes, GovernanceItems, Grids, InboxTasks, Units } from '../support/tables.js';
 import { eventually } from '../processes/support/process-harness.js';
 import { testJpeg } from '../support/test-images.js';
 import { openApiWorld, type ApiWorld } from './support/api-world.js';
@@ -128,8 +128,8 @@ describe('OpenAPI fuzz: every route with generated input as every role: no 5xx, 
       token: tokens.get('operator')!,
       body: { description: '热线：路灯不亮', address: '沾益区西平街道' },
     });
-    const task = await eventually('accept task', () => InboxTask.findOne({ where: { caseId: filed.body.id, state: 'created' } }), 60_000);
-    const grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
+    const task = await eventually('accept task', () => InboxTasks.findOne({ where: { caseId: filed.body.id, state: 'created' } }), 60_000);
+    const grid = (await Grids.findOne({ order: [['id', 'ASC']] }))!;
     const fd = new FormData();
     fd.append('description', '路面塌陷');
     fd.append('lat', String(grid.centroidLat));
@@ -145,19 +145,19 @@ describe('OpenAPI fuzz: every route with generated input as every role: no 5xx, 
       body: { name: '模糊测试客户端' },
     });
     const defs = await api.call('GET', '/operations/processes', { token: tokens.get('admin')! });
-    const caseRow = (await Case.findByPk(filed.body.id))!;
-    const units = (await Unit.findAll({ limit: 3 })).map((u) => u.code);
-    const eventTypes = (await EventType.findAll({ limit: 3 })).map((e) => e.code);
+    const caseRow = (await Cases.findByPk(filed.body.id))!;
+    const units = (await Units.findAll({ limit: 3 })).map((u) => u.code);
+    const eventTypes = (await EventTypes.findAll({ limit: 3 })).map((e) => e.code);
     Object.assign(known, {
       caseId: [filed.body.id],
       key: [task.userTaskKey],
       token: [report.trackingToken, caseRow.trackingToken],
-      attachmentId: (await Attachment.findAll()).map((a) => a.id),
+      attachmentId: (await Attachments.findAll()).map((a) => a.id),
       processId: ['case-generic', 'case-camera'],
       version: ['1', 'latest'],
       formId: ['case-accept', 'case-handle'],
       code: [camera.body.code ?? 'CAM-FUZZ'],
-      date: (await CalendarDay.findAll({ limit: 2 })).map((d) => String(d.date)),
+      date: (await CalendarDays.findAll({ limit: 2 })).map((d) => String(d.date)),
       processInstanceKey: caseRow.processInstanceKey ? [caseRow.processInstanceKey] : [],
       processDefinitionKey: [...JSON.stringify(defs.body).matchAll(/"processDefinitionKey":"?(\d+)/gu)].map((m) => m[1]!).slice(0, 3),
       service_code: eventTypes,
@@ -165,7 +165,7 @@ describe('OpenAPI fuzz: every route with generated input as every role: no 5xx, 
       format: ['json', 'xml'],
       api_key: [client.body.apiKey ?? client.body.key ?? ''].filter(Boolean),
       // the registry's {id}: codes of units, grids, event types, items; users other than the fuzzing accounts (a PATCH must not lock them out)
-      registryId: [...units, grid.code, ...eventTypes, String((await GovernanceItem.findOne())?.id ?? '1'), 'township', 'community', String(client.body.id)],
+      registryId: [...units, grid.code, ...eventTypes, String((await GovernanceItems.findOne())?.id ?? '1'), 'township', 'community', String(client.body.id)],
     });
   });
   after(async () => {

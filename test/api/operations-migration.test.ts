@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { AuditRecord, Case, InboxTask } from '../../db/models/index.js';
+import { AuditRecords, Cases, InboxTasks } from '../support/tables.js';
 import type { MigrationPreview } from '../../port/workflow-engine.js';
 import { eventually } from '../processes/support/process-harness.js';
 import { probeProcess } from '../support/probe-process.js';
@@ -78,7 +78,7 @@ describe('REST API: operations — migrate running instances to a new version (i
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     expect(res.body['version']).to.equal(2);
     expect(await instance(processInstanceKey)).to.include({ version: 2, processDefinitionKey: v2 });
-    const record = (await AuditRecord.findOne({ where: { action: 'ops_instance_migrated', caseId: caseRow.id } }))!;
+    const record = (await AuditRecords.findOne({ where: { action: 'ops_instance_migrated', caseId: caseRow.id } }))!;
     expect(record.actor).to.equal('admin');
     expect(record.detail).to.deep.include({
       reason: '新版本增加48小时复核时限',
@@ -94,14 +94,14 @@ describe('REST API: operations — migrate running instances to a new version (i
   it('given a case on one process, when its instance is migrated to another process, then the case record names the new process (in the same audit record) and its history draws the target', async () => {
     const { caseRow, processInstanceKey } = await probeCase(api.world.port, 'ops-mig-from');
     const target = await deployAs('ops-mig-to', 2);
-    await eventually('the task in the inbox', async () => (await InboxTask.count({ where: { processInstanceKey } })) === 1);
+    await eventually('the task in the inbox', async () => (await InboxTasks.count({ where: { processInstanceKey } })) === 1);
     const res = await api.call<Json>('POST', `/operations/instances/${processInstanceKey}/migration`, {
       token: admin,
       body: { plan: mapTask(target), reason: '并入新流程' },
     });
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
-    expect((await Case.findByPk(caseRow.id))!.processId).to.equal('ops-mig-to');
-    const record = (await AuditRecord.findOne({ where: { action: 'ops_instance_migrated', caseId: caseRow.id } }))!;
+    expect((await Cases.findByPk(caseRow.id))!.processId).to.equal('ops-mig-to');
+    const record = (await AuditRecords.findOne({ where: { action: 'ops_instance_migrated', caseId: caseRow.id } }))!;
     expect(record.detail).to.deep.include({
       bpmnProcessId: 'ops-mig-from',
       toBpmnProcessId: 'ops-mig-to',
@@ -116,7 +116,7 @@ describe('REST API: operations — migrate running instances to a new version (i
     const v1 = await defKey('ops-mig-refused', 1);
     const v3 = await deployAs('ops-mig-refused', 3);
     const auditor = await api.login('auditor');
-    await eventually('the task in the inbox', async () => (await InboxTask.count({ where: { processInstanceKey } })) === 1);
+    await eventually('the task in the inbox', async () => (await InboxTasks.count({ where: { processInstanceKey } })) === 1);
     const state = await snapshot();
 
     const typeChange = await api.call<Json & { details: { refusals: Array<{ elementId: string; reason: string }> } }>(
@@ -193,7 +193,7 @@ describe('REST API: operations — migrate running instances to a new version (i
     expect(done).to.include({ processed: 2, failed: 0 });
     expect(done.items.map((i) => i.state)).to.deep.equal(['done', 'done']);
     for (const { processInstanceKey } of [a, b]) expect(await instance(processInstanceKey)).to.include({ version: 2, processDefinitionKey: v2 });
-    const records = await AuditRecord.findAll({ where: { action: 'ops_instance_migrated' } });
+    const records = await AuditRecords.findAll({ where: { action: 'ops_instance_migrated' } });
     expect(
       records
         .filter((r) => (r.detail as Json)['batchId'] === started.body.id)

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { AuditRecord, Case, OutboxMessage } from '../../db/models/index.js';
+import { AuditRecords, Cases, OutboxMessages } from '../support/tables.js';
 import { dailyOverdueDigest } from '../../domain/schedule/index.js';
 import { eventually } from '../processes/support/process-harness.js';
 import { openApiWorld, snapshot, type ApiWorld } from './support/api-world.js';
@@ -97,7 +97,7 @@ describe('REST API: operations — see and repair what is stuck (issue 18)', fun
     });
     expect(retried.status, JSON.stringify(retried.body)).to.equal(200);
     await eventually('the instance completed', async () => (await stateOf(processInstanceKey)) === 'COMPLETED');
-    const record = (await AuditRecord.findOne({ where: { action: 'ops_incident_retried', caseId: caseRow.id } }))!;
+    const record = (await AuditRecords.findOne({ where: { action: 'ops_incident_retried', caseId: caseRow.id } }))!;
     expect(record.actor).to.equal('admin');
     expect(record.detail).to.include({ reason: '接口已恢复，重试', incidentKey: incident!.incidentKey, errorType: 'JOB_NO_RETRIES', caseNo: caseRow.caseNo });
 
@@ -120,7 +120,7 @@ describe('REST API: operations — see and repair what is stuck (issue 18)', fun
     await eventually('the instance completed', async () => (await stateOf(processInstanceKey)) === 'COMPLETED');
     const ended = (await api.world.engine.history(processInstanceKey)).filter((e) => e.intent === 'ELEMENT_COMPLETED').map((e) => e.elementId);
     expect(ended).to.include('end_routine').and.not.include('end_urgent');
-    const record = (await AuditRecord.findOne({ where: { action: 'ops_variables_set', caseId: caseRow.id } }))!;
+    const record = (await AuditRecords.findOne({ where: { action: 'ops_variables_set', caseId: caseRow.id } }))!;
     expect(record.detail).to.deep.include({ reason: '补录优先级', variables: { priority: 'low' }, scope: 'instance', errorType: 'CONDITION_ERROR' });
   });
 
@@ -132,10 +132,10 @@ describe('REST API: operations — see and repair what is stuck (issue 18)', fun
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     expect(await stateOf(processInstanceKey)).to.equal('TERMINATED');
     expect(await get<Incident[]>(`/operations/instances/${processInstanceKey}/incidents`), 'no incident left open').to.deep.equal([]);
-    const c = (await Case.findByPk(caseRow.id))!;
+    const c = (await Cases.findByPk(caseRow.id))!;
     expect(c.status).to.equal('closed');
     expect(c.closedAt).to.be.instanceOf(Date);
-    const record = (await AuditRecord.findOne({ where: { action: 'ops_instance_cancelled', caseId: caseRow.id } }))!;
+    const record = (await AuditRecords.findOne({ where: { action: 'ops_instance_cancelled', caseId: caseRow.id } }))!;
     expect(record.detail).to.include({ reason: '重复立案，撤销流程', from: 'handling', to: 'closed', processInstanceKey });
 
     const before = await snapshot();
@@ -164,7 +164,7 @@ describe('REST API: operations — see and repair what is stuck (issue 18)', fun
     expect([done.processed, done.failed]).to.deep.equal([3, 0]);
     expect(done.items.every((i) => i.state === 'done' && i.done === 1)).to.equal(true);
     for (const s of stuck) await eventually('the instance completed', async () => (await stateOf(s.processInstanceKey)) === 'COMPLETED');
-    const records = await AuditRecord.findAll({ where: { action: 'ops_incident_retried', caseId: stuck.map((s) => s.caseRow.id) } });
+    const records = await AuditRecords.findAll({ where: { action: 'ops_incident_retried', caseId: stuck.map((s) => s.caseRow.id) } });
     expect(records.map((r) => r.detail?.['batchId'])).to.deep.equal([started.body.id, started.body.id, started.body.id]);
 
     const empty = await api.call<Json>('POST', '/operations/batches', {
@@ -240,7 +240,7 @@ describe('REST API: operations — see and repair what is stuck (issue 18)', fun
 
     const run = await dailyOverdueDigest(new Date(), { openIncidents: () => api.world.port.countOpenIncidents() });
     expect(run.openIncidents).to.equal(open);
-    const summary = (await OutboxMessage.findOne({ where: { kind: 'overdue-summary' } }))!;
+    const summary = (await OutboxMessages.findOne({ where: { kind: 'overdue-summary' } }))!;
     expect(summary.body).to.contain(`流程故障待处理${open}件`);
   });
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Grid } from '../../db/models/index.js';
+import { Grids } from '../support/tables.js';
 import { maskPersonalNumbers } from '../../domain/shared/mask-personal.js';
 import { openApiWorld, type ApiWorld } from './support/api-world.js';
 
@@ -36,7 +36,7 @@ describe('API: personal numbers are masked in public answers (Open311 feed, trac
   for (const [name, number] of numbers) {
     it(`given a report whose description and address hold ${name}, when read through Open311 (JSON, XML) and the tracking page, then the number cannot be read back`, async () => {
       // given
-      const grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
+      const grid = (await Grids.findOne({ order: [['id', 'ASC']] }))!;
       const filed = await api.call<{ caseNo: string; trackingToken: string }>('POST', '/public/reports', {
         body: { description: `井盖缺失，联系我 ${number} 谢谢`, address: `龙华路 12 号（${number}）`, lat: grid.centroidLat, lng: grid.centroidLng },
       });

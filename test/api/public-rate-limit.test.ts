@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Case } from '../../db/models/index.js';
+import { Cases } from '../support/tables.js';
 import { testPng } from '../support/test-images.js';
 import { openApiWorld, type ApiWorld } from './support/api-world.js';
 
@@ -28,11 +28,11 @@ describe('REST API: one public rate budget per address, JSON and multipart alike
     expect((await json(1)).status).to.equal(201);
     expect((await multipart(2)).status).to.equal(201);
     expect((await json(3)).status).to.equal(201);
-    const before = await Case.count();
+    const before = await Cases.count();
     for (const over of [await multipart(4), await json(5)]) {
       expect(over.status).to.equal(429);
       expect(over.body['code']).to.equal('rate_limited');
     }
-    expect(await Case.count()).to.equal(before);
+    expect(await Cases.count()).to.equal(before);
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Case, Grid, InboxTask } from '../../db/models/index.js';
+import { Cases, Grids, InboxTasks } from '../support/tables.js';
 import { eventually } from '../processes/support/process-harness.js';
 import { openApiWorld, type ApiWorld } from './support/api-world.js';
 
@@ -21,7 +21,7 @@ describe('API: a case is rated once, and only when closed', function () {
   after(() => api?.close());
 
   async function file(): Promise<{ id: string; token: string }> {
-    const grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
+    const grid = (await Grids.findOne({ order: [['id', 'ASC']] }))!;
     const filed = await api.call<{ id: string; trackingToken: string }>('POST', '/cases', {
       token: await api.login('operator'),
       body: { description: '路灯不亮已三天', lat: grid.centroidLat, lng: grid.centroidLng },
@@ -36,9 +36,9 @@ describe('API: a case is rated once, and only when closed', function () {
     await eventually(
       `case ${caseId} far enough`,
       async () => {
-        const c = (await Case.findByPk(caseId))!;
+        const c = (await Cases.findByPk(caseId))!;
         if (done(c.status)) return true;
-        const task = await InboxTask.findOne({ where: { caseId, state: 'created' }, order: [['id', 'ASC']] });
+        const task = await InboxTasks.findOne({ where: { caseId, state: 'created' }, order: [['id', 'ASC']] });
         if (task) {
           await api.call('POST', `/tasks/${task.userTaskKey}/claim`, { token: admin });
           await api.call('POST', `/tasks/${task.userTaskKey}/complete`, { token: admin, body: { data: FORM_DATA[task.elementId] } });
@@ -56,7 +56,7 @@ describe('API: a case is rated once, and only when closed', function () {
     // given
     const c = await file();
     await driveUntil(c.id, (s) => ['dispatched', 'handling'].includes(s));
-    const status = (await Case.findByPk(c.id))!.status;
+    const status = (await Cases.findByPk(c.id))!.status;
 
     // when
     const rated = await rate(c.token, 5);
@@ -84,7 +84,7 @@ describe('API: a case is rated once, and only when closed', function () {
     const second = await rate(c.token, 1);
     expect(second.status).to.equal(409);
     expect(second.body['code']).to.equal('already_rated');
-    await eventually('the rating recorded by the process', async () => (await Case.findByPk(c.id))!.satisfaction === 'satisfied', 20_000);
+    await eventually('the rating recorded by the process', async () => (await Cases.findByPk(c.id))!.satisfaction === 'satisfied', 20_000);
     expect((await follow(c.token)).body.canRate).to.equal(false);
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { AuditRecord, Case, Grid, InboxTask, Unit } from '../../db/models/index.js';
+import { AuditRecords, Cases, Grids, InboxTasks, Units } from '../support/tables.js';
 import { createCase } from '../support/case-fixtures.js';
 import { eventually } from '../processes/support/process-harness.js';
 import { caseToEnd } from './support/case-to-end.js';
@@ -24,15 +24,15 @@ describe('REST API: 派遣 of a 属地 case and 改派 (POST /api/cases/:id/redi
   let townshipCode: string;
 
   const openTask = (elementId: string) =>
-    eventually(`the ${elementId} task`, async () => InboxTask.findOne({ where: { caseId, elementId, state: 'created' } }), 30_000);
+    eventually(`the ${elementId} task`, async () => InboxTasks.findOne({ where: { caseId, elementId, state: 'created' } }), 30_000);
   const redispatch = (id: string, body: unknown, token: string | null = operator) =>
     api.call<{ code?: string; unitCode?: string; previousUnitCode?: string }>('POST', `/cases/${id}/redispatch`, { token, body });
 
   before(async () => {
     api = await openApiWorld();
     operator = await api.login('operator');
-    const grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
-    townshipCode = (await Unit.findByPk(grid.townshipId))!.code;
+    const grid = (await Grids.findOne({ order: [['id', 'ASC']] }))!;
+    townshipCode = (await Units.findByPk(grid.townshipId))!.code;
     const filed = await api.call<{ id: string }>('POST', '/cases', {
       token: operator,
       body: { description: '小区门口暴露垃圾无人清运', lat: grid.centroidLat, lng: grid.centroidLng, reporterPhone: '13900004444' },
@@ -98,23 +98,23 @@ describe('REST API: 派遣 of a 属地 case and 改派 (POST /api/cases/:id/redi
     const res = await redispatch(caseId, { unitCode: 'D-CGJ', reason: '属建筑垃圾，城管局负责' });
     expect(res.status, JSON.stringify(res.body)).to.equal(202);
     expect(res.body).to.deep.include({ unitCode: 'D-CGJ', previousUnitCode: townshipCode });
-    const cgj = (await Unit.findOne({ where: { code: 'D-CGJ' } }))!;
+    const cgj = (await Units.findOne({ where: { code: 'D-CGJ' } }))!;
     const second = await eventually(
       "城管局's 处置 task",
-      async () => InboxTask.findOne({ where: { caseId, elementId: 'handle', state: 'created', unitId: cgj.id } }),
+      async () => InboxTasks.findOne({ where: { caseId, elementId: 'handle', state: 'created', unitId: cgj.id } }),
       30_000,
     );
     expect(second.userTaskKey).to.not.equal(first.userTaskKey);
-    expect((await InboxTask.findOne({ where: { userTaskKey: first.userTaskKey } }))!.state).to.equal('cancelled');
+    expect((await InboxTasks.findOne({ where: { userTaskKey: first.userTaskKey } }))!.state).to.equal('cancelled');
     const c = await eventually('the case at 城管局', async () => {
-      const r = (await Case.findByPk(caseId))!;
+      const r = (await Cases.findByPk(caseId))!;
       return r.unitId === cgj.id ? r : null;
     });
     expect([c.status, c.returnCount]).to.deep.equal(['dispatched', 0]);
-    const ordered = (await AuditRecord.findOne({ where: { caseId, action: 'redispatch_ordered' } }))!;
+    const ordered = (await AuditRecords.findOne({ where: { caseId, action: 'redispatch_ordered' } }))!;
     expect([ordered.actor, ordered.actorRole]).to.deep.equal(['operator', 'operator']);
     expect(ordered.detail).to.deep.include({ unitCode: 'D-CGJ', previousUnitCode: townshipCode, reason: '属建筑垃圾，城管局负责' });
-    const recorded = await eventually('the 改派 record', async () => AuditRecord.findOne({ where: { caseId, action: 'redispatched' } }), 30_000);
+    const recorded = await eventually('the 改派 record', async () => AuditRecords.findOne({ where: { caseId, action: 'redispatched' } }), 30_000);
     expect(recorded.detail).to.deep.include({ unitCode: 'D-CGJ', reason: '属建筑垃圾，城管局负责', orderedBy: 'operator' });
   });
 
@@ -124,7 +124,7 @@ describe('REST API: 派遣 of a 属地 case and 改派 (POST /api/cases/:id/redi
       eventTypeCode: 'SJ-0301',
       gridCode: 'G-XP-01-01',
       status: 'dispatched',
-      unitId: (await Unit.findOne({ where: { code: 'T-XP' } }))!.id,
+      unitId: (await Units.findOne({ where: { code: 'T-XP' } }))!.id,
       fields: { processId: 'case-dispute' },
     });
     const fresh = await createCase({ eventTypeCode: 'SJ-0101', gridCode: 'G-XP-01-01', status: 'accepted', fields: { processId: 'case-generic' } });

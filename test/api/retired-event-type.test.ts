@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Case } from '../../db/models/index.js';
+import { Cases } from '../support/tables.js';
 import { openApiWorld, type ApiWorld } from './support/api-world.js';
 
 describe('REST API: a retired event type takes no new cases', function () {
@@ -15,11 +15,11 @@ describe('REST API: a retired event type takes no new cases', function () {
     const operator = await api.login('operator');
     const body = { description: '人行道上井盖破损', gridCode: 'G-XP-01-01', eventTypeCode: 'SJ-0101' };
     expect((await api.call('PATCH', '/admin/event-types/SJ-0101', { token: admin, body: { enabled: false } })).status).to.equal(200);
-    const before = await Case.count();
+    const before = await Cases.count();
     const refused = await api.call('POST', '/cases', { token: operator, body });
     expect(refused.status).to.equal(400);
     expect(refused.body['code']).to.equal('unknown_event_type');
-    expect(await Case.count()).to.equal(before);
+    expect(await Cases.count()).to.equal(before);
     expect((await api.call('PATCH', '/admin/event-types/SJ-0101', { token: admin, body: { enabled: true } })).status).to.equal(200);
     expect((await api.call('POST', '/cases', { token: operator, body })).status).to.equal(201);
   });

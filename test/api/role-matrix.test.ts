@@ -1,5 +1,17 @@
 import { expect } from 'chai';
-import { AuditRecord, CalendarDay, Case, EventType, GovernanceItem, Grid, IdempotencyRecord, InboxTask, Session, Unit, User } from '../../db/models/index.js';
+import {
+  AuditRecords,
+  CalendarDays,
+  Cases,
+  EventTypes,
+  GovernanceItems,
+  Grids,
+  IdempotencyRecords,
+  InboxTasks,
+  Sessions,
+  Units,
+  Users,
+} from '../support/tables.js';
 import { eventually } from '../processes/support/process-harness.js';
 import { openApiWorld, type ApiWorld } from './support/api-world.js';
 
@@ -95,20 +107,19 @@ function matrix(ids: { item: string; camera: string; client: string; caseId: str
 
 /** Everything a refused request must leave alone. */
 async function everything(): Promise<string> {
-  const count = async (m: { count(): Promise<number> }) => m.count();
   const [units, grids, users, types, items, days, cases, tasks, idem, sessions, audit] = await Promise.all([
-    Unit.findAll({ attributes: ['id', 'name', 'updatedAt'], order: [['id', 'ASC']] }),
-    Grid.findAll({ attributes: ['id', 'name', 'updatedAt'], order: [['id', 'ASC']] }),
-    User.findAll({ attributes: ['id', 'displayName', 'passwordHash', 'updatedAt'], order: [['id', 'ASC']] }),
-    EventType.findAll({ attributes: ['id', 'name', 'routingRule', 'updatedAt'], order: [['id', 'ASC']] }),
-    count(GovernanceItem),
-    count(CalendarDay),
-    count(Case),
-    count(InboxTask),
-    count(IdempotencyRecord),
-    count(Session),
+    Units.findAll({ attributes: ['id', 'name', 'updatedAt'], order: [['id', 'ASC']] }),
+    Grids.findAll({ attributes: ['id', 'name', 'updatedAt'], order: [['id', 'ASC']] }),
+    Users.findAll({ attributes: ['id', 'displayName', 'passwordHash', 'updatedAt'], order: [['id', 'ASC']] }),
+    EventTypes.findAll({ attributes: ['id', 'name', 'routingRule', 'updatedAt'], order: [['id', 'ASC']] }),
+    GovernanceItems.count(),
+    CalendarDays.count(),
+    Cases.count(),
+    InboxTasks.count(),
+    IdempotencyRecords.count(),
+    Sessions.count(),
     // only records no background worker writes: admin.*, open311.*, process/form deploys, cameras
-    AuditRecord.count({ where: { actorRole: ['admin', 'operator', 'dept_staff', 'dept_leader', 'grid_worker', 'leader', 'auditor'] } }),
+    AuditRecords.count({ where: { actorRole: ['admin', 'operator', 'dept_staff', 'dept_leader', 'grid_worker', 'leader', 'auditor'] } }),
   ]);
   return JSON.stringify({ units, grids, users, types, items, days, cases, tasks, idem, sessions, audit });
 }
@@ -122,7 +133,7 @@ describe('REST API: the role × endpoint matrix', function () {
   before(async () => {
     api = await openApiWorld();
     for (const u of ROLE_USERS) tokens[u] = await api.login(u);
-    const item = (await GovernanceItem.findOne({ order: [['id', 'ASC']] }))!;
+    const item = (await GovernanceItems.findOne({ order: [['id', 'ASC']] }))!;
     const camera = await api.call('POST', '/admin/cameras', {
       token: tokens.admin,
       body: { code: 'CAM-M-1', name: '矩阵摄像头', lat: 25.6, lng: 103.8, gridCode: 'G-XP-01-01', eventTypeCodes: ['SJ-0101'] },
@@ -134,7 +145,7 @@ describe('REST API: the role × endpoint matrix', function () {
     expect(filed.status, JSON.stringify(filed.body)).to.equal(201);
     // the workers process the case in the background after the 201: let it come to rest at its first
     // task, or the inbox row appearing later would read as a change made by a refused request
-    await eventually("the filed case's first task in the inbox", () => InboxTask.findOne({ where: { caseId: filed.body.id } }));
+    await eventually("the filed case's first task in the inbox", () => InboxTasks.findOne({ where: { caseId: filed.body.id } }));
     rows = matrix({ item: String(item.id), camera: 'CAM-M-1', client: String(client.body.id), caseId: filed.body.id, attachment: '1' });
   });
   after(() => api.close());

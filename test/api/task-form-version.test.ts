@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
-import { Case, EventType, InboxTask } from '../../db/models/index.js';
+import { Cases, EventTypes, InboxTasks } from '../support/tables.js';
 import { FORMS_DIR } from '../../domain/forms/index.js';
 import { eventually } from '../processes/support/process-harness.js';
 import { openApiWorld, type ApiWorld } from './support/api-world.js';
@@ -50,20 +50,20 @@ describe('REST API: tasks show and check the latest deployed version of their fo
     const detail = await api.call<{ form: { components: Array<{ key?: string }> } }>('GET', `/tasks/${accept.userTaskKey}`, { token: operator });
     expect(detail.body.form.components.map((c) => c.key)).to.include('callbackNote');
 
-    const eventType = (await EventType.findOne({ order: [['id', 'ASC']] }))!;
+    const eventType = (await EventTypes.findOne({ order: [['id', 'ASC']] }))!;
     const without = await api.call('POST', `/tasks/${accept.userTaskKey}/complete`, {
       token: operator,
       body: { data: { filed: true, eventTypeCode: eventType.code } },
     });
     expect(without.status).to.equal(400);
     expect(without.body['code']).to.equal('form_invalid');
-    expect((await InboxTask.findOne({ where: { userTaskKey: accept.userTaskKey } }))!.state).to.equal('created');
+    expect((await InboxTasks.findOne({ where: { userTaskKey: accept.userTaskKey } }))!.state).to.equal('created');
 
     const withNote = await api.call('POST', `/tasks/${accept.userTaskKey}/complete`, {
       token: operator,
       body: { data: { filed: true, eventTypeCode: eventType.code, callbackNote: '已电话联系反映人' } },
     });
     expect(withNote.status, JSON.stringify(withNote.body)).to.equal(200);
-    await eventually('the case accepted', async () => ((await Case.findByPk(filed.body.id))!.status !== 'reported' ? true : null), 20_000);
+    await eventually('the case accepted', async () => ((await Cases.findByPk(filed.body.id))!.status !== 'reported' ? true : null), 20_000);
   });
 });

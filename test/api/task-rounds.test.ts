@@ -1,6 +1,5 @@
 import { expect } from 'chai';
-import { Op } from 'sequelize';
-import { Case, Grid, InboxTask, Unit, User } from '../../db/models/index.js';
+import { Cases, Grids, InboxTasks, Units, Users, type Row, Op } from '../support/tables.js';
 import { hashPassword } from '../../domain/auth/password.js';
 import type { FormDefinition } from '../../domain/forms/index.js';
 import { eventually } from '../processes/support/process-harness.js';
@@ -29,8 +28,8 @@ describe("REST API: task forms open empty each round, the reviewer's comment sho
     const known = unitTokens.get(unitId);
     if (known) return known;
     const username = `rounds-staff-${unitId}`;
-    if (!(await User.findOne({ where: { username } }))) {
-      await User.create({ username, displayName: '办事员', role: 'dept_staff', unitId, phone: null, passwordHash: await hashPassword(PASSWORD) });
+    if (!(await Users.findOne({ where: { username } }))) {
+      await Users.create({ username, displayName: '办事员', role: 'dept_staff', unitId, phone: null, passwordHash: await hashPassword(PASSWORD) });
     }
     const token = await api.login(username);
     unitTokens.set(unitId, token);
@@ -38,15 +37,15 @@ describe("REST API: task forms open empty each round, the reviewer's comment sho
   }
 
   /** The case's open task of that element, once the inbox has it, opened as `who` (the unit's staff when null). */
-  async function open(elementId: string, who: string | null = null): Promise<{ row: InboxTask; token: string; detail: TaskDetail }> {
-    const row = await eventually(`the ${elementId} task`, async () => InboxTask.findOne({ where: { caseId, elementId, state: 'created' } }), 30_000);
+  async function open(elementId: string, who: string | null = null): Promise<{ row: Row<'inbox_tasks'>; token: string; detail: TaskDetail }> {
+    const row = await eventually(`the ${elementId} task`, async () => InboxTasks.findOne({ where: { caseId, elementId, state: 'created' } }), 30_000);
     const token = who ?? (await staffOf(row.unitId!));
     const res = await api.call<TaskDetail>('GET', `/tasks/${row.userTaskKey}`, { token });
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     return { row, token, detail: res.body };
   }
 
-  async function complete(t: { row: InboxTask; token: string }, data: Record<string, unknown>): Promise<void> {
+  async function complete(t: { row: Row<'inbox_tasks'>; token: string }, data: Record<string, unknown>): Promise<void> {
     const res = await api.call('POST', `/tasks/${t.row.userTaskKey}/complete`, { token: t.token, body: { data } });
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
   }
@@ -57,7 +56,7 @@ describe("REST API: task forms open empty each round, the reviewer's comment sho
   before(async () => {
     api = await openApiWorld();
     operator = await api.login('operator');
-    const grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
+    const grid = (await Grids.findOne({ order: [['id', 'ASC']] }))!;
     const filed = await api.call<{ id: string }>('POST', '/cases', {
       token: operator,
       body: { description: '小区门口垃圾堆放多日无人清运', lat: grid.centroidLat, lng: grid.centroidLng, reporterPhone: '13900003333' },
@@ -68,7 +67,7 @@ describe("REST API: task forms open empty each round, the reviewer's comment sho
     await complete(accept, { filed: true, eventTypeCode: 'BJ-0101' });
     const next = await eventually(
       'a dispatch or handle task',
-      async () => InboxTask.findOne({ where: { caseId, elementId: ['dispatch', 'handle'], state: 'created' } }),
+      async () => InboxTasks.findOne({ where: { caseId, elementId: ['dispatch', 'handle'], state: 'created' } }),
       30_000,
     );
     if (next.elementId === 'dispatch') await complete({ row: next, token: operator }, { unitCode: 'D-CGJ', dispatchNote: '请尽快处理' });
@@ -92,7 +91,7 @@ describe("REST API: task forms open empty each round, the reviewer's comment sho
 
   it('given a second 退单, when 退单审核 opens, then 审核意见 and 审核说明 are empty and the new reason is shown; approved, the re-dispatch opens with the unit suggested and no old note', async () => {
     const handle = await open('handle');
-    const unitBefore = (await Unit.findByPk(handle.row.unitId!))!.code;
+    const unitBefore = (await Units.findByPk(handle.row.unitId!))!.code;
     await complete(handle, { handleOutcome: 'return', returnReason: '第二轮：应由属地乡镇处理' });
     const review = await open('returnReview', operator);
     expect(review.detail.form.id).to.equal('case-return-review');
@@ -103,7 +102,7 @@ describe("REST API: task forms open empty each round, the reviewer's comment sho
     const dispatch = await open('dispatch', operator);
     expect(dispatch.detail.variables, 'the 派遣意见 of the first dispatch is not offered again').to.not.have.property('dispatchNote');
     expect(dispatch.detail.variables['unitCode'], 'the unit is a suggestion, prefilled').to.equal(unitBefore);
-    const township = (await Unit.findOne({ where: { kind: 'township', code: { [Op.ne]: unitBefore } }, order: [['id', 'ASC']] }))!;
+    const township = (await Units.findOne({ where: { kind: 'township', code: { [Op.ne]: unitBefore } }, order: [['id', 'ASC']] }))!;
     await complete(dispatch, { unitCode: township.code, dispatchNote: '改派属地乡镇' });
   });
 
@@ -148,6 +147,6 @@ describe("REST API: task forms open empty each round, the reviewer's comment sho
     for (const key of keysOf(again.detail.form)) expect(again.detail.variables, `${key} opens empty`).to.not.have.property(key);
     expect(again.detail.variables['handleResult']).to.equal('第二次：已清运并消杀');
     await complete(again, { verified: true });
-    await eventually('the case closed', async () => (await Case.findByPk(caseId))!.status === 'closed', 30_000);
+    await eventually('the case closed', async () => (await Cases.findByPk(caseId))!.status === 'closed', 30_000);
   });
 });

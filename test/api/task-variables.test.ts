@@ -1,6 +1,5 @@
 import { expect } from 'chai';
-import { Op } from 'sequelize';
-import { Case, EventType, Grid, InboxTask, Unit, User } from '../../db/models/index.js';
+import { Cases, EventTypes, Grids, InboxTasks, Units, Users, type Row, Op } from '../support/tables.js';
 import { hashPassword } from '../../domain/auth/password.js';
 import type { Actor } from '../../domain/auth/sessions.js';
 import { taskForm, type FormDefinition } from '../../domain/forms/index.js';
@@ -25,8 +24,8 @@ interface TaskDetail {
 describe("REST API: a task's form variables and the category filter", function () {
   this.timeout(120_000);
   let api: ApiWorld;
-  let caseRow: Case;
-  let handle: InboxTask;
+  let caseRow: Row<'cases'>;
+  let handle: Row<'inbox_tasks'>;
   let staff = 'clerk';
   let operator: string;
   let clerk: string;
@@ -34,31 +33,31 @@ describe("REST API: a task's form variables and the category filter", function (
   /** A public report taken through 受理 (and 派遣 when the router was unsure) to the unit's 处置 task, as in intake-flow. */
   before(async () => {
     api = await openApiWorld();
-    const grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
+    const grid = (await Grids.findOne({ order: [['id', 'ASC']] }))!;
     const filed = await api.call<{ caseNo: string }>('POST', '/public/reports', {
       body: { description: '人行道井盖松动，踩上去晃动', lat: grid.centroidLat, lng: grid.centroidLng, reporterPhone: '13812345678', reporterName: '王先生' },
       headers: { 'Idempotency-Key': 'task-variables-report-1' },
     });
     expect(filed.status, JSON.stringify(filed.body)).to.equal(201);
-    caseRow = (await Case.findOne({ where: { caseNo: filed.body.caseNo } }))!;
+    caseRow = (await Cases.findOne({ where: { caseNo: filed.body.caseNo } }))!;
     operator = await api.login('operator');
     const accept = await eventually(
       'the accept task',
-      async () => InboxTask.findOne({ where: { caseId: caseRow.id, elementId: 'accept', state: 'created' } }),
+      async () => InboxTasks.findOne({ where: { caseId: caseRow.id, elementId: 'accept', state: 'created' } }),
       20_000,
     );
     await api.call('POST', `/tasks/${accept.userTaskKey}/claim`, { token: operator });
-    const eventType = (await EventType.findOne({ order: [['id', 'ASC']] }))!;
+    const eventType = (await EventTypes.findOne({ order: [['id', 'ASC']] }))!;
     const accepted = await api.call('POST', `/tasks/${accept.userTaskKey}/complete`, {
       token: operator,
       body: { data: { filed: true, eventTypeCode: eventType.code } },
     });
     expect(accepted.status, JSON.stringify(accepted.body)).to.equal(200);
-    const clerkUser = (await User.findOne({ where: { username: 'clerk' } }))!;
-    const clerkUnit = (await Unit.findByPk(clerkUser.unitId!))!;
+    const clerkUser = (await Users.findOne({ where: { username: 'clerk' } }))!;
+    const clerkUnit = (await Units.findByPk(clerkUser.unitId!))!;
     const next = await eventually(
       'a dispatch or handle task',
-      async () => InboxTask.findOne({ where: { caseId: caseRow.id, elementId: ['dispatch', 'handle'], state: 'created' } }),
+      async () => InboxTasks.findOne({ where: { caseId: caseRow.id, elementId: ['dispatch', 'handle'], state: 'created' } }),
       20_000,
     );
     if (next.elementId === 'dispatch') {
@@ -70,12 +69,12 @@ describe("REST API: a task's form variables and the category filter", function (
     }
     handle = await eventually(
       'the handle task',
-      async () => InboxTask.findOne({ where: { caseId: caseRow.id, elementId: 'handle', state: 'created' } }),
+      async () => InboxTasks.findOne({ where: { caseId: caseRow.id, elementId: 'handle', state: 'created' } }),
       20_000,
     );
     if (handle.unitId !== clerkUnit.id) {
       staff = `clerk-${handle.unitId}`;
-      await User.create({
+      await Users.create({
         username: staff,
         displayName: '办事员',
         role: 'dept_staff',
@@ -85,7 +84,7 @@ describe("REST API: a task's form variables and the category filter", function (
       });
     }
     clerk = await api.login(staff);
-    caseRow = (await Case.findByPk(caseRow.id))!;
+    caseRow = (await Cases.findByPk(caseRow.id))!;
   });
   after(() => api.close());
 
@@ -97,7 +96,7 @@ describe("REST API: a task's form variables and the category filter", function (
     expect(v).to.include({ caseNo: caseRow.caseNo, description: '人行道井盖松动，踩上去晃动' });
     expect(v['unitCode'])
       .to.be.a('string')
-      .and.equal((await Unit.findByPk(handle.unitId!))!.code);
+      .and.equal((await Units.findByPk(handle.unitId!))!.code);
     expect(v['handleDueAt'], 'the form shows the handling deadline').to.be.a('string').and.not.equal('');
     // the instance holds more than the form reads (channel, the router's reasons …): not sent
     const all = await api.world.port.userTaskVariables(handle.userTaskKey);
@@ -114,7 +113,7 @@ describe("REST API: a task's form variables and the category filter", function (
     const base = (await taskForm('case-handle'))!.definition;
     const form: FormDefinition = { ...base, components: [...base.components, { type: 'text', id: 'Text_phone', text: '联系电话：{{reporterPhone}}' }] };
     const actorOf = async (username: string): Promise<Actor> => {
-      const u = (await User.findOne({ where: { username } }))!;
+      const u = (await Users.findOne({ where: { username } }))!;
       return { userId: u.id, username: u.username, displayName: u.displayName, role: u.role, unitId: u.unitId };
     };
     const forClerk = await formVariables(api.world.port, await actorOf(staff), handle.userTaskKey, form);
@@ -155,8 +154,8 @@ describe("REST API: a task's form variables and the category filter", function (
     expect(mine.body.tasks.map((t) => t.userTaskKey)).to.include(handle.userTaskKey);
     expect(mine.body.tasks.every((t) => t.category === caseRow.category)).to.equal(true);
     // a case of another category, filed by the operator with its event type: its 受理 task is in that category only
-    const other = (await EventType.findOne({ where: { category: { [Op.ne]: caseRow.category as EventType['category'] } } }))!;
-    const grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
+    const other = (await EventTypes.findOne({ where: { category: { [Op.ne]: caseRow.category } } }))!;
+    const grid = (await Grids.findOne({ order: [['id', 'ASC']] }))!;
     const filed = await api.call<{ id: string }>('POST', '/cases', {
       token: operator,
       body: { description: '热线：另一类事件', gridCode: grid.code, eventTypeCode: other.code },
@@ -164,10 +163,10 @@ describe("REST API: a task's form variables and the category filter", function (
     expect(filed.status, JSON.stringify(filed.body)).to.equal(201);
     const otherTask = await eventually(
       'a task of the other case',
-      async () => InboxTask.findOne({ where: { caseId: filed.body.id, state: 'created' } }),
+      async () => InboxTasks.findOne({ where: { caseId: filed.body.id, state: 'created' } }),
       20_000,
     );
-    expect((await Case.findByPk(filed.body.id))!.category).to.equal(other.category);
+    expect((await Cases.findByPk(filed.body.id))!.category).to.equal(other.category);
     const elsewhere = await api.call<{ tasks: TaskRow[]; total: number }>('GET', `/tasks?category=${encodeURIComponent(other.category)}`, { token: operator });
     expect(elsewhere.status).to.equal(200);
     expect(elsewhere.body.tasks.map((t) => t.userTaskKey))
@@ -187,10 +186,10 @@ describe("REST API: a task's form variables and the category filter", function (
   });
 
   it('given the handle task of a case in a township, when the list is filtered by ?township=, then that township shows it and another does not; an unknown code matches nothing', async () => {
-    const c = (await Case.findByPk(caseRow.id))!;
+    const c = (await Cases.findByPk(caseRow.id))!;
     expect(c.townshipId, 'the case lies in a township').to.be.a('number');
-    const own = (await Unit.findByPk(c.townshipId!))!;
-    const other = (await Unit.findOne({ where: { kind: 'township', id: { [Op.ne]: own.id } } }))!;
+    const own = (await Units.findByPk(c.townshipId!))!;
+    const other = (await Units.findOne({ where: { kind: 'township', id: { [Op.ne]: own.id } } }))!;
     const inOwn = await api.call<{ tasks: TaskRow[] }>('GET', `/tasks?township=${own.code}`, { token: operator });
     expect(inOwn.body.tasks.map((t) => t.userTaskKey)).to.include(handle.userTaskKey);
     const inOther = await api.call<{ tasks: TaskRow[] }>('GET', `/tasks?township=${other.code}`, { token: operator });
@@ -201,9 +200,9 @@ describe("REST API: a task's form variables and the category filter", function (
   });
 
   it('given bad or missing credentials and bad input, when the task or the list is asked for, then 401 / 404 / 400 with a code and nothing changes', async () => {
-    const otherUnit = (await Unit.findOne({ where: { code: 'D-ZFW' } }))!;
-    const outsider = otherUnit.id === handle.unitId ? (await Unit.findOne({ where: { code: 'D-CGJ' } }))! : otherUnit;
-    await User.create({
+    const otherUnit = (await Units.findOne({ where: { code: 'D-ZFW' } }))!;
+    const outsider = otherUnit.id === handle.unitId ? (await Units.findOne({ where: { code: 'D-CGJ' } }))! : otherUnit;
+    await Users.create({
       username: 'tv-outsider',
       displayName: '他单位办事员',
       role: 'dept_staff',

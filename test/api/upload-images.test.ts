@@ -7,7 +7,7 @@ import { crc32 } from 'node:zlib';
 import jpegJs from 'jpeg-js';
 import { PNG } from 'pngjs';
 import webp from 'webp-wasm';
-import { Attachment, Case, Grid, InboxTask } from '../../db/models/index.js';
+import { Attachments, Cases, Grids, InboxTasks, type Row } from '../support/tables.js';
 import { readOrientation } from '../../domain/attachments/images/exif-orientation.js';
 import { eventually } from '../processes/support/process-harness.js';
 import { GPS_LATITUDE, SECRET_MAKE, jpegMarkers, pngChunks, testJpeg, testPng, testWebp, webpChunks } from '../support/test-images.js';
@@ -78,12 +78,12 @@ describe('REST API: uploaded images are decoded in full and stored without metad
   this.timeout(120_000);
   let api: ApiWorld;
   let dataDir: string;
-  let grid: Grid;
+  let grid: Row<'grids'>;
 
   before(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'ywtg-images-'));
     api = await openApiWorld({ dataDir });
-    grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
+    grid = (await Grids.findOne({ order: [['id', 'ASC']] }))!;
   });
   after(async () => {
     await api.close();
@@ -96,7 +96,7 @@ describe('REST API: uploaded images are decoded in full and stored without metad
       out.push(...(e.isDirectory() ? await files(join(dir, e.name)) : [join(dir, e.name)]));
     return out.sort();
   };
-  const written = async () => JSON.stringify({ cases: await Case.count(), attachments: await Attachment.count(), files: await files() });
+  const written = async () => JSON.stringify({ cases: await Cases.count(), attachments: await Attachments.count(), files: await files() });
   const report = async (file: Buffer, kind: Kind, fileName = `photo.${kind === 'jpeg' ? 'jpg' : kind}`) => {
     const fd = new FormData();
     fd.append('description', '路边有一处坑洼，请尽快修补');
@@ -107,7 +107,7 @@ describe('REST API: uploaded images are decoded in full and stored without metad
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
   const stored = async (photoId: string) => {
-    const row = (await Attachment.findByPk(photoId))!;
+    const row = (await Attachments.findByPk(photoId))!;
     return { row, bytes: await readFile(join(dataDir, row.storagePath)) };
   };
 
@@ -302,7 +302,7 @@ describe('REST API: uploaded images are decoded in full and stored without metad
     });
     const task = await eventually(
       'the accept task',
-      () => InboxTask.findOne({ where: { caseId: filed.body.id, elementId: 'accept', state: 'created' } }),
+      () => InboxTasks.findOne({ where: { caseId: filed.body.id, elementId: 'accept', state: 'created' } }),
       20_000,
     );
     const attach = async (file: Buffer) => {

@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Attachment, Case, EventType, Grid, InboxTask, Unit, User } from '../../db/models/index.js';
+import { Attachments, Cases, EventTypes, Grids, InboxTasks, Units, Users, type Row } from '../support/tables.js';
 import { caseAuditTrail } from '../../domain/audit/index.js';
 import { eventually } from '../processes/support/process-harness.js';
 import { testJpeg, testPng, testWebp } from '../support/test-images.js';
@@ -48,7 +48,7 @@ describe('REST API: photo uploads on 随手拍 and task attachments', function (
   this.timeout(120_000);
   let api: ApiWorld;
   let dataDir: string;
-  let grid: Grid;
+  let grid: Row<'grids'>;
 
   const send = async (method: string, path: string, body: FormData | string | undefined, headers: Record<string, string> = {}) => {
     const res = await fetch(`${api.base}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
@@ -74,7 +74,7 @@ describe('REST API: photo uploads on 随手拍 and task attachments', function (
     return out.sort();
   };
   /** everything a refused upload must leave as it was: cases, tasks, audit, attachment rows, files */
-  const state = async () => JSON.stringify({ s: await snapshot(), attachments: await Attachment.count(), files: await storedFiles() });
+  const state = async () => JSON.stringify({ s: await snapshot(), attachments: await Attachments.count(), files: await storedFiles() });
   /** the state once the processes of earlier cases stopped moving (their tasks arrive in the background) */
   const settled = async () => {
     // no job left for a worker (an idle worker may poll a few seconds apart, so quiet alone is not enough),
@@ -100,7 +100,7 @@ describe('REST API: photo uploads on 随手拍 and task attachments', function (
   before(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'ywtg-uploads-'));
     api = await openApiWorld({ dataDir });
-    grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
+    grid = (await Grids.findOne({ order: [['id', 'ASC']] }))!;
   });
   after(async () => {
     await api.close();
@@ -122,10 +122,10 @@ describe('REST API: photo uploads on 随手拍 and task attachments', function (
       );
       expect(res.status, JSON.stringify(res.body)).to.equal(201);
       expect(res.body).to.include.keys('caseNo', 'status', 'trackingToken', 'photoIds');
-      const c = (await Case.findOne({ where: { caseNo: res.body['caseNo'] as string } }))!;
+      const c = (await Cases.findOne({ where: { caseNo: res.body['caseNo'] as string } }))!;
       expect(c.channel).to.equal('photo');
       expect(c.lat).to.equal(grid.centroidLat);
-      const rows = await Attachment.findAll({ where: { caseId: c.id }, order: [['id', 'ASC']] });
+      const rows = await Attachments.findAll({ where: { caseId: c.id }, order: [['id', 'ASC']] });
       expect(rows.map((r) => [r.kind, r.mimeType, r.fileName, r.sizeBytes, r.sha256])).to.deep.equal([
         ['photo', 'image/jpeg', '井盖.jpg', photos[0]!.length, sha(photos[0]!)],
         ['photo', 'image/png', 'close-up.png', photos[1]!.length, sha(photos[1]!)],
@@ -292,14 +292,14 @@ describe('REST API: photo uploads on 随手拍 and task attachments', function (
         { 'Accept-Language': 'en' },
       );
       expect(res.status).to.equal(201);
-      const c = (await Case.findOne({ where: { caseNo: res.body['caseNo'] as string } }))!;
+      const c = (await Cases.findOne({ where: { caseNo: res.body['caseNo'] as string } }))!;
       expect(c.description).to.equal(description);
-      const row = (await Attachment.findOne({ where: { caseId: c.id } }))!;
+      const row = (await Attachments.findOne({ where: { caseId: c.id } }))!;
       expect(row.fileName).to.equal(fileName);
       const got = await send('GET', `/public/reports/${res.body['trackingToken'] as string}/photos/${row.id}`, undefined);
       expect(got.headers.get('content-disposition')).to.match(/^inline; filename="[^"<>]*"; filename\*=UTF-8''%3Cimg/);
       expect(got.headers.get('content-security-policy')).to.contain("default-src 'none'");
-      expect(await Case.count()).to.be.greaterThan(0); // the table is still there
+      expect(await Cases.count()).to.be.greaterThan(0); // the table is still there
     });
 
     it('given an Idempotency-Key, when the same multipart report is retried, then one case with one set of photos exists; other photos under the key are 409', async () => {
@@ -328,7 +328,7 @@ describe('REST API: photo uploads on 随手拍 and task attachments', function (
         body: { description: '热线：下水道堵塞', address: '沾益区西平街道龙华路 3 号' },
       });
       caseId = filed.body.id;
-      const task = await eventually('the accept task', () => InboxTask.findOne({ where: { caseId, elementId: 'accept', state: 'created' } }), 20_000);
+      const task = await eventually('the accept task', () => InboxTasks.findOne({ where: { caseId, elementId: 'accept', state: 'created' } }), 20_000);
       acceptKey = task.userTaskKey;
     });
 
@@ -368,7 +368,7 @@ describe('REST API: photo uploads on 随手拍 and task attachments', function (
       expect(list.status).to.equal(200);
       expect((list.body as unknown as Array<{ id: string; kind: string; sha256: string }>).map((a) => [a.id, a.kind, a.sha256])).to.deep.equal([
         [res.body['id'], 'photo_before', sha(bytes)],
-        [doc.body['id'], 'document', (await Attachment.findByPk(doc.body['id'] as string))!.sha256],
+        [doc.body['id'], 'document', (await Attachments.findByPk(doc.body['id'] as string))!.sha256],
       ]);
       const got = await send('GET', `/attachments/${res.body['id'] as string}`, undefined, bearer(await api.login('leader')));
       expect(got.status).to.equal(200);
@@ -380,7 +380,7 @@ describe('REST API: photo uploads on 随手拍 and task attachments', function (
     });
 
     it('given staff who cannot see the case, when they read its attachments, then 404 and no bytes; without a token 401', async () => {
-      const id = (await Attachment.findOne({ where: { caseId } }))!.id;
+      const id = (await Attachments.findOne({ where: { caseId } }))!.id;
       const clerk = await api.login('clerk'); // a unit's clerk: the case is not (yet) theirs
       const one = await send('GET', `/attachments/${id}`, undefined, bearer(clerk));
       expect(one.status).to.equal(404);
@@ -525,26 +525,26 @@ describe('REST API: photo uploads on 随手拍 and task attachments', function (
     it('given the handle task of a case, when it is completed with attachment ids of another case, then 400 form_invalid and the task stays open; with its own ids it completes', async () => {
       const admin = await api.login('admin');
       const operator = await api.login('operator');
-      const eventType = (await EventType.findOne({ order: [['id', 'ASC']] }))!;
+      const eventType = (await EventTypes.findOne({ order: [['id', 'ASC']] }))!;
       const filed = await api.call<{ id: string }>('POST', '/cases', { token: operator, body: { description: '热线：垃圾满溢', address: '沾益区西平街道' } });
       const caseId = filed.body.id;
-      const accept = await eventually('accept', () => InboxTask.findOne({ where: { caseId, elementId: 'accept', state: 'created' } }), 20_000);
+      const accept = await eventually('accept', () => InboxTasks.findOne({ where: { caseId, elementId: 'accept', state: 'created' } }), 20_000);
       expect(
         (await api.call('POST', `/tasks/${accept.userTaskKey}/complete`, { token: operator, body: { data: { filed: true, eventTypeCode: eventType.code } } }))
           .status,
       ).to.equal(200);
       const next = await eventually(
         'dispatch or handle',
-        () => InboxTask.findOne({ where: { caseId, elementId: ['dispatch', 'handle'], state: 'created' } }),
+        () => InboxTasks.findOne({ where: { caseId, elementId: ['dispatch', 'handle'], state: 'created' } }),
         20_000,
       );
       if (next.elementId === 'dispatch') {
-        const clerkUnit = (await Unit.findByPk((await User.findOne({ where: { username: 'clerk' } }))!.unitId!))!;
+        const clerkUnit = (await Units.findByPk((await Users.findOne({ where: { username: 'clerk' } }))!.unitId!))!;
         const unitCode = clerkUnit.code;
         const d = await api.call('POST', `/tasks/${next.userTaskKey}/complete`, { token: operator, body: { data: { unitCode, dispatchNote: '请处理' } } });
         expect(d.status, JSON.stringify(d.body)).to.equal(200);
       }
-      const handle = await eventually('handle', () => InboxTask.findOne({ where: { caseId, elementId: 'handle', state: 'created' } }), 20_000);
+      const handle = await eventually('handle', () => InboxTasks.findOne({ where: { caseId, elementId: 'handle', state: 'created' } }), 20_000);
       const own = await send(
         'POST',
         `/tasks/${handle.userTaskKey}/attachments`,
@@ -555,7 +555,7 @@ describe('REST API: photo uploads on 随手拍 and task attachments', function (
         bearer(admin),
       );
       expect(own.status, JSON.stringify(own.body)).to.equal(201);
-      const foreign = (await Attachment.findOne({ where: { kind: 'photo' } }))!;
+      const foreign = (await Attachments.findOne({ where: { kind: 'photo' } }))!;
       const before = await snapshot();
       const wrong = await api.call<{ code: string; details: { errors: Array<{ field: string }> } }>('POST', `/tasks/${handle.userTaskKey}/complete`, {
         token: admin,

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { CalendarDay } from '../../db/models/index.js';
+import { CalendarDays } from '../support/tables.js';
 import { loadBusinessCalendar } from '../../domain/calendar/index.js';
 import { freshDatabase } from '../support/database.js';
 
@@ -13,7 +13,7 @@ describe('calendar / loaded from the database', () => {
   after(() => db.close());
 
   it('given a declared working Sunday and a local day off in calendar_days, when loaded, then deadlines honour both', async () => {
-    await CalendarDay.bulkCreate([
+    await CalendarDays.bulkCreate([
       { date: '2026-03-08', working: true, note: '防汛演练补班' }, // a Sunday
       { date: '2026-03-09', working: false, note: '区庆放假' }, // a Monday
     ]);

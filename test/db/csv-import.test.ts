@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ImportError, importCsvFiles, type ImportFiles } from '../../db/import/importer.js';
-import { EventType, GovernanceItem, Grid, Unit } from '../../db/models/index.js';
+import { EventTypes, GovernanceItems, Grids, Units } from '../support/tables.js';
 import { freshDatabase } from '../support/database.js';
 
 type Db = Awaited<ReturnType<typeof freshDatabase>>;
@@ -48,7 +48,7 @@ function writeFiles(dir: string, files: Partial<FileSet>): ImportFiles {
 }
 
 async function counts(): Promise<number[]> {
-  return [await Unit.count(), await Grid.count(), await EventType.count(), await GovernanceItem.count()];
+  return [await Units.count(), await Grids.count(), await EventTypes.count(), await GovernanceItems.count()];
 }
 
 describe('CSV import', () => {
@@ -67,19 +67,19 @@ describe('CSV import', () => {
     const summary = await importCsvFiles(db.sql, writeFiles(dir, GOOD));
     expect(summary.units).to.deep.equal({ created: 5, updated: 0 });
     expect(await counts()).to.deep.equal([5, 1, 2, 2]);
-    const community = await Unit.findOne({ where: { code: 'C-XP-01' }, include: ['parent'] });
-    expect((community as unknown as { parent: Unit }).parent.code).to.equal('T-XP'); // parent listed after the child
-    const grid = await Grid.findOne({ where: { code: 'G-XP-01-1' } });
+    const community = await Units.findOne({ where: { code: 'C-XP-01' } });
+    expect((await Units.findByPk(community!.parentId))!.code).to.equal('T-XP'); // parent listed after the child
+    const grid = await Grids.findOne({ where: { code: 'G-XP-01-1' } });
     expect(grid!.polygon).to.have.length(5);
     expect(grid!.polygon![0]).to.deep.equal([103.82, 25.6]);
-    const illegal = await EventType.findOne({ where: { code: 'SJ-0501' } });
+    const illegal = await EventTypes.findOne({ where: { code: 'SJ-0501' } });
     expect(illegal!.extraStages).to.deep.equal([
       { name: '停工', limit: '4h' },
       { name: '处罚', limit: '7d' },
       { name: '拆除', limit: '20d' },
     ]);
     expect(illegal!.keywords).to.deep.equal(['违建', '搭建']);
-    const item = await GovernanceItem.findOne({ where: { code: 'SX-001' } });
+    const item = await GovernanceItems.findOne({ where: { code: 'SX-001' } });
     expect(item!.assistingUnitCodes).to.deep.equal(['D-CGJ']);
   });
 
@@ -88,7 +88,7 @@ describe('CSV import', () => {
     const renamed = GOOD.units.map((l) => l.replace('沾益区城市管理局', '沾益区城市管理综合行政执法局'));
     const summary = await importCsvFiles(db.sql, writeFiles(dir, { units: renamed }));
     expect(summary.units).to.deep.equal({ created: 0, updated: 1 });
-    expect((await Unit.findOne({ where: { code: 'D-CGJ' } }))!.name).to.equal('沾益区城市管理综合行政执法局');
+    expect((await Units.findOne({ where: { code: 'D-CGJ' } }))!.name).to.equal('沾益区城市管理综合行政执法局');
     expect(await counts()).to.deep.equal([5, 1, 2, 2]);
   });
 
@@ -218,7 +218,7 @@ describe('CSV import', () => {
       () => expect.fail('should be refused'),
       (err) => expect(err).to.be.instanceOf(ImportError),
     );
-    expect((await Unit.findOne({ where: { code: 'D-CGJ' } }))!.name).to.equal('沾益区城市管理局');
+    expect((await Units.findOne({ where: { code: 'D-CGJ' } }))!.name).to.equal('沾益区城市管理局');
     expect(await counts()).to.deep.equal([5, 1, 2, 2]);
   });
 });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { migrate } from '../../db/index.js';
 import { createMigrator } from '../../db/migrator.js';
-import { Case } from '../../db/models/index.js';
+import { Cases } from '../support/tables.js';
 import { freshDatabase } from '../support/database.js';
 
 type Db = Awaited<ReturnType<typeof freshDatabase>>;
@@ -42,7 +42,7 @@ describe('migrations', () => {
     await db.sequelize.query(
       "INSERT INTO calendar_days (date, working, note, created_at, updated_at) VALUES ('2026-10-10', 1, 'x', '2026-01-01', '2026-01-01')",
     );
-    expect(await migrate(db.sequelize)).to.deep.equal([]);
+    expect(await migrate(db.sql)).to.deep.equal([]);
     const [rows] = await db.sequelize.query('SELECT COUNT(*) AS n FROM calendar_days');
     expect(Number((rows as Array<{ n: unknown }>)[0]!.n)).to.equal(1);
   });
@@ -65,7 +65,7 @@ describe('migrations', () => {
   });
 
   it("given tasks stored before 0013, when it runs up and down, then each task gets its case's created_at and the keyset indexes come and go", async () => {
-    const migrator = createMigrator(db.sequelize);
+    const migrator = createMigrator(db.sql);
     const names = async (table: string) => ((await db.sequelize.getQueryInterface().showIndex(table)) as Array<{ name: string }>).map((i) => i.name);
     await migrator.down({ to: '0013-keyset-indexes' });
     expect(await names('cases'))
@@ -112,7 +112,7 @@ describe('migrations', () => {
 
   it('given a case with a 64-bit process instance key, when read back, then ids and keys are strings', async () => {
     const key = '2251799813685249123'; // beyond Number.MAX_SAFE_INTEGER
-    const created = await Case.create({
+    const created = await Cases.create({
       caseNo: 'ZY-T-1',
       channel: 'hotline',
       reporterName: null,
@@ -143,14 +143,14 @@ describe('migrations', () => {
       handledAt: null,
       closedAt: null,
     });
-    const read = await Case.findByPk(created.id);
+    const read = await Cases.findByPk(created.id);
     expect(read!.id).to.be.a('string');
     expect(read!.processInstanceKey).to.equal(key);
     expect(read!.mergedIntoId).to.equal(null);
   });
 
   it('given category evaluations stored before 0011, when it runs up and down, then the category moves from the metrics JSON to its column and back', async () => {
-    const migrator = createMigrator(db.sequelize);
+    const migrator = createMigrator(db.sql);
     await migrator.down({ to: '0011-evaluation-category' });
     await db.sequelize.query(
       "INSERT INTO evaluations (scope, period_start, period_end, metrics, score, created_at, updated_at) VALUES ('category', '2026-02-28 16:00:00', '2026-03-31 16:00:00', ?, 91.25, '2026-04-01', '2026-04-01')",

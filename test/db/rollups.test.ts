@@ -1,8 +1,6 @@
 import { expect } from 'chai';
-import { QueryTypes } from 'sequelize';
-import { Case, EventType, Grid, Unit } from '../../db/models/index.js';
+import { Cases, EventTypes, Grids, Units, query, type Row } from '../support/tables.js';
 import { type CaseStatus } from '../../db/vocabulary.js';
-import { updateRows } from '../../db/rows.js';
 import { ROLLUP_TABLES, rebuildRollups, readRollupState, ensureRollups } from '../../db/rollups/index.js';
 import { caseLight, isOpen, isOverdue } from '../../domain/dashboard/case-light.js';
 import { hotspots } from '../../domain/dashboard/hotspots.js';
@@ -23,10 +21,10 @@ const H = 3_600_000;
 const NOW = new Date('2026-04-02T03:00:00Z'); // the month generated is March 2026 (local time)
 const MARCH_START = new Date('2026-02-28T16:00:00Z');
 
-async function snapshot(db: Db): Promise<Record<string, string[]>> {
+async function snapshot(): Promise<Record<string, string[]>> {
   const out: Record<string, string[]> = {};
   for (const table of ROLLUP_TABLES) {
-    const rows = await db.sequelize.query<Record<string, unknown>>(`SELECT * FROM ${table}`, { type: QueryTypes.SELECT });
+    const rows = await query(`SELECT * FROM ${table}`);
     out[table] = rows
       .filter(
         (r) =>
@@ -52,11 +50,10 @@ async function snapshot(db: Db): Promise<Record<string, string[]>> {
  */
 async function generateMonth(seed: number): Promise<void> {
   const rnd = random(seed);
-  const units = (await Unit.findAll({ attributes: ['id'] })).map((u) => u.id).slice(0, 12);
-  const grids = await Grid.findAll({ attributes: ['code'], limit: 30 });
-  const types = await EventType.findAll({ attributes: ['code'], limit: 15 });
-  const sequelize = Case.sequelize!;
-  const cases: Case[] = [];
+  const units = (await Units.findAll({ attributes: ['id'] })).map((u) => u.id).slice(0, 12);
+  const grids = await Grids.findAll({ attributes: ['code'], limit: 30 });
+  const types = await EventTypes.findAll({ attributes: ['code'], limit: 15 });
+  const cases: Row<'cases'>[] = [];
   for (let i = 0; i < 260; i++) {
     // reported across March and a little before (trends and hotspots reach back), at odd milliseconds
     const createdAt = new Date(MARCH_START.getTime() - 5 * 24 * H + Math.floor(rnd.next() * 37 * 24 * H) + (i % 997));
@@ -74,48 +71,51 @@ async function generateMonth(seed: number): Promise<void> {
     // what has happened happened before now (a deadline may lie ahead)
     const at = (hours: number) => new Date(Math.min(createdAt.getTime() + hours * H + 123, NOW.getTime() - 60_000 + hours));
     if (rnd.chance(0.08)) {
-      await c.update({ status: 'rejected', closedAt: at(1) });
+      await Cases.updateRow(c, { status: 'rejected', closedAt: at(1) });
       continue;
     }
     if (rnd.chance(0.05) && cases.length > 2) {
-      await c.update({ status: 'merged', mergedIntoId: cases[0]!.id });
+      await Cases.updateRow(c, { status: 'merged', mergedIntoId: cases[0]!.id });
       continue;
     }
     const unitId = rnd.pick(units);
     // accepted and dispatched through plain SQL, as the workers write
-    await updateRows(
-      sequelize,
-      'cases',
-      { status: 'dispatched', unit_id: unitId, accepted_at: at(1), dispatched_at: at(2), dispatch_due_at: at(rnd.chance(0.8) ? 4 : 1), due_at: at(48) },
-      { id: c.id },
-    );
-    await c.reload();
+    await query('UPDATE cases SET status = ?, unit_id = ?, accepted_at = ?, dispatched_at = ?, dispatch_due_at = ?, due_at = ? WHERE id = ?', [
+      'dispatched',
+      unitId,
+      at(1),
+      at(2),
+      at(rnd.chance(0.8) ? 4 : 1),
+      at(48),
+      c.id,
+    ]);
+    await Cases.reload(c);
     if (rnd.chance(0.1)) {
       // 退单, to another unit
-      await c.update({ status: 'returned', returnCount: 1 });
-      await c.update({ status: 'dispatched', unitId: rnd.pick(units), dispatchedAt: at(6) });
+      await Cases.updateRow(c, { status: 'returned', returnCount: 1 });
+      await Cases.updateRow(c, { status: 'dispatched', unitId: rnd.pick(units), dispatchedAt: at(6) });
     }
-    if (rnd.chance(0.15)) await c.update({ warningLight: 'yellow' });
-    if (rnd.chance(0.08)) await c.update({ warningLight: 'red', escalationLevel: 1 });
+    if (rnd.chance(0.15)) await Cases.updateRow(c, { warningLight: 'yellow' });
+    if (rnd.chance(0.08)) await Cases.updateRow(c, { warningLight: 'red', escalationLevel: 1 });
     if (rnd.chance(0.15)) {
-      await c.update({ status: 'handling', dueAt: rnd.chance(0.5) ? new Date(NOW.getTime() - 5 * H) : new Date(NOW.getTime() + 30 * H) });
+      await Cases.updateRow(c, { status: 'handling', dueAt: rnd.chance(0.5) ? new Date(NOW.getTime() - 5 * H) : new Date(NOW.getTime() + 30 * H) });
       continue;
     }
-    if (rnd.chance(0.1)) await c.update({ extensionCount: 1, handleDueAt: at(96) });
+    if (rnd.chance(0.1)) await Cases.updateRow(c, { extensionCount: 1, handleDueAt: at(96) });
     const handledAt = at(rnd.chance(0.7) ? 20 : 70);
-    await c.update({ status: 'verifying', handledAt, handleDueAt: c.handleDueAt ?? at(48), verifyDueAt: at(80) });
-    if (rnd.chance(0.1)) await c.update({ status: 'handling', reworkCount: 1 }); // 返工
+    await Cases.updateRow(c, { status: 'verifying', handledAt, handleDueAt: c.handleDueAt ?? at(48), verifyDueAt: at(80) });
+    if (rnd.chance(0.1)) await Cases.updateRow(c, { status: 'handling', reworkCount: 1 }); // 返工
     if (rnd.chance(0.05)) {
-      await c.update({ status: 'shelved' });
+      await Cases.updateRow(c, { status: 'shelved' });
       continue;
     }
     const closedAt = at(rnd.chance(0.8) ? 30 : 100);
-    await c.update({ status: 'closed', closedAt, dueAt: at(rnd.chance(0.7) ? 60 : 50) });
-    if (rnd.chance(0.4)) await c.update({ satisfaction: rnd.pick(['satisfied', 'basic', 'unsatisfied']) });
-    if (rnd.chance(0.05)) await c.update({ status: 'handling', closedAt: null, dueAt: at(200) }); // 重办
+    await Cases.updateRow(c, { status: 'closed', closedAt, dueAt: at(rnd.chance(0.7) ? 60 : 50) });
+    if (rnd.chance(0.4)) await Cases.updateRow(c, { satisfaction: rnd.pick(['satisfied', 'basic', 'unsatisfied']) });
+    if (rnd.chance(0.05)) await Cases.updateRow(c, { status: 'handling', closedAt: null, dueAt: at(200) }); // 重办
   }
   // an intake undone (the engine refused): the row is removed again
-  for (const c of cases.slice(-3)) await c.destroy();
+  for (const c of cases.slice(-3)) await Cases.destroyRow(c);
 }
 
 for (const [name, seed] of [
@@ -130,19 +130,19 @@ for (const [name, seed] of [
     before(async () => {
       db = await demoDatabase();
       await generateMonth(seed);
-      maintained = await snapshot(db);
+      maintained = await snapshot();
     });
     after(() => db.close());
 
     it('given a month of activity kept by the triggers, when the rollups are rebuilt from the cases, then every rollup table is equal', async () => {
       for (const table of ROLLUP_TABLES) expect(maintained[table]!.length, `${table} has rows`).to.be.greaterThan(0);
       await rebuildRollups(db.sql, 480);
-      const rebuilt = await snapshot(db);
+      const rebuilt = await snapshot();
       for (const table of ROLLUP_TABLES) expect(maintained[table], table).to.deep.equal(rebuilt[table]);
     });
 
     it('given the month, when the figures are read from the rollups, then they equal a count over every case', async () => {
-      const all = await Case.findAll();
+      const all = await Cases.findAll();
       const summary = await dashboardSummary(null, NOW, 480);
       const open = all.filter((c) => isOpen(c));
       expect(summary.totals).to.deep.equal({
@@ -203,7 +203,7 @@ for (const [name, seed] of [
     it("given a unit scope, when its figures are read, then they are the unit's alone", async () => {
       const [row] = (await dashboardSummary(null, NOW, 480)).byUnit.filter((u) => u.unitId !== null);
       const unitId = row!.unitId!;
-      const mine = await Case.findAll({ where: { unitId } });
+      const mine = await Cases.findAll({ where: { unitId } });
       const s = await dashboardSummary(unitId, NOW, 480);
       expect(s.totals.total).to.equal(mine.length);
       expect(s.byUnit.map((u) => u.unitId)).to.deep.equal([unitId]);
@@ -229,11 +229,7 @@ describe('case rollups (db/rollups): offset and version', function () {
     // 2026-03-01 23:30 UTC: the 2nd in Beijing, still the 1st in London
     await createCase({ createdAt: new Date('2026-03-01T23:30:00Z') });
     const days = async () =>
-      (
-        await db.sequelize.query<{ day: string }>("SELECT day FROM case_day_counts WHERE unit_id = -1 AND measure = 'created' AND n > 0", {
-          type: QueryTypes.SELECT,
-        })
-      ).map((r) => r.day);
+      (await query<{ day: string }>("SELECT day FROM case_day_counts WHERE unit_id = -1 AND measure = 'created' AND n > 0")).map((r) => r.day);
     expect(await days()).to.deep.equal(['2026-03-02']);
     expect(await ensureRollups(db.sql, 480)).to.equal('current');
     expect(await ensureRollups(db.sql, 0)).to.equal('rebuilt');

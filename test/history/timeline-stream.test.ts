@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { CaseEvent, OutboxMessage } from '../../db/models/index.js';
+import { CaseEvents, OutboxMessages } from '../support/tables.js';
 import { appendAudit } from '../../domain/audit/index.js';
 import type { Actor } from '../../domain/auth/sessions.js';
 import { caseHistory, type TimelineEntry } from '../../domain/history/case-history.js';
@@ -23,7 +23,7 @@ describe('case timeline read a batch at a time, for the CSV (domain/history/time
     // engine events: several per instant, some with variables, in an order where ids and instants disagree
     let n = 0;
     const event = (ms: number, elementId: string, variables?: Record<string, unknown>) =>
-      CaseEvent.create({
+      CaseEvents.create({
         eventKey: `ev-${caseId}-${n++}`,
         caseId,
         processInstanceKey: '2251799813685001',
@@ -54,7 +54,7 @@ describe('case timeline read a batch at a time, for the CSV (domain/history/time
       [2_000, '已办结'],
       [1_000, '处理中'],
     ] as const) {
-      await OutboxMessage.create({
+      await OutboxMessages.create({
         dedupKey: `t-${caseId}-${ms}`,
         kind: 'sms',
         channel: 'sms',

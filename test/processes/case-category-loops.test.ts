@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { OutboxMessage } from '../../db/models/index.js';
+import { OutboxMessages } from '../support/tables.js';
 import { processIdForCategory } from '../../domain/cases/process-for-category.js';
 import { ADAPTERS, at, completeTask, eventually, instanceTree, openProcessWorld, reload, reportCase, type ProcessWorld } from './support/process-harness.js';
 
@@ -44,7 +44,7 @@ for (const { adapter, name } of ADAPTERS)
         await eventually('the instance to complete', async () => (await world.engine.getInstance(instanceKey))?.state === 'COMPLETED');
         const c = await reload(caseRow);
         expect([c.status, c.category]).to.deep.equal(['closed', loop.category]);
-        const kinds = (await OutboxMessage.findAll({ where: { caseId: caseRow.id } })).map((m) => m.kind).sort();
+        const kinds = (await OutboxMessages.findAll({ where: { caseId: caseRow.id } })).map((m) => m.kind).sort();
         expect(kinds).to.deep.equal(['reporter-accepted', 'reporter-closed', 'reporter-dispatched']);
       });
     }

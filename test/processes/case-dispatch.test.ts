@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { AuditRecord, Unit } from '../../db/models/index.js';
+import { AuditRecords, Units } from '../support/tables.js';
 import { BusinessCalendar } from '../../domain/calendar/index.js';
 import { MESSAGES } from '../../processes/contract.js';
 import {
@@ -33,7 +33,7 @@ for (const { adapter, name } of ADAPTERS)
 
     const openTasks = async (elementId: string, keys: string[]) =>
       (await world.engine.listUserTasks({ state: 'CREATED', elementId })).filter((t) => keys.includes(t.processInstanceKey));
-    const unitIdOf = async (code: string) => (await Unit.findOne({ where: { code } }))!.id;
+    const unitIdOf = async (code: string) => (await Units.findOne({ where: { code } }))!.id;
     const redispatch = (caseId: string, unitCode: string, redispatchReason: string) =>
       world.port.publishMessage({
         name: MESSAGES.caseRedispatch.name,
@@ -62,7 +62,7 @@ for (const { adapter, name } of ADAPTERS)
       expect(handle.dueDate).to.equal(iso('2026-03-02T15:30:00')); // 4 working hours: 09:00–12:00, 14:30–15:30
       const c = await reload(caseRow);
       expect([c.status, c.unitId]).to.deep.equal(['dispatched', await unitIdOf('C-XP-01')]);
-      const recorded = await AuditRecord.findOne({ where: { caseId: caseRow.id, action: 'dispatched' } });
+      const recorded = await AuditRecords.findOne({ where: { caseId: caseRow.id, action: 'dispatched' } });
       expect(recorded!.detail).to.deep.include({ unitCode: 'C-XP-01', note: '请社区先行清理', redispatch: false });
     });
 
@@ -104,7 +104,7 @@ for (const { adapter, name } of ADAPTERS)
         return r.unitId === (await unitIdOf('D-CGJ')) ? r : null;
       });
       expect([c.status, c.returnCount, c.warningLight]).to.deep.equal(['dispatched', 0, 'green']);
-      const audit = await AuditRecord.findOne({ where: { caseId: caseRow.id, action: 'redispatched' } });
+      const audit = await AuditRecords.findOne({ where: { caseId: caseRow.id, action: 'redispatched' } });
       expect(audit!.detail).to.deep.include({ unitCode: 'D-CGJ', previousUnitCode: 'T-XP', reason: '建筑垃圾属城管局职责', orderedBy: 'operator' });
       expect(await completedElements(world, instanceKey)).to.include.members(['redispatchOrdered', 'recordRedispatched']);
 
@@ -144,7 +144,7 @@ for (const { adapter, name } of ADAPTERS)
       await world.port.completeUserTask(verify.userTaskKey, { verified: false, verifyComment: '仍松动' });
       const again = await eventually('the 返工 处置 task', async () => (await openTasks('handle', await tree()))[0]);
       expect(again.candidateGroups).to.deep.equal(['E-GPS']);
-      expect(await AuditRecord.count({ where: { caseId: caseRow.id, action: 'redispatched' } })).to.equal(0);
+      expect(await AuditRecords.count({ where: { caseId: caseRow.id, action: 'redispatched' } })).to.equal(0);
       expect(await completedElements(world, instanceKey)).to.not.include('redispatchOrdered');
     });
   });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { AuditRecord, Evaluation, OutboxMessage } from '../../db/models/index.js';
+import { AuditRecords, Evaluations, OutboxMessages } from '../support/tables.js';
 import { BusinessCalendar } from '../../domain/calendar/index.js';
 import { stageDeadline } from '../../domain/deadlines/index.js';
 import {
@@ -68,7 +68,7 @@ for (const { adapter, name } of ADAPTERS)
       const c = await reload(caseRow);
       expect(c.status).to.equal('closed');
       expect(await completedElements(world, instanceKey)).to.include.members(['followupUnsatisfied', 'reopen', 'followup']);
-      expect(await Evaluation.count({ where: { caseId: caseRow.id, scope: 'case' } })).to.equal(1);
+      expect(await Evaluations.count({ where: { caseId: caseRow.id, scope: 'case' } })).to.equal(1);
     });
 
     it('given a quarrel two mediations cannot settle, when the second runs late and fails, then it is 督办, handed over to 司法 and closed as handed over', async () => {
@@ -88,7 +88,7 @@ for (const { adapter, name } of ADAPTERS)
       const task = await eventually('the 再次调解 task', async () => (await world.engine.listUserTasks({ state: 'CREATED', elementId: 'mediate2' }))[0]);
       expect(task.dueDate).to.equal(second.dueAt);
       await world.clock.set(new Date(Date.parse(second.warnAt) + 60_000));
-      await eventually('the 催办', async () => (await OutboxMessage.count({ where: { caseId: caseRow.id, kind: 'remind' } })) > 0);
+      await eventually('the 催办', async () => (await OutboxMessages.count({ where: { caseId: caseRow.id, kind: 'remind' } })) > 0);
       await world.clock.set(new Date(Date.parse(second.dueAt) + 60_000));
       await eventually('the 督办', async () => (await reload(caseRow)).escalationLevel === 1);
       await completeTask(world, tree, 'mediate2', { mediationOutcome: 'failed', mediationResult: '双方分歧大，无法达成协议' });
@@ -102,20 +102,20 @@ for (const { adapter, name } of ADAPTERS)
       expect(c.status).to.equal('closed');
       expect(c.escalationLevel).to.equal(1);
       expect(await world.engine.listUserTasks({ elementId: 'verify' })).to.deep.equal([]);
-      const handedOver = await AuditRecord.findOne({ where: { caseId: caseRow.id, action: 'handed-over' } });
+      const handedOver = await AuditRecords.findOne({ where: { caseId: caseRow.id, action: 'handed-over' } });
       expect(handedOver!.detail).to.deep.equal({ handOverTo: 'judicial', note: '已告知当事人向人民法院起诉' });
-      const stages = (await AuditRecord.findAll({ where: { caseId: caseRow.id, action: 'deadline-set' }, order: [['id', 'ASC']] })).map(
+      const stages = (await AuditRecords.findAll({ where: { caseId: caseRow.id, action: 'deadline-set' }, order: [['id', 'ASC']] })).map(
         (r) => (r.detail as { extraStage?: string }).extraStage ?? r.detail!['stage'],
       );
       expect(stages).to.deep.equal(['accept', '首次调解', '再次调解']);
       expect(await firedTimers(world, instanceKey)).to.have.members(['mediate2Warn', 'mediate2Due']);
-      const kinds = (await OutboxMessage.findAll({ where: { caseId: caseRow.id } })).map((m) => m.kind).sort();
+      const kinds = (await OutboxMessages.findAll({ where: { caseId: caseRow.id } })).map((m) => m.kind).sort();
       // the reporter learns the dispute went to 司法, not that it was 办结 and should be rated
       expect(kinds).to.deep.equal(['escalate-1', 'escalate-1', 'remind', 'reporter-accepted', 'reporter-dispatched', 'reporter-handedOver']);
-      expect((await OutboxMessage.findOne({ where: { caseId: caseRow.id, kind: 'reporter-handedOver' } }))!.body).to.contain('司法部门');
+      expect((await OutboxMessages.findOne({ where: { caseId: caseRow.id, kind: 'reporter-handedOver' } }))!.body).to.contain('司法部门');
       expect(await completedElements(world, instanceKey))
         .to.include.members(['recordHandedOver', 'notifyHandedOver', 'handedOverEnd'])
         .and.not.include.members(['closedEnd', 'followup']);
-      expect(await Evaluation.count({ where: { caseId: caseRow.id, scope: 'case' } })).to.equal(1);
+      expect(await Evaluations.count({ where: { caseId: caseRow.id, scope: 'case' } })).to.equal(1);
     });
   });

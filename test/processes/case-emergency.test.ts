@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { OutboxMessage, Unit } from '../../db/models/index.js';
+import { OutboxMessages, Units } from '../support/tables.js';
 import { BusinessCalendar } from '../../domain/calendar/index.js';
 import { stageDeadline } from '../../domain/deadlines/index.js';
 import {
@@ -82,12 +82,12 @@ for (const { adapter, name } of ADAPTERS)
 
       // 00:20:48 (80 %) 催办 to the lead and to each 协办 unit, 00:32 督办, 01:02 挂牌督办 — natural minutes after midnight
       await world.clock.set(at('2026-03-03T00:21:00'));
-      const units = await Unit.findAll({ where: { code: ['E-RQ', 'D-XFDD', 'T-XP'] } });
+      const units = await Units.findAll({ where: { code: ['E-RQ', 'D-XFDD', 'T-XP'] } });
       const phones = units.map((u) => u.contactPhone).sort();
       await eventually(
         'the 催办 to the lead and both 协办 units',
         async () =>
-          (await OutboxMessage.findAll({ where: { caseId: caseRow.id, kind: 'remind' } }))
+          (await OutboxMessages.findAll({ where: { caseId: caseRow.id, kind: 'remind' } }))
             .map((m) => m.recipient)
             .sort()
             .join() === phones.join(),
@@ -133,7 +133,7 @@ for (const { adapter, name } of ADAPTERS)
         'handleSupervise',
         'handleWarn',
       ]);
-      const kinds = new Set((await OutboxMessage.findAll({ where: { caseId: caseRow.id } })).map((m) => m.kind));
+      const kinds = new Set((await OutboxMessages.findAll({ where: { caseId: caseRow.id } })).map((m) => m.kind));
       expect([...kinds].sort()).to.deep.equal(['escalate-1', 'escalate-2', 'remind', 'reporter-accepted', 'reporter-closed', 'reporter-dispatched']);
     });
 
@@ -172,7 +172,7 @@ for (const { adapter, name } of ADAPTERS)
       expect(gas.dueDate).to.equal(iso('2026-03-07T16:10:00'));
       let c = await reload(caseRow);
       expect(c.returnCount).to.equal(1);
-      expect(c.unitId).to.equal((await Unit.findOne({ where: { code: 'E-RQ' } }))!.id);
+      expect(c.unitId).to.equal((await Units.findOne({ where: { code: 'E-RQ' } }))!.id);
 
       // 延期 1 hour approved: the lead's due time and its 督办 timer move to 17:10; the 协办's stay at 16:00
       await completeTask(world, tree, 'handle', { handleOutcome: 'extend', extensionHours: 1, extensionReason: '需等待抢修车和专用配件' });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Evaluation, OutboxMessage } from '../../db/models/index.js';
+import { Evaluations, OutboxMessages } from '../support/tables.js';
 import { verifyAuditChain } from '../../domain/audit/index.js';
 import { BusinessCalendar } from '../../domain/calendar/index.js';
 import { rateCase } from '../../domain/intake/tracking.js';
@@ -55,7 +55,7 @@ for (const { adapter, name } of ADAPTERS)
       // the worker turns the light yellow, then queues the reminder: wait for both
       await eventually(
         'the yellow light and the 催办 reminder',
-        async () => (await reload(caseRow)).warningLight === 'yellow' && (await OutboxMessage.count({ where: { caseId: caseRow.id, kind: 'remind' } })) > 0,
+        async () => (await reload(caseRow)).warningLight === 'yellow' && (await OutboxMessages.count({ where: { caseId: caseRow.id, kind: 'remind' } })) > 0,
       );
 
       // 100 %: red light and 督办 (level 1)
@@ -91,9 +91,9 @@ for (const { adapter, name } of ADAPTERS)
       expect(c.reworkCount).to.equal(1);
       expect(c.escalationLevel).to.equal(1);
       // reporter told three times; one 催办 to the unit; 督办 to the unit leader and the centre
-      const kinds = (await OutboxMessage.findAll({ where: { caseId: caseRow.id } })).map((m) => m.kind).sort();
+      const kinds = (await OutboxMessages.findAll({ where: { caseId: caseRow.id } })).map((m) => m.kind).sort();
       expect(kinds).to.deep.equal(['escalate-1', 'escalate-1', 'remind', 'reporter-accepted', 'reporter-closed', 'reporter-dispatched']);
-      const evaluation = await Evaluation.findOne({ where: { caseId: caseRow.id, scope: 'case' } });
+      const evaluation = await Evaluations.findOne({ where: { caseId: caseRow.id, scope: 'case' } });
       expect(evaluation, 'the case evaluation').to.not.equal(null);
       expect(evaluation!.metrics['reworkCount'] ?? evaluation!.metrics['rework']).to.equal(1);
       expect((await verifyAuditChain()).ok).to.equal(true);
@@ -104,7 +104,7 @@ for (const { adapter, name } of ADAPTERS)
       await completeTask(world, () => instanceTree(world, instanceKey), 'accept', { filed: false, rejectReason: '非城市管理问题，已告知拨打交通热线' });
       await eventually('the instance to complete', async () => (await world.engine.getInstance(instanceKey))?.state === 'COMPLETED');
       expect((await reload(caseRow)).status).to.equal('rejected');
-      expect(await OutboxMessage.count({ where: { caseId: caseRow.id } })).to.be.greaterThan(0);
+      expect(await OutboxMessages.count({ where: { caseId: caseRow.id } })).to.be.greaterThan(0);
     });
 
     it('given a unit that returns the case and later asks for more time, when the centre approves both, then the case is re-dispatched and the deadline moves', async () => {
@@ -197,7 +197,7 @@ for (const { adapter, name } of ADAPTERS)
       const path = await completedElements(world, instanceKey);
       expect(path.filter((e) => e === 'followup')).to.have.length(1); // the first call ended in the error, caught by the boundary
       expect(path).to.include.members(['followupUnsatisfied', 'reopen', 'evaluate']);
-      expect(await OutboxMessage.findAll({ where: { caseId: caseRow.id, kind: 'reporter-closed' } })).to.have.length(2);
+      expect(await OutboxMessages.findAll({ where: { caseId: caseRow.id, kind: 'reporter-closed' } })).to.have.length(2);
     });
 
     it('given a reporter who never rates, when three days pass after 结案, then 回访 times out and the case is evaluated', async () => {
@@ -213,7 +213,7 @@ for (const { adapter, name } of ADAPTERS)
       );
       await world.clock.advance(3 * 86_400_000 + 60_000);
       await eventually('the instance to complete', async () => (await world.engine.getInstance(instanceKey))?.state === 'COMPLETED');
-      expect(await Evaluation.count({ where: { caseId: caseRow.id, scope: 'case' } })).to.equal(1);
+      expect(await Evaluations.count({ where: { caseId: caseRow.id, scope: 'case' } })).to.equal(1);
       expect((await reload(caseRow)).satisfaction).to.equal(null);
     });
 
@@ -243,7 +243,7 @@ for (const { adapter, name } of ADAPTERS)
       expect(await completedElements(world, instanceKey)).to.include.members(['handlingSupervise', 'escalate1', 'handlingSuperviseListed', 'escalate2']);
       const c = await reload(caseRow);
       expect([c.warningLight, c.status]).to.deep.equal(['red', 'dispatched']);
-      const kinds = new Set((await OutboxMessage.findAll({ where: { caseId: caseRow.id } })).map((m) => m.kind));
+      const kinds = new Set((await OutboxMessages.findAll({ where: { caseId: caseRow.id } })).map((m) => m.kind));
       expect([...kinds].sort()).to.deep.equal(['escalate-1', 'escalate-2', 'remind', 'reporter-accepted', 'reporter-dispatched']);
       // the unit is still at work: the escalations did not interrupt 处置
       expect((await world.engine.listUserTasks({ state: 'CREATED', elementId: 'handle' })).map((t) => t.userTaskKey)).to.deep.equal([handle.userTaskKey]);

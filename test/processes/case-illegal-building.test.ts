@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { AuditRecord, OutboxMessage } from '../../db/models/index.js';
+import { AuditRecords, OutboxMessages } from '../support/tables.js';
 import { BusinessCalendar } from '../../domain/calendar/index.js';
 import { stageDeadline } from '../../domain/deadlines/index.js';
 import {
@@ -63,11 +63,11 @@ for (const { adapter, name } of ADAPTERS)
 
       // 80 %: 催办; 100 %: 督办 (red); the unit is still working on it
       await world.clock.set(new Date(Date.parse(penaltyMarks.warnAt) + 60_000));
-      await eventually('the 处罚 催办', async () => (await OutboxMessage.count({ where: { caseId: caseRow.id, kind: 'remind' } })) > 0);
+      await eventually('the 处罚 催办', async () => (await OutboxMessages.count({ where: { caseId: caseRow.id, kind: 'remind' } })) > 0);
       await world.clock.set(new Date(Date.parse(penaltyMarks.dueAt) + 60_000));
       c = await eventually('the 处罚 督办', async () => ((await reload(caseRow)).escalationLevel >= 1 ? reload(caseRow) : null));
       expect(c.warningLight).to.equal('red');
-      const remind = await OutboxMessage.findOne({ where: { caseId: caseRow.id, kind: 'remind' } });
+      const remind = await OutboxMessages.findOne({ where: { caseId: caseRow.id, kind: 'remind' } });
       expect(remind!.body).to.contain('处罚');
 
       // late, 处罚 is decided; 拆除 gets 20 working days from now
@@ -92,11 +92,11 @@ for (const { adapter, name } of ADAPTERS)
       const timers = await firedTimers(world, instanceKey);
       expect(timers).to.include.members(['penaltyWarn', 'penaltyDue']);
       expect(timers.filter((t) => t.startsWith('stopWork') || t.startsWith('demolish') || t === 'penaltySupervise')).to.deep.equal([]);
-      const stages = (await AuditRecord.findAll({ where: { caseId: caseRow.id, action: 'deadline-set' }, order: [['id', 'ASC']] })).map(
+      const stages = (await AuditRecords.findAll({ where: { caseId: caseRow.id, action: 'deadline-set' }, order: [['id', 'ASC']] })).map(
         (r) => (r.detail as { extraStage?: string; stage: string }).extraStage ?? r.detail!['stage'],
       );
       expect(stages).to.deep.equal(['accept', '停工', '处罚', '拆除']);
-      const kinds = (await OutboxMessage.findAll({ where: { caseId: caseRow.id } })).map((m) => m.kind).sort();
+      const kinds = (await OutboxMessages.findAll({ where: { caseId: caseRow.id } })).map((m) => m.kind).sort();
       expect(kinds).to.deep.equal(['escalate-1', 'escalate-1', 'remind', 'reporter-accepted', 'reporter-closed', 'reporter-dispatched']);
     });
 
@@ -143,7 +143,7 @@ for (const { adapter, name } of ADAPTERS)
       await eventually('the instance to complete', async () => (await world.engine.getInstance(instanceKey))?.state === 'COMPLETED');
       expect((await reload(caseRow)).status).to.equal('closed');
       expect(await completedElements(world, instanceKey)).to.include.members(['followupUnsatisfied', 'reopen', 'followup', 'evaluate']);
-      const audit = (await AuditRecord.findAll({ where: { caseId: caseRow.id }, order: [['id', 'ASC']] })).map((r) => r.action);
+      const audit = (await AuditRecords.findAll({ where: { caseId: caseRow.id }, order: [['id', 'ASC']] })).map((r) => r.action);
       expect(audit).to.include('reopened');
     });
   });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Evaluation, Unit } from '../../db/models/index.js';
+import { Evaluations, Units } from '../support/tables.js';
 import type { Case } from '../../db/models/cases.js';
 import { evaluationsFor, monthlyEvaluation, monthPeriod } from '../../domain/schedule/index.js';
 import { createCase, demoDatabase, type Db } from '../support/case-fixtures.js';
@@ -221,11 +221,11 @@ describe('monthly evaluation (domain/schedule)', () => {
   let db: Db;
   const id: Record<string, number> = {};
   const stored = async (scope: string, where: Record<string, unknown>) =>
-    await Evaluation.findAll({ where: { scope, periodStart: MARCH.from, periodEnd: MARCH.to, ...where } });
+    await Evaluations.findAll({ where: { scope, periodStart: MARCH.from, periodEnd: MARCH.to, ...where } });
 
   before(async () => {
     db = await demoDatabase();
-    for (const code of ['D-CGJ', 'D-SHJ', 'T-XP', 'T-LH']) id[code] = (await Unit.findOne({ where: { code } }))!.id;
+    for (const code of ['D-CGJ', 'D-SHJ', 'T-XP', 'T-LH']) id[code] = (await Units.findOne({ where: { code } }))!.id;
     let first = true;
     for (const [unit, grid, type, outcome, count] of MONTH) {
       for (let i = 0; i < count; i++) {
@@ -336,14 +336,14 @@ describe('monthly evaluation (domain/schedule)', () => {
     const disputes = await evaluationsFor({ scope: 'category', period: '2026-03', category: '矛盾纠纷' });
     expect(disputes.map((r) => [r.rank, r.group, r.score])).to.deep.equal([[1, '矛盾纠纷', 68.24]]);
     expect(await evaluationsFor({ scope: 'category', period: '2026-03', category: '食品安全' })).to.deep.equal([]);
-    expect(await Evaluation.count({ where: { scope: 'category', category: '市容环境', periodStart: MARCH.from } })).to.equal(1);
+    expect(await Evaluations.count({ where: { scope: 'category', category: '市容环境', periodStart: MARCH.from } })).to.equal(1);
     expect(await evaluationsFor({ scope: 'unit', period: '2026-05' })).to.deep.equal([]);
   });
 
   it('given a case changed since, when March is re-run, then its rows are replaced (not added to) and other rows stay', async () => {
     const feb = await monthlyEvaluation('2026-02'); // the case a second before March
     expect(feb.stored).to.deep.equal({ unit: 1, township: 1, category: 1 });
-    const perCase = await Evaluation.create({
+    const perCase = await Evaluations.create({
       scope: 'case',
       caseId: null,
       unitId: id['D-CGJ']!,
@@ -352,7 +352,7 @@ describe('monthly evaluation (domain/schedule)', () => {
       metrics: { closed: 1 },
       score: 100,
     });
-    const before = await Evaluation.count();
+    const before = await Evaluations.count();
     const oldIds = (await stored('unit', {})).map((r) => r.id);
     // one of 城管局's late cases is re-rated satisfied: 满意 9 → 10 of 11
     const late = (await db.sequelize.query(`SELECT id FROM cases WHERE unit_id = ${id['D-CGJ']} AND satisfaction = 'basic' ORDER BY id LIMIT 1`))[0] as Array<{
@@ -361,14 +361,14 @@ describe('monthly evaluation (domain/schedule)', () => {
     await db.sequelize.query(`UPDATE cases SET satisfaction = 'satisfied' WHERE id = ${String(late[0]!.id)}`);
 
     await monthlyEvaluation('2026-03');
-    expect(await Evaluation.count()).to.equal(before);
+    expect(await Evaluations.count()).to.equal(before);
     const [cgj] = await stored('unit', { unitId: id['D-CGJ'] });
     expect(oldIds).to.not.include(cgj!.id);
     expect(cgj!.metrics['satisfied']).to.equal(10);
     expect(cgj!.metrics['satisfactionRate']).to.equal(10 / 11);
     expect(cgj!.score).to.equal(94.32); // 27.5 + 35 + 35·10/11 = 94.318…
-    expect(await Evaluation.count({ where: { scope: 'unit', periodStart: monthPeriod('2026-02').from } })).to.equal(1);
-    expect(await Evaluation.findByPk(perCase.id)).to.not.equal(null);
+    expect(await Evaluations.count({ where: { scope: 'unit', periodStart: monthPeriod('2026-02').from } })).to.equal(1);
+    expect(await Evaluations.findByPk(perCase.id)).to.not.equal(null);
   });
 
   it('given configured weights and the 1 April 01:00 run time, when evaluated, then it scores the month before with those weights', async () => {

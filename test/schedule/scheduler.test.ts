@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import nodeCron from 'node-cron';
-import { Evaluation, OutboxMessage, Unit } from '../../db/models/index.js';
+import { Evaluations, OutboxMessages, Units } from '../support/tables.js';
 import { SCHEDULES, startScheduledWork, type CronScheduler } from '../../domain/schedule/index.js';
 import { memoryLog } from '../../domain/shared/log.js';
 import type { PruneOptions, PruneResult } from '../../engine/index.js';
@@ -61,7 +61,7 @@ describe('scheduled work (domain/schedule)', () => {
     after(() => db.close());
 
     it('given it is started, when the scheduler fires each job, then the digest and the month before are produced, and stop stops both', async () => {
-      const cgj = (await Unit.findOne({ where: { code: 'D-CGJ' } }))!;
+      const cgj = (await Units.findOne({ where: { code: 'D-CGJ' } }))!;
       await createCase({
         eventTypeCode: 'SJ-0101',
         gridCode: 'G-XP-01-01',
@@ -88,10 +88,10 @@ describe('scheduled work (domain/schedule)', () => {
       ]);
 
       await tasks[0]!.job();
-      expect(await OutboxMessage.count({ where: { dedupKey: 'digest:D-CGJ:2026-04-01' } })).to.equal(1);
+      expect(await OutboxMessages.count({ where: { dedupKey: 'digest:D-CGJ:2026-04-01' } })).to.equal(1);
       now = new Date('2026-03-31T17:00:00Z'); // 01:00 on 1 April in Beijing
       await tasks[1]!.job();
-      const row = (await Evaluation.findOne({ where: { scope: 'unit', unitId: cgj.id } }))!;
+      const row = (await Evaluations.findOne({ where: { scope: 'unit', unitId: cgj.id } }))!;
       expect(row.periodStart!.toISOString()).to.equal('2026-02-28T16:00:00.000Z');
       expect(row.score).to.equal(0); // the configured weights: 结案率 alone, 0/1 (the default 三率 would give 100: it is taken up)
       expect(log.lines.filter((l) => l.msg === 'scheduled job done').map((l) => l.obj['job'])).to.deep.equal(['overdueDigest', 'monthlyEvaluation']);

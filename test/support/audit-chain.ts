@@ -1,7 +1,8 @@
-import { QueryTypes } from 'sequelize';
-import { AuditRecord } from '../../db/models/index.js';
-import { insertRows, type Row } from '../../db/rows.js';
+import { appSql } from '../../db/sql/current.js';
 import { auditHash, withAuditChain } from '../../domain/audit/index.js';
+
+/** rows per INSERT: well under both databases' limits on bound values */
+const ROWS_PER_INSERT = 250;
 
 /**
  * Appends `count` real chain records in one transaction — the same content, hashes and head move as
@@ -13,16 +14,12 @@ export async function appendChainRecords(
   count: number,
   options: { caseId?: string | null; action?: string; start?: Date; perSecond?: number } = {},
 ): Promise<string[]> {
-  const sequelize = AuditRecord.sequelize!;
   const start = Math.floor((options.start ?? new Date()).getTime() / 1000) * 1000;
   return withAuditChain(async (chain) => {
-    const transaction = chain.transaction;
-    const [head] = await sequelize.query<{ last_hash: string }>('SELECT last_hash FROM audit_chain_head WHERE id = 1', {
-      type: QueryTypes.SELECT,
-      transaction,
-    });
-    let prev = head!.last_hash;
-    const rows: Row[] = [];
+    const db = appSql(chain.transaction);
+    const head = await db.selectFrom('audit_chain_head').select('lastHash').where('id', '=', 1).executeTakeFirstOrThrow();
+    let prev = head.lastHash;
+    const rows = [];
     for (let i = 0; i < count; i++) {
       const content = {
         caseId: options.caseId === undefined ? '1' : options.caseId,
@@ -34,33 +31,21 @@ export async function appendChainRecords(
         createdAt: new Date(start + Math.floor(i / (options.perSecond ?? 1)) * 1000),
       };
       const hash = auditHash(prev, content);
-      rows.push({
-        case_id: content.caseId,
-        actor: content.actor,
-        actor_role: null,
-        action: content.action,
-        detail: JSON.stringify(content.detail),
-        dedup_key: null,
-        prev_hash: prev,
-        hash,
-        created_at: content.createdAt,
-      });
+      rows.push({ ...content, detail: JSON.stringify(content.detail), prevHash: prev, hash });
       prev = hash;
     }
-    await insertRows(sequelize, 'audit_log', rows, { transaction });
-    const ids = (
-      await sequelize.query<{ id: unknown }>('SELECT id FROM audit_log ORDER BY id DESC LIMIT ?', {
-        replacements: [count],
-        type: QueryTypes.SELECT,
-        transaction,
-      })
-    )
-      .map((r) => String(r.id))
-      .reverse();
-    await sequelize.query('UPDATE audit_chain_head SET last_id = ?, last_hash = ?, records = records + ? WHERE id = 1', {
-      replacements: [ids[ids.length - 1], prev, count],
-      transaction,
-    });
+    for (let from = 0; from < rows.length; from += ROWS_PER_INSERT) {
+      await db
+        .insertInto('audit_log')
+        .values(rows.slice(from, from + ROWS_PER_INSERT))
+        .execute();
+    }
+    const ids = (await db.selectFrom('audit_log').select('id').orderBy('id', 'desc').limit(count).execute()).map((r) => String(r.id)).reverse();
+    await db
+      .updateTable('audit_chain_head')
+      .set((eb) => ({ lastId: ids[ids.length - 1]!, lastHash: prev, records: eb('records', '+', String(count)) }))
+      .where('id', '=', 1)
+      .execute();
     return ids;
   });
 }

@@ -1,10 +1,10 @@
 import { loadDemoData } from '../../db/demo/load-demo.js';
-import { AuditRecord, Case, Evaluation, EventType, Grid, InboxTask, OutboxMessage } from '../../db/models/index.js';
 import { type CaseStatus, type Channel } from '../../db/vocabulary.js';
 import { BusinessCalendar } from '../../domain/calendar/index.js';
 import { memoryLog } from '../../domain/shared/log.js';
 import type { Job, Variables } from '../../port/workflow-engine.js';
 import { freshDatabase } from './database.js';
+import { AuditRecords, Cases, Evaluations, EventTypes, Grids, InboxTasks, OutboxMessages, type Row } from './tables.js';
 
 export type Db = Awaited<ReturnType<typeof freshDatabase>>;
 
@@ -31,18 +31,18 @@ export interface CaseSpec {
   createdAt?: Date;
   reporterPhone?: string | null;
   unitId?: number | null;
-  fields?: Partial<Case['_creationAttributes']>;
+  fields?: Partial<Row<'cases'>>;
 }
 
 /** A case as the API would file it; the grid puts it in a township and at the grid's centre unless told otherwise. */
-export async function createCase(spec: CaseSpec = {}): Promise<Case> {
+export async function createCase(spec: CaseSpec = {}): Promise<Row<'cases'>> {
   serial++;
-  const eventType = spec.eventTypeCode ? await EventType.findOne({ where: { code: spec.eventTypeCode } }) : null;
+  const eventType = spec.eventTypeCode ? await EventTypes.findOne({ where: { code: spec.eventTypeCode } }) : null;
   if (spec.eventTypeCode && !eventType) throw new Error(`no event type ${spec.eventTypeCode}`);
-  const grid = spec.gridCode ? await Grid.findOne({ where: { code: spec.gridCode } }) : null;
+  const grid = spec.gridCode ? await Grids.findOne({ where: { code: spec.gridCode } }) : null;
   if (spec.gridCode && !grid) throw new Error(`no grid ${spec.gridCode}`);
   const tag = `${process.pid}-${Date.now().toString(36)}-${serial}`;
-  return Case.create({
+  return Cases.create({
     caseNo: `T${tag}`,
     channel: spec.channel ?? 'hotline',
     reporterName: '王先生',
@@ -112,13 +112,13 @@ export function testDeps(start: Date = MONDAY_0900) {
  * (without updatedAt), and how many audit records, outbox messages and evaluations exist.
  */
 export async function worldSnapshot(caseId: string): Promise<Record<string, unknown>> {
-  const c = await Case.findByPk(caseId);
-  const { updatedAt: _ignored, ...row } = c ? c.get({ plain: true }) : { updatedAt: null };
+  const c = await Cases.findByPk(caseId);
+  const { updatedAt: _ignored, ...row } = c ?? { updatedAt: null };
   return {
     case: row,
-    audit: await AuditRecord.count(),
-    outbox: await OutboxMessage.count(),
-    evaluations: await Evaluation.count(),
-    tasks: (await InboxTask.findAll({ where: { caseId }, order: [['id', 'ASC']] })).map((t) => t.warningLight),
+    audit: await AuditRecords.count(),
+    outbox: await OutboxMessages.count(),
+    evaluations: await Evaluations.count(),
+    tasks: (await InboxTasks.findAll({ where: { caseId }, order: [['id', 'ASC']] })).map((t) => t.warningLight),
   };
 }

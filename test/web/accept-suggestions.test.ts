@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
-import { Case, EventType, Grid, InboxTask } from '../../db/models/index.js';
+import { Cases, EventTypes, Grids, InboxTasks } from '../support/tables.js';
 import { eventually } from '../processes/support/process-harness.js';
 import { openTaskOf } from './support/fixtures.js';
 import { openWebWorld, type WebWorld } from './support/web-world.js';
@@ -15,10 +15,10 @@ describe("web: 受理 shows the classifier's suggestions (top three, confidence,
 
   /** A 随手拍 report filed through the API, waited for in the operator's 受理. */
   async function reported(description: string): Promise<{ caseId: string; caseNo: string; acceptKey: string }> {
-    const grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
+    const grid = (await Grids.findOne({ order: [['id', 'ASC']] }))!;
     const filed = await web.api.call<{ caseNo: string }>('POST', '/public/reports', { body: { description, lat: grid.centroidLat, lng: grid.centroidLng } });
     expect(filed.status).to.equal(201);
-    const row = (await Case.findOne({ where: { caseNo: filed.body.caseNo } }))!;
+    const row = (await Cases.findOne({ where: { caseNo: filed.body.caseNo } }))!;
     const accept = await openTaskOf(web.api, 'operator', row.id, ['accept']);
     return { caseId: row.id, caseNo: row.caseNo, acceptKey: accept.userTaskKey };
   }
@@ -41,7 +41,7 @@ describe("web: 受理 shows the classifier's suggestions (top three, confidence,
     for (const text of await items.allTextContents()) expect(text).to.match(/（[A-Z]{2}-\d{4}）.*置信度 \d+%/);
     expect(await items.first().locator('mark').count()).to.be.greaterThan(0); // the words that decided
     const second = (await items.nth(1).getAttribute('data-code'))!;
-    const type = (await EventType.findOne({ where: { code: second } }))!;
+    const type = (await EventTypes.findOne({ where: { code: second } }))!;
     await page.screenshot({ path: 'test-results/accept-suggestions.png' });
 
     await items.nth(1).locator('[data-accept]').click();
@@ -49,9 +49,9 @@ describe("web: 受理 shows the classifier's suggestions (top three, confidence,
     expect(await page.inputValue('[data-testid=task-form] .fjs-form-field-select input')).to.equal(`${type.name}（${type.code}）`);
     await page.click('[data-testid=task-submit]');
     await page.waitForSelector('[data-testid=completed]');
-    expect((await InboxTask.findOne({ where: { userTaskKey: c.acceptKey } }))!.state).to.equal('completed');
-    await eventually('the case accepted', async () => (await Case.findByPk(c.caseId))!.status !== 'reported', 20_000);
-    expect((await Case.findByPk(c.caseId))!.eventTypeId).to.equal(type.id);
+    expect((await InboxTasks.findOne({ where: { userTaskKey: c.acceptKey } }))!.state).to.equal('completed');
+    await eventually('the case accepted', async () => (await Cases.findByPk(c.caseId))!.status !== 'reported', 20_000);
+    expect((await Cases.findByPk(c.caseId))!.eventTypeId).to.equal(type.id);
     web.expectNoErrors(page);
   });
 
@@ -66,7 +66,7 @@ describe("web: 受理 shows the classifier's suggestions (top three, confidence,
     await page.fill('[data-testid=task-form] textarea', '咨询类诉求，已电话答复办理居住证所需材料');
     await page.click('[data-testid=task-submit]');
     await page.waitForSelector('[data-testid=completed]');
-    await eventually('the case closed as not filed', async () => !['reported'].includes((await Case.findByPk(c.caseId))!.status), 20_000);
+    await eventually('the case closed as not filed', async () => !['reported'].includes((await Cases.findByPk(c.caseId))!.status), 20_000);
     web.expectNoErrors(page);
   });
 });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
-import { ClassifyExample, ClassifyModel } from '../../db/models/index.js';
+import { ClassifyExamples, ClassifyModels } from '../support/tables.js';
 import { retrain } from '../../domain/classify/index.js';
 import { openWebWorld, type WebWorld } from './support/web-world.js';
 
@@ -22,21 +22,21 @@ describe("web: the administration page's 智能分类 section", function () {
     await page.waitForSelector('[data-testid=cl-train]');
     expect(await page.isVisible('#ad-q')).to.equal(false); // the registry's search belongs to the other tabs
     expect(await page.textContent('a[data-tab=classifier]')).to.equal('智能分类');
-    const before = await ClassifyModel.count();
+    const before = await ClassifyModels.count();
     await page.click('[data-testid=cl-train]');
     await page.waitForSelector('[data-testid=flash] .notice.ok', { timeout: 60_000 });
     expect(await page.textContent('[data-testid=flash]')).to.match(/已训练/);
-    expect(await ClassifyModel.count()).to.equal(before + 1);
-    const newest = (await ClassifyModel.findOne({ order: [['id', 'DESC']] }))!;
+    expect(await ClassifyModels.count()).to.equal(before + 1);
+    const newest = (await ClassifyModels.findOne({ order: [['id', 'DESC']] }))!;
     const row = page.locator(`[data-testid=cl-versions] tr[data-version="${newest.id}"]`);
     await row.waitFor();
     expect(await row.locator('td[data-col=typeTop1]').textContent()).to.equal(`${(newest.typeTop1 * 100).toFixed(1)}%`);
     await page.screenshot({ path: 'test-results/admin-classifier.png', fullPage: false });
 
-    const active = (await ClassifyModel.findOne({ where: { active: true } }))!.id;
+    const active = (await ClassifyModels.findOne({ where: { active: true } }))!.id;
     await page.click('[data-testid=cl-rollback]');
     await page.waitForSelector('[data-testid=flash] .notice.ok:has-text("已回退")');
-    const now = (await ClassifyModel.findOne({ where: { active: true } }))!.id;
+    const now = (await ClassifyModels.findOne({ where: { active: true } }))!.id;
     expect(now).to.be.below(active);
     await page.locator(`[data-testid=cl-versions] tr[data-version="${now}"] td[data-col=active]:has-text("当前使用")`).waitFor();
     web.expectNoErrors(page);
@@ -51,13 +51,13 @@ describe("web: the administration page's 智能分类 section", function () {
     await page.click('[data-testid=cl-save]');
     await page.waitForSelector('[data-testid=cl-form-error] [data-testid=import-problems]');
     expect(await page.textContent('[data-testid=import-problems]')).to.match(/第 2 行 label/);
-    expect(await ClassifyExample.count({ where: { text: '小区西门口那盏灯一到晚上就灭，黑漆漆的' } })).to.equal(0);
+    expect(await ClassifyExamples.count({ where: { text: '小区西门口那盏灯一到晚上就灭，黑漆漆的' } })).to.equal(0);
 
     await page.fill('#cl-f-label', 'BJ-0108');
     await page.selectOption('#cl-f-channel', 'wechat');
     await page.click('[data-testid=cl-save]');
     await page.waitForSelector('[data-testid=flash] .notice.ok:has-text("已创建")');
-    const added = (await ClassifyExample.findOne({ where: { text: '小区西门口那盏灯一到晚上就灭，黑漆漆的' } }))!;
+    const added = (await ClassifyExamples.findOne({ where: { text: '小区西门口那盏灯一到晚上就灭，黑漆漆的' } }))!;
     expect([added.label, added.channel, added.source]).to.deep.equal(['BJ-0108', 'wechat', 'admin']);
 
     await page.fill('#cl-q', '西门口那盏灯');
@@ -76,11 +76,11 @@ describe("web: the administration page's 智能分类 section", function () {
     await page.fill('#cl-f-label', 'NONE-VAGUE');
     await page.click('[data-testid=cl-save]');
     await page.waitForSelector('[data-testid=flash] .notice.ok:has-text("已保存")');
-    expect((await added.reload()).label).to.equal('NONE-VAGUE');
+    expect((await ClassifyExamples.reload(added)).label).to.equal('NONE-VAGUE');
     await row.locator('td[data-col=label]:has-text("NONE-VAGUE")').waitFor();
     await row.locator('[data-action=delete]').click();
     await page.waitForSelector('[data-testid=flash] .notice.ok:has-text("已删除")');
-    expect(await ClassifyExample.count({ where: { code: added.code } })).to.equal(0);
+    expect(await ClassifyExamples.count({ where: { code: added.code } })).to.equal(0);
     web.expectNoErrors(page, [/status of 400/]);
   });
 
@@ -91,11 +91,11 @@ describe("web: the administration page's 智能分类 section", function () {
     await page.setInputFiles('[data-testid=cl-import-file]', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(bad, 'utf8') });
     await page.waitForSelector('[data-testid=flash] [data-testid=import-problems]');
     expect(await page.textContent('[data-testid=import-problems]')).to.match(/第 3 行 label/);
-    expect(await ClassifyExample.count({ where: { code: ['WEB-1', 'WEB-2'] } })).to.equal(0);
+    expect(await ClassifyExamples.count({ where: { code: ['WEB-1', 'WEB-2'] } })).to.equal(0);
     const good = 'code,text,label,channel,source\nWEB-1,垃圾桶满了没人收,BJ-0302,hotline,admin\n';
     await page.setInputFiles('[data-testid=cl-import-file]', { name: 'good.csv', mimeType: 'text/csv', buffer: Buffer.from(good, 'utf8') });
     await page.waitForSelector('[data-testid=flash] .notice.ok:has-text("新增 1 条")');
-    expect((await ClassifyExample.findOne({ where: { code: 'WEB-1' } }))!.label).to.equal('BJ-0302');
+    expect((await ClassifyExamples.findOne({ where: { code: 'WEB-1' } }))!.label).to.equal('BJ-0302');
     web.expectNoErrors(page, [/status of 400/]);
   });
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
-import { Unit, User } from '../../db/models/index.js';
+import { Units, Users } from '../support/tables.js';
 import { snapshot } from '../api/support/api-world.js';
 import { openWebWorld, type WebWorld } from './support/web-world.js';
 
@@ -34,7 +34,7 @@ describe('web: the registry admin page', function () {
     await page.press('#ad-q', 'Enter');
     await row('D-TEST').waitFor();
     expect(await row('D-TEST').locator('td[data-col=name]').textContent()).to.equal('沾益区测试局');
-    const unit = (await Unit.findOne({ where: { code: 'D-TEST' } }))!;
+    const unit = (await Units.findOne({ where: { code: 'D-TEST' } }))!;
     expect(unit.name).to.equal('沾益区测试局');
     expect(unit.kind).to.equal('department');
     web.expectNoErrors(page);
@@ -82,7 +82,7 @@ describe('web: the registry admin page', function () {
     await page.waitForSelector('[data-testid=flash] .notice.ok');
     await row('clerk').waitFor();
     expect(await row('clerk').locator('td[data-col=displayName]').textContent()).to.equal('城管局办事员 张伟（网格组）');
-    const clerk = (await User.findOne({ where: { username: 'clerk' } }))!;
+    const clerk = (await Users.findOne({ where: { username: 'clerk' } }))!;
     expect(clerk.displayName).to.equal('城管局办事员 张伟（网格组）');
     expect(clerk.phone).to.equal('0874-3100123');
 
@@ -107,7 +107,7 @@ describe('web: the registry admin page', function () {
     await page.click('[data-testid=save]');
     const password = (await page.locator('[data-testid=one-time-password]').textContent())!;
     expect(password.length).to.be.at.least(8);
-    const created = (await User.findOne({ where: { username: 'inspector.li' } }))!;
+    const created = (await Users.findOne({ where: { username: 'inspector.li' } }))!;
     expect(created.role).to.equal('dept_staff');
     expect((await web.api.call('POST', '/auth/login', { body: { username: 'inspector.li', password } })).status).to.equal(200);
     // listed, and the password nowhere in the list
@@ -119,8 +119,8 @@ describe('web: the registry admin page', function () {
   });
 
   it('given a unit that users and cases refer to, when the admin deletes it, then the in_use refusal is explained and disabling is offered', async () => {
-    const clerk = (await User.findOne({ where: { username: 'clerk' } }))!;
-    const unit = (await Unit.findByPk(clerk.unitId!))!;
+    const clerk = (await Users.findOne({ where: { username: 'clerk' } }))!;
+    const unit = (await Units.findByPk(clerk.unitId!))!;
     await page.goto(web.url('/admin/#units'));
     await page.waitForSelector('table.records[data-resource=units]');
     await page.fill('#ad-q', unit.code);
@@ -130,10 +130,10 @@ describe('web: the registry admin page', function () {
     await page.waitForSelector('[data-testid=in-use]');
     expect(await page.textContent('[data-testid=in-use]')).to.contain(unit.code);
     expect(await page.locator('[data-testid=in-use] li').count()).to.be.at.least(1);
-    expect(await Unit.count({ where: { id: unit.id } })).to.equal(1);
+    expect(await Units.count({ where: { id: unit.id } })).to.equal(1);
     await page.click('[data-testid=disable-instead]');
     await page.waitForSelector('[data-testid=flash] .notice.ok');
-    expect((await Unit.findByPk(unit.id))!.active).to.equal(false);
+    expect((await Units.findByPk(unit.id))!.active).to.equal(false);
     web.expectNoErrors(page, [/status of (400|409)/]); // the earlier refusals of this page, and this one
   });
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Case, InboxTask, Unit } from '../../db/models/index.js';
+import { Cases, InboxTasks, Units } from '../support/tables.js';
 import { assignmentOf } from '../../domain/intake/assign-case.js';
 import { eventually } from '../processes/support/process-harness.js';
 import { openWebWorld, type WebWorld } from './support/web-world.js';
@@ -34,15 +34,15 @@ describe('web: 领导交办, the district leader assigns a case', function () {
       .and.contain('特急');
     await web.screenshot(page, 'assign');
 
-    const c = (await Case.findOne({ where: { caseNo } }))!;
+    const c = (await Cases.findOne({ where: { caseNo } }))!;
     expect(c).to.include({ channel: 'leader', priority: 100 });
     const a = (await assignmentOf(c.id))!;
-    expect(a.unitId).to.equal((await Unit.findOne({ where: { code: 'D-ZJJ' } }))!.id);
+    expect(a.unitId).to.equal((await Units.findOne({ where: { code: 'D-ZJJ' } }))!.id);
     expect(a.instruction).to.equal('五日内清理到位，结果报区政府办');
     // the page's local time (the browser runs in the machine's zone) is the deadline stored
     expect(a.dueAt.getTime()).to.equal(new Date(2099, 5, 30, 17, 30).getTime());
     // and it waits in the centre's 受理 like any case, with the leader's priority on the case
-    await eventually('the 受理 task', async () => InboxTask.findOne({ where: { caseId: c.id, elementId: 'accept' } }), 20_000);
+    await eventually('the 受理 task', async () => InboxTasks.findOne({ where: { caseId: c.id, elementId: 'accept' } }), 20_000);
     web.expectNoErrors(page);
   });
 
@@ -51,14 +51,14 @@ describe('web: 领导交办, the district leader assigns a case', function () {
     await web.login(page, 'leader');
     await page.goto(web.url('/assign/'));
     await page.locator('#assign-unit option[value="D-CGJ"]').waitFor({ state: 'attached' });
-    const cases = await Case.count();
+    const cases = await Cases.count();
     await page.getByLabel('事项内容').fill('河道垃圾漂浮');
     await page.selectOption('#assign-unit', 'D-CGJ');
     await page.getByRole('button', { name: '交办' }).click();
     await page.locator('[data-testid=assign-message] [role=alert]').waitFor();
     expect(await page.locator('[data-testid=assign-message]').textContent()).to.contain('请填写领导批示');
     expect(await page.locator(':focus').evaluate((el) => (el as unknown as { id: string }).id)).to.equal('assign-instruction');
-    expect(await Case.count()).to.equal(cases);
+    expect(await Cases.count()).to.equal(cases);
   });
 
   it('given a grid worker, when they open 领导交办, then the page refuses them and the menu does not offer it', async () => {

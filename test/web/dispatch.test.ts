@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
-import { AuditRecord, Case, Grid, InboxTask, Unit } from '../../db/models/index.js';
+import { AuditRecords, Cases, Grids, InboxTasks, Units, type Row } from '../support/tables.js';
 import { eventually } from '../processes/support/process-harness.js';
 import { openTaskOf } from './support/fixtures.js';
 import { openWebWorld, type WebWorld } from './support/web-world.js';
@@ -13,11 +13,11 @@ import { openWebWorld, type WebWorld } from './support/web-world.js';
 describe("web: the centre operator's 派遣 and 改派", function () {
   this.timeout(180_000);
   let web: WebWorld;
-  let township: Unit;
+  let township: Row<'units'>;
   before(async () => {
     web = await openWebWorld();
-    const grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
-    township = (await Unit.findByPk(grid.townshipId))!;
+    const grid = (await Grids.findOne({ order: [['id', 'ASC']] }))!;
+    township = (await Units.findByPk(grid.townshipId))!;
   });
   after(() => web?.close());
 
@@ -25,7 +25,7 @@ describe("web: the centre operator's 派遣 and 改派", function () {
   async function caseAtDispatch(description: string, where: 'first grid' | 'last grid' = 'first grid'): Promise<{ caseId: string; caseNo: string }> {
     const operator = await web.api.login('operator');
     // two reports of one kind at one spot within the hour are one case (并单): a second case goes elsewhere
-    const grid = (await Grid.findOne({ order: [['id', where === 'first grid' ? 'ASC' : 'DESC']] }))!;
+    const grid = (await Grids.findOne({ order: [['id', where === 'first grid' ? 'ASC' : 'DESC']] }))!;
     const filed = await web.api.call<{ id: string; caseNo: string }>('POST', '/cases', {
       token: operator,
       body: { description, lat: grid.centroidLat, lng: grid.centroidLng, reporterPhone: '13900005555' },
@@ -34,7 +34,7 @@ describe("web: the centre operator's 派遣 and 改派", function () {
     // the first report of a fresh world waits for the classifier's first model: longer than openTaskOf allows on a busy machine
     const accept = await eventually(
       'the 受理 task',
-      async () => InboxTask.findOne({ where: { caseId: filed.body.id, elementId: 'accept', state: 'created' } }),
+      async () => InboxTasks.findOne({ where: { caseId: filed.body.id, elementId: 'accept', state: 'created' } }),
       60_000,
     );
     const done = await web.api.call('POST', `/tasks/${accept.userTaskKey}/complete`, {
@@ -56,8 +56,8 @@ describe("web: the centre operator's 派遣 and 改派", function () {
     eventually(
       `the 处置 task at ${code}`,
       async () => {
-        const unit = (await Unit.findOne({ where: { code } }))!;
-        return InboxTask.findOne({ where: { caseId, elementId: 'handle', state: 'created', unitId: unit.id } });
+        const unit = (await Units.findOne({ where: { code } }))!;
+        return InboxTasks.findOne({ where: { caseId, elementId: 'handle', state: 'created', unitId: unit.id } });
       },
       30_000,
     );
@@ -77,7 +77,7 @@ describe("web: the centre operator's 派遣 and 改派", function () {
     await page.click('[data-testid=task-submit]');
     await page.waitForSelector('[data-testid=completed]');
     await handleAt(c.caseId, township.code);
-    expect((await Case.findByPk(c.caseId))!.unitId).to.equal(township.id);
+    expect((await Cases.findByPk(c.caseId))!.unitId).to.equal(township.id);
     web.expectNoErrors(page);
   });
 
@@ -94,7 +94,7 @@ describe("web: the centre operator's 派遣 and 改派", function () {
     await page.getByLabel('派遣意见').fill('请社区先行清理');
     await page.click('[data-testid=task-submit]');
     await page.waitForSelector('[data-testid=completed]');
-    const community = (await Unit.findOne({ where: { shortName: '文昌社区' } }))!;
+    const community = (await Units.findOne({ where: { shortName: '文昌社区' } }))!;
     await handleAt(c.caseId, community.code);
     web.expectNoErrors(page);
   });
@@ -140,8 +140,8 @@ describe("web: the centre operator's 派遣 and 改派", function () {
       .and.contain('城市管理局');
 
     await handleAt(c.caseId, 'D-CGJ');
-    expect((await InboxTask.findOne({ where: { userTaskKey: first.userTaskKey } }))!.state).to.equal('cancelled');
-    const ordered = (await AuditRecord.findOne({ where: { caseId: c.caseId, action: 'redispatch_ordered' } }))!;
+    expect((await InboxTasks.findOne({ where: { userTaskKey: first.userTaskKey } }))!.state).to.equal('cancelled');
+    const ordered = (await AuditRecords.findOne({ where: { caseId: c.caseId, action: 'redispatch_ordered' } }))!;
     expect(ordered.actor).to.equal('operator');
     expect(ordered.detail).to.deep.include({ unitCode: 'D-CGJ', reason: '属建筑垃圾，由城管局负责清运' });
     web.expectNoErrors(page);

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Attachment, AuditRecord, Case, Grid } from '../../db/models/index.js';
+import { Attachments, AuditRecords, Cases, Grids, type Row } from '../support/tables.js';
 import { pngImage } from './support/fixtures.js';
 import { openWebWorld, type WebWorld } from './support/web-world.js';
 
@@ -10,10 +10,10 @@ import { openWebWorld, type WebWorld } from './support/web-world.js';
 describe('web: 巡查上报, the grid worker reports from a phone (390×844)', function () {
   this.timeout(150_000);
   let web: WebWorld;
-  let grid: Grid;
+  let grid: Row<'grids'>;
   before(async () => {
     web = await openWebWorld();
-    grid = (await Grid.findAll({ order: [['id', 'DESC']], limit: 3 }))[2]!;
+    grid = (await Grids.findAll({ order: [['id', 'DESC']], limit: 3 }))[2]!;
   });
   after(() => web?.close());
 
@@ -42,11 +42,11 @@ describe('web: 巡查上报, the grid worker reports from a phone (390×844)', f
     expect(await done.textContent()).to.contain('已自处置办结');
     await page.locator(`[data-testid=field-mine] [data-case="${caseNo}"]`).waitFor();
 
-    const c = (await Case.findOne({ where: { caseNo } }))!;
+    const c = (await Cases.findOne({ where: { caseNo } }))!;
     expect(c).to.include({ channel: 'grid_worker', status: 'closed', gridId: grid.id });
     expect(c.lat).to.be.closeTo(grid.centroidLat!, 1e-5);
-    expect(await Attachment.count({ where: { caseId: c.id, kind: 'photo' } })).to.equal(1);
-    expect(await AuditRecord.count({ where: { caseId: c.id, action: 'self-handled' } })).to.equal(1);
+    expect(await Attachments.count({ where: { caseId: c.id, kind: 'photo' } })).to.equal(1);
+    expect(await AuditRecords.count({ where: { caseId: c.id, action: 'self-handled' } })).to.equal(1);
     web.expectNoErrors(page);
   });
 
@@ -65,7 +65,7 @@ describe('web: 巡查上报, the grid worker reports from a phone (390×844)', f
     const done = page.locator('[data-testid=field-message] .notice.ok');
     await done.waitFor();
     const caseNo = /ZY\d{8}-\d{4,}/.exec((await done.textContent())!)![0];
-    const c = (await Case.findOne({ where: { caseNo } }))!;
+    const c = (await Cases.findOne({ where: { caseNo } }))!;
     expect(c).to.include({ status: 'reported', address: '西平街道文昌路 12 号门口', channel: 'grid_worker' });
   });
 

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { Op } from 'sequelize';
-import { Case, Grid } from '../../db/models/index.js';
+import { Cases, Grids, Op } from '../support/tables.js';
 import { createCase } from '../support/case-fixtures.js';
 import { driveToHandle } from './support/fixtures.js';
 import { RESULTS_DIR, openWebWorld, type WebWorld } from './support/web-world.js';
@@ -39,12 +38,12 @@ describe('web: the case history page (an auditor reviews a case)', function () {
 
   it('given a case driven through 受理 and 派遣, when the auditor opens its history, then the executed elements, the taken flows, the timeline and the audit chain are shown', async () => {
     // given: a 随手拍 report accepted and dispatched through the API, so it waits at the unit's 处置
-    const grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
+    const grid = (await Grids.findOne({ order: [['id', 'ASC']] }))!;
     const filed = await web.api.call<{ caseNo: string }>('POST', '/public/reports', {
       body: { description: '人行道井盖缺失，夜间有行人险些踩空', lat: grid.centroidLat, lng: grid.centroidLng, address: '西平街道文昌路 8 号' },
     });
     expect(filed.status).to.equal(201);
-    const row = (await Case.findOne({ where: { caseNo: filed.body.caseNo } }))!;
+    const row = (await Cases.findOne({ where: { caseNo: filed.body.caseNo } }))!;
     await driveToHandle(web.api, row.id);
     const auditor = await web.api.login('auditor');
     const history = (await web.api.call<History>('GET', `/cases/${row.id}/history`, { token: auditor })).body;
@@ -140,7 +139,7 @@ describe('web: the case history page (an auditor reviews a case)', function () {
     const base = Date.now() - 5 * 86_400_000;
     for (let i = 0; i < 25; i++)
       await createCase({ status: 'closed', description: `分页核对 第 ${i} 件`, createdAt: new Date(base + Math.floor(i / 3) * 60_000) });
-    const expected = (await Case.findAll({ where: { description: { [Op.like]: '分页核对%' } } }))
+    const expected = (await Cases.findAll({ where: { description: { [Op.like]: '分页核对%' } } }))
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || Number(BigInt(b.id) - BigInt(a.id)))
       .map((c) => c.caseNo);
     const page = await web.newPage();

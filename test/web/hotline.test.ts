@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
-import { QueryTypes } from 'sequelize';
-import { Case, EventType, Grid } from '../../db/models/index.js';
+import { Cases, EventTypes, Grids, query, type Row } from '../support/tables.js';
 import { eventually } from '../processes/support/process-harness.js';
 import { openWebWorld, type WebWorld } from './support/web-world.js';
 
@@ -13,11 +12,11 @@ async function focusedId(page: Page): Promise<string> {
 describe('web: 来电登记, the hotline operator registers calls without the mouse', function () {
   this.timeout(120_000);
   let web: WebWorld;
-  let grid: Grid;
+  let grid: Row<'grids'>;
   let earlier: { id: string; caseNo: string };
   before(async () => {
     web = await openWebWorld();
-    grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
+    grid = (await Grids.findOne({ order: [['id', 'ASC']] }))!;
     const operator = await web.api.login('operator');
     const filed = await web.api.call<{ id: string; caseNo: string }>('POST', '/cases', {
       token: operator,
@@ -66,8 +65,8 @@ describe('web: 来电登记, the hotline operator registers calls without the mo
     // then
     await page.locator('[data-testid=hotline-done]').waitFor();
     const caseNo = /ZY\d{8}-\d+/.exec((await page.locator('[data-testid=hotline-done]').textContent())!)![0];
-    const c = (await Case.findOne({ where: { caseNo } }))!;
-    const type = (await EventType.findOne({ where: { code: codes[1]! } }))!;
+    const c = (await Cases.findOne({ where: { caseNo } }))!;
+    const type = (await EventTypes.findOne({ where: { code: codes[1]! } }))!;
     expect([c.channel, c.reporterName, c.reporterPhone, c.address, c.gridId, c.eventTypeId]).to.deep.equal([
       'hotline',
       '张先生',
@@ -85,7 +84,7 @@ describe('web: 来电登记, the hotline operator registers calls without the mo
     await web.login(page, 'operator');
     await page.goto(web.url('/hotline/'));
     await page.locator('#caller-name').waitFor();
-    const before = await Case.count();
+    const before = await Cases.count();
     await page.keyboard.type('李女士');
     await page.keyboard.press('Tab');
     await page.keyboard.press('Tab');
@@ -98,10 +97,8 @@ describe('web: 来电登记, the hotline operator registers calls without the mo
     await page.keyboard.type('到所在街道便民服务中心办理，带身份证和租房合同。');
     await page.keyboard.press('Control+Enter');
     await page.locator('[data-testid=hotline-done]').waitFor();
-    expect(await Case.count()).to.equal(before);
-    const rows = await Case.sequelize!.query<{ kind: string; answer: string }>("SELECT kind, answer FROM hotline_calls WHERE content = '居住证在哪里办理？'", {
-      type: QueryTypes.SELECT,
-    });
+    expect(await Cases.count()).to.equal(before);
+    const rows = await query<{ kind: string; answer: string }>("SELECT kind, answer FROM hotline_calls WHERE content = '居住证在哪里办理？'");
     expect(rows).to.deep.equal([{ kind: 'consultation', answer: '到所在街道便民服务中心办理，带身份证和租房合同。' }]);
     await page.locator('[data-testid=recent-calls] li').first().waitFor();
     web.expectNoErrors(page);
@@ -112,8 +109,8 @@ describe('web: 来电登记, the hotline operator registers calls without the mo
     await web.login(page, 'operator');
     await page.goto(web.url('/hotline/'));
     await page.locator('#caller-name').waitFor();
-    const before = await Case.count();
-    const count = (await Case.findByPk(earlier.id))!.duplicateCount;
+    const before = await Cases.count();
+    const count = (await Cases.findByPk(earlier.id))!.duplicateCount;
     await page.locator('#call-content').focus();
     await page.keyboard.type('门口那堆垃圾还在');
     await page.keyboard.press('Tab');
@@ -125,8 +122,8 @@ describe('web: 来电登记, the hotline operator registers calls without the mo
     await page.keyboard.press('Enter');
     await page.locator('[data-testid=hotline-done]').waitFor();
     expect(await page.locator('[data-testid=hotline-done]').textContent()).to.contain(earlier.caseNo);
-    expect((await Case.findByPk(earlier.id))!.duplicateCount).to.equal(count + 1);
-    expect(await Case.count()).to.equal(before);
+    expect((await Cases.findByPk(earlier.id))!.duplicateCount).to.equal(count + 1);
+    expect(await Cases.count()).to.equal(before);
     web.expectNoErrors(page);
   });
 });

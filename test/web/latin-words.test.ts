@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
-import { Case, Grid } from '../../db/models/index.js';
+import { Cases, Grids } from '../support/tables.js';
 import { JOB_TYPES, type JobTypeContract } from '../../processes/contract.js';
 import { openTaskOf } from './support/fixtures.js';
 import { openWebWorld, type WebWorld } from './support/web-world.js';
@@ -375,12 +375,12 @@ describe('web: no English words in Chinese mode', function () {
   });
 
   it('given an accept task, when the operator submits its form empty, then the validation errors are Chinese', async () => {
-    const grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
+    const grid = (await Grids.findOne({ order: [['id', 'ASC']] }))!;
     const filed = await web.api.call<{ caseNo: string }>('POST', '/public/reports', {
       body: { description: '小区门口垃圾堆放多日无人清运', lat: grid.centroidLat, lng: grid.centroidLng, address: '西平街道龙华路 3 号' },
     });
     expect(filed.status).to.equal(201);
-    const row = (await Case.findOne({ where: { caseNo: filed.body.caseNo } }))!;
+    const row = (await Cases.findOne({ where: { caseNo: filed.body.caseNo } }))!;
     await openTaskOf(web.api, 'operator', row.id, ['accept']);
     const page = await web.newPage();
     await web.login(page, 'operator');

@@ -10,7 +10,7 @@ import { expect } from 'chai';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { AuditRecord } from '../../db/models/index.js';
+import { AuditRecords } from '../support/tables.js';
 import { eventually } from '../processes/support/process-harness.js';
 import { openWebWorld, type WebWorld } from './support/web-world.js';
 
@@ -148,7 +148,7 @@ describe('modeler-ui: files, version diff and migrating running cases in a brows
     // a reason is required
     await page.click('[data-testid=migrate-start]');
     await page.waitForSelector('[data-testid=migrate-panel] .notice.error:has-text("请填写迁移原因")');
-    expect(await AuditRecord.count({ where: { action: 'ops_instance_migrated' } })).to.equal(0);
+    expect(await AuditRecords.count({ where: { action: 'ops_instance_migrated' } })).to.equal(0);
     await page.fill('[data-testid=migrate-reason]', '初审改名，审批改为终审');
     await page.click('[data-testid=migrate-start]');
     await page.waitForSelector('[data-testid=migrate-progress][data-state=finished]');
@@ -158,7 +158,7 @@ describe('modeler-ui: files, version diff and migrating running cases in a brows
     expect(await page.textContent(`[data-testid=migrate-results] tr[data-instance="${keys[2]}"]`)).to.contain('未迁移：引擎拒绝');
     const port = web.api.world.port;
     expect(await Promise.all(keys.map(async (k) => (await port.getInstance(k))?.version))).to.deep.equal([2, 2, 1]);
-    const records = await AuditRecord.findAll({ where: { action: 'ops_instance_migrated' } });
+    const records = await AuditRecords.findAll({ where: { action: 'ops_instance_migrated' } });
     expect(records.map((r) => [r.actor, (r.detail as Record<string, unknown>)['reason']])).to.deep.equal([
       ['admin', '初审改名，审批改为终审'],
       ['admin', '初审改名，审批改为终审'],

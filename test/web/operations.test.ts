@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { AuditRecord, Case } from '../../db/models/index.js';
+import { AuditRecords, Cases } from '../support/tables.js';
 import { eventually } from '../processes/support/process-harness.js';
 import { deployProbes, JOB_PROBE, probeCase, type Probes } from '../api/support/operations-probes.js';
 import { openWebWorld, type WebWorld } from './support/web-world.js';
@@ -44,7 +44,7 @@ describe('web: the operations page (an administrator finds a stuck case and repa
     expect(await page.locator('[data-testid=error-message]').textContent()).to.equal('接口 503：服务不可用');
     probes.fixed.value = true;
     await page.click('[data-testid=incidents] [data-testid=retry]');
-    expect(await AuditRecord.count({ where: { action: 'ops_incident_retried' } }), 'no reason, no retry').to.equal(0);
+    expect(await AuditRecords.count({ where: { action: 'ops_incident_retried' } }), 'no reason, no retry').to.equal(0);
     await page.fill('[data-testid=incidents] [data-testid=reason]', '接口已恢复');
     await page.click('[data-testid=incidents] [data-testid=retry]');
     await page.locator('[data-testid=action-done]').waitFor();
@@ -59,8 +59,8 @@ describe('web: the operations page (an administrator finds a stuck case and repa
     page.once('dialog', (d) => void d.accept());
     await page.fill('[data-testid=instance-detail] > .op-actions [data-testid=reason]', '重复案件，撤销');
     await page.click('[data-testid=cancel]');
-    await eventually('the second case closed', async () => (await Case.findByPk(second.caseRow.id))?.status === 'closed');
-    const record = (await AuditRecord.findOne({ where: { action: 'ops_instance_cancelled', caseId: second.caseRow.id } }))!;
+    await eventually('the second case closed', async () => (await Cases.findByPk(second.caseRow.id))?.status === 'closed');
+    const record = (await AuditRecords.findOne({ where: { action: 'ops_instance_cancelled', caseId: second.caseRow.id } }))!;
     expect(record.detail).to.include({ reason: '重复案件，撤销' });
     await web.screenshot(page, 'operations-admin');
     web.expectNoErrors(page);

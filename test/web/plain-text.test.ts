@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Case, Grid } from '../../db/models/index.js';
+import { Cases, Grids } from '../support/tables.js';
 import { openTaskOf } from './support/fixtures.js';
 import { openWebWorld, type WebWorld } from './support/web-world.js';
 
@@ -27,12 +27,12 @@ describe("web: a report's text in the operator's 受理 form is plain text", fun
   for (const { name, text } of hostile) {
     it(`given a public report with ${name}, when the operator opens its 受理 task, then the form shows the text exactly, with no link or image from it`, async () => {
       // given
-      const grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
+      const grid = (await Grids.findOne({ order: [['id', 'ASC']] }))!;
       const filed = await web.api.call<{ caseNo: string }>('POST', '/public/reports', {
         body: { description: text, lat: grid.centroidLat, lng: grid.centroidLng, address: '西平街道龙华路 12 号' },
       });
       expect(filed.status).to.equal(201);
-      const row = (await Case.findOne({ where: { caseNo: filed.body.caseNo } }))!;
+      const row = (await Cases.findOne({ where: { caseNo: filed.body.caseNo } }))!;
       await openTaskOf(web.api, 'operator', row.id, ['accept']);
 
       // when

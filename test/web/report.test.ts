@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Attachment, Case, Grid } from '../../db/models/index.js';
+import { Attachments, Cases, Grids } from '../support/tables.js';
 import { eventually } from '../processes/support/process-harness.js';
 import { driveToClosed, naturalWidth, pngImage } from './support/fixtures.js';
 import { openWebWorld, type WebWorld } from './support/web-world.js';
@@ -14,10 +14,10 @@ describe('web: the public 随手拍 page (report, follow by token, rate)', funct
 
   it('given a reporter on a phone, when they describe the problem, add a photo and their location and submit, then they get a tracking code and follow the case with it', async () => {
     // given
-    const grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
+    const grid = (await Grids.findOne({ order: [['id', 'ASC']] }))!;
     const page = await web.newPage({ mobile: true, geolocation: { latitude: grid.centroidLat!, longitude: grid.centroidLng! } });
     await page.goto(web.url('/report/'));
-    const casesBefore = await Case.count();
+    const casesBefore = await Cases.count();
 
     // when
     await page.fill('#description', '小区门口垃圾堆放多日无人清运，气味很大');
@@ -34,14 +34,14 @@ describe('web: the public 随手拍 page (report, follow by token, rate)', funct
     expect(tokenText).to.match(/^[A-Za-z0-9_-]{16,64}$/);
     const caseNo = (await page.textContent('[data-testid=case-no]'))!.trim();
     await web.screenshot(page, 'report-filed');
-    expect(await Case.count()).to.equal(casesBefore + 1);
-    const filed = (await Case.findOne({ where: { caseNo } }))!;
+    expect(await Cases.count()).to.equal(casesBefore + 1);
+    const filed = (await Cases.findOne({ where: { caseNo } }))!;
     expect(filed.trackingToken).to.equal(tokenText);
     expect(filed.channel).to.equal('photo');
     expect(filed.lat).to.be.closeTo(grid.centroidLat!, 1e-5);
     expect(filed.gridId).to.equal(grid.id);
     expect(filed.address).to.equal('西平街道龙华路 12 号门口');
-    expect(await Attachment.count({ where: { caseId: filed.id, kind: 'photo' } })).to.equal(1);
+    expect(await Attachments.count({ where: { caseId: filed.id, kind: 'photo' } })).to.equal(1);
 
     // when they follow it
     await page.click('[data-testid=follow-link]');
@@ -58,7 +58,7 @@ describe('web: the public 随手拍 page (report, follow by token, rate)', funct
 
   it('given a closed case, when the reporter opens it by its code and rates it, then the rating reaches the process and the page shows it', async () => {
     // given a case filed without photos (JSON) and handled to the end through the API
-    const grid = (await Grid.findOne({ order: [['id', 'DESC']] }))!;
+    const grid = (await Grids.findOne({ order: [['id', 'DESC']] }))!;
     const page = await web.newPage();
     await page.goto(web.url('/report/'));
     await page.fill('#description', '路灯不亮已三天，晚上行人看不清路');
@@ -66,8 +66,8 @@ describe('web: the public 随手拍 page (report, follow by token, rate)', funct
     await page.fill('#lng', String(grid.centroidLng));
     await page.click('[data-testid=report-submit]');
     const token = (await page.textContent('[data-testid=tracking-token]', { timeout: 15_000 }))!.trim();
-    const row = (await Case.findOne({ where: { trackingToken: token } }))!;
-    expect(await Attachment.count({ where: { caseId: row.id } })).to.equal(0);
+    const row = (await Cases.findOne({ where: { trackingToken: token } }))!;
+    expect(await Attachments.count({ where: { caseId: row.id } })).to.equal(0);
     await driveToClosed(web.api, row.id);
 
     // when
@@ -83,7 +83,7 @@ describe('web: the public 随手拍 page (report, follow by token, rate)', funct
 
     // then
     await page.waitForSelector('[data-testid=rated]');
-    await eventually('the rating recorded by the process', async () => (await Case.findByPk(row.id))!.satisfaction === 'satisfied', 20_000);
+    await eventually('the rating recorded by the process', async () => (await Cases.findByPk(row.id))!.satisfaction === 'satisfied', 20_000);
     await page.reload();
     await page.waitForSelector('[data-testid=followed-case]');
     expect(await page.locator('[data-testid=rating-form]').count()).to.equal(0);
@@ -95,7 +95,7 @@ describe('web: the public 随手拍 page (report, follow by token, rate)', funct
     // given
     const page = await web.newPage({ mobile: true });
     await page.goto(web.url('/report/'));
-    const before = await Case.count();
+    const before = await Cases.count();
 
     // when
     await page.click('[data-testid=report-submit]');
@@ -103,7 +103,7 @@ describe('web: the public 随手拍 page (report, follow by token, rate)', funct
     // then
     const alert = await page.textContent('#report-form [role=alert]');
     expect(alert).to.contain('问题描述').and.to.contain('请提供位置');
-    expect(await Case.count()).to.equal(before);
+    expect(await Cases.count()).to.equal(before);
     web.expectNoErrors(page);
   });
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { AuditRecord, Case, Grid, InboxTask } from '../../db/models/index.js';
+import { AuditRecords, Cases, Grids, InboxTasks } from '../support/tables.js';
 import { snapshot } from '../api/support/api-world.js';
 import { eventually } from '../processes/support/process-harness.js';
 import { driveToClosed } from './support/fixtures.js';
@@ -13,7 +13,7 @@ describe('web: 回访, the operator calls reporters back and records satisfactio
   before(async () => {
     web = await openWebWorld();
     const operator = await web.api.login('operator');
-    const grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
+    const grid = (await Grids.findOne({ order: [['id', 'ASC']] }))!;
     const filed = await web.api.call<{ id: string; caseNo: string }>('POST', '/cases', {
       token: operator,
       body: { description: '路灯不亮，晚上出行不便', reporterName: '赵女士', reporterPhone: '13922223333', lat: grid.centroidLat, lng: grid.centroidLng },
@@ -36,16 +36,16 @@ describe('web: 回访, the operator calls reporters back and records satisfactio
     await form.getByLabel('未接通').check();
     await form.getByRole('button', { name: '登记' }).click();
     await page.locator('[data-testid=revisit-done]').waitFor();
-    expect(await AuditRecord.count({ where: { caseId: closed.id, action: 'revisit_unreached' } })).to.equal(1);
+    expect(await AuditRecords.count({ where: { caseId: closed.id, action: 'revisit_unreached' } })).to.equal(1);
     await eventually('the attempt shown', async () => ((await form.textContent()) ?? '').includes('未接通 1 次'), 10_000);
 
     // the second call: satisfied, with a note
     await form.getByLabel('满意', { exact: true }).check();
     await form.getByLabel('回访记录').fill('路灯已修好，群众满意');
     await form.getByRole('button', { name: '登记' }).click();
-    await eventually('the case rated', async () => (await Case.findByPk(closed.id))!.satisfaction === 'satisfied', 30_000);
+    await eventually('the case rated', async () => (await Cases.findByPk(closed.id))!.satisfaction === 'satisfied', 30_000);
     await eventually('the case gone from the list', async () => (await page.locator(`form[data-revisit="${closed.caseNo}"]`).count()) === 0, 10_000);
-    expect(await AuditRecord.count({ where: { caseId: closed.id, action: 'revisit_called' } })).to.equal(1);
+    expect(await AuditRecords.count({ where: { caseId: closed.id, action: 'revisit_called' } })).to.equal(1);
     await web.screenshot(page, 'revisit');
     web.expectNoErrors(page);
   });
@@ -58,7 +58,7 @@ describe('web: 回访, the operator calls reporters back and records satisfactio
       body: { description: '尚未办结的案卷', reporterPhone: '13900000000', address: '西平街道龙华路 3 号' },
     });
     expect(open.status, JSON.stringify(open.body)).to.equal(201);
-    await eventually('the new case waiting in 受理', async () => InboxTask.findOne({ where: { caseId: open.body.id, elementId: 'accept' } }), 20_000);
+    await eventually('the new case waiting in 受理', async () => InboxTasks.findOne({ where: { caseId: open.body.id, elementId: 'accept' } }), 20_000);
     const before = await snapshot();
     const cases: Array<[string, unknown, string, number, string]> = [
       [`/revisits/${closed.id}`, { reached: true }, operator, 400, 'invalid_input'],

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Case, Grid } from '../../db/models/index.js';
+import { Cases, Grids } from '../support/tables.js';
 import { pngImage } from './support/fixtures.js';
 import { openWebWorld, type WebWorld } from './support/web-world.js';
 
@@ -35,7 +35,7 @@ describe('web: the command-centre screen (一屏全域)', function () {
     await page.evaluate('window.stillHere = true'); // gone if the page reloaded
 
     // when: a 随手拍 report comes in
-    const grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
+    const grid = (await Grids.findOne({ order: [['id', 'ASC']] }))!;
     const filed = await web.api.call<{ caseNo: string }>('POST', '/public/reports', {
       body: { description: '广场路灯整排不亮', lat: grid.centroidLat, lng: grid.centroidLng, address: '西平街道中心广场' },
     });
@@ -48,7 +48,7 @@ describe('web: the command-centre screen (一屏全域)', function () {
     expect(await page.evaluate('window.stillHere')).to.equal(true);
     // the map fetches the open cases again shortly after the change: the new one is on it
     await page.locator(`[data-testid=map][data-cases="${casesOnMap + 1}"]`).waitFor({ timeout: 20_000 });
-    expect(await Case.count({ where: { caseNo: filed.body.caseNo } })).to.equal(1);
+    expect(await Cases.count({ where: { caseNo: filed.body.caseNo } })).to.equal(1);
     await web.screenshot(page, 'screen');
     web.expectNoErrors(page);
   });
@@ -70,7 +70,7 @@ describe('web: the command-centre screen (一屏全域)', function () {
     await page.unroute('**/api/dashboard/stream**');
     await page.waitForSelector('[data-testid=stream-state][data-state=live]', { timeout: 20_000 });
     const total = Number(await page.textContent('[data-testid=total-total]'));
-    const grid = (await Grid.findOne({ order: [['id', 'DESC']] }))!;
+    const grid = (await Grids.findOne({ order: [['id', 'DESC']] }))!;
     const filed = await web.api.call('POST', '/public/reports', {
       body: { description: '河道有大量漂浮垃圾', lat: grid.centroidLat, lng: grid.centroidLng, address: '西平街道滨河路' },
     });
@@ -101,7 +101,7 @@ describe('web: the command-centre screen (一屏全域)', function () {
     await page.locator('[data-testid=map] .map-tiles img').first().waitFor({ state: 'attached' });
     await page.waitForFunction("[...document.querySelectorAll('[data-testid=map] .map-tiles img')].every((i) => i.complete && i.naturalWidth === 256)");
     // the zoom fits a district (street-level tiles), and the tile under the first grid's centre is among them
-    const grid = (await Grid.findOne({ order: [['code', 'ASC']] }))!;
+    const grid = (await Grids.findOne({ order: [['code', 'ASC']] }))!;
     const zooms = new Set(requested.map((p) => Number(p.split('/')[2])));
     expect(zooms.size).to.equal(1);
     const z = [...zooms][0]!;

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
-import { Case, Grid, InboxTask } from '../../db/models/index.js';
+import { Cases, Grids, InboxTasks } from '../support/tables.js';
 import { eventually } from '../processes/support/process-harness.js';
 import { createCase } from '../support/case-fixtures.js';
 import { driveToHandle, naturalWidth, pngImage } from './support/fixtures.js';
@@ -98,14 +98,14 @@ describe('web: the smaller findings of issue 14 item 9', function () {
   });
 
   it('given an open task at 1440 px, then the inbox table shows every column without cutting one off', async () => {
-    const grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
+    const grid = (await Grids.findOne({ order: [['id', 'ASC']] }))!;
     const filed = await web.api.call<{ caseNo: string }>('POST', '/public/reports', {
       body: { description: '宽度检查：小区门口路灯不亮，已经三天了', lat: grid.centroidLat, lng: grid.centroidLng, address: '西平街道文昌路 18 号' },
     });
     expect(filed.status).to.equal(201);
-    const c = (await Case.findOne({ where: { caseNo: filed.body.caseNo } }))!;
+    const c = (await Cases.findOne({ where: { caseNo: filed.body.caseNo } }))!;
     // the machine may be busy: the 受理 task reaches the inbox once intake's workers have run
-    await eventually('the 受理 task in the inbox', () => InboxTask.findOne({ where: { caseId: c.id, elementId: 'accept', state: 'created' } }), 60_000);
+    await eventually('the 受理 task in the inbox', () => InboxTasks.findOne({ where: { caseId: c.id, elementId: 'accept', state: 'created' } }), 60_000);
     const page = await web.newPage();
     await page.setViewportSize({ width: 1440, height: 900 });
     await web.login(page, 'operator');
@@ -163,12 +163,12 @@ describe('web: the smaller findings of issue 14 item 9', function () {
 
   it('given a case the unit finished with a result and an after-photo, when the reporter follows it, then they read the result and see the after-photo', async () => {
     // given: a public report taken to 处置, finished with a result (a phone number in it) and an after-photo
-    const grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
+    const grid = (await Grids.findOne({ order: [['id', 'ASC']] }))!;
     const filed = await web.api.call<{ caseNo: string }>('POST', '/public/reports', {
       body: { description: '公园长椅断裂，小孩容易受伤', lat: grid.centroidLat, lng: grid.centroidLng, address: '西平街道公园路 2 号' },
     });
     expect(filed.status).to.equal(201);
-    const row = (await Case.findOne({ where: { caseNo: filed.body.caseNo } }))!;
+    const row = (await Cases.findOne({ where: { caseNo: filed.body.caseNo } }))!;
     const { handleKey, staff } = await driveToHandle(web.api, row.id);
     const token = await web.api.login(staff);
     const upload = new FormData();

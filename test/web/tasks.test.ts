@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
-import { Op } from 'sequelize';
-import { Attachment, AuditRecord, Case, EventType, Grid, InboxTask, User } from '../../db/models/index.js';
+import { Attachments, AuditRecords, Cases, EventTypes, Grids, InboxTasks, Users, Op } from '../support/tables.js';
 import { eventually } from '../processes/support/process-harness.js';
 import { driveToHandle, naturalWidth, openTaskOf, pngImage } from './support/fixtures.js';
 import { openWebWorld, type WebWorld } from './support/web-world.js';
@@ -16,12 +15,12 @@ describe('web: the task page (a department clerk handles a case)', function () {
 
   /** A 随手拍 report filed through the API and driven to the unit's 处置 task. */
   async function caseAtHandle(description: string): Promise<{ caseId: string; caseNo: string; handleKey: string; staff: string }> {
-    const grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
+    const grid = (await Grids.findOne({ order: [['id', 'ASC']] }))!;
     const filed = await web.api.call<{ caseNo: string }>('POST', '/public/reports', {
       body: { description, lat: grid.centroidLat, lng: grid.centroidLng, address: '西平街道龙华路 12 号' },
     });
     expect(filed.status).to.equal(201);
-    const row = (await Case.findOne({ where: { caseNo: filed.body.caseNo } }))!;
+    const row = (await Cases.findOne({ where: { caseNo: filed.body.caseNo } }))!;
     return { caseId: row.id, caseNo: row.caseNo, ...(await driveToHandle(web.api, row.id)) };
   }
 
@@ -61,7 +60,7 @@ describe('web: the task page (a department clerk handles a case)', function () {
     await page.click('[data-testid=claim]');
     await page.waitForSelector('[data-testid=unclaim]');
     expect(await page.textContent('[data-testid=task-assignee]')).to.contain(c.staff);
-    expect((await InboxTask.findOne({ where: { userTaskKey: c.handleKey } }))!.assignee).to.equal(c.staff);
+    expect((await InboxTasks.findOne({ where: { userTaskKey: c.handleKey } }))!.assignee).to.equal(c.staff);
 
     await page.click('[data-outcome=done]');
     await page.getByLabel('处置情况').fill('已清运并消杀，现场已恢复整洁');
@@ -75,13 +74,13 @@ describe('web: the task page (a department clerk handles a case)', function () {
     await submitTask(page);
 
     // then
-    const task = (await InboxTask.findOne({ where: { userTaskKey: c.handleKey } }))!;
+    const task = (await InboxTasks.findOne({ where: { userTaskKey: c.handleKey } }))!;
     expect(task.state).to.equal('completed');
     expect(task.completedBy).to.equal(c.staff);
-    const photo = (await Attachment.findByPk(photoId))!;
+    const photo = (await Attachments.findByPk(photoId))!;
     expect(photo.caseId).to.equal(c.caseId);
     expect(photo.kind).to.equal('photo_after');
-    const completion = (await AuditRecord.findAll({ where: { action: 'task_completed' } }))
+    const completion = (await AuditRecords.findAll({ where: { action: 'task_completed' } }))
       .map((a) => a.detail as { userTaskKey?: string; data?: Record<string, unknown> })
       .find((d) => d.userTaskKey === c.handleKey)!;
     expect(completion.data).to.include({ handleOutcome: 'done', handleResult: '已清运并消杀，现场已恢复整洁', photosAfter: photoId });
@@ -107,7 +106,7 @@ describe('web: the task page (a department clerk handles a case)', function () {
     await submitTask(page);
 
     // then
-    const task = (await InboxTask.findOne({ where: { userTaskKey: c.handleKey } }))!;
+    const task = (await InboxTasks.findOne({ where: { userTaskKey: c.handleKey } }))!;
     expect(task.state).to.equal('completed');
     const review = await openTaskOf(web.api, 'operator', c.caseId, ['extensionReview']);
     expect(review.elementId).to.equal('extensionReview');
@@ -128,7 +127,7 @@ describe('web: the task page (a department clerk handles a case)', function () {
     // then
     await page.waitForSelector('[data-testid=form-message] [role=alert]');
     expect(await page.locator('[data-testid=task-form] .fjs-form-field-error').count()).to.be.greaterThan(0);
-    expect((await InboxTask.findOne({ where: { userTaskKey: c.handleKey } }))!.state).to.equal('created');
+    expect((await InboxTasks.findOne({ where: { userTaskKey: c.handleKey } }))!.state).to.equal('created');
 
     // when a reason is given
     await page.getByLabel('退单理由').fill('噪音属于生态环境部门职责，建议改派环保局');
@@ -189,7 +188,7 @@ describe('web: the task page (a department clerk handles a case)', function () {
 
   it("given a leader's 交办 with a high priority and an ordinary report, when the operator opens the inbox, then the priority column tells them apart", async () => {
     // a grid the other tests do not use: a report of the same type nearby would be merged into this one (并单)
-    const grid = (await Grid.findOne({ order: [['id', 'DESC']] }))!;
+    const grid = (await Grids.findOne({ order: [['id', 'DESC']] }))!;
     const leader = await web.api.login('leader');
     const urgent = await web.api.call<{ id: string; caseNo: string }>('POST', '/cases', {
       token: leader,
@@ -231,7 +230,7 @@ describe('web: the task page (a department clerk handles a case)', function () {
     await page.locator(`tr[data-case="${c.caseNo}"]`).waitFor();
 
     // when the task's due time passes
-    await InboxTask.update({ dueAt: new Date(Date.now() - 3600_000) }, { where: { userTaskKey: c.handleKey } });
+    await InboxTasks.update({ dueAt: new Date(Date.now() - 3600_000) }, { where: { userTaskKey: c.handleKey } });
     await page.check('#f-overdue');
 
     // then
@@ -249,10 +248,10 @@ describe('web: the task page (a department clerk handles a case)', function () {
   it("given the task's process variables and the category filter, when the clerk opens the task, then form-js shows the variables; another category hides the task, its own lists it", async () => {
     // given: a note the centre left in the instance, read by the 处置 form's text ({{dispatchNote}})
     const c = await caseAtHandle('路灯杆倾斜，夜间无照明');
-    const row = (await InboxTask.findOne({ where: { userTaskKey: c.handleKey } }))!;
+    const row = (await InboxTasks.findOne({ where: { userTaskKey: c.handleKey } }))!;
     await web.api.world.port.setVariables(row.processInstanceKey!, { dispatchNote: '带上警示锥，注意夜间施工安全' });
-    const category = (await Case.findByPk(c.caseId))!.category!;
-    const other = (await EventType.findOne({ where: { category: { [Op.ne]: category } } }))!.category;
+    const category = (await Cases.findByPk(c.caseId))!.category!;
+    const other = (await EventTypes.findOne({ where: { category: { [Op.ne]: category } } }))!.category;
     const page = await web.newPage();
     await web.login(page, c.staff);
 
@@ -312,19 +311,19 @@ describe('web: the task page (a department clerk handles a case)', function () {
     expect(await page.isDisabled('[data-testid=task-submit]')).to.equal(true);
     expect(await page.textContent('[data-testid=task-head]')).to.contain('您的角色只能查看此任务');
     expect(await page.textContent('[data-testid=case-description]')).to.equal('审计抽查：占道经营');
-    expect((await InboxTask.findOne({ where: { userTaskKey: c.handleKey } }))!.state).to.equal('created');
+    expect((await InboxTasks.findOne({ where: { userTaskKey: c.handleKey } }))!.state).to.equal('created');
     web.expectNoErrors(page);
   });
 
   it('given a new report, when the operator accepts it in the browser, picking the event type from the catalogue, then the case is accepted with that type', async () => {
     // given
-    const grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
+    const grid = (await Grids.findOne({ order: [['id', 'ASC']] }))!;
     const filed = await web.api.call<{ caseNo: string }>('POST', '/public/reports', {
       body: { description: '人行道井盖缺失', lat: grid.centroidLat, lng: grid.centroidLng },
     });
-    const row = (await Case.findOne({ where: { caseNo: filed.body.caseNo } }))!;
+    const row = (await Cases.findOne({ where: { caseNo: filed.body.caseNo } }))!;
     const accept = await openTaskOf(web.api, 'operator', row.id, ['accept']);
-    const eventType = (await EventType.findOne({ where: { active: true }, order: [['id', 'DESC']] }))!;
+    const eventType = (await EventTypes.findOne({ where: { active: true }, order: [['id', 'DESC']] }))!;
     const page = await web.newPage();
     await web.login(page, 'operator');
     await openTask(page, row.caseNo);
@@ -336,17 +335,17 @@ describe('web: the task page (a department clerk handles a case)', function () {
     await submitTask(page);
 
     // then
-    expect((await InboxTask.findOne({ where: { userTaskKey: accept.userTaskKey } }))!.state).to.equal('completed');
-    await eventually('the case accepted', async () => (await Case.findByPk(row.id))!.status !== 'reported', 20_000);
-    expect((await Case.findByPk(row.id))!.eventTypeId).to.equal(eventType.id);
+    expect((await InboxTasks.findOne({ where: { userTaskKey: accept.userTaskKey } }))!.state).to.equal('completed');
+    await eventually('the case accepted', async () => (await Cases.findByPk(row.id))!.status !== 'reported', 20_000);
+    expect((await Cases.findByPk(row.id))!.eventTypeId).to.equal(eventType.id);
     web.expectNoErrors(page);
   });
   it('given more open tasks than a page holds, when the clerk opens the inbox, then "more" appends the following tasks by cursor, each once, until none is left', async () => {
     // given: 25 low-priority tasks of the clerk's unit (after every real one), sharing due times
-    const clerk = (await User.findOne({ where: { username: 'clerk' } }))!;
+    const clerk = (await Users.findOne({ where: { username: 'clerk' } }))!;
     const due = new Date(Date.now() + 3 * 86_400_000);
     for (let i = 0; i < 25; i++) {
-      await InboxTask.create({
+      await InboxTasks.create({
         userTaskKey: String(770000 + i),
         caseId: null,
         processInstanceKey: null,
@@ -401,7 +400,7 @@ describe('web: the task page (a department clerk handles a case)', function () {
       await web.screenshot(page, 'tasks-more');
       web.expectNoErrors(page);
     } finally {
-      await InboxTask.destroy({ where: { elementId: 'paging' } });
+      await InboxTasks.destroy({ where: { elementId: 'paging' } });
     }
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Case, EventType } from '../../db/models/index.js';
+import { Cases, EventTypes } from '../../test/support/tables.js';
 import { caseAuditTrail } from '../../domain/audit/index.js';
 import { createCase, demoDatabase, makeJob, testDeps, worldSnapshot, type Db } from '../../test/support/case-fixtures.js';
 import { caseClassifyHandler } from './handler.js';
@@ -21,8 +21,8 @@ describe('worker case-classify', () => {
     const v = (outcome as { variables: Record<string, unknown> }).variables;
     expect(v).to.deep.include({ eventTypeCode: 'BJ-0102', category: '市容环境', needsManualAccept: false });
     expect(v['classifyConfidence']).to.be.within(0.6, 1);
-    const after = (await Case.findByPk(c.id))!;
-    expect(after.eventTypeId).to.equal((await EventType.findOne({ where: { code: 'BJ-0102' } }))!.id);
+    const after = (await Cases.findByPk(c.id))!;
+    expect(after.eventTypeId).to.equal((await EventTypes.findOne({ where: { code: 'BJ-0102' } }))!.id);
     expect(after.category).to.equal('市容环境');
     expect((await caseAuditTrail(c.id))[0]).to.deep.include({ action: 'classified', actor: 'worker:case-classify' });
   });
@@ -42,7 +42,7 @@ describe('worker case-classify', () => {
     const c = await createCase({ description: '想咨询一下社保政策' });
     const outcome = await handler(makeJob('case-classify', { caseId: c.id, description: c.description, eventTypeCode: null }));
     expect(outcome).to.deep.equal({ outcome: 'complete', variables: { eventTypeCode: null, category: null, classifyConfidence: 0, needsManualAccept: true } });
-    expect((await Case.findByPk(c.id))!.eventTypeId).to.equal(null);
+    expect((await Cases.findByPk(c.id))!.eventTypeId).to.equal(null);
   });
 
   it('given a vague text, when classified, then the confidence is below the threshold and 受理 decides', async () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Case } from '../../db/models/index.js';
+import { Cases } from '../../test/support/tables.js';
 import { MONDAY_0900, createCase, demoDatabase, makeJob, testDeps, worldSnapshot, type Db } from '../../test/support/case-fixtures.js';
 import { caseCloseHandler } from './handler.js';
 
@@ -15,7 +15,7 @@ describe('worker case-close', () => {
   it("given a verified case, when closed, then it is closed at the clock's time and the handled time is filled in", async () => {
     const c = await createCase({ eventTypeCode: 'SJ-0101', status: 'verifying' });
     expect(await handler(makeJob('case-close', { caseId: c.id, verified: true }))).to.deep.equal({ outcome: 'complete' });
-    const after = (await Case.findByPk(c.id))!;
+    const after = (await Cases.findByPk(c.id))!;
     expect(after.status).to.equal('closed');
     expect(after.closedAt!.getTime()).to.equal(MONDAY_0900.getTime());
     expect(after.handledAt!.getTime()).to.equal(MONDAY_0900.getTime());

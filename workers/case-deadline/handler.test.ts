@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Case } from '../../db/models/index.js';
+import { Cases } from '../../test/support/tables.js';
 import { MONDAY_0900, createCase, demoDatabase, makeJob, testDeps, worldSnapshot, type Db } from '../../test/support/case-fixtures.js';
 import { caseDeadlineHandler } from './handler.js';
 
@@ -26,7 +26,7 @@ describe('worker case-deadline', () => {
         handleSuperviseAt: '2026-03-02T09:30:00.000Z',
       },
     });
-    expect((await Case.findByPk(c.id))!.handleDueAt!.toISOString()).to.equal('2026-03-02T07:30:00.000Z');
+    expect((await Cases.findByPk(c.id))!.handleDueAt!.toISOString()).to.equal('2026-03-02T07:30:00.000Z');
   });
 
   it('given a fire (应急, 10 natural minutes to accept), when the accept deadline is computed, then 8 / 10 / 15 minutes on the 24×7 clock', async () => {
@@ -74,7 +74,7 @@ describe('worker case-deadline', () => {
         extraStage: '停工',
       },
     });
-    expect((await Case.findByPk(c.id))!.dueAt!.toISOString()).to.equal('2026-03-02T07:30:00.000Z');
+    expect((await Cases.findByPk(c.id))!.dueAt!.toISOString()).to.equal('2026-03-02T07:30:00.000Z');
   });
 
   it('given a dispute (首次调解=3d;再次调解=7d), when 再次调解 is computed, then its due time is 7 working days later', async () => {

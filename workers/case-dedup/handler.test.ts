@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Case } from '../../db/models/index.js';
+import { Cases } from '../../test/support/tables.js';
 import { createCase, demoDatabase, makeJob, testDeps, worldSnapshot, type Db } from '../../test/support/case-fixtures.js';
 import { caseDedupHandler } from './handler.js';
 
@@ -20,14 +20,14 @@ describe('worker case-dedup', () => {
     const next = await createCase({ eventTypeCode: 'SJ-0101', lat: 25.61 + 20 * NORTH_PER_M, lng: 103.83, createdAt: T });
     const outcome = await handler(makeJob('case-dedup', { caseId: next.id }));
     expect(outcome).to.deep.equal({ outcome: 'complete', variables: { duplicateOfCaseId: first.id } });
-    expect((await Case.findByPk(next.id))!.status).to.equal('merged');
-    expect((await Case.findByPk(first.id))!.duplicateCount).to.equal(1);
+    expect((await Cases.findByPk(next.id))!.status).to.equal('merged');
+    expect((await Cases.findByPk(first.id))!.duplicateCount).to.equal(1);
   });
 
   it('given nothing similar nearby, when checked, then duplicateOfCaseId is null and the case stays reported', async () => {
     const c = await createCase({ eventTypeCode: 'SJ-0104', lat: 25.62, lng: 103.83, createdAt: T });
     expect(await handler(makeJob('case-dedup', { caseId: c.id }))).to.deep.equal({ outcome: 'complete', variables: { duplicateOfCaseId: null } });
-    expect((await Case.findByPk(c.id))!.status).to.equal('reported');
+    expect((await Cases.findByPk(c.id))!.status).to.equal('reported');
   });
 
   it('given an AI camera capturing the same spot three times, when each repeat is checked, then one case remains with a count of 2', async () => {
@@ -37,7 +37,7 @@ describe('worker case-dedup', () => {
       const repeat = await createCase({ ...spot, lat: null, lng: null, createdAt: new Date(T.getTime() - minutes * 60_000) });
       expect(await handler(makeJob('case-dedup', { caseId: repeat.id }))).to.deep.equal({ outcome: 'complete', variables: { duplicateOfCaseId: first.id } });
     }
-    expect((await Case.findByPk(first.id))!.duplicateCount).to.equal(2);
+    expect((await Cases.findByPk(first.id))!.duplicateCount).to.equal(2);
   });
 
   it('given the same job delivered twice, when handled again, then nothing changes and the same answer comes back', async () => {

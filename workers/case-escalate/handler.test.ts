@@ -1,27 +1,27 @@
 import { expect } from 'chai';
-import { Case, OutboxMessage, Unit } from '../../db/models/index.js';
+import { Cases, OutboxMessages, Units, type Row } from '../../test/support/tables.js';
 import { createCase, demoDatabase, makeJob, testDeps, worldSnapshot, type Db } from '../../test/support/case-fixtures.js';
 import { caseEscalateHandler } from './handler.js';
 
 describe('worker case-escalate', () => {
   let db: Db;
-  let cgj: Unit;
-  let centre: Unit;
+  let cgj: Row<'units'>;
+  let centre: Row<'units'>;
   const handler = caseEscalateHandler(testDeps().deps);
   before(async () => {
     db = await demoDatabase();
-    cgj = (await Unit.findOne({ where: { code: 'D-CGJ' } }))!;
-    centre = (await Unit.findOne({ where: { kind: 'centre' } }))!;
+    cgj = (await Units.findOne({ where: { code: 'D-CGJ' } }))!;
+    centre = (await Units.findOne({ where: { kind: 'centre' } }))!;
   });
   after(() => db.close());
 
   const recipients = async (caseId: string, kind: string) =>
-    (await OutboxMessage.findAll({ where: { caseId, kind }, order: [['id', 'ASC']] })).map((m) => m.recipient);
+    (await OutboxMessages.findAll({ where: { caseId, kind }, order: [['id', 'ASC']] })).map((m) => m.recipient);
 
   it('given an overdue case of 城管局, when escalated to level 1 (督办), then red light, level 1, the bureau leader and the centre are told', async () => {
     const c = await createCase({ eventTypeCode: 'SJ-0101', status: 'dispatched', unitId: cgj.id });
     expect(await handler(makeJob('case-escalate', { caseId: c.id }, { level: '1' }))).to.deep.equal({ outcome: 'complete', variables: { escalationLevel: 1 } });
-    const after = (await Case.findByPk(c.id))!;
+    const after = (await Cases.findByPk(c.id))!;
     expect([after.escalationLevel, after.warningLight]).to.deep.equal([1, 'red']);
     expect(await recipients(c.id, 'escalate-1')).to.deep.equal(['0874-3100004', centre.contactPhone]); // demo dept_leader of 城管局, centre duty phone
   });

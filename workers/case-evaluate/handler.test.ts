@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Case, Evaluation } from '../../db/models/index.js';
+import { Cases, Evaluations } from '../../test/support/tables.js';
 import { createCase, demoDatabase, makeJob, testDeps, worldSnapshot, type Db } from '../../test/support/case-fixtures.js';
 import { caseEvaluateHandler } from './handler.js';
 
@@ -49,8 +49,8 @@ describe('worker case-evaluate', () => {
         },
       },
     });
-    expect((await Case.findByPk(c.id))!.satisfaction).to.equal('satisfied');
-    expect((await Evaluation.findOne({ where: { scope: 'case', caseId: c.id } }))!.score).to.equal(100);
+    expect((await Cases.findByPk(c.id))!.satisfaction).to.equal('satisfied');
+    expect((await Evaluations.findOne({ where: { scope: 'case', caseId: c.id } }))!.score).to.equal(100);
   });
 
   it('given a case handled late with a rework and an unhappy reporter, when evaluated, then 按期处置 0, 返工 1, 满意 0', async () => {
@@ -67,7 +67,7 @@ describe('worker case-evaluate', () => {
     expect((outcome as unknown as { variables: { evaluation: { metrics: Record<string, unknown> } } }).variables.evaluation.metrics['satisfied']).to.equal(
       null,
     );
-    expect((await Case.findByPk(c.id))!.satisfaction).to.equal(null);
+    expect((await Cases.findByPk(c.id))!.satisfaction).to.equal(null);
   });
 
   it('given the same job delivered twice, when handled again, then one evaluation row and the same answer', async () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Case, EventType, Unit } from '../../db/models/index.js';
+import { Cases, EventTypes, Units } from '../../test/support/tables.js';
 import { caseAuditTrail } from '../../domain/audit/index.js';
 import { MONDAY_0900, createCase, demoDatabase, makeJob, testDeps, worldSnapshot, type Db } from '../../test/support/case-fixtures.js';
 import { caseRecordHandler } from './handler.js';
@@ -18,43 +18,43 @@ describe('worker case-record', () => {
   it("given a reported case, when accepted with the type the operator picked, then it is filed at the clock's time with that type", async () => {
     const c = await createCase();
     expect(await record(c.id, 'accepted', { filed: true, eventTypeCode: 'SJ-0105' })).to.deep.equal({ outcome: 'complete' });
-    const after = (await Case.findByPk(c.id))!;
+    const after = (await Cases.findByPk(c.id))!;
     expect(after.status).to.equal('accepted');
     expect(after.acceptedAt!.getTime()).to.equal(MONDAY_0900.getTime());
-    expect(after.eventTypeId).to.equal((await EventType.findOne({ where: { code: 'SJ-0105' } }))!.id);
+    expect(after.eventTypeId).to.equal((await EventTypes.findOne({ where: { code: 'SJ-0105' } }))!.id);
     expect((await caseAuditTrail(c.id))[0]).to.deep.include({ action: 'accepted', actor: 'worker:case-record', actorRole: 'system' });
   });
 
   it('given a reported case, when rejected, then it is 不予立案 with the reason in the audit log', async () => {
     const c = await createCase();
     await record(c.id, 'rejected', { rejectReason: '重复反映' });
-    expect((await Case.findByPk(c.id))!.status).to.equal('rejected');
+    expect((await Cases.findByPk(c.id))!.status).to.equal('rejected');
     expect((await caseAuditTrail(c.id))[0]!.detail).to.deep.include({ reason: '重复反映' });
   });
 
   it('given an accepted case, when dispatched, returned and dispatched again, then unit, times and the return count follow', async () => {
     const c = await createCase({ eventTypeCode: 'SJ-0101', status: 'accepted' });
     await record(c.id, 'dispatched', { unitCode: 'T-XP', dispatchNote: '请处理' });
-    expect((await Case.findByPk(c.id))!.unitId).to.equal((await Unit.findOne({ where: { code: 'T-XP' } }))!.id);
+    expect((await Cases.findByPk(c.id))!.unitId).to.equal((await Units.findOne({ where: { code: 'T-XP' } }))!.id);
     await record(c.id, 'returned', { returnReason: '属于城管执法' });
     await record(c.id, 'dispatched', { unitCode: 'D-CGJ' });
-    const after = (await Case.findByPk(c.id))!;
-    expect([after.status, after.returnCount, after.unitId]).to.deep.equal(['dispatched', 1, (await Unit.findOne({ where: { code: 'D-CGJ' } }))!.id]);
+    const after = (await Cases.findByPk(c.id))!;
+    expect([after.status, after.returnCount, after.unitId]).to.deep.equal(['dispatched', 1, (await Units.findOne({ where: { code: 'D-CGJ' } }))!.id]);
     expect(after.dispatchedAt!.getTime()).to.equal(MONDAY_0900.getTime());
   });
 
   it("given a case the township is handling, when the centre's 改派 is recorded, then it is at 城管局 with a green light, no 退单 counted, the reason and who ordered it audited; without a unit it is an incident", async () => {
-    const township = (await Unit.findOne({ where: { code: 'T-XP' } }))!;
+    const township = (await Units.findOne({ where: { code: 'T-XP' } }))!;
     const c = await createCase({ eventTypeCode: 'SJ-0101', status: 'handling', unitId: township.id, fields: { warningLight: 'yellow' } });
     expect(await record(c.id, 'redispatched', { unitCode: 'D-CGJ', redispatchReason: '建筑垃圾', redispatchBy: 'operator' })).to.deep.equal({
       outcome: 'complete',
     });
-    const after = (await Case.findByPk(c.id))!;
+    const after = (await Cases.findByPk(c.id))!;
     expect([after.status, after.returnCount, after.warningLight, after.unitId]).to.deep.equal([
       'dispatched',
       0,
       'green',
-      (await Unit.findOne({ where: { code: 'D-CGJ' } }))!.id,
+      (await Units.findOne({ where: { code: 'D-CGJ' } }))!.id,
     ]);
     expect((await caseAuditTrail(c.id))[0]).to.deep.include({ action: 'redispatched', actor: 'worker:case-record' });
     expect((await caseAuditTrail(c.id))[0]!.detail).to.deep.include({
@@ -74,7 +74,7 @@ describe('worker case-record', () => {
     const c = await createCase({ eventTypeCode: 'SJ-0101', status: 'handling' });
     await record(c.id, 'extended', { extensionHours: 8, extensionReason: '等待材料' });
     await record(c.id, 'shelved', { shelveReason: '需列入年度计划' });
-    const after = (await Case.findByPk(c.id))!;
+    const after = (await Cases.findByPk(c.id))!;
     expect([after.extensionCount, after.status]).to.deep.equal([1, 'shelved']);
   });
 
@@ -101,7 +101,7 @@ describe('worker case-record', () => {
     expect(await msg(record(c.id, 'rejected')))
       .to.contain('accepted')
       .and.contain('rejected');
-    expect((await Case.findByPk(c.id))!.status).to.equal('accepted');
+    expect((await Cases.findByPk(c.id))!.status).to.equal('accepted');
   });
 
   it('given the same job delivered twice, when handled again, then the counter moved once and nothing else changes', async () => {
@@ -111,6 +111,6 @@ describe('worker case-record', () => {
     const snapshot = await worldSnapshot(c.id);
     expect(await handler(job)).to.deep.equal(first);
     expect(await worldSnapshot(c.id)).to.deep.equal(snapshot);
-    expect((await Case.findByPk(c.id))!.returnCount).to.equal(1);
+    expect((await Cases.findByPk(c.id))!.returnCount).to.equal(1);
   });
 });

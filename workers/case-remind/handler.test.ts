@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import { Case, InboxTask, OutboxMessage, Unit } from '../../db/models/index.js';
+import { Cases, InboxTasks, OutboxMessages, Units, type Row } from '../../test/support/tables.js';
 import { createCase, demoDatabase, makeJob, testDeps, worldSnapshot, type Db } from '../../test/support/case-fixtures.js';
 import { caseRemindHandler } from './handler.js';
 
 async function openTask(caseId: string): Promise<void> {
-  await InboxTask.create({
+  await InboxTasks.create({
     userTaskKey: `ut-${caseId}`,
     caseId,
     processInstanceKey: null,
@@ -24,11 +24,11 @@ async function openTask(caseId: string): Promise<void> {
 
 describe('worker case-remind', () => {
   let db: Db;
-  let txp: Unit;
+  let txp: Row<'units'>;
   const handler = caseRemindHandler(testDeps().deps);
   before(async () => {
     db = await demoDatabase();
-    txp = (await Unit.findOne({ where: { code: 'T-XP' } }))!;
+    txp = (await Units.findOne({ where: { code: 'T-XP' } }))!;
   });
   after(() => db.close());
 
@@ -36,19 +36,19 @@ describe('worker case-remind', () => {
     const c = await createCase({ eventTypeCode: 'SJ-0101', status: 'dispatched', unitId: txp.id, fields: { handleDueAt: new Date('2026-03-02T07:30:00Z') } });
     await openTask(c.id);
     expect(await handler(makeJob('case-remind', { caseId: c.id }, { stage: 'handle' }))).to.deep.equal({ outcome: 'complete' });
-    expect((await Case.findByPk(c.id))!.warningLight).to.equal('yellow');
-    expect((await InboxTask.findOne({ where: { caseId: c.id } }))!.warningLight).to.equal('yellow');
-    const [m] = await OutboxMessage.findAll({ where: { caseId: c.id } });
+    expect((await Cases.findByPk(c.id))!.warningLight).to.equal('yellow');
+    expect((await InboxTasks.findOne({ where: { caseId: c.id } }))!.warningLight).to.equal('yellow');
+    const [m] = await OutboxMessages.findAll({ where: { caseId: c.id } });
     expect(m).to.deep.include({ kind: 'remind', channel: 'sms', recipient: txp.contactPhone });
     expect(m!.body).to.contain('催办').and.contain('处置').and.contain('2026-03-02 15:30');
   });
 
   it('given an emergency with a 协办 unit at its 80 % mark, when reminded at stage assist, then the assisting unit (not the lead) gets a reminder with its own due time', async () => {
-    const fire = (await Unit.findOne({ where: { code: 'D-XFDD' } }))!;
+    const fire = (await Units.findOne({ where: { code: 'D-XFDD' } }))!;
     const c = await createCase({ eventTypeCode: 'SJ-0403', status: 'dispatched', unitId: fire.id });
     const job = makeJob('case-remind', { caseId: c.id, assistUnit: 'T-XP', assistDueAt: '2026-03-02T16:32:00.000Z' }, { stage: 'assist' });
     expect(await handler(job)).to.deep.equal({ outcome: 'complete' });
-    const messages = await OutboxMessage.findAll({ where: { caseId: c.id } });
+    const messages = await OutboxMessages.findAll({ where: { caseId: c.id } });
     expect(messages.map((m) => m.recipient)).to.deep.equal([txp.contactPhone]);
     expect(messages[0]!.body).to.contain('协办').and.contain('2026-03-03 00:32');
     expect(await handler(makeJob('case-remind', { caseId: c.id }, { stage: 'assist' }))).to.deep.include({ outcome: 'fail', retries: 0 });
@@ -57,14 +57,14 @@ describe('worker case-remind', () => {
   it('given a case already red, when a reminder comes late, then it stays red', async () => {
     const c = await createCase({ eventTypeCode: 'SJ-0101', status: 'dispatched', unitId: txp.id, fields: { warningLight: 'red' } });
     await handler(makeJob('case-remind', { caseId: c.id }, { stage: 'handle' }));
-    expect((await Case.findByPk(c.id))!.warningLight).to.equal('red');
+    expect((await Cases.findByPk(c.id))!.warningLight).to.equal('red');
   });
 
   it('given a case not yet dispatched, when reminded at the accept stage, then the command centre is reminded', async () => {
     const c = await createCase({ eventTypeCode: 'SJ-0101' });
     await handler(makeJob('case-remind', { caseId: c.id }, { stage: 'accept' }));
-    const centre = (await Unit.findOne({ where: { kind: 'centre' } }))!;
-    expect((await OutboxMessage.findOne({ where: { caseId: c.id } }))!.recipient).to.equal(centre.contactPhone);
+    const centre = (await Units.findOne({ where: { kind: 'centre' } }))!;
+    expect((await OutboxMessages.findOne({ where: { caseId: c.id } }))!.recipient).to.equal(centre.contactPhone);
   });
 
   it('given the same job delivered twice, when handled again, then nothing changes', async () => {

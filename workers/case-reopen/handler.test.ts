@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Case } from '../../db/models/index.js';
+import { Cases } from '../../test/support/tables.js';
 import { caseAuditTrail } from '../../domain/audit/index.js';
 import { createCase, demoDatabase, makeJob, testDeps, worldSnapshot, type Db } from '../../test/support/case-fixtures.js';
 import { caseReopenHandler } from './handler.js';
@@ -15,7 +15,7 @@ describe('worker case-reopen', () => {
   it('given a closed case the reporter is unhappy with, when reopened (重办), then it is back in handling and no longer closed', async () => {
     const c = await createCase({ eventTypeCode: 'SJ-0101', status: 'closed', fields: { closedAt: new Date('2026-03-02T05:00:00Z') } });
     expect(await handler(makeJob('case-reopen', { caseId: c.id, satisfied: false, ratingComment: '垃圾又堆起来了' }))).to.deep.equal({ outcome: 'complete' });
-    const after = (await Case.findByPk(c.id))!;
+    const after = (await Cases.findByPk(c.id))!;
     expect([after.status, after.closedAt]).to.deep.equal(['handling', null]);
     expect((await caseAuditTrail(c.id))[0]!.detail).to.deep.include({ reason: '垃圾又堆起来了', previousClosedAt: '2026-03-02T05:00:00.000Z' });
   });

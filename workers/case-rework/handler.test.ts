@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Case } from '../../db/models/index.js';
+import { Cases } from '../../test/support/tables.js';
 import { createCase, demoDatabase, makeJob, testDeps, worldSnapshot, type Db } from '../../test/support/case-fixtures.js';
 import { caseReworkHandler } from './handler.js';
 
@@ -17,8 +17,8 @@ describe('worker case-rework', () => {
       outcome: 'complete',
       variables: { reworkCount: 1 },
     });
-    expect((await Case.findByPk(c.id))!.status).to.equal('handling');
-    await (await Case.findByPk(c.id))!.update({ status: 'verifying' });
+    expect((await Cases.findByPk(c.id))!.status).to.equal('handling');
+    await Cases.update({ status: 'verifying' }, { where: { id: c.id } });
     expect(await handler(makeJob('case-rework', { caseId: c.id, verified: false }))).to.deep.equal({ outcome: 'complete', variables: { reworkCount: 2 } });
   });
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from '../../../api/app.js';
 import { createLogger } from '../../../config/logger.js';
 import { loadConfig } from '../../../config/load.js';
-import { AuditRecord, Case, IdempotencyRecord, InboxTask, Session } from '../../../db/models/index.js';
+import { AuditRecords, Cases, IdempotencyRecords, InboxTasks, Sessions } from '../../support/tables.js';
 import { startInboxSync } from '../../../domain/inbox/sync.js';
 import { startCaseHistory } from '../../../domain/history/record-events.js';
 import { openProcessWorld, type ProcessWorld } from '../../processes/support/process-harness.js';
@@ -86,10 +86,10 @@ export async function openApiWorld(options: { publicPerMinute?: number; /** uplo
 
 /** What a refused request must leave untouched: cases, tasks (state and assignee), stored idempotency answers, sessions, the audit log. */
 export async function snapshot(): Promise<string> {
-  const cases = await Case.findAll({ order: [['id', 'ASC']], attributes: ['id', 'status', 'unitId', 'satisfaction', 'description', 'priority'] });
-  const tasks = await InboxTask.findAll({ order: [['id', 'ASC']], attributes: ['userTaskKey', 'state', 'assignee', 'completedBy'] });
-  const idem = await IdempotencyRecord.count();
-  const sessions = await Session.count();
-  const audit = await AuditRecord.count();
-  return JSON.stringify({ cases: cases.map((c) => c.toJSON()), tasks: tasks.map((t) => t.toJSON()), idem, sessions, audit });
+  const cases = await Cases.findAll({ order: [['id', 'ASC']], attributes: ['id', 'status', 'unitId', 'satisfaction', 'description', 'priority'] });
+  const tasks = await InboxTasks.findAll({ order: [['id', 'ASC']], attributes: ['userTaskKey', 'state', 'assignee', 'completedBy'] });
+  const idem = await IdempotencyRecords.count();
+  const sessions = await Sessions.count();
+  const audit = await AuditRecords.count();
+  return JSON.stringify({ cases: cases.map((c) => c), tasks: tasks.map((t) => t), idem, sessions, audit });
 }

@@ -1,4 +1,4 @@
-import { Case, Grid, InboxTask } from '../../../db/models/index.js';
+import { Cases, Grids, InboxTasks } from '../../support/tables.js';
 import { CASE_HISTORY_SUBSCRIBER } from '../../../domain/history/record-events.js';
 import { INBOX_SUBSCRIBER } from '../../../domain/inbox/sync.js';
 import { eventually } from '../../processes/support/process-harness.js';
@@ -42,7 +42,7 @@ export async function caseToEnd(
   const timeoutMs = options.timeoutMs ?? 30_000;
   const operator = await api.login('operator');
   const admin = await api.login('admin');
-  const grid = (await Grid.findOne({ order: [['id', 'ASC']] }))!;
+  const grid = (await Grids.findOne({ order: [['id', 'ASC']] }))!;
   await options.beforeStep?.();
   const filed = await api.call<{ id: string; trackingToken: string }>('POST', '/cases', {
     token: operator,
@@ -53,10 +53,10 @@ export async function caseToEnd(
   let rated = false;
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const c = (await Case.findByPk(caseId))!;
+    const c = (await Cases.findByPk(caseId))!;
     const root = c.processInstanceKey ? await api.world.engine.getInstance(c.processInstanceKey) : null;
     if (root && root.state !== 'ACTIVE') break;
-    const task = await InboxTask.findOne({ where: { caseId, state: 'created' }, order: [['id', 'ASC']] });
+    const task = await InboxTasks.findOne({ where: { caseId, state: 'created' }, order: [['id', 'ASC']] });
     if (task) {
       await options.beforeStep?.();
       const data = FORM_DATA[task.elementId];
@@ -75,7 +75,7 @@ export async function caseToEnd(
     }
     if (Date.now() > until) throw new Error(`case ${caseId} did not end in ${timeoutMs} ms (status ${c.status})`);
   }
-  const rootKey = (await Case.findByPk(caseId))!.processInstanceKey!;
+  const rootKey = (await Cases.findByPk(caseId))!.processInstanceKey!;
   const keys = await treeOf(api, rootKey);
   const marks = keys.map(() => '?').join(', ');
   const [{ last }] = (await api.world.engine.driver.read<{ last: number }>(

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { CaseInstance } from '../../../db/models/index.js';
+import { CaseInstances, Cases } from '../../support/tables.js';
 import { complete, fail, type RunningWorkers, type WorkflowEngine } from '../../../port/workflow-engine.js';
 import { createCase } from '../../support/case-fixtures.js';
 import { probeProcess } from '../../support/probe-process.js';
@@ -41,7 +41,7 @@ export async function deployProbes(port: WorkflowEngine): Promise<Probes> {
 export async function probeCase(port: WorkflowEngine, processId: string, variables: Record<string, unknown> = {}) {
   const caseRow = await createCase({ status: 'handling' });
   const { processInstanceKey } = await port.createInstance({ bpmnProcessId: processId, variables: { caseId: caseRow.id, ...variables } });
-  await caseRow.update({ processInstanceKey, processId });
-  await CaseInstance.create({ processInstanceKey, caseId: caseRow.id });
+  await Cases.updateRow(caseRow, { processInstanceKey, processId });
+  await CaseInstances.create({ processInstanceKey, caseId: caseRow.id });
   return { caseRow, processInstanceKey };
 }

@@ -1,4 +1,4 @@
-import { Case } from '../../../db/models/index.js';
+import { Cases, type Row } from '../../support/tables.js';
 import { BusinessCalendar } from '../../../domain/calendar/index.js';
 import { memoryLog } from '../../../domain/shared/log.js';
 import { Engine, TestClock } from '../../../engine/index.js';
@@ -99,7 +99,7 @@ export async function reportCase(
   spec: CaseSpec,
   processId = 'case-generic',
   variables: Variables = {},
-): Promise<{ caseRow: Case; instanceKey: string }> {
+): Promise<{ caseRow: Row<'cases'>; instanceKey: string }> {
   const caseRow = await createCase(spec);
   const { processInstanceKey } = await world.port.createInstance({
     bpmnProcessId: processId,
@@ -114,7 +114,7 @@ export async function reportCase(
       ...variables,
     },
   });
-  await caseRow.update({ processInstanceKey, processId });
+  await Cases.updateRow(caseRow, { processInstanceKey, processId });
   return { caseRow, instanceKey: processInstanceKey };
 }
 
@@ -147,8 +147,8 @@ export async function instanceTree(world: ProcessWorld, rootKey: string): Promis
   return keys;
 }
 
-export async function reload(caseRow: Case): Promise<Case> {
-  return (await Case.findByPk(caseRow.id))!;
+export async function reload(caseRow: Row<'cases'>): Promise<Row<'cases'>> {
+  return (await Cases.findByPk(caseRow.id))!;
 }
 
 /** A Beijing wall-clock time (`2026-09-30T16:00:00`) as an instant, and as the ISO string tasks carry. */

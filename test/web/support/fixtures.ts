@@ -1,7 +1,7 @@
 import { deflateSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { expect } from 'chai';
-import { Case, EventType, InboxTask, Unit, User } from '../../../db/models/index.js';
+import { Cases, EventTypes, InboxTasks, Units, Users } from '../../support/tables.js';
 import { hashPassword } from '../../../domain/auth/password.js';
 import { eventually } from '../../processes/support/process-harness.js';
 import { PASSWORD, type ApiWorld } from '../../api/support/api-world.js';
@@ -84,22 +84,22 @@ async function complete(api: ApiWorld, username: string, key: string, data: Reco
  */
 export async function driveToHandle(api: ApiWorld, caseId: string): Promise<{ handleKey: string; staff: string }> {
   const accept = await openTaskOf(api, 'operator', caseId, ['accept']);
-  const eventType = (await EventType.findOne({ order: [['id', 'ASC']] }))!;
+  const eventType = (await EventTypes.findOne({ order: [['id', 'ASC']] }))!;
   await complete(api, 'operator', accept.userTaskKey, { filed: true, eventTypeCode: eventType.code });
-  const clerkUser = (await User.findOne({ where: { username: 'clerk' } }))!;
-  const clerkUnit = (await Unit.findByPk(clerkUser.unitId!))!;
+  const clerkUser = (await Users.findOne({ where: { username: 'clerk' } }))!;
+  const clerkUnit = (await Units.findByPk(clerkUser.unitId!))!;
   const next = await openTaskOf(api, 'operator', caseId, ['dispatch', 'handle']);
   if (next.elementId === 'dispatch') await complete(api, 'operator', next.userTaskKey, { unitCode: clerkUnit.code, dispatchNote: '请尽快处理' });
   const handleRow = await eventually(
     'the handle task in the inbox',
-    async () => InboxTask.findOne({ where: { caseId, elementId: 'handle', state: 'created' } }),
+    async () => InboxTasks.findOne({ where: { caseId, elementId: 'handle', state: 'created' } }),
     20_000,
   );
   let staff = 'clerk';
   if (handleRow.unitId !== clerkUnit.id) {
     staff = `clerk-${handleRow.unitId}`;
-    if (!(await User.findOne({ where: { username: staff } }))) {
-      await User.create({
+    if (!(await Users.findOne({ where: { username: staff } }))) {
+      await Users.create({
         username: staff,
         displayName: '办事员',
         role: 'dept_staff',
@@ -118,5 +118,5 @@ export async function driveToClosed(api: ApiWorld, caseId: string): Promise<void
   await complete(api, staff, handleKey, { handleOutcome: 'done', handleResult: '已清运并消杀' });
   const verify = await openTaskOf(api, 'operator', caseId, ['verify']);
   await complete(api, 'operator', verify.userTaskKey, { verified: true });
-  await eventually('the case closed', async () => ((await Case.findByPk(caseId))!.status === 'closed' ? true : null), 20_000);
+  await eventually('the case closed', async () => ((await Cases.findByPk(caseId))!.status === 'closed' ? true : null), 20_000);
 }
