@@ -14,6 +14,7 @@ import {
 } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { traceActivity } from '../../engine/activity-trace.js';
 import { kindsOf } from './column-kinds.js';
 import type { ColumnKind, Tables } from './schema.js';
 import { convertRow, toParameter } from './values.js';
@@ -26,6 +27,9 @@ import { writerTurnOf, type WriterTurn } from './writer-turn.js';
  * (`safeIntegers`), so a BIGINT key keeps every digit; other integers come back as numbers.
  */
 const PREPARED_KEPT = 500;
+/** statements slower than this show in an activity trace (engine/activity-trace.ts, `LOOP_TRACE=1`), named by their first words */
+const SLOW_STATEMENT_MS = 5;
+const statementVerb = (sql: string) => sql.trimStart().split(/\s+/u, 3).join(' ').slice(0, 40);
 
 class Handle {
   private readonly prepared = new Map<string, Statement>();
@@ -96,7 +100,10 @@ class SqliteConnection implements DatabaseConnection {
     const statement = this.writer.statement(compiled.sql);
     const write = () => {
       if (statement.reader) return { rows: this.read<R>(statement, params, compiled) };
+      // better-sqlite3 runs on this thread: a slow statement holds the event loop, so the stall trace names it
+      const traced = traceActivity(`sql:app ${statementVerb(compiled.sql)}`, 0, SLOW_STATEMENT_MS);
       const { changes, lastInsertRowid } = statement.run(params);
+      traced();
       return { rows: [], numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid) };
     };
     if (inTransaction) return write();
@@ -109,8 +116,13 @@ class SqliteConnection implements DatabaseConnection {
   }
 
   private read<R>(statement: Statement, params: unknown[], compiled: CompiledQuery): R[] {
-    const kinds = kindsOf(compiled.query);
-    return (statement.all(params) as Array<Record<string, unknown>>).map((row) => convertRow(integers(row, kinds), kinds) as R);
+    const traced = traceActivity(`sql:app ${statementVerb(compiled.sql)}`, 0, SLOW_STATEMENT_MS);
+    try {
+      const kinds = kindsOf(compiled.query);
+      return (statement.all(params) as Array<Record<string, unknown>>).map((row) => convertRow(integers(row, kinds), kinds) as R);
+    } finally {
+      traced();
+    }
   }
 
   async *streamQuery<R>(compiled: CompiledQuery, chunkSize = 100): AsyncIterableIterator<QueryResult<R>> {
