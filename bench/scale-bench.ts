@@ -38,10 +38,16 @@ async function serve(): Promise<void> {
   const system = await startSystem(loadConfig());
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
+  // LOOP_TRACE=1: what was running in each stall over 50 ms (bench/loop-stalls.ts), printed with each report
+  const stalls = process.env['LOOP_TRACE'] ? (await import('./loop-stalls.js')).watchLoopStalls() : null;
   process.stdout.write(`READY ${system.url}\n`);
   createInterface({ input: process.stdin }).on('line', (line) => {
-    if (line.trim() === 'RESET') return loop.reset();
+    if (line.trim() === 'RESET') {
+      stalls?.reset();
+      return loop.reset();
+    }
     if (line.trim() !== 'REPORT') return;
+    if (stalls) process.stdout.write(`TRACE ${stalls.report()}\n`);
     const ms = (ns: number) => Math.round(ns / 1e4) / 100;
     process.stdout.write(`LOOP ${JSON.stringify({ max_ms: ms(loop.max), p99_ms: ms(loop.percentile(99)), mean_ms: ms(loop.mean) })}\n`);
   });

@@ -77,6 +77,15 @@ function integers(row: Record<string, unknown>, kinds: Readonly<Record<string, C
   return row;
 }
 
+/**
+ * Inside a transaction the answer comes at once: its statements run through while it holds the writer's
+ * turn. Every other answer, and the end of a transaction, waits for the event loop's next turn: better-sqlite3
+ * answers synchronously, so without this a long run of awaited statements (a worker's batch, the history
+ * pump's 200 events, a loop of transactions) would never let an HTTP request, a timer or a child process's
+ * exit in between.
+ */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** a statement that may read on the reader (better-sqlite3 confirms it is read-only once prepared) */
 const READS = /^\s*(select|with)\b/i;
 
@@ -95,7 +104,11 @@ class SqliteConnection implements DatabaseConnection {
     const inTransaction = this.endTurn !== null;
     if (!inTransaction && this.reader && READS.test(compiled.sql)) {
       const statement = this.reader.statement(compiled.sql);
-      if (statement.readonly) return { rows: this.read<R>(statement, params, compiled) };
+      if (statement.readonly) {
+        const rows = this.read<R>(statement, params, compiled);
+        await nextTurn();
+        return { rows };
+      }
     }
     const statement = this.writer.statement(compiled.sql);
     const write = () => {
@@ -108,11 +121,14 @@ class SqliteConnection implements DatabaseConnection {
     };
     if (inTransaction) return write();
     const done = await this.turn.take();
+    let result: QueryResult<R>;
     try {
-      return write();
+      result = write();
     } finally {
       done();
     }
+    await nextTurn();
+    return result;
   }
 
   private read<R>(statement: Statement, params: unknown[], compiled: CompiledQuery): R[] {
@@ -179,10 +195,12 @@ class SqliteDriver implements Driver {
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
     this.end(connection as SqliteConnection, 'COMMIT');
+    await nextTurn();
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
     this.end(connection as SqliteConnection, 'ROLLBACK');
+    await nextTurn();
   }
 
   private end(c: SqliteConnection, verb: 'COMMIT' | 'ROLLBACK'): void {
