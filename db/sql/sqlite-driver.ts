@@ -15,6 +15,7 @@ import {
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { traceActivity } from '../../engine/activity-trace.js';
+import { DEFERRED_SYNC_PRAGMAS, keepWalCheckpointed, walDurabilityOf, type WalDurability } from '../../engine/store/wal-durability.js';
 import { kindsOf } from './column-kinds.js';
 import type { ColumnKind, Tables } from './schema.js';
 import { convertRow, toParameter } from './values.js';
@@ -61,9 +62,10 @@ function open(file: string, readonly: boolean): Handle {
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
-  // FULL: an acknowledged write survives a power cut, not only a process crash
-  db.pragma('synchronous = FULL');
   if (readonly) db.pragma('query_only = ON');
+  // an acknowledged write survives a power cut, not only a process crash: a file's commits are made
+  // durable by an fsync off the event loop's thread before they are answered (engine/store/wal-durability.ts)
+  else if (file !== ':memory:') for (const pragma of DEFERRED_SYNC_PRAGMAS) db.pragma(pragma);
   return new Handle(db);
 }
 
@@ -97,6 +99,7 @@ class SqliteConnection implements DatabaseConnection {
     private readonly writer: Handle,
     private readonly reader: Handle | null,
     private readonly turn: WriterTurn,
+    private readonly durability: WalDurability | null,
   ) {}
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
@@ -127,7 +130,8 @@ class SqliteConnection implements DatabaseConnection {
     } finally {
       done();
     }
-    await nextTurn();
+    if (this.durability && !statement.readonly) await this.durability.durable();
+    else await nextTurn();
     return result;
   }
 
@@ -165,6 +169,8 @@ class SqliteDriver implements Driver {
   private writer: Handle | null = null;
   private reader: Handle | null = null;
   private readonly turn: WriterTurn;
+  private durability: WalDurability | null = null;
+  private releaseCheckpointer: (() => Promise<void>) | null = null;
 
   constructor(private readonly file: string) {
     this.turn = writerTurnOf(file);
@@ -173,12 +179,16 @@ class SqliteDriver implements Driver {
   async init(): Promise<void> {
     if (this.file !== ':memory:') mkdirSync(dirname(this.file), { recursive: true });
     this.writer = open(this.file, false);
-    // an in-memory database is one handle's own: it has no second reader
+    // an in-memory database is one handle's own: it has no second reader, and nothing to sync
     this.reader = this.file === ':memory:' ? null : open(this.file, true);
+    if (this.file !== ':memory:') {
+      this.durability = walDurabilityOf(this.file);
+      this.releaseCheckpointer = keepWalCheckpointed(this.file);
+    }
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    return new SqliteConnection(this.writer!, this.reader, this.turn);
+    return new SqliteConnection(this.writer!, this.reader, this.turn, this.durability);
   }
 
   async beginTransaction(connection: DatabaseConnection): Promise<void> {
@@ -195,7 +205,9 @@ class SqliteDriver implements Driver {
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
     this.end(connection as SqliteConnection, 'COMMIT');
-    await nextTurn();
+    // answered once on disk (that wait is a turn of the event loop too)
+    if (this.durability) await this.durability.durable();
+    else await nextTurn();
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
@@ -229,6 +241,8 @@ class SqliteDriver implements Driver {
     this.reader?.close();
     this.writer?.close();
     this.reader = this.writer = null;
+    await this.releaseCheckpointer?.();
+    this.releaseCheckpointer = null;
   }
 }
 
