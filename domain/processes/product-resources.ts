@@ -5,14 +5,15 @@ import type { DeployResult, DeployResource, WorkflowEngine } from '../../port/wo
 
 const ROOT = PRODUCT_ROOT;
 
-/** Every process (processes/*.bpmn) and form (forms/*.form) of the product, read as the files are. */
+/** Every process (processes/*.bpmn), decision (processes/*.dmn) and form (forms/*.form) of the product, read as the files are. */
 export function readProductResources(root: URL = ROOT): DeployResource[] {
   const read = (dir: string, ext: string) =>
     readdirSync(new URL(dir, root))
       .filter((f) => f.endsWith(ext))
       .sort()
       .map((f) => ({ name: f, content: readFileSync(new URL(`${dir}${f}`, root), 'utf8') }));
-  return [...read('processes/', '.bpmn'), ...read('forms/', '.form')];
+  // decisions first: a reader of the list sees what a business-rule task calls before the task
+  return [...read('processes/', '.dmn'), ...read('processes/', '.bpmn'), ...read('forms/', '.form')];
 }
 
 /**
