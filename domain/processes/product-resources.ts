@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { PRODUCT_ROOT } from '../../config/product-root.js';
-import { recordDeployment } from './versions.js';
+import { withAuditChain } from '../audit/index.js';
+import { recordDecisionsIn } from './decision-versions.js';
+import { SYSTEM_DEPLOYER, recordDeployment } from './versions.js';
 import type { DeployResult, DeployResource, WorkflowEngine } from '../../port/workflow-engine.js';
 
 const ROOT = PRODUCT_ROOT;
@@ -26,5 +28,6 @@ export async function deployProduct(engine: WorkflowEngine, root?: URL): Promise
   const resources = readProductResources(root);
   const result = await engine.deploy(resources);
   await recordDeployment(resources, result);
+  await withAuditChain((chain) => recordDecisionsIn(chain, resources, SYSTEM_DEPLOYER));
   return result;
 }
