@@ -126,7 +126,7 @@ export function decisionApiPaths(): Record<string, unknown> {
           '400': oaErr('invalid input'),
           ...oaGuarded,
           '413': oaErr('xml_too_large'),
-          '422': oaErr('decision_definition_invalid: details.problems'),
+          '422': oaErr('decision_definition_invalid: details.errors (the lint errors)'),
         },
       },
     },
