@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { AuditRecords, DecisionVersions } from '../support/tables.js';
+import { deployProduct } from '../../domain/processes/product-resources.js';
 import { openApiWorld, snapshot, type ApiWorld } from './support/api-world.js';
 
 const SHIPPED = readFileSync(new URL('../../processes/revisit-window.dmn', import.meta.url), 'utf8');
@@ -46,6 +47,13 @@ describe('api / admin: decisions (DMN files: versions, lint, deploy)', function 
     expect(again.status).to.equal(200);
     expect(again.body).to.deep.include({ version: 2, isNew: false });
     expect(await DecisionVersions.count({ where: { drgId: 'revisit-window-drg' } })).to.equal(2);
+  });
+
+  it("given the admin's version 2, when the product deploys at the next start, then the shipped table is not deployed over it: version 2 stays the latest", async () => {
+    await deployProduct(api.world.port);
+    const res = await api.call<Array<Record<string, unknown>>>('GET', '/admin/decisions', { token: auditor });
+    expect(res.body[0]).to.deep.include({ drgId: 'revisit-window-drg', latestVersion: 2 });
+    expect(await api.world.engine.listDecisions()).to.have.length(2);
   });
 
   it('given a table with a broken FEEL entry, when linted, then the engine names the rule; deploying it is 422 decision_definition_invalid and changes nothing', async () => {
