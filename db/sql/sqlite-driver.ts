@@ -14,6 +14,7 @@ import {
 } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { traceActivity } from '../../engine/activity-trace.js';
 import { kindsOf } from './column-kinds.js';
 import type { ColumnKind, Tables } from './schema.js';
 import { convertRow, toParameter } from './values.js';
@@ -26,6 +27,9 @@ import { writerTurnOf, type WriterTurn } from './writer-turn.js';
  * (`safeIntegers`), so a BIGINT key keeps every digit; other integers come back as numbers.
  */
 const PREPARED_KEPT = 500;
+/** statements slower than this show in an activity trace (engine/activity-trace.ts, `LOOP_TRACE=1`), named by their first words */
+const SLOW_STATEMENT_MS = 5;
+const statementVerb = (sql: string) => sql.trimStart().split(/\s+/u, 3).join(' ').slice(0, 40);
 
 class Handle {
   private readonly prepared = new Map<string, Statement>();
@@ -73,6 +77,15 @@ function integers(row: Record<string, unknown>, kinds: Readonly<Record<string, C
   return row;
 }
 
+/**
+ * Inside a transaction the answer comes at once: its statements run through while it holds the writer's
+ * turn. Every other answer, and the end of a transaction, waits for the event loop's next turn: better-sqlite3
+ * answers synchronously, so without this a long run of awaited statements (a worker's batch, the history
+ * pump's 200 events, a loop of transactions) would never let an HTTP request, a timer or a child process's
+ * exit in between.
+ */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** a statement that may read on the reader (better-sqlite3 confirms it is read-only once prepared) */
 const READS = /^\s*(select|with)\b/i;
 
@@ -91,26 +104,41 @@ class SqliteConnection implements DatabaseConnection {
     const inTransaction = this.endTurn !== null;
     if (!inTransaction && this.reader && READS.test(compiled.sql)) {
       const statement = this.reader.statement(compiled.sql);
-      if (statement.readonly) return { rows: this.read<R>(statement, params, compiled) };
+      if (statement.readonly) {
+        const rows = this.read<R>(statement, params, compiled);
+        await nextTurn();
+        return { rows };
+      }
     }
     const statement = this.writer.statement(compiled.sql);
     const write = () => {
       if (statement.reader) return { rows: this.read<R>(statement, params, compiled) };
+      // better-sqlite3 runs on this thread: a slow statement holds the event loop, so the stall trace names it
+      const traced = traceActivity(`sql:app ${statementVerb(compiled.sql)}`, 0, SLOW_STATEMENT_MS);
       const { changes, lastInsertRowid } = statement.run(params);
+      traced();
       return { rows: [], numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid) };
     };
     if (inTransaction) return write();
     const done = await this.turn.take();
+    let result: QueryResult<R>;
     try {
-      return write();
+      result = write();
     } finally {
       done();
     }
+    await nextTurn();
+    return result;
   }
 
   private read<R>(statement: Statement, params: unknown[], compiled: CompiledQuery): R[] {
-    const kinds = kindsOf(compiled.query);
-    return (statement.all(params) as Array<Record<string, unknown>>).map((row) => convertRow(integers(row, kinds), kinds) as R);
+    const traced = traceActivity(`sql:app ${statementVerb(compiled.sql)}`, 0, SLOW_STATEMENT_MS);
+    try {
+      const kinds = kindsOf(compiled.query);
+      return (statement.all(params) as Array<Record<string, unknown>>).map((row) => convertRow(integers(row, kinds), kinds) as R);
+    } finally {
+      traced();
+    }
   }
 
   async *streamQuery<R>(compiled: CompiledQuery, chunkSize = 100): AsyncIterableIterator<QueryResult<R>> {
@@ -167,10 +195,12 @@ class SqliteDriver implements Driver {
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
     this.end(connection as SqliteConnection, 'COMMIT');
+    await nextTurn();
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
     this.end(connection as SqliteConnection, 'ROLLBACK');
+    await nextTurn();
   }
 
   private end(c: SqliteConnection, verb: 'COMMIT' | 'ROLLBACK'): void {
