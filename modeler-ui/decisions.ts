@@ -21,7 +21,8 @@ import { adminApi, type DecisionFileSummary, type DecisionFileVersion, type Lint
 import { downloadFile } from './lib/download.js';
 import { acceptDrops, NotADiagram, readDmnFile } from './lib/file-import.js';
 import { messages } from './lib/messages.js';
-import { zhDmnTranslateModule } from './lib/zh-translate-dmn.js';
+import { DMN_DOM_ZH, zhDmnTranslateModule } from './lib/zh-translate-dmn.js';
+import { translateDom } from '../web/shared/dom-translate.js';
 
 addMessages({ zh: messages['zh-CN'], en: messages.en });
 
@@ -64,6 +65,17 @@ function newDmn(drgId: string, name: string): string {
 function definitionsIdOf(xml: string): string | null {
   const root = new DOMParser().parseFromString(xml, 'application/xml').documentElement;
   return root?.localName === 'definitions' ? root.getAttribute('id') : null;
+}
+
+/**
+ * What the table holds is data, not wording: the rules' cells (FEEL unary tests and outputs) and the columns' type
+ * or value lists (`string`, `"photo","open311"`) are marked `translate="no"`, now and whenever dmn-js draws them.
+ */
+const DATA_CELLS = 'td.input-cell, td.output-cell, .input-variable, .output-variable, .literal-expression .content-editable';
+function markData(root: HTMLElement): void {
+  const mark = () => root.querySelectorAll(`${DATA_CELLS}`).forEach((el) => el.getAttribute('translate') === 'no' || el.setAttribute('translate', 'no'));
+  new MutationObserver(mark).observe(root, { childList: true, subtree: true });
+  mark();
 }
 
 class DecisionsPage {
@@ -111,6 +123,8 @@ class DecisionsPage {
   ) {}
 
   async start(): Promise<void> {
+    if (lang() === 'zh-CN') translateDom(this.editorHost, DMN_DOM_ZH);
+    markData(this.editorHost);
     replace(
       this.main,
       h(

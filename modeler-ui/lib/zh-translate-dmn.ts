@@ -129,18 +129,31 @@ const zh: Record<string, string> = {
   'View DRD': '查看决策需求图',
   When: '当',
   Yes: '是',
-  // hit policies (the labels of DMN's codes UNIQUE, FIRST …)
-  Unique: '唯一（UNIQUE）',
-  First: '首条命中（FIRST）',
-  Priority: '优先级（PRIORITY）',
-  Any: '任一（ANY）',
-  Collect: '收集（COLLECT）',
-  'Collect (Sum)': '收集：求和（SUM）',
-  'Collect (Min)': '收集：最小（MIN）',
-  'Collect (Max)': '收集：最大（MAX）',
-  'Collect (Count)': '收集：计数（COUNT）',
-  'Rule order': '规则顺序（RULE ORDER）',
-  'Output order': '输出顺序（OUTPUT ORDER）',
+  // hit policies (the labels of DMN's codes UNIQUE, FIRST …) and their explanations
+  Unique: '唯一',
+  First: '首条命中',
+  Priority: '优先级',
+  Any: '任一',
+  Collect: '收集',
+  'Collect (Sum)': '收集并求和',
+  'Collect (Min)': '收集并取最小',
+  'Collect (Max)': '收集并取最大',
+  'Collect (Count)': '收集并计数',
+  'Rule order': '按规则顺序',
+  'Output order': '按输出顺序',
+  'No overlap is possible and all rules are disjoint. Only a single rule can be matched': '规则互不重叠，只能有一条规则命中',
+  'Rules may overlap. The first matching rule will be chosen': '规则可以重叠，取第一条命中的规则',
+  'Rules may overlap. The one with the highest priority will be chosen': '规则可以重叠，取优先级最高的规则',
+  'Rules may overlap. Their output have to match': '规则可以重叠，命中规则的输出必须相同',
+  'Collects the values of all matching rules': '收集所有命中规则的值',
+  'Collects the values of all matching rules and sums up to a single value': '收集所有命中规则的值并求和',
+  'Collects the values of all matching rules and uses the lowest value': '收集所有命中规则的值并取最小值',
+  'Collects the values of all matching rules and uses the highest value': '收集所有命中规则的值并取最大值',
+  'Collects the values of all matching rules and counts the number of them': '收集所有命中规则的值并计数',
+  'Collects the values of all matching rules in rule order': '按规则顺序收集所有命中规则的值',
+  'Collects the values of all matching rules in decreasing output priority order': '按输出优先级从高到低收集所有命中规则的值',
+  'Open decision table': '打开决策表',
+  'Open literal expression': '打开文字表达式',
   // literal expression and DRD
   'Literal expression editor': '文字表达式编辑器',
   'Variable name': '变量名',
@@ -176,3 +189,6 @@ function translate(template: string, replacements?: Record<string, string>): str
 }
 
 export const zhDmnTranslateModule = { translate: ['value', translate] };
+
+/** Wording dmn-js draws without its `translate` service (the column drag handles' titles): replaced where drawn (web/shared/dom-translate.ts). */
+export const DMN_DOM_ZH = { exact: { 'Move Input': '移动输入列', 'Move Output': '移动输出列' } };
