@@ -13,6 +13,7 @@ import * as evaluationCategory from './migrations/0011-evaluation-category.js';
 import * as caseRollups from './migrations/0012-case-rollups.js';
 import * as keysetIndexes from './migrations/0013-keyset-indexes.js';
 import * as auditCheckpoints from './migrations/0014-audit-checkpoints.js';
+import * as decisionVersions from './migrations/0015-decision-versions.js';
 import * as outboxCaseIndex from './migrations/0016-outbox-case-index.js';
 import * as intakeIntent from './migrations/0017-intake-intent.js';
 import * as classifyExamples from './migrations/0021-classify-examples.js';
@@ -54,6 +55,7 @@ const migrations = [
   { name: '0012-case-rollups', ...caseRollups },
   { name: '0013-keyset-indexes', ...keysetIndexes },
   { name: '0014-audit-checkpoints', ...auditCheckpoints },
+  { name: '0015-decision-versions', ...decisionVersions },
   { name: '0016-outbox-case-index', ...outboxCaseIndex },
   { name: '0017-intake-intent', ...intakeIntent },
   { name: '0021-classify-examples', ...classifyExamples },

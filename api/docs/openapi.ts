@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { decisionApiPaths } from '../admin/decision-routes.js';
 import { formApiPaths } from '../admin/form-routes.js';
 import { processApiPaths } from '../admin/process-routes.js';
 import { migrationApiPaths } from '../operations/migration-routes.js';
@@ -240,6 +241,7 @@ export function openApiDocument(version: string): Schema {
       ...operationsApiPaths(),
       ...migrationApiPaths(),
       ...formApiPaths(),
+      ...decisionApiPaths(),
       ...open311ApiPaths(),
       ...registryApiPaths(),
       ...reportingApiPaths(),

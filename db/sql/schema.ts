@@ -253,6 +253,19 @@ export interface ClassifyModelsTable {
   createdAt: Date;
 }
 
+export interface DecisionVersionsTable {
+  id: Generated<number>;
+  drgId: string;
+  version: number;
+  name: string | null;
+  decisionIds: string;
+  resourceName: string;
+  xml: string;
+  checksum: string;
+  deployedBy: string;
+  deployedAt: Date;
+}
+
 export interface EvaluationsTable {
   id: Generated<string>;
   scope: string;
@@ -549,6 +562,7 @@ export interface Tables {
   cases: CasesTable;
   classify_examples: ClassifyExamplesTable;
   classify_models: ClassifyModelsTable;
+  decision_versions: DecisionVersionsTable;
   evaluations: EvaluationsTable;
   event_types: EventTypesTable;
   form_versions: FormVersionsTable;
@@ -588,6 +602,7 @@ export const COLUMN_KINDS: Readonly<Record<string, Readonly<Record<string, Colum
   cases: { id: 'bigint', accept_due_at: 'date', dispatch_due_at: 'date', handle_due_at: 'date', verify_due_at: 'date', due_at: 'date', merged_into_id: 'bigint', accepted_at: 'date', dispatched_at: 'date', handled_at: 'date', closed_at: 'date', created_at: 'date', updated_at: 'date' },
   classify_examples: { case_id: 'bigint', created_at: 'date', updated_at: 'date' },
   classify_models: { active: 'boolean', created_at: 'date' },
+  decision_versions: { deployed_at: 'date' },
   evaluations: { id: 'bigint', case_id: 'bigint', period_start: 'date', period_end: 'date', created_at: 'date', updated_at: 'date' },
   event_types: { emergency: 'boolean', active: 'boolean', created_at: 'date', updated_at: 'date' },
   form_versions: { deployed_at: 'date' },

@@ -321,6 +321,7 @@ export const ClassifyModels = new Table('classify_models');
 export const Evaluations = new Table('evaluations');
 export const EventTypes = new Table('event_types');
 export const FormVersions = new Table('form_versions');
+export const DecisionVersions = new Table('decision_versions');
 export const GovernanceItems = new Table('governance_items');
 export const Grids = new Table('grids');
 export const IdempotencyRecords = new Table('idempotency_keys');

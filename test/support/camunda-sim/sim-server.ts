@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine, type Clock, type UserTask } from '../../../engine/index.js';
+import { DecisionInstances } from './decision-instances.js';
 import { Problem, rejection, Router, type SimRequest } from './http.js';
 import { JobActivation } from './job-activation.js';
 import { stripListeners, type ElementListeners } from './listener-catalogue.js';
@@ -58,6 +59,7 @@ export async function startCamundaSim(options: CamundaSimOptions = {}): Promise<
   };
   const listenerJobs = new ListenerJobs(engine, (defKey, elementId) => listeners.get(defKey)?.get(elementId), onError);
   const activation = new JobActivation(engine, listenerJobs, versionOf);
+  const decisions = new DecisionInstances(engine);
 
   const run = async <T>(command: string, work: () => Promise<T>): Promise<T> => {
     try {
@@ -134,7 +136,7 @@ export async function startCamundaSim(options: CamundaSimOptions = {}): Promise<
       const resources: Array<{ name: string; xml: string }> = [];
       const byResource = new Map<string, { original: string; catalogue: Awaited<ReturnType<typeof stripListeners>>['catalogue'] }>();
       for (const f of files) {
-        if (f.name.endsWith('.form')) {
+        if (f.name.endsWith('.form') || f.name.endsWith('.dmn')) {
           resources.push({ name: f.name, xml: f.content });
           continue;
         }
@@ -341,6 +343,10 @@ export async function startCamundaSim(options: CamundaSimOptions = {}): Promise<
       const views = await Promise.all(all.map(async (i) => incidentView(i, (await engine.getInstance(i.processInstanceKey))?.processDefinitionKey ?? '')));
       return { status: 200, json: page(views, req.body) };
     })
+
+    .add('POST', '/v2/decision-instances/search', async (req) => ({ status: 200, json: page(await decisions.search(req.body), req.body) }))
+
+    .add('GET', '/v2/decision-instances/:key', async (req) => ({ status: 200, json: decisions.get(req.params['key']!) }))
 
     .add('POST', '/v2/incidents/:key/resolution', async (req) => {
       const key = req.params['key']!;
