@@ -127,7 +127,7 @@ export function migrationApiPaths(): Record<string, unknown> {
           '400': err('invalid_input'),
           ...guarded,
           '404': err('instance_not_found'),
-          '409': err('instance_not_active / migration_refused (details.refusals: each element and why)'),
+          '409': err('instance_not_active / migration_refused (details.refusals: each element and why) / operation_in_progress'),
         },
       },
     },

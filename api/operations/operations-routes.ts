@@ -232,7 +232,7 @@ const actionErrors = {
   '400': err('invalid_input'),
   ...guarded,
   '404': err('incident_not_found / instance_not_found'),
-  '409': err('incident_resolved / instance_not_active / not_root_instance'),
+  '409': err('incident_resolved / instance_not_active / not_root_instance / operation_in_progress'),
 };
 
 export function operationsApiPaths(): Record<string, unknown> {

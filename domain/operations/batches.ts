@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import { appSql, withTransaction } from '../../db/sql/current.js';
+import { findAuditByDedupKey } from '../audit/index.js';
 import type { OperationBatchesTable } from '../../db/sql/schema.js';
 import { PortError, type InstanceSummary, type MigrationPlan, type WorkflowEngine } from '../../port/workflow-engine.js';
 import { DomainError } from '../shared/errors.js';
@@ -8,7 +9,7 @@ import { batchCrashPoint } from './batch-crash-point.js';
 import { casesOfPage } from './instance-cases.js';
 import { portSearch, type InstanceFilter } from './instance-list.js';
 import { migrateInstance, recordMigration } from './migration.js';
-import { cancelInstance, retryIncident, type Operator } from './repair.js';
+import { cancelDedupKey, cancelInstance, retryIncident, type Operator } from './repair.js';
 
 /** How many instances one batch takes on; more must be narrowed by the filter (or run again after this one). */
 export const BATCH_MAX = 500;
@@ -185,6 +186,8 @@ async function act(port: WorkflowEngine, batch: BatchRow, processInstanceKey: st
     return 1;
   }
   if (batch.action === 'cancel') {
+    // an instance the interrupted run had cancelled is done: the start's intent recovery has recorded it
+    if (resumed && (await findAuditByDedupKey(cancelDedupKey(processInstanceKey)))) return 1;
     await cancelInstance(port, processInstanceKey, operator);
     return 1;
   }

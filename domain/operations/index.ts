@@ -4,3 +4,4 @@ export { listInstances, type InstanceFilter, type InstanceListItem } from './ins
 export { cancelInstance, openIncident, retryIncident, setVariablesAndResolve, type Operator } from './repair.js';
 export { BATCH_MAX, getBatch, resumeBatches, startBatch, type Batch, type BatchAction, type BatchItem } from './batches.js';
 export { migrateInstance, recordMigration, previewBatchMigration, previewInstanceMigration, MIGRATION_BATCH_MAX } from './migration.js';
+export { resumeOperationIntents } from './resume-intents.js';
