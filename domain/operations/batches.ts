@@ -80,6 +80,29 @@ export async function getBatch(id: string): Promise<Batch | null> {
   };
 }
 
+/** A batch as listed: who started it and why, its progress (no per-instance results). */
+export type BatchSummary = Omit<Batch, 'items'>;
+
+/** The latest batches, newest first: what was done in bulk, by whom and why. */
+export async function listBatches(limit: number): Promise<BatchSummary[]> {
+  const rows = await appSql().selectFrom('operation_batches').selectAll().orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(limit).execute();
+  return rows.map((row) => ({
+    id: row.id,
+    action: row.action as BatchAction,
+    filter: JSON.parse(row.filter) as InstanceFilter,
+    ...(row.plan ? { plan: JSON.parse(row.plan) as MigrationPlan } : {}),
+    reason: row.reason,
+    actor: row.actor,
+    state: row.state as Batch['state'],
+    total: row.total,
+    processed: row.processed,
+    failed: row.failed,
+    resumed: row.resumed,
+    createdAt: row.createdAt.toISOString(),
+    finishedAt: row.finishedAt?.toISOString() ?? null,
+  }));
+}
+
 /** A batch's row, its filter and plan (JSON kept in TEXT) parsed. */
 type BatchRow = Omit<Selectable<OperationBatchesTable>, 'filter' | 'plan'> & { filter: InstanceFilter; plan: MigrationPlan | null };
 

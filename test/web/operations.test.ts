@@ -17,7 +17,7 @@ describe('web: the operations page (an administrator finds a stuck case and repa
     await web?.close();
   });
 
-  it('given two cases stuck on a failing job, when the administrator opens the page, then the diagram counts the incidents on the element, the list filters to them, a retry with a reason moves one on and a cancel closes the other; the auditor sees the page without actions', async () => {
+  it('given two cases stuck on a failing job, when the administrator opens the page, then the diagram counts the incidents on the element, the list filters to them, a retry with a reason moves one on, a cancel closes the other and a batch retries a third; the auditor sees the page without actions, with who did each and why from the audit chain', async () => {
     probes.fixed.value = false;
     const first = await probeCase(web.api.world.port, JOB_PROBE);
     const second = await probeCase(web.api.world.port, JOB_PROBE);
@@ -62,10 +62,21 @@ describe('web: the operations page (an administrator finds a stuck case and repa
     await eventually('the second case closed', async () => (await Cases.findByPk(second.caseRow.id))?.status === 'closed');
     const record = (await AuditRecords.findOne({ where: { action: 'ops_instance_cancelled', caseId: second.caseRow.id } }))!;
     expect(record.detail).to.include({ reason: '重复案件，撤销' });
+    // a third case stuck the same way: a batch retry over the filter after the fix, with its reason
+    const third = await probeCase(web.api.world.port, JOB_PROBE);
+    await eventually(
+      'the third incident',
+      async () => (await web.api.world.port.listIncidents({ processInstanceKeys: [third.processInstanceKey] })).length > 0,
+    );
+    probes.fixed.value = true;
+    await page.fill('[data-testid=batch] [data-testid=reason]', '接口修复后批量重试');
+    await page.click('[data-testid=batch-retry]');
+    await page.locator('[data-testid=batch-progress][data-state=finished]').waitFor();
+    await page.locator('[data-testid=batches] tr[data-state=finished]').waitFor();
     await web.screenshot(page, 'operations-admin');
     web.expectNoErrors(page);
 
-    // the auditor reads, and is offered no action
+    // the auditor reads, is offered no action, and sees who did what and why (from the audit chain)
     const auditorPage = await web.newPage();
     await web.login(auditorPage, 'auditor');
     await auditorPage.goto(web.url('/operations/'));
@@ -73,6 +84,22 @@ describe('web: the operations page (an administrator finds a stuck case and repa
     await auditorPage.locator(`tr[data-instance="${second.processInstanceKey}"]`).click();
     await auditorPage.locator('[data-testid=instance-detail] h3').waitFor();
     expect(await auditorPage.locator('[data-testid=retry], [data-testid=cancel], [data-testid=batch-retry]').count()).to.equal(0);
+    const trail = auditorPage.locator('[data-testid=actions] tbody tr');
+    await trail.first().waitFor();
+    expect(await trail.count()).to.equal(1);
+    expect(await trail.locator('[data-testid=action-actor]').textContent()).to.equal('admin（系统管理员）');
+    expect(await trail.locator('[data-testid=action-what]').textContent()).to.equal('撤销实例');
+    expect(await trail.locator('[data-testid=action-reason]').textContent()).to.equal('重复案件，撤销');
+    expect(await trail.getAttribute('data-audit')).to.equal(record.id);
+    await auditorPage.locator(`tr[data-instance="${first.processInstanceKey}"]`).click();
+    await auditorPage.locator('[data-testid=actions] [data-testid=action-what]').filter({ hasText: '重试' }).waitFor();
+    expect(await auditorPage.locator('[data-testid=actions] [data-testid=action-reason]').textContent()).to.equal('接口已恢复');
+    // the batch: who started it and why, and how it went
+    const batchRow = auditorPage.locator('[data-testid=batches] tbody tr').first();
+    expect(await batchRow.locator('[data-testid=batch-actor]').textContent()).to.equal('admin');
+    expect(await batchRow.locator('[data-testid=batch-reason]').textContent()).to.equal('接口修复后批量重试');
+    expect(await batchRow.textContent()).to.contain('已完成：1/1，失败 0');
+    await web.screenshot(auditorPage, 'operations-auditor');
     web.expectNoErrors(auditorPage);
   });
 });
