@@ -6,3 +6,4 @@ export { BATCH_MAX, getBatch, listBatches, resumeBatches, startBatch, type Batch
 export { actionsOfInstance, OPS_ACTIONS, type OpsAction } from './action-trail.js';
 export { migrateInstance, recordMigration, previewBatchMigration, previewInstanceMigration, MIGRATION_BATCH_MAX } from './migration.js';
 export { resumeOperationIntents } from './resume-intents.js';
+export { stuckCases, type StuckCase, type StuckIncident } from './stuck-cases.js';

@@ -90,6 +90,20 @@ describe('REST API: operations — see and repair what is stuck (issue 18)', fun
     const xml = await api.call<string>('GET', `/operations/definitions/${probe.versions[0]!.processDefinitionKey}/xml`, { token: admin });
     expect(xml.body).to.contain(`id="${JOB_PROBE}"`);
 
+    // visible where people look: the centre's inbox lists the stuck case, its history shows the incident
+    type Stuck = { total: number; items: Array<{ caseId: string; caseNo: string; incidents: Array<{ elementId: string; errorMessage: string }> }> };
+    const stuck = await get<Stuck>('/tasks/incidents', 'operator');
+    const listedCase = stuck.items.find((c) => c.caseNo === caseRow.caseNo)!;
+    expect(listedCase.caseId).to.equal(caseRow.id);
+    expect(listedCase.incidents).to.deep.equal([
+      { ...listedCase.incidents[0], elementId: 'task', errorType: 'JOB_NO_RETRIES', errorMessage: '接口 503：服务不可用', incidentKey: incident!.incidentKey },
+    ]);
+    expect((await api.call('GET', '/tasks/incidents', { token: await api.login('clerk') })).status, "a unit's staff").to.equal(403);
+    type History = { timeline: Array<{ intent?: string; elementId?: string }>; highlights: { incidents: string[] } };
+    const stuckHistory = await get<History>(`/cases/${caseRow.id}/history`, 'operator');
+    expect(stuckHistory.highlights.incidents).to.deep.equal(['task']);
+    expect(stuckHistory.timeline.some((e) => e.intent === 'INCIDENT_CREATED' && e.elementId === 'task')).to.equal(true);
+
     probes.fixed.value = true;
     const retried = await api.call<Json>('POST', `/operations/incidents/${incident!.incidentKey}/retry`, {
       token: admin,
@@ -103,6 +117,11 @@ describe('REST API: operations — see and repair what is stuck (issue 18)', fun
 
     const again = await api.call<Json>('POST', `/operations/incidents/${incident!.incidentKey}/retry`, { token: admin, body: { reason: '再试一次' } });
     expect([again.status, again.body['code']]).to.deep.equal([409, 'incident_resolved']);
+    // repaired: gone from the inbox, resolved in the history
+    expect((await get<Stuck>('/tasks/incidents', 'operator')).items.map((c) => c.caseNo)).to.not.include(caseRow.caseNo);
+    const repairedHistory = await get<History>(`/cases/${caseRow.id}/history`, 'operator');
+    expect(repairedHistory.highlights.incidents).to.deep.equal([]);
+    expect(repairedHistory.timeline.some((e) => e.intent === 'INCIDENT_RESOLVED' && e.elementId === 'task')).to.equal(true);
 
     // the auditor reads on the instance who retried it and why, as the audit chain holds it
     const read = await get<{ actions: Array<Record<string, unknown>> }>(`/operations/instances/${processInstanceKey}`, 'auditor');

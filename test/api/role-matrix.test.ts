@@ -117,6 +117,8 @@ function matrix(ids: { item: string; camera: string; client: string; caseId: str
     { method: 'GET', path: `/cases/${ids.caseId}/attachments`, allowed: ALL },
     { method: 'GET', path: `/attachments/${ids.attachment}`, allowed: ALL },
     { method: 'GET', path: '/tasks', allowed: ALL },
+    // the cases stopped on an incident: the centre's inbox
+    { method: 'GET', path: '/tasks/incidents', allowed: ['admin', 'operator'] },
   ];
 }
 

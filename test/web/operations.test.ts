@@ -17,12 +17,34 @@ describe('web: the operations page (an administrator finds a stuck case and repa
     await web?.close();
   });
 
-  it('given two cases stuck on a failing job, when the administrator opens the page, then the diagram counts the incidents on the element, the list filters to them, a retry with a reason moves one on, a cancel closes the other and a batch retries a third; the auditor sees the page without actions, with who did each and why from the audit chain', async () => {
+  it('given two cases stuck on a failing job, when the operator opens the inbox and the screen is read, then both show them (the history marks the element); when the administrator opens the operations page, then the diagram counts the incidents on the element, the list filters to them, a retry with a reason moves one on, a cancel closes the other and a batch retries a third; the auditor sees the page without actions, with who did each and why from the audit chain', async () => {
     probes.fixed.value = false;
     const first = await probeCase(web.api.world.port, JOB_PROBE);
     const second = await probeCase(web.api.world.port, JOB_PROBE);
     for (const s of [first, second])
       await eventually('the incident', async () => (await web.api.world.port.listIncidents({ processInstanceKeys: [s.processInstanceKey] })).length > 0);
+
+    // visible where people look: the operator's inbox lists both stuck cases, the history marks the element,
+    // the command-centre screen counts the incidents
+    const operator = await web.newPage();
+    await web.login(operator, 'operator');
+    await operator.goto(web.url('/tasks/'));
+    await operator.locator('[data-testid=stuck-cases]:not([hidden])').waitFor();
+    expect(await operator.locator('[data-testid=stuck-cases] h2').textContent()).to.equal('流程故障：2 件案件停在流程中');
+    for (const s of [first, second]) {
+      const item = operator.locator(`[data-testid=stuck-cases] li[data-case="${s.caseRow.caseNo}"]`);
+      expect(await item.locator('[data-testid=stuck-incident]').textContent()).to.equal('接口 503：服务不可用');
+    }
+    await web.screenshot(operator, 'tasks-stuck-cases');
+    await operator.click(`[data-testid=stuck-cases] li[data-case="${first.caseRow.caseNo}"] a`);
+    await operator.locator('.djs-element.hist-incident').first().waitFor();
+    expect(await operator.locator('.djs-element.hist-incident').getAttribute('data-element-id')).to.equal('task');
+    web.expectNoErrors(operator);
+    const screen = await web.newPage();
+    await web.login(screen, 'admin');
+    await screen.goto(web.url('/screen/'));
+    await screen.locator('[data-testid=total-incidents]:text-is("2")').waitFor();
+    await screen.close();
 
     const page = await web.newPage();
     await web.login(page, 'admin');
