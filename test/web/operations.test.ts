@@ -122,6 +122,11 @@ describe('web: the operations page (an administrator finds a stuck case and repa
     expect(await batchRow.locator('[data-testid=batch-reason]').textContent()).to.equal('接口修复后批量重试');
     expect(await batchRow.textContent()).to.contain('已完成：1/1，失败 0');
     await web.screenshot(auditorPage, 'operations-auditor');
+    // and in the case's history, the repair in words
+    await auditorPage.goto(web.url(`/history/#case=${first.caseRow.id}`));
+    const repaired = auditorPage.locator('[data-testid=actions] li[data-action=ops_incident_retried]');
+    await repaired.waitFor();
+    expect(await repaired.locator('strong').textContent()).to.equal('运维重试故障');
     web.expectNoErrors(auditorPage);
   });
 });
