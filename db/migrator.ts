@@ -21,6 +21,7 @@ import * as classifyModels from './migrations/0022-classify-models.js';
 import * as hotlineCalls from './migrations/0024-hotline-calls.js';
 import * as caseAssignments from './migrations/0025-case-assignments.js';
 import * as operationBatches from './migrations/0027-operation-batches.js';
+import * as operationIntents from './migrations/0028-operation-intents.js';
 
 /** Statements for each database: a migration says the same change in the SQL each of them takes. */
 export type Statements = Readonly<Record<'sqlite' | 'mysql', readonly string[]>>;
@@ -63,6 +64,7 @@ const migrations = [
   { name: '0024-hotline-calls', ...hotlineCalls },
   { name: '0025-case-assignments', ...caseAssignments },
   { name: '0027-operation-batches', ...operationBatches },
+  { name: '0028-operation-intents', ...operationIntents },
 ];
 
 /**

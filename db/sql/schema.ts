@@ -475,6 +475,18 @@ export interface OperationBatchesTable {
   finishedAt: Date | null;
 }
 
+export interface OperationIntentsTable {
+  processInstanceKey: string;
+  action: string;
+  caseId: string | null;
+  actor: string;
+  actorRole: string;
+  reason: string;
+  batchId: string | null;
+  detail: string;
+  createdAt: Date;
+}
+
 export interface ProcessDraftsTable {
   processId: string;
   xml: string;
@@ -577,6 +589,7 @@ export interface Tables {
   open_cases: OpenCasesTable;
   operation_batch_items: OperationBatchItemsTable;
   operation_batches: OperationBatchesTable;
+  operation_intents: OperationIntentsTable;
   process_drafts: ProcessDraftsTable;
   process_versions: ProcessVersionsTable;
   rollup_state: RollupStateTable;
@@ -616,6 +629,7 @@ export const COLUMN_KINDS: Readonly<Record<string, Readonly<Record<string, Colum
   open311_requests: { case_id: 'bigint', created_at: 'date', updated_at: 'date' },
   open_cases: { case_id: 'bigint', due_at: 'date', created_at: 'date' },
   operation_batches: { created_at: 'date', updated_at: 'date', finished_at: 'date' },
+  operation_intents: { case_id: 'bigint', created_at: 'date' },
   process_drafts: { saved_at: 'date' },
   process_versions: { deployed_at: 'date' },
   sessions: { expires_at: 'date', created_at: 'date', updated_at: 'date' },

@@ -37,6 +37,7 @@ const JSON_COLUMNS = {
   inbox_tasks: ['candidateGroups'],
   open311_requests: ['attributes'],
   operation_batches: ['filter', 'plan'],
+  operation_intents: ['detail'],
 } as const satisfies Partial<Record<Name, readonly string[]>>;
 type JsonColumn<T extends Name> = T extends keyof typeof JSON_COLUMNS ? (typeof JSON_COLUMNS)[T][number] : never;
 
@@ -64,6 +65,7 @@ const KEYS: Partial<Record<Name, readonly string[]>> = {
   calendar_days: ['date'],
   open311_requests: ['caseId'],
   operation_batch_items: ['batchId', 'position'],
+  operation_intents: ['processInstanceKey'],
   process_drafts: ['processId'],
   user_grids: ['userId', 'gridId'],
 };
@@ -330,6 +332,7 @@ export const Open311Clients = new Table('open311_clients');
 export const Open311Requests = new Table('open311_requests');
 export const OperationBatches = new Table('operation_batches');
 export const OperationBatchItems = new Table('operation_batch_items');
+export const OperationIntents = new Table('operation_intents');
 export const OutboxMessages = new Table('notification_outbox');
 export const ProcessDrafts = new Table('process_drafts');
 export const ProcessVersions = new Table('process_versions');

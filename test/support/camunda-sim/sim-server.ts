@@ -208,6 +208,17 @@ export async function startCamundaSim(options: CamundaSimOptions = {}): Promise<
       return { status: 200, json: processInstanceView(p, incidents.length > 0) };
     })
 
+    // by key only (what the adapter's getInstance asks): Operate's other filters are not simulated
+    .add('POST', '/v2/process-instances/search', async (req) => {
+      const f = (req.body as { filter?: Record<string, unknown> }).filter ?? {};
+      const other = Object.keys(f).filter((k) => k !== 'processInstanceKey');
+      if (typeof f['processInstanceKey'] !== 'string' || other.length)
+        throw new Problem(400, 'INVALID_ARGUMENT', 'the simulation searches process instances by processInstanceKey only');
+      const p = await engine.getInstance(f['processInstanceKey']);
+      const views = p ? [processInstanceView(p, (await engine.listIncidents({ processInstanceKey: p.processInstanceKey, state: 'ACTIVE' })).length > 0)] : [];
+      return { status: 200, json: page(views, req.body) };
+    })
+
     .add('POST', '/v2/process-instances/:key/migration', async (req) => {
       const key = req.params['key']!;
       const b = req.body as { targetProcessDefinitionKey?: string; mappingInstructions?: Array<{ sourceElementId: string; targetElementId: string }> };
