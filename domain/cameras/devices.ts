@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import { uniqueViolation } from '../../db/sql/constraint-errors.js';
+import { requirePlausibleLocation } from '../intake/plausible-location.js';
 import { appSql } from '../../db/sql/current.js';
 import type { CameraDevicesTable } from '../../db/sql/schema.js';
 import { withAuditChain } from '../audit/index.js';
@@ -133,6 +134,8 @@ async function placeAndTypes(input: Partial<CameraInput>, current?: CameraDevice
     // new, moved, or grid cleared without naming one: the nearest grid to where the camera is
     const lat = input.lat ?? current?.lat;
     const lng = input.lng ?? current?.lng;
+    // a camera placed at (0, 0) or far outside the district would file every capture there (issue #16, item 9)
+    if (input.lat !== undefined || input.lng !== undefined) await requirePlausibleLocation(lat, lng);
     out.gridId = lat !== undefined && lng !== undefined ? ((await gridNear(lat, lng))?.id ?? null) : null;
   }
   if (input.eventTypeCodes) {
