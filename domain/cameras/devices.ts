@@ -126,6 +126,9 @@ export async function getCamera(code: string): Promise<CameraView> {
 /** Grid and event types must exist; without a grid code the grid is the nearest one to the camera. */
 async function placeAndTypes(input: Partial<CameraInput>, current?: CameraDevice): Promise<{ gridId?: number | null; eventTypeCodes?: string[] }> {
   const out: { gridId?: number | null; eventTypeCodes?: string[] } = {};
+  // a camera placed at (0, 0) or far outside the district would file every capture there (issue #16, item 9),
+  // whether its grid is named or found
+  if (input.lat !== undefined || input.lng !== undefined) await requirePlausibleLocation(input.lat ?? current?.lat, input.lng ?? current?.lng);
   if (input.gridCode !== undefined && input.gridCode !== null) {
     const grid = await appSql().selectFrom('grids').select('id').where('code', '=', input.gridCode).executeTakeFirst();
     if (!grid) throw new DomainError('INVALID_ARGUMENT', `unknown grid ${input.gridCode}`, { apiCode: 'unknown_grid' });
@@ -134,8 +137,6 @@ async function placeAndTypes(input: Partial<CameraInput>, current?: CameraDevice
     // new, moved, or grid cleared without naming one: the nearest grid to where the camera is
     const lat = input.lat ?? current?.lat;
     const lng = input.lng ?? current?.lng;
-    // a camera placed at (0, 0) or far outside the district would file every capture there (issue #16, item 9)
-    if (input.lat !== undefined || input.lng !== undefined) await requirePlausibleLocation(lat, lng);
     out.gridId = lat !== undefined && lng !== undefined ? ((await gridNear(lat, lng))?.id ?? null) : null;
   }
   if (input.eventTypeCodes) {

@@ -155,7 +155,7 @@ describe('API: every intake route refuses an implausible position (one check on 
     });
   }
 
-  it('given an admin, when a camera is registered at (0, 0) or moved to Beijing, then 400 implausible_location and the registry is unchanged', async () => {
+  it('given an admin, when a camera is registered at (0, 0) (its grid named or not) or moved to Beijing, then 400 implausible_location and the registry is unchanged', async () => {
     const admin = await api.login('admin');
     const cameras = await CameraDevices.count();
     const created = await api.call('POST', '/admin/cameras', {
@@ -164,6 +164,12 @@ describe('API: every intake route refuses an implausible position (one check on 
     });
     expect(created.status, JSON.stringify(created.body)).to.equal(400);
     expect(created.body['code']).to.equal('implausible_location');
+    const namedGrid = await api.call('POST', '/admin/cameras', {
+      token: admin,
+      body: { code: 'CAM-NULL', name: '摄像头 零点', lat: 0, lng: 0, gridCode: grid.code, eventTypeCodes: [eventTypeCode] },
+    });
+    expect(namedGrid.status, JSON.stringify(namedGrid.body)).to.equal(400);
+    expect(namedGrid.body['code'], 'with its grid named').to.equal('implausible_location');
     await query('UPDATE camera_devices SET lat = ?, lng = ? WHERE code = ?', [grid.centroidLat, grid.centroidLng, camera.code]);
     const moved = await api.call('PATCH', `/admin/cameras/${camera.code}`, { token: admin, body: { lat: 39.9042, lng: 116.4074 } });
     expect(moved.status, JSON.stringify(moved.body)).to.equal(400);
