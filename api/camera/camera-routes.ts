@@ -100,7 +100,7 @@ export const cameraEventsReply = {
           outcome: { enum: ['created', 'merged', 'duplicate', 'refused'] },
           caseId: { type: 'string' },
           caseNo: { type: 'string' },
-          code: { enum: ['type_not_detected', 'unknown_event_type', 'low_confidence', 'implausible_time'] },
+          code: { enum: ['type_not_detected', 'unknown_event_type', 'low_confidence', 'implausible_time', 'implausible_location'] },
         },
       },
     },

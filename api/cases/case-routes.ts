@@ -1,5 +1,4 @@
 import { Router, type Request } from 'express';
-import { requirePlausibleLocation } from '../../domain/intake/plausible-location.js';
 import { CHANNELS, type Channel } from '../../db/vocabulary.js';
 import { type Role } from '../../db/vocabulary.js';
 import { readCase } from '../../domain/cases/case-detail.js';
@@ -61,7 +60,6 @@ export function caseRoutes(port: WorkflowEngine): Router {
         if (body.channel && body.channel !== channel)
           throw new HttpError(400, 'invalid_input', undefined, { errors: [{ path: '/channel', message: `your role files ${channel}` }] });
         if (body.priority !== undefined && actor.role !== 'leader' && actor.role !== 'admin') throw new HttpError(403, 'forbidden');
-        await requirePlausibleLocation(body.lat, body.lng);
         const filed = await fileCase(
           port,
           {

@@ -2,7 +2,6 @@ import { Router, type Request } from 'express';
 import { appSql } from '../../db/sql/current.js';
 import { attachToCase, checkUploads, type CheckedFile } from '../../domain/attachments/index.js';
 import { fileCase } from '../../domain/intake/file-case.js';
-import { requirePlausibleLocation } from '../../domain/intake/plausible-location.js';
 import { closeSelfHandled } from '../../domain/intake/self-handled.js';
 import type { WorkflowEngine } from '../../port/workflow-engine.js';
 import { actorOf, requireAuth, requireRole } from '../auth/middleware.js';
@@ -68,7 +67,6 @@ export function fieldReportRoutes(port: WorkflowEngine, options: { dataDir: stri
         const { photoSha256: _hashes, selfHandled, result, ...fields } = req.body as FieldReport & { photoSha256?: string[] };
         const photos = (req as Request & { photos?: CheckedFile[] }).photos ?? [];
         const who = { actor: actor.username, role: actor.role };
-        await requirePlausibleLocation(fields.lat, fields.lng);
         const filed = await fileCase(port, { ...fields, channel: 'grid_worker', reporterUserId: actor.userId, filedBy: who }, new Date(), {
           intakeKey: keyHash,
         });

@@ -1,5 +1,4 @@
 import { Router, type Request, type RequestHandler } from 'express';
-import { requirePlausibleLocation } from '../../domain/intake/plausible-location.js';
 import { fileCase } from '../../domain/intake/file-case.js';
 import { followCase, rateCase } from '../../domain/intake/tracking.js';
 import type { WorkflowEngine } from '../../port/workflow-engine.js';
@@ -34,7 +33,6 @@ export function publicRoutes(port: WorkflowEngine, options: { limiter: RequestHa
       anonymousScope(() => 'POST /public/reports'),
       async (req: Request, { keyHash }) => {
         const body = req.body as { description: string; lat?: number; lng?: number };
-        await requirePlausibleLocation(body.lat, body.lng);
         const filed = await fileCase(port, { ...body, channel: 'photo' }, new Date(), { intakeKey: keyHash });
         return { status: 201, body: { caseNo: filed.caseNo, status: filed.status, trackingToken: filed.trackingToken } };
       },

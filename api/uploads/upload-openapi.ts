@@ -182,7 +182,7 @@ export function uploadApiPaths(): Record<string, unknown> {
     '/ingest/camera/events': {
       post: {
         summary:
-          'AI-camera webhook: ≤ 500 events per batch; per event created | merged (repeat of an open case of this camera and type) | duplicate (eventId seen) | refused (type_not_detected, unknown_event_type, low_confidence under AI_MIN_CONFIDENCE)',
+          'AI-camera webhook: ≤ 500 events per batch; per event created | merged (repeat of an open case of this camera and type) | duplicate (eventId seen) | refused (type_not_detected, unknown_event_type, low_confidence under AI_MIN_CONFIDENCE, implausible_time: captured over 30 days ago or ahead of the clock, implausible_location: the camera is registered at (0, 0) or far outside the district)',
         parameters: [{ name: 'X-Device-Key', in: 'header', required: true, schema: { type: 'string' } }],
         requestBody: { required: true, content: { 'application/json': { schema: cameraEventsBody } } },
         responses: {

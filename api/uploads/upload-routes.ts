@@ -1,5 +1,4 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import { requirePlausibleLocation } from '../../domain/intake/plausible-location.js';
 import { type AttachmentKind } from '../../db/vocabulary.js';
 import {
   attachToCase,
@@ -96,7 +95,6 @@ export function publicReportUploadRoutes(port: WorkflowEngine, options: { dataDi
       async (req: Request, { keyHash }) => {
         const { photoSha256: _hashes, ...fields } = req.body as { description: string; photoSha256?: string[] };
         const photos = (req as Request & { photos?: CheckedFile[] }).photos ?? [];
-        await requirePlausibleLocation((fields as { lat?: number }).lat, (fields as { lng?: number }).lng);
         const filed = await fileCase(port, { ...fields, channel: 'photo' }, new Date(), { intakeKey: keyHash });
         const rows = photos.length
           ? await attachToCase(options.dataDir, filed.caseId, 'photo', photos, {

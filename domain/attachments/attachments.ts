@@ -8,6 +8,7 @@ import { checkFileType, cleanFileName, type UploadClass } from './file-types.js'
 import { readStored, removeStored, sha256Hex, storagePathFor, storeBytes } from './file-store.js';
 import { cleanImageOffThread } from './images/image-cleaner.js';
 import { requirePdfStructure } from './pdf-structure.js';
+import { maskPersonalNumbers } from '../shared/mask-personal.js';
 
 /** An upload that passed the checks, not yet stored. */
 export interface CheckedFile {
@@ -156,7 +157,8 @@ export async function publicPhoto(token: string, id: string): Promise<Attachment
       ? await attachments().where('id', '=', id).where('caseId', '=', caseId).where('kind', 'in', PUBLIC_KINDS).executeTakeFirst()
       : null;
   if (!row) throw notFound();
-  return row;
+  // its name goes out in Content-Disposition: a public answer, numbers masked (a phone photo is often named by its owner's number)
+  return { ...row, fileName: maskPersonalNumbers(row.fileName) };
 }
 
 /** The list a reporter sees by tracking token: their photos and the after-photos (`kind` tells which), without hashes or who uploaded. */
@@ -167,7 +169,7 @@ export async function publicPhotos(token: string): Promise<Array<Pick<Attachment
   return rows.map((a) => ({
     id: a.id,
     kind: a.kind,
-    fileName: a.fileName,
+    fileName: maskPersonalNumbers(a.fileName), // a public answer, as the description is
     mimeType: a.mimeType,
     sizeBytes: a.sizeBytes,
     createdAt: a.createdAt.toISOString(),

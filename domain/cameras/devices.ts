@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import { uniqueViolation } from '../../db/sql/constraint-errors.js';
+import { requirePlausibleLocation } from '../intake/plausible-location.js';
 import { appSql } from '../../db/sql/current.js';
 import type { CameraDevicesTable } from '../../db/sql/schema.js';
 import { withAuditChain } from '../audit/index.js';
@@ -125,6 +126,9 @@ export async function getCamera(code: string): Promise<CameraView> {
 /** Grid and event types must exist; without a grid code the grid is the nearest one to the camera. */
 async function placeAndTypes(input: Partial<CameraInput>, current?: CameraDevice): Promise<{ gridId?: number | null; eventTypeCodes?: string[] }> {
   const out: { gridId?: number | null; eventTypeCodes?: string[] } = {};
+  // a camera placed at (0, 0) or far outside the district would file every capture there (issue #16, item 9),
+  // whether its grid is named or found
+  if (input.lat !== undefined || input.lng !== undefined) await requirePlausibleLocation(input.lat ?? current?.lat, input.lng ?? current?.lng);
   if (input.gridCode !== undefined && input.gridCode !== null) {
     const grid = await appSql().selectFrom('grids').select('id').where('code', '=', input.gridCode).executeTakeFirst();
     if (!grid) throw new DomainError('INVALID_ARGUMENT', `unknown grid ${input.gridCode}`, { apiCode: 'unknown_grid' });

@@ -5,7 +5,7 @@ import type { WorkflowEngine } from '../../port/workflow-engine.js';
 import { withAuditChain, type AuditChain } from '../audit/index.js';
 import { OPEN_STATUSES } from '../cases/transitions.js';
 import { fileCase } from '../intake/file-case.js';
-import { DomainError } from '../shared/errors.js';
+import { DomainError, isDomainError } from '../shared/errors.js';
 import { SerialQueue } from '../shared/serial-queue.js';
 import { findDevice, keyMatches, type CameraDevice } from './devices.js';
 
@@ -18,7 +18,7 @@ export interface CameraEventInput {
 }
 
 export type EventOutcome = 'created' | 'merged' | 'duplicate' | 'refused';
-export type RefusalCode = 'type_not_detected' | 'unknown_event_type' | 'low_confidence' | 'implausible_time';
+export type RefusalCode = 'type_not_detected' | 'unknown_event_type' | 'low_confidence' | 'implausible_time' | 'implausible_location';
 
 /**
  * A capture time a camera can have given: at most CAPTURE_MAX_AGE_MS old (a device buffers events while
@@ -184,22 +184,33 @@ async function ingest(port: WorkflowEngine, device: CameraDevice, events: Camera
       if (gridCode === undefined)
         gridCode =
           device.gridId !== null ? ((await q.selectFrom('grids').select('code').where('id', '=', device.gridId).executeTakeFirst())?.code ?? null) : null;
-      const filed = await filing.run(() =>
-        fileCase(
-          port,
-          {
-            channel: 'ai_camera',
-            description: `AI 摄像头「${device.name}」(${device.code}) 识别到「${type.name}」，置信度 ${first.confidence.toFixed(2)}`,
-            lat: device.lat,
-            lng: device.lng,
-            address: device.address,
-            gridCode,
-            eventTypeCode: type.code,
-            filedBy: { actor: `camera:${device.code}`, role: null },
-          },
-          now,
-        ),
-      );
+      let filed;
+      try {
+        filed = await filing.run(() =>
+          fileCase(
+            port,
+            {
+              channel: 'ai_camera',
+              description: `AI 摄像头「${device.name}」(${device.code}) 识别到「${type.name}」，置信度 ${first.confidence.toFixed(2)}`,
+              lat: device.lat,
+              lng: device.lng,
+              address: device.address,
+              gridCode,
+              eventTypeCode: type.code,
+              filedBy: { actor: `camera:${device.code}`, role: null },
+            },
+            now,
+          ),
+        );
+      } catch (err) {
+        // a camera registered where no case of the district can be (before registration checked, or the
+        // district's grids moved): intake refuses the place, and its events are refused one by one like
+        // any other, so the device hears why and nothing is stored
+        if (!(isDomainError(err) && err.details?.['apiCode'] === 'implausible_location')) throw err;
+        for (const i of indices) results[i] = { eventId: events[i]!.eventId, outcome: 'refused', code: 'implausible_location' };
+        groups.delete(typeId);
+        continue;
+      }
       // the link and the first event at once: a batch that fails later is retried into this case, not a second one
       const link = await insertLink(device.id, typeId, filed.caseId, now);
       await insertEvents([eventRow(device.id, typeId, filed.caseId, 'created', first)]);

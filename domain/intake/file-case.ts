@@ -6,6 +6,7 @@ import type { CasesTable, CaseInstancesTable } from '../../db/sql/schema.js';
 import { type Channel, type ExtraStage } from '../../db/vocabulary.js';
 import { PortError, type WorkflowEngine } from '../../port/workflow-engine.js';
 import { gridNear, type PlacedGrid } from './nearest-grid.js';
+import { requirePlausibleLocation } from './plausible-location.js';
 import { withAuditChain, type AuditChain, type AuditInput } from '../audit/index.js';
 import { rememberCaseOf } from '../history/known-instances.js';
 import { ChainBatch } from './chain-batch.js';
@@ -91,6 +92,8 @@ export async function fileCase(port: WorkflowEngine, report: CaseReport, now = n
   if ((report.lat == null) !== (report.lng == null)) throw new DomainError('INVALID_ARGUMENT', 'lat and lng go together', { apiCode: 'bad_location' });
   if (report.lat == null && !report.address?.trim() && !report.gridCode)
     throw new DomainError('INVALID_ARGUMENT', 'coordinates, address or grid needed', { apiCode: 'location_required' });
+  // (0, 0) or far outside the district: refused here, where every channel passes, before anything is written
+  await requirePlausibleLocation(report.lat, report.lng);
   const eventType = report.eventTypeCode ? await eventTypeByCode(report.eventTypeCode) : null;
   // a retired type (enabled: false in the catalogue) takes no new cases, whichever channel names it
   if (report.eventTypeCode && (!eventType || !eventType.active))

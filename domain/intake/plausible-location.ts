@@ -1,4 +1,5 @@
 import { appSql } from '../../db/sql/current.js';
+import type { Sql } from '../../db/sql/index.js';
 import { DomainError } from '../shared/errors.js';
 
 /**
@@ -6,19 +7,26 @@ import { DomainError } from '../shared/errors.js';
  * unset GPS fix, and within MARGIN_DEGREES of the box around the district's grids (0.3° ≈ 30 km: a report
  * made from just across the border still comes in; one from another province does not). Without grids
  * (an empty registry) only (0, 0) is refused.
+ *
+ * Called once, by fileCase: every intake channel (public JSON and multipart, hotline and staff filings,
+ * field reports, 交办, Open311, AI cameras) files through it, so none can skip the check.
  */
 export const MARGIN_DEGREES = 0.3;
 
-let cached: { at: number; box: { minLat: number; maxLat: number; minLng: number; maxLng: number } | null } | null = null;
+type Box = { minLat: number; maxLat: number; minLng: number; maxLng: number };
+/** per database handle: a process (a test run) that opens another database does not judge by the first one's grids */
+const cache = new WeakMap<Sql, { at: number; box: Box | null }>();
 const CACHE_MS = 60_000;
 
-async function districtBox(now: number) {
+async function districtBox(now: number): Promise<Box | null> {
+  const db = appSql();
+  const cached = cache.get(db);
   if (cached && now - cached.at < CACHE_MS) return cached.box;
-  const grids = (await appSql().selectFrom('grids').select(['centroidLat', 'centroidLng']).execute()).map((g) => ({
+  const grids = (await db.selectFrom('grids').select(['centroidLat', 'centroidLng']).execute()).map((g) => ({
     centroidLat: Number(g.centroidLat),
     centroidLng: Number(g.centroidLng),
   }));
-  const box = grids.length
+  const box: Box | null = grids.length
     ? {
         minLat: Math.min(...grids.map((g) => g.centroidLat)),
         maxLat: Math.max(...grids.map((g) => g.centroidLat)),
@@ -26,7 +34,7 @@ async function districtBox(now: number) {
         maxLng: Math.max(...grids.map((g) => g.centroidLng)),
       }
     : null;
-  cached = { at: now, box };
+  cache.set(db, { at: now, box });
   return box;
 }
 

@@ -9,7 +9,6 @@ import type { WorkflowEngine } from '../../port/workflow-engine.js';
 import { withAuditChain } from '../audit/index.js';
 import { fileCase } from '../intake/file-case.js';
 import { decodeTimeKey, encodeTimeKey } from '../shared/cursor.js';
-import { requirePlausibleLocation } from '../intake/plausible-location.js';
 import { maskPersonalNumbers } from '../shared/mask-personal.js';
 import { DomainError } from '../shared/errors.js';
 import { activeServiceType, checkAttributes, serviceNotice } from './services.js';
@@ -114,7 +113,6 @@ export async function submitOpen311Request(port: WorkflowEngine, client: Open311
     throw new DomainError('INVALID_ARGUMENT', 'lat and long go together', { apiCode: 'bad_location' });
   if (input.lat === undefined && !input.address_string && !input.address_id)
     throw new DomainError('INVALID_ARGUMENT', 'lat/long, address_string or address_id required', { apiCode: 'location_required' });
-  await requirePlausibleLocation(input.lat, input.long);
   // address_id names an address in our addressing system: the grid (网格) code
   if (input.address_id && !(await appSql().selectFrom('grids').select('id').where('code', '=', input.address_id).executeTakeFirst())) {
     throw new DomainError('INVALID_ARGUMENT', `unknown address_id ${input.address_id}`, { apiCode: 'unknown_grid' });

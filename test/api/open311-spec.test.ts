@@ -13,6 +13,7 @@ import {
   serviceListSchema,
   tokenAnswerSchema,
 } from './support/georeport-v2-schemas.js';
+import { xmlAsJson } from './support/georeport-xml.js';
 
 type AjvClass = typeof AjvModule.default;
 const Ajv = ((AjvModule as unknown as { default?: AjvClass }).default ?? AjvModule) as AjvClass;
@@ -22,7 +23,8 @@ addFormats(ajv);
 
 /**
  * Open311 GeoReport v2 to the letter (issue #16): every answer checked against the spec's schemas
- * (support/georeport-v2-schemas.ts), and the deviations the outside tester found.
+ * (support/georeport-v2-schemas.ts), in JSON and, read by support/georeport-xml.ts, in XML; and the
+ * deviations the outside tester found.
  */
 describe("Open311 GeoReport v2: every answer against the spec's schemas", function () {
   this.timeout(60_000);
@@ -43,6 +45,20 @@ describe("Open311 GeoReport v2: every answer against the spec's schemas", functi
     const validate = ajv.compile(schema);
     expect(validate(json), `${method} ${path}: ${JSON.stringify(validate.errors)} in ${text.slice(0, 300)}`).to.equal(true);
     checked.push(`${method} ${path}`);
+    // the same resource as XML: the same status, and the answer it stands for matches the same schema
+    const xmlPath = path.replace(/\.json(?=\?|$)/, '.xml');
+    if (xmlPath !== path) {
+      const x = await fetch(`${root}/open311/v2${xmlPath}`, {
+        method,
+        ...(body ? { headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body).toString() } : {}),
+      });
+      const xml = await x.text();
+      expect(x.status, `${method} ${xmlPath}: ${xml.slice(0, 300)}`).to.equal(status);
+      expect(x.headers.get('content-type'), `${method} ${xmlPath}`).to.match(/^text\/xml|^application\/xml/);
+      const read = xmlAsJson(xml, schema);
+      expect(validate(read), `${method} ${xmlPath}: ${JSON.stringify(validate.errors)} in ${xml.slice(0, 400)}`).to.equal(true);
+      checked.push(`${method} ${xmlPath}`);
+    }
     return json;
   }
 

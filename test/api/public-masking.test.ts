@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import { Grids } from '../support/tables.js';
+import { Cases, Grids } from '../support/tables.js';
+import { appendAudit } from '../../domain/audit/audit-log.js';
+import { testJpeg } from '../support/test-images.js';
 import { maskPersonalNumbers } from '../../domain/shared/mask-personal.js';
 import { openApiWorld, type ApiWorld } from './support/api-world.js';
 
@@ -34,32 +36,55 @@ describe('API: personal numbers are masked in public answers (Open311 feed, trac
   ];
 
   for (const [name, number] of numbers) {
-    it(`given a report whose description and address hold ${name}, when read through Open311 (JSON, XML) and the tracking page, then the number cannot be read back`, async () => {
-      // given
+    it(`given a report whose description, address, photo name and the unit's result hold ${name}, when read through Open311 (JSON, XML, single and list), the tracking page and its photos, then the number cannot be read back`, async () => {
+      // given: a 随手拍 with a photo named by the number, and the unit's 办结 result quoting it
       const grid = (await Grids.findOne({ order: [['id', 'ASC']] }))!;
-      const filed = await api.call<{ caseNo: string; trackingToken: string }>('POST', '/public/reports', {
-        body: { description: `井盖缺失，联系我 ${number} 谢谢`, address: `龙华路 12 号（${number}）`, lat: grid.centroidLat, lng: grid.centroidLng },
-      });
+      const fd = new FormData();
+      fd.append('description', `井盖缺失，联系我 ${number} 谢谢`);
+      fd.append('address', `龙华路 12 号（${number}）`);
+      fd.append('lat', String(grid.centroidLat));
+      fd.append('lng', String(grid.centroidLng));
+      fd.append('photos', new Blob([testJpeg()], { type: 'image/jpeg' }), `井盖缺失${number}.jpg`);
+      const res = await fetch(`${api.base}/public/reports`, { method: 'POST', body: fd });
+      const filed = { status: res.status, body: (await res.json()) as { caseNo: string; trackingToken: string } };
       expect(filed.status, JSON.stringify(filed.body)).to.equal(201);
+      const c = (await Cases.findOne({ where: { caseNo: filed.body.caseNo } }))!;
+      await appendAudit({
+        caseId: c.id,
+        actor: 'clerk',
+        action: 'task_completed',
+        detail: { elementId: 'handle', data: { handleOutcome: 'done', handleResult: `龙华路井盖已补装，已回电 ${number}` } },
+      });
+      await Cases.updateRow(c, { status: 'handled' });
       const root = api.base.replace(/\/api$/, '');
 
       // when
-      const answers = [
-        await (await fetch(`${root}/open311/v2/requests/${filed.body.caseNo}.json`)).text(),
-        await (await fetch(`${root}/open311/v2/requests/${filed.body.caseNo}.xml`)).text(),
-        await (await fetch(`${root}/open311/v2/requests.json?service_request_id=${filed.body.caseNo}`)).text(),
-        JSON.stringify((await api.call('GET', `/public/reports/${filed.body.trackingToken}`)).body),
+      const { token } = { token: filed.body.trackingToken };
+      const photos = (await api.call<Array<{ id: string; fileName: string }>>('GET', `/public/reports/${token}/photos`)).body;
+      const photo = await fetch(`${api.base}/public/reports/${token}/photos/${photos[0]!.id}`);
+      const answers: Array<[string, string]> = [
+        ['Open311 request JSON', await (await fetch(`${root}/open311/v2/requests/${filed.body.caseNo}.json`)).text()],
+        ['Open311 request XML', await (await fetch(`${root}/open311/v2/requests/${filed.body.caseNo}.xml`)).text()],
+        ['Open311 list JSON', await (await fetch(`${root}/open311/v2/requests.json?service_request_id=${filed.body.caseNo}`)).text()],
+        ['Open311 list XML', await (await fetch(`${root}/open311/v2/requests.xml?service_request_id=${filed.body.caseNo}`)).text()],
+        ['the tracking page', JSON.stringify((await api.call('GET', `/public/reports/${token}`)).body)],
+        ["the tracking page's photo list", JSON.stringify(photos)],
+        ["the photo's Content-Disposition", decodeURIComponent(photo.headers.get('content-disposition') ?? '')],
       ];
 
       // then
       const secret = digitsOf(number).slice(-11); // the number without a country prefix
-      for (const answer of answers) {
-        expect(answer).to.contain('井盖缺失');
-        for (const field of answer.match(/井盖缺失[^"<]*|龙华路[^"<]*/g) ?? []) {
-          expect(digitsOf(field), field).to.not.contain(secret);
-          expect(field).to.contain('****');
+      for (const [where, answer] of answers) {
+        expect(answer, where).to.contain(where.startsWith('the photo') || where.includes('photo list') ? '井盖缺失' : '井盖');
+        const fields = answer.match(/井盖缺失[^"<;]*|龙华路[^"<]*/g) ?? [];
+        expect(fields, where).to.not.be.empty;
+        for (const field of fields) {
+          expect(digitsOf(field), `${where}: ${field}`).to.not.contain(secret);
+          expect(field, `${where}: ${field}`).to.contain('****');
         }
       }
+      const page = (await api.call<{ handleResult: string }>('GET', `/public/reports/${token}`)).body;
+      expect(page.handleResult, 'the unit result is shown').to.match(/^龙华路井盖已补装/);
     });
   }
 
