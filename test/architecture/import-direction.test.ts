@@ -76,6 +76,31 @@ function importsOf(file: string): Edge[] {
 
 const top = (path: string) => path.split('/')[0]!;
 
+const PAGE_FOLDERS = ['web', 'modeler-ui'];
+/** Where the server modules the pages may reach live: leaf modules of types (and pure functions) beside their code. */
+const PAGE_REACHABLE = (path: string) => ['domain', 'api'].includes(top(path)) || path === 'db/vocabulary.ts';
+
+/** Every import specifier of a file, packages included (importsOf keeps the relative ones). */
+function specifiersOf(file: string): string[] {
+  const text = readFileSync(join(root, file), 'utf8');
+  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)\s+(?:type\s+)?(?:[^'";]*?from\s+)?'([^']+)'|import\(\s*'([^']+)'\s*\)/g)].map((m) => (m[1] ?? m[2])!);
+}
+
+/**
+ * The server modules the pages reach: the imports from web/ and modeler-ui/ into other folders, followed on
+ * through those modules' own imports. The web type check (tsconfig.web.json) reads all of them.
+ */
+function reachedFromPages(edges: Edge[]): Set<string> {
+  const reached = new Set<string>();
+  const queue = edges.filter((e) => PAGE_FOLDERS.includes(top(e.from)) && !PAGE_FOLDERS.includes(top(e.to)) && top(e.to) !== 'build').map((e) => e.to);
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+    if (reached.has(next)) continue;
+    reached.add(next);
+    queue.push(...importsOf(next).map((e) => e.to));
+  }
+  return reached;
+}
+
 function allowed(e: Edge): boolean {
   const from = top(e.from);
   const to = top(e.to);
@@ -114,6 +139,24 @@ describe('import direction (docs/architecture.md)', () => {
     expect(edges.filter((e) => top(e.from) === 'engine' && top(e.to) !== 'engine')).to.deep.equal([]);
   });
 
+  it('given the pages, when their imports into the server are followed, then they reach only leaf modules without packages or database code', () => {
+    const reached = [...reachedFromPages(edges)].sort();
+    // the pages read the API's answers through the server's own types (web/*/types.ts)
+    expect(reached).to.include.members(['domain/history/history-types.ts', 'domain/dashboard/dashboard-types.ts', 'domain/inbox/task-types.ts']);
+    expect(
+      reached.filter((f) => !PAGE_REACHABLE(f)),
+      'modules outside domain/ and api/ the pages reach',
+    ).to.deep.equal([]);
+    expect(
+      reached.flatMap((f) =>
+        specifiersOf(f)
+          .filter((spec) => !spec.startsWith('.'))
+          .map((spec) => `${f} → ${spec}`),
+      ),
+      'packages imported by modules the pages reach',
+    ).to.deep.equal([]);
+  });
+
   // the check itself: a forbidden import is seen, a type-only one from a page is not
   it('given made-up imports, when checked, then the rules tell them apart', () => {
     const cases: Array<[Edge, boolean]> = [
@@ -129,5 +172,8 @@ describe('import direction (docs/architecture.md)', () => {
     ];
     for (const [edge, ok] of cases) expect(allowed(edge), `${edge.from} → ${edge.to}`).to.equal(ok);
     expect(importsOf('system/main.ts').map((e) => e.to)).to.include('system/start-system.ts');
+    expect(specifiersOf('domain/dashboard/summary.ts')).to.include.members(['kysely', '../../db/sql/current.js']);
+    // a page's type import of a module with database code would pull that code in: it is seen
+    expect([...reachedFromPages([{ from: 'web/x.ts', to: 'domain/dashboard/summary.ts', typeOnly: true }])]).to.include('db/sql/current.ts');
   });
 });
