@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import type { Logger } from '../../config/logger.js';
 import { DomainError } from '../../domain/shared/errors.js';
 import { PortError } from '../../port/workflow-engine.js';
+import { wordDetails } from './problem-messages.js';
 
 /** Messages per error code, Chinese first; `Accept-Language: en` picks English. */
 const MESSAGES: Record<string, { zh: string; en: string }> = {
@@ -205,6 +206,8 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       [status, code, message] = [e.status, 'bad_request', (err as Error).message];
     }
     if (status >= 500) log.error({ err, path: req.path }, 'request failed');
-    res.status(status).json({ code, message: message ?? messageFor(code, req, undefined, paramsOf(details)), ...(details ? { details } : {}) });
+    // keyed problems (a registry field, an engine refusal) in the caller's language
+    const worded = wordDetails(details, wantsEnglish(req));
+    res.status(status).json({ code, message: message ?? messageFor(code, req, undefined, paramsOf(details)), ...(worded ? { details: worded } : {}) });
   };
 }
