@@ -23,6 +23,8 @@ export interface LintProblem {
   severity: 'error' | 'warning';
   rule: string;
   source: string;
+  /** set on the problems the server words in the caller's language (the engine's, the lint's own) */
+  key?: string;
 }
 export interface DiffEntry {
   id: string;
