@@ -5,6 +5,7 @@
  * answer for clients to act on; a problem without a known key keeps its message as it is.
  */
 import { REGISTRY_MESSAGES } from '../../domain/admin/registry-messages.js';
+import { FORM_MESSAGES } from '../../domain/forms/form-messages.js';
 import { ENGINE_MESSAGES_ZH, LINT_MESSAGES } from '../../domain/lint/engine-messages.js';
 import { fillIn, type MessageParams, type Wording } from '../../domain/shared/wording.js';
 
@@ -18,6 +19,7 @@ const CATALOGUES: Record<string, Record<string, Pick<Wording, 'zh' | 'names'>>> 
   registry: REGISTRY_MESSAGES,
   engine: ENGINE_MESSAGES_ZH,
   lint: LINT_MESSAGES,
+  form: FORM_MESSAGES,
 };
 
 /** The Chinese of a keyed problem, or null when its key is not known. */

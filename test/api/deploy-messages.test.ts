@@ -6,6 +6,7 @@ import { problemZh } from '../../api/http/problem-messages.js';
 import { openApiWorld, type ApiWorld } from './support/api-world.js';
 
 interface Problem {
+  path?: string;
   elementId: string | null;
   message: string;
   rule: string;
@@ -31,7 +32,7 @@ const badTimer = `<?xml version="1.0" encoding="UTF-8"?>
   </bpmn:process>
 </bpmn:definitions>`;
 
-describe("api: the engine's deploy and lint refusals speak the caller's language (domain/lint/engine-messages.ts)", function () {
+describe("api: the engine's deploy and lint refusals and a form's speak the caller's language (domain/lint/engine-messages.ts, domain/forms/form-messages.ts)", function () {
   this.timeout(60_000);
 
   it('given every deploy problem the engine knows, then its Chinese names no parameter the problem does not carry', () => {
@@ -121,6 +122,30 @@ describe("api: the engine's deploy and lint refusals speak the caller's language
       expect(engine.message).to.match(/^定时器时长 4 hours/);
       const versions = await api.call('GET', '/admin/processes/msg-timer/versions', { token: admin });
       expect([versions.status, versions.body['code']]).to.deep.equal([404, 'process_not_found']);
+    });
+
+    it('given a form with two fields on one key and one of another form id, when deployed, then each refusal is keyed and in Chinese, English on request', async () => {
+      const field = (id: string) => ({ type: 'textfield', id, key: 'note', label: '意见' });
+      const schema = { type: 'default', id: 'other-form', schemaVersion: 19, components: [field('A'), field('B')] };
+      const deploy = (lang: 'zh-CN' | 'en') =>
+        api.call<{ code: string; details: { errors: Problem[] } }>('POST', '/admin/forms/msg-form/deploy', {
+          token: admin,
+          body: { schema },
+          headers: { 'Accept-Language': lang },
+        });
+      const zh = await deploy('zh-CN');
+      expect([zh.status, zh.body.code]).to.deep.equal([422, 'form_definition_invalid']);
+      expect(zh.body.details.errors.map((e) => [e.path, e.key, e.message])).to.deep.equal([
+        ['/id', 'form.id_mismatch', '为 other-form，应与部署所用的表单 ID msg-form 一致'],
+        ['/components/1/key', 'form.key_twice', 'key note 重复（另见 /components/0）：两个字段会互相覆盖'],
+      ]);
+      const en = await deploy('en');
+      expect(en.body.details.errors[1]).to.include({ message: "key 'note' is used twice (also at /components/0)" });
+      const notDefault = await api.call<{ details: { errors: Problem[] } }>('POST', '/admin/forms/msg-form/deploy', {
+        token: admin,
+        body: { schema: { ...schema, id: 'msg-form', type: 'custom' } },
+      });
+      expect(notDefault.body.details.errors[0]).to.include({ key: 'form.not_default', message: 'type 须为 "default"（此处为 "custom"）' });
     });
   });
 });
