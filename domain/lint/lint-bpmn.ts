@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { createModdle, parseBpmn } from '../../port/bpmn-model.js';
 import { fillIn, type MessageParams } from '../shared/wording.js';
+import type { LintProblem, LintSeverity, LintSource } from './lint-types.js';
 import { LINT_MESSAGES } from './engine-messages.js';
 
 /**
@@ -21,20 +22,7 @@ import { LINT_MESSAGES } from './engine-messages.js';
  * registry used here does not carry.
  */
 
-export type LintSeverity = 'error' | 'warning';
-export type LintSource = 'camunda-compat' | 'recommended' | 'engine';
-
-export interface LintProblem {
-  /** the BPMN element the problem is about; null when it is about the document as a whole */
-  elementId: string | null;
-  message: string;
-  severity: LintSeverity;
-  rule: string;
-  source: LintSource;
-  /** what is wrong, for the caller's language: `engine.<key>` (the engine's refusals), `lint.<key>` (this lint's own); none for bpmnlint's */
-  key?: string;
-  params?: MessageParams;
-}
+export type { LintProblem, LintSeverity, LintSource } from './lint-types.js';
 
 /** Rules switched off, and why: the API and the tests report them. */
 export const RULES_OFF: ReadonlyArray<{ rule: string; reason: string }> = [
