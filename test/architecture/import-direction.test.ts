@@ -40,8 +40,6 @@ const KNOWN: Record<string, string> = {
     "the page computes a called instance's highlights exactly as the server does; a pure function with no imports",
   'api/app.ts → db/sql/index.ts': 'the type of the SQL handle the composition root hands the health check',
   'api/health/health-route.ts → db/sql/index.ts': 'type of the SQL handle the health check pings',
-  'api/field/field-report-routes.ts → db/sql/current.ts': 'the field-report list query belongs in domain/field',
-  'workers/case-record/handler.ts → db/sql/current.ts': 'the case-record update belongs in domain/cases',
   'db/import/importer.ts → domain/classify/labels.ts': 'the label vocabulary belongs in db/vocabulary.ts',
   'db/import/columns.ts → domain/calendar/duration.ts': 'the duration grammar the CSV columns accept; a leaf module',
   'db/sql/sqlite-driver.ts → engine/store/wal-durability.ts':
