@@ -35,7 +35,6 @@ const TYPE_ONLY_ALLOWED: Record<Folder, Folder[]> = { web: ['domain', 'api'], 'm
 /** file → imported path (both from the repository root) still allowed, and why. */
 const KNOWN: Record<string, string> = {
   'domain/audit/audit-log.ts → engine/index.ts': 'group commit is shared with the engine; it belongs in a neutral package both import',
-  'domain/history/retention.ts → engine/index.ts': "the embedded engine's prune options and result types; they belong in the port",
   'web/history/instances.ts → domain/history/highlights.ts':
     "the page computes a called instance's highlights exactly as the server does; a pure function with no imports",
   'api/app.ts → db/sql/index.ts': 'the type of the SQL handle the composition root hands the health check',
