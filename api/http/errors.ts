@@ -118,14 +118,38 @@ const MESSAGES: Record<string, { zh: string; en: string }> = {
   staff_report_elsewhere: { zh: '您已登录工作账号，请在本岗位页面上报', en: 'You are signed in with a staff account: report from your own page' },
 };
 
+/**
+ * The HTTP status of each refusal the domain names by its API code (`details.apiCode`) where the domain's own
+ * error kind does not say it (NOT_FOUND 404, INVALID_ARGUMENT 400, INVALID_TRANSITION and CONFLICT 409): the
+ * domain knows no HTTP, so the statuses live here.
+ */
+const DOMAIN_STATUS: Record<string, number> = {
+  bad_credentials: 401,
+  device_unauthorized: 401,
+  device_disabled: 403,
+  forbidden: 403,
+  image_too_many_pixels: 413,
+  xml_too_large: 413,
+  image_invalid: 415,
+  pdf_invalid: 415,
+  unsupported_file_type: 415,
+  form_definition_invalid: 422,
+  batch_too_large: 422,
+  batch_empty: 422,
+  engine_unavailable: 503,
+};
+
+/** The status of a domain refusal: by its API code, else by its kind. */
+export function domainStatus(err: DomainError): number {
+  const apiCode = typeof err.details?.['apiCode'] === 'string' ? err.details['apiCode'] : null;
+  return (apiCode ? DOMAIN_STATUS[apiCode] : undefined) ?? { NOT_FOUND: 404, INVALID_ARGUMENT: 400, INVALID_TRANSITION: 409, CONFLICT: 409 }[err.code];
+}
+
 /** Domain and port errors → HTTP: the domain names its API code in `details.apiCode`. */
 function fromDomain(err: unknown): HttpError | null {
   if (err instanceof DomainError) {
     const apiCode = typeof err.details?.['apiCode'] === 'string' ? err.details['apiCode'] : null;
-    const status =
-      typeof err.details?.['status'] === 'number'
-        ? err.details['status']
-        : { NOT_FOUND: 404, INVALID_ARGUMENT: 400, INVALID_TRANSITION: 409, CONFLICT: 409 }[err.code];
+    const status = domainStatus(err);
     const fallback = { NOT_FOUND: 'not_found', INVALID_ARGUMENT: 'invalid_input', INVALID_TRANSITION: 'conflict', CONFLICT: 'conflict' }[err.code];
     const errors = err.details?.['errors'];
     // a refused process migration names each element that cannot move and why

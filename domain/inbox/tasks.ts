@@ -260,7 +260,7 @@ export async function mayReachTask(actor: Actor, row: Pick<InboxTaskRecord, 'uni
 
 async function actionableTask(actor: Actor, key: string): Promise<InboxTaskRecord> {
   const row = await visibleTask(actor, key);
-  if (!canActOnTask(actor, row)) throw new DomainError('INVALID_ARGUMENT', 'not allowed', { apiCode: 'forbidden', status: 403 });
+  if (!canActOnTask(actor, row)) throw new DomainError('INVALID_ARGUMENT', 'not allowed', { apiCode: 'forbidden' });
   if (row.state !== 'created') throw new DomainError('CONFLICT', 'task finished', { apiCode: 'task_finished' });
   return row;
 }

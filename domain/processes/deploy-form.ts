@@ -24,7 +24,6 @@ const problem = (path: string, key: FormMessageKey, params?: MessageParams): For
 const refuse = (problems: FormProblem[]) =>
   new DomainError('INVALID_ARGUMENT', problems.map((p) => `${p.path}: ${p.message}`).join('; '), {
     apiCode: 'form_definition_invalid',
-    status: 422,
     errors: problems,
   });
 
