@@ -154,6 +154,19 @@ describe('import direction (docs/architecture.md)', () => {
     ).to.deep.equal([]);
   });
 
+  it('given domain/, when the imports between its areas are read, then no two areas import each other', () => {
+    const area = (path: string) => (path.startsWith('domain/') && path.split('/').length > 2 ? path.split('/')[1]! : null);
+    const between = new Set(
+      edges.flatMap((e) => {
+        const [from, to] = [area(e.from), area(e.to)];
+        return from && to && from !== to ? [`${from} → ${to}`] : [];
+      }),
+    );
+    expect(between.size, 'areas import one another at all').to.be.greaterThan(10);
+    const mutual = [...between].filter((pair) => between.has(pair.split(' → ').reverse().join(' → '))).sort();
+    expect(mutual, 'areas importing each other (one should serve the other)').to.deep.equal([]);
+  });
+
   // the check itself: a forbidden import is seen, a type-only one from a page is not
   it('given made-up imports, when checked, then the rules tell them apart', () => {
     const cases: Array<[Edge, boolean]> = [

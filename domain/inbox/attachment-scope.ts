@@ -1,6 +1,6 @@
 import type { Actor } from '../auth/sessions.js';
-import { canActOnTask, mayReachTask } from '../inbox/tasks.js';
-import { readTaskByKey, type InboxTaskRecord } from '../inbox/task-rows.js';
+import { readTaskByKey, type InboxTaskRecord } from './task-rows.js';
+import { canActOnTask, mayReachTask } from './tasks.js';
 import { DomainError } from '../shared/errors.js';
 
 /**
