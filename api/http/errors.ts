@@ -134,6 +134,7 @@ const DOMAIN_STATUS: Record<string, number> = {
   pdf_invalid: 415,
   unsupported_file_type: 415,
   form_definition_invalid: 422,
+  decision_definition_invalid: 422,
   batch_too_large: 422,
   batch_empty: 422,
   engine_unavailable: 503,
