@@ -1,10 +1,11 @@
 /**
  * Bundles the browser pages into dist/web/ with esbuild.
  *
- * Every web/<page>/*.html (except web/shared) and modeler-ui/*.html is a page. Each `<script src="./x.js">`
- * in it names the entry x.ts next to it; CSS imported from TypeScript becomes x.css beside the bundle, and
- * the HTML's `<link href="./x.css">` points at it. Output names carry a content hash, and the copied HTML is
- * rewritten to them, so the server can cache bundles for a year and the HTML not at all. Dynamic `import()`s
+ * Every web/<page>/<name>.page.json (except web/shared) and modeler-ui/<name>.page.json is a page: its title
+ * and its entry (`"script": "main"` → main.ts beside it). The build bundles the entry (CSS imported from
+ * TypeScript becomes a stylesheet beside the bundle) and writes <name>.html from the one shell,
+ * web/shared/page-shell.html (build/page-shell.ts). Output names carry a content hash, so the server can
+ * cache bundles for a year and the HTML not at all. Dynamic `import()`s
  * become chunks under <page>/chunks/, and every text file gets a brotli (.br) and a gzip (.gz) copy beside it.
  *
  * Where pages land: web/home/ is the site root (/), web/<page>/ goes to /<page>/, modeler-ui/ to /modeler/.
@@ -12,10 +13,11 @@
  *   tsx web/build.ts             build
  *   tsx web/build.ts --if-stale  build only when a source is newer than the last build
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { PAGE_SUFFIX, readPageSpec, renderPage } from '../build/page-shell.js';
 import { precompressTree } from '../build/precompress.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -28,16 +30,18 @@ export interface Page {
   srcDir: string;
   /** where it goes under dist/web ('' = the site root) */
   outDir: string;
+  /** the HTML files it gets, one per `<name>.page.json` */
   html: string[];
 }
 
-/** The page folders: web/<page>/ and modeler-ui/, each with at least one HTML file. */
+/** The page folders: web/<page>/ and modeler-ui/, each with at least one `<name>.page.json`. */
 export function findPages(): Page[] {
   const pages: Page[] = [];
   const add = (srcDir: string, outDir: string) => {
     if (!existsSync(srcDir)) return;
     const html = readdirSync(srcDir)
-      .filter((f) => f.endsWith('.html'))
+      .filter((f) => f.endsWith(PAGE_SUFFIX))
+      .map((f) => `${f.slice(0, -PAGE_SUFFIX.length)}.html`)
       .sort();
     if (html.length) pages.push({ srcDir, outDir, html });
   };
@@ -50,13 +54,8 @@ export function findPages(): Page[] {
   return pages;
 }
 
-const SCRIPT_SRC = /<script\b[^>]*\bsrc="\.\/([A-Za-z0-9_-]+)\.js"[^>]*>/g;
-const CSS_HREF = /href="\.\/([A-Za-z0-9_-]+)\.css"/g;
-
-/** The entries an HTML file loads: `./main.js` → main.ts beside it. */
-export function entriesOf(htmlText: string): string[] {
-  return [...htmlText.matchAll(SCRIPT_SRC)].map((m) => m[1]!);
-}
+/** The page an HTML file is built from: `index.html` ← `index.page.json`. */
+export const specOf = (page: Page, html: string) => join(page.srcDir, `${html.slice(0, -'.html'.length)}${PAGE_SUFFIX}`);
 
 /** Newest modification time under a folder (node_modules and dist skipped). */
 function newestMtime(path: string): number {
@@ -139,17 +138,15 @@ const esbuildOptions = (outDir: string, pageDir: string): esbuild.BuildOptions =
   plugins: [onePreact],
 });
 
-/** Bundles one page folder's entries and writes its HTML pointing at the hashed files; returns the bytes written. */
+/** Bundles one page folder's entries and writes its HTML from the shell, pointing at the hashed files; returns the bytes written. */
 async function buildPage(page: Page, outDir: string): Promise<{ entries: number; bytes: number }> {
-  const where = (file: string) => relative(root, join(page.srcDir, file));
+  const specs = page.html.map((file) => readPageSpec(specOf(page, file), relative(root, specOf(page, file))));
   const entryPoints: { in: string; out: string }[] = [];
-  for (const file of page.html) {
-    for (const entry of entriesOf(readFileSync(join(page.srcDir, file), 'utf8'))) {
-      const src = join(page.srcDir, `${entry}.ts`);
-      if (!existsSync(src)) throw new Error(`${where(file)} loads ./${entry}.js but ${relative(root, src)} does not exist`);
-      const out = page.outDir ? `${page.outDir}/${entry}` : entry;
-      if (!entryPoints.some((e) => e.out === out)) entryPoints.push({ in: src, out });
-    }
+  for (const spec of specs) {
+    const src = join(page.srcDir, `${spec.script}.ts`);
+    if (!existsSync(src)) throw new Error(`${relative(root, specOf(page, spec.file))} loads ${spec.script} but ${relative(root, src)} does not exist`);
+    const out = page.outDir ? `${page.outDir}/${spec.script}` : spec.script;
+    if (!entryPoints.some((e) => e.out === out)) entryPoints.push({ in: src, out });
   }
   const result = entryPoints.length ? await esbuild.build({ ...esbuildOptions(outDir, page.outDir), entryPoints }) : null;
   // entry → its hashed JS and CSS, to rewrite the HTML
@@ -163,18 +160,9 @@ async function buildPage(page: Page, outDir: string): Promise<{ entries: number;
   }
   const dir = join(outDir, page.outDir);
   mkdirSync(dir, { recursive: true });
-  for (const file of page.html) {
-    const html = readFileSync(join(page.srcDir, file), 'utf8')
-      .replace(SCRIPT_SRC, (tag, name: string) => {
-        const o = outputs.get(page.outDir ? `${page.outDir}/${name}` : name);
-        return o ? tag.replace(`./${name}.js`, `./${baseName(o.js)}`) : tag;
-      })
-      .replace(CSS_HREF, (_attr, name: string) => {
-        const o = outputs.get(page.outDir ? `${page.outDir}/${name}` : name);
-        if (!o?.css) throw new Error(`${where(file)} links ./${name}.css but ${name}.ts imports no CSS`);
-        return `href="./${baseName(o.css)}"`;
-      });
-    writeFileSync(join(dir, file), html);
+  for (const spec of specs) {
+    const o = outputs.get(page.outDir ? `${page.outDir}/${spec.script}` : spec.script)!;
+    writeFileSync(join(dir, spec.file), renderPage(spec, { js: baseName(o.js), css: o.css ? baseName(o.css) : null }));
   }
   return { entries: entryPoints.length, bytes };
 }
@@ -201,7 +189,7 @@ export async function buildWeb(options: { log?: (line: string) => void } = {}): 
         bytes += r.value.bytes;
       } else {
         failed.push({ page: name, error: r.reason instanceof Error ? r.reason.message : String(r.reason) });
-        rmSync(join(outDir, pages[i]!.outDir, 'index.html'), { force: true });
+        for (const file of pages[i]!.html) rmSync(join(outDir, pages[i]!.outDir, file), { force: true });
       }
     });
     // the site icon, which browsers ask for as /favicon.ico (the server answers that path with it)

@@ -16,7 +16,8 @@ import {
 } from '../../domain/processes/index.js';
 import type { WorkflowEngine } from '../../port/workflow-engine.js';
 import { actorOf, requireAuth, requireRole } from '../auth/middleware.js';
-import { HttpError } from '../http/errors.js';
+import { HttpError, wantsEnglish } from '../http/errors.js';
+import { wordProblems } from '../http/problem-messages.js';
 import { validate, type Schema } from '../http/validate.js';
 
 /**
@@ -65,6 +66,8 @@ const lintProblem = {
     severity: { enum: ['error', 'warning'] },
     rule: { type: 'string' },
     source: { enum: ['camunda-compat', 'recommended', 'engine'] },
+    key: { type: 'string', description: "what is wrong: `engine.<key>` (the embedded engine's refusals), `lint.<key>`; message in the caller's language" },
+    params: { type: 'object' },
   },
 };
 export const lintResponse = {
@@ -156,7 +159,8 @@ export function processRoutes(port: WorkflowEngine): Router {
   r.post('/admin/lint', requireAuth, readers, validate({ body: xmlBody }), async (req, res) => {
     const xml = (req.body as { xml: string }).xml;
     await readBpmn(xml); // size, DOCTYPE and well-formedness first: 4xx, not a lint list, for what is no diagram
-    res.json({ problems: await lintBpmn(xml, { deployedProcessIds: await deployedProcessIds() }), rulesOff: RULES_OFF });
+    const problems = await lintBpmn(xml, { deployedProcessIds: await deployedProcessIds() });
+    res.json({ problems: wordProblems(problems, wantsEnglish(req)), rulesOff: RULES_OFF });
   });
 
   // the job types and what they read and write come from the process contract (processes/contract.ts)

@@ -8,7 +8,8 @@ import { dashboardUnitScope } from '../../domain/dashboard/case-scope.js';
 import { hotspots } from '../../domain/dashboard/hotspots.js';
 import { localDay } from '../../domain/shared/local-time.js';
 import { unitRankings } from '../../domain/dashboard/rankings.js';
-import { dashboardSummary, type DashboardSummary } from '../../domain/dashboard/summary.js';
+import type { CaseMapAnswer, DashboardSummary, DashboardSummaryAnswer } from '../../domain/dashboard/dashboard-types.js';
+import { dashboardSummary } from '../../domain/dashboard/summary.js';
 import { dashboardTrends } from '../../domain/dashboard/trends.js';
 import { actorOf, bearerToken, requireAuth, requireRole } from '../auth/middleware.js';
 import { HttpError } from '../http/errors.js';
@@ -61,7 +62,7 @@ export function dashboardRoutes(
    * unit's view: incidents are not per unit). Counted at each send, not cached with the case figures: an
    * incident changes no case row, so it raises no "cases changed" signal of its own.
    */
-  const withIncidents = async (unitId: number | null, summary: DashboardSummary) => ({
+  const withIncidents = async (unitId: number | null, summary: DashboardSummary): Promise<DashboardSummaryAnswer> => ({
     ...summary,
     openIncidents: unitId === null && options.openIncidents ? await options.openIncidents().catch(() => null) : null,
   });
@@ -91,7 +92,8 @@ export function dashboardRoutes(
       throw new HttpError(400, 'invalid_input', 'bbox is west,south,east,north in degrees with west ≤ east and south ≤ north');
     }
     // the tile template rides along so the screen needs no config of its own (null: grid outlines only, offline)
-    res.json({ ...(await caseMap(scope(req), new Date(), bbox)), tileUrl: config.MAP_TILE_URL ?? null });
+    const answer: CaseMapAnswer = { ...(await caseMap(scope(req), new Date(), bbox)), tileUrl: config.MAP_TILE_URL ?? null };
+    res.json(answer);
   });
 
   // one summary per scope and change, however many screens watch

@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
-import { appSql } from '../../db/sql/current.js';
 import { attachToCase, checkUploads, type CheckedFile } from '../../domain/attachments/index.js';
+import { fieldReportsOf } from '../../domain/intake/field-reports.js';
 import { fileCase } from '../../domain/intake/file-case.js';
 import { closeSelfHandled } from '../../domain/intake/self-handled.js';
 import type { WorkflowEngine } from '../../port/workflow-engine.js';
@@ -85,16 +85,7 @@ export function fieldReportRoutes(port: WorkflowEngine, options: { dataDir: stri
     ),
   );
   r.get('/field-reports', async (req, res) => {
-    // the grid worker's own reports of the last days, newest first: what they filed and where it stands
-    const rows = await appSql()
-      .selectFrom('cases')
-      .select(['id', 'caseNo', 'description', 'status', 'createdAt'])
-      .where('reporterUserId', '=', actorOf(req).userId)
-      .where('channel', '=', 'grid_worker')
-      .orderBy('id', 'desc')
-      .limit(20)
-      .execute();
-    res.json({ items: rows.map((c) => ({ ...c, createdAt: c.createdAt.toISOString() })) });
+    res.json({ items: await fieldReportsOf(actorOf(req).userId) });
   });
   return r;
 }

@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import type { Logger } from '../../config/logger.js';
 import { DomainError } from '../../domain/shared/errors.js';
 import { PortError } from '../../port/workflow-engine.js';
+import { wordDetails } from './problem-messages.js';
 
 /** Messages per error code, Chinese first; `Accept-Language: en` picks English. */
 const MESSAGES: Record<string, { zh: string; en: string }> = {
@@ -117,14 +118,39 @@ const MESSAGES: Record<string, { zh: string; en: string }> = {
   staff_report_elsewhere: { zh: '您已登录工作账号，请在本岗位页面上报', en: 'You are signed in with a staff account: report from your own page' },
 };
 
+/**
+ * The HTTP status of each refusal the domain names by its API code (`details.apiCode`) where the domain's own
+ * error kind does not say it (NOT_FOUND 404, INVALID_ARGUMENT 400, INVALID_TRANSITION and CONFLICT 409): the
+ * domain knows no HTTP, so the statuses live here.
+ */
+const DOMAIN_STATUS: Record<string, number> = {
+  bad_credentials: 401,
+  device_unauthorized: 401,
+  device_disabled: 403,
+  forbidden: 403,
+  image_too_many_pixels: 413,
+  xml_too_large: 413,
+  image_invalid: 415,
+  pdf_invalid: 415,
+  unsupported_file_type: 415,
+  form_definition_invalid: 422,
+  decision_definition_invalid: 422,
+  batch_too_large: 422,
+  batch_empty: 422,
+  engine_unavailable: 503,
+};
+
+/** The status of a domain refusal: by its API code, else by its kind. */
+export function domainStatus(err: DomainError): number {
+  const apiCode = typeof err.details?.['apiCode'] === 'string' ? err.details['apiCode'] : null;
+  return (apiCode ? DOMAIN_STATUS[apiCode] : undefined) ?? { NOT_FOUND: 404, INVALID_ARGUMENT: 400, INVALID_TRANSITION: 409, CONFLICT: 409 }[err.code];
+}
+
 /** Domain and port errors → HTTP: the domain names its API code in `details.apiCode`. */
 function fromDomain(err: unknown): HttpError | null {
   if (err instanceof DomainError) {
     const apiCode = typeof err.details?.['apiCode'] === 'string' ? err.details['apiCode'] : null;
-    const status =
-      typeof err.details?.['status'] === 'number'
-        ? err.details['status']
-        : { NOT_FOUND: 404, INVALID_ARGUMENT: 400, INVALID_TRANSITION: 409, CONFLICT: 409 }[err.code];
+    const status = domainStatus(err);
     const fallback = { NOT_FOUND: 'not_found', INVALID_ARGUMENT: 'invalid_input', INVALID_TRANSITION: 'conflict', CONFLICT: 'conflict' }[err.code];
     const errors = err.details?.['errors'];
     // a refused process migration names each element that cannot move and why
@@ -205,6 +231,8 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       [status, code, message] = [e.status, 'bad_request', (err as Error).message];
     }
     if (status >= 500) log.error({ err, path: req.path }, 'request failed');
-    res.status(status).json({ code, message: message ?? messageFor(code, req, undefined, paramsOf(details)), ...(details ? { details } : {}) });
+    // keyed problems (a registry field, an engine refusal) in the caller's language
+    const worded = wordDetails(details, wantsEnglish(req));
+    res.status(status).json({ code, message: message ?? messageFor(code, req, undefined, paramsOf(details)), ...(worded ? { details: worded } : {}) });
   };
 }

@@ -15,7 +15,7 @@ import { listServices, parseW3cDate, serviceDefinition } from '../../domain/open
 import { DomainError } from '../../domain/shared/errors.js';
 import { PortError, type WorkflowEngine } from '../../port/workflow-engine.js';
 import { phone } from '../cases/case-routes.js';
-import { badPath, HttpError, messageFor } from '../http/errors.js';
+import { badPath, domainStatus, HttpError, messageFor } from '../http/errors.js';
 import { rateLimit } from '../http/security.js';
 import { text, validate, type Schema } from '../http/validate.js';
 import { xmlDocument } from './xml.js';
@@ -230,9 +230,7 @@ function toHttp(raw: unknown): HttpError | null {
   if (path) return path;
   if (raw instanceof DomainError) {
     const apiCode = typeof raw.details?.['apiCode'] === 'string' ? raw.details['apiCode'] : 'invalid_input';
-    const status =
-      typeof raw.details?.['status'] === 'number' ? raw.details['status'] : raw.code === 'NOT_FOUND' ? 404 : raw.code === 'INVALID_ARGUMENT' ? 400 : 409;
-    return new HttpError(status, apiCode, raw.message, { errors: [{ path: '', message: raw.message }] });
+    return new HttpError(domainStatus(raw), apiCode, raw.message, { errors: [{ path: '', message: raw.message }] });
   }
   if (raw instanceof PortError) return raw.code === 'UNAVAILABLE' ? new HttpError(503, 'unavailable') : null;
   const e = raw as { type?: string; status?: number; expose?: boolean };

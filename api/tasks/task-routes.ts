@@ -1,6 +1,7 @@
 import { Router, type Request } from 'express';
 import { readCase } from '../../domain/cases/case-detail.js';
 import { redispatchOffered } from '../../domain/cases/order-redispatch.js';
+import type { TaskDetail } from '../../domain/inbox/task-types.js';
 import { stuckCases } from '../../domain/operations/index.js';
 import { claimTask, completeTask, getTask, listTasks, unclaimTask, type TaskFilter } from '../../domain/inbox/tasks.js';
 import type { WorkflowEngine } from '../../port/workflow-engine.js';
@@ -52,7 +53,8 @@ export function taskRoutes(port: WorkflowEngine): Router {
     // the centre's 改派 is offered beside a unit's open task of a case whose process has it
     const centre = actor.role === 'operator' || actor.role === 'admin';
     const redispatchable = centre && !!caseDetail && found.task.state === 'created' && (await redispatchOffered(caseDetail.id, found.task.elementId));
-    res.json({ task: found.task, form: found.form, case: caseDetail, variables: found.variables, redispatchable });
+    const answer: TaskDetail = { task: found.task, form: found.form, case: caseDetail, variables: found.variables, redispatchable };
+    res.json(answer);
   });
   const key = (req: Request) => String(req.params['key']);
   r.post('/tasks/:key/claim', validate({ params: taskKeyParams }), async (req, res) => {

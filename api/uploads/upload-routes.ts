@@ -8,11 +8,11 @@ import {
   findAttachment,
   publicPhoto,
   publicPhotos,
-  taskForAttachment,
   type AttachmentRecord,
   type CheckedFile,
 } from '../../domain/attachments/index.js';
 import { readCase } from '../../domain/cases/case-detail.js';
+import { taskForAttachment } from '../../domain/inbox/attachment-scope.js';
 import { fileCase } from '../../domain/intake/file-case.js';
 import { isDomainError } from '../../domain/shared/errors.js';
 import type { WorkflowEngine } from '../../port/workflow-engine.js';

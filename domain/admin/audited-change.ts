@@ -1,6 +1,6 @@
 import { foreignKeyViolation, uniqueViolation } from '../../db/sql/constraint-errors.js';
 import type { Tx } from '../../db/sql/current.js';
-import { duplicate, inUse } from './registry-errors.js';
+import { duplicate, inUseByTable } from './registry-errors.js';
 import { withAuditChain } from '../audit/index.js';
 
 /** Who changes the registry (the API's authenticated caller). */
@@ -37,7 +37,7 @@ export async function auditedChange<T>(
     const taken = uniqueViolation(err);
     if (taken) throw duplicate(`/${taken.column ?? 'code'}`, taken.value ?? '');
     const referred = foreignKeyViolation(err);
-    if (referred) throw inUse({ [`rows of ${referred.table ?? 'another table'}`]: 1 }, 'switch it off with enabled: false instead');
+    if (referred) throw inUseByTable(referred.table ?? '?');
     throw err;
   }
 }

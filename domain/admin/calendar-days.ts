@@ -6,7 +6,7 @@ import { parseIsoDate } from '../shared/local-time.js';
 import { auditedChange, type RegistryActor } from './audited-change.js';
 import { pageWindow, textFilter, type PageQuery, type Paged } from './paging.js';
 import { changedValues, hasChanges } from './row-changes.js';
-import { duplicate, invalidInput, notFound } from './registry-errors.js';
+import { duplicate, fieldProblem, invalidInput, notFound } from './registry-errors.js';
 
 /** A local override of the national calendar: a declared day off (working: false) or working day. */
 export interface CalendarDayView {
@@ -47,7 +47,7 @@ function checkDate(path: string, date: string): void {
   } catch {
     ok = false;
   }
-  if (!ok) throw invalidInput([{ path, message: `${JSON.stringify(date)} is not a calendar date YYYY-MM-DD` }]);
+  if (!ok) throw invalidInput([fieldProblem(path, 'not_a_date', { value: JSON.stringify(date) })]);
 }
 
 const dayRow = (date: string, transaction?: Tx) => appSql(transaction).selectFrom('calendar_days').selectAll().where('date', '=', date).executeTakeFirst();

@@ -1,5 +1,5 @@
 import type { ColumnSpec } from '../../db/import/columns.js';
-import type { FieldProblem } from './registry-errors.js';
+import { columnProblem, fieldProblem, type FieldProblem } from './registry-messages.js';
 
 /** A request field as the CSV cell the importer would read: its JSON pointer and its text. */
 export interface Cell {
@@ -17,19 +17,19 @@ export function checkCells(specs: ColumnSpec[], cells: Record<string, Cell | und
   for (const spec of specs) {
     const cell = cells[spec.name];
     if (!cell) {
-      if (creating && spec.required) problems.push({ path: `/${spec.name}`, message: 'is required' });
+      if (creating && spec.required) problems.push(fieldProblem(`/${spec.name}`, 'required'));
       continue;
     }
     if (cell.value === undefined) {
-      if (creating && spec.required) problems.push({ path: cell.path, message: 'is required' });
+      if (creating && spec.required) problems.push(fieldProblem(cell.path, 'required'));
       continue;
     }
     if (cell.value === null || cell.value === '') {
-      if (spec.required) problems.push({ path: cell.path, message: 'is required' });
+      if (spec.required) problems.push(fieldProblem(cell.path, 'required'));
       continue;
     }
     const message = spec.check?.(cell.value);
-    if (message) problems.push({ path: cell.path, message: `${JSON.stringify(cell.value)} ${message}` });
+    if (message) problems.push(columnProblem(cell.path, cell.value, message));
   }
   return problems;
 }

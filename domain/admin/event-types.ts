@@ -9,7 +9,7 @@ import { cellOf, checkCells } from './column-checks.js';
 import { eventTypeRecord, type EventTypeRecord } from './event-type-record.js';
 import { pageWindow, textFilter, type PageQuery, type Paged } from './paging.js';
 import { changedValues, hasChanges, jsonText, parseJson } from './row-changes.js';
-import { duplicate, inUse, notFound, throwIf, unknownReference } from './registry-errors.js';
+import { duplicate, fieldProblem, inUse, notFound, throwIf, unknownReference } from './registry-errors.js';
 
 export interface EventTypeView {
   id: number;
@@ -167,10 +167,10 @@ export function checkEventTypeColumns(input: EventTypeInput, creating: boolean):
     creating,
   );
   (input.extraStages ?? []).forEach((s, i) => {
-    if (/[;=]/.test(s.name) || s.name.trim() !== s.name) problems.push({ path: `/extraStages/${i}/name`, message: 'no ; or = and no surrounding spaces' });
+    if (/[;=]/.test(s.name) || s.name.trim() !== s.name) problems.push(fieldProblem(`/extraStages/${i}/name`, 'stage_name'));
   });
   (input.keywords ?? []).forEach((k, i) => {
-    if (k.includes('|') || !k.trim()) problems.push({ path: `/keywords/${i}`, message: 'a keyword is not blank and has no |' });
+    if (k.includes('|') || !k.trim()) problems.push(fieldProblem(`/keywords/${i}`, 'keyword'));
   });
   throwIf(problems);
 }
@@ -178,7 +178,7 @@ export function checkEventTypeColumns(input: EventTypeInput, creating: boolean):
 async function ownerId(code: string | undefined, transaction: Tx): Promise<number | undefined> {
   if (code === undefined) return undefined;
   const owner = await appSql(transaction).selectFrom('units').select('id').where('code', '=', code).executeTakeFirst();
-  if (!owner) throw unknownReference([{ path: '/ownerUnitCode', message: `${code} is not a known unit` }]);
+  if (!owner) throw unknownReference([fieldProblem('/ownerUnitCode', 'unknown_unit', { code })]);
   return owner.id;
 }
 
@@ -297,7 +297,7 @@ export function deleteEventType(actor: RegistryActor, key: string): Promise<void
         ).n,
       ),
     };
-    if (Object.values(refs).some((n) => n > 0)) throw inUse(refs, 'switch it off with enabled: false instead');
+    if (Object.values(refs).some((n) => n > 0)) throw inUse(refs);
     await q.deleteFrom('event_types').where('id', '=', e.id).execute();
     tableWritten('event_types', transaction);
     return { result: undefined, entity: 'event_type', key: e.code, before, after: null };

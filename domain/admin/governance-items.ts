@@ -7,7 +7,7 @@ import { auditedChange, type RegistryActor } from './audited-change.js';
 import { cellOf, checkCells } from './column-checks.js';
 import { pageWindow, textFilter, type PageQuery, type Paged } from './paging.js';
 import { changedValues, hasChanges, jsonText, parseJson } from './row-changes.js';
-import { duplicate, notFound, throwIf, unknownReference, type FieldProblem } from './registry-errors.js';
+import { duplicate, fieldProblem, notFound, throwIf, unknownReference, type FieldProblem } from './registry-errors.js';
 
 export interface GovernanceItemView {
   id: number;
@@ -125,12 +125,12 @@ async function check(input: GovernanceItemInput, creating: boolean, transaction:
       input.eventTypeCode === null
         ? null
         : await appSql(transaction).selectFrom('event_types').select('id').where('code', '=', input.eventTypeCode).executeTakeFirst();
-    if (input.eventTypeCode !== null && !type) problems.push({ path: '/eventTypeCode', message: `${input.eventTypeCode} is not a known event type` });
+    if (input.eventTypeCode !== null && !type) problems.push(fieldProblem('/eventTypeCode', 'unknown_event_type', { code: input.eventTypeCode }));
     out['eventTypeId'] = type?.id ?? null;
   }
   if (input.responsibleUnitCode !== undefined) {
     const unit = await appSql(transaction).selectFrom('units').select('id').where('code', '=', input.responsibleUnitCode).executeTakeFirst();
-    if (!unit) problems.push({ path: '/responsibleUnitCode', message: `${input.responsibleUnitCode} is not a known unit` });
+    if (!unit) problems.push(fieldProblem('/responsibleUnitCode', 'unknown_unit', { code: input.responsibleUnitCode }));
     out['responsibleUnitId'] = unit?.id;
   }
   if (input.assistingUnitCodes !== undefined) {
@@ -139,7 +139,7 @@ async function check(input: GovernanceItemInput, creating: boolean, transaction:
       codes.length ? (await appSql(transaction).selectFrom('units').select('code').where('code', 'in', codes).execute()).map((u) => u.code) : [],
     );
     codes.forEach((c) => {
-      if (!known.has(c)) problems.push({ path: '/assistingUnitCodes', message: `${c} is not a known unit` });
+      if (!known.has(c)) problems.push(fieldProblem('/assistingUnitCodes', 'unknown_unit', { code: c }));
     });
     out['assistingUnitCodes'] = jsonText(codes.length ? codes : null);
   }

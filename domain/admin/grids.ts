@@ -8,7 +8,7 @@ import { auditedChange, type RegistryActor } from './audited-change.js';
 import { cellOf, checkCells } from './column-checks.js';
 import { pageWindow, textFilter, type PageQuery, type Paged } from './paging.js';
 import { changedValues, hasChanges, jsonText, parseJson } from './row-changes.js';
-import { duplicate, inUse, notFound, throwIf, unknownReference, type FieldProblem } from './registry-errors.js';
+import { duplicate, fieldProblem, inUse, notFound, throwIf, unknownReference, type FieldProblem } from './registry-errors.js';
 
 export interface GridView {
   id: number;
@@ -149,12 +149,14 @@ async function checkGrid(input: GridInput, current: Grid | null, transaction: Tx
   const community =
     input.communityCode !== undefined ? await unitBy('code', input.communityCode, transaction) : await unitBy('id', current!.communityId, transaction);
   const problems: FieldProblem[] = [];
-  if (township?.kind !== 'township') problems.push({ path: '/townshipCode', message: `${input.townshipCode ?? township?.code} is not a known township` });
+  if (township?.kind !== 'township') problems.push(fieldProblem('/townshipCode', 'unknown_township', { code: input.townshipCode ?? township?.code ?? '' }));
   if (community?.kind !== 'community' || !township || community.parentId !== township.id) {
-    problems.push({
-      path: '/communityCode',
-      message: `${input.communityCode ?? community?.code} is not a known community of ${township?.code ?? input.townshipCode}`,
-    });
+    problems.push(
+      fieldProblem('/communityCode', 'unknown_community', {
+        code: input.communityCode ?? community?.code ?? '',
+        township: township?.code ?? input.townshipCode ?? '',
+      }),
+    );
   }
   throwIf(problems, unknownReference);
   return { townshipId: township!.id, communityId: community!.id };
@@ -253,7 +255,7 @@ export function deleteGrid(actor: RegistryActor, key: string): Promise<void> {
         ).n,
       ),
     };
-    if (Object.values(refs).some((n) => n > 0)) throw inUse(refs, 'switch it off with enabled: false instead');
+    if (Object.values(refs).some((n) => n > 0)) throw inUse(refs);
     await q.deleteFrom('grids').where('id', '=', g.id).execute();
     tableWritten('grids', transaction);
     return { result: undefined, entity: 'grid', key: g.code, before, after: null };

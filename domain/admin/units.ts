@@ -7,7 +7,7 @@ import { auditedChange, type RegistryActor } from './audited-change.js';
 import { cellOf, checkCells } from './column-checks.js';
 import { pageWindow, textFilter, type PageQuery, type Paged } from './paging.js';
 import { changedValues, hasChanges, parseJson } from './row-changes.js';
-import { duplicate, inUse, notFound, throwIf, unknownReference, type FieldProblem } from './registry-errors.js';
+import { duplicate, fieldProblem, inUse, notFound, throwIf, unknownReference, type FieldProblem } from './registry-errors.js';
 
 export interface UnitView {
   id: number;
@@ -136,16 +136,16 @@ async function checkUnit(input: UnitInput, current: Unit | null, transaction: Tx
   let parent: Unit | null | undefined;
   if (input.parentCode !== undefined) parent = input.parentCode === null ? null : await unitWhere('code', input.parentCode, transaction);
   else parent = current?.parentId ? await unitWhere('id', current.parentId, transaction) : null;
-  if (input.parentCode && !parent) throw unknownReference([{ path: '/parentCode', message: `${input.parentCode} is not a known unit` }]);
+  if (input.parentCode && !parent) throw unknownReference([fieldProblem('/parentCode', 'unknown_unit', { code: input.parentCode })]);
   const problems: FieldProblem[] = [];
-  if (parent && current && parent.id === current.id) problems.push({ path: '/parentCode', message: 'a unit cannot be its own parent' });
-  if (kind === 'community' && parent?.kind !== 'township') problems.push({ path: '/parentCode', message: 'a community belongs to a township' });
+  if (parent && current && parent.id === current.id) problems.push(fieldProblem('/parentCode', 'own_parent'));
+  if (kind === 'community' && parent?.kind !== 'township') problems.push(fieldProblem('/parentCode', 'community_parent'));
   if (parent && current && !problems.length) {
     // walk up from the new parent: meeting this unit would make a cycle
     const seen = new Set<number>();
     for (let p: Unit | null | undefined = parent; p; p = p.parentId ? await unitWhere('id', p.parentId, transaction) : null) {
       if (p.id === current.id || seen.has(p.id)) {
-        problems.push({ path: '/parentCode', message: `${parent.code} is below this unit` });
+        problems.push(fieldProblem('/parentCode', 'parent_below', { code: parent.code }));
         break;
       }
       seen.add(p.id);
@@ -265,7 +265,7 @@ export function updateUnit(actor: RegistryActor, key: string, input: UnitInput):
           ).n,
         ),
       };
-      if (Object.values(dependants).some((n) => n > 0)) throw inUse(dependants, 'the kind cannot change while they do');
+      if (Object.values(dependants).some((n) => n > 0)) throw inUse(dependants, 'in_use_kind');
     }
     const changes = changedValues(u, {
       name: input.name,
@@ -295,7 +295,7 @@ export function deleteUnit(actor: RegistryActor, key: string): Promise<void> {
     const u = await requireUnit(key, transaction);
     const before = await viewOne(u, transaction);
     const refs = await referencesTo(u, transaction);
-    if (Object.values(refs).some((n) => n > 0)) throw inUse(refs, 'switch it off with enabled: false instead');
+    if (Object.values(refs).some((n) => n > 0)) throw inUse(refs);
     await appSql(transaction).deleteFrom('units').where('id', '=', u.id).execute();
     return { result: undefined, entity: 'unit', key: u.code, before, after: null };
   });

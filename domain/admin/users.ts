@@ -8,7 +8,7 @@ import { hashPassword } from '../auth/password.js';
 import { auditedChange, type RegistryActor } from './audited-change.js';
 import { pageWindow, textFilter, type PageQuery, type Paged } from './paging.js';
 import { changedValues, hasChanges } from './row-changes.js';
-import { duplicate, inUse, invalidInput, notFound, selfLockout, throwIf, unknownReference, type FieldProblem } from './registry-errors.js';
+import { duplicate, fieldProblem, inUse, invalidInput, notFound, selfLockout, throwIf, unknownReference, type FieldProblem } from './registry-errors.js';
 
 /** A user as the registry shows it: never the password hash. */
 export interface UserView {
@@ -153,7 +153,7 @@ async function resolve(input: UserInput, current: User | null, transaction: Tx):
   let unitId: number | null | undefined;
   if (input.unitCode !== undefined) {
     const unit = input.unitCode === null ? null : await unitIdOf(input.unitCode, transaction);
-    if (input.unitCode !== null && unit === undefined) throw unknownReference([{ path: '/unitCode', message: `${input.unitCode} is not a known unit` }]);
+    if (input.unitCode !== null && unit === undefined) throw unknownReference([fieldProblem('/unitCode', 'unknown_unit', { code: input.unitCode })]);
     unitId = unit ?? null;
   }
   let gridIds: number[] | undefined;
@@ -161,20 +161,20 @@ async function resolve(input: UserInput, current: User | null, transaction: Tx):
     const codes = [...new Set(input.gridCodes)];
     const grids = codes.length ? await appSql(transaction).selectFrom('grids').select(['id', 'code']).where('code', 'in', codes).execute() : [];
     const known = new Set(grids.map((g) => g.code));
-    const unknown = codes.filter((c) => !known.has(c)).map((c) => ({ path: '/gridCodes', message: `${c} is not a known grid` }));
+    const unknown = codes.filter((c) => !known.has(c)).map((c) => fieldProblem('/gridCodes', 'unknown_grid', { code: c }));
     throwIf(unknown, unknownReference);
     gridIds = grids.map((g) => g.id);
   }
   const effectiveUnit = unitId !== undefined ? unitId : (current?.unitId ?? null);
-  if (UNIT_ROLES.includes(role) && effectiveUnit === null) problems.push({ path: '/unitCode', message: `a ${role} belongs to a unit` });
+  if (UNIT_ROLES.includes(role) && effectiveUnit === null) problems.push(fieldProblem('/unitCode', 'unit_role', { role }));
   const effectiveGrids =
     gridIds ??
     (current ? (await appSql(transaction).selectFrom('user_grids').select('gridId').where('userId', '=', current.id).execute()).map((l) => l.gridId) : []);
-  if (role === 'grid_worker' && effectiveGrids.length === 0) problems.push({ path: '/gridCodes', message: 'a grid worker patrols at least one grid' });
+  if (role === 'grid_worker' && effectiveGrids.length === 0) problems.push(fieldProblem('/gridCodes', 'grid_worker_grids'));
   if (role !== 'grid_worker' && effectiveGrids.length > 0) {
     if (gridIds === undefined && input.role !== undefined)
       gridIds = []; // leaving the grid-worker role drops the grids
-    else problems.push({ path: '/gridCodes', message: 'only grid workers have grids' });
+    else problems.push(fieldProblem('/gridCodes', 'grids_for_workers'));
   }
   throwIf(problems, invalidInput);
   return { unitId, gridIds };
@@ -296,7 +296,7 @@ export function deleteUser(actor: RegistryActor, key: string): Promise<void> {
           .executeTakeFirstOrThrow(),
       ),
     };
-    if (Object.values(refs).some((n) => n > 0)) throw inUse(refs, 'switch the account off with enabled: false instead');
+    if (Object.values(refs).some((n) => n > 0)) throw inUse(refs, 'in_use_account');
     await q.deleteFrom('user_grids').where('userId', '=', u.id).execute();
     await endSessions(u.id, transaction);
     await q.deleteFrom('users').where('id', '=', u.id).execute();

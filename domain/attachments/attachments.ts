@@ -5,6 +5,7 @@ import { type AttachmentKind } from '../../db/vocabulary.js';
 import { changeCase, type ChangeContext } from '../cases/change-case.js';
 import { DomainError } from '../shared/errors.js';
 import { checkFileType, cleanFileName, type UploadClass } from './file-types.js';
+import type { AttachmentView } from './attachment-type.js';
 import { readStored, removeStored, sha256Hex, storagePathFor, storeBytes } from './file-store.js';
 import { cleanImageOffThread } from './images/image-cleaner.js';
 import { requirePdfStructure } from './pdf-structure.js';
@@ -18,17 +19,6 @@ export interface CheckedFile {
   sizeBytes: number;
   sha256: string;
   storagePath: string;
-}
-
-export interface AttachmentView {
-  id: string;
-  caseId: string;
-  kind: AttachmentKind;
-  fileName: string;
-  mimeType: string;
-  sizeBytes: number;
-  sha256: string;
-  createdAt: string;
 }
 
 /** An `attachments` row: every attachment belongs to a case. */

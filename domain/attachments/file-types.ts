@@ -33,7 +33,7 @@ export function sniffFileType(buf: Buffer): SniffedType | null {
   return null;
 }
 
-const refuse = (why: string) => new DomainError('INVALID_ARGUMENT', why, { apiCode: 'unsupported_file_type', status: 415 });
+const refuse = (why: string) => new DomainError('INVALID_ARGUMENT', why, { apiCode: 'unsupported_file_type' });
 
 /**
  * The content decides the type, and what the client says must not contradict it: a name ending in a

@@ -9,10 +9,9 @@ export {
   publicPhotos,
   toAttachmentView,
   type AttachmentRecord,
-  type AttachmentView,
   type CheckedFile,
 } from './attachments.js';
+export type { AttachmentView } from './attachment-type.js';
 export { checkFileType, cleanFileName, sniffFileType, type SniffedType, type UploadClass } from './file-types.js';
 export { attachmentFieldKeys, checkFormAttachments } from './form-attachments.js';
-export { taskForAttachment } from './task-scope.js';
 export { MAX_IMAGE_PIXELS } from './images/image-refusal.js';

@@ -9,7 +9,7 @@ import { DomainError } from '../shared/errors.js';
  */
 const TAIL = 1024;
 
-const invalid = (why: string) => new DomainError('INVALID_ARGUMENT', `not a valid PDF document: ${why}`, { apiCode: 'pdf_invalid', status: 415 });
+const invalid = (why: string) => new DomainError('INVALID_ARGUMENT', `not a valid PDF document: ${why}`, { apiCode: 'pdf_invalid' });
 
 export function requirePdfStructure(buffer: Buffer): void {
   if (!/^%PDF-\d\.\d/.test(buffer.subarray(0, 8).toString('latin1'))) throw invalid('no %PDF-n.n header');

@@ -43,10 +43,9 @@ export async function login(username: string, password: string, now = new Date()
     .executeTakeFirst();
   if (!user || !user.active) {
     await verifyPassword(password, await (dummyHash ??= hashPassword('not-a-real-password')));
-    throw new DomainError('INVALID_ARGUMENT', 'bad credentials', { apiCode: 'bad_credentials', status: 401 });
+    throw new DomainError('INVALID_ARGUMENT', 'bad credentials', { apiCode: 'bad_credentials' });
   }
-  if (!(await verifyPassword(password, user.passwordHash)))
-    throw new DomainError('INVALID_ARGUMENT', 'bad credentials', { apiCode: 'bad_credentials', status: 401 });
+  if (!(await verifyPassword(password, user.passwordHash))) throw new DomainError('INVALID_ARGUMENT', 'bad credentials', { apiCode: 'bad_credentials' });
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
   const at = new Date();

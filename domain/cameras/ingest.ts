@@ -44,8 +44,8 @@ export interface EventResult {
 export async function authenticateDevice(deviceCode: string, apiKey: string | undefined): Promise<CameraDevice> {
   const device = await findDevice(deviceCode);
   if (!device || !apiKey || !keyMatches(apiKey, device.apiKeyHash))
-    throw new DomainError('INVALID_ARGUMENT', 'unknown device or bad key', { apiCode: 'device_unauthorized', status: 401 });
-  if (!device.enabled) throw new DomainError('INVALID_ARGUMENT', `device ${deviceCode} is disabled`, { apiCode: 'device_disabled', status: 403 });
+    throw new DomainError('INVALID_ARGUMENT', 'unknown device or bad key', { apiCode: 'device_unauthorized' });
+  if (!device.enabled) throw new DomainError('INVALID_ARGUMENT', `device ${deviceCode} is disabled`, { apiCode: 'device_disabled' });
   return device;
 }
 

@@ -14,7 +14,7 @@ export {
   type ExampleFilter,
 } from './examples.js';
 export { filesItself, type SmartClassification } from './smart-classifier.js';
-export { listModels, recordDecision, retrain, retrainIfNewDecisions, rollback, RollbackError, type ModelSummary } from './model-store.js';
+export { listModels, recordCaseDecision, recordDecision, retrain, retrainIfNewDecisions, rollback, RollbackError, type ModelSummary } from './model-store.js';
 export { NOT_DISPATCHABLE, isNotDispatchable } from './labels.js';
 /** Below this a person decides the type in 受理 (CLASSIFY_MIN_CONFIDENCE). */
 export const DEFAULT_CONFIDENCE_THRESHOLD = 0.6;

@@ -217,6 +217,18 @@ export async function recordDecision(input: {
   if (fresh >= RETRAIN_EVERY && !training) void retrain(`${fresh} new operator decisions`).catch(() => undefined);
 }
 
+/**
+ * A person's 受理 decision on a case (the type filed, or 不予立案 and why), learnt from the case's own text
+ * and type as they stand now (see {@link recordDecision}).
+ */
+export async function recordCaseDecision(caseId: string, decision: { filed: boolean; rejectReason: string | null }): Promise<void> {
+  const q = appSql();
+  const c = await q.selectFrom('cases').select(['id', 'description', 'eventTypeId']).where('id', '=', caseId).executeTakeFirst();
+  if (!c?.description) return;
+  const type = decision.filed && c.eventTypeId ? await q.selectFrom('event_types').select('code').where('id', '=', c.eventTypeId).executeTakeFirst() : null;
+  await recordDecision({ caseId, text: c.description, filed: decision.filed, eventTypeCode: type?.code ?? null, rejectReason: decision.rejectReason });
+}
+
 /** Operators' decisions recorded since the newest model version was trained. */
 async function freshDecisions(): Promise<number> {
   const last = await appSql()

@@ -4,26 +4,13 @@ import { appSql } from '../../db/sql/current.js';
 import { keptTableCopy } from '../shared/kept-table-copy.js';
 import { caseLight } from './case-light.js';
 import { num, unitKey } from './rollup-reads.js';
+import type { CaseMap, GridFeature } from './dashboard-types.js';
 
 /** The most case markers one answer carries (the screen clusters them; zoom in with a bbox for the rest). */
 export const MAP_CASE_LIMIT = 2000;
 
-interface Feature {
-  type: 'Feature';
-  id: string;
-  properties: Record<string, unknown>;
-  geometry: { type: 'Polygon'; coordinates: Array<Array<[number, number]>> } | { type: 'Point'; coordinates: [number, number] };
-}
-
 /** [west, south, east, north] in degrees (GeoJSON's bbox order). */
 export type Bbox = [number, number, number, number];
-
-export interface CaseMap {
-  cases: Array<{ id: string; caseNo: string; lat: number; lng: number; light: WarningLight; category: string | null; status: string }>;
-  /** true when more open cases lie in the bounds than MAP_CASE_LIMIT: the newest are shown */
-  truncated: boolean;
-  grids: { type: 'FeatureCollection'; features: Feature[] };
-}
 
 /** The grids as the map draws them, kept in memory: they change in the registry, not with every case. */
 const mapGrids = keptTableCopy(['grids'], 30_000, async () =>
@@ -90,7 +77,7 @@ export async function caseMap(unitId: number | null, now: Date, bbox?: Bbox): Pr
       type: 'FeatureCollection',
       features: grids
         .filter((g) => inBox(g.centroidLng, g.centroidLat) || (g.polygon ?? []).some(([lng, lat]) => inBox(lng, lat)))
-        .map((g): Feature => ({
+        .map((g): GridFeature => ({
           type: 'Feature',
           id: g.code,
           properties: { code: g.code, name: g.name, townshipId: g.townshipId, gridKind: g.gridKind, openCases: perGrid.get(g.id) ?? 0 },

@@ -11,6 +11,7 @@ import { caseLight, lightWhere, OPEN_STATUSES } from './case-light.js';
 import { CASE_INDEX, caseScopeBranches, type CaseIndex } from './case-scope.js';
 import { addDays, startOfLocalDay } from '../shared/local-time.js';
 import { countScopedCases, scopedCaseKeys } from './scoped-case-keys.js';
+import type { CaseListItem, CasePage } from './dashboard-types.js';
 
 export interface CaseSearch {
   q?: string;
@@ -30,28 +31,6 @@ export interface CaseSearch {
   after?: string;
 }
 
-export interface CaseListItem {
-  id: string;
-  caseNo: string;
-  status: string;
-  category: string | null;
-  eventTypeCode: string | null;
-  eventTypeName: string | null;
-  unitId: number | null;
-  unitName: string | null;
-  townshipId: number | null;
-  township: string | null;
-  channel: string;
-  light: WarningLight;
-  escalationLevel: number;
-  createdAt: string;
-  dueAt: string | null;
-  description: string;
-  address: string | null;
-  reporterName: string | null;
-  reporterPhone: string | null;
-}
-
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 /** `from` is inclusive; `to` as a day includes that whole local day, as an instant it is exclusive. */
 export function rangeOf(from: string | undefined, to: string | undefined, offsetMinutes: number): { from?: Date; to?: Date } {
@@ -62,18 +41,6 @@ export function rangeOf(from: string | undefined, to: string | undefined, offset
 }
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-
-export interface CasePage {
-  items: CaseListItem[];
-  /** cursor of the following page (`after`), null on the last */
-  next: string | null;
-  pageSize: number;
-  /** offset paging only: the page asked for */
-  page?: number;
-  /** first pages only (no `after`): see domain/shared/paging.ts */
-  total?: number;
-  totalCapped?: boolean;
-}
 
 export const CASE_CURSOR = 'cases';
 

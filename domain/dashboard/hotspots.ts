@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { appSql } from '../../db/sql/current.js';
 import { addDays, localDay } from '../shared/local-time.js';
 import { num, unitKey } from './rollup-reads.js';
+import type { Hotspot } from './dashboard-types.js';
 
 /**
  * 未诉先办 thresholds. A grid or event type is a hotspot when, over the last 7 local days (today
@@ -13,15 +14,6 @@ import { num, unitKey } from './rollup-reads.js';
 export const HOTSPOT_MIN_RATIO = 2;
 export const HOTSPOT_MIN_CASES = 5;
 export const HOTSPOT_BASELINE_WEEKS = 4;
-
-export interface Hotspot {
-  kind: 'grid' | 'eventType';
-  code: string;
-  name: string;
-  thisWeek: number;
-  baseline: number;
-  ratio: number;
-}
 
 /**
  * Grids and event types rising well above their baseline, from the day counts of reports per grid and

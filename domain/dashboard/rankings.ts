@@ -2,30 +2,7 @@ import { appSql } from '../../db/sql/current.js';
 import { evaluatePeriod } from '../evaluation/index.js';
 import { evaluationsFor } from '../schedule/monthly-evaluation.js';
 import { monthPeriod } from '../shared/local-time.js';
-
-export interface UnitRanking {
-  rank: number | null;
-  unitId: number;
-  unitCode: string | null;
-  unitName: string;
-  score: number | null;
-  按期办结率: number | null;
-  接办率: number | null;
-  满意率: number | null;
-  响应率: number | null;
-  解决率: number | null;
-  结案率: number | null;
-  按期处置率: number | null;
-  退单率: number | null;
-  返工率: number | null;
-  延期率: number | null;
-  /** 派遣数: cases sent to the unit */
-  received: number;
-  /** 接办数: of those, taken up rather than returned (退单) */
-  accepted: number;
-  /** `stored`: the monthly evaluation's rows; `live`: computed now (a month not evaluated yet, e.g. the running one) */
-  source: 'stored' | 'live';
-}
+import type { UnitRanking } from './dashboard-types.js';
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 

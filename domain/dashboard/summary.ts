@@ -3,22 +3,7 @@ import { type WarningLight } from '../../db/vocabulary.js';
 import { appSql } from '../../db/sql/current.js';
 import { localDay } from '../shared/local-time.js';
 import { idOrNull, num, unitKey } from './rollup-reads.js';
-
-export interface GroupCount {
-  total: number;
-  open: number;
-  overdue: number;
-}
-export interface DashboardSummary {
-  totals: { open: number; closed: number; overdue: number; today: number; total: number };
-  byStatus: Record<string, number>;
-  byCategory: Record<string, number>;
-  byUnit: Array<{ unitId: number | null; unitName: string | null } & GroupCount>;
-  byTownship: Array<{ townshipId: number | null; township: string | null } & GroupCount>;
-  /** the lights of the open cases */
-  lights: Record<WarningLight, number>;
-  at: string;
-}
+import type { DashboardSummary, GroupCount } from './dashboard-types.js';
 
 const NONE = 'none';
 

@@ -3,13 +3,7 @@ import { rollupSql } from '../../db/rollups/sql-dialect.js';
 import { appDialect, appSql } from '../../db/sql/current.js';
 import { addDays, localDay, startOfLocalDay } from '../shared/local-time.js';
 import { num, unitKey } from './rollup-reads.js';
-
-export interface TrendDay {
-  date: string;
-  created: number;
-  closed: number;
-  overdue: number;
-}
+import type { TrendDay } from './dashboard-types.js';
 
 /**
  * Per local day for the last `days` days (today last): cases reported, cases closed (结案), and

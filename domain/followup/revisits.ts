@@ -10,17 +10,7 @@ import type { Actor } from '../auth/sessions.js';
 import { noteOnCase } from '../cases/case-actions.js';
 import { rateCase } from '../intake/tracking.js';
 import { DomainError } from '../shared/errors.js';
-
-export interface RevisitItem {
-  id: string;
-  caseNo: string;
-  description: string;
-  reporterName: string | null;
-  reporterPhone: string;
-  channel: string;
-  closedAt: string | null;
-  attempts: number;
-}
+import type { RevisitItem } from './revisit-type.js';
 
 /** Closed cases with a reporter's number and no rating yet, oldest closing first (they wait longest). */
 export async function revisitList(limit = 50): Promise<RevisitItem[]> {

@@ -2,6 +2,7 @@
  * The parts of a form-js (Camunda Forms, schemaVersion 19) definition this project reads.
  * A `.form` file is JSON; everything not listed here is passed through untouched.
  */
+import { FormDefinitionError } from './form-messages.js';
 
 export interface FormOption {
   label: string;
@@ -110,13 +111,13 @@ export function parseFormDefinition(text: string, source = 'form'): FormDefiniti
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new Error(`${source}: not JSON: ${(err as Error).message}`, { cause: err });
+    throw new FormDefinitionError(source, 'not_json', { detail: (err as Error).message }, { cause: err });
   }
   const f = json as Partial<FormDefinition> | null;
-  if (!f || typeof f !== 'object' || Array.isArray(f)) throw new Error(`${source}: a form definition is a JSON object`);
-  if (f.type !== 'default') throw new Error(`${source}: type must be "default", got ${JSON.stringify(f.type)}`);
-  if (typeof f.id !== 'string' || !f.id) throw new Error(`${source}: id is missing`);
-  if (typeof f.schemaVersion !== 'number') throw new Error(`${source}: schemaVersion is missing`);
-  if (!Array.isArray(f.components)) throw new Error(`${source}: components must be an array`);
+  if (!f || typeof f !== 'object' || Array.isArray(f)) throw new FormDefinitionError(source, 'not_object');
+  if (f.type !== 'default') throw new FormDefinitionError(source, 'not_default', { type: JSON.stringify(f.type) ?? 'undefined' });
+  if (typeof f.id !== 'string' || !f.id) throw new FormDefinitionError(source, 'no_id');
+  if (typeof f.schemaVersion !== 'number') throw new FormDefinitionError(source, 'no_schema_version');
+  if (!Array.isArray(f.components)) throw new FormDefinitionError(source, 'components_array');
   return f as FormDefinition;
 }

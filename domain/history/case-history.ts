@@ -3,50 +3,15 @@ import { appSql } from '../../db/sql/current.js';
 import type { AuditLogTable, CaseEventsTable, NotificationOutboxTable } from '../../db/sql/schema.js';
 import { PHONE_ROLES, maskPhone } from '../auth/access.js';
 import type { Actor } from '../auth/sessions.js';
-import { readCase, type CaseDetail } from '../cases/case-detail.js';
+import { readCase } from '../cases/case-detail.js';
 import { readCaseRecord, type CaseRecord } from '../cases/case-records.js';
 import type { WorkflowEngine } from '../../port/workflow-engine.js';
-import { caseStory, type CaseStory } from './case-story.js';
-import { highlightsOf, type Highlights } from './highlights.js';
-import { historyNames, type HistoryNames } from './history-names.js';
+import { caseStory } from './case-story.js';
+import { highlightsOf } from './highlights.js';
+import type { CaseHistory, TimelineEntry } from './history-types.js';
+import { historyNames } from './history-names.js';
 
-export type TimelineEntry =
-  | {
-      at: string;
-      kind: 'element';
-      intent: string;
-      elementId: string;
-      elementType: string | null;
-      elementInstanceKey: string | null;
-      processInstanceKey: string;
-      bpmnProcessId: string | null;
-      detail: Record<string, unknown> | null;
-    }
-  | { at: string; kind: 'variables'; elementId: string; elementInstanceKey: string | null; processInstanceKey: string; variables: Record<string, unknown> }
-  | { at: string; kind: 'action'; auditId: string; action: string; actor: string; actorRole: string | null; detail: Record<string, unknown> | null }
-  | {
-      at: string;
-      kind: 'notification';
-      id: string;
-      channel: string;
-      recipient: string;
-      subject: string | null;
-      body: string;
-      status: string;
-      sentAt: string | null;
-    };
-
-export interface CaseHistory {
-  case: CaseDetail;
-  timeline: TimelineEntry[];
-  diagram: { bpmnProcessId: string | null; version: number | null; processDefinitionKey: string | null };
-  highlights: Highlights;
-  variablesByElement: Record<string, Record<string, unknown>>;
-  /** the case told step by step (case-story.ts): what an auditor reads first */
-  story: CaseStory;
-  /** names for the ids in the timeline: people, units, process elements */
-  names: HistoryNames;
-}
+export type { CaseHistory, TimelineEntry } from './history-types.js';
 
 /** A stored engine event (case_events), its detail parsed from the JSON text. */
 export type CaseEventRecord = Omit<Selectable<CaseEventsTable>, 'detail'> & { detail: Record<string, unknown> | null };

@@ -1,4 +1,4 @@
-import type { TimelineEntry } from './case-history.js';
+import type { CaseStory, StoryKind, StoryStep, TimelineEntry } from './history-types.js';
 
 /**
  * The story of a case for an auditor, read from its timeline: 上报 → 受理 → 派遣 → 处置 → 核查 → 结案 (and the
@@ -7,47 +7,6 @@ import type { TimelineEntry } from './case-history.js';
  * The people's decisions come from their task completions, the automatic ones (a sure route, the close)
  * from the workers' records; engine detail stays in the timeline.
  */
-export type StoryKind =
-  | 'reported'
-  | 'accepted'
-  | 'rejected'
-  | 'dispatched'
-  | 'handled'
-  | 'returned'
-  | 'extended'
-  | 'shelved'
-  | 'verified'
-  | 'verify_failed'
-  | 'closed'
-  | 'rated'
-  | 'reopened'
-  | 'task';
-
-export interface StoryStep {
-  kind: StoryKind;
-  at: string;
-  /** the user who acted (their login); null when the system did it on its own */
-  actor: string | null;
-  actorRole: string | null;
-  unitCode: string | null;
-  unitName: string | null;
-  /** what the person wrote (result, reason, comment), or the route's reason */
-  note: string | null;
-  /** for `task`: the user task's element */
-  elementId: string | null;
-  /** the stage's deadline as it stood when the step was done */
-  dueAt: string | null;
-  onTime: boolean | null;
-  /** since the step before (for the first: null) */
-  sinceMs: number | null;
-  rating: number | null;
-}
-
-export interface CaseStory {
-  steps: StoryStep[];
-  /** 上报 to 结案 */
-  totalMs: number | null;
-}
 
 /** The deadline stages (workers/case-deadline) that bound each step. */
 const STAGES: Partial<Record<StoryKind, readonly string[]>> = {

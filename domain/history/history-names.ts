@@ -1,15 +1,7 @@
 import { appSql } from '../../db/sql/current.js';
 import type { WorkflowEngine } from '../../port/workflow-engine.js';
-import type { TimelineEntry } from './case-history.js';
+import type { HistoryNames, TimelineEntry } from './history-types.js';
 import { diagramXml } from './process-diagram.js';
-
-/** Names for the ids a history shows: people by login, units by code, and each process's elements by id. */
-export interface HistoryNames {
-  people: Record<string, { name: string; role: string }>;
-  units: Record<string, string>;
-  /** bpmnProcessId → elementId → the element's name in the diagram the instance ran */
-  elements: Record<string, Record<string, string>>;
-}
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 const unescapeXml = (s: string) =>

@@ -4,7 +4,7 @@ import { appDialect, appSql } from '../../db/sql/current.js';
 import type { CaseEventsTable } from '../../db/sql/schema.js';
 import type { EngineEvent, WorkflowEngine } from '../../port/workflow-engine.js';
 import { caseOfInstance } from '../inbox/sync.js';
-import { rememberInstance } from '../intake/file-case.js';
+import { rememberInstance } from '../cases/case-instances.js';
 import { canonicalJson } from '../shared/canonical-json.js';
 import { forgetKnownInstances, knownCaseOf, rememberCaseOf } from './known-instances.js';
 

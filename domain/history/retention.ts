@@ -1,7 +1,8 @@
-import type { PruneOptions, PruneResult } from '../../engine/index.js';
-import type { WorkflowEngine } from '../../port/workflow-engine.js';
+import type { PruneResult, PrunesFinished } from '../../port/history-retention.js';
 import { INBOX_SUBSCRIBER } from '../inbox/sync.js';
 import { CASE_HISTORY_SUBSCRIBER } from './record-events.js';
+
+export { prunableEngine, type PrunesFinished } from '../../port/history-retention.js';
 
 /**
  * The readers of the engine's history stream whose copies must be stored before the engine forgets a
@@ -11,21 +12,6 @@ import { CASE_HISTORY_SUBSCRIBER } from './record-events.js';
 export const HISTORY_READERS: readonly string[] = [CASE_HISTORY_SUBSCRIBER, INBOX_SUBSCRIBER];
 
 const DAY_MS = 86_400_000;
-
-/** What prunes finished instances: the embedded engine, or the command run by hand on its database. */
-export interface PrunesFinished {
-  pruneFinishedInstances(options: PruneOptions): Promise<PruneResult>;
-}
-
-/**
- * The embedded engine behind the port, which keeps finished instances until they are pruned; null on
- * Camunda, whose cluster forgets finished instances by itself (its own history retention settings).
- */
-export function prunableEngine(port: WorkflowEngine): PrunesFinished | null {
-  if (port.kind !== 'embedded') return null;
-  const engine = (port as Partial<{ engine: Partial<PrunesFinished> }>).engine;
-  return typeof engine?.pruneFinishedInstances === 'function' ? (engine as PrunesFinished) : null;
-}
 
 export interface HistoryPrune extends PruneResult {
   /** instances whose case ended before this went */

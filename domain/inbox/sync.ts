@@ -1,7 +1,7 @@
 import { appSql } from '../../db/sql/current.js';
 import { type InboxTaskState } from '../../db/vocabulary.js';
 import type { EngineEvent, UserTask, WorkflowEngine } from '../../port/workflow-engine.js';
-import { rememberInstance } from '../intake/file-case.js';
+import { rememberInstance } from '../cases/case-instances.js';
 import { insertTask, readTaskByKey, updateTask } from './task-rows.js';
 
 export const INBOX_SUBSCRIBER = 'inbox-tasks';

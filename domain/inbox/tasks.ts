@@ -15,6 +15,7 @@ import { cappedTotal, checkOffset, COUNT_CAP } from '../shared/paging.js';
 import { checkFormAttachments } from '../attachments/form-attachments.js';
 import { readTaskByKey, taskRecord, updateTask, type InboxTaskRecord } from './task-rows.js';
 import { formVariables } from './task-variables.js';
+import type { TaskPage, TaskSummary } from './task-types.js';
 
 export type { InboxTaskRecord } from './task-rows.js';
 
@@ -62,28 +63,6 @@ export function canActOnTask(actor: Actor, task: Pick<InboxTaskRecord, 'unitId' 
   return (task.candidateGroups ?? []).includes(actor.role);
 }
 
-export interface TaskSummary {
-  userTaskKey: string;
-  name: string;
-  elementId: string;
-  formId: string | null;
-  state: InboxTaskState;
-  caseId: string | null;
-  caseNo: string | null;
-  /** the case's event-type category */
-  category: string | null;
-  unitId: number | null;
-  unitCode: string | null;
-  assignee: string | null;
-  candidateGroups: string[];
-  priority: number;
-  /** the case's priority (0–100; a leader's 交办 is high), which the inbox shows: the task's own is the engine's default */
-  casePriority: number | null;
-  dueAt: string | null;
-  light: WarningLight;
-  createdAt: string;
-}
-
 async function summaries(rows: InboxTaskRecord[], now: Date): Promise<TaskSummary[]> {
   const q = appSql();
   const caseIds = [...new Set(rows.map((r) => r.caseId).filter((x): x is string => !!x))];
@@ -116,15 +95,6 @@ async function summaries(rows: InboxTaskRecord[], now: Date): Promise<TaskSummar
       createdAt: r.createdAt.toISOString(),
     };
   });
-}
-
-export interface TaskPage {
-  tasks: TaskSummary[];
-  /** cursor of the following page (`after`), null on the last */
-  next: string | null;
-  /** first pages only (no `after`): see domain/shared/paging.ts */
-  total?: number;
-  totalCapped?: boolean;
 }
 
 const OPEN_CURSOR = 'tasks.open';
@@ -290,7 +260,7 @@ export async function mayReachTask(actor: Actor, row: Pick<InboxTaskRecord, 'uni
 
 async function actionableTask(actor: Actor, key: string): Promise<InboxTaskRecord> {
   const row = await visibleTask(actor, key);
-  if (!canActOnTask(actor, row)) throw new DomainError('INVALID_ARGUMENT', 'not allowed', { apiCode: 'forbidden', status: 403 });
+  if (!canActOnTask(actor, row)) throw new DomainError('INVALID_ARGUMENT', 'not allowed', { apiCode: 'forbidden' });
   if (row.state !== 'created') throw new DomainError('CONFLICT', 'task finished', { apiCode: 'task_finished' });
   return row;
 }

@@ -4,23 +4,7 @@ import type { WorkflowEngine } from '../../port/workflow-engine.js';
 import { MESSAGES } from '../../processes/contract.js';
 import { DomainError } from '../shared/errors.js';
 import { maskPersonalNumbers } from '../shared/mask-personal.js';
-
-/** What a reporter sees through the tracking token: progress, never other people's data. */
-export interface PublicCaseView {
-  caseNo: string;
-  status: string;
-  description: string;
-  address: string | null;
-  reportedAt: string;
-  acceptedAt: string | null;
-  dispatchedAt: string | null;
-  handledAt: string | null;
-  closedAt: string | null;
-  satisfaction: string | null;
-  canRate: boolean;
-  /** what the unit wrote when it finished (办结), once the case is handled; personal numbers masked */
-  handleResult: string | null;
-}
+import type { PublicCaseView } from './public-case-type.js';
 
 /** How long a rating waits for the 回访 step to be reached (the process may still be busy). */
 export const RATING_TTL_MS = 7 * 24 * 3600_000;

@@ -3,6 +3,7 @@ export {
   CAMUNDA_COMPAT_CONFIG,
   RULES_OFF,
   configuredRules,
+  engineWording,
   hasErrors,
   lintBpmn,
   lintBpmnDetailed,

@@ -1,5 +1,8 @@
 import { createRequire } from 'node:module';
 import { createModdle, parseBpmn } from '../../port/bpmn-model.js';
+import { fillIn, type MessageParams } from '../shared/wording.js';
+import type { LintProblem, LintSeverity, LintSource } from './lint-types.js';
+import { LINT_MESSAGES } from './engine-messages.js';
 
 /**
  * One lint for every BPMN diagram, used by the process administration API (lint and deploy), the modeler
@@ -19,17 +22,7 @@ import { createModdle, parseBpmn } from '../../port/bpmn-model.js';
  * registry used here does not carry.
  */
 
-export type LintSeverity = 'error' | 'warning';
-export type LintSource = 'camunda-compat' | 'recommended' | 'engine';
-
-export interface LintProblem {
-  /** the BPMN element the problem is about; null when it is about the document as a whole */
-  elementId: string | null;
-  message: string;
-  severity: LintSeverity;
-  rule: string;
-  source: LintSource;
-}
+export type { LintProblem, LintSeverity, LintSource } from './lint-types.js';
 
 /** Rules switched off, and why: the API and the tests report them. */
 export const RULES_OFF: ReadonlyArray<{ rule: string; reason: string }> = [
@@ -119,14 +112,14 @@ export async function lintBpmnDetailed(xml: string, options: LintOptions = {}): 
       }
     }
   } catch (err) {
-    problems.push({ elementId: null, message: `not a BPMN 2.0 XML document: ${(err as Error).message}`, severity: 'error', rule: 'xml', source: 'engine' });
+    problems.push({ elementId: null, ...lintWording('not_bpmn', { detail: (err as Error).message }), severity: 'error', rule: 'xml', source: 'engine' });
     return { problems, definitions };
   }
   const parsed = await parseBpmn('diagram.bpmn', xml);
   const already = new Set(problems.filter((p) => p.rule === 'moddle-import').map((p) => p.message));
   for (const p of parsed.problems) {
     if (p.elementId === null && already.has(p.message)) continue; // the moddle warning reported above
-    problems.push({ elementId: p.elementId, message: p.message, severity: 'error', rule: 'engine/supported', source: 'engine' });
+    problems.push({ elementId: p.elementId, ...engineWording(p), severity: 'error', rule: 'engine/supported', source: 'engine' });
   }
   if (options.deployedProcessIds) {
     const own = new Set(parsed.processes.map((p) => p.processId));
@@ -140,7 +133,7 @@ export async function lintBpmnDetailed(xml: string, options: LintOptions = {}): 
         if (node.call.bindingType === 'deployment') {
           problems.push({
             elementId: node.id,
-            message: `called process '${target}' must be deployed together with this diagram (bindingType "deployment")`,
+            ...lintWording('called_process_together', { process: target }),
             severity: 'error',
             rule: 'engine/called-process',
             source: 'engine',
@@ -148,7 +141,7 @@ export async function lintBpmnDetailed(xml: string, options: LintOptions = {}): 
         } else if (!options.deployedProcessIds.has(target)) {
           problems.push({
             elementId: node.id,
-            message: `called process '${target}' is not deployed: the call activity will raise an incident until it is`,
+            ...lintWording('called_process_missing', { process: target }),
             severity: 'warning',
             rule: 'engine/called-process',
             source: 'engine',
@@ -163,6 +156,16 @@ export async function lintBpmnDetailed(xml: string, options: LintOptions = {}): 
 /** The problems only (see {@link lintBpmnDetailed}). */
 export async function lintBpmn(xml: string, options: LintOptions = {}): Promise<LintProblem[]> {
   return (await lintBpmnDetailed(xml, options)).problems;
+}
+
+/** A finding of this lint, keyed, its message in English. */
+function lintWording(key: keyof typeof LINT_MESSAGES, params: MessageParams): Pick<LintProblem, 'message' | 'key' | 'params'> {
+  return { message: fillIn(LINT_MESSAGES[key].en, params), key: `lint.${key}`, params };
+}
+
+/** An engine problem's message with its key (engine/model/problem-messages.ts), so the API can word it. */
+export function engineWording(p: { message: string; key?: string; params?: MessageParams }): Pick<LintProblem, 'message' | 'key' | 'params'> {
+  return { message: p.message, ...(p.key ? { key: `engine.${p.key}` } : {}), ...(p.params ? { params: p.params } : {}) };
 }
 
 export const hasErrors = (problems: readonly LintProblem[]): boolean => problems.some((p) => p.severity === 'error');

@@ -107,7 +107,7 @@ export const w3c = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 export async function submitOpen311Request(port: WorkflowEngine, client: Open311Client, input: Open311Submission): Promise<SubmittedRequest> {
   const type = await activeServiceType(input.service_code);
   // GeoReport v2: "404 - service_code or jurisdiction_id provided were not found"
-  if (!type) throw new DomainError('NOT_FOUND', `unknown service_code ${input.service_code}`, { apiCode: 'open311_unknown_service', status: 404 });
+  if (!type) throw new DomainError('NOT_FOUND', `unknown service_code ${input.service_code}`, { apiCode: 'open311_unknown_service' });
   const attributes = checkAttributes(type, input.attributes);
   if ((input.lat === undefined) !== (input.long === undefined))
     throw new DomainError('INVALID_ARGUMENT', 'lat and long go together', { apiCode: 'bad_location' });

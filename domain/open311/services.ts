@@ -144,8 +144,7 @@ export function parseW3cDate(value: string): Date | null {
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
-const bad = (message: string) =>
-  new DomainError('INVALID_ARGUMENT', message, { apiCode: 'open311_bad_attribute', status: 400, errors: [{ path: 'attribute', message }] });
+const bad = (message: string) => new DomainError('INVALID_ARGUMENT', message, { apiCode: 'open311_bad_attribute', errors: [{ path: 'attribute', message }] });
 
 /**
  * Checks the submitted `attribute[code]` answers against the service definition: only variable

@@ -144,11 +144,10 @@ export async function startBatch(
   if (found.length > BATCH_MAX) {
     throw new DomainError('INVALID_ARGUMENT', `the filter matches more than ${BATCH_MAX} instances: narrow it`, {
       apiCode: 'batch_too_large',
-      status: 422,
       max: BATCH_MAX,
     });
   }
-  if (!found.length) throw new DomainError('INVALID_ARGUMENT', 'the filter matches no instance to act on', { apiCode: 'batch_empty', status: 422 });
+  if (!found.length) throw new DomainError('INVALID_ARGUMENT', 'the filter matches no instance to act on', { apiCode: 'batch_empty' });
   const cases = await casesOfPage(found);
   const id = randomUUID();
   const now = new Date();
@@ -216,7 +215,7 @@ async function act(port: WorkflowEngine, batch: BatchRow, processInstanceKey: st
   }
   const incidentType = batch.filter.incidentType;
   const open = await port.listIncidents({ processInstanceKeys: [processInstanceKey], ...(incidentType ? { incidentType } : {}) });
-  if (!open.length) throw new DomainError('CONFLICT', 'no open incident left', { apiCode: 'incident_resolved', status: 409 });
+  if (!open.length) throw new DomainError('CONFLICT', 'no open incident left', { apiCode: 'incident_resolved' });
   for (const incident of open) await retryIncident(port, incident.incidentKey, 1, operator);
   return open.length;
 }

@@ -43,7 +43,6 @@ export async function recordIntent(intent: Omit<OperationIntent, 'createdAt'>): 
     if (!uniqueViolation(err)) throw err;
     throw new DomainError('CONFLICT', `another action on process instance ${intent.processInstanceKey} is under way`, {
       apiCode: 'operation_in_progress',
-      status: 409,
     });
   }
 }

@@ -20,18 +20,18 @@ export const MIGRATION_BATCH_MAX = 500;
 
 async function runningInstance(port: WorkflowEngine, key: string) {
   const instance = await port.getInstance(key);
-  if (!instance) throw new DomainError('NOT_FOUND', `no process instance ${key}`, { apiCode: 'instance_not_found', status: 404 });
+  if (!instance) throw new DomainError('NOT_FOUND', `no process instance ${key}`, { apiCode: 'instance_not_found' });
   if (instance.state !== 'ACTIVE')
-    throw new DomainError('CONFLICT', `process instance ${key} is ${instance.state.toLowerCase()}`, { apiCode: 'instance_not_active', status: 409 });
+    throw new DomainError('CONFLICT', `process instance ${key} is ${instance.state.toLowerCase()}`, { apiCode: 'instance_not_active' });
   return instance;
 }
 
 function refused(err: unknown): never {
   if (err instanceof PortError && (err.code === 'INVALID_STATE' || err.code === 'INVALID_ARGUMENT')) {
     const refusals = (err.details as { refusals?: unknown } | undefined)?.refusals ?? [];
-    throw new DomainError('CONFLICT', err.message, { apiCode: 'migration_refused', status: 409, refusals });
+    throw new DomainError('CONFLICT', err.message, { apiCode: 'migration_refused', refusals });
   }
-  if (err instanceof PortError && err.code === 'UNAVAILABLE') throw new DomainError('CONFLICT', err.message, { apiCode: 'engine_unavailable', status: 503 });
+  if (err instanceof PortError && err.code === 'UNAVAILABLE') throw new DomainError('CONFLICT', err.message, { apiCode: 'engine_unavailable' });
   throw err;
 }
 
@@ -137,11 +137,10 @@ export async function migrationTargets(port: WorkflowEngine, filter: InstanceFil
   if (keys.length > MIGRATION_BATCH_MAX) {
     throw new DomainError('INVALID_ARGUMENT', `the filter matches more than ${MIGRATION_BATCH_MAX} instances: narrow it`, {
       apiCode: 'batch_too_large',
-      status: 422,
       max: MIGRATION_BATCH_MAX,
     });
   }
-  if (!keys.length) throw new DomainError('INVALID_ARGUMENT', 'the filter matches no running instance', { apiCode: 'batch_empty', status: 422 });
+  if (!keys.length) throw new DomainError('INVALID_ARGUMENT', 'the filter matches no running instance', { apiCode: 'batch_empty' });
   return keys;
 }
 

@@ -15,14 +15,14 @@ export interface Operator {
   batchId?: string;
 }
 
-const refuse = (status: number, apiCode: string, message: string, details: Record<string, unknown> = {}) =>
-  new DomainError(status === 404 ? 'NOT_FOUND' : 'CONFLICT', message, { apiCode, status, ...details });
+const refuse = (kind: 'NOT_FOUND' | 'CONFLICT', apiCode: string, message: string, details: Record<string, unknown> = {}) =>
+  new DomainError(kind, message, { apiCode, ...details });
 
 /** The open incident, or 404 `incident_not_found` / 409 `incident_resolved`. */
 export async function openIncident(port: WorkflowEngine, incidentKey: string): Promise<IncidentDetail> {
   const incident = await port.getIncident(incidentKey);
-  if (!incident) throw refuse(404, 'incident_not_found', `no incident ${incidentKey}`);
-  if (incident.state !== 'ACTIVE') throw refuse(409, 'incident_resolved', `incident ${incidentKey} is already resolved`);
+  if (!incident) throw refuse('NOT_FOUND', 'incident_not_found', `no incident ${incidentKey}`);
+  if (incident.state !== 'ACTIVE') throw refuse('CONFLICT', 'incident_resolved', `incident ${incidentKey} is already resolved`);
   return incident;
 }
 
@@ -103,11 +103,11 @@ export const cancelDedupKey = (processInstanceKey: string) => `ops-cancel:${proc
  */
 export async function cancelInstance(port: WorkflowEngine, processInstanceKey: string, who: Operator): Promise<{ caseId: string | null; audit: AuditEntry }> {
   const instance = await port.getInstance(processInstanceKey);
-  if (!instance) throw refuse(404, 'instance_not_found', `no process instance ${processInstanceKey}`);
-  if (instance.state !== 'ACTIVE') throw refuse(409, 'instance_not_active', `process instance ${processInstanceKey} is ${instance.state.toLowerCase()}`);
+  if (!instance) throw refuse('NOT_FOUND', 'instance_not_found', `no process instance ${processInstanceKey}`);
+  if (instance.state !== 'ACTIVE') throw refuse('CONFLICT', 'instance_not_active', `process instance ${processInstanceKey} is ${instance.state.toLowerCase()}`);
   if (instance.parentProcessInstanceKey) {
     throw refuse(
-      409,
+      'CONFLICT',
       'not_root_instance',
       `process instance ${processInstanceKey} was called by ${instance.parentProcessInstanceKey}: cancel the root instance`,
       { rootKey: instance.parentProcessInstanceKey },

@@ -11,7 +11,7 @@ import { checkXmlInput } from './xml-input.js';
 export const DRG_ID_PATTERN = '^[A-Za-z_][A-Za-z0-9_.-]{0,190}$';
 
 const refuse = (problems: LintProblem[], message = problems.map((p) => `${p.elementId ?? '/'}: ${p.message}`).join('; ')) =>
-  new DomainError('INVALID_ARGUMENT', message, { apiCode: 'decision_definition_invalid', status: 422, errors: problems });
+  new DomainError('INVALID_ARGUMENT', message, { apiCode: 'decision_definition_invalid', errors: problems });
 
 /**
  * Deploys a DMN file as the next version of its DRG (identical XML: the existing version back), as Camunda

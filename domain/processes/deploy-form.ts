@@ -1,4 +1,6 @@
 import { compileForm, parseFormDefinition, type FormComponent } from '../forms/index.js';
+import { FormDefinitionError, formWording, type FormMessageKey } from '../forms/form-messages.js';
+import type { MessageParams } from '../shared/wording.js';
 import type { DeployResource, WorkflowEngine } from '../../port/workflow-engine.js';
 import { withAuditChain } from '../audit/index.js';
 import { DomainError } from '../shared/errors.js';
@@ -12,12 +14,16 @@ export const MAX_FORM_BYTES = 512 * 1024;
 export interface FormProblem {
   path: string;
   message: string;
+  /** `form.<key>` (domain/forms/form-messages.ts), for the caller's language */
+  key?: string;
+  params?: MessageParams;
 }
+
+const problem = (path: string, key: FormMessageKey, params?: MessageParams): FormProblem => ({ path, ...formWording(key, params) });
 
 const refuse = (problems: FormProblem[]) =>
   new DomainError('INVALID_ARGUMENT', problems.map((p) => `${p.path}: ${p.message}`).join('; '), {
     apiCode: 'form_definition_invalid',
-    status: 422,
     errors: problems,
   });
 
@@ -29,32 +35,32 @@ const refuse = (problems: FormProblem[]) =>
  */
 export function checkFormDefinition(formId: string, schema: unknown): FormProblem[] {
   const text = JSON.stringify(schema);
-  if (Buffer.byteLength(text, 'utf8') > MAX_FORM_BYTES) return [{ path: '/', message: `larger than ${MAX_FORM_BYTES} bytes` }];
+  if (Buffer.byteLength(text, 'utf8') > MAX_FORM_BYTES) return [problem('/', 'too_large', { max: MAX_FORM_BYTES })];
   let form;
   try {
     form = parseFormDefinition(text, 'schema');
   } catch (err) {
-    return [{ path: '/', message: (err as Error).message.replace(/^schema: /, '') }];
+    return [err instanceof FormDefinitionError ? { path: '/', ...err.wording } : { path: '/', message: (err as Error).message.replace(/^schema: /, '') }];
   }
   const problems: FormProblem[] = [];
-  if (form.id !== formId) problems.push({ path: '/id', message: `is '${form.id}', expected '${formId}' (the form id it is deployed under)` });
+  if (form.id !== formId) problems.push(problem('/id', 'id_mismatch', { id: form.id, formId }));
   const ids = new Map<string, string>();
   const keys = new Map<string, string>();
   const walk = (components: unknown, path: string) => {
-    if (!Array.isArray(components)) return problems.push({ path, message: 'components must be an array' });
+    if (!Array.isArray(components)) return problems.push(problem(path, 'components_array'));
     components.forEach((raw: unknown, i: number) => {
       const at = `${path}/${i}`;
-      if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return problems.push({ path: at, message: 'a component is an object' });
+      if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return problems.push(problem(at, 'component_object'));
       const c = raw as FormComponent;
-      if (typeof c.type !== 'string' || !c.type) problems.push({ path: `${at}/type`, message: 'a component needs a type' });
+      if (typeof c.type !== 'string' || !c.type) problems.push(problem(`${at}/type`, 'component_type'));
       if (c.id !== undefined) {
-        if (typeof c.id !== 'string' || !c.id) problems.push({ path: `${at}/id`, message: 'id must be a non-empty string' });
-        else if (ids.has(c.id)) problems.push({ path: `${at}/id`, message: `id '${c.id}' is used twice (also at ${ids.get(c.id)})` });
+        if (typeof c.id !== 'string' || !c.id) problems.push(problem(`${at}/id`, 'id_string'));
+        else if (ids.has(c.id)) problems.push(problem(`${at}/id`, 'id_twice', { id: c.id, other: ids.get(c.id)! }));
         else ids.set(c.id, at);
       }
       if (c.key !== undefined) {
-        if (typeof c.key !== 'string' || !c.key) problems.push({ path: `${at}/key`, message: 'key must be a non-empty string' });
-        else if (keys.has(c.key)) problems.push({ path: `${at}/key`, message: `key '${c.key}' is used twice (also at ${keys.get(c.key)})` });
+        if (typeof c.key !== 'string' || !c.key) problems.push(problem(`${at}/key`, 'key_string'));
+        else if (keys.has(c.key)) problems.push(problem(`${at}/key`, 'key_twice', { key: c.key, other: keys.get(c.key)! }));
         else keys.set(c.key, at);
       }
       if (c.components !== undefined) walk(c.components, `${at}/components`);
@@ -67,7 +73,7 @@ export function checkFormDefinition(formId: string, schema: unknown): FormProble
   try {
     compileForm(form);
   } catch (err) {
-    problems.push({ path: '/', message: `the server cannot derive the submission schema: ${(err as Error).message}` });
+    problems.push(problem('/', 'no_submission_schema', { detail: (err as Error).message }));
   }
   return problems;
 }

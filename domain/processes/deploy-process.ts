@@ -1,7 +1,8 @@
 import { appSql } from '../../db/sql/current.js';
 import { PortError, type DeployResource, type WorkflowEngine } from '../../port/workflow-engine.js';
 import { withAuditChain } from '../audit/index.js';
-import { hasErrors, lintBpmn, type LintProblem } from '../lint/index.js';
+import { engineWording, hasErrors, lintBpmn, type LintProblem } from '../lint/index.js';
+import type { MessageParams } from '../shared/wording.js';
 import { deployedProcessIds, recordDeploymentIn, type Deployer } from './versions.js';
 import { singleProcessOf } from './xml-input.js';
 
@@ -11,10 +12,12 @@ export type ProcessDeployOutcome =
 /** The engine's own refusal (DEPLOY_REJECTED) as lint problems, so the caller sees one kind of answer. */
 export function engineRejection(err: unknown): LintProblem[] | null {
   if (!(err instanceof PortError) || err.code !== 'DEPLOY_REJECTED') return null;
-  const listed = Array.isArray(err.details) ? (err.details as Array<{ elementId?: string | null; message?: string }>) : [];
+  const listed = Array.isArray(err.details)
+    ? (err.details as Array<{ elementId?: string | null; message?: string; key?: string; params?: MessageParams }>)
+    : [];
   const problems = listed.map((p) => ({
     elementId: p.elementId ?? null,
-    message: String(p.message ?? err.message),
+    ...engineWording({ ...p, message: String(p.message ?? err.message) }),
     severity: 'error' as const,
     rule: 'engine/deploy',
     source: 'engine' as const,

@@ -1,19 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- moddle trees are untyped at this boundary */
 import { diff as bpmnDiff } from 'bpmn-js-differ';
+import type { DiffElement, ProcessDiff } from './process-admin-types.js';
 import { readBpmn } from './xml-input.js';
-
-export interface DiffElement {
-  id: string;
-  type: string;
-  name: string | null;
-}
-
-export interface ProcessDiff {
-  added: DiffElement[];
-  removed: DiffElement[];
-  changed: Array<DiffElement & { attrs: Record<string, { oldValue: unknown; newValue: unknown }> }>;
-  layoutChanged: Array<{ id: string }>;
-}
 
 type M = any;
 

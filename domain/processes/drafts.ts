@@ -28,7 +28,7 @@ export async function readDraft(processId: string): Promise<DraftView | null> {
 export async function saveDraft(processId: string, xml: string, by: Deployer): Promise<DraftView> {
   const p = await singleProcessOf(xml);
   if (p.id !== processId)
-    throw new DomainError('INVALID_ARGUMENT', `the document's process id is '${p.id}', not '${processId}'`, { apiCode: 'process_id_mismatch', status: 400 });
+    throw new DomainError('INVALID_ARGUMENT', `the document's process id is '${p.id}', not '${processId}'`, { apiCode: 'process_id_mismatch' });
   return withAuditChain(async (chain) => {
     const savedAt = new Date();
     const draft = { processId, xml, savedBy: by.username, savedAt };

@@ -4,6 +4,7 @@ import { appSql } from '../../db/sql/current.js';
 import type { FormVersionsTable, ProcessVersionsTable } from '../../db/sql/schema.js';
 import type { DeployResource, DeployResult } from '../../port/workflow-engine.js';
 import { withAuditChain, type AuditChain } from '../audit/index.js';
+import type { FormSummary, ProcessSummary, VersionSummary } from './process-admin-types.js';
 
 /** Who deployed: a user, or `system` for the product deploy at start. */
 export interface Deployer {
@@ -121,15 +122,6 @@ export async function processXmlOfDefinition(processDefinitionKey: string): Prom
   return row?.xml ?? null;
 }
 
-export interface ProcessSummary {
-  processId: string;
-  name: string | null;
-  latestVersion: number | null;
-  versionCount: number;
-  deployedAt: string | null;
-  hasDraft: boolean;
-}
-
 /** Every process with a deployed version or a draft, by id. */
 export async function listProcesses(): Promise<ProcessSummary[]> {
   const rows = await appSql()
@@ -157,15 +149,6 @@ export async function listProcesses(): Promise<ProcessSummary[]> {
   for (const id of drafts)
     if (!byId.has(id)) byId.set(id, { processId: id, name: null, latestVersion: null, versionCount: 0, deployedAt: null, hasDraft: true });
   return [...byId.values()].sort((a, b) => a.processId.localeCompare(b.processId));
-}
-
-export interface VersionSummary {
-  version: number;
-  processDefinitionKey: string;
-  name: string | null;
-  deployedAt: string;
-  deployedBy: string;
-  checksum: string;
 }
 
 /** The versions of one process, newest first; null when the process has none. */
@@ -207,13 +190,6 @@ export async function processVersion(processId: string, version: number | 'lates
 export async function deployedProcessIds(): Promise<Set<string>> {
   const rows = await appSql().selectFrom('process_versions').select('processId').groupBy('processId').execute();
   return new Set(rows.map((r) => r.processId));
-}
-
-export interface FormSummary {
-  formId: string;
-  latestVersion: number;
-  versionCount: number;
-  deployedAt: string;
 }
 
 export async function listForms(): Promise<FormSummary[]> {

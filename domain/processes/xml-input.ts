@@ -8,7 +8,7 @@ export const MAX_XML_BYTES = 2 * 1024 * 1024;
 export const PROCESS_ID_PATTERN = '^[A-Za-z_][A-Za-z0-9_.-]{0,190}$';
 const PROCESS_ID = new RegExp(PROCESS_ID_PATTERN);
 
-const refuse = (apiCode: string, message: string, status = 400) => new DomainError('INVALID_ARGUMENT', message, { apiCode, status });
+const refuse = (apiCode: string, message: string) => new DomainError('INVALID_ARGUMENT', message, { apiCode });
 
 /**
  * Checks XML before anything reads it: the size, and no DOCTYPE (so no entity definitions, no external
@@ -16,7 +16,7 @@ const refuse = (apiCode: string, message: string, status = 400) => new DomainErr
  * every parser on the way (bpmn-moddle, bpmnlint, the engines) to ignore it.
  */
 export function checkXmlInput(xml: string): void {
-  if (Buffer.byteLength(xml, 'utf8') > MAX_XML_BYTES) throw refuse('xml_too_large', `the XML is larger than ${MAX_XML_BYTES} bytes`, 413);
+  if (Buffer.byteLength(xml, 'utf8') > MAX_XML_BYTES) throw refuse('xml_too_large', `the XML is larger than ${MAX_XML_BYTES} bytes`);
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw refuse('xml_doctype', 'XML with a DOCTYPE or entity declarations is refused');
   if (!/^\uFEFF?\s*</.test(xml)) throw refuse('not_bpmn', 'not an XML document');
 }

@@ -11,7 +11,7 @@ export type CursorValue = string | number | null;
 const MAX_CURSOR_LENGTH = 256;
 
 export function badCursor(reason: string): DomainError {
-  return new DomainError('INVALID_ARGUMENT', `bad_cursor: ${reason}`, { apiCode: 'bad_cursor', status: 400, errors: [{ path: '/after', message: reason }] });
+  return new DomainError('INVALID_ARGUMENT', `bad_cursor: ${reason}`, { apiCode: 'bad_cursor', errors: [{ path: '/after', message: reason }] });
 }
 
 export function encodeCursor(list: string, values: readonly CursorValue[]): string {

@@ -22,7 +22,6 @@ export function checkOffset(offset: number, limit: number): void {
   if (offset + limit > MAX_OFFSET) {
     throw new DomainError('INVALID_ARGUMENT', `offset paging stops at ${MAX_OFFSET} rows`, {
       apiCode: 'page_too_deep',
-      status: 400,
       errors: [{ path: '/page', message: `offset + page size may be at most ${MAX_OFFSET}; follow \`next\` with \`after\` instead` }],
     });
   }

@@ -5,6 +5,7 @@ import type { DeployedDrg } from '../dmn/types.js';
 import { EngineError } from '../errors.js';
 import { evaluateFeelRaw } from '../feel/feel.js';
 import { parseBpmn } from '../model/parse.js';
+import { deployProblem, type DeployProblemKey, type DeployProblemParams } from '../model/problem-messages.js';
 import type { DeployProblem, ProcessModel } from '../model/types.js';
 import * as store from '../store/definitions.js';
 import { deleteStartSubscriptions, insertStartSubscription } from '../store/subscriptions.js';
@@ -43,23 +44,21 @@ export async function deploy(ctx: CommandContext, resources: DeployResource[]): 
     if (resource.name.endsWith('.dmn')) {
       const result = await parseDrg(resource.xml);
       problems.push(...result.problems.map((p) => ({ resource: resource.name, elementId: p.elementId || null, message: p.message })));
-      if (result.drg && !result.drg.id) problems.push({ resource: resource.name, elementId: null, message: 'the DMN definitions element needs an id' });
+      if (result.drg && !result.drg.id) problems.push(deployProblem(resource.name, null, 'dmn_without_id'));
       else if (result.drg) drgs.push({ resource, drg: result.drg });
       continue;
     }
     if (resource.name.endsWith('.form')) {
       const formId = formIdOf(resource);
-      if (typeof formId !== 'string') problems.push({ resource: resource.name, elementId: null, message: formId.problem });
-      else if (forms.some((f) => f.formId === formId))
-        problems.push({ resource: resource.name, elementId: formId, message: 'the same form id is deployed twice in one deployment' });
+      if (typeof formId !== 'string') problems.push(deployProblem(resource.name, null, formId.key, formId.params));
+      else if (forms.some((f) => f.formId === formId)) problems.push(deployProblem(resource.name, formId, 'form_twice'));
       else forms.push({ resource, formId });
       continue;
     }
     const result = await parseBpmn(resource.name, resource.xml);
     problems.push(...result.problems);
     for (const model of result.processes) {
-      if (seen.has(model.processId))
-        problems.push({ resource: resource.name, elementId: model.processId, message: 'the same process id is deployed twice in one deployment' });
+      if (seen.has(model.processId)) problems.push(deployProblem(resource.name, model.processId, 'process_twice'));
       seen.add(model.processId);
       parsed.push({ resource, model });
     }
@@ -69,20 +68,12 @@ export async function deploy(ctx: CommandContext, resources: DeployResource[]): 
     for (const node of Object.values(model.nodes)) {
       // Zeebe checks a static decision id at deploy only when it must come from the same deployment
       if (node.decision?.bindingType === 'deployment' && !node.decision.decisionId.feel && !deployedDecisionIds.has(node.decision.decisionId.text)) {
-        problems.push({
-          resource: resource.name,
-          elementId: node.id,
-          message: `called decision '${node.decision.decisionId.text}' is not in this deployment (bindingType "deployment")`,
-        });
+        problems.push(deployProblem(resource.name, node.id, 'decision_not_in_deployment', { id: node.decision.decisionId.text }));
       }
       // a called process is looked up when the call activity runs (CALLED_ELEMENT_ERROR if missing), except that
       // bindingType="deployment" must find a static one in this deployment, as Zeebe checks
       if (node.call?.bindingType === 'deployment' && !node.call.processId.feel && !seen.has(node.call.processId.text)) {
-        problems.push({
-          resource: resource.name,
-          elementId: node.id,
-          message: `Expected to find process with id '${node.call.processId.text}' in this deployment (bindingType "deployment"), but not found`,
-        });
+        problems.push(deployProblem(resource.name, node.id, 'process_not_in_deployment', { id: node.call.processId.text }));
       }
     }
   }
@@ -259,11 +250,10 @@ function decisionIdsOnce(drgs: Array<{ resource: DeployResource; drg: DeployedDr
   const ids = new Set<string>();
   const drgIds = new Set<string>();
   for (const { resource, drg } of drgs) {
-    if (drgIds.has(drg.id))
-      problems.push({ resource: resource.name, elementId: drg.id, message: 'the same decision requirements graph id is deployed twice in one deployment' });
+    if (drgIds.has(drg.id)) problems.push(deployProblem(resource.name, drg.id, 'drg_twice'));
     drgIds.add(drg.id);
     for (const id of Object.keys(drg.decisions)) {
-      if (ids.has(id)) problems.push({ resource: resource.name, elementId: id, message: 'the same decision id is deployed twice in one deployment' });
+      if (ids.has(id)) problems.push(deployProblem(resource.name, id, 'decision_twice'));
       ids.add(id);
     }
   }
@@ -271,15 +261,15 @@ function decisionIdsOnce(drgs: Array<{ resource: DeployResource; drg: DeployedDr
 }
 
 /** A form-js form is JSON with a string `id` (the formId user tasks refer to) and a `components` list. */
-function formIdOf(resource: DeployResource): string | { problem: string } {
+function formIdOf(resource: DeployResource): string | { key: DeployProblemKey; params?: DeployProblemParams } {
   let form: unknown;
   try {
     form = JSON.parse(resource.xml);
   } catch (err) {
-    return { problem: `not valid JSON: ${(err as Error).message}` };
+    return { key: 'form_not_json', params: { detail: (err as Error).message } };
   }
   const f = form as { id?: unknown; components?: unknown };
-  if (typeof f.id !== 'string' || !f.id) return { problem: 'a form needs a string "id"' };
-  if (!Array.isArray(f.components)) return { problem: 'a form needs a "components" list' };
+  if (typeof f.id !== 'string' || !f.id) return { key: 'form_without_id' };
+  if (!Array.isArray(f.components)) return { key: 'form_without_components' };
   return f.id;
 }

@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- moddle trees are untyped at this boundary */
 import { feelSyntaxError, valueSpec } from '../feel/feel.js';
 import { checkTimerSyntax } from '../runtime/timer-spec.js';
+import { deployProblem, type DeployProblemKey, type DeployProblemParams } from './problem-messages.js';
 import type {
   AdHocElement,
   AdHocSpec,
@@ -67,15 +68,21 @@ export interface ParseResult {
 class Collector {
   problems: DeployProblem[] = [];
   constructor(readonly resource: string) {}
-  add(elementId: string | null, message: string): void {
-    this.problems.push({ resource: this.resource, elementId, message });
+  add(elementId: string | null, key: DeployProblemKey, params?: DeployProblemParams): void {
+    this.problems.push(deployProblem(this.resource, elementId, key, params));
   }
   /** Parses `=expr` or static text, checking FEEL syntax. */
-  value(elementId: string, what: string, text: string | undefined | null): ValueSpec | null {
+  value(elementId: string, what: string, text: string | undefined | null, target?: string): ValueSpec | null {
     const spec = valueSpec(text);
     if (spec?.feel) {
       const error = feelSyntaxError(spec.text);
-      if (error) this.add(elementId, `${what}: ${error}`);
+      if (error)
+        this.add(elementId, target === undefined ? 'feel_syntax' : 'mapping_feel_syntax', {
+          what,
+          error,
+          expression: spec.text,
+          ...(target === undefined ? {} : { target }),
+        });
     }
     return spec;
   }
@@ -83,7 +90,7 @@ class Collector {
     if (text === undefined || text === null || text === '') return null;
     const spec: ValueSpec = { feel: true, text: text.trim().replace(/^=/, '').trim() };
     const error = feelSyntaxError(spec.text);
-    if (error) this.add(elementId, `${what}: ${error}`);
+    if (error) this.add(elementId, 'feel_syntax', { what, error, expression: spec.text });
     return spec;
   }
 }
@@ -94,8 +101,8 @@ function ext(element: M, type: string): M | undefined {
 
 function mappings(c: Collector, id: string, params: M[] | undefined, what: string): Mapping[] {
   return (params ?? []).map((p: M) => {
-    if (!p.target) c.add(id, `${what} mapping without a target`);
-    const source = c.value(id, `${what} mapping '${p.target}'`, p.source) ?? { feel: true, text: 'null' };
+    if (!p.target) c.add(id, 'mapping_without_target', { what });
+    const source = c.value(id, what, p.source, String(p.target)) ?? { feel: true, text: 'null' };
     return { source, target: String(p.target ?? '') };
   });
 }
@@ -103,7 +110,7 @@ function mappings(c: Collector, id: string, params: M[] | undefined, what: strin
 function eventDefinition(c: Collector, el: M, messages: Map<string, M>): EventDefinition {
   const defs: M[] = el.eventDefinitions ?? [];
   if (defs.length === 0) return { kind: 'none' };
-  if (defs.length > 1) c.add(el.id, 'an event with more than one event definition (multiple event) is not supported');
+  if (defs.length > 1) c.add(el.id, 'multiple_event_definitions');
   const d = defs[0];
   switch (d.$type) {
     case 'bpmn:TimerEventDefinition': {
@@ -115,20 +122,20 @@ function eventDefinition(c: Collector, el: M, messages: Map<string, M>): EventDe
             ? ['cycle', d.timeCycle]
             : [null, null];
       if (!type) {
-        c.add(el.id, 'timer event without timeDuration, timeDate or timeCycle');
+        c.add(el.id, 'timer_without_time');
         return { kind: 'none' };
       }
       const value = c.value(el.id, `timer ${type}`, expr.body) ?? { feel: false, text: '' };
       if (!value.feel) {
         const error = checkTimerSyntax(type as 'duration' | 'date' | 'cycle', value.text);
-        if (error) c.add(el.id, error);
+        if (error) c.add(el.id, `timer_${type as 'duration' | 'date' | 'cycle'}`, { text: value.text, detail: error });
       }
       return { kind: 'timer', timer: { type: type as 'duration' | 'date' | 'cycle', value } };
     }
     case 'bpmn:MessageEventDefinition': {
       const message = d.messageRef ? (messages.get(d.messageRef.id) ?? d.messageRef) : null;
       if (!message?.name) {
-        if (!ext(el, 'zeebe:TaskDefinition')) c.add(el.id, 'message event without a message name');
+        if (!ext(el, 'zeebe:TaskDefinition')) c.add(el.id, 'message_without_name');
         return { kind: 'message', messageName: { feel: false, text: '' }, correlationKey: null };
       }
       const sub = ext(message, 'zeebe:Subscription');
@@ -137,7 +144,7 @@ function eventDefinition(c: Collector, el: M, messages: Map<string, M>): EventDe
       return { kind: 'message', messageName, correlationKey };
     }
     case 'bpmn:SignalEventDefinition': {
-      if (!d.signalRef?.name) c.add(el.id, 'signal event without a signal name');
+      if (!d.signalRef?.name) c.add(el.id, 'signal_without_name');
       return { kind: 'signal', signalName: c.value(el.id, 'signal name', d.signalRef?.name) ?? { feel: false, text: '' } };
     }
     case 'bpmn:ErrorEventDefinition': {
@@ -156,10 +163,10 @@ function eventDefinition(c: Collector, el: M, messages: Map<string, M>): EventDe
     case 'bpmn:CompensateEventDefinition':
       return { kind: 'compensation', activityRef: d.activityRef?.id ?? null };
     case 'bpmn:LinkEventDefinition':
-      if (!d.name) c.add(el.id, 'link event without a link name');
+      if (!d.name) c.add(el.id, 'link_without_name');
       return { kind: 'link', linkName: d.name ?? '' };
     default:
-      c.add(el.id, `${d.$type.replace('bpmn:', '')} is not supported`);
+      c.add(el.id, 'event_definition_unsupported', { type: d.$type.replace('bpmn:', '') });
       return { kind: 'none' };
   }
 }
@@ -170,7 +177,7 @@ const RESTRICTED_HEADERS = ['io.camunda.zeebe:assignee', 'io.camunda.zeebe:candi
 function taskHeaders(c: Collector, el: M): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const h of ext(el, 'zeebe:TaskHeaders')?.values ?? []) {
-    if (RESTRICTED_HEADERS.includes(h.key)) c.add(el.id, `task header '${h.key}' is restricted: Zeebe sets it itself`);
+    if (RESTRICTED_HEADERS.includes(h.key)) c.add(el.id, 'restricted_header', { header: h.key });
     headers[h.key] = h.value ?? '';
   }
   return headers;
@@ -179,7 +186,7 @@ function taskHeaders(c: Collector, el: M): Record<string, string> {
 function jobSpec(c: Collector, el: M): JobSpec | null {
   const td = ext(el, 'zeebe:TaskDefinition');
   if (!td) return null;
-  if (!td.type) c.add(el.id, 'zeebe:taskDefinition without a job type');
+  if (!td.type) c.add(el.id, 'job_without_type');
   return {
     type: c.value(el.id, 'job type', td.type) ?? { feel: false, text: '' },
     retries: c.value(el.id, 'job retries', td.retries) ?? { feel: false, text: '3' },
@@ -220,11 +227,11 @@ function multiInstance(c: Collector, el: M): MultiInstanceSpec | null {
   const lc = el.loopCharacteristics;
   if (!lc) return null;
   if (lc.$type !== 'bpmn:MultiInstanceLoopCharacteristics') {
-    c.add(el.id, 'standard loop characteristics are not supported; use multi-instance');
+    c.add(el.id, 'standard_loop');
     return null;
   }
   const z = ext(lc, 'zeebe:LoopCharacteristics');
-  if (!z?.inputCollection) c.add(el.id, 'multi-instance without zeebe:loopCharacteristics inputCollection');
+  if (!z?.inputCollection) c.add(el.id, 'multi_instance_without_collection');
   return {
     sequential: Boolean(lc.isSequential),
     inputCollection: c.expression(el.id, 'input collection', z?.inputCollection) ?? { feel: true, text: '[]' },
@@ -237,11 +244,10 @@ function multiInstance(c: Collector, el: M): MultiInstanceSpec | null {
 
 function callSpec(c: Collector, el: M): CallSpec {
   const ce = ext(el, 'zeebe:CalledElement');
-  if (!ce?.processId) c.add(el.id, 'call activity without zeebe:calledElement processId');
+  if (!ce?.processId) c.add(el.id, 'call_without_process');
   const bindingType = ce?.bindingType ?? 'latest';
-  if (!['latest', 'deployment', 'versionTag'].includes(bindingType))
-    c.add(el.id, `zeebe:calledElement bindingType '${bindingType}' is not one of latest, deployment, versionTag`);
-  if (bindingType === 'versionTag' && !ce?.versionTag) c.add(el.id, 'zeebe:calledElement with bindingType="versionTag" needs a versionTag');
+  if (!['latest', 'deployment', 'versionTag'].includes(bindingType)) c.add(el.id, 'called_element_binding', { binding: String(bindingType) });
+  if (bindingType === 'versionTag' && !ce?.versionTag) c.add(el.id, 'called_element_version_tag');
   return {
     processId: c.value(el.id, 'called process id', ce?.processId) ?? { feel: false, text: '' },
     bindingType: bindingType as CallSpec['bindingType'],
@@ -254,12 +260,11 @@ function callSpec(c: Collector, el: M): CallSpec {
 /** `zeebe:calledDecision` (Camunda 8 docs, *Business rule tasks*): decision id (static or FEEL), result variable, binding. */
 function calledDecisionSpec(c: Collector, el: M): CalledDecisionSpec {
   const cd = ext(el, 'zeebe:CalledDecision');
-  if (!cd.decisionId) c.add(el.id, 'zeebe:calledDecision without a decisionId');
-  if (!cd.resultVariable) c.add(el.id, 'zeebe:calledDecision without a resultVariable');
+  if (!cd.decisionId) c.add(el.id, 'decision_without_id');
+  if (!cd.resultVariable) c.add(el.id, 'decision_without_result');
   const bindingType = cd.bindingType ?? 'latest';
-  if (!['latest', 'deployment', 'versionTag'].includes(bindingType))
-    c.add(el.id, `zeebe:calledDecision bindingType '${bindingType}' is not one of latest, deployment, versionTag`);
-  if (bindingType === 'versionTag' && !cd.versionTag) c.add(el.id, 'zeebe:calledDecision with bindingType="versionTag" needs a versionTag');
+  if (!['latest', 'deployment', 'versionTag'].includes(bindingType)) c.add(el.id, 'called_decision_binding', { binding: String(bindingType) });
+  if (bindingType === 'versionTag' && !cd.versionTag) c.add(el.id, 'called_decision_version_tag');
   return {
     decisionId: c.value(el.id, 'called decision id', cd.decisionId) ?? { feel: false, text: '' },
     resultVariable: cd.resultVariable ?? '',
@@ -288,9 +293,9 @@ function listenerSpecs(c: Collector, el: M, listeners: M[], what: string): Liste
   const seen = new Set<string>();
   return listeners.map((l: M) => {
     const eventType = String(l.eventType ?? '');
-    if (!l.type) c.add(el.id, `${what} without a job type`);
+    if (!l.type) c.add(el.id, 'listener_without_type', { what });
     const key = `${eventType}/${String(l.type ?? '')}`;
-    if (seen.has(key)) c.add(el.id, `${what}s must have unique combinations of eventType and type: '${eventType}' and '${String(l.type)}' appear twice`);
+    if (seen.has(key)) c.add(el.id, 'listener_twice', { what, eventType, type: String(l.type) });
     seen.add(key);
     const headers = { ...elementHeaders };
     for (const h of l.headers?.values ?? []) headers[h.key] = h.value ?? '';
@@ -312,27 +317,24 @@ function addListeners(c: Collector, el: M, node: FlowNode): void {
   const exec: M[] = ext(el, 'zeebe:ExecutionListeners')?.listeners ?? [];
   if (exec.length) {
     const specs = listenerSpecs(c, el, exec, 'execution listener');
-    for (const s of specs)
-      if (s.eventType !== 'start' && s.eventType !== 'end') c.add(el.id, `execution listener event type '${s.eventType}' is not one of start, end`);
+    for (const s of specs) if (s.eventType !== 'start' && s.eventType !== 'end') c.add(el.id, 'execution_listener_event', { eventType: String(s.eventType) });
     const start = specs.filter((s) => s.eventType === 'start');
     const end = specs.filter((s) => s.eventType === 'end');
     const label = node.type.replace(/([A-Z])/g, ' $1').toLowerCase();
-    if (start.length && (node.type === 'startEvent' || node.type === 'boundaryEvent'))
-      c.add(el.id, `Execution listeners of type 'start' are not supported by ${label}s`);
-    if (end.length && node.type.endsWith('Gateway')) c.add(el.id, `Execution listeners of type 'end' are not supported by ${label}s`);
-    if (end.length && node.type === 'endEvent' && (el.eventDefinitions ?? [])[0]?.$type === 'bpmn:ErrorEventDefinition')
-      c.add(el.id, "Execution listeners of type 'end' are not supported by error end events");
+    if (start.length && (node.type === 'startEvent' || node.type === 'boundaryEvent')) c.add(el.id, 'start_listener_unsupported', { label });
+    if (end.length && node.type.endsWith('Gateway')) c.add(el.id, 'end_listener_unsupported', { label });
+    if (end.length && node.type === 'endEvent' && (el.eventDefinitions ?? [])[0]?.$type === 'bpmn:ErrorEventDefinition') c.add(el.id, 'end_listener_error_end');
     node.listeners = { start, end };
   }
   const task: M[] = ext(el, 'zeebe:TaskListeners')?.listeners ?? [];
   if (task.length) {
-    if (node.type !== 'userTask' || !ext(el, 'zeebe:UserTask')) c.add(el.id, 'task listeners are only supported on Camunda user tasks (zeebe:userTask)');
+    if (node.type !== 'userTask' || !ext(el, 'zeebe:UserTask')) c.add(el.id, 'task_listener_place');
     const specs = listenerSpecs(c, el, task, 'task listener');
     for (const s of specs) {
       const event = TASK_LISTENER_EVENTS[s.eventType];
-      if (!event) c.add(el.id, `task listener event type '${s.eventType}' is not one of creating, assigning, updating, completing, canceling`);
+      if (!event) c.add(el.id, 'task_listener_event', { eventType: String(s.eventType) });
       // Camunda holds the termination until canceling listeners completed; this engine ends an element in one step
-      else if (event === 'canceling') c.add(el.id, "task listeners of event type 'canceling' are not supported by the embedded engine");
+      else if (event === 'canceling') c.add(el.id, 'task_listener_canceling');
       else s.eventType = event;
     }
     node.taskListeners = specs;
@@ -356,10 +358,10 @@ function adHocSpec(c: Collector, el: M): AdHocSpec {
  */
 function describeAdHocElements(c: Collector, el: M, node: FlowNode, model: ProcessModel): void {
   const inner: M[] = (el.flowElements ?? []).filter((f: M) => TYPES[f.$type]);
-  if (inner.some((f) => f.$type === 'bpmn:StartEvent' || f.$type === 'bpmn:EndEvent')) c.add(el.id, 'an ad-hoc sub-process must not have start or end events');
+  if (inner.some((f) => f.$type === 'bpmn:StartEvent' || f.$type === 'bpmn:EndEvent')) c.add(el.id, 'ad_hoc_start_end');
   const activities = inner.filter((f) => /Task$|SubProcess$|CallActivity$/.test(f.$type) && !f.triggeredByEvent);
-  if (!activities.length) c.add(el.id, 'an ad-hoc sub-process must have at least one activity');
-  if (node.adHoc!.outputCollection && !node.adHoc!.outputElement) c.add(el.id, 'an ad-hoc sub-process with an output collection needs an output element');
+  if (!activities.length) c.add(el.id, 'ad_hoc_empty');
+  if (node.adHoc!.outputCollection && !node.adHoc!.outputElement) c.add(el.id, 'ad_hoc_output');
   node.adHoc!.elements = inner
     .filter((f) => !(f.incoming ?? []).length && f.$type !== 'bpmn:BoundaryEvent' && !f.triggeredByEvent && !f.isForCompensation && model.nodes[f.id])
     .map((f) => {
@@ -473,18 +475,18 @@ function buildNode(c: Collector, el: M, scopeId: string, messages: Map<string, M
     case 'businessRuleTask':
       node.job = jobSpec(c, el);
       if (type === 'businessRuleTask' && !node.job && ext(el, 'zeebe:CalledDecision')) node.decision = calledDecisionSpec(c, el);
-      else if (!node.job) c.add(el.id, `${type} needs a zeebe:taskDefinition with a job type`);
+      else if (!node.job) c.add(el.id, 'task_without_job', { type });
       break;
     case 'scriptTask': {
       const script = ext(el, 'zeebe:Script');
       node.job = jobSpec(c, el);
       if (script) {
-        if (!script.resultVariable) c.add(el.id, 'script task without a result variable');
+        if (!script.resultVariable) c.add(el.id, 'script_without_result');
         node.script = {
           expression: c.expression(el.id, 'script', script.expression) ?? { feel: true, text: 'null' },
           resultVariable: script.resultVariable ?? '',
         };
-      } else if (!node.job) c.add(el.id, 'script task needs a zeebe:script expression or a zeebe:taskDefinition');
+      } else if (!node.job) c.add(el.id, 'script_without_implementation');
       break;
     }
     case 'userTask':
@@ -493,7 +495,7 @@ function buildNode(c: Collector, el: M, scopeId: string, messages: Map<string, M
       break;
     case 'receiveTask': {
       const message = el.messageRef ? (messages.get(el.messageRef.id) ?? el.messageRef) : null;
-      if (!message?.name) c.add(el.id, 'receive task without a message');
+      if (!message?.name) c.add(el.id, 'receive_without_message');
       node.event = {
         kind: 'message',
         messageName: c.value(el.id, 'message name', message?.name) ?? { feel: false, text: '' },
@@ -505,7 +507,7 @@ function buildNode(c: Collector, el: M, scopeId: string, messages: Map<string, M
     case 'endEvent':
       if (node.event?.kind === 'message') {
         node.job = jobSpec(c, el);
-        if (!node.job) c.add(el.id, 'message throw events are job-based: add a zeebe:taskDefinition');
+        if (!node.job) c.add(el.id, 'message_throw_without_job');
       }
       break;
     case 'callActivity':
@@ -532,17 +534,17 @@ function walkScope(c: Collector, container: M, scopeId: string, model: ProcessMo
         targetId: el.targetRef?.id ?? '',
         condition: c.expression(el.id, 'condition', el.conditionExpression?.body),
       };
-      if (!flow.sourceId || !flow.targetId) c.add(el.id, 'sequence flow without a source or a target');
+      if (!flow.sourceId || !flow.targetId) c.add(el.id, 'flow_without_ends');
       model.flows[el.id] = flow;
       continue;
     }
     if (IGNORED.has(el.$type)) continue;
     if (!TYPES[el.$type]) {
-      c.add(el.id, `${String(el.$type).replace('bpmn:', '')} is not supported by the embedded engine`);
+      c.add(el.id, 'element_unsupported', { type: String(el.$type).replace('bpmn:', '') });
       continue;
     }
     if (model.nodes[el.id]) {
-      c.add(el.id, 'duplicate element id');
+      c.add(el.id, 'duplicate_id');
       continue;
     }
     const node = buildNode(c, el, scopeId, messages);
@@ -559,46 +561,44 @@ function checkScopes(c: Collector, model: ProcessModel): void {
   for (const node of Object.values(model.nodes)) {
     if (node.type === 'boundaryEvent') {
       const host = node.attachedTo ? model.nodes[node.attachedTo] : undefined;
-      if (!host) c.add(node.id, 'boundary event not attached to an activity');
+      if (!host) c.add(node.id, 'boundary_without_host');
       else host.boundaryEvents.push(node.id);
       const kind = node.event?.kind;
       if (kind && !['timer', 'message', 'signal', 'error', 'escalation', 'compensation'].includes(kind))
-        c.add(node.id, `${kind} boundary events are not supported`);
+        c.add(node.id, 'boundary_unsupported', { kind: String(kind) });
     }
     if (node.type === 'subProcess') {
       const starts = node.startEvents.map((s) => model.nodes[s]!);
-      if (starts.length !== 1 || starts[0]!.event?.kind !== 'none') c.add(node.id, 'an embedded sub-process needs exactly one none start event');
+      if (starts.length !== 1 || starts[0]!.event?.kind !== 'none') c.add(node.id, 'sub_process_start');
     }
     if (node.type === 'eventSubProcess') {
       const starts = node.startEvents.map((s) => model.nodes[s]!);
-      if (starts.length !== 1) c.add(node.id, 'an event sub-process needs exactly one start event');
+      if (starts.length !== 1) c.add(node.id, 'event_sub_process_start_count');
       const kind = starts[0]?.event?.kind;
-      if (kind && !['timer', 'message', 'error', 'escalation', 'signal'].includes(kind))
-        c.add(node.id, `event sub-process start events must be timer, message, error, escalation or signal (found ${kind})`);
-      if (kind === 'error' && starts[0] && !starts[0].interrupting) c.add(starts[0].id, 'error start events must be interrupting');
+      if (kind && !['timer', 'message', 'error', 'escalation', 'signal'].includes(kind)) c.add(node.id, 'event_sub_process_start_kind', { kind: String(kind) });
+      if (kind === 'error' && starts[0] && !starts[0].interrupting) c.add(starts[0].id, 'error_start_interrupting');
     }
     if (
       (node.type === 'intermediateCatchEvent' || node.type === 'boundaryEvent' || node.type === 'receiveTask') &&
       node.event?.kind === 'message' &&
       !node.event.correlationKey
     ) {
-      c.add(node.id, 'message catch events need a correlation key (zeebe:subscription correlationKey)');
+      c.add(node.id, 'message_catch_without_key');
     }
     if (node.type === 'intermediateCatchEvent' && !['timer', 'message', 'signal', 'link'].includes(node.event?.kind ?? '')) {
-      c.add(node.id, `intermediate catch events must be timer, message, signal or link (found ${node.event?.kind})`);
+      c.add(node.id, 'catch_event_kind', { kind: String(node.event?.kind) });
     }
     if (node.type === 'intermediateThrowEvent' && !['none', 'escalation', 'signal', 'link', 'message', 'compensation'].includes(node.event?.kind ?? '')) {
-      c.add(node.id, `intermediate throw events must be none, escalation, signal, link, message or compensation (found ${node.event?.kind})`);
+      c.add(node.id, 'throw_event_kind', { kind: String(node.event?.kind) });
     }
-    if (node.type === 'endEvent' && node.event?.kind === 'error' && !node.event.errorCode) c.add(node.id, 'error end event without an error code');
-    if (node.type === 'endEvent' && node.event?.kind === 'escalation' && !node.event.escalationCode)
-      c.add(node.id, 'escalation end event without an escalation code');
+    if (node.type === 'endEvent' && node.event?.kind === 'error' && !node.event.errorCode) c.add(node.id, 'error_end_without_code');
+    if (node.type === 'endEvent' && node.event?.kind === 'escalation' && !node.event.escalationCode) c.add(node.id, 'escalation_end_without_code');
     if (node.type === 'intermediateThrowEvent' && node.event?.kind === 'escalation' && !node.event.escalationCode)
-      c.add(node.id, 'escalation throw event without an escalation code');
+      c.add(node.id, 'escalation_throw_without_code');
     if (node.type === 'startEvent') {
       const scope = model.nodes[node.scopeId]!;
       if (scope.type === 'process' && !['none', 'timer', 'message', 'signal'].includes(node.event?.kind ?? ''))
-        c.add(node.id, `process start events must be none, timer, message or signal (found ${node.event?.kind})`);
+        c.add(node.id, 'process_start_kind', { kind: String(node.event?.kind) });
     }
     if (node.type === 'eventBasedGateway') {
       for (const fid of node.outgoing) {
@@ -607,15 +607,15 @@ function checkScopes(c: Collector, model: ProcessModel): void {
           !target ||
           !((target.type === 'intermediateCatchEvent' && ['timer', 'message', 'signal'].includes(target.event?.kind ?? '')) || target.type === 'receiveTask')
         ) {
-          c.add(node.id, 'an event-based gateway must lead only to timer, message or signal catch events or receive tasks');
+          c.add(node.id, 'event_gateway_targets');
         }
       }
-      if (node.outgoing.length < 2) c.add(node.id, 'an event-based gateway needs at least two outgoing flows');
+      if (node.outgoing.length < 2) c.add(node.id, 'event_gateway_outgoing');
     }
     if ((node.type === 'exclusiveGateway' || node.type === 'inclusiveGateway') && node.outgoing.length > 1) {
       for (const fid of node.outgoing) {
         const flow = model.flows[fid];
-        if (flow && fid !== node.defaultFlow && !flow.condition) c.add(fid, `outgoing flow of ${node.id} needs a condition (or be the default flow)`);
+        if (flow && fid !== node.defaultFlow && !flow.condition) c.add(fid, 'flow_without_condition', { gateway: node.id });
       }
     }
   }
@@ -623,21 +623,21 @@ function checkScopes(c: Collector, model: ProcessModel): void {
   for (const flow of Object.values(model.flows)) {
     const source = model.nodes[flow.sourceId];
     const target = model.nodes[flow.targetId];
-    if (!source || !target) c.add(flow.id, `sequence flow points at an unknown element (${!source ? flow.sourceId : flow.targetId})`);
-    else if (source.scopeId !== target.scopeId) c.add(flow.id, 'sequence flow crosses a sub-process boundary');
-    else if (target.type === 'startEvent' || target.type === 'boundaryEvent') c.add(flow.id, `a sequence flow cannot enter a ${target.type}`);
+    if (!source || !target) c.add(flow.id, 'flow_unknown_end', { id: String(!source ? flow.sourceId : flow.targetId) });
+    else if (source.scopeId !== target.scopeId) c.add(flow.id, 'flow_crosses_scope');
+    else if (target.type === 'startEvent' || target.type === 'boundaryEvent') c.add(flow.id, 'flow_enters_start', { type: target.type });
   }
   // link catch events: one per name per scope
   for (const node of Object.values(model.nodes)) {
     if (node.type === 'intermediateCatchEvent' && node.event?.kind === 'link') {
       const key = `${node.scopeId}/${node.event.linkName}`;
-      if (model.linkCatches[key]) c.add(node.id, `duplicate link catch event '${node.event.linkName}' in one scope`);
+      if (model.linkCatches[key]) c.add(node.id, 'link_catch_twice', { name: String(node.event.linkName) });
       model.linkCatches[key] = node.id;
     }
   }
   for (const node of Object.values(model.nodes)) {
     if (node.type === 'intermediateThrowEvent' && node.event?.kind === 'link' && !model.linkCatches[`${node.scopeId}/${node.event.linkName}`]) {
-      c.add(node.id, `no link catch event '${node.event.linkName}' in the same scope`);
+      c.add(node.id, 'link_catch_missing', { name: String(node.event.linkName) });
     }
   }
 }
@@ -652,9 +652,9 @@ function checkUniqueCatches(c: Collector, model: ProcessModel): void {
         const code =
           (kind === 'error' ? (e.event as { errorCode: string | null }).errorCode : (e.event as { escalationCode: string | null }).escalationCode) ??
           '(catch-all)';
-        if (e.event && (e.event as { codeExpr: unknown }).codeExpr) c.add(e.id, `a catching ${kind} event needs a static ${kind} code, not an expression`);
+        if (e.event && (e.event as { codeExpr: unknown }).codeExpr) c.add(e.id, 'catch_code_expression', { kind });
         const first = seen.get(code);
-        if (first) c.add(e.id, `${kind} code ${code} is caught twice in ${ownerId} (also by ${first})`);
+        if (first) c.add(e.id, 'code_caught_twice', { kind, code: String(code), owner: String(ownerId), first: String(first) });
         else seen.set(code, e.id);
       }
     }
@@ -690,19 +690,18 @@ function associations(container: M, found = new Map<string, string[]>()): Map<st
  */
 function linkCompensation(c: Collector, model: ProcessModel, assoc: Map<string, string[]>): void {
   for (const node of Object.values(model.nodes)) {
-    if (node.isForCompensation && (node.incoming.length || node.outgoing.length))
-      c.add(node.id, 'a compensation handler must not have incoming or outgoing sequence flows');
+    if (node.isForCompensation && (node.incoming.length || node.outgoing.length)) c.add(node.id, 'compensation_handler_flows');
     if (node.type === 'boundaryEvent' && node.event?.kind === 'compensation') {
       const handler = (assoc.get(node.id) ?? []).map((id) => model.nodes[id]).find((n) => n?.isForCompensation);
-      if (!handler) c.add(node.id, 'a compensation boundary event needs an association to a compensation handler (an activity marked isForCompensation)');
-      if (node.outgoing.length) c.add(node.id, 'a compensation boundary event must not have outgoing sequence flows');
+      if (!handler) c.add(node.id, 'compensation_without_handler');
+      if (node.outgoing.length) c.add(node.id, 'compensation_boundary_outgoing');
       const host = node.attachedTo ? model.nodes[node.attachedTo] : undefined;
       if (host && handler) {
-        if (host.compensation) c.add(node.id, `activity ${host.id} has more than one compensation boundary event`);
+        if (host.compensation) c.add(node.id, 'compensation_boundary_twice', { activity: host.id });
         host.compensation = { handlerId: handler.id };
       }
     }
-    if (node.event?.kind === 'compensation' && node.type === 'startEvent') c.add(node.id, 'compensation start events are not supported by Camunda 8.8');
+    if (node.event?.kind === 'compensation' && node.type === 'startEvent') c.add(node.id, 'compensation_start');
   }
   for (const node of Object.values(model.nodes)) {
     if ((node.type !== 'intermediateThrowEvent' && node.type !== 'endEvent') || node.event?.kind !== 'compensation' || !node.event.activityRef) continue;
@@ -710,7 +709,7 @@ function linkCompensation(c: Collector, model: ProcessModel, assoc: Map<string, 
     const scope = model.nodes[node.scopeId];
     const scopeId = scope?.type === 'eventSubProcess' ? scope.scopeId : node.scopeId;
     if (!target || !target.compensation || (target.scopeId !== scopeId && target.scopeId !== node.scopeId)) {
-      c.add(node.id, `the compensation activityRef '${node.event.activityRef}' must name an activity of the same scope with a compensation boundary event`);
+      c.add(node.id, 'compensation_activity_ref', { ref: String(node.event.activityRef) });
     }
   }
 }
@@ -758,13 +757,13 @@ function buildProcess(c: Collector, proc: M, messages: Map<string, M>): ProcessM
   for (const id of root.startEvents) {
     const kind = model.nodes[id]!.event?.kind;
     if (kind === 'none') {
-      if (model.noneStart) c.add(id, 'a process can have only one none start event');
+      if (model.noneStart) c.add(id, 'none_start_twice');
       model.noneStart = id;
     } else if (kind === 'message') model.messageStarts.push(id);
     else if (kind === 'signal') model.signalStarts.push(id);
     else if (kind === 'timer') model.timerStarts.push(id);
   }
-  if (!root.startEvents.length) c.add(proc.id, 'process without a start event');
+  if (!root.startEvents.length) c.add(proc.id, 'process_without_start');
   linkCompensation(c, model, associations(proc));
   computeInclusiveReachers(model);
   return model;
@@ -780,10 +779,10 @@ export async function parseBpmn(resource: string, xml: string): Promise<ParseRes
     root = result.rootElement;
     for (const w of result.warnings) {
       // unknown elements / attributes outside BPMN + zeebe: reject rather than guess
-      if (/unparsable content|unknown type/.test(w.message)) c.add(null, w.message);
+      if (/unparsable content|unknown type/.test(w.message)) c.add(null, 'xml_unknown_content', { detail: w.message });
     }
   } catch (err) {
-    c.add(null, `not a BPMN 2.0 XML document: ${(err as Error).message}`);
+    c.add(null, 'not_bpmn', { detail: (err as Error).message });
     return { processes: [], problems: c.problems };
   }
   const messages = new Map<string, M>();
@@ -798,7 +797,7 @@ export async function parseBpmn(resource: string, xml: string): Promise<ParseRes
   // a pool whose process is not executable (another party, documentation) is ignored, as by Zeebe since 8.2;
   // a resource with none executable is refused, as by Zeebe
   const processes = all.filter((p) => p.isExecutable !== false).map((p) => buildProcess(c, p, messages));
-  if (!all.length) c.add(null, 'no process in the resource');
-  else if (!processes.length) c.add(all[0].id, 'no executable process in the resource: every process has isExecutable="false"');
+  if (!all.length) c.add(null, 'no_process');
+  else if (!processes.length) c.add(all[0].id, 'no_executable_process');
   return { processes, problems: c.problems };
 }

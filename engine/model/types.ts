@@ -2,6 +2,7 @@
  * The executable model: what the engine needs of a BPMN process, resolved once at deploy.
  * Plain data (no moddle objects), so a definition can be cached and shared by every instance.
  */
+import type { DeployProblemKey, DeployProblemParams } from './problem-messages.js';
 
 export type Expr = string; // a FEEL expression without its leading '=' or a static value (see ValueSpec)
 
@@ -205,4 +206,7 @@ export interface DeployProblem {
   resource: string;
   elementId: string | null;
   message: string;
+  /** what is wrong, for callers that word it themselves (problem-messages.ts); none for a DMN problem yet */
+  key?: DeployProblemKey;
+  params?: DeployProblemParams;
 }

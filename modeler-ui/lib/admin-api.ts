@@ -1,52 +1,23 @@
 /** The process and form administration API (H3's /api/admin/...) as the modeler pages use it. */
 import { ApiError, api, goToLogin, token } from '../../web/shared/api.js';
 import { acceptLanguage } from '../../web/shared/i18n.js';
+import type { LintProblem } from '../../domain/lint/lint-types.js';
+import type { FormSummary, ProcessDiff, ProcessSummary, VersionSummary as ProcessVersion } from '../../domain/processes/process-admin-types.js';
 
-export interface ProcessSummary {
-  processId: string;
-  name: string | null;
-  latestVersion: number | null;
-  versionCount: number;
-  deployedAt: string | null;
-  hasDraft: boolean;
-}
-export interface ProcessVersion {
-  version: number;
-  processDefinitionKey: string;
-  deployedAt: string;
-  deployedBy: string | null;
-  checksum: string;
-}
-export interface LintProblem {
-  elementId: string | null;
-  message: string;
-  severity: 'error' | 'warning';
-  rule: string;
-  source: string;
-}
+// the server's own answer types (erased from the bundle)
+export type { FormSummary, LintProblem, ProcessDiff, ProcessSummary, ProcessVersion };
+/** any entry of a diff's lists, as the diff view draws them */
 export interface DiffEntry {
   id: string;
   type?: string;
   name?: string | null;
   attrs?: Record<string, { oldValue: unknown; newValue: unknown }>;
 }
-export interface ProcessDiff {
-  added: DiffEntry[];
-  removed: DiffEntry[];
-  changed: DiffEntry[];
-  layoutChanged: DiffEntry[];
-}
 export interface Deployed {
   processId: string;
   version: number;
   processDefinitionKey: string;
   isNew?: boolean;
-}
-export interface FormSummary {
-  formId: string;
-  latestVersion: number;
-  versionCount: number;
-  deployedAt: string | null;
 }
 export interface FormVersion {
   version: number;

@@ -1,8 +1,9 @@
 /**
- * The lint's problems in Chinese. bpmnlint, camunda-compat and the embedded engine word them in English
- * (POST /api/admin/lint passes them on); the modeler names each one in Chinese by its rule: a sentence
- * per message shape where the message carries a detail (a type, a property), else one per rule, else one
- * per source. The English stays for the en switch, and the rule id is listed beside the message anyway.
+ * bpmnlint's problems in Chinese. bpmnlint and camunda-compat word them in English (POST /api/admin/lint
+ * passes them on); the modeler names each one in Chinese by its rule: a sentence per message shape where the
+ * message carries a detail (a type, a property), else one per rule, else one per source. The embedded
+ * engine's and the lint's own problems carry a key and come worded by the server (domain/lint/engine-messages.ts).
+ * The English stays for the en switch, and the rule id is listed beside the message anyway.
  */
 import type { LintProblem } from './admin-api.js';
 
@@ -72,8 +73,6 @@ const SHAPES: Array<[RegExp, (...g: string[]) => string]> = [
   [/^(?:Process|Sub ?Process|bpmn:\w+) has multiple blank start events$/, () => '有多个空白开始事件'],
   [/^Duplicate link catch event with link name <(.+)> in scope$/, (n) => `同一范围内有重复的链接捕获事件 ${n}`],
   [/^Link (?:catch|throw) event with link name <(.+)> missing in scope$/, (n) => `同一范围内缺少名为 ${n} 的对应链接事件`],
-  [/^called process '(.+)' must be deployed together with this diagram.*$/, (p) => `被调用流程 ${p} 须与本图一起部署（bindingType 为 deployment）`],
-  [/^called process '(.+)' is not deployed.*$/, (p) => `被调用流程 ${p} 尚未部署：运行到该调用活动时会产生事故`],
 ];
 
 /** bpmnlint's fixed messages (bpmnlint 11 rules) → Chinese. */
@@ -141,9 +140,7 @@ const RULES: Record<string, string> = {
   'camunda-compat/loop-characteristics': '多实例设置有误',
   'camunda-compat/no-template': '不支持元素模板',
   'camunda-compat/variable-name': '变量名不合法',
-  'engine/called-process': '被调用流程尚未部署',
   'moddle-import': '图中有无法识别的元素或属性',
-  xml: '不是有效的 BPMN 2.0 XML 文档',
 };
 
 const SOURCES: Record<string, string> = {

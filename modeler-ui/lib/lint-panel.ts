@@ -72,8 +72,9 @@ export class LintPanel {
     const errors = problems.filter((p) => p.severity === 'error').length;
     this.summary.textContent = problems.length ? t('modeler.lint.count', { errors, warnings: problems.length - errors }) : t('modeler.lint.none');
     this.summary.dataset['state'] = errors ? 'errors' : problems.length ? 'warnings' : 'clean';
-    // the lint words its problems in English: Chinese pages name them by rule (lint-messages.ts)
-    const worded = lang() === 'zh-CN' ? problems.map((p) => ({ ...p, message: lintMessageZh(p) })) : problems;
+    // a keyed problem (the engine's, the lint's own) comes worded in the page's language by the server;
+    // bpmnlint's come in English: Chinese pages name them by rule (lint-messages.ts)
+    const worded = lang() === 'zh-CN' ? problems.map((p) => (p.key ? p : { ...p, message: lintMessageZh(p) })) : problems;
     const sorted = [...worded].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
     replace(
       this.body,

@@ -35,13 +35,10 @@ const TYPE_ONLY_ALLOWED: Record<Folder, Folder[]> = { web: ['domain', 'api'], 'm
 /** file → imported path (both from the repository root) still allowed, and why. */
 const KNOWN: Record<string, string> = {
   'domain/audit/audit-log.ts → engine/index.ts': 'group commit is shared with the engine; it belongs in a neutral package both import',
-  'domain/history/retention.ts → engine/index.ts': "the embedded engine's prune options and result types; they belong in the port",
   'web/history/instances.ts → domain/history/highlights.ts':
     "the page computes a called instance's highlights exactly as the server does; a pure function with no imports",
   'api/app.ts → db/sql/index.ts': 'the type of the SQL handle the composition root hands the health check',
   'api/health/health-route.ts → db/sql/index.ts': 'type of the SQL handle the health check pings',
-  'api/field/field-report-routes.ts → db/sql/current.ts': 'the field-report list query belongs in domain/field',
-  'workers/case-record/handler.ts → db/sql/current.ts': 'the case-record update belongs in domain/cases',
   'db/import/importer.ts → domain/classify/labels.ts': 'the label vocabulary belongs in db/vocabulary.ts',
   'db/import/columns.ts → domain/calendar/duration.ts': 'the duration grammar the CSV columns accept; a leaf module',
   'db/sql/sqlite-driver.ts → engine/store/wal-durability.ts':
@@ -75,6 +72,31 @@ function importsOf(file: string): Edge[] {
 }
 
 const top = (path: string) => path.split('/')[0]!;
+
+const PAGE_FOLDERS = ['web', 'modeler-ui'];
+/** Where the server modules the pages may reach live: leaf modules of types (and pure functions) beside their code. */
+const PAGE_REACHABLE = (path: string) => ['domain', 'api'].includes(top(path)) || path === 'db/vocabulary.ts';
+
+/** Every import specifier of a file, packages included (importsOf keeps the relative ones). */
+function specifiersOf(file: string): string[] {
+  const text = readFileSync(join(root, file), 'utf8');
+  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)\s+(?:type\s+)?(?:[^'";]*?from\s+)?'([^']+)'|import\(\s*'([^']+)'\s*\)/g)].map((m) => (m[1] ?? m[2])!);
+}
+
+/**
+ * The server modules the pages reach: the imports from web/ and modeler-ui/ into other folders, followed on
+ * through those modules' own imports. The web type check (tsconfig.web.json) reads all of them.
+ */
+function reachedFromPages(edges: Edge[]): Set<string> {
+  const reached = new Set<string>();
+  const queue = edges.filter((e) => PAGE_FOLDERS.includes(top(e.from)) && !PAGE_FOLDERS.includes(top(e.to)) && top(e.to) !== 'build').map((e) => e.to);
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+    if (reached.has(next)) continue;
+    reached.add(next);
+    queue.push(...importsOf(next).map((e) => e.to));
+  }
+  return reached;
+}
 
 function allowed(e: Edge): boolean {
   const from = top(e.from);
@@ -114,6 +136,37 @@ describe('import direction (docs/architecture.md)', () => {
     expect(edges.filter((e) => top(e.from) === 'engine' && top(e.to) !== 'engine')).to.deep.equal([]);
   });
 
+  it('given the pages, when their imports into the server are followed, then they reach only leaf modules without packages or database code', () => {
+    const reached = [...reachedFromPages(edges)].sort();
+    // the pages read the API's answers through the server's own types (web/*/types.ts)
+    expect(reached).to.include.members(['domain/history/history-types.ts', 'domain/dashboard/dashboard-types.ts', 'domain/inbox/task-types.ts']);
+    expect(
+      reached.filter((f) => !PAGE_REACHABLE(f)),
+      'modules outside domain/ and api/ the pages reach',
+    ).to.deep.equal([]);
+    expect(
+      reached.flatMap((f) =>
+        specifiersOf(f)
+          .filter((spec) => !spec.startsWith('.'))
+          .map((spec) => `${f} → ${spec}`),
+      ),
+      'packages imported by modules the pages reach',
+    ).to.deep.equal([]);
+  });
+
+  it('given domain/, when the imports between its areas are read, then no two areas import each other', () => {
+    const area = (path: string) => (path.startsWith('domain/') && path.split('/').length > 2 ? path.split('/')[1]! : null);
+    const between = new Set(
+      edges.flatMap((e) => {
+        const [from, to] = [area(e.from), area(e.to)];
+        return from && to && from !== to ? [`${from} → ${to}`] : [];
+      }),
+    );
+    expect(between.size, 'areas import one another at all').to.be.greaterThan(10);
+    const mutual = [...between].filter((pair) => between.has(pair.split(' → ').reverse().join(' → '))).sort();
+    expect(mutual, 'areas importing each other (one should serve the other)').to.deep.equal([]);
+  });
+
   // the check itself: a forbidden import is seen, a type-only one from a page is not
   it('given made-up imports, when checked, then the rules tell them apart', () => {
     const cases: Array<[Edge, boolean]> = [
@@ -129,5 +182,8 @@ describe('import direction (docs/architecture.md)', () => {
     ];
     for (const [edge, ok] of cases) expect(allowed(edge), `${edge.from} → ${edge.to}`).to.equal(ok);
     expect(importsOf('system/main.ts').map((e) => e.to)).to.include('system/start-system.ts');
+    expect(specifiersOf('domain/dashboard/summary.ts')).to.include.members(['kysely', '../../db/sql/current.js']);
+    // a page's type import of a module with database code would pull that code in: it is seen
+    expect([...reachedFromPages([{ from: 'web/x.ts', to: 'domain/dashboard/summary.ts', typeOnly: true }])]).to.include('db/sql/current.ts');
   });
 });

@@ -45,7 +45,12 @@ describe('engine / deployment: a non-executable pool beside the executable one',
     const error = await refusal(t.engine.deploy([{ name: 'citizen.bpmn', xml: definitions('citizen', citizen) }]));
     expect(error.code).to.equal('DEPLOY_REJECTED');
     expect(error.details).to.deep.equal([
-      { resource: 'citizen.bpmn', elementId: 'citizen', message: 'no executable process in the resource: every process has isExecutable="false"' },
+      {
+        resource: 'citizen.bpmn',
+        elementId: 'citizen',
+        message: 'no executable process in the resource: every process has isExecutable="false"',
+        key: 'no_executable_process',
+      },
     ]);
     expect(await t.engine.listDefinitions()).to.deep.equal([]);
   });

@@ -233,6 +233,8 @@ describe('engine / business-rule task: DMN decisions', () => {
         resource: 'dmn-binding-deployment.bpmn',
         elementId: 'limit',
         message: 'called decision \'time_limit\' is not in this deployment (bindingType "deployment")',
+        key: 'decision_not_in_deployment',
+        params: { id: 'time_limit' },
       },
     ]);
   });

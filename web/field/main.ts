@@ -9,17 +9,12 @@ import { api, errorText, idempotencyKey } from '../shared/api.js';
 import { h, replace } from '../shared/dom.js';
 import { formatDateTime, t } from '../shared/i18n.js';
 import { startPage, statusBadge } from '../shared/layout.js';
+import type { FieldReportItem } from '../../domain/intake/field-report-type.js';
 
 interface EventTypeItem {
   code: string;
   name: string;
   category: string;
-}
-interface Report {
-  caseNo: string;
-  description: string;
-  status: string;
-  createdAt: string;
 }
 interface Filed {
   caseNo: string;
@@ -175,7 +170,7 @@ function draw(main: HTMLElement): void {
   });
 
   async function loadMine(): Promise<void> {
-    const { items } = await api<{ items: Report[] }>('/field-reports');
+    const { items } = await api<{ items: FieldReportItem[] }>('/field-reports');
     if (!items.length) return replace(mine, h('p', { class: 'muted' }, t('fd.mine.none')));
     replace(
       mine,

@@ -8,6 +8,7 @@ import { api, currentUser, errorText, idempotencyKey, logout, type Role } from '
 import { h, replace } from '../shared/dom.js';
 import { addMessages, formatDateTime, t } from '../shared/i18n.js';
 import { errorBox, startPage, statusBadge } from '../shared/layout.js';
+import type { PublicCaseView } from '../../domain/intake/public-case-type.js';
 
 addMessages({
   zh: {
@@ -142,20 +143,6 @@ interface Filed {
   caseNo: string;
   status: string;
   trackingToken: string;
-}
-interface Followed {
-  caseNo: string;
-  status: string;
-  description: string;
-  address: string | null;
-  reportedAt: string;
-  acceptedAt: string | null;
-  dispatchedAt: string | null;
-  handledAt: string | null;
-  closedAt: string | null;
-  satisfaction: string | null;
-  canRate: boolean;
-  handleResult: string | null;
 }
 
 /** Tracking codes filed from this browser, newest first, so a reporter need not copy them by hand. */
@@ -432,9 +419,9 @@ function showFollow(container: HTMLElement, token: string): void {
 
 async function follow(result: HTMLElement, token: string): Promise<void> {
   replace(result, h('p', { class: 'muted' }, t('loading')));
-  let c: Followed;
+  let c: PublicCaseView;
   try {
-    c = await api<Followed>(`/public/reports/${encodeURIComponent(token)}`, { noLoginRedirect: true });
+    c = await api<PublicCaseView>(`/public/reports/${encodeURIComponent(token)}`, { noLoginRedirect: true });
   } catch (err) {
     const notFound = (err as { status?: number }).status === 404 || (err as { status?: number }).status === 400;
     return replace(result, notFound ? h('p', { class: 'notice error', role: 'alert' }, t('r.not.found')) : errorBox(err));

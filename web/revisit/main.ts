@@ -7,6 +7,7 @@ import { api, errorText, idempotencyKey } from '../shared/api.js';
 import { h, replace } from '../shared/dom.js';
 import { addMessages, formatDateTime, t } from '../shared/i18n.js';
 import { loadInto, startPage } from '../shared/layout.js';
+import type { RevisitItem } from '../../domain/followup/revisit-type.js';
 
 addMessages({
   zh: {
@@ -48,17 +49,6 @@ addMessages({
     'rv.channel.other': 'other channel',
   },
 });
-
-interface RevisitItem {
-  id: string;
-  caseNo: string;
-  description: string;
-  reporterName: string | null;
-  reporterPhone: string;
-  channel: string;
-  closedAt: string | null;
-  attempts: number;
-}
 
 /** The choices and what each sends: satisfied/rating as the citizen's own rating form does. */
 const RESULTS = [

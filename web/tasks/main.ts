@@ -12,7 +12,7 @@ import { formatDateTime, t } from '../shared/i18n.js';
 import { errorBox, lightBadge, loadInto, loginName, startPage } from '../shared/layout.js';
 import { casePanel } from './case-panel.js';
 import { redispatchPanel } from './redispatch-panel.js';
-import type { StuckCases, TaskDetail, TaskSummary } from './types.js';
+import type { StuckCases, TaskDetail, TaskPage, TaskSummary } from './types.js';
 
 const PAGE_SIZE = 20;
 const WRITERS: readonly Role[] = ['admin', 'operator', 'dept_staff', 'dept_leader', 'grid_worker'];
@@ -31,13 +31,6 @@ interface Filters {
   overdue: boolean;
   unit: string;
   category: string;
-}
-/** One page of GET /api/tasks: `next` is the cursor of the following page; the total comes with the first page only (capped: at least). */
-interface TaskPage {
-  tasks: TaskSummary[];
-  next: string | null;
-  total?: number;
-  totalCapped?: boolean;
 }
 
 function readFilters(): Filters {

@@ -1,30 +1,15 @@
-/** The API shapes this page reads (GET /api/tasks, /api/tasks/:key, /api/cases/:id/history, /api/dashboard/map). */
-export type Light = 'green' | 'yellow' | 'red';
+/**
+ * The API shapes this page reads (GET /api/tasks, /api/tasks/:key, /api/cases/:id/history, /api/dashboard/map):
+ * the server's own types, imported as types only (erased from the bundle), and the parts of a form-js schema
+ * the page looks into.
+ */
+import type { TaskDetail as TaskAnswer } from '../../domain/inbox/task-types.js';
 
-export interface TaskSummary {
-  userTaskKey: string;
-  name: string;
-  elementId: string;
-  formId: string | null;
-  state: 'created' | 'completed' | 'cancelled';
-  caseId: string | null;
-  caseNo: string | null;
-  /** the case's event-type category */
-  category: string | null;
-  unitId: number | null;
-  unitCode: string | null;
-  assignee: string | null;
-  candidateGroups: string[];
-  priority: number;
-  /** the case's priority (a leader's 交办 is high) */
-  casePriority: number | null;
-  dueAt: string | null;
-  light: Light;
-  createdAt: string;
-}
-
+export type { AttachmentView as Attachment } from '../../domain/attachments/attachment-type.js';
 export type { CaseDetail } from '../../domain/cases/case-detail-type.js';
-import type { CaseDetail } from '../../domain/cases/case-detail-type.js';
+export type { CaseMap, GridFeature, Position } from '../../domain/dashboard/dashboard-types.js';
+export type { TimelineEntry } from '../../domain/history/history-types.js';
+export type { TaskPage, TaskSummary } from '../../domain/inbox/task-types.js';
 
 export interface FormComponent {
   type: string;
@@ -42,40 +27,8 @@ export interface FormSchema {
   [k: string]: unknown;
 }
 
-export interface TaskDetail {
-  task: TaskSummary;
-  form: FormSchema | null;
-  case: CaseDetail | null;
-  /** the process variables the task's form reads (GET /api/tasks/:key resolves them at the task, inner scopes first) */
-  variables?: Record<string, unknown>;
-  /** the centre may 改派 the case from here (an operator or admin on a unit's open task of a process that has it) */
-  redispatchable?: boolean;
-}
-
-export type TimelineEntry =
-  | { at: string; kind: 'element'; intent: string; elementId: string; elementType: string | null }
-  | { at: string; kind: 'variables'; elementId: string }
-  | { at: string; kind: 'action'; action: string; actor: string; actorRole: string | null; detail: Record<string, unknown> | null }
-  | { at: string; kind: 'notification'; channel: string; subject: string | null; status: string };
-
-export interface Attachment {
-  id: string;
-  kind: string;
-  fileName: string;
-  mimeType: string;
-  sizeBytes: number;
-}
-
-export type Position = [number, number];
-export interface GridFeature {
-  id: string;
-  properties: { code: string; name: string };
-  geometry: { type: 'Polygon'; coordinates: Position[][] } | { type: 'Point'; coordinates: Position };
-}
-export interface CaseMap {
-  cases: { id: string; caseNo: string; lat: number; lng: number; light: Light }[];
-  grids: { features: GridFeature[] };
-}
+/** GET /api/tasks/:key, its form read as a form-js schema */
+export type TaskDetail = Omit<TaskAnswer, 'form'> & { form: FormSchema | null };
 
 /** GET /api/tasks/incidents: the cases the engine stopped on an open incident (the centre's inbox) */
 export interface StuckCases {

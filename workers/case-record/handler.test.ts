@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Cases, EventTypes, Units } from '../../test/support/tables.js';
+import { Cases, ClassifyExamples, EventTypes, Units } from '../../test/support/tables.js';
 import { caseAuditTrail } from '../../domain/audit/index.js';
 import { MONDAY_0900, createCase, demoDatabase, makeJob, testDeps, worldSnapshot, type Db } from '../../test/support/case-fixtures.js';
 import { caseRecordHandler } from './handler.js';
@@ -23,6 +23,16 @@ describe('worker case-record', () => {
     expect(after.acceptedAt!.getTime()).to.equal(MONDAY_0900.getTime());
     expect(after.eventTypeId).to.equal((await EventTypes.findOne({ where: { code: 'SJ-0105' } }))!.id);
     expect((await caseAuditTrail(c.id))[0]).to.deep.include({ action: 'accepted', actor: 'worker:case-record', actorRole: 'system' });
+  });
+
+  it('given a report the classifier left to a person, when 受理 files it with a type, then the decision becomes an operator example; one it filed itself does not', async () => {
+    const byPerson = await createCase();
+    await record(byPerson.id, 'accepted', { filed: true, eventTypeCode: 'SJ-0105', needsManualAccept: true });
+    const example = await ClassifyExamples.findOne({ where: { code: `OP-${byPerson.id}` } });
+    expect(example).to.deep.include({ label: 'SJ-0105', source: 'operator', text: byPerson.description });
+    const byItself = await createCase();
+    await record(byItself.id, 'accepted', { filed: true, eventTypeCode: 'SJ-0105', needsManualAccept: false });
+    expect(await ClassifyExamples.findOne({ where: { code: `OP-${byItself.id}` } })).to.equal(null);
   });
 
   it('given a reported case, when rejected, then it is 不予立案 with the reason in the audit log', async () => {

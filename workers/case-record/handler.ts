@@ -1,8 +1,7 @@
 import type { JobType } from '../../processes/contract.js';
 import { acceptCase, dispatchCase, extendCase, noteOnCase, redispatchCase, rejectCase, returnCase, shelveCase } from '../../domain/cases/case-actions.js';
 import type { CaseChange, ChangeContext } from '../../domain/cases/change-case.js';
-import { appSql } from '../../db/sql/current.js';
-import { recordDecision } from '../../domain/classify/index.js';
+import { recordCaseDecision } from '../../domain/classify/index.js';
 import { complete, type Job, type JobHandler } from '../../port/workflow-engine.js';
 import type { WorkerDeps } from '../deps.js';
 import { caseJob, header, incident, stringVar } from '../support/case-job.js';
@@ -58,11 +57,7 @@ const RECORDERS: Record<string, Recorder> = {
  */
 async function learnFrom(caseId: string, filed: boolean, rejectReason: string | null): Promise<void> {
   try {
-    const q = appSql();
-    const c = await q.selectFrom('cases').select(['id', 'description', 'eventTypeId']).where('id', '=', caseId).executeTakeFirst();
-    if (!c?.description) return;
-    const type = filed && c.eventTypeId ? await q.selectFrom('event_types').select('code').where('id', '=', c.eventTypeId).executeTakeFirst() : null;
-    await recordDecision({ caseId, text: c.description, filed, eventTypeCode: type?.code ?? null, rejectReason });
+    await recordCaseDecision(caseId, { filed, rejectReason });
   } catch {
     /* see above */
   }

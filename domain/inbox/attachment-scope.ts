@@ -1,6 +1,6 @@
 import type { Actor } from '../auth/sessions.js';
-import { canActOnTask, mayReachTask } from '../inbox/tasks.js';
-import { readTaskByKey, type InboxTaskRecord } from '../inbox/task-rows.js';
+import { readTaskByKey, type InboxTaskRecord } from './task-rows.js';
+import { canActOnTask, mayReachTask } from './tasks.js';
 import { DomainError } from '../shared/errors.js';
 
 /**
@@ -10,7 +10,7 @@ import { DomainError } from '../shared/errors.js';
 export async function taskForAttachment(actor: Actor, key: string): Promise<InboxTaskRecord & { caseId: string }> {
   const row = key.length <= 32 ? await readTaskByKey(key) : null;
   if (!row || !(await mayReachTask(actor, row))) throw new DomainError('NOT_FOUND', 'no such task', { apiCode: 'task_not_found' });
-  if (!canActOnTask(actor, row)) throw new DomainError('INVALID_ARGUMENT', 'not allowed', { apiCode: 'forbidden', status: 403 });
+  if (!canActOnTask(actor, row)) throw new DomainError('INVALID_ARGUMENT', 'not allowed', { apiCode: 'forbidden' });
   if (row.state !== 'created') throw new DomainError('CONFLICT', 'task finished', { apiCode: 'task_finished' });
   if (row.assignee && row.assignee !== actor.username) throw new DomainError('CONFLICT', 'claimed by someone else', { apiCode: 'task_claimed' });
   if (!row.caseId) throw new DomainError('CONFLICT', 'task has no case', { apiCode: 'task_without_case' });
