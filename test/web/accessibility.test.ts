@@ -1,0 +1,173 @@
+/**
+ * axe-core, run in Chromium on every page each role opens (and on the states that draw more: a task form, a case's
+ * history, each registry tab, the modeler with a diagram, the form editor with a form), finds no critical or serious
+ * violation. axe is evaluated through the DevTools protocol, which the pages' CSP does not govern, so the pages are
+ * tested under their real policy.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { expect } from 'chai';
+import type { Page } from 'playwright-core';
+import { Cases, Grids } from '../support/tables.js';
+import { driveToHandle } from './support/fixtures.js';
+import { openWebWorld, type WebWorld } from './support/web-world.js';
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+interface Violation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[]; failureSummary?: string }[];
+}
+
+/** The critical and serious violations axe finds on the page as it is now, one line per rule with its first nodes. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate('typeof window.axe === "object"'))) await page.evaluate(AXE_SOURCE);
+  const { passed, violations } = (await page.evaluate(
+    `axe.run(document).then((r) => ({ passed: r.passes.length, violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })) })) }))`,
+  )) as { passed: number; violations: Violation[] };
+  // a run that checked nothing (axe not loaded, an empty document) must not count as clean
+  expect(passed, `axe checked rules on ${page.url()}`).to.be.greaterThan(5);
+  return violations
+    .filter((v) => v.impact === 'critical' || v.impact === 'serious')
+    .map(
+      (v) =>
+        `${v.impact} ${v.id} (${v.help}) × ${v.nodes.length}: ${v.nodes
+          .slice(0, 4)
+          .map((n) => `${n.target.join(' ')}${n.failureSummary ? ` — ${n.failureSummary.replace(/\s+/g, ' ').slice(0, 200)}` : ''}`)
+          .join(' | ')}`,
+    );
+}
+
+describe('web: axe-core finds no critical or serious accessibility violation on any page', function () {
+  this.timeout(600_000);
+  let web: WebWorld;
+  /** where → its violations */
+  const found = new Map<string, string[]>();
+
+  before(async () => {
+    web = await openWebWorld();
+  });
+  after(() => web?.close());
+
+  const settle = async (page: Page) => {
+    await page.waitForSelector('main#main, form');
+    await page
+      .locator('text=加载中…')
+      .first()
+      .waitFor({ state: 'detached', timeout: 10_000 })
+      .catch(() => undefined);
+    await page.waitForTimeout(800);
+  };
+  const check = async (page: Page, where: string) => {
+    const lines = await seriousViolations(page);
+    if (lines.length) found.set(where, lines);
+  };
+  const report = (prefix: string) => {
+    const lines = [...found].filter(([w]) => w.startsWith(prefix)).map(([w, l]) => `${w}:\n  ${l.join('\n  ')}`);
+    expect(lines, `axe violations:\n${lines.join('\n')}`).to.deep.equal([]);
+  };
+
+  const ROLES: Array<[string, string[], { mobile?: boolean }?]> = [
+    [
+      'admin',
+      [
+        '/',
+        '/hotline/',
+        '/revisit/',
+        '/assign/',
+        '/tasks/',
+        '/history/',
+        '/screen/',
+        '/admin/',
+        '/operations/',
+        '/modeler/',
+        '/modeler/forms.html',
+        '/report/',
+      ],
+    ],
+    ['operator', ['/', '/hotline/', '/revisit/', '/tasks/', '/history/', '/screen/']],
+    ['clerk', ['/', '/tasks/', '/history/']],
+    ['gridworker', ['/', '/field/', '/tasks/'], { mobile: true }],
+    ['leader', ['/', '/assign/', '/tasks/']],
+    ['auditor', ['/', '/history/', '/operations/']],
+  ];
+
+  it('given each role, when it opens every page it may, then axe reports no critical or serious violation', async () => {
+    const anonymous = await web.newPage();
+    for (const path of ['/', '/report/']) {
+      await anonymous.goto(web.url(path));
+      await settle(anonymous);
+      await check(anonymous, `pages anonymous ${path}`);
+    }
+    await anonymous.context().close();
+    for (const [user, paths, options] of ROLES) {
+      const page = await web.newPage(options);
+      await web.login(page, user);
+      for (const path of paths) {
+        await page.goto(web.url(path));
+        await settle(page);
+        await check(page, `pages ${user} ${path}`);
+      }
+      await page.context().close();
+    }
+    report('pages ');
+  });
+
+  it('given a case at a unit, when the clerk opens its task and the auditor its history, then the task form and the history pass axe', async () => {
+    const grid = (await Grids.findOne({ order: [['id', 'ASC']] }))!;
+    const filed = await web.api.call<{ caseNo: string }>('POST', '/public/reports', {
+      body: { description: '小区门口垃圾堆放多日无人清运', lat: grid.centroidLat, lng: grid.centroidLng, address: '西平街道龙华路 3 号' },
+    });
+    expect(filed.status).to.equal(201);
+    const row = (await Cases.findOne({ where: { caseNo: filed.body.caseNo } }))!;
+    const { staff } = await driveToHandle(web.api, row.id);
+    const page = await web.newPage();
+    await web.login(page, staff);
+    await page.goto(web.url('/tasks/'));
+    await page.click(`tr[data-case="${row.caseNo}"]`);
+    await page.waitForSelector('[data-testid=task-form] .fjs-form');
+    await settle(page);
+    await check(page, 'task form');
+    await page.context().close();
+    const auditor = await web.newPage();
+    await web.login(auditor, 'auditor');
+    await auditor.goto(web.url(`/history/#case=${row.id}`));
+    await auditor.waitForSelector('[data-testid=story] li');
+    await auditor.waitForSelector('[data-testid=diagram][data-ready=true]');
+    await settle(auditor);
+    await check(auditor, 'task history');
+    report('task ');
+  });
+
+  it('given the admin, when each registry tab, a diagram in the modeler and a form in the form editor are open, then axe reports nothing critical or serious', async () => {
+    const page = await web.newPage();
+    await web.login(page, 'admin');
+    await page.goto(web.url('/admin/#units'));
+    await page.waitForSelector('table.records[data-resource=units]');
+    const tabs = await page.locator('[data-tab]').evaluateAll((els) => els.map((e) => e.getAttribute('data-tab')!));
+    for (const tab of tabs) {
+      await page.click(`[data-tab="${tab}"]`);
+      await settle(page);
+      await check(page, `admin #${tab}`);
+    }
+    await page.click('[data-tab="units"]');
+    await page.click('[data-testid=new]');
+    await page.waitForSelector('#f-code');
+    await check(page, 'admin new unit form');
+    await page.goto(web.url('/modeler/'));
+    await page.click('li.process[data-process-id=case-generic] [data-testid=process-head]');
+    await page.click('li.process[data-process-id=case-generic] li.version [data-testid=open-version]');
+    await page.waitForSelector('[data-testid=canvas] .djs-element[data-element-id]');
+    await page.waitForSelector('[data-testid=lint-summary]:not([data-state=running]):not(:empty)');
+    await check(page, 'admin modeler case-generic');
+    await page.goto(web.url('/modeler/forms.html'));
+    await page.click('li.process[data-form-id=case-accept] [data-testid=form-head]');
+    await page.click('li.process[data-form-id=case-accept] li.version [data-testid=open-version]');
+    await page.waitForSelector('[data-testid=form-editor] .fjs-editor-container .fjs-form-field');
+    await settle(page);
+    await check(page, 'admin form editor');
+    report('admin ');
+  });
+});
