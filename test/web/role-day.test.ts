@@ -1,0 +1,131 @@
+/**
+ * One case from report to rating through the pages only (issue 14, "Done means"): a citizen reports on /report/, the
+ * centre's operator accepts it on /tasks/ (with the classifier's type or picking one) and confirms the 派遣, the unit's
+ * staff finish it, the operator verifies it, and the citizen follows the case by its code, reads the result and rates
+ * it. No API call drives the case: the test reads the database only to know whose inbox the case is in next and to
+ * check what the pages did.
+ */
+import { expect } from 'chai';
+import type { Page } from 'playwright-core';
+import { Cases, EventTypes, Grids, InboxTasks, Units, Users } from '../support/tables.js';
+import { hashPassword } from '../../domain/auth/password.js';
+import { eventually } from '../processes/support/process-harness.js';
+import { PASSWORD } from '../api/support/api-world.js';
+import { openWebWorld, type WebWorld } from './support/web-world.js';
+
+type TaskRow = { userTaskKey: string; elementId: string; unitId: number | null };
+
+describe("web: a case's whole day through the pages, report to rating", function () {
+  this.timeout(300_000);
+  let web: WebWorld;
+  before(async () => {
+    web = await openWebWorld();
+  });
+  after(() => web?.close());
+
+  /** The case's open task, as the inbox keeps it (the first report of a fresh world waits for the classifier's first model). */
+  const openTaskRow = (caseId: string, elementIds: string[]) =>
+    eventually(
+      `a ${elementIds.join('/')} task`,
+      async () =>
+        (await InboxTasks.findAll({ where: { caseId, state: 'created' } })).find((t: TaskRow) => elementIds.includes(t.elementId)) as TaskRow | undefined,
+      60_000,
+    );
+
+  /** Opens the case's task from the inbox, claims it when it must be claimed first. */
+  async function openFromInbox(page: Page, caseNo: string): Promise<void> {
+    await page.goto(web.url('/tasks/'));
+    await page.click(`tr[data-case="${caseNo}"]`);
+    await page.waitForSelector('[data-testid=task-form] .fjs-form');
+    if (await page.locator('[data-testid=claim]').count()) {
+      await page.click('[data-testid=claim]');
+      await page.waitForSelector('[data-testid=unclaim]');
+      await page.waitForSelector('[data-testid=task-form] .fjs-form');
+    }
+  }
+
+  async function submit(page: Page): Promise<void> {
+    await page.click('[data-testid=task-submit]');
+    await page.waitForSelector('[data-testid=completed], [data-testid=form-message] [role=alert]');
+    expect(await page.locator('[data-testid=form-message] [role=alert]').allTextContents(), 'the page refused the submission').to.deep.equal([]);
+  }
+
+  /** A staff account of the unit holding the task: the demo's township or clerk, or one made for the unit. */
+  async function staffOf(unitId: number): Promise<string> {
+    const existing = (await Users.findAll({ where: { unitId, role: 'dept_staff' } })) as Array<{ username: string }>;
+    if (existing[0]) return existing[0].username;
+    const username = `staff-${unitId}`;
+    await Users.create({ username, displayName: '办事员', role: 'dept_staff', unitId, phone: null, passwordHash: await hashPassword(PASSWORD) });
+    return username;
+  }
+
+  it('given a citizen with a problem, when each role does its part in its own page, then the case is reported, accepted, dispatched, handled, verified, closed and rated', async () => {
+    // the citizen reports, without an account
+    const grid = (await Grids.findOne({ order: [['id', 'ASC']] }))!;
+    const citizen = await web.newPage();
+    await citizen.goto(web.url('/report/'));
+    await citizen.fill('#description', '小区门口垃圾堆放多日无人清运，气味很大');
+    await citizen.fill('#lat', String(grid.centroidLat));
+    await citizen.fill('#lng', String(grid.centroidLng));
+    await citizen.fill('#address', '西平街道龙华路 12 号门口');
+    await citizen.click('[data-testid=report-submit]');
+    const token = (await citizen.textContent('[data-testid=tracking-token]', { timeout: 20_000 }))!.trim();
+    const caseNo = (await citizen.textContent('[data-testid=case-no]'))!.trim();
+    const filed = (await Cases.findOne({ where: { caseNo } }))!;
+
+    // the operator: 受理 (when the classifier was not sure) and 派遣 (when the route asks the centre)
+    const operator = await web.newPage();
+    await web.login(operator, 'operator');
+    let next = await openTaskRow(filed.id, ['accept', 'dispatch', 'handle']);
+    if (next.elementId === 'accept') {
+      await openFromInbox(operator, caseNo);
+      await operator.getByText('立案', { exact: true }).click();
+      const typeInput = operator.locator('[data-testid=task-form] input[id$=Field_eventTypeCode]');
+      if (!(await typeInput.inputValue())) {
+        const rubbish = (await EventTypes.findOne({ where: { code: 'SJ-0101' } }))!;
+        await operator.click('[data-testid=task-form] .fjs-form-field-select .fjs-input-group');
+        await operator.click(`.fjs-dropdownlist-item:has-text("${rubbish.name}（${rubbish.code}）")`);
+      }
+      await submit(operator);
+      next = await openTaskRow(filed.id, ['dispatch', 'handle']);
+    }
+    if (next.elementId === 'dispatch') {
+      await openFromInbox(operator, caseNo);
+      // the proposed unit is preselected: confirming is one click
+      expect(await operator.locator('[data-testid=task-form] input[id$=Field_unitCode]').inputValue()).to.not.equal('');
+      await submit(operator);
+      next = await openTaskRow(filed.id, ['handle']);
+    }
+    expect(next.elementId).to.equal('handle');
+
+    // the unit's staff finish it
+    const staff = await web.newPage();
+    await web.login(staff, await staffOf(next.unitId!));
+    await openFromInbox(staff, caseNo);
+    await staff.click('[data-outcome=done]');
+    await staff.getByLabel('处置情况').fill('已清运并消杀，现场已恢复整洁');
+    await submit(staff);
+
+    // the operator verifies it on the spot's report
+    await openTaskRow(filed.id, ['verify']);
+    await openFromInbox(operator, caseNo);
+    await operator.getByText('已处置到位，核查通过').click();
+    await submit(operator);
+    await eventually('the case closed', async () => (await Cases.findByPk(filed.id))!.status === 'closed', 30_000);
+
+    // the citizen follows it by the code, reads the unit's result and rates it
+    await citizen.goto(web.url(`/report/#follow=${token}`));
+    await citizen.waitForSelector('[data-testid=rating-form]');
+    expect(await citizen.getAttribute('[data-testid=case-status]', 'data-status')).to.equal('closed');
+    expect(await citizen.textContent('[data-testid=followed-case]')).to.contain('已清运并消杀，现场已恢复整洁');
+    await citizen.check('#sat-yes');
+    await citizen.selectOption('#stars', '5');
+    await citizen.fill('#comment', '处理及时，谢谢');
+    await citizen.click('[data-testid=rate-submit]');
+    await citizen.waitForSelector('[data-testid=rated]');
+    await eventually('the rating recorded by the process', async () => (await Cases.findByPk(filed.id))!.satisfaction === 'satisfied', 30_000);
+    const unit = (await Units.findByPk(next.unitId!))!;
+    expect((await Cases.findByPk(filed.id))!.unitId).to.equal(unit.id);
+    for (const page of [citizen, operator, staff]) web.expectNoErrors(page);
+  });
+});
