@@ -2,7 +2,7 @@
  * One case from report to rating through the pages only (issue 14, "Done means"): a citizen reports on /report/, the
  * centre's operator accepts it on /tasks/ (with the classifier's type or picking one) and confirms the 派遣, the unit's
  * staff finish it, the operator verifies it, and the citizen follows the case by its code, reads the result and rates
- * it. No API call drives the case: the test reads the database only to know whose inbox the case is in next and to
+ * it. axe-core checks every state on the way (no critical or serious violation). No API call drives the case: the test reads the database only to know whose inbox the case is in next and to
  * check what the pages did.
  */
 import { expect } from 'chai';
@@ -11,6 +11,7 @@ import { Cases, EventTypes, Grids, InboxTasks, Units, Users } from '../support/t
 import { hashPassword } from '../../domain/auth/password.js';
 import { eventually } from '../processes/support/process-harness.js';
 import { PASSWORD } from '../api/support/api-world.js';
+import { seriousViolations } from './support/axe.js';
 import { openWebWorld, type WebWorld } from './support/web-world.js';
 
 type TaskRow = { userTaskKey: string; elementId: string; unitId: number | null };
@@ -44,7 +45,14 @@ describe("web: a case's whole day through the pages, report to rating", function
     }
   }
 
-  async function submit(page: Page): Promise<void> {
+  /** where → axe's critical and serious violations there */
+  const violations: string[] = [];
+  const axe = async (page: Page, where: string) => {
+    for (const line of await seriousViolations(page)) violations.push(`${where}: ${line}`);
+  };
+
+  async function submit(page: Page, where: string): Promise<void> {
+    await axe(page, where);
     await page.click('[data-testid=task-submit]');
     await page.waitForSelector('[data-testid=completed], [data-testid=form-message] [role=alert]');
     expect(await page.locator('[data-testid=form-message] [role=alert]').allTextContents(), 'the page refused the submission').to.deep.equal([]);
@@ -68,9 +76,11 @@ describe("web: a case's whole day through the pages, report to rating", function
     await citizen.fill('#lat', String(grid.centroidLat));
     await citizen.fill('#lng', String(grid.centroidLng));
     await citizen.fill('#address', '西平街道龙华路 12 号门口');
+    await axe(citizen, 'report form');
     await citizen.click('[data-testid=report-submit]');
     const token = (await citizen.textContent('[data-testid=tracking-token]', { timeout: 20_000 }))!.trim();
     const caseNo = (await citizen.textContent('[data-testid=case-no]'))!.trim();
+    await axe(citizen, 'report filed');
     const filed = (await Cases.findOne({ where: { caseNo } }))!;
 
     // the operator: 受理 (when the classifier was not sure) and 派遣 (when the route asks the centre)
@@ -86,14 +96,14 @@ describe("web: a case's whole day through the pages, report to rating", function
         await operator.click('[data-testid=task-form] .fjs-form-field-select .fjs-input-group');
         await operator.click(`.fjs-dropdownlist-item:has-text("${rubbish.name}（${rubbish.code}）")`);
       }
-      await submit(operator);
+      await submit(operator, '受理');
       next = await openTaskRow(filed.id, ['dispatch', 'handle']);
     }
     if (next.elementId === 'dispatch') {
       await openFromInbox(operator, caseNo);
       // the proposed unit is preselected: confirming is one click
       expect(await operator.locator('[data-testid=task-form] input[id$=Field_unitCode]').inputValue()).to.not.equal('');
-      await submit(operator);
+      await submit(operator, '派遣');
       next = await openTaskRow(filed.id, ['handle']);
     }
     expect(next.elementId).to.equal('handle');
@@ -104,13 +114,13 @@ describe("web: a case's whole day through the pages, report to rating", function
     await openFromInbox(staff, caseNo);
     await staff.click('[data-outcome=done]');
     await staff.getByLabel('处置情况').fill('已清运并消杀，现场已恢复整洁');
-    await submit(staff);
+    await submit(staff, '处置');
 
     // the operator verifies it on the spot's report
     await openTaskRow(filed.id, ['verify']);
     await openFromInbox(operator, caseNo);
     await operator.getByText('已处置到位，核查通过').click();
-    await submit(operator);
+    await submit(operator, '核查');
     await eventually('the case closed', async () => (await Cases.findByPk(filed.id))!.status === 'closed', 30_000);
 
     // the citizen follows it by the code, reads the unit's result and rates it
@@ -118,6 +128,7 @@ describe("web: a case's whole day through the pages, report to rating", function
     await citizen.waitForSelector('[data-testid=rating-form]');
     expect(await citizen.getAttribute('[data-testid=case-status]', 'data-status')).to.equal('closed');
     expect(await citizen.textContent('[data-testid=followed-case]')).to.contain('已清运并消杀，现场已恢复整洁');
+    await axe(citizen, 'follow and rate');
     await citizen.check('#sat-yes');
     await citizen.selectOption('#stars', '5');
     await citizen.fill('#comment', '处理及时，谢谢');
@@ -126,6 +137,8 @@ describe("web: a case's whole day through the pages, report to rating", function
     await eventually('the rating recorded by the process', async () => (await Cases.findByPk(filed.id))!.satisfaction === 'satisfied', 30_000);
     const unit = (await Units.findByPk(next.unitId!))!;
     expect((await Cases.findByPk(filed.id))!.unitId).to.equal(unit.id);
+    await axe(citizen, 'rated');
     for (const page of [citizen, operator, staff]) web.expectNoErrors(page);
+    expect(violations, `axe:\n${violations.join('\n')}`).to.deep.equal([]);
   });
 });
