@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { Cases, Grids } from '../support/tables.js';
 import { seriousViolations } from './support/axe.js';
-import { driveToHandle } from './support/fixtures.js';
+import { driveToClosed, driveToHandle } from './support/fixtures.js';
 import { openWebWorld, type WebWorld } from './support/web-world.js';
 
 describe('web: axe-core finds no critical or serious accessibility violation on any page', function () {
@@ -109,6 +109,49 @@ describe('web: axe-core finds no critical or serious accessibility violation on 
     await settle(auditor);
     await check(auditor, 'task history');
     report('task ');
+  });
+
+  it("given the forms filled in (a call with the caller's earlier cases and suggestions, a field report with 自处置, a revisit to record), then what they reveal passes axe too", async () => {
+    const grid = (await Grids.findOne({ order: [['id', 'ASC']] }))!;
+    const operatorToken = await web.api.login('operator');
+    const filed = await web.api.call<{ id: string; caseNo: string }>('POST', '/cases', {
+      token: operatorToken,
+      body: { description: '路灯不亮，晚上出行不便', reporterName: '赵女士', reporterPhone: '13922223333', lat: grid.centroidLat, lng: grid.centroidLng },
+    });
+    expect(filed.status).to.equal(201);
+    await driveToClosed(web.api, filed.body.id);
+
+    const operator = await web.newPage();
+    await web.login(operator, 'operator');
+    await operator.goto(web.url('/hotline/'));
+    await operator.fill('#caller-name', '张先生');
+    await operator.fill('#caller-phone', '13922223333');
+    await operator.locator('#caller-phone').press('Tab');
+    await operator.locator('[data-testid=caller-cases] [data-case]').first().waitFor();
+    await operator.fill('#call-content', '路灯又不亮了，晚上出行不便');
+    await operator.fill('#grid-search', grid.code!);
+    await operator.locator('[data-testid=suggestions] input[data-suggestion]').first().waitFor();
+    await check(operator, 'filled hotline call');
+    await operator.goto(web.url('/revisit/'));
+    await operator.locator(`form[data-revisit="${filed.body.caseNo}"]`).waitFor();
+    await check(operator, 'filled revisit list');
+
+    const worker = await web.newPage({ mobile: true, geolocation: { latitude: grid.centroidLat!, longitude: grid.centroidLng! } });
+    await web.login(worker, 'gridworker');
+    await worker.goto(web.url('/field/'));
+    await worker.locator('#field-type optgroup').first().waitFor({ state: 'attached' });
+    await worker.getByRole('button', { name: '获取当前位置' }).click();
+    await worker.locator('[data-testid=field-located]', { hasText: '已定位' }).waitFor();
+    await worker.getByLabel('情况描述').fill('人行道上水井盖松动');
+    await worker.getByLabel('自处置（已在现场处理好）').check();
+    await check(worker, 'filled field report');
+
+    const leader = await web.newPage();
+    await web.login(leader, 'leader');
+    await leader.goto(web.url('/assign/'));
+    await settle(leader);
+    await check(leader, 'filled assign');
+    report('filled ');
   });
 
   it('given the admin, when each registry tab, a diagram in the modeler and a form in the form editor are open, then axe reports nothing critical or serious', async () => {
