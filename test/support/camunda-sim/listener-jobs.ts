@@ -27,6 +27,8 @@ export interface SimListenerJob {
   elementId: string;
   elementInstanceKey: string;
   userTask?: UserTaskProperties;
+  /** an execution listener's: the instance's variables when its element event was read (see `variablesOf`) */
+  variablesAtEvent?: Record<string, unknown>;
   retries: number;
   state: 'READY' | 'ACTIVATED' | 'FAILED';
   retryAt: number;
@@ -126,7 +128,6 @@ export class ListenerJobs extends EventEmitter {
     const task = TASK_EVENTS[h.intent];
     const elementKey = h.elementInstanceKey ?? h.processInstanceKey;
     if (h.intent === 'ELEMENT_TERMINATED') this.activatedElements.delete(elementKey);
-    if (h.intent === 'ELEMENT_COMPLETED' || h.intent === 'ELEMENT_TERMINATED') this.dropStaleStartListeners(h.processInstanceKey, elementKey);
     if (!isExec && !task) return;
     const def = await this.definitionOf(h.processInstanceKey);
     if (!def) return;
@@ -141,7 +142,9 @@ export class ListenerJobs extends EventEmitter {
     };
     if (isExec) {
       const eventType = h.intent === 'ELEMENT_ACTIVATED' ? 'start' : 'end';
-      for (const l of listeners?.execution.filter((x) => x.eventType === eventType) ?? []) this.enqueue(l, 'EXECUTION_LISTENER', eventType.toUpperCase(), base);
+      const specs = listeners?.execution.filter((x) => x.eventType === eventType) ?? [];
+      const variablesAtEvent = specs.length ? await this.engine.getVariables(h.processInstanceKey) : undefined;
+      for (const l of specs) this.enqueue(l, 'EXECUTION_LISTENER', eventType.toUpperCase(), { ...base, variablesAtEvent });
       if (eventType === 'start') {
         this.activatedElements.add(elementKey);
         for (const held of this.held.get(elementKey) ?? []) held();
@@ -265,25 +268,6 @@ export class ListenerJobs extends EventEmitter {
       this.taskWaiters.delete(waiting);
     }
     return job;
-  }
-
-  /**
-   * The engine does not wait for a start listener here, so an element can end before its start listener job was
-   * handed out (a task completed at once); on a cluster that cannot happen. Such a job would read the variables of
-   * an ended scope and fail, blocking its instance's queue: it is dropped instead, as never needed.
-   */
-  private dropStaleStartListeners(processInstanceKey: string, elementKey: string): void {
-    const queue = this.queues.get(processInstanceKey);
-    if (!queue) return;
-    const head = queue[0];
-    const kept = queue.filter(
-      (j) => !(j.kind === 'EXECUTION_LISTENER' && j.listenerEventType === 'START' && j.elementInstanceKey === elementKey && j.state === 'READY'),
-    );
-    if (kept.length === queue.length) return;
-    for (const j of queue) if (!kept.includes(j)) this.jobs.delete(j.key);
-    if (kept.length) this.queues.set(processInstanceKey, kept);
-    else this.queues.delete(processInstanceKey);
-    if (kept[0] && kept[0] !== head) this.emit('available', kept[0].type);
   }
 
   /** Retries left → back to the queue after the back-off; none → stuck, as a listener incident would leave it. */
