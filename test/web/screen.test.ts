@@ -53,7 +53,7 @@ describe('web: the command-centre screen (一屏全域)', function () {
     web.expectNoErrors(page);
   });
 
-  it('given a unit in the ranking at 1440 px, then the ranking keeps one line a cell (the long unit name cut, whole in its title) and the light tile holds its counts', async () => {
+  it('given a unit in the ranking at 1440 px, then the ranking keeps one line a cell (the long unit name cut, whole in its title), every panel keeps its padding and the light tile holds its counts', async () => {
     const grid = (await Grids.findOne({ order: [['id', 'ASC']] }))!;
     const filed = await web.api.call<{ caseNo: string }>('POST', '/public/reports', {
       body: { description: '小区门口垃圾堆放多日无人清运', lat: grid.centroidLat, lng: grid.centroidLng, address: '西平街道龙华路 3 号' },
@@ -80,6 +80,12 @@ describe('web: the command-centre screen (一屏全域)', function () {
     expect(lines.filter((c) => c.lines > 1)).to.deep.equal([]);
     const unit = page.locator('[data-testid=ranking] tbody td.sc-unit').first();
     expect(await unit.getAttribute('title')).to.equal(await unit.textContent());
+
+    // every panel keeps its padding (the hotspot panel lost it to its list's rule)
+    const paddings = await page.$$eval('.sc-panel', (panels) =>
+      panels.map((p) => (p.ownerDocument.defaultView as unknown as { getComputedStyle(e: unknown): { padding: string } }).getComputedStyle(p).padding),
+    );
+    expect(new Set(paddings).size, paddings.join(' | ')).to.equal(1);
 
     // the light tile: each light's label and count on one line, inside the tile
     const tile = (await page.locator('.sc-lights').boundingBox())!;
