@@ -1,13 +1,15 @@
 /**
- * One case from report to rating through the pages only (issue 14, "Done means"): a citizen reports on /report/, the
- * centre's operator accepts it on /tasks/ (with the classifier's type or picking one) and confirms the 派遣, the unit's
- * staff finish it, the operator verifies it, and the citizen follows the case by its code, reads the result and rates
- * it. axe-core checks every state on the way (no critical or serious violation). No API call drives the case: the test reads the database only to know whose inbox the case is in next and to
- * check what the pages did.
+ * Cases from report to rating through the pages only (issue 14, "Done means"). The citizen's: a report on /report/,
+ * the centre's operator accepts it on /tasks/ (with the classifier's type or picking one) and confirms the 派遣, the
+ * unit's staff finish it, the operator verifies it, and the citizen follows the case by its code, reads the result
+ * and rates it. The centre's: a call registered on /hotline/ from the keyboard and a consultation answered there
+ * (直办), the same loop, the operator's 回访 on /revisit/, the auditor's reading of the story on /history/. axe-core
+ * checks every state on the way (no critical or serious violation). No API call drives a case: the test reads the
+ * database only to know whose inbox the case is in next and to check what the pages did.
  */
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
-import { Cases, EventTypes, Grids, InboxTasks, Units, Users } from '../support/tables.js';
+import { Cases, EventTypes, Grids, InboxTasks, Units, Users, query } from '../support/tables.js';
 import { hashPassword } from '../../domain/auth/password.js';
 import { eventually } from '../processes/support/process-harness.js';
 import { PASSWORD } from '../api/support/api-world.js';
@@ -67,7 +69,57 @@ describe("web: a case's whole day through the pages, report to rating", function
     return username;
   }
 
+  /**
+   * From the report to 结案, each step in its role's page: the operator's 受理 (when the classifier was not sure) and
+   * 派遣 (when the route asks the centre), the unit's 处置, the operator's 核查. Answers the unit that handled it.
+   */
+  async function throughTheLoop(caseId: string, caseNo: string): Promise<number> {
+    const operator = await web.newPage();
+    await web.login(operator, 'operator');
+    let next = await openTaskRow(caseId, ['accept', 'dispatch', 'handle']);
+    if (next.elementId === 'accept') {
+      await openFromInbox(operator, caseNo);
+      await operator.getByText('立案', { exact: true }).click();
+      const typeInput = operator.locator('[data-testid=task-form] input[id$=Field_eventTypeCode]');
+      if (!(await typeInput.inputValue())) {
+        const rubbish = (await EventTypes.findOne({ where: { code: 'SJ-0101' } }))!;
+        await operator.click('[data-testid=task-form] .fjs-form-field-select .fjs-input-group');
+        await operator.click(`.fjs-dropdownlist-item:has-text("${rubbish.name}（${rubbish.code}）")`);
+      }
+      await submit(operator, '受理');
+      next = await openTaskRow(caseId, ['dispatch', 'handle']);
+    }
+    if (next.elementId === 'dispatch') {
+      await openFromInbox(operator, caseNo);
+      // the proposed unit is preselected: confirming is one click
+      expect(await operator.locator('[data-testid=task-form] input[id$=Field_unitCode]').inputValue()).to.not.equal('');
+      await submit(operator, '派遣');
+      next = await openTaskRow(caseId, ['handle']);
+    }
+    expect(next.elementId).to.equal('handle');
+
+    // the unit's staff finish it
+    const staff = await web.newPage();
+    await web.login(staff, await staffOf(next.unitId!));
+    await openFromInbox(staff, caseNo);
+    await staff.click('[data-outcome=done]');
+    await staff.getByLabel('处置情况').fill('已清运并消杀，现场已恢复整洁');
+    await submit(staff, '处置');
+
+    // the operator verifies it on the spot's report
+    await openTaskRow(caseId, ['verify']);
+    await openFromInbox(operator, caseNo);
+    await operator.getByText('已处置到位，核查通过').click();
+    await submit(operator, '核查');
+    await eventually('the case closed', async () => (await Cases.findByPk(caseId))!.status === 'closed', 30_000);
+    for (const page of [operator, staff]) web.expectNoErrors(page);
+    await operator.context().close();
+    await staff.context().close();
+    return next.unitId!;
+  }
+
   it('given a citizen with a problem, when each role does its part in its own page, then the case is reported, accepted, dispatched, handled, verified, closed and rated', async () => {
+    violations.length = 0;
     // the citizen reports, without an account
     const grid = (await Grids.findOne({ order: [['id', 'ASC']] }))!;
     const citizen = await web.newPage();
@@ -83,45 +135,7 @@ describe("web: a case's whole day through the pages, report to rating", function
     await axe(citizen, 'report filed');
     const filed = (await Cases.findOne({ where: { caseNo } }))!;
 
-    // the operator: 受理 (when the classifier was not sure) and 派遣 (when the route asks the centre)
-    const operator = await web.newPage();
-    await web.login(operator, 'operator');
-    let next = await openTaskRow(filed.id, ['accept', 'dispatch', 'handle']);
-    if (next.elementId === 'accept') {
-      await openFromInbox(operator, caseNo);
-      await operator.getByText('立案', { exact: true }).click();
-      const typeInput = operator.locator('[data-testid=task-form] input[id$=Field_eventTypeCode]');
-      if (!(await typeInput.inputValue())) {
-        const rubbish = (await EventTypes.findOne({ where: { code: 'SJ-0101' } }))!;
-        await operator.click('[data-testid=task-form] .fjs-form-field-select .fjs-input-group');
-        await operator.click(`.fjs-dropdownlist-item:has-text("${rubbish.name}（${rubbish.code}）")`);
-      }
-      await submit(operator, '受理');
-      next = await openTaskRow(filed.id, ['dispatch', 'handle']);
-    }
-    if (next.elementId === 'dispatch') {
-      await openFromInbox(operator, caseNo);
-      // the proposed unit is preselected: confirming is one click
-      expect(await operator.locator('[data-testid=task-form] input[id$=Field_unitCode]').inputValue()).to.not.equal('');
-      await submit(operator, '派遣');
-      next = await openTaskRow(filed.id, ['handle']);
-    }
-    expect(next.elementId).to.equal('handle');
-
-    // the unit's staff finish it
-    const staff = await web.newPage();
-    await web.login(staff, await staffOf(next.unitId!));
-    await openFromInbox(staff, caseNo);
-    await staff.click('[data-outcome=done]');
-    await staff.getByLabel('处置情况').fill('已清运并消杀，现场已恢复整洁');
-    await submit(staff, '处置');
-
-    // the operator verifies it on the spot's report
-    await openTaskRow(filed.id, ['verify']);
-    await openFromInbox(operator, caseNo);
-    await operator.getByText('已处置到位，核查通过').click();
-    await submit(operator, '核查');
-    await eventually('the case closed', async () => (await Cases.findByPk(filed.id))!.status === 'closed', 30_000);
+    const unitId = await throughTheLoop(filed.id, caseNo);
 
     // the citizen follows it by the code, reads the unit's result and rates it
     await citizen.goto(web.url(`/report/#follow=${token}`));
@@ -135,10 +149,80 @@ describe("web: a case's whole day through the pages, report to rating", function
     await citizen.click('[data-testid=rate-submit]');
     await citizen.waitForSelector('[data-testid=rated]');
     await eventually('the rating recorded by the process', async () => (await Cases.findByPk(filed.id))!.satisfaction === 'satisfied', 30_000);
-    const unit = (await Units.findByPk(next.unitId!))!;
+    const unit = (await Units.findByPk(unitId))!;
     expect((await Cases.findByPk(filed.id))!.unitId).to.equal(unit.id);
     await axe(citizen, 'rated');
-    for (const page of [citizen, operator, staff]) web.expectNoErrors(page);
+    web.expectNoErrors(citizen);
+    expect(violations, `axe:\n${violations.join('\n')}`).to.deep.equal([]);
+  });
+  it("given the centre's day, when the operator registers a call and answers a consultation on /hotline/, the case goes round the loop, the operator calls the reporter back on /revisit/ and the auditor reads its history, then each page did its part", async () => {
+    violations.length = 0;
+    const grid = (await Grids.findOne({ order: [['id', 'DESC']] }))!;
+    const operator = await web.newPage();
+    await web.login(operator, 'operator');
+
+    // 来电登记, keyboard first: caller, phone, what happened, where, the first suggested type, Ctrl+Enter
+    await operator.goto(web.url('/hotline/'));
+    await operator.locator('#caller-name').waitFor();
+    await operator.keyboard.type('王先生');
+    await operator.keyboard.press('Tab');
+    await operator.keyboard.type('13933334444');
+    await operator.keyboard.press('Tab');
+    await operator.keyboard.press('Tab');
+    await operator.keyboard.type('小区门口垃圾堆了好几天没人清运');
+    await operator.keyboard.press('Tab');
+    await operator.keyboard.type('小区南门');
+    await operator.keyboard.press('Tab');
+    await operator.keyboard.type(grid.code!);
+    await eventually('the grid picked', async () => (await operator.locator('#grid-code').inputValue()) === grid.code, 10_000);
+    await operator.locator('[data-testid=suggestions] input[data-suggestion]').first().waitFor();
+    await operator.keyboard.press('Alt+1');
+    await axe(operator, '来电登记');
+    await operator.keyboard.press('Control+Enter');
+    await operator.locator('[data-testid=hotline-done]').waitFor();
+    const caseNo = /ZY\d{8}-\d+/.exec((await operator.locator('[data-testid=hotline-done]').textContent())!)![0];
+    const filed = (await Cases.findOne({ where: { caseNo } }))!;
+    expect([filed.channel, filed.reporterPhone]).to.deep.equal(['hotline', '13933334444']);
+
+    // a consultation answered on the spot (直办): no case
+    const cases = await Cases.count();
+    await operator.locator('#caller-name').waitFor();
+    await operator.keyboard.type('李女士');
+    await operator.keyboard.press('Tab');
+    await operator.keyboard.press('Tab');
+    await operator.keyboard.press('ArrowDown');
+    await operator.keyboard.press('Tab');
+    await operator.keyboard.type('居住证在哪里办理？');
+    await operator.keyboard.press('Tab');
+    await operator.keyboard.type('到所在街道便民服务中心办理。');
+    await axe(operator, '直办');
+    await operator.keyboard.press('Control+Enter');
+    await operator.locator('[data-testid=hotline-done]').waitFor();
+    expect(await Cases.count()).to.equal(cases);
+    expect(await query<{ kind: string }>("SELECT kind FROM hotline_calls WHERE content = '居住证在哪里办理？'")).to.deep.equal([{ kind: 'consultation' }]);
+
+    // the case round the loop, each step in its page
+    await throughTheLoop(filed.id, caseNo);
+
+    // 回访: the operator calls the reporter back and records 满意
+    await operator.goto(web.url('/revisit/'));
+    const form = operator.locator(`form[data-revisit="${caseNo}"]`);
+    await form.waitFor();
+    await form.getByLabel('满意', { exact: true }).check();
+    await form.getByLabel('回访记录').fill('垃圾已清运，群众满意');
+    await axe(operator, '回访');
+    await form.getByRole('button', { name: '登记' }).click();
+    await eventually('the case rated', async () => (await Cases.findByPk(filed.id))!.satisfaction === 'satisfied', 30_000);
+
+    // the auditor reads the story of the case
+    const auditor = await web.newPage();
+    await web.login(auditor, 'auditor');
+    await auditor.goto(web.url(`/history/#case=${filed.id}`));
+    await auditor.waitForSelector('[data-testid=story] li');
+    const steps = await auditor.$$eval('[data-testid=story] li', (lis) => lis.map((li) => li.getAttribute('data-step')));
+    expect(steps).to.include.members(['reported', 'handled', 'verified', 'closed']);
+    await axe(auditor, '案件经过');
+    for (const page of [operator, auditor]) web.expectNoErrors(page);
     expect(violations, `axe:\n${violations.join('\n')}`).to.deep.equal([]);
   });
 });
