@@ -3,7 +3,9 @@
  * the centre's operator accepts it on /tasks/ (with the classifier's type or picking one) and confirms the 派遣, the
  * unit's staff finish it, the operator verifies it, and the citizen follows the case by its code, reads the result
  * and rates it. The centre's: a call registered on /hotline/ from the keyboard and a consultation answered there
- * (直办), the same loop, the operator's 回访 on /revisit/, the auditor's reading of the story on /history/. axe-core
+ * (直办), the same loop, the operator's 回访 on /revisit/, the auditor's reading of the story on /history/. The
+ * leader's: a 交办 on /assign/ to a named unit, high in the operator's inbox, round the loop, closed in the leader's
+ * list; and a grid worker's 自处置 on /field/ on a phone, closed at once. axe-core
  * checks every state on the way (no critical or serious violation). No API call drives a case: the test reads the
  * database only to know whose inbox the case is in next and to check what the pages did.
  */
@@ -223,6 +225,61 @@ describe("web: a case's whole day through the pages, report to rating", function
     expect(steps).to.include.members(['reported', 'handled', 'verified', 'closed']);
     await axe(auditor, '案件经过');
     for (const page of [operator, auditor]) web.expectNoErrors(page);
+    expect(violations, `axe:\n${violations.join('\n')}`).to.deep.equal([]);
+  });
+  it("given the district leader's 交办 and a grid worker's round on a phone, when the leader names 城管局 on /assign/, the case goes round the loop and the grid worker fixes a small problem on the spot on /field/, then the leader sees the 交办 closed and the worker's report is closed at once", async () => {
+    violations.length = 0;
+    const leader = await web.newPage();
+    await web.login(leader, 'leader');
+    await leader.goto(web.url('/assign/'));
+    await leader.locator('#assign-unit option[value="D-CGJ"]').waitFor({ state: 'attached' });
+    await leader.getByLabel('事项内容').fill('文昌路人行道长期占道经营，群众反映强烈');
+    await leader.getByLabel('领导批示').fill('五日内清理到位，结果报区政府办');
+    await leader.selectOption('#assign-unit', 'D-CGJ');
+    await leader.getByLabel('办理时限').fill('2099-06-30T17:30');
+    await leader.selectOption('#assign-priority', '100');
+    await leader.getByLabel('地址').fill('西平街道文昌路');
+    await axe(leader, '交办');
+    await leader.getByRole('button', { name: '交办' }).click();
+    const done = leader.locator('[data-testid=assign-message] .notice.ok');
+    await done.waitFor();
+    const caseNo = /ZY\d{8}-\d{4,}/.exec((await done.textContent())!)![0];
+    const filed = (await Cases.findOne({ where: { caseNo } }))!;
+
+    // the operator sees it marked high in the inbox, then the loop; the named unit handles it
+    await openTaskRow(filed.id, ['accept', 'dispatch', 'handle']);
+    const operator = await web.newPage();
+    await web.login(operator, 'operator');
+    await operator.goto(web.url('/tasks/'));
+    expect(Number(await operator.locator(`tr[data-case="${caseNo}"] [data-testid=task-priority]`).getAttribute('data-priority'))).to.equal(100);
+    await operator.context().close();
+    const unitId = await throughTheLoop(filed.id, caseNo);
+    expect(unitId).to.equal((await Units.findOne({ where: { code: 'D-CGJ' } }))!.id);
+    await leader.reload();
+    await leader.locator(`[data-testid=my-assignments] tr[data-case="${caseNo}"]`).waitFor();
+    expect(await leader.locator(`[data-testid=my-assignments] tr[data-case="${caseNo}"]`).textContent()).to.contain('已结案');
+    await axe(leader, '我的交办');
+
+    // the grid worker, on a phone: a loose manhole cover fixed on the spot (自处置), filed and closed at once
+    const grid = (await Grids.findOne({ order: [['id', 'ASC']] }))!;
+    const worker = await web.newPage({ mobile: true, geolocation: { latitude: grid.centroidLat!, longitude: grid.centroidLng! } });
+    await web.login(worker, 'gridworker');
+    await worker.goto(web.url('/field/'));
+    await worker.locator('#field-type optgroup').first().waitFor({ state: 'attached' });
+    await worker.getByRole('button', { name: '获取当前位置' }).click();
+    await worker.locator('[data-testid=field-located]', { hasText: '已定位' }).waitFor();
+    await worker.selectOption('#field-type', 'BJ-0101');
+    await worker.getByLabel('情况描述').fill('人行道上水井盖松动，行人踩踏有响声');
+    await worker.getByLabel('自处置（已在现场处理好）').check();
+    await worker.getByLabel('现场处置情况').fill('井盖复位并加垫片固定');
+    await axe(worker, '巡查上报');
+    await worker.getByRole('button', { name: '上报并办结' }).click();
+    const reported = worker.locator('[data-testid=field-message] .notice.ok');
+    await reported.waitFor();
+    const fieldCaseNo = /ZY\d{8}-\d{4,}/.exec((await reported.textContent())!)![0];
+    await worker.locator(`[data-testid=field-mine] [data-case="${fieldCaseNo}"]`).waitFor();
+    expect((await Cases.findOne({ where: { caseNo: fieldCaseNo } }))!.status).to.equal('closed');
+    for (const page of [leader, worker]) web.expectNoErrors(page);
     expect(violations, `axe:\n${violations.join('\n')}`).to.deep.equal([]);
   });
 });
