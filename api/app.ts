@@ -18,6 +18,7 @@ import { classifyRoutes } from './classify/classify-routes.js';
 import { historyRoutes } from './cases/history-routes.js';
 import { dashboardRoutes } from './dashboard/dashboard-routes.js';
 import { ADMIN_JSON_LIMIT, ADMIN_LARGE_BODY_PATHS, processRoutes } from './admin/process-routes.js';
+import { decisionRoutes } from './admin/decision-routes.js';
 import { formRoutes } from './admin/form-routes.js';
 import { migrationRoutes } from './operations/migration-routes.js';
 import { operationsRoutes } from './operations/operations-routes.js';
@@ -110,6 +111,7 @@ export function createApp(deps: AppDeps): Express {
     api.use(taskRoutes(deps.workflow));
     api.use(processRoutes(deps.workflow));
     api.use(formRoutes(deps.workflow));
+    api.use(decisionRoutes(deps.workflow));
     api.use(operationsRoutes(deps.workflow));
     api.use(migrationRoutes(deps.workflow));
     api.use(uploadRoutes({ dataDir: deps.config.DATA_DIR }));

@@ -10,7 +10,7 @@
  * instead of SQLite (every table of that database is dropped first: use a scratch database).
  * Prints a Markdown table and, as the last line, JSON {cases, tables: {name: {before: {rows, bytes}, after: {rows, bytes}}}, prune}.
  */
-import { QueryTypes } from 'sequelize';
+import { CompiledQuery } from 'kysely';
 import { pruneEngineHistory, prunableEngine } from '../domain/history/retention.js';
 import { openApiWorld } from '../test/api/support/api-world.js';
 import { caseToEnd } from '../test/api/support/case-to-end.js';
@@ -26,7 +26,10 @@ try {
   const { engine } = api.world;
   const dialect = engine.driver.dialect;
   const engineDb: SqlReader = { dialect, all: (sql) => engine.driver.read(sql) };
-  const appDb: SqlReader = { dialect, all: async <T>(sql: string) => (await api.world.db.sequelize.query(sql, { type: QueryTypes.SELECT })) as T[] };
+  const appDb: SqlReader = {
+    dialect,
+    all: async <T>(sql: string) => (await api.world.db.sql.withoutPlugins().executeQuery<T>(CompiledQuery.raw(sql, []))).rows,
+  };
   // on MySQL engine and application share one database; on SQLite the engine has a file of its own
   const measure = async () => {
     const all = new Map<string, TableBytes & { db: string }>();

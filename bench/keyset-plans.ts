@@ -13,7 +13,8 @@
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { QueryTypes, type Sequelize } from 'sequelize';
+import { CompiledQuery } from 'kysely';
+import { onStatement, type Sql } from '../db/sql/index.js';
 import { startDatabase } from '../db/index.js';
 import { loadDemoData } from '../db/demo/load-demo.js';
 import { Units, Users } from '../test/support/tables.js';
@@ -36,27 +37,30 @@ const mysql = url.startsWith('mysql');
 const NOW = Date.UTC(2026, 10, 1);
 const SPAN_S = 3 * 365 * 86_400;
 
-let capture: string[] | null = null;
+let capture: Array<{ sql: string; parameters: readonly unknown[] }> | null = null;
 
-async function run(sql: Sequelize, text: string): Promise<void> {
-  await sql.query(text);
+/** a statement written out, its rows as the database names the columns */
+async function rows<T>(sql: Sql, text: string, parameters: readonly unknown[] = []): Promise<T[]> {
+  return (await sql.withoutPlugins().executeQuery<T>(CompiledQuery.raw(text, [...parameters]))).rows;
+}
+
+async function run(sql: Sql, text: string): Promise<void> {
+  await rows(sql, text);
 }
 
 /** A table of the numbers 1..n to seed from. */
 const numbers = (n: number) =>
   mysql ? `seq_1_to_${n}` : `(WITH RECURSIVE s(seq) AS (SELECT 1 UNION ALL SELECT seq + 1 FROM s WHERE seq < ${n}) SELECT seq FROM s)`;
-/** a DATE column's text from epoch seconds, as Sequelize writes it */
+/** a DATE column's text from epoch seconds, as the application writes it (db/sql/values.ts) */
 const at = (seconds: string) => (mysql ? `FROM_UNIXTIME(${seconds})` : `strftime('%Y-%m-%d %H:%M:%S.000 +00:00', ${seconds}, 'unixepoch')`);
 const concat = (...parts: string[]) => (mysql ? `CONCAT(${parts.join(', ')})` : parts.join(' || '));
 
-async function seed(sql: Sequelize): Promise<void> {
+async function seed(sql: Sql): Promise<void> {
   const t0 = Date.now();
   // the rollup triggers (0012) cost per row: off while seeding a scratch database
   const triggers = mysql
-    ? await sql.query<{ name: string }>('SELECT TRIGGER_NAME AS name FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()', {
-        type: QueryTypes.SELECT,
-      })
-    : await sql.query<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'trigger'", { type: QueryTypes.SELECT });
+    ? await rows<{ name: string }>(sql, 'SELECT TRIGGER_NAME AS name FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()')
+    : await rows<{ name: string }>(sql, "SELECT name FROM sqlite_master WHERE type = 'trigger'");
   for (const t of triggers) await run(sql, `DROP TRIGGER ${t.name}`);
   if (!mysql) await run(sql, 'PRAGMA synchronous = OFF');
   for (const [name, from, where] of [
@@ -67,7 +71,7 @@ async function seed(sql: Sequelize): Promise<void> {
     await run(sql, `CREATE TEMPORARY TABLE ${name} AS SELECT ROW_NUMBER() OVER (ORDER BY id) - 1 AS k, t.* FROM ${from} t WHERE ${where}`);
     await run(sql, `CREATE UNIQUE INDEX ${name}_k ON ${name} (k)`);
   }
-  const count = async (table: string) => Number((await sql.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`, { type: QueryTypes.SELECT }))[0]!.n);
+  const count = async (table: string) => Number((await rows<{ n: number }>(sql, `SELECT COUNT(*) AS n FROM ${table}`))[0]!.n);
   const [types, units, grids] = [await count('pick_type'), await count('pick_unit'), await count('pick_grid')];
   const gridworker = (await Users.findOne({ where: { username: 'gridworker' } }))!.id;
   const open = Math.floor(N * 0.97);
@@ -112,7 +116,7 @@ async function seed(sql: Sequelize): Promise<void> {
     `INSERT INTO audit_log (case_id, actor, actor_role, action, detail, prev_hash, hash, created_at)
     SELECT id, 'worker:route', NULL, CASE WHEN id % 3 = 0 THEN 'dispatched' ELSE 'routed' END, NULL, 'x', ${concat("'b'", 'id')}, updated_at FROM cases`,
   );
-  const grid = (await sql.query<{ id: number }>('SELECT id FROM grids ORDER BY id LIMIT 1', { type: QueryTypes.SELECT }))[0]!.id;
+  const grid = (await rows<{ id: number }>(sql, 'SELECT id FROM grids ORDER BY id LIMIT 1'))[0]!.id;
   for (let d = 1; d <= 20; d++) {
     await run(
       sql,
@@ -136,22 +140,22 @@ interface Plan {
   fullScan: boolean;
 }
 
-async function explain(sql: Sequelize, statement: string): Promise<Plan> {
+async function explain(sql: Sql, statement: string, parameters: readonly unknown[]): Promise<Plan> {
   if (mysql) {
-    const rows = await sql.query<{ table: string | null; type: string | null; key: string | null; rows: number | null; Extra: string | null }>(
+    const lines = await rows<{ table: string | null; type: string | null; key: string | null; rows: number | null; Extra: string | null }>(
+      sql,
       `EXPLAIN ${statement}`,
-      { type: QueryTypes.SELECT },
+      parameters,
     );
-    const plan = rows.map((r) => `${r.table ?? '-'}: ${r.type ?? '-'} key=${r.key ?? '-'} rows≈${r.rows ?? '-'} ${r.Extra ?? ''}`.trim());
+    const plan = lines.map((r) => `${r.table ?? '-'}: ${r.type ?? '-'} key=${r.key ?? '-'} rows≈${r.rows ?? '-'} ${r.Extra ?? ''}`.trim());
     return {
       sql: statement,
       plan,
-      sorts: rows.some((r) => /filesort|temporary/i.test(r.Extra ?? '')),
-      fullScan: rows.some((r) => r.type === 'ALL' && !(r.table ?? '').startsWith('<') && (r.rows ?? 0) > 10_000),
+      sorts: lines.some((r) => /filesort|temporary/i.test(r.Extra ?? '')),
+      fullScan: lines.some((r) => r.type === 'ALL' && !(r.table ?? '').startsWith('<') && (r.rows ?? 0) > 10_000),
     };
   }
-  const rows = await sql.query<{ detail: string }>(`EXPLAIN QUERY PLAN ${statement}`, { type: QueryTypes.SELECT });
-  const plan = rows.map((r) => r.detail);
+  const plan = (await rows<{ detail: string }>(sql, `EXPLAIN QUERY PLAN ${statement}`, parameters)).map((r) => r.detail);
   return {
     sql: statement,
     plan,
@@ -160,15 +164,15 @@ async function explain(sql: Sequelize, statement: string): Promise<Plan> {
   };
 }
 
-async function measure(sql: Sequelize, label: string, call: () => Promise<unknown>): Promise<void> {
+async function measure(sql: Sql, label: string, call: () => Promise<unknown>): Promise<void> {
   await call(); // once to warm the caches, then measured
   capture = [];
   const t = process.hrtime.bigint();
   await call();
   const ms = Number(process.hrtime.bigint() - t) / 1e6;
-  const statements = capture.filter((s) => /^SELECT/i.test(s) && /FROM `(cases|inbox_tasks|audit_log|camera_events)`/.test(s));
+  const statements = capture.filter((s) => /^SELECT/i.test(s.sql) && /FROM [`"](cases|inbox_tasks|audit_log|camera_events)[`"]/.test(s.sql));
   capture = null;
-  const plans = await Promise.all(statements.map((s) => explain(sql, s)));
+  const plans = await Promise.all(statements.map((s) => explain(sql, s.sql, s.parameters)));
   const flags = [plans.some((p) => p.sorts) ? 'SORTS' : '', plans.some((p) => p.fullScan) ? 'FULL-SCAN' : ''].filter(Boolean).join(' ');
   console.log(`\n## ${label}: ${ms.toFixed(1)} ms, ${statements.length} statements ${flags}`);
   for (const p of plans) console.log(`   ${p.sql.slice(0, 160).replace(/\s+/g, ' ')}…\n     ${p.plan.join('\n     ')}`);
@@ -176,10 +180,9 @@ async function measure(sql: Sequelize, label: string, call: () => Promise<unknow
 
 async function main(): Promise<void> {
   await emptyDatabase(url);
-  const db = await startDatabase(url, (line) => {
-    if (capture) capture.push(line.replace(/^Executing \([^)]*\): /, ''));
-  });
-  const sql = db.sequelize;
+  const db = await startDatabase(url);
+  onStatement((text, parameters) => capture?.push({ sql: text, parameters }));
+  const sql = db.sql;
   await loadDemoData(db.sql, 'Demo@2026');
   await seed(sql);
   const user = async (username: string): Promise<Actor> => {
@@ -188,9 +191,9 @@ async function main(): Promise<void> {
   };
   const [operator, clerk, gridworker] = [await user('operator'), await user('clerk'), await user('gridworker')];
   const mid = (
-    await sql.query<{ id: number | string; created_at: Date | string }>(
+    await rows<{ id: number | string; created_at: Date | string }>(
+      sql,
       `SELECT id, created_at FROM cases ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET ${Math.floor(N / 2)}`,
-      { type: QueryTypes.SELECT },
     )
   )[0]!;
   const midAt = mid.created_at instanceof Date ? mid.created_at : new Date(String(mid.created_at).replace(' +00:00', 'Z').replace(' ', 'T'));
@@ -229,9 +232,7 @@ async function main(): Promise<void> {
     ['operator, open, light=red', operator, { light: 'red' }],
     ['gridworker, completed', gridworker, { status: 'completed' }],
   ];
-  const midTask = (
-    await sql.query<{ id: number | string }>(`SELECT id FROM inbox_tasks ORDER BY id DESC LIMIT 1 OFFSET ${Math.floor(N / 2)}`, { type: QueryTypes.SELECT })
-  )[0]!;
+  const midTask = (await rows<{ id: number | string }>(sql, `SELECT id FROM inbox_tasks ORDER BY id DESC LIMIT 1 OFFSET ${Math.floor(N / 2)}`))[0]!;
   for (const [label, actor, f] of tasks) {
     await measure(sql, `GET /api/tasks — ${label} — first page`, () => listTasks(actor, { ...f, limit: 50 }, now));
     if (f.status === 'completed')

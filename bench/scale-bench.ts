@@ -24,7 +24,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { QueryTypes } from 'sequelize';
+import { CompiledQuery } from 'kysely';
 
 const SELF = fileURLToPath(import.meta.url);
 const PASSWORD = process.env['DEMO_PASSWORD'] ?? 'Demo@2026';
@@ -38,10 +38,16 @@ async function serve(): Promise<void> {
   const system = await startSystem(loadConfig());
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
+  // LOOP_TRACE=1: what was running in each stall over 50 ms (bench/loop-stalls.ts), printed with each report
+  const stalls = process.env['LOOP_TRACE'] ? (await import('./loop-stalls.js')).watchLoopStalls() : null;
   process.stdout.write(`READY ${system.url}\n`);
   createInterface({ input: process.stdin }).on('line', (line) => {
-    if (line.trim() === 'RESET') return loop.reset();
+    if (line.trim() === 'RESET') {
+      stalls?.reset();
+      return loop.reset();
+    }
     if (line.trim() !== 'REPORT') return;
+    if (stalls) process.stdout.write(`TRACE ${stalls.report()}\n`);
     const ms = (ns: number) => Math.round(ns / 1e4) / 100;
     process.stdout.write(`LOOP ${JSON.stringify({ max_ms: ms(loop.max), p99_ms: ms(loop.percentile(99)), mean_ms: ms(loop.mean) })}\n`);
   });
@@ -249,25 +255,28 @@ async function main(): Promise<void> {
   const fresh = process.argv.includes('--fresh');
   const offsetMinutes = 480;
 
-  const { openDatabase, startDatabase } = await import('../db/index.js');
+  const { openSql, startDatabase } = await import('../db/index.js');
   const { loadDemoData } = await import('../db/demo/load-demo.js');
   const dbLabel = mysqlUrl ? 'mysql' : 'sqlite';
   console.log(`bench:scale — ${cases.toLocaleString('en-US')} cases on ${dbLabel} (${mysqlUrl ? mysqlUrl.replace(/\/\/[^@]*@/, '//') : url})`);
 
   // ---- seed (or reuse an earlier seed of the same size)
-  let db = await openDatabase(url);
-  const seeded = await db.query<{ n: unknown }>('SELECT COUNT(*) AS n FROM cases', { type: QueryTypes.SELECT }).then(
+  let db = await openSql(url);
+  const rows = async <T>(text: string) => (await db.withoutPlugins().executeQuery<T>(CompiledQuery.raw(text, []))).rows;
+  const seeded = await rows<{ n: unknown }>('SELECT COUNT(*) AS n FROM cases').then(
     (r) => Number(r[0]?.n),
     () => -1,
   );
-  await db.close();
+  await db.destroy();
   if (fresh || seeded < cases) {
     if (mysqlUrl) {
-      db = await openDatabase(url);
-      await db.query('SET FOREIGN_KEY_CHECKS = 0');
-      for (const row of (await db.query('SHOW TABLES'))[0] as Array<Record<string, string>>)
-        await db.query(`DROP TABLE IF EXISTS \`${Object.values(row)[0]}\``);
-      await db.close();
+      db = await openSql(url);
+      await db.connection().execute(async (c) => {
+        const run = async <T>(text: string) => (await c.withoutPlugins().executeQuery<T>(CompiledQuery.raw(text, []))).rows;
+        await run('SET FOREIGN_KEY_CHECKS = 0');
+        for (const row of await run<Record<string, string>>('SHOW TABLES')) await run(`DROP TABLE IF EXISTS \`${Object.values(row)[0]}\``);
+      });
+      await db.destroy();
     } else if (existsSync(url.slice('sqlite:'.length))) {
       const { rmSync } = await import('node:fs');
       for (const suffix of ['', '-wal', '-shm']) rmSync(`${url.slice('sqlite:'.length)}${suffix}`, { force: true });
@@ -275,7 +284,7 @@ async function main(): Promise<void> {
     const { seedCases } = await import('./scale/seed-cases.js'); // here: a reuse needs none of the seeding code
     const started = await startDatabase(url);
     await loadDemoData(started.sql, PASSWORD);
-    const seed = await seedCases(started.sequelize, url, { cases, now: new Date(), offsetMinutes, log: (line) => console.log(`  ${line}`) });
+    const seed = await seedCases(started.sql, url, { cases, now: new Date(), offsetMinutes, log: (line) => console.log(`  ${line}`) });
     console.log(`seeded in ${Math.round(seed.seconds)} s: ${JSON.stringify(seed.rows)}`);
     await started.close();
   } else {
@@ -283,22 +292,18 @@ async function main(): Promise<void> {
   }
 
   // ---- bytes per case
-  db = await openDatabase(url);
-  const total = Number((await db.query<{ n: unknown }>('SELECT COUNT(*) AS n FROM cases', { type: QueryTypes.SELECT }))[0]?.n);
+  db = await openSql(url);
+  const total = Number((await rows<{ n: unknown }>('SELECT COUNT(*) AS n FROM cases'))[0]?.n);
   let bytes: number;
   if (mysqlUrl) {
     bytes = Number(
-      (
-        await db.query<{ b: unknown }>('SELECT SUM(data_length + index_length) AS b FROM information_schema.tables WHERE table_schema = DATABASE()', {
-          type: QueryTypes.SELECT,
-        })
-      )[0]?.b,
+      (await rows<{ b: unknown }>('SELECT SUM(data_length + index_length) AS b FROM information_schema.tables WHERE table_schema = DATABASE()'))[0]?.b,
     );
   } else {
-    await db.query('PRAGMA wal_checkpoint(TRUNCATE)');
+    await rows('PRAGMA wal_checkpoint(TRUNCATE)');
     bytes = statSync(url.slice('sqlite:'.length)).size;
   }
-  await db.close();
+  await db.destroy();
   const bytesPerCase = Math.round(bytes / total);
   console.log(
     `database: ${(bytes / 2 ** 20).toFixed(0)} MiB for ${total.toLocaleString('en-US')} cases = ${bytesPerCase.toLocaleString('en-US')} bytes per case`,

@@ -13,6 +13,7 @@ import * as evaluationCategory from './migrations/0011-evaluation-category.js';
 import * as caseRollups from './migrations/0012-case-rollups.js';
 import * as keysetIndexes from './migrations/0013-keyset-indexes.js';
 import * as auditCheckpoints from './migrations/0014-audit-checkpoints.js';
+import * as decisionVersions from './migrations/0015-decision-versions.js';
 import * as outboxCaseIndex from './migrations/0016-outbox-case-index.js';
 import * as intakeIntent from './migrations/0017-intake-intent.js';
 import * as classifyExamples from './migrations/0021-classify-examples.js';
@@ -20,6 +21,7 @@ import * as classifyModels from './migrations/0022-classify-models.js';
 import * as hotlineCalls from './migrations/0024-hotline-calls.js';
 import * as caseAssignments from './migrations/0025-case-assignments.js';
 import * as operationBatches from './migrations/0027-operation-batches.js';
+import * as operationIntents from './migrations/0028-operation-intents.js';
 
 /** Statements for each database: a migration says the same change in the SQL each of them takes. */
 export type Statements = Readonly<Record<'sqlite' | 'mysql', readonly string[]>>;
@@ -54,6 +56,7 @@ const migrations = [
   { name: '0012-case-rollups', ...caseRollups },
   { name: '0013-keyset-indexes', ...keysetIndexes },
   { name: '0014-audit-checkpoints', ...auditCheckpoints },
+  { name: '0015-decision-versions', ...decisionVersions },
   { name: '0016-outbox-case-index', ...outboxCaseIndex },
   { name: '0017-intake-intent', ...intakeIntent },
   { name: '0021-classify-examples', ...classifyExamples },
@@ -61,6 +64,7 @@ const migrations = [
   { name: '0024-hotline-calls', ...hotlineCalls },
   { name: '0025-case-assignments', ...caseAssignments },
   { name: '0027-operation-batches', ...operationBatches },
+  { name: '0028-operation-intents', ...operationIntents },
 ];
 
 /**

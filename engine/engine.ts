@@ -41,6 +41,12 @@ export interface EngineOptions {
    * instance deeper raises a CALLED_ELEMENT_ERROR incident, so a process that calls itself stops there.
    */
   maxProcessDepth?: number;
+  /**
+   * Most element activations one command may make before it reaches a wait state (default 10,000): a process that
+   * loops without one (a cycle of parallel gateways, a recursion fanning out through call activities) is refused
+   * with `EngineError('INVALID_STATE')` within seconds instead of running until its keys run out.
+   */
+  maxActivationsPerCommand?: number;
   /** Background failures (scheduler, workers); default: written to stderr. */
   onError?: (err: unknown) => void;
 }
@@ -85,6 +91,7 @@ export class Engine extends EventEmitter {
       withVersionTag: (processId, tag) => this.definitions.withVersionTag(processId, tag),
       maxProcessDepth: options.maxProcessDepth ?? 1000,
       decisions: this.decisions,
+      maxActivationsPerCommand: options.maxActivationsPerCommand ?? 10_000,
     };
     this.queue = new CommandQueue({
       driver,

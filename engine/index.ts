@@ -9,6 +9,7 @@ export { GROUP_LOOP_BUDGET_MS, LoopBudget } from './loop-budget.js';
 export { activitySpans, enableActivityTrace, traceActivity, type ActivitySpan } from './activity-trace.js';
 export type { DecisionView, HistoryEvent, IncidentView, Job, ProcessInstance, UserTask } from './queries.js';
 export { parseBpmn } from './model/parse.js';
+export { parseDrg } from './dmn/parse.js';
 export { createModdle, type Moddle, type ModdleElement } from './model/moddle.js';
 export { ENGINE_TABLES, SCHEMA_VERSION } from './store/schema.js';
 export { pruneEngineDatabase } from './retention/prune-database.js';

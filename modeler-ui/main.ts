@@ -50,7 +50,7 @@ class ModelerPage {
   private lint!: LintPanel;
   private readonly diff = new DiffView(this.diffRoot);
   private readonly migrateRoot = h('section', { class: 'migrate-panel', 'data-testid': 'migrate-panel', hidden: true });
-  private readonly migrate = new MigratePanel(this.migrateRoot);
+  private readonly migrate = new MigratePanel(this.migrateRoot, () => this.canWrite);
   private readonly fileInput = h('input', { type: 'file', accept: '.bpmn,.xml,application/xml,text/xml', hidden: true, 'data-testid': 'file-input' });
   /** what the workspace shows while nothing is open: where a file can be dropped */
   private readonly dropHint = h('div', { class: 'drop-hint', 'data-testid': 'drop-zone' }, t('modeler.file.dropHint'));
@@ -246,7 +246,8 @@ class ModelerPage {
               },
               t('modeler.open'),
             ),
-            this.canWrite && v.version === p.latestVersion && versions.length > 1
+            // auditors open it too: the preview writes nothing, only administrators start a migration
+            v.version === p.latestVersion && versions.length > 1
               ? h(
                   'button',
                   {

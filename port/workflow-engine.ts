@@ -8,7 +8,7 @@
 export type Variables = Record<string, unknown>;
 
 export interface DeployResource {
-  /** file name: `*.bpmn` for processes, `*.form` for form-js forms */
+  /** file name: `*.bpmn` for processes, `*.dmn` for DMN decisions, `*.form` for form-js forms */
   name: string;
   content: string;
 }
@@ -101,13 +101,39 @@ export interface UserTask {
 }
 
 /**
+ * A DMN decision a business-rule task evaluated, as the auditor reads it: the decision called, its version,
+ * the result, and every decision evaluated (required ones first) with its inputs and the rules that matched.
+ * The detail of an element event with intent `DECISION_EVALUATED`. Values are as the engine gave them
+ * (the Camunda adapter parses the cluster's JSON texts back into values).
+ */
+export interface DecisionEvaluation {
+  decisionId: string;
+  decisionName: string | null;
+  decisionVersion: number | null;
+  decisionKey: string | null;
+  resultVariable: string | null;
+  result: unknown;
+  evaluatedDecisions: Array<{
+    decisionId: string;
+    decisionName: string | null;
+    decisionType: string | null;
+    inputs: Array<{ inputId: string; inputName: string | null; value: unknown }>;
+    matchedRules: Array<{ ruleId: string; ruleIndex: number; outputs: Record<string, unknown> }>;
+    result: unknown;
+  }>;
+}
+
+export type ElementIntent = 'ACTIVATED' | 'COMPLETED' | 'TERMINATED' | 'INCIDENT_CREATED' | 'INCIDENT_RESOLVED' | 'FLOW_TAKEN' | 'DECISION_EVALUATED';
+
+/**
  * Something that happened in an engine, delivered at least once and in order per instance.
- * `kind: 'element'` feeds the audit history; `kind: 'userTask'` feeds the task inbox.
+ * `kind: 'element'` feeds the audit history; `kind: 'userTask'` feeds the task inbox. A
+ * `DECISION_EVALUATED` element event carries a `DecisionEvaluation` as its detail.
  */
 export type EngineEvent =
   | {
       kind: 'element';
-      intent: 'ACTIVATED' | 'COMPLETED' | 'TERMINATED' | 'INCIDENT_CREATED' | 'INCIDENT_RESOLVED' | 'FLOW_TAKEN';
+      intent: ElementIntent;
       processInstanceKey: string;
       bpmnProcessId: string | null;
       elementId: string;

@@ -19,7 +19,7 @@ import { notificationSenders, startOutboxDelivery } from './notifications.js';
 import { startScheduledWork } from '../domain/schedule/index.js';
 import { prunableEngine } from '../domain/history/retention.js';
 import { resumeInterruptedFilings } from '../domain/intake/resume-filings.js';
-import { resumeBatches } from '../domain/operations/index.js';
+import { resumeBatches, resumeOperationIntents } from '../domain/operations/index.js';
 
 const pkg = JSON.parse(readFileSync(productPath('package.json'), 'utf8')) as { version: string };
 
@@ -70,6 +70,10 @@ export async function startSystem(config: AppConfig): Promise<RunningSystem> {
   const resumed = await resumeInterruptedFilings(workflow, { graceMs: config.ENGINE === 'embedded' ? 0 : 5 * 60_000 });
   if (resumed.finished.length) log.warn({ cases: resumed.finished }, 'interrupted filings finished');
   if (resumed.failed.length) log.error({ failed: resumed.failed }, 'interrupted filings could not be finished; retried at the next start');
+  // cancels and migrations a crash cut between the engine and the case's record are recorded (or dropped) first
+  const intents = await resumeOperationIntents(workflow, { graceMs: config.ENGINE === 'embedded' ? 0 : 5 * 60_000 });
+  if (intents.recorded.length || intents.dropped.length) log.warn(intents, 'interrupted operations finished');
+  if (intents.failed.length) log.error({ failed: intents.failed }, 'interrupted operations could not be finished; retried at the next start');
   // operations batches a stop or crash cut off go on from their first pending instance (in the background)
   const batches = await resumeBatches(workflow, { graceMs: config.ENGINE === 'embedded' ? 0 : 5 * 60_000 });
   if (batches.ids.length) log.warn({ batches: batches.ids }, 'interrupted operations batches carried on');

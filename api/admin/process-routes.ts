@@ -29,7 +29,7 @@ import { validate, type Schema } from '../http/validate.js';
  */
 export const ADMIN_JSON_LIMIT = '4mb';
 /** The paths whose JSON bodies may carry a whole diagram or form. */
-export const ADMIN_LARGE_BODY_PATHS = ['/api/admin/processes', '/api/admin/lint', '/api/admin/forms'];
+export const ADMIN_LARGE_BODY_PATHS = ['/api/admin/processes', '/api/admin/lint', '/api/admin/forms', '/api/admin/decisions'];
 
 const readers = requireRole('admin', 'auditor');
 const writers = requireRole('admin');

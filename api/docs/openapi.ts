@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { decisionApiPaths } from '../admin/decision-routes.js';
 import { formApiPaths } from '../admin/form-routes.js';
 import { processApiPaths } from '../admin/process-routes.js';
 import { migrationApiPaths } from '../operations/migration-routes.js';
@@ -197,6 +198,14 @@ export function openApiDocument(version: string): Schema {
           },
         },
       },
+      '/tasks/incidents': {
+        get: {
+          summary:
+            "the cases the engine stopped on an open incident (the centre's inbox: they wait at no task), longest stuck first, each with where and why: `{ total, items: [{ caseId, caseNo, status, since, incidents: [{ incidentKey, elementId, errorType, errorMessage, createdAt … }] }] }`, at most 100 cases",
+          security: auth,
+          responses: { '200': json(anyObject), '401': err('not logged in'), '403': err('admins and operators only') },
+        },
+      },
       '/tasks/{key}': {
         get: {
           summary: 'a task with its form (form-js JSON), its case and `variables`: the process variables the form reads (reporter phone masked by role)',
@@ -240,6 +249,7 @@ export function openApiDocument(version: string): Schema {
       ...operationsApiPaths(),
       ...migrationApiPaths(),
       ...formApiPaths(),
+      ...decisionApiPaths(),
       ...open311ApiPaths(),
       ...registryApiPaths(),
       ...reportingApiPaths(),

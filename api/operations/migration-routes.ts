@@ -16,9 +16,11 @@ import { batchBody, keyParams } from './operations-routes.js';
  * 流程迁移 (issue 18): move running instances to another deployed version by element mappings, Camunda 8's
  * process instance migration. Preview first (what moves, what cannot and why, nothing written), then
  * migrate one instance or a filtered batch (202, progress at GET /operations/batches/{id}). Administrators
- * only; each migration is an audit record `ops_instance_migrated` with who and why.
+ * migrate, auditors may preview; each migration is an audit record `ops_instance_migrated` with who and why.
  */
 const writers = requireRole('admin');
+/** a preview writes nothing: auditors may look at what a migration would do */
+const readers = requireRole('admin', 'auditor');
 const ELEMENT_ID = { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_.-]{0,254}$' };
 const plan = {
   type: 'object',
@@ -64,7 +66,7 @@ export function migrationRoutes(port: WorkflowEngine): Router {
   r.post(
     '/operations/instances/:processInstanceKey/migration/preview',
     requireAuth,
-    writers,
+    readers,
     validate({ ...instance, body: previewBody }),
     async (req, res) => {
       res.json(await previewInstanceMigration(port, key(req), planOf(req)));
@@ -76,7 +78,7 @@ export function migrationRoutes(port: WorkflowEngine): Router {
     res.json({ processInstanceKey: key(req), version: done.version, auditId: done.audit.id });
   });
 
-  r.post('/operations/migrations/preview', requireAuth, writers, validate({ body: batchPreviewBody }), async (req, res) => {
+  r.post('/operations/migrations/preview', requireAuth, readers, validate({ body: batchPreviewBody }), async (req, res) => {
     res.json(await previewBatchMigration(port, filterOf(req), planOf(req)));
   });
 
@@ -96,6 +98,7 @@ const json = (description = 'OK') => ({ description, content: { 'application/jso
 const body = (schema: Record<string, unknown>) => ({ required: true, content: { 'application/json': { schema } } });
 const path = [{ name: 'processInstanceKey', in: 'path', required: true, schema: { type: 'string', pattern: '^[1-9][0-9]{0,18}$' } }];
 const guarded = { '401': err('no or bad bearer token'), '403': err('role not allowed (admin only)') };
+const guardedPreview = { '401': err('no or bad bearer token'), '403': err('role not allowed (admins and auditors)') };
 
 export function migrationApiPaths(): Record<string, unknown> {
   return {
@@ -109,7 +112,7 @@ export function migrationApiPaths(): Record<string, unknown> {
         responses: {
           '200': json(),
           '400': err('invalid_input'),
-          ...guarded,
+          ...guardedPreview,
           '404': err('instance_not_found'),
           '409': err('instance_not_active'),
           '503': err('engine_unavailable (no dry run on Camunda)'),
@@ -127,7 +130,7 @@ export function migrationApiPaths(): Record<string, unknown> {
           '400': err('invalid_input'),
           ...guarded,
           '404': err('instance_not_found'),
-          '409': err('instance_not_active / migration_refused (details.refusals: each element and why)'),
+          '409': err('instance_not_active / migration_refused (details.refusals: each element and why) / operation_in_progress'),
         },
       },
     },
@@ -136,7 +139,7 @@ export function migrationApiPaths(): Record<string, unknown> {
         summary: 'dry run over the running instances a filter matches (at most 500): per instance whether it can move and why not',
         security,
         requestBody: body(batchPreviewBody),
-        responses: { '200': json(), '400': err('invalid_input'), ...guarded, '422': err('batch_empty / batch_too_large') },
+        responses: { '200': json(), '400': err('invalid_input'), ...guardedPreview, '422': err('batch_empty / batch_too_large') },
       },
     },
     '/operations/migrations': {

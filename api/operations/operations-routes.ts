@@ -1,8 +1,10 @@
 import { Router, type Request } from 'express';
 import {
+  actionsOfInstance,
   cancelInstance,
   caseOfInstance,
   getBatch,
+  listBatches,
   listInstances,
   retryIncident,
   setVariablesAndResolve,
@@ -84,6 +86,11 @@ export const batchBody = {
   additionalProperties: false,
   properties: { action: { enum: ['retry', 'cancel'] }, reason, filter: { type: 'object', additionalProperties: false, properties: filterProperties } },
 };
+export const batchesQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
+};
 const batchParams = { type: 'object', required: ['batchId'], additionalProperties: false, properties: { batchId: { type: 'string', format: 'uuid' } } };
 
 const operator = (req: Request): Operator => {
@@ -143,13 +150,17 @@ export function operationsRoutes(port: WorkflowEngine): Router {
     res.json(await listInstances(port, filter, { pageSize, ...(after !== undefined ? { after } : {}) }));
   });
 
-  /** one instance with its case and its open incidents (error, element, job and the job's retries) */
+  /** one instance with its case, its open incidents (error, element, job and the job's retries) and what administrators did to it (from the audit log) */
   r.get('/operations/instances/:processInstanceKey', requireAuth, readers, validate({ params: keyParams('processInstanceKey') }), async (req, res) => {
     const key = String(req.params['processInstanceKey']);
     const instance = await port.getInstance(key);
     if (!instance) throw new HttpError(404, 'instance_not_found');
-    const [incidents, c] = await Promise.all([port.listIncidents({ processInstanceKeys: [key] }), caseOfInstance(port, key)]);
-    res.json({ ...instance, case: c, incidents });
+    const [incidents, c, actions] = await Promise.all([
+      port.listIncidents({ processInstanceKeys: [key] }),
+      caseOfInstance(port, key),
+      actionsOfInstance(port, key),
+    ]);
+    res.json({ ...instance, case: c, incidents, actions });
   });
 
   r.get(
@@ -211,6 +222,11 @@ export function operationsRoutes(port: WorkflowEngine): Router {
     res.status(202).location(`/api/operations/batches/${batch.id}`).json(batch);
   });
 
+  /** the latest batches, newest first: who started each and why, and its progress */
+  r.get('/operations/batches', requireAuth, readers, validate({ query: batchesQuery }), async (req, res) => {
+    res.json(await listBatches(Number((req.query as { limit?: number }).limit ?? 20)));
+  });
+
   r.get('/operations/batches/:batchId', requireAuth, readers, validate({ params: batchParams }), async (req, res) => {
     const batch = await getBatch(String(req.params['batchId']));
     if (!batch) throw new HttpError(404, 'batch_not_found');
@@ -232,7 +248,7 @@ const actionErrors = {
   '400': err('invalid_input'),
   ...guarded,
   '404': err('incident_not_found / instance_not_found'),
-  '409': err('incident_resolved / instance_not_active / not_root_instance'),
+  '409': err('incident_resolved / instance_not_active / not_root_instance / operation_in_progress'),
 };
 
 export function operationsApiPaths(): Record<string, unknown> {
@@ -275,7 +291,8 @@ export function operationsApiPaths(): Record<string, unknown> {
     },
     '/operations/instances/{processInstanceKey}': {
       get: {
-        summary: 'an instance with its case and its open incidents (error, element, job, retries)',
+        summary:
+          'an instance with its case, its open incidents (error, element, job, retries) and `actions`: every retry, variable fix, cancel and migration of it from the audit log (who, role, when, why, batch, the record’s hash)',
         security,
         parameters: path('processInstanceKey'),
         responses: { '200': json(), ...guarded, '404': err('instance_not_found') },
@@ -317,6 +334,12 @@ export function operationsApiPaths(): Record<string, unknown> {
       },
     },
     '/operations/batches': {
+      get: {
+        summary: 'the latest batches (`limit`, default 20, at most 100), newest first: action, who, why, filter, progress',
+        security,
+        parameters: [{ name: 'limit', in: 'query', required: false, schema: batchesQuery.properties.limit }],
+        responses: { '200': json(), '400': err('invalid_input'), ...guarded },
+      },
       post: {
         summary: 'retry every open incident of, or cancel, the instances a filter matches (at most 500); 202 with the batch',
         security,

@@ -1,9 +1,10 @@
 import { Router, type Request } from 'express';
 import { readCase } from '../../domain/cases/case-detail.js';
 import { redispatchOffered } from '../../domain/cases/order-redispatch.js';
+import { stuckCases } from '../../domain/operations/index.js';
 import { claimTask, completeTask, getTask, listTasks, unclaimTask, type TaskFilter } from '../../domain/inbox/tasks.js';
 import type { WorkflowEngine } from '../../port/workflow-engine.js';
-import { actorOf, requireAuth } from '../auth/middleware.js';
+import { actorOf, requireAuth, requireRole } from '../auth/middleware.js';
 import { idempotent } from '../http/idempotency.js';
 import { afterParam, keysetPageSize, offsetNote } from '../http/paging-schema.js';
 import { validate } from '../http/validate.js';
@@ -39,6 +40,10 @@ export function taskRoutes(port: WorkflowEngine): Router {
   r.use('/tasks', requireAuth);
   r.get('/tasks', validate({ query: taskListQuery }), async (req, res) => {
     res.json(await listTasks(actorOf(req), req.query as TaskFilter));
+  });
+  // before /tasks/:key: the cases stopped on an open incident, which wait at no task (the centre's inbox shows them)
+  r.get('/tasks/incidents', requireRole('admin', 'operator'), validate({}), async (_req, res) => {
+    res.json(await stuckCases(port));
   });
   r.get('/tasks/:key', validate({ params: taskKeyParams }), async (req, res) => {
     const actor = actorOf(req);

@@ -8,11 +8,10 @@
  * instances would have been pruned by then, and the open ones are there to be read, not worked.
  */
 import { randomBytes } from 'node:crypto';
-import type { Sequelize } from 'sequelize';
-import { QueryTypes } from 'sequelize';
+import { CompiledQuery } from 'kysely';
 import { AUDIT_GENESIS_HASH } from '../../db/migrations/0002-audit-chain.js';
 import { auditHash } from '../../domain/audit/hash.js';
-import { sqlOn } from '../../db/sql/index.js';
+import { sqlDialect, type Sql } from '../../db/sql/index.js';
 import { withoutRollupTriggers } from '../../db/rollups/index.js';
 
 export interface SeedOptions {
@@ -36,7 +35,7 @@ async function sqliteSink(file: string): Promise<Sink> {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = OFF'); // a seed, not acknowledged data: rerun it if the machine dies
   const statements = new Map<string, ReturnType<typeof db.prepare<unknown[]>>>();
-  // Sequelize's SQLite DATE text, so the server reads the rows as its own
+  // the SQLite DATE text the application writes (db/sql/values.ts), so the server reads the rows as its own
   const text = (v: unknown) =>
     v instanceof Date ? `${v.toISOString().slice(0, 10)} ${v.toISOString().slice(11, 23)} +00:00` : typeof v === 'boolean' ? Number(v) : v;
   return {
@@ -200,10 +199,11 @@ const AUDIT_COLUMNS = ['id', 'case_id', 'actor', 'actor_role', 'action', 'detail
 const PATH = ['start', 'classify', 'accept', 'dispatch', 'handle', 'verify', 'end'];
 
 /** Writes `options.cases` cases (with history, audit and open tasks) after whatever the database holds. */
-export async function seedCases(sequelize: Sequelize, url: string, options: SeedOptions): Promise<{ seconds: number; rows: Record<string, number> }> {
+export async function seedCases(db: Sql, url: string, options: SeedOptions): Promise<{ seconds: number; rows: Record<string, number> }> {
   const started = Date.now();
   const log = options.log ?? (() => undefined);
-  const q = <T extends object>(sql: string) => sequelize.query<T>(sql, { type: QueryTypes.SELECT });
+  const raw = db.withoutPlugins();
+  const q = async <T extends object>(sql: string, params: unknown[] = []) => (await raw.executeQuery<T>(CompiledQuery.raw(sql, params))).rows;
   const departments = (await q<{ id: unknown }>("SELECT id FROM units WHERE kind = 'department' ORDER BY id")).map((u) => Number(u.id));
   const grids = (
     await q<{ id: unknown; township_id: unknown; centroid_lng: unknown; centroid_lat: unknown; name: string }>(
@@ -236,7 +236,7 @@ export async function seedCases(sequelize: Sequelize, url: string, options: Seed
   const hasCaseCreatedAt =
     (
       await q<Record<string, unknown>>(
-        sequelize.getDialect() === 'sqlite'
+        sqlDialect(db) === 'sqlite'
           ? "SELECT name FROM pragma_table_info('inbox_tasks') WHERE name = 'case_created_at'"
           : "SELECT column_name FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'inbox_tasks' AND column_name = 'case_created_at'",
       )
@@ -252,7 +252,7 @@ export async function seedCases(sequelize: Sequelize, url: string, options: Seed
   const openChance = Math.min(1, (OPEN_SHARE * 365) / OPEN_WINDOW_DAYS);
   const BATCH = 2000;
   try {
-    await withoutRollupTriggers(sqlOn(sequelize), options.offsetMinutes, async () => {
+    await withoutRollupTriggers(db, options.offsetMinutes, async () => {
       for (let from = 0; from < options.cases; from += BATCH) {
         const caseRows: unknown[][] = [];
         const eventRows: unknown[][] = [];
@@ -393,8 +393,11 @@ export async function seedCases(sequelize: Sequelize, url: string, options: Seed
     await sink.close();
   }
   const records = Number(head?.records ?? 0) + counts.audit_log;
-  await sequelize.query('UPDATE audit_chain_head SET last_id = ?, last_hash = ?, records = ?, updated_at = ? WHERE id = 1', {
-    replacements: [String(nextAudit), prevHash, records, new Date()],
-  });
+  await q('UPDATE audit_chain_head SET last_id = ?, last_hash = ?, records = ?, updated_at = ? WHERE id = 1', [
+    String(nextAudit),
+    prevHash,
+    records,
+    new Date(),
+  ]);
   return { seconds: (Date.now() - started) / 1000, rows: counts };
 }

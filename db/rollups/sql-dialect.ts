@@ -1,9 +1,9 @@
-import type { Dialect } from '../connection.js';
+import type { Dialect } from '../sql/values.js';
 
 /**
- * The few SQL expressions the rollups need that SQLite and MySQL write differently. Times: Sequelize
+ * The few SQL expressions the rollups need that SQLite and MySQL write differently. Times: the application
  * stores a DATE on SQLite as text `YYYY-MM-DD HH:MM:SS.SSS +00:00` (UTC) and on MySQL as a DATETIME in
- * UTC (db/connection.ts), so on SQLite the first 23 characters compare as the instant does.
+ * UTC (db/sql/values.ts), so on SQLite the first 23 characters compare as the instant does.
  */
 export interface RollupSql {
   dialect: Dialect;

@@ -1,10 +1,7 @@
-import { ForeignKeyConstraintError, UniqueConstraintError } from 'sequelize';
-
 /**
  * What a refused write broke, read from the error a query threw, the same on both databases — so
  * domain code can answer a lost race (a unique key taken meanwhile, a row still referred to) without
- * knowing the driver's errors: Sequelize's (the bridge) and those of better-sqlite3 and mysql2 (the
- * direct drivers: SQLITE_CONSTRAINT_UNIQUE / ER_DUP_ENTRY, SQLITE_CONSTRAINT_FOREIGNKEY / ER_ROW_IS_REFERENCED…).
+ * knowing the driver's errors: those of better-sqlite3 and mysql2 (SQLITE_CONSTRAINT_UNIQUE / ER_DUP_ENTRY, SQLITE_CONSTRAINT_FOREIGNKEY / ER_ROW_IS_REFERENCED…).
  */
 export interface UniqueViolation {
   /** the column whose value was taken, as the database names it (may be the index's name on MySQL) */
@@ -26,9 +23,7 @@ export function uniqueViolation(err: unknown): UniqueViolation | null {
     const m = /Duplicate entry '(.*)' for key '(?:[^']*\.)?([^']*)'/.exec((err as Error).message);
     return { column: m?.[2] ?? null, value: m?.[1] ?? null };
   }
-  if (!(err instanceof UniqueConstraintError)) return null;
-  const first = err.errors[0];
-  return { column: first?.path ?? null, value: first?.value === undefined || first?.value === null ? null : String(first.value) };
+  return null;
 }
 
 export interface ForeignKeyViolation {
@@ -44,6 +39,5 @@ export function foreignKeyViolation(err: unknown): ForeignKeyViolation | null {
     // "… a foreign key constraint fails (`db`.`units`, CONSTRAINT …"
     return { table: /fails \(`[^`]*`\.`([^`]*)`/.exec((err as Error).message)?.[1] ?? null };
   }
-  if (!(err instanceof ForeignKeyConstraintError)) return null;
-  return { table: err.table ?? null };
+  return null;
 }

@@ -1,7 +1,5 @@
 import { SqliteAdapter, type Kysely, type LogEvent } from 'kysely';
-import type { Sequelize, Transaction } from 'sequelize';
-import { sqlitePath } from '../connection.js';
-import { bridgeKysely } from './sequelize-bridge.js';
+import { resolve } from 'node:path';
 import type { Tables } from './schema.js';
 
 /**
@@ -12,22 +10,17 @@ import type { Tables } from './schema.js';
 export type Sql = Kysely<Tables>;
 export type { Tables } from './schema.js';
 
-const roots = new WeakMap<Sequelize, Sql>();
-const inTransaction = new WeakMap<Transaction, Sql>();
+/** Which database a `DATABASE_URL` names. */
+export function dialectOf(url: string): 'sqlite' | 'mysql' {
+  if (url.startsWith('sqlite:')) return 'sqlite';
+  if (/^(mysql|mariadb):\/\//.test(url)) return 'mysql';
+  throw new Error(`DATABASE_URL must start with sqlite: or mysql:// (got ${url})`);
+}
 
-/**
- * The queries' entry point on this database; given a Sequelize transaction (code not yet moved to
- * Kysely opened it), the queries run inside it.
- */
-export function sqlOn(sequelize: Sequelize, transaction?: Transaction | null): Sql {
-  if (transaction) {
-    let sql = inTransaction.get(transaction);
-    if (!sql) inTransaction.set(transaction, (sql = bridgeKysely(sequelize, transaction)));
-    return sql;
-  }
-  let sql = roots.get(sequelize);
-  if (!sql) roots.set(sequelize, (sql = bridgeKysely(sequelize, null)));
-  return sql;
+/** The SQLite file path of a `sqlite:<path>` URL (`sqlite::memory:` stays in memory). */
+export function sqlitePath(url: string): string {
+  const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+  return path === ':memory:' ? path : resolve(path);
 }
 
 /** Which database `db` speaks to (for the few statements the two write differently). */
@@ -56,17 +49,14 @@ const log = (event: LogEvent) => {
 };
 
 /**
- * The application's SQL on its own connections (better-sqlite3 or mysql2), without Sequelize: what every
- * process opens once the last model is gone (docs/architecture.md, "Data layer"). Close it with `destroy()`.
+ * The application's SQL on its own connections (better-sqlite3 or mysql2): what every
+ * process opens at start (db/index.ts `startDatabase`; docs/architecture.md, "Data layer"). Close it with `destroy()`.
  */
 export async function openSql(url: string): Promise<Sql> {
-  if (url.startsWith('sqlite:')) {
+  if (dialectOf(url) === 'sqlite') {
     const { sqliteSql } = await import('./sqlite-driver.js');
     return sqliteSql(sqlitePath(url), log);
   }
-  if (/^(mysql|mariadb):\/\//.test(url)) {
-    const { mysqlSql } = await import('./mysql-driver.js');
-    return mysqlSql(url, 10, log);
-  }
-  throw new Error(`DATABASE_URL must start with sqlite: or mysql:// (got ${url})`);
+  const { mysqlSql } = await import('./mysql-driver.js');
+  return mysqlSql(url, 10, log);
 }

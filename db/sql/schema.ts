@@ -253,6 +253,19 @@ export interface ClassifyModelsTable {
   createdAt: Date;
 }
 
+export interface DecisionVersionsTable {
+  id: Generated<number>;
+  drgId: string;
+  version: number;
+  name: string | null;
+  decisionIds: string;
+  resourceName: string;
+  xml: string;
+  checksum: string;
+  deployedBy: string;
+  deployedAt: Date;
+}
+
 export interface EvaluationsTable {
   id: Generated<string>;
   scope: string;
@@ -462,6 +475,18 @@ export interface OperationBatchesTable {
   finishedAt: Date | null;
 }
 
+export interface OperationIntentsTable {
+  processInstanceKey: string;
+  action: string;
+  caseId: string | null;
+  actor: string;
+  actorRole: string;
+  reason: string;
+  batchId: string | null;
+  detail: string;
+  createdAt: Date;
+}
+
 export interface ProcessDraftsTable {
   processId: string;
   xml: string;
@@ -549,6 +574,7 @@ export interface Tables {
   cases: CasesTable;
   classify_examples: ClassifyExamplesTable;
   classify_models: ClassifyModelsTable;
+  decision_versions: DecisionVersionsTable;
   evaluations: EvaluationsTable;
   event_types: EventTypesTable;
   form_versions: FormVersionsTable;
@@ -563,6 +589,7 @@ export interface Tables {
   open_cases: OpenCasesTable;
   operation_batch_items: OperationBatchItemsTable;
   operation_batches: OperationBatchesTable;
+  operation_intents: OperationIntentsTable;
   process_drafts: ProcessDraftsTable;
   process_versions: ProcessVersionsTable;
   rollup_state: RollupStateTable;
@@ -588,6 +615,7 @@ export const COLUMN_KINDS: Readonly<Record<string, Readonly<Record<string, Colum
   cases: { id: 'bigint', accept_due_at: 'date', dispatch_due_at: 'date', handle_due_at: 'date', verify_due_at: 'date', due_at: 'date', merged_into_id: 'bigint', accepted_at: 'date', dispatched_at: 'date', handled_at: 'date', closed_at: 'date', created_at: 'date', updated_at: 'date' },
   classify_examples: { case_id: 'bigint', created_at: 'date', updated_at: 'date' },
   classify_models: { active: 'boolean', created_at: 'date' },
+  decision_versions: { deployed_at: 'date' },
   evaluations: { id: 'bigint', case_id: 'bigint', period_start: 'date', period_end: 'date', created_at: 'date', updated_at: 'date' },
   event_types: { emergency: 'boolean', active: 'boolean', created_at: 'date', updated_at: 'date' },
   form_versions: { deployed_at: 'date' },
@@ -601,6 +629,7 @@ export const COLUMN_KINDS: Readonly<Record<string, Readonly<Record<string, Colum
   open311_requests: { case_id: 'bigint', created_at: 'date', updated_at: 'date' },
   open_cases: { case_id: 'bigint', due_at: 'date', created_at: 'date' },
   operation_batches: { created_at: 'date', updated_at: 'date', finished_at: 'date' },
+  operation_intents: { case_id: 'bigint', created_at: 'date' },
   process_drafts: { saved_at: 'date' },
   process_versions: { deployed_at: 'date' },
   sessions: { expires_at: 'date', created_at: 'date', updated_at: 'date' },

@@ -14,6 +14,8 @@ import {
 } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { traceActivity } from '../../engine/activity-trace.js';
+import { DEFERRED_SYNC_PRAGMAS, keepWalCheckpointed, walDurabilityOf, type WalDurability } from '../../engine/store/wal-durability.js';
 import { kindsOf } from './column-kinds.js';
 import type { ColumnKind, Tables } from './schema.js';
 import { convertRow, toParameter } from './values.js';
@@ -26,6 +28,9 @@ import { writerTurnOf, type WriterTurn } from './writer-turn.js';
  * (`safeIntegers`), so a BIGINT key keeps every digit; other integers come back as numbers.
  */
 const PREPARED_KEPT = 500;
+/** statements slower than this show in an activity trace (engine/activity-trace.ts, `LOOP_TRACE=1`), named by their first words */
+const SLOW_STATEMENT_MS = 5;
+const statementVerb = (sql: string) => sql.trimStart().split(/\s+/u, 3).join(' ').slice(0, 40);
 
 class Handle {
   private readonly prepared = new Map<string, Statement>();
@@ -57,9 +62,10 @@ function open(file: string, readonly: boolean): Handle {
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
-  // FULL: an acknowledged write survives a power cut, not only a process crash
-  db.pragma('synchronous = FULL');
   if (readonly) db.pragma('query_only = ON');
+  // an acknowledged write survives a power cut, not only a process crash: a file's commits are made
+  // durable by an fsync off the event loop's thread before they are answered (engine/store/wal-durability.ts)
+  else if (file !== ':memory:') for (const pragma of DEFERRED_SYNC_PRAGMAS) db.pragma(pragma);
   return new Handle(db);
 }
 
@@ -73,6 +79,15 @@ function integers(row: Record<string, unknown>, kinds: Readonly<Record<string, C
   return row;
 }
 
+/**
+ * Inside a transaction the answer comes at once: its statements run through while it holds the writer's
+ * turn. Every other answer, and the end of a transaction, waits for the event loop's next turn: better-sqlite3
+ * answers synchronously, so without this a long run of awaited statements (a worker's batch, the history
+ * pump's 200 events, a loop of transactions) would never let an HTTP request, a timer or a child process's
+ * exit in between.
+ */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** a statement that may read on the reader (better-sqlite3 confirms it is read-only once prepared) */
 const READS = /^\s*(select|with)\b/i;
 
@@ -84,6 +99,7 @@ class SqliteConnection implements DatabaseConnection {
     private readonly writer: Handle,
     private readonly reader: Handle | null,
     private readonly turn: WriterTurn,
+    private readonly durability: WalDurability | null,
   ) {}
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
@@ -91,26 +107,42 @@ class SqliteConnection implements DatabaseConnection {
     const inTransaction = this.endTurn !== null;
     if (!inTransaction && this.reader && READS.test(compiled.sql)) {
       const statement = this.reader.statement(compiled.sql);
-      if (statement.readonly) return { rows: this.read<R>(statement, params, compiled) };
+      if (statement.readonly) {
+        const rows = this.read<R>(statement, params, compiled);
+        await nextTurn();
+        return { rows };
+      }
     }
     const statement = this.writer.statement(compiled.sql);
     const write = () => {
       if (statement.reader) return { rows: this.read<R>(statement, params, compiled) };
+      // better-sqlite3 runs on this thread: a slow statement holds the event loop, so the stall trace names it
+      const traced = traceActivity(`sql:app ${statementVerb(compiled.sql)}`, 0, SLOW_STATEMENT_MS);
       const { changes, lastInsertRowid } = statement.run(params);
+      traced();
       return { rows: [], numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid) };
     };
     if (inTransaction) return write();
     const done = await this.turn.take();
+    let result: QueryResult<R>;
     try {
-      return write();
+      result = write();
     } finally {
       done();
     }
+    if (this.durability && !statement.readonly) await this.durability.durable();
+    else await nextTurn();
+    return result;
   }
 
   private read<R>(statement: Statement, params: unknown[], compiled: CompiledQuery): R[] {
-    const kinds = kindsOf(compiled.query);
-    return (statement.all(params) as Array<Record<string, unknown>>).map((row) => convertRow(integers(row, kinds), kinds) as R);
+    const traced = traceActivity(`sql:app ${statementVerb(compiled.sql)}`, 0, SLOW_STATEMENT_MS);
+    try {
+      const kinds = kindsOf(compiled.query);
+      return (statement.all(params) as Array<Record<string, unknown>>).map((row) => convertRow(integers(row, kinds), kinds) as R);
+    } finally {
+      traced();
+    }
   }
 
   async *streamQuery<R>(compiled: CompiledQuery, chunkSize = 100): AsyncIterableIterator<QueryResult<R>> {
@@ -137,6 +169,8 @@ class SqliteDriver implements Driver {
   private writer: Handle | null = null;
   private reader: Handle | null = null;
   private readonly turn: WriterTurn;
+  private durability: WalDurability | null = null;
+  private releaseCheckpointer: (() => Promise<void>) | null = null;
 
   constructor(private readonly file: string) {
     this.turn = writerTurnOf(file);
@@ -145,12 +179,16 @@ class SqliteDriver implements Driver {
   async init(): Promise<void> {
     if (this.file !== ':memory:') mkdirSync(dirname(this.file), { recursive: true });
     this.writer = open(this.file, false);
-    // an in-memory database is one handle's own: it has no second reader
+    // an in-memory database is one handle's own: it has no second reader, and nothing to sync
     this.reader = this.file === ':memory:' ? null : open(this.file, true);
+    if (this.file !== ':memory:') {
+      this.durability = walDurabilityOf(this.file);
+      this.releaseCheckpointer = keepWalCheckpointed(this.file);
+    }
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    return new SqliteConnection(this.writer!, this.reader, this.turn);
+    return new SqliteConnection(this.writer!, this.reader, this.turn, this.durability);
   }
 
   async beginTransaction(connection: DatabaseConnection): Promise<void> {
@@ -167,10 +205,14 @@ class SqliteDriver implements Driver {
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
     this.end(connection as SqliteConnection, 'COMMIT');
+    // answered once on disk (that wait is a turn of the event loop too)
+    if (this.durability) await this.durability.durable();
+    else await nextTurn();
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
     this.end(connection as SqliteConnection, 'ROLLBACK');
+    await nextTurn();
   }
 
   private end(c: SqliteConnection, verb: 'COMMIT' | 'ROLLBACK'): void {
@@ -199,6 +241,8 @@ class SqliteDriver implements Driver {
     this.reader?.close();
     this.writer?.close();
     this.reader = this.writer = null;
+    await this.releaseCheckpointer?.();
+    this.releaseCheckpointer = null;
   }
 }
 

@@ -1,11 +1,9 @@
-import type { Transaction } from 'sequelize';
 import { onCommit, type Tx } from './current.js';
 import type { Tables } from './schema.js';
 
 /**
  * "This table was just written": for the in-memory copies of rarely written tables (the grids'
- * centres, the catalogue classifier, recent sessions). Writes through Kysely say so here; writes
- * through the remaining models say so through hooks on the Sequelize instance (db/models/index.ts).
+ * centres, the catalogue classifier, recent sessions): every writer of such a table says so here.
  * A listener hears a write at once and again when its transaction commits.
  */
 type Listener = () => void;
@@ -19,14 +17,12 @@ export function onTableWrites(tables: ReadonlyArray<keyof Tables>, changed: List
   }
 }
 
-export function tableWritten(table: keyof Tables, transaction?: Tx | Transaction | null): void {
+export function tableWritten(table: keyof Tables, transaction?: Tx | null): void {
   const set = listeners.get(table);
   if (!set?.size) return;
   const fire = () => {
     for (const listener of set) listener();
   };
   fire();
-  if (!transaction) return;
-  if ('afterCommit' in transaction) transaction.afterCommit(fire);
-  else onCommit(transaction, fire);
+  if (transaction) onCommit(transaction, fire);
 }

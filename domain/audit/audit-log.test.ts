@@ -2,8 +2,7 @@ import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { Op, QueryTypes } from 'sequelize';
-import { AuditRecords } from '../../test/support/tables.js';
+import { AuditRecords, Op, query } from '../../test/support/tables.js';
 import { GROUP_LOOP_BUDGET_MS } from '../../engine/index.js';
 import { freshDatabase } from '../../test/support/database.js';
 import { AUDIT_GENESIS_HASH, appendAudit, caseAuditTrail, verifyAuditChain, withAuditChain } from './index.js';
@@ -51,7 +50,7 @@ describe('audit log (domain/audit)', () => {
   });
 
   it('given a chain job that appends nothing (a refused request), when it commits, then the chain head row is unchanged (found by the OpenAPI fuzz)', async () => {
-    const head = () => db.sequelize.query('SELECT * FROM audit_chain_head', { type: QueryTypes.SELECT });
+    const head = () => query('SELECT * FROM audit_chain_head');
     const before = JSON.stringify(await head());
     await new Promise((r) => setTimeout(r, 5)); // a new time would show
     expect(await withAuditChain(async () => false)).to.equal(false);
@@ -152,7 +151,7 @@ describe('audit log (domain/audit)', () => {
     // on SQLite a group runs through without a turn of the loop: without the budget all three would share
     // one transaction and be acknowledged together after the last; over MySQL every statement waits for
     // the network, the loop turns there, and the group may stay whole
-    if (db.sequelize.getDialect() === 'sqlite') expect(events.indexOf('ack 0')).to.be.below(events.indexOf('ran 1'));
+    if (db.dialect === 'sqlite') expect(events.indexOf('ack 0')).to.be.below(events.indexOf('ran 1'));
     expect(entries[1]!.prevHash).to.equal(entries[0]!.hash);
     expect(entries[2]!.prevHash).to.equal(entries[1]!.hash);
     expect(await verifyAuditChain()).to.deep.include({ ok: true, checked: before + 3 });
@@ -165,7 +164,7 @@ describe('audit log (domain/audit)', () => {
 
   // a change before the latest checkpoint is for a full run to find (verify-chain.test.ts covers the incremental ones)
   describe('tampering', () => {
-    const raw = (sql: string, replacements: unknown[]) => db.sequelize.query(sql, { replacements });
+    const raw = (sql: string, params: unknown[]) => query(sql, params);
     const fullRun = () => verifyAuditChain({ from: 'start' });
 
     it('given an edited record, when verified, then that record is named', async () => {

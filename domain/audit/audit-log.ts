@@ -111,7 +111,7 @@ const ROWS_PER_INSERT = 250;
  * Takes the chain head for this transaction and reads the last hash. MySQL: one locking read. SQLite:
  * a write first, so that the transaction holds the database's write lock from here on (a read first
  * takes a shared lock, which may fail to upgrade); the connection has busy_timeout set where
- * db/connection.ts opens it.
+ * db/sql/sqlite-driver.ts opens it.
  */
 async function lockHead(transaction: Tx): Promise<{ lastHash: string } | undefined> {
   const db = appSql(transaction);
@@ -187,7 +187,7 @@ export function withAuditChain<T>(fn: (chain: AuditChain) => Promise<T>, options
  * Chain jobs waiting for the next group commit, oldest first, in two lanes: people's requests and
  * background work (job workers). The engine's group-commit utility starts each group on the event
  * loop's next turn, so that the jobs of every request read in this turn join it: on SQLite a transaction
- * runs through without waiting on I/O (db/sqlite3-on-better-sqlite3.ts), nothing arrives while it
+ * runs through without waiting on I/O (db/sql/sqlite-driver.ts), nothing arrives while it
  * commits, and without the pause every group was a group of one — a COMMIT and its fsync per change.
  */
 const chainJobs = new GroupCommit<ChainJob>({ name: 'audit', lanes: 2, take: nextGroup, commit: commitGroup });

@@ -47,8 +47,8 @@ interface RawRow {
 }
 
 /**
- * A stored DATE as a Date: MySQL's driver gives Dates (UTC connection); SQLite gives Sequelize's text
- * `2026-01-01 02:00:00.000 +00:00`, parsed as Sequelize parses it (no offset: UTC).
+ * A stored DATE as a Date: MySQL's driver gives Dates (UTC connection); SQLite gives the text the application
+ * writes, `2026-01-01 02:00:00.000 +00:00` (db/sql/values.ts; without an offset: UTC).
  */
 export function storedDate(value: unknown): Date | null {
   const date = value instanceof Date ? value : typeof value === 'string' ? new Date(value.includes('+') ? value : `${value}+00:00`) : null;
@@ -93,12 +93,11 @@ export function hashedContentOf(row: StoredAuditRecord): HashedAuditContent | nu
 /** Up to `limit` records after `afterId` (null: from the first), in id order. The primary key's range: one bounded read. */
 export async function recordsAfter(db: Sql, afterId: string | null, limit: number): Promise<StoredAuditRecord[]> {
   if (!Number.isSafeInteger(limit)) throw new TypeError(`audit log: batch size ${limit} is not an integer`);
-  // the id and the limit written into the statement as numbers (BigInt refuses anything else), not bound: a
-  // statement without parameters is read over MySQL's text protocol, whose rows parse several times faster
-  // than the prepared statement's (through Sequelize's type casts) — measured, 2,000 records took 550 ms
-  // against 120 ms, all of it on the event loop. This is the read of the whole-log walks.
-  const after = sql<string>`${sql.lit(BigInt(afterId ?? '0'))}`;
-  const rows = await records(db).where('id', '>', after).orderBy('id').limit(sql.lit(limit)).execute();
+  const rows = await records(db)
+    .where('id', '>', afterId ?? '0')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
   return rows.map(toStored);
 }
 

@@ -311,7 +311,7 @@ async function flush(): Promise<void> {
  */
 async function insertEvents(rows: ReturnType<typeof eventRow>[], transaction?: Tx): Promise<void> {
   const created = new Date();
-  // as db/rows.ts insertRows did: at most 250 rows a statement, well under both databases' bound-value limits
+  // at most 250 rows a statement, well under both databases' bound-value limits
   for (let from = 0; from < rows.length; from += 250) {
     await appSql(transaction)
       .insertInto('camera_events')

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Cases, InboxTasks, Units } from '../../test/support/tables.js';
+import { Cases, InboxTasks, Units, query } from '../../test/support/tables.js';
 import { CASE_STATUSES } from '../../db/vocabulary.js';
 import { createCase, demoDatabase, type Db } from '../../test/support/case-fixtures.js';
 import { caseAuditTrail, verifyAuditChain } from '../audit/index.js';
@@ -61,7 +61,7 @@ describe('cases (domain/cases)', () => {
 
   it('given distinct counter values, when saved, then each counter has its own column', async () => {
     const c = await createCase({ fields: { escalationLevel: 1, duplicateCount: 2, reworkCount: 3, extensionCount: 4, returnCount: 5 } });
-    const [rows] = await db.sequelize.query(
+    const rows = await query(
       `SELECT escalation_level AS e, duplicate_count AS d, rework_count AS r, extension_count AS x, return_count AS t FROM cases WHERE id = ${c.id}`,
     );
     expect((rows as Array<Record<string, unknown>>)[0]).to.deep.equal({ e: 1, d: 2, r: 3, x: 4, t: 5 });

@@ -12,3 +12,5 @@ export {
   type LintSeverity,
   type LintSource,
 } from './lint-bpmn.js';
+/** DMN lint: the engine's DMN parser (errors) and naming advice (warnings), in the same problem shape. */
+export { lintDmn } from './lint-dmn.js';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import { appSql, withTransaction } from '../../db/sql/current.js';
+import { findAuditByDedupKey } from '../audit/index.js';
 import type { OperationBatchesTable } from '../../db/sql/schema.js';
 import { PortError, type InstanceSummary, type MigrationPlan, type WorkflowEngine } from '../../port/workflow-engine.js';
 import { DomainError } from '../shared/errors.js';
@@ -8,7 +9,7 @@ import { batchCrashPoint } from './batch-crash-point.js';
 import { casesOfPage } from './instance-cases.js';
 import { portSearch, type InstanceFilter } from './instance-list.js';
 import { migrateInstance, recordMigration } from './migration.js';
-import { cancelInstance, retryIncident, type Operator } from './repair.js';
+import { cancelDedupKey, cancelInstance, retryIncident, type Operator } from './repair.js';
 
 /** How many instances one batch takes on; more must be narrowed by the filter (or run again after this one). */
 export const BATCH_MAX = 500;
@@ -77,6 +78,29 @@ export async function getBatch(id: string): Promise<Batch | null> {
       ...(i.message ? { message: i.message } : {}),
     })),
   };
+}
+
+/** A batch as listed: who started it and why, its progress (no per-instance results). */
+export type BatchSummary = Omit<Batch, 'items'>;
+
+/** The latest batches, newest first: what was done in bulk, by whom and why. */
+export async function listBatches(limit: number): Promise<BatchSummary[]> {
+  const rows = await appSql().selectFrom('operation_batches').selectAll().orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(limit).execute();
+  return rows.map((row) => ({
+    id: row.id,
+    action: row.action as BatchAction,
+    filter: JSON.parse(row.filter) as InstanceFilter,
+    ...(row.plan ? { plan: JSON.parse(row.plan) as MigrationPlan } : {}),
+    reason: row.reason,
+    actor: row.actor,
+    state: row.state as Batch['state'],
+    total: row.total,
+    processed: row.processed,
+    failed: row.failed,
+    resumed: row.resumed,
+    createdAt: row.createdAt.toISOString(),
+    finishedAt: row.finishedAt?.toISOString() ?? null,
+  }));
 }
 
 /** A batch's row, its filter and plan (JSON kept in TEXT) parsed. */
@@ -185,6 +209,8 @@ async function act(port: WorkflowEngine, batch: BatchRow, processInstanceKey: st
     return 1;
   }
   if (batch.action === 'cancel') {
+    // an instance the interrupted run had cancelled is done: the start's intent recovery has recorded it
+    if (resumed && (await findAuditByDedupKey(cancelDedupKey(processInstanceKey)))) return 1;
     await cancelInstance(port, processInstanceKey, operator);
     return 1;
   }

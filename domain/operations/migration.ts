@@ -1,9 +1,12 @@
-import { appendAudit, type AuditEntry } from '../audit/index.js';
+import { randomUUID } from 'node:crypto';
+import { withAuditChain, type AuditEntry } from '../audit/index.js';
 import { changeCase } from '../cases/index.js';
 import { DomainError } from '../shared/errors.js';
 import { PortError, type MigrationPlan, type InstanceSummary, type MigrationPreview, type WorkflowEngine } from '../../port/workflow-engine.js';
 import { caseOfInstance, casesOfPage } from './instance-cases.js';
 import { portSearch, type InstanceFilter } from './instance-list.js';
+import { opsCrashPoint } from './intent-crash-point.js';
+import { dropIntent, recordIntent } from './intents.js';
 import type { Operator } from './repair.js';
 
 /**
@@ -42,22 +45,36 @@ export async function previewInstanceMigration(port: WorkflowEngine, key: string
   }
 }
 
-/** Migrates one instance, all or nothing; audited `ops_instance_migrated` with the reason, both versions and the mappings. */
+/**
+ * Migrates one instance, all or nothing; audited `ops_instance_migrated` with the reason, both versions and
+ * the mappings. The engine and the case share no transaction: the intent is recorded first (intents.ts), so
+ * a crash after the engine's migration is recorded by the next start.
+ */
 export async function migrateInstance(port: WorkflowEngine, key: string, plan: MigrationPlan, who: Operator): Promise<{ audit: AuditEntry; version: number }> {
   const before = await runningInstance(port, key);
+  const c = await caseOfInstance(port, key);
+  const intentId = randomUUID();
+  await recordIntent({ processInstanceKey: key, action: 'migrate', caseId: c?.id ?? null, operator: who, detail: { intentId, plan, before } });
   try {
     await port.migrateInstance(key, plan);
   } catch (err) {
-    refused(err);
+    // an answer lost on the way may hide a migration that happened: only an instance still where it was drops the intent
+    const now = await port.getInstance(key).catch(() => undefined);
+    if (now === undefined || now?.processDefinitionKey !== plan.targetProcessDefinitionKey || before.processDefinitionKey === plan.targetProcessDefinitionKey) {
+      if (now !== undefined) await dropIntent(key);
+      refused(err);
+    }
   }
-  return recordMigration(port, key, plan, who, before);
+  opsCrashPoint('migrate-engine-done');
+  return recordMigration(port, key, plan, who, before, intentId);
 }
 
 /**
  * The record of a migration the engine has made: the audit entry and, when the instance is the case's own
  * (`cases.process_instance_key`), the case's process (`cases.process_id`) set to the target's, both in one
- * transaction. A batch's record carries a once-only key: a batch carried on after a crash that had moved the
- * instance but not recorded it records it once (`before` unknown then).
+ * transaction with the intent's removal. The record carries a once-only key (per batch and instance, or per
+ * intent): a batch carried on, or an intent finished, after a crash that had moved the instance records it
+ * once (`before` unknown to a batch then).
  */
 export async function recordMigration(
   port: WorkflowEngine,
@@ -65,6 +82,7 @@ export async function recordMigration(
   plan: MigrationPlan,
   who: Operator,
   before: InstanceSummary | null,
+  intentId?: string,
 ): Promise<{ audit: AuditEntry; version: number }> {
   const after = await port.getInstance(key);
   const c = await caseOfInstance(port, key);
@@ -81,16 +99,27 @@ export async function recordMigration(
     toVersion: after?.version ?? null,
     mappingInstructions: plan.mappingInstructions,
   };
-  const dedupKey = who.batchId ? `migrate:${who.batchId}:${key}` : null;
+  const dedupKey = who.batchId ? `migrate:${who.batchId}:${key}` : intentId ? `migrate:${intentId}` : null;
   const version = after?.version ?? before?.version ?? 0;
-  if (!c)
-    return { audit: await appendAudit({ caseId: null, actor: who.username, actorRole: who.role, action: 'ops_instance_migrated', detail, dedupKey }), version };
-  const changed = await changeCase(c.id, 'ops_instance_migrated', { actor: who.username, actorRole: who.role, dedupKey }, async (current) => {
+  if (!c) {
+    const audit = await withAuditChain(async (chain) => {
+      const done = dedupKey ? await chain.find(dedupKey) : null;
+      await dropIntent(key, chain.transaction);
+      return (
+        done ??
+        chain.append({ caseId: null, actor: who.username, actorRole: who.role, action: 'ops_instance_migrated', detail, dedupKey }, { dedupChecked: true })
+      );
+    });
+    return { audit, version };
+  }
+  const changed = await changeCase(c.id, 'ops_instance_migrated', { actor: who.username, actorRole: who.role, dedupKey }, async (current, chain) => {
+    await dropIntent(key, chain.transaction);
     const own = current.processInstanceKey === key;
     const fromProcessId = current.processId;
     if (own && after) current.processId = after.bpmnProcessId;
     return { ...detail, ...(own ? { caseProcessId: { from: fromProcessId, to: current.processId } } : {}) };
   });
+  if (!changed.applied) await dropIntent(key);
   return { audit: changed.audit, version };
 }
 

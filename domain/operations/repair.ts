@@ -1,9 +1,11 @@
-import { appendAudit, type AuditEntry } from '../audit/index.js';
+import { appendAudit, withAuditChain, type AuditEntry } from '../audit/index.js';
 import { changeCase } from '../cases/index.js';
 import type { CaseFields } from '../cases/change-case.js';
 import { DomainError } from '../shared/errors.js';
 import type { IncidentDetail, Variables, WorkflowEngine } from '../../port/workflow-engine.js';
 import { caseOfInstance } from './instance-cases.js';
+import { opsCrashPoint } from './intent-crash-point.js';
+import { dropIntent, recordIntent } from './intents.js';
 
 /** Who repairs, and why: both go into the audit record. */
 export interface Operator {
@@ -88,11 +90,16 @@ export async function setVariablesAndResolve(
 /** Statuses after which a case needs no more work: a cancelled instance leaves them as they are. */
 const FINISHED = new Set(['closed', 'rejected', 'merged']);
 
+/** The once-only key of an instance's cancel record: an instance is cancelled once. */
+export const cancelDedupKey = (processInstanceKey: string) => `ops-cancel:${processInstanceKey}`;
+
 /**
  * 撤销流程: cancels a root instance (a called one is cancelled through its root, as on both engines). The
  * case it worked for is then 结案 with the reason recorded (`ops_instance_cancelled`, in the same
  * transaction as the status), so no case shows 处置中 with no process behind it; an instance without a
- * case gets the audit record alone. The engine goes first: if it refuses, nothing is recorded.
+ * case gets the audit record alone. The engine and the case share no transaction: the intent is recorded
+ * first (intents.ts), so a crash after the engine's cancel is finished by the next start. If the engine
+ * refuses, nothing is recorded.
  */
 export async function cancelInstance(port: WorkflowEngine, processInstanceKey: string, who: Operator): Promise<{ caseId: string | null; audit: AuditEntry }> {
   const instance = await port.getInstance(processInstanceKey);
@@ -107,7 +114,6 @@ export async function cancelInstance(port: WorkflowEngine, processInstanceKey: s
     );
   }
   const c = await caseOfInstance(port, processInstanceKey);
-  await port.cancelInstance(processInstanceKey);
   const detail = {
     reason: who.reason,
     processInstanceKey,
@@ -115,15 +121,58 @@ export async function cancelInstance(port: WorkflowEngine, processInstanceKey: s
     version: instance.version,
     ...(who.batchId ? { batchId: who.batchId } : {}),
   };
-  if (!c)
-    return { caseId: null, audit: await appendAudit({ caseId: null, actor: who.username, actorRole: who.role, action: 'ops_instance_cancelled', detail }) };
-  const changed = await changeCase(c.id, 'ops_instance_cancelled', { actor: who.username, actorRole: who.role }, async (current: CaseFields) => {
-    const from = current.status;
-    if (!FINISHED.has(from)) {
-      current.status = 'closed';
-      current.closedAt = new Date();
+  await recordIntent({ processInstanceKey, action: 'cancel', caseId: c?.id ?? null, operator: who, detail });
+  try {
+    await port.cancelInstance(processInstanceKey);
+  } catch (err) {
+    // an answer lost on the way may hide a cancel that happened: only an instance still running drops the intent
+    const now = await port.getInstance(processInstanceKey).catch(() => undefined);
+    if (now?.state !== 'TERMINATED') {
+      if (now !== undefined) await dropIntent(processInstanceKey);
+      throw err;
     }
-    return { ...detail, caseNo: current.caseNo, from, to: current.status };
-  });
-  return { caseId: c.id, audit: changed.audit };
+  }
+  opsCrashPoint('cancel-engine-done');
+  return recordCancel(processInstanceKey, c?.id ?? null, who, detail);
+}
+
+/**
+ * The case's side of a cancel the engine has made: the case closed and the audit record (once per
+ * instance), and the intent removed with them. Also what the next start runs for an intent a crash left.
+ */
+export async function recordCancel(
+  processInstanceKey: string,
+  caseId: string | null,
+  who: Operator,
+  detail: Record<string, unknown>,
+): Promise<{ caseId: string | null; audit: AuditEntry }> {
+  const dedupKey = cancelDedupKey(processInstanceKey);
+  if (!caseId) {
+    const audit = await withAuditChain(async (chain) => {
+      const done = await chain.find(dedupKey);
+      await dropIntent(processInstanceKey, chain.transaction);
+      return (
+        done ??
+        chain.append({ caseId: null, actor: who.username, actorRole: who.role, action: 'ops_instance_cancelled', detail, dedupKey }, { dedupChecked: true })
+      );
+    });
+    return { caseId: null, audit };
+  }
+  const changed = await changeCase(
+    caseId,
+    'ops_instance_cancelled',
+    { actor: who.username, actorRole: who.role, dedupKey },
+    async (current: CaseFields, chain) => {
+      await dropIntent(processInstanceKey, chain.transaction);
+      const from = current.status;
+      if (!FINISHED.has(from)) {
+        current.status = 'closed';
+        current.closedAt = new Date();
+      }
+      return { ...detail, caseNo: current.caseNo, from, to: current.status };
+    },
+  );
+  // recorded before (a crash after the record, before the intent went): the intent goes now
+  if (!changed.applied) await dropIntent(processInstanceKey);
+  return { caseId, audit: changed.audit };
 }

@@ -24,3 +24,14 @@ export { FORM_ID_PATTERN, MAX_FORM_BYTES, checkFormDefinition, deployForm, type 
 export { diffProcessXml, type DiffElement, type ProcessDiff } from './diff.js';
 export { ELEMENT_TEMPLATE_SCHEMA, elementTemplates, type ElementTemplate } from './element-templates.js';
 export { MAX_XML_BYTES, PROCESS_ID_PATTERN, checkXmlInput, readBpmn, singleProcessOf, type BpmnSummary } from './xml-input.js';
+export { DRG_ID_PATTERN, deployDecision } from './deploy-decision.js';
+export {
+  decisionFileVersion,
+  decisionFileVersions,
+  drgInfo,
+  listDecisionFiles,
+  recordDecisionsIn,
+  type DecisionFileSummary,
+  type DecisionVersionRow,
+  type DrgInfo,
+} from './decision-versions.js';

@@ -6,8 +6,8 @@ import { onTableWrites } from '../../db/sql/table-writes.js';
  * A copy of what `read` returns, kept in memory: read again after `keepMs` (the time another process's
  * change may take to show here), at once after a write to `tables` in this process (the writers say so
  * with tableWritten, db/sql/table-writes.ts), and when the application's database is another than the
- * one it was read from (the tests open a fresh one per suite). A failed read is not kept. Writes through
- * the remaining models (test fixtures) are heard too, as every model write calls tableWritten (db/models/index.ts).
+ * one it was read from (the tests open a fresh one per suite). A failed read is not kept. The tests' own
+ * fixtures (test/support/tables.ts) call tableWritten too.
  */
 export function keptTableCopy<T>(tables: ReadonlyArray<keyof Tables>, keepMs: number, read: () => Promise<T>): () => Promise<T> {
   let copy: Promise<T> | null = null;

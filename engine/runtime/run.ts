@@ -48,6 +48,8 @@ export interface RunContext {
   maxProcessDepth: number;
   /** the deployed decisions (business-rule tasks with zeebe:calledDecision) */
   decisions: Decisions;
+  /** most element activations one command may make before a wait state; more refuses the command (an endless loop) */
+  maxActivationsPerCommand: number;
 }
 
 /** Things to tell the outside world once the command's transaction has committed. */
@@ -78,6 +80,8 @@ export function json(value: unknown): string {
  */
 export class Run {
   private readonly queue: Step[] = [];
+  /** element activations so far in this command (bounded by maxActivationsPerCommand) */
+  private activations = 0;
   /** work that must wait until the current step has finished (e.g. correlating a buffered message) */
   private followUps: Array<() => Promise<void>> = [];
   /** element rows this command read or created; null: deleted (or known not to exist). Written through `remember`. */
@@ -221,6 +225,7 @@ export class Run {
       const step = this.queue.shift()!;
       const el = await this.element(step.key);
       if (!el) continue; // terminated meanwhile
+      if (step.kind === 'activate' && ++this.activations > this.ctx.maxActivationsPerCommand) throw this.endlessLoop(el);
       try {
         if (step.kind === 'activate') await activate(this, el);
         else if (step.kind === 'complete') await complete(this, el);
@@ -231,6 +236,19 @@ export class Run {
         await raiseIncident(this, el, step.kind, err);
       }
     }
+  }
+
+  /**
+   * A command that activates this many elements without reaching a wait state loops (a cycle of parallel gateways,
+   * a recursion fanning out through call activities): Zeebe runs such a loop on batch after batch for ever; here a
+   * command runs to its next wait state in one transaction, so it is refused whole, quickly, naming where it was.
+   */
+  private endlessLoop(el: ElementRow): EngineError {
+    return new EngineError(
+      'INVALID_STATE',
+      `Expected the command to reach a wait state, but it activated more than ${this.ctx.maxActivationsPerCommand} elements without one (last '${el.elementId}' of process instance ${el.instanceKey}): an endless loop in the process? Nothing of the command was kept.`,
+      { maxActivationsPerCommand: this.ctx.maxActivationsPerCommand, elementId: el.elementId, processInstanceKey: el.instanceKey },
+    );
   }
 
   private async runFollowUps(): Promise<void> {

@@ -54,6 +54,20 @@ export interface FormVersion {
   deployedAt?: string;
   deployedBy?: string | null;
 }
+export interface DecisionFileSummary {
+  drgId: string;
+  name: string | null;
+  decisionIds: string[];
+  latestVersion: number;
+  versionCount: number;
+  deployedAt: string;
+}
+export interface DecisionFileVersion {
+  version: number;
+  name: string | null;
+  deployedAt: string;
+  deployedBy: string | null;
+}
 export type FormSchema = { id: string; components: unknown[] } & Record<string, unknown>;
 
 const enc = encodeURIComponent;
@@ -92,6 +106,12 @@ export const adminApi = {
   forms: () => get<FormSummary[]>('/admin/forms'),
   formVersions: (formId: string) => get<FormVersion[]>(`/admin/forms/${enc(formId)}/versions`),
   formSchema: (formId: string, version: number | 'latest') => get<FormSchema>(`/admin/forms/${enc(formId)}/versions/${version}`),
+  decisionFiles: () => get<DecisionFileSummary[]>('/admin/decisions'),
+  decisionVersions: (drgId: string) => get<DecisionFileVersion[]>(`/admin/decisions/${enc(drgId)}/versions`),
+  decisionXml: (drgId: string, version: number | 'latest') => text(`/admin/decisions/${enc(drgId)}/versions/${version}`),
+  lintDecision: (xml: string) => send<{ problems: LintProblem[] }>('POST', '/admin/decisions/lint', { xml }),
+  deployDecision: (drgId: string, xml: string) =>
+    send<{ drgId: string; version: number; isNew: boolean; problems: LintProblem[] }>('POST', `/admin/decisions/${enc(drgId)}/deploy`, { xml }),
   deployForm: (formId: string, schema: unknown) =>
     send<{ formId: string; version: number; formKey: string; isNew?: boolean }>('POST', `/admin/forms/${enc(formId)}/deploy`, { schema }),
 };

@@ -71,3 +71,17 @@ export async function readFormFile(file: File): Promise<FormFile> {
   }
   return { id: typeof s.id === 'string' ? s.id : null, schema: s };
 }
+
+/** The file's XML when it is a DMN 1.x decision file (a Camunda Modeler .dmn); otherwise {@link NotADiagram}. */
+export async function readDmnFile(file: File): Promise<string> {
+  if (file.size > MAX_DIAGRAM_BYTES) throw new NotADiagram(t('modeler.file.tooLarge', { name: file.name }));
+  const text = await file.text();
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) throw new NotADiagram(t('decisions.file.notDmn', { name: file.name }));
+  const doc = new DOMParser().parseFromString(text, 'application/xml');
+  if (doc.getElementsByTagName('parsererror').length) throw new NotADiagram(t('modeler.file.notXml', { name: file.name }));
+  const root = doc.documentElement;
+  if (root.namespaceURI === BPMN_NS) throw new NotADiagram(t('decisions.file.isBpmn', { name: file.name }));
+  if (!DMN_NS.test(root.namespaceURI ?? '') || root.localName !== 'definitions') throw new NotADiagram(t('decisions.file.notDmn', { name: file.name }));
+  return text;
+}

@@ -124,7 +124,11 @@ function failedText(code: string | undefined): string {
 export class MigratePanel {
   private polling: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(private readonly root: HTMLElement) {}
+  /** `mayMigrate`: administrators start a migration; auditors see the preview only */
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly mayMigrate: () => boolean = () => true,
+  ) {}
 
   /** Shows the older versions with running instances, each with a preview button. */
   async show(target: Target): Promise<void> {
@@ -269,7 +273,9 @@ export class MigratePanel {
           ),
         ),
       ),
-      h('div', { class: 'migrate-start' }, h('label', null, t('migrate.reason'), reason), startButton),
+      this.mayMigrate()
+        ? h('div', { class: 'migrate-start' }, h('label', null, t('migrate.reason'), reason), startButton)
+        : h('p', { class: 'muted', 'data-testid': 'migrate-read-only' }, t('migrate.readOnly')),
       error,
       progress,
     );

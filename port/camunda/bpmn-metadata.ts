@@ -5,6 +5,8 @@ export interface ElementInfo {
   type: string;
   name: string | null;
   formId: string | null;
+  /** a business-rule task calling a DMN decision (`zeebe:calledDecision`): its evaluation is read after the task ends */
+  calledDecision?: { resultVariable: string | null };
 }
 
 /** processId → elementId → info, read from BPMN XML (the process element itself included, type `process`). */
@@ -19,7 +21,10 @@ export async function readMetadata(xml: string): Promise<ProcessMetadata> {
     for (const el of flowElements(process)) {
       if (!el.id) continue;
       const form = extensionOf(el, 'zeebe:FormDefinition');
-      elements.set(el.id, { type: elementTypeOf(el), name: el.name ?? null, formId: (form?.['formId'] as string | undefined) ?? null });
+      const info: ElementInfo = { type: elementTypeOf(el), name: el.name ?? null, formId: (form?.['formId'] as string | undefined) ?? null };
+      const decision = extensionOf(el, 'zeebe:CalledDecision');
+      if (decision) info.calledDecision = { resultVariable: (decision['resultVariable'] as string | undefined) ?? null };
+      elements.set(el.id, info);
     }
     out.set(String(process.id), elements);
   }

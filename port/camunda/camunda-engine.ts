@@ -40,6 +40,7 @@ import { startJobWorkers } from './job-workers.js';
 import { CamundaOperations } from './operations.js';
 
 const isForm = (name: string) => name.endsWith('.form');
+const isDmn = (name: string) => name.endsWith('.dmn');
 /** The client brands its 64-bit key strings per kind; ours are plain decimal strings. */
 const asKey = <K>(value: string): K => value as unknown as K;
 
@@ -81,6 +82,7 @@ export class CamundaWorkflowEngine implements WorkflowEngine {
       userTaskJobType: USER_TASK_JOB_TYPE,
       longPollMs: this.longPollMs,
       taskPollIntervalMs: settings.taskPollIntervalMs ?? 2_000,
+      decisionWaitMs: this.eventualWaitMs,
       onError: this.onError,
     });
   }
@@ -93,7 +95,7 @@ export class CamundaWorkflowEngine implements WorkflowEngine {
   }
 
   /**
-   * Deploys BPMN and form-js resources in one deployment. On the way, each BPMN gets the history and
+   * Deploys BPMN, DMN and form-js resources in one deployment. On the way, each BPMN gets the history and
    * task listeners (deploy-listeners.ts) unless CAMUNDA_HISTORY_LISTENERS=false; the files are not touched.
    */
   async deploy(resources: DeployResource[]): Promise<DeployResult> {
@@ -103,6 +105,11 @@ export class CamundaWorkflowEngine implements WorkflowEngine {
     for (const r of resources) {
       if (isForm(r.name)) {
         files.push(new File([r.content], r.name, { type: 'application/json' }));
+        continue;
+      }
+      if (isDmn(r.name)) {
+        // decisions go as they are: listeners belong to BPMN elements
+        files.push(new File([r.content], r.name, { type: 'application/xml' }));
         continue;
       }
       try {

@@ -1,6 +1,7 @@
 import type { CamundaClient, EnrichedActivatedJob } from '@camunda8/orchestration-cluster-api';
 import type { EngineEvent, EngineEventListener, Job, UserTask } from '../workflow-engine.js';
 import type { MetadataCache } from './bpmn-metadata.js';
+import { readDecisionEvaluation } from './decision-instances.js';
 import { stopWorkers, type WorkerRecords } from './job-workers.js';
 import { TaskPoller } from './task-poller.js';
 
@@ -29,6 +30,8 @@ export interface EventHubOptions {
   userTaskJobType: string;
   longPollMs: number;
   taskPollIntervalMs: number;
+  /** how long to wait for a business-rule task's decision instances to reach secondary storage */
+  decisionWaitMs: number;
   onError: (err: unknown) => void;
 }
 
@@ -106,6 +109,8 @@ export class EventHub implements WorkerRecords {
     try {
       if (!this.subscribers.length) throw new Error('no subscriber in this process any more');
       const event = await this.toEvent(job);
+      const decision = await this.decisionEvent(job, event);
+      if (decision) await this.inOrder(String(job.processInstanceKey), decision);
       await this.inOrder(String(job.processInstanceKey), event);
       // no variables and no result: nothing corrected, nothing denied (task listener jobs refuse variables)
       await this.o.client.completeJob({ jobKey: job.jobKey });
@@ -162,6 +167,31 @@ export class EventHub implements WorkerRecords {
       priority: ut.priority ?? 50,
     };
     return { kind: 'userTask', intent, task, at };
+  }
+
+  /**
+   * Before a decision-calling business-rule task's COMPLETED: its evaluation, read from the cluster's decision
+   * instances (the listener job does not carry it). Not found in time (secondary storage behind or off): the
+   * task is recorded without it and the miss reported, rather than holding the instance's history up.
+   */
+  private async decisionEvent(job: ListenerJob, event: EngineEvent): Promise<EngineEvent | null> {
+    if (event.kind !== 'element' || event.intent !== 'COMPLETED' || !event.elementInstanceKey) return null;
+    const info = await this.o.metadata.element(String(job.processDefinitionKey), String(job.processDefinitionId), event.elementId);
+    if (!info?.calledDecision) return null;
+    try {
+      const evaluation = await readDecisionEvaluation(
+        this.o.client,
+        event.processInstanceKey,
+        event.elementInstanceKey,
+        info.calledDecision.resultVariable,
+        this.o.decisionWaitMs,
+      );
+      if (!evaluation) throw new Error(`no decision instance of element instance ${event.elementInstanceKey} found`);
+      return { ...event, intent: 'DECISION_EVALUATED', detail: evaluation as unknown as Record<string, unknown> };
+    } catch (err) {
+      this.o.onError(err);
+      return null;
+    }
   }
 
   /** Events of one instance go to the subscribers one after the other, in the order they arrived. */

@@ -11,6 +11,7 @@ import {
   type ProcessInstance,
   type UserTask as EngineUserTask,
 } from '../../engine/index.js';
+import { decisionEvaluationOf } from './decision-evaluation.js';
 import {
   PortError,
   type DeployResource,
@@ -23,6 +24,7 @@ import {
   type InstanceSummary,
   type EngineEventBatchListener,
   type EngineEventListener,
+  type ElementIntent,
   type JobHandlerSpec,
   type RunningWorkers,
   type UserTask,
@@ -30,13 +32,14 @@ import {
   type WorkflowEngine,
 } from '../workflow-engine.js';
 
-const ELEMENT_INTENTS: Record<string, 'ACTIVATED' | 'COMPLETED' | 'TERMINATED' | 'INCIDENT_CREATED' | 'INCIDENT_RESOLVED' | 'FLOW_TAKEN'> = {
+const ELEMENT_INTENTS: Record<string, ElementIntent> = {
   ELEMENT_ACTIVATED: 'ACTIVATED',
   ELEMENT_COMPLETED: 'COMPLETED',
   ELEMENT_TERMINATED: 'TERMINATED',
   INCIDENT_CREATED: 'INCIDENT_CREATED',
   INCIDENT_RESOLVED: 'INCIDENT_RESOLVED',
   SEQUENCE_FLOW_TAKEN: 'FLOW_TAKEN',
+  DECISION_EVALUATED: 'DECISION_EVALUATED',
 };
 /** element types whose completion follows a JOB_COMPLETED or USER_TASK_COMPLETED record carrying the variables */
 const TASK_ELEMENT_TYPES = new Set(['serviceTask', 'userTask', 'sendTask', 'businessRuleTask', 'scriptTask']);
@@ -49,6 +52,12 @@ const TASK_INTENTS: Record<string, 'CREATED' | 'ASSIGNED' | 'UPDATED' | 'COMPLET
   // a migrated task (new element, new definition): readers refresh it as after an update
   USER_TASK_MIGRATED: 'UPDATED',
 };
+
+/** What a decision-calling business-rule task completed with: its result variable. */
+function decisionVariables(h: HistoryEvent): Record<string, unknown> {
+  const name = h.payload?.['resultVariable'];
+  return typeof name === 'string' ? { [name]: h.payload?.['result'] ?? null } : {};
+}
 
 export function toPortTask(t: EngineUserTask): UserTask {
   return {
@@ -265,6 +274,9 @@ export class EmbeddedWorkflowEngine implements WorkflowEngine {
               completedWith.set(h.elementInstanceKey, h.payload?.['variables'] ?? {});
               // an element interrupted after its job completed never claims its entry: keep the map bounded
               if (completedWith.size > 10_000) completedWith.delete(completedWith.keys().next().value!);
+            } else if (h.intent === 'DECISION_EVALUATED' && h.elementInstanceKey) {
+              // a business-rule task calling a decision completes with its result variable, without a job
+              completedWith.set(h.elementInstanceKey, decisionVariables(h));
             }
             const event = await this.toEvent(h, completedWith);
             if (event) events.push(event);
@@ -311,9 +323,13 @@ export class EmbeddedWorkflowEngine implements WorkflowEngine {
       return vars;
     }
     const earlier = (await this.engine.history(h.processInstanceKey!)).findLast(
-      (e) => e.elementInstanceKey === h.elementInstanceKey && e.position < h.position && (e.intent === 'JOB_COMPLETED' || e.intent === 'USER_TASK_COMPLETED'),
+      (e) =>
+        e.elementInstanceKey === h.elementInstanceKey &&
+        e.position < h.position &&
+        (e.intent === 'JOB_COMPLETED' || e.intent === 'USER_TASK_COMPLETED' || e.intent === 'DECISION_EVALUATED'),
     );
-    return earlier ? (earlier.payload?.['variables'] ?? {}) : undefined;
+    if (!earlier) return undefined;
+    return earlier.intent === 'DECISION_EVALUATED' ? decisionVariables(earlier) : (earlier.payload?.['variables'] ?? {});
   }
 
   private async toEvent(h: HistoryEvent, completedWith: Map<string, unknown>): Promise<EngineEvent | null> {
@@ -329,6 +345,9 @@ export class EmbeddedWorkflowEngine implements WorkflowEngine {
     if (intent === 'COMPLETED') {
       const variables = await this.completionVariables(h, completedWith);
       if (variables !== undefined) detail = { ...(detail ?? {}), variables };
+    } else if (intent === 'DECISION_EVALUATED') {
+      detail = decisionEvaluationOf(h.payload) as unknown as Variables | null;
+      if (!detail) return null;
     } else if (intent === 'ACTIVATED' && h.elementType === 'process') {
       // the definition the instance runs: what the case history's diagram shows
       const instance = await this.engine.getInstance(h.processInstanceKey);

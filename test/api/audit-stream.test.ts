@@ -1,6 +1,6 @@
 import { expect } from 'chai';
+import { query } from '../support/tables.js';
 import { request } from 'node:http';
-import { QueryTypes } from 'sequelize';
 import { appendAudit } from '../../domain/audit/index.js';
 import { appendChainRecords } from '../support/audit-chain.js';
 import { openApiWorld, type ApiWorld } from './support/api-world.js';
@@ -13,8 +13,7 @@ describe('REST API: the audit verification streamed, the CSV export streamed', f
   let api: ApiWorld;
   let auditor: string;
   let bulk: string[];
-  const select = <T extends object>(sql: string, replacements: unknown[] = []) =>
-    api.world.db.sequelize.query<T>(sql, { replacements, type: QueryTypes.SELECT });
+  const select = <T extends object>(sql: string, replacements: unknown[] = []) => query<T>(sql, replacements);
   const chain = async () =>
     (await select<{ id: unknown; hash: string }>('SELECT id, hash FROM audit_log ORDER BY id')).map((r) => ({ id: String(r.id), hash: r.hash }));
 
@@ -107,7 +106,7 @@ describe('REST API: the audit verification streamed, the CSV export streamed', f
     it('given a record changed after the checkpoint, when streamed, then the verdict names it, as the JSON answer does', async () => {
       const added = await appendAudit({ caseId: '42', actor: 'clerk', action: 'returned', detail: { reason: '不属本单位' } });
       const [original] = await select<{ detail: string }>('SELECT detail FROM audit_log WHERE id = ?', [added.id]);
-      await api.world.db.sequelize.query('UPDATE audit_log SET detail = ? WHERE id = ?', { replacements: [JSON.stringify({ reason: '已篡改' }), added.id] });
+      await query('UPDATE audit_log SET detail = ? WHERE id = ?', [JSON.stringify({ reason: '已篡改' }), added.id]);
       try {
         const streamed = await verifyStream();
         const verdict = streamed.lines[streamed.lines.length - 1]!;
@@ -118,7 +117,7 @@ describe('REST API: the audit verification streamed, the CSV export streamed', f
         const { type: _type, ...sameAsJson } = verdict;
         expect(json.body).to.deep.equal(sameAsJson);
       } finally {
-        await api.world.db.sequelize.query('UPDATE audit_log SET detail = ? WHERE id = ?', { replacements: [original!.detail, added.id] });
+        await query('UPDATE audit_log SET detail = ? WHERE id = ?', [original!.detail, added.id]);
       }
       expect((await verifyStream()).lines.pop()).to.deep.include({ ok: true });
     });

@@ -1,6 +1,5 @@
 import { expect } from 'chai';
-import { QueryTypes } from 'sequelize';
-import { AuditRecords } from '../support/tables.js';
+import { AuditRecords, query } from '../support/tables.js';
 import { appendAudit } from '../../domain/audit/index.js';
 import { openApiWorld, snapshot, type ApiWorld } from './support/api-world.js';
 
@@ -20,8 +19,8 @@ describe('REST API: audit log verify and CSV export', function () {
   let api: ApiWorld;
   let auditor: string;
   let ids: string[];
-  const q = (sql: string, replacements: unknown[] = []) => api.world.db.sequelize.query(sql, { replacements });
-  const select = (sql: string, replacements: unknown[] = []) => api.world.db.sequelize.query<Row>(sql, { replacements, type: QueryTypes.SELECT });
+  const q = (sql: string, params: unknown[] = []) => query(sql, params);
+  const select = (sql: string, params: unknown[] = []) => query<Row>(sql, params);
   /** a full run: the tampering below is before the checkpoint the first verification left (incremental runs: audit-verify-stream.test.ts) */
   const verify = async () => (await api.call<Verify>('GET', '/audit/verify?from=start', { token: auditor })).body;
   const rowOf = async (id: string) => (await select('SELECT * FROM audit_log WHERE id = ?', [id]))[0]!;

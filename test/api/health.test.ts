@@ -1,11 +1,11 @@
-import { sqlOn } from '../../db/sql/index.js';
+import { sql } from 'kysely';
 import { expect } from 'chai';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createApp } from '../../api/app.js';
 import { createLogger } from '../../config/logger.js';
 import { loadConfig } from '../../config/load.js';
-import { openDatabase } from '../../db/index.js';
+import { openSql } from '../../db/index.js';
 import { freshDatabase } from '../support/database.js';
 
 type Db = Awaited<ReturnType<typeof freshDatabase>>;
@@ -50,9 +50,10 @@ describe('HTTP basics', () => {
   });
 
   it('given a closed database, when GET /api/health, then 503 unavailable', async () => {
-    const other = await openDatabase('sqlite::memory:');
-    const app = createApp({ config: loadConfig({}), log: createLogger('silent'), database: { sql: sqlOn(other), dialect: 'sqlite' }, version: 'x' });
-    await other.close();
+    const other = await openSql('sqlite::memory:');
+    const app = createApp({ config: loadConfig({}), log: createLogger('silent'), database: { sql: other, dialect: 'sqlite' }, version: 'x' });
+    await sql`SELECT 1`.execute(other); // opened, then closed (Kysely opens a driver on its first query)
+    await other.destroy();
     const s = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => s.once('listening', resolve));
     try {

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
+import { query } from '../support/tables.js';
 import Sqlite from 'better-sqlite3';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { QueryTypes } from 'sequelize';
 import { startDatabase, type Database } from '../../db/index.js';
 import { verifyAuditChain } from '../../domain/audit/index.js';
 import type { IntakeStep } from '../../domain/intake/crash-points.js';
@@ -67,7 +67,8 @@ describe('intake / killed server', function () {
     return db;
   }
   async function rows<T extends object>(sql: string, replacements: unknown[] = []): Promise<T[]> {
-    return (await appDb()).sequelize.query<T>(sql, { type: QueryTypes.SELECT, replacements });
+    await appDb();
+    return query<T>(sql, replacements);
   }
   /** the engine's root instances (its own file on SQLite, read while no server runs) */
   async function rootInstances(): Promise<Array<{ instance_key: string; start_correlation_key: string | null }>> {

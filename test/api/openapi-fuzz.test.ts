@@ -89,16 +89,16 @@ describe('OpenAPI fuzz: every route with generated input as every role: no 5xx, 
   let cached: { version: number; digest: Record<string, TableDigest> } | null = null;
   /** Row counts and checksums of every table; on SQLite reused while no commit happened since. */
   async function digest(): Promise<Record<string, TableDigest>> {
-    const version = commitCounter(api.world.db.sequelize);
+    const version = commitCounter(api.world.db);
     if (version !== null && cached?.version === version) return cached.digest;
-    const d = await databaseDigest(api.world.db.sequelize, tables);
+    const d = await databaseDigest(api.world.db, tables);
     if (version !== null) cached = { version, digest: d };
     return d;
   }
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   /** The database once background work (processes, inbox sync, history) stopped moving for `still` ms. */
   async function quiet(still: number): Promise<Record<string, TableDigest>> {
-    const sq = api.world.db.sequelize;
+    const sq = api.world.db;
     if (commitCounter(sq) !== null) {
       for (let i = 0; i < 400; i++) {
         const v = commitCounter(sq);
@@ -122,7 +122,7 @@ describe('OpenAPI fuzz: every route with generated input as every role: no 5xx, 
     api = await openApiWorld({ dataDir });
     origin = new URL(api.base).origin;
     for (const r of ROLES) tokens.set(r, await api.login(r));
-    tables = await tableNames(api.world.db.sequelize);
+    tables = await tableNames(api.world.db);
     // a little real data to aim at: a hotline case with its open task, a public report with a photo, a camera, an Open311 client
     const filed = await api.call<{ id: string }>('POST', '/cases', {
       token: tokens.get('operator')!,
@@ -169,7 +169,7 @@ describe('OpenAPI fuzz: every route with generated input as every role: no 5xx, 
     });
   });
   after(async () => {
-    if (api) closeDigestReader(api.world.db.sequelize);
+    if (api) closeDigestReader(api.world.db);
     await api?.close();
     await rm(dataDir, { recursive: true, force: true });
   });

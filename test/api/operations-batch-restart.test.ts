@@ -1,9 +1,9 @@
 import { expect } from 'chai';
+import { query } from '../support/tables.js';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { QueryTypes } from 'sequelize';
 import { startDatabase, type Database } from '../../db/index.js';
 import { verifyAuditChain } from '../../domain/audit/index.js';
 import { parseBpmn } from '../../engine/index.js';
@@ -67,7 +67,7 @@ describe('REST API: operations — a batch survives a restart (issue 18)', funct
     (await call<{ token: string }>(base, 'POST', '/auth/login', null, { username, password: PASSWORD })).body.token;
   async function rows<T extends object>(sql: string, replacements: unknown[] = []): Promise<T[]> {
     db ??= await startDatabase(url);
-    return db.sequelize.query<T>(sql, { type: QueryTypes.SELECT, replacements });
+    return query<T>(sql, replacements);
   }
 
   it('given a batch migration of five running cases cut off by a killed server after two, when the server starts again, then the progress was kept and the batch finishes: every case on the new version, migrated and audited once', async () => {
@@ -164,7 +164,7 @@ describe('REST API: operations — a batch survives a restart (issue 18)', funct
     const audits = await rows<{ case_id: string | number; detail: string }>("SELECT case_id, detail FROM audit_log WHERE action = 'ops_instance_migrated'");
     expect(audits.map((a) => String(a.case_id)).sort(), 'one record per case').to.deep.equal([...cases].sort());
     for (const a of audits) expect(JSON.parse(a.detail)).to.deep.include({ batchId: started.body.id, reason: '派遣节点改名，迁移在办案件', toVersion: 2 });
-    const caseRows = await rows<{ process_id: string }>('SELECT process_id FROM cases WHERE id IN (?)', [cases]);
+    const caseRows = await rows<{ process_id: string }>(`SELECT process_id FROM cases WHERE id IN (${cases.map(() => '?').join(', ')})`, [...cases]);
     expect(caseRows.map((c) => c.process_id)).to.deep.equal(Array(5).fill('case-generic'));
     expect(await verifyAuditChain()).to.deep.include({ ok: true, firstBroken: null });
   });

@@ -43,7 +43,7 @@ describe('REST API: operations — migrate running instances to a new version (i
     admin = await api.login('admin');
     const port = api.world.port;
     // instances start on the latest version: each test makes its instances before it deploys the target
-    for (const id of ['ops-mig', 'ops-mig-refused', 'ops-mig-batch', 'ops-mig-from']) await port.deploy([version(id, 1)]);
+    for (const id of ['ops-mig', 'ops-mig-refused', 'ops-mig-batch', 'ops-mig-from', 'ops-mig-audit']) await port.deploy([version(id, 1)]);
   });
   after(() => api.close());
 
@@ -200,5 +200,85 @@ describe('REST API: operations — migrate running instances to a new version (i
         .map((r) => (r.detail as Json)['processInstanceKey'])
         .sort(),
     ).to.deep.equal([a.processInstanceKey, b.processInstanceKey].sort());
+  });
+
+  it('given migrations done one by one and as a batch, when the auditor reads, then previews are open to the auditor (writing nothing), the batch and each instance name who migrated and why from the audit chain, and migrating stays refused', async () => {
+    const a = await probeCase(api.world.port, 'ops-mig-audit');
+    const b = await probeCase(api.world.port, 'ops-mig-audit');
+    const v2 = await deployAs('ops-mig-audit', 2);
+    const auditor = await api.login('auditor');
+    await eventually(
+      'both tasks in the inbox',
+      async () => (await InboxTasks.count({ where: { processInstanceKey: [a.processInstanceKey, b.processInstanceKey] } })) === 2,
+    );
+
+    const state = await snapshot();
+    const batchPreview = await api.call<{ total: number; migratable: number }>('POST', '/operations/migrations/preview', {
+      token: auditor,
+      body: { plan: mapTask(v2), filter: { bpmnProcessId: 'ops-mig-audit', version: 1 } },
+    });
+    expect(batchPreview.status, JSON.stringify(batchPreview.body)).to.equal(200);
+    expect(batchPreview.body).to.include({ total: 2, migratable: 2 });
+    const onePreview = await api.call<MigrationPreview>('POST', `/operations/instances/${a.processInstanceKey}/migration/preview`, {
+      token: auditor,
+      body: { plan: mapTask(v2) },
+    });
+    expect([onePreview.status, onePreview.body.migratable]).to.deep.equal([200, true]);
+    for (const [path, body] of [
+      [`/operations/instances/${a.processInstanceKey}/migration`, { plan: mapTask(v2), reason: '审计员不能迁移' }],
+      ['/operations/migrations', { plan: mapTask(v2), reason: '审计员不能迁移', filter: { bpmnProcessId: 'ops-mig-audit' } }],
+    ] as const) {
+      expect((await api.call('POST', path, { token: auditor, body })).status, path).to.equal(403);
+    }
+    expect(await snapshot(), 'a preview writes nothing').to.equal(state);
+
+    const one = await api.call('POST', `/operations/instances/${a.processInstanceKey}/migration`, {
+      token: admin,
+      body: { plan: mapTask(v2), reason: '先迁移一件试点' },
+    });
+    expect(one.status, JSON.stringify(one.body)).to.equal(200);
+    const started = await api.call<{ id: string }>('POST', '/operations/migrations', {
+      token: admin,
+      body: { plan: mapTask(v2), reason: '其余案件批量迁移', filter: { bpmnProcessId: 'ops-mig-audit', version: 1 } },
+    });
+    expect(started.status, JSON.stringify(started.body)).to.equal(202);
+    await eventually('the batch finished', async () => {
+      const r = await api.call<{ state: string }>('GET', `/operations/batches/${started.body.id}`, { token: auditor });
+      return r.body.state === 'finished';
+    });
+
+    const batches = await api.call<Array<Record<string, unknown>>>('GET', '/operations/batches?limit=5', { token: auditor });
+    expect(batches.status).to.equal(200);
+    expect(batches.body[0]).to.include({
+      id: started.body.id,
+      action: 'migrate',
+      actor: 'admin',
+      reason: '其余案件批量迁移',
+      state: 'finished',
+      total: 1,
+      failed: 0,
+    });
+    expect((await api.call('GET', '/operations/batches?limit=0', { token: auditor })).status).to.equal(400);
+
+    type Read = { actions: Array<{ auditId: string; action: string; actor: string; actorRole: string; reason: string; batchId: string | null; hash: string }> };
+    const readA = (await api.call<Read>('GET', `/operations/instances/${a.processInstanceKey}`, { token: auditor })).body;
+    const readB = (await api.call<Read>('GET', `/operations/instances/${b.processInstanceKey}`, { token: auditor })).body;
+    const recordA = (await AuditRecords.findOne({ where: { action: 'ops_instance_migrated', caseId: a.caseRow.id } }))!;
+    expect(readA.actions).to.deep.equal([
+      {
+        auditId: recordA.id,
+        action: 'ops_instance_migrated',
+        actor: 'admin',
+        actorRole: 'admin',
+        at: new Date(recordA.createdAt).toISOString(),
+        reason: '先迁移一件试点',
+        batchId: null,
+        hash: recordA.hash,
+        detail: recordA.detail,
+      },
+    ]);
+    expect(readB.actions.map((x) => [x.action, x.actor, x.reason, x.batchId])).to.deep.equal([
+      ['ops_instance_migrated', 'admin', '其余案件批量迁移', started.body.id],
+    ]);
   });
 });

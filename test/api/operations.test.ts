@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { AuditRecords, Cases, OutboxMessages } from '../support/tables.js';
+import { AuditRecords, Cases, OutboxMessages, query } from '../support/tables.js';
 import { dailyOverdueDigest } from '../../domain/schedule/index.js';
 import { eventually } from '../processes/support/process-harness.js';
 import { openApiWorld, snapshot, type ApiWorld } from './support/api-world.js';
@@ -90,6 +90,20 @@ describe('REST API: operations — see and repair what is stuck (issue 18)', fun
     const xml = await api.call<string>('GET', `/operations/definitions/${probe.versions[0]!.processDefinitionKey}/xml`, { token: admin });
     expect(xml.body).to.contain(`id="${JOB_PROBE}"`);
 
+    // visible where people look: the centre's inbox lists the stuck case, its history shows the incident
+    type Stuck = { total: number; items: Array<{ caseId: string; caseNo: string; incidents: Array<{ elementId: string; errorMessage: string }> }> };
+    const stuck = await get<Stuck>('/tasks/incidents', 'operator');
+    const listedCase = stuck.items.find((c) => c.caseNo === caseRow.caseNo)!;
+    expect(listedCase.caseId).to.equal(caseRow.id);
+    expect(listedCase.incidents).to.deep.equal([
+      { ...listedCase.incidents[0], elementId: 'task', errorType: 'JOB_NO_RETRIES', errorMessage: '接口 503：服务不可用', incidentKey: incident!.incidentKey },
+    ]);
+    expect((await api.call('GET', '/tasks/incidents', { token: await api.login('clerk') })).status, "a unit's staff").to.equal(403);
+    type History = { timeline: Array<{ intent?: string; elementId?: string }>; highlights: { incidents: string[] } };
+    const stuckHistory = await get<History>(`/cases/${caseRow.id}/history`, 'operator');
+    expect(stuckHistory.highlights.incidents).to.deep.equal(['task']);
+    expect(stuckHistory.timeline.some((e) => e.intent === 'INCIDENT_CREATED' && e.elementId === 'task')).to.equal(true);
+
     probes.fixed.value = true;
     const retried = await api.call<Json>('POST', `/operations/incidents/${incident!.incidentKey}/retry`, {
       token: admin,
@@ -103,6 +117,24 @@ describe('REST API: operations — see and repair what is stuck (issue 18)', fun
 
     const again = await api.call<Json>('POST', `/operations/incidents/${incident!.incidentKey}/retry`, { token: admin, body: { reason: '再试一次' } });
     expect([again.status, again.body['code']]).to.deep.equal([409, 'incident_resolved']);
+    // repaired: gone from the inbox, resolved in the history
+    expect((await get<Stuck>('/tasks/incidents', 'operator')).items.map((c) => c.caseNo)).to.not.include(caseRow.caseNo);
+    const repairedHistory = await get<History>(`/cases/${caseRow.id}/history`, 'operator');
+    expect(repairedHistory.highlights.incidents).to.deep.equal([]);
+    expect(repairedHistory.timeline.some((e) => e.intent === 'INCIDENT_RESOLVED' && e.elementId === 'task')).to.equal(true);
+
+    // the auditor reads on the instance who retried it and why, as the audit chain holds it
+    const read = await get<{ actions: Array<Record<string, unknown>> }>(`/operations/instances/${processInstanceKey}`, 'auditor');
+    expect(read.actions).to.have.length(1);
+    expect(read.actions[0]).to.include({
+      auditId: record.id,
+      action: 'ops_incident_retried',
+      actor: 'admin',
+      actorRole: 'admin',
+      reason: '接口已恢复，重试',
+      batchId: null,
+      hash: record.hash,
+    });
   });
 
   it('given a gateway whose condition cannot be decided (a missing variable), when the variable is set on the instance and the incident resolved, then the instance takes the flow the value chooses', async () => {
@@ -138,10 +170,32 @@ describe('REST API: operations — see and repair what is stuck (issue 18)', fun
     const record = (await AuditRecords.findOne({ where: { action: 'ops_instance_cancelled', caseId: caseRow.id } }))!;
     expect(record.detail).to.include({ reason: '重复立案，撤销流程', from: 'handling', to: 'closed', processInstanceKey });
 
+    expect(await query('SELECT * FROM operation_intents'), 'the intent goes with the record').to.deep.equal([]);
+    const read = await get<{ actions: Array<Record<string, unknown>> }>(`/operations/instances/${processInstanceKey}`, 'auditor');
+    expect(read.actions.map((a) => [a['action'], a['actor'], a['reason']])).to.deep.equal([['ops_instance_cancelled', 'admin', '重复立案，撤销流程']]);
+
     const before = await snapshot();
     const again = await api.call<Json>('POST', `/operations/instances/${processInstanceKey}/cancel`, { token: admin, body: { reason: '再次撤销' } });
     expect([again.status, again.body['code']]).to.deep.equal([409, 'instance_not_active']);
     expect(await snapshot()).to.equal(before);
+  });
+
+  it('given an action on an instance still under way (its intent pending), when another cancel comes, then 409 operation_in_progress and the engine is not asked', async () => {
+    probes.fixed.value = false;
+    const { caseRow, processInstanceKey } = await probeCase(api.world.port, JOB_PROBE);
+    await incidentsOf(processInstanceKey);
+    await query(
+      'INSERT INTO operation_intents (process_instance_key, action, case_id, actor, actor_role, reason, batch_id, detail, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [processInstanceKey, 'cancel', caseRow.id, 'admin', 'admin', '另一位管理员正在撤销', null, '{}', new Date()],
+    );
+    const res = await api.call<Json>('POST', `/operations/instances/${processInstanceKey}/cancel`, { token: admin, body: { reason: '撤销' } });
+    expect([res.status, res.body['code']]).to.deep.equal([409, 'operation_in_progress']);
+    expect(await stateOf(processInstanceKey)).to.equal('ACTIVE');
+    expect((await Cases.findByPk(caseRow.id))!.status).to.not.equal('closed');
+    // the other action done (its intent gone), a cancel goes through
+    await query('DELETE FROM operation_intents WHERE process_instance_key = ?', [processInstanceKey]);
+    const after = await api.call<Json>('POST', `/operations/instances/${processInstanceKey}/cancel`, { token: admin, body: { reason: '撤销' } });
+    expect(after.status, JSON.stringify(after.body)).to.equal(200);
   });
 
   it('given several instances stuck on the same job failure, when a batch retry runs over the filter after the fix, then it reports progress and a result per instance and every instance completes', async () => {

@@ -27,6 +27,10 @@ const ADMIN: RoleUser[] = ['admin'];
 const ADMIN_AUDITOR: RoleUser[] = ['admin', 'auditor'];
 const DASHBOARD: RoleUser[] = ['admin', 'operator', 'leader', 'auditor', 'clerk', 'dept_leader'];
 
+/** a plan and a filter that pass validation and match nothing: an allowed role gets past the guard and changes nothing */
+const NO_PLAN = { targetProcessDefinitionKey: '2251799813685249999', mappingInstructions: [] };
+const NOWHERE = { bpmnProcessId: 'no-such-process' };
+
 interface Row {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
@@ -83,6 +87,17 @@ function matrix(ids: { item: string; camera: string; client: string; caseId: str
     { method: 'GET', path: '/admin/forms/case-accept/versions', allowed: ADMIN_AUDITOR },
     { method: 'GET', path: '/admin/forms/case-accept/versions/latest', allowed: ADMIN_AUDITOR },
     { method: 'POST', path: '/admin/forms/case-matrix/deploy', allowed: ADMIN, body: { schema: { type: 'default', id: 'case-matrix', components: [] } } },
+    // 流程运维: auditors read everything, a migration's preview included (it writes nothing); only admins act
+    { method: 'GET', path: '/operations/processes', allowed: ADMIN_AUDITOR },
+    { method: 'GET', path: '/operations/instances', allowed: ADMIN_AUDITOR },
+    { method: 'GET', path: '/operations/batches', allowed: ADMIN_AUDITOR },
+    { method: 'POST', path: '/operations/migrations/preview', allowed: ADMIN_AUDITOR, body: { plan: NO_PLAN, filter: NOWHERE } },
+    { method: 'POST', path: '/operations/instances/2251799813685249999/migration/preview', allowed: ADMIN_AUDITOR, body: { plan: NO_PLAN } },
+    { method: 'POST', path: '/operations/migrations', allowed: ADMIN, body: { plan: NO_PLAN, filter: NOWHERE, reason: '矩阵' } },
+    { method: 'POST', path: '/operations/instances/2251799813685249999/migration', allowed: ADMIN, body: { plan: NO_PLAN, reason: '矩阵' } },
+    { method: 'POST', path: '/operations/instances/2251799813685249999/cancel', allowed: ADMIN, body: { reason: '矩阵' } },
+    { method: 'POST', path: '/operations/incidents/2251799813685249999/retry', allowed: ADMIN, body: { reason: '矩阵' } },
+    { method: 'POST', path: '/operations/batches', allowed: ADMIN, body: { action: 'cancel', reason: '矩阵', filter: NOWHERE } },
     // audit and dashboard
     { method: 'GET', path: '/audit/verify', allowed: ADMIN_AUDITOR },
     { method: 'GET', path: '/audit/log.csv', allowed: ADMIN_AUDITOR },
@@ -102,6 +117,8 @@ function matrix(ids: { item: string; camera: string; client: string; caseId: str
     { method: 'GET', path: `/cases/${ids.caseId}/attachments`, allowed: ALL },
     { method: 'GET', path: `/attachments/${ids.attachment}`, allowed: ALL },
     { method: 'GET', path: '/tasks', allowed: ALL },
+    // the cases stopped on an incident: the centre's inbox
+    { method: 'GET', path: '/tasks/incidents', allowed: ['admin', 'operator'] },
   ];
 }
 
@@ -175,9 +192,10 @@ describe('REST API: the role × endpoint matrix', function () {
   });
 
   it('given each allowed role, when it reads, then the guard lets it through (no 401/403)', async () => {
-    for (const row of rows.filter((r) => r.method === 'GET')) {
+    // a preview is a POST that reads
+    for (const row of rows.filter((r) => r.method === 'GET' || r.path.endsWith('/preview'))) {
       for (const role of row.allowed) {
-        const res = await api.call(row.method, row.path, { token: tokens[role] });
+        const res = await api.call(row.method, row.path, { token: tokens[role], ...(row.body !== undefined ? { body: row.body } : {}) });
         expect([401, 403], `${role}: GET ${row.path} → ${res.status} ${JSON.stringify(res.body)}`).not.to.include(res.status);
       }
     }

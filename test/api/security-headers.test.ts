@@ -1,4 +1,3 @@
-import { sqlOn } from '../../db/sql/index.js';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
@@ -6,7 +5,7 @@ import { createApp } from '../../api/app.js';
 import { tileOrigin } from '../../api/http/security.js';
 import { loadConfig } from '../../config/load.js';
 import { createLogger } from '../../config/logger.js';
-import { openDatabase } from '../../db/index.js';
+import { openSql } from '../../db/index.js';
 
 describe('security headers (helmet): strict on data paths, page policy on pages', function () {
   this.timeout(30_000);
@@ -14,11 +13,11 @@ describe('security headers (helmet): strict on data paths, page policy on pages'
   let base: string;
   let close: () => Promise<void>;
   before(async () => {
-    const db = await openDatabase('sqlite::memory:');
+    const db = await openSql('sqlite::memory:');
     const app = createApp({
       config: loadConfig({ MAP_TILE_URL: 'https://tiles.example.cn/{z}/{x}/{y}.png' }),
       log: createLogger('silent'),
-      database: { sql: sqlOn(db), dialect: 'sqlite' },
+      database: { sql: db, dialect: 'sqlite' },
       version: 'test',
     });
     server = app.listen(0, '127.0.0.1');
@@ -26,7 +25,7 @@ describe('security headers (helmet): strict on data paths, page policy on pages'
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     close = async () => {
       await new Promise((resolve) => server.close(resolve));
-      await db.close();
+      await db.destroy();
     };
   });
   after(() => close());

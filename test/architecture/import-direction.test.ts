@@ -44,7 +44,10 @@ const KNOWN: Record<string, string> = {
   'workers/case-record/handler.ts → db/sql/current.ts': 'the case-record update belongs in domain/cases',
   'db/import/importer.ts → domain/classify/labels.ts': 'the label vocabulary belongs in db/vocabulary.ts',
   'db/import/columns.ts → domain/calendar/duration.ts': 'the duration grammar the CSV columns accept; a leaf module',
-  'db/sqlite3-on-better-sqlite3.ts → engine/activity-trace.ts': 'slow statements show in the loop-stall trace; the file goes with Sequelize',
+  'db/sql/sqlite-driver.ts → engine/store/wal-durability.ts':
+    "the application's SQLite commits become durable off the event loop as the engine's do; it belongs in a neutral package",
+  'db/sql/sqlite-driver.ts → engine/activity-trace.ts':
+    'slow statements show in the loop-stall trace; the trace is a diagnostics leaf that belongs in a neutral package',
   'db/demo/load-demo.ts → domain/auth/password.ts': 'demo accounts are hashed as real ones; the demo loader belongs in system/',
 };
 

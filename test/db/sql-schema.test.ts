@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
-import { QueryTypes } from 'sequelize';
+import { query } from '../support/tables.js';
 import { CamelCasePlugin, Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler, DummyDriver } from 'kysely';
 import { schemaSource } from '../../db/sql/generate-schema.js';
 import { COLUMN_KINDS, type Tables } from '../../db/sql/schema.js';
@@ -23,13 +23,9 @@ describe('application SQL schema (db/sql/schema.ts)', () => {
 
   it('given the migrated database, when its tables and columns are listed, then schema.ts declares each of them (camelCase)', async () => {
     const columns = isMysql(db.url)
-      ? await db.sequelize.query<{ t: string; c: string }>(
-          'SELECT table_name AS t, column_name AS c FROM information_schema.columns WHERE table_schema = DATABASE()',
-          { type: QueryTypes.SELECT },
-        )
-      : await db.sequelize.query<{ t: string; c: string }>(
+      ? await query<{ t: string; c: string }>('SELECT table_name AS t, column_name AS c FROM information_schema.columns WHERE table_schema = DATABASE()')
+      : await query<{ t: string; c: string }>(
           "SELECT m.name AS t, p.name AS c FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'",
-          { type: QueryTypes.SELECT },
         );
     const missing = columns.filter(
       ({ t, c }) => t !== 'schema_migrations' && !declared(t)?.includes(c.replace(/_([a-z0-9])/g, (_, x: string) => x.toUpperCase())),

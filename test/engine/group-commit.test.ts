@@ -185,7 +185,8 @@ describe('engine / command queue: a batch that holds the loop is split (engine/c
     expect(events.indexOf('timer')).to.be.within(1, events.indexOf('ran 1'));
     // on SQLite nothing else lets the loop turn inside a batch: without the budget all three would share
     // one (and be acknowledged together, after the last); over MySQL each statement waits for the network,
-    // the loop turns there, and the batch may stay whole
-    if (sqlite) expect(events.slice(0, 4)).to.deep.equal(['ran 0', 'ack 0', 'timer', 'ran 1']);
+    // the loop turns there, and the batch may stay whole. (The timer may fire before the acknowledgement:
+    // a commit is answered once its fsync, off the loop, is done.)
+    if (sqlite) expect(events.indexOf('ack 0')).to.be.within(1, events.indexOf('ran 1'));
   });
 });

@@ -1,9 +1,11 @@
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
 import {
   bpmnError,
   complete,
   fail,
   PortError,
+  type DecisionEvaluation,
   type DeployResult,
   type EngineEvent,
   type Job,
@@ -487,6 +489,46 @@ for (const target of portTargets()) {
       expect(seen).to.deep.equal({ caseNo, level: 'sub-process', via: 'call', note: 'task-local', subOnly: `${caseNo}/sub` });
       await t.engine.completeUserTask(key, {});
       await processEnded(parent);
+    });
+
+    it('given a business-rule task calling a DMN decision, when an instance runs, then a DECISION_EVALUATED event names the decision, its inputs, the matched rules and the result before the task completes', async function () {
+      // with listeners off the cluster tells us only what our own workers did: no element events at all
+      if (cap.elementEvents === 'workers') this.skip();
+      const dir = new URL('../port/dmn/', import.meta.url);
+      const files = ['port-priority.dmn', 'port-priority.bpmn'].map((name) => ({ name, content: readFileSync(new URL(name, dir), 'utf8') }));
+      await t.engine.deploy(files);
+      const use = recorder('port-use-priority', async () => complete());
+      await startWorkers(use.spec);
+      const { processInstanceKey: pik } = await t.engine.createInstance({ bpmnProcessId: 'port-priority', variables: { category: '市容', reports: 4, run } });
+      const [job] = await use.waitFor(1, pik);
+      expect(job!.variables['priority']).to.equal(70);
+
+      const evaluated = await t.waitForEvent(
+        (e) => e.kind === 'element' && e.processInstanceKey === pik && e.intent === 'DECISION_EVALUATED',
+        `the decision evaluated in ${pik}`,
+      );
+      if (evaluated.kind !== 'element') throw new Error('not an element event');
+      expect(evaluated.elementId).to.equal('Decide');
+      expect(evaluated.elementType).to.equal('businessRuleTask');
+      const d = evaluated.detail as unknown as DecisionEvaluation;
+      expect(d).to.include({ decisionId: 'port-priority', decisionName: 'Case priority', resultVariable: 'priority', result: 70 });
+      expect(d.decisionVersion).to.be.at.least(1);
+      expect(d.evaluatedDecisions.map((x) => x.decisionId)).to.deep.equal(['port-urgent', 'port-priority']);
+      const table = d.evaluatedDecisions[1]!;
+      expect(table.inputs.map((i) => [i.inputName, i.value])).to.deep.equal([
+        ['Category', '市容'],
+        ['Urgent', true],
+      ]);
+      // FIRST: the urgent rule (the second) wins over the catch-all
+      expect(table.matchedRules).to.deep.equal([{ ruleId: 'rule_urgent', ruleIndex: 2, outputs: { priority: 70 } }]);
+      expect(d.evaluatedDecisions[0]!.result).to.equal(true);
+
+      const completed = await t.waitForEvent(
+        (e) => e.kind === 'element' && e.processInstanceKey === pik && e.elementId === 'Decide' && e.intent === 'COMPLETED',
+        'the business-rule task completed',
+      );
+      expect(mine(pik).indexOf(evaluated)).to.be.lessThan(mine(pik).indexOf(completed));
+      await processEnded(pik);
     });
 
     it('given requests the engine cannot serve, when made, then they fail with the same port error codes', async () => {

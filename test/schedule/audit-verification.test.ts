@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { QueryTypes } from 'sequelize';
+import { query } from '../support/tables.js';
 import { scheduledAuditVerification } from '../../domain/schedule/audit-verification.js';
 import { memoryLog } from '../../domain/shared/log.js';
 import { appendChainRecords } from '../support/audit-chain.js';
@@ -37,9 +37,9 @@ describe('the audit chain verified as a scheduled job (domain/schedule/audit-ver
 
   it('given a record changed before the last checkpoint, when the full run comes, then it logs the chain broken at that record', async () => {
     const log = memoryLog();
-    const [row] = await db.sequelize.query<{ id: unknown }>('SELECT id FROM audit_log ORDER BY id LIMIT 1 OFFSET 10', { type: QueryTypes.SELECT });
+    const [row] = await query<{ id: unknown }>('SELECT id FROM audit_log ORDER BY id LIMIT 1 OFFSET 10');
     const target = String(row!.id);
-    await db.sequelize.query('UPDATE audit_log SET action = ? WHERE id = ?', { replacements: ['rewritten', target] });
+    await query('UPDATE audit_log SET action = ? WHERE id = ?', ['rewritten', target]);
     expect(await scheduledAuditVerification(log, 'checkpoint')).to.deep.include({ ok: true, checkedThisRun: 0 });
     const full = await scheduledAuditVerification(log, 'start');
     expect(full).to.deep.include({ ok: false, from: 'start', checked: 10 });

@@ -1,6 +1,5 @@
 import { expect } from 'chai';
-import { Evaluations, Units } from '../support/tables.js';
-import type { Case } from '../../db/models/cases.js';
+import { Evaluations, Units, query, type Row } from '../support/tables.js';
 import { evaluationsFor, monthlyEvaluation, monthPeriod } from '../../domain/schedule/index.js';
 import { createCase, demoDatabase, type Db } from '../support/case-fixtures.js';
 
@@ -17,7 +16,7 @@ type Outcome = 'onTime' | 'late' | 'reworked' | 'extended' | 'returned' | 'unsat
  * reworked — as onTime after one 返工 · extended — dispatched late, one 延期, basically satisfied ·
  * returned — 退单 once, now back in handling · unsatisfied — closed after the verify deadline, unsatisfied.
  */
-const OUTCOME: Record<Outcome, Partial<Case['_creationAttributes']>> = {
+const OUTCOME: Record<Outcome, Partial<Row<'cases'>>> = {
   onTime: { status: 'closed', dispatchedAt: h(0.5), handledAt: h(4), closedAt: h(8), satisfaction: 'satisfied' },
   late: { status: 'closed', dispatchedAt: h(0.5), handledAt: h(6), closedAt: h(8), satisfaction: 'basic' },
   reworked: { status: 'closed', dispatchedAt: h(0.5), handledAt: h(4), closedAt: h(8), satisfaction: 'satisfied', reworkCount: 1 },
@@ -355,10 +354,10 @@ describe('monthly evaluation (domain/schedule)', () => {
     const before = await Evaluations.count();
     const oldIds = (await stored('unit', {})).map((r) => r.id);
     // one of 城管局's late cases is re-rated satisfied: 满意 9 → 10 of 11
-    const late = (await db.sequelize.query(`SELECT id FROM cases WHERE unit_id = ${id['D-CGJ']} AND satisfaction = 'basic' ORDER BY id LIMIT 1`))[0] as Array<{
+    const late = (await query(`SELECT id FROM cases WHERE unit_id = ${id['D-CGJ']} AND satisfaction = 'basic' ORDER BY id LIMIT 1`)) as Array<{
       id: unknown;
     }>;
-    await db.sequelize.query(`UPDATE cases SET satisfaction = 'satisfied' WHERE id = ${String(late[0]!.id)}`);
+    await query(`UPDATE cases SET satisfaction = 'satisfied' WHERE id = ${String(late[0]!.id)}`);
 
     await monthlyEvaluation('2026-03');
     expect(await Evaluations.count()).to.equal(before);

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase, startDatabase, type Database } from '../../db/index.js';
+import { sql } from 'kysely';
+import { openSql, startDatabase, type Database } from '../../db/index.js';
 
 /**
  * The database the suite runs on: `DATABASE_URL` when it is set (CI sets MariaDB's), else a
@@ -21,23 +22,21 @@ export function isMysql(url: string): boolean {
 /** Drops every table in the MySQL database of `url` (no-op for a new SQLite file). */
 export async function emptyDatabase(url: string): Promise<void> {
   if (!isMysql(url)) return;
-  const sequelize = await openDatabase(url);
+  const db = await openSql(url);
   try {
-    await sequelize.transaction(async (transaction) => {
-      // One pinned connection, so FOREIGN_KEY_CHECKS=0 applies to the drops.
-      await sequelize.query('SET FOREIGN_KEY_CHECKS = 0', { transaction });
-      const [rows] = await sequelize.query('SHOW TABLES', { transaction });
-      for (const row of rows as Array<Record<string, string>>) {
-        await sequelize.query(`DROP TABLE IF EXISTS \`${Object.values(row)[0]}\``, { transaction });
-      }
-      await sequelize.query('SET FOREIGN_KEY_CHECKS = 1', { transaction });
+    // one pinned connection, so FOREIGN_KEY_CHECKS=0 applies to the drops
+    await db.connection().execute(async (c) => {
+      await sql`SET FOREIGN_KEY_CHECKS = 0`.execute(c);
+      const { rows } = await sql<Record<string, string>>`SHOW TABLES`.execute(c);
+      for (const row of rows) await sql.raw(`DROP TABLE IF EXISTS \`${Object.values(row)[0]}\``).execute(c);
+      await sql`SET FOREIGN_KEY_CHECKS = 1`.execute(c);
     });
   } finally {
-    await sequelize.close();
+    await db.destroy();
   }
 }
 
-/** A migrated, empty database with the models bound to it. */
+/** A migrated, empty database, bound as the application's. */
 export async function freshDatabase(): Promise<Database & { url: string }> {
   const url = testDatabaseUrl();
   await emptyDatabase(url);

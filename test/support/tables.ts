@@ -37,14 +37,35 @@ const JSON_COLUMNS = {
   inbox_tasks: ['candidateGroups'],
   open311_requests: ['attributes'],
   operation_batches: ['filter', 'plan'],
+  operation_intents: ['detail'],
 } as const satisfies Partial<Record<Name, readonly string[]>>;
 type JsonColumn<T extends Name> = T extends keyof typeof JSON_COLUMNS ? (typeof JSON_COLUMNS)[T][number] : never;
+
+/** what a new row holds unless the test says otherwise: the values the application writes when it makes one */
+const DEFAULTS: Partial<Record<Name, Record<string, unknown>>> = {
+  camera_cases: { repeatCount: 0 },
+  camera_devices: { enabled: true },
+  cases: { priority: 50, warningLight: 'green', escalationLevel: 0, duplicateCount: 0, reworkCount: 0, extensionCount: 0, returnCount: 0 },
+  classify_examples: { channel: 'other' },
+  classify_models: { active: false },
+  event_types: { emergency: false, active: true },
+  grids: { gridKind: '综合', active: true },
+  inbox_tasks: { priority: 50, warningLight: 'green' },
+  notification_outbox: { status: 'pending', attempts: 0 },
+  open311_clients: { enabled: true },
+  operation_batch_items: { done: 0 },
+  operation_batches: { processed: 0, failed: 0, resumed: 0 },
+  units: { active: true },
+  users: { active: true },
+};
 
 /** the primary key of the tables whose key is not `id` */
 const KEYS: Partial<Record<Name, readonly string[]>> = {
   case_instances: ['processInstanceKey'],
   calendar_days: ['date'],
+  open311_requests: ['caseId'],
   operation_batch_items: ['batchId', 'position'],
+  operation_intents: ['processInstanceKey'],
   process_drafts: ['processId'],
   user_grids: ['userId', 'gridId'],
 };
@@ -172,6 +193,18 @@ export class Table<T extends Name> {
     return out as unknown as Q;
   }
 
+  /** a new row as the application would write it: defaults, times, JSON as text, copied columns */
+  private async prepare(values: Values<T>, now: Date): Promise<Record<string, unknown>> {
+    const row: Record<string, unknown> = { ...DEFAULTS[this.name], ...this.serialise(values) };
+    if (this.stamped.created && row['createdAt'] === undefined) row['createdAt'] = now;
+    if (this.stamped.updated && row['updatedAt'] === undefined) row['updatedAt'] = now;
+    // a task carries its case's filing time for the inbox's keyset order (as domain/inbox writes it)
+    if (this.name === 'inbox_tasks' && row['caseCreatedAt'] === undefined) {
+      row['caseCreatedAt'] = row['caseId'] ? ((await Cases.findByPk(row['caseId']))?.createdAt ?? null) : null;
+    }
+    return row;
+  }
+
   async findAll(options: Find<T> = {}): Promise<Array<Row<T>>> {
     const from = this.query().selectFrom(this.table);
     let q = this.filter(options.attributes ? from.select([...options.attributes] as string[]) : from.selectAll(), options.where);
@@ -214,9 +247,7 @@ export class Table<T extends Name> {
     const now = new Date();
     const made: Array<Row<T>> = [];
     for (const values of rows) {
-      const row = this.serialise(values);
-      if (this.stamped.created && row['createdAt'] === undefined) row['createdAt'] = now;
-      if (this.stamped.updated && row['updatedAt'] === undefined) row['updatedAt'] = now;
+      const row = await this.prepare(values, now);
       const result = await this.query().insertInto(this.table).values(row).executeTakeFirst();
       const key = this.key.length > 1 || row[this.key[0]!] !== undefined ? this.key.map((c) => row[c]) : [result.insertId?.toString()];
       made.push((await this.findByPk(this.key.length > 1 ? key : key[0]))!);
@@ -228,12 +259,8 @@ export class Table<T extends Name> {
   /** many rows, 250 to an INSERT, not read back: for a test that needs thousands */
   async insertMany(rows: ReadonlyArray<Values<T>>): Promise<void> {
     const now = new Date();
-    const all = rows.map((values) => {
-      const row = this.serialise(values);
-      if (this.stamped.created && row['createdAt'] === undefined) row['createdAt'] = now;
-      if (this.stamped.updated && row['updatedAt'] === undefined) row['updatedAt'] = now;
-      return row;
-    });
+    const all: Array<Record<string, unknown>> = [];
+    for (const values of rows) all.push(await this.prepare(values, now));
     for (let from = 0; from < all.length; from += 250) {
       await this.query()
         .insertInto(this.table)
@@ -296,6 +323,7 @@ export const ClassifyModels = new Table('classify_models');
 export const Evaluations = new Table('evaluations');
 export const EventTypes = new Table('event_types');
 export const FormVersions = new Table('form_versions');
+export const DecisionVersions = new Table('decision_versions');
 export const GovernanceItems = new Table('governance_items');
 export const Grids = new Table('grids');
 export const IdempotencyRecords = new Table('idempotency_keys');
@@ -304,6 +332,7 @@ export const Open311Clients = new Table('open311_clients');
 export const Open311Requests = new Table('open311_requests');
 export const OperationBatches = new Table('operation_batches');
 export const OperationBatchItems = new Table('operation_batch_items');
+export const OperationIntents = new Table('operation_intents');
 export const OutboxMessages = new Table('notification_outbox');
 export const ProcessDrafts = new Table('process_drafts');
 export const ProcessVersions = new Table('process_versions');

@@ -252,6 +252,7 @@ describe('web: no English words in Chinese mode', function () {
         '/operations/',
         '/modeler/',
         '/modeler/forms.html',
+        '/modeler/decisions.html',
         '/report/',
       ],
     ],
@@ -372,6 +373,23 @@ describe('web: no English words in Chinese mode', function () {
     await page.waitForSelector('[data-testid=form-preview] .fjs-form-field-error');
     await record(page, 'forms preview');
     report('forms ');
+  });
+
+  it('given the decision tables page, when the admin opens the shipped table and its requirements diagram, then the wording is Chinese', async () => {
+    const page = await web.newPage();
+    await web.login(page, 'admin');
+    await page.goto(web.url('/modeler/decisions.html'));
+    await page.click('li.process[data-drg-id="revisit-window-drg"] [data-testid=decision-head]');
+    await page.click('li.process[data-drg-id="revisit-window-drg"] li.version [data-testid=open-version]');
+    await page.waitForSelector('[data-testid=dmn-editor] td[data-row-id=rule_app]');
+    await page.waitForSelector('[data-testid=lint-summary][data-state=clean]');
+    await settle(page);
+    await record(page, 'decisions table');
+    await page.click('[data-testid=views] [data-view=drd]');
+    await page.waitForSelector('[data-testid=dmn-editor] .djs-container');
+    await settle(page);
+    await record(page, 'decisions diagram');
+    report('decisions ');
   });
 
   it('given an accept task, when the operator submits its form empty, then the validation errors are Chinese', async () => {

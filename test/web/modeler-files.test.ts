@@ -134,6 +134,22 @@ describe('modeler-ui: files, version diff and migrating running cases in a brows
     expect(await page.textContent('[data-testid=migrate-panel] li[data-version="1"]')).to.contain('3 个运行中的实例');
   });
 
+  it('given an auditor, when the migration panel of the latest version opens, then the preview is shown and no migration can be started', async () => {
+    const auditor = await web.newPage();
+    await web.login(auditor, 'auditor');
+    await auditor.goto(web.url('/modeler/'));
+    await auditor.click(`li.process[data-process-id=${PROCESS_ID}] [data-testid=process-head]`);
+    await auditor.click(`li.process[data-process-id=${PROCESS_ID}] [data-testid=migrate-to-latest]`);
+    await auditor.click('[data-testid=migrate-panel] li[data-version="1"] [data-testid=migrate-preview]');
+    await auditor.waitForSelector('[data-testid=migrate-summary]');
+    expect(await auditor.textContent('[data-testid=migrate-summary]')).to.equal('版本 1 → 版本 2：共 3 个实例，可迁移 2 个，不能迁移 1 个。');
+    expect(await auditor.locator('[data-testid=migrate-start], [data-testid=migrate-reason]').count()).to.equal(0);
+    expect(await auditor.textContent('[data-testid=migrate-read-only]')).to.equal('审计员只能查看迁移预览，不能执行迁移。');
+    expect(await AuditRecords.count({ where: { action: 'ops_instance_migrated' } })).to.equal(0);
+    web.expectNoErrors(auditor);
+    await auditor.close();
+  });
+
   it('given the migration panel, when the preview runs, then it says which cases move and which cannot and why; the batch then shows its progress and result per case, audited', async () => {
     await page.click('[data-testid=migrate-preview]');
     await page.waitForSelector('[data-testid=migrate-summary]');

@@ -10,10 +10,11 @@ import { ApiError, api, apiObjectUrl, apiText, type User } from '../shared/api.j
 import { h, replace } from '../shared/dom.js';
 import { formatDateTime, t } from '../shared/i18n.js';
 import { errorBox, lightBadge, statusBadge } from '../shared/layout.js';
+import { decisionView, isDecisionEvaluation } from './decision.js';
 import { showDiagram, type DiagramView } from './diagram.js';
 import { instancesOf, type InstanceInfo } from './instances.js';
 import { storyView, whoText } from './story.js';
-import type { CaseHistory, ChainStatus, ElementEntry, HistoryNames, TimelineEntry, VariablesEntry } from './types.js';
+import type { CaseHistory, ChainStatus, DecisionEvaluation, ElementEntry, HistoryNames, TimelineEntry, VariablesEntry } from './types.js';
 
 const CHAIN_READERS = ['admin', 'auditor'];
 
@@ -181,6 +182,9 @@ function elementPanel(box: HTMLElement, history: CaseHistory, instance: Instance
               { class: 'plain' },
               run.events.map((e) => h('li', null, h('span', { class: 'when' }, formatDateTime(e.at)), ' ', t(`hi.intent.${e.intent}`))),
             ),
+            run.events
+              .filter((e) => e.intent === 'DECISION_EVALUATED' && isDecisionEvaluation(e.detail))
+              .map((e) => decisionView(e.detail as unknown as DecisionEvaluation)),
             h('div', { class: 'muted' }, t('hi.element.vars')),
             run.vars.length
               ? run.vars.map((v) => h('div', { class: 'var-step' }, h('span', { class: 'when' }, formatDateTime(v.at)), variablesTable(v.variables)))
@@ -317,7 +321,9 @@ function fullTimeline(history: CaseHistory, locate: (instanceKey: string, elemen
             hasDetail
               ? e.kind === 'variables'
                 ? variablesTable(e.variables)
-                : h('details', null, h('summary', null, '…'), h('pre', null, json(d.detail)))
+                : e.kind === 'element' && e.intent === 'DECISION_EVALUATED' && isDecisionEvaluation(e.detail)
+                  ? decisionView(e.detail)
+                  : h('details', null, h('summary', null, '…'), h('pre', null, json(d.detail)))
               : null,
           );
         }),

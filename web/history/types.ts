@@ -115,3 +115,20 @@ export interface ChainStatus {
   checked: number;
   firstBroken?: { id: string; reason: string };
 }
+
+/** The detail of a `DECISION_EVALUATED` element entry (the port's DecisionEvaluation): a business-rule task's DMN decision. */
+export interface DecisionEvaluation {
+  decisionId: string;
+  decisionName: string | null;
+  decisionVersion: number | null;
+  resultVariable: string | null;
+  result: unknown;
+  evaluatedDecisions: Array<{
+    decisionId: string;
+    decisionName: string | null;
+    decisionType: string | null;
+    inputs: Array<{ inputId: string; inputName: string | null; value: unknown }>;
+    matchedRules: Array<{ ruleId: string; ruleIndex: number; outputs: Record<string, unknown> }>;
+    result: unknown;
+  }>;
+}

@@ -41,6 +41,27 @@ interface Incident {
   jobKey: string | null;
   jobRetries: number | null;
 }
+interface OpsAction {
+  auditId: string;
+  action: string;
+  actor: string;
+  actorRole: string | null;
+  at: string;
+  reason: string | null;
+  batchId: string | null;
+  hash: string;
+}
+interface BatchSummary {
+  id: string;
+  action: string;
+  actor: string;
+  reason: string;
+  state: string;
+  total: number;
+  processed: number;
+  failed: number;
+  createdAt: string;
+}
 interface Batch {
   id: string;
   action: string;
@@ -125,6 +146,7 @@ function start(main: HTMLElement, user: User): void {
   const listNote = h('p', { class: 'muted' });
   const detail = h('section', { class: 'op-detail', 'data-testid': 'instance-detail', hidden: true });
   const batchBox = h('section', { class: 'op-batch', 'data-testid': 'batch' });
+  const batchList = h('section', { class: 'op-batch', 'data-testid': 'batches' });
 
   replace(
     main,
@@ -132,7 +154,21 @@ function start(main: HTMLElement, user: User): void {
       'div',
       { class: 'op-layout' },
       h('aside', null, h('h2', null, t('op.processes')), processList),
-      h('div', null, h('h2', null, t('op.diagram')), diagramNote, diagramBox, h('h2', null, t('op.filter')), form, table, listNote, more, detail, batchBox),
+      h(
+        'div',
+        null,
+        h('h2', null, t('op.diagram')),
+        diagramNote,
+        diagramBox,
+        h('h2', null, t('op.filter')),
+        form,
+        table,
+        listNote,
+        more,
+        detail,
+        batchBox,
+        batchList,
+      ),
     ),
   );
 
@@ -227,7 +263,7 @@ function start(main: HTMLElement, user: User): void {
     for (const tr of tbody.querySelectorAll('tr')) tr.classList.toggle('selected', tr.dataset['instance'] === key);
     detail.hidden = false;
     await loadInto(detail, async () => {
-      const inst = await api<Instance & { incidents: Incident[] }>(`/operations/instances/${key}`);
+      const inst = await api<Instance & { incidents: Incident[]; actions: OpsAction[] }>(`/operations/instances/${key}`);
       if (current !== key) return;
       const note = h('div');
       const incidents = inst.incidents.map((inc) => {
@@ -356,8 +392,86 @@ function start(main: HTMLElement, user: User): void {
         mayAct ? null : h('p', { class: 'muted' }, t('op.readOnly')),
         cancel,
         note,
+        actionTrail(inst.actions),
       );
     });
+  }
+
+  /** who did what to the instance and why, as the audit chain records it (the record's hash on hover) */
+  function actionTrail(actions: OpsAction[]): HTMLElement {
+    if (!actions.length) return h('p', { class: 'muted', 'data-testid': 'no-actions' }, t('op.noActions'));
+    return h(
+      'div',
+      null,
+      h('h4', null, t('op.actions')),
+      h(
+        'table',
+        { class: 'op-table', 'data-testid': 'actions' },
+        h(
+          'thead',
+          null,
+          h(
+            'tr',
+            null,
+            ['at', 'who', 'what', 'why', 'batch'].map((c) => h('th', null, t(`op.act.${c}`))),
+          ),
+        ),
+        h(
+          'tbody',
+          null,
+          actions.map((a) =>
+            h(
+              'tr',
+              { 'data-audit': a.auditId, title: t('op.act.hash', { hash: a.hash }) },
+              h('td', null, when(a.at)),
+              h('td', { 'data-testid': 'action-actor', translate: 'no' }, a.actorRole ? `${a.actor}（${t(`role.${a.actorRole}`)}）` : a.actor),
+              h('td', { 'data-testid': 'action-what' }, t(`op.action.${a.action}`)),
+              h('td', { 'data-testid': 'action-reason', translate: 'no' }, a.reason ?? '—'),
+              h('td', null, a.batchId ? a.batchId.slice(0, 8) : '—'),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+
+  /** the latest batches, for everyone who reads the page: what was done in bulk, by whom and why */
+  async function loadBatches(): Promise<void> {
+    const batches = await api<BatchSummary[]>('/operations/batches?limit=20');
+    replace(
+      batchList,
+      h('h3', null, t('op.batches')),
+      batches.length
+        ? h(
+            'table',
+            { class: 'op-table' },
+            h(
+              'thead',
+              null,
+              h(
+                'tr',
+                null,
+                ['at', 'what', 'who', 'why', 'progress'].map((c) => h('th', null, t(`op.bat.${c}`))),
+              ),
+            ),
+            h(
+              'tbody',
+              null,
+              batches.map((b) =>
+                h(
+                  'tr',
+                  { 'data-batch': b.id, 'data-state': b.state },
+                  h('td', null, when(b.createdAt)),
+                  h('td', null, t(`op.batch.${b.action}`)),
+                  h('td', { 'data-testid': 'batch-actor', translate: 'no' }, b.actor),
+                  h('td', { 'data-testid': 'batch-reason', translate: 'no' }, b.reason),
+                  h('td', null, t(b.state === 'finished' ? 'op.bat.finished' : 'op.bat.running', { processed: b.processed, total: b.total, failed: b.failed })),
+                ),
+              ),
+            ),
+          )
+        : h('p', { class: 'muted' }, t('op.noBatches')),
+    );
   }
 
   /** after an action: the list, the figures and the instance again (the engine moves on in its own time) */
@@ -371,7 +485,10 @@ function start(main: HTMLElement, user: User): void {
   }
 
   function batchControls(): void {
-    if (!mayAct) return;
+    if (!mayAct) {
+      batchBox.hidden = true;
+      return;
+    }
     const reason = reasonBox();
     const progress = h('p', { 'data-testid': 'batch-progress', 'aria-live': 'polite' });
     const run = (action: 'retry' | 'cancel') => {
@@ -391,7 +508,7 @@ function start(main: HTMLElement, user: User): void {
             show();
           }
           progress.dataset['state'] = 'finished';
-          await Promise.all([search(), loadProcesses(false)]);
+          await Promise.all([search(), loadProcesses(false), loadBatches()]);
         } catch (err) {
           progress.replaceChildren(errorBox(err));
         }
@@ -453,6 +570,7 @@ function start(main: HTMLElement, user: User): void {
 
   batchControls();
   void loadInto(listNote, () => loadProcesses());
+  void loadInto(batchList, () => loadBatches());
 }
 
 const frame = startPage('operations', { wide: true });

@@ -9,7 +9,7 @@ import { h, replace } from './dom.js';
 import { accountName, lang, setLang, t } from './i18n.js';
 
 export type PageId =
-  'home' | 'report' | 'hotline' | 'assign' | 'field' | 'revisit' | 'tasks' | 'history' | 'screen' | 'admin' | 'operations' | 'modeler' | 'forms';
+  'home' | 'report' | 'hotline' | 'assign' | 'field' | 'revisit' | 'tasks' | 'history' | 'screen' | 'admin' | 'operations' | 'modeler' | 'forms' | 'decisions';
 
 export interface PageLink {
   id: PageId;
@@ -34,6 +34,7 @@ export const PAGES: readonly PageLink[] = [
   { id: 'operations', href: '/operations/', roles: ['admin', 'auditor'] },
   { id: 'modeler', href: '/modeler/', roles: ['admin', 'auditor'] },
   { id: 'forms', href: '/modeler/forms.html', roles: ['admin', 'auditor'] },
+  { id: 'decisions', href: '/modeler/decisions.html', roles: ['admin', 'auditor'] },
   { id: 'report', href: '/report/', roles: 'public' },
 ];
 

@@ -12,7 +12,7 @@ import { formatDateTime, t } from '../shared/i18n.js';
 import { errorBox, lightBadge, loadInto, loginName, startPage } from '../shared/layout.js';
 import { casePanel } from './case-panel.js';
 import { redispatchPanel } from './redispatch-panel.js';
-import type { TaskDetail, TaskSummary } from './types.js';
+import type { StuckCases, TaskDetail, TaskSummary } from './types.js';
 
 const PAGE_SIZE = 20;
 const WRITERS: readonly Role[] = ['admin', 'operator', 'dept_staff', 'dept_leader', 'grid_worker'];
@@ -171,13 +171,69 @@ function start(main: HTMLElement, user: User): void {
   if (user.role !== 'dept_staff' && user.role !== 'dept_leader') void loadUnits(unit, filters.unit);
   for (const input of [status, light, category, unit, dueSoon, overdue]) input.addEventListener('change', () => filterForm.requestSubmit());
 
+  // the centre's inbox also shows the cases the engine stopped on an incident: they wait at no task
+  const seesStuck = user.role === 'admin' || user.role === 'operator';
+  const stuckBox = h('section', { class: 'stuck-cases', 'data-testid': 'stuck-cases', hidden: true });
   replace(
     main,
-    h('div', { class: 'tasks-head' }, h('h1', null, t('tk.title')), h('button', { type: 'button', onclick: () => void loadList() }, t('tk.refresh'))),
+    h(
+      'div',
+      { class: 'tasks-head' },
+      h('h1', null, t('tk.title')),
+      h(
+        'button',
+        {
+          type: 'button',
+          onclick: () => {
+            void loadList();
+            if (seesStuck) void loadStuck();
+          },
+        },
+        t('tk.refresh'),
+      ),
+    ),
+    stuckBox,
     filterForm,
     flash,
     h('div', { class: 'tasks-layout' }, h('section', { class: 'task-list-col' }, listBox), h('section', { class: 'task-detail-col' }, detailBox)),
   );
+
+  async function loadStuck(): Promise<void> {
+    let stuck: StuckCases;
+    try {
+      stuck = await api<StuckCases>('/tasks/incidents');
+    } catch {
+      return; // the inbox works without it
+    }
+    stuckBox.hidden = stuck.total === 0;
+    replace(
+      stuckBox,
+      h('h2', null, t('tk.stuck.title', { n: stuck.total })),
+      h(
+        'p',
+        { class: 'muted small' },
+        t(user.role === 'admin' ? 'tk.stuck.admin' : 'tk.stuck.operator'),
+        ' ',
+        user.role === 'admin' ? h('a', { href: '/operations/' }, t('tk.stuck.operations')) : null,
+      ),
+      h(
+        'ul',
+        null,
+        stuck.items.map((c) =>
+          h(
+            'li',
+            { 'data-case': c.caseNo },
+            h('a', { href: `/history/#case=${encodeURIComponent(c.caseId)}` }, c.caseNo),
+            ' · ',
+            t('tk.stuck.since', { when: formatDateTime(c.since) }),
+            // the engine's own words and element id are data, not interface text
+            ...c.incidents.map((i) => h('div', { class: 'small', 'data-testid': 'stuck-incident', title: i.elementId, translate: 'no' }, i.errorMessage)),
+          ),
+        ),
+      ),
+    );
+  }
+  if (seesStuck) void loadStuck();
 
   async function loadList(): Promise<void> {
     await loadInto(listBox, async () => {

@@ -76,3 +76,15 @@ export interface CaseMap {
   cases: { id: string; caseNo: string; lat: number; lng: number; light: Light }[];
   grids: { features: GridFeature[] };
 }
+
+/** GET /api/tasks/incidents: the cases the engine stopped on an open incident (the centre's inbox) */
+export interface StuckCases {
+  total: number;
+  items: Array<{
+    caseId: string;
+    caseNo: string;
+    status: string;
+    since: string;
+    incidents: Array<{ incidentKey: string; elementId: string; errorType: string; errorMessage: string; createdAt: string }>;
+  }>;
+}

@@ -572,4 +572,87 @@ export const PAGES: DocPage[] = [
       x('get value(order, "total price")', '12', { order: { 'total price': 12 } }),
     ],
   },
+  // the language guide's pages that the table missed until issue 15's check (read from docs/, as the note above says)
+  {
+    url: `${BASE}/language-guide/feel-string-expressions/`,
+    examples: [
+      x('"valid"', '"valid"'),
+      x('"foo" + "bar"', '"foobar"'),
+      x('"order-" + string(123)', '"order-123"', undefined, 'the page gives no result: the concatenation its text describes'),
+    ],
+  },
+  {
+    url: `${BASE}/language-guide/feel-numeric-expressions/`,
+    examples: [
+      x('0.5', '0.5'),
+      x('.5', '0.5'),
+      x('-2', '-2'),
+      x('01', '1', undefined, 'leading zeros are valid'),
+      x('-0002', '-2', undefined, 'leading zeros are valid'),
+      x('2 + 3', '5'),
+      x('5 - 3', '2'),
+      x('5 * 3', '15'),
+      x('6 / 2', '3'),
+      x('2 ** 3', '8'),
+    ],
+  },
+  {
+    url: `${BASE}/language-guide/feel-context-expressions/`,
+    examples: [
+      x('{ a: 1, b: 2 }', '{a:1, b:2}'),
+      x('{ "a": 1, "b": 2 }', '{a:1, b:2}'),
+      x('{ a: 2, b: a * 2 }', '{a:2, b:4}'),
+      x('{ a: 1, b: { c: 2 } }', '{a:1, b:{c:2}}'),
+      x('{ a: 2 }.a', '2'),
+      x('{ a: { b: 3 } }.a', '{b: 3}'),
+      x('{ a: { b: 3 } }.a.b', '3'),
+      x(
+        '[ { a: "p1", b: 5 }, { a: "p2", b: 10 } ][b > 7]',
+        '[{a: "p2", b: 10}]',
+        undefined,
+        'the page writes the single match without the list brackets; a filter returns a list',
+      ),
+      x('[ { a: "p1", b: 5 }, { a: "p2", b: 10 } ].a', '["p1", "p2"]'),
+    ],
+  },
+  {
+    url: `${BASE}/language-guide/feel-control-flow/`,
+    examples: [
+      x('if 5 < 10  then "low" else "high"', '"low"'),
+      x('if 12 < 10 then "low" else "high"', '"high"'),
+      x('if null then "low" else "high"', '"high"'),
+      x('for x in [1,2,3] return x * 2', '[2,4,6]'),
+      x('for x in [1,2], y in [3,4] return x * y', '[3, 4, 6, 8]'),
+      x('for i in 1..10 return if (i <= 2) then 1 else partial[-1] + partial[-2]', '[1, 1, 2, 3, 5, 8, 13, 21, 34, 55]'),
+      x('for x in ["a","b","c"] return {value: x, index: count(partial) + 1}', '[{"value":"a","index":1},{"value":"b","index":2},{"value":"c","index":3}]'),
+      x('for x in 0..8 return 2 ** x', '[1, 2, 4, 8, 16, 32, 64, 128, 256]'),
+      x('for x in 3..1 return 2 * x', '[6,4,2]'),
+    ],
+  },
+  {
+    url: `${BASE}/language-guide/feel-functions/`,
+    examples: [x('contains("me@camunda.com", ".com")', 'true'), x('contains(string: "me@camunda.com", match: ".de")', 'false')],
+  },
+  {
+    url: `${BASE}/language-guide/feel-expressions-introduction/`,
+    examples: [
+      x('// returns the last item\n[1,2,3,4][-1]', '4'),
+      x('/* returns the last item */\n[1,2,3,4][-1]', '4'),
+      x('/*\n * returns the last item\n */\n[1,2,3,4][-1]', '4'),
+      x('(5 - 3) * (4 / 2)', '4'),
+      x('x < 5 and (y > 10 or z > 20)', 'true', { x: 1, y: 11, z: 0 }),
+      x('if (5 < 10) then "low" else "high"', '"low"'),
+    ],
+  },
+  {
+    url: `${BASE}/language-guide/feel-error-handling/`,
+    examples: [
+      x('a.b > 10', 'null'),
+      x('[{a: 1}, {b: 2}].a', '[1, null]'),
+      x('[{a: 1}, {b: 2}][a < 10]', '[{a: 1}]'),
+      x('get or else(a, "prio-99")', '"prio-99"'),
+      x('assert(a, a != null)', '1', { a: 1 }, 'returns a if a is not null'),
+      x('assert(a, a != null)', { error: true }, undefined, 'fails if a is null'),
+    ],
+  },
 ];

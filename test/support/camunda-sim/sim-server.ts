@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine, type Clock, type UserTask } from '../../../engine/index.js';
+import { DecisionInstances } from './decision-instances.js';
 import { Problem, rejection, Router, type SimRequest } from './http.js';
 import { JobActivation } from './job-activation.js';
 import { stripListeners, type ElementListeners } from './listener-catalogue.js';
@@ -58,6 +59,7 @@ export async function startCamundaSim(options: CamundaSimOptions = {}): Promise<
   };
   const listenerJobs = new ListenerJobs(engine, (defKey, elementId) => listeners.get(defKey)?.get(elementId), onError);
   const activation = new JobActivation(engine, listenerJobs, versionOf);
+  const decisions = new DecisionInstances(engine);
 
   const run = async <T>(command: string, work: () => Promise<T>): Promise<T> => {
     try {
@@ -134,7 +136,7 @@ export async function startCamundaSim(options: CamundaSimOptions = {}): Promise<
       const resources: Array<{ name: string; xml: string }> = [];
       const byResource = new Map<string, { original: string; catalogue: Awaited<ReturnType<typeof stripListeners>>['catalogue'] }>();
       for (const f of files) {
-        if (f.name.endsWith('.form')) {
+        if (f.name.endsWith('.form') || f.name.endsWith('.dmn')) {
           resources.push({ name: f.name, xml: f.content });
           continue;
         }
@@ -204,6 +206,17 @@ export async function startCamundaSim(options: CamundaSimOptions = {}): Promise<
       if (!p) throw new Problem(404, 'NOT_FOUND', `Process instance with key '${req.params['key']}' not found`);
       const incidents = await engine.listIncidents({ processInstanceKey: p.processInstanceKey, state: 'ACTIVE' });
       return { status: 200, json: processInstanceView(p, incidents.length > 0) };
+    })
+
+    // by key only (what the adapter's getInstance asks): Operate's other filters are not simulated
+    .add('POST', '/v2/process-instances/search', async (req) => {
+      const f = (req.body as { filter?: Record<string, unknown> }).filter ?? {};
+      const other = Object.keys(f).filter((k) => k !== 'processInstanceKey');
+      if (typeof f['processInstanceKey'] !== 'string' || other.length)
+        throw new Problem(400, 'INVALID_ARGUMENT', 'the simulation searches process instances by processInstanceKey only');
+      const p = await engine.getInstance(f['processInstanceKey']);
+      const views = p ? [processInstanceView(p, (await engine.listIncidents({ processInstanceKey: p.processInstanceKey, state: 'ACTIVE' })).length > 0)] : [];
+      return { status: 200, json: page(views, req.body) };
     })
 
     .add('POST', '/v2/process-instances/:key/migration', async (req) => {
@@ -341,6 +354,10 @@ export async function startCamundaSim(options: CamundaSimOptions = {}): Promise<
       const views = await Promise.all(all.map(async (i) => incidentView(i, (await engine.getInstance(i.processInstanceKey))?.processDefinitionKey ?? '')));
       return { status: 200, json: page(views, req.body) };
     })
+
+    .add('POST', '/v2/decision-instances/search', async (req) => ({ status: 200, json: page(await decisions.search(req.body), req.body) }))
+
+    .add('GET', '/v2/decision-instances/:key', async (req) => ({ status: 200, json: decisions.get(req.params['key']!) }))
 
     .add('POST', '/v2/incidents/:key/resolution', async (req) => {
       const key = req.params['key']!;
