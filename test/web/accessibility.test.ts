@@ -54,6 +54,7 @@ describe('web: axe-core finds no critical or serious accessibility violation on 
         '/operations/',
         '/modeler/',
         '/modeler/forms.html',
+        '/modeler/decisions.html',
         '/report/',
       ],
     ],
@@ -61,7 +62,7 @@ describe('web: axe-core finds no critical or serious accessibility violation on 
     ['clerk', ['/', '/tasks/', '/history/']],
     ['gridworker', ['/', '/field/', '/tasks/'], { mobile: true }],
     ['leader', ['/', '/assign/', '/tasks/']],
-    ['auditor', ['/', '/history/', '/operations/']],
+    ['auditor', ['/', '/history/', '/operations/', '/modeler/decisions.html']],
   ];
 
   it('given each role, when it opens every page it may, then axe reports no critical or serious violation', async () => {
@@ -154,7 +155,7 @@ describe('web: axe-core finds no critical or serious accessibility violation on 
     report('filled ');
   });
 
-  it('given the admin, when each registry tab, a diagram in the modeler and a form in the form editor are open, then axe reports nothing critical or serious', async () => {
+  it('given the admin, when each registry tab, a diagram in the modeler, a form in the form editor and a decision table are open, then axe reports nothing critical or serious', async () => {
     const page = await web.newPage();
     await web.login(page, 'admin');
     await page.goto(web.url('/admin/#units'));
@@ -181,6 +182,13 @@ describe('web: axe-core finds no critical or serious accessibility violation on 
     await page.waitForSelector('[data-testid=form-editor] .fjs-editor-container .fjs-form-field');
     await settle(page);
     await check(page, 'admin form editor');
+    await page.goto(web.url('/modeler/decisions.html'));
+    const drg = 'li.process[data-drg-id="revisit-window-drg"]';
+    await page.click(`${drg} [data-testid=decision-head]`);
+    await page.click(`${drg} li.version[data-version="1"] [data-testid=open-version]`);
+    await page.waitForSelector('[data-testid=dmn-editor] td[data-row-id]');
+    await page.waitForSelector('[data-testid=lint-summary][data-state=clean]');
+    await check(page, 'admin decision table');
     report('admin ');
   });
 });
