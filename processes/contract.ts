@@ -104,6 +104,15 @@ export const JOB_TYPES = [
     ],
   },
   {
+    type: 'case-task-deadline',
+    title: '任务时限',
+    summary: '中心任务（派遣、核查、审核）开始时按事件类型时限与工作日历计算到期时间，供任务的到期日使用',
+    does: "start execution listener on the centre's own user tasks (派遣, 改派主办单位, 核查, 退单审核, 延期审批, 挂账审核, 移交): the task's due time from its start on the working-day calendar (natural minutes for emergencies) — the event type's verify limit for `verify`, its dispatch limit for every other task (a review is the centre's decision, timed as 派遣); written local to the task for its `dueDate`, the case's own deadlines untouched",
+    headers: [],
+    reads: [caseId],
+    writes: [{ name: 'taskDueAt', note: 'ISO date-time, local to the task' }],
+  },
+  {
     type: 'case-route',
     title: '智能派遣',
     summary: '事件先属地后属主，部件先属主后属地：确定承办单位',

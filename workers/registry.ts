@@ -12,6 +12,7 @@ import { caseRemindHandler } from './case-remind/handler.js';
 import { caseReopenHandler } from './case-reopen/handler.js';
 import { caseReworkHandler } from './case-rework/handler.js';
 import { caseRouteHandler } from './case-route/handler.js';
+import { caseTaskDeadlineHandler } from './case-task-deadline/handler.js';
 import type { WorkerDeps } from './deps.js';
 
 /**
@@ -22,6 +23,7 @@ const HANDLERS: { readonly [T in JobType]: (deps: WorkerDeps) => JobHandler } = 
   'case-classify': caseClassifyHandler,
   'case-dedup': caseDedupHandler,
   'case-deadline': caseDeadlineHandler,
+  'case-task-deadline': caseTaskDeadlineHandler,
   'case-route': caseRouteHandler,
   'case-notify-reporter': caseNotifyReporterHandler,
   'case-remind': caseRemindHandler,

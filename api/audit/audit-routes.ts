@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { AppConfig } from '../../config/schema.js';
 import { recordBatches, verifyAuditChain, type ChainVerification, type StoredAuditRecord, type VerifyOptions } from '../../domain/audit/index.js';
 import { rangeOf } from '../../domain/dashboard/case-search.js';
+import { localTimestamp, offsetText } from '../../domain/shared/local-time.js';
 import { requireAuth, requireRole } from '../auth/middleware.js';
 import { HttpError } from '../http/errors.js';
 import { ndjson, sendCsv } from '../http/streaming.js';
@@ -21,23 +22,38 @@ export const auditVerifyQuery = {
 };
 export const NDJSON = 'application/x-ndjson';
 
-const HEADER = ['id', 'createdAt', 'caseId', 'actor', 'actorRole', 'action', 'detail', 'dedupKey', 'prevHash', 'hash'];
+/** The header names the offset the times are in: local time, as the pages show it (and the case history's export). */
+const header = (offsetMinutes: number) => [
+  'id',
+  `createdAt (UTC${offsetText(offsetMinutes)})`,
+  'caseId',
+  'actor',
+  'actorRole',
+  'action',
+  'detail',
+  'dedupKey',
+  'prevHash',
+  'hash',
+];
 /** rows per read of the CSV export: one read and its formatting stay within a few ms */
 const CSV_BATCH = 1_000;
 
-const csvLine = (a: StoredAuditRecord): unknown[] => [
-  // created_at as stored when it is no date at all (a tampered row is exported as it is, not dropped)
-  a.id,
-  a.createdAt ?? a.createdAtStored,
-  a.caseId,
-  a.actor,
-  a.actorRole,
-  a.action,
-  a.detailText,
-  a.dedupKey,
-  a.prevHash,
-  a.hash,
-];
+const csvLineIn =
+  (offsetMinutes: number) =>
+  (a: StoredAuditRecord): unknown[] => [
+    // created_at in local time with its offset (to the millisecond: the instant is kept); as stored when it is no
+    // date at all (a tampered row is exported as it is, not dropped)
+    a.id,
+    a.createdAt ? localTimestamp(a.createdAt, offsetMinutes) : a.createdAtStored,
+    a.caseId,
+    a.actor,
+    a.actorRole,
+    a.action,
+    a.detailText,
+    a.dedupKey,
+    a.prevHash,
+    a.hash,
+  ];
 
 const answer = (r: ChainVerification) => ({
   ok: r.ok,
@@ -106,9 +122,9 @@ export function auditRoutes(config: Pick<AppConfig, 'CALENDAR_UTC_OFFSET_MINUTES
       throw new HttpError(400, 'invalid_input', undefined, { errors: [{ path: '/from', message: 'from must be before to' }] });
     }
     const rows = (async function* () {
-      for await (const batch of recordBatches(range, CSV_BATCH)) yield batch.map(csvLine);
+      for await (const batch of recordBatches(range, CSV_BATCH)) yield batch.map(csvLineIn(config.CALENDAR_UTC_OFFSET_MINUTES));
     })();
-    await sendCsv(res, 'audit-log.csv', HEADER, rows);
+    await sendCsv(res, 'audit-log.csv', header(config.CALENDAR_UTC_OFFSET_MINUTES), rows);
   });
   return r;
 }

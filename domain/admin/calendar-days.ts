@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import { appSql, type Tx } from '../../db/sql/current.js';
 import type { CalendarDaysTable } from '../../db/sql/schema.js';
-import { reloadCalendarOverrides } from '../calendar/index.js';
+import { CHINESE_DAYS, reloadCalendarOverrides, statutoryDaysOf, type StatutoryDayOfYear } from '../calendar/index.js';
 import { parseIsoDate } from '../shared/local-time.js';
 import { auditedChange, type RegistryActor } from './audited-change.js';
 import { pageWindow, textFilter, type PageQuery, type Paged } from './paging.js';
@@ -72,6 +72,28 @@ export async function listCalendarDays(query: CalendarDayQuery): Promise<Paged<C
     matching.selectAll().orderBy('date', 'asc').limit(limit).offset(offset).execute(),
   ]);
   return { items: rows.map(view), total: Number(counted.n), page, pageSize };
+}
+
+/** One statutory day with the district's own decision for that date, if it declared one. */
+export interface NationalDayView extends StatutoryDayOfYear {
+  local: { working: boolean; note: string | null } | null;
+}
+
+/**
+ * The national arrangement of a year (法定节假日 and 调休 working days, from the package the business calendar
+ * reads), each with the local override of that date when there is one: the calendar tab shows what the
+ * deadlines run on, not only the district's own days. `covered` is false for a year the data does not reach.
+ */
+export async function nationalCalendarDays(year: number): Promise<{ year: number; source: string; covered: boolean; days: NationalDayView[] }> {
+  const days = statutoryDaysOf(year);
+  const local = await appSql().selectFrom('calendar_days').selectAll().where('date', '>=', `${year}-01-01`).where('date', '<=', `${year}-12-31`).execute();
+  const byDate = new Map(local.map((d) => [d.date, { working: !!d.working, note: d.note ?? null }]));
+  return {
+    year,
+    source: CHINESE_DAYS.source,
+    covered: year >= CHINESE_DAYS.firstYear && year <= CHINESE_DAYS.lastYear,
+    days: days.map((d) => ({ ...d, local: byDate.get(d.date) ?? null })),
+  };
 }
 
 export async function getCalendarDay(date: string): Promise<CalendarDayView> {

@@ -136,3 +136,18 @@ export class WorkingDays {
     return year >= this.statutory.firstYear && year <= this.statutory.lastYear;
   }
 }
+
+/** One day of the statutory arrangement: a holiday (working: false) or a 调休 working weekend day. */
+export interface StatutoryDayOfYear extends StatutoryDay {
+  date: string;
+}
+
+/** The statutory arrangement of one year, in date order ([] for a year the source has no data for). */
+export function statutoryDaysOf(year: number, calendar: StatutoryCalendar = CHINESE_DAYS): StatutoryDayOfYear[] {
+  const days: StatutoryDayOfYear[] = [];
+  for (let day = requireIsoDate(`${String(year).padStart(4, '0')}-01-01`); yearOf(day) === year; day++) {
+    const found = calendar.lookup(day);
+    if (found) days.push({ date: formatEpochDay(day), ...found });
+  }
+  return days;
+}

@@ -13,11 +13,13 @@ export {
   CHINESE_DAYS,
   WorkingDays,
   statutoryCalendarFromTables,
+  statutoryDaysOf,
   type DayInfo,
   type DayOverride,
   type DaySource,
   type StatutoryCalendar,
   type StatutoryDay,
+  type StatutoryDayOfYear,
 } from './holidays.js';
 export { parseIsoDate, formatEpochDay, weekdayOf, type EpochDay } from '../shared/local-time.js';
 export { DEFAULT_WORKING_HOURS, parseWorkingHours, formatWorkingHours, type WorkingHours, type WorkingPeriod } from './working-hours.js';

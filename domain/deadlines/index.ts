@@ -13,4 +13,4 @@ export {
   type Stage,
   type StageDeadline,
 } from './stage-deadlines.js';
-export { DEADLINE_ACTION, extendHandleDeadline, setExtraStageDeadline, setStageDeadline } from './set-deadline.js';
+export { DEADLINE_ACTION, centreTaskDeadline, extendHandleDeadline, setExtraStageDeadline, setStageDeadline } from './set-deadline.js';

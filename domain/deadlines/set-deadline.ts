@@ -101,3 +101,15 @@ export function setExtraStageDeadline(
     return { ...deadline };
   }).then((change) => ({ ...change, deadline: change.detail as unknown as StageDeadline }));
 }
+
+/**
+ * A centre task's deadline from `at` (派遣, 核查, a review): the event type's limit for the stage on its clock,
+ * computed and returned only. The case's own deadlines and light stay the running stage's (a review does not
+ * restart the unit's clock), so nothing is written.
+ */
+export async function centreTaskDeadline(caseId: string, stage: Stage, calendar: BusinessCalendar, at: Date): Promise<StageDeadline> {
+  const row = await appSql().selectFrom('cases').select('eventTypeId').where('id', '=', caseId).executeTakeFirst();
+  if (!row) throw new DomainError('NOT_FOUND', `case ${caseId} not found`, { caseId });
+  const eventType = row.eventTypeId ? await readEventTypeRecord({ id: row.eventTypeId }) : null;
+  return stageDeadline(calendar, { stage, limit: stageLimit(eventType, stage), clock: eventType?.clock ?? 'working', start: at });
+}

@@ -73,7 +73,9 @@ export async function evaluateAssignment(run: Run, el: ElementRow, node: FlowNod
     if (Array.isArray(value) && value.every((s) => typeof s === 'string')) return value as string[];
     throw new Incident('EXTRACT_VALUE_ERROR', `${what} of ${node.id}: expected a list of strings but got ${json(value)}`);
   };
+  // a date that evaluates to null is no date, as in Zeebe (its due and follow-up dates are nullable expressions)
   const date = async (v: ValueSpec | null, what: string): Promise<string | null> => {
+    if (!v || (await evaluate(run, el, v, `${what} of ${node.id}`, context)) === null) return null;
     const s = await str(v, what);
     if (s === null || s === '') return null;
     if (Number.isNaN(Date.parse(s))) throw new Incident('EXTRACT_VALUE_ERROR', `${what} of ${node.id}: '${s}' is not a date-time`);

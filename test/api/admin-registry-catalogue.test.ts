@@ -236,6 +236,25 @@ describe('REST API: registry administration — catalogue, routing rules, calend
       expect(await CalendarDays.count()).to.equal(0);
     });
 
+    it('given the national arrangement of 2026 and a district override on one of its days, when any signed-in user asks for the year, then the holidays and 调休 days come in order, the override beside its date; a year out of range is 400', async () => {
+      await api.call('POST', '/admin/calendar-days', { token: t['admin']!, body: { date: '2026-10-10', working: false, note: '本区不调休' } });
+      const res = await api.call<{ year: number; covered: boolean; days: Array<{ date: string; working: boolean; name: string; local: unknown }> }>(
+        'GET',
+        '/admin/calendar-days/national?year=2026',
+        { token: t['clerk']! },
+      );
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      expect(res.body).to.include({ year: 2026, covered: true });
+      const dates = res.body.days.map((d) => d.date);
+      expect(dates).to.deep.equal([...dates].sort());
+      expect(res.body.days.find((d) => d.date === '2026-10-01')).to.deep.include({ working: false, name: '国庆节', local: null });
+      expect(res.body.days.find((d) => d.date === '2026-10-10')).to.deep.include({ working: true, local: { working: false, note: '本区不调休' } });
+      expect(res.body.days.every((d) => d.date.startsWith('2026-'))).to.equal(true);
+      await expectRefused(api, 'GET', '/admin/calendar-days/national?year=1999', { token: t['admin']! }, 400, 'invalid_input');
+      await expectRefused(api, 'GET', '/admin/calendar-days/national', { token: t['admin']! }, 400, 'invalid_input');
+      expect((await api.call('DELETE', '/admin/calendar-days/2026-10-10', { token: t['admin']! })).status).to.equal(204);
+    });
+
     it('given calendar overrides, when listed by range, then paged; impossible dates and duplicates are refused', async () => {
       await api.call('POST', '/admin/calendar-days', { token: t['admin']!, body: { date: '2026-05-06', working: false, note: '调休' } });
       const list = await api.call<{ items: Array<{ date: string }>; total: number }>('GET', '/admin/calendar-days?from=2026-05-01&to=2026-05-31', {

@@ -138,7 +138,7 @@ describe('REST API: the audit verification streamed, the CSV export streamed', f
       expect(rows).to.deep.equal(await chain());
       // and the content of one of them, cell by cell
       const line = res.text.split('\r\n').find((l) => l.startsWith(`${bulk[4_321]},`))!;
-      expect(line).to.equal(`${bulk[4_321]},2026-02-01T00:00:10.000Z,42,bulk,,bulk-append,"{""i"":4321}",,${line.slice(-129, -65)},${line.slice(-64)}`);
+      expect(line).to.equal(`${bulk[4_321]},2026-02-01 08:00:10.000 +08:00,42,bulk,,bulk-append,"{""i"":4321}",,${line.slice(-129, -65)},${line.slice(-64)}`);
     });
 
     it('given a period ending in the middle of a second of 400 records, when exported, then exactly the records of that period come, in time order', async () => {

@@ -201,7 +201,7 @@ describe('REST API: audit log verify and CSV export', function () {
       expect(res.type).to.match(/^text\/csv/);
       expect([...res.bytes.slice(0, 3)]).to.deep.equal([0xef, 0xbb, 0xbf]);
       const rows = lines(res.bytes);
-      expect(rows[0]).to.equal('id,createdAt,caseId,actor,actorRole,action,detail,dedupKey,prevHash,hash');
+      expect(rows[0]).to.equal('id,createdAt (UTC+08:00),caseId,actor,actorRole,action,detail,dedupKey,prevHash,hash');
       expect(rows).to.have.length(ids.length + 1);
       const evil = rows.find((r) => r.includes('HYPERLINK'))!;
       // a formula start gets a leading quote; quotes inside are doubled, the cell quoted
@@ -211,9 +211,9 @@ describe('REST API: audit log verify and CSV export', function () {
       expect(rows.some((r) => r.split(',').some((cell) => /^[=+\-@]/.test(cell)))).to.equal(false);
     });
 
-    it("given from and to as local days, when exported, then only that Beijing day's records come (16:00Z is the next local day)", async () => {
+    it("given from and to as local days, when exported, then only that Beijing day's records come (16:00Z is the next local day), in local time with the offset", async () => {
       const rows = lines((await csv('?from=2026-01-01&to=2026-01-01')).bytes);
-      expect(rows.slice(1).map((r) => r.split(',')[1])).to.deep.equal(['2026-01-01T02:00:00.000Z', '2026-01-01T15:59:00.000Z']);
+      expect(rows.slice(1).map((r) => r.split(',')[1])).to.deep.equal(['2026-01-01 10:00:00.000 +08:00', '2026-01-01 23:59:00.000 +08:00']);
       const next = lines((await csv('?from=2026-01-02T00:00:00%2B08:00&to=2026-01-03')).bytes);
       expect(next.slice(1).map((r) => r.split(',')[5])).to.deep.equal(['routed']);
     });

@@ -41,6 +41,14 @@ describe('engine / user tasks', () => {
     expect((await openTask(t.engine, calm.processInstanceKey, 'review')).priority).to.equal(40);
   });
 
+  it('given a follow-up date whose variable is missing, when the task is created, then it has no follow-up date and no incident, as in Zeebe', async () => {
+    const { followUpAt: _left, ...withoutFollowUp } = caseVars;
+    const { processInstanceKey } = await t.engine.createInstance({ bpmnProcessId: 'jt-user-tasks', variables: withoutFollowUp });
+    const review = await openTask(t.engine, processInstanceKey, 'review');
+    expect(review.followUpDate).to.equal(null);
+    expect(instant(review.dueDate)).to.equal(Date.parse('2026-03-05T18:00:00+08:00'));
+  });
+
   it('given open tasks of two cases, when querying by assignee, candidate group, state and due date, then exactly the matching tasks come back', async () => {
     const a = (await t.engine.createInstance({ bpmnProcessId: 'jt-user-tasks', variables: caseVars })).processInstanceKey;
     const b = (

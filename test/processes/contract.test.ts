@@ -91,6 +91,15 @@ async function contractViolations(xml: string, label: string): Promise<{ problem
         }
       }
     }
+    // execution listeners are jobs too (case-task-deadline times the centre's tasks this way): declared, header-free
+    const listeners = (ext.find((e) => e.$type === 'zeebe:ExecutionListeners')?.['listeners'] as Node[] | undefined) ?? [];
+    for (const listener of listeners) {
+      const type = String(listener['type']);
+      jobTypes.add(type);
+      const contract = jobTypeContract(type);
+      if (!contract) problems.push(`${where}: execution listener job type ${type} is not in processes/contract.ts`);
+      else if (contract.headers.some((c) => !c.optional)) problems.push(`${where}: ${type} needs headers, which an execution listener does not carry`);
+    }
     const form = ext.find((e) => e.$type === 'zeebe:FormDefinition');
     if (form) {
       const formId = String(form['formId']);

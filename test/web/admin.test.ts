@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
-import { Units, Users } from '../support/tables.js';
+import { CalendarDays, Units, Users } from '../support/tables.js';
 import { snapshot } from '../api/support/api-world.js';
 import { openWebWorld, type WebWorld } from './support/web-world.js';
 
@@ -135,6 +135,45 @@ describe('web: the registry admin page', function () {
     await page.waitForSelector('[data-testid=flash] .notice.ok');
     expect((await Units.findByPk(unit.id))!.active).to.equal(false);
     web.expectNoErrors(page, [/status of (400|409)/]); // the earlier refusals of this page, and this one
+  });
+
+  it('given the calendar tab, when the admin adds a day, then it is a day off unless ticked, and the national holidays and 调休 days of the year are listed with the district override beside them', async () => {
+    const errorsBefore = web.errorsOf(page).length; // the earlier tests' refusals are theirs
+    await page.goto(web.url('/admin/#calendar-days'));
+    await page.waitForSelector('[data-testid=national-days] table.records[data-resource=national-days]');
+    const year = new Date().getFullYear();
+    const national = await web.api.call<{ covered: boolean; days: { date: string; working: boolean; name: string }[] }>(
+      'GET',
+      `/admin/calendar-days/national?year=${year}`,
+      { token: await web.api.login('operator') },
+    );
+    expect(national.status).to.equal(200);
+    expect(national.body.covered).to.equal(true);
+    const holiday = national.body.days.find((d) => !d.working)!;
+    const makeUp = national.body.days.find((d) => d.working)!;
+    expect(holiday, 'a national holiday').to.not.equal(undefined);
+    expect(makeUp, 'a 调休 working day').to.not.equal(undefined);
+    const nationalRow = (date: string) => page.locator(`[data-testid=national-days] tr[data-date="${date}"]`);
+    expect(await nationalRow(holiday.date).textContent())
+      .to.contain('放假')
+      .and.contain(holiday.name);
+    expect(await nationalRow(makeUp.date).textContent()).to.contain('调休上班');
+
+    // when: a new day, the box left as it opens
+    await page.click('[data-testid=new]');
+    expect(await page.isChecked('#f-working')).to.equal(false);
+    await page.fill('#f-date', makeUp.date);
+    await page.fill('#f-note', '本区不调休');
+    await page.click('[data-testid=save]');
+    await page.waitForSelector('[data-testid=flash] .notice.ok');
+
+    // then: stored as a day off, and the national list shows the district's decision on that date
+    expect(Boolean((await CalendarDays.findOne({ where: { date: makeUp.date } }))!.working)).to.equal(false);
+    await page.waitForSelector(`[data-testid=national-days] tr[data-date="${makeUp.date}"] td[data-col=local]:has-text("本区不调休")`);
+    expect(await nationalRow(makeUp.date).locator('td[data-col=local]').textContent()).to.equal('放假（本区不调休）');
+    await page.selectOption('[data-testid=national-year]', String(year - 1));
+    await page.waitForSelector(`[data-testid=national-days] tr[data-date^="${year - 1}-"]`);
+    expect(web.errorsOf(page).slice(errorsBefore)).to.deep.equal([]);
   });
 
   it("given the English switch, when the admin opens the catalogue, then labels and the server's errors come in English", async () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Cases, Grids } from '../support/tables.js';
-import { pngImage } from './support/fixtures.js';
+import { driveToClosed, pngImage } from './support/fixtures.js';
 import { openWebWorld, type WebWorld } from './support/web-world.js';
 
 interface Summary {
@@ -50,6 +50,59 @@ describe('web: the command-centre screen (一屏全域)', function () {
     await page.locator(`[data-testid=map][data-cases="${casesOnMap + 1}"]`).waitFor({ timeout: 20_000 });
     expect(await Cases.count({ where: { caseNo: filed.body.caseNo } })).to.equal(1);
     await web.screenshot(page, 'screen');
+    web.expectNoErrors(page);
+  });
+
+  it('given a unit in the ranking at 1440 px, then the ranking keeps one line a cell (the long unit name cut, whole in its title), every panel keeps its padding and the light tile holds its counts', async () => {
+    const grid = (await Grids.findOne({ order: [['id', 'ASC']] }))!;
+    const filed = await web.api.call<{ caseNo: string }>('POST', '/public/reports', {
+      body: { description: '小区门口垃圾堆放多日无人清运', lat: grid.centroidLat, lng: grid.centroidLng, address: '西平街道龙华路 3 号' },
+    });
+    const row = (await Cases.findOne({ where: { caseNo: filed.body.caseNo } }))!;
+    await driveToClosed(web.api, row.id);
+    const page = await web.newPage();
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await web.login(page, 'leader');
+    await page.goto(web.url('/screen/'));
+    await page.waitForSelector('[data-testid=ranking] tbody tr');
+
+    // every header and cell of the ranking is one line of text
+    const lines = await page.$$eval('[data-testid=ranking] th, [data-testid=ranking] td', (cells) =>
+      cells.map((cell) => {
+        const range = (
+          cell.ownerDocument as unknown as { createRange(): { selectNodeContents(n: unknown): void; getClientRects(): ArrayLike<{ top: number }> } }
+        ).createRange();
+        range.selectNodeContents(cell);
+        const tops = new Set(Array.from(range.getClientRects()).map((r) => Math.round(r.top)));
+        return { text: cell.textContent, lines: tops.size };
+      }),
+    );
+    expect(lines.filter((c) => c.lines > 1)).to.deep.equal([]);
+    const unit = page.locator('[data-testid=ranking] tbody td.sc-unit').first();
+    expect(await unit.getAttribute('title')).to.equal(await unit.textContent());
+
+    // every panel keeps its padding (the hotspot panel lost it to its list's rule)
+    const paddings = await page.$$eval('.sc-panel', (panels) =>
+      panels.map((p) => (p.ownerDocument.defaultView as unknown as { getComputedStyle(e: unknown): { padding: string } }).getComputedStyle(p).padding),
+    );
+    expect(new Set(paddings).size, paddings.join(' | ')).to.equal(1);
+
+    // the light tile: each light's label and count on one line, inside the tile
+    const tile = (await page.locator('.sc-lights').boundingBox())!;
+    for (const light of ['red', 'yellow', 'green']) {
+      const box = (await page.locator(`.sc-light-${light}`).boundingBox())!;
+      expect(box.x + box.width, light).to.be.at.most(tile.x + tile.width);
+      expect(box.y + box.height, light).to.be.at.most(tile.y + tile.height);
+      // the label (the tile's first text) is one line
+      const label = await page.locator(`.sc-light-${light}`).evaluate((el) => {
+        const range = (
+          el.ownerDocument as unknown as { createRange(): { selectNodeContents(n: unknown): void; getClientRects(): ArrayLike<{ top: number }> } }
+        ).createRange();
+        range.selectNodeContents(el.firstChild);
+        return new Set(Array.from(range.getClientRects()).map((r) => Math.round(r.top))).size;
+      });
+      expect(label, `${light}: its label on one line`).to.equal(1);
+    }
     web.expectNoErrors(page);
   });
 

@@ -133,9 +133,16 @@ describe('web: the task page (a department clerk handles a case)', function () {
     await page.getByLabel('退单理由').fill('噪音属于生态环境部门职责，建议改派环保局');
     await submitTask(page);
 
-    // then
+    // then: the centre's 退单审核 is in the operator's inbox with its deadline and light, as every task
     await openTaskOf(web.api, 'operator', c.caseId, ['returnReview']);
     web.expectNoErrors(page);
+    const operator = await web.newPage();
+    await web.login(operator, 'operator');
+    await operator.goto(web.url('/tasks/'));
+    const review = operator.locator(`tr[data-case="${c.caseNo}"]`);
+    await review.waitFor();
+    expect(await review.locator('[data-testid=task-due]').textContent()).to.match(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+    expect(await review.locator('[data-light]').getAttribute('data-light')).to.be.oneOf(['green', 'yellow', 'red']);
   });
 
   it('given a 退单 the centre refused with a comment, when the clerk and then the operator open the next round in the browser, then nothing is pre-selected or pre-filled and the clerk reads the comment', async () => {

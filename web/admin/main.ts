@@ -12,6 +12,7 @@ import { h, replace } from '../shared/dom.js';
 import { formatDateTime, t } from '../shared/i18n.js';
 import { errorBox, loadInto, startPage } from '../shared/layout.js';
 import { classifierSection } from './classifier-section.js';
+import { nationalDaysSection } from './national-days.js';
 import { recordForm, type RecordData } from './record-form.js';
 import { RESOURCES, type Column, type Resource } from './resources.js';
 
@@ -97,6 +98,8 @@ function start(main: HTMLElement, user: User): void {
   const flash = h('div', { class: 'ad-flash', 'aria-live': 'polite', 'data-testid': 'flash' });
   const formBox = h('div', { 'data-testid': 'form-box' });
   const listBox = h('div', { 'data-testid': 'list' });
+  const nationalBox = h('div');
+  let reloadNational: (() => void) | null = null;
   const search = h('input', { type: 'search', id: 'ad-q', maxlength: 100, placeholder: t('ad.search.hint') });
   const newButton = h('button', { type: 'button', class: 'primary', 'data-testid': 'new' }, t('ad.new'));
   const searchForm = h('form', { class: 'ad-search', role: 'search' }, search, h('button', { type: 'submit' }, t('ad.search')), newButton);
@@ -145,6 +148,7 @@ function start(main: HTMLElement, user: User): void {
         if (record === null && typeof saved['password'] === 'string') showPassword(t('ad.password.created', { name: nameOf(created) }), saved['password']);
         else ok(`${record ? t('ad.saved') : t('ad.created')}: ${nameOf(created)}`);
         void loadInto(listBox, loadList);
+        reloadNational?.();
       },
       closeForm,
     );
@@ -183,6 +187,7 @@ function start(main: HTMLElement, user: User): void {
       await api(`${resource.path}/${keyOf(r)}`, { method: 'DELETE' });
       ok(`${t('ad.deleted')}: ${nameOf(r)}`);
       void loadInto(listBox, loadList);
+      reloadNational?.();
     } catch (err) {
       if (err instanceof ApiError && err.code === 'in_use') {
         const reasons = ((err.details as { errors?: { message?: string }[] } | undefined)?.errors ?? []).map((e) => e.message ?? '');
@@ -336,6 +341,8 @@ function start(main: HTMLElement, user: User): void {
     drawTabs();
     closeForm();
     replace(flash);
+    replace(nationalBox);
+    reloadNational = null;
     searchForm.style.display = onClassifier() ? 'none' : ''; // .ad-search's display: flex would outrank [hidden]
     if (onClassifier()) {
       if (CLASSIFIER_READERS.includes(user.role)) classifierSection(listBox, flash, user);
@@ -347,6 +354,7 @@ function start(main: HTMLElement, user: User): void {
       return;
     }
     void loadInto(listBox, loadList);
+    if (resource.id === 'calendar-days') reloadNational = nationalDaysSection(nationalBox);
   };
   window.addEventListener('hashchange', show);
 
@@ -372,6 +380,7 @@ function start(main: HTMLElement, user: User): void {
     formBox,
     searchForm,
     listBox,
+    nationalBox,
   );
   show();
 }

@@ -84,7 +84,7 @@ export function recordForm(
     if (!creating && f.type === 'password') return null;
     const initial = creating
       ? f.type === 'bool'
-        ? f.name === 'enabled' || f.name === 'working'
+        ? f.name === 'enabled' // a new calendar day is mostly a day off: 休息 unless ticked
         : f.type === 'select' && f.required
           ? (f.options?.[0] ?? '')
           : ''

@@ -223,7 +223,7 @@ export const RESOURCES: readonly Resource[] = [
     columns: [{ name: 'date' }, { name: 'working', type: 'bool' }, { name: 'note' }],
     fields: [
       { name: 'date', type: 'date', required: true, createOnly: true },
-      { name: 'working', type: 'bool' },
+      { name: 'working', type: 'bool', hint: true },
       { name: 'note', type: 'text', nullable: true },
     ],
   },

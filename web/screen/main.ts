@@ -127,7 +127,10 @@ function start(main: HTMLElement): void {
             radius: ['34%', '58%'],
             center: ['50%', '44%'],
             avoidLabelOverlap: true,
-            label: { color: THEME.text, formatter: '{b} {c}', overflow: 'truncate', width: 90 },
+            // a small share stays a visible slice; labels line up at the panel's edges instead of running off it
+            minAngle: 8,
+            label: { color: THEME.text, formatter: '{b} {c}', overflow: 'truncate', width: 90, alignTo: 'edge', edgeDistance: 6 },
+            labelLine: { length: 8, length2: 0, maxSurfaceAngle: 80 },
             data: cats.map(([name, value]) => ({ name: name === 'none' ? t('sc.none') : name, value })),
           },
         ],
@@ -140,7 +143,7 @@ function start(main: HTMLElement): void {
       textStyle: baseText,
       tooltip: { trigger: 'axis' },
       grid: { left: 8, right: 16, top: 10, bottom: 8, containLabel: true },
-      xAxis: { type: 'value', ...axis },
+      xAxis: { type: 'value', minInterval: 1, ...axis },
       yAxis: { type: 'category', inverse: true, data: statuses.map(([k]) => t(`status.${k}`)), ...axis },
       series: [
         {
@@ -163,7 +166,7 @@ function start(main: HTMLElement): void {
       tooltip: { trigger: 'axis' },
       legend: { top: 0, textStyle: { color: THEME.muted } },
       grid: { left: 8, right: 16, top: 30, bottom: 8, containLabel: true },
-      xAxis: { type: 'category', boundaryGap: false, data: days.map((d) => d.date.slice(5)), ...axis },
+      xAxis: { type: 'category', boundaryGap: false, data: days.map((d) => d.date.slice(5)), ...axis, axisLabel: { ...axis.axisLabel, hideOverlap: true } },
       yAxis: { type: 'value', minInterval: 1, ...axis },
       series: (['created', 'closed', 'overdue'] as const).map((k) => ({
         type: 'line',
@@ -192,7 +195,8 @@ function start(main: HTMLElement): void {
       },
       grid: { left: 8, right: 30, top: 6, bottom: 6, containLabel: true },
       xAxis: { type: 'value', max: 100, ...axis },
-      yAxis: { type: 'category', inverse: true, data: top.map((r) => r.unitName), ...axis },
+      // long unit names are cut to the label's width (the tooltip and the table below carry the whole name)
+      yAxis: { type: 'category', inverse: true, data: top.map((r) => r.unitName), ...axis, axisLabel: { ...axis.axisLabel, width: 84, overflow: 'truncate' } },
       series: [
         {
           type: 'bar',
@@ -227,7 +231,7 @@ function start(main: HTMLElement): void {
                   'tr',
                   { 'data-unit': r.unitId },
                   h('td', null, r.rank ?? '—'),
-                  h('td', null, r.unitName),
+                  h('td', { class: 'sc-unit', title: r.unitName }, r.unitName),
                   h('td', null, r.score ?? '—'),
                   h('td', null, pct(r.按期办结率)),
                   h('td', null, pct(r.接办率)),

@@ -263,7 +263,7 @@ function start(main: HTMLElement, user: User): void {
       h('td', null, task.caseNo ?? '—'),
       h('td', { 'data-testid': 'task-category' }, task.category ?? '—'),
       h('td', null, task.unitCode ?? '—'),
-      h('td', { class: task.light === 'red' ? 'overdue' : null }, formatDateTime(task.dueAt)),
+      h('td', { class: task.light === 'red' ? 'overdue' : null, 'data-testid': 'task-due' }, formatDateTime(task.dueAt)),
       h('td', null, task.assignee ? loginName(task.assignee) : h('span', { class: 'muted' }, t('tk.unclaimed'))),
     );
 

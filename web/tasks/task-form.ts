@@ -174,7 +174,13 @@ export async function taskForm(container: HTMLElement, o: TaskFormOptions): Prom
     photoFieldList.length ? h('h4', null, t('tk.photos'), ' ', h('span', { class: 'hint muted' }, t('tk.photos.hint'))) : null,
     photoFieldList.map((f) => {
       const kind = /before/i.test(f.key!) ? 'photo_before' : 'photo_after';
-      const input = h('input', { type: 'file', accept: 'image/jpeg,image/png,image/webp', 'data-photo-field': f.key!, disabled: !o.canAct });
+      const input = h('input', {
+        type: 'file',
+        id: `photo-${f.key!}`,
+        accept: 'image/jpeg,image/png,image/webp',
+        'data-photo-field': f.key!,
+        disabled: !o.canAct,
+      });
       const thumbs = h('div', { class: 'thumbs' });
       const note = h('span', { class: 'muted', 'aria-live': 'polite' });
       const upload = h(
@@ -213,7 +219,13 @@ export async function taskForm(container: HTMLElement, o: TaskFormOptions): Prom
         },
         t('tk.upload'),
       );
-      return h('div', { class: 'photo-row' }, h('label', null, f.label ?? f.key!), h('div', { class: 'inline' }, input, upload, note), thumbs);
+      return h(
+        'div',
+        { class: 'photo-row' },
+        h('label', { for: `photo-${f.key!}` }, f.label ?? f.key!),
+        h('div', { class: 'inline' }, input, upload, note),
+        thumbs,
+      );
     }),
   );
   syncOutcome();

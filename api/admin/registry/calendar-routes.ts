@@ -4,6 +4,7 @@ import {
   deleteCalendarDay,
   getCalendarDay,
   listCalendarDays,
+  nationalCalendarDays,
   updateCalendarDay,
   type CalendarDayQuery,
 } from '../../../domain/admin/calendar-days.js';
@@ -32,6 +33,32 @@ export const calendarDaySchema = {
   },
 };
 export const calendarDayPage = pageOf(calendarDaySchema);
+export const nationalDaysQuery = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['year'],
+  properties: { year: { type: 'integer', minimum: 2000, maximum: 2100 } },
+};
+export const nationalDaysSchema = {
+  type: 'object',
+  properties: {
+    year: { type: 'integer' },
+    source: { type: 'string' },
+    covered: { type: 'boolean', description: 'false: the national data does not reach this year (only Monday–Friday applies)' },
+    days: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          date: { type: 'string' },
+          working: { type: 'boolean', description: 'false: a statutory holiday; true: a 调休 working weekend day' },
+          name: { type: 'string', description: 'the festival, e.g. 国庆节' },
+          local: { type: ['object', 'null'], properties: { working: { type: 'boolean' }, note: { type: ['string', 'null'] } } },
+        },
+      },
+    },
+  },
+};
 
 /**
  * /admin/calendar-days: the district's own days off (working: false) and working days (working: true)
@@ -41,6 +68,10 @@ export function calendarRoutes(): Router {
   const r = Router();
   r.get('/admin/calendar-days', ...guard(EVERYONE), validate({ query: calendarDayListQuery }), async (req, res) => {
     res.json(await listCalendarDays(req.query as CalendarDayQuery));
+  });
+  // before /:date, which would refuse the word as a date
+  r.get('/admin/calendar-days/national', ...guard(EVERYONE), validate({ query: nationalDaysQuery }), async (req, res) => {
+    res.json(await nationalCalendarDays(Number(req.query['year'])));
   });
   r.post('/admin/calendar-days', ...guard(WRITERS), validate({ body: calendarDayCreateBody }), async (req, res) => {
     res.status(201).json(await createCalendarDay(registryActor(req), req.body));

@@ -1,5 +1,14 @@
 import type { Schema } from '../../http/validate.js';
-import { calendarDayCreateBody, calendarDayListQuery, calendarDayPage, calendarDayParams, calendarDayPatchBody, calendarDaySchema } from './calendar-routes.js';
+import {
+  calendarDayCreateBody,
+  calendarDayListQuery,
+  calendarDayPage,
+  calendarDayParams,
+  calendarDayPatchBody,
+  calendarDaySchema,
+  nationalDaysQuery,
+  nationalDaysSchema,
+} from './calendar-routes.js';
 import {
   eventTypeCreateBody,
   eventTypeListQuery,
@@ -214,5 +223,13 @@ export function registryApiPaths(): Record<string, unknown> {
       keyName: 'date',
       deletable: true,
     }),
+    '/admin/calendar-days/national': {
+      get: {
+        summary: `the national holidays and 调休 working days of a year, each with the local override of that date — ${everyone}`,
+        security,
+        parameters: params(nationalDaysQuery, 'query').map((p) => ({ ...p, required: true })),
+        responses: { '200': json(nationalDaysSchema), '400': err('bad year'), ...refused },
+      },
+    },
   };
 }

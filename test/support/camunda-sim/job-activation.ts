@@ -98,6 +98,17 @@ export class JobActivation {
     };
   }
 
+  /**
+   * The instance's variables now; for an execution listener whose instance has already ended, those read at its
+   * element's event. The simulated engine does not wait for a start listener, so a task completed at once can end
+   * its instance before the listener job is handed out; on a cluster the element waits and the job sees the scope.
+   */
+  private async variablesOf(j: SimListenerJob): Promise<Record<string, unknown>> {
+    if (j.kind === 'EXECUTION_LISTENER' && j.variablesAtEvent && (await this.engine.getInstance(j.processInstanceKey))?.state !== 'ACTIVE')
+      return j.variablesAtEvent;
+    return this.engine.getVariables(j.processInstanceKey);
+  }
+
   private async listenerView(j: SimListenerJob) {
     return {
       jobKey: j.key,
@@ -112,7 +123,7 @@ export class JobActivation {
       worker: j.worker,
       retries: j.retries,
       deadline: j.deadline,
-      variables: await this.engine.getVariables(j.processInstanceKey),
+      variables: await this.variablesOf(j),
       tenantId: '<default>',
       kind: j.kind,
       listenerEventType: j.listenerEventType,

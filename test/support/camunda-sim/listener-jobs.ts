@@ -27,6 +27,8 @@ export interface SimListenerJob {
   elementId: string;
   elementInstanceKey: string;
   userTask?: UserTaskProperties;
+  /** an execution listener's: the instance's variables when its element event was read (see `variablesOf`) */
+  variablesAtEvent?: Record<string, unknown>;
   retries: number;
   state: 'READY' | 'ACTIVATED' | 'FAILED';
   retryAt: number;
@@ -140,7 +142,9 @@ export class ListenerJobs extends EventEmitter {
     };
     if (isExec) {
       const eventType = h.intent === 'ELEMENT_ACTIVATED' ? 'start' : 'end';
-      for (const l of listeners?.execution.filter((x) => x.eventType === eventType) ?? []) this.enqueue(l, 'EXECUTION_LISTENER', eventType.toUpperCase(), base);
+      const specs = listeners?.execution.filter((x) => x.eventType === eventType) ?? [];
+      const variablesAtEvent = specs.length ? await this.engine.getVariables(h.processInstanceKey) : undefined;
+      for (const l of specs) this.enqueue(l, 'EXECUTION_LISTENER', eventType.toUpperCase(), { ...base, variablesAtEvent });
       if (eventType === 'start') {
         this.activatedElements.add(elementKey);
         for (const held of this.held.get(elementKey) ?? []) held();
