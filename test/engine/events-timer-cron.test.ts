@@ -95,6 +95,12 @@ describe('engine / events: cron time cycles', () => {
         elementId: 'weekdays',
         message:
           "timer cycle '0 0 25 * * *' is not a valid cron expression (six fields: second minute hour day-of-month month day-of-week, e.g. 0 0 9-17 * * MON-FRI)",
+        key: 'timer_cycle',
+        params: {
+          text: '0 0 25 * * *',
+          detail:
+            "timer cycle '0 0 25 * * *' is not a valid cron expression (six fields: second minute hour day-of-month month day-of-week, e.g. 0 0 9-17 * * MON-FRI)",
+        },
       },
     ]);
   });

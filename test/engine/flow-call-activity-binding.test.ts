@@ -59,6 +59,8 @@ describe('engine / call activities: binding and resolution at run time', () => {
         resource: 'cb-parent.bpmn',
         elementId: 'call',
         message: 'Expected to find process with id \'cb-child\' in this deployment (bindingType "deployment"), but not found',
+        key: 'process_not_in_deployment',
+        params: { id: 'cb-child' },
       },
     ]);
   });

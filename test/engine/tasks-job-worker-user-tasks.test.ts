@@ -97,7 +97,13 @@ describe('engine / job-worker user tasks (no zeebe:userTask)', () => {
     ]);
     const error = await refusal(t.engine.deploy([{ name: 'jw-restricted.bpmn', xml }]));
     expect(error.details).to.deep.equal([
-      { resource: 'jw-restricted.bpmn', elementId: 'u', message: "task header 'io.camunda.zeebe:assignee' is restricted: Zeebe sets it itself" },
+      {
+        resource: 'jw-restricted.bpmn',
+        elementId: 'u',
+        message: "task header 'io.camunda.zeebe:assignee' is restricted: Zeebe sets it itself",
+        key: 'restricted_header',
+        params: { header: 'io.camunda.zeebe:assignee' },
+      },
     ]);
   });
 });
