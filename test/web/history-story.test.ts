@@ -88,7 +88,7 @@ describe('web: the case history tells the story first (issue 14 item 8)', functi
     expect(await page.locator('[data-testid=timeline] li').count()).to.equal(0);
     await page.click('[data-testid=engine-detail] > summary');
     await page.locator('[data-testid=timeline] li').first().waitFor();
-    expect(await page.locator('[data-testid=timeline] li').count()).to.equal(history.timeline.length);
+    expect(await page.locator('[data-testid=timeline] > li').count()).to.equal(history.timeline.length);
     // element rows by name (the diagram's), the id beside it
     expect(await page.locator('[data-testid=timeline] li[data-kind=element][data-element=accept]').first().innerText()).to.match(/受理/);
 
