@@ -12,7 +12,7 @@ describe('worker registry', () => {
   after(() => db.close());
 
   it('given the contract in processes/contract.ts, when the registry is built, then it has exactly one handler per job type', () => {
-    expect(JOB_TYPE_NAMES).to.have.length(12);
+    expect(JOB_TYPE_NAMES).to.have.length(13);
     expect(specs.map((s) => s.type).sort()).to.deep.equal([...JOB_TYPE_NAMES].sort());
   });
 

@@ -117,6 +117,7 @@ export const PROPERTIES_PANEL_ZH: Record<string, string> = {
   'Input propagation': '输入传递',
   Script: '脚本',
   'Called decision': '被调用的决策',
+  'DMN decision': 'DMN 决策',
   Priority: '优先级',
   Properties: '属性',
   'Custom properties': '自定义属性',
