@@ -162,4 +162,24 @@ describe('application SQL (db/sql) on its own drivers', () => {
     expect(hinted).to.deep.equal(plain);
     expect(hinted[0]!.createdAt).to.be.instanceOf(Date);
   });
+
+  it('given many slow reads ready at once (a batch of handlers), when they run, then the event loop turns between them (SQLite: a time budget per turn)', async function () {
+    if (isMysql(db.url)) this.skip(); // over MySQL every read waits on the network and the loop turns anyway
+    // about 5 ms of work on this thread per read
+    const slow = () =>
+      sql<{ n: number }>`WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 60000) SELECT COUNT(*) AS n FROM c`.execute(q);
+    let last = performance.now();
+    let gap = 0;
+    const tick = setInterval(() => {
+      const now = performance.now();
+      gap = Math.max(gap, now - last);
+      last = now;
+    }, 1);
+    const started = performance.now();
+    await Promise.all(Array.from({ length: 40 }, slow));
+    const took = performance.now() - started;
+    clearInterval(tick);
+    expect(took, 'the reads take a while in all').to.be.greaterThan(60);
+    expect(gap, `longest gap between ticks over ${took.toFixed(0)} ms of reads`).to.be.below(took / 2);
+  });
 });
