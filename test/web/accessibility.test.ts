@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core';
 import { Cases, Grids } from '../support/tables.js';
 import { seriousViolations } from './support/axe.js';
 import { driveToClosed, driveToHandle } from './support/fixtures.js';
+import { settlePage as settle } from './support/settle-page.js';
 import { openWebWorld, type WebWorld } from './support/web-world.js';
 
 describe('web: axe-core finds no critical or serious accessibility violation on any page', function () {
@@ -21,15 +22,6 @@ describe('web: axe-core finds no critical or serious accessibility violation on 
   });
   after(() => web?.close());
 
-  const settle = async (page: Page) => {
-    await page.waitForSelector('main#main, form');
-    await page
-      .locator('text=加载中…')
-      .first()
-      .waitFor({ state: 'detached', timeout: 10_000 })
-      .catch(() => undefined);
-    await page.waitForTimeout(800);
-  };
   const check = async (page: Page, where: string) => {
     const lines = await seriousViolations(page);
     if (lines.length) found.set(where, lines);

@@ -15,6 +15,7 @@ import type { Page } from 'playwright-core';
 import { Cases, Grids } from '../support/tables.js';
 import { JOB_TYPES, type JobTypeContract } from '../../processes/contract.js';
 import { openTaskOf } from './support/fixtures.js';
+import { settlePage as settle } from './support/settle-page.js';
 import { openWebWorld, type WebWorld } from './support/web-world.js';
 
 /** Codes, units and proper names a Chinese page may show as they are. */
@@ -227,15 +228,6 @@ describe('web: no English words in Chinese mode', function () {
   };
 
   /** Waits until the page has drawn and loaded what it shows first (no loading line left). */
-  const settle = async (page: Page) => {
-    await page.waitForSelector('main#main, form');
-    await page
-      .locator('text=加载中…')
-      .first()
-      .waitFor({ state: 'detached', timeout: 10_000 })
-      .catch(() => undefined);
-    await page.waitForTimeout(800);
-  };
 
   const ROLES: Array<[string, string[]]> = [
     [
