@@ -21,6 +21,7 @@ const noModelYet = async () => !(await appSql().selectFrom('classify_models').se
 export const loadCatalogueClassifier = keptTableCopy(['event_types', 'classify_models', 'grids'], KEEP_MS, async () => {
   // building it parses the model and sets up the features on the event loop's thread (hundreds of ms with a
   // trained model): when KEEP_MS passes with nothing changed, the one built before is kept
+  // taken before the build: a change meanwhile (the first model trained below) just rebuilds it once more
   const stamp = await sourcesStamp();
   if (built && built.stamp === stamp && built.db === appSql()) return built.classifier;
   const catalogue = await activeCatalogue();
@@ -29,7 +30,7 @@ export const loadCatalogueClassifier = keptTableCopy(['event_types', 'classify_m
   let active = await activeModel(catalogue, features);
   if (!active && (await noModelYet()) && (await retrain('first model, from the examples'))) active = await activeModel(catalogue, features);
   const classifier = new SmartClassifier(catalogue, active?.model ?? null, new PlaceExtractor(grids), active?.version ?? null);
-  built = { stamp: await sourcesStamp(), db: appSql(), classifier };
+  built = { stamp, db: appSql(), classifier };
   return classifier;
 });
 
